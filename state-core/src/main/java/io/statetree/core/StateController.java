@@ -1,0 +1,520 @@
+package io.statetree.core;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import io.statetree.core.backend.InMemoryBackend;
+import io.statetree.core.backend.StateBackend;
+import io.statetree.core.internal.DefaultStateController;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The entry point to StateTree: reads and writes JSON-like values at slash paths, delivers
+ * change events to listeners, and keeps derived values current.
+ * <p>
+ * Values are immutable: reads return unmodifiable, insertion-ordered {@code Map}s and
+ * {@code List}s, or scalars ({@code String}, numbers, {@code Boolean}). Writing {@code null}
+ * deletes; an absent path reads as {@code null}; the root is always a branch. Every method that
+ * takes a path as a {@code String} has a {@link StatePath} overload.
+ * <p>
+ * Thread-safe. Close the controller to release its backend.
+ */
+public interface StateController extends StateView, AutoCloseable {
+
+	/**
+	 * Creates a controller over a new {@link InMemoryBackend}.
+	 * @return the controller
+	 */
+	static StateController create() {
+		return builder().build();
+	}
+
+	/**
+	 * Creates a controller over a backend.
+	 * @param backend where the state lives
+	 * @return the controller
+	 */
+	static StateController create(StateBackend backend) {
+		return builder().backend(backend).build();
+	}
+
+	/**
+	 * Returns a builder.
+	 * @return a new builder
+	 */
+	static Builder builder() {
+		return new Builder();
+	}
+
+	// ---- reads ----
+
+	/**
+	 * Reads a value converted to a type, or a default when absent.
+	 * @param path the path
+	 * @param type the type
+	 * @param defaultValue returned when the path is absent
+	 * @param <T> the type
+	 * @return the value or the default
+	 */
+	<T> T get(String path, Class<T> type, T defaultValue);
+
+	/**
+	 * Reads a value converted to a type.
+	 * @param path the path
+	 * @param type the type
+	 * @param <T> the type
+	 * @return the converted value, or {@code null} when absent
+	 */
+	<T> @Nullable T get(StatePath path, Class<T> type);
+
+	/**
+	 * Reads a value converted to a generic type.
+	 * @param path the path
+	 * @param type the type token
+	 * @param <T> the type
+	 * @return the converted value, or {@code null} when absent
+	 */
+	<T> @Nullable T get(StatePath path, TypeRef<T> type);
+
+	/**
+	 * Tells whether a value exists.
+	 * @param path the path
+	 * @return {@code true} when present
+	 */
+	boolean exists(StatePath path);
+
+	/**
+	 * Reads a value, writing a default first when it is absent (atomically).
+	 * @param path the path
+	 * @param type the type
+	 * @param defaultValue written and returned when the path is absent
+	 * @param <T> the type
+	 * @return the existing value or the default
+	 */
+	<T> T getOrWrite(String path, Class<T> type, T defaultValue);
+
+	// ---- writes ----
+
+	/**
+	 * Writes a value. An object becomes a branch whose fields are child paths; {@code null}
+	 * deletes. An equal value writes nothing and notifies no one.
+	 * @param path the path
+	 * @param value any value Jackson can map, or {@code null}
+	 * @return whether the state changed
+	 * @throws StateWriteException when writing below a leaf, or a non-object at the root
+	 * @throws StateValueException when Jackson cannot map the value; nothing is written
+	 */
+	boolean set(String path, @Nullable Object value);
+
+	/**
+	 * Writes a value. See {@link #set(String, Object)}.
+	 * @param path the path
+	 * @param value the value, or {@code null}
+	 * @return whether the state changed
+	 */
+	boolean set(StatePath path, @Nullable Object value);
+
+	/**
+	 * Writes a value with options.
+	 * @param path the path
+	 * @param value the value, or {@code null}
+	 * @param options payload and equality
+	 * @return whether the state changed
+	 */
+	boolean set(String path, @Nullable Object value, WriteOptions options);
+
+	/**
+	 * Writes a value with options.
+	 * @param path the path
+	 * @param value the value, or {@code null}
+	 * @param options payload and equality
+	 * @return whether the state changed
+	 */
+	boolean set(StatePath path, @Nullable Object value, WriteOptions options);
+
+	/**
+	 * Deletes a value and everything below it. Deleting the root empties the tree.
+	 * @param path the path
+	 * @return whether anything was deleted
+	 */
+	boolean delete(String path);
+
+	/**
+	 * Deletes a value and everything below it.
+	 * @param path the path
+	 * @return whether anything was deleted
+	 */
+	boolean delete(StatePath path);
+
+	/**
+	 * Atomically reads, transforms and writes a value. On a shared backend the update is atomic
+	 * across instances (compare-and-set, retried). The function may run more than once.
+	 * @param path the path
+	 * @param type the type the current value is converted to
+	 * @param function receives the current value ({@code null} when absent), returns the new one
+	 * ({@code null} deletes)
+	 * @param <T> the type
+	 * @return the new value
+	 */
+	<T> @Nullable T update(String path, Class<T> type, UnaryOperator<@Nullable T> function);
+
+	/**
+	 * Atomically reads, transforms and writes a value.
+	 * @param path the path
+	 * @param type the type
+	 * @param function the transformation
+	 * @param <T> the type
+	 * @return the new value
+	 */
+	<T> @Nullable T update(StatePath path, Class<T> type, UnaryOperator<@Nullable T> function);
+
+	/**
+	 * Notifies listeners as if the value at a path changed, writing nothing.
+	 * @param path the path
+	 */
+	void ping(String path);
+
+	/**
+	 * Notifies listeners as if the value at a path changed, with a payload, writing nothing.
+	 * @param path the path
+	 * @param payload the payload
+	 */
+	void ping(String path, @Nullable Object payload);
+
+	/**
+	 * Runs writes as one atomic commit. Reads inside see the batch's own writes; an exception
+	 * applies nothing and propagates; nested batches join the outer one.
+	 * @param writes the writes
+	 */
+	void batch(Runnable writes);
+
+	/**
+	 * Runs writes as one atomic commit and returns a result.
+	 * @param writes the writes
+	 * @param <R> the result type
+	 * @return what {@code writes} returned
+	 */
+	<R> R batch(Supplier<R> writes);
+
+	/**
+	 * Returns the revision of the last commit.
+	 * @return the revision; 0 before the first commit
+	 */
+	long revision();
+
+	// ---- events ----
+
+	/**
+	 * Subscribes a listener to a pattern. Subscribing the same listener to the same pattern twice
+	 * delivers once.
+	 * @param pattern the pattern, see {@link PathPattern}
+	 * @param listener the listener
+	 * @return a handle whose {@code close()} unsubscribes
+	 */
+	Subscription subscribe(String pattern, StateListener listener);
+
+	/**
+	 * Unsubscribes a listener from a pattern.
+	 * @param pattern the pattern
+	 * @param listener the listener
+	 * @return whether it was subscribed
+	 */
+	boolean unsubscribe(String pattern, StateListener listener);
+
+	/**
+	 * Registers a listener under a generated id, so it can be subscribed by id. Registering the
+	 * same listener again returns its existing id.
+	 * @param listener the listener
+	 * @return the id
+	 */
+	String registerCallback(StateListener listener);
+
+	/**
+	 * Registers a listener under a chosen id.
+	 * @param listener the listener
+	 * @param id the id
+	 * @param replace whether to replace a different listener registered under that id
+	 * @return the id
+	 * @throws IllegalStateException if the id is taken by a different listener and
+	 * {@code replace} is {@code false}
+	 */
+	String registerCallback(StateListener listener, String id, boolean replace);
+
+	/**
+	 * Forgets a registered callback and all its subscriptions.
+	 * @param id the id
+	 * @return whether it was registered
+	 */
+	boolean unregisterCallback(String id);
+
+	/**
+	 * Subscribes a registered callback to a pattern.
+	 * @param pattern the pattern
+	 * @param id the callback's id
+	 * @return a handle whose {@code close()} unsubscribes
+	 * @throws IllegalArgumentException if no callback has that id
+	 */
+	Subscription subscribeById(String pattern, String id);
+
+	/**
+	 * Unsubscribes a registered callback from a pattern.
+	 * @param pattern the pattern
+	 * @param id the callback's id
+	 * @return whether it was subscribed
+	 */
+	boolean unsubscribeById(String pattern, String id);
+
+	/**
+	 * Publishes the events of a pattern to reactive subscribers, honouring their demand. Events
+	 * beyond the demand are buffered per subscriber (bounded; on overflow the subscriber gets
+	 * {@code onError}).
+	 * @param pattern the pattern
+	 * @return a publisher; each subscriber gets its own subscription
+	 */
+	Flow.Publisher<StateEvent> watch(String pattern);
+
+	// ---- derived state ----
+
+	/**
+	 * Keeps a destination equal to a function of one source's (untyped) value.
+	 * @param destination the path written
+	 * @param source the path read
+	 * @param transform receives the source's immutable value ({@code null} when absent)
+	 * @return a handle whose {@code close()} stops the derivation
+	 * @throws DerivationCycleException if the destination feeds its own source
+	 */
+	Derivation derive(String destination, String source, Function<@Nullable Object, @Nullable Object> transform);
+
+	/**
+	 * Keeps a destination equal to a function of one source converted to a type.
+	 * @param destination the path written
+	 * @param source the path read
+	 * @param type the source's type
+	 * @param transform receives the converted source value
+	 * @param <S> the source type
+	 * @return a handle
+	 */
+	<S> Derivation derive(String destination, String source, Class<S> type, Function<@Nullable S, @Nullable Object> transform);
+
+	/**
+	 * Keeps a destination equal to a function of one source converted to a generic type.
+	 * @param destination the path written
+	 * @param source the path read
+	 * @param type the source's type token
+	 * @param transform receives the converted source value
+	 * @param <S> the source type
+	 * @return a handle
+	 */
+	<S> Derivation derive(String destination, String source, TypeRef<S> type, Function<@Nullable S, @Nullable Object> transform);
+
+	/**
+	 * Keeps a destination equal to a function of several sources.
+	 * @param destination the path written
+	 * @param sources the paths read
+	 * @param transform receives the sources' values
+	 * @return a handle
+	 */
+	Derivation deriveMany(String destination, List<String> sources, Function<DeriveData, @Nullable Object> transform);
+
+	/**
+	 * Keeps a destination equal to a function whose dependencies are the paths it reads through
+	 * the {@link StateView} it receives; they are recorded on every run.
+	 * @param destination the path written
+	 * @param transform reads through the view
+	 * @return a handle
+	 */
+	Derivation deriveTracked(String destination, Function<StateView, @Nullable Object> transform);
+
+	/**
+	 * Runs an effect now and again whenever a path it read (through {@link StateEvent#get}) on
+	 * its last run changes. Dependencies are recorded on every run.
+	 * @param effect the effect; on the first run its event is for {@code /} with no values
+	 * @return a handle whose {@code close()} stops it
+	 */
+	Effect track(StateListener effect);
+
+	/**
+	 * Returns the id of this instance, set as {@link StateEvent#origin()} of its writes.
+	 * @return the instance id
+	 */
+	String instanceId();
+
+	/**
+	 * Returns the backend.
+	 * @return the backend
+	 */
+	StateBackend backend();
+
+	/**
+	 * Returns what is registered: listeners and derivations, for inspection.
+	 * @return a snapshot
+	 */
+	Registrations registrations();
+
+	/**
+	 * Flushes pending writes, stops feeds and closes the backend. Idempotent.
+	 */
+	@Override
+	void close();
+
+	/**
+	 * What is registered on a controller, for inspection (actuator endpoints).
+	 * @param listeners every subscription
+	 * @param derivations every derivation
+	 */
+	record Registrations(List<ListenerInfo> listeners, List<DerivationInfo> derivations) {
+	}
+
+	/**
+	 * One subscription.
+	 * @param pattern the pattern
+	 * @param id the callback's id
+	 * @param description what the listener is (e.g. a bean method)
+	 */
+	record ListenerInfo(String pattern, String id, String description) {
+	}
+
+	/**
+	 * One derivation.
+	 * @param destination the path written
+	 * @param sources the paths read (the last run's for a tracked one)
+	 * @param tracked whether the sources are tracked rather than declared
+	 */
+	record DerivationInfo(String destination, List<String> sources, boolean tracked) {
+	}
+
+	/**
+	 * How listeners are called.
+	 */
+	enum Dispatch {
+
+		/** On the writing thread, after the commit, outside every lock. */
+		SYNC,
+
+		/** On an executor, one commit after another. */
+		ASYNC
+
+	}
+
+	/**
+	 * What happens when a listener throws.
+	 */
+	enum OnError {
+
+		/** Log it with the listener id and path, count it, go on. */
+		LOG,
+
+		/** Log and count it, run the other listeners, then rethrow the first failure (for tests). */
+		RETHROW
+
+	}
+
+	/**
+	 * Builds a {@link StateController}.
+	 */
+	final class Builder {
+
+		@Nullable StateBackend backend;
+
+		@Nullable JsonMapper jsonMapper;
+
+		Dispatch dispatch = Dispatch.SYNC;
+
+		@Nullable Executor executor;
+
+		OnError onError = OnError.LOG;
+
+		@Nullable String instanceId;
+
+		@Nullable ControllerObserver observer;
+
+		Builder() {
+		}
+
+		/**
+		 * Sets the backend. Default: a new {@link InMemoryBackend}.
+		 * @param backend the backend
+		 * @return this builder
+		 */
+		public Builder backend(StateBackend backend) {
+			this.backend = backend;
+			return this;
+		}
+
+		/**
+		 * Sets the Jackson mapper used to convert values. Default: a plain {@link JsonMapper}.
+		 * @param jsonMapper the mapper
+		 * @return this builder
+		 */
+		public Builder jsonMapper(JsonMapper jsonMapper) {
+			this.jsonMapper = jsonMapper;
+			return this;
+		}
+
+		/**
+		 * Sets how listeners are called. Default: {@link Dispatch#SYNC}.
+		 * @param dispatch the mode
+		 * @return this builder
+		 */
+		public Builder dispatch(Dispatch dispatch) {
+			this.dispatch = dispatch;
+			return this;
+		}
+
+		/**
+		 * Sets the executor for {@link Dispatch#ASYNC}. Default: virtual threads where the JVM has
+		 * them, else a daemon thread.
+		 * @param executor the executor
+		 * @return this builder
+		 */
+		public Builder executor(Executor executor) {
+			this.executor = executor;
+			return this;
+		}
+
+		/**
+		 * Sets what happens when a listener throws. Default: {@link OnError#LOG}.
+		 * @param onError the policy
+		 * @return this builder
+		 */
+		public Builder onError(OnError onError) {
+			this.onError = onError;
+			return this;
+		}
+
+		/**
+		 * Sets this instance's id. Default: a random UUID.
+		 * @param instanceId the id
+		 * @return this builder
+		 */
+		public Builder instanceId(String instanceId) {
+			this.instanceId = instanceId;
+			return this;
+		}
+
+		/**
+		 * Sets an observer of commits, reads, events and errors (for metrics).
+		 * @param observer the observer
+		 * @return this builder
+		 */
+		public Builder observer(ControllerObserver observer) {
+			this.observer = observer;
+			return this;
+		}
+
+		/**
+		 * Builds the controller.
+		 * @return the controller
+		 */
+		public StateController build() {
+			return new DefaultStateController(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,130 @@
+package io.statetree.core;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One change, as heard by one listener.
+ * <p>
+ * {@link #path()} is the concrete path the listener was notified for (on a bubbling walk, the
+ * deepest path its pattern matched); {@link #emittingPath()} is where the change happened, and the
+ * values are the values there. Events are immutable apart from {@link #stopBubbling()}.
+ */
+public interface StateEvent {
+
+	/**
+	 * Returns the concrete path this listener was notified for.
+	 * @return the notified path
+	 */
+	StatePath path();
+
+	/**
+	 * Returns the path whose value changed.
+	 * @return the emitting path
+	 */
+	StatePath emittingPath();
+
+	/**
+	 * Returns the value at {@link #emittingPath()} before the commit.
+	 * @return the immutable old value, or {@code null} when it was absent
+	 */
+	@Nullable Object prevValue();
+
+	/**
+	 * Returns the value at {@link #emittingPath()} after the commit.
+	 * @return the immutable new value, or {@code null} when it was deleted
+	 */
+	@Nullable Object newValue();
+
+	/**
+	 * Returns the old value converted to a type.
+	 * @param type the type
+	 * @param <T> the type
+	 * @return the converted value, or {@code null}
+	 */
+	<T> @Nullable T prevValue(Class<T> type);
+
+	/**
+	 * Returns the new value converted to a type.
+	 * @param type the type
+	 * @param <T> the type
+	 * @return the converted value, or {@code null}
+	 */
+	<T> @Nullable T newValue(Class<T> type);
+
+	/**
+	 * Returns the payload given with the write ({@link WriteOptions#payload}) or the ping.
+	 * @return the payload, or {@code null}
+	 */
+	@Nullable Object payload();
+
+	/**
+	 * Returns the variables captured by the listener's pattern at {@link #path()}.
+	 * @return the variables by name; empty when the pattern has none
+	 */
+	Map<String, String> pathVariables();
+
+	/**
+	 * Returns the revision of the commit that made the change.
+	 * @return the revision
+	 */
+	long revision();
+
+	/**
+	 * Returns the id of the instance that made the change.
+	 * @return the origin instance id
+	 */
+	String origin();
+
+	/**
+	 * Tells whether the change is a ping: nothing was written.
+	 * @return {@code true} for a ping
+	 */
+	boolean isPing();
+
+	/**
+	 * Tells whether this event stands for a resynchronisation: the change feed lost track of
+	 * changes made elsewhere and the whole tree should be considered changed.
+	 * @return {@code true} for a resync event (delivered once, for {@code /})
+	 */
+	boolean isResync();
+
+	/**
+	 * Stops the bubbling walk: listeners matched at paths higher up hear nothing of this change.
+	 * Listeners at the current path still run.
+	 */
+	void stopBubbling();
+
+	/**
+	 * Reads through the controller. Inside {@link StateController#track}, the read is recorded.
+	 * @param path the path
+	 * @return the immutable value, or {@code null}
+	 */
+	@Nullable Object get(String path);
+
+	/**
+	 * Reads through the controller, converted to a type.
+	 * @param path the path
+	 * @param type the type
+	 * @param <T> the type
+	 * @return the converted value, or {@code null}
+	 */
+	<T> @Nullable T get(String path, Class<T> type);
+
+	/**
+	 * Writes through the controller. The write is a new commit, delivered after the current
+	 * dispatch finishes.
+	 * @param path the path
+	 * @param value the value; {@code null} deletes
+	 * @return whether the state changed
+	 */
+	boolean set(String path, @Nullable Object value);
+
+	/**
+	 * Returns the controller that delivered this event.
+	 * @return the controller
+	 */
+	StateController controller();
+
+}

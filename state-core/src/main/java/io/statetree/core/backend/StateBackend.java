@@ -1,0 +1,87 @@
+package io.statetree.core.backend;
+
+import java.util.Map;
+
+import io.statetree.core.StatePath;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where the tree is stored. A backend only stores: the controller owns events, derivations and
+ * revision bookkeeping.
+ * <p>
+ * Values crossing this interface are StateTree's immutable JSON model (see {@link StateValues}):
+ * branches are unmodifiable insertion-ordered {@code Map<String, Object>}, arrays unmodifiable
+ * {@code List<Object>}, leaves {@code String}, numbers or {@code Boolean}. Implementations must
+ * be thread-safe.
+ */
+public interface StateBackend extends AutoCloseable {
+
+	/**
+	 * Reads the subtree at a path as one consistent snapshot.
+	 * @param path the path
+	 * @return the immutable value, or {@code null} when absent; the root always reads as a branch
+	 * @throws io.statetree.core.StateStorageException if the storage cannot be read
+	 */
+	@Nullable Object read(StatePath path);
+
+	/**
+	 * Commits writes atomically: either all are applied or none.
+	 * @param request the writes and preconditions
+	 * @return the revision and the changes, with values before and after
+	 * @throws io.statetree.core.StateWriteException if a write is not allowed (below a leaf, a
+	 * non-branch at the root); nothing was written
+	 * @throws PreconditionFailedException if a precondition failed; nothing was written
+	 * @throws io.statetree.core.StateStorageException if the storage failed; nothing was written
+	 */
+	CommitResult commit(CommitRequest request);
+
+	/**
+	 * Returns the revision of the last commit.
+	 * @return the revision, 0 when nothing was ever committed
+	 */
+	long revision();
+
+	/**
+	 * Sets who hears changes made by other instances. Only shared backends call it.
+	 * @param listener the listener, or {@code null} to stop
+	 */
+	default void setBackendListener(@Nullable BackendListener listener) {
+	}
+
+	/**
+	 * Tells whether other instances may write to the same storage.
+	 * @return {@code true} for shared backends (Redis)
+	 */
+	default boolean isShared() {
+		return false;
+	}
+
+	/**
+	 * Checks that the storage is reachable and writable, for health checks.
+	 * @throws io.statetree.core.StateStorageException naming the resource when it is not
+	 */
+	default void check() {
+	}
+
+	/**
+	 * Describes the backend for operators: its type and settings (no secrets).
+	 * @return e.g. {@code {"type": "filesystem", "directory": "/var/state"}}
+	 */
+	default Map<String, Object> describe() {
+		return Map.of("type", getClass().getSimpleName());
+	}
+
+	/**
+	 * Writes out anything buffered. A no-op for backends that do not buffer.
+	 */
+	default void flush() {
+	}
+
+	/**
+	 * Flushes and releases resources. Idempotent.
+	 */
+	@Override
+	default void close() {
+	}
+
+}
