@@ -1,0 +1,637 @@
+package io.statetree.core.backend;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.StateValueException;
+import io.statetree.core.StateWriteException;
+import io.statetree.core.internal.Branch;
+import io.statetree.core.internal.PersistentOrderedMap;
+import io.statetree.core.internal.ValueList;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * StateTree's immutable JSON value model, for backends and converters.
+ * <p>
+ * A value is one of: a branch (an unmodifiable, insertion-ordered {@code Map<String, Object>}
+ * whose keys are valid path segments and whose values are never {@code null}), an array (an
+ * unmodifiable {@code List<Object>}, elements may be {@code null}), a {@code String}, a
+ * {@code Boolean}, or a number: {@code Integer}, {@code Long} or {@code BigInteger} for integers
+ * (the smallest that fits), {@code Double} or {@code BigDecimal} otherwise. Two values are equal
+ * when their JSON trees are equal, numbers compared by value.
+ */
+public final class StateValues {
+
+	private static final int MAX_NESTING = 1_000;
+
+	private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+
+	private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+
+	private StateValues() {
+	}
+
+	/**
+	 * Returns the empty branch.
+	 * @return an empty, unmodifiable map
+	 */
+	public static Map<String, Object> emptyBranch() {
+		return Branch.EMPTY;
+	}
+
+	/**
+	 * Tells whether a value is a branch (a JSON object).
+	 * @param value a model value
+	 * @return {@code true} for a branch
+	 */
+	public static boolean isBranch(@Nullable Object value) {
+		return value instanceof Map;
+	}
+
+	/**
+	 * Builds a branch from already converted children, keeping their order.
+	 * @param children model values by name; {@code null} values are skipped
+	 * @return the branch
+	 */
+	public static Map<String, Object> branch(Map<String, ?> children) {
+		if (children instanceof Branch branch) {
+			return branch;
+		}
+		PersistentOrderedMap<String, Object> map = PersistentOrderedMap.empty();
+		for (Map.Entry<String, ?> entry : children.entrySet()) {
+			if (entry.getValue() != null) {
+				map = map.put(entry.getKey(), entry.getValue());
+			}
+		}
+		return Branch.of(map);
+	}
+
+	// ---- conversion ----
+
+	/**
+	 * Converts a Jackson tree into the model.
+	 * @param node the tree; {@code null}, a null node or a missing node give {@code null}
+	 * @return the immutable value
+	 * @throws StateValueException if an object key is not a valid path segment
+	 */
+	public static @Nullable Object fromJson(@Nullable JsonNode node) {
+		return fromJson(node, true, 0);
+	}
+
+	private static @Nullable Object fromJson(@Nullable JsonNode node, boolean branchContext, int depth) {
+		if (node == null || node.isNull() || node.isMissingNode()) {
+			return null;
+		}
+		if (depth > MAX_NESTING) {
+			throw new StateValueException("Value is nested more than " + MAX_NESTING + " levels deep");
+		}
+		if (node.isObject()) {
+			PersistentOrderedMap<String, Object> map = PersistentOrderedMap.empty();
+			for (Map.Entry<String, JsonNode> field : node.properties()) {
+				Object child = fromJson(field.getValue(), branchContext, depth + 1);
+				if (child != null) {
+					String key = field.getKey();
+					if (branchContext) {
+						checkKey(key);
+					}
+					map = map.put(key, child);
+				}
+			}
+			return Branch.of(map);
+		}
+		if (node.isArray()) {
+			Object[] elements = new Object[node.size()];
+			int i = 0;
+			for (JsonNode element : node) {
+				elements[i++] = fromJson(element, false, depth + 1);
+			}
+			return ValueList.wrap(elements);
+		}
+		if (node.isString()) {
+			return node.stringValue();
+		}
+		if (node.isBoolean()) {
+			return node.booleanValue();
+		}
+		if (node.isNumber()) {
+			return normalizeNumber(node.numberValue());
+		}
+		if (node.isBinary()) {
+			return node.asString();
+		}
+		if (node.isPojo()) {
+			throw new StateValueException("Value contains a POJO node that is not JSON: " + node);
+		}
+		throw new StateValueException("Value contains an unsupported JSON node: " + node.getNodeType());
+	}
+
+	/**
+	 * Converts a Java value into the model. Plain values ({@code Map}, {@code Collection}, arrays
+	 * of objects, {@code String}, numbers, {@code Boolean}, {@code Character}, enums) are
+	 * converted directly; anything else is handed to {@code fallback} (usually Jackson's
+	 * {@code valueToTree}).
+	 * @param value the value; {@code null} gives {@code null}
+	 * @param fallback converts a non-plain object to a Jackson tree
+	 * @return the immutable value
+	 * @throws StateValueException if the value cannot be converted (a cycle, a key that is not a
+	 * valid path segment, the fallback failing)
+	 */
+	public static @Nullable Object fromJava(@Nullable Object value, Function<Object, JsonNode> fallback) {
+		return fromJava(value, fallback, true, new IdentityHashMap<>(), 0);
+	}
+
+	private static @Nullable Object fromJava(@Nullable Object value, Function<Object, JsonNode> fallback,
+			boolean branchContext, IdentityHashMap<Object, Boolean> visiting, int depth) {
+		if (value == null) {
+			return null;
+		}
+		if (value instanceof String || value instanceof Boolean) {
+			return value;
+		}
+		if (value instanceof Number number) {
+			return normalizeNumber(number);
+		}
+		if (value instanceof Branch || value instanceof ValueList) {
+			return value;
+		}
+		if (value instanceof Character || value instanceof Enum<?>) {
+			return (value instanceof Enum<?> e) ? e.name() : value.toString();
+		}
+		if (depth > MAX_NESTING) {
+			throw new StateValueException("Value is nested more than " + MAX_NESTING + " levels deep");
+		}
+		if (value instanceof Map<?, ?> map) {
+			enter(value, visiting);
+			PersistentOrderedMap<String, Object> result = PersistentOrderedMap.empty();
+			for (Map.Entry<?, ?> entry : map.entrySet()) {
+				Object key = entry.getKey();
+				if (key == null) {
+					throw new StateValueException("Value contains a map with a null key");
+				}
+				Object child = fromJava(entry.getValue(), fallback, branchContext, visiting, depth + 1);
+				if (child != null) {
+					String name = key.toString();
+					if (branchContext) {
+						checkKey(name);
+					}
+					result = result.put(name, child);
+				}
+			}
+			visiting.remove(value);
+			return Branch.of(result);
+		}
+		if (value instanceof Collection<?> collection) {
+			enter(value, visiting);
+			Object[] elements = new Object[collection.size()];
+			int i = 0;
+			for (Object element : collection) {
+				elements[i++] = fromJava(element, fallback, false, visiting, depth + 1);
+			}
+			visiting.remove(value);
+			return ValueList.wrap(elements);
+		}
+		if (value instanceof Object[] array) {
+			enter(value, visiting);
+			Object[] elements = new Object[array.length];
+			for (int i = 0; i < array.length; i++) {
+				elements[i] = fromJava(array[i], fallback, false, visiting, depth + 1);
+			}
+			visiting.remove(value);
+			return ValueList.wrap(elements);
+		}
+		JsonNode tree;
+		try {
+			tree = fallback.apply(value);
+		}
+		catch (StateValueException ex) {
+			throw ex;
+		}
+		catch (RuntimeException | StackOverflowError ex) {
+			throw new StateValueException("Cannot convert value of type " + value.getClass().getName()
+					+ " to JSON: " + ex.getMessage(), ex);
+		}
+		return fromJson(tree, branchContext, depth);
+	}
+
+	private static void enter(Object value, IdentityHashMap<Object, Boolean> visiting) {
+		if (visiting.put(value, Boolean.TRUE) != null) {
+			throw new StateValueException("Value contains a cycle through a " + value.getClass().getName());
+		}
+	}
+
+	private static void checkKey(String key) {
+		try {
+			StatePath.ROOT.child(key);
+		}
+		catch (RuntimeException ex) {
+			throw new StateValueException("Object key '" + key + "' is not a valid path segment: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Normalises a number: integers become the smallest of {@code Integer}, {@code Long},
+	 * {@code BigInteger} that holds them; {@code Float} becomes {@code Double}.
+	 * @param number the number
+	 * @return the normalised number
+	 */
+	public static Number normalizeNumber(Number number) {
+		if (number instanceof Integer) {
+			return number;
+		}
+		if (number instanceof Long l) {
+			return (l == l.intValue()) ? (Number) l.intValue() : l;
+		}
+		if (number instanceof Short || number instanceof Byte) {
+			return number.intValue();
+		}
+		if (number instanceof BigInteger big) {
+			if (big.bitLength() < 32) {
+				return big.intValue();
+			}
+			if (big.bitLength() < 64) {
+				return big.longValue();
+			}
+			return big;
+		}
+		if (number instanceof Float f) {
+			return Double.parseDouble(f.toString());
+		}
+		if (number instanceof Double || number instanceof BigDecimal) {
+			return number;
+		}
+		if (number instanceof java.util.concurrent.atomic.AtomicInteger || number instanceof java.util.concurrent.atomic.AtomicLong) {
+			return normalizeNumber(number.longValue());
+		}
+		return new BigDecimal(number.toString());
+	}
+
+	// ---- equality ----
+
+	/**
+	 * JSON equality: branches equal when they have the same keys with equal values (order
+	 * ignored), arrays element by element, numbers by value ({@code 1}, {@code 1L} and
+	 * {@code 1.0} are equal).
+	 * @param a a value
+	 * @param b another value
+	 * @return whether they are equal
+	 */
+	public static boolean equal(@Nullable Object a, @Nullable Object b) {
+		if (a == b) {
+			return true;
+		}
+		if (a == null || b == null) {
+			return false;
+		}
+		if (a instanceof Number na) {
+			return (b instanceof Number nb) && numbersEqual(na, nb);
+		}
+		if (a instanceof Map<?, ?> ma) {
+			if (!(b instanceof Map<?, ?> mb) || ma.size() != mb.size()) {
+				return false;
+			}
+			for (Map.Entry<?, ?> entry : ma.entrySet()) {
+				Object other = mb.get(entry.getKey());
+				if (other == null || !equal(entry.getValue(), other)) {
+					return false;
+				}
+			}
+			return true;
+		}
+		if (a instanceof List<?> la) {
+			if (!(b instanceof List<?> lb) || la.size() != lb.size()) {
+				return false;
+			}
+			Iterator<?> ia = la.iterator();
+			Iterator<?> ib = lb.iterator();
+			while (ia.hasNext()) {
+				if (!equal(ia.next(), ib.next())) {
+					return false;
+				}
+			}
+			return true;
+		}
+		return a.equals(b);
+	}
+
+	private static boolean numbersEqual(Number a, Number b) {
+		if (isIntegral(a) && isIntegral(b)) {
+			if (!(a instanceof BigInteger) && !(b instanceof BigInteger)) {
+				return a.longValue() == b.longValue();
+			}
+			return toBigInteger(a).equals(toBigInteger(b));
+		}
+		if (a instanceof Double || b instanceof Double || a instanceof Float || b instanceof Float) {
+			return Double.compare(a.doubleValue(), b.doubleValue()) == 0
+					|| (a.doubleValue() == b.doubleValue());
+		}
+		return toBigDecimal(a).compareTo(toBigDecimal(b)) == 0;
+	}
+
+	private static boolean isIntegral(Number n) {
+		return n instanceof Integer || n instanceof Long || n instanceof BigInteger || n instanceof Short
+				|| n instanceof Byte;
+	}
+
+	private static BigInteger toBigInteger(Number n) {
+		return (n instanceof BigInteger b) ? b : BigInteger.valueOf(n.longValue());
+	}
+
+	private static BigDecimal toBigDecimal(Number n) {
+		if (n instanceof BigDecimal d) {
+			return d;
+		}
+		if (n instanceof BigInteger b) {
+			return new BigDecimal(b);
+		}
+		if (isIntegral(n)) {
+			return BigDecimal.valueOf(n.longValue());
+		}
+		return new BigDecimal(n.toString());
+	}
+
+	/**
+	 * A hash code consistent with {@link #equal}.
+	 * @param value a value
+	 * @return its hash
+	 */
+	public static int hash(@Nullable Object value) {
+		if (value == null) {
+			return 0;
+		}
+		if (value instanceof Number n) {
+			return hashNumber(n);
+		}
+		if (value instanceof Map<?, ?> map) {
+			int h = 0;
+			for (Map.Entry<?, ?> entry : map.entrySet()) {
+				h += entry.getKey().hashCode() ^ hash(entry.getValue());
+			}
+			return h;
+		}
+		if (value instanceof List<?> list) {
+			int h = 1;
+			for (Object element : list) {
+				h = 31 * h + hash(element);
+			}
+			return h;
+		}
+		return value.hashCode();
+	}
+
+	private static int hashNumber(Number n) {
+		if (isIntegral(n)) {
+			if (n instanceof BigInteger b && (b.compareTo(LONG_MIN) < 0 || b.compareTo(LONG_MAX) > 0)) {
+				return Double.hashCode(b.doubleValue());
+			}
+			return Long.hashCode(n.longValue());
+		}
+		double d = n.doubleValue();
+		if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 9.2e18) {
+			return Long.hashCode((long) d);
+		}
+		return Double.hashCode(d);
+	}
+
+	// ---- navigation ----
+
+	/**
+	 * Reads below a value: branches by key, arrays by index segment ({@code 0}, {@code 1}, ...).
+	 * @param value the value at the start
+	 * @param relative the path below it
+	 * @return the value there, or {@code null} when absent
+	 */
+	public static @Nullable Object getIn(@Nullable Object value, StatePath relative) {
+		Object current = value;
+		for (int i = 0, n = relative.depth(); i < n && current != null; i++) {
+			current = child(current, relative.segment(i));
+		}
+		return current;
+	}
+
+	/**
+	 * Returns the child of a value: a branch's child, or an array element by index segment.
+	 * @param value the value
+	 * @param segment the child's name
+	 * @return the child, or {@code null}
+	 */
+	public static @Nullable Object child(Object value, String segment) {
+		if (value instanceof Map<?, ?> map) {
+			return map.get(segment);
+		}
+		if (value instanceof List<?> list) {
+			int index = parseIndex(segment);
+			return (index >= 0 && index < list.size()) ? list.get(index) : null;
+		}
+		return null;
+	}
+
+	private static int parseIndex(String segment) {
+		int n = segment.length();
+		if (n == 0 || n > 9 || (n > 1 && segment.charAt(0) == '0')) {
+			return -1;
+		}
+		int result = 0;
+		for (int i = 0; i < n; i++) {
+			char c = segment.charAt(i);
+			if (c < '0' || c > '9') {
+				return -1;
+			}
+			result = result * 10 + (c - '0');
+		}
+		return result;
+	}
+
+	/**
+	 * Returns a copy of a tree with the subtree at a path replaced, creating missing branches on
+	 * the way. Only the branches on the path are copied.
+	 * @param root the value at {@code base} (a branch, or {@code null} when absent)
+	 * @param base the absolute path of {@code root}, for error messages
+	 * @param relative the path below {@code base} to write
+	 * @param value the new value, or {@code null} to delete
+	 * @return the new value at {@code base} ({@code null} only when {@code relative} is the root and
+	 * {@code value} is {@code null})
+	 * @throws StateWriteException if the path runs through a leaf (for a delete there is nothing to
+	 * delete and the tree is returned unchanged)
+	 */
+	public static @Nullable Object setIn(@Nullable Object root, StatePath base, StatePath relative,
+			@Nullable Object value) {
+		return setIn(root, base, relative, 0, value);
+	}
+
+	private static @Nullable Object setIn(@Nullable Object current, StatePath base, StatePath relative, int index,
+			@Nullable Object value) {
+		if (index == relative.depth()) {
+			return value;
+		}
+		Branch branch;
+		if (current == null) {
+			if (value == null) {
+				return null;
+			}
+			branch = Branch.EMPTY;
+		}
+		else if (current instanceof Branch b) {
+			branch = b;
+		}
+		else if (current instanceof Map<?, ?> map) {
+			branch = (Branch) branch(castMap(map));
+		}
+		else {
+			if (value == null) {
+				return current;
+			}
+			StatePath leaf = base.resolve(relative.prefix(index));
+			throw new StateWriteException("Cannot write " + base.resolve(relative) + ": " + leaf
+					+ " holds a leaf value (" + describe(current) + "), not a branch");
+		}
+		String key = relative.segment(index);
+		Object child = branch.get(key);
+		Object updated = setIn(child, base, relative, index + 1, value);
+		if (updated == child) {
+			return branch;
+		}
+		return (updated == null) ? branch.without(key) : branch.with(key, updated);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, ?> castMap(Map<?, ?> map) {
+		return (Map<String, ?>) map;
+	}
+
+	private static String describe(Object value) {
+		if (value instanceof List<?>) {
+			return "an array";
+		}
+		return "a " + value.getClass().getSimpleName();
+	}
+
+	/**
+	 * Applies writes in order to a whole tree.
+	 * @param root the root branch
+	 * @param writes the writes
+	 * @return the new root branch
+	 * @throws StateWriteException if a write runs through a leaf or puts a non-branch at the root
+	 */
+	public static Map<String, Object> applyToRoot(Map<String, Object> root, List<Write> writes) {
+		Object current = root;
+		for (Write write : writes) {
+			if (write.path().isRoot() && write.value() != null && !isBranch(write.value())) {
+				throw new StateWriteException("Cannot write " + describe(write.value())
+						+ " at /: the root is always a branch");
+			}
+			current = setIn(current, StatePath.ROOT, write.path(), write.value());
+			if (current == null) {
+				current = Branch.EMPTY;
+			}
+		}
+		@SuppressWarnings("unchecked")
+		Map<String, Object> result = (Map<String, Object>) current;
+		return result;
+	}
+
+	/**
+	 * Computes a commit's changes from the trees before and after it: one entry per distinct
+	 * written path in order of first write, with the last payload given for it.
+	 * @param before the root before
+	 * @param after the root after
+	 * @param writes the writes
+	 * @return the changes
+	 */
+	public static List<Change> changes(Map<String, Object> before, Map<String, Object> after, List<Write> writes) {
+		if (writes.size() == 1) {
+			Write w = writes.get(0);
+			return List.of(new Change(w.path(), getIn(before, w.path()), getIn(after, w.path()), w.payload()));
+		}
+		Map<StatePath, Object> payloads = new LinkedHashMap<>();
+		for (Write write : writes) {
+			payloads.put(write.path(), (write.payload() != null) ? write.payload() : payloads.get(write.path()));
+		}
+		List<Change> changes = new ArrayList<>(payloads.size());
+		payloads.forEach((path, payload) -> changes
+			.add(new Change(path, getIn(before, path), getIn(after, path), payload)));
+		return changes;
+	}
+
+	// ---- printing ----
+
+	/**
+	 * Prints a value as compact JSON (for {@code toString} and logs).
+	 * @param value the value
+	 * @return JSON text
+	 */
+	public static String toJsonString(@Nullable Object value) {
+		StringBuilder sb = new StringBuilder();
+		print(value, sb);
+		return sb.toString();
+	}
+
+	private static void print(@Nullable Object value, StringBuilder sb) {
+		if (value == null) {
+			sb.append("null");
+		}
+		else if (value instanceof Map<?, ?> map) {
+			sb.append('{');
+			boolean first = true;
+			for (Map.Entry<?, ?> entry : map.entrySet()) {
+				if (!first) {
+					sb.append(',');
+				}
+				first = false;
+				quote(String.valueOf(entry.getKey()), sb);
+				sb.append(':');
+				print(entry.getValue(), sb);
+			}
+			sb.append('}');
+		}
+		else if (value instanceof List<?> list) {
+			sb.append('[');
+			for (int i = 0; i < list.size(); i++) {
+				if (i > 0) {
+					sb.append(',');
+				}
+				print(list.get(i), sb);
+			}
+			sb.append(']');
+		}
+		else if (value instanceof String s) {
+			quote(s, sb);
+		}
+		else {
+			sb.append(value);
+		}
+	}
+
+	private static void quote(String s, StringBuilder sb) {
+		sb.append('"');
+		for (int i = 0; i < s.length(); i++) {
+			char c = s.charAt(i);
+			switch (c) {
+				case '"' -> sb.append("\\\"");
+				case '\\' -> sb.append("\\\\");
+				case '\n' -> sb.append("\\n");
+				case '\r' -> sb.append("\\r");
+				case '\t' -> sb.append("\\t");
+				default -> {
+					if (c < 0x20) {
+						sb.append(String.format("\\u%04x", (int) c));
+					}
+					else {
+						sb.append(c);
+					}
+				}
+			}
+		}
+		sb.append('"');
+	}
+
+}
