@@ -11,6 +11,11 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,11 +28,31 @@ public final class ValueConverter {
 	private final JsonMapper mapper;
 
 	/**
+	 * Types that are not data: Jackson would serialise their getters, but storing a thread, a
+	 * class loader or a stream as state is always a mistake, so writing one fails.
+	 */
+	private static final List<Class<?>> NOT_DATA = List.of(Thread.class, ThreadGroup.class, ClassLoader.class,
+			java.io.InputStream.class, java.io.OutputStream.class, java.io.Reader.class, java.io.Writer.class,
+			java.util.concurrent.Executor.class, java.util.concurrent.Future.class,
+			java.util.concurrent.locks.Lock.class);
+
+	/**
+	 * The application's mapper, strict about beans without properties (storing one as
+	 * <code>{}</code> would hide a mistake) and refusing {@link #NOT_DATA} types.
+	 */
+	private final JsonMapper writeMapper;
+
+	/**
 	 * Creates a converter.
 	 * @param mapper the mapper
 	 */
 	public ValueConverter(JsonMapper mapper) {
 		this.mapper = mapper;
+		SimpleModule refuse = new SimpleModule("statetree-not-data");
+		for (Class<?> type : NOT_DATA) {
+			refuse.addSerializer(type, new Refuse());
+		}
+		this.writeMapper = mapper.rebuild().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).addModule(refuse).build();
 	}
 
 	/**
@@ -57,10 +82,12 @@ public final class ValueConverter {
 
 	private JsonNode toTree(Object value) {
 		try {
-			return this.mapper.valueToTree(value);
+			return this.writeMapper.valueToTree(value);
 		}
 		catch (JacksonException ex) {
-			throw new StateValueException(ex.getOriginalMessage(), ex);
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new StateValueException((cause instanceof IllegalArgumentException) ? cause.getMessage()
+					: ex.getOriginalMessage(), ex);
 		}
 	}
 
@@ -109,6 +136,15 @@ public final class ValueConverter {
 			throw new StateValueException("Cannot read value at " + path + " as " + type + ": "
 					+ ((ex instanceof JacksonException je) ? je.getOriginalMessage() : ex.getMessage()), ex);
 		}
+	}
+
+	private static final class Refuse extends ValueSerializer<Object> {
+
+		@Override
+		public void serialize(Object value, JsonGenerator generator, SerializationContext context) {
+			throw new IllegalArgumentException(value.getClass().getName() + " is not data and cannot be stored");
+		}
+
 	}
 
 	private static boolean isModelType(Class<?> type) {
