@@ -240,7 +240,7 @@ public class StateTreeProperties {
 		/**
 		 * Largest value, in bytes of JSON, that one write may store.
 		 */
-		private long maxValueBytes = 16 * 1024 * 1024;
+		private long maxValueBytes = 16_777_216;
 
 		/**
 		 * Returns the namespace.

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.statetree.core.DerivationCycleException;
 import io.statetree.core.StateController;
+import io.statetree.core.StatePath;
 import io.statetree.core.Subscription;
 import io.statetree.spring.internal.BeanMethod;
 import io.statetree.spring.internal.DerivedMethod;
@@ -77,6 +78,8 @@ public class StateTreeAnnotationBeanPostProcessor
 	private @Nullable ValueConverter values;
 
 	private volatile @Nullable Target target;
+
+	private final Map<StatePath, DerivedMethod> destinations = new ConcurrentHashMap<>();
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
@@ -204,13 +207,23 @@ public class StateTreeAnnotationBeanPostProcessor
 				}
 			}
 			for (DerivedMethod derived : methods.derived()) {
+				Method declared = derived.method().declared();
+				DerivedMethod other = this.destinations.putIfAbsent(derived.destination(), derived);
+				if (other != null) {
+					throw new InvalidStateMethodException(methods.beanName(), declared, "its destination "
+							+ derived.destination() + " is already derived by " + other.method().describe());
+				}
+				handles.add(() -> this.destinations.remove(derived.destination(), derived));
 				try {
 					handles.add(derived.register(controller));
 				}
 				catch (DerivationCycleException ex) {
-					throw new InvalidStateMethodException(methods.beanName(), derived.method().declared(),
-							"its derivation of " + derived.destination() + " would form a cycle: "
-									+ String.join(" -> ", ex.getCycle()),
+					throw new InvalidStateMethodException(methods.beanName(), declared, "its derivation of "
+							+ derived.destination() + " would form a cycle: " + String.join(" -> ", ex.getCycle()), ex);
+				}
+				catch (RuntimeException ex) {
+					throw new InvalidStateMethodException(methods.beanName(), declared,
+							"the controller refused its derivation of " + derived.destination() + ": " + ex.getMessage(),
 							ex);
 				}
 			}
