@@ -17,7 +17,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -93,6 +95,9 @@ public final class FileSystemBackend implements StateBackend {
 	static final String INTENT = "intent.log";
 
 	static final String TRASH = "trash";
+
+	/** Per directory: the stems of its entries in creation order, so branches keep insertion order. */
+	static final String ORDER = ".order";
 
 	private static final String TEMP_SUFFIX = ".sttmp";
 
@@ -228,6 +233,7 @@ public final class FileSystemBackend implements StateBackend {
 
 	private Map<String, Object> readDirectory(Path dir) {
 		TreeMap<String, Object> children = new TreeMap<>();
+		Map<String, String> stems = new HashMap<>();
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
 			for (Path child : stream) {
 				String name = child.getFileName().toString();
@@ -260,12 +266,40 @@ public final class FileSystemBackend implements StateBackend {
 				if (children.put(segment, value) != null) {
 					throw ambiguous(dir, names(segment));
 				}
+				stems.put(names(segment).stem(), segment);
 			}
 		}
 		catch (IOException ex) {
 			throw new StateStorageException("Cannot list directory " + dir + ": " + ex, ex);
 		}
-		return StateValues.branch(children);
+		if (children.size() < 2) {
+			return StateValues.branch(children);
+		}
+		Map<String, Object> ordered = new LinkedHashMap<>();
+		for (String stem : readOrder(dir)) {
+			String segment = stems.get(stem);
+			if (segment != null) {
+				ordered.put(segment, children.remove(segment));
+			}
+		}
+		ordered.putAll(children);
+		return StateValues.branch(ordered);
+	}
+
+	/** The stems of a directory's entries in the order they were created (possibly stale). */
+	private static List<String> readOrder(Path dir) {
+		Path file = dir.resolve(ORDER);
+		try {
+			BasicFileAttributes attributes = attributes(file);
+			if (attributes == null || !attributes.isRegularFile()) {
+				return List.of();
+			}
+			String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+			return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot read order file " + file + ": " + ex, ex);
+		}
 	}
 
 	private @Nullable String decode(Path dir, String stem) {
@@ -556,6 +590,7 @@ public final class FileSystemBackend implements StateBackend {
 			if (dir.cleared && dir.onDisk) {
 				emitClear(dir.path, ops);
 			}
+			emitOrder(dir, ops);
 			for (Slot slot : dir.slots.values()) {
 				Path file = dir.path.resolve(slot.names.file());
 				Path sub = dir.path.resolve(slot.names.stem());
@@ -599,6 +634,40 @@ public final class FileSystemBackend implements StateBackend {
 					}
 				}
 			}
+		}
+
+		/** Keeps the directory's order file up to date when entries are created or deleted. */
+		private void emitOrder(DirNode dir, List<Op> ops) {
+			List<String> created = new ArrayList<>();
+			Set<String> removed = new HashSet<>();
+			for (Slot slot : dir.slots.values()) {
+				if (!slot.changed) {
+					continue;
+				}
+				boolean existed = slot.file == EntryKind.DATA || slot.dir == EntryKind.DATA;
+				boolean exists = slot.node instanceof FileNode || slot.node instanceof DirNode;
+				if (exists && !existed) {
+					created.add(slot.names.stem());
+					removed.add(slot.names.stem());
+				}
+				else if (existed && !exists) {
+					removed.add(slot.names.stem());
+				}
+			}
+			if (created.isEmpty() && removed.isEmpty() && !dir.cleared) {
+				return;
+			}
+			List<String> order = new ArrayList<>();
+			if (!dir.cleared && dir.onDisk) {
+				for (String stem : readOrder(dir.path)) {
+					if (!removed.contains(stem)) {
+						order.add(stem);
+					}
+				}
+			}
+			order.addAll(created);
+			ops.add(new Op(Kind.PUT, dir.path.resolve(ORDER), String.join("\n", order).getBytes(StandardCharsets.UTF_8),
+					false));
 		}
 
 		private void addNameFile(DirNode dir, Slot slot, List<Op> ops) {

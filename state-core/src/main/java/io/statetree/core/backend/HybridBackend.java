@@ -26,8 +26,9 @@ import org.jspecify.annotations.Nullable;
  * <b>Reading above mount points</b> merges each mounted subtree in at its position, keeping the
  * root backend's data at intermediate levels: with a mount at {@code /p/m}, reading {@code /p}
  * returns the root backend's {@code /p} with {@code m} set to the mount's whole tree. A mount
- * point always reads as a branch (a backend's root is one), so its ancestors do too. A mount
- * hides whatever the root backend holds at and below its path.
+ * point holding data is a branch (a backend's root is one), so its ancestors are too. A mount
+ * hides whatever the root backend holds at and below its path. A mount whose tree is empty reads
+ * as absent (so an empty hybrid reads as an empty root, as every backend does).
  * <p>
  * <b>Writing above mount points</b> splits the write: the mounted subtree of the value goes to
  * the mount (replacing its whole tree, or emptying it when the value has nothing there), the
@@ -177,22 +178,38 @@ public final class HybridBackend implements StateBackend {
 	private @Nullable Object readLocked(StatePath path, Map<StatePath, StateBackend> mounts) {
 		for (Map.Entry<StatePath, StateBackend> mount : mounts.entrySet()) {
 			if (mount.getKey().isAncestorOrSelf(path)) {
-				return mount.getValue().read(mount.getKey().relativize(path));
+				StatePath relative = mount.getKey().relativize(path);
+				Object value = mount.getValue().read(relative);
+				return (relative.isRoot() && isEmpty(value)) ? null : value;
 			}
 		}
 		Object value = this.root.read(path);
 		for (Map.Entry<StatePath, StateBackend> mount : mounts.entrySet()) {
 			if (path.isAncestorOf(mount.getKey())) {
-				value = graft(value, path.relativize(mount.getKey()), 0, mount.getValue().read(StatePath.ROOT));
+				value = graft(value, path, path.relativize(mount.getKey()), mount.getValue().read(StatePath.ROOT));
 			}
 		}
 		return value;
 	}
 
-	/** Puts a mounted subtree into a value, turning whatever lies on the way into branches. */
-	static Object graft(@Nullable Object value, StatePath relative, int index, @Nullable Object mounted) {
+	private static boolean isEmpty(@Nullable Object value) {
+		return value == null || (value instanceof Map<?, ?> map && map.isEmpty());
+	}
+
+	/**
+	 * Puts a mounted tree into a value read from the root backend, turning whatever lies on the way
+	 * into branches; an empty mounted tree only hides the root backend's data at its position.
+	 */
+	static @Nullable Object graft(@Nullable Object value, StatePath base, StatePath relative, @Nullable Object mounted) {
+		if (isEmpty(mounted)) {
+			return StateValues.setIn(value, base, relative, null);
+		}
+		return graft(value, relative, 0, mounted);
+	}
+
+	private static Object graft(@Nullable Object value, StatePath relative, int index, Object mounted) {
 		if (index == relative.depth()) {
-			return (mounted != null) ? mounted : Branch.EMPTY;
+			return mounted;
 		}
 		Map<String, Object> branch = (value instanceof Map<?, ?>) ? asBranch(value) : Branch.EMPTY;
 		String key = relative.segment(index);
@@ -444,8 +461,8 @@ public final class HybridBackend implements StateBackend {
 					if (path.isAncestorOf(mount.getKey())) {
 						Object mounted = mount.getValue().read(StatePath.ROOT);
 						StatePath relative = path.relativize(mount.getKey());
-						oldValue = graft(oldValue, relative, 0, mounted);
-						newValue = graft(newValue, relative, 0, mounted);
+						oldValue = graft(oldValue, path, relative, mounted);
+						newValue = graft(newValue, path, relative, mounted);
 					}
 				}
 				changes.add(new Change(path, oldValue, newValue, change.payload()));
