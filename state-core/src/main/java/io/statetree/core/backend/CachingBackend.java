@@ -292,6 +292,9 @@ public final class CachingBackend implements StateBackend {
 				invalidate(change.path());
 			}
 		}
+		if (unchanged(result.changes())) {
+			return new CommitResult(this.revision, result.changes());
+		}
 		long next = this.revision + 1;
 		this.revision = next;
 		return new CommitResult(next, result.changes());
@@ -324,6 +327,12 @@ public final class CachingBackend implements StateBackend {
 						+ " at /: the root is always a branch");
 			}
 		}
+		List<Change> changes = new ArrayList<>(payloads.size());
+		for (Map.Entry<StatePath, Object> entry : payloads.entrySet()) {
+			Object old = before.get(entry.getKey());
+			changes.add(new Change(entry.getKey(), old, FileSystemBackend.valueAfter(entry.getKey(), old, request.writes()),
+					entry.getValue()));
+		}
 		Node updated;
 		while (true) {
 			Node current = this.cache.get();
@@ -335,14 +344,23 @@ public final class CachingBackend implements StateBackend {
 				break;
 			}
 		}
+		if (unchanged(changes)) {
+			return new CommitResult(this.revision, changes);
+		}
 		this.pending.add(request);
 		this.hasPending = true;
 		long next = this.revision + 1;
 		this.revision = next;
-		List<Change> changes = new ArrayList<>(payloads.size());
-		Node after = updated;
-		payloads.forEach((path, payload) -> changes.add(new Change(path, before.get(path), lookup(after, path), payload)));
 		return new CommitResult(next, changes);
+	}
+
+	private static boolean unchanged(List<Change> changes) {
+		for (Change change : changes) {
+			if (!StateValues.equal(change.oldValue(), change.newValue())) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	// ---- flushing ----

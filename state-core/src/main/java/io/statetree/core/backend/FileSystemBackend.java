@@ -463,16 +463,22 @@ public final class FileSystemBackend implements StateBackend {
 			for (Write write : writes) {
 				plan.apply(write);
 			}
+			List<Change> changes = new ArrayList<>(payloads.size());
+			boolean changed = false;
+			for (Map.Entry<StatePath, Object> entry : payloads.entrySet()) {
+				Object old = before.get(entry.getKey());
+				Object now = valueAfter(entry.getKey(), old, writes);
+				changed |= !StateValues.equal(old, now);
+				changes.add(new Change(entry.getKey(), old, now, entry.getValue()));
+			}
+			if (!changed) {
+				return new CommitResult(this.revision, changes);
+			}
 			List<Op> ops = new ArrayList<>();
 			plan.emit(plan.root, ops);
 			execute(ops);
 			long next = this.revision + 1;
 			this.revision = next;
-			List<Change> changes = new ArrayList<>(payloads.size());
-			payloads.forEach((path, payload) -> {
-				Object old = before.get(path);
-				changes.add(new Change(path, old, valueAfter(path, old, writes), payload));
-			});
 			return new CommitResult(next, changes);
 		}
 		finally {

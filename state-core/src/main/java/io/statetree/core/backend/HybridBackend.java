@@ -305,7 +305,6 @@ public final class HybridBackend implements StateBackend {
 					}
 				}
 			}
-			long next = this.revision.incrementAndGet();
 			List<Change> changes = new ArrayList<>(payloads.size());
 			payloads.forEach((path, payload) -> {
 				Change change = delegated.get(path);
@@ -320,7 +319,11 @@ public final class HybridBackend implements StateBackend {
 					changes.add(new Change(path, value, value, payload));
 				}
 			});
-			return new CommitResult(next, changes);
+			boolean changed = false;
+			for (Change change : changes) {
+				changed |= !StateValues.equal(change.oldValue(), change.newValue());
+			}
+			return new CommitResult(changed ? this.revision.incrementAndGet() : this.revision.get(), changes);
 		}
 		finally {
 			this.lock.writeLock().unlock();
