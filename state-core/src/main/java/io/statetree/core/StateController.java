@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
+import io.statetree.core.internal.DefaultStateController;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -511,7 +512,8 @@ public interface StateController extends StateView, AutoCloseable {
 		 * @return the controller
 		 */
 		public StateController build() {
-			throw new UnsupportedOperationException("TEMP: controller lands shortly");
+			return new DefaultStateController(this.backend, this.jsonMapper, this.dispatch, this.executor, this.onError,
+					this.instanceId, this.observer);
 		}
 
 	}

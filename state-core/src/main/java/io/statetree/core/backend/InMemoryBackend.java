@@ -52,11 +52,24 @@ public final class InMemoryBackend implements StateBackend {
 				}
 			}
 			Map<String, Object> after = StateValues.applyToRoot(current.root(), writes);
+			List<Change> changes = StateValues.changes(current.root(), after, writes);
+			if (unchanged(changes)) {
+				return new CommitResult(current.revision(), changes);
+			}
 			Snapshot next = new Snapshot(after, current.revision() + 1);
 			if (this.state.compareAndSet(current, next)) {
-				return new CommitResult(next.revision(), StateValues.changes(current.root(), after, writes));
+				return new CommitResult(next.revision(), changes);
 			}
 		}
+	}
+
+	private static boolean unchanged(List<Change> changes) {
+		for (Change change : changes) {
+			if (!StateValues.equal(change.oldValue(), change.newValue())) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	@Override

@@ -25,7 +25,9 @@ public interface StateBackend extends AutoCloseable {
 	@Nullable Object read(StatePath path);
 
 	/**
-	 * Commits writes atomically: either all are applied or none.
+	 * Commits writes atomically: either all are applied or none. A commit that leaves every
+	 * written path equal to its previous value should change nothing and not consume a revision
+	 * (the controller ignores such commits either way).
 	 * @param request the writes and preconditions
 	 * @return the revision and the changes, with values before and after
 	 * @throws io.statetree.core.StateWriteException if a write is not allowed (below a leaf, a

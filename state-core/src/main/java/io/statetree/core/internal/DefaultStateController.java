@@ -1,0 +1,1452 @@
+package io.statetree.core.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import io.statetree.core.ControllerObserver;
+import io.statetree.core.DeriveData;
+import io.statetree.core.Derivation;
+import io.statetree.core.DerivationCycleException;
+import io.statetree.core.Effect;
+import io.statetree.core.PathPattern;
+import io.statetree.core.StateController;
+import io.statetree.core.StateEvent;
+import io.statetree.core.StateException;
+import io.statetree.core.StateListener;
+import io.statetree.core.StatePath;
+import io.statetree.core.StateView;
+import io.statetree.core.StateWriteException;
+import io.statetree.core.Subscription;
+import io.statetree.core.TypeRef;
+import io.statetree.core.WriteOptions;
+import io.statetree.core.backend.BackendListener;
+import io.statetree.core.backend.Change;
+import io.statetree.core.backend.CommitRequest;
+import io.statetree.core.backend.CommitResult;
+import io.statetree.core.backend.InMemoryBackend;
+import io.statetree.core.backend.Precondition;
+import io.statetree.core.backend.PreconditionFailedException;
+import io.statetree.core.backend.RemoteCommit;
+import io.statetree.core.backend.StateBackend;
+import io.statetree.core.backend.StateValues;
+import io.statetree.core.backend.Write;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The controller. Commits are serialised by one lock (reads never take it); derivations run
+ * inside the commit, before the backend applies it, so their writes join it; listeners run after
+ * it, outside the lock, through the {@link Dispatcher}.
+ */
+public final class DefaultStateController implements StateController {
+
+	private static final Logger logger = LoggerFactory.getLogger(DefaultStateController.class);
+
+	private static final int MAX_UPDATE_ATTEMPTS = 10_000;
+
+	private final StateBackend backend;
+
+	private final ValueConverter converter;
+
+	private final String instanceId;
+
+	private final ControllerObserver observer;
+
+	private final boolean observed;
+
+	private final OnError onError;
+
+	private final Dispatcher dispatcher;
+
+	private final @Nullable ExecutorService ownedExecutor;
+
+	private final ReentrantLock commitLock = new ReentrantLock();
+
+	private final PatternIndex<Callback> index = new PatternIndex<>();
+
+	private final Map<String, Callback> callbacksById = new ConcurrentHashMap<>();
+
+	private final Map<StateListener, Callback> callbacksByListener = Collections.synchronizedMap(new IdentityHashMap<>());
+
+	private final AtomicLong order = new AtomicLong();
+
+	private final AtomicLong generatedIds = new AtomicLong();
+
+	/** Derivations in topological order; replaced under the commit lock. */
+	private volatile List<DerivationImpl> derivations = List.of();
+
+	private final List<EffectImpl> effects = new CopyOnWriteArrayList<>();
+
+	private final ThreadLocal<@Nullable Batch> batch = new ThreadLocal<>();
+
+	private final AtomicLong listenerErrors = new AtomicLong();
+
+	private final AtomicLong derivationErrors = new AtomicLong();
+
+	private volatile long lastRevision;
+
+	private volatile boolean closed;
+
+	/**
+	 * Creates a controller; use {@link StateController#builder()}.
+	 * @param backend the backend, or null for a new in-memory one
+	 * @param jsonMapper the mapper, or null for a default one
+	 * @param dispatch the dispatch mode
+	 * @param executor the executor for asynchronous dispatch, or null for a default one
+	 * @param onError what to do when a listener throws
+	 * @param instanceId the instance id, or null for a random one
+	 * @param observer the observer, or null
+	 */
+	public DefaultStateController(@Nullable StateBackend backend, @Nullable JsonMapper jsonMapper, Dispatch dispatch,
+			@Nullable Executor executor, OnError onError, @Nullable String instanceId,
+			@Nullable ControllerObserver observer) {
+		this.backend = (backend != null) ? backend : new InMemoryBackend();
+		this.converter = new ValueConverter((jsonMapper != null) ? jsonMapper : JsonMapper.builder().build());
+		this.instanceId = (instanceId != null && !instanceId.isBlank()) ? instanceId : UUID.randomUUID().toString();
+		this.observer = (observer != null) ? observer : ControllerObserver.NONE;
+		this.observed = observer != null && observer != ControllerObserver.NONE;
+		this.onError = Objects.requireNonNull(onError, "onError");
+		Executor dispatchExecutor = executor;
+		ExecutorService owned = null;
+		if (dispatch == Dispatch.ASYNC && dispatchExecutor == null) {
+			owned = newDefaultExecutor();
+			dispatchExecutor = owned;
+		}
+		this.ownedExecutor = owned;
+		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, this::deliver);
+		this.lastRevision = this.backend.revision();
+		if (this.backend.isShared()) {
+			this.backend.setBackendListener(new FeedListener());
+		}
+	}
+
+	private static ExecutorService newDefaultExecutor() {
+		try {
+			return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+		}
+		catch (ReflectiveOperationException ex) {
+			return Executors.newSingleThreadExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "statetree-dispatch");
+				thread.setDaemon(true);
+				return thread;
+			});
+		}
+	}
+
+	ValueConverter converter() {
+		return this.converter;
+	}
+
+	// ------------------------------------------------------------------ reads
+
+	@Override
+	public @Nullable Object get(String path) {
+		return get(StatePath.of(path));
+	}
+
+	@Override
+	public @Nullable Object get(StatePath path) {
+		Tracker.record(path);
+		Batch current = this.batch.get();
+		Object value = (current != null) ? current.tx.read(path) : this.backend.read(path);
+		if (this.observed) {
+			notifyRead(path);
+		}
+		if (value == null && path.isRoot()) {
+			return StateValues.emptyBranch();
+		}
+		return value;
+	}
+
+	private void notifyRead(StatePath path) {
+		try {
+			this.observer.onRead(path);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("StateTree observer failed on read of {}", path, ex);
+		}
+	}
+
+	@Override
+	public <T> @Nullable T get(String path, Class<T> type) {
+		return get(StatePath.of(path), type);
+	}
+
+	@Override
+	public <T> @Nullable T get(StatePath path, Class<T> type) {
+		return this.converter.convert(path, get(path), type);
+	}
+
+	@Override
+	public <T> @Nullable T get(String path, TypeRef<T> type) {
+		return get(StatePath.of(path), type);
+	}
+
+	@Override
+	public <T> @Nullable T get(StatePath path, TypeRef<T> type) {
+		return this.converter.convert(path, get(path), type);
+	}
+
+	@Override
+	public <T> T get(String path, Class<T> type, T defaultValue) {
+		T value = get(path, type);
+		return (value != null) ? value : defaultValue;
+	}
+
+	@Override
+	public boolean exists(String path) {
+		return exists(StatePath.of(path));
+	}
+
+	@Override
+	public boolean exists(StatePath path) {
+		return path.isRoot() || get(path) != null;
+	}
+
+	@Override
+	public <T> T getOrWrite(String path, Class<T> type, T defaultValue) {
+		StatePath p = StatePath.of(path);
+		Objects.requireNonNull(defaultValue, "defaultValue");
+		Object model = this.converter.toModel(p, defaultValue);
+		Batch current = this.batch.get();
+		if (current != null) {
+			Object existing = current.tx.read(p);
+			if (existing != null) {
+				return this.converter.convert(p, existing, type);
+			}
+			current.add(new Write(p, model, null));
+			return defaultValue;
+		}
+		while (true) {
+			Throwable failure;
+			lockForCommit();
+			try {
+				Object existing = this.backend.read(p);
+				if (existing != null) {
+					return this.converter.convert(p, existing, type);
+				}
+				try {
+					commit(List.of(new Write(p, model, null)), this.backend.isShared() ? List.of(new Precondition(p, null)) : List.of());
+				}
+				catch (PreconditionFailedException ex) {
+					continue;
+				}
+			}
+			finally {
+				this.commitLock.unlock();
+			}
+			failure = this.dispatcher.drain();
+			rethrowIfConfigured(failure);
+			return defaultValue;
+		}
+	}
+
+	// ------------------------------------------------------------------ writes
+
+	@Override
+	public boolean set(String path, @Nullable Object value) {
+		return set(StatePath.of(path), value, WriteOptions.defaults());
+	}
+
+	@Override
+	public boolean set(StatePath path, @Nullable Object value) {
+		return set(path, value, WriteOptions.defaults());
+	}
+
+	@Override
+	public boolean set(String path, @Nullable Object value, WriteOptions options) {
+		return set(StatePath.of(path), value, options);
+	}
+
+	@Override
+	public boolean set(StatePath path, @Nullable Object value, WriteOptions options) {
+		Objects.requireNonNull(options, "options");
+		checkOpen();
+		Object model = this.converter.toModel(path, value);
+		if (path.isRoot() && model != null && !StateValues.isBranch(model)) {
+			throw new StateWriteException("Cannot write a non-object value at /: the root is always a branch");
+		}
+		var equality = options.getEquality();
+		Batch current = this.batch.get();
+		if (current != null) {
+			Object existing = current.tx.read(path);
+			if (equality != null ? equality.test(existing, value) : StateValues.equal(existing, model)) {
+				return false;
+			}
+			current.add(new Write(path, model, options.getPayload()));
+			return true;
+		}
+		boolean changed;
+		lockForCommit();
+		try {
+			if (equality != null && equality.test(this.backend.read(path), value)) {
+				return false;
+			}
+			changed = commit(List.of(new Write(path, model, options.getPayload())), List.of());
+		}
+		finally {
+			this.commitLock.unlock();
+		}
+		if (changed) {
+			rethrowIfConfigured(this.dispatcher.drain());
+		}
+		return changed;
+	}
+
+	@Override
+	public boolean delete(String path) {
+		return set(StatePath.of(path), null, WriteOptions.defaults());
+	}
+
+	@Override
+	public boolean delete(StatePath path) {
+		return set(path, null, WriteOptions.defaults());
+	}
+
+	@Override
+	public <T> @Nullable T update(String path, Class<T> type, UnaryOperator<@Nullable T> function) {
+		return update(StatePath.of(path), type, function);
+	}
+
+	@Override
+	public <T> @Nullable T update(StatePath path, Class<T> type, UnaryOperator<@Nullable T> function) {
+		Objects.requireNonNull(function, "function");
+		checkOpen();
+		Batch current = this.batch.get();
+		if (current != null) {
+			Object existing = current.tx.read(path);
+			T next = function.apply(this.converter.convert(path, existing, type));
+			Object model = this.converter.toModel(path, next);
+			if (!StateValues.equal(existing, model)) {
+				current.add(new Write(path, model, null));
+			}
+			return next;
+		}
+		for (int attempt = 1;; attempt++) {
+			T next;
+			boolean changed;
+			lockForCommit();
+			try {
+				Object existing = this.backend.read(path);
+				next = function.apply(this.converter.convert(path, existing, type));
+				Object model = this.converter.toModel(path, next);
+				if (StateValues.equal(existing, model)) {
+					return next;
+				}
+				List<Precondition> preconditions = this.backend.isShared() ? List.of(new Precondition(path, existing))
+						: List.of();
+				try {
+					changed = commit(List.of(new Write(path, model, null)), preconditions);
+				}
+				catch (PreconditionFailedException ex) {
+					if (attempt >= MAX_UPDATE_ATTEMPTS) {
+						throw new StateException("update of " + path + " gave up after " + attempt
+								+ " attempts: the value kept changing concurrently", ex);
+					}
+					continue;
+				}
+			}
+			finally {
+				this.commitLock.unlock();
+			}
+			if (changed) {
+				rethrowIfConfigured(this.dispatcher.drain());
+			}
+			return next;
+		}
+	}
+
+	@Override
+	public void ping(String path) {
+		ping(path, null);
+	}
+
+	@Override
+	public void ping(String path, @Nullable Object payload) {
+		StatePath p = StatePath.of(path);
+		checkOpen();
+		lockForCommit();
+		try {
+			Object current = this.backend.read(p);
+			this.dispatcher.submit(new CommitRecord(this.lastRevision, this.instanceId,
+					List.of(new Change(p, current, current, payload)), CommitRecord.Kind.PING, nextDepth(),
+					Thread.currentThread()));
+		}
+		finally {
+			this.commitLock.unlock();
+		}
+		rethrowIfConfigured(this.dispatcher.drain());
+	}
+
+	@Override
+	public void batch(Runnable writes) {
+		batch(() -> {
+			writes.run();
+			return null;
+		});
+	}
+
+	@Override
+	public <R> R batch(Supplier<R> writes) {
+		Objects.requireNonNull(writes, "writes");
+		checkOpen();
+		Batch outer = this.batch.get();
+		if (outer != null) {
+			return writes.get();
+		}
+		Batch current = new Batch(new TxView(this.backend));
+		this.batch.set(current);
+		R result;
+		try {
+			result = writes.get();
+		}
+		finally {
+			this.batch.remove();
+		}
+		if (current.tx.writes().isEmpty()) {
+			return result;
+		}
+		boolean changed;
+		lockForCommit();
+		try {
+			changed = commit(current.tx.writes(), List.of());
+		}
+		finally {
+			this.commitLock.unlock();
+		}
+		if (changed) {
+			rethrowIfConfigured(this.dispatcher.drain());
+		}
+		return result;
+	}
+
+	@Override
+	public long revision() {
+		return this.backend.isShared() ? this.lastRevision : this.backend.revision();
+	}
+
+	private void lockForCommit() {
+		int depth = nextDepth();
+		if (depth > Dispatcher.MAX_CASCADE_DEPTH) {
+			logger.error("StateTree stopped a cascade of listener writes after {} rounds", Dispatcher.MAX_CASCADE_DEPTH);
+			throw new StateWriteException("Listener cascade deeper than " + Dispatcher.MAX_CASCADE_DEPTH
+					+ " rounds: the write was refused");
+		}
+		this.commitLock.lock();
+	}
+
+	private static int nextDepth() {
+		return Dispatcher.currentDepth() + 1;
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("StateController is closed");
+		}
+	}
+
+	private void rethrowIfConfigured(@Nullable Throwable failure) {
+		if (failure != null && this.onError == OnError.RETHROW) {
+			if (failure instanceof RuntimeException ex) {
+				throw ex;
+			}
+			if (failure instanceof Error error) {
+				throw error;
+			}
+			throw new StateException("Listener failed: " + failure.getMessage(), failure);
+		}
+	}
+
+	/**
+	 * Commits writes with the derivations they trigger, and queues the changes for delivery.
+	 * Called with the commit lock held.
+	 * @return whether anything changed
+	 */
+	private boolean commit(List<Write> writes, List<Precondition> preconditions) {
+		return commit(writes, preconditions, null);
+	}
+
+	private boolean commit(List<Write> writes, List<Precondition> preconditions, @Nullable DerivationImpl forced) {
+		List<Write> all = writes;
+		List<DerivationImpl> current = this.derivations;
+		Set<DerivationImpl> retracked = null;
+		if (!current.isEmpty() || forced != null) {
+			TxView tx = new TxView(this.backend);
+			for (Write write : writes) {
+				tx.add(write);
+			}
+			retracked = runDerivations(tx, current, forced);
+			all = tx.writes();
+		}
+		if (all.isEmpty()) {
+			return false;
+		}
+		CommitResult result = this.backend.commit(new CommitRequest(all, preconditions, this.instanceId));
+		List<Change> changed = new ArrayList<>(result.changes().size());
+		for (Change change : result.changes()) {
+			if (!StateValues.equal(change.oldValue(), change.newValue())) {
+				changed.add(change);
+			}
+		}
+		if (retracked != null && !retracked.isEmpty()) {
+			reorderDerivations();
+		}
+		if (changed.isEmpty()) {
+			return false;
+		}
+		this.lastRevision = Math.max(this.lastRevision, result.revision());
+		this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, List.copyOf(changed),
+				CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread()));
+		return true;
+	}
+
+	private static boolean related(StatePath a, StatePath b) {
+		return a.isAncestorOrSelf(b) || b.isAncestorOf(a);
+	}
+
+	/**
+	 * Recomputes, in topological order, every derivation whose sources the pending writes change,
+	 * adding their writes to the transaction. Each runs at most once.
+	 * @return the tracked derivations whose sources changed
+	 */
+	private Set<DerivationImpl> runDerivations(TxView tx, List<DerivationImpl> ordered, @Nullable DerivationImpl forced) {
+		List<StatePath> written = new ArrayList<>();
+		for (Write write : tx.writes()) {
+			written.add(write.path());
+		}
+		Map<StatePath, Object> before = new HashMap<>();
+		Set<DerivationImpl> retracked = new HashSet<>();
+		for (DerivationImpl derivation : ordered) {
+			if (derivation.closed) {
+				continue;
+			}
+			boolean run = derivation == forced;
+			if (!run) {
+				run = sourcesChanged(derivation, written, tx, before);
+			}
+			if (!run) {
+				continue;
+			}
+			Object value;
+			long start = System.nanoTime();
+			try {
+				if (derivation.tracked) {
+					Object[] holder = new Object[1];
+					Set<StatePath> reads = Tracker.recording(() -> holder[0] = derivation.compute.apply(tx::read));
+					value = holder[0];
+					List<StatePath> newSources = List.copyOf(reads);
+					if (!newSources.equals(derivation.sources)) {
+						derivation.sources = newSources;
+						retracked.add(derivation);
+					}
+				}
+				else {
+					value = derivation.compute.apply(tx::read);
+				}
+				Object model = this.converter.toModel(derivation.destination, value);
+				if (!StateValues.equal(tx.read(derivation.destination), model)) {
+					tx.add(new Write(derivation.destination, model, null));
+					written.add(derivation.destination);
+				}
+				observeDerivation(derivation, start, null);
+			}
+			catch (VirtualMachineError error) {
+				throw error;
+			}
+			catch (Throwable ex) {
+				this.derivationErrors.incrementAndGet();
+				logger.warn("StateTree derivation of {} failed; it keeps its last value", derivation.destination, ex);
+				observeDerivation(derivation, start, ex);
+			}
+		}
+		return retracked;
+	}
+
+	private boolean sourcesChanged(DerivationImpl derivation, List<StatePath> written, TxView tx,
+			Map<StatePath, Object> before) {
+		for (StatePath source : derivation.sources) {
+			for (StatePath path : written) {
+				if (related(source, path)) {
+					Object old = before.computeIfAbsent(source, (s) -> {
+						Object v = this.backend.read(s);
+						return (v != null) ? v : NONE;
+					});
+					Object now = tx.read(source);
+					if (!StateValues.equal((old == NONE) ? null : old, now)) {
+						return true;
+					}
+					break;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static final Object NONE = new Object();
+
+	private void observeDerivation(DerivationImpl derivation, long start, @Nullable Throwable error) {
+		if (this.observed) {
+			try {
+				this.observer.onDerivation(derivation.destination, Duration.ofNanos(System.nanoTime() - start), error);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("StateTree observer failed", ex);
+			}
+		}
+	}
+
+	// ------------------------------------------------------------------ events
+
+	@Override
+	public Subscription subscribe(String pattern, StateListener listener) {
+		PathPattern compiled = PathPattern.compile(pattern);
+		Objects.requireNonNull(listener, "listener");
+		Callback callback = this.callbacksByListener.computeIfAbsent(listener,
+				(l) -> newCallback("listener-" + this.generatedIds.incrementAndGet(), l, false));
+		addSubscription(compiled, callback);
+		return () -> removeSubscription(compiled, callback);
+	}
+
+	private Callback newCallback(String id, StateListener listener, boolean byId) {
+		Callback callback = new Callback(id, listener);
+		if (byId) {
+			this.callbacksById.put(id, callback);
+		}
+		return callback;
+	}
+
+	private void addSubscription(PathPattern pattern, Callback callback) {
+		if (this.index.add(pattern, callback, this.order.incrementAndGet())) {
+			callback.patterns.add(pattern);
+		}
+	}
+
+	private boolean removeSubscription(PathPattern pattern, Callback callback) {
+		callback.patterns.remove(pattern);
+		return this.index.remove(pattern, callback);
+	}
+
+	@Override
+	public boolean unsubscribe(String pattern, StateListener listener) {
+		PathPattern compiled = PathPattern.compile(pattern);
+		boolean removed = false;
+		Callback callback = this.callbacksByListener.get(listener);
+		if (callback != null) {
+			removed = removeSubscription(compiled, callback);
+		}
+		for (Callback byId : this.callbacksById.values()) {
+			if (byId.listener == listener) {
+				removed |= removeSubscription(compiled, byId);
+			}
+		}
+		return removed;
+	}
+
+	@Override
+	public String registerCallback(StateListener listener) {
+		Objects.requireNonNull(listener, "listener");
+		synchronized (this.callbacksById) {
+			for (Callback callback : this.callbacksById.values()) {
+				if (callback.listener == listener) {
+					return callback.id;
+				}
+			}
+			String id;
+			do {
+				id = "callback-" + this.generatedIds.incrementAndGet();
+			}
+			while (this.callbacksById.containsKey(id));
+			newCallback(id, listener, true);
+			return id;
+		}
+	}
+
+	@Override
+	public String registerCallback(StateListener listener, String id, boolean replace) {
+		Objects.requireNonNull(listener, "listener");
+		if (id == null || id.isBlank()) {
+			throw new IllegalArgumentException("A callback id must not be blank");
+		}
+		synchronized (this.callbacksById) {
+			Callback existing = this.callbacksById.get(id);
+			if (existing != null) {
+				if (existing.listener == listener) {
+					return id;
+				}
+				if (!replace) {
+					throw new IllegalStateException("A different listener is already registered under id '" + id
+							+ "'; pass replace=true to replace it");
+				}
+				existing.listener = listener;
+				return id;
+			}
+			newCallback(id, listener, true);
+			return id;
+		}
+	}
+
+	@Override
+	public boolean unregisterCallback(String id) {
+		Callback callback = this.callbacksById.remove(id);
+		if (callback == null) {
+			return false;
+		}
+		for (PathPattern pattern : List.copyOf(callback.patterns)) {
+			removeSubscription(pattern, callback);
+		}
+		return true;
+	}
+
+	@Override
+	public Subscription subscribeById(String pattern, String id) {
+		PathPattern compiled = PathPattern.compile(pattern);
+		Callback callback = this.callbacksById.get(id);
+		if (callback == null) {
+			throw new IllegalArgumentException("No callback is registered under id '" + id + "'");
+		}
+		addSubscription(compiled, callback);
+		return () -> removeSubscription(compiled, callback);
+	}
+
+	@Override
+	public boolean unsubscribeById(String pattern, String id) {
+		PathPattern compiled = PathPattern.compile(pattern);
+		Callback callback = this.callbacksById.get(id);
+		return callback != null && removeSubscription(compiled, callback);
+	}
+
+	@Override
+	public Flow.Publisher<StateEvent> watch(String pattern) {
+		PathPattern.compile(pattern);
+		return new WatchPublisher(this, pattern, WatchPublisher.DEFAULT_BUFFER);
+	}
+
+	/**
+	 * Delivers one commit to everyone who hears it. Runs on the dispatching thread.
+	 * @return the first listener failure, or null
+	 */
+	private @Nullable Throwable deliver(CommitRecord record) {
+		if (this.observed && record.kind() != CommitRecord.Kind.PING && record.kind() != CommitRecord.Kind.RESYNC) {
+			try {
+				this.observer.onCommit(record.revision(), record.origin(), record.changes());
+			}
+			catch (RuntimeException ex) {
+				logger.warn("StateTree observer failed on commit {}", record.revision(), ex);
+			}
+		}
+		Delivery delivery = new Delivery(record);
+		if (record.kind() == CommitRecord.Kind.RESYNC) {
+			delivery.resync();
+		}
+		else {
+			for (Change change : record.changes()) {
+				delivery.change(change);
+			}
+		}
+		runEffects(record, delivery);
+		return delivery.firstFailure;
+	}
+
+	private final class Delivery {
+
+		final CommitRecord record;
+
+		final Map<Callback, Set<StatePath>> heard = new IdentityHashMap<>();
+
+		@Nullable Throwable firstFailure;
+
+		Delivery(CommitRecord record) {
+			this.record = record;
+		}
+
+		void resync() {
+			Set<Callback> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+			for (PatternIndex.Entry<Callback> entry : DefaultStateController.this.index.entries()) {
+				if (seen.add(entry.value())) {
+					invoke(entry.value(), new Event(DefaultStateController.this, StatePath.ROOT, StatePath.ROOT, null, null,
+							null, entry.pattern(), this.record.revision(), this.record.origin(), CommitRecord.Kind.RESYNC));
+				}
+			}
+		}
+
+		void change(Change change) {
+			PatternIndex<Callback> index = DefaultStateController.this.index;
+			if (index.isEmpty()) {
+				return;
+			}
+			StatePath w = change.path();
+			int depth = w.depth();
+			PatternIndex.Cursor<Callback>[] cursors = cursors(index, w);
+			// 2. changed descendants of a subtree write, deepest first
+			PatternIndex.Cursor<Callback> last = cursors[depth];
+			if (this.record.kind() != CommitRecord.Kind.PING && last != null && !last.isDead()
+					&& (change.oldValue() instanceof Map || change.newValue() instanceof Map)) {
+				List<Pending> pending = new ArrayList<>();
+				diff(last, w, change.oldValue(), change.newValue(), pending);
+				if (!pending.isEmpty()) {
+					pending.sort((a, b) -> Integer.compare(b.path.depth(), a.path.depth()));
+					for (Pending p : pending) {
+						for (PatternIndex.Entry<Callback> entry : p.matches) {
+							if (firstHearing(entry.value(), p.path)) {
+								invoke(entry.value(), new Event(DefaultStateController.this, p.path, p.path, p.oldValue,
+										p.newValue, change.payload(), entry.pattern(), this.record.revision(),
+										this.record.origin(), this.record.kind()));
+							}
+						}
+					}
+				}
+			}
+			// 1. bubbling from w up to the root, deepest first
+			for (int i = depth; i >= 0; i--) {
+				PatternIndex.Cursor<Callback> cursor = cursors[i];
+				if (cursor == null || cursor.isDead()) {
+					continue;
+				}
+				List<PatternIndex.Entry<Callback>> matches = cursor.matches();
+				if (matches.isEmpty()) {
+					continue;
+				}
+				boolean stop = false;
+				StatePath at = (i == depth) ? w : w.prefix(i);
+				for (PatternIndex.Entry<Callback> entry : matches) {
+					if (firstHearing(entry.value(), w)) {
+						Event event = new Event(DefaultStateController.this, at, w, change.oldValue(), change.newValue(),
+								change.payload(), entry.pattern(), this.record.revision(), this.record.origin(),
+								this.record.kind());
+						invoke(entry.value(), event);
+						stop |= event.stopped;
+					}
+				}
+				if (stop) {
+					break;
+				}
+			}
+		}
+
+		private boolean firstHearing(Callback callback, StatePath emittingPath) {
+			return this.heard.computeIfAbsent(callback, (c) -> new HashSet<>(4)).add(emittingPath);
+		}
+
+		@SuppressWarnings("unchecked")
+		private PatternIndex.Cursor<Callback>[] cursors(PatternIndex<Callback> index, StatePath w) {
+			PatternIndex.Cursor<Callback>[] cursors = new PatternIndex.Cursor[w.depth() + 1];
+			PatternIndex.Cursor<Callback> cursor = index.root();
+			cursors[0] = cursor;
+			for (int i = 0; i < w.depth() && !cursor.isDead(); i++) {
+				cursor = cursor.advance(w.segment(i));
+				cursors[i + 1] = cursor;
+			}
+			return cursors;
+		}
+
+		private void diff(PatternIndex.Cursor<Callback> cursor, StatePath path, @Nullable Object oldValue,
+				@Nullable Object newValue, List<Pending> out) {
+			Map<?, ?> oldMap = (oldValue instanceof Map<?, ?> m) ? m : null;
+			Map<?, ?> newMap = (newValue instanceof Map<?, ?> m) ? m : null;
+			if (oldMap != null) {
+				for (Map.Entry<?, ?> entry : oldMap.entrySet()) {
+					String key = (String) entry.getKey();
+					Object o = entry.getValue();
+					Object n = (newMap != null) ? newMap.get(key) : null;
+					child(cursor, path, key, o, n, out);
+				}
+			}
+			if (newMap != null) {
+				for (Map.Entry<?, ?> entry : newMap.entrySet()) {
+					String key = (String) entry.getKey();
+					if (oldMap == null || !oldMap.containsKey(key)) {
+						child(cursor, path, key, null, entry.getValue(), out);
+					}
+				}
+			}
+		}
+
+		private void child(PatternIndex.Cursor<Callback> cursor, StatePath path, String key, @Nullable Object o,
+				@Nullable Object n, List<Pending> out) {
+			if (o == n) {
+				return;
+			}
+			PatternIndex.Cursor<Callback> next = cursor.advance(key);
+			if (next.isDead()) {
+				return;
+			}
+			StatePath childPath = path.child(key);
+			List<PatternIndex.Entry<Callback>> matches = next.matches();
+			if (!matches.isEmpty() && !StateValues.equal(o, n)) {
+				out.add(new Pending(childPath, o, n, matches));
+			}
+			if (o instanceof Map || n instanceof Map) {
+				diff(next, childPath, o, n, out);
+			}
+		}
+
+		void invoke(Callback callback, Event event) {
+			long start = DefaultStateController.this.observed ? System.nanoTime() : 0;
+			Throwable error = null;
+			try {
+				callback.listener.onChange(event);
+			}
+			catch (VirtualMachineError fatal) {
+				throw fatal;
+			}
+			catch (Throwable ex) {
+				error = ex;
+				DefaultStateController.this.listenerErrors.incrementAndGet();
+				logger.warn("StateTree listener '{}' failed on {} (emitting path {}, revision {})", callback.id,
+						event.path(), event.emittingPath(), event.revision(), ex);
+				if (this.firstFailure == null) {
+					this.firstFailure = ex;
+				}
+			}
+			if (DefaultStateController.this.observed) {
+				try {
+					DefaultStateController.this.observer.onListener(callback.id, event.path(),
+							Duration.ofNanos(System.nanoTime() - start), error);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("StateTree observer failed", ex);
+				}
+			}
+		}
+
+	}
+
+	private record Pending(StatePath path, @Nullable Object oldValue, @Nullable Object newValue,
+			List<PatternIndex.Entry<Callback>> matches) {
+	}
+
+	// ------------------------------------------------------------------ effects
+
+	@Override
+	public Effect track(StateListener effect) {
+		Objects.requireNonNull(effect, "effect");
+		checkOpen();
+		EffectImpl impl = new EffectImpl(this, "effect-" + this.generatedIds.incrementAndGet(), effect);
+		Event first = new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, this.lastRevision,
+				this.instanceId, CommitRecord.Kind.LOCAL);
+		runEffect(impl, first);
+		this.effects.add(impl);
+		return impl;
+	}
+
+	void removeEffect(EffectImpl effect) {
+		this.effects.remove(effect);
+	}
+
+	private @Nullable Throwable runEffect(EffectImpl effect, StateEvent event) {
+		Throwable[] failure = new Throwable[1];
+		long start = this.observed ? System.nanoTime() : 0;
+		Set<StatePath> reads = Tracker.recording(() -> {
+			try {
+				effect.function.onChange(event);
+			}
+			catch (VirtualMachineError fatal) {
+				throw fatal;
+			}
+			catch (Throwable ex) {
+				failure[0] = ex;
+			}
+		});
+		effect.dependencies = Collections.unmodifiableSet(new LinkedHashSet<>(reads));
+		if (failure[0] != null) {
+			this.listenerErrors.incrementAndGet();
+			logger.warn("StateTree effect '{}' failed on {}", effect.id, event.emittingPath(), failure[0]);
+		}
+		if (this.observed) {
+			try {
+				this.observer.onListener(effect.id, event.path(), Duration.ofNanos(System.nanoTime() - start), failure[0]);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("StateTree observer failed", ex);
+			}
+		}
+		return failure[0];
+	}
+
+	private void runEffects(CommitRecord record, Delivery delivery) {
+		if (this.effects.isEmpty()) {
+			return;
+		}
+		for (EffectImpl effect : this.effects) {
+			if (effect.closed) {
+				continue;
+			}
+			Change trigger = null;
+			StatePath at = null;
+			if (record.kind() == CommitRecord.Kind.RESYNC) {
+				at = StatePath.ROOT;
+			}
+			else {
+				search: for (StatePath dependency : effect.dependencies) {
+					for (Change change : record.changes()) {
+						if (affects(change, dependency, record.kind() == CommitRecord.Kind.PING)) {
+							trigger = change;
+							at = dependency;
+							break search;
+						}
+					}
+				}
+			}
+			if (at == null) {
+				continue;
+			}
+			Event event = (trigger != null)
+					? new Event(this, at, trigger.path(), trigger.oldValue(), trigger.newValue(), trigger.payload(), null,
+							record.revision(), record.origin(), record.kind())
+					: new Event(this, at, at, null, null, null, null, record.revision(), record.origin(), record.kind());
+			Throwable failure = runEffect(effect, event);
+			if (failure != null && delivery.firstFailure == null) {
+				delivery.firstFailure = failure;
+			}
+		}
+	}
+
+	private static boolean affects(Change change, StatePath dependency, boolean ping) {
+		StatePath w = change.path();
+		if (dependency.isAncestorOf(w)) {
+			return true;
+		}
+		if (w.isAncestorOrSelf(dependency)) {
+			if (ping) {
+				return true;
+			}
+			StatePath relative = w.relativize(dependency);
+			return !StateValues.equal(StateValues.getIn(change.oldValue(), relative),
+					StateValues.getIn(change.newValue(), relative));
+		}
+		return false;
+	}
+
+	// ------------------------------------------------------------------ derivations
+
+	@Override
+	public Derivation derive(String destination, String source, Function<@Nullable Object, @Nullable Object> transform) {
+		Objects.requireNonNull(transform, "transform");
+		StatePath src = StatePath.of(source);
+		return register(StatePath.of(destination), List.of(src), false, (reader) -> transform.apply(reader.read(src)));
+	}
+
+	@Override
+	public <S> Derivation derive(String destination, String source, Class<S> type,
+			Function<@Nullable S, @Nullable Object> transform) {
+		Objects.requireNonNull(transform, "transform");
+		StatePath src = StatePath.of(source);
+		return register(StatePath.of(destination), List.of(src), false,
+				(reader) -> transform.apply(this.converter.convert(src, reader.read(src), type)));
+	}
+
+	@Override
+	public <S> Derivation derive(String destination, String source, TypeRef<S> type,
+			Function<@Nullable S, @Nullable Object> transform) {
+		Objects.requireNonNull(transform, "transform");
+		StatePath src = StatePath.of(source);
+		return register(StatePath.of(destination), List.of(src), false,
+				(reader) -> transform.apply(this.converter.convert(src, reader.read(src), type)));
+	}
+
+	@Override
+	public Derivation deriveMany(String destination, List<String> sources,
+			Function<DeriveData, @Nullable Object> transform) {
+		Objects.requireNonNull(transform, "transform");
+		if (sources.isEmpty()) {
+			throw new IllegalArgumentException("deriveMany needs at least one source for " + destination);
+		}
+		List<StatePath> paths = new ArrayList<>();
+		for (String source : sources) {
+			StatePath p = StatePath.of(source);
+			if (!paths.contains(p)) {
+				paths.add(p);
+			}
+		}
+		List<StatePath> fixed = List.copyOf(paths);
+		return register(StatePath.of(destination), fixed, false,
+				(reader) -> transform.apply(new Data(fixed, reader)));
+	}
+
+	@Override
+	public Derivation deriveTracked(String destination, Function<StateView, @Nullable Object> transform) {
+		Objects.requireNonNull(transform, "transform");
+		return register(StatePath.of(destination), List.of(), true, (reader) -> transform.apply(new View(reader)));
+	}
+
+	private Derivation register(StatePath destination, List<StatePath> sources, boolean tracked,
+			Function<DerivationImpl.Reader, @Nullable Object> compute) {
+		checkOpen();
+		if (destination.isRoot()) {
+			throw new IllegalArgumentException("A derivation cannot write the root");
+		}
+		DerivationImpl derivation = new DerivationImpl(this, destination, sources, tracked, compute);
+		boolean changed;
+		lockForCommit();
+		try {
+			if (tracked) {
+				// learn the sources first so the graph can be checked before anything is written
+				try {
+					TxView tx = new TxView(this.backend);
+					Set<StatePath> reads = Tracker.recording(() -> compute.apply(tx::read));
+					derivation.sources = List.copyOf(reads);
+				}
+				catch (RuntimeException ex) {
+					// reported when it runs below
+				}
+			}
+			List<DerivationImpl> next = new ArrayList<>();
+			DerivationImpl replaced = null;
+			for (DerivationImpl existing : this.derivations) {
+				if (existing.destination.equals(destination)) {
+					replaced = existing;
+					continue;
+				}
+				if (related(existing.destination, destination)) {
+					throw new IllegalStateException("Derivation of " + destination + " overlaps the derivation of "
+							+ existing.destination + ": two derivations cannot write the same subtree");
+				}
+				next.add(existing);
+			}
+			next.add(derivation);
+			List<DerivationImpl> sorted = topologicalOrder(next);
+			if (replaced != null) {
+				logger.warn("StateTree derivation of {} replaces an earlier one", destination);
+				replaced.closed = true;
+			}
+			this.derivations = sorted;
+			try {
+				changed = commit(List.of(), List.of(), derivation);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("StateTree derivation of {} could not write its first value", destination, ex);
+				changed = false;
+			}
+		}
+		finally {
+			this.commitLock.unlock();
+		}
+		if (changed) {
+			rethrowIfConfigured(this.dispatcher.drain());
+		}
+		return derivation;
+	}
+
+	void removeDerivation(DerivationImpl derivation) {
+		this.commitLock.lock();
+		try {
+			List<DerivationImpl> next = new ArrayList<>(this.derivations);
+			next.remove(derivation);
+			this.derivations = List.copyOf(next);
+		}
+		finally {
+			this.commitLock.unlock();
+		}
+	}
+
+	private void reorderDerivations() {
+		try {
+			this.derivations = topologicalOrder(this.derivations);
+		}
+		catch (DerivationCycleException ex) {
+			logger.error("StateTree tracked derivations formed a cycle; the order is kept as it was: {}", ex.getMessage());
+		}
+	}
+
+	/**
+	 * Sorts derivations so that each comes after every derivation whose destination feeds one of
+	 * its sources.
+	 * @throws DerivationCycleException naming the cycle
+	 */
+	private static List<DerivationImpl> topologicalOrder(List<DerivationImpl> derivations) {
+		int n = derivations.size();
+		List<List<Integer>> feeds = new ArrayList<>(n);
+		for (int i = 0; i < n; i++) {
+			List<Integer> targets = new ArrayList<>();
+			StatePath destination = derivations.get(i).destination;
+			for (int j = 0; j < n; j++) {
+				for (StatePath source : derivations.get(j).sources) {
+					if (related(destination, source)) {
+						targets.add(j);
+						break;
+					}
+				}
+			}
+			feeds.add(targets);
+		}
+		int[] state = new int[n];
+		List<DerivationImpl> reversed = new ArrayList<>(n);
+		List<Integer> path = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			if (state[i] == 0) {
+				visit(i, derivations, feeds, state, reversed, path);
+			}
+		}
+		Collections.reverse(reversed);
+		return List.copyOf(reversed);
+	}
+
+	private static void visit(int i, List<DerivationImpl> derivations, List<List<Integer>> feeds, int[] state,
+			List<DerivationImpl> out, List<Integer> path) {
+		state[i] = 1;
+		path.add(i);
+		for (int j : feeds.get(i)) {
+			if (state[j] == 1) {
+				List<String> cycle = new ArrayList<>();
+				for (int k = path.indexOf(j); k < path.size(); k++) {
+					cycle.add(derivations.get(path.get(k)).destination.toString());
+				}
+				cycle.add(derivations.get(j).destination.toString());
+				throw new DerivationCycleException(cycle);
+			}
+			if (state[j] == 0) {
+				visit(j, derivations, feeds, state, out, path);
+			}
+		}
+		path.remove(path.size() - 1);
+		state[i] = 2;
+		out.add(derivations.get(i));
+	}
+
+	private final class Data implements DeriveData {
+
+		private final List<StatePath> sources;
+
+		private final DerivationImpl.Reader reader;
+
+		Data(List<StatePath> sources, DerivationImpl.Reader reader) {
+			this.sources = sources;
+			this.reader = reader;
+		}
+
+		private StatePath source(String path) {
+			StatePath p = StatePath.of(path);
+			if (!this.sources.contains(p)) {
+				throw new IllegalArgumentException(p + " is not a source of this derivation (sources: " + this.sources + ")");
+			}
+			return p;
+		}
+
+		@Override
+		public @Nullable Object get(String path) {
+			return this.reader.read(source(path));
+		}
+
+		@Override
+		public <T> @Nullable T get(String path, Class<T> type) {
+			StatePath p = source(path);
+			return DefaultStateController.this.converter.convert(p, this.reader.read(p), type);
+		}
+
+		@Override
+		public <T> @Nullable T get(String path, TypeRef<T> type) {
+			StatePath p = source(path);
+			return DefaultStateController.this.converter.convert(p, this.reader.read(p), type);
+		}
+
+		@Override
+		public List<StatePath> sources() {
+			return this.sources;
+		}
+
+	}
+
+	private final class View implements StateView {
+
+		private final DerivationImpl.Reader reader;
+
+		View(DerivationImpl.Reader reader) {
+			this.reader = reader;
+		}
+
+		@Override
+		public @Nullable Object get(String path) {
+			return get(StatePath.of(path));
+		}
+
+		@Override
+		public @Nullable Object get(StatePath path) {
+			Tracker.record(path);
+			return this.reader.read(path);
+		}
+
+		@Override
+		public <T> @Nullable T get(String path, Class<T> type) {
+			StatePath p = StatePath.of(path);
+			return DefaultStateController.this.converter.convert(p, get(p), type);
+		}
+
+		@Override
+		public <T> @Nullable T get(String path, TypeRef<T> type) {
+			StatePath p = StatePath.of(path);
+			return DefaultStateController.this.converter.convert(p, get(p), type);
+		}
+
+		@Override
+		public boolean exists(String path) {
+			StatePath p = StatePath.of(path);
+			return p.isRoot() || get(p) != null;
+		}
+
+	}
+
+	// ------------------------------------------------------------------ remote changes
+
+	private final class FeedListener implements BackendListener {
+
+		@Override
+		public void onRemoteCommit(RemoteCommit commit) {
+			List<Change> changed = new ArrayList<>(commit.changes().size());
+			for (Change change : commit.changes()) {
+				if (!StateValues.equal(change.oldValue(), change.newValue())) {
+					changed.add(change);
+				}
+			}
+			DefaultStateController.this.commitLock.lock();
+			try {
+				DefaultStateController.this.lastRevision = Math.max(DefaultStateController.this.lastRevision,
+						commit.revision());
+				if (changed.isEmpty()) {
+					return;
+				}
+				DefaultStateController.this.dispatcher.submit(new CommitRecord(commit.revision(), commit.origin(),
+						List.copyOf(changed), CommitRecord.Kind.REMOTE, 0, Thread.currentThread()));
+			}
+			finally {
+				DefaultStateController.this.commitLock.unlock();
+			}
+			DefaultStateController.this.dispatcher.drain();
+		}
+
+		@Override
+		public void onResync() {
+			DefaultStateController.this.commitLock.lock();
+			try {
+				DefaultStateController.this.dispatcher.submit(new CommitRecord(DefaultStateController.this.lastRevision,
+						DefaultStateController.this.instanceId, List.of(), CommitRecord.Kind.RESYNC, 0,
+						Thread.currentThread()));
+			}
+			finally {
+				DefaultStateController.this.commitLock.unlock();
+			}
+			DefaultStateController.this.dispatcher.drain();
+		}
+
+	}
+
+	// ------------------------------------------------------------------ misc
+
+	@Override
+	public String instanceId() {
+		return this.instanceId;
+	}
+
+	@Override
+	public StateBackend backend() {
+		return this.backend;
+	}
+
+	/**
+	 * Returns how many times listeners and effects have thrown.
+	 * @return the count
+	 */
+	public long listenerErrors() {
+		return this.listenerErrors.get();
+	}
+
+	/**
+	 * Returns how many times derivations have thrown.
+	 * @return the count
+	 */
+	public long derivationErrors() {
+		return this.derivationErrors.get();
+	}
+
+	/**
+	 * Waits until asynchronous dispatch has delivered everything committed so far.
+	 * @param timeoutMillis the longest to wait
+	 */
+	public void awaitDispatch(long timeoutMillis) {
+		this.dispatcher.awaitIdle(timeoutMillis);
+	}
+
+	@Override
+	public Registrations registrations() {
+		List<ListenerInfo> listeners = new ArrayList<>();
+		for (PatternIndex.Entry<Callback> entry : this.index.entries()) {
+			listeners.add(new ListenerInfo(entry.pattern().toString(), entry.value().id, String.valueOf(entry.value().listener)));
+		}
+		List<DerivationInfo> infos = new ArrayList<>();
+		for (DerivationImpl derivation : this.derivations) {
+			List<String> sources = new ArrayList<>();
+			for (StatePath source : derivation.sources) {
+				sources.add(source.toString());
+			}
+			infos.add(new DerivationInfo(derivation.destination.toString(), List.copyOf(sources), derivation.tracked));
+		}
+		return new Registrations(List.copyOf(listeners), List.copyOf(infos));
+	}
+
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		try {
+			if (this.backend.isShared()) {
+				this.backend.setBackendListener(null);
+			}
+			this.dispatcher.awaitIdle(5_000);
+		}
+		finally {
+			try {
+				this.backend.close();
+			}
+			finally {
+				if (this.ownedExecutor != null) {
+					this.ownedExecutor.shutdown();
+				}
+			}
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "StateController[instance=" + this.instanceId + ", backend=" + this.backend.describe() + "]";
+	}
+
+	private static final class Batch {
+
+		final TxView tx;
+
+		Batch(TxView tx) {
+			this.tx = tx;
+		}
+
+		void add(Write write) {
+			this.tx.add(write);
+		}
+
+	}
+
+}

@@ -1,0 +1,154 @@
+package io.statetree.core.internal;
+
+import java.util.Map;
+
+import io.statetree.core.PathPattern;
+import io.statetree.core.StateController;
+import io.statetree.core.StateEvent;
+import io.statetree.core.StatePath;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The event one listener receives.
+ */
+final class Event implements StateEvent {
+
+	private final DefaultStateController controller;
+
+	private final StatePath path;
+
+	private final StatePath emittingPath;
+
+	private final @Nullable Object prevValue;
+
+	private final @Nullable Object newValue;
+
+	private final @Nullable Object payload;
+
+	private final @Nullable PathPattern pattern;
+
+	private final long revision;
+
+	private final String origin;
+
+	private final CommitRecord.Kind kind;
+
+	private @Nullable Map<String, String> variables;
+
+	boolean stopped;
+
+	Event(DefaultStateController controller, StatePath path, StatePath emittingPath, @Nullable Object prevValue,
+			@Nullable Object newValue, @Nullable Object payload, @Nullable PathPattern pattern, long revision,
+			String origin, CommitRecord.Kind kind) {
+		this.controller = controller;
+		this.path = path;
+		this.emittingPath = emittingPath;
+		this.prevValue = prevValue;
+		this.newValue = newValue;
+		this.payload = payload;
+		this.pattern = pattern;
+		this.revision = revision;
+		this.origin = origin;
+		this.kind = kind;
+	}
+
+	@Override
+	public StatePath path() {
+		return this.path;
+	}
+
+	@Override
+	public StatePath emittingPath() {
+		return this.emittingPath;
+	}
+
+	@Override
+	public @Nullable Object prevValue() {
+		return this.prevValue;
+	}
+
+	@Override
+	public @Nullable Object newValue() {
+		return this.newValue;
+	}
+
+	@Override
+	public <T> @Nullable T prevValue(Class<T> type) {
+		return this.controller.converter().convert(this.emittingPath, this.prevValue, type);
+	}
+
+	@Override
+	public <T> @Nullable T newValue(Class<T> type) {
+		return this.controller.converter().convert(this.emittingPath, this.newValue, type);
+	}
+
+	@Override
+	public @Nullable Object payload() {
+		return this.payload;
+	}
+
+	@Override
+	public Map<String, String> pathVariables() {
+		Map<String, String> vars = this.variables;
+		if (vars == null) {
+			vars = (this.pattern != null) ? this.pattern.match(this.path) : null;
+			if (vars == null) {
+				vars = Map.of();
+			}
+			this.variables = vars;
+		}
+		return vars;
+	}
+
+	@Override
+	public long revision() {
+		return this.revision;
+	}
+
+	@Override
+	public String origin() {
+		return this.origin;
+	}
+
+	@Override
+	public boolean isPing() {
+		return this.kind == CommitRecord.Kind.PING;
+	}
+
+	@Override
+	public boolean isResync() {
+		return this.kind == CommitRecord.Kind.RESYNC;
+	}
+
+	@Override
+	public void stopBubbling() {
+		this.stopped = true;
+	}
+
+	@Override
+	public @Nullable Object get(String path) {
+		return this.controller.get(path);
+	}
+
+	@Override
+	public <T> @Nullable T get(String path, Class<T> type) {
+		return this.controller.get(path, type);
+	}
+
+	@Override
+	public boolean set(String path, @Nullable Object value) {
+		return this.controller.set(path, value);
+	}
+
+	@Override
+	public StateController controller() {
+		return this.controller;
+	}
+
+	@Override
+	public String toString() {
+		return "StateEvent[path=" + this.path + ", emittingPath=" + this.emittingPath + ", revision=" + this.revision
+				+ ", origin=" + this.origin + (isPing() ? ", ping" : "") + (isResync() ? ", resync" : "") + "]";
+	}
+
+}

@@ -1,0 +1,46 @@
+package io.statetree.core.internal;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import io.statetree.core.StatePath;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Records the paths read on the current thread while a tracked function runs.
+ */
+final class Tracker {
+
+	private static final ThreadLocal<@Nullable Tracker> CURRENT = new ThreadLocal<>();
+
+	private final Set<StatePath> reads = new LinkedHashSet<>();
+
+	private Tracker() {
+	}
+
+	static void record(StatePath path) {
+		Tracker tracker = CURRENT.get();
+		if (tracker != null) {
+			tracker.reads.add(path);
+		}
+	}
+
+	/**
+	 * Runs an action while recording reads.
+	 * @param action the action
+	 * @return the paths read
+	 */
+	static Set<StatePath> recording(Runnable action) {
+		Tracker previous = CURRENT.get();
+		Tracker tracker = new Tracker();
+		CURRENT.set(tracker);
+		try {
+			action.run();
+		}
+		finally {
+			CURRENT.set(previous);
+		}
+		return tracker.reads;
+	}
+
+}

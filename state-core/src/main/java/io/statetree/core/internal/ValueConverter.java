@@ -1,0 +1,157 @@
+package io.statetree.core.internal;
+
+import java.util.List;
+import java.util.Map;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.StateValueException;
+import io.statetree.core.TypeRef;
+import io.statetree.core.backend.StateValues;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Converts between application objects and the immutable model with the application's
+ * {@link JsonMapper}. Never enables default typing: the target type is always the one the caller
+ * asked for.
+ */
+public final class ValueConverter {
+
+	private final JsonMapper mapper;
+
+	/**
+	 * Types that are not data: Jackson would serialise their getters, but storing a thread, a
+	 * class loader or a stream as state is always a mistake, so writing one fails.
+	 */
+	private static final List<Class<?>> NOT_DATA = List.of(Thread.class, ThreadGroup.class, ClassLoader.class,
+			java.io.InputStream.class, java.io.OutputStream.class, java.io.Reader.class, java.io.Writer.class,
+			java.util.concurrent.Executor.class, java.util.concurrent.Future.class,
+			java.util.concurrent.locks.Lock.class);
+
+	/**
+	 * The application's mapper, strict about beans without properties (storing one as
+	 * <code>{}</code> would hide a mistake) and refusing {@link #NOT_DATA} types.
+	 */
+	private final JsonMapper writeMapper;
+
+	/**
+	 * Creates a converter.
+	 * @param mapper the mapper
+	 */
+	public ValueConverter(JsonMapper mapper) {
+		this.mapper = mapper;
+		SimpleModule refuse = new SimpleModule("statetree-not-data");
+		for (Class<?> type : NOT_DATA) {
+			refuse.addSerializer(type, new Refuse());
+		}
+		this.writeMapper = mapper.rebuild().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).addModule(refuse).build();
+	}
+
+	/**
+	 * Returns the mapper.
+	 * @return the mapper
+	 */
+	public JsonMapper mapper() {
+		return this.mapper;
+	}
+
+	/**
+	 * Converts an application value to the model.
+	 * @param path where it is going, for messages
+	 * @param value the value
+	 * @return the immutable model value, or {@code null}
+	 * @throws StateValueException if it cannot be mapped
+	 */
+	public @Nullable Object toModel(StatePath path, @Nullable Object value) {
+		try {
+			return StateValues.fromJava(value, this::toTree);
+		}
+		catch (StateValueException ex) {
+			throw new StateValueException("Cannot write value of type " + value.getClass().getName() + " at " + path
+					+ ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private JsonNode toTree(Object value) {
+		try {
+			return this.writeMapper.valueToTree(value);
+		}
+		catch (JacksonException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new StateValueException((cause instanceof IllegalArgumentException) ? cause.getMessage()
+					: ex.getOriginalMessage(), ex);
+		}
+	}
+
+	/**
+	 * Converts a model value to a type.
+	 * @param path where it was read, for messages
+	 * @param value the model value
+	 * @param type the type
+	 * @param <T> the type
+	 * @return the converted value, or {@code null}
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T convert(StatePath path, @Nullable Object value, Class<T> type) {
+		if (value == null) {
+			return null;
+		}
+		if (type == Object.class || (type.isInstance(value) && isModelType(type))) {
+			return (T) value;
+		}
+		try {
+			return this.mapper.convertValue(value, type);
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			throw new StateValueException("Cannot read value at " + path + " as " + type.getName() + ": "
+					+ ((ex instanceof JacksonException je) ? je.getOriginalMessage() : ex.getMessage()), ex);
+		}
+	}
+
+	/**
+	 * Converts a model value to a generic type.
+	 * @param path where it was read, for messages
+	 * @param value the model value
+	 * @param type the type token
+	 * @param <T> the type
+	 * @return the converted value, or {@code null}
+	 */
+	public <T> @Nullable T convert(StatePath path, @Nullable Object value, TypeRef<T> type) {
+		if (value == null) {
+			return null;
+		}
+		try {
+			JavaType javaType = this.mapper.getTypeFactory().constructType(type.getType());
+			return this.mapper.convertValue(value, javaType);
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			throw new StateValueException("Cannot read value at " + path + " as " + type + ": "
+					+ ((ex instanceof JacksonException je) ? je.getOriginalMessage() : ex.getMessage()), ex);
+		}
+	}
+
+	private static final class Refuse extends ValueSerializer<Object> {
+
+		@Override
+		public void serialize(Object value, JsonGenerator generator, SerializationContext context) {
+			throw new IllegalArgumentException(value.getClass().getName() + " is not data and cannot be stored");
+		}
+
+	}
+
+	private static boolean isModelType(Class<?> type) {
+		return type == Map.class || type == List.class || type == String.class || type == Boolean.class
+				|| type == Number.class || type == Integer.class || type == Long.class || type == Double.class
+				|| type == java.math.BigInteger.class || type == java.math.BigDecimal.class
+				|| type == java.util.Collection.class;
+	}
+
+}

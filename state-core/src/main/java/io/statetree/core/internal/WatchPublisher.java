@@ -1,0 +1,139 @@
+package io.statetree.core.internal;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.statetree.core.StateController;
+import io.statetree.core.StateEvent;
+import io.statetree.core.Subscription;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Publishes a pattern's events to {@link Flow.Subscriber}s, honouring their demand. Each
+ * subscriber gets its own controller subscription and a bounded buffer; a subscriber that falls
+ * more than the buffer behind gets {@code onError} and is unsubscribed.
+ */
+final class WatchPublisher implements Flow.Publisher<StateEvent> {
+
+	static final int DEFAULT_BUFFER = 1_024;
+
+	private final StateController controller;
+
+	private final String pattern;
+
+	private final int buffer;
+
+	WatchPublisher(StateController controller, String pattern, int buffer) {
+		this.controller = controller;
+		this.pattern = pattern;
+		this.buffer = buffer;
+	}
+
+	@Override
+	public void subscribe(Flow.Subscriber<? super StateEvent> subscriber) {
+		WatchSubscription subscription = new WatchSubscription(subscriber);
+		subscriber.onSubscribe(subscription);
+		if (!subscription.cancelled) {
+			subscription.registration = this.controller.subscribe(this.pattern, subscription::offer);
+			if (subscription.cancelled) {
+				subscription.registration.close();
+			}
+		}
+	}
+
+	private final class WatchSubscription implements Flow.Subscription {
+
+		private final Flow.Subscriber<? super StateEvent> subscriber;
+
+		private final ConcurrentLinkedQueue<StateEvent> queue = new ConcurrentLinkedQueue<>();
+
+		private final AtomicInteger queued = new AtomicInteger();
+
+		private final AtomicLong requested = new AtomicLong();
+
+		private final AtomicInteger wip = new AtomicInteger();
+
+		volatile boolean cancelled;
+
+		private volatile @Nullable Throwable error;
+
+		volatile @Nullable Subscription registration;
+
+		WatchSubscription(Flow.Subscriber<? super StateEvent> subscriber) {
+			this.subscriber = subscriber;
+		}
+
+		void offer(StateEvent event) {
+			if (this.cancelled) {
+				return;
+			}
+			if (this.queued.incrementAndGet() > WatchPublisher.this.buffer) {
+				this.error = new IllegalStateException("Subscriber to " + WatchPublisher.this.pattern + " fell more than "
+						+ WatchPublisher.this.buffer + " events behind its demand");
+			}
+			else {
+				this.queue.add(event);
+			}
+			drain();
+		}
+
+		@Override
+		public void request(long n) {
+			if (n <= 0) {
+				this.error = new IllegalArgumentException("request(" + n + "): demand must be positive (§3.9)");
+			}
+			else {
+				this.requested.getAndUpdate((r) -> (r + n < 0) ? Long.MAX_VALUE : r + n);
+			}
+			drain();
+		}
+
+		@Override
+		public void cancel() {
+			this.cancelled = true;
+			Subscription current = this.registration;
+			if (current != null) {
+				current.close();
+			}
+			this.queue.clear();
+		}
+
+		private void drain() {
+			if (this.wip.getAndIncrement() != 0) {
+				return;
+			}
+			int missed = 1;
+			while (true) {
+				if (this.cancelled) {
+					this.queue.clear();
+				}
+				else {
+					Throwable failure = this.error;
+					if (failure != null) {
+						cancel();
+						this.subscriber.onError(failure);
+					}
+					else {
+						while (this.requested.get() > 0 && !this.cancelled) {
+							StateEvent event = this.queue.poll();
+							if (event == null) {
+								break;
+							}
+							this.queued.decrementAndGet();
+							this.requested.decrementAndGet();
+							this.subscriber.onNext(event);
+						}
+					}
+				}
+				missed = this.wip.addAndGet(-missed);
+				if (missed == 0) {
+					return;
+				}
+			}
+		}
+
+	}
+
+}
