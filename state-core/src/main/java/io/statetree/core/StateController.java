@@ -64,6 +64,16 @@ public interface StateController extends StateView, AutoCloseable {
 	<T> T get(String path, Class<T> type, T defaultValue);
 
 	/**
+	 * Reads a value converted to a type, or a default when absent.
+	 * @param path the path
+	 * @param type the type
+	 * @param defaultValue returned when the path is absent
+	 * @param <T> the type
+	 * @return the value or the default
+	 */
+	<T> T get(StatePath path, Class<T> type, T defaultValue);
+
+	/**
 	 * Reads a value converted to a type.
 	 * @param path the path
 	 * @param type the type
@@ -97,6 +107,16 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @return the existing value or the default
 	 */
 	<T> T getOrWrite(String path, Class<T> type, T defaultValue);
+
+	/**
+	 * Reads a value, writing a default first when it is absent (atomically).
+	 * @param path the path
+	 * @param type the type
+	 * @param defaultValue written and returned when the path is absent
+	 * @param <T> the type
+	 * @return the existing value or the default
+	 */
+	<T> T getOrWrite(StatePath path, Class<T> type, T defaultValue);
 
 	// ---- writes ----
 
@@ -185,6 +205,19 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param payload the payload
 	 */
 	void ping(String path, @Nullable Object payload);
+
+	/**
+	 * Notifies listeners as if the value at a path changed, writing nothing.
+	 * @param path the path
+	 */
+	void ping(StatePath path);
+
+	/**
+	 * Notifies listeners as if the value at a path changed, with a payload, writing nothing.
+	 * @param path the path
+	 * @param payload the payload
+	 */
+	void ping(StatePath path, @Nullable Object payload);
 
 	/**
 	 * Runs writes as one atomic commit. Reads inside see the batch's own writes; an exception
