@@ -464,7 +464,7 @@ public interface StateController extends StateView, AutoCloseable {
 
 		@Nullable String instanceId;
 
-		@Nullable ControllerObserver observer;
+		final List<ControllerObserver> observers = new java.util.ArrayList<>();
 
 		Builder() {
 		}
@@ -531,12 +531,13 @@ public interface StateController extends StateView, AutoCloseable {
 		}
 
 		/**
-		 * Sets an observer of commits, reads, events and errors (for metrics).
+		 * Adds an observer of commits, reads, events and errors (for metrics and audit). May be
+		 * called several times: every observer is notified, in the order added.
 		 * @param observer the observer
 		 * @return this builder
 		 */
 		public Builder observer(ControllerObserver observer) {
-			this.observer = observer;
+			this.observers.add(java.util.Objects.requireNonNull(observer, "observer"));
 			return this;
 		}
 
@@ -546,7 +547,7 @@ public interface StateController extends StateView, AutoCloseable {
 		 */
 		public StateController build() {
 			return new DefaultStateController(this.backend, this.jsonMapper, this.dispatch, this.executor, this.onError,
-					this.instanceId, this.observer);
+					this.instanceId, ControllerObserver.composite(this.observers));
 		}
 
 	}
