@@ -1,7 +1,7 @@
 package io.statetree.core.internal;
 
-import java.util.AbstractMap;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -11,67 +11,123 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable, persistent map that keeps insertion order. TEMPORARY copy-on-write array
- * implementation, to be replaced by the CHAMP-based one.
+ * An immutable, persistent map that keeps insertion order: {@link #put} and {@link #remove}
+ * return a new map sharing structure with this one and leave this one untouched.
+ * <p>
+ * Small maps are flat arrays; large ones are a CHAMP trie (compressed hash-array mapped prefix
+ * tree) for lookups plus a persistent order index, so {@code get}, {@code put} and {@code remove}
+ * stay fast at 100,000 entries and iteration follows insertion order. Re-putting an existing key
+ * keeps its position. Keys and values are never {@code null}: every method taking a key or a value
+ * throws {@link NullPointerException} for {@code null}.
+ * <p>
+ * Use {@link #builder()} to build a map from many entries at once without copying a path per entry.
+ * <p>
+ * Thread-safe: instances are immutable.
  *
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class PersistentOrderedMap<K, V> implements Iterable<Map.Entry<K, V>> {
+public final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.Entry<K, V>> {
 
-	private static final PersistentOrderedMap<?, ?> EMPTY = new PersistentOrderedMap<>(new Object[0], new Object[0]);
+	/*
+	 * Layout. A small map (at most SMALL_MAX entries) has trie == null, data = [k0, v0, k1, v1, ...]
+	 * in insertion order, hashes = the key hashes and end == size. A large map has trie = the CHAMP
+	 * root mapping key -> sequence number, data = the root of the order vector
+	 * (PersistentOrderedMapVector) mapping sequence number -> key and value, hashes == null and
+	 * end = the number of vector slots, live or tombstone. Values live only in the vector, so
+	 * replacing a value copies a vector path and leaves the trie shared. Removing the last slot pops
+	 * it; removing another leaves a tombstone, and once tombstones outnumber live entries the map is
+	 * rebuilt compactly (amortised O(1) extra per remove).
+	 */
 
-	private final Object[] keys;
+	/** The largest size kept as a flat array. Must not exceed 32 (one vector leaf). */
+	static final int SMALL_MAX = 8;
 
-	private final Object[] values;
+	static final int[] NO_INTS = {};
 
-	private PersistentOrderedMap(Object[] keys, Object[] values) {
-		this.keys = keys;
-		this.values = values;
+	private static final Object[] NO_OBJECTS = {};
+
+	private static final PersistentOrderedMap<?, ?> EMPTY = new PersistentOrderedMap<>(0, NO_OBJECTS, NO_INTS,
+			null, 0);
+
+	private final int size;
+
+	private final int end;
+
+	private final Object[] data;
+
+	private final int @Nullable [] hashes;
+
+	private final @Nullable PersistentOrderedMapTrie trie;
+
+	private PersistentOrderedMap(int size, Object[] data, int @Nullable [] hashes,
+			@Nullable PersistentOrderedMapTrie trie, int end) {
+		this.size = size;
+		this.data = data;
+		this.hashes = hashes;
+		this.trie = trie;
+		this.end = end;
 	}
 
 	/**
 	 * Returns the empty map.
 	 * @param <K> the key type
 	 * @param <V> the value type
-	 * @return the empty map
+	 * @return the empty map (a shared instance)
 	 */
 	@SuppressWarnings("unchecked")
 	public static <K, V> PersistentOrderedMap<K, V> empty() {
 		return (PersistentOrderedMap<K, V>) EMPTY;
 	}
 
-	private int indexOf(Object key) {
-		for (int i = 0; i < this.keys.length; i++) {
-			if (this.keys[i].equals(key)) {
-				return i;
-			}
-		}
-		return -1;
+	/**
+	 * Returns a builder that collects entries in a mutable buffer and creates the map in one pass,
+	 * which is much cheaper than repeated {@link #put} for many entries.
+	 * @param <K> the key type
+	 * @param <V> the value type
+	 * @return a new, empty builder
+	 */
+	public static <K, V> Builder<K, V> builder() {
+		return new Builder<>();
 	}
 
 	/**
 	 * Returns the value for a key.
 	 * @param key the key
-	 * @return the value or null
+	 * @return the value, or {@code null} when absent
 	 */
 	@SuppressWarnings("unchecked")
 	public @Nullable V get(Object key) {
-		int i = indexOf(key);
-		return (i < 0) ? null : (V) this.values[i];
+		Objects.requireNonNull(key, "key");
+		int hash = key.hashCode();
+		PersistentOrderedMapTrie t = trie;
+		if (t == null) {
+			int i = smallIndex(key, hash);
+			return (i < 0) ? null : (V) data[(i << 1) + 1];
+		}
+		int seq = t.find(key, hash);
+		if (seq < 0) {
+			return null;
+		}
+		return (V) PersistentOrderedMapVector.leafFor(data, PersistentOrderedMapVector.shiftFor(end), seq)[((seq
+				& PersistentOrderedMapVector.MASK) << 1) + 1];
 	}
 
 	/**
 	 * Tells whether a key is present.
 	 * @param key the key
-	 * @return whether present
+	 * @return {@code true} if present
 	 */
 	public boolean containsKey(Object key) {
-		return indexOf(key) >= 0;
+		Objects.requireNonNull(key, "key");
+		int hash = key.hashCode();
+		PersistentOrderedMapTrie t = trie;
+		return (t == null) ? smallIndex(key, hash) >= 0 : t.find(key, hash) >= 0;
 	}
 
 	/**
-	 * Returns a map with the key bound.
+	 * Returns a map with the key bound to the value. An existing key keeps its position; a new key
+	 * goes last. Returns {@code this} when the key is already bound to the identical value.
 	 * @param key the key
 	 * @param value the value
 	 * @return the new map
@@ -79,52 +135,158 @@ public final class PersistentOrderedMap<K, V> implements Iterable<Map.Entry<K, V
 	public PersistentOrderedMap<K, V> put(K key, V value) {
 		Objects.requireNonNull(key, "key");
 		Objects.requireNonNull(value, "value");
-		int i = indexOf(key);
-		if (i >= 0) {
-			if (this.values[i] == value) {
+		int hash = key.hashCode();
+		PersistentOrderedMapTrie t = trie;
+		if (t == null) {
+			return smallPut(key, value, hash);
+		}
+		int seq = t.find(key, hash);
+		if (seq >= 0) {
+			int shift = PersistentOrderedMapVector.shiftFor(end);
+			Object[] leaf = PersistentOrderedMapVector.leafFor(data, shift, seq);
+			int j = (seq & PersistentOrderedMapVector.MASK) << 1;
+			if (leaf[j + 1] == value) {
 				return this;
 			}
-			Object[] v = this.values.clone();
-			v[i] = value;
-			return new PersistentOrderedMap<>(this.keys, v);
+			return new PersistentOrderedMap<>(size, PersistentOrderedMapVector.set(data, shift, seq, leaf[j], value),
+					null, t, end);
 		}
-		Object[] k = Arrays.copyOf(this.keys, this.keys.length + 1);
-		Object[] v = Arrays.copyOf(this.values, this.values.length + 1);
-		k[this.keys.length] = key;
-		v[this.values.length] = value;
-		return new PersistentOrderedMap<>(k, v);
+		return new PersistentOrderedMap<>(size + 1, PersistentOrderedMapVector.append(data, end, key, value), null,
+				t.insert(key, hash, end, 0), end + 1);
+	}
+
+	private PersistentOrderedMap<K, V> smallPut(K key, V value, int hash) {
+		int[] hs = Objects.requireNonNull(hashes);
+		int i = smallIndex(key, hash);
+		if (i >= 0) {
+			if (data[(i << 1) + 1] == value) {
+				return this;
+			}
+			Object[] d = data.clone();
+			d[(i << 1) + 1] = value;
+			return new PersistentOrderedMap<>(size, d, hs, null, size);
+		}
+		if (size < SMALL_MAX) {
+			Object[] d = Arrays.copyOf(data, (size << 1) + 2);
+			d[size << 1] = key;
+			d[(size << 1) + 1] = value;
+			int[] h = Arrays.copyOf(hs, size + 1);
+			h[size] = hash;
+			return new PersistentOrderedMap<>(size + 1, d, h, null, size + 1);
+		}
+		Object[] keys = new Object[size + 1];
+		Object[] values = new Object[size + 1];
+		for (int j = 0; j < size; j++) {
+			keys[j] = data[j << 1];
+			values[j] = data[(j << 1) + 1];
+		}
+		keys[size] = key;
+		values[size] = value;
+		return of(keys, values, size + 1);
 	}
 
 	/**
-	 * Returns a map without the key.
+	 * Returns a map without the key. Returns {@code this} when the key is absent.
 	 * @param key the key
 	 * @return the new map
 	 */
 	public PersistentOrderedMap<K, V> remove(Object key) {
-		int i = indexOf(key);
+		Objects.requireNonNull(key, "key");
+		int hash = key.hashCode();
+		PersistentOrderedMapTrie t = trie;
+		if (t == null) {
+			return smallRemove(key, hash);
+		}
+		int seq = t.find(key, hash);
+		if (seq < 0) {
+			return this;
+		}
+		int n = size - 1;
+		if (n <= SMALL_MAX || end - n > n) {
+			// Back to a flat array, or too many tombstones: rebuild from the live entries.
+			Object[] keys = new Object[n];
+			Object[] values = new Object[n];
+			PersistentOrderedMapVector.collect(data, PersistentOrderedMapVector.shiftFor(end), end, seq, keys, values);
+			return of(keys, values, n);
+		}
+		if (seq == end - 1) {
+			return new PersistentOrderedMap<>(n, PersistentOrderedMapVector.pop(data, end), null,
+					t.remove(key, hash, 0), end - 1);
+		}
+		return new PersistentOrderedMap<>(n,
+				PersistentOrderedMapVector.set(data, PersistentOrderedMapVector.shiftFor(end), seq, null, null), null,
+				t.remove(key, hash, 0), end);
+	}
+
+	private PersistentOrderedMap<K, V> smallRemove(Object key, int hash) {
+		int i = smallIndex(key, hash);
 		if (i < 0) {
 			return this;
 		}
-		Object[] k = new Object[this.keys.length - 1];
-		Object[] v = new Object[this.keys.length - 1];
-		System.arraycopy(this.keys, 0, k, 0, i);
-		System.arraycopy(this.keys, i + 1, k, i, k.length - i);
-		System.arraycopy(this.values, 0, v, 0, i);
-		System.arraycopy(this.values, i + 1, v, i, v.length - i);
-		return new PersistentOrderedMap<>(k, v);
+		if (size == 1) {
+			return empty();
+		}
+		int[] hs = Objects.requireNonNull(hashes);
+		int n = size - 1;
+		Object[] d = new Object[n << 1];
+		System.arraycopy(data, 0, d, 0, i << 1);
+		System.arraycopy(data, (i + 1) << 1, d, i << 1, (n - i) << 1);
+		int[] h = new int[n];
+		System.arraycopy(hs, 0, h, 0, i);
+		System.arraycopy(hs, i + 1, h, i, n - i);
+		return new PersistentOrderedMap<>(n, d, h, null, n);
+	}
+
+	private int smallIndex(Object key, int hash) {
+		int[] hs = hashes;
+		Object[] d = data;
+		for (int i = 0; i < hs.length; i++) {
+			if (hs[i] == hash) {
+				Object k = d[i << 1];
+				if (k == key || key.equals(k)) {
+					return i;
+				}
+			}
+		}
+		return -1;
+	}
+
+	/** Creates a map of the first {@code n} pairs; keys must be distinct and the arrays are not retained. */
+	private static <K, V> PersistentOrderedMap<K, V> of(Object[] keys, Object[] values, int n) {
+		if (n == 0) {
+			return empty();
+		}
+		int[] hs = new int[n];
+		for (int i = 0; i < n; i++) {
+			hs[i] = keys[i].hashCode();
+		}
+		if (n <= SMALL_MAX) {
+			Object[] d = new Object[n << 1];
+			for (int i = 0; i < n; i++) {
+				d[i << 1] = keys[i];
+				d[(i << 1) + 1] = values[i];
+			}
+			return new PersistentOrderedMap<>(n, d, hs, null, n);
+		}
+		int[] idx = new int[n];
+		for (int i = 0; i < n; i++) {
+			idx[i] = i;
+		}
+		PersistentOrderedMapTrie t = PersistentOrderedMapTrie.build(keys, hs, idx, new int[n], 0, n, 0);
+		return new PersistentOrderedMap<>(n, PersistentOrderedMapVector.build(keys, values, n), null, t, n);
 	}
 
 	/**
-	 * Returns the size.
+	 * Returns the number of entries.
 	 * @return the size
 	 */
 	public int size() {
-		return this.keys.length;
+		return size;
 	}
 
 	/**
 	 * Tells whether the map is empty.
-	 * @return whether empty
+	 * @return {@code true} when empty
 	 */
 	public boolean isEmpty() {
 		return size() == 0;
@@ -134,34 +296,216 @@ public final class PersistentOrderedMap<K, V> implements Iterable<Map.Entry<K, V
 	 * Calls the action for every entry in insertion order.
 	 * @param action the action
 	 */
-	@SuppressWarnings("unchecked")
 	public void forEach(BiConsumer<? super K, ? super V> action) {
-		for (int i = 0; i < this.keys.length; i++) {
-			action.accept((K) this.keys[i], (V) this.values[i]);
+		Objects.requireNonNull(action, "action");
+		PersistentOrderedMapVector.forEach(data, PersistentOrderedMapVector.shiftFor(end), action);
+	}
+
+	/**
+	 * Iterates the entries in insertion order. The entries are immutable.
+	 * @return the iterator
+	 */
+	@Override
+	public java.util.Iterator<java.util.Map.Entry<K, V>> iterator() {
+		return new EntryIterator();
+	}
+
+	/**
+	 * Iterates the keys in insertion order.
+	 * @return the iterator
+	 */
+	public Iterator<K> keyIterator() {
+		return new KeyIterator();
+	}
+
+	/**
+	 * Checks the internal invariants, for tests.
+	 * @throws IllegalStateException when broken
+	 */
+	void verify() {
+		PersistentOrderedMapTrie t = trie;
+		if (t == null) {
+			int[] hs = Objects.requireNonNull(hashes);
+			check(size <= SMALL_MAX && end == size && hs.length == size && data.length == size << 1, "small shape");
+			for (int i = 0; i < size; i++) {
+				check(data[i << 1] != null && data[(i << 1) + 1] != null, "small nulls");
+				check(hs[i] == data[i << 1].hashCode(), "small hash");
+				check(smallIndex(data[i << 1], hs[i]) == i, "small duplicate");
+			}
+			return;
+		}
+		check(size > SMALL_MAX && end >= size && end - size <= size, "large shape");
+		int shift = PersistentOrderedMapVector.shiftFor(end);
+		int[] live = { 0 };
+		for (int seq = 0; seq < end; seq++) {
+			Object[] leaf = PersistentOrderedMapVector.leafFor(data, shift, seq);
+			int j = (seq & PersistentOrderedMapVector.MASK) << 1;
+			if (leaf[j] != null) {
+				check(leaf[j + 1] != null, "vector value");
+				check(t.find(leaf[j], leaf[j].hashCode()) == seq, "trie seq");
+				live[0]++;
+			}
+			else {
+				check(leaf[j + 1] == null, "tombstone");
+			}
+		}
+		check(live[0] == size, "vector count");
+		int count = t.verify(0, true, (key, seq) -> {
+			check(seq >= 0 && seq < end, "seq range");
+			Object[] leaf = PersistentOrderedMapVector.leafFor(data, shift, seq);
+			check(leaf[(seq & PersistentOrderedMapVector.MASK) << 1] == key, "vector key");
+		});
+		check(count == size, "trie count");
+	}
+
+	private static void check(boolean condition, String what) {
+		if (!condition) {
+			throw new IllegalStateException("Broken map: " + what);
 		}
 	}
 
-	@Override
-	public Iterator<Map.Entry<K, V>> iterator() {
-		return new Iterator<>() {
-			int i;
+	/** Walks the slots in order, one leaf at a time, skipping tombstones. */
+	private abstract class SlotIterator<T> implements Iterator<T> {
 
-			@Override
-			public boolean hasNext() {
-				return this.i < PersistentOrderedMap.this.keys.length;
-			}
+		private final int shift = PersistentOrderedMapVector.shiftFor(end);
 
-			@Override
-			@SuppressWarnings("unchecked")
-			public Map.Entry<K, V> next() {
-				if (!hasNext()) {
-					throw new NoSuchElementException();
+		private int index;
+
+		private int leafBase = -1;
+
+		private Object[] leaf = NO_OBJECTS;
+
+		@Override
+		public boolean hasNext() {
+			while (index < end) {
+				int base = index & ~PersistentOrderedMapVector.MASK;
+				if (base != leafBase) {
+					leaf = PersistentOrderedMapVector.leafFor(data, shift, index);
+					leafBase = base;
 				}
-				int at = this.i++;
-				return new AbstractMap.SimpleImmutableEntry<>((K) PersistentOrderedMap.this.keys[at],
-						(V) PersistentOrderedMap.this.values[at]);
+				if (leaf[(index & PersistentOrderedMapVector.MASK) << 1] != null) {
+					return true;
+				}
+				index++;
 			}
-		};
+			return false;
+		}
+
+		@Override
+		public T next() {
+			if (!hasNext()) {
+				throw new NoSuchElementException();
+			}
+			int j = (index & PersistentOrderedMapVector.MASK) << 1;
+			index++;
+			return make(leaf[j], leaf[j + 1]);
+		}
+
+		abstract T make(Object key, Object value);
+
+	}
+
+	private final class EntryIterator extends SlotIterator<Map.Entry<K, V>> {
+
+		@Override
+		@SuppressWarnings("unchecked")
+		Map.Entry<K, V> make(Object key, Object value) {
+			return Map.entry((K) key, (V) value);
+		}
+
+	}
+
+	private final class KeyIterator extends SlotIterator<K> {
+
+		@Override
+		@SuppressWarnings("unchecked")
+		K make(Object key, Object value) {
+			return (K) key;
+		}
+
+	}
+
+	/**
+	 * Collects entries and builds a {@link PersistentOrderedMap} in one pass. Putting a key again
+	 * replaces its value and keeps its position. Not thread-safe; may be reused after
+	 * {@link #build()}, which does not share the builder's buffers.
+	 *
+	 * @param <K> the key type
+	 * @param <V> the value type
+	 */
+	public static final class Builder<K, V> {
+
+		private Object[] keys = new Object[SMALL_MAX];
+
+		private Object[] values = new Object[SMALL_MAX];
+
+		private int size;
+
+		/** Key to index, created once the builder holds more than {@link #SMALL_MAX} entries. */
+		private @Nullable HashMap<Object, Integer> index;
+
+		private Builder() {
+		}
+
+		/**
+		 * Adds or replaces an entry.
+		 * @param key the key
+		 * @param value the value
+		 * @return this builder
+		 */
+		public Builder<K, V> put(K key, V value) {
+			Objects.requireNonNull(key, "key");
+			Objects.requireNonNull(value, "value");
+			HashMap<Object, Integer> ix = index;
+			if (ix != null) {
+				Integer i = ix.putIfAbsent(key, size);
+				if (i != null) {
+					values[i] = value;
+					return this;
+				}
+			}
+			else {
+				for (int i = 0; i < size; i++) {
+					if (keys[i].equals(key)) {
+						values[i] = value;
+						return this;
+					}
+				}
+			}
+			if (size == keys.length) {
+				int capacity = size + (size >> 1) + 1;
+				keys = Arrays.copyOf(keys, capacity);
+				values = Arrays.copyOf(values, capacity);
+			}
+			keys[size] = key;
+			values[size] = value;
+			size++;
+			if (ix == null && size > SMALL_MAX) {
+				ix = new HashMap<>();
+				for (int i = 0; i < size; i++) {
+					ix.put(keys[i], i);
+				}
+				index = ix;
+			}
+			return this;
+		}
+
+		/**
+		 * Returns the number of distinct keys put so far.
+		 * @return the size
+		 */
+		public int size() {
+			return size;
+		}
+
+		/**
+		 * Creates the map of the entries put so far, in the order their keys were first put.
+		 * @return the map
+		 */
+		public PersistentOrderedMap<K, V> build() {
+			return of(keys, values, size);
+		}
+
 	}
 
 }
