@@ -9,6 +9,7 @@ import io.statetree.core.backend.StateBackend;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * The backend factories that need nothing beyond state-core, each created only when its type is
@@ -49,7 +50,8 @@ final class BackendConfigurations {
 	static class FileSystemBackendConfiguration {
 
 		@Bean
-		BackendFactory fileSystemStateBackendFactory() {
+		BackendFactory fileSystemStateBackendFactory(ResourceLoader resourceLoader) {
+			ClassLoader classLoader = resourceLoader.getClassLoader();
 			return new BackendFactory() {
 
 				@Override
@@ -59,7 +61,8 @@ final class BackendConfigurations {
 
 				@Override
 				public StateBackend create(BackendSpec spec) {
-					return CoreBackends.fileSystem(usableDirectory(spec), spec);
+					return CoreBackends.fileSystem(usableDirectory(spec), spec,
+							(classLoader != null) ? classLoader : BackendConfigurations.class.getClassLoader());
 				}
 
 			};
@@ -83,8 +86,14 @@ final class BackendConfigurations {
 			catch (IOException | SecurityException ex) {
 				throw new StateDirectoryException(property, directory, "cannot be created (" + ex + ")", ex);
 			}
-			if (!Files.isWritable(directory)) {
-				throw new StateDirectoryException(property, directory, "is not writable", null);
+			if (!Files.isDirectory(directory)) {
+				throw new StateDirectoryException(property, directory, "is not a directory", null);
+			}
+			try {
+				Files.delete(Files.createTempFile(directory, ".statetree-probe", ".tmp"));
+			}
+			catch (IOException | SecurityException ex) {
+				throw new StateDirectoryException(property, directory, "is not writable (" + ex + ")", ex);
 			}
 			return directory;
 		}

@@ -31,20 +31,24 @@ final class StateBackends {
 
 	private final MountAssembler mountAssembler;
 
+	private final ClassLoader classLoader;
+
 	/**
 	 * Creates an assembler.
 	 * @param properties the properties
 	 * @param factories a factory per type in use
 	 * @param cache wraps a non-memory backend in a near cache, when the cache is enabled
 	 * @param mountAssembler combines the root and the mounts
+	 * @param classLoader the application's class loader, to tell which library is missing
 	 */
 	StateBackends(StateTreeProperties properties, List<BackendFactory> factories,
-			Function<StateBackend, StateBackend> cache, MountAssembler mountAssembler) {
+			Function<StateBackend, StateBackend> cache, MountAssembler mountAssembler, ClassLoader classLoader) {
 		this.properties = properties;
 		this.factories = new LinkedHashMap<>();
 		factories.forEach((factory) -> this.factories.putIfAbsent(factory.type(), factory));
 		this.cache = cache;
 		this.mountAssembler = mountAssembler;
+		this.classLoader = classLoader;
 	}
 
 	/**
@@ -109,13 +113,12 @@ final class StateBackends {
 		return cached;
 	}
 
-	private static RuntimeException unavailable(BackendType type, String property) {
+	private RuntimeException unavailable(BackendType type, String property) {
 		if (type == BackendType.REDIS) {
-			ClassLoader classLoader = StateBackends.class.getClassLoader();
-			if (!ClassUtils.isPresent(STATE_REDIS_CLASS, classLoader)) {
+			if (!ClassUtils.isPresent(STATE_REDIS_CLASS, this.classLoader)) {
 				return new RedisBackendUnavailableException(property, RedisBackendUnavailableException.Missing.STATE_REDIS);
 			}
-			if (!ClassUtils.isPresent(SPRING_DATA_REDIS_CLASS, classLoader)) {
+			if (!ClassUtils.isPresent(SPRING_DATA_REDIS_CLASS, this.classLoader)) {
 				return new RedisBackendUnavailableException(property,
 						RedisBackendUnavailableException.Missing.SPRING_DATA_REDIS);
 			}

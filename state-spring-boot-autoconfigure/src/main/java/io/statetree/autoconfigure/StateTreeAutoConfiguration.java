@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -39,9 +40,12 @@ public final class StateTreeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StateBackend stateBackend(StateTreeProperties properties, ObjectProvider<BackendFactory> factories) {
+	StateBackend stateBackend(StateTreeProperties properties, ObjectProvider<BackendFactory> factories,
+			ResourceLoader resourceLoader) {
+		ClassLoader classLoader = resourceLoader.getClassLoader();
 		return new StateBackends(properties, factories.orderedStream().toList(),
-				CoreBackends.nearCache(properties.getCache()), CoreBackends::mount)
+				CoreBackends.nearCache(properties.getCache()), CoreBackends::mount,
+				(classLoader != null) ? classLoader : StateTreeAutoConfiguration.class.getClassLoader())
 			.create();
 	}
 

@@ -299,27 +299,32 @@ public class StateTreeProperties {
 
 		/**
 		 * Whether to keep an in-memory copy in front of every filesystem and Redis backend (the
-		 * root's and the mounts'). Memory backends are never cached.
+		 * root's and the mounts'). Memory backends are never cached. By default the cache writes
+		 * through: it only speeds up reads.
 		 */
 		private boolean enabled;
 
 		/**
-		 * Minimum time between two flushes of pending writes to the backend.
+		 * How often pending writes are flushed in the background. When not set, pending writes
+		 * are flushed only when a later commit, a read (with flush-on-read) or the shutdown
+		 * flushes them.
 		 */
-		private Duration flushInterval = Duration.ofSeconds(5);
+		private @Nullable Duration flushInterval;
 
 		/**
-		 * Whether a write triggers a flush once the flush interval has elapsed.
+		 * Whether a commit that writes values is written to the backend before it returns. When
+		 * off, such commits are written behind (not allowed in front of Redis).
 		 */
 		private boolean flushOnWrite = true;
 
 		/**
-		 * Whether a read triggers a flush once the flush interval has elapsed.
+		 * Whether a read first flushes pending writes.
 		 */
 		private boolean flushOnRead;
 
 		/**
-		 * Whether a delete triggers a flush once the flush interval has elapsed.
+		 * Whether a commit that deletes is written to the backend before it returns. When off,
+		 * such commits are written behind (not allowed in front of Redis).
 		 */
 		private boolean flushOnDelete = true;
 
@@ -341,17 +346,17 @@ public class StateTreeProperties {
 
 		/**
 		 * Returns the flush interval.
-		 * @return the interval
+		 * @return the interval, or {@code null} for no background flush
 		 */
-		public Duration getFlushInterval() {
+		public @Nullable Duration getFlushInterval() {
 			return this.flushInterval;
 		}
 
 		/**
 		 * Sets the flush interval.
-		 * @param flushInterval the interval
+		 * @param flushInterval the interval, or {@code null} for no background flush
 		 */
-		public void setFlushInterval(Duration flushInterval) {
+		public void setFlushInterval(@Nullable Duration flushInterval) {
 			this.flushInterval = flushInterval;
 		}
 
