@@ -220,6 +220,11 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public <T> T get(String path, Class<T> type, T defaultValue) {
+		return get(StatePath.of(path), type, defaultValue);
+	}
+
+	@Override
+	public <T> T get(StatePath path, Class<T> type, T defaultValue) {
 		T value = get(path, type);
 		return (value != null) ? value : defaultValue;
 	}
@@ -236,7 +241,11 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public <T> T getOrWrite(String path, Class<T> type, T defaultValue) {
-		StatePath p = StatePath.of(path);
+		return getOrWrite(StatePath.of(path), type, defaultValue);
+	}
+
+	@Override
+	public <T> T getOrWrite(StatePath p, Class<T> type, T defaultValue) {
 		Objects.requireNonNull(defaultValue, "defaultValue");
 		Object model = this.converter.toModel(p, defaultValue);
 		Batch current = currentBatch();
@@ -394,7 +403,16 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public void ping(String path, @Nullable Object payload) {
-		StatePath p = StatePath.of(path);
+		ping(StatePath.of(path), payload);
+	}
+
+	@Override
+	public void ping(StatePath path) {
+		ping(path, null);
+	}
+
+	@Override
+	public void ping(StatePath p, @Nullable Object payload) {
 		checkOpen();
 		lockForCommit();
 		try {
