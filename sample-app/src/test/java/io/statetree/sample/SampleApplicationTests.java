@@ -174,6 +174,10 @@ class SampleApplicationTests {
 		assertThat(anonymous.status()).isEqualTo(401);
 		assertThat(this.http.get("/actuator/statetree/users/alice").status()).isEqualTo(401);
 		assertThat(this.http.as(OPERATOR, "wrong").get("/actuator/statetree").status()).isEqualTo(401);
+		assertThat(this.http.post("/actuator/statetree/users/carol/role", "{\"value\":\"\\\"admin\\\"\"}").status())
+			.isEqualTo(401);
+		assertThat(this.http.get("/actuator/statetreechanges").status()).isEqualTo(401);
+		assertThat(ok(this.http.get("/api/users/carol")).get("role").asString()).isEqualTo("member");
 		assertThat(this.http.get("/actuator/health").status()).as("the health summary is public").isEqualTo(200);
 	}
 
@@ -182,30 +186,53 @@ class SampleApplicationTests {
 		Http operator = this.http.as(OPERATOR, OPERATOR_PASSWORD);
 
 		JsonNode overview = ok(operator.get("/actuator/statetree"));
-		assertThat(overview.toString()).contains("users").contains("flags");
+		assertThat(overview.get("instanceId").asString()).isEqualTo(this.state.instanceId());
+		assertThat(names(overview.get("children"))).contains("users", "flags", "stats").doesNotContain("sessions");
 
-		JsonNode alice = ok(operator.get("/actuator/statetree/users/alice"));
-		assertThat(alice.toString()).contains("Alice");
-		assertThat(alice.toString()).doesNotContain("st-alice-3f9c1a7e52");
+		JsonNode alice = ok(operator.get("/actuator/statetree/users/alice")).get("value");
+		assertThat(alice.get("name").asString()).isEqualTo("Alice");
+		assertThat(alice.get("apiToken").asString()).isEqualTo("******");
 
-		JsonNode users = ok(operator.get("/actuator/statetree/users"));
-		assertThat(users.toString()).contains("Bob").doesNotContain("st-bob-8b0d44e1c9");
+		JsonNode users = ok(operator.get("/actuator/statetree/users")).get("value");
+		assertThat(users.get("bob").get("apiToken").asString()).isEqualTo("******");
+		assertThat(users.toString()).doesNotContain("st-alice-3f9c1a7e52", "st-bob-8b0d44e1c9");
+
+		Http admin = this.http.as(ADMIN, ADMIN_PASSWORD);
+		assertThat(ok(admin.get("/actuator/statetree/users/alice")).get("value").get("apiToken").asString())
+			.as("masked for writers too").isEqualTo("******");
+	}
+
+	@Test
+	void theSessionsAreForWritersOnly() {
+		ok(this.http.put("/api/users/lena", "{\"name\":\"Lena\"}"));
+		assertThat(this.http.post("/api/sessions/lena", null).status()).isEqualTo(201);
+
+		assertThat(this.http.as(OPERATOR, OPERATOR_PASSWORD).get("/actuator/statetree/sessions").status())
+			.isEqualTo(403);
+		JsonNode sessions = ok(this.http.as(ADMIN, ADMIN_PASSWORD).get("/actuator/statetree/sessions"));
+		assertThat(sessions.get("value").has("lena")).isTrue();
 	}
 
 	@Test
 	void theOperatorMayNotWriteButTheAdminMay() {
 		Http operator = this.http.as(OPERATOR, OPERATOR_PASSWORD);
-		Http.Response refused = operator.post("/actuator/statetree/users/carol/role", "\"admin\"");
+		Http.Response refused = operator.post("/actuator/statetree/users/carol/role", "{\"value\":\"\\\"admin\\\"\"}");
 		assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
 		assertThat(ok(this.http.get("/api/users/carol")).get("role").asString()).isEqualTo("member");
 		assertThat(operator.delete("/actuator/statetree/users/carol").status()).isEqualTo(403);
 		assertThat(this.http.get("/api/users/carol").status()).isEqualTo(200);
 
-		Http admin = this.http.as(ADMIN, ADMIN_PASSWORD);
+		int admins = ok(this.http.get("/api/stats")).get("admins").asInt();
 		ok(this.http.put("/api/users/kim", "{\"name\":\"Kim\"}"));
-		Http.Response written = admin.post("/actuator/statetree/users/kim/role", "\"admin\"");
-		assertThat(written.status()).as(written.toString()).isBetween(200, 204);
+		Http admin = this.http.as(ADMIN, ADMIN_PASSWORD);
+		Http.Response written = admin.post("/actuator/statetree/users/kim/role", "{\"value\":\"\\\"admin\\\"\"}");
+		assertThat(written.status()).as(written.toString()).isEqualTo(200);
 		assertThat(ok(this.http.get("/api/users/kim")).get("role").asString()).isEqualTo("admin");
+		assertThat(ok(this.http.get("/api/stats")).get("admins").asInt()).isEqualTo(admins + 1);
+		assertThat(ok(this.http.get("/api/audit")).get(0).get("path").asString()).isEqualTo("/users/kim/role");
+
+		assertThat(admin.delete("/actuator/statetree/users/kim").status()).isEqualTo(200);
+		assertThat(this.http.get("/api/users/kim").status()).isEqualTo(404);
 	}
 
 	private static JsonNode ok(Http.Response response) {
