@@ -298,7 +298,12 @@ public final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.
 	 */
 	public void forEach(BiConsumer<? super K, ? super V> action) {
 		Objects.requireNonNull(action, "action");
-		PersistentOrderedMapVector.forEach(data, PersistentOrderedMapVector.shiftFor(end), action);
+		PersistentOrderedMapVector.forEach(data, vectorShift(), action);
+	}
+
+	/** The shift of the order vector root; 0 for a flat map, which is laid out like a single leaf. */
+	private int vectorShift() {
+		return (trie == null) ? 0 : PersistentOrderedMapVector.shiftFor(end);
 	}
 
 	/**
@@ -367,7 +372,7 @@ public final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.
 	/** Walks the slots in order, one leaf at a time, skipping tombstones. */
 	private abstract class SlotIterator<T> implements Iterator<T> {
 
-		private final int shift = PersistentOrderedMapVector.shiftFor(end);
+		private final int shift = vectorShift();
 
 		private int index;
 
