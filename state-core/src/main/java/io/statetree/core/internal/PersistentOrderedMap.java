@@ -30,8 +30,9 @@ import org.jspecify.annotations.Nullable;
 public final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.Entry<K, V>> {
 
 	/*
-	 * Layout. A small map (at most SMALL_MAX entries; a large map shrinks to flat at FLAT_AGAIN) has trie == null, data = [k0, v0, k1, v1, ...]
-	 * in insertion order, hashes = the key hashes and end == size. A large map has trie = the CHAMP
+	 * Layout. A flat map (at most SMALL_MAX entries) has trie == null, data = [k0, v0, k1, v1, ...]
+	 * in insertion order, hashes = the key hashes and end == size. A map grows large past SMALL_MAX
+	 * and becomes flat again at FLAT_AGAIN. A large map has trie = the CHAMP
 	 * root mapping key -> sequence number, data = the root of the order vector
 	 * (PersistentOrderedMapVector) mapping sequence number -> key and value, hashes == null and
 	 * end = the number of vector slots, live or tombstone. Values live only in the vector, so
@@ -42,8 +43,8 @@ public final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.
 
 	/**
 	 * The largest size kept as a flat array. Must not exceed 32 (one vector leaf). A flat map costs
-	 * 64 + 12n bytes (with compressed oops), less than the trie and vector at any size up to 32, and
-	 * a linear scan over up to 16 cached hashes is as fast as a trie lookup.
+	 * 64 + 12n bytes (with compressed oops), less than the trie and vector at any size up to 32; a
+	 * linear scan over at most 16 stored hashes stays cheap, and updates copy at most 48 slots.
 	 */
 	static final int SMALL_MAX = 16;
 
