@@ -19,8 +19,8 @@ import org.springframework.boot.actuate.endpoint.Show;
  * own endpoints check roles: {@code isUserInRole}, or a granted authority {@code ROLE_<role>}).</li>
  * <li>Every {@link PathRule} that applies to a path (its pattern matches the path or an ancestor)
  * must grant the operation. A write or delete replaces the whole subtree, so it is also refused
- * when a rule the caller fails could match a path below it. A subtree read leaves out the
- * children the caller may not read.</li>
+ * when a rule the caller fails matches a path below it, in the value there now or in the value
+ * written. A subtree read leaves out the children the caller may not read.</li>
  * <li>Values under sensitive keys are always masked ({@link StateTreeSanitizer}); all other values
  * are shown according to {@code show-values}, as Spring Boot's {@code env} endpoint does: when
  * not shown, every leaf is replaced by {@value StateTreeSanitizer#MASK} and only the keys remain.</li>
@@ -150,11 +150,14 @@ public final class StateTreeAccess {
 		}
 
 		/**
-		 * Tells whether the caller may write or delete at a path, replacing everything below it.
+		 * Tells whether the caller may write or delete at a path. A write replaces the whole
+		 * subtree, so every path it removes or creates must be writable too.
 		 * @param path the path
+		 * @param current the value there now ({@code null} when absent)
+		 * @param replacement the value to write ({@code null} to delete)
 		 * @return the verdict
 		 */
-		public Verdict toWrite(StatePath path) {
+		public Verdict toWrite(StatePath path, @Nullable Object current, @Nullable Object replacement) {
 			if (!this.caller.isAuthenticated()) {
 				return Verdict.UNAUTHENTICATED;
 			}
@@ -162,11 +165,31 @@ public final class StateTreeAccess {
 				return Verdict.FORBIDDEN;
 			}
 			for (PathRule rule : this.writeDenials) {
-				if (rule.covers(path) || rule.mayMatchBelow(path)) {
+				if (rule.covers(path)) {
+					return Verdict.FORBIDDEN;
+				}
+				if (rule.mayMatchBelow(path) && (reaches(rule, path, current) || reaches(rule, path, replacement))) {
 					return Verdict.FORBIDDEN;
 				}
 			}
 			return Verdict.ALLOWED;
+		}
+
+		/**
+		 * Tells whether a rule matches a path strictly below {@code path} inside a value.
+		 */
+		private static boolean reaches(PathRule rule, StatePath path, @Nullable Object value) {
+			if (!(value instanceof Map<?, ?> map)) {
+				return false;
+			}
+			for (Map.Entry<?, ?> entry : map.entrySet()) {
+				StatePath child = path.child(String.valueOf(entry.getKey()));
+				if (rule.pattern().matches(child)
+						|| (rule.mayMatchBelow(child) && reaches(rule, child, entry.getValue()))) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 		/**
