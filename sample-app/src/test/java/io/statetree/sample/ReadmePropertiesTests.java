@@ -16,8 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps the README's property table complete: every {@code statetree.*} property in the
- * configuration metadata that the annotation processor generates has a row in README.md, and the
+ * Keeps the README's property table complete: every {@code statetree.*} property (and the
+ * StateTree endpoints' {@code management.endpoint.statetree*.access}) in the configuration metadata that the annotation processor generates has a row in README.md, and the
  * row shows the property's default.
  */
 class ReadmePropertiesTests {
@@ -27,13 +27,15 @@ class ReadmePropertiesTests {
 		List<JsonNode> properties = statetreeProperties();
 		assertThat(properties).as("statetree.* properties in the metadata").hasSizeGreaterThan(10);
 		List<String> rows = Files.readAllLines(Path.of("..", "README.md")).stream()
-			.filter((line) -> line.startsWith("| `statetree."))
+			.filter((line) -> line.startsWith("| `statetree.") || line.startsWith("| `management.endpoint.statetree"))
 			.toList();
 		for (JsonNode property : properties) {
 			String name = property.get("name").asString();
-			String type = property.has("type") ? property.get("type").asString() : "";
-			String cell = type.startsWith("java.util.Map<") ? "`" + name + ".<name>" : "`" + name + "`";
-			List<String> matching = rows.stream().filter((row) -> row.contains(cell)).toList();
+			// A plain property, a map (`name.<key>...`) or a list of objects (`name[i]...`).
+			List<String> matching = rows.stream()
+				.filter((row) -> row.contains("`" + name + "`") || row.contains("`" + name + ".<")
+						|| row.contains("`" + name + "["))
+				.toList();
 			assertThat(matching).as("a README row for %s", name).isNotEmpty();
 			JsonNode defaultValue = property.get("defaultValue");
 			if (defaultValue != null && !defaultValue.isNull()) {
@@ -45,10 +47,16 @@ class ReadmePropertiesTests {
 					shown.add(defaultValue.asString());
 				}
 				for (String value : shown) {
-					assertThat(matching.get(0)).as("the README row of %s shows its default", name).contains(value);
+					assertThat(relaxed(matching.get(0))).as("the README row of %s shows its default %s", name, value)
+						.contains(relaxed(value));
 				}
 			}
 		}
+	}
+
+	/** Spring Boot binds enum values ignoring case and treating '_' and '-' alike. */
+	private static String relaxed(String text) {
+		return text.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
 	}
 
 	private static List<JsonNode> statetreeProperties() throws IOException {
@@ -61,7 +69,8 @@ class ReadmePropertiesTests {
 				JsonNode all = metadata.get("properties");
 				if (all != null) {
 					all.forEach((property) -> {
-						if (property.get("name").asString().startsWith("statetree.")) {
+						String name = property.get("name").asString();
+						if (name.startsWith("statetree.") || name.startsWith("management.endpoint.statetree")) {
 							properties.add(property);
 						}
 					});
