@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * The backend and the controller back off when the application defines its own. The controller
  * is built from the properties first, then by every {@link StateControllerCustomizer} bean in
- * order, and is given the {@link ControllerObserver} beans (combined, in order). It is closed
+ * order, and is given every {@link ControllerObserver} bean, in order. It is closed
  * when the context closes, which flushes caches and stops feeds.
  */
 @AutoConfiguration(after = JacksonAutoConfiguration.class,
@@ -65,10 +65,7 @@ public final class StateTreeAutoConfiguration {
 		if (properties.getInstanceId() != null) {
 			builder.instanceId(properties.getInstanceId());
 		}
-		ControllerObserver observer = CompositeControllerObserver.of(observers.orderedStream().toList());
-		if (observer != null) {
-			builder.observer(observer);
-		}
+		observers.orderedStream().forEach(builder::observer);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		StateController controller = builder.build();
 		Resource initialState = properties.getInitialState();
