@@ -3,7 +3,8 @@
 -- 5 number of preconditions, then (path, SHA-1 of the expected read form) per precondition,
 -- then the number of distinct written paths and those paths in order of first write.
 -- Returns {1, revision, previous read forms concatenated} on success, {0, index, current read
--- form} when a precondition failed, {2, path, leaf path} when a write runs below a leaf. Nothing
+-- form} when a precondition failed, {2, path, leaf path} when a write runs below a leaf, {3, index}
+-- when a write puts a leaf at the root. Nothing
 -- is written unless the result is 1: every check runs before the first write.
 redis.replicate_commands()
 local REV, SEQ, STREAM = KEYS[4], KEYS[5], KEYS[6]
@@ -102,6 +103,9 @@ end
 for i = 1, nWrites do
 	local w = writes[i]
 	local p = w.path
+	if p == '/' and not w.delete and w.encs[1] ~= BRANCH then
+		return {3, i}
+	end
 	local list = ancestors(p)
 	w.ancestors = list
 	w.noop = false
