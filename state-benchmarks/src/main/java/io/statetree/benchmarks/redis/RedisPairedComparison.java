@@ -1,6 +1,7 @@
 package io.statetree.benchmarks.redis;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 import io.lettuce.core.RedisClient;
@@ -9,6 +10,9 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.statetree.core.StateController;
+import io.statetree.core.StatePath;
+import io.statetree.core.backend.CommitRequest;
+import io.statetree.core.backend.Write;
 import io.statetree.redis.RedisBackend;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -65,10 +69,21 @@ public final class RedisPairedComparison {
 				}
 			});
 			subscriber.sync().subscribe("ping");
+			StateController solo = StateController.builder()
+				.backend(RedisBackend.builder(writerFactory).namespace("solo").build())
+				.build();
+			RedisBackend plain = RedisBackend.builder(writerFactory).namespace("plain").build();
+			StatePath leaf = StatePath.of("/a/b/c");
 			writer.set("/a/b/c", 0);
 			raw.set("raw:a:b:c", "0");
 			try {
 				compare("leaf set    ", rounds, () -> writer.set("/a/b/c", this.counter++),
+						() -> raw.set("raw:a:b:c", Integer.toString(this.counter++)));
+				// the same write without a second instance listening, and straight to the backend
+				compare("leaf set, one instance", rounds, () -> solo.set("/a/b/c", this.counter++),
+						() -> raw.set("raw:a:b:c", Integer.toString(this.counter++)));
+				compare("backend commit, no feed", rounds,
+						() -> plain.commit(new CommitRequest(List.of(Write.of(leaf, this.counter++)), List.of(), "x")),
 						() -> raw.set("raw:a:b:c", Integer.toString(this.counter++)));
 				compare("leaf get    ", rounds, () -> writer.get("/a/b/c"), () -> raw.get("raw:a:b:c"));
 				compare("remote event", rounds, () -> {
@@ -88,6 +103,8 @@ public final class RedisPairedComparison {
 			finally {
 				writer.close();
 				reader.close();
+				solo.close();
+				plain.close();
 				subscriber.close();
 				connection.close();
 				client.shutdown();
@@ -125,7 +142,7 @@ public final class RedisPairedComparison {
 		double p99A = a[(int) (a.length * 0.99)] / 1_000.0;
 		double p99B = b[(int) (b.length * 0.99)] / 1_000.0;
 		System.out.printf(Locale.ROOT,
-				"%s  StateTree median %8.1f us  p99 %8.1f us | baseline median %8.1f us  p99 %8.1f us | ratio median %.2f  p99 %.2f%n",
+				"%-24s StateTree median %8.1f us  p99 %8.1f us | baseline median %8.1f us  p99 %8.1f us | ratio median %.2f  p99 %.2f%n",
 				name, medianA, p99A, medianB, p99B, medianA / medianB, p99A / p99B);
 	}
 
