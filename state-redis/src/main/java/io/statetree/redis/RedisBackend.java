@@ -44,6 +44,14 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * connection and daemon thread named {@code statetree-feed-<namespace>}; {@link #close()} stops
  * it. The {@link RedisConnectionFactory} belongs to the application and is not closed.
  * <p>
+ * A commit's outcome is unknown when the connection drops after the script was sent and before
+ * its reply arrived: the commit raises {@link StateStorageException} although it may have been
+ * applied. Lettuce's default reliability ({@code AT_LEAST_ONCE} with auto-reconnect) may even
+ * send such a command again after reconnecting; a commit with preconditions then fails them
+ * instead of applying twice, but a plain {@code set} is applied again (same value, one more
+ * revision). Configure the client with {@code AT_MOST_ONCE} reliability
+ * ({@code ClientOptions.autoReconnect(false)}) to rule that out.
+ * <p>
  * Instances are thread-safe.
  */
 public final class RedisBackend implements StateBackend {
