@@ -1,0 +1,1155 @@
+package io.statetree.core.backend;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.StateStorageException;
+import io.statetree.core.StateWriteException;
+import io.statetree.core.backend.FileNames.Names;
+import io.statetree.core.backend.IntentLog.Kind;
+import io.statetree.core.backend.IntentLog.Op;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the tree in a directory of human-readable files.
+ * <p>
+ * <b>Layout.</b> A value written at {@code /a/b} is one file {@code a/b.json} (or {@code .yaml}
+ * with {@link Serializer#yaml()}), objects included; branches built from separate writes are
+ * directories. A write below a file rewrites that file; a write above replaces what is under it;
+ * at most one of {@code b.json} and {@code b/} exists. Writing {@code /} replaces the directory's
+ * contents (each child of the new root becomes a file); the directory itself is never replaced.
+ * Children of a directory read in the order of their names (JSON equality ignores order).
+ * <p>
+ * <b>File names.</b> Segments are encoded into safe, reversible, plain-ASCII names: {@code %},
+ * the characters Windows forbids, non-ASCII characters, a leading {@code .} or {@code ~}, a
+ * trailing dot or space, the first letter of names Windows reserves ({@code CON}, {@code NUL}...)
+ * and the dot before a trailing extension ({@code b.json} as a segment) become {@code %XX}
+ * (UTF-8 bytes, upper-case hex). So {@code john.doe} and {@code john.smith} are
+ * {@code john.doe.json} and {@code john.smith.json}, {@code café} is {@code caf%C3%A9.json}.
+ * A name that would exceed 200 characters is stored as {@code ~} plus a hash, with the segment
+ * kept in a hidden name file beside it. Names starting with {@code .} are the backend's own
+ * (temp files, the {@code .statetree} directory); entries whose names are not valid encodings,
+ * and symbolic links, are not part of the tree: they are ignored when reading and never followed.
+ * <p>
+ * <b>Case-insensitive file systems</b> (macOS, Windows) are detected when the backend opens. There,
+ * names are looked up by listing the directory and comparing exactly, and a write that would
+ * create a name differing only in case from an existing one ({@code /users/Alice} when
+ * {@code /users/alice} exists) is refused with {@link StateWriteException}, so two paths never
+ * share a file. Non-ASCII characters are encoded, so Unicode normalization cannot merge names.
+ * <p>
+ * <b>Crash safety.</b> Every file is written to a temp file in the same directory and renamed
+ * over the target; the file and its directory are fsynced unless {@code fsync(false)}. A commit
+ * that changes more than one entry (a subtree replace, a delete of a file and a directory, new
+ * directories, a batch) first writes a write-ahead intent log ({@code .statetree/intent.log})
+ * listing every file operation with its bytes; the log is replayed when the backend opens, so a
+ * commit is either wholly applied or wholly absent after a crash. Without fsync this holds for
+ * process crashes, not for power loss.
+ * <p>
+ * <b>Corruption.</b> A file that cannot be parsed raises {@link StateStorageException} naming the
+ * file for reads and writes that touch it; the rest of the tree keeps working. The backend never
+ * rewrites or deletes such a file, except when exactly its path is written or deleted.
+ * <p>
+ * <b>Containment.</b> Nothing outside the directory is ever created, written, read or deleted.
+ * <p>
+ * Thread-safe: reads share a lock, commits take it exclusively, so a read sees one commit's
+ * result wholly or not at all. One backend instance should own a directory; several processes
+ * writing the same directory are not coordinated. Revisions count commits since the backend
+ * was opened.
+ */
+public final class FileSystemBackend implements StateBackend {
+
+	private static final Logger logger = LoggerFactory.getLogger(FileSystemBackend.class);
+
+	static final String META = ".statetree";
+
+	static final String INTENT = "intent.log";
+
+	static final String TRASH = "trash";
+
+	/** Per directory: the stems of its entries in creation order, so branches keep insertion order. */
+	static final String ORDER = ".order";
+
+	private static final String TEMP_SUFFIX = ".sttmp";
+
+	private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
+		.startsWith("windows");
+
+	private final Path directory;
+
+	private final Path meta;
+
+	private final Serializer serializer;
+
+	private final String extension;
+
+	private final String dotExtension;
+
+	private final boolean fsync;
+
+	private final boolean caseInsensitive;
+
+	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+	private volatile long revision;
+
+	private volatile boolean closed;
+
+	/**
+	 * Opens (creating if needed) a directory with the JSON format and fsync on.
+	 * @param directory the directory
+	 * @throws StateStorageException naming the directory if it cannot be created or written, or
+	 * its intent log cannot be replayed
+	 */
+	public FileSystemBackend(Path directory) {
+		this(builder(directory));
+	}
+
+	/**
+	 * Opens (creating if needed) a directory with fsync on.
+	 * @param directory the directory
+	 * @param serializer the file format
+	 * @throws StateStorageException naming the directory if it cannot be created or written, or
+	 * its intent log cannot be replayed
+	 */
+	public FileSystemBackend(Path directory, Serializer serializer) {
+		this(builder(directory).serializer(serializer));
+	}
+
+	private FileSystemBackend(Builder builder) {
+		this.directory = builder.directory.toAbsolutePath().normalize();
+		this.serializer = builder.serializer;
+		this.extension = checkExtension(this.serializer.extension());
+		this.dotExtension = "." + this.extension;
+		this.fsync = builder.fsync;
+		this.meta = this.directory.resolve(META);
+		try {
+			Files.createDirectories(this.directory);
+			if (!Files.isDirectory(this.directory)) {
+				throw new IOException("not a directory");
+			}
+			Files.createDirectories(this.meta.resolve(TRASH));
+			Path probe = Files.createTempFile(this.meta, "probe", TEMP_SUFFIX);
+			Files.delete(probe);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new StateStorageException("Cannot use state directory " + this.directory
+					+ ": it cannot be created or written (" + ex + ")", ex);
+		}
+		this.caseInsensitive = (builder.caseInsensitive != null) ? builder.caseInsensitive
+				: Files.exists(this.directory.resolve(META.toUpperCase(Locale.ROOT)), LinkOption.NOFOLLOW_LINKS);
+		recover();
+	}
+
+	private static String checkExtension(String extension) {
+		if (extension.isEmpty() || extension.length() > 10 || !extension.chars().allMatch(c -> (c >= 'a' && c <= 'z')
+				|| (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+			throw new IllegalArgumentException("Serializer extension '" + extension
+					+ "' must be 1 to 10 ASCII letters or digits");
+		}
+		return extension;
+	}
+
+	/**
+	 * Starts a builder.
+	 * @param directory the directory to keep the tree in
+	 * @return a builder with the JSON format and fsync on
+	 */
+	public static Builder builder(Path directory) {
+		return new Builder(directory);
+	}
+
+	/**
+	 * Returns the directory the tree is kept in.
+	 * @return the absolute, normalized directory
+	 */
+	public Path directory() {
+		return this.directory;
+	}
+
+	// ---- reading ----
+
+	@Override
+	public @Nullable Object read(StatePath path) {
+		this.lock.readLock().lock();
+		try {
+			checkOpen();
+			return readLocked(path);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	private @Nullable Object readLocked(StatePath path) {
+		Path dir = this.directory;
+		int depth = path.depth();
+		for (int i = 0; i < depth; i++) {
+			Names names = names(path.segment(i));
+			Entry entry = entry(dir, names);
+			if (entry.file == EntryKind.DATA && entry.dir == EntryKind.DATA) {
+				throw ambiguous(dir, names);
+			}
+			if (entry.file == EntryKind.DATA) {
+				Object value = parse(dir.resolve(names.file()));
+				return (i == depth - 1) ? value : StateValues.getIn(value, path.prefix(i + 1).relativize(path));
+			}
+			if (entry.dir != EntryKind.DATA) {
+				return null;
+			}
+			dir = dir.resolve(names.stem());
+		}
+		return readDirectory(dir);
+	}
+
+	private Map<String, Object> readDirectory(Path dir) {
+		TreeMap<String, Object> children = new TreeMap<>();
+		Map<String, String> stems = new HashMap<>();
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+			for (Path child : stream) {
+				String name = child.getFileName().toString();
+				if (name.startsWith(".")) {
+					continue;
+				}
+				BasicFileAttributes attributes = attributes(child);
+				if (attributes == null) {
+					continue;
+				}
+				String segment;
+				Object value;
+				if (attributes.isRegularFile() && name.endsWith(this.dotExtension)) {
+					segment = decode(dir, name.substring(0, name.length() - this.dotExtension.length()));
+					if (segment == null) {
+						continue;
+					}
+					value = parse(child);
+				}
+				else if (attributes.isDirectory()) {
+					segment = decode(dir, name);
+					if (segment == null) {
+						continue;
+					}
+					value = readDirectory(child);
+				}
+				else {
+					continue;
+				}
+				if (children.put(segment, value) != null) {
+					throw ambiguous(dir, names(segment));
+				}
+				stems.put(names(segment).stem(), segment);
+			}
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot list directory " + dir + ": " + ex, ex);
+		}
+		if (children.size() < 2) {
+			return StateValues.branch(children);
+		}
+		Map<String, Object> ordered = new LinkedHashMap<>();
+		for (String stem : readOrder(dir)) {
+			String segment = stems.get(stem);
+			if (segment != null) {
+				ordered.put(segment, children.remove(segment));
+			}
+		}
+		ordered.putAll(children);
+		return StateValues.branch(ordered);
+	}
+
+	/** The stems of a directory's entries in the order they were created (possibly stale). */
+	private static List<String> readOrder(Path dir) {
+		Path file = dir.resolve(ORDER);
+		try {
+			BasicFileAttributes attributes = attributes(file);
+			if (attributes == null || !attributes.isRegularFile()) {
+				return List.of();
+			}
+			String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+			return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot read order file " + file + ": " + ex, ex);
+		}
+	}
+
+	private @Nullable String decode(Path dir, String stem) {
+		if (!FileNames.isHashed(stem)) {
+			return FileNames.decode(stem, this.extension);
+		}
+		Path nameFile = dir.resolve("." + stem + FileNames.NAME_FILE_SUFFIX);
+		String segment = null;
+		try {
+			BasicFileAttributes attributes = attributes(nameFile);
+			if (attributes != null && attributes.isRegularFile()) {
+				segment = new String(Files.readAllBytes(nameFile), StandardCharsets.UTF_8);
+			}
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot read name file " + nameFile + ": " + ex, ex);
+		}
+		if (segment == null || !names(segment).stem().equals(stem)) {
+			throw new StateStorageException("Cannot tell which name " + dir.resolve(stem)
+					+ " stands for: its name file " + nameFile + " is missing or does not match");
+		}
+		return segment;
+	}
+
+	private Object parse(Path file) {
+		byte[] bytes;
+		try {
+			bytes = Files.readAllBytes(file);
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot read state file " + file + ": " + ex, ex);
+		}
+		Object value;
+		try {
+			value = this.serializer.read(bytes);
+		}
+		catch (RuntimeException ex) {
+			throw new UnparsableFileException(file, ex);
+		}
+		if (value == null) {
+			throw new UnparsableFileException(file, null);
+		}
+		return value;
+	}
+
+	private StateStorageException ambiguous(Path dir, Names names) {
+		return new StateStorageException("Both " + dir.resolve(names.file()) + " and the directory "
+				+ dir.resolve(names.stem()) + " exist for the same name; remove one of them (or write that path)");
+	}
+
+	// ---- entries ----
+
+	private enum EntryKind {
+
+		ABSENT, DATA, FOREIGN
+
+	}
+
+	private record Entry(EntryKind file, EntryKind dir) {
+
+		static final Entry NONE = new Entry(EntryKind.ABSENT, EntryKind.ABSENT);
+
+	}
+
+	private Names names(String segment) {
+		return FileNames.names(segment, this.extension);
+	}
+
+	private Entry entry(Path dir, Names names) {
+		if (!this.caseInsensitive) {
+			return new Entry(kind(dir.resolve(names.file()), false), kind(dir.resolve(names.stem()), true));
+		}
+		EntryKind file = EntryKind.ABSENT;
+		EntryKind sub = EntryKind.ABSENT;
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+			for (Path child : stream) {
+				String name = child.getFileName().toString();
+				if (name.equals(names.file())) {
+					file = kind(child, false);
+				}
+				else if (name.equals(names.stem())) {
+					sub = kind(child, true);
+				}
+			}
+		}
+		catch (NoSuchFileException ex) {
+			return Entry.NONE;
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot list directory " + dir + ": " + ex, ex);
+		}
+		return new Entry(file, sub);
+	}
+
+	private static EntryKind kind(Path path, boolean directory) {
+		BasicFileAttributes attributes = attributes(path);
+		if (attributes == null) {
+			return EntryKind.ABSENT;
+		}
+		boolean data = directory ? attributes.isDirectory() : attributes.isRegularFile();
+		return data ? EntryKind.DATA : EntryKind.FOREIGN;
+	}
+
+	private static @Nullable BasicFileAttributes attributes(Path path) {
+		try {
+			return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot read attributes of " + path + ": " + ex, ex);
+		}
+	}
+
+	/** On a case-insensitive file system, refuses a new name that matches another one but for case. */
+	private void checkNoCaseCollision(Path dir, Names names, StatePath path) {
+		if (!this.caseInsensitive) {
+			return;
+		}
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+			for (Path child : stream) {
+				String name = child.getFileName().toString();
+				if ((name.equalsIgnoreCase(names.file()) && !name.equals(names.file()))
+						|| (name.equalsIgnoreCase(names.stem()) && !name.equals(names.stem()))) {
+					throw new StateWriteException("Cannot write " + path + ": the file system of " + dir
+							+ " ignores case and already holds " + name + " for a different name");
+				}
+			}
+		}
+		catch (NoSuchFileException ex) {
+			// a directory this commit creates: nothing to collide with
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot list directory " + dir + ": " + ex, ex);
+		}
+	}
+
+	// ---- committing ----
+
+	@Override
+	public CommitResult commit(CommitRequest request) {
+		this.lock.writeLock().lock();
+		try {
+			checkOpen();
+			for (Precondition precondition : request.preconditions()) {
+				if (!StateValues.equal(readLocked(precondition.path()), precondition.expected())) {
+					throw new PreconditionFailedException(precondition.path());
+				}
+			}
+			List<Write> writes = request.writes();
+			Map<StatePath, Object> payloads = new LinkedHashMap<>();
+			for (Write write : writes) {
+				payloads.put(write.path(), (write.payload() != null) ? write.payload() : payloads.get(write.path()));
+			}
+			Map<StatePath, @Nullable Object> before = new LinkedHashMap<>();
+			for (StatePath path : payloads.keySet()) {
+				before.put(path, readOld(path));
+			}
+			Plan plan = new Plan();
+			for (Write write : writes) {
+				plan.apply(write);
+			}
+			List<Change> changes = new ArrayList<>(payloads.size());
+			boolean changed = false;
+			for (Map.Entry<StatePath, Object> entry : payloads.entrySet()) {
+				Object old = before.get(entry.getKey());
+				Object now = valueAfter(entry.getKey(), old, writes);
+				changed |= !StateValues.equal(old, now);
+				changes.add(new Change(entry.getKey(), old, now, entry.getValue()));
+			}
+			if (!changed) {
+				return new CommitResult(this.revision, changes);
+			}
+			List<Op> ops = new ArrayList<>();
+			plan.emit(plan.root, ops);
+			execute(ops);
+			long next = this.revision + 1;
+			this.revision = next;
+			return new CommitResult(next, changes);
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/** Reads a written path's old value; an unparsable file exactly at that path reads as absent. */
+	private @Nullable Object readOld(StatePath path) {
+		try {
+			return readLocked(path);
+		}
+		catch (UnparsableFileException ex) {
+			if (path.isRoot() || !ex.file.equals(fileOf(path))) {
+				throw ex;
+			}
+			logger.warn("Replacing unparsable state file {} written at {}; its old value is reported as absent",
+					ex.file, path);
+			return null;
+		}
+	}
+
+	private @Nullable Path fileOf(StatePath path) {
+		Path dir = this.directory;
+		for (int i = 0; i < path.depth() - 1; i++) {
+			dir = dir.resolve(names(path.segment(i)).stem());
+		}
+		return dir.resolve(names(path.name()).file());
+	}
+
+	/**
+	 * The value at a path after applying writes in order to its value before.
+	 * @param path the path
+	 * @param before its value before
+	 * @param writes the writes
+	 * @return its value after
+	 */
+	static @Nullable Object valueAfter(StatePath path, @Nullable Object before, List<Write> writes) {
+		Object value = before;
+		for (Write write : writes) {
+			if (write.path().isAncestorOrSelf(path)) {
+				value = StateValues.getIn(write.value(), write.path().relativize(path));
+			}
+			else if (path.isAncestorOf(write.path())) {
+				value = StateValues.setIn(value, path, path.relativize(write.path()), write.value());
+			}
+		}
+		return (value == null && path.isRoot()) ? StateValues.emptyBranch() : value;
+	}
+
+	/** The planned state of the tree: what the commit's writes make of the entries they touch. */
+	private final class Plan {
+
+		final DirNode root = new DirNode(FileSystemBackend.this.directory, true);
+
+		void apply(Write write) {
+			StatePath path = write.path();
+			Object value = write.value();
+			if (path.isRoot()) {
+				if (value != null && !StateValues.isBranch(value)) {
+					throw new StateWriteException("Cannot write " + describe(value) + " at /: the root is always a branch");
+				}
+				this.root.clear();
+				if (value != null) {
+					for (Map.Entry<?, ?> child : ((Map<?, ?>) value).entrySet()) {
+						Slot slot = this.root.slot((String) child.getKey());
+						slot.node = new FileNode(null, child.getValue());
+						slot.changed = true;
+					}
+				}
+				return;
+			}
+			DirNode dir = this.root;
+			int depth = path.depth();
+			for (int i = 0; i < depth; i++) {
+				Slot slot = dir.slot(path.segment(i));
+				if (i == depth - 1) {
+					slot.node = (value != null) ? new FileNode(null, value) : AbsentNode.INSTANCE;
+					slot.changed = true;
+					if (value != null && slot.file != EntryKind.DATA && slot.dir != EntryKind.DATA) {
+						checkNoCaseCollision(dir.path, slot.names, path);
+					}
+					return;
+				}
+				Node node = slot.node;
+				if (node == AmbiguousNode.INSTANCE) {
+					throw ambiguous(dir.path, slot.names);
+				}
+				if (node instanceof FileNode file) {
+					Object current = file.value();
+					StatePath prefix = path.prefix(i + 1);
+					Object updated = StateValues.setIn(current, prefix, prefix.relativize(path), value);
+					if (updated != current) {
+						file.value = updated;
+						slot.changed = true;
+					}
+					return;
+				}
+				if (node instanceof DirNode sub) {
+					dir = sub;
+					continue;
+				}
+				if (value == null) {
+					return;
+				}
+				checkNoCaseCollision(dir.path, slot.names, path);
+				DirNode created = new DirNode(dir.path.resolve(slot.names.stem()), false);
+				slot.node = created;
+				slot.changed = true;
+				dir = created;
+			}
+		}
+
+		void emit(DirNode dir, List<Op> ops) {
+			if (dir.cleared && dir.onDisk) {
+				emitClear(dir.path, ops);
+			}
+			emitOrder(dir, ops);
+			for (Slot slot : dir.slots.values()) {
+				Path file = dir.path.resolve(slot.names.file());
+				Path sub = dir.path.resolve(slot.names.stem());
+				Node node = slot.node;
+				if (!slot.changed) {
+					if (node instanceof DirNode existing) {
+						emit(existing, ops);
+					}
+					continue;
+				}
+				if (node instanceof FileNode fileNode) {
+					if (slot.dir == EntryKind.DATA) {
+						ops.add(new Op(Kind.DELETE, sub, null, true));
+					}
+					addNameFile(dir, slot, ops);
+					ops.add(new Op(Kind.PUT, file, serialize(fileNode.value(), file), true));
+				}
+				else if (node instanceof DirNode created) {
+					if (slot.file == EntryKind.DATA) {
+						ops.add(new Op(Kind.DELETE, file, null, true));
+					}
+					if (slot.dir != EntryKind.ABSENT) {
+						ops.add(new Op(Kind.DELETE, sub, null, true));
+					}
+					addNameFile(dir, slot, ops);
+					ops.add(new Op(Kind.MKDIR, sub, null, true));
+					emit(created, ops);
+				}
+				else {
+					boolean deleted = false;
+					if (slot.file == EntryKind.DATA) {
+						ops.add(new Op(Kind.DELETE, file, null, true));
+						deleted = true;
+					}
+					if (slot.dir == EntryKind.DATA) {
+						ops.add(new Op(Kind.DELETE, sub, null, true));
+						deleted = true;
+					}
+					if (deleted && slot.names.hashed()) {
+						ops.add(new Op(Kind.DELETE, dir.path.resolve(slot.names.nameFile()), null, false));
+					}
+				}
+			}
+		}
+
+		/** Keeps the directory's order file up to date when entries are created or deleted. */
+		private void emitOrder(DirNode dir, List<Op> ops) {
+			List<String> created = new ArrayList<>();
+			Set<String> removed = new HashSet<>();
+			for (Slot slot : dir.slots.values()) {
+				if (!slot.changed) {
+					continue;
+				}
+				boolean existed = slot.file == EntryKind.DATA || slot.dir == EntryKind.DATA;
+				boolean exists = slot.node instanceof FileNode || slot.node instanceof DirNode;
+				if (exists && !existed) {
+					created.add(slot.names.stem());
+					removed.add(slot.names.stem());
+				}
+				else if (existed && !exists) {
+					removed.add(slot.names.stem());
+				}
+			}
+			if (created.isEmpty() && removed.isEmpty() && !dir.cleared) {
+				return;
+			}
+			List<String> order = new ArrayList<>();
+			if (!dir.cleared && dir.onDisk) {
+				for (String stem : readOrder(dir.path)) {
+					if (!removed.contains(stem)) {
+						order.add(stem);
+					}
+				}
+			}
+			order.addAll(created);
+			ops.add(new Op(Kind.PUT, dir.path.resolve(ORDER), String.join("\n", order).getBytes(StandardCharsets.UTF_8),
+					false));
+		}
+
+		private void addNameFile(DirNode dir, Slot slot, List<Op> ops) {
+			if (slot.names.hashed()) {
+				ops.add(new Op(Kind.PUT, dir.path.resolve(slot.names.nameFile()),
+						slot.names.segment().getBytes(StandardCharsets.UTF_8), false));
+			}
+		}
+
+		private void emitClear(Path dir, List<Op> ops) {
+			try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+				for (Path child : stream) {
+					String name = child.getFileName().toString();
+					if (name.startsWith(".")) {
+						if (name.endsWith(FileNames.NAME_FILE_SUFFIX)
+								&& FileNames.isHashed(name.substring(1, name.length() - FileNames.NAME_FILE_SUFFIX.length()))) {
+							ops.add(new Op(Kind.DELETE, child, null, false));
+						}
+						continue;
+					}
+					BasicFileAttributes attributes = attributes(child);
+					if (attributes == null) {
+						continue;
+					}
+					String stem = null;
+					if (attributes.isRegularFile() && name.endsWith(FileSystemBackend.this.dotExtension)) {
+						stem = name.substring(0, name.length() - FileSystemBackend.this.dotExtension.length());
+					}
+					else if (attributes.isDirectory()) {
+						stem = name;
+					}
+					if (stem != null && (FileNames.isHashed(stem) || FileNames.decode(stem, FileSystemBackend.this.extension) != null)) {
+						ops.add(new Op(Kind.DELETE, child, null, true));
+					}
+				}
+			}
+			catch (IOException ex) {
+				throw new StateStorageException("Cannot list directory " + dir + ": " + ex, ex);
+			}
+		}
+
+	}
+
+	private abstract static sealed class Node permits DirNode, FileNode, AbsentNode, AmbiguousNode {
+
+	}
+
+	private final class DirNode extends Node {
+
+		final Path path;
+
+		final boolean onDisk;
+
+		boolean cleared;
+
+		final Map<String, Slot> slots = new LinkedHashMap<>();
+
+		DirNode(Path path, boolean onDisk) {
+			this.path = path;
+			this.onDisk = onDisk;
+		}
+
+		void clear() {
+			this.cleared = true;
+			this.slots.clear();
+		}
+
+		Slot slot(String segment) {
+			Slot slot = this.slots.get(segment);
+			if (slot == null) {
+				Names names = names(segment);
+				Entry entry = (this.onDisk && !this.cleared) ? entry(this.path, names) : Entry.NONE;
+				slot = new Slot(names, entry.file(), entry.dir());
+				if (entry.file() == EntryKind.DATA && entry.dir() == EntryKind.DATA) {
+					slot.node = AmbiguousNode.INSTANCE;
+				}
+				else if (entry.file() == EntryKind.DATA) {
+					slot.node = new FileNode(this.path.resolve(names.file()), null);
+				}
+				else if (entry.dir() == EntryKind.DATA) {
+					slot.node = new DirNode(this.path.resolve(names.stem()), true);
+				}
+				this.slots.put(segment, slot);
+			}
+			return slot;
+		}
+
+	}
+
+	private final class FileNode extends Node {
+
+		private final @Nullable Path source;
+
+		@Nullable Object value;
+
+		FileNode(@Nullable Path source, @Nullable Object value) {
+			this.source = source;
+			this.value = value;
+		}
+
+		Object value() {
+			if (this.value == null) {
+				this.value = parse(this.source);
+			}
+			return this.value;
+		}
+
+	}
+
+	private static final class AbsentNode extends Node {
+
+		static final AbsentNode INSTANCE = new AbsentNode();
+
+	}
+
+	private static final class AmbiguousNode extends Node {
+
+		static final AmbiguousNode INSTANCE = new AmbiguousNode();
+
+	}
+
+	/** One name in a planned directory: what is on disk, and what the commit makes of it. */
+	private static final class Slot {
+
+		final Names names;
+
+		final EntryKind file;
+
+		final EntryKind dir;
+
+		Node node = AbsentNode.INSTANCE;
+
+		boolean changed;
+
+		Slot(Names names, EntryKind file, EntryKind dir) {
+			this.names = names;
+			this.file = file;
+			this.dir = dir;
+		}
+
+	}
+
+	private byte[] serialize(Object value, Path file) {
+		try {
+			return this.serializer.write(value);
+		}
+		catch (RuntimeException ex) {
+			throw new StateStorageException("Cannot serialize the value for " + file + " as " + this.extension
+					+ ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static String describe(Object value) {
+		return (value instanceof List<?>) ? "an array" : "a " + value.getClass().getSimpleName();
+	}
+
+	// ---- applying file operations ----
+
+	private void execute(List<Op> ops) {
+		if (ops.isEmpty()) {
+			return;
+		}
+		long visible = ops.stream().filter(Op::visible).count();
+		if (visible <= 1) {
+			applyAll(ops);
+			return;
+		}
+		Path log = this.meta.resolve(INTENT);
+		try {
+			writeAtomically(log, IntentLog.encode(this.directory, ops));
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot write the intent log " + log + "; nothing was written: " + ex, ex);
+		}
+		applyAll(ops);
+		try {
+			Files.delete(log);
+			syncDirectory(this.meta);
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Committed, but cannot remove the intent log " + log
+					+ " (it will be replayed at the next start): " + ex, ex);
+		}
+	}
+
+	private void applyAll(List<Op> ops) {
+		Set<Path> directories = new LinkedHashSet<>();
+		for (Op op : ops) {
+			try {
+				apply(op);
+			}
+			catch (IOException ex) {
+				throw new StateStorageException("Cannot " + op.kind().name().toLowerCase(Locale.ROOT) + " " + op.path()
+						+ ": " + ex, ex);
+			}
+			if (op.kind() != Kind.PUT) {
+				directories.add(op.path().getParent());
+			}
+			if (op.kind() == Kind.MKDIR) {
+				directories.add(op.path());
+			}
+		}
+		for (Path dir : directories) {
+			try {
+				syncDirectory(dir);
+			}
+			catch (IOException ex) {
+				throw new StateStorageException("Cannot sync directory " + dir + ": " + ex, ex);
+			}
+		}
+	}
+
+	private void apply(Op op) throws IOException {
+		checkInside(op.path());
+		switch (op.kind()) {
+			case PUT -> writeAtomically(op.path(), op.data());
+			case MKDIR -> {
+				try {
+					Files.createDirectory(op.path());
+				}
+				catch (FileAlreadyExistsException ex) {
+					if (!Files.isDirectory(op.path(), LinkOption.NOFOLLOW_LINKS)) {
+						throw ex;
+					}
+				}
+			}
+			case DELETE -> delete(op.path());
+		}
+	}
+
+	private void checkInside(Path path) {
+		if (!path.startsWith(this.directory) || path.equals(this.directory)) {
+			throw new IllegalStateException("Refusing to touch " + path + ": it is not inside " + this.directory);
+		}
+	}
+
+	private void delete(Path path) throws IOException {
+		BasicFileAttributes attributes = attributes(path);
+		if (attributes == null) {
+			return;
+		}
+		if (!attributes.isDirectory()) {
+			Files.deleteIfExists(path);
+			return;
+		}
+		Path trash = this.meta.resolve(TRASH).resolve(UUID.randomUUID().toString());
+		try {
+			Files.move(path, trash, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (AtomicMoveNotSupportedException ex) {
+			deleteTree(path);
+			return;
+		}
+		if (this.fsync) {
+			syncDirectory(path.getParent());
+		}
+		deleteTree(trash);
+	}
+
+	private static void deleteTree(Path root) throws IOException {
+		if (attributes(root) == null) {
+			return;
+		}
+		Files.walkFileTree(root, new SimpleFileVisitor<>() {
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+				Files.deleteIfExists(file);
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult postVisitDirectory(Path dir, @Nullable IOException exc) throws IOException {
+				if (exc != null) {
+					throw exc;
+				}
+				Files.deleteIfExists(dir);
+				return FileVisitResult.CONTINUE;
+			}
+
+		});
+	}
+
+	/**
+	 * Writes a file through a temp file in the same directory and a rename, fsyncing the file
+	 * first when enabled. The rename replaces a symbolic link rather than writing through it.
+	 */
+	private void writeAtomically(Path target, byte @Nullable [] data) throws IOException {
+		Path temp = target.resolveSibling("." + target.getFileName() + "."
+				+ Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFFFL) + TEMP_SUFFIX);
+		try {
+			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+				ByteBuffer buffer = ByteBuffer.wrap((data != null) ? data : new byte[0]);
+				while (buffer.hasRemaining()) {
+					channel.write(buffer);
+				}
+				if (this.fsync) {
+					channel.force(true);
+				}
+			}
+			Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException | RuntimeException ex) {
+			try {
+				Files.deleteIfExists(temp);
+			}
+			catch (IOException cleanup) {
+				ex.addSuppressed(cleanup);
+			}
+			throw ex;
+		}
+		syncDirectory(target.getParent());
+	}
+
+	private void syncDirectory(Path dir) throws IOException {
+		if (!this.fsync || WINDOWS) {
+			return;
+		}
+		try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+	}
+
+	// ---- recovery ----
+
+	private void recover() {
+		Path log = this.meta.resolve(INTENT);
+		try {
+			if (Files.exists(log, LinkOption.NOFOLLOW_LINKS)) {
+				List<Op> ops = IntentLog.decode(this.directory, Files.readAllBytes(log), log);
+				logger.info("Replaying the intent log {} ({} file operations) of a commit interrupted by a crash", log,
+						ops.size());
+				applyAll(ops);
+				Files.delete(log);
+				syncDirectory(this.meta);
+			}
+			deleteTree(this.meta.resolve(TRASH));
+			Files.createDirectories(this.meta.resolve(TRASH));
+			Files.walkFileTree(this.directory, new SimpleFileVisitor<>() {
+
+				@Override
+				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+					String name = file.getFileName().toString();
+					if (name.startsWith(".") && name.endsWith(TEMP_SUFFIX) && attrs.isRegularFile()) {
+						Files.deleteIfExists(file);
+					}
+					return FileVisitResult.CONTINUE;
+				}
+
+			});
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot recover state directory " + this.directory + ": " + ex, ex);
+		}
+	}
+
+	// ---- the rest of the SPI ----
+
+	@Override
+	public long revision() {
+		return this.revision;
+	}
+
+	@Override
+	public void check() {
+		checkOpen();
+		try {
+			Path probe = Files.createTempFile(this.meta, "check", TEMP_SUFFIX);
+			Files.delete(probe);
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("State directory " + this.directory + " is not writable: " + ex, ex);
+		}
+	}
+
+	@Override
+	public Map<String, Object> describe() {
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("type", "filesystem");
+		description.put("directory", this.directory.toString());
+		description.put("format", this.extension);
+		description.put("fsync", this.fsync);
+		return description;
+	}
+
+	@Override
+	public void close() {
+		this.lock.writeLock().lock();
+		try {
+			this.closed = true;
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("The FileSystemBackend for " + this.directory + " is closed");
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "FileSystemBackend[" + this.directory + ", " + this.extension + (this.fsync ? "" : ", no fsync") + "]";
+	}
+
+	/** A state file that could not be parsed. */
+	static final class UnparsableFileException extends StateStorageException {
+
+		private static final long serialVersionUID = 1L;
+
+		final transient Path file;
+
+		UnparsableFileException(Path file, @Nullable Throwable cause) {
+			super("Cannot parse state file " + file + ": "
+					+ ((cause != null) ? cause.getMessage() : "it holds no value"), cause);
+			this.file = file;
+		}
+
+	}
+
+	/**
+	 * Configures a {@link FileSystemBackend}.
+	 */
+	public static final class Builder {
+
+		private final Path directory;
+
+		private Serializer serializer = Serializer.json();
+
+		private boolean fsync = true;
+
+		private @Nullable Boolean caseInsensitive;
+
+		private Builder(Path directory) {
+			this.directory = directory;
+		}
+
+		/**
+		 * Sets the file format.
+		 * @param serializer the format; {@link Serializer#json()} by default
+		 * @return this builder
+		 */
+		public Builder serializer(Serializer serializer) {
+			this.serializer = serializer;
+			return this;
+		}
+
+		/**
+		 * Sets whether files and directories are fsynced, so commits survive power loss.
+		 * Without it commits still survive a crash of the process, and writes are much faster.
+		 * @param fsync {@code true} by default
+		 * @return this builder
+		 */
+		public Builder fsync(boolean fsync) {
+			this.fsync = fsync;
+			return this;
+		}
+
+		/** For tests: forces the case-insensitive handling on a case-sensitive file system. */
+		Builder caseInsensitive(boolean caseInsensitive) {
+			this.caseInsensitive = caseInsensitive;
+			return this;
+		}
+
+		/**
+		 * Opens the backend.
+		 * @return the backend
+		 * @throws StateStorageException naming the directory if it cannot be created or written,
+		 * or its intent log cannot be replayed
+		 */
+		public FileSystemBackend build() {
+			return new FileSystemBackend(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,31 @@
+package io.statetree.core;
+
+import java.nio.file.Path;
+
+import io.statetree.core.backend.CachePolicy;
+import io.statetree.core.backend.CachingBackend;
+import io.statetree.core.backend.FileSystemBackend;
+import io.statetree.core.backend.HybridBackend;
+import io.statetree.core.backend.InMemoryBackend;
+import io.statetree.core.backend.StateBackend;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The controller behaviour suite on {@link CachingBackend} (default write-through policy) over {@link FileSystemBackend}.
+ */
+class CachingControllerBehaviourTest extends AbstractControllerBehaviourTest {
+
+	@TempDir
+	Path directory;
+
+	@Override
+	protected StateBackend newBackend() {
+		return new CachingBackend(FileSystemBackend.builder(this.directory).fsync(false).build(), CachePolicy.defaults());
+	}
+
+	@Override
+	protected double concurrencyScale() {
+		return 0.02;
+	}
+
+}

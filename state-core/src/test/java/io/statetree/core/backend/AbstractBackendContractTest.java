@@ -1,0 +1,281 @@
+package io.statetree.core.backend;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.StateWriteException;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The backend SPI contract, run against every backend: subclasses supply {@link #newBackend()}.
+ */
+abstract class AbstractBackendContractTest {
+
+	protected StateBackend backend;
+
+	/**
+	 * Creates a fresh, empty backend.
+	 * @return the backend
+	 */
+	protected abstract StateBackend newBackend();
+
+	@BeforeEach
+	void open() {
+		this.backend = newBackend();
+	}
+
+	@AfterEach
+	void close() {
+		this.backend.close();
+	}
+
+	static @Nullable Object json(String text) {
+		return Serializer.json().read(text.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+	}
+
+	static StatePath p(String path) {
+		return StatePath.of(path);
+	}
+
+	CommitResult commit(Write... writes) {
+		return this.backend.commit(new CommitRequest(Arrays.asList(writes), List.of(), "test"));
+	}
+
+	static Write w(String path, @Nullable Object value) {
+		return Write.of(StatePath.of(path), value);
+	}
+
+	@Nullable Object read(String path) {
+		return this.backend.read(StatePath.of(path));
+	}
+
+	@Test
+	void anEmptyBackendReadsAnEmptyRootAndNullElsewhere() {
+		assertThat(read("/")).isEqualTo(Map.of());
+		assertThat(read("/a/b")).isNull();
+		assertThat(this.backend.revision()).isZero();
+	}
+
+	@Test
+	void leavesAndObjectsReadBackAsWritten() {
+		commit(w("/config/theme", "dark"));
+		commit(w("/users/1", json("{'name':'Ada','age':36,'tags':['x','y'],'admin':true,'score':1.5,'none':null}")));
+		assertThat(read("/config/theme")).isEqualTo("dark");
+		assertThat(read("/users/1/name")).isEqualTo("Ada");
+		assertThat(read("/users/1/tags/1")).isEqualTo("y");
+		assertThat(read("/users/1/tags/2")).isNull();
+		assertThat(StateValues.equal(read("/users"), json("{'1':{'name':'Ada','age':36,'tags':['x','y'],'admin':true,'score':1.5}}")))
+			.isTrue();
+		assertThat(StateValues.equal(read("/"), json("{'config':{'theme':'dark'},'users':{'1':{'name':'Ada','age':36,"
+				+ "'tags':['x','y'],'admin':true,'score':1.5}}}"))).isTrue();
+	}
+
+	@Test
+	void numbersKeepTheirValues() {
+		Object value = json("{'i':1,'l':12345678901,'big':123456789012345678901234567890,'d':0.1,'neg':-7,"
+				+ "'list':[1,null,'s',[true]]}");
+		commit(w("/n", value));
+		assertThat(StateValues.equal(read("/n"), value)).isTrue();
+		assertThat(read("/n/l")).isEqualTo(12345678901L);
+		assertThat(read("/n/i")).isEqualTo(1);
+	}
+
+	@Test
+	void writesBelowAFileValueAndAboveABranchCombine() {
+		commit(w("/a", json("{'x':1,'y':{'z':2}}")));
+		commit(w("/a/y/w", 3));
+		assertThat(StateValues.equal(read("/a"), json("{'x':1,'y':{'z':2,'w':3}}"))).isTrue();
+		commit(w("/b/c/d", 1));
+		commit(w("/b/c/e", 2));
+		commit(w("/b", json("{'only':true}")));
+		assertThat(StateValues.equal(read("/b"), json("{'only':true}"))).isTrue();
+		assertThat(read("/b/c")).isNull();
+	}
+
+	@Test
+	void aWriteBelowALeafFailsAndChangesNothing() {
+		commit(w("/a", 5));
+		commit(w("/list", json("[1,2]")));
+		long revision = this.backend.revision();
+		assertThatThrownBy(() -> commit(w("/ok", 1), w("/a/b", 2))).isInstanceOf(StateWriteException.class)
+			.hasMessageContaining("/a");
+		assertThatThrownBy(() -> commit(w("/list/0", 9))).isInstanceOf(StateWriteException.class);
+		assertThat(read("/ok")).isNull();
+		assertThat(read("/a")).isEqualTo(5);
+		assertThat(this.backend.revision()).isEqualTo(revision);
+	}
+
+	@Test
+	void deletesBelowALeafOrOfAbsentPathsAreNoOps() {
+		commit(w("/a", 5));
+		CommitResult result = commit(w("/a/b", null), w("/nothing/here", null));
+		assertThat(read("/a")).isEqualTo(5);
+		assertThat(result.changes()).extracting(Change::oldValue).containsExactly(null, null);
+		assertThat(read("/nothing")).isNull();
+	}
+
+	@Test
+	void theRootIsAlwaysABranch() {
+		commit(w("/a", 1));
+		assertThatThrownBy(() -> commit(w("/", 5))).isInstanceOf(StateWriteException.class);
+		assertThatThrownBy(() -> commit(w("/", json("[1]")))).isInstanceOf(StateWriteException.class);
+		assertThat(read("/a")).isEqualTo(1);
+		commit(w("/", json("{'x':{'y':1},'z':2}")));
+		assertThat(StateValues.equal(read("/"), json("{'x':{'y':1},'z':2}"))).isTrue();
+		CommitResult result = commit(w("/", null));
+		assertThat(read("/")).isEqualTo(Map.of());
+		assertThat(result.changes().get(0).newValue()).isEqualTo(Map.of());
+	}
+
+	@Test
+	void emptyBranchesRemainAfterTheirLastChildIsDeleted() {
+		commit(w("/a/b", 1));
+		commit(w("/a/b", null));
+		assertThat(read("/a")).isEqualTo(Map.of());
+		commit(w("/c", json("{'d':1}")));
+		commit(w("/c/d", null));
+		assertThat(read("/c")).isEqualTo(Map.of());
+		commit(w("/e", json("{}")));
+		assertThat(read("/e")).isEqualTo(Map.of());
+	}
+
+	@Test
+	void childrenKeepInsertionOrder() {
+		commit(w("/m/z", 1));
+		commit(w("/m/a", 2));
+		commit(w("/m/k", 3));
+		commit(w("/m/a", null));
+		commit(w("/m/a", 4));
+		@SuppressWarnings("unchecked")
+		Map<String, Object> m = (Map<String, Object>) read("/m");
+		assertThat(m.keySet()).containsExactly("z", "k", "a");
+	}
+
+	@Test
+	void changesHaveOneEntryPerPathWithValuesAroundTheWholeCommit() {
+		commit(w("/a/x", 1));
+		Write first = new Write(p("/a/x"), 2, "p1");
+		Write second = new Write(p("/b"), 3, null);
+		Write third = new Write(p("/a/x"), 4, "p2");
+		Write fourth = new Write(p("/a"), json("{'x':5,'y':6}"), null);
+		CommitResult result = this.backend.commit(new CommitRequest(List.of(first, second, third, fourth), List.of(), "o"));
+		assertThat(result.changes()).hasSize(3);
+		Change ax = result.changes().get(0);
+		assertThat(ax.path()).isEqualTo(p("/a/x"));
+		assertThat(ax.oldValue()).isEqualTo(1);
+		assertThat(ax.newValue()).isEqualTo(5);
+		assertThat(ax.payload()).isEqualTo("p2");
+		assertThat(result.changes().get(1).path()).isEqualTo(p("/b"));
+		assertThat(result.changes().get(1).oldValue()).isNull();
+		assertThat(result.changes().get(1).newValue()).isEqualTo(3);
+		Change a = result.changes().get(2);
+		assertThat(StateValues.equal(a.oldValue(), json("{'x':1}"))).isTrue();
+		assertThat(StateValues.equal(a.newValue(), json("{'x':5,'y':6}"))).isTrue();
+	}
+
+	@Test
+	void revisionsIncreaseByOnePerCommit() {
+		long start = this.backend.revision();
+		CommitResult one = commit(w("/a", 1));
+		CommitResult two = commit(w("/b", 1), w("/c", 2));
+		assertThat(one.revision()).isEqualTo(start + 1);
+		assertThat(two.revision()).isEqualTo(start + 2);
+		assertThat(this.backend.revision()).isEqualTo(start + 2);
+	}
+
+	@Test
+	void aFailedPreconditionWritesNothing() {
+		commit(w("/counter", 1));
+		long revision = this.backend.revision();
+		assertThatThrownBy(() -> this.backend.commit(new CommitRequest(List.of(w("/counter", 3), w("/other", 1)),
+				List.of(new Precondition(p("/counter"), 2)), "o")))
+			.isInstanceOf(PreconditionFailedException.class);
+		assertThat(read("/counter")).isEqualTo(1);
+		assertThat(read("/other")).isNull();
+		assertThat(this.backend.revision()).isEqualTo(revision);
+		this.backend.commit(new CommitRequest(List.of(w("/counter", 2)), List.of(new Precondition(p("/counter"), 1L)), "o"));
+		assertThat(read("/counter")).isEqualTo(2);
+		this.backend.commit(new CommitRequest(List.of(w("/fresh", 1)), List.of(new Precondition(p("/fresh"), null)), "o"));
+		assertThat(read("/fresh")).isEqualTo(1);
+	}
+
+	@Test
+	void segmentsThatAreHardForFileSystemsRoundTrip() {
+		List<String> names = List.of("john.doe", "john.smith", "john", "a b", "100%", "%41", "CON", "con.txt", "nul",
+				"café", "Ünïcödé", "日本", "emoji😀", "b.json", "b.yaml", ".hidden", "~tilde", "trailing.", "trailing ",
+				"x:y", "q?", "star*x", "back\\slash", "pipe|", "<tag>", "\"quoted\"", "x".repeat(255), "é".repeat(127));
+		for (int i = 0; i < names.size(); i++) {
+			commit(Write.of(StatePath.ROOT.child("k").child(names.get(i)), i));
+		}
+		commit(Write.of(StatePath.ROOT.child("k").child("b"), json("{'inner':true}")));
+		for (int i = 0; i < names.size(); i++) {
+			assertThat(this.backend.read(StatePath.ROOT.child("k").child(names.get(i)))).as(names.get(i)).isEqualTo(i);
+		}
+		@SuppressWarnings("unchecked")
+		Map<String, Object> all = (Map<String, Object>) read("/k");
+		assertThat(all).hasSize(names.size() + 1);
+		for (String name : names) {
+			assertThat(all).containsKey(name);
+		}
+		commit(Write.of(StatePath.ROOT.child("k").child("x".repeat(255)), null));
+		assertThat(this.backend.read(StatePath.ROOT.child("k").child("x".repeat(255)))).isNull();
+		assertThat((Map<?, ?>) read("/k")).hasSize(names.size());
+	}
+
+	@Test
+	void concurrentCompareAndSetIncrementsCountExactly() throws Exception {
+		commit(w("/count", 0));
+		int threads = 4;
+		int perThread = 40;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				futures.add(pool.submit(() -> {
+					for (int i = 0; i < perThread; i++) {
+						while (true) {
+							Object current = read("/count");
+							int next = ((Number) current).intValue() + 1;
+							try {
+								this.backend.commit(new CommitRequest(List.of(w("/count", next)),
+										List.of(new Precondition(p("/count"), current)), "t"));
+								break;
+							}
+							catch (PreconditionFailedException ex) {
+								// retry
+							}
+						}
+					}
+					return null;
+				}));
+			}
+			for (Future<?> future : futures) {
+				future.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(read("/count")).isEqualTo(threads * perThread);
+	}
+
+	@Test
+	void describeNamesTheType() {
+		assertThat(this.backend.describe()).containsKey("type");
+	}
+
+}
