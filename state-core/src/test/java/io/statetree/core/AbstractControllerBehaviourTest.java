@@ -240,7 +240,8 @@ public abstract class AbstractControllerBehaviourTest {
 			assertThat(events.get(0).newValue()).isEqualTo("bea");
 			events.clear();
 			controller.delete("/users");
-			assertThat(events).extracting((e) -> e.path().toString()).containsExactly("/users/1/name", "/users/2/name");
+			assertThat(events).extracting((e) -> e.path().toString())
+				.containsExactlyInAnyOrder("/users/1/name", "/users/2/name");
 			assertThat(events).extracting(StateEvent::newValue).containsOnlyNulls();
 		}
 
@@ -593,6 +594,24 @@ public abstract class AbstractControllerBehaviourTest {
 			assertThat(controller.get("/n")).isEqualTo(0);
 			controller.set("/n", 4);
 			assertThat(controller.get("/inverse")).isEqualTo(25);
+		}
+
+		@Test
+		void aFailingFirstComputationLeavesTheDerivationRegisteredWithNoValue() {
+			controller.derive("/inverse", "/n", Integer.class, (n) -> 100 / n);
+			assertThat(controller.get("/inverse")).isNull();
+			assertThat(controller.registrations().derivations()).extracting(StateController.DerivationInfo::destination)
+				.containsExactly("/inverse");
+			controller.set("/n", 5);
+			assertThat(controller.get("/inverse")).isEqualTo(20);
+		}
+
+		@Test
+		void overlappingDestinationsAreRefused() {
+			controller.derive("/out", "/n", (n) -> 1);
+			assertThatThrownBy(() -> controller.derive("/out/inner", "/m", (m) -> 2)).isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("/out/inner")
+				.hasMessageContaining("/out");
 		}
 
 		@Test
