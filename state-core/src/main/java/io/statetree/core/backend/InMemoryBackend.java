@@ -63,6 +63,32 @@ public final class InMemoryBackend implements StateBackend {
 		}
 	}
 
+	/**
+	 * Commits writes whose result the caller already computed from a snapshot: when the root is
+	 * still {@code base}, {@code applied} (which must be {@code base} with the writes applied, as
+	 * {@link StateValues#applyToRoot} gives it) is published without applying the writes again;
+	 * otherwise this is {@link #commit(CommitRequest)}.
+	 * @param request the writes and preconditions
+	 * @param base the root the caller started from
+	 * @param applied that root with the writes applied
+	 * @return the revision and the changes
+	 */
+	public CommitResult commit(CommitRequest request, Map<String, Object> base, Map<String, Object> applied) {
+		Snapshot current = this.state.get();
+		if (current.root() != base || !request.preconditions().isEmpty()) {
+			return commit(request);
+		}
+		List<Change> changes = StateValues.changes(base, applied, request.writes());
+		if (unchanged(changes)) {
+			return new CommitResult(current.revision(), changes);
+		}
+		Snapshot next = new Snapshot(applied, current.revision() + 1);
+		if (this.state.compareAndSet(current, next)) {
+			return new CommitResult(next.revision(), changes);
+		}
+		return commit(request);
+	}
+
 	private static boolean unchanged(List<Change> changes) {
 		for (Change change : changes) {
 			if (!StateValues.equal(change.oldValue(), change.newValue())) {

@@ -34,6 +34,8 @@ public final class StateValues {
 
 	private static final int MAX_NESTING = 1_000;
 
+	private static final Object NO_PAYLOAD = new Object();
+
 	private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
 
 	private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
@@ -556,13 +558,19 @@ public final class StateValues {
 			Write w = writes.get(0);
 			return List.of(new Change(w.path(), getIn(before, w.path()), getIn(after, w.path()), w.payload()));
 		}
-		Map<StatePath, Object> payloads = new LinkedHashMap<>();
+		Map<StatePath, Object> payloads = new LinkedHashMap<>(writes.size() * 2);
 		for (Write write : writes) {
-			payloads.put(write.path(), (write.payload() != null) ? write.payload() : payloads.get(write.path()));
+			Object payload = write.payload();
+			if (payload != null) {
+				payloads.put(write.path(), payload);
+			}
+			else {
+				payloads.putIfAbsent(write.path(), NO_PAYLOAD);
+			}
 		}
 		List<Change> changes = new ArrayList<>(payloads.size());
-		payloads.forEach((path, payload) -> changes
-			.add(new Change(path, getIn(before, path), getIn(after, path), payload)));
+		payloads.forEach((path, payload) -> changes.add(
+				new Change(path, getIn(before, path), getIn(after, path), (payload == NO_PAYLOAD) ? null : payload)));
 		return changes;
 	}
 

@@ -521,8 +521,9 @@ public final class DefaultStateController implements StateController {
 		List<Write> all = writes;
 		List<DerivationImpl> current = this.derivations;
 		Set<DerivationImpl> retracked = null;
+		TxView tx = null;
 		if (!current.isEmpty() || forced != null) {
-			TxView tx = new TxView(this.backend);
+			tx = new TxView(this.backend);
 			for (Write write : writes) {
 				tx.add(write);
 			}
@@ -532,7 +533,9 @@ public final class DefaultStateController implements StateController {
 		if (all.isEmpty()) {
 			return false;
 		}
-		CommitResult result = this.backend.commit(new CommitRequest(all, preconditions, this.instanceId));
+		CommitRequest request = new CommitRequest(all, preconditions, this.instanceId);
+		CommitResult result = (tx != null && tx.base() != null && this.backend instanceof InMemoryBackend memory)
+				? memory.commit(request, tx.base(), tx.applied()) : this.backend.commit(request);
 		List<Change> changed = new ArrayList<>(result.changes().size());
 		for (Change change : result.changes()) {
 			if (!StateValues.equal(change.oldValue(), change.newValue())) {

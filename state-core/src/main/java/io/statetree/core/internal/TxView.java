@@ -27,11 +27,21 @@ final class TxView {
 	 */
 	private @Nullable Map<String, Object> root;
 
+	/** For the in-memory backend: the snapshot the transaction started from. */
+	private final @Nullable Map<String, Object> base;
+
 	TxView(StateBackend backend) {
 		this.backend = backend;
-		if (backend instanceof InMemoryBackend memory) {
-			this.root = memory.root();
-		}
+		this.base = (backend instanceof InMemoryBackend memory) ? memory.root() : null;
+		this.root = this.base;
+	}
+
+	@Nullable Map<String, Object> base() {
+		return this.base;
+	}
+
+	@Nullable Map<String, Object> applied() {
+		return this.root;
 	}
 
 	List<Write> writes() {
