@@ -47,9 +47,10 @@ class FileSystemCrashTest {
 		List<String> all = new ArrayList<>();
 		for (int kill = 0; kill < kills; kill++) {
 			boolean fsync = kill % 4 == 3;
-			List<String> lines = runAndKill(directory, random.nextLong(), fsync, random);
+			List<String> raw = runAndKill(directory, random.nextLong(), fsync, random);
+			List<String> lines = complete(raw);
 			all.add("RUN " + kill);
-			all.addAll(lines);
+			all.addAll(raw);
 			List<List<Write>> done = new ArrayList<>();
 			List<Write> inFlight = null;
 			for (String line : lines) {
@@ -182,7 +183,7 @@ class FileSystemCrashTest {
 			process.waitFor(30, TimeUnit.SECONDS);
 			reader.join(30_000);
 		}
-		return complete(lines);
+		return new ArrayList<>(lines);
 	}
 
 	private static int countOk(List<String> lines) {
