@@ -17,6 +17,62 @@ public interface ControllerObserver {
 	};
 
 	/**
+	 * Combines observers: each call goes to every one of them, in order; one that throws does
+	 * not keep the others from being called.
+	 * @param observers the observers
+	 * @return {@link #NONE} for none, the observer itself for one, else a composite
+	 */
+	static ControllerObserver composite(List<ControllerObserver> observers) {
+		if (observers.isEmpty()) {
+			return NONE;
+		}
+		if (observers.size() == 1) {
+			return observers.get(0);
+		}
+		List<ControllerObserver> all = List.copyOf(observers);
+		return new ControllerObserver() {
+
+			private void each(java.util.function.Consumer<ControllerObserver> call) {
+				RuntimeException first = null;
+				for (ControllerObserver observer : all) {
+					try {
+						call.accept(observer);
+					}
+					catch (RuntimeException ex) {
+						if (first == null) {
+							first = ex;
+						}
+					}
+				}
+				if (first != null) {
+					throw first;
+				}
+			}
+
+			@Override
+			public void onCommit(long revision, String origin, List<Change> changes) {
+				each((o) -> o.onCommit(revision, origin, changes));
+			}
+
+			@Override
+			public void onRead(StatePath path) {
+				each((o) -> o.onRead(path));
+			}
+
+			@Override
+			public void onListener(String listenerId, StatePath path, Duration duration, @Nullable Throwable error) {
+				each((o) -> o.onListener(listenerId, path, duration, error));
+			}
+
+			@Override
+			public void onDerivation(StatePath destination, Duration duration, @Nullable Throwable error) {
+				each((o) -> o.onDerivation(destination, duration, error));
+			}
+
+		};
+	}
+
+	/**
 	 * A commit was made (locally or, for shared backends, by another instance).
 	 * @param revision its revision
 	 * @param origin the instance that made it

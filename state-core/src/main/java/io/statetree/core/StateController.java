@@ -64,6 +64,16 @@ public interface StateController extends StateView, AutoCloseable {
 	<T> T get(String path, Class<T> type, T defaultValue);
 
 	/**
+	 * Reads a value converted to a type, or a default when absent.
+	 * @param path the path
+	 * @param type the type
+	 * @param defaultValue returned when the path is absent
+	 * @param <T> the type
+	 * @return the value or the default
+	 */
+	<T> T get(StatePath path, Class<T> type, T defaultValue);
+
+	/**
 	 * Reads a value converted to a type.
 	 * @param path the path
 	 * @param type the type
@@ -97,6 +107,16 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @return the existing value or the default
 	 */
 	<T> T getOrWrite(String path, Class<T> type, T defaultValue);
+
+	/**
+	 * Reads a value, writing a default first when it is absent (atomically).
+	 * @param path the path
+	 * @param type the type
+	 * @param defaultValue written and returned when the path is absent
+	 * @param <T> the type
+	 * @return the existing value or the default
+	 */
+	<T> T getOrWrite(StatePath path, Class<T> type, T defaultValue);
 
 	// ---- writes ----
 
@@ -185,6 +205,19 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param payload the payload
 	 */
 	void ping(String path, @Nullable Object payload);
+
+	/**
+	 * Notifies listeners as if the value at a path changed, writing nothing.
+	 * @param path the path
+	 */
+	void ping(StatePath path);
+
+	/**
+	 * Notifies listeners as if the value at a path changed, with a payload, writing nothing.
+	 * @param path the path
+	 * @param payload the payload
+	 */
+	void ping(StatePath path, @Nullable Object payload);
 
 	/**
 	 * Runs writes as one atomic commit. Reads inside see the batch's own writes; an exception
@@ -431,7 +464,7 @@ public interface StateController extends StateView, AutoCloseable {
 
 		@Nullable String instanceId;
 
-		@Nullable ControllerObserver observer;
+		final List<ControllerObserver> observers = new java.util.ArrayList<>();
 
 		Builder() {
 		}
@@ -498,12 +531,13 @@ public interface StateController extends StateView, AutoCloseable {
 		}
 
 		/**
-		 * Sets an observer of commits, reads, events and errors (for metrics).
+		 * Adds an observer of commits, reads, events and errors (for metrics and audit). May be
+		 * called several times: every observer is notified, in the order added.
 		 * @param observer the observer
 		 * @return this builder
 		 */
 		public Builder observer(ControllerObserver observer) {
-			this.observer = observer;
+			this.observers.add(java.util.Objects.requireNonNull(observer, "observer"));
 			return this;
 		}
 
@@ -513,7 +547,7 @@ public interface StateController extends StateView, AutoCloseable {
 		 */
 		public StateController build() {
 			return new DefaultStateController(this.backend, this.jsonMapper, this.dispatch, this.executor, this.onError,
-					this.instanceId, this.observer);
+					this.instanceId, ControllerObserver.composite(this.observers));
 		}
 
 	}

@@ -147,6 +147,10 @@ public final class StateValues {
 	 * valid path segment, the fallback failing)
 	 */
 	public static @Nullable Object fromJava(@Nullable Object value, Function<Object, JsonNode> fallback) {
+		if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+				|| value instanceof Branch || value instanceof ValueList) {
+			return value;
+		}
 		return fromJava(value, fallback, true, new IdentityHashMap<>(), 0);
 	}
 

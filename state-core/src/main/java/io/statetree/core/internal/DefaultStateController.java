@@ -103,6 +103,9 @@ public final class DefaultStateController implements StateController {
 
 	private final ThreadLocal<@Nullable Batch> batch = new ThreadLocal<>();
 
+	/** How many batches are open on any thread, so reads skip the thread-local when none is. */
+	private final java.util.concurrent.atomic.AtomicInteger openBatches = new java.util.concurrent.atomic.AtomicInteger();
+
 	private final AtomicLong listenerErrors = new AtomicLong();
 
 	private final AtomicLong derivationErrors = new AtomicLong();
@@ -171,7 +174,7 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public @Nullable Object get(StatePath path) {
 		Tracker.record(path);
-		Batch current = this.batch.get();
+		Batch current = currentBatch();
 		Object value = (current != null) ? current.tx.read(path) : this.backend.read(path);
 		if (this.observed) {
 			notifyRead(path);
@@ -180,6 +183,10 @@ public final class DefaultStateController implements StateController {
 			return StateValues.emptyBranch();
 		}
 		return value;
+	}
+
+	private @Nullable Batch currentBatch() {
+		return (this.openBatches.get() > 0) ? this.batch.get() : null;
 	}
 
 	private void notifyRead(StatePath path) {
@@ -213,6 +220,11 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public <T> T get(String path, Class<T> type, T defaultValue) {
+		return get(StatePath.of(path), type, defaultValue);
+	}
+
+	@Override
+	public <T> T get(StatePath path, Class<T> type, T defaultValue) {
 		T value = get(path, type);
 		return (value != null) ? value : defaultValue;
 	}
@@ -229,10 +241,14 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public <T> T getOrWrite(String path, Class<T> type, T defaultValue) {
-		StatePath p = StatePath.of(path);
+		return getOrWrite(StatePath.of(path), type, defaultValue);
+	}
+
+	@Override
+	public <T> T getOrWrite(StatePath p, Class<T> type, T defaultValue) {
 		Objects.requireNonNull(defaultValue, "defaultValue");
 		Object model = this.converter.toModel(p, defaultValue);
-		Batch current = this.batch.get();
+		Batch current = currentBatch();
 		if (current != null) {
 			Object existing = current.tx.read(p);
 			if (existing != null) {
@@ -291,7 +307,7 @@ public final class DefaultStateController implements StateController {
 			throw new StateWriteException("Cannot write a non-object value at /: the root is always a branch");
 		}
 		var equality = options.getEquality();
-		Batch current = this.batch.get();
+		Batch current = currentBatch();
 		if (current != null) {
 			Object existing = current.tx.read(path);
 			if (equality != null ? equality.test(existing, value) : StateValues.equal(existing, model)) {
@@ -336,7 +352,7 @@ public final class DefaultStateController implements StateController {
 	public <T> @Nullable T update(StatePath path, Class<T> type, UnaryOperator<@Nullable T> function) {
 		Objects.requireNonNull(function, "function");
 		checkOpen();
-		Batch current = this.batch.get();
+		Batch current = currentBatch();
 		if (current != null) {
 			Object existing = current.tx.read(path);
 			T next = function.apply(this.converter.convert(path, existing, type));
@@ -387,7 +403,16 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public void ping(String path, @Nullable Object payload) {
-		StatePath p = StatePath.of(path);
+		ping(StatePath.of(path), payload);
+	}
+
+	@Override
+	public void ping(StatePath path) {
+		ping(path, null);
+	}
+
+	@Override
+	public void ping(StatePath p, @Nullable Object payload) {
 		checkOpen();
 		lockForCommit();
 		try {
@@ -414,18 +439,20 @@ public final class DefaultStateController implements StateController {
 	public <R> R batch(Supplier<R> writes) {
 		Objects.requireNonNull(writes, "writes");
 		checkOpen();
-		Batch outer = this.batch.get();
+		Batch outer = currentBatch();
 		if (outer != null) {
 			return writes.get();
 		}
 		Batch current = new Batch(new TxView(this.backend));
 		this.batch.set(current);
+		this.openBatches.incrementAndGet();
 		R result;
 		try {
 			result = writes.get();
 		}
 		finally {
 			this.batch.remove();
+			this.openBatches.decrementAndGet();
 		}
 		if (current.tx.writes().isEmpty()) {
 			return result;
@@ -519,9 +546,19 @@ public final class DefaultStateController implements StateController {
 			return false;
 		}
 		this.lastRevision = Math.max(this.lastRevision, result.revision());
-		this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, List.copyOf(changed),
-				CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread()));
+		if (hasAudience()) {
+			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, List.copyOf(changed),
+					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread()));
+		}
 		return true;
+	}
+
+	/**
+	 * Tells whether anyone could hear a commit now. A commit nobody can hear is not queued; one
+	 * who subscribes later never hears earlier commits anyway.
+	 */
+	private boolean hasAudience() {
+		return this.observed || !this.index.isEmpty() || !this.effects.isEmpty();
 	}
 
 	private static boolean related(StatePath a, StatePath b) {

@@ -69,7 +69,7 @@ final class Dispatcher {
 			schedule();
 			return null;
 		}
-		if (DEPTH.get() != null || this.drainLock.isHeldByCurrentThread()) {
+		if (this.queue.isEmpty() || DEPTH.get() != null || this.drainLock.isHeldByCurrentThread()) {
 			return null;
 		}
 		this.drainLock.lock();

@@ -30,8 +30,9 @@ import org.jspecify.annotations.Nullable;
 public final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.Entry<K, V>> {
 
 	/*
-	 * Layout. A small map (at most SMALL_MAX entries) has trie == null, data = [k0, v0, k1, v1, ...]
-	 * in insertion order, hashes = the key hashes and end == size. A large map has trie = the CHAMP
+	 * Layout. A flat map (at most SMALL_MAX entries) has trie == null, data = [k0, v0, k1, v1, ...]
+	 * in insertion order, hashes = the key hashes and end == size. A map grows large past SMALL_MAX
+	 * and becomes flat again at FLAT_AGAIN. A large map has trie = the CHAMP
 	 * root mapping key -> sequence number, data = the root of the order vector
 	 * (PersistentOrderedMapVector) mapping sequence number -> key and value, hashes == null and
 	 * end = the number of vector slots, live or tombstone. Values live only in the vector, so
@@ -40,8 +41,18 @@ public final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.
 	 * rebuilt compactly (amortised O(1) extra per remove).
 	 */
 
-	/** The largest size kept as a flat array. Must not exceed 32 (one vector leaf). */
-	static final int SMALL_MAX = 8;
+	/**
+	 * The largest size kept as a flat array. Must not exceed 32 (one vector leaf). A flat map costs
+	 * 64 + 12n bytes (with compressed oops), less than the trie and vector at any size up to 32; a
+	 * linear scan over at most 16 stored hashes stays cheap, and updates copy at most 48 slots.
+	 */
+	static final int SMALL_MAX = 16;
+
+	/**
+	 * A large map shrinking to this size becomes flat again. Lower than {@link #SMALL_MAX} so that
+	 * adding and removing one key at the threshold does not convert back and forth every time.
+	 */
+	static final int FLAT_AGAIN = SMALL_MAX / 2;
 
 	static final int[] NO_INTS = {};
 
@@ -202,8 +213,9 @@ public final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.
 			return this;
 		}
 		int n = size - 1;
-		if (n <= SMALL_MAX || end - n > n) {
-			// Back to a flat array, or too many tombstones: rebuild from the live entries.
+		if (n <= FLAT_AGAIN || end - n > n) {
+			// Back to a flat array, or too many tombstones: rebuild from the live entries (flat when
+			// they fit).
 			Object[] keys = new Object[n];
 			Object[] values = new Object[n];
 			PersistentOrderedMapVector.collect(data, PersistentOrderedMapVector.shiftFor(end), end, seq, keys, values);
@@ -298,7 +310,12 @@ public final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.
 	 */
 	public void forEach(BiConsumer<? super K, ? super V> action) {
 		Objects.requireNonNull(action, "action");
-		PersistentOrderedMapVector.forEach(data, PersistentOrderedMapVector.shiftFor(end), action);
+		PersistentOrderedMapVector.forEach(data, vectorShift(), action);
+	}
+
+	/** The shift of the order vector root; 0 for a flat map, which is laid out like a single leaf. */
+	private int vectorShift() {
+		return (trie == null) ? 0 : PersistentOrderedMapVector.shiftFor(end);
 	}
 
 	/**
@@ -318,6 +335,11 @@ public final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.
 		return new KeyIterator();
 	}
 
+	/** Tells whether this map is a flat array rather than a trie and vector, for tests. */
+	boolean isFlat() {
+		return trie == null;
+	}
+
 	/**
 	 * Checks the internal invariants, for tests.
 	 * @throws IllegalStateException when broken
@@ -334,7 +356,7 @@ public final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.
 			}
 			return;
 		}
-		check(size > SMALL_MAX && end >= size && end - size <= size, "large shape");
+		check(size > FLAT_AGAIN && end >= size && end - size <= size, "large shape");
 		int shift = PersistentOrderedMapVector.shiftFor(end);
 		int[] live = { 0 };
 		for (int seq = 0; seq < end; seq++) {
@@ -367,7 +389,7 @@ public final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.
 	/** Walks the slots in order, one leaf at a time, skipping tombstones. */
 	private abstract class SlotIterator<T> implements Iterator<T> {
 
-		private final int shift = PersistentOrderedMapVector.shiftFor(end);
+		private final int shift = vectorShift();
 
 		private int index;
 

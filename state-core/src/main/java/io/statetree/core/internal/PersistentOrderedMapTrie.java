@@ -186,7 +186,7 @@ final class PersistentOrderedMapTrie {
 		System.arraycopy(tmp, from, idx, from, n);
 		int dataCount = Integer.bitCount(dataMap);
 		Object[] s = new Object[dataCount + Integer.bitCount(nodeMap)];
-		int[] q = new int[dataCount];
+		int[] q = (dataCount == 0) ? PersistentOrderedMap.NO_INTS : new int[dataCount];
 		int d = 0;
 		int m = dataCount;
 		int start = 0;

@@ -31,6 +31,7 @@ final class PersistentOrderedMapVector {
 	/**
 	 * Returns the shift of the root for a trie with the given number of slots: 0 when the root is a
 	 * leaf (up to 32 slots), 5 for up to 1,024, 10 for up to 32,768, and so on.
+	 * @param count the number of slots, at least 1
 	 */
 	static int shiftFor(int count) {
 		int bits = 32 - Integer.numberOfLeadingZeros(count - 1);

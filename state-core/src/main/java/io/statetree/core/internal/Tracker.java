@@ -13,12 +13,18 @@ final class Tracker {
 
 	private static final ThreadLocal<@Nullable Tracker> CURRENT = new ThreadLocal<>();
 
+	/** How many trackers are active on any thread, so reads skip the thread-local when none is. */
+	private static final java.util.concurrent.atomic.AtomicInteger ACTIVE = new java.util.concurrent.atomic.AtomicInteger();
+
 	private final Set<StatePath> reads = new LinkedHashSet<>();
 
 	private Tracker() {
 	}
 
 	static void record(StatePath path) {
+		if (ACTIVE.get() == 0) {
+			return;
+		}
 		Tracker tracker = CURRENT.get();
 		if (tracker != null) {
 			tracker.reads.add(path);
@@ -34,10 +40,12 @@ final class Tracker {
 		Tracker previous = CURRENT.get();
 		Tracker tracker = new Tracker();
 		CURRENT.set(tracker);
+		ACTIVE.incrementAndGet();
 		try {
 			action.run();
 		}
 		finally {
+			ACTIVE.decrementAndGet();
 			CURRENT.set(previous);
 		}
 		return tracker.reads;

@@ -88,7 +88,7 @@ class PersistentOrderedMapTest {
 
 	@Test
 	void keepsInsertionOrderSmallAndLarge() {
-		for (int n : new int[] { 3, PersistentOrderedMap.SMALL_MAX, PersistentOrderedMap.SMALL_MAX + 1, 40, 1100, 40_000 }) {
+		for (int n : new int[] { 3, PersistentOrderedMap.FLAT_AGAIN, PersistentOrderedMap.SMALL_MAX, PersistentOrderedMap.SMALL_MAX + 1, 40, 1100, 40_000 }) {
 			PersistentOrderedMap<Object, Object> map = sequential(n);
 			map.verify();
 			assertThat(map.size()).isEqualTo(n);
@@ -236,6 +236,30 @@ class PersistentOrderedMapTest {
 	}
 
 	@Test
+	void becomesFlatAgainOnlyWellBelowTheThreshold() {
+		PersistentOrderedMap<Object, Object> map = sequential(PersistentOrderedMap.SMALL_MAX);
+		assertThat(map.isFlat()).isTrue();
+		map = map.put("one more", 1);
+		assertThat(map.isFlat()).isFalse();
+		map = map.remove("one more");
+		assertThat(map.isFlat()).isFalse();
+		for (int i = 0; i < 1000; i++) {
+			map = map.put("churn", i).remove("churn");
+			assertThat(map.isFlat()).isFalse();
+		}
+		int i = 0;
+		while (map.size() > PersistentOrderedMap.FLAT_AGAIN + 1) {
+			map = map.remove("k" + i++);
+			assertThat(map.isFlat()).isFalse();
+			map.verify();
+		}
+		map = map.remove("k" + i++);
+		assertThat(map.isFlat()).isTrue();
+		map.verify();
+		assertThat(keys(map)).first().isEqualTo("k" + i);
+	}
+
+	@Test
 	void compactsAfterManyRemovesAndPopsTheTail() {
 		LinkedHashMap<Object, Object> model = new LinkedHashMap<>();
 		PersistentOrderedMap<Object, Object> map = sequential(2000);
@@ -257,7 +281,7 @@ class PersistentOrderedMapTest {
 
 	@Test
 	void builderDeduplicatesKeepingFirstPosition() {
-		for (int n : new int[] { 0, 4, 8, 9, 500, 100_000 }) {
+		for (int n : new int[] { 0, 4, PersistentOrderedMap.SMALL_MAX, PersistentOrderedMap.SMALL_MAX + 1, 500, 100_000 }) {
 			PersistentOrderedMap.Builder<Object, Object> builder = PersistentOrderedMap.builder();
 			LinkedHashMap<Object, Object> model = new LinkedHashMap<>();
 			for (int i = 0; i < n; i++) {
@@ -342,7 +366,7 @@ class PersistentOrderedMapTest {
 
 	@Provide
 	Arbitrary<List<Op>> smallDomain() {
-		return growThenShrink(keysIn(24), 10, 120);
+		return growThenShrink(keysIn(40), 10, 160);
 	}
 
 	@Provide
@@ -362,7 +386,7 @@ class PersistentOrderedMapTest {
 		int max = 0;
 		int transitions = 0;
 		for (Op op : ops) {
-			boolean wasLarge = map.size() > PersistentOrderedMap.SMALL_MAX;
+			boolean wasFlat = map.isFlat();
 			if (op.isPut()) {
 				Object before = model.get(op.key());
 				PersistentOrderedMap<Object, Object> next = map.put(op.key(), op.value());
@@ -381,7 +405,7 @@ class PersistentOrderedMapTest {
 			assertThat(map.size()).isEqualTo(model.size());
 			assertThat(map.get(op.key())).isEqualTo(model.get(op.key()));
 			max = Math.max(max, map.size());
-			if (wasLarge != map.size() > PersistentOrderedMap.SMALL_MAX) {
+			if (wasFlat != map.isFlat()) {
 				transitions++;
 			}
 			if (++step % checkEvery == 0) {
@@ -393,10 +417,10 @@ class PersistentOrderedMapTest {
 		List<Object> rest = new ArrayList<>(model.keySet());
 		Collections.shuffle(rest, new Random(ops.hashCode()));
 		for (Object key : rest) {
-			boolean wasLarge = map.size() > PersistentOrderedMap.SMALL_MAX;
+			boolean wasFlat = map.isFlat();
 			map = map.remove(key);
 			model.remove(key);
-			if (wasLarge != map.size() > PersistentOrderedMap.SMALL_MAX) {
+			if (wasFlat != map.isFlat()) {
 				transitions++;
 			}
 			if (++step % checkEvery == 0) {

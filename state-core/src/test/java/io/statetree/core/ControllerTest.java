@@ -1,0 +1,161 @@
+package io.statetree.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicReference;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.statetree.core.backend.Change;
+import io.statetree.core.internal.DefaultStateController;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Controller behaviour that does not depend on the backend: logging, asynchronous dispatch,
+ * reactive demand, the observer, lifecycle.
+ */
+class ControllerTest {
+
+	@Test
+	void aFailingListenerIsLoggedWithItsIdAndPathAndCounted() {
+		Logger logger = (Logger) LoggerFactory.getLogger(DefaultStateController.class);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try (StateController controller = StateController.create()) {
+			controller.registerCallback((e) -> {
+				throw new IllegalStateException("boom");
+			}, "auditor", false);
+			controller.subscribeById("/users/*", "auditor");
+			controller.set("/users/1", "ada");
+			assertThat(appender.list).singleElement().satisfies((event) -> {
+				assertThat(event.getFormattedMessage()).contains("'auditor'").contains("/users/1");
+				assertThat(event.getThrowableProxy().getMessage()).isEqualTo("boom");
+			});
+			assertThat(((DefaultStateController) controller).listenerErrors()).isEqualTo(1);
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+	}
+
+	@Test
+	void asyncDispatchDeliversInRevisionOrderOffTheWritingThread() {
+		List<Long> revisions = new CopyOnWriteArrayList<>();
+		List<Thread> threads = new CopyOnWriteArrayList<>();
+		try (StateController controller = StateController.builder().dispatch(StateController.Dispatch.ASYNC).build()) {
+			controller.subscribe("/**", (e) -> {
+				revisions.add(e.revision());
+				threads.add(Thread.currentThread());
+			});
+			for (int i = 0; i < 500; i++) {
+				controller.set("/n", i);
+			}
+			((DefaultStateController) controller).awaitDispatch(10_000);
+			assertThat(revisions).hasSize(500).isSorted();
+			assertThat(threads).doesNotContain(Thread.currentThread());
+		}
+	}
+
+	@Test
+	void aWatcherThatFallsTooFarBehindGetsAnError() {
+		try (StateController controller = StateController.create()) {
+			AtomicReference<Throwable> error = new AtomicReference<>();
+			List<StateEvent> received = new ArrayList<>();
+			controller.watch("/w").subscribe(new Flow.Subscriber<>() {
+				@Override
+				public void onSubscribe(Flow.Subscription subscription) {
+					subscription.request(1);
+				}
+
+				@Override
+				public void onNext(StateEvent item) {
+					received.add(item);
+				}
+
+				@Override
+				public void onError(Throwable throwable) {
+					error.set(throwable);
+				}
+
+				@Override
+				public void onComplete() {
+				}
+			});
+			for (int i = 0; i < 2_000; i++) {
+				controller.set("/w", i);
+			}
+			assertThat(received).hasSize(1);
+			assertThat(error.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("/w");
+			assertThat(controller.registrations().listeners()).isEmpty();
+		}
+	}
+
+	@Test
+	void theObserverSeesCommitsReadsListenersAndDerivations() {
+		List<String> seen = new CopyOnWriteArrayList<>();
+		ControllerObserver observer = new ControllerObserver() {
+			@Override
+			public void onCommit(long revision, String origin, List<Change> changes) {
+				seen.add("commit " + changes.get(0).path());
+			}
+
+			@Override
+			public void onRead(StatePath path) {
+				seen.add("read " + path);
+			}
+
+			@Override
+			public void onListener(String listenerId, StatePath path, Duration duration, @Nullable Throwable error) {
+				seen.add("listener " + listenerId + " " + path);
+			}
+
+			@Override
+			public void onDerivation(StatePath destination, Duration duration, @Nullable Throwable error) {
+				seen.add("derivation " + destination);
+			}
+		};
+		try (StateController controller = StateController.builder().observer(observer).build()) {
+			controller.registerCallback((e) -> {
+			}, "l", false);
+			controller.subscribeById("/a", "l");
+			controller.derive("/b", "/a", (a) -> a);
+			seen.clear();
+			controller.set("/a", 1);
+			controller.get("/a");
+			assertThat(seen).containsExactly("derivation /b", "commit /a", "listener l /a", "read /a");
+		}
+	}
+
+	@Test
+	void aClosedControllerRefusesWrites() {
+		StateController controller = StateController.create();
+		controller.close();
+		controller.close();
+		assertThatThrownBy(() -> controller.set("/a", 1)).isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("closed");
+	}
+
+	@Test
+	void invalidPathsAreRejectedByEveryMethodNamingThePath() {
+		try (StateController controller = StateController.create()) {
+			assertThatThrownBy(() -> controller.get("/a//b")).isInstanceOf(InvalidPathException.class)
+				.hasMessageContaining("/a//b");
+			assertThatThrownBy(() -> controller.set("/a/../b", 1)).isInstanceOf(InvalidPathException.class);
+			assertThatThrownBy(() -> controller.delete("/a/*")).isInstanceOf(InvalidPathException.class);
+			assertThatThrownBy(() -> controller.subscribe("/a/x*", (e) -> {
+			})).isInstanceOf(InvalidPathException.class).hasMessageContaining("/a/x*");
+			assertThat(controller.get("/")).isEqualTo(java.util.Map.of());
+		}
+	}
+
+}
