@@ -1,0 +1,436 @@
+package io.statetree.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.StateStorageException;
+import io.statetree.core.StateWriteException;
+import io.statetree.core.backend.BackendListener;
+import io.statetree.core.backend.CommitRequest;
+import io.statetree.core.backend.CommitResult;
+import io.statetree.core.backend.Precondition;
+import io.statetree.core.backend.PreconditionFailedException;
+import io.statetree.core.backend.StateBackend;
+import io.statetree.core.backend.StateValues;
+import io.statetree.core.backend.Write;
+import io.statetree.redis.internal.ChangeFeed;
+import io.statetree.redis.internal.Keys;
+import io.statetree.redis.internal.RedisCalls;
+import io.statetree.redis.internal.Scripts;
+import io.statetree.redis.internal.TreeCodec;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Keeps the tree in Redis, shared by every instance that uses the same namespace, and tells each
+ * instance about the others' commits through a change stream. The storage model is described in
+ * the {@linkplain io.statetree.redis package documentation}.
+ * <p>
+ * Every commit is one {@code EVALSHA} (one round trip; {@code EVAL} once if the server has
+ * forgotten the script), and so is every read. Preconditions compare the stored value with the
+ * expected one inside the script, so {@code update} is a compare-and-set across instances.
+ * <p>
+ * The change feed starts when a listener is set ({@link #setBackendListener}) and runs on its own
+ * connection and daemon thread named {@code statetree-feed-<namespace>}; {@link #close()} stops
+ * it. The {@link RedisConnectionFactory} belongs to the application and is not closed.
+ * <p>
+ * Instances are thread-safe.
+ */
+public final class RedisBackend implements StateBackend {
+
+	/** The default namespace. */
+	public static final String DEFAULT_NAMESPACE = "statetree";
+
+	/** The default number of change stream entries kept (approximately). */
+	public static final long DEFAULT_FEED_RETENTION = 10_000;
+
+	/** The default limit of one written value's JSON size: 16 MiB. */
+	public static final long DEFAULT_MAX_VALUE_BYTES = 16L * 1024 * 1024;
+
+	private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+	private static final int PRECONDITION_RETRIES = 5;
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+	private final RedisConnectionFactory factory;
+
+	private final String namespace;
+
+	private final long feedRetention;
+
+	private final long maxValueBytes;
+
+	private final Keys keys;
+
+	private final String connectionName;
+
+	private final String backendId;
+
+	private final byte[] backendIdBytes;
+
+	private final byte[] retentionBytes;
+
+	private final Object feedLock = new Object();
+
+	private @Nullable ChangeFeed feed;
+
+	private volatile boolean closed;
+
+	private RedisBackend(Builder builder) {
+		this.factory = builder.factory;
+		this.namespace = builder.namespace;
+		this.feedRetention = builder.feedRetention;
+		this.maxValueBytes = builder.maxValueBytes;
+		this.keys = Keys.of(this.namespace);
+		this.connectionName = RedisCalls.describe(this.factory);
+		this.backendId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+		this.backendIdBytes = bytes(this.backendId);
+		this.retentionBytes = bytes(Long.toString(this.feedRetention));
+	}
+
+	/**
+	 * Starts building a backend.
+	 * @param factory the application's connection factory (for example Spring Boot's
+	 * {@code LettuceConnectionFactory}); it must be started
+	 * @return the builder
+	 */
+	public static Builder builder(RedisConnectionFactory factory) {
+		return new Builder(factory);
+	}
+
+	/**
+	 * Returns the namespace: all keys start with <code>{namespace}:</code>.
+	 * @return the namespace
+	 */
+	public String namespace() {
+		return this.namespace;
+	}
+
+	/**
+	 * Returns how many change stream entries are kept (approximately, Redis's {@code MAXLEN ~}).
+	 * @return the retention
+	 */
+	public long feedRetention() {
+		return this.feedRetention;
+	}
+
+	/**
+	 * Returns the largest JSON size a written value may have.
+	 * @return bytes
+	 */
+	public long maxValueBytes() {
+		return this.maxValueBytes;
+	}
+
+	/**
+	 * How far the change feed is behind: 0 when its last read found nothing more waiting,
+	 * otherwise the milliseconds since the last entry it delivered was written (by the Redis
+	 * server's clock). {@code -1} when the feed is not running (no listener set).
+	 * @return milliseconds, or -1
+	 */
+	public long feedLagMillis() {
+		ChangeFeed current;
+		synchronized (this.feedLock) {
+			current = this.feed;
+		}
+		return (current != null) ? current.lagMillis() : -1;
+	}
+
+	/**
+	 * Tells whether the change feed thread runs and its last read from Redis succeeded.
+	 * @return {@code false} when no listener is set, the backend is closed, or the feed's
+	 * connection is down
+	 */
+	public boolean isFeedAlive() {
+		synchronized (this.feedLock) {
+			return this.feed != null && this.feed.isAlive();
+		}
+	}
+
+	@Override
+	public @Nullable Object read(StatePath path) {
+		checkOpen();
+		byte[] reply = RedisCalls.scriptValue(this.factory, this.connectionName, Scripts.READ,
+				new byte[][] { this.keys.tree(), this.keys.pos(), this.keys.kids() }, bytes(path.toString()));
+		Object value = TreeCodec.decodeRead(new String(reply, StandardCharsets.UTF_8), path);
+		if (value == null && path.isRoot()) {
+			return StateValues.emptyBranch();
+		}
+		return value;
+	}
+
+	@Override
+	public CommitResult commit(CommitRequest request) {
+		checkOpen();
+		for (Write write : request.writes()) {
+			if (write.path().isRoot() && write.value() != null && !StateValues.isBranch(write.value())) {
+				throw new StateWriteException("Cannot write " + describe(write.value())
+						+ " at /: the root is always a branch");
+			}
+		}
+		TreeCodec.EncodedWrites encoded = TreeCodec.encodeWrites(request.writes(), this.maxValueBytes);
+		List<Precondition> preconditions = request.preconditions();
+		String[] tokens = new String[preconditions.size()];
+		for (int i = 0; i < tokens.length; i++) {
+			tokens[i] = TreeCodec.sha1(TreeCodec.readForm(preconditions.get(i).expected()));
+		}
+		for (int attempt = 0;; attempt++) {
+			List<byte[]> args = new ArrayList<>(8 + 2 * tokens.length + encoded.distinct().size());
+			args.add(this.backendIdBytes);
+			args.add(bytes(request.origin()));
+			args.add(this.retentionBytes);
+			args.add(bytes(encoded.text()));
+			args.add(bytes(Integer.toString(tokens.length)));
+			for (int i = 0; i < tokens.length; i++) {
+				args.add(bytes(preconditions.get(i).path().toString()));
+				args.add(bytes(tokens[i]));
+			}
+			args.add(bytes(Integer.toString(encoded.distinct().size())));
+			for (StatePath path : encoded.distinct()) {
+				args.add(bytes(path.toString()));
+			}
+			List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.COMMIT, this.keys.all(),
+					args.toArray(new byte[0][]));
+			long status = (Long) reply.get(0);
+			if (status == 1) {
+				long revision = (Long) reply.get(1);
+				String before = RedisCalls.string(reply.get(2));
+				return new CommitResult(revision, TreeCodec.changes(request.writes(), encoded.distinct(), before));
+			}
+			if (status == 2) {
+				String path = RedisCalls.string(reply.get(1));
+				String leaf = RedisCalls.string(reply.get(2));
+				throw new StateWriteException("Cannot write " + path + ": " + leaf
+						+ " holds a leaf value, not a branch");
+			}
+			int index = (int) (long) (Long) reply.get(1) - 1;
+			Precondition failed = preconditions.get(index);
+			String currentForm = RedisCalls.string(reply.get(2));
+			Object current = TreeCodec.decodeRead(currentForm, failed.path());
+			if (attempt >= PRECONDITION_RETRIES || !StateValues.equal(current, failed.expected())) {
+				throw new PreconditionFailedException(failed.path());
+			}
+			// Equal as JSON but stored differently (key order, number spelling): compare with what is stored.
+			tokens[index] = TreeCodec.sha1(currentForm);
+		}
+	}
+
+	@Override
+	public long revision() {
+		checkOpen();
+		try (RedisConnection connection = this.factory.getConnection()) {
+			byte[] value = connection.stringCommands().get(this.keys.revision());
+			return (value != null) ? Long.parseLong(new String(value, StandardCharsets.UTF_8)) : 0;
+		}
+		catch (DataAccessException ex) {
+			throw new StateStorageException("Redis at " + this.connectionName + " failed: " + RedisCalls.message(ex), ex);
+		}
+	}
+
+	/**
+	 * Starts the change feed (when no feed runs), replaces its listener (the feed keeps its
+	 * position), or stops it ({@code null}). A new feed starts at the stream's current end: it
+	 * delivers commits made after this call.
+	 * @param listener the listener, or {@code null} to stop the feed
+	 * @throws StateStorageException if Redis cannot be reached to find the stream's end
+	 */
+	@Override
+	public void setBackendListener(@Nullable BackendListener listener) {
+		checkOpen();
+		synchronized (this.feedLock) {
+			if (this.feed != null && listener != null) {
+				this.feed.setListener(listener);
+				return;
+			}
+			if (this.feed != null) {
+				this.feed.stop(STOP_TIMEOUT);
+				this.feed = null;
+			}
+			if (listener != null) {
+				ChangeFeed created = new ChangeFeed(this.factory, this.keys, this.backendId, this.connectionName,
+						listener);
+				created.start();
+				this.feed = created;
+			}
+		}
+	}
+
+	@Override
+	public boolean isShared() {
+		return true;
+	}
+
+	/**
+	 * Sends {@code PING} and checks that the change feed (when a listener is set) is alive.
+	 * @throws StateStorageException naming the connection when Redis does not answer or the feed
+	 * is down
+	 */
+	@Override
+	public void check() {
+		checkOpen();
+		try (RedisConnection connection = this.factory.getConnection()) {
+			String pong = connection.ping();
+			if (!"PONG".equalsIgnoreCase(pong)) {
+				throw new StateStorageException("Redis at " + this.connectionName + " answered PING with " + pong);
+			}
+		}
+		catch (DataAccessException ex) {
+			throw new StateStorageException("Redis at " + this.connectionName + " is not reachable: "
+					+ RedisCalls.message(ex), ex);
+		}
+		synchronized (this.feedLock) {
+			if (this.feed != null && !this.feed.isAlive()) {
+				throw new StateStorageException("The change feed of namespace '" + this.namespace
+						+ "' is not connected to Redis at " + this.connectionName);
+			}
+		}
+	}
+
+	@Override
+	public Map<String, Object> describe() {
+		Map<String, Object> description = new LinkedHashMap<>();
+		description.put("type", "redis");
+		description.put("connection", this.connectionName);
+		description.put("namespace", this.namespace);
+		description.put("feedRetention", this.feedRetention);
+		description.put("maxValueBytes", this.maxValueBytes);
+		description.put("feedAlive", isFeedAlive());
+		return description;
+	}
+
+	/**
+	 * Stops the change feed and waits for its thread to end. Idempotent. The connection factory
+	 * is left open: it belongs to the application.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+		synchronized (this.feedLock) {
+			if (this.feed != null) {
+				this.feed.stop(STOP_TIMEOUT);
+				this.feed = null;
+			}
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "RedisBackend[" + this.connectionName + ", namespace " + this.namespace + "]";
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("RedisBackend for namespace '" + this.namespace + "' is closed");
+		}
+	}
+
+	private void start() {
+		try (RedisConnection connection = this.factory.getConnection()) {
+			connection.ping();
+			connection.scriptingCommands().scriptLoad(Scripts.COMMIT.bytes());
+			connection.scriptingCommands().scriptLoad(Scripts.READ.bytes());
+			connection.scriptingCommands().scriptLoad(Scripts.POSITION.bytes());
+		}
+		catch (DataAccessException ex) {
+			throw new StateStorageException("Cannot reach Redis at " + this.connectionName + " for StateTree namespace '"
+					+ this.namespace + "': " + RedisCalls.message(ex), ex);
+		}
+	}
+
+	private static String describe(Object value) {
+		return (value instanceof List<?>) ? "an array" : "a " + value.getClass().getSimpleName();
+	}
+
+	private static byte[] bytes(String s) {
+		return s.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Configures a {@link RedisBackend}.
+	 */
+	public static final class Builder {
+
+		private final RedisConnectionFactory factory;
+
+		private String namespace = DEFAULT_NAMESPACE;
+
+		private long feedRetention = DEFAULT_FEED_RETENTION;
+
+		private long maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+
+		private Builder(RedisConnectionFactory factory) {
+			this.factory = Objects.requireNonNull(factory, "factory must not be null");
+		}
+
+		/**
+		 * Sets the namespace (default {@value RedisBackend#DEFAULT_NAMESPACE}): instances using the
+		 * same namespace share one tree.
+		 * @param namespace letters, digits, {@code . _ : -}, 1 to 100 characters
+		 * @return this builder
+		 * @throws IllegalArgumentException if the namespace has other characters
+		 */
+		public Builder namespace(String namespace) {
+			if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+				throw new IllegalArgumentException("Invalid Redis namespace '" + namespace
+						+ "': use 1 to 100 letters, digits or the characters . _ : -");
+			}
+			this.namespace = namespace;
+			return this;
+		}
+
+		/**
+		 * Sets how many change stream entries to keep (default
+		 * {@value RedisBackend#DEFAULT_FEED_RETENTION}; trimmed approximately). An instance whose
+		 * feed falls further behind than this resynchronises.
+		 * @param entries at least 1
+		 * @return this builder
+		 * @throws IllegalArgumentException if {@code entries} is less than 1
+		 */
+		public Builder feedRetention(long entries) {
+			if (entries < 1) {
+				throw new IllegalArgumentException("feedRetention must be at least 1, got " + entries);
+			}
+			this.feedRetention = entries;
+			return this;
+		}
+
+		/**
+		 * Sets the largest JSON size, in UTF-8 bytes, of one written value (default 16 MiB). Larger
+		 * values are refused before anything is sent.
+		 * @param bytes at least 1
+		 * @return this builder
+		 * @throws IllegalArgumentException if {@code bytes} is less than 1
+		 */
+		public Builder maxValueBytes(long bytes) {
+			if (bytes < 1) {
+				throw new IllegalArgumentException("maxValueBytes must be at least 1, got " + bytes);
+			}
+			this.maxValueBytes = bytes;
+			return this;
+		}
+
+		/**
+		 * Connects to Redis, loads the scripts and returns the backend.
+		 * @return the backend
+		 * @throws StateStorageException naming the connection if Redis cannot be reached
+		 */
+		public RedisBackend build() {
+			RedisBackend backend = new RedisBackend(this);
+			backend.start();
+			return backend;
+		}
+
+	}
+
+}

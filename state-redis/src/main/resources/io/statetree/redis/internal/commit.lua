@@ -1,0 +1,235 @@
+-- One commit, atomically. KEYS: 1 tree, 2 pos, 3 kids, 4 revision, 5 sequence, 6 change stream.
+-- ARGV: 1 backend id, 2 origin, 3 feed retention (approximate MAXLEN), 4 writes ("W" form),
+-- 5 number of preconditions, then (path, SHA-1 of the expected read form) per precondition,
+-- then the number of distinct written paths and those paths in order of first write.
+-- Returns {1, revision, previous read forms concatenated} on success, {0, index, current read
+-- form} when a precondition failed, {2, path, leaf path} when a write runs below a leaf. Nothing
+-- is written unless the result is 1: every check runs before the first write.
+redis.replicate_commands()
+local REV, SEQ, STREAM = KEYS[4], KEYS[5], KEYS[6]
+
+-- preconditions
+local nPre = tonumber(ARGV[5])
+local argi = 6
+for i = 1, nPre do
+	local current = readForm(ARGV[argi])
+	if redis.sha1hex(current) ~= ARGV[argi + 1] then
+		return {0, i, current}
+	end
+	argi = argi + 2
+end
+local nDistinct = tonumber(ARGV[argi])
+local distinct = {}
+for i = 1, nDistinct do
+	distinct[i] = ARGV[argi + i]
+end
+
+-- parse the writes: count, then per write: path, payload line, node count (0 = delete), nodes
+local W = ARGV[4]
+local at = 1
+local function line()
+	local e = string.find(W, '\n', at, true)
+	local s = string.sub(W, at, e - 1)
+	at = e + 1
+	return s
+end
+local writes = {}
+local nWrites = tonumber(line())
+for i = 1, nWrites do
+	local w = {path = line()}
+	line()
+	local n = tonumber(line())
+	w.rels = {}
+	w.encs = {}
+	for j = 1, n do
+		w.rels[j] = line()
+		w.encs[j] = line()
+	end
+	w.delete = (n == 0)
+	writes[i] = w
+end
+
+local function ancestors(p)
+	local list = {}
+	local from = 2
+	while true do
+		local s = string.find(p, '/', from, true)
+		if not s then
+			break
+		end
+		list[#list + 1] = string.sub(p, 1, s - 1)
+		from = s + 1
+	end
+	return list
+end
+
+-- validation: simulate node kinds ('L' leaf, 'B' branch, 'A' absent) through the commit, stamped
+-- with the index of the write that set them; rep[p] is the index of the last write that replaced
+-- the subtree at p, so older entries below it count as absent
+local ovKind, ovStamp, rep = {}, {}, {}
+local function kindOf(p)
+	local newestReplace = 0
+	local a = p
+	while true do
+		local s = rep[a]
+		if s and s > newestReplace then
+			newestReplace = s
+		end
+		if a == '/' then
+			break
+		end
+		a = parentOf(a)
+	end
+	local k = ovKind[p]
+	if k and ovStamp[p] >= newestReplace then
+		if k == 'A' then
+			return nil
+		end
+		return k
+	end
+	if newestReplace > 0 then
+		return nil
+	end
+	local e = getNode(p)
+	if not e then
+		return nil
+	elseif e == BRANCH then
+		return 'B'
+	end
+	return 'L'
+end
+
+for i = 1, nWrites do
+	local w = writes[i]
+	local p = w.path
+	local list = ancestors(p)
+	w.ancestors = list
+	w.noop = false
+	for j = 1, #list do
+		local k = kindOf(list[j])
+		if k == 'L' then
+			if w.delete then
+				w.noop = true
+				break
+			end
+			return {2, p, list[j]}
+		elseif k == nil then
+			break
+		end
+	end
+	if not w.noop then
+		rep[p] = i
+		if w.delete then
+			if p == '/' then
+				ovKind[p] = 'B'
+			else
+				ovKind[p] = 'A'
+			end
+			ovStamp[p] = i
+		else
+			for j = 1, #list do
+				ovKind[list[j]] = 'B'
+				ovStamp[list[j]] = i
+			end
+			for j = 1, #w.rels do
+				local abs = join(p, w.rels[j])
+				if w.encs[j] == BRANCH then
+					ovKind[abs] = 'B'
+				else
+					ovKind[abs] = 'L'
+				end
+				ovStamp[abs] = i
+			end
+		end
+	end
+end
+
+-- previous values
+local before = {}
+for i = 1, nDistinct do
+	before[i] = readForm(distinct[i])
+end
+
+-- apply
+local seq = nil
+local function attach(p)
+	if redis.call('HEXISTS', POS, p) == 0 then
+		if not seq then
+			seq = tonumber(redis.call('GET', SEQ) or '0')
+		end
+		seq = seq + 1
+		local name = string.match(p, '([^/]*)$')
+		local member = parentOf(p) .. '\0' .. string.format('%016d', seq) .. name
+		redis.call('ZADD', KIDS, 0, member)
+		redis.call('HSET', POS, p, member)
+	end
+end
+
+local function removeChildren(p)
+	local members = children(p)
+	if #members == 0 then
+		return
+	end
+	local skip = #p + 18
+	for i = 1, #members do
+		local child = join(p, string.sub(members[i], skip))
+		if redis.call('HGET', TREE, child) == BRANCH then
+			removeChildren(child)
+		end
+		redis.call('HDEL', TREE, child)
+		redis.call('HDEL', POS, child)
+	end
+	redis.call('ZREMRANGEBYLEX', KIDS, '[' .. p .. '\0', '(' .. p .. '\1')
+end
+
+for i = 1, nWrites do
+	local w = writes[i]
+	local p = w.path
+	if not w.noop then
+		if w.delete then
+			if p == '/' then
+				removeChildren('/')
+			else
+				local e = redis.call('HGET', TREE, p)
+				if e then
+					if e == BRANCH then
+						removeChildren(p)
+					end
+					redis.call('HDEL', TREE, p)
+					local member = redis.call('HGET', POS, p)
+					redis.call('HDEL', POS, p)
+					redis.call('ZREM', KIDS, member)
+				end
+			end
+		else
+			local list = w.ancestors
+			for j = 1, #list do
+				if not redis.call('HGET', TREE, list[j]) then
+					redis.call('HSET', TREE, list[j], BRANCH)
+					attach(list[j])
+				end
+			end
+			if getNode(p) == BRANCH then
+				removeChildren(p)
+			end
+			if p ~= '/' then
+				redis.call('HSET', TREE, p, w.encs[1])
+				attach(p)
+			end
+			for j = 2, #w.rels do
+				local abs = join(p, w.rels[j])
+				redis.call('HSET', TREE, abs, w.encs[j])
+				attach(abs)
+			end
+		end
+	end
+end
+if seq then
+	redis.call('SET', SEQ, seq)
+end
+
+local beforeAll = table.concat(before)
+local revision = redis.call('INCR', REV)
+redis.call('XADD', STREAM, 'MAXLEN', '~', ARGV[3], '*', 'r', revision, 'o', ARGV[2], 'i', ARGV[1], 'w', W,
+	'b', beforeAll)
+return {1, revision, beforeAll}

@@ -1,0 +1,44 @@
+package io.statetree.redis;
+
+import io.statetree.core.AbstractControllerBehaviourTest;
+import io.statetree.core.backend.StateBackend;
+import io.statetree.redis.test.RedisTestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The controller behaviour suite on {@link RedisBackend}, each test in a fresh namespace.
+ */
+@ExtendWith(RedisTestServer.class)
+class RedisControllerBehaviourTest extends AbstractControllerBehaviourTest {
+
+	private static LettuceConnectionFactory factory;
+
+	private static int namespaces;
+
+	@BeforeAll
+	static void connect() {
+		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+	}
+
+	@AfterAll
+	static void disconnect() {
+		factory.destroy();
+	}
+
+	@Override
+	protected StateBackend newBackend() {
+		return RedisBackend.builder(factory)
+			.namespace("behaviour-" + ProcessHandle.current().pid() + "-" + (++namespaces))
+			.build();
+	}
+
+	@Override
+	protected double concurrencyScale() {
+		// every update is a read and a compare-and-set round trip to the server
+		return 0.05;
+	}
+
+}

@@ -1,0 +1,99 @@
+package io.statetree.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.statetree.core.StateController;
+import io.statetree.core.StateEvent;
+import io.statetree.redis.test.RedisTestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two controllers, each on its own connection factory and {@link RedisBackend}, sharing one
+ * namespace: updates are atomic across them and each hears the other's changes.
+ */
+@ExtendWith(RedisTestServer.class)
+class RedisCrossInstanceTest {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private StateController first;
+
+	private StateController second;
+
+	@BeforeEach
+	void setUp(RedisTestServer redis) {
+		String namespace = redis.newNamespace();
+		this.first = controller(redis.newConnectionFactory(), namespace, "first");
+		this.second = controller(redis.newConnectionFactory(), namespace, "second");
+	}
+
+	private static StateController controller(LettuceConnectionFactory factory, String namespace, String id) {
+		return StateController.builder()
+			.backend(RedisBackend.builder(factory).namespace(namespace).build())
+			.instanceId(id)
+			.build();
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.first.close();
+		this.second.close();
+	}
+
+	@Test
+	void incrementsFromTwoControllersAreNeverLost() throws Exception {
+		int threadsPerController = 4;
+		int increments = 5_000;
+		ExecutorService pool = Executors.newFixedThreadPool(2 * threadsPerController);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (StateController controller : List.of(this.first, this.second)) {
+				for (int t = 0; t < threadsPerController; t++) {
+					futures.add(pool.submit(() -> {
+						for (int i = 0; i < increments; i++) {
+							controller.update("/counter", Integer.class, n -> (n == null) ? 1 : n + 1);
+						}
+					}));
+				}
+			}
+			for (Future<?> future : futures) {
+				future.get();
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(this.first.get("/counter")).isEqualTo(2 * threadsPerController * increments);
+		assertThat(this.second.get("/counter")).isEqualTo(2 * threadsPerController * increments);
+	}
+
+	@Test
+	void listenersHearTheOtherInstancesChangesWithItsOrigin() throws Exception {
+		List<StateEvent> heard = new CopyOnWriteArrayList<>();
+		this.first.subscribe("/users/{id}", heard::add);
+		this.second.set("/users/1", java.util.Map.of("name", "Ann"));
+		this.second.set("/users/1/name", "Bea");
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		while (heard.size() < 2 && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		assertThat(heard).hasSize(2);
+		assertThat(heard).extracting(StateEvent::origin).containsOnly("second");
+		assertThat(heard.get(1).path()).hasToString("/users/1");
+		assertThat(heard.get(1).newValue()).isEqualTo("Bea");
+		assertThat(this.first.get("/users/1/name")).isEqualTo("Bea");
+	}
+
+}

@@ -1,0 +1,70 @@
+package io.statetree.autoconfigure;
+
+import io.statetree.core.backend.StateBackend;
+import io.statetree.redis.RedisBackend;
+import io.statetree.spring.StateTreeRedisConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * The Redis backend factory, when state-redis and Spring Data Redis are on the classpath and a
+ * backend is {@code redis}. It uses the {@link RedisConnectionFactory} qualified
+ * {@link StateTreeRedisConnectionFactory @StateTreeRedisConnectionFactory} if there is one, else
+ * the application's (primary) one. The connection factory is looked up when the backend is
+ * created, not before.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass({ RedisBackend.class, RedisConnectionFactory.class })
+@ConditionalOnMissingBean(StateBackend.class)
+@ConditionalOnBackend(BackendType.REDIS)
+class RedisBackendConfiguration {
+
+	@Bean
+	BackendFactory redisStateBackendFactory(StateTreeProperties properties,
+			@StateTreeRedisConnectionFactory ObjectProvider<RedisConnectionFactory> dedicated,
+			ObjectProvider<RedisConnectionFactory> connectionFactories) {
+		return new BackendFactory() {
+
+			@Override
+			public BackendType type() {
+				return BackendType.REDIS;
+			}
+
+			@Override
+			public StateBackend create(BackendSpec spec) {
+				RedisConnectionFactory connectionFactory = dedicated.getIfUnique(connectionFactories::getIfUnique);
+				if (connectionFactory == null) {
+					throw new RedisBackendUnavailableException(spec.property("backend"),
+							RedisBackendUnavailableException.Missing.CONNECTION_FACTORY);
+				}
+				StateTreeProperties.Redis redis = properties.getRedis();
+				RedisBackend.Builder builder = RedisBackend.builder(connectionFactory);
+				String namespace = spec.redisNamespace();
+				if (namespace != null) {
+					apply(spec.property("redis.namespace"), namespace, () -> builder.namespace(namespace));
+				}
+				apply("statetree.redis.feed-retention", redis.getFeedRetention(),
+						() -> builder.feedRetention(redis.getFeedRetention()));
+				apply("statetree.redis.max-value-bytes", redis.getMaxValueBytes(),
+						() -> builder.maxValueBytes(redis.getMaxValueBytes()));
+				return builder.build();
+			}
+
+		};
+	}
+
+	private static void apply(String property, Object value, Runnable setter) {
+		try {
+			setter.run();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, value, ex.getMessage());
+		}
+	}
+
+}

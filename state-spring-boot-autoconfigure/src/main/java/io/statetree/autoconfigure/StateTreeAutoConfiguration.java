@@ -1,0 +1,96 @@
+package io.statetree.autoconfigure;
+
+import io.statetree.core.ControllerObserver;
+import io.statetree.core.StateController;
+import io.statetree.core.backend.StateBackend;
+import io.statetree.spring.StateControllerCustomizer;
+import io.statetree.spring.StateTreeAnnotationBeanPostProcessor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Auto-configuration for StateTree: a {@link StateBackend} assembled from the {@code statetree.*}
+ * properties, a {@link StateController} over it using the application's {@link JsonMapper}, and the
+ * processing of {@link io.statetree.spring.OnStateChange @OnStateChange} and
+ * {@link io.statetree.spring.Derived @Derived} methods.
+ * <p>
+ * The backend and the controller back off when the application defines its own. The controller
+ * is built from the properties first, then by every {@link StateControllerCustomizer} bean in
+ * order, and is given every {@link ControllerObserver} bean, in order. It is closed
+ * when the context closes, which flushes caches and stops feeds.
+ */
+@AutoConfiguration(after = JacksonAutoConfiguration.class,
+		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@ConditionalOnClass(StateController.class)
+@EnableConfigurationProperties(StateTreeProperties.class)
+@Import({ BackendConfigurations.MemoryBackendConfiguration.class,
+		BackendConfigurations.FileSystemBackendConfiguration.class, RedisBackendConfiguration.class })
+public final class StateTreeAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	StateBackend stateBackend(StateTreeProperties properties, ObjectProvider<BackendFactory> factories,
+			ResourceLoader resourceLoader) {
+		ClassLoader classLoader = resourceLoader.getClassLoader();
+		return new StateBackends(properties, factories.orderedStream().toList(),
+				CoreBackends.nearCache(properties.getCache()), CoreBackends::mount,
+				(classLoader != null) ? classLoader : StateTreeAutoConfiguration.class.getClassLoader())
+			.create();
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	StateController stateController(StateBackend stateBackend, StateTreeProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ControllerObserver> observers,
+			ObjectProvider<StateControllerCustomizer> customizers) {
+		JsonMapper mapper = jsonMapper.getIfAvailable();
+		StateController.Builder builder = StateController.builder()
+			.backend(stateBackend)
+			.dispatch(properties.getListeners().getDispatch())
+			.onError(properties.getListeners().getOnError());
+		if (mapper != null) {
+			builder.jsonMapper(mapper);
+		}
+		if (properties.getInstanceId() != null) {
+			builder.instanceId(properties.getInstanceId());
+		}
+		observers.orderedStream().forEach(builder::observer);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		StateController controller = builder.build();
+		Resource initialState = properties.getInitialState();
+		if (initialState != null) {
+			try {
+				InitialState.load(controller, initialState, (mapper != null) ? mapper : JsonMapper.builder().build());
+			}
+			catch (RuntimeException ex) {
+				try {
+					controller.close();
+				}
+				catch (RuntimeException closeFailure) {
+					ex.addSuppressed(closeFailure);
+				}
+				throw ex;
+			}
+		}
+		return controller;
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static StateTreeAnnotationBeanPostProcessor stateTreeAnnotationBeanPostProcessor() {
+		return new StateTreeAnnotationBeanPostProcessor();
+	}
+
+}

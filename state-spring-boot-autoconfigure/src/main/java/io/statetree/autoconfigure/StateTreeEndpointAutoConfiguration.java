@@ -1,0 +1,104 @@
+package io.statetree.autoconfigure;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import io.statetree.autoconfigure.actuate.PathRule;
+import io.statetree.autoconfigure.actuate.StateTreeAccess;
+import io.statetree.autoconfigure.actuate.StateTreeChangesEndpoint;
+import io.statetree.autoconfigure.actuate.StateTreeEndpoint;
+import io.statetree.autoconfigure.actuate.StateTreeHistory;
+import io.statetree.autoconfigure.actuate.StateTreeSanitizer;
+import io.statetree.core.InvalidPathException;
+import io.statetree.core.PathPattern;
+import io.statetree.core.StateController;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Auto-configuration of the {@link StateTreeEndpoint statetree} and
+ * {@link StateTreeChangesEndpoint statetreechanges} actuator endpoints, each when it is available
+ * (enabled and exposed), with the {@link StateTreeAccess} policy built from the
+ * {@code statetree.security.*} properties and, for the changes endpoint, a
+ * {@link StateTreeHistory} of {@code statetree.history.size} commits, registered as a
+ * {@link io.statetree.core.ControllerObserver} of the auto-configured controller.
+ */
+@AutoConfiguration(after = StateTreeAutoConfiguration.class)
+@ConditionalOnClass({ Endpoint.class, StateController.class })
+@EnableConfigurationProperties({ StateTreeSecurityProperties.class, StateTreeHistoryProperties.class })
+public final class StateTreeEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	StateTreeAccess stateTreeAccess(StateTreeSecurityProperties properties) {
+		StateTreeSanitizer sanitizer;
+		try {
+			sanitizer = new StateTreeSanitizer(properties.getSensitiveKeys());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("statetree.security.sensitive-keys",
+					properties.getSensitiveKeys(), ex.getMessage());
+		}
+		List<PathRule> rules = new ArrayList<>();
+		for (int i = 0; i < properties.getRules().size(); i++) {
+			StateTreeSecurityProperties.Rule rule = properties.getRules().get(i);
+			String name = "statetree.security.rules[" + i + "].pattern";
+			if (rule.getPattern() == null || rule.getPattern().isBlank()) {
+				throw new InvalidConfigurationPropertyValueException(name, rule.getPattern(),
+						"A path rule needs a pattern");
+			}
+			PathPattern pattern;
+			try {
+				pattern = PathPattern.compile(rule.getPattern());
+			}
+			catch (InvalidPathException ex) {
+				throw new InvalidConfigurationPropertyValueException(name, rule.getPattern(), ex.getMessage());
+			}
+			rules.add(new PathRule(pattern, Set.copyOf(rule.getRead()), Set.copyOf(rule.getWrite())));
+		}
+		return new StateTreeAccess(properties.getReadRole(), properties.getWriteRole(), properties.getShowValues(),
+				properties.getShowValuesRoles(), sanitizer, rules);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(StateController.class)
+	@ConditionalOnAvailableEndpoint
+	StateTreeEndpoint stateTreeEndpoint(StateController stateController, StateTreeAccess stateTreeAccess,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new StateTreeEndpoint(stateController, stateTreeAccess,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(StateTreeChangesEndpoint.class)
+	StateTreeHistory stateTreeHistory(StateTreeHistoryProperties properties) {
+		if (properties.getSize() < 0) {
+			throw new InvalidConfigurationPropertyValueException("statetree.history.size", properties.getSize(),
+					"The history size must be 0 or more");
+		}
+		return new StateTreeHistory(properties.getSize(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(StateTreeHistory.class)
+	@ConditionalOnAvailableEndpoint
+	StateTreeChangesEndpoint stateTreeChangesEndpoint(StateTreeHistory stateTreeHistory,
+			StateTreeAccess stateTreeAccess) {
+		return new StateTreeChangesEndpoint(stateTreeHistory, stateTreeAccess);
+	}
+
+}

@@ -1,0 +1,255 @@
+package io.statetree.autoconfigure.actuate;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.statetree.core.StatePath;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
+
+/**
+ * Who may read and write what through the StateTree endpoints, and what they are shown.
+ * <ul>
+ * <li>Reading needs the read role, writing and deleting the write role (checked as Spring Boot's
+ * own endpoints check roles: {@code isUserInRole}, or a granted authority {@code ROLE_<role>}).</li>
+ * <li>Every {@link PathRule} that applies to a path (its pattern matches the path or an ancestor)
+ * must grant the operation. A write or delete replaces the whole subtree, so it is also refused
+ * when a rule the caller fails matches a path below it, in the value there now or in the value
+ * written. A subtree read leaves out the children the caller may not read.</li>
+ * <li>Values under sensitive keys are always masked ({@link StateTreeSanitizer}); all other values
+ * are shown according to {@code show-values}, as Spring Boot's {@code env} endpoint does: when
+ * not shown, every leaf is replaced by {@value StateTreeSanitizer#MASK} and only the keys remain.</li>
+ * </ul>
+ * Immutable and thread-safe.
+ */
+public final class StateTreeAccess {
+
+	private final String readRole;
+
+	private final String writeRole;
+
+	private final Show showValues;
+
+	private final Set<String> showValuesRoles;
+
+	private final StateTreeSanitizer sanitizer;
+
+	private final List<PathRule> rules;
+
+	/**
+	 * Creates the policy.
+	 * @param readRole the role needed to read
+	 * @param writeRole the role needed to write and delete
+	 * @param showValues when values are shown
+	 * @param showValuesRoles the roles shown values under {@link Show#WHEN_AUTHORIZED}; empty for
+	 * every caller allowed to read
+	 * @param sanitizer masks sensitive values
+	 * @param rules the path rules
+	 */
+	public StateTreeAccess(String readRole, String writeRole, Show showValues, Collection<String> showValuesRoles,
+			StateTreeSanitizer sanitizer, List<PathRule> rules) {
+		this.readRole = readRole;
+		this.writeRole = writeRole;
+		this.showValues = showValues;
+		this.showValuesRoles = Set.copyOf(showValuesRoles);
+		this.sanitizer = sanitizer;
+		this.rules = List.copyOf(rules);
+	}
+
+	/**
+	 * Returns the sanitizer.
+	 * @return the sanitizer
+	 */
+	public StateTreeSanitizer sanitizer() {
+		return this.sanitizer;
+	}
+
+	/**
+	 * Returns the access of one caller.
+	 * @param context the caller's security context
+	 * @return what that caller may do
+	 */
+	public CallerAccess of(SecurityContext context) {
+		return new CallerAccess(Caller.of(context));
+	}
+
+	/**
+	 * Whether an operation is allowed.
+	 */
+	public enum Verdict {
+
+		/** Allowed. */
+		ALLOWED,
+
+		/** Refused: the caller is not authenticated. */
+		UNAUTHENTICATED,
+
+		/** Refused: the caller lacks a role or an authority. */
+		FORBIDDEN
+
+	}
+
+	/**
+	 * What one caller may do. Not shared between requests.
+	 */
+	public final class CallerAccess {
+
+		private final Caller caller;
+
+		private final List<PathRule> readDenials;
+
+		private final List<PathRule> writeDenials;
+
+		private final boolean showsValues;
+
+		CallerAccess(Caller caller) {
+			this.caller = caller;
+			List<PathRule> readDenials = new ArrayList<>();
+			List<PathRule> writeDenials = new ArrayList<>();
+			for (PathRule rule : StateTreeAccess.this.rules) {
+				if (!rule.read().isEmpty() && !caller.hasAnyAuthority(rule.read())) {
+					readDenials.add(rule);
+				}
+				if (!rule.write().isEmpty() && !caller.hasAnyAuthority(rule.write())) {
+					writeDenials.add(rule);
+				}
+			}
+			this.readDenials = List.copyOf(readDenials);
+			this.writeDenials = List.copyOf(writeDenials);
+			this.showsValues = caller.isAuthenticated() && StateTreeAccess.this.showValues.isShown(caller.context(),
+					StateTreeAccess.this.showValuesRoles);
+		}
+
+		/**
+		 * Tells whether the caller may read through the endpoints at all.
+		 * @return the verdict
+		 */
+		public Verdict toRead() {
+			if (!this.caller.isAuthenticated()) {
+				return Verdict.UNAUTHENTICATED;
+			}
+			return this.caller.hasRole(StateTreeAccess.this.readRole) ? Verdict.ALLOWED : Verdict.FORBIDDEN;
+		}
+
+		/**
+		 * Tells whether the caller may read a path.
+		 * @param path the path
+		 * @return the verdict
+		 */
+		public Verdict toRead(StatePath path) {
+			Verdict verdict = toRead();
+			if (verdict != Verdict.ALLOWED) {
+				return verdict;
+			}
+			return mayRead(path) ? Verdict.ALLOWED : Verdict.FORBIDDEN;
+		}
+
+		/**
+		 * Tells whether the caller may write or delete at a path. A write replaces the whole
+		 * subtree, so every path it removes or creates must be writable too.
+		 * @param path the path
+		 * @param current the value there now ({@code null} when absent)
+		 * @param replacement the value to write ({@code null} to delete)
+		 * @return the verdict
+		 */
+		public Verdict toWrite(StatePath path, @Nullable Object current, @Nullable Object replacement) {
+			if (!this.caller.isAuthenticated()) {
+				return Verdict.UNAUTHENTICATED;
+			}
+			if (!this.caller.hasRole(StateTreeAccess.this.writeRole)) {
+				return Verdict.FORBIDDEN;
+			}
+			for (PathRule rule : this.writeDenials) {
+				if (rule.covers(path)) {
+					return Verdict.FORBIDDEN;
+				}
+				if (rule.mayMatchBelow(path) && (reaches(rule, path, current) || reaches(rule, path, replacement))) {
+					return Verdict.FORBIDDEN;
+				}
+			}
+			return Verdict.ALLOWED;
+		}
+
+		/**
+		 * Tells whether a rule matches a path strictly below {@code path} inside a value.
+		 */
+		private static boolean reaches(PathRule rule, StatePath path, @Nullable Object value) {
+			if (!(value instanceof Map<?, ?> map)) {
+				return false;
+			}
+			for (Map.Entry<?, ?> entry : map.entrySet()) {
+				StatePath child = path.child(String.valueOf(entry.getKey()));
+				if (rule.pattern().matches(child)
+						|| (rule.mayMatchBelow(child) && reaches(rule, child, entry.getValue()))) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		/**
+		 * Tells whether the path rules let the caller read a path (the read role aside).
+		 * @param path the path
+		 * @return {@code true} when no rule that applies refuses it
+		 */
+		public boolean mayRead(StatePath path) {
+			for (PathRule rule : this.readDenials) {
+				if (rule.covers(path)) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+		/**
+		 * Tells whether the caller is shown values (those under sensitive keys aside).
+		 * @return {@code true} when values are shown
+		 */
+		public boolean showsValues() {
+			return this.showsValues;
+		}
+
+		/**
+		 * Prepares a value read at a path for this caller: leaves out what the caller may not
+		 * read, masks sensitive values, and masks every value when values are not shown.
+		 * @param path where the value was read; the caller must be allowed to read it
+		 * @param value the immutable value
+		 * @return what the caller is shown
+		 */
+		public @Nullable Object present(StatePath path, @Nullable Object value) {
+			Object visible = filter(path, value);
+			Object sanitized = StateTreeAccess.this.sanitizer.sanitize(path, visible);
+			return this.showsValues ? sanitized : StateTreeSanitizer.maskLeaves(sanitized);
+		}
+
+		private @Nullable Object filter(StatePath path, @Nullable Object value) {
+			if (!(value instanceof Map<?, ?> map) || !mayHideBelow(path)) {
+				return value;
+			}
+			Map<String, @Nullable Object> copy = new LinkedHashMap<>();
+			map.forEach((key, child) -> {
+				StatePath childPath = path.child(String.valueOf(key));
+				if (mayRead(childPath)) {
+					copy.put(String.valueOf(key), filter(childPath, child));
+				}
+			});
+			return copy;
+		}
+
+		private boolean mayHideBelow(StatePath path) {
+			for (PathRule rule : this.readDenials) {
+				if (rule.mayMatchBelow(path)) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+	}
+
+}

@@ -1,0 +1,90 @@
+package io.statetree.spring.internal;
+
+import java.lang.reflect.Type;
+import java.util.function.Supplier;
+
+import io.statetree.core.StatePath;
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.function.SingletonSupplier;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Converts StateTree's immutable values to a method parameter's (generic) type with the
+ * application's {@link JsonMapper}.
+ */
+public final class ValueConverter {
+
+	private final Supplier<JsonMapper> jsonMapper;
+
+	/**
+	 * Creates a converter.
+	 * @param jsonMapper supplies the mapper, on first use
+	 */
+	public ValueConverter(Supplier<JsonMapper> jsonMapper) {
+		this.jsonMapper = SingletonSupplier.of(jsonMapper);
+	}
+
+	/**
+	 * Prepares the conversion to a type.
+	 * @param type the (generic) type
+	 * @return the conversion
+	 */
+	public Conversion to(Type type) {
+		return new Conversion(type);
+	}
+
+	/**
+	 * The conversion of values to one type.
+	 */
+	public final class Conversion {
+
+		private final Type type;
+
+		private final boolean primitive;
+
+		private volatile @Nullable JavaType javaType;
+
+		private Conversion(Type type) {
+			this.type = type;
+			this.primitive = (type instanceof Class<?> cls) && cls.isPrimitive();
+		}
+
+		/**
+		 * Converts a value.
+		 * @param value the immutable value, or {@code null}
+		 * @param path where the value was read, for messages
+		 * @return the converted value, {@code null} for {@code null}
+		 * @throws IllegalArgumentException if the value cannot be converted, or is {@code null}
+		 * and the type is primitive
+		 */
+		public @Nullable Object convert(@Nullable Object value, StatePath path) {
+			if (value == null) {
+				if (this.primitive) {
+					throw new IllegalArgumentException("The value at " + path + " is absent and cannot be bound to "
+							+ this.type.getTypeName() + "; use a wrapper type to receive null");
+				}
+				return null;
+			}
+			if (this.type == Object.class) {
+				return value;
+			}
+			JsonMapper mapper = ValueConverter.this.jsonMapper.get();
+			JavaType target = this.javaType;
+			if (target == null) {
+				target = mapper.constructType(this.type);
+				this.javaType = target;
+			}
+			try {
+				return mapper.convertValue(value, target);
+			}
+			catch (JacksonException ex) {
+				throw new IllegalArgumentException(
+						"Cannot convert the value at " + path + " to " + this.type.getTypeName() + ": " + ex.getOriginalMessage(), ex);
+			}
+		}
+
+	}
+
+}

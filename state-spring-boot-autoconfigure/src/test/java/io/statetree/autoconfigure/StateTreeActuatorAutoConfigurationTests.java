@@ -1,0 +1,88 @@
+package io.statetree.autoconfigure;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.statetree.autoconfigure.actuate.StateTreeAccess;
+import io.statetree.autoconfigure.actuate.StateTreeChangesEndpoint;
+import io.statetree.autoconfigure.actuate.StateTreeEndpoint;
+import io.statetree.autoconfigure.actuate.StateTreeHealthIndicator;
+import io.statetree.autoconfigure.actuate.StateTreeHistory;
+import io.statetree.autoconfigure.actuate.StateTreeMetrics;
+import io.statetree.core.StateController;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for the actuator auto-configurations: exposure on and off, the history as an observer,
+ * metrics only with a registry, and property validation.
+ */
+class StateTreeActuatorAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, StateTreeAutoConfiguration.class,
+				EndpointAutoConfiguration.class, StateTreeEndpointAutoConfiguration.class,
+				StateTreeHealthContributorAutoConfiguration.class, StateTreeMetricsAutoConfiguration.class));
+
+	@Test
+	void endpointsAreAbsentUntilExposed() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(StateTreeAccess.class)
+			.doesNotHaveBean(StateTreeEndpoint.class)
+			.doesNotHaveBean(StateTreeChangesEndpoint.class)
+			.doesNotHaveBean(StateTreeHistory.class)
+			.hasSingleBean(StateTreeHealthIndicator.class)
+			.doesNotHaveBean(StateTreeMetrics.class));
+	}
+
+	@Test
+	void exposedEndpointsAndAHistoryThatObservesTheController() {
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=statetree,statetreechanges",
+					"statetree.history.size=2")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(StateTreeEndpoint.class).hasSingleBean(StateTreeChangesEndpoint.class);
+				StateController controller = context.getBean(StateController.class);
+				controller.set("/a", 1);
+				controller.set("/a", 2);
+				controller.set("/a", 3);
+				StateTreeHistory history = context.getBean(StateTreeHistory.class);
+				assertThat(history.entries()).extracting(StateTreeHistory.Entry::revision)
+					.containsExactly(controller.revision(), controller.revision() - 1);
+			});
+	}
+
+	@Test
+	void metricsObserveTheControllerWhenARegistryExists() {
+		this.runner.withBean(SimpleMeterRegistry.class).run((context) -> {
+			assertThat(context).hasSingleBean(StateTreeMetrics.class);
+			context.getBean(StateController.class).set("/a", 1);
+			assertThat(context.getBean(SimpleMeterRegistry.class).get("statetree.commits").counter().count())
+				.isEqualTo(1);
+		});
+	}
+
+	@Test
+	void theHealthIndicatorCanBeDisabled() {
+		this.runner.withPropertyValues("management.health.statetree.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(StateTreeHealthIndicator.class));
+	}
+
+	@Test
+	void badRulesAndHistorySizesFailNamingTheProperty() {
+		this.runner.withPropertyValues("statetree.security.rules[0].pattern=/a/../b").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(Failures.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class)
+				.getName()).isEqualTo("statetree.security.rules[0].pattern");
+		});
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=statetreechanges", "statetree.history.size=-1")
+			.run((context) -> assertThat(Failures
+				.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class)
+				.getName()).isEqualTo("statetree.history.size"));
+	}
+
+}

@@ -1,0 +1,147 @@
+package io.statetree.autoconfigure.actuate;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The endpoints over HTTP with {@code unrestricted} access and {@code show-values=always}: writes
+ * and deletes with the write role and path rules, and the meters.
+ */
+@SpringBootTest(classes = ActuatorTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=health,statetree,statetreechanges,metrics",
+				"management.endpoint.statetree.access=unrestricted", "management.health.redis.enabled=false",
+				"statetree.security.show-values=always", "statetree.security.rules[0].pattern=/app/*/internal",
+				"statetree.security.rules[0].read=ROLE_ADMIN", "statetree.security.rules[0].write=ROLE_ADMIN",
+				"logging.level.io.statetree=DEBUG" })
+class StateTreeEndpointUnrestrictedHttpTests extends HttpTestSupport {
+
+	@Autowired
+	MeterRegistry meters;
+
+	@Test
+	void showValuesAlwaysShowsValuesToAnyReaderButStillMasksSecrets() {
+		JsonNode value = get("/actuator/statetree/db", "reader").json().get("value");
+		assertThat(value.get("url").asString()).isEqualTo("jdbc:h2:mem:db");
+		assertThat(value.get("password").asString()).isEqualTo("******");
+	}
+
+	@Test
+	void aWriterWritesAndDeletes() {
+		Response post = post("/actuator/statetree/app/gamma", "writer", value("{\"name\": \"Gamma\", \"size\": 3}"));
+		assertThat(post.status()).as(post.body()).isEqualTo(200);
+		assertThat(post.json().get("changed").asBoolean()).isTrue();
+		assertThat(post.json().get("revision").asLong()).isEqualTo(this.controller.revision());
+		assertThat(this.controller.get("/app/gamma/size")).isEqualTo(3);
+		Response again = post("/actuator/statetree/app/gamma", "writer", value("{\"name\": \"Gamma\", \"size\": 3}"));
+		assertThat(again.json().get("changed").asBoolean()).isFalse();
+		Response delete = delete("/actuator/statetree/app/gamma", "writer");
+		assertThat(delete.status()).isEqualTo(200);
+		assertThat(delete.json().get("changed").asBoolean()).isTrue();
+		assertThat(this.controller.exists("/app/gamma")).isFalse();
+	}
+
+	@Test
+	void aWriteWithoutTheWriteRoleIs403AndChangesNothing() {
+		assertThat(post("/actuator/statetree/app/beta/name", "reader", value("\"X\"")).status()).isEqualTo(403);
+		assertThat(delete("/actuator/statetree/app/beta", "reader").status()).isEqualTo(403);
+		assertThat(post("/actuator/statetree/app/beta/name", null, value("\"X\"")).status()).isEqualTo(401);
+		assertThat(this.controller.get("/app/beta/name")).isEqualTo("Beta");
+	}
+
+	@Test
+	void aPathRuleDeniesWritesAtAndAboveWhatItProtects() {
+		assertThat(post("/actuator/statetree/app/alpha/internal/note", "writer", value("\"X\"")).status())
+			.isEqualTo(403);
+		// Writing /app/alpha would replace /app/alpha/internal too.
+		assertThat(post("/actuator/statetree/app/alpha", "writer", value("{\"name\": \"X\"}")).status())
+			.isEqualTo(403);
+		assertThat(delete("/actuator/statetree/app", "writer").status()).isEqualTo(403);
+		// A new subtree that would create a protected path.
+		assertThat(post("/actuator/statetree/app/epsilon", "writer", value("{\"internal\": {\"note\": 1}}")).status())
+			.isEqualTo(403);
+		assertThat(this.controller.exists("/app/epsilon")).isFalse();
+		assertThat(this.controller.get("/app/alpha/internal/note")).isEqualTo("hidden-note-123");
+		assertThat(post("/actuator/statetree/app/alpha/internal/note", "admin", value("\"Y\"")).status())
+			.isEqualTo(200);
+		assertThat(this.controller.get("/app/alpha/internal/note")).isEqualTo("Y");
+	}
+
+	@Test
+	void aWriteBelowALeafIsAConflictAndARootWriteIsRefused() {
+		assertThat(post("/actuator/statetree/app/beta/name/deeper", "writer", value("1")).status()).isEqualTo(409);
+		assertThat(delete("/actuator/statetree", "writer").status()).isIn(400, 405);
+		assertThat(this.controller.get("/app/beta/name")).isEqualTo("Beta");
+	}
+
+	@Test
+	void aMissingOrNonJsonValueIs400() {
+		assertThat(post("/actuator/statetree/app/beta/name", "writer", "{}").status()).isEqualTo(400);
+		Response notJson = post("/actuator/statetree/app/beta/name", "writer", value("unquoted text"));
+		assertThat(notJson.status()).isEqualTo(400);
+		assertThat(notJson.body()).doesNotContain("unquoted text");
+		assertThat(this.controller.get("/app/beta/name")).isEqualTo("Beta");
+	}
+
+	@Test
+	void aSecretWrittenOverHttpNeverComesBack() {
+		assertThat(post("/actuator/statetree/db/password", "writer", value("\"new-secret-000\"")).status())
+			.isEqualTo(200);
+		assertThat(this.controller.get("/db/password")).isEqualTo("new-secret-000");
+		assertThat(get("/actuator/statetree/db", "admin").json().get("value").get("password").asString())
+			.isEqualTo("******");
+		assertThat(get("/actuator/statetreechanges", "admin").body()).contains("/db/password");
+	}
+
+	/** The body of a write: the value as JSON text inside a string field. */
+	private static String value(String json) {
+		return JSON.writeValueAsString(java.util.Map.of("value", json));
+	}
+
+	@Test
+	void everyMeterMovesWhenItShould() {
+		double commits = count("statetree.commits");
+		double reads = count("statetree.reads");
+		double events = count("statetree.events", "listener", "app-audit");
+		long listenerRuns = timerCount("statetree.listener.duration", "listener", "app-audit");
+		long derivationRuns = timerCount("statetree.derivation.duration", "destination", "/stats/apps");
+		double errors = count("statetree.listener.errors", "listener", "failing");
+
+		// One leaf written: the listener hears one event, the derivation over /app runs once.
+		assertThat(post("/actuator/statetree/app/beta/name", "writer", value("\"Beta X\"")).status()).isEqualTo(200);
+		assertThat(count("statetree.commits")).isEqualTo(commits + 1);
+		assertThat(count("statetree.events", "listener", "app-audit")).isEqualTo(events + 1);
+		assertThat(timerCount("statetree.listener.duration", "listener", "app-audit")).isEqualTo(listenerRuns + 1);
+		assertThat(timerCount("statetree.derivation.duration", "destination", "/stats/apps"))
+			.isEqualTo(derivationRuns + 1);
+		assertThat(this.controller.get("/stats/apps")).isEqualTo(2);
+		assertThat(count("statetree.listener.errors", "listener", "failing")).isEqualTo(errors);
+
+		get("/actuator/statetree/app", "reader");
+		assertThat(count("statetree.reads")).isGreaterThan(reads);
+
+		this.controller.set("/fail/now", 1);
+		assertThat(count("statetree.listener.errors", "listener", "failing")).isEqualTo(errors + 1);
+
+		JsonNode overHttp = get("/actuator/metrics/statetree.commits", "reader").json();
+		assertThat(overHttp.get("measurements").get(0).get("value").asDouble()).isEqualTo(count("statetree.commits"));
+		// No Redis backend, so no feed lag gauge.
+		assertThat(this.meters.find("statetree.feed.lag").gauge()).isNull();
+	}
+
+	private double count(String name, String... tags) {
+		var counter = this.meters.find(name).tags(tags).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	private long timerCount(String name, String... tags) {
+		var timer = this.meters.find(name).tags(tags).timer();
+		return (timer != null) ? timer.count() : 0;
+	}
+
+}
