@@ -82,7 +82,7 @@ class FileSystemCrashTest {
 			try (FileSystemBackend reopened = FileSystemBackend.builder(directory).fsync(false).build()) {
 				actual = reopened.read(StatePath.ROOT);
 				assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).as("live children").isZero();
-				Thread.sleep(100);
+				Thread.sleep(50);
 				assertThat(StateValues.equal(reopened.read(StatePath.ROOT), actual)).as("nobody writes after the kill").isTrue();
 				assertThat(Files.exists(directory.resolve(".statetree").resolve("intent.log"))).isFalse();
 			}
@@ -179,7 +179,9 @@ class FileSystemCrashTest {
 			Thread.sleep(random.nextInt(15));
 		}
 		finally {
-			process.destroyForcibly();
+			// SIGKILL through the handle: Process.destroyForcibly() would also close our end of the
+			// pipe, losing the lines the worker printed just before it died
+			process.toHandle().destroyForcibly();
 			process.waitFor(30, TimeUnit.SECONDS);
 			reader.join(30_000);
 		}
