@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * directories. A write below a file rewrites that file; a write above replaces what is under it;
  * at most one of {@code b.json} and {@code b/} exists. Writing {@code /} replaces the directory's
  * contents (each child of the new root becomes a file); the directory itself is never replaced.
- * Children of a directory read in the order of their names (JSON equality ignores order).
+ * Branches keep insertion order: each directory has a hidden {@code .order} file listing its
+ * entries in creation order (entries it does not list, such as files a person added, follow in
+ * name order).
  * <p>
  * <b>File names.</b> Segments are encoded into safe, reversible, plain-ASCII names: {@code %},
  * the characters Windows forbids, non-ASCII characters, a leading {@code .} or {@code ~}, a
