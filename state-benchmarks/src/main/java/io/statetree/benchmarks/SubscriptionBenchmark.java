@@ -33,8 +33,11 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 public class SubscriptionBenchmark {
 
-	/** NONE: no subscription at all; UNRELATED_1100: 1,100 unrelated plus one matching. */
-	@Param({ "NONE", "UNRELATED_1100" })
+	/**
+	 * NONE: no subscription at all; MATCHING_ONLY: one matching listener; UNRELATED_1100: 1,100
+	 * unrelated subscriptions plus the same matching listener.
+	 */
+	@Param({ "NONE", "MATCHING_ONLY", "UNRELATED_1100" })
 	String subscriptions;
 
 	private StateController controller;
@@ -58,6 +61,8 @@ public class SubscriptionBenchmark {
 				this.controller.subscribe("/elsewhere" + i + "/*/x/**", (e) -> {
 				});
 			}
+		}
+		if (!this.subscriptions.equals("NONE")) {
 			this.controller.subscribe("/a/b/c", (e) -> this.blackhole.consume(e));
 		}
 	}

@@ -312,9 +312,22 @@ public interface StateController extends StateView, AutoCloseable {
 	Flow.Publisher<StateEvent> watch(String pattern);
 
 	// ---- derived state ----
+	//
+	// Rules shared by derive, deriveMany and deriveTracked: the value is computed once at
+	// registration and then inside every commit that changes a source, before listeners run, so
+	// its write joins that commit. A transform that throws is logged with its destination and
+	// counted; the destination keeps its last value (none, if the first computation failed: the
+	// derivation stays registered and writes on the next change). Registering a destination that
+	// is already derived replaces the earlier derivation (a warning is logged); a destination
+	// inside or above another derivation's destination is refused with IllegalStateException.
 
 	/**
-	 * Keeps a destination equal to a function of one source's (untyped) value.
+	 * Keeps a destination equal to a function of one source's (untyped) value. The transform runs
+	 * at registration and inside every commit that changes the source (the source itself, a path
+	 * below it, or a write above it that changes it); its write joins that commit, so no listener
+	 * ever sees the destination disagree with the source. If it throws, the failure is logged and
+	 * counted and the destination keeps its last value (or stays absent when the first
+	 * computation failed); the derivation stays registered.
 	 * @param destination the path written
 	 * @param source the path read
 	 * @param transform receives the source's immutable value ({@code null} when absent)

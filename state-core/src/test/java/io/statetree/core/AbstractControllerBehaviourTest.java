@@ -597,6 +597,24 @@ public abstract class AbstractControllerBehaviourTest {
 		}
 
 		@Test
+		void aFailingFirstComputationLeavesTheDerivationRegisteredWithNoValue() {
+			controller.derive("/inverse", "/n", Integer.class, (n) -> 100 / n);
+			assertThat(controller.get("/inverse")).isNull();
+			assertThat(controller.registrations().derivations()).extracting(StateController.DerivationInfo::destination)
+				.containsExactly("/inverse");
+			controller.set("/n", 5);
+			assertThat(controller.get("/inverse")).isEqualTo(20);
+		}
+
+		@Test
+		void overlappingDestinationsAreRefused() {
+			controller.derive("/out", "/n", (n) -> 1);
+			assertThatThrownBy(() -> controller.derive("/out/inner", "/m", (m) -> 2)).isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("/out/inner")
+				.hasMessageContaining("/out");
+		}
+
+		@Test
 		void aSecondDerivationOfTheSameDestinationReplacesTheFirst() {
 			controller.set("/n", 2);
 			controller.derive("o", "/n", Integer.class, (n) -> n + 1);

@@ -44,6 +44,14 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * connection and daemon thread named {@code statetree-feed-<namespace>}; {@link #close()} stops
  * it. The {@link RedisConnectionFactory} belongs to the application and is not closed.
  * <p>
+ * A commit's outcome is unknown when the connection drops after the script was sent and before
+ * its reply arrived: the commit raises {@link StateStorageException} although it may have been
+ * applied. Lettuce's default reliability ({@code AT_LEAST_ONCE} with auto-reconnect) may even
+ * send such a command again after reconnecting; a commit with preconditions then fails them
+ * instead of applying twice, but a plain {@code set} is applied again (same value, one more
+ * revision). Configure the client with {@code AT_MOST_ONCE} reliability
+ * ({@code ClientOptions.autoReconnect(false)}) to rule that out.
+ * <p>
  * Instances are thread-safe.
  */
 public final class RedisBackend implements StateBackend {
@@ -173,12 +181,6 @@ public final class RedisBackend implements StateBackend {
 	@Override
 	public CommitResult commit(CommitRequest request) {
 		checkOpen();
-		for (Write write : request.writes()) {
-			if (write.path().isRoot() && write.value() != null && !StateValues.isBranch(write.value())) {
-				throw new StateWriteException("Cannot write " + describe(write.value())
-						+ " at /: the root is always a branch");
-			}
-		}
 		TreeCodec.EncodedWrites encoded = TreeCodec.encodeWrites(request.writes(), this.maxValueBytes);
 		List<Precondition> preconditions = request.preconditions();
 		String[] tokens = new String[preconditions.size()];
@@ -207,6 +209,10 @@ public final class RedisBackend implements StateBackend {
 				long revision = (Long) reply.get(1);
 				String before = RedisCalls.string(reply.get(2));
 				return new CommitResult(revision, TreeCodec.changes(request.writes(), encoded.distinct(), before));
+			}
+			if (status == 3) {
+				Object value = request.writes().get((int) (long) (Long) reply.get(1) - 1).value();
+				throw new StateWriteException("Cannot write " + describe(value) + " at /: the root is always a branch");
 			}
 			if (status == 2) {
 				String path = RedisCalls.string(reply.get(1));
@@ -242,11 +248,18 @@ public final class RedisBackend implements StateBackend {
 	 * Starts the change feed (when no feed runs), replaces its listener (the feed keeps its
 	 * position), or stops it ({@code null}). A new feed starts at the stream's current end: it
 	 * delivers commits made after this call.
-	 * @param listener the listener, or {@code null} to stop the feed
+	 * <p>
+	 * Payloads travel through the stream as JSON: a remote listener receives them as StateTree
+	 * values (maps, lists, scalars), not as the objects given to the writing instance.
+	 * @param listener the listener, or {@code null} to stop the feed (allowed after close)
 	 * @throws StateStorageException if Redis cannot be reached to find the stream's end
+	 * @throws IllegalStateException if the backend is closed and {@code listener} is not null
 	 */
 	@Override
 	public void setBackendListener(@Nullable BackendListener listener) {
+		if (listener == null && this.closed) {
+			return;
+		}
 		checkOpen();
 		synchronized (this.feedLock) {
 			if (this.feed != null && listener != null) {
@@ -348,7 +361,7 @@ public final class RedisBackend implements StateBackend {
 		}
 	}
 
-	private static String describe(Object value) {
+	private static String describe(@Nullable Object value) {
 		return (value instanceof List<?>) ? "an array" : "a " + value.getClass().getSimpleName();
 	}
 

@@ -28,15 +28,17 @@ class RedisCrossInstanceTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
+	private String namespace;
+
 	private StateController first;
 
 	private StateController second;
 
 	@BeforeEach
 	void setUp(RedisTestServer redis) {
-		String namespace = redis.newNamespace();
-		this.first = controller(redis.newConnectionFactory(), namespace, "first");
-		this.second = controller(redis.newConnectionFactory(), namespace, "second");
+		this.namespace = redis.newNamespace();
+		this.first = controller(redis.newConnectionFactory(), this.namespace, "first");
+		this.second = controller(redis.newConnectionFactory(), this.namespace, "second");
 	}
 
 	private static StateController controller(LettuceConnectionFactory factory, String namespace, String id) {
@@ -77,6 +79,23 @@ class RedisCrossInstanceTest {
 		}
 		assertThat(this.first.get("/counter")).isEqualTo(2 * threadsPerController * increments);
 		assertThat(this.second.get("/counter")).isEqualTo(2 * threadsPerController * increments);
+	}
+
+	@Test
+	void closingTheControllersStopsTheirFeedThreads() {
+		assertThat(feedThreads()).hasSize(2);
+		this.first.close();
+		assertThat(feedThreads()).hasSize(1);
+		this.second.close();
+		assertThat(feedThreads()).isEmpty();
+	}
+
+	private List<Thread> feedThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter(t -> t.getName().equals("statetree-feed-" + this.namespace) && t.isAlive())
+			.toList();
 	}
 
 	@Test

@@ -571,7 +571,7 @@ public final class DefaultStateController implements StateController {
 	 * @return the tracked derivations whose sources changed
 	 */
 	private Set<DerivationImpl> runDerivations(TxView tx, List<DerivationImpl> ordered, @Nullable DerivationImpl forced) {
-		List<StatePath> written = new ArrayList<>();
+		Written written = new Written();
 		for (Write write : tx.writes()) {
 			written.add(write.path());
 		}
@@ -589,7 +589,7 @@ public final class DefaultStateController implements StateController {
 				continue;
 			}
 			Object value;
-			long start = System.nanoTime();
+			long start = this.observed ? System.nanoTime() : 0;
 			try {
 				if (derivation.tracked) {
 					Object[] holder = new Object[1];
@@ -623,20 +623,54 @@ public final class DefaultStateController implements StateController {
 		return retracked;
 	}
 
-	private boolean sourcesChanged(DerivationImpl derivation, List<StatePath> written, TxView tx,
+	/**
+	 * The paths a transaction wrote, indexed so that "does a write touch this source" costs a
+	 * few hash lookups instead of a scan of every write.
+	 */
+	private static final class Written {
+
+		/** The written paths. */
+		private final Set<StatePath> paths = new HashSet<>();
+
+		/** Every strict ancestor of a written path. */
+		private final Set<StatePath> ancestors = new HashSet<>();
+
+		void add(StatePath path) {
+			if (this.paths.add(path)) {
+				for (int depth = path.depth() - 1; depth >= 0; depth--) {
+					if (!this.ancestors.add(path.prefix(depth))) {
+						break;
+					}
+				}
+			}
+		}
+
+		/** Whether a write is at, above or below the path. */
+		boolean touches(StatePath source) {
+			if (this.paths.contains(source) || this.ancestors.contains(source)) {
+				return true;
+			}
+			for (int depth = source.depth() - 1; depth >= 0; depth--) {
+				if (this.paths.contains(source.prefix(depth))) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+	}
+
+	private boolean sourcesChanged(DerivationImpl derivation, Written written, TxView tx,
 			Map<StatePath, Object> before) {
 		for (StatePath source : derivation.sources) {
-			for (StatePath path : written) {
-				if (related(source, path)) {
-					Object old = before.computeIfAbsent(source, (s) -> {
-						Object v = this.backend.read(s);
-						return (v != null) ? v : NONE;
-					});
-					Object now = tx.read(source);
-					if (!StateValues.equal((old == NONE) ? null : old, now)) {
-						return true;
-					}
-					break;
+			if (written.touches(source)) {
+				Object old = before.computeIfAbsent(source, (s) -> {
+					Object v = this.backend.read(s);
+					return (v != null) ? v : NONE;
+				});
+				Object now = tx.read(source);
+				if (!StateValues.equal((old == NONE) ? null : old, now)) {
+					return true;
 				}
 			}
 		}
@@ -812,7 +846,11 @@ public final class DefaultStateController implements StateController {
 
 		final CommitRecord record;
 
-		final Map<Callback, Set<StatePath>> heard = new IdentityHashMap<>();
+		/** Who heard which emitting path in this commit: pairs, scanned (commits are small). */
+		private @Nullable List<Object> heard;
+
+		/** The same pairs in a set, once there are many. */
+		private @Nullable Set<Heard> heardSet;
 
 		@Nullable Throwable firstFailure;
 
@@ -885,7 +923,30 @@ public final class DefaultStateController implements StateController {
 		}
 
 		private boolean firstHearing(Callback callback, StatePath emittingPath) {
-			return this.heard.computeIfAbsent(callback, (c) -> new HashSet<>(4)).add(emittingPath);
+			Set<Heard> set = this.heardSet;
+			if (set != null) {
+				return set.add(new Heard(callback, emittingPath));
+			}
+			List<Object> pairs = this.heard;
+			if (pairs == null) {
+				pairs = new ArrayList<>(8);
+				this.heard = pairs;
+			}
+			for (int i = 0; i < pairs.size(); i += 2) {
+				if (pairs.get(i) == callback && pairs.get(i + 1).equals(emittingPath)) {
+					return false;
+				}
+			}
+			pairs.add(callback);
+			pairs.add(emittingPath);
+			if (pairs.size() > 32) {
+				set = new HashSet<>();
+				for (int i = 0; i < pairs.size(); i += 2) {
+					set.add(new Heard((Callback) pairs.get(i), (StatePath) pairs.get(i + 1)));
+				}
+				this.heardSet = set;
+			}
+			return true;
 		}
 
 		@SuppressWarnings("unchecked")
@@ -968,6 +1029,21 @@ public final class DefaultStateController implements StateController {
 					logger.warn("StateTree observer failed", ex);
 				}
 			}
+		}
+
+	}
+
+	/** A callback and an emitting path it heard (callbacks compare by identity). */
+	private record Heard(Callback callback, StatePath path) {
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return (other instanceof Heard h) && h.callback == this.callback && h.path.equals(this.path);
+		}
+
+		@Override
+		public int hashCode() {
+			return System.identityHashCode(this.callback) * 31 + this.path.hashCode();
 		}
 
 	}

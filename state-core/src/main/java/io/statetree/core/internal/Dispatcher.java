@@ -30,6 +30,9 @@ final class Dispatcher {
 
 	private static final ThreadLocal<int[]> DEPTH = new ThreadLocal<>();
 
+	/** How many threads are delivering right now, so writers outside listeners skip the thread-local. */
+	private static final java.util.concurrent.atomic.AtomicInteger DELIVERING = new java.util.concurrent.atomic.AtomicInteger();
+
 	private final ConcurrentLinkedQueue<CommitRecord> queue = new ConcurrentLinkedQueue<>();
 
 	private final ReentrantLock drainLock = new ReentrantLock();
@@ -52,6 +55,9 @@ final class Dispatcher {
 	 * Returns the cascade depth of the listener running on this thread, or -1 outside listeners.
 	 */
 	static int currentDepth() {
+		if (DELIVERING.get() == 0) {
+			return -1;
+		}
 		int[] depth = DEPTH.get();
 		return (depth != null) ? depth[0] : -1;
 	}
@@ -69,7 +75,7 @@ final class Dispatcher {
 			schedule();
 			return null;
 		}
-		if (this.queue.isEmpty() || DEPTH.get() != null || this.drainLock.isHeldByCurrentThread()) {
+		if (this.queue.isEmpty() || currentDepth() >= 0 || this.drainLock.isHeldByCurrentThread()) {
 			return null;
 		}
 		this.drainLock.lock();
@@ -86,6 +92,7 @@ final class Dispatcher {
 		CommitRecord record;
 		int[] depth = new int[1];
 		DEPTH.set(depth);
+		DELIVERING.incrementAndGet();
 		try {
 			while ((record = this.queue.poll()) != null) {
 				depth[0] = record.depth();
@@ -96,6 +103,7 @@ final class Dispatcher {
 			}
 		}
 		finally {
+			DELIVERING.decrementAndGet();
 			DEPTH.remove();
 		}
 		return first;

@@ -2,8 +2,10 @@ package io.statetree.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.statetree.core.StatePath;
+import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
@@ -19,8 +21,17 @@ final class TxView {
 
 	private final List<Write> writes = new ArrayList<>();
 
+	/**
+	 * For the in-memory backend: the snapshot the transaction started from with its writes
+	 * applied, so reads cost a path walk instead of a scan of the writes.
+	 */
+	private @Nullable Map<String, Object> root;
+
 	TxView(StateBackend backend) {
 		this.backend = backend;
+		if (backend instanceof InMemoryBackend memory) {
+			this.root = memory.root();
+		}
 	}
 
 	List<Write> writes() {
@@ -32,6 +43,13 @@ final class TxView {
 	 * branch may be written at the root.
 	 */
 	void add(Write write) {
+		Map<String, Object> current = this.root;
+		if (current != null) {
+			// applying checks the write (below a leaf, non-branch at the root) and throws first
+			this.root = StateValues.applyToRoot(current, List.of(write));
+			this.writes.add(write);
+			return;
+		}
 		StatePath path = write.path();
 		if (write.value() != null) {
 			if (path.isRoot()) {
@@ -57,6 +75,10 @@ final class TxView {
 	}
 
 	@Nullable Object read(StatePath path) {
+		Map<String, Object> current = this.root;
+		if (current != null) {
+			return StateValues.getIn(current, path);
+		}
 		int lastCover = -1;
 		boolean touched = false;
 		for (int i = this.writes.size() - 1; i >= 0; i--) {

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
@@ -38,7 +39,7 @@ public final class ChangeFeed {
 
 	private static final int BATCH = 512;
 
-	private static final Duration BLOCK = Duration.ofSeconds(1);
+	private static final Duration MAX_BLOCK = Duration.ofSeconds(1);
 
 	private static final long MAX_BACKOFF_MILLIS = 1_000;
 
@@ -63,6 +64,8 @@ public final class ChangeFeed {
 	private volatile BackendListener listener;
 
 	private final Thread thread;
+
+	private final Duration block;
 
 	private volatile boolean running = true;
 
@@ -97,8 +100,23 @@ public final class ChangeFeed {
 		long[] revision = new long[1];
 		this.lastId = position(revision);
 		this.lastRevision = revision[0];
+		this.block = blockTime(factory);
 		this.thread = new Thread(this::run, "statetree-feed-" + keys.namespace());
 		this.thread.setDaemon(true);
+	}
+
+	/**
+	 * How long one XREAD blocks: a second, or less than half the client's command timeout so the
+	 * client never gives up on a read that is merely waiting.
+	 */
+	private static Duration blockTime(RedisConnectionFactory factory) {
+		if (factory instanceof LettuceConnectionFactory lettuce) {
+			Duration timeout = lettuce.getClientConfiguration().getCommandTimeout();
+			if (timeout != null && !timeout.isZero() && timeout.compareTo(MAX_BLOCK.multipliedBy(2)) < 0) {
+				return Duration.ofMillis(Math.max(1, timeout.toMillis() / 2));
+			}
+		}
+		return MAX_BLOCK;
 	}
 
 	private String position(long[] revision) {
@@ -173,7 +191,7 @@ public final class ChangeFeed {
 						this.connection = conn;
 					}
 					List<ByteRecord> records = conn.streamCommands()
-						.xRead(StreamReadOptions.empty().count(BATCH).block(BLOCK),
+						.xRead(StreamReadOptions.empty().count(BATCH).block(this.block),
 								StreamOffset.create(this.keys.changes(), ReadOffset.from(this.lastId)));
 					this.connected = true;
 					backoff = 10;
@@ -212,11 +230,9 @@ public final class ChangeFeed {
 			Map<byte[], byte[]> fields = record.getValue();
 			long revision = Long.parseLong(string(field(fields, REVISION)));
 			String id = record.getId().getValue();
-			if (revision <= this.lastRevision) {
-				this.lastId = id;
-				continue;
-			}
 			if (revision != this.lastRevision + 1) {
+				// a gap (entries trimmed unread), or a revision not above the last one although the
+				// entry is newer (the server lost its data and started over)
 				resync(revision);
 				return;
 			}
@@ -232,8 +248,9 @@ public final class ChangeFeed {
 	}
 
 	private void resync(long found) {
-		logger.warn("StateTree change feed for namespace '{}' missed revisions {} to {} (trimmed from the stream); "
-				+ "resynchronising", this.keys.namespace(), this.lastRevision + 1, found - 1);
+		logger.warn("StateTree change feed for namespace '{}' expected revision {} but found {} (entries trimmed "
+				+ "from the stream, or the server lost its data); resynchronising", this.keys.namespace(),
+				this.lastRevision + 1, found);
 		long[] revision = new long[1];
 		this.lastId = position(revision);
 		this.lastRevision = revision[0];

@@ -66,6 +66,9 @@ public final class TreeCodec {
 	 * @return its JSON
 	 */
 	public static String leafJson(Object value) {
+		if (value instanceof Integer || value instanceof Long || value instanceof Boolean) {
+			return value.toString();
+		}
 		try {
 			return MAPPER.writeValueAsString(value);
 		}
@@ -96,6 +99,10 @@ public final class TreeCodec {
 	 * @return the model value
 	 */
 	static @Nullable Object parseJson(String json, String where) {
+		Object simple = parseSimple(json);
+		if (simple != null) {
+			return simple;
+		}
 		try {
 			return StateValues.fromJson(MAPPER.readTree(json));
 		}
@@ -103,6 +110,34 @@ public final class TreeCodec {
 			throw new StateStorageException("Unparsable JSON stored in Redis at " + where + ": "
 					+ ex.getOriginalMessage(), ex);
 		}
+	}
+
+	/**
+	 * Parses the most common leaves without Jackson: booleans and integers of up to 18 digits.
+	 * @return the value, or {@code null} when the text is anything else
+	 */
+	private static @Nullable Object parseSimple(String json) {
+		int n = json.length();
+		if (n == 4 && json.equals("true")) {
+			return Boolean.TRUE;
+		}
+		if (n == 5 && json.equals("false")) {
+			return Boolean.FALSE;
+		}
+		if (n == 0 || n > 18) {
+			return null;
+		}
+		int start = (json.charAt(0) == '-') ? 1 : 0;
+		if (start == n || (json.charAt(start) == '0' && n > start + 1)) {
+			return null;
+		}
+		for (int i = start; i < n; i++) {
+			char c = json.charAt(i);
+			if (c < '0' || c > '9') {
+				return null;
+			}
+		}
+		return StateValues.normalizeNumber(Long.parseLong(json));
 	}
 
 	/**

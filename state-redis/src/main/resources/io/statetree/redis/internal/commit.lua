@@ -3,9 +3,10 @@
 -- 5 number of preconditions, then (path, SHA-1 of the expected read form) per precondition,
 -- then the number of distinct written paths and those paths in order of first write.
 -- Returns {1, revision, previous read forms concatenated} on success, {0, index, current read
--- form} when a precondition failed, {2, path, leaf path} when a write runs below a leaf. Nothing
+-- form} when a precondition failed, {2, path, leaf path} when a write runs below a leaf, {3, index}
+-- when a write puts a leaf at the root. Nothing
 -- is written unless the result is 1: every check runs before the first write.
-redis.replicate_commands()
+-- Needs Redis 5 or later (streams; scripts replicated by their effects, so XADD '*' is allowed).
 local REV, SEQ, STREAM = KEYS[4], KEYS[5], KEYS[6]
 
 -- preconditions
@@ -102,6 +103,9 @@ end
 for i = 1, nWrites do
 	local w = writes[i]
 	local p = w.path
+	if p == '/' and not w.delete and w.encs[1] ~= BRANCH then
+		return {3, i}
+	end
 	local list = ancestors(p)
 	w.ancestors = list
 	w.noop = false
@@ -152,17 +156,23 @@ end
 
 -- apply
 local seq = nil
-local function attach(p)
-	if redis.call('HEXISTS', POS, p) == 0 then
-		if not seq then
-			seq = tonumber(redis.call('GET', SEQ) or '0')
-		end
-		seq = seq + 1
-		local name = string.match(p, '([^/]*)$')
-		local member = parentOf(p) .. '\0' .. string.format('%016d', seq) .. name
-		redis.call('ZADD', KIDS, 0, member)
-		redis.call('HSET', POS, p, member)
+
+local function setNode(p, enc)
+	redis.call('HSET', TREE, p, enc)
+	nodeCache[p] = enc
+end
+
+-- adds a node that did not exist before to its parent's children (every existing node but the
+-- root has exactly one member in KIDS, recorded in POS)
+local function attachNew(p)
+	if not seq then
+		seq = tonumber(redis.call('GET', SEQ) or '0')
 	end
+	seq = seq + 1
+	local name = string.match(p, '([^/]*)$')
+	local member = parentOf(p) .. '\0' .. string.format('%016d', seq) .. name
+	redis.call('ZADD', KIDS, 0, member)
+	redis.call('HSET', POS, p, member)
 end
 
 local function removeChildren(p)
@@ -173,10 +183,11 @@ local function removeChildren(p)
 	local skip = #p + 18
 	for i = 1, #members do
 		local child = join(p, string.sub(members[i], skip))
-		if redis.call('HGET', TREE, child) == BRANCH then
+		if getNode(child) == BRANCH then
 			removeChildren(child)
 		end
 		redis.call('HDEL', TREE, child)
+		nodeCache[child] = false
 		redis.call('HDEL', POS, child)
 	end
 	redis.call('ZREMRANGEBYLEX', KIDS, '[' .. p .. '\0', '(' .. p .. '\1')
@@ -190,12 +201,13 @@ for i = 1, nWrites do
 			if p == '/' then
 				removeChildren('/')
 			else
-				local e = redis.call('HGET', TREE, p)
+				local e = getNode(p)
 				if e then
 					if e == BRANCH then
 						removeChildren(p)
 					end
 					redis.call('HDEL', TREE, p)
+					nodeCache[p] = false
 					local member = redis.call('HGET', POS, p)
 					redis.call('HDEL', POS, p)
 					redis.call('ZREM', KIDS, member)
@@ -204,22 +216,25 @@ for i = 1, nWrites do
 		else
 			local list = w.ancestors
 			for j = 1, #list do
-				if not redis.call('HGET', TREE, list[j]) then
-					redis.call('HSET', TREE, list[j], BRANCH)
-					attach(list[j])
+				if not getNode(list[j]) then
+					setNode(list[j], BRANCH)
+					attachNew(list[j])
 				end
 			end
-			if getNode(p) == BRANCH then
+			local existed = getNode(p)
+			if existed == BRANCH then
 				removeChildren(p)
 			end
 			if p ~= '/' then
-				redis.call('HSET', TREE, p, w.encs[1])
-				attach(p)
+				setNode(p, w.encs[1])
+				if not existed then
+					attachNew(p)
+				end
 			end
 			for j = 2, #w.rels do
 				local abs = join(p, w.rels[j])
-				redis.call('HSET', TREE, abs, w.encs[j])
-				attach(abs)
+				setNode(abs, w.encs[j])
+				attachNew(abs)
 			end
 		end
 	end

@@ -22,11 +22,20 @@ local function join(p, rel)
 	return p .. '/' .. rel
 end
 
+-- nodes read or written by this script call, so each is fetched from the hash at most once
+-- (false: absent)
+local nodeCache = {}
+
 local function getNode(p)
 	if p == '/' then
 		return BRANCH
 	end
-	return redis.call('HGET', TREE, p)
+	local cached = nodeCache[p]
+	if cached == nil then
+		cached = redis.call('HGET', TREE, p)
+		nodeCache[p] = cached
+	end
+	return cached
 end
 
 local function children(p)
@@ -54,7 +63,7 @@ local function readForm(p)
 					if rel ~= '' then
 						childRel = rel .. '/' .. name
 					end
-					walk(childAbs, childRel, redis.call('HGET', TREE, childAbs))
+					walk(childAbs, childRel, getNode(childAbs))
 				end
 			end
 		end

@@ -1,0 +1,7 @@
+/**
+ * Tests of the sample, end to end over HTTP.
+ */
+@NullMarked
+package io.statetree.sample;
+
+import org.jspecify.annotations.NullMarked;
