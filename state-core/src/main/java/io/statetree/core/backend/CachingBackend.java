@@ -333,19 +333,20 @@ public final class CachingBackend implements StateBackend {
 			changes.add(new Change(entry.getKey(), old, FileSystemBackend.valueAfter(entry.getKey(), old, request.writes()),
 					entry.getValue()));
 		}
-		Node updated;
+		boolean validated = false;
 		while (true) {
 			Node current = this.cache.get();
-			updated = current;
+			Node updated = current;
 			for (Write write : request.writes()) {
 				updated = put(updated, write.path(), 0, write.value());
 			}
+			if (!validated && unchanged(changes)) {
+				return new CommitResult(this.revision, changes);
+			}
+			validated = true;
 			if (this.cache.compareAndSet(current, updated)) {
 				break;
 			}
-		}
-		if (unchanged(changes)) {
-			return new CommitResult(this.revision, changes);
 		}
 		this.pending.add(request);
 		this.hasPending = true;

@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * directories. A write below a file rewrites that file; a write above replaces what is under it;
  * at most one of {@code b.json} and {@code b/} exists. Writing {@code /} replaces the directory's
  * contents (each child of the new root becomes a file); the directory itself is never replaced.
- * Children of a directory read in the order of their names (JSON equality ignores order).
+ * Branches keep insertion order: each directory has a hidden {@code .order} file listing its
+ * entries in creation order (entries it does not list, such as files a person added, follow in
+ * name order).
  * <p>
  * <b>File names.</b> Segments are encoded into safe, reversible, plain-ASCII names: {@code %},
  * the characters Windows forbids, non-ASCII characters, a leading {@code .} or {@code ~}, a
@@ -340,14 +342,15 @@ public final class FileSystemBackend implements StateBackend {
 			throw new UnparsableFileException(file, ex);
 		}
 		if (value == null) {
-			throw new UnparsableFileException(file, null);
+			throw new UnparsableFileException(file, (Throwable) null);
 		}
 		return value;
 	}
 
 	private StateStorageException ambiguous(Path dir, Names names) {
-		return new StateStorageException("Both " + dir.resolve(names.file()) + " and the directory "
-				+ dir.resolve(names.stem()) + " exist for the same name; remove one of them (or write that path)");
+		return new UnparsableFileException(dir.resolve(names.file()), "Both " + dir.resolve(names.file())
+				+ " and the directory " + dir.resolve(names.stem())
+				+ " exist for the same name; remove one of them (or write that path)");
 	}
 
 	// ---- entries ----
@@ -456,15 +459,26 @@ public final class FileSystemBackend implements StateBackend {
 				payloads.put(write.path(), (write.payload() != null) ? write.payload() : payloads.get(write.path()));
 			}
 			Map<StatePath, @Nullable Object> before = new LinkedHashMap<>();
+			boolean changed = false;
 			for (StatePath path : payloads.keySet()) {
-				before.put(path, readOld(path));
+				try {
+					before.put(path, readLocked(path));
+				}
+				catch (UnparsableFileException ex) {
+					if (path.isRoot() || !ex.file.equals(fileOf(path))) {
+						throw ex;
+					}
+					logger.warn("Replacing the unreadable state file {} written at {}; its old value is reported as absent",
+							ex.file, path);
+					before.put(path, null);
+					changed = true;
+				}
 			}
 			Plan plan = new Plan();
 			for (Write write : writes) {
 				plan.apply(write);
 			}
 			List<Change> changes = new ArrayList<>(payloads.size());
-			boolean changed = false;
 			for (Map.Entry<StatePath, Object> entry : payloads.entrySet()) {
 				Object old = before.get(entry.getKey());
 				Object now = valueAfter(entry.getKey(), old, writes);
@@ -483,21 +497,6 @@ public final class FileSystemBackend implements StateBackend {
 		}
 		finally {
 			this.lock.writeLock().unlock();
-		}
-	}
-
-	/** Reads a written path's old value; an unparsable file exactly at that path reads as absent. */
-	private @Nullable Object readOld(StatePath path) {
-		try {
-			return readLocked(path);
-		}
-		catch (UnparsableFileException ex) {
-			if (path.isRoot() || !ex.file.equals(fileOf(path))) {
-				throw ex;
-			}
-			logger.warn("Replacing unparsable state file {} written at {}; its old value is reported as absent",
-					ex.file, path);
-			return null;
 		}
 	}
 
@@ -1091,6 +1090,11 @@ public final class FileSystemBackend implements StateBackend {
 		UnparsableFileException(Path file, @Nullable Throwable cause) {
 			super("Cannot parse state file " + file + ": "
 					+ ((cause != null) ? cause.getMessage() : "it holds no value"), cause);
+			this.file = file;
+		}
+
+		UnparsableFileException(Path file, String message) {
+			super(message);
 			this.file = file;
 		}
 

@@ -1,0 +1,223 @@
+package io.statetree.core.backend;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.StateWriteException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kills a child JVM committing random batches ({@link CrashTestWorker}) with SIGKILL at random
+ * moments, reopens the directory, and checks that every acknowledged commit is there, the one in
+ * flight is wholly there or wholly absent, and every file parses. The number of kills is
+ * {@value #DEFAULT_KILLS} unless the system property {@code statetree.crashtest.kills} says otherwise.
+ */
+class FileSystemCrashTest {
+
+	static final int DEFAULT_KILLS = 20;
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void everyCommitIsWhollyAppliedOrWhollyAbsentAfterAKill() throws Exception {
+		int kills = Integer.getInteger("statetree.crashtest.kills", DEFAULT_KILLS);
+		long seed = Long.getLong("statetree.crashtest.seed", System.nanoTime());
+		Random random = new Random(seed);
+		Path directory = this.temp.resolve("state");
+		Map<String, Object> model = StateValues.emptyBranch();
+		int acknowledged = 0;
+		int inFlightApplied = 0;
+		int inFlightAbsent = 0;
+		List<String> all = new ArrayList<>();
+		for (int kill = 0; kill < kills; kill++) {
+			boolean fsync = kill % 4 == 3;
+			List<String> raw = runAndKill(directory, random.nextLong(), fsync, random);
+			List<String> lines = complete(raw);
+			all.add("RUN " + kill);
+			all.addAll(raw);
+			List<List<Write>> done = new ArrayList<>();
+			List<Write> inFlight = null;
+			for (String line : lines) {
+				if (line.startsWith("BEGIN ")) {
+					inFlight = decode(line.substring(line.indexOf(' ', 6) + 1));
+				}
+				else if (line.startsWith("OK ")) {
+					done.add(inFlight);
+					inFlight = null;
+				}
+				else if (line.startsWith("FAIL ")) {
+					inFlight = null;
+				}
+			}
+			for (List<Write> writes : done) {
+				model = apply(model, writes);
+				acknowledged++;
+			}
+			Map<String, Object> withInFlight = null;
+			if (inFlight != null) {
+				try {
+					withInFlight = apply(model, inFlight);
+				}
+				catch (StateWriteException ex) {
+					withInFlight = null;
+				}
+			}
+			Object actual;
+			try (FileSystemBackend reopened = FileSystemBackend.builder(directory).fsync(false).build()) {
+				actual = reopened.read(StatePath.ROOT);
+				assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).as("live children").isZero();
+				Thread.sleep(50);
+				assertThat(StateValues.equal(reopened.read(StatePath.ROOT), actual)).as("nobody writes after the kill").isTrue();
+				assertThat(Files.exists(directory.resolve(".statetree").resolve("intent.log"))).isFalse();
+			}
+			String context = "kill " + kill + " (seed " + seed + ", " + lines.size() + " lines, in flight: "
+					+ ((inFlight != null) ? CrashTestWorker.encode(inFlight) : "none") + ")";
+			if (StateValues.equal(actual, model)) {
+				if (withInFlight != null && !StateValues.equal(withInFlight, model)) {
+					inFlightAbsent++;
+				}
+			}
+			else {
+				if (withInFlight == null || !StateValues.equal(actual, withInFlight)) {
+					all.forEach(System.out::println);
+					try (Stream<Path> files = Files.walk(directory)) {
+						files.forEach(f -> {
+							try {
+								System.out.println("FILE " + directory.relativize(f)
+										+ (Files.isRegularFile(f) ? " = " + Files.readString(f).replaceAll("\\s+", "") : "/"));
+							}
+							catch (IOException ex) {
+								System.out.println("FILE " + f + " unreadable " + ex);
+							}
+						});
+					}
+				}
+				assertThat(withInFlight).as(context + ": the tree matches neither before nor after the commit in flight;"
+						+ " actual " + StateValues.toJsonString(actual) + ", expected " + StateValues.toJsonString(model))
+					.isNotNull();
+				assertThat(StateValues.equal(actual, withInFlight))
+					.as(context + ": actual " + StateValues.toJsonString(actual) + ", expected "
+							+ StateValues.toJsonString(model) + " or " + StateValues.toJsonString(withInFlight))
+					.isTrue();
+				model = withInFlight;
+				inFlightApplied++;
+			}
+			try (Stream<Path> files = Files.walk(directory)) {
+				assertThat(files.filter(p -> p.getFileName().toString().endsWith(".sttmp"))).as(context).isEmpty();
+			}
+		}
+		assertThat(acknowledged).as("commits acknowledged across all kills").isGreaterThan(kills);
+		System.out.println("Crash test: " + kills + " kills, " + acknowledged + " acknowledged commits, in-flight commits "
+				+ inFlightApplied + " applied / " + inFlightAbsent + " absent (seed " + seed + ")");
+	}
+
+	/** The model: the writes applied, unless no written path changes (then nothing is written). */
+	static Map<String, Object> apply(Map<String, Object> root, List<Write> writes) {
+		Map<String, Object> after = StateValues.applyToRoot(root, writes);
+		for (Change change : StateValues.changes(root, after, writes)) {
+			if (!StateValues.equal(change.oldValue(), change.newValue())) {
+				return after;
+			}
+		}
+		return root;
+	}
+
+	private static List<Write> decode(String json) {
+		List<?> entries = (List<?>) Serializer.json().read(json.getBytes(StandardCharsets.UTF_8));
+		List<Write> writes = new ArrayList<>();
+		for (Object entry : entries) {
+			List<?> pair = (List<?>) entry;
+			writes.add(Write.of(StatePath.of((String) pair.get(0)), pair.get(1)));
+		}
+		return writes;
+	}
+
+	private static List<String> runAndKill(Path directory, long seed, boolean fsync, Random random) throws Exception {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
+				System.getProperty("java.class.path"), CrashTestWorker.class.getName(), directory.toString(),
+				Long.toString(seed), Boolean.toString(fsync));
+		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+		Process process = builder.start();
+		List<String> lines = new CopyOnWriteArrayList<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader in = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = in.readLine()) != null) {
+					lines.add(line);
+				}
+			}
+			catch (IOException ex) {
+				// the process was killed
+			}
+		});
+		reader.start();
+		try {
+			int target = 1 + random.nextInt(40);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			while (countOk(lines) < target && process.isAlive() && System.nanoTime() < deadline) {
+				Thread.sleep(1);
+			}
+			assertThat(process.isAlive()).as("the worker is still running (it prints " + lines + ")").isTrue();
+			Thread.sleep(random.nextInt(15));
+		}
+		finally {
+			// SIGKILL through the handle: Process.destroyForcibly() would also close our end of the
+			// pipe, losing the lines the worker printed just before it died
+			process.toHandle().destroyForcibly();
+			process.waitFor(30, TimeUnit.SECONDS);
+			reader.join(30_000);
+		}
+		return new ArrayList<>(lines);
+	}
+
+	private static int countOk(List<String> lines) {
+		int count = 0;
+		for (String line : lines) {
+			if (line.startsWith("OK ")) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/** Drops a last line cut short by the kill. */
+	private static List<String> complete(List<String> lines) {
+		List<String> result = new ArrayList<>(lines);
+		if (!result.isEmpty()) {
+			String last = result.get(result.size() - 1);
+			if (last.startsWith("BEGIN ") && !isCompleteJson(last)) {
+				result.remove(result.size() - 1);
+			}
+		}
+		return result;
+	}
+
+	private static boolean isCompleteJson(String line) {
+		try {
+			decode(line.substring(line.indexOf(' ', 6) + 1));
+			return true;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+}

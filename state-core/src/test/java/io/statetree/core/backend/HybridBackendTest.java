@@ -1,0 +1,186 @@
+package io.statetree.core.backend;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.StateStorageException;
+import io.statetree.core.StateWriteException;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Routing, merging, splitting and mount rules of {@link HybridBackend}.
+ */
+class HybridBackendTest {
+
+	@TempDir
+	Path directory;
+
+	final InMemoryBackend root = new InMemoryBackend();
+
+	final InMemoryBackend mounted = new InMemoryBackend();
+
+	static Object json(String text) {
+		return AbstractBackendContractTest.json(text);
+	}
+
+	static CommitResult commit(StateBackend backend, String path, @Nullable Object value) {
+		return backend.commit(new CommitRequest(List.of(Write.of(StatePath.of(path), value)), List.of(), "t"));
+	}
+
+	@Test
+	void theLongestMountPrefixServesAPathRelativeToItsMountPoint() {
+		FileSystemBackend files = FileSystemBackend.builder(this.directory).fsync(false).build();
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/persistent", files);
+		commit(hybrid, "/persistent/important", "saved");
+		commit(hybrid, "/temporary", "volatile");
+		assertThat(files.read(StatePath.of("/important"))).isEqualTo("saved");
+		assertThat(this.root.read(StatePath.of("/persistent"))).isNull();
+		assertThat(this.root.read(StatePath.of("/temporary"))).isEqualTo("volatile");
+		assertThat(hybrid.read(StatePath.of("/"))).isEqualTo(Map.of("persistent", Map.of("important", "saved"),
+				"temporary", "volatile"));
+		hybrid.close();
+	}
+
+	@Test
+	void readingAboveADeepMountKeepsTheRootBackendsDataAtIntermediateLevels() {
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/a/b/m", this.mounted);
+		commit(hybrid, "/a/x", 1);
+		commit(hybrid, "/a/b/y", 2);
+		commit(hybrid, "/a/b/m/z", 3);
+		assertThat(hybrid.read(StatePath.of("/a"))).isEqualTo(json("{'x':1,'b':{'y':2,'m':{'z':3}}}"));
+		assertThat(hybrid.read(StatePath.of("/a/b/m/z"))).isEqualTo(3);
+		assertThat(this.root.read(StatePath.of("/a"))).isEqualTo(json("{'x':1,'b':{'y':2}}"));
+	}
+
+	@Test
+	void aWriteSpanningAMountIsSplit() {
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/a/m", this.mounted);
+		commit(hybrid, "/a/m/old", 1);
+		CommitResult result = commit(hybrid, "/a", json("{'x':1,'m':{'y':2}}"));
+		assertThat(this.root.read(StatePath.of("/a"))).isEqualTo(json("{'x':1}"));
+		assertThat(this.mounted.read(StatePath.ROOT)).isEqualTo(json("{'y':2}"));
+		assertThat(result.changes()).hasSize(1);
+		assertThat(result.changes().get(0).oldValue()).isEqualTo(json("{'m':{'old':1}}"));
+		assertThat(result.changes().get(0).newValue()).isEqualTo(json("{'x':1,'m':{'y':2}}"));
+		commit(hybrid, "/", null);
+		assertThat(this.mounted.read(StatePath.ROOT)).isEqualTo(Map.of());
+		assertThat(hybrid.read(StatePath.ROOT)).isEqualTo(Map.of());
+	}
+
+	@Test
+	void aLeafAtOrAboveAMountPointIsRefusedBeforeAnythingIsWritten() {
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/a/m", this.mounted);
+		assertThatThrownBy(() -> commit(hybrid, "/a", 5)).isInstanceOf(StateWriteException.class)
+			.hasMessageContaining("/a/m");
+		assertThatThrownBy(() -> commit(hybrid, "/a", json("{'m':7}"))).isInstanceOf(StateWriteException.class);
+		assertThatThrownBy(() -> commit(hybrid, "/a/m", 7)).isInstanceOf(StateWriteException.class);
+		assertThat(hybrid.read(StatePath.ROOT)).isEqualTo(Map.of());
+		assertThat(hybrid.revision()).isZero();
+	}
+
+	@Test
+	void aMountHidesTheRootBackendsDataBelowIt() {
+		commit(this.root, "/p/hidden", 1);
+		commit(this.root, "/p/q", 2);
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/p/hidden", this.mounted);
+		assertThat(hybrid.read(StatePath.of("/p"))).isEqualTo(Map.of("q", 2));
+		assertThat(hybrid.read(StatePath.of("/p/hidden"))).isNull();
+		assertThat(hybrid.unmount("/p/hidden")).isTrue();
+		assertThat(hybrid.unmount("/p/hidden")).isFalse();
+		assertThat(hybrid.read(StatePath.of("/p/hidden"))).isEqualTo(1);
+	}
+
+	@Test
+	void overlappingDuplicateAndRootMountsAreRefusedNamingBothPaths() {
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/a/b", this.mounted);
+		assertThatThrownBy(() -> hybrid.mount("/a/b", new InMemoryBackend())).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("/a/b");
+		assertThatThrownBy(() -> hybrid.mount("/a", new InMemoryBackend())).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("at /a:")
+			.hasMessageContaining("/a/b");
+		assertThatThrownBy(() -> hybrid.mount("/a/b/c", new InMemoryBackend()))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("/a/b/c")
+			.hasMessageContaining("/a/b ");
+		assertThatThrownBy(() -> hybrid.mount("/", new InMemoryBackend())).isInstanceOf(IllegalArgumentException.class);
+		hybrid.mount("/a/c", new InMemoryBackend());
+		assertThat(hybrid.mounts()).containsOnlyKeys(StatePath.of("/a/b"), StatePath.of("/a/c"));
+	}
+
+	@Test
+	void describeListsTheRootAndEveryMountAndCloseClosesAll() {
+		FileSystemBackend files = FileSystemBackend.builder(this.directory).fsync(false).build();
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/persistent", files);
+		assertThat(hybrid.describe()).containsEntry("type", "hybrid")
+			.containsEntry("root", Map.of("type", "memory"));
+		assertThat(hybrid.describe().get("mounts").toString()).startsWith("{/persistent=");
+		hybrid.close();
+		assertThatThrownBy(() -> files.read(StatePath.ROOT)).isInstanceOf(IllegalStateException.class);
+	}
+
+	@Test
+	void aCommitWhoseLaterPartFailsSaysWhatWasWritten() {
+		StateBackend failing = new ForwardingBackend(false) {
+			@Override
+			public CommitResult commit(CommitRequest request) {
+				throw new StateStorageException("disk full");
+			}
+		};
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/m", failing);
+		assertThatThrownBy(() -> hybrid.commit(new CommitRequest(
+				List.of(Write.of(StatePath.of("/r"), 1), Write.of(StatePath.of("/m/x"), 2)), List.of(), "t")))
+			.isInstanceOf(StateStorageException.class)
+			.hasMessageContaining("partly written")
+			.hasMessageContaining("[/]")
+			.hasMessageContaining("[/m]")
+			.hasMessageContaining("disk full");
+		assertThatThrownBy(() -> commit(hybrid, "/m/x", 2)).hasMessage("disk full");
+	}
+
+	@Test
+	void preconditionsOnOneBackendsPathsAreCheckedByThatBackend() {
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/m", this.mounted);
+		commit(hybrid, "/m/c", 1);
+		assertThatThrownBy(() -> hybrid.commit(new CommitRequest(List.of(Write.of(StatePath.of("/m/c"), 2)),
+				List.of(new Precondition(StatePath.of("/m/c"), 5)), "t"))).isInstanceOf(PreconditionFailedException.class);
+		hybrid.commit(new CommitRequest(List.of(Write.of(StatePath.of("/m/c"), 2)),
+				List.of(new Precondition(StatePath.of("/m/c"), 1), new Precondition(StatePath.ROOT, json("{'m':{'c':1}}"))),
+				"t"));
+		assertThat(hybrid.read(StatePath.of("/m/c"))).isEqualTo(2);
+	}
+
+	@Test
+	void aSharedDelegatesFeedIsForwardedWithAbsolutePaths() {
+		ForwardingBackend shared = new ForwardingBackend(true);
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/shared", shared);
+		assertThat(hybrid.isShared()).isTrue();
+		List<RemoteCommit> heard = new ArrayList<>();
+		List<String> resyncs = new ArrayList<>();
+		hybrid.setBackendListener(new BackendListener() {
+			@Override
+			public void onRemoteCommit(RemoteCommit commit) {
+				heard.add(commit);
+			}
+
+			@Override
+			public void onResync() {
+				resyncs.add("resync");
+			}
+		});
+		shared.listener.onRemoteCommit(new RemoteCommit(7, "other", List.of(new Change(StatePath.of("/x"), null, 1, null))));
+		shared.listener.onResync();
+		assertThat(heard).hasSize(1);
+		assertThat(heard.get(0).changes().get(0).path()).isEqualTo(StatePath.of("/shared/x"));
+		assertThat(heard.get(0).revision()).isEqualTo(7);
+		assertThat(resyncs).containsExactly("resync");
+	}
+
+}
