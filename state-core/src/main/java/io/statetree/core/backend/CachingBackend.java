@@ -280,9 +280,16 @@ public final class CachingBackend implements StateBackend {
 			}
 			throw ex;
 		}
+		boolean several = request.writes().size() > 1;
 		for (Change change : result.changes()) {
 			if (this.generation.get() != seen) {
 				invalidate(change.path());
+				continue;
+			}
+			if (several && change.newValue() == null && !change.path().isRoot()) {
+				// an earlier write of the same commit may have created the deleted path's parents,
+				// which the change list does not show: let the next read ask the delegate
+				invalidate(change.path().parent());
 				continue;
 			}
 			try {
