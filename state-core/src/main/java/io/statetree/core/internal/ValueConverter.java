@@ -40,7 +40,7 @@ public final class ValueConverter {
 	 * The application's mapper, strict about beans without properties (storing one as
 	 * <code>{}</code> would hide a mistake) and refusing {@link #NOT_DATA} types.
 	 */
-	private final JsonMapper writeMapper;
+	private volatile @Nullable JsonMapper writeMapper;
 
 	/**
 	 * Creates a converter.
@@ -48,11 +48,20 @@ public final class ValueConverter {
 	 */
 	public ValueConverter(JsonMapper mapper) {
 		this.mapper = mapper;
-		SimpleModule refuse = new SimpleModule("statetree-not-data");
-		for (Class<?> type : NOT_DATA) {
-			refuse.addSerializer(type, new Refuse());
+	}
+
+	/** Built on first use: most writes are plain values that never need it, and start-up stays cheap. */
+	private JsonMapper writeMapper() {
+		JsonMapper result = this.writeMapper;
+		if (result == null) {
+			SimpleModule refuse = new SimpleModule("statetree-not-data");
+			for (Class<?> type : NOT_DATA) {
+				refuse.addSerializer(type, new Refuse());
+			}
+			result = this.mapper.rebuild().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).addModule(refuse).build();
+			this.writeMapper = result;
 		}
-		this.writeMapper = mapper.rebuild().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).addModule(refuse).build();
+		return result;
 	}
 
 	/**
@@ -82,7 +91,7 @@ public final class ValueConverter {
 
 	private JsonNode toTree(Object value) {
 		try {
-			return this.writeMapper.valueToTree(value);
+			return writeMapper().valueToTree(value);
 		}
 		catch (JacksonException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
