@@ -44,6 +44,9 @@ public final class InMemoryBackend implements StateBackend {
 	@Override
 	public CommitResult commit(CommitRequest request) {
 		List<Write> writes = request.writes();
+		if (writes.size() == 1 && request.preconditions().isEmpty()) {
+			return commitOne(writes.get(0));
+		}
 		while (true) {
 			Snapshot current = this.state.get();
 			for (Precondition precondition : request.preconditions()) {
@@ -57,6 +60,32 @@ public final class InMemoryBackend implements StateBackend {
 				return new CommitResult(current.revision(), changes);
 			}
 			Snapshot next = new Snapshot(after, current.revision() + 1);
+			if (this.state.compareAndSet(current, next)) {
+				return new CommitResult(next.revision(), changes);
+			}
+		}
+	}
+
+	/** The common case: one write, found and replaced in a single walk down the tree. */
+	private CommitResult commitOne(Write write) {
+		StatePath path = write.path();
+		Object value = write.value();
+		if (path.isRoot() && value != null && !StateValues.isBranch(value)) {
+			StateValues.applyToRoot(StateValues.emptyBranch(), List.of(write));
+		}
+		Object[] previous = new Object[1];
+		while (true) {
+			Snapshot current = this.state.get();
+			Object updated = StateValues.setIn(current.root(), StatePath.ROOT, path, value, previous);
+			Object old = previous[0];
+			Object now = (path.isRoot() && value == null) ? StateValues.emptyBranch() : value;
+			List<Change> changes = List.of(new Change(path, old, now, write.payload()));
+			if (updated == current.root() || StateValues.equal(old, now)) {
+				return new CommitResult(current.revision(), changes);
+			}
+			@SuppressWarnings("unchecked")
+			Map<String, Object> root = (updated != null) ? (Map<String, Object>) updated : Branch.EMPTY;
+			Snapshot next = new Snapshot(root, current.revision() + 1);
 			if (this.state.compareAndSet(current, next)) {
 				return new CommitResult(next.revision(), changes);
 			}

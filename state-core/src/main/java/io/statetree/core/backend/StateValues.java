@@ -476,7 +476,31 @@ public final class StateValues {
 
 	private static @Nullable Object setIn(@Nullable Object current, StatePath base, StatePath relative, int index,
 			@Nullable Object value) {
+		return setIn(current, base, relative, index, value, null);
+	}
+
+	/**
+	 * Like {@link #setIn(Object, StatePath, StatePath, Object)}, also handing back the value that
+	 * was at the path, found on the same walk.
+	 * @param root the value at {@code base}
+	 * @param base the absolute path of {@code root}, for error messages
+	 * @param relative the path below {@code base} to write
+	 * @param value the new value, or {@code null} to delete
+	 * @param previous receives the previous value at the path in its first element
+	 * @return the new value at {@code base}
+	 */
+	public static @Nullable Object setIn(@Nullable Object root, StatePath base, StatePath relative,
+			@Nullable Object value, @Nullable Object[] previous) {
+		previous[0] = null;
+		return setIn(root, base, relative, 0, value, previous);
+	}
+
+	private static @Nullable Object setIn(@Nullable Object current, StatePath base, StatePath relative, int index,
+			@Nullable Object value, @Nullable Object @Nullable [] previous) {
 		if (index == relative.depth()) {
+			if (previous != null) {
+				previous[0] = current;
+			}
 			return value;
 		}
 		Branch branch;
@@ -502,7 +526,7 @@ public final class StateValues {
 		}
 		String key = relative.segment(index);
 		Object child = branch.get(key);
-		Object updated = setIn(child, base, relative, index + 1, value);
+		Object updated = setIn(child, base, relative, index + 1, value, previous);
 		if (updated == child) {
 			return branch;
 		}
