@@ -536,12 +536,7 @@ public final class DefaultStateController implements StateController {
 		CommitRequest request = new CommitRequest(all, preconditions, this.instanceId);
 		CommitResult result = (tx != null && tx.base() != null && this.backend instanceof InMemoryBackend memory)
 				? memory.commit(request, tx.base(), tx.applied()) : this.backend.commit(request);
-		List<Change> changed = new ArrayList<>(result.changes().size());
-		for (Change change : result.changes()) {
-			if (!StateValues.equal(change.oldValue(), change.newValue())) {
-				changed.add(change);
-			}
-		}
+		List<Change> changed = changedOnly(result.changes());
 		if (retracked != null && !retracked.isEmpty()) {
 			reorderDerivations();
 		}
@@ -550,10 +545,25 @@ public final class DefaultStateController implements StateController {
 		}
 		this.lastRevision = Math.max(this.lastRevision, result.revision());
 		if (hasAudience()) {
-			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, List.copyOf(changed),
+			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, changed,
 					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread()));
 		}
 		return true;
+	}
+
+	/** The changes whose value really changed, as an immutable list. */
+	private static List<Change> changedOnly(List<Change> changes) {
+		if (changes.size() == 1) {
+			Change only = changes.get(0);
+			return StateValues.equal(only.oldValue(), only.newValue()) ? List.of() : List.of(only);
+		}
+		List<Change> changed = new ArrayList<>(changes.size());
+		for (Change change : changes) {
+			if (!StateValues.equal(change.oldValue(), change.newValue())) {
+				changed.add(change);
+			}
+		}
+		return List.copyOf(changed);
 	}
 
 	/**

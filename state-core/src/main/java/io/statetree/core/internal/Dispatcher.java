@@ -28,7 +28,11 @@ final class Dispatcher {
 	/** The listener rounds a cascade of listener writes may run before it is stopped. */
 	static final int MAX_CASCADE_DEPTH = 1_000;
 
-	private static final ThreadLocal<int[]> DEPTH = new ThreadLocal<>();
+	/**
+	 * Per thread: the cascade depth of the commit being delivered, -1 when not delivering. Kept for
+	 * the thread's life (one small array) rather than removed after each drain, which is costly.
+	 */
+	private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[] { -1 });
 
 	/** How many threads are delivering right now, so writers outside listeners skip the thread-local. */
 	private static final java.util.concurrent.atomic.AtomicInteger DELIVERING = new java.util.concurrent.atomic.AtomicInteger();
@@ -58,8 +62,7 @@ final class Dispatcher {
 		if (DELIVERING.get() == 0) {
 			return -1;
 		}
-		int[] depth = DEPTH.get();
-		return (depth != null) ? depth[0] : -1;
+		return DEPTH.get()[0];
 	}
 
 	void submit(CommitRecord record) {
@@ -90,8 +93,7 @@ final class Dispatcher {
 	private @Nullable Throwable drainQueue() {
 		Throwable first = null;
 		CommitRecord record;
-		int[] depth = new int[1];
-		DEPTH.set(depth);
+		int[] depth = DEPTH.get();
 		DELIVERING.incrementAndGet();
 		try {
 			while ((record = this.queue.poll()) != null) {
@@ -103,8 +105,8 @@ final class Dispatcher {
 			}
 		}
 		finally {
+			depth[0] = -1;
 			DELIVERING.decrementAndGet();
-			DEPTH.remove();
 		}
 		return first;
 	}
