@@ -642,13 +642,30 @@ public final class DefaultStateController implements StateController {
 	 */
 	private static final class Written {
 
-		/** The written paths. */
-		private final Set<StatePath> paths = new HashSet<>();
+		/** The written paths, in order; scanned while few. */
+		private final List<StatePath> list = new ArrayList<>();
 
-		/** Every strict ancestor of a written path. */
-		private final Set<StatePath> ancestors = new HashSet<>();
+		/** The written paths, once there are many. */
+		private @Nullable Set<StatePath> paths;
+
+		/** Every strict ancestor of a written path, once there are many. */
+		private @Nullable Set<StatePath> ancestors;
 
 		void add(StatePath path) {
+			this.list.add(path);
+			if (this.paths == null && this.list.size() > 16) {
+				this.paths = new HashSet<>();
+				this.ancestors = new HashSet<>();
+				for (StatePath written : this.list) {
+					index(written);
+				}
+			}
+			else if (this.paths != null) {
+				index(path);
+			}
+		}
+
+		private void index(StatePath path) {
 			if (this.paths.add(path)) {
 				for (int depth = path.depth() - 1; depth >= 0; depth--) {
 					if (!this.ancestors.add(path.prefix(depth))) {
@@ -660,11 +677,20 @@ public final class DefaultStateController implements StateController {
 
 		/** Whether a write is at, above or below the path. */
 		boolean touches(StatePath source) {
-			if (this.paths.contains(source) || this.ancestors.contains(source)) {
+			Set<StatePath> set = this.paths;
+			if (set == null) {
+				for (StatePath written : this.list) {
+					if (related(written, source)) {
+						return true;
+					}
+				}
+				return false;
+			}
+			if (set.contains(source) || this.ancestors.contains(source)) {
 				return true;
 			}
 			for (int depth = source.depth() - 1; depth >= 0; depth--) {
-				if (this.paths.contains(source.prefix(depth))) {
+				if (set.contains(source.prefix(depth))) {
 					return true;
 				}
 			}
