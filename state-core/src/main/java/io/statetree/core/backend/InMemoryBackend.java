@@ -77,10 +77,15 @@ public final class InMemoryBackend implements StateBackend {
 		while (true) {
 			Snapshot current = this.state.get();
 			Object updated = StateValues.setIn(current.root(), StatePath.ROOT, path, value, previous);
+			if (updated == current.root()) {
+				// nothing changed (e.g. a delete of an absent path, or below a leaf): report what is there
+				Object there = StateValues.getIn(current.root(), path);
+				return new CommitResult(current.revision(), List.of(new Change(path, there, there, write.payload())));
+			}
 			Object old = previous[0];
 			Object now = (path.isRoot() && value == null) ? StateValues.emptyBranch() : value;
 			List<Change> changes = List.of(new Change(path, old, now, write.payload()));
-			if (updated == current.root() || StateValues.equal(old, now)) {
+			if (StateValues.equal(old, now)) {
 				return new CommitResult(current.revision(), changes);
 			}
 			@SuppressWarnings("unchecked")
