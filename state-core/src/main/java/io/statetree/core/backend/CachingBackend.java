@@ -299,7 +299,7 @@ public final class CachingBackend implements StateBackend {
 				invalidate(change.path());
 			}
 		}
-		if (unchanged(result.changes())) {
+		if (StateValues.unchanged(result.changes())) {
 			return new CommitResult(this.revision, result.changes());
 		}
 		long next = this.revision + 1;
@@ -347,7 +347,7 @@ public final class CachingBackend implements StateBackend {
 			for (Write write : request.writes()) {
 				updated = put(updated, write.path(), 0, write.value());
 			}
-			if (!validated && unchanged(changes)) {
+			if (!validated && StateValues.unchanged(changes)) {
 				return new CommitResult(this.revision, changes);
 			}
 			validated = true;
@@ -360,15 +360,6 @@ public final class CachingBackend implements StateBackend {
 		long next = this.revision + 1;
 		this.revision = next;
 		return new CommitResult(next, changes);
-	}
-
-	private static boolean unchanged(List<Change> changes) {
-		for (Change change : changes) {
-			if (!StateValues.equal(change.oldValue(), change.newValue())) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	// ---- flushing ----

@@ -56,7 +56,7 @@ public final class InMemoryBackend implements StateBackend {
 			}
 			Map<String, Object> after = StateValues.applyToRoot(current.root(), writes);
 			List<Change> changes = StateValues.changes(current.root(), after, writes);
-			if (unchanged(changes)) {
+			if (StateValues.unchanged(changes)) {
 				return new CommitResult(current.revision(), changes);
 			}
 			Snapshot next = new Snapshot(after, current.revision() + 1);
@@ -113,7 +113,7 @@ public final class InMemoryBackend implements StateBackend {
 			return commit(request);
 		}
 		List<Change> changes = StateValues.changes(base, applied, request.writes());
-		if (unchanged(changes)) {
+		if (StateValues.unchanged(changes)) {
 			return new CommitResult(current.revision(), changes);
 		}
 		Snapshot next = new Snapshot(applied, current.revision() + 1);
@@ -121,15 +121,6 @@ public final class InMemoryBackend implements StateBackend {
 			return new CommitResult(next.revision(), changes);
 		}
 		return commit(request);
-	}
-
-	private static boolean unchanged(List<Change> changes) {
-		for (Change change : changes) {
-			if (!StateValues.equal(change.oldValue(), change.newValue())) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	@Override

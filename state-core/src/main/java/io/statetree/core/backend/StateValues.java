@@ -598,6 +598,20 @@ public final class StateValues {
 		return changes;
 	}
 
+	/**
+	 * Tells whether a commit changed nothing: every change's old and new values are equal.
+	 * @param changes a commit's changes
+	 * @return {@code true} when no value changed
+	 */
+	public static boolean unchanged(List<Change> changes) {
+		for (Change change : changes) {
+			if (!equal(change.oldValue(), change.newValue())) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	// ---- printing ----
 
 	/**
