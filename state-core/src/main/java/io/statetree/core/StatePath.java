@@ -53,6 +53,36 @@ public final class StatePath implements Comparable<StatePath> {
 		if (path == null) {
 			throw new InvalidPathException("null", "a path must not be null");
 		}
+		int length = path.length();
+		if (length > MAX_CACHED_LENGTH) {
+			return parse(path);
+		}
+		int slot = path.hashCode() & (CACHE_SLOTS - 1);
+		Parsed cached = CACHE[slot];
+		if (cached != null && cached.text().equals(path)) {
+			return cached.path();
+		}
+		StatePath parsed = parse(path);
+		CACHE[slot] = new Parsed(path, parsed);
+		return parsed;
+	}
+
+	/** Slots of the parse cache (a power of two). */
+	private static final int CACHE_SLOTS = 1_024;
+
+	/** Longer strings are parsed every time, so the cache stays small. */
+	private static final int MAX_CACHED_LENGTH = 256;
+
+	/**
+	 * Recently parsed paths, one per slot by string hash. Entries are immutable records, so a
+	 * racy read sees either a whole entry or none; a collision just parses again.
+	 */
+	private static final Parsed[] CACHE = new Parsed[CACHE_SLOTS];
+
+	private record Parsed(String text, StatePath path) {
+	}
+
+	private static StatePath parse(String path) {
 		int start = 0;
 		int end = path.length();
 		if (end > 0 && path.charAt(0) == '/') {
