@@ -703,12 +703,19 @@ public final class DefaultStateController implements StateController {
 			Map<StatePath, Object> before) {
 		for (StatePath source : derivation.sources) {
 			if (written.touches(source)) {
-				Object old = before.computeIfAbsent(source, (s) -> {
-					Object v = this.backend.read(s);
-					return (v != null) ? v : NONE;
-				});
-				Object now = tx.read(source);
-				if (!StateValues.equal((old == NONE) ? null : old, now)) {
+				Map<String, Object> base = tx.base();
+				Object old;
+				if (base != null) {
+					old = StateValues.getIn(base, source);
+				}
+				else {
+					old = before.computeIfAbsent(source, (s) -> {
+						Object v = this.backend.read(s);
+						return (v != null) ? v : NONE;
+					});
+					old = (old == NONE) ? null : old;
+				}
+				if (!StateValues.equal(old, tx.read(source))) {
 					return true;
 				}
 			}
