@@ -39,11 +39,17 @@ public class StateTreeSecurityProperties {
 	private Set<String> showValuesRoles = new LinkedHashSet<>();
 
 	/**
-	 * Keys whose values are masked wherever values leave the process. A plain word matches keys
-	 * ending with it, ignoring case; an entry containing regular expression characters is a
+	 * Keys whose values are masked wherever values leave the process. An entry of letters,
+	 * digits, '_', '-', '.' and spaces is a word or phrase matched against the words of a key
+	 * (split at camelCase, snake_case, kebab-case, dots and spaces; ignoring case, plurals,
+	 * surrounding whitespace and invisible characters; a phrase also matches its words run
+	 * together), so 'key' masks 'apiKey' and 'sshKeys' but not 'monkey'. Any other entry is a
 	 * regular expression that must match the whole key, ignoring case.
 	 */
-	private List<String> sensitiveKeys = new ArrayList<>(List.of("password", "secret", "token", "key", "credentials"));
+	private List<String> sensitiveKeys = new ArrayList<>(List.of("password", "passwd", "pwd", "passphrase", "secret",
+			"token", "key", "credentials", "creds", "authorization", "bearer", "cookie", "private", "api-key",
+			"access-key", "secret-key", "private-key", "access-token", "auth-token", "refresh-token", "session-token",
+			"client-secret"));
 
 	/**
 	 * Path rules checked on every read and write through the endpoints. A rule applies to the

@@ -2,11 +2,13 @@ package io.statetree.autoconfigure.actuate;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.statetree.core.InvalidPathException;
 import io.statetree.core.StatePath;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -20,7 +22,10 @@ import org.springframework.boot.actuate.endpoint.Show;
  * <li>Every {@link PathRule} that applies to a path (its pattern matches the path or an ancestor)
  * must grant the operation. A write or delete replaces the whole subtree, so it is also refused
  * when a rule the caller fails matches a path below it, in the value there now or in the value
- * written. A subtree read leaves out the children the caller may not read.</li>
+ * written. Rules reach into arrays through their index segments: {@code /list/&#42;/secret}
+ * governs the field {@code secret} of every element of the array at {@code /list}. A subtree read
+ * leaves out the object fields the caller may not read; an array element the caller may not read
+ * reads as {@code null}, so the other elements keep their index.</li>
  * <li>Values under sensitive keys are always masked ({@link StateTreeSanitizer}); all other values
  * are shown according to {@code show-values}, as Spring Boot's {@code env} endpoint does: when
  * not shown, every leaf is replaced by {@value StateTreeSanitizer#MASK} and only the keys remain.</li>
@@ -176,20 +181,45 @@ public final class StateTreeAccess {
 		}
 
 		/**
-		 * Tells whether a rule matches a path strictly below {@code path} inside a value.
+		 * Tells whether a rule matches a path strictly below {@code path} inside a value: the
+		 * fields of objects and the elements of arrays (index segments), at any depth.
 		 */
 		private static boolean reaches(PathRule rule, StatePath path, @Nullable Object value) {
-			if (!(value instanceof Map<?, ?> map)) {
-				return false;
+			if (value instanceof Map<?, ?> map) {
+				for (Map.Entry<?, ?> entry : map.entrySet()) {
+					StatePath child = childOrNull(path, String.valueOf(entry.getKey()));
+					if (child != null && reachesAt(rule, child, entry.getValue())) {
+						return true;
+					}
+				}
 			}
-			for (Map.Entry<?, ?> entry : map.entrySet()) {
-				StatePath child = path.child(String.valueOf(entry.getKey()));
-				if (rule.pattern().matches(child)
-						|| (rule.mayMatchBelow(child) && reaches(rule, child, entry.getValue()))) {
-					return true;
+			else if (value instanceof List<?> list) {
+				for (int i = 0; i < list.size(); i++) {
+					StatePath element = childOrNull(path, Integer.toString(i));
+					if (element != null && reachesAt(rule, element, list.get(i))) {
+						return true;
+					}
 				}
 			}
 			return false;
+		}
+
+		private static boolean reachesAt(PathRule rule, StatePath child, @Nullable Object value) {
+			return rule.pattern().matches(child) || (rule.mayMatchBelow(child) && reaches(rule, child, value));
+		}
+
+		/**
+		 * The path of a key inside a written value, or {@code null} when the key cannot be a
+		 * path segment: such a value is refused by the controller, so it creates no path a rule
+		 * could govern.
+		 */
+		private static @Nullable StatePath childOrNull(StatePath path, String key) {
+			try {
+				return path.child(key);
+			}
+			catch (InvalidPathException ex) {
+				return null;
+			}
 		}
 
 		/**
@@ -227,12 +257,25 @@ public final class StateTreeAccess {
 			return this.showsValues ? sanitized : StateTreeSanitizer.maskLeaves(sanitized);
 		}
 
+		/**
+		 * Leaves out what the caller may not read below a path: object fields are left out, as
+		 * a subtree read leaves out children; an array element the caller may not read reads as
+		 * {@code null}, so the other elements keep their index.
+		 */
 		private @Nullable Object filter(StatePath path, @Nullable Object value) {
-			if (!(value instanceof Map<?, ?> map) || !mayHideBelow(path)) {
+			if (!(value instanceof Map<?, ?> || value instanceof List<?>) || !mayHideBelow(path)) {
 				return value;
 			}
+			if (value instanceof List<?> list) {
+				List<@Nullable Object> copy = new ArrayList<>(list.size());
+				for (int i = 0; i < list.size(); i++) {
+					StatePath elementPath = path.child(Integer.toString(i));
+					copy.add(mayRead(elementPath) ? filter(elementPath, list.get(i)) : null);
+				}
+				return Collections.unmodifiableList(copy);
+			}
 			Map<String, @Nullable Object> copy = new LinkedHashMap<>();
-			map.forEach((key, child) -> {
+			((Map<?, ?>) value).forEach((key, child) -> {
 				StatePath childPath = path.child(String.valueOf(key));
 				if (mayRead(childPath)) {
 					copy.put(String.valueOf(key), filter(childPath, child));
