@@ -1,0 +1,128 @@
+package io.statetree.autoconfigure.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Path rules inside arrays and word-based masking over HTTP, with Spring Security, unrestricted
+ * access and {@code show-values=always}: the rule {@code /list/*}{@code /secret} from the issue,
+ * and {@code /people/*}{@code /ssn} whose field is not a sensitive key, so only the rule hides it.
+ */
+@SpringBootTest(classes = ActuatorTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=health,statetree,statetreechanges",
+				"management.endpoint.statetree.access=unrestricted", "management.health.redis.enabled=false",
+				"statetree.security.show-values=always", "statetree.security.rules[0].pattern=/list/*/secret",
+				"statetree.security.rules[0].read=ROLE_ADMIN", "statetree.security.rules[0].write=ROLE_ADMIN",
+				"statetree.security.rules[1].pattern=/people/*/ssn", "statetree.security.rules[1].read=ROLE_ADMIN",
+				"statetree.security.rules[1].write=ROLE_ADMIN" })
+class StateTreeArrayAndMaskingHttpTests extends HttpTestSupport {
+
+	private static final String SSN = "ssn-marker-";
+
+	/** The keys the issue found shown in clear. */
+	private static final List<String> LEAKED_KEYS = List.of("tokens", "apiTokens", "keys", "sshKeys", "credential",
+			"creds", "secretValue", "accessTokenValue", "passwd", "pwd", "Authorization", "bearer", "cookie",
+			"private_key_pem", "sessionToken ", "TOKEN\u200b");
+
+	private final List<Object> list = List.of(Map.of("name", "a", "secret", "list-secret-1"), Map.of("name", "b"),
+			Map.of("name", "c", "secret", Map.of("pin", "list-secret-3")));
+
+	private final List<Object> people = List.of(Map.of("name", "Ann", "ssn", SSN + "111"), "not an object",
+			Map.of("name", "Bob", "ssn", Map.of("value", SSN + "222")));
+
+	@BeforeEach
+	void fillArrays() {
+		this.controller.set("/list", this.list);
+		this.controller.set("/people", this.people);
+	}
+
+	@Test
+	void aReaderWithoutTheRuleAuthorityGetsNoProtectedElementFieldFromAnyEndpoint() {
+		Response list = get("/actuator/statetree/list", "viewer");
+		assertThat(list.status()).isEqualTo(200);
+		JsonNode elements = list.json().get("value");
+		assertThat(elements.size()).isEqualTo(3);
+		elements.forEach((element) -> assertThat(element.has("secret")).as(element.toString()).isFalse());
+		assertThat(elements.get(2).get("name").asString()).isEqualTo("c");
+		Response people = get("/actuator/statetree/people", "viewer");
+		assertThat(people.status()).isEqualTo(200);
+		assertThat(people.json().get("value").get(0).get("name").asString()).isEqualTo("Ann");
+		assertThat(people.json().get("value").get(1).asString()).isEqualTo("not an object");
+		assertThat(get("/actuator/statetree/people/0/ssn", "viewer").status()).isEqualTo(403);
+		assertThat(get("/actuator/statetree/list/2/secret/pin", "viewer").status()).isEqualTo(403);
+		for (String path : List.of("/actuator/statetree", "/actuator/statetree/people", "/actuator/statetree/people/0",
+				"/actuator/statetree/people/2", "/actuator/statetree/list", "/actuator/statetreechanges")) {
+			Response response = get(path, "viewer");
+			assertThat(response.status()).as(path).isEqualTo(200);
+			assertThat(response.body()).as(path).doesNotContain(SSN, "list-secret");
+		}
+		// The caller with the authority is shown them (the secret masked, as a sensitive key).
+		assertThat(get("/actuator/statetree/people", "admin").body()).contains(SSN + "111", SSN + "222");
+		assertThat(get("/actuator/statetreechanges", "admin").body()).contains(SSN + "111");
+		assertThat(get("/actuator/statetree/list", "admin").json().get("value").get(0).get("secret").asString())
+			.isEqualTo(StateTreeSanitizer.MASK);
+	}
+
+	@Test
+	void aWriterWithoutTheRuleAuthorityCannotReplaceOrDeleteAProtectedElementField() {
+		assertThat(post("/actuator/statetree/list", "writer", value("[{\"name\": \"x\"}]")).status()).isEqualTo(403);
+		assertThat(post("/actuator/statetree/list/0", "writer", value("{\"name\": \"x\"}")).status()).isEqualTo(403);
+		assertThat(delete("/actuator/statetree/list", "writer").status()).isEqualTo(403);
+		assertThat(delete("/actuator/statetree/list/0", "writer").status()).isEqualTo(403);
+		assertThat(post("/actuator/statetree/people", "writer", value("[]")).status()).isEqualTo(403);
+		assertThat(post("/actuator/statetree/fresh", "writer", value("[1]")).status()).isEqualTo(200);
+		assertThat(post("/actuator/statetree/people/2", "writer", value("{\"name\": \"Eve\"}")).status())
+			.isEqualTo(403);
+		assertThat(this.controller.get("/list")).isEqualTo(this.list);
+		assertThat(this.controller.get("/people")).isEqualTo(this.people);
+		// A new array that would create a protected field.
+		this.controller.delete("/people");
+		assertThat(post("/actuator/statetree/people", "writer", value("[{\"ssn\": \"mine\"}]")).status())
+			.isEqualTo(403);
+		assertThat(this.controller.exists("/people")).isFalse();
+		assertThat(post("/actuator/statetree/people", "writer", value("[{\"name\": \"Eve\"}]")).status())
+			.isEqualTo(200);
+		assertThat(post("/actuator/statetree/list", "admin", value("[{\"name\": \"x\"}]")).status()).isEqualTo(200);
+		assertThat(this.controller.get("/list")).isEqualTo(List.of(Map.of("name", "x")));
+	}
+
+	@Test
+	void theKeysTheIssueFoundInClearAreMaskedByTheValueAndChangesEndpoints() {
+		Map<String, Object> keys = new LinkedHashMap<>();
+		for (int i = 0; i < LEAKED_KEYS.size(); i++) {
+			keys.put(LEAKED_KEYS.get(i), "leaked-value-" + i);
+		}
+		keys.put("monkey", "banana");
+		this.controller.set("/settings", keys);
+		Response value = get("/actuator/statetree/settings", "admin");
+		assertThat(value.status()).isEqualTo(200);
+		JsonNode shown = value.json().get("value");
+		assertThat(shown.propertyNames()).as(value.body()).containsAll(keys.keySet());
+		for (String key : LEAKED_KEYS) {
+			assertThat(shown.get(key).asString()).as("'%s'", key).isEqualTo(StateTreeSanitizer.MASK);
+		}
+		assertThat(shown.get("monkey").asString()).isEqualTo("banana");
+		assertThat(value.body()).doesNotContain("leaked-value");
+		this.controller.set("/settings/tokens", "leaked-value-again");
+		Response changes = get("/actuator/statetreechanges", "admin");
+		assertThat(changes.body()).contains("banana").doesNotContain("leaked-value");
+		JsonNode newest = changes.json().get("commits").get(0).get("changes").get(0);
+		assertThat(newest.get("path").asString()).isEqualTo("/settings/tokens");
+		assertThat(newest.get("oldValue").asString()).isEqualTo(StateTreeSanitizer.MASK);
+		assertThat(newest.get("newValue").asString()).isEqualTo(StateTreeSanitizer.MASK);
+	}
+
+	private static String value(String json) {
+		return JSON.writeValueAsString(Map.of("value", json));
+	}
+
+}
