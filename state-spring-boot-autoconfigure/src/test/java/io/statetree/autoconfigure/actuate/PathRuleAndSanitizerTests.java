@@ -42,7 +42,7 @@ class PathRuleAndSanitizerTests {
 	}
 
 	@Test
-	void plainKeysMatchKeysEndingWithThemIgnoringCase() {
+	void plainKeysMatchWholeWordsIgnoringCase() {
 		StateTreeSanitizer sanitizer = new StateTreeSanitizer(StateTreeSanitizer.DEFAULT_KEYS);
 		assertThat(sanitizer.isSensitive("apiKey")).isTrue();
 		assertThat(sanitizer.isSensitive("PASSWORD")).isTrue();

@@ -161,6 +161,44 @@ class StateTreeArrayAccessTests {
 		assertThat(fixture.endpoint.delete(ADMIN, new String[] { "list" }).getStatus()).isEqualTo(200);
 	}
 
+	@Property(tries = 50)
+	void sensitiveKeysInsideArraysAreMaskedForEveryCallerInEveryEndpoint(@ForAll("sensitiveKeys") String key,
+			@ForAll("lists") List<Object> list, @ForAll @net.jqwik.api.constraints.IntRange(max = 5) int position) {
+		Fixture fixture = new Fixture("/nothing", StateTreeSanitizer.DEFAULT_KEYS);
+		List<Object> elements = new ArrayList<>(list);
+		Map<String, Object> element = new LinkedHashMap<>();
+		element.put("name", "shown-name");
+		element.put(key, Map.of("inner", "MASK-ME"));
+		elements.add(Math.min(position, elements.size()), List.of(element));
+		elements.add(Map.of("nested", List.of(Map.of(key, "MASK-ME"))));
+		fixture.controller.set("/list", elements);
+		fixture.controller.set("/list", List.of(Map.of(key, "MASK-ME-TOO")));
+		List<String> bodies = new ArrayList<>();
+		bodies.add(fixture.body(fixture.endpoint.describe(ADMIN)));
+		bodies.add(fixture.body(fixture.endpoint.read(ADMIN, new String[] { "list" })));
+		bodies.add(fixture.body(fixture.endpoint.read(ADMIN, new String[] { "list", "0" })));
+		String changes = fixture.body(fixture.changesEndpoint.changes(ADMIN));
+		bodies.add(changes);
+		for (String body : bodies) {
+			assertThat(body).doesNotContain("MASK-ME");
+		}
+		assertThat(changes).contains("shown-name");
+	}
+
+	@Provide
+	Arbitrary<String> sensitiveKeys() {
+		return StateTreeSanitizerTests.decoratedSensitiveKeys().filter(StateTreeArrayAccessTests::isSegment);
+	}
+
+	private static boolean isSegment(String key) {
+		try {
+			return StatePath.ROOT.child(key).depth() == 1;
+		}
+		catch (io.statetree.core.InvalidPathException ex) {
+			return false;
+		}
+	}
+
 	/** The model: whether a value at a path holds a field the rule's pattern protects. */
 	private static boolean protects(String pattern, StatePath at, @Nullable Object value) {
 		PathPattern compiled = PathPattern.compile(pattern);

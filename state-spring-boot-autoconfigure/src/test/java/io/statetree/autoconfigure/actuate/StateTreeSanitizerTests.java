@@ -124,6 +124,14 @@ class StateTreeSanitizerTests {
 
 	@Provide
 	Arbitrary<String> sensitiveKeys() {
+		return decoratedSensitiveKeys();
+	}
+
+	/**
+	 * Random decorations of a sensitive word: case, camel/snake/kebab/dot/space joins with
+	 * harmless words, plurals, surrounding whitespace, invisible characters anywhere.
+	 */
+	static Arbitrary<String> decoratedSensitiveKeys() {
 		Arbitrary<String> word = Arbitraries.of(SENSITIVE_WORDS);
 		Arbitrary<Boolean> plural = Arbitraries.of(true, false);
 		Arbitrary<List<String>> before = Arbitraries.of(HARMLESS_WORDS).list().ofMaxSize(2);
