@@ -19,7 +19,9 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
  * recent commits kept by the {@link StateTreeHistory}, newest first, each with its revision, time,
  * origin and changed paths with their old and new values. It needs the same read role as the
  * {@code statetree} endpoint; changes at paths the caller may not read are left out (a commit left
- * with none is left out whole), and values are masked as the {@link StateTreeAccess} policy says.
+ * with none is left out whole), and old and new values are shown as the value endpoint shows them
+ * ({@link StateTreeAccess}): fields the caller may not read left out, also inside arrays, and
+ * sensitive keys masked.
  */
 @WebEndpoint(id = "statetreechanges", defaultAccess = Access.READ_ONLY)
 public class StateTreeChangesEndpoint {
