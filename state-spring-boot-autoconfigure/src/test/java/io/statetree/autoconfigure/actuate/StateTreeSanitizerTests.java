@@ -62,6 +62,22 @@ class StateTreeSanitizerTests {
 	}
 
 	@Example
+	void keysAreCutIntoWordsAsDocumented() {
+		assertThat(StateTreeSanitizer.words("APIKey")).containsExactly("api", "key");
+		assertThat(StateTreeSanitizer.words("accessTokenValue")).containsExactly("access", "token", "value");
+		assertThat(StateTreeSanitizer.words("private_key_pem")).containsExactly("private", "key", "pem");
+		assertThat(StateTreeSanitizer.words(" sessionToken ")).containsExactly("session", "token");
+		assertThat(StateTreeSanitizer.words("TO\u200bKEN\ufeff")).containsExactly("token");
+		assertThat(StateTreeSanitizer.words("oauth2-Token.v1")).containsExactly("oauth", "2", "token", "v", "1");
+		assertThat(StateTreeSanitizer.words("\uff54\uff4f\uff4b\uff45\uff4e")).containsExactly("token");
+		assertThat(StateTreeSanitizer.words("__")).isEmpty();
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> new StateTreeSanitizer(List.of("__")))
+			.withMessageContaining("'__'")
+			.withMessageContaining("no letter or digit");
+	}
+
+	@Example
 	void wordsThatMerelyContainASensitiveWordAreNotMasked() {
 		for (String key : List.of("monkey", "Monkey", "turkey", "donkey", "keyboard", "keynote", "tokenizer",
 				"secretary", "passage", "cookbook", "monkeys", "name")) {
