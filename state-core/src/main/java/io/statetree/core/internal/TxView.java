@@ -41,6 +41,9 @@ final class TxView {
 	/** Whether a path read twice from the backend held different values: the reads saw two states. */
 	private boolean conflicted;
 
+	/** Whose read set and conflict flag this view's reads go to: itself, or the view it was forked from. */
+	private final TxView tracker;
+
 	/**
 	 * For the in-memory backend: the snapshot the transaction started from with its writes
 	 * applied, so reads cost a path walk instead of a scan of the writes.
@@ -59,6 +62,7 @@ final class TxView {
 		this.base = (backend instanceof InMemoryBackend memory) ? memory.root() : null;
 		this.root = this.base;
 		this.reads = trackReads ? new LinkedHashMap<>() : null;
+		this.tracker = this;
 	}
 
 	private TxView(TxView source) {
@@ -67,8 +71,9 @@ final class TxView {
 		this.root = source.root;
 		this.writes.addAll(source.writes);
 		this.written.addAll(source.written);
-		// shared: what a fork reads from the backend is a read of the transaction it came from
+		// what a fork reads from the backend is a read of the transaction it came from
 		this.reads = source.reads;
+		this.tracker = source.tracker;
 	}
 
 	/**
@@ -170,7 +175,7 @@ final class TxView {
 			recorded.put(path, backendValue);
 		}
 		else if (!StateValues.equal(recorded.get(path), backendValue)) {
-			this.conflicted = true;
+			this.tracker.conflicted = true;
 		}
 	}
 
@@ -179,12 +184,12 @@ final class TxView {
 	 * between two reads), so it cannot commit what it computed.
 	 */
 	boolean conflicted() {
-		return this.conflicted;
+		return this.tracker.conflicted;
 	}
 
 	/** Records that the transaction acted on a state that its read set does not describe. */
 	void markConflicted() {
-		this.conflicted = true;
+		this.tracker.conflicted = true;
 	}
 
 	/**
