@@ -84,7 +84,11 @@ public abstract class AbstractControllerBehaviourTest {
 		/** {@code get} one counter, then {@code set} it to that plus a delta */
 		GET_THEN_SET,
 		/** read the whole tree */
-		READ_ROOT
+		READ_ROOT,
+		/** {@code exists} on one counter */
+		EXISTS,
+		/** {@code getOrWrite} one counter with 0 */
+		GET_OR_WRITE
 	}
 
 	/** One operation of a batch on counter {@code counter} (an index into {@link #COUNTERS}). */
@@ -152,6 +156,8 @@ public abstract class AbstractControllerBehaviourTest {
 									c.set(path, ((n != null) ? n : 0) + op.delta());
 								}
 								case READ_ROOT -> c.get("/");
+								case EXISTS -> c.exists(path);
+								case GET_OR_WRITE -> c.getOrWrite(path, Integer.class, 0);
 							}
 						}
 						int seen = 0;
@@ -175,6 +181,9 @@ public abstract class AbstractControllerBehaviourTest {
 					for (BatchOp op : ops) {
 						if (op.kind() == BatchOpKind.UPDATE || op.kind() == BatchOpKind.GET_THEN_SET) {
 							expected[op.counter()] += op.delta();
+							written[op.counter()] = true;
+						}
+						else if (op.kind() == BatchOpKind.GET_OR_WRITE) {
 							written[op.counter()] = true;
 						}
 					}
