@@ -234,8 +234,11 @@ public interface StateController extends StateView, AutoCloseable {
 	 * {@code get} then {@code set}, inside a batch never loses a concurrent write.
 	 * <p>
 	 * Because the function may run several times, keep it free of side effects other than state
-	 * writes. Thread-safe: batches on different threads are independent; a batch belongs to the
-	 * thread that opened it.
+	 * writes. Its first run is optimistic (other writers go on meanwhile); a run after a conflict
+	 * holds this controller's commit lock, as {@code update}'s function does, so writers on this
+	 * controller cannot starve it (only other instances still can): such a function must not wait
+	 * for another thread's write through this controller. Thread-safe: batches on different
+	 * threads are independent; a batch belongs to the thread that opened it.
 	 * @param writes the writes
 	 * @throws StateException if the values the batch read kept changing through 100 runs; nothing
 	 * was written

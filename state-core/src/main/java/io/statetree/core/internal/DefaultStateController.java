@@ -451,39 +451,55 @@ public final class DefaultStateController implements StateController {
 			return writes.get();
 		}
 		for (int attempt = 1;; attempt++) {
-			Batch current = new Batch(new TxView(this.backend, true));
-			this.batch.set(current);
-			this.openBatches.incrementAndGet();
+			// The first run is optimistic: it reads without the commit lock. After a conflict the
+			// function runs under the lock, as update's does, so this controller's other writers
+			// cannot make it fail again; only other instances (or writes behind the controller's
+			// back) still can.
+			boolean holding = false;
+			if (attempt > 1) {
+				lockForCommit();
+				holding = true;
+			}
 			R result;
+			boolean changed;
 			try {
-				result = writes.get();
-			}
-			finally {
-				this.batch.remove();
-				this.openBatches.decrementAndGet();
-			}
-			if (current.tx.conflicted()) {
-				checkAttempts(attempt, null, null);
-				continue;
-			}
-			if (current.tx.writes().isEmpty()) {
-				if (!current.tx.isSnapshot() && !confirmReads(current.tx.preconditions())) {
+				Batch current = new Batch(new TxView(this.backend, true));
+				this.batch.set(current);
+				this.openBatches.incrementAndGet();
+				try {
+					result = writes.get();
+				}
+				finally {
+					this.batch.remove();
+					this.openBatches.decrementAndGet();
+				}
+				if (current.tx.conflicted()) {
 					checkAttempts(attempt, null, null);
 					continue;
 				}
-				return result;
-			}
-			boolean changed;
-			lockForCommit();
-			try {
-				changed = commit(current.tx.writes(), current.tx.preconditions());
-			}
-			catch (PreconditionFailedException ex) {
-				checkAttempts(attempt, ex.getPath(), ex);
-				continue;
+				if (current.tx.writes().isEmpty()) {
+					if (!current.tx.isSnapshot() && !confirmReads(current.tx.preconditions())) {
+						checkAttempts(attempt, null, null);
+						continue;
+					}
+					return result;
+				}
+				if (!holding) {
+					lockForCommit();
+					holding = true;
+				}
+				try {
+					changed = commit(current.tx.writes(), current.tx.preconditions());
+				}
+				catch (PreconditionFailedException ex) {
+					checkAttempts(attempt, ex.getPath(), ex);
+					continue;
+				}
 			}
 			finally {
-				this.commitLock.unlock();
+				if (holding) {
+					this.commitLock.unlock();
+				}
 			}
 			if (changed) {
 				rethrowIfConfigured(this.dispatcher.drain());
