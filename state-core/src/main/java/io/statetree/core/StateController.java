@@ -220,17 +220,42 @@ public interface StateController extends StateView, AutoCloseable {
 	void ping(StatePath path, @Nullable Object payload);
 
 	/**
-	 * Runs writes as one atomic commit. Reads inside see the batch's own writes; an exception
-	 * applies nothing and propagates; nested batches join the outer one.
+	 * Runs writes as one atomic, serialisable commit. Reads inside see the batch's own writes, and
+	 * derived values read inside agree with them; an exception applies nothing and propagates;
+	 * nested batches join the outer one.
+	 * <p>
+	 * The batch remembers every path it read from the stored state ({@code get}, typed {@code get},
+	 * {@code exists}, {@code update}, {@code getOrWrite}, derived values included; reads answered
+	 * wholly by its own writes are not checked). It commits only if each still holds the value it
+	 * read, checked atomically with the writes (on Redis across instances); a read of a branch
+	 * conflicts with any change below it, and a read of an absent path with its creation.
+	 * Otherwise {@code writes} runs again on fresh state, up to 100 times in all. A batch that
+	 * writes nothing commits nothing; its reads were one state of the tree. So {@code update}, or
+	 * {@code get} then {@code set}, inside a batch never loses a concurrent write.
+	 * <p>
+	 * Because the function may run several times, keep it free of side effects other than state
+	 * writes. Its first run is optimistic (other writers go on meanwhile); a run after a conflict
+	 * holds this controller's commit lock, as {@code update}'s function does, so writers on this
+	 * controller cannot starve it (only other instances still can): such a function must not wait
+	 * for another thread's write through this controller. Thread-safe: batches on different
+	 * threads are independent; a batch belongs to the thread that opened it.
 	 * @param writes the writes
+	 * @throws StateException if the values the batch read kept changing through 100 runs; nothing
+	 * was written
+	 * @throws StateWriteException if a write is not allowed (below a leaf); nothing was written
 	 */
 	void batch(Runnable writes);
 
 	/**
-	 * Runs writes as one atomic commit and returns a result.
+	 * Runs writes as one atomic, serialisable commit and returns a result, as
+	 * {@link #batch(Runnable)} does: {@code writes} may run several times, and the result of the
+	 * run that committed is returned.
 	 * @param writes the writes
 	 * @param <R> the result type
-	 * @return what {@code writes} returned
+	 * @return what {@code writes} returned in the run that committed
+	 * @throws StateException if the values the batch read kept changing through 100 runs; nothing
+	 * was written
+	 * @throws StateWriteException if a write is not allowed (below a leaf); nothing was written
 	 */
 	<R> R batch(Supplier<R> writes);
 

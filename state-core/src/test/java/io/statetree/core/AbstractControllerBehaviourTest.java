@@ -1,6 +1,8 @@
 package io.statetree.core;
 
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,7 +17,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.StateBackend;
+import io.statetree.core.backend.Write;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -63,6 +73,146 @@ public abstract class AbstractControllerBehaviourTest {
 	}
 
 	public record User(String name, int age, boolean admin) {
+	}
+
+	// ---- serialisable batches as a property (jqwik runs these outside JUnit's lifecycle) ----
+
+	/** What one operation inside a batch does. */
+	enum BatchOpKind {
+		/** read one counter */
+		GET,
+		/** {@code update} one counter by a delta */
+		UPDATE,
+		/** {@code get} one counter, then {@code set} it to that plus a delta */
+		GET_THEN_SET,
+		/** read the whole tree */
+		READ_ROOT,
+		/** {@code exists} on one counter */
+		EXISTS,
+		/** {@code getOrWrite} one counter with 0 */
+		GET_OR_WRITE
+	}
+
+	/** One operation of a batch on counter {@code counter} (an index into {@link #COUNTERS}). */
+	record BatchOp(BatchOpKind kind, int counter, int delta) {
+	}
+
+	/** Counter paths: two in one branch, one below the hybrid suite's mount point. */
+	static final List<String> COUNTERS = List.of("/counters/a", "/counters/b", "/persistent/c");
+
+	@Provide
+	Arbitrary<List<List<List<BatchOp>>>> batchPlans() {
+		// counter 0 is hot, so batches collide often
+		Arbitrary<Integer> counter = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, Arbitraries.just(0)),
+				net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, COUNTERS.size() - 1)));
+		Arbitrary<BatchOp> op = Combinators
+			.combine(Arbitraries.of(BatchOpKind.class), counter, Arbitraries.integers().between(1, 5))
+			.as(BatchOp::new);
+		Arbitrary<List<BatchOp>> batch = op.list().ofMinSize(1).ofMaxSize(4);
+		Arbitrary<List<List<BatchOp>>> thread = batch.list().ofMinSize(1).ofMaxSize(12);
+		return thread.list().ofMinSize(2).ofMaxSize(4);
+	}
+
+	/**
+	 * Creates a fresh backend for a property try. jqwik starts tries outside JUnit's lifecycle, so
+	 * {@code @TempDir} fields are not set: backends that keep files use {@code scratch}.
+	 * @param scratch an empty directory that is deleted after the try
+	 * @return the backend
+	 */
+	protected StateBackend newBackend(Path scratch) {
+		return newBackend();
+	}
+
+	/**
+	 * Random batches of get / update / get-then-set / root reads on a few counters, run from several
+	 * threads at once, end exactly where a sequential model says (every increment counted once),
+	 * and a derived sum read inside each batch agrees with the counters the batch sees.
+	 */
+	@Property(tries = 15)
+	void randomConcurrentBatchesAgreeWithASequentialModel(@ForAll("batchPlans") List<List<List<BatchOp>>> plan)
+			throws Exception {
+		Path scratch = Files.createTempDirectory("statetree-batches");
+		try (StateController c = StateController.builder()
+			.backend(newBackend(scratch))
+			.onError(StateController.OnError.LOG)
+			.build()) {
+			c.deriveMany("/sum", COUNTERS, (d) -> {
+				int sum = 0;
+				for (String counter : COUNTERS) {
+					Integer n = d.get(counter, Integer.class);
+					sum += (n != null) ? n : 0;
+				}
+				return sum;
+			});
+			List<String> disagreements = new CopyOnWriteArrayList<>();
+			runConcurrently(plan.size(), (thread) -> {
+				for (List<BatchOp> ops : plan.get(thread)) {
+					String disagreement = c.batch(() -> {
+						for (BatchOp op : ops) {
+							String path = COUNTERS.get(op.counter());
+							switch (op.kind()) {
+								case GET -> c.get(path);
+								case UPDATE -> c.update(path, Integer.class, (n) -> ((n != null) ? n : 0) + op.delta());
+								case GET_THEN_SET -> {
+									Integer n = c.get(path, Integer.class);
+									c.set(path, ((n != null) ? n : 0) + op.delta());
+								}
+								case READ_ROOT -> c.get("/");
+								case EXISTS -> c.exists(path);
+								case GET_OR_WRITE -> c.getOrWrite(path, Integer.class, 0);
+							}
+						}
+						int seen = 0;
+						for (String counter : COUNTERS) {
+							Integer n = c.get(counter, Integer.class);
+							seen += (n != null) ? n : 0;
+						}
+						Integer derived = c.get("/sum", Integer.class);
+						return (derived != null && derived == seen) ? null : ops + " saw counters summing to " + seen
+								+ " but /sum = " + derived;
+					});
+					if (disagreement != null) {
+						disagreements.add(disagreement);
+					}
+				}
+			});
+			int[] expected = new int[COUNTERS.size()];
+			boolean[] written = new boolean[COUNTERS.size()];
+			for (List<List<BatchOp>> thread : plan) {
+				for (List<BatchOp> ops : thread) {
+					for (BatchOp op : ops) {
+						if (op.kind() == BatchOpKind.UPDATE || op.kind() == BatchOpKind.GET_THEN_SET) {
+							expected[op.counter()] += op.delta();
+							written[op.counter()] = true;
+						}
+						else if (op.kind() == BatchOpKind.GET_OR_WRITE) {
+							written[op.counter()] = true;
+						}
+					}
+				}
+			}
+			int total = 0;
+			for (int i = 0; i < COUNTERS.size(); i++) {
+				assertThat(c.get(COUNTERS.get(i))).as(COUNTERS.get(i)).isEqualTo(written[i] ? expected[i] : null);
+				total += expected[i];
+			}
+			assertThat(c.get("/sum")).isEqualTo(total);
+			assertThat(disagreements).isEmpty();
+		}
+		finally {
+			deleteRecursively(scratch);
+		}
+	}
+
+	private static void deleteRecursively(Path directory) throws java.io.IOException {
+		if (!Files.exists(directory)) {
+			return;
+		}
+		try (var paths = Files.walk(directory)) {
+			for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(path);
+			}
+		}
 	}
 
 	@Nested
@@ -512,6 +662,298 @@ public abstract class AbstractControllerBehaviourTest {
 			assertThat(controller.get("/ok")).isNull();
 		}
 
+	}
+
+	/**
+	 * Batches are serialisable (DESIGN §4): the paths a batch read are checked when it commits, and
+	 * its function runs again on fresh state when one of them changed.
+	 */
+	@Nested
+	class SerialisableBatches {
+
+		@Test
+		void concurrentBatchedUpdatesLoseNothing() throws Exception {
+			runConcurrently(8, (thread) -> {
+				for (int i = 0; i < 50; i++) {
+					controller.batch(() -> controller.update("/n", Integer.class, (x) -> (x == null) ? 1 : x + 1));
+				}
+			});
+			assertThat(controller.get("/n")).isEqualTo(400);
+		}
+
+		@Test
+		void concurrentBatchedGetThenSetLoseNothing() throws Exception {
+			runConcurrently(8, (thread) -> {
+				for (int i = 0; i < 50; i++) {
+					controller.batch(() -> {
+						Integer n = controller.get("/n", Integer.class);
+						controller.set("/n", (n == null) ? 1 : n + 1);
+					});
+				}
+			});
+			assertThat(controller.get("/n")).isEqualTo(400);
+		}
+
+		@Test
+		void aBatchThatReadAnAbsentPathRunsAgainWhenItIsCreatedMeanwhile() {
+			AtomicInteger runs = new AtomicInteger();
+			controller.batch(() -> {
+				Object seen = controller.get("/config/limit");
+				if (runs.incrementAndGet() == 1) {
+					elsewhere(() -> controller.set("/config/limit", 10));
+				}
+				controller.set("/copy", (seen == null) ? "none" : seen);
+			});
+			assertThat(runs).hasValue(2);
+			assertThat(controller.get("/copy")).isEqualTo(10);
+		}
+
+		@Test
+		void aBatchThatReadASubtreeRunsAgainWhenAPathBelowItChanges() {
+			controller.set("/users", Map.of("ada", Map.of("age", 36)));
+			AtomicInteger runs = new AtomicInteger();
+			controller.batch(() -> {
+				@SuppressWarnings("unchecked")
+				Map<String, Object> users = (Map<String, Object>) controller.get("/users");
+				if (runs.incrementAndGet() == 1) {
+					elsewhere(() -> controller.set("/users/bob/age", 20));
+				}
+				controller.set("/userCount", users.size());
+			});
+			assertThat(runs).hasValue(2);
+			assertThat(controller.get("/userCount")).isEqualTo(2);
+		}
+
+		@Test
+		void existsAndGetOrWriteAreReadsToo() {
+			AtomicInteger runs = new AtomicInteger();
+			controller.batch(() -> {
+				boolean there = controller.exists("/flag");
+				int limit = controller.getOrWrite("/limit", Integer.class, 5);
+				if (runs.incrementAndGet() == 1) {
+					elsewhere(() -> controller.batch(() -> {
+						controller.set("/flag", true);
+						controller.set("/limit", 7);
+					}));
+				}
+				controller.set("/summary", there + ":" + limit);
+			});
+			assertThat(runs).hasValue(2);
+			assertThat(controller.get("/summary")).isEqualTo("true:7");
+		}
+
+		@Test
+		void aSetSkippedBecauseTheValueIsAlreadyThereCountsAsARead() {
+			controller.set("/n", 5);
+			AtomicInteger runs = new AtomicInteger();
+			controller.batch(() -> {
+				Integer n = controller.get("/n", Integer.class);
+				if (runs.incrementAndGet() == 1) {
+					elsewhere(() -> controller.set("/n", 6));
+				}
+				// on the first run the value is already 6 here: writing nothing must not lose the increment
+				controller.set("/n", n + 1);
+			});
+			assertThat(runs).hasValue(2);
+			assertThat(controller.get("/n")).isEqualTo(7);
+		}
+
+		@Test
+		void readsOfTheBatchsOwnWritesAreNotChecked() {
+			AtomicInteger runs = new AtomicInteger();
+			controller.batch(() -> {
+				controller.set("/mine", 1);
+				Object mine = controller.get("/mine");
+				if (runs.incrementAndGet() == 1) {
+					elsewhere(() -> controller.set("/mine", 99));
+				}
+				controller.set("/copy", mine);
+			});
+			assertThat(runs).hasValue(1);
+			assertThat(controller.get("/mine")).isEqualTo(1);
+			assertThat(controller.get("/copy")).isEqualTo(1);
+		}
+
+		@Test
+		void aReadOnlyBatchSeesOneStateOfTheTree() {
+			controller.batch(() -> {
+				controller.set("/pair/a", 0);
+				controller.set("/pair/b", 0);
+			});
+			AtomicInteger runs = new AtomicInteger();
+			String seen = controller.batch(() -> {
+				Object a = controller.get("/pair/a");
+				if (runs.incrementAndGet() == 1) {
+					elsewhere(() -> controller.batch(() -> {
+						controller.set("/pair/a", 1);
+						controller.set("/pair/b", 1);
+					}));
+				}
+				return a + "," + controller.get("/pair/b");
+			});
+			assertThat(seen).isIn("0,0", "1,1");
+		}
+
+		@Test
+		void aBatchWhoseReadsKeepChangingGivesUpAfterOneHundredRunsAndWritesNothing() {
+			controller.set("/hot", 0);
+			AtomicInteger runs = new AtomicInteger();
+			long revision = controller.backend().revision();
+			StateBackend backend = controller.backend();
+			assertThatThrownBy(() -> controller.batch(() -> {
+				Integer hot = controller.get("/hot", Integer.class);
+				int run = runs.incrementAndGet();
+				// another writer (another instance, say) changes what it read on every run
+				backend.commit(new CommitRequest(List.of(Write.of(StatePath.of("/hot"), run)), List.of(), "other"));
+				controller.set("/cold", hot);
+			})).isInstanceOf(StateException.class).hasMessageContaining("100 attempts").hasMessageContaining("/hot");
+			assertThat(runs).hasValue(100);
+			assertThat(controller.get("/cold")).isNull();
+			assertThat(controller.get("/hot")).isEqualTo(100);
+			assertThat(backend.revision()).isEqualTo(revision + 100);
+		}
+
+		@Test
+		void manyThreadsRunningBatchesOnOneHotPathNeverGiveUp() throws Exception {
+			// a batch that lost once runs again under the commit lock, so local writers cannot starve it
+			runConcurrently(16, (thread) -> {
+				for (int i = 0; i < 20; i++) {
+					controller.batch(() -> {
+						Integer n = controller.get("/hot", Integer.class);
+						controller.set("/hot", (n == null) ? 1 : n + 1);
+					});
+				}
+			});
+			assertThat(controller.get("/hot")).isEqualTo(320);
+		}
+
+		@Test
+		void anExceptionInARetriedRunStillAppliesNothing() {
+			AtomicInteger runs = new AtomicInteger();
+			assertThatThrownBy(() -> controller.batch(() -> {
+				controller.get("/x");
+				controller.set("/partial", 1);
+				if (runs.incrementAndGet() == 1) {
+					elsewhere(() -> controller.set("/x", 1));
+					return;
+				}
+				throw new IllegalStateException("second run fails");
+			})).hasMessage("second run fails");
+			assertThat(controller.get("/partial")).isNull();
+			assertThat(controller.get("/x")).isEqualTo(1);
+		}
+
+		@Test
+		void aDerivedValueReadInsideABatchAgreesWithTheBatchsWrites() {
+			controller.set("/cart/items", 0);
+			controller.derive("/cart/double", "/cart/items", Integer.class, (n) -> (n == null) ? null : 2 * n);
+			Object[] seen = new Object[3];
+			controller.batch(() -> {
+				controller.set("/cart/items", 1);
+				seen[0] = controller.get("/cart/double");
+				seen[1] = controller.get("/cart");
+				controller.set("/cart/items", 5);
+				seen[2] = controller.get("/cart/double", Integer.class);
+			});
+			assertThat(seen[0]).isEqualTo(2);
+			assertThat(seen[1]).isEqualTo(Map.of("items", 1, "double", 2));
+			assertThat(seen[2]).isEqualTo(10);
+			assertThat(controller.get("/cart/double")).isEqualTo(10);
+		}
+
+		@Test
+		void chainedAndTrackedDerivationsInsideABatchAgreeWithItsWrites() {
+			controller.set("/price", 2);
+			controller.set("/qty", 3);
+			controller.deriveMany("/total", List.of("/price", "/qty"),
+					(d) -> d.get("/price", Integer.class) * d.get("/qty", Integer.class));
+			controller.deriveTracked("/label", (view) -> "total=" + view.get("/total"));
+			String label = controller.batch(() -> {
+				controller.set("/qty", 10);
+				return controller.get("/label", String.class);
+			});
+			assertThat(label).isEqualTo("total=20");
+			assertThat(controller.get("/label")).isEqualTo("total=20");
+		}
+
+		@Test
+		void aDerivedValueReadInsideABatchRunsItAgainWhenItsSourceChangesMeanwhile() {
+			controller.set("/cart/items", 1);
+			controller.set("/cart/extra", 0);
+			controller.deriveMany("/cart/total", List.of("/cart/items", "/cart/extra"),
+					(d) -> d.get("/cart/items", Integer.class) + d.get("/cart/extra", Integer.class));
+			AtomicInteger runs = new AtomicInteger();
+			controller.batch(() -> {
+				controller.set("/cart/items", 2);
+				Object total = controller.get("/cart/total");
+				if (runs.incrementAndGet() == 1) {
+					elsewhere(() -> controller.set("/cart/extra", 100));
+				}
+				controller.set("/cart/seen", total);
+			});
+			assertThat(runs).hasValue(2);
+			assertThat(controller.get("/cart/seen")).isEqualTo(102);
+		}
+
+	}
+
+	/** Runs an action on another thread and waits for it (a concurrent writer, deterministically timed). */
+	protected static void elsewhere(Runnable action) {
+		Throwable[] failure = new Throwable[1];
+		Thread thread = new Thread(() -> {
+			try {
+				action.run();
+			}
+			catch (Throwable ex) {
+				failure[0] = ex;
+			}
+		}, "concurrent-writer");
+		thread.start();
+		try {
+			thread.join(TimeUnit.MINUTES.toMillis(1));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		if (thread.isAlive()) {
+			throw new IllegalStateException("The concurrent writer did not finish within a minute");
+		}
+		if (failure[0] != null) {
+			throw new IllegalStateException("The concurrent writer failed", failure[0]);
+		}
+	}
+
+	/** Work for one thread of {@link #runConcurrently}. */
+	@FunctionalInterface
+	protected interface ThreadWork {
+
+		void run(int thread) throws Exception;
+
+	}
+
+	/** Runs work on several threads started together and waits for all, rethrowing the first failure. */
+	protected static void runConcurrently(int threads, ThreadWork work) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int thread = t;
+				futures.add(pool.submit(() -> {
+					start.await();
+					work.run(thread);
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : futures) {
+				future.get(5, TimeUnit.MINUTES);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	@Nested

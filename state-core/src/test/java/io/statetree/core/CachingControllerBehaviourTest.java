@@ -20,7 +20,12 @@ class CachingControllerBehaviourTest extends AbstractControllerBehaviourTest {
 
 	@Override
 	protected StateBackend newBackend() {
-		return new CachingBackend(FileSystemBackend.builder(this.directory).fsync(false).build(), CachePolicy.defaults());
+		return newBackend(this.directory);
+	}
+
+	@Override
+	protected StateBackend newBackend(Path directory) {
+		return new CachingBackend(FileSystemBackend.builder(directory).fsync(false).build(), CachePolicy.defaults());
 	}
 
 	@Override

@@ -20,7 +20,12 @@ class FileSystemControllerBehaviourTest extends AbstractControllerBehaviourTest 
 
 	@Override
 	protected StateBackend newBackend() {
-		return FileSystemBackend.builder(this.directory).fsync(false).build();
+		return newBackend(this.directory);
+	}
+
+	@Override
+	protected StateBackend newBackend(Path directory) {
+		return FileSystemBackend.builder(directory).fsync(false).build();
 	}
 
 	@Override

@@ -20,7 +20,12 @@ class HybridControllerBehaviourTest extends AbstractControllerBehaviourTest {
 
 	@Override
 	protected StateBackend newBackend() {
-		return new HybridBackend(new InMemoryBackend()).mount("/persistent", FileSystemBackend.builder(this.directory).fsync(false).build());
+		return newBackend(this.directory);
+	}
+
+	@Override
+	protected StateBackend newBackend(Path directory) {
+		return new HybridBackend(new InMemoryBackend()).mount("/persistent", FileSystemBackend.builder(directory).fsync(false).build());
 	}
 
 	@Override

@@ -26,10 +26,15 @@ class RedisControllerBehaviourTest extends AbstractControllerBehaviourTest {
 	@AfterAll
 	static void disconnect() {
 		factory.destroy();
+		factory = null;
 	}
 
 	@Override
 	protected StateBackend newBackend() {
+		if (factory == null) {
+			// a jqwik property: started outside JUnit's lifecycle, so @BeforeAll has not run
+			connect();
+		}
 		return RedisBackend.builder(factory)
 			.namespace("behaviour-" + ProcessHandle.current().pid() + "-" + (++namespaces))
 			.build();

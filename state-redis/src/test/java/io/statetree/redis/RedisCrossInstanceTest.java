@@ -82,6 +82,77 @@ class RedisCrossInstanceTest {
 	}
 
 	@Test
+	void batchedUpdatesFromTwoControllersAreNeverLost() throws Exception {
+		int perThread = 50;
+		onBothControllers(4, (controller) -> {
+			for (int i = 0; i < perThread; i++) {
+				controller.batch(() -> controller.update("/n", Integer.class, (n) -> (n == null) ? 1 : n + 1));
+			}
+		});
+		assertThat(this.first.get("/n")).isEqualTo(2 * 4 * perThread);
+		assertThat(this.second.get("/n")).isEqualTo(2 * 4 * perThread);
+	}
+
+	@Test
+	void batchedGetThenSetFromTwoControllersIsNeverLost() throws Exception {
+		int perThread = 50;
+		onBothControllers(4, (controller) -> {
+			for (int i = 0; i < perThread; i++) {
+				controller.batch(() -> {
+					Integer n = controller.get("/n", Integer.class);
+					controller.set("/n", (n == null) ? 1 : n + 1);
+				});
+			}
+		});
+		assertThat(this.first.get("/n")).isEqualTo(2 * 4 * perThread);
+	}
+
+	@Test
+	void aBatchRunsAgainWhenTheOtherInstanceChangesWhatItRead() throws Exception {
+		this.first.set("/limit", 1);
+		java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+		ExecutorService other = Executors.newSingleThreadExecutor();
+		try {
+			this.first.batch(() -> {
+				Integer limit = this.first.get("/limit", Integer.class);
+				if (runs.incrementAndGet() == 1) {
+					try {
+						other.submit(() -> this.second.set("/limit", 2)).get();
+					}
+					catch (Exception ex) {
+						throw new IllegalStateException(ex);
+					}
+				}
+				this.first.set("/copy", limit);
+			});
+		}
+		finally {
+			other.shutdownNow();
+		}
+		assertThat(runs).hasValue(2);
+		assertThat(this.second.get("/copy")).isEqualTo(2);
+	}
+
+	private void onBothControllers(int threadsPerController, java.util.function.Consumer<StateController> work)
+			throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(2 * threadsPerController);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (StateController controller : List.of(this.first, this.second)) {
+				for (int t = 0; t < threadsPerController; t++) {
+					futures.add(pool.submit(() -> work.accept(controller)));
+				}
+			}
+			for (Future<?> future : futures) {
+				future.get();
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
 	void closingTheControllersStopsTheirFeedThreads() {
 		assertThat(feedThreads()).hasSize(2);
 		this.first.close();

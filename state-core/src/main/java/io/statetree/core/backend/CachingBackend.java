@@ -273,6 +273,11 @@ public final class CachingBackend implements StateBackend {
 		try {
 			result = this.delegate.commit(request);
 		}
+		catch (PreconditionFailedException ex) {
+			// the copy may be what was stale (another instance wrote): let the retry read afresh
+			invalidate(ex.getPath());
+			throw ex;
+		}
 		catch (StateStorageException ex) {
 			// the delegate may have written part of it (a hybrid spanning mounts): forget what it touched
 			for (Write write : request.writes()) {

@@ -252,7 +252,10 @@ public final class HybridBackend implements StateBackend {
 				StateBackend owner = owner(precondition.path(), mounts);
 				if (owner != null) {
 					StatePath relative = base.get(owner).relativize(precondition.path());
-					conditions.get(owner).add(new Precondition(relative, precondition.expected()));
+					// an empty mount reads as absent here but as an empty branch in the mounted backend
+					Object expected = (relative.isRoot() && precondition.expected() == null) ? StateValues.emptyBranch()
+							: precondition.expected();
+					conditions.get(owner).add(new Precondition(relative, expected));
 				}
 				else if (!StateValues.equal(readLocked(precondition.path(), mounts), precondition.expected())) {
 					throw new PreconditionFailedException(precondition.path());
@@ -260,6 +263,33 @@ public final class HybridBackend implements StateBackend {
 			}
 			for (Write write : request.writes()) {
 				split(write, mounts, parts);
+			}
+			int involved = 0;
+			for (StateBackend backend : order) {
+				if (!parts.get(backend).isEmpty() || !conditions.get(backend).isEmpty()) {
+					involved++;
+				}
+			}
+			if (involved > 1) {
+				// Spanning backends: check every precondition here, under this backend's lock, before
+				// any part is written, so a failed one cannot leave earlier parts committed. The first
+				// part written also checks its own atomically (a shared mount may change meanwhile);
+				// later parts rely on the check above.
+				for (Precondition precondition : request.preconditions()) {
+					if (owner(precondition.path(), mounts) != null
+							&& !StateValues.equal(readLocked(precondition.path(), mounts), precondition.expected())) {
+						throw new PreconditionFailedException(precondition.path());
+					}
+				}
+				boolean first = true;
+				for (StateBackend backend : order) {
+					if (parts.get(backend).isEmpty() || !first) {
+						conditions.get(backend).clear();
+					}
+					else {
+						first = false;
+					}
+				}
 			}
 			Map<StatePath, @Nullable Object> before = new LinkedHashMap<>();
 			for (StatePath path : payloads.keySet()) {

@@ -49,11 +49,7 @@ public final class InMemoryBackend implements StateBackend {
 		}
 		while (true) {
 			Snapshot current = this.state.get();
-			for (Precondition precondition : request.preconditions()) {
-				if (!StateValues.equal(StateValues.getIn(current.root(), precondition.path()), precondition.expected())) {
-					throw new PreconditionFailedException(precondition.path());
-				}
-			}
+			checkPreconditions(request, current.root());
 			Map<String, Object> after = StateValues.applyToRoot(current.root(), writes);
 			List<Change> changes = StateValues.changes(current.root(), after, writes);
 			if (StateValues.unchanged(changes)) {
@@ -62,6 +58,14 @@ public final class InMemoryBackend implements StateBackend {
 			Snapshot next = new Snapshot(after, current.revision() + 1);
 			if (this.state.compareAndSet(current, next)) {
 				return new CommitResult(next.revision(), changes);
+			}
+		}
+	}
+
+	private static void checkPreconditions(CommitRequest request, Map<String, Object> root) {
+		for (Precondition precondition : request.preconditions()) {
+			if (!StateValues.equal(StateValues.getIn(root, precondition.path()), precondition.expected())) {
+				throw new PreconditionFailedException(precondition.path());
 			}
 		}
 	}
@@ -109,9 +113,10 @@ public final class InMemoryBackend implements StateBackend {
 	 */
 	public CommitResult commit(CommitRequest request, Map<String, Object> base, Map<String, Object> applied) {
 		Snapshot current = this.state.get();
-		if (current.root() != base || !request.preconditions().isEmpty()) {
+		if (current.root() != base) {
 			return commit(request);
 		}
+		checkPreconditions(request, base);
 		List<Change> changes = StateValues.changes(base, applied, request.writes());
 		if (StateValues.unchanged(changes)) {
 			return new CommitResult(current.revision(), changes);

@@ -68,6 +68,9 @@ public final class DefaultStateController implements StateController {
 
 	private static final int MAX_UPDATE_ATTEMPTS = 10_000;
 
+	/** How many times a batch function runs before a batch whose reads keep changing gives up. */
+	static final int MAX_BATCH_ATTEMPTS = 100;
+
 	private final StateBackend backend;
 
 	private final ValueConverter converter;
@@ -175,7 +178,7 @@ public final class DefaultStateController implements StateController {
 	public @Nullable Object get(StatePath path) {
 		Tracker.record(path);
 		Batch current = currentBatch();
-		Object value = (current != null) ? current.tx.read(path) : this.backend.read(path);
+		Object value = (current != null) ? batchRead(current, path) : this.backend.read(path);
 		if (this.observed) {
 			notifyRead(path);
 		}
@@ -250,7 +253,7 @@ public final class DefaultStateController implements StateController {
 		Object model = this.converter.toModel(p, defaultValue);
 		Batch current = currentBatch();
 		if (current != null) {
-			Object existing = current.tx.read(p);
+			Object existing = batchRead(current, p);
 			if (existing != null) {
 				return this.converter.convert(p, existing, type);
 			}
@@ -309,8 +312,12 @@ public final class DefaultStateController implements StateController {
 		var equality = options.getEquality();
 		Batch current = currentBatch();
 		if (current != null) {
-			Object existing = current.tx.read(path);
+			Object existing = current.tx.readUntracked(path);
 			if (equality != null ? equality.test(existing, value) : StateValues.equal(existing, model)) {
+				// writing nothing depends on the value there: check it at commit like a read
+				if (!StateValues.equal(current.tx.read(path), existing)) {
+					current.tx.markConflicted();
+				}
 				return false;
 			}
 			current.add(new Write(path, model, options.getPayload()));
@@ -354,7 +361,7 @@ public final class DefaultStateController implements StateController {
 		checkOpen();
 		Batch current = currentBatch();
 		if (current != null) {
-			Object existing = current.tx.read(path);
+			Object existing = batchRead(current, path);
 			T next = function.apply(this.converter.convert(path, existing, type));
 			Object model = this.converter.toModel(path, next);
 			if (!StateValues.equal(existing, model)) {
@@ -443,32 +450,123 @@ public final class DefaultStateController implements StateController {
 		if (outer != null) {
 			return writes.get();
 		}
-		Batch current = new Batch(new TxView(this.backend));
-		this.batch.set(current);
-		this.openBatches.incrementAndGet();
-		R result;
-		try {
-			result = writes.get();
-		}
-		finally {
-			this.batch.remove();
-			this.openBatches.decrementAndGet();
-		}
-		if (current.tx.writes().isEmpty()) {
+		for (int attempt = 1;; attempt++) {
+			// The first run is optimistic: it reads without the commit lock. After a conflict the
+			// function runs under the lock, as update's does, so this controller's other writers
+			// cannot make it fail again; only other instances (or writes behind the controller's
+			// back) still can.
+			boolean holding = false;
+			if (attempt > 1) {
+				lockForCommit();
+				holding = true;
+			}
+			R result;
+			boolean changed;
+			try {
+				Batch current = new Batch(new TxView(this.backend, true));
+				this.batch.set(current);
+				this.openBatches.incrementAndGet();
+				try {
+					result = writes.get();
+				}
+				finally {
+					this.batch.remove();
+					this.openBatches.decrementAndGet();
+				}
+				if (current.tx.conflicted()) {
+					checkAttempts(attempt, null, null);
+					continue;
+				}
+				if (current.tx.writes().isEmpty()) {
+					if (!current.tx.isSnapshot() && !confirmReads(current.tx.preconditions())) {
+						checkAttempts(attempt, null, null);
+						continue;
+					}
+					return result;
+				}
+				if (!holding) {
+					lockForCommit();
+					holding = true;
+				}
+				try {
+					changed = commit(current.tx.writes(), current.tx.preconditions());
+				}
+				catch (PreconditionFailedException ex) {
+					checkAttempts(attempt, ex.getPath(), ex);
+					continue;
+				}
+			}
+			finally {
+				if (holding) {
+					this.commitLock.unlock();
+				}
+			}
+			if (changed) {
+				rethrowIfConfigured(this.dispatcher.drain());
+			}
 			return result;
 		}
-		boolean changed;
-		lockForCommit();
+	}
+
+	/**
+	 * Gives up a batch whose reads changed before it could commit, once it ran as often as allowed.
+	 * @param attempt how many times its function ran
+	 * @param path the read that changed, when known
+	 * @param cause the backend's report, when there is one
+	 */
+	private static void checkAttempts(int attempt, @Nullable StatePath path, @Nullable Throwable cause) {
+		if (attempt < MAX_BATCH_ATTEMPTS) {
+			return;
+		}
+		String what = (path != null) ? "a value it read (" + path + ")" : "the values it read";
+		throw new StateException("batch gave up after " + attempt + " attempts: " + what
+				+ " kept changing concurrently; nothing was written", cause);
+	}
+
+	/**
+	 * Checks, atomically in the backend, that several values a read-only batch read one by one are
+	 * still what it saw, so together they were one state of the tree. Writes nothing.
+	 */
+	private boolean confirmReads(List<Precondition> reads) {
+		if (reads.size() < 2) {
+			return true;
+		}
 		try {
-			changed = commit(current.tx.writes(), List.of());
+			this.backend.commit(new CommitRequest(List.of(), reads, this.instanceId));
+			return true;
 		}
-		finally {
-			this.commitLock.unlock();
+		catch (PreconditionFailedException ex) {
+			return false;
 		}
-		if (changed) {
-			rethrowIfConfigured(this.dispatcher.drain());
+	}
+
+	/**
+	 * Reads inside a batch: through its writes and, where a derivation writes, with the
+	 * derivations recomputed from them, so derived values agree with the batch's own writes.
+	 */
+	private @Nullable Object batchRead(Batch current, StatePath path) {
+		List<DerivationImpl> ordered = this.derivations;
+		TxView tx = current.tx;
+		if (ordered.isEmpty() || tx.writes().isEmpty() || !derivedBelowOrAbove(ordered, path)) {
+			return tx.read(path);
 		}
-		return result;
+		TxView derived = current.derived;
+		if (derived == null || current.derivedFor != tx.writes().size()) {
+			derived = tx.fork();
+			runDerivations(derived, ordered, null, true);
+			current.derived = derived;
+			current.derivedFor = tx.writes().size();
+		}
+		return derived.read(path);
+	}
+
+	private static boolean derivedBelowOrAbove(List<DerivationImpl> ordered, StatePath path) {
+		for (DerivationImpl derivation : ordered) {
+			if (!derivation.closed && related(derivation.destination, path)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override
@@ -527,7 +625,7 @@ public final class DefaultStateController implements StateController {
 			for (Write write : writes) {
 				tx.add(write);
 			}
-			retracked = runDerivations(tx, current, forced);
+			retracked = runDerivations(tx, current, forced, false);
 			all = tx.writes();
 		}
 		if (all.isEmpty()) {
@@ -581,9 +679,12 @@ public final class DefaultStateController implements StateController {
 	/**
 	 * Recomputes, in topological order, every derivation whose sources the pending writes change,
 	 * adding their writes to the transaction. Each runs at most once.
+	 * @param preview whether this only shows a batch what its writes will derive: then nothing
+	 * registered changes (tracked sources, counts) and failures are left to the commit to report
 	 * @return the tracked derivations whose sources changed
 	 */
-	private Set<DerivationImpl> runDerivations(TxView tx, List<DerivationImpl> ordered, @Nullable DerivationImpl forced) {
+	private Set<DerivationImpl> runDerivations(TxView tx, List<DerivationImpl> ordered, @Nullable DerivationImpl forced,
+			boolean preview) {
 		Written written = new Written();
 		for (Write write : tx.writes()) {
 			written.add(write.path());
@@ -603,6 +704,21 @@ public final class DefaultStateController implements StateController {
 			}
 			Object value;
 			long start = this.observed ? System.nanoTime() : 0;
+			if (preview) {
+				try {
+					Object[] holder = new Object[1];
+					Tracker.recording(() -> holder[0] = derivation.compute.apply(tx::read));
+					Object model = this.converter.toModel(derivation.destination, holder[0]);
+					if (!StateValues.equal(tx.read(derivation.destination), model)) {
+						tx.add(new Write(derivation.destination, model, null));
+						written.add(derivation.destination);
+					}
+				}
+				catch (RuntimeException ex) {
+					// keeps its last value here as it will at commit, which reports the failure
+				}
+				continue;
+			}
 			try {
 				if (derivation.tracked) {
 					Object[] holder = new Object[1];
@@ -1597,6 +1713,12 @@ public final class DefaultStateController implements StateController {
 	private static final class Batch {
 
 		final TxView tx;
+
+		/** The batch's writes with the derivations they trigger applied, or null. */
+		@Nullable TxView derived;
+
+		/** How many writes the batch had when {@link #derived} was computed. */
+		int derivedFor;
 
 		Batch(TxView tx) {
 			this.tx = tx;

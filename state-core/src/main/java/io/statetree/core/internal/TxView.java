@@ -1,11 +1,15 @@
 package io.statetree.core.internal;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.InMemoryBackend;
+import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
@@ -14,12 +18,31 @@ import org.jspecify.annotations.Nullable;
 /**
  * The state as it will be once pending writes are applied: backend reads overlaid with the
  * writes, in order. Not thread-safe: one per commit or batch.
+ * <p>
+ * A view that tracks reads (a batch's) remembers, for every path it read that its own writes do
+ * not fully cover, the value the backend held there: checked at commit as preconditions, they
+ * make the batch serialisable. A path read several times keeps the value of its first read.
  */
 final class TxView {
 
 	private final StateBackend backend;
 
 	private final List<Write> writes = new ArrayList<>();
+
+	/** The paths written, to tell in a few lookups whether a read is covered by an own write. */
+	private final Set<StatePath> written = new HashSet<>();
+
+	/** Paths read from the backend and the value read there first; null when reads are not tracked. */
+	private final @Nullable Map<StatePath, @Nullable Object> reads;
+
+	/** Set while a read must not join the read set. */
+	private boolean untracked;
+
+	/** Whether a path read twice from the backend held different values: the reads saw two states. */
+	private boolean conflicted;
+
+	/** Whose read set and conflict flag this view's reads go to: itself, or the view it was forked from. */
+	private final TxView tracker;
 
 	/**
 	 * For the in-memory backend: the snapshot the transaction started from with its writes
@@ -31,9 +54,53 @@ final class TxView {
 	private final @Nullable Map<String, Object> base;
 
 	TxView(StateBackend backend) {
+		this(backend, false);
+	}
+
+	TxView(StateBackend backend, boolean trackReads) {
 		this.backend = backend;
 		this.base = (backend instanceof InMemoryBackend memory) ? memory.root() : null;
 		this.root = this.base;
+		this.reads = trackReads ? new LinkedHashMap<>() : null;
+		this.tracker = this;
+	}
+
+	private TxView(TxView source) {
+		this.backend = source.backend;
+		this.base = source.base;
+		this.root = source.root;
+		this.writes.addAll(source.writes);
+		this.written.addAll(source.written);
+		// what a fork reads from the backend is a read of the transaction it came from
+		this.reads = source.reads;
+		this.tracker = source.tracker;
+	}
+
+	/**
+	 * A copy with the same writes that records its backend reads into this view's read set;
+	 * writes added to the copy stay in the copy.
+	 */
+	TxView fork() {
+		return new TxView(this);
+	}
+
+	/**
+	 * The reads to check at commit: each path read from the backend with the value found there.
+	 * @return the preconditions, in order of first read; empty when reads are not tracked
+	 */
+	List<Precondition> preconditions() {
+		Map<StatePath, @Nullable Object> recorded = this.reads;
+		if (recorded == null || recorded.isEmpty()) {
+			return List.of();
+		}
+		List<Precondition> preconditions = new ArrayList<>(recorded.size());
+		recorded.forEach((path, value) -> preconditions.add(new Precondition(path, value)));
+		return preconditions;
+	}
+
+	/** Whether every read sees one snapshot taken when the view was made (the in-memory backend). */
+	boolean isSnapshot() {
+		return this.base != null;
 	}
 
 	@Nullable Map<String, Object> base() {
@@ -58,6 +125,7 @@ final class TxView {
 			// applying checks the write (below a leaf, non-branch at the root) and throws first
 			this.root = StateValues.applyToRoot(current, List.of(write));
 			this.writes.add(write);
+			this.written.add(write.path());
 			return;
 		}
 		StatePath path = write.path();
@@ -70,7 +138,7 @@ final class TxView {
 			else {
 				for (int depth = path.depth() - 1; depth >= 0; depth--) {
 					StatePath ancestor = path.prefix(depth);
-					Object value = read(ancestor);
+					Object value = readUntracked(ancestor);
 					if (value != null) {
 						if (!StateValues.isBranch(value)) {
 							// throws StateWriteException naming the path and the leaf
@@ -82,11 +150,71 @@ final class TxView {
 			}
 		}
 		this.writes.add(write);
+		this.written.add(write.path());
 	}
 
+	/** Whether an own write at the path or above it decides the whole value there. */
+	private boolean covered(StatePath path) {
+		if (this.written.isEmpty()) {
+			return false;
+		}
+		for (int depth = path.depth(); depth >= 0; depth--) {
+			if (this.written.contains(path.prefix(depth))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private void remember(StatePath path, @Nullable Object backendValue) {
+		Map<StatePath, @Nullable Object> recorded = this.reads;
+		if (recorded == null || this.untracked) {
+			return;
+		}
+		if (!recorded.containsKey(path)) {
+			recorded.put(path, backendValue);
+		}
+		else if (!StateValues.equal(recorded.get(path), backendValue)) {
+			this.tracker.conflicted = true;
+		}
+	}
+
+	/**
+	 * Tells whether the transaction saw two different states of the backend (a path that changed
+	 * between two reads), so it cannot commit what it computed.
+	 */
+	boolean conflicted() {
+		return this.tracker.conflicted;
+	}
+
+	/** Records that the transaction acted on a state that its read set does not describe. */
+	void markConflicted() {
+		this.tracker.conflicted = true;
+	}
+
+	/**
+	 * Reads through the pending writes without adding the path to the read set.
+	 */
+	@Nullable Object readUntracked(StatePath path) {
+		boolean was = this.untracked;
+		this.untracked = true;
+		try {
+			return read(path);
+		}
+		finally {
+			this.untracked = was;
+		}
+	}
+
+	/**
+	 * Reads through the pending writes; a tracking view remembers what the backend held there.
+	 */
 	@Nullable Object read(StatePath path) {
 		Map<String, Object> current = this.root;
 		if (current != null) {
+			if (this.reads != null && !this.untracked && !covered(path)) {
+				remember(path, StateValues.getIn(this.base, path));
+			}
 			return StateValues.getIn(current, path);
 		}
 		int lastCover = -1;
@@ -103,7 +231,9 @@ final class TxView {
 			}
 		}
 		if (!touched) {
-			return this.backend.read(path);
+			Object value = this.backend.read(path);
+			remember(path, value);
+			return value;
 		}
 		Object value;
 		if (lastCover >= 0) {
@@ -112,6 +242,7 @@ final class TxView {
 		}
 		else {
 			value = this.backend.read(path);
+			remember(path, value);
 		}
 		for (int i = lastCover + 1; i < this.writes.size(); i++) {
 			Write w = this.writes.get(i);

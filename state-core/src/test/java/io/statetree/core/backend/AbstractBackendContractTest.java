@@ -214,6 +214,58 @@ abstract class AbstractBackendContractTest {
 	}
 
 	@Test
+	void aPreconditionOnASubtreeFailsWhenAPathBelowItChanged() {
+		commit(w("/tree", json("{'a': 1, 'b': {'c': 1}}")));
+		Object seen = read("/tree");
+		commit(w("/tree/b/c", 2));
+		assertThatThrownBy(() -> this.backend.commit(new CommitRequest(List.of(w("/x", 1)),
+				List.of(new Precondition(p("/tree"), seen)), "o")))
+			.isInstanceOf(PreconditionFailedException.class);
+		assertThat(read("/x")).isNull();
+		this.backend.commit(new CommitRequest(List.of(w("/x", 1)), List.of(new Precondition(p("/tree"), read("/tree"))), "o"));
+		assertThat(read("/x")).isEqualTo(1);
+	}
+
+	@Test
+	void preconditionsWithoutWritesAreCheckedAndChangeNothing() {
+		commit(w("/a", 1));
+		long revision = this.backend.revision();
+		CommitResult result = this.backend.commit(new CommitRequest(List.of(),
+				List.of(new Precondition(p("/a"), 1), new Precondition(p("/absent"), null)), "o"));
+		assertThat(result.changes()).isEmpty();
+		assertThat(this.backend.revision()).isEqualTo(revision);
+		assertThatThrownBy(() -> this.backend.commit(new CommitRequest(List.of(),
+				List.of(new Precondition(p("/a"), 1), new Precondition(p("/absent"), 0)), "o")))
+			.isInstanceOf(PreconditionFailedException.class);
+		assertThat(this.backend.revision()).isEqualTo(revision);
+		assertThat(read("/")).isEqualTo(Map.of("a", 1));
+	}
+
+	@Test
+	void aPreconditionThatAnEmptySubtreeIsAbsentHolds() {
+		// on the hybrid suite /k is an empty mount point
+		this.backend.commit(new CommitRequest(List.of(w("/k/first", 1)), List.of(new Precondition(p("/k"), null)), "o"));
+		assertThat(read("/k/first")).isEqualTo(1);
+	}
+
+	@Test
+	void aFailedPreconditionOfACommitSpanningSeveralSubtreesWritesNothing() {
+		// on the hybrid suite /k and /m are mount points: the commit spans three backends
+		commit(w("/m/p", 1));
+		long revision = this.backend.revision();
+		assertThatThrownBy(() -> this.backend.commit(new CommitRequest(List.of(w("/z", 1), w("/k/x", 1), w("/m/y", 1)),
+				List.of(new Precondition(p("/z"), null), new Precondition(p("/m/p"), 5)), "o")))
+			.isInstanceOf(PreconditionFailedException.class);
+		assertThat(read("/z")).isNull();
+		assertThat(read("/k")).isNull();
+		assertThat(read("/m")).isEqualTo(Map.of("p", 1));
+		assertThat(this.backend.revision()).isEqualTo(revision);
+		this.backend.commit(new CommitRequest(List.of(w("/z", 1), w("/k/x", 1), w("/m/y", 1)),
+				List.of(new Precondition(p("/z"), null), new Precondition(p("/m/p"), 1), new Precondition(p("/k"), null)), "o"));
+		assertThat(read("/")).isEqualTo(json("{'m': {'p': 1, 'y': 1}, 'z': 1, 'k': {'x': 1}}"));
+	}
+
+	@Test
 	void segmentsThatAreHardForFileSystemsRoundTrip() {
 		List<String> names = List.of("john.doe", "john.smith", "john", "a b", "100%", "%41", "CON", "con.txt", "nul",
 				"café", "Ünïcödé", "日本", "emoji😀", "b.json", "b.yaml", ".hidden", "~tilde", "trailing.", "trailing ",

@@ -240,4 +240,23 @@ class CachingBackendTest {
 			.containsEntry("delegate", Map.of("type", "forwarding"));
 	}
 
+	@Test
+	void aBatchThatReadAStaleCopyRunsAgainOnTheDelegatesValue() {
+		// another writer changes the delegate behind the cache's back (as another instance does
+		// before its feed arrives): the batch's check fails there, and the retry must read afresh
+		InMemoryBackend delegate = new InMemoryBackend();
+		try (io.statetree.core.StateController controller = io.statetree.core.StateController
+			.create(new CachingBackend(delegate, CachePolicy.defaults()))) {
+			controller.set("/a", Map.of("n", 1));
+			assertThat(controller.get("/a/n")).isEqualTo(1);
+			delegate.commit(new CommitRequest(List.of(Write.of(StatePath.of("/a/n"), 5)), List.of(), "elsewhere"));
+			controller.batch(() -> {
+				Integer n = controller.get("/a/n", Integer.class);
+				controller.set("/a/n", n + 1);
+			});
+			assertThat(delegate.read(StatePath.of("/a/n"))).isEqualTo(6);
+			assertThat(controller.get("/a/n")).isEqualTo(6);
+		}
+	}
+
 }

@@ -36,6 +36,10 @@ local function line()
 end
 local writes = {}
 local nWrites = tonumber(line())
+if nWrites == 0 then
+	-- preconditions only (a read-only batch checking its reads): no revision, no feed entry
+	return {1, tonumber(redis.call('GET', REV) or '0'), ''}
+end
 for i = 1, nWrites do
 	local w = {path = line()}
 	line()
