@@ -73,15 +73,20 @@ public final class ValueConverter {
 	}
 
 	/**
-	 * Converts an application value to the model.
-	 * @param path where it is going, for messages
+	 * Converts an application value to the model: the one place where a written value is
+	 * checked against the model's rules (see
+	 * {@link StateValues#fromJava(StatePath, Object, java.util.function.Function)}), before
+	 * anything is written.
+	 * @param path where it is going: the nesting limit counts from its depth
 	 * @param value the value
 	 * @return the immutable model value, or {@code null}
-	 * @throws StateValueException if it cannot be mapped
+	 * @throws StateValueException if it cannot be mapped, is nested beyond the path limit or
+	 * holds a number the model refuses
+	 * @throws io.statetree.core.InvalidPathException if an object key is not a valid path segment
 	 */
 	public @Nullable Object toModel(StatePath path, @Nullable Object value) {
 		try {
-			return StateValues.fromJava(value, this::toTree);
+			return StateValues.fromJava(path, value, this::toTree);
 		}
 		catch (StateValueException ex) {
 			throw new StateValueException("Cannot write value of type " + value.getClass().getName() + " at " + path
