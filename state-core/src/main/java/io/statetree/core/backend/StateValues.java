@@ -368,6 +368,12 @@ public final class StateValues {
 	 * equals only itself.
 	 */
 	private static boolean numbersEqual(Number a, Number b) {
+		if (a instanceof Float f) {
+			return numbersEqual(Double.parseDouble(f.toString()), b);
+		}
+		if (b instanceof Float f) {
+			return numbersEqual(a, Double.parseDouble(f.toString()));
+		}
 		if (isIntegral(a) && isIntegral(b)) {
 			if (!(a instanceof BigInteger) && !(b instanceof BigInteger)) {
 				return a.longValue() == b.longValue();
@@ -454,6 +460,9 @@ public final class StateValues {
 	 * {@code long} hashes as that {@code long}, any other value as the nearest double.
 	 */
 	private static int hashNumber(Number n) {
+		if (n instanceof Float f) {
+			return hashNumber(Double.parseDouble(f.toString()));
+		}
 		if (isIntegral(n)) {
 			if (n instanceof BigInteger b && (b.compareTo(LONG_MIN) < 0 || b.compareTo(LONG_MAX) > 0)) {
 				return Double.hashCode(b.doubleValue());
