@@ -2,6 +2,7 @@ package io.statetree.core;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,6 +62,11 @@ public abstract class AbstractValueRulesProperties {
 	 * @return the stores, closed by the caller
 	 */
 	protected abstract List<Store> newStores();
+
+	/** Listeners may run asynchronously: wait for them, without a fixed first delay. */
+	private static ConditionFactory soon() {
+		return Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
+	}
 
 	// ------------------------------------------------------------------ numbers
 
@@ -120,7 +128,7 @@ public abstract class AbstractValueRulesProperties {
 						assertSame(controller.get("/v/n" + i), next, store);
 						assertThat(controller.set("/v/n" + i, numbers.get(i))).isTrue();
 					}
-					org.awaitility.Awaitility.await()
+					soon()
 						.untilAsserted(() -> assertThat(heard).hasSizeGreaterThanOrEqualTo(2 * numbers.size()));
 				}
 				if (store.persistent()) {
@@ -221,7 +229,7 @@ public abstract class AbstractValueRulesProperties {
 					write.run();
 					assertThat(StateValues.equal(controller.get(path), written)).as("on %s", store).isTrue();
 					assertThat(controller.get("/")).isNotNull();
-					org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(heard).isNotEmpty());
+					soon().untilAsserted(() -> assertThat(heard).isNotEmpty());
 					assertThat(controller.delete(path)).isTrue();
 					assertThat(controller.get(path)).isNull();
 				}
