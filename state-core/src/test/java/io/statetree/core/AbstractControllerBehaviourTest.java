@@ -229,6 +229,11 @@ public abstract class AbstractControllerBehaviourTest {
 			assertThat(controller.get("/n/whole")).isEqualTo(new BigDecimal("100"));
 			assertThat(controller.get("/n/float")).isEqualTo(1.1);
 			assertThat(controller.get("/n/double", BigDecimal.class)).isEqualTo(new BigDecimal("0.1"));
+			controller.set("/w/balance", new BigDecimal("1.000000000000000001"));
+			assertThat(controller.get("/w", new TypeRef<Map<String, Object>>() {
+			})).isEqualTo(Map.of("balance", new BigDecimal("1.000000000000000001")));
+			assertThat(controller.get("/w/balance", BigDecimal.class)).isEqualTo(new BigDecimal("1.000000000000000001"));
+			assertThat(controller.get("/w/balance", Number.class)).isEqualTo(new BigDecimal("1.000000000000000001"));
 		}
 
 		@Test
