@@ -234,6 +234,13 @@ public abstract class AbstractControllerBehaviourTest {
 			})).isEqualTo(Map.of("balance", new BigDecimal("1.000000000000000001")));
 			assertThat(controller.get("/w/balance", BigDecimal.class)).isEqualTo(new BigDecimal("1.000000000000000001"));
 			assertThat(controller.get("/w/balance", Number.class)).isEqualTo(new BigDecimal("1.000000000000000001"));
+			controller.set("/price", new Price(new BigDecimal("1.50"), 0.25, 3.5f));
+			assertThat(controller.get("/price")).isEqualTo(Map.of("amount", new BigDecimal("1.50"), "rate", 0.25, "weight", 3.5));
+			assertThat(controller.get("/price/amount")).isEqualTo(new BigDecimal("1.50"));
+			assertThat(controller.get("/price", Price.class)).isEqualTo(new Price(new BigDecimal("1.50"), 0.25, 3.5f));
+			assertThatThrownBy(() -> controller.set("/price", new Price(BigDecimal.ONE, Double.NaN, 1f)))
+				.isInstanceOf(StateValueException.class)
+				.hasMessageContaining("/price/rate");
 		}
 
 		@Test
@@ -324,6 +331,9 @@ public abstract class AbstractControllerBehaviourTest {
 			assertThat(controller.revision()).isEqualTo(revision);
 		}
 
+	}
+
+	public record Price(BigDecimal amount, double rate, float weight) {
 	}
 
 	static Object nested(int levels) {

@@ -29,8 +29,11 @@ import tools.jackson.databind.JsonNode;
  * whose keys are valid path segments and whose values are never {@code null}), an array (an
  * unmodifiable {@code List<Object>}, elements may be {@code null}), a {@code String}, a
  * {@code Boolean}, or a number: {@code Integer}, {@code Long} or {@code BigInteger} for integers
- * (the smallest that fits), {@code Double} or {@code BigDecimal} otherwise. Two values are equal
- * when their JSON trees are equal, numbers compared by value.
+ * (the smallest that fits), {@code Double} or {@code BigDecimal} otherwise, each kept exactly as
+ * written (a decimal's scale included; never NaN or an infinity). Two values are equal when their
+ * JSON trees are equal, numbers compared by the decimal value they denote (a {@code Double} as
+ * {@link Double#toString(double)} prints it). Every path inside a value, counted from where it
+ * is stored, has at most {@link StatePath#MAX_DEPTH} segments. All methods are thread-safe.
  */
 public final class StateValues {
 
@@ -188,6 +191,12 @@ public final class StateValues {
 			Function<Object, JsonNode> fallback) {
 		if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer) {
 			return value;
+		}
+		if (value instanceof Long l) {
+			return (l == l.intValue()) ? (Object) l.intValue() : l;
+		}
+		if (value instanceof Double d && Double.isFinite(d)) {
+			return d;
 		}
 		return fromJava(value, fallback, ModelRules.writing(at), new IdentityHashMap<>());
 	}

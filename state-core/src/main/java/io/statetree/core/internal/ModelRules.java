@@ -36,6 +36,10 @@ public final class ModelRules {
 	/** How deep stored data may nest when read back (a guard against stack exhaustion). */
 	static final int MAX_STORED_NESTING = 1_000;
 
+	private static final String[] NO_NAMES = new String[0];
+
+	private static final int[] NO_INDEXES = new int[0];
+
 	/** 10^1000 needs 3,322 bits: an integer of at most this many bits has at most 1,000 digits. */
 	private static final int SAFE_BITS = 3_321;
 
@@ -134,9 +138,9 @@ public final class ModelRules {
 
 		private final boolean writing;
 
-		private String[] names = new String[8];
+		private String[] names = NO_NAMES;
 
-		private int[] indexes = new int[8];
+		private int[] indexes = NO_INDEXES;
 
 		private int depth;
 
@@ -175,8 +179,9 @@ public final class ModelRules {
 						+ MAX_STORED_NESTING + " levels deep");
 			}
 			if (this.depth == this.names.length) {
-				this.names = Arrays.copyOf(this.names, this.depth * 2);
-				this.indexes = Arrays.copyOf(this.indexes, this.depth * 2);
+				int size = Math.max(8, this.depth * 2);
+				this.names = Arrays.copyOf(this.names, size);
+				this.indexes = Arrays.copyOf(this.indexes, size);
 			}
 			this.names[this.depth] = name;
 			this.indexes[this.depth] = index;

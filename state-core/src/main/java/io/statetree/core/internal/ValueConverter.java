@@ -14,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.json.JsonMapper;
@@ -58,7 +59,12 @@ public final class ValueConverter {
 			for (Class<?> type : NOT_DATA) {
 				refuse.addSerializer(type, new Refuse());
 			}
-			result = this.mapper.rebuild().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).addModule(refuse).build();
+			// Keep a BigDecimal field's scale: what is written is what is read.
+			result = this.mapper.rebuild()
+				.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+				.disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+				.addModule(refuse)
+				.build();
 			this.writeMapper = result;
 		}
 		return result;
