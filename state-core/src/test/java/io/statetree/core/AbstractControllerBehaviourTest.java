@@ -277,7 +277,13 @@ public abstract class AbstractControllerBehaviourTest {
 			assertThatThrownBy(() -> controller.set("/big", new BigDecimal("1e999999999")))
 				.isInstanceOf(StateValueException.class)
 				.hasMessageContaining("/big");
+			assertThatThrownBy(() -> controller.set("/big", new BigDecimal("1E+10000")))
+				.isInstanceOf(StateValueException.class);
+			assertThatThrownBy(() -> controller.set("/big", new BigDecimal("1E-10000")))
+				.isInstanceOf(StateValueException.class);
 			assertThat(controller.get("/")).isEqualTo(Map.of());
+			assertThat(controller.set("/big", new BigDecimal("1E+9999"))).isTrue();
+			assertThat(controller.get("/big")).isEqualTo(new BigDecimal("1E+9999"));
 			assertThat(controller.set("/big", thousandDigits)).isTrue();
 			assertThat(controller.get("/")).isEqualTo(Map.of("big", thousandDigits));
 			assertThat(controller.set("/big", thousandDigits.negate())).isTrue();

@@ -176,7 +176,7 @@ public final class StateValues {
 	 * exact value and type ({@code Integer}, {@code Long}, {@code BigInteger} by size;
 	 * {@code Double}; {@code BigDecimal} as given; a {@code Float} becomes the {@code Double} of
 	 * its text), and NaN, infinities, numbers of more than 1,000 digits and decimals whose
-	 * exponent exceeds 100,000 are refused, since JSON cannot carry them.
+	 * scale exceeds +/-9,999 are refused, since JSON cannot carry them.
 	 * @param at where the value goes
 	 * @param value the value; {@code null} gives {@code null}
 	 * @param fallback converts a non-plain object to a Jackson tree

@@ -15,7 +15,7 @@ import io.statetree.core.backend.StateValues;
  * The rules every value obeys when it enters the model, in one place: object keys are valid path
  * segments, no path below the value's own path has more than {@link StatePath#MAX_DEPTH}
  * segments (array indexes count), numbers are finite and within what JSON parsers read back
- * ({@value #MAX_NUMBER_DIGITS} digits, a decimal exponent within {@value #MAX_DECIMAL_SCALE}).
+ * ({@value #MAX_NUMBER_DIGITS} digits, a decimal scale within +/-{@value #MAX_DECIMAL_SCALE}).
  * <p>
  * A {@link Walk} follows one conversion: the converters call {@link Walk#enter}/{@link Walk#exit}
  * around each child, {@link Walk#key} for each object key and {@link Walk#number} for each
@@ -28,10 +28,11 @@ public final class ModelRules {
 	public static final int MAX_NUMBER_DIGITS = 1_000;
 
 	/**
-	 * The largest magnitude of a decimal's scale (its power of ten), the limit Jackson applies
-	 * when it turns a decimal into an integer.
+	 * The largest magnitude of a decimal's scale (its power of ten): the limit Jackson applies
+	 * when it writes a decimal in plain notation ({@code WRITE_BIGDECIMAL_AS_PLAIN}), so every
+	 * stored decimal can be written by any mapper configuration.
 	 */
-	public static final int MAX_DECIMAL_SCALE = 100_000;
+	public static final int MAX_DECIMAL_SCALE = 9_999;
 
 	/** How deep stored data may nest when read back (a guard against stack exhaustion). */
 	static final int MAX_STORED_NESTING = 1_000;
@@ -289,8 +290,8 @@ public final class ModelRules {
 		private void checkDecimal(BigDecimal decimal) {
 			int scale = decimal.scale();
 			if (scale > MAX_DECIMAL_SCALE || scale < -MAX_DECIMAL_SCALE) {
-				throw new StateValueException("Number at " + location() + " has a decimal exponent beyond +/-"
-						+ MAX_DECIMAL_SCALE + ", more than JSON readers accept");
+				throw new StateValueException("Number at " + location() + " has a decimal scale beyond +/-"
+						+ MAX_DECIMAL_SCALE + ", more than JSON writers accept");
 			}
 			int digits = decimal.precision();
 			if (digits > MAX_NUMBER_DIGITS) {
