@@ -34,8 +34,12 @@ public final class ModelRules {
 	 */
 	public static final int MAX_DECIMAL_SCALE = 9_999;
 
-	/** How deep stored data may nest when read back (a guard against stack exhaustion). */
-	static final int MAX_STORED_NESTING = 1_000;
+	/**
+	 * How deep stored data may nest when read back: no value written under these rules nests
+	 * deeper (it is stored at a path of at least one segment), so deeper data (edited by hand,
+	 * or written before the rule) fails on read, naming where, rather than on a later write.
+	 */
+	static final int MAX_STORED_NESTING = StatePath.MAX_DEPTH;
 
 	private static final String[] NO_NAMES = new String[0];
 
@@ -176,8 +180,8 @@ public final class ModelRules {
 				}
 			}
 			else if (next > MAX_STORED_NESTING) {
-				throw new StateValueException("Value at " + location() + " is nested more than "
-						+ MAX_STORED_NESTING + " levels deep");
+				throw new StateValueException("Stored value is nested more than " + MAX_STORED_NESTING
+						+ " levels deep, beyond the path limit");
 			}
 			if (this.depth == this.names.length) {
 				int size = Math.max(8, this.depth * 2);
