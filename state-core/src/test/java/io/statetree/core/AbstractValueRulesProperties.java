@@ -15,6 +15,7 @@ import io.statetree.core.backend.StateValues;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -136,6 +137,30 @@ public abstract class AbstractValueRulesProperties {
 						assertExact(reopened.get("/v"), numbers, store);
 						assertExact(reopened.get("/m/v"), numbers, store);
 					}
+				}
+			}
+		}
+	}
+
+	@Example
+	void theIssuesBalanceKeepsItsValueAcrossAReopenAndTheNextWriteIsNotLost() {
+		for (Store store : newStores()) {
+			try (store) {
+				try (StateController controller = StateController.create(store.open())) {
+					controller.set("/wallet/balance", new BigDecimal("1.000000000000000001"));
+				}
+				if (!store.persistent()) {
+					continue;
+				}
+				try (StateController reopened = StateController.create(store.open())) {
+					assertThat(reopened.get("/wallet/balance")).as("on %s", store)
+						.isEqualTo(new BigDecimal("1.000000000000000001"));
+					List<Object> heard = new CopyOnWriteArrayList<>();
+					reopened.subscribe("/wallet/balance", (event) -> heard.add(event.newValue()));
+					assertThat(reopened.set("/wallet/balance", new BigDecimal("1.000000000000000002"))).isTrue();
+					assertThat(reopened.get("/")).isEqualTo(
+							Map.of("wallet", Map.of("balance", new BigDecimal("1.000000000000000002"))));
+					soon().untilAsserted(() -> assertThat(heard).containsExactly(new BigDecimal("1.000000000000000002")));
 				}
 			}
 		}
