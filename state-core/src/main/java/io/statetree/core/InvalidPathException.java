@@ -1,7 +1,9 @@
 package io.statetree.core;
 
 /**
- * A path or pattern string was rejected. The message names the input and the reason.
+ * A path or pattern string was rejected, or an object key inside a written value that is not a
+ * valid path segment (the input is then the path the key would have made). The message names the
+ * input and the reason, control characters escaped.
  */
 public class InvalidPathException extends StateException {
 

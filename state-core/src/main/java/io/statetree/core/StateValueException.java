@@ -2,8 +2,10 @@ package io.statetree.core;
 
 /**
  * A value could not be converted to or from StateTree's JSON model: Jackson cannot map it (a
- * cycle, a {@code Thread}), or a stored value cannot be read as the requested type. Nothing was
- * written.
+ * cycle, a {@code Thread}), it breaks a rule of the model (NaN or an infinity, a number beyond
+ * JSON's read limits, nesting deeper than the path limit allows), or a stored value cannot be
+ * read as the requested type. Nothing was written. The message names the path and the reason,
+ * never the value.
  */
 public class StateValueException extends StateException {
 

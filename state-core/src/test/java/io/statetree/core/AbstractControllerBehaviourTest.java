@@ -1,6 +1,7 @@
 package io.statetree.core;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -322,7 +323,7 @@ public abstract class AbstractControllerBehaviourTest {
 				.hasMessageContaining("/c");
 			assertThatThrownBy(() -> controller.set("/t", new Thread())).isInstanceOf(StateValueException.class)
 				.hasMessageContaining("/t");
-			assertThatThrownBy(() -> controller.set("/k", Map.of("a/b", 1))).isInstanceOf(StateValueException.class)
+			assertThatThrownBy(() -> controller.set("/k", Map.of("a/b", 1))).isInstanceOf(InvalidPathException.class)
 				.hasMessageContaining("a/b");
 			assertThat(controller.get("/")).isEqualTo(Map.of());
 		}
@@ -342,6 +343,169 @@ public abstract class AbstractControllerBehaviourTest {
 			assertThat(controller.get("/count")).isEqualTo(2);
 		}
 
+	}
+
+	/**
+	 * The model's rules for written values (exact numbers, the nesting limit, keys as path
+	 * segments), with the exact inputs of the issue that found them broken. The same rules over
+	 * random inputs: {@code AbstractValueRulesProperties}.
+	 */
+	@Nested
+	class ValueRules {
+
+		@Test
+		void aBigDecimalKeepsItsExactValueAndTheNextWriteIsNotLost() {
+			List<Object> heard = new CopyOnWriteArrayList<>();
+			controller.subscribe("/wallet/balance", (event) -> heard.add(event.newValue()));
+			assertThat(controller.set("/wallet/balance", new BigDecimal("1.000000000000000001"))).isTrue();
+			assertThat(controller.get("/wallet/balance")).isEqualTo(new BigDecimal("1.000000000000000001"));
+			assertThat(controller.get("/wallet")).isEqualTo(Map.of("balance", new BigDecimal("1.000000000000000001")));
+			assertThat(controller.set("/wallet/balance", new BigDecimal("1.000000000000000002"))).isTrue();
+			assertThat(controller.get("/wallet/balance")).isEqualTo(new BigDecimal("1.000000000000000002"));
+			assertThat(controller.set("/wallet/balance", new BigDecimal("1.000000000000000002"))).isFalse();
+			org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(heard)
+				.containsExactly(new BigDecimal("1.000000000000000001"), new BigDecimal("1.000000000000000002")));
+		}
+
+		@Test
+		void numbersKeepTheirJavaType() {
+			controller.set("/n", Map.of("int", 7, "long", 1L << 40, "big", new BigInteger("123456789012345678901234567890"),
+					"double", 0.1, "decimal", new BigDecimal("0.1"), "whole", new BigDecimal("100"), "float", 1.1f));
+			assertThat(controller.get("/n/int")).isEqualTo(7);
+			assertThat(controller.get("/n/long")).isEqualTo(1L << 40);
+			assertThat(controller.get("/n/big")).isEqualTo(new BigInteger("123456789012345678901234567890"));
+			assertThat(controller.get("/n/double")).isEqualTo(0.1);
+			assertThat(controller.get("/n/decimal")).isEqualTo(new BigDecimal("0.1"));
+			assertThat(controller.get("/n/whole")).isEqualTo(new BigDecimal("100"));
+			assertThat(controller.get("/n/float")).isEqualTo(1.1);
+			assertThat(controller.get("/n/double", BigDecimal.class)).isEqualTo(new BigDecimal("0.1"));
+			controller.set("/w/balance", new BigDecimal("1.000000000000000001"));
+			assertThat(controller.get("/w", new TypeRef<Map<String, Object>>() {
+			})).isEqualTo(Map.of("balance", new BigDecimal("1.000000000000000001")));
+			assertThat(controller.get("/w/balance", BigDecimal.class)).isEqualTo(new BigDecimal("1.000000000000000001"));
+			assertThat(controller.get("/w/balance", Number.class)).isEqualTo(new BigDecimal("1.000000000000000001"));
+			controller.set("/price", new Price(new BigDecimal("1.50"), 0.25, 3.5f));
+			assertThat(controller.get("/price")).isEqualTo(Map.of("amount", new BigDecimal("1.50"), "rate", 0.25, "weight", 3.5));
+			assertThat(controller.get("/price/amount")).isEqualTo(new BigDecimal("1.50"));
+			assertThat(controller.get("/price", Price.class)).isEqualTo(new Price(new BigDecimal("1.50"), 0.25, 3.5f));
+			assertThatThrownBy(() -> controller.set("/price", new Price(BigDecimal.ONE, Double.NaN, 1f)))
+				.isInstanceOf(StateValueException.class)
+				.hasMessageContaining("/price/rate");
+		}
+
+		@Test
+		void nanAndInfinitiesAreRefusedBeforeAnythingIsWritten() {
+			long revision = controller.revision();
+			for (Object number : List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Float.NaN,
+					Float.POSITIVE_INFINITY)) {
+				assertThatThrownBy(() -> controller.set("/wallet/balance", number)).isInstanceOf(StateValueException.class)
+					.hasMessageContaining("/wallet/balance")
+					.hasMessageContaining("not a finite number")
+					.hasMessageNotContaining("Infinity");
+				assertThatThrownBy(() -> controller.set("/wallet", Map.of("list", List.of(1, number))))
+					.isInstanceOf(StateValueException.class)
+					.hasMessageContaining("/wallet/list/1");
+			}
+			assertThat(controller.get("/")).isEqualTo(Map.of());
+			assertThat(controller.revision()).isEqualTo(revision);
+		}
+
+		@Test
+		void infinityIsNotAHugeDecimal() {
+			assertThat(controller.set("/x", new BigDecimal("1E+400"))).isTrue();
+			assertThatThrownBy(() -> controller.set("/x", Double.POSITIVE_INFINITY)).isInstanceOf(StateValueException.class);
+			assertThat(controller.get("/x")).isEqualTo(new BigDecimal("1E+400"));
+		}
+
+		@Test
+		void numbersBeyondTheReadLimitsAreRefusedAndTheTreeStaysReadable() {
+			BigInteger thousandDigits = BigInteger.TEN.pow(999);
+			BigInteger thousandAndOne = BigInteger.TEN.pow(1000);
+			assertThatThrownBy(() -> controller.set("/big", thousandAndOne)).isInstanceOf(StateValueException.class)
+				.hasMessageContaining("/big")
+				.hasMessageContaining("1001 digits");
+			assertThatThrownBy(() -> controller.set("/big", new BigDecimal("1e999999999")))
+				.isInstanceOf(StateValueException.class)
+				.hasMessageContaining("/big");
+			assertThatThrownBy(() -> controller.set("/big", new BigDecimal("1E+10000")))
+				.isInstanceOf(StateValueException.class);
+			assertThatThrownBy(() -> controller.set("/big", new BigDecimal("1E-10000")))
+				.isInstanceOf(StateValueException.class);
+			assertThat(controller.get("/")).isEqualTo(Map.of());
+			assertThat(controller.set("/big", new BigDecimal("1E+9999"))).isTrue();
+			assertThat(controller.get("/big")).isEqualTo(new BigDecimal("1E+9999"));
+			assertThat(controller.set("/big", thousandDigits)).isTrue();
+			assertThat(controller.get("/")).isEqualTo(Map.of("big", thousandDigits));
+			assertThat(controller.set("/big", thousandDigits.negate())).isTrue();
+			assertThat(controller.get("/big")).isEqualTo(thousandDigits.negate());
+		}
+
+		@Test
+		void valuesNestedBeyondThePathLimitAreRefusedBeforeAnythingIsWritten() {
+			List<StateEvent> heard = new CopyOnWriteArrayList<>();
+			controller.subscribe("/**", heard::add);
+			long revision = controller.revision();
+			assertThatThrownBy(() -> controller.set("/deep", nested(130))).isInstanceOf(StateValueException.class)
+				.hasMessageContaining("/deep")
+				.hasMessageContaining("128");
+			assertThatThrownBy(() -> controller.batch(() -> {
+				controller.set("/other", 1);
+				controller.set("/deep", nested(128));
+			})).isInstanceOf(StateValueException.class);
+			assertThatThrownBy(() -> controller.set("/deep", nestedLists(128))).isInstanceOf(StateValueException.class);
+			assertThatThrownBy(() -> controller.update("/deep", Object.class, (v) -> nested(128)))
+				.isInstanceOf(StateValueException.class);
+			assertThat(controller.get("/")).isEqualTo(Map.of());
+			assertThat(controller.revision()).isEqualTo(revision);
+			assertThat(heard).isEmpty();
+			// exactly at the limit: /deep plus 127 levels is 128 segments
+			assertThat(controller.set("/deep", nested(127))).isTrue();
+			assertThat(controller.get("/")).isEqualTo(Map.of("deep", nested(127)));
+			Object stored = controller.get("/deep");
+			assertThatThrownBy(() -> controller.set("/deeper/still", stored)).isInstanceOf(StateValueException.class);
+			assertThat(controller.delete("/deep")).isTrue();
+			assertThat(controller.get("/")).isEqualTo(Map.of());
+			org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(heard).isNotEmpty());
+		}
+
+		@Test
+		void badKeysInsideAWrittenObjectAreRefusedNamingTheKey() {
+			long revision = controller.revision();
+			for (String key : List.of("a/b", "..", ".", "", "*", "**", "{x}", "k".repeat(256), "a\u0001b")) {
+				String shown = key.replace("\u0001", "\\u0001");
+				String real = key;
+				assertThatThrownBy(() -> controller.set("/users/1", Map.of("ok", 1, "nested", Map.of(real, 1))))
+					.as(shown)
+					.isInstanceOf(InvalidPathException.class)
+					.hasMessageContaining("'" + shown + "'")
+					.hasMessageContaining("/users/1/nested");
+				assertThatThrownBy(() -> controller.set("/users/1", Map.of("list", List.of(Map.of(real, 1)))))
+					.isInstanceOf(InvalidPathException.class)
+					.hasMessageContaining("/users/1/list/0");
+			}
+			assertThat(controller.get("/")).isEqualTo(Map.of());
+			assertThat(controller.revision()).isEqualTo(revision);
+		}
+
+	}
+
+	public record Price(BigDecimal amount, double rate, float weight) {
+	}
+
+	static Object nested(int levels) {
+		Object value = "leaf";
+		for (int i = 0; i < levels; i++) {
+			value = Map.of("k", value);
+		}
+		return value;
+	}
+
+	static Object nestedLists(int levels) {
+		Object value = 1;
+		for (int i = 0; i < levels; i++) {
+			value = List.of(value);
+		}
+		return value;
 	}
 
 	@Nested

@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
 import io.statetree.redis.test.RedisTestServer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,20 @@ class RedisCrossInstanceTest {
 	void tearDown() {
 		this.first.close();
 		this.second.close();
+	}
+
+	@Test
+	void exactNumbersTravelThroughTheChangeFeed() {
+		List<Object> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.second.subscribe("/wallet/*", (event) -> heard.add(event.newValue()));
+		this.first.set("/wallet/balance", new java.math.BigDecimal("1.000000000000000001"));
+		this.first.set("/wallet/balance", new java.math.BigDecimal("1.000000000000000002"));
+		this.first.set("/wallet/rate", 0.1);
+		this.first.set("/wallet/big", new java.math.BigInteger("123456789012345678901234567890"));
+		Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(heard).containsExactly(
+				new java.math.BigDecimal("1.000000000000000001"), new java.math.BigDecimal("1.000000000000000002"), 0.1,
+				new java.math.BigInteger("123456789012345678901234567890")));
+		assertThat(this.second.get("/wallet/balance")).isEqualTo(new java.math.BigDecimal("1.000000000000000002"));
 	}
 
 	@Test

@@ -5,11 +5,13 @@ import java.io.InputStream;
 import java.util.Map;
 
 import io.statetree.core.StateController;
-import io.statetree.core.backend.StateValues;
+import io.statetree.core.StateException;
+import io.statetree.core.StatePath;
+import io.statetree.core.internal.JsonText;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.io.Resource;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -36,19 +38,20 @@ final class InitialState {
 		if (root instanceof Map<?, ?> map && !map.isEmpty()) {
 			return false;
 		}
-		JsonNode node;
-		try (InputStream in = resource.getInputStream()) {
-			node = jsonMapper.readTree(in);
+		Object value;
+		// Streamed with the write rules, so decimals keep their exact value (see JsonText).
+		try (InputStream in = resource.getInputStream(); JsonParser parser = jsonMapper.createParser(in)) {
+			value = JsonText.readForWrite(parser, StatePath.ROOT);
 		}
-		catch (IOException | JacksonException ex) {
+		catch (IOException | JacksonException | StateException ex) {
 			throw new InvalidConfigurationPropertyValueException(PROPERTY, resource.getDescription(),
 					"The resource cannot be read as JSON: " + ex.getMessage(), ex);
 		}
-		if (node == null || !node.isObject()) {
+		if (!(value instanceof Map)) {
 			throw new InvalidConfigurationPropertyValueException(PROPERTY, resource.getDescription(),
-					"The resource must hold a JSON object, not " + ((node != null) ? node.getNodeType() : "nothing"));
+					"The resource must hold a JSON object, not " + ((value != null) ? "a leaf value" : "nothing"));
 		}
-		controller.set("/", StateValues.fromJson(node));
+		controller.set("/", value);
 		return true;
 	}
 

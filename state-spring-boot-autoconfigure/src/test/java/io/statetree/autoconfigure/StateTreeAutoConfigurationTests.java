@@ -187,6 +187,8 @@ class StateTreeAutoConfigurationTests {
 			StateController controller = context.getBean(StateController.class);
 			assertThat(controller.get("/config/name")).isEqualTo("demo");
 			assertThat(controller.get("/config/limits")).isEqualTo(List.of(1, 2));
+			assertThat(controller.get("/config/price")).isEqualTo(new java.math.BigDecimal("1.000000000000000001"));
+			assertThat(controller.get("/config/rate")).isEqualTo(0.25);
 			assertThat(controller.get("/users")).isEqualTo(Map.of());
 		});
 	}

@@ -1,9 +1,10 @@
 package io.statetree.core.backend;
 
 import io.statetree.core.StateValueException;
+import io.statetree.core.internal.JsonText;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -35,14 +36,14 @@ abstract class JacksonSerializer implements Serializer {
 
 	@Override
 	public @Nullable Object read(byte[] bytes) {
-		JsonNode node;
-		try {
-			node = this.mapper.readTree(bytes);
+		// Streamed rather than read as a tree, so each decimal's text decides its type (see
+		// JsonText): a Double's text reads back as a Double, any other decimal exactly.
+		try (JsonParser parser = this.mapper.createParser(bytes)) {
+			return JsonText.readStored(parser);
 		}
 		catch (JacksonException ex) {
 			throw new StateValueException("Not valid " + this.format + ": " + ex.getOriginalMessage(), ex);
 		}
-		return StateValues.fromJson(node);
 	}
 
 	@Override

@@ -1,7 +1,7 @@
 package io.statetree.core.backend;
 
+import io.statetree.core.internal.JsonText;
 import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes values as pretty-printed UTF-8 JSON files ({@code .json}), the default format of
@@ -15,7 +15,7 @@ public final class JsonSerializer extends JacksonSerializer {
 	 * Creates a JSON serializer.
 	 */
 	public JsonSerializer() {
-		super(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build(), "json", "JSON");
+		super(JsonText.storedJsonMapper().enable(SerializationFeature.INDENT_OUTPUT).build(), "json", "JSON");
 	}
 
 }

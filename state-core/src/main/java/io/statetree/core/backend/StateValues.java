@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.statetree.core.InvalidPathException;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateValueException;
 import io.statetree.core.StateWriteException;
 import io.statetree.core.internal.Branch;
+import io.statetree.core.internal.ModelRules;
 import io.statetree.core.internal.PersistentOrderedMap;
 import io.statetree.core.internal.ValueList;
 import org.jspecify.annotations.Nullable;
@@ -27,12 +29,13 @@ import tools.jackson.databind.JsonNode;
  * whose keys are valid path segments and whose values are never {@code null}), an array (an
  * unmodifiable {@code List<Object>}, elements may be {@code null}), a {@code String}, a
  * {@code Boolean}, or a number: {@code Integer}, {@code Long} or {@code BigInteger} for integers
- * (the smallest that fits), {@code Double} or {@code BigDecimal} otherwise. Two values are equal
- * when their JSON trees are equal, numbers compared by value.
+ * (the smallest that fits), {@code Double} or {@code BigDecimal} otherwise, each kept exactly as
+ * written (a decimal's scale included; never NaN or an infinity). Two values are equal when their
+ * JSON trees are equal, numbers compared by the decimal value they denote (a {@code Double} as
+ * {@link Double#toString(double)} prints it). Every path inside a value, counted from where it
+ * is stored, has at most {@link StatePath#MAX_DEPTH} segments. All methods are thread-safe.
  */
 public final class StateValues {
-
-	private static final int MAX_NESTING = 1_000;
 
 	private static final Object NO_PAYLOAD = new Object();
 
@@ -81,33 +84,46 @@ public final class StateValues {
 	// ---- conversion ----
 
 	/**
-	 * Converts a Jackson tree into the model.
+	 * Converts a Jackson tree into the model, as a value written at the root.
 	 * @param node the tree; {@code null}, a null node or a missing node give {@code null}
 	 * @return the immutable value
-	 * @throws StateValueException if an object key is not a valid path segment
+	 * @throws InvalidPathException if an object key is not a valid path segment
+	 * @throws StateValueException if the value is nested deeper than the path limit allows or
+	 * holds a number the model refuses (see {@link #fromJava(StatePath, Object, Function)})
 	 */
 	public static @Nullable Object fromJson(@Nullable JsonNode node) {
-		return fromJson(node, true, 0);
+		return fromJson(StatePath.ROOT, node);
 	}
 
-	private static @Nullable Object fromJson(@Nullable JsonNode node, boolean branchContext, int depth) {
+	/**
+	 * Converts a Jackson tree into the model, as a value about to be written at a path (the same
+	 * rules as {@link #fromJava(StatePath, Object, Function)}).
+	 * @param at where the value goes
+	 * @param node the tree; {@code null}, a null node or a missing node give {@code null}
+	 * @return the immutable value
+	 * @throws InvalidPathException if an object key is not a valid path segment
+	 * @throws StateValueException if the value breaks a rule of the model
+	 */
+	public static @Nullable Object fromJson(StatePath at, @Nullable JsonNode node) {
+		return fromJson(node, ModelRules.writing(at));
+	}
+
+	private static @Nullable Object fromJson(@Nullable JsonNode node, ModelRules.Walk walk) {
 		if (node == null || node.isNull() || node.isMissingNode()) {
 			return null;
-		}
-		if (depth > MAX_NESTING) {
-			throw new StateValueException("Value is nested more than " + MAX_NESTING + " levels deep");
 		}
 		if (node.isObject()) {
 			PersistentOrderedMap<String, Object> map = PersistentOrderedMap.empty();
 			for (Map.Entry<String, JsonNode> field : node.properties()) {
-				Object child = fromJson(field.getValue(), branchContext, depth + 1);
-				if (child != null) {
-					String key = field.getKey();
-					if (branchContext) {
-						checkKey(key);
-					}
-					map = map.put(key, child);
+				JsonNode value = field.getValue();
+				if (value == null || value.isNull() || value.isMissingNode()) {
+					continue;
 				}
+				String key = walk.key(field.getKey());
+				walk.enter(key);
+				Object child = fromJson(value, walk);
+				walk.exit();
+				map = map.put(key, child);
 			}
 			return Branch.of(map);
 		}
@@ -115,7 +131,9 @@ public final class StateValues {
 			Object[] elements = new Object[node.size()];
 			int i = 0;
 			for (JsonNode element : node) {
-				elements[i++] = fromJson(element, false, depth + 1);
+				walk.enter(i);
+				elements[i++] = fromJson(element, walk);
+				walk.exit();
 			}
 			return ValueList.wrap(elements);
 		}
@@ -126,38 +144,65 @@ public final class StateValues {
 			return node.booleanValue();
 		}
 		if (node.isNumber()) {
-			return normalizeNumber(node.numberValue());
+			return walk.number(node.numberValue());
 		}
 		if (node.isBinary()) {
 			return node.asString();
 		}
-		if (node.isPojo()) {
-			throw new StateValueException("Value contains a POJO node that is not JSON: " + node);
-		}
-		throw new StateValueException("Value contains an unsupported JSON node: " + node.getNodeType());
+		throw new StateValueException("Value at " + walk.location() + " contains a " + node.getNodeType()
+				+ " node, which is not JSON data");
 	}
 
 	/**
-	 * Converts a Java value into the model. Plain values ({@code Map}, {@code Collection}, arrays
-	 * of objects, {@code String}, numbers, {@code Boolean}, {@code Character}, enums) are
-	 * converted directly; anything else is handed to {@code fallback} (usually Jackson's
-	 * {@code valueToTree}).
+	 * Converts a Java value into the model, as a value written at the root. See
+	 * {@link #fromJava(StatePath, Object, Function)}.
 	 * @param value the value; {@code null} gives {@code null}
 	 * @param fallback converts a non-plain object to a Jackson tree
 	 * @return the immutable value
-	 * @throws StateValueException if the value cannot be converted (a cycle, a key that is not a
-	 * valid path segment, the fallback failing)
 	 */
 	public static @Nullable Object fromJava(@Nullable Object value, Function<Object, JsonNode> fallback) {
-		if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
-				|| value instanceof Branch || value instanceof ValueList) {
+		return fromJava(StatePath.ROOT, value, fallback);
+	}
+
+	/**
+	 * Converts a Java value about to be written at a path into the model. Plain values
+	 * ({@code Map}, {@code Collection}, arrays of objects, {@code String}, numbers,
+	 * {@code Boolean}, {@code Character}, enums) are converted directly; anything else is handed
+	 * to {@code fallback} (usually Jackson's {@code valueToTree}).
+	 * <p>
+	 * This is where the model's rules are enforced, before anything is written: object keys are
+	 * path segments; no path inside the value may take the path beyond
+	 * {@link StatePath#MAX_DEPTH} segments (array indexes are segments too); numbers keep their
+	 * exact value and type ({@code Integer}, {@code Long}, {@code BigInteger} by size;
+	 * {@code Double}; {@code BigDecimal} as given; a {@code Float} becomes the {@code Double} of
+	 * its text), and NaN, infinities, numbers of more than 1,000 digits and decimals whose
+	 * scale exceeds +/-9,999 are refused, since JSON cannot carry them.
+	 * @param at where the value goes
+	 * @param value the value; {@code null} gives {@code null}
+	 * @param fallback converts a non-plain object to a Jackson tree
+	 * @return the immutable value
+	 * @throws InvalidPathException if an object key is not a valid path segment (the message
+	 * names the key and the reason)
+	 * @throws StateValueException if the value cannot be converted (a cycle, nesting beyond the
+	 * path limit, a number the model refuses, the fallback failing); the message names the path
+	 * and the reason, never the value
+	 */
+	public static @Nullable Object fromJava(StatePath at, @Nullable Object value,
+			Function<Object, JsonNode> fallback) {
+		if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer) {
 			return value;
 		}
-		return fromJava(value, fallback, true, new IdentityHashMap<>(), 0);
+		if (value instanceof Long l) {
+			return (l == l.intValue()) ? (Object) l.intValue() : l;
+		}
+		if (value instanceof Double d && Double.isFinite(d)) {
+			return d;
+		}
+		return fromJava(value, fallback, ModelRules.writing(at), new IdentityHashMap<>());
 	}
 
 	private static @Nullable Object fromJava(@Nullable Object value, Function<Object, JsonNode> fallback,
-			boolean branchContext, IdentityHashMap<Object, Boolean> visiting, int depth) {
+			ModelRules.Walk walk, IdentityHashMap<Object, Boolean> visiting) {
 		if (value == null) {
 			return null;
 		}
@@ -165,16 +210,14 @@ public final class StateValues {
 			return value;
 		}
 		if (value instanceof Number number) {
-			return normalizeNumber(number);
+			return walk.number(number);
 		}
 		if (value instanceof Branch || value instanceof ValueList) {
+			walk.model(value);
 			return value;
 		}
 		if (value instanceof Character || value instanceof Enum<?>) {
 			return (value instanceof Enum<?> e) ? e.name() : value.toString();
-		}
-		if (depth > MAX_NESTING) {
-			throw new StateValueException("Value is nested more than " + MAX_NESTING + " levels deep");
 		}
 		if (value instanceof Map<?, ?> map) {
 			enter(value, visiting);
@@ -182,14 +225,16 @@ public final class StateValues {
 			for (Map.Entry<?, ?> entry : map.entrySet()) {
 				Object key = entry.getKey();
 				if (key == null) {
-					throw new StateValueException("Value contains a map with a null key");
+					throw new StateValueException("Value at " + walk.location() + " contains a map with a null key");
 				}
-				Object child = fromJava(entry.getValue(), fallback, branchContext, visiting, depth + 1);
+				if (entry.getValue() == null) {
+					continue;
+				}
+				String name = walk.key(key.toString());
+				walk.enter(name);
+				Object child = fromJava(entry.getValue(), fallback, walk, visiting);
+				walk.exit();
 				if (child != null) {
-					String name = key.toString();
-					if (branchContext) {
-						checkKey(name);
-					}
 					result = result.put(name, child);
 				}
 			}
@@ -201,7 +246,9 @@ public final class StateValues {
 			Object[] elements = new Object[collection.size()];
 			int i = 0;
 			for (Object element : collection) {
-				elements[i++] = fromJava(element, fallback, false, visiting, depth + 1);
+				walk.enter(i);
+				elements[i++] = fromJava(element, fallback, walk, visiting);
+				walk.exit();
 			}
 			visiting.remove(value);
 			return ValueList.wrap(elements);
@@ -210,7 +257,9 @@ public final class StateValues {
 			enter(value, visiting);
 			Object[] elements = new Object[array.length];
 			for (int i = 0; i < array.length; i++) {
-				elements[i] = fromJava(array[i], fallback, false, visiting, depth + 1);
+				walk.enter(i);
+				elements[i] = fromJava(array[i], fallback, walk, visiting);
+				walk.exit();
 			}
 			visiting.remove(value);
 			return ValueList.wrap(elements);
@@ -224,23 +273,14 @@ public final class StateValues {
 		}
 		catch (RuntimeException | StackOverflowError ex) {
 			throw new StateValueException("Cannot convert value of type " + value.getClass().getName()
-					+ " to JSON: " + ex.getMessage(), ex);
+					+ " at " + walk.location() + " to JSON: " + ex.getMessage(), ex);
 		}
-		return fromJson(tree, branchContext, depth);
+		return fromJson(tree, walk);
 	}
 
 	private static void enter(Object value, IdentityHashMap<Object, Boolean> visiting) {
 		if (visiting.put(value, Boolean.TRUE) != null) {
 			throw new StateValueException("Value contains a cycle through a " + value.getClass().getName());
-		}
-	}
-
-	private static void checkKey(String key) {
-		try {
-			StatePath.ROOT.child(key);
-		}
-		catch (RuntimeException ex) {
-			throw new StateValueException("Object key '" + key + "' is not a valid path segment: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -329,18 +369,45 @@ public final class StateValues {
 		return a.equals(b);
 	}
 
+	/**
+	 * Numbers are equal when the decimal numbers they denote are equal: a {@code Double} denotes
+	 * the decimal {@link Double#toString(double)} prints, so {@code 0.1} equals
+	 * {@code BigDecimal("0.1")} and {@code 1.0} equals {@code 1}, while two decimals that differ
+	 * only beyond a double's precision stay different. A non-finite double (never in the model)
+	 * equals only itself.
+	 */
 	private static boolean numbersEqual(Number a, Number b) {
+		if (a instanceof Float f) {
+			return numbersEqual(Double.parseDouble(f.toString()), b);
+		}
+		if (b instanceof Float f) {
+			return numbersEqual(a, Double.parseDouble(f.toString()));
+		}
 		if (isIntegral(a) && isIntegral(b)) {
 			if (!(a instanceof BigInteger) && !(b instanceof BigInteger)) {
 				return a.longValue() == b.longValue();
 			}
 			return toBigInteger(a).equals(toBigInteger(b));
 		}
-		if (a instanceof Double || b instanceof Double || a instanceof Float || b instanceof Float) {
-			return Double.compare(a.doubleValue(), b.doubleValue()) == 0
-					|| (a.doubleValue() == b.doubleValue());
+		boolean da = a instanceof Double || a instanceof Float;
+		boolean db = b instanceof Double || b instanceof Float;
+		if (da && db) {
+			return a.doubleValue() == b.doubleValue();
+		}
+		if ((da && !Double.isFinite(a.doubleValue())) || (db && !Double.isFinite(b.doubleValue()))) {
+			return false;
+		}
+		if (da && isIntegral(b) && !(b instanceof BigInteger)) {
+			return a.doubleValue() == b.longValue() && isExactLong(a.doubleValue(), b.longValue());
+		}
+		if (db && isIntegral(a) && !(a instanceof BigInteger)) {
+			return b.doubleValue() == a.longValue() && isExactLong(b.doubleValue(), a.longValue());
 		}
 		return toBigDecimal(a).compareTo(toBigDecimal(b)) == 0;
+	}
+
+	private static boolean isExactLong(double d, long l) {
+		return d >= -0x1p63 && d < 0x1p63 && (long) d == l;
 	}
 
 	private static boolean isIntegral(Number n) {
@@ -361,6 +428,9 @@ public final class StateValues {
 		}
 		if (isIntegral(n)) {
 			return BigDecimal.valueOf(n.longValue());
+		}
+		if (n instanceof Double || n instanceof Float) {
+			return new BigDecimal(Double.toString(n.doubleValue()));
 		}
 		return new BigDecimal(n.toString());
 	}
@@ -394,15 +464,35 @@ public final class StateValues {
 		return value.hashCode();
 	}
 
+	/**
+	 * Equal numbers (see {@link #numbersEqual}) hash alike: an integer value that fits in a
+	 * {@code long} hashes as that {@code long}, any other value as the nearest double.
+	 */
 	private static int hashNumber(Number n) {
+		if (n instanceof Float f) {
+			return hashNumber(Double.parseDouble(f.toString()));
+		}
 		if (isIntegral(n)) {
 			if (n instanceof BigInteger b && (b.compareTo(LONG_MIN) < 0 || b.compareTo(LONG_MAX) > 0)) {
 				return Double.hashCode(b.doubleValue());
 			}
 			return Long.hashCode(n.longValue());
 		}
+		if (n instanceof BigDecimal decimal) {
+			if (decimal.signum() == 0) {
+				return Long.hashCode(0);
+			}
+			BigDecimal stripped = decimal.stripTrailingZeros();
+			if (stripped.scale() <= 0 && stripped.precision() - stripped.scale() <= 19) {
+				BigInteger integer = stripped.toBigInteger();
+				if (integer.compareTo(LONG_MIN) >= 0 && integer.compareTo(LONG_MAX) <= 0) {
+					return Long.hashCode(integer.longValue());
+				}
+			}
+			return Double.hashCode(decimal.doubleValue());
+		}
 		double d = n.doubleValue();
-		if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 9.2e18) {
+		if (d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63) {
 			return Long.hashCode((long) d);
 		}
 		return Double.hashCode(d);

@@ -1,6 +1,8 @@
 package io.statetree.core.backend;
 
+import io.statetree.core.internal.JsonText;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
@@ -38,7 +40,9 @@ public final class YamlSerializer extends JacksonSerializer {
 	private static final class Holder {
 
 		static ObjectMapper create() {
-			return YAMLMapper.builder()
+			YAMLFactory factory = YAMLFactory.builder().streamReadConstraints(JsonText.storedReadConstraints()).build();
+			return YAMLMapper.builder(factory)
+				.addModule(JsonText.numbersModule())
 				.disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
 				.disable(YAMLWriteFeature.MINIMIZE_QUOTES)
 				.build();

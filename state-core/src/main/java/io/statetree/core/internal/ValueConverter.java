@@ -14,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.json.JsonMapper;
@@ -58,7 +59,12 @@ public final class ValueConverter {
 			for (Class<?> type : NOT_DATA) {
 				refuse.addSerializer(type, new Refuse());
 			}
-			result = this.mapper.rebuild().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).addModule(refuse).build();
+			// Keep a BigDecimal field's scale: what is written is what is read.
+			result = this.mapper.rebuild()
+				.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+				.disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+				.addModule(refuse)
+				.build();
 			this.writeMapper = result;
 		}
 		return result;
@@ -73,15 +79,20 @@ public final class ValueConverter {
 	}
 
 	/**
-	 * Converts an application value to the model.
-	 * @param path where it is going, for messages
+	 * Converts an application value to the model: the one place where a written value is
+	 * checked against the model's rules (see
+	 * {@link StateValues#fromJava(StatePath, Object, java.util.function.Function)}), before
+	 * anything is written.
+	 * @param path where it is going: the nesting limit counts from its depth
 	 * @param value the value
 	 * @return the immutable model value, or {@code null}
-	 * @throws StateValueException if it cannot be mapped
+	 * @throws StateValueException if it cannot be mapped, is nested beyond the path limit or
+	 * holds a number the model refuses
+	 * @throws io.statetree.core.InvalidPathException if an object key is not a valid path segment
 	 */
 	public @Nullable Object toModel(StatePath path, @Nullable Object value) {
 		try {
-			return StateValues.fromJava(value, this::toTree);
+			return StateValues.fromJava(path, value, this::toTree);
 		}
 		catch (StateValueException ex) {
 			throw new StateValueException("Cannot write value of type " + value.getClass().getName() + " at " + path

@@ -95,6 +95,29 @@ abstract class AbstractBackendContractTest {
 	}
 
 	@Test
+	void numbersKeepTheirExactValueAndType() {
+		Object value = json("{'exact':1.000000000000000001,'scaled':1.50,'d':0.1,'e':2.5E-7,'huge':1E+400,"
+				+ "'list':[0.30000000000000004,1.000000000000000002]}");
+		commit(w("/n", value));
+		commit(w("/m", StateValues.branch(Map.of("decimal", new java.math.BigDecimal("1.5"),
+				"whole", new java.math.BigDecimal("100"), "double", 1.5, "big", java.math.BigInteger.TEN.pow(30)))));
+		assertThat(read("/n/exact")).isEqualTo(new java.math.BigDecimal("1.000000000000000001"));
+		assertThat(read("/n/scaled")).isEqualTo(new java.math.BigDecimal("1.50"));
+		assertThat(read("/n/d")).isEqualTo(0.1);
+		assertThat(read("/n/e")).isEqualTo(2.5E-7);
+		assertThat(read("/n/huge")).isEqualTo(new java.math.BigDecimal("1E+400"));
+		assertThat(read("/n/list")).isEqualTo(java.util.List.of(0.30000000000000004,
+				new java.math.BigDecimal("1.000000000000000002")));
+		assertThat(read("/m/decimal")).isEqualTo(new java.math.BigDecimal("1.5"));
+		assertThat(read("/m/whole")).isEqualTo(new java.math.BigDecimal("100"));
+		assertThat(read("/m/double")).isEqualTo(1.5);
+		assertThat(read("/m/big")).isEqualTo(java.math.BigInteger.TEN.pow(30));
+		CommitResult second = commit(w("/n/exact", new java.math.BigDecimal("1.000000000000000002")));
+		assertThat(StateValues.unchanged(second.changes())).isFalse();
+		assertThat(read("/n/exact")).isEqualTo(new java.math.BigDecimal("1.000000000000000002"));
+	}
+
+	@Test
 	void writesBelowAFileValueAndAboveABranchCombine() {
 		commit(w("/a", json("{'x':1,'y':{'z':2}}")));
 		commit(w("/a/y/w", 3));

@@ -17,8 +17,10 @@ import io.statetree.core.StateValueException;
 import io.statetree.core.backend.Change;
 import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
+import io.statetree.core.internal.JsonText;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -31,7 +33,8 @@ public final class TreeCodec {
 	/** How a branch node is stored. A leaf is never a JSON object, so this is unambiguous. */
 	public static final String BRANCH = "{}";
 
-	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+	/** Prints numbers exactly and reads back every number it printed (see {@link JsonText}). */
+	private static final JsonMapper MAPPER = JsonText.storedJsonMapper().build();
 
 	private static final String ABSENT_FORM = "S0\n";
 
@@ -103,8 +106,8 @@ public final class TreeCodec {
 		if (simple != null) {
 			return simple;
 		}
-		try {
-			return StateValues.fromJson(MAPPER.readTree(json));
+		try (JsonParser parser = MAPPER.createParser(json)) {
+			return JsonText.readStored(parser);
 		}
 		catch (JacksonException ex) {
 			throw new StateStorageException("Unparsable JSON stored in Redis at " + where + ": "

@@ -15,7 +15,7 @@ import io.statetree.core.StateController.ListenerInfo;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateValueException;
 import io.statetree.core.StateWriteException;
-import io.statetree.core.backend.StateValues;
+import io.statetree.core.internal.JsonText;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -27,6 +27,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -152,16 +154,43 @@ public class StateTreeEndpoint {
 	@WriteOperation
 	public WebEndpointResponse<Object> write(SecurityContext securityContext,
 			@Selector(match = Match.ALL_REMAINING) String[] path, String value) {
+		StatePath at;
+		try {
+			at = StatePath.ofSegments(List.of(path));
+		}
+		catch (InvalidPathException ex) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), null);
+		}
 		Object model;
 		try {
-			model = StateValues.fromJson(this.jsonMapper.readTree(value));
+			model = decode(at, value);
+		}
+		catch (StreamConstraintsException ex) {
+			// Names the limit (a number's length, the nesting), never the value.
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"The value breaks a JSON read limit: " + ex.getOriginalMessage(), null);
 		}
 		catch (JacksonException ex) {
 			// The parser's message may quote the value: leave it out.
 			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
 					"The value is not a JSON document (a string must be quoted)", null);
 		}
+		catch (InvalidPathException | StateValueException ex) {
+			// A bad key, nesting beyond the path limit, a number JSON cannot hold exactly: the
+			// message names the key or path and the reason, never the value.
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), null);
+		}
 		return change(securityContext, path, "write", model, (statePath) -> this.controller.set(statePath, model));
+	}
+
+	/**
+	 * Parses a written value into the model with the rules of a write at the path (keys are path
+	 * segments, nesting within the path limit, numbers exact: see {@link JsonText}).
+	 */
+	private @Nullable Object decode(StatePath at, String value) {
+		try (JsonParser parser = this.jsonMapper.createParser(value)) {
+			return JsonText.readForWrite(parser, at);
+		}
 	}
 
 	/**

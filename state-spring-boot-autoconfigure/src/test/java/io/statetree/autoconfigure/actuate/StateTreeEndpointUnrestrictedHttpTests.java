@@ -98,6 +98,84 @@ class StateTreeEndpointUnrestrictedHttpTests extends HttpTestSupport {
 		assertThat(get("/actuator/statetreechanges", "admin").body()).contains("/db/password");
 	}
 
+	@Test
+	void badKeysInsideAWrittenObjectAre400NamingTheKeyAndWriteNothing() {
+		long revision = this.controller.revision();
+		java.util.List<String> keys = new java.util.ArrayList<>(java.util.List.of("a/b", "..", ".", "", "*", "**", "{x}",
+				"k".repeat(256), "a\u0001b"));
+		// and random ones of every kind
+		net.jqwik.api.Arbitrary<String> word = net.jqwik.api.Arbitraries.strings().alpha().ofMaxLength(5);
+		net.jqwik.api.Arbitraries
+			.oneOf(word.map((w) -> w + "/" + w), word.map((w) -> "{" + w + "x}"),
+					net.jqwik.api.Combinators.combine(word, net.jqwik.api.Arbitraries.chars().range('\u0000', '\u001f'))
+						.as((w, c) -> w + c),
+					net.jqwik.api.Arbitraries.strings().alpha().ofMinLength(256).ofMaxLength(280))
+			.sampleStream()
+			.limit(20)
+			.forEach(keys::add);
+		for (String key : keys) {
+			String body = JSON.writeValueAsString(java.util.Map.of("ok", 1, "nested", java.util.Map.of(key, 1)));
+			Response post = post("/actuator/statetree/app/keys", "writer", value(body));
+			assertThat(post.status()).as(post.body()).isEqualTo(400);
+			String shown = key.codePoints()
+				.collect(StringBuilder::new, (sb, cp) -> {
+					if (Character.isISOControl(cp)) {
+						sb.append(String.format("\\u%04x", cp));
+					}
+					else {
+						sb.appendCodePoint(cp);
+					}
+				}, StringBuilder::append)
+				.toString();
+			assertThat(post.json().get("message").asString()).contains("object key '" + shown + "'")
+				.contains("/app/keys/nested");
+		}
+		assertThat(this.controller.exists("/app/keys")).isFalse();
+		assertThat(this.controller.revision()).isEqualTo(revision);
+	}
+
+	@Test
+	void objectsNestedBeyondThePathLimitAre400AndWriteNothing() {
+		long revision = this.controller.revision();
+		assertThat(post("/actuator/statetree/app/deep", "writer", value(nestedJson(200))).status()).isEqualTo(400);
+		Response deep = post("/actuator/statetree/app/deep", "writer", value(nestedJson(127)));
+		assertThat(deep.status()).as(deep.body()).isEqualTo(400);
+		assertThat(deep.json().get("message").asString()).contains("/app/deep").contains("128");
+		assertThat(this.controller.exists("/app/deep")).isFalse();
+		assertThat(this.controller.revision()).isEqualTo(revision);
+		// /app/deep is 2 segments: 126 more levels reach the limit exactly
+		assertThat(post("/actuator/statetree/app/deep", "writer", value(nestedJson(126))).status()).isEqualTo(200);
+		assertThat(delete("/actuator/statetree/app/deep", "writer").status()).isEqualTo(200);
+	}
+
+	private static String nestedJson(int levels) {
+		return "{\"k\":".repeat(levels) + "1" + "}".repeat(levels);
+	}
+
+	@Test
+	void numbersWrittenOverHttpKeepTheirExactValue() {
+		Response first = post("/actuator/statetree/app/balance", "writer", value("1.000000000000000001"));
+		assertThat(first.status()).as(first.body()).isEqualTo(200);
+		assertThat(this.controller.get("/app/balance")).isEqualTo(new java.math.BigDecimal("1.000000000000000001"));
+		Response second = post("/actuator/statetree/app/balance", "writer", value("1.000000000000000002"));
+		assertThat(second.json().get("changed").asBoolean()).isTrue();
+		assertThat(this.controller.get("/app/balance")).isEqualTo(new java.math.BigDecimal("1.000000000000000002"));
+		assertThat(post("/actuator/statetree/app/rate", "writer", value("0.1")).status()).isEqualTo(200);
+		assertThat(this.controller.get("/app/rate")).isEqualTo(0.1);
+		long revision = this.controller.revision();
+		Response huge = post("/actuator/statetree/app/balance", "writer", value("1e999999999"));
+		assertThat(huge.status()).as(huge.body()).isEqualTo(400);
+		assertThat(huge.body()).doesNotContain("999999999");
+		Response long1001 = post("/actuator/statetree/app/balance", "writer", value("9".repeat(1001)));
+		assertThat(long1001.status()).isEqualTo(400);
+		assertThat(post("/actuator/statetree/app/balance", "writer", value("NaN")).status()).isEqualTo(400);
+		assertThat(this.controller.revision()).isEqualTo(revision);
+		assertThat(this.controller.get("/app/balance")).isEqualTo(new java.math.BigDecimal("1.000000000000000002"));
+		assertThat(get("/actuator/statetree/app", "admin").status()).isEqualTo(200);
+		assertThat(delete("/actuator/statetree/app/balance", "writer").status()).isEqualTo(200);
+		assertThat(delete("/actuator/statetree/app/rate", "writer").status()).isEqualTo(200);
+	}
+
 	/** The body of a write: the value as JSON text inside a string field. */
 	private static String value(String json) {
 		return JSON.writeValueAsString(java.util.Map.of("value", json));
