@@ -18,9 +18,12 @@ class CachingControllerBehaviourTest extends AbstractControllerBehaviourTest {
 	@TempDir
 	Path directory;
 
+	/** Backends opened so far: each gets its own directory, since a directory has one owner at a time. */
+	private int opened;
+
 	@Override
 	protected StateBackend newBackend() {
-		return new CachingBackend(FileSystemBackend.builder(this.directory).fsync(false).build(), CachePolicy.defaults());
+		return new CachingBackend(FileSystemBackend.builder(this.directory.resolve("backend-" + this.opened++)).fsync(false).build(), CachePolicy.defaults());
 	}
 
 	@Override

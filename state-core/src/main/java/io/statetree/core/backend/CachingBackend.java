@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * given to {@link #setBackendListener} hears them; a resync drops the whole cache.
  * {@link #invalidate(StatePath)} and {@link #invalidateAll()} do the same on demand.
  * <p>
- * Revisions count commits made through this backend.
+ * Revisions count commits made through this backend, starting from the delegate's revision (a
+ * filesystem backend stores its revision, so with write-through they keep increasing across
+ * restarts; write-behind flushes several commits as one, so the delegate's revision can lag).
  */
 public final class CachingBackend implements StateBackend {
 
@@ -81,6 +83,7 @@ public final class CachingBackend implements StateBackend {
 		}
 		this.delegate = delegate;
 		this.policy = policy;
+		this.revision = delegate.revision();
 		if (policy.flushInterval() != null) {
 			long millis = Math.max(1, policy.flushInterval().toMillis());
 			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -224,6 +227,33 @@ public final class CachingBackend implements StateBackend {
 		this.lock.lock();
 		try {
 			return readLocked(path);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Answers from the cache when it holds the subtree; otherwise asks the delegate's cheap
+	 * listing, unless pending commits must be applied to what it says.
+	 */
+	@Override
+	public List<String> childNames(StatePath path) {
+		checkOpen();
+		if (this.policy.flushOnRead() && this.hasPending) {
+			flush();
+		}
+		Object value = lookup(this.cache.get(), path);
+		if (value != MISS) {
+			return FileSystemBackend.childNamesOf(value);
+		}
+		this.lock.lock();
+		try {
+			if (!this.pending.isEmpty()) {
+				return FileSystemBackend.childNamesOf(readLocked(path));
+			}
+			value = lookup(this.cache.get(), path);
+			return (value != MISS) ? FileSystemBackend.childNamesOf(value) : this.delegate.childNames(path);
 		}
 		finally {
 			this.lock.unlock();

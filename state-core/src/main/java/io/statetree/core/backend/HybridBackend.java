@@ -45,7 +45,10 @@ import org.jspecify.annotations.Nullable;
  * serialized, and reads do not interleave with them, so within one process a read never sees half
  * of a commit.
  * <p>
- * <b>Revisions</b> count commits made through this backend. When any delegate is shared the
+ * <b>Revisions</b> count commits made through this backend, starting from, and never below, the
+ * highest revision its backends keep themselves (a filesystem backend stores its revision), so
+ * they keep increasing across restarts as far as the persistent backends took part in the
+ * commits. When any delegate is shared the
  * hybrid is shared: {@link #setBackendListener} is forwarded to the shared delegates with mounted
  * paths translated back to absolute paths.
  * <p>
@@ -68,6 +71,7 @@ public final class HybridBackend implements StateBackend {
 	 */
 	public HybridBackend(StateBackend root) {
 		this.root = root;
+		this.revision.set(root.revision());
 	}
 
 	/**
@@ -109,6 +113,7 @@ public final class HybridBackend implements StateBackend {
 			TreeMap<StatePath, StateBackend> next = new TreeMap<>(this.mounts);
 			next.put(path, backend);
 			this.mounts = Collections.unmodifiableMap(next);
+			this.revision.accumulateAndGet(backend.revision(), Math::max);
 			return this;
 		}
 		finally {
@@ -190,6 +195,62 @@ public final class HybridBackend implements StateBackend {
 			}
 		}
 		return value;
+	}
+
+	/**
+	 * Lists children through the backends' own listings: below a mount point the mounted
+	 * backend's, above it the root backend's plus the names leading to non-empty mounts (an empty
+	 * mount hides the root backend's entry of the same name, as reads do).
+	 */
+	@Override
+	public List<String> childNames(StatePath path) {
+		this.lock.readLock().lock();
+		try {
+			for (Map.Entry<StatePath, StateBackend> mount : this.mounts.entrySet()) {
+				if (mount.getKey().isAncestorOrSelf(path)) {
+					return mount.getValue().childNames(mount.getKey().relativize(path));
+				}
+			}
+			List<String> names = new ArrayList<>(this.root.childNames(path));
+			for (Map.Entry<StatePath, StateBackend> mount : this.mounts.entrySet()) {
+				if (!path.isAncestorOf(mount.getKey())) {
+					continue;
+				}
+				String name = mount.getKey().segment(path.depth());
+				boolean empty = mount.getValue().childNames(StatePath.ROOT).isEmpty();
+				if (!empty && !names.contains(name)) {
+					names.add(name);
+				}
+				else if (empty && mount.getKey().depth() == path.depth() + 1 && !hasNonEmptyMountBelow(mount.getKey())) {
+					names.remove(name);
+				}
+			}
+			return List.copyOf(names);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	private boolean hasNonEmptyMountBelow(StatePath point) {
+		for (Map.Entry<StatePath, StateBackend> mount : this.mounts.entrySet()) {
+			if (point.isAncestorOf(mount.getKey()) && !mount.getValue().childNames(StatePath.ROOT).isEmpty()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The highest revision the backends keep themselves (files store theirs), so the hybrid's
+	 * revisions never go below what a persistent backend reached before a restart.
+	 */
+	private long storedRevision() {
+		long stored = this.root.revision();
+		for (StateBackend backend : this.mounts.values()) {
+			stored = Math.max(stored, backend.revision());
+		}
+		return stored;
 	}
 
 	private static boolean isEmpty(@Nullable Object value) {
@@ -323,7 +384,8 @@ public final class HybridBackend implements StateBackend {
 			for (Change change : changes) {
 				changed |= !StateValues.equal(change.oldValue(), change.newValue());
 			}
-			return new CommitResult(changed ? this.revision.incrementAndGet() : this.revision.get(), changes);
+			return new CommitResult(changed ? this.revision.updateAndGet(r -> Math.max(r + 1, storedRevision()))
+					: this.revision.get(), changes);
 		}
 		finally {
 			this.lock.writeLock().unlock();

@@ -1,5 +1,6 @@
 package io.statetree.core.backend;
 
+import java.util.List;
 import java.util.Map;
 
 import io.statetree.core.StatePath;
@@ -23,6 +24,17 @@ public interface StateBackend extends AutoCloseable {
 	 * @throws io.statetree.core.StateStorageException if the storage cannot be read
 	 */
 	@Nullable Object read(StatePath path);
+
+	/**
+	 * Lists the names of a branch's children in order. Backends that can list names without
+	 * reading values (files) override it; the default reads the subtree.
+	 * @param path the path
+	 * @return an unmodifiable list, empty for a leaf or an absent path
+	 * @throws io.statetree.core.StateStorageException if the storage cannot be read
+	 */
+	default List<String> childNames(StatePath path) {
+		return FileSystemBackend.childNamesOf(read(path));
+	}
 
 	/**
 	 * Commits writes atomically: either all are applied or none. A commit that leaves every
