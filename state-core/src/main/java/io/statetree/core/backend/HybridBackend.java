@@ -45,10 +45,11 @@ import org.jspecify.annotations.Nullable;
  * serialized, and reads do not interleave with them, so within one process a read never sees half
  * of a commit.
  * <p>
- * <b>Revisions</b> count commits made through this backend, starting from, and never below, the
- * highest revision its backends keep themselves (a filesystem backend stores its revision), so
- * they keep increasing across restarts as far as the persistent backends took part in the
- * commits. When any delegate is shared the
+ * <b>Revisions</b> count commits made through this backend: each changing commit takes the
+ * larger of the last revision plus one and the sum of its backends' own revisions. When every
+ * backend keeps its revision across restarts (files do), the hybrid's revision is that sum, so it
+ * keeps increasing across restarts too; an in-memory root or mount starts again from 0, so
+ * revisions of commits that touched only it are not kept. When any delegate is shared the
  * hybrid is shared: {@link #setBackendListener} is forwarded to the shared delegates with mounted
  * paths translated back to absolute paths.
  * <p>
@@ -71,7 +72,7 @@ public final class HybridBackend implements StateBackend {
 	 */
 	public HybridBackend(StateBackend root) {
 		this.root = root;
-		this.revision.set(root.revision());
+		this.revision.set(storedRevision());
 	}
 
 	/**
@@ -113,7 +114,7 @@ public final class HybridBackend implements StateBackend {
 			TreeMap<StatePath, StateBackend> next = new TreeMap<>(this.mounts);
 			next.put(path, backend);
 			this.mounts = Collections.unmodifiableMap(next);
-			this.revision.accumulateAndGet(backend.revision(), Math::max);
+			this.revision.accumulateAndGet(storedRevision(), Math::max);
 			return this;
 		}
 		finally {
@@ -242,13 +243,14 @@ public final class HybridBackend implements StateBackend {
 	}
 
 	/**
-	 * The highest revision the backends keep themselves (files store theirs), so the hybrid's
-	 * revisions never go below what a persistent backend reached before a restart.
+	 * The sum of the revisions the backends keep themselves (files store theirs). Every changing
+	 * commit advances at least one backend's revision, so when every backend keeps its revision
+	 * the hybrid's revision is this sum, and so is the same after a restart.
 	 */
 	private long storedRevision() {
 		long stored = this.root.revision();
 		for (StateBackend backend : this.mounts.values()) {
-			stored = Math.max(stored, backend.revision());
+			stored += backend.revision();
 		}
 		return stored;
 	}
