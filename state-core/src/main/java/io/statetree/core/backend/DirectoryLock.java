@@ -89,7 +89,15 @@ final class DirectoryLock implements AutoCloseable {
 				lock = null;
 			}
 			if (lock == null) {
-				throw new StateDirectoryLockedException(directory, readHolder(channel));
+				String holder;
+				try {
+					holder = readHolder(channel);
+				}
+				catch (IOException ex) {
+					// Windows locks are mandatory: the holder's file cannot be read
+					holder = "holder unknown: its lock file cannot be read";
+				}
+				throw new StateDirectoryLockedException(directory, holder);
 			}
 			channel.truncate(0);
 			ByteBuffer buffer = ByteBuffer.wrap(self.getBytes(StandardCharsets.UTF_8));
