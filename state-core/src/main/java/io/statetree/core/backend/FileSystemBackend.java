@@ -95,11 +95,13 @@ import org.slf4j.LoggerFactory;
  * at once with {@link StateStorageException} naming the directory and the holder (process id,
  * host, when it opened it).
  * <p>
- * <b>Revisions</b> are stored in {@code .statetree/revision}, written as the first file operation
- * of every commit (inside its intent log when it has one), so they keep increasing across
- * restarts and crashes: after a crash the stored revision is at least that of the last commit that
- * is wholly there (it may be one more, for a commit interrupted before its files were written).
- * A directory written before revisions were stored starts at 0.
+ * <b>Revisions</b> are stored in {@code .statetree/revision}, so they keep increasing across
+ * restarts and crashes. Like a database sequence with a cache, the file is not written by every
+ * commit: a commit that needs a revision above the stored one first stores that revision plus
+ * {@value #REVISION_LEASE} - 1 (fsynced like any file), and {@link #close()} stores the exact
+ * revision. So a clean restart goes on at the next revision, and a restart after a crash goes on
+ * above every revision given out before it, skipping at most {@value #REVISION_LEASE}. A directory
+ * written before revisions were stored starts at 0.
  * <p>
  * Thread-safe: reads share a lock, commits take it exclusively, so a read sees one commit's
  * result wholly or not at all.
@@ -114,8 +116,14 @@ public final class FileSystemBackend implements StateBackend {
 
 	static final String TRASH = "trash";
 
-	/** The revision of the last commit, decimal, rewritten by every commit (first of its file operations). */
+	/**
+	 * The stored revision, decimal: the exact revision after a clean close, otherwise the ceiling
+	 * of the revisions leased to commits (always at least the last commit's revision).
+	 */
 	static final String REVISION = "revision";
+
+	/** How many revisions one write of the revision file covers. */
+	static final int REVISION_LEASE = 100;
 
 	/** Per directory: the stems of its entries in creation order, so branches keep insertion order. */
 	static final String ORDER = ".order";
@@ -142,6 +150,9 @@ public final class FileSystemBackend implements StateBackend {
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
 	private volatile long revision;
+
+	/** The revision stored in the revision file; commits up to it need no write of it. */
+	private long storedRevision;
 
 	private volatile boolean closed;
 
@@ -194,6 +205,7 @@ public final class FileSystemBackend implements StateBackend {
 		try {
 			recover();
 			this.revision = readRevision();
+			this.storedRevision = this.revision;
 		}
 		catch (RuntimeException ex) {
 			this.directoryLock.close();
@@ -621,10 +633,20 @@ public final class FileSystemBackend implements StateBackend {
 				return new CommitResult(this.revision, changes);
 			}
 			List<Op> ops = new ArrayList<>();
-			long next = this.revision + 1;
-			// first, so that after a crash the stored revision is never below a commit that is there
-			ops.add(new Op(Kind.PUT, this.meta.resolve(REVISION), revisionBytes(next), false));
 			plan.emit(plan.root, ops);
+			long next = this.revision + 1;
+			if (next > this.storedRevision) {
+				// before any file of the commit, so the stored revision is never below a commit that is there
+				long lease = next + REVISION_LEASE - 1;
+				try {
+					writeAtomically(this.meta.resolve(REVISION), revisionBytes(lease));
+				}
+				catch (IOException ex) {
+					throw new StateStorageException("Cannot write the revision file " + META + "/" + REVISION
+							+ " of state directory " + this.directory + "; nothing was written: " + ex, ex);
+				}
+				this.storedRevision = lease;
+			}
 			execute(ops);
 			this.revision = next;
 			return new CommitResult(next, changes);
@@ -1232,7 +1254,19 @@ public final class FileSystemBackend implements StateBackend {
 	public void close() {
 		this.lock.writeLock().lock();
 		try {
+			if (this.closed) {
+				return;
+			}
 			this.closed = true;
+			if (this.storedRevision != this.revision) {
+				try {
+					writeAtomically(this.meta.resolve(REVISION), revisionBytes(this.revision));
+				}
+				catch (IOException ex) {
+					logger.warn("Cannot store the revision of state directory {} at close; it reopens at revision {}: {}",
+							this.directory, this.storedRevision, ex.toString());
+				}
+			}
 			this.directoryLock.close();
 		}
 		finally {

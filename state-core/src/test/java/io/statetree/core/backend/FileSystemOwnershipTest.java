@@ -66,7 +66,7 @@ class FileSystemOwnershipTest {
 	@Test
 	void aSecondProcessIsRefusedUntilTheHolderIsKilled() throws Exception {
 		Path directory = this.temp.resolve("state");
-		Process holder = start("hold", directory);
+		Process holder = start("hold", directory, "0");
 		try {
 			String first = readLine(holder);
 			assertThat(first).startsWith("HELD ");
@@ -107,10 +107,6 @@ class FileSystemOwnershipTest {
 				.contains("pid " + ProcessHandle.current().pid());
 			assertThat(controller.get("/n", Integer.class)).isEqualTo(4 * updates);
 		}
-	}
-
-	private static Process start(String... args) throws IOException {
-		return start(args[0], Path.of(args[1]), (args.length > 2) ? args[2] : "0");
 	}
 
 	private static Process start(String mode, Path directory, String... more) throws IOException {
@@ -159,19 +155,40 @@ class FileSystemOwnershipTest {
 	}
 
 	@Test
-	void theRevisionIsPartOfACommitsIntentLog() throws IOException {
+	void theRevisionFileHoldsALeaseWhileOpenAndTheExactRevisionAfterClose() throws IOException {
 		Path directory = this.temp.resolve("state");
+		Path file = directory.resolve(".statetree").resolve("revision");
 		try (FileSystemBackend backend = open(directory)) {
-			commit(backend, "/a", 1);
+			for (int i = 1; i <= 3; i++) {
+				commit(backend, "/a", i);
+			}
+			assertThat(Files.readString(file).strip()).isEqualTo(Long.toString(FileSystemBackend.REVISION_LEASE));
+			for (int i = 4; i <= FileSystemBackend.REVISION_LEASE + 1; i++) {
+				commit(backend, "/a", i);
+			}
+			assertThat(Files.readString(file).strip()).isEqualTo(Long.toString(2L * FileSystemBackend.REVISION_LEASE));
 		}
-		Path log = directory.resolve(".statetree").resolve("intent.log");
-		Files.write(log, IntentLog.encode(directory, List.of(
-				new Op(Kind.PUT, directory.resolve(".statetree").resolve("revision"), "7\n".getBytes(StandardCharsets.UTF_8), false),
-				new Op(Kind.PUT, directory.resolve("b.json"), "2".getBytes(StandardCharsets.UTF_8), true),
-				new Op(Kind.PUT, directory.resolve("c.json"), "3".getBytes(StandardCharsets.UTF_8), true))));
+		assertThat(Files.readString(file).strip()).isEqualTo(Long.toString(FileSystemBackend.REVISION_LEASE + 1));
+	}
+
+	@Test
+	void afterAKillTheRevisionGoesOnAboveEveryRevisionGivenOut() throws Exception {
+		Path directory = this.temp.resolve("state");
+		Process worker = start("commit", directory, "5");
+		try {
+			String line = readLine(worker);
+			assertThat(line).isEqualTo("COMMITTED 5");
+			worker.toHandle().destroyForcibly();
+			assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		}
+		finally {
+			worker.toHandle().destroyForcibly();
+		}
 		try (FileSystemBackend backend = open(directory)) {
-			assertThat(backend.read(StatePath.ROOT)).isEqualTo(Map.of("a", 1, "b", 2, "c", 3));
-			assertThat(backend.revision()).isEqualTo(7);
+			assertThat(backend.read(StatePath.of("/c"))).isEqualTo(5);
+			assertThat(backend.revision()).isGreaterThanOrEqualTo(5).isLessThanOrEqualTo(5 + FileSystemBackend.REVISION_LEASE);
+			long before = backend.revision();
+			assertThat(commit(backend, "/c", "after").revision()).isEqualTo(before + 1);
 		}
 	}
 
