@@ -161,8 +161,9 @@ public final class FileSystemBackend implements StateBackend {
 	/**
 	 * Opens (creating if needed) a directory with the JSON format and fsync on.
 	 * @param directory the directory
-	 * @throws StateStorageException naming the directory if it cannot be created or written, or
-	 * its intent log cannot be replayed
+	 * @throws StateStorageException naming the directory if it cannot be created or written, its
+	 * intent log cannot be replayed, or another backend (in this or another process) holds it,
+	 * naming the holder
 	 */
 	public FileSystemBackend(Path directory) {
 		this(builder(directory));
@@ -172,8 +173,9 @@ public final class FileSystemBackend implements StateBackend {
 	 * Opens (creating if needed) a directory with fsync on.
 	 * @param directory the directory
 	 * @param serializer the file format
-	 * @throws StateStorageException naming the directory if it cannot be created or written, or
-	 * its intent log cannot be replayed
+	 * @throws StateStorageException naming the directory if it cannot be created or written, its
+	 * intent log cannot be replayed, or another backend (in this or another process) holds it,
+	 * naming the holder
 	 */
 	public FileSystemBackend(Path directory, Serializer serializer) {
 		this(builder(directory).serializer(serializer));
@@ -1250,6 +1252,10 @@ public final class FileSystemBackend implements StateBackend {
 		return description;
 	}
 
+	/**
+	 * Stores the exact revision and releases the directory lock, so another backend may open the
+	 * directory. Idempotent; waits for a commit in progress.
+	 */
 	@Override
 	public void close() {
 		this.lock.writeLock().lock();
@@ -1347,7 +1353,8 @@ public final class FileSystemBackend implements StateBackend {
 		 * Opens the backend.
 		 * @return the backend
 		 * @throws StateStorageException naming the directory if it cannot be created or written,
-		 * or its intent log cannot be replayed
+		 * its intent log cannot be replayed, or another backend (in this or another process)
+		 * holds it, naming the holder
 		 */
 		public FileSystemBackend build() {
 			return new FileSystemBackend(this);
