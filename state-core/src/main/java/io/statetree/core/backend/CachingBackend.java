@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * given to {@link #setBackendListener} hears them; a resync drops the whole cache.
  * {@link #invalidate(StatePath)} and {@link #invalidateAll()} do the same on demand.
  * <p>
- * Revisions count commits made through this backend, starting from the delegate's revision (a
- * filesystem backend stores its revision, so with write-through they keep increasing across
- * restarts; write-behind flushes several commits as one, so the delegate's revision can lag).
+ * Revisions count commits made through this backend, starting from the delegate's revision; each
+ * is reserved with the delegate before it is given out ({@link StateBackend#reserveRevision}), so
+ * in front of a filesystem backend they keep increasing across restarts, write-behind included.
  */
 public final class CachingBackend implements StateBackend {
 
@@ -289,11 +289,18 @@ public final class CachingBackend implements StateBackend {
 				|| !this.policy.writeBehind();
 		this.lock.lock();
 		try {
+			this.delegate.reserveRevision(this.revision + 1);
 			return through ? commitThrough(request) : commitBehind(request);
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	@Override
+	public void reserveRevision(long revision) {
+		checkOpen();
+		this.delegate.reserveRevision(revision);
 	}
 
 	private CommitResult commitThrough(CommitRequest request) {

@@ -101,7 +101,8 @@ import org.slf4j.LoggerFactory;
  * {@value #REVISION_LEASE} - 1 (fsynced like any file), and {@link #close()} stores the exact
  * revision. So a clean restart goes on at the next revision, and a restart after a crash goes on
  * above every revision given out before it, skipping at most {@value #REVISION_LEASE}. A directory
- * written before revisions were stored starts at 0.
+ * written before revisions were stored starts at 0. Revisions a hybrid or cache in front reserves
+ * ({@link #reserveRevision}) are stored the same way, so theirs keep increasing too.
  * <p>
  * Thread-safe: reads share a lock, commits take it exclusively, so a read sees one commit's
  * result wholly or not at all.
@@ -153,6 +154,9 @@ public final class FileSystemBackend implements StateBackend {
 
 	/** The revision stored in the revision file; commits up to it need no write of it. */
 	private long storedRevision;
+
+	/** The highest revision a backend in front of this one reserved ({@link #reserveRevision}). */
+	private long reservedRevision;
 
 	private volatile boolean closed;
 
@@ -637,18 +641,8 @@ public final class FileSystemBackend implements StateBackend {
 			List<Op> ops = new ArrayList<>();
 			plan.emit(plan.root, ops);
 			long next = this.revision + 1;
-			if (next > this.storedRevision) {
-				// before any file of the commit, so the stored revision is never below a commit that is there
-				long lease = next + REVISION_LEASE - 1;
-				try {
-					writeAtomically(this.meta.resolve(REVISION), revisionBytes(lease));
-				}
-				catch (IOException ex) {
-					throw new StateStorageException("Cannot write the revision file " + META + "/" + REVISION
-							+ " of state directory " + this.directory + "; nothing was written: " + ex, ex);
-				}
-				this.storedRevision = lease;
-			}
+			// before any file of the commit, so the stored revision is never below a commit that is there
+			storeAtLeast(next);
 			execute(ops);
 			this.revision = next;
 			return new CommitResult(next, changes);
@@ -1187,6 +1181,35 @@ public final class FileSystemBackend implements StateBackend {
 		}
 	}
 
+	@Override
+	public void reserveRevision(long revision) {
+		this.lock.writeLock().lock();
+		try {
+			checkOpen();
+			this.reservedRevision = Math.max(this.reservedRevision, revision);
+			storeAtLeast(revision);
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/** Makes the stored revision at least the given one, leasing {@value #REVISION_LEASE} at a time. */
+	private void storeAtLeast(long revision) {
+		if (revision <= this.storedRevision) {
+			return;
+		}
+		long lease = revision + REVISION_LEASE - 1;
+		try {
+			writeAtomically(this.meta.resolve(REVISION), revisionBytes(lease));
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot write the revision file " + META + "/" + REVISION
+					+ " of state directory " + this.directory + "; nothing was written: " + ex, ex);
+		}
+		this.storedRevision = lease;
+	}
+
 	private static byte[] revisionBytes(long revision) {
 		return (revision + "\n").getBytes(StandardCharsets.UTF_8);
 	}
@@ -1264,9 +1287,10 @@ public final class FileSystemBackend implements StateBackend {
 				return;
 			}
 			this.closed = true;
-			if (this.storedRevision != this.revision) {
+			long exact = Math.max(this.revision, this.reservedRevision);
+			if (this.storedRevision != exact) {
 				try {
-					writeAtomically(this.meta.resolve(REVISION), revisionBytes(this.revision));
+					writeAtomically(this.meta.resolve(REVISION), revisionBytes(exact));
 				}
 				catch (IOException ex) {
 					logger.warn("Cannot store the revision of state directory {} at close; it reopens at revision {}: {}",

@@ -45,11 +45,10 @@ import org.jspecify.annotations.Nullable;
  * serialized, and reads do not interleave with them, so within one process a read never sees half
  * of a commit.
  * <p>
- * <b>Revisions</b> count commits made through this backend: each changing commit takes the
- * larger of the last revision plus one and the sum of its backends' own revisions. When every
- * backend keeps its revision across restarts (files do), the hybrid's revision is that sum, so it
- * keeps increasing across restarts too; an in-memory root or mount starts again from 0, so
- * revisions of commits that touched only it are not kept. When any delegate is shared the
+ * <b>Revisions</b> count commits made through this backend, starting from the highest revision of
+ * its backends. Before each commit the revision it may get is reserved with every backend
+ * ({@link StateBackend#reserveRevision}); a filesystem backend stores it, so with one mounted (or
+ * as the root) the hybrid's revisions keep increasing across restarts. When any delegate is shared the
  * hybrid is shared: {@link #setBackendListener} is forwarded to the shared delegates with mounted
  * paths translated back to absolute paths.
  * <p>
@@ -72,7 +71,7 @@ public final class HybridBackend implements StateBackend {
 	 */
 	public HybridBackend(StateBackend root) {
 		this.root = root;
-		this.revision.set(storedRevision());
+		this.revision.set(root.revision());
 	}
 
 	/**
@@ -114,7 +113,7 @@ public final class HybridBackend implements StateBackend {
 			TreeMap<StatePath, StateBackend> next = new TreeMap<>(this.mounts);
 			next.put(path, backend);
 			this.mounts = Collections.unmodifiableMap(next);
-			this.revision.accumulateAndGet(storedRevision(), Math::max);
+			this.revision.accumulateAndGet(backend.revision(), Math::max);
 			return this;
 		}
 		finally {
@@ -242,17 +241,23 @@ public final class HybridBackend implements StateBackend {
 		return false;
 	}
 
-	/**
-	 * The sum of the revisions the backends keep themselves (files store theirs). Every changing
-	 * commit advances at least one backend's revision, so when every backend keeps its revision
-	 * the hybrid's revision is this sum, and so is the same after a restart.
-	 */
-	private long storedRevision() {
-		long stored = this.root.revision();
-		for (StateBackend backend : this.mounts.values()) {
-			stored += backend.revision();
+	@Override
+	public void reserveRevision(long revision) {
+		this.lock.writeLock().lock();
+		try {
+			reserve(revision, this.mounts);
 		}
-		return stored;
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/** Lets every backend that keeps its revision store the one this commit may get. */
+	private void reserve(long revision, Map<StatePath, StateBackend> mounts) {
+		this.root.reserveRevision(revision);
+		for (StateBackend backend : mounts.values()) {
+			backend.reserveRevision(revision);
+		}
 	}
 
 	private static boolean isEmpty(@Nullable Object value) {
@@ -293,6 +298,7 @@ public final class HybridBackend implements StateBackend {
 		this.lock.writeLock().lock();
 		try {
 			Map<StatePath, StateBackend> mounts = this.mounts;
+			reserve(this.revision.get() + 1, mounts);
 			List<StateBackend> order = new ArrayList<>();
 			order.add(this.root);
 			order.addAll(mounts.values());
@@ -386,8 +392,7 @@ public final class HybridBackend implements StateBackend {
 			for (Change change : changes) {
 				changed |= !StateValues.equal(change.oldValue(), change.newValue());
 			}
-			return new CommitResult(changed ? this.revision.updateAndGet(r -> Math.max(r + 1, storedRevision()))
-					: this.revision.get(), changes);
+			return new CommitResult(changed ? this.revision.incrementAndGet() : this.revision.get(), changes);
 		}
 		finally {
 			this.lock.writeLock().unlock();

@@ -56,6 +56,18 @@ public interface StateBackend extends AutoCloseable {
 	long revision();
 
 	/**
+	 * Tells the backend that a backend in front of it (a hybrid, a cache) is about to give a
+	 * commit this revision. A backend that keeps its revision across restarts stores at least it
+	 * before returning, so the revision the front backend starts from after a restart,
+	 * {@link #revision()}, is never below a revision it gave out. Called before the commit's writes;
+	 * the default does nothing.
+	 * @param revision the revision about to be given out
+	 * @throws io.statetree.core.StateStorageException if it cannot be stored; nothing was written
+	 */
+	default void reserveRevision(long revision) {
+	}
+
+	/**
 	 * Sets who hears changes made by other instances. Only shared backends call it.
 	 * @param listener the listener, or {@code null} to stop
 	 */

@@ -224,6 +224,11 @@ class FileSystemOwnershipTest {
 			assertThat(hybrid.revision()).isEqualTo(3);
 			assertThat(commit(hybrid, "/memory", 1).revision()).isEqualTo(4);
 			assertThat(commit(hybrid, "/p/a", 4).revision()).isEqualTo(5);
+			assertThat(commit(hybrid, "/memory", 2).revision()).isEqualTo(6);
+		}
+		try (HybridBackend hybrid = new HybridBackend(new InMemoryBackend()).mount("/p", open(directory))) {
+			assertThat(hybrid.revision()).as("commits that touched only the memory root count too").isEqualTo(6);
+			assertThat(commit(hybrid, "/memory", 3).revision()).isEqualTo(7);
 		}
 	}
 
