@@ -78,6 +78,7 @@ final class DirectoryLock implements AutoCloseable {
 			throw new StateDirectoryLockedException(directory, holderOf(existing) + ", in this process");
 		}
 		FileChannel channel = null;
+		boolean acquired = false;
 		try {
 			channel = FileChannel.open(meta.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
 					StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
@@ -107,7 +108,7 @@ final class DirectoryLock implements AutoCloseable {
 			}
 			channel.force(false);
 			DirectoryLock held = new DirectoryLock(key, channel, lock);
-			channel = null;
+			acquired = true;
 			return held;
 		}
 		catch (IOException ex) {
@@ -115,13 +116,15 @@ final class DirectoryLock implements AutoCloseable {
 					+ FileSystemBackend.META + "/" + FILE + ": " + ex, ex);
 		}
 		finally {
-			if (channel != null) {
+			if (!acquired) {
 				HELD.remove(key, self);
-				try {
-					channel.close();
-				}
-				catch (IOException ignored) {
-					// nothing was locked through it
+				if (channel != null) {
+					try {
+						channel.close();
+					}
+					catch (IOException ignored) {
+						// nothing was locked through it
+					}
 				}
 			}
 		}

@@ -126,6 +126,21 @@ class FileSystemOwnershipTest {
 	}
 
 	@Test
+	void anUnusableLockFileFailsTheOpenAndLeavesNoStaleClaim() throws IOException {
+		Path directory = this.temp.resolve("state");
+		Path lockFile = directory.resolve(".statetree").resolve("lock");
+		Files.createDirectories(lockFile);
+		assertThatThrownBy(() -> open(directory)).isInstanceOf(StateStorageException.class)
+			.isNotInstanceOf(StateDirectoryLockedException.class)
+			.hasMessageContaining("Cannot lock state directory")
+			.hasMessageContaining(".statetree/lock");
+		Files.delete(lockFile);
+		try (FileSystemBackend backend = open(directory)) {
+			assertThat(commit(backend, "/a", 1).revision()).isEqualTo(1);
+		}
+	}
+
+	@Test
 	void aLockFileWithoutAHolderStillRefusesWithAClearMessage() {
 		assertThat(DirectoryLock.holderOf("")).contains("holder unknown");
 		assertThat(DirectoryLock.holderOf("pid=12\nhost=web\u0000-1\ninstance=ab\nopened=2026-11-30T11:00:00Z\n"))
