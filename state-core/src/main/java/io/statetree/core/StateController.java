@@ -99,6 +99,23 @@ public interface StateController extends StateView, AutoCloseable {
 	boolean exists(StatePath path);
 
 	/**
+	 * Lists the names of a branch's children, in the branch's order, without reading their values:
+	 * on files it lists a directory instead of parsing every file below it, so it keeps answering
+	 * when a file below is unparsable. Inside a batch it sees the batch's own writes.
+	 * @param path the path
+	 * @return an unmodifiable list, empty for a leaf or an absent path
+	 * @throws InvalidPathException if the path is not valid
+	 */
+	List<String> childNames(String path);
+
+	/**
+	 * Lists the names of a branch's children; see {@link #childNames(String)}.
+	 * @param path the path
+	 * @return an unmodifiable list, empty for a leaf or an absent path
+	 */
+	List<String> childNames(StatePath path);
+
+	/**
 	 * Reads a value, writing a default first when it is absent (atomically).
 	 * @param path the path
 	 * @param type the type

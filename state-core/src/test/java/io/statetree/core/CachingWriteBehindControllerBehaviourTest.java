@@ -17,9 +17,12 @@ class CachingWriteBehindControllerBehaviourTest extends AbstractControllerBehavi
 	@TempDir
 	Path directory;
 
+	/** Backends opened so far: each gets its own directory, since a directory has one owner at a time. */
+	private int opened;
+
 	@Override
 	protected StateBackend newBackend() {
-		return newBackend(this.directory);
+		return newBackend(this.directory.resolve("backend-" + this.opened++));
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
+import io.statetree.core.internal.StateDirectoryLockedException;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -61,8 +62,15 @@ final class BackendConfigurations {
 
 				@Override
 				public StateBackend create(BackendSpec spec) {
-					return CoreBackends.fileSystem(usableDirectory(spec), spec,
-							(classLoader != null) ? classLoader : BackendConfigurations.class.getClassLoader());
+					Path directory = usableDirectory(spec);
+					try {
+						return CoreBackends.fileSystem(directory, spec,
+								(classLoader != null) ? classLoader : BackendConfigurations.class.getClassLoader());
+					}
+					catch (StateDirectoryLockedException ex) {
+						throw new StateDirectoryException(spec.property("filesystem.directory"), directory,
+								"is already in use by another StateTree backend (" + ex.holder() + ")", ex);
+					}
 				}
 
 			};

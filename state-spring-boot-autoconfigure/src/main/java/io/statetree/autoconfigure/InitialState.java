@@ -2,7 +2,6 @@ package io.statetree.autoconfigure;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Map;
 
 import io.statetree.core.StateController;
 import io.statetree.core.StateException;
@@ -34,8 +33,8 @@ final class InitialState {
 	 * not hold a JSON object
 	 */
 	static boolean load(StateController controller, Resource resource, JsonMapper jsonMapper) {
-		Object root = controller.get("/");
-		if (root instanceof Map<?, ?> map && !map.isEmpty()) {
+		// lists names only: a large or partly unparsable tree on files is not read at start-up
+		if (!controller.childNames("/").isEmpty()) {
 			return false;
 		}
 		Object value;

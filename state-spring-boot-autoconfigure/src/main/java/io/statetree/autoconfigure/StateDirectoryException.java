@@ -6,7 +6,8 @@ import io.statetree.core.StateException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The directory of a filesystem backend is not set, cannot be created or is not writable.
+ * The directory of a filesystem backend is not set, cannot be created, is not writable, or is
+ * already in use by another StateTree backend.
  */
 public class StateDirectoryException extends StateException {
 

@@ -1,10 +1,13 @@
 package io.statetree.autoconfigure;
 
+import io.statetree.core.internal.StateDirectoryLockedException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a filesystem backend whose directory is not set, cannot be created or is not writable.
+ * Explains a filesystem backend whose directory is not set, cannot be created, is not writable,
+ * or is already in use by another StateTree backend (another process, or another backend of this
+ * application).
  */
 class StateDirectoryFailureAnalyzer extends AbstractFailureAnalyzer<StateDirectoryException> {
 
@@ -14,6 +17,15 @@ class StateDirectoryFailureAnalyzer extends AbstractFailureAnalyzer<StateDirecto
 			return new FailureAnalysis("The StateTree filesystem backend has no directory: property '"
 					+ cause.getProperty() + "' is not set.",
 					"Set '" + cause.getProperty() + "' to the directory that should hold the state.", cause);
+		}
+		if (cause.getCause() instanceof StateDirectoryLockedException locked) {
+			return new FailureAnalysis("The StateTree directory " + cause.getDirectory().toAbsolutePath() + " (property '"
+					+ cause.getProperty() + "') is already in use by another StateTree backend: " + locked.holder()
+					+ ". One process at a time may use a state directory; a second one would lose updates.",
+					"Stop the other application (or close the other backend) using that directory, or point '"
+							+ cause.getProperty() + "' to a directory of its own. Several instances that share state"
+							+ " need the Redis backend.",
+					cause);
 		}
 		return new FailureAnalysis(
 				"The StateTree directory " + cause.getDirectory().toAbsolutePath() + " (property '" + cause.getProperty()

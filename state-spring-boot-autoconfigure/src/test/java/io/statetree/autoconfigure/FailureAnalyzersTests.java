@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.statetree.core.DerivationCycleException;
+import io.statetree.core.internal.StateDirectoryLockedException;
 import io.statetree.spring.InvalidStateMethodException;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,22 @@ class FailureAnalyzersTests {
 				new StateDirectoryException("statetree.mounts.a.filesystem.directory", null, "is not set", null));
 		assertThat(unset.getDescription()).contains("'statetree.mounts.a.filesystem.directory' is not set");
 		assertThat(unset.getAction()).startsWith("Set 'statetree.mounts.a.filesystem.directory'");
+	}
+
+	@Test
+	void explainsADirectoryInUseByAnotherBackend() {
+		Path directory = Path.of("/var/state");
+		StateDirectoryLockedException locked = new StateDirectoryLockedException(directory,
+				"pid 4711 on host web-1, instance 1a2b3c4d, opened 2026-11-30T11:00:00Z");
+		FailureAnalysis analysis = new StateDirectoryFailureAnalyzer().analyze(wrapped(new StateDirectoryException(
+				"statetree.filesystem.directory", directory, "is already in use by another StateTree backend", locked)));
+		assertThat(analysis.getDescription()).contains(directory.toAbsolutePath().toString())
+			.contains("'statetree.filesystem.directory'")
+			.contains("already in use")
+			.contains("pid 4711 on host web-1");
+		assertThat(analysis.getAction()).contains("Stop the other application")
+			.contains("'statetree.filesystem.directory'")
+			.contains("Redis");
 	}
 
 	@Test

@@ -1,5 +1,11 @@
 package io.statetree.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Principal;
+import java.util.Map;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.statetree.autoconfigure.actuate.StateTreeAccess;
 import io.statetree.autoconfigure.actuate.StateTreeChangesEndpoint;
@@ -8,7 +14,12 @@ import io.statetree.autoconfigure.actuate.StateTreeHealthIndicator;
 import io.statetree.autoconfigure.actuate.StateTreeHistory;
 import io.statetree.autoconfigure.actuate.StateTreeMetrics;
 import io.statetree.core.StateController;
+import io.statetree.core.StateStorageException;
+import io.statetree.core.backend.FileSystemBackend;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -16,6 +27,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for the actuator auto-configurations: exposure on and off, the history as an observer,
@@ -54,6 +66,49 @@ class StateTreeActuatorAutoConfigurationTests {
 					.containsExactly(controller.revision(), controller.revision() - 1);
 			});
 	}
+
+	@Test
+	void theOverviewAndSiblingsKeepAnsweringWhenAFileIsUnparsable(@TempDir Path temp) throws IOException {
+		Path directory = temp.resolve("state");
+		try (StateController seed = StateController.create(FileSystemBackend.builder(directory).fsync(false).build())) {
+			seed.set("/users", Map.of("alice", Map.of("apiToken", "x")));
+			seed.set("/settings/theme", "dark");
+		}
+		Files.writeString(directory.resolve("users.json"), "{\"alice\": {\"apiToken\": stLEAK123}}");
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=statetree", "statetree.backend=filesystem",
+					"statetree.filesystem.directory=" + directory)
+			.run((context) -> {
+				StateTreeEndpoint endpoint = context.getBean(StateTreeEndpoint.class);
+				WebEndpointResponse<Object> overview = endpoint.describe(OPERATOR);
+				assertThat(overview.getStatus()).isEqualTo(200);
+				assertThat(((StateTreeEndpoint.TreeDescriptor) overview.getBody()).children())
+					.containsExactly("users", "settings");
+				assertThat(endpoint.read(OPERATOR, new String[] { "settings", "theme" }).getStatus()).isEqualTo(200);
+				assertThatExceptionOfType(StateStorageException.class)
+					.isThrownBy(() -> endpoint.read(OPERATOR, new String[] { "users" }))
+					.withMessage("Cannot parse state file users.json: it is not valid JSON (line 1, column 24)");
+				assertThatExceptionOfType(StateStorageException.class)
+					.isThrownBy(() -> endpoint.read(OPERATOR, new String[0]))
+					.withMessageContaining("users.json")
+					.withMessageNotContaining("stLEAK123");
+			});
+	}
+
+	/** A caller holding every role. */
+	private static final SecurityContext OPERATOR = new SecurityContext() {
+
+		@Override
+		public Principal getPrincipal() {
+			return () -> "operator";
+		}
+
+		@Override
+		public boolean isUserInRole(String role) {
+			return true;
+		}
+
+	};
 
 	@Test
 	void metricsObserveTheControllerWhenARegistryExists() {

@@ -12,7 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.statetree.core.ControllerObserver;
 import io.statetree.core.StateController;
+import io.statetree.core.StateStorageException;
 import io.statetree.core.backend.Change;
+import io.statetree.core.backend.FileSystemBackend;
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.spring.StateControllerCustomizer;
@@ -29,6 +31,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -317,6 +320,59 @@ class StateTreeAutoConfigurationTests {
 				assertThat(Failures.find(context.getStartupFailure(), StateDirectoryException.class))
 					.hasMessageContaining("statetree.mounts.files.filesystem.directory")
 					.hasMessageContaining("cannot be created");
+			});
+	}
+
+	@Test
+	void failsOnADirectoryInUseByAnotherBackend(@TempDir Path temp) {
+		Path directory = temp.resolve("state");
+		try (FileSystemBackend holder = FileSystemBackend.builder(directory).fsync(false).build()) {
+			this.runner.withPropertyValues("statetree.backend=filesystem", "statetree.filesystem.directory=" + directory)
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					StateDirectoryException failure = Failures.find(context.getStartupFailure(),
+							StateDirectoryException.class);
+					assertThat(failure).hasMessageContaining("statetree.filesystem.directory")
+						.hasMessageContaining("already in use by another StateTree backend")
+						.hasMessageContaining("pid " + ProcessHandle.current().pid());
+					assertThat(new StateDirectoryFailureAnalyzer().analyze(context.getStartupFailure()).getAction())
+						.contains("Stop the other application");
+				});
+		}
+		// two mounts of one application on one directory are refused the same way
+		this.runner
+			.withPropertyValues("statetree.mounts.a.path=/a", "statetree.mounts.a.backend=filesystem",
+					"statetree.mounts.a.filesystem.directory=" + directory, "statetree.mounts.b.path=/b",
+					"statetree.mounts.b.backend=filesystem", "statetree.mounts.b.filesystem.directory=" + directory)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(Failures.find(context.getStartupFailure(), StateDirectoryException.class))
+					.hasMessageContaining("already in use");
+			});
+		this.runner.withPropertyValues("statetree.backend=filesystem", "statetree.filesystem.directory=" + directory)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void anInitialStateOverANonEmptyTreeDoesNotReadTheTree(@TempDir Path temp) throws IOException {
+		// the issue: with one unparsable file the application would not start with initial-state
+		Path directory = temp.resolve("state");
+		try (StateController seed = StateController.create(FileSystemBackend.builder(directory).fsync(false).build())) {
+			seed.set("/users", Map.of("alice", Map.of("apiToken", "x")));
+			seed.set("/settings/theme", "dark");
+		}
+		Files.writeString(directory.resolve("users.json"), "{\"alice\": {\"apiToken\": stLEAK123}}");
+		this.runner
+			.withPropertyValues("statetree.backend=filesystem", "statetree.filesystem.directory=" + directory,
+					"statetree.initial-state=classpath:statetree/initial.json")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				StateController controller = context.getBean(StateController.class);
+				assertThat(controller.get("/settings/theme")).isEqualTo("dark");
+				assertThat(controller.get("/config")).as("a non-empty tree is left alone").isNull();
+				assertThatExceptionOfType(StateStorageException.class).isThrownBy(() -> controller.get("/users"))
+					.withMessageContaining("users.json")
+					.withMessageNotContaining("stLEAK123");
 			});
 	}
 

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * given to {@link #setBackendListener} hears them; a resync drops the whole cache.
  * {@link #invalidate(StatePath)} and {@link #invalidateAll()} do the same on demand.
  * <p>
- * Revisions count commits made through this backend.
+ * Revisions count commits made through this backend, starting from the delegate's revision; each
+ * is reserved with the delegate before it is given out ({@link StateBackend#reserveRevision}), so
+ * in front of a filesystem backend they keep increasing across restarts, write-behind included.
  */
 public final class CachingBackend implements StateBackend {
 
@@ -81,6 +83,7 @@ public final class CachingBackend implements StateBackend {
 		}
 		this.delegate = delegate;
 		this.policy = policy;
+		this.revision = delegate.revision();
 		if (policy.flushInterval() != null) {
 			long millis = Math.max(1, policy.flushInterval().toMillis());
 			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -230,6 +233,33 @@ public final class CachingBackend implements StateBackend {
 		}
 	}
 
+	/**
+	 * Answers from the cache when it holds the subtree; otherwise asks the delegate's cheap
+	 * listing, unless pending commits must be applied to what it says.
+	 */
+	@Override
+	public List<String> childNames(StatePath path) {
+		checkOpen();
+		if (this.policy.flushOnRead() && this.hasPending) {
+			flush();
+		}
+		Object value = lookup(this.cache.get(), path);
+		if (value != MISS) {
+			return FileSystemBackend.childNamesOf(value);
+		}
+		this.lock.lock();
+		try {
+			if (!this.pending.isEmpty()) {
+				return FileSystemBackend.childNamesOf(readLocked(path));
+			}
+			value = lookup(this.cache.get(), path);
+			return (value != MISS) ? FileSystemBackend.childNamesOf(value) : this.delegate.childNames(path);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	private @Nullable Object readLocked(StatePath path) {
 		Object value = lookup(this.cache.get(), path);
 		if (value != MISS) {
@@ -259,11 +289,18 @@ public final class CachingBackend implements StateBackend {
 				|| !this.policy.writeBehind();
 		this.lock.lock();
 		try {
+			this.delegate.reserveRevision(this.revision + 1);
 			return through ? commitThrough(request) : commitBehind(request);
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	@Override
+	public void reserveRevision(long revision) {
+		checkOpen();
+		this.delegate.reserveRevision(revision);
 	}
 
 	private CommitResult commitThrough(CommitRequest request) {

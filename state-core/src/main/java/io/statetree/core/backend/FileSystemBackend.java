@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
@@ -32,6 +33,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
+import io.statetree.core.StateValueException;
 import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.FileNames.Names;
 import io.statetree.core.backend.IntentLog.Kind;
@@ -78,15 +80,32 @@ import org.slf4j.LoggerFactory;
  * process crashes, not for power loss.
  * <p>
  * <b>Corruption.</b> A file that cannot be parsed raises {@link StateStorageException} naming the
- * file for reads and writes that touch it; the rest of the tree keeps working. The backend never
- * rewrites or deletes such a file, except when exactly its path is written or deleted.
+ * file relative to the directory, with the line and column where parsing failed, never quoting
+ * its content (nor the parser's message, which may), for reads and writes that touch it: reading
+ * an ancestor fails with that exception rather than return a tree missing a child. The rest of the
+ * tree keeps working: sibling paths read and write, and {@link #childNames} lists a branch without
+ * parsing the files below it. The backend never rewrites or deletes such a file, except when
+ * exactly its path is written or deleted.
  * <p>
  * <b>Containment.</b> Nothing outside the directory is ever created, written, read or deleted.
  * <p>
+ * <b>One owner.</b> The backend locks its directory while it is open (an OS lock on
+ * {@code .statetree/lock}, released by {@link #close()} or when the process ends, even by
+ * {@code SIGKILL}). A second backend on the same directory, in this process or another one, fails
+ * at once with {@link StateStorageException} naming the directory and the holder (process id,
+ * host, when it opened it).
+ * <p>
+ * <b>Revisions</b> are stored in {@code .statetree/revision}, so they keep increasing across
+ * restarts and crashes. Like a database sequence with a cache, the file is not written by every
+ * commit: a commit that needs a revision above the stored one first stores that revision plus
+ * {@value #REVISION_LEASE} - 1 (fsynced like any file), and {@link #close()} stores the exact
+ * revision. So a clean restart goes on at the next revision, and a restart after a crash goes on
+ * above every revision given out before it, skipping at most {@value #REVISION_LEASE}. A directory
+ * written before revisions were stored starts at 0. Revisions a hybrid or cache in front reserves
+ * ({@link #reserveRevision}) are stored the same way, so theirs keep increasing too.
+ * <p>
  * Thread-safe: reads share a lock, commits take it exclusively, so a read sees one commit's
- * result wholly or not at all. One backend instance should own a directory; several processes
- * writing the same directory are not coordinated. Revisions count commits since the backend
- * was opened.
+ * result wholly or not at all.
  */
 public final class FileSystemBackend implements StateBackend {
 
@@ -97,6 +116,15 @@ public final class FileSystemBackend implements StateBackend {
 	static final String INTENT = "intent.log";
 
 	static final String TRASH = "trash";
+
+	/**
+	 * The stored revision, decimal: the exact revision after a clean close, otherwise the ceiling
+	 * of the revisions leased to commits (always at least the last commit's revision).
+	 */
+	static final String REVISION = "revision";
+
+	/** How many revisions one write of the revision file covers. */
+	static final int REVISION_LEASE = 100;
 
 	/** Per directory: the stems of its entries in creation order, so branches keep insertion order. */
 	static final String ORDER = ".order";
@@ -124,13 +152,22 @@ public final class FileSystemBackend implements StateBackend {
 
 	private volatile long revision;
 
+	/** The revision stored in the revision file; commits up to it need no write of it. */
+	private long storedRevision;
+
+	/** The highest revision a backend in front of this one reserved ({@link #reserveRevision}). */
+	private long reservedRevision;
+
 	private volatile boolean closed;
+
+	private final DirectoryLock directoryLock;
 
 	/**
 	 * Opens (creating if needed) a directory with the JSON format and fsync on.
 	 * @param directory the directory
-	 * @throws StateStorageException naming the directory if it cannot be created or written, or
-	 * its intent log cannot be replayed
+	 * @throws StateStorageException naming the directory if it cannot be created or written, its
+	 * intent log cannot be replayed, or another backend (in this or another process) holds it,
+	 * naming the holder
 	 */
 	public FileSystemBackend(Path directory) {
 		this(builder(directory));
@@ -140,8 +177,9 @@ public final class FileSystemBackend implements StateBackend {
 	 * Opens (creating if needed) a directory with fsync on.
 	 * @param directory the directory
 	 * @param serializer the file format
-	 * @throws StateStorageException naming the directory if it cannot be created or written, or
-	 * its intent log cannot be replayed
+	 * @throws StateStorageException naming the directory if it cannot be created or written, its
+	 * intent log cannot be replayed, or another backend (in this or another process) holds it,
+	 * naming the holder
 	 */
 	public FileSystemBackend(Path directory, Serializer serializer) {
 		this(builder(directory).serializer(serializer));
@@ -169,7 +207,16 @@ public final class FileSystemBackend implements StateBackend {
 		}
 		this.caseInsensitive = (builder.caseInsensitive != null) ? builder.caseInsensitive
 				: Files.exists(this.directory.resolve(META.toUpperCase(Locale.ROOT)), LinkOption.NOFOLLOW_LINKS);
-		recover();
+		this.directoryLock = DirectoryLock.acquire(this.directory, this.meta);
+		try {
+			recover();
+			this.revision = readRevision();
+			this.storedRevision = this.revision;
+		}
+		catch (RuntimeException ex) {
+			this.directoryLock.close();
+			throw ex;
+		}
 	}
 
 	private static String checkExtension(String extension) {
@@ -234,7 +281,24 @@ public final class FileSystemBackend implements StateBackend {
 	}
 
 	private Map<String, Object> readDirectory(Path dir) {
-		TreeMap<String, Object> children = new TreeMap<>();
+		Map<String, Object> values = new LinkedHashMap<>();
+		for (Map.Entry<String, Child> child : listDirectory(dir).entrySet()) {
+			Child entry = child.getValue();
+			values.put(child.getKey(), entry.directory() ? readDirectory(entry.path()) : parse(entry.path()));
+		}
+		return StateValues.branch(values);
+	}
+
+	/** An entry of a directory that is part of the tree. */
+	private record Child(Path path, boolean directory) {
+	}
+
+	/**
+	 * Lists the entries of a directory that are part of the tree, by segment, in the branch's
+	 * order, without parsing any file.
+	 */
+	private Map<String, Child> listDirectory(Path dir) {
+		TreeMap<String, Child> children = new TreeMap<>();
 		Map<String, String> stems = new HashMap<>();
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
 			for (Path child : stream) {
@@ -247,37 +311,35 @@ public final class FileSystemBackend implements StateBackend {
 					continue;
 				}
 				String segment;
-				Object value;
+				boolean directory;
 				if (attributes.isRegularFile() && name.endsWith(this.dotExtension)) {
 					segment = decode(dir, name.substring(0, name.length() - this.dotExtension.length()));
-					if (segment == null) {
-						continue;
-					}
-					value = parse(child);
+					directory = false;
 				}
 				else if (attributes.isDirectory()) {
 					segment = decode(dir, name);
-					if (segment == null) {
-						continue;
-					}
-					value = readDirectory(child);
+					directory = true;
 				}
 				else {
 					continue;
 				}
-				if (children.put(segment, value) != null) {
+				if (segment == null) {
+					continue;
+				}
+				if (children.put(segment, new Child(child, directory)) != null) {
 					throw ambiguous(dir, names(segment));
 				}
 				stems.put(names(segment).stem(), segment);
 			}
 		}
 		catch (IOException ex) {
-			throw new StateStorageException("Cannot list directory " + dir + ": " + ex, ex);
+			throw new StateStorageException("Cannot list directory " + relative(dir) + " in state directory "
+					+ this.directory + " (" + ex.getClass().getSimpleName() + ")", ex);
 		}
 		if (children.size() < 2) {
-			return StateValues.branch(children);
+			return children;
 		}
-		Map<String, Object> ordered = new LinkedHashMap<>();
+		Map<String, Child> ordered = new LinkedHashMap<>();
 		for (String stem : readOrder(dir)) {
 			String segment = stems.get(stem);
 			if (segment != null) {
@@ -285,11 +347,61 @@ public final class FileSystemBackend implements StateBackend {
 			}
 		}
 		ordered.putAll(children);
-		return StateValues.branch(ordered);
+		return ordered;
+	}
+
+	/**
+	 * Lists a branch's children by listing its directory, so no file below it is parsed; a path
+	 * inside a file parses that file only.
+	 */
+	@Override
+	public List<String> childNames(StatePath path) {
+		this.lock.readLock().lock();
+		try {
+			checkOpen();
+			Path dir = this.directory;
+			int depth = path.depth();
+			for (int i = 0; i < depth; i++) {
+				Names names = names(path.segment(i));
+				Entry entry = entry(dir, names);
+				if (entry.file == EntryKind.DATA && entry.dir == EntryKind.DATA) {
+					throw ambiguous(dir, names);
+				}
+				if (entry.file == EntryKind.DATA) {
+					Object value = parse(dir.resolve(names.file()));
+					return childNamesOf((i == depth - 1) ? value
+							: StateValues.getIn(value, path.prefix(i + 1).relativize(path)));
+				}
+				if (entry.dir != EntryKind.DATA) {
+					return List.of();
+				}
+				dir = dir.resolve(names.stem());
+			}
+			return List.copyOf(listDirectory(dir).keySet());
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/**
+	 * The names of a value's children.
+	 * @param value a model value or {@code null}
+	 * @return the keys of a branch in order; empty for anything else
+	 */
+	static List<String> childNamesOf(@Nullable Object value) {
+		if (!(value instanceof Map<?, ?> map)) {
+			return List.of();
+		}
+		List<String> names = new ArrayList<>(map.size());
+		for (Object key : map.keySet()) {
+			names.add((String) key);
+		}
+		return Collections.unmodifiableList(names);
 	}
 
 	/** The stems of a directory's entries in the order they were created (possibly stale). */
-	private static List<String> readOrder(Path dir) {
+	private List<String> readOrder(Path dir) {
 		Path file = dir.resolve(ORDER);
 		try {
 			BasicFileAttributes attributes = attributes(file);
@@ -300,7 +412,8 @@ public final class FileSystemBackend implements StateBackend {
 			return text.isEmpty() ? List.of() : List.of(text.split("\n"));
 		}
 		catch (IOException ex) {
-			throw new StateStorageException("Cannot read order file " + file + ": " + ex, ex);
+			throw new StateStorageException("Cannot read order file " + relative(file) + " in state directory "
+					+ this.directory + " (" + ex.getClass().getSimpleName() + ")", ex);
 		}
 	}
 
@@ -317,11 +430,12 @@ public final class FileSystemBackend implements StateBackend {
 			}
 		}
 		catch (IOException ex) {
-			throw new StateStorageException("Cannot read name file " + nameFile + ": " + ex, ex);
+			throw new StateStorageException("Cannot read name file " + relative(nameFile) + " in state directory "
+					+ this.directory + " (" + ex.getClass().getSimpleName() + ")", ex);
 		}
 		if (segment == null || !names(segment).stem().equals(stem)) {
-			throw new StateStorageException("Cannot tell which name " + dir.resolve(stem)
-					+ " stands for: its name file " + nameFile + " is missing or does not match");
+			throw new StateStorageException("Cannot tell which name " + relative(dir.resolve(stem))
+					+ " stands for: its name file " + relative(nameFile) + " is missing or does not match");
 		}
 		return segment;
 	}
@@ -332,24 +446,60 @@ public final class FileSystemBackend implements StateBackend {
 			bytes = Files.readAllBytes(file);
 		}
 		catch (IOException ex) {
-			throw new StateStorageException("Cannot read state file " + file + ": " + ex, ex);
+			throw new StateStorageException("Cannot read state file " + relative(file) + " in state directory "
+					+ this.directory + " (" + ex.getClass().getSimpleName() + ")", ex);
 		}
 		Object value;
 		try {
 			value = this.serializer.read(bytes);
 		}
 		catch (RuntimeException ex) {
-			throw new UnparsableFileException(file, ex);
+			throw new UnparsableFileException(file, "Cannot parse state file " + relative(file) + ": " + whyUnparsable(ex));
 		}
 		if (value == null) {
-			throw new UnparsableFileException(file, (Throwable) null);
+			throw new UnparsableFileException(file, "Cannot parse state file " + relative(file) + ": it holds no value");
 		}
 		return value;
 	}
 
+	/**
+	 * Why a file could not be parsed, without quoting any of its content: the parser's own message
+	 * (and its cause) may quote the offending text, so neither is kept; a document error gives
+	 * the line and column, a value StateTree refuses gives StateTree's own message.
+	 */
+	private String whyUnparsable(RuntimeException ex) {
+		if (ex instanceof JacksonSerializer.MalformedDocumentException malformed) {
+			return malformed.getMessage();
+		}
+		if (ex instanceof StateValueException && ex.getCause() == null) {
+			return "it holds a value StateTree refuses: " + ex.getMessage();
+		}
+		return "the " + this.extension + " serializer failed (" + ex.getClass().getName() + ")";
+	}
+
+	/**
+	 * A path inside the directory as people read it in messages: relative to the directory, with
+	 * {@code /} separators (so messages never reveal where the directory is).
+	 * @param path a path inside the directory
+	 * @return e.g. {@code users/alice.json}
+	 */
+	String relative(Path path) {
+		if (!path.startsWith(this.directory)) {
+			return path.getFileName().toString();
+		}
+		StringBuilder text = new StringBuilder();
+		for (Path part : this.directory.relativize(path)) {
+			if (text.length() > 0) {
+				text.append('/');
+			}
+			text.append(part);
+		}
+		return (text.length() == 0) ? "." : text.toString();
+	}
+
 	private StateStorageException ambiguous(Path dir, Names names) {
-		return new UnparsableFileException(dir.resolve(names.file()), "Both " + dir.resolve(names.file())
-				+ " and the directory " + dir.resolve(names.stem())
+		return new UnparsableFileException(dir.resolve(names.file()), "Both " + relative(dir.resolve(names.file()))
+				+ " and the directory " + relative(dir.resolve(names.stem()))
 				+ " exist for the same name; remove one of them (or write that path)");
 	}
 
@@ -469,7 +619,7 @@ public final class FileSystemBackend implements StateBackend {
 						throw ex;
 					}
 					logger.warn("Replacing the unreadable state file {} written at {}; its old value is reported as absent",
-							ex.file, path);
+							relative(ex.file), path);
 					before.put(path, null);
 					changed = true;
 				}
@@ -490,8 +640,10 @@ public final class FileSystemBackend implements StateBackend {
 			}
 			List<Op> ops = new ArrayList<>();
 			plan.emit(plan.root, ops);
-			execute(ops);
 			long next = this.revision + 1;
+			// before any file of the commit, so the stored revision is never below a commit that is there
+			storeAtLeast(next);
+			execute(ops);
 			this.revision = next;
 			return new CommitResult(next, changes);
 		}
@@ -1029,6 +1181,71 @@ public final class FileSystemBackend implements StateBackend {
 		}
 	}
 
+	@Override
+	public void reserveRevision(long revision) {
+		this.lock.writeLock().lock();
+		try {
+			checkOpen();
+			this.reservedRevision = Math.max(this.reservedRevision, revision);
+			storeAtLeast(revision);
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/** Makes the stored revision at least the given one, leasing {@value #REVISION_LEASE} at a time. */
+	private void storeAtLeast(long revision) {
+		if (revision <= this.storedRevision) {
+			return;
+		}
+		long lease = revision + REVISION_LEASE - 1;
+		try {
+			writeAtomically(this.meta.resolve(REVISION), revisionBytes(lease));
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot write the revision file " + META + "/" + REVISION
+					+ " of state directory " + this.directory + "; nothing was written: " + ex, ex);
+		}
+		this.storedRevision = lease;
+	}
+
+	private static byte[] revisionBytes(long revision) {
+		return (revision + "\n").getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** The stored revision: 0 for a new directory (or one written before revisions were stored). */
+	private long readRevision() {
+		Path file = this.meta.resolve(REVISION);
+		String text;
+		try {
+			BasicFileAttributes attributes = attributes(file);
+			if (attributes == null) {
+				return 0;
+			}
+			if (!attributes.isRegularFile() || attributes.size() > 64) {
+				throw new IOException("not a small regular file");
+			}
+			text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).strip();
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot read the revision file " + META + "/" + REVISION
+					+ " of state directory " + this.directory + ": " + ex.getClass().getSimpleName(), ex);
+		}
+		try {
+			long revision = Long.parseLong(text);
+			if (revision >= 0) {
+				return revision;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// reported below
+		}
+		throw new StateStorageException("The revision file " + META + "/" + REVISION + " of state directory "
+				+ this.directory + " does not hold a revision number; it is only damaged when the disk lost data"
+				+ " (or fsync was off). Delete it to open the directory with revisions counting from 0");
+	}
+
 	// ---- the rest of the SPI ----
 
 	@Override
@@ -1058,11 +1275,29 @@ public final class FileSystemBackend implements StateBackend {
 		return description;
 	}
 
+	/**
+	 * Stores the exact revision and releases the directory lock, so another backend may open the
+	 * directory. Idempotent; waits for a commit in progress.
+	 */
 	@Override
 	public void close() {
 		this.lock.writeLock().lock();
 		try {
+			if (this.closed) {
+				return;
+			}
 			this.closed = true;
+			long exact = Math.max(this.revision, this.reservedRevision);
+			if (this.storedRevision != exact) {
+				try {
+					writeAtomically(this.meta.resolve(REVISION), revisionBytes(exact));
+				}
+				catch (IOException ex) {
+					logger.warn("Cannot store the revision of state directory {} at close; it reopens at revision {}: {}",
+							this.directory, this.storedRevision, ex.toString());
+				}
+			}
+			this.directoryLock.close();
 		}
 		finally {
 			this.lock.writeLock().unlock();
@@ -1086,12 +1321,6 @@ public final class FileSystemBackend implements StateBackend {
 		private static final long serialVersionUID = 1L;
 
 		final transient Path file;
-
-		UnparsableFileException(Path file, @Nullable Throwable cause) {
-			super("Cannot parse state file " + file + ": "
-					+ ((cause != null) ? cause.getMessage() : "it holds no value"), cause);
-			this.file = file;
-		}
 
 		UnparsableFileException(Path file, String message) {
 			super(message);
@@ -1148,7 +1377,8 @@ public final class FileSystemBackend implements StateBackend {
 		 * Opens the backend.
 		 * @return the backend
 		 * @throws StateStorageException naming the directory if it cannot be created or written,
-		 * or its intent log cannot be replayed
+		 * its intent log cannot be replayed, or another backend (in this or another process)
+		 * holds it, naming the holder
 		 */
 		public FileSystemBackend build() {
 			return new FileSystemBackend(this);

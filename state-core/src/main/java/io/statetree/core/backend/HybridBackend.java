@@ -45,7 +45,10 @@ import org.jspecify.annotations.Nullable;
  * serialized, and reads do not interleave with them, so within one process a read never sees half
  * of a commit.
  * <p>
- * <b>Revisions</b> count commits made through this backend. When any delegate is shared the
+ * <b>Revisions</b> count commits made through this backend, starting from the highest revision of
+ * its backends. Before each commit the revision it may get is reserved with every backend
+ * ({@link StateBackend#reserveRevision}); a filesystem backend stores it, so with one mounted (or
+ * as the root) the hybrid's revisions keep increasing across restarts. When any delegate is shared the
  * hybrid is shared: {@link #setBackendListener} is forwarded to the shared delegates with mounted
  * paths translated back to absolute paths.
  * <p>
@@ -68,6 +71,7 @@ public final class HybridBackend implements StateBackend {
 	 */
 	public HybridBackend(StateBackend root) {
 		this.root = root;
+		this.revision.set(root.revision());
 	}
 
 	/**
@@ -109,6 +113,7 @@ public final class HybridBackend implements StateBackend {
 			TreeMap<StatePath, StateBackend> next = new TreeMap<>(this.mounts);
 			next.put(path, backend);
 			this.mounts = Collections.unmodifiableMap(next);
+			this.revision.accumulateAndGet(backend.revision(), Math::max);
 			return this;
 		}
 		finally {
@@ -192,6 +197,69 @@ public final class HybridBackend implements StateBackend {
 		return value;
 	}
 
+	/**
+	 * Lists children through the backends' own listings: below a mount point the mounted
+	 * backend's, above it the root backend's plus the names leading to non-empty mounts (an empty
+	 * mount hides the root backend's entry of the same name, as reads do).
+	 */
+	@Override
+	public List<String> childNames(StatePath path) {
+		this.lock.readLock().lock();
+		try {
+			for (Map.Entry<StatePath, StateBackend> mount : this.mounts.entrySet()) {
+				if (mount.getKey().isAncestorOrSelf(path)) {
+					return mount.getValue().childNames(mount.getKey().relativize(path));
+				}
+			}
+			List<String> names = new ArrayList<>(this.root.childNames(path));
+			for (Map.Entry<StatePath, StateBackend> mount : this.mounts.entrySet()) {
+				if (!path.isAncestorOf(mount.getKey())) {
+					continue;
+				}
+				String name = mount.getKey().segment(path.depth());
+				boolean empty = mount.getValue().childNames(StatePath.ROOT).isEmpty();
+				if (!empty && !names.contains(name)) {
+					names.add(name);
+				}
+				else if (empty && mount.getKey().depth() == path.depth() + 1 && !hasNonEmptyMountBelow(mount.getKey())) {
+					names.remove(name);
+				}
+			}
+			return List.copyOf(names);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	private boolean hasNonEmptyMountBelow(StatePath point) {
+		for (Map.Entry<StatePath, StateBackend> mount : this.mounts.entrySet()) {
+			if (point.isAncestorOf(mount.getKey()) && !mount.getValue().childNames(StatePath.ROOT).isEmpty()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public void reserveRevision(long revision) {
+		this.lock.writeLock().lock();
+		try {
+			reserve(revision, this.mounts);
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/** Lets every backend that keeps its revision store the one this commit may get. */
+	private void reserve(long revision, Map<StatePath, StateBackend> mounts) {
+		this.root.reserveRevision(revision);
+		for (StateBackend backend : mounts.values()) {
+			backend.reserveRevision(revision);
+		}
+	}
+
 	private static boolean isEmpty(@Nullable Object value) {
 		return value == null || (value instanceof Map<?, ?> map && map.isEmpty());
 	}
@@ -230,6 +298,7 @@ public final class HybridBackend implements StateBackend {
 		this.lock.writeLock().lock();
 		try {
 			Map<StatePath, StateBackend> mounts = this.mounts;
+			reserve(this.revision.get() + 1, mounts);
 			List<StateBackend> order = new ArrayList<>();
 			order.add(this.root);
 			order.addAll(mounts.values());

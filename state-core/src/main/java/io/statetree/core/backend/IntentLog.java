@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ final class IntentLog {
 
 	static List<Op> decode(Path base, byte[] bytes, Path file) {
 		if (bytes.length < 20) {
-			throw damaged(file, "it is truncated");
+			throw damaged(file, "it is truncated: it holds " + bytes.length + " bytes, fewer than a header and checksum");
 		}
 		CRC32 crc = new CRC32();
 		crc.update(bytes, 0, bytes.length - 8);
@@ -118,6 +119,9 @@ final class IntentLog {
 				}
 				int length = in.readInt();
 				byte[] data = null;
+				if (length > bytes.length) {
+					throw new EOFException();
+				}
 				if (length >= 0) {
 					data = new byte[length];
 					in.readFully(data);
@@ -130,8 +134,11 @@ final class IntentLog {
 			}
 			return ops;
 		}
+		catch (EOFException ex) {
+			throw damaged(file, "it is truncated: it ends before its last operation and checksum");
+		}
 		catch (IOException ex) {
-			throw damaged(file, "it is truncated (" + ex.getMessage() + ")");
+			throw damaged(file, "it cannot be decoded (" + ex.getClass().getSimpleName() + ")");
 		}
 	}
 

@@ -5,6 +5,7 @@ import io.statetree.core.internal.JsonText;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -42,8 +43,32 @@ abstract class JacksonSerializer implements Serializer {
 			return JsonText.readStored(parser);
 		}
 		catch (JacksonException ex) {
-			throw new StateValueException("Not valid " + this.format + ": " + ex.getOriginalMessage(), ex);
+			throw new MalformedDocumentException(this.format, ex);
 		}
+	}
+
+	/**
+	 * A document that is not valid in the format. The message gives the line and column but never
+	 * the parser's message, which may quote the document's content (a secret); for the same
+	 * reason the parser's exception is not kept as the cause.
+	 */
+	static final class MalformedDocumentException extends StateValueException {
+
+		private static final long serialVersionUID = 1L;
+
+		MalformedDocumentException(String format, JacksonException ex) {
+			super("it is not valid " + format + where(ex));
+		}
+
+		private static String where(JacksonException ex) {
+			TokenStreamLocation location = ex.getLocation();
+			if (location == null || location.getLineNr() < 1) {
+				return "";
+			}
+			return " (line " + location.getLineNr()
+					+ ((location.getColumnNr() > 0) ? ", column " + location.getColumnNr() : "") + ")";
+		}
+
 	}
 
 	@Override

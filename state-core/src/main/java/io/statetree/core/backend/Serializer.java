@@ -28,7 +28,9 @@ public interface Serializer {
 	 * Parses file contents into a model value (through {@link StateValues#fromJson}).
 	 * @param bytes the file's bytes
 	 * @return the immutable value; {@code null} when the document holds no value
-	 * @throws RuntimeException if the bytes cannot be parsed (the backend reports the file)
+	 * @throws RuntimeException if the bytes cannot be parsed; the backend reports the file, and
+	 * never the exception's message or cause (parsers quote the offending text, which may be a
+	 * secret), only its class
 	 */
 	@Nullable Object read(byte[] bytes);
 

@@ -1,5 +1,6 @@
 package io.statetree.core.backend;
 
+import java.util.List;
 import java.util.Map;
 
 import io.statetree.core.StatePath;
@@ -25,6 +26,17 @@ public interface StateBackend extends AutoCloseable {
 	@Nullable Object read(StatePath path);
 
 	/**
+	 * Lists the names of a branch's children in order. Backends that can list names without
+	 * reading values (files) override it; the default reads the subtree.
+	 * @param path the path
+	 * @return an unmodifiable list, empty for a leaf or an absent path
+	 * @throws io.statetree.core.StateStorageException if the storage cannot be read
+	 */
+	default List<String> childNames(StatePath path) {
+		return FileSystemBackend.childNamesOf(read(path));
+	}
+
+	/**
 	 * Commits writes atomically: either all are applied or none. A commit that leaves every
 	 * written path equal to its previous value should change nothing and not consume a revision
 	 * (the controller ignores such commits either way).
@@ -42,6 +54,18 @@ public interface StateBackend extends AutoCloseable {
 	 * @return the revision, 0 when nothing was ever committed
 	 */
 	long revision();
+
+	/**
+	 * Tells the backend that a backend in front of it (a hybrid, a cache) is about to give a
+	 * commit this revision. A backend that keeps its revision across restarts stores at least it
+	 * before returning, so the revision the front backend starts from after a restart,
+	 * {@link #revision()}, is never below a revision it gave out. Called before the commit's writes;
+	 * the default does nothing.
+	 * @param revision the revision about to be given out
+	 * @throws io.statetree.core.StateStorageException if it cannot be stored; nothing was written
+	 */
+	default void reserveRevision(long revision) {
+	}
 
 	/**
 	 * Sets who hears changes made by other instances. Only shared backends call it.

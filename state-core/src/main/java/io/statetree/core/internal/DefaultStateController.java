@@ -188,6 +188,29 @@ public final class DefaultStateController implements StateController {
 		return value;
 	}
 
+	@Override
+	public List<String> childNames(String path) {
+		return childNames(StatePath.of(path));
+	}
+
+	@Override
+	public List<String> childNames(StatePath path) {
+		Tracker.record(path);
+		Batch current = currentBatch();
+		List<String> names;
+		if (current != null) {
+			Object value = current.tx.read(path);
+			names = (value instanceof Map<?, ?> map) ? map.keySet().stream().map(String::valueOf).toList() : List.of();
+		}
+		else {
+			names = this.backend.childNames(path);
+		}
+		if (this.observed) {
+			notifyRead(path);
+		}
+		return names;
+	}
+
 	private @Nullable Batch currentBatch() {
 		return (this.openBatches.get() > 0) ? this.batch.get() : null;
 	}

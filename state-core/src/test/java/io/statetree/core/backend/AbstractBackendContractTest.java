@@ -64,6 +64,49 @@ abstract class AbstractBackendContractTest {
 	}
 
 	@Test
+	void childNamesAgreeWithReadsAfterRandomCommits() {
+		long seed = System.nanoTime();
+		java.util.Random random = new java.util.Random(seed);
+		String[] segments = { "a", "b", "k", "m", "persistent", "x" };
+		for (int round = 0; round < 40; round++) {
+			List<Write> writes = new ArrayList<>();
+			for (int i = 1 + random.nextInt(2); i > 0; i--) {
+				StatePath path = StatePath.ROOT;
+				for (int d = 1 + random.nextInt(3); d > 0; d--) {
+					path = path.child(segments[random.nextInt(segments.length)]);
+				}
+				Object value = switch (random.nextInt(5)) {
+					case 0 -> null;
+					case 1 -> random.nextInt(5);
+					case 2 -> List.of(1, "x");
+					default -> json("{'" + segments[random.nextInt(segments.length)] + "':1,'z':{'y':2}}");
+				};
+				writes.add(Write.of(path, value));
+			}
+			try {
+				this.backend.commit(new CommitRequest(writes, List.of(), "test"));
+			}
+			catch (StateWriteException | io.statetree.core.StateStorageException ex) {
+				// a write below a leaf (a hybrid may have written the other mounts' parts): the
+				// listing must agree with whatever is there now
+			}
+			checkChildNames(StatePath.ROOT, read("/"), "seed " + seed + ", round " + round);
+			assertThat(this.backend.childNames(p("/absent/path"))).isEmpty();
+		}
+	}
+
+	private void checkChildNames(StatePath path, @Nullable Object value, String context) {
+		List<String> expected = (value instanceof Map<?, ?> map) ? map.keySet().stream().map(String.class::cast).toList()
+				: List.of();
+		assertThat(this.backend.childNames(path)).as(context + ": children of " + path).isEqualTo(expected);
+		if (value instanceof Map<?, ?> map) {
+			for (Map.Entry<?, ?> entry : map.entrySet()) {
+				checkChildNames(path.child((String) entry.getKey()), entry.getValue(), context);
+			}
+		}
+	}
+
+	@Test
 	void anEmptyBackendReadsAnEmptyRootAndNullElsewhere() {
 		assertThat(read("/")).isEqualTo(Map.of());
 		assertThat(read("/a/b")).isNull();

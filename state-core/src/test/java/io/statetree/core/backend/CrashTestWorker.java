@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The child process of {@link FileSystemCrashTest}: commits random batches to a directory
  * forever, printing each commit's writes before committing it ({@code BEGIN}) and the outcome
- * after ({@code OK} or {@code FAIL}), until it is killed.
+ * after ({@code OK} with the commit's revision, or {@code FAIL}), until it is killed.
  */
 public final class CrashTestWorker {
 
@@ -40,8 +40,8 @@ public final class CrashTestWorker {
 			out.println("BEGIN " + n + " " + encode(writes));
 			out.flush();
 			try {
-				backend.commit(new CommitRequest(writes, List.of(), "crash-test"));
-				out.println("OK " + n);
+				CommitResult result = backend.commit(new CommitRequest(writes, List.of(), "crash-test"));
+				out.println("OK " + n + " " + result.revision() + ";");
 			}
 			catch (StateWriteException ex) {
 				out.println("FAIL " + n);

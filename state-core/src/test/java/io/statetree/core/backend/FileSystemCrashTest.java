@@ -24,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Kills a child JVM committing random batches ({@link CrashTestWorker}) with SIGKILL at random
  * moments, reopens the directory, and checks that every acknowledged commit is there, the one in
- * flight is wholly there or wholly absent, and every file parses. The number of kills is
+ * flight is wholly there or wholly absent, every file parses, and the stored revision never goes
+ * back: it is at least that of every commit that is there, and commits after the reopening get
+ * higher ones. The number of kills is
  * {@value #DEFAULT_KILLS} unless the system property {@code statetree.crashtest.kills} says otherwise.
  */
 class FileSystemCrashTest {
@@ -45,6 +47,8 @@ class FileSystemCrashTest {
 		int inFlightApplied = 0;
 		int inFlightAbsent = 0;
 		List<String> all = new ArrayList<>();
+		long lastRevision = 0;
+		int changingCommits = 0;
 		for (int kill = 0; kill < kills; kill++) {
 			boolean fsync = kill % 4 == 3;
 			List<String> raw = runAndKill(directory, random.nextLong(), fsync, random);
@@ -60,6 +64,13 @@ class FileSystemCrashTest {
 				else if (line.startsWith("OK ")) {
 					done.add(inFlight);
 					inFlight = null;
+					long revision = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1, line.length() - 1));
+					assertThat(revision).as("revision of " + line + " after revision " + lastRevision + " (seed " + seed + ")")
+						.isGreaterThanOrEqualTo(lastRevision);
+					if (revision > lastRevision) {
+						changingCommits++;
+					}
+					lastRevision = revision;
 				}
 				else if (line.startsWith("FAIL ")) {
 					inFlight = null;
@@ -79,8 +90,10 @@ class FileSystemCrashTest {
 				}
 			}
 			Object actual;
+			long reopenedRevision;
 			try (FileSystemBackend reopened = FileSystemBackend.builder(directory).fsync(false).build()) {
 				actual = reopened.read(StatePath.ROOT);
+				reopenedRevision = reopened.revision();
 				assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).as("live children").isZero();
 				Thread.sleep(50);
 				assertThat(StateValues.equal(reopened.read(StatePath.ROOT), actual)).as("nobody writes after the kill").isTrue();
@@ -117,7 +130,13 @@ class FileSystemCrashTest {
 					.isTrue();
 				model = withInFlight;
 				inFlightApplied++;
+				changingCommits++;
+				assertThat(reopenedRevision).as(context + ": the in-flight commit is there, so the revision counts it")
+					.isGreaterThan(lastRevision);
 			}
+			assertThat(reopenedRevision).as(context + ": stored revision after the kill").isGreaterThanOrEqualTo(lastRevision)
+				.isGreaterThanOrEqualTo(changingCommits);
+			lastRevision = reopenedRevision;
 			try (Stream<Path> files = Files.walk(directory)) {
 				assertThat(files.filter(p -> p.getFileName().toString().endsWith(".sttmp"))).as(context).isEmpty();
 			}
@@ -198,12 +217,12 @@ class FileSystemCrashTest {
 		return count;
 	}
 
-	/** Drops a last line cut short by the kill. */
+	/** Drops a last line cut short by the kill (a cut {@code OK} line leaves its commit in flight). */
 	private static List<String> complete(List<String> lines) {
 		List<String> result = new ArrayList<>(lines);
 		if (!result.isEmpty()) {
 			String last = result.get(result.size() - 1);
-			if (last.startsWith("BEGIN ") && !isCompleteJson(last)) {
+			if ((last.startsWith("BEGIN ") && !isCompleteJson(last)) || (last.startsWith("OK ") && !last.endsWith(";"))) {
 				result.remove(result.size() - 1);
 			}
 		}

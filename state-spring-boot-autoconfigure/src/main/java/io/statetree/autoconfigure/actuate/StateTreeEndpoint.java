@@ -104,12 +104,10 @@ public class StateTreeEndpoint {
 		}
 		StateController.Registrations registrations = this.controller.registrations();
 		List<String> children = new ArrayList<>();
-		if (this.controller.get(StatePath.ROOT) instanceof Map<?, ?> root) {
-			for (Object key : root.keySet()) {
-				String name = String.valueOf(key);
-				if (caller.mayRead(StatePath.ROOT.child(name))) {
-					children.add(name);
-				}
+		// names only: the overview must not read (or fail on) every value of the tree
+		for (String name : this.controller.childNames(StatePath.ROOT)) {
+			if (caller.mayRead(StatePath.ROOT.child(name))) {
+				children.add(name);
 			}
 		}
 		return new WebEndpointResponse<>(new TreeDescriptor(this.controller.instanceId(), this.controller.revision(),

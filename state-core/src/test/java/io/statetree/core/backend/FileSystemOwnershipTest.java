@@ -1,0 +1,339 @@
+package io.statetree.core.backend;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.statetree.core.StateController;
+import io.statetree.core.StatePath;
+import io.statetree.core.StateStorageException;
+import io.statetree.core.backend.IntentLog.Kind;
+import io.statetree.core.backend.IntentLog.Op;
+import io.statetree.core.internal.StateDirectoryLockedException;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One owner per directory (the directory lock), revisions that survive restarts, unparsable files
+ * reported without their content, and the intent log's damage messages.
+ */
+class FileSystemOwnershipTest {
+
+	@TempDir
+	Path temp;
+
+	private FileSystemBackend open(Path directory) {
+		return FileSystemBackend.builder(directory).fsync(false).build();
+	}
+
+	private static CommitResult commit(StateBackend backend, String path, @Nullable Object value) {
+		return backend.commit(new CommitRequest(List.of(Write.of(StatePath.of(path), value)), List.of(), "t"));
+	}
+
+	// ---- one owner ----
+
+	@Test
+	void aSecondOpenerInTheSameProcessFailsAtOnceNamingTheDirectoryAndTheHolder() {
+		Path directory = this.temp.resolve("state");
+		try (FileSystemBackend first = open(directory)) {
+			commit(first, "/a", 1);
+			assertThatThrownBy(() -> open(directory)).isInstanceOf(StateStorageException.class)
+				.isInstanceOf(StateDirectoryLockedException.class)
+				.hasMessageContaining(first.directory().toString())
+				.hasMessageContaining("pid " + ProcessHandle.current().pid())
+				.hasMessageContaining("in this process");
+			assertThatThrownBy(() -> open(directory.resolve("..").resolve("state"))).isInstanceOf(StateDirectoryLockedException.class);
+			assertThat(first.read(StatePath.of("/a"))).as("the first owner keeps working").isEqualTo(1);
+			commit(first, "/a", 2);
+		}
+		try (FileSystemBackend second = open(directory)) {
+			assertThat(second.read(StatePath.of("/a"))).as("closing releases the lock").isEqualTo(2);
+		}
+	}
+
+	@Test
+	void aSecondProcessIsRefusedUntilTheHolderIsKilled() throws Exception {
+		Path directory = this.temp.resolve("state");
+		Process holder = start("hold", directory, "0");
+		try {
+			String first = readLine(holder);
+			assertThat(first).startsWith("HELD ");
+			String pid = first.substring(5);
+			assertThatThrownBy(() -> open(directory)).isInstanceOf(StateDirectoryLockedException.class)
+				.hasMessageContaining(directory.toAbsolutePath().normalize().toString())
+				.hasMessageContaining("pid " + pid)
+				.hasMessageContaining("on host ");
+			// a refused opener in this process must not disturb the other process's lock
+			assertThatThrownBy(() -> open(directory)).isInstanceOf(StateDirectoryLockedException.class);
+			holder.toHandle().destroyForcibly();
+			assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+				try (FileSystemBackend after = open(directory)) {
+					commit(after, "/after", true);
+					return true;
+				}
+			});
+		}
+		finally {
+			holder.toHandle().destroyForcibly();
+		}
+	}
+
+	@Test
+	void aSecondProcessCannotLoseUpdatesBecauseItIsRefused() throws Exception {
+		// the issue's scenario: two processes each running 4 threads x 1,000 updates on one
+		// directory ended at 7,153 of 8,000 (5,039 measured here on 8807a90) without an exception;
+		// now the second one is refused at open and the first one's 4,000 are all there
+		Path directory = this.temp.resolve("state");
+		int updates = 1000;
+		try (StateController controller = StateController.create(open(directory))) {
+			Process other = start("count", directory, Integer.toString(updates));
+			DirectoryLockWorker.count(controller, updates);
+			String line = readLine(other);
+			assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			assertThat(line).startsWith("REFUSED ").contains(directory.toAbsolutePath().normalize().toString())
+				.contains("pid " + ProcessHandle.current().pid());
+			assertThat(controller.get("/n", Integer.class)).isEqualTo(4 * updates);
+		}
+	}
+
+	private static Process start(String mode, Path directory, String... more) throws IOException {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		List<String> command = new java.util.ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
+				System.getProperty("java.class.path"), DirectoryLockWorker.class.getName(), mode, directory.toString()));
+		command.addAll(List.of(more));
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+		return builder.start();
+	}
+
+	private static String readLine(Process process) throws IOException {
+		BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+		String line = in.readLine();
+		return (line != null) ? line : "(no output, exit " + (process.isAlive() ? "-" : process.exitValue()) + ")";
+	}
+
+	@Test
+	void anUnusableLockFileFailsTheOpenAndLeavesNoStaleClaim() throws IOException {
+		Path directory = this.temp.resolve("state");
+		Path lockFile = directory.resolve(".statetree").resolve("lock");
+		Files.createDirectories(lockFile);
+		assertThatThrownBy(() -> open(directory)).isInstanceOf(StateStorageException.class)
+			.isNotInstanceOf(StateDirectoryLockedException.class)
+			.hasMessageContaining("Cannot lock state directory")
+			.hasMessageContaining(".statetree/lock");
+		Files.delete(lockFile);
+		try (FileSystemBackend backend = open(directory)) {
+			assertThat(commit(backend, "/a", 1).revision()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aLockFileWithoutAHolderStillRefusesWithAClearMessage() {
+		assertThat(DirectoryLock.holderOf("")).contains("holder unknown");
+		assertThat(DirectoryLock.holderOf("pid=12\nhost=web\u0000-1\ninstance=ab\nopened=2026-11-30T11:00:00Z\n"))
+			.isEqualTo("pid 12 on host web-1, instance ab, opened 2026-11-30T11:00:00Z");
+	}
+
+	// ---- revisions ----
+
+	@Test
+	void theRevisionKeepsIncreasingAcrossRestarts() {
+		Path directory = this.temp.resolve("state");
+		try (FileSystemBackend backend = open(directory)) {
+			assertThat(backend.revision()).isZero();
+			assertThat(commit(backend, "/a", 1).revision()).isEqualTo(1);
+			assertThat(commit(backend, "/a", 1).revision()).as("an unchanged commit takes no revision").isEqualTo(1);
+			assertThat(commit(backend, "/b", Map.of("c", 2)).revision()).isEqualTo(2);
+		}
+		try (FileSystemBackend backend = open(directory)) {
+			assertThat(backend.revision()).as("before the fix: 0 after a restart").isEqualTo(2);
+			assertThat(commit(backend, "/a", 3).revision()).isEqualTo(3);
+		}
+		try (StateController controller = StateController.create(open(directory))) {
+			assertThat(controller.revision()).isEqualTo(3);
+			controller.set("/x", "y");
+			assertThat(controller.revision()).isEqualTo(4);
+		}
+	}
+
+	@Test
+	void theRevisionFileHoldsALeaseWhileOpenAndTheExactRevisionAfterClose() throws IOException {
+		Path directory = this.temp.resolve("state");
+		Path file = directory.resolve(".statetree").resolve("revision");
+		try (FileSystemBackend backend = open(directory)) {
+			for (int i = 1; i <= 3; i++) {
+				commit(backend, "/a", i);
+			}
+			assertThat(Files.readString(file).strip()).isEqualTo(Long.toString(FileSystemBackend.REVISION_LEASE));
+			for (int i = 4; i <= FileSystemBackend.REVISION_LEASE + 1; i++) {
+				commit(backend, "/a", i);
+			}
+			assertThat(Files.readString(file).strip()).isEqualTo(Long.toString(2L * FileSystemBackend.REVISION_LEASE));
+		}
+		assertThat(Files.readString(file).strip()).isEqualTo(Long.toString(FileSystemBackend.REVISION_LEASE + 1));
+	}
+
+	@Test
+	void afterAKillTheRevisionGoesOnAboveEveryRevisionGivenOut() throws Exception {
+		Path directory = this.temp.resolve("state");
+		Process worker = start("commit", directory, "5");
+		try {
+			String line = readLine(worker);
+			assertThat(line).isEqualTo("COMMITTED 5");
+			worker.toHandle().destroyForcibly();
+			assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		}
+		finally {
+			worker.toHandle().destroyForcibly();
+		}
+		try (FileSystemBackend backend = open(directory)) {
+			assertThat(backend.read(StatePath.of("/c"))).isEqualTo(5);
+			assertThat(backend.revision()).isGreaterThanOrEqualTo(5).isLessThanOrEqualTo(5 + FileSystemBackend.REVISION_LEASE);
+			long before = backend.revision();
+			assertThat(commit(backend, "/c", "after").revision()).isEqualTo(before + 1);
+		}
+	}
+
+	@Test
+	void aDamagedRevisionFileStopsTheOpenNamingIt() throws IOException {
+		Path directory = this.temp.resolve("state");
+		try (FileSystemBackend backend = open(directory)) {
+			commit(backend, "/a", 1);
+		}
+		Files.writeString(directory.resolve(".statetree").resolve("revision"), "x1");
+		assertThatThrownBy(() -> open(directory)).isInstanceOf(StateStorageException.class)
+			.hasMessageContaining(".statetree/revision")
+			.hasMessageContaining("Delete it");
+		Files.delete(directory.resolve(".statetree").resolve("revision"));
+		try (FileSystemBackend backend = open(directory)) {
+			assertThat(backend.revision()).isZero();
+			assertThat(backend.read(StatePath.of("/a"))).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void hybridAndCachingRevisionsStartFromTheStoredOne() {
+		Path directory = this.temp.resolve("state");
+		try (FileSystemBackend backend = open(directory)) {
+			commit(backend, "/a", 1);
+			commit(backend, "/a", 2);
+		}
+		try (CachingBackend cached = new CachingBackend(open(directory), CachePolicy.defaults())) {
+			assertThat(cached.revision()).isEqualTo(2);
+			assertThat(commit(cached, "/a", 3).revision()).isEqualTo(3);
+		}
+		try (HybridBackend hybrid = new HybridBackend(new InMemoryBackend()).mount("/p", open(directory))) {
+			assertThat(hybrid.revision()).isEqualTo(3);
+			assertThat(commit(hybrid, "/memory", 1).revision()).isEqualTo(4);
+			assertThat(commit(hybrid, "/p/a", 4).revision()).isEqualTo(5);
+			assertThat(commit(hybrid, "/memory", 2).revision()).isEqualTo(6);
+		}
+		try (HybridBackend hybrid = new HybridBackend(new InMemoryBackend()).mount("/p", open(directory))) {
+			assertThat(hybrid.revision()).as("commits that touched only the memory root count too").isEqualTo(6);
+			assertThat(commit(hybrid, "/memory", 3).revision()).isEqualTo(7);
+		}
+	}
+
+	// ---- unparsable files ----
+
+	@Test
+	void anUnparsableFileIsNamedRelativeWithLineAndColumnAndNeverQuoted() throws IOException {
+		// the issue's input: users.json holding {"alice": {"apiToken": stLEAK123}}
+		Path directory = this.temp.resolve("state");
+		try (StateController controller = StateController.create(open(directory))) {
+			controller.set("/users", Map.of("alice", Map.of("apiToken", "x")));
+			controller.set("/settings/theme", "dark");
+			Files.writeString(directory.resolve("users.json"), "{\"alice\": {\"apiToken\": stLEAK123}}");
+			for (String path : List.of("/users", "/users/alice", "/users/alice/apiToken", "/")) {
+				assertThatThrownBy(() -> controller.get(path)).as(path)
+					.isInstanceOf(StateStorageException.class)
+					.hasMessage("Cannot parse state file users.json: it is not valid JSON (line 1, column 24)")
+					.satisfies((ex) -> assertNoLeak(ex, "stLEAK123", directory));
+			}
+			assertThat(controller.get("/settings/theme")).as("a sibling keeps answering").isEqualTo("dark");
+			assertThat(controller.childNames("/")).as("listing needs no parse").containsExactly("users", "settings");
+			assertThat(controller.set("/settings/theme", "light")).isTrue();
+			assertThatThrownBy(() -> controller.set("/users/bob", 1)).isInstanceOf(StateStorageException.class)
+				.satisfies((ex) -> assertNoLeak(ex, "stLEAK123", directory));
+			assertThat(Files.readString(directory.resolve("users.json"))).contains("stLEAK123");
+		}
+	}
+
+	@Test
+	void anUnparsableYamlFileIsNamedWithoutItsContent() throws IOException {
+		Path directory = this.temp.resolve("yaml");
+		try (FileSystemBackend backend = FileSystemBackend.builder(directory).serializer(Serializer.yaml()).fsync(false).build()) {
+			commit(backend, "/users/alice", Map.of("apiToken", "x"));
+			commit(backend, "/other", 1);
+			Files.writeString(directory.resolve("users").resolve("alice.yaml"), "apiToken: \"stLEAK123\nnext: [1, 2\n");
+			for (String path : List.of("/users/alice", "/users", "/")) {
+				assertThatThrownBy(() -> backend.read(StatePath.of(path))).as(path).isInstanceOf(StateStorageException.class)
+					.hasMessageStartingWith("Cannot parse state file users/alice.yaml: it is not valid YAML (line ")
+					.satisfies((ex) -> assertNoLeak(ex, "stLEAK123", directory));
+			}
+			assertThat(backend.read(StatePath.of("/other"))).isEqualTo(1);
+			assertThat(backend.childNames(StatePath.of("/users"))).containsExactly("alice");
+		}
+	}
+
+	@Test
+	void anAmbiguousEntryIsNamedRelative() throws IOException {
+		Path directory = this.temp.resolve("state");
+		try (FileSystemBackend backend = open(directory)) {
+			commit(backend, "/b/c", 1);
+			Files.writeString(directory.resolve("b.json"), "2");
+			assertThatThrownBy(() -> backend.read(StatePath.ROOT)).isInstanceOf(StateStorageException.class)
+				.hasMessageContaining("Both b.json and the directory b exist")
+				.hasMessageNotContaining(directory.toString());
+		}
+	}
+
+	/** Neither the message nor any cause quotes the marker or the absolute directory. */
+	static void assertNoLeak(Throwable thrown, String marker, Path directory) {
+		String absolute = directory.toAbsolutePath().normalize().toString();
+		for (Throwable ex = thrown; ex != null; ex = ex.getCause()) {
+			assertThat(String.valueOf(ex.getMessage())).doesNotContain(marker).doesNotContain(absolute);
+			for (Throwable suppressed : ex.getSuppressed()) {
+				assertThat(String.valueOf(suppressed.getMessage())).doesNotContain(marker);
+			}
+		}
+	}
+
+	// ---- the intent log ----
+
+	@Test
+	void aTruncatedIntentLogSaysSoWithoutNull() throws IOException {
+		Path directory = this.temp.resolve("state");
+		try (FileSystemBackend backend = open(directory)) {
+			commit(backend, "/a", 1);
+		}
+		Path log = directory.resolve(".statetree").resolve("intent.log");
+		byte[] whole = IntentLog.encode(directory, List.of(new Op(Kind.PUT, directory.resolve("b.json"),
+				"2".getBytes(StandardCharsets.UTF_8), true), new Op(Kind.MKDIR, directory.resolve("c"), null, true)));
+		for (int length : new int[] { 5, 24, whole.length - 9, whole.length - 1 }) {
+			Files.write(log, java.util.Arrays.copyOf(whole, length));
+			assertThatThrownBy(() -> open(directory)).as("cut at " + length).isInstanceOf(StateStorageException.class)
+				.hasMessageContaining("intent.log")
+				.hasMessageContaining("truncated")
+				.hasMessageNotContaining("null");
+		}
+		Files.delete(log);
+		try (FileSystemBackend backend = open(directory)) {
+			assertThat(backend.read(StatePath.ROOT)).as("a refused open leaves the lock free").isEqualTo(Map.of("a", 1));
+		}
+	}
+
+}
