@@ -101,6 +101,9 @@ public final class DefaultStateController implements StateController {
 
 	private final List<EffectImpl> effects = new CopyOnWriteArrayList<>();
 
+	/** The commits made while effects run, so that they read snapshots and notice later changes. */
+	private final EffectJournal journal;
+
 	private final ThreadLocal<@Nullable Batch> batch = new ThreadLocal<>();
 
 	/** How many batches are open on any thread, so reads skip the thread-local when none is. */
@@ -142,6 +145,7 @@ public final class DefaultStateController implements StateController {
 		this.ownedExecutor = owned;
 		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, this::deliver);
 		this.lastRevision = this.backend.revision();
+		this.journal = new EffectJournal(this.commitLock, this.backend::read, this.lastRevision);
 		if (this.backend.isShared()) {
 			this.backend.setBackendListener(new FeedListener());
 		}
@@ -175,7 +179,16 @@ public final class DefaultStateController implements StateController {
 	public @Nullable Object get(StatePath path) {
 		Tracker.record(path);
 		Batch current = currentBatch();
-		Object value = (current != null) ? current.tx.read(path) : this.backend.read(path);
+		EffectJournal.Run effectRun = EffectJournal.current();
+		Object value;
+		if (effectRun != null && effectRun.journal == this.journal) {
+			// inside a tracked effect: recorded with the revision read at, and read at the run's snapshot
+			effectRun.read(path);
+			value = (current != null) ? current.tx.read(path) : this.journal.read(effectRun, path);
+		}
+		else {
+			value = (current != null) ? current.tx.read(path) : this.backend.read(path);
+		}
 		if (this.observed) {
 			notifyRead(path);
 		}
@@ -544,6 +557,7 @@ public final class DefaultStateController implements StateController {
 			return false;
 		}
 		this.lastRevision = Math.max(this.lastRevision, result.revision());
+		this.journal.record(result.revision(), this.instanceId, changed);
 		if (hasAudience()) {
 			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, changed,
 					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread()));
@@ -629,8 +643,11 @@ public final class DefaultStateController implements StateController {
 			}
 			catch (Throwable ex) {
 				this.derivationErrors.incrementAndGet();
-				logger.warn("StateTree derivation of {} failed; it keeps its last value", derivation.destination, ex);
-				observeDerivation(derivation, start, ex);
+				// the failure may quote state values (a conversion error quotes its input): never log them
+				Throwable safe = Redacted.of(ex);
+				logger.warn("StateTree derivation of {} failed ({}); it keeps its last value", derivation.destination,
+						Redacted.describe(ex), safe);
+				observeDerivation(derivation, start, safe);
 			}
 		}
 		return retracked;
@@ -1105,10 +1122,12 @@ public final class DefaultStateController implements StateController {
 		Objects.requireNonNull(effect, "effect");
 		checkOpen();
 		EffectImpl impl = new EffectImpl(this, "effect-" + this.generatedIds.incrementAndGet(), effect);
+		// claimed before it is listed, so a commit delivered during the first run makes it check again
+		impl.tryStart(null);
+		this.effects.add(impl);
 		Event first = new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, this.lastRevision,
 				this.instanceId, CommitRecord.Kind.LOCAL);
-		runEffect(impl, first);
-		this.effects.add(impl);
+		runClaimed(impl, first);
 		return impl;
 	}
 
@@ -1116,10 +1135,73 @@ public final class DefaultStateController implements StateController {
 		this.effects.remove(effect);
 	}
 
-	private @Nullable Throwable runEffect(EffectImpl effect, StateEvent event) {
+	/**
+	 * Runs an effect this thread has claimed, then again for as long as a path it read changed
+	 * in a commit after the revision it read it at (its own commits included), each run reading
+	 * one snapshot; then lets it go. Stops after {@link Dispatcher#MAX_CASCADE_DEPTH} runs in a row.
+	 * @return the first failure of the effect, or null
+	 */
+	private @Nullable Throwable runClaimed(EffectImpl effect, Event first) {
+		Throwable firstFailure = null;
+		Event event = first;
+		try {
+			for (int round = 1;; round++) {
+				if (effect.closed) {
+					effect.release();
+					return firstFailure;
+				}
+				EffectJournal.Run run = this.journal.begin();
+				Event next = null;
+				try {
+					Throwable failure = runEffect(effect, event, run);
+					if (firstFailure == null) {
+						firstFailure = failure;
+					}
+					while (next == null) {
+						if (run.inexact) {
+							next = new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, this.lastRevision,
+									this.instanceId, CommitRecord.Kind.LOCAL);
+							break;
+						}
+						EffectJournal.Found found = this.journal.changedSince(run.reads);
+						if (found != null) {
+							Change change = found.change();
+							next = new Event(this, found.dependency(), change.path(), change.oldValue(), change.newValue(),
+									change.payload(), null, found.entry().revision(), found.entry().origin(),
+									CommitRecord.Kind.LOCAL);
+							break;
+						}
+						Object offered = effect.tryFinish();
+						if (offered == null) {
+							return firstFailure;
+						}
+						if (offered instanceof Event forced) {
+							next = forced;
+						}
+					}
+				}
+				finally {
+					this.journal.end(run);
+				}
+				if (round >= Dispatcher.MAX_CASCADE_DEPTH) {
+					effect.release();
+					logger.error("StateTree stopped effect '{}' after {} runs in a row: every run changed a path it read",
+							effect.id, round);
+					return firstFailure;
+				}
+				event = next;
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			effect.release();
+			throw ex;
+		}
+	}
+
+	private @Nullable Throwable runEffect(EffectImpl effect, StateEvent event, EffectJournal.Run run) {
 		Throwable[] failure = new Throwable[1];
 		long start = this.observed ? System.nanoTime() : 0;
-		Set<StatePath> reads = Tracker.recording(() -> {
+		this.journal.within(run, () -> {
 			try {
 				effect.function.onChange(event);
 			}
@@ -1130,14 +1212,17 @@ public final class DefaultStateController implements StateController {
 				failure[0] = ex;
 			}
 		});
-		effect.dependencies = Collections.unmodifiableSet(new LinkedHashSet<>(reads));
+		effect.readAt = Collections.unmodifiableMap(new LinkedHashMap<>(run.reads));
+		Throwable safe = null;
 		if (failure[0] != null) {
 			this.listenerErrors.incrementAndGet();
-			logger.warn("StateTree effect '{}' failed on {}", effect.id, event.emittingPath(), failure[0]);
+			safe = Redacted.of(failure[0]);
+			logger.warn("StateTree effect '{}' failed on {} ({})", effect.id, event.emittingPath(),
+					Redacted.describe(failure[0]), safe);
 		}
 		if (this.observed) {
 			try {
-				this.observer.onListener(effect.id, event.path(), Duration.ofNanos(System.nanoTime() - start), failure[0]);
+				this.observer.onListener(effect.id, event.path(), Duration.ofNanos(System.nanoTime() - start), safe);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("StateTree observer failed", ex);
@@ -1146,6 +1231,11 @@ public final class DefaultStateController implements StateController {
 		return failure[0];
 	}
 
+	/**
+	 * Runs the effects a commit concerns: those that read a path it changed, at a revision before
+	 * it (a run that read after it already saw it). An effect running elsewhere is only told to
+	 * check again.
+	 */
 	private void runEffects(CommitRecord record, Delivery delivery) {
 		if (this.effects.isEmpty()) {
 			return;
@@ -1154,50 +1244,40 @@ public final class DefaultStateController implements StateController {
 			if (effect.closed) {
 				continue;
 			}
-			Change trigger = null;
-			StatePath at = null;
-			if (record.kind() == CommitRecord.Kind.RESYNC) {
-				at = StatePath.ROOT;
-			}
-			else {
-				search: for (StatePath dependency : effect.dependencies) {
-					for (Change change : record.changes()) {
-						if (affects(change, dependency, record.kind() == CommitRecord.Kind.PING)) {
-							trigger = change;
-							at = dependency;
-							break search;
-						}
-					}
-				}
-			}
-			if (at == null) {
+			Event event = effectEvent(effect, record);
+			if (event == null) {
 				continue;
 			}
-			Event event = (trigger != null)
-					? new Event(this, at, trigger.path(), trigger.oldValue(), trigger.newValue(), trigger.payload(), null,
-							record.revision(), record.origin(), record.kind())
-					: new Event(this, at, at, null, null, null, null, record.revision(), record.origin(), record.kind());
-			Throwable failure = runEffect(effect, event);
+			boolean notJournaled = record.kind() == CommitRecord.Kind.PING || record.kind() == CommitRecord.Kind.RESYNC;
+			if (!effect.tryStart(notJournaled ? event : null)) {
+				continue;
+			}
+			Throwable failure = runClaimed(effect, event);
 			if (failure != null && delivery.firstFailure == null) {
 				delivery.firstFailure = failure;
 			}
 		}
 	}
 
-	private static boolean affects(Change change, StatePath dependency, boolean ping) {
-		StatePath w = change.path();
-		if (dependency.isAncestorOf(w)) {
-			return true;
+	/** The event that runs an effect for a commit, or null when the commit does not concern it. */
+	private @Nullable Event effectEvent(EffectImpl effect, CommitRecord record) {
+		if (record.kind() == CommitRecord.Kind.RESYNC) {
+			return new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, record.revision(),
+					record.origin(), record.kind());
 		}
-		if (w.isAncestorOrSelf(dependency)) {
-			if (ping) {
-				return true;
+		boolean ping = record.kind() == CommitRecord.Kind.PING;
+		for (Map.Entry<StatePath, Long> dependency : effect.readAt.entrySet()) {
+			if (!ping && record.revision() <= dependency.getValue()) {
+				continue;
 			}
-			StatePath relative = w.relativize(dependency);
-			return !StateValues.equal(StateValues.getIn(change.oldValue(), relative),
-					StateValues.getIn(change.newValue(), relative));
+			for (Change change : record.changes()) {
+				if (EffectJournal.affects(change, dependency.getKey(), ping)) {
+					return new Event(this, dependency.getKey(), change.path(), change.oldValue(), change.newValue(),
+							change.payload(), null, record.revision(), record.origin(), record.kind());
+				}
+			}
 		}
-		return false;
+		return null;
 	}
 
 	// ------------------------------------------------------------------ derivations
@@ -1297,7 +1377,8 @@ public final class DefaultStateController implements StateController {
 				changed = commit(List.of(), List.of(), derivation);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("StateTree derivation of {} could not write its first value", destination, ex);
+				logger.warn("StateTree derivation of {} could not write its first value ({})", destination,
+						Redacted.describe(ex), Redacted.of(ex));
 				changed = false;
 			}
 		}
@@ -1487,6 +1568,7 @@ public final class DefaultStateController implements StateController {
 				if (changed.isEmpty()) {
 					return;
 				}
+				DefaultStateController.this.journal.record(commit.revision(), commit.origin(), List.copyOf(changed));
 				DefaultStateController.this.dispatcher.submit(new CommitRecord(commit.revision(), commit.origin(),
 						List.copyOf(changed), CommitRecord.Kind.REMOTE, 0, Thread.currentThread()));
 			}
