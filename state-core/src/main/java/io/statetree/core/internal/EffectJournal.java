@@ -90,6 +90,10 @@ final class EffectJournal {
 
 		final EffectJournal journal;
 
+		/** The pin the run started at: it keeps the entries after it until the run ends. */
+		final long start;
+
+		/** The revision the run reads at: its start, moved forward by its own commits. */
 		long pin;
 
 		/** Each path read, with the oldest revision it was read at. */
@@ -100,6 +104,7 @@ final class EffectJournal {
 
 		Run(EffectJournal journal, long pin) {
 			this.journal = journal;
+			this.start = pin;
 			this.pin = pin;
 		}
 
@@ -153,7 +158,7 @@ final class EffectJournal {
 	void end(Run run) {
 		RUNNING.decrementAndGet();
 		synchronized (this) {
-			unpin(run.pin);
+			unpin(run.start);
 			prune();
 		}
 	}
@@ -193,11 +198,8 @@ final class EffectJournal {
 				}
 			}
 			this.sequence = seq;
-			if (own != null && own.journal == this && own.pin < this.head) {
-				unpin(own.pin);
-				own.pin = this.head;
-				this.pins.merge(own.pin, 1, Integer::sum);
-				prune();
+			if (own != null && own.journal == this) {
+				own.pin = Math.max(own.pin, this.head);
 			}
 		}
 	}
