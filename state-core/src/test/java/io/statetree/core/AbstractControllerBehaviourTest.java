@@ -838,6 +838,51 @@ public abstract class AbstractControllerBehaviourTest {
 	}
 
 	@Nested
+	class FailureLogs {
+
+		private static final String SECRET = "stLEAK123";
+
+		@Test
+		void aFailingConversionInADerivationIsLoggedWithoutTheStoredValue() {
+			controller.set("/users/alice", Map.of("apiToken", SECRET));
+			try (LogCapture log = LogCapture.controller()) {
+				controller.derive("/stats/token", "/users/alice/apiToken", Integer.class, (n) -> n + 1);
+				controller.deriveMany("/stats/many", List.of("/users/alice"),
+						(data) -> data.get("/users/alice", new TypeRef<Map<String, Integer>>() {
+						}));
+				controller.derive("/stats/parsed", "/users/alice/apiToken", (v) -> Integer.parseInt((String) v));
+				controller.set("/users/alice/apiToken", SECRET + "x");
+				assertThat(log.lines()).hasSizeGreaterThanOrEqualTo(6).allSatisfy((line) -> assertThat(line)
+					.doesNotContain(SECRET)
+					.contains("/stats/"));
+				assertThat(log.lines()).anySatisfy((line) -> assertThat(line).contains("/users/alice/apiToken")
+					.contains("java.lang.Integer"));
+			}
+			assertThat(controller.get("/stats/token")).isNull();
+		}
+
+		@Test
+		void aFailingTypedReadInAnEffectIsLoggedWithoutTheStoredValue() {
+			controller.set("/secret", SECRET);
+			try (LogCapture log = LogCapture.controller()) {
+				controller.track((e) -> e.get("/secret", Integer.class));
+				controller.set("/secret", SECRET + "y");
+				assertThat(log.lines()).hasSize(2).allSatisfy((line) -> assertThat(line).doesNotContain(SECRET)
+					.contains("/secret")
+					.contains("java.lang.Integer"));
+			}
+			assertThatThrownBy(() -> controller.get("/secret", Integer.class)).isInstanceOf(StateValueException.class)
+				.hasMessageContaining("/secret")
+				.satisfies((ex) -> {
+					for (Throwable t = ex; t != null; t = t.getCause()) {
+						assertThat(String.valueOf(t.getMessage())).doesNotContain(SECRET);
+					}
+				});
+		}
+
+	}
+
+	@Nested
 	class Concurrency {
 
 		@Test
