@@ -788,6 +788,44 @@ public abstract class AbstractControllerBehaviourTest {
 			}
 		}
 
+		@Test
+		void listenersHearingAnEffectsWritesAreNotPartOfItsRun() {
+			List<Object> listenerRead = new CopyOnWriteArrayList<>();
+			controller.subscribe("/dep/trigger", (e) -> listenerRead.add(e.get("/dep/other")));
+			controller.set("/dep/other", "before");
+			AtomicInteger runs = new AtomicInteger();
+			Effect effect = controller.track((e) -> {
+				runs.incrementAndGet();
+				e.get("/dep/x");
+				e.set("/dep/trigger", 1);
+			});
+			assertThat(listenerRead).containsExactly("before");
+			assertThat(effect.dependencies()).extracting(Object::toString).containsExactly("/dep/x");
+			controller.set("/dep/other", "after");
+			assertThat(runs).hasValue(1);
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void anEffectThatKeepsChangingWhatItReadsIsStoppedAfterAThousandRuns(StateController.Dispatch dispatch) {
+			StateController c = controllerWith(dispatch);
+			AtomicInteger runs = new AtomicInteger();
+			c.track((e) -> {
+				runs.incrementAndGet();
+				Integer n = e.get("/loop/n", Integer.class);
+				e.set("/loop/n", (n == null) ? 1 : n + 1);
+			});
+			List<Object> heard = new CopyOnWriteArrayList<>();
+			c.subscribe("/loop/other", (e) -> heard.add(e.newValue()));
+			c.set("/loop/other", 1);
+			// delivered in revision order: every commit of the loop was delivered before this one
+			await().atMost(WAIT).untilAsserted(() -> assertThat(heard).containsExactly(1));
+			assertThat(runs).hasValue(1_000);
+			assertThat(c.get("/loop/n")).isEqualTo(1_000);
+			c.set("/loop/n", 0);
+			await().atMost(WAIT).untilAsserted(() -> assertThat(runs).hasValue(2_000));
+		}
+
 		@ParameterizedTest
 		@EnumSource(StateController.Dispatch.class)
 		void aReRunSeesDerivedValuesThatAgreeWithTheirSources(StateController.Dispatch dispatch) {

@@ -143,7 +143,7 @@ public final class DefaultStateController implements StateController {
 			dispatchExecutor = owned;
 		}
 		this.ownedExecutor = owned;
-		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, this::deliver);
+		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, this::deliverOutsideEffects);
 		this.lastRevision = this.backend.revision();
 		this.journal = new EffectJournal(this.commitLock, this.backend::read, this.lastRevision);
 		if (this.backend.isShared()) {
@@ -1123,12 +1123,27 @@ public final class DefaultStateController implements StateController {
 		checkOpen();
 		EffectImpl impl = new EffectImpl(this, "effect-" + this.generatedIds.incrementAndGet(), effect);
 		// claimed before it is listed, so a commit delivered during the first run makes it check again
-		impl.tryStart(null);
+		impl.claim();
 		this.effects.add(impl);
 		Event first = new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, this.lastRevision,
 				this.instanceId, CommitRecord.Kind.LOCAL);
 		runClaimed(impl, first);
 		return impl;
+	}
+
+	/**
+	 * Delivers a commit outside any effect run: in synchronous mode an effect's first run drains
+	 * the commits it makes on its own thread, and listeners must not read at its snapshot nor
+	 * become its dependencies.
+	 */
+	private @Nullable Throwable deliverOutsideEffects(CommitRecord record) {
+		EffectJournal.Run outer = EffectJournal.suspend();
+		try {
+			return deliver(record);
+		}
+		finally {
+			EffectJournal.resume(outer);
+		}
 	}
 
 	void removeEffect(EffectImpl effect) {
@@ -1184,6 +1199,11 @@ public final class DefaultStateController implements StateController {
 					this.journal.end(run);
 				}
 				if (round >= Dispatcher.MAX_CASCADE_DEPTH) {
+					// stopped like a listener cascade: the commits made so far count as seen, a later one runs it again
+					Map<StatePath, Long> seen = new LinkedHashMap<>();
+					long head = this.journal.head();
+					effect.readAt.keySet().forEach((path) -> seen.put(path, head));
+					effect.readAt = Collections.unmodifiableMap(seen);
 					effect.release();
 					logger.error("StateTree stopped effect '{}' after {} runs in a row: every run changed a path it read",
 							effect.id, round);
@@ -1244,12 +1264,9 @@ public final class DefaultStateController implements StateController {
 			if (effect.closed) {
 				continue;
 			}
-			Event event = effectEvent(effect, record);
+			boolean journaled = record.kind() != CommitRecord.Kind.PING && record.kind() != CommitRecord.Kind.RESYNC;
+			Event event = effect.claimFor((e) -> effectEvent(e, record), journaled);
 			if (event == null) {
-				continue;
-			}
-			boolean notJournaled = record.kind() == CommitRecord.Kind.PING || record.kind() == CommitRecord.Kind.RESYNC;
-			if (!effect.tryStart(notJournaled ? event : null)) {
 				continue;
 			}
 			Throwable failure = runClaimed(effect, event);

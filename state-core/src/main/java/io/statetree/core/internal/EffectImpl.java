@@ -2,6 +2,7 @@ package io.statetree.core.internal;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import io.statetree.core.Effect;
 import io.statetree.core.StateListener;
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * One run at a time: a thread that finds the effect running (on another thread, or further up
  * its own stack) does not wait; it marks the effect so that the running thread checks again
- * before it lets go ({@link #tryStart}, {@link #tryFinish}).
+ * before it lets go ({@link #claimFor}, {@link #tryFinish}).
  */
 final class EffectImpl implements Effect {
 
@@ -47,23 +48,41 @@ final class EffectImpl implements Effect {
 	}
 
 	/**
-	 * Claims the effect for a run.
-	 * @param pending an event that cannot be found again in the journal (a ping, a resync) to
-	 * remember when another thread holds the effect, or null
-	 * @return true when this thread now runs it; false when it was running (then the running
-	 * thread checks again before it finishes)
+	 * Claims the effect for a run at its start ({@code track}): nobody else can hold it yet.
 	 */
-	boolean tryStart(@Nullable Event pending) {
+	void claim() {
+		synchronized (this.lock) {
+			this.running = true;
+		}
+	}
+
+	/**
+	 * Claims the effect for a run if a commit concerns it. The decision is taken under the lock
+	 * that the running thread lets go under, so a commit its last run already saw never runs it
+	 * again.
+	 * @param trigger the event a commit runs the effect with, given its current reads, or null
+	 * @param journaled whether the commit is in the journal (a ping or a resync is not, and is
+	 * remembered for the running thread instead)
+	 * @return the event to run it with, now claimed; null when it was not claimed (not
+	 * concerned, or running elsewhere: then the running thread checks again before it finishes)
+	 */
+	@Nullable Event claimFor(Function<EffectImpl, @Nullable Event> trigger, boolean journaled) {
 		synchronized (this.lock) {
 			if (this.running) {
 				this.recheck = true;
-				if (pending != null) {
-					this.forced = pending;
+				if (!journaled) {
+					Event event = trigger.apply(this);
+					if (event != null) {
+						this.forced = event;
+					}
 				}
-				return false;
+				return null;
 			}
-			this.running = true;
-			return true;
+			Event event = trigger.apply(this);
+			if (event != null) {
+				this.running = true;
+			}
+			return event;
 		}
 	}
 

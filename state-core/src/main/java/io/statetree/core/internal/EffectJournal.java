@@ -115,6 +115,13 @@ final class EffectJournal {
 	}
 
 	/**
+	 * Returns the newest revision recorded.
+	 */
+	long head() {
+		return this.head;
+	}
+
+	/**
 	 * Returns the run in progress on this thread, or null.
 	 */
 	static @Nullable Run current() {
@@ -135,6 +142,32 @@ final class EffectJournal {
 		Run run = new Run(this, pin);
 		RUNNING.incrementAndGet();
 		return run;
+	}
+
+	/**
+	 * Leaves the run in progress on this thread, if any, for code that is not part of it (a
+	 * listener delivered on the thread of an effect's first run).
+	 * @return the run left, to give to {@link #resume}
+	 */
+	static @Nullable Run suspend() {
+		if (RUNNING.get() == 0) {
+			return null;
+		}
+		Run run = CURRENT.get();
+		if (run != null) {
+			CURRENT.set(null);
+		}
+		return run;
+	}
+
+	/**
+	 * Returns to a run left by {@link #suspend}.
+	 * @param run the run, or null
+	 */
+	static void resume(@Nullable Run run) {
+		if (run != null) {
+			CURRENT.set(run);
+		}
 	}
 
 	/**
