@@ -149,8 +149,12 @@ public final class ValueConverter {
 	 * The failure of a typed read. Jackson's message quotes the value it could not convert, and
 	 * state may hold secrets: the message names the path, the type and where inside the value
 	 * it failed (field names and indexes), and the cause keeps the stack trace without the message.
+	 * @param path where the value was read
+	 * @param type the type asked for, as it should appear in the message
+	 * @param ex the conversion failure
+	 * @return the exception to throw
 	 */
-	private static StateValueException unreadable(StatePath path, String type, RuntimeException ex) {
+	public static StateValueException unreadable(StatePath path, String type, RuntimeException ex) {
 		StringBuilder message = new StringBuilder("Cannot read value at ").append(path).append(" as ").append(type)
 			.append(": the stored value does not fit that type (").append(ex.getClass().getSimpleName());
 		if (ex instanceof JacksonException je && !je.getPath().isEmpty()) {
