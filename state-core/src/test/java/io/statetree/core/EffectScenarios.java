@@ -52,8 +52,11 @@ public final class EffectScenarios {
 	public record EffectSpec(List<Integer> reads, int target, int constant) {
 	}
 
-	/** A write by writer thread {@code thread}: a source set (null deletes), or two in one batch. */
-	public record WriteOp(int thread, int source, @Nullable Integer value, int otherSource, boolean batch) {
+	/**
+	 * A write by writer thread {@code thread}: kind 0 sets a source (null deletes), kind 1 sets
+	 * two in one batch, kind 2 replaces the whole {@code /p} branch (the other sources vanish).
+	 */
+	public record WriteOp(int thread, int source, @Nullable Integer value, int otherSource, int kind) {
 	}
 
 	/** One scenario. */
@@ -93,7 +96,7 @@ public final class EffectScenarios {
 			Arbitrary<List<EffectSpec>> effects = effect.list().ofMinSize(1).ofMaxSize(3).map(EffectScenarios::distinctTargets);
 			Arbitrary<WriteOp> write = Combinators.combine(Arbitraries.integers().between(0, 2),
 					Arbitraries.integers().between(0, SOURCES - 1), Arbitraries.integers().between(0, 20).injectNull(0.1),
-					Arbitraries.integers().between(0, SOURCES - 1), Arbitraries.of(false, false, true))
+					Arbitraries.integers().between(0, SOURCES - 1), Arbitraries.of(0, 0, 0, 1, 2))
 				.as(WriteOp::new);
 			return Combinators.combine(effects, write.list().ofMaxSize(30),
 					Arbitraries.of(StateController.Dispatch.class))
@@ -178,7 +181,13 @@ public final class EffectScenarios {
 						if (op.thread() != thread) {
 							continue;
 						}
-						if (op.batch()) {
+						if (op.kind() == 2) {
+							Map<String, Object> branch = new LinkedHashMap<>();
+							branch.put("s" + op.source(), (op.value() != null) ? op.value() : 0);
+							branch.put("s" + op.otherSource(), (op.value() != null) ? op.value() + 2 : 1);
+							controller.set("/p", branch);
+						}
+						else if (op.kind() == 1) {
 							controller.batch(() -> {
 								controller.set(path(op.source()), op.value());
 								controller.set(path(op.otherSource()), (op.value() != null) ? op.value() + 1 : null);

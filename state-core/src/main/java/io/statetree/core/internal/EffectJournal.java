@@ -313,7 +313,11 @@ final class EffectJournal {
 		return value;
 	}
 
-	/** The value at a path before a commit, given the value after it. */
+	/**
+	 * The value at a path before a commit, given the value after it. A change holds the values
+	 * at the written path only, so a branch the write created above it is told apart from one
+	 * that was there, empty, by its emptiness: an empty branch may read as absent at a pin.
+	 */
 	private static @Nullable Object before(Entry entry, StatePath path, @Nullable Object after) {
 		List<Change> below = null;
 		for (Change change : entry.changes()) {
@@ -334,8 +338,24 @@ final class EffectJournal {
 		}
 		below.sort((a, b) -> Integer.compare(a.path().depth(), b.path().depth()));
 		Object value = after;
+		boolean created = false;
 		for (Change change : below) {
-			value = StateValues.setIn(value, path, path.relativize(change.path()), change.oldValue());
+			StatePath relative = path.relativize(change.path());
+			value = StateValues.setIn(value, path, relative, change.oldValue());
+			if (change.oldValue() == null) {
+				// the write created the branches on its way: take back those left empty
+				created = true;
+				for (int depth = relative.depth() - 1; depth > 0; depth--) {
+					Object node = StateValues.getIn(value, relative.prefix(depth));
+					if (!(node instanceof Map<?, ?> map) || !map.isEmpty()) {
+						break;
+					}
+					value = StateValues.setIn(value, path, relative.prefix(depth), null);
+				}
+			}
+		}
+		if (created && !path.isRoot() && value instanceof Map<?, ?> map && map.isEmpty()) {
+			return null;
 		}
 		return value;
 	}
