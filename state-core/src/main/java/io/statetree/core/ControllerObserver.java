@@ -93,7 +93,8 @@ public interface ControllerObserver {
 	 * @param listenerId its id
 	 * @param path the notified path
 	 * @param duration how long it took
-	 * @param error what it threw, or {@code null}
+	 * @param error what it threw, or {@code null}; for a tracked effect a copy whose messages
+	 * never quote state values, as for {@link #onDerivation}
 	 */
 	default void onListener(String listenerId, StatePath path, Duration duration, @Nullable Throwable error) {
 	}
@@ -102,7 +103,8 @@ public interface ControllerObserver {
 	 * A derivation ran.
 	 * @param destination its destination
 	 * @param duration how long it took
-	 * @param error what it threw, or {@code null}
+	 * @param error what it threw, or {@code null}; a copy with the same classes and stack traces
+	 * whose messages never quote state values (only StateTree's own messages are kept)
 	 */
 	default void onDerivation(StatePath destination, Duration duration, @Nullable Throwable error) {
 	}

@@ -419,8 +419,16 @@ public interface StateController extends StateView, AutoCloseable {
 	Derivation deriveTracked(String destination, Function<StateView, @Nullable Object> transform);
 
 	/**
-	 * Runs an effect now and again whenever a path it read (through {@link StateEvent#get}) on
-	 * its last run changes. Dependencies are recorded on every run.
+	 * Runs an effect now and again whenever a path it read (through {@link StateEvent#get} or
+	 * this controller's reads) on its last run changes. Dependencies are recorded on every run.
+	 * <p>
+	 * Each run reads one snapshot: the state when the run started, plus the run's own writes.
+	 * A path read by a run that then changes in a later commit (by any thread, by the effect
+	 * itself, or on Redis by another instance) makes the effect run again, once per set of
+	 * changes it has not seen, in revision order; commits a run already saw never run it again.
+	 * Runs of one effect never overlap: a commit delivered while it runs is checked when the
+	 * run ends. More than 1,000 runs in a row are stopped and logged. A run that throws is
+	 * logged (without quoting state values) and counted; the effect stays registered.
 	 * @param effect the effect; on the first run its event is for {@code /} with no values
 	 * @return a handle whose {@code close()} stops it
 	 */

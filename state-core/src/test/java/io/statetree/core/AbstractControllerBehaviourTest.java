@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,9 +32,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The controller's behaviour, run against every backend: each backend's test class extends this
@@ -1275,6 +1279,249 @@ public abstract class AbstractControllerBehaviourTest {
 			assertThat(controller.get("/picked")).isEqualTo(2);
 			controller.set("/y", 5);
 			assertThat(controller.get("/picked")).isEqualTo(5);
+		}
+
+	}
+
+	/**
+	 * Replaces the test's controller with one on a fresh backend dispatching as asked (the
+	 * default one is closed first, so a backend that locks its directory can open it again).
+	 */
+	protected StateController controllerWith(StateController.Dispatch dispatch) {
+		if (dispatch == StateController.Dispatch.SYNC) {
+			return this.controller;
+		}
+		this.controller.close();
+		this.controller = StateController.builder()
+			.backend(newBackend())
+			.dispatch(dispatch)
+			.onError(StateController.OnError.LOG)
+			.build();
+		return this.controller;
+	}
+
+	@Nested
+	class Effects {
+
+		private static final Duration WAIT = Duration.ofSeconds(20);
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void anEffectSeesWhatItsOwnRunChanged(StateController.Dispatch dispatch) {
+			StateController c = controllerWith(dispatch);
+			c.set("/calc/a", 3);
+			c.set("/calc/b", 4);
+			c.deriveMany("/calc/sum", List.of("/calc/a", "/calc/b"),
+					(data) -> data.get("/calc/a", Integer.class) + data.get("/calc/b", Integer.class));
+			List<Object> log = new CopyOnWriteArrayList<>();
+			c.track((e) -> {
+				log.add(e.get("/calc/sum"));
+				e.set("/calc/b", 5);
+			});
+			c.set("/calc/a", 6);
+			await().atMost(WAIT).untilAsserted(() -> assertThat(log).containsExactly(7, 8, 11));
+			// a later change is the next run: nothing was run twice in between
+			c.set("/calc/a", 7);
+			await().atMost(WAIT).untilAsserted(() -> assertThat(log).containsExactly(7, 8, 11, 12));
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void anEffectReadsItsOwnWritesWithinARun(StateController.Dispatch dispatch) {
+			StateController c = controllerWith(dispatch);
+			List<Object> log = new CopyOnWriteArrayList<>();
+			c.track((e) -> {
+				Integer n = e.get("/own/n", Integer.class);
+				if (n == null) {
+					e.set("/own/n", 1);
+					log.add("wrote " + e.get("/own/n"));
+				}
+				else {
+					log.add("read " + n);
+				}
+			});
+			await().atMost(WAIT).untilAsserted(() -> assertThat(log).containsExactly("wrote 1", "read 1"));
+		}
+
+		/**
+		 * Another thread commits a path the effect read while the effect runs: during its first
+		 * run (inside {@code track}), during a re-run, and during a run started by a commit. Each
+		 * run reads one snapshot (two reads of the path agree), and the effect runs again, once.
+		 */
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void aCommitByAnotherThreadDuringARunMakesTheEffectRunAgain(StateController.Dispatch dispatch)
+				throws Exception {
+			StateController c = controllerWith(dispatch);
+			StatePath x = StatePath.of("/race/x");
+			c.set(x, 1);
+			Map<Integer, CountDownLatch> reading = new java.util.concurrent.ConcurrentHashMap<>();
+			for (int v : new int[] { 1, 2, 4 }) {
+				reading.put(v, new CountDownLatch(1));
+			}
+			List<List<Object>> runs = new CopyOnWriteArrayList<>();
+			ExecutorService writer = Executors.newSingleThreadExecutor();
+			try {
+				Future<?> writes = writer.submit(() -> {
+					reading.get(1).await();
+					c.set(x, 2);
+					reading.get(2).await();
+					c.set(x, 3);
+					reading.get(4).await();
+					c.set(x, 5);
+					return null;
+				});
+				c.track((e) -> {
+					Object first = e.get(x.toString());
+					CountDownLatch latch = reading.get(first);
+					if (latch != null) {
+						latch.countDown();
+						// hold the run until the writer's next value is committed
+						int next = (Integer) first + 1;
+						await().atMost(WAIT).until(() -> Integer.valueOf(next).equals(c.backend().read(x)));
+					}
+					runs.add(List.of(first, e.get(x.toString())));
+				});
+				await().atMost(WAIT).untilAsserted(() -> assertThat(runs).hasSize(3));
+				c.set(x, 4);
+				writes.get(30, TimeUnit.SECONDS);
+				await().atMost(WAIT).untilAsserted(() -> assertThat(runs).containsExactly(List.of(1, 1), List.of(2, 2),
+						List.of(3, 3), List.of(4, 4), List.of(5, 5)));
+				assertThat(c.get(x)).isEqualTo(5);
+			}
+			finally {
+				writer.shutdownNow();
+			}
+		}
+
+		@Test
+		void listenersHearingAnEffectsWritesAreNotPartOfItsRun() {
+			List<Object> listenerRead = new CopyOnWriteArrayList<>();
+			controller.subscribe("/dep/trigger", (e) -> listenerRead.add(e.get("/dep/other")));
+			controller.set("/dep/other", "before");
+			AtomicInteger runs = new AtomicInteger();
+			Effect effect = controller.track((e) -> {
+				runs.incrementAndGet();
+				e.get("/dep/x");
+				e.set("/dep/trigger", 1);
+			});
+			assertThat(listenerRead).containsExactly("before");
+			assertThat(effect.dependencies()).extracting(Object::toString).containsExactly("/dep/x");
+			controller.set("/dep/other", "after");
+			assertThat(runs).hasValue(1);
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void anEffectThatKeepsChangingWhatItReadsIsStoppedAfterAThousandRuns(StateController.Dispatch dispatch) {
+			StateController c = controllerWith(dispatch);
+			AtomicInteger runs = new AtomicInteger();
+			c.track((e) -> {
+				runs.incrementAndGet();
+				Integer n = e.get("/loop/n", Integer.class);
+				e.set("/loop/n", (n == null) ? 1 : n + 1);
+			});
+			List<Object> heard = new CopyOnWriteArrayList<>();
+			c.subscribe("/loop/other", (e) -> heard.add(e.newValue()));
+			c.set("/loop/other", 1);
+			// delivered in revision order: every commit of the loop was delivered before this one
+			await().atMost(WAIT).untilAsserted(() -> assertThat(heard).containsExactly(1));
+			assertThat(runs).hasValue(1_000);
+			assertThat(c.get("/loop/n")).isEqualTo(1_000);
+			c.set("/loop/n", 0);
+			await().atMost(WAIT).untilAsserted(() -> assertThat(runs).hasValue(2_000));
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void aReRunSeesDerivedValuesThatAgreeWithTheirSources(StateController.Dispatch dispatch) {
+			StateController c = controllerWith(dispatch);
+			c.set("/g/a", 1);
+			c.derive("/g/double", "/g/a", Integer.class, (a) -> (a == null) ? 0 : 2 * a);
+			List<String> glitches = new CopyOnWriteArrayList<>();
+			List<Object> last = new CopyOnWriteArrayList<>();
+			c.track((e) -> {
+				Integer a = e.get("/g/a", Integer.class);
+				Integer twice = e.get("/g/double", Integer.class);
+				if (a == null || twice == null || twice != 2 * a) {
+					glitches.add(a + " / " + twice);
+				}
+				last.add(a);
+				if (a != null && a < 20) {
+					e.set("/g/a", a + 1);
+				}
+			});
+			int threads = 3;
+			ExecutorService pool = Executors.newFixedThreadPool(threads);
+			try {
+				List<Future<?>> futures = new ArrayList<>();
+				for (int t = 0; t < threads; t++) {
+					int id = t;
+					futures.add(pool.submit(() -> {
+						for (int i = 0; i < 20; i++) {
+							c.set("/g/a", 100 * (id + 1) + i);
+						}
+						return null;
+					}));
+				}
+				for (Future<?> future : futures) {
+					future.get(60, TimeUnit.SECONDS);
+				}
+			}
+			catch (Exception ex) {
+				throw new AssertionError(ex);
+			}
+			finally {
+				pool.shutdownNow();
+			}
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(last.get(last.size() - 1)).isEqualTo(c.get("/g/a", Integer.class)));
+			assertThat(glitches).isEmpty();
+		}
+
+	}
+
+	@Nested
+	class FailureLogs {
+
+		private static final String SECRET = "stLEAK123";
+
+		@Test
+		void aFailingConversionInADerivationIsLoggedWithoutTheStoredValue() {
+			controller.set("/users/alice", Map.of("apiToken", SECRET));
+			try (LogCapture log = LogCapture.controller()) {
+				controller.derive("/stats/token", "/users/alice/apiToken", Integer.class, (n) -> n + 1);
+				controller.deriveMany("/stats/many", List.of("/users/alice"),
+						(data) -> data.get("/users/alice", new TypeRef<Map<String, Integer>>() {
+						}));
+				controller.derive("/stats/parsed", "/users/alice/apiToken", (v) -> Integer.parseInt((String) v));
+				controller.set("/users/alice/apiToken", SECRET + "x");
+				assertThat(log.lines()).hasSizeGreaterThanOrEqualTo(6).allSatisfy((line) -> assertThat(line)
+					.doesNotContain(SECRET)
+					.contains("/stats/"));
+				assertThat(log.lines()).anySatisfy((line) -> assertThat(line).contains("/users/alice/apiToken")
+					.contains("java.lang.Integer"));
+			}
+			assertThat(controller.get("/stats/token")).isNull();
+		}
+
+		@Test
+		void aFailingTypedReadInAnEffectIsLoggedWithoutTheStoredValue() {
+			controller.set("/secret", SECRET);
+			try (LogCapture log = LogCapture.controller()) {
+				controller.track((e) -> e.get("/secret", Integer.class));
+				controller.set("/secret", SECRET + "y");
+				assertThat(log.lines()).hasSize(2).allSatisfy((line) -> assertThat(line).doesNotContain(SECRET)
+					.contains("/secret")
+					.contains("java.lang.Integer"));
+			}
+			assertThatThrownBy(() -> controller.get("/secret", Integer.class)).isInstanceOf(StateValueException.class)
+				.hasMessageContaining("/secret")
+				.satisfies((ex) -> {
+					for (Throwable t = ex; t != null; t = t.getCause()) {
+						assertThat(String.valueOf(t.getMessage())).doesNotContain(SECRET);
+					}
+				});
 		}
 
 	}

@@ -11,9 +11,12 @@ import io.statetree.core.StateController.DerivationInfo;
 import io.statetree.core.StateView;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +55,26 @@ class DerivedTests {
 			return "Hello " + ((name != null) ? name : "nobody");
 		}
 
+	}
+
+	static class Vault {
+
+		@Derived(path = "/stats/next-pin", sources = "/vault/pin")
+		int nextPin(@Nullable Integer pin) {
+			return (pin != null) ? pin + 1 : 0;
+		}
+
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aValueThatDoesNotFitTheParameterIsLoggedWithoutQuotingIt(CapturedOutput output) {
+		this.runner.withBean("vault", Vault.class).run((context) -> {
+			StateController controller = context.getBean(StateController.class);
+			controller.set("/vault/pin", "stLEAK123");
+			assertThat(controller.get("/stats/next-pin")).isEqualTo(0);
+			assertThat(output).contains("/stats/next-pin").contains("/vault/pin").doesNotContain("stLEAK123");
+		});
 	}
 
 	@Test

@@ -104,6 +104,9 @@ public final class DefaultStateController implements StateController {
 
 	private final List<EffectImpl> effects = new CopyOnWriteArrayList<>();
 
+	/** The commits made while effects run, so that they read snapshots and notice later changes. */
+	private final EffectJournal journal;
+
 	private final ThreadLocal<@Nullable Batch> batch = new ThreadLocal<>();
 
 	/** How many batches are open on any thread, so reads skip the thread-local when none is. */
@@ -143,8 +146,9 @@ public final class DefaultStateController implements StateController {
 			dispatchExecutor = owned;
 		}
 		this.ownedExecutor = owned;
-		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, this::deliver);
+		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, this::deliverOutsideEffects);
 		this.lastRevision = this.backend.revision();
+		this.journal = new EffectJournal(this.commitLock, this.backend::read, this.lastRevision);
 		if (this.backend.isShared()) {
 			this.backend.setBackendListener(new FeedListener());
 		}
@@ -178,7 +182,16 @@ public final class DefaultStateController implements StateController {
 	public @Nullable Object get(StatePath path) {
 		Tracker.record(path);
 		Batch current = currentBatch();
-		Object value = (current != null) ? batchRead(current, path) : this.backend.read(path);
+		EffectJournal.Run effectRun = EffectJournal.current();
+		Object value;
+		if (effectRun != null && effectRun.journal == this.journal) {
+			// inside a tracked effect: recorded with the revision read at, and read at the run's snapshot
+			effectRun.read(path);
+			value = (current != null) ? batchRead(current, path) : this.journal.read(effectRun, path);
+		}
+		else {
+			value = (current != null) ? batchRead(current, path) : this.backend.read(path);
+		}
 		if (this.observed) {
 			notifyRead(path);
 		}
@@ -665,6 +678,7 @@ public final class DefaultStateController implements StateController {
 			return false;
 		}
 		this.lastRevision = Math.max(this.lastRevision, result.revision());
+		this.journal.record(result.revision(), this.instanceId, changed);
 		if (hasAudience()) {
 			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, changed,
 					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread()));
@@ -768,8 +782,11 @@ public final class DefaultStateController implements StateController {
 			}
 			catch (Throwable ex) {
 				this.derivationErrors.incrementAndGet();
-				logger.warn("StateTree derivation of {} failed; it keeps its last value", derivation.destination, ex);
-				observeDerivation(derivation, start, ex);
+				// the failure may quote state values (a conversion error quotes its input): never log them
+				Throwable safe = Redacted.of(ex);
+				logger.warn("StateTree derivation of {} failed ({}); it keeps its last value", derivation.destination,
+						Redacted.describe(ex), safe);
+				observeDerivation(derivation, start, safe);
 			}
 		}
 		return retracked;
@@ -1244,21 +1261,106 @@ public final class DefaultStateController implements StateController {
 		Objects.requireNonNull(effect, "effect");
 		checkOpen();
 		EffectImpl impl = new EffectImpl(this, "effect-" + this.generatedIds.incrementAndGet(), effect);
+		// claimed before it is listed, so a commit delivered during the first run makes it check again
+		impl.claim();
+		this.effects.add(impl);
 		Event first = new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, this.lastRevision,
 				this.instanceId, CommitRecord.Kind.LOCAL);
-		runEffect(impl, first);
-		this.effects.add(impl);
+		runClaimed(impl, first);
 		return impl;
+	}
+
+	/**
+	 * Delivers a commit outside any effect run: in synchronous mode an effect's first run drains
+	 * the commits it makes on its own thread, and listeners must not read at its snapshot nor
+	 * become its dependencies.
+	 */
+	private @Nullable Throwable deliverOutsideEffects(CommitRecord record) {
+		EffectJournal.Run outer = EffectJournal.suspend();
+		try {
+			return deliver(record);
+		}
+		finally {
+			EffectJournal.resume(outer);
+		}
 	}
 
 	void removeEffect(EffectImpl effect) {
 		this.effects.remove(effect);
 	}
 
-	private @Nullable Throwable runEffect(EffectImpl effect, StateEvent event) {
+	/**
+	 * Runs an effect this thread has claimed, then again for as long as a path it read changed
+	 * in a commit after the revision it read it at (its own commits included), each run reading
+	 * one snapshot; then lets it go. Stops after {@link Dispatcher#MAX_CASCADE_DEPTH} runs in a row.
+	 * @return the first failure of the effect, or null
+	 */
+	private @Nullable Throwable runClaimed(EffectImpl effect, Event first) {
+		Throwable firstFailure = null;
+		Event event = first;
+		try {
+			for (int round = 1;; round++) {
+				if (effect.closed) {
+					effect.release();
+					return firstFailure;
+				}
+				EffectJournal.Run run = this.journal.begin();
+				Event next = null;
+				try {
+					Throwable failure = runEffect(effect, event, run);
+					if (firstFailure == null) {
+						firstFailure = failure;
+					}
+					while (next == null) {
+						if (run.inexact) {
+							next = new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, this.lastRevision,
+									this.instanceId, CommitRecord.Kind.LOCAL);
+							break;
+						}
+						EffectJournal.Found found = this.journal.changedSince(run.reads);
+						if (found != null) {
+							Change change = found.change();
+							next = new Event(this, found.dependency(), change.path(), change.oldValue(), change.newValue(),
+									change.payload(), null, found.entry().revision(), found.entry().origin(),
+									CommitRecord.Kind.LOCAL);
+							break;
+						}
+						Object offered = effect.tryFinish();
+						if (offered == null) {
+							return firstFailure;
+						}
+						if (offered instanceof Event forced) {
+							next = forced;
+						}
+					}
+				}
+				finally {
+					this.journal.end(run);
+				}
+				if (round >= Dispatcher.MAX_CASCADE_DEPTH) {
+					// stopped like a listener cascade: the commits made so far count as seen, a later one runs it again
+					Map<StatePath, Long> seen = new LinkedHashMap<>();
+					long head = this.journal.head();
+					effect.readAt.keySet().forEach((path) -> seen.put(path, head));
+					effect.readAt = Collections.unmodifiableMap(seen);
+					effect.release();
+					logger.error("StateTree stopped effect '{}' after {} runs in a row: every run changed a path it read",
+							effect.id, round);
+					return firstFailure;
+				}
+				event = next;
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			effect.release();
+			throw ex;
+		}
+	}
+
+	private @Nullable Throwable runEffect(EffectImpl effect, StateEvent event, EffectJournal.Run run) {
 		Throwable[] failure = new Throwable[1];
 		long start = this.observed ? System.nanoTime() : 0;
-		Set<StatePath> reads = Tracker.recording(() -> {
+		this.journal.within(run, () -> {
 			try {
 				effect.function.onChange(event);
 			}
@@ -1269,14 +1371,17 @@ public final class DefaultStateController implements StateController {
 				failure[0] = ex;
 			}
 		});
-		effect.dependencies = Collections.unmodifiableSet(new LinkedHashSet<>(reads));
+		effect.readAt = Collections.unmodifiableMap(new LinkedHashMap<>(run.reads));
+		Throwable safe = null;
 		if (failure[0] != null) {
 			this.listenerErrors.incrementAndGet();
-			logger.warn("StateTree effect '{}' failed on {}", effect.id, event.emittingPath(), failure[0]);
+			safe = Redacted.of(failure[0]);
+			logger.warn("StateTree effect '{}' failed on {} ({})", effect.id, event.emittingPath(),
+					Redacted.describe(failure[0]), safe);
 		}
 		if (this.observed) {
 			try {
-				this.observer.onListener(effect.id, event.path(), Duration.ofNanos(System.nanoTime() - start), failure[0]);
+				this.observer.onListener(effect.id, event.path(), Duration.ofNanos(System.nanoTime() - start), safe);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("StateTree observer failed", ex);
@@ -1285,6 +1390,11 @@ public final class DefaultStateController implements StateController {
 		return failure[0];
 	}
 
+	/**
+	 * Runs the effects a commit concerns: those that read a path it changed, at a revision before
+	 * it (a run that read after it already saw it). An effect running elsewhere is only told to
+	 * check again.
+	 */
 	private void runEffects(CommitRecord record, Delivery delivery) {
 		if (this.effects.isEmpty()) {
 			return;
@@ -1293,50 +1403,37 @@ public final class DefaultStateController implements StateController {
 			if (effect.closed) {
 				continue;
 			}
-			Change trigger = null;
-			StatePath at = null;
-			if (record.kind() == CommitRecord.Kind.RESYNC) {
-				at = StatePath.ROOT;
-			}
-			else {
-				search: for (StatePath dependency : effect.dependencies) {
-					for (Change change : record.changes()) {
-						if (affects(change, dependency, record.kind() == CommitRecord.Kind.PING)) {
-							trigger = change;
-							at = dependency;
-							break search;
-						}
-					}
-				}
-			}
-			if (at == null) {
+			boolean journaled = record.kind() != CommitRecord.Kind.PING && record.kind() != CommitRecord.Kind.RESYNC;
+			Event event = effect.claimFor((e) -> effectEvent(e, record), journaled);
+			if (event == null) {
 				continue;
 			}
-			Event event = (trigger != null)
-					? new Event(this, at, trigger.path(), trigger.oldValue(), trigger.newValue(), trigger.payload(), null,
-							record.revision(), record.origin(), record.kind())
-					: new Event(this, at, at, null, null, null, null, record.revision(), record.origin(), record.kind());
-			Throwable failure = runEffect(effect, event);
+			Throwable failure = runClaimed(effect, event);
 			if (failure != null && delivery.firstFailure == null) {
 				delivery.firstFailure = failure;
 			}
 		}
 	}
 
-	private static boolean affects(Change change, StatePath dependency, boolean ping) {
-		StatePath w = change.path();
-		if (dependency.isAncestorOf(w)) {
-			return true;
+	/** The event that runs an effect for a commit, or null when the commit does not concern it. */
+	private @Nullable Event effectEvent(EffectImpl effect, CommitRecord record) {
+		if (record.kind() == CommitRecord.Kind.RESYNC) {
+			return new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, record.revision(),
+					record.origin(), record.kind());
 		}
-		if (w.isAncestorOrSelf(dependency)) {
-			if (ping) {
-				return true;
+		boolean ping = record.kind() == CommitRecord.Kind.PING;
+		for (Map.Entry<StatePath, Long> dependency : effect.readAt.entrySet()) {
+			if (!ping && record.revision() <= dependency.getValue()) {
+				continue;
 			}
-			StatePath relative = w.relativize(dependency);
-			return !StateValues.equal(StateValues.getIn(change.oldValue(), relative),
-					StateValues.getIn(change.newValue(), relative));
+			for (Change change : record.changes()) {
+				if (EffectJournal.affects(change, dependency.getKey(), ping)) {
+					return new Event(this, dependency.getKey(), change.path(), change.oldValue(), change.newValue(),
+							change.payload(), null, record.revision(), record.origin(), record.kind());
+				}
+			}
 		}
-		return false;
+		return null;
 	}
 
 	// ------------------------------------------------------------------ derivations
@@ -1436,7 +1533,8 @@ public final class DefaultStateController implements StateController {
 				changed = commit(List.of(), List.of(), derivation);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("StateTree derivation of {} could not write its first value", destination, ex);
+				logger.warn("StateTree derivation of {} could not write its first value ({})", destination,
+						Redacted.describe(ex), Redacted.of(ex));
 				changed = false;
 			}
 		}
@@ -1626,6 +1724,7 @@ public final class DefaultStateController implements StateController {
 				if (changed.isEmpty()) {
 					return;
 				}
+				DefaultStateController.this.journal.record(commit.revision(), commit.origin(), List.copyOf(changed));
 				DefaultStateController.this.dispatcher.submit(new CommitRecord(commit.revision(), commit.origin(),
 						List.copyOf(changed), CommitRecord.Kind.REMOTE, 0, Thread.currentThread()));
 			}

@@ -131,8 +131,7 @@ public final class ValueConverter {
 			return this.mapper.convertValue(value, type);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
-			throw new StateValueException("Cannot read value at " + path + " as " + type.getName() + ": "
-					+ ((ex instanceof JacksonException je) ? je.getOriginalMessage() : ex.getMessage()), ex);
+			throw unreadable(path, type.getName(), ex);
 		}
 	}
 
@@ -153,9 +152,31 @@ public final class ValueConverter {
 			return this.mapper.convertValue(value, javaType);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
-			throw new StateValueException("Cannot read value at " + path + " as " + type + ": "
-					+ ((ex instanceof JacksonException je) ? je.getOriginalMessage() : ex.getMessage()), ex);
+			throw unreadable(path, String.valueOf(type), ex);
 		}
+	}
+
+	/**
+	 * The failure of a typed read. Jackson's message quotes the value it could not convert, and
+	 * state may hold secrets: the message names the path, the type and where inside the value
+	 * it failed (field names and indexes), and the cause keeps the stack trace without the message.
+	 * @param path where the value was read
+	 * @param type the type asked for, as it should appear in the message
+	 * @param ex the conversion failure
+	 * @return the exception to throw
+	 */
+	public static StateValueException unreadable(StatePath path, String type, RuntimeException ex) {
+		StringBuilder message = new StringBuilder("Cannot read value at ").append(path).append(" as ").append(type)
+			.append(": the stored value does not fit that type (").append(ex.getClass().getSimpleName());
+		if (ex instanceof JacksonException je && !je.getPath().isEmpty()) {
+			message.append(" at ");
+			for (JacksonException.Reference reference : je.getPath()) {
+				String property = reference.getPropertyName();
+				message.append('/').append((property != null) ? property : String.valueOf(reference.getIndex()));
+			}
+		}
+		message.append(')');
+		return new StateValueException(message.toString(), Redacted.of(ex));
 	}
 
 	private static final class Refuse extends ValueSerializer<Object> {

@@ -56,8 +56,9 @@ public final class ValueConverter {
 		 * @param value the immutable value, or {@code null}
 		 * @param path where the value was read, for messages
 		 * @return the converted value, {@code null} for {@code null}
-		 * @throws IllegalArgumentException if the value cannot be converted, or is {@code null}
-		 * and the type is primitive
+		 * @throws io.statetree.core.StateValueException if the value cannot be converted (the
+		 * message names the path and the type, never the value)
+		 * @throws IllegalArgumentException if the value is {@code null} and the type is primitive
 		 */
 		public @Nullable Object convert(@Nullable Object value, StatePath path) {
 			if (value == null) {
@@ -80,8 +81,8 @@ public final class ValueConverter {
 				return mapper.convertValue(value, target);
 			}
 			catch (JacksonException ex) {
-				throw new IllegalArgumentException(
-						"Cannot convert the value at " + path + " to " + this.type.getTypeName() + ": " + ex.getOriginalMessage(), ex);
+				// never quote the value (Jackson's message does): state may hold secrets
+				throw io.statetree.core.internal.ValueConverter.unreadable(path, this.type.getTypeName(), ex);
 			}
 		}
 

@@ -1,0 +1,404 @@
+package io.statetree.core.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.backend.Change;
+import io.statetree.core.backend.StateValues;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What tracked effects need to read one consistent snapshot and to notice every change made
+ * after it: a short journal of the commits made while an effect run is in progress.
+ * <p>
+ * An effect run is pinned at a revision when it starts (the newest commit this controller has
+ * recorded). Its reads return the state at that revision: the backend is read as it is, and the
+ * changes of the commits recorded after the pin are undone from the value read (each commit's
+ * {@link Change} holds the value before it). A commit the run makes itself moves its pin forward,
+ * so the run reads its own writes. Each read is remembered with the revision it was read at;
+ * after the run, any recorded commit later than that revision which changed the path means the
+ * run saw an old value and must run again.
+ * <p>
+ * Entries are kept only while some run is pinned, and at most {@link #MAX_ENTRIES}; a run whose
+ * pin fell behind the dropped entries reads live values and is reported inexact (it runs again).
+ * A shared backend's commits from other instances are recorded when the feed delivers them, so a
+ * read may already include one not yet recorded; such a commit is noticed when it is recorded.
+ * <p>
+ * Thread-safe: {@link #record} is called under the controller's commit lock, everything else
+ * from any thread.
+ */
+final class EffectJournal {
+
+	/** The most commits kept for runs in progress. */
+	static final int MAX_ENTRIES = 10_000;
+
+	/** How often a read retries before it waits for a commit in progress. */
+	private static final int OPTIMISTIC_ATTEMPTS = 8;
+
+	private static final ThreadLocal<@Nullable Run> CURRENT = new ThreadLocal<>();
+
+	/** How many runs are in progress on any thread, so reads skip the thread-local when none is. */
+	private static final AtomicInteger RUNNING = new AtomicInteger();
+
+	private final ReentrantLock commitLock;
+
+	private final Function<StatePath, @Nullable Object> backendRead;
+
+	/** Commits recorded while a run was pinned, oldest first. Guarded by this. */
+	private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+
+	/** The pins of runs in progress, with their counts. Guarded by this. */
+	private final TreeMap<Long, Integer> pins = new TreeMap<>();
+
+	/** The newest revision recorded. */
+	private volatile long head;
+
+	/** Incremented once per recorded commit. */
+	private volatile long sequence;
+
+	/** The newest revision of an entry dropped while a run was pinned before it. Guarded by this. */
+	private long floor = Long.MIN_VALUE;
+
+	EffectJournal(ReentrantLock commitLock, Function<StatePath, @Nullable Object> backendRead, long revision) {
+		this.commitLock = commitLock;
+		this.backendRead = backendRead;
+		this.head = revision;
+	}
+
+	/** A recorded commit. */
+	record Entry(long sequence, long revision, String origin, List<Change> changes) {
+	}
+
+	/** A change found after a read: the commit, the change and the path it changed. */
+	record Found(Entry entry, Change change, StatePath dependency) {
+	}
+
+	/**
+	 * One effect run in progress: its pin and what it read. Used by the thread running it only.
+	 */
+	static final class Run {
+
+		final EffectJournal journal;
+
+		/** The pin the run started at: it keeps the entries after it until the run ends. */
+		final long start;
+
+		/** The revision the run reads at: its start, moved forward by its own commits. */
+		long pin;
+
+		/** Each path read, with the oldest revision it was read at. */
+		final Map<StatePath, Long> reads = new LinkedHashMap<>();
+
+		/** Set when a value could not be read at the pin (the journal overflowed). */
+		boolean inexact;
+
+		Run(EffectJournal journal, long pin) {
+			this.journal = journal;
+			this.start = pin;
+			this.pin = pin;
+		}
+
+		void read(StatePath path) {
+			this.reads.putIfAbsent(path, this.pin);
+		}
+
+	}
+
+	/**
+	 * Returns the newest revision recorded.
+	 */
+	long head() {
+		return this.head;
+	}
+
+	/**
+	 * Returns the run in progress on this thread, or null.
+	 */
+	static @Nullable Run current() {
+		return (RUNNING.get() == 0) ? null : CURRENT.get();
+	}
+
+	/**
+	 * Starts a run on this thread, pinned at the newest recorded revision; end it with
+	 * {@link #end} in a finally block.
+	 * @return the run
+	 */
+	Run begin() {
+		long pin;
+		synchronized (this) {
+			pin = this.head;
+			this.pins.merge(pin, 1, Integer::sum);
+		}
+		Run run = new Run(this, pin);
+		RUNNING.incrementAndGet();
+		return run;
+	}
+
+	/**
+	 * Leaves the run in progress on this thread, if any, for code that is not part of it (a
+	 * listener delivered on the thread of an effect's first run).
+	 * @return the run left, to give to {@link #resume}
+	 */
+	static @Nullable Run suspend() {
+		if (RUNNING.get() == 0) {
+			return null;
+		}
+		Run run = CURRENT.get();
+		if (run != null) {
+			CURRENT.set(null);
+		}
+		return run;
+	}
+
+	/**
+	 * Returns to a run left by {@link #suspend}.
+	 * @param run the run, or null
+	 */
+	static void resume(@Nullable Run run) {
+		if (run != null) {
+			CURRENT.set(run);
+		}
+	}
+
+	/**
+	 * Makes a run current on this thread while an action runs (runs nest: the previous one is
+	 * restored).
+	 */
+	void within(Run run, Runnable action) {
+		Run previous = CURRENT.get();
+		CURRENT.set(run);
+		try {
+			action.run();
+		}
+		finally {
+			CURRENT.set(previous);
+		}
+	}
+
+	/**
+	 * Ends a run: its pin no longer holds journal entries.
+	 */
+	void end(Run run) {
+		RUNNING.decrementAndGet();
+		synchronized (this) {
+			unpin(run.start);
+			prune();
+		}
+	}
+
+	private void unpin(long pin) {
+		this.pins.computeIfPresent(pin, (k, count) -> (count == 1) ? null : count - 1);
+	}
+
+	private void prune() {
+		if (this.pins.isEmpty()) {
+			this.entries.clear();
+			return;
+		}
+		long oldest = this.pins.firstKey();
+		while (!this.entries.isEmpty() && this.entries.peekFirst().revision() <= oldest) {
+			this.entries.removeFirst();
+		}
+	}
+
+	/**
+	 * Records a commit. Called under the commit lock, after the backend applied it. A run in
+	 * progress on this thread made it, so its pin moves to it.
+	 * @param revision the commit's revision
+	 * @param origin the instance that made it
+	 * @param changes its changes (values that really changed)
+	 */
+	void record(long revision, String origin, List<Change> changes) {
+		Run own = current();
+		synchronized (this) {
+			long seq = this.sequence + 1;
+			this.head = Math.max(this.head, revision);
+			if (!this.pins.isEmpty()) {
+				this.entries.addLast(new Entry(seq, revision, origin, changes));
+				if (this.entries.size() > MAX_ENTRIES) {
+					Entry dropped = this.entries.removeFirst();
+					this.floor = Math.max(this.floor, dropped.revision());
+				}
+			}
+			this.sequence = seq;
+			if (own != null && own.journal == this) {
+				own.pin = Math.max(own.pin, this.head);
+			}
+		}
+	}
+
+	/**
+	 * Reads a path as it was at a run's pin, and remembers the read.
+	 * @param run the run
+	 * @param path the path
+	 * @return the immutable value, or null
+	 */
+	@Nullable Object read(Run run, StatePath path) {
+		run.read(path);
+		if (this.commitLock.isHeldByCurrentThread()) {
+			return undo(run, path, this.backendRead.apply(path), this.sequence);
+		}
+		for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+			long seq = this.sequence;
+			Object value = this.backendRead.apply(path);
+			// a commit applied during the read is recorded before the lock is released
+			if (!this.commitLock.isLocked() && this.sequence == seq) {
+				return undo(run, path, value, seq);
+			}
+			Thread.onSpinWait();
+		}
+		boolean locked = false;
+		try {
+			locked = this.commitLock.tryLock(1, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (!locked) {
+			run.inexact = true;
+			return this.backendRead.apply(path);
+		}
+		try {
+			return undo(run, path, this.backendRead.apply(path), this.sequence);
+		}
+		finally {
+			this.commitLock.unlock();
+		}
+	}
+
+	/**
+	 * Undoes, newest first, the recorded commits after the run's pin (up to the sequence the
+	 * value was read at) that changed the path.
+	 */
+	private @Nullable Object undo(Run run, StatePath path, @Nullable Object live, long readSequence) {
+		List<Entry> newer;
+		synchronized (this) {
+			if (run.pin < this.floor) {
+				run.inexact = true;
+				return live;
+			}
+			if (this.entries.isEmpty() || this.head <= run.pin) {
+				return live;
+			}
+			newer = new ArrayList<>();
+			Iterator<Entry> descending = this.entries.descendingIterator();
+			while (descending.hasNext()) {
+				Entry entry = descending.next();
+				if (entry.sequence() <= readSequence && entry.revision() > run.pin) {
+					newer.add(entry);
+				}
+			}
+		}
+		Object value = live;
+		try {
+			for (Entry entry : newer) {
+				value = before(entry, path, value);
+			}
+		}
+		catch (RuntimeException ex) {
+			// histories that do not fit together (a lost feed): read live, run again later
+			run.inexact = true;
+			return live;
+		}
+		return value;
+	}
+
+	/**
+	 * The value at a path before a commit, given the value after it. A change holds the values
+	 * at the written path only, so a branch the write created above it is told apart from one
+	 * that was there, empty, by its emptiness: an empty branch may read as absent at a pin.
+	 */
+	private static @Nullable Object before(Entry entry, StatePath path, @Nullable Object after) {
+		List<Change> below = null;
+		for (Change change : entry.changes()) {
+			StatePath w = change.path();
+			if (w.isAncestorOrSelf(path)) {
+				// every change holds values before and after the whole commit: this one decides
+				return StateValues.getIn(change.oldValue(), w.relativize(path));
+			}
+			if (path.isAncestorOf(w)) {
+				if (below == null) {
+					below = new ArrayList<>();
+				}
+				below.add(change);
+			}
+		}
+		if (below == null) {
+			return after;
+		}
+		below.sort((a, b) -> Integer.compare(a.path().depth(), b.path().depth()));
+		Object value = after;
+		boolean created = false;
+		for (Change change : below) {
+			StatePath relative = path.relativize(change.path());
+			value = StateValues.setIn(value, path, relative, change.oldValue());
+			if (change.oldValue() == null) {
+				// the write created the branches on its way: take back those left empty
+				created = true;
+				for (int depth = relative.depth() - 1; depth > 0; depth--) {
+					Object node = StateValues.getIn(value, relative.prefix(depth));
+					if (!(node instanceof Map<?, ?> map) || !map.isEmpty()) {
+						break;
+					}
+					value = StateValues.setIn(value, path, relative.prefix(depth), null);
+				}
+			}
+		}
+		if (created && !path.isRoot() && value instanceof Map<?, ?> map && map.isEmpty()) {
+			return null;
+		}
+		return value;
+	}
+
+	/**
+	 * Finds the first recorded commit that changed a path after the revision it was read at.
+	 * @param reads the paths read, with the revisions they were read at
+	 * @return the change, or null when every read is still current as far as recorded
+	 */
+	synchronized @Nullable Found changedSince(Map<StatePath, Long> reads) {
+		for (Entry entry : this.entries) {
+			for (Change change : entry.changes()) {
+				for (Map.Entry<StatePath, Long> read : reads.entrySet()) {
+					if (entry.revision() > read.getValue() && affects(change, read.getKey(), false)) {
+						return new Found(entry, change, read.getKey());
+					}
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Tells whether a change is one that a reader of a path notices: a write above it that
+	 * changed its value, or any write at or below it.
+	 * @param change the change
+	 * @param dependency the path read
+	 * @param ping whether it is a ping (notifies without changing)
+	 */
+	static boolean affects(Change change, StatePath dependency, boolean ping) {
+		StatePath w = change.path();
+		if (dependency.isAncestorOf(w)) {
+			return true;
+		}
+		if (w.isAncestorOrSelf(dependency)) {
+			if (ping) {
+				return true;
+			}
+			StatePath relative = w.relativize(dependency);
+			return !StateValues.equal(StateValues.getIn(change.oldValue(), relative),
+					StateValues.getIn(change.newValue(), relative));
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,118 @@
+package io.statetree.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.statetree.core.StateController;
+import io.statetree.core.StatePath;
+import io.statetree.redis.test.RedisTestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tracked effects with two controllers on one Redis namespace: a commit by the other instance
+ * during an effect's run makes it run again, and an effect never stays on an old value.
+ */
+@ExtendWith(RedisTestServer.class)
+class RedisEffectTest {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private StateController first;
+
+	private StateController second;
+
+	@BeforeEach
+	void setUp(RedisTestServer redis) {
+		String namespace = redis.newNamespace();
+		this.first = StateController.builder()
+			.backend(RedisBackend.builder(redis.newConnectionFactory()).namespace(namespace).build())
+			.instanceId("first")
+			.build();
+		this.second = StateController.builder()
+			.backend(RedisBackend.builder(redis.newConnectionFactory()).namespace(namespace).build())
+			.instanceId("second")
+			.build();
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.first.close();
+		this.second.close();
+	}
+
+	@Test
+	void aRemoteCommitDuringTheFirstRunMakesTheEffectRunAgain() throws Exception {
+		StatePath x = StatePath.of("/remote/x");
+		this.first.set(x, 1);
+		CountDownLatch reading = new CountDownLatch(1);
+		List<Object> seen = new CopyOnWriteArrayList<>();
+		ExecutorService other = Executors.newSingleThreadExecutor();
+		try {
+			Future<?> write = other.submit(() -> {
+				reading.await();
+				this.second.set(x, 2);
+				return null;
+			});
+			this.first.track((e) -> {
+				Object value = e.get(x.toString());
+				if (seen.isEmpty()) {
+					reading.countDown();
+					// hold the first run until the other instance's write is in Redis
+					await().atMost(WAIT).until(() -> Integer.valueOf(2).equals(this.first.backend().read(x)));
+				}
+				seen.add(value);
+			});
+			write.get(30, TimeUnit.SECONDS);
+			await().atMost(WAIT).untilAsserted(() -> assertThat(seen).containsExactly(1, 2));
+			this.second.set(x, 3);
+			await().atMost(WAIT).untilAsserted(() -> assertThat(seen).containsExactly(1, 2, 3));
+		}
+		finally {
+			other.shutdownNow();
+		}
+	}
+
+	@Test
+	void effectsOnBothInstancesEndOnTheFinalValue() throws Exception {
+		List<Object> onFirst = new CopyOnWriteArrayList<>();
+		List<Object> onSecond = new CopyOnWriteArrayList<>();
+		this.first.track((e) -> onFirst.add(e.get("/counter")));
+		this.second.track((e) -> onSecond.add(e.get("/counter")));
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<?>> futures = new java.util.ArrayList<>();
+			for (StateController controller : List.of(this.first, this.second)) {
+				for (int t = 0; t < 2; t++) {
+					futures.add(pool.submit(() -> {
+						for (int i = 0; i < 50; i++) {
+							controller.update("/counter", Integer.class, (n) -> (n == null) ? 1 : n + 1);
+						}
+					}));
+				}
+			}
+			for (Future<?> future : futures) {
+				future.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(onFirst.get(onFirst.size() - 1)).isEqualTo(200);
+			assertThat(onSecond.get(onSecond.size() - 1)).isEqualTo(200);
+		});
+	}
+
+}
