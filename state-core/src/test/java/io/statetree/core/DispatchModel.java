@@ -95,6 +95,15 @@ public final class DispatchModel {
 	}
 
 	/**
+	 * Returns the revisions a log holds, in order.
+	 * @param log the log
+	 * @return the revisions
+	 */
+	public static List<Long> revisions(CommitLog log) {
+		return List.copyOf(log.commits.keySet());
+	}
+
+	/**
 	 * Records every commit a controller's observer hears, by revision.
 	 */
 	public static final class CommitLog implements ControllerObserver {
@@ -215,18 +224,21 @@ public final class DispatchModel {
 	}
 
 	/**
-	 * Waits until every controller has heard every commit (the same revision everywhere) and
-	 * delivered everything it queued.
+	 * Waits until every controller has delivered everything it queued and every controller's
+	 * observer has seen the same commits (so the remote ones arrived too).
 	 * @param controllers the controllers
+	 * @param logs their commit logs, in the same order
 	 */
-	public static void settle(List<StateController> controllers) {
+	public static void settle(List<StateController> controllers, List<CommitLog> logs) {
 		Awaitility.await()
 			.atMost(PATIENCE)
-			.pollInterval(Duration.ofMillis(10))
-			.until(() -> controllers.stream().map(StateController::revision).distinct().count() == 1);
-		for (StateController controller : controllers) {
-			((io.statetree.core.internal.DefaultStateController) controller).awaitDispatch(PATIENCE.toMillis());
-		}
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> {
+				for (StateController controller : controllers) {
+					((io.statetree.core.internal.DefaultStateController) controller).awaitDispatch(PATIENCE.toMillis());
+				}
+				return logs.stream().map((log) -> log.commits.keySet()).distinct().count() == 1;
+			});
 	}
 
 	/**

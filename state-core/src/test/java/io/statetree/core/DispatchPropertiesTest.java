@@ -65,7 +65,7 @@ class DispatchPropertiesTest {
 				.build()) {
 				List<Recorder> recorders = DispatchModel.subscribe(controller);
 				DispatchModel.run(List.of(controller), work);
-				DispatchModel.settle(List.of(controller));
+				DispatchModel.settle(List.of(controller), List.of(log));
 				DispatchModel.check(controller, log, recorders);
 			}
 		}

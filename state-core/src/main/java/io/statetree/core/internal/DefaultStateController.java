@@ -170,7 +170,8 @@ public final class DefaultStateController implements StateController {
 		}
 		this.ownedExecutor = owned;
 		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, queueCapacity,
-				Objects.requireNonNull(offerTimeout, "offerTimeout"), this::route, this::onOverflow);
+				Objects.requireNonNull(offerTimeout, "offerTimeout"), this::route, this::onOverflow,
+				this.backend.isShared() ? this.backend.revision() : -1);
 		this.lastRevision = this.backend.revision();
 		if (this.backend.isShared()) {
 			this.backend.setBackendListener(new FeedListener());
@@ -574,12 +575,16 @@ public final class DefaultStateController implements StateController {
 			reorderDerivations();
 		}
 		if (changed.isEmpty()) {
+			this.dispatcher.skip(result.revision());
 			return false;
 		}
 		this.lastRevision = Math.max(this.lastRevision, result.revision());
 		if (hasAudience()) {
 			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, changed,
 					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread()));
+		}
+		else {
+			this.dispatcher.skip(result.revision());
 		}
 		return true;
 	}
@@ -1620,6 +1625,7 @@ public final class DefaultStateController implements StateController {
 				DefaultStateController.this.lastRevision = Math.max(DefaultStateController.this.lastRevision,
 						commit.revision());
 				if (changed.isEmpty()) {
+					DefaultStateController.this.dispatcher.skip(commit.revision());
 					return;
 				}
 				DefaultStateController.this.dispatcher.submit(new CommitRecord(commit.revision(), commit.origin(),

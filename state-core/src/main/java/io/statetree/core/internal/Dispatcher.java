@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +77,12 @@ final class Dispatcher {
 
 	private final OverflowListener overflowListener;
 
+	/** Keeps revision order across instances (shared backends), or null. */
+	private final @Nullable RevisionOrder order;
+
+	/** Per thread: the records this thread submitted that wait for earlier revisions. */
+	private final ThreadLocal<List<Held>> held = ThreadLocal.withInitial(ArrayList::new);
+
 	/**
 	 * Creates a dispatcher.
 	 * @param mode the dispatch mode
@@ -87,6 +94,23 @@ final class Dispatcher {
 	 */
 	Dispatcher(Dispatch mode, @Nullable Executor executor, int capacity, Duration offerTimeout,
 			Function<CommitRecord, List<Item>> router, OverflowListener overflowListener) {
+		this(mode, executor, capacity, offerTimeout, router, overflowListener, -1);
+	}
+
+	/**
+	 * Creates a dispatcher.
+	 * @param mode the dispatch mode
+	 * @param executor the executor (asynchronous mode)
+	 * @param capacity the most items a mailbox holds before writers wait
+	 * @param offerTimeout how long a writer waits for room before the mailbox overflows
+	 * @param router turns a commit into items, in delivery order
+	 * @param overflowListener told of every overflow (after it happened)
+	 * @param startRevision for a shared backend, the revision everything up to which is known:
+	 * then a commit is delivered only after every earlier revision (local or remote), waiting at
+	 * most {@link RevisionOrder#GAP_TIMEOUT_NANOS} for a missing one; -1 for a local backend
+	 */
+	Dispatcher(Dispatch mode, @Nullable Executor executor, int capacity, Duration offerTimeout,
+			Function<CommitRecord, List<Item>> router, OverflowListener overflowListener, long startRevision) {
 		if (capacity < 1) {
 			throw new IllegalArgumentException("The listener queue capacity must be at least 1, got " + capacity);
 		}
@@ -99,6 +123,7 @@ final class Dispatcher {
 		this.offerTimeoutNanos = offerTimeout.toNanos();
 		this.router = router;
 		this.overflowListener = overflowListener;
+		this.order = (startRevision >= 0) ? new RevisionOrder(startRevision) : null;
 	}
 
 	/**
@@ -123,23 +148,64 @@ final class Dispatcher {
 	 * mailbox in revision order. Never blocks for long.
 	 */
 	void submit(CommitRecord record) {
-		List<Item> items = this.router.apply(record);
+		if (this.order != null) {
+			Held held = this.order.submit(record);
+			this.held.get().add(held);
+			return;
+		}
+		List<Item> items = enqueue(record);
 		if (items.isEmpty()) {
 			return;
 		}
 		List<Item> mine = this.submitted.get();
-		boolean insideListener = currentDepth() >= 0;
+		mine.addAll(items);
+		if (this.mode == Dispatch.SYNC && currentDepth() >= 0) {
+			for (Item item : items) {
+				if (item.mailbox.size() > this.capacity) {
+					// the items wait for this thread's own dispatch loop: waiting for room would wait for itself
+					overflow(item.mailbox, mine);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Tells a dispatcher that keeps revision order across instances that a revision was used by
+	 * a commit that has nothing to deliver (so later revisions need not wait for it).
+	 */
+	void skip(long revision) {
+		if (this.order != null) {
+			this.order.skip(revision);
+		}
+	}
+
+	/** Routes a record and puts its items in their mailboxes. */
+	private List<Item> enqueue(CommitRecord record) {
+		List<Item> items = this.router.apply(record);
 		for (Item item : items) {
 			this.pending.incrementAndGet();
 			item.mailbox.add(item);
-			mine.add(item);
 			if (this.mode == Dispatch.ASYNC) {
 				schedule(item.mailbox);
 			}
-			else if (insideListener && item.mailbox.size() > this.capacity) {
-				// the items wait for this thread's own dispatch loop: waiting for room would wait for itself
-				overflow(item.mailbox, mine);
+		}
+		return items;
+	}
+
+	/** Waits until this thread's held records are released, and adds their items to {@code mine}. */
+	private void collectHeld(List<Item> mine) {
+		List<Held> mineHeld = this.held.get();
+		if (mineHeld.isEmpty()) {
+			return;
+		}
+		try {
+			for (Held h : mineHeld) {
+				this.order.await(h);
+				mine.addAll(h.items);
 			}
+		}
+		finally {
+			mineHeld.clear();
 		}
 	}
 
@@ -151,6 +217,10 @@ final class Dispatcher {
 	 */
 	@Nullable Throwable drain() {
 		List<Item> mine = this.submitted.get();
+		boolean inside = currentDepth() >= 0;
+		if (this.order != null && (this.mode == Dispatch.ASYNC || !inside)) {
+			collectHeld(mine);
+		}
 		if (mine.isEmpty()) {
 			return null;
 		}
@@ -169,18 +239,26 @@ final class Dispatcher {
 			}
 			return null;
 		}
-		if (currentDepth() >= 0) {
+		if (inside) {
 			return null;
 		}
 		Throwable first = null;
 		this.delivering.incrementAndGet();
 		try {
-			for (int i = 0; i < mine.size(); i++) {
-				Item item = mine.get(i);
-				deliverThrough(item);
-				if (first == null) {
-					first = item.failure;
+			int i = 0;
+			while (true) {
+				for (; i < mine.size(); i++) {
+					Item item = mine.get(i);
+					deliverThrough(item);
+					if (first == null) {
+						first = item.failure;
+					}
 				}
+				if (this.order == null || this.held.get().isEmpty()) {
+					break;
+				}
+				// listener writes on a shared backend: wait for their turn, then deliver them too
+				collectHeld(mine);
 			}
 		}
 		finally {
@@ -326,6 +404,142 @@ final class Dispatcher {
 				return;
 			}
 		}
+	}
+
+	/** A record submitted on a shared backend, released to the mailboxes in revision order. */
+	private static final class Held {
+
+		final @Nullable CommitRecord record;
+
+		/** The key it waits under. */
+		final long key;
+
+		/** The items it was routed to, once released (guarded by the order's monitor). */
+		List<Item> items = List.of();
+
+		boolean released;
+
+		Held(@Nullable CommitRecord record, long key) {
+			this.record = record;
+			this.key = key;
+		}
+
+	}
+
+	/**
+	 * Releases records to the mailboxes in revision order, whichever instance made them: a local
+	 * commit waits for the remote commits of earlier revisions (which arrive through the change
+	 * feed), at most {@link #GAP_TIMEOUT_NANOS}, after which the gap is given up (a revision the
+	 * feed never reports, for example one made before the feed started). Pings keep their place
+	 * after the records submitted before them. Guarded by its own monitor; called under the
+	 * controller's commit lock, except {@link #await}.
+	 */
+	private final class RevisionOrder {
+
+		/** How long a record waits for a missing earlier revision. */
+		static final long GAP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+		private final java.util.TreeMap<Long, List<Held>> waiting = new java.util.TreeMap<>();
+
+		/** Every revision up to this one has been released (or given up). */
+		private long frontier;
+
+		RevisionOrder(long start) {
+			this.frontier = start;
+		}
+
+		synchronized Held submit(CommitRecord record) {
+			CommitRecord.Kind kind = record.kind();
+			if (kind == CommitRecord.Kind.RESYNC) {
+				// the feed lost track: nothing earlier will come
+				long last = this.waiting.isEmpty() ? this.frontier : this.waiting.lastKey();
+				this.frontier = Math.max(this.frontier, last);
+				releaseWaiting(true);
+				this.frontier = Math.max(this.frontier, record.revision());
+				return release(new Held(record, this.frontier));
+			}
+			if (kind == CommitRecord.Kind.PING) {
+				// no revision of its own: after what was submitted before it
+				if (this.waiting.isEmpty()) {
+					return release(new Held(record, this.frontier));
+				}
+				return hold(new Held(record, this.waiting.lastKey()));
+			}
+			Held held = new Held(record, record.revision());
+			if (record.revision() <= this.frontier + 1) {
+				this.frontier = Math.max(this.frontier, record.revision());
+				release(held);
+				releaseWaiting(false);
+				return held;
+			}
+			return hold(held);
+		}
+
+		synchronized void skip(long revision) {
+			if (revision <= this.frontier) {
+				return;
+			}
+			if (revision == this.frontier + 1) {
+				this.frontier = revision;
+				releaseWaiting(false);
+			}
+			else {
+				hold(new Held(null, revision));
+			}
+		}
+
+		private Held hold(Held held) {
+			this.waiting.computeIfAbsent(held.key, (k) -> new ArrayList<>(1)).add(held);
+			return held;
+		}
+
+		/**
+		 * Releases waiting records in order: those next to the frontier (moving it), or all of
+		 * them when {@code all} is set.
+		 */
+		private void releaseWaiting(boolean all) {
+			while (!this.waiting.isEmpty() && (all || this.waiting.firstKey() <= this.frontier + 1)) {
+				Map.Entry<Long, List<Held>> first = this.waiting.pollFirstEntry();
+				this.frontier = Math.max(this.frontier, first.getKey());
+				for (Held held : first.getValue()) {
+					release(held);
+				}
+			}
+		}
+
+		private Held release(Held held) {
+			if (held.record != null) {
+				held.items = enqueue(held.record);
+			}
+			held.released = true;
+			notifyAll();
+			return held;
+		}
+
+		/** Waits until a record is released; gives up its gap after the timeout. */
+		synchronized void await(Held held) {
+			long deadline = System.nanoTime() + GAP_TIMEOUT_NANOS;
+			boolean interrupted = false;
+			while (!held.released) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0 || interrupted) {
+					logger.debug("StateTree gave up waiting for revisions before {}; delivering it", held.key);
+					this.frontier = Math.max(this.frontier, held.key - 1);
+					releaseWaiting(false);
+					break;
+				}
+				try {
+					wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
 	}
 
 	/**
