@@ -68,6 +68,12 @@ public final class DefaultStateController implements StateController {
 
 	private static final int MAX_UPDATE_ATTEMPTS = 10_000;
 
+	/** The default capacity of each listener's queue, in events. */
+	public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+
+	/** The default longest wait of a writer for room in a full listener queue. */
+	public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(1);
+
 	private final StateBackend backend;
 
 	private final ValueConverter converter;
@@ -133,12 +139,6 @@ public final class DefaultStateController implements StateController {
 		this(backend, jsonMapper, dispatch, executor, onError, instanceId, observer, DEFAULT_QUEUE_CAPACITY,
 				DEFAULT_OFFER_TIMEOUT);
 	}
-
-	/** The default capacity of each listener's queue, in events. */
-	public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
-
-	/** The default longest wait of a writer for room in a full listener queue. */
-	public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(1);
 
 	/**
 	 * Creates a controller; use {@link StateController#builder()}.

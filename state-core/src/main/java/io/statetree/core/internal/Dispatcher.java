@@ -355,7 +355,8 @@ final class Dispatcher {
 		if (mailbox.size() <= this.capacity) {
 			return;
 		}
-		if (mailbox.delivery.isHeldByCurrentThread() || currentDepth() >= 0 && this.offerTimeoutNanos == 0) {
+		if (mailbox.delivery.isHeldByCurrentThread()) {
+			// a listener writing to its own full queue: waiting would wait for itself
 			overflow(mailbox, mine);
 			return;
 		}
