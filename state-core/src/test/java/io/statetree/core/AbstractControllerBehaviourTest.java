@@ -810,6 +810,52 @@ public abstract class AbstractControllerBehaviourTest {
 		}
 
 		@Test
+		void writersWhoseBubblingWalksShareAListenerNeverDeadlock() throws Exception {
+			// a batch changes /a/x and /c/y: "/{top}" hears each one level above the first
+			// listeners of its walk ("/a/**", "/c/**"); plain writers of /a/x pass through
+			// "/{top}" too. A writer waiting for a walk's deeper listeners must not hold
+			// "/{top}" while the batch's writer still has to deliver "/c/**".
+			AtomicInteger heard = new AtomicInteger();
+			controller.subscribe("/a/**", (e) -> heard.incrementAndGet());
+			controller.subscribe("/c/**", (e) -> heard.incrementAndGet());
+			controller.subscribe("/{top}", (e) -> {
+				java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+				heard.incrementAndGet();
+			});
+			int rounds = Math.max(30, (int) (400 * concurrencyScale()));
+			ExecutorService pool = Executors.newFixedThreadPool(4);
+			try {
+				List<Future<?>> futures = new ArrayList<>();
+				for (int t = 0; t < 4; t++) {
+					boolean batches = t % 2 == 0;
+					futures.add(pool.submit(() -> {
+						for (int i = 0; i < rounds; i++) {
+							int n = i;
+							if (batches) {
+								controller.batch(() -> {
+									controller.set("/a/x", -n - 1);
+									controller.set("/c/y", n);
+								});
+							}
+							else {
+								controller.set("/a/x", n);
+							}
+						}
+						return null;
+					}));
+				}
+				for (Future<?> future : futures) {
+					future.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+				}
+			}
+			finally {
+				pool.shutdownNow();
+			}
+			assertThat(controller.get("/c/y")).isEqualTo(rounds - 1);
+			assertThat(heard).hasPositiveValue();
+		}
+
+		@Test
 		void listenerWritesStillCascadeAfterTheCurrentDispatchInAsyncMode() {
 			try (StateController async = StateController.builder()
 				.backend(newBackend())

@@ -268,28 +268,40 @@ final class Dispatcher {
 		return first;
 	}
 
-	/** Synchronous mode: delivers the item's mailbox up to and including the item. */
+	/**
+	 * Synchronous mode: delivers the item's mailbox up to and including the item. A head that
+	 * must wait for deeper listeners of its bubbling walk is waited for without holding the
+	 * mailbox, so the thread that delivers those deeper listeners (possibly through this very
+	 * mailbox) is never blocked by this one.
+	 */
 	private void deliverThrough(Item target) {
-		if (target.done) {
-			return;
-		}
 		Mailbox mailbox = target.mailbox;
-		mailbox.delivery.lock();
-		try {
-			while (!target.done) {
-				Item next = mailbox.pollAny();
-				if (next == null) {
-					// the target was dropped by an overflow, which finished it
-					break;
+		while (!target.done) {
+			Item blocked = null;
+			mailbox.delivery.lock();
+			try {
+				while (!target.done) {
+					Item head = mailbox.peek();
+					if (head == null) {
+						// the target was dropped by an overflow, which finishes it
+						break;
+					}
+					if (head.walk != null && !head.walk.isTurn(head.level)) {
+						blocked = head;
+						break;
+					}
+					if (mailbox.pollIf(head)) {
+						run(head);
+					}
 				}
-				if (next.walk != null) {
-					next.walk.awaitTurn(next.level);
-				}
-				run(next);
 			}
-		}
-		finally {
-			mailbox.delivery.unlock();
+			finally {
+				mailbox.delivery.unlock();
+			}
+			if (blocked == null) {
+				return;
+			}
+			blocked.walk.awaitTurn(blocked.level);
 		}
 	}
 

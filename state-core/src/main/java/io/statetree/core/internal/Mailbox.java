@@ -49,13 +49,18 @@ final class Mailbox {
 		return this.queue.size();
 	}
 
-	/** Takes the head, whatever its walk says (the caller waits for its turn). */
-	synchronized @Nullable Item pollAny() {
-		Item head = this.queue.poll();
-		if (head != null) {
-			notifyAll();
+	synchronized @Nullable Item peek() {
+		return this.queue.peek();
+	}
+
+	/** Takes the head if it is still {@code item} (an overflow may have replaced it). */
+	synchronized boolean pollIf(Item item) {
+		if (this.queue.peek() != item) {
+			return false;
 		}
-		return head;
+		this.queue.poll();
+		notifyAll();
+		return true;
 	}
 
 	/**
