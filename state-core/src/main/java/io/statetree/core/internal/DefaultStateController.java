@@ -575,7 +575,7 @@ public final class DefaultStateController implements StateController {
 			reorderDerivations();
 		}
 		if (changed.isEmpty()) {
-			this.dispatcher.skip(result.revision());
+			this.dispatcher.skip(result.revision(), false);
 			return false;
 		}
 		this.lastRevision = Math.max(this.lastRevision, result.revision());
@@ -584,7 +584,7 @@ public final class DefaultStateController implements StateController {
 					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread()));
 		}
 		else {
-			this.dispatcher.skip(result.revision());
+			this.dispatcher.skip(result.revision(), false);
 		}
 		return true;
 	}
@@ -1625,7 +1625,7 @@ public final class DefaultStateController implements StateController {
 				DefaultStateController.this.lastRevision = Math.max(DefaultStateController.this.lastRevision,
 						commit.revision());
 				if (changed.isEmpty()) {
-					DefaultStateController.this.dispatcher.skip(commit.revision());
+					DefaultStateController.this.dispatcher.skip(commit.revision(), true);
 					return;
 				}
 				DefaultStateController.this.dispatcher.submit(new CommitRecord(commit.revision(), commit.origin(),

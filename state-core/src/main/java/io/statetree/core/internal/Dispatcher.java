@@ -171,11 +171,12 @@ final class Dispatcher {
 
 	/**
 	 * Tells a dispatcher that keeps revision order across instances that a revision was used by
-	 * a commit that has nothing to deliver (so later revisions need not wait for it).
+	 * a commit that has nothing to deliver (so later revisions need not wait for it); {@code remote}
+	 * when the change feed reported it.
 	 */
-	void skip(long revision) {
+	void skip(long revision, boolean remote) {
 		if (this.order != null) {
-			this.order.skip(revision);
+			this.order.skip(revision, remote);
 		}
 	}
 
@@ -442,9 +443,10 @@ final class Dispatcher {
 	/**
 	 * Releases records to the mailboxes in revision order, whichever instance made them: a local
 	 * commit waits for the remote commits of earlier revisions (which arrive through the change
-	 * feed), at most {@link #GAP_TIMEOUT_NANOS}, after which the gap is given up (a revision the
-	 * feed never reports, for example one made before the feed started). Pings keep their place
-	 * after the records submitted before them. Guarded by its own monitor; called under the
+	 * feed, in order), at most {@link #GAP_TIMEOUT_NANOS}, after which the gap is given up (a
+	 * revision the feed never reports, for example one made before the feed started). A remote
+	 * commit never waits: it first releases every local one of an earlier revision. Pings keep
+	 * their place after the records submitted before them. Guarded by its own monitor; called under the
 	 * controller's commit lock, except {@link #await}.
 	 */
 	private final class RevisionOrder {
@@ -479,6 +481,16 @@ final class Dispatcher {
 				return hold(new Held(record, this.waiting.lastKey()));
 			}
 			Held held = new Held(record, record.revision());
+			if (kind == CommitRecord.Kind.REMOTE) {
+				// the feed brings remote commits in order: whatever waits for an earlier revision
+				// has all it can get; the remote commit itself never waits (a revision the feed
+				// skips is this instance's own, possibly counted differently by a wrapping backend)
+				releaseBelow(record.revision());
+				this.frontier = Math.max(this.frontier, record.revision());
+				release(held);
+				releaseWaiting(false);
+				return held;
+			}
 			if (record.revision() <= this.frontier + 1) {
 				this.frontier = Math.max(this.frontier, record.revision());
 				release(held);
@@ -488,7 +500,13 @@ final class Dispatcher {
 			return hold(held);
 		}
 
-		synchronized void skip(long revision) {
+		synchronized void skip(long revision, boolean remote) {
+			if (remote) {
+				releaseBelow(revision);
+				this.frontier = Math.max(this.frontier, revision);
+				releaseWaiting(false);
+				return;
+			}
 			if (revision <= this.frontier) {
 				return;
 			}
@@ -498,6 +516,17 @@ final class Dispatcher {
 			}
 			else {
 				hold(new Held(null, revision));
+			}
+		}
+
+		/** Releases, in order, the waiting records whose keys are below a revision. */
+		private void releaseBelow(long revision) {
+			while (!this.waiting.isEmpty() && this.waiting.firstKey() < revision) {
+				Map.Entry<Long, List<Held>> first = this.waiting.pollFirstEntry();
+				this.frontier = Math.max(this.frontier, first.getKey());
+				for (Held held : first.getValue()) {
+					release(held);
+				}
 			}
 		}
 
