@@ -856,6 +856,33 @@ public abstract class AbstractControllerBehaviourTest {
 		}
 
 		@Test
+		void inSyncModeAListenerThatWritesMoreThanAQueueHoldsLeavesOneResyncEvent() {
+			try (StateController bounded = StateController.builder()
+				.backend(newBackend())
+				.queueCapacity(5)
+				.offerTimeout(java.time.Duration.ofSeconds(30))
+				.build()) {
+				bounded.subscribe("/trigger", (e) -> {
+					for (int i = 1; i <= 20; i++) {
+						e.set("/n", i);
+					}
+				});
+				List<StateEvent> heard = new CopyOnWriteArrayList<>();
+				bounded.subscribe("/n", heard::add);
+				long start = System.nanoTime();
+				bounded.set("/trigger", 1);
+				// the listener's writes wait for its own dispatch loop: no waiting for room
+				assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+				assertThat(heard).filteredOn(StateEvent::isResync).hasSize(1);
+				assertThat(heard.size()).isLessThanOrEqualTo(5 + 1);
+				assertThat(heard.get(heard.size() - 1).newValue()).isEqualTo(20);
+				assertThat(heard).extracting(StateEvent::revision).isSorted();
+				assertThat(((io.statetree.core.internal.DefaultStateController) bounded).listenerOverflows()).isPositive();
+				assertThat(bounded.get("/n")).isEqualTo(20);
+			}
+		}
+
+		@Test
 		void listenerWritesStillCascadeAfterTheCurrentDispatchInAsyncMode() {
 			try (StateController async = StateController.builder()
 				.backend(newBackend())
