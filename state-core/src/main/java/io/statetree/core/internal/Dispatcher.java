@@ -148,17 +148,20 @@ final class Dispatcher {
 	 * mailbox in revision order. Never blocks for long.
 	 */
 	void submit(CommitRecord record) {
+		List<Item> items;
 		if (this.order != null) {
 			Held held = this.order.submit(record);
 			this.held.get().add(held);
-			return;
+			items = held.released ? held.items : List.of();
 		}
-		List<Item> items = enqueue(record);
+		else {
+			items = enqueue(record);
+			this.submitted.get().addAll(items);
+		}
 		if (items.isEmpty()) {
 			return;
 		}
 		List<Item> mine = this.submitted.get();
-		mine.addAll(items);
 		if (this.mode == Dispatch.SYNC && currentDepth() >= 0) {
 			for (Item item : items) {
 				if (item.mailbox.size() > this.capacity) {
@@ -428,10 +431,10 @@ final class Dispatcher {
 		/** The key it waits under. */
 		final long key;
 
-		/** The items it was routed to, once released (guarded by the order's monitor). */
+		/** The items it was routed to, once released (written before {@link #released}). */
 		List<Item> items = List.of();
 
-		boolean released;
+		volatile boolean released;
 
 		Held(@Nullable CommitRecord record, long key) {
 			this.record = record;
