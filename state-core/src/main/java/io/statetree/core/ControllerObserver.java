@@ -69,6 +69,11 @@ public interface ControllerObserver {
 				each((o) -> o.onDerivation(destination, duration, error));
 			}
 
+			@Override
+			public void onListenerOverflow(String listenerId, int dropped) {
+				each((o) -> o.onListenerOverflow(listenerId, dropped));
+			}
+
 		};
 	}
 
@@ -107,6 +112,16 @@ public interface ControllerObserver {
 	 * whose messages never quote state values (only StateTree's own messages are kept)
 	 */
 	default void onDerivation(StatePath destination, Duration duration, @Nullable Throwable error) {
+	}
+
+	/**
+	 * A listener's queue overflowed: it stayed full for longer than the offer timeout, so its
+	 * queued events were dropped and replaced by one resync event ({@link StateEvent#isResync()}).
+	 * Called on the writing thread that found the queue full.
+	 * @param listenerId the listener's id
+	 * @param dropped how many queued events were replaced
+	 */
+	default void onListenerOverflow(String listenerId, int dropped) {
 	}
 
 }

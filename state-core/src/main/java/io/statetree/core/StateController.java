@@ -489,10 +489,17 @@ public interface StateController extends StateView, AutoCloseable {
 	 */
 	enum Dispatch {
 
-		/** On the writing thread, after the commit, outside every lock. */
+		/**
+		 * On the writing thread, after the commit, outside every lock. Each listener has its own
+		 * queue: the writer delivers its own commit to the listeners it reaches (after their
+		 * earlier events), and never waits for a listener its commit does not reach.
+		 */
 		SYNC,
 
-		/** On an executor, one commit after another. */
+		/**
+		 * On an executor: each listener's queue is delivered by its own task, one event after
+		 * another, so a slow listener delays only itself.
+		 */
 		ASYNC
 
 	}
@@ -524,6 +531,10 @@ public interface StateController extends StateView, AutoCloseable {
 		@Nullable Executor executor;
 
 		OnError onError = OnError.LOG;
+
+		int queueCapacity = DefaultStateController.DEFAULT_QUEUE_CAPACITY;
+
+		java.time.Duration offerTimeout = DefaultStateController.DEFAULT_OFFER_TIMEOUT;
 
 		@Nullable String instanceId;
 
@@ -584,6 +595,40 @@ public interface StateController extends StateView, AutoCloseable {
 		}
 
 		/**
+		 * Sets the capacity of each listener's own queue of undelivered events. A writer that
+		 * finds a listener's queue full waits up to {@link #offerTimeout(java.time.Duration)}
+		 * for room; then that listener's queued events are dropped and replaced by one event
+		 * whose {@link StateEvent#isResync()} is true, and the overflow is logged, counted and
+		 * reported to {@link ControllerObserver#onListenerOverflow}. Default: 10,000 events.
+		 * @param queueCapacity the capacity in events, at least 1
+		 * @return this builder
+		 * @throws IllegalArgumentException if the capacity is below 1
+		 */
+		public Builder queueCapacity(int queueCapacity) {
+			if (queueCapacity < 1) {
+				throw new IllegalArgumentException("queueCapacity must be at least 1, got " + queueCapacity);
+			}
+			this.queueCapacity = queueCapacity;
+			return this;
+		}
+
+		/**
+		 * Sets how long a writer waits for room in a full listener queue before that listener's
+		 * backlog is replaced by one resync event (see {@link #queueCapacity(int)}). Default: 1 s.
+		 * @param offerTimeout the longest wait, zero or positive
+		 * @return this builder
+		 * @throws IllegalArgumentException if the timeout is negative
+		 */
+		public Builder offerTimeout(java.time.Duration offerTimeout) {
+			java.util.Objects.requireNonNull(offerTimeout, "offerTimeout");
+			if (offerTimeout.isNegative()) {
+				throw new IllegalArgumentException("offerTimeout must not be negative, got " + offerTimeout);
+			}
+			this.offerTimeout = offerTimeout;
+			return this;
+		}
+
+		/**
 		 * Sets this instance's id. Default: a random UUID.
 		 * @param instanceId the id
 		 * @return this builder
@@ -610,7 +655,7 @@ public interface StateController extends StateView, AutoCloseable {
 		 */
 		public StateController build() {
 			return new DefaultStateController(this.backend, this.jsonMapper, this.dispatch, this.executor, this.onError,
-					this.instanceId, ControllerObserver.composite(this.observers));
+					this.instanceId, ControllerObserver.composite(this.observers), this.queueCapacity, this.offerTimeout);
 		}
 
 	}

@@ -84,8 +84,11 @@ public interface StateEvent {
 	boolean isPing();
 
 	/**
-	 * Tells whether this event stands for a resynchronisation: the change feed lost track of
-	 * changes made elsewhere and the whole tree should be considered changed.
+	 * Tells whether this event stands for a resynchronisation: the whole tree should be
+	 * considered changed, because the change feed lost track of changes made elsewhere, or
+	 * because this listener fell more than {@code statetree.listeners.queue-capacity} events
+	 * behind and its queued events were replaced by this one. Its path is {@code /}, its values
+	 * are {@code null}; re-read what the listener needs.
 	 * @return {@code true} for a resync event (delivered once, for {@code /})
 	 */
 	boolean isResync();

@@ -1526,6 +1526,237 @@ public abstract class AbstractControllerBehaviourTest {
 
 	}
 
+	/**
+	 * Each listener has its own bounded, ordered queue (DESIGN §5): a slow listener delays only
+	 * itself, and a full queue ends in one resync event, counted, never an unbounded backlog.
+	 */
+	@Nested
+	class Dispatching {
+
+		private static final java.time.Duration PATIENCE = java.time.Duration.ofSeconds(20);
+
+		private static void awaitRelease(CountDownLatch latch) {
+			try {
+				if (!latch.await(60, TimeUnit.SECONDS)) {
+					throw new IllegalStateException("the test never released the listener");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		@Test
+		void aSyncWriterDoesNotWaitForASlowListenerItsCommitDoesNotReach() throws Exception {
+			CountDownLatch entered = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			controller.subscribe("/slow", (e) -> {
+				entered.countDown();
+				awaitRelease(release);
+			});
+			List<Object> fast = new CopyOnWriteArrayList<>();
+			controller.subscribe("/fast", (e) -> fast.add(e.newValue()));
+			ExecutorService pool = Executors.newFixedThreadPool(3);
+			try {
+				Future<Boolean> slowWriter = pool.submit(() -> controller.set("/slow", 1));
+				assertThat(entered.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+				Future<Boolean> fastWriter = pool.submit(() -> controller.set("/fast", 1));
+				Future<Boolean> unheardWriter = pool.submit(() -> controller.set("/nobody/listens", 1));
+				org.awaitility.Awaitility.await()
+					.atMost(PATIENCE)
+					.until(() -> fastWriter.isDone() && unheardWriter.isDone());
+				assertThat(fastWriter.get()).isTrue();
+				assertThat(unheardWriter.get()).isTrue();
+				assertThat(fast).containsExactly(1);
+				// the slow listener's own writer waits for it (synchronous dispatch)
+				assertThat(slowWriter.isDone()).isFalse();
+				release.countDown();
+				assertThat(slowWriter.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			}
+			finally {
+				release.countDown();
+				pool.shutdownNow();
+			}
+		}
+
+		@Test
+		void inAsyncModeASlowListenerDelaysOnlyItself() {
+			CountDownLatch release = new CountDownLatch(1);
+			try (StateController async = StateController.builder()
+				.backend(newBackend())
+				.dispatch(StateController.Dispatch.ASYNC)
+				.build()) {
+				List<Object> slow = new CopyOnWriteArrayList<>();
+				async.subscribe("/slow", (e) -> {
+					awaitRelease(release);
+					slow.add(e.newValue());
+				});
+				List<String> others = new CopyOnWriteArrayList<>();
+				async.subscribe("/**", (e) -> others.add(e.emittingPath() + "=" + e.newValue()));
+				async.set("/slow", 1);
+				for (int i = 1; i <= 20; i++) {
+					async.set("/fast", i);
+				}
+				org.awaitility.Awaitility.await().atMost(PATIENCE).until(() -> others.size() == 21);
+				assertThat(others).startsWith("/slow=1", "/fast=1").endsWith("/fast=20");
+				assertThat(slow).isEmpty();
+				release.countDown();
+				org.awaitility.Awaitility.await().atMost(PATIENCE).until(() -> slow.size() == 1);
+				assertThat(slow).containsExactly(1);
+			}
+			finally {
+				release.countDown();
+			}
+		}
+
+		@Test
+		void aFullQueueIsReplacedByOneResyncEventAndCounted() {
+			int capacity = 10;
+			int commits = 60;
+			List<String> overflowed = new CopyOnWriteArrayList<>();
+			ControllerObserver observer = new ControllerObserver() {
+				@Override
+				public void onListenerOverflow(String listenerId, int dropped) {
+					overflowed.add(listenerId);
+				}
+			};
+			CountDownLatch release = new CountDownLatch(1);
+			try (StateController bounded = StateController.builder()
+				.backend(newBackend())
+				.dispatch(StateController.Dispatch.ASYNC)
+				.queueCapacity(capacity)
+				.offerTimeout(java.time.Duration.ofMillis(250))
+				.observer(observer)
+				.build()) {
+				List<StateEvent> slow = new CopyOnWriteArrayList<>();
+				bounded.registerCallback((e) -> {
+					awaitRelease(release);
+					slow.add(e);
+				}, "slow", false);
+				bounded.subscribeById("/n", "slow");
+				List<Long> others = new CopyOnWriteArrayList<>();
+				bounded.subscribe("/n", (e) -> others.add(e.revision()));
+				for (int i = 1; i <= commits; i++) {
+					bounded.set("/n", i);
+				}
+				org.awaitility.Awaitility.await().atMost(PATIENCE).until(() -> others.size() == commits);
+				release.countDown();
+				org.awaitility.Awaitility.await()
+					.atMost(PATIENCE)
+					.until(() -> !slow.isEmpty() && slow.get(slow.size() - 1).revision() == bounded.revision());
+				io.statetree.core.internal.DefaultStateController impl = (io.statetree.core.internal.DefaultStateController) bounded;
+				impl.awaitDispatch(PATIENCE.toMillis());
+				assertThat(slow).filteredOn(StateEvent::isResync).hasSize(1);
+				assertThat(slow.size()).isLessThanOrEqualTo(capacity + 2);
+				assertThat(slow).extracting(StateEvent::revision).isSorted().doesNotHaveDuplicates();
+				StateEvent resync = slow.stream().filter(StateEvent::isResync).findFirst().orElseThrow();
+				assertThat(resync.path()).isEqualTo(StatePath.ROOT);
+				assertThat(resync.newValue()).isNull();
+				assertThat(impl.listenerOverflows()).isPositive();
+				assertThat(overflowed).isNotEmpty().containsOnly("slow");
+				assertThat(others).hasSize(commits).isSorted().doesNotHaveDuplicates();
+				assertThat(bounded.get("/n")).isEqualTo(commits);
+			}
+			finally {
+				release.countDown();
+			}
+		}
+
+		@Test
+		void writersWhoseBubblingWalksShareAListenerNeverDeadlock() throws Exception {
+			// a batch changes /a/x and /c/y: "/{top}" hears each one level above the first
+			// listeners of its walk ("/a/**", "/c/**"); plain writers of /a/x pass through
+			// "/{top}" too. A writer waiting for a walk's deeper listeners must not hold
+			// "/{top}" while the batch's writer still has to deliver "/c/**".
+			AtomicInteger heard = new AtomicInteger();
+			controller.subscribe("/a/**", (e) -> heard.incrementAndGet());
+			controller.subscribe("/c/**", (e) -> heard.incrementAndGet());
+			controller.subscribe("/{top}", (e) -> {
+				java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+				heard.incrementAndGet();
+			});
+			int rounds = Math.max(30, (int) (400 * concurrencyScale()));
+			ExecutorService pool = Executors.newFixedThreadPool(4);
+			try {
+				List<Future<?>> futures = new ArrayList<>();
+				for (int t = 0; t < 4; t++) {
+					boolean batches = t % 2 == 0;
+					futures.add(pool.submit(() -> {
+						for (int i = 0; i < rounds; i++) {
+							int n = i;
+							if (batches) {
+								controller.batch(() -> {
+									controller.set("/a/x", -n - 1);
+									controller.set("/c/y", n);
+								});
+							}
+							else {
+								controller.set("/a/x", n);
+							}
+						}
+						return null;
+					}));
+				}
+				for (Future<?> future : futures) {
+					future.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+				}
+			}
+			finally {
+				pool.shutdownNow();
+			}
+			assertThat(controller.get("/c/y")).isEqualTo(rounds - 1);
+			assertThat(heard).hasPositiveValue();
+		}
+
+		@Test
+		void inSyncModeAListenerThatWritesMoreThanAQueueHoldsLeavesOneResyncEvent() {
+			try (StateController bounded = StateController.builder()
+				.backend(newBackend())
+				.queueCapacity(5)
+				.offerTimeout(java.time.Duration.ofSeconds(30))
+				.build()) {
+				bounded.subscribe("/trigger", (e) -> {
+					for (int i = 1; i <= 20; i++) {
+						e.set("/n", i);
+					}
+				});
+				List<StateEvent> heard = new CopyOnWriteArrayList<>();
+				bounded.subscribe("/n", heard::add);
+				long start = System.nanoTime();
+				bounded.set("/trigger", 1);
+				// the listener's writes wait for its own dispatch loop: no waiting for room
+				assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+				assertThat(heard).filteredOn(StateEvent::isResync).hasSize(1);
+				assertThat(heard.size()).isLessThanOrEqualTo(5 + 1);
+				assertThat(heard.get(heard.size() - 1).newValue()).isEqualTo(20);
+				assertThat(heard).extracting(StateEvent::revision).isSorted();
+				assertThat(((io.statetree.core.internal.DefaultStateController) bounded).listenerOverflows()).isPositive();
+				assertThat(bounded.get("/n")).isEqualTo(20);
+			}
+		}
+
+		@Test
+		void listenerWritesStillCascadeAfterTheCurrentDispatchInAsyncMode() {
+			try (StateController async = StateController.builder()
+				.backend(newBackend())
+				.dispatch(StateController.Dispatch.ASYNC)
+				.build()) {
+				async.subscribe("/n", (e) -> {
+					int n = (Integer) e.newValue();
+					if (n < 50) {
+						e.set("/n", n + 1);
+					}
+				});
+				List<Object> heard = new CopyOnWriteArrayList<>();
+				async.subscribe("/n", (e) -> heard.add(e.newValue()));
+				async.set("/n", 0);
+				org.awaitility.Awaitility.await().atMost(PATIENCE).until(() -> heard.size() == 51);
+				assertThat(heard).isEqualTo(java.util.stream.IntStream.rangeClosed(0, 50).boxed().toList());
+			}
+		}
+
+	}
+
 	@Nested
 	class Concurrency {
 

@@ -49,6 +49,32 @@ class ControllerTest {
 	}
 
 	@Test
+	void aThousandFailuresOfOneListenerLogOneTraceAndNoValues() {
+		Logger logger = (Logger) LoggerFactory.getLogger(DefaultStateController.class);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try (StateController controller = StateController.create()) {
+			controller.registerCallback((e) -> {
+				throw new IllegalStateException("cannot handle this");
+			}, "flaky", false);
+			controller.subscribeById("/secrets/*", "flaky");
+			for (int i = 0; i < 1_000; i++) {
+				controller.set("/secrets/token", "sk-live-" + i);
+			}
+			assertThat(((DefaultStateController) controller).listenerErrors()).isEqualTo(1_000);
+			// the first failure with its trace; the rest are summarised at most once per 10 s
+			assertThat(appender.list).filteredOn((event) -> event.getThrowableProxy() != null).hasSize(1);
+			assertThat(appender.list).hasSizeLessThanOrEqualTo(2);
+			assertThat(appender.list.get(0).getFormattedMessage()).contains("'flaky'").contains("/secrets/token");
+			assertThat(appender.list).allSatisfy((event) -> assertThat(event.getFormattedMessage()).doesNotContain("sk-live"));
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+	}
+
+	@Test
 	void asyncDispatchDeliversInRevisionOrderOffTheWritingThread() {
 		List<Long> revisions = new CopyOnWriteArrayList<>();
 		List<Thread> threads = new CopyOnWriteArrayList<>();

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -55,10 +56,21 @@ public final class StateTreeAutoConfiguration {
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ControllerObserver> observers,
 			ObjectProvider<StateControllerCustomizer> customizers) {
 		JsonMapper mapper = jsonMapper.getIfAvailable();
+		StateTreeProperties.Listeners listeners = properties.getListeners();
+		if (listeners.getQueueCapacity() < 1) {
+			throw new InvalidConfigurationPropertyValueException("statetree.listeners.queue-capacity",
+					listeners.getQueueCapacity(), "The capacity of a listener's queue must be at least 1 event.");
+		}
+		if (listeners.getOfferTimeout() == null || listeners.getOfferTimeout().isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("statetree.listeners.offer-timeout",
+					listeners.getOfferTimeout(), "The offer timeout must be zero or positive.");
+		}
 		StateController.Builder builder = StateController.builder()
 			.backend(stateBackend)
 			.dispatch(properties.getListeners().getDispatch())
-			.onError(properties.getListeners().getOnError());
+			.onError(properties.getListeners().getOnError())
+			.queueCapacity(properties.getListeners().getQueueCapacity())
+			.offerTimeout(properties.getListeners().getOfferTimeout());
 		if (mapper != null) {
 			builder.jsonMapper(mapper);
 		}

@@ -428,6 +428,19 @@ public class StateTreeProperties {
 		private StateController.OnError onError = StateController.OnError.LOG;
 
 		/**
+		 * Capacity of each listener's own queue of undelivered events. A writer that finds a
+		 * listener's queue full waits up to offer-timeout; then that listener's queued events
+		 * are replaced by one resync event, and the overflow is logged and counted.
+		 */
+		private int queueCapacity = 10_000;
+
+		/**
+		 * How long a writer waits for room in a full listener queue before that listener's
+		 * backlog is replaced by one resync event.
+		 */
+		private Duration offerTimeout = Duration.ofSeconds(1);
+
+		/**
 		 * Returns the dispatch mode.
 		 * @return the mode
 		 */
@@ -457,6 +470,22 @@ public class StateTreeProperties {
 		 */
 		public void setOnError(StateController.OnError onError) {
 			this.onError = onError;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public Duration getOfferTimeout() {
+			return this.offerTimeout;
+		}
+
+		public void setOfferTimeout(Duration offerTimeout) {
+			this.offerTimeout = offerTimeout;
 		}
 
 	}

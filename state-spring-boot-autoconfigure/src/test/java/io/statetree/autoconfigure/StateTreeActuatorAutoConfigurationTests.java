@@ -121,6 +121,39 @@ class StateTreeActuatorAutoConfigurationTests {
 	}
 
 	@Test
+	void listenerQueueOverflowsAreCountedPerListener() {
+		this.runner.withBean(SimpleMeterRegistry.class)
+			.withPropertyValues("statetree.listeners.dispatch=async", "statetree.listeners.queue-capacity=1",
+					"statetree.listeners.offer-timeout=0s")
+			.run((context) -> {
+				StateController controller = context.getBean(StateController.class);
+				java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+				controller.registerCallback((event) -> {
+					try {
+						release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}, "stuck", false);
+				controller.subscribeById("/n", "stuck");
+				try {
+					for (int i = 0; i < 5; i++) {
+						controller.set("/n", i);
+					}
+				}
+				finally {
+					release.countDown();
+				}
+				assertThat(context.getBean(SimpleMeterRegistry.class)
+					.get("statetree.listener.overflows")
+					.tag("listener", "stuck")
+					.counter()
+					.count()).isPositive();
+			});
+	}
+
+	@Test
 	void theHealthIndicatorCanBeDisabled() {
 		this.runner.withPropertyValues("management.health.statetree.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(StateTreeHealthIndicator.class));

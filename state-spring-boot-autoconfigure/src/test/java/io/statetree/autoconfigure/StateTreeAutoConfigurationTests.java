@@ -168,6 +168,48 @@ class StateTreeAutoConfigurationTests {
 	}
 
 	@Test
+	void boundsListenerQueuesAsConfigured() {
+		this.runner
+			.withPropertyValues("statetree.listeners.dispatch=async", "statetree.listeners.queue-capacity=2",
+					"statetree.listeners.offer-timeout=50ms")
+			.run((context) -> {
+				StateController controller = context.getBean(StateController.class);
+				java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+				List<Boolean> resyncs = new CopyOnWriteArrayList<>();
+				controller.subscribe("/n", (event) -> {
+					try {
+						release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					resyncs.add(event.isResync());
+				});
+				try {
+					for (int i = 0; i < 10; i++) {
+						controller.set("/n", i);
+					}
+					assertThat(((io.statetree.core.internal.DefaultStateController) controller).listenerOverflows())
+						.isPositive();
+				}
+				finally {
+					release.countDown();
+				}
+				org.awaitility.Awaitility.await().until(() -> resyncs.contains(true));
+				assertThat(resyncs).hasSizeLessThanOrEqualTo(4);
+			});
+	}
+
+	@Test
+	void refusesAListenerQueueWithoutRoom() {
+		this.runner.withPropertyValues("statetree.listeners.queue-capacity=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(Failures.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class))
+				.hasMessageContaining("statetree.listeners.queue-capacity");
+		});
+	}
+
+	@Test
 	void passesTheObserversInOrder() {
 		this.runner.withUserConfiguration(ObserverConfiguration.class).run((context) -> {
 			context.getBean(StateController.class).set("/a", 1);

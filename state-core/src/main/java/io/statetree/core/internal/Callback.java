@@ -2,13 +2,14 @@ package io.statetree.core.internal;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 
 import io.statetree.core.PathPattern;
 import io.statetree.core.StateListener;
 
 /**
  * A listener registered under an id. Identity matters: the index de-duplicates by callback, and
- * replacing the listener under the same id keeps every subscription.
+ * replacing the listener under the same id keeps every subscription, the mailbox and its order.
  */
 final class Callback {
 
@@ -18,9 +19,22 @@ final class Callback {
 
 	final Set<PathPattern> patterns = ConcurrentHashMap.newKeySet();
 
-	Callback(String id, StateListener listener) {
+	/** This listener's own ordered, bounded queue of events. */
+	final Mailbox mailbox;
+
+	/** Rate-limits the logging of this listener's failures. */
+	final FailureLog failures = new FailureLog();
+
+	/**
+	 * Creates a callback.
+	 * @param id its id
+	 * @param listener the listener
+	 * @param resync makes the item that replaces this callback's overflowed backlog
+	 */
+	Callback(String id, StateListener listener, BiFunction<Callback, CommitRecord, Dispatcher.Item> resync) {
 		this.id = id;
 		this.listener = listener;
+		this.mailbox = new Mailbox(id, (record) -> resync.apply(this, record));
 	}
 
 	@Override

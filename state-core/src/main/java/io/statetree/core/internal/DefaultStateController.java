@@ -71,6 +71,12 @@ public final class DefaultStateController implements StateController {
 	/** How many times a batch function runs before a batch whose reads keep changing gives up. */
 	static final int MAX_BATCH_ATTEMPTS = 100;
 
+	/** The default capacity of each listener's queue, in events. */
+	public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+
+	/** The default longest wait of a writer for room in a full listener queue. */
+	public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(1);
+
 	private final StateBackend backend;
 
 	private final ValueConverter converter;
@@ -116,6 +122,9 @@ public final class DefaultStateController implements StateController {
 
 	private final AtomicLong derivationErrors = new AtomicLong();
 
+	/** The controller's own per-commit work (observer, effects), in revision order like a listener. */
+	private final Mailbox system = new Mailbox("statetree-controller", this::systemItem);
+
 	private volatile long lastRevision;
 
 	private volatile boolean closed;
@@ -133,6 +142,26 @@ public final class DefaultStateController implements StateController {
 	public DefaultStateController(@Nullable StateBackend backend, @Nullable JsonMapper jsonMapper, Dispatch dispatch,
 			@Nullable Executor executor, OnError onError, @Nullable String instanceId,
 			@Nullable ControllerObserver observer) {
+		this(backend, jsonMapper, dispatch, executor, onError, instanceId, observer, DEFAULT_QUEUE_CAPACITY,
+				DEFAULT_OFFER_TIMEOUT);
+	}
+
+	/**
+	 * Creates a controller; use {@link StateController#builder()}.
+	 * @param backend the backend, or null for a new in-memory one
+	 * @param jsonMapper the mapper, or null for a default one
+	 * @param dispatch the dispatch mode
+	 * @param executor the executor for asynchronous dispatch, or null for a default one
+	 * @param onError what to do when a listener throws
+	 * @param instanceId the instance id, or null for a random one
+	 * @param observer the observer, or null
+	 * @param queueCapacity the capacity of each listener's queue, in events (at least 1)
+	 * @param offerTimeout how long a writer waits for room in a full listener queue before that
+	 * listener's backlog is replaced by one resync event (zero or more)
+	 */
+	public DefaultStateController(@Nullable StateBackend backend, @Nullable JsonMapper jsonMapper, Dispatch dispatch,
+			@Nullable Executor executor, OnError onError, @Nullable String instanceId,
+			@Nullable ControllerObserver observer, int queueCapacity, Duration offerTimeout) {
 		this.backend = (backend != null) ? backend : new InMemoryBackend();
 		this.converter = new ValueConverter((jsonMapper != null) ? jsonMapper : JsonMapper.builder().build());
 		this.instanceId = (instanceId != null && !instanceId.isBlank()) ? instanceId : UUID.randomUUID().toString();
@@ -146,7 +175,9 @@ public final class DefaultStateController implements StateController {
 			dispatchExecutor = owned;
 		}
 		this.ownedExecutor = owned;
-		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, this::deliverOutsideEffects);
+		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, queueCapacity,
+				Objects.requireNonNull(offerTimeout, "offerTimeout"), this::route, this::onOverflow,
+				this.backend.isShared() ? this.backend.revision() : -1);
 		this.lastRevision = this.backend.revision();
 		this.journal = new EffectJournal(this.commitLock, this.backend::read, this.lastRevision);
 		if (this.backend.isShared()) {
@@ -159,8 +190,11 @@ public final class DefaultStateController implements StateController {
 			return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
 		}
 		catch (ReflectiveOperationException ex) {
-			return Executors.newSingleThreadExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "statetree-dispatch");
+			// one listener's queue runs on one thread at a time; a cached pool lets a slow
+			// listener hold its thread without holding up the others
+			AtomicLong threads = new AtomicLong();
+			return Executors.newCachedThreadPool((runnable) -> {
+				Thread thread = new Thread(runnable, "statetree-dispatch-" + threads.incrementAndGet());
 				thread.setDaemon(true);
 				return thread;
 			});
@@ -620,8 +654,8 @@ public final class DefaultStateController implements StateController {
 		this.commitLock.lock();
 	}
 
-	private static int nextDepth() {
-		return Dispatcher.currentDepth() + 1;
+	private int nextDepth() {
+		return this.dispatcher.currentDepth() + 1;
 	}
 
 	private void checkOpen() {
@@ -675,6 +709,7 @@ public final class DefaultStateController implements StateController {
 			reorderDerivations();
 		}
 		if (changed.isEmpty()) {
+			this.dispatcher.skip(result.revision(), false);
 			return false;
 		}
 		this.lastRevision = Math.max(this.lastRevision, result.revision());
@@ -682,6 +717,9 @@ public final class DefaultStateController implements StateController {
 		if (hasAudience()) {
 			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, changed,
 					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread()));
+		}
+		else {
+			this.dispatcher.skip(result.revision(), false);
 		}
 		return true;
 	}
@@ -905,7 +943,7 @@ public final class DefaultStateController implements StateController {
 	}
 
 	private Callback newCallback(String id, StateListener listener, boolean byId) {
-		Callback callback = new Callback(id, listener);
+		Callback callback = new Callback(id, listener, this::resyncItem);
 		if (byId) {
 			this.callbacksById.put(id, callback);
 		}
@@ -1019,19 +1057,24 @@ public final class DefaultStateController implements StateController {
 	}
 
 	/**
-	 * Delivers one commit to everyone who hears it. Runs on the dispatching thread.
-	 * @return the first listener failure, or null
+	 * Routes one commit: the items every listener hears, in delivery order (for each change,
+	 * changed descendants deepest first, then the bubbling walk deepest first; at one path in
+	 * registration order), then the controller's own item (observer, effects). Runs under the
+	 * commit lock and runs no user code.
 	 */
-	private @Nullable Throwable deliver(CommitRecord record) {
-		if (this.observed && record.kind() != CommitRecord.Kind.PING && record.kind() != CommitRecord.Kind.RESYNC) {
-			try {
-				this.observer.onCommit(record.revision(), record.origin(), record.changes());
-			}
-			catch (RuntimeException ex) {
-				logger.warn("StateTree observer failed on commit {}", record.revision(), ex);
-			}
-		}
+	private List<Dispatcher.Item> route(CommitRecord record) {
 		Delivery delivery = new Delivery(record);
+		if (this.observed && record.kind() != CommitRecord.Kind.PING && record.kind() != CommitRecord.Kind.RESYNC) {
+			delivery.items.add(new Dispatcher.Item(this.system, record, () -> {
+				try {
+					this.observer.onCommit(record.revision(), record.origin(), record.changes());
+				}
+				catch (RuntimeException ex) {
+					logger.warn("StateTree observer failed on commit {}", record.revision(), ex);
+				}
+				return null;
+			}, null, 0, null));
+		}
 		if (record.kind() == CommitRecord.Kind.RESYNC) {
 			delivery.resync();
 		}
@@ -1040,13 +1083,128 @@ public final class DefaultStateController implements StateController {
 				delivery.change(change);
 			}
 		}
-		runEffects(record, delivery);
-		return delivery.firstFailure;
+		if (!this.effects.isEmpty()) {
+			delivery.items.add(systemItem(record));
+		}
+		return delivery.items;
 	}
 
+	/**
+	 * The controller's effects for one commit (or, for a resync record, for everything). The
+	 * observer hears of the commit in an item of the same queue before the listeners.
+	 */
+	private Dispatcher.Item systemItem(CommitRecord record) {
+		return new Dispatcher.Item(this.system, record, () -> {
+			EffectJournal.Run outer = EffectJournal.suspend();
+			try {
+				Delivery delivery = new Delivery(record);
+				runEffects(record, delivery);
+				return delivery.firstFailure;
+			}
+			finally {
+				EffectJournal.resume(outer);
+			}
+		}, null, 0, null);
+	}
+
+	/** The item that replaces a listener's overflowed backlog: one resync event for {@code /}. */
+	private Dispatcher.Item resyncItem(Callback callback, CommitRecord record) {
+		Event event = new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, record.revision(),
+				record.origin(), CommitRecord.Kind.RESYNC);
+		return new Dispatcher.Item(callback.mailbox, record, () -> invoke(callback, event), null, 0, event);
+	}
+
+	private void onOverflow(String listenerId, int dropped, int capacity) {
+		logger.warn("StateTree listener '{}' fell more than {} events behind; its {} queued events were replaced by "
+				+ "one resync event (raise statetree.listeners.queue-capacity or offer-timeout, or speed the "
+				+ "listener up)", listenerId, capacity, dropped);
+		if (this.observed) {
+			try {
+				this.observer.onListenerOverflow(listenerId, dropped);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("StateTree observer failed", ex);
+			}
+		}
+	}
+
+	/**
+	 * Calls one listener with one event. Runs on the delivering thread, never under a lock of
+	 * the controller.
+	 * @return what it threw, or null
+	 */
+	/**
+	 * Runs a listener outside any effect run: in synchronous mode an effect's first run drains
+	 * the commits it makes on its own thread, and listeners must not read at its snapshot nor
+	 * become its dependencies.
+	 */
+	private @Nullable Throwable invoke(Callback callback, Event event) {
+		EffectJournal.Run outer = EffectJournal.suspend();
+		try {
+			return invokeListener(callback, event);
+		}
+		finally {
+			EffectJournal.resume(outer);
+		}
+	}
+
+	private @Nullable Throwable invokeListener(Callback callback, Event event) {
+		PathPattern pattern = event.pattern();
+		if (pattern != null && !callback.patterns.contains(pattern)) {
+			// unsubscribed after the commit was queued
+			return null;
+		}
+		long start = this.observed ? System.nanoTime() : 0;
+		Throwable error = null;
+		try {
+			callback.listener.onChange(event);
+		}
+		catch (VirtualMachineError fatal) {
+			throw fatal;
+		}
+		catch (Throwable ex) {
+			error = ex;
+			this.listenerErrors.incrementAndGet();
+			logListenerFailure(callback, event, ex);
+		}
+		if (this.observed) {
+			try {
+				this.observer.onListener(callback.id, event.path(), Duration.ofNanos(System.nanoTime() - start), error);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("StateTree observer failed", ex);
+			}
+		}
+		return error;
+	}
+
+	/**
+	 * Logs a listener failure: the first of each listener with its stack trace, then at most
+	 * one summary line per interval with the count. Never logs values.
+	 */
+	private static void logListenerFailure(Callback callback, Event event, Throwable ex) {
+		long decision = callback.failures.record();
+		if (decision == FailureLog.LOG_FULL) {
+			logger.warn("StateTree listener '{}' failed on {} (emitting path {}, revision {}); further failures of "
+					+ "this listener are summarised", callback.id, event.path(), event.emittingPath(), event.revision(),
+					ex);
+		}
+		else if (decision > 0) {
+			logger.warn("StateTree listener '{}' failed {} more times in the last {} s (the latest: {} on {}, "
+					+ "revision {})", callback.id, decision,
+					java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(FailureLog.SUMMARY_INTERVAL_NANOS),
+					ex.getClass().getName(), event.path(), event.revision());
+		}
+	}
+
+	/**
+	 * Routes one commit into items. Only the caller's thread touches it.
+	 */
 	private final class Delivery {
 
 		final CommitRecord record;
+
+		final List<Dispatcher.Item> items = new ArrayList<>();
 
 		/** Who heard which emitting path in this commit: pairs, scanned (commits are small). */
 		private @Nullable List<Object> heard;
@@ -1054,6 +1212,7 @@ public final class DefaultStateController implements StateController {
 		/** The same pairs in a set, once there are many. */
 		private @Nullable Set<Heard> heardSet;
 
+		/** Set by the effects run through {@link #runEffects}. */
 		@Nullable Throwable firstFailure;
 
 		Delivery(CommitRecord record) {
@@ -1064,8 +1223,9 @@ public final class DefaultStateController implements StateController {
 			Set<Callback> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 			for (PatternIndex.Entry<Callback> entry : DefaultStateController.this.index.entries()) {
 				if (seen.add(entry.value())) {
-					invoke(entry.value(), new Event(DefaultStateController.this, StatePath.ROOT, StatePath.ROOT, null, null,
-							null, entry.pattern(), this.record.revision(), this.record.origin(), CommitRecord.Kind.RESYNC));
+					add(entry.value(), new Event(DefaultStateController.this, StatePath.ROOT, StatePath.ROOT, null, null,
+							null, entry.pattern(), this.record.revision(), this.record.origin(), CommitRecord.Kind.RESYNC),
+							null, 0);
 				}
 			}
 		}
@@ -1089,15 +1249,20 @@ public final class DefaultStateController implements StateController {
 					for (Pending p : pending) {
 						for (PatternIndex.Entry<Callback> entry : p.matches) {
 							if (firstHearing(entry.value(), p.path)) {
-								invoke(entry.value(), new Event(DefaultStateController.this, p.path, p.path, p.oldValue,
+								add(entry.value(), new Event(DefaultStateController.this, p.path, p.path, p.oldValue,
 										p.newValue, change.payload(), entry.pattern(), this.record.revision(),
-										this.record.origin(), this.record.kind()));
+										this.record.origin(), this.record.kind()), null, 0);
 							}
 						}
 					}
 				}
 			}
-			// 1. bubbling from w up to the root, deepest first
+			// 1. bubbling from w up to the root, deepest first; a level runs after the deeper ones
+			// finished, and not at all when one of them stopped bubbling
+			List<Callback> callbacks = null;
+			List<Event> events = null;
+			List<Integer> levels = null;
+			int level = -1;
 			for (int i = depth; i >= 0; i--) {
 				PatternIndex.Cursor<Callback> cursor = cursors[i];
 				if (cursor == null || cursor.isDead()) {
@@ -1107,21 +1272,46 @@ public final class DefaultStateController implements StateController {
 				if (matches.isEmpty()) {
 					continue;
 				}
-				boolean stop = false;
 				StatePath at = (i == depth) ? w : w.prefix(i);
+				boolean any = false;
 				for (PatternIndex.Entry<Callback> entry : matches) {
 					if (firstHearing(entry.value(), w)) {
-						Event event = new Event(DefaultStateController.this, at, w, change.oldValue(), change.newValue(),
+						if (callbacks == null) {
+							callbacks = new ArrayList<>(4);
+							events = new ArrayList<>(4);
+							levels = new ArrayList<>(4);
+						}
+						if (!any) {
+							any = true;
+							level++;
+						}
+						callbacks.add(entry.value());
+						events.add(new Event(DefaultStateController.this, at, w, change.oldValue(), change.newValue(),
 								change.payload(), entry.pattern(), this.record.revision(), this.record.origin(),
-								this.record.kind());
-						invoke(entry.value(), event);
-						stop |= event.stopped;
+								this.record.kind()));
+						levels.add(level);
 					}
 				}
-				if (stop) {
-					break;
-				}
 			}
+			if (callbacks == null) {
+				return;
+			}
+			Dispatcher.Walk walk = null;
+			if (level > 0) {
+				int[] remaining = new int[level + 1];
+				for (int l : levels) {
+					remaining[l]++;
+				}
+				walk = new Dispatcher.Walk(remaining);
+			}
+			for (int k = 0; k < callbacks.size(); k++) {
+				add(callbacks.get(k), events.get(k), walk, levels.get(k));
+			}
+		}
+
+		private void add(Callback callback, Event event, Dispatcher.@Nullable Walk walk, int level) {
+			this.items.add(new Dispatcher.Item(callback.mailbox, this.record, () -> invoke(callback, event), walk, level,
+					event));
 		}
 
 		private boolean firstHearing(Callback callback, StatePath emittingPath) {
@@ -1204,35 +1394,6 @@ public final class DefaultStateController implements StateController {
 			}
 		}
 
-		void invoke(Callback callback, Event event) {
-			long start = DefaultStateController.this.observed ? System.nanoTime() : 0;
-			Throwable error = null;
-			try {
-				callback.listener.onChange(event);
-			}
-			catch (VirtualMachineError fatal) {
-				throw fatal;
-			}
-			catch (Throwable ex) {
-				error = ex;
-				DefaultStateController.this.listenerErrors.incrementAndGet();
-				logger.warn("StateTree listener '{}' failed on {} (emitting path {}, revision {})", callback.id,
-						event.path(), event.emittingPath(), event.revision(), ex);
-				if (this.firstFailure == null) {
-					this.firstFailure = ex;
-				}
-			}
-			if (DefaultStateController.this.observed) {
-				try {
-					DefaultStateController.this.observer.onListener(callback.id, event.path(),
-							Duration.ofNanos(System.nanoTime() - start), error);
-				}
-				catch (RuntimeException ex) {
-					logger.warn("StateTree observer failed", ex);
-				}
-			}
-		}
-
 	}
 
 	/** A callback and an emitting path it heard (callbacks compare by identity). */
@@ -1268,21 +1429,6 @@ public final class DefaultStateController implements StateController {
 				this.instanceId, CommitRecord.Kind.LOCAL);
 		runClaimed(impl, first);
 		return impl;
-	}
-
-	/**
-	 * Delivers a commit outside any effect run: in synchronous mode an effect's first run drains
-	 * the commits it makes on its own thread, and listeners must not read at its snapshot nor
-	 * become its dependencies.
-	 */
-	private @Nullable Throwable deliverOutsideEffects(CommitRecord record) {
-		EffectJournal.Run outer = EffectJournal.suspend();
-		try {
-			return deliver(record);
-		}
-		finally {
-			EffectJournal.resume(outer);
-		}
 	}
 
 	void removeEffect(EffectImpl effect) {
@@ -1722,6 +1868,7 @@ public final class DefaultStateController implements StateController {
 				DefaultStateController.this.lastRevision = Math.max(DefaultStateController.this.lastRevision,
 						commit.revision());
 				if (changed.isEmpty()) {
+					DefaultStateController.this.dispatcher.skip(commit.revision(), true);
 					return;
 				}
 				DefaultStateController.this.journal.record(commit.revision(), commit.origin(), List.copyOf(changed));
@@ -1776,6 +1923,15 @@ public final class DefaultStateController implements StateController {
 	 */
 	public long derivationErrors() {
 		return this.derivationErrors.get();
+	}
+
+	/**
+	 * Returns how many times a listener's queue overflowed (its backlog replaced by one resync
+	 * event).
+	 * @return the count
+	 */
+	public long listenerOverflows() {
+		return this.dispatcher.overflows();
 	}
 
 	/**

@@ -1,9 +1,16 @@
 package io.statetree.core.internal;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.statetree.core.StateController.Dispatch;
@@ -12,14 +19,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers commits to listeners one after another, in the order they were submitted (which the
- * controller makes the revision order by submitting under its commit lock).
+ * Delivers commits to listeners through one bounded, ordered {@link Mailbox} per listener, so a
+ * slow listener delays only itself.
  * <p>
- * Synchronous mode: the writing thread drains the queue after its commit, outside every lock;
- * one thread drains at a time, so a writer that finds another draining waits for it and then
- * finds its own commit delivered. A write made by a listener is queued and delivered after the
- * current commit's listeners finish (by the same drain loop), never recursively. Asynchronous
- * mode: one drain task at a time runs on the executor.
+ * {@link #submit} runs under the controller's commit lock: it routes the commit into
+ * {@link Item}s (one per listener event, computed by the controller) and appends each to its
+ * listener's mailbox, so every mailbox holds its items in revision order. {@link #drain} runs
+ * after the commit lock is released:
+ * <ul>
+ * <li>Synchronous mode: the writing thread delivers the items of its own commit, in routing
+ * order; for each it takes that listener's mailbox and delivers it up to that item (earlier
+ * items of other writers included, since a listener hears commits in revision order). A writer
+ * never waits for a listener its commit does not reach. Items of a commit made by a listener are
+ * delivered by the same loop after the current ones (never recursively).</li>
+ * <li>Asynchronous mode: each mailbox with work has one task on the executor; the writer only
+ * waits when a mailbox it filled is over capacity.</li>
+ * </ul>
+ * A mailbox over capacity makes the writer wait up to the offer timeout; then its backlog is
+ * replaced by one resync item and the overflow is reported. Thread-safe.
  */
 final class Dispatcher {
 
@@ -28,132 +45,374 @@ final class Dispatcher {
 	/** The listener rounds a cascade of listener writes may run before it is stopped. */
 	static final int MAX_CASCADE_DEPTH = 1_000;
 
+	/** How many items an asynchronous mailbox task delivers before it yields its thread. */
+	private static final int ASYNC_TURN = 256;
+
 	/**
-	 * Per thread: the cascade depth of the commit being delivered, -1 when not delivering. Kept for
-	 * the thread's life (one small array) rather than removed after each drain, which is costly.
+	 * Per thread: the cascade depth of the item being delivered, -1 when not delivering. Kept for
+	 * the thread's life (one small array) rather than removed after each item, which is costly.
 	 */
-	private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[] { -1 });
+	private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[] { -1 });
 
 	/** How many threads are delivering right now, so writers outside listeners skip the thread-local. */
-	private static final java.util.concurrent.atomic.AtomicInteger DELIVERING = new java.util.concurrent.atomic.AtomicInteger();
+	private final AtomicInteger delivering = new AtomicInteger();
 
-	private final ConcurrentLinkedQueue<CommitRecord> queue = new ConcurrentLinkedQueue<>();
+	/** Per thread: the items this thread submitted and has not drained yet. */
+	private final ThreadLocal<List<Item>> submitted = ThreadLocal.withInitial(ArrayList::new);
 
-	private final ReentrantLock drainLock = new ReentrantLock();
+	/** Items submitted and not yet finished (delivered, skipped or dropped). */
+	private final AtomicLong pending = new AtomicLong();
 
-	private final AtomicBoolean scheduled = new AtomicBoolean();
+	private final AtomicLong overflows = new AtomicLong();
 
 	private final Dispatch mode;
 
 	private final @Nullable Executor executor;
 
-	private final Function<CommitRecord, @Nullable Throwable> deliverer;
+	private final int capacity;
 
-	Dispatcher(Dispatch mode, @Nullable Executor executor, Function<CommitRecord, @Nullable Throwable> deliverer) {
+	private final long offerTimeoutNanos;
+
+	private final Function<CommitRecord, List<Item>> router;
+
+	private final OverflowListener overflowListener;
+
+	/** Keeps revision order across instances (shared backends), or null. */
+	private final @Nullable RevisionOrder order;
+
+	/** Per thread: the records this thread submitted that wait for earlier revisions. */
+	private final ThreadLocal<List<Held>> held = ThreadLocal.withInitial(ArrayList::new);
+
+	/**
+	 * Creates a dispatcher.
+	 * @param mode the dispatch mode
+	 * @param executor the executor (asynchronous mode)
+	 * @param capacity the most items a mailbox holds before writers wait
+	 * @param offerTimeout how long a writer waits for room before the mailbox overflows
+	 * @param router turns a commit into items, in delivery order
+	 * @param overflowListener told of every overflow (after it happened)
+	 */
+	Dispatcher(Dispatch mode, @Nullable Executor executor, int capacity, Duration offerTimeout,
+			Function<CommitRecord, List<Item>> router, OverflowListener overflowListener) {
+		this(mode, executor, capacity, offerTimeout, router, overflowListener, -1);
+	}
+
+	/**
+	 * Creates a dispatcher.
+	 * @param mode the dispatch mode
+	 * @param executor the executor (asynchronous mode)
+	 * @param capacity the most items a mailbox holds before writers wait
+	 * @param offerTimeout how long a writer waits for room before the mailbox overflows
+	 * @param router turns a commit into items, in delivery order
+	 * @param overflowListener told of every overflow (after it happened)
+	 * @param startRevision for a shared backend, the revision everything up to which is known:
+	 * then a commit is delivered only after every earlier revision (local or remote), waiting at
+	 * most {@link RevisionOrder#GAP_TIMEOUT_NANOS} for a missing one; -1 for a local backend
+	 */
+	Dispatcher(Dispatch mode, @Nullable Executor executor, int capacity, Duration offerTimeout,
+			Function<CommitRecord, List<Item>> router, OverflowListener overflowListener, long startRevision) {
+		if (capacity < 1) {
+			throw new IllegalArgumentException("The listener queue capacity must be at least 1, got " + capacity);
+		}
+		if (offerTimeout.isNegative()) {
+			throw new IllegalArgumentException("The listener offer timeout must not be negative, got " + offerTimeout);
+		}
 		this.mode = mode;
 		this.executor = executor;
-		this.deliverer = deliverer;
+		this.capacity = capacity;
+		this.offerTimeoutNanos = offerTimeout.toNanos();
+		this.router = router;
+		this.overflowListener = overflowListener;
+		this.order = (startRevision >= 0) ? new RevisionOrder(startRevision) : null;
 	}
 
 	/**
 	 * Returns the cascade depth of the listener running on this thread, or -1 outside listeners.
 	 */
-	static int currentDepth() {
-		if (DELIVERING.get() == 0) {
+	int currentDepth() {
+		if (this.delivering.get() == 0) {
 			return -1;
 		}
-		return DEPTH.get()[0];
-	}
-
-	void submit(CommitRecord record) {
-		this.queue.add(record);
+		return this.depth.get()[0];
 	}
 
 	/**
-	 * Delivers what is queued. In synchronous mode, returns the first listener failure of this
-	 * drain (for {@code on-error=rethrow}); a nested call from inside a listener returns at once.
+	 * Returns how many times a mailbox overflowed.
 	 */
-	@Nullable Throwable drain() {
-		if (this.mode == Dispatch.ASYNC) {
-			schedule();
-			return null;
-		}
-		if (this.queue.isEmpty() || currentDepth() >= 0 || this.drainLock.isHeldByCurrentThread()) {
-			return null;
-		}
-		this.drainLock.lock();
-		try {
-			return drainQueue();
-		}
-		finally {
-			this.drainLock.unlock();
-		}
+	long overflows() {
+		return this.overflows.get();
 	}
 
-	private @Nullable Throwable drainQueue() {
-		Throwable first = null;
-		CommitRecord record;
-		int[] depth = DEPTH.get();
-		DELIVERING.incrementAndGet();
-		try {
-			while ((record = this.queue.poll()) != null) {
-				depth[0] = record.depth();
-				Throwable failure = this.deliverer.apply(record);
-				if (first == null) {
-					first = failure;
+	/**
+	 * Routes a commit and queues its items. Called under the commit lock, so items enter every
+	 * mailbox in revision order. Never blocks for long.
+	 */
+	void submit(CommitRecord record) {
+		List<Item> items;
+		if (this.order != null) {
+			Held held = this.order.submit(record);
+			this.held.get().add(held);
+			items = held.released ? held.items : List.of();
+		}
+		else {
+			items = enqueue(record);
+			this.submitted.get().addAll(items);
+		}
+		if (items.isEmpty()) {
+			return;
+		}
+		List<Item> mine = this.submitted.get();
+		if (this.mode == Dispatch.SYNC && currentDepth() >= 0) {
+			for (Item item : items) {
+				if (item.mailbox.size() > this.capacity) {
+					// the items wait for this thread's own dispatch loop: waiting for room would wait for itself
+					overflow(item.mailbox, mine);
 				}
 			}
 		}
+	}
+
+	/**
+	 * Tells a dispatcher that keeps revision order across instances that a revision was used by
+	 * a commit that has nothing to deliver (so later revisions need not wait for it); {@code remote}
+	 * when the change feed reported it.
+	 */
+	void skip(long revision, boolean remote) {
+		if (this.order != null) {
+			this.order.skip(revision, remote);
+		}
+	}
+
+	/** Routes a record and puts its items in their mailboxes. */
+	private List<Item> enqueue(CommitRecord record) {
+		List<Item> items = this.router.apply(record);
+		for (Item item : items) {
+			this.pending.incrementAndGet();
+			item.mailbox.add(item);
+			if (this.mode == Dispatch.ASYNC) {
+				schedule(item.mailbox);
+			}
+		}
+		return items;
+	}
+
+	/** Waits until this thread's held records are released, and adds their items to {@code mine}. */
+	private void collectHeld(List<Item> mine) {
+		List<Held> mineHeld = this.held.get();
+		if (mineHeld.isEmpty()) {
+			return;
+		}
+		try {
+			for (Held h : mineHeld) {
+				this.order.await(h);
+				mine.addAll(h.items);
+			}
+		}
 		finally {
-			depth[0] = -1;
-			DELIVERING.decrementAndGet();
+			mineHeld.clear();
+		}
+	}
+
+	/**
+	 * Delivers (synchronous mode) or waits for room for (asynchronous mode) what this thread
+	 * submitted. In synchronous mode, returns the first listener failure among the items this
+	 * thread waited for (for {@code on-error=rethrow}); a call from inside a listener returns at
+	 * once, and the outer loop delivers the items after the current ones.
+	 */
+	@Nullable Throwable drain() {
+		List<Item> mine = this.submitted.get();
+		boolean inside = currentDepth() >= 0;
+		if (this.order != null && (this.mode == Dispatch.ASYNC || !inside)) {
+			collectHeld(mine);
+		}
+		if (mine.isEmpty()) {
+			return null;
+		}
+		if (this.mode == Dispatch.ASYNC) {
+			try {
+				Set<Mailbox> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+				for (int i = 0; i < mine.size(); i++) {
+					Mailbox mailbox = mine.get(i).mailbox;
+					if (seen.add(mailbox)) {
+						awaitRoom(mailbox, mine);
+					}
+				}
+			}
+			finally {
+				mine.clear();
+			}
+			return null;
+		}
+		if (inside) {
+			return null;
+		}
+		Throwable first = null;
+		this.delivering.incrementAndGet();
+		try {
+			int i = 0;
+			while (true) {
+				for (; i < mine.size(); i++) {
+					Item item = mine.get(i);
+					deliverThrough(item);
+					if (first == null) {
+						first = item.failure;
+					}
+				}
+				if (this.order == null || this.held.get().isEmpty()) {
+					break;
+				}
+				// listener writes on a shared backend: wait for their turn, then deliver them too
+				collectHeld(mine);
+			}
+		}
+		finally {
+			mine.clear();
+			this.delivering.decrementAndGet();
 		}
 		return first;
 	}
 
-	private void schedule() {
-		if (this.queue.isEmpty() || !this.scheduled.compareAndSet(false, true)) {
-			return;
-		}
-		try {
-			this.executor.execute(this::runAsync);
-		}
-		catch (RuntimeException ex) {
-			this.scheduled.set(false);
-			logger.error("StateTree could not schedule listener dispatch; {} commits wait", this.queue.size(), ex);
+	/**
+	 * Synchronous mode: delivers the item's mailbox up to and including the item. A head that
+	 * must wait for deeper listeners of its bubbling walk is waited for without holding the
+	 * mailbox, so the thread that delivers those deeper listeners (possibly through this very
+	 * mailbox) is never blocked by this one.
+	 */
+	private void deliverThrough(Item target) {
+		Mailbox mailbox = target.mailbox;
+		while (!target.done) {
+			Item blocked = null;
+			mailbox.delivery.lock();
+			try {
+				while (!target.done) {
+					Item head = mailbox.peek();
+					if (head == null) {
+						// the target was dropped by an overflow, which finishes it
+						break;
+					}
+					if (head.walk != null && !head.walk.isTurn(head.level)) {
+						blocked = head;
+						break;
+					}
+					if (mailbox.pollIf(head)) {
+						run(head);
+					}
+				}
+			}
+			finally {
+				mailbox.delivery.unlock();
+			}
+			if (blocked == null) {
+				return;
+			}
+			blocked.walk.awaitTurn(blocked.level);
 		}
 	}
 
-	private void runAsync() {
+	private void schedule(Mailbox mailbox) {
+		if (!mailbox.scheduled.compareAndSet(false, true)) {
+			return;
+		}
 		try {
-			this.drainLock.lock();
-			try {
-				drainQueue();
-			}
-			finally {
-				this.drainLock.unlock();
+			this.executor.execute(() -> runMailbox(mailbox));
+		}
+		catch (RuntimeException ex) {
+			mailbox.scheduled.set(false);
+			logger.error("StateTree could not schedule delivery to listener '{}'; {} events wait", mailbox.id,
+					mailbox.size(), ex);
+		}
+	}
+
+	/** Asynchronous mode: one turn of a mailbox's task. */
+	private void runMailbox(Mailbox mailbox) {
+		Runnable wake = () -> schedule(mailbox);
+		mailbox.delivery.lock();
+		this.delivering.incrementAndGet();
+		try {
+			for (int i = 0; i < ASYNC_TURN; i++) {
+				Item next = mailbox.poll(wake);
+				if (next == null) {
+					break;
+				}
+				run(next);
 			}
 		}
 		catch (RuntimeException | Error ex) {
-			logger.error("StateTree listener dispatch failed", ex);
+			logger.error("StateTree delivery to listener '{}' failed", mailbox.id, ex);
 		}
 		finally {
-			this.scheduled.set(false);
+			this.delivering.decrementAndGet();
+			mailbox.delivery.unlock();
+			mailbox.scheduled.set(false);
 		}
-		if (!this.queue.isEmpty()) {
-			schedule();
+		if (mailbox.readyOrWake(wake)) {
+			schedule(mailbox);
+		}
+	}
+
+	private void run(Item item) {
+		int[] current = this.depth.get();
+		int saved = current[0];
+		current[0] = item.record.depth();
+		try {
+			if (item.walk == null || !item.walk.stoppedAbove(item.level)) {
+				item.failure = item.task.get();
+			}
+		}
+		finally {
+			current[0] = saved;
+			item.finish();
+			this.pending.decrementAndGet();
+		}
+	}
+
+	/** Waits up to the offer timeout for room in a mailbox; overflows it if none came. */
+	private void awaitRoom(Mailbox mailbox, List<Item> mine) {
+		if (mailbox.size() <= this.capacity) {
+			return;
+		}
+		if (mailbox.delivery.isHeldByCurrentThread()) {
+			// a listener writing to its own full queue: waiting would wait for itself
+			overflow(mailbox, mine);
+			return;
+		}
+		if (!mailbox.awaitSize(this.capacity, this.offerTimeoutNanos)) {
+			overflow(mailbox, mine);
+		}
+	}
+
+	private void overflow(Mailbox mailbox, List<Item> mine) {
+		Mailbox.Overflow overflow = mailbox.replaceBacklog(this.capacity);
+		if (overflow == null) {
+			return;
+		}
+		for (Item dropped : overflow.dropped()) {
+			dropped.finish();
+			this.pending.decrementAndGet();
+		}
+		this.pending.incrementAndGet();
+		this.overflows.incrementAndGet();
+		if (this.mode == Dispatch.ASYNC) {
+			schedule(mailbox);
+		}
+		else {
+			mine.add(overflow.resync());
+		}
+		try {
+			this.overflowListener.onOverflow(mailbox.id, overflow.dropped().size(), this.capacity);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("StateTree overflow listener failed", ex);
 		}
 	}
 
 	/**
-	 * Waits until everything queued so far has been delivered (asynchronous mode), for tests and
-	 * orderly shutdown.
+	 * Waits until everything submitted so far has been delivered, for tests and orderly shutdown.
+	 * In synchronous mode this returns at once unless other threads are still delivering.
 	 */
 	void awaitIdle(long timeoutMillis) {
-		long deadline = System.currentTimeMillis() + timeoutMillis;
-		while ((!this.queue.isEmpty() || this.scheduled.get() || this.drainLock.isLocked())
-				&& System.currentTimeMillis() < deadline) {
-			Thread.onSpinWait();
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+		while (this.pending.get() > 0 && System.nanoTime() - deadline < 0) {
 			try {
 				Thread.sleep(1);
 			}
@@ -162,6 +421,304 @@ final class Dispatcher {
 				return;
 			}
 		}
+	}
+
+	/** A record submitted on a shared backend, released to the mailboxes in revision order. */
+	private static final class Held {
+
+		final @Nullable CommitRecord record;
+
+		/** The key it waits under. */
+		final long key;
+
+		/** The items it was routed to, once released (written before {@link #released}). */
+		List<Item> items = List.of();
+
+		volatile boolean released;
+
+		Held(@Nullable CommitRecord record, long key) {
+			this.record = record;
+			this.key = key;
+		}
+
+	}
+
+	/**
+	 * Releases records to the mailboxes in revision order, whichever instance made them: a local
+	 * commit waits for the remote commits of earlier revisions (which arrive through the change
+	 * feed, in order), at most {@link #GAP_TIMEOUT_NANOS}, after which the gap is given up (a
+	 * revision the feed never reports, for example one made before the feed started). A remote
+	 * commit never waits: it first releases every local one of an earlier revision. Pings keep
+	 * their place after the records submitted before them. Guarded by its own monitor; called under the
+	 * controller's commit lock, except {@link #await}.
+	 */
+	private final class RevisionOrder {
+
+		/** How long a record waits for a missing earlier revision. */
+		static final long GAP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+		private final java.util.TreeMap<Long, List<Held>> waiting = new java.util.TreeMap<>();
+
+		/** Every revision up to this one has been released (or given up). */
+		private long frontier;
+
+		RevisionOrder(long start) {
+			this.frontier = start;
+		}
+
+		synchronized Held submit(CommitRecord record) {
+			CommitRecord.Kind kind = record.kind();
+			if (kind == CommitRecord.Kind.RESYNC) {
+				// the feed lost track: nothing earlier will come
+				long last = this.waiting.isEmpty() ? this.frontier : this.waiting.lastKey();
+				this.frontier = Math.max(this.frontier, last);
+				releaseWaiting(true);
+				this.frontier = Math.max(this.frontier, record.revision());
+				return release(new Held(record, this.frontier));
+			}
+			if (kind == CommitRecord.Kind.PING) {
+				// no revision of its own: after what was submitted before it
+				if (this.waiting.isEmpty()) {
+					return release(new Held(record, this.frontier));
+				}
+				return hold(new Held(record, this.waiting.lastKey()));
+			}
+			Held held = new Held(record, record.revision());
+			if (kind == CommitRecord.Kind.REMOTE) {
+				// the feed brings remote commits in order: whatever waits for an earlier revision
+				// has all it can get; the remote commit itself never waits (a revision the feed
+				// skips is this instance's own, possibly counted differently by a wrapping backend)
+				releaseBelow(record.revision());
+				this.frontier = Math.max(this.frontier, record.revision());
+				release(held);
+				releaseWaiting(false);
+				return held;
+			}
+			if (record.revision() <= this.frontier + 1) {
+				this.frontier = Math.max(this.frontier, record.revision());
+				release(held);
+				releaseWaiting(false);
+				return held;
+			}
+			return hold(held);
+		}
+
+		synchronized void skip(long revision, boolean remote) {
+			if (remote) {
+				releaseBelow(revision);
+				this.frontier = Math.max(this.frontier, revision);
+				releaseWaiting(false);
+				return;
+			}
+			if (revision <= this.frontier) {
+				return;
+			}
+			if (revision == this.frontier + 1) {
+				this.frontier = revision;
+				releaseWaiting(false);
+			}
+			else {
+				hold(new Held(null, revision));
+			}
+		}
+
+		/** Releases, in order, the waiting records whose keys are below a revision. */
+		private void releaseBelow(long revision) {
+			while (!this.waiting.isEmpty() && this.waiting.firstKey() < revision) {
+				Map.Entry<Long, List<Held>> first = this.waiting.pollFirstEntry();
+				this.frontier = Math.max(this.frontier, first.getKey());
+				for (Held held : first.getValue()) {
+					release(held);
+				}
+			}
+		}
+
+		private Held hold(Held held) {
+			this.waiting.computeIfAbsent(held.key, (k) -> new ArrayList<>(1)).add(held);
+			return held;
+		}
+
+		/**
+		 * Releases waiting records in order: those next to the frontier (moving it), or all of
+		 * them when {@code all} is set.
+		 */
+		private void releaseWaiting(boolean all) {
+			while (!this.waiting.isEmpty() && (all || this.waiting.firstKey() <= this.frontier + 1)) {
+				Map.Entry<Long, List<Held>> first = this.waiting.pollFirstEntry();
+				this.frontier = Math.max(this.frontier, first.getKey());
+				for (Held held : first.getValue()) {
+					release(held);
+				}
+			}
+		}
+
+		private Held release(Held held) {
+			if (held.record != null) {
+				held.items = enqueue(held.record);
+			}
+			held.released = true;
+			notifyAll();
+			return held;
+		}
+
+		/** Waits until a record is released; gives up its gap after the timeout. */
+		synchronized void await(Held held) {
+			long deadline = System.nanoTime() + GAP_TIMEOUT_NANOS;
+			boolean interrupted = false;
+			while (!held.released) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0 || interrupted) {
+					logger.debug("StateTree gave up waiting for revisions before {}; delivering it", held.key);
+					this.frontier = Math.max(this.frontier, held.key - 1);
+					releaseWaiting(false);
+					break;
+				}
+				try {
+					wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+	/**
+	 * Told when a mailbox overflowed.
+	 */
+	@FunctionalInterface
+	interface OverflowListener {
+
+		void onOverflow(String listenerId, int dropped, int capacity);
+
+	}
+
+	/**
+	 * One thing to deliver to one mailbox: a listener's event, or the controller's own per-commit
+	 * work (observer, effects). Bubbling events of one change that reach listeners at several
+	 * levels share a {@link Walk}, so a higher level waits for the deeper ones to decide on
+	 * {@code stopBubbling()}.
+	 */
+	static final class Item {
+
+		final Mailbox mailbox;
+
+		final CommitRecord record;
+
+		final java.util.function.Supplier<@Nullable Throwable> task;
+
+		final @Nullable Walk walk;
+
+		final int level;
+
+		final @Nullable Event event;
+
+		volatile @Nullable Throwable failure;
+
+		volatile boolean done;
+
+		Item(Mailbox mailbox, CommitRecord record, java.util.function.Supplier<@Nullable Throwable> task,
+				@Nullable Walk walk, int level, @Nullable Event event) {
+			this.mailbox = mailbox;
+			this.record = record;
+			this.task = task;
+			this.walk = walk;
+			this.level = level;
+			this.event = event;
+		}
+
+		/** Marks the item finished (delivered, skipped or dropped) and opens the walk's next level. */
+		void finish() {
+			if (this.done) {
+				return;
+			}
+			this.done = true;
+			if (this.walk != null) {
+				this.walk.done(this.level, this.event != null && this.event.stopped);
+			}
+		}
+
+	}
+
+	/**
+	 * The bubbling walk of one change across several listeners: the events at level {@code k}
+	 * (0 is the deepest) may run once every event at a deeper level finished, and are skipped
+	 * when one of those stopped bubbling.
+	 */
+	static final class Walk {
+
+		private final int[] remaining;
+
+		private int stoppedAt = Integer.MAX_VALUE;
+
+		private final List<Runnable> wakes = new ArrayList<>(2);
+
+		Walk(int[] remaining) {
+			this.remaining = remaining;
+		}
+
+		synchronized boolean isTurn(int level) {
+			for (int i = 0; i < level; i++) {
+				if (this.remaining[i] > 0) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+		/** Registers a one-shot wake-up for the next finished event, unless the level's turn came. */
+		boolean isTurnOrWake(int level, Runnable wake) {
+			synchronized (this) {
+				if (isTurn(level)) {
+					return true;
+				}
+				this.wakes.add(wake);
+				return false;
+			}
+		}
+
+		synchronized void awaitTurn(int level) {
+			boolean interrupted = false;
+			while (!isTurn(level)) {
+				try {
+					wait();
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		synchronized boolean stoppedAbove(int level) {
+			return this.stoppedAt < level;
+		}
+
+		void done(int level, boolean stopped) {
+			List<Runnable> toWake;
+			synchronized (this) {
+				this.remaining[level]--;
+				if (stopped) {
+					this.stoppedAt = Math.min(this.stoppedAt, level);
+				}
+				notifyAll();
+				if (this.wakes.isEmpty()) {
+					return;
+				}
+				toWake = List.copyOf(this.wakes);
+				this.wakes.clear();
+			}
+			for (Runnable wake : toWake) {
+				wake.run();
+			}
+		}
+
 	}
 
 }

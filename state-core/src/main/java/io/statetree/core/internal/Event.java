@@ -100,6 +100,11 @@ final class Event implements StateEvent {
 		return vars;
 	}
 
+	/** The pattern that matched, or null (effects, overflow resyncs). */
+	@Nullable PathPattern pattern() {
+		return this.pattern;
+	}
+
 	@Override
 	public long revision() {
 		return this.revision;

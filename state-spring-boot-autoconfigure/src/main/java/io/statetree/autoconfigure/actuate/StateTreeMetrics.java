@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code statetree.events}: events delivered, tagged {@code listener} (its id);</li>
  * <li>{@code statetree.listener.errors}: listeners that threw, tagged {@code listener};</li>
  * <li>{@code statetree.listener.duration}: how long listeners ran, tagged {@code listener};</li>
+ * <li>{@code statetree.listener.overflows}: times a listener's queue overflowed (its backlog replaced
+ * by one resync event), tagged {@code listener};</li>
  * <li>{@code statetree.derivation.duration}: how long derivations ran, tagged {@code destination}
  * and {@code outcome} ({@code success} or {@code error}).</li>
  * </ul>
@@ -89,6 +91,15 @@ public final class StateTreeMetrics implements ControllerObserver {
 					.description("How long StateTree listeners ran")
 					.tag("listener", listenerId)
 					.register(this.registry));
+	}
+
+	@Override
+	public void onListenerOverflow(String listenerId, int dropped) {
+		Counter.builder("statetree.listener.overflows")
+			.description("Times a StateTree listener's queue overflowed and its backlog became one resync event")
+			.tag("listener", listenerId)
+			.register(this.registry)
+			.increment();
 	}
 
 	@Override

@@ -1,0 +1,146 @@
+package io.statetree.core.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+import io.statetree.core.internal.Dispatcher.Item;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One listener's ordered queue of items. The queue itself is guarded by this object's monitor
+ * (short critical sections only); {@link #delivery} is held while an item runs, so one listener
+ * runs one item at a time, in queue order. Thread-safe.
+ */
+final class Mailbox {
+
+	/** The listener's id, for logs and counters. */
+	final String id;
+
+	/** Held while delivering, so a listener never runs two items at once. */
+	final ReentrantLock delivery = new ReentrantLock();
+
+	/** Whether an asynchronous task is scheduled for this mailbox. */
+	final AtomicBoolean scheduled = new AtomicBoolean();
+
+	private final ArrayDeque<Item> queue = new ArrayDeque<>();
+
+	/** Makes the item that replaces an overflowed backlog, from a resync commit record. */
+	private final Function<CommitRecord, Item> resync;
+
+	/**
+	 * Creates a mailbox.
+	 * @param id the listener's id
+	 * @param resync makes the resync item for this listener
+	 */
+	Mailbox(String id, Function<CommitRecord, Item> resync) {
+		this.id = id;
+		this.resync = resync;
+	}
+
+	synchronized void add(Item item) {
+		this.queue.add(item);
+	}
+
+	synchronized int size() {
+		return this.queue.size();
+	}
+
+	synchronized @Nullable Item peek() {
+		return this.queue.peek();
+	}
+
+	/** Takes the head if it is still {@code item} (an overflow may have replaced it). */
+	synchronized boolean pollIf(Item item) {
+		if (this.queue.peek() != item) {
+			return false;
+		}
+		this.queue.poll();
+		notifyAll();
+		return true;
+	}
+
+	/**
+	 * Takes the head if it may run now; else returns null, having registered {@code wake} to be
+	 * run when its walk moves on.
+	 */
+	synchronized @Nullable Item poll(Runnable wake) {
+		Item head = this.queue.peek();
+		if (head == null || head.walk != null && !head.walk.isTurnOrWake(head.level, wake)) {
+			return null;
+		}
+		this.queue.poll();
+		notifyAll();
+		return head;
+	}
+
+	/** Tells whether the head may run now; if it must wait for its walk, registers {@code wake}. */
+	synchronized boolean readyOrWake(Runnable wake) {
+		Item head = this.queue.peek();
+		return head != null && (head.walk == null || head.walk.isTurnOrWake(head.level, wake));
+	}
+
+	/**
+	 * Waits until at most {@code capacity} items are queued.
+	 * @return whether room came within the timeout
+	 */
+	synchronized boolean awaitSize(int capacity, long timeoutNanos) {
+		long deadline = System.nanoTime() + timeoutNanos;
+		boolean interrupted = false;
+		try {
+			while (this.queue.size() > capacity) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0 || interrupted) {
+					return false;
+				}
+				try {
+					wait(Math.max(1, left / 1_000_000), 0);
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+			return true;
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/**
+	 * Replaces the queued items by one resync item, if more than {@code capacity} are queued.
+	 * @return the dropped items and the resync item, or null if there was room after all
+	 */
+	@Nullable Overflow replaceBacklog(int capacity) {
+		synchronized (this) {
+			if (this.queue.size() <= capacity) {
+				return null;
+			}
+			List<Item> dropped = new ArrayList<>(this.queue);
+			this.queue.clear();
+			CommitRecord last = dropped.get(dropped.size() - 1).record;
+			Item resyncItem = this.resync.apply(new CommitRecord(last.revision(), last.origin(), List.of(),
+					CommitRecord.Kind.RESYNC, 0, Thread.currentThread()));
+			this.queue.add(resyncItem);
+			notifyAll();
+			return new Overflow(dropped, resyncItem);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "Mailbox[" + this.id + "]";
+	}
+
+	/**
+	 * What an overflow dropped, and the item that stands for it.
+	 */
+	record Overflow(List<Item> dropped, Item resync) {
+	}
+
+}
