@@ -97,12 +97,12 @@ public class StateTreeAnnotationBeanPostProcessor
 		if (this.nonAnnotatedClasses.contains(targetClass) || !AnnotationUtils.isCandidateClass(targetClass, ANNOTATIONS)) {
 			return bean;
 		}
-		Map<Method, OnStateChange> listeners = MethodIntrospector.selectMethods(targetClass,
+		Map<Method, OnStateChange> listeners = inNameOrder(MethodIntrospector.selectMethods(targetClass,
 				(MethodIntrospector.MetadataLookup<OnStateChange>) (method) -> AnnotatedElementUtils
-					.findMergedAnnotation(method, OnStateChange.class));
-		Map<Method, Derived> derived = MethodIntrospector.selectMethods(targetClass,
+					.findMergedAnnotation(method, OnStateChange.class)));
+		Map<Method, Derived> derived = inNameOrder(MethodIntrospector.selectMethods(targetClass,
 				(MethodIntrospector.MetadataLookup<Derived>) (method) -> AnnotatedElementUtils
-					.findMergedAnnotation(method, Derived.class));
+					.findMergedAnnotation(method, Derived.class)));
 		if (listeners.isEmpty() && derived.isEmpty()) {
 			this.nonAnnotatedClasses.add(targetClass);
 			return bean;
@@ -128,6 +128,23 @@ public class StateTreeAnnotationBeanPostProcessor
 			}
 		}
 		return bean;
+	}
+
+	/**
+	 * Orders a bean's annotated methods by name, then by parameter types: the JVM reports a
+	 * class's methods in no fixed order (it may differ from one start to the next), and the
+	 * registration order decides which listener runs first at one path and in which order
+	 * derived values first appear in their parent.
+	 */
+	private static <A> Map<Method, A> inNameOrder(Map<Method, A> methods) {
+		if (methods.size() < 2) {
+			return methods;
+		}
+		Map<Method, A> ordered = new java.util.TreeMap<>(java.util.Comparator.comparing(Method::getName)
+			.thenComparing((method) -> java.util.Arrays.toString(method.getParameterTypes()))
+			.thenComparing((method) -> method.getDeclaringClass().getName()));
+		ordered.putAll(methods);
+		return new java.util.LinkedHashMap<>(ordered);
 	}
 
 	private BeanMethods inspect(Object bean, String beanName, Map<Method, OnStateChange> listeners,

@@ -63,6 +63,50 @@ class OnStateChangeTests {
 		});
 	}
 
+	static class ManyMethods extends Calls {
+
+		@OnStateChange("/n")
+		void delta() {
+			add("delta");
+		}
+
+		@OnStateChange("/n")
+		void alpha() {
+			add("alpha");
+		}
+
+		@OnStateChange("/n")
+		void charlie() {
+			add("charlie");
+		}
+
+		@OnStateChange("/n")
+		void bravo() {
+			add("bravo");
+		}
+
+		@Derived(path = "/derived/zulu", sources = "/n")
+		int zulu(@Nullable Integer n) {
+			return (n != null) ? n : 0;
+		}
+
+		@Derived(path = "/derived/yankee", sources = "/n")
+		int yankee(@Nullable Integer n) {
+			return (n != null) ? n : 0;
+		}
+
+	}
+
+	@Test
+	void aBeansMethodsRegisterInNameOrderWhateverOrderTheJvmReportsThem() {
+		this.runner.withBean("listener", ManyMethods.class).run((context) -> {
+			StateController controller = context.getBean(StateController.class);
+			controller.set("/n", 1);
+			assertThat(context.getBean(ManyMethods.class).calls).containsExactly("alpha", "bravo", "charlie", "delta");
+			assertThat(controller.childNames("/derived")).containsExactly("yankee", "zulu");
+		});
+	}
+
 	static class TypedListener extends Calls {
 
 		@OnStateChange("/users/{id}")
