@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.statetree.core.InvalidPathException;
 import io.statetree.core.StatePath;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -169,11 +168,13 @@ public final class StateTreeAccess {
 			if (!this.caller.hasRole(StateTreeAccess.this.writeRole)) {
 				return Verdict.FORBIDDEN;
 			}
+			List<String> segments = new ArrayList<>(path.segments());
 			for (PathRule rule : this.writeDenials) {
-				if (rule.covers(path)) {
+				if (rule.covers(segments)) {
 					return Verdict.FORBIDDEN;
 				}
-				if (rule.mayMatchBelow(path) && (reaches(rule, path, current) || reaches(rule, path, replacement))) {
+				if (rule.mayMatchBelow(segments)
+						&& (reaches(rule, segments, current) || reaches(rule, segments, replacement))) {
 					return Verdict.FORBIDDEN;
 				}
 			}
@@ -182,21 +183,23 @@ public final class StateTreeAccess {
 
 		/**
 		 * Tells whether a rule matches a path strictly below {@code path} inside a value: the
-		 * fields of objects and the elements of arrays (index segments), at any depth.
+		 * fields of objects and the elements of arrays (index segments), at any depth. Paths are
+		 * lists of segments, not {@link StatePath}s: the keys of objects inside arrays are not
+		 * checked as path segments (they may hold {@code /}, be empty or too long), and arrays may
+		 * nest deeper than a path may be long; the rules hold there too.
+		 * @param path the segments of the value's path; restored on return
 		 */
-		private static boolean reaches(PathRule rule, StatePath path, @Nullable Object value) {
+		private static boolean reaches(PathRule rule, List<String> path, @Nullable Object value) {
 			if (value instanceof Map<?, ?> map) {
 				for (Map.Entry<?, ?> entry : map.entrySet()) {
-					StatePath child = childOrNull(path, String.valueOf(entry.getKey()));
-					if (child != null && reachesAt(rule, child, entry.getValue())) {
+					if (reachesAt(rule, path, String.valueOf(entry.getKey()), entry.getValue())) {
 						return true;
 					}
 				}
 			}
 			else if (value instanceof List<?> list) {
 				for (int i = 0; i < list.size(); i++) {
-					StatePath element = childOrNull(path, Integer.toString(i));
-					if (element != null && reachesAt(rule, element, list.get(i))) {
+					if (reachesAt(rule, path, Integer.toString(i), list.get(i))) {
 						return true;
 					}
 				}
@@ -204,21 +207,13 @@ public final class StateTreeAccess {
 			return false;
 		}
 
-		private static boolean reachesAt(PathRule rule, StatePath child, @Nullable Object value) {
-			return rule.pattern().matches(child) || (rule.mayMatchBelow(child) && reaches(rule, child, value));
-		}
-
-		/**
-		 * The path of a key inside a written value, or {@code null} when the key cannot be a
-		 * path segment: such a value is refused by the controller, so it creates no path a rule
-		 * could govern.
-		 */
-		private static @Nullable StatePath childOrNull(StatePath path, String key) {
+		private static boolean reachesAt(PathRule rule, List<String> path, String key, @Nullable Object value) {
+			path.add(key);
 			try {
-				return path.child(key);
+				return rule.matches(path) || (rule.mayMatchBelow(path) && reaches(rule, path, value));
 			}
-			catch (InvalidPathException ex) {
-				return null;
+			finally {
+				path.remove(path.size() - 1);
 			}
 		}
 
@@ -228,8 +223,12 @@ public final class StateTreeAccess {
 		 * @return {@code true} when no rule that applies refuses it
 		 */
 		public boolean mayRead(StatePath path) {
+			return mayRead(path.segments());
+		}
+
+		private boolean mayRead(List<String> segments) {
 			for (PathRule rule : this.readDenials) {
-				if (rule.covers(path)) {
+				if (rule.covers(segments)) {
 					return false;
 				}
 			}
@@ -252,7 +251,7 @@ public final class StateTreeAccess {
 		 * @return what the caller is shown
 		 */
 		public @Nullable Object present(StatePath path, @Nullable Object value) {
-			Object visible = filter(path, value);
+			Object visible = filter(new ArrayList<>(path.segments()), value);
 			Object sanitized = StateTreeAccess.this.sanitizer.sanitize(path, visible);
 			return this.showsValues ? sanitized : StateTreeSanitizer.maskLeaves(sanitized);
 		}
@@ -260,31 +259,36 @@ public final class StateTreeAccess {
 		/**
 		 * Leaves out what the caller may not read below a path: object fields are left out, as
 		 * a subtree read leaves out children; an array element the caller may not read reads as
-		 * {@code null}, so the other elements keep their index.
+		 * {@code null}, so the other elements keep their index. The path is a list of segments,
+		 * as in {@link #reaches}: any key, any depth.
+		 * @param path the segments of the value's path; restored on return
 		 */
-		private @Nullable Object filter(StatePath path, @Nullable Object value) {
+		private @Nullable Object filter(List<String> path, @Nullable Object value) {
 			if (!(value instanceof Map<?, ?> || value instanceof List<?>) || !mayHideBelow(path)) {
 				return value;
 			}
 			if (value instanceof List<?> list) {
 				List<@Nullable Object> copy = new ArrayList<>(list.size());
 				for (int i = 0; i < list.size(); i++) {
-					StatePath elementPath = path.child(Integer.toString(i));
-					copy.add(mayRead(elementPath) ? filter(elementPath, list.get(i)) : null);
+					path.add(Integer.toString(i));
+					copy.add(mayRead(path) ? filter(path, list.get(i)) : null);
+					path.remove(path.size() - 1);
 				}
 				return Collections.unmodifiableList(copy);
 			}
 			Map<String, @Nullable Object> copy = new LinkedHashMap<>();
-			((Map<?, ?>) value).forEach((key, child) -> {
-				StatePath childPath = path.child(String.valueOf(key));
-				if (mayRead(childPath)) {
-					copy.put(String.valueOf(key), filter(childPath, child));
+			for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+				String key = String.valueOf(entry.getKey());
+				path.add(key);
+				if (mayRead(path)) {
+					copy.put(key, filter(path, entry.getValue()));
 				}
-			});
+				path.remove(path.size() - 1);
+			}
 			return copy;
 		}
 
-		private boolean mayHideBelow(StatePath path) {
+		private boolean mayHideBelow(List<String> path) {
 			for (PathRule rule : this.readDenials) {
 				if (rule.mayMatchBelow(path)) {
 					return true;

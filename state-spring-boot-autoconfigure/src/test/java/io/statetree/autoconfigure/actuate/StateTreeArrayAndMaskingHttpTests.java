@@ -121,6 +121,26 @@ class StateTreeArrayAndMaskingHttpTests extends HttpTestSupport {
 		assertThat(newest.get("newValue").asString()).isEqualTo(StateTreeSanitizer.MASK);
 	}
 
+	@Test
+	void aKeyThatCannotBeAPathSegmentInsideAnArrayIsAnsweredNotA500() {
+		// Objects inside arrays are not branches: their keys may hold '/', be empty, or be '..'.
+		Map<String, Object> element = new LinkedHashMap<>();
+		element.put("a/b", 1);
+		element.put("", 2);
+		element.put("..", 3);
+		element.put("secret", "list-secret-odd");
+		this.controller.set("/list", List.of(element));
+		for (String path : List.of("/actuator/statetree/list", "/actuator/statetree/list/0",
+				"/actuator/statetreechanges")) {
+			Response response = get(path, "viewer");
+			assertThat(response.status()).as(path).isEqualTo(200);
+			assertThat(response.body()).as(path).contains("a/b").doesNotContain("list-secret");
+		}
+		assertThat(delete("/actuator/statetree/list", "writer").status()).isEqualTo(403);
+		assertThat(post("/actuator/statetree/list", "writer", value("[{\"a/b\": 1}]")).status()).isEqualTo(403);
+		assertThat(this.controller.get("/list")).isEqualTo(List.of(element));
+	}
+
 	private static String value(String json) {
 		return JSON.writeValueAsString(Map.of("value", json));
 	}
