@@ -161,6 +161,11 @@ public class StateTreeEndpoint {
 			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
 					"The value is not a JSON document (a string must be quoted)", null);
 		}
+		catch (StateValueException ex) {
+			// A JSON document the tree cannot hold: an object key that is not a path segment
+			// (such as "a/b"), or nesting too deep. The message names the key, not the value.
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), null);
+		}
 		return change(securityContext, path, "write", model, (statePath) -> this.controller.set(statePath, model));
 	}
 

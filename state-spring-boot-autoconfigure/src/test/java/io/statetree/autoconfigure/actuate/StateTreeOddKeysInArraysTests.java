@@ -106,7 +106,7 @@ class StateTreeOddKeysInArraysTests {
 		list.add(element);
 		list.add(List.of(Map.of(key, List.of(Map.of(FIELD, MARKER)))));
 		fixture.controller.set("/list", list);
-		// The model: which of the three markers the rule protects.
+		// The model: which of the three markers the rule protects (the pattern covers its path).
 		PathPattern compiled = PathPattern.compile(pattern);
 		boolean first = matches(compiled, "list", "0", key, FIELD);
 		boolean second = matches(compiled, "list", "1", FIELD);
@@ -129,6 +129,31 @@ class StateTreeOddKeysInArraysTests {
 		assertThat(fixture.endpoint.delete(ADMIN, new String[] { "copy" }).getStatus()).isEqualTo(200);
 	}
 
+	@Example
+	void anObjectKeyThatCannotBeAPathSegmentInAWrittenBranchIsABadRequest() {
+		Fixture fixture = new Fixture("/nothing");
+		WebEndpointResponse<Object> response = fixture.endpoint.write(WRITER, new String[] { "x" },
+				"{\"a/b\": \"" + MARKER + "\"}");
+		assertThat(response.getStatus()).isEqualTo(400);
+		assertThat(fixture.body(response)).contains("a/b").doesNotContain(MARKER);
+		assertThat(fixture.controller.exists("/x")).isFalse();
+	}
+
+	@Property(tries = 100)
+	void anyKeyInAWrittenObjectIsWrittenOrRefusedWithABadRequest(@ForAll("oddKeys") String key,
+			@ForAll boolean insideArray) {
+		Fixture fixture = new Fixture("/nothing");
+		Map<String, Object> object = Map.of(key, Map.of("v", MARKER));
+		String json = JSON.writeValueAsString(insideArray ? List.of(object) : object);
+		WebEndpointResponse<Object> response = fixture.endpoint.write(WRITER, new String[] { "x" }, json);
+		assertThat(response.getStatus()).as(fixture.body(response)).isIn(200, 400);
+		assertThat(fixture.body(response)).doesNotContain(MARKER);
+		assertThat(fixture.controller.exists("/x")).isEqualTo(response.getStatus() == 200);
+		if (insideArray) {
+			assertThat(response.getStatus()).isEqualTo(200);
+		}
+	}
+
 	@Provide
 	Arbitrary<String> oddKeys() {
 		return Arbitraries.oneOf(
@@ -146,9 +171,17 @@ class StateTreeOddKeysInArraysTests {
 				"/list/**/0/" + FIELD, "/list/{i}/{k}/" + FIELD);
 	}
 
-	/** Whether a pattern matches a path given as segments (any text): the model of the rules. */
+	/**
+	 * Whether a pattern matches a path given as segments (any text) or one of its ancestors below
+	 * the top-level key: the model of the rules.
+	 */
 	private static boolean matches(PathPattern pattern, String... segments) {
-		return matches(pattern.segments(), 0, List.of(segments), 0);
+		for (int depth = 2; depth <= segments.length; depth++) {
+			if (matches(pattern.segments(), 0, List.of(segments).subList(0, depth), 0)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean matches(List<String> tokens, int t, List<String> segments, int s) {
