@@ -122,6 +122,29 @@ class StateTreeArrayAndMaskingHttpTests extends HttpTestSupport {
 	}
 
 	@Test
+	void sensitiveWordsAtTheEndOfRunTogetherKeysAreMasked() {
+		List<String> keys = List.of("apitoken", "APITOKEN", "dbpassword", "adminpassword", "githubtoken",
+				"jwtsecret", "keystorepassword");
+		Map<String, Object> settings = new LinkedHashMap<>();
+		for (int i = 0; i < keys.size(); i++) {
+			settings.put(keys.get(i), "run-together-" + i);
+		}
+		settings.put("turkey", "roast");
+		this.controller.set("/settings", settings);
+		this.controller.set("/people", List.of(Map.of("githubtoken", "run-together-in-array")));
+		Response value = get("/actuator/statetree/settings", "admin");
+		assertThat(value.status()).isEqualTo(200);
+		for (String key : keys) {
+			assertThat(value.json().get("value").get(key).asString()).as("'%s'", key)
+				.isEqualTo(StateTreeSanitizer.MASK);
+		}
+		assertThat(value.json().get("value").get("turkey").asString()).isEqualTo("roast");
+		for (String path : List.of("/actuator/statetree", "/actuator/statetree/people", "/actuator/statetreechanges")) {
+			assertThat(get(path, "admin").body()).as(path).doesNotContain("run-together");
+		}
+	}
+
+	@Test
 	void aKeyThatCannotBeAPathSegmentInsideAnArrayIsAnsweredNotA500() {
 		// Objects inside arrays are not branches: their keys may hold '/', be empty, or be '..'.
 		Map<String, Object> element = new LinkedHashMap<>();
