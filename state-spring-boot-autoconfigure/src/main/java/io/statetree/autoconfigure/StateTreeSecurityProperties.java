@@ -172,8 +172,9 @@ public class StateTreeSecurityProperties {
 		private List<String> read = new ArrayList<>();
 
 		/**
-		 * Authorities of which a caller needs one to write or delete there. When empty, the rule
-		 * does not restrict writes.
+		 * Authorities of which a caller needs one to write or delete there; the read
+		 * authorities, when set, are needed too. When both are empty, the rule does not
+		 * restrict writes.
 		 */
 		private List<String> write = new ArrayList<>();
 

@@ -15,7 +15,9 @@ import io.statetree.core.StatePath;
  *
  * @param pattern the pattern
  * @param read the authorities of which a caller needs one to read (for example {@code ROLE_ADMIN})
- * @param write the authorities of which a caller needs one to write or delete
+ * @param write the authorities of which a caller needs one to write or delete (a caller also
+ * needs one of the read authorities to write or delete: it may not overwrite what it may not
+ * read)
  */
 public record PathRule(PathPattern pattern, Set<String> read, Set<String> write) {
 

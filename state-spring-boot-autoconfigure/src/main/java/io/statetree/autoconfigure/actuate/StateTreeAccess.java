@@ -19,7 +19,8 @@ import org.springframework.boot.actuate.endpoint.Show;
  * <li>Reading needs the read role, writing and deleting the write role (checked as Spring Boot's
  * own endpoints check roles: {@code isUserInRole}, or a granted authority {@code ROLE_<role>}).</li>
  * <li>Every {@link PathRule} that applies to a path (its pattern matches the path or an ancestor)
- * must grant the operation. A write or delete replaces the whole subtree, so it is also refused
+ * must grant the operation; writing and deleting also need the rule's read authorities, since a
+ * caller may not overwrite, delete or create what it may not read. A write or delete replaces the whole subtree, so it is also refused
  * when a rule the caller fails matches a path below it, in the value there now or in the value
  * written. Rules reach into arrays through their index segments: {@code /list/&#42;/secret}
  * governs the field {@code secret} of every element of the array at {@code /list}. A subtree read
@@ -119,7 +120,11 @@ public final class StateTreeAccess {
 				if (!rule.read().isEmpty() && !caller.hasAnyAuthority(rule.read())) {
 					readDenials.add(rule);
 				}
-				if (!rule.write().isEmpty() && !caller.hasAnyAuthority(rule.write())) {
+				// Writing needs the rule's read authorities too: a caller may not overwrite, delete
+				// or plant what it may not read (a blind overwrite destroys it, and whether the
+				// write changed anything would tell a guessed value).
+				if ((!rule.write().isEmpty() && !caller.hasAnyAuthority(rule.write()))
+						|| (!rule.read().isEmpty() && !caller.hasAnyAuthority(rule.read()))) {
 					writeDenials.add(rule);
 				}
 			}
