@@ -10,20 +10,25 @@ import io.statetree.autoconfigure.actuate.StateTreeAccess;
 import io.statetree.autoconfigure.actuate.StateTreeChangesEndpoint;
 import io.statetree.autoconfigure.actuate.StateTreeEndpoint;
 import io.statetree.autoconfigure.actuate.StateTreeHistory;
+import io.statetree.autoconfigure.actuate.StateTreeRequestBodyErrors;
 import io.statetree.autoconfigure.actuate.StateTreeSanitizer;
 import io.statetree.core.InvalidPathException;
 import io.statetree.core.PathPattern;
 import io.statetree.core.StateController;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -99,6 +104,26 @@ public final class StateTreeEndpointAutoConfiguration {
 	StateTreeChangesEndpoint stateTreeChangesEndpoint(StateTreeHistory stateTreeHistory,
 			StateTreeAccess stateTreeAccess) {
 		return new StateTreeChangesEndpoint(stateTreeHistory, stateTreeAccess);
+	}
+
+	/**
+	 * Keeps the body of a malformed write request out of the log (see
+	 * {@link StateTreeRequestBodyErrors}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass(name = { "org.springframework.web.servlet.DispatcherServlet",
+			"org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints" })
+	static final class RequestBodyErrorsConfiguration {
+
+		@Bean
+		StateTreeRequestBodyErrors stateTreeRequestBodyErrors(ObjectProvider<PathMappedEndpoints> endpoints) {
+			return new StateTreeRequestBodyErrors(() -> {
+				PathMappedEndpoints mapped = endpoints.getIfAvailable();
+				return (mapped != null) ? mapped.getPath(EndpointId.of("statetree")) : null;
+			});
+		}
+
 	}
 
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -162,6 +163,19 @@ class StateTreeArrayAndMaskingHttpTests extends HttpTestSupport {
 		assertThat(delete("/actuator/statetree/list", "writer").status()).isEqualTo(403);
 		assertThat(post("/actuator/statetree/list", "writer", value("[{\"a/b\": 1}]")).status()).isEqualTo(403);
 		assertThat(this.controller.get("/list")).isEqualTo(List.of(element));
+	}
+
+	@Test
+	void aBodyThatIsNotJsonIsRefusedWithoutQuotingItAnywhere(CapturedOutput output) {
+		// A value typed without its quotes: the parser's message would quote the token.
+		for (String body : List.of("{\"value\": unquotedsecret4711}", "{\"value\": \"x\" unquotedsecret4711}",
+				"unquotedsecret4711")) {
+			Response response = post("/actuator/statetree/settings/password", "writer", body);
+			assertThat(response.status()).as(body).isEqualTo(400);
+			assertThat(response.body()).as(body).doesNotContain("unquotedsecret4711").contains("not a JSON object");
+		}
+		assertThat(output.getAll()).doesNotContain("unquotedsecret4711");
+		assertThat(this.controller.exists("/settings/password")).isFalse();
 	}
 
 	private static String value(String json) {

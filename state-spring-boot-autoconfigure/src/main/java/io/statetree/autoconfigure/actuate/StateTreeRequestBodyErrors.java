@@ -1,0 +1,80 @@
+package io.statetree.autoconfigure.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.WebRequest;
+
+/**
+ * Answers a request to the {@code statetree} endpoint whose body is not JSON (such as
+ * <code>{"value": s3cr3t}</code>, a value typed without its quotes) with a 400 that quotes nothing
+ * of the body. Without it Spring MVC's {@code DefaultHandlerExceptionResolver} logs the parser's
+ * message at WARN, and that message quotes the offending token: the value being written, a secret
+ * perhaps, would land in the log. It advises only the handlers of Spring Boot's actuator
+ * endpoints (never the application's controllers, whose own advice stays in charge), and hands
+ * every other request's exception on untouched.
+ */
+@ControllerAdvice(basePackages = StateTreeRequestBodyErrors.ACTUATOR_HANDLERS)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public final class StateTreeRequestBodyErrors {
+
+	/** The package of the handlers Spring Boot's actuator web endpoints run through. */
+	static final String ACTUATOR_HANDLERS = "org.springframework.boot.webmvc.actuate.endpoint.web";
+
+	private static final String URI_PREFIX = "uri=";
+
+	private final Supplier<@Nullable String> endpointPath;
+
+	/**
+	 * Creates the advice.
+	 * @param endpointPath the path of the {@code statetree} endpoint inside the application (such
+	 * as {@code /actuator/statetree}), or {@code null} when it is not mapped
+	 */
+	public StateTreeRequestBodyErrors(Supplier<@Nullable String> endpointPath) {
+		this.endpointPath = endpointPath;
+	}
+
+	/**
+	 * Answers an unreadable body sent to the endpoint.
+	 * @param ex the exception
+	 * @param request the request
+	 * @return a 400 with a fixed message
+	 * @throws HttpMessageNotReadableException the exception itself, untouched, for any other
+	 * request
+	 */
+	@ExceptionHandler(HttpMessageNotReadableException.class)
+	public ResponseEntity<Map<String, Object>> unreadableBody(HttpMessageNotReadableException ex, WebRequest request)
+			throws HttpMessageNotReadableException {
+		if (!isEndpointRequest(request)) {
+			throw ex;
+		}
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("status", HttpStatus.BAD_REQUEST.value());
+		body.put("error", "Bad Request");
+		body.put("message", "The request body is not a JSON object such as {\"value\": \"<JSON text>\"}");
+		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON).body(body);
+	}
+
+	private boolean isEndpointRequest(WebRequest request) {
+		String path = this.endpointPath.get();
+		String description = request.getDescription(false);
+		if (path == null || !description.startsWith(URI_PREFIX)) {
+			return false;
+		}
+		String uri = description.substring(URI_PREFIX.length());
+		String context = request.getContextPath();
+		String inApplication = uri.startsWith(context) ? uri.substring(context.length()) : uri;
+		return inApplication.equals(path) || inApplication.startsWith(path + "/");
+	}
+
+}
