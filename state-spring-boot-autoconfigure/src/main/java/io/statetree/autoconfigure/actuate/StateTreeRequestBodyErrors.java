@@ -13,7 +13,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Answers a request to the {@code statetree} endpoint whose body is not JSON (such as
@@ -30,8 +32,6 @@ public final class StateTreeRequestBodyErrors {
 
 	/** The package of the handlers Spring Boot's actuator web endpoints run through. */
 	static final String ACTUATOR_HANDLERS = "org.springframework.boot.webmvc.actuate.endpoint.web";
-
-	private static final String URI_PREFIX = "uri=";
 
 	private final Supplier<@Nullable String> endpointPath;
 
@@ -67,14 +67,15 @@ public final class StateTreeRequestBodyErrors {
 
 	private boolean isEndpointRequest(WebRequest request) {
 		String path = this.endpointPath.get();
-		String description = request.getDescription(false);
-		if (path == null || !description.startsWith(URI_PREFIX)) {
+		// The pattern the request was mapped with (such as /actuator/statetree/{*path}): decoded
+		// and normalised by the mapping, unlike the request's URI.
+		Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE,
+				RequestAttributes.SCOPE_REQUEST);
+		if (path == null || pattern == null) {
 			return false;
 		}
-		String uri = description.substring(URI_PREFIX.length());
-		String context = request.getContextPath();
-		String inApplication = uri.startsWith(context) ? uri.substring(context.length()) : uri;
-		return inApplication.equals(path) || inApplication.startsWith(path + "/");
+		String mapped = pattern.toString();
+		return mapped.equals(path) || mapped.startsWith(path + "/");
 	}
 
 }
