@@ -70,10 +70,27 @@ public final class StateTreeEndpointAutoConfiguration {
 			catch (InvalidPathException ex) {
 				throw new InvalidConfigurationPropertyValueException(name, rule.getPattern(), ex.getMessage());
 			}
-			rules.add(new PathRule(pattern, Set.copyOf(rule.getRead()), Set.copyOf(rule.getWrite())));
+			Set<String> read = authorities("statetree.security.rules[" + i + "].read", rule.getRead());
+			Set<String> write = authorities("statetree.security.rules[" + i + "].write", rule.getWrite());
+			if (read.isEmpty() && write.isEmpty()) {
+				// A misspelt key (reed:) binds nothing: the rule would silently protect nothing.
+				throw new InvalidConfigurationPropertyValueException(name, rule.getPattern(),
+						"A path rule needs read or write authorities; without either it restricts nothing");
+			}
+			rules.add(new PathRule(pattern, read, write));
 		}
 		return new StateTreeAccess(properties.getReadRole(), properties.getWriteRole(), properties.getShowValues(),
 				properties.getShowValuesRoles(), sanitizer, rules);
+	}
+
+	private static Set<String> authorities(String name, List<String> authorities) {
+		for (String authority : authorities) {
+			if (authority == null || authority.isBlank()) {
+				throw new InvalidConfigurationPropertyValueException(name, authorities,
+						"An authority must not be blank");
+			}
+		}
+		return Set.copyOf(authorities);
 	}
 
 	@Bean

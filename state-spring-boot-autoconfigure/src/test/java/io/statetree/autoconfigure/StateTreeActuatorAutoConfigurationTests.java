@@ -1,5 +1,7 @@
 package io.statetree.autoconfigure;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.statetree.autoconfigure.actuate.StateTreeAccess;
 import io.statetree.autoconfigure.actuate.StateTreeChangesEndpoint;
@@ -83,6 +85,30 @@ class StateTreeActuatorAutoConfigurationTests {
 			.run((context) -> assertThat(Failures
 				.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class)
 				.getName()).isEqualTo("statetree.history.size"));
+	}
+
+	@Test
+	void aRuleWithoutAuthoritiesFailsInsteadOfProtectingNothing() {
+		// "reed" is a typo: the binder ignores it, and the rule would restrict nothing.
+		for (String[] properties : List.of(new String[] { "statetree.security.rules[0].pattern=/vault" },
+				new String[] { "statetree.security.rules[0].pattern=/vault", "statetree.security.rules[0].reed=ROLE_X" },
+				new String[] { "statetree.security.rules[0].pattern=/vault", "statetree.security.rules[0].read=" })) {
+			this.runner.withPropertyValues(properties).run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidConfigurationPropertyValueException failure = Failures.find(context.getStartupFailure(),
+						InvalidConfigurationPropertyValueException.class);
+				assertThat(failure.getName()).isEqualTo("statetree.security.rules[0].pattern");
+				assertThat(failure.getMessage()).contains("needs read or write authorities");
+			});
+		}
+		this.runner
+			.withPropertyValues("statetree.security.rules[0].pattern=/vault", "statetree.security.rules[0].read[0]=ROLE_X",
+					"statetree.security.rules[0].read[1]= ")
+			.run((context) -> assertThat(Failures
+				.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class)
+				.getName()).isEqualTo("statetree.security.rules[0].read"));
+		this.runner.withPropertyValues("statetree.security.rules[0].pattern=/vault", "statetree.security.rules[0].write=X")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 }
