@@ -84,6 +84,70 @@ public final class StateTreeAccess {
 	}
 
 	/**
+	 * How deeply nested a value is shown: the tree holds values nested up to 1,000 levels, more
+	 * than the JSON writer of an answer accepts (500, with the answer's own levels around the
+	 * value). Deeper objects and arrays are replaced by {@link #TOO_DEEP}.
+	 */
+	static final int MAX_SHOWN_DEPTH = 400;
+
+	/** What an object or array nested deeper than {@link #MAX_SHOWN_DEPTH} is shown as. */
+	static final String TOO_DEEP = "(nested too deep to show)";
+
+	/**
+	 * Replaces the objects and arrays nested deeper than {@link #MAX_SHOWN_DEPTH} by
+	 * {@link #TOO_DEEP}.
+	 * @param value the value
+	 * @param depth how many objects and arrays enclose it
+	 * @return the value itself when nothing is too deep, otherwise a copy
+	 */
+	static @Nullable Object limitDepth(@Nullable Object value, int depth) {
+		if (value instanceof Map<?, ?> map) {
+			if (depth >= MAX_SHOWN_DEPTH) {
+				return TOO_DEEP;
+			}
+			Map<String, @Nullable Object> copy = null;
+			int index = 0;
+			for (Map.Entry<?, ?> entry : map.entrySet()) {
+				Object child = entry.getValue();
+				Object limited = limitDepth(child, depth + 1);
+				if (limited != child && copy == null) {
+					copy = new LinkedHashMap<>();
+					int i = 0;
+					for (Map.Entry<?, ?> earlier : map.entrySet()) {
+						if (i++ == index) {
+							break;
+						}
+						copy.put(String.valueOf(earlier.getKey()), earlier.getValue());
+					}
+				}
+				if (copy != null) {
+					copy.put(String.valueOf(entry.getKey()), limited);
+				}
+				index++;
+			}
+			return (copy != null) ? copy : value;
+		}
+		if (value instanceof List<?> list) {
+			if (depth >= MAX_SHOWN_DEPTH) {
+				return TOO_DEEP;
+			}
+			List<@Nullable Object> copy = null;
+			for (int i = 0; i < list.size(); i++) {
+				Object child = list.get(i);
+				Object limited = limitDepth(child, depth + 1);
+				if (limited != child && copy == null) {
+					copy = new ArrayList<>(list.subList(0, i));
+				}
+				if (copy != null) {
+					copy.add(limited);
+				}
+			}
+			return (copy != null) ? copy : value;
+		}
+		return value;
+	}
+
+	/**
 	 * Whether an operation is allowed.
 	 */
 	public enum Verdict {
@@ -258,7 +322,7 @@ public final class StateTreeAccess {
 		public @Nullable Object present(StatePath path, @Nullable Object value) {
 			Object visible = filter(new ArrayList<>(path.segments()), value);
 			Object sanitized = StateTreeAccess.this.sanitizer.sanitize(path, visible);
-			return this.showsValues ? sanitized : StateTreeSanitizer.maskLeaves(sanitized);
+			return limitDepth(this.showsValues ? sanitized : StateTreeSanitizer.maskLeaves(sanitized), 0);
 		}
 
 		/**

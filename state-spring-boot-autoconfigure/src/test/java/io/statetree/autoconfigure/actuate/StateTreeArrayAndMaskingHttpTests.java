@@ -181,6 +181,20 @@ class StateTreeArrayAndMaskingHttpTests extends HttpTestSupport {
 		assertThat(this.controller.exists("/settings/password")).isFalse();
 	}
 
+	@Test
+	void arraysOfArraysDeeperThanTheJsonWriterAcceptsAreAnsweredNotA500() {
+		Object deep = "deepest-leaf";
+		for (int i = 0; i < 600; i++) {
+			deep = List.of(deep);
+		}
+		this.controller.set("/deep", deep);
+		for (String path : List.of("/actuator/statetree/deep", "/actuator/statetreechanges")) {
+			Response response = get(path, "viewer");
+			assertThat(response.status()).as(path).isEqualTo(200);
+			assertThat(response.body()).as(path).contains(StateTreeAccess.TOO_DEEP);
+		}
+	}
+
 	private static String value(String json) {
 		return JSON.writeValueAsString(Map.of("value", json));
 	}
