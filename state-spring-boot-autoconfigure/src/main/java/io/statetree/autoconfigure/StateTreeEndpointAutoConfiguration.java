@@ -49,12 +49,22 @@ public final class StateTreeEndpointAutoConfiguration {
 	StateTreeAccess stateTreeAccess(StateTreeSecurityProperties properties) {
 		StateTreeSanitizer sanitizer;
 		try {
-			sanitizer = new StateTreeSanitizer(properties.getSensitiveKeys());
+			new StateTreeSanitizer(properties.getSensitiveKeys());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("statetree.security.sensitive-keys",
 					properties.getSensitiveKeys(), ex.getMessage());
 		}
+		try {
+			new StateTreeSanitizer(properties.getAdditionalSensitiveKeys());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("statetree.security.additional-sensitive-keys",
+					properties.getAdditionalSensitiveKeys(), ex.getMessage());
+		}
+		List<String> sensitiveKeys = new ArrayList<>(properties.getSensitiveKeys());
+		sensitiveKeys.addAll(properties.getAdditionalSensitiveKeys());
+		sanitizer = new StateTreeSanitizer(sensitiveKeys);
 		List<PathRule> rules = new ArrayList<>();
 		for (int i = 0; i < properties.getRules().size(); i++) {
 			StateTreeSecurityProperties.Rule rule = properties.getRules().get(i);

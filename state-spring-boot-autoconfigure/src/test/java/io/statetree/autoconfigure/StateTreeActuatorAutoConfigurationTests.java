@@ -9,6 +9,7 @@ import io.statetree.autoconfigure.actuate.StateTreeEndpoint;
 import io.statetree.autoconfigure.actuate.StateTreeHealthIndicator;
 import io.statetree.autoconfigure.actuate.StateTreeHistory;
 import io.statetree.autoconfigure.actuate.StateTreeMetrics;
+import io.statetree.autoconfigure.actuate.StateTreeSanitizer;
 import io.statetree.core.StateController;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
@@ -85,6 +86,26 @@ class StateTreeActuatorAutoConfigurationTests {
 			.run((context) -> assertThat(Failures
 				.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class)
 				.getName()).isEqualTo("statetree.history.size"));
+	}
+
+	@Test
+	void additionalSensitiveKeysAddToTheDefaultsWhileSensitiveKeysReplaceThem() {
+		this.runner.withPropertyValues("statetree.security.additional-sensitive-keys=iban,cvv\\d?").run((context) -> {
+			StateTreeSanitizer sanitizer = context.getBean(StateTreeAccess.class).sanitizer();
+			for (String key : List.of("iban", "customerIban", "CVV2", "password", "apiToken", "sshKeys")) {
+				assertThat(sanitizer.isSensitive(key)).as(key).isTrue();
+			}
+			assertThat(sanitizer.isSensitive("monkey")).isFalse();
+		});
+		this.runner.withPropertyValues("statetree.security.sensitive-keys=iban").run((context) -> {
+			StateTreeSanitizer sanitizer = context.getBean(StateTreeAccess.class).sanitizer();
+			assertThat(sanitizer.isSensitive("iban")).isTrue();
+			assertThat(sanitizer.isSensitive("password")).isFalse();
+		});
+		this.runner.withPropertyValues("statetree.security.additional-sensitive-keys=(")
+			.run((context) -> assertThat(Failures
+				.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class)
+				.getName()).isEqualTo("statetree.security.additional-sensitive-keys"));
 	}
 
 	@Test
