@@ -11,7 +11,8 @@ import io.statetree.core.StatePath;
 /**
  * A rule naming the authorities that may read and write a part of the tree through the
  * endpoints. The rule applies to every path its pattern matches and to everything below those
- * paths. An empty set of authorities leaves that operation unrestricted by this rule.
+ * paths. An empty set of read authorities leaves reads unrestricted by this rule; writes are
+ * unrestricted by it only when both sets are empty.
  *
  * @param pattern the pattern
  * @param read the authorities of which a caller needs one to read (for example {@code ROLE_ADMIN})
