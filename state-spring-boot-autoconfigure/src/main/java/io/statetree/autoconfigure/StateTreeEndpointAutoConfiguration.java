@@ -147,7 +147,16 @@ public final class StateTreeEndpointAutoConfiguration {
 		StateTreeRequestBodyErrors stateTreeRequestBodyErrors(ObjectProvider<PathMappedEndpoints> endpoints) {
 			return new StateTreeRequestBodyErrors(() -> {
 				PathMappedEndpoints mapped = endpoints.getIfAvailable();
-				return (mapped != null) ? mapped.getPath(EndpointId.of("statetree")) : null;
+				List<String> paths = new ArrayList<>();
+				if (mapped != null) {
+					for (String id : List.of("statetree", "statetreechanges")) {
+						String path = mapped.getPath(EndpointId.of(id));
+						if (path != null) {
+							paths.add(path);
+						}
+					}
+				}
+				return paths;
 			});
 		}
 

@@ -1,10 +1,10 @@
 package io.statetree.autoconfigure.actuate;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -18,7 +18,8 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * Answers a request to the {@code statetree} endpoint whose body is not JSON (such as
+ * Answers a request to the {@code statetree} (or {@code statetreechanges}) endpoint whose body is
+ * not JSON (such as
  * <code>{"value": s3cr3t}</code>, a value typed without its quotes) with a 400 that quotes nothing
  * of the body. Without it Spring MVC's {@code DefaultHandlerExceptionResolver} logs the parser's
  * message at WARN, and that message quotes the offending token: the value being written, a secret
@@ -33,15 +34,15 @@ public final class StateTreeRequestBodyErrors {
 	/** The package of the handlers Spring Boot's actuator web endpoints run through. */
 	static final String ACTUATOR_HANDLERS = "org.springframework.boot.webmvc.actuate.endpoint.web";
 
-	private final Supplier<@Nullable String> endpointPath;
+	private final Supplier<List<String>> endpointPaths;
 
 	/**
 	 * Creates the advice.
-	 * @param endpointPath the path of the {@code statetree} endpoint inside the application (such
-	 * as {@code /actuator/statetree}), or {@code null} when it is not mapped
+	 * @param endpointPaths the paths of the StateTree endpoints inside the application (such as
+	 * {@code /actuator/statetree}); those not mapped left out
 	 */
-	public StateTreeRequestBodyErrors(Supplier<@Nullable String> endpointPath) {
-		this.endpointPath = endpointPath;
+	public StateTreeRequestBodyErrors(Supplier<List<String>> endpointPaths) {
+		this.endpointPaths = endpointPaths;
 	}
 
 	/**
@@ -66,16 +67,20 @@ public final class StateTreeRequestBodyErrors {
 	}
 
 	private boolean isEndpointRequest(WebRequest request) {
-		String path = this.endpointPath.get();
 		// The pattern the request was mapped with (such as /actuator/statetree/{*path}): decoded
 		// and normalised by the mapping, unlike the request's URI.
 		Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE,
 				RequestAttributes.SCOPE_REQUEST);
-		if (path == null || pattern == null) {
+		if (pattern == null) {
 			return false;
 		}
 		String mapped = pattern.toString();
-		return mapped.equals(path) || mapped.startsWith(path + "/");
+		for (String path : this.endpointPaths.get()) {
+			if (mapped.equals(path) || mapped.startsWith(path + "/")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

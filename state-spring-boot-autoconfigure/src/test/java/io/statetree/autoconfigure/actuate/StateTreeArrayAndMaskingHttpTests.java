@@ -177,6 +177,8 @@ class StateTreeArrayAndMaskingHttpTests extends HttpTestSupport {
 				assertThat(response.body()).as(body).doesNotContain("unquotedsecret4711").contains("not a JSON object");
 			}
 		}
+		Response changes = send("GET", "/actuator/statetreechanges", "writer", "{\"value\": unquotedsecret4711}");
+		assertThat(changes.status()).isEqualTo(400);
 		assertThat(output.getAll()).doesNotContain("unquotedsecret4711");
 		assertThat(this.controller.exists("/settings/password")).isFalse();
 	}
