@@ -10,20 +10,25 @@ import io.statetree.autoconfigure.actuate.StateTreeAccess;
 import io.statetree.autoconfigure.actuate.StateTreeChangesEndpoint;
 import io.statetree.autoconfigure.actuate.StateTreeEndpoint;
 import io.statetree.autoconfigure.actuate.StateTreeHistory;
+import io.statetree.autoconfigure.actuate.StateTreeRequestBodyErrors;
 import io.statetree.autoconfigure.actuate.StateTreeSanitizer;
 import io.statetree.core.InvalidPathException;
 import io.statetree.core.PathPattern;
 import io.statetree.core.StateController;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -44,12 +49,22 @@ public final class StateTreeEndpointAutoConfiguration {
 	StateTreeAccess stateTreeAccess(StateTreeSecurityProperties properties) {
 		StateTreeSanitizer sanitizer;
 		try {
-			sanitizer = new StateTreeSanitizer(properties.getSensitiveKeys());
+			new StateTreeSanitizer(properties.getSensitiveKeys());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("statetree.security.sensitive-keys",
 					properties.getSensitiveKeys(), ex.getMessage());
 		}
+		try {
+			new StateTreeSanitizer(properties.getAdditionalSensitiveKeys());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("statetree.security.additional-sensitive-keys",
+					properties.getAdditionalSensitiveKeys(), ex.getMessage());
+		}
+		List<String> sensitiveKeys = new ArrayList<>(properties.getSensitiveKeys());
+		sensitiveKeys.addAll(properties.getAdditionalSensitiveKeys());
+		sanitizer = new StateTreeSanitizer(sensitiveKeys);
 		List<PathRule> rules = new ArrayList<>();
 		for (int i = 0; i < properties.getRules().size(); i++) {
 			StateTreeSecurityProperties.Rule rule = properties.getRules().get(i);
@@ -65,10 +80,27 @@ public final class StateTreeEndpointAutoConfiguration {
 			catch (InvalidPathException ex) {
 				throw new InvalidConfigurationPropertyValueException(name, rule.getPattern(), ex.getMessage());
 			}
-			rules.add(new PathRule(pattern, Set.copyOf(rule.getRead()), Set.copyOf(rule.getWrite())));
+			Set<String> read = authorities("statetree.security.rules[" + i + "].read", rule.getRead());
+			Set<String> write = authorities("statetree.security.rules[" + i + "].write", rule.getWrite());
+			if (read.isEmpty() && write.isEmpty()) {
+				// A misspelt key (reed:) binds nothing: the rule would silently protect nothing.
+				throw new InvalidConfigurationPropertyValueException(name, rule.getPattern(),
+						"A path rule needs read or write authorities; without either it restricts nothing");
+			}
+			rules.add(new PathRule(pattern, read, write));
 		}
 		return new StateTreeAccess(properties.getReadRole(), properties.getWriteRole(), properties.getShowValues(),
 				properties.getShowValuesRoles(), sanitizer, rules);
+	}
+
+	private static Set<String> authorities(String name, List<String> authorities) {
+		for (String authority : authorities) {
+			if (authority == null || authority.isBlank()) {
+				throw new InvalidConfigurationPropertyValueException(name, authorities,
+						"An authority must not be blank");
+			}
+		}
+		return Set.copyOf(authorities);
 	}
 
 	@Bean
@@ -99,6 +131,35 @@ public final class StateTreeEndpointAutoConfiguration {
 	StateTreeChangesEndpoint stateTreeChangesEndpoint(StateTreeHistory stateTreeHistory,
 			StateTreeAccess stateTreeAccess) {
 		return new StateTreeChangesEndpoint(stateTreeHistory, stateTreeAccess);
+	}
+
+	/**
+	 * Keeps the body of a malformed write request out of the log (see
+	 * {@link StateTreeRequestBodyErrors}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass(name = { "org.springframework.web.servlet.DispatcherServlet",
+			"org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints" })
+	static final class RequestBodyErrorsConfiguration {
+
+		@Bean
+		StateTreeRequestBodyErrors stateTreeRequestBodyErrors(ObjectProvider<PathMappedEndpoints> endpoints) {
+			return new StateTreeRequestBodyErrors(() -> {
+				PathMappedEndpoints mapped = endpoints.getIfAvailable();
+				List<String> paths = new ArrayList<>();
+				if (mapped != null) {
+					for (String id : List.of("statetree", "statetreechanges")) {
+						String path = mapped.getPath(EndpointId.of(id));
+						if (path != null) {
+							paths.add(path);
+						}
+					}
+				}
+				return paths;
+			});
+		}
+
 	}
 
 }

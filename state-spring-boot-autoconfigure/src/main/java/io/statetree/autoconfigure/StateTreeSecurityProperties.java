@@ -43,13 +43,21 @@ public class StateTreeSecurityProperties {
 	 * digits, '_', '-', '.' and spaces is a word or phrase matched against the words of a key
 	 * (split at camelCase, snake_case, kebab-case, dots and spaces; ignoring case, plurals,
 	 * surrounding whitespace and invisible characters; a phrase also matches its words run
-	 * together), so 'key' masks 'apiKey' and 'sshKeys' but not 'monkey'. Any other entry is a
-	 * regular expression that must match the whole key, ignoring case.
+	 * together; a word of five letters or more also matches at the end of a longer word), so
+	 * 'key' masks 'apiKey' and 'sshKeys' but not 'monkey', and 'token' masks 'apitoken'. Any other
+	 * entry is a regular expression that must match the whole key, ignoring case. Setting it
+	 * replaces the default list; to add keys, use additional-sensitive-keys.
 	 */
 	private List<String> sensitiveKeys = new ArrayList<>(List.of("password", "passwd", "pwd", "passphrase", "secret",
 			"token", "key", "credentials", "creds", "authorization", "bearer", "cookie", "private", "api-key",
 			"access-key", "secret-key", "private-key", "access-token", "auth-token", "refresh-token", "session-token",
 			"client-secret"));
+
+	/**
+	 * Sensitive key patterns added to sensitive-keys (same syntax), so that adding a key does not
+	 * mean repeating, or losing, the default list.
+	 */
+	private List<String> additionalSensitiveKeys = new ArrayList<>();
 
 	/**
 	 * Path rules checked on every read and write through the endpoints. A rule applies to the
@@ -139,6 +147,22 @@ public class StateTreeSecurityProperties {
 	}
 
 	/**
+	 * Returns the sensitive key patterns added to {@link #getSensitiveKeys()}.
+	 * @return the patterns
+	 */
+	public List<String> getAdditionalSensitiveKeys() {
+		return this.additionalSensitiveKeys;
+	}
+
+	/**
+	 * Sets the sensitive key patterns added to {@link #getSensitiveKeys()}.
+	 * @param additionalSensitiveKeys the patterns
+	 */
+	public void setAdditionalSensitiveKeys(List<String> additionalSensitiveKeys) {
+		this.additionalSensitiveKeys = additionalSensitiveKeys;
+	}
+
+	/**
 	 * Returns the path rules.
 	 * @return the rules, in order
 	 */
@@ -172,8 +196,9 @@ public class StateTreeSecurityProperties {
 		private List<String> read = new ArrayList<>();
 
 		/**
-		 * Authorities of which a caller needs one to write or delete there. When empty, the rule
-		 * does not restrict writes.
+		 * Authorities of which a caller needs one to write or delete there; the read
+		 * authorities, when set, are needed too. When both are empty, the rule does not
+		 * restrict writes.
 		 */
 		private List<String> write = new ArrayList<>();
 

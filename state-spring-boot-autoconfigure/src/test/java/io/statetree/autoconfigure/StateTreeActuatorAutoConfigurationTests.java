@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
+import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -13,6 +14,7 @@ import io.statetree.autoconfigure.actuate.StateTreeEndpoint;
 import io.statetree.autoconfigure.actuate.StateTreeHealthIndicator;
 import io.statetree.autoconfigure.actuate.StateTreeHistory;
 import io.statetree.autoconfigure.actuate.StateTreeMetrics;
+import io.statetree.autoconfigure.actuate.StateTreeSanitizer;
 import io.statetree.core.StateController;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.backend.FileSystemBackend;
@@ -171,6 +173,50 @@ class StateTreeActuatorAutoConfigurationTests {
 			.run((context) -> assertThat(Failures
 				.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class)
 				.getName()).isEqualTo("statetree.history.size"));
+	}
+
+	@Test
+	void additionalSensitiveKeysAddToTheDefaultsWhileSensitiveKeysReplaceThem() {
+		this.runner.withPropertyValues("statetree.security.additional-sensitive-keys=iban,cvv\\d?").run((context) -> {
+			StateTreeSanitizer sanitizer = context.getBean(StateTreeAccess.class).sanitizer();
+			for (String key : List.of("iban", "customerIban", "CVV2", "password", "apiToken", "sshKeys")) {
+				assertThat(sanitizer.isSensitive(key)).as(key).isTrue();
+			}
+			assertThat(sanitizer.isSensitive("monkey")).isFalse();
+		});
+		this.runner.withPropertyValues("statetree.security.sensitive-keys=iban").run((context) -> {
+			StateTreeSanitizer sanitizer = context.getBean(StateTreeAccess.class).sanitizer();
+			assertThat(sanitizer.isSensitive("iban")).isTrue();
+			assertThat(sanitizer.isSensitive("password")).isFalse();
+		});
+		this.runner.withPropertyValues("statetree.security.additional-sensitive-keys=(")
+			.run((context) -> assertThat(Failures
+				.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class)
+				.getName()).isEqualTo("statetree.security.additional-sensitive-keys"));
+	}
+
+	@Test
+	void aRuleWithoutAuthoritiesFailsInsteadOfProtectingNothing() {
+		// "reed" is a typo: the binder ignores it, and the rule would restrict nothing.
+		for (String[] properties : List.of(new String[] { "statetree.security.rules[0].pattern=/vault" },
+				new String[] { "statetree.security.rules[0].pattern=/vault", "statetree.security.rules[0].reed=ROLE_X" },
+				new String[] { "statetree.security.rules[0].pattern=/vault", "statetree.security.rules[0].read=" })) {
+			this.runner.withPropertyValues(properties).run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidConfigurationPropertyValueException failure = Failures.find(context.getStartupFailure(),
+						InvalidConfigurationPropertyValueException.class);
+				assertThat(failure.getName()).isEqualTo("statetree.security.rules[0].pattern");
+				assertThat(failure.getMessage()).contains("needs read or write authorities");
+			});
+		}
+		this.runner
+			.withPropertyValues("statetree.security.rules[0].pattern=/vault", "statetree.security.rules[0].read[0]=ROLE_X",
+					"statetree.security.rules[0].read[1]= ")
+			.run((context) -> assertThat(Failures
+				.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class)
+				.getName()).isEqualTo("statetree.security.rules[0].read"));
+		this.runner.withPropertyValues("statetree.security.rules[0].pattern=/vault", "statetree.security.rules[0].write=X")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 }

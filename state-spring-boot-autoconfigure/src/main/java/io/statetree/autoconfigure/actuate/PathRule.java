@@ -11,11 +11,14 @@ import io.statetree.core.StatePath;
 /**
  * A rule naming the authorities that may read and write a part of the tree through the
  * endpoints. The rule applies to every path its pattern matches and to everything below those
- * paths. An empty set of authorities leaves that operation unrestricted by this rule.
+ * paths. An empty set of read authorities leaves reads unrestricted by this rule; writes are
+ * unrestricted by it only when both sets are empty.
  *
  * @param pattern the pattern
  * @param read the authorities of which a caller needs one to read (for example {@code ROLE_ADMIN})
- * @param write the authorities of which a caller needs one to write or delete
+ * @param write the authorities of which a caller needs one to write or delete (a caller also
+ * needs one of the read authorities to write or delete: it may not overwrite what it may not
+ * read)
  */
 public record PathRule(PathPattern pattern, Set<String> read, Set<String> write) {
 
@@ -37,12 +40,48 @@ public record PathRule(PathPattern pattern, Set<String> read, Set<String> write)
 	 * @return {@code true} when the rule governs the path
 	 */
 	public boolean covers(StatePath path) {
-		for (int depth = 0; depth <= path.depth(); depth++) {
-			if (this.pattern.matches(path.prefix(depth))) {
+		return covers(path.segments());
+	}
+
+	/**
+	 * Tells whether this rule applies to a path given as segments, which may be any text and
+	 * any number of them: the keys of objects inside arrays are not checked as path segments
+	 * (they may hold {@code /} or be empty), and arrays may nest deeper than a path may be long.
+	 * @param segments the path's segments, root first
+	 * @return {@code true} when the pattern matches the path or one of its ancestors
+	 */
+	public boolean covers(List<String> segments) {
+		int n = this.pattern.segments().size();
+		BitSet states = start();
+		if (states.get(n)) {
+			return true;
+		}
+		for (String segment : segments) {
+			states = step(states, segment);
+			if (states.isEmpty()) {
+				return false;
+			}
+			if (states.get(n)) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Tells whether the pattern matches a path given as segments (any text, any number).
+	 * @param segments the path's segments, root first
+	 * @return {@code true} on a match
+	 */
+	public boolean matches(List<String> segments) {
+		BitSet states = start();
+		for (String segment : segments) {
+			states = step(states, segment);
+			if (states.isEmpty()) {
+				return false;
+			}
+		}
+		return states.get(this.pattern.segments().size());
 	}
 
 	/**
@@ -52,21 +91,20 @@ public record PathRule(PathPattern pattern, Set<String> read, Set<String> write)
 	 * @return {@code true} when a descendant of the path may match
 	 */
 	public boolean mayMatchBelow(StatePath path) {
-		List<String> tokens = this.pattern.segments();
-		int n = tokens.size();
-		BitSet states = closure(tokens, single(0));
-		for (String segment : path.segments()) {
-			BitSet next = new BitSet(n + 1);
-			for (int i = states.nextSetBit(0); i >= 0 && i < n; i = states.nextSetBit(i + 1)) {
-				String token = tokens.get(i);
-				if (token.equals("**")) {
-					next.set(i);
-				}
-				else if (token.equals("*") || isVariable(token) || token.equals(segment)) {
-					next.set(i + 1);
-				}
-			}
-			states = closure(tokens, next);
+		return mayMatchBelow(path.segments());
+	}
+
+	/**
+	 * Tells whether the pattern could match some path strictly below a path given as segments
+	 * (any text, any number).
+	 * @param segments the path's segments, root first
+	 * @return {@code true} when a descendant of the path may match
+	 */
+	public boolean mayMatchBelow(List<String> segments) {
+		int n = this.pattern.segments().size();
+		BitSet states = start();
+		for (String segment : segments) {
+			states = step(states, segment);
 			if (states.isEmpty()) {
 				return false;
 			}
@@ -75,6 +113,28 @@ public record PathRule(PathPattern pattern, Set<String> read, Set<String> write)
 		// consume exactly one, ** any number, so some longer path reaches the end.
 		int first = states.nextSetBit(0);
 		return first >= 0 && first < n;
+	}
+
+	/** The states of the pattern's automaton before any segment: token indexes, n = matched. */
+	private BitSet start() {
+		return closure(this.pattern.segments(), single(0));
+	}
+
+	/** The states after one more segment. */
+	private BitSet step(BitSet states, String segment) {
+		List<String> tokens = this.pattern.segments();
+		int n = tokens.size();
+		BitSet next = new BitSet(n + 1);
+		for (int i = states.nextSetBit(0); i >= 0 && i < n; i = states.nextSetBit(i + 1)) {
+			String token = tokens.get(i);
+			if (token.equals("**")) {
+				next.set(i);
+			}
+			else if (token.equals("*") || isVariable(token) || token.equals(segment)) {
+				next.set(i + 1);
+			}
+		}
+		return closure(tokens, next);
 	}
 
 	private static BitSet single(int state) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.statetree.core.InvalidPathException;
 import io.statetree.core.StatePath;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -20,7 +19,8 @@ import org.springframework.boot.actuate.endpoint.Show;
  * <li>Reading needs the read role, writing and deleting the write role (checked as Spring Boot's
  * own endpoints check roles: {@code isUserInRole}, or a granted authority {@code ROLE_<role>}).</li>
  * <li>Every {@link PathRule} that applies to a path (its pattern matches the path or an ancestor)
- * must grant the operation. A write or delete replaces the whole subtree, so it is also refused
+ * must grant the operation; writing and deleting also need the rule's read authorities, since a
+ * caller may not overwrite, delete or create what it may not read. A write or delete replaces the whole subtree, so it is also refused
  * when a rule the caller fails matches a path below it, in the value there now or in the value
  * written. Rules reach into arrays through their index segments: {@code /list/&#42;/secret}
  * governs the field {@code secret} of every element of the array at {@code /list}. A subtree read
@@ -84,6 +84,70 @@ public final class StateTreeAccess {
 	}
 
 	/**
+	 * How deeply nested a value is shown: the tree holds values nested up to 1,000 levels, more
+	 * than the JSON writer of an answer accepts (500, with the answer's own levels around the
+	 * value). Deeper objects and arrays are replaced by {@link #TOO_DEEP}.
+	 */
+	static final int MAX_SHOWN_DEPTH = 400;
+
+	/** What an object or array nested deeper than {@link #MAX_SHOWN_DEPTH} is shown as. */
+	static final String TOO_DEEP = "(nested too deep to show)";
+
+	/**
+	 * Replaces the objects and arrays nested deeper than {@link #MAX_SHOWN_DEPTH} by
+	 * {@link #TOO_DEEP}.
+	 * @param value the value
+	 * @param depth how many objects and arrays enclose it
+	 * @return the value itself when nothing is too deep, otherwise a copy
+	 */
+	static @Nullable Object limitDepth(@Nullable Object value, int depth) {
+		if (value instanceof Map<?, ?> map) {
+			if (depth >= MAX_SHOWN_DEPTH) {
+				return TOO_DEEP;
+			}
+			Map<String, @Nullable Object> copy = null;
+			int index = 0;
+			for (Map.Entry<?, ?> entry : map.entrySet()) {
+				Object child = entry.getValue();
+				Object limited = limitDepth(child, depth + 1);
+				if (limited != child && copy == null) {
+					copy = new LinkedHashMap<>();
+					int i = 0;
+					for (Map.Entry<?, ?> earlier : map.entrySet()) {
+						if (i++ == index) {
+							break;
+						}
+						copy.put(String.valueOf(earlier.getKey()), earlier.getValue());
+					}
+				}
+				if (copy != null) {
+					copy.put(String.valueOf(entry.getKey()), limited);
+				}
+				index++;
+			}
+			return (copy != null) ? copy : value;
+		}
+		if (value instanceof List<?> list) {
+			if (depth >= MAX_SHOWN_DEPTH) {
+				return TOO_DEEP;
+			}
+			List<@Nullable Object> copy = null;
+			for (int i = 0; i < list.size(); i++) {
+				Object child = list.get(i);
+				Object limited = limitDepth(child, depth + 1);
+				if (limited != child && copy == null) {
+					copy = new ArrayList<>(list.subList(0, i));
+				}
+				if (copy != null) {
+					copy.add(limited);
+				}
+			}
+			return (copy != null) ? copy : value;
+		}
+		return value;
+	}
+
+	/**
 	 * Whether an operation is allowed.
 	 */
 	public enum Verdict {
@@ -120,7 +184,11 @@ public final class StateTreeAccess {
 				if (!rule.read().isEmpty() && !caller.hasAnyAuthority(rule.read())) {
 					readDenials.add(rule);
 				}
-				if (!rule.write().isEmpty() && !caller.hasAnyAuthority(rule.write())) {
+				// Writing needs the rule's read authorities too: a caller may not overwrite, delete
+				// or plant what it may not read (a blind overwrite destroys it, and whether the
+				// write changed anything would tell a guessed value).
+				if ((!rule.write().isEmpty() && !caller.hasAnyAuthority(rule.write()))
+						|| (!rule.read().isEmpty() && !caller.hasAnyAuthority(rule.read()))) {
 					writeDenials.add(rule);
 				}
 			}
@@ -169,11 +237,13 @@ public final class StateTreeAccess {
 			if (!this.caller.hasRole(StateTreeAccess.this.writeRole)) {
 				return Verdict.FORBIDDEN;
 			}
+			List<String> segments = new ArrayList<>(path.segments());
 			for (PathRule rule : this.writeDenials) {
-				if (rule.covers(path)) {
+				if (rule.covers(segments)) {
 					return Verdict.FORBIDDEN;
 				}
-				if (rule.mayMatchBelow(path) && (reaches(rule, path, current) || reaches(rule, path, replacement))) {
+				if (rule.mayMatchBelow(segments)
+						&& (reaches(rule, segments, current) || reaches(rule, segments, replacement))) {
 					return Verdict.FORBIDDEN;
 				}
 			}
@@ -182,21 +252,23 @@ public final class StateTreeAccess {
 
 		/**
 		 * Tells whether a rule matches a path strictly below {@code path} inside a value: the
-		 * fields of objects and the elements of arrays (index segments), at any depth.
+		 * fields of objects and the elements of arrays (index segments), at any depth. Paths are
+		 * lists of segments, not {@link StatePath}s: the keys of objects inside arrays are not
+		 * checked as path segments (they may hold {@code /}, be empty or too long), and arrays may
+		 * nest deeper than a path may be long; the rules hold there too.
+		 * @param path the segments of the value's path; restored on return
 		 */
-		private static boolean reaches(PathRule rule, StatePath path, @Nullable Object value) {
+		private static boolean reaches(PathRule rule, List<String> path, @Nullable Object value) {
 			if (value instanceof Map<?, ?> map) {
 				for (Map.Entry<?, ?> entry : map.entrySet()) {
-					StatePath child = childOrNull(path, String.valueOf(entry.getKey()));
-					if (child != null && reachesAt(rule, child, entry.getValue())) {
+					if (reachesAt(rule, path, String.valueOf(entry.getKey()), entry.getValue())) {
 						return true;
 					}
 				}
 			}
 			else if (value instanceof List<?> list) {
 				for (int i = 0; i < list.size(); i++) {
-					StatePath element = childOrNull(path, Integer.toString(i));
-					if (element != null && reachesAt(rule, element, list.get(i))) {
+					if (reachesAt(rule, path, Integer.toString(i), list.get(i))) {
 						return true;
 					}
 				}
@@ -204,21 +276,13 @@ public final class StateTreeAccess {
 			return false;
 		}
 
-		private static boolean reachesAt(PathRule rule, StatePath child, @Nullable Object value) {
-			return rule.pattern().matches(child) || (rule.mayMatchBelow(child) && reaches(rule, child, value));
-		}
-
-		/**
-		 * The path of a key inside a written value, or {@code null} when the key cannot be a
-		 * path segment: such a value is refused by the controller, so it creates no path a rule
-		 * could govern.
-		 */
-		private static @Nullable StatePath childOrNull(StatePath path, String key) {
+		private static boolean reachesAt(PathRule rule, List<String> path, String key, @Nullable Object value) {
+			path.add(key);
 			try {
-				return path.child(key);
+				return rule.matches(path) || (rule.mayMatchBelow(path) && reaches(rule, path, value));
 			}
-			catch (InvalidPathException ex) {
-				return null;
+			finally {
+				path.remove(path.size() - 1);
 			}
 		}
 
@@ -228,8 +292,12 @@ public final class StateTreeAccess {
 		 * @return {@code true} when no rule that applies refuses it
 		 */
 		public boolean mayRead(StatePath path) {
+			return mayRead(path.segments());
+		}
+
+		private boolean mayRead(List<String> segments) {
 			for (PathRule rule : this.readDenials) {
-				if (rule.covers(path)) {
+				if (rule.covers(segments)) {
 					return false;
 				}
 			}
@@ -252,39 +320,44 @@ public final class StateTreeAccess {
 		 * @return what the caller is shown
 		 */
 		public @Nullable Object present(StatePath path, @Nullable Object value) {
-			Object visible = filter(path, value);
+			Object visible = filter(new ArrayList<>(path.segments()), value);
 			Object sanitized = StateTreeAccess.this.sanitizer.sanitize(path, visible);
-			return this.showsValues ? sanitized : StateTreeSanitizer.maskLeaves(sanitized);
+			return limitDepth(this.showsValues ? sanitized : StateTreeSanitizer.maskLeaves(sanitized), 0);
 		}
 
 		/**
 		 * Leaves out what the caller may not read below a path: object fields are left out, as
 		 * a subtree read leaves out children; an array element the caller may not read reads as
-		 * {@code null}, so the other elements keep their index.
+		 * {@code null}, so the other elements keep their index. The path is a list of segments,
+		 * as in {@link #reaches}: any key, any depth.
+		 * @param path the segments of the value's path; restored on return
 		 */
-		private @Nullable Object filter(StatePath path, @Nullable Object value) {
+		private @Nullable Object filter(List<String> path, @Nullable Object value) {
 			if (!(value instanceof Map<?, ?> || value instanceof List<?>) || !mayHideBelow(path)) {
 				return value;
 			}
 			if (value instanceof List<?> list) {
 				List<@Nullable Object> copy = new ArrayList<>(list.size());
 				for (int i = 0; i < list.size(); i++) {
-					StatePath elementPath = path.child(Integer.toString(i));
-					copy.add(mayRead(elementPath) ? filter(elementPath, list.get(i)) : null);
+					path.add(Integer.toString(i));
+					copy.add(mayRead(path) ? filter(path, list.get(i)) : null);
+					path.remove(path.size() - 1);
 				}
 				return Collections.unmodifiableList(copy);
 			}
 			Map<String, @Nullable Object> copy = new LinkedHashMap<>();
-			((Map<?, ?>) value).forEach((key, child) -> {
-				StatePath childPath = path.child(String.valueOf(key));
-				if (mayRead(childPath)) {
-					copy.put(String.valueOf(key), filter(childPath, child));
+			for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+				String key = String.valueOf(entry.getKey());
+				path.add(key);
+				if (mayRead(path)) {
+					copy.put(key, filter(path, entry.getValue()));
 				}
-			});
+				path.remove(path.size() - 1);
+			}
 			return copy;
 		}
 
-		private boolean mayHideBelow(StatePath path) {
+		private boolean mayHideBelow(List<String> path) {
 			for (PathRule rule : this.readDenials) {
 				if (rule.mayMatchBelow(path)) {
 					return true;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 import io.statetree.autoconfigure.actuate.StateTreeAccess.CallerAccess;
 import io.statetree.autoconfigure.actuate.StateTreeAccess.Verdict;
@@ -15,6 +14,7 @@ import io.statetree.core.StateController.ListenerInfo;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateValueException;
 import io.statetree.core.StateWriteException;
+import io.statetree.core.backend.StateValues;
 import io.statetree.core.internal.JsonText;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -178,7 +178,7 @@ public class StateTreeEndpoint {
 			// message names the key or path and the reason, never the value.
 			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), null);
 		}
-		return change(securityContext, path, "write", model, (statePath) -> this.controller.set(statePath, model));
+		return change(securityContext, path, "write", model);
 	}
 
 	/**
@@ -201,11 +201,11 @@ public class StateTreeEndpoint {
 	@DeleteOperation
 	public WebEndpointResponse<Object> delete(SecurityContext securityContext,
 			@Selector(match = Match.ALL_REMAINING) String[] path) {
-		return change(securityContext, path, "delete", null, this.controller::delete);
+		return change(securityContext, path, "delete", null);
 	}
 
 	private WebEndpointResponse<Object> change(SecurityContext securityContext, String[] path, String operation,
-			@Nullable Object replacement, Predicate<StatePath> change) {
+			@Nullable Object replacement) {
 		StatePath statePath;
 		try {
 			statePath = StatePath.ofSegments(List.of(path));
@@ -217,17 +217,31 @@ public class StateTreeEndpoint {
 			return error(WebEndpointResponse.STATUS_BAD_REQUEST, "The root cannot be changed through the endpoint",
 					statePath);
 		}
-		// The current value is read only to check the path rules below the path; a write made
-		// concurrently between this read and the change is not seen by the check.
-		Verdict verdict = this.access.of(securityContext)
-			.toWrite(statePath, this.controller.get(statePath), replacement);
-		if (verdict != Verdict.ALLOWED) {
-			return refused(verdict, operation, statePath);
+		CallerAccess caller = this.access.of(securityContext);
+		Verdict allowed = caller.toWrite(statePath, null, replacement);
+		if (allowed != Verdict.ALLOWED) {
+			return refused(allowed, operation, statePath);
 		}
+		// The path rules below the path are checked against the value there inside the update,
+		// which runs under the commit lock (compare-and-set on a shared backend): a write made
+		// concurrently cannot slip a protected field in between the check and the change.
+		boolean[] differed = new boolean[1];
 		try {
-			boolean changed = change.test(statePath);
+			this.controller.update(statePath, Object.class, (current) -> {
+				Verdict verdict = caller.toWrite(statePath, current, replacement);
+				if (verdict != Verdict.ALLOWED) {
+					throw new Refused(verdict);
+				}
+				differed[0] = !StateValues.equal(current, replacement);
+				return replacement;
+			});
+			// A delete below an array element changes nothing: the value there is still there.
+			boolean changed = differed[0] && StateValues.equal(this.controller.get(statePath), replacement);
 			return new WebEndpointResponse<>(
 					new WriteDescriptor(statePath.toString(), changed, this.controller.revision()));
+		}
+		catch (Refused ex) {
+			return refused(ex.verdict, operation, statePath);
 		}
 		catch (StateWriteException ex) {
 			return error(STATUS_CONFLICT, ex.getMessage(), statePath);
@@ -235,6 +249,20 @@ public class StateTreeEndpoint {
 		catch (StateValueException ex) {
 			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), statePath);
 		}
+	}
+
+	/** Aborts an update the path rules refuse. */
+	private static final class Refused extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final transient Verdict verdict;
+
+		Refused(Verdict verdict) {
+			super(null, null, false, false);
+			this.verdict = verdict;
+		}
+
 	}
 
 	static WebEndpointResponse<Object> refused(Verdict verdict, String operation, StatePath path) {

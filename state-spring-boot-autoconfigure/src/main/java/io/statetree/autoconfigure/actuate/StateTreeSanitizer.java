@@ -30,9 +30,13 @@ import org.jspecify.annotations.Nullable;
  * matches its singular ({@code tokens}, {@code keys}, {@code cookies}, {@code credential} for
  * {@code credentials}). A phrase such as {@code api-key} matches its words in a row
  * ({@code apiKey}, {@code API_KEYS}) and also those words run together in a key ({@code apikey}).
- * A word never matches part of a longer word: {@code key} masks {@code sshKeys} and
- * {@code private_key_pem}, not {@code monkey}, {@code turkey} or {@code keyboard}; {@code token}
- * masks {@code sessionToken}, not {@code tokenizer}.
+ * A word of five letters or more (a phrase: its words run together) also matches at the end of a
+ * longer word, because keys are often written run together in lower or upper case:
+ * {@code token} masks {@code apitoken} and {@code GITHUBTOKENS}, {@code password} masks
+ * {@code dbpassword}. Otherwise a word never matches part of a longer word: {@code key} masks
+ * {@code sshKeys} and {@code private_key_pem}, not {@code monkey}, {@code turkey},
+ * {@code keyboard} or {@code sshkey}; {@code token} masks {@code sessionToken}, not
+ * {@code tokenizer}; {@code secret} does not mask {@code secretary}.
  * <p>
  * <b>Regular expressions.</b> Any other pattern is a regular expression that must match the whole
  * key (as given, or with its invisible characters dropped and its ends trimmed), ignoring case.
@@ -52,6 +56,13 @@ public final class StateTreeSanitizer {
 			"token", "key", "credentials", "creds", "authorization", "bearer", "cookie", "private", "api-key",
 			"access-key", "secret-key", "private-key", "access-token", "auth-token", "refresh-token", "session-token",
 			"client-secret");
+
+	/**
+	 * The least length of a sensitive word (or phrase run together) that also matches at the end
+	 * of a longer word: {@code token} masks {@code apitoken}, {@code key} does not mask
+	 * {@code monkey}.
+	 */
+	static final int MIN_TAIL_LENGTH = 5;
 
 	private static final Pattern WORDS_PATTERN = Pattern.compile("[\\p{L}\\p{N}_.\\- ]+");
 
@@ -345,6 +356,29 @@ public final class StateTreeSanitizer {
 		boolean matches(List<String> key) {
 			for (int start = 0; start < key.size(); start++) {
 				if (matchesAt(key, start)) {
+					return true;
+				}
+			}
+			if (this.joined.length() >= MIN_TAIL_LENGTH) {
+				for (String word : key) {
+					if (endsWithThis(word)) {
+						return true;
+					}
+				}
+			}
+			return false;
+		}
+
+		/**
+		 * Whether a longer word ends with this phrase run together, or its plural or singular
+		 * ({@code apitoken}, {@code dbpasswords}): only a handful of tails are compared, so a
+		 * long key costs no more than a short one.
+		 */
+		private boolean endsWithThis(String word) {
+			for (int extra = -2; extra <= 2; extra++) {
+				int length = this.joined.length() + extra;
+				if (length >= MIN_TAIL_LENGTH && length < word.length()
+						&& sameWord(word.substring(word.length() - length), this.joined)) {
 					return true;
 				}
 			}

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,6 +120,81 @@ class StateTreeArrayAndMaskingHttpTests extends HttpTestSupport {
 		assertThat(newest.get("path").asString()).isEqualTo("/settings/tokens");
 		assertThat(newest.get("oldValue").asString()).isEqualTo(StateTreeSanitizer.MASK);
 		assertThat(newest.get("newValue").asString()).isEqualTo(StateTreeSanitizer.MASK);
+	}
+
+	@Test
+	void sensitiveWordsAtTheEndOfRunTogetherKeysAreMasked() {
+		List<String> keys = List.of("apitoken", "APITOKEN", "dbpassword", "adminpassword", "githubtoken",
+				"jwtsecret", "keystorepassword");
+		Map<String, Object> settings = new LinkedHashMap<>();
+		for (int i = 0; i < keys.size(); i++) {
+			settings.put(keys.get(i), "run-together-" + i);
+		}
+		settings.put("turkey", "roast");
+		this.controller.set("/settings", settings);
+		this.controller.set("/people", List.of(Map.of("githubtoken", "run-together-in-array")));
+		Response value = get("/actuator/statetree/settings", "admin");
+		assertThat(value.status()).isEqualTo(200);
+		for (String key : keys) {
+			assertThat(value.json().get("value").get(key).asString()).as("'%s'", key)
+				.isEqualTo(StateTreeSanitizer.MASK);
+		}
+		assertThat(value.json().get("value").get("turkey").asString()).isEqualTo("roast");
+		for (String path : List.of("/actuator/statetree", "/actuator/statetree/people", "/actuator/statetreechanges")) {
+			assertThat(get(path, "admin").body()).as(path).doesNotContain("run-together");
+		}
+	}
+
+	@Test
+	void aKeyThatCannotBeAPathSegmentInsideAnArrayIsAnsweredNotA500() {
+		// Objects inside arrays are not branches: their keys may hold '/', be empty, or be '..'.
+		Map<String, Object> element = new LinkedHashMap<>();
+		element.put("a/b", 1);
+		element.put("", 2);
+		element.put("..", 3);
+		element.put("secret", "list-secret-odd");
+		this.controller.set("/list", List.of(element));
+		for (String path : List.of("/actuator/statetree/list", "/actuator/statetree/list/0",
+				"/actuator/statetreechanges")) {
+			Response response = get(path, "viewer");
+			assertThat(response.status()).as(path).isEqualTo(200);
+			assertThat(response.body()).as(path).contains("a/b").doesNotContain("list-secret");
+		}
+		assertThat(delete("/actuator/statetree/list", "writer").status()).isEqualTo(403);
+		assertThat(post("/actuator/statetree/list", "writer", value("[{\"a/b\": 1}]")).status()).isEqualTo(403);
+		assertThat(this.controller.get("/list")).isEqualTo(List.of(element));
+	}
+
+	@Test
+	void aBodyThatIsNotJsonIsRefusedWithoutQuotingItAnywhere(CapturedOutput output) {
+		// A value typed without its quotes: the parser's message would quote the token.
+		for (String body : List.of("{\"value\": unquotedsecret4711}", "{\"value\": \"x\" unquotedsecret4711}",
+				"unquotedsecret4711")) {
+			// The second path spells the endpoint with a percent-encoded letter, mapped all the same.
+			for (String path : List.of("/actuator/statetree/settings/password", "/actuator/state%74ree/settings/password")) {
+				Response response = post(path, "writer", body);
+				assertThat(response.status()).as(path + " " + body).isEqualTo(400);
+				assertThat(response.body()).as(body).doesNotContain("unquotedsecret4711").contains("not a JSON object");
+			}
+		}
+		Response changes = send("GET", "/actuator/statetreechanges", "writer", "{\"value\": unquotedsecret4711}");
+		assertThat(changes.status()).isEqualTo(400);
+		assertThat(output.getAll()).doesNotContain("unquotedsecret4711");
+		assertThat(this.controller.exists("/settings/password")).isFalse();
+	}
+
+	@Test
+	void arraysOfArraysDeeperThanTheJsonWriterAcceptsAreAnsweredNotA500() {
+		Object deep = "deepest-leaf";
+		for (int i = 0; i < 600; i++) {
+			deep = List.of(deep);
+		}
+		this.controller.set("/deep", deep);
+		for (String path : List.of("/actuator/statetree/deep", "/actuator/statetreechanges")) {
+			Response response = get(path, "viewer");
+			assertThat(response.status()).as(path).isEqualTo(200);
+			assertThat(response.body()).as(path).contains(StateTreeAccess.TOO_DEEP);
+		}
 	}
 
 	private static String value(String json) {

@@ -100,6 +100,54 @@ class StateTreeSanitizerTests {
 	}
 
 	@Example
+	void aLongSensitiveWordAtTheEndOfARunTogetherKeyIsMasked() {
+		for (String key : List.of("apitoken", "APITOKEN", "apitokens", "githubtoken", "dbpassword", "adminpassword",
+				"keystorepassword", "KEYSTORE_PASSWORD", "jwtsecret", "appsecrets", "dbcredentials", "dbcredential",
+				"mypasswd", "sshpassphrase", "myapikey", "xsessiontoken", "userpasswords")) {
+			assertThat(DEFAULTS.isSensitive(key)).as("'%s'", key).isTrue();
+		}
+		// Short words do not match inside a longer word, nor does a long one at its start.
+		for (String key : List.of("monkey", "turkey", "sshkey", "hotkey", "sacred", "tokenizer", "secretary",
+				"passwordless", "cookbook", "keyboard", "oldpwd")) {
+			assertThat(DEFAULTS.isSensitive(key)).as("'%s'", key).isFalse();
+		}
+	}
+
+	@Property(tries = 300)
+	void aLongSensitiveWordRunTogetherAfterOtherWordsIsMasked(@ForAll("runTogetherKeys") String key) {
+		assertThat(DEFAULTS.isSensitive(key)).as("'%s'", key).isTrue();
+	}
+
+	@Property(tries = 300)
+	void harmlessWordsRunTogetherAreNotMasked(@ForAll("harmlessRunTogetherKeys") String key) {
+		assertThat(DEFAULTS.isSensitive(key)).as("'%s'", key).isFalse();
+	}
+
+	@Provide
+	Arbitrary<String> runTogetherKeys() {
+		Arbitrary<String> word = Arbitraries.of(SENSITIVE_WORDS)
+			.filter((sensitive) -> sensitive.length() >= StateTreeSanitizer.MIN_TAIL_LENGTH);
+		Arbitrary<List<String>> before = Arbitraries.of(HARMLESS_WORDS).list().ofMinSize(1).ofMaxSize(2);
+		return Combinators.combine(word, Arbitraries.of(true, false), before, Arbitraries.of(true, false),
+				decorations())
+			.as((sensitive, isPlural, prefix, upper, decoration) -> {
+				String key = String.join("", prefix) + ((isPlural && !sensitive.endsWith("s")) ? sensitive + "s"
+						: sensitive);
+				return decoration.apply(upper ? key.toUpperCase(Locale.ROOT) : key);
+			});
+	}
+
+	@Provide
+	Arbitrary<String> harmlessRunTogetherKeys() {
+		return Combinators.combine(Arbitraries.of(HARMLESS_WORDS).list().ofMinSize(2).ofMaxSize(3),
+				Arbitraries.of(true, false), decorations())
+			.as((words, upper, decoration) -> {
+				String key = String.join("", words);
+				return decoration.apply(upper ? key.toUpperCase(Locale.ROOT) : key);
+			});
+	}
+
+	@Example
 	void configuredWordsAndPhrasesFollowTheSameRules() {
 		StateTreeSanitizer sanitizer = new StateTreeSanitizer(List.of("pin", "card-number", "iban"));
 		for (String key : List.of("pin", "PINs", "cardNumber", "CARD_NUMBERS", "cardnumber", "card.number",
