@@ -1496,7 +1496,8 @@ public abstract class AbstractControllerBehaviourTest {
 						}));
 				controller.derive("/stats/parsed", "/users/alice/apiToken", (v) -> Integer.parseInt((String) v));
 				controller.set("/users/alice/apiToken", SECRET + "x");
-				assertThat(log.lines()).hasSizeGreaterThanOrEqualTo(6).allSatisfy((line) -> assertThat(line)
+				// each derivation's first failure is logged; later ones are summarised (rate-limited)
+				assertThat(log.lines()).hasSizeGreaterThanOrEqualTo(3).allSatisfy((line) -> assertThat(line)
 					.doesNotContain(SECRET)
 					.contains("/stats/"));
 				assertThat(log.lines()).anySatisfy((line) -> assertThat(line).contains("/users/alice/apiToken")
@@ -1511,7 +1512,8 @@ public abstract class AbstractControllerBehaviourTest {
 			try (LogCapture log = LogCapture.controller()) {
 				controller.track((e) -> e.get("/secret", Integer.class));
 				controller.set("/secret", SECRET + "y");
-				assertThat(log.lines()).hasSize(2).allSatisfy((line) -> assertThat(line).doesNotContain(SECRET)
+				// the first failure is logged; the second is counted and summarised later (rate-limited)
+				assertThat(log.lines()).hasSize(1).allSatisfy((line) -> assertThat(line).doesNotContain(SECRET)
 					.contains("/secret")
 					.contains("java.lang.Integer"));
 			}

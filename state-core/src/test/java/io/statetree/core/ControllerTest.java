@@ -75,6 +75,46 @@ class ControllerTest {
 	}
 
 	@Test
+	void aThousandFailuresOfOneDerivationOrEffectLogOneTraceEachAndNoValues() {
+		Logger logger = (Logger) LoggerFactory.getLogger(DefaultStateController.class);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try (StateController controller = StateController.create()) {
+			controller.derive("/stats/broken", "/secrets/token", (token) -> {
+				if (token != null) {
+					throw new IllegalStateException("cannot derive from " + token);
+				}
+				return 0;
+			});
+			controller.track((e) -> {
+				Object token = e.get("/secrets/token");
+				if (token != null) {
+					throw new IllegalArgumentException("cannot use " + token);
+				}
+			});
+			for (int i = 0; i < 1_000; i++) {
+				controller.set("/secrets/token", "sk-live-" + i);
+			}
+			assertThat(((DefaultStateController) controller).derivationErrors()).isEqualTo(1_000);
+			assertThat(((DefaultStateController) controller).listenerErrors()).isEqualTo(1_000);
+			// one trace for the derivation, one for the effect; the rest summarised at most once per 10 s each
+			assertThat(appender.list).filteredOn((event) -> event.getThrowableProxy() != null).hasSize(2);
+			assertThat(appender.list).hasSizeLessThanOrEqualTo(4);
+			assertThat(appender.list).anySatisfy((event) -> assertThat(event.getFormattedMessage()).contains("/stats/broken"));
+			assertThat(appender.list).allSatisfy((event) -> {
+				assertThat(event.getFormattedMessage()).doesNotContain("sk-live");
+				if (event.getThrowableProxy() != null) {
+					assertThat(String.valueOf(event.getThrowableProxy().getMessage())).doesNotContain("sk-live");
+				}
+			});
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+	}
+
+	@Test
 	void asyncDispatchDeliversInRevisionOrderOffTheWritingThread() {
 		List<Long> revisions = new CopyOnWriteArrayList<>();
 		List<Thread> threads = new CopyOnWriteArrayList<>();

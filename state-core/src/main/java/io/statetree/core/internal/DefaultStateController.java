@@ -822,8 +822,8 @@ public final class DefaultStateController implements StateController {
 				this.derivationErrors.incrementAndGet();
 				// the failure may quote state values (a conversion error quotes its input): never log them
 				Throwable safe = Redacted.of(ex);
-				logger.warn("StateTree derivation of {} failed ({}); it keeps its last value", derivation.destination,
-						Redacted.describe(ex), safe);
+				logFailure(derivation.failures, "derivation of " + derivation.destination, ex, safe,
+						"; it keeps its last value");
 				observeDerivation(derivation, start, safe);
 			}
 		}
@@ -1179,6 +1179,24 @@ public final class DefaultStateController implements StateController {
 	}
 
 	/**
+	 * Logs a derivation's or an effect's failure like a listener's: the first with its stack
+	 * trace (redacted: only StateTree's own messages, which never quote values), then at most one
+	 * summary line per interval with the count.
+	 */
+	private static void logFailure(FailureLog failures, String what, Throwable ex, Throwable safe, String where) {
+		long decision = failures.record();
+		if (decision == FailureLog.LOG_FULL) {
+			logger.warn("StateTree {} failed{} ({}); further failures of it are summarised", what, where,
+					Redacted.describe(ex), safe);
+		}
+		else if (decision > 0) {
+			logger.warn("StateTree {} failed {} more times in the last {} s (the latest: {}{})", what, decision,
+					java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(FailureLog.SUMMARY_INTERVAL_NANOS),
+					Redacted.describe(ex), where);
+		}
+	}
+
+	/**
 	 * Logs a listener failure: the first of each listener with its stack trace, then at most
 	 * one summary line per interval with the count. Never logs values.
 	 */
@@ -1522,8 +1540,8 @@ public final class DefaultStateController implements StateController {
 		if (failure[0] != null) {
 			this.listenerErrors.incrementAndGet();
 			safe = Redacted.of(failure[0]);
-			logger.warn("StateTree effect '{}' failed on {} ({})", effect.id, event.emittingPath(),
-					Redacted.describe(failure[0]), safe);
+			logFailure(effect.failures, "effect '" + effect.id + "'", failure[0], safe,
+					" on " + event.emittingPath());
 		}
 		if (this.observed) {
 			try {

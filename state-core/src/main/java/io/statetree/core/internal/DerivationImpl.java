@@ -32,6 +32,9 @@ final class DerivationImpl implements Derivation {
 
 	volatile boolean closed;
 
+	/** Rate-limits the logging of this derivation's failures. */
+	final FailureLog failures = new FailureLog();
+
 	DerivationImpl(DefaultStateController owner, StatePath destination, List<StatePath> sources, boolean tracked,
 			Function<Reader, @Nullable Object> compute) {
 		this.owner = owner;

@@ -28,6 +28,9 @@ final class EffectImpl implements Effect {
 
 	volatile boolean closed;
 
+	/** Rate-limits the logging of this effect's failures. */
+	final FailureLog failures = new FailureLog();
+
 	private final DefaultStateController owner;
 
 	private final Object lock = new Object();
