@@ -418,10 +418,13 @@ public final class StateValues {
 		if ((da && !Double.isFinite(a.doubleValue())) || (db && !Double.isFinite(b.doubleValue()))) {
 			return false;
 		}
-		if (da && isIntegral(b) && !(b instanceof BigInteger)) {
+		// Below 2^53 a whole double prints as its exact value, so comparing the binary value is
+		// comparing the decimal it denotes; above, it prints rounded (2^60 as
+		// 1.15292150460684698E18): the printed decimal decides, as for every other number.
+		if (da && isIntegral(b) && !(b instanceof BigInteger) && Math.abs(a.doubleValue()) < 0x1p53) {
 			return a.doubleValue() == b.longValue() && isExactLong(a.doubleValue(), b.longValue());
 		}
-		if (db && isIntegral(a) && !(a instanceof BigInteger)) {
+		if (db && isIntegral(a) && !(a instanceof BigInteger) && Math.abs(b.doubleValue()) < 0x1p53) {
 			return b.doubleValue() == a.longValue() && isExactLong(b.doubleValue(), a.longValue());
 		}
 		return toBigDecimal(a).compareTo(toBigDecimal(b)) == 0;
@@ -513,6 +516,10 @@ public final class StateValues {
 			return Double.hashCode(decimal.doubleValue());
 		}
 		double d = n.doubleValue();
+		if (Math.abs(d) >= 0x1p53 && Math.abs(d) < 0x1p63) {
+			// Equal to the decimal it prints as, which may differ from its binary value here.
+			return hashNumber(new BigDecimal(Double.toString(d)));
+		}
 		if (d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63) {
 			return Long.hashCode((long) d);
 		}
