@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * The leading slash is optional and a trailing slash is ignored, so {@code users/1},
  * {@code /users/1} and {@code /users/1/} are the same path; {@code ""} and {@code "/"} are the
  * root. Rejected with {@link InvalidPathException}: empty segments, {@code .} and {@code ..},
- * control characters, the pattern tokens {@code *}, {@code **} and <code>{...}</code>, more
- * than {@value #MAX_DEPTH} segments, a segment over {@value #MAX_SEGMENT_BYTES} UTF-8 bytes.
+ * control characters, unpaired surrogates (no UTF-8 form), the pattern tokens {@code *},
+ * {@code **} and <code>{...}</code>, more than {@value #MAX_DEPTH} segments, a segment over
+ * {@value #MAX_SEGMENT_BYTES} UTF-8 bytes.
  * <p>
  * Instances are immutable; {@link #toString()} gives the canonical form ({@code /users/1}).
  */
@@ -163,6 +164,17 @@ public final class StatePath implements Comparable<StatePath> {
 			}
 			if (c >= 0x80) {
 				ascii = false;
+				if (Character.isSurrogate(c)) {
+					if (Character.isHighSurrogate(c) && i + 1 < length
+							&& Character.isLowSurrogate(segment.charAt(i + 1))) {
+						i++;
+					}
+					else {
+						// No UTF-8 form: a file's JSON or YAML and Redis would store something else.
+						return "contains an unpaired surrogate (U+" + String.format("%04X", (int) c)
+								+ "), which has no UTF-8 form";
+					}
+				}
 			}
 		}
 		if (length > 1 && segment.charAt(0) == '{' && segment.charAt(length - 1) == '}') {

@@ -322,6 +322,11 @@ public final class CachingBackend implements StateBackend {
 			}
 			throw ex;
 		}
+		if (StateValues.unchanged(result.changes())) {
+			// Nothing was written: the copy keeps what the delegate holds (an equal value of
+			// another type, 1.0 over 1, must not replace it here only).
+			return new CommitResult(this.revision, result.changes());
+		}
 		boolean several = request.writes().size() > 1;
 		for (Change change : result.changes()) {
 			if (this.generation.get() != seen) {
@@ -340,9 +345,6 @@ public final class CachingBackend implements StateBackend {
 			catch (RuntimeException ex) {
 				invalidate(change.path());
 			}
-		}
-		if (StateValues.unchanged(result.changes())) {
-			return new CommitResult(this.revision, result.changes());
 		}
 		long next = this.revision + 1;
 		this.revision = next;

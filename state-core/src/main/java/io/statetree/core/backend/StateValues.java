@@ -138,7 +138,7 @@ public final class StateValues {
 			return ValueList.wrap(elements);
 		}
 		if (node.isString()) {
-			return node.stringValue();
+			return walk.string(node.stringValue());
 		}
 		if (node.isBoolean()) {
 			return node.booleanValue();
@@ -189,8 +189,11 @@ public final class StateValues {
 	 */
 	public static @Nullable Object fromJava(StatePath at, @Nullable Object value,
 			Function<Object, JsonNode> fallback) {
-		if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer) {
+		if (value == null || value instanceof Boolean || value instanceof Integer) {
 			return value;
+		}
+		if (value instanceof String s && ModelRules.unpairedSurrogate(s) < 0) {
+			return s;
 		}
 		if (value instanceof Long l) {
 			return (l == l.intValue()) ? (Object) l.intValue() : l;
@@ -206,7 +209,10 @@ public final class StateValues {
 		if (value == null) {
 			return null;
 		}
-		if (value instanceof String || value instanceof Boolean) {
+		if (value instanceof String s) {
+			return walk.string(s);
+		}
+		if (value instanceof Boolean) {
 			return value;
 		}
 		if (value instanceof Number number) {
@@ -216,9 +222,11 @@ public final class StateValues {
 			walk.model(value);
 			return value;
 		}
-		if (value instanceof Character || value instanceof Enum<?>) {
-			return (value instanceof Enum<?> e) ? e.name() : value.toString();
+		if (value instanceof Character) {
+			return walk.string(value.toString());
 		}
+		// An enum goes through the fallback (the application's mapper), so it is stored as that
+		// mapper writes it, and a typed read of it (or of a record holding it) finds it again.
 		if (value instanceof Map<?, ?> map) {
 			enter(value, visiting);
 			PersistentOrderedMap<String, Object> result = PersistentOrderedMap.empty();
@@ -231,6 +239,11 @@ public final class StateValues {
 					continue;
 				}
 				String name = walk.key(key.toString());
+				if (result.containsKey(name)) {
+					// Two keys with the same text (1 and "1"): one would silently replace the other.
+					throw new StateValueException("Value at " + walk.location() + " contains a map with two keys that "
+							+ "both become the segment '" + name + "'");
+				}
 				walk.enter(name);
 				Object child = fromJava(entry.getValue(), fallback, walk, visiting);
 				walk.exit();
@@ -315,10 +328,18 @@ public final class StateValues {
 		if (number instanceof Double || number instanceof BigDecimal) {
 			return number;
 		}
-		if (number instanceof java.util.concurrent.atomic.AtomicInteger || number instanceof java.util.concurrent.atomic.AtomicLong) {
+		if (number instanceof java.util.concurrent.atomic.AtomicInteger || number instanceof java.util.concurrent.atomic.AtomicLong
+				|| number instanceof java.util.concurrent.atomic.LongAdder
+				|| number instanceof java.util.concurrent.atomic.LongAccumulator) {
 			return normalizeNumber(number.longValue());
 		}
-		return new BigDecimal(number.toString());
+		if (number instanceof java.util.concurrent.atomic.DoubleAdder
+				|| number instanceof java.util.concurrent.atomic.DoubleAccumulator) {
+			return number.doubleValue();
+		}
+		// Another Number: the decimal its text spells, an integer kept as an integer.
+		BigDecimal decimal = new BigDecimal(number.toString());
+		return (decimal.scale() == 0) ? normalizeNumber(decimal.toBigInteger()) : decimal;
 	}
 
 	// ---- equality ----
@@ -397,10 +418,13 @@ public final class StateValues {
 		if ((da && !Double.isFinite(a.doubleValue())) || (db && !Double.isFinite(b.doubleValue()))) {
 			return false;
 		}
-		if (da && isIntegral(b) && !(b instanceof BigInteger)) {
+		// Below 2^53 a whole double prints as its exact value, so comparing the binary value is
+		// comparing the decimal it denotes; above, it prints rounded (2^60 as
+		// 1.15292150460684698E18): the printed decimal decides, as for every other number.
+		if (da && isIntegral(b) && !(b instanceof BigInteger) && Math.abs(a.doubleValue()) < 0x1p53) {
 			return a.doubleValue() == b.longValue() && isExactLong(a.doubleValue(), b.longValue());
 		}
-		if (db && isIntegral(a) && !(a instanceof BigInteger)) {
+		if (db && isIntegral(a) && !(a instanceof BigInteger) && Math.abs(b.doubleValue()) < 0x1p53) {
 			return b.doubleValue() == a.longValue() && isExactLong(b.doubleValue(), a.longValue());
 		}
 		return toBigDecimal(a).compareTo(toBigDecimal(b)) == 0;
@@ -492,6 +516,10 @@ public final class StateValues {
 			return Double.hashCode(decimal.doubleValue());
 		}
 		double d = n.doubleValue();
+		if (Math.abs(d) >= 0x1p53 && Math.abs(d) < 0x1p63) {
+			// Equal to the decimal it prints as, which may differ from its binary value here.
+			return hashNumber(new BigDecimal(Double.toString(d)));
+		}
 		if (d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63) {
 			return Long.hashCode((long) d);
 		}

@@ -107,9 +107,16 @@ public final class JsonText {
 		switch (token) {
 			case START_OBJECT -> {
 				PersistentOrderedMap<String, Object> map = PersistentOrderedMap.empty();
+				java.util.Set<String> seen = keysInArrays ? new java.util.HashSet<>() : null;
 				JsonToken next;
 				while ((next = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
 					String key = parser.currentName();
+					if (seen != null && !seen.add(key)) {
+						// A written value says what it means: with a key twice, one would be lost.
+						walk.key(key);
+						throw new StateValueException("Object at " + walk.location() + " has the key '"
+								+ ModelRules.printable(key) + "' more than once");
+					}
 					JsonToken valueToken = parser.nextToken();
 					if (valueToken == JsonToken.VALUE_NULL) {
 						continue;
@@ -141,7 +148,7 @@ public final class JsonText {
 				return ValueList.wrap(elements.toArray());
 			}
 			case VALUE_STRING -> {
-				return parser.getString();
+				return walk.string(parser.getString());
 			}
 			case VALUE_NUMBER_INT -> {
 				return walk.number(parser.getNumberValue());

@@ -117,14 +117,36 @@ public final class ModelRules {
 	}
 
 	/**
-	 * Escapes control and invisible format characters for messages.
+	 * Finds an unpaired surrogate, a {@code char} that no UTF-8 text can hold.
+	 * @param text a string
+	 * @return its index, or -1 when every surrogate is paired
+	 */
+	public static int unpairedSurrogate(String text) {
+		int length = text.length();
+		for (int i = 0; i < length; i++) {
+			char c = text.charAt(i);
+			if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
+				if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+					i++;
+				}
+				else {
+					return i;
+				}
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * Escapes control and invisible format characters, and unpaired surrogates, for messages.
 	 * @param text a key or path
 	 * @return the text with such characters as {@code \\uXXXX}
 	 */
 	static String printable(String text) {
 		StringBuilder sb = new StringBuilder(text.length() + 8);
 		text.codePoints().forEach((cp) -> {
-			if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
+			int type = Character.getType(cp);
+			if (Character.isISOControl(cp) || type == Character.FORMAT || type == Character.SURROGATE) {
 				sb.append(String.format("\\u%04x", cp));
 			}
 			else {
@@ -267,6 +289,26 @@ public final class ModelRules {
 				}
 			}
 			return normal;
+		}
+
+		/**
+		 * Checks a string: written text must have a UTF-8 form, so an unpaired surrogate is
+		 * refused (YAML files and Redis would store another character in its place). Stored text
+		 * read back is not checked.
+		 * @param text the string
+		 * @return the string
+		 * @throws StateValueException naming the path, never the text
+		 */
+		public String string(String text) {
+			if (this.writing && unpairedSurrogate(text) >= 0) {
+				throw unpaired();
+			}
+			return text;
+		}
+
+		private StateValueException unpaired() {
+			return new StateValueException("String at " + location()
+					+ " contains an unpaired surrogate, which has no UTF-8 form (stores would keep another character)");
 		}
 
 		/**

@@ -134,6 +134,36 @@ class StateTreeEndpointUnrestrictedHttpTests extends HttpTestSupport {
 		assertThat(this.controller.revision()).isEqualTo(revision);
 	}
 
+	/**
+	 * JSON can spell an unpaired surrogate ({@code "\\ud800"}), UTF-8 cannot: as a key it made a
+	 * JSON file unreadable (every later read of the tree failed) and YAML files and Redis stored
+	 * another character; a key given twice silently lost one of its values. All are 400 naming the
+	 * path (and the key, escaped), never the text, and write nothing.
+	 */
+	@Test
+	void textWithoutAUtf8FormAndKeysGivenTwiceAre400AndWriteNothing() {
+		long revision = this.controller.revision();
+		Response key = post("/actuator/statetree/app/text", "writer", value("{\"ok\":1,\"n\":{\"a\\ud800b\":1}}"));
+		assertThat(key.status()).as(key.body()).isEqualTo(400);
+		assertThat(key.json().get("message").asString()).contains("object key 'a\\ud800b'")
+			.contains("/app/text/n")
+			.contains("unpaired surrogate");
+		Response text = post("/actuator/statetree/app/text", "writer", value("[\"fine\", \"x\\udc00secret\"]"));
+		assertThat(text.status()).as(text.body()).isEqualTo(400);
+		assertThat(text.json().get("message").asString()).contains("/app/text/1").contains("unpaired surrogate");
+		assertThat(text.body()).doesNotContain("secret");
+		Response twice = post("/actuator/statetree/app/text", "writer", value("{\"n\":{\"a\":1,\"a\":2}}"));
+		assertThat(twice.status()).as(twice.body()).isEqualTo(400);
+		assertThat(twice.json().get("message").asString()).contains("/app/text/n").contains("'a'");
+		assertThat(this.controller.exists("/app/text")).isFalse();
+		assertThat(this.controller.revision()).isEqualTo(revision);
+		// a surrogate pair is ordinary text
+		Response pair = post("/actuator/statetree/app/text", "writer", value("{\"\\ud83d\\ude00\":\"\\ud83d\\ude00\"}"));
+		assertThat(pair.status()).as(pair.body()).isEqualTo(200);
+		assertThat(this.controller.get("/app/text")).isEqualTo(java.util.Map.of("\uD83D\uDE00", "\uD83D\uDE00"));
+		assertThat(delete("/actuator/statetree/app/text", "writer").status()).isEqualTo(200);
+	}
+
 	@Test
 	void objectsNestedBeyondThePathLimitAre400AndWriteNothing() {
 		long revision = this.controller.revision();
