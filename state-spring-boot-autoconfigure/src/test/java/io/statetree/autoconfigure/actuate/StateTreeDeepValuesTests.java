@@ -8,13 +8,13 @@ import java.util.Set;
 
 import io.statetree.core.PathPattern;
 import io.statetree.core.StateController;
+import io.statetree.core.StatePath;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -26,15 +26,23 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The tree holds values nested up to 1,000 levels (arrays of arrays, objects in arrays); the JSON
- * writer of an answer accepts fewer. The value and changes endpoints still answer, showing the
- * too-deep part as a marker, and a sensitive or protected field stays hidden at any depth.
+ * The controller refuses to write a value whose paths would have more than 128 segments (array
+ * indexes count), and the endpoint answers such a write with a 400 naming the limit. A backend may
+ * still hold deeper values (written by an older version, or by another tool through the backend
+ * SPI, which is how these tests store them), deeper even than the JSON writer of an answer
+ * accepts: the value and changes endpoints still answer, showing the too-deep part as a marker,
+ * and a sensitive or protected field stays hidden at any depth.
  */
 class StateTreeDeepValuesTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final SecurityContext READER = caller("ROLE_STATETREE_READ");
+
+	private static final SecurityContext WRITER = caller("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE");
+
+	/** May write the protected {@code ssn} too. */
+	private static final SecurityContext ADMIN = caller("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE", "ROLE_X");
 
 	@Example
 	void arraysOfArraysNestedSixHundredLevelsAreAnsweredWithTheDeepPartCut() {
@@ -43,7 +51,7 @@ class StateTreeDeepValuesTests {
 		for (int i = 0; i < 600; i++) {
 			deep = List.of(deep);
 		}
-		fixture.controller.set("/deep", deep);
+		StoredValues.store(fixture.controller, fixture.history, "/deep", deep);
 		String value = fixture.body(fixture.endpoint.read(READER, new String[] { "deep" }));
 		assertThat(value).contains(StateTreeAccess.TOO_DEEP).doesNotContain("deepest-leaf");
 		String changes = fixture.body(fixture.changesEndpoint.changes(READER));
@@ -51,17 +59,31 @@ class StateTreeDeepValuesTests {
 		// A shallow value next to it is shown whole.
 		fixture.controller.set("/shallow", List.of(List.of("shallow-leaf")));
 		assertThat(fixture.body(fixture.changesEndpoint.changes(READER))).contains("shallow-leaf");
+		// Writing such a value through the endpoint is refused (here by the JSON read limit).
+		WebEndpointResponse<Object> write = fixture.endpoint.write(WRITER, new String[] { "other" },
+				"[".repeat(600) + "\"deepest-leaf\"" + "]".repeat(600));
+		assertThat(write.getStatus()).isEqualTo(400);
+		assertThat(fixture.body(write)).doesNotContain("deepest-leaf");
+		assertThat(fixture.controller.exists("/other")).isFalse();
 	}
 
 	@Property(tries = 40)
-	void valuesOfAnyDepthTheTreeHoldsAreAnswered(@ForAll @IntRange(min = 1, max = 998) int depth,
+	void valuesOfAnyDepthTheTreeHoldsAreAnswered(@ForAll("depths") int depth,
 			@ForAll("shapes") List<Boolean> objects) {
 		Fixture fixture = new Fixture();
 		Object deep = Map.of("leaf", "deepest-leaf", "password", "never-shown", "ssn", "never-shown");
+		// The same value as JSON text, built by hand: the JSON writer refuses deep nesting.
+		StringBuilder open = new StringBuilder();
+		StringBuilder close = new StringBuilder();
 		for (int i = 1; i < depth; i++) {
-			deep = objects.get(i % objects.size()) ? Map.of("n", deep) : List.of(deep);
+			boolean object = objects.get(i % objects.size());
+			deep = object ? Map.of("n", deep) : List.of(deep);
+			open.insert(0, object ? "{\"n\":" : "[");
+			close.append(object ? "}" : "]");
 		}
-		fixture.controller.set("/deep", deep);
+		String json = open + "{\"leaf\":\"deepest-leaf\",\"password\":\"never-shown\",\"ssn\":\"never-shown\"}"
+				+ close;
+		StoredValues.store(fixture.controller, fixture.history, "/deep", deep);
 		WebEndpointResponse<Object> read = fixture.endpoint.read(READER, new String[] { "deep" });
 		assertThat(read.getStatus()).isEqualTo(200);
 		String value = fixture.body(read);
@@ -71,6 +93,28 @@ class StateTreeDeepValuesTests {
 			assertThat(body.contains("deepest-leaf")).isEqualTo(depth <= StateTreeAccess.MAX_SHOWN_DEPTH);
 			assertThat(body.contains(StateTreeAccess.TOO_DEEP)).isEqualTo(depth > StateTreeAccess.MAX_SHOWN_DEPTH);
 		}
+		// The same value written through the endpoint: written while its paths stay within the
+		// limit (the path /written is one segment, the value adds depth), otherwise a 400 naming
+		// the limit or the JSON read limit, and nothing written.
+		WebEndpointResponse<Object> write = fixture.endpoint.write(ADMIN, new String[] { "written" }, json);
+		boolean fits = 1 + depth <= StatePath.MAX_DEPTH;
+		assertThat(write.getStatus()).as(fixture.body(write)).isEqualTo(fits ? 200 : 400);
+		assertThat(fixture.body(write)).doesNotContain("never-shown", "deepest-leaf");
+		assertThat(fixture.controller.exists("/written")).isEqualTo(fits);
+		if (fits) {
+			String written = fixture.body(fixture.endpoint.read(READER, new String[] { "written" }));
+			assertThat(written).contains("deepest-leaf").doesNotContain("never-shown");
+		}
+		else if (depth < 400) {
+			assertThat(fixture.body(write)).contains("more than " + StatePath.MAX_DEPTH + " segments");
+		}
+	}
+
+	/** Any depth up to 998, often near the path limit. */
+	@Provide
+	Arbitrary<Integer> depths() {
+		return Arbitraries.oneOf(Arbitraries.integers().between(1, 998),
+				Arbitraries.integers().between(StatePath.MAX_DEPTH - 8, StatePath.MAX_DEPTH + 8));
 	}
 
 	@Provide
