@@ -2,6 +2,7 @@ package io.statetree.autoconfigure;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 
 import io.statetree.core.StateController;
 import io.statetree.core.StateException;
