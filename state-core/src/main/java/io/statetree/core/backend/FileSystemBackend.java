@@ -38,6 +38,7 @@ import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.FileNames.Names;
 import io.statetree.core.backend.IntentLog.Kind;
 import io.statetree.core.backend.IntentLog.Op;
+import io.statetree.core.internal.StateDirectoryLockedException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,6 +193,8 @@ public final class FileSystemBackend implements StateBackend {
 		this.dotExtension = "." + this.extension;
 		this.fsync = builder.fsync;
 		this.meta = this.directory.resolve(META);
+		checkNotInside(this.directory);
+		checkHoldsNone();
 		try {
 			Files.createDirectories(this.directory);
 			if (!Files.isDirectory(this.directory)) {
@@ -209,6 +212,7 @@ public final class FileSystemBackend implements StateBackend {
 				: Files.exists(this.directory.resolve(META.toUpperCase(Locale.ROOT)), LinkOption.NOFOLLOW_LINKS);
 		this.directoryLock = DirectoryLock.acquire(this.directory, this.meta);
 		try {
+			checkNotInside(this.directory);
 			recover();
 			this.revision = readRevision();
 			this.storedRevision = this.revision;
@@ -216,6 +220,81 @@ public final class FileSystemBackend implements StateBackend {
 		catch (RuntimeException ex) {
 			this.directoryLock.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Refuses a directory holding another state directory below it: both backends would own the
+	 * same files (this one would read the other's data as its own branch and delete it, lock
+	 * file included, when that branch is replaced). Runs before anything is created, so a refused
+	 * open leaves no {@code .statetree} behind (which would refuse the inner directory next).
+	 * The converse, {@link #checkNotInside}, runs again once this backend's own {@code .statetree}
+	 * exists, so of two nested directories opened at the same moment the inner one is refused.
+	 */
+	private void checkHoldsNone() {
+		if (!Files.isDirectory(this.directory)) {
+			return;
+		}
+		Path[] found = new Path[1];
+		try {
+			Files.walkFileTree(this.directory, new SimpleFileVisitor<>() {
+
+				@Override
+				public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+					if (dir.equals(FileSystemBackend.this.meta)) {
+						return FileVisitResult.SKIP_SUBTREE;
+					}
+					if (dir.getFileName() != null && dir.getFileName().toString().equals(META)) {
+						found[0] = dir.getParent();
+						return FileVisitResult.TERMINATE;
+					}
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFileFailed(Path file, IOException ex) {
+					return FileVisitResult.CONTINUE;
+				}
+
+			});
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot list state directory " + this.directory + ": " + ex, ex);
+		}
+		if (found[0] != null) {
+			throw StateDirectoryLockedException.nested(this.directory, found[0], false);
+		}
+	}
+
+	/**
+	 * Refuses a directory (existing or not) that lies inside a state directory, before anything
+	 * is created in it, so a refused open leaves no trace in the other directory's tree.
+	 */
+	private static void checkNotInside(Path directory) {
+		Path existing = directory;
+		while (existing != null && !Files.exists(existing)) {
+			existing = existing.getParent();
+		}
+		if (existing == null) {
+			return;
+		}
+		Path real;
+		try {
+			real = existing.toRealPath();
+		}
+		catch (IOException ex) {
+			return; // reported by the creation of the directory
+		}
+		// the directory's own .statetree is its own; every existing ancestor's would be another's
+		for (Path up = existing.equals(directory) ? real.getParent() : real; up != null; up = up.getParent()) {
+			if (Files.isDirectory(up.resolve(META), LinkOption.NOFOLLOW_LINKS)) {
+				throw StateDirectoryLockedException.nested(directory, up, true);
+			}
 		}
 	}
 
