@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import io.statetree.core.InvalidPathException;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.StateValueException;
@@ -124,6 +125,12 @@ public final class FileSystemBackend implements StateBackend {
 	 */
 	static final String REVISION = "revision";
 
+	/** The default of {@link Builder#maxFileBytes}: 64 MiB. */
+	public static final int DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+	/** The longest name file: a segment of at most 255 UTF-8 bytes, with room to spare. */
+	private static final int MAX_NAME_FILE_BYTES = 4096;
+
 	/** How many revisions one write of the revision file covers. */
 	static final int REVISION_LEASE = 100;
 
@@ -146,6 +153,8 @@ public final class FileSystemBackend implements StateBackend {
 	private final String dotExtension;
 
 	private final boolean fsync;
+
+	private final int maxFileBytes;
 
 	private final boolean caseInsensitive;
 
@@ -192,6 +201,7 @@ public final class FileSystemBackend implements StateBackend {
 		this.extension = checkExtension(this.serializer.extension());
 		this.dotExtension = "." + this.extension;
 		this.fsync = builder.fsync;
+		this.maxFileBytes = builder.maxFileBytes;
 		this.meta = this.directory.resolve(META);
 		checkNotInside(this.directory);
 		checkHoldsNone();
@@ -487,7 +497,7 @@ public final class FileSystemBackend implements StateBackend {
 			if (attributes == null || !attributes.isRegularFile()) {
 				return List.of();
 			}
-			String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+			String text = new String(readLimited(file, this.maxFileBytes, "order file"), StandardCharsets.UTF_8);
 			return text.isEmpty() ? List.of() : List.of(text.split("\n"));
 		}
 		catch (IOException ex) {
@@ -505,7 +515,7 @@ public final class FileSystemBackend implements StateBackend {
 		try {
 			BasicFileAttributes attributes = attributes(nameFile);
 			if (attributes != null && attributes.isRegularFile()) {
-				segment = new String(Files.readAllBytes(nameFile), StandardCharsets.UTF_8);
+				segment = new String(readLimited(nameFile, MAX_NAME_FILE_BYTES, "name file"), StandardCharsets.UTF_8);
 			}
 		}
 		catch (IOException ex) {
@@ -519,10 +529,35 @@ public final class FileSystemBackend implements StateBackend {
 		return segment;
 	}
 
+	/**
+	 * Reads a whole file of at most {@code limit} bytes. {@link Files#readAllBytes} would try
+	 * to hold any file in memory: a 3 GB file threw {@link OutOfMemoryError} out of every read
+	 * of it and its ancestors.
+	 * @throws StateStorageException naming the file (relative) and its size when it is longer
+	 */
+	private byte[] readLimited(Path file, int limit, String what) throws IOException {
+		try (java.io.InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+			byte[] bytes = in.readNBytes(limit);
+			if (bytes.length == limit && in.read() >= 0) {
+				long size;
+				try {
+					size = Files.size(file);
+				}
+				catch (IOException ex) {
+					size = -1;
+				}
+				throw new UnparsableFileException(file, "Cannot read " + what + " " + relative(file) + ": it holds "
+						+ ((size > limit) ? size + " bytes" : "more bytes") + ", more than the " + limit
+						+ " a file of this state directory may hold (FileSystemBackend.Builder.maxFileBytes)");
+			}
+			return bytes;
+		}
+	}
+
 	private Object parse(Path file) {
 		byte[] bytes;
 		try {
-			bytes = Files.readAllBytes(file);
+			bytes = readLimited(file, this.maxFileBytes, "state file");
 		}
 		catch (IOException ex) {
 			throw new StateStorageException("Cannot read state file " + relative(file) + " in state directory "
@@ -552,6 +587,11 @@ public final class FileSystemBackend implements StateBackend {
 		}
 		if (ex instanceof StateValueException && ex.getCause() == null) {
 			return "it holds a value StateTree refuses: " + ex.getMessage();
+		}
+		if (ex instanceof InvalidPathException) {
+			// its message names the key, which is the file's content
+			return "it holds an object key StateTree refuses as a path segment (empty, . or .., with /, a control"
+					+ " character, a pattern such as * or {x}, or over 255 UTF-8 bytes)";
 		}
 		return "the " + this.extension + " serializer failed (" + ex.getClass().getName() + ")";
 	}
@@ -1047,13 +1087,20 @@ public final class FileSystemBackend implements StateBackend {
 	}
 
 	private byte[] serialize(Object value, Path file) {
+		byte[] bytes;
 		try {
-			return this.serializer.write(value);
+			bytes = this.serializer.write(value);
 		}
 		catch (RuntimeException ex) {
-			throw new StateStorageException("Cannot serialize the value for " + file + " as " + this.extension
-					+ ": " + ex.getMessage(), ex);
+			throw new StateStorageException("Cannot serialize the value for " + relative(file) + " as " + this.extension
+					+ " (" + ex.getClass().getName() + ")", ex);
 		}
+		if (bytes.length > this.maxFileBytes) {
+			throw new StateWriteException("Cannot write " + relative(file) + ": the value takes " + bytes.length
+					+ " bytes as " + this.extension + ", more than the " + this.maxFileBytes
+					+ " a file of this state directory may hold (FileSystemBackend.Builder.maxFileBytes)");
+		}
+		return bytes;
 	}
 
 	private static String describe(Object value) {
@@ -1421,6 +1468,8 @@ public final class FileSystemBackend implements StateBackend {
 
 		private @Nullable Boolean caseInsensitive;
 
+		private int maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+
 		private Builder(Path directory) {
 			this.directory = directory;
 		}
@@ -1443,6 +1492,21 @@ public final class FileSystemBackend implements StateBackend {
 		 */
 		public Builder fsync(boolean fsync) {
 			this.fsync = fsync;
+			return this;
+		}
+
+		/**
+		 * Sets the largest file the backend reads or writes: a longer state file (a value that
+		 * would serialize to more bytes, or a file grown or edited beyond it) is refused with an
+		 * exception naming the file and its size, instead of exhausting the heap on a read.
+		 * @param bytes {@value #DEFAULT_MAX_FILE_BYTES} (64 MiB) by default, at least 1
+		 * @return this builder
+		 */
+		public Builder maxFileBytes(int bytes) {
+			if (bytes < 1) {
+				throw new IllegalArgumentException("maxFileBytes must be at least 1, got " + bytes);
+			}
+			this.maxFileBytes = bytes;
 			return this;
 		}
 
