@@ -210,6 +210,10 @@ public final class FileSystemBackend implements StateBackend {
 			if (!Files.isDirectory(this.directory)) {
 				throw new IOException("not a directory");
 			}
+			if (Files.isSymbolicLink(this.meta)) {
+				// followed, the lock, revision, intent log and trash would live outside the directory
+				throw new IOException(META + " is a symbolic link; it must be a directory of its own");
+			}
 			Files.createDirectories(this.meta.resolve(TRASH));
 			Path probe = Files.createTempFile(this.meta, "probe", TEMP_SUFFIX);
 			Files.delete(probe);

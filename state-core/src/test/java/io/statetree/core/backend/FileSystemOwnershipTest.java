@@ -152,6 +152,21 @@ class FileSystemOwnershipTest {
 	}
 
 	@Test
+	void aSymbolicLinkAsTheBackendsOwnDirectoryIsRefused() throws IOException {
+		// found by the second breaker: with .statetree a link to another directory, the lock file,
+		// the revision and the trash were written there, outside the state directory
+		Path directory = this.temp.resolve("state");
+		Path elsewhere = Files.createDirectories(this.temp.resolve("elsewhere"));
+		Files.createDirectories(directory);
+		Files.createSymbolicLink(directory.resolve(".statetree"), elsewhere);
+		assertThatThrownBy(() -> open(directory)).isInstanceOf(StateStorageException.class)
+			.hasMessageContaining(".statetree is a symbolic link");
+		try (java.util.stream.Stream<Path> files = Files.list(elsewhere)) {
+			assertThat(files).as("nothing written through the link").isEmpty();
+		}
+	}
+
+	@Test
 	void aStateDirectoryInsideOneAnotherProcessHoldsIsRefused() throws Exception {
 		Path directory = this.temp.resolve("state");
 		Process holder = start("hold", directory, "0");
