@@ -131,8 +131,7 @@ public final class ValueConverter {
 			return this.mapper.convertValue(value, type);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
-			throw new StateValueException("Cannot read value at " + path + " as " + type.getName() + ": "
-					+ ((ex instanceof JacksonException je) ? je.getOriginalMessage() : ex.getMessage()), ex);
+			throw readFailure(path, type.getName(), ex);
 		}
 	}
 
@@ -153,10 +152,51 @@ public final class ValueConverter {
 			return this.mapper.convertValue(value, javaType);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
-			throw new StateValueException("Cannot read value at " + path + " as " + type + ": "
-					+ ((ex instanceof JacksonException je) ? je.getOriginalMessage() : ex.getMessage()), ex);
+			throw readFailure(path, type.toString(), ex);
 		}
 	}
+
+	/**
+	 * Why a stored value does not convert, without Jackson's message, which quotes the value
+	 * ({@code from String "st-alice-..."}), nor Jackson's exception as the cause (same message),
+	 * nor the message of an exception the type's constructor threw (it may quote it too). Names
+	 * where inside the value it failed: keys are path segments, never values.
+	 */
+	private static StateValueException readFailure(StatePath path, String type, RuntimeException ex) {
+		StringBuilder where = new StringBuilder(path.isRoot() ? "" : path.toString());
+		if (ex instanceof JacksonException jackson) {
+			for (JacksonException.Reference reference : jackson.getPath()) {
+				if (reference.getPropertyName() != null) {
+					where.append('/').append(reference.getPropertyName());
+				}
+				else if (reference.getIndex() >= 0) {
+					where.append('/').append(reference.getIndex());
+				}
+			}
+		}
+		String why;
+		if (ex instanceof tools.jackson.databind.exc.InvalidFormatException invalid && invalid.getTargetType() != null) {
+			why = "is not a valid " + invalid.getTargetType().getName();
+		}
+		else if (ex instanceof tools.jackson.databind.exc.UnrecognizedPropertyException) {
+			why = "holds a property the type does not know";
+		}
+		else if (ex instanceof tools.jackson.databind.exc.MismatchedInputException mismatched
+				&& mismatched.getTargetType() != null) {
+			why = "does not fit " + mismatched.getTargetType().getName();
+		}
+		else if (ex instanceof tools.jackson.databind.exc.ValueInstantiationException) {
+			why = "was refused by the type's constructor"
+					+ ((ex.getCause() != null) ? " (" + ex.getCause().getClass().getName() + ")" : "");
+		}
+		else {
+			why = "cannot be converted";
+		}
+		return new StateValueException("Cannot read value at " + path + " as " + type + ": the value at "
+				+ ((where.length() == 0) ? "/" : where) + " " + why + " (" + ex.getClass().getSimpleName()
+				+ "; its message is left out, as it may quote the stored value)");
+	}
+
 
 	private static final class Refuse extends ValueSerializer<Object> {
 
