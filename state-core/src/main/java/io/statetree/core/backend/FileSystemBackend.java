@@ -204,7 +204,12 @@ public final class FileSystemBackend implements StateBackend {
 		this.maxFileBytes = builder.maxFileBytes;
 		this.meta = this.directory.resolve(META);
 		checkNotInside(this.directory);
-		checkHoldsNone();
+		// a directory used before is checked under its lock, so a second opener is refused at once
+		// rather than after a walk of the whole tree; a new one before .statetree is created in it
+		boolean used = Files.isDirectory(this.meta, LinkOption.NOFOLLOW_LINKS);
+		if (!used) {
+			checkHoldsNone();
+		}
 		try {
 			Files.createDirectories(this.directory);
 			if (!Files.isDirectory(this.directory)) {
@@ -227,6 +232,9 @@ public final class FileSystemBackend implements StateBackend {
 		this.directoryLock = DirectoryLock.acquire(this.directory, this.meta);
 		try {
 			checkNotInside(this.directory);
+			if (used) {
+				checkHoldsNone();
+			}
 			recover();
 			this.revision = readRevision();
 			this.storedRevision = this.revision;
@@ -240,8 +248,9 @@ public final class FileSystemBackend implements StateBackend {
 	/**
 	 * Refuses a directory holding another state directory below it: both backends would own the
 	 * same files (this one would read the other's data as its own branch and delete it, lock
-	 * file included, when that branch is replaced). Runs before anything is created, so a refused
-	 * open leaves no {@code .statetree} behind (which would refuse the inner directory next).
+	 * file included, when that branch is replaced). In a new state directory it runs before
+	 * anything is created, so a refused open leaves no {@code .statetree} behind (which would
+	 * refuse the inner directory next); in one used before, under the lock.
 	 * The converse, {@link #checkNotInside}, runs again once this backend's own {@code .statetree}
 	 * exists, so of two nested directories opened at the same moment the inner one is refused.
 	 */

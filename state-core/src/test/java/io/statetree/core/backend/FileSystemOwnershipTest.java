@@ -146,8 +146,22 @@ class FileSystemOwnershipTest {
 		try (FileSystemBackend again = open(inner2)) {
 			assertThat(again.read(StatePath.ROOT)).isEqualTo(Map.of("x", 2));
 		}
-		try (FileSystemBackend sibling = open(this.temp.resolve("state3"))) {
+		Path used = this.temp.resolve("state3");
+		try (FileSystemBackend sibling = open(used)) {
 			assertThat(sibling.read(StatePath.ROOT)).as("directories side by side are fine").isEqualTo(Map.of());
+			commit(sibling, "/a", 1);
+		}
+		Path moved = this.temp.resolve("moved");
+		try (FileSystemBackend other = open(moved)) {
+			commit(other, "/b", 2);
+		}
+		Files.move(moved, used.resolve("sub"));
+		assertThatThrownBy(() -> open(used)).as("a used directory that came to hold another")
+			.isInstanceOf(StateDirectoryLockedException.class)
+			.hasMessageContaining("contains");
+		Files.move(used.resolve("sub"), moved);
+		try (FileSystemBackend again = open(used)) {
+			assertThat(again.read(StatePath.ROOT)).as("the refused open released the lock").isEqualTo(Map.of("a", 1));
 		}
 	}
 
