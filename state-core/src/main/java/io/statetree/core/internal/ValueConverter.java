@@ -163,6 +163,18 @@ public final class ValueConverter {
 	 * where inside the value it failed: keys are path segments, never values.
 	 */
 	private static StateValueException readFailure(StatePath path, String type, RuntimeException ex) {
+		return new StateValueException(describeReadFailure(path, type, ex));
+	}
+
+	/**
+	 * Describes why a stored value did not convert to a type, without quoting the value (see
+	 * {@link #convert(StatePath, Object, Class)}); for every converter of stored values.
+	 * @param path where the value was read
+	 * @param type the target type's name
+	 * @param ex what the mapper threw
+	 * @return e.g. {@code "Cannot read value at /users as ...: the value at /users/bob/age is not a valid java.lang.Integer (InvalidFormatException; ...)"}
+	 */
+	public static String describeReadFailure(StatePath path, String type, RuntimeException ex) {
 		StringBuilder where = new StringBuilder(path.isRoot() ? "" : path.toString());
 		if (ex instanceof JacksonException jackson) {
 			for (JacksonException.Reference reference : jackson.getPath()) {
@@ -192,9 +204,9 @@ public final class ValueConverter {
 		else {
 			why = "cannot be converted";
 		}
-		return new StateValueException("Cannot read value at " + path + " as " + type + ": the value at "
-				+ ((where.length() == 0) ? "/" : where) + " " + why + " (" + ex.getClass().getSimpleName()
-				+ "; its message is left out, as it may quote the stored value)");
+		return "Cannot read value at " + path + " as " + type + ": the value at " + ((where.length() == 0) ? "/" : where)
+				+ " " + why + " (" + ex.getClass().getSimpleName()
+				+ "; its message is left out, as it may quote the stored value)";
 	}
 
 

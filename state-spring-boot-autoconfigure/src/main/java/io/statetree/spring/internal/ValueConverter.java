@@ -79,9 +79,10 @@ public final class ValueConverter {
 			try {
 				return mapper.convertValue(value, target);
 			}
-			catch (JacksonException ex) {
-				throw new IllegalArgumentException(
-						"Cannot convert the value at " + path + " to " + this.type.getTypeName() + ": " + ex.getOriginalMessage(), ex);
+			catch (JacksonException | IllegalArgumentException ex) {
+				// Jackson's message (and so its exception) may quote the stored value
+				throw new IllegalArgumentException(io.statetree.core.internal.ValueConverter.describeReadFailure(path,
+						this.type.getTypeName(), ex));
 			}
 		}
 
