@@ -60,6 +60,26 @@ class FilesDirectoryTests {
 		assertThat(output.getAll()).contains("users.json").doesNotContain("stLEAK123");
 	}
 
+	@Test
+	void aHandEditedValueOfTheWrongShapeIsNotQuotedInTheAnswer(CapturedOutput output) throws Exception {
+		// found by the second breaker: users.json holding {"alice": "stLEAK123"} parses, but the
+		// typed read's message quoted Jackson's "from String value ('stLEAK123')" in the 400 body
+		try (ConfigurableApplicationContext first = start()) {
+			assertThat(first.getBean(StateController.class).childNames("/users")).isNotEmpty();
+		}
+		Files.writeString(this.directory.resolve("users.json"), "{\"alice\": \"stLEAK123\"}");
+		try (ConfigurableApplicationContext second = start()) {
+			int port = Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
+			Http http = new Http(port, JsonMapper.builder().build());
+			for (String path : new String[] { "/api/users/alice", "/api/users" }) {
+				Http.Response answer = http.get(path);
+				assertThat(answer.status()).as(path).isEqualTo(400);
+				assertThat(answer.body()).as(path).contains("/users/alice").doesNotContain("stLEAK123");
+			}
+		}
+		assertThat(output.getAll()).doesNotContain("stLEAK123");
+	}
+
 	private static StateDirectoryException findDirectoryException(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof StateDirectoryException directoryException) {

@@ -68,8 +68,10 @@ final class BackendConfigurations {
 								(classLoader != null) ? classLoader : BackendConfigurations.class.getClassLoader());
 					}
 					catch (StateDirectoryLockedException ex) {
-						throw new StateDirectoryException(spec.property("filesystem.directory"), directory,
-								"is already in use by another StateTree backend (" + ex.holder() + ")", ex);
+						String reason = (ex.overlapping() != null)
+								? "overlaps another state directory (" + ex.holder() + ")"
+								: "is already in use by another StateTree backend (" + ex.holder() + ")";
+						throw new StateDirectoryException(spec.property("filesystem.directory"), directory, reason, ex);
 					}
 				}
 

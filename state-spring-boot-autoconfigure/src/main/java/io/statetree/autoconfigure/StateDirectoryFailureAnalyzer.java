@@ -6,8 +6,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Explains a filesystem backend whose directory is not set, cannot be created, is not writable,
- * or is already in use by another StateTree backend (another process, or another backend of this
- * application).
+ * is already in use by another StateTree backend (another process, or another backend of this
+ * application), or lies inside another state directory or contains one.
  */
 class StateDirectoryFailureAnalyzer extends AbstractFailureAnalyzer<StateDirectoryException> {
 
@@ -17,6 +17,15 @@ class StateDirectoryFailureAnalyzer extends AbstractFailureAnalyzer<StateDirecto
 			return new FailureAnalysis("The StateTree filesystem backend has no directory: property '"
 					+ cause.getProperty() + "' is not set.",
 					"Set '" + cause.getProperty() + "' to the directory that should hold the state.", cause);
+		}
+		if (cause.getCause() instanceof StateDirectoryLockedException nested && nested.overlapping() != null) {
+			return new FailureAnalysis("The StateTree directory " + cause.getDirectory().toAbsolutePath() + " (property '"
+					+ cause.getProperty() + "') overlaps another state directory: " + nested.holder()
+					+ ". The backend of the outer directory would read, overwrite and delete the inner one's files.",
+					"Give every filesystem backend (the root and each mount) a directory of its own, side by side"
+							+ " rather than one inside another (for example ./state/root and ./state/sessions), and move"
+							+ " or remove the directory holding .statetree that is in the way.",
+					cause);
 		}
 		if (cause.getCause() instanceof StateDirectoryLockedException locked) {
 			return new FailureAnalysis("The StateTree directory " + cause.getDirectory().toAbsolutePath() + " (property '"

@@ -16,6 +16,7 @@ import io.statetree.redis.RedisBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -171,6 +172,25 @@ class StateTreeBackendAutoConfigurationTests {
 				assertThat(failure.getProperty()).isEqualTo("statetree.mounts.bad.filesystem.directory");
 				assertThat(failure.getDirectory()).isEqualTo(file);
 				assertThat(failure.getReason()).contains("cannot be created");
+			});
+	}
+
+	@Test
+	void failsOnAMountDirectoryInsideTheRootDirectory() {
+		// both opened: the root read the mount's files as its branch /sub and deleted them (lock
+		// file included) when /sub was replaced
+		Path root = this.temp.resolve("state");
+		this.runner
+			.withPropertyValues("statetree.backend=filesystem", "statetree.filesystem.directory=" + root,
+					"statetree.mounts.sessions.path=/sessions", "statetree.mounts.sessions.backend=filesystem",
+					"statetree.mounts.sessions.filesystem.directory=" + root.resolve("sub"))
+			.run((context) -> {
+				StateDirectoryException failure = Failures.find(context.getStartupFailure(), StateDirectoryException.class);
+				assertThat(failure.getReason()).contains("overlaps another state directory");
+				FailureAnalysis analysis = new StateDirectoryFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("overlaps another state directory")
+					.doesNotContain("already in use");
+				assertThat(analysis.getAction()).contains("side by side");
 			});
 	}
 

@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import io.statetree.core.InvalidPathException;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.StateValueException;
@@ -38,6 +39,7 @@ import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.FileNames.Names;
 import io.statetree.core.backend.IntentLog.Kind;
 import io.statetree.core.backend.IntentLog.Op;
+import io.statetree.core.internal.StateDirectoryLockedException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,6 +125,12 @@ public final class FileSystemBackend implements StateBackend {
 	 */
 	static final String REVISION = "revision";
 
+	/** The default of {@link Builder#maxFileBytes}: 64 MiB. */
+	public static final int DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+	/** The longest name file: a segment of at most 255 UTF-8 bytes, with room to spare. */
+	private static final int MAX_NAME_FILE_BYTES = 4096;
+
 	/** How many revisions one write of the revision file covers. */
 	static final int REVISION_LEASE = 100;
 
@@ -145,6 +153,8 @@ public final class FileSystemBackend implements StateBackend {
 	private final String dotExtension;
 
 	private final boolean fsync;
+
+	private final int maxFileBytes;
 
 	private final boolean caseInsensitive;
 
@@ -191,11 +201,23 @@ public final class FileSystemBackend implements StateBackend {
 		this.extension = checkExtension(this.serializer.extension());
 		this.dotExtension = "." + this.extension;
 		this.fsync = builder.fsync;
+		this.maxFileBytes = builder.maxFileBytes;
 		this.meta = this.directory.resolve(META);
+		checkNotInside(this.directory);
+		// a directory used before is checked under its lock, so a second opener is refused at once
+		// rather than after a walk of the whole tree; a new one before .statetree is created in it
+		boolean used = Files.isDirectory(this.meta, LinkOption.NOFOLLOW_LINKS);
+		if (!used) {
+			checkHoldsNone();
+		}
 		try {
 			Files.createDirectories(this.directory);
 			if (!Files.isDirectory(this.directory)) {
 				throw new IOException("not a directory");
+			}
+			if (Files.isSymbolicLink(this.meta)) {
+				// followed, the lock, revision, intent log and trash would live outside the directory
+				throw new IOException(META + " is a symbolic link; it must be a directory of its own");
 			}
 			Files.createDirectories(this.meta.resolve(TRASH));
 			Path probe = Files.createTempFile(this.meta, "probe", TEMP_SUFFIX);
@@ -209,6 +231,10 @@ public final class FileSystemBackend implements StateBackend {
 				: Files.exists(this.directory.resolve(META.toUpperCase(Locale.ROOT)), LinkOption.NOFOLLOW_LINKS);
 		this.directoryLock = DirectoryLock.acquire(this.directory, this.meta);
 		try {
+			checkNotInside(this.directory);
+			if (used) {
+				checkHoldsNone();
+			}
 			recover();
 			this.revision = readRevision();
 			this.storedRevision = this.revision;
@@ -216,6 +242,82 @@ public final class FileSystemBackend implements StateBackend {
 		catch (RuntimeException ex) {
 			this.directoryLock.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Refuses a directory holding another state directory below it: both backends would own the
+	 * same files (this one would read the other's data as its own branch and delete it, lock
+	 * file included, when that branch is replaced). In a new state directory it runs before
+	 * anything is created, so a refused open leaves no {@code .statetree} behind (which would
+	 * refuse the inner directory next); in one used before, under the lock.
+	 * The converse, {@link #checkNotInside}, runs again once this backend's own {@code .statetree}
+	 * exists, so of two nested directories opened at the same moment the inner one is refused.
+	 */
+	private void checkHoldsNone() {
+		if (!Files.isDirectory(this.directory)) {
+			return;
+		}
+		Path[] found = new Path[1];
+		try {
+			Files.walkFileTree(this.directory, new SimpleFileVisitor<>() {
+
+				@Override
+				public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+					if (dir.equals(FileSystemBackend.this.meta)) {
+						return FileVisitResult.SKIP_SUBTREE;
+					}
+					if (dir.getFileName() != null && dir.getFileName().toString().equals(META)) {
+						found[0] = dir.getParent();
+						return FileVisitResult.TERMINATE;
+					}
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFileFailed(Path file, IOException ex) {
+					return FileVisitResult.CONTINUE;
+				}
+
+			});
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot list state directory " + this.directory + ": " + ex, ex);
+		}
+		if (found[0] != null) {
+			throw StateDirectoryLockedException.nested(this.directory, found[0], false);
+		}
+	}
+
+	/**
+	 * Refuses a directory (existing or not) that lies inside a state directory, before anything
+	 * is created in it, so a refused open leaves no trace in the other directory's tree.
+	 */
+	private static void checkNotInside(Path directory) {
+		Path existing = directory;
+		while (existing != null && !Files.exists(existing)) {
+			existing = existing.getParent();
+		}
+		if (existing == null) {
+			return;
+		}
+		Path real;
+		try {
+			real = existing.toRealPath();
+		}
+		catch (IOException ex) {
+			return; // reported by the creation of the directory
+		}
+		// the directory's own .statetree is its own; every existing ancestor's would be another's
+		for (Path up = existing.equals(directory) ? real.getParent() : real; up != null; up = up.getParent()) {
+			if (Files.isDirectory(up.resolve(META), LinkOption.NOFOLLOW_LINKS)) {
+				throw StateDirectoryLockedException.nested(directory, up, true);
+			}
 		}
 	}
 
@@ -408,7 +510,7 @@ public final class FileSystemBackend implements StateBackend {
 			if (attributes == null || !attributes.isRegularFile()) {
 				return List.of();
 			}
-			String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+			String text = new String(readLimited(file, this.maxFileBytes, "order file"), StandardCharsets.UTF_8);
 			return text.isEmpty() ? List.of() : List.of(text.split("\n"));
 		}
 		catch (IOException ex) {
@@ -426,7 +528,7 @@ public final class FileSystemBackend implements StateBackend {
 		try {
 			BasicFileAttributes attributes = attributes(nameFile);
 			if (attributes != null && attributes.isRegularFile()) {
-				segment = new String(Files.readAllBytes(nameFile), StandardCharsets.UTF_8);
+				segment = new String(readLimited(nameFile, MAX_NAME_FILE_BYTES, "name file"), StandardCharsets.UTF_8);
 			}
 		}
 		catch (IOException ex) {
@@ -440,10 +542,35 @@ public final class FileSystemBackend implements StateBackend {
 		return segment;
 	}
 
+	/**
+	 * Reads a whole file of at most {@code limit} bytes. {@link Files#readAllBytes} would try
+	 * to hold any file in memory: a 3 GB file threw {@link OutOfMemoryError} out of every read
+	 * of it and its ancestors.
+	 * @throws StateStorageException naming the file (relative) and its size when it is longer
+	 */
+	private byte[] readLimited(Path file, int limit, String what) throws IOException {
+		try (java.io.InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+			byte[] bytes = in.readNBytes(limit);
+			if (bytes.length == limit && in.read() >= 0) {
+				long size;
+				try {
+					size = Files.size(file);
+				}
+				catch (IOException ex) {
+					size = -1;
+				}
+				throw new UnparsableFileException(file, "Cannot read " + what + " " + relative(file) + ": it holds "
+						+ ((size > limit) ? size + " bytes" : "more bytes") + ", more than the " + limit
+						+ " a file of this state directory may hold (FileSystemBackend.Builder.maxFileBytes)");
+			}
+			return bytes;
+		}
+	}
+
 	private Object parse(Path file) {
 		byte[] bytes;
 		try {
-			bytes = Files.readAllBytes(file);
+			bytes = readLimited(file, this.maxFileBytes, "state file");
 		}
 		catch (IOException ex) {
 			throw new StateStorageException("Cannot read state file " + relative(file) + " in state directory "
@@ -473,6 +600,11 @@ public final class FileSystemBackend implements StateBackend {
 		}
 		if (ex instanceof StateValueException && ex.getCause() == null) {
 			return "it holds a value StateTree refuses: " + ex.getMessage();
+		}
+		if (ex instanceof InvalidPathException) {
+			// its message names the key, which is the file's content
+			return "it holds an object key StateTree refuses as a path segment (empty, . or .., with /, a control"
+					+ " character, a pattern such as * or {x}, or over 255 UTF-8 bytes)";
 		}
 		return "the " + this.extension + " serializer failed (" + ex.getClass().getName() + ")";
 	}
@@ -968,13 +1100,20 @@ public final class FileSystemBackend implements StateBackend {
 	}
 
 	private byte[] serialize(Object value, Path file) {
+		byte[] bytes;
 		try {
-			return this.serializer.write(value);
+			bytes = this.serializer.write(value);
 		}
 		catch (RuntimeException ex) {
-			throw new StateStorageException("Cannot serialize the value for " + file + " as " + this.extension
-					+ ": " + ex.getMessage(), ex);
+			throw new StateStorageException("Cannot serialize the value for " + relative(file) + " as " + this.extension
+					+ " (" + ex.getClass().getName() + ")", ex);
 		}
+		if (bytes.length > this.maxFileBytes) {
+			throw new StateWriteException("Cannot write " + relative(file) + ": the value takes " + bytes.length
+					+ " bytes as " + this.extension + ", more than the " + this.maxFileBytes
+					+ " a file of this state directory may hold (FileSystemBackend.Builder.maxFileBytes)");
+		}
+		return bytes;
 	}
 
 	private static String describe(Object value) {
@@ -1342,6 +1481,8 @@ public final class FileSystemBackend implements StateBackend {
 
 		private @Nullable Boolean caseInsensitive;
 
+		private int maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+
 		private Builder(Path directory) {
 			this.directory = directory;
 		}
@@ -1364,6 +1505,21 @@ public final class FileSystemBackend implements StateBackend {
 		 */
 		public Builder fsync(boolean fsync) {
 			this.fsync = fsync;
+			return this;
+		}
+
+		/**
+		 * Sets the largest file the backend reads or writes: a longer state file (a value that
+		 * would serialize to more bytes, or a file grown or edited beyond it) is refused with an
+		 * exception naming the file and its size, instead of exhausting the heap on a read.
+		 * @param bytes {@value #DEFAULT_MAX_FILE_BYTES} (64 MiB) by default, at least 1
+		 * @return this builder
+		 */
+		public Builder maxFileBytes(int bytes) {
+			if (bytes < 1) {
+				throw new IllegalArgumentException("maxFileBytes must be at least 1, got " + bytes);
+			}
+			this.maxFileBytes = bytes;
 			return this;
 		}
 

@@ -113,7 +113,7 @@ final class IntentLog {
 				for (String part : relative.split("/", -1)) {
 					if (part.isEmpty() || part.equals(".") || part.equals("..") || part.indexOf('\\') >= 0
 							|| part.indexOf(':') >= 0) {
-						throw damaged(file, "operation " + i + " names a path outside the directory: " + relative);
+						throw damaged(file, "operation " + i + " names a path outside the directory");
 					}
 					path = path.resolve(part);
 				}
@@ -139,6 +139,10 @@ final class IntentLog {
 		}
 		catch (IOException ex) {
 			throw damaged(file, "it cannot be decoded (" + ex.getClass().getSimpleName() + ")");
+		}
+		catch (java.nio.file.InvalidPathException ex) {
+			// a damaged name (a NUL, say) the file system refuses; its message quotes the name
+			throw damaged(file, "an operation names a file the file system refuses");
 		}
 	}
 

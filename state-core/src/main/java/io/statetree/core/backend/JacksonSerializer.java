@@ -39,12 +39,22 @@ abstract class JacksonSerializer implements Serializer {
 	public @Nullable Object read(byte[] bytes) {
 		// Streamed rather than read as a tree, so each decimal's text decides its type (see
 		// JsonText): a Double's text reads back as a Double, any other decimal exactly.
-		try (JsonParser parser = this.mapper.createParser(bytes)) {
+		try (JsonParser parser = checked(this.mapper.createParser(bytes))) {
 			return JsonText.readStored(parser);
 		}
 		catch (JacksonException ex) {
 			throw new MalformedDocumentException(this.format, ex);
 		}
+	}
+
+	/**
+	 * Lets a format refuse what the parser reads without complaint but StateTree would read
+	 * wrongly (YAML aliases), by throwing {@link MalformedDocumentException} while reading.
+	 * @param parser the format's parser
+	 * @return the parser to read from
+	 */
+	JsonParser checked(JsonParser parser) {
+		return parser;
 	}
 
 	/**
@@ -57,11 +67,27 @@ abstract class JacksonSerializer implements Serializer {
 		private static final long serialVersionUID = 1L;
 
 		MalformedDocumentException(String format, JacksonException ex) {
-			super("it is not valid " + format + where(ex));
+			super("it is not valid " + format + where(ex.getLocation()));
 		}
 
-		private static String where(JacksonException ex) {
-			TokenStreamLocation location = ex.getLocation();
+		private MalformedDocumentException(String message) {
+			super(message);
+		}
+
+		/**
+		 * A document the format allows but StateTree does not read.
+		 * @param what what it holds, e.g. {@code "a YAML alias"}, never content
+		 * @param location where
+		 * @param advice what to do instead
+		 * @return the exception
+		 */
+		static MalformedDocumentException unsupported(String what, @Nullable TokenStreamLocation location,
+				String advice) {
+			return new MalformedDocumentException("it holds " + what + where(location) + ", which StateTree does not read; "
+					+ advice);
+		}
+
+		private static String where(@Nullable TokenStreamLocation location) {
 			if (location == null || location.getLineNr() < 1) {
 				return "";
 			}

@@ -1,9 +1,13 @@
 package io.statetree.core.backend;
 
 import io.statetree.core.internal.JsonText;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.util.JsonParserDelegate;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 /**
@@ -36,6 +40,15 @@ public final class YamlSerializer extends JacksonSerializer {
 		return Holder.create();
 	}
 
+	/**
+	 * Refuses aliases ({@code *name}): Jackson's YAML parser reads an alias as a string holding
+	 * the anchor's name, so {@code b: *x} read silently as {@code "x"} instead of the anchored value.
+	 */
+	@Override
+	JsonParser checked(JsonParser parser) {
+		return Holder.refusingAliases(parser);
+	}
+
 	/** Keeps the YAML classes out of {@link YamlSerializer}'s own linkage. */
 	private static final class Holder {
 
@@ -46,6 +59,25 @@ public final class YamlSerializer extends JacksonSerializer {
 				.disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
 				.disable(YAMLWriteFeature.MINIMIZE_QUOTES)
 				.build();
+		}
+
+		static JsonParser refusingAliases(JsonParser parser) {
+			if (!(parser instanceof YAMLParser yaml)) {
+				return parser;
+			}
+			return new JsonParserDelegate(parser) {
+
+				@Override
+				public JsonToken nextToken() {
+					JsonToken token = super.nextToken();
+					if (yaml.isCurrentAlias()) {
+						throw MalformedDocumentException.unsupported("a YAML alias", yaml.currentTokenLocation(),
+								"write the value out in full where the alias stands");
+					}
+					return token;
+				}
+
+			};
 		}
 
 	}

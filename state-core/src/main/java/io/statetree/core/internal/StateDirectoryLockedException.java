@@ -3,10 +3,11 @@ package io.statetree.core.internal;
 import java.nio.file.Path;
 
 import io.statetree.core.StateStorageException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A state directory is already open in another {@code FileSystemBackend}, in this process or in
- * another one. Internal: thrown by the filesystem backend and recognised by the Spring Boot
+ * another one, or it lies inside another state directory or contains one. Internal: thrown by the filesystem backend and recognised by the Spring Boot
  * failure analysis; applications catch {@link StateStorageException}.
  */
 public final class StateDirectoryLockedException extends StateStorageException {
@@ -16,6 +17,8 @@ public final class StateDirectoryLockedException extends StateStorageException {
 	private final transient Path directory;
 
 	private final String holder;
+
+	private final transient @Nullable Path overlapping;
 
 	/**
 	 * Creates the exception.
@@ -27,6 +30,39 @@ public final class StateDirectoryLockedException extends StateStorageException {
 				+ holder + "); only one process (and one backend) at a time may open a state directory");
 		this.directory = directory;
 		this.holder = holder;
+		this.overlapping = null;
+	}
+
+	private StateDirectoryLockedException(Path directory, Path overlapping, boolean inside) {
+		super("Cannot open state directory " + directory + ": " + (inside ? "it lies inside" : "it contains")
+				+ " the state directory " + overlapping + " (a directory holding .statetree), whose files have an owner"
+				+ " of their own; state directories may not be nested, so give each backend a directory side by side"
+				+ " with the others");
+		this.directory = directory;
+		this.holder = (inside ? "the state directory " + overlapping + ", which contains it"
+				: "the state directory " + overlapping + ", which lies inside it");
+		this.overlapping = overlapping;
+	}
+
+	/**
+	 * Refuses a directory that lies inside another state directory or contains one: either one's
+	 * backend would read, overwrite and delete the other's files (its lock file included).
+	 * @param directory the absolute directory being opened
+	 * @param overlapping the other state directory
+	 * @param inside whether {@code directory} lies inside {@code overlapping} (otherwise it contains it)
+	 * @return the exception
+	 */
+	public static StateDirectoryLockedException nested(Path directory, Path overlapping, boolean inside) {
+		return new StateDirectoryLockedException(directory, overlapping, inside);
+	}
+
+	/**
+	 * Returns the state directory that this one lies inside or contains, when that is why it
+	 * was refused.
+	 * @return the other state directory, or {@code null} when another backend holds this one
+	 */
+	public @Nullable Path overlapping() {
+		return this.overlapping;
 	}
 
 	/**

@@ -159,25 +159,60 @@ public final class ValueConverter {
 	/**
 	 * The failure of a typed read. Jackson's message quotes the value it could not convert, and
 	 * state may hold secrets: the message names the path, the type and where inside the value
-	 * it failed (field names and indexes), and the cause keeps the stack trace without the message.
+	 * it failed (field names and indexes, see {@link #describeReadFailure}); the cause keeps the
+	 * stack trace without any message.
 	 * @param path where the value was read
 	 * @param type the type asked for, as it should appear in the message
 	 * @param ex the conversion failure
 	 * @return the exception to throw
 	 */
 	public static StateValueException unreadable(StatePath path, String type, RuntimeException ex) {
-		StringBuilder message = new StringBuilder("Cannot read value at ").append(path).append(" as ").append(type)
-			.append(": the stored value does not fit that type (").append(ex.getClass().getSimpleName());
-		if (ex instanceof JacksonException je && !je.getPath().isEmpty()) {
-			message.append(" at ");
-			for (JacksonException.Reference reference : je.getPath()) {
-				String property = reference.getPropertyName();
-				message.append('/').append((property != null) ? property : String.valueOf(reference.getIndex()));
+		return new StateValueException(describeReadFailure(path, type, ex), Redacted.of(ex));
+	}
+
+	/**
+	 * Describes why a stored value did not convert to a type, without quoting the value (see
+	 * {@link #convert(StatePath, Object, Class)}); for every converter of stored values.
+	 * @param path where the value was read
+	 * @param type the target type's name
+	 * @param ex what the mapper threw
+	 * @return e.g. {@code "Cannot read value at /users as ...: the value at /users/bob/age is not a valid java.lang.Integer (InvalidFormatException; ...)"}
+	 */
+	public static String describeReadFailure(StatePath path, String type, RuntimeException ex) {
+		StringBuilder where = new StringBuilder(path.isRoot() ? "" : path.toString());
+		if (ex instanceof JacksonException jackson) {
+			for (JacksonException.Reference reference : jackson.getPath()) {
+				if (reference.getPropertyName() != null) {
+					where.append('/').append(reference.getPropertyName());
+				}
+				else if (reference.getIndex() >= 0) {
+					where.append('/').append(reference.getIndex());
+				}
 			}
 		}
-		message.append(')');
-		return new StateValueException(message.toString(), Redacted.of(ex));
+		String why;
+		if (ex instanceof tools.jackson.databind.exc.InvalidFormatException invalid && invalid.getTargetType() != null) {
+			why = "is not a valid " + invalid.getTargetType().getName();
+		}
+		else if (ex instanceof tools.jackson.databind.exc.UnrecognizedPropertyException) {
+			why = "holds a property the type does not know";
+		}
+		else if (ex instanceof tools.jackson.databind.exc.MismatchedInputException mismatched
+				&& mismatched.getTargetType() != null) {
+			why = "does not fit " + mismatched.getTargetType().getName();
+		}
+		else if (ex instanceof tools.jackson.databind.exc.ValueInstantiationException) {
+			why = "was refused by the type's constructor"
+					+ ((ex.getCause() != null) ? " (" + ex.getCause().getClass().getName() + ")" : "");
+		}
+		else {
+			why = "cannot be converted";
+		}
+		return "Cannot read value at " + path + " as " + type + ": the value at " + ((where.length() == 0) ? "/" : where)
+				+ " " + why + " (" + ex.getClass().getSimpleName()
+				+ "; its message is left out, as it may quote the stored value)";
 	}
+
 
 	private static final class Refuse extends ValueSerializer<Object> {
 

@@ -109,6 +109,91 @@ class FileSystemOwnershipTest {
 		}
 	}
 
+	@Test
+	void nestedStateDirectoriesAreRefusedWhicheverOpensFirst() throws IOException {
+		// found by the second breaker: ./state as the root and ./state/sub as a mount both opened;
+		// the root read the mount's data as its branch /sub, its writes at /sub/y appeared in the
+		// mount, and deleting /sub removed the mount's files and lock file under it
+		Path outer = this.temp.resolve("state");
+		Path inner = outer.resolve("sub");
+		try (FileSystemBackend first = open(outer)) {
+			commit(first, "/a", 1);
+			assertThatThrownBy(() -> open(inner)).isInstanceOf(StateDirectoryLockedException.class)
+				.hasMessageContaining("lies inside")
+				.hasMessageContaining(first.directory().toString());
+			assertThatThrownBy(() -> open(outer.resolve("x").resolve("y"))).isInstanceOf(StateDirectoryLockedException.class);
+			assertThat(first.read(StatePath.ROOT)).as("the outer owner keeps working, with nothing added")
+				.isEqualTo(Map.of("a", 1));
+		}
+		assertThatThrownBy(() -> open(inner)).as("also while the outer one is closed")
+			.isInstanceOf(StateDirectoryLockedException.class);
+		Path link = this.temp.resolve("link");
+		Files.createSymbolicLink(link, outer);
+		assertThatThrownBy(() -> open(link.resolve("sub"))).as("through a symbolic link")
+			.isInstanceOf(StateDirectoryLockedException.class);
+
+		Path outer2 = this.temp.resolve("state2");
+		Path inner2 = outer2.resolve("sub");
+		try (FileSystemBackend first = open(inner2)) {
+			commit(first, "/x", 2);
+			assertThatThrownBy(() -> open(outer2)).isInstanceOf(StateDirectoryLockedException.class)
+				.hasMessageContaining("contains")
+				.hasMessageContaining(inner2.toAbsolutePath().normalize().toString());
+			assertThat(first.read(StatePath.ROOT)).isEqualTo(Map.of("x", 2));
+			assertThat(inner2.resolve(".statetree").resolve("lock")).exists();
+		}
+		assertThat(outer2.resolve(".statetree")).as("a refused open leaves nothing behind").doesNotExist();
+		try (FileSystemBackend again = open(inner2)) {
+			assertThat(again.read(StatePath.ROOT)).isEqualTo(Map.of("x", 2));
+		}
+		Path used = this.temp.resolve("state3");
+		try (FileSystemBackend sibling = open(used)) {
+			assertThat(sibling.read(StatePath.ROOT)).as("directories side by side are fine").isEqualTo(Map.of());
+			commit(sibling, "/a", 1);
+		}
+		Path moved = this.temp.resolve("moved");
+		try (FileSystemBackend other = open(moved)) {
+			commit(other, "/b", 2);
+		}
+		Files.move(moved, used.resolve("sub"));
+		assertThatThrownBy(() -> open(used)).as("a used directory that came to hold another")
+			.isInstanceOf(StateDirectoryLockedException.class)
+			.hasMessageContaining("contains");
+		Files.move(used.resolve("sub"), moved);
+		try (FileSystemBackend again = open(used)) {
+			assertThat(again.read(StatePath.ROOT)).as("the refused open released the lock").isEqualTo(Map.of("a", 1));
+		}
+	}
+
+	@Test
+	void aSymbolicLinkAsTheBackendsOwnDirectoryIsRefused() throws IOException {
+		// found by the second breaker: with .statetree a link to another directory, the lock file,
+		// the revision and the trash were written there, outside the state directory
+		Path directory = this.temp.resolve("state");
+		Path elsewhere = Files.createDirectories(this.temp.resolve("elsewhere"));
+		Files.createDirectories(directory);
+		Files.createSymbolicLink(directory.resolve(".statetree"), elsewhere);
+		assertThatThrownBy(() -> open(directory)).isInstanceOf(StateStorageException.class)
+			.hasMessageContaining(".statetree is a symbolic link");
+		try (java.util.stream.Stream<Path> files = Files.list(elsewhere)) {
+			assertThat(files).as("nothing written through the link").isEmpty();
+		}
+	}
+
+	@Test
+	void aStateDirectoryInsideOneAnotherProcessHoldsIsRefused() throws Exception {
+		Path directory = this.temp.resolve("state");
+		Process holder = start("hold", directory, "0");
+		try {
+			assertThat(readLine(holder)).startsWith("HELD ");
+			assertThatThrownBy(() -> open(directory.resolve("sub"))).isInstanceOf(StateDirectoryLockedException.class)
+				.hasMessageContaining("lies inside");
+		}
+		finally {
+			holder.toHandle().destroyForcibly();
+		}
+	}
+
 	private static Process start(String mode, Path directory, String... more) throws IOException {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = new java.util.ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",

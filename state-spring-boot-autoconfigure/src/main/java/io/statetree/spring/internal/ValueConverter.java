@@ -80,7 +80,7 @@ public final class ValueConverter {
 			try {
 				return mapper.convertValue(value, target);
 			}
-			catch (JacksonException ex) {
+			catch (JacksonException | IllegalArgumentException ex) {
 				// never quote the value (Jackson's message does): state may hold secrets
 				throw io.statetree.core.internal.ValueConverter.unreadable(path, this.type.getTypeName(), ex);
 			}
