@@ -1481,6 +1481,234 @@ public abstract class AbstractControllerBehaviourTest {
 
 	}
 
+	/** Probes of batches and effects in corners the issue's faults 1 to 3 did not name. */
+	@Nested
+	class BatchAndEffectCorners {
+
+		private static final Duration WAIT = Duration.ofSeconds(20);
+
+		@Test
+		void aReadOnlyBatchMakesNoCommit() {
+			controller.set("/ro/a", 1);
+			controller.set("/ro/b", 2);
+			long before = controller.revision();
+			List<Object> heard = new CopyOnWriteArrayList<>();
+			controller.subscribe("/**", (e) -> heard.add(e.path()));
+			int sum = controller.batch(() -> controller.get("/ro/a", Integer.class) + controller.get("/ro/b", Integer.class));
+			assertThat(sum).isEqualTo(3);
+			assertThat(controller.revision()).isEqualTo(before);
+			controller.set("/ro/c", 3);
+			assertThat(controller.revision()).isEqualTo(before + 1);
+			assertThat(heard).containsExactly(StatePath.of("/ro/c"));
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void anEffectListingChildrenRunsAgainWhenAChildIsAdded(StateController.Dispatch dispatch) {
+			StateController c = controllerWith(dispatch);
+			c.set("/kids/a", 1);
+			List<Object> log = new CopyOnWriteArrayList<>();
+			Effect effect = c.track((e) -> log.add(c.childNames("/kids")));
+			assertThat(effect.dependencies()).extracting(Object::toString).containsExactly("/kids");
+			c.set("/kids/b", 2);
+			await().atMost(WAIT).untilAsserted(() -> assertThat(log).containsExactly(List.of("a"), List.of("a", "b")));
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void anEffectUsingGetOrWriteRunsAgainWhenThePathChanges(StateController.Dispatch dispatch) {
+			StateController c = controllerWith(dispatch);
+			List<Object> log = new CopyOnWriteArrayList<>();
+			c.track((e) -> log.add(c.getOrWrite("/cfg/mode", String.class, "auto")));
+			await().atMost(WAIT).untilAsserted(() -> assertThat(log).startsWith("auto"));
+			c.set("/cfg/mode", "manual");
+			await().atMost(WAIT).untilAsserted(() -> assertThat(log).endsWith("manual"));
+		}
+
+		@Test
+		void childNamesInsideABatchSeeDerivedValues() {
+			controller.derive("/cart/double", "/cart/items", Integer.class, (n) -> (n == null) ? null : 2 * n);
+			List<String> names = controller.batch(() -> {
+				controller.set("/cart/items", 1);
+				return controller.childNames("/cart");
+			});
+			assertThat(names).containsExactly("items", "double");
+		}
+
+		@Test
+		void aBatchCountingChildrenNeverMissesAConcurrentlyAddedChild() throws Exception {
+			int threads = 4;
+			int perThread = Math.max(5, (int) (100 * concurrencyScale()));
+			runConcurrently(threads, (thread) -> {
+				for (int i = 0; i < perThread; i++) {
+					String id = "u" + thread + "-" + i;
+					if (thread % 2 == 0) {
+						controller.batch(() -> {
+							controller.set("/people/" + id, true);
+							controller.set("/count", controller.childNames("/people").size());
+						});
+					}
+					else {
+						controller.batch(() -> {
+							controller.set("/count", controller.childNames("/people").size() + 1);
+							controller.set("/people/" + id, true);
+						});
+					}
+				}
+			});
+			assertThat(controller.get("/count")).isEqualTo(threads * perThread);
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void batchedUpdatesInsideAnEffectAndFromOtherThreadsLoseNothing(StateController.Dispatch dispatch)
+				throws Exception {
+			StateController c = controllerWith(dispatch);
+			AtomicInteger runs = new AtomicInteger();
+			c.track((e) -> {
+				Object trigger = e.get("/fx/trigger");
+				if (trigger != null) {
+					runs.incrementAndGet();
+					c.batch(() -> c.update("/fx/n", Integer.class, (n) -> (n == null) ? 1 : n + 1));
+				}
+			});
+			int threads = 4;
+			int perThread = Math.max(5, (int) (50 * concurrencyScale()));
+			runConcurrently(threads, (thread) -> {
+				for (int i = 0; i < perThread; i++) {
+					if (thread == 0) {
+						c.set("/fx/trigger", i);
+					}
+					else {
+						c.batch(() -> c.update("/fx/n", Integer.class, (n) -> (n == null) ? 1 : n + 1));
+					}
+				}
+			});
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(c.get("/fx/n")).isEqualTo((threads - 1) * perThread + runs.get()));
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void batchedUpdatesInsideListenersLoseNothing(StateController.Dispatch dispatch) throws Exception {
+			StateController c = controllerWith(dispatch);
+			c.subscribe("/in/*", (e) -> c.batch(() -> {
+				Integer n = c.get("/out", Integer.class);
+				c.set("/out", ((n == null) ? 0 : n) + 1);
+			}));
+			int threads = 4;
+			int perThread = Math.max(5, (int) (50 * concurrencyScale()));
+			runConcurrently(threads, (thread) -> {
+				for (int i = 0; i < perThread; i++) {
+					c.set("/in/t" + thread, i);
+				}
+			});
+			await().atMost(WAIT).untilAsserted(() -> assertThat(c.get("/out")).isEqualTo(threads * perThread));
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void anEffectThatClosesItselfDuringARunNeverRunsAgain(StateController.Dispatch dispatch) {
+			StateController c = controllerWith(dispatch);
+			AtomicInteger runs = new AtomicInteger();
+			Effect[] self = new Effect[1];
+			Effect effect = c.track((e) -> {
+				runs.incrementAndGet();
+				Integer n = e.get("/close/n", Integer.class);
+				if (n != null && n == 2) {
+					self[0].close();
+					e.set("/close/n", 3);
+				}
+			});
+			self[0] = effect;
+			c.set("/close/n", 1);
+			await().atMost(WAIT).untilAsserted(() -> assertThat(runs).hasValue(2));
+			c.set("/close/n", 2);
+			await().atMost(WAIT).untilAsserted(() -> assertThat(c.get("/close/n")).isEqualTo(3));
+			List<Object> heard = new CopyOnWriteArrayList<>();
+			c.subscribe("/other", (e) -> heard.add(e.newValue()));
+			c.set("/close/n", 4);
+			c.set("/other", 1);
+			// delivered in revision order: the commit of /close/n was delivered before this one
+			await().atMost(WAIT).untilAsserted(() -> assertThat(heard).containsExactly(1));
+			assertThat(runs).hasValue(3);
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void anEffectReadingADerivedValueInsideABatchAgreesWithItsSources(StateController.Dispatch dispatch) {
+			StateController c = controllerWith(dispatch);
+			c.set("/d/a", 1);
+			c.derive("/d/double", "/d/a", Integer.class, (a) -> (a == null) ? 0 : 2 * a);
+			List<String> log = new CopyOnWriteArrayList<>();
+			c.track((e) -> {
+				Integer a = e.get("/d/a", Integer.class);
+				String seen = c.batch(() -> {
+					c.set("/d/a", a + 1 > 5 ? a : a + 1);
+					return c.get("/d/a") + "/" + c.get("/d/double");
+				});
+				log.add(seen);
+			});
+			await().atMost(WAIT).untilAsserted(() -> assertThat(log).endsWith("5/10"));
+			assertThat(log).allSatisfy((line) -> {
+				String[] parts = line.split("/");
+				assertThat(Integer.parseInt(parts[1])).isEqualTo(2 * Integer.parseInt(parts[0]));
+			});
+			assertThat(c.get("/d/double")).isEqualTo(10);
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void manyEffectsAtOnceEachEndOnTheLastValue(StateController.Dispatch dispatch) throws Exception {
+			StateController c = controllerWith(dispatch);
+			int effects = 20;
+			Map<Integer, Object> last = new java.util.concurrent.ConcurrentHashMap<>();
+			for (int i = 0; i < effects; i++) {
+				int id = i;
+				c.track((e) -> {
+					Object v = e.get("/many/v");
+					if (v != null) {
+						last.put(id, v);
+					}
+					e.set("/many/seen/" + id, v);
+				});
+			}
+			int threads = 3;
+			int perThread = Math.max(5, (int) (30 * concurrencyScale()));
+			runConcurrently(threads, (thread) -> {
+				for (int i = 0; i < perThread; i++) {
+					c.set("/many/v", thread * 1000 + i);
+				}
+			});
+			c.set("/many/v", "end");
+			await().atMost(WAIT).untilAsserted(() -> {
+				for (int i = 0; i < effects; i++) {
+					assertThat(last.get(i)).as("effect " + i).isEqualTo("end");
+					assertThat(c.get("/many/seen/" + i)).as("seen " + i).isEqualTo("end");
+				}
+			});
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void anEffectWhoseDependenciesChangeFollowsTheNewOnes(StateController.Dispatch dispatch) {
+			StateController c = controllerWith(dispatch);
+			c.set("/sw/useX", true);
+			c.set("/sw/x", "x1");
+			c.set("/sw/y", "y1");
+			List<Object> log = new CopyOnWriteArrayList<>();
+			Effect effect = c.track((e) -> log.add(Boolean.TRUE.equals(e.get("/sw/useX")) ? e.get("/sw/x") : e.get("/sw/y")));
+			c.set("/sw/y", "y2");
+			c.set("/sw/useX", false);
+			await().atMost(WAIT).untilAsserted(() -> assertThat(log).containsExactly("x1", "y2"));
+			c.set("/sw/x", "x2");
+			c.set("/sw/y", "y3");
+			await().atMost(WAIT).untilAsserted(() -> assertThat(log).containsExactly("x1", "y2", "y3"));
+			assertThat(effect.dependencies()).extracting(Object::toString).containsExactly("/sw/useX", "/sw/y");
+		}
+
+	}
+
 	@Nested
 	class FailureLogs {
 

@@ -208,16 +208,15 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public List<String> childNames(StatePath path) {
+		EffectJournal.Run effectRun = EffectJournal.current();
+		if (currentBatch() != null || (effectRun != null && effectRun.journal == this.journal)) {
+			// inside a batch or an effect, listing children is a read like get: tracked, at the
+			// run's snapshot, checked at the batch's commit, and showing derived values
+			Object value = get(path);
+			return (value instanceof Map<?, ?> map) ? map.keySet().stream().map(String::valueOf).toList() : List.of();
+		}
 		Tracker.record(path);
-		Batch current = currentBatch();
-		List<String> names;
-		if (current != null) {
-			Object value = current.tx.read(path);
-			names = (value instanceof Map<?, ?> map) ? map.keySet().stream().map(String::valueOf).toList() : List.of();
-		}
-		else {
-			names = this.backend.childNames(path);
-		}
+		List<String> names = this.backend.childNames(path);
 		if (this.observed) {
 			notifyRead(path);
 		}
@@ -295,6 +294,11 @@ public final class DefaultStateController implements StateController {
 			}
 			current.add(new Write(p, model, null));
 			return defaultValue;
+		}
+		EffectJournal.Run effectRun = EffectJournal.current();
+		if (effectRun != null && effectRun.journal == this.journal) {
+			// a read inside an effect: a later change of the path runs it again
+			effectRun.read(p);
 		}
 		while (true) {
 			Throwable failure;
