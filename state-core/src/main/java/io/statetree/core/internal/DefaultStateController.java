@@ -1270,7 +1270,23 @@ public final class DefaultStateController implements StateController {
 		this.effects.add(impl);
 		Event first = new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, this.lastRevision,
 				this.instanceId, CommitRecord.Kind.LOCAL);
-		runClaimed(impl, first);
+		// An effect started inside a batch is not part of it: its first run reads the committed
+		// state (a batch that fails or runs again would leave it holding values never committed)
+		// and its writes are commits of their own.
+		Batch outer = currentBatch();
+		if (outer != null) {
+			this.batch.remove();
+			this.openBatches.decrementAndGet();
+		}
+		try {
+			runClaimed(impl, first);
+		}
+		finally {
+			if (outer != null) {
+				this.batch.set(outer);
+				this.openBatches.incrementAndGet();
+			}
+		}
 		return impl;
 	}
 
