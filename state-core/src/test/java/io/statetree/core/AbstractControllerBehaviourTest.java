@@ -1720,6 +1720,64 @@ public abstract class AbstractControllerBehaviourTest {
 			assertThat(controller.get("/tallyCount")).isEqualTo((threads / 2) * perThread);
 		}
 
+		/** An effect clamps a value other threads keep writing: once they stop, the value is clamped. */
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void anEffectThatCorrectsWhatItReadsWinsOverConcurrentWriters(StateController.Dispatch dispatch)
+				throws Exception {
+			StateController c = controllerWith(dispatch);
+			c.set("/clamp/limit", 10);
+			c.track((e) -> {
+				Integer v = e.get("/clamp/x", Integer.class);
+				Integer limit = e.get("/clamp/limit", Integer.class);
+				if (v != null && v > limit) {
+					e.set("/clamp/x", limit);
+				}
+			});
+			int threads = 3;
+			int perThread = Math.max(10, (int) (100 * concurrencyScale()));
+			runConcurrently(threads, (thread) -> {
+				java.util.Random random = new java.util.Random(thread);
+				for (int i = 0; i < perThread; i++) {
+					if (thread == 0 && i % 10 == 0) {
+						c.set("/clamp/limit", 5 + random.nextInt(10));
+					}
+					else {
+						c.set("/clamp/x", random.nextInt(20));
+					}
+				}
+			});
+			c.set("/clamp/x", 100);
+			await().atMost(WAIT).untilAsserted(() -> assertThat(c.get("/clamp/x")).isEqualTo(c.get("/clamp/limit")));
+		}
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void effectsStartedFromAListenerAndFromAnEffectFollowLaterChanges(StateController.Dispatch dispatch) {
+			StateController c = controllerWith(dispatch);
+			List<Object> fromListener = new CopyOnWriteArrayList<>();
+			List<Object> fromEffect = new CopyOnWriteArrayList<>();
+			c.subscribe("/start", (e) -> c.track((f) -> fromListener.add(String.valueOf(f.get("/tv/a")))));
+			AtomicInteger started = new AtomicInteger();
+			c.track((e) -> {
+				if (e.get("/start2") != null && started.getAndIncrement() == 0) {
+					c.track((f) -> fromEffect.add(String.valueOf(f.get("/tv/b"))));
+				}
+			});
+			c.set("/start", 1);
+			c.set("/start2", 1);
+			await().atMost(WAIT).untilAsserted(() -> {
+				assertThat(fromListener).containsExactly("null");
+				assertThat(fromEffect).containsExactly("null");
+			});
+			c.set("/tv/a", 1);
+			c.set("/tv/b", 2);
+			await().atMost(WAIT).untilAsserted(() -> {
+				assertThat(fromListener).containsExactly("null", "1");
+				assertThat(fromEffect).containsExactly("null", "2");
+			});
+		}
+
 		/** An effect started inside a batch that fails never sees values that were not committed. */
 		@ParameterizedTest
 		@EnumSource(StateController.Dispatch.class)

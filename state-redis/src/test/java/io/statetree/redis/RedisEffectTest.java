@@ -229,4 +229,74 @@ class RedisEffectTest {
 		});
 	}
 
+	/**
+	 * Both instances derive a total from a branch; each adds children to it. The total a commit
+	 * writes is computed from the branch as that commit leaves it, so it never misses the other
+	 * instance's concurrent additions.
+	 */
+	@Test
+	void aDerivedTotalNeverMissesTheOtherInstancesConcurrentAdditions() throws Exception {
+		for (StateController controller : List.of(this.first, this.second)) {
+			controller.derive("/cart/total", "/cart/items", (items) -> (items instanceof java.util.Map<?, ?> map)
+					? map.values().stream().mapToInt((v) -> ((Number) v).intValue()).sum() : 0);
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		int perThread = 25;
+		try {
+			List<Future<?>> futures = new java.util.ArrayList<>();
+			int t = 0;
+			for (StateController controller : List.of(this.first, this.second, this.first, this.second)) {
+				int id = t++;
+				futures.add(pool.submit(() -> {
+					for (int i = 0; i < perThread; i++) {
+						controller.set("/cart/items/i" + id + "-" + i, 1);
+					}
+					return null;
+				}));
+			}
+			for (Future<?> future : futures) {
+				future.get(120, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(this.first.childNames("/cart/items")).hasSize(4 * perThread);
+		assertThat(this.first.get("/cart/total")).isEqualTo(4 * perThread);
+	}
+
+	/**
+	 * The exact case: the first instance computes the total of {@code {a}} while the second commits
+	 * {@code b} (with its own total of {@code {b}}); the first's commit must not write a total that
+	 * leaves out {@code b}.
+	 */
+	@Test
+	void aDerivationComputedWhileTheOtherInstanceCommitsASourceIsNotCommittedStale() throws Exception {
+		java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+		StatePath b = StatePath.of("/cart/items/b");
+		java.util.function.Function<Object, Object> total = (items) -> (items instanceof java.util.Map<?, ?> map)
+				? map.values().stream().mapToInt((v) -> ((Number) v).intValue()).sum() : 0;
+		this.first.derive("/cart/total", "/cart/items", (items) -> {
+			if (armed.compareAndSet(true, false)) {
+				// hold this computation until the other instance's addition is in Redis
+				await().atMost(WAIT).until(() -> this.second.backend().read(b) != null);
+			}
+			return total.apply(items);
+		});
+		this.second.derive("/cart/total", "/cart/items", total);
+		armed.set(true);
+		ExecutorService other = Executors.newSingleThreadExecutor();
+		try {
+			Future<?> firstWrite = other.submit(() -> this.first.set("/cart/items/a", 1));
+			await().atMost(WAIT).until(() -> !armed.get());
+			this.second.set(b, 2);
+			firstWrite.get(60, TimeUnit.SECONDS);
+		}
+		finally {
+			other.shutdownNow();
+		}
+		assertThat(this.first.get("/cart/items")).isEqualTo(java.util.Map.of("a", 1, "b", 2));
+		assertThat(this.first.get("/cart/total")).isEqualTo(3);
+	}
+
 }

@@ -656,26 +656,58 @@ public final class DefaultStateController implements StateController {
 	}
 
 	private boolean commit(List<Write> writes, List<Precondition> preconditions, @Nullable DerivationImpl forced) {
-		List<Write> all = writes;
-		List<DerivationImpl> current = this.derivations;
-		Set<DerivationImpl> retracked = null;
-		TxView tx = null;
-		if (!current.isEmpty() || forced != null) {
-			tx = new TxView(this.backend);
-			for (Write write : writes) {
-				tx.add(write);
+		// On a shared backend another instance may change a derivation's sources between the read
+		// that computes it and the commit: the sources read are checked in the commit too, and the
+		// derivations computed again when one changed (this controller's writers wait on its lock).
+		boolean shared = this.backend.isShared();
+		Set<DerivationImpl> retracked = new HashSet<>();
+		CommitResult result;
+		for (int attempt = 1;; attempt++) {
+			List<Write> all = writes;
+			List<Precondition> checked = preconditions;
+			List<DerivationImpl> current = this.derivations;
+			TxView tx = null;
+			if (!current.isEmpty() || forced != null) {
+				tx = new TxView(this.backend, shared);
+				for (Write write : writes) {
+					tx.add(write);
+				}
+				retracked.addAll(runDerivations(tx, current, forced, false));
+				all = tx.writes();
+				if (shared) {
+					if (tx.conflicted() && attempt < MAX_UPDATE_ATTEMPTS) {
+						continue;
+					}
+					List<Precondition> sources = tx.preconditions();
+					if (!sources.isEmpty()) {
+						checked = new ArrayList<>(preconditions);
+						checked.addAll(sources);
+					}
+				}
 			}
-			retracked = runDerivations(tx, current, forced, false);
-			all = tx.writes();
+			if (all.isEmpty()) {
+				if (!retracked.isEmpty()) {
+					reorderDerivations();
+				}
+				return false;
+			}
+			CommitRequest request = new CommitRequest(all, checked, this.instanceId);
+			try {
+				result = (tx != null && tx.base() != null && this.backend instanceof InMemoryBackend memory)
+						? memory.commit(request, tx.base(), tx.applied()) : this.backend.commit(request);
+			}
+			catch (PreconditionFailedException ex) {
+				if (checked == preconditions || attempt >= MAX_UPDATE_ATTEMPTS || !names(checked, ex)
+						|| names(preconditions, ex)) {
+					throw ex;
+				}
+				// a source a derivation read changed: compute again from the new state
+				continue;
+			}
+			break;
 		}
-		if (all.isEmpty()) {
-			return false;
-		}
-		CommitRequest request = new CommitRequest(all, preconditions, this.instanceId);
-		CommitResult result = (tx != null && tx.base() != null && this.backend instanceof InMemoryBackend memory)
-				? memory.commit(request, tx.base(), tx.applied()) : this.backend.commit(request);
 		List<Change> changed = changedOnly(result.changes());
-		if (retracked != null && !retracked.isEmpty()) {
+		if (!retracked.isEmpty()) {
 			reorderDerivations();
 		}
 		if (changed.isEmpty()) {
@@ -688,6 +720,20 @@ public final class DefaultStateController implements StateController {
 					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread()));
 		}
 		return true;
+	}
+
+	/**
+	 * Whether a failed precondition is one of these (the caller's own are left to its retry; only
+	 * a derivation's read is retried by the commit).
+	 */
+	private static boolean names(List<Precondition> preconditions, PreconditionFailedException ex) {
+		StatePath path = ex.getPath();
+		for (Precondition precondition : preconditions) {
+			if (precondition.path().equals(path)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** The changes whose value really changed, as an immutable list. */
