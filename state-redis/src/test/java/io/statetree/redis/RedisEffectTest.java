@@ -299,4 +299,50 @@ class RedisEffectTest {
 		assertThat(this.first.get("/cart/total")).isEqualTo(3);
 	}
 
+	/**
+	 * The same race with Redis mounted below a memory root on both instances: the conflict the
+	 * mount reports names the path as the hybrid sees it, so the commit computes the total again
+	 * instead of failing the plain {@code set}.
+	 */
+	@Test
+	void aDerivationBelowARedisMountIsComputedAgainWhenTheOtherInstanceChangesItsSource(RedisTestServer redis)
+			throws Exception {
+		String namespace = redis.newNamespace();
+		java.util.function.Function<Object, Object> total = (items) -> (items instanceof java.util.Map<?, ?> map)
+				? map.values().stream().mapToInt((v) -> ((Number) v).intValue()).sum() : 0;
+		try (StateController one = StateController.builder()
+			.backend(new io.statetree.core.backend.HybridBackend(new io.statetree.core.backend.InMemoryBackend())
+				.mount("/shared", RedisBackend.builder(redis.newConnectionFactory()).namespace(namespace).build()))
+			.instanceId("one")
+			.build();
+				StateController two = StateController.builder()
+					.backend(new io.statetree.core.backend.HybridBackend(new io.statetree.core.backend.InMemoryBackend())
+						.mount("/shared", RedisBackend.builder(redis.newConnectionFactory()).namespace(namespace).build()))
+					.instanceId("two")
+					.build()) {
+			java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+			StatePath b = StatePath.of("/shared/items/b");
+			one.derive("/shared/total", "/shared/items", (items) -> {
+				if (armed.compareAndSet(true, false)) {
+					await().atMost(WAIT).until(() -> two.backend().read(b) != null);
+				}
+				return total.apply(items);
+			});
+			two.derive("/shared/total", "/shared/items", total);
+			armed.set(true);
+			ExecutorService other = Executors.newSingleThreadExecutor();
+			try {
+				Future<?> firstWrite = other.submit(() -> one.set("/shared/items/a", 1));
+				await().atMost(WAIT).until(() -> !armed.get());
+				two.set(b, 2);
+				firstWrite.get(60, TimeUnit.SECONDS);
+			}
+			finally {
+				other.shutdownNow();
+			}
+			assertThat(one.get("/shared/items")).isEqualTo(java.util.Map.of("a", 1, "b", 2));
+			assertThat(one.get("/shared/total")).isEqualTo(3);
+		}
+	}
+
 }

@@ -382,6 +382,10 @@ public final class HybridBackend implements StateBackend {
 				}
 				catch (RuntimeException ex) {
 					if (committed.isEmpty()) {
+						if (ex instanceof PreconditionFailedException failed) {
+							// the mounted backend names its own path: name the one the caller gave
+							throw new PreconditionFailedException(point.resolve(failed.getPath()));
+						}
 						throw ex;
 					}
 					List<StatePath> notWritten = new ArrayList<>();
