@@ -1720,6 +1720,54 @@ public abstract class AbstractControllerBehaviourTest {
 			assertThat(controller.get("/tallyCount")).isEqualTo((threads / 2) * perThread);
 		}
 
+		/**
+		 * Transfers between two accounts keep their total; a batch that checks the total and throws
+		 * when it is off must never throw: a batch whose reads saw two states of the tree runs
+		 * again instead of failing with what it concluded from them. One account is below the
+		 * hybrid suite's mount.
+		 */
+		@Test
+		void aBatchThatThrowsOnATornReadRunsAgainInsteadOfFailing() throws Exception {
+			String a = "/acct/a";
+			String b = "/persistent/acct/b";
+			controller.batch(() -> {
+				controller.set(a, 100);
+				controller.set(b, 0);
+			});
+			AtomicInteger failures = new AtomicInteger();
+			int threads = 4;
+			int perThread = Math.max(10, (int) (150 * concurrencyScale()));
+			runConcurrently(threads, (thread) -> {
+				java.util.Random random = new java.util.Random(thread);
+				for (int i = 0; i < perThread; i++) {
+					if (thread % 2 == 0) {
+						int amount = random.nextInt(10) - 5;
+						controller.batch(() -> {
+							controller.set(a, controller.get(a, Integer.class) - amount);
+							controller.set(b, controller.get(b, Integer.class) + amount);
+						});
+					}
+					else {
+						try {
+							controller.batch(() -> {
+								int total = controller.get(a, Integer.class) + controller.get(b, Integer.class);
+								if (total != 100) {
+									throw new IllegalStateException("total " + total);
+								}
+								controller.set("/acct/checked", controller.get("/acct/checked", Integer.class, 0) + 1);
+							});
+						}
+						catch (IllegalStateException ex) {
+							failures.incrementAndGet();
+						}
+					}
+				}
+			});
+			assertThat(failures).hasValue(0);
+			assertThat(controller.get(a, Integer.class) + controller.get(b, Integer.class)).isEqualTo(100);
+			assertThat(controller.get("/acct/checked")).isEqualTo((threads / 2) * perThread);
+		}
+
 		/** An effect clamps a value other threads keep writing: once they stop, the value is clamped. */
 		@ParameterizedTest
 		@EnumSource(StateController.Dispatch.class)

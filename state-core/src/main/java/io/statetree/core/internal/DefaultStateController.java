@@ -509,6 +509,15 @@ public final class DefaultStateController implements StateController {
 				try {
 					result = writes.get();
 				}
+				catch (RuntimeException | Error ex) {
+					if (ex instanceof VirtualMachineError || !sawTwoStates(current.tx)) {
+						throw ex;
+					}
+					// the function concluded from reads of two states of the tree (a value one read
+					// and another read after a commit changed it): run it again on one state
+					checkAttempts(attempt, null, ex);
+					continue;
+				}
 				finally {
 					this.batch.remove();
 					this.openBatches.decrementAndGet();
@@ -561,6 +570,17 @@ public final class DefaultStateController implements StateController {
 		String what = (path != null) ? "a value it read (" + path + ")" : "the values it read";
 		throw new StateException("batch gave up after " + attempt + " attempts: " + what
 				+ " kept changing concurrently; nothing was written", cause);
+	}
+
+	/**
+	 * Tells whether a batch's reads, made one by one on a backend without snapshots, did not all
+	 * see one state of the tree.
+	 */
+	private boolean sawTwoStates(TxView tx) {
+		if (tx.conflicted()) {
+			return true;
+		}
+		return !tx.isSnapshot() && !confirmReads(tx.preconditions());
 	}
 
 	/**
