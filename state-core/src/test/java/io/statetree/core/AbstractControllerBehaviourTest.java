@@ -95,7 +95,12 @@ public abstract class AbstractControllerBehaviourTest {
 		/** {@code exists} on one counter */
 		EXISTS,
 		/** {@code getOrWrite} one counter with 0 */
-		GET_OR_WRITE
+		GET_OR_WRITE,
+		/**
+		 * read every counter and the derived sum, and throw when they disagree: a batch whose reads
+		 * saw two states runs again rather than failing, so this never fails a batch
+		 */
+		THROW_UNLESS_SUM_AGREES
 	}
 
 	/** One operation of a batch on counter {@code counter} (an index into {@link #COUNTERS}). */
@@ -165,6 +170,16 @@ public abstract class AbstractControllerBehaviourTest {
 								case READ_ROOT -> c.get("/");
 								case EXISTS -> c.exists(path);
 								case GET_OR_WRITE -> c.getOrWrite(path, Integer.class, 0);
+								case THROW_UNLESS_SUM_AGREES -> {
+									int sum = 0;
+									for (String counter : COUNTERS) {
+										sum += c.get(counter, Integer.class, 0);
+									}
+									Integer derived = c.get("/sum", Integer.class);
+									if (derived == null || derived != sum) {
+										throw new IllegalStateException("counters sum to " + sum + " but /sum = " + derived);
+									}
+								}
 							}
 						}
 						int seen = 0;
@@ -1766,6 +1781,39 @@ public abstract class AbstractControllerBehaviourTest {
 			assertThat(failures).hasValue(0);
 			assertThat(controller.get(a, Integer.class) + controller.get(b, Integer.class)).isEqualTo(100);
 			assertThat(controller.get("/acct/checked")).isEqualTo((threads / 2) * perThread);
+		}
+
+		/** The exact case: a transfer commits between the batch's two reads, on its first run only. */
+		@Test
+		void aBatchThatThrowsAfterATransferBetweenItsReadsRunsAgain() {
+			String a = "/acct/a";
+			String b = "/persistent/acct/b";
+			controller.batch(() -> {
+				controller.set(a, 100);
+				controller.set(b, 0);
+			});
+			AtomicInteger runs = new AtomicInteger();
+			int total = controller.batch(() -> {
+				int first = controller.get(a, Integer.class);
+				if (runs.incrementAndGet() == 1) {
+					elsewhere(() -> controller.batch(() -> {
+						controller.set(a, controller.get(a, Integer.class) - 30);
+						controller.set(b, controller.get(b, Integer.class) + 30);
+					}));
+				}
+				int sum = first + controller.get(b, Integer.class);
+				if (sum != 100) {
+					throw new IllegalStateException("total " + sum);
+				}
+				controller.set("/acct/checked", true);
+				return sum;
+			});
+			assertThat(total).isEqualTo(100);
+			// memory reads one snapshot (its first run commits nothing: its read of /acct/a changed);
+			// the others saw 100 then 30 and threw, and ran again instead of failing
+			assertThat(runs).hasValue(2);
+			assertThat(controller.get("/acct")).isEqualTo(Map.of("a", 70, "checked", true));
+			assertThat(controller.get(b)).isEqualTo(30);
 		}
 
 		/** An effect clamps a value other threads keep writing: once they stop, the value is clamped. */
