@@ -350,9 +350,26 @@ public final class HybridBackend implements StateBackend {
 						throw new PreconditionFailedException(precondition.path());
 					}
 				}
+				// A shared backend (another instance may change it meanwhile) with preconditions
+				// goes first and checks them itself, atomically with its part; if they fail,
+				// nothing is written. Otherwise the first part written checks its own.
+				StateBackend atomic = null;
+				for (StateBackend backend : order) {
+					if (backend.isShared() && !conditions.get(backend).isEmpty()) {
+						atomic = backend;
+						break;
+					}
+				}
+				if (atomic != null) {
+					order.remove(atomic);
+					order.add(0, atomic);
+				}
 				boolean first = true;
 				for (StateBackend backend : order) {
-					if (parts.get(backend).isEmpty() || !first) {
+					if (backend == atomic) {
+						first = false;
+					}
+					else if (atomic != null || parts.get(backend).isEmpty() || !first) {
 						conditions.get(backend).clear();
 					}
 					else {
