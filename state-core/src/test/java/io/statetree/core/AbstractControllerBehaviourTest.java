@@ -100,7 +100,9 @@ public abstract class AbstractControllerBehaviourTest {
 		 * read every counter and the derived sum, and throw when they disagree: a batch whose reads
 		 * saw two states runs again rather than failing, so this never fails a batch
 		 */
-		THROW_UNLESS_SUM_AGREES
+		THROW_UNLESS_SUM_AGREES,
+		/** list the children of the counter's branch, and throw unless they are the counters written there */
+		CHILD_NAMES
 	}
 
 	/** One operation of a batch on counter {@code counter} (an index into {@link #COUNTERS}). */
@@ -170,6 +172,16 @@ public abstract class AbstractControllerBehaviourTest {
 								case READ_ROOT -> c.get("/");
 								case EXISTS -> c.exists(path);
 								case GET_OR_WRITE -> c.getOrWrite(path, Integer.class, 0);
+								case CHILD_NAMES -> {
+									StatePath branch = StatePath.of(path).parent();
+									List<String> names = c.childNames(branch);
+									Object value = c.get(branch);
+									List<String> expected = (value instanceof Map<?, ?> map)
+											? map.keySet().stream().map(String::valueOf).toList() : List.of();
+									if (!names.equals(expected)) {
+										throw new IllegalStateException("children " + names + " but " + branch + " holds " + expected);
+									}
+								}
 								case THROW_UNLESS_SUM_AGREES -> {
 									int sum = 0;
 									for (String counter : COUNTERS) {
@@ -1814,6 +1826,40 @@ public abstract class AbstractControllerBehaviourTest {
 			assertThat(runs).hasValue(2);
 			assertThat(controller.get("/acct")).isEqualTo(Map.of("a", 70, "checked", true));
 			assertThat(controller.get(b)).isEqualTo(30);
+		}
+
+		/** Reads of emptied branches, the empty root and an empty mount point hold at commit. */
+		@Test
+		void batchesReadingEmptyBranchesCommitAtOnce() {
+			AtomicInteger runs = new AtomicInteger();
+			controller.batch(() -> {
+				runs.incrementAndGet();
+				controller.get("/");
+				controller.get("/persistent");
+				controller.childNames("/persistent");
+				controller.set("/first", 1);
+			});
+			assertThat(runs).hasValue(1);
+			controller.set("/e/x", 1);
+			controller.set("/persistent/e/x", 1);
+			controller.delete("/e/x");
+			controller.delete("/persistent/e/x");
+			controller.batch(() -> {
+				runs.incrementAndGet();
+				controller.get("/e");
+				controller.exists("/persistent/e");
+				controller.get("/persistent");
+				controller.set("/second", 2);
+			});
+			assertThat(runs).hasValue(2);
+			controller.delete("/persistent");
+			controller.batch(() -> {
+				runs.incrementAndGet();
+				controller.get("/persistent");
+				controller.get("/");
+				controller.set("/third", 3);
+			});
+			assertThat(runs).hasValue(3);
 		}
 
 		/** An effect clamps a value other threads keep writing: once they stop, the value is clamped. */
