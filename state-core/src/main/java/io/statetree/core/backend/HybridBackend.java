@@ -293,6 +293,56 @@ public final class HybridBackend implements StateBackend {
 
 	// ---- committing ----
 
+	/**
+	 * Throws the {@link StateWriteException} a backend would throw for a write below a leaf (its
+	 * own value or one an earlier write of the same part puts there), without writing.
+	 * @param backend the backend the part is for
+	 * @param writes the part, with paths relative to the backend
+	 * @param point where the backend is mounted, to name paths as the caller gave them
+	 */
+	private static void refuseBelowLeaves(StateBackend backend, List<Write> writes, StatePath point) {
+		if (backend instanceof InMemoryBackend memory) {
+			StateValues.applyToRoot(memory.root(), writes);
+			return;
+		}
+		for (int i = 0; i < writes.size(); i++) {
+			Write write = writes.get(i);
+			if (write.value() == null) {
+				continue;
+			}
+			StatePath path = write.path();
+			for (int depth = path.depth() - 1; depth >= 0; depth--) {
+				StatePath ancestor = path.prefix(depth);
+				Object value = valueBefore(backend, writes, i, ancestor);
+				if (value == null) {
+					continue;
+				}
+				if (!StateValues.isBranch(value)) {
+					throw new StateWriteException("Cannot write " + point.resolve(path) + ": " + point.resolve(ancestor)
+							+ " holds a leaf value (a " + value.getClass().getSimpleName() + "), not a branch");
+				}
+				break;
+			}
+		}
+	}
+
+	/**
+	 * The kind of value at a path before write {@code index} of a part: a map stands for any
+	 * branch, another object for a leaf, null for absent.
+	 */
+	private static @Nullable Object valueBefore(StateBackend backend, List<Write> writes, int index, StatePath path) {
+		for (int j = index - 1; j >= 0; j--) {
+			Write earlier = writes.get(j);
+			if (earlier.path().isAncestorOrSelf(path)) {
+				return StateValues.getIn(earlier.value(), earlier.path().relativize(path));
+			}
+			if (path.isAncestorOf(earlier.path()) && earlier.value() != null) {
+				return StateValues.emptyBranch();
+			}
+		}
+		return backend.read(path);
+	}
+
 	@Override
 	public CommitResult commit(CommitRequest request) {
 		this.lock.writeLock().lock();
@@ -350,9 +400,32 @@ public final class HybridBackend implements StateBackend {
 						throw new PreconditionFailedException(precondition.path());
 					}
 				}
+				// A shared backend (another instance may change it meanwhile) with preconditions
+				// goes first and checks them itself, atomically with its part; if they fail,
+				// nothing is written. Otherwise the first part written checks its own.
+				StateBackend atomic = null;
+				for (StateBackend backend : order) {
+					if (backend.isShared() && !conditions.get(backend).isEmpty()) {
+						atomic = backend;
+						break;
+					}
+				}
+				if (atomic != null) {
+					// the other parts are written after it: refuse now what they would refuse then
+					for (StateBackend backend : order) {
+						if (backend != atomic && !parts.get(backend).isEmpty()) {
+							refuseBelowLeaves(backend, parts.get(backend), base.get(backend));
+						}
+					}
+					order.remove(atomic);
+					order.add(0, atomic);
+				}
 				boolean first = true;
 				for (StateBackend backend : order) {
-					if (parts.get(backend).isEmpty() || !first) {
+					if (backend == atomic) {
+						first = false;
+					}
+					else if (atomic != null || parts.get(backend).isEmpty() || !first) {
 						conditions.get(backend).clear();
 					}
 					else {
@@ -382,6 +455,10 @@ public final class HybridBackend implements StateBackend {
 				}
 				catch (RuntimeException ex) {
 					if (committed.isEmpty()) {
+						if (ex instanceof PreconditionFailedException failed) {
+							// the mounted backend names its own path: name the one the caller gave
+							throw new PreconditionFailedException(point.resolve(failed.getPath()));
+						}
 						throw ex;
 					}
 					List<StatePath> notWritten = new ArrayList<>();

@@ -242,16 +242,15 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public List<String> childNames(StatePath path) {
+		EffectJournal.Run effectRun = EffectJournal.current();
+		if (currentBatch() != null || (effectRun != null && effectRun.journal == this.journal)) {
+			// inside a batch or an effect, listing children is a read like get: tracked, at the
+			// run's snapshot, checked at the batch's commit, and showing derived values
+			Object value = get(path);
+			return (value instanceof Map<?, ?> map) ? map.keySet().stream().map(String::valueOf).toList() : List.of();
+		}
 		Tracker.record(path);
-		Batch current = currentBatch();
-		List<String> names;
-		if (current != null) {
-			Object value = current.tx.read(path);
-			names = (value instanceof Map<?, ?> map) ? map.keySet().stream().map(String::valueOf).toList() : List.of();
-		}
-		else {
-			names = this.backend.childNames(path);
-		}
+		List<String> names = this.backend.childNames(path);
 		if (this.observed) {
 			notifyRead(path);
 		}
@@ -329,6 +328,11 @@ public final class DefaultStateController implements StateController {
 			}
 			current.add(new Write(p, model, null));
 			return defaultValue;
+		}
+		EffectJournal.Run effectRun = EffectJournal.current();
+		if (effectRun != null && effectRun.journal == this.journal) {
+			// a read inside an effect: a later change of the path runs it again
+			effectRun.read(p);
 		}
 		while (true) {
 			Throwable failure;
@@ -539,6 +543,15 @@ public final class DefaultStateController implements StateController {
 				try {
 					result = writes.get();
 				}
+				catch (RuntimeException | Error ex) {
+					if (ex instanceof VirtualMachineError || !sawTwoStates(current.tx)) {
+						throw ex;
+					}
+					// the function concluded from reads of two states of the tree (a value one read
+					// and another read after a commit changed it): run it again on one state
+					checkAttempts(attempt, null, ex);
+					continue;
+				}
 				finally {
 					this.batch.remove();
 					this.openBatches.decrementAndGet();
@@ -591,6 +604,17 @@ public final class DefaultStateController implements StateController {
 		String what = (path != null) ? "a value it read (" + path + ")" : "the values it read";
 		throw new StateException("batch gave up after " + attempt + " attempts: " + what
 				+ " kept changing concurrently; nothing was written", cause);
+	}
+
+	/**
+	 * Tells whether a batch's reads, made one by one on a backend without snapshots, did not all
+	 * see one state of the tree.
+	 */
+	private boolean sawTwoStates(TxView tx) {
+		if (tx.conflicted()) {
+			return true;
+		}
+		return !tx.isSnapshot() && !confirmReads(tx.preconditions());
 	}
 
 	/**
@@ -686,26 +710,58 @@ public final class DefaultStateController implements StateController {
 	}
 
 	private boolean commit(List<Write> writes, List<Precondition> preconditions, @Nullable DerivationImpl forced) {
-		List<Write> all = writes;
-		List<DerivationImpl> current = this.derivations;
-		Set<DerivationImpl> retracked = null;
-		TxView tx = null;
-		if (!current.isEmpty() || forced != null) {
-			tx = new TxView(this.backend);
-			for (Write write : writes) {
-				tx.add(write);
+		// On a shared backend another instance may change a derivation's sources between the read
+		// that computes it and the commit: the sources read are checked in the commit too, and the
+		// derivations computed again when one changed (this controller's writers wait on its lock).
+		boolean shared = this.backend.isShared();
+		Set<DerivationImpl> retracked = new HashSet<>();
+		CommitResult result;
+		for (int attempt = 1;; attempt++) {
+			List<Write> all = writes;
+			List<Precondition> checked = preconditions;
+			List<DerivationImpl> current = this.derivations;
+			TxView tx = null;
+			if (!current.isEmpty() || forced != null) {
+				tx = new TxView(this.backend, shared);
+				for (Write write : writes) {
+					tx.add(write);
+				}
+				retracked.addAll(runDerivations(tx, current, forced, false));
+				all = tx.writes();
+				if (shared) {
+					if (tx.conflicted() && attempt < MAX_UPDATE_ATTEMPTS) {
+						continue;
+					}
+					List<Precondition> sources = tx.preconditions();
+					if (!sources.isEmpty()) {
+						checked = new ArrayList<>(preconditions);
+						checked.addAll(sources);
+					}
+				}
 			}
-			retracked = runDerivations(tx, current, forced, false);
-			all = tx.writes();
+			if (all.isEmpty()) {
+				if (!retracked.isEmpty()) {
+					reorderDerivations();
+				}
+				return false;
+			}
+			CommitRequest request = new CommitRequest(all, checked, this.instanceId);
+			try {
+				result = (tx != null && tx.base() != null && this.backend instanceof InMemoryBackend memory)
+						? memory.commit(request, tx.base(), tx.applied()) : this.backend.commit(request);
+			}
+			catch (PreconditionFailedException ex) {
+				if (checked == preconditions || attempt >= MAX_UPDATE_ATTEMPTS || !names(checked, ex)
+						|| names(preconditions, ex)) {
+					throw ex;
+				}
+				// a source a derivation read changed: compute again from the new state
+				continue;
+			}
+			break;
 		}
-		if (all.isEmpty()) {
-			return false;
-		}
-		CommitRequest request = new CommitRequest(all, preconditions, this.instanceId);
-		CommitResult result = (tx != null && tx.base() != null && this.backend instanceof InMemoryBackend memory)
-				? memory.commit(request, tx.base(), tx.applied()) : this.backend.commit(request);
 		List<Change> changed = changedOnly(result.changes());
-		if (retracked != null && !retracked.isEmpty()) {
+		if (!retracked.isEmpty()) {
 			reorderDerivations();
 		}
 		if (changed.isEmpty()) {
@@ -722,6 +778,20 @@ public final class DefaultStateController implements StateController {
 			this.dispatcher.skip(result.revision(), false);
 		}
 		return true;
+	}
+
+	/**
+	 * Whether a failed precondition is one of these (the caller's own are left to its retry; only
+	 * a derivation's read is retried by the commit).
+	 */
+	private static boolean names(List<Precondition> preconditions, PreconditionFailedException ex) {
+		StatePath path = ex.getPath();
+		for (Precondition precondition : preconditions) {
+			if (precondition.path().equals(path)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** The changes whose value really changed, as an immutable list. */
@@ -1445,7 +1515,23 @@ public final class DefaultStateController implements StateController {
 		this.effects.add(impl);
 		Event first = new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, this.lastRevision,
 				this.instanceId, CommitRecord.Kind.LOCAL);
-		runClaimed(impl, first);
+		// An effect started inside a batch is not part of it: its first run reads the committed
+		// state (a batch that fails or runs again would leave it holding values never committed)
+		// and its writes are commits of their own.
+		Batch outer = currentBatch();
+		if (outer != null) {
+			this.batch.remove();
+			this.openBatches.decrementAndGet();
+		}
+		try {
+			runClaimed(impl, first);
+		}
+		finally {
+			if (outer != null) {
+				this.batch.set(outer);
+				this.openBatches.incrementAndGet();
+			}
+		}
 		return impl;
 	}
 

@@ -145,6 +145,80 @@ class HybridBackendTest {
 		assertThatThrownBy(() -> commit(hybrid, "/m/x", 2)).hasMessage("disk full");
 	}
 
+	/**
+	 * A commit spanning the root and a shared mount, with a precondition on the mount: another
+	 * instance changes the mount's value after the hybrid looked at it. The shared mount checks the
+	 * precondition itself, atomically, before anything else is written.
+	 */
+	@Test
+	void aPreconditionOnASharedMountIsCheckedByItEvenWhenTheCommitSpansBackends() {
+		java.util.concurrent.atomic.AtomicBoolean raced = new java.util.concurrent.atomic.AtomicBoolean();
+		ForwardingBackend shared = new ForwardingBackend(true) {
+			@Override
+			public CommitResult commit(CommitRequest request) {
+				if (raced.compareAndSet(false, true)) {
+					// another instance commits first
+					this.target.commit(new CommitRequest(List.of(Write.of(StatePath.of("/x"), 99)), List.of(), "other"));
+				}
+				return super.commit(request);
+			}
+		};
+		shared.target.commit(new CommitRequest(List.of(Write.of(StatePath.of("/x"), 0)), List.of(), "t"));
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/s", shared);
+		assertThatThrownBy(() -> hybrid.commit(new CommitRequest(
+				List.of(Write.of(StatePath.of("/local/y"), 1), Write.of(StatePath.of("/s/z"), 1)),
+				List.of(new Precondition(StatePath.of("/s/x"), 0)), "t")))
+			.isInstanceOf(PreconditionFailedException.class)
+			.satisfies((ex) -> assertThat(((PreconditionFailedException) ex).getPath()).isEqualTo(StatePath.of("/s/x")));
+		assertThat(hybrid.read(StatePath.of("/local"))).isNull();
+		assertThat(hybrid.read(StatePath.of("/s"))).isEqualTo(Map.of("x", 99));
+	}
+
+	/** The shared mount goes first, yet a write the root refuses still leaves nothing written. */
+	@Test
+	void aWriteBelowALeafInTheRootIsRefusedBeforeASharedMountsPartIsWritten() {
+		ForwardingBackend shared = new ForwardingBackend(true);
+		shared.target.commit(new CommitRequest(List.of(Write.of(StatePath.of("/x"), 0)), List.of(), "t"));
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/s", shared);
+		commit(hybrid, "/local", 5);
+		assertThatThrownBy(() -> hybrid.commit(new CommitRequest(
+				List.of(Write.of(StatePath.of("/s/z"), 1), Write.of(StatePath.of("/local/y"), 1)),
+				List.of(new Precondition(StatePath.of("/s/x"), 0)), "t")))
+			.isInstanceOf(StateWriteException.class);
+		assertThat(hybrid.read(StatePath.of("/s"))).isEqualTo(Map.of("x", 0));
+		assertThat(hybrid.read(StatePath.of("/local"))).isEqualTo(5);
+	}
+
+	/** The same with files at the root, and a leaf the commit's own earlier write puts there. */
+	@Test
+	void aWriteBelowALeafInAFileRootIsRefusedBeforeASharedMountsPartIsWritten() {
+		ForwardingBackend shared = new ForwardingBackend(true);
+		shared.target.commit(new CommitRequest(List.of(Write.of(StatePath.of("/x"), 0)), List.of(), "t"));
+		try (HybridBackend hybrid = new HybridBackend(FileSystemBackend.builder(this.directory).fsync(false).build())
+			.mount("/s", shared)) {
+			commit(hybrid, "/local", 5);
+			assertThatThrownBy(() -> hybrid.commit(new CommitRequest(
+					List.of(Write.of(StatePath.of("/s/z"), 1), Write.of(StatePath.of("/local/y"), 1)),
+					List.of(new Precondition(StatePath.of("/s/x"), 0)), "t")))
+				.isInstanceOf(StateWriteException.class);
+			assertThatThrownBy(() -> hybrid.commit(new CommitRequest(
+					List.of(Write.of(StatePath.of("/s/z"), 1), Write.of(StatePath.of("/other"), json("{'a':1}")),
+							Write.of(StatePath.of("/other/a/b"), 2)),
+					List.of(new Precondition(StatePath.of("/s/x"), 0)), "t")))
+				.isInstanceOf(StateWriteException.class)
+				.hasMessageContaining("/other/a");
+			assertThat(hybrid.read(StatePath.of("/s"))).isEqualTo(Map.of("x", 0));
+			assertThat(hybrid.read(StatePath.of("/local"))).isEqualTo(5);
+			assertThat(hybrid.read(StatePath.of("/other"))).isNull();
+			hybrid.commit(new CommitRequest(
+					List.of(Write.of(StatePath.of("/s/z"), 1), Write.of(StatePath.of("/other"), json("{'a':{}}")),
+							Write.of(StatePath.of("/other/a/b"), 2)),
+					List.of(new Precondition(StatePath.of("/s/x"), 0)), "t"));
+			assertThat(hybrid.read(StatePath.of("/other/a/b"))).isEqualTo(2);
+			assertThat(hybrid.read(StatePath.of("/s/z"))).isEqualTo(1);
+		}
+	}
+
 	@Test
 	void preconditionsOnOneBackendsPathsAreCheckedByThatBackend() {
 		HybridBackend hybrid = new HybridBackend(this.root).mount("/m", this.mounted);
