@@ -1,15 +1,11 @@
 package io.statetree.autoconfigure.actuate;
 
-import java.security.Principal;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.statetree.core.PathPattern;
-import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -19,15 +15,12 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.boot.actuate.endpoint.Show;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.authority.AuthorityUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static io.statetree.autoconfigure.actuate.EndpointFixture.ADMIN;
+import static io.statetree.autoconfigure.actuate.EndpointFixture.READER;
+import static io.statetree.autoconfigure.actuate.EndpointFixture.WRITER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,15 +36,9 @@ class StateTreeArrayAccessTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final SecurityContext READER = caller("ROLE_STATETREE_READ");
-
-	private static final SecurityContext WRITER = caller("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE");
-
-	private static final SecurityContext ADMIN = caller("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE", "ROLE_X");
-
 	@Example
 	void theIssuesRuleLeavesTheSecretOutOfEveryElementForAReaderWithoutTheRole() {
-		Fixture fixture = new Fixture("/list/*/secret", StateTreeSanitizer.DEFAULT_KEYS);
+		EndpointFixture fixture = new EndpointFixture("/list/*/secret");
 		List<Object> list = List.of(Map.of("name", "a", "secret", "s-1"), Map.of("name", "b"),
 				Map.of("name", "c", "secret", Map.of("pin", "s-3")));
 		fixture.controller.set("/list", list);
@@ -73,7 +60,7 @@ class StateTreeArrayAccessTests {
 
 	@Example
 	void theIssuesRuleRefusesWritesAndDeletesThatReplaceAProtectedElementField() {
-		Fixture fixture = new Fixture("/list/*/secret", StateTreeSanitizer.DEFAULT_KEYS);
+		EndpointFixture fixture = new EndpointFixture("/list/*/secret");
 		List<Object> list = List.of(Map.of("name", "a", "secret", "s-1"));
 		fixture.controller.set("/list", list);
 		assertThat(fixture.endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus())
@@ -96,7 +83,7 @@ class StateTreeArrayAccessTests {
 
 	@Example
 	void anArrayElementTheCallerMayNotReadReadsAsNullSoTheOthersKeepTheirIndex() {
-		Fixture fixture = new Fixture("/list/1", List.of());
+		EndpointFixture fixture = new EndpointFixture("/list/1", List.of());
 		fixture.controller.set("/list", List.of("a", Map.of("ssn", MARKER), "c"));
 		JsonNode value = fixture.read(READER, "list").get("value");
 		assertThat(value.size()).isEqualTo(3);
@@ -109,7 +96,7 @@ class StateTreeArrayAccessTests {
 	@Property(tries = 50)
 	void aReaderWithoutTheAuthorityNeverSeesAProtectedElementField(@ForAll("lists") List<Object> first,
 			@ForAll("lists") List<Object> second, @ForAll("patterns") String pattern) {
-		Fixture fixture = new Fixture(pattern, StateTreeSanitizer.DEFAULT_KEYS);
+		EndpointFixture fixture = new EndpointFixture(pattern);
 		fixture.controller.set("/list", first);
 		fixture.controller.set("/list", second);
 		fixture.controller.set("/other", Map.of("list", List.of(Map.of("name", "n"))));
@@ -135,7 +122,7 @@ class StateTreeArrayAccessTests {
 	@Property(tries = 50)
 	void aWriterWithoutTheAuthorityCannotReplaceCreateOrDeleteAProtectedField(@ForAll("lists") List<Object> current,
 			@ForAll("lists") List<Object> replacement, @ForAll("patterns") String pattern) {
-		Fixture fixture = new Fixture(pattern, StateTreeSanitizer.DEFAULT_KEYS);
+		EndpointFixture fixture = new EndpointFixture(pattern);
 		fixture.controller.set("/list", current);
 		for (int i = 0; i < current.size(); i++) {
 			String[] element = { "list", Integer.toString(i) };
@@ -164,7 +151,7 @@ class StateTreeArrayAccessTests {
 	@Property(tries = 50)
 	void sensitiveKeysInsideArraysAreMaskedForEveryCallerInEveryEndpoint(@ForAll("sensitiveKeys") String key,
 			@ForAll("lists") List<Object> list, @ForAll @net.jqwik.api.constraints.IntRange(max = 5) int position) {
-		Fixture fixture = new Fixture("/nothing", StateTreeSanitizer.DEFAULT_KEYS);
+		EndpointFixture fixture = new EndpointFixture("/nothing");
 		List<Object> elements = new ArrayList<>(list);
 		Map<String, Object> element = new LinkedHashMap<>();
 		element.put("name", "shown-name");
@@ -274,59 +261,6 @@ class StateTreeArrayAccessTests {
 		Arbitrary<Object> any = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, element), net.jqwik.api.Tuple.of(2, scalar),
 				net.jqwik.api.Tuple.of(1, nestedObject.list().ofMaxSize(2).map((l) -> (Object) l)));
 		return any.list().ofMinSize(1).ofMaxSize(5);
-	}
-
-	private static SecurityContext caller(String... authorities) {
-		Authentication authentication = UsernamePasswordAuthenticationToken.authenticated("user", "pw",
-				AuthorityUtils.createAuthorityList(authorities));
-		Set<String> granted = Set.of(authorities);
-		return new SecurityContext() {
-
-			@Override
-			public Principal getPrincipal() {
-				return authentication;
-			}
-
-			@Override
-			public boolean isUserInRole(String role) {
-				return granted.contains("ROLE_" + role);
-			}
-
-		};
-	}
-
-	private static final class Fixture {
-
-		final StateTreeHistory history = new StateTreeHistory(100, Clock.systemUTC());
-
-		final StateController controller = StateController.builder().observer(this.history).build();
-
-		final StateTreeEndpoint endpoint;
-
-		final StateTreeChangesEndpoint changesEndpoint;
-
-		Fixture(String pattern, List<String> sensitiveKeys) {
-			StateTreeAccess access = new StateTreeAccess("STATETREE_READ", "STATETREE_WRITE", Show.ALWAYS, Set.of(),
-					new StateTreeSanitizer(sensitiveKeys),
-					List.of(new PathRule(PathPattern.compile(pattern), Set.of("ROLE_X"), Set.of("ROLE_X"))));
-			this.endpoint = new StateTreeEndpoint(this.controller, access, JSON);
-			this.changesEndpoint = new StateTreeChangesEndpoint(this.history, access);
-		}
-
-		String body(WebEndpointResponse<Object> response) {
-			return JSON.writeValueAsString(response.getBody());
-		}
-
-		JsonNode read(SecurityContext caller, String... path) {
-			WebEndpointResponse<Object> response = this.endpoint.read(caller, path);
-			assertThat(response.getStatus()).as(body(response)).isEqualTo(200);
-			return JSON.readTree(body(response));
-		}
-
-		JsonNode changes(SecurityContext caller) {
-			return JSON.readTree(body(this.changesEndpoint.changes(caller)));
-		}
-
 	}
 
 }

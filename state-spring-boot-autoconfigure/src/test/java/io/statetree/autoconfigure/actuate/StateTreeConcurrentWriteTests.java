@@ -2,23 +2,16 @@ package io.statetree.autoconfigure.actuate;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.statetree.core.PathPattern;
 import io.statetree.core.StateController;
-import io.statetree.core.StatePath;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.boot.actuate.endpoint.Show;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.authority.AuthorityUtils;
 import tools.jackson.databind.json.JsonMapper;
 
+import static io.statetree.autoconfigure.actuate.EndpointFixture.WRITER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,8 +31,9 @@ class StateTreeConcurrentWriteTests {
 	void aProtectedFieldWrittenDuringTheCheckIsNotOverwritten() {
 		StateController real = StateController.builder().build();
 		real.set("/list", List.of(Map.of("name", "a")));
-		StateTreeEndpoint endpoint = endpoint(interleaved(real, () -> real.set("/list", List.of(PROTECTED))));
-		assertThat(endpoint.write(writer(), new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus())
+		StateTreeEndpoint endpoint = EndpointFixture.endpoint(
+				interleaved(real, () -> real.set("/list", List.of(PROTECTED))), "/list/*/secret", Set.of("ROLE_X"));
+		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus())
 			.isEqualTo(403);
 		assertThat(real.get("/list")).isEqualTo(List.of(PROTECTED));
 	}
@@ -48,8 +42,9 @@ class StateTreeConcurrentWriteTests {
 	void aProtectedFieldWrittenDuringTheCheckIsNotDeleted() {
 		StateController real = StateController.builder().build();
 		real.set("/list", List.of(Map.of("name", "a")));
-		StateTreeEndpoint endpoint = endpoint(interleaved(real, () -> real.set("/list", List.of(PROTECTED))));
-		assertThat(endpoint.delete(writer(), new String[] { "list" }).getStatus()).isEqualTo(403);
+		StateTreeEndpoint endpoint = EndpointFixture.endpoint(
+				interleaved(real, () -> real.set("/list", List.of(PROTECTED))), "/list/*/secret", Set.of("ROLE_X"));
+		assertThat(endpoint.delete(WRITER, new String[] { "list" }).getStatus()).isEqualTo(403);
 		assertThat(real.get("/list")).isEqualTo(List.of(PROTECTED));
 	}
 
@@ -57,22 +52,15 @@ class StateTreeConcurrentWriteTests {
 	void withoutAConcurrentWriteTheWriterStillWritesAndDeletes() {
 		StateController real = StateController.builder().build();
 		real.set("/list", List.of(Map.of("name", "a")));
-		StateTreeEndpoint endpoint = endpoint(real);
-		assertThat(endpoint.write(writer(), new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus())
+		StateTreeEndpoint endpoint = EndpointFixture.endpoint(real, "/list/*/secret", Set.of("ROLE_X"));
+		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus())
 			.isEqualTo(200);
 		assertThat(real.get("/list")).isEqualTo(List.of(Map.of("name", "x")));
 		assertThat(JSON.writeValueAsString(
-				endpoint.write(writer(), new String[] { "list" }, "[{\"name\": \"x\"}]").getBody()))
+				endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]").getBody()))
 			.contains("\"changed\":false");
-		assertThat(endpoint.delete(writer(), new String[] { "list" }).getStatus()).isEqualTo(200);
+		assertThat(endpoint.delete(WRITER, new String[] { "list" }).getStatus()).isEqualTo(200);
 		assertThat(real.exists("/list")).isFalse();
-	}
-
-	private static StateTreeEndpoint endpoint(StateController controller) {
-		StateTreeAccess access = new StateTreeAccess("STATETREE_READ", "STATETREE_WRITE", Show.ALWAYS, Set.of(),
-				new StateTreeSanitizer(StateTreeSanitizer.DEFAULT_KEYS),
-				List.of(new PathRule(PathPattern.compile("/list/*/secret"), Set.of("ROLE_X"), Set.of("ROLE_X"))));
-		return new StateTreeEndpoint(controller, access, JSON);
 	}
 
 	/**
@@ -100,24 +88,6 @@ class StateTreeConcurrentWriteTests {
 						throw ex.getCause();
 					}
 				});
-	}
-
-	private static SecurityContext writer() {
-		Authentication authentication = UsernamePasswordAuthenticationToken.authenticated("writer", "pw",
-				AuthorityUtils.createAuthorityList("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE"));
-		return new SecurityContext() {
-
-			@Override
-			public Principal getPrincipal() {
-				return authentication;
-			}
-
-			@Override
-			public boolean isUserInRole(String role) {
-				return role.equals("STATETREE_READ") || role.equals("STATETREE_WRITE");
-			}
-
-		};
 	}
 
 }

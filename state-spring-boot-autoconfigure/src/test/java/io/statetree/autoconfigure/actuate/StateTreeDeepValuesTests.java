@@ -1,13 +1,8 @@
 package io.statetree.autoconfigure.actuate;
 
-import java.security.Principal;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-import io.statetree.core.PathPattern;
-import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -15,14 +10,11 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.authority.AuthorityUtils;
-import tools.jackson.databind.json.JsonMapper;
 
+import static io.statetree.autoconfigure.actuate.EndpointFixture.ADMIN;
+import static io.statetree.autoconfigure.actuate.EndpointFixture.READER;
+import static io.statetree.autoconfigure.actuate.EndpointFixture.WRITER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,18 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StateTreeDeepValuesTests {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private static final SecurityContext READER = caller("ROLE_STATETREE_READ");
-
-	private static final SecurityContext WRITER = caller("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE");
-
-	/** May write the protected {@code ssn} too. */
-	private static final SecurityContext ADMIN = caller("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE", "ROLE_X");
-
 	@Example
 	void arraysOfArraysNestedSixHundredLevelsAreAnsweredWithTheDeepPartCut() {
-		Fixture fixture = new Fixture();
+		EndpointFixture fixture = new EndpointFixture("/**/ssn");
 		Object deep = "deepest-leaf";
 		for (int i = 0; i < 600; i++) {
 			deep = List.of(deep);
@@ -70,7 +53,7 @@ class StateTreeDeepValuesTests {
 	@Property(tries = 40)
 	void valuesOfAnyDepthTheTreeHoldsAreAnswered(@ForAll("depths") int depth,
 			@ForAll("shapes") List<Boolean> objects) {
-		Fixture fixture = new Fixture();
+		EndpointFixture fixture = new EndpointFixture("/**/ssn");
 		Object deep = Map.of("leaf", "deepest-leaf", "password", "never-shown", "ssn", "never-shown");
 		// The same value as JSON text, built by hand: the JSON writer refuses deep nesting.
 		StringBuilder open = new StringBuilder();
@@ -120,50 +103,6 @@ class StateTreeDeepValuesTests {
 	@Provide
 	Arbitrary<List<Boolean>> shapes() {
 		return Arbitraries.of(true, false).list().ofMinSize(1).ofMaxSize(5);
-	}
-
-	private static SecurityContext caller(String... authorities) {
-		Authentication authentication = UsernamePasswordAuthenticationToken.authenticated("user", "pw",
-				AuthorityUtils.createAuthorityList(authorities));
-		Set<String> granted = Set.of(authorities);
-		return new SecurityContext() {
-
-			@Override
-			public Principal getPrincipal() {
-				return authentication;
-			}
-
-			@Override
-			public boolean isUserInRole(String role) {
-				return granted.contains("ROLE_" + role);
-			}
-
-		};
-	}
-
-	private static final class Fixture {
-
-		final StateTreeHistory history = new StateTreeHistory(100, Clock.systemUTC());
-
-		final StateController controller = StateController.builder().observer(this.history).build();
-
-		final StateTreeEndpoint endpoint;
-
-		final StateTreeChangesEndpoint changesEndpoint;
-
-		Fixture() {
-			StateTreeAccess access = new StateTreeAccess("STATETREE_READ", "STATETREE_WRITE", Show.ALWAYS, Set.of(),
-					new StateTreeSanitizer(StateTreeSanitizer.DEFAULT_KEYS),
-					List.of(new PathRule(PathPattern.compile("/**/ssn"), Set.of("ROLE_X"), Set.of("ROLE_X"))));
-			this.endpoint = new StateTreeEndpoint(this.controller, access, JSON);
-			this.changesEndpoint = new StateTreeChangesEndpoint(this.history, access);
-		}
-
-		/** The answer as the endpoint's JSON writer writes it (this throws when nested too deep). */
-		String body(WebEndpointResponse<Object> response) {
-			return JSON.writeValueAsString(response.getBody());
-		}
-
 	}
 
 }

@@ -1,15 +1,11 @@
 package io.statetree.autoconfigure.actuate;
 
-import java.security.Principal;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.statetree.core.PathPattern;
-import io.statetree.core.StateController;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -17,13 +13,12 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.authority.AuthorityUtils;
 import tools.jackson.databind.json.JsonMapper;
 
+import static io.statetree.autoconfigure.actuate.EndpointFixture.ADMIN;
+import static io.statetree.autoconfigure.actuate.EndpointFixture.READER;
+import static io.statetree.autoconfigure.actuate.EndpointFixture.WRITER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -45,15 +40,9 @@ class StateTreeOddKeysInArraysTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final SecurityContext READER = caller("ROLE_STATETREE_READ");
-
-	private static final SecurityContext WRITER = caller("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE");
-
-	private static final SecurityContext ADMIN = caller("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE", "ROLE_X");
-
 	@Example
 	void aKeyWithASlashInsideAnArrayNeitherBreaksTheReadNorTheHistory() {
-		Fixture fixture = new Fixture("/list/*/secret");
+		EndpointFixture fixture = new EndpointFixture("/list/*/secret");
 		fixture.store("/list", List.of(Map.of("a/b", 1, "name", "a", "secret", MARKER)));
 		WebEndpointResponse<Object> read = fixture.endpoint.read(READER, new String[] { "list" });
 		assertThat(read.getStatus()).as(fixture.body(read)).isEqualTo(200);
@@ -65,7 +54,7 @@ class StateTreeOddKeysInArraysTests {
 
 	@Example
 	void arraysNestedDeeperThanAPathMayBeLongKeepTheirProtectedFields() {
-		Fixture fixture = new Fixture("/**/" + FIELD);
+		EndpointFixture fixture = new EndpointFixture("/**/" + FIELD);
 		Object deep = Map.of(FIELD, MARKER, "name", "deepest");
 		for (int i = 0; i < 130; i++) {
 			deep = List.of(deep);
@@ -92,7 +81,7 @@ class StateTreeOddKeysInArraysTests {
 
 	@Example
 	void aProtectedFieldUnderAKeyWithASlashCannotBeDeletedOrCreatedWithoutTheAuthority() {
-		Fixture fixture = new Fixture("/**/" + FIELD);
+		EndpointFixture fixture = new EndpointFixture("/**/" + FIELD);
 		fixture.store("/data", List.of(Map.of("a/b", Map.of(FIELD, MARKER))));
 		assertThat(fixture.endpoint.delete(WRITER, new String[] { "data" }).getStatus()).isEqualTo(403);
 		assertThat(fixture.controller.exists("/data")).isTrue();
@@ -112,7 +101,7 @@ class StateTreeOddKeysInArraysTests {
 	@Property(tries = 100)
 	void anyKeyInsideAnArrayKeepsTheEndpointsAnsweringAndTheRulesHolding(@ForAll("oddKeys") String key,
 			@ForAll("patterns") String pattern) {
-		Fixture fixture = new Fixture(pattern);
+		EndpointFixture fixture = new EndpointFixture(pattern);
 		List<Object> list = new ArrayList<>();
 		list.add(Map.of(key, Map.of(FIELD, MARKER)));
 		Map<String, Object> element = new LinkedHashMap<>();
@@ -151,7 +140,7 @@ class StateTreeOddKeysInArraysTests {
 
 	@Example
 	void anObjectKeyThatCannotBeAPathSegmentInAWrittenBranchIsABadRequest() {
-		Fixture fixture = new Fixture("/nothing");
+		EndpointFixture fixture = new EndpointFixture("/nothing");
 		WebEndpointResponse<Object> response = fixture.endpoint.write(WRITER, new String[] { "x" },
 				"{\"a/b\": \"" + MARKER + "\"}");
 		assertThat(response.getStatus()).isEqualTo(400);
@@ -162,7 +151,7 @@ class StateTreeOddKeysInArraysTests {
 	@Property(tries = 100)
 	void anyKeyInAWrittenObjectIsWrittenOrRefusedWithABadRequest(@ForAll("oddKeys") String key,
 			@ForAll boolean insideArray) {
-		Fixture fixture = new Fixture("/nothing");
+		EndpointFixture fixture = new EndpointFixture("/nothing");
 		Map<String, Object> object = Map.of(key, Map.of("v", MARKER));
 		String json = JSON.writeValueAsString(insideArray ? List.of(object) : object);
 		WebEndpointResponse<Object> response = fixture.endpoint.write(WRITER, new String[] { "x" }, json);
@@ -234,58 +223,6 @@ class StateTreeOddKeysInArraysTests {
 			count++;
 		}
 		return count;
-	}
-
-	private static SecurityContext caller(String... authorities) {
-		Authentication authentication = UsernamePasswordAuthenticationToken.authenticated("user", "pw",
-				AuthorityUtils.createAuthorityList(authorities));
-		Set<String> granted = Set.of(authorities);
-		return new SecurityContext() {
-
-			@Override
-			public Principal getPrincipal() {
-				return authentication;
-			}
-
-			@Override
-			public boolean isUserInRole(String role) {
-				return granted.contains("ROLE_" + role);
-			}
-
-		};
-	}
-
-	private static final class Fixture {
-
-		final StateTreeHistory history = new StateTreeHistory(100, Clock.systemUTC());
-
-		final StateController controller = StateController.builder().observer(this.history).build();
-
-		final StateTreeEndpoint endpoint;
-
-		final StateTreeChangesEndpoint changesEndpoint;
-
-		Fixture(String pattern) {
-			StateTreeAccess access = new StateTreeAccess("STATETREE_READ", "STATETREE_WRITE", Show.ALWAYS, Set.of(),
-					new StateTreeSanitizer(StateTreeSanitizer.DEFAULT_KEYS),
-					List.of(new PathRule(PathPattern.compile(pattern), Set.of("ROLE_X"), Set.of("ROLE_X"))));
-			this.endpoint = new StateTreeEndpoint(this.controller, access, JSON);
-			this.changesEndpoint = new StateTreeChangesEndpoint(this.history, access);
-		}
-
-		String body(WebEndpointResponse<Object> response) {
-			return JSON.writeValueAsString(response.getBody());
-		}
-
-		String message(WebEndpointResponse<Object> response) {
-			return JSON.readTree(body(response)).get("message").asString();
-		}
-
-		/** Stores a value past the controller's write checks, as an older version may have. */
-		void store(String path, Object value) {
-			StoredValues.store(this.controller, this.history, path, value);
-		}
-
 	}
 
 }

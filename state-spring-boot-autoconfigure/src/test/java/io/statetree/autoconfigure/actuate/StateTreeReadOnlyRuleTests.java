@@ -1,6 +1,5 @@
 package io.statetree.autoconfigure.actuate;
 
-import java.security.Principal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,13 +17,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.boot.actuate.endpoint.Show;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.authority.AuthorityUtils;
 import tools.jackson.databind.json.JsonMapper;
 
+import static io.statetree.autoconfigure.actuate.EndpointFixture.ADMIN;
+import static io.statetree.autoconfigure.actuate.EndpointFixture.WRITER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,14 +35,10 @@ class StateTreeReadOnlyRuleTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final SecurityContext WRITER = caller("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE");
-
-	private static final SecurityContext ADMIN = caller("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE", "ROLE_X");
-
 	@Example
 	void theIssuesReadRuleAloneRefusesWritesAndDeletesOfTheProtectedElementField() {
 		StateController controller = StateController.builder().build();
-		StateTreeEndpoint endpoint = endpoint(controller, "/list/*/secret");
+		StateTreeEndpoint endpoint = EndpointFixture.endpoint(controller, "/list/*/secret", Set.of());
 		List<Object> list = List.of(Map.of("name", "a", FIELD, "s-1"), Map.of("name", "b"));
 		controller.set("/list", list);
 		// Guessing the stored value: the answer would say "changed": false for the right guess.
@@ -71,7 +63,7 @@ class StateTreeReadOnlyRuleTests {
 	void aWriterWhoMayNotReadAProtectedFieldCannotReplaceCreateOrDeleteIt(@ForAll("lists") List<Object> current,
 			@ForAll("lists") List<Object> replacement, @ForAll("patterns") String pattern) {
 		StateController controller = StateController.builder().build();
-		StateTreeEndpoint endpoint = endpoint(controller, pattern);
+		StateTreeEndpoint endpoint = EndpointFixture.endpoint(controller, pattern, Set.of());
 		controller.set("/list", current);
 		for (int i = 0; i < current.size(); i++) {
 			String[] element = { "list", Integer.toString(i) };
@@ -144,32 +136,6 @@ class StateTreeReadOnlyRuleTests {
 			}
 		}
 		return false;
-	}
-
-	private static StateTreeEndpoint endpoint(StateController controller, String pattern) {
-		StateTreeAccess access = new StateTreeAccess("STATETREE_READ", "STATETREE_WRITE", Show.ALWAYS, Set.of(),
-				new StateTreeSanitizer(StateTreeSanitizer.DEFAULT_KEYS),
-				List.of(new PathRule(PathPattern.compile(pattern), Set.of("ROLE_X"), Set.of())));
-		return new StateTreeEndpoint(controller, access, JSON);
-	}
-
-	private static SecurityContext caller(String... authorities) {
-		Authentication authentication = UsernamePasswordAuthenticationToken.authenticated("user", "pw",
-				AuthorityUtils.createAuthorityList(authorities));
-		Set<String> granted = Set.of(authorities);
-		return new SecurityContext() {
-
-			@Override
-			public Principal getPrincipal() {
-				return authentication;
-			}
-
-			@Override
-			public boolean isUserInRole(String role) {
-				return granted.contains("ROLE_" + role);
-			}
-
-		};
 	}
 
 }
