@@ -1512,6 +1512,38 @@ public abstract class AbstractControllerBehaviourTest {
 	@Nested
 	class BatchAndEffectCorners {
 
+		@Test
+		void aPingInsideABatchIsHeardOnceAfterItCommitsAndNeverWhenItThrows() throws Exception {
+			List<Object> heard = new CopyOnWriteArrayList<>();
+			controller.subscribe("/p", (e) -> heard.add(e.payload()));
+			assertThatThrownBy(() -> controller.batch(() -> {
+				controller.ping("/p", "thrown");
+				throw new IllegalStateException("no");
+			})).isInstanceOf(IllegalStateException.class);
+			controller.set("/n", 0);
+			AtomicInteger runs = new AtomicInteger();
+			controller.batch(() -> {
+				Integer n = controller.get("/n", Integer.class);
+				controller.ping("/p", "run " + runs.incrementAndGet());
+				if (runs.get() == 1) {
+					// another writer changes what the first run read: the batch runs again
+					Thread other = new Thread(() -> controller.set("/n", 100));
+					other.start();
+					try {
+						other.join(60_000);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+				controller.set("/n", n + 1);
+			});
+			assertThat(runs.get()).isEqualTo(2);
+			assertThat(controller.get("/n")).isEqualTo(101);
+			await().atMost(java.time.Duration.ofSeconds(20)).until(() -> heard.size() >= 1);
+			assertThat(heard).containsExactly("run 2");
+		}
+
 		private static final Duration WAIT = Duration.ofSeconds(20);
 
 		@Test

@@ -495,17 +495,28 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public void ping(StatePath p, @Nullable Object payload) {
 		checkOpen();
+		Batch current = currentBatch();
+		if (current != null) {
+			// heard after the batch commits, once, like its writes
+			current.pings.add(new Change(p, null, null, payload));
+			return;
+		}
 		lockForCommit();
 		try {
-			Object current = this.backend.read(p);
-			this.dispatcher.submit(new CommitRecord(this.lastRevision, this.instanceId,
-					List.of(new Change(p, current, current, payload)), CommitRecord.Kind.PING, nextDepth(),
-					Thread.currentThread()));
+			Object value = this.backend.read(p);
+			submitPing(p, value, payload);
 		}
 		finally {
 			this.commitLock.unlock();
 		}
 		rethrowIfConfigured(this.dispatcher.drain());
+	}
+
+	/** Queues a ping's delivery. Called with the commit lock held. */
+	private void submitPing(StatePath p, @Nullable Object value, @Nullable Object payload) {
+		this.dispatcher.submit(new CommitRecord(this.lastRevision, this.instanceId,
+				List.of(new Change(p, value, value, payload)), CommitRecord.Kind.PING, nextDepth(),
+				Thread.currentThread()));
 	}
 
 	@Override
@@ -524,6 +535,9 @@ public final class DefaultStateController implements StateController {
 		if (outer != null) {
 			return writes.get();
 		}
+		R outcome;
+		List<Change> pings;
+		boolean changed = false;
 		for (int attempt = 1;; attempt++) {
 			// The first run is optimistic: it reads without the commit lock. After a conflict the
 			// function runs under the lock, as update's does, so this controller's other writers
@@ -535,9 +549,8 @@ public final class DefaultStateController implements StateController {
 				holding = true;
 			}
 			R result;
-			boolean changed;
+			Batch current = new Batch(new TxView(this.backend, true));
 			try {
-				Batch current = new Batch(new TxView(this.backend, true));
 				this.batch.set(current);
 				this.openBatches.incrementAndGet();
 				try {
@@ -565,7 +578,9 @@ public final class DefaultStateController implements StateController {
 						checkAttempts(attempt, null, null);
 						continue;
 					}
-					return result;
+					outcome = result;
+					pings = current.pings;
+					break;
 				}
 				if (!holding) {
 					lockForCommit();
@@ -578,17 +593,34 @@ public final class DefaultStateController implements StateController {
 					checkAttempts(attempt, ex.getPath(), ex);
 					continue;
 				}
+				outcome = result;
+				pings = current.pings;
+				break;
 			}
 			finally {
 				if (holding) {
 					this.commitLock.unlock();
 				}
 			}
-			if (changed) {
-				rethrowIfConfigured(this.dispatcher.drain());
-			}
-			return result;
 		}
+		if (!pings.isEmpty()) {
+			// pings made inside the batch are heard once, after it committed (never for a run that
+			// was repeated or a batch that threw)
+			lockForCommit();
+			try {
+				for (Change ping : pings) {
+					Object current = this.backend.read(ping.path());
+					submitPing(ping.path(), current, ping.payload());
+				}
+			}
+			finally {
+				this.commitLock.unlock();
+			}
+		}
+		if (changed || !pings.isEmpty()) {
+			rethrowIfConfigured(this.dispatcher.drain());
+		}
+		return outcome;
 	}
 
 	/**
@@ -2101,6 +2133,9 @@ public final class DefaultStateController implements StateController {
 
 		/** How many writes the batch had when {@link #derived} was computed. */
 		int derivedFor;
+
+		/** The pings made inside the batch, delivered after it commits. */
+		final List<Change> pings = new ArrayList<>(0);
 
 		Batch(TxView tx) {
 			this.tx = tx;
