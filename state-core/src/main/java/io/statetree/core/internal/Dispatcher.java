@@ -408,9 +408,15 @@ final class Dispatcher {
 
 	/**
 	 * Waits until everything submitted so far has been delivered, for tests and orderly shutdown.
-	 * In synchronous mode this returns at once unless other threads are still delivering.
+	 * In synchronous mode this returns at once unless other threads are still delivering; called
+	 * from inside a listener it returns at once.
 	 */
 	void awaitIdle(long timeoutMillis) {
+		if (currentDepth() >= 0) {
+			// called by a listener (close() or awaitDispatch inside onChange): its own delivery
+			// is pending until it returns, so waiting would only wait out the timeout
+			return;
+		}
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
 		while (this.pending.get() > 0 && System.nanoTime() - deadline < 0) {
 			try {
