@@ -2777,6 +2777,61 @@ public abstract class AbstractControllerBehaviourTest {
 			}
 		}
 
+
+		@ParameterizedTest
+		@EnumSource(StateController.Dispatch.class)
+		void aThousandListenerFailuresLogOneTraceAndFewLines(StateController.Dispatch mode) {
+			try (LogCapture log = LogCapture.named("io.statetree");
+					StateController c = StateController.builder().backend(newBackend()).dispatch(mode).build()) {
+				c.subscribe("/n", (e) -> {
+					throw new IllegalStateException("boom " + e.newValue());
+				});
+				c.subscribe("/m", (e) -> {
+					throw new IllegalArgumentException("bang");
+				});
+				for (int i = 1; i <= 1_000; i++) {
+					c.set("/n", i);
+					c.set("/m", i);
+				}
+				((io.statetree.core.internal.DefaultStateController) c).awaitDispatch(PATIENCE.toMillis());
+				List<String> lines = log.lines();
+				assertThat(lines.stream().filter((l) -> l.contains("\tat ")).count()).as(String.join("\n", lines)).isLessThanOrEqualTo(2);
+				assertThat(lines.size()).as(String.join("\n", lines)).isLessThanOrEqualTo(10);
+			}
+		}
+
+		@Test
+		void manyOverflowsDoNotFloodTheLog() {
+			CountDownLatch release = new CountDownLatch(1);
+			try (LogCapture log = LogCapture.named("io.statetree");
+					StateController c = StateController.builder()
+						.backend(newBackend())
+						.dispatch(StateController.Dispatch.ASYNC)
+						.queueCapacity(1)
+						.offerTimeout(java.time.Duration.ZERO)
+						.build()) {
+				c.subscribe("/n", (e) -> {
+					try {
+						release.await(60, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				});
+				for (int i = 1; i <= 2_000; i++) {
+					c.set("/n", i);
+				}
+				long overflows = ((io.statetree.core.internal.DefaultStateController) c).listenerOverflows();
+				assertThat(overflows).isGreaterThan(100);
+				release.countDown();
+				List<String> lines = log.lines();
+				assertThat(lines.size()).as(lines.size() + " lines for " + overflows + " overflows; first: " + (lines.isEmpty() ? "" : lines.get(0))).isLessThanOrEqualTo(20);
+			}
+			finally {
+				release.countDown();
+			}
+		}
+
 }
 
 }

@@ -34,6 +34,15 @@ public final class LogCapture implements AutoCloseable {
 	}
 
 	/**
+	 * Starts capturing one logger and its children.
+	 * @param name the logger's name, such as {@code io.statetree}
+	 * @return the capture; close it to stop
+	 */
+	public static LogCapture named(String name) {
+		return new LogCapture(name);
+	}
+
+	/**
 	 * Returns everything captured so far, one rendered event per element.
 	 * @return the events
 	 */

@@ -1216,10 +1216,18 @@ public final class DefaultStateController implements StateController {
 		return new Dispatcher.Item(callback.mailbox, record, () -> invoke(callback, event), null, 0, event);
 	}
 
-	private void onOverflow(String listenerId, int dropped, int capacity) {
-		logger.warn("StateTree listener '{}' fell more than {} events behind; its {} queued events were replaced by "
-				+ "one resync event (raise statetree.listeners.queue-capacity or offer-timeout, or speed the "
-				+ "listener up)", listenerId, capacity, dropped);
+	private void onOverflow(String listenerId, int dropped, int capacity, long logDecision) {
+		// every overflow is counted; the log has its first in full, then one summary per interval
+		if (logDecision == FailureLog.LOG_FULL) {
+			logger.warn("StateTree listener '{}' fell more than {} events behind; its {} queued events were replaced "
+					+ "by one resync event (raise statetree.listeners.queue-capacity or offer-timeout, or speed the "
+					+ "listener up); further overflows of this listener are summarised", listenerId, capacity, dropped);
+		}
+		else if (logDecision > 0) {
+			logger.warn("StateTree listener '{}' overflowed {} more times in the last {} s (queue capacity {})",
+					listenerId, logDecision,
+					java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(FailureLog.SUMMARY_INTERVAL_NANOS), capacity);
+		}
 		if (this.observed) {
 			try {
 				this.observer.onListenerOverflow(listenerId, dropped);

@@ -399,7 +399,8 @@ final class Dispatcher {
 			mine.add(overflow.resync());
 		}
 		try {
-			this.overflowListener.onOverflow(mailbox.id, overflow.dropped().size(), this.capacity);
+			this.overflowListener.onOverflow(mailbox.id, overflow.dropped().size(), this.capacity,
+					mailbox.overflowLog.record());
 		}
 		catch (RuntimeException ex) {
 			logger.warn("StateTree overflow listener failed", ex);
@@ -599,7 +600,15 @@ final class Dispatcher {
 	@FunctionalInterface
 	interface OverflowListener {
 
-		void onOverflow(String listenerId, int dropped, int capacity);
+		/**
+		 * Told after a mailbox overflowed.
+		 * @param listenerId the listener's id
+		 * @param dropped how many queued items were replaced by the resync item
+		 * @param capacity the queue capacity
+		 * @param logDecision the mailbox's {@link FailureLog#record()} answer for this overflow:
+		 * log it in full, stay quiet, or log a summary of that many overflows
+		 */
+		void onOverflow(String listenerId, int dropped, int capacity, long logDecision);
 
 	}
 

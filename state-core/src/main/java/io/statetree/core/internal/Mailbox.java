@@ -20,6 +20,9 @@ final class Mailbox {
 	/** The listener's id, for logs and counters. */
 	final String id;
 
+	/** Rate-limits the log lines of this listener's overflows (one full line, then summaries). */
+	final FailureLog overflowLog = new FailureLog();
+
 	/** Held while delivering, so a listener never runs two items at once. */
 	final ReentrantLock delivery = new ReentrantLock();
 
