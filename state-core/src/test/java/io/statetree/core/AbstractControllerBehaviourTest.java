@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.statetree.core.backend.CommitRequest;
+import io.statetree.core.internal.DefaultStateController;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.Write;
 import net.jqwik.api.Arbitraries;
@@ -140,6 +141,93 @@ public abstract class AbstractControllerBehaviourTest {
 	 * threads at once, end exactly where a sequential model says (every increment counted once),
 	 * and a derived sum read inside each batch agrees with the counters the batch sees.
 	 */
+	record DispatchOp(String path, @org.jspecify.annotations.Nullable Integer value) {
+	}
+
+	@Provide
+	Arbitrary<List<List<DispatchOp>>> dispatchPlans() {
+		Arbitrary<DispatchOp> op = Combinators.combine(
+				Arbitraries.of("/a/x", "/a/y", "/b/x", "/b/y/z", "/a", "/b"),
+				Arbitraries.integers().between(0, 3).injectNull(0.2))
+			.as(DispatchOp::new);
+		return op.list().ofMinSize(1).ofMaxSize(25).list().ofMinSize(1).ofMaxSize(3);
+	}
+
+	/**
+	 * Per listener, whatever the dispatch mode, the writers, the patterns and the cascades: each
+	 * (revision, emitting path) is heard at most once, revisions never go back, and a "/**"
+	 * listener hears every commit.
+	 */
+	@Property(tries = 12)
+	void everyListenerHearsEachCommitOnceInRevisionOrder(@ForAll("dispatchPlans") List<List<DispatchOp>> plan,
+			@ForAll StateController.Dispatch mode, @ForAll("patternSets") List<String> patterns) throws Exception {
+		Path scratch = Files.createTempDirectory("statetree-dispatch");
+		try (StateController c = StateController.builder()
+			.backend(newBackend(scratch))
+			.dispatch(mode)
+			.queueCapacity(4)
+			.offerTimeout(Duration.ofSeconds(30))
+			.build()) {
+			AtomicInteger changes = new AtomicInteger();
+			List<String> all = new CopyOnWriteArrayList<>();
+			c.subscribe("/**", (e) -> all.add(e.revision() + " " + e.emittingPath() + " " + e.path()));
+			List<String> multi = new CopyOnWriteArrayList<>();
+			String id = c.registerCallback((e) -> {
+				multi.add(e.revision() + " " + e.emittingPath());
+				if (e.revision() % 3 == 0) {
+					java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+				}
+			});
+			for (String pattern : patterns) {
+				c.subscribeById(pattern, id);
+			}
+			// a cascade: a write under /b copies a counter to /c
+			c.subscribe("/b/**", (e) -> {
+				if (!e.emittingPath().toString().startsWith("/c") && e.set("/c", e.revision())) {
+					changes.incrementAndGet();
+				}
+			});
+			runConcurrently(plan.size(), (thread) -> {
+				for (DispatchOp op : plan.get(thread)) {
+					try {
+						if (c.set(op.path(), op.value())) {
+							changes.incrementAndGet();
+						}
+					}
+					catch (StateWriteException ex) {
+						// below a leaf: refused before anything was written
+					}
+				}
+			});
+			DefaultStateController impl = (DefaultStateController) c;
+			await().atMost(Duration.ofSeconds(30)).until(() -> {
+				impl.awaitDispatch(100);
+				return all.stream().map((l) -> l.substring(0, l.indexOf(' '))).distinct().count() >= changes.get();
+			});
+			impl.awaitDispatch(30_000);
+			assertThat(impl.listenerOverflows()).isZero();
+			for (List<String> log : List.of(all, multi)) {
+				assertThat(log).doesNotHaveDuplicates();
+				assertThat(log).extracting((l) -> Long.parseLong(l.substring(0, l.indexOf(' ')))).isSorted();
+			}
+			assertThat(all.stream().map((l) -> l.substring(0, l.indexOf(' '))).distinct().count())
+				.isEqualTo(changes.get())
+				.isEqualTo(c.revision());
+		}
+		finally {
+			deleteRecursively(scratch);
+		}
+	}
+
+	@Provide
+	Arbitrary<List<String>> patternSets() {
+		return Arbitraries.of("/**", "/a/**", "/a/*", "/{p}/x", "/a/x", "/*", "/b/y/z", "/{p}/{q}")
+			.list()
+			.ofMinSize(1)
+			.ofMaxSize(4)
+			.uniqueElements();
+	}
+
 	@Property(tries = 15)
 	void randomConcurrentBatchesAgreeWithASequentialModel(@ForAll("batchPlans") List<List<List<BatchOp>>> plan)
 			throws Exception {
@@ -2829,6 +2917,94 @@ public abstract class AbstractControllerBehaviourTest {
 			}
 			finally {
 				release.countDown();
+			}
+		}
+
+
+		@Test
+		void anAsyncListenerUnsubscribedWithABacklogHearsNoMoreThanItsCurrentEvent() throws Exception {
+			CountDownLatch release = new CountDownLatch(1);
+			CountDownLatch entered = new CountDownLatch(1);
+			try (StateController c = StateController.builder()
+				.backend(newBackend())
+				.dispatch(StateController.Dispatch.ASYNC)
+				.build()) {
+				List<Object> heard = new CopyOnWriteArrayList<>();
+				Subscription s = c.subscribe("/n", (e) -> {
+					entered.countDown();
+					try {
+						release.await(60, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					heard.add(e.newValue());
+				});
+				List<Object> other = new CopyOnWriteArrayList<>();
+				c.subscribe("/n", (e) -> other.add(e.newValue()));
+				for (int i = 1; i <= 10; i++) {
+					c.set("/n", i);
+				}
+				assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+				s.close();
+				release.countDown();
+				await().atMost(PATIENCE).until(() -> other.size() == 10);
+				((io.statetree.core.internal.DefaultStateController) c).awaitDispatch(PATIENCE.toMillis());
+				assertThat(heard).containsExactly(1);
+			}
+			finally {
+				release.countDown();
+			}
+		}
+
+		@Test
+		void anAsyncListenerHearsOnlyCommitsAfterItSubscribed() {
+			try (StateController c = StateController.builder()
+				.backend(newBackend())
+				.dispatch(StateController.Dispatch.ASYNC)
+				.build()) {
+				CountDownLatch release = new CountDownLatch(1);
+				c.subscribe("/n", (e) -> {
+					try {
+						release.await(60, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				});
+				c.set("/n", 1);
+				List<Object> late = new CopyOnWriteArrayList<>();
+				c.subscribe("/n", (e) -> late.add(e.newValue()));
+				c.set("/n", 2);
+				release.countDown();
+				await().atMost(PATIENCE).until(() -> late.contains(2));
+				((io.statetree.core.internal.DefaultStateController) c).awaitDispatch(PATIENCE.toMillis());
+				assertThat(late).containsExactly(2);
+			}
+		}
+
+		@Test
+		void anAsyncListenerThatOverfillsItsOwnQueueEndsWithTheLastValue() {
+			try (StateController c = StateController.builder()
+				.backend(newBackend())
+				.dispatch(StateController.Dispatch.ASYNC)
+				.queueCapacity(5)
+				.offerTimeout(java.time.Duration.ofSeconds(30))
+				.build()) {
+				List<StateEvent> heard = new CopyOnWriteArrayList<>();
+				c.subscribe("/n", (e) -> {
+					heard.add(e);
+					if ("go".equals(e.newValue())) {
+						for (int i = 1; i <= 20; i++) {
+							e.set("/n", i);
+						}
+					}
+				});
+				long start = System.nanoTime();
+				c.set("/n", "go");
+				await().atMost(PATIENCE).until(() -> !heard.isEmpty() && Integer.valueOf(20).equals(heard.get(heard.size() - 1).newValue()));
+				assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+				assertThat(heard).extracting(StateEvent::revision).isSorted().doesNotHaveDuplicates();
 			}
 		}
 
