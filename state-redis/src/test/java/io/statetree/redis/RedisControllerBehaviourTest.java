@@ -41,6 +41,50 @@ class RedisControllerBehaviourTest extends AbstractControllerBehaviourTest {
 	}
 
 	@Override
+	protected boolean interruptedWritesNeverThrowAfterCommitting() {
+		// see aWriteOnAnInterruptedThreadThrowsOnlyBeforeItsCommit
+		return false;
+	}
+
+	@org.junit.jupiter.api.Test
+	@org.junit.jupiter.api.Disabled("Fault: c.set(\"/x\", 1) on an interrupted thread runs the commit script on Redis, "
+			+ "then Lettuce's wait for the reply is interrupted (RedisCommandInterruptedException) and "
+			+ "RedisBackend.commit (RedisCalls.run) throws StateStorageException 'Redis ... failed: "
+			+ "java.lang.InterruptedException' although /x is now 1: a write that throws after its commit. "
+			+ "Fix belongs in RedisCalls/RedisBackend (finish waiting for the reply, then restore the interrupt)")
+	void aWriteOnAnInterruptedThreadThrowsOnlyBeforeItsCommit() throws Exception {
+		try (io.statetree.core.StateController c = io.statetree.core.StateController.builder()
+			.backend(newBackend())
+			.build()) {
+			java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+			try {
+				Object outcome = pool.submit(() -> {
+					Thread.currentThread().interrupt();
+					try {
+						return c.set("/x", 1);
+					}
+					catch (RuntimeException ex) {
+						return ex;
+					}
+					finally {
+						Thread.interrupted();
+					}
+				}).get(20, java.util.concurrent.TimeUnit.SECONDS);
+				if (outcome instanceof RuntimeException) {
+					org.assertj.core.api.Assertions.assertThat(c.get("/x")).as("thrown after the commit: " + outcome).isNull();
+				}
+				else {
+					org.assertj.core.api.Assertions.assertThat(outcome).isEqualTo(Boolean.TRUE);
+					org.assertj.core.api.Assertions.assertThat(c.get("/x")).isEqualTo(1);
+				}
+			}
+			finally {
+				pool.shutdownNow();
+			}
+		}
+	}
+
+	@Override
 	protected double concurrencyScale() {
 		// every update is a read and a compare-and-set round trip to the server
 		return 0.05;
