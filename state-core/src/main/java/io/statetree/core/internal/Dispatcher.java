@@ -54,6 +54,9 @@ final class Dispatcher {
 	 */
 	private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[] { -1 });
 
+	/** Per thread: the item being delivered, or null (kept like {@link #depth}). */
+	private final ThreadLocal<@Nullable Item[]> running = ThreadLocal.withInitial(() -> new Item[1]);
+
 	/** How many threads are delivering right now, so writers outside listeners skip the thread-local. */
 	private final AtomicInteger delivering = new AtomicInteger();
 
@@ -354,6 +357,9 @@ final class Dispatcher {
 		int[] current = this.depth.get();
 		int saved = current[0];
 		current[0] = item.record.depth();
+		@Nullable Item[] runningHere = this.running.get();
+		Item savedItem = runningHere[0];
+		runningHere[0] = item;
 		try {
 			if (item.walk == null || !item.walk.stoppedAbove(item.level)) {
 				item.failure = item.task.get();
@@ -361,6 +367,7 @@ final class Dispatcher {
 		}
 		finally {
 			current[0] = saved;
+			runningHere[0] = savedItem;
 			item.finish();
 			this.pending.decrementAndGet();
 		}
@@ -371,14 +378,31 @@ final class Dispatcher {
 		if (mailbox.size() <= this.capacity) {
 			return;
 		}
-		if (mailbox.delivery.isHeldByCurrentThread()) {
-			// a listener writing to its own full queue: waiting would wait for itself
+		if (mailbox.delivery.isHeldByCurrentThread() || headWaitsForThisListener(mailbox)) {
+			// a listener writing to its own full queue, or to one whose head waits for this
+			// listener's walk level to finish: waiting would wait for itself
 			overflow(mailbox, mine);
 			return;
 		}
 		if (!mailbox.awaitSize(this.capacity, this.offerTimeoutNanos)) {
 			overflow(mailbox, mine);
 		}
+	}
+
+	/**
+	 * Whether the mailbox's head belongs to the bubbling walk of the item this thread delivers and
+	 * waits for its turn, which comes only after this listener returns.
+	 */
+	private boolean headWaitsForThisListener(Mailbox mailbox) {
+		if (currentDepth() < 0) {
+			return false;
+		}
+		Item current = this.running.get()[0];
+		if (current == null || current.walk == null) {
+			return false;
+		}
+		Item head = mailbox.peek();
+		return head != null && head.walk == current.walk && !head.walk.isTurn(head.level);
 	}
 
 	private void overflow(Mailbox mailbox, List<Item> mine) {
