@@ -40,18 +40,7 @@ class RedisControllerBehaviourTest extends AbstractControllerBehaviourTest {
 			.build();
 	}
 
-	@Override
-	protected boolean interruptedWritesNeverThrowAfterCommitting() {
-		// see aWriteOnAnInterruptedThreadThrowsOnlyBeforeItsCommit
-		return false;
-	}
-
 	@org.junit.jupiter.api.Test
-	@org.junit.jupiter.api.Disabled("Fault: c.set(\"/x\", 1) on an interrupted thread runs the commit script on Redis, "
-			+ "then Lettuce's wait for the reply is interrupted (RedisCommandInterruptedException) and "
-			+ "RedisBackend.commit (RedisCalls.run) throws StateStorageException 'Redis ... failed: "
-			+ "java.lang.InterruptedException' although /x is now 1: a write that throws after its commit. "
-			+ "Fix belongs in RedisCalls/RedisBackend (finish waiting for the reply, then restore the interrupt)")
 	void aWriteOnAnInterruptedThreadThrowsOnlyBeforeItsCommit() throws Exception {
 		try (io.statetree.core.StateController c = io.statetree.core.StateController.builder()
 			.backend(newBackend())

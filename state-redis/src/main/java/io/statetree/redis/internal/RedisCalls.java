@@ -65,6 +65,10 @@ public final class RedisCalls {
 		byte[][] keysAndArgs = new byte[keys.length + args.length][];
 		System.arraycopy(keys, 0, keysAndArgs, 0, keys.length);
 		System.arraycopy(args, 0, keysAndArgs, keys.length, args.length);
+		// A script is sent before its reply is awaited: on an interrupted thread Lettuce would give
+		// up waiting for the reply of a script that ran (a commit reported failed although it was
+		// made). The interrupt is set aside for the call and restored after it.
+		boolean interrupted = Thread.interrupted();
 		try (RedisConnection connection = factory.getConnection()) {
 			try {
 				return connection.scriptingCommands().evalSha(script.sha1(), type, keys.length, keysAndArgs);
@@ -78,6 +82,11 @@ public final class RedisCalls {
 		}
 		catch (DataAccessException ex) {
 			throw new StateStorageException("Redis at " + connectionName + " failed: " + message(ex), ex);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 
