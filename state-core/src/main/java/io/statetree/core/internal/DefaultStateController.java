@@ -746,7 +746,7 @@ public final class DefaultStateController implements StateController {
 		// that computes it and the commit: the sources read are checked in the commit too, and the
 		// derivations computed again when one changed (this controller's writers wait on its lock).
 		boolean shared = this.backend.isShared();
-		Set<DerivationImpl> retracked = new HashSet<>();
+		Set<DerivationImpl> retracked = Set.of();
 		CommitResult result;
 		for (int attempt = 1;; attempt++) {
 			List<Write> all = writes;
@@ -758,7 +758,13 @@ public final class DefaultStateController implements StateController {
 				for (Write write : writes) {
 					tx.add(write);
 				}
-				retracked.addAll(runDerivations(tx, current, forced, false));
+				Set<DerivationImpl> ran = runDerivations(tx, current, forced, false);
+				if (!ran.isEmpty()) {
+					if (retracked.isEmpty()) {
+						retracked = new HashSet<>();
+					}
+					retracked.addAll(ran);
+				}
 				all = tx.writes();
 				if (shared) {
 					if (tx.conflicted() && attempt < MAX_UPDATE_ATTEMPTS) {
