@@ -378,9 +378,12 @@ final class Dispatcher {
 		if (mailbox.size() <= this.capacity) {
 			return;
 		}
-		if (mailbox.delivery.isHeldByCurrentThread() || headWaitsForThisListener(mailbox)) {
-			// a listener writing to its own full queue, or to one whose head waits for this
-			// listener's walk level to finish: waiting would wait for itself
+		if (this.running.get()[0] != null || mailbox.delivery.isHeldByCurrentThread()
+				|| headWaitsForThisListener(mailbox)) {
+			// a listener writing to a full queue never waits for room: the queue may be its own,
+			// its head may wait for this listener's walk level, or for a listener that in turn
+			// waits for room behind this one (a chain of listener writes); any wait could end only
+			// by the timeout, so the queue overflows at once
 			overflow(mailbox, mine);
 			return;
 		}
