@@ -362,6 +362,21 @@ public final class FileSystemBackend implements StateBackend {
 	}
 
 	private @Nullable Object readLocked(StatePath path) {
+		Located located = locate(path);
+		return (located.directory() != null) ? readDirectory(located.directory()) : located.value();
+	}
+
+	/**
+	 * Where a path's value lives: a directory (a branch built from separate writes), or inside a
+	 * file (parsed, only that file), or nowhere.
+	 * @param directory the path's directory, or {@code null} when the value is in a file or absent
+	 * @param value the value read from the file holding the path, or {@code null}
+	 */
+	private record Located(@Nullable Path directory, @Nullable Object value) {
+	}
+
+	/** Walks from the root to a path, parsing at most the one file that holds it. */
+	private Located locate(StatePath path) {
 		Path dir = this.directory;
 		int depth = path.depth();
 		for (int i = 0; i < depth; i++) {
@@ -372,14 +387,15 @@ public final class FileSystemBackend implements StateBackend {
 			}
 			if (entry.file == EntryKind.DATA) {
 				Object value = parse(dir.resolve(names.file()));
-				return (i == depth - 1) ? value : StateValues.getIn(value, path.prefix(i + 1).relativize(path));
+				return new Located(null,
+						(i == depth - 1) ? value : StateValues.getIn(value, path.prefix(i + 1).relativize(path)));
 			}
 			if (entry.dir != EntryKind.DATA) {
-				return null;
+				return new Located(null, null);
 			}
 			dir = dir.resolve(names.stem());
 		}
-		return readDirectory(dir);
+		return new Located(dir, null);
 	}
 
 	private Map<String, Object> readDirectory(Path dir) {
@@ -461,25 +477,9 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.readLock().lock();
 		try {
 			checkOpen();
-			Path dir = this.directory;
-			int depth = path.depth();
-			for (int i = 0; i < depth; i++) {
-				Names names = names(path.segment(i));
-				Entry entry = entry(dir, names);
-				if (entry.file == EntryKind.DATA && entry.dir == EntryKind.DATA) {
-					throw ambiguous(dir, names);
-				}
-				if (entry.file == EntryKind.DATA) {
-					Object value = parse(dir.resolve(names.file()));
-					return childNamesOf((i == depth - 1) ? value
-							: StateValues.getIn(value, path.prefix(i + 1).relativize(path)));
-				}
-				if (entry.dir != EntryKind.DATA) {
-					return List.of();
-				}
-				dir = dir.resolve(names.stem());
-			}
-			return List.copyOf(listDirectory(dir).keySet());
+			Located located = locate(path);
+			return (located.directory() != null) ? List.copyOf(listDirectory(located.directory()).keySet())
+					: childNamesOf(located.value());
 		}
 		finally {
 			this.lock.readLock().unlock();
