@@ -32,7 +32,7 @@ class FilesDirectoryTests {
 	@Test
 	void aSecondInstanceOnTheSameDirectoryIsRefused() {
 		try (ConfigurableApplicationContext first = start()) {
-			assertThatThrownBy(this::start).hasRootCauseInstanceOf(io.statetree.core.internal.StateDirectoryLockedException.class)
+			assertThatThrownBy(this::start).hasRootCauseInstanceOf(io.statetree.core.backend.StateDirectoryLockedException.class)
 				.satisfies((ex) -> assertThat(findDirectoryException(ex)).isNotNull()
 					.satisfies((failure) -> assertThat(failure.getMessage()).contains("already in use")
 						.contains("pid " + ProcessHandle.current().pid())));

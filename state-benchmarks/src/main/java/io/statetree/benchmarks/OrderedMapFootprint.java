@@ -5,14 +5,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntFunction;
 
-import io.statetree.core.internal.PersistentOrderedMap;
+import io.statetree.core.StatePath;
+import io.statetree.core.backend.StateValues;
 import org.openjdk.jol.info.GraphLayout;
 import org.pcollections.OrderedPMap;
 
 /**
  * Measures retained heap with JOL: single maps of 10, 100 and 100,000 entries, and a tree of
- * 1,000,000 leaves in 10,000 branches of 100 children, for {@link PersistentOrderedMap} against
- * {@link HashMap}, {@link LinkedHashMap} and pcollections' {@link OrderedPMap}.
+ * 1,000,000 leaves in 10,000 branches of 100 children, for StateTree's branch (the persistent
+ * insertion-ordered map behind the tree, built through the public {@link StateValues}, its small
+ * wrapper included) against {@link HashMap}, {@link LinkedHashMap} and pcollections'
+ * {@link OrderedPMap}.
  * <p>
  * Run: {@code java -cp state-benchmarks/target/benchmarks.jar io.statetree.benchmarks.OrderedMapFootprint}
  */
@@ -31,8 +34,8 @@ public final class OrderedMapFootprint {
 			}
 			long payload = payloadOf(keys, values);
 			System.out.printf("%n%,d entries (keys and values alone: %,d bytes)%n", n, payload);
-			report("PersistentOrderedMap (put)", n, payload, ours(keys, values, false));
-			report("PersistentOrderedMap (builder)", n, payload, ours(keys, values, true));
+			report("StateTree branch (setIn per key)", n, payload, ours(keys, values, false));
+			report("StateTree branch (branch of a map)", n, payload, ours(keys, values, true));
 			report("HashMap", n, payload, fill(new HashMap<>(), keys, values));
 			report("LinkedHashMap", n, payload, fill(new LinkedHashMap<>(), keys, values));
 			OrderedPMap<String, Long> pc = OrderedPMap.empty();
@@ -51,22 +54,18 @@ public final class OrderedMapFootprint {
 		return GraphLayout.parseInstance(all).totalSize() - GraphLayout.parseInstance((Object) new Object[all.length]).totalSize();
 	}
 
-	private static PersistentOrderedMap<String, Long> ours(String[] keys, Long[] values, boolean builder) {
-		if (builder) {
-			PersistentOrderedMap.Builder<String, Long> b = PersistentOrderedMap.builder();
-			for (int i = 0; i < keys.length; i++) {
-				b.put(keys[i], values[i]);
-			}
-			return b.build();
+	private static Object ours(String[] keys, Long[] values, boolean whole) {
+		if (whole) {
+			return StateValues.branch(fill(new LinkedHashMap<>(), keys, values));
 		}
-		PersistentOrderedMap<String, Long> map = PersistentOrderedMap.empty();
+		Object branch = StateValues.emptyBranch();
 		for (int i = 0; i < keys.length; i++) {
-			map = map.put(keys[i], values[i]);
+			branch = StateValues.setIn(branch, StatePath.ROOT, StatePath.ROOT.child(keys[i]), values[i]);
 		}
-		return map;
+		return branch;
 	}
 
-	private static Map<String, Long> fill(Map<String, Long> map, String[] keys, Long[] values) {
+	private static Map<String, Object> fill(Map<String, Object> map, String[] keys, Long[] values) {
 		for (int i = 0; i < keys.length; i++) {
 			map.put(keys[i], values[i]);
 		}
@@ -90,20 +89,20 @@ public final class OrderedMapFootprint {
 		IntFunction<String> branchName = b -> "branch-" + b;
 
 		Map<String, Object> nested = new HashMap<>();
-		PersistentOrderedMap.Builder<String, Object> root = PersistentOrderedMap.builder();
+		Map<String, Object> root = new LinkedHashMap<>();
 		for (int b = 0; b < branches; b++) {
 			Map<String, Object> leaves = new HashMap<>();
-			PersistentOrderedMap<String, Object> branch = PersistentOrderedMap.empty();
+			Map<String, Object> branch = new LinkedHashMap<>();
 			for (int c = 0; c < children; c++) {
 				Long leaf = (long) b * children + c + 1_000_000L;
 				leaves.put(childNames[c], leaf);
-				branch = branch.put(childNames[c], leaf);
+				branch.put(childNames[c], leaf);
 			}
 			String name = branchName.apply(b);
 			nested.put(name, leaves);
-			root.put(name, branch);
+			root.put(name, StateValues.branch(branch));
 		}
-		PersistentOrderedMap<String, Object> ours = root.build();
+		Map<String, Object> ours = StateValues.branch(root);
 		long hashMaps = GraphLayout.parseInstance(nested).totalSize();
 		long oursTotal = GraphLayout.parseInstance(ours).totalSize();
 		// Leaves and names are shared by both trees, so count them once for the payload.
@@ -112,7 +111,7 @@ public final class OrderedMapFootprint {
 		System.out.printf("%nTree of %,d leaves in %,d branches of %d (payload: leaves and names %,d bytes)%n",
 				branches * children, branches, children, payload);
 		System.out.printf("  nested HashMaps               %,14d bytes%n", hashMaps);
-		System.out.printf("  nested PersistentOrderedMaps  %,14d bytes  (%.2fx of HashMaps; structure alone %.2fx)%n",
+		System.out.printf("  nested StateTree branches     %,14d bytes  (%.2fx of HashMaps; structure alone %.2fx)%n",
 				oursTotal, (double) oursTotal / hashMaps, (double) (oursTotal - payload) / (hashMaps - payload));
 	}
 

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
-import io.statetree.core.internal.StateDirectoryLockedException;
+import io.statetree.core.backend.StateDirectoryLockedException;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

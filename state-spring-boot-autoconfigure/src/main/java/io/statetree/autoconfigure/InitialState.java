@@ -7,7 +7,7 @@ import java.util.Map;
 import io.statetree.core.StateController;
 import io.statetree.core.StateException;
 import io.statetree.core.StatePath;
-import io.statetree.core.internal.JsonText;
+import io.statetree.core.backend.StateValues;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.io.Resource;
 import tools.jackson.core.JacksonException;
@@ -39,9 +39,9 @@ final class InitialState {
 			return false;
 		}
 		Object value;
-		// Streamed with the write rules, so decimals keep their exact value (see JsonText).
+		// Streamed with the write rules, so decimals keep their exact value (see StateValues.readForWrite).
 		try (InputStream in = resource.getInputStream(); JsonParser parser = jsonMapper.createParser(in)) {
-			value = JsonText.readForWrite(parser, StatePath.ROOT);
+			value = StateValues.readForWrite(parser, StatePath.ROOT);
 		}
 		catch (IOException | JacksonException | StateException ex) {
 			throw new InvalidConfigurationPropertyValueException(PROPERTY, resource.getDescription(),

@@ -1,6 +1,6 @@
 package io.statetree.autoconfigure;
 
-import io.statetree.core.internal.StateDirectoryLockedException;
+import io.statetree.core.backend.StateDirectoryLockedException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

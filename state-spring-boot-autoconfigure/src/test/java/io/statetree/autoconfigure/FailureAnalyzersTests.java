@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.statetree.core.DerivationCycleException;
-import io.statetree.core.internal.StateDirectoryLockedException;
+import io.statetree.core.backend.StateDirectoryLockedException;
 import io.statetree.spring.InvalidStateMethodException;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Test;

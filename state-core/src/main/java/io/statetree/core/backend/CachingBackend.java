@@ -16,7 +16,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.StateWriteException;
-import io.statetree.core.internal.PersistentOrderedMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -268,7 +267,7 @@ public final class CachingBackend implements StateBackend {
 		long seen = this.generation.get();
 		value = this.delegate.read(path);
 		for (CommitRequest request : this.pending) {
-			value = FileSystemBackend.valueAfter(path, value, request.writes());
+			value = StateValues.valueAfter(path, value, request.writes());
 		}
 		install(path, value, seen);
 		return value;
@@ -357,9 +356,8 @@ public final class CachingBackend implements StateBackend {
 				throw new PreconditionFailedException(precondition.path());
 			}
 		}
-		Map<StatePath, Object> payloads = new LinkedHashMap<>();
+		Map<StatePath, @Nullable Object> payloads = TreeChanges.lastPayloads(request.writes());
 		for (Write write : request.writes()) {
-			payloads.put(write.path(), (write.payload() != null) ? write.payload() : payloads.get(write.path()));
 			// know the nearest existing ancestor, so a write below a leaf is refused here
 			for (StatePath parent = write.path().parent(); parent != null; parent = parent.parent()) {
 				if (readLocked(parent) != null) {
@@ -378,12 +376,7 @@ public final class CachingBackend implements StateBackend {
 						+ " at /: the root is always a branch");
 			}
 		}
-		List<Change> changes = new ArrayList<>(payloads.size());
-		for (Map.Entry<StatePath, Object> entry : payloads.entrySet()) {
-			Object old = before.get(entry.getKey());
-			changes.add(new Change(entry.getKey(), old, FileSystemBackend.valueAfter(entry.getKey(), old, request.writes()),
-					entry.getValue()));
-		}
+		List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, request.writes());
 		boolean validated = false;
 		while (true) {
 			Node current = this.cache.get();

@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.statetree.core.StateStorageException;
-import io.statetree.core.internal.StateDirectoryLockedException;
 import org.jspecify.annotations.Nullable;
 
 /**

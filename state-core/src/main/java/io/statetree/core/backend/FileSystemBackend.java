@@ -39,7 +39,6 @@ import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.FileNames.Names;
 import io.statetree.core.backend.IntentLog.Kind;
 import io.statetree.core.backend.IntentLog.Op;
-import io.statetree.core.internal.StateDirectoryLockedException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -736,10 +735,7 @@ public final class FileSystemBackend implements StateBackend {
 				}
 			}
 			List<Write> writes = request.writes();
-			Map<StatePath, Object> payloads = new LinkedHashMap<>();
-			for (Write write : writes) {
-				payloads.put(write.path(), (write.payload() != null) ? write.payload() : payloads.get(write.path()));
-			}
+			Map<StatePath, @Nullable Object> payloads = TreeChanges.lastPayloads(writes);
 			Map<StatePath, @Nullable Object> before = new LinkedHashMap<>();
 			boolean changed = false;
 			for (StatePath path : payloads.keySet()) {
@@ -760,14 +756,8 @@ public final class FileSystemBackend implements StateBackend {
 			for (Write write : writes) {
 				plan.apply(write);
 			}
-			List<Change> changes = new ArrayList<>(payloads.size());
-			for (Map.Entry<StatePath, Object> entry : payloads.entrySet()) {
-				Object old = before.get(entry.getKey());
-				Object now = valueAfter(entry.getKey(), old, writes);
-				changed |= !StateValues.equal(old, now);
-				changes.add(new Change(entry.getKey(), old, now, entry.getValue()));
-			}
-			if (!changed) {
+			List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, writes);
+			if (!changed && TreeChanges.unchanged(changes)) {
 				return new CommitResult(this.revision, changes);
 			}
 			List<Op> ops = new ArrayList<>();
@@ -790,26 +780,6 @@ public final class FileSystemBackend implements StateBackend {
 			dir = dir.resolve(names(path.segment(i)).stem());
 		}
 		return dir.resolve(names(path.name()).file());
-	}
-
-	/**
-	 * The value at a path after applying writes in order to its value before.
-	 * @param path the path
-	 * @param before its value before
-	 * @param writes the writes
-	 * @return its value after
-	 */
-	static @Nullable Object valueAfter(StatePath path, @Nullable Object before, List<Write> writes) {
-		Object value = before;
-		for (Write write : writes) {
-			if (write.path().isAncestorOrSelf(path)) {
-				value = StateValues.getIn(write.value(), write.path().relativize(path));
-			}
-			else if (path.isAncestorOf(write.path())) {
-				value = StateValues.setIn(value, path, path.relativize(write.path()), write.value());
-			}
-		}
-		return (value == null && path.isRoot()) ? StateValues.emptyBranch() : value;
 	}
 
 	/** The planned state of the tree: what the commit's writes make of the entries they touch. */

@@ -12,7 +12,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.StateWriteException;
-import io.statetree.core.internal.Branch;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -363,10 +362,7 @@ public final class HybridBackend implements StateBackend {
 			}
 
 			// paths spanning a mount point are owned by the hybrid; the others by one backend
-			Map<StatePath, Object> payloads = new LinkedHashMap<>();
-			for (Write write : request.writes()) {
-				payloads.put(write.path(), (write.payload() != null) ? write.payload() : payloads.get(write.path()));
-			}
+			Map<StatePath, @Nullable Object> payloads = TreeChanges.lastPayloads(request.writes());
 			for (Precondition precondition : request.preconditions()) {
 				StateBackend owner = owner(precondition.path(), mounts);
 				if (owner != null) {
@@ -495,10 +491,7 @@ public final class HybridBackend implements StateBackend {
 					changes.add(new Change(path, value, value, payload));
 				}
 			});
-			boolean changed = false;
-			for (Change change : changes) {
-				changed |= !StateValues.equal(change.oldValue(), change.newValue());
-			}
+			boolean changed = !TreeChanges.unchanged(changes);
 			return new CommitResult(changed ? this.revision.incrementAndGet() : this.revision.get(), changes);
 		}
 		finally {

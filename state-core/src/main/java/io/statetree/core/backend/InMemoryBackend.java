@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.statetree.core.StatePath;
-import io.statetree.core.internal.Branch;
 import org.jspecify.annotations.Nullable;
 
 /**

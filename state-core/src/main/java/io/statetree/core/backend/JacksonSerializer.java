@@ -1,7 +1,6 @@
 package io.statetree.core.backend;
 
 import io.statetree.core.StateValueException;
-import io.statetree.core.internal.JsonText;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;

@@ -1,6 +1,5 @@
 package io.statetree.core.backend;
 
-import io.statetree.core.internal.JsonText;
 import tools.jackson.databind.SerializationFeature;
 
 /**

@@ -1,6 +1,5 @@
 package io.statetree.core.backend;
 
-import io.statetree.core.internal.JsonText;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.util.JsonParserDelegate;

@@ -235,25 +235,13 @@ final class TxView {
 			remember(path, value);
 			return value;
 		}
-		Object value;
 		if (lastCover >= 0) {
-			Write cover = this.writes.get(lastCover);
-			value = StateValues.getIn(cover.value(), cover.path().relativize(path));
+			// the last own write at or above the path decides it; later ones below it apply on top
+			return StateValues.valueAfter(path, null, this.writes, lastCover);
 		}
-		else {
-			value = this.backend.read(path);
-			remember(path, value);
-		}
-		for (int i = lastCover + 1; i < this.writes.size(); i++) {
-			Write w = this.writes.get(i);
-			if (path.isAncestorOf(w.path())) {
-				value = StateValues.setIn(value, path, path.relativize(w.path()), w.value());
-			}
-		}
-		if (value == null && path.isRoot()) {
-			return StateValues.emptyBranch();
-		}
-		return value;
+		Object value = this.backend.read(path);
+		remember(path, value);
+		return StateValues.valueAfter(path, value, this.writes);
 	}
 
 }

@@ -16,7 +16,6 @@ import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.backend.IntentLog.Kind;
 import io.statetree.core.backend.IntentLog.Op;
-import io.statetree.core.internal.StateDirectoryLockedException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,8 +3,6 @@ package io.statetree.core.backend;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 
-import io.statetree.core.internal.JsonText;
-import io.statetree.core.internal.ModelRules;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

@@ -17,7 +17,6 @@ import io.statetree.core.StateValueException;
 import io.statetree.core.backend.Change;
 import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
-import io.statetree.core.internal.JsonText;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -33,8 +32,8 @@ public final class TreeCodec {
 	/** How a branch node is stored. A leaf is never a JSON object, so this is unambiguous. */
 	public static final String BRANCH = "{}";
 
-	/** Prints numbers exactly and reads back every number it printed (see {@link JsonText}). */
-	private static final JsonMapper MAPPER = JsonText.storedJsonMapper().build();
+	/** Prints numbers exactly and reads back every number it printed (see {@link StateValues#storedJsonMapper}). */
+	private static final JsonMapper MAPPER = StateValues.storedJsonMapper().build();
 
 	private static final String ABSENT_FORM = "S0\n";
 
@@ -107,7 +106,7 @@ public final class TreeCodec {
 			return simple;
 		}
 		try (JsonParser parser = MAPPER.createParser(json)) {
-			return JsonText.readStored(parser);
+			return StateValues.readStored(parser);
 		}
 		catch (JacksonException ex) {
 			throw new StateStorageException("Unparsable JSON stored in Redis at " + where + ": "

@@ -15,7 +15,6 @@ import io.statetree.core.StatePath;
 import io.statetree.core.StateValueException;
 import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.StateValues;
-import io.statetree.core.internal.JsonText;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -183,11 +182,11 @@ public class StateTreeEndpoint {
 
 	/**
 	 * Parses a written value into the model with the rules of a write at the path (keys are path
-	 * segments, nesting within the path limit, numbers exact: see {@link JsonText}).
+	 * segments, nesting within the path limit, numbers exact: see {@link StateValues#readForWrite}).
 	 */
 	private @Nullable Object decode(StatePath at, String value) {
 		try (JsonParser parser = this.jsonMapper.createParser(value)) {
-			return JsonText.readForWrite(parser, at);
+			return StateValues.readForWrite(parser, at);
 		}
 	}
 

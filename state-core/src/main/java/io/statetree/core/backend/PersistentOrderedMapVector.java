@@ -1,4 +1,4 @@
-package io.statetree.core.internal;
+package io.statetree.core.backend;
 
 import java.util.Arrays;
 import java.util.function.BiConsumer;

@@ -1,4 +1,4 @@
-package io.statetree.core.internal;
+package io.statetree.core.backend;
 
 /**
  * A node of the CHAMP trie (compressed hash-array mapped prefix tree) of a large

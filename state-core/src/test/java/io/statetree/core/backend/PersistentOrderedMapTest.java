@@ -1,4 +1,4 @@
-package io.statetree.core.internal;
+package io.statetree.core.backend;
 
 import java.util.ArrayList;
 import java.util.Collections;

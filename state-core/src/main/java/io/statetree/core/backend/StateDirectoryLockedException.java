@@ -1,4 +1,4 @@
-package io.statetree.core.internal;
+package io.statetree.core.backend;
 
 import java.nio.file.Path;
 
@@ -6,9 +6,16 @@ import io.statetree.core.StateStorageException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A state directory is already open in another {@code FileSystemBackend}, in this process or in
- * another one, or it lies inside another state directory or contains one. Internal: thrown by the filesystem backend and recognised by the Spring Boot
- * failure analysis; applications catch {@link StateStorageException}.
+ * Thrown when a {@link FileSystemBackend} opens its state directory and cannot have it,
+ * because another backend owns it (one process at a time: the directory is locked at
+ * open and a second opener fails at once, naming the directory): the directory is already open
+ * in another {@code FileSystemBackend}, in this process or in another one, or it lies inside
+ * another state directory or contains one. The message names the directory and the holder, never
+ * file contents.
+ * <p>
+ * Applications usually catch the {@link StateStorageException} it extends; the Spring Boot
+ * failure analysis recognises this type to explain a failed start-up. Immutable; the paths are
+ * not serialised.
  */
 public final class StateDirectoryLockedException extends StateStorageException {
 
@@ -52,7 +59,7 @@ public final class StateDirectoryLockedException extends StateStorageException {
 	 * @param inside whether {@code directory} lies inside {@code overlapping} (otherwise it contains it)
 	 * @return the exception
 	 */
-	public static StateDirectoryLockedException nested(Path directory, Path overlapping, boolean inside) {
+	static StateDirectoryLockedException nested(Path directory, Path overlapping, boolean inside) {
 		return new StateDirectoryLockedException(directory, overlapping, inside);
 	}
 

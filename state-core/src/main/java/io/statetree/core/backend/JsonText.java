@@ -1,6 +1,8 @@
-package io.statetree.core.internal;
+package io.statetree.core.backend;
 
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.StateValueException;
@@ -21,9 +23,11 @@ import tools.jackson.databind.module.SimpleModule;
  * a {@code Double} is printed as {@link Double#toString(double)} and such text reads back as a
  * {@code Double}; every other decimal text reads back as the {@code BigDecimal} it spells, so
  * no digit is lost and what was written is what is read. Integers read as the smallest of
- * {@code Integer}, {@code Long}, {@code BigInteger}. Thread-safe (stateless).
+ * {@code Integer}, {@code Long}, {@code BigInteger}; and the compact printer behind every model
+ * value's {@code toString}. DESIGN §2 (values) and §19 (numbers keep their exact value through
+ * every backend). Thread-safe (stateless).
  */
-public final class JsonText {
+final class JsonText {
 
 	/**
 	 * How long a number token our own stores accept when reading back: well above what the
@@ -78,7 +82,7 @@ public final class JsonText {
 
 	/**
 	 * Reads JSON given for a write at a path into the model, applying every rule of
-	 * {@link io.statetree.core.backend.StateValues#fromJava(StatePath, Object, java.util.function.Function)}.
+	 * {@link StateValues#fromJava(StatePath, Object, java.util.function.Function)}.
 	 * @param parser a parser positioned before the document
 	 * @param at where the value goes
 	 * @return the value, or {@code null} for {@code null}
@@ -175,6 +179,77 @@ public final class JsonText {
 			}
 			default -> throw new StateValueException("Unexpected " + token + " at " + walk.location());
 		}
+	}
+
+	/**
+	 * Prints a value as compact JSON, for {@code toString} and logs (never for storage: numbers
+	 * print as Java prints them).
+	 * @param value a model value
+	 * @return JSON text
+	 */
+	static String print(@Nullable Object value) {
+		StringBuilder sb = new StringBuilder();
+		print(value, sb);
+		return sb.toString();
+	}
+
+	private static void print(@Nullable Object value, StringBuilder sb) {
+		if (value == null) {
+			sb.append("null");
+		}
+		else if (value instanceof Map<?, ?> map) {
+			sb.append('{');
+			boolean first = true;
+			for (Map.Entry<?, ?> entry : map.entrySet()) {
+				if (!first) {
+					sb.append(',');
+				}
+				first = false;
+				quote(String.valueOf(entry.getKey()), sb);
+				sb.append(':');
+				print(entry.getValue(), sb);
+			}
+			sb.append('}');
+		}
+		else if (value instanceof List<?> list) {
+			sb.append('[');
+			for (int i = 0; i < list.size(); i++) {
+				if (i > 0) {
+					sb.append(',');
+				}
+				print(list.get(i), sb);
+			}
+			sb.append(']');
+		}
+		else if (value instanceof String s) {
+			quote(s, sb);
+		}
+		else {
+			sb.append(value);
+		}
+	}
+
+	private static void quote(String s, StringBuilder sb) {
+		sb.append('"');
+		for (int i = 0; i < s.length(); i++) {
+			char c = s.charAt(i);
+			switch (c) {
+				case '"' -> sb.append("\\\"");
+				case '\\' -> sb.append("\\\\");
+				case '\n' -> sb.append("\\n");
+				case '\r' -> sb.append("\\r");
+				case '\t' -> sb.append("\\t");
+				default -> {
+					if (c < 0x20) {
+						sb.append(String.format("\\u%04x", (int) c));
+					}
+					else {
+						sb.append(c);
+					}
+				}
+			}
+		}
+		sb.append('"');
 	}
 
 	/** Prints a model number with {@link ModelRules#numberText}. */

@@ -1,15 +1,15 @@
-package io.statetree.core.internal;
+package io.statetree.core.backend;
 
 import java.util.AbstractList;
 import java.util.RandomAccess;
 
-import io.statetree.core.backend.StateValues;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable JSON array: an unmodifiable list whose equality is JSON equality.
+ * An immutable JSON array: an unmodifiable list whose equality is JSON equality (DESIGN §2: an
+ * array is a leaf value; index segments read into it).
  */
-public final class ValueList extends AbstractList<@Nullable Object> implements RandomAccess {
+final class ValueList extends AbstractList<@Nullable Object> implements RandomAccess {
 
 	/** The empty list. */
 	public static final ValueList EMPTY = new ValueList(new Object[0]);
@@ -41,17 +41,17 @@ public final class ValueList extends AbstractList<@Nullable Object> implements R
 
 	@Override
 	public boolean equals(@Nullable Object o) {
-		return (o == this) || ((o instanceof java.util.List<?>) && StateValues.equal(this, o));
+		return (o == this) || ((o instanceof java.util.List<?>) && ValueEquality.equal(this, o));
 	}
 
 	@Override
 	public int hashCode() {
-		return StateValues.hash(this);
+		return ValueEquality.hash(this);
 	}
 
 	@Override
 	public String toString() {
-		return StateValues.toJsonString(this);
+		return JsonText.print(this);
 	}
 
 }

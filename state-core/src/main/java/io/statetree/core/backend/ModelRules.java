@@ -1,4 +1,4 @@
-package io.statetree.core.internal;
+package io.statetree.core.backend;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -9,7 +9,6 @@ import java.util.Map;
 import io.statetree.core.InvalidPathException;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateValueException;
-import io.statetree.core.backend.StateValues;
 
 /**
  * The rules every value obeys when it enters the model, in one place: object keys are valid path
@@ -20,9 +19,9 @@ import io.statetree.core.backend.StateValues;
  * A {@link Walk} follows one conversion: the converters call {@link Walk#enter}/{@link Walk#exit}
  * around each child, {@link Walk#key} for each object key and {@link Walk#number} for each
  * number. Messages name the path and the reason, never a value. Not thread-safe: one walk per
- * conversion.
+ * conversion. DESIGN §2 (values), §3 (path limits), §19 (exact numbers, nesting and path limits agree).
  */
-public final class ModelRules {
+final class ModelRules {
 
 	/** The most digits a number may have (Jackson's default read limit for a number). */
 	public static final int MAX_NUMBER_DIGITS = 1_000;
@@ -159,7 +158,7 @@ public final class ModelRules {
 	/**
 	 * One conversion's position in the value: the base path and the segments walked below it.
 	 */
-	public static final class Walk {
+	static final class Walk {
 
 		private final StatePath base;
 
@@ -268,7 +267,7 @@ public final class ModelRules {
 			}
 			Number normal;
 			try {
-				normal = StateValues.normalizeNumber(number);
+				normal = ValueImport.normalizeNumber(number);
 			}
 			catch (NumberFormatException ex) {
 				throw new StateValueException("Number at " + location() + " of type " + number.getClass().getName()

@@ -1,4 +1,4 @@
-package io.statetree.core.internal;
+package io.statetree.core.backend;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -7,15 +7,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
-import io.statetree.core.backend.StateValues;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable branch of the state tree (a JSON object): an unmodifiable, insertion-ordered
  * {@code Map<String, Object>} over a persistent map, so handing it out is O(1) and a write copies
- * only the branches on its path. Equality is JSON equality ({@link StateValues#equal}).
+ * only the branches on its path. Equality is JSON equality ({@link ValueEquality#equal}). The
+ * branch of DESIGN §2 and the persistent tree of §7 ({@code InMemoryBackend}).
  */
-public final class Branch extends AbstractMap<String, Object> {
+final class Branch extends AbstractMap<String, Object> {
 
 	/** The empty branch. */
 	public static final Branch EMPTY = new Branch(PersistentOrderedMap.empty());
@@ -115,14 +115,14 @@ public final class Branch extends AbstractMap<String, Object> {
 
 	@Override
 	public boolean equals(@Nullable Object o) {
-		return (o == this) || ((o instanceof Map<?, ?>) && StateValues.equal(this, o));
+		return (o == this) || ((o instanceof Map<?, ?>) && ValueEquality.equal(this, o));
 	}
 
 	@Override
 	public int hashCode() {
 		int h = this.hash;
 		if (h == 0) {
-			h = StateValues.hash(this);
+			h = ValueEquality.hash(this);
 			this.hash = (h == 0) ? 1 : h;
 		}
 		return h;
@@ -130,7 +130,7 @@ public final class Branch extends AbstractMap<String, Object> {
 
 	@Override
 	public String toString() {
-		return StateValues.toJsonString(this);
+		return JsonText.print(this);
 	}
 
 }

@@ -1,0 +1,78 @@
+package io.statetree.core.backend;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.statetree.core.StatePath;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a commit changed (DESIGN §4 commits, §7 backends: a commit returns the previous values):
+ * one {@link Change} per distinct written path, in order of first write, carrying the last
+ * payload given for that path, with old and new values taken either from whole trees before and
+ * after or from the values before and the writes. The one place every backend computes this.
+ * Stateless, thread-safe.
+ */
+final class TreeChanges {
+
+	private TreeChanges() {
+	}
+
+	/**
+	 * The distinct written paths in order of first write, each with the last non-{@code null}
+	 * payload written there ({@code null} when none was).
+	 */
+	static Map<StatePath, @Nullable Object> lastPayloads(List<Write> writes) {
+		Map<StatePath, @Nullable Object> payloads = new LinkedHashMap<>(writes.size() * 2);
+		for (Write write : writes) {
+			Object payload = write.payload();
+			payloads.put(write.path(), (payload != null) ? payload : payloads.get(write.path()));
+		}
+		return payloads;
+	}
+
+	/** The changes between two whole trees, for the paths the writes name. */
+	static List<Change> betweenRoots(Map<String, Object> before, Map<String, Object> after, List<Write> writes) {
+		if (writes.size() == 1) {
+			Write w = writes.get(0);
+			return List.of(new Change(w.path(), TreeEdits.getIn(before, w.path()), TreeEdits.getIn(after, w.path()),
+					w.payload()));
+		}
+		Map<StatePath, @Nullable Object> payloads = lastPayloads(writes);
+		List<Change> changes = new ArrayList<>(payloads.size());
+		for (Map.Entry<StatePath, @Nullable Object> entry : payloads.entrySet()) {
+			StatePath path = entry.getKey();
+			changes.add(new Change(path, TreeEdits.getIn(before, path), TreeEdits.getIn(after, path), entry.getValue()));
+		}
+		return changes;
+	}
+
+	/**
+	 * The changes of writes to paths whose values before are known one by one (a backend that
+	 * does not hold the whole tree): each new value is {@link TreeEdits#valueAfter} the old one.
+	 * @param payloads {@link #lastPayloads} of the writes
+	 * @param before the value before at each of those paths ({@code null} for absent)
+	 */
+	static List<Change> fromValuesBefore(Map<StatePath, @Nullable Object> payloads,
+			Map<StatePath, @Nullable Object> before, List<Write> writes) {
+		List<Change> changes = new ArrayList<>(payloads.size());
+		for (Map.Entry<StatePath, @Nullable Object> entry : payloads.entrySet()) {
+			StatePath path = entry.getKey();
+			Object old = before.get(path);
+			changes.add(new Change(path, old, TreeEdits.valueAfter(path, old, writes, 0), entry.getValue()));
+		}
+		return changes;
+	}
+
+	static boolean unchanged(List<Change> changes) {
+		for (Change change : changes) {
+			if (!ValueEquality.equal(change.oldValue(), change.newValue())) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+}

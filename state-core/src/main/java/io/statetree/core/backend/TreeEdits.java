@@ -1,0 +1,148 @@
+package io.statetree.core.backend;
+
+import java.util.List;
+import java.util.Map;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.StateWriteException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reading into a value and writing into a tree (DESIGN §2 values, §7 backends): the walk below a
+ * value by path, the copy-on-write replacement of a subtree, and the one definition of "the value
+ * after writes" that every backend and the controller's batch view use. Stateless, thread-safe.
+ */
+final class TreeEdits {
+
+	private TreeEdits() {
+	}
+
+	static @Nullable Object getIn(@Nullable Object value, StatePath relative) {
+		Object current = value;
+		for (int i = 0, n = relative.depth(); i < n && current != null; i++) {
+			current = child(current, relative.segment(i));
+		}
+		return current;
+	}
+
+	static @Nullable Object child(Object value, String segment) {
+		if (value instanceof Map<?, ?> map) {
+			return map.get(segment);
+		}
+		if (value instanceof List<?> list) {
+			int index = parseIndex(segment);
+			return (index >= 0 && index < list.size()) ? list.get(index) : null;
+		}
+		return null;
+	}
+
+	/** An array index segment: decimal digits without a leading zero, at most nine; -1 otherwise. */
+	private static int parseIndex(String segment) {
+		int n = segment.length();
+		if (n == 0 || n > 9 || (n > 1 && segment.charAt(0) == '0')) {
+			return -1;
+		}
+		int result = 0;
+		for (int i = 0; i < n; i++) {
+			char c = segment.charAt(i);
+			if (c < '0' || c > '9') {
+				return -1;
+			}
+			result = result * 10 + (c - '0');
+		}
+		return result;
+	}
+
+	/**
+	 * Replaces the subtree at {@code relative} below {@code current} (whose path is {@code base}),
+	 * copying only the branches on the way.
+	 * @param previous when not {@code null}, receives the value that was there in its first element
+	 */
+	static @Nullable Object setIn(@Nullable Object current, StatePath base, StatePath relative, int index,
+			@Nullable Object value, @Nullable Object @Nullable [] previous) {
+		if (index == relative.depth()) {
+			if (previous != null) {
+				previous[0] = current;
+			}
+			return value;
+		}
+		Branch branch;
+		if (current == null) {
+			if (value == null) {
+				return null;
+			}
+			branch = Branch.EMPTY;
+		}
+		else if (current instanceof Branch b) {
+			branch = b;
+		}
+		else if (current instanceof Map<?, ?> map) {
+			branch = ValueImport.branch(castMap(map));
+		}
+		else {
+			if (value == null) {
+				return current;
+			}
+			StatePath leaf = base.resolve(relative.prefix(index));
+			throw new StateWriteException("Cannot write " + base.resolve(relative) + ": " + leaf
+					+ " holds a leaf value (" + describe(current) + "), not a branch");
+		}
+		String key = relative.segment(index);
+		Object child = branch.get(key);
+		Object updated = setIn(child, base, relative, index + 1, value, previous);
+		if (updated == child) {
+			return branch;
+		}
+		return (updated == null) ? branch.without(key) : branch.with(key, updated);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, ?> castMap(Map<?, ?> map) {
+		return (Map<String, ?>) map;
+	}
+
+	/** Names a leaf's kind for messages, never its value. */
+	static String describe(Object value) {
+		if (value instanceof List<?>) {
+			return "an array";
+		}
+		return "a " + value.getClass().getSimpleName();
+	}
+
+	static Map<String, Object> applyToRoot(Map<String, Object> root, List<Write> writes) {
+		Object current = root;
+		for (Write write : writes) {
+			if (write.path().isRoot() && write.value() != null && !(write.value() instanceof Map)) {
+				throw new StateWriteException("Cannot write " + describe(write.value())
+						+ " at /: the root is always a branch");
+			}
+			current = setIn(current, StatePath.ROOT, write.path(), 0, write.value(), null);
+			if (current == null) {
+				current = Branch.EMPTY;
+			}
+		}
+		@SuppressWarnings("unchecked")
+		Map<String, Object> result = (Map<String, Object>) current;
+		return result;
+	}
+
+	/**
+	 * The value at {@code path} after {@code writes[from..]} in order, given its value before
+	 * them: a write at or above the path decides the value there outright, a write below it is
+	 * applied into it, any other write leaves it alone. The root is never absent.
+	 */
+	static @Nullable Object valueAfter(StatePath path, @Nullable Object before, List<Write> writes, int from) {
+		Object value = before;
+		for (int i = from, n = writes.size(); i < n; i++) {
+			Write write = writes.get(i);
+			if (write.path().isAncestorOrSelf(path)) {
+				value = getIn(write.value(), write.path().relativize(path));
+			}
+			else if (path.isAncestorOf(write.path())) {
+				value = setIn(value, path, path.relativize(write.path()), 0, write.value(), null);
+			}
+		}
+		return (value == null && path.isRoot()) ? Branch.EMPTY : value;
+	}
+
+}
