@@ -1170,10 +1170,10 @@ public final class DefaultStateController implements StateController {
 	 * registration order), then the controller's own item (observer, effects). Runs under the
 	 * commit lock and runs no user code.
 	 */
-	private List<Dispatcher.Item> route(CommitRecord record) {
+	private List<DeliveryItem> route(CommitRecord record) {
 		Delivery delivery = new Delivery(record);
 		if (this.observed && record.kind() != CommitRecord.Kind.PING && record.kind() != CommitRecord.Kind.RESYNC) {
-			delivery.items.add(new Dispatcher.Item(this.system, record, () -> {
+			delivery.items.add(new DeliveryItem(this.system, record, () -> {
 				try {
 					this.observer.onCommit(record.revision(), record.origin(), record.changes());
 				}
@@ -1201,8 +1201,8 @@ public final class DefaultStateController implements StateController {
 	 * The controller's effects for one commit (or, for a resync record, for everything). The
 	 * observer hears of the commit in an item of the same queue before the listeners.
 	 */
-	private Dispatcher.Item systemItem(CommitRecord record) {
-		return new Dispatcher.Item(this.system, record, () -> {
+	private DeliveryItem systemItem(CommitRecord record) {
+		return new DeliveryItem(this.system, record, () -> {
 			EffectJournal.Run outer = EffectJournal.suspend();
 			try {
 				Delivery delivery = new Delivery(record);
@@ -1216,10 +1216,10 @@ public final class DefaultStateController implements StateController {
 	}
 
 	/** The item that replaces a listener's overflowed backlog: one resync event for {@code /}. */
-	private Dispatcher.Item resyncItem(Callback callback, CommitRecord record) {
+	private DeliveryItem resyncItem(Callback callback, CommitRecord record) {
 		Event event = new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, record.revision(),
 				record.origin(), CommitRecord.Kind.RESYNC);
-		return new Dispatcher.Item(callback.mailbox, record, () -> invoke(callback, event), null, 0, event);
+		return new DeliveryItem(callback.mailbox, record, () -> invoke(callback, event), null, 0, event);
 	}
 
 	private void onOverflow(String listenerId, int dropped, int capacity, long logDecision) {
@@ -1338,7 +1338,7 @@ public final class DefaultStateController implements StateController {
 
 		final CommitRecord record;
 
-		final List<Dispatcher.Item> items = new ArrayList<>();
+		final List<DeliveryItem> items = new ArrayList<>();
 
 		/** Who heard which emitting path in this commit: pairs, scanned (commits are small). */
 		private @Nullable List<Object> heard;
@@ -1430,21 +1430,21 @@ public final class DefaultStateController implements StateController {
 			if (callbacks == null) {
 				return;
 			}
-			Dispatcher.Walk walk = null;
+			BubblingWalk walk = null;
 			if (level > 0) {
 				int[] remaining = new int[level + 1];
 				for (int l : levels) {
 					remaining[l]++;
 				}
-				walk = new Dispatcher.Walk(remaining);
+				walk = new BubblingWalk(remaining);
 			}
 			for (int k = 0; k < callbacks.size(); k++) {
 				add(callbacks.get(k), events.get(k), walk, levels.get(k));
 			}
 		}
 
-		private void add(Callback callback, Event event, Dispatcher.@Nullable Walk walk, int level) {
-			this.items.add(new Dispatcher.Item(callback.mailbox, this.record, () -> invoke(callback, event), walk, level,
+		private void add(Callback callback, Event event, @Nullable BubblingWalk walk, int level) {
+			this.items.add(new DeliveryItem(callback.mailbox, this.record, () -> invoke(callback, event), walk, level,
 					event));
 		}
 
