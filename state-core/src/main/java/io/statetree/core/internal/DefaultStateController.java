@@ -46,6 +46,7 @@ import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.InMemoryBackend;
+import io.statetree.core.backend.SnapshotStore;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.RemoteCommit;
@@ -785,8 +786,9 @@ public final class DefaultStateController implements StateController {
 			}
 			CommitRequest request = new CommitRequest(all, checked, this.instanceId);
 			try {
-				result = (tx != null && tx.base() != null && this.backend instanceof InMemoryBackend memory)
-						? memory.commit(request, tx.base(), tx.applied()) : this.backend.commit(request);
+				SnapshotStore snapshots = (tx != null && tx.base() != null) ? this.backend.snapshotStore() : null;
+				result = (snapshots != null) ? snapshots.commit(request, tx.base(), tx.applied())
+						: this.backend.commit(request);
 			}
 			catch (PreconditionFailedException ex) {
 				if (checked == preconditions || attempt >= MAX_UPDATE_ATTEMPTS || !names(checked, ex)
