@@ -209,11 +209,6 @@ public final class DefaultStateController implements StateController {
 	// ------------------------------------------------------------------ reads
 
 	@Override
-	public @Nullable Object get(String path) {
-		return get(StatePath.of(path));
-	}
-
-	@Override
 	public @Nullable Object get(StatePath path) {
 		Tracker.record(path);
 		Batch current = currentBatch();
@@ -234,11 +229,6 @@ public final class DefaultStateController implements StateController {
 			return StateValues.emptyBranch();
 		}
 		return value;
-	}
-
-	@Override
-	public List<String> childNames(String path) {
-		return childNames(StatePath.of(path));
 	}
 
 	@Override
@@ -272,28 +262,13 @@ public final class DefaultStateController implements StateController {
 	}
 
 	@Override
-	public <T> @Nullable T get(String path, Class<T> type) {
-		return get(StatePath.of(path), type);
-	}
-
-	@Override
 	public <T> @Nullable T get(StatePath path, Class<T> type) {
 		return this.converter.convert(path, get(path), type);
 	}
 
 	@Override
-	public <T> @Nullable T get(String path, TypeRef<T> type) {
-		return get(StatePath.of(path), type);
-	}
-
-	@Override
 	public <T> @Nullable T get(StatePath path, TypeRef<T> type) {
 		return this.converter.convert(path, get(path), type);
-	}
-
-	@Override
-	public <T> T get(String path, Class<T> type, T defaultValue) {
-		return get(StatePath.of(path), type, defaultValue);
 	}
 
 	@Override
@@ -303,18 +278,8 @@ public final class DefaultStateController implements StateController {
 	}
 
 	@Override
-	public boolean exists(String path) {
-		return exists(StatePath.of(path));
-	}
-
-	@Override
 	public boolean exists(StatePath path) {
 		return path.isRoot() || get(path) != null;
-	}
-
-	@Override
-	public <T> T getOrWrite(String path, Class<T> type, T defaultValue) {
-		return getOrWrite(StatePath.of(path), type, defaultValue);
 	}
 
 	@Override
@@ -362,18 +327,8 @@ public final class DefaultStateController implements StateController {
 	// ------------------------------------------------------------------ writes
 
 	@Override
-	public boolean set(String path, @Nullable Object value) {
-		return set(StatePath.of(path), value, WriteOptions.defaults());
-	}
-
-	@Override
 	public boolean set(StatePath path, @Nullable Object value) {
 		return set(path, value, WriteOptions.defaults());
-	}
-
-	@Override
-	public boolean set(String path, @Nullable Object value, WriteOptions options) {
-		return set(StatePath.of(path), value, options);
 	}
 
 	@Override
@@ -384,7 +339,7 @@ public final class DefaultStateController implements StateController {
 		if (path.isRoot() && model != null && !StateValues.isBranch(model)) {
 			throw new StateWriteException("Cannot write a non-object value at /: the root is always a branch");
 		}
-		var equality = options.getEquality();
+		var equality = options.equality();
 		Batch current = currentBatch();
 		if (current != null) {
 			Object existing = current.tx.readUntracked(path);
@@ -395,7 +350,7 @@ public final class DefaultStateController implements StateController {
 				}
 				return false;
 			}
-			current.add(new Write(path, model, options.getPayload()));
+			current.add(new Write(path, model, options.payload()));
 			return true;
 		}
 		boolean changed;
@@ -404,7 +359,7 @@ public final class DefaultStateController implements StateController {
 			if (equality != null && equality.test(this.backend.read(path), value)) {
 				return false;
 			}
-			changed = commit(List.of(new Write(path, model, options.getPayload())), List.of());
+			changed = commit(List.of(new Write(path, model, options.payload())), List.of());
 		}
 		finally {
 			this.commitLock.unlock();
@@ -416,18 +371,8 @@ public final class DefaultStateController implements StateController {
 	}
 
 	@Override
-	public boolean delete(String path) {
-		return set(StatePath.of(path), null, WriteOptions.defaults());
-	}
-
-	@Override
 	public boolean delete(StatePath path) {
 		return set(path, null, WriteOptions.defaults());
-	}
-
-	@Override
-	public <T> @Nullable T update(String path, Class<T> type, UnaryOperator<@Nullable T> function) {
-		return update(StatePath.of(path), type, function);
 	}
 
 	@Override
@@ -476,16 +421,6 @@ public final class DefaultStateController implements StateController {
 			}
 			return next;
 		}
-	}
-
-	@Override
-	public void ping(String path) {
-		ping(path, null);
-	}
-
-	@Override
-	public void ping(String path, @Nullable Object payload) {
-		ping(StatePath.of(path), payload);
 	}
 
 	@Override
@@ -1737,53 +1672,53 @@ public final class DefaultStateController implements StateController {
 	// ------------------------------------------------------------------ derivations
 
 	@Override
-	public Derivation derive(String destination, String source, Function<@Nullable Object, @Nullable Object> transform) {
+	public Derivation derive(StatePath destination, StatePath source, Function<@Nullable Object, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
-		StatePath src = StatePath.of(source);
-		return register(StatePath.of(destination), List.of(src), false, (reader) -> transform.apply(reader.read(src)));
+		StatePath src = Objects.requireNonNull(source, "source");
+		return register(destination, List.of(src), false, (reader) -> transform.apply(reader.read(src)));
 	}
 
 	@Override
-	public <S> Derivation derive(String destination, String source, Class<S> type,
+	public <S> Derivation derive(StatePath destination, StatePath source, Class<S> type,
 			Function<@Nullable S, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
-		StatePath src = StatePath.of(source);
-		return register(StatePath.of(destination), List.of(src), false,
+		StatePath src = Objects.requireNonNull(source, "source");
+		return register(destination, List.of(src), false,
 				(reader) -> transform.apply(this.converter.convert(src, reader.read(src), type)));
 	}
 
 	@Override
-	public <S> Derivation derive(String destination, String source, TypeRef<S> type,
+	public <S> Derivation derive(StatePath destination, StatePath source, TypeRef<S> type,
 			Function<@Nullable S, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
-		StatePath src = StatePath.of(source);
-		return register(StatePath.of(destination), List.of(src), false,
+		StatePath src = Objects.requireNonNull(source, "source");
+		return register(destination, List.of(src), false,
 				(reader) -> transform.apply(this.converter.convert(src, reader.read(src), type)));
 	}
 
 	@Override
-	public Derivation deriveMany(String destination, List<String> sources,
+	public Derivation deriveMany(StatePath destination, List<StatePath> sources,
 			Function<DeriveData, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
 		if (sources.isEmpty()) {
 			throw new IllegalArgumentException("deriveMany needs at least one source for " + destination);
 		}
 		List<StatePath> paths = new ArrayList<>();
-		for (String source : sources) {
-			StatePath p = StatePath.of(source);
+		for (StatePath source : sources) {
+			StatePath p = Objects.requireNonNull(source, "source");
 			if (!paths.contains(p)) {
 				paths.add(p);
 			}
 		}
 		List<StatePath> fixed = List.copyOf(paths);
-		return register(StatePath.of(destination), fixed, false,
+		return register(destination, fixed, false,
 				(reader) -> transform.apply(new Data(fixed, reader)));
 	}
 
 	@Override
-	public Derivation deriveTracked(String destination, Function<StateView, @Nullable Object> transform) {
+	public Derivation deriveTracked(StatePath destination, Function<StateView, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
-		return register(StatePath.of(destination), List.of(), true, (reader) -> transform.apply(new View(reader)));
+		return register(destination, List.of(), true, (reader) -> transform.apply(new View(reader)));
 	}
 
 	private Derivation register(StatePath destination, List<StatePath> sources, boolean tracked,
@@ -1932,8 +1867,7 @@ public final class DefaultStateController implements StateController {
 			this.reader = reader;
 		}
 
-		private StatePath source(String path) {
-			StatePath p = StatePath.of(path);
+		private StatePath source(StatePath p) {
 			if (!this.sources.contains(p)) {
 				throw new IllegalArgumentException(p + " is not a source of this derivation (sources: " + this.sources + ")");
 			}
@@ -1941,18 +1875,18 @@ public final class DefaultStateController implements StateController {
 		}
 
 		@Override
-		public @Nullable Object get(String path) {
+		public @Nullable Object get(StatePath path) {
 			return this.reader.read(source(path));
 		}
 
 		@Override
-		public <T> @Nullable T get(String path, Class<T> type) {
+		public <T> @Nullable T get(StatePath path, Class<T> type) {
 			StatePath p = source(path);
 			return DefaultStateController.this.converter.convert(p, this.reader.read(p), type);
 		}
 
 		@Override
-		public <T> @Nullable T get(String path, TypeRef<T> type) {
+		public <T> @Nullable T get(StatePath path, TypeRef<T> type) {
 			StatePath p = source(path);
 			return DefaultStateController.this.converter.convert(p, this.reader.read(p), type);
 		}
@@ -1973,32 +1907,24 @@ public final class DefaultStateController implements StateController {
 		}
 
 		@Override
-		public @Nullable Object get(String path) {
-			return get(StatePath.of(path));
-		}
-
-		@Override
 		public @Nullable Object get(StatePath path) {
 			Tracker.record(path);
 			return this.reader.read(path);
 		}
 
 		@Override
-		public <T> @Nullable T get(String path, Class<T> type) {
-			StatePath p = StatePath.of(path);
-			return DefaultStateController.this.converter.convert(p, get(p), type);
+		public <T> @Nullable T get(StatePath path, Class<T> type) {
+			return DefaultStateController.this.converter.convert(path, get(path), type);
 		}
 
 		@Override
-		public <T> @Nullable T get(String path, TypeRef<T> type) {
-			StatePath p = StatePath.of(path);
-			return DefaultStateController.this.converter.convert(p, get(p), type);
+		public <T> @Nullable T get(StatePath path, TypeRef<T> type) {
+			return DefaultStateController.this.converter.convert(path, get(path), type);
 		}
 
 		@Override
-		public boolean exists(String path) {
-			StatePath p = StatePath.of(path);
-			return p.isRoot() || get(p) != null;
+		public boolean exists(StatePath path) {
+			return path.isRoot() || get(path) != null;
 		}
 
 	}
