@@ -19,11 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers commits to listeners through one bounded, ordered {@link Mailbox} per listener, so a
- * slow listener delays only itself.
+ * slow listener delays only itself (DESIGN §5, "Dispatch"). Its parts: {@link DeliveryItem} (one
+ * thing to deliver), {@link BubblingWalk} (the order of one bubbling walk's levels) and, for shared
+ * backends, {@link RevisionOrder} (local and remote commits released in revision order). The
+ * overflow policy ({@code awaitRoom}, {@code overflow}) stays here: it works on this class's
+ * per-thread delivery state.
  * <p>
  * {@link #submit} runs under the controller's commit lock: it routes the commit into
- * {@link DeliveryItem}s (one per listener event, computed by the controller) and appends each to its
- * listener's mailbox, so every mailbox holds its items in revision order. {@link #drain} runs
+ * {@link DeliveryItem}s (one per listener event, computed by the controller) and appends each to
+ * its listener's mailbox, so every mailbox holds its items in revision order. {@link #drain} runs
  * after the commit lock is released:
  * <ul>
  * <li>Synchronous mode: the writing thread delivers the items of its own commit, in routing
