@@ -34,8 +34,7 @@ public class StateTreeHealthIndicator extends AbstractHealthIndicator {
 		Map<String, Object> backends = new LinkedHashMap<>();
 		for (Backends.Mounted mounted : Backends.mounted(this.controller.backend())) {
 			Map<String, Object> detail = new LinkedHashMap<>();
-			Object type = mounted.store().describe().get("type");
-			detail.put("type", (type != null) ? type : mounted.store().getClass().getSimpleName());
+			detail.put("type", mounted.store().description().type());
 			try {
 				mounted.backend().check();
 				detail.put("status", "UP");

@@ -731,4 +731,17 @@ public final class HybridBackend implements StateBackend {
 		return "HybridBackend[root=" + this.root + ", mounts=" + this.mounts + "]";
 	}
 
+	/**
+	 * Describes this backend as composed of its root backend (at {@code /}) and its mounts, in
+	 * the order of {@link #mounts()}.
+	 */
+	@Override
+	public BackendDescription description() {
+		Map<StatePath, StateBackend> mounted = mounts();
+		List<BackendDescription.Mount> parts = new ArrayList<>(mounted.size() + 1);
+		parts.add(new BackendDescription.Mount(StatePath.ROOT, root()));
+		mounted.forEach((point, backend) -> parts.add(new BackendDescription.Mount(point, backend)));
+		return new BackendDescription("hybrid", describe(), null, parts, null);
+	}
+
 }
