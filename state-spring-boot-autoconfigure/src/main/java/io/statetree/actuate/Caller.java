@@ -13,7 +13,9 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Who calls an endpoint: the principal, its roles (through the servlet request, as Spring
- * Boot's own endpoints check them) and, with Spring Security, its granted authorities.
+ * Boot's own endpoints check them) and, with Spring Security, its granted authorities; or the
+ * operator of a technology other than the web (JMX), trusted with every role, as Spring Boot
+ * trusts it, but granted no authority (DESIGN §9).
  */
 final class Caller {
 
@@ -24,16 +26,34 @@ final class Caller {
 
 	private final Set<String> authorities;
 
-	private Caller(SecurityContext context, Set<String> authorities) {
+	private final boolean operator;
+
+	private Caller(SecurityContext context, Set<String> authorities, boolean operator) {
 		this.context = context;
 		this.authorities = authorities;
+		this.operator = operator;
 	}
 
 	static Caller of(SecurityContext context) {
 		Principal principal = context.getPrincipal();
 		Set<String> authorities = (SPRING_SECURITY_PRESENT && principal != null) ? SpringSecurity.authorities(principal)
 				: Set.of();
-		return new Caller(context, authorities);
+		return new Caller(context, authorities, false);
+	}
+
+	/**
+	 * The caller of a technology other than the web, which has its own authentication (JMX): it
+	 * holds every role and no authority.
+	 */
+	static Caller operator() {
+		return new Caller(SecurityContext.NONE, Set.of(), true);
+	}
+
+	/**
+	 * Tells whether this is the caller of a technology other than the web.
+	 */
+	boolean isOperator() {
+		return this.operator;
 	}
 
 	SecurityContext context() {
@@ -41,7 +61,7 @@ final class Caller {
 	}
 
 	boolean isAuthenticated() {
-		return this.context.getPrincipal() != null;
+		return this.operator || this.context.getPrincipal() != null;
 	}
 
 	/**
@@ -52,7 +72,7 @@ final class Caller {
 		if (!isAuthenticated()) {
 			return false;
 		}
-		return this.context.isUserInRole(role) || this.authorities.contains(role)
+		return this.operator || this.context.isUserInRole(role) || this.authorities.contains(role)
 				|| this.authorities.contains("ROLE_" + role);
 	}
 
@@ -60,7 +80,7 @@ final class Caller {
 	 * Tells whether the caller holds one of some authorities.
 	 */
 	boolean hasAnyAuthority(Collection<String> wanted) {
-		if (!isAuthenticated()) {
+		if (!isAuthenticated() || this.operator) {
 			return false;
 		}
 		for (String authority : wanted) {

@@ -84,6 +84,17 @@ public final class StateTreeAccess {
 	}
 
 	/**
+	 * Returns the access of the caller of a technology other than the web (JMX), which has its
+	 * own authentication: trusted with the read and write roles and shown values unless
+	 * {@code show-values} is {@code never} (as Spring Boot's own endpoints show them there), but
+	 * granted no authority, so every path rule naming authorities refuses it.
+	 * @return what that caller may do
+	 */
+	CallerAccess operator() {
+		return new CallerAccess(Caller.operator());
+	}
+
+	/**
 	 * How deeply nested a value is shown: the tree holds values nested up to 1,000 levels, more
 	 * than the JSON writer of an answer accepts (500, with the answer's own levels around the
 	 * value). Deeper objects and arrays are replaced by {@link #TOO_DEEP}.
@@ -194,8 +205,9 @@ public final class StateTreeAccess {
 			}
 			this.readDenials = List.copyOf(readDenials);
 			this.writeDenials = List.copyOf(writeDenials);
-			this.showsValues = caller.isAuthenticated() && StateTreeAccess.this.showValues.isShown(caller.context(),
-					StateTreeAccess.this.showValuesRoles);
+			this.showsValues = caller.isOperator() ? StateTreeAccess.this.showValues.isShown(true)
+					: caller.isAuthenticated() && StateTreeAccess.this.showValues.isShown(caller.context(),
+							StateTreeAccess.this.showValuesRoles);
 		}
 
 		/**

@@ -50,7 +50,7 @@ public class StateTreeChangesEndpoint {
 		CallerAccess caller = this.access.of(securityContext);
 		Verdict verdict = caller.toRead();
 		if (verdict != Verdict.ALLOWED) {
-			return StateTreeEndpoint.refused(verdict, "read", StatePath.ROOT);
+			return StateTreeEndpointWebExtension.refused(verdict, "read", StatePath.ROOT);
 		}
 		List<CommitDescriptor> commits = new ArrayList<>();
 		for (StateTreeHistory.Entry entry : this.history.entries()) {

@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The value and changes endpoints called as plain objects: an in-memory controller with a history,
+ * The value endpoint (through its web extension) and the changes endpoint called as plain objects: an in-memory controller with a history,
  * behind one path rule that needs {@code ROLE_X}, and callers holding given authorities.
  */
 final class EndpointFixture {
@@ -39,7 +39,7 @@ final class EndpointFixture {
 
 	final StateController controller = StateController.builder().observer(this.history).build();
 
-	final StateTreeEndpoint endpoint;
+	final StateTreeEndpointWebExtension endpoint;
 
 	final StateTreeChangesEndpoint changesEndpoint;
 
@@ -51,7 +51,7 @@ final class EndpointFixture {
 	/** The rule on {@code pattern} needs {@code ROLE_X} to read and write. */
 	EndpointFixture(String pattern, List<String> sensitiveKeys) {
 		StateTreeAccess access = access(pattern, sensitiveKeys, Set.of("ROLE_X"));
-		this.endpoint = new StateTreeEndpoint(this.controller, access, JSON);
+		this.endpoint = new StateTreeEndpointWebExtension(new StateTreeEndpoint(this.controller, access, JSON));
 		this.changesEndpoint = new StateTreeChangesEndpoint(this.history, access);
 	}
 
@@ -59,9 +59,10 @@ final class EndpointFixture {
 	 * A value endpoint on the given controller (no history), with default sensitive keys and one
 	 * rule on {@code pattern} that needs {@code ROLE_X} to read and the given authorities to write.
 	 */
-	static StateTreeEndpoint endpoint(StateController controller, String pattern, Set<String> writeAuthorities) {
-		return new StateTreeEndpoint(controller,
-				access(pattern, StateTreeSanitizer.DEFAULT_KEYS, writeAuthorities), JSON);
+	static StateTreeEndpointWebExtension endpoint(StateController controller, String pattern,
+			Set<String> writeAuthorities) {
+		return new StateTreeEndpointWebExtension(new StateTreeEndpoint(controller,
+				access(pattern, StateTreeSanitizer.DEFAULT_KEYS, writeAuthorities), JSON));
 	}
 
 	private static StateTreeAccess access(String pattern, List<String> sensitiveKeys, Set<String> writeAuthorities) {

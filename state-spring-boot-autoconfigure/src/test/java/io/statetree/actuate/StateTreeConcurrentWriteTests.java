@@ -31,7 +31,7 @@ class StateTreeConcurrentWriteTests {
 	void aProtectedFieldWrittenDuringTheCheckIsNotOverwritten() {
 		StateController real = StateController.builder().build();
 		real.set("/list", List.of(Map.of("name", "a")));
-		StateTreeEndpoint endpoint = EndpointFixture.endpoint(
+		StateTreeEndpointWebExtension endpoint = EndpointFixture.endpoint(
 				interleaved(real, () -> real.set("/list", List.of(PROTECTED))), "/list/*/secret", Set.of("ROLE_X"));
 		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus())
 			.isEqualTo(403);
@@ -42,7 +42,7 @@ class StateTreeConcurrentWriteTests {
 	void aProtectedFieldWrittenDuringTheCheckIsNotDeleted() {
 		StateController real = StateController.builder().build();
 		real.set("/list", List.of(Map.of("name", "a")));
-		StateTreeEndpoint endpoint = EndpointFixture.endpoint(
+		StateTreeEndpointWebExtension endpoint = EndpointFixture.endpoint(
 				interleaved(real, () -> real.set("/list", List.of(PROTECTED))), "/list/*/secret", Set.of("ROLE_X"));
 		assertThat(endpoint.delete(WRITER, new String[] { "list" }).getStatus()).isEqualTo(403);
 		assertThat(real.get("/list")).isEqualTo(List.of(PROTECTED));
@@ -52,7 +52,7 @@ class StateTreeConcurrentWriteTests {
 	void withoutAConcurrentWriteTheWriterStillWritesAndDeletes() {
 		StateController real = StateController.builder().build();
 		real.set("/list", List.of(Map.of("name", "a")));
-		StateTreeEndpoint endpoint = EndpointFixture.endpoint(real, "/list/*/secret", Set.of("ROLE_X"));
+		StateTreeEndpointWebExtension endpoint = EndpointFixture.endpoint(real, "/list/*/secret", Set.of("ROLE_X"));
 		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus())
 			.isEqualTo(200);
 		assertThat(real.get("/list")).isEqualTo(List.of(Map.of("name", "x")));

@@ -38,7 +38,7 @@ class StateTreeReadOnlyRuleTests {
 	@Example
 	void theIssuesReadRuleAloneRefusesWritesAndDeletesOfTheProtectedElementField() {
 		StateController controller = StateController.builder().build();
-		StateTreeEndpoint endpoint = EndpointFixture.endpoint(controller, "/list/*/secret", Set.of());
+		StateTreeEndpointWebExtension endpoint = EndpointFixture.endpoint(controller, "/list/*/secret", Set.of());
 		List<Object> list = List.of(Map.of("name", "a", FIELD, "s-1"), Map.of("name", "b"));
 		controller.set("/list", list);
 		// Guessing the stored value: the answer would say "changed": false for the right guess.
@@ -63,7 +63,7 @@ class StateTreeReadOnlyRuleTests {
 	void aWriterWhoMayNotReadAProtectedFieldCannotReplaceCreateOrDeleteIt(@ForAll("lists") List<Object> current,
 			@ForAll("lists") List<Object> replacement, @ForAll("patterns") String pattern) {
 		StateController controller = StateController.builder().build();
-		StateTreeEndpoint endpoint = EndpointFixture.endpoint(controller, pattern, Set.of());
+		StateTreeEndpointWebExtension endpoint = EndpointFixture.endpoint(controller, pattern, Set.of());
 		controller.set("/list", current);
 		for (int i = 0; i < current.size(); i++) {
 			String[] element = { "list", Integer.toString(i) };

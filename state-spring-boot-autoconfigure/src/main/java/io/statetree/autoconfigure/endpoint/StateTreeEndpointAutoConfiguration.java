@@ -9,6 +9,7 @@ import io.statetree.actuate.PathRule;
 import io.statetree.actuate.StateTreeAccess;
 import io.statetree.actuate.StateTreeChangesEndpoint;
 import io.statetree.actuate.StateTreeEndpoint;
+import io.statetree.actuate.StateTreeEndpointWebExtension;
 import io.statetree.actuate.StateTreeHistory;
 import io.statetree.actuate.StateTreeRequestBodyErrors;
 import io.statetree.actuate.StateTreeSanitizer;
@@ -34,7 +35,8 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Auto-configuration of the {@link StateTreeEndpoint statetree} and
+ * Auto-configuration of the {@link StateTreeEndpoint statetree} endpoint (with its
+ * {@link StateTreeEndpointWebExtension web extension}) and the
  * {@link StateTreeChangesEndpoint statetreechanges} actuator endpoints, each when it is available
  * (enabled and exposed), with the {@link StateTreeAccess} policy built from the
  * {@code statetree.security.*} properties and, for the changes endpoint, a
@@ -113,6 +115,18 @@ public final class StateTreeEndpointAutoConfiguration {
 			ObjectProvider<JsonMapper> jsonMapper) {
 		return new StateTreeEndpoint(stateController, stateTreeAccess,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	/**
+	 * The HTTP side of the endpoint: it checks the caller's roles and path rules. Created whenever
+	 * the endpoint is, whatever its exposure, so that the web never serves the endpoint without
+	 * those checks.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(StateTreeEndpoint.class)
+	StateTreeEndpointWebExtension stateTreeEndpointWebExtension(StateTreeEndpoint stateTreeEndpoint) {
+		return new StateTreeEndpointWebExtension(stateTreeEndpoint);
 	}
 
 	@Bean

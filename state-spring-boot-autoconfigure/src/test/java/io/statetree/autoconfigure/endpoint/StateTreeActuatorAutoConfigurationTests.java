@@ -6,11 +6,17 @@ import java.nio.file.Path;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import javax.management.MBeanOperationInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.statetree.actuate.StateTreeAccess;
 import io.statetree.actuate.StateTreeChangesEndpoint;
 import io.statetree.actuate.StateTreeEndpoint;
+import io.statetree.actuate.StateTreeEndpointWebExtension;
 import io.statetree.actuate.StateTreeHealthIndicator;
 import io.statetree.actuate.StateTreeHistory;
 import io.statetree.actuate.StateTreeMetrics;
@@ -25,9 +31,11 @@ import io.statetree.core.backend.FileSystemBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.jmx.JmxEndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.jmx.JmxAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -50,6 +58,7 @@ class StateTreeActuatorAutoConfigurationTests {
 	void endpointsAreAbsentUntilExposed() {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(StateTreeAccess.class)
 			.doesNotHaveBean(StateTreeEndpoint.class)
+			.doesNotHaveBean(StateTreeEndpointWebExtension.class)
 			.doesNotHaveBean(StateTreeChangesEndpoint.class)
 			.doesNotHaveBean(StateTreeHistory.class)
 			.hasSingleBean(StateTreeHealthIndicator.class)
@@ -62,7 +71,9 @@ class StateTreeActuatorAutoConfigurationTests {
 			.withPropertyValues("management.endpoints.web.exposure.include=statetree,statetreechanges",
 					"statetree.history.size=2")
 			.run((context) -> {
-				assertThat(context).hasSingleBean(StateTreeEndpoint.class).hasSingleBean(StateTreeChangesEndpoint.class);
+				assertThat(context).hasSingleBean(StateTreeEndpoint.class)
+					.hasSingleBean(StateTreeEndpointWebExtension.class)
+					.hasSingleBean(StateTreeChangesEndpoint.class);
 				StateController controller = context.getBean(StateController.class);
 				controller.set("/a", 1);
 				controller.set("/a", 2);
@@ -85,7 +96,7 @@ class StateTreeActuatorAutoConfigurationTests {
 			.withPropertyValues("management.endpoints.web.exposure.include=statetree", "statetree.backend=filesystem",
 					"statetree.filesystem.directory=" + directory)
 			.run((context) -> {
-				StateTreeEndpoint endpoint = context.getBean(StateTreeEndpoint.class);
+				StateTreeEndpointWebExtension endpoint = context.getBean(StateTreeEndpointWebExtension.class);
 				WebEndpointResponse<Object> overview = endpoint.describe(OPERATOR);
 				assertThat(overview.getStatus()).isEqualTo(200);
 				assertThat(((StateTreeEndpoint.TreeDescriptor) overview.getBody()).children())
@@ -115,6 +126,32 @@ class StateTreeActuatorAutoConfigurationTests {
 		}
 
 	};
+
+	@Test
+	void jmxCanExposeTheEndpointsReadOperationsWithoutTheWebExtensionsWrites() {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(JmxAutoConfiguration.class, JmxEndpointAutoConfiguration.class))
+			.withPropertyValues("spring.jmx.enabled=true", "spring.jmx.unique-names=true",
+					"management.endpoints.jmx.exposure.include=statetree",
+					"management.endpoints.jmx.domain=io.statetree.test",
+					"management.endpoint.statetree.access=UNRESTRICTED",
+					"statetree.security.rules[0].pattern=/hidden", "statetree.security.rules[0].read=ROLE_X")
+			.run((context) -> {
+				StateController controller = context.getBean(StateController.class);
+				controller.set("/visible", 1);
+				controller.set("/hidden", 2);
+				MBeanServer server = context.getBean(MBeanServer.class);
+				Set<ObjectName> names = server.queryNames(new ObjectName("io.statetree.test:type=Endpoint,name=Statetree,*"),
+						null);
+				assertThat(names).hasSize(1);
+				ObjectName name = names.iterator().next();
+				assertThat(server.getMBeanInfo(name).getOperations()).extracting(MBeanOperationInfo::getName)
+					.containsExactlyInAnyOrder("describe", "read");
+				Object overview = server.invoke(name, "describe", new Object[0], new String[0]);
+				assertThat(overview).isInstanceOf(Map.class);
+				assertThat(((Map<?, ?>) overview).get("children")).isEqualTo(List.of("visible"));
+			});
+	}
 
 	@Test
 	void metricsObserveTheControllerWhenARegistryExists() {
