@@ -5,25 +5,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.statetree.actuate.StateTreeAccess.CallerAccess;
-import io.statetree.actuate.StateTreeAccess.Verdict;
 import io.statetree.core.StatePath;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
-import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 
 /**
- * The {@code statetreechanges} endpoint: {@code GET /actuator/statetreechanges} lists the most
- * recent commits kept by the {@link StateTreeHistory}, newest first, each with its revision, time,
- * origin and changed paths with their old and new values. It needs the same read role as the
- * {@code statetree} endpoint; changes at paths the caller may not read are left out (a commit left
- * with none is left out whole), and old and new values are shown as the value endpoint shows them
- * ({@link StateTreeAccess}): fields the caller may not read left out, also inside arrays, and
- * sensitive keys masked.
+ * The {@code statetreechanges} endpoint: the most recent commits kept by the
+ * {@link StateTreeHistory}, newest first, each with its revision, time, origin and changed paths
+ * with their old and new values. Changes at paths the caller may not read are left out (a commit
+ * left with none is left out whole), and old and new values are shown as the {@code statetree}
+ * endpoint shows them ({@link StateTreeAccess}): fields the caller may not read left out, also
+ * inside arrays, and sensitive keys masked.
+ * <p>
+ * {@link #changes()} serves every technology other than the web (JMX, when the application
+ * exposes the endpoint there), for a caller trusted with the read role but holding no authority,
+ * as {@link StateTreeEndpoint} describes. Over HTTP, {@link StateTreeChangesEndpointWebExtension}
+ * answers instead: {@code GET /actuator/statetreechanges} needs the same read role as the
+ * {@code statetree} endpoint and the caller's own path rules apply. The endpoint's default access
+ * is read-only.
+ * <p>
+ * Thread-safe.
  */
-@WebEndpoint(id = "statetreechanges", defaultAccess = Access.READ_ONLY)
+@Endpoint(id = "statetreechanges", defaultAccess = Access.READ_ONLY)
 public class StateTreeChangesEndpoint {
 
 	private final StateTreeHistory history;
@@ -42,16 +47,21 @@ public class StateTreeChangesEndpoint {
 
 	/**
 	 * Lists the recent commits.
-	 * @param securityContext the caller
-	 * @return a {@link ChangesDescriptor}, or an error
+	 * @return the commits, without the changes a path rule guards
 	 */
 	@ReadOperation
-	public WebEndpointResponse<Object> changes(SecurityContext securityContext) {
-		CallerAccess caller = this.access.of(securityContext);
-		Verdict verdict = caller.toRead();
-		if (verdict != Verdict.ALLOWED) {
-			return StateTreeEndpointWebExtension.refused(verdict, "read", StatePath.ROOT);
-		}
+	public ChangesDescriptor changes() {
+		return changes(this.access.operator());
+	}
+
+	StateTreeAccess access() {
+		return this.access;
+	}
+
+	/**
+	 * Lists the recent commits as a caller is shown them; the caller may read.
+	 */
+	ChangesDescriptor changes(CallerAccess caller) {
 		List<CommitDescriptor> commits = new ArrayList<>();
 		for (StateTreeHistory.Entry entry : this.history.entries()) {
 			List<ChangeDescriptor> changes = new ArrayList<>();
@@ -66,7 +76,7 @@ public class StateTreeChangesEndpoint {
 				commits.add(new CommitDescriptor(entry.revision(), entry.time(), entry.origin(), changes));
 			}
 		}
-		return new WebEndpointResponse<>(new ChangesDescriptor(this.history.size(), commits));
+		return new ChangesDescriptor(this.history.size(), commits);
 	}
 
 	/**

@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The value endpoint (through its web extension) and the changes endpoint called as plain objects: an in-memory controller with a history,
+ * The value and changes endpoints (through their web extensions) called as plain objects: an in-memory controller with a history,
  * behind one path rule that needs {@code ROLE_X}, and callers holding given authorities.
  */
 final class EndpointFixture {
@@ -41,7 +41,7 @@ final class EndpointFixture {
 
 	final StateTreeEndpointWebExtension endpoint;
 
-	final StateTreeChangesEndpoint changesEndpoint;
+	final StateTreeChangesEndpointWebExtension changesEndpoint;
 
 	/** The rule on {@code pattern} needs {@code ROLE_X} to read and write; default sensitive keys. */
 	EndpointFixture(String pattern) {
@@ -52,7 +52,7 @@ final class EndpointFixture {
 	EndpointFixture(String pattern, List<String> sensitiveKeys) {
 		StateTreeAccess access = access(pattern, sensitiveKeys, Set.of("ROLE_X"));
 		this.endpoint = new StateTreeEndpointWebExtension(new StateTreeEndpoint(this.controller, access, JSON));
-		this.changesEndpoint = new StateTreeChangesEndpoint(this.history, access);
+		this.changesEndpoint = new StateTreeChangesEndpointWebExtension(new StateTreeChangesEndpoint(this.history, access));
 	}
 
 	/**

@@ -1,16 +1,13 @@
 package io.statetree.autoconfigure.endpoint;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 import io.statetree.actuate.PathRule;
 import io.statetree.actuate.StateTreeAccess;
-import io.statetree.actuate.StateTreeChangesEndpoint;
 import io.statetree.actuate.StateTreeEndpoint;
 import io.statetree.actuate.StateTreeEndpointWebExtension;
-import io.statetree.actuate.StateTreeHistory;
 import io.statetree.actuate.StateTreeRequestBodyErrors;
 import io.statetree.actuate.StateTreeSanitizer;
 import io.statetree.autoconfigure.StateTreeAutoConfiguration;
@@ -35,17 +32,15 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Auto-configuration of the {@link StateTreeEndpoint statetree} endpoint (with its
- * {@link StateTreeEndpointWebExtension web extension}) and the
- * {@link StateTreeChangesEndpoint statetreechanges} actuator endpoints, each when it is available
- * (enabled and exposed), with the {@link StateTreeAccess} policy built from the
- * {@code statetree.security.*} properties and, for the changes endpoint, a
- * {@link StateTreeHistory} of {@code statetree.history.size} commits, registered as a
- * {@link io.statetree.core.ControllerObserver} of the auto-configured controller.
+ * Auto-configuration of the {@link StateTreeEndpoint statetree} actuator endpoint and its
+ * {@link StateTreeEndpointWebExtension web extension}, when the endpoint is available (enabled
+ * and exposed), with the {@link StateTreeAccess} policy, built from the
+ * {@code statetree.security.*} properties, that both StateTree endpoints enforce (see also
+ * {@link StateTreeChangesEndpointAutoConfiguration}).
  */
 @AutoConfiguration(after = StateTreeAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, StateController.class })
-@EnableConfigurationProperties({ StateTreeSecurityProperties.class, StateTreeHistoryProperties.class })
+@EnableConfigurationProperties(StateTreeSecurityProperties.class)
 public final class StateTreeEndpointAutoConfiguration {
 
 	@Bean
@@ -127,26 +122,6 @@ public final class StateTreeEndpointAutoConfiguration {
 	@ConditionalOnBean(StateTreeEndpoint.class)
 	StateTreeEndpointWebExtension stateTreeEndpointWebExtension(StateTreeEndpoint stateTreeEndpoint) {
 		return new StateTreeEndpointWebExtension(stateTreeEndpoint);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnAvailableEndpoint(StateTreeChangesEndpoint.class)
-	StateTreeHistory stateTreeHistory(StateTreeHistoryProperties properties) {
-		if (properties.getSize() < 0) {
-			throw new InvalidConfigurationPropertyValueException("statetree.history.size", properties.getSize(),
-					"The history size must be 0 or more");
-		}
-		return new StateTreeHistory(properties.getSize(), Clock.systemUTC());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnBean(StateTreeHistory.class)
-	@ConditionalOnAvailableEndpoint
-	StateTreeChangesEndpoint stateTreeChangesEndpoint(StateTreeHistory stateTreeHistory,
-			StateTreeAccess stateTreeAccess) {
-		return new StateTreeChangesEndpoint(stateTreeHistory, stateTreeAccess);
 	}
 
 	/**

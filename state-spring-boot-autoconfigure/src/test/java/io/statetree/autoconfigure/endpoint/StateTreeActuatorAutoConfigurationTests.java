@@ -15,6 +15,7 @@ import javax.management.ObjectName;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.statetree.actuate.StateTreeAccess;
 import io.statetree.actuate.StateTreeChangesEndpoint;
+import io.statetree.actuate.StateTreeChangesEndpointWebExtension;
 import io.statetree.actuate.StateTreeEndpoint;
 import io.statetree.actuate.StateTreeEndpointWebExtension;
 import io.statetree.actuate.StateTreeHealthIndicator;
@@ -52,7 +53,7 @@ class StateTreeActuatorAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, StateTreeAutoConfiguration.class,
 				EndpointAutoConfiguration.class, StateTreeEndpointAutoConfiguration.class,
-				StateTreeHealthContributorAutoConfiguration.class, StateTreeMetricsAutoConfiguration.class));
+				StateTreeChangesEndpointAutoConfiguration.class, StateTreeHealthContributorAutoConfiguration.class, StateTreeMetricsAutoConfiguration.class));
 
 	@Test
 	void endpointsAreAbsentUntilExposed() {
@@ -60,6 +61,7 @@ class StateTreeActuatorAutoConfigurationTests {
 			.doesNotHaveBean(StateTreeEndpoint.class)
 			.doesNotHaveBean(StateTreeEndpointWebExtension.class)
 			.doesNotHaveBean(StateTreeChangesEndpoint.class)
+			.doesNotHaveBean(StateTreeChangesEndpointWebExtension.class)
 			.doesNotHaveBean(StateTreeHistory.class)
 			.hasSingleBean(StateTreeHealthIndicator.class)
 			.doesNotHaveBean(StateTreeMetrics.class));
@@ -73,7 +75,8 @@ class StateTreeActuatorAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(StateTreeEndpoint.class)
 					.hasSingleBean(StateTreeEndpointWebExtension.class)
-					.hasSingleBean(StateTreeChangesEndpoint.class);
+					.hasSingleBean(StateTreeChangesEndpoint.class)
+					.hasSingleBean(StateTreeChangesEndpointWebExtension.class);
 				StateController controller = context.getBean(StateController.class);
 				controller.set("/a", 1);
 				controller.set("/a", 2);
@@ -132,7 +135,7 @@ class StateTreeActuatorAutoConfigurationTests {
 		this.runner
 			.withConfiguration(AutoConfigurations.of(JmxAutoConfiguration.class, JmxEndpointAutoConfiguration.class))
 			.withPropertyValues("spring.jmx.enabled=true", "spring.jmx.unique-names=true",
-					"management.endpoints.jmx.exposure.include=statetree",
+					"management.endpoints.jmx.exposure.include=statetree,statetreechanges",
 					"management.endpoints.jmx.domain=io.statetree.test",
 					"management.endpoint.statetree.access=UNRESTRICTED",
 					"statetree.security.rules[0].pattern=/hidden", "statetree.security.rules[0].read=ROLE_X")
@@ -150,6 +153,14 @@ class StateTreeActuatorAutoConfigurationTests {
 				Object overview = server.invoke(name, "describe", new Object[0], new String[0]);
 				assertThat(overview).isInstanceOf(Map.class);
 				assertThat(((Map<?, ?>) overview).get("children")).isEqualTo(List.of("visible"));
+				ObjectName changesName = server
+					.queryNames(new ObjectName("io.statetree.test:type=Endpoint,name=Statetreechanges,*"), null)
+					.iterator()
+					.next();
+				assertThat(server.getMBeanInfo(changesName).getOperations()).extracting(MBeanOperationInfo::getName)
+					.containsExactly("changes");
+				Object changes = server.invoke(changesName, "changes", new Object[0], new String[0]);
+				assertThat(changes).asString().contains("/visible").doesNotContain("/hidden");
 			});
 	}
 
