@@ -79,7 +79,7 @@ public final class StateTreeAccess {
 	 * @param context the caller's security context
 	 * @return what that caller may do
 	 */
-	public CallerAccess of(SecurityContext context) {
+	CallerAccess of(SecurityContext context) {
 		return new CallerAccess(Caller.of(context));
 	}
 
@@ -161,7 +161,7 @@ public final class StateTreeAccess {
 	/**
 	 * Whether an operation is allowed.
 	 */
-	public enum Verdict {
+	enum Verdict {
 
 		/** Allowed. */
 		ALLOWED,
@@ -177,7 +177,7 @@ public final class StateTreeAccess {
 	/**
 	 * What one caller may do. Not shared between requests.
 	 */
-	public final class CallerAccess {
+	final class CallerAccess {
 
 		private final Caller caller;
 
@@ -214,7 +214,7 @@ public final class StateTreeAccess {
 		 * Tells whether the caller may read through the endpoints at all.
 		 * @return the verdict
 		 */
-		public Verdict toRead() {
+		Verdict toRead() {
 			if (!this.caller.isAuthenticated()) {
 				return Verdict.UNAUTHENTICATED;
 			}
@@ -226,7 +226,7 @@ public final class StateTreeAccess {
 		 * @param path the path
 		 * @return the verdict
 		 */
-		public Verdict toRead(StatePath path) {
+		Verdict toRead(StatePath path) {
 			Verdict verdict = toRead();
 			if (verdict != Verdict.ALLOWED) {
 				return verdict;
@@ -242,7 +242,7 @@ public final class StateTreeAccess {
 		 * @param replacement the value to write ({@code null} to delete)
 		 * @return the verdict
 		 */
-		public Verdict toWrite(StatePath path, @Nullable Object current, @Nullable Object replacement) {
+		Verdict toWrite(StatePath path, @Nullable Object current, @Nullable Object replacement) {
 			if (!this.caller.isAuthenticated()) {
 				return Verdict.UNAUTHENTICATED;
 			}
@@ -303,7 +303,7 @@ public final class StateTreeAccess {
 		 * @param path the path
 		 * @return {@code true} when no rule that applies refuses it
 		 */
-		public boolean mayRead(StatePath path) {
+		boolean mayRead(StatePath path) {
 			return mayRead(path.segments());
 		}
 
@@ -320,7 +320,7 @@ public final class StateTreeAccess {
 		 * Tells whether the caller is shown values (those under sensitive keys aside).
 		 * @return {@code true} when values are shown
 		 */
-		public boolean showsValues() {
+		boolean showsValues() {
 			return this.showsValues;
 		}
 
@@ -331,7 +331,7 @@ public final class StateTreeAccess {
 		 * @param value the immutable value
 		 * @return what the caller is shown
 		 */
-		public @Nullable Object present(StatePath path, @Nullable Object value) {
+		@Nullable Object present(StatePath path, @Nullable Object value) {
 			Object visible = filter(new ArrayList<>(path.segments()), value);
 			Object sanitized = StateTreeAccess.this.sanitizer.sanitize(path, visible);
 			return limitDepth(this.showsValues ? sanitized : StateTreeSanitizer.maskLeaves(sanitized), 0);
