@@ -78,14 +78,15 @@ public class StateTreeEndpoint {
 
 	/**
 	 * Reads the value at a path.
-	 * @param path the path's segments
+	 * @param path the path's segments; a segment may hold several separated by {@code /}, as JMX
+	 * passes one string such as {@code users/1}
 	 * @return the value as shown (sensitive keys masked, parts guarded by path rules left out), or
 	 * {@code null} when absent or guarded by a path rule
 	 * @throws io.statetree.core.InvalidPathException if the segments do not make a path
 	 */
 	@ReadOperation
 	public @Nullable ValueDescriptor read(@Selector(match = Match.ALL_REMAINING) String[] path) {
-		StatePath statePath = StatePath.ofSegments(List.of(path));
+		StatePath statePath = StatePath.of(String.join("/", path));
 		CallerAccess operator = this.access.operator();
 		return operator.mayRead(statePath) ? value(operator, statePath) : null;
 	}

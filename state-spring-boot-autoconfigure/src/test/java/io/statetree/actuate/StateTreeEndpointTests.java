@@ -51,6 +51,8 @@ class StateTreeEndpointTests {
 		assertThat(endpoint.read(new String[] { "guarded" })).isNull();
 		assertThat(endpoint.read(new String[] { "guarded", "b" })).isNull();
 		assertThat(endpoint.read(new String[] { "absent" })).isNull();
+		assertThat(endpoint.read(new String[] { "open/a" })).isEqualTo(new StateTreeEndpoint.ValueDescriptor("/open/a", 1));
+		assertThat(endpoint.read(new String[] { "open", "a" })).isEqualTo(endpoint.read(new String[] { "open/a" }));
 		StateTreeEndpoint.ValueDescriptor list = endpoint.read(new String[] { "list" });
 		assertThat(list).isNotNull();
 		assertThat(list.value()).isEqualTo(List.of(Map.of("name", "n")));

@@ -153,6 +153,11 @@ class StateTreeActuatorAutoConfigurationTests {
 				Object overview = server.invoke(name, "describe", new Object[0], new String[0]);
 				assertThat(overview).isInstanceOf(Map.class);
 				assertThat(((Map<?, ?>) overview).get("children")).isEqualTo(List.of("visible"));
+				controller.set("/nested/deeper", "value");
+				String[] signature = new String[] { Object.class.getName() };
+				Object read = server.invoke(name, "read", new Object[] { "nested/deeper" }, signature);
+				assertThat(read).isEqualTo(Map.of("path", "/nested/deeper", "value", "value"));
+				assertThat(server.invoke(name, "read", new Object[] { "hidden" }, signature)).isNull();
 				ObjectName changesName = server
 					.queryNames(new ObjectName("io.statetree.test:type=Endpoint,name=Statetreechanges,*"), null)
 					.iterator()
