@@ -42,7 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link PathRule} guards with authorities is left out (a path it may not read reads as absent),
  * and values under sensitive keys are always masked. Writing and deleting are HTTP only: see the
  * web extension, which also checks the caller's roles and path rules and answers with HTTP
- * statuses. The endpoint's default access is read-only.
+ * statuses. The endpoint's default access is read-only. An application that registers the
+ * endpoint itself registers the web extension with it (the auto-configuration does): without it,
+ * HTTP callers would be served as JMX callers are.
  * <p>
  * Thread-safe.
  */
