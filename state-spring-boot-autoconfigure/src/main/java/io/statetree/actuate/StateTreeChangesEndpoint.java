@@ -24,7 +24,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * as {@link StateTreeEndpoint} describes. Over HTTP, {@link StateTreeChangesEndpointWebExtension}
  * answers instead: {@code GET /actuator/statetreechanges} needs the same read role as the
  * {@code statetree} endpoint and the caller's own path rules apply. The endpoint's default access
- * is read-only.
+ * is read-only. An application that registers the endpoint itself registers the web extension
+ * with it.
  * <p>
  * Thread-safe.
  */
