@@ -453,7 +453,7 @@ public final class RedisBackend implements StateBackend {
 	 */
 	@Override
 	public BackendDescription description() {
-		return new BackendDescription("redis", describe(), null, List.of(), feedLagMillis());
+		return BackendDescription.ofSharedStore("redis", describe(), feedLagMillis());
 	}
 
 }

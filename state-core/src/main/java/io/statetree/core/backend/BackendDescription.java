@@ -1,5 +1,6 @@
 package io.statetree.core.backend;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,47 @@ public record BackendDescription(String type, Map<String, Object> details, @Null
 		Object type = details.get("type");
 		return new BackendDescription((type != null) ? type.toString() : backend.getClass().getSimpleName(), details,
 				null, List.of(), null);
+	}
+
+	/**
+	 * Describes a store with a change feed of other instances' commits.
+	 * @param type the type name
+	 * @param details the settings
+	 * @param feedLagMillis how far the feed is behind, in milliseconds ({@code -1} while it does
+	 * not run)
+	 * @return the description
+	 */
+	public static BackendDescription ofSharedStore(String type, Map<String, Object> details, long feedLagMillis) {
+		return new BackendDescription(type, details, null, List.of(), feedLagMillis);
+	}
+
+	/**
+	 * Describes a backend in front of another one (a cache).
+	 * @param type the type name
+	 * @param details the settings
+	 * @param delegate the backend behind it
+	 * @return the description
+	 */
+	public static BackendDescription inFrontOf(String type, Map<String, Object> details, StateBackend delegate) {
+		return new BackendDescription(type, details, delegate, List.of(), null);
+	}
+
+	/**
+	 * Describes a backend composed of others: a root backend and backends mounted at paths.
+	 * @param type the type name
+	 * @param details the settings
+	 * @param root the backend serving every path not under a mount point
+	 * @param mounts the mounted backends by mount point, in the order to list them
+	 * @return the description, its {@link #mounts()} the root's ({@code /}) first
+	 */
+	public static BackendDescription composed(String type, Map<String, Object> details, StateBackend root,
+			Map<StatePath, StateBackend> mounts) {
+		List<Mount> parts = new ArrayList<>(mounts.size() + 1);
+		parts.add(new Mount(StatePath.ROOT, root));
+		for (Map.Entry<StatePath, StateBackend> mount : mounts.entrySet()) {
+			parts.add(new Mount(mount.getKey(), mount.getValue()));
+		}
+		return new BackendDescription(type, details, null, parts, null);
 	}
 
 	/**

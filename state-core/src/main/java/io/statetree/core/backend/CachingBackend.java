@@ -597,7 +597,7 @@ public final class CachingBackend implements StateBackend {
 	 */
 	@Override
 	public BackendDescription description() {
-		return new BackendDescription("caching", describe(), delegate(), List.of(), null);
+		return BackendDescription.inFrontOf("caching", describe(), delegate());
 	}
 
 }

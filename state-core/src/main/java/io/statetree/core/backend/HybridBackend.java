@@ -737,11 +737,7 @@ public final class HybridBackend implements StateBackend {
 	 */
 	@Override
 	public BackendDescription description() {
-		Map<StatePath, StateBackend> mounted = mounts();
-		List<BackendDescription.Mount> parts = new ArrayList<>(mounted.size() + 1);
-		parts.add(new BackendDescription.Mount(StatePath.ROOT, root()));
-		mounted.forEach((point, backend) -> parts.add(new BackendDescription.Mount(point, backend)));
-		return new BackendDescription("hybrid", describe(), null, parts, null);
+		return BackendDescription.composed("hybrid", describe(), root(), mounts());
 	}
 
 }
