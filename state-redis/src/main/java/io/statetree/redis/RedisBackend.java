@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.StateWriteException;
+import io.statetree.core.backend.BackendDescription;
 import io.statetree.core.backend.BackendListener;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
@@ -444,6 +445,15 @@ public final class RedisBackend implements StateBackend {
 			return backend;
 		}
 
+	}
+
+	/**
+	 * Describes this backend as a store with a change feed, whose lag is
+	 * {@link #feedLagMillis()}.
+	 */
+	@Override
+	public BackendDescription description() {
+		return BackendDescription.ofSharedStore("redis", describe(), feedLagMillis());
 	}
 
 }
