@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * {@code watch}). Each subscriber gets its own controller subscription and a bounded buffer; a
  * subscriber that falls more than the buffer behind gets {@code onError} and is unsubscribed. A
  * subscription lets go of its subscriber when it is cancelled or has signalled an error (Reactive
- * Streams §3.13), so nothing the controller still holds keeps a finished subscriber alive.
+ * Streams §3.13), so nothing the controller still holds keeps a finished subscriber alive; a
+ * subscriber whose {@code onNext} throws is unsubscribed (§2.13) and the throw reaches the
+ * controller, which handles it as a listener failure.
  */
 final class WatchPublisher implements Flow.Publisher<StateEvent> {
 
@@ -128,7 +130,15 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 							}
 							this.queued.decrementAndGet();
 							this.requested.decrementAndGet();
-							target.onNext(event);
+							try {
+								target.onNext(event);
+							}
+							catch (RuntimeException | Error ex) {
+								// §2.13: a subscriber that throws has broken the contract; its
+								// subscription counts as cancelled (the controller logs the throw)
+								cancel();
+								throw ex;
+							}
 						}
 					}
 				}
