@@ -1,10 +1,10 @@
-package io.statetree.redis.internal;
+package io.statetree.redis;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * The Redis keys of one namespace, all under the hash tag {@code {<namespace>}} so that they live
- * in one cluster slot.
+ * in one cluster slot (DESIGN §8).
  *
  * @param namespace the namespace
  * @param tree hash: canonical path to node
@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * @param sequence the counter that orders children
  * @param changes the change stream
  */
-public record Keys(String namespace, byte[] tree, byte[] pos, byte[] kids, byte[] revision, byte[] sequence,
+record Keys(String namespace, byte[] tree, byte[] pos, byte[] kids, byte[] revision, byte[] sequence,
 		byte[] changes) {
 
 	/**
@@ -22,7 +22,7 @@ public record Keys(String namespace, byte[] tree, byte[] pos, byte[] kids, byte[
 	 * @param namespace the namespace
 	 * @return its keys
 	 */
-	public static Keys of(String namespace) {
+	static Keys of(String namespace) {
 		String prefix = "{" + namespace + "}:";
 		return new Keys(namespace, bytes(prefix + "tree"), bytes(prefix + "pos"), bytes(prefix + "kids"),
 				bytes(prefix + "rev"), bytes(prefix + "seq"), bytes(prefix + "changes"));
@@ -32,7 +32,7 @@ public record Keys(String namespace, byte[] tree, byte[] pos, byte[] kids, byte[
 	 * All keys in the order the scripts expect them.
 	 * @return the keys
 	 */
-	public byte[][] all() {
+	byte[][] all() {
 		return new byte[][] { this.tree, this.pos, this.kids, this.revision, this.sequence, this.changes };
 	}
 

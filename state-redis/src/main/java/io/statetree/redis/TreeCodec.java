@@ -1,4 +1,4 @@
-package io.statetree.redis.internal;
+package io.statetree.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,12 +26,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Converts between StateTree's value model and the text forms the Redis scripts use (see the
  * {@code io.statetree.redis} package documentation): nodes (a branch is {@code {}}, a leaf its
- * compact JSON), the read form of a subtree, and the "W" form of a commit's writes.
+ * compact JSON), the read form of a subtree, and the "W" form of a commit's writes (DESIGN §8).
  */
-public final class TreeCodec {
+final class TreeCodec {
 
 	/** How a branch node is stored. A leaf is never a JSON object, so this is unambiguous. */
-	public static final String BRANCH = "{}";
+	static final String BRANCH = "{}";
 
 	/** Prints numbers exactly and reads back every number it printed (see {@link JsonText}). */
 	private static final JsonMapper MAPPER = JsonText.storedJsonMapper().build();
@@ -68,7 +68,7 @@ public final class TreeCodec {
 	 * @param value a leaf (array, string, number or boolean)
 	 * @return its JSON
 	 */
-	public static String leafJson(Object value) {
+	static String leafJson(Object value) {
 		if (value instanceof Integer || value instanceof Long || value instanceof Boolean) {
 			return value.toString();
 		}
@@ -149,7 +149,7 @@ public final class TreeCodec {
 	 * @param value the model value or {@code null}
 	 * @return the read form
 	 */
-	public static String readForm(@Nullable Object value) {
+	static String readForm(@Nullable Object value) {
 		if (value == null) {
 			return ABSENT_FORM;
 		}
@@ -163,7 +163,7 @@ public final class TreeCodec {
 	 * @param form the read form
 	 * @return the digest
 	 */
-	public static String sha1(String form) {
+	static String sha1(String form) {
 		try {
 			MessageDigest digest = MessageDigest.getInstance("SHA-1");
 			return HexFormat.of().formatHex(digest.digest(form.getBytes(StandardCharsets.UTF_8)));
@@ -234,7 +234,7 @@ public final class TreeCodec {
 	 * @param path the path read, for messages
 	 * @return the value read
 	 */
-	public static @Nullable Object decodeRead(String text, StatePath path) {
+	static @Nullable Object decodeRead(String text, StatePath path) {
 		Lines lines = new Lines(text);
 		return nextRead(lines, path).valueAt(path);
 	}
@@ -296,7 +296,7 @@ public final class TreeCodec {
 	 * @param text the W form
 	 * @param distinct the distinct written paths in order of first write
 	 */
-	public record EncodedWrites(String text, List<StatePath> distinct) {
+	record EncodedWrites(String text, List<StatePath> distinct) {
 	}
 
 	/**
@@ -306,7 +306,7 @@ public final class TreeCodec {
 	 * @return the W form and the distinct paths
 	 * @throws io.statetree.core.StateWriteException if a value is too large
 	 */
-	public static EncodedWrites encodeWrites(List<Write> writes, long maxValueBytes) {
+	static EncodedWrites encodeWrites(List<Write> writes, long maxValueBytes) {
 		StringBuilder out = new StringBuilder();
 		out.append(writes.size()).append('\n');
 		Set<StatePath> seen = new HashSet<>();
@@ -362,7 +362,7 @@ public final class TreeCodec {
 	 * @param text the W form
 	 * @return the writes, with model values and payloads
 	 */
-	public static List<Write> decodeWrites(String text) {
+	static List<Write> decodeWrites(String text) {
 		Lines lines = new Lines(text);
 		int count = Integer.parseInt(lines.next());
 		List<Write> writes = new ArrayList<>(count);
@@ -395,7 +395,7 @@ public final class TreeCodec {
 	 * @param before the read forms of the distinct paths before the commit, concatenated
 	 * @return the changes
 	 */
-	public static List<Change> changes(List<Write> writes, List<StatePath> distinct, String before) {
+	static List<Change> changes(List<Write> writes, List<StatePath> distinct, String before) {
 		Lines lines = new Lines(before);
 		List<Read> reads = new ArrayList<>(distinct.size());
 		for (StatePath path : distinct) {

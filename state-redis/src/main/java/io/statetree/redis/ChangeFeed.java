@@ -1,4 +1,4 @@
-package io.statetree.redis.internal;
+package io.statetree.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,7 +24,7 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
 
 /**
  * Tails a namespace's change stream on its own connection and daemon thread, and hands other
- * instances' commits to a {@link BackendListener} in revision order.
+ * instances' commits to a {@link BackendListener} in revision order (DESIGN §8).
  * <p>
  * It remembers the id and revision of the last entry it handled. After a failed read (a dropped
  * connection) it opens a new connection and reads on from that id, so nothing still in the stream
@@ -33,7 +33,7 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
  * away unread: the feed then moves to the stream's current end and calls
  * {@link BackendListener#onResync()} once.
  */
-public final class ChangeFeed {
+final class ChangeFeed {
 
 	private static final Logger logger = LoggerFactory.getLogger(ChangeFeed.class);
 
@@ -90,7 +90,7 @@ public final class ChangeFeed {
 	 * @param listener who hears other instances' commits
 	 * @throws io.statetree.core.StateStorageException if Redis cannot be reached to find the end
 	 */
-	public ChangeFeed(RedisConnectionFactory factory, Keys keys, String backendId, String connectionName,
+	ChangeFeed(RedisConnectionFactory factory, Keys keys, String backendId, String connectionName,
 			BackendListener listener) {
 		this.factory = factory;
 		this.keys = keys;
@@ -129,14 +129,14 @@ public final class ChangeFeed {
 	 * Replaces the listener; the feed keeps its position.
 	 * @param listener the new listener
 	 */
-	public void setListener(BackendListener listener) {
+	void setListener(BackendListener listener) {
 		this.listener = listener;
 	}
 
 	/**
 	 * Starts the thread.
 	 */
-	public void start() {
+	void start() {
 		this.thread.start();
 	}
 
@@ -144,7 +144,7 @@ public final class ChangeFeed {
 	 * Tells whether the thread runs and its last read succeeded.
 	 * @return whether the feed is alive
 	 */
-	public boolean isAlive() {
+	boolean isAlive() {
 		return this.running && this.thread.isAlive() && this.connected;
 	}
 
@@ -153,7 +153,7 @@ public final class ChangeFeed {
 	 * the time since the last handled entry was written (by the Redis server's clock).
 	 * @return milliseconds
 	 */
-	public long lagMillis() {
+	long lagMillis() {
 		if (this.caughtUp) {
 			return 0;
 		}
@@ -165,7 +165,7 @@ public final class ChangeFeed {
 	 * @param timeout how long to wait
 	 * @return whether the thread ended in time
 	 */
-	public boolean stop(Duration timeout) {
+	boolean stop(Duration timeout) {
 		this.running = false;
 		if (Thread.currentThread() == this.thread) {
 			return false;

@@ -1,4 +1,4 @@
-package io.statetree.redis.internal;
+package io.statetree.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -13,9 +13,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 /**
  * Runs scripts with {@code EVALSHA}, falling back to {@code EVAL} when the server does not know
  * the script ({@code NOSCRIPT}), and turns Redis failures into {@link StateStorageException}s
- * that name the connection.
+ * that name the connection (DESIGN §8).
  */
-public final class RedisCalls {
+final class RedisCalls {
 
 	private RedisCalls() {
 	}
@@ -25,7 +25,7 @@ public final class RedisCalls {
 	 * @param factory the factory
 	 * @return e.g. {@code redis://localhost:6379/0}
 	 */
-	public static String describe(RedisConnectionFactory factory) {
+	static String describe(RedisConnectionFactory factory) {
 		if (factory instanceof LettuceConnectionFactory lettuce) {
 			return "redis://" + lettuce.getHostName() + ":" + lettuce.getPort() + "/" + lettuce.getDatabase();
 		}
@@ -41,7 +41,7 @@ public final class RedisCalls {
 	 * @param args the arguments
 	 * @return the script's reply
 	 */
-	public static List<Object> script(RedisConnectionFactory factory, String connectionName, Scripts script,
+	static List<Object> script(RedisConnectionFactory factory, String connectionName, Scripts script,
 			byte[][] keys, byte[]... args) {
 		return run(factory, connectionName, script, ReturnType.MULTI, keys, args);
 	}
@@ -55,7 +55,7 @@ public final class RedisCalls {
 	 * @param args the arguments
 	 * @return the script's reply
 	 */
-	public static byte[] scriptValue(RedisConnectionFactory factory, String connectionName, Scripts script,
+	static byte[] scriptValue(RedisConnectionFactory factory, String connectionName, Scripts script,
 			byte[][] keys, byte[]... args) {
 		return run(factory, connectionName, script, ReturnType.VALUE, keys, args);
 	}
@@ -95,7 +95,7 @@ public final class RedisCalls {
 	 * @param ex the failure
 	 * @return its message
 	 */
-	public static String message(Throwable ex) {
+	static String message(Throwable ex) {
 		Throwable cause = ex;
 		while (cause.getCause() != null && cause.getCause() != cause) {
 			cause = cause.getCause();
@@ -122,7 +122,7 @@ public final class RedisCalls {
 	 * @param element a bulk string ({@code byte[]}), a number or a string
 	 * @return its text
 	 */
-	public static String string(Object element) {
+	static String string(Object element) {
 		if (element instanceof byte[] bytes) {
 			return new String(bytes, StandardCharsets.UTF_8);
 		}

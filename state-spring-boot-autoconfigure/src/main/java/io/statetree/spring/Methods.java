@@ -1,13 +1,13 @@
-package io.statetree.spring.internal;
+package io.statetree.spring;
 
 import java.lang.reflect.Method;
 
 import org.springframework.util.ClassUtils;
 
 /**
- * Describes methods in messages.
+ * Describes methods in messages (start-up failures and logs, DESIGN §9).
  */
-public final class Methods {
+final class Methods {
 
 	private Methods() {
 	}
@@ -17,7 +17,7 @@ public final class Methods {
 	 * @param method the method
 	 * @return the description
 	 */
-	public static String describe(Method method) {
+	static String describe(Method method) {
 		StringBuilder builder = new StringBuilder(ClassUtils.getQualifiedMethodName(method)).append('(');
 		Class<?>[] types = method.getParameterTypes();
 		for (int i = 0; i < types.length; i++) {

@@ -1,26 +1,27 @@
-package io.statetree.redis.internal;
+package io.statetree.redis;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The Lua scripts, loaded from the class path, each with its SHA-1 for {@code EVALSHA}.
+ * The Lua scripts, loaded from the class path, each with its SHA-1 for {@code EVALSHA}
+ * (DESIGN §8).
  *
  * @param source the script text
  * @param bytes the script text as UTF-8
  * @param sha1 its SHA-1, lowercase hex
  */
-public record Scripts(String source, byte[] bytes, String sha1) {
+record Scripts(String source, byte[] bytes, String sha1) {
 
 	/** Commits writes. */
-	public static final Scripts COMMIT = load("commit.lua");
+	static final Scripts COMMIT = load("commit.lua");
 
 	/** Reads a subtree. */
-	public static final Scripts READ = load("read.lua");
+	static final Scripts READ = load("read.lua");
 
 	/** Finds where the change feed starts. */
-	public static final Scripts POSITION = load("position.lua");
+	static final Scripts POSITION = load("position.lua");
 
 	private static Scripts load(String name) {
 		String source = resource("common.lua") + "\n" + resource(name);

@@ -1,4 +1,4 @@
-package io.statetree.spring.internal;
+package io.statetree.spring;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -8,14 +8,15 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * A method to invoke on a bean as the container exposes it (possibly a proxy).
+ * A method to invoke on a bean as the container exposes it (possibly a proxy): the target of an
+ * {@code @OnStateChange} or {@code @Derived} method (DESIGN §9).
  *
  * @param beanName the bean's name
  * @param bean the bean, as exposed by the container
  * @param declared the annotated method, as declared on the bean's target class
  * @param invocable the method to invoke on {@code bean} (the proxy's where there is one)
  */
-public record BeanMethod(String beanName, Object bean, Method declared, Method invocable) {
+record BeanMethod(String beanName, Object bean, Method declared, Method invocable) {
 
 	/**
 	 * Invokes the method. What the method throws propagates unchanged; a checked exception is
@@ -23,7 +24,7 @@ public record BeanMethod(String beanName, Object bean, Method declared, Method i
 	 * @param args the arguments
 	 * @return the return value
 	 */
-	public @Nullable Object invoke(@Nullable Object... args) {
+	@Nullable Object invoke(@Nullable Object... args) {
 		ReflectionUtils.makeAccessible(this.invocable);
 		try {
 			return this.invocable.invoke(this.bean, args);
@@ -47,7 +48,7 @@ public record BeanMethod(String beanName, Object bean, Method declared, Method i
 	 * Describes the method for logs and the actuator.
 	 * @return e.g. {@code bean 'users' method com.example.Users.changed(String, User)}
 	 */
-	public String describe() {
+	String describe() {
 		return "bean '" + this.beanName + "' method " + Methods.describe(this.declared);
 	}
 

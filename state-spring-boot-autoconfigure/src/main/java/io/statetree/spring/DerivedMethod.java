@@ -1,4 +1,4 @@
-package io.statetree.spring.internal;
+package io.statetree.spring;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -10,13 +10,12 @@ import io.statetree.core.InvalidPathException;
 import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateView;
-import io.statetree.spring.InvalidStateMethodException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@code @Derived} method, inspected and ready to be registered with a controller.
+ * A {@code @Derived} method, inspected and ready to be registered with a controller (DESIGN §6, §9).
  */
-public final class DerivedMethod {
+final class DerivedMethod {
 
 	private final BeanMethod method;
 
@@ -26,10 +25,10 @@ public final class DerivedMethod {
 
 	private final Kind kind;
 
-	private final ValueConverter.Conversion[] conversions;
+	private final MethodArgumentConverter.Conversion[] conversions;
 
 	private DerivedMethod(BeanMethod method, StatePath destination, List<StatePath> sources, Kind kind,
-			ValueConverter.Conversion[] conversions) {
+			MethodArgumentConverter.Conversion[] conversions) {
 		this.method = method;
 		this.destination = destination;
 		this.sources = sources;
@@ -47,7 +46,7 @@ public final class DerivedMethod {
 	 * @throws InvalidStateMethodException naming the bean and method when a path or a parameter
 	 * is invalid, or the method returns nothing
 	 */
-	public static DerivedMethod create(BeanMethod method, String path, String[] sources, ValueConverter values) {
+	static DerivedMethod create(BeanMethod method, String path, String[] sources, MethodArgumentConverter values) {
 		Method declared = method.declared();
 		if (declared.getReturnType() == void.class || declared.getReturnType() == Void.class) {
 			throw invalid(method, "a @Derived method must return the value to write at " + path);
@@ -63,17 +62,18 @@ public final class DerivedMethod {
 				throw invalid(method, "a @Derived method without sources must take exactly one StateView parameter, "
 						+ "whose reads are its tracked dependencies; or declare sources");
 			}
-			return new DerivedMethod(method, destination, List.of(), Kind.TRACKED, new ValueConverter.Conversion[0]);
+			return new DerivedMethod(method, destination, List.of(), Kind.TRACKED,
+					new MethodArgumentConverter.Conversion[0]);
 		}
 		if (types.length == 1 && types[0] == DeriveData.class) {
 			return new DerivedMethod(method, destination, List.copyOf(sourcePaths), Kind.DERIVE_DATA,
-					new ValueConverter.Conversion[0]);
+					new MethodArgumentConverter.Conversion[0]);
 		}
 		if (types.length != sourcePaths.size()) {
 			throw invalid(method, "it declares " + sourcePaths.size() + " source(s) " + sourcePaths + " but takes "
 					+ types.length + " parameter(s); take one parameter per source, in order, or one DeriveData");
 		}
-		ValueConverter.Conversion[] conversions = new ValueConverter.Conversion[types.length];
+		MethodArgumentConverter.Conversion[] conversions = new MethodArgumentConverter.Conversion[types.length];
 		for (int i = 0; i < types.length; i++) {
 			if (types[i] == DeriveData.class || types[i] == StateView.class) {
 				throw invalid(method, "parameter " + (i + 1) + " is a " + types[i].getSimpleName()
@@ -102,7 +102,7 @@ public final class DerivedMethod {
 	 * @param controller the controller
 	 * @return the handle
 	 */
-	public Derivation register(StateController controller) {
+	Derivation register(StateController controller) {
 		String destination = this.destination.toString();
 		return switch (this.kind) {
 			case TRACKED -> controller.deriveTracked(destination, (view) -> this.method.invoke(view));
@@ -131,7 +131,7 @@ public final class DerivedMethod {
 	 * Returns the bean method.
 	 * @return the method
 	 */
-	public BeanMethod method() {
+	BeanMethod method() {
 		return this.method;
 	}
 
@@ -139,7 +139,7 @@ public final class DerivedMethod {
 	 * Returns the destination.
 	 * @return the path written
 	 */
-	public StatePath destination() {
+	StatePath destination() {
 		return this.destination;
 	}
 

@@ -1,4 +1,4 @@
-package io.statetree.spring.internal;
+package io.statetree.spring;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -8,9 +8,6 @@ import io.statetree.core.InvalidPathException;
 import io.statetree.core.PathPattern;
 import io.statetree.core.StateEvent;
 import io.statetree.core.StateListener;
-import io.statetree.spring.InvalidStateMethodException;
-import io.statetree.spring.OldValue;
-import io.statetree.spring.PathVar;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
@@ -26,10 +23,10 @@ import org.springframework.expression.spel.support.StandardEvaluationContext;
 import org.springframework.util.StringUtils;
 
 /**
- * Calls an {@code @OnStateChange} method with its parameters bound from the event. Its
+ * Calls an {@code @OnStateChange} method with its parameters bound from the event (DESIGN §9). Its
  * {@link #toString()} names the bean and the method, which is how the controller describes it.
  */
-public final class StateMethodListener implements StateListener {
+final class StateMethodListener implements StateListener {
 
 	private static final SpelExpressionParser PARSER = new SpelExpressionParser();
 
@@ -71,8 +68,8 @@ public final class StateMethodListener implements StateListener {
 	 * @throws InvalidStateMethodException naming the bean and method when a pattern, the
 	 * condition or a parameter is invalid
 	 */
-	public static StateMethodListener create(BeanMethod method, String[] patterns, String condition,
-			ValueConverter values, ConversionService conversionService, @Nullable BeanResolver beanResolver) {
+	static StateMethodListener create(BeanMethod method, String[] patterns, String condition,
+			MethodArgumentConverter values, ConversionService conversionService, @Nullable BeanResolver beanResolver) {
 		List<PathPattern> compiled = compilePatterns(method, patterns);
 		Method declared = method.declared();
 		ArgumentResolver[] resolvers = new ArgumentResolver[declared.getParameterCount()];
@@ -89,7 +86,7 @@ public final class StateMethodListener implements StateListener {
 				resolvers[i] = pathVariable(method, parameter, pathVar, compiled, conversionService);
 			}
 			else if (oldValue) {
-				ValueConverter.Conversion conversion = values.to(parameter.getGenericParameterType());
+				MethodArgumentConverter.Conversion conversion = values.to(parameter.getGenericParameterType());
 				resolvers[i] = (event) -> conversion.convert(event.prevValue(), event.emittingPath());
 			}
 			else if (parameter.getParameterType() == StateEvent.class) {
@@ -102,7 +99,7 @@ public final class StateMethodListener implements StateListener {
 							+ " would; annotate the others with @PathVar or @OldValue, or take a StateEvent");
 				}
 				newValueIndex = i;
-				ValueConverter.Conversion conversion = values.to(parameter.getGenericParameterType());
+				MethodArgumentConverter.Conversion conversion = values.to(parameter.getGenericParameterType());
 				resolvers[i] = (event) -> conversion.convert(event.newValue(), event.emittingPath());
 			}
 		}
@@ -175,7 +172,7 @@ public final class StateMethodListener implements StateListener {
 	 * Returns the canonical patterns this listener is subscribed to.
 	 * @return the patterns
 	 */
-	public List<String> patterns() {
+	List<String> patterns() {
 		return this.patterns;
 	}
 
@@ -183,7 +180,7 @@ public final class StateMethodListener implements StateListener {
 	 * Returns the bean method this listener calls.
 	 * @return the method
 	 */
-	public BeanMethod method() {
+	BeanMethod method() {
 		return this.method;
 	}
 

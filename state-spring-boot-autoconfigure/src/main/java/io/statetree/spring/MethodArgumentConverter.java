@@ -1,4 +1,4 @@
-package io.statetree.spring.internal;
+package io.statetree.spring;
 
 import java.lang.reflect.Type;
 import java.util.function.Supplier;
@@ -11,10 +11,12 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Converts StateTree's immutable values to a method parameter's (generic) type with the
- * application's {@link JsonMapper}.
+ * Converts StateTree's immutable values to the (generic) type of a bean method's parameter with the
+ * application's {@link JsonMapper}: the new and old values of {@code @OnStateChange} methods and the
+ * sources of {@code @Derived} methods (DESIGN §9). Not to be confused with the controller's own
+ * typed reads ({@code io.statetree.core.internal.ValueConverter}).
  */
-public final class ValueConverter {
+final class MethodArgumentConverter {
 
 	private final Supplier<JsonMapper> jsonMapper;
 
@@ -22,7 +24,7 @@ public final class ValueConverter {
 	 * Creates a converter.
 	 * @param jsonMapper supplies the mapper, on first use
 	 */
-	public ValueConverter(Supplier<JsonMapper> jsonMapper) {
+	MethodArgumentConverter(Supplier<JsonMapper> jsonMapper) {
 		this.jsonMapper = SingletonSupplier.of(jsonMapper);
 	}
 
@@ -31,14 +33,14 @@ public final class ValueConverter {
 	 * @param type the (generic) type
 	 * @return the conversion
 	 */
-	public Conversion to(Type type) {
+	Conversion to(Type type) {
 		return new Conversion(type);
 	}
 
 	/**
 	 * The conversion of values to one type.
 	 */
-	public final class Conversion {
+	final class Conversion {
 
 		private final Type type;
 
@@ -60,7 +62,7 @@ public final class ValueConverter {
 		 * message names the path and the type, never the value)
 		 * @throws IllegalArgumentException if the value is {@code null} and the type is primitive
 		 */
-		public @Nullable Object convert(@Nullable Object value, StatePath path) {
+		@Nullable Object convert(@Nullable Object value, StatePath path) {
 			if (value == null) {
 				if (this.primitive) {
 					throw new IllegalArgumentException("The value at " + path + " is absent and cannot be bound to "
@@ -71,7 +73,7 @@ public final class ValueConverter {
 			if (this.type == Object.class) {
 				return value;
 			}
-			JsonMapper mapper = ValueConverter.this.jsonMapper.get();
+			JsonMapper mapper = MethodArgumentConverter.this.jsonMapper.get();
 			JavaType target = this.javaType;
 			if (target == null) {
 				target = mapper.constructType(this.type);
