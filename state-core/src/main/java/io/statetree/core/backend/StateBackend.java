@@ -75,6 +75,16 @@ public interface StateBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Returns this backend's snapshot capability, when the whole tree is one in-memory snapshot
+	 * (see {@link SnapshotStore} for when to implement it). The controller then reads a batch from
+	 * one snapshot and commits the result it computed. The default has none.
+	 * @return the capability, or {@code null} (the same answer on every call)
+	 */
+	default @Nullable SnapshotStore snapshotStore() {
+		return null;
+	}
+
+	/**
 	 * Tells whether other instances may write to the same storage.
 	 * @return {@code true} for shared backends (Redis)
 	 */
@@ -95,6 +105,18 @@ public interface StateBackend extends AutoCloseable {
 	 */
 	default Map<String, Object> describe() {
 		return Map.of("type", getClass().getSimpleName());
+	}
+
+	/**
+	 * Describes the backend's shape for tools that walk a composed backend: its type and settings
+	 * ({@link #describe()}), the backend behind it (a cache's delegate), the backends it is composed
+	 * of (a hybrid's root and mounts) and its change feed's lag (a shared backend). Callers never
+	 * need to know a backend's class. The default describes a store: no delegate, no mounts, no
+	 * feed. Thread-safe, like the backend.
+	 * @return a new description
+	 */
+	default BackendDescription description() {
+		return BackendDescription.of(this);
 	}
 
 	/**
