@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@link #deliver} runs what this thread queued, outside every lock. {@link #write},
  * {@link #writeIfAbsent}, {@link #ping} and {@link #install} are the whole template for one kind
  * of write each; {@code update} and batches, which run user code under the lock or around it,
- * use the steps. Nothing here throws after the backend committed.
+ * use the steps. After the backend committed only recording and queueing follow; listeners and
+ * effects run in {@link #deliver}, outside the lock.
  */
 final class CommitTemplate {
 
