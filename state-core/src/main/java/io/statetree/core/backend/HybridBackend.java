@@ -1,5 +1,6 @@
 package io.statetree.core.backend;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -291,7 +292,7 @@ public final class HybridBackend implements StateBackend {
 
 	@Override
 	public String toString() {
-		return "HybridBackend[root=" + this.root + ", mounts=" + this.mounts.points() + "]";
+		return "HybridBackend[root=" + this.root + ", mounts=" + this.mounts + "]";
 	}
 
 }

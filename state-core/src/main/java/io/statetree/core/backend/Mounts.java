@@ -130,4 +130,10 @@ final class Mounts {
 		return backends;
 	}
 
+	/** The mounts as a map prints them: {@code {/users=...}}. */
+	@Override
+	public String toString() {
+		return this.points.toString();
+	}
+
 }
