@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The current values of a multi-source derivation's sources, as passed to
- * {@link StateController#deriveMany}.
+ * {@link StateController#deriveMany}. The {@code String} overloads are default methods that parse
+ * the path with {@link StatePath#of} and call the {@link StatePath} ones.
  */
 public interface DeriveData {
 
@@ -16,7 +17,17 @@ public interface DeriveData {
 	 * @return its immutable value, or {@code null} when absent
 	 * @throws IllegalArgumentException if the path is not a source
 	 */
-	@Nullable Object get(String path);
+	default @Nullable Object get(String path) {
+		return get(StatePath.of(path));
+	}
+
+	/**
+	 * Returns a source's value.
+	 * @param path one of the derivation's sources
+	 * @return its immutable value, or {@code null} when absent
+	 * @throws IllegalArgumentException if the path is not a source
+	 */
+	@Nullable Object get(StatePath path);
 
 	/**
 	 * Returns a source's value converted to a type.
@@ -24,8 +35,21 @@ public interface DeriveData {
 	 * @param type the type
 	 * @param <T> the type
 	 * @return the converted value, or {@code null} when absent
+	 * @throws IllegalArgumentException if the path is not a source
 	 */
-	<T> @Nullable T get(String path, Class<T> type);
+	default <T> @Nullable T get(String path, Class<T> type) {
+		return get(StatePath.of(path), type);
+	}
+
+	/**
+	 * Returns a source's value converted to a type.
+	 * @param path one of the derivation's sources
+	 * @param type the type
+	 * @param <T> the type
+	 * @return the converted value, or {@code null} when absent
+	 * @throws IllegalArgumentException if the path is not a source
+	 */
+	<T> @Nullable T get(StatePath path, Class<T> type);
 
 	/**
 	 * Returns a source's value converted to a generic type.
@@ -33,8 +57,21 @@ public interface DeriveData {
 	 * @param type the type token
 	 * @param <T> the type
 	 * @return the converted value, or {@code null} when absent
+	 * @throws IllegalArgumentException if the path is not a source
 	 */
-	<T> @Nullable T get(String path, TypeRef<T> type);
+	default <T> @Nullable T get(String path, TypeRef<T> type) {
+		return get(StatePath.of(path), type);
+	}
+
+	/**
+	 * Returns a source's value converted to a generic type.
+	 * @param path one of the derivation's sources
+	 * @param type the type token
+	 * @param <T> the type
+	 * @return the converted value, or {@code null} when absent
+	 * @throws IllegalArgumentException if the path is not a source
+	 */
+	<T> @Nullable T get(StatePath path, TypeRef<T> type);
 
 	/**
 	 * Returns the sources, in registration order.

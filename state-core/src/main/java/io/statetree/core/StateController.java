@@ -1,5 +1,6 @@
 package io.statetree.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -20,7 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Values are immutable: reads return unmodifiable, insertion-ordered {@code Map}s and
  * {@code List}s, or scalars ({@code String}, numbers, {@code Boolean}). Writing {@code null}
  * deletes; an absent path reads as {@code null}; the root is always a branch. Every method that
- * takes a path as a {@code String} has a {@link StatePath} overload.
+ * takes a path as a {@code String} has a {@link StatePath} overload; the {@code String} ones are
+ * default methods that parse the path with {@link StatePath#of} (throwing
+ * {@link InvalidPathException} for an invalid one) and call the {@code StatePath} ones. Patterns
+ * ({@code subscribe}, {@code watch}) are not paths and are given as {@code String}s.
  * <p>
  * Thread-safe. Close the controller to release its backend.
  */
@@ -61,7 +65,9 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param <T> the type
 	 * @return the value or the default
 	 */
-	<T> T get(String path, Class<T> type, T defaultValue);
+	default <T> T get(String path, Class<T> type, T defaultValue) {
+		return get(StatePath.of(path), type, defaultValue);
+	}
 
 	/**
 	 * Reads a value converted to a type, or a default when absent.
@@ -74,31 +80,6 @@ public interface StateController extends StateView, AutoCloseable {
 	<T> T get(StatePath path, Class<T> type, T defaultValue);
 
 	/**
-	 * Reads a value converted to a type.
-	 * @param path the path
-	 * @param type the type
-	 * @param <T> the type
-	 * @return the converted value, or {@code null} when absent
-	 */
-	<T> @Nullable T get(StatePath path, Class<T> type);
-
-	/**
-	 * Reads a value converted to a generic type.
-	 * @param path the path
-	 * @param type the type token
-	 * @param <T> the type
-	 * @return the converted value, or {@code null} when absent
-	 */
-	<T> @Nullable T get(StatePath path, TypeRef<T> type);
-
-	/**
-	 * Tells whether a value exists.
-	 * @param path the path
-	 * @return {@code true} when present
-	 */
-	boolean exists(StatePath path);
-
-	/**
 	 * Lists the names of a branch's children, in the branch's order, without reading their values:
 	 * on files it lists a directory instead of parsing every file below it, so it keeps answering
 	 * when a file below is unparsable. Inside a batch it sees the batch's own writes.
@@ -106,7 +87,9 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @return an unmodifiable list, empty for a leaf or an absent path
 	 * @throws InvalidPathException if the path is not valid
 	 */
-	List<String> childNames(String path);
+	default List<String> childNames(String path) {
+		return childNames(StatePath.of(path));
+	}
 
 	/**
 	 * Lists the names of a branch's children; see {@link #childNames(String)}.
@@ -123,7 +106,9 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param <T> the type
 	 * @return the existing value or the default
 	 */
-	<T> T getOrWrite(String path, Class<T> type, T defaultValue);
+	default <T> T getOrWrite(String path, Class<T> type, T defaultValue) {
+		return getOrWrite(StatePath.of(path), type, defaultValue);
+	}
 
 	/**
 	 * Reads a value, writing a default first when it is absent (atomically).
@@ -146,7 +131,9 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @throws StateWriteException when writing below a leaf, or a non-object at the root
 	 * @throws StateValueException when Jackson cannot map the value; nothing is written
 	 */
-	boolean set(String path, @Nullable Object value);
+	default boolean set(String path, @Nullable Object value) {
+		return set(StatePath.of(path), value);
+	}
 
 	/**
 	 * Writes a value. See {@link #set(String, Object)}.
@@ -163,7 +150,9 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param options payload and equality
 	 * @return whether the state changed
 	 */
-	boolean set(String path, @Nullable Object value, WriteOptions options);
+	default boolean set(String path, @Nullable Object value, WriteOptions options) {
+		return set(StatePath.of(path), value, options);
+	}
 
 	/**
 	 * Writes a value with options.
@@ -179,7 +168,9 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param path the path
 	 * @return whether anything was deleted
 	 */
-	boolean delete(String path);
+	default boolean delete(String path) {
+		return delete(StatePath.of(path));
+	}
 
 	/**
 	 * Deletes a value and everything below it.
@@ -198,7 +189,9 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param <T> the type
 	 * @return the new value
 	 */
-	<T> @Nullable T update(String path, Class<T> type, UnaryOperator<@Nullable T> function);
+	default <T> @Nullable T update(String path, Class<T> type, UnaryOperator<@Nullable T> function) {
+		return update(StatePath.of(path), type, function);
+	}
 
 	/**
 	 * Atomically reads, transforms and writes a value.
@@ -214,14 +207,18 @@ public interface StateController extends StateView, AutoCloseable {
 	 * Notifies listeners as if the value at a path changed, writing nothing.
 	 * @param path the path
 	 */
-	void ping(String path);
+	default void ping(String path) {
+		ping(StatePath.of(path));
+	}
 
 	/**
 	 * Notifies listeners as if the value at a path changed, with a payload, writing nothing.
 	 * @param path the path
 	 * @param payload the payload
 	 */
-	void ping(String path, @Nullable Object payload);
+	default void ping(String path, @Nullable Object payload) {
+		ping(StatePath.of(path), payload);
+	}
 
 	/**
 	 * Notifies listeners as if the value at a path changed, writing nothing.
@@ -376,7 +373,21 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @return a handle whose {@code close()} stops the derivation
 	 * @throws DerivationCycleException if the destination feeds its own source
 	 */
-	Derivation derive(String destination, String source, Function<@Nullable Object, @Nullable Object> transform);
+	default Derivation derive(String destination, String source,
+			Function<@Nullable Object, @Nullable Object> transform) {
+		return derive(StatePath.of(destination), StatePath.of(source), transform);
+	}
+
+	/**
+	 * Keeps a destination equal to a function of one source's (untyped) value; see
+	 * {@link #derive(String, String, Function)}.
+	 * @param destination the path written
+	 * @param source the path read
+	 * @param transform receives the source's immutable value ({@code null} when absent)
+	 * @return a handle whose {@code close()} stops the derivation
+	 * @throws DerivationCycleException if the destination feeds its own source
+	 */
+	Derivation derive(StatePath destination, StatePath source, Function<@Nullable Object, @Nullable Object> transform);
 
 	/**
 	 * Keeps a destination equal to a function of one source converted to a type.
@@ -387,7 +398,22 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param <S> the source type
 	 * @return a handle
 	 */
-	<S> Derivation derive(String destination, String source, Class<S> type, Function<@Nullable S, @Nullable Object> transform);
+	default <S> Derivation derive(String destination, String source, Class<S> type,
+			Function<@Nullable S, @Nullable Object> transform) {
+		return derive(StatePath.of(destination), StatePath.of(source), type, transform);
+	}
+
+	/**
+	 * Keeps a destination equal to a function of one source converted to a type.
+	 * @param destination the path written
+	 * @param source the path read
+	 * @param type the source's type
+	 * @param transform receives the converted source value
+	 * @param <S> the source type
+	 * @return a handle
+	 */
+	<S> Derivation derive(StatePath destination, StatePath source, Class<S> type,
+			Function<@Nullable S, @Nullable Object> transform);
 
 	/**
 	 * Keeps a destination equal to a function of one source converted to a generic type.
@@ -398,7 +424,22 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param <S> the source type
 	 * @return a handle
 	 */
-	<S> Derivation derive(String destination, String source, TypeRef<S> type, Function<@Nullable S, @Nullable Object> transform);
+	default <S> Derivation derive(String destination, String source, TypeRef<S> type,
+			Function<@Nullable S, @Nullable Object> transform) {
+		return derive(StatePath.of(destination), StatePath.of(source), type, transform);
+	}
+
+	/**
+	 * Keeps a destination equal to a function of one source converted to a generic type.
+	 * @param destination the path written
+	 * @param source the path read
+	 * @param type the source's type token
+	 * @param transform receives the converted source value
+	 * @param <S> the source type
+	 * @return a handle
+	 */
+	<S> Derivation derive(StatePath destination, StatePath source, TypeRef<S> type,
+			Function<@Nullable S, @Nullable Object> transform);
 
 	/**
 	 * Keeps a destination equal to a function of several sources.
@@ -407,7 +448,25 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param transform receives the sources' values
 	 * @return a handle
 	 */
-	Derivation deriveMany(String destination, List<String> sources, Function<DeriveData, @Nullable Object> transform);
+	default Derivation deriveMany(String destination, List<String> sources,
+			Function<DeriveData, @Nullable Object> transform) {
+		StatePath to = StatePath.of(destination);
+		List<StatePath> from = new ArrayList<>(sources.size());
+		for (String source : sources) {
+			from.add(StatePath.of(source));
+		}
+		return deriveMany(to, from, transform);
+	}
+
+	/**
+	 * Keeps a destination equal to a function of several sources.
+	 * @param destination the path written
+	 * @param sources the paths read (a path given twice is read once)
+	 * @param transform receives the sources' values
+	 * @return a handle
+	 * @throws IllegalArgumentException if {@code sources} is empty
+	 */
+	Derivation deriveMany(StatePath destination, List<StatePath> sources, Function<DeriveData, @Nullable Object> transform);
 
 	/**
 	 * Keeps a destination equal to a function whose dependencies are the paths it reads through
@@ -416,7 +475,18 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param transform reads through the view
 	 * @return a handle
 	 */
-	Derivation deriveTracked(String destination, Function<StateView, @Nullable Object> transform);
+	default Derivation deriveTracked(String destination, Function<StateView, @Nullable Object> transform) {
+		return deriveTracked(StatePath.of(destination), transform);
+	}
+
+	/**
+	 * Keeps a destination equal to a function whose dependencies are the paths it reads through
+	 * the {@link StateView} it receives; they are recorded on every run.
+	 * @param destination the path written
+	 * @param transform reads through the view
+	 * @return a handle
+	 */
+	Derivation deriveTracked(StatePath destination, Function<StateView, @Nullable Object> transform);
 
 	/**
 	 * Runs an effect now and again whenever a path it read (through {@link StateEvent#get} or

@@ -10,6 +10,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #path()} is the concrete path the listener was notified for (on a bubbling walk, the
  * deepest path its pattern matched); {@link #emittingPath()} is where the change happened, and the
  * values are the values there. Events are immutable apart from {@link #stopBubbling()}.
+ * <p>
+ * The {@code String} overloads of {@code get} and {@code set} are default methods that parse the
+ * path with {@link StatePath#of} and call the {@link StatePath} ones.
  */
 public interface StateEvent {
 
@@ -104,7 +107,16 @@ public interface StateEvent {
 	 * @param path the path
 	 * @return the immutable value, or {@code null}
 	 */
-	@Nullable Object get(String path);
+	default @Nullable Object get(String path) {
+		return get(StatePath.of(path));
+	}
+
+	/**
+	 * Reads through the controller. Inside {@link StateController#track}, the read is recorded.
+	 * @param path the path
+	 * @return the immutable value, or {@code null}
+	 */
+	@Nullable Object get(StatePath path);
 
 	/**
 	 * Reads through the controller, converted to a type.
@@ -113,7 +125,18 @@ public interface StateEvent {
 	 * @param <T> the type
 	 * @return the converted value, or {@code null}
 	 */
-	<T> @Nullable T get(String path, Class<T> type);
+	default <T> @Nullable T get(String path, Class<T> type) {
+		return get(StatePath.of(path), type);
+	}
+
+	/**
+	 * Reads through the controller, converted to a type.
+	 * @param path the path
+	 * @param type the type
+	 * @param <T> the type
+	 * @return the converted value, or {@code null}
+	 */
+	<T> @Nullable T get(StatePath path, Class<T> type);
 
 	/**
 	 * Writes through the controller. The write is a new commit, delivered after the current
@@ -122,7 +145,18 @@ public interface StateEvent {
 	 * @param value the value; {@code null} deletes
 	 * @return whether the state changed
 	 */
-	boolean set(String path, @Nullable Object value);
+	default boolean set(String path, @Nullable Object value) {
+		return set(StatePath.of(path), value);
+	}
+
+	/**
+	 * Writes through the controller. The write is a new commit, delivered after the current
+	 * dispatch finishes.
+	 * @param path the path
+	 * @param value the value; {@code null} deletes
+	 * @return whether the state changed
+	 */
+	boolean set(StatePath path, @Nullable Object value);
 
 	/**
 	 * Returns the controller that delivered this event.

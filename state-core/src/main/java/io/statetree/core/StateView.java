@@ -5,6 +5,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A read-only view of the state. Inside {@link StateController#track} and tracked derivations,
  * every read through the view is recorded as a dependency.
+ * <p>
+ * Every read takes the path as a {@link StatePath}; the {@code String} overloads are default
+ * methods that parse the path with {@link StatePath#of} (throwing {@link InvalidPathException}
+ * for an invalid one) and call them, so an implementation implements the {@code StatePath} ones.
  */
 public interface StateView {
 
@@ -13,7 +17,9 @@ public interface StateView {
 	 * @param path the path
 	 * @return the immutable value, or {@code null} when absent
 	 */
-	@Nullable Object get(String path);
+	default @Nullable Object get(String path) {
+		return get(StatePath.of(path));
+	}
 
 	/**
 	 * Reads a value.
@@ -29,7 +35,18 @@ public interface StateView {
 	 * @param <T> the type
 	 * @return the converted value, or {@code null} when absent
 	 */
-	<T> @Nullable T get(String path, Class<T> type);
+	default <T> @Nullable T get(String path, Class<T> type) {
+		return get(StatePath.of(path), type);
+	}
+
+	/**
+	 * Reads a value converted to a type.
+	 * @param path the path
+	 * @param type the type
+	 * @param <T> the type
+	 * @return the converted value, or {@code null} when absent
+	 */
+	<T> @Nullable T get(StatePath path, Class<T> type);
 
 	/**
 	 * Reads a value converted to a generic type.
@@ -38,13 +55,33 @@ public interface StateView {
 	 * @param <T> the type
 	 * @return the converted value, or {@code null} when absent
 	 */
-	<T> @Nullable T get(String path, TypeRef<T> type);
+	default <T> @Nullable T get(String path, TypeRef<T> type) {
+		return get(StatePath.of(path), type);
+	}
+
+	/**
+	 * Reads a value converted to a generic type.
+	 * @param path the path
+	 * @param type the type token
+	 * @param <T> the type
+	 * @return the converted value, or {@code null} when absent
+	 */
+	<T> @Nullable T get(StatePath path, TypeRef<T> type);
 
 	/**
 	 * Tells whether a value exists.
 	 * @param path the path
 	 * @return {@code true} when present
 	 */
-	boolean exists(String path);
+	default boolean exists(String path) {
+		return exists(StatePath.of(path));
+	}
+
+	/**
+	 * Tells whether a value exists.
+	 * @param path the path
+	 * @return {@code true} when present
+	 */
+	boolean exists(StatePath path);
 
 }

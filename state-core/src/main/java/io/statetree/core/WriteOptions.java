@@ -7,7 +7,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Options for one write: a payload delivered with its events, and the equality that decides
- * whether the write changes anything. Immutable.
+ * whether the write changes anything. Immutable and thread-safe.
+ * <p>
+ * Built with the static factories ({@code WriteOptions.payload(obj)},
+ * {@code WriteOptions.equality(predicate)}) and the {@code with...} copies; read with the
+ * record-style accessors {@link #payload()} and {@link #equality()}.
  */
 public final class WriteOptions {
 
@@ -68,18 +72,20 @@ public final class WriteOptions {
 	}
 
 	/**
-	 * Returns the payload.
+	 * Returns the payload (a record-style accessor beside the static factory
+	 * {@link #payload(Object)}, which takes an argument).
 	 * @return the payload, or {@code null}
 	 */
-	public @Nullable Object getPayload() {
+	public @Nullable Object payload() {
 		return this.payload;
 	}
 
 	/**
-	 * Returns the custom equality.
+	 * Returns the custom equality (a record-style accessor beside the static factory
+	 * {@link #equality(BiPredicate)}, which takes an argument).
 	 * @return the equality, or {@code null} for JSON equality
 	 */
-	public @Nullable BiPredicate<@Nullable Object, @Nullable Object> getEquality() {
+	public @Nullable BiPredicate<@Nullable Object, @Nullable Object> equality() {
 		return this.equality;
 	}
 

@@ -12,11 +12,15 @@ import org.jspecify.annotations.Nullable;
  * Keeps the tree in memory: a persistent (structurally shared) immutable tree behind one atomic
  * root. Reads are lock-free and return a snapshot in O(depth) without copying; a commit copies
  * only the branches on the paths it writes and publishes the new root with a compare-and-set,
- * so readers never wait for writers.
+ * so readers never wait for writers. It offers the {@link SnapshotStore} capability, so a
+ * controller's batch reads one snapshot and commits what it computed without applying it again.
+ * Thread-safe.
  */
 public final class InMemoryBackend implements StateBackend {
 
 	private final AtomicReference<Snapshot> state;
+
+	private final SnapshotStore snapshots = new Snapshots();
 
 	/**
 	 * Creates an empty backend.
@@ -101,31 +105,37 @@ public final class InMemoryBackend implements StateBackend {
 		}
 	}
 
-	/**
-	 * Commits writes whose result the caller already computed from a snapshot: when the root is
-	 * still {@code base}, {@code applied} (which must be {@code base} with the writes applied, as
-	 * {@link StateValues#applyToRoot} gives it) is published without applying the writes again;
-	 * otherwise this is {@link #commit(CommitRequest)}.
-	 * @param request the writes and preconditions
-	 * @param base the root the caller started from
-	 * @param applied that root with the writes applied
-	 * @return the revision and the changes
-	 */
-	public CommitResult commit(CommitRequest request, Map<String, Object> base, Map<String, Object> applied) {
-		Snapshot current = this.state.get();
-		if (current.root() != base) {
-			return commit(request);
+	@Override
+	public SnapshotStore snapshotStore() {
+		return this.snapshots;
+	}
+
+	/** The snapshot capability: the root as is, and commits of writes already applied to it. */
+	private final class Snapshots implements SnapshotStore {
+
+		@Override
+		public Map<String, Object> snapshot() {
+			return root();
 		}
-		checkPreconditions(request, base);
-		List<Change> changes = StateValues.changes(base, applied, request.writes());
-		if (StateValues.unchanged(changes)) {
-			return new CommitResult(current.revision(), changes);
+
+		@Override
+		public CommitResult commit(CommitRequest request, Map<String, Object> base, Map<String, Object> applied) {
+			Snapshot current = InMemoryBackend.this.state.get();
+			if (current.root() != base) {
+				return InMemoryBackend.this.commit(request);
+			}
+			checkPreconditions(request, base);
+			List<Change> changes = StateValues.changes(base, applied, request.writes());
+			if (StateValues.unchanged(changes)) {
+				return new CommitResult(current.revision(), changes);
+			}
+			Snapshot next = new Snapshot(applied, current.revision() + 1);
+			if (InMemoryBackend.this.state.compareAndSet(current, next)) {
+				return new CommitResult(next.revision(), changes);
+			}
+			return InMemoryBackend.this.commit(request);
 		}
-		Snapshot next = new Snapshot(applied, current.revision() + 1);
-		if (this.state.compareAndSet(current, next)) {
-			return new CommitResult(next.revision(), changes);
-		}
-		return commit(request);
+
 	}
 
 	@Override

@@ -75,6 +75,16 @@ public interface StateBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Returns this backend's snapshot capability, when the whole tree is one in-memory snapshot
+	 * (see {@link SnapshotStore} for when to implement it). The controller then reads a batch from
+	 * one snapshot and commits the result it computed. The default has none.
+	 * @return the capability, or {@code null} (the same answer on every call)
+	 */
+	default @Nullable SnapshotStore snapshotStore() {
+		return null;
+	}
+
+	/**
 	 * Tells whether other instances may write to the same storage.
 	 * @return {@code true} for shared backends (Redis)
 	 */

@@ -31,7 +31,7 @@ final class Callback {
 	 * @param listener the listener
 	 * @param resync makes the item that replaces this callback's overflowed backlog
 	 */
-	Callback(String id, StateListener listener, BiFunction<Callback, CommitRecord, Dispatcher.Item> resync) {
+	Callback(String id, StateListener listener, BiFunction<Callback, CommitRecord, DeliveryItem> resync) {
 		this.id = id;
 		this.listener = listener;
 		this.mailbox = new Mailbox(id, (record) -> resync.apply(this, record));

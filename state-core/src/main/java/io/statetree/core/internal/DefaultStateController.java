@@ -46,6 +46,7 @@ import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.InMemoryBackend;
+import io.statetree.core.backend.SnapshotStore;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.RemoteCommit;
@@ -208,11 +209,6 @@ public final class DefaultStateController implements StateController {
 	// ------------------------------------------------------------------ reads
 
 	@Override
-	public @Nullable Object get(String path) {
-		return get(StatePath.of(path));
-	}
-
-	@Override
 	public @Nullable Object get(StatePath path) {
 		Tracker.record(path);
 		Batch current = currentBatch();
@@ -233,11 +229,6 @@ public final class DefaultStateController implements StateController {
 			return StateValues.emptyBranch();
 		}
 		return value;
-	}
-
-	@Override
-	public List<String> childNames(String path) {
-		return childNames(StatePath.of(path));
 	}
 
 	@Override
@@ -271,28 +262,13 @@ public final class DefaultStateController implements StateController {
 	}
 
 	@Override
-	public <T> @Nullable T get(String path, Class<T> type) {
-		return get(StatePath.of(path), type);
-	}
-
-	@Override
 	public <T> @Nullable T get(StatePath path, Class<T> type) {
 		return this.converter.convert(path, get(path), type);
 	}
 
 	@Override
-	public <T> @Nullable T get(String path, TypeRef<T> type) {
-		return get(StatePath.of(path), type);
-	}
-
-	@Override
 	public <T> @Nullable T get(StatePath path, TypeRef<T> type) {
 		return this.converter.convert(path, get(path), type);
-	}
-
-	@Override
-	public <T> T get(String path, Class<T> type, T defaultValue) {
-		return get(StatePath.of(path), type, defaultValue);
 	}
 
 	@Override
@@ -302,18 +278,8 @@ public final class DefaultStateController implements StateController {
 	}
 
 	@Override
-	public boolean exists(String path) {
-		return exists(StatePath.of(path));
-	}
-
-	@Override
 	public boolean exists(StatePath path) {
 		return path.isRoot() || get(path) != null;
-	}
-
-	@Override
-	public <T> T getOrWrite(String path, Class<T> type, T defaultValue) {
-		return getOrWrite(StatePath.of(path), type, defaultValue);
 	}
 
 	@Override
@@ -361,18 +327,8 @@ public final class DefaultStateController implements StateController {
 	// ------------------------------------------------------------------ writes
 
 	@Override
-	public boolean set(String path, @Nullable Object value) {
-		return set(StatePath.of(path), value, WriteOptions.defaults());
-	}
-
-	@Override
 	public boolean set(StatePath path, @Nullable Object value) {
 		return set(path, value, WriteOptions.defaults());
-	}
-
-	@Override
-	public boolean set(String path, @Nullable Object value, WriteOptions options) {
-		return set(StatePath.of(path), value, options);
 	}
 
 	@Override
@@ -383,7 +339,7 @@ public final class DefaultStateController implements StateController {
 		if (path.isRoot() && model != null && !StateValues.isBranch(model)) {
 			throw new StateWriteException("Cannot write a non-object value at /: the root is always a branch");
 		}
-		var equality = options.getEquality();
+		var equality = options.equality();
 		Batch current = currentBatch();
 		if (current != null) {
 			Object existing = current.tx.readUntracked(path);
@@ -394,7 +350,7 @@ public final class DefaultStateController implements StateController {
 				}
 				return false;
 			}
-			current.add(new Write(path, model, options.getPayload()));
+			current.add(new Write(path, model, options.payload()));
 			return true;
 		}
 		boolean changed;
@@ -403,7 +359,7 @@ public final class DefaultStateController implements StateController {
 			if (equality != null && equality.test(this.backend.read(path), value)) {
 				return false;
 			}
-			changed = commit(List.of(new Write(path, model, options.getPayload())), List.of());
+			changed = commit(List.of(new Write(path, model, options.payload())), List.of());
 		}
 		finally {
 			this.commitLock.unlock();
@@ -415,18 +371,8 @@ public final class DefaultStateController implements StateController {
 	}
 
 	@Override
-	public boolean delete(String path) {
-		return set(StatePath.of(path), null, WriteOptions.defaults());
-	}
-
-	@Override
 	public boolean delete(StatePath path) {
 		return set(path, null, WriteOptions.defaults());
-	}
-
-	@Override
-	public <T> @Nullable T update(String path, Class<T> type, UnaryOperator<@Nullable T> function) {
-		return update(StatePath.of(path), type, function);
 	}
 
 	@Override
@@ -475,16 +421,6 @@ public final class DefaultStateController implements StateController {
 			}
 			return next;
 		}
-	}
-
-	@Override
-	public void ping(String path) {
-		ping(path, null);
-	}
-
-	@Override
-	public void ping(String path, @Nullable Object payload) {
-		ping(StatePath.of(path), payload);
 	}
 
 	@Override
@@ -785,8 +721,9 @@ public final class DefaultStateController implements StateController {
 			}
 			CommitRequest request = new CommitRequest(all, checked, this.instanceId);
 			try {
-				result = (tx != null && tx.base() != null && this.backend instanceof InMemoryBackend memory)
-						? memory.commit(request, tx.base(), tx.applied()) : this.backend.commit(request);
+				SnapshotStore snapshots = (tx != null && tx.base() != null) ? this.backend.snapshotStore() : null;
+				result = (snapshots != null) ? snapshots.commit(request, tx.base(), tx.applied())
+						: this.backend.commit(request);
 			}
 			catch (PreconditionFailedException ex) {
 				if (checked == preconditions || attempt >= MAX_UPDATE_ATTEMPTS || !names(checked, ex)
@@ -1170,10 +1107,10 @@ public final class DefaultStateController implements StateController {
 	 * registration order), then the controller's own item (observer, effects). Runs under the
 	 * commit lock and runs no user code.
 	 */
-	private List<Dispatcher.Item> route(CommitRecord record) {
+	private List<DeliveryItem> route(CommitRecord record) {
 		Delivery delivery = new Delivery(record);
 		if (this.observed && record.kind() != CommitRecord.Kind.PING && record.kind() != CommitRecord.Kind.RESYNC) {
-			delivery.items.add(new Dispatcher.Item(this.system, record, () -> {
+			delivery.items.add(new DeliveryItem(this.system, record, () -> {
 				try {
 					this.observer.onCommit(record.revision(), record.origin(), record.changes());
 				}
@@ -1201,8 +1138,8 @@ public final class DefaultStateController implements StateController {
 	 * The controller's effects for one commit (or, for a resync record, for everything). The
 	 * observer hears of the commit in an item of the same queue before the listeners.
 	 */
-	private Dispatcher.Item systemItem(CommitRecord record) {
-		return new Dispatcher.Item(this.system, record, () -> {
+	private DeliveryItem systemItem(CommitRecord record) {
+		return new DeliveryItem(this.system, record, () -> {
 			EffectJournal.Run outer = EffectJournal.suspend();
 			try {
 				Delivery delivery = new Delivery(record);
@@ -1216,10 +1153,10 @@ public final class DefaultStateController implements StateController {
 	}
 
 	/** The item that replaces a listener's overflowed backlog: one resync event for {@code /}. */
-	private Dispatcher.Item resyncItem(Callback callback, CommitRecord record) {
+	private DeliveryItem resyncItem(Callback callback, CommitRecord record) {
 		Event event = new Event(this, StatePath.ROOT, StatePath.ROOT, null, null, null, null, record.revision(),
 				record.origin(), CommitRecord.Kind.RESYNC);
-		return new Dispatcher.Item(callback.mailbox, record, () -> invoke(callback, event), null, 0, event);
+		return new DeliveryItem(callback.mailbox, record, () -> invoke(callback, event), null, 0, event);
 	}
 
 	private void onOverflow(String listenerId, int dropped, int capacity, long logDecision) {
@@ -1338,7 +1275,7 @@ public final class DefaultStateController implements StateController {
 
 		final CommitRecord record;
 
-		final List<Dispatcher.Item> items = new ArrayList<>();
+		final List<DeliveryItem> items = new ArrayList<>();
 
 		/** Who heard which emitting path in this commit: pairs, scanned (commits are small). */
 		private @Nullable List<Object> heard;
@@ -1430,21 +1367,21 @@ public final class DefaultStateController implements StateController {
 			if (callbacks == null) {
 				return;
 			}
-			Dispatcher.Walk walk = null;
+			BubblingWalk walk = null;
 			if (level > 0) {
 				int[] remaining = new int[level + 1];
 				for (int l : levels) {
 					remaining[l]++;
 				}
-				walk = new Dispatcher.Walk(remaining);
+				walk = new BubblingWalk(remaining);
 			}
 			for (int k = 0; k < callbacks.size(); k++) {
 				add(callbacks.get(k), events.get(k), walk, levels.get(k));
 			}
 		}
 
-		private void add(Callback callback, Event event, Dispatcher.@Nullable Walk walk, int level) {
-			this.items.add(new Dispatcher.Item(callback.mailbox, this.record, () -> invoke(callback, event), walk, level,
+		private void add(Callback callback, Event event, @Nullable BubblingWalk walk, int level) {
+			this.items.add(new DeliveryItem(callback.mailbox, this.record, () -> invoke(callback, event), walk, level,
 					event));
 		}
 
@@ -1735,53 +1672,53 @@ public final class DefaultStateController implements StateController {
 	// ------------------------------------------------------------------ derivations
 
 	@Override
-	public Derivation derive(String destination, String source, Function<@Nullable Object, @Nullable Object> transform) {
+	public Derivation derive(StatePath destination, StatePath source, Function<@Nullable Object, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
-		StatePath src = StatePath.of(source);
-		return register(StatePath.of(destination), List.of(src), false, (reader) -> transform.apply(reader.read(src)));
+		StatePath src = Objects.requireNonNull(source, "source");
+		return register(destination, List.of(src), false, (reader) -> transform.apply(reader.read(src)));
 	}
 
 	@Override
-	public <S> Derivation derive(String destination, String source, Class<S> type,
+	public <S> Derivation derive(StatePath destination, StatePath source, Class<S> type,
 			Function<@Nullable S, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
-		StatePath src = StatePath.of(source);
-		return register(StatePath.of(destination), List.of(src), false,
+		StatePath src = Objects.requireNonNull(source, "source");
+		return register(destination, List.of(src), false,
 				(reader) -> transform.apply(this.converter.convert(src, reader.read(src), type)));
 	}
 
 	@Override
-	public <S> Derivation derive(String destination, String source, TypeRef<S> type,
+	public <S> Derivation derive(StatePath destination, StatePath source, TypeRef<S> type,
 			Function<@Nullable S, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
-		StatePath src = StatePath.of(source);
-		return register(StatePath.of(destination), List.of(src), false,
+		StatePath src = Objects.requireNonNull(source, "source");
+		return register(destination, List.of(src), false,
 				(reader) -> transform.apply(this.converter.convert(src, reader.read(src), type)));
 	}
 
 	@Override
-	public Derivation deriveMany(String destination, List<String> sources,
+	public Derivation deriveMany(StatePath destination, List<StatePath> sources,
 			Function<DeriveData, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
 		if (sources.isEmpty()) {
 			throw new IllegalArgumentException("deriveMany needs at least one source for " + destination);
 		}
 		List<StatePath> paths = new ArrayList<>();
-		for (String source : sources) {
-			StatePath p = StatePath.of(source);
+		for (StatePath source : sources) {
+			StatePath p = Objects.requireNonNull(source, "source");
 			if (!paths.contains(p)) {
 				paths.add(p);
 			}
 		}
 		List<StatePath> fixed = List.copyOf(paths);
-		return register(StatePath.of(destination), fixed, false,
+		return register(destination, fixed, false,
 				(reader) -> transform.apply(new Data(fixed, reader)));
 	}
 
 	@Override
-	public Derivation deriveTracked(String destination, Function<StateView, @Nullable Object> transform) {
+	public Derivation deriveTracked(StatePath destination, Function<StateView, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
-		return register(StatePath.of(destination), List.of(), true, (reader) -> transform.apply(new View(reader)));
+		return register(destination, List.of(), true, (reader) -> transform.apply(new View(reader)));
 	}
 
 	private Derivation register(StatePath destination, List<StatePath> sources, boolean tracked,
@@ -1930,8 +1867,7 @@ public final class DefaultStateController implements StateController {
 			this.reader = reader;
 		}
 
-		private StatePath source(String path) {
-			StatePath p = StatePath.of(path);
+		private StatePath source(StatePath p) {
 			if (!this.sources.contains(p)) {
 				throw new IllegalArgumentException(p + " is not a source of this derivation (sources: " + this.sources + ")");
 			}
@@ -1939,18 +1875,18 @@ public final class DefaultStateController implements StateController {
 		}
 
 		@Override
-		public @Nullable Object get(String path) {
+		public @Nullable Object get(StatePath path) {
 			return this.reader.read(source(path));
 		}
 
 		@Override
-		public <T> @Nullable T get(String path, Class<T> type) {
+		public <T> @Nullable T get(StatePath path, Class<T> type) {
 			StatePath p = source(path);
 			return DefaultStateController.this.converter.convert(p, this.reader.read(p), type);
 		}
 
 		@Override
-		public <T> @Nullable T get(String path, TypeRef<T> type) {
+		public <T> @Nullable T get(StatePath path, TypeRef<T> type) {
 			StatePath p = source(path);
 			return DefaultStateController.this.converter.convert(p, this.reader.read(p), type);
 		}
@@ -1971,32 +1907,24 @@ public final class DefaultStateController implements StateController {
 		}
 
 		@Override
-		public @Nullable Object get(String path) {
-			return get(StatePath.of(path));
-		}
-
-		@Override
 		public @Nullable Object get(StatePath path) {
 			Tracker.record(path);
 			return this.reader.read(path);
 		}
 
 		@Override
-		public <T> @Nullable T get(String path, Class<T> type) {
-			StatePath p = StatePath.of(path);
-			return DefaultStateController.this.converter.convert(p, get(p), type);
+		public <T> @Nullable T get(StatePath path, Class<T> type) {
+			return DefaultStateController.this.converter.convert(path, get(path), type);
 		}
 
 		@Override
-		public <T> @Nullable T get(String path, TypeRef<T> type) {
-			StatePath p = StatePath.of(path);
-			return DefaultStateController.this.converter.convert(p, get(p), type);
+		public <T> @Nullable T get(StatePath path, TypeRef<T> type) {
+			return DefaultStateController.this.converter.convert(path, get(path), type);
 		}
 
 		@Override
-		public boolean exists(String path) {
-			StatePath p = StatePath.of(path);
-			return p.isRoot() || get(p) != null;
+		public boolean exists(StatePath path) {
+			return path.isRoot() || get(path) != null;
 		}
 
 	}

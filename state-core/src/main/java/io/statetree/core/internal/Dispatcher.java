@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -20,11 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers commits to listeners through one bounded, ordered {@link Mailbox} per listener, so a
- * slow listener delays only itself.
+ * slow listener delays only itself (DESIGN §5, "Dispatch"). Its parts: {@link DeliveryItem} (one
+ * thing to deliver), {@link BubblingWalk} (the order of one bubbling walk's levels) and, for shared
+ * backends, {@link RevisionOrder} (local and remote commits released in revision order). The
+ * overflow policy ({@code awaitRoom}, {@code overflow}) stays here: it works on this class's
+ * per-thread delivery state.
  * <p>
  * {@link #submit} runs under the controller's commit lock: it routes the commit into
- * {@link Item}s (one per listener event, computed by the controller) and appends each to its
- * listener's mailbox, so every mailbox holds its items in revision order. {@link #drain} runs
+ * {@link DeliveryItem}s (one per listener event, computed by the controller) and appends each to
+ * its listener's mailbox, so every mailbox holds its items in revision order. {@link #drain} runs
  * after the commit lock is released:
  * <ul>
  * <li>Synchronous mode: the writing thread delivers the items of its own commit, in routing
@@ -55,13 +58,13 @@ final class Dispatcher {
 	private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[] { -1 });
 
 	/** Per thread: the item being delivered, or null (kept like {@link #depth}). */
-	private final ThreadLocal<@Nullable Item[]> running = ThreadLocal.withInitial(() -> new Item[1]);
+	private final ThreadLocal<@Nullable DeliveryItem[]> running = ThreadLocal.withInitial(() -> new DeliveryItem[1]);
 
 	/** How many threads are delivering right now, so writers outside listeners skip the thread-local. */
 	private final AtomicInteger delivering = new AtomicInteger();
 
 	/** Per thread: the items this thread submitted and has not drained yet. */
-	private final ThreadLocal<List<Item>> submitted = ThreadLocal.withInitial(ArrayList::new);
+	private final ThreadLocal<List<DeliveryItem>> submitted = ThreadLocal.withInitial(ArrayList::new);
 
 	/** Items submitted and not yet finished (delivered, skipped or dropped). */
 	private final AtomicLong pending = new AtomicLong();
@@ -76,7 +79,7 @@ final class Dispatcher {
 
 	private final long offerTimeoutNanos;
 
-	private final Function<CommitRecord, List<Item>> router;
+	private final Function<CommitRecord, List<DeliveryItem>> router;
 
 	private final OverflowListener overflowListener;
 
@@ -84,7 +87,7 @@ final class Dispatcher {
 	private final @Nullable RevisionOrder order;
 
 	/** Per thread: the records this thread submitted that wait for earlier revisions. */
-	private final ThreadLocal<List<Held>> held = ThreadLocal.withInitial(ArrayList::new);
+	private final ThreadLocal<List<RevisionOrder.Held>> held = ThreadLocal.withInitial(ArrayList::new);
 
 	/**
 	 * Creates a dispatcher.
@@ -96,7 +99,7 @@ final class Dispatcher {
 	 * @param overflowListener told of every overflow (after it happened)
 	 */
 	Dispatcher(Dispatch mode, @Nullable Executor executor, int capacity, Duration offerTimeout,
-			Function<CommitRecord, List<Item>> router, OverflowListener overflowListener) {
+			Function<CommitRecord, List<DeliveryItem>> router, OverflowListener overflowListener) {
 		this(mode, executor, capacity, offerTimeout, router, overflowListener, -1);
 	}
 
@@ -113,7 +116,7 @@ final class Dispatcher {
 	 * most {@link RevisionOrder#GAP_TIMEOUT_NANOS} for a missing one; -1 for a local backend
 	 */
 	Dispatcher(Dispatch mode, @Nullable Executor executor, int capacity, Duration offerTimeout,
-			Function<CommitRecord, List<Item>> router, OverflowListener overflowListener, long startRevision) {
+			Function<CommitRecord, List<DeliveryItem>> router, OverflowListener overflowListener, long startRevision) {
 		if (capacity < 1) {
 			throw new IllegalArgumentException("The listener queue capacity must be at least 1, got " + capacity);
 		}
@@ -126,7 +129,7 @@ final class Dispatcher {
 		this.offerTimeoutNanos = offerTimeout.toNanos();
 		this.router = router;
 		this.overflowListener = overflowListener;
-		this.order = (startRevision >= 0) ? new RevisionOrder(startRevision) : null;
+		this.order = (startRevision >= 0) ? new RevisionOrder(startRevision, this) : null;
 	}
 
 	/**
@@ -151,9 +154,9 @@ final class Dispatcher {
 	 * mailbox in revision order. Never blocks for long.
 	 */
 	void submit(CommitRecord record) {
-		List<Item> items;
+		List<DeliveryItem> items;
 		if (this.order != null) {
-			Held held = this.order.submit(record);
+			RevisionOrder.Held held = this.order.submit(record);
 			this.held.get().add(held);
 			items = held.released ? held.items : List.of();
 		}
@@ -164,9 +167,9 @@ final class Dispatcher {
 		if (items.isEmpty()) {
 			return;
 		}
-		List<Item> mine = this.submitted.get();
+		List<DeliveryItem> mine = this.submitted.get();
 		if (this.mode == Dispatch.SYNC && currentDepth() >= 0) {
-			for (Item item : items) {
+			for (DeliveryItem item : items) {
 				if (item.mailbox.size() > this.capacity) {
 					// the items wait for this thread's own dispatch loop: waiting for room would wait for itself
 					overflow(item.mailbox, mine);
@@ -186,10 +189,10 @@ final class Dispatcher {
 		}
 	}
 
-	/** Routes a record and puts its items in their mailboxes. */
-	private List<Item> enqueue(CommitRecord record) {
-		List<Item> items = this.router.apply(record);
-		for (Item item : items) {
+	/** Routes a record and puts its items in their mailboxes (also called by the {@link RevisionOrder}). */
+	List<DeliveryItem> enqueue(CommitRecord record) {
+		List<DeliveryItem> items = this.router.apply(record);
+		for (DeliveryItem item : items) {
 			this.pending.incrementAndGet();
 			item.mailbox.add(item);
 			if (this.mode == Dispatch.ASYNC) {
@@ -200,13 +203,13 @@ final class Dispatcher {
 	}
 
 	/** Waits until this thread's held records are released, and adds their items to {@code mine}. */
-	private void collectHeld(List<Item> mine) {
-		List<Held> mineHeld = this.held.get();
+	private void collectHeld(List<DeliveryItem> mine) {
+		List<RevisionOrder.Held> mineHeld = this.held.get();
 		if (mineHeld.isEmpty()) {
 			return;
 		}
 		try {
-			for (Held h : mineHeld) {
+			for (RevisionOrder.Held h : mineHeld) {
 				this.order.await(h);
 				mine.addAll(h.items);
 			}
@@ -223,7 +226,7 @@ final class Dispatcher {
 	 * once, and the outer loop delivers the items after the current ones.
 	 */
 	@Nullable Throwable drain() {
-		List<Item> mine = this.submitted.get();
+		List<DeliveryItem> mine = this.submitted.get();
 		boolean inside = currentDepth() >= 0;
 		if (this.order != null && (this.mode == Dispatch.ASYNC || !inside)) {
 			collectHeld(mine);
@@ -255,7 +258,7 @@ final class Dispatcher {
 			int i = 0;
 			while (true) {
 				for (; i < mine.size(); i++) {
-					Item item = mine.get(i);
+					DeliveryItem item = mine.get(i);
 					deliverThrough(item);
 					if (first == null) {
 						first = item.failure;
@@ -281,14 +284,14 @@ final class Dispatcher {
 	 * mailbox, so the thread that delivers those deeper listeners (possibly through this very
 	 * mailbox) is never blocked by this one.
 	 */
-	private void deliverThrough(Item target) {
+	private void deliverThrough(DeliveryItem target) {
 		Mailbox mailbox = target.mailbox;
 		while (!target.done) {
-			Item blocked = null;
+			DeliveryItem blocked = null;
 			mailbox.delivery.lock();
 			try {
 				while (!target.done) {
-					Item head = mailbox.peek();
+					DeliveryItem head = mailbox.peek();
 					if (head == null) {
 						// the target was dropped by an overflow, which finishes it
 						break;
@@ -333,7 +336,7 @@ final class Dispatcher {
 		this.delivering.incrementAndGet();
 		try {
 			for (int i = 0; i < ASYNC_TURN; i++) {
-				Item next = mailbox.poll(wake);
+				DeliveryItem next = mailbox.poll(wake);
 				if (next == null) {
 					break;
 				}
@@ -353,12 +356,12 @@ final class Dispatcher {
 		}
 	}
 
-	private void run(Item item) {
+	private void run(DeliveryItem item) {
 		int[] current = this.depth.get();
 		int saved = current[0];
 		current[0] = item.record.depth();
-		@Nullable Item[] runningHere = this.running.get();
-		Item savedItem = runningHere[0];
+		@Nullable DeliveryItem[] runningHere = this.running.get();
+		DeliveryItem savedItem = runningHere[0];
 		runningHere[0] = item;
 		try {
 			if (item.walk == null || !item.walk.stoppedAbove(item.level)) {
@@ -374,7 +377,7 @@ final class Dispatcher {
 	}
 
 	/** Waits up to the offer timeout for room in a mailbox; overflows it if none came. */
-	private void awaitRoom(Mailbox mailbox, List<Item> mine) {
+	private void awaitRoom(Mailbox mailbox, List<DeliveryItem> mine) {
 		if (mailbox.size() <= this.capacity) {
 			return;
 		}
@@ -400,20 +403,20 @@ final class Dispatcher {
 		if (currentDepth() < 0) {
 			return false;
 		}
-		Item current = this.running.get()[0];
+		DeliveryItem current = this.running.get()[0];
 		if (current == null || current.walk == null) {
 			return false;
 		}
-		Item head = mailbox.peek();
+		DeliveryItem head = mailbox.peek();
 		return head != null && head.walk == current.walk && !head.walk.isTurn(head.level);
 	}
 
-	private void overflow(Mailbox mailbox, List<Item> mine) {
+	private void overflow(Mailbox mailbox, List<DeliveryItem> mine) {
 		Mailbox.Overflow overflow = mailbox.replaceBacklog(this.capacity);
 		if (overflow == null) {
 			return;
 		}
-		for (Item dropped : overflow.dropped()) {
+		for (DeliveryItem dropped : overflow.dropped()) {
 			dropped.finish();
 			this.pending.decrementAndGet();
 		}
@@ -457,170 +460,6 @@ final class Dispatcher {
 		}
 	}
 
-	/** A record submitted on a shared backend, released to the mailboxes in revision order. */
-	private static final class Held {
-
-		final @Nullable CommitRecord record;
-
-		/** The key it waits under. */
-		final long key;
-
-		/** The items it was routed to, once released (written before {@link #released}). */
-		List<Item> items = List.of();
-
-		volatile boolean released;
-
-		Held(@Nullable CommitRecord record, long key) {
-			this.record = record;
-			this.key = key;
-		}
-
-	}
-
-	/**
-	 * Releases records to the mailboxes in revision order, whichever instance made them: a local
-	 * commit waits for the remote commits of earlier revisions (which arrive through the change
-	 * feed, in order), at most {@link #GAP_TIMEOUT_NANOS}, after which the gap is given up (a
-	 * revision the feed never reports, for example one made before the feed started). A remote
-	 * commit never waits: it first releases every local one of an earlier revision. Pings keep
-	 * their place after the records submitted before them. Guarded by its own monitor; called under the
-	 * controller's commit lock, except {@link #await}.
-	 */
-	private final class RevisionOrder {
-
-		/** How long a record waits for a missing earlier revision. */
-		static final long GAP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-		private final java.util.TreeMap<Long, List<Held>> waiting = new java.util.TreeMap<>();
-
-		/** Every revision up to this one has been released (or given up). */
-		private long frontier;
-
-		RevisionOrder(long start) {
-			this.frontier = start;
-		}
-
-		synchronized Held submit(CommitRecord record) {
-			CommitRecord.Kind kind = record.kind();
-			if (kind == CommitRecord.Kind.RESYNC) {
-				// the feed lost track: nothing earlier will come
-				long last = this.waiting.isEmpty() ? this.frontier : this.waiting.lastKey();
-				this.frontier = Math.max(this.frontier, last);
-				releaseWaiting(true);
-				this.frontier = Math.max(this.frontier, record.revision());
-				return release(new Held(record, this.frontier));
-			}
-			if (kind == CommitRecord.Kind.PING) {
-				// no revision of its own: after what was submitted before it
-				if (this.waiting.isEmpty()) {
-					return release(new Held(record, this.frontier));
-				}
-				return hold(new Held(record, this.waiting.lastKey()));
-			}
-			Held held = new Held(record, record.revision());
-			if (kind == CommitRecord.Kind.REMOTE) {
-				// the feed brings remote commits in order: whatever waits for an earlier revision
-				// has all it can get; the remote commit itself never waits (a revision the feed
-				// skips is this instance's own, possibly counted differently by a wrapping backend)
-				releaseBelow(record.revision());
-				this.frontier = Math.max(this.frontier, record.revision());
-				release(held);
-				releaseWaiting(false);
-				return held;
-			}
-			if (record.revision() <= this.frontier + 1) {
-				this.frontier = Math.max(this.frontier, record.revision());
-				release(held);
-				releaseWaiting(false);
-				return held;
-			}
-			return hold(held);
-		}
-
-		synchronized void skip(long revision, boolean remote) {
-			if (remote) {
-				releaseBelow(revision);
-				this.frontier = Math.max(this.frontier, revision);
-				releaseWaiting(false);
-				return;
-			}
-			if (revision <= this.frontier) {
-				return;
-			}
-			if (revision == this.frontier + 1) {
-				this.frontier = revision;
-				releaseWaiting(false);
-			}
-			else {
-				hold(new Held(null, revision));
-			}
-		}
-
-		/** Releases, in order, the waiting records whose keys are below a revision. */
-		private void releaseBelow(long revision) {
-			while (!this.waiting.isEmpty() && this.waiting.firstKey() < revision) {
-				Map.Entry<Long, List<Held>> first = this.waiting.pollFirstEntry();
-				this.frontier = Math.max(this.frontier, first.getKey());
-				for (Held held : first.getValue()) {
-					release(held);
-				}
-			}
-		}
-
-		private Held hold(Held held) {
-			this.waiting.computeIfAbsent(held.key, (k) -> new ArrayList<>(1)).add(held);
-			return held;
-		}
-
-		/**
-		 * Releases waiting records in order: those next to the frontier (moving it), or all of
-		 * them when {@code all} is set.
-		 */
-		private void releaseWaiting(boolean all) {
-			while (!this.waiting.isEmpty() && (all || this.waiting.firstKey() <= this.frontier + 1)) {
-				Map.Entry<Long, List<Held>> first = this.waiting.pollFirstEntry();
-				this.frontier = Math.max(this.frontier, first.getKey());
-				for (Held held : first.getValue()) {
-					release(held);
-				}
-			}
-		}
-
-		private Held release(Held held) {
-			if (held.record != null) {
-				held.items = enqueue(held.record);
-			}
-			held.released = true;
-			notifyAll();
-			return held;
-		}
-
-		/** Waits until a record is released; gives up its gap after the timeout. */
-		synchronized void await(Held held) {
-			long deadline = System.nanoTime() + GAP_TIMEOUT_NANOS;
-			boolean interrupted = false;
-			while (!held.released) {
-				long left = deadline - System.nanoTime();
-				if (left <= 0 || interrupted) {
-					logger.debug("StateTree gave up waiting for revisions before {}; delivering it", held.key);
-					this.frontier = Math.max(this.frontier, held.key - 1);
-					releaseWaiting(false);
-					break;
-				}
-				try {
-					wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
-				}
-			}
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
-
-	}
-
 	/**
 	 * Told when a mailbox overflowed.
 	 */
@@ -636,130 +475,6 @@ final class Dispatcher {
 		 * log it in full, stay quiet, or log a summary of that many overflows
 		 */
 		void onOverflow(String listenerId, int dropped, int capacity, long logDecision);
-
-	}
-
-	/**
-	 * One thing to deliver to one mailbox: a listener's event, or the controller's own per-commit
-	 * work (observer, effects). Bubbling events of one change that reach listeners at several
-	 * levels share a {@link Walk}, so a higher level waits for the deeper ones to decide on
-	 * {@code stopBubbling()}.
-	 */
-	static final class Item {
-
-		final Mailbox mailbox;
-
-		final CommitRecord record;
-
-		final java.util.function.Supplier<@Nullable Throwable> task;
-
-		final @Nullable Walk walk;
-
-		final int level;
-
-		final @Nullable Event event;
-
-		volatile @Nullable Throwable failure;
-
-		volatile boolean done;
-
-		Item(Mailbox mailbox, CommitRecord record, java.util.function.Supplier<@Nullable Throwable> task,
-				@Nullable Walk walk, int level, @Nullable Event event) {
-			this.mailbox = mailbox;
-			this.record = record;
-			this.task = task;
-			this.walk = walk;
-			this.level = level;
-			this.event = event;
-		}
-
-		/** Marks the item finished (delivered, skipped or dropped) and opens the walk's next level. */
-		void finish() {
-			if (this.done) {
-				return;
-			}
-			this.done = true;
-			if (this.walk != null) {
-				this.walk.done(this.level, this.event != null && this.event.stopped);
-			}
-		}
-
-	}
-
-	/**
-	 * The bubbling walk of one change across several listeners: the events at level {@code k}
-	 * (0 is the deepest) may run once every event at a deeper level finished, and are skipped
-	 * when one of those stopped bubbling.
-	 */
-	static final class Walk {
-
-		private final int[] remaining;
-
-		private int stoppedAt = Integer.MAX_VALUE;
-
-		private final List<Runnable> wakes = new ArrayList<>(2);
-
-		Walk(int[] remaining) {
-			this.remaining = remaining;
-		}
-
-		synchronized boolean isTurn(int level) {
-			for (int i = 0; i < level; i++) {
-				if (this.remaining[i] > 0) {
-					return false;
-				}
-			}
-			return true;
-		}
-
-		/** Registers a one-shot wake-up for the next finished event, unless the level's turn came. */
-		boolean isTurnOrWake(int level, Runnable wake) {
-			synchronized (this) {
-				if (isTurn(level)) {
-					return true;
-				}
-				this.wakes.add(wake);
-				return false;
-			}
-		}
-
-		synchronized void awaitTurn(int level) {
-			boolean interrupted = false;
-			while (!isTurn(level)) {
-				try {
-					wait();
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
-				}
-			}
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
-
-		synchronized boolean stoppedAbove(int level) {
-			return this.stoppedAt < level;
-		}
-
-		void done(int level, boolean stopped) {
-			List<Runnable> toWake;
-			synchronized (this) {
-				this.remaining[level]--;
-				if (stopped) {
-					this.stoppedAt = Math.min(this.stoppedAt, level);
-				}
-				notifyAll();
-				if (this.wakes.isEmpty()) {
-					return;
-				}
-				toWake = List.copyOf(this.wakes);
-				this.wakes.clear();
-			}
-			for (Runnable wake : toWake) {
-				wake.run();
-			}
-		}
 
 	}
 

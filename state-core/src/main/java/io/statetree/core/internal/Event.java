@@ -131,17 +131,17 @@ final class Event implements StateEvent {
 	}
 
 	@Override
-	public @Nullable Object get(String path) {
+	public @Nullable Object get(StatePath path) {
 		return this.controller.get(path);
 	}
 
 	@Override
-	public <T> @Nullable T get(String path, Class<T> type) {
+	public <T> @Nullable T get(StatePath path, Class<T> type) {
 		return this.controller.get(path, type);
 	}
 
 	@Override
-	public boolean set(String path, @Nullable Object value) {
+	public boolean set(StatePath path, @Nullable Object value) {
 		return this.controller.set(path, value);
 	}
 

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
-import io.statetree.core.internal.Dispatcher.Item;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,22 +28,22 @@ final class Mailbox {
 	/** Whether an asynchronous task is scheduled for this mailbox. */
 	final AtomicBoolean scheduled = new AtomicBoolean();
 
-	private final ArrayDeque<Item> queue = new ArrayDeque<>();
+	private final ArrayDeque<DeliveryItem> queue = new ArrayDeque<>();
 
 	/** Makes the item that replaces an overflowed backlog, from a resync commit record. */
-	private final Function<CommitRecord, Item> resync;
+	private final Function<CommitRecord, DeliveryItem> resync;
 
 	/**
 	 * Creates a mailbox.
 	 * @param id the listener's id
 	 * @param resync makes the resync item for this listener
 	 */
-	Mailbox(String id, Function<CommitRecord, Item> resync) {
+	Mailbox(String id, Function<CommitRecord, DeliveryItem> resync) {
 		this.id = id;
 		this.resync = resync;
 	}
 
-	synchronized void add(Item item) {
+	synchronized void add(DeliveryItem item) {
 		this.queue.add(item);
 	}
 
@@ -52,12 +51,12 @@ final class Mailbox {
 		return this.queue.size();
 	}
 
-	synchronized @Nullable Item peek() {
+	synchronized @Nullable DeliveryItem peek() {
 		return this.queue.peek();
 	}
 
 	/** Takes the head if it is still {@code item} (an overflow may have replaced it). */
-	synchronized boolean pollIf(Item item) {
+	synchronized boolean pollIf(DeliveryItem item) {
 		if (this.queue.peek() != item) {
 			return false;
 		}
@@ -70,8 +69,8 @@ final class Mailbox {
 	 * Takes the head if it may run now; else returns null, having registered {@code wake} to be
 	 * run when its walk moves on.
 	 */
-	synchronized @Nullable Item poll(Runnable wake) {
-		Item head = this.queue.peek();
+	synchronized @Nullable DeliveryItem poll(Runnable wake) {
+		DeliveryItem head = this.queue.peek();
 		if (head == null || head.walk != null && !head.walk.isTurnOrWake(head.level, wake)) {
 			return null;
 		}
@@ -82,7 +81,7 @@ final class Mailbox {
 
 	/** Tells whether the head may run now; if it must wait for its walk, registers {@code wake}. */
 	synchronized boolean readyOrWake(Runnable wake) {
-		Item head = this.queue.peek();
+		DeliveryItem head = this.queue.peek();
 		return head != null && (head.walk == null || head.walk.isTurnOrWake(head.level, wake));
 	}
 
@@ -124,10 +123,10 @@ final class Mailbox {
 			if (this.queue.size() <= capacity) {
 				return null;
 			}
-			List<Item> dropped = new ArrayList<>(this.queue);
+			List<DeliveryItem> dropped = new ArrayList<>(this.queue);
 			this.queue.clear();
 			CommitRecord last = dropped.get(dropped.size() - 1).record;
-			Item resyncItem = this.resync.apply(new CommitRecord(last.revision(), last.origin(), List.of(),
+			DeliveryItem resyncItem = this.resync.apply(new CommitRecord(last.revision(), last.origin(), List.of(),
 					CommitRecord.Kind.RESYNC, 0, Thread.currentThread()));
 			this.queue.add(resyncItem);
 			notifyAll();
@@ -143,7 +142,7 @@ final class Mailbox {
 	/**
 	 * What an overflow dropped, and the item that stands for it.
 	 */
-	record Overflow(List<Item> dropped, Item resync) {
+	record Overflow(List<DeliveryItem> dropped, DeliveryItem resync) {
 	}
 
 }

@@ -17,16 +17,17 @@ import io.statetree.core.PathPattern;
 import io.statetree.core.StatePath;
 
 /**
- * An index of values registered under path patterns: a trie over segments with literal,
- * {@code *}, {@code **} and variable nodes. Matching a path costs in proportion to the path's depth
- * and the matches, never to the number of registered patterns.
+ * An index of values registered under path patterns (DESIGN §3; the listener lookup of §5): a
+ * trie over segments with literal, {@code *}, {@code **} and variable nodes. Matching a path
+ * costs in proportion to the path's depth and the matches, never to the number of registered
+ * patterns.
  * <p>
  * Thread-safe: writers replace an immutable trie (copy-on-write); readers work on a snapshot
  * obtained through {@link #root()} and never block.
  *
  * @param <V> the registered values
  */
-public final class PatternIndex<V> {
+final class PatternIndex<V> {
 
 	private static final Comparator<Entry<?>> BY_ORDER = Comparator.comparingLong(Entry::order);
 
@@ -43,14 +44,14 @@ public final class PatternIndex<V> {
 	 * @param order the registration order; matches are returned sorted by it
 	 * @param <V> the value type
 	 */
-	public record Entry<V>(PathPattern pattern, V value, long order) {
+	record Entry<V>(PathPattern pattern, V value, long order) {
 	}
 
 	/**
 	 * A position in the trie after consuming some segments of a concrete path. Immutable.
 	 * @param <V> the value type
 	 */
-	public interface Cursor<V> {
+	interface Cursor<V> {
 
 		/**
 		 * Consumes one more segment.

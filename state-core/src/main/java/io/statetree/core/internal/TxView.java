@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.statetree.core.StatePath;
-import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.Precondition;
+import io.statetree.core.backend.SnapshotStore;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
@@ -45,12 +45,12 @@ final class TxView {
 	private final TxView tracker;
 
 	/**
-	 * For the in-memory backend: the snapshot the transaction started from with its writes
-	 * applied, so reads cost a path walk instead of a scan of the writes.
+	 * For a backend with a {@link SnapshotStore} (memory): the snapshot the transaction started
+	 * from with its writes applied, so reads cost a path walk instead of a scan of the writes.
 	 */
 	private @Nullable Map<String, Object> root;
 
-	/** For the in-memory backend: the snapshot the transaction started from. */
+	/** For a backend with a {@link SnapshotStore} (memory): the snapshot the transaction started from. */
 	private final @Nullable Map<String, Object> base;
 
 	TxView(StateBackend backend) {
@@ -59,7 +59,8 @@ final class TxView {
 
 	TxView(StateBackend backend, boolean trackReads) {
 		this.backend = backend;
-		this.base = (backend instanceof InMemoryBackend memory) ? memory.root() : null;
+		SnapshotStore snapshots = backend.snapshotStore();
+		this.base = (snapshots != null) ? snapshots.snapshot() : null;
 		this.root = this.base;
 		this.reads = trackReads ? new LinkedHashMap<>() : null;
 		this.tracker = this;
@@ -98,7 +99,7 @@ final class TxView {
 		return preconditions;
 	}
 
-	/** Whether every read sees one snapshot taken when the view was made (the in-memory backend). */
+	/** Whether every read sees one snapshot taken when the view was made (a {@link SnapshotStore}). */
 	boolean isSnapshot() {
 		return this.base != null;
 	}

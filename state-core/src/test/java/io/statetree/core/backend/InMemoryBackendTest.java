@@ -49,4 +49,44 @@ class InMemoryBackendTest {
 		assertThat(this.backend.revision()).isEqualTo(2);
 	}
 
+	@Test
+	void aSnapshotCommitOnTheCurrentRootPublishesTheAppliedTree() {
+		write("/a", 1);
+		SnapshotStore snapshots = this.backend.snapshotStore();
+		Map<String, Object> base = snapshots.snapshot();
+		assertThat(base).isSameAs(this.backend.root());
+		List<Write> writes = List.of(Write.of(StatePath.of("/b"), 2));
+		Map<String, Object> applied = StateValues.applyToRoot(base, writes);
+		CommitResult result = snapshots.commit(new CommitRequest(writes, List.of(), "test"), base, applied);
+		assertThat(result.revision()).isEqualTo(2);
+		assertThat(result.changes()).containsExactly(new Change(StatePath.of("/b"), null, 2, null));
+		assertThat(this.backend.root()).isSameAs(applied);
+	}
+
+	@Test
+	void aSnapshotCommitOnAStaleRootAppliesTheWritesToTheCurrentOne() {
+		SnapshotStore snapshots = this.backend.snapshotStore();
+		Map<String, Object> base = snapshots.snapshot();
+		List<Write> writes = List.of(Write.of(StatePath.of("/b"), 2));
+		Map<String, Object> applied = StateValues.applyToRoot(base, writes);
+		write("/a", 1);
+		CommitResult result = snapshots.commit(new CommitRequest(writes, List.of(), "test"), base, applied);
+		assertThat(result.revision()).isEqualTo(2);
+		assertThat(this.backend.root()).isNotSameAs(applied).isEqualTo(Map.of("a", 1, "b", 2));
+	}
+
+	@Test
+	void aSnapshotCommitChecksPreconditionsAndWritesNothingWhenOneFails() {
+		write("/a", 1);
+		SnapshotStore snapshots = this.backend.snapshotStore();
+		Map<String, Object> base = snapshots.snapshot();
+		List<Write> writes = List.of(Write.of(StatePath.of("/b"), 2));
+		Map<String, Object> applied = StateValues.applyToRoot(base, writes);
+		CommitRequest request = new CommitRequest(writes, List.of(new Precondition(StatePath.of("/a"), 7)), "test");
+		assertThatThrownBy(() -> snapshots.commit(request, base, applied))
+			.isInstanceOf(PreconditionFailedException.class);
+		assertThat(this.backend.root()).isSameAs(base);
+		assertThat(this.backend.revision()).isEqualTo(1);
+	}
+
 }

@@ -1,4 +1,4 @@
-package io.statetree.core;
+package io.statetree.core.internal;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.statetree.core.internal.PatternIndex;
+import io.statetree.core.PathPattern;
+import io.statetree.core.StatePath;
 import io.statetree.core.internal.PatternIndex.Cursor;
 import io.statetree.core.internal.PatternIndex.Entry;
 import net.jqwik.api.Arbitraries;
