@@ -279,8 +279,10 @@ final class MountedCommit {
 	 * @param point where the backend is mounted, to name paths as the caller gave them
 	 */
 	private static void refuseBelowLeaves(StateBackend backend, List<Write> writes, StatePath point) {
-		if (backend instanceof InMemoryBackend memory) {
-			StateValues.applyToRoot(memory.root(), writes);
+		SnapshotStore snapshots = backend.snapshotStore();
+		if (snapshots != null) {
+			// the whole tree is at hand: apply the part to it, as its commit would
+			StateValues.applyToRoot(snapshots.snapshot(), writes);
 			return;
 		}
 		for (int i = 0; i < writes.size(); i++) {
