@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.StateWriteException;
+import io.statetree.core.backend.BackendDescription;
 import io.statetree.core.backend.BackendListener;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
@@ -21,11 +22,6 @@ import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
-import io.statetree.redis.internal.ChangeFeed;
-import io.statetree.redis.internal.Keys;
-import io.statetree.redis.internal.RedisCalls;
-import io.statetree.redis.internal.Scripts;
-import io.statetree.redis.internal.TreeCodec;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -444,6 +440,15 @@ public final class RedisBackend implements StateBackend {
 			return backend;
 		}
 
+	}
+
+	/**
+	 * Describes this backend as a store with a change feed, whose lag is
+	 * {@link #feedLagMillis()}.
+	 */
+	@Override
+	public BackendDescription description() {
+		return BackendDescription.ofSharedStore("redis", describe(), feedLagMillis());
 	}
 
 }

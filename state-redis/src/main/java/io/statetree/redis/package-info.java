@@ -36,6 +36,11 @@
  * per backend tails the stream with {@code XREAD BLOCK}, skips its own backend's entries, resumes
  * from the last handled entry after a lost connection, and calls {@code onResync()} once when the
  * entries it needed were trimmed (revisions are consecutive, so a gap is visible).
+ * <p>
+ * <b>Classes.</b> Only {@link io.statetree.redis.RedisBackend} is public. Behind it, package-private:
+ * {@code Keys} (the key names), {@code Scripts} (the Lua scripts, loaded from this package on the
+ * class path), {@code RedisCalls} (script calls and error translation), {@code TreeCodec} (the
+ * text forms above) and {@code ChangeFeed} (the stream reader).
  */
 @NullMarked
 package io.statetree.redis;

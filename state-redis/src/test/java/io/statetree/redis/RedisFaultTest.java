@@ -21,6 +21,7 @@ import redis.embedded.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Redis unreachable at start and while running. Uses its own embedded server, which it stops and
@@ -87,24 +88,12 @@ class RedisFaultTest {
 				.isInstanceOf(StateStorageException.class)
 				.hasMessageContaining("127.0.0.1:" + port);
 			server.start();
-			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-			while (!backend.isFeedAlive() && System.nanoTime() < deadline) {
-				Thread.sleep(20);
-			}
-			assertThat(backend.isFeedAlive()).isTrue();
+			await("the feed reconnects").atMost(Duration.ofSeconds(30)).until(backend::isFeedAlive);
 			// the client reconnects its shared connection with a back-off of its own
-			while (true) {
-				try {
-					backend.commit(request("/b", 3));
-					break;
-				}
-				catch (StateStorageException ex) {
-					if (System.nanoTime() > deadline) {
-						throw ex;
-					}
-					Thread.sleep(100);
-				}
-			}
+			await("a commit succeeds again").atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(100))
+				.ignoreExceptionsInstanceOf(StateStorageException.class)
+				.untilAsserted(() -> backend.commit(request("/b", 3)));
 			assertThat(backend.read(StatePath.of("/b"))).isEqualTo(3);
 			backend.check();
 		}

@@ -16,6 +16,7 @@ import io.statetree.core.backend.RemoteCommit;
 import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
 import io.statetree.redis.test.RedisTestServer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,12 +87,17 @@ class RedisFeedTest {
 			this.resyncs.incrementAndGet();
 		}
 
-		void awaitCommits(int count) throws InterruptedException {
-			long deadline = System.nanoTime() + WAIT.toNanos();
-			while (this.commits.size() < count && System.nanoTime() < deadline) {
-				Thread.sleep(5);
-			}
-			assertThat(this.commits).as("commits delivered").hasSizeGreaterThanOrEqualTo(count);
+		void awaitCommits(int count) {
+			Awaitility.await()
+				.atMost(WAIT)
+				.untilAsserted(() -> assertThat(this.commits).as("commits delivered").hasSizeGreaterThanOrEqualTo(count));
+		}
+
+		void assertNoMoreThan(int count) {
+			Awaitility.await()
+				.during(Duration.ofMillis(100))
+				.atMost(WAIT)
+				.untilAsserted(() -> assertThat(this.commits).as("no further commits delivered").hasSize(count));
 		}
 
 	}
@@ -108,8 +114,7 @@ class RedisFeedTest {
 		set(second, "second", "/users/1/name", "Bea");
 		set(second, "second", "/users", null);
 		recorder.awaitCommits(3);
-		Thread.sleep(100);
-		assertThat(recorder.commits).hasSize(3);
+		recorder.assertNoMoreThan(3);
 		assertThat(recorder.commits).extracting(RemoteCommit::origin).containsOnly("second");
 		assertThat(recorder.commits).extracting(RemoteCommit::revision).containsExactly(3L, 4L, 5L);
 		RemoteCommit rename = recorder.commits.get(1);
@@ -150,9 +155,8 @@ class RedisFeedTest {
 			killer.join();
 		}
 		recorder.awaitCommits(total);
-		Thread.sleep(100);
+		recorder.assertNoMoreThan(total);
 		assertThat(kills.get()).as("feed connections killed").isGreaterThan(3);
-		assertThat(recorder.commits).hasSize(total);
 		for (int i = 0; i < total; i++) {
 			RemoteCommit commit = recorder.commits.get(i);
 			assertThat(commit.changes().get(0).newValue()).isEqualTo(i + 1);
@@ -183,10 +187,7 @@ class RedisFeedTest {
 			set(writer, "writer", "/n", i);
 		}
 		release.countDown();
-		long deadline = System.nanoTime() + WAIT.toNanos();
-		while (recorder.resyncs.get() == 0 && System.nanoTime() < deadline) {
-			Thread.sleep(5);
-		}
+		Awaitility.await().atMost(WAIT).until(() -> recorder.resyncs.get() > 0);
 		assertThat(recorder.resyncs).hasValue(1);
 		int delivered = recorder.commits.size();
 		set(writer, "writer", "/n", "after");
@@ -216,12 +217,8 @@ class RedisFeedTest {
 		assertThat(backend.isFeedAlive()).isFalse();
 	}
 
-	private static void awaitAlive(RedisBackend backend) throws InterruptedException {
-		long deadline = System.nanoTime() + WAIT.toNanos();
-		while (!backend.isFeedAlive() && System.nanoTime() < deadline) {
-			Thread.sleep(5);
-		}
-		assertThat(backend.isFeedAlive()).isTrue();
+	private static void awaitAlive(RedisBackend backend) {
+		Awaitility.await().atMost(WAIT).until(backend::isFeedAlive);
 	}
 
 	private List<Thread> feedThreads() {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A {@link CachingBackend} in front of {@link RedisBackend}: reads are served from memory, and the
@@ -70,12 +71,8 @@ class RedisNearCacheTest {
 		assertThat(this.cached.get("/config")).isEqualTo(java.util.Map.of("theme", "dark"));
 	}
 
-	private void awaitHeard(int count) throws InterruptedException {
-		long deadline = System.nanoTime() + WAIT.toNanos();
-		while (this.heard.size() < count && System.nanoTime() < deadline) {
-			Thread.sleep(2);
-		}
-		assertThat(this.heard).hasSize(count);
+	private void awaitHeard(int count) {
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.heard).hasSize(count));
 		assertThat(this.heard.get(count - 1).origin()).isEqualTo("other");
 	}
 

@@ -3,7 +3,6 @@ package io.statetree.spring;
 import java.lang.reflect.Method;
 
 import io.statetree.core.StateException;
-import io.statetree.spring.internal.Methods;
 import org.jspecify.annotations.Nullable;
 
 /**

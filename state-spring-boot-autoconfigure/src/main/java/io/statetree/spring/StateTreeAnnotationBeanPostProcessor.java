@@ -12,10 +12,6 @@ import io.statetree.core.DerivationCycleException;
 import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
 import io.statetree.core.Subscription;
-import io.statetree.spring.internal.BeanMethod;
-import io.statetree.spring.internal.DerivedMethod;
-import io.statetree.spring.internal.StateMethodListener;
-import io.statetree.spring.internal.ValueConverter;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
@@ -75,7 +71,7 @@ public class StateTreeAnnotationBeanPostProcessor
 
 	private @Nullable ConfigurableListableBeanFactory beanFactory;
 
-	private @Nullable ValueConverter values;
+	private @Nullable MethodArgumentConverter values;
 
 	private volatile @Nullable Target target;
 
@@ -87,7 +83,7 @@ public class StateTreeAnnotationBeanPostProcessor
 				"StateTreeAnnotationBeanPostProcessor needs a ConfigurableListableBeanFactory");
 		ConfigurableListableBeanFactory factory = (ConfigurableListableBeanFactory) beanFactory;
 		this.beanFactory = factory;
-		this.values = new ValueConverter(
+		this.values = new MethodArgumentConverter(
 				() -> factory.getBeanProvider(JsonMapper.class).getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 
@@ -162,7 +158,7 @@ public class StateTreeAnnotationBeanPostProcessor
 		ConversionService conversionService = (factory.getConversionService() != null)
 				? factory.getConversionService() : DefaultConversionService.getSharedInstance();
 		BeanFactoryResolver beanResolver = new BeanFactoryResolver(factory);
-		ValueConverter values = this.values;
+		MethodArgumentConverter values = this.values;
 		Assert.state(values != null, "No bean factory set");
 		List<ListenerMethod> listenerMethods = new ArrayList<>(listeners.size());
 		listeners.forEach((method, annotation) -> {

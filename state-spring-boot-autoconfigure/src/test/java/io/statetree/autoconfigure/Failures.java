@@ -3,9 +3,9 @@ package io.statetree.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Finds the cause of a start-up failure.
+ * Finds the cause of a start-up failure (shared by the auto-configuration tests of every sub-package).
  */
-final class Failures {
+public final class Failures {
 
 	private Failures() {
 	}
@@ -17,7 +17,7 @@ final class Failures {
 	 * @param <T> the type
 	 * @return the throwable
 	 */
-	static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+	public static <T extends Throwable> T find(Throwable failure, Class<T> type) {
 		assertThat(failure).as("start-up failure").isNotNull();
 		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
 			if (type.isInstance(candidate)) {

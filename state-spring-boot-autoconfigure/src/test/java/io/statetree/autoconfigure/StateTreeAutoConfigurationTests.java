@@ -20,11 +20,14 @@ import io.statetree.core.backend.StateBackend;
 import io.statetree.spring.StateControllerCustomizer;
 import io.statetree.spring.StateTreeAnnotationBeanPostProcessor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -141,14 +144,26 @@ class StateTreeAutoConfigurationTests {
 	}
 
 	@Test
-	void logsListenerFailuresByDefault() {
+	@ExtendWith(OutputCaptureExtension.class)
+	void logsListenerFailuresByDefault(CapturedOutput output) {
 		this.runner.run((context) -> {
 			StateController controller = context.getBean(StateController.class);
-			controller.subscribe("/a", (event) -> {
-				throw new IllegalStateException("boom");
-			});
-			assertThat(controller.set("/a", 1)).isTrue();
+			controller.registerCallback((event) -> {
+				throw new IllegalStateException("listener gave up");
+			}, "failing-listener", false);
+			controller.subscribeById("/a", "failing-listener");
+			assertThat(controller.set("/a/b", "zqSECRET-first")).isTrue();
+			assertThat(controller.set("/a/b", "zqSECRET-second")).isTrue();
+			assertThat(controller.get("/a/b")).isEqualTo("zqSECRET-second");
 		});
+		String log = output.getAll();
+		assertThat(log).contains("StateTree listener 'failing-listener' failed on /a (emitting path /a/b")
+			.contains("java.lang.IllegalStateException: listener gave up")
+			.contains("at " + StateTreeAutoConfigurationTests.class.getName())
+			.doesNotContain("zqSECRET");
+		assertThat(log.split("java.lang.IllegalStateException: listener gave up", -1))
+			.as("only the first failure carries a stack trace")
+			.hasSize(2);
 	}
 
 	@Test

@@ -415,4 +415,12 @@ public final class CachingBackend implements StateBackend {
 		return "CachingBackend[" + this.delegate + ", " + this.policy + "]";
 	}
 
+	/**
+	 * Describes this backend as one in front of its {@link #delegate()}.
+	 */
+	@Override
+	public BackendDescription description() {
+		return BackendDescription.inFrontOf("caching", describe(), delegate());
+	}
+
 }

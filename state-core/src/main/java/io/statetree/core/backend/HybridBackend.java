@@ -295,4 +295,13 @@ public final class HybridBackend implements StateBackend {
 		return "HybridBackend[root=" + this.root + ", mounts=" + this.mounts + "]";
 	}
 
+	/**
+	 * Describes this backend as composed of its root backend (at {@code /}) and its mounts, in
+	 * the order of {@link #mounts()}.
+	 */
+	@Override
+	public BackendDescription description() {
+		return BackendDescription.composed("hybrid", describe(), root(), mounts());
+	}
+
 }

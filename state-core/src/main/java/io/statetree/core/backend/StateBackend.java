@@ -108,6 +108,18 @@ public interface StateBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Describes the backend's shape for tools that walk a composed backend: its type and settings
+	 * ({@link #describe()}), the backend behind it (a cache's delegate), the backends it is composed
+	 * of (a hybrid's root and mounts) and its change feed's lag (a shared backend). Callers never
+	 * need to know a backend's class. The default describes a store: no delegate, no mounts, no
+	 * feed. Thread-safe, like the backend.
+	 * @return a new description
+	 */
+	default BackendDescription description() {
+		return BackendDescription.of(this);
+	}
+
+	/**
 	 * Writes out anything buffered. A no-op for backends that do not buffer.
 	 */
 	default void flush() {

@@ -11,9 +11,13 @@ import io.statetree.core.Subscription;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Publishes a pattern's events to {@link Flow.Subscriber}s, honouring their demand. Each
- * subscriber gets its own controller subscription and a bounded buffer; a subscriber that falls
- * more than the buffer behind gets {@code onError} and is unsubscribed.
+ * Publishes a pattern's events to {@link Flow.Subscriber}s, honouring their demand (DESIGN §5,
+ * {@code watch}). Each subscriber gets its own controller subscription and a bounded buffer; a
+ * subscriber that falls more than the buffer behind gets {@code onError} and is unsubscribed. A
+ * subscription lets go of its subscriber when it is cancelled or has signalled an error (Reactive
+ * Streams §3.13), so nothing the controller still holds keeps a finished subscriber alive; a
+ * subscriber whose {@code onNext} throws is unsubscribed (§2.13) and the throw reaches the
+ * controller, which handles it as a listener failure.
  */
 final class WatchPublisher implements Flow.Publisher<StateEvent> {
 
@@ -45,7 +49,8 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 
 	private final class WatchSubscription implements Flow.Subscription {
 
-		private final Flow.Subscriber<? super StateEvent> subscriber;
+		/** Cleared on cancel: the only reference the publisher holds to its subscriber (§3.13). */
+		private volatile Flow.@Nullable Subscriber<? super StateEvent> subscriber;
 
 		private final ConcurrentLinkedQueue<StateEvent> queue = new ConcurrentLinkedQueue<>();
 
@@ -93,6 +98,7 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 		@Override
 		public void cancel() {
 			this.cancelled = true;
+			this.subscriber = null;
 			Subscription current = this.registration;
 			if (current != null) {
 				current.close();
@@ -106,14 +112,15 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 			}
 			int missed = 1;
 			while (true) {
-				if (this.cancelled) {
+				Flow.Subscriber<? super StateEvent> target = this.subscriber;
+				if (this.cancelled || target == null) {
 					this.queue.clear();
 				}
 				else {
 					Throwable failure = this.error;
 					if (failure != null) {
 						cancel();
-						this.subscriber.onError(failure);
+						target.onError(failure);
 					}
 					else {
 						while (this.requested.get() > 0 && !this.cancelled) {
@@ -123,7 +130,15 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 							}
 							this.queued.decrementAndGet();
 							this.requested.decrementAndGet();
-							this.subscriber.onNext(event);
+							try {
+								target.onNext(event);
+							}
+							catch (RuntimeException | Error ex) {
+								// §2.13: a subscriber that throws has broken the contract; its
+								// subscription counts as cancelled (the controller logs the throw)
+								cancel();
+								throw ex;
+							}
 						}
 					}
 				}

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Caching rules of {@link CachingBackend}: complete subtrees only, misses, policies, flushing and
@@ -178,11 +179,7 @@ class CachingBackendTest {
 		CachingBackend cache = new CachingBackend(this.delegate,
 				CachePolicy.builder().flushOnWrite(false).flushInterval(Duration.ofMillis(20)).build());
 		commit(cache, "/a", 1);
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (read(this.delegate, "/a") == null && System.nanoTime() < deadline) {
-			Thread.sleep(10);
-		}
-		assertThat(read(this.delegate, "/a")).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(read(this.delegate, "/a")).isEqualTo(1));
 		Thread thread = flushThread();
 		assertThat(thread).isNotNull();
 		assertThat(thread.isDaemon()).isTrue();

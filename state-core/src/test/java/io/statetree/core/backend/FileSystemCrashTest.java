@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Kills a child JVM committing random batches ({@link CrashTestWorker}) with SIGKILL at random
@@ -95,8 +97,9 @@ class FileSystemCrashTest {
 				actual = reopened.read(StatePath.ROOT);
 				reopenedRevision = reopened.revision();
 				assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).as("live children").isZero();
-				Thread.sleep(50);
-				assertThat(StateValues.equal(reopened.read(StatePath.ROOT), actual)).as("nobody writes after the kill").isTrue();
+				await("nobody writes after the kill").during(Duration.ofMillis(50))
+					.atMost(Duration.ofSeconds(5))
+					.until(() -> StateValues.equal(reopened.read(StatePath.ROOT), actual));
 				assertThat(Files.exists(directory.resolve(".statetree").resolve("intent.log"))).isFalse();
 			}
 			String context = "kill " + kill + " (seed " + seed + ", " + lines.size() + " lines, in flight: "
@@ -190,10 +193,10 @@ class FileSystemCrashTest {
 		reader.start();
 		try {
 			int target = 1 + random.nextInt(40);
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-			while (countOk(lines) < target && process.isAlive() && System.nanoTime() < deadline) {
-				Thread.sleep(1);
-			}
+			await().atMost(Duration.ofSeconds(60))
+				.pollDelay(Duration.ZERO)
+				.pollInterval(Duration.ofMillis(1))
+				.until(() -> countOk(lines) >= target || !process.isAlive());
 			assertThat(process.isAlive()).as("the worker is still running (it prints " + lines + ")").isTrue();
 			Thread.sleep(random.nextInt(15));
 		}

@@ -1,0 +1,218 @@
+package io.statetree.core;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.tck.TestEnvironment;
+import org.reactivestreams.tck.flow.FlowPublisherVerification;
+import org.testng.annotations.AfterMethod;
+
+/**
+ * The Reactive Streams TCK (the {@code java.util.concurrent.Flow} variant) against
+ * {@link StateController#watch(String)}. Runs on the JUnit Platform through the TestNG engine.
+ * <p>
+ * A watch is hot and never completes: it publishes the events of writes made while a subscriber is
+ * subscribed. The TCK asks for a publisher of {@code n} elements, so each one it gets is the watch
+ * of a fresh controller, and every subscriber has a writer thread that makes one write per element
+ * its subscriber requests, up to {@code n}, after the watch has registered it. The subscriber sees
+ * the watch's own signals and subscription: the writer only adds demand-driven writes beside them.
+ * Rules that need the stream to complete, or a publisher that fails, do not apply and the TCK skips
+ * them ({@link #maxElementsFromPublisher()}, {@link #createFailedFlowPublisher()}).
+ */
+public class WatchPublisherTckTest extends FlowPublisherVerification<StateEvent> {
+
+	/** How long the TCK waits for a signal, and for the absence of one. */
+	private static final long TIMEOUT_MILLIS = 500;
+
+	/** How long the TCK waits for a cancelled subscriber to be garbage collected. */
+	private static final long GC_TIMEOUT_MILLIS = 5_000;
+
+	private static final String PATH = "/tck/value";
+
+	private final List<StateController> controllers = new CopyOnWriteArrayList<>();
+
+	private final List<Writer> writers = new CopyOnWriteArrayList<>();
+
+	public WatchPublisherTckTest() {
+		super(new TestEnvironment(TIMEOUT_MILLIS), GC_TIMEOUT_MILLIS);
+	}
+
+	@Override
+	public Flow.Publisher<StateEvent> createFlowPublisher(long elements) {
+		StateController controller = StateController.create();
+		this.controllers.add(controller);
+		return new WrittenOnDemand(controller, controller.watch(PATH), elements);
+	}
+
+	@Override
+	public Flow.@Nullable Publisher<StateEvent> createFailedFlowPublisher() {
+		// a watch has no failed state: watching a closed controller throws at watch()
+		return null;
+	}
+
+	@Override
+	public long maxElementsFromPublisher() {
+		return publisherUnableToSignalOnComplete();
+	}
+
+	@AfterMethod
+	public void closeControllers() {
+		this.writers.forEach(Writer::stop);
+		this.writers.clear();
+		this.controllers.forEach(StateController::close);
+		this.controllers.clear();
+	}
+
+	/**
+	 * A watch whose subscribers' demand drives writes: the publisher the TCK sees. Every signal and
+	 * every subscription call passes through unchanged.
+	 */
+	private final class WrittenOnDemand implements Flow.Publisher<StateEvent> {
+
+		private final StateController controller;
+
+		private final Flow.Publisher<StateEvent> watch;
+
+		private final long elements;
+
+		/** The last value written: each write differs from the one before, so each is an event. */
+		private final AtomicLong values = new AtomicLong();
+
+		WrittenOnDemand(StateController controller, Flow.Publisher<StateEvent> watch, long elements) {
+			this.controller = controller;
+			this.watch = watch;
+			this.elements = elements;
+		}
+
+		@Override
+		public void subscribe(Flow.Subscriber<? super StateEvent> subscriber) {
+			if (subscriber == null) {
+				this.watch.subscribe(null);
+				return;
+			}
+			Writer writer = new Writer(this.controller, this.values, this.elements);
+			WatchPublisherTckTest.this.writers.add(writer);
+			this.watch.subscribe(new Flow.Subscriber<StateEvent>() {
+
+				@Override
+				public void onSubscribe(Flow.Subscription subscription) {
+					subscriber.onSubscribe(new Flow.Subscription() {
+
+						@Override
+						public void request(long n) {
+							subscription.request(n);
+							writer.demand(n);
+						}
+
+						@Override
+						public void cancel() {
+							subscription.cancel();
+							writer.stop();
+						}
+
+					});
+				}
+
+				@Override
+				public void onNext(StateEvent item) {
+					subscriber.onNext(item);
+				}
+
+				@Override
+				public void onError(Throwable throwable) {
+					writer.stop();
+					subscriber.onError(throwable);
+				}
+
+				@Override
+				public void onComplete() {
+					writer.stop();
+					subscriber.onComplete();
+				}
+
+			});
+			// the watch registers its subscriber with the controller when subscribe returns:
+			// only writes made from now on are its elements
+			writer.start();
+		}
+
+	}
+
+	/**
+	 * Makes one write per requested element, up to the publisher's element count, on its own
+	 * daemon thread (with synchronous dispatch, the subscriber's {@code onNext} runs there).
+	 */
+	private static final class Writer implements Runnable {
+
+		private final StateController controller;
+
+		private final AtomicLong values;
+
+		private final long elements;
+
+		private final Thread thread;
+
+		private long demand;
+
+		private boolean stopped;
+
+		private long written;
+
+		Writer(StateController controller, AtomicLong values, long elements) {
+			this.controller = controller;
+			this.values = values;
+			this.elements = elements;
+			this.thread = new Thread(this, "tck-writer");
+			this.thread.setDaemon(true);
+		}
+
+		void start() {
+			this.thread.start();
+		}
+
+		synchronized void demand(long n) {
+			if (n > 0) {
+				this.demand = (this.demand + n < 0) ? Long.MAX_VALUE : this.demand + n;
+				notifyAll();
+			}
+		}
+
+		synchronized void stop() {
+			this.stopped = true;
+			notifyAll();
+		}
+
+		@Override
+		public void run() {
+			while (this.written < this.elements) {
+				synchronized (this) {
+					while (!this.stopped && this.demand == 0) {
+						try {
+							wait();
+						}
+						catch (InterruptedException ex) {
+							return;
+						}
+					}
+					if (this.stopped) {
+						return;
+					}
+					this.demand--;
+				}
+				this.written++;
+				try {
+					this.controller.set(PATH, this.values.incrementAndGet());
+				}
+				catch (IllegalStateException ex) {
+					// the controller was closed after the test
+					return;
+				}
+			}
+		}
+
+	}
+
+}

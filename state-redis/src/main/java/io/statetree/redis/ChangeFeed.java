@@ -1,0 +1,336 @@
+package io.statetree.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.backend.BackendListener;
+import io.statetree.core.backend.Change;
+import io.statetree.core.backend.RemoteCommit;
+import io.statetree.core.backend.Write;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.stream.ByteRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+
+/**
+ * Tails a namespace's change stream on its own connection and daemon thread, and hands other
+ * instances' commits to a {@link BackendListener} in revision order (DESIGN §8).
+ * <p>
+ * It remembers the id and revision of the last entry it handled. After a failed read (a dropped
+ * connection) it opens a new connection and reads on from that id, so nothing still in the stream
+ * is missed. Revisions are consecutive (each commit increments the revision and appends one entry
+ * in the same script), so an entry whose revision is not the next one means entries were trimmed
+ * away unread: the feed then moves to the stream's current end and calls
+ * {@link BackendListener#onResync()} once.
+ */
+final class ChangeFeed {
+
+	private static final Logger logger = LoggerFactory.getLogger(ChangeFeed.class);
+
+	private static final int BATCH = 512;
+
+	private static final Duration MAX_BLOCK = Duration.ofSeconds(1);
+
+	private static final long MAX_BACKOFF_MILLIS = 1_000;
+
+	private static final byte[] REVISION = bytes("r");
+
+	private static final byte[] ORIGIN = bytes("o");
+
+	private static final byte[] INSTANCE = bytes("i");
+
+	private static final byte[] WRITES = bytes("w");
+
+	private static final byte[] BEFORE = bytes("b");
+
+	private final RedisConnectionFactory factory;
+
+	private final Keys keys;
+
+	private final String backendId;
+
+	private final String connectionName;
+
+	private volatile BackendListener listener;
+
+	private final Thread thread;
+
+	private final Duration block;
+
+	private volatile boolean running = true;
+
+	private volatile boolean connected;
+
+	private volatile @Nullable RedisConnection connection;
+
+	private volatile long lastEntryMillis;
+
+	private volatile boolean caughtUp = true;
+
+	private String lastId;
+
+	private long lastRevision;
+
+	/**
+	 * Creates a feed positioned at the stream's current end. Call {@link #start()} to run it.
+	 * @param factory where connections come from
+	 * @param keys the namespace's keys
+	 * @param backendId the id the owning backend writes into its entries (they are skipped)
+	 * @param connectionName the connection, for messages
+	 * @param listener who hears other instances' commits
+	 * @throws io.statetree.core.StateStorageException if Redis cannot be reached to find the end
+	 */
+	ChangeFeed(RedisConnectionFactory factory, Keys keys, String backendId, String connectionName,
+			BackendListener listener) {
+		this.factory = factory;
+		this.keys = keys;
+		this.backendId = backendId;
+		this.connectionName = connectionName;
+		this.listener = listener;
+		long[] revision = new long[1];
+		this.lastId = position(revision);
+		this.lastRevision = revision[0];
+		this.block = blockTime(factory);
+		this.thread = new Thread(this::run, "statetree-feed-" + keys.namespace());
+		this.thread.setDaemon(true);
+	}
+
+	/**
+	 * How long one XREAD blocks: a second, or less than half the client's command timeout so the
+	 * client never gives up on a read that is merely waiting.
+	 */
+	private static Duration blockTime(RedisConnectionFactory factory) {
+		if (factory instanceof LettuceConnectionFactory lettuce) {
+			Duration timeout = lettuce.getClientConfiguration().getCommandTimeout();
+			if (timeout != null && !timeout.isZero() && timeout.compareTo(MAX_BLOCK.multipliedBy(2)) < 0) {
+				return Duration.ofMillis(Math.max(1, timeout.toMillis() / 2));
+			}
+		}
+		return MAX_BLOCK;
+	}
+
+	private String position(long[] revision) {
+		List<Object> result = RedisCalls.script(this.factory, this.connectionName, Scripts.POSITION, this.keys.all());
+		revision[0] = Long.parseLong(RedisCalls.string(result.get(1)));
+		return RedisCalls.string(result.get(0));
+	}
+
+	/**
+	 * Replaces the listener; the feed keeps its position.
+	 * @param listener the new listener
+	 */
+	void setListener(BackendListener listener) {
+		this.listener = listener;
+	}
+
+	/**
+	 * Starts the thread.
+	 */
+	void start() {
+		this.thread.start();
+	}
+
+	/**
+	 * Tells whether the thread runs and its last read succeeded.
+	 * @return whether the feed is alive
+	 */
+	boolean isAlive() {
+		return this.running && this.thread.isAlive() && this.connected;
+	}
+
+	/**
+	 * How far behind the feed is: 0 when its last read found no more entries waiting, otherwise
+	 * the time since the last handled entry was written (by the Redis server's clock).
+	 * @return milliseconds
+	 */
+	long lagMillis() {
+		if (this.caughtUp) {
+			return 0;
+		}
+		return Math.max(0, System.currentTimeMillis() - this.lastEntryMillis);
+	}
+
+	/**
+	 * Stops the thread and closes its connection; waits for the thread to end.
+	 * @param timeout how long to wait
+	 * @return whether the thread ended in time
+	 */
+	boolean stop(Duration timeout) {
+		this.running = false;
+		if (Thread.currentThread() == this.thread) {
+			return false;
+		}
+		this.thread.interrupt();
+		try {
+			this.thread.join(timeout.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return !this.thread.isAlive();
+	}
+
+	private void run() {
+		long backoff = 10;
+		try {
+			while (this.running) {
+				try {
+					RedisConnection conn = this.connection;
+					if (conn == null) {
+						conn = this.factory.getConnection();
+						this.connection = conn;
+					}
+					List<ByteRecord> records = conn.streamCommands()
+						.xRead(StreamReadOptions.empty().count(BATCH).block(this.block),
+								StreamOffset.create(this.keys.changes(), ReadOffset.from(this.lastId)));
+					this.connected = true;
+					backoff = 10;
+					if (records == null || records.isEmpty()) {
+						this.caughtUp = true;
+						continue;
+					}
+					this.caughtUp = records.size() < BATCH;
+					handle(records);
+				}
+				catch (RuntimeException ex) {
+					if (!this.running) {
+						break;
+					}
+					this.connected = false;
+					logger.warn("StateTree change feed for namespace '{}' lost its connection to {}; reconnecting and "
+							+ "resuming after entry {}: {}", this.keys.namespace(), this.connectionName, this.lastId,
+							ex.toString());
+					closeConnection();
+					sleep(backoff);
+					backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+				}
+			}
+		}
+		finally {
+			this.connected = false;
+			closeConnection();
+		}
+	}
+
+	private void handle(List<ByteRecord> records) {
+		for (ByteRecord record : records) {
+			if (!this.running) {
+				return;
+			}
+			Map<byte[], byte[]> fields = record.getValue();
+			long revision = Long.parseLong(string(field(fields, REVISION)));
+			String id = record.getId().getValue();
+			if (revision != this.lastRevision + 1) {
+				// a gap (entries trimmed unread), or a revision not above the last one although the
+				// entry is newer (the server lost its data and started over)
+				resync(revision);
+				return;
+			}
+			this.lastId = id;
+			this.lastRevision = revision;
+			Long millis = record.getId().getTimestamp();
+			this.lastEntryMillis = (millis != null) ? millis : System.currentTimeMillis();
+			if (this.backendId.equals(string(field(fields, INSTANCE)))) {
+				continue;
+			}
+			deliver(revision, fields);
+		}
+	}
+
+	private void resync(long found) {
+		logger.warn("StateTree change feed for namespace '{}' expected revision {} but found {} (entries trimmed "
+				+ "from the stream, or the server lost its data); resynchronising", this.keys.namespace(),
+				this.lastRevision + 1, found);
+		long[] revision = new long[1];
+		this.lastId = position(revision);
+		this.lastRevision = revision[0];
+		try {
+			this.listener.onResync();
+		}
+		catch (RuntimeException ex) {
+			logger.error("StateTree backend listener failed on resync for namespace '{}'", this.keys.namespace(), ex);
+		}
+	}
+
+	private void deliver(long revision, Map<byte[], byte[]> fields) {
+		RemoteCommit commit;
+		try {
+			String origin = string(field(fields, ORIGIN));
+			List<Write> writes = TreeCodec.decodeWrites(string(field(fields, WRITES)));
+			List<StatePath> distinct = writes.stream().map(Write::path).distinct().toList();
+			List<Change> changes = TreeCodec.changes(writes, distinct, string(field(fields, BEFORE)));
+			commit = new RemoteCommit(revision, origin, changes);
+		}
+		catch (RuntimeException ex) {
+			logger.error("StateTree change feed for namespace '{}' cannot decode the entry of revision {}; "
+					+ "resynchronising", this.keys.namespace(), revision, ex);
+			try {
+				this.listener.onResync();
+			}
+			catch (RuntimeException failure) {
+				logger.error("StateTree backend listener failed on resync for namespace '{}'", this.keys.namespace(),
+						failure);
+			}
+			return;
+		}
+		try {
+			this.listener.onRemoteCommit(commit);
+		}
+		catch (RuntimeException ex) {
+			logger.error("StateTree backend listener failed on revision {} from instance {} in namespace '{}'",
+					revision, commit.origin(), this.keys.namespace(), ex);
+		}
+	}
+
+	private static byte[] field(Map<byte[], byte[]> fields, byte[] name) {
+		for (Map.Entry<byte[], byte[]> entry : fields.entrySet()) {
+			if (java.util.Arrays.equals(entry.getKey(), name)) {
+				return entry.getValue();
+			}
+		}
+		throw new io.statetree.core.StateStorageException("Change stream entry lacks field '"
+				+ string(name) + "'");
+	}
+
+	private void closeConnection() {
+		RedisConnection conn = this.connection;
+		this.connection = null;
+		if (conn != null) {
+			try {
+				conn.close();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Closing the feed connection failed", ex);
+			}
+		}
+	}
+
+	private void sleep(long millis) {
+		try {
+			TimeUnit.MILLISECONDS.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.running = false;
+		}
+	}
+
+	private static byte[] bytes(String s) {
+		return s.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String string(byte[] b) {
+		return new String(b, StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,132 @@
+package io.statetree.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.statetree.core.StateStorageException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Runs scripts with {@code EVALSHA}, falling back to {@code EVAL} when the server does not know
+ * the script ({@code NOSCRIPT}), and turns Redis failures into {@link StateStorageException}s
+ * that name the connection (DESIGN §8).
+ */
+final class RedisCalls {
+
+	private RedisCalls() {
+	}
+
+	/**
+	 * Describes a connection factory for messages: its address for Lettuce, its class otherwise.
+	 * @param factory the factory
+	 * @return e.g. {@code redis://localhost:6379/0}
+	 */
+	static String describe(RedisConnectionFactory factory) {
+		if (factory instanceof LettuceConnectionFactory lettuce) {
+			return "redis://" + lettuce.getHostName() + ":" + lettuce.getPort() + "/" + lettuce.getDatabase();
+		}
+		return factory.getClass().getSimpleName();
+	}
+
+	/**
+	 * Runs a script returning a list.
+	 * @param factory where the connection comes from
+	 * @param connectionName the connection, for messages
+	 * @param script the script
+	 * @param keys the keys
+	 * @param args the arguments
+	 * @return the script's reply
+	 */
+	static List<Object> script(RedisConnectionFactory factory, String connectionName, Scripts script,
+			byte[][] keys, byte[]... args) {
+		return run(factory, connectionName, script, ReturnType.MULTI, keys, args);
+	}
+
+	/**
+	 * Runs a script returning one bulk string.
+	 * @param factory where the connection comes from
+	 * @param connectionName the connection, for messages
+	 * @param script the script
+	 * @param keys the keys
+	 * @param args the arguments
+	 * @return the script's reply
+	 */
+	static byte[] scriptValue(RedisConnectionFactory factory, String connectionName, Scripts script,
+			byte[][] keys, byte[]... args) {
+		return run(factory, connectionName, script, ReturnType.VALUE, keys, args);
+	}
+
+	private static <T> T run(RedisConnectionFactory factory, String connectionName, Scripts script, ReturnType type,
+			byte[][] keys, byte[]... args) {
+		byte[][] keysAndArgs = new byte[keys.length + args.length][];
+		System.arraycopy(keys, 0, keysAndArgs, 0, keys.length);
+		System.arraycopy(args, 0, keysAndArgs, keys.length, args.length);
+		// A script is sent before its reply is awaited: on an interrupted thread Lettuce would give
+		// up waiting for the reply of a script that ran (a commit reported failed although it was
+		// made). The interrupt is set aside for the call and restored after it.
+		boolean interrupted = Thread.interrupted();
+		try (RedisConnection connection = factory.getConnection()) {
+			try {
+				return connection.scriptingCommands().evalSha(script.sha1(), type, keys.length, keysAndArgs);
+			}
+			catch (DataAccessException ex) {
+				if (!isNoScript(ex)) {
+					throw ex;
+				}
+				return connection.scriptingCommands().eval(script.bytes(), type, keys.length, keysAndArgs);
+			}
+		}
+		catch (DataAccessException ex) {
+			throw new StateStorageException("Redis at " + connectionName + " failed: " + message(ex), ex);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/**
+	 * The most specific message of a failure.
+	 * @param ex the failure
+	 * @return its message
+	 */
+	static String message(Throwable ex) {
+		Throwable cause = ex;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		String message = cause.getMessage();
+		return (message != null) ? message : cause.toString();
+	}
+
+	private static boolean isNoScript(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			String message = t.getMessage();
+			if (message != null && message.contains("NOSCRIPT")) {
+				return true;
+			}
+			if (t.getCause() == t) {
+				break;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Reads a reply element as text.
+	 * @param element a bulk string ({@code byte[]}), a number or a string
+	 * @return its text
+	 */
+	static String string(Object element) {
+		if (element instanceof byte[] bytes) {
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+		return String.valueOf(element);
+	}
+
+}

@@ -1,0 +1,43 @@
+package io.statetree.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Lua scripts, loaded from the class path, each with its SHA-1 for {@code EVALSHA}
+ * (DESIGN §8).
+ *
+ * @param source the script text
+ * @param bytes the script text as UTF-8
+ * @param sha1 its SHA-1, lowercase hex
+ */
+record Scripts(String source, byte[] bytes, String sha1) {
+
+	/** Commits writes. */
+	static final Scripts COMMIT = load("commit.lua");
+
+	/** Reads a subtree. */
+	static final Scripts READ = load("read.lua");
+
+	/** Finds where the change feed starts. */
+	static final Scripts POSITION = load("position.lua");
+
+	private static Scripts load(String name) {
+		String source = resource("common.lua") + "\n" + resource(name);
+		return new Scripts(source, source.getBytes(StandardCharsets.UTF_8), TreeCodec.sha1(source));
+	}
+
+	private static String resource(String name) {
+		try (InputStream in = Scripts.class.getResourceAsStream(name)) {
+			if (in == null) {
+				throw new IllegalStateException("Script " + name + " is missing from the class path");
+			}
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read script " + name, ex);
+		}
+	}
+
+}

@@ -1,0 +1,221 @@
+package io.statetree.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.statetree.actuate.StateTreeAccess.CallerAccess;
+import io.statetree.actuate.StateTreeAccess.Verdict;
+import io.statetree.actuate.StateTreeEndpoint.Refused;
+import io.statetree.actuate.StateTreeEndpoint.ValueDescriptor;
+import io.statetree.core.InvalidPathException;
+import io.statetree.core.StatePath;
+import io.statetree.core.StateValueException;
+import io.statetree.core.StateWriteException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
+
+/**
+ * The HTTP side of the {@link StateTreeEndpoint statetree} endpoint: the caller's roles and path
+ * rules checked on every operation, answers with HTTP statuses, and writing.
+ * <ul>
+ * <li>{@code GET /actuator/statetree}: the endpoint's {@link StateTreeEndpoint.TreeDescriptor
+ * overview}, with the names of the root's children the caller may read.</li>
+ * <li>{@code GET /actuator/statetree/users/1}: <code>{"path": "/users/1", "value": ...}</code>, 404
+ * when absent.</li>
+ * <li>{@code POST /actuator/statetree/users/1} with the JSON body <code>{"value": "<json>"}</code>:
+ * writes the value given as JSON text inside the string, because Spring Boot's web endpoints read
+ * a body of string fields only; for example <code>{"value": "{\"name\": \"Ann\"}"}</code> writes an
+ * object (which becomes a branch), <code>{"value": "\"Ann\""}</code> a string and
+ * <code>{"value": "42"}</code> a number. <code>DELETE</code> deletes the subtree. The root itself
+ * cannot be written or deleted over HTTP. Both need the endpoint's access to be
+ * {@code unrestricted}.</li>
+ * </ul>
+ * Every operation is checked against the {@link StateTreeAccess} policy (roles, path rules): 401
+ * without a principal, 403 when refused, 400 for a bad path or value, 409 for a write below a
+ * leaf. Values are masked as the policy says. Error messages never quote a value.
+ * <p>
+ * Thread-safe.
+ */
+@EndpointWebExtension(endpoint = StateTreeEndpoint.class)
+public class StateTreeEndpointWebExtension {
+
+	private static final int STATUS_UNAUTHORIZED = 401;
+
+	private static final int STATUS_FORBIDDEN = 403;
+
+	private static final int STATUS_CONFLICT = 409;
+
+	private final StateTreeEndpoint delegate;
+
+	/**
+	 * Creates the extension.
+	 * @param delegate the endpoint it extends
+	 */
+	public StateTreeEndpointWebExtension(StateTreeEndpoint delegate) {
+		this.delegate = delegate;
+	}
+
+	/**
+	 * Describes the tree's machinery.
+	 * @param securityContext the caller
+	 * @return a {@link StateTreeEndpoint.TreeDescriptor}, or an error
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> describe(SecurityContext securityContext) {
+		CallerAccess caller = this.delegate.access().of(securityContext);
+		Verdict verdict = caller.toRead();
+		if (verdict != Verdict.ALLOWED) {
+			return refused(verdict, "read", StatePath.ROOT);
+		}
+		return new WebEndpointResponse<>(this.delegate.overview(caller));
+	}
+
+	/**
+	 * Reads the value at a path.
+	 * @param securityContext the caller
+	 * @param path the path's segments
+	 * @return a {@link ValueDescriptor}, 404 when absent, or an error
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> read(SecurityContext securityContext,
+			@Selector(match = Match.ALL_REMAINING) String[] path) {
+		StatePath statePath;
+		try {
+			statePath = StatePath.ofSegments(List.of(path));
+		}
+		catch (InvalidPathException ex) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), null);
+		}
+		CallerAccess caller = this.delegate.access().of(securityContext);
+		Verdict verdict = caller.toRead(statePath);
+		if (verdict != Verdict.ALLOWED) {
+			return refused(verdict, "read", statePath);
+		}
+		ValueDescriptor value = this.delegate.value(caller, statePath);
+		if (value == null) {
+			return error(WebEndpointResponse.STATUS_NOT_FOUND, "No value at " + statePath, statePath);
+		}
+		return new WebEndpointResponse<>(value);
+	}
+
+	/**
+	 * Writes a value at a path. Available only when the endpoint's access is unrestricted.
+	 * @param securityContext the caller
+	 * @param path the path's segments
+	 * @param value the value as JSON text ({@code null} deletes)
+	 * @return a {@link StateTreeEndpoint.WriteDescriptor}, or an error (400 when the value is not
+	 * JSON)
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> write(SecurityContext securityContext,
+			@Selector(match = Match.ALL_REMAINING) String[] path, String value) {
+		StatePath at;
+		try {
+			at = StatePath.ofSegments(List.of(path));
+		}
+		catch (InvalidPathException ex) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), null);
+		}
+		Object model;
+		try {
+			model = this.delegate.decode(at, value);
+		}
+		catch (StreamConstraintsException ex) {
+			// Names the limit (a number's length, the nesting), never the value.
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"The value breaks a JSON read limit: " + ex.getOriginalMessage(), null);
+		}
+		catch (JacksonException ex) {
+			// The parser's message may quote the value: leave it out.
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"The value is not a JSON document (a string must be quoted)", null);
+		}
+		catch (InvalidPathException | StateValueException ex) {
+			// A bad key, nesting beyond the path limit, a number JSON cannot hold exactly: the
+			// message names the key or path and the reason, never the value.
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), null);
+		}
+		return change(securityContext, path, "write", model);
+	}
+
+	/**
+	 * Deletes the value at a path and everything below it. Available only when the endpoint's
+	 * access is unrestricted.
+	 * @param securityContext the caller
+	 * @param path the path's segments
+	 * @return a {@link StateTreeEndpoint.WriteDescriptor}, or an error
+	 */
+	@DeleteOperation
+	public WebEndpointResponse<Object> delete(SecurityContext securityContext,
+			@Selector(match = Match.ALL_REMAINING) String[] path) {
+		return change(securityContext, path, "delete", null);
+	}
+
+	private WebEndpointResponse<Object> change(SecurityContext securityContext, String[] path, String operation,
+			@Nullable Object replacement) {
+		StatePath statePath;
+		try {
+			statePath = StatePath.ofSegments(List.of(path));
+		}
+		catch (InvalidPathException ex) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), null);
+		}
+		if (statePath.isRoot()) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, "The root cannot be changed through the endpoint",
+					statePath);
+		}
+		CallerAccess caller = this.delegate.access().of(securityContext);
+		Verdict allowed = caller.toWrite(statePath, null, replacement);
+		if (allowed != Verdict.ALLOWED) {
+			return refused(allowed, operation, statePath);
+		}
+		try {
+			return new WebEndpointResponse<>(this.delegate.change(caller, statePath, replacement));
+		}
+		catch (Refused ex) {
+			return refused(ex.verdict(), operation, statePath);
+		}
+		catch (StateWriteException ex) {
+			return error(STATUS_CONFLICT, ex.getMessage(), statePath);
+		}
+		catch (StateValueException ex) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), statePath);
+		}
+	}
+
+	static WebEndpointResponse<Object> refused(Verdict verdict, String operation, StatePath path) {
+		if (verdict == Verdict.UNAUTHENTICATED) {
+			return error(STATUS_UNAUTHORIZED, "Authentication is required", path);
+		}
+		return error(STATUS_FORBIDDEN, "Not allowed to " + operation + " " + path, path);
+	}
+
+	static WebEndpointResponse<Object> error(int status, @Nullable String message, @Nullable StatePath path) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("status", status);
+		body.put("error", switch (status) {
+			case WebEndpointResponse.STATUS_BAD_REQUEST -> "Bad Request";
+			case STATUS_UNAUTHORIZED -> "Unauthorized";
+			case STATUS_FORBIDDEN -> "Forbidden";
+			case WebEndpointResponse.STATUS_NOT_FOUND -> "Not Found";
+			case STATUS_CONFLICT -> "Conflict";
+			default -> "Error";
+		});
+		body.put("message", (message != null) ? message : "");
+		if (path != null) {
+			body.put("path", path.toString());
+		}
+		return new WebEndpointResponse<>(body, status);
+	}
+
+}

@@ -1,0 +1,157 @@
+package io.statetree.spring;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.statetree.core.Derivation;
+import io.statetree.core.DeriveData;
+import io.statetree.core.InvalidPathException;
+import io.statetree.core.StateController;
+import io.statetree.core.StatePath;
+import io.statetree.core.StateView;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@code @Derived} method, inspected and ready to be registered with a controller (DESIGN §6, §9).
+ */
+final class DerivedMethod {
+
+	private final BeanMethod method;
+
+	private final StatePath destination;
+
+	private final List<StatePath> sources;
+
+	private final Kind kind;
+
+	private final MethodArgumentConverter.Conversion[] conversions;
+
+	private DerivedMethod(BeanMethod method, StatePath destination, List<StatePath> sources, Kind kind,
+			MethodArgumentConverter.Conversion[] conversions) {
+		this.method = method;
+		this.destination = destination;
+		this.sources = sources;
+		this.kind = kind;
+		this.conversions = conversions;
+	}
+
+	/**
+	 * Inspects a {@code @Derived} method.
+	 * @param method the method and its bean
+	 * @param path the annotation's destination
+	 * @param sources the annotation's sources
+	 * @param values converts source values to parameter types
+	 * @return the prepared derivation
+	 * @throws InvalidStateMethodException naming the bean and method when a path or a parameter
+	 * is invalid, or the method returns nothing
+	 */
+	static DerivedMethod create(BeanMethod method, String path, String[] sources, MethodArgumentConverter values) {
+		Method declared = method.declared();
+		if (declared.getReturnType() == void.class || declared.getReturnType() == Void.class) {
+			throw invalid(method, "a @Derived method must return the value to write at " + path);
+		}
+		StatePath destination = path(method, path);
+		List<StatePath> sourcePaths = new ArrayList<>(sources.length);
+		for (String source : sources) {
+			sourcePaths.add(path(method, source));
+		}
+		Class<?>[] types = declared.getParameterTypes();
+		if (sourcePaths.isEmpty()) {
+			if (types.length != 1 || types[0] != StateView.class) {
+				throw invalid(method, "a @Derived method without sources must take exactly one StateView parameter, "
+						+ "whose reads are its tracked dependencies; or declare sources");
+			}
+			return new DerivedMethod(method, destination, List.of(), Kind.TRACKED,
+					new MethodArgumentConverter.Conversion[0]);
+		}
+		if (types.length == 1 && types[0] == DeriveData.class) {
+			return new DerivedMethod(method, destination, List.copyOf(sourcePaths), Kind.DERIVE_DATA,
+					new MethodArgumentConverter.Conversion[0]);
+		}
+		if (types.length != sourcePaths.size()) {
+			throw invalid(method, "it declares " + sourcePaths.size() + " source(s) " + sourcePaths + " but takes "
+					+ types.length + " parameter(s); take one parameter per source, in order, or one DeriveData");
+		}
+		MethodArgumentConverter.Conversion[] conversions = new MethodArgumentConverter.Conversion[types.length];
+		for (int i = 0; i < types.length; i++) {
+			if (types[i] == DeriveData.class || types[i] == StateView.class) {
+				throw invalid(method, "parameter " + (i + 1) + " is a " + types[i].getSimpleName()
+						+ ", which must be the only parameter");
+			}
+			conversions[i] = values.to(declared.getGenericParameterTypes()[i]);
+		}
+		return new DerivedMethod(method, destination, List.copyOf(sourcePaths), Kind.SOURCES, conversions);
+	}
+
+	private static StatePath path(BeanMethod method, String path) {
+		try {
+			return StatePath.of(path);
+		}
+		catch (InvalidPathException ex) {
+			throw new InvalidStateMethodException(method.beanName(), method.declared(), ex.getMessage(), ex);
+		}
+	}
+
+	private static InvalidStateMethodException invalid(BeanMethod method, String reason) {
+		return new InvalidStateMethodException(method.beanName(), method.declared(), reason);
+	}
+
+	/**
+	 * Registers the derivation; it is computed once now.
+	 * @param controller the controller
+	 * @return the handle
+	 */
+	Derivation register(StateController controller) {
+		String destination = this.destination.toString();
+		return switch (this.kind) {
+			case TRACKED -> controller.deriveTracked(destination, (view) -> this.method.invoke(view));
+			case DERIVE_DATA -> controller.deriveMany(destination, sourceStrings(), (data) -> this.method.invoke(data));
+			case SOURCES -> (this.sources.size() == 1)
+					? controller.derive(destination, this.sources.get(0).toString(),
+							(value) -> this.method.invoke(this.conversions[0].convert(value, this.sources.get(0))))
+					: controller.deriveMany(destination, sourceStrings(), this::invokeWith);
+		};
+	}
+
+	private @Nullable Object invokeWith(DeriveData data) {
+		Object[] args = new Object[this.conversions.length];
+		for (int i = 0; i < args.length; i++) {
+			StatePath source = this.sources.get(i);
+			args[i] = this.conversions[i].convert(data.get(source.toString()), source);
+		}
+		return this.method.invoke(args);
+	}
+
+	private List<String> sourceStrings() {
+		return this.sources.stream().map(StatePath::toString).toList();
+	}
+
+	/**
+	 * Returns the bean method.
+	 * @return the method
+	 */
+	BeanMethod method() {
+		return this.method;
+	}
+
+	/**
+	 * Returns the destination.
+	 * @return the path written
+	 */
+	StatePath destination() {
+		return this.destination;
+	}
+
+	@Override
+	public String toString() {
+		return this.method.describe();
+	}
+
+	private enum Kind {
+
+		SOURCES, DERIVE_DATA, TRACKED
+
+	}
+
+}
