@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.statetree.core.backend.CommitRequest;
-import io.statetree.core.internal.DefaultStateController;
+import io.statetree.core.internal.ControllerInternals;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.Write;
 import net.jqwik.api.Arbitraries;
@@ -219,13 +219,12 @@ public abstract class AbstractControllerBehaviourTest {
 			});
 			// no writer waited out the 30 s offer timeout (a listener waiting for itself)
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
-			DefaultStateController impl = (DefaultStateController) c;
 			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 			while (all.stream().map((l) -> l.substring(0, l.indexOf(' '))).distinct().count() < changes.get()
 					&& resyncs.get() == 0 && System.nanoTime() < deadline) {
-				impl.awaitDispatch(100);
+				ControllerInternals.awaitDispatch(c, 100);
 			}
-			impl.awaitDispatch(10_000);
+			ControllerInternals.awaitDispatch(c, 10_000);
 			java.util.Set<Long> heardRevisions = new java.util.TreeSet<>();
 			all.forEach((l) -> heardRevisions.add(Long.parseLong(l.substring(0, l.indexOf(' ')))));
 			List<Long> missing = new ArrayList<>();
@@ -2291,15 +2290,14 @@ public abstract class AbstractControllerBehaviourTest {
 				org.awaitility.Awaitility.await()
 					.atMost(PATIENCE)
 					.until(() -> !slow.isEmpty() && slow.get(slow.size() - 1).revision() == bounded.revision());
-				io.statetree.core.internal.DefaultStateController impl = (io.statetree.core.internal.DefaultStateController) bounded;
-				impl.awaitDispatch(PATIENCE.toMillis());
+				io.statetree.core.internal.ControllerInternals.awaitDispatch(bounded, PATIENCE.toMillis());
 				assertThat(slow).filteredOn(StateEvent::isResync).hasSize(1);
 				assertThat(slow.size()).isLessThanOrEqualTo(capacity + 2);
 				assertThat(slow).extracting(StateEvent::revision).isSorted().doesNotHaveDuplicates();
 				StateEvent resync = slow.stream().filter(StateEvent::isResync).findFirst().orElseThrow();
 				assertThat(resync.path()).isEqualTo(StatePath.ROOT);
 				assertThat(resync.newValue()).isNull();
-				assertThat(impl.listenerOverflows()).isPositive();
+				assertThat(io.statetree.core.internal.ControllerInternals.listenerOverflows(bounded)).isPositive();
 				assertThat(overflowed).isNotEmpty().containsOnly("slow");
 				assertThat(others).hasSize(commits).isSorted().doesNotHaveDuplicates();
 				assertThat(bounded.get("/n")).isEqualTo(commits);
@@ -2377,7 +2375,7 @@ public abstract class AbstractControllerBehaviourTest {
 				assertThat(heard.size()).isLessThanOrEqualTo(5 + 1);
 				assertThat(heard.get(heard.size() - 1).newValue()).isEqualTo(20);
 				assertThat(heard).extracting(StateEvent::revision).isSorted();
-				assertThat(((io.statetree.core.internal.DefaultStateController) bounded).listenerOverflows()).isPositive();
+				assertThat(io.statetree.core.internal.ControllerInternals.listenerOverflows(bounded)).isPositive();
 				assertThat(bounded.get("/n")).isEqualTo(20);
 			}
 		}
@@ -2776,7 +2774,7 @@ public abstract class AbstractControllerBehaviourTest {
 					pool.shutdownNow();
 				}
 				await().atMost(PATIENCE).until(() -> heard.size() >= threads * per);
-				((io.statetree.core.internal.DefaultStateController) c).awaitDispatch(PATIENCE.toMillis());
+				io.statetree.core.internal.ControllerInternals.awaitDispatch(c, PATIENCE.toMillis());
 				assertThat(heard).hasSize(threads * per).doesNotHaveDuplicates();
 				assertThat(heard).extracting((s) -> Long.parseLong(s.substring(0, s.indexOf(':')))).isSorted();
 			}
@@ -2813,7 +2811,7 @@ public abstract class AbstractControllerBehaviourTest {
 				assertThat(heard).filteredOn((h) -> !h.startsWith("deep2:")).isEmpty();
 				release.countDown();
 				await().atMost(PATIENCE).until(() -> heard.contains("top:3"));
-				((io.statetree.core.internal.DefaultStateController) c).awaitDispatch(PATIENCE.toMillis());
+				io.statetree.core.internal.ControllerInternals.awaitDispatch(c, PATIENCE.toMillis());
 				assertThat(heard).doesNotContain("top:1");
 				assertThat(heard).containsSubsequence("deep:1", "deep:2", "top:2").containsSubsequence("top:2", "top:3");
 			}
@@ -2899,7 +2897,7 @@ public abstract class AbstractControllerBehaviourTest {
 				finally {
 					pool.shutdownNow();
 				}
-				((io.statetree.core.internal.DefaultStateController) c).awaitDispatch(PATIENCE.toMillis());
+				io.statetree.core.internal.ControllerInternals.awaitDispatch(c, PATIENCE.toMillis());
 				for (List<Long> log : logs) {
 					assertThat(log).isSorted().doesNotHaveDuplicates();
 				}
@@ -2923,7 +2921,7 @@ public abstract class AbstractControllerBehaviourTest {
 					c.set("/n", i);
 					c.set("/m", i);
 				}
-				((io.statetree.core.internal.DefaultStateController) c).awaitDispatch(PATIENCE.toMillis());
+				io.statetree.core.internal.ControllerInternals.awaitDispatch(c, PATIENCE.toMillis());
 				List<String> lines = log.lines();
 				assertThat(lines.stream().filter((l) -> l.contains("\tat ")).count()).as(String.join("\n", lines)).isLessThanOrEqualTo(2);
 				assertThat(lines.size()).as(String.join("\n", lines)).isLessThanOrEqualTo(10);
@@ -2951,7 +2949,7 @@ public abstract class AbstractControllerBehaviourTest {
 				for (int i = 1; i <= 2_000; i++) {
 					c.set("/n", i);
 				}
-				long overflows = ((io.statetree.core.internal.DefaultStateController) c).listenerOverflows();
+				long overflows = io.statetree.core.internal.ControllerInternals.listenerOverflows(c);
 				assertThat(overflows).isGreaterThan(100);
 				release.countDown();
 				List<String> lines = log.lines();
@@ -2991,7 +2989,7 @@ public abstract class AbstractControllerBehaviourTest {
 				s.close();
 				release.countDown();
 				await().atMost(PATIENCE).until(() -> other.size() == 10);
-				((io.statetree.core.internal.DefaultStateController) c).awaitDispatch(PATIENCE.toMillis());
+				io.statetree.core.internal.ControllerInternals.awaitDispatch(c, PATIENCE.toMillis());
 				assertThat(heard).containsExactly(1);
 			}
 			finally {
@@ -3020,7 +3018,7 @@ public abstract class AbstractControllerBehaviourTest {
 				c.set("/n", 2);
 				release.countDown();
 				await().atMost(PATIENCE).until(() -> late.contains(2));
-				((io.statetree.core.internal.DefaultStateController) c).awaitDispatch(PATIENCE.toMillis());
+				io.statetree.core.internal.ControllerInternals.awaitDispatch(c, PATIENCE.toMillis());
 				assertThat(late).containsExactly(2);
 			}
 		}
@@ -3073,7 +3071,7 @@ public abstract class AbstractControllerBehaviourTest {
 				c.subscribe("/*", (e) -> top.add(e.path() + "<" + e.emittingPath() + (e.isResync() ? " resync" : "")));
 				c.set("/b/x", 1);
 				await().atMost(PATIENCE).until(() -> writeNanos.get() >= 0);
-				((io.statetree.core.internal.DefaultStateController) c).awaitDispatch(PATIENCE.toMillis());
+				io.statetree.core.internal.ControllerInternals.awaitDispatch(c, PATIENCE.toMillis());
 				assertThat(java.time.Duration.ofNanos(writeNanos.get())).as("top heard " + top)
 					.isLessThan(java.time.Duration.ofSeconds(4));
 				assertThat(top).isNotEmpty();

@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.statetree.core.backend.Change;
+import io.statetree.core.internal.ControllerInternals;
 import io.statetree.core.internal.DefaultStateController;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,8 @@ class ControllerTest {
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.start();
 		logger.addAppender(appender);
-		try (StateController controller = StateController.create()) {
+		FailureCounter failures = new FailureCounter();
+		try (StateController controller = StateController.builder().observer(failures).build()) {
 			controller.registerCallback((e) -> {
 				throw new IllegalStateException("boom");
 			}, "auditor", false);
@@ -41,7 +44,7 @@ class ControllerTest {
 				assertThat(event.getFormattedMessage()).contains("'auditor'").contains("/users/1");
 				assertThat(event.getThrowableProxy().getMessage()).isEqualTo("boom");
 			});
-			assertThat(((DefaultStateController) controller).listenerErrors()).isEqualTo(1);
+			assertThat(failures.listeners).hasValue(1);
 		}
 		finally {
 			logger.detachAppender(appender);
@@ -54,7 +57,8 @@ class ControllerTest {
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.start();
 		logger.addAppender(appender);
-		try (StateController controller = StateController.create()) {
+		FailureCounter failures = new FailureCounter();
+		try (StateController controller = StateController.builder().observer(failures).build()) {
 			controller.registerCallback((e) -> {
 				throw new IllegalStateException("cannot handle this");
 			}, "flaky", false);
@@ -62,7 +66,7 @@ class ControllerTest {
 			for (int i = 0; i < 1_000; i++) {
 				controller.set("/secrets/token", "sk-live-" + i);
 			}
-			assertThat(((DefaultStateController) controller).listenerErrors()).isEqualTo(1_000);
+			assertThat(failures.listeners).hasValue(1_000);
 			// the first failure with its trace; the rest are summarised at most once per 10 s
 			assertThat(appender.list).filteredOn((event) -> event.getThrowableProxy() != null).hasSize(1);
 			assertThat(appender.list).hasSizeLessThanOrEqualTo(2);
@@ -80,7 +84,8 @@ class ControllerTest {
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.start();
 		logger.addAppender(appender);
-		try (StateController controller = StateController.create()) {
+		FailureCounter failures = new FailureCounter();
+		try (StateController controller = StateController.builder().observer(failures).build()) {
 			controller.derive("/stats/broken", "/secrets/token", (token) -> {
 				if (token != null) {
 					throw new IllegalStateException("cannot derive from " + token);
@@ -96,8 +101,8 @@ class ControllerTest {
 			for (int i = 0; i < 1_000; i++) {
 				controller.set("/secrets/token", "sk-live-" + i);
 			}
-			assertThat(((DefaultStateController) controller).derivationErrors()).isEqualTo(1_000);
-			assertThat(((DefaultStateController) controller).listenerErrors()).isEqualTo(1_000);
+			assertThat(failures.derivations).hasValue(1_000);
+			assertThat(failures.listeners).hasValue(1_000);
 			// one trace for the derivation, one for the effect; the rest summarised at most once per 10 s each
 			assertThat(appender.list).filteredOn((event) -> event.getThrowableProxy() != null).hasSize(2);
 			assertThat(appender.list).hasSizeLessThanOrEqualTo(4);
@@ -126,7 +131,7 @@ class ControllerTest {
 			for (int i = 0; i < 500; i++) {
 				controller.set("/n", i);
 			}
-			((DefaultStateController) controller).awaitDispatch(10_000);
+			ControllerInternals.awaitDispatch(controller, 10_000);
 			assertThat(revisions).hasSize(500).isSorted();
 			assertThat(threads).doesNotContain(Thread.currentThread());
 		}
@@ -222,6 +227,32 @@ class ControllerTest {
 			})).isInstanceOf(InvalidPathException.class).hasMessageContaining("/a/x*");
 			assertThat(controller.get("/")).isEqualTo(java.util.Map.of());
 		}
+	}
+
+	/**
+	 * Counts the failures the observer is told of: of listeners and effects ({@code onListener}
+	 * with an error) and of derivations.
+	 */
+	private static final class FailureCounter implements ControllerObserver {
+
+		final AtomicLong listeners = new AtomicLong();
+
+		final AtomicLong derivations = new AtomicLong();
+
+		@Override
+		public void onListener(String listenerId, StatePath path, Duration duration, @Nullable Throwable error) {
+			if (error != null) {
+				this.listeners.incrementAndGet();
+			}
+		}
+
+		@Override
+		public void onDerivation(StatePath destination, Duration duration, @Nullable Throwable error) {
+			if (error != null) {
+				this.derivations.incrementAndGet();
+			}
+		}
+
 	}
 
 }

@@ -235,7 +235,7 @@ public final class DispatchModel {
 			.pollInterval(Duration.ofMillis(20))
 			.until(() -> {
 				for (StateController controller : controllers) {
-					((io.statetree.core.internal.DefaultStateController) controller).awaitDispatch(PATIENCE.toMillis());
+					io.statetree.core.internal.ControllerInternals.awaitDispatch(controller, PATIENCE.toMillis());
 				}
 				return logs.stream().map((log) -> log.commits.keySet()).distinct().count() == 1;
 			});

@@ -28,14 +28,14 @@ final class DerivationImpl implements Derivation {
 
 	final Function<Reader, @Nullable Object> compute;
 
-	private final DefaultStateController owner;
+	private final DerivationGraph owner;
 
 	volatile boolean closed;
 
 	/** Rate-limits the logging of this derivation's failures. */
 	final FailureLog failures = new FailureLog();
 
-	DerivationImpl(DefaultStateController owner, StatePath destination, List<StatePath> sources, boolean tracked,
+	DerivationImpl(DerivationGraph owner, StatePath destination, List<StatePath> sources, boolean tracked,
 			Function<Reader, @Nullable Object> compute) {
 		this.owner = owner;
 		this.destination = destination;
@@ -58,7 +58,7 @@ final class DerivationImpl implements Derivation {
 	public void close() {
 		if (!this.closed) {
 			this.closed = true;
-			this.owner.removeDerivation(this);
+			this.owner.remove(this);
 		}
 	}
 

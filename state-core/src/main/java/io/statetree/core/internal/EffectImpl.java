@@ -31,7 +31,7 @@ final class EffectImpl implements Effect {
 	/** Rate-limits the logging of this effect's failures. */
 	final FailureLog failures = new FailureLog();
 
-	private final DefaultStateController owner;
+	private final EffectRunner owner;
 
 	private final Object lock = new Object();
 
@@ -44,7 +44,7 @@ final class EffectImpl implements Effect {
 	/** Guarded by lock: a ping or resync offered while running, to deliver after the run. */
 	private @Nullable Event forced;
 
-	EffectImpl(DefaultStateController owner, String id, StateListener function) {
+	EffectImpl(EffectRunner owner, String id, StateListener function) {
 		this.owner = owner;
 		this.id = id;
 		this.function = function;
@@ -130,7 +130,7 @@ final class EffectImpl implements Effect {
 	public void close() {
 		if (!this.closed) {
 			this.closed = true;
-			this.owner.removeEffect(this);
+			this.owner.remove(this);
 		}
 	}
 

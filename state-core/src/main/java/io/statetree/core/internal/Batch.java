@@ -1,0 +1,122 @@
+package io.statetree.core.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiPredicate;
+import java.util.function.UnaryOperator;
+
+import io.statetree.core.StateException;
+import io.statetree.core.StatePath;
+import io.statetree.core.backend.Change;
+import io.statetree.core.backend.StateValues;
+import io.statetree.core.backend.Write;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One run of a batch function on one thread (DESIGN §4 Batches): its writes and reads in a
+ * {@link TxView} (the reads become the commit's preconditions), the pings it made (heard once,
+ * after it commits), and its view of derived values, which agree with its own writes. Only its
+ * thread touches it.
+ */
+final class Batch {
+
+	/** How many times a batch function runs before a batch whose reads keep changing gives up. */
+	static final int MAX_ATTEMPTS = 100;
+
+	final TxView tx;
+
+	/** The batch's writes with the derivations they trigger applied, or null. */
+	private @Nullable TxView derived;
+
+	/** How many writes the batch had when {@link #derived} was computed. */
+	private int derivedFor;
+
+	/** The pings made inside the batch, delivered after it commits. */
+	final List<Change> pings = new ArrayList<>(0);
+
+	Batch(TxView tx) {
+		this.tx = tx;
+	}
+
+	void add(Write write) {
+		this.tx.add(write);
+	}
+
+	/**
+	 * {@code set} inside the batch: a value equal to what the batch sees writes nothing, and what
+	 * it saw is then checked at commit like a read.
+	 * @return whether it wrote
+	 */
+	boolean set(StatePath path, @Nullable Object model, @Nullable Object value,
+			@Nullable BiPredicate<@Nullable Object, @Nullable Object> equality, @Nullable Object payload) {
+		Object existing = this.tx.readUntracked(path);
+		if (equality != null ? equality.test(existing, value) : StateValues.equal(existing, model)) {
+			// writing nothing depends on the value there: check it at commit like a read
+			if (!StateValues.equal(this.tx.read(path), existing)) {
+				this.tx.markConflicted();
+			}
+			return false;
+		}
+		add(new Write(path, model, payload));
+		return true;
+	}
+
+	/** {@code update} inside the batch: reads through its writes (and derivations), writes when it changed. */
+	<T> @Nullable T update(StatePath path, Class<T> type, UnaryOperator<@Nullable T> function, DerivationGraph graph,
+			ValueConverter converter) {
+		Object existing = read(path, graph);
+		T next = function.apply(converter.convert(path, existing, type));
+		Object model = converter.toModel(path, next);
+		if (!StateValues.equal(existing, model)) {
+			add(new Write(path, model, null));
+		}
+		return next;
+	}
+
+	/** {@code getOrWrite} inside the batch: the value the batch sees, else the default, written. */
+	<T> T getOrWrite(StatePath path, Object model, Class<T> type, T defaultValue, DerivationGraph graph,
+			ValueConverter converter) {
+		Object existing = read(path, graph);
+		if (existing != null) {
+			return converter.convert(path, existing, type);
+		}
+		add(new Write(path, model, null));
+		return defaultValue;
+	}
+
+	/**
+	 * Reads inside the batch: through its writes and, where a derivation writes, with the
+	 * derivations recomputed from them, so derived values agree with the batch's own writes.
+	 */
+	@Nullable Object read(StatePath path, DerivationGraph graph) {
+		List<DerivationImpl> ordered = graph.ordered();
+		TxView tx = this.tx;
+		if (ordered.isEmpty() || tx.writes().isEmpty() || !DerivationGraph.writesNear(ordered, path)) {
+			return tx.read(path);
+		}
+		TxView derived = this.derived;
+		if (derived == null || this.derivedFor != tx.writes().size()) {
+			derived = tx.fork();
+			graph.run(derived, ordered, null, true);
+			this.derived = derived;
+			this.derivedFor = tx.writes().size();
+		}
+		return derived.read(path);
+	}
+
+	/**
+	 * Gives up a batch whose reads changed before it could commit, once it ran as often as allowed.
+	 * @param attempt how many times its function ran
+	 * @param path the read that changed, when known
+	 * @param cause the backend's report, when there is one
+	 */
+	static void checkAttempts(int attempt, @Nullable StatePath path, @Nullable Throwable cause) {
+		if (attempt < MAX_ATTEMPTS) {
+			return;
+		}
+		String what = (path != null) ? "a value it read (" + path + ")" : "the values it read";
+		throw new StateException("batch gave up after " + attempt + " attempts: " + what
+				+ " kept changing concurrently; nothing was written", cause);
+	}
+
+}

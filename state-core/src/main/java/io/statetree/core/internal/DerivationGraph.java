@@ -1,0 +1,513 @@
+package io.statetree.core.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+import io.statetree.core.DeriveData;
+import io.statetree.core.DerivationCycleException;
+import io.statetree.core.StateController.DerivationInfo;
+import io.statetree.core.StatePath;
+import io.statetree.core.StateView;
+import io.statetree.core.TypeRef;
+import io.statetree.core.backend.StateBackend;
+import io.statetree.core.backend.StateValues;
+import io.statetree.core.backend.Write;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Derived state (DESIGN §6): the registered derivations in topological order (a destination
+ * comes before every derivation that reads it), overlap and cycle checks at registration, and
+ * the recompute inside a commit: every derivation whose sources the commit's writes change runs
+ * once, in order, over the commit's {@link TxView}, and its write joins the commit (glitch-free).
+ * The order is replaced under the controller's commit lock and read without it.
+ */
+final class DerivationGraph {
+
+	/** The controller's log category, where these lines have always been. */
+	private static final Logger logger = LoggerFactory.getLogger(DefaultStateController.class);
+
+	/** Marks "read, and absent" in the cache of source values before the commit. */
+	private static final Object NONE = new Object();
+
+	private final StateBackend backend;
+
+	private final ValueConverter converter;
+
+	private final GuardedObserver guard;
+
+	/** The controller's commit lock, under which the order is replaced. */
+	private final ReentrantLock commitLock;
+
+	/** Derivations in topological order; replaced under the commit lock. */
+	private volatile List<DerivationImpl> derivations = List.of();
+
+	DerivationGraph(StateBackend backend, ValueConverter converter, GuardedObserver guard, ReentrantLock commitLock) {
+		this.backend = backend;
+		this.converter = converter;
+		this.guard = guard;
+		this.commitLock = commitLock;
+	}
+
+	/** The derivations in topological order (an immutable snapshot). */
+	List<DerivationImpl> ordered() {
+		return this.derivations;
+	}
+
+	// ------------------------------------------------------------------ the kinds of derivation
+
+	/** A derivation of one untyped source, not yet registered. */
+	DerivationImpl derive(StatePath destination, StatePath source, Function<@Nullable Object, @Nullable Object> transform) {
+		Objects.requireNonNull(transform, "transform");
+		StatePath src = Objects.requireNonNull(source, "source");
+		return new DerivationImpl(this, destination, List.of(src), false,
+				(reader) -> transform.apply(reader.read(src)));
+	}
+
+	/** A derivation of one source converted to a class, not yet registered. */
+	<S> DerivationImpl derive(StatePath destination, StatePath source, Class<S> type,
+			Function<@Nullable S, @Nullable Object> transform) {
+		Objects.requireNonNull(transform, "transform");
+		StatePath src = Objects.requireNonNull(source, "source");
+		return new DerivationImpl(this, destination, List.of(src), false,
+				(reader) -> transform.apply(this.converter.convert(src, reader.read(src), type)));
+	}
+
+	/** A derivation of one source converted to a generic type, not yet registered. */
+	<S> DerivationImpl derive(StatePath destination, StatePath source, TypeRef<S> type,
+			Function<@Nullable S, @Nullable Object> transform) {
+		Objects.requireNonNull(transform, "transform");
+		StatePath src = Objects.requireNonNull(source, "source");
+		return new DerivationImpl(this, destination, List.of(src), false,
+				(reader) -> transform.apply(this.converter.convert(src, reader.read(src), type)));
+	}
+
+	/** A derivation of several fixed sources, not yet registered. */
+	DerivationImpl deriveMany(StatePath destination, List<StatePath> sources, Function<DeriveData, @Nullable Object> transform) {
+		Objects.requireNonNull(transform, "transform");
+		if (sources.isEmpty()) {
+			throw new IllegalArgumentException("deriveMany needs at least one source for " + destination);
+		}
+		List<StatePath> paths = new ArrayList<>();
+		for (StatePath source : sources) {
+			StatePath p = Objects.requireNonNull(source, "source");
+			if (!paths.contains(p)) {
+				paths.add(p);
+			}
+		}
+		List<StatePath> fixed = List.copyOf(paths);
+		return new DerivationImpl(this, destination, fixed, false,
+				(reader) -> transform.apply(new Data(fixed, reader)));
+	}
+
+	/** A derivation whose sources are what its last run read, not yet registered. */
+	DerivationImpl deriveTracked(StatePath destination, Function<StateView, @Nullable Object> transform) {
+		Objects.requireNonNull(transform, "transform");
+		return new DerivationImpl(this, destination, List.of(), true,
+				(reader) -> transform.apply(new View(reader)));
+	}
+
+	// ------------------------------------------------------------------ the graph
+
+	/**
+	 * Adds a derivation to the order, replacing one of the same destination. Called with the
+	 * commit lock held, before the commit that computes its first value.
+	 * @throws IllegalStateException when it overlaps another derivation's destination
+	 * @throws DerivationCycleException when it closes a cycle
+	 */
+	void install(DerivationImpl derivation) {
+		StatePath destination = derivation.destination;
+		if (derivation.tracked) {
+			// learn the sources first so the graph can be checked before anything is written
+			try {
+				TxView tx = new TxView(this.backend);
+				Set<StatePath> reads = Tracker.recording(() -> derivation.compute.apply(tx::read));
+				derivation.sources = List.copyOf(reads);
+			}
+			catch (RuntimeException ex) {
+				// reported when it runs in the commit
+			}
+		}
+		List<DerivationImpl> next = new ArrayList<>();
+		DerivationImpl replaced = null;
+		for (DerivationImpl existing : this.derivations) {
+			if (existing.destination.equals(destination)) {
+				replaced = existing;
+				continue;
+			}
+			if (related(existing.destination, destination)) {
+				throw new IllegalStateException("Derivation of " + destination + " overlaps the derivation of "
+						+ existing.destination + ": two derivations cannot write the same subtree");
+			}
+			next.add(existing);
+		}
+		next.add(derivation);
+		List<DerivationImpl> sorted = topologicalOrder(next);
+		if (replaced != null) {
+			logger.warn("StateTree derivation of {} replaces an earlier one", destination);
+			replaced.closed = true;
+		}
+		this.derivations = sorted;
+	}
+
+	/** Logs that a new derivation's first value could not be committed (it stays registered). */
+	void firstValueFailed(DerivationImpl derivation, RuntimeException ex) {
+		logger.warn("StateTree derivation of {} could not write its first value ({})", derivation.destination,
+				Redacted.describe(ex), Redacted.of(ex));
+	}
+
+	/** Removes a closed derivation. Takes the commit lock. */
+	void remove(DerivationImpl derivation) {
+		this.commitLock.lock();
+		try {
+			List<DerivationImpl> next = new ArrayList<>(this.derivations);
+			next.remove(derivation);
+			this.derivations = List.copyOf(next);
+		}
+		finally {
+			this.commitLock.unlock();
+		}
+	}
+
+	/**
+	 * Sorts again after tracked derivations read other paths. Called with the commit lock held;
+	 * a cycle (which tracked reads can form) is logged and the order kept.
+	 */
+	void reorder() {
+		try {
+			this.derivations = topologicalOrder(this.derivations);
+		}
+		catch (DerivationCycleException ex) {
+			logger.error("StateTree tracked derivations formed a cycle; the order is kept as it was: {}", ex.getMessage());
+		}
+	}
+
+	/** Every derivation, for {@code registrations()}. */
+	List<DerivationInfo> infos() {
+		List<DerivationInfo> infos = new ArrayList<>();
+		for (DerivationImpl derivation : this.derivations) {
+			List<String> sources = new ArrayList<>();
+			for (StatePath source : derivation.sources) {
+				sources.add(source.toString());
+			}
+			infos.add(new DerivationInfo(derivation.destination.toString(), List.copyOf(sources), derivation.tracked));
+		}
+		return List.copyOf(infos);
+	}
+
+	/** Whether one of these derivations writes at, above or below the path. */
+	static boolean writesNear(List<DerivationImpl> ordered, StatePath path) {
+		for (DerivationImpl derivation : ordered) {
+			if (!derivation.closed && related(derivation.destination, path)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	static boolean related(StatePath a, StatePath b) {
+		return a.isAncestorOrSelf(b) || b.isAncestorOf(a);
+	}
+
+	// ------------------------------------------------------------------ recompute inside a commit
+
+	/**
+	 * Recomputes, in topological order, every derivation whose sources the pending writes change,
+	 * adding their writes to the transaction. Each runs at most once.
+	 * @param preview whether this only shows a batch what its writes will derive: then nothing
+	 * registered changes (tracked sources, counts) and failures are left to the commit to report
+	 * @return the tracked derivations whose sources changed
+	 */
+	Set<DerivationImpl> run(TxView tx, List<DerivationImpl> ordered, @Nullable DerivationImpl forced, boolean preview) {
+		Written written = new Written();
+		for (Write write : tx.writes()) {
+			written.add(write.path());
+		}
+		Map<StatePath, Object> before = new HashMap<>();
+		Set<DerivationImpl> retracked = new HashSet<>();
+		for (DerivationImpl derivation : ordered) {
+			if (derivation.closed) {
+				continue;
+			}
+			boolean run = derivation == forced;
+			if (!run) {
+				run = sourcesChanged(derivation, written, tx, before);
+			}
+			if (!run) {
+				continue;
+			}
+			Object value;
+			long start = this.guard.start();
+			if (preview) {
+				try {
+					Object[] holder = new Object[1];
+					Tracker.recording(() -> holder[0] = derivation.compute.apply(tx::read));
+					Object model = this.converter.toModel(derivation.destination, holder[0]);
+					if (!StateValues.equal(tx.read(derivation.destination), model)) {
+						tx.add(new Write(derivation.destination, model, null));
+						written.add(derivation.destination);
+					}
+				}
+				catch (RuntimeException ex) {
+					// keeps its last value here as it will at commit, which reports the failure
+				}
+				continue;
+			}
+			try {
+				if (derivation.tracked) {
+					Object[] holder = new Object[1];
+					Set<StatePath> reads = Tracker.recording(() -> holder[0] = derivation.compute.apply(tx::read));
+					value = holder[0];
+					List<StatePath> newSources = List.copyOf(reads);
+					if (!newSources.equals(derivation.sources)) {
+						derivation.sources = newSources;
+						retracked.add(derivation);
+					}
+				}
+				else {
+					value = derivation.compute.apply(tx::read);
+				}
+				Object model = this.converter.toModel(derivation.destination, value);
+				if (!StateValues.equal(tx.read(derivation.destination), model)) {
+					tx.add(new Write(derivation.destination, model, null));
+					written.add(derivation.destination);
+				}
+				this.guard.derivation(derivation, start, null);
+			}
+			catch (VirtualMachineError error) {
+				throw error;
+			}
+			catch (Throwable ex) {
+				this.guard.derivation(derivation, start, this.guard.derivationFailed(derivation, ex));
+			}
+		}
+		return retracked;
+	}
+
+	private boolean sourcesChanged(DerivationImpl derivation, Written written, TxView tx,
+			Map<StatePath, Object> before) {
+		for (StatePath source : derivation.sources) {
+			if (written.touches(source)) {
+				Map<String, Object> base = tx.base();
+				Object old;
+				if (base != null) {
+					old = StateValues.getIn(base, source);
+				}
+				else {
+					old = before.computeIfAbsent(source, (s) -> {
+						Object v = this.backend.read(s);
+						return (v != null) ? v : NONE;
+					});
+					old = (old == NONE) ? null : old;
+				}
+				if (!StateValues.equal(old, tx.read(source))) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Sorts derivations so that each comes after every derivation whose destination feeds one of
+	 * its sources.
+	 * @throws DerivationCycleException naming the cycle
+	 */
+	private static List<DerivationImpl> topologicalOrder(List<DerivationImpl> derivations) {
+		int n = derivations.size();
+		List<List<Integer>> feeds = new ArrayList<>(n);
+		for (int i = 0; i < n; i++) {
+			List<Integer> targets = new ArrayList<>();
+			StatePath destination = derivations.get(i).destination;
+			for (int j = 0; j < n; j++) {
+				for (StatePath source : derivations.get(j).sources) {
+					if (related(destination, source)) {
+						targets.add(j);
+						break;
+					}
+				}
+			}
+			feeds.add(targets);
+		}
+		int[] state = new int[n];
+		List<DerivationImpl> reversed = new ArrayList<>(n);
+		List<Integer> path = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			if (state[i] == 0) {
+				visit(i, derivations, feeds, state, reversed, path);
+			}
+		}
+		Collections.reverse(reversed);
+		return List.copyOf(reversed);
+	}
+
+	private static void visit(int i, List<DerivationImpl> derivations, List<List<Integer>> feeds, int[] state,
+			List<DerivationImpl> out, List<Integer> path) {
+		state[i] = 1;
+		path.add(i);
+		for (int j : feeds.get(i)) {
+			if (state[j] == 1) {
+				List<String> cycle = new ArrayList<>();
+				for (int k = path.indexOf(j); k < path.size(); k++) {
+					cycle.add(derivations.get(path.get(k)).destination.toString());
+				}
+				cycle.add(derivations.get(j).destination.toString());
+				throw new DerivationCycleException(cycle);
+			}
+			if (state[j] == 0) {
+				visit(j, derivations, feeds, state, out, path);
+			}
+		}
+		path.remove(path.size() - 1);
+		state[i] = 2;
+		out.add(derivations.get(i));
+	}
+
+	/**
+	 * The paths a transaction wrote, indexed so that "does a write touch this source" costs a
+	 * few hash lookups instead of a scan of every write.
+	 */
+	private static final class Written {
+
+		/** The written paths, in order; scanned while few. */
+		private final List<StatePath> list = new ArrayList<>();
+
+		/** The written paths, once there are many. */
+		private @Nullable Set<StatePath> paths;
+
+		/** Every strict ancestor of a written path, once there are many. */
+		private @Nullable Set<StatePath> ancestors;
+
+		void add(StatePath path) {
+			this.list.add(path);
+			if (this.paths == null && this.list.size() > 16) {
+				this.paths = new HashSet<>();
+				this.ancestors = new HashSet<>();
+				for (StatePath written : this.list) {
+					index(written);
+				}
+			}
+			else if (this.paths != null) {
+				index(path);
+			}
+		}
+
+		private void index(StatePath path) {
+			if (this.paths.add(path)) {
+				for (int depth = path.depth() - 1; depth >= 0; depth--) {
+					if (!this.ancestors.add(path.prefix(depth))) {
+						break;
+					}
+				}
+			}
+		}
+
+		/** Whether a write is at, above or below the path. */
+		boolean touches(StatePath source) {
+			Set<StatePath> set = this.paths;
+			if (set == null) {
+				for (StatePath written : this.list) {
+					if (related(written, source)) {
+						return true;
+					}
+				}
+				return false;
+			}
+			if (set.contains(source) || this.ancestors.contains(source)) {
+				return true;
+			}
+			for (int depth = source.depth() - 1; depth >= 0; depth--) {
+				if (set.contains(source.prefix(depth))) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+	}
+
+	/** What a {@code deriveMany} transform reads: its declared sources only. */
+	private final class Data implements DeriveData {
+
+		private final List<StatePath> sources;
+
+		private final DerivationImpl.Reader reader;
+
+		Data(List<StatePath> sources, DerivationImpl.Reader reader) {
+			this.sources = sources;
+			this.reader = reader;
+		}
+
+		private StatePath source(StatePath p) {
+			if (!this.sources.contains(p)) {
+				throw new IllegalArgumentException(p + " is not a source of this derivation (sources: " + this.sources + ")");
+			}
+			return p;
+		}
+
+		@Override
+		public @Nullable Object get(StatePath path) {
+			return this.reader.read(source(path));
+		}
+
+		@Override
+		public <T> @Nullable T get(StatePath path, Class<T> type) {
+			StatePath p = source(path);
+			return DerivationGraph.this.converter.convert(p, this.reader.read(p), type);
+		}
+
+		@Override
+		public <T> @Nullable T get(StatePath path, TypeRef<T> type) {
+			StatePath p = source(path);
+			return DerivationGraph.this.converter.convert(p, this.reader.read(p), type);
+		}
+
+		@Override
+		public List<StatePath> sources() {
+			return this.sources;
+		}
+
+	}
+
+	/** What a tracked transform reads: anything, each read recorded as a source. */
+	private final class View implements StateView {
+
+		private final DerivationImpl.Reader reader;
+
+		View(DerivationImpl.Reader reader) {
+			this.reader = reader;
+		}
+
+		@Override
+		public @Nullable Object get(StatePath path) {
+			Tracker.record(path);
+			return this.reader.read(path);
+		}
+
+		@Override
+		public <T> @Nullable T get(StatePath path, Class<T> type) {
+			return DerivationGraph.this.converter.convert(path, get(path), type);
+		}
+
+		@Override
+		public <T> @Nullable T get(StatePath path, TypeRef<T> type) {
+			return DerivationGraph.this.converter.convert(path, get(path), type);
+		}
+
+		@Override
+		public boolean exists(StatePath path) {
+			return path.isRoot() || get(path) != null;
+		}
+
+	}
+
+}

@@ -1,0 +1,368 @@
+package io.statetree.core.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.statetree.core.PathPattern;
+import io.statetree.core.StatePath;
+import io.statetree.core.backend.Change;
+import io.statetree.core.backend.StateValues;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who hears a write (DESIGN §5): turns one commit into the items every listener hears, in
+ * delivery order — for each change, the changed descendants of a subtree write deepest first,
+ * then the bubbling walk from the written path up to the root, deepest first, each level after
+ * the deeper ones and not at all once one stopped bubbling; at one path in registration order; a
+ * callback hears an emitting path once per commit. Then the controller's own item (observer,
+ * effects). Owns the pattern index the {@link ListenerRegistry} fills. Routing runs under the
+ * commit lock and runs no user code; the items it makes run listeners through {@link #invoke}.
+ */
+final class EventRouter {
+
+	/** The controller events read and write through. */
+	private final DefaultStateController controller;
+
+	private final GuardedObserver guard;
+
+	/** A copy of {@code guard.observed}, read on every commit. */
+	private final boolean observed;
+
+	private final EffectRunner effects;
+
+	private final PatternIndex<Callback> index = new PatternIndex<>();
+
+	/** The controller's own per-commit work (observer, effects), in revision order like a listener. */
+	private final Mailbox system = new Mailbox("statetree-controller", this::systemItem);
+
+	EventRouter(DefaultStateController controller, GuardedObserver guard, EffectRunner effects) {
+		this.controller = controller;
+		this.guard = guard;
+		this.observed = guard.observed;
+		this.effects = effects;
+	}
+
+	/** The subscriptions, by pattern; filled by the {@link ListenerRegistry}. */
+	PatternIndex<Callback> index() {
+		return this.index;
+	}
+
+	/**
+	 * Tells whether anyone could hear a commit now. A commit nobody can hear is not queued; one
+	 * who subscribes later never hears earlier commits anyway.
+	 */
+	boolean hasAudience() {
+		return this.observed || !this.index.isEmpty() || !this.effects.isEmpty();
+	}
+
+	/**
+	 * Routes one commit: the items every listener hears, in delivery order, then the
+	 * controller's own item. Runs under the commit lock and runs no user code.
+	 */
+	List<DeliveryItem> route(CommitRecord record) {
+		Delivery delivery = new Delivery(record);
+		if (this.observed && record.kind() != CommitRecord.Kind.PING
+				&& record.kind() != CommitRecord.Kind.RESYNC) {
+			delivery.items.add(new DeliveryItem(this.system, record, () -> {
+				this.guard.commit(record);
+				return null;
+			}, null, 0, null));
+		}
+		if (record.kind() == CommitRecord.Kind.RESYNC) {
+			delivery.resync();
+		}
+		else {
+			for (Change change : record.changes()) {
+				delivery.change(change);
+			}
+		}
+		if (!this.effects.isEmpty()) {
+			delivery.items.add(systemItem(record));
+		}
+		return delivery.items;
+	}
+
+	/**
+	 * The controller's effects for one commit (or, for a resync record, for everything). The
+	 * observer hears of the commit in an item of the same queue before the listeners.
+	 */
+	private DeliveryItem systemItem(CommitRecord record) {
+		return new DeliveryItem(this.system, record, () -> {
+			EffectJournal.Run outer = EffectJournal.suspend();
+			try {
+				return this.effects.runEffects(record);
+			}
+			finally {
+				EffectJournal.resume(outer);
+			}
+		}, null, 0, null);
+	}
+
+	/** The item that replaces a listener's overflowed backlog: one resync event for {@code /}. */
+	DeliveryItem resyncItem(Callback callback, CommitRecord record) {
+		Event event = new Event(this.controller, StatePath.ROOT, StatePath.ROOT, null, null, null, null,
+				record.revision(), record.origin(), CommitRecord.Kind.RESYNC);
+		return new DeliveryItem(callback.mailbox, record, () -> invoke(callback, event), null, 0, event);
+	}
+
+	/**
+	 * Calls one listener with one event, on the delivering thread, never under a lock of the
+	 * controller, and outside any effect run: in synchronous mode an effect's first run drains
+	 * the commits it makes on its own thread, and listeners must not read at its snapshot nor
+	 * become its dependencies.
+	 * @return what it threw, or null
+	 */
+	private @Nullable Throwable invoke(Callback callback, Event event) {
+		EffectJournal.Run outer = EffectJournal.suspend();
+		try {
+			return invokeListener(callback, event);
+		}
+		finally {
+			EffectJournal.resume(outer);
+		}
+	}
+
+	private @Nullable Throwable invokeListener(Callback callback, Event event) {
+		PathPattern pattern = event.pattern();
+		if (pattern != null && !callback.patterns.contains(pattern)) {
+			// unsubscribed after the commit was queued
+			return null;
+		}
+		long start = this.guard.start();
+		Throwable error = null;
+		try {
+			callback.listener.onChange(event);
+		}
+		catch (VirtualMachineError fatal) {
+			throw fatal;
+		}
+		catch (Throwable ex) {
+			error = ex;
+			this.guard.listenerFailed(callback, event, ex);
+		}
+		this.guard.listener(callback.id, event.path(), start, error);
+		return error;
+	}
+
+	/**
+	 * Routes one commit into items. Only the caller's thread touches it.
+	 */
+	private final class Delivery {
+
+		final CommitRecord record;
+
+		final List<DeliveryItem> items = new ArrayList<>();
+
+		/** Who heard which emitting path in this commit: pairs, scanned (commits are small). */
+		private @Nullable List<Object> heard;
+
+		/** The same pairs in a set, once there are many. */
+		private @Nullable Set<Heard> heardSet;
+
+		Delivery(CommitRecord record) {
+			this.record = record;
+		}
+
+		void resync() {
+			Set<Callback> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+			for (PatternIndex.Entry<Callback> entry : EventRouter.this.index.entries()) {
+				if (seen.add(entry.value())) {
+					add(entry.value(), new Event(EventRouter.this.controller, StatePath.ROOT, StatePath.ROOT, null, null,
+							null, entry.pattern(), this.record.revision(), this.record.origin(), CommitRecord.Kind.RESYNC),
+							null, 0);
+				}
+			}
+		}
+
+		void change(Change change) {
+			PatternIndex<Callback> index = EventRouter.this.index;
+			if (index.isEmpty()) {
+				return;
+			}
+			StatePath w = change.path();
+			int depth = w.depth();
+			PatternIndex.Cursor<Callback>[] cursors = cursors(index, w);
+			// 2. changed descendants of a subtree write, deepest first
+			PatternIndex.Cursor<Callback> last = cursors[depth];
+			if (this.record.kind() != CommitRecord.Kind.PING && last != null && !last.isDead()
+					&& (change.oldValue() instanceof Map || change.newValue() instanceof Map)) {
+				List<Pending> pending = new ArrayList<>();
+				diff(last, w, change.oldValue(), change.newValue(), pending);
+				if (!pending.isEmpty()) {
+					pending.sort((a, b) -> Integer.compare(b.path.depth(), a.path.depth()));
+					for (Pending p : pending) {
+						for (PatternIndex.Entry<Callback> entry : p.matches) {
+							if (firstHearing(entry.value(), p.path)) {
+								add(entry.value(), new Event(EventRouter.this.controller, p.path, p.path, p.oldValue,
+										p.newValue, change.payload(), entry.pattern(), this.record.revision(),
+										this.record.origin(), this.record.kind()), null, 0);
+							}
+						}
+					}
+				}
+			}
+			// 1. bubbling from w up to the root, deepest first; a level runs after the deeper ones
+			// finished, and not at all when one of them stopped bubbling
+			List<Callback> callbacks = null;
+			List<Event> events = null;
+			List<Integer> levels = null;
+			int level = -1;
+			for (int i = depth; i >= 0; i--) {
+				PatternIndex.Cursor<Callback> cursor = cursors[i];
+				if (cursor == null || cursor.isDead()) {
+					continue;
+				}
+				List<PatternIndex.Entry<Callback>> matches = cursor.matches();
+				if (matches.isEmpty()) {
+					continue;
+				}
+				StatePath at = (i == depth) ? w : w.prefix(i);
+				boolean any = false;
+				for (PatternIndex.Entry<Callback> entry : matches) {
+					if (firstHearing(entry.value(), w)) {
+						if (callbacks == null) {
+							callbacks = new ArrayList<>(4);
+							events = new ArrayList<>(4);
+							levels = new ArrayList<>(4);
+						}
+						if (!any) {
+							any = true;
+							level++;
+						}
+						callbacks.add(entry.value());
+						events.add(new Event(EventRouter.this.controller, at, w, change.oldValue(), change.newValue(),
+								change.payload(), entry.pattern(), this.record.revision(), this.record.origin(),
+								this.record.kind()));
+						levels.add(level);
+					}
+				}
+			}
+			if (callbacks == null) {
+				return;
+			}
+			BubblingWalk walk = null;
+			if (level > 0) {
+				int[] remaining = new int[level + 1];
+				for (int l : levels) {
+					remaining[l]++;
+				}
+				walk = new BubblingWalk(remaining);
+			}
+			for (int k = 0; k < callbacks.size(); k++) {
+				add(callbacks.get(k), events.get(k), walk, levels.get(k));
+			}
+		}
+
+		private void add(Callback callback, Event event, @Nullable BubblingWalk walk, int level) {
+			this.items.add(new DeliveryItem(callback.mailbox, this.record, () -> invoke(callback, event), walk, level,
+					event));
+		}
+
+		private boolean firstHearing(Callback callback, StatePath emittingPath) {
+			Set<Heard> set = this.heardSet;
+			if (set != null) {
+				return set.add(new Heard(callback, emittingPath));
+			}
+			List<Object> pairs = this.heard;
+			if (pairs == null) {
+				pairs = new ArrayList<>(8);
+				this.heard = pairs;
+			}
+			for (int i = 0; i < pairs.size(); i += 2) {
+				if (pairs.get(i) == callback && pairs.get(i + 1).equals(emittingPath)) {
+					return false;
+				}
+			}
+			pairs.add(callback);
+			pairs.add(emittingPath);
+			if (pairs.size() > 32) {
+				set = new HashSet<>();
+				for (int i = 0; i < pairs.size(); i += 2) {
+					set.add(new Heard((Callback) pairs.get(i), (StatePath) pairs.get(i + 1)));
+				}
+				this.heardSet = set;
+			}
+			return true;
+		}
+
+		@SuppressWarnings("unchecked")
+		private PatternIndex.Cursor<Callback>[] cursors(PatternIndex<Callback> index, StatePath w) {
+			PatternIndex.Cursor<Callback>[] cursors = new PatternIndex.Cursor[w.depth() + 1];
+			PatternIndex.Cursor<Callback> cursor = index.root();
+			cursors[0] = cursor;
+			for (int i = 0; i < w.depth() && !cursor.isDead(); i++) {
+				cursor = cursor.advance(w.segment(i));
+				cursors[i + 1] = cursor;
+			}
+			return cursors;
+		}
+
+		private void diff(PatternIndex.Cursor<Callback> cursor, StatePath path, @Nullable Object oldValue,
+				@Nullable Object newValue, List<Pending> out) {
+			Map<?, ?> oldMap = (oldValue instanceof Map<?, ?> m) ? m : null;
+			Map<?, ?> newMap = (newValue instanceof Map<?, ?> m) ? m : null;
+			if (oldMap != null) {
+				for (Map.Entry<?, ?> entry : oldMap.entrySet()) {
+					String key = (String) entry.getKey();
+					Object o = entry.getValue();
+					Object n = (newMap != null) ? newMap.get(key) : null;
+					child(cursor, path, key, o, n, out);
+				}
+			}
+			if (newMap != null) {
+				for (Map.Entry<?, ?> entry : newMap.entrySet()) {
+					String key = (String) entry.getKey();
+					if (oldMap == null || !oldMap.containsKey(key)) {
+						child(cursor, path, key, null, entry.getValue(), out);
+					}
+				}
+			}
+		}
+
+		private void child(PatternIndex.Cursor<Callback> cursor, StatePath path, String key, @Nullable Object o,
+				@Nullable Object n, List<Pending> out) {
+			if (o == n) {
+				return;
+			}
+			PatternIndex.Cursor<Callback> next = cursor.advance(key);
+			if (next.isDead()) {
+				return;
+			}
+			StatePath childPath = path.child(key);
+			List<PatternIndex.Entry<Callback>> matches = next.matches();
+			if (!matches.isEmpty() && !StateValues.equal(o, n)) {
+				out.add(new Pending(childPath, o, n, matches));
+			}
+			if (o instanceof Map || n instanceof Map) {
+				diff(next, childPath, o, n, out);
+			}
+		}
+
+	}
+
+	/** A callback and an emitting path it heard (callbacks compare by identity). */
+	private record Heard(Callback callback, StatePath path) {
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return (other instanceof Heard h) && h.callback == this.callback && h.path.equals(this.path);
+		}
+
+		@Override
+		public int hashCode() {
+			return System.identityHashCode(this.callback) * 31 + this.path.hashCode();
+		}
+
+	}
+
+	/** A changed descendant of a subtree write and the subscriptions that match it. */
+	private record Pending(StatePath path, @Nullable Object oldValue, @Nullable Object newValue,
+			List<PatternIndex.Entry<Callback>> matches) {
+	}
+
+}

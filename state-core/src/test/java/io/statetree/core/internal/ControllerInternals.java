@@ -1,0 +1,33 @@
+package io.statetree.core.internal;
+
+import io.statetree.core.StateController;
+
+/**
+ * Lets tests in other packages reach what the controller keeps package-private for tests: waiting
+ * for asynchronous dispatch and the overflow count. Only for controllers made by
+ * {@link StateController#builder()}.
+ */
+public final class ControllerInternals {
+
+	private ControllerInternals() {
+	}
+
+	/**
+	 * Waits until asynchronous dispatch has delivered everything committed so far.
+	 * @param controller the controller
+	 * @param timeoutMillis the longest to wait
+	 */
+	public static void awaitDispatch(StateController controller, long timeoutMillis) {
+		((DefaultStateController) controller).awaitDispatch(timeoutMillis);
+	}
+
+	/**
+	 * Returns how many times a listener's queue overflowed.
+	 * @param controller the controller
+	 * @return the count
+	 */
+	public static long listenerOverflows(StateController controller) {
+		return ((DefaultStateController) controller).listenerOverflows();
+	}
+
+}
