@@ -2,7 +2,6 @@ package io.statetree.core;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -10,9 +9,7 @@ import java.util.function.UnaryOperator;
 
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
-import io.statetree.core.internal.DefaultStateController;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The entry point to StateTree: reads and writes JSON-like values at slash paths, delivers
@@ -51,8 +48,8 @@ public interface StateController extends StateView, AutoCloseable {
 	 * Returns a builder.
 	 * @return a new builder
 	 */
-	static Builder builder() {
-		return new Builder();
+	static StateControllerBuilder builder() {
+		return new StateControllerBuilder();
 	}
 
 	// ---- reads ----
@@ -584,149 +581,6 @@ public interface StateController extends StateView, AutoCloseable {
 
 		/** Log and count it, run the other listeners, then rethrow the first failure (for tests). */
 		RETHROW
-
-	}
-
-	/**
-	 * Builds a {@link StateController}.
-	 */
-	final class Builder {
-
-		@Nullable StateBackend backend;
-
-		@Nullable JsonMapper jsonMapper;
-
-		Dispatch dispatch = Dispatch.SYNC;
-
-		@Nullable Executor executor;
-
-		OnError onError = OnError.LOG;
-
-		int queueCapacity = DefaultStateController.DEFAULT_QUEUE_CAPACITY;
-
-		java.time.Duration offerTimeout = DefaultStateController.DEFAULT_OFFER_TIMEOUT;
-
-		@Nullable String instanceId;
-
-		final List<ControllerObserver> observers = new java.util.ArrayList<>();
-
-		Builder() {
-		}
-
-		/**
-		 * Sets the backend. Default: a new {@link InMemoryBackend}.
-		 * @param backend the backend
-		 * @return this builder
-		 */
-		public Builder backend(StateBackend backend) {
-			this.backend = backend;
-			return this;
-		}
-
-		/**
-		 * Sets the Jackson mapper used to convert values. Default: a plain {@link JsonMapper}.
-		 * @param jsonMapper the mapper
-		 * @return this builder
-		 */
-		public Builder jsonMapper(JsonMapper jsonMapper) {
-			this.jsonMapper = jsonMapper;
-			return this;
-		}
-
-		/**
-		 * Sets how listeners are called. Default: {@link Dispatch#SYNC}.
-		 * @param dispatch the mode
-		 * @return this builder
-		 */
-		public Builder dispatch(Dispatch dispatch) {
-			this.dispatch = dispatch;
-			return this;
-		}
-
-		/**
-		 * Sets the executor for {@link Dispatch#ASYNC}. Default: virtual threads where the JVM has
-		 * them, else a daemon thread.
-		 * @param executor the executor
-		 * @return this builder
-		 */
-		public Builder executor(Executor executor) {
-			this.executor = executor;
-			return this;
-		}
-
-		/**
-		 * Sets what happens when a listener throws. Default: {@link OnError#LOG}.
-		 * @param onError the policy
-		 * @return this builder
-		 */
-		public Builder onError(OnError onError) {
-			this.onError = onError;
-			return this;
-		}
-
-		/**
-		 * Sets the capacity of each listener's own queue of undelivered events. A writer that
-		 * finds a listener's queue full waits up to {@link #offerTimeout(java.time.Duration)}
-		 * for room; then that listener's queued events are dropped and replaced by one event
-		 * whose {@link StateEvent#isResync()} is true, and the overflow is logged, counted and
-		 * reported to {@link ControllerObserver#onListenerOverflow}. Default: 10,000 events.
-		 * @param queueCapacity the capacity in events, at least 1
-		 * @return this builder
-		 * @throws IllegalArgumentException if the capacity is below 1
-		 */
-		public Builder queueCapacity(int queueCapacity) {
-			if (queueCapacity < 1) {
-				throw new IllegalArgumentException("queueCapacity must be at least 1, got " + queueCapacity);
-			}
-			this.queueCapacity = queueCapacity;
-			return this;
-		}
-
-		/**
-		 * Sets how long a writer waits for room in a full listener queue before that listener's
-		 * backlog is replaced by one resync event (see {@link #queueCapacity(int)}). Default: 1 s.
-		 * @param offerTimeout the longest wait, zero or positive
-		 * @return this builder
-		 * @throws IllegalArgumentException if the timeout is negative
-		 */
-		public Builder offerTimeout(java.time.Duration offerTimeout) {
-			java.util.Objects.requireNonNull(offerTimeout, "offerTimeout");
-			if (offerTimeout.isNegative()) {
-				throw new IllegalArgumentException("offerTimeout must not be negative, got " + offerTimeout);
-			}
-			this.offerTimeout = offerTimeout;
-			return this;
-		}
-
-		/**
-		 * Sets this instance's id. Default: a random UUID.
-		 * @param instanceId the id
-		 * @return this builder
-		 */
-		public Builder instanceId(String instanceId) {
-			this.instanceId = instanceId;
-			return this;
-		}
-
-		/**
-		 * Adds an observer of commits, reads, events and errors (for metrics and audit). May be
-		 * called several times: every observer is notified, in the order added.
-		 * @param observer the observer
-		 * @return this builder
-		 */
-		public Builder observer(ControllerObserver observer) {
-			this.observers.add(java.util.Objects.requireNonNull(observer, "observer"));
-			return this;
-		}
-
-		/**
-		 * Builds the controller.
-		 * @return the controller
-		 */
-		public StateController build() {
-			return new DefaultStateController(this.backend, this.jsonMapper, this.dispatch, this.executor, this.onError,
-					this.instanceId, ControllerObserver.composite(this.observers), this.queueCapacity, this.offerTimeout);
-		}
 
 	}
 

@@ -2,6 +2,7 @@ package io.statetree.autoconfigure;
 
 import io.statetree.core.ControllerObserver;
 import io.statetree.core.StateController;
+import io.statetree.core.StateControllerBuilder;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.spring.StateControllerCustomizer;
 import io.statetree.spring.StateTreeAnnotationBeanPostProcessor;
@@ -65,7 +66,7 @@ public final class StateTreeAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("statetree.listeners.offer-timeout",
 					listeners.getOfferTimeout(), "The offer timeout must be zero or positive.");
 		}
-		StateController.Builder builder = StateController.builder()
+		StateControllerBuilder builder = StateController.builder()
 			.backend(stateBackend)
 			.dispatch(properties.getListeners().getDispatch())
 			.onError(properties.getListeners().getOnError())

@@ -1,9 +1,9 @@
 package io.statetree.spring;
 
-import io.statetree.core.StateController;
+import io.statetree.core.StateControllerBuilder;
 
 /**
- * Customizes the {@link StateController.Builder} of the auto-configured controller. Customizer
+ * Customizes the {@link StateControllerBuilder} of the auto-configured controller. Customizer
  * beans are applied in their {@link org.springframework.core.Ordered order}, after the
  * {@code statetree.*} properties, so a customizer overrides a property.
  */
@@ -15,6 +15,6 @@ public interface StateControllerCustomizer {
 	 * @param builder the builder, with the backend, the application's {@code JsonMapper} and the
 	 * {@code statetree.*} properties already applied
 	 */
-	void customize(StateController.Builder builder);
+	void customize(StateControllerBuilder builder);
 
 }

@@ -1,0 +1,158 @@
+package io.statetree.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+import io.statetree.core.backend.InMemoryBackend;
+import io.statetree.core.backend.StateBackend;
+import io.statetree.core.internal.DefaultStateController;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Builds a {@link StateController}: {@code StateController.builder().backend(b).jsonMapper(m).build()}.
+ * Every setting has a default, so {@code build()} alone gives an in-memory controller with
+ * synchronous dispatch. Not thread-safe: configure it on one thread, then build.
+ */
+public final class StateControllerBuilder {
+
+	private @Nullable StateBackend backend;
+
+	private @Nullable JsonMapper jsonMapper;
+
+	private StateController.Dispatch dispatch = StateController.Dispatch.SYNC;
+
+	private @Nullable Executor executor;
+
+	private StateController.OnError onError = StateController.OnError.LOG;
+
+	private int queueCapacity = DefaultStateController.DEFAULT_QUEUE_CAPACITY;
+
+	private Duration offerTimeout = DefaultStateController.DEFAULT_OFFER_TIMEOUT;
+
+	private @Nullable String instanceId;
+
+	private final List<ControllerObserver> observers = new ArrayList<>();
+
+	StateControllerBuilder() {
+	}
+
+	/**
+	 * Sets the backend. Default: a new {@link InMemoryBackend}.
+	 * @param backend the backend
+	 * @return this builder
+	 */
+	public StateControllerBuilder backend(StateBackend backend) {
+		this.backend = backend;
+		return this;
+	}
+
+	/**
+	 * Sets the Jackson mapper used to convert values. Default: a plain {@link JsonMapper}.
+	 * @param jsonMapper the mapper
+	 * @return this builder
+	 */
+	public StateControllerBuilder jsonMapper(JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
+		return this;
+	}
+
+	/**
+	 * Sets how listeners are called. Default: {@link StateController.Dispatch#SYNC}.
+	 * @param dispatch the mode
+	 * @return this builder
+	 */
+	public StateControllerBuilder dispatch(StateController.Dispatch dispatch) {
+		this.dispatch = dispatch;
+		return this;
+	}
+
+	/**
+	 * Sets the executor for {@link StateController.Dispatch#ASYNC}. Default: virtual threads where the JVM has
+	 * them, else a daemon thread.
+	 * @param executor the executor
+	 * @return this builder
+	 */
+	public StateControllerBuilder executor(Executor executor) {
+		this.executor = executor;
+		return this;
+	}
+
+	/**
+	 * Sets what happens when a listener throws. Default: {@link StateController.OnError#LOG}.
+	 * @param onError the policy
+	 * @return this builder
+	 */
+	public StateControllerBuilder onError(StateController.OnError onError) {
+		this.onError = onError;
+		return this;
+	}
+
+	/**
+	 * Sets the capacity of each listener's own queue of undelivered events. A writer that
+	 * finds a listener's queue full waits up to {@link #offerTimeout(Duration)}
+	 * for room; then that listener's queued events are dropped and replaced by one event
+	 * whose {@link StateEvent#isResync()} is true, and the overflow is logged, counted and
+	 * reported to {@link ControllerObserver#onListenerOverflow}. Default: 10,000 events.
+	 * @param queueCapacity the capacity in events, at least 1
+	 * @return this builder
+	 * @throws IllegalArgumentException if the capacity is below 1
+	 */
+	public StateControllerBuilder queueCapacity(int queueCapacity) {
+		if (queueCapacity < 1) {
+			throw new IllegalArgumentException("queueCapacity must be at least 1, got " + queueCapacity);
+		}
+		this.queueCapacity = queueCapacity;
+		return this;
+	}
+
+	/**
+	 * Sets how long a writer waits for room in a full listener queue before that listener's
+	 * backlog is replaced by one resync event (see {@link #queueCapacity(int)}). Default: 1 s.
+	 * @param offerTimeout the longest wait, zero or positive
+	 * @return this builder
+	 * @throws IllegalArgumentException if the timeout is negative
+	 */
+	public StateControllerBuilder offerTimeout(Duration offerTimeout) {
+		Objects.requireNonNull(offerTimeout, "offerTimeout");
+		if (offerTimeout.isNegative()) {
+			throw new IllegalArgumentException("offerTimeout must not be negative, got " + offerTimeout);
+		}
+		this.offerTimeout = offerTimeout;
+		return this;
+	}
+
+	/**
+	 * Sets this instance's id. Default: a random UUID.
+	 * @param instanceId the id
+	 * @return this builder
+	 */
+	public StateControllerBuilder instanceId(String instanceId) {
+		this.instanceId = instanceId;
+		return this;
+	}
+
+	/**
+	 * Adds an observer of commits, reads, events and errors (for metrics and audit). May be
+	 * called several times: every observer is notified, in the order added.
+	 * @param observer the observer
+	 * @return this builder
+	 */
+	public StateControllerBuilder observer(ControllerObserver observer) {
+		this.observers.add(Objects.requireNonNull(observer, "observer"));
+		return this;
+	}
+
+	/**
+	 * Builds the controller.
+	 * @return the controller
+	 */
+	public StateController build() {
+		return new DefaultStateController(this.backend, this.jsonMapper, this.dispatch, this.executor, this.onError,
+				this.instanceId, ControllerObserver.composite(this.observers), this.queueCapacity, this.offerTimeout);
+	}
+
+}

@@ -1,0 +1,79 @@
+package io.statetree.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests the configuration metadata the processor generates for {@link StateTreeProperties}.
+ */
+class ConfigurationMetadataTest {
+
+	@Test
+	void describesEveryProperty() throws IOException {
+		Map<String, JsonNode> properties = statetreeProperties();
+		assertThat(properties.keySet()).contains("statetree.backend", "statetree.filesystem.directory",
+				"statetree.filesystem.format", "statetree.filesystem.fsync", "statetree.redis.namespace",
+				"statetree.redis.feed-retention", "statetree.redis.max-value-bytes", "statetree.cache.enabled",
+				"statetree.cache.flush-interval", "statetree.cache.flush-on-write", "statetree.cache.flush-on-read",
+				"statetree.cache.flush-on-delete", "statetree.mounts", "statetree.listeners.dispatch",
+				"statetree.listeners.on-error", "statetree.instance-id", "statetree.initial-state");
+		properties.forEach((name, property) -> assertThat(property.path("description").asString("")).as(name)
+			.isNotBlank()
+			.doesNotContain("{@")
+			.endsWith("."));
+	}
+
+	@Test
+	void recordsTheDefaults() throws IOException {
+		Map<String, JsonNode> properties = statetreeProperties();
+		assertThat(properties.get("statetree.backend").path("defaultValue").asString("")).isEqualTo("memory");
+		assertThat(properties.get("statetree.filesystem.format").path("defaultValue").asString("")).isEqualTo("json");
+		assertThat(properties.get("statetree.filesystem.fsync").path("defaultValue").asBoolean(false)).isTrue();
+		assertThat(properties.get("statetree.redis.namespace").path("defaultValue").asString(""))
+			.isEqualTo("statetree");
+		assertThat(properties.get("statetree.redis.feed-retention").path("defaultValue").asLong(0)).isEqualTo(10_000);
+		assertThat(properties.get("statetree.redis.max-value-bytes").path("defaultValue").asLong(0))
+			.isEqualTo(16L * 1024 * 1024);
+		assertThat(properties.get("statetree.listeners.dispatch").path("defaultValue").asString("")).isEqualTo("sync");
+		assertThat(properties.get("statetree.listeners.on-error").path("defaultValue").asString("")).isEqualTo("log");
+		assertThat(properties.get("statetree.cache.flush-on-write").path("defaultValue").asBoolean(false)).isTrue();
+	}
+
+	private Map<String, JsonNode> statetreeProperties() throws IOException {
+		JsonMapper mapper = JsonMapper.builder().build();
+		List<URL> candidates = Collections
+			.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"));
+		List<JsonNode> ours = new ArrayList<>();
+		for (URL url : candidates) {
+			try (InputStream in = url.openStream()) {
+				JsonNode metadata = mapper.readTree(in);
+				for (JsonNode group : metadata.path("groups")) {
+					if (group.path("sourceType").asString("").equals(StateTreeProperties.class.getName())) {
+						ours.add(metadata);
+						break;
+					}
+				}
+			}
+		}
+		assertThat(ours).as("generated metadata of StateTreeProperties").hasSize(1);
+		Map<String, JsonNode> properties = new java.util.TreeMap<>();
+		for (JsonNode property : ours.get(0).path("properties")) {
+			if (property.path("name").asString("").startsWith("statetree.")) {
+				properties.put(property.path("name").asString(""), property);
+			}
+		}
+		return properties;
+	}
+
+}
