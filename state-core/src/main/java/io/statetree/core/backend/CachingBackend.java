@@ -1,16 +1,8 @@
 package io.statetree.core.backend;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.statetree.core.StatePath;
@@ -52,21 +44,17 @@ public final class CachingBackend implements StateBackend {
 
 	private final CachePolicy policy;
 
-	private final AtomicReference<Node> cache = new AtomicReference<>(Partial.EMPTY);
-
-	private final AtomicLong generation = new AtomicLong();
+	private final CacheTree cache = new CacheTree();
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private final List<CommitRequest> pending = new ArrayList<>();
-
-	private volatile boolean hasPending;
+	private final WriteBehind pending = new WriteBehind();
 
 	private volatile long revision;
 
 	private volatile boolean closed;
 
-	private final @Nullable ScheduledExecutorService timer;
+	private final @Nullable FlushTimer timer;
 
 	/**
 	 * Creates a cache in front of a backend.
@@ -83,19 +71,8 @@ public final class CachingBackend implements StateBackend {
 		this.delegate = delegate;
 		this.policy = policy;
 		this.revision = delegate.revision();
-		if (policy.flushInterval() != null) {
-			long millis = Math.max(1, policy.flushInterval().toMillis());
-			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
-				Thread thread = new Thread(task, "statetree-cache-flush");
-				thread.setDaemon(true);
-				return thread;
-			});
-			executor.scheduleWithFixedDelay(this::flushFromTimer, millis, millis, TimeUnit.MILLISECONDS);
-			this.timer = executor;
-		}
-		else {
-			this.timer = null;
-		}
+		this.timer = (policy.flushInterval() != null) ? FlushTimer.start(policy.flushInterval(), this::flushFromTimer)
+				: null;
 	}
 
 	/**
@@ -114,113 +91,16 @@ public final class CachingBackend implements StateBackend {
 		return this.policy;
 	}
 
-	// ---- the cached tree ----
-
-	private sealed interface Node permits Known, Partial {
-
-	}
-
-	/** A complete subtree: its value, {@code null} when the path is known to be absent. */
-	private record Known(@Nullable Object value) implements Node {
-
-	}
-
-	/** Some children are known; the branch itself is not. */
-	private record Partial(PersistentOrderedMap<String, Node> children) implements Node {
-
-		static final Partial EMPTY = new Partial(PersistentOrderedMap.empty());
-
-	}
-
-	private static final Object MISS = new Object();
-
-	/** Looks a path up in the cache; {@link #MISS} when not known. */
-	private static @Nullable Object lookup(Node root, StatePath path) {
-		Node node = root;
-		int depth = path.depth();
-		for (int i = 0; i < depth; i++) {
-			if (node instanceof Known known) {
-				Object value = known.value();
-				for (int j = i; j < depth && value != null; j++) {
-					value = StateValues.child(value, path.segment(j));
-				}
-				return value;
-			}
-			node = ((Partial) node).children().get(path.segment(i));
-			if (node == null) {
-				return MISS;
-			}
-		}
-		return (node instanceof Known known) ? known.value() : MISS;
-	}
-
-	/** Puts a complete subtree at a path, below any known ancestor or as a new known node. */
-	private static Node put(Node node, StatePath path, int index, @Nullable Object value) {
-		if (node instanceof Known known) {
-			StatePath prefix = path.prefix(index);
-			Object updated = StateValues.setIn(known.value(), prefix, prefix.relativize(path), value);
-			return new Known((updated == null && prefix.isRoot()) ? StateValues.emptyBranch() : updated);
-		}
-		if (index == path.depth()) {
-			return new Known((value == null && path.isRoot()) ? StateValues.emptyBranch() : value);
-		}
-		Partial partial = (Partial) node;
-		String key = path.segment(index);
-		Node child = partial.children().get(key);
-		return new Partial(partial.children().put(key, put((child != null) ? child : Partial.EMPTY, path, index + 1, value)));
-	}
-
-	/** Forgets a path's subtree, and the completeness of its ancestors. */
-	private static @Nullable Node drop(@Nullable Node node, StatePath path, int index) {
-		if (node == null || index == path.depth()) {
-			return null;
-		}
-		Partial partial;
-		if (node instanceof Known known) {
-			if (!(known.value() instanceof Map<?, ?> map)) {
-				return null;
-			}
-			PersistentOrderedMap<String, Node> children = PersistentOrderedMap.empty();
-			for (Map.Entry<?, ?> entry : map.entrySet()) {
-				children = children.put((String) entry.getKey(), new Known(entry.getValue()));
-			}
-			partial = new Partial(children);
-		}
-		else {
-			partial = (Partial) node;
-		}
-		String key = path.segment(index);
-		Node child = partial.children().get(key);
-		if (child == null) {
-			return partial;
-		}
-		Node updated = drop(child, path, index + 1);
-		return new Partial((updated == null) ? partial.children().remove(key) : partial.children().put(key, updated));
-	}
-
-	/** Installs a value read from the delegate unless an invalidation happened since {@code seen}. */
-	private void install(StatePath path, @Nullable Object value, long seen) {
-		while (true) {
-			Node current = this.cache.get();
-			if (this.generation.get() != seen) {
-				return;
-			}
-			if (this.cache.compareAndSet(current, put(current, path, 0, value))) {
-				return;
-			}
-		}
-	}
-
 	// ---- reading ----
 
 	@Override
 	public @Nullable Object read(StatePath path) {
 		checkOpen();
-		if (this.policy.flushOnRead() && this.hasPending) {
+		if (this.policy.flushOnRead() && this.pending.hasPending()) {
 			flush();
 		}
-		Object value = lookup(this.cache.get(), path);
-		if (value != MISS) {
+		Object value = this.cache.lookup(path);
+		if (value != CacheTree.MISS) {
 			return value;
 		}
 		this.lock.lock();
@@ -239,11 +119,11 @@ public final class CachingBackend implements StateBackend {
 	@Override
 	public List<String> childNames(StatePath path) {
 		checkOpen();
-		if (this.policy.flushOnRead() && this.hasPending) {
+		if (this.policy.flushOnRead() && this.pending.hasPending()) {
 			flush();
 		}
-		Object value = lookup(this.cache.get(), path);
-		if (value != MISS) {
+		Object value = this.cache.lookup(path);
+		if (value != CacheTree.MISS) {
 			return FileSystemBackend.childNamesOf(value);
 		}
 		this.lock.lock();
@@ -251,25 +131,23 @@ public final class CachingBackend implements StateBackend {
 			if (!this.pending.isEmpty()) {
 				return FileSystemBackend.childNamesOf(readLocked(path));
 			}
-			value = lookup(this.cache.get(), path);
-			return (value != MISS) ? FileSystemBackend.childNamesOf(value) : this.delegate.childNames(path);
+			value = this.cache.lookup(path);
+			return (value != CacheTree.MISS) ? FileSystemBackend.childNamesOf(value) : this.delegate.childNames(path);
 		}
 		finally {
 			this.lock.unlock();
 		}
 	}
 
+	/** Reads through: from the copy, or from the delegate with the pending commits applied, then cached. */
 	private @Nullable Object readLocked(StatePath path) {
-		Object value = lookup(this.cache.get(), path);
-		if (value != MISS) {
+		Object value = this.cache.lookup(path);
+		if (value != CacheTree.MISS) {
 			return value;
 		}
-		long seen = this.generation.get();
-		value = this.delegate.read(path);
-		for (CommitRequest request : this.pending) {
-			value = StateValues.valueAfter(path, value, request.writes());
-		}
-		install(path, value, seen);
+		long seen = this.cache.generation();
+		value = this.pending.applyTo(path, this.delegate.read(path));
+		this.cache.install(path, value, seen);
 		return value;
 	}
 
@@ -303,8 +181,8 @@ public final class CachingBackend implements StateBackend {
 	}
 
 	private CommitResult commitThrough(CommitRequest request) {
-		flushLocked();
-		long seen = this.generation.get();
+		this.pending.flushTo(this.delegate);
+		long seen = this.cache.generation();
 		CommitResult result;
 		try {
 			result = this.delegate.commit(request);
@@ -328,7 +206,7 @@ public final class CachingBackend implements StateBackend {
 		}
 		boolean several = request.writes().size() > 1;
 		for (Change change : result.changes()) {
-			if (this.generation.get() != seen) {
+			if (this.cache.generation() != seen) {
 				invalidate(change.path());
 				continue;
 			}
@@ -339,7 +217,7 @@ public final class CachingBackend implements StateBackend {
 				continue;
 			}
 			try {
-				install(change.path(), change.newValue(), seen);
+				this.cache.install(change.path(), change.newValue(), seen);
 			}
 			catch (RuntimeException ex) {
 				invalidate(change.path());
@@ -377,23 +255,11 @@ public final class CachingBackend implements StateBackend {
 			}
 		}
 		List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, request.writes());
-		boolean validated = false;
-		while (true) {
-			Node current = this.cache.get();
-			Node updated = current;
-			for (Write write : request.writes()) {
-				updated = put(updated, write.path(), 0, write.value());
-			}
-			if (!validated && StateValues.unchanged(changes)) {
-				return new CommitResult(this.revision, changes);
-			}
-			validated = true;
-			if (this.cache.compareAndSet(current, updated)) {
-				break;
-			}
+		// the copy refuses what the delegate would (a write below a leaf) before the unchanged check
+		if (!this.cache.apply(request.writes(), !StateValues.unchanged(changes))) {
+			return new CommitResult(this.revision, changes);
 		}
 		this.pending.add(request);
-		this.hasPending = true;
 		long next = this.revision + 1;
 		this.revision = next;
 		return new CommitResult(next, changes);
@@ -409,7 +275,7 @@ public final class CachingBackend implements StateBackend {
 	public void flush() {
 		this.lock.lock();
 		try {
-			flushLocked();
+			this.pending.flushTo(this.delegate);
 			this.delegate.flush();
 		}
 		finally {
@@ -417,37 +283,8 @@ public final class CachingBackend implements StateBackend {
 		}
 	}
 
-	private void flushLocked() {
-		if (this.pending.isEmpty()) {
-			return;
-		}
-		List<Write> writes = new ArrayList<>();
-		for (CommitRequest request : this.pending) {
-			writes.addAll(request.writes());
-		}
-		try {
-			this.delegate.commit(new CommitRequest(writes, List.of(), this.pending.get(0).origin()));
-		}
-		catch (RuntimeException ex) {
-			throw new StateStorageException("Cannot flush " + this.pending.size() + " pending commit(s) writing "
-					+ pendingPaths() + " to " + this.delegate.describe() + "; they stay pending: " + ex.getMessage(), ex);
-		}
-		this.pending.clear();
-		this.hasPending = false;
-	}
-
-	private Set<StatePath> pendingPaths() {
-		Set<StatePath> paths = new LinkedHashSet<>();
-		for (CommitRequest request : this.pending) {
-			for (Write write : request.writes()) {
-				paths.add(write.path());
-			}
-		}
-		return paths;
-	}
-
 	private void flushFromTimer() {
-		if (!this.hasPending || this.closed) {
+		if (!this.pending.hasPending() || this.closed) {
 			return;
 		}
 		try {
@@ -467,22 +304,14 @@ public final class CachingBackend implements StateBackend {
 	 * @param path the path that changed elsewhere
 	 */
 	public void invalidate(StatePath path) {
-		this.generation.incrementAndGet();
-		while (true) {
-			Node current = this.cache.get();
-			Node updated = drop(current, path, 0);
-			if (this.cache.compareAndSet(current, (updated != null) ? updated : Partial.EMPTY)) {
-				return;
-			}
-		}
+		this.cache.invalidate(path);
 	}
 
 	/**
 	 * Forgets everything cached.
 	 */
 	public void invalidateAll() {
-		this.generation.incrementAndGet();
-		this.cache.set(Partial.EMPTY);
+		this.cache.invalidateAll();
 	}
 
 	@Override
@@ -552,20 +381,14 @@ public final class CachingBackend implements StateBackend {
 			return;
 		}
 		if (this.timer != null) {
-			this.timer.shutdown();
-			try {
-				this.timer.awaitTermination(10, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			this.timer.stop();
 		}
 		this.lock.lock();
 		try {
 			if (this.closed) {
 				return;
 			}
-			flushLocked();
+			this.pending.flushTo(this.delegate);
 			this.closed = true;
 		}
 		finally {

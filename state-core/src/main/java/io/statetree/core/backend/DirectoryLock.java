@@ -7,9 +7,13 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -28,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  * drop the first one's POSIX lock. The lock file holds who holds the lock (process id, host, an
  * instance id, when it was opened), so a refused opener can name the holder. The file itself is
  * never deleted: deleting a lock file lets two openers lock two different files.
+ * <p>
+ * Also refuses nested state directories ({@link #refuseHoldingOther}, {@link #refuseInsideOther}):
+ * two backends would otherwise own the same files whatever their locks say.
  * Thread-safe.
  */
 final class DirectoryLock implements AutoCloseable {
@@ -150,6 +157,88 @@ final class DirectoryLock implements AutoCloseable {
 				// the OS releases the lock with the descriptor
 			}
 			HELD.remove(this.key);
+		}
+	}
+
+	/**
+	 * Refuses a directory holding another state directory below it: both backends would own the
+	 * same files (this one would read the other's data as its own branch and delete it, lock
+	 * file included, when that branch is replaced). In a new state directory it runs before
+	 * anything is created, so a refused open leaves no {@code .statetree} behind (which would
+	 * refuse the inner directory next); in one used before, under the lock.
+	 * The converse, {@link #refuseInsideOther}, runs again once this backend's own
+	 * {@code .statetree} exists, so of two nested directories opened at the same moment the inner
+	 * one is refused.
+	 * @param directory the absolute state directory (it may not exist yet)
+	 * @param meta the backend's own directory inside it, skipped
+	 * @throws StateDirectoryLockedException naming both directories
+	 */
+	static void refuseHoldingOther(Path directory, Path meta) {
+		if (!Files.isDirectory(directory)) {
+			return;
+		}
+		Path[] found = new Path[1];
+		try {
+			Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+
+				@Override
+				public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+					if (dir.equals(meta)) {
+						return FileVisitResult.SKIP_SUBTREE;
+					}
+					if (dir.getFileName() != null && dir.getFileName().toString().equals(FileSystemBackend.META)) {
+						found[0] = dir.getParent();
+						return FileVisitResult.TERMINATE;
+					}
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFileFailed(Path file, IOException ex) {
+					return FileVisitResult.CONTINUE;
+				}
+
+			});
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot list state directory " + directory + ": " + ex, ex);
+		}
+		if (found[0] != null) {
+			throw StateDirectoryLockedException.nested(directory, found[0], false);
+		}
+	}
+
+	/**
+	 * Refuses a directory (existing or not) that lies inside a state directory, before anything
+	 * is created in it, so a refused open leaves no trace in the other directory's tree.
+	 * @param directory the absolute state directory
+	 * @throws StateDirectoryLockedException naming both directories
+	 */
+	static void refuseInsideOther(Path directory) {
+		Path existing = directory;
+		while (existing != null && !Files.exists(existing)) {
+			existing = existing.getParent();
+		}
+		if (existing == null) {
+			return;
+		}
+		Path real;
+		try {
+			real = existing.toRealPath();
+		}
+		catch (IOException ex) {
+			return; // reported by the creation of the directory
+		}
+		// the directory's own .statetree is its own; every existing ancestor's would be another's
+		for (Path up = existing.equals(directory) ? real.getParent() : real; up != null; up = up.getParent()) {
+			if (Files.isDirectory(up.resolve(FileSystemBackend.META), LinkOption.NOFOLLOW_LINKS)) {
+				throw StateDirectoryLockedException.nested(directory, up, true);
+			}
 		}
 	}
 

@@ -1,0 +1,115 @@
+package io.statetree.core.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.statetree.core.StatePath;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The feed fan-in of a {@link HybridBackend} (DESIGN §7 and §8): forwards the remote commits of
+ * its shared backends to the one listener the controller gives the hybrid, as the hybrid shows
+ * them: a mounted backend's paths made absolute; a shared root backend's changes hidden by a
+ * mount dropped, and mounted subtrees merged into its changes above mount points. Resyncs pass
+ * through. Stateless apart from the listeners it installs; they run on the backends' feed threads.
+ */
+final class MountedFeed {
+
+	private MountedFeed() {
+	}
+
+	/**
+	 * Installs (or, with {@code null}, removes) the forwarding listeners on the shared backends.
+	 * @param mounts the mount table now
+	 * @param current the hybrid's mount table when a change arrives
+	 * @param listener the listener to forward to, or {@code null}
+	 */
+	static void connect(Mounts mounts, Supplier<Mounts> current, @Nullable BackendListener listener) {
+		if (mounts.root().isShared()) {
+			mounts.root().setBackendListener((listener != null) ? new RootListener(current, listener) : null);
+		}
+		for (Map.Entry<StatePath, StateBackend> mount : mounts.points().entrySet()) {
+			StateBackend backend = mount.getValue();
+			if (backend.isShared()) {
+				backend.setBackendListener((listener != null) ? new MountListener(mount.getKey(), listener) : null);
+			}
+		}
+	}
+
+	/** Translates a mounted shared backend's changes to absolute paths. */
+	private static final class MountListener implements BackendListener {
+
+		private final StatePath point;
+
+		private final BackendListener target;
+
+		MountListener(StatePath point, BackendListener target) {
+			this.point = point;
+			this.target = target;
+		}
+
+		@Override
+		public void onRemoteCommit(RemoteCommit commit) {
+			List<Change> changes = new ArrayList<>(commit.changes().size());
+			for (Change change : commit.changes()) {
+				changes.add(new Change(this.point.resolve(change.path()), change.oldValue(), change.newValue(),
+						change.payload()));
+			}
+			this.target.onRemoteCommit(new RemoteCommit(commit.revision(), commit.origin(), changes));
+		}
+
+		@Override
+		public void onResync() {
+			this.target.onResync();
+		}
+
+	}
+
+	/** Drops a shared root backend's changes hidden by mounts, and merges mounts into changes above them. */
+	private static final class RootListener implements BackendListener {
+
+		private final Supplier<Mounts> current;
+
+		private final BackendListener target;
+
+		RootListener(Supplier<Mounts> current, BackendListener target) {
+			this.current = current;
+			this.target = target;
+		}
+
+		@Override
+		public void onRemoteCommit(RemoteCommit commit) {
+			Mounts mounts = this.current.get();
+			List<Change> changes = new ArrayList<>(commit.changes().size());
+			for (Change change : commit.changes()) {
+				StatePath path = change.path();
+				if (mounts.owner(path) != mounts.root() && mounts.owner(path) != null) {
+					continue;
+				}
+				Object oldValue = change.oldValue();
+				Object newValue = change.newValue();
+				for (Map.Entry<StatePath, StateBackend> mount : mounts.points().entrySet()) {
+					if (path.isAncestorOf(mount.getKey())) {
+						Object mounted = mount.getValue().read(StatePath.ROOT);
+						StatePath relative = path.relativize(mount.getKey());
+						oldValue = MountedReads.graft(oldValue, path, relative, mounted);
+						newValue = MountedReads.graft(newValue, path, relative, mounted);
+					}
+				}
+				changes.add(new Change(path, oldValue, newValue, change.payload()));
+			}
+			if (!changes.isEmpty()) {
+				this.target.onRemoteCommit(new RemoteCommit(commit.revision(), commit.origin(), changes));
+			}
+		}
+
+		@Override
+		public void onResync() {
+			this.target.onResync();
+		}
+
+	}
+
+}

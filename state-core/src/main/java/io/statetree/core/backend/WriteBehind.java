@@ -1,0 +1,91 @@
+package io.statetree.core.backend;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.StateStorageException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The commits a write-behind {@link CachingBackend} has not yet written to its delegate (DESIGN
+ * §7, the cache policy): kept in order, applied to every value read from the delegate meanwhile,
+ * and written as one commit by {@link #flushTo}. A flush that fails keeps them pending. Guarded by
+ * the cache's lock, except {@link #hasPending()}, which any thread may ask.
+ */
+final class WriteBehind {
+
+	private final List<CommitRequest> pending = new ArrayList<>();
+
+	private volatile boolean hasPending;
+
+	/** Whether commits are pending; lock-free, for the read path's flush-on-read check. */
+	boolean hasPending() {
+		return this.hasPending;
+	}
+
+	/** Whether no commit is pending; under the cache's lock. */
+	boolean isEmpty() {
+		return this.pending.isEmpty();
+	}
+
+	/**
+	 * Adds a commit the cache has applied to its copy.
+	 * @param request the commit
+	 */
+	void add(CommitRequest request) {
+		this.pending.add(request);
+		this.hasPending = true;
+	}
+
+	/**
+	 * Applies the pending commits to a value read from the delegate.
+	 * @param path where it was read
+	 * @param value what the delegate holds there
+	 * @return the value once the pending commits are written
+	 */
+	@Nullable Object applyTo(StatePath path, @Nullable Object value) {
+		for (CommitRequest request : this.pending) {
+			value = StateValues.valueAfter(path, value, request.writes());
+		}
+		return value;
+	}
+
+	/**
+	 * Writes the pending commits to the delegate as one commit.
+	 * @param delegate the backend behind the cache
+	 * @throws StateStorageException naming the pending paths if the delegate fails; the commits
+	 * stay pending
+	 */
+	void flushTo(StateBackend delegate) {
+		if (this.pending.isEmpty()) {
+			return;
+		}
+		List<Write> writes = new ArrayList<>();
+		for (CommitRequest request : this.pending) {
+			writes.addAll(request.writes());
+		}
+		try {
+			delegate.commit(new CommitRequest(writes, List.of(), this.pending.get(0).origin()));
+		}
+		catch (RuntimeException ex) {
+			throw new StateStorageException("Cannot flush " + this.pending.size() + " pending commit(s) writing "
+					+ pendingPaths() + " to " + delegate.describe() + "; they stay pending: " + ex.getMessage(), ex);
+		}
+		this.pending.clear();
+		this.hasPending = false;
+	}
+
+	private Set<StatePath> pendingPaths() {
+		Set<StatePath> paths = new LinkedHashSet<>();
+		for (CommitRequest request : this.pending) {
+			for (Write write : request.writes()) {
+				paths.add(write.path());
+			}
+		}
+		return paths;
+	}
+
+}
