@@ -521,6 +521,11 @@ public final class DefaultStateController implements StateController {
 		this.dispatcher.awaitIdle(timeoutMillis);
 	}
 
+	/** How many listeners, callbacks and patterns the listener registry holds (zero when none is registered). */
+	int listenerRegistrySize() {
+		return this.listeners.size();
+	}
+
 	@Override
 	public Registrations registrations() {
 		return new Registrations(this.listeners.infos(), this.graph.infos());
