@@ -1,6 +1,7 @@
 package io.statetree.core.internal;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -72,92 +73,122 @@ final class BatchRunner {
 		if (outer != null) {
 			return writes.get();
 		}
-		R outcome;
-		List<Change> pings;
-		boolean changed = false;
-		for (int attempt = 1;; attempt++) {
-			// The first run is optimistic: it reads without the commit lock. After a conflict the
-			// function runs under the lock, as update's does, so this controller's other writers
-			// cannot make it fail again; only other instances (or writes behind the controller's
-			// back) still can.
-			boolean holding = false;
-			if (attempt > 1) {
-				this.commits.lock();
-				holding = true;
+		Attempt<R> attempt = new Attempt<>(writes);
+		for (int number = 1;; number++) {
+			attempt.number = number;
+			// The first run is optimistic: it reads without the commit lock, which only its commit
+			// takes. After a conflict the function runs under the lock, as update's does, so this
+			// controller's other writers cannot make it fail again; only other instances (or
+			// writes behind the controller's back) still can.
+			attempt.underLock = number > 1;
+			if (!attempt.underLock) {
+				if (!attempt.runFunction()) {
+					continue;
+				}
+				if (attempt.writesNothing()) {
+					return attempt.outcome;
+				}
 			}
+			this.commits.run(attempt, null, null, null);
+			if (attempt.done) {
+				return attempt.outcome;
+			}
+		}
+	}
+
+	/**
+	 * One batch, attempt after attempt: runs the function on a fresh view, then (under the
+	 * template's lock) commits its writes and queues its pings, which are heard once, after it
+	 * committed (never for a run that was repeated or a batch that threw).
+	 */
+	private final class Attempt<R> implements CommitTemplate.Work<@Nullable Void, @Nullable Void, @Nullable Void> {
+
+		private final Supplier<R> writes;
+
+		int number;
+
+		/** Whether the function runs with the lock held (every attempt after the first). */
+		boolean underLock;
+
+		/** Whether the batch committed (or had nothing to commit): no attempt follows. */
+		boolean done;
+
+		@Nullable R outcome;
+
+		private @Nullable Batch current;
+
+		Attempt(Supplier<R> writes) {
+			this.writes = writes;
+		}
+
+		/**
+		 * Runs the function once on a fresh view.
+		 * @return whether its run can be committed; false when it must run again
+		 */
+		boolean runFunction() {
+			Batch current = new Batch(new TxView(BatchRunner.this.backend, true));
+			this.current = current;
 			R result;
-			Batch current = new Batch(new TxView(this.backend, true));
+			BatchRunner.this.batch.set(current);
+			BatchRunner.this.openBatches.incrementAndGet();
 			try {
-				this.batch.set(current);
-				this.openBatches.incrementAndGet();
+				result = this.writes.get();
+			}
+			catch (RuntimeException | Error ex) {
+				if (ex instanceof VirtualMachineError || !sawTwoStates(current.tx)) {
+					throw ex;
+				}
+				// the function concluded from reads of two states of the tree (a value one read
+				// and another read after a commit changed it): run it again on one state
+				Batch.checkAttempts(this.number, null, ex);
+				return false;
+			}
+			finally {
+				BatchRunner.this.batch.remove();
+				BatchRunner.this.openBatches.decrementAndGet();
+			}
+			if (current.tx.conflicted()) {
+				Batch.checkAttempts(this.number, null, null);
+				return false;
+			}
+			if (current.tx.writes().isEmpty() && !current.tx.isSnapshot()
+					&& !confirmReads(current.tx.preconditions())) {
+				Batch.checkAttempts(this.number, null, null);
+				return false;
+			}
+			this.outcome = result;
+			return true;
+		}
+
+		/** Whether the run wrote nothing and pinged nothing, so there is nothing to commit. */
+		boolean writesNothing() {
+			Batch current = Objects.requireNonNull(this.current);
+			return current.tx.writes().isEmpty() && current.pings.isEmpty();
+		}
+
+		@Override
+		public boolean underLock(CommitTemplate commits, @Nullable Void a, @Nullable Void b, @Nullable Void c) {
+			if (this.underLock && !runFunction()) {
+				return false;
+			}
+			Batch current = Objects.requireNonNull(this.current);
+			boolean changed = false;
+			if (!current.tx.writes().isEmpty()) {
 				try {
-					result = writes.get();
-				}
-				catch (RuntimeException | Error ex) {
-					if (ex instanceof VirtualMachineError || !sawTwoStates(current.tx)) {
-						throw ex;
-					}
-					// the function concluded from reads of two states of the tree (a value one read
-					// and another read after a commit changed it): run it again on one state
-					Batch.checkAttempts(attempt, null, ex);
-					continue;
-				}
-				finally {
-					this.batch.remove();
-					this.openBatches.decrementAndGet();
-				}
-				if (current.tx.conflicted()) {
-					Batch.checkAttempts(attempt, null, null);
-					continue;
-				}
-				if (current.tx.writes().isEmpty()) {
-					if (!current.tx.isSnapshot() && !confirmReads(current.tx.preconditions())) {
-						Batch.checkAttempts(attempt, null, null);
-						continue;
-					}
-					outcome = result;
-					pings = current.pings;
-					break;
-				}
-				if (!holding) {
-					this.commits.lock();
-					holding = true;
-				}
-				try {
-					changed = this.commits.commit(current.tx.writes(), current.tx.preconditions());
+					changed = commits.commit(current.tx.writes(), current.tx.preconditions());
 				}
 				catch (PreconditionFailedException ex) {
-					Batch.checkAttempts(attempt, ex.getPath(), ex);
-					continue;
-				}
-				outcome = result;
-				pings = current.pings;
-				break;
-			}
-			finally {
-				if (holding) {
-					this.commits.unlock();
+					Batch.checkAttempts(this.number, ex.getPath(), ex);
+					return false;
 				}
 			}
-		}
-		if (!pings.isEmpty()) {
-			// pings made inside the batch are heard once, after it committed (never for a run that
-			// was repeated or a batch that threw)
-			this.commits.lock();
-			try {
-				for (Change ping : pings) {
-					Object current = this.backend.read(ping.path());
-					this.commits.queuePing(ping.path(), current, ping.payload());
-				}
+			for (Change ping : current.pings) {
+				commits.queuePing(ping.path(), BatchRunner.this.backend.read(ping.path()), ping.payload());
 			}
-			finally {
-				this.commits.unlock();
-			}
+			this.done = true;
+			return changed || !current.pings.isEmpty();
 		}
-		if (changed || !pings.isEmpty()) {
-			this.commits.deliver();
-		}
-		return outcome;
+
 	}
 
 	/**

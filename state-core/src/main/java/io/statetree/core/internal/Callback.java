@@ -15,6 +15,9 @@ final class Callback {
 
 	final String id;
 
+	/** Whether it is registered under its id (held until unregistered) rather than subscribed by listener. */
+	final boolean byId;
+
 	volatile StateListener listener;
 
 	final Set<PathPattern> patterns = ConcurrentHashMap.newKeySet();
@@ -29,10 +32,12 @@ final class Callback {
 	 * Creates a callback.
 	 * @param id its id
 	 * @param listener the listener
+	 * @param byId whether it is registered under its id rather than subscribed by listener
 	 * @param resync makes the item that replaces this callback's overflowed backlog
 	 */
-	Callback(String id, StateListener listener, BiFunction<Callback, CommitRecord, DeliveryItem> resync) {
+	Callback(String id, StateListener listener, boolean byId, BiFunction<Callback, CommitRecord, DeliveryItem> resync) {
 		this.id = id;
+		this.byId = byId;
 		this.listener = listener;
 		this.mailbox = new Mailbox(id, (record) -> resync.apply(this, record));
 	}

@@ -23,17 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one way a write reaches the backend (DESIGN §4, "the path of one write"), in five steps:
- * {@link #lock} takes the commit lock (refusing a runaway cascade of listener writes);
- * {@link #commit} runs the derivations the writes trigger ({@link DerivationGraph}), has the
- * backend apply everything atomically, and records the changes: the revision, the
+ * The one way a write reaches the backend (DESIGN §4, "the path of one write"), in five steps,
+ * written once in {@link #run}: (1) check the cascade depth (refusing a runaway cascade of
+ * listener writes) and take the commit lock; (2) run the {@link Work} of this kind of write,
+ * which {@link #commit commits}: runs the derivations the writes trigger ({@link DerivationGraph}),
+ * has the backend apply everything atomically, and (3) records the changes: the revision, the
  * {@link EffectJournal} for running effects, and the {@link Dispatcher}'s queues (routed by the
- * {@link EventRouter}), in revision order because the lock is held; {@link #unlock}; then
- * {@link #deliver} runs what this thread queued, outside every lock. {@link #write},
- * {@link #writeIfAbsent}, {@link #ping} and {@link #install} are the whole template for one kind
- * of write each; {@code update} and batches, which run user code under the lock or around it,
- * use the steps. After the backend committed only recording and queueing follow; listeners and
- * effects run in {@link #deliver}, outside the lock.
+ * {@link EventRouter}), in revision order because the lock is held; (4) let go of the lock; (5)
+ * deliver what this thread queued, outside every lock. {@code set}, {@code getOrWrite},
+ * {@code ping}, a new derivation, {@code update} and batches are each one {@link Work};
+ * other instances' commits come through {@link #hear}, the same sequence for the feed's thread.
+ * After the backend committed only recording and queueing follow; listeners and effects run in
+ * step 5, outside the lock.
  */
 final class CommitTemplate {
 
@@ -89,119 +90,174 @@ final class CommitTemplate {
 	}
 
 	/**
-	 * The whole template for one write ({@code set}, {@code delete}): lock, commit, unlock, and
-	 * deliver when something changed.
+	 * What one kind of write does with the commit lock held (steps 2 and 3). The kinds this class
+	 * knows are constants, so the template allocates nothing for a plain {@code set}; the kinds
+	 * that run user code ({@code update}, batches) are one small object per call. May throw (a
+	 * failed precondition, a refused write): nothing was committed then, the lock is let go and
+	 * nothing delivered.
+	 * @param <A> the first argument
+	 * @param <B> the second argument
+	 * @param <C> the third argument
+	 */
+	@FunctionalInterface
+	interface Work<A, B, C> {
+
+		/**
+		 * Runs under the commit lock.
+		 * @return whether anything was queued for delivery (step 5 runs only then)
+		 */
+		boolean underLock(CommitTemplate commits, A a, B b, C c);
+
+	}
+
+	/** A write ({@code set}, {@code delete}), skipped if the equality holds. */
+	private static final Work<Write, @Nullable Object, @Nullable BiPredicate<@Nullable Object, @Nullable Object>> WRITE = (
+			commits, write, value, equality) -> commits.writeLocked(write, value, equality);
+
+	/** A ping: heard like a change of the path to the value there, writing nothing. */
+	private static final Work<StatePath, @Nullable Object, @Nullable Void> PING = (commits, path, payload,
+			unused) -> {
+		commits.queuePing(path, commits.backend.read(path), payload);
+		return true;
+	};
+
+	/** A new derivation and its first value. */
+	private static final Work<DerivationImpl, @Nullable Void, @Nullable Void> INSTALL = (commits, derivation, unused,
+			unused2) -> commits.installLocked(derivation);
+
+	/**
+	 * THE template, steps 1 to 5: lock, run the work (commit and record), unlock, and deliver when
+	 * the work queued something. Every local write goes through here.
+	 * @return what the work returned: whether anything was queued and delivered
+	 */
+	<A, B, C> boolean run(Work<A, B, C> work, A a, B b, C c) {
+		return run(true, work, a, b, c);
+	}
+
+	/**
+	 * The template for what the feed brings ({@link RemoteFeedIntake}): recorded under the lock
+	 * like a local commit, but with no cascade depth to check and delivered on the feed's thread
+	 * without applying the on-error setting (no writer is there to hear a throw).
+	 */
+	<A, B, C> void hear(Work<A, B, C> work, A a, B b, C c) {
+		run(false, work, a, b, c);
+	}
+
+	private <A, B, C> boolean run(boolean local, Work<A, B, C> work, A a, B b, C c) {
+		if (local) {
+			checkDepth();
+		}
+		this.lock.lock();
+		boolean queued;
+		try {
+			queued = work.underLock(this, a, b, c);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (queued) {
+			if (local) {
+				this.guard.rethrowIfConfigured(this.dispatcher.drain());
+			}
+			else {
+				this.dispatcher.drain();
+			}
+		}
+		return queued;
+	}
+
+	/**
+	 * One write ({@code set}, {@code delete}).
 	 * @param value the value as given, for the equality
 	 * @param equality when not null, the write is skipped if it holds between the value there and
 	 * the given one (compared under the lock, so no write of this controller comes between)
 	 * @return whether anything changed
 	 */
 	boolean write(Write write, @Nullable Object value, @Nullable BiPredicate<@Nullable Object, @Nullable Object> equality) {
-		boolean changed;
-		lock();
-		try {
-			if (equality != null && equality.test(this.backend.read(write.path()), value)) {
-				return false;
-			}
-			changed = commit(List.of(write), List.of(), null);
+		return run(WRITE, write, value, equality);
+	}
+
+	private boolean writeLocked(Write write, @Nullable Object value,
+			@Nullable BiPredicate<@Nullable Object, @Nullable Object> equality) {
+		if (equality != null && equality.test(this.backend.read(write.path()), value)) {
+			return false;
 		}
-		finally {
-			this.lock.unlock();
-		}
-		if (changed) {
-			deliver();
-		}
-		return changed;
+		return commit(List.of(write), List.of(), null);
 	}
 
 	/**
-	 * The template for {@code getOrWrite}: writes the value unless one is there, atomically (on
-	 * a shared backend, checked in the commit).
+	 * {@code getOrWrite}: writes the value unless one is there, atomically (on a shared backend,
+	 * checked in the commit, and tried again when another instance wrote first).
 	 * @return the value that was there, or null when this one was written
 	 */
 	@Nullable Object writeIfAbsent(Write write) {
-		while (true) {
-			lock();
-			try {
-				Object existing = this.backend.read(write.path());
-				if (existing != null) {
-					return existing;
-				}
-				try {
-					commit(List.of(write),
-							this.backend.isShared() ? List.of(new Precondition(write.path(), null)) : List.of());
-				}
-				catch (PreconditionFailedException ex) {
-					continue;
-				}
-			}
-			finally {
-				this.lock.unlock();
-			}
-			deliver();
-			return null;
+		IfAbsent ifAbsent = new IfAbsent();
+		do {
+			run(IfAbsent.WORK, ifAbsent, write, null);
 		}
+		while (ifAbsent.conflicted);
+		return ifAbsent.existing;
 	}
 
-	/** The template for a ping: heard like a change of the path to the value there, writing nothing. */
+	/** What {@link #writeIfAbsent} found there (one per call). */
+	private static final class IfAbsent {
+
+		static final Work<IfAbsent, Write, @Nullable Void> WORK = (commits, ifAbsent, write, unused) -> {
+			ifAbsent.conflicted = false;
+			ifAbsent.existing = commits.backend.read(write.path());
+			if (ifAbsent.existing != null) {
+				return false;
+			}
+			try {
+				commits.commit(List.of(write),
+						commits.backend.isShared() ? List.of(new Precondition(write.path(), null)) : List.of());
+			}
+			catch (PreconditionFailedException ex) {
+				// another instance wrote the path first: read it again
+				ifAbsent.conflicted = true;
+				return false;
+			}
+			return true;
+		};
+
+		@Nullable Object existing;
+
+		boolean conflicted;
+
+	}
+
+	/** A ping: heard like a change of the path to the value there, writing nothing. */
 	void ping(StatePath path, @Nullable Object payload) {
-		lock();
-		try {
-			queuePing(path, this.backend.read(path), payload);
-		}
-		finally {
-			this.lock.unlock();
-		}
-		deliver();
+		run(PING, path, payload, null);
 	}
 
 	/**
-	 * The template for a new derivation: adds it to the graph and commits its first value. A
-	 * first value that cannot be committed is logged; the derivation stays.
+	 * A new derivation: adds it to the graph and commits its first value. A first value that
+	 * cannot be committed is logged; the derivation stays.
 	 */
 	void install(DerivationImpl derivation) {
-		boolean changed;
-		lock();
+		run(INSTALL, derivation, null, null);
+	}
+
+	private boolean installLocked(DerivationImpl derivation) {
+		this.graph.install(derivation);
 		try {
-			this.graph.install(derivation);
-			try {
-				changed = commit(List.of(), List.of(), derivation);
-			}
-			catch (RuntimeException ex) {
-				this.graph.firstValueFailed(derivation, ex);
-				changed = false;
-			}
+			return commit(List.of(), List.of(), derivation);
 		}
-		finally {
-			this.lock.unlock();
-		}
-		if (changed) {
-			deliver();
+		catch (RuntimeException ex) {
+			this.graph.firstValueFailed(derivation, ex);
+			return false;
 		}
 	}
 
-	/** Step 1: takes the commit lock, refusing a write that would make a cascade too deep. */
-	void lock() {
+	/** Step 1, before the lock: refuses a write that would make a cascade too deep. */
+	private void checkDepth() {
 		int depth = nextDepth();
 		if (depth > Dispatcher.MAX_CASCADE_DEPTH) {
 			logger.error("StateTree stopped a cascade of listener writes after {} rounds", Dispatcher.MAX_CASCADE_DEPTH);
 			throw new StateWriteException("Listener cascade deeper than " + Dispatcher.MAX_CASCADE_DEPTH
 					+ " rounds: the write was refused");
 		}
-		this.lock.lock();
-	}
-
-	/** Step 4: lets go of the commit lock. */
-	void unlock() {
-		this.lock.unlock();
-	}
-
-	/**
-	 * Step 5: delivers what this thread queued (synchronous mode) and applies the on-error
-	 * setting. Call without the lock.
-	 */
-	void deliver() {
-		this.guard.rethrowIfConfigured(this.dispatcher.drain());
 	}
 
 	/** The cascade depth a commit made on this thread has. */

@@ -134,7 +134,7 @@ public final class DefaultStateController implements StateController {
 				this.router, this.dispatcher, this.guard);
 		this.batches = new BatchRunner(this.backend, this.instanceId, this.commits);
 		if (this.backend.isShared()) {
-			this.backend.setBackendListener(new RemoteFeedIntake(this.commits, commitLock, this.journal, this.dispatcher));
+			this.backend.setBackendListener(new RemoteFeedIntake(this.commits, this.journal, this.dispatcher));
 		}
 	}
 
@@ -274,38 +274,69 @@ public final class DefaultStateController implements StateController {
 		if (current != null) {
 			return current.update(path, type, function, this.graph, this.converter);
 		}
+		Update<T> update = new Update<>(this, path, type, function);
 		for (int attempt = 1;; attempt++) {
-			T next;
-			boolean changed;
-			this.commits.lock();
-			try {
-				Object existing = this.backend.read(path);
-				next = function.apply(this.converter.convert(path, existing, type));
-				Object model = this.converter.toModel(path, next);
-				if (StateValues.equal(existing, model)) {
-					return next;
-				}
-				List<Precondition> preconditions = this.backend.isShared() ? List.of(new Precondition(path, existing))
-						: List.of();
-				try {
-					changed = this.commits.commit(List.of(new Write(path, model, null)), preconditions);
-				}
-				catch (PreconditionFailedException ex) {
-					if (attempt >= CommitTemplate.MAX_ATTEMPTS) {
-						throw new StateException("update of " + path + " gave up after " + attempt
-								+ " attempts: the value kept changing concurrently", ex);
-					}
-					continue;
-				}
+			this.commits.run(update, null, null, null);
+			PreconditionFailedException conflict = update.conflict;
+			if (conflict == null) {
+				return update.next;
 			}
-			finally {
-				this.commits.unlock();
+			if (attempt >= CommitTemplate.MAX_ATTEMPTS) {
+				throw new StateException("update of " + path + " gave up after " + attempt
+						+ " attempts: the value kept changing concurrently", conflict);
 			}
-			if (changed) {
-				this.commits.deliver();
-			}
-			return next;
 		}
+	}
+
+	/**
+	 * One {@code update}: the function runs under the commit lock, so this controller's other
+	 * writers cannot make it run again; on a shared backend the value it read is checked in the
+	 * commit and the update tried again when another instance changed it.
+	 */
+	private static final class Update<T> implements CommitTemplate.Work<@Nullable Void, @Nullable Void, @Nullable Void> {
+
+		private final DefaultStateController controller;
+
+		private final StatePath path;
+
+		private final Class<T> type;
+
+		private final UnaryOperator<@Nullable T> function;
+
+		/** What the function returned on the last run. */
+		@Nullable T next;
+
+		/** Why the last run's commit failed (another instance changed the value), or null. */
+		@Nullable PreconditionFailedException conflict;
+
+		Update(DefaultStateController controller, StatePath path, Class<T> type, UnaryOperator<@Nullable T> function) {
+			this.controller = controller;
+			this.path = path;
+			this.type = type;
+			this.function = function;
+		}
+
+		@Override
+		public boolean underLock(CommitTemplate commits, @Nullable Void a, @Nullable Void b, @Nullable Void c) {
+			this.conflict = null;
+			StateBackend backend = this.controller.backend;
+			Object existing = backend.read(this.path);
+			this.next = this.function.apply(this.controller.converter.convert(this.path, existing, this.type));
+			Object model = this.controller.converter.toModel(this.path, this.next);
+			if (StateValues.equal(existing, model)) {
+				return false;
+			}
+			List<Precondition> preconditions = backend.isShared() ? List.of(new Precondition(this.path, existing))
+					: List.of();
+			try {
+				return commits.commit(List.of(new Write(this.path, model, null)), preconditions);
+			}
+			catch (PreconditionFailedException ex) {
+				this.conflict = ex;
+				return false;
+			}
+		}
+
 	}
 
 	@Override
@@ -488,6 +519,11 @@ public final class DefaultStateController implements StateController {
 	 */
 	void awaitDispatch(long timeoutMillis) {
 		this.dispatcher.awaitIdle(timeoutMillis);
+	}
+
+	/** How many listeners, callbacks and patterns the listener registry holds (zero when none is registered). */
+	int listenerRegistrySize() {
+		return this.listeners.size();
 	}
 
 	@Override

@@ -1,7 +1,6 @@
 package io.statetree.core.internal;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,11 @@ import io.statetree.core.Subscription;
  * Who is registered to hear writes (DESIGN §5, the registration half): subscriptions by
  * listener, callbacks under ids (generated or forced, replaceable), and their patterns in the
  * {@link EventRouter}'s index. One callback per listener (or per id), so subscribing a listener
- * to a pattern twice delivers once. Thread-safe; registering never takes the commit lock.
+ * to a pattern twice delivers once. A listener subscribed without an id is held only while it has
+ * a pattern: closing its last subscription (or unsubscribing it, or cancelling the
+ * {@code watch} that made it) forgets it; a callback under an id is held until
+ * {@code unregisterCallback}. Thread-safe: changes are made under this registry's monitor;
+ * registering never takes the commit lock.
  */
 final class ListenerRegistry {
 
@@ -28,9 +31,11 @@ final class ListenerRegistry {
 	/** Makes the item that replaces a callback's overflowed backlog. */
 	private final BiFunction<Callback, CommitRecord, DeliveryItem> resync;
 
+	/** Callbacks under ids; changed under this registry's monitor. */
 	private final Map<String, Callback> callbacksById = new ConcurrentHashMap<>();
 
-	private final Map<StateListener, Callback> callbacksByListener = Collections.synchronizedMap(new IdentityHashMap<>());
+	/** Listeners subscribed without an id, while they have a pattern; guarded by this registry's monitor. */
+	private final Map<StateListener, Callback> callbacksByListener = new IdentityHashMap<>();
 
 	/** Registration order, which is delivery order at one path. */
 	private final AtomicLong order = new AtomicLong();
@@ -51,13 +56,20 @@ final class ListenerRegistry {
 	Subscription subscribe(String pattern, StateListener listener) {
 		PathPattern compiled = PathPattern.compile(pattern);
 		Objects.requireNonNull(listener, "listener");
-		Callback callback = this.callbacksByListener.computeIfAbsent(listener,
-				(l) -> newCallback("listener-" + nextId(), l, false));
-		add(compiled, callback);
-		return () -> remove(compiled, callback);
+		Callback callback;
+		synchronized (this) {
+			callback = this.callbacksByListener.get(listener);
+			if (callback == null) {
+				callback = newCallback("listener-" + nextId(), listener, false);
+				this.callbacksByListener.put(listener, callback);
+			}
+			add(compiled, callback);
+		}
+		Callback subscribed = callback;
+		return () -> remove(compiled, subscribed);
 	}
 
-	boolean unsubscribe(String pattern, StateListener listener) {
+	synchronized boolean unsubscribe(String pattern, StateListener listener) {
 		PathPattern compiled = PathPattern.compile(pattern);
 		boolean removed = false;
 		Callback callback = this.callbacksByListener.get(listener);
@@ -74,7 +86,7 @@ final class ListenerRegistry {
 
 	String registerCallback(StateListener listener) {
 		Objects.requireNonNull(listener, "listener");
-		synchronized (this.callbacksById) {
+		synchronized (this) {
 			for (Callback callback : this.callbacksById.values()) {
 				if (callback.listener == listener) {
 					return callback.id;
@@ -95,7 +107,7 @@ final class ListenerRegistry {
 		if (id == null || id.isBlank()) {
 			throw new IllegalArgumentException("A callback id must not be blank");
 		}
-		synchronized (this.callbacksById) {
+		synchronized (this) {
 			Callback existing = this.callbacksById.get(id);
 			if (existing != null) {
 				if (existing.listener == listener) {
@@ -113,7 +125,7 @@ final class ListenerRegistry {
 		}
 	}
 
-	boolean unregisterCallback(String id) {
+	synchronized boolean unregisterCallback(String id) {
 		Callback callback = this.callbacksById.remove(id);
 		if (callback == null) {
 			return false;
@@ -126,18 +138,32 @@ final class ListenerRegistry {
 
 	Subscription subscribeById(String pattern, String id) {
 		PathPattern compiled = PathPattern.compile(pattern);
-		Callback callback = this.callbacksById.get(id);
-		if (callback == null) {
-			throw new IllegalArgumentException("No callback is registered under id '" + id + "'");
+		Callback callback;
+		synchronized (this) {
+			callback = this.callbacksById.get(id);
+			if (callback == null) {
+				throw new IllegalArgumentException("No callback is registered under id '" + id + "'");
+			}
+			add(compiled, callback);
 		}
-		add(compiled, callback);
-		return () -> remove(compiled, callback);
+		Callback subscribed = callback;
+		return () -> remove(compiled, subscribed);
 	}
 
 	boolean unsubscribeById(String pattern, String id) {
 		PathPattern compiled = PathPattern.compile(pattern);
-		Callback callback = this.callbacksById.get(id);
-		return callback != null && remove(compiled, callback);
+		synchronized (this) {
+			Callback callback = this.callbacksById.get(id);
+			return callback != null && remove(compiled, callback);
+		}
+	}
+
+	/**
+	 * How many things this registry holds: callbacks by listener, callbacks by id and patterns in
+	 * the index. Zero once every registration has ended (for tests).
+	 */
+	synchronized int size() {
+		return this.callbacksByListener.size() + this.callbacksById.size() + this.index.entries().size();
 	}
 
 	/** Every subscription, for {@code registrations()}. */
@@ -151,7 +177,7 @@ final class ListenerRegistry {
 	}
 
 	private Callback newCallback(String id, StateListener listener, boolean byId) {
-		Callback callback = new Callback(id, listener, this.resync);
+		Callback callback = new Callback(id, listener, byId, this.resync);
 		if (byId) {
 			this.callbacksById.put(id, callback);
 		}
@@ -164,9 +190,14 @@ final class ListenerRegistry {
 		}
 	}
 
-	private boolean remove(PathPattern pattern, Callback callback) {
+	/** Removes one pattern of a callback, and forgets a listener subscribed without an id when it was its last. */
+	private synchronized boolean remove(PathPattern pattern, Callback callback) {
 		callback.patterns.remove(pattern);
-		return this.index.remove(pattern, callback);
+		boolean removed = this.index.remove(pattern, callback);
+		if (!callback.byId && callback.patterns.isEmpty()) {
+			this.callbacksByListener.remove(callback.listener, callback);
+		}
+		return removed;
 	}
 
 }

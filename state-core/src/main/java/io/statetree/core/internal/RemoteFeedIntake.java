@@ -2,12 +2,12 @@ package io.statetree.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.statetree.core.backend.BackendListener;
 import io.statetree.core.backend.Change;
 import io.statetree.core.backend.RemoteCommit;
 import io.statetree.core.backend.StateValues;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Takes other instances' commits from a shared backend's change feed (DESIGN §8): each one
@@ -18,18 +18,36 @@ import io.statetree.core.backend.StateValues;
  */
 final class RemoteFeedIntake implements BackendListener {
 
-	private final CommitTemplate commits;
+	/** Another instance's commit: advances the revision, and is recorded and queued when it changed something. */
+	private static final CommitTemplate.Work<RemoteFeedIntake, RemoteCommit, List<Change>> COMMIT = (commits, intake,
+			commit, changed) -> {
+		commits.advance(commit.revision());
+		if (changed.isEmpty()) {
+			intake.dispatcher.skip(commit.revision(), true);
+			return false;
+		}
+		intake.journal.record(commit.revision(), commit.origin(), changed);
+		intake.dispatcher.submit(new CommitRecord(commit.revision(), commit.origin(), changed,
+				CommitRecord.Kind.REMOTE, 0, Thread.currentThread()));
+		return true;
+	};
 
-	private final ReentrantLock commitLock;
+	/** A resync: every listener hears one resync event. */
+	private static final CommitTemplate.Work<RemoteFeedIntake, @Nullable Void, @Nullable Void> RESYNC = (commits,
+			intake, unused, unused2) -> {
+		intake.dispatcher.submit(new CommitRecord(commits.lastRevision(), commits.instanceId(), List.of(),
+				CommitRecord.Kind.RESYNC, 0, Thread.currentThread()));
+		return true;
+	};
+
+	private final CommitTemplate commits;
 
 	private final EffectJournal journal;
 
 	private final Dispatcher dispatcher;
 
-	RemoteFeedIntake(CommitTemplate commits, ReentrantLock commitLock, EffectJournal journal,
-			Dispatcher dispatcher) {
+	RemoteFeedIntake(CommitTemplate commits, EffectJournal journal, Dispatcher dispatcher) {
 		this.commits = commits;
-		this.commitLock = commitLock;
 		this.journal = journal;
 		this.dispatcher = dispatcher;
 	}
@@ -42,34 +60,12 @@ final class RemoteFeedIntake implements BackendListener {
 				changed.add(change);
 			}
 		}
-		this.commitLock.lock();
-		try {
-			this.commits.advance(commit.revision());
-			if (changed.isEmpty()) {
-				this.dispatcher.skip(commit.revision(), true);
-				return;
-			}
-			this.journal.record(commit.revision(), commit.origin(), List.copyOf(changed));
-			this.dispatcher.submit(new CommitRecord(commit.revision(), commit.origin(), List.copyOf(changed),
-					CommitRecord.Kind.REMOTE, 0, Thread.currentThread()));
-		}
-		finally {
-			this.commitLock.unlock();
-		}
-		this.dispatcher.drain();
+		this.commits.hear(COMMIT, this, commit, List.copyOf(changed));
 	}
 
 	@Override
 	public void onResync() {
-		this.commitLock.lock();
-		try {
-			this.dispatcher.submit(new CommitRecord(this.commits.lastRevision(), this.commits.instanceId(),
-					List.of(), CommitRecord.Kind.RESYNC, 0, Thread.currentThread()));
-		}
-		finally {
-			this.commitLock.unlock();
-		}
-		this.dispatcher.drain();
+		this.commits.hear(RESYNC, this, null, null);
 	}
 
 }
