@@ -57,6 +57,26 @@ public interface StateEvent {
 	<T> @Nullable T newValue(Class<T> type);
 
 	/**
+	 * Returns the old value converted to a generic type, with the controller's {@code JsonMapper}.
+	 * @param type the type, e.g. {@code new TypeRef<List<User>>() {}}
+	 * @param <T> the type
+	 * @return the converted value, or {@code null}
+	 * @throws StateValueException if the value does not convert (the message names the path and
+	 * the type, never the value)
+	 */
+	<T> @Nullable T prevValue(TypeRef<T> type);
+
+	/**
+	 * Returns the new value converted to a generic type, with the controller's {@code JsonMapper}.
+	 * @param type the type, e.g. {@code new TypeRef<List<User>>() {}}
+	 * @param <T> the type
+	 * @return the converted value, or {@code null}
+	 * @throws StateValueException if the value does not convert (the message names the path and
+	 * the type, never the value)
+	 */
+	<T> @Nullable T newValue(TypeRef<T> type);
+
+	/**
 	 * Returns the payload given with the write ({@link WriteOptions#payload}) or the ping.
 	 * @return the payload, or {@code null}
 	 */

@@ -28,6 +28,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ControllerTest {
 
 	@Test
+	void anEventConvertsItsValuesToGenericTypesLikeATypedReadAndNeverQuotesTheValue() {
+		try (StateController c = StateController.create()) {
+			c.set("/scores", List.of(1, 2));
+			List<List<Long>> heard = new CopyOnWriteArrayList<>();
+			List<Throwable> failures = new CopyOnWriteArrayList<>();
+			c.subscribe("/scores", (event) -> {
+				try {
+					heard.add(event.prevValue(new TypeRef<List<Long>>() { }));
+					heard.add(event.newValue(new TypeRef<List<Long>>() { }));
+				}
+				catch (RuntimeException ex) {
+					failures.add(ex);
+				}
+			});
+			c.set("/scores", List.of(3, 4));
+			assertThat(heard).containsExactly(List.of(1L, 2L), List.of(3L, 4L));
+			assertThat(heard.get(1).get(0)).isInstanceOf(Long.class);
+			c.set("/scores", List.of("s3cr3t"));
+			assertThat(failures).singleElement().isInstanceOf(StateValueException.class)
+				.satisfies((ex) -> assertThat(ex.getMessage()).contains("/scores").doesNotContain("s3cr3t"));
+		}
+	}
+
+	@Test
 	void aFailingListenerIsLoggedWithItsIdAndPathAndCounted() {
 		Logger logger = (Logger) LoggerFactory.getLogger(DefaultStateController.class);
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();

@@ -107,10 +107,8 @@ final class DerivedMethod {
 		return switch (this.kind) {
 			case TRACKED -> controller.deriveTracked(destination, (view) -> this.method.invoke(view));
 			case DERIVE_DATA -> controller.deriveMany(destination, sourceStrings(), (data) -> this.method.invoke(data));
-			case SOURCES -> (this.sources.size() == 1)
-					? controller.derive(destination, this.sources.get(0).toString(),
-							(value) -> this.method.invoke(this.conversions[0].convert(value, this.sources.get(0))))
-					: controller.deriveMany(destination, sourceStrings(), this::invokeWith);
+			// one source or several: the values are converted by DeriveData's typed reads
+			case SOURCES -> controller.deriveMany(destination, sourceStrings(), this::invokeWith);
 		};
 	}
 
@@ -118,7 +116,7 @@ final class DerivedMethod {
 		Object[] args = new Object[this.conversions.length];
 		for (int i = 0; i < args.length; i++) {
 			StatePath source = this.sources.get(i);
-			args[i] = this.conversions[i].convert(data.get(source.toString()), source);
+			args[i] = this.conversions[i].source(data, source);
 		}
 		return this.method.invoke(args);
 	}

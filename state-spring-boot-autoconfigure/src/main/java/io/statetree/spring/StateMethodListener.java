@@ -87,7 +87,7 @@ final class StateMethodListener implements StateListener {
 			}
 			else if (oldValue) {
 				MethodArgumentConverter.Conversion conversion = values.to(parameter.getGenericParameterType());
-				resolvers[i] = (event) -> conversion.convert(event.prevValue(), event.emittingPath());
+				resolvers[i] = conversion::prevValue;
 			}
 			else if (parameter.getParameterType() == StateEvent.class) {
 				resolvers[i] = (event) -> event;
@@ -100,7 +100,7 @@ final class StateMethodListener implements StateListener {
 				}
 				newValueIndex = i;
 				MethodArgumentConverter.Conversion conversion = values.to(parameter.getGenericParameterType());
-				resolvers[i] = (event) -> conversion.convert(event.newValue(), event.emittingPath());
+				resolvers[i] = conversion::newValue;
 			}
 		}
 		Expression expression = null;

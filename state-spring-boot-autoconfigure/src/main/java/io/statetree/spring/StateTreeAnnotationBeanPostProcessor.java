@@ -30,7 +30,6 @@ import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.Assert;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Registers {@link OnStateChange @OnStateChange} and {@link Derived @Derived} bean methods with the
@@ -83,8 +82,7 @@ public class StateTreeAnnotationBeanPostProcessor
 				"StateTreeAnnotationBeanPostProcessor needs a ConfigurableListableBeanFactory");
 		ConfigurableListableBeanFactory factory = (ConfigurableListableBeanFactory) beanFactory;
 		this.beanFactory = factory;
-		this.values = new MethodArgumentConverter(
-				() -> factory.getBeanProvider(JsonMapper.class).getIfAvailable(() -> JsonMapper.builder().build()));
+		this.values = new MethodArgumentConverter();
 	}
 
 	@Override

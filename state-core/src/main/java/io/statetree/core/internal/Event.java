@@ -5,6 +5,7 @@ import java.util.Map;
 import io.statetree.core.PathPattern;
 import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
+import io.statetree.core.TypeRef;
 import io.statetree.core.StatePath;
 import org.jspecify.annotations.Nullable;
 
@@ -79,6 +80,16 @@ final class Event implements StateEvent {
 
 	@Override
 	public <T> @Nullable T newValue(Class<T> type) {
+		return this.controller.converter().convert(this.emittingPath, this.newValue, type);
+	}
+
+	@Override
+	public <T> @Nullable T prevValue(TypeRef<T> type) {
+		return this.controller.converter().convert(this.emittingPath, this.prevValue, type);
+	}
+
+	@Override
+	public <T> @Nullable T newValue(TypeRef<T> type) {
 		return this.controller.converter().convert(this.emittingPath, this.newValue, type);
 	}
 

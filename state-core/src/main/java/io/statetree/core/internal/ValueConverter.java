@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link JsonMapper}. Never enables default typing: the target type is always the one the caller
  * asked for.
  */
-public final class ValueConverter {
+final class ValueConverter {
 
 	private final JsonMapper mapper;
 
