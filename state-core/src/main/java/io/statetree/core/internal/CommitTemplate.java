@@ -143,6 +143,7 @@ final class CommitTemplate {
 		run(false, work, a, b, c);
 	}
 
+	@SuppressWarnings("unchecked")
 	private <A, B, C> boolean run(boolean local, Work<A, B, C> work, A a, B b, C c) {
 		if (local) {
 			checkDepth();
@@ -150,17 +151,18 @@ final class CommitTemplate {
 		this.lock.lock();
 		boolean queued;
 		try {
-			queued = work.underLock(this, a, b, c);
+			// the plain write is called directly: the call through Work has many receivers (one per
+			// kind of write), which the JIT cannot inline, and a plain set is the hottest path
+			queued = (work == WRITE) ? writeLocked((Write) a, b, (BiPredicate<@Nullable Object, @Nullable Object>) c)
+					: work.underLock(this, a, b, c);
 		}
 		finally {
 			this.lock.unlock();
 		}
 		if (queued) {
-			if (local) {
-				this.guard.rethrowIfConfigured(this.dispatcher.drain());
-			}
-			else {
-				this.dispatcher.drain();
+			Throwable failure = this.dispatcher.drain();
+			if (failure != null && local) {
+				this.guard.rethrowIfConfigured(failure);
 			}
 		}
 		return queued;
@@ -252,12 +254,15 @@ final class CommitTemplate {
 
 	/** Step 1, before the lock: refuses a write that would make a cascade too deep. */
 	private void checkDepth() {
-		int depth = nextDepth();
-		if (depth > Dispatcher.MAX_CASCADE_DEPTH) {
-			logger.error("StateTree stopped a cascade of listener writes after {} rounds", Dispatcher.MAX_CASCADE_DEPTH);
-			throw new StateWriteException("Listener cascade deeper than " + Dispatcher.MAX_CASCADE_DEPTH
-					+ " rounds: the write was refused");
+		if (nextDepth() > Dispatcher.MAX_CASCADE_DEPTH) {
+			refuseCascade();
 		}
+	}
+
+	private static void refuseCascade() {
+		logger.error("StateTree stopped a cascade of listener writes after {} rounds", Dispatcher.MAX_CASCADE_DEPTH);
+		throw new StateWriteException("Listener cascade deeper than " + Dispatcher.MAX_CASCADE_DEPTH
+				+ " rounds: the write was refused");
 	}
 
 	/** The cascade depth a commit made on this thread has. */
