@@ -58,6 +58,54 @@ class StateTreeArrayAccessTest {
 			.isEqualTo(StateTreeSanitizer.MASK);
 	}
 
+	/**
+	 * {@code DELETE} of an index into an array, or below it, deletes nothing (DESIGN §2, §4): on
+	 * memory and on files it answers like a delete of an absent path, reports no change, keeps
+	 * the revision and the array, and no listener hears anything.
+	 */
+	@Example
+	void deletingAnIndexIntoAnArrayReportsNoChangeOnEveryBackend() throws Exception {
+		java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("statetree-array-delete");
+		try {
+			for (io.statetree.core.backend.StateBackend backend : List.of(new io.statetree.core.backend.InMemoryBackend(),
+					io.statetree.core.backend.FileSystemBackend.builder(directory).fsync(false).build())) {
+				try (io.statetree.core.StateController controller = io.statetree.core.StateController.builder()
+					.backend(backend)
+					.build()) {
+					StateTreeEndpointWebExtension endpoint = EndpointFixture.endpoint(controller, "/nothing",
+							java.util.Set.of("ROLE_STATETREE_WRITE"));
+					List<Object> items = List.of(1, Map.of("x", Map.of("y", 2)));
+					controller.set("/items", items);
+					long revision = controller.revision();
+					List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+					controller.subscribe("/**", (event) -> heard.add(event.emittingPath().toString()));
+					int absent = endpoint.delete(WRITER, new String[] { "absent" }).getStatus();
+					for (String[] path : List.of(new String[] { "items", "0" }, new String[] { "items", "1", "x" },
+							new String[] { "items", "1", "x", "y" }, new String[] { "items", "0", "z" })) {
+						var response = endpoint.delete(WRITER, path);
+						String described = backend.describe() + " " + String.join("/", path);
+						assertThat(response.getStatus()).as(described).isEqualTo(absent);
+						StateTreeEndpoint.WriteDescriptor written = (StateTreeEndpoint.WriteDescriptor) response.getBody();
+						assertThat(written.changed()).as(described).isFalse();
+						assertThat(written.revision()).as(described).isEqualTo(revision);
+					}
+					assertThat(controller.get("/items")).isEqualTo(items);
+					assertThat(controller.revision()).isEqualTo(revision);
+					// synchronous dispatch (the default): a commit's listeners have run when it returns
+					controller.set("/after", 1);
+					assertThat(heard).containsExactly("/after");
+				}
+			}
+		}
+		finally {
+			try (var paths = java.nio.file.Files.walk(directory)) {
+				for (java.nio.file.Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+					java.nio.file.Files.deleteIfExists(path);
+				}
+			}
+		}
+	}
+
 	@Example
 	void theIssuesRuleRefusesWritesAndDeletesThatReplaceAProtectedElementField() {
 		EndpointFixture fixture = new EndpointFixture("/list/*/secret");
