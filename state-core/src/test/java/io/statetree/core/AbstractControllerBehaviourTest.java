@@ -383,7 +383,6 @@ public abstract class AbstractControllerBehaviourTest {
 	/** Branch keys, some of them array indexes, so paths reach into arrays and into branches alike. */
 	private static final List<String> TREE_KEYS = List.of("a", "0", "1", "x");
 
-	@Provide
 	Arbitrary<Object> leafyTrees() {
 		return branchOf(3);
 	}
@@ -413,15 +412,57 @@ public abstract class AbstractControllerBehaviourTest {
 		return Arbitraries.oneOf(scalar, array, array, branchOf(depth));
 	}
 
+	/** A tree and the deletes made in it. */
+	record DeleteScenario(Object tree, List<DeleteStep> plan) {
+	}
+
 	@Provide
-	Arbitrary<List<DeleteStep>> deletePlans() {
-		Arbitrary<DeleteOp> op = Combinators
-			.combine(Arbitraries.of(TREE_KEYS).list().ofMinSize(1).ofMaxSize(4), Arbitraries.of(true, false))
-			.as(DeleteOp::new);
-		Arbitrary<DeleteStep> step = Combinators
-			.combine(op.list().ofMinSize(1).ofMaxSize(3), Arbitraries.of(true, false))
-			.as(DeleteStep::new);
-		return step.list().ofMinSize(1).ofMaxSize(6);
+	Arbitrary<DeleteScenario> deleteScenarios() {
+		return leafyTrees().flatMap((tree) -> {
+			// paths through the tree (into arrays too), one below them, or anywhere
+			List<List<String>> paths = new ArrayList<>();
+			collectPaths(tree, List.of(), paths);
+			if (paths.isEmpty()) {
+				paths.add(List.of("a"));
+			}
+			Arbitrary<List<String>> anywhere = Arbitraries.of(TREE_KEYS).list().ofMinSize(1).ofMaxSize(4);
+			Arbitrary<List<String>> through = Arbitraries.of(paths);
+			Arbitrary<List<String>> below = Combinators.combine(through, Arbitraries.of("0", "x")).as((path, extra) -> {
+				List<String> longer = new ArrayList<>(path);
+				longer.add(extra);
+				return longer;
+			});
+			Arbitrary<List<String>> segments = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, through),
+					net.jqwik.api.Tuple.of(2, below), net.jqwik.api.Tuple.of(1, anywhere));
+			Arbitrary<DeleteOp> op = Combinators.combine(segments, Arbitraries.of(true, false)).as(DeleteOp::new);
+			Arbitrary<DeleteStep> step = Combinators
+				.combine(op.list().ofMinSize(1).ofMaxSize(3), Arbitraries.of(true, false))
+				.as(DeleteStep::new);
+			return step.list().ofMinSize(1).ofMaxSize(6).map((plan) -> new DeleteScenario(tree, plan));
+		});
+	}
+
+	/** Every path with a value below {@code value}, by key and by index, except the "keep" children. */
+	private static void collectPaths(@org.jspecify.annotations.Nullable Object value, List<String> at,
+			List<List<String>> out) {
+		if (value instanceof Map<?, ?> map) {
+			map.forEach((key, child) -> {
+				if (!"keep".equals(key)) {
+					List<String> path = new ArrayList<>(at);
+					path.add((String) key);
+					out.add(path);
+					collectPaths(child, path, out);
+				}
+			});
+		}
+		else if (value instanceof List<?> list) {
+			for (int i = 0; i < list.size(); i++) {
+				List<String> path = new ArrayList<>(at);
+				path.add(Integer.toString(i));
+				out.add(path);
+				collectPaths(list.get(i), path, out);
+			}
+		}
 	}
 
 	/**
@@ -432,8 +473,10 @@ public abstract class AbstractControllerBehaviourTest {
 	 * The model deletes only a node whose ancestors are all branches; anything below a leaf stays.
 	 */
 	@Property(tries = 12)
-	void deletesBelowLeavesAgreeWithAModel(@ForAll("leafyTrees") Object tree, @ForAll("deletePlans") List<DeleteStep> plan,
-			@ForAll boolean mounted, @ForAll StateController.Dispatch mode) throws Exception {
+	void deletesBelowLeavesAgreeWithAModel(@ForAll("deleteScenarios") DeleteScenario scenario, @ForAll boolean mounted,
+			@ForAll StateController.Dispatch mode) throws Exception {
+		Object tree = scenario.tree();
+		List<DeleteStep> plan = scenario.plan();
 		Path scratch = Files.createTempDirectory("statetree-below-leaf");
 		String top = mounted ? "/persistent/t" : "/t";
 		try (StateController c = StateController.builder().backend(newBackend(scratch)).dispatch(mode).build()) {
