@@ -1,12 +1,21 @@
 package io.statetree.actuate;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.statetree.core.PathPattern;
+import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
+import io.statetree.core.backend.FileSystemBackend;
+import io.statetree.core.backend.InMemoryBackend;
+import io.statetree.core.backend.StateBackend;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -65,19 +74,19 @@ class StateTreeArrayAccessTest {
 	 */
 	@Example
 	void deletingAnIndexIntoAnArrayReportsNoChangeOnEveryBackend() throws Exception {
-		java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("statetree-array-delete");
+		Path directory = Files.createTempDirectory("statetree-array-delete");
 		try {
-			for (io.statetree.core.backend.StateBackend backend : List.of(new io.statetree.core.backend.InMemoryBackend(),
-					io.statetree.core.backend.FileSystemBackend.builder(directory).fsync(false).build())) {
-				try (io.statetree.core.StateController controller = io.statetree.core.StateController.builder()
+			for (StateBackend backend : List.of(new InMemoryBackend(),
+					FileSystemBackend.builder(directory).fsync(false).build())) {
+				try (StateController controller = StateController.builder()
 					.backend(backend)
 					.build()) {
 					StateTreeEndpointWebExtension endpoint = EndpointFixture.endpoint(controller, "/nothing",
-							java.util.Set.of("ROLE_STATETREE_WRITE"));
+							Set.of("ROLE_STATETREE_WRITE"));
 					List<Object> items = List.of(1, Map.of("x", Map.of("y", 2)));
 					controller.set("/items", items);
 					long revision = controller.revision();
-					List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+					List<String> heard = new CopyOnWriteArrayList<>();
 					controller.subscribe("/**", (event) -> heard.add(event.emittingPath().toString()));
 					int absent = endpoint.delete(WRITER, new String[] { "absent" }).getStatus();
 					for (String[] path : List.of(new String[] { "items", "0" }, new String[] { "items", "1", "x" },
@@ -98,9 +107,9 @@ class StateTreeArrayAccessTest {
 			}
 		}
 		finally {
-			try (var paths = java.nio.file.Files.walk(directory)) {
-				for (java.nio.file.Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-					java.nio.file.Files.deleteIfExists(path);
+			try (var paths = Files.walk(directory)) {
+				for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+					Files.deleteIfExists(path);
 				}
 			}
 		}
