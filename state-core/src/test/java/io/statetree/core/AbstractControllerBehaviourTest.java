@@ -369,6 +369,364 @@ public abstract class AbstractControllerBehaviourTest {
 		}
 	}
 
+	// ---- deletes below a leaf (DESIGN §2: an array is a leaf index segments read into; §4: a
+	// delete of an absent node writes nothing and notifies no one) ----
+
+	/** One delete in a {@link #deletesBelowLeavesAgreeWithAModel} plan: {@code delete} or {@code set(path, null)}. */
+	record DeleteOp(List<String> segments, boolean viaSetNull) {
+	}
+
+	/** A step of such a plan: its deletes one by one, or together in one batch. */
+	record DeleteStep(List<DeleteOp> ops, boolean batch) {
+	}
+
+	/** Branch keys, some of them array indexes, so paths reach into arrays and into branches alike. */
+	private static final List<String> TREE_KEYS = List.of("a", "0", "1", "x");
+
+	Arbitrary<Object> leafyTrees() {
+		return branchOf(3);
+	}
+
+	/** A branch (never empty: its "keep" child is never deleted) of values up to {@code depth} deep. */
+	private Arbitrary<Object> branchOf(int depth) {
+		Arbitrary<Object> child = valueOf(depth - 1).injectNull(0.35);
+		return child.list().ofSize(TREE_KEYS.size()).map((children) -> {
+			Map<String, Object> branch = new LinkedHashMap<>();
+			branch.put("keep", 0);
+			for (int i = 0; i < TREE_KEYS.size(); i++) {
+				if (children.get(i) != null) {
+					branch.put(TREE_KEYS.get(i), children.get(i));
+				}
+			}
+			return branch;
+		});
+	}
+
+	/** A scalar, an array of values, or (above depth 0) a branch. */
+	private Arbitrary<Object> valueOf(int depth) {
+		Arbitrary<Object> scalar = Arbitraries.integers().between(1, 3).map((n) -> (Object) n);
+		if (depth <= 0) {
+			return scalar;
+		}
+		Arbitrary<Object> array = valueOf(depth - 1).list().ofMinSize(1).ofMaxSize(3).map((list) -> (Object) list);
+		return Arbitraries.oneOf(scalar, array, array, branchOf(depth));
+	}
+
+	/** A tree and the deletes made in it. */
+	record DeleteScenario(Object tree, List<DeleteStep> plan) {
+	}
+
+	@Provide
+	Arbitrary<DeleteScenario> deleteScenarios() {
+		return leafyTrees().flatMap((tree) -> {
+			// paths through the tree (into arrays too), one below them, or anywhere
+			List<List<String>> paths = new ArrayList<>();
+			collectPaths(tree, List.of(), paths);
+			if (paths.isEmpty()) {
+				paths.add(List.of("a"));
+			}
+			Arbitrary<List<String>> anywhere = Arbitraries.of(TREE_KEYS).list().ofMinSize(1).ofMaxSize(4);
+			Arbitrary<List<String>> through = Arbitraries.of(paths);
+			Arbitrary<List<String>> below = Combinators.combine(through, Arbitraries.of("0", "x")).as((path, extra) -> {
+				List<String> longer = new ArrayList<>(path);
+				longer.add(extra);
+				return longer;
+			});
+			Arbitrary<List<String>> segments = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, through),
+					net.jqwik.api.Tuple.of(2, below), net.jqwik.api.Tuple.of(1, anywhere));
+			Arbitrary<DeleteOp> op = Combinators.combine(segments, Arbitraries.of(true, false)).as(DeleteOp::new);
+			Arbitrary<DeleteStep> step = Combinators
+				.combine(op.list().ofMinSize(1).ofMaxSize(3), Arbitraries.of(true, false))
+				.as(DeleteStep::new);
+			return step.list().ofMinSize(1).ofMaxSize(6).map((plan) -> new DeleteScenario(tree, plan));
+		});
+	}
+
+	/** Every path with a value below {@code value}, by key and by index, except the "keep" children. */
+	private static void collectPaths(@org.jspecify.annotations.Nullable Object value, List<String> at,
+			List<List<String>> out) {
+		if (value instanceof Map<?, ?> map) {
+			map.forEach((key, child) -> {
+				if (!"keep".equals(key)) {
+					List<String> path = new ArrayList<>(at);
+					path.add((String) key);
+					out.add(path);
+					collectPaths(child, path, out);
+				}
+			});
+		}
+		else if (value instanceof List<?> list) {
+			for (int i = 0; i < list.size(); i++) {
+				List<String> path = new ArrayList<>(at);
+				path.add(Integer.toString(i));
+				out.add(path);
+				collectPaths(list.get(i), path, out);
+			}
+		}
+	}
+
+	/**
+	 * Deletes and {@code null} writes at random paths through a random tree of branches, arrays and
+	 * scalars (below a mount point on the hybrid suite), alone or in batches, with either dispatch:
+	 * every backend ends with the model's tree, {@code delete} returns what the model says, a
+	 * listener hears exactly the model's changes, and the revision moves only when the model does.
+	 * The model deletes only a node whose ancestors are all branches; anything below a leaf stays.
+	 */
+	@Property(tries = 12)
+	void deletesBelowLeavesAgreeWithAModel(@ForAll("deleteScenarios") DeleteScenario scenario, @ForAll boolean mounted,
+			@ForAll StateController.Dispatch mode) throws Exception {
+		Object tree = scenario.tree();
+		List<DeleteStep> plan = scenario.plan();
+		Path scratch = Files.createTempDirectory("statetree-below-leaf");
+		String top = mounted ? "/persistent/t" : "/t";
+		try (StateController c = StateController.builder().backend(newBackend(scratch)).dispatch(mode).build()) {
+			c.set(top, tree);
+			@SuppressWarnings("unchecked")
+			Map<String, Object> model = (Map<String, Object>) deepCopy(tree);
+			assertThat(c.get(top)).isEqualTo(model);
+			long base = c.revision();
+			java.util.Set<String> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
+			c.subscribe("/**", (e) -> {
+				if (e.revision() > base) {
+					heard.add(e.revision() + " " + e.emittingPath());
+				}
+			});
+			java.util.Set<String> expected = new java.util.HashSet<>();
+			for (DeleteStep step : plan) {
+				String context = step + " on " + model;
+				if (step.batch()) {
+					long before = c.revision();
+					Object modelBefore = deepCopy(model);
+					List<Boolean> expectedResults = new ArrayList<>();
+					java.util.Set<List<String>> written = new java.util.LinkedHashSet<>();
+					for (DeleteOp op : step.ops()) {
+						if (modelGet(model, op.segments()) != null) {
+							written.add(op.segments());
+						}
+						expectedResults.add(modelDelete(model, op.segments()));
+					}
+					List<Boolean> results = c.batch(() -> {
+						List<Boolean> run = new ArrayList<>();
+						for (DeleteOp op : step.ops()) {
+							run.add(deleteAt(c, top, op));
+						}
+						return run;
+					});
+					assertThat(results).as(context).isEqualTo(expectedResults);
+					// heard: each path the batch wrote whose value ends different from where it started
+					Map<String, List<Object>> changed = new LinkedHashMap<>();
+					for (List<String> segments : written) {
+						Object was = modelGet(modelBefore, segments);
+						Object is = modelGet(model, segments);
+						if (!java.util.Objects.equals(was, is)) {
+							changed.put(pathOf(top, segments), java.util.Arrays.asList(was, is));
+						}
+					}
+					expectCommit(c, before, changed, expected, context);
+				}
+				else {
+					for (DeleteOp op : step.ops()) {
+						long before = c.revision();
+						Object was = modelGet(model, op.segments());
+						boolean deletes = modelDelete(model, op.segments());
+						assertThat(deleteAt(c, top, op)).as(context + ": " + op).isEqualTo(deletes);
+						Map<String, List<Object>> changed = new LinkedHashMap<>();
+						if (deletes) {
+							changed.put(pathOf(top, op.segments()), java.util.Arrays.asList(was, null));
+						}
+						expectCommit(c, before, changed, expected, context + ": " + op);
+					}
+				}
+				for (DeleteOp op : step.ops()) {
+					assertThat(c.get(pathOf(top, op.segments()))).as(context + " then reading " + op)
+						.isEqualTo(modelGet(model, op.segments()));
+				}
+			}
+			assertThat(c.get(top)).isEqualTo(model);
+			ControllerInternals.awaitDispatch(c, 10_000);
+			assertThat(heard).as("heard for " + plan).containsExactlyInAnyOrderElementsOf(expected);
+		}
+		finally {
+			deleteRecursively(scratch);
+		}
+	}
+
+	private static boolean deleteAt(StateController c, String top, DeleteOp op) {
+		String path = pathOf(top, op.segments());
+		return op.viaSetNull() ? c.set(path, null) : c.delete(path);
+	}
+
+	/**
+	 * The revision moves exactly when something changed; then "/**" hears each changed path and
+	 * each changed descendant of it (DESIGN §5).
+	 * @param changed the old and new value by changed path
+	 */
+	private static void expectCommit(StateController c, long before, Map<String, List<Object>> changed,
+			java.util.Set<String> expected, String context) {
+		if (changed.isEmpty()) {
+			assertThat(c.revision()).as(context).isEqualTo(before);
+			return;
+		}
+		long revision = c.revision();
+		assertThat(revision).as(context).isGreaterThan(before);
+		changed.forEach((path, values) -> {
+			expected.add(revision + " " + path);
+			changedDescendants(path, values.get(0), values.get(1), revision, expected);
+		});
+	}
+
+	/** The model's descendants of a subtree write: every branch child whose value differs, recursively. */
+	private static void changedDescendants(String path, @org.jspecify.annotations.Nullable Object was,
+			@org.jspecify.annotations.Nullable Object is, long revision, java.util.Set<String> expected) {
+		java.util.Set<Object> keys = new java.util.LinkedHashSet<>();
+		if (was instanceof Map<?, ?> map) {
+			keys.addAll(map.keySet());
+		}
+		if (is instanceof Map<?, ?> map) {
+			keys.addAll(map.keySet());
+		}
+		for (Object key : keys) {
+			Object childWas = (was instanceof Map<?, ?> map) ? map.get(key) : null;
+			Object childIs = (is instanceof Map<?, ?> map) ? map.get(key) : null;
+			if (!java.util.Objects.equals(childWas, childIs)) {
+				expected.add(revision + " " + path + "/" + key);
+				changedDescendants(path + "/" + key, childWas, childIs, revision, expected);
+			}
+		}
+	}
+
+	private static String pathOf(String top, List<String> segments) {
+		return top + "/" + String.join("/", segments);
+	}
+
+	/** The model's read: a branch by key, an array by index (digits, no leading zero), nothing else. */
+	private static @org.jspecify.annotations.Nullable Object modelGet(@org.jspecify.annotations.Nullable Object value,
+			List<String> segments) {
+		Object current = value;
+		for (String segment : segments) {
+			if (current instanceof Map<?, ?> map) {
+				current = map.get(segment);
+			}
+			else if (current instanceof List<?> list && segment.matches("0|[1-9][0-9]*")
+					&& Integer.parseInt(segment) < list.size()) {
+				current = list.get(Integer.parseInt(segment));
+			}
+			else {
+				return null;
+			}
+		}
+		return current;
+	}
+
+	/** The model's delete: removes a node whose ancestors are all branches; below a leaf, nothing. */
+	private static boolean modelDelete(Map<String, Object> root, List<String> segments) {
+		Map<?, ?> node = root;
+		for (String segment : segments.subList(0, segments.size() - 1)) {
+			if (!(node.get(segment) instanceof Map<?, ?> child)) {
+				return false;
+			}
+			node = child;
+		}
+		return node.remove(segments.get(segments.size() - 1)) != null;
+	}
+
+	private static @org.jspecify.annotations.Nullable Object deepCopy(@org.jspecify.annotations.Nullable Object value) {
+		if (value instanceof Map<?, ?> map) {
+			Map<String, Object> copy = new LinkedHashMap<>();
+			map.forEach((key, child) -> copy.put((String) key, deepCopy(child)));
+			return copy;
+		}
+		if (value instanceof List<?> list) {
+			List<Object> copy = new ArrayList<>();
+			list.forEach((element) -> copy.add(deepCopy(element)));
+			return copy;
+		}
+		return value;
+	}
+
+	/**
+	 * The examples behind {@link #deletesBelowLeavesAgreeWithAModel}: a delete through an array or
+	 * a scalar deletes an absent node, so it changes nothing, takes no revision and is heard by no
+	 * one, and the path still reads into the unchanged leaf.
+	 */
+	@Nested
+	class DeletesBelowALeaf {
+
+		@Test
+		void deletingAnIndexOfAnArrayDeletesNothing() {
+			controller.set("/items", List.of(1, 2));
+			long revision = controller.revision();
+			controller.subscribe("/**", recorder("all"));
+			controller.subscribe("/items/0", recorder("index"));
+			assertThat(controller.delete("/items/0")).isFalse();
+			assertThat(controller.set("/items/0/x", null)).isFalse();
+			assertThat(controller.delete("/items/0/x/y")).isFalse();
+			assertThat(controller.delete("/items/7")).isFalse();
+			assertThat(controller.get("/items/0")).isEqualTo(1);
+			assertThat(controller.get("/items")).isEqualTo(List.of(1, 2));
+			assertThat(controller.revision()).isEqualTo(revision);
+			ControllerInternals.awaitDispatch(controller, 10_000);
+			assertThat(seen).isEmpty();
+		}
+
+		@Test
+		void deletingBelowAScalarOrIntoABranchInsideAnArrayDeletesNothing() {
+			controller.set("/n", 5);
+			controller.set("/items", List.of(Map.of("x", Map.of("y", 1))));
+			long revision = controller.revision();
+			controller.subscribe("/**", recorder("all"));
+			for (String path : List.of("/n/a", "/n/a/b", "/n/a/b/c", "/items/0", "/items/0/x", "/items/0/x/y")) {
+				assertThat(controller.delete(path)).as(path).isFalse();
+			}
+			assertThat(controller.get("/items/0/x")).isEqualTo(Map.of("y", 1));
+			assertThat(controller.get("/items/0/x/y")).isEqualTo(1);
+			assertThat(controller.get("/n")).isEqualTo(5);
+			assertThat(controller.revision()).isEqualTo(revision);
+			ControllerInternals.awaitDispatch(controller, 10_000);
+			assertThat(seen).isEmpty();
+		}
+
+		@Test
+		void insideABatchTheDeleteReturnsFalseAndTheBatchStillReadsTheArray() {
+			controller.set("/items", List.of(Map.of("x", 1), 2));
+			long revision = controller.revision();
+			controller.subscribe("/**", recorder("all"));
+			List<Object> inside = controller.batch(() -> {
+				List<Object> results = new ArrayList<>();
+				results.add(controller.delete("/items/0"));
+				results.add(controller.set("/items/0/x", null));
+				results.add(controller.get("/items/0"));
+				results.add(controller.get("/items/0/x"));
+				results.add(controller.exists("/items/1"));
+				return results;
+			});
+			assertThat(inside).containsExactly(false, false, Map.of("x", 1), 1, true);
+			assertThat(controller.revision()).isEqualTo(revision);
+			assertThat(controller.get("/items")).isEqualTo(List.of(Map.of("x", 1), 2));
+			controller.batch(() -> {
+				controller.delete("/items/1");
+				controller.set("/other", 1);
+			});
+			// a new revision (Redis numbers per namespace, where a commit that changed nothing may take one)
+			assertThat(controller.revision()).isGreaterThan(revision);
+			assertThat(controller.get("/items/1")).isEqualTo(2);
+			ControllerInternals.awaitDispatch(controller, 10_000);
+			assertThat(seen).containsExactly("all@/other</other");
+		}
+
+		@Test
+		void aBatchThatWritesAnArrayThenDeletesIntoItKeepsTheArray() {
+			boolean deleted = controller.batch(() -> {
+				controller.set("/items", List.of(1, 2));
+				return controller.delete("/items/0");
+			});
+			assertThat(deleted).isFalse();
+			assertThat(controller.get("/items")).isEqualTo(List.of(1, 2));
+			assertThat(controller.get("/items/0")).isEqualTo(1);
+		}
+
+	}
+
 	@Nested
 	class Values {
 

@@ -158,6 +158,19 @@ for i = 1, nDistinct do
 	before[i] = readForm(distinct[i])
 end
 
+-- every write a delete below a leaf (an index into an array): nothing changes, so no revision
+-- and no feed entry, as for a commit without writes
+local anyWrite = false
+for i = 1, nWrites do
+	if not writes[i].noop then
+		anyWrite = true
+		break
+	end
+end
+if not anyWrite then
+	return {1, tonumber(redis.call('GET', REV) or '0'), table.concat(before)}
+end
+
 -- apply
 local seq = nil
 

@@ -104,6 +104,21 @@ class RedisBackendTest {
 	}
 
 	@Test
+	void deletesOnlyBelowALeafTakeNoRevisionAndNoFeedEntry() {
+		commit(Write.of(p("/items"), v(List.of(1, Map.of("x", 2)))), Write.of(p("/n"), 5));
+		long revision = this.backend.revision();
+		CommitResult result = commit(Write.of(p("/items/0"), null), Write.of(p("/items/1/x"), null),
+				Write.of(p("/n/a"), null));
+		assertThat(StateValues.unchanged(result.changes())).isTrue();
+		assertThat(result.revision()).isEqualTo(revision);
+		assertThat(this.backend.revision()).isEqualTo(revision);
+		// beside a real change the commit takes its revision and the deletes still change nothing
+		CommitResult mixed = commit(Write.of(p("/items/0"), null), Write.of(p("/other"), 1));
+		assertThat(mixed.revision()).isEqualTo(revision + 1);
+		assertThat(this.backend.read(p("/items/0"))).isEqualTo(1);
+	}
+
+	@Test
 	void emptyStoreReadsAnEmptyRootAndAbsentPaths() {
 		assertThat(this.backend.read(StatePath.ROOT)).isEqualTo(Map.of());
 		assertThat(this.backend.read(p("/a/b"))).isNull();

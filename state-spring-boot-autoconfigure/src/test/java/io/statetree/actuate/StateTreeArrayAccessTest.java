@@ -1,12 +1,21 @@
 package io.statetree.actuate;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.statetree.core.PathPattern;
+import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
+import io.statetree.core.backend.FileSystemBackend;
+import io.statetree.core.backend.InMemoryBackend;
+import io.statetree.core.backend.StateBackend;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -56,6 +65,54 @@ class StateTreeArrayAccessTest {
 		// The caller with the authority still sees the field, masked because "secret" is a sensitive key.
 		assertThat(fixture.read(ADMIN, "list").get("value").get(0).get("secret").asString())
 			.isEqualTo(StateTreeSanitizer.MASK);
+	}
+
+	/**
+	 * {@code DELETE} of an index into an array, or below it, deletes nothing (DESIGN §2, §4): on
+	 * memory and on files it answers like a delete of an absent path, reports no change, keeps
+	 * the revision and the array, and no listener hears anything.
+	 */
+	@Example
+	void deletingAnIndexIntoAnArrayReportsNoChangeOnEveryBackend() throws Exception {
+		Path directory = Files.createTempDirectory("statetree-array-delete");
+		try {
+			for (StateBackend backend : List.of(new InMemoryBackend(),
+					FileSystemBackend.builder(directory).fsync(false).build())) {
+				try (StateController controller = StateController.builder()
+					.backend(backend)
+					.build()) {
+					StateTreeEndpointWebExtension endpoint = EndpointFixture.endpoint(controller, "/nothing",
+							Set.of("ROLE_STATETREE_WRITE"));
+					List<Object> items = List.of(1, Map.of("x", Map.of("y", 2)));
+					controller.set("/items", items);
+					long revision = controller.revision();
+					List<String> heard = new CopyOnWriteArrayList<>();
+					controller.subscribe("/**", (event) -> heard.add(event.emittingPath().toString()));
+					int absent = endpoint.delete(WRITER, new String[] { "absent" }).getStatus();
+					for (String[] path : List.of(new String[] { "items", "0" }, new String[] { "items", "1", "x" },
+							new String[] { "items", "1", "x", "y" }, new String[] { "items", "0", "z" })) {
+						var response = endpoint.delete(WRITER, path);
+						String described = backend.describe() + " " + String.join("/", path);
+						assertThat(response.getStatus()).as(described).isEqualTo(absent);
+						StateTreeEndpoint.WriteDescriptor written = (StateTreeEndpoint.WriteDescriptor) response.getBody();
+						assertThat(written.changed()).as(described).isFalse();
+						assertThat(written.revision()).as(described).isEqualTo(revision);
+					}
+					assertThat(controller.get("/items")).isEqualTo(items);
+					assertThat(controller.revision()).isEqualTo(revision);
+					// synchronous dispatch (the default): a commit's listeners have run when it returns
+					controller.set("/after", 1);
+					assertThat(heard).containsExactly("/after");
+				}
+			}
+		}
+		finally {
+			try (var paths = Files.walk(directory)) {
+				for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+					Files.deleteIfExists(path);
+				}
+			}
+		}
 	}
 
 	@Example

@@ -101,6 +101,22 @@ class StateTreeArrayAndMaskingHttpTest extends HttpTestSupport {
 	}
 
 	@Test
+	void deletingAnIndexIntoAnArrayOverHttpReportsNoDeletion() {
+		long revision = this.controller.revision();
+		Response absent = delete("/actuator/statetree/absent", "admin");
+		for (String path : List.of("/actuator/statetree/list/1", "/actuator/statetree/list/0/name",
+				"/actuator/statetree/people/1/x")) {
+			Response response = delete(path, "admin");
+			assertThat(response.status()).as(path).isEqualTo(absent.status());
+			assertThat(response.json().get("changed").asBoolean()).as(path).isFalse();
+			assertThat(response.json().get("revision").asLong()).as(path).isEqualTo(revision);
+		}
+		assertThat(this.controller.get("/list")).isEqualTo(this.list);
+		assertThat(this.controller.get("/people")).isEqualTo(this.people);
+		assertThat(this.controller.revision()).isEqualTo(revision);
+	}
+
+	@Test
 	void theKeysTheIssueFoundInClearAreMaskedByTheValueAndChangesEndpoints() {
 		Map<String, Object> keys = new LinkedHashMap<>();
 		for (int i = 0; i < LEAKED_KEYS.size(); i++) {

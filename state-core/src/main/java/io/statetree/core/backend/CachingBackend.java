@@ -146,7 +146,7 @@ public final class CachingBackend implements StateBackend {
 			return value;
 		}
 		long seen = this.cache.generation();
-		value = this.pending.applyTo(path, this.delegate.read(path));
+		value = this.pending.applyTo(path, this.delegate.read(path), this.delegate);
 		this.cache.install(path, value, seen);
 		return value;
 	}
@@ -254,15 +254,35 @@ public final class CachingBackend implements StateBackend {
 						+ " at /: the root is always a branch");
 			}
 		}
-		List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, request.writes());
+		List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, request.writes(), this);
 		// the copy refuses what the delegate would (a write below a leaf) before the unchanged check
 		if (!this.cache.apply(request.writes(), !StateValues.unchanged(changes))) {
 			return new CommitResult(this.revision, changes);
 		}
+		forgetDeletesBelowLeaves(request.writes(), changes);
 		this.pending.add(request);
 		long next = this.revision + 1;
 		this.revision = next;
 		return new CommitResult(next, changes);
+	}
+
+	/**
+	 * A delete below a leaf changes nothing (its path keeps the value read into the leaf), but
+	 * the copy may know that path apart from the leaf and have dropped it: forget it there, so
+	 * the next read asks the delegate with the pending commits applied.
+	 */
+	private void forgetDeletesBelowLeaves(List<Write> writes, List<Change> changes) {
+		for (Change change : changes) {
+			if (change.newValue() == null) {
+				continue;
+			}
+			for (Write write : writes) {
+				if (write.value() == null && write.path().equals(change.path())) {
+					invalidate(change.path());
+					break;
+				}
+			}
+		}
 	}
 
 	// ---- flushing ----

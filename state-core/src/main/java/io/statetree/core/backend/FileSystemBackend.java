@@ -308,7 +308,7 @@ public final class FileSystemBackend implements StateBackend {
 			for (Write write : writes) {
 				plan.apply(write);
 			}
-			List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, writes);
+			List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, writes, this);
 			if (!changed && TreeChanges.unchanged(changes)) {
 				return new CommitResult(this.revision, changes);
 			}

@@ -283,7 +283,7 @@ public final class StateValues {
 	 * @throws StateWriteException if a write below the path runs through a leaf
 	 */
 	public static @Nullable Object valueAfter(StatePath path, @Nullable Object before, List<Write> writes) {
-		return TreeEdits.valueAfter(path, before, writes, 0);
+		return TreeEdits.valueAfter(path, before, path.depth(), writes, 0);
 	}
 
 	/**
@@ -297,7 +297,39 @@ public final class StateValues {
 	 * @throws StateWriteException if a write below the path runs through a leaf
 	 */
 	public static @Nullable Object valueAfter(StatePath path, @Nullable Object before, List<Write> writes, int from) {
-		return TreeEdits.valueAfter(path, before, writes, from);
+		return TreeEdits.valueAfter(path, before, path.depth(), writes, from);
+	}
+
+	/**
+	 * Like {@link #valueAfter(StatePath, Object, List, int)} for a path that may lie below a
+	 * leaf (an index segment reading into an array, DESIGN §2): a write below that leaf changes
+	 * nothing, so a delete there leaves the value read into the leaf as it was.
+	 * @param path the path
+	 * @param before its value before {@code writes[from]}
+	 * @param leafDepth the depth of the shallowest strict ancestor of the path holding a leaf
+	 * before {@code writes[from]} ({@link #leafDepth}), or {@code path.depth()} when none does
+	 * @param writes the writes, in order
+	 * @param from the index of the first write to apply
+	 * @return its value after the last write
+	 * @throws StateWriteException if a write below the path runs through a leaf
+	 */
+	public static @Nullable Object valueAfter(StatePath path, @Nullable Object before, int leafDepth,
+			List<Write> writes, int from) {
+		return TreeEdits.valueAfter(path, before, leafDepth, writes, from);
+	}
+
+	/**
+	 * Finds where a leaf lies above a path in a backend, by listing the children of the path's
+	 * ancestors from the root down ({@link StateBackend#childNames}); asks nothing when the path
+	 * is absent.
+	 * @param backend the backend
+	 * @param path the path
+	 * @param value what the backend reads at the path ({@code null} when absent)
+	 * @return the depth of the shallowest strict ancestor of the path holding a leaf, or
+	 * {@code path.depth()} when none does or the path is absent
+	 */
+	public static int leafDepth(StateBackend backend, StatePath path, @Nullable Object value) {
+		return TreeEdits.leafDepth(backend, path, value);
 	}
 
 	// ---- changes ----

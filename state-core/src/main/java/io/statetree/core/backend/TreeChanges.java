@@ -54,14 +54,22 @@ final class TreeChanges {
 	 * does not hold the whole tree): each new value is {@link TreeEdits#valueAfter} the old one.
 	 * @param payloads {@link #lastPayloads} of the writes
 	 * @param before the value before at each of those paths ({@code null} for absent)
+	 * @param backend the backend the values before were read from, asked where a leaf lies
+	 * above a path a delete may reach below
 	 */
 	static List<Change> fromValuesBefore(Map<StatePath, @Nullable Object> payloads,
-			Map<StatePath, @Nullable Object> before, List<Write> writes) {
+			Map<StatePath, @Nullable Object> before, List<Write> writes, StateBackend backend) {
+		boolean deletes = false;
+		for (Write write : writes) {
+			deletes |= write.value() == null;
+		}
 		List<Change> changes = new ArrayList<>(payloads.size());
 		for (Map.Entry<StatePath, @Nullable Object> entry : payloads.entrySet()) {
 			StatePath path = entry.getKey();
 			Object old = before.get(path);
-			changes.add(new Change(path, old, TreeEdits.valueAfter(path, old, writes, 0), entry.getValue()));
+			// only a delete can reach below a leaf (a value there is refused): look for one then
+			int leafDepth = deletes ? TreeEdits.leafDepth(backend, path, old) : path.depth();
+			changes.add(new Change(path, old, TreeEdits.valueAfter(path, old, leafDepth, writes, 0), entry.getValue()));
 		}
 		return changes;
 	}

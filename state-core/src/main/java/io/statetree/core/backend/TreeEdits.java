@@ -128,21 +128,64 @@ final class TreeEdits {
 
 	/**
 	 * The value at {@code path} after {@code writes[from..]} in order, given its value before
-	 * them: a write at or above the path decides the value there outright, a write below it is
-	 * applied into it, any other write leaves it alone. The root is never absent.
+	 * them and where a leaf lies above it: a write at or above the path decides the value there
+	 * outright, a write below it is applied into it, any other write leaves it alone; a write
+	 * below a leaf changes nothing (a delete there is a delete of an absent node, DESIGN §4; a
+	 * value there is refused before this is asked). The root is never absent.
+	 * @param leafDepth the depth of the shallowest strict ancestor of the path holding a leaf
+	 * before the writes ({@link #leafDepth}), or {@code path.depth()} when none does
 	 */
-	static @Nullable Object valueAfter(StatePath path, @Nullable Object before, List<Write> writes, int from) {
+	static @Nullable Object valueAfter(StatePath path, @Nullable Object before, int leafDepth, List<Write> writes,
+			int from) {
 		Object value = before;
+		int depth = path.depth();
+		int leaf = leafDepth;
 		for (int i = from, n = writes.size(); i < n; i++) {
 			Write write = writes.get(i);
-			if (write.path().isAncestorOrSelf(path)) {
-				value = getIn(write.value(), write.path().relativize(path));
+			StatePath written = write.path();
+			if (written.isAncestorOrSelf(path)) {
+				int at = written.depth();
+				if (leaf < at) {
+					continue;
+				}
+				value = write.value();
+				leaf = depth;
+				for (int j = at; j < depth && value != null; j++) {
+					if (leaf == depth && !(value instanceof Map)) {
+						leaf = j;
+					}
+					value = child(value, path.segment(j));
+				}
 			}
-			else if (path.isAncestorOf(write.path())) {
-				value = setIn(value, path, path.relativize(write.path()), 0, write.value(), null);
+			else if (leaf >= depth && path.isAncestorOf(written)) {
+				value = setIn(value, path, path.relativize(written), 0, write.value(), null);
 			}
 		}
 		return (value == null && path.isRoot()) ? Branch.EMPTY : value;
+	}
+
+	/**
+	 * Where a leaf lies above a path in a backend: the depth of the shallowest strict ancestor
+	 * holding a leaf (an array or a scalar read into through index segments), or
+	 * {@code path.depth()} when none does or the path is absent. Lists the ancestors' children
+	 * from the root down, so only a path with a value costs a look; a branch lists the child the
+	 * path runs through, a leaf does not.
+	 * @param backend the backend holding the path
+	 * @param path the path
+	 * @param value what the backend reads at the path
+	 */
+	static int leafDepth(StateBackend backend, StatePath path, @Nullable Object value) {
+		int depth = path.depth();
+		if (value == null) {
+			return depth;
+		}
+		// the root is a branch, and a branch above a path with a value lists the child it runs through
+		for (int j = 1; j < depth; j++) {
+			if (!backend.childNames(path.prefix(j)).contains(path.segment(j))) {
+				return j;
+			}
+		}
+		return depth;
 	}
 
 }

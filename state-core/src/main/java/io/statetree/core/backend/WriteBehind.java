@@ -44,13 +44,24 @@ final class WriteBehind {
 	 * Applies the pending commits to a value read from the delegate.
 	 * @param path where it was read
 	 * @param value what the delegate holds there
+	 * @param delegate the delegate it was read from, asked where a leaf lies above the path
 	 * @return the value once the pending commits are written
 	 */
-	@Nullable Object applyTo(StatePath path, @Nullable Object value) {
-		for (CommitRequest request : this.pending) {
-			value = StateValues.valueAfter(path, value, request.writes());
+	@Nullable Object applyTo(StatePath path, @Nullable Object value, StateBackend delegate) {
+		if (this.pending.isEmpty()) {
+			return value;
 		}
-		return value;
+		List<Write> writes = new ArrayList<>();
+		boolean deletes = false;
+		for (CommitRequest request : this.pending) {
+			for (Write write : request.writes()) {
+				writes.add(write);
+				deletes |= write.value() == null;
+			}
+		}
+		// a pending delete below a leaf the delegate holds changes nothing there
+		int leafDepth = deletes ? TreeEdits.leafDepth(delegate, path, value) : path.depth();
+		return TreeEdits.valueAfter(path, value, leafDepth, writes, 0);
 	}
 
 	/**

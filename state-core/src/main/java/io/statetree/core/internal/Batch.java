@@ -44,7 +44,7 @@ final class Batch {
 
 	/**
 	 * {@code set} inside the batch: a value equal to what the batch sees writes nothing, and what
-	 * it saw is then checked at commit like a read.
+	 * it saw is then checked at commit like a read; a delete below a leaf changes nothing.
 	 * @return whether it wrote
 	 */
 	boolean set(StatePath path, @Nullable Object model, @Nullable Object value,
@@ -58,7 +58,8 @@ final class Batch {
 			return false;
 		}
 		add(new Write(path, model, payload));
-		return true;
+		// a delete below a leaf (an index into an array) deletes nothing: the path reads as before
+		return model != null || existing == null || !StateValues.equal(this.tx.readUntracked(path), existing);
 	}
 
 	/** {@code update} inside the batch: reads through its writes (and derivations), writes when it changed. */

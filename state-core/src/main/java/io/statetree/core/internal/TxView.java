@@ -220,15 +220,19 @@ final class TxView {
 		}
 		int lastCover = -1;
 		boolean touched = false;
+		boolean deletes = false;
 		for (int i = this.writes.size() - 1; i >= 0; i--) {
-			StatePath w = this.writes.get(i).path();
+			Write write = this.writes.get(i);
+			StatePath w = write.path();
 			if (w.isAncestorOrSelf(path)) {
 				lastCover = i;
 				touched = true;
+				deletes |= write.value() == null;
 				break;
 			}
 			if (path.isAncestorOf(w)) {
 				touched = true;
+				deletes |= write.value() == null;
 			}
 		}
 		if (!touched) {
@@ -236,13 +240,24 @@ final class TxView {
 			remember(path, value);
 			return value;
 		}
-		if (lastCover >= 0) {
-			// the last own write at or above the path decides it; later ones below it apply on top
+		if (lastCover >= 0 && this.writes.get(lastCover).value() != null) {
+			// the last own write at or above the path decides it (add refused a value below a
+			// leaf); later ones below it apply on top
 			return StateValues.valueAfter(path, null, this.writes, lastCover);
 		}
 		Object value = this.backend.read(path);
 		remember(path, value);
-		return StateValues.valueAfter(path, value, this.writes);
+		if (!deletes) {
+			return StateValues.valueAfter(path, value, this.writes);
+		}
+		// a delete below a leaf the backend holds changes nothing there (DESIGN §4): the answer
+		// depends on that leaf, so it is part of what the batch read
+		int leafDepth = StateValues.leafDepth(this.backend, path, value);
+		if (leafDepth < path.depth()) {
+			StatePath leaf = path.prefix(leafDepth);
+			remember(leaf, this.backend.read(leaf));
+		}
+		return StateValues.valueAfter(path, value, leafDepth, this.writes, 0);
 	}
 
 }

@@ -194,6 +194,40 @@ abstract class AbstractBackendContractTest {
 		assertThat(read("/nothing")).isNull();
 	}
 
+	/**
+	 * An array is a leaf that index segments read into (DESIGN §2): a delete through one, or
+	 * through a scalar, deletes an absent node (DESIGN §4), alone or beside a real change; its
+	 * change keeps the value read there, and reads still reach into the unchanged leaf.
+	 */
+	@Test
+	void deletesReachingIntoAnArrayOrAScalarReportNoChange() {
+		// on the hybrid suite /k is a file mount and /m a memory mount
+		for (String at : List.of("", "/k", "/m")) {
+			commit(w(at + "/items", json("[1,{'x':{'y':2}}]")));
+			commit(w(at + "/n", 5));
+			for (String below : List.of("/items/0", "/items/0/x", "/items/1/x", "/items/1/x/y", "/items/9", "/n/a",
+					"/n/a/b")) {
+				CommitResult result = commit(w(at + below, null));
+				assertThat(result.changes()).as(below).singleElement()
+					.satisfies((change) -> assertThat(StateValues.equal(change.oldValue(), change.newValue())).isTrue());
+			}
+			CommitResult mixed = commit(w(at + "/other", 1), w(at + "/items/1/x", null), w(at + "/items/0", null),
+					w(at + "/n/a", null));
+			assertThat(mixed.changes()).extracting(Change::path)
+				.containsExactly(p(at + "/other"), p(at + "/items/1/x"), p(at + "/items/0"), p(at + "/n/a"));
+			assertThat(mixed.changes().get(0).newValue()).isEqualTo(1);
+			for (Change change : mixed.changes().subList(1, 4)) {
+				assertThat(StateValues.equal(change.oldValue(), change.newValue())).as(change.path().toString()).isTrue();
+			}
+			assertThat(StateValues.equal(mixed.changes().get(1).newValue(), json("{'y':2}"))).isTrue();
+			assertThat(mixed.changes().get(2).newValue()).isEqualTo(1);
+			assertThat(StateValues.equal(read(at + "/items"), json("[1,{'x':{'y':2}}]"))).isTrue();
+			assertThat(read(at + "/items/0")).isEqualTo(1);
+			assertThat(read(at + "/items/1/x/y")).isEqualTo(2);
+			assertThat(read(at + "/n")).isEqualTo(5);
+		}
+	}
+
 	@Test
 	void theRootIsAlwaysABranch() {
 		commit(w("/a", 1));

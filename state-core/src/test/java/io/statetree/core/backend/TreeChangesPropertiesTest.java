@@ -11,6 +11,7 @@ import java.util.Set;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateWriteException;
 import net.jqwik.api.Assume;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
@@ -29,15 +30,40 @@ class TreeChangesPropertiesTest {
 	void valueAfterAgreesWithTheWholeTree(@ForAll long seed) {
 		Random random = new Random(seed);
 		Map<String, Object> root = randomRoot(random);
-		List<Write> writes = withPayloads(random, CrashTestWorker.randomWrites(random));
+		List<Write> writes = withDeletesBelowLeaves(random, root,
+				withPayloads(random, CrashTestWorker.randomWrites(random)));
 		Map<String, Object> after = applied(root, writes);
+		StateBackend holding = holding(root);
 		for (StatePath path : pathsAround(writes, random)) {
 			Object expected = StateValues.getIn(after, path);
-			Object actual = StateValues.valueAfter(path, StateValues.getIn(root, path), writes);
+			Object before = StateValues.getIn(root, path);
+			Object actual = StateValues.valueAfter(path, before, StateValues.leafDepth(holding, path, before), writes, 0);
 			assertThat(StateValues.equal(actual, expected))
 				.as("seed %d, %s after %s", seed, path, CrashTestWorker.encode(writes))
 				.isTrue();
 		}
+	}
+
+	@Example
+	void aDeleteBelowALeafLeavesTheValueReadIntoIt() {
+		Map<String, Object> root = StateValues.applyToRoot(StateValues.emptyBranch(),
+				List.of(Write.of(StatePath.of("/items"), List.of(1, Map.of("x", 2))), Write.of(StatePath.of("/n"), 5)));
+		StateBackend holding = holding(root);
+		for (String below : List.of("/items/0", "/items/1", "/items/1/x", "/n/a")) {
+			StatePath path = StatePath.of(below);
+			Object before = StateValues.getIn(root, path);
+			int leafDepth = StateValues.leafDepth(holding, path, before);
+			assertThat(leafDepth).as(below).isEqualTo((before != null) ? 1 : path.depth());
+			assertThat(StateValues.valueAfter(path, before, leafDepth, List.of(Write.of(path, null)), 0)).as(below)
+				.isEqualTo(before);
+		}
+		StatePath element = StatePath.of("/items/1");
+		assertThat(StateValues.valueAfter(element, Map.of("x", 2), 1, List.of(Write.of(StatePath.of("/items/1/x"), null)), 0))
+			.isEqualTo(Map.of("x", 2));
+		// a write that replaces the leaf first makes the delete real
+		List<Write> replaced = List.of(Write.of(StatePath.of("/items"), Map.of("1", Map.of("x", 3))),
+				Write.of(StatePath.of("/items/1/x"), null));
+		assertThat(StateValues.valueAfter(element, Map.of("x", 2), 1, replaced, 0)).isEqualTo(Map.of());
 	}
 
 	@Property(tries = 300)
@@ -68,14 +94,15 @@ class TreeChangesPropertiesTest {
 	void changesFromValuesBeforeAgreeWithChangesBetweenRoots(@ForAll long seed) {
 		Random random = new Random(seed);
 		Map<String, Object> root = randomRoot(random);
-		List<Write> writes = withPayloads(random, CrashTestWorker.randomWrites(random));
+		List<Write> writes = withDeletesBelowLeaves(random, root,
+				withPayloads(random, CrashTestWorker.randomWrites(random)));
 		Map<String, Object> after = applied(root, writes);
 		Map<StatePath, Object> payloads = TreeChanges.lastPayloads(writes);
 		Map<StatePath, Object> before = new LinkedHashMap<>();
 		for (StatePath path : payloads.keySet()) {
 			before.put(path, StateValues.getIn(root, path));
 		}
-		List<Change> fromValues = TreeChanges.fromValuesBefore(payloads, before, writes);
+		List<Change> fromValues = TreeChanges.fromValuesBefore(payloads, before, writes, holding(root));
 		List<Change> fromRoots = StateValues.changes(root, after, writes);
 		String context = "seed " + seed + ": " + CrashTestWorker.encode(writes);
 		assertThat(fromValues).as(context).hasSameSizeAs(fromRoots);
@@ -109,6 +136,40 @@ class TreeChangesPropertiesTest {
 				}
 			}
 			assertThat(payloads.get(path)).as("payload of %s in %s", path, writes).isEqualTo(last);
+		}
+	}
+
+	/** A backend holding the tree, to ask where its leaves are. */
+	private static StateBackend holding(Map<String, Object> root) {
+		InMemoryBackend backend = new InMemoryBackend();
+		backend.commit(new CommitRequest(List.of(Write.of(StatePath.ROOT, root)), List.of(), "t"));
+		return backend;
+	}
+
+	/**
+	 * Mixes in deletes that reach below a leaf of the tree (by index into an array, or below a
+	 * scalar), one or two levels down, which change nothing (DESIGN §2, §4).
+	 */
+	private static List<Write> withDeletesBelowLeaves(Random random, Map<String, Object> root, List<Write> writes) {
+		List<StatePath> leaves = new ArrayList<>();
+		collectLeaves(root, StatePath.ROOT, leaves);
+		List<Write> result = new ArrayList<>(writes);
+		for (int i = random.nextInt(4); i > 0 && !leaves.isEmpty(); i--) {
+			StatePath below = leaves.get(random.nextInt(leaves.size())).child(Integer.toString(random.nextInt(2)));
+			if (random.nextBoolean()) {
+				below = below.child("x");
+			}
+			result.add(random.nextInt(result.size() + 1), Write.of(below, null));
+		}
+		return result;
+	}
+
+	private static void collectLeaves(Object value, StatePath path, List<StatePath> leaves) {
+		if (value instanceof Map<?, ?> map) {
+			map.forEach((key, child) -> collectLeaves(child, path.child((String) key), leaves));
+		}
+		else if (value != null) {
+			leaves.add(path);
 		}
 	}
 

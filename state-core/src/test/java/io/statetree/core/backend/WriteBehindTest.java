@@ -35,8 +35,12 @@ class WriteBehindTest {
 		this.pending.add(request("/a/c", json("2")));
 		this.pending.add(request("/a/b", null));
 		assertThat(this.pending.hasPending()).isTrue();
-		assertThat(this.pending.applyTo(StatePath.of("/a"), json("{'x':0}"))).isEqualTo(json("{'x':0,'c':2}"));
-		assertThat(this.pending.applyTo(StatePath.of("/z"), json("9"))).isEqualTo(json("9"));
+		InMemoryBackend delegate = new InMemoryBackend();
+		delegate.commit(new CommitRequest(List.of(Write.of(StatePath.of("/a"), json("{'x':0}")),
+				Write.of(StatePath.of("/z"), json("9"))), List.of(), "t"));
+		assertThat(this.pending.applyTo(StatePath.of("/a"), json("{'x':0}"), delegate))
+			.isEqualTo(json("{'x':0,'c':2}"));
+		assertThat(this.pending.applyTo(StatePath.of("/z"), json("9"), delegate)).isEqualTo(json("9"));
 	}
 
 	@Test
