@@ -45,6 +45,11 @@ final class EffectRunner {
 		return this.effects.isEmpty();
 	}
 
+	/** The registered effects (the live list, never replaced), for a check on every commit. */
+	List<EffectImpl> registered() {
+		return this.effects;
+	}
+
 	/**
 	 * Lists a new effect, claimed for its first run: a commit delivered during that run makes it
 	 * check again.

@@ -35,6 +35,9 @@ final class EventRouter {
 
 	private final EffectRunner effects;
 
+	/** The effect runner's live list, held here so the per-commit check is one hop shorter. */
+	private final List<EffectImpl> registeredEffects;
+
 	private final PatternIndex<Callback> index = new PatternIndex<>();
 
 	/** The controller's own per-commit work (observer, effects), in revision order like a listener. */
@@ -45,6 +48,7 @@ final class EventRouter {
 		this.guard = guard;
 		this.observed = guard.observed;
 		this.effects = effects;
+		this.registeredEffects = effects.registered();
 	}
 
 	/** The subscriptions, by pattern; filled by the {@link ListenerRegistry}. */
@@ -57,7 +61,7 @@ final class EventRouter {
 	 * who subscribes later never hears earlier commits anyway.
 	 */
 	boolean hasAudience() {
-		return this.observed || !this.index.isEmpty() || !this.effects.isEmpty();
+		return this.observed || !this.index.isEmpty() || !this.registeredEffects.isEmpty();
 	}
 
 	/**
