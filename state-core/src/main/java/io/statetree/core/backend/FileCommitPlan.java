@@ -72,7 +72,7 @@ final class FileCommitPlan {
 		Object value = write.value();
 		if (path.isRoot()) {
 			if (value != null && !StateValues.isBranch(value)) {
-				throw new StateWriteException("Cannot write " + describe(value) + " at /: the root is always a branch");
+				throw new StateWriteException("Cannot write " + TreeEdits.describe(value) + " at /: the root is always a branch");
 			}
 			this.root.clear();
 			if (value != null) {
@@ -280,9 +280,6 @@ final class FileCommitPlan {
 		return bytes;
 	}
 
-	private static String describe(Object value) {
-		return (value instanceof List<?>) ? "an array" : "a " + value.getClass().getSimpleName();
-	}
 
 	private abstract static sealed class Node permits DirNode, FileNode, AbsentNode, AmbiguousNode {
 

@@ -383,7 +383,7 @@ final class CommitTemplate {
 	}
 
 	/** The changes whose value really changed, as an immutable list. */
-	private static List<Change> changedOnly(List<Change> changes) {
+	static List<Change> changedOnly(List<Change> changes) {
 		if (changes.size() == 1) {
 			Change only = changes.get(0);
 			return StateValues.equal(only.oldValue(), only.newValue()) ? List.of() : List.of(only);

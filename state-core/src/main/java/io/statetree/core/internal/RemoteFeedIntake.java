@@ -1,12 +1,10 @@
 package io.statetree.core.internal;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import io.statetree.core.backend.BackendListener;
 import io.statetree.core.backend.Change;
 import io.statetree.core.backend.RemoteCommit;
-import io.statetree.core.backend.StateValues;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,13 +52,7 @@ final class RemoteFeedIntake implements BackendListener {
 
 	@Override
 	public void onRemoteCommit(RemoteCommit commit) {
-		List<Change> changed = new ArrayList<>(commit.changes().size());
-		for (Change change : commit.changes()) {
-			if (!StateValues.equal(change.oldValue(), change.newValue())) {
-				changed.add(change);
-			}
-		}
-		this.commits.hear(COMMIT, this, commit, List.copyOf(changed));
+		this.commits.hear(COMMIT, this, commit, CommitTemplate.changedOnly(commit.changes()));
 	}
 
 	@Override
