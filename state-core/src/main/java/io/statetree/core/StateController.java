@@ -347,6 +347,121 @@ public interface StateController extends StateView, AutoCloseable {
 	 */
 	Flow.Publisher<StateEvent> watch(String pattern);
 
+
+	/**
+	 * Replays, then follows (DESIGN §11): publishes, in revision order, the events the pattern's
+	 * subscription would have received for every retained commit after {@code afterRevision},
+	 * then the live ones, with nothing missed or repeated at the seam. When the history no longer
+	 * reaches back to {@code afterRevision}, the first event is one resync event
+	 * ({@link StateEvent#isResync()}) at the pattern's longest concrete prefix carrying the value
+	 * there now, followed by live events. Replayed events carry no payload. Demand is honoured
+	 * while replaying (the history is read page by page as requested).
+	 * @param pattern the pattern, see {@link PathPattern}
+	 * @param afterRevision the revision the subscriber has seen (e.g. {@link Versioned#revision()}
+	 * of a {@code getVersioned}); {@code 0} replays the whole retained history
+	 * @return a publisher; each subscriber gets its own replay and subscription
+	 * @throws IllegalArgumentException if {@code afterRevision} is negative or ahead of the
+	 * current revision
+	 */
+	Flow.Publisher<StateEvent> watch(String pattern, long afterRevision);
+
+	// ---- history and snapshots (DESIGN §11) ----
+
+	/** Same as {@link #getVersioned(StatePath)}. @param path the path @return the value and its revision */
+	default Versioned<@Nullable Object> getVersioned(String path) {
+		return getVersioned(StatePath.of(path));
+	}
+
+	/**
+	 * Reads a value (as {@link #get(StatePath)} does) together with the revision it reflects,
+	 * both from one consistent snapshot. Thread-safe; on Redis one round trip.
+	 * @param path the path
+	 * @return the value ({@code null} when absent) and the revision of the last commit it reflects
+	 */
+	Versioned<@Nullable Object> getVersioned(StatePath path);
+
+	/** Same as {@link #getVersioned(StatePath, Class)}. @param path the path @param type the type @param <T> the type @return the value and its revision */
+	default <T> Versioned<@Nullable T> getVersioned(String path, Class<T> type) {
+		return getVersioned(StatePath.of(path), type);
+	}
+
+	/**
+	 * Reads a value converted to a type, with the revision it reflects.
+	 * @param path the path
+	 * @param type the type, converted with the controller's {@code JsonMapper}
+	 * @param <T> the type
+	 * @return the converted value ({@code null} when absent) and its revision
+	 * @throws StateValueException if the value cannot be converted
+	 */
+	<T> Versioned<@Nullable T> getVersioned(StatePath path, Class<T> type);
+
+	/** Same as {@link #getVersioned(StatePath, TypeRef)}. @param path the path @param type the type @param <T> the type @return the value and its revision */
+	default <T> Versioned<@Nullable T> getVersioned(String path, TypeRef<T> type) {
+		return getVersioned(StatePath.of(path), type);
+	}
+
+	/**
+	 * Reads a value converted to a generic type, with the revision it reflects.
+	 * @param path the path
+	 * @param type the type
+	 * @param <T> the type
+	 * @return the converted value ({@code null} when absent) and its revision
+	 * @throws StateValueException if the value cannot be converted
+	 */
+	<T> Versioned<@Nullable T> getVersioned(StatePath path, TypeRef<T> type);
+
+	/**
+	 * Returns retained commits after a revision, oldest first: memory keeps the last
+	 * {@code historySize} commits (default 1,000), the filesystem backend the same number in a
+	 * log that survives restarts, Redis what its change stream holds. Commits that changed
+	 * nothing are not in the history.
+	 * @param afterRevision the revision to read after, {@code 0} for the oldest retained
+	 * @param limit the most commits to return, 1 to 10,000
+	 * @return the commits, oldest first; empty when none is retained after that revision
+	 * @throws IllegalArgumentException if {@code afterRevision} is negative or {@code limit} is
+	 * outside 1–10,000
+	 */
+	List<Commit> history(long afterRevision, int limit);
+
+	/** Same as {@link #snapshot(StatePath)}. @param path the path @return the snapshot */
+	default StateSnapshot snapshot(String path) {
+		return snapshot(StatePath.of(path));
+	}
+
+	/**
+	 * Takes a snapshot of a subtree: its path, value and revision, from one consistent read.
+	 * @param path the subtree's path ({@code /} for everything)
+	 * @return the snapshot; its JSON form is {@code {"path": ..., "revision": ..., "value": ...}}
+	 */
+	StateSnapshot snapshot(StatePath path);
+
+	/**
+	 * Restores a snapshot: one commit that replaces the subtree at its path with its value
+	 * (listeners hear it as one write of that path; a {@code null} value deletes the path).
+	 * @param snapshot the snapshot
+	 * @return the revision of the commit, or the current revision when the tree already held it
+	 * @throws StateWriteException if the value cannot be written there (below a leaf, a non-object
+	 * at {@code /}); nothing is written then
+	 * @throws StateValueException if the value is not a JSON-like value
+	 */
+	long restore(StateSnapshot snapshot);
+
+	/** Same as {@link #increment(StatePath, long)}. @param path the path @param delta what to add @return the new value */
+	default long increment(String path, long delta) {
+		return increment(StatePath.of(path), delta);
+	}
+
+	/**
+	 * Adds to an integer counter atomically (DESIGN §19); an absent value counts as 0. On Redis
+	 * one script call, atomic across instances. Listeners hear it as a write of the path.
+	 * @param path the counter's path
+	 * @param delta what to add, may be negative or 0
+	 * @return the value after the addition
+	 * @throws StateWriteException if the value there is not an integer (a decimal, a string, a
+	 * branch), the sum overflows a {@code long}, or the path is below a leaf; nothing is written
+	 */
+	long increment(StatePath path, long delta);
+
 	// ---- derived state ----
 	//
 	// Rules shared by derive, deriveMany and deriveTracked: the value is computed once at

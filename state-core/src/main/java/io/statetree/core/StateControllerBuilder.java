@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.concurrent.Executor;
 
 import io.statetree.core.backend.InMemoryBackend;
@@ -36,6 +37,13 @@ public final class StateControllerBuilder {
 	private @Nullable String instanceId;
 
 	private final List<ControllerObserver> observers = new ArrayList<>();
+
+	private int historySize = DEFAULT_HISTORY_SIZE;
+
+	private Supplier<@Nullable String> defaultActor = () -> null;
+
+	/** How many commits the in-memory history keeps by default. */
+	static final int DEFAULT_HISTORY_SIZE = 1_000;
 
 	StateControllerBuilder() {
 	}
@@ -143,6 +151,37 @@ public final class StateControllerBuilder {
 	 */
 	public StateControllerBuilder observer(ControllerObserver observer) {
 		this.observers.add(Objects.requireNonNull(observer, "observer"));
+		return this;
+	}
+
+	/**
+	 * Sets how many commits the controller keeps in memory for {@link StateController#history}
+	 * and {@code watch(pattern, afterRevision)} when the backend keeps no history of its own
+	 * (memory, hybrid and caching backends; the filesystem backend keeps the same number in its
+	 * directory, Redis its change stream). Default: 1,000.
+	 * @param historySize the number of commits, 0 (keep none: a watch from a revision then starts
+	 * with a resync) to 1,000,000
+	 * @return this builder
+	 * @throws IllegalArgumentException if the size is outside 0–1,000,000
+	 */
+	public StateControllerBuilder historySize(int historySize) {
+		if (historySize < 0 || historySize > 1_000_000) {
+			throw new IllegalArgumentException("historySize must be between 0 and 1,000,000, got " + historySize);
+		}
+		this.historySize = historySize;
+		return this;
+	}
+
+	/**
+	 * Sets who a write is recorded as made by when its {@link WriteOptions} name no actor
+	 * (DESIGN §11). Called on the writing thread at each commit (in Spring Boot: the
+	 * authenticated principal's name from Spring Security's context). Default: no actor.
+	 * @param defaultActor returns the actor's name or {@code null}; must be fast and must not
+	 * throw (a throw is treated as {@code null})
+	 * @return this builder
+	 */
+	public StateControllerBuilder defaultActor(Supplier<@Nullable String> defaultActor) {
+		this.defaultActor = Objects.requireNonNull(defaultActor, "defaultActor");
 		return this;
 	}
 

@@ -101,6 +101,20 @@ public interface StateEvent {
 	String origin();
 
 	/**
+	 * Returns who made the change ({@link WriteOptions#actor(String)}; in Spring Boot the
+	 * authenticated principal's name by default).
+	 * @return the actor, or {@code null} when unknown
+	 */
+	@Nullable String actor();
+
+	/**
+	 * Returns the revision of the commit whose listener or effect made this commit, so a cascade
+	 * can be traced.
+	 * @return that revision, or {@code 0} when a caller outside any listener wrote
+	 */
+	long causedBy();
+
+	/**
 	 * Tells whether the change is a ping: nothing was written.
 	 * @return {@code true} for a ping
 	 */

@@ -15,15 +15,19 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WriteOptions {
 
-	private static final WriteOptions DEFAULTS = new WriteOptions(null, null);
+	private static final WriteOptions DEFAULTS = new WriteOptions(null, null, null);
 
 	private final @Nullable Object payload;
 
 	private final @Nullable BiPredicate<@Nullable Object, @Nullable Object> equality;
 
-	private WriteOptions(@Nullable Object payload, @Nullable BiPredicate<@Nullable Object, @Nullable Object> equality) {
+	private final @Nullable String actor;
+
+	private WriteOptions(@Nullable Object payload, @Nullable BiPredicate<@Nullable Object, @Nullable Object> equality,
+			@Nullable String actor) {
 		this.payload = payload;
 		this.equality = equality;
+		this.actor = actor;
 	}
 
 	/**
@@ -40,7 +44,7 @@ public final class WriteOptions {
 	 * @return the options
 	 */
 	public static WriteOptions payload(@Nullable Object payload) {
-		return new WriteOptions(payload, null);
+		return new WriteOptions(payload, null, null);
 	}
 
 	/**
@@ -50,7 +54,7 @@ public final class WriteOptions {
 	 * @return the options
 	 */
 	public static WriteOptions equality(BiPredicate<@Nullable Object, @Nullable Object> equality) {
-		return new WriteOptions(null, Objects.requireNonNull(equality, "equality"));
+		return new WriteOptions(null, Objects.requireNonNull(equality, "equality"), null);
 	}
 
 	/**
@@ -59,7 +63,7 @@ public final class WriteOptions {
 	 * @return the new options
 	 */
 	public WriteOptions withPayload(@Nullable Object payload) {
-		return new WriteOptions(payload, this.equality);
+		return new WriteOptions(payload, this.equality, this.actor);
 	}
 
 	/**
@@ -68,7 +72,7 @@ public final class WriteOptions {
 	 * @return the new options
 	 */
 	public WriteOptions withEquality(BiPredicate<@Nullable Object, @Nullable Object> equality) {
-		return new WriteOptions(this.payload, Objects.requireNonNull(equality, "equality"));
+		return new WriteOptions(this.payload, Objects.requireNonNull(equality, "equality"), this.actor);
 	}
 
 	/**
@@ -87,6 +91,46 @@ public final class WriteOptions {
 	 */
 	public @Nullable BiPredicate<@Nullable Object, @Nullable Object> equality() {
 		return this.equality;
+	}
+
+
+	/**
+	 * Returns options naming who makes the change, recorded as {@link Commit#actor()} and
+	 * delivered as {@link StateEvent#actor()} (DESIGN §11). Without it the controller's default
+	 * actor applies (in Spring Boot the authenticated principal's name).
+	 * @param actor a name, e.g. a user name; not blank, at most 256 characters
+	 * @return the options
+	 * @throws IllegalArgumentException if the name is blank or longer than 256 characters
+	 */
+	public static WriteOptions actor(String actor) {
+		return new WriteOptions(null, null, checkActor(actor));
+	}
+
+	/**
+	 * Returns a copy of these options naming who makes the change.
+	 * @param actor a name; not blank, at most 256 characters
+	 * @return the copy
+	 * @throws IllegalArgumentException if the name is blank or longer than 256 characters
+	 */
+	public WriteOptions withActor(String actor) {
+		return new WriteOptions(this.payload, this.equality, checkActor(actor));
+	}
+
+	/**
+	 * Returns who makes the change.
+	 * @return the actor, or {@code null} for the controller's default
+	 */
+	public @Nullable String actor() {
+		return this.actor;
+	}
+
+	private static String checkActor(String actor) {
+		Objects.requireNonNull(actor, "actor");
+		if (actor.isBlank() || actor.length() > 256) {
+			throw new IllegalArgumentException("Actor name of " + actor.length()
+					+ " characters is blank or longer than 256 characters");
+		}
+		return actor;
 	}
 
 }

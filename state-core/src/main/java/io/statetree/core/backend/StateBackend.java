@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.statetree.core.StatePath;
+import io.statetree.core.Versioned;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +25,48 @@ public interface StateBackend extends AutoCloseable {
 	 * @throws io.statetree.core.StateStorageException if the storage cannot be read
 	 */
 	@Nullable Object read(StatePath path);
+
+	/**
+	 * Reads a subtree together with the revision it reflects, from one consistent snapshot
+	 * (DESIGN §11, {@code getVersioned}). A backend that returns {@code null} (the default) is read
+	 * by the controller under its commit lock, which is consistent when this controller is the
+	 * only writer; a shared backend must override it.
+	 * @param path the path to read
+	 * @return the value and its revision, or {@code null} when this backend leaves it to the
+	 * controller
+	 * @throws io.statetree.core.StateStorageException if the storage cannot be read
+	 */
+	default @Nullable Versioned<@Nullable Object> readVersioned(StatePath path) {
+		return null;
+	}
+
+	/**
+	 * The history capability: a backend that keeps its own history of commits returns it; the
+	 * default {@code null} makes the controller keep the last {@code historySize} commits in
+	 * memory.
+	 * @return the backend's commit history, or {@code null}
+	 */
+	default @Nullable CommitHistory history() {
+		return null;
+	}
+
+	/**
+	 * The counter capability (DESIGN §19, {@code increment}): adds {@code delta} to the integer
+	 * at {@code path} (an absent value counts as 0) in one atomic commit, without a retry loop
+	 * (one script call on Redis). The default {@code null} makes the controller read, add and
+	 * commit under its lock (with a precondition on a shared backend).
+	 * @param path the counter's path
+	 * @param delta what to add, may be negative
+	 * @param context origin, actor and causing revision of the commit; its writes and
+	 * preconditions are empty
+	 * @return the commit's result (one change at {@code path}), or {@code null} when this backend
+	 * leaves it to the controller
+	 * @throws io.statetree.core.StateWriteException when the value there is not an integer, the
+	 * sum overflows a {@code long}, or the path is below a leaf; nothing is written then
+	 */
+	default @Nullable CommitResult increment(StatePath path, long delta, CommitRequest context) {
+		return null;
+	}
 
 	/**
 	 * Lists the names of a branch's children in order. Backends that can list names without

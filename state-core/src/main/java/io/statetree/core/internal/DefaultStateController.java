@@ -24,7 +24,10 @@ import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
 import io.statetree.core.StateException;
 import io.statetree.core.StateListener;
+import io.statetree.core.Commit;
 import io.statetree.core.StatePath;
+import io.statetree.core.StateSnapshot;
+import io.statetree.core.Versioned;
 import io.statetree.core.StateView;
 import io.statetree.core.StateWriteException;
 import io.statetree.core.Subscription;
@@ -423,6 +426,48 @@ public final class DefaultStateController implements StateController {
 	public Flow.Publisher<StateEvent> watch(String pattern) {
 		PathPattern.compile(pattern);
 		return new WatchPublisher(this, pattern, WatchPublisher.DEFAULT_BUFFER);
+	}
+
+	// ---- history and snapshots (DESIGN §11): TODO issue 13, being built ----
+
+	@Override
+	public Flow.Publisher<StateEvent> watch(String pattern, long afterRevision) {
+		throw new UnsupportedOperationException("watch from a revision: not built yet");
+	}
+
+	@Override
+	public Versioned<@Nullable Object> getVersioned(StatePath path) {
+		throw new UnsupportedOperationException("getVersioned: not built yet");
+	}
+
+	@Override
+	public <T> Versioned<@Nullable T> getVersioned(StatePath path, Class<T> type) {
+		throw new UnsupportedOperationException("getVersioned: not built yet");
+	}
+
+	@Override
+	public <T> Versioned<@Nullable T> getVersioned(StatePath path, TypeRef<T> type) {
+		throw new UnsupportedOperationException("getVersioned: not built yet");
+	}
+
+	@Override
+	public List<Commit> history(long afterRevision, int limit) {
+		throw new UnsupportedOperationException("history: not built yet");
+	}
+
+	@Override
+	public StateSnapshot snapshot(StatePath path) {
+		throw new UnsupportedOperationException("snapshot: not built yet");
+	}
+
+	@Override
+	public long restore(StateSnapshot snapshot) {
+		throw new UnsupportedOperationException("restore: not built yet");
+	}
+
+	@Override
+	public long increment(StatePath path, long delta) {
+		throw new UnsupportedOperationException("increment: not built yet");
 	}
 
 	// ------------------------------------------------------------------ effects (DESIGN §6)

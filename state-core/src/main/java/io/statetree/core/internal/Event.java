@@ -127,6 +127,16 @@ final class Event implements StateEvent {
 	}
 
 	@Override
+	public @Nullable String actor() {
+		return null; // TODO issue 13
+	}
+
+	@Override
+	public long causedBy() {
+		return 0; // TODO issue 13
+	}
+
+	@Override
 	public boolean isPing() {
 		return this.kind == CommitRecord.Kind.PING;
 	}

@@ -1,0 +1,30 @@
+package io.statetree.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One retained commit of the history (DESIGN §11): what {@link StateController#history} returns
+ * and what {@code watch(pattern, afterRevision)} replays.
+ *
+ * <p>Immutable and thread-safe.
+ * @param revision the commit's revision (revisions increase by one per commit: per controller in
+ * memory and on files, per namespace on Redis)
+ * @param time when the backend committed it (millisecond precision at least)
+ * @param origin the id of the instance that made the commit ({@link StateController#instanceId()})
+ * @param actor who made the change ({@link WriteOptions#actor(String)}; in Spring Boot the
+ * authenticated principal's name by default), {@code null} when unknown
+ * @param changes the paths whose value changed, in the order they were written; never empty
+ */
+public record Commit(long revision, Instant time, String origin, @Nullable String actor, List<ChangedPath> changes) {
+
+	public Commit {
+		Objects.requireNonNull(time, "time");
+		Objects.requireNonNull(origin, "origin");
+		changes = List.copyOf(changes);
+	}
+
+}
