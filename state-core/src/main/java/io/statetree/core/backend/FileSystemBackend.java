@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import io.statetree.core.ChangedPath;
+import io.statetree.core.Commit;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.backend.IntentLog.Op;
@@ -93,6 +96,12 @@ public final class FileSystemBackend implements StateBackend {
 	/** The default of {@link Builder#maxFileBytes}: 64 MiB. */
 	public static final int DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
+	/** The default of {@link Builder#historySize}: 1,000 commits, the controller's default. */
+	public static final int DEFAULT_HISTORY_SIZE = 1_000;
+
+	/** The largest {@link Builder#historySize}. */
+	public static final int MAX_HISTORY_SIZE = 1_000_000;
+
 	/** How many revisions one write of the revision file covers. */
 	static final int REVISION_LEASE = 100;
 
@@ -117,6 +126,12 @@ public final class FileSystemBackend implements StateBackend {
 	private final AtomicCommit atomicCommit;
 
 	private final RevisionFile revisionFile;
+
+	private final @Nullable HistoryLog history;
+
+	private final Clock clock;
+
+	private final int historySize;
 
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
@@ -155,6 +170,8 @@ public final class FileSystemBackend implements StateBackend {
 		this.extension = checkExtension(this.serializer.extension());
 		this.fsync = builder.fsync;
 		this.maxFileBytes = builder.maxFileBytes;
+		this.clock = builder.clock;
+		this.historySize = builder.historySize;
 		this.meta = this.directory.resolve(META);
 		this.files = new AtomicFiles(this.meta, this.fsync);
 		DirectoryLock.refuseInsideOther(this.directory);
@@ -193,12 +210,67 @@ public final class FileSystemBackend implements StateBackend {
 				DirectoryLock.refuseHoldingOther(this.directory, this.meta);
 			}
 			this.atomicCommit.recover();
-			this.revision = this.revisionFile.read();
+			long stored = this.revisionFile.read();
+			this.history = (builder.historySize > 0) ? openHistory(builder.historySize, stored) : null;
+			this.revision = (this.history != null) ? revisionWithHistory(this.history, stored, builder.historySize)
+					: stored;
 		}
 		catch (RuntimeException ex) {
 			this.directoryLock.close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Opens the history log and drops its last record when that commit's files never got in (a
+	 * crash after the record's append, before the commit's files): the intent log was replayed
+	 * already, so the tree holds either every value the commit wrote or every value it replaced.
+	 */
+	private HistoryLog openHistory(int size, long stored) {
+		HistoryLog log = new HistoryLog(this.directory, this.meta, this.files, this.fsync, size, stored);
+		Commit last;
+		try {
+			last = log.last();
+		}
+		catch (StateStorageException ex) {
+			logger.error("Cannot check the last commit of the history against the tree: {}", ex.getMessage());
+			return log;
+		}
+		if (last != null && holdsValuesBefore(last)) {
+			logger.info("Dropping revision {} from the history of state directory {}: a crash stopped that commit"
+					+ " before its files were written", last.revision(), this.directory);
+			log.dropLast();
+		}
+		return log;
+	}
+
+	/**
+	 * Whether the tree holds, at every path a commit changed, the value from before it.
+	 * An unreadable file counts as not holding it.
+	 */
+	private boolean holdsValuesBefore(Commit commit) {
+		for (ChangedPath change : commit.changes()) {
+			try {
+				if (!StateValues.equal(this.reader.read(change.path()), change.oldValue())) {
+					return false;
+				}
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * The revision at open with a history: the history records every commit before its files, so
+	 * its last revision is the last commit's; the revision file holds what was stored at a clean
+	 * close or reserved by a backend in front. A damaged newest segment may hide records, so the
+	 * revision then skips the most it could hide.
+	 */
+	private static long revisionWithHistory(HistoryLog log, long stored, int size) {
+		long revision = Math.max(stored, log.lastRevision());
+		return log.newestDamaged() ? revision + size : revision;
 	}
 
 	private static String checkExtension(String extension) {
@@ -314,14 +386,69 @@ public final class FileSystemBackend implements StateBackend {
 			}
 			List<Op> ops = plan.operations();
 			long next = this.revision + 1;
-			// before any file of the commit, so the stored revision is never below a commit that is there
-			this.revisionFile.storeAtLeast(next);
-			this.atomicCommit.execute(ops);
+			HistoryLog log = this.history;
+			if (log == null) {
+				// before any file of the commit, so the stored revision is never below a commit that is there
+				this.revisionFile.storeAtLeast(next);
+				this.atomicCommit.execute(ops);
+				this.revision = next;
+				return new CommitResult(next, changes);
+			}
+			// the history record comes before any file of the commit and carries its revision, so
+			// the revision file needs no lease: the history's last record is the last commit
+			HistoryLog.Pending pending = log.append(historyCommit(next, request, changes), request.causedBy());
+			try {
+				this.atomicCommit.execute(ops);
+			}
+			catch (RuntimeException ex) {
+				settleFailed(log, pending);
+				throw ex;
+			}
 			this.revision = next;
+			log.published(pending);
 			return new CommitResult(next, changes);
 		}
 		finally {
 			this.lock.writeLock().unlock();
+		}
+	}
+
+	private Commit historyCommit(long revision, CommitRequest request, List<Change> changes) {
+		List<ChangedPath> changed = new ArrayList<>(changes.size());
+		for (Change change : changes) {
+			if (!ValueEquality.equal(change.oldValue(), change.newValue())) {
+				changed.add(new ChangedPath(change.path(), change.oldValue(), change.newValue()));
+			}
+		}
+		if (changed.isEmpty()) {
+			// an unreadable file replaced by what reads the same: the commit still wrote
+			for (Change change : changes) {
+				changed.add(new ChangedPath(change.path(), change.oldValue(), change.newValue()));
+			}
+		}
+		return new Commit(revision, this.clock.instant(), request.origin(), request.actor(), changed);
+	}
+
+	/**
+	 * After a commit's files failed: when the intent log stays behind (the next open completes
+	 * the commit) or the tree no longer holds the old values, the commit counts as made, so its
+	 * record stays and its revision is used; otherwise the record is taken back.
+	 */
+	private void settleFailed(HistoryLog log, HistoryLog.Pending pending) {
+		boolean made;
+		try {
+			made = Files.exists(this.meta.resolve(AtomicCommit.INTENT), LinkOption.NOFOLLOW_LINKS)
+					|| !holdsValuesBefore(pending.commit());
+		}
+		catch (RuntimeException ex) {
+			made = true;
+		}
+		if (made) {
+			this.revision = pending.commit().revision();
+			log.published(pending);
+		}
+		else {
+			log.abandon(pending);
 		}
 	}
 
@@ -344,6 +471,15 @@ public final class FileSystemBackend implements StateBackend {
 		return this.revision;
 	}
 
+	/**
+	 * Returns the history log in {@code .statetree/history}, or {@code null} when
+	 * {@link Builder#historySize} is 0.
+	 */
+	@Override
+	public @Nullable CommitHistory history() {
+		return this.history;
+	}
+
 	@Override
 	public void check() {
 		checkOpen();
@@ -362,6 +498,7 @@ public final class FileSystemBackend implements StateBackend {
 		description.put("directory", this.directory.toString());
 		description.put("format", this.extension);
 		description.put("fsync", this.fsync);
+		description.put("historySize", this.historySize);
 		return description;
 	}
 
@@ -378,6 +515,9 @@ public final class FileSystemBackend implements StateBackend {
 			}
 			this.closed = true;
 			this.revisionFile.storeExact(this.revision);
+			if (this.history != null) {
+				this.history.close();
+			}
 			this.directoryLock.close();
 		}
 		finally {
@@ -410,6 +550,10 @@ public final class FileSystemBackend implements StateBackend {
 		private @Nullable Boolean caseInsensitive;
 
 		private int maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+
+		private int historySize = DEFAULT_HISTORY_SIZE;
+
+		private Clock clock = Clock.systemUTC();
 
 		private Builder(Path directory) {
 			this.directory = directory;
@@ -448,6 +592,30 @@ public final class FileSystemBackend implements StateBackend {
 				throw new IllegalArgumentException("maxFileBytes must be at least 1, got " + bytes);
 			}
 			this.maxFileBytes = bytes;
+			return this;
+		}
+
+		/**
+		 * Sets how many commits the history log in {@code .statetree/history} keeps
+		 * ({@link FileSystemBackend#history()}, read by {@code StateController.history} and
+		 * {@code watch(pattern, afterRevision)}): the last this many commits that changed
+		 * something, across restarts. 0 keeps no log; the controller then keeps its own history
+		 * in memory.
+		 * @param size {@value #DEFAULT_HISTORY_SIZE} by default, 0 to {@value #MAX_HISTORY_SIZE}
+		 * @return this builder
+		 * @throws IllegalArgumentException if the size is outside 0 to {@value #MAX_HISTORY_SIZE}
+		 */
+		public Builder historySize(int size) {
+			if (size < 0 || size > MAX_HISTORY_SIZE) {
+				throw new IllegalArgumentException("historySize must be between 0 and " + MAX_HISTORY_SIZE + ", got " + size);
+			}
+			this.historySize = size;
+			return this;
+		}
+
+		/** For tests: the clock giving each commit's time in the history. */
+		Builder clock(Clock clock) {
+			this.clock = clock;
 			return this;
 		}
 
