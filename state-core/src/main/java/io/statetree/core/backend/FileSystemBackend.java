@@ -404,8 +404,9 @@ public final class FileSystemBackend implements StateBackend {
 				settleFailed(log, pending);
 				throw ex;
 			}
-			this.revision = next;
+			// published first: once revision() shows it, the history has it
 			log.published(pending);
+			this.revision = next;
 			return new CommitResult(next, changes);
 		}
 		finally {
@@ -444,8 +445,8 @@ public final class FileSystemBackend implements StateBackend {
 			made = true;
 		}
 		if (made) {
-			this.revision = pending.commit().revision();
 			log.published(pending);
+			this.revision = pending.commit().revision();
 		}
 		else {
 			log.abandon(pending);

@@ -144,7 +144,7 @@ final class HistoryLog implements CommitHistory {
 			ByteBuffer header = ByteBuffer.allocate(HEADER);
 			if (length < HEADER || !readFully(channel, header, 0) || header.getInt(0) != MAGIC
 					|| header.getInt(4) != VERSION) {
-				if (newest && length < HEADER) {
+				if (newest && (length < HEADER || zeroFrom(channel, 0, length))) {
 					channel.close();
 					Files.delete(file);
 					logger.info("Removed the history segment {} a crash left without its header", relative(file));
@@ -161,37 +161,64 @@ final class HistoryLog implements CommitHistory {
 			while (position < length) {
 				frame.clear();
 				boolean whole = readFully(channel, frame, position);
+				boolean sound = whole && HistoryRecord.soundFrame(frame);
 				int bodyLength = frame.getInt(0);
 				long revision = frame.getLong(4);
 				long end = position + HistoryRecord.FRAME + bodyLength;
-				boolean sound = whole && bodyLength >= 0 && end <= length && revision > lastRevision;
-				if (sound && newest) {
-					ByteBuffer body = ByteBuffer.allocate(bodyLength);
-					sound = readFully(channel, body, position + HistoryRecord.FRAME)
-							&& HistoryRecord.checksum(revision, body.array(), 0, bodyLength) == frame.getInt(12);
-				}
-				if (!sound) {
-					if (newest && (!whole || bodyLength < 0 || end >= length)) {
-						// the last record, cut short or not wholly written by a crash during its append
-						channel.truncate(position);
-						channel.force(true);
-						logger.info("Cut a history record a crash left incomplete off {} ({} bytes)", relative(file),
-								length - position);
+				if (sound && end <= length && revision > lastRevision) {
+					if (newest && end == length) {
+						// the newest record: a crash may have cut its body short
+						ByteBuffer body = ByteBuffer.allocate(bodyLength);
+						if (!readFully(channel, body, position + HistoryRecord.FRAME)
+								|| HistoryRecord.checksum(body.array(), 0, bodyLength) != frame.getInt(12)) {
+							cutTornTail(channel, file, position, length);
+							break;
+						}
 					}
-					else {
-						logger.error("The history segment {} of state directory {} is damaged at byte {}; the commits"
-								+ " from there on are not read", relative(file), this.directory, position);
-						segment.damaged = true;
-					}
-					break;
+					segment.add(revision, position);
+					lastRevision = revision;
+					position = end;
+					continue;
 				}
-				segment.add(revision, position);
-				lastRevision = revision;
-				position = end;
+				if (newest && (!whole || !sound && zeroFrom(channel, position, length) || sound && end > length)) {
+					cutTornTail(channel, file, position, length);
+				}
+				else {
+					logger.error("The history segment {} of state directory {} is damaged at byte {}; the commits"
+							+ " from there on are not read", relative(file), this.directory, position);
+					segment.damaged = true;
+				}
+				break;
 			}
 			segment.end = position;
 		}
 		return segment;
+	}
+
+	private void cutTornTail(FileChannel channel, Path file, long position, long length) throws IOException {
+		channel.truncate(position);
+		channel.force(true);
+		logger.info("Cut a history record a crash left incomplete off {} ({} bytes)", relative(file), length - position);
+	}
+
+	/** Whether every byte from a position to the end is 0 (a torn append the file system padded). */
+	private static boolean zeroFrom(FileChannel channel, long position, long length) throws IOException {
+		ByteBuffer buffer = ByteBuffer.allocate(8192);
+		long at = position;
+		while (at < length) {
+			buffer.clear();
+			int read = channel.read(buffer, at);
+			if (read < 0) {
+				break;
+			}
+			for (int i = 0; i < read; i++) {
+				if (buffer.get(i) != 0) {
+					return false;
+				}
+			}
+			at += read;
+		}
+		return true;
 	}
 
 	private static boolean readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
@@ -487,14 +514,15 @@ final class HistoryLog implements CommitHistory {
 			}
 			int length = frame.getInt(0);
 			long revision = frame.getLong(4);
-			if (length < 0 || revision != segment.revisions[index] || position + HistoryRecord.FRAME + length > channel.size()) {
+			if (!HistoryRecord.soundFrame(frame) || revision != segment.revisions[index]
+					|| position + HistoryRecord.FRAME + length > channel.size()) {
 				throw damaged(segment.file, "the record at byte " + position + " has a damaged frame", null);
 			}
 			ByteBuffer body = ByteBuffer.allocate(length);
 			if (!readFully(channel, body, position + HistoryRecord.FRAME)) {
 				throw damaged(segment.file, "it ends inside a record", null);
 			}
-			if (HistoryRecord.checksum(revision, body.array(), 0, length) != frame.getInt(12)) {
+			if (HistoryRecord.checksum(body.array(), 0, length) != frame.getInt(12)) {
 				throw damaged(segment.file, "the checksum of the record at byte " + position + " does not match", null);
 			}
 			try {

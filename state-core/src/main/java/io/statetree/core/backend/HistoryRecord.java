@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The byte form of one commit in the {@link HistoryLog} of a {@link FileSystemBackend} (DESIGN
- * §11): a frame (body length, revision, CRC-32 of revision and body, all big-endian) followed by
+ * §11): a frame (body length, revision, CRC-32 of the body, CRC-32 of those 16 bytes; all
+ * big-endian) followed by
  * a compact UTF-8 JSON body
  * {@code {"revision":7,"time":"…Z","origin":"…","actor":"…","causedBy":3,"changes":[{"path":["a","b"],"old":…,"new":…}]}}
  * ({@code actor}, {@code old} and {@code new} left out when {@code null}). Values go through
@@ -30,8 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class HistoryRecord {
 
-	/** Bytes before the body: length (int), revision (long), checksum (int). */
-	static final int FRAME = 16;
+	/** Bytes before the body: length (int), revision (long), body checksum (int), frame checksum (int). */
+	static final int FRAME = 20;
 
 	private static final JsonMapper MAPPER = JsonText.storedJsonMapper().build();
 
@@ -70,24 +71,33 @@ final class HistoryRecord {
 		ByteBuffer framed = ByteBuffer.allocate(FRAME + json.length);
 		framed.putInt(json.length);
 		framed.putLong(commit.revision());
-		framed.putInt(checksum(commit.revision(), json, 0, json.length));
+		framed.putInt(checksum(json, 0, json.length));
+		framed.putInt(checksum(framed.array(), 0, FRAME - 4));
 		framed.put(json);
 		return framed.array();
 	}
 
 	/**
-	 * The checksum of a record: CRC-32 over the revision's 8 bytes and the body.
-	 * @param revision the revision in the frame
-	 * @param bytes holds the body
-	 * @param offset where the body starts
-	 * @param length the body's length
+	 * A CRC-32 (a body's, or a frame's first 16 bytes').
+	 * @param bytes the bytes
+	 * @param offset where to start
+	 * @param length how many
 	 * @return the low 32 bits of the CRC
 	 */
-	static int checksum(long revision, byte[] bytes, int offset, int length) {
+	static int checksum(byte[] bytes, int offset, int length) {
 		CRC32 crc = new CRC32();
-		crc.update(ByteBuffer.allocate(8).putLong(0, revision).array());
 		crc.update(bytes, offset, length);
 		return (int) crc.getValue();
+	}
+
+	/**
+	 * Tells whether a frame is whole and sound: its own checksum matches and its length is not
+	 * negative.
+	 * @param frame the {@value #FRAME} bytes
+	 * @return whether the length and revision can be trusted
+	 */
+	static boolean soundFrame(ByteBuffer frame) {
+		return frame.getInt(0) >= 0 && checksum(frame.array(), 0, FRAME - 4) == frame.getInt(16);
 	}
 
 	/**
