@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import io.statetree.core.ChangedPath;
-import io.statetree.core.Commit;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.backend.IntentLog.Op;
@@ -74,14 +72,26 @@ import org.slf4j.LoggerFactory;
  * at once with {@link StateStorageException} naming the directory and the holder (process id,
  * host, when it opened it).
  * <p>
- * <b>Revisions</b> are stored in {@code .statetree/revision}, so they keep increasing across
- * restarts and crashes. Like a database sequence with a cache, the file is not written by every
- * commit: a commit that needs a revision above the stored one first stores that revision plus
- * {@value #REVISION_LEASE} - 1 (fsynced like any file), and {@link #close()} stores the exact
- * revision. So a clean restart goes on at the next revision, and a restart after a crash goes on
- * above every revision given out before it, skipping at most {@value #REVISION_LEASE}. A directory
+ * <b>History.</b> The backend keeps its own {@link CommitHistory} ({@link #history()}): the last
+ * {@link Builder#historySize} (default {@value #DEFAULT_HISTORY_SIZE}) commits that changed
+ * something, with revision, time, origin, actor, causing revision and each changed path's values
+ * before and after, in an append-only log of segment files in {@code .statetree/history}. A
+ * commit's record is appended (and fsynced with the files) before any of its files, so after a
+ * crash the open cuts off a record left incomplete and drops the last record if the tree holds
+ * none of that commit's values: the history then holds exactly the commits in the tree. Values
+ * are stored as exact JSON whatever the file format. A damaged segment makes history reads that
+ * reach it fail naming the file; the tree keeps working.
+ * <p>
+ * <b>Revisions</b> keep increasing across restarts and crashes. With a history, its last record
+ * is the last commit's revision, and {@link #close()} also stores it in
+ * {@code .statetree/revision}; the open goes on from the higher of the two, so no revision is
+ * skipped. Without a history ({@code historySize(0)}), like a database sequence with a cache, a
+ * commit that needs a revision above the stored one first stores that revision plus
+ * {@value #REVISION_LEASE} - 1 (fsynced like any file), so a restart after a crash goes on above
+ * every revision given out before it, skipping at most {@value #REVISION_LEASE}. A directory
  * written before revisions were stored starts at 0. Revisions a hybrid or cache in front reserves
- * ({@link #reserveRevision}) are stored the same way, so theirs keep increasing too.
+ * ({@link #reserveRevision}) are stored in the revision file the same way, so theirs keep
+ * increasing too.
  * <p>
  * Thread-safe: reads share a lock, commits take it exclusively, so a read sees one commit's
  * result wholly or not at all.
@@ -211,66 +221,14 @@ public final class FileSystemBackend implements StateBackend {
 			}
 			this.atomicCommit.recover();
 			long stored = this.revisionFile.read();
-			this.history = (builder.historySize > 0) ? openHistory(builder.historySize, stored) : null;
-			this.revision = (this.history != null) ? revisionWithHistory(this.history, stored, builder.historySize)
-					: stored;
+			this.history = (builder.historySize > 0) ? HistoryLog.open(this.directory, this.meta, this.files, this.fsync,
+					builder.historySize, stored, this.reader) : null;
+			this.revision = (this.history != null) ? this.history.revisionAtOpen(stored) : stored;
 		}
 		catch (RuntimeException ex) {
 			this.directoryLock.close();
 			throw ex;
 		}
-	}
-
-	/**
-	 * Opens the history log and drops its last record when that commit's files never got in (a
-	 * crash after the record's append, before the commit's files): the intent log was replayed
-	 * already, so the tree holds either every value the commit wrote or every value it replaced.
-	 */
-	private HistoryLog openHistory(int size, long stored) {
-		HistoryLog log = new HistoryLog(this.directory, this.meta, this.files, this.fsync, size, stored);
-		Commit last;
-		try {
-			last = log.last();
-		}
-		catch (StateStorageException ex) {
-			logger.error("Cannot check the last commit of the history against the tree: {}", ex.getMessage());
-			return log;
-		}
-		if (last != null && holdsValuesBefore(last)) {
-			logger.info("Dropping revision {} from the history of state directory {}: a crash stopped that commit"
-					+ " before its files were written", last.revision(), this.directory);
-			log.dropLast();
-		}
-		return log;
-	}
-
-	/**
-	 * Whether the tree holds, at every path a commit changed, the value from before it.
-	 * An unreadable file counts as not holding it.
-	 */
-	private boolean holdsValuesBefore(Commit commit) {
-		for (ChangedPath change : commit.changes()) {
-			try {
-				if (!StateValues.equal(this.reader.read(change.path()), change.oldValue())) {
-					return false;
-				}
-			}
-			catch (RuntimeException ex) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	/**
-	 * The revision at open with a history: the history records every commit before its files, so
-	 * its last revision is the last commit's; the revision file holds what was stored at a clean
-	 * close or reserved by a backend in front. A damaged newest segment may hide records, so the
-	 * revision then skips the most it could hide.
-	 */
-	private static long revisionWithHistory(HistoryLog log, long stored, int size) {
-		long revision = Math.max(stored, log.lastRevision());
-		return log.newestDamaged() ? revision + size : revision;
 	}
 
 	private static String checkExtension(String extension) {
@@ -396,7 +354,8 @@ public final class FileSystemBackend implements StateBackend {
 			}
 			// the history record comes before any file of the commit and carries its revision, so
 			// the revision file needs no lease: the history's last record is the last commit
-			HistoryLog.Pending pending = log.append(historyCommit(next, request, changes), request.causedBy());
+			HistoryLog.Pending pending = log.append(HistoryRecord.commit(next, this.clock.instant(), request, changes),
+					request.causedBy());
 			try {
 				this.atomicCommit.execute(ops);
 			}
@@ -414,22 +373,6 @@ public final class FileSystemBackend implements StateBackend {
 		}
 	}
 
-	private Commit historyCommit(long revision, CommitRequest request, List<Change> changes) {
-		List<ChangedPath> changed = new ArrayList<>(changes.size());
-		for (Change change : changes) {
-			if (!ValueEquality.equal(change.oldValue(), change.newValue())) {
-				changed.add(new ChangedPath(change.path(), change.oldValue(), change.newValue()));
-			}
-		}
-		if (changed.isEmpty()) {
-			// an unreadable file replaced by what reads the same: the commit still wrote
-			for (Change change : changes) {
-				changed.add(new ChangedPath(change.path(), change.oldValue(), change.newValue()));
-			}
-		}
-		return new Commit(revision, this.clock.instant(), request.origin(), request.actor(), changed);
-	}
-
 	/**
 	 * After a commit's files failed: when the intent log stays behind (the next open completes
 	 * the commit) or the tree no longer holds the old values, the commit counts as made, so its
@@ -439,7 +382,7 @@ public final class FileSystemBackend implements StateBackend {
 		boolean made;
 		try {
 			made = Files.exists(this.meta.resolve(AtomicCommit.INTENT), LinkOption.NOFOLLOW_LINKS)
-					|| !holdsValuesBefore(pending.commit());
+					|| !HistoryLog.holdsValuesBefore(this.reader, pending.commit());
 		}
 		catch (RuntimeException ex) {
 			made = true;

@@ -9,12 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 
+import io.statetree.core.ChangedPath;
 import io.statetree.core.Commit;
 import io.statetree.core.StateStorageException;
 import org.jspecify.annotations.Nullable;
@@ -25,8 +25,7 @@ import org.slf4j.LoggerFactory;
  * The {@link CommitHistory} of a {@link FileSystemBackend} (DESIGN §11): an append-only log of
  * the last {@code size} commits that changed something, in segment files
  * {@code .statetree/history/<revision>.log} (the revision, 20 digits, is the one the segment's
- * records follow). Each segment starts with {@code "STHL"} and a version, then holds
- * {@link HistoryRecord}s. When the newest segment holds {@code size} records the next append
+ * records follow; see {@link HistorySegment}). When the newest segment holds {@code size} records the next append
  * starts a new one, and segments whose records all fall outside the last {@code size} are
  * deleted, so at most about twice {@code size} records are on disk and {@link #after} serves
  * exactly the last {@code size}.
@@ -52,12 +51,6 @@ final class HistoryLog implements CommitHistory {
 
 	private static final Pattern SEGMENT = Pattern.compile("[0-9]{20}\\.log");
 
-	private static final int MAGIC = 0x5354484C;
-
-	private static final int VERSION = 1;
-
-	private static final int HEADER = 8;
-
 	/** How many of the newest commits are kept decoded in memory. */
 	static final int CACHED = 64;
 
@@ -74,7 +67,7 @@ final class HistoryLog implements CommitHistory {
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
 	/** Oldest first; the last one takes appends unless it is damaged. */
-	private final List<Segment> segments = new ArrayList<>();
+	private final List<HistorySegment> segments = new ArrayList<>();
 
 	/** The newest commits, oldest first, contiguous with the end of the log. */
 	private final ArrayDeque<Commit> recent = new ArrayDeque<>();
@@ -116,7 +109,7 @@ final class HistoryLog implements CommitHistory {
 			}
 			Collections.sort(found);
 			for (int i = 0; i < found.size(); i++) {
-				Segment segment = index(found.get(i), i == found.size() - 1);
+				HistorySegment segment = HistorySegment.open(found.get(i), i == found.size() - 1, this.directory);
 				if (segment != null) {
 					this.segments.add(segment);
 					this.total += segment.count;
@@ -133,104 +126,71 @@ final class HistoryLog implements CommitHistory {
 	}
 
 	/**
-	 * Indexes one segment's records; the newest segment's torn tail is cut off, and the newest
-	 * segment is dropped when it never got its header.
+	 * Opens the log and drops its last record when that commit's files never got in (a crash
+	 * after the record's append, before the commit's files): the intent log was replayed already,
+	 * so the tree holds either every value the commit wrote or every value it replaced.
+	 * @param directory the state directory
+	 * @param meta the backend's own directory
+	 * @param files for directory syncs
+	 * @param fsync whether appends are forced to disk
+	 * @param size how many commits to keep, at least 1
+	 * @param revision the backend's stored revision
+	 * @param reader reads the tree
+	 * @return the log
+	 * @throws StateStorageException when the folder cannot be listed or created, or the last
+	 * record cannot be cut off
 	 */
-	private @Nullable Segment index(Path file, boolean newest) throws IOException {
-		long after = Long.parseLong(file.getFileName().toString().substring(0, 20));
-		Segment segment = new Segment(file, after);
-		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-			long length = channel.size();
-			ByteBuffer header = ByteBuffer.allocate(HEADER);
-			if (length < HEADER || !readFully(channel, header, 0) || header.getInt(0) != MAGIC
-					|| header.getInt(4) != VERSION) {
-				if (newest && (length < HEADER || zeroFrom(channel, 0, length))) {
-					channel.close();
-					Files.delete(file);
-					logger.info("Removed the history segment {} a crash left without its header", relative(file));
-					return null;
-				}
-				logger.error("The history segment {} of state directory {} does not start with the StateTree history header;"
-						+ " its commits are not read", relative(file), this.directory);
-				segment.damaged = true;
-				return segment;
-			}
-			long position = HEADER;
-			ByteBuffer frame = ByteBuffer.allocate(HistoryRecord.FRAME);
-			long lastRevision = after;
-			while (position < length) {
-				frame.clear();
-				boolean whole = readFully(channel, frame, position);
-				boolean sound = whole && HistoryRecord.soundFrame(frame);
-				int bodyLength = frame.getInt(0);
-				long revision = frame.getLong(4);
-				long end = position + HistoryRecord.FRAME + bodyLength;
-				if (sound && end <= length && revision > lastRevision) {
-					if (newest && end == length) {
-						// the newest record: a crash may have cut its body short
-						ByteBuffer body = ByteBuffer.allocate(bodyLength);
-						if (!readFully(channel, body, position + HistoryRecord.FRAME)
-								|| HistoryRecord.checksum(body.array(), 0, bodyLength) != frame.getInt(12)) {
-							cutTornTail(channel, file, position, length);
-							break;
-						}
-					}
-					segment.add(revision, position);
-					lastRevision = revision;
-					position = end;
-					continue;
-				}
-				if (newest && (!whole || !sound && zeroFrom(channel, position, length) || sound && end > length)) {
-					cutTornTail(channel, file, position, length);
-				}
-				else {
-					logger.error("The history segment {} of state directory {} is damaged at byte {}; the commits"
-							+ " from there on are not read", relative(file), this.directory, position);
-					segment.damaged = true;
-				}
-				break;
-			}
-			segment.end = position;
+	static HistoryLog open(Path directory, Path meta, AtomicFiles files, boolean fsync, int size, long revision,
+			FileTreeReader reader) {
+		HistoryLog log = new HistoryLog(directory, meta, files, fsync, size, revision);
+		Commit last;
+		try {
+			last = log.last();
 		}
-		return segment;
+		catch (StateStorageException ex) {
+			logger.error("Cannot check the last commit of the history against the tree: {}", ex.getMessage());
+			return log;
+		}
+		if (last != null && holdsValuesBefore(reader, last)) {
+			logger.info("Dropping revision {} from the history of state directory {}: a crash stopped that commit"
+					+ " before its files were written", last.revision(), directory);
+			log.dropLast();
+		}
+		return log;
 	}
 
-	private void cutTornTail(FileChannel channel, Path file, long position, long length) throws IOException {
-		channel.truncate(position);
-		channel.force(true);
-		logger.info("Cut a history record a crash left incomplete off {} ({} bytes)", relative(file), length - position);
-	}
-
-	/** Whether every byte from a position to the end is 0 (a torn append the file system padded). */
-	private static boolean zeroFrom(FileChannel channel, long position, long length) throws IOException {
-		ByteBuffer buffer = ByteBuffer.allocate(8192);
-		long at = position;
-		while (at < length) {
-			buffer.clear();
-			int read = channel.read(buffer, at);
-			if (read < 0) {
-				break;
-			}
-			for (int i = 0; i < read; i++) {
-				if (buffer.get(i) != 0) {
+	/**
+	 * Whether the tree holds, at every path a commit changed, the value from before it. An
+	 * unreadable file counts as not holding it.
+	 * @param reader reads the tree
+	 * @param commit the commit
+	 * @return whether none of its values is in the tree
+	 */
+	static boolean holdsValuesBefore(FileTreeReader reader, Commit commit) {
+		for (ChangedPath change : commit.changes()) {
+			try {
+				if (!StateValues.equal(reader.read(change.path()), change.oldValue())) {
 					return false;
 				}
 			}
-			at += read;
+			catch (RuntimeException ex) {
+				return false;
+			}
 		}
 		return true;
 	}
 
-	private static boolean readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-		long at = position;
-		while (buffer.hasRemaining()) {
-			int read = channel.read(buffer, at);
-			if (read < 0) {
-				return false;
-			}
-			at += read;
-		}
-		return true;
+	/**
+	 * The backend's revision at open: the history records every commit before its files, so its
+	 * last revision is the last commit's; the revision file holds what was stored at a clean
+	 * close or reserved by a backend in front. A damaged newest segment may hide records, so the
+	 * revision then skips the most one segment holds.
+	 * @param stored the revision file's revision
+	 * @return the revision to go on from
+	 */
+	long revisionAtOpen(long stored) {
+		long revision = Math.max(stored, lastRevision());
+		return newestDamaged() ? revision + this.size : revision;
 	}
 
 	// ---- appending (under the backend's write lock) ----
@@ -243,7 +203,7 @@ final class HistoryLog implements CommitHistory {
 	 * @param length its length, frame included
 	 * @param created whether the segment was created for it
 	 */
-	record Pending(Commit commit, Segment segment, long position, int length, boolean created) {
+	record Pending(Commit commit, HistorySegment segment, long position, int length, boolean created) {
 	}
 
 	/**
@@ -256,7 +216,7 @@ final class HistoryLog implements CommitHistory {
 	 */
 	Pending append(Commit commit, long causedBy) {
 		byte[] record = HistoryRecord.encode(commit, causedBy);
-		Segment segment = this.segments.isEmpty() ? null : this.segments.get(this.segments.size() - 1);
+		HistorySegment segment = this.segments.isEmpty() ? null : this.segments.get(this.segments.size() - 1);
 		boolean created = false;
 		Path file = null;
 		try {
@@ -273,11 +233,11 @@ final class HistoryLog implements CommitHistory {
 					FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 					created = true;
 					this.appender = channel;
-					ByteBuffer header = ByteBuffer.allocate(HEADER).putInt(MAGIC).putInt(VERSION).flip();
+					ByteBuffer header = HistorySegment.header();
 					write(channel, header, 0);
 					this.files.syncDirectory(this.folder);
-					segment = new Segment(file, after);
-					segment.end = HEADER;
+					segment = new HistorySegment(file, after);
+					segment.end = HistorySegment.HEADER;
 				}
 			}
 			FileChannel channel = this.appender;
@@ -314,10 +274,10 @@ final class HistoryLog implements CommitHistory {
 	 * @param pending the record
 	 */
 	void published(Pending pending) {
-		List<Segment> dropped = null;
+		List<HistorySegment> dropped = null;
 		this.lock.writeLock().lock();
 		try {
-			Segment segment = pending.segment();
+			HistorySegment segment = pending.segment();
 			if (pending.created()) {
 				this.segments.add(segment);
 			}
@@ -330,7 +290,7 @@ final class HistoryLog implements CommitHistory {
 			}
 			if (pending.created()) {
 				while (this.segments.size() > 1 && this.total - this.segments.get(0).count >= this.size) {
-					Segment oldest = this.segments.remove(0);
+					HistorySegment oldest = this.segments.remove(0);
 					this.total -= oldest.count;
 					this.base = this.segments.get(0).after;
 					if (dropped == null) {
@@ -344,7 +304,7 @@ final class HistoryLog implements CommitHistory {
 			this.lock.writeLock().unlock();
 		}
 		if (dropped != null) {
-			for (Segment segment : dropped) {
+			for (HistorySegment segment : dropped) {
 				try {
 					Files.deleteIfExists(segment.file);
 				}
@@ -380,9 +340,9 @@ final class HistoryLog implements CommitHistory {
 		this.lock.readLock().lock();
 		try {
 			for (int i = this.segments.size() - 1; i >= 0; i--) {
-				Segment segment = this.segments.get(i);
+				HistorySegment segment = this.segments.get(i);
 				if (segment.count > 0) {
-					return read(segment, segment.count - 1);
+					return segment.read(segment.count - 1, this.directory);
 				}
 			}
 			return null;
@@ -397,7 +357,7 @@ final class HistoryLog implements CommitHistory {
 	 */
 	void dropLast() {
 		for (int i = this.segments.size() - 1; i >= 0; i--) {
-			Segment segment = this.segments.get(i);
+			HistorySegment segment = this.segments.get(i);
 			if (segment.count > 0) {
 				long position = segment.offsets[segment.count - 1];
 				try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.WRITE)) {
@@ -427,7 +387,7 @@ final class HistoryLog implements CommitHistory {
 		this.lock.readLock().lock();
 		try {
 			for (int i = this.segments.size() - 1; i >= 0; i--) {
-				Segment segment = this.segments.get(i);
+				HistorySegment segment = this.segments.get(i);
 				if (segment.count > 0) {
 					return segment.lastRevision();
 				}
@@ -464,7 +424,7 @@ final class HistoryLog implements CommitHistory {
 			List<Commit> result = new ArrayList<>((int) Math.min(limit, Math.min(this.total, 1024)));
 			long seen = 0;
 			for (int s = 0; s < this.segments.size(); s++) {
-				Segment segment = this.segments.get(s);
+				HistorySegment segment = this.segments.get(s);
 				if (result.size() >= limit) {
 					break;
 				}
@@ -482,7 +442,7 @@ final class HistoryLog implements CommitHistory {
 				}
 				long hiddenUpTo = (s + 1 < this.segments.size()) ? this.segments.get(s + 1).after : Long.MAX_VALUE;
 				if (segment.damaged && result.size() < limit && afterRevision < hiddenUpTo) {
-					throw damaged(segment.file, "it is damaged after its " + segment.count + " readable commits", null);
+					throw HistorySegment.damaged(this.directory, segment.file, "it is damaged after its " + segment.count + " readable commits", null);
 				}
 			}
 			return result;
@@ -492,7 +452,7 @@ final class HistoryLog implements CommitHistory {
 		}
 	}
 
-	private Commit cachedOr(Segment segment, int index) {
+	private Commit cachedOr(HistorySegment segment, int index) {
 		long revision = segment.revisions[index];
 		Commit oldest = this.recent.peekFirst();
 		if (oldest != null && revision >= oldest.revision()) {
@@ -502,46 +462,9 @@ final class HistoryLog implements CommitHistory {
 				}
 			}
 		}
-		return read(segment, index);
+		return segment.read(index, this.directory);
 	}
 
-	private Commit read(Segment segment, int index) {
-		long position = segment.offsets[index];
-		try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.READ)) {
-			ByteBuffer frame = ByteBuffer.allocate(HistoryRecord.FRAME);
-			if (!readFully(channel, frame, position)) {
-				throw damaged(segment.file, "it ends inside a record", null);
-			}
-			int length = frame.getInt(0);
-			long revision = frame.getLong(4);
-			if (!HistoryRecord.soundFrame(frame) || revision != segment.revisions[index]
-					|| position + HistoryRecord.FRAME + length > channel.size()) {
-				throw damaged(segment.file, "the record at byte " + position + " has a damaged frame", null);
-			}
-			ByteBuffer body = ByteBuffer.allocate(length);
-			if (!readFully(channel, body, position + HistoryRecord.FRAME)) {
-				throw damaged(segment.file, "it ends inside a record", null);
-			}
-			if (HistoryRecord.checksum(body.array(), 0, length) != frame.getInt(12)) {
-				throw damaged(segment.file, "the checksum of the record at byte " + position + " does not match", null);
-			}
-			try {
-				return HistoryRecord.decode(revision, body.array());
-			}
-			catch (IllegalArgumentException ex) {
-				throw damaged(segment.file, "the record at byte " + position + " cannot be decoded: " + ex.getMessage(), null);
-			}
-		}
-		catch (IOException ex) {
-			throw damaged(segment.file, "it cannot be read (" + ex.getClass().getSimpleName() + ")", ex);
-		}
-	}
-
-	private StateStorageException damaged(Path file, String why, @Nullable Exception cause) {
-		String message = "Cannot read the history segment " + relative(file) + " of state directory " + this.directory
-				+ ": " + why;
-		return (cause != null) ? new StateStorageException(message, cause) : new StateStorageException(message);
-	}
 
 	@Override
 	public long retainedAfter() {
@@ -551,7 +474,7 @@ final class HistoryLog implements CommitHistory {
 				return this.base;
 			}
 			long index = this.total - this.size - 1;
-			for (Segment segment : this.segments) {
+			for (HistorySegment segment : this.segments) {
 				if (index < segment.count) {
 					return segment.revisions[(int) index];
 				}
@@ -608,63 +531,8 @@ final class HistoryLog implements CommitHistory {
 	}
 
 	private String relative(Path file) {
-		return this.directory.relativize(file).toString().replace('\\', '/');
+		return HistorySegment.relative(this.directory, file);
 	}
 
-	/** One segment file and the index of its records. Guarded by the log's lock. */
-	static final class Segment {
-
-		final Path file;
-
-		/** The revision its records follow (from its name). */
-		final long after;
-
-		long[] revisions = new long[16];
-
-		long[] offsets = new long[16];
-
-		int count;
-
-		/** Where the next record goes. */
-		long end;
-
-		boolean damaged;
-
-		Segment(Path file, long after) {
-			this.file = file;
-			this.after = after;
-		}
-
-		void add(long revision, long offset) {
-			if (this.count == this.revisions.length) {
-				this.revisions = Arrays.copyOf(this.revisions, this.count * 2);
-				this.offsets = Arrays.copyOf(this.offsets, this.count * 2);
-			}
-			this.revisions[this.count] = revision;
-			this.offsets[this.count] = offset;
-			this.count++;
-		}
-
-		long lastRevision() {
-			return (this.count > 0) ? this.revisions[this.count - 1] : this.after;
-		}
-
-		/** The index of the first record above a revision, {@code count} when none. */
-		int firstAbove(long revision) {
-			int low = 0;
-			int high = this.count;
-			while (low < high) {
-				int mid = (low + high) >>> 1;
-				if (this.revisions[mid] <= revision) {
-					low = mid + 1;
-				}
-				else {
-					high = mid;
-				}
-			}
-			return low;
-		}
-
-	}
 
 }

@@ -78,6 +78,31 @@ final class HistoryRecord {
 	}
 
 	/**
+	 * The history's view of a commit: the changed paths with their values before and after
+	 * (entries the commit wrote without changing them are left out, unless all are: an unreadable
+	 * file replaced by what reads the same is still a change).
+	 * @param revision the commit's revision
+	 * @param time when it was made
+	 * @param request the request, for origin and actor
+	 * @param changes the backend's changes, one per written path
+	 * @return the commit
+	 */
+	static Commit commit(long revision, Instant time, CommitRequest request, List<Change> changes) {
+		List<ChangedPath> changed = new ArrayList<>(changes.size());
+		for (Change change : changes) {
+			if (!ValueEquality.equal(change.oldValue(), change.newValue())) {
+				changed.add(new ChangedPath(change.path(), change.oldValue(), change.newValue()));
+			}
+		}
+		if (changed.isEmpty()) {
+			for (Change change : changes) {
+				changed.add(new ChangedPath(change.path(), change.oldValue(), change.newValue()));
+			}
+		}
+		return new Commit(revision, time, request.origin(), request.actor(), changed);
+	}
+
+	/**
 	 * A CRC-32 (a body's, or a frame's first 16 bytes').
 	 * @param bytes the bytes
 	 * @param offset where to start
