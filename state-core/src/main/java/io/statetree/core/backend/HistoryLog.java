@@ -3,6 +3,7 @@ package io.statetree.core.backend;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,13 @@ final class HistoryLog implements CommitHistory {
 	static final String DIRECTORY = "history";
 
 	static final String SUFFIX = ".log";
+
+	/**
+	 * In the history's folder: the last revision when the backend closed cleanly. When it is the
+	 * log's last revision at open, the last commit is not checked against the tree (files edited
+	 * by hand while the backend was closed do not take a commit out of the history).
+	 */
+	static final String CLOSED = "closed";
 
 	private static final Pattern SEGMENT = Pattern.compile("[0-9]{20}\\.log");
 
@@ -143,6 +151,10 @@ final class HistoryLog implements CommitHistory {
 	static HistoryLog open(Path directory, Path meta, AtomicFiles files, boolean fsync, int size, long revision,
 			FileTreeReader reader) {
 		HistoryLog log = new HistoryLog(directory, meta, files, fsync, size, revision);
+		if (log.lastRevision() == log.closedAt()) {
+			// closed cleanly after its last commit: a file that differs was edited by hand since
+			return log;
+		}
 		Commit last;
 		try {
 			last = log.last();
@@ -342,7 +354,12 @@ final class HistoryLog implements CommitHistory {
 			for (int i = this.segments.size() - 1; i >= 0; i--) {
 				HistorySegment segment = this.segments.get(i);
 				if (segment.count > 0) {
-					return segment.read(segment.count - 1, this.directory);
+					try (FileChannel channel = segment.openForReading(this.directory)) {
+						return segment.read(channel, segment.count - 1, this.directory);
+					}
+					catch (IOException ex) {
+						throw HistorySegment.damaged(this.directory, segment.file, "it cannot be closed", ex);
+					}
 				}
 			}
 			return null;
@@ -437,12 +454,11 @@ final class HistoryLog implements CommitHistory {
 					continue;
 				}
 				int from = Math.max((int) first, segment.firstAbove(afterRevision));
-				for (int i = from; i < segment.count && result.size() < limit; i++) {
-					result.add(cachedOr(segment, i));
-				}
+				readInto(segment, from, limit, result);
 				long hiddenUpTo = (s + 1 < this.segments.size()) ? this.segments.get(s + 1).after : Long.MAX_VALUE;
 				if (segment.damaged && result.size() < limit && afterRevision < hiddenUpTo) {
-					throw HistorySegment.damaged(this.directory, segment.file, "it is damaged after its " + segment.count + " readable commits", null);
+					throw HistorySegment.damaged(this.directory, segment.file,
+							"it is damaged after its " + segment.count + " readable commits", null);
 				}
 			}
 			return result;
@@ -452,8 +468,34 @@ final class HistoryLog implements CommitHistory {
 		}
 	}
 
-	private Commit cachedOr(HistorySegment segment, int index) {
-		long revision = segment.revisions[index];
+	/** Adds a segment's records from an index on, decoded ones from memory, the rest through one channel. */
+	private void readInto(HistorySegment segment, int from, int limit, List<Commit> result) {
+		FileChannel channel = null;
+		try {
+			for (int i = from; i < segment.count && result.size() < limit; i++) {
+				Commit commit = cached(segment.revisions[i]);
+				if (commit == null) {
+					if (channel == null) {
+						channel = segment.openForReading(this.directory);
+					}
+					commit = segment.read(channel, i, this.directory);
+				}
+				result.add(commit);
+			}
+		}
+		finally {
+			if (channel != null) {
+				try {
+					channel.close();
+				}
+				catch (IOException ex) {
+					logger.debug("Cannot close a history segment", ex);
+				}
+			}
+		}
+	}
+
+	private @Nullable Commit cached(long revision) {
 		Commit oldest = this.recent.peekFirst();
 		if (oldest != null && revision >= oldest.revision()) {
 			for (Commit commit : this.recent) {
@@ -462,9 +504,8 @@ final class HistoryLog implements CommitHistory {
 				}
 			}
 		}
-		return segment.read(index, this.directory);
+		return null;
 	}
-
 
 	@Override
 	public long retainedAfter() {
@@ -492,6 +533,31 @@ final class HistoryLog implements CommitHistory {
 	 */
 	void close() {
 		closeAppender();
+		long last = lastRevision();
+		if (last == 0 || last == closedAt()) {
+			return;
+		}
+		try {
+			this.files.write(this.folder.resolve(CLOSED), (last + "\n").getBytes(StandardCharsets.US_ASCII));
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot note the clean close of the history of state directory {}: {}", this.directory,
+					ex.toString());
+		}
+	}
+
+	/** The last revision at the last clean close, -1 when unknown. */
+	private long closedAt() {
+		Path file = this.folder.resolve(CLOSED);
+		try {
+			if (Files.isRegularFile(file) && Files.size(file) <= 32) {
+				return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			logger.debug("Cannot read {}", file, ex);
+		}
+		return -1;
 	}
 
 	private void closeAppender() {

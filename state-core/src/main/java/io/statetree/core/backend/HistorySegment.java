@@ -200,15 +200,31 @@ final class HistorySegment {
 	}
 
 	/**
+	 * Opens the segment for {@link #read}.
+	 * @param directory the state directory, for messages
+	 * @return a channel the caller closes
+	 * @throws StateStorageException naming the file when it cannot be opened
+	 */
+	FileChannel openForReading(Path directory) {
+		try {
+			return FileChannel.open(this.file, StandardOpenOption.READ);
+		}
+		catch (IOException ex) {
+			throw damaged(directory, this.file, "it cannot be opened (" + ex.getClass().getSimpleName() + ")", ex);
+		}
+	}
+
+	/**
 	 * Reads and checks one record.
+	 * @param channel the segment, from {@link #openForReading}
 	 * @param index its index in this segment
 	 * @param directory the state directory, for messages
 	 * @return the commit
 	 * @throws StateStorageException naming the file (never its content) when the record is damaged
 	 */
-	Commit read(int index, Path directory) {
+	Commit read(FileChannel channel, int index, Path directory) {
 		long position = this.offsets[index];
-		try (FileChannel channel = FileChannel.open(this.file, StandardOpenOption.READ)) {
+		try {
 			ByteBuffer frame = ByteBuffer.allocate(HistoryRecord.FRAME);
 			if (!readFully(channel, frame, position)) {
 				throw damaged(directory, this.file, "it ends inside a record", null);

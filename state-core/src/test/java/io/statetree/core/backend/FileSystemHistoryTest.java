@@ -211,15 +211,35 @@ class FileSystemHistoryTest {
 		try (FileSystemBackend backend = open(dir)) {
 			commit(backend, "/n", 2);
 		}
-		// a crash between the record's append and the commit's file: the old file, no exact revision
+		// a crash between the record's append and the commit's file: the old file, no exact revision,
+		// no note of a clean close
 		Files.write(dir.resolve("n.json"), before);
 		Files.delete(dir.resolve(".statetree").resolve("revision"));
+		Files.delete(dir.resolve(".statetree").resolve("history").resolve("closed"));
 		try (FileSystemBackend backend = open(dir)) {
 			assertThat(backend.revision()).isEqualTo(1);
 			assertThat(all(backend)).extracting(Commit::revision).containsExactly(1L);
 			assertThat(commit(backend, "/n", 3).revision()).isEqualTo(2);
 			assertThat(all(backend)).extracting(Commit::revision).containsExactly(1L, 2L);
 			assertThat(all(backend).get(1).changes()).containsExactly(new ChangedPath(StatePath.of("/n"), 1, 3));
+		}
+	}
+
+	@Test
+	void aFileEditedByHandAfterACleanCloseLeavesTheHistoryAlone() throws IOException {
+		Path dir = this.temp.resolve("s");
+		try (FileSystemBackend backend = open(dir)) {
+			commit(backend, "/n", 1);
+		}
+		byte[] before = Files.readAllBytes(dir.resolve("n.json"));
+		try (FileSystemBackend backend = open(dir)) {
+			commit(backend, "/n", 2);
+		}
+		Files.write(dir.resolve("n.json"), before);
+		try (FileSystemBackend backend = open(dir)) {
+			assertThat(backend.revision()).isEqualTo(2);
+			assertThat(all(backend)).extracting(Commit::revision).containsExactly(1L, 2L);
+			assertThat(backend.read(StatePath.of("/n"))).isEqualTo(1);
 		}
 	}
 
