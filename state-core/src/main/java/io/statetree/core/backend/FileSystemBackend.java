@@ -354,8 +354,7 @@ public final class FileSystemBackend implements StateBackend {
 			}
 			// the history record comes before any file of the commit and carries its revision, so
 			// the revision file needs no lease: the history's last record is the last commit
-			HistoryLog.Pending pending = log.append(HistoryRecord.commit(next, this.clock.instant(), request, changes),
-					request.causedBy());
+			HistoryLog.Pending pending = log.append(HistoryRecord.commit(next, this.clock.instant(), request, changes));
 			try {
 				this.atomicCommit.execute(ops);
 			}

@@ -221,13 +221,12 @@ final class HistoryLog implements CommitHistory {
 	/**
 	 * Appends a commit's record, forced to disk when fsync is on; readers do not see it yet.
 	 * @param commit the commit, its revision above every logged one
-	 * @param causedBy the causing revision
 	 * @return the pending record, for {@link #published} or {@link #abandon}
 	 * @throws StateStorageException naming the segment when it cannot be written; then the log is
 	 * as it was
 	 */
-	Pending append(Commit commit, long causedBy) {
-		byte[] record = HistoryRecord.encode(commit, causedBy);
+	Pending append(Commit commit) {
+		byte[] record = HistoryRecord.encode(commit);
 		HistorySegment segment = this.segments.isEmpty() ? null : this.segments.get(this.segments.size() - 1);
 		boolean created = false;
 		Path file = null;

@@ -42,10 +42,9 @@ final class HistoryRecord {
 	/**
 	 * Encodes a commit with its frame.
 	 * @param commit the commit
-	 * @param causedBy the revision whose listener or effect made it, 0 when none
 	 * @return the framed bytes
 	 */
-	static byte[] encode(Commit commit, long causedBy) {
+	static byte[] encode(Commit commit) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("revision", commit.revision());
 		body.put("time", commit.time().toString());
@@ -53,7 +52,7 @@ final class HistoryRecord {
 		if (commit.actor() != null) {
 			body.put("actor", commit.actor());
 		}
-		body.put("causedBy", causedBy);
+		body.put("causedBy", commit.causedBy());
 		List<Object> changes = new ArrayList<>(commit.changes().size());
 		for (ChangedPath change : commit.changes()) {
 			Map<String, Object> entry = new LinkedHashMap<>();
@@ -99,7 +98,7 @@ final class HistoryRecord {
 				changed.add(new ChangedPath(change.path(), change.oldValue(), change.newValue()));
 			}
 		}
-		return new Commit(revision, time, request.origin(), request.actor(), changed);
+		return new Commit(revision, time, request.origin(), request.actor(), changed, request.causedBy());
 	}
 
 	/**
@@ -180,7 +179,8 @@ final class HistoryRecord {
 			}
 			changes.add(new ChangedPath(path, change.get("old"), change.get("new")));
 		}
-		return new Commit(revision, time, origin, actor, changes);
+		long causedBy = (map.get("causedBy") instanceof Number cause) ? cause.longValue() : 0;
+		return new Commit(revision, time, origin, actor, changes, causedBy);
 	}
 
 	private static @Nullable String text(Map<?, ?> map, String key, boolean optional) {

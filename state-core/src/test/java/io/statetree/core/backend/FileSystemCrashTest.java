@@ -159,6 +159,7 @@ class FileSystemCrashTest {
 				assertThat(commit.revision()).as(context).isGreaterThan(previous);
 				assertThat(commit.actor()).as(context).isEqualTo("worker");
 				assertThat(commit.origin()).as(context).isEqualTo("crash-test");
+				assertThat(commit.causedBy()).as(context + ": the worker's commit number").isNotNegative();
 				previous = commit.revision();
 				replayed = replay(replayed, commit);
 			}

@@ -69,9 +69,11 @@ class FileSystemHistoryTest {
 			assertThat(first.time()).isEqualTo(T0);
 			assertThat(first.origin()).isEqualTo("node-1");
 			assertThat(first.actor()).isEqualTo("alice");
+			assertThat(first.causedBy()).isEqualTo(7);
 			assertThat(first.changes()).containsExactly(new ChangedPath(StatePath.of("/a"), null, 1));
 			Commit second = history.get(1);
 			assertThat(second.actor()).isNull();
+			assertThat(second.causedBy()).isZero();
 			assertThat(second.changes()).hasSize(2);
 			assertThat(second.changes().get(0).path()).isEqualTo(StatePath.of("/b"));
 			assertThat(StateValues.equal(second.changes().get(0).newValue(), Map.of("x", "y"))).isTrue();
@@ -97,6 +99,7 @@ class FileSystemHistoryTest {
 			assertThat(history).extracting(Commit::revision).containsExactly(1L, 2L, 3L, 4L, 5L);
 			assertThat(history.get(4).changes()).containsExactly(new ChangedPath(StatePath.of("/n"), 4, 5));
 			assertThat(history.get(4).actor()).isEqualTo("alice");
+			assertThat(history.get(4).causedBy()).as("read back from the file").isEqualTo(7);
 			assertThat(commit(backend, "/n", 6).revision()).isEqualTo(6);
 			assertThat(all(backend)).extracting(Commit::revision).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
 		}
