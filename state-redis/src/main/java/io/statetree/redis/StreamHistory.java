@@ -18,8 +18,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * script. Retention is the stream's ({@code feed-retention}, trimmed approximately); the history
  * holds the commits of every instance of the namespace. A commit's time is its entry id's
  * milliseconds, the Redis server's clock when the entry was added. Commits whose writes changed
- * nothing (the stored value was already equal) keep their revision but are left out. Thread-safe:
- * every call is one or more independent script calls.
+ * nothing (the stored value was already equal) keep their revision but are left out, so one
+ * {@link #after} may read several pages; when the stream was trimmed between two pages it returns
+ * the commits before the gap (the caller's next read sees {@link #retainedAfter} past its
+ * revision). Thread-safe: every call is one or more independent script calls.
  */
 final class StreamHistory implements CommitHistory {
 
@@ -48,6 +50,10 @@ final class StreamHistory implements CommitHistory {
 		while (commits.size() < limit) {
 			int wanted = limit - commits.size();
 			List<Object> reply = read(after, wanted);
+			if (after > afterRevision && (Long) reply.get(0) > after) {
+				// trimmed between two pages: stop at the last commit read, the caller sees the gap
+				break;
+			}
 			int entries = reply.size() - 1;
 			for (int i = 1; i <= entries; i++) {
 				StreamEntry entry = StreamEntry.of(reply.get(i));
