@@ -34,7 +34,9 @@ final class EndpointFixture {
 	/** May read and write the tree, and holds {@code ROLE_X}, the path rule's authority. */
 	static final SecurityContext ADMIN = caller("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE", "ROLE_X");
 
-	final StateController controller = StateController.builder().backend(new HistoryRecordingBackend()).build();
+	final HistoryRecordingBackend backend = new HistoryRecordingBackend();
+
+	final StateController controller = StateController.builder().backend(this.backend).build();
 
 	final StateTreeEndpointWebExtension endpoint;
 

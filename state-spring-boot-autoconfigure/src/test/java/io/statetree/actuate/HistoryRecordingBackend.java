@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.statetree.core.ChangedPath;
 import io.statetree.core.Commit;
@@ -28,8 +29,12 @@ final class HistoryRecordingBackend implements StateBackend, CommitHistory {
 
 	private final List<Commit> commits = new ArrayList<>();
 
+	/** How many times a value was read (child names do not count). */
+	final AtomicInteger reads = new AtomicInteger();
+
 	@Override
 	public @Nullable Object read(StatePath path) {
+		this.reads.incrementAndGet();
 		return this.delegate.read(path);
 	}
 
