@@ -40,8 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * they trust the caller with the endpoint's read role and show values unless {@code show-values}
  * is {@code never}; but the caller holds no authority, so every part of the tree a
  * {@link PathRule} guards with authorities is left out (a path it may not read reads as absent),
- * and values under sensitive keys are always masked. Writing and deleting are HTTP only: see the
- * web extension, which also checks the caller's roles and path rules and answers with HTTP
+ * and values under sensitive keys are always masked. Writing and deleting, snapshots and their
+ * restore, and child names ({@code ?depth=1}) are HTTP only: see the web extension, which also checks the caller's roles and path rules and answers with HTTP
  * statuses. The endpoint's default access is read-only. An application that registers the
  * endpoint itself registers the web extension with it (the auto-configuration does): without it,
  * HTTP callers would be served as JMX callers are.
