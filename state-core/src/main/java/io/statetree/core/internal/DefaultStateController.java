@@ -91,6 +91,10 @@ public final class DefaultStateController implements StateController {
 
 	private final BatchRunner batches;
 
+	private final HistoryAccess history;
+
+	private final Increments increments;
+
 	private volatile boolean closed;
 
 	/**
@@ -109,6 +113,33 @@ public final class DefaultStateController implements StateController {
 	public DefaultStateController(@Nullable StateBackend backend, @Nullable JsonMapper jsonMapper, Dispatch dispatch,
 			@Nullable Executor executor, OnError onError, @Nullable String instanceId,
 			@Nullable ControllerObserver observer, int queueCapacity, Duration offerTimeout) {
+		this(backend, jsonMapper, dispatch, executor, onError, instanceId, observer, queueCapacity, offerTimeout,
+				1_000, null);
+	}
+
+	/**
+	 * Creates a controller; use {@link StateController#builder()}.
+	 * @param backend the backend, or null for a new in-memory one
+	 * @param jsonMapper the mapper, or null for a default one
+	 * @param dispatch the dispatch mode
+	 * @param executor the executor for asynchronous dispatch, or null for a default one
+	 * @param onError what to do when a listener throws
+	 * @param instanceId the instance id, or null for a random one
+	 * @param observer the observer, or null
+	 * @param queueCapacity the capacity of each listener's queue, in events (at least 1)
+	 * @param offerTimeout how long a writer waits for room in a full listener queue
+	 * @param historySize how many commits the in-memory history keeps when the backend keeps
+	 * none (DESIGN §11), 0 or more
+	 * @param defaultActor who writes when the options name no one, asked on the writing thread;
+	 * null for no one
+	 */
+	public DefaultStateController(@Nullable StateBackend backend, @Nullable JsonMapper jsonMapper, Dispatch dispatch,
+			@Nullable Executor executor, OnError onError, @Nullable String instanceId,
+			@Nullable ControllerObserver observer, int queueCapacity, Duration offerTimeout, int historySize,
+			@Nullable Supplier<@Nullable String> defaultActor) {
+		if (historySize < 0) {
+			throw new IllegalArgumentException("historySize must not be negative, got " + historySize);
+		}
 		this.backend = (backend != null) ? backend : new InMemoryBackend();
 		this.converter = new ValueConverter((jsonMapper != null) ? jsonMapper : JsonMapper.builder().build());
 		this.instanceId = (instanceId != null && !instanceId.isBlank()) ? instanceId : UUID.randomUUID().toString();
@@ -133,9 +164,12 @@ public final class DefaultStateController implements StateController {
 		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, queueCapacity,
 				Objects.requireNonNull(offerTimeout, "offerTimeout"), this.router::route, this.guard::overflow,
 				startRevision);
+		RecentCommits recent = (this.backend.history() == null) ? new RecentCommits(historySize, revision) : null;
 		this.commits = new CommitTemplate(this.backend, this.instanceId, commitLock, revision, this.graph, this.journal,
-				this.router, this.dispatcher, this.guard);
+				this.router, this.dispatcher, this.guard, recent, defaultActor);
 		this.batches = new BatchRunner(this.backend, this.instanceId, this.commits);
+		this.history = new HistoryAccess(this, this.backend, this.commits, recent);
+		this.increments = new Increments(this.backend, this.commits, this.graph);
 		if (this.backend.isShared()) {
 			this.backend.setBackendListener(new RemoteFeedIntake(this.commits, this.journal, this.dispatcher));
 		}
@@ -259,9 +293,12 @@ public final class DefaultStateController implements StateController {
 		var equality = options.equality();
 		Batch current = this.batches.current();
 		if (current != null) {
+			if (current.actor == null) {
+				current.actor = options.actor();
+			}
 			return current.set(path, model, value, equality, options.payload());
 		}
-		return this.commits.write(new Write(path, model, options.payload()), value, equality);
+		return this.commits.write(new Write(path, model, options.payload()), value, equality, options.actor());
 	}
 
 	@Override
@@ -428,46 +465,76 @@ public final class DefaultStateController implements StateController {
 		return new WatchPublisher(this, pattern, WatchPublisher.DEFAULT_BUFFER);
 	}
 
-	// ---- history and snapshots (DESIGN §11): TODO issue 13, being built ----
+	// ------------------------------------------------------------------ history (DESIGN §11)
 
 	@Override
 	public Flow.Publisher<StateEvent> watch(String pattern, long afterRevision) {
-		throw new UnsupportedOperationException("watch from a revision: not built yet");
+		PathPattern.compile(pattern);
+		long current = revision();
+		if (afterRevision < 0 || afterRevision > current) {
+			throw new IllegalArgumentException("watch of " + pattern + " after revision " + afterRevision + ": "
+					+ ((afterRevision < 0) ? "the revision must not be negative"
+							: "it is ahead of the current revision " + current));
+		}
+		return new ReplayingWatch(this, pattern, afterRevision, WatchPublisher.DEFAULT_BUFFER);
 	}
 
 	@Override
 	public Versioned<@Nullable Object> getVersioned(StatePath path) {
-		throw new UnsupportedOperationException("getVersioned: not built yet");
+		Tracker.record(path);
+		return this.history.getVersioned(path);
 	}
 
 	@Override
 	public <T> Versioned<@Nullable T> getVersioned(StatePath path, Class<T> type) {
-		throw new UnsupportedOperationException("getVersioned: not built yet");
+		Versioned<@Nullable Object> read = getVersioned(path);
+		return new Versioned<>(this.converter.convert(path, read.value(), type), read.revision());
 	}
 
 	@Override
 	public <T> Versioned<@Nullable T> getVersioned(StatePath path, TypeRef<T> type) {
-		throw new UnsupportedOperationException("getVersioned: not built yet");
+		Versioned<@Nullable Object> read = getVersioned(path);
+		return new Versioned<>(this.converter.convert(path, read.value(), type), read.revision());
 	}
 
 	@Override
 	public List<Commit> history(long afterRevision, int limit) {
-		throw new UnsupportedOperationException("history: not built yet");
+		return this.history.history(afterRevision, limit);
 	}
 
 	@Override
 	public StateSnapshot snapshot(StatePath path) {
-		throw new UnsupportedOperationException("snapshot: not built yet");
+		return this.history.snapshot(path);
 	}
 
 	@Override
 	public long restore(StateSnapshot snapshot) {
-		throw new UnsupportedOperationException("restore: not built yet");
+		Objects.requireNonNull(snapshot, "snapshot");
+		checkOpen();
+		if (this.batches.current() != null) {
+			// joins the batch like any write; its revision is known only when the batch commits
+			set(snapshot.path(), snapshot.value());
+			return revision();
+		}
+		return this.history.restore(snapshot);
 	}
 
 	@Override
 	public long increment(StatePath path, long delta) {
-		throw new UnsupportedOperationException("increment: not built yet");
+		Objects.requireNonNull(path, "path");
+		checkOpen();
+		Batch current = this.batches.current();
+		return (current != null) ? this.increments.inBatch(current, path, delta)
+				: this.increments.increment(path, delta);
+	}
+
+	/** The history watches read: the backend's own, else the in-memory one. */
+	io.statetree.core.backend.CommitHistory commitHistory() {
+		return this.history.commitHistory();
+	}
+
+	EventRouter router() {
+		return this.router;
 	}
 
 	// ------------------------------------------------------------------ effects (DESIGN §6)

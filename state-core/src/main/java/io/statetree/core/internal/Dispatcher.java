@@ -143,6 +143,19 @@ final class Dispatcher {
 	}
 
 	/**
+	 * Returns the revision of the commit whose item (a listener's event, or the effects of a
+	 * commit) this thread is delivering, so a write it makes can name its cause
+	 * ({@code StateEvent.causedBy}); 0 outside any delivery.
+	 */
+	long causingRevision() {
+		if (this.delivering.get() == 0) {
+			return 0;
+		}
+		DeliveryItem item = this.running.get()[0];
+		return (item != null) ? item.record.revision() : 0;
+	}
+
+	/**
 	 * Returns how many times a mailbox overflowed.
 	 */
 	long overflows() {
