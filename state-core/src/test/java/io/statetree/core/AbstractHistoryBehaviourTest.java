@@ -55,6 +55,17 @@ public abstract class AbstractHistoryBehaviourTest {
 	protected abstract StateBackend newBackend(Path scratch);
 
 	/**
+	 * Creates a fresh, empty backend whose own history (if it keeps one) holds the given number
+	 * of commits, as the controller's {@code historySize} does for the others.
+	 * @param scratch an empty directory
+	 * @param historySize the number of commits
+	 * @return the backend; by default {@link #newBackend(Path)}
+	 */
+	protected StateBackend newBackend(Path scratch, int historySize) {
+		return newBackend(scratch);
+	}
+
+	/**
 	 * Scales the size of concurrency tests (1.0 by default); slow backends may lower it.
 	 * @return the factor
 	 */
@@ -70,6 +81,16 @@ public abstract class AbstractHistoryBehaviourTest {
 	protected StateController controller(Consumer<StateControllerBuilder> settings) {
 		StateControllerBuilder builder = StateController.builder().backend(newBackend(scratch()));
 		settings.accept(builder);
+		StateController c = builder.build();
+		this.opened.add(c);
+		return c;
+	}
+
+	/** A controller whose history, the controller's or the backend's own, keeps {@code historySize} commits. */
+	protected StateController controller(int historySize, Consumer<StateControllerBuilder> settings) {
+		StateControllerBuilder builder = StateController.builder().backend(newBackend(scratch(), historySize));
+		settings.accept(builder);
+		builder.historySize(historySize);
 		StateController c = builder.build();
 		this.opened.add(c);
 		return c;
@@ -457,7 +478,7 @@ public abstract class AbstractHistoryBehaviourTest {
 	@ParameterizedTest
 	@EnumSource(StateController.Dispatch.class)
 	void watchingFromARevisionNoLongerRetainedStartsWithOneResync(StateController.Dispatch dispatch) {
-		StateController c = controller((b) -> b.dispatch(dispatch).historySize(10));
+		StateController c = controller(10, (b) -> b.dispatch(dispatch));
 		long start = c.revision();
 		for (int i = 0; i < 30; i++) {
 			c.set("/r/" + (i % 3) + "/b", i);

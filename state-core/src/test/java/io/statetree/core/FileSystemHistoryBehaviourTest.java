@@ -6,13 +6,19 @@ import io.statetree.core.backend.FileSystemBackend;
 import io.statetree.core.backend.StateBackend;
 
 /**
- * The history suite on {@link FileSystemBackend} (fsync off to keep it quick).
+ * The history suite on {@link FileSystemBackend} (fsync off to keep it quick), whose history is
+ * its own log in the directory.
  */
 class FileSystemHistoryBehaviourTest extends AbstractHistoryBehaviourTest {
 
 	@Override
 	protected StateBackend newBackend(Path scratch) {
 		return FileSystemBackend.builder(scratch).fsync(false).build();
+	}
+
+	@Override
+	protected StateBackend newBackend(Path scratch, int historySize) {
+		return FileSystemBackend.builder(scratch).fsync(false).historySize(historySize).build();
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -71,14 +72,26 @@ import org.slf4j.LoggerFactory;
  * at once with {@link StateStorageException} naming the directory and the holder (process id,
  * host, when it opened it).
  * <p>
- * <b>Revisions</b> are stored in {@code .statetree/revision}, so they keep increasing across
- * restarts and crashes. Like a database sequence with a cache, the file is not written by every
- * commit: a commit that needs a revision above the stored one first stores that revision plus
- * {@value #REVISION_LEASE} - 1 (fsynced like any file), and {@link #close()} stores the exact
- * revision. So a clean restart goes on at the next revision, and a restart after a crash goes on
- * above every revision given out before it, skipping at most {@value #REVISION_LEASE}. A directory
+ * <b>History.</b> The backend keeps its own {@link CommitHistory} ({@link #history()}): the last
+ * {@link Builder#historySize} (default {@value #DEFAULT_HISTORY_SIZE}) commits that changed
+ * something, with revision, time, origin, actor, causing revision and each changed path's values
+ * before and after, in an append-only log of segment files in {@code .statetree/history}. A
+ * commit's record is appended (and fsynced with the files) before any of its files, so after a
+ * crash the open cuts off a record left incomplete and drops the last record if the tree holds
+ * none of that commit's values: the history then holds exactly the commits in the tree. Values
+ * are stored as exact JSON whatever the file format. A damaged segment makes history reads that
+ * reach it fail naming the file; the tree keeps working.
+ * <p>
+ * <b>Revisions</b> keep increasing across restarts and crashes. With a history, its last record
+ * is the last commit's revision, and {@link #close()} also stores it in
+ * {@code .statetree/revision}; the open goes on from the higher of the two, so no revision is
+ * skipped. Without a history ({@code historySize(0)}), like a database sequence with a cache, a
+ * commit that needs a revision above the stored one first stores that revision plus
+ * {@value #REVISION_LEASE} - 1 (fsynced like any file), so a restart after a crash goes on above
+ * every revision given out before it, skipping at most {@value #REVISION_LEASE}. A directory
  * written before revisions were stored starts at 0. Revisions a hybrid or cache in front reserves
- * ({@link #reserveRevision}) are stored the same way, so theirs keep increasing too.
+ * ({@link #reserveRevision}) are stored in the revision file the same way, so theirs keep
+ * increasing too.
  * <p>
  * Thread-safe: reads share a lock, commits take it exclusively, so a read sees one commit's
  * result wholly or not at all.
@@ -92,6 +105,12 @@ public final class FileSystemBackend implements StateBackend {
 
 	/** The default of {@link Builder#maxFileBytes}: 64 MiB. */
 	public static final int DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+	/** The default of {@link Builder#historySize}: 1,000 commits, the controller's default. */
+	public static final int DEFAULT_HISTORY_SIZE = 1_000;
+
+	/** The largest {@link Builder#historySize}. */
+	public static final int MAX_HISTORY_SIZE = 1_000_000;
 
 	/** How many revisions one write of the revision file covers. */
 	static final int REVISION_LEASE = 100;
@@ -117,6 +136,12 @@ public final class FileSystemBackend implements StateBackend {
 	private final AtomicCommit atomicCommit;
 
 	private final RevisionFile revisionFile;
+
+	private final @Nullable HistoryLog history;
+
+	private final Clock clock;
+
+	private final int historySize;
 
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
@@ -155,6 +180,8 @@ public final class FileSystemBackend implements StateBackend {
 		this.extension = checkExtension(this.serializer.extension());
 		this.fsync = builder.fsync;
 		this.maxFileBytes = builder.maxFileBytes;
+		this.clock = builder.clock;
+		this.historySize = builder.historySize;
 		this.meta = this.directory.resolve(META);
 		this.files = new AtomicFiles(this.meta, this.fsync);
 		DirectoryLock.refuseInsideOther(this.directory);
@@ -193,7 +220,10 @@ public final class FileSystemBackend implements StateBackend {
 				DirectoryLock.refuseHoldingOther(this.directory, this.meta);
 			}
 			this.atomicCommit.recover();
-			this.revision = this.revisionFile.read();
+			long stored = this.revisionFile.read();
+			this.history = (builder.historySize > 0) ? HistoryLog.open(this.directory, this.meta, this.files, this.fsync,
+					builder.historySize, stored, this.reader) : null;
+			this.revision = (this.history != null) ? this.history.revisionAtOpen(stored) : stored;
 		}
 		catch (RuntimeException ex) {
 			this.directoryLock.close();
@@ -314,14 +344,54 @@ public final class FileSystemBackend implements StateBackend {
 			}
 			List<Op> ops = plan.operations();
 			long next = this.revision + 1;
-			// before any file of the commit, so the stored revision is never below a commit that is there
-			this.revisionFile.storeAtLeast(next);
-			this.atomicCommit.execute(ops);
+			HistoryLog log = this.history;
+			if (log == null) {
+				// before any file of the commit, so the stored revision is never below a commit that is there
+				this.revisionFile.storeAtLeast(next);
+				this.atomicCommit.execute(ops);
+				this.revision = next;
+				return new CommitResult(next, changes);
+			}
+			// the history record comes before any file of the commit and carries its revision, so
+			// the revision file needs no lease: the history's last record is the last commit
+			HistoryLog.Pending pending = log.append(HistoryRecord.commit(next, this.clock.instant(), request, changes));
+			try {
+				this.atomicCommit.execute(ops);
+			}
+			catch (RuntimeException ex) {
+				settleFailed(log, pending);
+				throw ex;
+			}
+			// published first: once revision() shows it, the history has it
+			log.published(pending);
 			this.revision = next;
 			return new CommitResult(next, changes);
 		}
 		finally {
 			this.lock.writeLock().unlock();
+		}
+	}
+
+	/**
+	 * After a commit's files failed: when the intent log stays behind (the next open completes
+	 * the commit) or the tree no longer holds the old values, the commit counts as made, so its
+	 * record stays and its revision is used; otherwise the record is taken back.
+	 */
+	private void settleFailed(HistoryLog log, HistoryLog.Pending pending) {
+		boolean made;
+		try {
+			made = Files.exists(this.meta.resolve(AtomicCommit.INTENT), LinkOption.NOFOLLOW_LINKS)
+					|| !HistoryLog.holdsValuesBefore(this.reader, pending.commit());
+		}
+		catch (RuntimeException ex) {
+			made = true;
+		}
+		if (made) {
+			log.published(pending);
+			this.revision = pending.commit().revision();
+		}
+		else {
+			log.abandon(pending);
 		}
 	}
 
@@ -344,6 +414,15 @@ public final class FileSystemBackend implements StateBackend {
 		return this.revision;
 	}
 
+	/**
+	 * Returns the history log in {@code .statetree/history}, or {@code null} when
+	 * {@link Builder#historySize} is 0.
+	 */
+	@Override
+	public @Nullable CommitHistory history() {
+		return this.history;
+	}
+
 	@Override
 	public void check() {
 		checkOpen();
@@ -362,6 +441,7 @@ public final class FileSystemBackend implements StateBackend {
 		description.put("directory", this.directory.toString());
 		description.put("format", this.extension);
 		description.put("fsync", this.fsync);
+		description.put("historySize", this.historySize);
 		return description;
 	}
 
@@ -378,6 +458,9 @@ public final class FileSystemBackend implements StateBackend {
 			}
 			this.closed = true;
 			this.revisionFile.storeExact(this.revision);
+			if (this.history != null) {
+				this.history.close();
+			}
 			this.directoryLock.close();
 		}
 		finally {
@@ -410,6 +493,10 @@ public final class FileSystemBackend implements StateBackend {
 		private @Nullable Boolean caseInsensitive;
 
 		private int maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+
+		private int historySize = DEFAULT_HISTORY_SIZE;
+
+		private Clock clock = Clock.systemUTC();
 
 		private Builder(Path directory) {
 			this.directory = directory;
@@ -448,6 +535,30 @@ public final class FileSystemBackend implements StateBackend {
 				throw new IllegalArgumentException("maxFileBytes must be at least 1, got " + bytes);
 			}
 			this.maxFileBytes = bytes;
+			return this;
+		}
+
+		/**
+		 * Sets how many commits the history log in {@code .statetree/history} keeps
+		 * ({@link FileSystemBackend#history()}, read by {@code StateController.history} and
+		 * {@code watch(pattern, afterRevision)}): the last this many commits that changed
+		 * something, across restarts. 0 keeps no log; the controller then keeps its own history
+		 * in memory.
+		 * @param size {@value #DEFAULT_HISTORY_SIZE} by default, 0 to {@value #MAX_HISTORY_SIZE}
+		 * @return this builder
+		 * @throws IllegalArgumentException if the size is outside 0 to {@value #MAX_HISTORY_SIZE}
+		 */
+		public Builder historySize(int size) {
+			if (size < 0 || size > MAX_HISTORY_SIZE) {
+				throw new IllegalArgumentException("historySize must be between 0 and " + MAX_HISTORY_SIZE + ", got " + size);
+			}
+			this.historySize = size;
+			return this;
+		}
+
+		/** For tests: the clock giving each commit's time in the history. */
+		Builder clock(Clock clock) {
+			this.clock = clock;
 			return this;
 		}
 

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The child process of {@link FileSystemCrashTest}: commits random batches to a directory
  * forever, printing each commit's writes before committing it ({@code BEGIN}) and the outcome
- * after ({@code OK} with the commit's revision, or {@code FAIL}), until it is killed.
+ * after ({@code OK} with the commit's revision, or {@code FAIL}), until it is killed. Commits are
+ * made by actor {@code worker}, each caused by its number, so the history shows what it wrote.
  */
 public final class CrashTestWorker {
 
@@ -40,7 +41,7 @@ public final class CrashTestWorker {
 			out.println("BEGIN " + n + " " + encode(writes));
 			out.flush();
 			try {
-				CommitResult result = backend.commit(new CommitRequest(writes, List.of(), "crash-test"));
+				CommitResult result = backend.commit(new CommitRequest(writes, List.of(), "crash-test", "worker", n));
 				out.println("OK " + n + " " + result.revision() + ";");
 			}
 			catch (StateWriteException ex) {

@@ -28,7 +28,10 @@ import static org.awaitility.Awaitility.await;
  * moments, reopens the directory, and checks that every acknowledged commit is there, the one in
  * flight is wholly there or wholly absent, every file parses, and the stored revision never goes
  * back: it is at least that of every commit that is there, and commits after the reopening get
- * higher ones. The number of kills is
+ * higher ones. The history agrees with the tree: its last revision is the reopened revision, it
+ * holds one commit per changing commit of the run (the one in flight exactly when its writes are
+ * there), and replaying its changes onto the tree read at the previous reopening gives the tree
+ * read now. The number of kills is
  * {@value #DEFAULT_KILLS} unless the system property {@code statetree.crashtest.kills} says otherwise.
  */
 class FileSystemCrashTest {
@@ -51,7 +54,10 @@ class FileSystemCrashTest {
 		List<String> all = new ArrayList<>();
 		long lastRevision = 0;
 		int changingCommits = 0;
+		Map<String, Object> previousTree = StateValues.emptyBranch();
+		long previousRevision = 0;
 		for (int kill = 0; kill < kills; kill++) {
+			int changingBefore = changingCommits;
 			boolean fsync = kill % 4 == 3;
 			List<String> raw = runAndKill(directory, random.nextLong(), fsync, random);
 			List<String> lines = complete(raw);
@@ -93,9 +99,14 @@ class FileSystemCrashTest {
 			}
 			Object actual;
 			long reopenedRevision;
+			List<io.statetree.core.Commit> logged;
+			long lastLogged;
 			try (FileSystemBackend reopened = FileSystemBackend.builder(directory).fsync(false).build()) {
 				actual = reopened.read(StatePath.ROOT);
 				reopenedRevision = reopened.revision();
+				logged = reopened.history().after(previousRevision, 10_000);
+				List<io.statetree.core.Commit> last = reopened.history().after(Math.max(0, reopenedRevision - 1), 1);
+				lastLogged = last.isEmpty() ? 0 : last.get(0).revision();
 				assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).as("live children").isZero();
 				await("nobody writes after the kill").during(Duration.ofMillis(50))
 					.atMost(Duration.ofSeconds(5))
@@ -139,6 +150,24 @@ class FileSystemCrashTest {
 			}
 			assertThat(reopenedRevision).as(context + ": stored revision after the kill").isGreaterThanOrEqualTo(lastRevision)
 				.isGreaterThanOrEqualTo(changingCommits);
+			assertThat(lastLogged).as(context + ": the history's last revision").isEqualTo(reopenedRevision);
+			assertThat(logged).as(context + ": one logged commit per changing commit of the run")
+				.hasSize(changingCommits - changingBefore);
+			Map<String, Object> replayed = previousTree;
+			long previous = previousRevision;
+			for (io.statetree.core.Commit commit : logged) {
+				assertThat(commit.revision()).as(context).isGreaterThan(previous);
+				assertThat(commit.actor()).as(context).isEqualTo("worker");
+				assertThat(commit.origin()).as(context).isEqualTo("crash-test");
+				assertThat(commit.causedBy()).as(context + ": the worker's commit number").isNotNegative();
+				previous = commit.revision();
+				replayed = replay(replayed, commit);
+			}
+			assertThat(StateValues.equal(replayed, actual)).as(context + ": the history replayed onto the tree of the previous"
+					+ " run gives " + StateValues.toJsonString(replayed) + ", the tree is " + StateValues.toJsonString(actual))
+				.isTrue();
+			previousTree = model;
+			previousRevision = reopenedRevision;
 			lastRevision = reopenedRevision;
 			try (Stream<Path> files = Files.walk(directory)) {
 				assertThat(files.filter(p -> p.getFileName().toString().endsWith(".sttmp"))).as(context).isEmpty();
@@ -147,6 +176,20 @@ class FileSystemCrashTest {
 		assertThat(acknowledged).as("commits acknowledged across all kills").isGreaterThan(kills);
 		System.out.println("Crash test: " + kills + " kills, " + acknowledged + " acknowledged commits, in-flight commits "
 				+ inFlightApplied + " applied / " + inFlightAbsent + " absent (seed " + seed + ")");
+	}
+
+	/**
+	 * Applies a logged commit: each changed path gets its value after the commit, shallower
+	 * paths first (a deeper path's value agrees with its ancestors' after the commit).
+	 */
+	static Map<String, Object> replay(Map<String, Object> root, io.statetree.core.Commit commit) {
+		List<io.statetree.core.ChangedPath> changes = new ArrayList<>(commit.changes());
+		changes.sort(java.util.Comparator.comparingInt(change -> change.path().depth()));
+		List<Write> writes = new ArrayList<>();
+		for (io.statetree.core.ChangedPath change : changes) {
+			writes.add(Write.of(change.path(), change.newValue()));
+		}
+		return StateValues.applyToRoot(root, writes);
 	}
 
 	/** The model: the writes applied, unless no written path changes (then nothing is written). */

@@ -254,10 +254,10 @@ class FileSystemOwnershipTest {
 	}
 
 	@Test
-	void theRevisionFileHoldsALeaseWhileOpenAndTheExactRevisionAfterClose() throws IOException {
+	void withoutAHistoryTheRevisionFileHoldsALeaseWhileOpenAndTheExactRevisionAfterClose() throws IOException {
 		Path directory = this.temp.resolve("state");
 		Path file = directory.resolve(".statetree").resolve("revision");
-		try (FileSystemBackend backend = open(directory)) {
+		try (FileSystemBackend backend = FileSystemBackend.builder(directory).fsync(false).historySize(0).build()) {
 			for (int i = 1; i <= 3; i++) {
 				commit(backend, "/a", i);
 			}
@@ -268,6 +268,24 @@ class FileSystemOwnershipTest {
 			assertThat(Files.readString(file).strip()).isEqualTo(Long.toString(2L * FileSystemBackend.REVISION_LEASE));
 		}
 		assertThat(Files.readString(file).strip()).isEqualTo(Long.toString(FileSystemBackend.REVISION_LEASE + 1));
+	}
+
+	@Test
+	void withAHistoryCommitsLeaveTheRevisionFileAloneAndCloseStoresTheExactRevision() throws IOException {
+		Path directory = this.temp.resolve("state");
+		Path file = directory.resolve(".statetree").resolve("revision");
+		try (FileSystemBackend backend = open(directory)) {
+			for (int i = 1; i <= 3; i++) {
+				commit(backend, "/a", i);
+			}
+			assertThat(file).doesNotExist();
+		}
+		assertThat(Files.readString(file).strip()).isEqualTo("3");
+		try (FileSystemBackend backend = open(directory)) {
+			assertThat(backend.revision()).isEqualTo(3);
+			commit(backend, "/a", 4);
+			assertThat(Files.readString(file).strip()).isEqualTo("3");
+		}
 	}
 
 	@Test
@@ -285,7 +303,7 @@ class FileSystemOwnershipTest {
 		}
 		try (FileSystemBackend backend = open(directory)) {
 			assertThat(backend.read(StatePath.of("/c"))).isEqualTo(5);
-			assertThat(backend.revision()).isGreaterThanOrEqualTo(5).isLessThanOrEqualTo(5 + FileSystemBackend.REVISION_LEASE);
+			assertThat(backend.revision()).as("the history's last commit: no revision is skipped").isEqualTo(5);
 			long before = backend.revision();
 			assertThat(commit(backend, "/c", "after").revision()).isEqualTo(before + 1);
 		}
@@ -302,9 +320,13 @@ class FileSystemOwnershipTest {
 			.hasMessageContaining(".statetree/revision")
 			.hasMessageContaining("Delete it");
 		Files.delete(directory.resolve(".statetree").resolve("revision"));
-		try (FileSystemBackend backend = open(directory)) {
-			assertThat(backend.revision()).isZero();
+		try (FileSystemBackend backend = FileSystemBackend.builder(directory).fsync(false).historySize(0).build()) {
+			assertThat(backend.revision()).as("without the history: counting from 0").isZero();
 			assertThat(backend.read(StatePath.of("/a"))).isEqualTo(1);
+		}
+		Files.deleteIfExists(directory.resolve(".statetree").resolve("revision"));
+		try (FileSystemBackend backend = open(directory)) {
+			assertThat(backend.revision()).as("the history's last commit").isEqualTo(1);
 		}
 	}
 

@@ -1,0 +1,603 @@
+package io.statetree.core.backend;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Pattern;
+
+import io.statetree.core.ChangedPath;
+import io.statetree.core.Commit;
+import io.statetree.core.StateStorageException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link CommitHistory} of a {@link FileSystemBackend} (DESIGN §11): an append-only log of
+ * the last {@code size} commits that changed something, in segment files
+ * {@code .statetree/history/<revision>.log} (the revision, 20 digits, is the one the segment's
+ * records follow; see {@link HistorySegment}). When the newest segment holds {@code size} records the next append
+ * starts a new one, and segments whose records all fall outside the last {@code size} are
+ * deleted, so at most about twice {@code size} records are on disk and {@link #after} serves
+ * exactly the last {@code size}.
+ * <p>
+ * The backend appends a commit's record (fsynced with the backend's fsync setting) before any of
+ * its files, and publishes it to readers ({@link #published}) once its files are in place. At
+ * open, a torn last record (a crash during its append) is cut off; the backend then drops the
+ * last record if its commit's files never got in. A damaged record elsewhere makes {@link #after}
+ * fail for pages that reach it, naming the file; appends go on in a new segment.
+ * <p>
+ * An in-memory index keeps each record's revision and offset, so a page reads only its records;
+ * the last {@value #CACHED} commits are also kept decoded. Thread-safe: appends come under the
+ * backend's write lock; readers share this log's lock, which an append takes only to publish.
+ */
+final class HistoryLog implements CommitHistory {
+
+	private static final Logger logger = LoggerFactory.getLogger(FileSystemBackend.class);
+
+	/** Below the backend's own directory: the segments. */
+	static final String DIRECTORY = "history";
+
+	static final String SUFFIX = ".log";
+
+	/**
+	 * In the history's folder: the last revision when the backend closed cleanly. When it is the
+	 * log's last revision at open, the last commit is not checked against the tree (files edited
+	 * by hand while the backend was closed do not take a commit out of the history).
+	 */
+	static final String CLOSED = "closed";
+
+	private static final Pattern SEGMENT = Pattern.compile("[0-9]{20}\\.log");
+
+	/** How many of the newest commits are kept decoded in memory. */
+	static final int CACHED = 64;
+
+	private final Path directory;
+
+	private final Path folder;
+
+	private final AtomicFiles files;
+
+	private final boolean fsync;
+
+	private final int size;
+
+	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+	/** Oldest first; the last one takes appends unless it is damaged. */
+	private final List<HistorySegment> segments = new ArrayList<>();
+
+	/** The newest commits, oldest first, contiguous with the end of the log. */
+	private final ArrayDeque<Commit> recent = new ArrayDeque<>();
+
+	/** Records in all segments. */
+	private long total;
+
+	/** The revision the oldest segment follows; with no segment, the backend's revision at open. */
+	private long base;
+
+	private @Nullable FileChannel appender;
+
+	/**
+	 * Opens the log: lists and indexes the segments, cutting a torn record off the newest one.
+	 * @param directory the state directory, for messages
+	 * @param meta the backend's own directory
+	 * @param files for directory syncs
+	 * @param fsync whether appends are forced to disk
+	 * @param size how many commits to keep, at least 1
+	 * @param revision the backend's stored revision, the base of a log without segments
+	 * @throws StateStorageException when the folder cannot be listed or created
+	 */
+	HistoryLog(Path directory, Path meta, AtomicFiles files, boolean fsync, int size, long revision) {
+		this.directory = directory;
+		this.folder = meta.resolve(DIRECTORY);
+		this.files = files;
+		this.fsync = fsync;
+		this.size = size;
+		this.base = revision;
+		try {
+			Files.createDirectories(this.folder);
+			List<Path> found = new ArrayList<>();
+			try (DirectoryStream<Path> stream = Files.newDirectoryStream(this.folder)) {
+				for (Path file : stream) {
+					if (SEGMENT.matcher(file.getFileName().toString()).matches() && Files.isRegularFile(file)) {
+						found.add(file);
+					}
+				}
+			}
+			Collections.sort(found);
+			for (int i = 0; i < found.size(); i++) {
+				HistorySegment segment = HistorySegment.open(found.get(i), i == found.size() - 1, this.directory);
+				if (segment != null) {
+					this.segments.add(segment);
+					this.total += segment.count;
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot open the history " + relative(this.folder) + " of state directory "
+					+ this.directory + ": " + ex.getClass().getSimpleName(), ex);
+		}
+		if (!this.segments.isEmpty()) {
+			this.base = this.segments.get(0).after;
+		}
+	}
+
+	/**
+	 * Opens the log and drops its last record when that commit's files never got in (a crash
+	 * after the record's append, before the commit's files): the intent log was replayed already,
+	 * so the tree holds either every value the commit wrote or every value it replaced.
+	 * @param directory the state directory
+	 * @param meta the backend's own directory
+	 * @param files for directory syncs
+	 * @param fsync whether appends are forced to disk
+	 * @param size how many commits to keep, at least 1
+	 * @param revision the backend's stored revision
+	 * @param reader reads the tree
+	 * @return the log
+	 * @throws StateStorageException when the folder cannot be listed or created, or the last
+	 * record cannot be cut off
+	 */
+	static HistoryLog open(Path directory, Path meta, AtomicFiles files, boolean fsync, int size, long revision,
+			FileTreeReader reader) {
+		HistoryLog log = new HistoryLog(directory, meta, files, fsync, size, revision);
+		if (log.lastRevision() == log.closedAt()) {
+			// closed cleanly after its last commit: a file that differs was edited by hand since
+			return log;
+		}
+		Commit last;
+		try {
+			last = log.last();
+		}
+		catch (StateStorageException ex) {
+			logger.error("Cannot check the last commit of the history against the tree: {}", ex.getMessage());
+			return log;
+		}
+		if (last != null && holdsValuesBefore(reader, last)) {
+			logger.info("Dropping revision {} from the history of state directory {}: a crash stopped that commit"
+					+ " before its files were written", last.revision(), directory);
+			log.dropLast();
+		}
+		return log;
+	}
+
+	/**
+	 * Whether the tree holds, at every path a commit changed, the value from before it. An
+	 * unreadable file counts as not holding it.
+	 * @param reader reads the tree
+	 * @param commit the commit
+	 * @return whether none of its values is in the tree
+	 */
+	static boolean holdsValuesBefore(FileTreeReader reader, Commit commit) {
+		for (ChangedPath change : commit.changes()) {
+			try {
+				if (!StateValues.equal(reader.read(change.path()), change.oldValue())) {
+					return false;
+				}
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * The backend's revision at open: the history records every commit before its files, so its
+	 * last revision is the last commit's; the revision file holds what was stored at a clean
+	 * close or reserved by a backend in front. A damaged newest segment may hide records, so the
+	 * revision then skips the most one segment holds.
+	 * @param stored the revision file's revision
+	 * @return the revision to go on from
+	 */
+	long revisionAtOpen(long stored) {
+		long revision = Math.max(stored, lastRevision());
+		return newestDamaged() ? revision + this.size : revision;
+	}
+
+	// ---- appending (under the backend's write lock) ----
+
+	/**
+	 * A record written but not yet published.
+	 * @param commit the commit
+	 * @param segment the segment it went to
+	 * @param position where it starts
+	 * @param length its length, frame included
+	 * @param created whether the segment was created for it
+	 */
+	record Pending(Commit commit, HistorySegment segment, long position, int length, boolean created) {
+	}
+
+	/**
+	 * Appends a commit's record, forced to disk when fsync is on; readers do not see it yet.
+	 * @param commit the commit, its revision above every logged one
+	 * @return the pending record, for {@link #published} or {@link #abandon}
+	 * @throws StateStorageException naming the segment when it cannot be written; then the log is
+	 * as it was
+	 */
+	Pending append(Commit commit) {
+		byte[] record = HistoryRecord.encode(commit);
+		HistorySegment segment = this.segments.isEmpty() ? null : this.segments.get(this.segments.size() - 1);
+		boolean created = false;
+		Path file = null;
+		try {
+			if (segment == null || segment.damaged || segment.count >= this.size || this.appender == null) {
+				if (segment != null && !segment.damaged && segment.count < this.size) {
+					this.appender = FileChannel.open(segment.file, StandardOpenOption.WRITE);
+				}
+				else {
+					// a damaged segment may hide records: the new one follows the revision before this commit
+					long after = (segment == null) ? this.base
+							: segment.damaged ? Math.max(segment.lastRevision(), commit.revision() - 1) : segment.lastRevision();
+					file = this.folder.resolve(String.format("%020d", after) + SUFFIX);
+					closeAppender();
+					FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+					created = true;
+					this.appender = channel;
+					ByteBuffer header = HistorySegment.header();
+					write(channel, header, 0);
+					this.files.syncDirectory(this.folder);
+					segment = new HistorySegment(file, after);
+					segment.end = HistorySegment.HEADER;
+				}
+			}
+			FileChannel channel = this.appender;
+			write(channel, ByteBuffer.wrap(record), segment.end);
+			if (this.fsync) {
+				channel.force(false);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			closeAppender();
+			if (created) {
+				deleteQuietly(file);
+			}
+			else if (segment != null && file == null) {
+				truncateQuietly(segment.file, segment.end);
+			}
+			throw new StateStorageException("Cannot append to the history " + relative(this.folder) + " of state directory "
+					+ this.directory + "; nothing was written: " + ex.getClass().getSimpleName(), ex);
+		}
+		return new Pending(commit, segment, segment.end, record.length, created);
+	}
+
+	private static void write(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+		long at = position;
+		while (buffer.hasRemaining()) {
+			at += channel.write(buffer, at);
+		}
+	}
+
+	/**
+	 * Makes a pending record readable (its commit's files are in place), then deletes segments
+	 * that fell out of the last {@code size} commits. Never throws: a segment that cannot be
+	 * deleted is logged and tried again at the next rotation.
+	 * @param pending the record
+	 */
+	void published(Pending pending) {
+		List<HistorySegment> dropped = null;
+		this.lock.writeLock().lock();
+		try {
+			HistorySegment segment = pending.segment();
+			if (pending.created()) {
+				this.segments.add(segment);
+			}
+			segment.add(pending.commit().revision(), pending.position());
+			segment.end = pending.position() + pending.length();
+			this.total++;
+			this.recent.addLast(pending.commit());
+			if (this.recent.size() > CACHED) {
+				this.recent.removeFirst();
+			}
+			if (pending.created()) {
+				while (this.segments.size() > 1 && this.total - this.segments.get(0).count >= this.size) {
+					HistorySegment oldest = this.segments.remove(0);
+					this.total -= oldest.count;
+					this.base = this.segments.get(0).after;
+					if (dropped == null) {
+						dropped = new ArrayList<>(1);
+					}
+					dropped.add(oldest);
+				}
+			}
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+		if (dropped != null) {
+			for (HistorySegment segment : dropped) {
+				try {
+					Files.deleteIfExists(segment.file);
+				}
+				catch (IOException | RuntimeException ex) {
+					logger.warn("Cannot delete the old history segment {} of state directory {}: {}", relative(segment.file),
+							this.directory, ex.toString());
+				}
+			}
+		}
+	}
+
+	/**
+	 * Takes back a pending record whose commit wrote nothing. Never throws: when the record cannot
+	 * be cut off, it is logged, and the check at the next open decides.
+	 * @param pending the record
+	 */
+	void abandon(Pending pending) {
+		closeAppender();
+		if (pending.created()) {
+			deleteQuietly(pending.segment().file);
+		}
+		else {
+			truncateQuietly(pending.segment().file, pending.position());
+		}
+	}
+
+	/**
+	 * Returns the newest record, for the check at open.
+	 * @return the newest commit, or {@code null} when the log holds none
+	 * @throws StateStorageException when it cannot be read
+	 */
+	@Nullable Commit last() {
+		this.lock.readLock().lock();
+		try {
+			for (int i = this.segments.size() - 1; i >= 0; i--) {
+				HistorySegment segment = this.segments.get(i);
+				if (segment.count > 0) {
+					try (FileChannel channel = segment.openForReading(this.directory)) {
+						return segment.read(channel, segment.count - 1, this.directory);
+					}
+					catch (IOException ex) {
+						throw HistorySegment.damaged(this.directory, segment.file, "it cannot be closed", ex);
+					}
+				}
+			}
+			return null;
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/**
+	 * Cuts the newest record off, at open, when its commit's files never got in.
+	 */
+	void dropLast() {
+		for (int i = this.segments.size() - 1; i >= 0; i--) {
+			HistorySegment segment = this.segments.get(i);
+			if (segment.count > 0) {
+				long position = segment.offsets[segment.count - 1];
+				try (FileChannel channel = FileChannel.open(segment.file, StandardOpenOption.WRITE)) {
+					channel.truncate(position);
+					if (this.fsync) {
+						channel.force(true);
+					}
+				}
+				catch (IOException ex) {
+					throw new StateStorageException("Cannot cut the record of a commit a crash interrupted off the history"
+							+ " segment " + relative(segment.file) + " of state directory " + this.directory + ": "
+							+ ex.getClass().getSimpleName(), ex);
+				}
+				segment.count--;
+				segment.end = position;
+				this.total--;
+				return;
+			}
+		}
+	}
+
+	/**
+	 * The revision of the newest record.
+	 * @return it, or 0 when the log holds none
+	 */
+	long lastRevision() {
+		this.lock.readLock().lock();
+		try {
+			for (int i = this.segments.size() - 1; i >= 0; i--) {
+				HistorySegment segment = this.segments.get(i);
+				if (segment.count > 0) {
+					return segment.lastRevision();
+				}
+			}
+			return 0;
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/**
+	 * Whether a damaged segment hides records after the indexed ones, so the newest revision
+	 * may be higher than {@link #lastRevision()}.
+	 * @return whether the newest segment is damaged
+	 */
+	boolean newestDamaged() {
+		return !this.segments.isEmpty() && this.segments.get(this.segments.size() - 1).damaged;
+	}
+
+	// ---- reading ----
+
+	@Override
+	public List<Commit> after(long afterRevision, int limit) {
+		if (afterRevision < 0) {
+			throw new IllegalArgumentException("afterRevision must not be negative, got " + afterRevision);
+		}
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+		}
+		this.lock.readLock().lock();
+		try {
+			long skip = Math.max(0, this.total - this.size);
+			List<Commit> result = new ArrayList<>((int) Math.min(limit, Math.min(this.total, 1024)));
+			long seen = 0;
+			for (int s = 0; s < this.segments.size(); s++) {
+				HistorySegment segment = this.segments.get(s);
+				if (result.size() >= limit) {
+					break;
+				}
+				long first = Math.max(0, skip - seen);
+				seen += segment.count;
+				if (first >= segment.count && !segment.damaged) {
+					continue;
+				}
+				if (segment.count > 0 && segment.lastRevision() <= afterRevision && !segment.damaged) {
+					continue;
+				}
+				int from = Math.max((int) first, segment.firstAbove(afterRevision));
+				readInto(segment, from, limit, result);
+				long hiddenUpTo = (s + 1 < this.segments.size()) ? this.segments.get(s + 1).after : Long.MAX_VALUE;
+				if (segment.damaged && result.size() < limit && afterRevision < hiddenUpTo) {
+					throw HistorySegment.damaged(this.directory, segment.file,
+							"it is damaged after its " + segment.count + " readable commits", null);
+				}
+			}
+			return result;
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/** Adds a segment's records from an index on, decoded ones from memory, the rest through one channel. */
+	private void readInto(HistorySegment segment, int from, int limit, List<Commit> result) {
+		FileChannel channel = null;
+		try {
+			for (int i = from; i < segment.count && result.size() < limit; i++) {
+				Commit commit = cached(segment.revisions[i]);
+				if (commit == null) {
+					if (channel == null) {
+						channel = segment.openForReading(this.directory);
+					}
+					commit = segment.read(channel, i, this.directory);
+				}
+				result.add(commit);
+			}
+		}
+		finally {
+			if (channel != null) {
+				try {
+					channel.close();
+				}
+				catch (IOException ex) {
+					logger.debug("Cannot close a history segment", ex);
+				}
+			}
+		}
+	}
+
+	private @Nullable Commit cached(long revision) {
+		Commit oldest = this.recent.peekFirst();
+		if (oldest != null && revision >= oldest.revision()) {
+			for (Commit commit : this.recent) {
+				if (commit.revision() == revision) {
+					return commit;
+				}
+			}
+		}
+		return null;
+	}
+
+	@Override
+	public long retainedAfter() {
+		this.lock.readLock().lock();
+		try {
+			if (this.total <= this.size) {
+				return this.base;
+			}
+			long index = this.total - this.size - 1;
+			for (HistorySegment segment : this.segments) {
+				if (index < segment.count) {
+					return segment.revisions[(int) index];
+				}
+				index -= segment.count;
+			}
+			return this.base;
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/**
+	 * Closes the append channel. Idempotent.
+	 */
+	void close() {
+		closeAppender();
+		long last = lastRevision();
+		if (last == 0 || last == closedAt()) {
+			return;
+		}
+		try {
+			this.files.write(this.folder.resolve(CLOSED), (last + "\n").getBytes(StandardCharsets.US_ASCII));
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot note the clean close of the history of state directory {}: {}", this.directory,
+					ex.toString());
+		}
+	}
+
+	/** The last revision at the last clean close, -1 when unknown. */
+	private long closedAt() {
+		Path file = this.folder.resolve(CLOSED);
+		try {
+			if (Files.isRegularFile(file) && Files.size(file) <= 32) {
+				return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			logger.debug("Cannot read {}", file, ex);
+		}
+		return -1;
+	}
+
+	private void closeAppender() {
+		FileChannel channel = this.appender;
+		this.appender = null;
+		if (channel != null) {
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Cannot close a history segment", ex);
+			}
+		}
+	}
+
+	private void deleteQuietly(@Nullable Path file) {
+		if (file == null) {
+			return;
+		}
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot delete the history segment {} of state directory {}: {}", relative(file), this.directory,
+					ex.toString());
+		}
+	}
+
+	private void truncateQuietly(Path file, long position) {
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+			channel.truncate(position);
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot cut an unfinished record off the history segment {} of state directory {}: {}",
+					relative(file), this.directory, ex.toString());
+		}
+	}
+
+	private String relative(Path file) {
+		return HistorySegment.relative(this.directory, file);
+	}
+
+
+}
