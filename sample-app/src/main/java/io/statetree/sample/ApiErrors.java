@@ -18,7 +18,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * failed; the log gets one line with StateTree's message, which names the file but never quotes
  * stored content.
  */
-@RestControllerAdvice(assignableTypes = { UserApi.class, FlagApi.class, StateApi.class })
+@RestControllerAdvice(assignableTypes = { UserApi.class, FlagApi.class, FlagHistory.class, StateApi.class })
 class ApiErrors {
 
 	private static final Logger logger = LoggerFactory.getLogger(ApiErrors.class);

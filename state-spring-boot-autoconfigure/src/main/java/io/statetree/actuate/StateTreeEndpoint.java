@@ -12,6 +12,7 @@ import io.statetree.core.StateController;
 import io.statetree.core.StateController.DerivationInfo;
 import io.statetree.core.StateController.ListenerInfo;
 import io.statetree.core.StatePath;
+import io.statetree.core.StateSnapshot;
 import io.statetree.core.StateValueException;
 import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.StateValues;
@@ -39,8 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * they trust the caller with the endpoint's read role and show values unless {@code show-values}
  * is {@code never}; but the caller holds no authority, so every part of the tree a
  * {@link PathRule} guards with authorities is left out (a path it may not read reads as absent),
- * and values under sensitive keys are always masked. Writing and deleting are HTTP only: see the
- * web extension, which also checks the caller's roles and path rules and answers with HTTP
+ * and values under sensitive keys are always masked. Writing and deleting, snapshots and their
+ * restore, and child names ({@code ?depth=1}) are HTTP only: see the web extension, which also checks the caller's roles and path rules and answers with HTTP
  * statuses. The endpoint's default access is read-only. An application that registers the
  * endpoint itself registers the web extension with it (the auto-configuration does): without it,
  * HTTP callers would be served as JMX callers are.
@@ -134,6 +135,49 @@ public class StateTreeEndpoint {
 	}
 
 	/**
+	 * Takes a snapshot of a subtree as a caller is shown it (masked like a read); the caller may
+	 * read the path.
+	 * @return the snapshot: its value {@code null} when the path is absent
+	 */
+	SnapshotDescriptor snapshot(CallerAccess caller, StatePath path) {
+		StateSnapshot snapshot = this.controller.snapshot(path);
+		return new SnapshotDescriptor(path.toString(), snapshot.revision(), caller.present(path, snapshot.value()));
+	}
+
+	/**
+	 * Lists the names of a branch's children that a caller may read, without reading their values
+	 * ({@link StateController#childNames}); the caller may read the path.
+	 * @return the names, or {@code null} when the path is absent
+	 */
+	@Nullable ChildrenDescriptor children(CallerAccess caller, StatePath path) {
+		List<String> names = this.controller.childNames(path);
+		if (names.isEmpty() && !this.controller.exists(path)) {
+			return null;
+		}
+		List<String> shown = new ArrayList<>(names.size());
+		for (String name : names) {
+			if (caller.mayRead(path.child(name))) {
+				shown.add(name);
+			}
+		}
+		return new ChildrenDescriptor(path.toString(), shown);
+	}
+
+	/**
+	 * Reads a snapshot document sent for a restore at a path.
+	 * @throws SnapshotDocument.Invalid if it is not a snapshot that may be restored, or was taken
+	 * at another path
+	 */
+	StateSnapshot readSnapshot(StatePath at, String text) {
+		StateSnapshot snapshot = SnapshotDocument.read(this.jsonMapper, text);
+		if (!snapshot.path().equals(at)) {
+			throw new SnapshotDocument.Invalid("The snapshot was taken at " + snapshot.path() + ", not at " + at
+					+ "; restore it at its own path");
+		}
+		return snapshot;
+	}
+
+	/**
 	 * Parses a written value into the model with the rules of a write at the path (keys are path
 	 * segments, nesting within the path limit, numbers exact: see {@link StateValues#readForWrite}).
 	 * @throws JacksonException if the value is not JSON or breaks a read limit
@@ -220,6 +264,23 @@ public class StateTreeEndpoint {
 	 * @param value the value as the caller is shown it
 	 */
 	public record ValueDescriptor(String path, @Nullable Object value) {
+	}
+
+	/**
+	 * A snapshot of a subtree, in the JSON form of {@link StateSnapshot}.
+	 * @param path where it was taken
+	 * @param revision the revision its value reflects
+	 * @param value the value as the caller is shown it, {@code null} when the path is absent
+	 */
+	public record SnapshotDescriptor(String path, long revision, @Nullable Object value) {
+	}
+
+	/**
+	 * The names of a branch's children.
+	 * @param path the branch's path
+	 * @param children the names of its children the caller may read, in order (empty for a leaf)
+	 */
+	public record ChildrenDescriptor(String path, List<String> children) {
 	}
 
 	/**

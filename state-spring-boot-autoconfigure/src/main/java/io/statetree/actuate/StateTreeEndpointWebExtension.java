@@ -39,6 +39,15 @@ import tools.jackson.core.exc.StreamConstraintsException;
  * <code>{"value": "42"}</code> a number. <code>DELETE</code> deletes the subtree. The root itself
  * cannot be written or deleted over HTTP. Both need the endpoint's access to be
  * {@code unrestricted}.</li>
+ * <li>{@code GET /actuator/statetree/users?snapshot}: the subtree's snapshot (DESIGN §11),
+ * <code>{"path": "/users", "revision": 12, "value": ...}</code>, masked like a read.
+ * {@code POST /actuator/statetree/users?snapshot} with <code>{"value": "<snapshot as JSON text>"}</code>
+ * restores one (unrestricted access and the write role, as a write): one commit replacing the
+ * subtree, checked against the path rules like a write. The snapshot's path must be the request's;
+ * a snapshot holding the mask is refused (400), so a download with masked values can never write
+ * the mask over a secret.</li>
+ * <li>{@code GET /actuator/statetree/users?depth=1}: <code>{"path": "/users", "children": [...]}</code>,
+ * the names of the children the caller may read, without reading their values.</li>
  * </ul>
  * Every operation is checked against the {@link StateTreeAccess} policy (roles, path rules): 401
  * without a principal, 403 when refused, 400 for a bad path or value, 409 for a write below a
@@ -81,14 +90,19 @@ public class StateTreeEndpointWebExtension {
 	}
 
 	/**
-	 * Reads the value at a path.
+	 * Reads the value at a path; with {@code ?snapshot}, a snapshot of the subtree there; with
+	 * {@code ?depth=1}, the names of its children only.
 	 * @param securityContext the caller
 	 * @param path the path's segments
-	 * @return a {@link ValueDescriptor}, 404 when absent, or an error
+	 * @param snapshot present ({@code ?snapshot}) to answer a {@link StateTreeEndpoint.SnapshotDescriptor}
+	 * @param depth {@code 1} to answer a {@link StateTreeEndpoint.ChildrenDescriptor}; no other
+	 * depth is offered
+	 * @return a {@link ValueDescriptor}, a snapshot or the children's names, 404 when absent (a
+	 * snapshot of an absent path is answered, its value {@code null}), or an error
 	 */
 	@ReadOperation
 	public WebEndpointResponse<Object> read(SecurityContext securityContext,
-			@Selector(match = Match.ALL_REMAINING) String[] path) {
+			@Selector(match = Match.ALL_REMAINING) String[] path, @Nullable String snapshot, @Nullable String depth) {
 		StatePath statePath;
 		try {
 			statePath = StatePath.ofSegments(List.of(path));
@@ -96,35 +110,70 @@ public class StateTreeEndpointWebExtension {
 		catch (InvalidPathException ex) {
 			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), null);
 		}
+		boolean names = depth != null;
+		if (names && !"1".equals(depth.strip())) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"Parameter 'depth' must be 1 (the names of the children); leave it out for the whole value", null);
+		}
+		boolean wholeSnapshot = isSet(snapshot);
+		if (names && wholeSnapshot) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"Parameters 'depth' and 'snapshot' cannot be combined: a snapshot holds the whole subtree", null);
+		}
 		CallerAccess caller = this.delegate.access().of(securityContext);
 		Verdict verdict = caller.toRead(statePath);
 		if (verdict != Verdict.ALLOWED) {
 			return refused(verdict, "read", statePath);
 		}
-		ValueDescriptor value = this.delegate.value(caller, statePath);
-		if (value == null) {
+		if (wholeSnapshot) {
+			return new WebEndpointResponse<>(this.delegate.snapshot(caller, statePath));
+		}
+		Object answer = names ? this.delegate.children(caller, statePath) : this.delegate.value(caller, statePath);
+		if (answer == null) {
 			return error(WebEndpointResponse.STATUS_NOT_FOUND, "No value at " + statePath, statePath);
 		}
-		return new WebEndpointResponse<>(value);
+		return new WebEndpointResponse<>(answer);
+	}
+
+	/** Whether a flag parameter such as {@code ?snapshot} is given (and not {@code false}). */
+	private static boolean isSet(@Nullable String flag) {
+		return flag != null && !"false".equalsIgnoreCase(flag.strip());
 	}
 
 	/**
-	 * Writes a value at a path. Available only when the endpoint's access is unrestricted.
+	 * Writes a value at a path, or with {@code ?snapshot} restores a snapshot there. Available
+	 * only when the endpoint's access is unrestricted.
 	 * @param securityContext the caller
 	 * @param path the path's segments
-	 * @param value the value as JSON text ({@code null} deletes)
-	 * @return a {@link StateTreeEndpoint.WriteDescriptor}, or an error (400 when the value is not
-	 * JSON)
+	 * @param value the value as JSON text; with {@code ?snapshot}, the snapshot document as JSON
+	 * text (<code>{"path": ..., "revision": ..., "value": ...}</code>, as {@code GET ...?snapshot}
+	 * answers it), whose path must be this path
+	 * @param snapshot present ({@code ?snapshot}) to restore a snapshot
+	 * @return a {@link StateTreeEndpoint.WriteDescriptor}, or an error (400 when the value or the
+	 * snapshot is not valid JSON, or the snapshot names another path or holds masked values)
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> write(SecurityContext securityContext,
-			@Selector(match = Match.ALL_REMAINING) String[] path, String value) {
+			@Selector(match = Match.ALL_REMAINING) String[] path, @Nullable String value, @Nullable String snapshot) {
 		StatePath at;
 		try {
 			at = StatePath.ofSegments(List.of(path));
 		}
 		catch (InvalidPathException ex) {
 			return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), null);
+		}
+		if (value == null) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, isSet(snapshot)
+					? "The body needs the field 'value': the snapshot document as JSON text"
+					: "The body needs the field 'value': the value as JSON text", null);
+		}
+		if (isSet(snapshot)) {
+			try {
+				return change(securityContext, path, "restore", this.delegate.readSnapshot(at, value).value());
+			}
+			catch (SnapshotDocument.Invalid ex) {
+				return error(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage(), at);
+			}
 		}
 		Object model;
 		try {

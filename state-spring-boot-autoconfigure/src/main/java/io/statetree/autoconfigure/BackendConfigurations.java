@@ -51,8 +51,9 @@ final class BackendConfigurations {
 	static class FileSystemBackendConfiguration {
 
 		@Bean
-		BackendFactory fileSystemStateBackendFactory(ResourceLoader resourceLoader) {
+		BackendFactory fileSystemStateBackendFactory(ResourceLoader resourceLoader, StateTreeProperties properties) {
 			ClassLoader classLoader = resourceLoader.getClassLoader();
+			int historySize = StateTreeAutoConfiguration.historySize(properties);
 			return new BackendFactory() {
 
 				@Override
@@ -65,7 +66,8 @@ final class BackendConfigurations {
 					Path directory = usableDirectory(spec);
 					try {
 						return CoreBackends.fileSystem(directory, spec,
-								(classLoader != null) ? classLoader : BackendConfigurations.class.getClassLoader());
+								(classLoader != null) ? classLoader : BackendConfigurations.class.getClassLoader(),
+								historySize);
 					}
 					catch (StateDirectoryLockedException ex) {
 						String reason = (ex.overlapping() != null)

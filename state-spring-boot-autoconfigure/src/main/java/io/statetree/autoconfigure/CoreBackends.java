@@ -29,9 +29,10 @@ final class CoreBackends {
 	 * @param directory the checked directory
 	 * @param spec the backend's settings
 	 * @param classLoader the application's class loader, to look for YAML support
+	 * @param historySize how many commits its history log keeps ({@code statetree.history.size})
 	 * @return the backend
 	 */
-	static StateBackend fileSystem(Path directory, BackendSpec spec, ClassLoader classLoader) {
+	static StateBackend fileSystem(Path directory, BackendSpec spec, ClassLoader classLoader, int historySize) {
 		StateTreeProperties.Filesystem settings = spec.filesystem();
 		Serializer serializer = switch (settings.getFormat()) {
 			case JSON -> Serializer.json();
@@ -43,6 +44,7 @@ final class CoreBackends {
 				yield Serializer.yaml();
 			}
 		};
+		// TODO(issue 13, files13): pass historySize to the builder's history retention option once it exists
 		return FileSystemBackend.builder(directory).serializer(serializer).fsync(settings.isFsync()).build();
 	}
 

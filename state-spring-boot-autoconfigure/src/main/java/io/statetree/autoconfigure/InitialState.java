@@ -3,11 +3,15 @@ package io.statetree.autoconfigure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
+import java.util.Set;
 
+import io.statetree.core.InvalidPathException;
 import io.statetree.core.StateController;
 import io.statetree.core.StateException;
 import io.statetree.core.StatePath;
+import io.statetree.core.StateSnapshot;
 import io.statetree.core.backend.StateValues;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.io.Resource;
 import tools.jackson.core.JacksonException;
@@ -15,23 +19,29 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Loads {@code statetree.initial-state} into an empty tree.
+ * Loads {@code statetree.initial-state} into an empty tree (DESIGN §9, §11): either the tree's
+ * JSON object, written at the root, or a snapshot document ({@code StateController.snapshot}'s
+ * JSON form: an object whose keys are exactly {@code path} and {@code value}, or {@code path},
+ * {@code revision} and {@code value}), restored at its path.
  */
 final class InitialState {
 
 	static final String PROPERTY = "statetree.initial-state";
 
+	private static final Set<String> SNAPSHOT_FIELDS = Set.of("path", "revision", "value");
+
 	private InitialState() {
 	}
 
 	/**
-	 * Writes the resource's JSON object at the root when the tree is empty.
+	 * Writes the resource's JSON object at the root, or restores the snapshot it holds, when the
+	 * tree is empty.
 	 * @param controller the controller
 	 * @param resource the resource
 	 * @param jsonMapper parses the resource
 	 * @return whether the resource was loaded
-	 * @throws InvalidConfigurationPropertyValueException if the resource cannot be read or does
-	 * not hold a JSON object
+	 * @throws InvalidConfigurationPropertyValueException if the resource cannot be read or holds
+	 * neither a JSON object nor a snapshot
 	 */
 	static boolean load(StateController controller, Resource resource, JsonMapper jsonMapper) {
 		// lists names only: a large or partly unparsable tree on files is not read at start-up
@@ -47,12 +57,59 @@ final class InitialState {
 			throw new InvalidConfigurationPropertyValueException(PROPERTY, resource.getDescription(),
 					"The resource cannot be read as JSON: " + ex.getMessage(), ex);
 		}
-		if (!(value instanceof Map)) {
+		if (!(value instanceof Map<?, ?> object)) {
 			throw new InvalidConfigurationPropertyValueException(PROPERTY, resource.getDescription(),
 					"The resource must hold a JSON object, not " + ((value != null) ? "a leaf value" : "nothing"));
 		}
+		if (isSnapshot(object)) {
+			StateSnapshot snapshot = snapshot(object, resource);
+			try {
+				controller.restore(snapshot);
+			}
+			catch (StateException ex) {
+				throw new InvalidConfigurationPropertyValueException(PROPERTY, resource.getDescription(),
+						"The snapshot cannot be restored at " + snapshot.path() + ": " + ex.getMessage(), ex);
+			}
+			return true;
+		}
 		controller.set("/", value);
 		return true;
+	}
+
+	/** A snapshot document has the keys path and value, and maybe revision: nothing else. */
+	private static boolean isSnapshot(Map<?, ?> object) {
+		return object.containsKey("path") && SNAPSHOT_FIELDS.containsAll(object.keySet())
+				&& (object.containsKey("value") || object.size() == 2);
+	}
+
+	private static StateSnapshot snapshot(Map<?, ?> document, Resource resource) {
+		if (!(document.get("path") instanceof String path)) {
+			throw invalid(resource, "The snapshot's path must be a string");
+		}
+		StatePath at;
+		try {
+			at = StatePath.of(path);
+		}
+		catch (InvalidPathException ex) {
+			throw invalid(resource, "The snapshot's path is invalid: " + ex.getMessage());
+		}
+		Object revision = document.get("revision");
+		long number = 0;
+		if (revision != null) {
+			if (!(revision instanceof Integer || revision instanceof Long) || ((Number) revision).longValue() < 0) {
+				throw invalid(resource, "The snapshot's revision must be a whole number, 0 or more");
+			}
+			number = ((Number) revision).longValue();
+		}
+		@Nullable Object value = document.get("value");
+		if (at.isRoot() && !(value instanceof Map)) {
+			throw invalid(resource, "A snapshot of / must hold a JSON object as its value");
+		}
+		return new StateSnapshot(at, number, value);
+	}
+
+	private static InvalidConfigurationPropertyValueException invalid(Resource resource, String reason) {
+		return new InvalidConfigurationPropertyValueException(PROPERTY, resource.getDescription(), reason);
 	}
 
 }

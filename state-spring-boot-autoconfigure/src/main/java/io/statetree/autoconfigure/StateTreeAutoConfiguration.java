@@ -15,8 +15,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,7 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * The backend and the controller back off when the application defines its own. The controller
  * is built from the properties first, then by every {@link StateControllerCustomizer} bean in
- * order, and is given every {@link ControllerObserver} bean, in order. It is closed
+ * order, and is given every {@link ControllerObserver} bean, in order. It keeps
+ * {@code statetree.history.size} commits in memory when its backend keeps no history of its own;
+ * with Spring Security on the classpath a write's default actor is the authenticated principal's
+ * name. It is closed
  * when the context closes, which flushes caches and stops feeds.
  */
 @AutoConfiguration(after = JacksonAutoConfiguration.class,
@@ -39,6 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Import({ BackendConfigurations.MemoryBackendConfiguration.class,
 		BackendConfigurations.FileSystemBackendConfiguration.class, RedisBackendConfiguration.class })
 public final class StateTreeAutoConfiguration {
+
+	/** The largest {@code statetree.history.size} the controller accepts. */
+	static final int MAX_HISTORY_SIZE = 1_000_000;
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -66,12 +75,14 @@ public final class StateTreeAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("statetree.listeners.offer-timeout",
 					listeners.getOfferTimeout(), "The offer timeout must be zero or positive.");
 		}
+		int historySize = historySize(properties);
 		StateControllerBuilder builder = StateController.builder()
 			.backend(stateBackend)
 			.dispatch(properties.getListeners().getDispatch())
 			.onError(properties.getListeners().getOnError())
 			.queueCapacity(properties.getListeners().getQueueCapacity())
-			.offerTimeout(properties.getListeners().getOfferTimeout());
+			.offerTimeout(properties.getListeners().getOfferTimeout())
+			.historySize(historySize);
 		if (mapper != null) {
 			builder.jsonMapper(mapper);
 		}
@@ -97,6 +108,37 @@ public final class StateTreeAutoConfiguration {
 			}
 		}
 		return controller;
+	}
+
+	/**
+	 * With Spring Security on the classpath, the controller records the authenticated principal's
+	 * name as the actor of a write that names none ({@link SecurityPrincipalActor}). The customizer
+	 * runs first, so an application's own {@link StateControllerCustomizer} can set another
+	 * default actor.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.security.core.context.SecurityContextHolder")
+	static final class SecurityActorConfiguration {
+
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		StateControllerCustomizer stateTreeSecurityActorCustomizer() {
+			return (builder) -> builder.defaultActor(new SecurityPrincipalActor());
+		}
+
+	}
+
+	/**
+	 * Returns {@code statetree.history.size}, checked.
+	 * @throws InvalidConfigurationPropertyValueException if it is outside 0–1,000,000
+	 */
+	static int historySize(StateTreeProperties properties) {
+		int historySize = properties.getHistory().getSize();
+		if (historySize < 0 || historySize > MAX_HISTORY_SIZE) {
+			throw new InvalidConfigurationPropertyValueException("statetree.history.size", historySize,
+					"The history size must be between 0 (keep none) and 1,000,000 commits.");
+		}
+		return historySize;
 	}
 
 	@Bean

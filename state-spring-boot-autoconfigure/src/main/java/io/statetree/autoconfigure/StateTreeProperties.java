@@ -28,8 +28,9 @@ public class StateTreeProperties {
 	private @Nullable String instanceId;
 
 	/**
-	 * Location of a JSON document (an object) loaded into the tree at start-up when the tree is
-	 * empty.
+	 * Location of a JSON document loaded into the tree at start-up when the tree is empty: an
+	 * object written at the root, or a snapshot (an object with exactly the keys path, revision
+	 * and value, as StateController.snapshot gives) restored at its path.
 	 */
 	private @Nullable Resource initialState;
 
@@ -40,6 +41,8 @@ public class StateTreeProperties {
 	private final Cache cache = new Cache();
 
 	private final Listeners listeners = new Listeners();
+
+	private final History history = new History();
 
 	/**
 	 * Subtrees stored by their own backend, keyed by a name of your choice. Each mount sets
@@ -128,6 +131,10 @@ public class StateTreeProperties {
 	 */
 	public Listeners getListeners() {
 		return this.listeners;
+	}
+
+	public History getHistory() {
+		return this.history;
 	}
 
 	/**
@@ -486,6 +493,28 @@ public class StateTreeProperties {
 
 		public void setOfferTimeout(Duration offerTimeout) {
 			this.offerTimeout = offerTimeout;
+		}
+
+	}
+
+	/**
+	 * Settings of the commit history (DESIGN §11).
+	 */
+	public static class History {
+
+		/**
+		 * Number of most recent commits kept, with their old and new values, for history reads,
+		 * watches from a revision and the changes endpoint: in memory, or in the filesystem
+		 * backend's directory (Redis keeps its change stream: redis.feed-retention). 0 keeps none.
+		 */
+		private int size = 1_000;
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
 		}
 
 	}

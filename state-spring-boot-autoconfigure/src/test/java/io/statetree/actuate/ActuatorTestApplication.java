@@ -27,7 +27,8 @@ class ActuatorTestApplication {
 	InMemoryUserDetailsManager users() {
 		return new InMemoryUserDetailsManager(user("nobody"), user("reader", "STATETREE_READ"),
 				user("viewer", "STATETREE_READ", "VIEW"), user("writer", "STATETREE_READ", "STATETREE_WRITE"),
-				user("admin", "STATETREE_READ", "STATETREE_WRITE", "VIEW", "ADMIN"));
+				user("admin", "STATETREE_READ", "STATETREE_WRITE", "VIEW", "ADMIN"),
+				user("alice", "STATETREE_READ", "STATETREE_WRITE"));
 	}
 
 	private static org.springframework.security.core.userdetails.UserDetails user(String name, String... roles) {

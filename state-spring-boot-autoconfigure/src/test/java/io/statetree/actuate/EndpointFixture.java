@@ -1,7 +1,6 @@
 package io.statetree.actuate;
 
 import java.security.Principal;
-import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 
@@ -19,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The value and changes endpoints (through their web extensions) called as plain objects: an in-memory controller with a history,
+ * The value and changes endpoints (through their web extensions) called as plain objects: an in-memory controller whose backend keeps a history,
  * behind one path rule that needs {@code ROLE_X}, and callers holding given authorities.
  */
 final class EndpointFixture {
@@ -35,9 +34,9 @@ final class EndpointFixture {
 	/** May read and write the tree, and holds {@code ROLE_X}, the path rule's authority. */
 	static final SecurityContext ADMIN = caller("ROLE_STATETREE_READ", "ROLE_STATETREE_WRITE", "ROLE_X");
 
-	final StateTreeHistory history = new StateTreeHistory(100, Clock.systemUTC());
+	final HistoryRecordingBackend backend = new HistoryRecordingBackend();
 
-	final StateController controller = StateController.builder().observer(this.history).build();
+	final StateController controller = StateController.builder().backend(this.backend).build();
 
 	final StateTreeEndpointWebExtension endpoint;
 
@@ -52,7 +51,7 @@ final class EndpointFixture {
 	EndpointFixture(String pattern, List<String> sensitiveKeys) {
 		StateTreeAccess access = access(pattern, sensitiveKeys, Set.of("ROLE_X"));
 		this.endpoint = new StateTreeEndpointWebExtension(new StateTreeEndpoint(this.controller, access, JSON));
-		this.changesEndpoint = new StateTreeChangesEndpointWebExtension(new StateTreeChangesEndpoint(this.history, access));
+		this.changesEndpoint = new StateTreeChangesEndpointWebExtension(new StateTreeChangesEndpoint(this.controller, access));
 	}
 
 	/**
@@ -103,18 +102,23 @@ final class EndpointFixture {
 
 	/** Reads a path, checking the answer is a 200. */
 	JsonNode read(SecurityContext caller, String... path) {
-		WebEndpointResponse<Object> response = this.endpoint.read(caller, path);
+		WebEndpointResponse<Object> response = this.endpoint.read(caller, path, null, null);
 		assertThat(response.getStatus()).as(body(response)).isEqualTo(200);
 		return JSON.readTree(body(response));
 	}
 
 	JsonNode changes(SecurityContext caller) {
-		return JSON.readTree(body(this.changesEndpoint.changes(caller)));
+		return JSON.readTree(body(changes(this.changesEndpoint, caller)));
+	}
+
+	/** The latest page of the changes endpoint. */
+	static WebEndpointResponse<Object> changes(StateTreeChangesEndpointWebExtension endpoint, SecurityContext caller) {
+		return endpoint.changes(caller, null, null);
 	}
 
 	/** Stores a value past the controller's write checks, as an older version may have. */
 	void store(String path, Object value) {
-		StoredValues.store(this.controller, this.history, path, value);
+		StoredValues.store(this.controller, path, value);
 	}
 
 }

@@ -58,7 +58,7 @@ class StateTreeArrayAccessTest {
 		}
 		assertThat(value.get(0).get("name").asString()).isEqualTo("a");
 		assertThat(fixture.read(READER, "list", "0").get("value").has("secret")).isFalse();
-		assertThat(fixture.endpoint.read(READER, new String[] { "list", "0", "secret" }).getStatus()).isEqualTo(403);
+		assertThat(fixture.endpoint.read(READER, new String[] { "list", "0", "secret" }, null, null).getStatus()).isEqualTo(403);
 		JsonNode newValue = fixture.changes(READER).get("commits").get(0).get("changes").get(0).get("newValue");
 		assertThat(newValue.get(0).has("secret")).isFalse();
 		assertThat(newValue.get(2).has("secret")).isFalse();
@@ -120,21 +120,21 @@ class StateTreeArrayAccessTest {
 		EndpointFixture fixture = new EndpointFixture("/list/*/secret");
 		List<Object> list = List.of(Map.of("name", "a", "secret", "s-1"));
 		fixture.controller.set("/list", list);
-		assertThat(fixture.endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus())
+		assertThat(fixture.endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]", null).getStatus())
 			.isEqualTo(403);
-		assertThat(fixture.endpoint.write(WRITER, new String[] { "list", "0" }, "{\"name\": \"x\"}").getStatus())
+		assertThat(fixture.endpoint.write(WRITER, new String[] { "list", "0" }, "{\"name\": \"x\"}", null).getStatus())
 			.isEqualTo(403);
 		assertThat(fixture.endpoint.delete(WRITER, new String[] { "list" }).getStatus()).isEqualTo(403);
 		assertThat(fixture.endpoint.delete(WRITER, new String[] { "list", "0" }).getStatus()).isEqualTo(403);
 		assertThat(fixture.controller.get("/list")).isEqualTo(list);
 		// Creating a protected field is refused too.
-		assertThat(fixture.endpoint.write(WRITER, new String[] { "other" }, "[1]").getStatus()).isEqualTo(200);
-		assertThat(fixture.endpoint.write(WRITER, new String[] { "list" }, "[1, {\"secret\": \"mine\"}]").getStatus())
+		assertThat(fixture.endpoint.write(WRITER, new String[] { "other" }, "[1]", null).getStatus()).isEqualTo(200);
+		assertThat(fixture.endpoint.write(WRITER, new String[] { "list" }, "[1, {\"secret\": \"mine\"}]", null).getStatus())
 			.isEqualTo(403);
-		assertThat(fixture.endpoint.write(ADMIN, new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus())
+		assertThat(fixture.endpoint.write(ADMIN, new String[] { "list" }, "[{\"name\": \"x\"}]", null).getStatus())
 			.isEqualTo(200);
 		assertThat(fixture.controller.get("/list")).isEqualTo(List.of(Map.of("name", "x")));
-		assertThat(fixture.endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"y\"}]").getStatus())
+		assertThat(fixture.endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"y\"}]", null).getStatus())
 			.isEqualTo(200);
 	}
 
@@ -159,20 +159,20 @@ class StateTreeArrayAccessTest {
 		fixture.controller.set("/other", Map.of("list", List.of(Map.of("name", "n"))));
 		List<String> bodies = new ArrayList<>();
 		bodies.add(fixture.body(fixture.endpoint.describe(READER)));
-		bodies.add(fixture.body(fixture.endpoint.read(READER, new String[] { "list" })));
+		bodies.add(fixture.body(fixture.endpoint.read(READER, new String[] { "list" }, null, null)));
 		for (StatePath path : paths(StatePath.of("/list"), second)) {
-			bodies.add(fixture.body(fixture.endpoint.read(READER, path.segments().toArray(String[]::new))));
+			bodies.add(fixture.body(fixture.endpoint.read(READER, path.segments().toArray(String[]::new), null, null)));
 		}
-		bodies.add(fixture.body(fixture.changesEndpoint.changes(READER)));
+		bodies.add(fixture.body(fixture.changesEndpoint.changes(READER, null, null)));
 		for (String body : bodies) {
 			assertThat(body).doesNotContain(MARKER);
 		}
 		// The reader is shown the array with every element in its place.
 		assertThat(fixture.read(READER, "list").get("value").size()).isEqualTo(second.size());
 		// The caller with the authority is shown what the reader is not: the test can fail.
-		assertThat(fixture.body(fixture.endpoint.read(ADMIN, new String[] { "list" })).contains(MARKER))
+		assertThat(fixture.body(fixture.endpoint.read(ADMIN, new String[] { "list" }, null, null)).contains(MARKER))
 			.isEqualTo(JSON.writeValueAsString(second).contains(MARKER));
-		assertThat(fixture.body(fixture.changesEndpoint.changes(ADMIN)).contains(MARKER))
+		assertThat(fixture.body(fixture.changesEndpoint.changes(ADMIN, null, null)).contains(MARKER))
 			.isEqualTo(JSON.writeValueAsString(List.of(first, second)).contains(MARKER));
 	}
 
@@ -184,16 +184,16 @@ class StateTreeArrayAccessTest {
 		for (int i = 0; i < current.size(); i++) {
 			String[] element = { "list", Integer.toString(i) };
 			boolean guarded = protects(pattern, StatePath.of("/list/" + i), current.get(i));
-			assertThat(fixture.endpoint.write(WRITER, element, "{\"name\": \"x\"}").getStatus() == 403)
+			assertThat(fixture.endpoint.write(WRITER, element, "{\"name\": \"x\"}", null).getStatus() == 403)
 				.as("write /list/%d", i)
 				.isEqualTo(guarded);
 			assertThat(fixture.endpoint.delete(WRITER, element).getStatus() == 403).as("delete /list/%d", i)
 				.isEqualTo(guarded);
-			assertThat(fixture.endpoint.write(ADMIN, element, "{\"name\": \"x\"}").getStatus()).isNotEqualTo(403);
+			assertThat(fixture.endpoint.write(ADMIN, element, "{\"name\": \"x\"}", null).getStatus()).isNotEqualTo(403);
 		}
 		boolean guarded = protects(pattern, StatePath.of("/list"), current)
 				|| protects(pattern, StatePath.of("/list"), replacement);
-		int status = fixture.endpoint.write(WRITER, new String[] { "list" }, JSON.writeValueAsString(replacement))
+		int status = fixture.endpoint.write(WRITER, new String[] { "list" }, JSON.writeValueAsString(replacement), null)
 			.getStatus();
 		assertThat(status).isEqualTo(guarded ? 403 : 200);
 		assertThat(fixture.controller.get("/list")).isEqualTo(guarded ? current : replacement);
@@ -219,9 +219,9 @@ class StateTreeArrayAccessTest {
 		fixture.controller.set("/list", List.of(Map.of(key, "MASK-ME-TOO")));
 		List<String> bodies = new ArrayList<>();
 		bodies.add(fixture.body(fixture.endpoint.describe(ADMIN)));
-		bodies.add(fixture.body(fixture.endpoint.read(ADMIN, new String[] { "list" })));
-		bodies.add(fixture.body(fixture.endpoint.read(ADMIN, new String[] { "list", "0" })));
-		String changes = fixture.body(fixture.changesEndpoint.changes(ADMIN));
+		bodies.add(fixture.body(fixture.endpoint.read(ADMIN, new String[] { "list" }, null, null)));
+		bodies.add(fixture.body(fixture.endpoint.read(ADMIN, new String[] { "list", "0" }, null, null)));
+		String changes = fixture.body(fixture.changesEndpoint.changes(ADMIN, null, null));
 		bodies.add(changes);
 		for (String body : bodies) {
 			assertThat(body).doesNotContain("MASK-ME");

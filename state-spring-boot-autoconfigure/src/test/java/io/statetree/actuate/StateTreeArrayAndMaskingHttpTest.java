@@ -4,12 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.statetree.core.backend.StateBackend;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.context.annotation.Bean;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * access and {@code show-values=always}: the rule {@code /list/*}{@code /secret} from the issue,
  * and {@code /people/*}{@code /ssn} whose field is not a sensitive key, so only the rule hides it.
  */
-@SpringBootTest(classes = ActuatorTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = { ActuatorTestApplication.class, StateTreeArrayAndMaskingHttpTest.RecordingBackend.class },
+		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,statetree,statetreechanges",
 				"management.endpoint.statetree.access=unrestricted", "management.health.redis.enabled=false",
 				"statetree.security.show-values=always", "statetree.security.rules[0].pattern=/list/*/secret",
@@ -28,15 +31,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"statetree.security.rules[1].write=ROLE_ADMIN" })
 class StateTreeArrayAndMaskingHttpTest extends HttpTestSupport {
 
+	/** A backend keeping its own history, so values stored past the controller show in the changes too. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class RecordingBackend {
+
+		@Bean
+		StateBackend stateBackend() {
+			return new HistoryRecordingBackend();
+		}
+
+	}
+
 	private static final String SSN = "ssn-marker-";
 
 	/** The keys the issue found shown in clear. */
 	private static final List<String> LEAKED_KEYS = List.of("tokens", "apiTokens", "keys", "sshKeys", "credential",
 			"creds", "secretValue", "accessTokenValue", "passwd", "pwd", "Authorization", "bearer", "cookie",
 			"private_key_pem", "sessionToken ", "TOKEN\u200b");
-
-	@Autowired
-	StateTreeHistory history;
 
 	private final List<Object> list = List.of(Map.of("name", "a", "secret", "list-secret-1"), Map.of("name", "b"),
 			Map.of("name", "c", "secret", Map.of("pin", "list-secret-3")));
@@ -175,7 +186,7 @@ class StateTreeArrayAndMaskingHttpTest extends HttpTestSupport {
 		element.put("", 2);
 		element.put("..", 3);
 		element.put("secret", "list-secret-odd");
-		StoredValues.store(this.controller, this.history, "/list", List.of(element));
+		StoredValues.store(this.controller, "/list", List.of(element));
 		for (String path : List.of("/actuator/statetree/list", "/actuator/statetree/list/0",
 				"/actuator/statetreechanges")) {
 			Response response = get(path, "viewer");
@@ -222,7 +233,7 @@ class StateTreeArrayAndMaskingHttpTest extends HttpTestSupport {
 		}
 		// Nesting beyond the path limit is refused on write, but a backend may hold it (written by
 		// an older version or another tool): store it through the backend, past the controller.
-		StoredValues.store(this.controller, this.history, "/deep", deep);
+		StoredValues.store(this.controller, "/deep", deep);
 		for (String path : List.of("/actuator/statetree/deep", "/actuator/statetreechanges")) {
 			Response response = get(path, "viewer");
 			assertThat(response.status()).as(path).isEqualTo(200);

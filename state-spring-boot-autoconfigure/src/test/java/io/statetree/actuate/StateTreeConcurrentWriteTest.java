@@ -33,7 +33,7 @@ class StateTreeConcurrentWriteTest {
 		real.set("/list", List.of(Map.of("name", "a")));
 		StateTreeEndpointWebExtension endpoint = EndpointFixture.endpoint(
 				interleaved(real, () -> real.set("/list", List.of(PROTECTED))), "/list/*/secret", Set.of("ROLE_X"));
-		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus())
+		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]", null).getStatus())
 			.isEqualTo(403);
 		assertThat(real.get("/list")).isEqualTo(List.of(PROTECTED));
 	}
@@ -53,11 +53,11 @@ class StateTreeConcurrentWriteTest {
 		StateController real = StateController.builder().build();
 		real.set("/list", List.of(Map.of("name", "a")));
 		StateTreeEndpointWebExtension endpoint = EndpointFixture.endpoint(real, "/list/*/secret", Set.of("ROLE_X"));
-		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus())
+		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]", null).getStatus())
 			.isEqualTo(200);
 		assertThat(real.get("/list")).isEqualTo(List.of(Map.of("name", "x")));
 		assertThat(JSON.writeValueAsString(
-				endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]").getBody()))
+				endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]", null).getBody()))
 			.contains("\"changed\":false");
 		assertThat(endpoint.delete(WRITER, new String[] { "list" }).getStatus()).isEqualTo(200);
 		assertThat(real.exists("/list")).isFalse();

@@ -34,17 +34,17 @@ class StateTreeDeepValuesTest {
 		for (int i = 0; i < 600; i++) {
 			deep = List.of(deep);
 		}
-		StoredValues.store(fixture.controller, fixture.history, "/deep", deep);
-		String value = fixture.body(fixture.endpoint.read(READER, new String[] { "deep" }));
+		StoredValues.store(fixture.controller, "/deep", deep);
+		String value = fixture.body(fixture.endpoint.read(READER, new String[] { "deep" }, null, null));
 		assertThat(value).contains(StateTreeAccess.TOO_DEEP).doesNotContain("deepest-leaf");
-		String changes = fixture.body(fixture.changesEndpoint.changes(READER));
+		String changes = fixture.body(fixture.changesEndpoint.changes(READER, null, null));
 		assertThat(changes).contains(StateTreeAccess.TOO_DEEP);
 		// A shallow value next to it is shown whole.
 		fixture.controller.set("/shallow", List.of(List.of("shallow-leaf")));
-		assertThat(fixture.body(fixture.changesEndpoint.changes(READER))).contains("shallow-leaf");
+		assertThat(fixture.body(fixture.changesEndpoint.changes(READER, null, null))).contains("shallow-leaf");
 		// Writing such a value through the endpoint is refused (here by the JSON read limit).
 		WebEndpointResponse<Object> write = fixture.endpoint.write(WRITER, new String[] { "other" },
-				"[".repeat(600) + "\"deepest-leaf\"" + "]".repeat(600));
+				"[".repeat(600) + "\"deepest-leaf\"" + "]".repeat(600), null);
 		assertThat(write.getStatus()).isEqualTo(400);
 		assertThat(fixture.body(write)).doesNotContain("deepest-leaf");
 		assertThat(fixture.controller.exists("/other")).isFalse();
@@ -66,11 +66,11 @@ class StateTreeDeepValuesTest {
 		}
 		String json = open + "{\"leaf\":\"deepest-leaf\",\"password\":\"never-shown\",\"ssn\":\"never-shown\"}"
 				+ close;
-		StoredValues.store(fixture.controller, fixture.history, "/deep", deep);
-		WebEndpointResponse<Object> read = fixture.endpoint.read(READER, new String[] { "deep" });
+		StoredValues.store(fixture.controller, "/deep", deep);
+		WebEndpointResponse<Object> read = fixture.endpoint.read(READER, new String[] { "deep" }, null, null);
 		assertThat(read.getStatus()).isEqualTo(200);
 		String value = fixture.body(read);
-		String changes = fixture.body(fixture.changesEndpoint.changes(READER));
+		String changes = fixture.body(fixture.changesEndpoint.changes(READER, null, null));
 		for (String body : List.of(value, changes)) {
 			assertThat(body).doesNotContain("never-shown");
 			assertThat(body.contains("deepest-leaf")).isEqualTo(depth <= StateTreeAccess.MAX_SHOWN_DEPTH);
@@ -79,13 +79,13 @@ class StateTreeDeepValuesTest {
 		// The same value written through the endpoint: written while its paths stay within the
 		// limit (the path /written is one segment, the value adds depth), otherwise a 400 naming
 		// the limit or the JSON read limit, and nothing written.
-		WebEndpointResponse<Object> write = fixture.endpoint.write(ADMIN, new String[] { "written" }, json);
+		WebEndpointResponse<Object> write = fixture.endpoint.write(ADMIN, new String[] { "written" }, json, null);
 		boolean fits = 1 + depth <= StatePath.MAX_DEPTH;
 		assertThat(write.getStatus()).as(fixture.body(write)).isEqualTo(fits ? 200 : 400);
 		assertThat(fixture.body(write)).doesNotContain("never-shown", "deepest-leaf");
 		assertThat(fixture.controller.exists("/written")).isEqualTo(fits);
 		if (fits) {
-			String written = fixture.body(fixture.endpoint.read(READER, new String[] { "written" }));
+			String written = fixture.body(fixture.endpoint.read(READER, new String[] { "written" }, null, null));
 			assertThat(written).contains("deepest-leaf").doesNotContain("never-shown");
 		}
 		else if (depth < 400) {

@@ -44,10 +44,10 @@ class StateTreeOddKeysInArraysTest {
 	void aKeyWithASlashInsideAnArrayNeitherBreaksTheReadNorTheHistory() {
 		EndpointFixture fixture = new EndpointFixture("/list/*/secret");
 		fixture.store("/list", List.of(Map.of("a/b", 1, "name", "a", "secret", MARKER)));
-		WebEndpointResponse<Object> read = fixture.endpoint.read(READER, new String[] { "list" });
+		WebEndpointResponse<Object> read = fixture.endpoint.read(READER, new String[] { "list" }, null, null);
 		assertThat(read.getStatus()).as(fixture.body(read)).isEqualTo(200);
 		assertThat(fixture.body(read)).contains("a/b", "name").doesNotContain(MARKER);
-		WebEndpointResponse<Object> changes = fixture.changesEndpoint.changes(READER);
+		WebEndpointResponse<Object> changes = fixture.changesEndpoint.changes(READER, null, null);
 		assertThat(changes.getStatus()).isEqualTo(200);
 		assertThat(fixture.body(changes)).contains("a/b").doesNotContain(MARKER);
 	}
@@ -60,23 +60,23 @@ class StateTreeOddKeysInArraysTest {
 			deep = List.of(deep);
 		}
 		fixture.store("/deep", deep);
-		WebEndpointResponse<Object> read = fixture.endpoint.read(READER, new String[] { "deep" });
+		WebEndpointResponse<Object> read = fixture.endpoint.read(READER, new String[] { "deep" }, null, null);
 		assertThat(read.getStatus()).isEqualTo(200);
 		assertThat(fixture.body(read)).contains("deepest").doesNotContain(MARKER);
-		WebEndpointResponse<Object> changes = fixture.changesEndpoint.changes(READER);
+		WebEndpointResponse<Object> changes = fixture.changesEndpoint.changes(READER, null, null);
 		assertThat(changes.getStatus()).isEqualTo(200);
 		assertThat(fixture.body(changes)).contains("deepest").doesNotContain(MARKER);
 		assertThat(fixture.endpoint.delete(WRITER, new String[] { "deep" }).getStatus()).isEqualTo(403);
 		// Writing such a value is refused before any rule is looked at, whoever writes it.
 		for (SecurityContext writer : List.of(WRITER, ADMIN)) {
 			WebEndpointResponse<Object> write = fixture.endpoint.write(writer, new String[] { "other" },
-					JSON.writeValueAsString(deep));
+					JSON.writeValueAsString(deep), null);
 			assertThat(write.getStatus()).as(fixture.body(write)).isEqualTo(400);
 			assertThat(fixture.message(write)).contains("128").doesNotContain(MARKER, "deepest");
 		}
 		assertThat(fixture.controller.exists("/deep")).isTrue();
 		assertThat(fixture.controller.exists("/other")).isFalse();
-		assertThat(fixture.body(fixture.endpoint.read(ADMIN, new String[] { "deep" }))).contains(MARKER);
+		assertThat(fixture.body(fixture.endpoint.read(ADMIN, new String[] { "deep" }, null, null))).contains(MARKER);
 	}
 
 	@Example
@@ -88,7 +88,7 @@ class StateTreeOddKeysInArraysTest {
 		// Creating one is refused for the key, before any rule is looked at, whoever writes it.
 		for (SecurityContext writer : List.of(WRITER, ADMIN)) {
 			WebEndpointResponse<Object> write = fixture.endpoint.write(writer, new String[] { "fresh" },
-					"[{\"a/b\": {\"ssn\": \"mine\"}}]");
+					"[{\"a/b\": {\"ssn\": \"mine\"}}]", null);
 			assertThat(write.getStatus()).as(fixture.body(write)).isEqualTo(400);
 			assertThat(fixture.message(write)).contains("'a/b'").doesNotContain("mine");
 		}
@@ -115,9 +115,9 @@ class StateTreeOddKeysInArraysTest {
 		boolean first = matches(compiled, "list", "0", key, FIELD);
 		boolean second = matches(compiled, "list", "1", FIELD);
 		boolean third = matches(compiled, "list", "2", "0", key, "0", FIELD);
-		WebEndpointResponse<Object> read = fixture.endpoint.read(READER, new String[] { "list" });
+		WebEndpointResponse<Object> read = fixture.endpoint.read(READER, new String[] { "list" }, null, null);
 		assertThat(read.getStatus()).as(fixture.body(read)).isEqualTo(200);
-		WebEndpointResponse<Object> changes = fixture.changesEndpoint.changes(READER);
+		WebEndpointResponse<Object> changes = fixture.changesEndpoint.changes(READER, null, null);
 		assertThat(changes.getStatus()).as(fixture.body(changes)).isEqualTo(200);
 		int expected = (first ? 0 : 1) + (second ? 0 : 1) + (third ? 0 : 1);
 		assertThat(count(fixture.body(read), MARKER)).as(fixture.body(read)).isEqualTo(expected);
@@ -127,7 +127,7 @@ class StateTreeOddKeysInArraysTest {
 				|| matches(compiled, "copy", "2", "0", key, "0", FIELD);
 		// A copy written through the endpoint: a key that is not a path segment is refused first.
 		WebEndpointResponse<Object> copy = fixture.endpoint.write(WRITER, new String[] { "copy" },
-				JSON.writeValueAsString(list));
+				JSON.writeValueAsString(list), null);
 		assertThat(copy.getStatus()).as(fixture.body(copy))
 			.isEqualTo(!StoredValues.isSegment(key) ? 400 : copyGuarded ? 403 : 200);
 		assertThat(fixture.body(copy)).doesNotContain(MARKER);
@@ -142,7 +142,7 @@ class StateTreeOddKeysInArraysTest {
 	void anObjectKeyThatCannotBeAPathSegmentInAWrittenBranchIsABadRequest() {
 		EndpointFixture fixture = new EndpointFixture("/nothing");
 		WebEndpointResponse<Object> response = fixture.endpoint.write(WRITER, new String[] { "x" },
-				"{\"a/b\": \"" + MARKER + "\"}");
+				"{\"a/b\": \"" + MARKER + "\"}", null);
 		assertThat(response.getStatus()).isEqualTo(400);
 		assertThat(fixture.body(response)).contains("a/b").doesNotContain(MARKER);
 		assertThat(fixture.controller.exists("/x")).isFalse();
@@ -154,7 +154,7 @@ class StateTreeOddKeysInArraysTest {
 		EndpointFixture fixture = new EndpointFixture("/nothing");
 		Map<String, Object> object = Map.of(key, Map.of("v", MARKER));
 		String json = JSON.writeValueAsString(insideArray ? List.of(object) : object);
-		WebEndpointResponse<Object> response = fixture.endpoint.write(WRITER, new String[] { "x" }, json);
+		WebEndpointResponse<Object> response = fixture.endpoint.write(WRITER, new String[] { "x" }, json, null);
 		// The same rule inside an array as in a branch: written if the key is a path segment,
 		// otherwise a 400 naming the key (never the value) and nothing written.
 		assertThat(response.getStatus()).as(fixture.body(response))

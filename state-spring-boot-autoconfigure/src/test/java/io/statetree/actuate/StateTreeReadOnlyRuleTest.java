@@ -42,19 +42,19 @@ class StateTreeReadOnlyRuleTest {
 		List<Object> list = List.of(Map.of("name", "a", FIELD, "s-1"), Map.of("name", "b"));
 		controller.set("/list", list);
 		// Guessing the stored value: the answer would say "changed": false for the right guess.
-		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"a\", \"secret\": \"s-1\"}, {\"name\": \"b\"}]")
+		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"a\", \"secret\": \"s-1\"}, {\"name\": \"b\"}]", null)
 			.getStatus()).isEqualTo(403);
-		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus()).isEqualTo(403);
-		assertThat(endpoint.write(WRITER, new String[] { "list", "0" }, "{\"name\": \"x\"}").getStatus())
+		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"x\"}]", null).getStatus()).isEqualTo(403);
+		assertThat(endpoint.write(WRITER, new String[] { "list", "0" }, "{\"name\": \"x\"}", null).getStatus())
 			.isEqualTo(403);
 		assertThat(endpoint.delete(WRITER, new String[] { "list" }).getStatus()).isEqualTo(403);
 		assertThat(endpoint.delete(WRITER, new String[] { "list", "0" }).getStatus()).isEqualTo(403);
 		assertThat(controller.get("/list")).isEqualTo(list);
 		// Elsewhere, and without a protected field, the writer writes.
-		assertThat(endpoint.write(WRITER, new String[] { "other" }, "[{\"secret\": 1}]").getStatus()).isEqualTo(200);
-		assertThat(endpoint.write(ADMIN, new String[] { "list" }, "[{\"name\": \"x\"}]").getStatus()).isEqualTo(200);
-		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"y\"}]").getStatus()).isEqualTo(200);
-		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"secret\": \"planted\"}]").getStatus())
+		assertThat(endpoint.write(WRITER, new String[] { "other" }, "[{\"secret\": 1}]", null).getStatus()).isEqualTo(200);
+		assertThat(endpoint.write(ADMIN, new String[] { "list" }, "[{\"name\": \"x\"}]", null).getStatus()).isEqualTo(200);
+		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"name\": \"y\"}]", null).getStatus()).isEqualTo(200);
+		assertThat(endpoint.write(WRITER, new String[] { "list" }, "[{\"secret\": \"planted\"}]", null).getStatus())
 			.isEqualTo(403);
 		assertThat(controller.get("/list")).isEqualTo(List.of(Map.of("name", "y")));
 	}
@@ -73,7 +73,7 @@ class StateTreeReadOnlyRuleTest {
 		}
 		boolean guarded = protects(pattern, StatePath.of("/list"), current)
 				|| protects(pattern, StatePath.of("/list"), replacement);
-		assertThat(endpoint.write(WRITER, new String[] { "list" }, JSON.writeValueAsString(replacement)).getStatus())
+		assertThat(endpoint.write(WRITER, new String[] { "list" }, JSON.writeValueAsString(replacement), null).getStatus())
 			.isEqualTo(guarded ? 403 : 200);
 		assertThat(controller.get("/list")).isEqualTo(guarded ? current : replacement);
 		boolean deleteGuarded = protects(pattern, StatePath.of("/list"), controller.get("/list"));

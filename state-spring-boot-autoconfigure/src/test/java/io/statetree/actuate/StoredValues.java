@@ -9,16 +9,15 @@ import java.util.Map;
 import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.CommitRequest;
-import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Stores values the controller refuses to write (object keys that are not path segments, nesting
  * beyond the path limit) the way data written by an older version or another tool reaches a
- * controller: committed through the backend SPI, past the controller's write checks, and recorded
- * in the history as the controller records a commit it is told about.
+ * controller: committed through the backend SPI, past the controller's write checks. A
+ * {@link HistoryRecordingBackend} records the commit in its history, as a backend that keeps one
+ * (files, Redis) does.
  */
 final class StoredValues {
 
@@ -28,19 +27,14 @@ final class StoredValues {
 	}
 
 	/**
-	 * Commits a value on the controller's backend without the controller's checks and records the
-	 * commit in the history.
+	 * Commits a value on the controller's backend without the controller's checks.
 	 * @param controller the controller whose backend holds the value
-	 * @param history the history the endpoints show, or {@code null}
 	 * @param path where the value goes
 	 * @param value the value: maps, lists and leaves, converted without any check
 	 */
-	static void store(StateController controller, @Nullable StateTreeHistory history, String path, Object value) {
-		CommitResult result = controller.backend()
+	static void store(StateController controller, String path, Object value) {
+		controller.backend()
 			.commit(new CommitRequest(List.of(Write.of(StatePath.of(path), model(value))), List.of(), ORIGIN));
-		if (history != null) {
-			history.onCommit(result.revision(), ORIGIN, result.changes());
-		}
 	}
 
 	/** Converts maps and lists into the model's immutable forms, checking no key and no depth. */

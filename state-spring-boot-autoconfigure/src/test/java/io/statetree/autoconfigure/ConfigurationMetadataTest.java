@@ -27,7 +27,8 @@ class ConfigurationMetadataTest {
 				"statetree.redis.feed-retention", "statetree.redis.max-value-bytes", "statetree.cache.enabled",
 				"statetree.cache.flush-interval", "statetree.cache.flush-on-write", "statetree.cache.flush-on-read",
 				"statetree.cache.flush-on-delete", "statetree.mounts", "statetree.listeners.dispatch",
-				"statetree.listeners.on-error", "statetree.instance-id", "statetree.initial-state");
+				"statetree.listeners.on-error", "statetree.instance-id", "statetree.initial-state",
+				"statetree.history.size");
 		properties.forEach((name, property) -> assertThat(property.path("description").asString("")).as(name)
 			.isNotBlank()
 			.doesNotContain("{@")
@@ -48,6 +49,9 @@ class ConfigurationMetadataTest {
 		assertThat(properties.get("statetree.listeners.dispatch").path("defaultValue").asString("")).isEqualTo("sync");
 		assertThat(properties.get("statetree.listeners.on-error").path("defaultValue").asString("")).isEqualTo("log");
 		assertThat(properties.get("statetree.cache.flush-on-write").path("defaultValue").asBoolean(false)).isTrue();
+		assertThat(properties.get("statetree.history.size").path("defaultValue").asInt(0)).isEqualTo(1_000);
+		assertThat(properties.get("statetree.history.size").path("sourceType").asString(""))
+			.isEqualTo(StateTreeProperties.History.class.getName());
 	}
 
 	private Map<String, JsonNode> statetreeProperties() throws IOException {

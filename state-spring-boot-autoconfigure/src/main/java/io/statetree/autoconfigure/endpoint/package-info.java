@@ -1,7 +1,7 @@
 /**
  * Auto-configuration of the {@code statetree} and {@code statetreechanges} actuator endpoints
  * ({@link io.statetree.actuate.StateTreeEndpoint}, {@link io.statetree.actuate.StateTreeChangesEndpoint})
- * and the history of recent changes they show.
+ * (the history they show is the controller's own, {@link io.statetree.core.StateController#history}).
  */
 @NullMarked
 package io.statetree.autoconfigure.endpoint;

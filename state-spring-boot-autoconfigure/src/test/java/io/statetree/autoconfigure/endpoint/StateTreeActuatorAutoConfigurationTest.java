@@ -19,7 +19,6 @@ import io.statetree.actuate.StateTreeChangesEndpointWebExtension;
 import io.statetree.actuate.StateTreeEndpoint;
 import io.statetree.actuate.StateTreeEndpointWebExtension;
 import io.statetree.actuate.StateTreeHealthIndicator;
-import io.statetree.actuate.StateTreeHistory;
 import io.statetree.actuate.StateTreeMetrics;
 import io.statetree.actuate.StateTreeSanitizer;
 import io.statetree.autoconfigure.Failures;
@@ -45,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for the actuator auto-configurations: exposure on and off, the history as an observer,
+ * Tests for the actuator auto-configurations: exposure on and off, the changes endpoint on the controller's history,
  * metrics only with a registry, and property validation.
  */
 class StateTreeActuatorAutoConfigurationTest {
@@ -62,13 +61,12 @@ class StateTreeActuatorAutoConfigurationTest {
 			.doesNotHaveBean(StateTreeEndpointWebExtension.class)
 			.doesNotHaveBean(StateTreeChangesEndpoint.class)
 			.doesNotHaveBean(StateTreeChangesEndpointWebExtension.class)
-			.doesNotHaveBean(StateTreeHistory.class)
 			.hasSingleBean(StateTreeHealthIndicator.class)
 			.doesNotHaveBean(StateTreeMetrics.class));
 	}
 
 	@Test
-	void exposedEndpointsAndAHistoryThatObservesTheController() {
+	void exposedEndpointsAndTheChangesEndpointOnTheControllersHistory() {
 		this.runner
 			.withPropertyValues("management.endpoints.web.exposure.include=statetree,statetreechanges",
 					"statetree.history.size=2")
@@ -81,9 +79,12 @@ class StateTreeActuatorAutoConfigurationTest {
 				controller.set("/a", 1);
 				controller.set("/a", 2);
 				controller.set("/a", 3);
-				StateTreeHistory history = context.getBean(StateTreeHistory.class);
-				assertThat(history.entries()).extracting(StateTreeHistory.Entry::revision)
+				StateTreeChangesEndpoint.ChangesDescriptor changes = context.getBean(StateTreeChangesEndpoint.class)
+					.changes(null, null);
+				// the controller keeps statetree.history.size commits, the endpoint shows them newest first
+				assertThat(changes.commits()).extracting(StateTreeChangesEndpoint.CommitDescriptor::revision)
 					.containsExactly(controller.revision(), controller.revision() - 1);
+				assertThat(controller.history(0, 10)).hasSize(2);
 			});
 	}
 
@@ -104,12 +105,12 @@ class StateTreeActuatorAutoConfigurationTest {
 				assertThat(overview.getStatus()).isEqualTo(200);
 				assertThat(((StateTreeEndpoint.TreeDescriptor) overview.getBody()).children())
 					.containsExactly("users", "settings");
-				assertThat(endpoint.read(OPERATOR, new String[] { "settings", "theme" }).getStatus()).isEqualTo(200);
+				assertThat(endpoint.read(OPERATOR, new String[] { "settings", "theme" }, null, null).getStatus()).isEqualTo(200);
 				assertThatExceptionOfType(StateStorageException.class)
-					.isThrownBy(() -> endpoint.read(OPERATOR, new String[] { "users" }))
+					.isThrownBy(() -> endpoint.read(OPERATOR, new String[] { "users" }, null, null))
 					.withMessage("Cannot parse state file users.json: it is not valid JSON (line 1, column 24)");
 				assertThatExceptionOfType(StateStorageException.class)
-					.isThrownBy(() -> endpoint.read(OPERATOR, new String[0]))
+					.isThrownBy(() -> endpoint.read(OPERATOR, new String[0], null, null))
 					.withMessageContaining("users.json")
 					.withMessageNotContaining("stLEAK123");
 			});

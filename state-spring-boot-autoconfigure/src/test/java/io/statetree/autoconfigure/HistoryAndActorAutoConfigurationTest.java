@@ -1,0 +1,136 @@
+package io.statetree.autoconfigure;
+
+import java.util.List;
+
+import io.statetree.core.Commit;
+import io.statetree.core.StateController;
+import io.statetree.core.WriteOptions;
+import io.statetree.spring.StateControllerCustomizer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code statetree.history.size} and the default actor from Spring Security (DESIGN §11) in the
+ * auto-configured controller.
+ */
+class HistoryAndActorAutoConfigurationTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, StateTreeAutoConfiguration.class));
+
+	@AfterEach
+	void clearSecurityContext() {
+		SecurityContextHolder.clearContext();
+	}
+
+	@Test
+	void theHistoryKeepsAThousandCommitsByDefault() {
+		this.runner.run((context) -> {
+			StateController controller = context.getBean(StateController.class);
+			for (int i = 1; i <= 1_005; i++) {
+				controller.set("/counter", i);
+			}
+			List<Commit> kept = controller.history(0, 10_000);
+			assertThat(kept).hasSize(1_000);
+			assertThat(kept.get(0).revision()).isEqualTo(controller.revision() - 999);
+		});
+	}
+
+	@Test
+	void theHistoryKeepsTheConfiguredNumberOfCommits() {
+		this.runner.withPropertyValues("statetree.history.size=3").run((context) -> {
+			StateController controller = context.getBean(StateController.class);
+			for (int i = 1; i <= 5; i++) {
+				controller.set("/counter", i);
+			}
+			assertThat(controller.history(0, 100)).extracting(Commit::revision)
+				.containsExactly(controller.revision() - 2, controller.revision() - 1, controller.revision());
+		});
+		this.runner.withPropertyValues("statetree.history.size=0").run((context) -> {
+			StateController controller = context.getBean(StateController.class);
+			controller.set("/counter", 1);
+			assertThat(controller.history(0, 100)).isEmpty();
+		});
+	}
+
+	@Test
+	void aHistorySizeOutOfRangeFailsNamingTheProperty() {
+		for (String size : List.of("-1", "1000001")) {
+			this.runner.withPropertyValues("statetree.history.size=" + size).run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidConfigurationPropertyValueException failure = Failures.find(context.getStartupFailure(),
+						InvalidConfigurationPropertyValueException.class);
+				assertThat(failure.getName()).isEqualTo("statetree.history.size");
+				assertThat(failure.getMessage()).contains("between 0 (keep none) and 1,000,000");
+			});
+		}
+		this.runner.withPropertyValues("statetree.history.size=1000000").run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void aFilesystemBackendGetsAnInvalidHistorySizeRefusedToo() {
+		this.runner
+			.withPropertyValues("statetree.backend=filesystem", "statetree.filesystem.directory=target/never-created",
+					"statetree.history.size=-5")
+			.run((context) -> assertThat(Failures
+				.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class)
+				.getName()).isEqualTo("statetree.history.size"));
+	}
+
+	@Test
+	void withSpringSecurityTheActorIsTheAuthenticatedPrincipal() {
+		this.runner.run((context) -> {
+			assertThat(context).hasBean("stateTreeSecurityActorCustomizer");
+			StateController controller = context.getBean(StateController.class);
+			SecurityContextHolder.getContext()
+				.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("alice", "pw",
+						AuthorityUtils.createAuthorityList("ROLE_USER")));
+			controller.set("/a", 1);
+			controller.set("/a", 2, WriteOptions.actor("batch-job"));
+			SecurityContextHolder.getContext()
+				.setAuthentication(new AnonymousAuthenticationToken("key", "anonymousUser",
+						AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS")));
+			controller.set("/a", 3);
+			SecurityContextHolder.clearContext();
+			controller.set("/a", 4);
+			assertThat(controller.history(0, 10)).extracting(Commit::actor)
+				.containsExactly("alice", "batch-job", null, null);
+		});
+	}
+
+	@Test
+	void withoutSpringSecurityThereIsNoDefaultActor() {
+		this.runner.withClassLoader(new FilteredClassLoader(SecurityContextHolder.class)).run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean("stateTreeSecurityActorCustomizer");
+			StateController controller = context.getBean(StateController.class);
+			controller.set("/a", 1);
+			assertThat(controller.history(0, 10)).extracting(Commit::actor).containsExactly((String) null);
+		});
+	}
+
+	@Test
+	void anApplicationsCustomizerOverridesTheDefaultActor() {
+		this.runner
+			.withBean(StateControllerCustomizer.class, () -> (builder) -> builder.defaultActor(() -> "scheduler"))
+			.run((context) -> {
+				StateController controller = context.getBean(StateController.class);
+				SecurityContextHolder.getContext()
+					.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("alice", "pw",
+							AuthorityUtils.createAuthorityList("ROLE_USER")));
+				controller.set("/a", 1);
+				assertThat(controller.history(0, 10)).extracting(Commit::actor).containsExactly("scheduler");
+			});
+	}
+
+}
