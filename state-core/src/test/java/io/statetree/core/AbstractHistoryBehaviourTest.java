@@ -573,6 +573,13 @@ public abstract class AbstractHistoryBehaviourTest {
 		// restoring what is there changes nothing and returns the current revision
 		assertThat(c.restore(read)).isEqualTo(revision);
 		assertThat(c.revision()).isEqualTo(revision);
+		// malformed JSON, or an invalid path, is refused while reading
+		assertThatThrownBy(() -> mapper.readValue("{\"path\":\"/a//b\",\"revision\":1,\"value\":1}",
+				StateSnapshot.class)).hasRootCauseInstanceOf(InvalidPathException.class);
+		assertThatThrownBy(() -> mapper.readValue("{\"path\":\"/a\",\"value\":{", StateSnapshot.class))
+			.isInstanceOf(tools.jackson.core.JacksonException.class);
+		assertThatThrownBy(() -> mapper.readValue("{\"path\":\"/a\",\"revision\":-1,\"value\":1}",
+				StateSnapshot.class)).hasRootCauseInstanceOf(IllegalArgumentException.class);
 		// a snapshot of an absent path deletes on restore
 		StateSnapshot absent = c.snapshot("/none");
 		assertThat(absent.value()).isNull();
