@@ -735,6 +735,8 @@ public abstract class AbstractHistoryBehaviourTest {
 		c.set("/br", Map.of("k", 1));
 		c.set("/max", Long.MAX_VALUE);
 		c.set("/leaf", 1);
+		c.set("/bool", true);
+		c.set("/list", List.of(1, 2));
 		long revision = c.revision();
 		Object tree = norm(c.get("/"));
 		assertThatThrownBy(() -> c.history(-1, 10)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
@@ -753,6 +755,8 @@ public abstract class AbstractHistoryBehaviourTest {
 			.hasMessageContaining("decimal")
 			.hasMessageNotContaining("1.5");
 		assertThatThrownBy(() -> c.increment("/br", 1)).isInstanceOf(StateWriteException.class).hasMessageContaining("branch");
+		assertThatThrownBy(() -> c.increment("/bool", 1)).isInstanceOf(StateWriteException.class).hasMessageContaining("boolean");
+		assertThatThrownBy(() -> c.increment("/list", 1)).isInstanceOf(StateWriteException.class).hasMessageContaining("list");
 		assertThatThrownBy(() -> c.increment("/max", 1)).isInstanceOf(StateWriteException.class)
 			.hasMessageContaining("overflows");
 		assertThatThrownBy(() -> c.restore(new StateSnapshot(StatePath.of("/leaf/below"), 0, 2)))
