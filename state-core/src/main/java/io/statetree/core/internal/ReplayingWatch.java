@@ -52,6 +52,10 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 	ReplayingWatch(DefaultStateController controller, String pattern, long afterRevision, int buffer) {
 		this.compiled = PathPattern.compile(pattern);
 		long current = controller.revision();
+		if (afterRevision > current && controller.backend().isShared()) {
+			// a revision read from a shared backend (getVersioned) may be ahead of what the feed brought so far
+			current = Math.max(current, controller.backend().revision());
+		}
 		if (afterRevision < 0 || afterRevision > current) {
 			throw new IllegalArgumentException("watch of " + pattern + " after revision " + afterRevision + ": "
 					+ ((afterRevision < 0) ? "the revision must not be negative"
