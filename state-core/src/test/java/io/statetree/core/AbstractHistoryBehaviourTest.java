@@ -655,6 +655,13 @@ public abstract class AbstractHistoryBehaviourTest {
 		await().atMost(WAIT).until(() -> events.events.size() == 7);
 		assertThat(events.events).extracting(StateEvent::actor)
 			.containsExactly("alice", "bob", "carol", "carol", "carol", null, null);
+		// replayed events carry the actor too
+		Collector replayed = new Collector();
+		c.watch("/act/**", start).subscribe(replayed);
+		await().atMost(WAIT).until(() -> replayed.events.size() == 7);
+		assertThat(replayed.events).extracting(StateEvent::actor)
+			.containsExactly("alice", "bob", "carol", "carol", "carol", null, null);
+		assertThat(replayed.events).extracting(StateEvent::origin).containsOnly(c.instanceId());
 	}
 
 	@Test
