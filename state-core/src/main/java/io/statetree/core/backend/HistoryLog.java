@@ -122,6 +122,16 @@ final class HistoryLog implements CommitHistory {
 					this.segments.add(segment);
 					this.total += segment.count;
 				}
+				else if (!this.segments.isEmpty()) {
+					// the newest never got its header: the one before it was the newest at the crash
+					HistorySegment before = this.segments.remove(this.segments.size() - 1);
+					this.total -= before.count;
+					HistorySegment again = HistorySegment.open(before.file, true, this.directory);
+					if (again != null) {
+						this.segments.add(again);
+						this.total += again.count;
+					}
+				}
 			}
 		}
 		catch (IOException ex) {
