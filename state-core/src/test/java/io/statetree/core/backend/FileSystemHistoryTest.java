@@ -361,7 +361,12 @@ class FileSystemHistoryTest {
 	}
 
 	@Test
-	void badArgumentsAreRefused() {
+	void badArgumentsAreRefusedAndAClosedHistoryIsNotRead() {
+		FileSystemBackend closed = open(this.temp.resolve("closed"));
+		commit(closed, "/a", 1);
+		CommitHistory history = closed.history();
+		closed.close();
+		assertThatThrownBy(() -> history.after(0, 10)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
 		try (FileSystemBackend backend = open(this.temp.resolve("s"))) {
 			assertThatThrownBy(() -> backend.history().after(-1, 1)).isInstanceOf(IllegalArgumentException.class)
 				.hasMessageContaining("-1");
