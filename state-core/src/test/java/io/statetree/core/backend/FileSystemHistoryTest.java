@@ -116,6 +116,28 @@ class FileSystemHistoryTest {
 	}
 
 	@Test
+	void aLongSegmentWithRecordsLargerThanTheReadWindowIsIndexedWholeAtOpen() {
+		Path dir = this.temp.resolve("s");
+		String big = "x".repeat(100_000);
+		try (FileSystemBackend backend = FileSystemBackend.builder(dir).fsync(false).historySize(5_000).build()) {
+			for (int i = 1; i <= 1_500; i++) {
+				commit(backend, "/n", (i % 500 == 0) ? big + i : "value " + "y".repeat(i % 200) + i);
+			}
+		}
+		try (FileSystemBackend backend = FileSystemBackend.builder(dir).fsync(false).historySize(5_000).build()) {
+			List<Commit> all = all(backend);
+			assertThat(all).hasSize(1_500);
+			for (int i = 1; i <= 1_500; i++) {
+				Commit commit = all.get(i - 1);
+				assertThat(commit.revision()).isEqualTo(i);
+				assertThat(commit.changes().get(0).newValue())
+					.isEqualTo((i % 500 == 0) ? big + i : "value " + "y".repeat(i % 200) + i);
+			}
+			assertThat(backend.history().after(999, 2)).extracting(Commit::revision).containsExactly(1_000L, 1_001L);
+		}
+	}
+
+	@Test
 	void valuesKeepTheirExactNumbersInTheLog() {
 		Path dir = this.temp.resolve("s");
 		BigDecimal decimal = new BigDecimal("0.10000000000000000000000000000000000001");
