@@ -359,6 +359,31 @@ class FileSystemHistoryTest {
 	}
 
 	@Test
+	void aDamagedOlderSegmentFailsOnlyThePagesThatReachIt() throws IOException {
+		Path dir = this.temp.resolve("s");
+		try (FileSystemBackend backend = FileSystemBackend.builder(dir).fsync(false).historySize(2).build()) {
+			for (int i = 1; i <= 3; i++) {
+				commit(backend, "/n", i);
+			}
+		}
+		Path older = segments(dir).get(0);
+		byte[] bytes = Files.readAllBytes(older);
+		int frame = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("{\"revision\":2")
+				- HistoryRecord.FRAME;
+		bytes[frame + 2] ^= 0x55;
+		Files.write(older, bytes);
+		try (FileSystemBackend backend = FileSystemBackend.builder(dir).fsync(false).historySize(2).build()) {
+			assertThat(backend.revision()).isEqualTo(3);
+			assertThatThrownBy(() -> all(backend)).isInstanceOf(StateStorageException.class)
+				.hasMessageContaining(".statetree/history/" + older.getFileName())
+				.hasMessageContaining("damaged");
+			assertThat(backend.history().after(2, 10)).extracting(Commit::revision).containsExactly(3L);
+			assertThat(commit(backend, "/n", 4).revision()).isEqualTo(4);
+			assertThat(backend.history().after(2, 10)).extracting(Commit::revision).containsExactly(3L, 4L);
+		}
+	}
+
+	@Test
 	void historySizeZeroKeepsNoLogAndBadSizesAreRefused() throws IOException {
 		Path dir = this.temp.resolve("s");
 		try (FileSystemBackend backend = FileSystemBackend.builder(dir).fsync(false).historySize(0).build()) {
