@@ -170,7 +170,7 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 			if (this.cancelled) {
 				return;
 			}
-			if (this.queued.incrementAndGet() > ReplayingWatch.this.buffer) {
+			if (WatchPublisher.fellBehind(this.queued.incrementAndGet(), this.requested.get(), ReplayingWatch.this.buffer)) {
 				synchronized (this) {
 					if (this.phase == REPLAYING) {
 						// the history has these commits: drop the buffer, read them from there

@@ -23,6 +23,24 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 
 	static final int DEFAULT_BUFFER = 1_024;
 
+	/**
+	 * However much a subscriber requested, at most this many buffers of events wait for it (a
+	 * subscriber that requested everything but is slower than the writers).
+	 */
+	static final int MAX_BUFFERS_IN_DEMAND = 64;
+
+	/**
+	 * Whether a subscriber fell too far behind: more than {@code buffer} events queued beyond its
+	 * outstanding demand (events it asked for may wait while it is busy), or more than
+	 * {@link #MAX_BUFFERS_IN_DEMAND} buffers queued in all.
+	 * @param queued the events queued now, the new one included
+	 * @param requested its outstanding demand
+	 * @param buffer the buffer size
+	 */
+	static boolean fellBehind(int queued, long requested, int buffer) {
+		return queued > buffer && (queued - requested > buffer || queued > (long) MAX_BUFFERS_IN_DEMAND * buffer);
+	}
+
 	private final StateController controller;
 
 	private final String pattern;
@@ -74,7 +92,7 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 			if (this.cancelled) {
 				return;
 			}
-			if (this.queued.incrementAndGet() > WatchPublisher.this.buffer) {
+			if (fellBehind(this.queued.incrementAndGet(), this.requested.get(), WatchPublisher.this.buffer)) {
 				this.error = new IllegalStateException("Subscriber to " + WatchPublisher.this.pattern + " fell more than "
 						+ WatchPublisher.this.buffer + " events behind its demand");
 			}
