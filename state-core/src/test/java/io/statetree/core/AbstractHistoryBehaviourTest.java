@@ -580,9 +580,11 @@ public abstract class AbstractHistoryBehaviourTest {
 					c.set("/g/n", i);
 				}
 			});
-			while (!writes.isDone()) {
+			// at least one read, however fast the writer finished
+			do {
 				reads.add(c.getVersioned("/g/n", Integer.class));
 			}
+			while (!writes.isDone());
 			writes.get(60, TimeUnit.SECONDS);
 		}
 		finally {
