@@ -610,6 +610,9 @@ public interface StateController extends StateView, AutoCloseable {
 	 * A path read by a run that then changes in a later commit (by any thread, by the effect
 	 * itself, or on Redis by another instance) makes the effect run again, once per set of
 	 * changes it has not seen, in revision order; commits a run already saw never run it again.
+	 * A {@code set} or {@code delete} a run makes after another writer changed a path the run
+	 * had read is not committed (it returns {@code false}): it was computed from a value that is
+	 * gone and would overwrite that writer; the run after it decides again on the new values.
 	 * Runs of one effect never overlap: a commit delivered while it runs is checked when the
 	 * run ends. More than 1,000 runs in a row are stopped and logged. A run that throws is
 	 * logged (without quoting state values) and counted; the effect stays registered.

@@ -284,6 +284,13 @@ final class CommitTemplate {
 		if (equality != null && equality.test(this.backend.read(write.path()), value)) {
 			return false;
 		}
+		EffectJournal.Run run = EffectJournal.current();
+		if (run != null && run.journal == this.journal && this.journal.changedByOthers(run)) {
+			// an effect's write computed from values another writer changed since it read them
+			// would overwrite that writer: the write is dropped, and the effect runs again on the
+			// new values (its reads changed)
+			return false;
+		}
 		return commit(List.of(write), List.of(), null);
 	}
 

@@ -102,6 +102,9 @@ final class EffectJournal {
 		/** Set when a value could not be read at the pin (the journal overflowed). */
 		boolean inexact;
 
+		/** The revisions of the commits this run made itself, oldest first (few per run). */
+		@Nullable List<Long> own;
+
 		Run(EffectJournal journal, long pin) {
 			this.journal = journal;
 			this.start = pin;
@@ -233,6 +236,10 @@ final class EffectJournal {
 			this.sequence = seq;
 			if (own != null && own.journal == this) {
 				own.pin = Math.max(own.pin, this.head);
+				if (own.own == null) {
+					own.own = new ArrayList<>(2);
+				}
+				own.own.add(revision);
 			}
 		}
 	}
@@ -376,6 +383,32 @@ final class EffectJournal {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Tells whether another writer changed a path a run read after the revision it was read at
+	 * (the run's own commits do not count): a write the run would make now rests on a value
+	 * that is gone. Called under the commit lock, so every local commit is recorded.
+	 * @param run the run
+	 * @return whether a commit not made by the run changed one of its reads
+	 */
+	synchronized boolean changedByOthers(Run run) {
+		if (run.reads.isEmpty() || run.inexact) {
+			return run.inexact;
+		}
+		for (Entry entry : this.entries) {
+			if (run.own != null && run.own.contains(entry.revision())) {
+				continue;
+			}
+			for (Change change : entry.changes()) {
+				for (Map.Entry<StatePath, Long> read : run.reads.entrySet()) {
+					if (entry.revision() > read.getValue() && affects(change, read.getKey(), false)) {
+						return true;
+					}
+				}
+			}
+		}
+		return false;
 	}
 
 	/**
