@@ -1,5 +1,6 @@
 package io.statetree.autoconfigure;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import io.statetree.core.Commit;
@@ -8,6 +9,7 @@ import io.statetree.core.WriteOptions;
 import io.statetree.spring.StateControllerCustomizer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -86,6 +88,27 @@ class HistoryAndActorAutoConfigurationTest {
 			.run((context) -> assertThat(Failures
 				.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class)
 				.getName()).isEqualTo("statetree.history.size"));
+	}
+
+	@Test
+	void onFilesTheHistoryHasTheConfiguredSizeAndSurvivesARestart(@TempDir Path directory) {
+		ApplicationContextRunner files = this.runner.withPropertyValues("statetree.backend=filesystem",
+				"statetree.filesystem.directory=" + directory, "statetree.filesystem.fsync=false",
+				"statetree.history.size=3");
+		long[] last = new long[1];
+		files.run((context) -> {
+			StateController controller = context.getBean(StateController.class);
+			assertThat(controller.backend().history()).isNotNull();
+			for (int i = 1; i <= 5; i++) {
+				controller.set("/counter", i, WriteOptions.actor("writer-" + i));
+			}
+			last[0] = controller.revision();
+		});
+		files.run((context) -> {
+			List<Commit> kept = context.getBean(StateController.class).history(0, 100);
+			assertThat(kept).extracting(Commit::revision).containsExactly(last[0] - 2, last[0] - 1, last[0]);
+			assertThat(kept).extracting(Commit::actor).containsExactly("writer-3", "writer-4", "writer-5");
+		});
 	}
 
 	@Test
