@@ -594,6 +594,13 @@ public abstract class AbstractHistoryBehaviourTest {
 		// restoring what is there changes nothing and returns the current revision
 		assertThat(c.restore(read)).isEqualTo(revision);
 		assertThat(c.revision()).isEqualTo(revision);
+		// malformed JSON, or an invalid path, is refused while reading
+		assertThatThrownBy(() -> mapper.readValue("{\"path\":\"/a//b\",\"revision\":1,\"value\":1}",
+				StateSnapshot.class)).hasRootCauseInstanceOf(InvalidPathException.class);
+		assertThatThrownBy(() -> mapper.readValue("{\"path\":\"/a\",\"value\":{", StateSnapshot.class))
+			.isInstanceOf(tools.jackson.core.JacksonException.class);
+		assertThatThrownBy(() -> mapper.readValue("{\"path\":\"/a\",\"revision\":-1,\"value\":1}",
+				StateSnapshot.class)).hasRootCauseInstanceOf(IllegalArgumentException.class);
 		// a snapshot of an absent path deletes on restore
 		StateSnapshot absent = c.snapshot("/none");
 		assertThat(absent.value()).isNull();
@@ -749,6 +756,8 @@ public abstract class AbstractHistoryBehaviourTest {
 		c.set("/br", Map.of("k", 1));
 		c.set("/max", Long.MAX_VALUE);
 		c.set("/leaf", 1);
+		c.set("/bool", true);
+		c.set("/list", List.of(1, 2));
 		long revision = c.revision();
 		Object tree = norm(c.get("/"));
 		assertThatThrownBy(() -> c.history(-1, 10)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
@@ -759,16 +768,22 @@ public abstract class AbstractHistoryBehaviourTest {
 			.hasMessageContaining(String.valueOf(revision + 1))
 			.hasMessageContaining(String.valueOf(revision));
 		assertThatThrownBy(() -> c.watch("/**", -1)).isInstanceOf(IllegalArgumentException.class);
+		// the message names the path and the reason, never the value (backends word the reason their way)
 		assertThatThrownBy(() -> c.increment("/s", 1)).isInstanceOf(StateWriteException.class)
 			.hasMessageContaining("/s")
-			.hasMessageContaining("string")
+			.hasMessageContaining("integer")
 			.hasMessageNotContaining("\"x\"");
 		assertThatThrownBy(() -> c.increment("/d", 1)).isInstanceOf(StateWriteException.class)
-			.hasMessageContaining("decimal")
+			.hasMessageContaining("/d")
 			.hasMessageNotContaining("1.5");
-		assertThatThrownBy(() -> c.increment("/br", 1)).isInstanceOf(StateWriteException.class).hasMessageContaining("branch");
+		assertThatThrownBy(() -> c.increment("/br", 1)).isInstanceOf(StateWriteException.class).hasMessageContaining("/br");
+		assertThatThrownBy(() -> c.increment("/bool", 1)).isInstanceOf(StateWriteException.class)
+			.hasMessageContaining("/bool");
+		assertThatThrownBy(() -> c.increment("/list", 1)).isInstanceOf(StateWriteException.class)
+			.hasMessageContaining("/list");
 		assertThatThrownBy(() -> c.increment("/max", 1)).isInstanceOf(StateWriteException.class)
-			.hasMessageContaining("overflows");
+			.hasMessageContaining("/max")
+			.hasMessageNotContaining(String.valueOf(Long.MAX_VALUE));
 		assertThatThrownBy(() -> c.restore(new StateSnapshot(StatePath.of("/leaf/below"), 0, 2)))
 			.isInstanceOf(StateWriteException.class);
 		assertThatThrownBy(() -> c.restore(new StateSnapshot(StatePath.ROOT, 0, 2))).isInstanceOf(StateWriteException.class);

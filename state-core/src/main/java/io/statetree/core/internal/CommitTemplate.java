@@ -225,6 +225,10 @@ final class CommitTemplate {
 		}
 		this.lock.lock();
 		boolean queued;
+		// a commit made while this thread already holds the lock (an effect started inside a
+		// batch that runs under it) must not change the outer commit's actor and cause
+		String outerActor = this.actor;
+		long outerCause = this.causedBy;
 		try {
 			this.actor = resolvedActor;
 			this.causedBy = cause;
@@ -234,6 +238,8 @@ final class CommitTemplate {
 					: work.underLock(this, a, b, c);
 		}
 		finally {
+			this.actor = outerActor;
+			this.causedBy = outerCause;
 			this.lock.unlock();
 		}
 		if (queued) {

@@ -7,9 +7,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -34,8 +32,8 @@ import io.statetree.core.Subscription;
 import io.statetree.core.TypeRef;
 import io.statetree.core.WriteOptions;
 import io.statetree.core.backend.Change;
+import io.statetree.core.backend.CommitHistory;
 import io.statetree.core.backend.InMemoryBackend;
-import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.StateValues;
@@ -148,7 +146,7 @@ public final class DefaultStateController implements StateController {
 		Executor dispatchExecutor = executor;
 		ExecutorService owned = null;
 		if (dispatch == Dispatch.ASYNC && dispatchExecutor == null) {
-			owned = newDefaultExecutor();
+			owned = Dispatcher.newDefaultExecutor();
 			dispatchExecutor = owned;
 		}
 		this.ownedExecutor = owned;
@@ -172,22 +170,6 @@ public final class DefaultStateController implements StateController {
 		this.increments = new Increments(this.backend, this.commits, this.graph);
 		if (this.backend.isShared()) {
 			this.backend.setBackendListener(new RemoteFeedIntake(this.commits, this.journal, this.dispatcher));
-		}
-	}
-
-	private static ExecutorService newDefaultExecutor() {
-		try {
-			return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-		}
-		catch (ReflectiveOperationException ex) {
-			// one listener's queue runs on one thread at a time; a cached pool lets a slow
-			// listener hold its thread without holding up the others
-			AtomicLong threads = new AtomicLong();
-			return Executors.newCachedThreadPool((runnable) -> {
-				Thread thread = new Thread(runnable, "statetree-dispatch-" + threads.incrementAndGet());
-				thread.setDaemon(true);
-				return thread;
-			});
 		}
 	}
 
@@ -314,7 +296,7 @@ public final class DefaultStateController implements StateController {
 		if (current != null) {
 			return current.update(path, type, function, this.graph, this.converter);
 		}
-		Update<T> update = new Update<>(this, path, type, function);
+		Update<T> update = new Update<>(this.backend, this.converter, path, type, function);
 		for (int attempt = 1;; attempt++) {
 			this.commits.run(update, null, null, null);
 			PreconditionFailedException conflict = update.conflict;
@@ -326,57 +308,6 @@ public final class DefaultStateController implements StateController {
 						+ " attempts: the value kept changing concurrently", conflict);
 			}
 		}
-	}
-
-	/**
-	 * One {@code update}: the function runs under the commit lock, so this controller's other
-	 * writers cannot make it run again; on a shared backend the value it read is checked in the
-	 * commit and the update tried again when another instance changed it.
-	 */
-	private static final class Update<T> implements CommitTemplate.Work<@Nullable Void, @Nullable Void, @Nullable Void> {
-
-		private final DefaultStateController controller;
-
-		private final StatePath path;
-
-		private final Class<T> type;
-
-		private final UnaryOperator<@Nullable T> function;
-
-		/** What the function returned on the last run. */
-		@Nullable T next;
-
-		/** Why the last run's commit failed (another instance changed the value), or null. */
-		@Nullable PreconditionFailedException conflict;
-
-		Update(DefaultStateController controller, StatePath path, Class<T> type, UnaryOperator<@Nullable T> function) {
-			this.controller = controller;
-			this.path = path;
-			this.type = type;
-			this.function = function;
-		}
-
-		@Override
-		public boolean underLock(CommitTemplate commits, @Nullable Void a, @Nullable Void b, @Nullable Void c) {
-			this.conflict = null;
-			StateBackend backend = this.controller.backend;
-			Object existing = backend.read(this.path);
-			this.next = this.function.apply(this.controller.converter.convert(this.path, existing, this.type));
-			Object model = this.controller.converter.toModel(this.path, this.next);
-			if (StateValues.equal(existing, model)) {
-				return false;
-			}
-			List<Precondition> preconditions = backend.isShared() ? List.of(new Precondition(this.path, existing))
-					: List.of();
-			try {
-				return commits.commit(List.of(new Write(this.path, model, null)), preconditions);
-			}
-			catch (PreconditionFailedException ex) {
-				this.conflict = ex;
-				return false;
-			}
-		}
-
 	}
 
 	@Override
@@ -469,13 +400,6 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public Flow.Publisher<StateEvent> watch(String pattern, long afterRevision) {
-		PathPattern.compile(pattern);
-		long current = revision();
-		if (afterRevision < 0 || afterRevision > current) {
-			throw new IllegalArgumentException("watch of " + pattern + " after revision " + afterRevision + ": "
-					+ ((afterRevision < 0) ? "the revision must not be negative"
-							: "it is ahead of the current revision " + current));
-		}
 		return new ReplayingWatch(this, pattern, afterRevision, WatchPublisher.DEFAULT_BUFFER);
 	}
 
@@ -529,7 +453,7 @@ public final class DefaultStateController implements StateController {
 	}
 
 	/** The history watches read: the backend's own, else the in-memory one. */
-	io.statetree.core.backend.CommitHistory commitHistory() {
+	CommitHistory commitHistory() {
 		return this.history.commitHistory();
 	}
 

@@ -7,6 +7,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -130,6 +132,23 @@ final class Dispatcher {
 		this.router = router;
 		this.overflowListener = overflowListener;
 		this.order = (startRevision >= 0) ? new RevisionOrder(startRevision, this) : null;
+	}
+
+	/** The executor of asynchronous dispatch when none is given: virtual threads when available. */
+	static ExecutorService newDefaultExecutor() {
+		try {
+			return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+		}
+		catch (ReflectiveOperationException ex) {
+			// one listener's queue runs on one thread at a time; a cached pool lets a slow
+			// listener hold its thread without holding up the others
+			AtomicLong threads = new AtomicLong();
+			return Executors.newCachedThreadPool((runnable) -> {
+				Thread thread = new Thread(runnable, "statetree-dispatch-" + threads.incrementAndGet());
+				thread.setDaemon(true);
+				return thread;
+			});
+		}
 	}
 
 	/**

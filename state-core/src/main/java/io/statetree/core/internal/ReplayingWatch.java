@@ -50,9 +50,19 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 	private final int buffer;
 
 	ReplayingWatch(DefaultStateController controller, String pattern, long afterRevision, int buffer) {
+		this.compiled = PathPattern.compile(pattern);
+		long current = controller.revision();
+		if (afterRevision > current && controller.backend().isShared()) {
+			// a revision read from a shared backend (getVersioned) may be ahead of what the feed brought so far
+			current = Math.max(current, controller.backend().revision());
+		}
+		if (afterRevision < 0 || afterRevision > current) {
+			throw new IllegalArgumentException("watch of " + pattern + " after revision " + afterRevision + ": "
+					+ ((afterRevision < 0) ? "the revision must not be negative"
+							: "it is ahead of the current revision " + current));
+		}
 		this.controller = controller;
 		this.pattern = pattern;
-		this.compiled = PathPattern.compile(pattern);
 		this.afterRevision = afterRevision;
 		this.buffer = buffer;
 	}
