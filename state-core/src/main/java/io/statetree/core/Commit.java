@@ -18,13 +18,29 @@ import org.jspecify.annotations.Nullable;
  * @param actor who made the change ({@link WriteOptions#actor(String)}; in Spring Boot the
  * authenticated principal's name by default), {@code null} when unknown
  * @param changes the paths whose value changed, in the order they were written; never empty
+ * @param causedBy the revision of the commit whose listener or effect made this one
+ * ({@link StateEvent#causedBy()}), {@code 0} when a caller outside any listener wrote or when
+ * the history does not know
  */
-public record Commit(long revision, Instant time, String origin, @Nullable String actor, List<ChangedPath> changes) {
+public record Commit(long revision, Instant time, String origin, @Nullable String actor, List<ChangedPath> changes,
+		long causedBy) {
 
 	public Commit {
 		Objects.requireNonNull(time, "time");
 		Objects.requireNonNull(origin, "origin");
 		changes = List.copyOf(changes);
+	}
+
+	/**
+	 * A commit whose cause is not known ({@code causedBy} 0).
+	 * @param revision the revision
+	 * @param time when it was committed
+	 * @param origin the instance that made it
+	 * @param actor who made it, or {@code null}
+	 * @param changes the changed paths
+	 */
+	public Commit(long revision, Instant time, String origin, @Nullable String actor, List<ChangedPath> changes) {
+		this(revision, time, origin, actor, changes, 0);
 	}
 
 }

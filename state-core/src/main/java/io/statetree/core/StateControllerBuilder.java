@@ -191,7 +191,8 @@ public final class StateControllerBuilder {
 	 */
 	public StateController build() {
 		return new DefaultStateController(this.backend, this.jsonMapper, this.dispatch, this.executor, this.onError,
-				this.instanceId, ControllerObserver.composite(this.observers), this.queueCapacity, this.offerTimeout);
+				this.instanceId, ControllerObserver.composite(this.observers), this.queueCapacity, this.offerTimeout,
+				this.historySize, this.defaultActor);
 	}
 
 }

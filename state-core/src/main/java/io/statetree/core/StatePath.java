@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +52,7 @@ public final class StatePath implements Comparable<StatePath> {
 	 * @throws InvalidPathException if the path breaks a rule; the message names the path and the
 	 * rule
 	 */
+	@JsonCreator(mode = JsonCreator.Mode.DELEGATING)
 	public static StatePath of(String path) {
 		if (path == null) {
 			throw new InvalidPathException("null", "a path must not be null");
@@ -388,6 +391,7 @@ public final class StatePath implements Comparable<StatePath> {
 	 * @return e.g. {@code /users/1}; {@code /} for the root
 	 */
 	@Override
+	@JsonValue
 	public String toString() {
 		String t = this.text;
 		if (t == null) {

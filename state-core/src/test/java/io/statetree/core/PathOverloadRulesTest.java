@@ -245,6 +245,15 @@ class PathOverloadRulesTest {
 		if (type == boolean.class) {
 			return true;
 		}
+		if (type == long.class) {
+			return 7L;
+		}
+		if (type == Versioned.class) {
+			return new Versioned<>("sample", 3);
+		}
+		if (type == StateSnapshot.class) {
+			return new StateSnapshot(StatePath.of("/sample"), 3, "sample");
+		}
 		if (type == Class.class) {
 			return Integer.class;
 		}

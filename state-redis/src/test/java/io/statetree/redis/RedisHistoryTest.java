@@ -85,6 +85,7 @@ class RedisHistoryTest {
 		assertThat(history).extracting(Commit::revision).containsExactly(1L, 2L, 3L);
 		assertThat(history).extracting(Commit::origin).containsExactly("first", "second", "third");
 		assertThat(history).extracting(Commit::actor).containsExactly(null, "ann", "bob");
+		assertThat(history).extracting(Commit::causedBy).containsExactly(0L, 1L, 2L);
 		assertThat(history).allSatisfy((commit) -> assertThat(commit.time()).isBetween(before,
 				Instant.now().plusSeconds(60)));
 		assertThat(history.get(0).changes()).containsExactly(

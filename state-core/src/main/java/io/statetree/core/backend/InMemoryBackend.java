@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.statetree.core.StatePath;
+import io.statetree.core.Versioned;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +35,13 @@ public final class InMemoryBackend implements StateBackend {
 	@Override
 	public @Nullable Object read(StatePath path) {
 		return StateValues.getIn(this.state.get().root(), path);
+	}
+
+	/** Reads a value and the revision it reflects from one snapshot, without a lock. */
+	@Override
+	public Versioned<@Nullable Object> readVersioned(StatePath path) {
+		Snapshot current = this.state.get();
+		return new Versioned<>(StateValues.getIn(current.root(), path), current.revision());
 	}
 
 	/**

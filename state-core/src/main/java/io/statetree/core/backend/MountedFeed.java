@@ -57,7 +57,8 @@ final class MountedFeed {
 				changes.add(new Change(this.point.resolve(change.path()), change.oldValue(), change.newValue(),
 						change.payload()));
 			}
-			this.target.onRemoteCommit(new RemoteCommit(commit.revision(), commit.origin(), changes));
+			this.target.onRemoteCommit(new RemoteCommit(commit.revision(), commit.origin(), changes, commit.actor(),
+					commit.causedBy()));
 		}
 
 		@Override
@@ -101,7 +102,8 @@ final class MountedFeed {
 				changes.add(new Change(path, oldValue, newValue, change.payload()));
 			}
 			if (!changes.isEmpty()) {
-				this.target.onRemoteCommit(new RemoteCommit(commit.revision(), commit.origin(), changes));
+				this.target.onRemoteCommit(new RemoteCommit(commit.revision(), commit.origin(), changes,
+						commit.actor(), commit.causedBy()));
 			}
 		}
 

@@ -31,6 +31,9 @@ final class Batch {
 	/** How many writes the batch had when {@link #derived} was computed. */
 	private int derivedFor;
 
+	/** The first actor a write of the batch named ({@code WriteOptions.actor}), or null. */
+	@Nullable String actor;
+
 	/** The pings made inside the batch, delivered after it commits. */
 	final List<Change> pings = new ArrayList<>(0);
 

@@ -172,6 +172,7 @@ final class BatchRunner {
 				return false;
 			}
 			Batch current = Objects.requireNonNull(this.current);
+			commits.actor(current.actor);
 			boolean changed = false;
 			if (!current.tx.writes().isEmpty()) {
 				try {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.StateWriteException;
@@ -63,8 +64,23 @@ final class CommitTemplate {
 	/** The latest revision committed here or heard from the feed; advanced under the lock. */
 	private volatile long lastRevision;
 
+	/** The in-memory history, or null when the backend keeps its own. */
+	private final @Nullable RecentCommits recent;
+
+	/** Who writes when the options name no one (the builder's default actor), or null for no one. */
+	private final @Nullable Supplier<@Nullable String> defaultActor;
+
+	/** The actor of the commit being made; written and read under the lock. */
+	private @Nullable String actor;
+
+	/** The revision whose delivery makes the commit being made, or 0; written and read under the lock. */
+	private long causedBy;
+
 	CommitTemplate(StateBackend backend, String instanceId, ReentrantLock lock, long revision, DerivationGraph graph,
-			EffectJournal journal, EventRouter router, Dispatcher dispatcher, GuardedObserver guard) {
+			EffectJournal journal, EventRouter router, Dispatcher dispatcher, GuardedObserver guard,
+			@Nullable RecentCommits recent, @Nullable Supplier<@Nullable String> defaultActor) {
+		this.recent = recent;
+		this.defaultActor = defaultActor;
 		this.backend = backend;
 		this.instanceId = instanceId;
 		this.lock = lock;
@@ -82,6 +98,56 @@ final class CommitTemplate {
 
 	String instanceId() {
 		return this.instanceId;
+	}
+
+	/**
+	 * The backend's revision if it can be read, else the latest one known here (after the feed
+	 * lost track of other instances' commits).
+	 */
+	long knownRevision() {
+		try {
+			return Math.max(this.lastRevision, this.backend.revision());
+		}
+		catch (RuntimeException ex) {
+			return this.lastRevision;
+		}
+	}
+
+	/** The in-memory history, or null when the backend keeps its own. */
+	@Nullable RecentCommits recent() {
+		return this.recent;
+	}
+
+	/**
+	 * Names the actor of the commit being made when a batch named one (the first explicit actor
+	 * among its writes wins over the default). Called with the lock held.
+	 */
+	void actor(@Nullable String explicit) {
+		if (explicit != null) {
+			this.actor = explicit;
+		}
+	}
+
+	/**
+	 * The origin, actor and cause of the commit being made, with no writes: what a backend's own
+	 * {@code increment} records. Called with the lock held.
+	 */
+	CommitRequest context() {
+		return new CommitRequest(List.of(), List.of(), this.instanceId, this.actor, this.causedBy);
+	}
+
+	/**
+	 * Runs a read with the lock held, so no commit of this controller is half made meanwhile
+	 * ({@code getVersioned} on a backend that cannot read a value with its revision).
+	 */
+	<T> T locked(Supplier<T> read) {
+		this.lock.lock();
+		try {
+			return read.get();
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/** Notes a revision committed elsewhere (the feed). Called with the lock held. */
@@ -131,7 +197,7 @@ final class CommitTemplate {
 	 * @return what the work returned: whether anything was queued and delivered
 	 */
 	<A, B, C> boolean run(Work<A, B, C> work, A a, B b, C c) {
-		return run(true, work, a, b, c);
+		return run(true, null, work, a, b, c);
 	}
 
 	/**
@@ -140,23 +206,40 @@ final class CommitTemplate {
 	 * without applying the on-error setting (no writer is there to hear a throw).
 	 */
 	<A, B, C> void hear(Work<A, B, C> work, A a, B b, C c) {
-		run(false, work, a, b, c);
+		run(false, null, work, a, b, c);
 	}
 
+	/**
+	 * Steps 1 to 5. A local commit's actor (the given one, else the default actor, asked on this
+	 * thread) and cause (the commit whose delivery runs on this thread) are resolved before the
+	 * lock and held in fields while it is held.
+	 */
 	@SuppressWarnings("unchecked")
-	private <A, B, C> boolean run(boolean local, Work<A, B, C> work, A a, B b, C c) {
+	private <A, B, C> boolean run(boolean local, @Nullable String explicitActor, Work<A, B, C> work, A a, B b, C c) {
+		String resolvedActor = null;
+		long cause = 0;
 		if (local) {
 			checkDepth();
+			resolvedActor = (explicitActor != null) ? explicitActor : defaultActor();
+			cause = this.dispatcher.causingRevision();
 		}
 		this.lock.lock();
 		boolean queued;
+		// a commit made while this thread already holds the lock (an effect started inside a
+		// batch that runs under it) must not change the outer commit's actor and cause
+		String outerActor = this.actor;
+		long outerCause = this.causedBy;
 		try {
+			this.actor = resolvedActor;
+			this.causedBy = cause;
 			// the plain write is called directly: the call through Work has many receivers (one per
 			// kind of write), which the JIT cannot inline, and a plain set is the hottest path
 			queued = (work == WRITE) ? writeLocked((Write) a, b, (BiPredicate<@Nullable Object, @Nullable Object>) c)
 					: work.underLock(this, a, b, c);
 		}
 		finally {
+			this.actor = outerActor;
+			this.causedBy = outerCause;
 			this.lock.unlock();
 		}
 		if (queued) {
@@ -175,8 +258,25 @@ final class CommitTemplate {
 	 * the given one (compared under the lock, so no write of this controller comes between)
 	 * @return whether anything changed
 	 */
-	boolean write(Write write, @Nullable Object value, @Nullable BiPredicate<@Nullable Object, @Nullable Object> equality) {
-		return run(WRITE, write, value, equality);
+	boolean write(Write write, @Nullable Object value, @Nullable BiPredicate<@Nullable Object, @Nullable Object> equality,
+			@Nullable String actor) {
+		return run(true, actor, WRITE, write, value, equality);
+	}
+
+	/** The default actor, asked on the writer's thread; a throw or a blank name counts as none. */
+	private @Nullable String defaultActor() {
+		Supplier<@Nullable String> supplier = this.defaultActor;
+		if (supplier == null) {
+			return null;
+		}
+		try {
+			String name = supplier.get();
+			return (name == null || name.isBlank()) ? null : name;
+		}
+		catch (RuntimeException ex) {
+			logger.debug("StateTree default actor supplier failed; the commit has no actor", ex);
+			return null;
+		}
 	}
 
 	private boolean writeLocked(Write write, @Nullable Object value,
@@ -274,7 +374,7 @@ final class CommitTemplate {
 	void queuePing(StatePath p, @Nullable Object value, @Nullable Object payload) {
 		this.dispatcher.submit(new CommitRecord(this.lastRevision, this.instanceId,
 				List.of(new Change(p, value, value, payload)), CommitRecord.Kind.PING, nextDepth(),
-				Thread.currentThread()));
+				Thread.currentThread(), this.actor, this.causedBy));
 	}
 
 	/**
@@ -332,7 +432,7 @@ final class CommitTemplate {
 				}
 				return false;
 			}
-			CommitRequest request = new CommitRequest(all, checked, this.instanceId);
+			CommitRequest request = new CommitRequest(all, checked, this.instanceId, this.actor, this.causedBy);
 			try {
 				SnapshotStore snapshots = (tx != null && tx.base() != null) ? this.backend.snapshotStore() : null;
 				result = (snapshots != null) ? snapshots.commit(request, tx.base(), tx.applied())
@@ -348,19 +448,32 @@ final class CommitTemplate {
 			}
 			break;
 		}
-		List<Change> changed = changedOnly(result.changes());
 		if (!retracked.isEmpty()) {
 			this.graph.reorder();
 		}
+		return record(result);
+	}
+
+	/**
+	 * Step 3 for what the backend committed: the revision, the history, the effect journal and
+	 * the listeners' queues. Called with the lock held; throws nothing the backend did not.
+	 * @return whether anything changed
+	 */
+	boolean record(CommitResult result) {
+		List<Change> changed = changedOnly(result.changes());
 		if (changed.isEmpty()) {
 			this.dispatcher.skip(result.revision(), false);
 			return false;
 		}
 		this.lastRevision = Math.max(this.lastRevision, result.revision());
+		if (this.recent != null) {
+			// before routing: a watch that subscribed first finds it in the history
+			this.recent.append(result.revision(), this.instanceId, this.actor, this.causedBy, changed);
+		}
 		this.journal.record(result.revision(), this.instanceId, changed);
 		if (this.router.hasAudience()) {
 			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, changed,
-					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread()));
+					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread(), this.actor, this.causedBy));
 		}
 		else {
 			this.dispatcher.skip(result.revision(), false);

@@ -7,9 +7,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -34,8 +32,8 @@ import io.statetree.core.Subscription;
 import io.statetree.core.TypeRef;
 import io.statetree.core.WriteOptions;
 import io.statetree.core.backend.Change;
+import io.statetree.core.backend.CommitHistory;
 import io.statetree.core.backend.InMemoryBackend;
-import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.StateValues;
@@ -91,6 +89,10 @@ public final class DefaultStateController implements StateController {
 
 	private final BatchRunner batches;
 
+	private final HistoryAccess history;
+
+	private final Increments increments;
+
 	private volatile boolean closed;
 
 	/**
@@ -109,6 +111,33 @@ public final class DefaultStateController implements StateController {
 	public DefaultStateController(@Nullable StateBackend backend, @Nullable JsonMapper jsonMapper, Dispatch dispatch,
 			@Nullable Executor executor, OnError onError, @Nullable String instanceId,
 			@Nullable ControllerObserver observer, int queueCapacity, Duration offerTimeout) {
+		this(backend, jsonMapper, dispatch, executor, onError, instanceId, observer, queueCapacity, offerTimeout,
+				1_000, null);
+	}
+
+	/**
+	 * Creates a controller; use {@link StateController#builder()}.
+	 * @param backend the backend, or null for a new in-memory one
+	 * @param jsonMapper the mapper, or null for a default one
+	 * @param dispatch the dispatch mode
+	 * @param executor the executor for asynchronous dispatch, or null for a default one
+	 * @param onError what to do when a listener throws
+	 * @param instanceId the instance id, or null for a random one
+	 * @param observer the observer, or null
+	 * @param queueCapacity the capacity of each listener's queue, in events (at least 1)
+	 * @param offerTimeout how long a writer waits for room in a full listener queue
+	 * @param historySize how many commits the in-memory history keeps when the backend keeps
+	 * none (DESIGN §11), 0 or more
+	 * @param defaultActor who writes when the options name no one, asked on the writing thread;
+	 * null for no one
+	 */
+	public DefaultStateController(@Nullable StateBackend backend, @Nullable JsonMapper jsonMapper, Dispatch dispatch,
+			@Nullable Executor executor, OnError onError, @Nullable String instanceId,
+			@Nullable ControllerObserver observer, int queueCapacity, Duration offerTimeout, int historySize,
+			@Nullable Supplier<@Nullable String> defaultActor) {
+		if (historySize < 0) {
+			throw new IllegalArgumentException("historySize must not be negative, got " + historySize);
+		}
 		this.backend = (backend != null) ? backend : new InMemoryBackend();
 		this.converter = new ValueConverter((jsonMapper != null) ? jsonMapper : JsonMapper.builder().build());
 		this.instanceId = (instanceId != null && !instanceId.isBlank()) ? instanceId : UUID.randomUUID().toString();
@@ -117,7 +146,7 @@ public final class DefaultStateController implements StateController {
 		Executor dispatchExecutor = executor;
 		ExecutorService owned = null;
 		if (dispatch == Dispatch.ASYNC && dispatchExecutor == null) {
-			owned = newDefaultExecutor();
+			owned = Dispatcher.newDefaultExecutor();
 			dispatchExecutor = owned;
 		}
 		this.ownedExecutor = owned;
@@ -133,27 +162,14 @@ public final class DefaultStateController implements StateController {
 		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, queueCapacity,
 				Objects.requireNonNull(offerTimeout, "offerTimeout"), this.router::route, this.guard::overflow,
 				startRevision);
+		RecentCommits recent = (this.backend.history() == null) ? new RecentCommits(historySize, revision) : null;
 		this.commits = new CommitTemplate(this.backend, this.instanceId, commitLock, revision, this.graph, this.journal,
-				this.router, this.dispatcher, this.guard);
+				this.router, this.dispatcher, this.guard, recent, defaultActor);
 		this.batches = new BatchRunner(this.backend, this.instanceId, this.commits);
+		this.history = new HistoryAccess(this, this.backend, this.commits, recent);
+		this.increments = new Increments(this.backend, this.commits, this.graph);
 		if (this.backend.isShared()) {
 			this.backend.setBackendListener(new RemoteFeedIntake(this.commits, this.journal, this.dispatcher));
-		}
-	}
-
-	private static ExecutorService newDefaultExecutor() {
-		try {
-			return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-		}
-		catch (ReflectiveOperationException ex) {
-			// one listener's queue runs on one thread at a time; a cached pool lets a slow
-			// listener hold its thread without holding up the others
-			AtomicLong threads = new AtomicLong();
-			return Executors.newCachedThreadPool((runnable) -> {
-				Thread thread = new Thread(runnable, "statetree-dispatch-" + threads.incrementAndGet());
-				thread.setDaemon(true);
-				return thread;
-			});
 		}
 	}
 
@@ -259,9 +275,12 @@ public final class DefaultStateController implements StateController {
 		var equality = options.equality();
 		Batch current = this.batches.current();
 		if (current != null) {
+			if (current.actor == null) {
+				current.actor = options.actor();
+			}
 			return current.set(path, model, value, equality, options.payload());
 		}
-		return this.commits.write(new Write(path, model, options.payload()), value, equality);
+		return this.commits.write(new Write(path, model, options.payload()), value, equality, options.actor());
 	}
 
 	@Override
@@ -277,7 +296,7 @@ public final class DefaultStateController implements StateController {
 		if (current != null) {
 			return current.update(path, type, function, this.graph, this.converter);
 		}
-		Update<T> update = new Update<>(this, path, type, function);
+		Update<T> update = new Update<>(this.backend, this.converter, path, type, function);
 		for (int attempt = 1;; attempt++) {
 			this.commits.run(update, null, null, null);
 			PreconditionFailedException conflict = update.conflict;
@@ -289,57 +308,6 @@ public final class DefaultStateController implements StateController {
 						+ " attempts: the value kept changing concurrently", conflict);
 			}
 		}
-	}
-
-	/**
-	 * One {@code update}: the function runs under the commit lock, so this controller's other
-	 * writers cannot make it run again; on a shared backend the value it read is checked in the
-	 * commit and the update tried again when another instance changed it.
-	 */
-	private static final class Update<T> implements CommitTemplate.Work<@Nullable Void, @Nullable Void, @Nullable Void> {
-
-		private final DefaultStateController controller;
-
-		private final StatePath path;
-
-		private final Class<T> type;
-
-		private final UnaryOperator<@Nullable T> function;
-
-		/** What the function returned on the last run. */
-		@Nullable T next;
-
-		/** Why the last run's commit failed (another instance changed the value), or null. */
-		@Nullable PreconditionFailedException conflict;
-
-		Update(DefaultStateController controller, StatePath path, Class<T> type, UnaryOperator<@Nullable T> function) {
-			this.controller = controller;
-			this.path = path;
-			this.type = type;
-			this.function = function;
-		}
-
-		@Override
-		public boolean underLock(CommitTemplate commits, @Nullable Void a, @Nullable Void b, @Nullable Void c) {
-			this.conflict = null;
-			StateBackend backend = this.controller.backend;
-			Object existing = backend.read(this.path);
-			this.next = this.function.apply(this.controller.converter.convert(this.path, existing, this.type));
-			Object model = this.controller.converter.toModel(this.path, this.next);
-			if (StateValues.equal(existing, model)) {
-				return false;
-			}
-			List<Precondition> preconditions = backend.isShared() ? List.of(new Precondition(this.path, existing))
-					: List.of();
-			try {
-				return commits.commit(List.of(new Write(this.path, model, null)), preconditions);
-			}
-			catch (PreconditionFailedException ex) {
-				this.conflict = ex;
-				return false;
-			}
-		}
-
 	}
 
 	@Override
@@ -428,46 +396,69 @@ public final class DefaultStateController implements StateController {
 		return new WatchPublisher(this, pattern, WatchPublisher.DEFAULT_BUFFER);
 	}
 
-	// ---- history and snapshots (DESIGN §11): TODO issue 13, being built ----
+	// ------------------------------------------------------------------ history (DESIGN §11)
 
 	@Override
 	public Flow.Publisher<StateEvent> watch(String pattern, long afterRevision) {
-		throw new UnsupportedOperationException("watch from a revision: not built yet");
+		return new ReplayingWatch(this, pattern, afterRevision, WatchPublisher.DEFAULT_BUFFER);
 	}
 
 	@Override
 	public Versioned<@Nullable Object> getVersioned(StatePath path) {
-		throw new UnsupportedOperationException("getVersioned: not built yet");
+		Tracker.record(path);
+		return this.history.getVersioned(path);
 	}
 
 	@Override
 	public <T> Versioned<@Nullable T> getVersioned(StatePath path, Class<T> type) {
-		throw new UnsupportedOperationException("getVersioned: not built yet");
+		Versioned<@Nullable Object> read = getVersioned(path);
+		return new Versioned<>(this.converter.convert(path, read.value(), type), read.revision());
 	}
 
 	@Override
 	public <T> Versioned<@Nullable T> getVersioned(StatePath path, TypeRef<T> type) {
-		throw new UnsupportedOperationException("getVersioned: not built yet");
+		Versioned<@Nullable Object> read = getVersioned(path);
+		return new Versioned<>(this.converter.convert(path, read.value(), type), read.revision());
 	}
 
 	@Override
 	public List<Commit> history(long afterRevision, int limit) {
-		throw new UnsupportedOperationException("history: not built yet");
+		return this.history.history(afterRevision, limit);
 	}
 
 	@Override
 	public StateSnapshot snapshot(StatePath path) {
-		throw new UnsupportedOperationException("snapshot: not built yet");
+		return this.history.snapshot(path);
 	}
 
 	@Override
 	public long restore(StateSnapshot snapshot) {
-		throw new UnsupportedOperationException("restore: not built yet");
+		Objects.requireNonNull(snapshot, "snapshot");
+		checkOpen();
+		if (this.batches.current() != null) {
+			// joins the batch like any write; its revision is known only when the batch commits
+			set(snapshot.path(), snapshot.value());
+			return revision();
+		}
+		return this.history.restore(snapshot);
 	}
 
 	@Override
 	public long increment(StatePath path, long delta) {
-		throw new UnsupportedOperationException("increment: not built yet");
+		Objects.requireNonNull(path, "path");
+		checkOpen();
+		Batch current = this.batches.current();
+		return (current != null) ? this.increments.inBatch(current, path, delta)
+				: this.increments.increment(path, delta);
+	}
+
+	/** The history watches read: the backend's own, else the in-memory one. */
+	CommitHistory commitHistory() {
+		return this.history.commitHistory();
+	}
+
+	EventRouter router() {
+		return this.router;
 	}
 
 	// ------------------------------------------------------------------ effects (DESIGN §6)

@@ -7,6 +7,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -132,6 +134,23 @@ final class Dispatcher {
 		this.order = (startRevision >= 0) ? new RevisionOrder(startRevision, this) : null;
 	}
 
+	/** The executor of asynchronous dispatch when none is given: virtual threads when available. */
+	static ExecutorService newDefaultExecutor() {
+		try {
+			return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+		}
+		catch (ReflectiveOperationException ex) {
+			// one listener's queue runs on one thread at a time; a cached pool lets a slow
+			// listener hold its thread without holding up the others
+			AtomicLong threads = new AtomicLong();
+			return Executors.newCachedThreadPool((runnable) -> {
+				Thread thread = new Thread(runnable, "statetree-dispatch-" + threads.incrementAndGet());
+				thread.setDaemon(true);
+				return thread;
+			});
+		}
+	}
+
 	/**
 	 * Returns the cascade depth of the listener running on this thread, or -1 outside listeners.
 	 */
@@ -140,6 +159,19 @@ final class Dispatcher {
 			return -1;
 		}
 		return this.depth.get()[0];
+	}
+
+	/**
+	 * Returns the revision of the commit whose item (a listener's event, or the effects of a
+	 * commit) this thread is delivering, so a write it makes can name its cause
+	 * ({@code StateEvent.causedBy}); 0 outside any delivery.
+	 */
+	long causingRevision() {
+		if (this.delivering.get() == 0) {
+			return 0;
+		}
+		DeliveryItem item = this.running.get()[0];
+		return (item != null) ? item.record.revision() : 0;
 	}
 
 	/**

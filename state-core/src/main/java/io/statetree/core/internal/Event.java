@@ -34,6 +34,10 @@ final class Event implements StateEvent {
 
 	private final CommitRecord.Kind kind;
 
+	private final @Nullable String actor;
+
+	private final long causedBy;
+
 	private @Nullable Map<String, String> variables;
 
 	boolean stopped;
@@ -41,6 +45,12 @@ final class Event implements StateEvent {
 	Event(DefaultStateController controller, StatePath path, StatePath emittingPath, @Nullable Object prevValue,
 			@Nullable Object newValue, @Nullable Object payload, @Nullable PathPattern pattern, long revision,
 			String origin, CommitRecord.Kind kind) {
+		this(controller, path, emittingPath, prevValue, newValue, payload, pattern, revision, origin, kind, null, 0);
+	}
+
+	Event(DefaultStateController controller, StatePath path, StatePath emittingPath, @Nullable Object prevValue,
+			@Nullable Object newValue, @Nullable Object payload, @Nullable PathPattern pattern, long revision,
+			String origin, CommitRecord.Kind kind, @Nullable String actor, long causedBy) {
 		this.controller = controller;
 		this.path = path;
 		this.emittingPath = emittingPath;
@@ -51,6 +61,8 @@ final class Event implements StateEvent {
 		this.revision = revision;
 		this.origin = origin;
 		this.kind = kind;
+		this.actor = actor;
+		this.causedBy = causedBy;
 	}
 
 	@Override
@@ -128,12 +140,12 @@ final class Event implements StateEvent {
 
 	@Override
 	public @Nullable String actor() {
-		return null; // TODO issue 13
+		return this.actor;
 	}
 
 	@Override
 	public long causedBy() {
-		return 0; // TODO issue 13
+		return this.causedBy;
 	}
 
 	@Override
@@ -174,7 +186,8 @@ final class Event implements StateEvent {
 	@Override
 	public String toString() {
 		return "StateEvent[path=" + this.path + ", emittingPath=" + this.emittingPath + ", revision=" + this.revision
-				+ ", origin=" + this.origin + (isPing() ? ", ping" : "") + (isResync() ? ", resync" : "") + "]";
+				+ ", origin=" + this.origin + ((this.actor != null) ? ", actor=" + this.actor : "")
+				+ ((this.causedBy != 0) ? ", causedBy=" + this.causedBy : "") + (isPing() ? ", ping" : "") + (isResync() ? ", resync" : "") + "]";
 	}
 
 }

@@ -69,7 +69,7 @@ final class EventRouter {
 	 * controller's own item. Runs under the commit lock and runs no user code.
 	 */
 	List<DeliveryItem> route(CommitRecord record) {
-		Delivery delivery = new Delivery(record);
+		Delivery delivery = new Delivery(record, this.index);
 		if (this.observed && record.kind() != CommitRecord.Kind.PING
 				&& record.kind() != CommitRecord.Kind.RESYNC) {
 			delivery.items.add(new DeliveryItem(this.system, record, () -> {
@@ -112,6 +112,28 @@ final class EventRouter {
 		Event event = new Event(this.controller, StatePath.ROOT, StatePath.ROOT, null, null, null, null,
 				record.revision(), record.origin(), CommitRecord.Kind.RESYNC);
 		return new DeliveryItem(callback.mailbox, record, () -> invoke(callback, event), null, 0, event);
+	}
+
+	/**
+	 * Routes a commit read from the history to one watch's own subscription (DESIGN §11,
+	 * {@code watch(pattern, afterRevision)}): the events that subscription would have heard, in
+	 * order, by the same rules as a live commit. Runs no user code and delivers nothing.
+	 * @param index an index holding the watch's one pattern
+	 * @param record the commit, as a record with no payloads
+	 * @return the events, in delivery order
+	 */
+	List<Event> replay(PatternIndex<Callback> index, CommitRecord record) {
+		Delivery delivery = new Delivery(record, index);
+		for (Change change : record.changes()) {
+			delivery.change(change);
+		}
+		List<Event> events = new ArrayList<>(delivery.items.size());
+		for (DeliveryItem item : delivery.items) {
+			if (item.event != null) {
+				events.add(item.event);
+			}
+		}
+		return events;
 	}
 
 	/**
@@ -162,19 +184,23 @@ final class EventRouter {
 
 		final List<DeliveryItem> items = new ArrayList<>();
 
+		/** The subscriptions it routes to: the controller's, or one watch's own (a replay). */
+		private final PatternIndex<Callback> index;
+
 		/** Who heard which emitting path in this commit: pairs, scanned (commits are small). */
 		private @Nullable List<Object> heard;
 
 		/** The same pairs in a set, once there are many. */
 		private @Nullable Set<Heard> heardSet;
 
-		Delivery(CommitRecord record) {
+		Delivery(CommitRecord record, PatternIndex<Callback> index) {
 			this.record = record;
+			this.index = index;
 		}
 
 		void resync() {
 			Set<Callback> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-			for (PatternIndex.Entry<Callback> entry : EventRouter.this.index.entries()) {
+			for (PatternIndex.Entry<Callback> entry : this.index.entries()) {
 				if (seen.add(entry.value())) {
 					add(entry.value(), new Event(EventRouter.this.controller, StatePath.ROOT, StatePath.ROOT, null, null,
 							null, entry.pattern(), this.record.revision(), this.record.origin(), CommitRecord.Kind.RESYNC),
@@ -184,7 +210,7 @@ final class EventRouter {
 		}
 
 		void change(Change change) {
-			PatternIndex<Callback> index = EventRouter.this.index;
+			PatternIndex<Callback> index = this.index;
 			if (index.isEmpty()) {
 				return;
 			}
@@ -204,7 +230,8 @@ final class EventRouter {
 							if (firstHearing(entry.value(), p.path)) {
 								add(entry.value(), new Event(EventRouter.this.controller, p.path, p.path, p.oldValue,
 										p.newValue, change.payload(), entry.pattern(), this.record.revision(),
-										this.record.origin(), this.record.kind()), null, 0);
+										this.record.origin(), this.record.kind(), this.record.actor(),
+										this.record.causedBy()), null, 0);
 							}
 						}
 					}
@@ -241,7 +268,7 @@ final class EventRouter {
 						callbacks.add(entry.value());
 						events.add(new Event(EventRouter.this.controller, at, w, change.oldValue(), change.newValue(),
 								change.payload(), entry.pattern(), this.record.revision(), this.record.origin(),
-								this.record.kind()));
+								this.record.kind(), this.record.actor(), this.record.causedBy()));
 						levels.add(level);
 					}
 				}

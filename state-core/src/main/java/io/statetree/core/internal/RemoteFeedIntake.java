@@ -24,15 +24,25 @@ final class RemoteFeedIntake implements BackendListener {
 			intake.dispatcher.skip(commit.revision(), true);
 			return false;
 		}
+		RecentCommits recent = commits.recent();
+		if (recent != null) {
+			// a shared backend without its own history: other instances' commits are kept too
+			recent.append(commit.revision(), commit.origin(), commit.actor(), commit.causedBy(), changed);
+		}
 		intake.journal.record(commit.revision(), commit.origin(), changed);
 		intake.dispatcher.submit(new CommitRecord(commit.revision(), commit.origin(), changed,
-				CommitRecord.Kind.REMOTE, 0, Thread.currentThread()));
+				CommitRecord.Kind.REMOTE, 0, Thread.currentThread(), commit.actor(), commit.causedBy()));
 		return true;
 	};
 
 	/** A resync: every listener hears one resync event. */
 	private static final CommitTemplate.Work<RemoteFeedIntake, @Nullable Void, @Nullable Void> RESYNC = (commits,
 			intake, unused, unused2) -> {
+		RecentCommits recent = commits.recent();
+		if (recent != null) {
+			// the feed lost track: commits up to now may be missing from the in-memory history
+			recent.lostThrough(commits.knownRevision());
+		}
 		intake.dispatcher.submit(new CommitRecord(commits.lastRevision(), commits.instanceId(), List.of(),
 				CommitRecord.Kind.RESYNC, 0, Thread.currentThread()));
 		return true;
