@@ -1,16 +1,11 @@
 package io.statetree.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.statetree.core.StatePath;
 import io.statetree.core.backend.BackendListener;
-import io.statetree.core.backend.Change;
 import io.statetree.core.backend.RemoteCommit;
-import io.statetree.core.backend.Write;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,16 +37,6 @@ final class ChangeFeed {
 	private static final Duration MAX_BLOCK = Duration.ofSeconds(1);
 
 	private static final long MAX_BACKOFF_MILLIS = 1_000;
-
-	private static final byte[] REVISION = bytes("r");
-
-	private static final byte[] ORIGIN = bytes("o");
-
-	private static final byte[] INSTANCE = bytes("i");
-
-	private static final byte[] WRITES = bytes("w");
-
-	private static final byte[] BEFORE = bytes("b");
 
 	private final RedisConnectionFactory factory;
 
@@ -227,30 +212,40 @@ final class ChangeFeed {
 			if (!this.running) {
 				return;
 			}
-			Map<byte[], byte[]> fields = record.getValue();
-			long revision = Long.parseLong(string(field(fields, REVISION)));
-			String id = record.getId().getValue();
+			StreamEntry entry;
+			try {
+				entry = StreamEntry.of(record);
+			}
+			catch (RuntimeException ex) {
+				logger.error("StateTree change feed for namespace '{}' cannot read stream entry {}; resynchronising",
+						this.keys.namespace(), record.getId().getValue(), ex);
+				resync(-1);
+				return;
+			}
+			long revision = entry.revision();
 			if (revision != this.lastRevision + 1) {
 				// a gap (entries trimmed unread), or a revision not above the last one although the
 				// entry is newer (the server lost its data and started over)
 				resync(revision);
 				return;
 			}
-			this.lastId = id;
+			this.lastId = record.getId().getValue();
 			this.lastRevision = revision;
-			Long millis = record.getId().getTimestamp();
-			this.lastEntryMillis = (millis != null) ? millis : System.currentTimeMillis();
-			if (this.backendId.equals(string(field(fields, INSTANCE)))) {
+			this.lastEntryMillis = entry.millis();
+			if (this.backendId.equals(entry.instance())) {
 				continue;
 			}
-			deliver(revision, fields);
+			deliver(entry);
 		}
 	}
 
+	/** Moves to the stream's end and tells the listener; {@code found} is the unexpected revision, or -1. */
 	private void resync(long found) {
-		logger.warn("StateTree change feed for namespace '{}' expected revision {} but found {} (entries trimmed "
-				+ "from the stream, or the server lost its data); resynchronising", this.keys.namespace(),
-				this.lastRevision + 1, found);
+		if (found >= 0) {
+			logger.warn("StateTree change feed for namespace '{}' expected revision {} but found {} (entries trimmed "
+					+ "from the stream, or the server lost its data); resynchronising", this.keys.namespace(),
+					this.lastRevision + 1, found);
+		}
 		long[] revision = new long[1];
 		this.lastId = position(revision);
 		this.lastRevision = revision[0];
@@ -262,14 +257,11 @@ final class ChangeFeed {
 		}
 	}
 
-	private void deliver(long revision, Map<byte[], byte[]> fields) {
+	private void deliver(StreamEntry entry) {
+		long revision = entry.revision();
 		RemoteCommit commit;
 		try {
-			String origin = string(field(fields, ORIGIN));
-			List<Write> writes = TreeCodec.decodeWrites(string(field(fields, WRITES)));
-			List<StatePath> distinct = writes.stream().map(Write::path).distinct().toList();
-			List<Change> changes = TreeCodec.changes(writes, distinct, string(field(fields, BEFORE)));
-			commit = new RemoteCommit(revision, origin, changes);
+			commit = new RemoteCommit(revision, entry.origin(), entry.changes(), entry.actor(), entry.causedBy());
 		}
 		catch (RuntimeException ex) {
 			logger.error("StateTree change feed for namespace '{}' cannot decode the entry of revision {}; "
@@ -290,16 +282,6 @@ final class ChangeFeed {
 			logger.error("StateTree backend listener failed on revision {} from instance {} in namespace '{}'",
 					revision, commit.origin(), this.keys.namespace(), ex);
 		}
-	}
-
-	private static byte[] field(Map<byte[], byte[]> fields, byte[] name) {
-		for (Map.Entry<byte[], byte[]> entry : fields.entrySet()) {
-			if (java.util.Arrays.equals(entry.getKey(), name)) {
-				return entry.getValue();
-			}
-		}
-		throw new io.statetree.core.StateStorageException("Change stream entry lacks field '"
-				+ string(name) + "'");
 	}
 
 	private void closeConnection() {
@@ -323,14 +305,6 @@ final class ChangeFeed {
 			Thread.currentThread().interrupt();
 			this.running = false;
 		}
-	}
-
-	private static byte[] bytes(String s) {
-		return s.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static String string(byte[] b) {
-		return new String(b, StandardCharsets.UTF_8);
 	}
 
 }

@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.StateWriteException;
+import io.statetree.core.Versioned;
 import io.statetree.core.backend.BackendDescription;
 import io.statetree.core.backend.BackendListener;
+import io.statetree.core.backend.Change;
+import io.statetree.core.backend.CommitHistory;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.Precondition;
@@ -67,6 +70,10 @@ public final class RedisBackend implements StateBackend {
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
+	private static final byte[] NO_ACTOR = new byte[0];
+
+	private static final byte[] NOT_CAUSED = bytes("0");
+
 	private final RedisConnectionFactory factory;
 
 	private final String namespace;
@@ -85,6 +92,8 @@ public final class RedisBackend implements StateBackend {
 
 	private final byte[] retentionBytes;
 
+	private final StreamHistory history;
+
 	private final Object feedLock = new Object();
 
 	private @Nullable ChangeFeed feed;
@@ -101,6 +110,7 @@ public final class RedisBackend implements StateBackend {
 		this.backendId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 		this.backendIdBytes = bytes(this.backendId);
 		this.retentionBytes = bytes(Long.toString(this.feedRetention));
+		this.history = new StreamHistory(this.factory, this.connectionName, this.keys);
 	}
 
 	/**
@@ -167,11 +177,37 @@ public final class RedisBackend implements StateBackend {
 		checkOpen();
 		byte[] reply = RedisCalls.scriptValue(this.factory, this.connectionName, Scripts.READ,
 				new byte[][] { this.keys.tree(), this.keys.pos(), this.keys.kids() }, bytes(path.toString()));
-		Object value = TreeCodec.decodeRead(new String(reply, StandardCharsets.UTF_8), path);
+		return decodeRead(new String(reply, StandardCharsets.UTF_8), path);
+	}
+
+	/**
+	 * Reads a subtree and the namespace revision it reflects in one script call, so both come from
+	 * one consistent snapshot even while other instances write.
+	 */
+	@Override
+	public Versioned<@Nullable Object> readVersioned(StatePath path) {
+		checkOpen();
+		List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.VERSIONED, this.keys.all(),
+				bytes(path.toString()));
+		long revision = Long.parseLong(RedisCalls.string(reply.get(0)));
+		return new Versioned<>(decodeRead(RedisCalls.string(reply.get(1)), path), revision);
+	}
+
+	private static @Nullable Object decodeRead(String form, StatePath path) {
+		Object value = TreeCodec.decodeRead(form, path);
 		if (value == null && path.isRoot()) {
 			return StateValues.emptyBranch();
 		}
 		return value;
+	}
+
+	/**
+	 * Returns the change stream as the history: the last {@link #feedRetention()} (approximately)
+	 * commits of every instance of the namespace, each with the Redis server's time of its entry.
+	 */
+	@Override
+	public CommitHistory history() {
+		return this.history;
 	}
 
 	@Override
@@ -184,11 +220,13 @@ public final class RedisBackend implements StateBackend {
 			tokens[i] = TreeCodec.sha1(TreeCodec.readForm(preconditions.get(i).expected()));
 		}
 		for (int attempt = 0;; attempt++) {
-			List<byte[]> args = new ArrayList<>(8 + 2 * tokens.length + encoded.distinct().size());
+			List<byte[]> args = new ArrayList<>(10 + 2 * tokens.length + encoded.distinct().size());
 			args.add(this.backendIdBytes);
 			args.add(bytes(request.origin()));
 			args.add(this.retentionBytes);
 			args.add(bytes(encoded.text()));
+			args.add(actor(request.actor()));
+			args.add(causedBy(request.causedBy()));
 			args.add(bytes(Integer.toString(tokens.length)));
 			for (int i = 0; i < tokens.length; i++) {
 				args.add(bytes(preconditions.get(i).path().toString()));
@@ -226,6 +264,50 @@ public final class RedisBackend implements StateBackend {
 			// Equal as JSON but stored differently (key order, number spelling): compare with what is stored.
 			tokens[index] = TreeCodec.sha1(currentForm);
 		}
+	}
+
+	/**
+	 * Adds {@code delta} to the integer at {@code path} with one script call: the script checks the
+	 * ancestors and the value, adds on decimal digits (exact over the whole {@code long} range),
+	 * writes, increments the revision and appends the change stream entry, so concurrent
+	 * increments from any number of instances never lose an addition. A {@code delta} of 0 on an
+	 * existing integer still makes a commit (a revision whose change is unchanged, as a write of an
+	 * equal value).
+	 */
+	@Override
+	public CommitResult increment(StatePath path, long delta, CommitRequest context) {
+		checkOpen();
+		if (path.isRoot()) {
+			throw new StateWriteException("Cannot increment /: the root is always a branch, not an integer");
+		}
+		List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.INCREMENT, this.keys.all(),
+				this.backendIdBytes, bytes(context.origin()), this.retentionBytes, bytes(path.toString()),
+				bytes(Long.toString(delta)), actor(context.actor()), causedBy(context.causedBy()));
+		long status = (Long) reply.get(0);
+		if (status == 1) {
+			long revision = (Long) reply.get(1);
+			Object before = (reply.get(2) != null) ? TreeCodec.parseJson(RedisCalls.string(reply.get(2)), path.toString())
+					: null;
+			Object after = TreeCodec.parseJson(RedisCalls.string(reply.get(3)), path.toString());
+			return new CommitResult(revision, List.of(new Change(path, before, after, null)));
+		}
+		String reason;
+		if (status == 2) {
+			reason = RedisCalls.string(reply.get(2)) + " holds a leaf value, not a branch";
+		}
+		else if (status == 4) {
+			reason = "it holds a branch, not an integer";
+		}
+		else if (status == 5) {
+			reason = "its value is not an integer";
+		}
+		else if (status == 6) {
+			reason = "its value is an integer outside the range of a long";
+		}
+		else {
+			reason = "adding " + delta + " would overflow a long";
+		}
+		throw new StateWriteException("Cannot increment " + path + ": " + reason);
 	}
 
 	@Override
@@ -350,6 +432,9 @@ public final class RedisBackend implements StateBackend {
 			connection.scriptingCommands().scriptLoad(Scripts.COMMIT.bytes());
 			connection.scriptingCommands().scriptLoad(Scripts.READ.bytes());
 			connection.scriptingCommands().scriptLoad(Scripts.POSITION.bytes());
+			connection.scriptingCommands().scriptLoad(Scripts.VERSIONED.bytes());
+			connection.scriptingCommands().scriptLoad(Scripts.INCREMENT.bytes());
+			connection.scriptingCommands().scriptLoad(Scripts.HISTORY.bytes());
 		}
 		catch (DataAccessException ex) {
 			throw new StateStorageException("Cannot reach Redis at " + this.connectionName + " for StateTree namespace '"
@@ -363,6 +448,16 @@ public final class RedisBackend implements StateBackend {
 
 	private static byte[] bytes(String s) {
 		return s.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** The actor argument of the scripts: empty when unknown (an actor is never blank). */
+	private static byte[] actor(@Nullable String actor) {
+		return (actor != null) ? bytes(actor) : NO_ACTOR;
+	}
+
+	/** The causing-revision argument of the scripts. */
+	private static byte[] causedBy(long revision) {
+		return (revision == 0) ? NOT_CAUSED : bytes(Long.toString(revision));
 	}
 
 	/**

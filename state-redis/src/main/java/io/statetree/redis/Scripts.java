@@ -23,6 +23,15 @@ record Scripts(String source, byte[] bytes, String sha1) {
 	/** Finds where the change feed starts. */
 	static final Scripts POSITION = load("position.lua");
 
+	/** Reads a subtree with the revision it reflects. */
+	static final Scripts VERSIONED = load("versioned.lua");
+
+	/** Adds to an integer as one commit. */
+	static final Scripts INCREMENT = load("increment.lua");
+
+	/** Reads change stream entries after a revision. */
+	static final Scripts HISTORY = load("history.lua");
+
 	private static Scripts load(String name) {
 		String source = resource("common.lua") + "\n" + resource(name);
 		return new Scripts(source, source.getBytes(StandardCharsets.UTF_8), TreeCodec.sha1(source));

@@ -16,10 +16,13 @@
  * <li><code>{ns}:rev</code> — the namespace revision, incremented by every commit.</li>
  * <li><code>{ns}:changes</code> — the change stream: one entry per commit with fields {@code r}
  * (revision), {@code o} (origin instance id), {@code i} (id of the writing backend object),
- * {@code w} (the writes: paths, new values as nodes, payloads as JSON) and {@code b} (the
- * previous values of the written paths), trimmed to the feed retention with
- * {@code MAXLEN ~}. A reader computes each written path's value before and after the commit
- * from {@code b} and {@code w}, exactly as the writer does.</li>
+ * {@code w} (the writes: paths, new values as nodes, payloads as JSON), {@code b} (the
+ * previous values of the written paths), and only when given {@code a} (the actor) and
+ * {@code c} (the revision whose listener caused the commit); trimmed to the feed retention with
+ * {@code MAXLEN ~}. The entry id's milliseconds ({@code XADD *}, the server's clock) are the
+ * commit's time. A reader computes each written path's value before and after the commit
+ * from {@code b} and {@code w}, exactly as the writer does. The stream is also the history
+ * (DESIGN §11).</li>
  * </ul>
  * <p>
  * <b>Scripts.</b> A read is one script call returning the subtree's nodes in pre-order, taken
@@ -28,7 +31,11 @@
  * differ only in spelling, such as key order, the backend compares the values as JSON and retries
  * with the stored form), checks every write's ancestors while simulating the commit's own
  * earlier writes (a write below a leaf fails before anything is written), reads the previous
- * values, writes, increments the revision and appends the stream entry. The scripts touch keys
+ * values, writes, increments the revision and appends the stream entry. An increment is one script
+ * too ({@code increment.lua}: checks, a sum on decimal digits, exact over the {@code long} range,
+ * then the same revision and entry as a commit); {@code versioned.lua} reads a subtree with the
+ * revision; {@code history.lua} finds the first entry after a revision by bisecting the entry ids'
+ * milliseconds (revisions in the stream are consecutive and grow with the ids). The scripts touch keys
  * derived from the namespace prefix besides those passed as {@code KEYS}; they all share one hash
  * slot.
  * <p>
@@ -40,7 +47,8 @@
  * <b>Classes.</b> Only {@link io.statetree.redis.RedisBackend} is public. Behind it, package-private:
  * {@code Keys} (the key names), {@code Scripts} (the Lua scripts, loaded from this package on the
  * class path), {@code RedisCalls} (script calls and error translation), {@code TreeCodec} (the
- * text forms above) and {@code ChangeFeed} (the stream reader).
+ * text forms above), {@code StreamEntry} (one stream entry's fields), {@code ChangeFeed} (the
+ * stream reader) and {@code StreamHistory} (the history read from the stream).
  */
 @NullMarked
 package io.statetree.redis;

@@ -1,17 +1,16 @@
 -- One commit, atomically. KEYS: 1 tree, 2 pos, 3 kids, 4 revision, 5 sequence, 6 change stream.
 -- ARGV: 1 backend id, 2 origin, 3 feed retention (approximate MAXLEN), 4 writes ("W" form),
--- 5 number of preconditions, then (path, SHA-1 of the expected read form) per precondition,
+-- 5 actor ('' when unknown), 6 causing revision ('0' when none),
+-- 7 number of preconditions, then (path, SHA-1 of the expected read form) per precondition,
 -- then the number of distinct written paths and those paths in order of first write.
 -- Returns {1, revision, previous read forms concatenated} on success, {0, index, current read
 -- form} when a precondition failed, {2, path, leaf path} when a write runs below a leaf, {3, index}
 -- when a write puts a leaf at the root. Nothing
 -- is written unless the result is 1: every check runs before the first write.
 -- Needs Redis 5 or later (streams; scripts replicated by their effects, so XADD '*' is allowed).
-local REV, SEQ, STREAM = KEYS[4], KEYS[5], KEYS[6]
-
 -- preconditions
-local nPre = tonumber(ARGV[5])
-local argi = 6
+local nPre = tonumber(ARGV[7])
+local argi = 8
 for i = 1, nPre do
 	local current = readForm(ARGV[argi])
 	if redis.sha1hex(current) ~= ARGV[argi + 1] then
@@ -52,20 +51,6 @@ for i = 1, nWrites do
 	end
 	w.delete = (n == 0)
 	writes[i] = w
-end
-
-local function ancestors(p)
-	local list = {}
-	local from = 2
-	while true do
-		local s = string.find(p, '/', from, true)
-		if not s then
-			break
-		end
-		list[#list + 1] = string.sub(p, 1, s - 1)
-		from = s + 1
-	end
-	return list
 end
 
 -- validation: simulate node kinds ('L' leaf, 'B' branch, 'A' absent) through the commit, stamped
@@ -172,26 +157,6 @@ if not anyWrite then
 end
 
 -- apply
-local seq = nil
-
-local function setNode(p, enc)
-	redis.call('HSET', TREE, p, enc)
-	nodeCache[p] = enc
-end
-
--- adds a node that did not exist before to its parent's children (every existing node but the
--- root has exactly one member in KIDS, recorded in POS)
-local function attachNew(p)
-	if not seq then
-		seq = tonumber(redis.call('GET', SEQ) or '0')
-	end
-	seq = seq + 1
-	local name = string.match(p, '([^/]*)$')
-	local member = parentOf(p) .. '\0' .. string.format('%016d', seq) .. name
-	redis.call('ZADD', KIDS, 0, member)
-	redis.call('HSET', POS, p, member)
-end
-
 local function removeChildren(p)
 	local members = children(p)
 	if #members == 0 then
@@ -256,12 +221,9 @@ for i = 1, nWrites do
 		end
 	end
 end
-if seq then
-	redis.call('SET', SEQ, seq)
-end
+saveSequence()
 
 local beforeAll = table.concat(before)
 local revision = redis.call('INCR', REV)
-redis.call('XADD', STREAM, 'MAXLEN', '~', ARGV[3], '*', 'r', revision, 'o', ARGV[2], 'i', ARGV[1], 'w', W,
-	'b', beforeAll)
+appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], W, beforeAll, ARGV[5], ARGV[6])
 return {1, revision, beforeAll}

@@ -85,6 +85,7 @@ public final class RedisPairedComparison {
 				compare("backend commit, no feed", rounds,
 						() -> plain.commit(new CommitRequest(List.of(Write.of(leaf, this.counter++)), List.of(), "x")),
 						() -> raw.set("raw:a:b:c", Integer.toString(this.counter++)));
+				compare("increment   ", rounds, () -> solo.increment(leaf, 1), () -> raw.incr("raw:counter"));
 				compare("leaf get    ", rounds, () -> writer.get("/a/b/c"), () -> raw.get("raw:a:b:c"));
 				compare("remote event", rounds, () -> {
 					int value = ++this.counter;

@@ -1,0 +1,4 @@
+-- Reads one subtree and the namespace revision it reflects, as one consistent snapshot.
+-- KEYS as commit.lua (only tree, pos, kids and revision are read). ARGV[1]: the canonical path.
+-- Returns {revision, read form}.
+return {redis.call('GET', REV) or '0', readForm(ARGV[1])}
