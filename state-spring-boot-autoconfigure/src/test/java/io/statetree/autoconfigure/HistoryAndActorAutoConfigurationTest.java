@@ -7,9 +7,12 @@ import io.statetree.core.Commit;
 import io.statetree.core.StateController;
 import io.statetree.core.WriteOptions;
 import io.statetree.spring.StateControllerCustomizer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -129,6 +132,42 @@ class HistoryAndActorAutoConfigurationTest {
 			controller.set("/a", 4);
 			assertThat(controller.history(0, 10)).extracting(Commit::actor)
 				.containsExactly("alice", "batch-job", null, null);
+		});
+	}
+
+	/**
+	 * The default actor is asked on the writing thread: a listener's write made on the request's
+	 * thread (sync dispatch) is the principal's, one made on the executor (async) names no actor,
+	 * unless the listener passes the event's actor on. Either way causedBy links it to its cause.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "sync", "async" })
+	void aListenersWriteTakesTheActorOfTheThreadItRunsOnAndNamesItsCause(String dispatch) {
+		this.runner.withPropertyValues("statetree.listeners.dispatch=" + dispatch).run((context) -> {
+			StateController controller = context.getBean(StateController.class);
+			controller.subscribe("/orders/{id}", (event) -> {
+				String id = event.pathVariables().get("id");
+				if (event.newValue() != null) {
+					event.set("/audit/" + id, "seen");
+					String actor = event.actor();
+					if (actor != null) {
+						event.controller().set("/shipped/" + id, true, WriteOptions.actor(actor));
+					}
+				}
+			});
+			long before = controller.revision();
+			SecurityContextHolder.getContext()
+				.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("alice", "pw",
+						AuthorityUtils.createAuthorityList("ROLE_USER")));
+			controller.set("/orders/7", "new");
+			SecurityContextHolder.clearContext();
+			Awaitility.await().until(() -> controller.history(before, 10).size() == 3);
+			List<Commit> commits = controller.history(before, 10);
+			long order = commits.get(0).revision();
+			assertThat(commits.get(0).changes().get(0).path()).hasToString("/orders/7");
+			assertThat(commits).extracting(Commit::causedBy).containsExactly(0L, order, order);
+			assertThat(commits).extracting(Commit::actor)
+				.containsExactly("alice", "sync".equals(dispatch) ? "alice" : null, "alice");
 		});
 	}
 
