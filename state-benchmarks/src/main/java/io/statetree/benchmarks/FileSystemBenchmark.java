@@ -37,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@link FileSystemBackend} against the bare file operations it is built on, side by side:
+ * {@link FileSystemBackend} (with its history log and without) against the bare file operations
+ * it is built on, side by side:
  * a leaf write (with and without fsync) against writing the same bytes to a temp file, renaming it
  * over the target and (with fsync) forcing the file and its directory; a subtree read of 100 files
  * against listing the directory and parsing each file with Jackson.
@@ -55,14 +56,16 @@ public class FileSystemBenchmark {
 	/** Which implementation runs. */
 	public enum Impl {
 
-		/** StateTree's backend. */
+		/** StateTree's backend, keeping its history log (the default, 1,000 commits). */
 		STATETREE,
+		/** StateTree's backend without a history log ({@code historySize(0)}). */
+		STATETREE_NO_HISTORY,
 		/** The bare file operations. */
 		BARE
 
 	}
 
-	@Param({ "STATETREE", "BARE" })
+	@Param({ "STATETREE", "STATETREE_NO_HISTORY", "BARE" })
 	Impl impl;
 
 	@Param({ "true", "false" })
@@ -89,7 +92,10 @@ public class FileSystemBenchmark {
 	@Setup(Level.Trial)
 	public void setup() throws IOException {
 		this.directory = Files.createTempDirectory("statetree-bench");
-		this.backend = FileSystemBackend.builder(this.directory).fsync(this.fsync).build();
+		this.backend = FileSystemBackend.builder(this.directory)
+			.fsync(this.fsync)
+			.historySize((this.impl == Impl.STATETREE_NO_HISTORY) ? 0 : FileSystemBackend.DEFAULT_HISTORY_SIZE)
+			.build();
 		commit(this.leaf, 0);
 		for (int i = 0; i < 100; i++) {
 			Map<String, Object> item = new LinkedHashMap<>();
@@ -122,7 +128,7 @@ public class FileSystemBenchmark {
 	@Benchmark
 	public void leafWrite() throws IOException {
 		int value = ++this.counter;
-		if (this.impl == Impl.STATETREE) {
+		if (this.impl != Impl.BARE) {
 			commit(this.leaf, value);
 			return;
 		}
@@ -145,7 +151,7 @@ public class FileSystemBenchmark {
 	/** Reads a branch of 100 files, each a small object. */
 	@Benchmark
 	public Object subtreeRead100() {
-		if (this.impl == Impl.STATETREE) {
+		if (this.impl != Impl.BARE) {
 			return this.backend.read(this.subtree);
 		}
 		Map<String, Object> result = new LinkedHashMap<>();

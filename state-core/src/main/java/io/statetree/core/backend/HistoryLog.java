@@ -88,6 +88,8 @@ final class HistoryLog implements CommitHistory {
 
 	private @Nullable FileChannel appender;
 
+	private volatile boolean closed;
+
 	/**
 	 * Opens the log: lists and indexes the segments, cutting a torn record off the newest one.
 	 * @param directory the state directory, for messages
@@ -121,6 +123,16 @@ final class HistoryLog implements CommitHistory {
 				if (segment != null) {
 					this.segments.add(segment);
 					this.total += segment.count;
+				}
+				else if (!this.segments.isEmpty()) {
+					// the newest never got its header: the one before it was the newest at the crash
+					HistorySegment before = this.segments.remove(this.segments.size() - 1);
+					this.total -= before.count;
+					HistorySegment again = HistorySegment.open(before.file, true, this.directory);
+					if (again != null) {
+						this.segments.add(again);
+						this.total += again.count;
+					}
 				}
 			}
 		}
@@ -436,6 +448,9 @@ final class HistoryLog implements CommitHistory {
 		}
 		this.lock.readLock().lock();
 		try {
+			if (this.closed) {
+				throw new IllegalStateException("The history of state directory " + this.directory + " is closed");
+			}
 			long skip = Math.max(0, this.total - this.size);
 			List<Commit> result = new ArrayList<>((int) Math.min(limit, Math.min(this.total, 1024)));
 			long seen = 0;
@@ -531,6 +546,13 @@ final class HistoryLog implements CommitHistory {
 	 * Closes the append channel. Idempotent.
 	 */
 	void close() {
+		this.lock.writeLock().lock();
+		try {
+			this.closed = true;
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
 		closeAppender();
 		long last = lastRevision();
 		if (last == 0 || last == closedAt()) {

@@ -21,6 +21,8 @@ import io.statetree.core.StateStorageException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,7 +40,11 @@ class FileSystemHistoryTest {
 	Path temp;
 
 	private FileSystemBackend open(Path dir) {
-		return FileSystemBackend.builder(dir).fsync(false).clock(Clock.fixed(T0, ZoneOffset.UTC)).build();
+		return open(dir, false);
+	}
+
+	private FileSystemBackend open(Path dir, boolean fsync) {
+		return FileSystemBackend.builder(dir).fsync(fsync).clock(Clock.fixed(T0, ZoneOffset.UTC)).build();
 	}
 
 	private static CommitResult commit(StateBackend backend, String path, @Nullable Object value) {
@@ -85,15 +91,16 @@ class FileSystemHistoryTest {
 		}
 	}
 
-	@Test
-	void theHistoryAndTheRevisionGoOnAfterReopening() {
+	@ParameterizedTest
+	@ValueSource(booleans = { false, true })
+	void theHistoryAndTheRevisionGoOnAfterReopening(boolean fsync) {
 		Path dir = this.temp.resolve("s");
-		try (FileSystemBackend backend = open(dir)) {
+		try (FileSystemBackend backend = open(dir, fsync)) {
 			for (int i = 1; i <= 5; i++) {
 				commit(backend, "/n", i);
 			}
 		}
-		try (FileSystemBackend backend = open(dir)) {
+		try (FileSystemBackend backend = open(dir, fsync)) {
 			assertThat(backend.revision()).isEqualTo(5);
 			List<Commit> history = all(backend);
 			assertThat(history).extracting(Commit::revision).containsExactly(1L, 2L, 3L, 4L, 5L);
@@ -103,7 +110,7 @@ class FileSystemHistoryTest {
 			assertThat(commit(backend, "/n", 6).revision()).isEqualTo(6);
 			assertThat(all(backend)).extracting(Commit::revision).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
 		}
-		try (FileSystemBackend backend = open(dir)) {
+		try (FileSystemBackend backend = open(dir, fsync)) {
 			assertThat(all(backend)).extracting(Commit::revision).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
 		}
 	}
@@ -201,6 +208,36 @@ class FileSystemHistoryTest {
 		}
 		try (FileSystemBackend backend = open(dir)) {
 			assertThat(all(backend)).extracting(Commit::revision).containsExactly(1L, 2L, 3L, 4L);
+		}
+	}
+
+	@Test
+	void aTornTailTheFileSystemPaddedWithZerosAndASegmentWithoutItsHeaderAreCutAtOpen() throws IOException {
+		Path dir = this.temp.resolve("s");
+		try (FileSystemBackend backend = FileSystemBackend.builder(dir).fsync(false).historySize(2).build()) {
+			for (int i = 1; i <= 3; i++) {
+				commit(backend, "/n", i);
+			}
+		}
+		List<Path> segments = segments(dir);
+		assertThat(segments).hasSize(2);
+		Path first = segments.get(0);
+		long size = Files.size(first);
+		Path second = segments.get(1);
+		// a power loss during the next append: the newest segment grew but its bytes never landed;
+		// and one during the creation of a segment after it: a file without its header
+		Files.write(second, new byte[64], StandardOpenOption.APPEND);
+		long secondSize = Files.size(second) - 64;
+		Path headerless = dir.resolve(".statetree").resolve("history").resolve(String.format("%020d.log", 3));
+		Files.write(headerless, new byte[3]);
+		try (FileSystemBackend backend = FileSystemBackend.builder(dir).fsync(false).historySize(2).build()) {
+			assertThat(headerless).doesNotExist();
+			assertThat(Files.size(second)).isEqualTo(secondSize);
+			assertThat(Files.size(first)).isEqualTo(size);
+			assertThat(backend.revision()).isEqualTo(3);
+			assertThat(all(backend)).extracting(Commit::revision).containsExactly(2L, 3L);
+			assertThat(commit(backend, "/n", 4).revision()).isEqualTo(4);
+			assertThat(all(backend)).extracting(Commit::revision).containsExactly(3L, 4L);
 		}
 	}
 
@@ -324,7 +361,12 @@ class FileSystemHistoryTest {
 	}
 
 	@Test
-	void badArgumentsAreRefused() {
+	void badArgumentsAreRefusedAndAClosedHistoryIsNotRead() {
+		FileSystemBackend closed = open(this.temp.resolve("closed"));
+		commit(closed, "/a", 1);
+		CommitHistory history = closed.history();
+		closed.close();
+		assertThatThrownBy(() -> history.after(0, 10)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
 		try (FileSystemBackend backend = open(this.temp.resolve("s"))) {
 			assertThatThrownBy(() -> backend.history().after(-1, 1)).isInstanceOf(IllegalArgumentException.class)
 				.hasMessageContaining("-1");
