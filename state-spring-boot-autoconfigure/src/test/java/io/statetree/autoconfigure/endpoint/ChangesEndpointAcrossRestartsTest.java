@@ -1,11 +1,13 @@
 package io.statetree.autoconfigure.endpoint;
 
 import java.nio.file.Path;
+import java.security.Principal;
 import java.util.List;
 
 import io.statetree.actuate.StateTreeChangesEndpoint;
 import io.statetree.actuate.StateTreeChangesEndpoint.ChangesDescriptor;
 import io.statetree.actuate.StateTreeChangesEndpoint.CommitDescriptor;
+import io.statetree.actuate.StateTreeEndpointWebExtension;
 import io.statetree.autoconfigure.StateTreeAutoConfiguration;
 import io.statetree.core.StateController;
 import io.statetree.core.WriteOptions;
@@ -14,10 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +35,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(RedisTestServer.class)
 class ChangesEndpointAcrossRestartsTest {
+
+	private static final SecurityContext WRITER = new SecurityContext() {
+
+		@Override
+		public Principal getPrincipal() {
+			return () -> "writer";
+		}
+
+		@Override
+		public boolean isUserInRole(String role) {
+			return true;
+		}
+
+	};
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, DataRedisAutoConfiguration.class,
@@ -71,6 +92,42 @@ class ChangesEndpointAcrossRestartsTest {
 			List<CommitDescriptor> commits = three.getBean(StateTreeChangesEndpoint.class).changes(null, null).commits();
 			assertThat(commits).extracting(CommitDescriptor::actor).containsExactly("bob", "alice");
 		});
+	}
+
+	@Test
+	void onRedisASnapshotDownloadedFromOneInstanceRestoresThroughAnother(RedisTestServer server) {
+		RedisTestServer.Endpoint endpoint = RedisTestServer.endpoint();
+		ApplicationContextRunner redis = this.runner.withPropertyValues("statetree.backend=redis",
+				"statetree.redis.namespace=" + server.newNamespace(), "spring.data.redis.host=" + endpoint.host(),
+				"spring.data.redis.port=" + endpoint.port(),
+				"management.endpoints.web.exposure.include=statetree,statetreechanges",
+				"management.endpoint.statetree.access=UNRESTRICTED", "statetree.security.show-values=always");
+		redis.run((one) -> redis.run((two) -> {
+			StateController first = one.getBean(StateController.class);
+			first.set("/config", java.util.Map.of("price", new java.math.BigDecimal("0.10"), "theme", "dark"));
+			WebEndpointResponse<Object> download = one.getBean(StateTreeEndpointWebExtension.class)
+				.read(WRITER, new String[] { "config" }, "", null);
+			assertThat(download.getStatus()).isEqualTo(200);
+			String text = JsonMapper.builder().build().writeValueAsString(download.getBody());
+			first.set("/config/theme", "light");
+			// as the HTTP request's security filter does on the request's thread
+			SecurityContextHolder.getContext()
+				.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("writer", "pw", List.of()));
+			WebEndpointResponse<Object> restored;
+			try {
+				restored = two.getBean(StateTreeEndpointWebExtension.class)
+					.write(WRITER, new String[] { "config" }, text, "");
+			}
+			finally {
+				SecurityContextHolder.clearContext();
+			}
+			assertThat(restored.getStatus()).isEqualTo(200);
+			assertThat(first.get("/config")).isEqualTo(
+					java.util.Map.of("price", new java.math.BigDecimal("0.10"), "theme", "dark"));
+			CommitDescriptor restore = one.getBean(StateTreeChangesEndpoint.class).changes(null, 1).commits().get(0);
+			assertThat(restore.origin()).isEqualTo(two.getBean(StateController.class).instanceId());
+			assertThat(restore.actor()).isEqualTo("writer");
+		}));
 	}
 
 	@Test
