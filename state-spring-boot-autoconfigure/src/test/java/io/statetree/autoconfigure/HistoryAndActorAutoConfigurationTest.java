@@ -107,11 +107,38 @@ class HistoryAndActorAutoConfigurationTest {
 			}
 			last[0] = controller.revision();
 		});
+		assertThat(directory.resolve(".statetree/history")).isDirectory();
 		files.run((context) -> {
 			List<Commit> kept = context.getBean(StateController.class).history(0, 100);
 			assertThat(kept).extracting(Commit::revision).containsExactly(last[0] - 2, last[0] - 1, last[0]);
 			assertThat(kept).extracting(Commit::actor).containsExactly("writer-3", "writer-4", "writer-5");
 		});
+	}
+
+	@Test
+	void behindTheNearCacheOrWithMountsTheControllerKeepsTheHistoryAndFilesKeepNoLog(@TempDir Path directory) {
+		this.runner
+			.withPropertyValues("statetree.backend=filesystem", "statetree.filesystem.directory=" + directory.resolve("a"),
+					"statetree.filesystem.fsync=false", "statetree.cache.enabled=true", "statetree.history.size=2")
+			.run((context) -> {
+				StateController controller = context.getBean(StateController.class);
+				assertThat(controller.backend().history()).isNull();
+				for (int i = 1; i <= 3; i++) {
+					controller.set("/counter", i);
+				}
+				assertThat(controller.history(0, 10)).hasSize(2);
+			});
+		assertThat(directory.resolve("a/.statetree/history")).doesNotExist();
+		this.runner
+			.withPropertyValues("statetree.mounts.files.path=/files", "statetree.mounts.files.backend=filesystem",
+					"statetree.mounts.files.filesystem.directory=" + directory.resolve("b"),
+					"statetree.mounts.files.filesystem.fsync=false")
+			.run((context) -> {
+				StateController controller = context.getBean(StateController.class);
+				controller.set("/files/x", 1);
+				assertThat(controller.history(0, 10)).hasSize(1);
+			});
+		assertThat(directory.resolve("b/.statetree/history")).doesNotExist();
 	}
 
 	@Test
