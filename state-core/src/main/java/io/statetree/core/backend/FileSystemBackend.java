@@ -221,7 +221,7 @@ public final class FileSystemBackend implements StateBackend {
 			}
 			this.atomicCommit.recover();
 			long stored = this.revisionFile.read();
-			this.history = (builder.historySize > 0) ? HistoryLog.open(this.directory, this.meta, this.files, this.fsync,
+			this.history = (builder.historySize > 0) ? HistoryRecovery.open(this.directory, this.meta, this.files, this.fsync,
 					builder.historySize, stored, this.reader) : null;
 			this.revision = (this.history != null) ? this.history.revisionAtOpen(stored) : stored;
 		}
@@ -381,7 +381,7 @@ public final class FileSystemBackend implements StateBackend {
 		boolean made;
 		try {
 			made = Files.exists(this.meta.resolve(AtomicCommit.INTENT), LinkOption.NOFOLLOW_LINKS)
-					|| !HistoryLog.holdsValuesBefore(this.reader, pending.commit());
+					|| !HistoryRecovery.holdsValuesBefore(this.reader, pending.commit());
 		}
 		catch (RuntimeException ex) {
 			made = true;

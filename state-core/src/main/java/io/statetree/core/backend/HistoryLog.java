@@ -3,7 +3,6 @@ package io.statetree.core.backend;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 
-import io.statetree.core.ChangedPath;
 import io.statetree.core.Commit;
 import io.statetree.core.StateStorageException;
 import org.jspecify.annotations.Nullable;
@@ -26,16 +24,17 @@ import org.slf4j.LoggerFactory;
  * The {@link CommitHistory} of a {@link FileSystemBackend} (DESIGN §11): an append-only log of
  * the last {@code size} commits that changed something, in segment files
  * {@code .statetree/history/<revision>.log} (the revision, 20 digits, is the one the segment's
- * records follow; see {@link HistorySegment}). When the newest segment holds {@code size} records the next append
- * starts a new one, and segments whose records all fall outside the last {@code size} are
- * deleted, so at most about twice {@code size} records are on disk and {@link #after} serves
- * exactly the last {@code size}.
+ * records follow; see {@link HistorySegment}). When the newest segment holds {@code size}
+ * records the next append starts a new one, and segments whose records all fall outside the last
+ * {@code size} are deleted, so at most about twice {@code size} records are on disk and
+ * {@link #after} serves exactly the last {@code size}.
  * <p>
  * The backend appends a commit's record (fsynced with the backend's fsync setting) before any of
  * its files, and publishes it to readers ({@link #published}) once its files are in place. At
- * open, a torn last record (a crash during its append) is cut off; the backend then drops the
- * last record if its commit's files never got in. A damaged record elsewhere makes {@link #after}
- * fail for pages that reach it, naming the file; appends go on in a new segment.
+ * open, a torn last record (a crash during its append) is cut off; {@link HistoryRecovery} then
+ * drops the last record if its commit's files never got in. A damaged record makes {@link #after}
+ * fail for the pages that reach it, naming the file; after a damaged frame in the newest segment,
+ * appends go on in a new one.
  * <p>
  * An in-memory index keeps each record's revision and offset, so a page reads only its records;
  * the last {@value #CACHED} commits are also kept decoded. Thread-safe: appends come under the
@@ -50,12 +49,6 @@ final class HistoryLog implements CommitHistory {
 
 	static final String SUFFIX = ".log";
 
-	/**
-	 * In the history's folder: the last revision when the backend closed cleanly. When it is the
-	 * log's last revision at open, the last commit is not checked against the tree (files edited
-	 * by hand while the backend was closed do not take a commit out of the history).
-	 */
-	static final String CLOSED = "closed";
 
 	private static final Pattern SEGMENT = Pattern.compile("[0-9]{20}\\.log");
 
@@ -146,62 +139,11 @@ final class HistoryLog implements CommitHistory {
 	}
 
 	/**
-	 * Opens the log and drops its last record when that commit's files never got in (a crash
-	 * after the record's append, before the commit's files): the intent log was replayed already,
-	 * so the tree holds either every value the commit wrote or every value it replaced.
-	 * @param directory the state directory
-	 * @param meta the backend's own directory
-	 * @param files for directory syncs
-	 * @param fsync whether appends are forced to disk
-	 * @param size how many commits to keep, at least 1
-	 * @param revision the backend's stored revision
-	 * @param reader reads the tree
-	 * @return the log
-	 * @throws StateStorageException when the folder cannot be listed or created, or the last
-	 * record cannot be cut off
+	 * The folder of the segments.
+	 * @return {@code .statetree/history}
 	 */
-	static HistoryLog open(Path directory, Path meta, AtomicFiles files, boolean fsync, int size, long revision,
-			FileTreeReader reader) {
-		HistoryLog log = new HistoryLog(directory, meta, files, fsync, size, revision);
-		if (log.lastRevision() == log.closedAt()) {
-			// closed cleanly after its last commit: a file that differs was edited by hand since
-			return log;
-		}
-		Commit last;
-		try {
-			last = log.last();
-		}
-		catch (StateStorageException ex) {
-			logger.error("Cannot check the last commit of the history against the tree: {}", ex.getMessage());
-			return log;
-		}
-		if (last != null && holdsValuesBefore(reader, last)) {
-			logger.info("Dropping revision {} from the history of state directory {}: a crash stopped that commit"
-					+ " before its files were written", last.revision(), directory);
-			log.dropLast();
-		}
-		return log;
-	}
-
-	/**
-	 * Whether the tree holds, at every path a commit changed, the value from before it. An
-	 * unreadable file counts as not holding it.
-	 * @param reader reads the tree
-	 * @param commit the commit
-	 * @return whether none of its values is in the tree
-	 */
-	static boolean holdsValuesBefore(FileTreeReader reader, Commit commit) {
-		for (ChangedPath change : commit.changes()) {
-			try {
-				if (!StateValues.equal(reader.read(change.path()), change.oldValue())) {
-					return false;
-				}
-			}
-			catch (RuntimeException ex) {
-				return false;
-			}
-		}
-		return true;
+	Path folder() {
+		return this.folder;
 	}
 
 	/**
@@ -554,31 +496,7 @@ final class HistoryLog implements CommitHistory {
 			this.lock.writeLock().unlock();
 		}
 		closeAppender();
-		long last = lastRevision();
-		if (last == 0 || last == closedAt()) {
-			return;
-		}
-		try {
-			this.files.write(this.folder.resolve(CLOSED), (last + "\n").getBytes(StandardCharsets.US_ASCII));
-		}
-		catch (IOException ex) {
-			logger.warn("Cannot note the clean close of the history of state directory {}: {}", this.directory,
-					ex.toString());
-		}
-	}
-
-	/** The last revision at the last clean close, -1 when unknown. */
-	private long closedAt() {
-		Path file = this.folder.resolve(CLOSED);
-		try {
-			if (Files.isRegularFile(file) && Files.size(file) <= 32) {
-				return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
-			}
-		}
-		catch (IOException | NumberFormatException ex) {
-			logger.debug("Cannot read {}", file, ex);
-		}
-		return -1;
+		HistoryRecovery.noteCleanClose(this.files, this.folder, lastRevision(), this.directory);
 	}
 
 	private void closeAppender() {

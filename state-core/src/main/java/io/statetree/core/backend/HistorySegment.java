@@ -31,6 +31,9 @@ final class HistorySegment {
 
 	private static final int VERSION = 1;
 
+	/** How many bytes the open reads at a time while walking the frames. */
+	private static final int WINDOW = 64 * 1024;
+
 	/** The bytes of the segment header: magic and version. */
 	static final int HEADER = 8;
 
@@ -123,10 +126,29 @@ final class HistorySegment {
 			}
 			long position = HEADER;
 			ByteBuffer frame = ByteBuffer.allocate(HistoryRecord.FRAME);
+			ByteBuffer window = ByteBuffer.allocate(WINDOW).limit(0);
+			long windowStart = 0;
 			long lastRevision = after;
 			while (position < length) {
 				frame.clear();
-				boolean whole = readFully(channel, frame, position);
+				boolean whole;
+				if (position >= windowStart && position + HistoryRecord.FRAME <= windowStart + window.limit()) {
+					// small records: frames come from one read of the next 64 KiB, not a read each
+					frame.put(0, window, (int) (position - windowStart), HistoryRecord.FRAME);
+					whole = true;
+				}
+				else {
+					window.clear();
+					windowStart = position;
+					while (window.hasRemaining() && channel.read(window, windowStart + window.position()) > 0) {
+						// fill
+					}
+					window.flip();
+					whole = window.limit() >= HistoryRecord.FRAME;
+					if (whole) {
+						frame.put(0, window, 0, HistoryRecord.FRAME);
+					}
+				}
 				boolean sound = whole && HistoryRecord.soundFrame(frame);
 				int bodyLength = frame.getInt(0);
 				long revision = frame.getLong(4);

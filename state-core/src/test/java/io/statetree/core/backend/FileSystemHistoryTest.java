@@ -116,6 +116,28 @@ class FileSystemHistoryTest {
 	}
 
 	@Test
+	void aLongSegmentWithRecordsLargerThanTheReadWindowIsIndexedWholeAtOpen() {
+		Path dir = this.temp.resolve("s");
+		String big = "x".repeat(100_000);
+		try (FileSystemBackend backend = FileSystemBackend.builder(dir).fsync(false).historySize(5_000).build()) {
+			for (int i = 1; i <= 1_500; i++) {
+				commit(backend, "/n", (i % 500 == 0) ? big + i : "value " + "y".repeat(i % 200) + i);
+			}
+		}
+		try (FileSystemBackend backend = FileSystemBackend.builder(dir).fsync(false).historySize(5_000).build()) {
+			List<Commit> all = all(backend);
+			assertThat(all).hasSize(1_500);
+			for (int i = 1; i <= 1_500; i++) {
+				Commit commit = all.get(i - 1);
+				assertThat(commit.revision()).isEqualTo(i);
+				assertThat(commit.changes().get(0).newValue())
+					.isEqualTo((i % 500 == 0) ? big + i : "value " + "y".repeat(i % 200) + i);
+			}
+			assertThat(backend.history().after(999, 2)).extracting(Commit::revision).containsExactly(1_000L, 1_001L);
+		}
+	}
+
+	@Test
 	void valuesKeepTheirExactNumbersInTheLog() {
 		Path dir = this.temp.resolve("s");
 		BigDecimal decimal = new BigDecimal("0.10000000000000000000000000000000000001");
@@ -333,6 +355,31 @@ class FileSystemHistoryTest {
 			assertThat(commit(backend, "/n", 4).revision()).isEqualTo(skipped + 1);
 			assertThat(segments(dir)).hasSize(2);
 			assertThat(backend.history().after(skipped, 10)).extracting(Commit::revision).containsExactly(skipped + 1);
+		}
+	}
+
+	@Test
+	void aDamagedOlderSegmentFailsOnlyThePagesThatReachIt() throws IOException {
+		Path dir = this.temp.resolve("s");
+		try (FileSystemBackend backend = FileSystemBackend.builder(dir).fsync(false).historySize(2).build()) {
+			for (int i = 1; i <= 3; i++) {
+				commit(backend, "/n", i);
+			}
+		}
+		Path older = segments(dir).get(0);
+		byte[] bytes = Files.readAllBytes(older);
+		int frame = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("{\"revision\":2")
+				- HistoryRecord.FRAME;
+		bytes[frame + 2] ^= 0x55;
+		Files.write(older, bytes);
+		try (FileSystemBackend backend = FileSystemBackend.builder(dir).fsync(false).historySize(2).build()) {
+			assertThat(backend.revision()).isEqualTo(3);
+			assertThatThrownBy(() -> all(backend)).isInstanceOf(StateStorageException.class)
+				.hasMessageContaining(".statetree/history/" + older.getFileName())
+				.hasMessageContaining("damaged");
+			assertThat(backend.history().after(2, 10)).extracting(Commit::revision).containsExactly(3L);
+			assertThat(commit(backend, "/n", 4).revision()).isEqualTo(4);
+			assertThat(backend.history().after(2, 10)).extracting(Commit::revision).containsExactly(3L, 4L);
 		}
 	}
 

@@ -1,0 +1,134 @@
+package io.statetree.core.backend;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.statetree.core.ChangedPath;
+import io.statetree.core.Commit;
+import io.statetree.core.StateStorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a {@link FileSystemBackend}'s {@link HistoryLog} agree with its tree after a crash
+ * (DESIGN §11): a commit's record is appended before its files, so at open the last record may
+ * belong to a commit whose files never got in; the intent log was replayed by then, so the tree
+ * holds either every value that commit wrote or every value it replaced, and the record is
+ * dropped in the second case. A clean close notes the last revision in
+ * {@code .statetree/history/closed}, so after one the check is skipped (files edited by hand
+ * while the backend was closed do not take a commit out of the history). Stateless; called at
+ * open and under the backend's write lock.
+ */
+final class HistoryRecovery {
+
+	private static final Logger logger = LoggerFactory.getLogger(FileSystemBackend.class);
+
+	/**
+	 * In the history's folder: the last revision when the backend closed cleanly. When it is the
+	 * log's last revision at open, the last commit is not checked against the tree (files edited
+	 * by hand while the backend was closed do not take a commit out of the history).
+	 */
+	static final String CLOSED = "closed";
+
+	private HistoryRecovery() {
+	}
+
+	/**
+	 * Opens the log and drops its last record when that commit's files never got in (a crash
+	 * after the record's append, before the commit's files): the intent log was replayed already,
+	 * so the tree holds either every value the commit wrote or every value it replaced.
+	 * @param directory the state directory
+	 * @param meta the backend's own directory
+	 * @param files for directory syncs
+	 * @param fsync whether appends are forced to disk
+	 * @param size how many commits to keep, at least 1
+	 * @param revision the backend's stored revision
+	 * @param reader reads the tree
+	 * @return the log
+	 * @throws StateStorageException when the folder cannot be listed or created, or the last
+	 * record cannot be cut off
+	 */
+	static HistoryLog open(Path directory, Path meta, AtomicFiles files, boolean fsync, int size, long revision,
+			FileTreeReader reader) {
+		HistoryLog log = new HistoryLog(directory, meta, files, fsync, size, revision);
+		if (log.lastRevision() == closedAt(log.folder())) {
+			// closed cleanly after its last commit: a file that differs was edited by hand since
+			return log;
+		}
+		Commit last;
+		try {
+			last = log.last();
+		}
+		catch (StateStorageException ex) {
+			logger.error("Cannot check the last commit of the history against the tree: {}", ex.getMessage());
+			return log;
+		}
+		if (last != null && holdsValuesBefore(reader, last)) {
+			logger.info("Dropping revision {} from the history of state directory {}: a crash stopped that commit"
+					+ " before its files were written", last.revision(), directory);
+			log.dropLast();
+		}
+		return log;
+	}
+
+	/**
+	 * Whether the tree holds, at every path a commit changed, the value from before it. An
+	 * unreadable file counts as not holding it.
+	 * @param reader reads the tree
+	 * @param commit the commit
+	 * @return whether none of its values is in the tree
+	 */
+	static boolean holdsValuesBefore(FileTreeReader reader, Commit commit) {
+		for (ChangedPath change : commit.changes()) {
+			try {
+				if (!StateValues.equal(reader.read(change.path()), change.oldValue())) {
+					return false;
+				}
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Notes a clean close.
+	 * @param files writes the note atomically
+	 * @param folder the history's folder
+	 * @param last the log's last revision
+	 * @param directory the state directory, for messages
+	 */
+	static void noteCleanClose(AtomicFiles files, Path folder, long last, Path directory) {
+		if (last == 0 || last == closedAt(folder)) {
+			return;
+		}
+		try {
+			files.write(folder.resolve(CLOSED), (last + "\n").getBytes(StandardCharsets.US_ASCII));
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot note the clean close of the history of state directory {}: {}", directory, ex.toString());
+		}
+	}
+
+	/**
+	 * The last revision noted at the last clean close.
+	 * @param folder the history's folder
+	 * @return it, or -1 when none was noted
+	 */
+	static long closedAt(Path folder) {
+		Path file = folder.resolve(CLOSED);
+		try {
+			if (Files.isRegularFile(file) && Files.size(file) <= 32) {
+				return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			logger.debug("Cannot read {}", file, ex);
+		}
+		return -1;
+	}
+
+}
