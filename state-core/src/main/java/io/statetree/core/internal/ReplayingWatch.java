@@ -52,6 +52,11 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 	ReplayingWatch(DefaultStateController controller, String pattern, long afterRevision, int buffer) {
 		this.compiled = PathPattern.compile(pattern);
 		long current = controller.revision();
+		if (afterRevision > current && controller.backend().isShared()) {
+			// a shared backend's revision (what getVersioned reads there) runs ahead of this
+			// controller's while one of its commits is being recorded or its feed catches up
+			current = Math.max(current, controller.backend().revision());
+		}
 		if (afterRevision < 0 || afterRevision > current) {
 			throw new IllegalArgumentException("watch of " + pattern + " after revision " + afterRevision + ": "
 					+ ((afterRevision < 0) ? "the revision must not be negative"
