@@ -87,18 +87,22 @@ local function inLongRange(negative, magnitude)
 end
 
 local p = ARGV[4]
-local list = ancestors(p)
-for j = 1, #list do
-	local e = getNode(list[j])
-	if not e then
-		break
-	end
-	if e ~= BRANCH then
-		return {2, p, list[j]}
+local old = getNode(p)
+local list = nil
+if not old then
+	-- an existing node's ancestors are all branches; an absent one may lie below a leaf
+	list = ancestors(p)
+	for j = 1, #list do
+		local e = getNode(list[j])
+		if not e then
+			break
+		end
+		if e ~= BRANCH then
+			return {2, p, list[j]}
+		end
 	end
 end
 
-local old = getNode(p)
 local negative, magnitude = false, '0'
 if old then
 	if old == BRANCH then
