@@ -374,7 +374,8 @@ public interface StateController extends StateView, AutoCloseable {
 
 	/**
 	 * Reads a value (as {@link #get(StatePath)} does) together with the revision it reflects,
-	 * both from one consistent snapshot. Thread-safe; on Redis one round trip.
+	 * both from one consistent snapshot of the committed tree (inside a batch, not the batch's own
+	 * writes). Thread-safe; on Redis one round trip.
 	 * @param path the path
 	 * @return the value ({@code null} when absent) and the revision of the last commit it reflects
 	 */
@@ -440,6 +441,7 @@ public interface StateController extends StateView, AutoCloseable {
 	 * (listeners hear it as one write of that path; a {@code null} value deletes the path).
 	 * @param snapshot the snapshot
 	 * @return the revision of the commit, or the current revision when the tree already held it
+	 * (inside a batch the write joins the batch, and the revision before it is returned)
 	 * @throws StateWriteException if the value cannot be written there (below a leaf, a non-object
 	 * at {@code /}); nothing is written then
 	 * @throws StateValueException if the value is not a JSON-like value

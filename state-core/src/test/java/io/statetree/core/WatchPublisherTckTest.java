@@ -30,7 +30,7 @@ public class WatchPublisherTckTest extends FlowPublisherVerification<StateEvent>
 	/** How long the TCK waits for a cancelled subscriber to be garbage collected. */
 	private static final long GC_TIMEOUT_MILLIS = 5_000;
 
-	private static final String PATH = "/tck/value";
+	static final String PATH = "/tck/value";
 
 	private final List<StateController> controllers = new CopyOnWriteArrayList<>();
 
@@ -44,7 +44,33 @@ public class WatchPublisherTckTest extends FlowPublisherVerification<StateEvent>
 	public Flow.Publisher<StateEvent> createFlowPublisher(long elements) {
 		StateController controller = StateController.create();
 		this.controllers.add(controller);
-		return new WrittenOnDemand(controller, controller.watch(PATH), elements);
+		long start = controller.revision();
+		long replayed = replayedElements(elements);
+		AtomicLong values = new AtomicLong();
+		for (long i = 0; i < replayed; i++) {
+			controller.set(PATH, values.incrementAndGet());
+		}
+		return new WrittenOnDemand(controller, watch(controller, start), elements, replayed, values);
+	}
+
+	/**
+	 * The publisher under test.
+	 * @param controller a fresh controller
+	 * @param start its revision before the elements that come from the history were written
+	 * @return the watch
+	 */
+	protected Flow.Publisher<StateEvent> watch(StateController controller, long start) {
+		return controller.watch(PATH);
+	}
+
+	/**
+	 * How many of the elements are written before the watch is made, so that they come from the
+	 * history (none for a watch from now).
+	 * @param elements the elements the TCK asks for
+	 * @return how many to write first
+	 */
+	protected long replayedElements(long elements) {
+		return 0;
 	}
 
 	@Override
@@ -78,13 +104,19 @@ public class WatchPublisherTckTest extends FlowPublisherVerification<StateEvent>
 
 		private final long elements;
 
-		/** The last value written: each write differs from the one before, so each is an event. */
-		private final AtomicLong values = new AtomicLong();
+		/** How many elements the history holds: the first ones a subscriber requests. */
+		private final long replayed;
 
-		WrittenOnDemand(StateController controller, Flow.Publisher<StateEvent> watch, long elements) {
+		/** The last value written: each write differs from the one before, so each is an event. */
+		private final AtomicLong values;
+
+		WrittenOnDemand(StateController controller, Flow.Publisher<StateEvent> watch, long elements, long replayed,
+				AtomicLong values) {
 			this.controller = controller;
 			this.watch = watch;
 			this.elements = elements;
+			this.replayed = replayed;
+			this.values = values;
 		}
 
 		@Override
@@ -93,7 +125,7 @@ public class WatchPublisherTckTest extends FlowPublisherVerification<StateEvent>
 				this.watch.subscribe(null);
 				return;
 			}
-			Writer writer = new Writer(this.controller, this.values, this.elements);
+			Writer writer = new Writer(this.controller, this.values, this.elements - this.replayed, this.replayed);
 			WatchPublisherTckTest.this.writers.add(writer);
 			this.watch.subscribe(new Flow.Subscriber<StateEvent>() {
 
@@ -161,10 +193,14 @@ public class WatchPublisherTckTest extends FlowPublisherVerification<StateEvent>
 
 		private long written;
 
-		Writer(StateController controller, AtomicLong values, long elements) {
+		/** Requested elements the history already holds: they need no write. */
+		private long replayed;
+
+		Writer(StateController controller, AtomicLong values, long elements, long replayed) {
 			this.controller = controller;
 			this.values = values;
 			this.elements = elements;
+			this.replayed = replayed;
 			this.thread = new Thread(this, "tck-writer");
 			this.thread.setDaemon(true);
 		}
@@ -173,7 +209,10 @@ public class WatchPublisherTckTest extends FlowPublisherVerification<StateEvent>
 			this.thread.start();
 		}
 
-		synchronized void demand(long n) {
+		synchronized void demand(long requested) {
+			long fromHistory = Math.min(this.replayed, Math.max(0, requested));
+			this.replayed -= fromHistory;
+			long n = requested - fromHistory;
 			if (n > 0) {
 				this.demand = (this.demand + n < 0) ? Long.MAX_VALUE : this.demand + n;
 				notifyAll();

@@ -56,6 +56,9 @@ final class RecentCommits implements CommitHistory {
 	/** The highest revision appended; only the writer reads it. */
 	private long highest;
 
+	/** The slot the next entry goes to; only the writer reads it. */
+	private int nextSlot;
+
 	/**
 	 * Creates an empty history.
 	 * @param capacity how many commits it keeps, 0 or more
@@ -85,9 +88,11 @@ final class RecentCommits implements CommitHistory {
 			raiseHorizon(revision);
 			return;
 		}
-		long position = this.appended.get();
-		int slot = (int) (position % this.capacity);
-		Entry dropped = this.slots.get(slot);
+		// the writer is the only one to change these, so it reads them plainly
+		long position = this.appended.getPlain();
+		int slot = this.nextSlot;
+		this.nextSlot = (slot + 1 == this.capacity) ? 0 : slot + 1;
+		Entry dropped = this.slots.getPlain(slot);
 		if (dropped != null) {
 			// the horizon moves before the slot is overwritten: a reader that sees the new entry sees it too
 			raiseHorizon(dropped.revision);
@@ -106,7 +111,7 @@ final class RecentCommits implements CommitHistory {
 	}
 
 	private void raiseHorizon(long revision) {
-		if (revision > this.retainedAfter.get()) {
+		if (revision > this.retainedAfter.getPlain()) {
 			this.retainedAfter.setRelease(revision);
 		}
 	}

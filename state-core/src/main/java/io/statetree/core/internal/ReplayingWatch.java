@@ -2,8 +2,10 @@ package io.statetree.core.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,8 +33,10 @@ import org.jspecify.annotations.Nullable;
  * the history, which is read until it has passed that revision. When the history no longer
  * reaches back (its retention horizon is above the revision reached), one resync event at the
  * pattern's concrete prefix carries the value there now, and live events above its revision
- * follow. Reactive Streams rules as {@link WatchPublisher}: demand, cancel, {@code onError} when
- * the live buffer overflows after the replay. Thread-safe.
+ * follow. On a shared backend with the in-memory history, another instance's commit may be
+ * heard after a later local one: it is then delivered live, after it, rather than lost. Reactive
+ * Streams rules as {@link WatchPublisher}: demand, cancel, {@code onError} when the live buffer
+ * overflows after the replay. Thread-safe.
  */
 final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 
@@ -53,8 +57,7 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 		this.compiled = PathPattern.compile(pattern);
 		long current = controller.revision();
 		if (afterRevision > current && controller.backend().isShared()) {
-			// a shared backend's revision (what getVersioned reads there) runs ahead of this
-			// controller's while one of its commits is being recorded or its feed catches up
+			// a revision read from a shared backend (getVersioned) may be ahead of what the feed brought so far
 			current = Math.max(current, controller.backend().revision());
 		}
 		if (afterRevision < 0 || afterRevision > current) {
@@ -136,7 +139,18 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 		/** Live events up to this revision came from the history (or the resync); read once live. */
 		private volatile long skipThrough;
 
+		/**
+		 * The revisions replayed, when the history may hold them out of order (the in-memory
+		 * history of a shared backend: another instance's commit can be heard after a later local
+		 * one); a live event up to {@link #skipThrough} is then dropped only if it was replayed.
+		 * Null otherwise, and after a resync. Only the draining thread touches it.
+		 */
+		private @Nullable Set<Long> replayed;
+
 		volatile boolean cancelled;
+
+		/** Whether the resync event was made (the history is no longer read). */
+		private boolean resynced;
 
 		volatile boolean registered;
 
@@ -254,7 +268,9 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 					StateEvent event;
 					while ((event = this.live.poll()) != null) {
 						this.queued.decrementAndGet();
-						if (event.isResync() || event.revision() > this.skipThrough) {
+						if (event.isResync() || event.revision() > this.skipThrough
+								|| (this.replayed != null && event.revision() > ReplayingWatch.this.afterRevision
+										&& !this.replayed.contains(event.revision()))) {
 							return event;
 						}
 					}
@@ -289,8 +305,15 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 				this.error = ex;
 				return false;
 			}
+			if (this.replayed == null && page.size() > 0 && history instanceof RecentCommits
+					&& ReplayingWatch.this.controller.backend().isShared() && !this.resynced) {
+				this.replayed = new HashSet<>();
+			}
 			for (Commit commit : page) {
 				this.cursor = commit.revision();
+				if (this.replayed != null) {
+					this.replayed.add(commit.revision());
+				}
 				this.pending.addAll(events(commit));
 			}
 			if (page.size() < PAGE) {
@@ -319,6 +342,9 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 								ReplayingWatch.this.compiled, now.revision(), controller.instanceId(),
 								CommitRecord.Kind.RESYNC));
 						this.skipThrough = now.revision();
+						// the value covers every commit up to its revision, late ones included
+						this.replayed = null;
+						this.resynced = true;
 						this.cursor = now.revision();
 						this.phase = LIVE;
 						return;

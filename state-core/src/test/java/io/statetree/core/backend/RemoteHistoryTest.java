@@ -73,4 +73,55 @@ class RemoteHistoryTest {
 		}
 	}
 
+	/**
+	 * Another instance's commit heard after a later local one (the local one waits for it): a
+	 * watch that replayed the local one from the in-memory history still gets the other one, live.
+	 */
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void aRemoteCommitHeardLateIsNotLostAtTheSeam(StateController.Dispatch dispatch) throws Exception {
+		ForwardingBackend shared = new ForwardingBackend(true);
+		try (StateController c = StateController.builder().backend(shared).dispatch(dispatch).build()) {
+			c.set("/a", 1);
+			// another instance commits revision 2; the feed has not brought it yet
+			shared.target.commit(new CommitRequest(List.of(new Write(StatePath.of("/z"), 2, null)), List.of(), "other"));
+			Thread writer = new Thread(() -> c.set("/b", 3));
+			writer.start();
+			await().atMost(WAIT).until(() -> c.history(0, 10).size() == 2);
+			List<StateEvent> watched = new CopyOnWriteArrayList<>();
+			c.watch("/**", 0).subscribe(collector(watched));
+			await().atMost(WAIT).until(() -> watched.size() == 2);
+			shared.listener.onRemoteCommit(new RemoteCommit(2, "other",
+					List.of(new Change(StatePath.of("/z"), null, 2, null)), null, 0));
+			writer.join(10_000);
+			await().atMost(WAIT).until(() -> watched.size() >= 3);
+			c.set("/c", 4);
+			await().atMost(WAIT).until(() -> watched.size() >= 4);
+			assertThat(watched).extracting(StateEvent::revision).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+			assertThat(c.history(0, 10)).extracting(Commit::revision).containsExactly(1L, 2L, 3L, 4L);
+		}
+	}
+
+	private static java.util.concurrent.Flow.Subscriber<StateEvent> collector(List<StateEvent> into) {
+		return new java.util.concurrent.Flow.Subscriber<>() {
+			@Override
+			public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+				s.request(Long.MAX_VALUE);
+			}
+
+			@Override
+			public void onNext(StateEvent item) {
+				into.add(item);
+			}
+
+			@Override
+			public void onError(Throwable throwable) {
+			}
+
+			@Override
+			public void onComplete() {
+			}
+		};
+	}
+
 }
