@@ -256,6 +256,27 @@ class RedisFeedTest {
 	}
 
 	@Test
+	void anEntryItCannotReadCausesOneResyncAndDeliveryGoesOn() {
+		RedisBackend reader = backend();
+		RedisBackend writer = backend();
+		Recorder recorder = new Recorder();
+		reader.setBackendListener(recorder);
+		set(writer, "writer", "/n", 1);
+		recorder.awaitCommits(1);
+		try (RedisConnection connection = this.factory.getConnection()) {
+			// an entry without the fields the scripts write (another program, or a damaged stream)
+			connection.streamCommands().xAdd(org.springframework.data.redis.connection.stream.MapRecord
+				.create(Keys.of(this.namespace).changes(), java.util.Map.of("x".getBytes(), "y".getBytes())));
+		}
+		Awaitility.await().atMost(WAIT).until(() -> recorder.resyncs.get() > 0);
+		set(writer, "writer", "/n", 2);
+		recorder.awaitCommits(2);
+		assertThat(recorder.commits.get(1).changes().get(0).newValue()).isEqualTo(2);
+		assertThat(recorder.resyncs).hasValue(1);
+		assertThat(reader.isFeedAlive()).isTrue();
+	}
+
+	@Test
 	void closingStopsTheFeedThread() throws Exception {
 		RedisBackend backend = backend();
 		assertThat(backend.isFeedAlive()).isFalse();
