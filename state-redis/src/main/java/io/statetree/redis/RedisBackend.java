@@ -38,6 +38,11 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * Every commit is one {@code EVALSHA} (one round trip; {@code EVAL} once if the server has
  * forgotten the script), and so is every read. Preconditions compare the stored value with the
  * expected one inside the script, so {@code update} is a compare-and-set across instances.
+ * {@link #increment} and {@link #readVersioned} are one script call each too.
+ * <p>
+ * The change stream is also the history ({@link #history()}, DESIGN §11): it keeps the last
+ * {@link #feedRetention()} commits (approximately) of every instance, with their origin, actor,
+ * causing revision and time (the Redis server's clock when the entry was added).
  * <p>
  * The change feed starts when a listener is set ({@link #setBackendListener}) and runs on its own
  * connection and daemon thread named {@code statetree-feed-<namespace>}; {@link #close()} stops
