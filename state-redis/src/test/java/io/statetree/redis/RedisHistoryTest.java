@@ -168,6 +168,24 @@ class RedisHistoryTest {
 	}
 
 	@Test
+	void entriesNotWrittenByACommitArePassedOver() {
+		RedisBackend backend = backend();
+		for (int i = 1; i <= 5; i++) {
+			if (i == 1 || i == 3) {
+				try (RedisConnection connection = this.factory.getConnection()) {
+					connection.streamCommands().xAdd(org.springframework.data.redis.connection.stream.MapRecord
+						.create(Keys.of(this.namespace).changes(), Map.of("x".getBytes(), "y".getBytes())));
+				}
+			}
+			set(backend, "/n", i);
+		}
+		assertThat(backend.history().retainedAfter()).isZero();
+		assertThat(backend.history().after(0, 10)).extracting(Commit::revision).containsExactly(1L, 2L, 3L, 4L, 5L);
+		assertThat(backend.history().after(0, 3)).extracting(Commit::revision).containsExactly(1L, 2L, 3L);
+		assertThat(backend.history().after(2, 2)).extracting(Commit::revision).containsExactly(3L, 4L);
+	}
+
+	@Test
 	void anEmptyStreamRetainsAfterTheCurrentRevision() {
 		RedisBackend backend = backend();
 		set(backend, "/a", 1);
