@@ -100,6 +100,29 @@ public abstract class AbstractHistoryBehaviourTest {
 		return controller((b) -> b.dispatch(dispatch));
 	}
 
+	/**
+	 * A controller whose history keeps the last {@code commits} commits: the builder's
+	 * {@code historySize}; a backend with a history of its own (Redis) overrides this to set up
+	 * its own retention.
+	 * @param commits how many commits the history keeps
+	 * @param dispatch the dispatch mode
+	 * @return the controller, closed after the test
+	 */
+	protected StateController controllerRetaining(int commits, StateController.Dispatch dispatch) {
+		// the builder's historySize, and through newBackend(scratch, historySize) a backend's own (files)
+		return controller(commits, (b) -> b.dispatch(dispatch));
+	}
+
+	/**
+	 * Registers a controller made by a subclass, so that it is closed after the test.
+	 * @param c the controller
+	 * @return {@code c}
+	 */
+	protected StateController opened(StateController c) {
+		this.opened.add(c);
+		return c;
+	}
+
 	private Path scratch() {
 		try {
 			Path dir = Files.createTempDirectory("statetree-history");
@@ -478,7 +501,7 @@ public abstract class AbstractHistoryBehaviourTest {
 	@ParameterizedTest
 	@EnumSource(StateController.Dispatch.class)
 	void watchingFromARevisionNoLongerRetainedStartsWithOneResync(StateController.Dispatch dispatch) {
-		StateController c = controller(10, (b) -> b.dispatch(dispatch));
+		StateController c = controllerRetaining(10, dispatch);
 		long start = c.revision();
 		for (int i = 0; i < 30; i++) {
 			c.set("/r/" + (i % 3) + "/b", i);

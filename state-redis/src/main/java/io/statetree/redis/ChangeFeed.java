@@ -25,8 +25,8 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
  * connection) it opens a new connection and reads on from that id, so nothing still in the stream
  * is missed. Revisions are consecutive (each commit increments the revision and appends one entry
  * in the same script), so an entry whose revision is not the next one means entries were trimmed
- * away unread: the feed then moves to the stream's current end and calls
- * {@link BackendListener#onResync()} once.
+ * away unread: unless they all were the owning backend's own commits ({@link OwnRevisions}), the
+ * feed then moves to the stream's current end and calls {@link BackendListener#onResync()} once.
  */
 final class ChangeFeed {
 
@@ -43,6 +43,8 @@ final class ChangeFeed {
 	private final Keys keys;
 
 	private final String backendId;
+
+	private final OwnRevisions ownRevisions;
 
 	private final String connectionName;
 
@@ -71,15 +73,17 @@ final class ChangeFeed {
 	 * @param factory where connections come from
 	 * @param keys the namespace's keys
 	 * @param backendId the id the owning backend writes into its entries (they are skipped)
+	 * @param ownRevisions the revisions the owning backend committed lately
 	 * @param connectionName the connection, for messages
 	 * @param listener who hears other instances' commits
 	 * @throws io.statetree.core.StateStorageException if Redis cannot be reached to find the end
 	 */
-	ChangeFeed(RedisConnectionFactory factory, Keys keys, String backendId, String connectionName,
-			BackendListener listener) {
+	ChangeFeed(RedisConnectionFactory factory, Keys keys, String backendId, OwnRevisions ownRevisions,
+			String connectionName, BackendListener listener) {
 		this.factory = factory;
 		this.keys = keys;
 		this.backendId = backendId;
+		this.ownRevisions = ownRevisions;
 		this.connectionName = connectionName;
 		this.listener = listener;
 		long[] revision = new long[1];
@@ -223,9 +227,11 @@ final class ChangeFeed {
 				return;
 			}
 			long revision = entry.revision();
-			if (revision != this.lastRevision + 1) {
-				// a gap (entries trimmed unread), or a revision not above the last one although the
-				// entry is newer (the server lost its data and started over)
+			if (revision != this.lastRevision + 1 && !(revision > this.lastRevision
+					&& this.ownRevisions.containsAll(this.lastRevision + 1, revision - 1))) {
+				// a gap (entries trimmed unread) holding other instances' commits, or a revision not
+				// above the last one although the entry is newer (the server lost its data and
+				// started over); a gap of this backend's own commits only is no loss: they are skipped
 				resync(revision);
 				return;
 			}

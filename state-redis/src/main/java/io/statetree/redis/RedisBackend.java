@@ -38,6 +38,11 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * Every commit is one {@code EVALSHA} (one round trip; {@code EVAL} once if the server has
  * forgotten the script), and so is every read. Preconditions compare the stored value with the
  * expected one inside the script, so {@code update} is a compare-and-set across instances.
+ * {@link #increment} and {@link #readVersioned} are one script call each too.
+ * <p>
+ * The change stream is also the history ({@link #history()}, DESIGN §11): it keeps the last
+ * {@link #feedRetention()} commits (approximately) of every instance, with their origin, actor,
+ * causing revision and time (the Redis server's clock when the entry was added).
  * <p>
  * The change feed starts when a listener is set ({@link #setBackendListener}) and runs on its own
  * connection and daemon thread named {@code statetree-feed-<namespace>}; {@link #close()} stops
@@ -93,6 +98,8 @@ public final class RedisBackend implements StateBackend {
 	private final byte[] retentionBytes;
 
 	private final StreamHistory history;
+
+	private final OwnRevisions ownRevisions = new OwnRevisions();
 
 	private final Object feedLock = new Object();
 
@@ -241,6 +248,9 @@ public final class RedisBackend implements StateBackend {
 			long status = (Long) reply.get(0);
 			if (status == 1) {
 				long revision = (Long) reply.get(1);
+				if (reply.size() > 3) {
+					this.ownRevisions.record(revision);
+				}
 				String before = RedisCalls.string(reply.get(2));
 				return new CommitResult(revision, TreeCodec.changes(request.writes(), encoded.distinct(), before));
 			}
@@ -286,6 +296,7 @@ public final class RedisBackend implements StateBackend {
 		long status = (Long) reply.get(0);
 		if (status == 1) {
 			long revision = (Long) reply.get(1);
+			this.ownRevisions.record(revision);
 			Object before = (reply.get(2) != null) ? TreeCodec.parseJson(RedisCalls.string(reply.get(2)), path.toString())
 					: null;
 			Object after = TreeCodec.parseJson(RedisCalls.string(reply.get(3)), path.toString());
@@ -293,21 +304,22 @@ public final class RedisBackend implements StateBackend {
 		}
 		String reason;
 		if (status == 2) {
-			reason = RedisCalls.string(reply.get(2)) + " holds a leaf value, not a branch";
+			reason = ": " + RedisCalls.string(reply.get(2)) + " holds a leaf value, not a branch";
 		}
 		else if (status == 4) {
-			reason = "it holds a branch, not an integer";
+			reason = ": the value there is a branch, not an integer";
 		}
 		else if (status == 5) {
-			reason = "its value is not an integer";
+			// the kind of value ("a string"), named by the script; never the value itself
+			reason = ": the value there is " + RedisCalls.string(reply.get(1)) + ", not an integer";
 		}
 		else if (status == 6) {
-			reason = "its value is an integer outside the range of a long";
+			reason = ": the integer there is outside the range of a long";
 		}
 		else {
-			reason = "adding " + delta + " would overflow a long";
+			reason = " by " + delta + ": the sum overflows a long";
 		}
-		throw new StateWriteException("Cannot increment " + path + ": " + reason);
+		throw new StateWriteException("Cannot increment " + path + reason + "; nothing was written");
 	}
 
 	@Override
@@ -349,8 +361,8 @@ public final class RedisBackend implements StateBackend {
 				this.feed = null;
 			}
 			if (listener != null) {
-				ChangeFeed created = new ChangeFeed(this.factory, this.keys, this.backendId, this.connectionName,
-						listener);
+				ChangeFeed created = new ChangeFeed(this.factory, this.keys, this.backendId, this.ownRevisions,
+						this.connectionName, listener);
 				created.start();
 				this.feed = created;
 			}

@@ -42,13 +42,16 @@
  * <b>Feed.</b> See {@link io.statetree.redis.RedisBackend#setBackendListener}: a daemon thread
  * per backend tails the stream with {@code XREAD BLOCK}, skips its own backend's entries, resumes
  * from the last handled entry after a lost connection, and calls {@code onResync()} once when the
- * entries it needed were trimmed (revisions are consecutive, so a gap is visible).
+ * entries it needed were trimmed (revisions are consecutive, so a gap is visible), unless every
+ * trimmed entry was its own backend's commit.
  * <p>
  * <b>Classes.</b> Only {@link io.statetree.redis.RedisBackend} is public. Behind it, package-private:
  * {@code Keys} (the key names), {@code Scripts} (the Lua scripts, loaded from this package on the
  * class path), {@code RedisCalls} (script calls and error translation), {@code TreeCodec} (the
  * text forms above), {@code StreamEntry} (one stream entry's fields), {@code ChangeFeed} (the
- * stream reader) and {@code StreamHistory} (the history read from the stream).
+ * stream reader), {@code OwnRevisions} (the revisions a backend committed lately, so that its feed
+ * does not resynchronise over trimmed entries that were all its own) and {@code StreamHistory}
+ * (the history read from the stream).
  */
 @NullMarked
 package io.statetree.redis;

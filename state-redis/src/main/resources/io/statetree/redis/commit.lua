@@ -3,7 +3,9 @@
 -- 5 actor ('' when unknown), 6 causing revision ('0' when none),
 -- 7 number of preconditions, then (path, SHA-1 of the expected read form) per precondition,
 -- then the number of distinct written paths and those paths in order of first write.
--- Returns {1, revision, previous read forms concatenated} on success, {0, index, current read
+-- Returns {1, revision, previous read forms concatenated, 1} when it committed (took the revision
+-- and appended an entry), {1, current revision, previous read forms} when there was nothing to
+-- write (no writes, or only deletes below a leaf), {0, index, current read
 -- form} when a precondition failed, {2, path, leaf path} when a write runs below a leaf, {3, index}
 -- when a write puts a leaf at the root. Nothing
 -- is written unless the result is 1: every check runs before the first write.
@@ -226,4 +228,4 @@ saveSequence()
 local beforeAll = table.concat(before)
 local revision = redis.call('INCR', REV)
 appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], W, beforeAll, ARGV[5], ARGV[6])
-return {1, revision, beforeAll}
+return {1, revision, beforeAll, 1}

@@ -5,7 +5,8 @@
 -- revision is above ARGV[1], oldest first.
 -- Each commit increments the revision and appends its entry in one script, so the stream holds
 -- consecutive revisions in id order; the first entry after a revision is found by bisecting the
--- ids' milliseconds (a few dozen single-entry range reads), then read with one range.
+-- ids' milliseconds (a few dozen single-entry range reads), then read with one range (more when
+-- entries without a revision are passed over).
 local after = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 
@@ -28,15 +29,19 @@ local function firstFrom(ms)
 	return redis.call('XRANGE', STREAM, string.format('%.0f', ms), '+', 'COUNT', 1)[1]
 end
 
+-- the id just after an entry's
+local function nextId(id)
+	local ms, sequence = string.match(id, '^(%d+)%-(%d+)$')
+	return ms .. '-' .. string.format('%.0f', tonumber(sequence) + 1)
+end
+
 local first = redis.call('XRANGE', STREAM, '-', '+', 'COUNT', 1)[1]
 if not first then
 	return {tonumber(redis.call('GET', REV) or '0')}
 end
-local result = {revisionOf(first) - 1}
-local entries
-if revisionOf(first) > after then
-	entries = redis.call('XRANGE', STREAM, '-', '+', 'COUNT', limit)
-else
+local result = {math.max(0, revisionOf(first) - 1)}
+local from, skip = '-', 0
+if revisionOf(first) <= after then
 	local last = redis.call('XREVRANGE', STREAM, '+', '-', 'COUNT', 1)[1]
 	if revisionOf(last) <= after then
 		return result
@@ -46,27 +51,30 @@ else
 	local high = millisOf(last) + 1
 	while high - low > 1 do
 		local mid = math.floor((low + high) / 2)
-		local probe = firstFrom(mid)
-		local r = revisionOf(probe)
+		local r = revisionOf(firstFrom(mid))
 		if r > after then
 			high = mid
 		else
 			low, lowRevision = mid, r
 		end
 	end
-	local found = redis.call('XRANGE', STREAM, string.format('%.0f', low), '+', 'COUNT',
-		after - lowRevision + 1 + limit)
-	entries = {}
-	for i = 1, #found do
-		if #entries >= limit then
-			break
-		end
-		if revisionOf(found[i]) > after then
-			entries[#entries + 1] = found[i]
+	from, skip = string.format('%.0f', low), after - lowRevision + 1
+end
+-- read on from there, keeping the entries after the revision (an entry without a revision, not
+-- written by these scripts, is passed over)
+local taken = 0
+while taken < limit do
+	local wanted = limit - taken + skip
+	local batch = redis.call('XRANGE', STREAM, from, '+', 'COUNT', wanted)
+	for i = 1, #batch do
+		if taken < limit and revisionOf(batch[i]) > after then
+			taken = taken + 1
+			result[#result + 1] = batch[i]
 		end
 	end
-end
-for i = 1, #entries do
-	result[#result + 1] = entries[i]
+	if #batch < wanted then
+		break
+	end
+	from, skip = nextId(batch[#batch][1]), 0
 end
 return result

@@ -3,8 +3,9 @@
 -- decimal integer within the range of a signed 64-bit long), 6 actor ('' when unknown), 7 causing
 -- revision ('0' when none).
 -- Returns {1, revision, previous leaf or false when absent, new leaf} when written, {2, path, leaf
--- path} when the path lies below a leaf, {4} when a branch is there, {5} when the leaf is not an
--- integer, {6} when it is an integer outside the range of a long, {7} when the sum would be.
+-- path} when the path lies below a leaf, {4} when a branch is there, {5, kind} when the leaf is not
+-- an integer (kind: 'a string', 'a boolean', 'a list' or 'a decimal number'), {6} when it is an
+-- integer outside the range of a long, {7} when the sum would be.
 -- Nothing is written unless the result is 1. Lua numbers are doubles, exact only up to 2^53, so the
 -- sum is computed on decimal digit strings.
 local LONG_MAX = '9223372036854775807'
@@ -86,25 +87,37 @@ local function inLongRange(negative, magnitude)
 end
 
 local p = ARGV[4]
-local list = ancestors(p)
-for j = 1, #list do
-	local e = getNode(list[j])
-	if not e then
-		break
-	end
-	if e ~= BRANCH then
-		return {2, p, list[j]}
+local old = getNode(p)
+local list = nil
+if not old then
+	-- an existing node's ancestors are all branches; an absent one may lie below a leaf
+	list = ancestors(p)
+	for j = 1, #list do
+		local e = getNode(list[j])
+		if not e then
+			break
+		end
+		if e ~= BRANCH then
+			return {2, p, list[j]}
+		end
 	end
 end
 
-local old = getNode(p)
 local negative, magnitude = false, '0'
 if old then
 	if old == BRANCH then
 		return {4}
 	end
 	if not string.match(old, '^%-?%d+$') then
-		return {5}
+		local first = string.sub(old, 1, 1)
+		if first == '"' then
+			return {5, 'a string'}
+		elseif first == 't' or first == 'f' then
+			return {5, 'a boolean'}
+		elseif first == '[' then
+			return {5, 'a list'}
+		end
+		return {5, 'a decimal number'}
 	end
 	negative, magnitude = split(old)
 	if not inLongRange(negative, magnitude) then

@@ -199,6 +199,84 @@ class RedisFeedTest {
 	}
 
 	@Test
+	void ownCommitsTrimmedUnreadCauseNoResyncButAnotherInstancesCommitAmongThemDoes() throws Exception {
+		RedisBackend reader = backend(1);
+		RedisBackend writer = backend(1);
+		CountDownLatch held = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Recorder recorder = new Recorder() {
+			@Override
+			public void onRemoteCommit(RemoteCommit commit) {
+				super.onRemoteCommit(commit);
+				if (commit.revision() == 1) {
+					held.countDown();
+					await(release);
+				}
+			}
+		};
+		reader.setBackendListener(recorder);
+		set(writer, "writer", "/n", 0);
+		assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		// the feed is held at revision 1 while its own backend commits 1,000 times: trimmed unread
+		for (int i = 1; i <= 1_000; i++) {
+			set(reader, "reader", "/mine", i);
+		}
+		release.countDown();
+		set(writer, "writer", "/n", "after own");
+		recorder.awaitCommits(2);
+		assertThat(recorder.commits.get(1).revision()).isEqualTo(1_002);
+		assertThat(recorder.resyncs).hasValue(0);
+		// now the same with one commit of the other instance among the trimmed ones
+		CountDownLatch heldAgain = new CountDownLatch(1);
+		CountDownLatch releaseAgain = new CountDownLatch(1);
+		Recorder second = new Recorder() {
+			@Override
+			public void onRemoteCommit(RemoteCommit commit) {
+				super.onRemoteCommit(commit);
+				if (commit.revision() == 1_003) {
+					heldAgain.countDown();
+					await(releaseAgain);
+				}
+			}
+		};
+		reader.setBackendListener(second);
+		set(writer, "writer", "/n", "hold");
+		assertThat(heldAgain.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		for (int i = 1; i <= 500; i++) {
+			set(reader, "reader", "/mine", -i);
+		}
+		set(writer, "writer", "/n", "lost");
+		for (int i = 1; i <= 500; i++) {
+			set(reader, "reader", "/mine", i);
+		}
+		releaseAgain.countDown();
+		Awaitility.await().atMost(WAIT).until(() -> second.resyncs.get() > 0);
+		assertThat(second.resyncs).hasValue(1);
+		assertThat(second.commits).extracting(RemoteCommit::revision).doesNotContain(1_504L);
+	}
+
+	@Test
+	void anEntryItCannotReadCausesOneResyncAndDeliveryGoesOn() {
+		RedisBackend reader = backend();
+		RedisBackend writer = backend();
+		Recorder recorder = new Recorder();
+		reader.setBackendListener(recorder);
+		set(writer, "writer", "/n", 1);
+		recorder.awaitCommits(1);
+		try (RedisConnection connection = this.factory.getConnection()) {
+			// an entry without the fields the scripts write (another program, or a damaged stream)
+			connection.streamCommands().xAdd(org.springframework.data.redis.connection.stream.MapRecord
+				.create(Keys.of(this.namespace).changes(), java.util.Map.of("x".getBytes(), "y".getBytes())));
+		}
+		Awaitility.await().atMost(WAIT).until(() -> recorder.resyncs.get() > 0);
+		set(writer, "writer", "/n", 2);
+		recorder.awaitCommits(2);
+		assertThat(recorder.commits.get(1).changes().get(0).newValue()).isEqualTo(2);
+		assertThat(recorder.resyncs).hasValue(1);
+		assertThat(reader.isFeedAlive()).isTrue();
+	}
+
+	@Test
 	void closingStopsTheFeedThread() throws Exception {
 		RedisBackend backend = backend();
 		assertThat(backend.isFeedAlive()).isFalse();

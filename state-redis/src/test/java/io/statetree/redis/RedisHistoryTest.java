@@ -85,6 +85,7 @@ class RedisHistoryTest {
 		assertThat(history).extracting(Commit::revision).containsExactly(1L, 2L, 3L);
 		assertThat(history).extracting(Commit::origin).containsExactly("first", "second", "third");
 		assertThat(history).extracting(Commit::actor).containsExactly(null, "ann", "bob");
+		assertThat(history).extracting(Commit::causedBy).containsExactly(0L, 1L, 2L);
 		assertThat(history).allSatisfy((commit) -> assertThat(commit.time()).isBetween(before,
 				Instant.now().plusSeconds(60)));
 		assertThat(history.get(0).changes()).containsExactly(
@@ -164,6 +165,24 @@ class RedisHistoryTest {
 			.containsExactly(retainedAfter + 1, retainedAfter + 2);
 		assertThat(backend.history().after(commits - 3, 100)).extracting(Commit::revision)
 			.containsExactly((long) commits - 2, (long) commits - 1, (long) commits);
+	}
+
+	@Test
+	void entriesNotWrittenByACommitArePassedOver() {
+		RedisBackend backend = backend();
+		for (int i = 1; i <= 5; i++) {
+			if (i == 1 || i == 3) {
+				try (RedisConnection connection = this.factory.getConnection()) {
+					connection.streamCommands().xAdd(org.springframework.data.redis.connection.stream.MapRecord
+						.create(Keys.of(this.namespace).changes(), Map.of("x".getBytes(), "y".getBytes())));
+				}
+			}
+			set(backend, "/n", i);
+		}
+		assertThat(backend.history().retainedAfter()).isZero();
+		assertThat(backend.history().after(0, 10)).extracting(Commit::revision).containsExactly(1L, 2L, 3L, 4L, 5L);
+		assertThat(backend.history().after(0, 3)).extracting(Commit::revision).containsExactly(1L, 2L, 3L);
+		assertThat(backend.history().after(2, 2)).extracting(Commit::revision).containsExactly(3L, 4L);
 	}
 
 	@Test

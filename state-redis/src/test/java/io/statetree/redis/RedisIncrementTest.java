@@ -114,10 +114,10 @@ class RedisIncrementTest {
 		set(backend, "/counters/hits", Long.MAX_VALUE);
 		long revision = backend.revision();
 		assertThatThrownBy(() -> backend.increment(COUNTER, 1, CONTEXT)).isInstanceOf(StateWriteException.class)
-			.hasMessage("Cannot increment /counters/hits: adding 1 would overflow a long");
+			.hasMessage("Cannot increment /counters/hits by 1: the sum overflows a long; nothing was written");
 		set(backend, "/counters/hits", Long.MIN_VALUE);
 		assertThatThrownBy(() -> backend.increment(COUNTER, -1, CONTEXT)).isInstanceOf(StateWriteException.class)
-			.hasMessage("Cannot increment /counters/hits: adding -1 would overflow a long");
+			.hasMessage("Cannot increment /counters/hits by -1: the sum overflows a long; nothing was written");
 		assertThatThrownBy(() -> backend.increment(COUNTER, Long.MIN_VALUE, CONTEXT))
 			.isInstanceOf(StateWriteException.class);
 		assertThat(backend.read(COUNTER)).isEqualTo(Long.MIN_VALUE);
@@ -137,17 +137,18 @@ class RedisIncrementTest {
 		set(backend, "/branch", StateValues.branch(Map.of("a", 1)));
 		set(backend, "/huge", new BigInteger("9223372036854775808"));
 		long revision = backend.revision();
-		for (String path : List.of("/decimal", "/double", "/text", "/digits", "/flag", "/list")) {
-			assertThatThrownBy(() -> backend.increment(StatePath.of(path), 1, CONTEXT))
-				.isInstanceOf(StateWriteException.class)
-				.hasMessage("Cannot increment " + path + ": its value is not an integer");
-		}
+		Map<String, String> kinds = Map.of("/decimal", "a decimal number", "/double", "a decimal number", "/text",
+				"a string", "/digits", "a string", "/flag", "a boolean", "/list", "a list");
+		kinds.forEach((path, kind) -> assertThatThrownBy(() -> backend.increment(StatePath.of(path), 1, CONTEXT))
+			.isInstanceOf(StateWriteException.class)
+			.hasMessage("Cannot increment " + path + ": the value there is " + kind
+					+ ", not an integer; nothing was written"));
 		assertThatThrownBy(() -> backend.increment(StatePath.of("/branch"), 1, CONTEXT))
 			.isInstanceOf(StateWriteException.class)
-			.hasMessage("Cannot increment /branch: it holds a branch, not an integer");
+			.hasMessage("Cannot increment /branch: the value there is a branch, not an integer; nothing was written");
 		assertThatThrownBy(() -> backend.increment(StatePath.of("/huge"), -1, CONTEXT))
 			.isInstanceOf(StateWriteException.class)
-			.hasMessage("Cannot increment /huge: its value is an integer outside the range of a long");
+			.hasMessage("Cannot increment /huge: the integer there is outside the range of a long; nothing was written");
 		assertThatThrownBy(() -> backend.increment(StatePath.ROOT, 1, CONTEXT)).isInstanceOf(StateWriteException.class)
 			.hasMessageContaining("root");
 		assertThat(backend.revision()).isEqualTo(revision);
@@ -163,10 +164,10 @@ class RedisIncrementTest {
 		long revision = backend.revision();
 		assertThatThrownBy(() -> backend.increment(StatePath.of("/counters/0"), 1, CONTEXT))
 			.isInstanceOf(StateWriteException.class)
-			.hasMessage("Cannot increment /counters/0: /counters holds a leaf value, not a branch");
+			.hasMessage("Cannot increment /counters/0: /counters holds a leaf value, not a branch; nothing was written");
 		assertThatThrownBy(() -> backend.increment(StatePath.of("/name/length/x"), 1, CONTEXT))
 			.isInstanceOf(StateWriteException.class)
-			.hasMessage("Cannot increment /name/length/x: /name holds a leaf value, not a branch");
+			.hasMessage("Cannot increment /name/length/x: /name holds a leaf value, not a branch; nothing was written");
 		assertThat(backend.revision()).isEqualTo(revision);
 		assertThat(backend.read(StatePath.of("/counters"))).isEqualTo(List.of(1, 2));
 		assertThat(backend.childNames(StatePath.of("/name"))).isEmpty();

@@ -18,7 +18,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 /**
  * The {@code statetreechanges} endpoint: a page of the controller's commit history
  * ({@link StateController#history}, DESIGN §11), newest first, each commit with its revision,
- * time, origin, actor and changed paths with their old and new values. The history is the
+ * time, origin, actor, the revision that caused it and changed paths with their old and new values. The history is the
  * controller's: kept in memory ({@code statetree.history.size} commits), in the filesystem
  * backend's directory (it survives a restart), or read from the Redis change stream.
  * <p>
@@ -122,7 +122,7 @@ public class StateTreeChangesEndpoint {
 			}
 			if (!changes.isEmpty()) {
 				commits.add(new CommitDescriptor(commit.revision(), commit.time(), commit.origin(), commit.actor(),
-						changes));
+						commit.causedBy(), changes));
 			}
 		}
 		return new ChangesDescriptor(Math.max(revision, next), from, next, commits);
@@ -146,9 +146,11 @@ public class StateTreeChangesEndpoint {
 	 * @param origin the id of the instance that made it
 	 * @param actor who made it (in an application with Spring Security, by default the
 	 * authenticated principal's name), {@code null} when unknown
+	 * @param causedBy the revision of the commit whose listener or effect made this one, {@code 0}
+	 * when a caller outside any listener made it (or the history does not know)
 	 * @param changes the changed paths the caller may read
 	 */
-	public record CommitDescriptor(long revision, Instant time, String origin, @Nullable String actor,
+	public record CommitDescriptor(long revision, Instant time, String origin, @Nullable String actor, long causedBy,
 			List<ChangeDescriptor> changes) {
 	}
 

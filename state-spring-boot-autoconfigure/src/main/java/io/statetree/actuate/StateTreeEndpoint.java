@@ -25,6 +25,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * The {@code statetree} endpoint: inspect the tree, as Spring Boot's technology-independent
@@ -50,6 +51,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Endpoint(id = "statetree", defaultAccess = Access.READ_ONLY)
 public class StateTreeEndpoint {
+
+	/** Prints snapshot values so that every number reads back with its value and type. */
+	private static final JsonMapper SNAPSHOT_JSON = StateValues.storedJsonMapper().build();
 
 	private final StateController controller;
 
@@ -141,7 +145,12 @@ public class StateTreeEndpoint {
 	 */
 	SnapshotDescriptor snapshot(CallerAccess caller, StatePath path) {
 		StateSnapshot snapshot = this.controller.snapshot(path);
-		return new SnapshotDescriptor(path.toString(), snapshot.revision(), caller.present(path, snapshot.value()));
+		Object shown = caller.present(path, snapshot.value());
+		// Printed by the model's own writer, which spells a decimal so that it reads back as the
+		// same type (a BigDecimal that Java would print as a double as unscaled digits and exponent):
+		// a restore of the download gets every number back exactly, type included.
+		return new SnapshotDescriptor(path.toString(), snapshot.revision(),
+				(shown != null) ? new RawValue(SNAPSHOT_JSON.writeValueAsString(shown)) : null);
 	}
 
 	/**
@@ -270,7 +279,8 @@ public class StateTreeEndpoint {
 	 * A snapshot of a subtree, in the JSON form of {@link StateSnapshot}.
 	 * @param path where it was taken
 	 * @param revision the revision its value reflects
-	 * @param value the value as the caller is shown it, {@code null} when the path is absent
+	 * @param value the value as the caller is shown it (JSON text the answer embeds as it is),
+	 * {@code null} when the path is absent
 	 */
 	public record SnapshotDescriptor(String path, long revision, @Nullable Object value) {
 	}

@@ -53,7 +53,13 @@ final class BackendConfigurations {
 		@Bean
 		BackendFactory fileSystemStateBackendFactory(ResourceLoader resourceLoader, StateTreeProperties properties) {
 			ClassLoader classLoader = resourceLoader.getClassLoader();
-			int historySize = StateTreeAutoConfiguration.historySize(properties);
+			int configured = StateTreeAutoConfiguration.historySize(properties);
+			// The controller reads the history of the backend it is given. A hybrid (mounts) or
+			// caching (near cache) backend has none of its own, so the controller then keeps the
+			// history in memory, and a filesystem backend's log would only cost a write and an
+			// fsync per commit: it gets none.
+			int historySize = (properties.getMounts().isEmpty() && !properties.getCache().isEnabled()) ? configured
+					: 0;
 			return new BackendFactory() {
 
 				@Override

@@ -44,8 +44,11 @@ final class CoreBackends {
 				yield Serializer.yaml();
 			}
 		};
-		// TODO(issue 13, files13): pass historySize to the builder's history retention option once it exists
-		return FileSystemBackend.builder(directory).serializer(serializer).fsync(settings.isFsync()).build();
+		return FileSystemBackend.builder(directory)
+			.serializer(serializer)
+			.fsync(settings.isFsync())
+			.historySize(historySize)
+			.build();
 	}
 
 	/**

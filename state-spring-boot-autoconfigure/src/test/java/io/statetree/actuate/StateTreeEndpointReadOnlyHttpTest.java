@@ -153,6 +153,19 @@ class StateTreeEndpointReadOnlyHttpTest extends HttpTestSupport {
 	}
 
 	@Test
+	void withReadOnlyAccessASnapshotDownloadsButCannotBeRestored() {
+		Response download = get("/actuator/statetree/app?snapshot", "viewer");
+		assertThat(download.status()).isEqualTo(200);
+		assertThat(download.json().get("path").asString()).isEqualTo("/app");
+		assertThat(download.body()).doesNotContain("hidden-note");
+		this.controller.set("/app/beta/name", "Changed");
+		Response restore = post("/actuator/statetree/app?snapshot", "admin",
+				JSON.writeValueAsString(java.util.Map.of("value", download.body())));
+		assertThat(restore.status()).isEqualTo(405);
+		assertThat(this.controller.get("/app/beta/name")).isEqualTo("Changed");
+	}
+
+	@Test
 	void healthStaysOpenAndIsUpOnMemory() {
 		Response response = get("/actuator/health", null);
 		assertThat(response.status()).as(response.body()).isEqualTo(200);

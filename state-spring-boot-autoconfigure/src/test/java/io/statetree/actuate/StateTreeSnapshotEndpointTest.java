@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.statetree.core.backend.StateValues;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -158,6 +159,52 @@ class StateTreeSnapshotEndpointTest {
 		WebEndpointResponse<Object> restored = fixture.endpoint.write(WRITER, CONFIG, text, "");
 		assertThat(restored.getStatus()).as(fixture.body(restored)).isEqualTo(200);
 		assertThat(fixture.controller.get("/config")).isEqualTo(before);
+	}
+
+	@Property(tries = 60)
+	void aDownloadedSnapshotEitherRestoresExactlyOrIsRefusedNeverWritingTheMask(@ForAll("values") Object value,
+			@ForAll("sensitiveKeys") String key, @ForAll("values") Object secret, @ForAll boolean withSecret,
+			@ForAll boolean hidden) {
+		EndpointFixture fixture = new EndpointFixture("/config/" + key);
+		Map<String, Object> config = new LinkedHashMap<>();
+		config.put("data", value);
+		if (withSecret) {
+			config.put(key, secret);
+		}
+		fixture.controller.set("/config", config);
+		Object before = fixture.controller.get("/config");
+		// ADMIN may read the rule's path, WRITER may not (then the key is left out of the download)
+		org.springframework.boot.actuate.endpoint.SecurityContext caller = hidden ? WRITER : ADMIN;
+		String text = fixture.body(fixture.endpoint.read(caller, CONFIG, "", null));
+		WebEndpointResponse<Object> restored = fixture.endpoint.write(ADMIN, CONFIG, text, "");
+		if (restored.getStatus() == 200) {
+			assertThat(fixture.controller.get("/config")).isEqualTo(hidden && withSecret ? Map.of("data", value)
+					: before);
+			assertThat(text).doesNotContain(StateTreeSanitizer.MASK);
+		}
+		else {
+			assertThat(restored.getStatus()).as(fixture.body(restored)).isEqualTo(400);
+			assertThat(fixture.message(restored)).contains("masked value");
+			assertThat(fixture.controller.get("/config")).isEqualTo(before);
+		}
+		assertThat(StateValues.toJsonString(fixture.controller.get("/")))
+			.doesNotContain("\"" + StateTreeSanitizer.MASK + "\"");
+		// a secret under a sensitive key always comes masked, so its download is always refused
+		if (withSecret && !hidden && secret != null) {
+			assertThat(restored.getStatus()).isEqualTo(400);
+		}
+	}
+
+	@Provide
+	Arbitrary<String> sensitiveKeys() {
+		return StateTreeSanitizerTest.decoratedSensitiveKeys().filter((key) -> {
+			try {
+				return io.statetree.core.StatePath.ROOT.child(key).depth() == 1 && !key.equals("data");
+			}
+			catch (io.statetree.core.InvalidPathException ex) {
+				return false;
+			}
+		});
 	}
 
 	@Example

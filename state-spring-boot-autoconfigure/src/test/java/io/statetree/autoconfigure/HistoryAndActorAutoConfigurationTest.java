@@ -1,13 +1,18 @@
 package io.statetree.autoconfigure;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import io.statetree.core.Commit;
 import io.statetree.core.StateController;
 import io.statetree.core.WriteOptions;
 import io.statetree.spring.StateControllerCustomizer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -89,6 +94,54 @@ class HistoryAndActorAutoConfigurationTest {
 	}
 
 	@Test
+	void onFilesTheHistoryHasTheConfiguredSizeAndSurvivesARestart(@TempDir Path directory) {
+		ApplicationContextRunner files = this.runner.withPropertyValues("statetree.backend=filesystem",
+				"statetree.filesystem.directory=" + directory, "statetree.filesystem.fsync=false",
+				"statetree.history.size=3");
+		long[] last = new long[1];
+		files.run((context) -> {
+			StateController controller = context.getBean(StateController.class);
+			assertThat(controller.backend().history()).isNotNull();
+			for (int i = 1; i <= 5; i++) {
+				controller.set("/counter", i, WriteOptions.actor("writer-" + i));
+			}
+			last[0] = controller.revision();
+		});
+		assertThat(directory.resolve(".statetree/history")).isDirectory();
+		files.run((context) -> {
+			List<Commit> kept = context.getBean(StateController.class).history(0, 100);
+			assertThat(kept).extracting(Commit::revision).containsExactly(last[0] - 2, last[0] - 1, last[0]);
+			assertThat(kept).extracting(Commit::actor).containsExactly("writer-3", "writer-4", "writer-5");
+		});
+	}
+
+	@Test
+	void behindTheNearCacheOrWithMountsTheControllerKeepsTheHistoryAndFilesKeepNoLog(@TempDir Path directory) {
+		this.runner
+			.withPropertyValues("statetree.backend=filesystem", "statetree.filesystem.directory=" + directory.resolve("a"),
+					"statetree.filesystem.fsync=false", "statetree.cache.enabled=true", "statetree.history.size=2")
+			.run((context) -> {
+				StateController controller = context.getBean(StateController.class);
+				assertThat(controller.backend().history()).isNull();
+				for (int i = 1; i <= 3; i++) {
+					controller.set("/counter", i);
+				}
+				assertThat(controller.history(0, 10)).hasSize(2);
+			});
+		assertThat(directory.resolve("a/.statetree/history")).doesNotExist();
+		this.runner
+			.withPropertyValues("statetree.mounts.files.path=/files", "statetree.mounts.files.backend=filesystem",
+					"statetree.mounts.files.filesystem.directory=" + directory.resolve("b"),
+					"statetree.mounts.files.filesystem.fsync=false")
+			.run((context) -> {
+				StateController controller = context.getBean(StateController.class);
+				controller.set("/files/x", 1);
+				assertThat(controller.history(0, 10)).hasSize(1);
+			});
+		assertThat(directory.resolve("b/.statetree/history")).doesNotExist();
+	}
+
+	@Test
 	void withSpringSecurityTheActorIsTheAuthenticatedPrincipal() {
 		this.runner.run((context) -> {
 			assertThat(context).hasBean("stateTreeSecurityActorCustomizer");
@@ -106,6 +159,42 @@ class HistoryAndActorAutoConfigurationTest {
 			controller.set("/a", 4);
 			assertThat(controller.history(0, 10)).extracting(Commit::actor)
 				.containsExactly("alice", "batch-job", null, null);
+		});
+	}
+
+	/**
+	 * The default actor is asked on the writing thread: a listener's write made on the request's
+	 * thread (sync dispatch) is the principal's, one made on the executor (async) names no actor,
+	 * unless the listener passes the event's actor on. Either way causedBy links it to its cause.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "sync", "async" })
+	void aListenersWriteTakesTheActorOfTheThreadItRunsOnAndNamesItsCause(String dispatch) {
+		this.runner.withPropertyValues("statetree.listeners.dispatch=" + dispatch).run((context) -> {
+			StateController controller = context.getBean(StateController.class);
+			controller.subscribe("/orders/{id}", (event) -> {
+				String id = event.pathVariables().get("id");
+				if (event.newValue() != null) {
+					event.set("/audit/" + id, "seen");
+					String actor = event.actor();
+					if (actor != null) {
+						event.controller().set("/shipped/" + id, true, WriteOptions.actor(actor));
+					}
+				}
+			});
+			long before = controller.revision();
+			SecurityContextHolder.getContext()
+				.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("alice", "pw",
+						AuthorityUtils.createAuthorityList("ROLE_USER")));
+			controller.set("/orders/7", "new");
+			SecurityContextHolder.clearContext();
+			Awaitility.await().until(() -> controller.history(before, 10).size() == 3);
+			List<Commit> commits = controller.history(before, 10);
+			long order = commits.get(0).revision();
+			assertThat(commits.get(0).changes().get(0).path()).hasToString("/orders/7");
+			assertThat(commits).extracting(Commit::causedBy).containsExactly(0L, order, order);
+			assertThat(commits).extracting(Commit::actor)
+				.containsExactly("alice", "sync".equals(dispatch) ? "alice" : null, "alice");
 		});
 	}
 

@@ -167,6 +167,9 @@ class StateTreeActuatorAutoConfigurationTest {
 					.containsExactly("changes");
 				Object changes = server.invoke(changesName, "changes", new Object[0], new String[0]);
 				assertThat(changes).asString().contains("/visible").doesNotContain("/hidden");
+				Object page = server.invoke(changesName, "changes", new Object[] { 0L, 1 },
+						new String[] { Long.class.getName(), Integer.class.getName() });
+				assertThat(page).asString().contains("/visible").doesNotContain("/hidden", "/nested");
 			});
 	}
 
