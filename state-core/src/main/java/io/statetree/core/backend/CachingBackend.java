@@ -156,14 +156,7 @@ public final class CachingBackend implements StateBackend {
 	@Override
 	public CommitResult commit(CommitRequest request) {
 		checkOpen();
-		boolean writes = false;
-		boolean deletes = false;
-		for (Write write : request.writes()) {
-			writes |= write.value() != null;
-			deletes |= write.value() == null;
-		}
-		boolean through = (writes && this.policy.flushOnWrite()) || (deletes && this.policy.flushOnDelete())
-				|| !this.policy.writeBehind();
+		boolean through = goesThrough(request);
 		this.lock.lock();
 		try {
 			this.delegate.reserveRevision(this.revision + 1);
@@ -172,6 +165,42 @@ public final class CachingBackend implements StateBackend {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/**
+	 * A commit that would go through to the delegate is checked by the delegate (after the pending
+	 * writes are flushed to it, so it judges the tree the cache shows); one that would stay in the
+	 * copy is checked against the copy by the model's rules. A write-behind commit the delegate
+	 * refuses only when it is flushed is not found here.
+	 */
+	@Override
+	public void checkCommit(CommitRequest request) {
+		checkOpen();
+		boolean through = goesThrough(request);
+		if (!through) {
+			StateBackend.super.checkCommit(request);
+			return;
+		}
+		this.lock.lock();
+		try {
+			this.pending.flushTo(this.delegate);
+			this.delegate.checkCommit(request);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Whether the policy sends a commit to the delegate now rather than keep it pending. */
+	private boolean goesThrough(CommitRequest request) {
+		boolean writes = false;
+		boolean deletes = false;
+		for (Write write : request.writes()) {
+			writes |= write.value() != null;
+			deletes |= write.value() == null;
+		}
+		return (writes && this.policy.flushOnWrite()) || (deletes && this.policy.flushOnDelete())
+				|| !this.policy.writeBehind();
 	}
 
 	@Override

@@ -333,11 +333,7 @@ public final class FileSystemBackend implements StateBackend {
 					changed = true;
 				}
 			}
-			FileCommitPlan plan = new FileCommitPlan(this.directory, this.reader, this.entries, this.serializer,
-					this.maxFileBytes);
-			for (Write write : writes) {
-				plan.apply(write);
-			}
+			FileCommitPlan plan = plan(writes);
 			List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, writes, this);
 			if (!changed && TreeChanges.unchanged(changes)) {
 				return new CommitResult(this.revision, changes);
@@ -393,6 +389,39 @@ public final class FileSystemBackend implements StateBackend {
 		else {
 			log.abandon(pending);
 		}
+	}
+
+	/**
+	 * Plans the commit as {@link #commit} does, serializing every file it would write, and writes
+	 * nothing: refuses what the commit would refuse (a failed precondition, a write below a leaf or
+	 * of a leaf at the root, a value over {@link Builder#maxFileBytes}, a name colliding with
+	 * another but for case).
+	 */
+	@Override
+	public void checkCommit(CommitRequest request) {
+		this.lock.writeLock().lock();
+		try {
+			checkOpen();
+			for (Precondition precondition : request.preconditions()) {
+				if (!StateValues.equal(this.reader.read(precondition.path()), precondition.expected())) {
+					throw new PreconditionFailedException(precondition.path());
+				}
+			}
+			plan(request.writes()).operations();
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/** Plans the writes, in order, against the files as they are: checks them, writes nothing. */
+	private FileCommitPlan plan(List<Write> writes) {
+		FileCommitPlan plan = new FileCommitPlan(this.directory, this.reader, this.entries, this.serializer,
+				this.maxFileBytes);
+		for (Write write : writes) {
+			plan.apply(write);
+		}
+		return plan;
 	}
 
 	@Override

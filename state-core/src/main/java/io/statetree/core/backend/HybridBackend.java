@@ -29,16 +29,25 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * <b>Writing above mount points</b> splits the write: the mounted subtree of the value goes to
  * the mount (replacing its whole tree, or emptying it when the value has nothing there), the
- * rest to the root backend. Because a mount point is always a branch, writing a leaf at or above
- * a mount point along its path is refused with {@link StateWriteException} before anything is
- * written.
+ * rest to the root backend. <b>A mount point is always a branch</b>, like the root: a write
+ * whose value would put a leaf (a number, a string, an array) at a mount point or at one of its
+ * ancestors is refused with {@link StateWriteException}, naming the path and the mount point,
+ * before anything is written on any backend. Deleting a mount point, or a path above it, empties
+ * the mount (its tree becomes an empty branch, which reads as absent). The changes a commit
+ * reports agree with reads: an empty mount's value before or after is {@code null}, as a read
+ * of the mount point returns it.
  * <p>
  * <b>Atomicity.</b> A commit whose writes all fall to one backend is exactly as atomic as that
  * backend's commit (preconditions on that backend's paths are checked by it, so an atomic update
  * on a shared backend stays atomic across instances). A commit spanning several backends commits
- * one part per backend, root backend first, then mounts in path order; each part is atomic, but
- * if a later part fails the earlier parts stay committed: the {@link StateStorageException}
- * thrown then names the parts that were and were not written. Commits through this backend are
+ * one part per backend, root backend first, then mounts in path order (a shared backend with
+ * preconditions first, so it checks them atomically). Every refusal is made before the first part
+ * is written: the mount rule, every precondition, and each later part's own check by its backend
+ * ({@link StateBackend#checkCommit}: the model's rules, and a file backend's size and name
+ * limits); a refused commit leaves every backend as it was. Only a failure that no check can
+ * foresee (storage, or a shared backend changed by another instance meanwhile) can stop a later
+ * part after earlier ones were written: the {@link StateStorageException} thrown then names the
+ * parts that were and were not written. Commits through this backend are
  * serialized, and reads do not interleave with them, so within one process a read never sees half
  * of a commit.
  * <p>
@@ -203,6 +212,21 @@ public final class HybridBackend implements StateBackend {
 			List<Change> changes = new MountedCommit(mounts, request).run();
 			boolean changed = !TreeChanges.unchanged(changes);
 			return new CommitResult(changed ? this.revision.incrementAndGet() : this.revision.get(), changes);
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/**
+	 * Checks the commit as {@link #commit} would, writing nothing: the mount rule, the
+	 * preconditions, and each backend's own check of its part ({@link StateBackend#checkCommit}).
+	 */
+	@Override
+	public void checkCommit(CommitRequest request) {
+		this.lock.writeLock().lock();
+		try {
+			new MountedCommit(this.mounts, request).check();
 		}
 		finally {
 			this.lock.writeLock().unlock();

@@ -12,12 +12,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One commit through a {@link HybridBackend} (DESIGN §7, "a write spanning mounts is split"):
- * splits the writes and preconditions into one part per backend, paths relative to it
- * ({@link #split}); when the commit spans backends, checks every precondition before any part is
- * written and orders the parts ({@link #prepareSpanning}); commits the parts, root backend first,
- * then mounts in path order, naming the parts written and not written when a later one fails
- * ({@link #commitParts}); and reports the changes at the paths the caller wrote. One instance per
- * commit, under the hybrid's write lock, on one {@link Mounts} table.
+ * splits the writes and preconditions into one part per backend, paths relative to it, refusing
+ * a leaf at a mount point or on the way to one ({@link #split}); when the commit spans backends,
+ * checks every precondition, orders the parts, and has every backend but the first written check
+ * its part ({@link StateBackend#checkCommit}), all before any part is written
+ * ({@link #prepareSpanning}); commits the parts, naming the parts written and not written when a
+ * later one still fails (storage, or a shared backend changed meanwhile) ({@link #commitParts});
+ * and reports the changes at the paths the caller wrote, an empty mount as absent, as reads show
+ * it. One instance per commit, under the hybrid's write lock, on one {@link Mounts} table.
  */
 final class MountedCommit {
 
@@ -55,10 +57,24 @@ final class MountedCommit {
 	}
 
 	/**
+	 * Refuses the commit, writing nothing, if {@link #run} would refuse it now: the mount rule,
+	 * the preconditions, and every backend's own checks of its part.
+	 * @throws PreconditionFailedException naming the caller's path
+	 * @throws StateWriteException naming the path and the reason
+	 */
+	void check() {
+		split();
+		for (StateBackend backend : this.order) {
+			checkPart(backend);
+		}
+	}
+
+	/**
 	 * Commits.
 	 * @return the changes at the paths written, in the order first written
 	 * @throws PreconditionFailedException naming the caller's path; nothing was written
-	 * @throws StateWriteException for a leaf where a mount point must be a branch; nothing was written
+	 * @throws StateWriteException for a leaf where a mount point must be a branch, or a write a
+	 * backend refuses; nothing was written
 	 * @throws StateStorageException when a part fails after others were written, naming both
 	 */
 	List<Change> run() {
@@ -119,6 +135,11 @@ final class MountedCommit {
 		Map<StatePath, StateBackend> points = this.mounts.points();
 		for (Map.Entry<StatePath, StateBackend> mount : points.entrySet()) {
 			if (mount.getKey().isAncestorOrSelf(path)) {
+				Object value = write.value();
+				if (mount.getKey().equals(path) && value != null && !StateValues.isBranch(value)) {
+					throw new StateWriteException("Cannot write " + TreeEdits.describe(value) + " at " + path
+							+ ": it is a mount point, always a branch");
+				}
 				this.parts.get(mount.getValue())
 					.add(new Write(mount.getKey().relativize(path), write.value(), write.payload()));
 				return;
@@ -165,7 +186,9 @@ final class MountedCommit {
 	/**
 	 * Spanning backends: checks every precondition here, under the hybrid's lock, before any part
 	 * is written, so a failed one cannot leave earlier parts committed; then decides which part
-	 * checks its own preconditions atomically with its writes, and moves it to the front.
+	 * checks its own preconditions atomically with its writes, and moves it to the front; then has
+	 * the backend of every later part check it ({@link StateBackend#checkCommit}), so that what it
+	 * would refuse is refused before the first part is written.
 	 */
 	private void prepareSpanning() {
 		// The first part written also checks its own atomically (a shared mount may change
@@ -187,12 +210,6 @@ final class MountedCommit {
 			}
 		}
 		if (atomic != null) {
-			// the other parts are written after it: refuse now what they would refuse then
-			for (StateBackend backend : this.order) {
-				if (backend != atomic && !this.parts.get(backend).isEmpty()) {
-					refuseBelowLeaves(backend, this.parts.get(backend), this.base.get(backend));
-				}
-			}
 			this.order.remove(atomic);
 			this.order.add(0, atomic);
 		}
@@ -207,6 +224,32 @@ final class MountedCommit {
 			else {
 				first = false;
 			}
+		}
+		// every part written after the first is refused now if its backend would refuse it then
+		boolean written = false;
+		for (StateBackend backend : this.order) {
+			if (this.parts.get(backend).isEmpty() && this.conditions.get(backend).isEmpty()) {
+				continue;
+			}
+			if (written) {
+				checkPart(backend);
+			}
+			written = true;
+		}
+	}
+
+	/** Has a backend refuse its part now, if it would refuse it when committed; writes nothing. */
+	private void checkPart(StateBackend backend) {
+		List<Write> writes = this.parts.get(backend);
+		List<Precondition> preconditions = this.conditions.get(backend);
+		if (writes.isEmpty() && preconditions.isEmpty()) {
+			return;
+		}
+		try {
+			backend.checkCommit(new CommitRequest(writes, preconditions, this.request.origin()));
+		}
+		catch (RuntimeException ex) {
+			throw refused(this.base.get(backend), ex);
 		}
 	}
 
@@ -235,7 +278,7 @@ final class MountedCommit {
 			for (Change change : result.changes()) {
 				StatePath absolute = point.resolve(change.path());
 				if (this.payloads.containsKey(absolute) && this.mounts.owner(absolute) != null) {
-					delegated.put(absolute, change);
+					delegated.put(absolute, atMountPoint(backend, change));
 				}
 			}
 		}
@@ -249,11 +292,7 @@ final class MountedCommit {
 	private RuntimeException failed(StateBackend backend, StatePath point, List<StatePath> committed,
 			RuntimeException ex) {
 		if (committed.isEmpty()) {
-			if (ex instanceof PreconditionFailedException failed) {
-				// the mounted backend names its own path: name the one the caller gave
-				return new PreconditionFailedException(point.resolve(failed.getPath()));
-			}
-			return ex;
+			return refused(point, ex);
 		}
 		List<StatePath> notWritten = new ArrayList<>();
 		boolean after = false;
@@ -269,55 +308,32 @@ final class MountedCommit {
 	}
 
 	/**
-	 * Throws the {@link StateWriteException} a backend would throw for a write below a leaf (its
-	 * own value or one an earlier write of the same part puts there), without writing.
-	 * @param backend the backend the part is for
-	 * @param writes the part, with paths relative to the backend
-	 * @param point where the backend is mounted, to name paths as the caller gave them
+	 * A backend's refusal as the caller sees it: a failed precondition names the caller's path; a
+	 * mounted backend's refusal of a write says where it is mounted (it names paths relative to
+	 * its mount point); anything else is passed on.
 	 */
-	private static void refuseBelowLeaves(StateBackend backend, List<Write> writes, StatePath point) {
-		SnapshotStore snapshots = backend.snapshotStore();
-		if (snapshots != null) {
-			// the whole tree is at hand: apply the part to it, as its commit would
-			StateValues.applyToRoot(snapshots.snapshot(), writes);
-			return;
+	private static RuntimeException refused(StatePath point, RuntimeException ex) {
+		if (ex instanceof PreconditionFailedException failed) {
+			return new PreconditionFailedException(point.resolve(failed.getPath()));
 		}
-		for (int i = 0; i < writes.size(); i++) {
-			Write write = writes.get(i);
-			if (write.value() == null) {
-				continue;
-			}
-			StatePath path = write.path();
-			for (int depth = path.depth() - 1; depth >= 0; depth--) {
-				StatePath ancestor = path.prefix(depth);
-				Object value = valueBefore(backend, writes, i, ancestor);
-				if (value == null) {
-					continue;
-				}
-				if (!StateValues.isBranch(value)) {
-					throw new StateWriteException("Cannot write " + point.resolve(path) + ": " + point.resolve(ancestor)
-							+ " holds a leaf value (a " + value.getClass().getSimpleName() + "), not a branch");
-				}
-				break;
-			}
+		if (ex instanceof StateWriteException && !point.isRoot()) {
+			return new StateWriteException("Cannot write below the mount point " + point + ", whose backend refuses"
+					+ " (its paths are relative to " + point + "): " + ex.getMessage(), ex);
 		}
+		return ex;
 	}
 
 	/**
-	 * The kind of value at a path before write {@code index} of a part: a map stands for any
-	 * branch, another object for a leaf, null for absent.
+	 * A mounted backend's change at its own root reports an empty tree as absent, as a read of the
+	 * mount point does ({@link MountedReads#read}); other changes pass unchanged.
 	 */
-	private static @Nullable Object valueBefore(StateBackend backend, List<Write> writes, int index, StatePath path) {
-		for (int j = index - 1; j >= 0; j--) {
-			Write earlier = writes.get(j);
-			if (earlier.path().isAncestorOrSelf(path)) {
-				return StateValues.getIn(earlier.value(), earlier.path().relativize(path));
-			}
-			if (path.isAncestorOf(earlier.path()) && earlier.value() != null) {
-				return StateValues.emptyBranch();
-			}
+	private Change atMountPoint(StateBackend backend, Change change) {
+		if (backend == this.mounts.root() || !change.path().isRoot()) {
+			return change;
 		}
-		return backend.read(path);
+		Object oldValue = MountedReads.isEmpty(change.oldValue()) ? null : change.oldValue();
+		Object newValue = MountedReads.isEmpty(change.newValue()) ? null : change.newValue();
+		return new Change(change.path(), oldValue, newValue, change.payload());
 	}
 
 }

@@ -93,6 +93,24 @@ public interface StateBackend extends AutoCloseable {
 	CommitResult commit(CommitRequest request);
 
 	/**
+	 * Refuses, without writing anything, a commit that {@link #commit} would refuse with the state
+	 * as it is now: throws what {@code commit} would throw for a failed precondition or a write it
+	 * does not allow. A backend in front of several others (a hybrid) calls it on each of them
+	 * before it writes to the first, so that a refusal cannot come after part of a commit is
+	 * written. The default checks the preconditions and the rules of the value model (a leaf at
+	 * the root, a write below a leaf); a backend with rules of its own (file size limits, names)
+	 * overrides it. On a shared backend another instance may change the state between this check
+	 * and the commit.
+	 * @param request the writes and preconditions, as they would be given to {@link #commit}
+	 * @throws io.statetree.core.StateWriteException if a write is not allowed
+	 * @throws PreconditionFailedException if a precondition fails
+	 * @throws io.statetree.core.StateStorageException if the storage cannot be read
+	 */
+	default void checkCommit(CommitRequest request) {
+		CommitChecks.check(this, request);
+	}
+
+	/**
 	 * Returns the revision of the last commit.
 	 * @return the revision, 0 when nothing was ever committed
 	 */

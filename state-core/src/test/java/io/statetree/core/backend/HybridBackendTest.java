@@ -86,6 +86,55 @@ class HybridBackendTest {
 		assertThat(hybrid.revision()).isZero();
 	}
 
+	/** The reported fault: the root part was committed, then the file mount refused its leaf. */
+	@Test
+	void aLeafAtAMountPointInACommitSpanningBackendsIsRefusedBeforeAnyPartIsWritten() {
+		FileSystemBackend files = FileSystemBackend.builder(this.directory).fsync(false).build();
+		try (HybridBackend hybrid = new HybridBackend(this.root).mount("/persistent", files).mount("/m", this.mounted)) {
+			assertThatThrownBy(() -> hybrid.commit(new CommitRequest(List.of(Write.of(StatePath.of("/r"), 1),
+					Write.of(StatePath.of("/m/x"), 2), Write.of(StatePath.of("/persistent"), "secret-value")), List.of(), "t")))
+				.isInstanceOf(StateWriteException.class)
+				.hasMessageContaining("/persistent")
+				.hasMessageContaining("mount point")
+				.hasMessageNotContaining("secret-value");
+			assertThat(this.root.read(StatePath.ROOT)).isEqualTo(Map.of());
+			assertThat(this.mounted.read(StatePath.ROOT)).isEqualTo(Map.of());
+			assertThat(files.read(StatePath.ROOT)).isEqualTo(Map.of());
+			assertThat(hybrid.revision()).isZero();
+		}
+	}
+
+	/** A refusal only the file mount knows (its size limit) is found before the root part is written. */
+	@Test
+	void aFileMountsOwnRefusalIsMadeBeforeTheRootPartIsWritten() {
+		FileSystemBackend files = FileSystemBackend.builder(this.directory).fsync(false).maxFileBytes(8).build();
+		try (HybridBackend hybrid = new HybridBackend(this.root).mount("/persistent", files)) {
+			assertThatThrownBy(() -> hybrid.commit(new CommitRequest(List.of(Write.of(StatePath.of("/r"), 1),
+					Write.of(StatePath.of("/persistent/big"), "more than eight bytes")), List.of(), "t")))
+				.isInstanceOf(StateWriteException.class)
+				.hasMessageContaining("/persistent")
+				.hasMessageNotContaining("more than eight bytes");
+			assertThat(this.root.read(StatePath.ROOT)).isEqualTo(Map.of());
+			assertThat(files.read(StatePath.ROOT)).isEqualTo(Map.of());
+		}
+	}
+
+	/** An empty mount reads as absent, and its changes say so, before and after. */
+	@Test
+	void anEmptyMountsChangesAgreeWithReads() {
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/a/m", this.mounted);
+		assertThat(hybrid.read(StatePath.of("/a/m"))).isNull();
+		Change set = commit(hybrid, "/a/m", json("{'x':1}")).changes().get(0);
+		assertThat(set.oldValue()).isNull();
+		assertThat(set.newValue()).isEqualTo(json("{'x':1}"));
+		Change deleted = hybrid.commit(new CommitRequest(List.of(Write.of(StatePath.of("/r"), 1),
+				Write.of(StatePath.of("/a/m"), null)), List.of(), "t")).changes().get(1);
+		assertThat(deleted.oldValue()).isEqualTo(json("{'x':1}"));
+		assertThat(deleted.newValue()).isNull();
+		assertThat(hybrid.read(StatePath.of("/a/m"))).isNull();
+		assertThat(this.mounted.read(StatePath.ROOT)).isEqualTo(Map.of());
+	}
+
 	@Test
 	void aMountHidesTheRootBackendsDataBelowIt() {
 		commit(this.root, "/p/hidden", 1);
