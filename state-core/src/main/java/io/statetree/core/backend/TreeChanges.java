@@ -40,6 +40,9 @@ final class TreeChanges {
 			return List.of(new Change(w.path(), TreeEdits.getIn(before, w.path()), TreeEdits.getIn(after, w.path()),
 					w.payload()));
 		}
+		if (writes.size() <= FEW_WRITES) {
+			return betweenRootsFew(before, after, writes);
+		}
 		Map<StatePath, @Nullable Object> payloads = lastPayloads(writes);
 		List<Change> changes = new ArrayList<>(payloads.size());
 		for (Map.Entry<StatePath, @Nullable Object> entry : payloads.entrySet()) {
@@ -47,6 +50,50 @@ final class TreeChanges {
 			changes.add(new Change(path, TreeEdits.getIn(before, path), TreeEdits.getIn(after, path), entry.getValue()));
 		}
 		return changes;
+	}
+
+	/**
+	 * Up to this many writes, {@link #betweenRoots} finds the distinct paths by comparing each
+	 * with the others (their hashes are cached) instead of filling a map: a commit of a source and
+	 * the few derivations it feeds.
+	 */
+	private static final int FEW_WRITES = 16;
+
+	/** {@link #betweenRoots} for a few writes: the same changes, in the same order, without a map. */
+	private static List<Change> betweenRootsFew(Map<String, Object> before, Map<String, Object> after,
+			List<Write> writes) {
+		int n = writes.size();
+		List<Change> changes = new ArrayList<>(n);
+		for (int i = 0; i < n; i++) {
+			StatePath path = writes.get(i).path();
+			if (writtenBefore(writes, i, path)) {
+				continue;
+			}
+			// the last payload given for the path (lastPayloads keeps the last non-null one)
+			Object payload = null;
+			for (int k = n - 1; k >= i && payload == null; k--) {
+				Write later = writes.get(k);
+				if (later.payload() != null && samePath(later.path(), path)) {
+					payload = later.payload();
+				}
+			}
+			changes.add(new Change(path, TreeEdits.getIn(before, path), TreeEdits.getIn(after, path), payload));
+		}
+		return changes;
+	}
+
+	/** Whether one of the first {@code i} writes names the path. */
+	private static boolean writtenBefore(List<Write> writes, int i, StatePath path) {
+		for (int j = 0; j < i; j++) {
+			if (samePath(writes.get(j).path(), path)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean samePath(StatePath a, StatePath b) {
+		return a == b || (a.hashCode() == b.hashCode() && a.equals(b));
 	}
 
 	/**

@@ -26,6 +26,10 @@ final class TreeEdits {
 	}
 
 	static @Nullable Object child(Object value, String segment) {
+		if (value instanceof Branch branch) {
+			// the tree's own branches (final): a direct call, whatever other maps this site sees
+			return branch.get(segment);
+		}
 		if (value instanceof Map<?, ?> map) {
 			return map.get(segment);
 		}

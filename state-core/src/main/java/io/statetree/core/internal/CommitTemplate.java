@@ -413,13 +413,23 @@ final class CommitTemplate {
 			Change only = changes.get(0);
 			return StateValues.equal(only.oldValue(), only.newValue()) ? List.of() : List.of(only);
 		}
-		List<Change> changed = new ArrayList<>(changes.size());
-		for (Change change : changes) {
-			if (!StateValues.equal(change.oldValue(), change.newValue())) {
-				changed.add(change);
+		int n = changes.size();
+		for (int i = 0; i < n; i++) {
+			Change change = changes.get(i);
+			if (StateValues.equal(change.oldValue(), change.newValue())) {
+				// one did not change: keep the others (usually every change is kept, copied once)
+				List<Change> changed = new ArrayList<>(n - 1);
+				changed.addAll(changes.subList(0, i));
+				for (int j = i + 1; j < n; j++) {
+					Change later = changes.get(j);
+					if (!StateValues.equal(later.oldValue(), later.newValue())) {
+						changed.add(later);
+					}
+				}
+				return List.copyOf(changed);
 			}
 		}
-		return List.copyOf(changed);
+		return List.copyOf(changes);
 	}
 
 }
