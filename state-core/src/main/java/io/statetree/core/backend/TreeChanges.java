@@ -45,11 +45,54 @@ final class TreeChanges {
 		}
 		Map<StatePath, @Nullable Object> payloads = lastPayloads(writes);
 		List<Change> changes = new ArrayList<>(payloads.size());
+		@Nullable Object[] walk = new Object[3];
 		for (Map.Entry<StatePath, @Nullable Object> entry : payloads.entrySet()) {
-			StatePath path = entry.getKey();
-			changes.add(new Change(path, TreeEdits.getIn(before, path), TreeEdits.getIn(after, path), entry.getValue()));
+			changes.add(change(before, after, entry.getKey(), entry.getValue(), walk));
 		}
 		return changes;
+	}
+
+	/**
+	 * The change at a path between two whole trees. Paths written side by side (the derivations
+	 * {@code /dag/n1}, {@code /dag/n2}) share their parents: {@code walk} holds the last path whose
+	 * parents were looked up and those parents in both trees, so a sibling costs one lookup in each.
+	 */
+	private static Change change(Map<String, Object> before, Map<String, Object> after, StatePath path,
+			@Nullable Object payload, @Nullable Object[] walk) {
+		int depth = path.depth();
+		if (depth == 0) {
+			return new Change(path, before, after, payload);
+		}
+		Object beforeParent;
+		Object afterParent;
+		if (walk[0] instanceof StatePath previous && siblings(previous, path)) {
+			beforeParent = walk[1];
+			afterParent = walk[2];
+		}
+		else {
+			beforeParent = TreeEdits.getIn(before, path, depth - 1);
+			afterParent = TreeEdits.getIn(after, path, depth - 1);
+			walk[0] = path;
+			walk[1] = beforeParent;
+			walk[2] = afterParent;
+		}
+		String last = path.segment(depth - 1);
+		return new Change(path, (beforeParent != null) ? TreeEdits.child(beforeParent, last) : null,
+				(afterParent != null) ? TreeEdits.child(afterParent, last) : null, payload);
+	}
+
+	/** Whether two paths of the same depth have the same parent. */
+	private static boolean siblings(StatePath a, StatePath b) {
+		int depth = a.depth();
+		if (depth != b.depth()) {
+			return false;
+		}
+		for (int i = depth - 2; i >= 0; i--) {
+			if (!a.segment(i).equals(b.segment(i))) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**
@@ -64,6 +107,7 @@ final class TreeChanges {
 			List<Write> writes) {
 		int n = writes.size();
 		List<Change> changes = new ArrayList<>(n);
+		@Nullable Object[] walk = new Object[3];
 		for (int i = 0; i < n; i++) {
 			StatePath path = writes.get(i).path();
 			if (writtenBefore(writes, i, path)) {
@@ -77,7 +121,7 @@ final class TreeChanges {
 					payload = later.payload();
 				}
 			}
-			changes.add(new Change(path, TreeEdits.getIn(before, path), TreeEdits.getIn(after, path), payload));
+			changes.add(change(before, after, path, payload, walk));
 		}
 		return changes;
 	}

@@ -18,8 +18,13 @@ final class TreeEdits {
 	}
 
 	static @Nullable Object getIn(@Nullable Object value, StatePath relative) {
+		return getIn(value, relative, relative.depth());
+	}
+
+	/** {@link #getIn(Object, StatePath)} of the path's first {@code depth} segments (its prefix). */
+	static @Nullable Object getIn(@Nullable Object value, StatePath relative, int depth) {
 		Object current = value;
-		for (int i = 0, n = relative.depth(); i < n && current != null; i++) {
+		for (int i = 0; i < depth && current != null; i++) {
 			current = child(current, relative.segment(i));
 		}
 		return current;
