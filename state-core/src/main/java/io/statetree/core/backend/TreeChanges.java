@@ -40,13 +40,104 @@ final class TreeChanges {
 			return List.of(new Change(w.path(), TreeEdits.getIn(before, w.path()), TreeEdits.getIn(after, w.path()),
 					w.payload()));
 		}
+		if (writes.size() <= FEW_WRITES) {
+			return betweenRootsFew(before, after, writes);
+		}
 		Map<StatePath, @Nullable Object> payloads = lastPayloads(writes);
 		List<Change> changes = new ArrayList<>(payloads.size());
+		@Nullable Object[] walk = new Object[3];
 		for (Map.Entry<StatePath, @Nullable Object> entry : payloads.entrySet()) {
-			StatePath path = entry.getKey();
-			changes.add(new Change(path, TreeEdits.getIn(before, path), TreeEdits.getIn(after, path), entry.getValue()));
+			changes.add(change(before, after, entry.getKey(), entry.getValue(), walk));
 		}
 		return changes;
+	}
+
+	/**
+	 * The change at a path between two whole trees. Paths written side by side (the derivations
+	 * {@code /dag/n1}, {@code /dag/n2}) share their parents: {@code walk} holds the last path whose
+	 * parents were looked up and those parents in both trees, so a sibling costs one lookup in each.
+	 */
+	private static Change change(Map<String, Object> before, Map<String, Object> after, StatePath path,
+			@Nullable Object payload, @Nullable Object[] walk) {
+		int depth = path.depth();
+		if (depth == 0) {
+			return new Change(path, before, after, payload);
+		}
+		Object beforeParent;
+		Object afterParent;
+		if (walk[0] instanceof StatePath previous && siblings(previous, path)) {
+			beforeParent = walk[1];
+			afterParent = walk[2];
+		}
+		else {
+			beforeParent = TreeEdits.getIn(before, path, depth - 1);
+			afterParent = TreeEdits.getIn(after, path, depth - 1);
+			walk[0] = path;
+			walk[1] = beforeParent;
+			walk[2] = afterParent;
+		}
+		String last = path.segment(depth - 1);
+		return new Change(path, (beforeParent != null) ? TreeEdits.child(beforeParent, last) : null,
+				(afterParent != null) ? TreeEdits.child(afterParent, last) : null, payload);
+	}
+
+	/** Whether two paths of the same depth have the same parent. */
+	private static boolean siblings(StatePath a, StatePath b) {
+		int depth = a.depth();
+		if (depth != b.depth()) {
+			return false;
+		}
+		for (int i = depth - 2; i >= 0; i--) {
+			if (!a.segment(i).equals(b.segment(i))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Up to this many writes, {@link #betweenRoots} finds the distinct paths by comparing each
+	 * with the others (their hashes are cached) instead of filling a map: a commit of a source and
+	 * the few derivations it feeds.
+	 */
+	private static final int FEW_WRITES = 16;
+
+	/** {@link #betweenRoots} for a few writes: the same changes, in the same order, without a map. */
+	private static List<Change> betweenRootsFew(Map<String, Object> before, Map<String, Object> after,
+			List<Write> writes) {
+		int n = writes.size();
+		List<Change> changes = new ArrayList<>(n);
+		@Nullable Object[] walk = new Object[3];
+		for (int i = 0; i < n; i++) {
+			StatePath path = writes.get(i).path();
+			if (writtenBefore(writes, i, path)) {
+				continue;
+			}
+			// the last payload given for the path (lastPayloads keeps the last non-null one)
+			Object payload = null;
+			for (int k = n - 1; k >= i && payload == null; k--) {
+				Write later = writes.get(k);
+				if (later.payload() != null && samePath(later.path(), path)) {
+					payload = later.payload();
+				}
+			}
+			changes.add(change(before, after, path, payload, walk));
+		}
+		return changes;
+	}
+
+	/** Whether one of the first {@code i} writes names the path. */
+	private static boolean writtenBefore(List<Write> writes, int i, StatePath path) {
+		for (int j = 0; j < i; j++) {
+			if (samePath(writes.get(j).path(), path)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean samePath(StatePath a, StatePath b) {
+		return a == b || (a.hashCode() == b.hashCode() && a.equals(b));
 	}
 
 	/**

@@ -18,14 +18,23 @@ final class TreeEdits {
 	}
 
 	static @Nullable Object getIn(@Nullable Object value, StatePath relative) {
+		return getIn(value, relative, relative.depth());
+	}
+
+	/** {@link #getIn(Object, StatePath)} of the path's first {@code depth} segments (its prefix). */
+	static @Nullable Object getIn(@Nullable Object value, StatePath relative, int depth) {
 		Object current = value;
-		for (int i = 0, n = relative.depth(); i < n && current != null; i++) {
+		for (int i = 0; i < depth && current != null; i++) {
 			current = child(current, relative.segment(i));
 		}
 		return current;
 	}
 
 	static @Nullable Object child(Object value, String segment) {
+		if (value instanceof Branch branch) {
+			// the tree's own branches (final): a direct call, whatever other maps this site sees
+			return branch.get(segment);
+		}
 		if (value instanceof Map<?, ?> map) {
 			return map.get(segment);
 		}

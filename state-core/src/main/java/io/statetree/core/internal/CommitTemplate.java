@@ -1,5 +1,7 @@
 package io.statetree.core.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -61,7 +63,12 @@ final class CommitTemplate {
 
 	private final GuardedObserver guard;
 
-	/** The latest revision committed here or heard from the feed; advanced under the lock. */
+	/**
+	 * The latest revision committed here or heard from the feed; advanced under the lock with a
+	 * release store ({@link #LAST_REVISION}): only the lock holder writes it and nothing orders
+	 * other memory accesses after it, so the full fence of a volatile store buys nothing on the
+	 * hot path. Read as a volatile.
+	 */
 	private volatile long lastRevision;
 
 	/** The in-memory history, or null when the backend keeps its own. */
@@ -75,6 +82,17 @@ final class CommitTemplate {
 
 	/** The revision whose delivery makes the commit being made, or 0; written and read under the lock. */
 	private long causedBy;
+
+	private static final VarHandle LAST_REVISION;
+
+	static {
+		try {
+			LAST_REVISION = MethodHandles.lookup().findVarHandle(CommitTemplate.class, "lastRevision", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	CommitTemplate(StateBackend backend, String instanceId, ReentrantLock lock, long revision, DerivationGraph graph,
 			EffectJournal journal, EventRouter router, Dispatcher dispatcher, GuardedObserver guard,
@@ -152,7 +170,14 @@ final class CommitTemplate {
 
 	/** Notes a revision committed elsewhere (the feed). Called with the lock held. */
 	void advance(long revision) {
-		this.lastRevision = Math.max(this.lastRevision, revision);
+		advanceLocked(revision);
+	}
+
+	/** Moves {@link #lastRevision} forward; called with the lock held (the only writer). */
+	private void advanceLocked(long revision) {
+		if (revision > this.lastRevision) {
+			LAST_REVISION.setRelease(this, revision);
+		}
 	}
 
 	/**
@@ -472,7 +497,7 @@ final class CommitTemplate {
 			this.dispatcher.skip(result.revision(), false);
 			return false;
 		}
-		this.lastRevision = Math.max(this.lastRevision, result.revision());
+		advanceLocked(result.revision());
 		if (this.recent != null) {
 			// before routing: a watch that subscribed first finds it in the history
 			this.recent.append(result.revision(), this.instanceId, this.actor, this.causedBy, changed);
@@ -508,13 +533,23 @@ final class CommitTemplate {
 			Change only = changes.get(0);
 			return StateValues.equal(only.oldValue(), only.newValue()) ? List.of() : List.of(only);
 		}
-		List<Change> changed = new ArrayList<>(changes.size());
-		for (Change change : changes) {
-			if (!StateValues.equal(change.oldValue(), change.newValue())) {
-				changed.add(change);
+		int n = changes.size();
+		for (int i = 0; i < n; i++) {
+			Change change = changes.get(i);
+			if (StateValues.equal(change.oldValue(), change.newValue())) {
+				// one did not change: keep the others (usually every change is kept, copied once)
+				List<Change> changed = new ArrayList<>(n - 1);
+				changed.addAll(changes.subList(0, i));
+				for (int j = i + 1; j < n; j++) {
+					Change later = changes.get(j);
+					if (!StateValues.equal(later.oldValue(), later.newValue())) {
+						changed.add(later);
+					}
+				}
+				return List.copyOf(changed);
 			}
 		}
-		return List.copyOf(changed);
+		return List.copyOf(changes);
 	}
 
 }

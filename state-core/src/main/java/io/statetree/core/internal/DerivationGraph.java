@@ -232,14 +232,20 @@ final class DerivationGraph {
 		for (Write write : tx.writes()) {
 			written.add(write.path());
 		}
-		Map<StatePath, Object> before = new HashMap<>();
-		Set<DerivationImpl> retracked = new HashSet<>();
+		// one reader for every derivation of this commit; the cache of values before is made on
+		// first use (a snapshot view never needs it), the retracked set when one is retracked
+		DerivationImpl.Reader reader = tx::read;
+		Map<StatePath, Object> before = null;
+		Set<DerivationImpl> retracked = Set.of();
 		for (DerivationImpl derivation : ordered) {
 			if (derivation.closed) {
 				continue;
 			}
 			boolean run = derivation == forced;
 			if (!run) {
+				if (before == null && tx.base() == null) {
+					before = new HashMap<>();
+				}
 				run = sourcesChanged(derivation, written, tx, before);
 			}
 			if (!run) {
@@ -250,7 +256,7 @@ final class DerivationGraph {
 			if (preview) {
 				try {
 					Object[] holder = new Object[1];
-					Tracker.recording(() -> holder[0] = derivation.compute.apply(tx::read));
+					Tracker.recording(() -> holder[0] = derivation.compute.apply(reader));
 					Object model = this.converter.toModel(derivation.destination, holder[0]);
 					if (!StateValues.equal(tx.read(derivation.destination), model)) {
 						tx.add(new Write(derivation.destination, model, null));
@@ -265,16 +271,19 @@ final class DerivationGraph {
 			try {
 				if (derivation.tracked) {
 					Object[] holder = new Object[1];
-					Set<StatePath> reads = Tracker.recording(() -> holder[0] = derivation.compute.apply(tx::read));
+					Set<StatePath> reads = Tracker.recording(() -> holder[0] = derivation.compute.apply(reader));
 					value = holder[0];
 					List<StatePath> newSources = List.copyOf(reads);
 					if (!newSources.equals(derivation.sources)) {
 						derivation.sources = newSources;
+						if (retracked.isEmpty()) {
+							retracked = new HashSet<>();
+						}
 						retracked.add(derivation);
 					}
 				}
 				else {
-					value = derivation.compute.apply(tx::read);
+					value = derivation.compute.apply(reader);
 				}
 				Object model = this.converter.toModel(derivation.destination, value);
 				if (!StateValues.equal(tx.read(derivation.destination), model)) {
@@ -294,7 +303,7 @@ final class DerivationGraph {
 	}
 
 	private boolean sourcesChanged(DerivationImpl derivation, Written written, TxView tx,
-			Map<StatePath, Object> before) {
+			@Nullable Map<StatePath, Object> before) {
 		for (StatePath source : derivation.sources) {
 			if (written.touches(source)) {
 				Map<String, Object> base = tx.base();
@@ -303,7 +312,7 @@ final class DerivationGraph {
 					old = StateValues.getIn(base, source);
 				}
 				else {
-					old = before.computeIfAbsent(source, (s) -> {
+					old = Objects.requireNonNull(before).computeIfAbsent(source, (s) -> {
 						Object v = this.backend.read(s);
 						return (v != null) ? v : NONE;
 					});
@@ -401,8 +410,17 @@ final class DerivationGraph {
 			}
 		}
 
+		/** The path indexed last: a sibling of it has every strict ancestor indexed already. */
+		private @Nullable StatePath lastIndexed;
+
 		private void index(StatePath path) {
 			if (this.paths.add(path)) {
+				StatePath previous = this.lastIndexed;
+				this.lastIndexed = path;
+				if (previous != null && siblings(previous, path)) {
+					// derivations often write side by side (/dag/n1, /dag/n2): no prefix to make
+					return;
+				}
 				for (int depth = path.depth() - 1; depth >= 0; depth--) {
 					if (!this.ancestors.add(path.prefix(depth))) {
 						break;
@@ -411,12 +429,28 @@ final class DerivationGraph {
 			}
 		}
 
+		/** Whether two paths of the same depth have the same parent. */
+		private static boolean siblings(StatePath a, StatePath b) {
+			int depth = a.depth();
+			if (depth != b.depth() || depth == 0) {
+				return false;
+			}
+			for (int i = depth - 2; i >= 0; i--) {
+				if (!a.segment(i).equals(b.segment(i))) {
+					return false;
+				}
+			}
+			return true;
+		}
+
 		/** Whether a write is at, above or below the path. */
 		boolean touches(StatePath source) {
 			Set<StatePath> set = this.paths;
 			if (set == null) {
-				for (StatePath written : this.list) {
-					if (related(written, source)) {
+				// newest first: a derivation usually reads what was just written (a chain)
+				List<StatePath> paths = this.list;
+				for (int i = paths.size() - 1; i >= 0; i--) {
+					if (related(paths.get(i), source)) {
 						return true;
 					}
 				}

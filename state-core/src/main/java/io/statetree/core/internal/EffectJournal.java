@@ -1,5 +1,7 @@
 package io.statetree.core.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -63,8 +65,30 @@ final class EffectJournal {
 	/** The newest revision recorded. */
 	private volatile long head;
 
-	/** Incremented once per recorded commit. */
+	/**
+	 * Incremented once per recorded commit, under the commit lock (the only writer) with a release
+	 * store: optimistic readers check the commit lock after it, whose release orders it.
+	 */
 	private volatile long sequence;
+
+	/**
+	 * Whether some run is pinned ({@code pins} is not empty); written under this, read by
+	 * {@link #record} without it. {@code record} stores {@link #head} (volatile) and then reads
+	 * this, {@link #begin} stores this and then reads {@code head}: whichever comes second sees
+	 * the other, so a commit that finds no pin is one every later run is pinned at or after.
+	 */
+	private volatile boolean pinned;
+
+	private static final VarHandle SEQUENCE;
+
+	static {
+		try {
+			SEQUENCE = MethodHandles.lookup().findVarHandle(EffectJournal.class, "sequence", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	/** The newest revision of an entry dropped while a run was pinned before it. Guarded by this. */
 	private long floor = Long.MIN_VALUE;
@@ -139,6 +163,7 @@ final class EffectJournal {
 	Run begin() {
 		long pin;
 		synchronized (this) {
+			this.pinned = true;
 			pin = this.head;
 			this.pins.merge(pin, 1, Integer::sum);
 		}
@@ -196,6 +221,7 @@ final class EffectJournal {
 		synchronized (this) {
 			unpin(run.start);
 			prune();
+			this.pinned = !this.pins.isEmpty();
 		}
 	}
 
@@ -223,6 +249,14 @@ final class EffectJournal {
 	 */
 	void record(long revision, String origin, List<Change> changes) {
 		Run own = current();
+		if (own == null && revision > this.head) {
+			// the common case, no run anywhere: no entry to keep, so no lock to take (see pinned)
+			this.head = revision;
+			if (!this.pinned) {
+				SEQUENCE.setRelease(this, this.sequence + 1);
+				return;
+			}
+		}
 		synchronized (this) {
 			long seq = this.sequence + 1;
 			this.head = Math.max(this.head, revision);
@@ -233,7 +267,7 @@ final class EffectJournal {
 					this.floor = Math.max(this.floor, dropped.revision());
 				}
 			}
-			this.sequence = seq;
+			SEQUENCE.setRelease(this, seq);
 			if (own != null && own.journal == this) {
 				own.pin = Math.max(own.pin, this.head);
 				if (own.own == null) {

@@ -29,7 +29,10 @@ final class TxView {
 
 	private final List<Write> writes = new ArrayList<>();
 
-	/** The paths written, to tell in a few lookups whether a read is covered by an own write. */
+	/**
+	 * The paths written, to tell in a few lookups whether a read is covered by an own write; kept
+	 * only by a view that tracks reads (the only one that asks, in {@link #read}).
+	 */
 	private final Set<StatePath> written = new HashSet<>();
 
 	/** Paths read from the backend and the value read there first; null when reads are not tracked. */
@@ -52,6 +55,15 @@ final class TxView {
 
 	/** For a backend with a {@link SnapshotStore} (memory): the snapshot the transaction started from. */
 	private final @Nullable Map<String, Object> base;
+
+	/**
+	 * The last path read from {@link #root} by a view that does not track reads, and its value
+	 * there: a derivation's source is read when checking whether it changed and again when the
+	 * derivation reads it (the same {@code StatePath}). Forgotten when a write changes the root.
+	 */
+	private @Nullable StatePath lastPath;
+
+	private @Nullable Object lastValue;
 
 	TxView(StateBackend backend) {
 		this(backend, false);
@@ -125,8 +137,9 @@ final class TxView {
 		if (current != null) {
 			// applying checks the write (below a leaf, non-branch at the root) and throws first
 			this.root = StateValues.applyToRoot(current, List.of(write));
+			this.lastPath = null;
 			this.writes.add(write);
-			this.written.add(write.path());
+			noteWritten(write.path());
 			return;
 		}
 		StatePath path = write.path();
@@ -151,7 +164,13 @@ final class TxView {
 			}
 		}
 		this.writes.add(write);
-		this.written.add(write.path());
+		noteWritten(write.path());
+	}
+
+	private void noteWritten(StatePath path) {
+		if (this.reads != null) {
+			this.written.add(path);
+		}
 	}
 
 	/** Whether an own write at the path or above it decides the whole value there. */
@@ -213,10 +232,17 @@ final class TxView {
 	@Nullable Object read(StatePath path) {
 		Map<String, Object> current = this.root;
 		if (current != null) {
-			if (this.reads != null && !this.untracked && !covered(path)) {
-				remember(path, StateValues.getIn(this.base, path));
+			if (this.reads != null) {
+				if (!this.untracked && !covered(path)) {
+					remember(path, StateValues.getIn(this.base, path));
+				}
+				return StateValues.getIn(current, path);
 			}
-			return StateValues.getIn(current, path);
+			if (path != this.lastPath) {
+				this.lastValue = StateValues.getIn(current, path);
+				this.lastPath = path;
+			}
+			return this.lastValue;
 		}
 		return readThroughWrites(path);
 	}
