@@ -1101,7 +1101,6 @@ class NewUserHistoryTest {
 	}
 
 	@Test
-	@Disabled("defect: watch(pattern, 0) on a closed controller neither throws nor ever signals onError/onComplete: the subscriber hangs")
 	void watchWithHistoryOnClosedController() {
 		StateController c = StateController.builder().build();
 		c.set("/a", 1);

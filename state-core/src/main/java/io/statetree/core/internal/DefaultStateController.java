@@ -95,6 +95,8 @@ public final class DefaultStateController implements StateController {
 
 	private volatile boolean closed;
 
+	private final OpenWatches openWatches = new OpenWatches();
+
 	/**
 	 * Creates a controller; use {@link StateController#builder()}.
 	 * @param backend the backend, or null for a new in-memory one
@@ -393,6 +395,7 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public Flow.Publisher<StateEvent> watch(String pattern) {
 		PathPattern.compile(pattern);
+		checkOpen();
 		return new WatchPublisher(this, pattern, WatchPublisher.DEFAULT_BUFFER);
 	}
 
@@ -400,12 +403,15 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public Flow.Publisher<StateEvent> watch(String pattern, long afterRevision) {
+		PathPattern.compile(pattern);
+		checkOpen();
 		return new ReplayingWatch(this, pattern, afterRevision, WatchPublisher.DEFAULT_BUFFER);
 	}
 
 	@Override
 	public Versioned<@Nullable Object> getVersioned(StatePath path) {
 		Tracker.record(path);
+		checkOpen();
 		return this.history.getVersioned(path);
 	}
 
@@ -423,11 +429,13 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public List<Commit> history(long afterRevision, int limit) {
+		checkOpen();
 		return this.history.history(afterRevision, limit);
 	}
 
 	@Override
 	public StateSnapshot snapshot(StatePath path) {
+		checkOpen();
 		return this.history.snapshot(path);
 	}
 
@@ -581,14 +589,24 @@ public final class DefaultStateController implements StateController {
 		}
 		finally {
 			try {
-				this.backend.close();
+				// open watches end with onComplete (a subscriber's throw still lets the backend close)
+				this.openWatches.closeAll();
 			}
 			finally {
-				if (this.ownedExecutor != null) {
-					this.ownedExecutor.shutdown();
+				try {
+					this.backend.close();
+				}
+				finally {
+					if (this.ownedExecutor != null) {
+						this.ownedExecutor.shutdown();
+					}
 				}
 			}
 		}
+	}
+
+	OpenWatches openWatches() {
+		return this.openWatches;
 	}
 
 	@Override
