@@ -1271,7 +1271,6 @@ class NewUserHistoryTest {
 	}
 
 	@Test
-	@Disabled("defect: the defaultActor supplier's name is recorded unchecked (10,000 chars kept; WriteOptions.actor refuses > 256)")
 	void defaultActorTooLongOrBlank() {
 		StateController c = StateController.builder().defaultActor(() -> "y".repeat(10_000)).build();
 		this.toClose.add(c);
