@@ -455,7 +455,9 @@ public interface StateController extends StateView, AutoCloseable {
 
 	/**
 	 * Adds to an integer counter atomically (DESIGN §19); an absent value counts as 0. On Redis
-	 * one script call, atomic across instances. Listeners hear it as a write of the path.
+	 * one script call, atomic across instances. Listeners hear it as a write of the path. The sum
+	 * is stored as {@code set(path, sum)} stores it (an {@code Integer} when it fits, else a
+	 * {@code Long}), on every backend.
 	 * @param path the counter's path
 	 * @param delta what to add, may be negative or 0
 	 * @return the value after the addition
