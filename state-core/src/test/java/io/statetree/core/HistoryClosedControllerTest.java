@@ -20,7 +20,7 @@ class HistoryClosedControllerTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	private static final class Recorder implements Flow.Subscriber<StateEvent> {
+	private static class Recorder implements Flow.Subscriber<StateEvent> {
 
 		final List<StateEvent> events = new CopyOnWriteArrayList<>();
 
@@ -117,6 +117,25 @@ class HistoryClosedControllerTest {
 		await().atMost(WAIT).until(() -> r.completions.get() == 1);
 		assertThat(r.events).isEmpty();
 		assertThat(r.error.get()).isNull();
+	}
+
+	@Test
+	void aSubscriberThrowingOnCompleteDoesNotStopTheOthersOrTheClose() {
+		StateController c = StateController.builder().historySize(100).build();
+		Recorder thrower = new Recorder(1) {
+			@Override
+			public void onComplete() {
+				super.onComplete();
+				throw new IllegalStateException("subscriber bug");
+			}
+		};
+		Recorder other = new Recorder(1);
+		c.watch("/a").subscribe(thrower);
+		c.watch("/a", 0).subscribe(other);
+		c.close();
+		assertThat(thrower.completions.get()).isEqualTo(1);
+		assertThat(other.completions.get()).isEqualTo(1);
+		assertThatThrownBy(() -> c.set("/a", 1)).isInstanceOf(IllegalStateException.class);
 	}
 
 	@ParameterizedTest

@@ -588,18 +588,14 @@ public final class DefaultStateController implements StateController {
 			this.dispatcher.awaitIdle(5_000);
 		}
 		finally {
+			// open watches end with onComplete (a subscriber's throw is logged there, not thrown)
+			this.openWatches.closeAll();
 			try {
-				// open watches end with onComplete (a subscriber's throw still lets the backend close)
-				this.openWatches.closeAll();
+				this.backend.close();
 			}
 			finally {
-				try {
-					this.backend.close();
-				}
-				finally {
-					if (this.ownedExecutor != null) {
-						this.ownedExecutor.shutdown();
-					}
+				if (this.ownedExecutor != null) {
+					this.ownedExecutor.shutdown();
 				}
 			}
 		}

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The watch subscriptions of one controller that have not ended, so that closing the controller
  * can end them: each gets {@code onComplete} (DESIGN §5, §11) rather than waiting forever for an
@@ -12,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Thread-safe.
  */
 final class OpenWatches {
+
+	private static final Logger logger = LoggerFactory.getLogger(OpenWatches.class);
 
 	/** A watch subscription the close ends. */
 	interface Closeable {
@@ -42,13 +47,21 @@ final class OpenWatches {
 		this.open.remove(watch);
 	}
 
-	/** Ends every open subscription; later {@link #add}s are refused. */
+	/**
+	 * Ends every open subscription; later {@link #add}s are refused. A subscriber that throws
+	 * (breaking Reactive Streams §2.13) is logged, and the others are still ended.
+	 */
 	void closeAll() {
 		this.closed = true;
 		List<Closeable> ending = new ArrayList<>(this.open);
 		this.open.clear();
 		for (Closeable watch : ending) {
-			watch.controllerClosed();
+			try {
+				watch.controllerClosed();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A StateTree watch subscriber threw while being completed on close", ex);
+			}
 		}
 	}
 
