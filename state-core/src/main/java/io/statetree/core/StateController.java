@@ -341,9 +341,13 @@ public interface StateController extends StateView, AutoCloseable {
 	/**
 	 * Publishes the events of a pattern to reactive subscribers, honouring their demand. Events
 	 * beyond the demand are buffered per subscriber (bounded; on overflow the subscriber gets
-	 * {@code onError}).
-	 * @param pattern the pattern
+	 * {@code onError}). When the controller closes, each subscriber gets what is buffered for it
+	 * while its demand allows, then {@code onComplete}; subscribing after the close completes at
+	 * once.
+	 * @param pattern the pattern, see {@link PathPattern}
 	 * @return a publisher; each subscriber gets its own subscription
+	 * @throws InvalidPathException if the pattern is not a valid pattern
+	 * @throws IllegalStateException if the controller is closed
 	 */
 	Flow.Publisher<StateEvent> watch(String pattern);
 
@@ -354,14 +358,25 @@ public interface StateController extends StateView, AutoCloseable {
 	 * then the live ones, with nothing missed or repeated at the seam. When the history no longer
 	 * reaches back to {@code afterRevision}, the first event is one resync event
 	 * ({@link StateEvent#isResync()}) at the pattern's longest concrete prefix carrying the value
-	 * there now, followed by live events. Replayed events carry no payload. Demand is honoured
-	 * while replaying (the history is read page by page as requested).
+	 * there now, followed by live events. Replayed events carry no payload.
+	 * <p>
+	 * Demand is honoured while replaying: the history is read page by page as requested, so a
+	 * replaying subscriber with no demand costs little: no history is read for it, and of the live
+	 * events at most the subscriber's bounded buffer is held; beyond that they are dropped, not
+	 * queued, and it catches up from the history when it requests, or gets one resync event if
+	 * the history has meanwhile moved past what it saw. (Once caught up it follows live like
+	 * {@link #watch(String)}, and overflowing its buffer then is {@code onError}.) When the
+	 * controller closes, the subscriber gets what is already read or buffered for it while its
+	 * demand allows, then {@code onComplete}; subscribing after the close completes at once.
 	 * @param pattern the pattern, see {@link PathPattern}
 	 * @param afterRevision the revision the subscriber has seen (e.g. {@link Versioned#revision()}
-	 * of a {@code getVersioned}); {@code 0} replays the whole retained history
+	 * of a {@code getVersioned}); {@code 0} replays every commit when the history still holds
+	 * them all, and otherwise (commits after 0 are no longer retained) starts with a resync
 	 * @return a publisher; each subscriber gets its own replay and subscription
 	 * @throws IllegalArgumentException if {@code afterRevision} is negative or ahead of the
 	 * current revision
+	 * @throws InvalidPathException if the pattern is not a valid pattern
+	 * @throws IllegalStateException if the controller is closed
 	 */
 	Flow.Publisher<StateEvent> watch(String pattern, long afterRevision);
 
@@ -378,6 +393,7 @@ public interface StateController extends StateView, AutoCloseable {
 	 * writes). Thread-safe; on Redis one round trip.
 	 * @param path the path
 	 * @return the value ({@code null} when absent) and the revision of the last commit it reflects
+	 * @throws IllegalStateException if the controller is closed
 	 */
 	Versioned<@Nullable Object> getVersioned(StatePath path);
 
@@ -414,13 +430,15 @@ public interface StateController extends StateView, AutoCloseable {
 	/**
 	 * Returns retained commits after a revision, oldest first: memory keeps the last
 	 * {@code historySize} commits (default 1,000), the filesystem backend the same number in a
-	 * log that survives restarts, Redis what its change stream holds. Commits that changed
-	 * nothing are not in the history.
+	 * log that survives restarts (directly or behind a write-through cache; behind a hybrid, with
+	 * mounts, the history is kept in memory), Redis what its change stream holds. Commits that
+	 * changed nothing are not in the history.
 	 * @param afterRevision the revision to read after, {@code 0} for the oldest retained
 	 * @param limit the most commits to return, 1 to 10,000
 	 * @return the commits, oldest first; empty when none is retained after that revision
 	 * @throws IllegalArgumentException if {@code afterRevision} is negative or {@code limit} is
 	 * outside 1–10,000
+	 * @throws IllegalStateException if the controller is closed
 	 */
 	List<Commit> history(long afterRevision, int limit);
 
@@ -433,6 +451,7 @@ public interface StateController extends StateView, AutoCloseable {
 	 * Takes a snapshot of a subtree: its path, value and revision, from one consistent read.
 	 * @param path the subtree's path ({@code /} for everything)
 	 * @return the snapshot; its JSON form is {@code {"path": ..., "revision": ..., "value": ...}}
+	 * @throws IllegalStateException if the controller is closed
 	 */
 	StateSnapshot snapshot(StatePath path);
 
@@ -445,6 +464,7 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @throws StateWriteException if the value cannot be written there (below a leaf, a non-object
 	 * at {@code /}); nothing is written then
 	 * @throws StateValueException if the value is not a JSON-like value
+	 * @throws IllegalStateException if the controller is closed
 	 */
 	long restore(StateSnapshot snapshot);
 
@@ -455,12 +475,15 @@ public interface StateController extends StateView, AutoCloseable {
 
 	/**
 	 * Adds to an integer counter atomically (DESIGN §19); an absent value counts as 0. On Redis
-	 * one script call, atomic across instances. Listeners hear it as a write of the path.
+	 * one script call, atomic across instances. Listeners hear it as a write of the path. The sum
+	 * is stored as {@code set(path, sum)} stores it (an {@code Integer} when it fits, else a
+	 * {@code Long}), on every backend.
 	 * @param path the counter's path
 	 * @param delta what to add, may be negative or 0
 	 * @return the value after the addition
 	 * @throws StateWriteException if the value there is not an integer (a decimal, a string, a
 	 * branch), the sum overflows a {@code long}, or the path is below a leaf; nothing is written
+	 * @throws IllegalStateException if the controller is closed
 	 */
 	long increment(StatePath path, long delta);
 

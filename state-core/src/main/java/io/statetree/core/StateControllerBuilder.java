@@ -176,7 +176,11 @@ public final class StateControllerBuilder {
 	 * Sets who a write is recorded as made by when its {@link WriteOptions} name no actor
 	 * (DESIGN §11). Called on the writing thread at each commit (in Spring Boot: the
 	 * authenticated principal's name from Spring Security's context). Default: no actor.
-	 * @param defaultActor returns the actor's name or {@code null}; must be fast and must not
+	 * The name it returns is held to {@link WriteOptions#actor(String)}'s rules without ever
+	 * failing the write: {@code null}, a blank name or a throw records no actor, and a name longer
+	 * than 256 characters is recorded cut to its first 256 (255 if the 256th would split a
+	 * surrogate pair).
+	 * @param defaultActor returns the actor's name or {@code null}; must be fast and should not
 	 * throw (a throw is treated as {@code null})
 	 * @return this builder
 	 */

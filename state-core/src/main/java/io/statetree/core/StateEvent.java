@@ -121,12 +121,20 @@ public interface StateEvent {
 	boolean isPing();
 
 	/**
-	 * Tells whether this event stands for a resynchronisation: the whole tree should be
-	 * considered changed, because the change feed lost track of changes made elsewhere, or
-	 * because this listener fell more than {@code statetree.listeners.queue-capacity} events
-	 * behind and its queued events were replaced by this one. Its path is {@code /}, its values
-	 * are {@code null}; re-read what the listener needs.
-	 * @return {@code true} for a resync event (delivered once, for {@code /})
+	 * Tells whether this event stands for a resynchronisation: what it covers should be
+	 * considered changed, and events before it may be missing. There are two kinds:
+	 * <ul>
+	 * <li>From an overflow or a lost feed: the change feed lost track of changes made elsewhere,
+	 * or this listener fell more than {@code statetree.listeners.queue-capacity} events behind and
+	 * its queued events were replaced by this one. Its path is {@code /} and its values are
+	 * {@code null}; re-read what the listener needs.</li>
+	 * <li>From {@link StateController#watch(String, long)}, when the history no longer reaches
+	 * back to the revision asked for: its path is the pattern's longest concrete prefix (its
+	 * segments before the first wildcard or variable; {@code /users} for {@code /users/*}), its
+	 * new value is the value there now (its old value {@code null}), and its revision is the
+	 * revision of that value; live events after that revision follow.</li>
+	 * </ul>
+	 * @return {@code true} for a resync event
 	 */
 	boolean isResync();
 

@@ -9,13 +9,20 @@ import io.statetree.core.backend.StateBackend;
 
 /**
  * The history suite on {@link CachingBackend} (default write-through policy) over
- * {@link FileSystemBackend}.
+ * {@link FileSystemBackend}, whose history (the file log) the cache passes through.
  */
 class CachingHistoryBehaviourTest extends AbstractHistoryBehaviourTest {
 
 	@Override
 	protected StateBackend newBackend(Path scratch) {
 		return new CachingBackend(FileSystemBackend.builder(scratch).fsync(false).build(), CachePolicy.defaults());
+	}
+
+	@Override
+	protected StateBackend newBackend(Path scratch, int historySize) {
+		// write-through: the history is the file log's, passed through the cache
+		return new CachingBackend(FileSystemBackend.builder(scratch).fsync(false).historySize(historySize).build(),
+				CachePolicy.defaults());
 	}
 
 	@Override

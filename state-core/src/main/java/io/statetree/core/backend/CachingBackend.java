@@ -8,6 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.StateWriteException;
+import io.statetree.core.Versioned;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * Revisions count commits made through this backend, starting from the delegate's revision; each
  * is reserved with the delegate before it is given out ({@link StateBackend#reserveRevision}), so
  * in front of a filesystem backend they keep increasing across restarts, write-behind included.
+ * <p>
+ * Writing through in front of a backend that is not shared, every commit is the delegate's
+ * commit and takes the delegate's revision, one for one: {@link #history()} and
+ * {@link #readVersioned} are then the delegate's (in front of a filesystem backend its history
+ * survives a restart). Write-behind flushes merge commits, and a shared delegate's revisions
+ * count other instances' commits too: there both are {@code null} and the controller keeps the
+ * history in memory.
  */
 public final class CachingBackend implements StateBackend {
 
@@ -56,6 +64,9 @@ public final class CachingBackend implements StateBackend {
 
 	private final @Nullable FlushTimer timer;
 
+	/** Whether this backend's revisions are the delegate's, one for one (write-through, not shared). */
+	private final boolean sameRevisions;
+
 	/**
 	 * Creates a cache in front of a backend.
 	 * @param delegate the backend that stores
@@ -71,6 +82,7 @@ public final class CachingBackend implements StateBackend {
 		this.delegate = delegate;
 		this.policy = policy;
 		this.revision = delegate.revision();
+		this.sameRevisions = !policy.writeBehind() && !delegate.isShared();
 		this.timer = (policy.flushInterval() != null) ? FlushTimer.start(policy.flushInterval(), this::flushFromTimer)
 				: null;
 	}
@@ -252,7 +264,7 @@ public final class CachingBackend implements StateBackend {
 				invalidate(change.path());
 			}
 		}
-		long next = this.revision + 1;
+		long next = this.sameRevisions ? result.revision() : this.revision + 1;
 		this.revision = next;
 		return new CommitResult(next, result.changes());
 	}
@@ -394,6 +406,16 @@ public final class CachingBackend implements StateBackend {
 	}
 
 	// ---- the rest of the SPI ----
+
+	@Override
+	public @Nullable CommitHistory history() {
+		return this.sameRevisions ? this.delegate.history() : null;
+	}
+
+	@Override
+	public @Nullable Versioned<@Nullable Object> readVersioned(StatePath path) {
+		return this.sameRevisions ? this.delegate.readVersioned(path) : null;
+	}
 
 	@Override
 	public long revision() {

@@ -571,8 +571,10 @@ public final class FileSystemBackend implements StateBackend {
 		 * Sets how many commits the history log in {@code .statetree/history} keeps
 		 * ({@link FileSystemBackend#history()}, read by {@code StateController.history} and
 		 * {@code watch(pattern, afterRevision)}): the last this many commits that changed
-		 * something, across restarts. 0 keeps no log; the controller then keeps its own history
-		 * in memory.
+		 * something, across restarts. 0 keeps none: no log is written and
+		 * {@link FileSystemBackend#history()} is {@code null}, so the controller's own in-memory
+		 * history applies, sized by {@code StateControllerBuilder.historySize} (default 1,000);
+		 * that one does not survive a restart, while the revision still does.
 		 * @param size {@value #DEFAULT_HISTORY_SIZE} by default, 0 to {@value #MAX_HISTORY_SIZE}
 		 * @return this builder
 		 * @throws IllegalArgumentException if the size is outside 0 to {@value #MAX_HISTORY_SIZE}

@@ -58,6 +58,11 @@ import org.jspecify.annotations.Nullable;
  * hybrid is shared: {@link #setBackendListener} is forwarded to the shared delegates with mounted
  * paths translated back to absolute paths.
  * <p>
+ * <b>History.</b> The hybrid keeps no history of its own ({@link #history()} is {@code null}):
+ * its revisions are not any delegate's, and commits to a memory mount never reach a filesystem
+ * backend's log, so the controller keeps the history in memory. With a filesystem root or mount
+ * the revision survives a restart; the history does not.
+ * <p>
  * {@link #close()} closes the root and every mounted backend; {@link #unmount} does not close the
  * backend it removes.
  */

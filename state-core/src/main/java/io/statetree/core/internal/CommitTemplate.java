@@ -288,7 +288,11 @@ final class CommitTemplate {
 		return run(true, actor, WRITE, write, value, equality);
 	}
 
-	/** The default actor, asked on the writer's thread; a throw or a blank name counts as none. */
+	/**
+	 * The default actor, asked on the writer's thread, held to {@code WriteOptions.actor}'s rules
+	 * without failing the write: a throw or a blank name counts as none, a longer name is cut to
+	 * 256 characters (not inside a surrogate pair).
+	 */
 	private @Nullable String defaultActor() {
 		Supplier<@Nullable String> supplier = this.defaultActor;
 		if (supplier == null) {
@@ -296,6 +300,9 @@ final class CommitTemplate {
 		}
 		try {
 			String name = supplier.get();
+			if (name != null && name.length() > 256) {
+				name = name.substring(0, Character.isHighSurrogate(name.charAt(255)) ? 255 : 256);
+			}
 			return (name == null || name.isBlank()) ? null : name;
 		}
 		catch (RuntimeException ex) {

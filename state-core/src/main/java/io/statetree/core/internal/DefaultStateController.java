@@ -95,6 +95,8 @@ public final class DefaultStateController implements StateController {
 
 	private volatile boolean closed;
 
+	private final OpenWatches openWatches = new OpenWatches();
+
 	/**
 	 * Creates a controller; use {@link StateController#builder()}.
 	 * @param backend the backend, or null for a new in-memory one
@@ -393,6 +395,7 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public Flow.Publisher<StateEvent> watch(String pattern) {
 		PathPattern.compile(pattern);
+		checkOpen();
 		return new WatchPublisher(this, pattern, WatchPublisher.DEFAULT_BUFFER);
 	}
 
@@ -400,12 +403,15 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public Flow.Publisher<StateEvent> watch(String pattern, long afterRevision) {
+		PathPattern.compile(pattern);
+		checkOpen();
 		return new ReplayingWatch(this, pattern, afterRevision, WatchPublisher.DEFAULT_BUFFER);
 	}
 
 	@Override
 	public Versioned<@Nullable Object> getVersioned(StatePath path) {
 		Tracker.record(path);
+		checkOpen();
 		return this.history.getVersioned(path);
 	}
 
@@ -423,11 +429,13 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public List<Commit> history(long afterRevision, int limit) {
+		checkOpen();
 		return this.history.history(afterRevision, limit);
 	}
 
 	@Override
 	public StateSnapshot snapshot(StatePath path) {
+		checkOpen();
 		return this.history.snapshot(path);
 	}
 
@@ -580,6 +588,8 @@ public final class DefaultStateController implements StateController {
 			this.dispatcher.awaitIdle(5_000);
 		}
 		finally {
+			// open watches end with onComplete (a subscriber's throw is logged there, not thrown)
+			this.openWatches.closeAll();
 			try {
 				this.backend.close();
 			}
@@ -589,6 +599,10 @@ public final class DefaultStateController implements StateController {
 				}
 			}
 		}
+	}
+
+	OpenWatches openWatches() {
+		return this.openWatches;
 	}
 
 	@Override

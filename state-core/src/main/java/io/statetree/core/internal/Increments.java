@@ -11,6 +11,7 @@ import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
+import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
 import org.jspecify.annotations.Nullable;
 
@@ -39,7 +40,7 @@ final class Increments {
 	/** Adds {@code delta} inside a batch: reads through its writes, writes the sum. */
 	long inBatch(Batch batch, StatePath path, long delta) {
 		long next = add(path, integer(path, batch.read(path, this.graph)), delta);
-		Long model = next;
+		Object model = stored(next);
 		batch.set(path, model, model, null, null);
 		return next;
 	}
@@ -100,12 +101,21 @@ final class Increments {
 		List<Precondition> preconditions = this.backend.isShared() ? List.of(new Precondition(path, existing))
 				: List.of();
 		try {
-			return commits.commit(List.of(new Write(path, next, null)), preconditions);
+			return commits.commit(List.of(new Write(path, stored(next), null)), preconditions);
 		}
 		catch (PreconditionFailedException ex) {
 			counter.conflict = ex;
 			return false;
 		}
+	}
+
+	/**
+	 * The sum as the value model holds it, exactly what {@code set(path, sum)} stores (an
+	 * {@code Integer} when it fits, else a {@code Long}), so reads and the history agree on
+	 * every backend.
+	 */
+	static Object stored(long sum) {
+		return StateValues.normalizeNumber(sum);
 	}
 
 	/** The counter's value after a backend's own increment. */

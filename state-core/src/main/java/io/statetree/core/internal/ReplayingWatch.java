@@ -36,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  * follow. On a shared backend with the in-memory history, another instance's commit may be
  * heard after a later local one: it is then delivered live, after it, rather than lost. Reactive
  * Streams rules as {@link WatchPublisher}: demand, cancel, {@code onError} when the live buffer
- * overflows after the replay. Thread-safe.
+ * overflows after the replay. When the controller closes, the subscriber gets the events already
+ * read or buffered for it while its demand allows (the history is not read any more), then
+ * {@code onComplete}; a subscriber after the close gets {@code onComplete} at once. Thread-safe.
  */
 final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 
@@ -91,6 +93,10 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 		if (replay.cancelled) {
 			return;
 		}
+		if (!this.controller.openWatches().add(replay)) {
+			replay.controllerClosed();
+			return;
+		}
 		// live first: every commit routed from now on reaches the buffer, and every earlier one
 		// is already readable in the history
 		Subscription registration = this.controller.subscribe(this.pattern, replay::offer);
@@ -107,7 +113,7 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 
 	private static final int LIVE = 1;
 
-	private final class Replay implements Flow.Subscription {
+	private final class Replay implements Flow.Subscription, OpenWatches.Closeable {
 
 		/** Cleared on cancel: the only reference held to the subscriber (§3.13). */
 		private volatile Flow.@Nullable Subscriber<? super StateEvent> subscriber;
@@ -158,6 +164,9 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 
 		volatile @Nullable Subscription registration;
 
+		/** Set when the controller closed: onComplete follows what the demand lets through. */
+		private volatile boolean completing;
+
 		Replay(Flow.Subscriber<? super StateEvent> subscriber) {
 			this.subscriber = subscriber;
 			this.cursor = ReplayingWatch.this.afterRevision;
@@ -202,6 +211,12 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 		}
 
 		@Override
+		public void controllerClosed() {
+			this.completing = true;
+			drain();
+		}
+
+		@Override
 		public void cancel() {
 			this.cancelled = true;
 			this.subscriber = null;
@@ -209,6 +224,7 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 			if (current != null) {
 				current.close();
 			}
+			ReplayingWatch.this.controller.openWatches().remove(this);
 			this.live.clear();
 		}
 
@@ -230,6 +246,12 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 						cancel();
 						this.pending.clear();
 						target.onError(failure);
+					}
+					else if (this.completing && !this.cancelled) {
+						// the controller closed: what is still buffered was not asked for
+						cancel();
+						this.pending.clear();
+						target.onComplete();
 					}
 				}
 				missed = this.wip.addAndGet(-missed);
@@ -276,7 +298,7 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 					}
 					return null;
 				}
-				if (!this.registered) {
+				if (!this.registered || this.completing) {
 					return null;
 				}
 				if (!readPage()) {

@@ -5,7 +5,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
 import io.statetree.core.Subscription;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  * subscription lets go of its subscriber when it is cancelled or has signalled an error (Reactive
  * Streams §3.13), so nothing the controller still holds keeps a finished subscriber alive; a
  * subscriber whose {@code onNext} throws is unsubscribed (§2.13) and the throw reaches the
- * controller, which handles it as a listener failure.
+ * controller, which handles it as a listener failure. When the controller closes, a subscriber
+ * gets the events already buffered for it while its demand allows, then {@code onComplete}; one
+ * that subscribes to this publisher after the close gets {@code onComplete} at once.
  */
 final class WatchPublisher implements Flow.Publisher<StateEvent> {
 
@@ -41,13 +42,13 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 		return queued > buffer && (queued - requested > buffer || queued > (long) MAX_BUFFERS_IN_DEMAND * buffer);
 	}
 
-	private final StateController controller;
+	private final DefaultStateController controller;
 
 	private final String pattern;
 
 	private final int buffer;
 
-	WatchPublisher(StateController controller, String pattern, int buffer) {
+	WatchPublisher(DefaultStateController controller, String pattern, int buffer) {
 		this.controller = controller;
 		this.pattern = pattern;
 		this.buffer = buffer;
@@ -57,15 +58,20 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 	public void subscribe(Flow.Subscriber<? super StateEvent> subscriber) {
 		WatchSubscription subscription = new WatchSubscription(subscriber);
 		subscriber.onSubscribe(subscription);
-		if (!subscription.cancelled) {
-			subscription.registration = this.controller.subscribe(this.pattern, subscription::offer);
-			if (subscription.cancelled) {
-				subscription.registration.close();
-			}
+		if (subscription.cancelled) {
+			return;
+		}
+		if (!this.controller.openWatches().add(subscription)) {
+			subscription.controllerClosed();
+			return;
+		}
+		subscription.registration = this.controller.subscribe(this.pattern, subscription::offer);
+		if (subscription.cancelled) {
+			subscription.registration.close();
 		}
 	}
 
-	private final class WatchSubscription implements Flow.Subscription {
+	private final class WatchSubscription implements Flow.Subscription, OpenWatches.Closeable {
 
 		/** Cleared on cancel: the only reference the publisher holds to its subscriber (§3.13). */
 		private volatile Flow.@Nullable Subscriber<? super StateEvent> subscriber;
@@ -83,6 +89,9 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 		private volatile @Nullable Throwable error;
 
 		volatile @Nullable Subscription registration;
+
+		/** Set when the controller closed: onComplete follows what the demand lets through. */
+		private volatile boolean completing;
 
 		WatchSubscription(Flow.Subscriber<? super StateEvent> subscriber) {
 			this.subscriber = subscriber;
@@ -114,6 +123,12 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 		}
 
 		@Override
+		public void controllerClosed() {
+			this.completing = true;
+			drain();
+		}
+
+		@Override
 		public void cancel() {
 			this.cancelled = true;
 			this.subscriber = null;
@@ -121,6 +136,7 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 			if (current != null) {
 				current.close();
 			}
+			WatchPublisher.this.controller.openWatches().remove(this);
 			this.queue.clear();
 		}
 
@@ -157,6 +173,11 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 								cancel();
 								throw ex;
 							}
+						}
+						if (this.completing && !this.cancelled) {
+							// the controller closed: what is still buffered was not asked for
+							cancel();
+							target.onComplete();
 						}
 					}
 				}
