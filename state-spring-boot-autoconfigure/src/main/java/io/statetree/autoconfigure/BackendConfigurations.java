@@ -54,12 +54,13 @@ final class BackendConfigurations {
 		BackendFactory fileSystemStateBackendFactory(ResourceLoader resourceLoader, StateTreeProperties properties) {
 			ClassLoader classLoader = resourceLoader.getClassLoader();
 			int configured = StateTreeAutoConfiguration.historySize(properties);
-			// The controller reads the history of the backend it is given. A hybrid (mounts) or
-			// caching (near cache) backend has none of its own, so the controller then keeps the
-			// history in memory, and a filesystem backend's log would only cost a write and an
-			// fsync per commit: it gets none.
-			int historySize = (properties.getMounts().isEmpty() && !properties.getCache().isEnabled()) ? configured
-					: 0;
+			// The controller reads the history of the backend it is given. A write-through near
+			// cache passes its filesystem backend's history on; a hybrid (mounts) or a write-behind
+			// cache has none of its own, so the controller then keeps the history in memory, and a
+			// filesystem backend's log would only cost a write and an fsync per commit: it gets none.
+			StateTreeProperties.Cache cache = properties.getCache();
+			boolean writeThrough = !cache.isEnabled() || (cache.isFlushOnWrite() && cache.isFlushOnDelete());
+			int historySize = (properties.getMounts().isEmpty() && writeThrough) ? configured : 0;
 			return new BackendFactory() {
 
 				@Override

@@ -116,10 +116,29 @@ class HistoryAndActorAutoConfigurationTest {
 	}
 
 	@Test
-	void behindTheNearCacheOrWithMountsTheControllerKeepsTheHistoryAndFilesKeepNoLog(@TempDir Path directory) {
+	void behindAWriteThroughNearCacheTheFilesHistorySurvivesARestart(@TempDir Path directory) {
+		ApplicationContextRunner cached = this.runner.withPropertyValues("statetree.backend=filesystem",
+				"statetree.filesystem.directory=" + directory, "statetree.filesystem.fsync=false",
+				"statetree.cache.enabled=true", "statetree.history.size=2");
+		cached.run((context) -> {
+			StateController controller = context.getBean(StateController.class);
+			assertThat(controller.backend().history()).isNotNull();
+			for (int i = 1; i <= 3; i++) {
+				controller.set("/counter", i, WriteOptions.actor("writer-" + i));
+			}
+		});
+		assertThat(directory.resolve(".statetree/history")).isDirectory();
+		cached.run((context) -> assertThat(context.getBean(StateController.class).history(0, 10))
+			.extracting(Commit::actor)
+			.containsExactly("writer-2", "writer-3"));
+	}
+
+	@Test
+	void behindAWriteBehindNearCacheOrWithMountsTheControllerKeepsTheHistoryAndFilesKeepNoLog(@TempDir Path directory) {
 		this.runner
 			.withPropertyValues("statetree.backend=filesystem", "statetree.filesystem.directory=" + directory.resolve("a"),
-					"statetree.filesystem.fsync=false", "statetree.cache.enabled=true", "statetree.history.size=2")
+					"statetree.filesystem.fsync=false", "statetree.cache.enabled=true",
+					"statetree.cache.flush-on-write=false", "statetree.history.size=2")
 			.run((context) -> {
 				StateController controller = context.getBean(StateController.class);
 				assertThat(controller.backend().history()).isNull();
