@@ -235,7 +235,12 @@ class HybridCommitPropertiesTest {
 		}
 	}
 
-	/** The value with empty branches at mount points and on the way to them taken as absent. */
+	/**
+	 * The value with empty branches taken as absent: at mount points and on the way to them (an
+	 * empty mount reads as absent), and elsewhere too, because a commit that writes below a path
+	 * and deletes it again leaves no branch in any backend while the sequential model keeps an
+	 * empty one (seed -1019603: {@code /x/c} written and deleted in one commit).
+	 */
 	static @Nullable Object canonical(@Nullable Object value, StatePath path, List<StatePath> points) {
 		if (!(value instanceof Map<?, ?> map)) {
 			return value;
@@ -248,19 +253,10 @@ class HybridCommitPropertiesTest {
 				children.put((String) entry.getKey(), canonical);
 			}
 		}
-		if (children.isEmpty() && !path.isRoot() && onTheWayToAMount(path, points)) {
+		if (children.isEmpty() && !path.isRoot()) {
 			return null;
 		}
 		return StateValues.branch(children);
-	}
-
-	private static boolean onTheWayToAMount(StatePath path, List<StatePath> points) {
-		for (StatePath point : points) {
-			if (path.isAncestorOrSelf(point)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private static List<@Nullable Object> stored(List<StateBackend> backends) {
