@@ -54,14 +54,7 @@ public interface StateController extends StateView, AutoCloseable {
 
 	// ---- reads ----
 
-	/**
-	 * Reads a value converted to a type, or a default when absent.
-	 * @param path the path
-	 * @param type the type
-	 * @param defaultValue returned when the path is absent
-	 * @param <T> the type
-	 * @return the value or the default
-	 */
+	/** Same as {@link #get(StatePath, Class, Object)}, the path parsed with {@link StatePath#of}. */
 	default <T> T get(String path, Class<T> type, T defaultValue) {
 		return get(StatePath.of(path), type, defaultValue);
 	}
@@ -76,6 +69,11 @@ public interface StateController extends StateView, AutoCloseable {
 	 */
 	<T> T get(StatePath path, Class<T> type, T defaultValue);
 
+	/** Same as {@link #childNames(StatePath)}, the path parsed with {@link StatePath#of}. */
+	default List<String> childNames(String path) {
+		return childNames(StatePath.of(path));
+	}
+
 	/**
 	 * Lists the names of a branch's children, in the branch's order, without reading their values:
 	 * on files it lists a directory instead of parsing every file below it, so it keeps answering
@@ -84,25 +82,9 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @return an unmodifiable list, empty for a leaf or an absent path
 	 * @throws InvalidPathException if the path is not valid
 	 */
-	default List<String> childNames(String path) {
-		return childNames(StatePath.of(path));
-	}
-
-	/**
-	 * Lists the names of a branch's children; see {@link #childNames(String)}.
-	 * @param path the path
-	 * @return an unmodifiable list, empty for a leaf or an absent path
-	 */
 	List<String> childNames(StatePath path);
 
-	/**
-	 * Reads a value, writing a default first when it is absent (atomically).
-	 * @param path the path
-	 * @param type the type
-	 * @param defaultValue written and returned when the path is absent
-	 * @param <T> the type
-	 * @return the existing value or the default
-	 */
+	/** Same as {@link #getOrWrite(StatePath, Class, Object)}, the path parsed with {@link StatePath#of}. */
 	default <T> T getOrWrite(String path, Class<T> type, T defaultValue) {
 		return getOrWrite(StatePath.of(path), type, defaultValue);
 	}
@@ -119,6 +101,11 @@ public interface StateController extends StateView, AutoCloseable {
 
 	// ---- writes ----
 
+	/** Same as {@link #set(StatePath, Object)}, the path parsed with {@link StatePath#of}. */
+	default boolean set(String path, @Nullable Object value) {
+		return set(StatePath.of(path), value);
+	}
+
 	/**
 	 * Writes a value. An object becomes a branch whose fields are child paths; {@code null}
 	 * deletes. An equal value writes nothing and notifies no one.
@@ -128,25 +115,9 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @throws StateWriteException when writing below a leaf, or a non-object at the root
 	 * @throws StateValueException when Jackson cannot map the value; nothing is written
 	 */
-	default boolean set(String path, @Nullable Object value) {
-		return set(StatePath.of(path), value);
-	}
-
-	/**
-	 * Writes a value. See {@link #set(String, Object)}.
-	 * @param path the path
-	 * @param value the value, or {@code null}
-	 * @return whether the state changed
-	 */
 	boolean set(StatePath path, @Nullable Object value);
 
-	/**
-	 * Writes a value with options.
-	 * @param path the path
-	 * @param value the value, or {@code null}
-	 * @param options payload and equality
-	 * @return whether the state changed
-	 */
+	/** Same as {@link #set(StatePath, Object, WriteOptions)}, the path parsed with {@link StatePath#of}. */
 	default boolean set(String path, @Nullable Object value, WriteOptions options) {
 		return set(StatePath.of(path), value, options);
 	}
@@ -160,21 +131,22 @@ public interface StateController extends StateView, AutoCloseable {
 	 */
 	boolean set(StatePath path, @Nullable Object value, WriteOptions options);
 
-	/**
-	 * Deletes a value and everything below it. Deleting the root empties the tree.
-	 * @param path the path
-	 * @return whether anything was deleted
-	 */
+	/** Same as {@link #delete(StatePath)}, the path parsed with {@link StatePath#of}. */
 	default boolean delete(String path) {
 		return delete(StatePath.of(path));
 	}
 
 	/**
-	 * Deletes a value and everything below it.
+	 * Deletes a value and everything below it. Deleting the root empties the tree.
 	 * @param path the path
 	 * @return whether anything was deleted
 	 */
 	boolean delete(StatePath path);
+
+	/** Same as {@link #update(StatePath, Class, UnaryOperator)}, the path parsed with {@link StatePath#of}. */
+	default <T> @Nullable T update(String path, Class<T> type, UnaryOperator<@Nullable T> function) {
+		return update(StatePath.of(path), type, function);
+	}
 
 	/**
 	 * Atomically reads, transforms and writes a value. On a shared backend the update is atomic
@@ -186,33 +158,14 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param <T> the type
 	 * @return the new value
 	 */
-	default <T> @Nullable T update(String path, Class<T> type, UnaryOperator<@Nullable T> function) {
-		return update(StatePath.of(path), type, function);
-	}
-
-	/**
-	 * Atomically reads, transforms and writes a value.
-	 * @param path the path
-	 * @param type the type
-	 * @param function the transformation
-	 * @param <T> the type
-	 * @return the new value
-	 */
 	<T> @Nullable T update(StatePath path, Class<T> type, UnaryOperator<@Nullable T> function);
 
-	/**
-	 * Notifies listeners as if the value at a path changed, writing nothing.
-	 * @param path the path
-	 */
+	/** Same as {@link #ping(StatePath)}, the path parsed with {@link StatePath#of}. */
 	default void ping(String path) {
 		ping(StatePath.of(path));
 	}
 
-	/**
-	 * Notifies listeners as if the value at a path changed, with a payload, writing nothing.
-	 * @param path the path
-	 * @param payload the payload
-	 */
+	/** Same as {@link #ping(StatePath, Object)}, the path parsed with {@link StatePath#of}. */
 	default void ping(String path, @Nullable Object payload) {
 		ping(StatePath.of(path), payload);
 	}
@@ -497,6 +450,12 @@ public interface StateController extends StateView, AutoCloseable {
 	// is already derived replaces the earlier derivation (a warning is logged); a destination
 	// inside or above another derivation's destination is refused with IllegalStateException.
 
+	/** Same as {@link #derive(StatePath, StatePath, Function)}, the path parsed with {@link StatePath#of}. */
+	default Derivation derive(String destination, String source,
+			Function<@Nullable Object, @Nullable Object> transform) {
+		return derive(StatePath.of(destination), StatePath.of(source), transform);
+	}
+
 	/**
 	 * Keeps a destination equal to a function of one source's (untyped) value. The transform runs
 	 * at registration and inside every commit that changes the source (the source itself, a path
@@ -510,31 +469,9 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @return a handle whose {@code close()} stops the derivation
 	 * @throws DerivationCycleException if the destination feeds its own source
 	 */
-	default Derivation derive(String destination, String source,
-			Function<@Nullable Object, @Nullable Object> transform) {
-		return derive(StatePath.of(destination), StatePath.of(source), transform);
-	}
-
-	/**
-	 * Keeps a destination equal to a function of one source's (untyped) value; see
-	 * {@link #derive(String, String, Function)}.
-	 * @param destination the path written
-	 * @param source the path read
-	 * @param transform receives the source's immutable value ({@code null} when absent)
-	 * @return a handle whose {@code close()} stops the derivation
-	 * @throws DerivationCycleException if the destination feeds its own source
-	 */
 	Derivation derive(StatePath destination, StatePath source, Function<@Nullable Object, @Nullable Object> transform);
 
-	/**
-	 * Keeps a destination equal to a function of one source converted to a type.
-	 * @param destination the path written
-	 * @param source the path read
-	 * @param type the source's type
-	 * @param transform receives the converted source value
-	 * @param <S> the source type
-	 * @return a handle
-	 */
+	/** Same as {@link #derive(StatePath, StatePath, Class, Function)}, the path parsed with {@link StatePath#of}. */
 	default <S> Derivation derive(String destination, String source, Class<S> type,
 			Function<@Nullable S, @Nullable Object> transform) {
 		return derive(StatePath.of(destination), StatePath.of(source), type, transform);
@@ -552,15 +489,7 @@ public interface StateController extends StateView, AutoCloseable {
 	<S> Derivation derive(StatePath destination, StatePath source, Class<S> type,
 			Function<@Nullable S, @Nullable Object> transform);
 
-	/**
-	 * Keeps a destination equal to a function of one source converted to a generic type.
-	 * @param destination the path written
-	 * @param source the path read
-	 * @param type the source's type token
-	 * @param transform receives the converted source value
-	 * @param <S> the source type
-	 * @return a handle
-	 */
+	/** Same as {@link #derive(StatePath, StatePath, TypeRef, Function)}, the path parsed with {@link StatePath#of}. */
 	default <S> Derivation derive(String destination, String source, TypeRef<S> type,
 			Function<@Nullable S, @Nullable Object> transform) {
 		return derive(StatePath.of(destination), StatePath.of(source), type, transform);
@@ -605,13 +534,7 @@ public interface StateController extends StateView, AutoCloseable {
 	 */
 	Derivation deriveMany(StatePath destination, List<StatePath> sources, Function<DeriveData, @Nullable Object> transform);
 
-	/**
-	 * Keeps a destination equal to a function whose dependencies are the paths it reads through
-	 * the {@link StateView} it receives; they are recorded on every run.
-	 * @param destination the path written
-	 * @param transform reads through the view
-	 * @return a handle
-	 */
+	/** Same as {@link #deriveTracked(StatePath, Function)}, the path parsed with {@link StatePath#of}. */
 	default Derivation deriveTracked(String destination, Function<StateView, @Nullable Object> transform) {
 		return deriveTracked(StatePath.of(destination), transform);
 	}
