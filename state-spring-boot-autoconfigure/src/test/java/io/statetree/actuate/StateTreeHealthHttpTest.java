@@ -102,6 +102,11 @@ class StateTreeHealthHttpTest {
 
 		@Test
 		void upWhileRedisAnswersDownOnceItStops() {
+			// the change feed connects in the background after start-up: until it reads the stream
+			// the backend is (honestly) down, so wait for it rather than race it
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(get("/actuator/health", null).json()
+					.get("components").get("statetree").get("status").asString()).isEqualTo("UP"));
 			JsonNode up = get("/actuator/health", null).json().get("components").get("statetree");
 			assertThat(up.get("status").asString()).isEqualTo("UP");
 			assertThat(up.get("details").get("backends").get("/").get("type").asString()).isEqualTo("redis");
