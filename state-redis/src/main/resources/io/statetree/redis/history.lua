@@ -24,34 +24,73 @@ local function millisOf(entry)
 	return tonumber(string.match(entry[1], '^(%d+)'))
 end
 
--- the first entry whose id is at or after the millisecond ms, or nil
-local function firstFrom(ms)
-	return redis.call('XRANGE', STREAM, string.format('%.0f', ms), '+', 'COUNT', 1)[1]
-end
-
 -- the id just after an entry's
 local function nextId(id)
 	local ms, sequence = string.match(id, '^(%d+)%-(%d+)$')
 	return ms .. '-' .. string.format('%.0f', tonumber(sequence) + 1)
 end
 
-local first = redis.call('XRANGE', STREAM, '-', '+', 'COUNT', 1)[1]
+-- the id just before an entry's
+local function previousId(id)
+	local ms, sequence = string.match(id, '^(%d+)%-(%d+)$')
+	if tonumber(sequence) > 0 then
+		return ms .. '-' .. string.format('%.0f', tonumber(sequence) - 1)
+	end
+	return string.format('%.0f', tonumber(ms) - 1) .. '-18446744073709551615'
+end
+
+-- the first entry with a revision whose id is at or after start (entries without one, not
+-- written by these scripts, are passed over), or nil
+local function firstWithRevisionFrom(start)
+	while true do
+		local batch = redis.call('XRANGE', STREAM, start, '+', 'COUNT', 16)
+		for i = 1, #batch do
+			if revisionOf(batch[i]) > 0 then
+				return batch[i]
+			end
+		end
+		if #batch < 16 then
+			return nil
+		end
+		start = nextId(batch[#batch][1])
+	end
+end
+
+-- the last entry with a revision, or nil
+local function lastWithRevision()
+	local start = '+'
+	while true do
+		local batch = redis.call('XREVRANGE', STREAM, start, '-', 'COUNT', 16)
+		for i = 1, #batch do
+			if revisionOf(batch[i]) > 0 then
+				return batch[i]
+			end
+		end
+		if #batch < 16 then
+			return nil
+		end
+		start = previousId(batch[#batch][1])
+	end
+end
+
+local first = firstWithRevisionFrom('-')
 if not first then
 	return {tonumber(redis.call('GET', REV) or '0')}
 end
 local result = {math.max(0, revisionOf(first) - 1)}
 local from, skip = '-', 0
 if revisionOf(first) <= after then
-	local last = redis.call('XREVRANGE', STREAM, '+', '-', 'COUNT', 1)[1]
+	local last = lastWithRevision()
 	if revisionOf(last) <= after then
 		return result
 	end
-	-- the first entry from millisecond low has a revision up to after; none from high does
+	-- the first entry with a revision from millisecond low has one up to after; none from high does
 	local low, lowRevision = millisOf(first), revisionOf(first)
 	local high = millisOf(last) + 1
 	while high - low > 1 do
 		local mid = math.floor((low + high) / 2)
-		local r = revisionOf(firstFrom(mid))
+		local probe = firstWithRevisionFrom(string.format('%.0f', mid))
+		local r = probe and revisionOf(probe) or (after + 1)
 		if r > after then
 			high = mid
 		else
