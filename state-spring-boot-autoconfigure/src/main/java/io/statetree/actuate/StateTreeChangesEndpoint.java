@@ -101,11 +101,25 @@ public class StateTreeChangesEndpoint {
 	}
 
 	/**
+	 * The newest revision: the backend's, which on Redis counts other instances' commits that
+	 * this instance's feed may not have brought yet (the history, the change stream, has them).
+	 */
+	private long latestRevision() {
+		long heard = this.controller.revision();
+		try {
+			return Math.max(heard, this.controller.backend().revision());
+		}
+		catch (RuntimeException ex) {
+			return heard;
+		}
+	}
+
+	/**
 	 * Lists a page of commits as a caller is shown it; the caller may read and the parameters are
 	 * valid.
 	 */
 	ChangesDescriptor changes(CallerAccess caller, @Nullable Long after, int limit) {
-		long revision = this.controller.revision();
+		long revision = latestRevision();
 		long from = (after != null) ? after : Math.max(0, revision - limit);
 		List<Commit> page = this.controller.history(from, limit);
 		long next = page.isEmpty() ? from : page.get(page.size() - 1).revision();
