@@ -163,8 +163,11 @@ class FileSystemCrashTest {
 				previous = commit.revision();
 				replayed = replay(replayed, commit);
 			}
-			assertThat(StateValues.equal(replayed, actual)).as(context + ": the history replayed onto the tree of the previous"
-					+ " run gives " + StateValues.toJsonString(replayed) + ", the tree is " + StateValues.toJsonString(actual))
+			// empty branches aside: a commit's changes say nothing of a branch a sequence of writes
+			// left empty, which the tree may keep (as the model above does) or not
+			assertThat(StateValues.equal(withoutEmptyBranches(replayed), withoutEmptyBranches(actual)))
+				.as(context + ": the history replayed onto the tree of the previous run gives "
+						+ StateValues.toJsonString(replayed) + ", the tree is " + StateValues.toJsonString(actual))
 				.isTrue();
 			previousTree = model;
 			previousRevision = reopenedRevision;
@@ -283,6 +286,23 @@ class FileSystemCrashTest {
 		catch (RuntimeException ex) {
 			return false;
 		}
+	}
+
+
+	/** The value with every empty branch below the root taken as absent. */
+	private static @org.jspecify.annotations.Nullable Object withoutEmptyBranches(
+			@org.jspecify.annotations.Nullable Object value) {
+		if (!(value instanceof Map<?, ?> map)) {
+			return value;
+		}
+		Map<String, Object> kept = new java.util.LinkedHashMap<>();
+		for (Map.Entry<?, ?> entry : map.entrySet()) {
+			Object child = withoutEmptyBranches(entry.getValue());
+			if (!(child instanceof Map<?, ?> branch && branch.isEmpty())) {
+				kept.put((String) entry.getKey(), child);
+			}
+		}
+		return kept;
 	}
 
 }
