@@ -21,14 +21,30 @@ import org.jspecify.annotations.Nullable;
  * @param causedBy the revision of the commit whose listener or effect made this one
  * ({@link StateEvent#causedBy()}), {@code 0} when a caller outside any listener wrote or when
  * the history does not know
+ * @param expiry {@code true} for an expiry commit (DESIGN §12): the deletion of a value whose time
+ * to live ran out or whose instance is gone ({@link StateEvent#isExpiry()})
  */
 public record Commit(long revision, Instant time, String origin, @Nullable String actor, List<ChangedPath> changes,
-		long causedBy) {
+		long causedBy, boolean expiry) {
 
 	public Commit {
 		Objects.requireNonNull(time, "time");
 		Objects.requireNonNull(origin, "origin");
 		changes = List.copyOf(changes);
+	}
+
+	/**
+	 * A commit that is not an expiry commit.
+	 * @param revision the revision
+	 * @param time when it was committed
+	 * @param origin the instance that made it
+	 * @param actor who made it, or {@code null}
+	 * @param changes the changed paths
+	 * @param causedBy the causing revision, or 0
+	 */
+	public Commit(long revision, Instant time, String origin, @Nullable String actor, List<ChangedPath> changes,
+			long causedBy) {
+		this(revision, time, origin, actor, changes, causedBy, false);
 	}
 
 	/**
@@ -40,7 +56,7 @@ public record Commit(long revision, Instant time, String origin, @Nullable Strin
 	 * @param changes the changed paths
 	 */
 	public Commit(long revision, Instant time, String origin, @Nullable String actor, List<ChangedPath> changes) {
-		this(revision, time, origin, actor, changes, 0);
+		this(revision, time, origin, actor, changes, 0, false);
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.statetree.core;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
@@ -130,6 +131,22 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @return whether the state changed
 	 */
 	boolean set(StatePath path, @Nullable Object value, WriteOptions options);
+
+	/** Same as {@link #timeToLive(StatePath)}, the path parsed with {@link StatePath#of}. */
+	default @Nullable Duration timeToLive(String path) {
+		return timeToLive(StatePath.of(path));
+	}
+
+	/**
+	 * Returns how long the value at a path has left to live (DESIGN §12): the earliest due time
+	 * among a time to live written at the path and those of its ancestors (a time to live on a
+	 * branch covers its subtree). Thread-safe.
+	 * @param path the path
+	 * @return the remaining duration, or {@code null} when no time to live covers the path, it is
+	 * absent, or it is already due; an {@linkplain WriteOptions#ephemeral() ephemeral} value has none
+	 * @throws StateStorageException if the storage cannot be read
+	 */
+	@Nullable Duration timeToLive(StatePath path);
 
 	/** Same as {@link #delete(StatePath)}, the path parsed with {@link StatePath#of}. */
 	default boolean delete(String path) {

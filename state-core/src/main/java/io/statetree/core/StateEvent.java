@@ -121,6 +121,16 @@ public interface StateEvent {
 	boolean isPing();
 
 	/**
+	 * Tells whether the change is an expiry (DESIGN §12): the value was deleted because its time to
+	 * live ran out ({@link WriteOptions#ttl(java.time.Duration)}) or because the instance that
+	 * wrote it as {@linkplain WriteOptions#ephemeral() ephemeral} closed, stopped renewing its lease
+	 * (Redis) or crashed (filesystem, found at the next open). Its new value is {@code null}, its
+	 * actor {@code null}, its origin the instance that made the expiry commit.
+	 * @return {@code true} for an expiry
+	 */
+	boolean isExpiry();
+
+	/**
 	 * Tells whether this event stands for a resynchronisation: what it covers should be
 	 * considered changed, and events before it may be missing. There are two kinds:
 	 * <ul>

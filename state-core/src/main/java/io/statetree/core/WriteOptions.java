@@ -1,21 +1,30 @@
 package io.statetree.core;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BiPredicate;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Options for one write: a payload delivered with its events, and the equality that decides
- * whether the write changes anything. Immutable and thread-safe.
+ * Options for one write: a payload delivered with its events, the equality that decides
+ * whether the write changes anything, who makes it, and how long the value lives (a time to live
+ * or the life of this instance, DESIGN §12). Immutable and thread-safe.
  * <p>
  * Built with the static factories ({@code WriteOptions.payload(obj)},
- * {@code WriteOptions.equality(predicate)}) and the {@code with...} copies; read with the
- * record-style accessors {@link #payload()} and {@link #equality()}.
+ * {@code WriteOptions.equality(predicate)}, {@code WriteOptions.actor(name)},
+ * {@code WriteOptions.ttl(duration)}, {@code WriteOptions.ephemeral()}) and the {@code with...}
+ * copies; read with the record-style accessors.
  */
 public final class WriteOptions {
 
-	private static final WriteOptions DEFAULTS = new WriteOptions(null, null, null);
+	/** The shortest time to live: one millisecond. */
+	static final Duration MIN_TTL = Duration.ofMillis(1);
+
+	/** The longest time to live: 3,650 days (about ten years). */
+	static final Duration MAX_TTL = Duration.ofDays(3650);
+
+	private static final WriteOptions DEFAULTS = new WriteOptions(null, null, null, null, false);
 
 	private final @Nullable Object payload;
 
@@ -23,11 +32,17 @@ public final class WriteOptions {
 
 	private final @Nullable String actor;
 
+	private final @Nullable Duration ttl;
+
+	private final boolean ephemeral;
+
 	private WriteOptions(@Nullable Object payload, @Nullable BiPredicate<@Nullable Object, @Nullable Object> equality,
-			@Nullable String actor) {
+			@Nullable String actor, @Nullable Duration ttl, boolean ephemeral) {
 		this.payload = payload;
 		this.equality = equality;
 		this.actor = actor;
+		this.ttl = ttl;
+		this.ephemeral = ephemeral;
 	}
 
 	/**
@@ -44,7 +59,7 @@ public final class WriteOptions {
 	 * @return the options
 	 */
 	public static WriteOptions payload(@Nullable Object payload) {
-		return new WriteOptions(payload, null, null);
+		return new WriteOptions(payload, null, null, null, false);
 	}
 
 	/**
@@ -54,7 +69,7 @@ public final class WriteOptions {
 	 * @return the options
 	 */
 	public static WriteOptions equality(BiPredicate<@Nullable Object, @Nullable Object> equality) {
-		return new WriteOptions(null, Objects.requireNonNull(equality, "equality"), null);
+		return new WriteOptions(null, Objects.requireNonNull(equality, "equality"), null, null, false);
 	}
 
 	/**
@@ -63,7 +78,7 @@ public final class WriteOptions {
 	 * @return the new options
 	 */
 	public WriteOptions withPayload(@Nullable Object payload) {
-		return new WriteOptions(payload, this.equality, this.actor);
+		return new WriteOptions(payload, this.equality, this.actor, this.ttl, this.ephemeral);
 	}
 
 	/**
@@ -72,7 +87,8 @@ public final class WriteOptions {
 	 * @return the new options
 	 */
 	public WriteOptions withEquality(BiPredicate<@Nullable Object, @Nullable Object> equality) {
-		return new WriteOptions(this.payload, Objects.requireNonNull(equality, "equality"), this.actor);
+		return new WriteOptions(this.payload, Objects.requireNonNull(equality, "equality"), this.actor, this.ttl,
+				this.ephemeral);
 	}
 
 	/**
@@ -103,7 +119,7 @@ public final class WriteOptions {
 	 * @throws IllegalArgumentException if the name is blank or longer than 256 characters
 	 */
 	public static WriteOptions actor(String actor) {
-		return new WriteOptions(null, null, checkActor(actor));
+		return new WriteOptions(null, null, checkActor(actor), null, false);
 	}
 
 	/**
@@ -113,7 +129,7 @@ public final class WriteOptions {
 	 * @throws IllegalArgumentException if the name is blank or longer than 256 characters
 	 */
 	public WriteOptions withActor(String actor) {
-		return new WriteOptions(this.payload, this.equality, checkActor(actor));
+		return new WriteOptions(this.payload, this.equality, checkActor(actor), this.ttl, this.ephemeral);
 	}
 
 	/**
@@ -131,6 +147,90 @@ public final class WriteOptions {
 					+ " characters is blank or longer than 256 characters");
 		}
 		return actor;
+	}
+
+	/**
+	 * Options that make the value expire after a time to live (DESIGN §12). A read after it is due
+	 * returns {@code null} at once; the deletion is an ordinary commit whose events say
+	 * {@link StateEvent#isExpiry()}, made once (cluster-wide on Redis) within one second of the
+	 * due time. A later write without a time to live makes the value permanent, a write with one
+	 * restarts the clock, and a time to live on a branch covers its subtree (writes below keep it).
+	 * Due times are measured on a monotonic clock (the Redis server's clock on Redis), so a step of
+	 * the machine's clock does not expire anything early; they are kept to the millisecond.
+	 * @param ttl how long the value lives, from 1 ms to 3,650 days
+	 * @return the options
+	 * @throws IllegalArgumentException naming the duration when it is zero, negative, below 1 ms
+	 * or above 3,650 days
+	 */
+	public static WriteOptions ttl(Duration ttl) {
+		return new WriteOptions(null, null, null, checkTtl(ttl), false);
+	}
+
+	/**
+	 * Returns a copy of these options with a time to live ({@link #ttl(Duration)}).
+	 * @param ttl how long the value lives, from 1 ms to 3,650 days
+	 * @return the new options
+	 * @throws IllegalArgumentException naming the duration when it is out of range, or when these
+	 * options are {@linkplain #ephemeral() ephemeral}
+	 */
+	public WriteOptions withTtl(Duration ttl) {
+		Duration checked = checkTtl(ttl);
+		if (this.ephemeral) {
+			throw new IllegalArgumentException("A time to live of " + ttl + " cannot be combined with ephemeral()");
+		}
+		return new WriteOptions(this.payload, this.equality, this.actor, checked, false);
+	}
+
+	/**
+	 * Options that bind the value to this instance (DESIGN §12): it is deleted by an expiry commit
+	 * when the controller closes; on Redis also when the instance stops renewing its lease for
+	 * {@code statetree.redis.lease-timeout} (a crash included), by a surviving instance; on the
+	 * filesystem at the next open after a crash. This is how presence is kept:
+	 * {@code /presence/{instanceId}}.
+	 * @return the options
+	 */
+	public static WriteOptions ephemeral() {
+		return new WriteOptions(null, null, null, null, true);
+	}
+
+	/**
+	 * Returns an {@linkplain #ephemeral() ephemeral} copy of these options.
+	 * @return the new options
+	 * @throws IllegalArgumentException when these options carry a time to live
+	 */
+	public WriteOptions withEphemeral() {
+		if (this.ttl != null) {
+			throw new IllegalArgumentException("ephemeral() cannot be combined with a time to live of " + this.ttl);
+		}
+		return new WriteOptions(this.payload, this.equality, this.actor, null, true);
+	}
+
+	/**
+	 * Returns the time to live.
+	 * @return the duration, or {@code null} when the value does not expire by time
+	 */
+	public @Nullable Duration ttl() {
+		return this.ttl;
+	}
+
+	/**
+	 * Tells whether the value lives as long as this instance.
+	 * @return {@code true} for {@linkplain #ephemeral() ephemeral} writes
+	 */
+	public boolean isEphemeral() {
+		return this.ephemeral;
+	}
+
+	private static Duration checkTtl(Duration ttl) {
+		Objects.requireNonNull(ttl, "ttl");
+		if (ttl.compareTo(MIN_TTL) < 0) {
+			throw new IllegalArgumentException("Time to live " + ttl + " is below 1 ms (zero and negative durations "
+					+ "are refused)");
+		}
+		if (ttl.compareTo(MAX_TTL) > 0) {
+			throw new IllegalArgumentException("Time to live " + ttl + " is above 3,650 days");
+		}
+		return ttl;
 	}
 
 }

@@ -15,9 +15,12 @@ import org.jspecify.annotations.Nullable;
  * backend that keeps a {@link CommitHistory} records it with the commit
  * @param causedBy the revision of the commit whose listener or effect made this one, {@code 0}
  * when a caller outside any listener wrote; recorded like the actor
+ * @param expiry {@code true} for an expiry commit (DESIGN §12): the deletion of an entry whose time
+ * to live ran out or whose instance is gone; its events say {@code StateEvent.isExpiry()} and a
+ * backend that keeps a {@link CommitHistory} records the flag with the commit
  */
 public record CommitRequest(List<Write> writes, List<Precondition> preconditions, String origin,
-		@Nullable String actor, long causedBy) {
+		@Nullable String actor, long causedBy, boolean expiry) {
 
 	/**
 	 * Copies the lists.
@@ -26,10 +29,24 @@ public record CommitRequest(List<Write> writes, List<Precondition> preconditions
 	 * @param origin the origin
 	 * @param actor the actor
 	 * @param causedBy the causing revision
+	 * @param expiry whether it is an expiry commit
 	 */
 	public CommitRequest {
 		writes = List.copyOf(writes);
 		preconditions = List.copyOf(preconditions);
+	}
+
+	/**
+	 * A request that is not an expiry commit.
+	 * @param writes the writes
+	 * @param preconditions the preconditions
+	 * @param origin the origin
+	 * @param actor the actor, or {@code null}
+	 * @param causedBy the causing revision, or 0
+	 */
+	public CommitRequest(List<Write> writes, List<Precondition> preconditions, String origin, @Nullable String actor,
+			long causedBy) {
+		this(writes, preconditions, origin, actor, causedBy, false);
 	}
 
 	/**
@@ -39,7 +56,7 @@ public record CommitRequest(List<Write> writes, List<Precondition> preconditions
 	 * @param origin the origin
 	 */
 	public CommitRequest(List<Write> writes, List<Precondition> preconditions, String origin) {
-		this(writes, preconditions, origin, null, 0);
+		this(writes, preconditions, origin, null, 0, false);
 	}
 
 }

@@ -12,9 +12,22 @@ import org.jspecify.annotations.Nullable;
  * @param changes the changed paths with values before and after the commit
  * @param actor who made the change, {@code null} when unknown
  * @param causedBy the revision whose listener or effect made this commit, {@code 0} when none
+ * @param expiry {@code true} for an expiry commit (DESIGN §12), made by whichever instance swept
  */
 public record RemoteCommit(long revision, String origin, List<Change> changes, @Nullable String actor,
-		long causedBy) {
+		long causedBy, boolean expiry) {
+
+	/**
+	 * A remote commit that is not an expiry commit.
+	 * @param revision its revision
+	 * @param origin the instance that made it
+	 * @param changes the changes
+	 * @param actor who made it, or {@code null}
+	 * @param causedBy the causing revision, or 0
+	 */
+	public RemoteCommit(long revision, String origin, List<Change> changes, @Nullable String actor, long causedBy) {
+		this(revision, origin, changes, actor, causedBy, false);
+	}
 
 	/**
 	 * A remote commit with no actor, made outside any listener.
@@ -23,7 +36,7 @@ public record RemoteCommit(long revision, String origin, List<Change> changes, @
 	 * @param changes the changes
 	 */
 	public RemoteCommit(long revision, String origin, List<Change> changes) {
-		this(revision, origin, changes, null, 0);
+		this(revision, origin, changes, null, 0, false);
 	}
 
 }

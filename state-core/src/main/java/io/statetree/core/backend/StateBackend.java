@@ -51,6 +51,16 @@ public interface StateBackend extends AutoCloseable {
 	}
 
 	/**
+	 * The lifetime capability (DESIGN §12): a backend that keeps time to live and ephemeral entries
+	 * ({@link Write#lifetime()}) returns it. With the default {@code null} the controller refuses
+	 * writes with a lifetime.
+	 * @return the capability, or {@code null} (the same answer on every call)
+	 */
+	default @Nullable ExpiringEntries expiringEntries() {
+		return null;
+	}
+
+	/**
 	 * The counter capability (DESIGN §19, {@code increment}): adds {@code delta} to the integer
 	 * at {@code path} (an absent value counts as 0) in one atomic commit, without a retry loop
 	 * (one script call on Redis). The default {@code null} makes the controller read, add and

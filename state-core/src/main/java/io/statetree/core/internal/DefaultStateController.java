@@ -534,6 +534,12 @@ public final class DefaultStateController implements StateController {
 	// ------------------------------------------------------------------ misc
 
 	@Override
+	public java.time.@Nullable Duration timeToLive(StatePath path) {
+		io.statetree.core.backend.ExpiringEntries entries = this.backend.expiringEntries();
+		return (entries != null) ? entries.timeToLive(path) : null; // TODO issue 14: checks, closed state
+	}
+
+	@Override
 	public String instanceId() {
 		return this.instanceId;
 	}

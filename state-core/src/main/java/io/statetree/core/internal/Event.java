@@ -154,6 +154,11 @@ final class Event implements StateEvent {
 	}
 
 	@Override
+	public boolean isExpiry() {
+		return false; // TODO issue 14: from the commit record
+	}
+
+	@Override
 	public boolean isResync() {
 		return this.kind == CommitRecord.Kind.RESYNC;
 	}

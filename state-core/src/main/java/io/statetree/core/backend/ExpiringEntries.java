@@ -1,0 +1,79 @@
+package io.statetree.core.backend;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.statetree.core.StatePath;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The capability of a backend that keeps lifetimes ({@link Write#lifetime()}, DESIGN §12): time to
+ * live and ephemeral entries. Returned by {@link StateBackend#expiringEntries()}.
+ * <p>
+ * The backend stores each lifetime with its value, applies the rules of {@link Write#lifetime()}
+ * in every commit, and hides from every read (including {@code readVersioned},
+ * {@code childNames} and a {@link SnapshotStore}'s snapshot) a value whose time to live ran out,
+ * before the deletion is committed. The deletions themselves are expiry commits
+ * ({@link CommitRequest#expiry()}): a local backend lists what is {@link #due()} and the
+ * controller deletes each entry with its own commit under its commit lock (before any other commit
+ * once something is due, and on its own timer within one second of the due time); a shared backend
+ * (Redis) makes the expiry commits itself, exactly once across instances, and returns an empty
+ * {@code due()} list. Times are measured on a monotonic clock (a shared backend: its server's).
+ * <p>
+ * Implementations are thread-safe.
+ */
+public interface ExpiringEntries {
+
+	/**
+	 * Returns how long the value at a path has left: the earliest due time among the time to live
+	 * at the path and those of its ancestors (a time to live on a branch covers its subtree).
+	 * @param path the path
+	 * @return the remaining duration (at least 1 ms), or {@code null} when no time to live covers
+	 * the path, the path is absent, or it is already due; ephemeral entries have none
+	 * @throws io.statetree.core.StateStorageException if the storage cannot be read
+	 */
+	@Nullable Duration timeToLive(StatePath path);
+
+	/**
+	 * Returns how long until the next entry falls due, for the controller's timer. Cheap: the
+	 * controller asks before every commit.
+	 * @return nanoseconds, {@code 0} when one is due now, {@link Long#MAX_VALUE} when none is (a
+	 * backend that expires entries itself always returns {@link Long#MAX_VALUE})
+	 */
+	long nanosUntilNextDue();
+
+	/**
+	 * Lists the entries due now, for the controller to delete, each with its own expiry commit: the
+	 * time to live entries that ran out and, on a backend that keeps lifetimes across restarts, the
+	 * ephemeral entries whose instance is gone (on the filesystem, those written before the last
+	 * crash). No path in the list is below another.
+	 * @return the paths, empty when nothing is due or the backend expires entries itself
+	 */
+	List<StatePath> due();
+
+	/**
+	 * Lists the ephemeral entries an instance holds, which its controller deletes when it closes.
+	 * @param owner the instance id
+	 * @return the paths, none below another
+	 */
+	List<StatePath> ephemeral(String owner);
+
+	/**
+	 * Removes from a value read at a path the parts that are due now, for a backend in front of
+	 * this one (a cache) that reads its own copy of the tree.
+	 * @param path where the value was read
+	 * @param value the value read there, or {@code null}
+	 * @return the value without what is due ({@code null} when the path itself or an ancestor is
+	 * due), the same instance when nothing is due
+	 */
+	@Nullable Object withoutDue(StatePath path, @Nullable Object value);
+
+	/**
+	 * Returns every lifetime the backend keeps: a time to live with the time left, an ephemeral
+	 * entry with its owner. For a cache that seeds its own copy, and for tests.
+	 * @return an unmodifiable map, paths in no particular order
+	 */
+	Map<StatePath, Lifetime> lifetimes();
+
+}
