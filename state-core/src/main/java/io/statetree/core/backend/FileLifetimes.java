@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
  * lifetimes and the file operation storing them; the backend adds that operation to the commit's
  * own (so the intent log makes them succeed or fail together) and {@link #install}s the result
  * once written. Every ephemeral entry found at open was written by a process that is gone (the
- * directory lock admits one), so it is due at once. Reads go through {@link #withoutDue}; the
- * table is an immutable snapshot behind a volatile field, so the views are thread-safe; changes
- * happen under the backend's write lock.
+ * directory lock admits one), so it is due at once: it becomes a time to live due at the open.
+ * Reads go through {@link #withoutDue}; the {@link ExpiryIndex} is immutable behind a volatile
+ * field, so the views are thread-safe; changes happen under the backend's write lock.
  */
 final class FileLifetimes implements ExpiringEntries {
 
@@ -48,47 +47,23 @@ final class FileLifetimes implements ExpiringEntries {
 
 	private static final int VERSION = 1;
 
-	private static final long LIVE = Long.MAX_VALUE;
-
 	private static final JsonMapper MAPPER = JsonText.storedJsonMapper().build();
 
 	private final Path file;
 
 	private final LongSupplier nanoClock;
 
-	/** Epoch milliseconds minus monotonic milliseconds, fixed at open. */
+	/** The wall clock at open (epoch ms) and the monotonic clock then: the one conversion used. */
 	private final long wallAtOpen;
 
 	private final long nanosAtOpen;
 
 	private final Function<StatePath, @Nullable Object> reader;
 
-	private volatile Table table;
+	private volatile ExpiryIndex index = ExpiryIndex.EMPTY;
 
-	/**
-	 * One lifetime: a time to live ({@code owner} null, due at {@code due} nanos) or an ephemeral
-	 * entry ({@code due} {@link #LIVE} while its instance lives, or the open's time when found at open).
-	 */
-	record Entry(long due, @Nullable String owner) {
-	}
-
-	/** An immutable table and its earliest due time. */
-	record Table(Map<StatePath, Entry> entries, long nextDue) {
-
-		static final Table EMPTY = new Table(Map.of(), LIVE);
-
-		static Table of(Map<StatePath, Entry> entries) {
-			long next = LIVE;
-			for (Entry entry : entries.values()) {
-				next = Math.min(next, entry.due());
-			}
-			return new Table(Collections.unmodifiableMap(entries), next);
-		}
-
-	}
-
-	/** What a commit makes of the lifetimes: the table to install and the operation storing it. */
-	record Next(Table table, Op op) {
+	/** What a commit makes of the lifetimes: the index to install and the operation storing it. */
+	record Next(ExpiryIndex index, Op op) {
 	}
 
 	private FileLifetimes(Path file, Clock clock, LongSupplier nanoClock, Function<StatePath, @Nullable Object> reader) {
@@ -110,22 +85,22 @@ final class FileLifetimes implements ExpiringEntries {
 	 */
 	static FileLifetimes open(Path meta, Clock clock, LongSupplier nanoClock, Function<StatePath, @Nullable Object> reader) {
 		FileLifetimes lifetimes = new FileLifetimes(meta.resolve(FILE), clock, nanoClock, reader);
-		lifetimes.table = lifetimes.load();
+		lifetimes.index = lifetimes.load();
 		return lifetimes;
 	}
 
-	private Table load() {
+	private ExpiryIndex load() {
 		byte[] bytes;
 		try {
 			bytes = Files.readAllBytes(this.file);
 		}
 		catch (NoSuchFileException ex) {
-			return Table.EMPTY;
+			return ExpiryIndex.EMPTY;
 		}
 		catch (IOException ex) {
 			throw new StateStorageException("Cannot read the lifetimes file " + this.file + ": " + ex, ex);
 		}
-		Map<StatePath, Entry> entries = new HashMap<>();
+		ExpiryIndex loaded = ExpiryIndex.EMPTY;
 		try (JsonParser parser = MAPPER.createParser(bytes)) {
 			if (!(JsonText.readStored(parser) instanceof Map<?, ?> map) || !(map.get("version") instanceof Number version)
 					|| version.intValue() != VERSION || !(map.get("entries") instanceof List<?> list)) {
@@ -144,11 +119,11 @@ final class FileLifetimes implements ExpiringEntries {
 				}
 				StatePath path = StatePath.ofSegments(names);
 				if (entry.get("owner") instanceof String) {
-					// written by a process that is gone: due now
-					entries.put(path, new Entry(this.nanosAtOpen, (String) entry.get("owner")));
+					// written by a process that is gone: due now, and stored so from now on
+					loaded = loaded.with(path, this.nanosAtOpen, null);
 				}
 				else if (entry.get("due") instanceof Number due) {
-					entries.put(path, new Entry(toNanos(due.longValue()), null));
+					loaded = loaded.with(path, toNanos(due.longValue()), null);
 				}
 				else {
 					throw damaged("an entry has neither a due time nor an owner");
@@ -161,7 +136,7 @@ final class FileLifetimes implements ExpiringEntries {
 			}
 			throw damaged("its JSON cannot be read (" + ex.getClass().getSimpleName() + ")");
 		}
-		return Table.of(entries);
+		return loaded;
 	}
 
 	private StateStorageException damaged(String why) {
@@ -193,36 +168,21 @@ final class FileLifetimes implements ExpiringEntries {
 	 * (always when no lifetime exists and none is written: one check)
 	 */
 	@Nullable Next after(List<Write> writes) {
-		Table current = this.table;
-		if (current.entries().isEmpty() && !anyLifetime(writes)) {
+		ExpiryIndex current = this.index;
+		if (current.isEmpty() && !anyLifetime(writes)) {
 			return null;
 		}
-		Map<StatePath, Entry> next = new HashMap<>(current.entries());
-		boolean changed = false;
 		long now = this.nanoClock.getAsLong();
+		ExpiryIndex next = current;
 		for (Write write : writes) {
-			StatePath path = write.path();
-			if (!next.isEmpty()) {
-				changed |= next.keySet().removeIf(path::isAncestorOf);
-			}
-			Lifetime lifetime = write.lifetime();
-			if (write.value() == null || lifetime == null) {
-				changed |= next.remove(path) != null;
-			}
-			else if (lifetime.ttl() != null) {
-				next.put(path, new Entry(saturatedAdd(now, lifetime.ttl().toNanos()), null));
-				changed = true;
-			}
-			else if (lifetime.owner() != null) {
-				changed |= !new Entry(LIVE, lifetime.owner()).equals(next.put(path, new Entry(LIVE, lifetime.owner())));
-			}
+			next = next.apply(write, now);
 		}
-		if (!changed) {
+		if (next == current) {
 			return null;
 		}
-		Table table = Table.of(next);
-		Op op = next.isEmpty() ? new Op(Kind.DELETE, this.file, null, true) : new Op(Kind.PUT, this.file, encode(next), true);
-		return new Next(table, op);
+		Op op = next.isEmpty() ? new Op(Kind.DELETE, this.file, null, true)
+				: new Op(Kind.PUT, this.file, encode(next.entries()), true);
+		return new Next(next, op);
 	}
 
 	private static boolean anyLifetime(List<Write> writes) {
@@ -234,16 +194,11 @@ final class FileLifetimes implements ExpiringEntries {
 		return false;
 	}
 
-	private static long saturatedAdd(long a, long b) {
-		long sum = a + b;
-		return (((a ^ sum) & (b ^ sum)) < 0) ? Long.MAX_VALUE - 1 : sum;
-	}
-
-	private byte[] encode(Map<StatePath, Entry> entries) {
-		List<Map.Entry<StatePath, Entry>> sorted = new ArrayList<>(entries.entrySet());
+	private byte[] encode(Map<StatePath, ExpiryIndex.Entry> entries) {
+		List<Map.Entry<StatePath, ExpiryIndex.Entry>> sorted = new ArrayList<>(entries.entrySet());
 		sorted.sort(Comparator.comparing(e -> e.getKey().toString()));
 		List<Object> list = new ArrayList<>(sorted.size());
-		for (Map.Entry<StatePath, Entry> entry : sorted) {
+		for (Map.Entry<StatePath, ExpiryIndex.Entry> entry : sorted) {
 			Map<String, Object> item = new LinkedHashMap<>();
 			item.put("path", entry.getKey().segments());
 			if (entry.getValue().owner() != null) {
@@ -265,39 +220,18 @@ final class FileLifetimes implements ExpiringEntries {
 	 * @param next what {@link #after} returned
 	 */
 	void install(Next next) {
-		this.table = next.table();
+		this.index = next.index();
 	}
 
 	// ---- reading ----
 
-	private boolean anyDue(Table table, long now) {
-		return table.nextDue() != LIVE && table.nextDue() - now <= 0;
-	}
-
 	@Override
 	public @Nullable Object withoutDue(StatePath path, @Nullable Object value) {
-		Table table = this.table;
-		if (value == null || table.nextDue() == LIVE) {
+		ExpiryIndex index = this.index;
+		if (value == null || index.nextDue() == ExpiryIndex.NONE) {
 			return value;
 		}
-		long now = this.nanoClock.getAsLong();
-		if (!anyDue(table, now)) {
-			return value;
-		}
-		Object result = value;
-		for (Map.Entry<StatePath, Entry> entry : table.entries().entrySet()) {
-			if (entry.getValue().due() - now > 0) {
-				continue;
-			}
-			StatePath due = entry.getKey();
-			if (due.isAncestorOrSelf(path)) {
-				return null;
-			}
-			if (path.isAncestorOf(due) && result != null) {
-				result = StateValues.setIn(result, path, path.relativize(due), null);
-			}
-		}
-		return result;
+		return index.withoutDue(path, value, this.nanoClock.getAsLong());
 	}
 
 	/**
@@ -307,25 +241,21 @@ final class FileLifetimes implements ExpiringEntries {
 	 * @return the names a read would show
 	 */
 	List<String> childNames(StatePath path, List<String> names) {
-		Table table = this.table;
-		if (names.isEmpty() || table.nextDue() == LIVE) {
+		ExpiryIndex index = this.index;
+		if (names.isEmpty() || index.nextDue() == ExpiryIndex.NONE) {
 			return names;
 		}
 		long now = this.nanoClock.getAsLong();
-		if (!anyDue(table, now)) {
+		if (index.nextDue() > now) {
 			return names;
 		}
-		List<String> kept = new ArrayList<>(names);
-		for (Map.Entry<StatePath, Entry> entry : table.entries().entrySet()) {
-			if (entry.getValue().due() - now > 0) {
-				continue;
-			}
-			StatePath due = entry.getKey();
-			if (due.isAncestorOrSelf(path)) {
-				return List.of();
-			}
-			if (path.equals(due.parent())) {
-				kept.remove(due.name());
+		if (index.isDue(path, now)) {
+			return List.of();
+		}
+		List<String> kept = new ArrayList<>(names.size());
+		for (String name : names) {
+			if (!index.isDue(path.child(name), now)) {
+				kept.add(name);
 			}
 		}
 		return Collections.unmodifiableList(kept);
@@ -333,34 +263,21 @@ final class FileLifetimes implements ExpiringEntries {
 
 	@Override
 	public @Nullable Duration timeToLive(StatePath path) {
-		Table table = this.table;
-		if (table.entries().isEmpty()) {
+		ExpiryIndex index = this.index;
+		if (index.nextDue() == ExpiryIndex.NONE) {
 			return null;
 		}
-		long now = this.nanoClock.getAsLong();
-		long least = LIVE;
-		for (StatePath at = path; at != null; at = at.parent()) {
-			Entry entry = table.entries().get(at);
-			if (entry == null) {
-				continue;
-			}
-			if (entry.due() - now <= 0) {
-				return null;
-			}
-			if (entry.owner() == null) {
-				least = Math.min(least, entry.due() - now);
-			}
-		}
-		if (least == LIVE || this.reader.apply(path) == null) {
+		long remaining = index.remaining(path, this.nanoClock.getAsLong());
+		if (remaining == ExpiryIndex.NONE || remaining <= 0 || this.reader.apply(path) == null) {
 			return null;
 		}
-		return Duration.ofNanos(Math.max(least, 1_000_000L));
+		return Duration.ofNanos(Math.max(remaining, 1_000_000L));
 	}
 
 	@Override
 	public long nanosUntilNextDue() {
-		long next = this.table.nextDue();
-		if (next == LIVE) {
+		long next = this.index.nextDue();
+		if (next == ExpiryIndex.NONE) {
 			return Long.MAX_VALUE;
 		}
 		return Math.max(0, next - this.nanoClock.getAsLong());
@@ -368,62 +285,21 @@ final class FileLifetimes implements ExpiringEntries {
 
 	@Override
 	public List<StatePath> due() {
-		Table table = this.table;
-		long now = this.nanoClock.getAsLong();
-		if (!anyDue(table, now)) {
+		ExpiryIndex index = this.index;
+		if (index.nextDue() == ExpiryIndex.NONE) {
 			return List.of();
 		}
-		List<StatePath> due = new ArrayList<>();
-		for (Map.Entry<StatePath, Entry> entry : table.entries().entrySet()) {
-			if (entry.getValue().due() - now <= 0) {
-				due.add(entry.getKey());
-			}
-		}
-		return outermost(due);
+		return index.due(this.nanoClock.getAsLong());
 	}
 
 	@Override
 	public List<StatePath> ephemeral(String owner) {
-		List<StatePath> held = new ArrayList<>();
-		for (Map.Entry<StatePath, Entry> entry : this.table.entries().entrySet()) {
-			if (entry.getValue().due() == LIVE && owner.equals(entry.getValue().owner())) {
-				held.add(entry.getKey());
-			}
-		}
-		return outermost(held);
-	}
-
-	/** The paths none of the others is above, in path order. */
-	private static List<StatePath> outermost(List<StatePath> paths) {
-		if (paths.size() > 1) {
-			paths.sort(Comparator.comparingInt(StatePath::depth));
-		}
-		List<StatePath> kept = new ArrayList<>(paths.size());
-		for (StatePath path : paths) {
-			boolean covered = false;
-			for (StatePath outer : kept) {
-				covered |= outer.isAncestorOf(path);
-			}
-			if (!covered) {
-				kept.add(path);
-			}
-		}
-		return Collections.unmodifiableList(kept);
+		return this.index.ephemeral(owner);
 	}
 
 	@Override
 	public Map<StatePath, Lifetime> lifetimes() {
-		long now = this.nanoClock.getAsLong();
-		Map<StatePath, Lifetime> all = new HashMap<>();
-		this.table.entries().forEach((path, entry) -> {
-			if (entry.due() == LIVE) {
-				all.put(path, Lifetime.ephemeral(entry.owner()));
-			}
-			else {
-				all.put(path, Lifetime.ttl(Duration.ofNanos(Math.max(1, entry.due() - now))));
-			}
-		});
-		return Collections.unmodifiableMap(all);
+		return this.index.lifetimes(this.nanoClock.getAsLong());
 	}
 
 	/**
