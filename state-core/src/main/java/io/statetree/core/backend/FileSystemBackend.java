@@ -163,10 +163,11 @@ public final class FileSystemBackend implements StateBackend {
 	private final FileLifetimes lifetimes;
 
 	/**
-	 * Set during an expiry commit, under the write lock (so no other thread reads meanwhile): it
-	 * deletes what reads hide already, so it reads the files as they are and reports what it deletes.
+	 * Set during a commit while something is due (an expiry commit, or a flush from a cache in
+	 * front), under the write lock, so no other thread reads meanwhile: it reads the files as they
+	 * are, so a delete of what reads hide is made and reports the value it deletes.
 	 */
-	private boolean expiring;
+	private boolean asStored;
 
 	/**
 	 * Opens (creating if needed) a directory with the JSON format and fsync on.
@@ -283,7 +284,7 @@ public final class FileSystemBackend implements StateBackend {
 		try {
 			checkOpen();
 			Object value = this.reader.read(path);
-			return this.expiring ? value : this.lifetimes.withoutDue(path, value);
+			return this.asStored ? value : this.lifetimes.withoutDue(path, value);
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -300,7 +301,7 @@ public final class FileSystemBackend implements StateBackend {
 		try {
 			checkOpen();
 			List<String> names = this.reader.childNames(path);
-			return this.expiring ? names : this.lifetimes.childNames(path, names);
+			return this.asStored ? names : this.lifetimes.childNames(path, names);
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -330,7 +331,7 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.writeLock().lock();
 		try {
 			checkOpen();
-			this.expiring = request.expiry();
+			this.asStored = request.expiry() || this.lifetimes.nanosUntilNextDue() == 0;
 			for (Precondition precondition : request.preconditions()) {
 				if (!StateValues.equal(read(precondition.path()), precondition.expected())) {
 					throw new PreconditionFailedException(precondition.path());
@@ -399,7 +400,7 @@ public final class FileSystemBackend implements StateBackend {
 			return new CommitResult(next, changes);
 		}
 		finally {
-			this.expiring = false;
+			this.asStored = false;
 			this.lock.writeLock().unlock();
 		}
 	}
