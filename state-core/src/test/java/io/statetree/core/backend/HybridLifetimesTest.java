@@ -90,7 +90,7 @@ class HybridLifetimesTest {
 			assertThatThrownBy(() -> hybrid.commit(request("/plain/a", 1, Lifetime.ttl(Duration.ofSeconds(1)))))
 				.isInstanceOf(UnsupportedOperationException.class)
 				.hasMessageContaining("/plain/a")
-				.hasMessageContaining("mounted at /plain keeps no lifetimes");
+				.hasMessageContaining("mounted at /plain (forwarding) keeps no lifetimes");
 			assertThat(hybrid.read(StatePath.of("/plain"))).isNull();
 			hybrid.commit(request("/plain/a", 1, null));
 			assertThat(hybrid.read(StatePath.of("/plain/a"))).isEqualTo(1);
