@@ -516,7 +516,7 @@ final class CommitTemplate {
 				for (Write write : writes) {
 					tx.add(write);
 				}
-				Set<DerivationImpl> ran = this.graph.run(tx, current, forced, false);
+				Set<DerivationImpl> ran = this.graph.run(tx, current, forced, false, this.expiry);
 				if (!ran.isEmpty()) {
 					if (retracked.isEmpty()) {
 						retracked = new HashSet<>();
