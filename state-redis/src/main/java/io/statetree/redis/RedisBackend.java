@@ -348,24 +348,8 @@ public final class RedisBackend implements StateBackend {
 			Object after = TreeCodec.parseJson(RedisCalls.string(reply.get(3)), path.toString());
 			return new CommitResult(revision, List.of(new Change(path, before, after, null)));
 		}
-		String reason;
-		if (status == 2) {
-			reason = ": " + RedisCalls.string(reply.get(2)) + " holds a leaf value, not a branch";
-		}
-		else if (status == 4) {
-			reason = ": the value there is a branch, not an integer";
-		}
-		else if (status == 5) {
-			// the kind of value ("a string"), named by the script; never the value itself
-			reason = ": the value there is " + RedisCalls.string(reply.get(1)) + ", not an integer";
-		}
-		else if (status == 6) {
-			reason = ": the integer there is outside the range of a long";
-		}
-		else {
-			reason = " by " + delta + ": the sum overflows a long";
-		}
-		throw new StateWriteException("Cannot increment " + path + reason + "; nothing was written");
+		throw new StateWriteException("Cannot increment " + path + Scripts.incrementRefusal(status, reply, delta)
+				+ "; nothing was written");
 	}
 
 	@Override
@@ -516,15 +500,7 @@ public final class RedisBackend implements StateBackend {
 	private void start() {
 		try (RedisConnection connection = this.factory.getConnection()) {
 			connection.ping();
-			connection.scriptingCommands().scriptLoad(Scripts.COMMIT.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.READ.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.POSITION.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.VERSIONED.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.INCREMENT.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.HISTORY.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.SWEEP.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.TTL.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.LIFETIMES.bytes());
+			Scripts.loadAll(connection);
 		}
 		catch (DataAccessException ex) {
 			throw new StateStorageException("Cannot reach Redis at " + this.connectionName + " for StateTree namespace '"
