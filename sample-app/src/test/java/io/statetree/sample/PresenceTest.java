@@ -97,7 +97,8 @@ class PresenceTest {
 		return builder.run(args.toArray(String[]::new));
 	}
 
-	private static List<String> online(ConfigurableApplicationContext context) {
+	/** The instance ids {@code GET /api/presence} lists, in its order. */
+	static List<String> online(ConfigurableApplicationContext context) {
 		int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
 		Http.Response response = new Http(port, JsonMapper.builder().build()).get("/api/presence");
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
