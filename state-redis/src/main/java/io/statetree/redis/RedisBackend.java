@@ -69,6 +69,13 @@ public final class RedisBackend implements StateBackend {
 	/** The default limit of one written value's JSON size: 16 MiB. */
 	public static final long DEFAULT_MAX_VALUE_BYTES = 16L * 1024 * 1024;
 
+	/** The default lease timeout: how long an instance's ephemeral entries outlive its last renewal. */
+	public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Duration MIN_LEASE_TIMEOUT = Duration.ofSeconds(1);
+
+	private static final Duration MAX_LEASE_TIMEOUT = Duration.ofDays(1);
+
 	private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
 	private static final int PRECONDITION_RETRIES = 5;
@@ -86,6 +93,8 @@ public final class RedisBackend implements StateBackend {
 	private final long feedRetention;
 
 	private final long maxValueBytes;
+
+	private final Duration leaseTimeout;
 
 	private final Keys keys;
 
@@ -112,6 +121,7 @@ public final class RedisBackend implements StateBackend {
 		this.namespace = builder.namespace;
 		this.feedRetention = builder.feedRetention;
 		this.maxValueBytes = builder.maxValueBytes;
+		this.leaseTimeout = builder.leaseTimeout;
 		this.keys = Keys.of(this.namespace);
 		this.connectionName = RedisCalls.describe(this.factory);
 		this.backendId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
@@ -152,6 +162,15 @@ public final class RedisBackend implements StateBackend {
 	 */
 	public long maxValueBytes() {
 		return this.maxValueBytes;
+	}
+
+	/**
+	 * Returns how long this instance's ephemeral entries outlive its last lease renewal (DESIGN
+	 * §12): a surviving instance deletes them once the lease key has expired.
+	 * @return the lease timeout
+	 */
+	public Duration leaseTimeout() {
+		return this.leaseTimeout;
 	}
 
 	/**
@@ -408,6 +427,7 @@ public final class RedisBackend implements StateBackend {
 		description.put("namespace", this.namespace);
 		description.put("feedRetention", this.feedRetention);
 		description.put("maxValueBytes", this.maxValueBytes);
+		description.put("leaseTimeout", this.leaseTimeout.toString());
 		description.put("feedAlive", isFeedAlive());
 		return description;
 	}
@@ -485,6 +505,8 @@ public final class RedisBackend implements StateBackend {
 
 		private long maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
+		private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
+
 		private Builder(RedisConnectionFactory factory) {
 			this.factory = Objects.requireNonNull(factory, "factory must not be null");
 		}
@@ -533,6 +555,24 @@ public final class RedisBackend implements StateBackend {
 				throw new IllegalArgumentException("maxValueBytes must be at least 1, got " + bytes);
 			}
 			this.maxValueBytes = bytes;
+			return this;
+		}
+
+		/**
+		 * Sets how long this instance's ephemeral entries outlive its last lease renewal (default
+		 * 10 s; DESIGN §12). The instance renews its lease every third of this; when it stops (a
+		 * crash, a network partition, a pause longer than this), a surviving instance of the
+		 * namespace deletes its ephemeral entries with expiry commits.
+		 * @param timeout 1 second to 1 day, millisecond precision
+		 * @return this builder
+		 * @throws IllegalArgumentException naming the value if it is null, shorter than 1 second or
+		 * longer than 1 day
+		 */
+		public Builder leaseTimeout(Duration timeout) {
+			if (timeout == null || timeout.compareTo(MIN_LEASE_TIMEOUT) < 0 || timeout.compareTo(MAX_LEASE_TIMEOUT) > 0) {
+				throw new IllegalArgumentException("leaseTimeout must be between 1 second and 1 day, got " + timeout);
+			}
+			this.leaseTimeout = timeout;
 			return this;
 		}
 
