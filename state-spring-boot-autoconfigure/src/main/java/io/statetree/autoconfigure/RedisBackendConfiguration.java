@@ -52,6 +52,8 @@ class RedisBackendConfiguration {
 						() -> builder.feedRetention(redis.getFeedRetention()));
 				apply("statetree.redis.max-value-bytes", redis.getMaxValueBytes(),
 						() -> builder.maxValueBytes(redis.getMaxValueBytes()));
+				apply("statetree.redis.lease-timeout", redis.getLeaseTimeout(),
+						() -> builder.leaseTimeout(redis.getLeaseTimeout()));
 				return builder.build();
 			}
 

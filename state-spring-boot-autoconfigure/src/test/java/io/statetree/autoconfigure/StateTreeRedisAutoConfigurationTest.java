@@ -1,5 +1,6 @@
 package io.statetree.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -47,16 +48,45 @@ class StateTreeRedisAutoConfigurationTest {
 		String namespace = server.newNamespace();
 		onServer(server)
 			.withPropertyValues("statetree.backend=redis", "statetree.redis.namespace=" + namespace,
-					"statetree.redis.feed-retention=50", "statetree.redis.max-value-bytes=1024")
+					"statetree.redis.feed-retention=50", "statetree.redis.max-value-bytes=1024",
+					"statetree.redis.lease-timeout=3s")
 			.run((context) -> {
 				RedisBackend backend = (RedisBackend) context.getBean(StateBackend.class);
 				assertThat(backend.namespace()).isEqualTo(namespace);
 				assertThat(backend.feedRetention()).isEqualTo(50);
 				assertThat(backend.maxValueBytes()).isEqualTo(1024);
+				assertThat(backend.leaseTimeout()).isEqualTo(Duration.ofSeconds(3));
 				context.getBean(StateController.class).set("/a", 1);
 			});
 		onServer(server).withPropertyValues("statetree.backend=redis", "statetree.redis.namespace=" + namespace)
 			.run((context) -> assertThat(context.getBean(StateController.class).get("/a")).isEqualTo(1));
+	}
+
+	@Test
+	void leaseTimeoutDefaultsToTenSecondsAndReachesMountsToo(RedisTestServer server) {
+		String namespace = server.newNamespace();
+		onServer(server).withPropertyValues("statetree.backend=redis", "statetree.redis.namespace=" + namespace)
+			.run((context) -> assertThat(((RedisBackend) context.getBean(StateBackend.class)).leaseTimeout())
+				.isEqualTo(Duration.ofSeconds(10)));
+		onServer(server)
+			.withPropertyValues("statetree.redis.namespace=" + namespace, "statetree.redis.lease-timeout=2500ms",
+					"statetree.mounts.shared.path=/shared", "statetree.mounts.shared.backend=redis")
+			.run((context) -> {
+				HybridBackend hybrid = (HybridBackend) context.getBean(StateBackend.class);
+				RedisBackend shared = (RedisBackend) hybrid.mounts().get(StatePath.of("/shared"));
+				assertThat(shared.leaseTimeout()).isEqualTo(Duration.ofMillis(2500));
+			});
+	}
+
+	@Test
+	void rejectsALeaseTimeoutOutOfRangeNamingTheProperty(RedisTestServer server) {
+		onServer(server)
+			.withPropertyValues("statetree.backend=redis", "statetree.redis.namespace=" + server.newNamespace(),
+					"statetree.redis.lease-timeout=100ms")
+			.run((context) -> assertThat(
+					Failures.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class))
+				.hasMessageContaining("statetree.redis.lease-timeout")
+				.hasMessageContaining("PT0.1S"));
 	}
 
 	@Test
