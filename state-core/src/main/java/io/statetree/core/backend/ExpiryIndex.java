@@ -1,0 +1,427 @@
+package io.statetree.core.backend;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.statetree.core.StatePath;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The lifetimes a local backend keeps (DESIGN §12), as an immutable, persistent trie mirroring the
+ * paths that carry one: each node holds its own entry (a due time on the monotonic nanosecond
+ * clock, or an ephemeral owner), its children, the earliest due time of its subtree and the number
+ * of ephemeral entries in it. Every operation returns a new index sharing structure with this one;
+ * a write costs O(depth · log children), and nothing at all while the index is empty and the write
+ * carries no lifetime. Thread-safe: instances are immutable.
+ * <p>
+ * Due times are compared as plain {@code long}s ({@code due <= now}): callers pass
+ * {@code System.nanoTime()}-like readings of one clock.
+ */
+final class ExpiryIndex {
+
+	/** The due time of a node without a time to live, and of an index with none. */
+	static final long NONE = Long.MAX_VALUE;
+
+	/** The empty index. */
+	static final ExpiryIndex EMPTY = new ExpiryIndex(null);
+
+	private final @Nullable Node root;
+
+	private ExpiryIndex(@Nullable Node root) {
+		this.root = root;
+	}
+
+	/** One path of the trie. {@code due == NONE} and {@code owner == null} when it has no entry. */
+	private record Node(long due, @Nullable String owner, PersistentOrderedMap<String, Node> children, long minDue,
+			int ephemeralCount) {
+
+		static @Nullable Node of(long due, @Nullable String owner, PersistentOrderedMap<String, Node> children) {
+			if (due == NONE && owner == null && children.isEmpty()) {
+				return null;
+			}
+			long[] min = { due };
+			int[] count = { (owner != null) ? 1 : 0 };
+			children.forEach((key, child) -> {
+				min[0] = Math.min(min[0], child.minDue());
+				count[0] += child.ephemeralCount();
+			});
+			return new Node(due, owner, children, min[0], count[0]);
+		}
+
+		boolean hasEntry() {
+			return this.due != NONE || this.owner != null;
+		}
+
+		/**
+		 * This node with one child replaced, keeping the cached minimum cheap: the children are
+		 * scanned again only when the replaced child held the minimum and its own rose.
+		 */
+		@Nullable Node withChild(String key, @Nullable Node oldChild, @Nullable Node newChild) {
+			if (oldChild == newChild) {
+				return this;
+			}
+			PersistentOrderedMap<String, Node> next = (newChild != null) ? this.children.put(key, newChild)
+					: this.children.remove(key);
+			if (!hasEntry() && next.isEmpty()) {
+				return null;
+			}
+			long oldMin = (oldChild != null) ? oldChild.minDue() : NONE;
+			long newMin = (newChild != null) ? newChild.minDue() : NONE;
+			int count = this.ephemeralCount - ((oldChild != null) ? oldChild.ephemeralCount() : 0)
+					+ ((newChild != null) ? newChild.ephemeralCount() : 0);
+			long min;
+			if (newMin <= this.minDue) {
+				min = newMin;
+			}
+			else if (oldMin > this.minDue) {
+				min = this.minDue;
+			}
+			else {
+				return of(this.due, this.owner, next);
+			}
+			return new Node(this.due, this.owner, next, min, count);
+		}
+
+	}
+
+	/**
+	 * Tells whether no path has a lifetime.
+	 * @return {@code true} when empty
+	 */
+	boolean isEmpty() {
+		return this.root == null;
+	}
+
+	/**
+	 * The earliest due time of any time to live: the one check a commit or a read makes.
+	 * @return the due time in nanoseconds, {@link #NONE} when no time to live is kept
+	 */
+	long nextDue() {
+		Node r = this.root;
+		return (r != null) ? r.minDue() : NONE;
+	}
+
+	/**
+	 * Tells whether any entry is ephemeral.
+	 * @return {@code true} when one is
+	 */
+	boolean hasEphemeral() {
+		Node r = this.root;
+		return r != null && r.ephemeralCount() > 0;
+	}
+
+	/**
+	 * Applies the lifetime rules of one write ({@link Write#lifetime()}): the entries strictly
+	 * below the path go (the write replaces that subtree); the path's own entry is kept for
+	 * {@link Lifetime#KEEP}, and otherwise replaced by the write's lifetime ({@code null} or a
+	 * delete: none). Ancestors keep theirs.
+	 * @param write the write
+	 * @param now the current time in nanoseconds, from which a time to live counts
+	 * @return the new index
+	 */
+	ExpiryIndex apply(Write write, long now) {
+		Lifetime lifetime = write.lifetime();
+		if (this.root == null && (lifetime == null || lifetime.isKeep())) {
+			return this;
+		}
+		if (lifetime == null || write.value() == null) {
+			return clear(write.path());
+		}
+		if (lifetime.isKeep()) {
+			return replace(write.path(), true, NONE, null);
+		}
+		Duration ttl = lifetime.ttl();
+		long due = (ttl != null) ? now + saturatedNanos(ttl) : NONE;
+		return replace(write.path(), false, due, lifetime.owner());
+	}
+
+	private static long saturatedNanos(Duration ttl) {
+		try {
+			return ttl.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE / 4;
+		}
+	}
+
+	/**
+	 * Removes the entries at a path and below (a delete, or a permanent write).
+	 * @param path the path
+	 * @return the new index, this one when nothing was there
+	 */
+	ExpiryIndex clear(StatePath path) {
+		if (this.root == null) {
+			return this;
+		}
+		return replace(path, false, NONE, null);
+	}
+
+	/**
+	 * Puts an entry as is, keeping what is below the path: for a backend loading the lifetimes it
+	 * persisted.
+	 * @param path the path
+	 * @param due the due time in nanoseconds, or {@link #NONE}
+	 * @param owner the ephemeral owner, or {@code null}
+	 * @return the new index
+	 */
+	ExpiryIndex with(StatePath path, long due, @Nullable String owner) {
+		Node r = this.root;
+		return new ExpiryIndex(put(r, path, 0, due, owner, true, false));
+	}
+
+	/** Replaces the entry at a path and everything below it (keeping the own entry when asked). */
+	private ExpiryIndex replace(StatePath path, boolean keepOwn, long due, @Nullable String owner) {
+		Node r = this.root;
+		Node updated = put(r, path, 0, due, owner, false, keepOwn);
+		return (updated == r) ? this : new ExpiryIndex(updated);
+	}
+
+	private static @Nullable Node put(@Nullable Node node, StatePath path, int index, long due,
+			@Nullable String owner, boolean keepChildren, boolean keepOwn) {
+		if (index == path.depth()) {
+			PersistentOrderedMap<String, Node> children = (keepChildren && node != null) ? node.children()
+					: PersistentOrderedMap.empty();
+			if (keepOwn) {
+				if (node == null || !node.hasEntry()) {
+					return null;
+				}
+				if (node.children().isEmpty()) {
+					return node;
+				}
+				return Node.of(node.due(), node.owner(), children);
+			}
+			if (node == null && due == NONE && owner == null) {
+				return null;
+			}
+			return Node.of(due, owner, children);
+		}
+		String key = path.segment(index);
+		Node child = (node != null) ? node.children().get(key) : null;
+		if (child == null && due == NONE && owner == null) {
+			return node; // nothing to clear below here
+		}
+		Node updated = put(child, path, index + 1, due, owner, keepChildren, keepOwn);
+		if (node == null) {
+			return (updated == null) ? null : Node.of(NONE, null, PersistentOrderedMap.<String, Node>empty()
+				.put(key, updated));
+		}
+		return node.withChild(key, child, updated);
+	}
+
+	/**
+	 * Tells whether the value at a path is due: its own time to live or an ancestor's ran out.
+	 * @param path the path
+	 * @param now the current time in nanoseconds
+	 * @return {@code true} when due
+	 */
+	boolean isDue(StatePath path, long now) {
+		Node node = this.root;
+		if (node == null || node.minDue() > now) {
+			return false;
+		}
+		for (int i = 0;; i++) {
+			if (node.due() <= now) {
+				return true;
+			}
+			if (i == path.depth() || node.minDue() > now) {
+				return false;
+			}
+			node = node.children().get(path.segment(i));
+			if (node == null) {
+				return false;
+			}
+		}
+	}
+
+	/**
+	 * Removes from a value read at a path the parts that are due.
+	 * @param path where the value was read
+	 * @param value the value, or {@code null}
+	 * @param now the current time in nanoseconds
+	 * @return {@code null} when the path or an ancestor is due, the value without its due
+	 * descendants otherwise (the same instance when none is)
+	 */
+	@Nullable Object withoutDue(StatePath path, @Nullable Object value, long now) {
+		Node node = this.root;
+		if (value == null || node == null || node.minDue() > now) {
+			return value;
+		}
+		for (int i = 0;; i++) {
+			if (node.due() <= now) {
+				return null;
+			}
+			if (node.minDue() > now) {
+				return value;
+			}
+			if (i == path.depth()) {
+				break;
+			}
+			node = node.children().get(path.segment(i));
+			if (node == null) {
+				return value;
+			}
+		}
+		List<StatePath> due = new ArrayList<>();
+		collectDue(node, StatePath.ROOT, now, due);
+		Object result = value;
+		for (StatePath relative : due) {
+			result = TreeEdits.setIn(result, path, relative, 0, null, null);
+		}
+		return result;
+	}
+
+	/**
+	 * Lists the shallowest paths whose time to live ran out (no path below another).
+	 * @param now the current time in nanoseconds
+	 * @return the paths, in depth-first order
+	 */
+	List<StatePath> due(long now) {
+		Node r = this.root;
+		if (r == null || r.minDue() > now) {
+			return List.of();
+		}
+		List<StatePath> due = new ArrayList<>();
+		collectDue(r, StatePath.ROOT, now, due);
+		return due;
+	}
+
+	private static void collectDue(Node node, StatePath at, long now, List<StatePath> into) {
+		if (node.due() <= now) {
+			into.add(at);
+			return;
+		}
+		node.children().forEach((key, child) -> {
+			if (child.minDue() <= now) {
+				collectDue(child, at.child(key), now, into);
+			}
+		});
+	}
+
+	/**
+	 * Lists the shallowest ephemeral entries of one owner (no path below another).
+	 * @param owner the owner
+	 * @return the paths
+	 */
+	List<StatePath> ephemeral(String owner) {
+		Objects.requireNonNull(owner, "owner");
+		return ephemeralOf(owner);
+	}
+
+	/**
+	 * Lists the shallowest ephemeral entries of every owner, for a backend that finds them after a
+	 * restart.
+	 * @return the paths, none below another
+	 */
+	List<StatePath> ephemeralAll() {
+		return ephemeralOf(null);
+	}
+
+	private List<StatePath> ephemeralOf(@Nullable String owner) {
+		Node r = this.root;
+		if (r == null || r.ephemeralCount() == 0) {
+			return List.of();
+		}
+		List<StatePath> found = new ArrayList<>();
+		collectEphemeral(r, StatePath.ROOT, owner, found);
+		return found;
+	}
+
+	private static void collectEphemeral(Node node, StatePath at, @Nullable String owner, List<StatePath> into) {
+		if (node.owner() != null && (owner == null || owner.equals(node.owner()))) {
+			into.add(at);
+			return;
+		}
+		node.children().forEach((key, child) -> {
+			if (child.ephemeralCount() > 0) {
+				collectEphemeral(child, at.child(key), owner, into);
+			}
+		});
+	}
+
+	/**
+	 * The earliest due time covering a path: its own time to live and its ancestors'.
+	 * @param path the path
+	 * @return the due time in nanoseconds, {@link #NONE} when no time to live covers it
+	 */
+	long dueOf(StatePath path) {
+		Node node = this.root;
+		long min = NONE;
+		for (int i = 0; node != null; i++) {
+			min = Math.min(min, node.due());
+			if (i == path.depth()) {
+				break;
+			}
+			node = node.children().get(path.segment(i));
+		}
+		return min;
+	}
+
+	/**
+	 * The time a path has left: the earliest due time among its own and its ancestors'.
+	 * @param path the path
+	 * @param now the current time in nanoseconds
+	 * @return the remaining nanoseconds ({@code <= 0} when due), {@link #NONE} when no time to live
+	 * covers it
+	 */
+	long remaining(StatePath path, long now) {
+		long due = dueOf(path);
+		return (due == NONE) ? NONE : due - now;
+	}
+
+	/**
+	 * The entries as raw values, for a backend that persists them.
+	 * @return path to entry, in no particular order
+	 */
+	Map<StatePath, Entry> entries() {
+		Node r = this.root;
+		if (r == null) {
+			return Map.of();
+		}
+		Map<StatePath, Entry> into = new HashMap<>();
+		collectEntries(r, StatePath.ROOT, into);
+		return Collections.unmodifiableMap(into);
+	}
+
+	private static void collectEntries(Node node, StatePath at, Map<StatePath, Entry> into) {
+		if (node.hasEntry()) {
+			into.put(at, new Entry(node.due(), node.owner()));
+		}
+		node.children().forEach((key, child) -> collectEntries(child, at.child(key), into));
+	}
+
+	/**
+	 * The entries as lifetimes: a time to live with the time left (at least 1 ns, so an entry due
+	 * already reads as due at once), an ephemeral entry with its owner.
+	 * @param now the current time in nanoseconds
+	 * @return an unmodifiable map
+	 */
+	Map<StatePath, Lifetime> lifetimes(long now) {
+		Map<StatePath, Entry> entries = entries();
+		if (entries.isEmpty()) {
+			return Map.of();
+		}
+		Map<StatePath, Lifetime> lifetimes = new HashMap<>();
+		entries.forEach((path, entry) -> lifetimes.put(path, (entry.owner() != null) ? Lifetime.ephemeral(entry.owner())
+				: Lifetime.ttl(Duration.ofNanos(Math.max(1, entry.due() - now)))));
+		return Collections.unmodifiableMap(lifetimes);
+	}
+
+	/**
+	 * One path's entry.
+	 * @param due the due time in nanoseconds, {@link #NONE} for an ephemeral entry
+	 * @param owner the ephemeral owner, or {@code null}
+	 */
+	record Entry(long due, @Nullable String owner) {
+	}
+
+	@Override
+	public String toString() {
+		return "ExpiryIndex" + entries();
+	}
+
+}
