@@ -18,8 +18,12 @@ import org.jspecify.annotations.Nullable;
  * forever, printing each commit's writes before committing it ({@code BEGIN}) and the outcome
  * after ({@code OK} with the commit's revision, or {@code FAIL}), until it is killed. Commits are
  * made by actor {@code worker}, each caused by its number, so the history shows what it wrote.
+ * Some writes carry a time to live of {@value #TTL_DAYS} days (never due during the test), so the
+ * lifetimes file is written with the tree.
  */
 public final class CrashTestWorker {
+
+	static final int TTL_DAYS = 30;
 
 	static final String[] SEGMENTS = { "a", "b", "c", "John.Doe", "x y", "CON" };
 
@@ -64,7 +68,8 @@ public final class CrashTestWorker {
 			if (random.nextInt(6) == 0) {
 				value = null;
 			}
-			writes.add(Write.of(path, value));
+			boolean ttl = value != null && random.nextInt(3) == 0;
+			writes.add(new Write(path, value, null, ttl ? Lifetime.ttl(java.time.Duration.ofDays(TTL_DAYS)) : null));
 		}
 		return writes;
 	}
@@ -99,7 +104,11 @@ public final class CrashTestWorker {
 				sb.append(',');
 			}
 			sb.append('[').append(StateValues.toJsonString(write.path().toString())).append(',')
-				.append(StateValues.toJsonString(write.value())).append(']');
+				.append(StateValues.toJsonString(write.value()));
+			if (write.lifetime() != null) {
+				sb.append(",true");
+			}
+			sb.append(']');
 		}
 		return sb.append(']').toString();
 	}
