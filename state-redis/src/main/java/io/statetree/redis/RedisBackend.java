@@ -20,6 +20,7 @@ import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitHistory;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
+import io.statetree.core.backend.ExpiringEntries;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
@@ -110,6 +111,15 @@ public final class RedisBackend implements StateBackend {
 
 	private final OwnRevisions ownRevisions = new OwnRevisions();
 
+	private final Leases leases;
+
+	private final ExpirySweep sweep;
+
+	private final RedisLifetimes lifetimes;
+
+	/** The instance the sweep's expiry commits name as their origin: the last one that committed here. */
+	private volatile String sweepOrigin;
+
 	private final Object feedLock = new Object();
 
 	private @Nullable ChangeFeed feed;
@@ -128,6 +138,11 @@ public final class RedisBackend implements StateBackend {
 		this.backendIdBytes = bytes(this.backendId);
 		this.retentionBytes = bytes(Long.toString(this.feedRetention));
 		this.history = new StreamHistory(this.factory, this.connectionName, this.keys);
+		this.leases = new Leases(this.leaseTimeout.toMillis());
+		this.sweepOrigin = this.backendId;
+		this.sweep = new ExpirySweep(this.factory, this.connectionName, this.keys, this.backendIdBytes,
+				this.retentionBytes, () -> this.sweepOrigin, this.leases);
+		this.lifetimes = new RedisLifetimes(this.factory, this.connectionName, this.keys);
 	}
 
 	/**
@@ -201,8 +216,8 @@ public final class RedisBackend implements StateBackend {
 	@Override
 	public @Nullable Object read(StatePath path) {
 		checkOpen();
-		byte[] reply = RedisCalls.scriptValue(this.factory, this.connectionName, Scripts.READ,
-				new byte[][] { this.keys.tree(), this.keys.pos(), this.keys.kids() }, bytes(path.toString()));
+		byte[] reply = RedisCalls.scriptValue(this.factory, this.connectionName, Scripts.READ, this.keys.all(),
+				bytes(path.toString()));
 		return decodeRead(new String(reply, StandardCharsets.UTF_8), path);
 	}
 
@@ -239,6 +254,7 @@ public final class RedisBackend implements StateBackend {
 	@Override
 	public CommitResult commit(CommitRequest request) {
 		checkOpen();
+		noteOrigin(request.origin());
 		TreeCodec.EncodedWrites encoded = TreeCodec.encodeWrites(request.writes(), this.maxValueBytes);
 		List<Precondition> preconditions = request.preconditions();
 		String[] tokens = new String[preconditions.size()];
@@ -262,6 +278,7 @@ public final class RedisBackend implements StateBackend {
 			for (StatePath path : encoded.distinct()) {
 				args.add(bytes(path.toString()));
 			}
+			boolean withLifetimes = LifetimeArgs.append(request.writes(), this.leases, args);
 			List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.COMMIT, this.keys.all(),
 					args.toArray(new byte[0][]));
 			long status = (Long) reply.get(0);
@@ -269,6 +286,10 @@ public final class RedisBackend implements StateBackend {
 				long revision = (Long) reply.get(1);
 				if (reply.size() > 3) {
 					this.ownRevisions.record(revision);
+				}
+				if (withLifetimes) {
+					LifetimeArgs.noteOwners(request.writes(), this.leases);
+					this.sweep.start();
 				}
 				String before = RedisCalls.string(reply.get(2));
 				return new CommitResult(revision, TreeCodec.changes(request.writes(), encoded.distinct(), before));
@@ -309,6 +330,7 @@ public final class RedisBackend implements StateBackend {
 		if (path.isRoot()) {
 			throw new StateWriteException("Cannot increment /: the root is always a branch, not an integer");
 		}
+		noteOrigin(context.origin());
 		List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.INCREMENT, this.keys.all(),
 				this.backendIdBytes, bytes(context.origin()), this.retentionBytes, bytes(path.toString()),
 				bytes(Long.toString(delta)), actor(context.actor()), causedBy(context.causedBy()));
@@ -384,7 +406,28 @@ public final class RedisBackend implements StateBackend {
 						this.connectionName, listener);
 				created.start();
 				this.feed = created;
+				// an instance with a listener (a controller) takes its share of the sweeping
+				this.sweep.start();
 			}
+		}
+	}
+
+	/**
+	 * Returns the lifetime capability (DESIGN §12). Redis expires entries itself: the commit and
+	 * increment scripts first expire what is due by the server's clock, and a sweep every
+	 * 250 ms (on a daemon thread named {@code statetree-sweep-<namespace>}, started with the change
+	 * feed or by the first write with a lifetime) expires due entries and the ephemeral entries of
+	 * instances whose lease ran out ({@link #leaseTimeout()}); each expiry is one commit, made once
+	 * across all instances, that reaches every instance through the change feed.
+	 */
+	@Override
+	public ExpiringEntries expiringEntries() {
+		return this.lifetimes;
+	}
+
+	private void noteOrigin(String origin) {
+		if (!origin.equals(this.sweepOrigin)) {
+			this.sweepOrigin = origin;
 		}
 	}
 
@@ -433,12 +476,19 @@ public final class RedisBackend implements StateBackend {
 	}
 
 	/**
-	 * Stops the change feed and waits for its thread to end. Idempotent. The connection factory
-	 * is left open: it belongs to the application.
+	 * Stops the change feed and the sweep and waits for their threads to end, then deletes this
+	 * instance's lease keys (the controller has deleted its ephemeral entries; any left are
+	 * deleted by another instance's sweep). Idempotent. The connection factory is left open: it
+	 * belongs to the application.
 	 */
 	@Override
 	public void close() {
+		if (this.closed) {
+			return;
+		}
 		this.closed = true;
+		this.sweep.stop(STOP_TIMEOUT);
+		this.leases.drop(this.factory, this.keys);
 		synchronized (this.feedLock) {
 			if (this.feed != null) {
 				this.feed.stop(STOP_TIMEOUT);
@@ -467,6 +517,9 @@ public final class RedisBackend implements StateBackend {
 			connection.scriptingCommands().scriptLoad(Scripts.VERSIONED.bytes());
 			connection.scriptingCommands().scriptLoad(Scripts.INCREMENT.bytes());
 			connection.scriptingCommands().scriptLoad(Scripts.HISTORY.bytes());
+			connection.scriptingCommands().scriptLoad(Scripts.SWEEP.bytes());
+			connection.scriptingCommands().scriptLoad(Scripts.TTL.bytes());
+			connection.scriptingCommands().scriptLoad(Scripts.LIFETIMES.bytes());
 		}
 		catch (DataAccessException ex) {
 			throw new StateStorageException("Cannot reach Redis at " + this.connectionName + " for StateTree namespace '"

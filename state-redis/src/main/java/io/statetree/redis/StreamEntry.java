@@ -16,7 +16,8 @@ import org.springframework.data.redis.connection.stream.ByteRecord;
 /**
  * One change stream entry, as the commit and increment scripts append it (DESIGN §8, §11): the
  * fields {@code r} revision, {@code o} origin, {@code i} writing backend, {@code w} writes,
- * {@code b} previous values, and, only when given, {@code a} actor and {@code c} causing revision.
+ * {@code b} previous values, and, only when given, {@code a} actor, {@code c} causing revision and
+ * {@code x} (value {@code 1}) for an expiry commit (DESIGN §12).
  * The commit time is the entry id's milliseconds: the Redis server's clock when the entry was
  * added. Read by the {@link ChangeFeed} and the {@link StreamHistory}.
  *
@@ -28,9 +29,11 @@ import org.springframework.data.redis.connection.stream.ByteRecord;
  * @param causedBy the revision whose listener made the commit, {@code 0} when none
  * @param writes the writes in "W" form
  * @param before the previous read forms of the distinct written paths, concatenated
+ * @param expiry whether it is an expiry commit, made by the sweep or a commit script for whichever
+ * instance ran it (its feed delivers it too)
  */
 record StreamEntry(long millis, long revision, String origin, String instance, @Nullable String actor,
-		long causedBy, String writes, String before) {
+		long causedBy, String writes, String before, boolean expiry) {
 
 	/**
 	 * Reads an entry delivered by {@code XREAD}.
@@ -73,6 +76,7 @@ record StreamEntry(long millis, long revision, String origin, String instance, @
 		byte[] before = null;
 		byte[] actor = null;
 		byte[] causedBy = null;
+		boolean expiry = false;
 		for (int i = 0; i + 1 < fields.size(); i += 2) {
 			byte[] name = fields.get(i);
 			byte[] value = fields.get(i + 1);
@@ -87,6 +91,7 @@ record StreamEntry(long millis, long revision, String origin, String instance, @
 				case 'b' -> before = value;
 				case 'a' -> actor = value;
 				case 'c' -> causedBy = value;
+				case 'x' -> expiry = value.length == 1 && value[0] == '1';
 				default -> {
 					// a field a later version added: ignored
 				}
@@ -98,7 +103,7 @@ record StreamEntry(long millis, long revision, String origin, String instance, @
 					Long.parseLong(string(required(revision, "r", id))), string(required(origin, "o", id)),
 					string(required(instance, "i", id)), (actor != null) ? string(actor) : null,
 					(causedBy != null) ? Long.parseLong(string(causedBy)) : 0, string(required(writes, "w", id)),
-					string(required(before, "b", id)));
+					string(required(before, "b", id)), expiry);
 		}
 		catch (NumberFormatException ex) {
 			throw new StateStorageException("Change stream entry " + id + " has a malformed number", ex);
