@@ -110,10 +110,12 @@ class PresenceTest {
 		return ids;
 	}
 
+	/** The value files under {@code presence/} (a dot file there is the backend's, not a value). */
 	private List<Path> presenceFiles() {
 		try (Stream<Path> paths = Files.walk(this.directory)) {
 			return paths.filter(Files::isRegularFile)
 				.filter((path) -> this.directory.relativize(path).startsWith("presence"))
+				.filter((path) -> !path.getFileName().toString().startsWith("."))
 				.toList();
 		}
 		catch (IOException ex) {
