@@ -239,7 +239,7 @@ final class ChangeFeed {
 			this.lastId = record.getId().getValue();
 			this.lastRevision = revision;
 			this.lastEntryMillis = entry.millis();
-			if (this.backendId.equals(entry.instance()) && !entry.expiry()) {
+			if (this.backendId.equals(entry.instance()) && !entry.swept()) {
 				// this backend's own commit, which its controller made; an expiry commit its script
 				// or sweep made is delivered like another instance's
 				continue;

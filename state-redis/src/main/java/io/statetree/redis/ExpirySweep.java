@@ -123,7 +123,8 @@ final class ExpirySweep {
 	 * @return the number of expiry commits it made, or -1 when it failed
 	 */
 	long sweepOnce() {
-		List<String> renew = this.leases.dueForRenewal(System.nanoTime());
+		long started = System.nanoTime();
+		List<String> renew = this.leases.dueForRenewal(started);
 		List<byte[]> args = new ArrayList<>(4 + renew.size());
 		args.add(this.backendId);
 		args.add(bytes(this.origin.get()));
@@ -136,6 +137,7 @@ final class ExpirySweep {
 			List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.SWEEP, this.keys.all(),
 					args.toArray(new byte[0][]));
 			for (int i = 1; i < reply.size(); i++) {
+				this.leases.forget(RedisCalls.string(reply.get(i)), started);
 				logger.warn("The StateTree lease of instance {} in namespace '{}' ran out before it was renewed; its "
 						+ "ephemeral entries are deleted", RedisCalls.string(reply.get(i)), this.keys.namespace());
 			}

@@ -2,7 +2,7 @@ package io.statetree.redis;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -21,7 +21,8 @@ final class Leases {
 
 	private static final Logger logger = LoggerFactory.getLogger(Leases.class);
 
-	private final Set<String> owners = ConcurrentHashMap.newKeySet();
+	/** Each owner with the monotonic time its latest ephemeral write was committed. */
+	private final Map<String, Long> owners = new ConcurrentHashMap<>();
 
 	private final long timeoutMillis;
 
@@ -50,7 +51,18 @@ final class Leases {
 	 * @param owner the instance id
 	 */
 	void note(String owner) {
-		this.owners.add(owner);
+		this.owners.put(owner, System.nanoTime());
+	}
+
+	/**
+	 * Forgets an owner whose lease ran out before this backend renewed it (its entries are deleted
+	 * by the sweeps); a later ephemeral write sets the lease again and notes the owner again.
+	 * @param owner the instance id
+	 * @param since when the sweep that found the lease gone started: an owner noted later (its lease
+	 * set again by a write the sweep did not see) is kept
+	 */
+	void forget(String owner, long since) {
+		this.owners.computeIfPresent(owner, (key, noted) -> (noted - since < 0) ? null : noted);
 	}
 
 	/**
@@ -64,7 +76,7 @@ final class Leases {
 			return List.of();
 		}
 		this.lastRenewal = nanoTime;
-		return new ArrayList<>(this.owners);
+		return new ArrayList<>(this.owners.keySet());
 	}
 
 	/**
@@ -79,7 +91,7 @@ final class Leases {
 			return;
 		}
 		try (RedisConnection connection = factory.getConnection()) {
-			for (String owner : this.owners) {
+			for (String owner : this.owners.keySet()) {
 				connection.keyCommands().del(keys.lease(owner));
 			}
 		}

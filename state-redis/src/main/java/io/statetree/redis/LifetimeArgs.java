@@ -10,7 +10,8 @@ import io.statetree.core.backend.Write;
  * Encodes the lifetimes of a commit's writes as the commit script's last arguments (DESIGN §12):
  * the lease timeout in ms, then {@code 0} when every write is permanent (the common case: one
  * {@code null} check per write), or the number of writes and each one's lifetime ({@code ''}
- * permanent, {@code K} keep, {@code T<ms>} time to live, {@code E<owner>} ephemeral).
+ * permanent, {@code K} keep, {@code T<ms>} time to live, {@code E<owner>} ephemeral); the caller
+ * then adds the expiry flag.
  */
 final class LifetimeArgs {
 

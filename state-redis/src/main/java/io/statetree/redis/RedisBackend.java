@@ -87,6 +87,10 @@ public final class RedisBackend implements StateBackend {
 
 	private static final byte[] NOT_CAUSED = bytes("0");
 
+	private static final byte[] EXPIRY = bytes("1");
+
+	private static final byte[] NOT_EXPIRY = bytes("0");
+
 	private final RedisConnectionFactory factory;
 
 	private final String namespace;
@@ -279,6 +283,7 @@ public final class RedisBackend implements StateBackend {
 				args.add(bytes(path.toString()));
 			}
 			boolean withLifetimes = LifetimeArgs.append(request.writes(), this.leases, args);
+			args.add(request.expiry() ? EXPIRY : NOT_EXPIRY);
 			List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.COMMIT, this.keys.all(),
 					args.toArray(new byte[0][]));
 			long status = (Long) reply.get(0);

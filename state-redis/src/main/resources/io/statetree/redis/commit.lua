@@ -4,7 +4,8 @@
 -- 7 number of preconditions, then (path, SHA-1 of the expected read form) per precondition,
 -- then the number of distinct written paths and those paths in order of first write,
 -- then the lease timeout in ms and the number of lifetimes (0, or one per write) followed by each
--- write's lifetime: '' permanent, 'K' keep, 'T<ms>' time to live, 'E<owner>' ephemeral.
+-- write's lifetime: '' permanent, 'K' keep, 'T<ms>' time to live, 'E<owner>' ephemeral, then '1'
+-- for an expiry commit (its stream entry is flagged x '1') or '0'.
 -- First, when the namespace keeps lifetimes, every entry due by the server's clock is expired with
 -- its own expiry commit (revision and stream entry flagged x, origin ARGV[2]), so the checks and
 -- previous values below never see an overdue value.
@@ -231,5 +232,5 @@ saveSequence()
 
 local beforeAll = table.concat(before)
 local revision = redis.call('INCR', REV)
-appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], W, beforeAll, ARGV[5], ARGV[6], false)
+appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], W, beforeAll, ARGV[5], ARGV[6], ARGV[argi + 2 + nLifetimes] == '1' and '1')
 return {1, revision, beforeAll, 1}

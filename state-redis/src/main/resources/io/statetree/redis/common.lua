@@ -140,8 +140,9 @@ end
 
 -- appends a commit's change stream entry: r revision, o origin, i backend id, w writes, b previous
 -- read forms, then a actor (only when there is one: actor ~= '') and c causing revision (only when
--- causedBy ~= '0'), and x '1' for an expiry commit; the entry id's milliseconds are the commit time
--- (the server's clock, XADD '*')
+-- causedBy ~= '0'), and x for an expiry commit: 's' when a script expired the entry on its own (every
+-- instance's feed delivers it), '1' when a controller asked for it (CommitRequest.expiry); the entry
+-- id's milliseconds are the commit time (the server's clock, XADD '*')
 local function appendEntry(retention, revision, origin, instance, writes, before, actor, causedBy, expiry)
 	local args = {STREAM, 'MAXLEN', '~', retention, '*', 'r', revision, 'o', origin, 'i', instance, 'w', writes,
 		'b', before}
@@ -155,7 +156,7 @@ local function appendEntry(retention, revision, origin, instance, writes, before
 	end
 	if expiry then
 		args[#args + 1] = 'x'
-		args[#args + 1] = '1'
+		args[#args + 1] = expiry
 	end
 	redis.call('XADD', unpack(args))
 end
@@ -260,7 +261,7 @@ local function expireOne(p, retention, origin, instance)
 	end
 	deleteSubtree(p)
 	local revision = redis.call('INCR', REV)
-	appendEntry(retention, revision, origin, instance, '1\n' .. p .. '\n\n0\n', before, '', '0', true)
+	appendEntry(retention, revision, origin, instance, '1\n' .. p .. '\n\n0\n', before, '', '0', 's')
 	return 1
 end
 
