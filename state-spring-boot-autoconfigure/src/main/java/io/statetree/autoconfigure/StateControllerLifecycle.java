@@ -6,27 +6,39 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Closes the controller when the application stops: after the web server stopped taking requests
- * (its phases are higher, so it stops first) and before the connection factories it may use stop
- * (Spring Data Redis' {@code LettuceConnectionFactory} is a lifecycle bean of phase 0, stopped
- * before any singleton is destroyed). So the controller's close, which deletes this instance's
- * ephemeral entries with expiry commits and then closes the backend, still reaches Redis. The
- * controller's own destroy method closes it again, which does nothing. A controller cannot start
- * again once stopped.
+ * With a Redis backend, closes the controller when the application stops, in the phase just above
+ * its Redis connection factory's: Spring Data Redis' connection factories are lifecycle beans
+ * (phase 0 by default), stopped before any singleton is destroyed, so the controller's own destroy
+ * method would find Redis unreachable and could neither delete this instance's ephemeral entries
+ * (expiry commits, DESIGN §12) nor stop its feed cleanly. The web server and other lifecycle beans
+ * of higher phases stop first. The destroy method closes the controller again, which does nothing.
+ * (Without Redis the controller closes when it is destroyed, after the beans that use it.)
  */
 final class StateControllerLifecycle implements SmartLifecycle {
-
-	/** Below the web server's phases ({@code DEFAULT_PHASE - 1024} and {@code - 2048}), above 0. */
-	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
 	private static final Logger logger = LoggerFactory.getLogger(StateControllerLifecycle.class);
 
 	private final StateController controller;
 
+	private final int phase;
+
 	private volatile boolean running;
 
-	StateControllerLifecycle(StateController controller) {
+	StateControllerLifecycle(StateController controller, int phase) {
 		this.controller = controller;
+		this.phase = phase;
+	}
+
+	/**
+	 * The phase of the lifecycle that stops just before a connection factory.
+	 * @param connectionFactory the connection factory, a lifecycle bean or not
+	 * @return one above its phase, or 1 (above the default 0) when it has none
+	 */
+	static int phaseBefore(Object connectionFactory) {
+		if (connectionFactory instanceof SmartLifecycle lifecycle && lifecycle.getPhase() < Integer.MAX_VALUE) {
+			return lifecycle.getPhase() + 1;
+		}
+		return 1;
 	}
 
 	@Override
@@ -55,7 +67,7 @@ final class StateControllerLifecycle implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		return PHASE;
+		return this.phase;
 	}
 
 }

@@ -36,9 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code statetree.history.size} commits in memory when its backend keeps no history of its own;
  * with Spring Security on the classpath a write's default actor is the authenticated principal's
  * name. It is closed
- * when the application stops, after the web server and before connection factories (so its
- * ephemeral entries are deleted, caches flushed and feeds stopped while Redis can still be
- * reached), and at the latest when the context closes.
+ * when the context closes, which flushes caches and stops feeds.
  */
 @AutoConfiguration(after = JacksonAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -110,16 +108,6 @@ public final class StateTreeAutoConfiguration {
 			}
 		}
 		return controller;
-	}
-
-	/**
-	 * Closes the controller when the application stops, before connection factories stop
-	 * ({@link StateControllerLifecycle}), so its ephemeral entries are deleted while the backend
-	 * can still be reached.
-	 */
-	@Bean
-	StateControllerLifecycle stateControllerLifecycle(StateController stateController) {
-		return new StateControllerLifecycle(stateController);
 	}
 
 	/**
