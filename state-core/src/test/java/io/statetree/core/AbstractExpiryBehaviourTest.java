@@ -117,9 +117,9 @@ public abstract class AbstractExpiryBehaviourTest {
 	/** Collects the events of one subscription, with the time each arrived. */
 	protected static final class Heard implements StateListener {
 
-		final List<StateEvent> events = new CopyOnWriteArrayList<>();
+		public final List<StateEvent> events = new CopyOnWriteArrayList<>();
 
-		final List<Long> at = new CopyOnWriteArrayList<>();
+		public final List<Long> at = new CopyOnWriteArrayList<>();
 
 		@Override
 		public void onChange(StateEvent event) {
@@ -127,11 +127,11 @@ public abstract class AbstractExpiryBehaviourTest {
 			this.events.add(event);
 		}
 
-		List<StateEvent> expiries() {
+		public List<StateEvent> expiries() {
 			return this.events.stream().filter(StateEvent::isExpiry).toList();
 		}
 
-		List<StateEvent> writes() {
+		public List<StateEvent> writes() {
 			return this.events.stream().filter((e) -> !e.isExpiry()).toList();
 		}
 

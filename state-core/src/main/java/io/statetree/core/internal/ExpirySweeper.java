@@ -29,6 +29,9 @@ final class ExpirySweeper {
 	/** How long the timer waits before trying again after a sweep failed. */
 	private static final long RETRY_NANOS = Duration.ofMillis(500).toNanos();
 
+	/** How long the timer pauses when entries are still due right after a sweep (no busy loop). */
+	private static final long PAUSE_NANOS = Duration.ofMillis(10).toNanos();
+
 	/** No wake-up is scheduled. */
 	private static final long NEVER = Long.MAX_VALUE;
 
@@ -98,7 +101,10 @@ final class ExpirySweeper {
 	}
 
 	private void failed(RuntimeException ex) {
-		if (!this.failing) {
+		if (this.stopped) {
+			logger.debug("StateTree expiry sweep ended by close", ex);
+		}
+		else if (!this.failing) {
 			this.failing = true;
 			logger.warn("StateTree could not delete an expired entry; trying again", ex);
 		}
@@ -169,6 +175,10 @@ final class ExpirySweeper {
 					if (this.failing) {
 						LockSupport.parkNanos(RETRY_NANOS);
 					}
+					else if (this.entries.nanosUntilNextDue() == 0) {
+						// more fell due meanwhile, or the backend still lists what was deleted
+						LockSupport.parkNanos(PAUSE_NANOS);
+					}
 					continue;
 				}
 				this.wakeAt = (until == Long.MAX_VALUE) ? NEVER : System.nanoTime() + until;
@@ -210,6 +220,14 @@ final class ExpirySweeper {
 			Thread current = this.timer;
 			if (current != null) {
 				LockSupport.unpark(current);
+				if (current != Thread.currentThread()) {
+					try {
+						current.join(1_000);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
 			}
 		}
 	}
