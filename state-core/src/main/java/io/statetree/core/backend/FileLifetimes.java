@@ -86,6 +86,8 @@ final class FileLifetimes implements ExpiringEntries {
 	static FileLifetimes open(Path meta, Clock clock, LongSupplier nanoClock, Function<StatePath, @Nullable Object> reader) {
 		FileLifetimes lifetimes = new FileLifetimes(meta.resolve(FILE), clock, nanoClock, reader);
 		lifetimes.index = lifetimes.load();
+		// the writer is set up now, not in the first commit giving a time to live, which it would delay
+		lifetimes.encode(Map.of(StatePath.ROOT, new ExpiryIndex.Entry(lifetimes.nanosAtOpen, null)));
 		return lifetimes;
 	}
 

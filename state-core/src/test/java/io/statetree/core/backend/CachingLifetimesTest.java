@@ -58,6 +58,11 @@ class CachingLifetimesTest {
 			assertThat(cache.read(StatePath.of("/s"))).isEqualTo(Map.of("a", "x", "b", "y"));
 			assertThat(lifetimes.timeToLive(StatePath.of("/s/a"))).isEqualTo(Duration.ofSeconds(10));
 			assertThat(cache.delegate().expiringEntries().timeToLive(StatePath.of("/s/a"))).isEqualTo(Duration.ofSeconds(10));
+			pass(Duration.ofSeconds(4));
+			long revision = cache.revision();
+			write(cache, "/s/a", "x", Lifetime.ttl(Duration.ofSeconds(10)));
+			assertThat(cache.revision()).as("an equal rewrite makes no revision").isEqualTo(revision);
+			assertThat(lifetimes.timeToLive(StatePath.of("/s/a"))).as("but restarts the clock").isEqualTo(Duration.ofSeconds(10));
 			pass(Duration.ofSeconds(10));
 			assertThat(cache.read(StatePath.of("/s"))).as("from the copy").isEqualTo(Map.of("b", "y"));
 			assertThat(cache.read(StatePath.of("/s/a"))).isNull();
