@@ -11,7 +11,8 @@
 -- previous values below never see an overdue value.
 -- Returns {1, revision, previous read forms concatenated, 1} when it committed (took the revision
 -- and appended an entry), {1, current revision, previous read forms} when there was nothing to
--- write (no writes, or only deletes below a leaf), {0, index, current read
+-- write (no writes, only deletes below a leaf, or, with lifetimes, only values equal to those there),
+-- {0, index, current read
 -- form} when a precondition failed, {2, path, leaf path} when a write runs below a leaf, {3, index}
 -- when a write puts a leaf at the root. Nothing
 -- is written unless the result is 1: every check runs before the first write.
@@ -231,6 +232,20 @@ end
 saveSequence()
 
 local beforeAll = table.concat(before)
+if nLifetimes > 0 then
+	-- a write of the value already there applies its lifetime but, as on every backend, makes no
+	-- revision and no stream entry when nothing else changed
+	local same = true
+	for i = 1, nDistinct do
+		if readForm(distinct[i]) ~= before[i] then
+			same = false
+			break
+		end
+	end
+	if same then
+		return {1, tonumber(redis.call('GET', REV) or '0'), beforeAll}
+	end
+end
 local revision = redis.call('INCR', REV)
 appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], W, beforeAll, ARGV[5], ARGV[6], ARGV[argi + 2 + nLifetimes] == '1' and '1')
 return {1, revision, beforeAll, 1}

@@ -237,6 +237,25 @@ class RedisExpiryTest {
 		assertThat(first.get("/presence/ghost")).isNull();
 	}
 
+	@Test
+	void anEqualRewriteWithATimeToLiveRestartsTheClockWithoutARevision() {
+		RedisBackend backend = backend(Duration.ofSeconds(10));
+		StatePath k = StatePath.of("/k");
+		backend.commit(new CommitRequest(List.of(new Write(k, "v", null, Lifetime.ttl(Duration.ofMillis(400)))), List.of(),
+				"o"));
+		long revision = backend.revision();
+		long start = System.nanoTime();
+		Awaitility.await().pollDelay(Duration.ofMillis(250)).atMost(WAIT).until(() -> true);
+		backend.commit(new CommitRequest(List.of(new Write(k, "v", null, Lifetime.ttl(Duration.ofMillis(400)))), List.of(),
+				"o"));
+		assertThat(backend.revision()).isEqualTo(revision);
+		assertThat(backend.expiringEntries().timeToLive(k)).isGreaterThan(Duration.ofMillis(300));
+		backend.commit(new CommitRequest(List.of(Write.of(k, "v")), List.of(), "o"));
+		assertThat(backend.revision()).isEqualTo(revision + 1);
+		assertThat(backend.expiringEntries().timeToLive(k)).isNull();
+		assertThat(System.nanoTime() - start).isGreaterThan(0);
+	}
+
 	static byte[] bytes(String s) {
 		return s.getBytes(StandardCharsets.UTF_8);
 	}
