@@ -262,6 +262,23 @@ public abstract class AbstractExpiryBehaviourTest {
 		assertThat(heard.events).hasSize(1);
 	}
 
+	@Test
+	void anEqualityThatHoldsKeepsTheValueButAppliesTheLifetime() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		Heard heard = listen(c, "/**");
+		c.set("/k", "v");
+		c.set("/b", "w");
+		assertThat(c.set("/k", "other", WriteOptions.equality((a, b) -> true).withTtl(Duration.ofMillis(200))))
+			.isFalse();
+		c.batch(() -> c.set("/b", "w", WriteOptions.ttl(Duration.ofMillis(200))));
+		assertThat(c.get("/k")).isEqualTo("v");
+		assertThat(c.timeToLive("/k")).isNotNull();
+		assertThat(c.timeToLive("/b")).isNotNull();
+		assertThat(heard.events).hasSize(2);
+		await().atMost(WAIT).until(() -> c.get("/k") == null && c.get("/b") == null);
+		await().atMost(WAIT).until(() -> heard.expiries().size() == 2);
+	}
+
 	@ParameterizedTest
 	@EnumSource(StateController.Dispatch.class)
 	void aTimeToLiveOnABranchCoversItsSubtreeAndWritesBelowKeepIt(StateController.Dispatch dispatch) {

@@ -3,21 +3,25 @@ package io.statetree.core.backend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import io.statetree.core.StatePath;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lifetimes a local backend keeps (DESIGN §12), as an immutable, persistent trie mirroring the
- * paths that carry one: each node holds its own entry (a due time on the monotonic nanosecond
- * clock, or an ephemeral owner), its children, the earliest due time of its subtree and the number
- * of ephemeral entries in it. Every operation returns a new index sharing structure with this one;
- * a write costs O(depth · log children), and nothing at all while the index is empty and the write
- * carries no lifetime. Thread-safe: instances are immutable.
+ * The lifetimes a local backend keeps (DESIGN §12), immutable and persistent: a trie mirroring the
+ * paths that carry one (each node holds its own entry, a due time on the monotonic nanosecond clock
+ * or an ephemeral owner, its children and the number of ephemeral entries below it) beside the due
+ * times ordered by time ({@link DueTimes}), so the next due time is found in O(log n). Every
+ * operation returns a new index sharing structure with this one; a write costs
+ * O(depth · log children + log n) plus the entries it removes, and nothing at all while the index
+ * is empty and the write carries no lifetime. Thread-safe: instances are immutable.
  * <p>
  * Due times are compared as plain {@code long}s ({@code due <= now}): callers pass
  * {@code System.nanoTime()}-like readings of one clock.
@@ -28,39 +32,35 @@ final class ExpiryIndex {
 	static final long NONE = Long.MAX_VALUE;
 
 	/** The empty index. */
-	static final ExpiryIndex EMPTY = new ExpiryIndex(null);
+	static final ExpiryIndex EMPTY = new ExpiryIndex(null, DueTimes.EMPTY);
 
 	private final @Nullable Node root;
 
-	private ExpiryIndex(@Nullable Node root) {
+	private final DueTimes dues;
+
+	private ExpiryIndex(@Nullable Node root, DueTimes dues) {
 		this.root = root;
+		this.dues = dues;
 	}
 
 	/** One path of the trie. {@code due == NONE} and {@code owner == null} when it has no entry. */
-	private record Node(long due, @Nullable String owner, PersistentOrderedMap<String, Node> children, long minDue,
+	private record Node(long due, @Nullable String owner, PersistentOrderedMap<String, Node> children,
 			int ephemeralCount) {
 
 		static @Nullable Node of(long due, @Nullable String owner, PersistentOrderedMap<String, Node> children) {
 			if (due == NONE && owner == null && children.isEmpty()) {
 				return null;
 			}
-			long[] min = { due };
 			int[] count = { (owner != null) ? 1 : 0 };
-			children.forEach((key, child) -> {
-				min[0] = Math.min(min[0], child.minDue());
-				count[0] += child.ephemeralCount();
-			});
-			return new Node(due, owner, children, min[0], count[0]);
+			children.forEach((key, child) -> count[0] += child.ephemeralCount());
+			return new Node(due, owner, children, count[0]);
 		}
 
 		boolean hasEntry() {
 			return this.due != NONE || this.owner != null;
 		}
 
-		/**
-		 * This node with one child replaced, keeping the cached minimum cheap: the children are
-		 * scanned again only when the replaced child held the minimum and its own rose.
-		 */
+		/** This node with one child replaced (the ephemeral count adjusted, nothing scanned). */
 		@Nullable Node withChild(String key, @Nullable Node oldChild, @Nullable Node newChild) {
 			if (oldChild == newChild) {
 				return this;
@@ -70,21 +70,9 @@ final class ExpiryIndex {
 			if (!hasEntry() && next.isEmpty()) {
 				return null;
 			}
-			long oldMin = (oldChild != null) ? oldChild.minDue() : NONE;
-			long newMin = (newChild != null) ? newChild.minDue() : NONE;
 			int count = this.ephemeralCount - ((oldChild != null) ? oldChild.ephemeralCount() : 0)
 					+ ((newChild != null) ? newChild.ephemeralCount() : 0);
-			long min;
-			if (newMin <= this.minDue) {
-				min = newMin;
-			}
-			else if (oldMin > this.minDue) {
-				min = this.minDue;
-			}
-			else {
-				return of(this.due, this.owner, next);
-			}
-			return new Node(this.due, this.owner, next, min, count);
+			return new Node(this.due, this.owner, next, count);
 		}
 
 	}
@@ -102,8 +90,7 @@ final class ExpiryIndex {
 	 * @return the due time in nanoseconds, {@link #NONE} when no time to live is kept
 	 */
 	long nextDue() {
-		Node r = this.root;
-		return (r != null) ? r.minDue() : NONE;
+		return this.dues.first();
 	}
 
 	/**
@@ -170,15 +157,54 @@ final class ExpiryIndex {
 	 * @return the new index
 	 */
 	ExpiryIndex with(StatePath path, long due, @Nullable String owner) {
-		Node r = this.root;
-		return new ExpiryIndex(put(r, path, 0, due, owner, true, false));
+		DueTimes next = this.dues;
+		Node old = nodeAt(path);
+		if (old != null && old.due() != NONE) {
+			next = next.without(old.due(), path);
+		}
+		if (due != NONE) {
+			next = next.with(due, path);
+		}
+		return new ExpiryIndex(put(this.root, path, 0, due, owner, true, false), next);
+	}
+
+	private @Nullable Node nodeAt(StatePath path) {
+		Node node = this.root;
+		for (int i = 0; node != null && i < path.depth(); i++) {
+			node = node.children().get(path.segment(i));
+		}
+		return node;
 	}
 
 	/** Replaces the entry at a path and everything below it (keeping the own entry when asked). */
 	private ExpiryIndex replace(StatePath path, boolean keepOwn, long due, @Nullable String owner) {
 		Node r = this.root;
+		Node old = nodeAt(path);
+		if (old == null && due == NONE && owner == null) {
+			return this; // nothing there, nothing to put
+		}
 		Node updated = put(r, path, 0, due, owner, false, keepOwn);
-		return (updated == r) ? this : new ExpiryIndex(updated);
+		if (updated == r) {
+			return this;
+		}
+		DueTimes next = this.dues;
+		if (old != null) {
+			next = withoutDues(next, old, path, keepOwn);
+		}
+		if (due != NONE) {
+			next = next.with(due, path);
+		}
+		return new ExpiryIndex(updated, next);
+	}
+
+	/** The due times without those of a replaced subtree (its own one kept when asked). */
+	private static DueTimes withoutDues(DueTimes dues, Node node, StatePath at, boolean keepOwn) {
+		DueTimes[] next = { dues };
+		if (!keepOwn && node.due() != NONE) {
+			next[0] = next[0].without(node.due(), at);
+		}
+		node.children().forEach((key, child) -> next[0] = withoutDues(next[0], child, at.child(key), false));
+		return next[0];
 	}
 
 	private static @Nullable Node put(@Nullable Node node, StatePath path, int index, long due,
@@ -220,22 +246,20 @@ final class ExpiryIndex {
 	 * @return {@code true} when due
 	 */
 	boolean isDue(StatePath path, long now) {
-		Node node = this.root;
-		if (node == null || node.minDue() > now) {
+		if (this.dues.first() > now) {
 			return false;
 		}
-		for (int i = 0;; i++) {
+		Node node = this.root;
+		for (int i = 0; node != null; i++) {
 			if (node.due() <= now) {
 				return true;
 			}
-			if (i == path.depth() || node.minDue() > now) {
+			if (i == path.depth()) {
 				return false;
 			}
 			node = node.children().get(path.segment(i));
-			if (node == null) {
-				return false;
-			}
 		}
+		return false;
 	}
 
 	/**
@@ -247,30 +271,17 @@ final class ExpiryIndex {
 	 * descendants otherwise (the same instance when none is)
 	 */
 	@Nullable Object withoutDue(StatePath path, @Nullable Object value, long now) {
-		Node node = this.root;
-		if (value == null || node == null || node.minDue() > now) {
+		if (value == null || this.dues.first() > now) {
 			return value;
 		}
-		for (int i = 0;; i++) {
-			if (node.due() <= now) {
-				return null;
-			}
-			if (node.minDue() > now) {
-				return value;
-			}
-			if (i == path.depth()) {
-				break;
-			}
-			node = node.children().get(path.segment(i));
-			if (node == null) {
-				return value;
-			}
+		if (isDue(path, now)) {
+			return null;
 		}
-		List<StatePath> due = new ArrayList<>();
-		collectDue(node, StatePath.ROOT, now, due);
 		Object result = value;
-		for (StatePath relative : due) {
-			result = TreeEdits.setIn(result, path, relative, 0, null, null);
+		for (StatePath due : due(now)) {
+			if (path.isAncestorOf(due)) {
+				result = TreeEdits.setIn(result, path, path.relativize(due), 0, null, null);
+			}
 		}
 		return result;
 	}
@@ -278,28 +289,31 @@ final class ExpiryIndex {
 	/**
 	 * Lists the shallowest paths whose time to live ran out (no path below another).
 	 * @param now the current time in nanoseconds
-	 * @return the paths, in depth-first order
+	 * @return the paths, shallowest first
 	 */
 	List<StatePath> due(long now) {
-		Node r = this.root;
-		if (r == null || r.minDue() > now) {
+		if (this.dues.first() > now) {
 			return List.of();
 		}
-		List<StatePath> due = new ArrayList<>();
-		collectDue(r, StatePath.ROOT, now, due);
-		return due;
-	}
-
-	private static void collectDue(Node node, StatePath at, long now, List<StatePath> into) {
-		if (node.due() <= now) {
-			into.add(at);
-			return;
+		List<StatePath> all = new ArrayList<>();
+		this.dues.upTo(now, all);
+		if (all.size() == 1) {
+			return all;
 		}
-		node.children().forEach((key, child) -> {
-			if (child.minDue() <= now) {
-				collectDue(child, at.child(key), now, into);
+		all.sort(Comparator.comparingInt(StatePath::depth));
+		Set<StatePath> kept = new HashSet<>();
+		List<StatePath> due = new ArrayList<>();
+		for (StatePath path : all) {
+			boolean covered = false;
+			for (int d = 0; d < path.depth() && !covered; d++) {
+				covered = kept.contains(path.prefix(d));
 			}
-		});
+			if (!covered) {
+				kept.add(path);
+				due.add(path);
+			}
+		}
+		return due;
 	}
 
 	/**

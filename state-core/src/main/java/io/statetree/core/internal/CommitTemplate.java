@@ -562,10 +562,12 @@ final class CommitTemplate {
 		if (!retracked.isEmpty()) {
 			this.graph.reorder();
 		}
+		boolean changed = record(result);
 		if (this.sweeper != null) {
+			// after recording: throws nothing, and nothing it does can lose the commit's events
 			this.sweeper.committed(committed);
 		}
-		return record(result);
+		return changed;
 	}
 
 	/**

@@ -116,6 +116,7 @@ final class ExpirySweeper {
 	/**
 	 * Notes the writes of a commit: a time to live that falls due before the timer's next wake-up
 	 * moves it earlier (the common case, a later due time, costs a clock read and a comparison).
+	 * Throws nothing: it runs after the commit was recorded.
 	 */
 	void committed(List<Write> writes) {
 		for (int i = 0, n = writes.size(); i < n; i++) {
@@ -150,8 +151,16 @@ final class ExpirySweeper {
 				if (current == null && !this.stopped) {
 					current = new Thread(this::runTimer, "statetree-expiry-" + this.instanceId);
 					current.setDaemon(true);
+					try {
+						current.start();
+					}
+					catch (OutOfMemoryError ex) {
+						// no thread to be had now: due entries still go before the next commit, and
+						// the next time to live written tries to start the timer again
+						logger.warn("StateTree could not start its expiry timer", ex);
+						return;
+					}
 					this.timer = current;
-					current.start();
 					return;
 				}
 			}

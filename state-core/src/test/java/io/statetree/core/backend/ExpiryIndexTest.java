@@ -114,6 +114,28 @@ class ExpiryIndexTest {
 		assertThat(index.due(9)).containsExactly(p("/a"));
 	}
 
+	@Test
+	void refreshingManySiblingsInTurnStaysCheap() {
+		ExpiryIndex index = ExpiryIndex.EMPTY;
+		int n = 50_000;
+		long now = 0;
+		for (int i = 0; i < n; i++) {
+			index = index.apply(ttl("/sessions/s" + i, 1, 1_000_000), now++);
+		}
+		// each refresh moves the earliest entry to the end: the next due time must follow
+		long started = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			assertThat(index.nextDue()).isEqualTo(i + 1_000_000L);
+			index = index.apply(ttl("/sessions/s" + i, 1, 1_000_000), now++);
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("50,000 refreshes")
+			.isLessThan(Duration.ofSeconds(20));
+		assertThat(index.due(n + 1_000_000L + 5)).containsExactly(p("/sessions/s0"), p("/sessions/s1"), p("/sessions/s2"),
+				p("/sessions/s3"), p("/sessions/s4"), p("/sessions/s5"));
+		assertThat(index.clear(p("/sessions")).isEmpty()).isTrue();
+		assertThat(index.clear(p("/sessions")).nextDue()).isEqualTo(ExpiryIndex.NONE);
+	}
+
 	// ---- against a naive model ----
 
 	/** One step: a write at a path with a lifetime kind, then time moves on. */
