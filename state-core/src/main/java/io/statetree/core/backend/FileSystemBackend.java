@@ -332,11 +332,7 @@ public final class FileSystemBackend implements StateBackend {
 		try {
 			checkOpen();
 			this.asStored = request.expiry() || this.lifetimes.nanosUntilNextDue() == 0;
-			for (Precondition precondition : request.preconditions()) {
-				if (!StateValues.equal(read(precondition.path()), precondition.expected())) {
-					throw new PreconditionFailedException(precondition.path());
-				}
-			}
+			checkPreconditions(request);
 			List<Write> writes = request.writes();
 			Map<StatePath, @Nullable Object> payloads = TreeChanges.lastPayloads(writes);
 			Map<StatePath, @Nullable Object> before = new LinkedHashMap<>();
@@ -388,7 +384,8 @@ public final class FileSystemBackend implements StateBackend {
 				this.atomicCommit.execute(ops);
 			}
 			catch (RuntimeException ex) {
-				if (settleFailed(log, pending)) {
+				if (HistoryRecovery.settleFailed(this.meta, this.reader, log, pending)) {
+					this.revision = next;
 					installLifetimes(lifetimes);
 				}
 				throw ex;
@@ -403,30 +400,6 @@ public final class FileSystemBackend implements StateBackend {
 			this.asStored = false;
 			this.lock.writeLock().unlock();
 		}
-	}
-
-	/**
-	 * After a commit's files failed: when the intent log stays behind (the next open completes
-	 * the commit) or the tree no longer holds the old values, the commit counts as made, so its
-	 * record stays and its revision is used; otherwise the record is taken back.
-	 */
-	private boolean settleFailed(HistoryLog log, HistoryLog.Pending pending) {
-		boolean made;
-		try {
-			made = Files.exists(this.meta.resolve(AtomicCommit.INTENT), LinkOption.NOFOLLOW_LINKS)
-					|| !HistoryRecovery.holdsValuesBefore(this.reader, pending.commit());
-		}
-		catch (RuntimeException ex) {
-			made = true;
-		}
-		if (made) {
-			log.published(pending);
-			this.revision = pending.commit().revision();
-		}
-		else {
-			log.abandon(pending);
-		}
-		return made;
 	}
 
 	private void installLifetimes(FileLifetimes.@Nullable Next lifetimes) {
@@ -446,15 +419,19 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.writeLock().lock();
 		try {
 			checkOpen();
-			for (Precondition precondition : request.preconditions()) {
-				if (!StateValues.equal(read(precondition.path()), precondition.expected())) {
-					throw new PreconditionFailedException(precondition.path());
-				}
-			}
+			checkPreconditions(request);
 			plan(request.writes()).operations();
 		}
 		finally {
 			this.lock.writeLock().unlock();
+		}
+	}
+
+	private void checkPreconditions(CommitRequest request) {
+		for (Precondition precondition : request.preconditions()) {
+			if (!StateValues.equal(read(precondition.path()), precondition.expected())) {
+				throw new PreconditionFailedException(precondition.path());
+			}
 		}
 	}
 
