@@ -165,7 +165,7 @@ final class ExpiryIndex {
 		if (due != NONE) {
 			next = next.with(due, path);
 		}
-		return new ExpiryIndex(put(this.root, path, 0, due, owner, true, false), next);
+		return new ExpiryIndex(put(this.root, path, 0, due, owner, true, false, new Node[1]), next);
 	}
 
 	private @Nullable Node nodeAt(StatePath path) {
@@ -179,15 +179,13 @@ final class ExpiryIndex {
 	/** Replaces the entry at a path and everything below it (keeping the own entry when asked). */
 	private ExpiryIndex replace(StatePath path, boolean keepOwn, long due, @Nullable String owner) {
 		Node r = this.root;
-		Node old = nodeAt(path);
-		if (old == null && due == NONE && owner == null) {
-			return this; // nothing there, nothing to put
-		}
-		Node updated = put(r, path, 0, due, owner, false, keepOwn);
+		Node[] found = new Node[1];
+		Node updated = put(r, path, 0, due, owner, false, keepOwn, found);
 		if (updated == r) {
 			return this;
 		}
 		DueTimes next = this.dues;
+		Node old = found[0];
 		if (old != null) {
 			next = withoutDues(next, old, path, keepOwn);
 		}
@@ -207,9 +205,14 @@ final class ExpiryIndex {
 		return next[0];
 	}
 
+	/**
+	 * The subtree at {@code node} with the entry put at the path.
+	 * @param found receives the node that was at the path, when there was one
+	 */
 	private static @Nullable Node put(@Nullable Node node, StatePath path, int index, long due,
-			@Nullable String owner, boolean keepChildren, boolean keepOwn) {
+			@Nullable String owner, boolean keepChildren, boolean keepOwn, @Nullable Node[] found) {
 		if (index == path.depth()) {
+			found[0] = node;
 			PersistentOrderedMap<String, Node> children = (keepChildren && node != null) ? node.children()
 					: PersistentOrderedMap.empty();
 			if (keepOwn) {
@@ -231,7 +234,7 @@ final class ExpiryIndex {
 		if (child == null && due == NONE && owner == null) {
 			return node; // nothing to clear below here
 		}
-		Node updated = put(child, path, index + 1, due, owner, keepChildren, keepOwn);
+		Node updated = put(child, path, index + 1, due, owner, keepChildren, keepOwn, found);
 		if (node == null) {
 			return (updated == null) ? null : Node.of(NONE, null, PersistentOrderedMap.<String, Node>empty()
 				.put(key, updated));

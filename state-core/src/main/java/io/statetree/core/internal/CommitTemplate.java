@@ -146,22 +146,6 @@ final class CommitTemplate {
 		}
 	}
 
-	/** One expiry commit made and delivered on this thread (the controller's close). */
-	void expire(StatePath path) {
-		run(false, null, EXPIRE, path, null, null);
-	}
-
-	/** The timer's sweep: the commits of what is due, made and delivered on the timer's thread. */
-	void sweep() {
-		run(false, null, SWEEP, null, null, null);
-	}
-
-	private static final Work<StatePath, @Nullable Void, @Nullable Void> EXPIRE = (commits, path, unused,
-			unused2) -> commits.expireLocked(path);
-
-	private static final Work<@Nullable Void, @Nullable Void, @Nullable Void> SWEEP = (commits, unused, unused2,
-			unused3) -> false; // the sweep before every commit does the work
-
 	long lastRevision() {
 		return this.lastRevision;
 	}
@@ -280,7 +264,8 @@ final class CommitTemplate {
 	/**
 	 * The template for what the feed brings ({@link RemoteFeedIntake}): recorded under the lock
 	 * like a local commit, but with no cascade depth to check and delivered on the feed's thread
-	 * without applying the on-error setting (no writer is there to hear a throw).
+	 * without applying the on-error setting (no writer is there to hear a throw). The
+	 * {@link ExpirySweeper}'s expiry commits go the same way, for the same reason.
 	 */
 	<A, B, C> void hear(Work<A, B, C> work, A a, B b, C c) {
 		run(false, null, work, a, b, c);

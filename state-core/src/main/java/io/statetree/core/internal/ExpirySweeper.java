@@ -35,6 +35,14 @@ final class ExpirySweeper {
 	/** No wake-up is scheduled. */
 	private static final long NEVER = Long.MAX_VALUE;
 
+	/** One expiry commit, made and delivered on the calling thread (the controller's close). */
+	private static final CommitTemplate.Work<StatePath, @Nullable Void, @Nullable Void> EXPIRE = (commits, path,
+			unused, unused2) -> commits.expireLocked(path);
+
+	/** The timer's sweep: the template's sweep before every commit does the work, on the timer's thread. */
+	private static final CommitTemplate.Work<@Nullable Void, @Nullable Void, @Nullable Void> SWEEP = (commits, unused,
+			unused2, unused3) -> false;
+
 	private final ExpiringEntries entries;
 
 	private final CommitTemplate commits;
@@ -181,7 +189,7 @@ final class ExpirySweeper {
 				long asked = System.nanoTime();
 				long until = this.entries.nanosUntilNextDue();
 				if (until == 0) {
-					this.commits.sweep();
+					this.commits.hear(SWEEP, null, null, null);
 					if (this.failing) {
 						LockSupport.parkNanos(RETRY_NANOS);
 					}
@@ -224,7 +232,7 @@ final class ExpirySweeper {
 		try {
 			List<StatePath> own = this.entries.ephemeral(this.instanceId);
 			for (StatePath path : own) {
-				this.commits.expire(path);
+				this.commits.hear(EXPIRE, path, null, null);
 			}
 		}
 		catch (RuntimeException ex) {
