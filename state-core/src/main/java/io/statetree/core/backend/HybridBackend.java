@@ -64,9 +64,10 @@ import org.jspecify.annotations.Nullable;
  * the revision survives a restart; the history does not.
  * <p>
  * <b>Lifetimes</b> (time to live, ephemeral entries; DESIGN §12) are kept per backend: a write
- * with one goes to the backend serving its path, which must keep lifetimes, and a lifetime on a
- * path at or above a mount point is refused with {@link StateWriteException} naming the path and
- * the reason, before anything is written ({@link #checkCommit} refuses it too).
+ * with one goes to the backend serving its path (one keeping none refuses it with
+ * {@link UnsupportedOperationException}), and a lifetime on a path at or above a mount point is
+ * refused with {@link StateWriteException} naming the path and the reason, before anything is
+ * written ({@link #checkCommit} refuses both too).
  * {@link #expiringEntries()} composes the backends' lifetimes at their full paths.
  * <p>
  * {@link #close()} closes the root and every mounted backend; {@link #unmount} does not close the

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * The lifetimes of a {@link HybridBackend} (DESIGN §12, "per mount"): each backend keeps the
  * lifetimes of the paths it serves, and this view composes theirs, mounted paths translated to
  * full paths. {@link #refuse} is the hybrid's rule for writes: a lifetime on a path at or above
- * a mount point, or on a path whose backend keeps none, is refused. Reads the current mount
+ * a mount point, or on a path whose backend keeps none, is refused before anything is written. Reads the current mount
  * table on every call; thread-safe as the backends are.
  */
 final class MountedLifetimes implements ExpiringEntries {
@@ -31,8 +31,9 @@ final class MountedLifetimes implements ExpiringEntries {
 	 * Refuses a write's lifetime the hybrid cannot keep; writes nothing.
 	 * @param mounts the mount table
 	 * @param write the caller's write
-	 * @throws StateWriteException naming the path and the reason: the path is at or above a mount
-	 * point (a lifetime would span backends), or its backend keeps no lifetimes
+	 * @throws StateWriteException naming the path and the reason when the path is at or above a
+	 * mount point (a lifetime would span backends)
+	 * @throws UnsupportedOperationException naming the path when its backend keeps no lifetimes
 	 */
 	static void refuse(Mounts mounts, Write write) {
 		Lifetime lifetime = write.lifetime();
@@ -50,9 +51,10 @@ final class MountedLifetimes implements ExpiringEntries {
 		}
 		StateBackend owner = mounts.owner(path);
 		if (owner != null && owner.expiringEntries() == null) {
-			throw new StateWriteException("Cannot write " + path + " " + kind + ": the backend "
-					+ (owner == mounts.root() ? "at /" : "mounted at " + pointOf(mounts, owner))
-					+ " keeps no lifetimes");
+			// as the controller refuses a lifetime on a backend without the capability
+			throw new UnsupportedOperationException("Cannot write " + path + " " + kind + ": the backend "
+					+ (owner == mounts.root() ? "at /" : "mounted at " + pointOf(mounts, owner)) + " ("
+					+ owner.describe().get("type") + ") keeps no lifetimes");
 		}
 	}
 

@@ -41,7 +41,7 @@ public final class CrashTestWorker {
 		PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
 		FileSystemBackend backend = FileSystemBackend.builder(directory).fsync(fsync).build();
 		for (long n = 0;; n++) {
-			List<Write> writes = randomWrites(random);
+			List<Write> writes = withTimesToLive(randomWrites(random), random);
 			out.println("BEGIN " + n + " " + encode(writes));
 			out.flush();
 			try {
@@ -68,10 +68,20 @@ public final class CrashTestWorker {
 			if (random.nextInt(6) == 0) {
 				value = null;
 			}
-			boolean ttl = value != null && random.nextInt(3) == 0;
-			writes.add(new Write(path, value, null, ttl ? Lifetime.ttl(java.time.Duration.ofDays(TTL_DAYS)) : null));
+			writes.add(Write.of(path, value));
 		}
 		return writes;
+	}
+
+	/** Gives about a third of the writes with a value a time to live of {@value #TTL_DAYS} days. */
+	static List<Write> withTimesToLive(List<Write> writes, Random random) {
+		List<Write> given = new ArrayList<>(writes.size());
+		for (Write write : writes) {
+			boolean ttl = write.value() != null && random.nextInt(3) == 0;
+			given.add(ttl ? new Write(write.path(), write.value(), null, Lifetime.ttl(java.time.Duration.ofDays(TTL_DAYS)))
+					: write);
+		}
+		return given;
 	}
 
 	private static @Nullable Object randomValue(Random random, int depth) {
