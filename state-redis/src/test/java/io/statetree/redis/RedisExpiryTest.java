@@ -256,6 +256,40 @@ class RedisExpiryTest {
 		assertThat(System.nanoTime() - start).isGreaterThan(0);
 	}
 
+	@Test
+	void aLiveInstanceRenewsItsLeaseSoItsEphemeralEntriesOutliveTheTimeout() {
+		RedisBackend owner = backend(Duration.ofSeconds(1));
+		owner.commit(new CommitRequest(List.of(new Write(StatePath.of("/presence/alive"), true, null,
+				Lifetime.ephemeral("alive"))), List.of(), "alive"));
+		StateController sweeper = controller("sweeper");
+		long start = System.nanoTime();
+		// three lease timeouts pass while another instance sweeps every 250 ms
+		Awaitility.await().pollDelay(Duration.ofMillis(3_000)).atMost(WAIT).until(() -> true);
+		assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofSeconds(3).toNanos());
+		assertThat(sweeper.get("/presence/alive")).isEqualTo(true);
+		assertThat(owner.expiringEntries().lifetimes())
+			.containsEntry(StatePath.of("/presence/alive"), Lifetime.ephemeral("alive"));
+		assertThat(expiryEntries()).isEmpty();
+		owner.close();
+		Awaitility.await().atMost(WAIT).until(() -> sweeper.get("/presence/alive") == null);
+		assertThat(expiryEntries()).containsExactly("/presence/alive");
+	}
+
+	@Test
+	void aSweepWithNothingDueWritesNothing() {
+		RedisBackend backend = backend(Duration.ofSeconds(10));
+		backend.commit(new CommitRequest(List.of(Write.of(StatePath.of("/plain"), 1)), List.of(), "o"));
+		long revision = backend.revision();
+		ExpirySweep sweep = new ExpirySweep(this.admin, "test", Keys.of(this.namespace), bytes("b"), bytes("100"),
+				() -> "o", new Leases(10_000));
+		assertThat(sweep.sweepOnce()).isZero();
+		assertThat(backend.revision()).isEqualTo(revision);
+		try (RedisConnection connection = this.admin.getConnection()) {
+			assertThat(connection.keyCommands().exists(Keys.of(this.namespace).life())).isFalse();
+			assertThat(connection.keyCommands().exists(Keys.of(this.namespace).due())).isFalse();
+		}
+	}
+
 	static byte[] bytes(String s) {
 		return s.getBytes(StandardCharsets.UTF_8);
 	}
