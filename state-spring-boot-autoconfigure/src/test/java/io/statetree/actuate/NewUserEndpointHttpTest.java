@@ -1,0 +1,198 @@
+package io.statetree.actuate;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A new user's tries at the history and snapshot endpoints (issue 13), from the README only:
+ * parameter bounds, masking in history entries and snapshots, restore bodies and roles.
+ */
+@SpringBootTest(classes = ActuatorTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=statetree,statetreechanges",
+				"management.endpoint.statetree.access=unrestricted", "management.health.redis.enabled=false",
+				"statetree.security.show-values=always", "statetree.security.rules[0].pattern=/app/*/internal",
+				"statetree.security.rules[0].read=ROLE_ADMIN", "statetree.security.rules[0].write=ROLE_ADMIN",
+				"statetree.security.rules[1].pattern=/vault/**", "statetree.security.rules[1].read=ROLE_ADMIN",
+				"statetree.security.rules[1].write=ROLE_ADMIN" })
+class NewUserEndpointHttpTest extends HttpTestSupport {
+
+	private static String body(String snapshotJson) {
+		return JSON.writeValueAsString(Map.of("value", snapshotJson));
+	}
+
+	@Test
+	void badAfterAndLimitAre400NamingTheParameter() {
+		Map<String, String> refused = Map.of("?after=-1", "'after'", "?after=99999999999999999999", "'after'",
+				"?after=1.5", "'after'", "?after=abc&limit=abc", "'after'", "?limit=-5", "'limit'", "?limit=0",
+				"'limit'", "?limit=10001", "'limit'", "?limit=abc", "'limit'", "?limit=99999999999", "'limit'");
+		refused.forEach((query, name) -> {
+			Response response = get("/actuator/statetreechanges" + query, "reader");
+			assertThat(response.status()).as(query).isEqualTo(400);
+			assertThat(response.json().get("message").asString()).as(query).contains("Parameter " + name);
+		});
+		assertThat(get("/actuator/statetreechanges?limit=10000", "reader").status()).isEqualTo(200);
+		assertThat(get("/actuator/statetreechanges?limit=1", "reader").status()).isEqualTo(200);
+		// an empty parameter counts as absent
+		assertThat(get("/actuator/statetreechanges?after=", "reader").status()).isEqualTo(200);
+		assertThat(get("/actuator/statetreechanges?limit=", "reader").status()).isEqualTo(200);
+	}
+
+	@Test
+	void aPageAfterTheCurrentRevisionIsEmptyAndTellsTheCurrentRevision() {
+		long now = this.controller.revision();
+		JsonNode page = get("/actuator/statetreechanges?after=" + now, "reader").json();
+		assertThat(page.get("commits")).isEmpty();
+		assertThat(page.get("revision").asLong()).isEqualTo(now);
+	}
+
+	@Test
+	@Disabled("defect: ?after= ahead of the current revision answers \"revision\": <after> (e.g. 99999999), "
+			+ "not the current revision; next is the bogus after too")
+	void aPageAheadOfTheCurrentRevisionTellsTheCurrentRevision() {
+		long now = this.controller.revision();
+		JsonNode page = get("/actuator/statetreechanges?after=99999999", "reader").json();
+		assertThat(page.get("commits")).isEmpty();
+		assertThat(page.get("revision").asLong()).isEqualTo(now);
+	}
+
+	@Test
+	void secretsAreMaskedInHistoryOldAndNewValuesAndGuardedCommitsLeftOut() {
+		this.controller.set("/db/password", "new-secret-000");
+		this.controller.set("/users/u1", Map.of("name", "u", "credentials", Map.of("pass", "cred-pass-321"),
+				"tokens", List.of("k3y-abc-654")));
+		this.controller.set("/list", List.of(Map.of("apiKey", "k3y-abc-654", "x", 1)));
+		this.controller.set("/app/alpha/internal/note", "hidden-2");
+		long now = this.controller.revision();
+		// the HTTP helper asserts that no secret appears in any body
+		Response reader = get("/actuator/statetreechanges?after=" + (now - 4), "reader");
+		assertThat(reader.status()).isEqualTo(200);
+		assertThat(reader.body()).doesNotContain("hidden-2").contains("/db/password").contains("******");
+		JsonNode commits = reader.json().get("commits");
+		assertThat(commits).hasSize(3);
+		assertThat(commits.get(2).get("changes").get(0).get("newValue").asString()).isEqualTo("******");
+		assertThat(commits.get(2).get("changes").get(0).get("oldValue").asString()).isEqualTo("******");
+		Response admin = get("/actuator/statetreechanges?after=" + (now - 4), "admin");
+		assertThat(admin.json().get("commits")).hasSize(4);
+		assertThat(admin.body()).contains("hidden-2");
+	}
+
+	@Test
+	void snapshotsOfMaskedSubtreesAndLeavesAreMaskedAndCannotBeRestored() {
+		Response leaf = get("/actuator/statetree/db/password?snapshot", "admin");
+		assertThat(leaf.json().get("value").asString()).isEqualTo("******");
+		Response branch = get("/actuator/statetree/db/credentials?snapshot", "admin");
+		assertThat(branch.json().get("value").asString()).isEqualTo("******");
+		Response refused = post("/actuator/statetree/db/credentials?snapshot", "admin", body(branch.body()));
+		assertThat(refused.status()).isEqualTo(400);
+		assertThat(this.controller.get("/db/credentials/pass")).isEqualTo("cred-pass-321");
+		this.controller.set("/list", List.of(Map.of("apiKey", "k3y-abc-654", "x", 1)));
+		Response list = get("/actuator/statetree/list?snapshot", "admin");
+		assertThat(list.json().get("value").get(0).get("apiKey").asString()).isEqualTo("******");
+		assertThat(post("/actuator/statetree/list?snapshot", "admin", body(list.body())).status()).isEqualTo(400);
+		assertThat(this.controller.get("/list/0/apiKey")).isEqualTo("k3y-abc-654");
+	}
+
+	@Test
+	void aWriterWhoCannotSeeAGuardedChildCannotRestoreOverIt() {
+		Response app = get("/actuator/statetree/app?snapshot", "writer");
+		assertThat(app.body()).doesNotContain("internal");
+		Response restore = post("/actuator/statetree/app?snapshot", "writer", body(app.body()));
+		assertThat(restore.status()).isEqualTo(403);
+		assertThat(this.controller.get("/app/alpha/internal/note")).isEqualTo("hidden-note-123");
+		assertThat(get("/actuator/statetree/vault?snapshot", "reader").status()).isEqualTo(403);
+		assertThat(post("/actuator/statetree/vault?snapshot", "writer",
+				body("{\"path\":\"/vault\",\"revision\":1,\"value\":null}")).status()).isEqualTo(403);
+		assertThat(this.controller.get("/vault/code")).isEqualTo("vault-code-555");
+	}
+
+	@Test
+	void malformedRestoreBodiesAre400AndWriteNothing() {
+		this.controller.set("/cfg", Map.of("a", 1));
+		long before = this.controller.revision();
+		List<String> bodies = List.of("not json", "{}", "[]", "", "{\"value\":5}", "{\"value\":null}",
+				"{\"value\":\"\"}", body("not json"), body("[1,2]"), body("{}"),
+				body("{\"path\":\"/cfg\",\"revision\":-1,\"value\":1}"),
+				body("{\"path\":\"/cfg\",\"revision\":\"x\",\"value\":1}"),
+				body("{\"path\":\"/cfg\",\"revision\":99999999999999999999999,\"value\":1}"),
+				body("{\"path\":\"/cfg\",\"revision\":1.5,\"value\":1}"),
+				body("{\"path\":\"//cfg\",\"revision\":1,\"value\":1}"), body("{\"path\":5,\"revision\":1,\"value\":1}"),
+				body("{\"path\":null,\"revision\":1,\"value\":1}"),
+				body("{\"path\":\"/cfg\",\"revision\":1,\"value\":{\"a\":1}} trailing"),
+				body("{\"path\":\"/cfg\",\"revision\":1,\"value\":{\"a\":1,\"a\":2}}"),
+				body("{\"path\":\"/cfg\",\"revision\":3,\"value\":{\"\":1}}"),
+				body("{\"path\":\"/cfg\",\"revision\":3,\"value\":{\"a/b\":1}}"),
+				body("{\"path\":\"/cfg\",\"revision\":3,\"value\":{\"x\":\"******\"}}"),
+				body("{\"path\":\"/cfg\",\"revision\":1,\"value\":1,\"x\":2}"),
+				body("{\"path\":\"/other\",\"revision\":1,\"value\":1}"));
+		for (String b : bodies) {
+			Response response = post("/actuator/statetree/cfg?snapshot", "writer", b);
+			assertThat(response.status()).as(b).isEqualTo(400);
+			assertThat(response.json().get("message").asString()).as(b).isNotBlank();
+		}
+		assertThat(this.controller.revision()).isEqualTo(before);
+		assertThat(this.controller.get("/cfg")).isEqualTo(Map.of("a", 1));
+	}
+
+	@Test
+	void aRestoredDecimalKeepsItsScaleAndTheActorIsTheCaller() {
+		Response restored = post("/actuator/statetree/cfg?snapshot", "writer",
+				body("{\"path\":\"/cfg\",\"revision\":3,\"value\":{\"b\":1.10,\"c\":123456789012345678901234567890}}"));
+		assertThat(restored.status()).isEqualTo(200);
+		assertThat(this.controller.get("/cfg/b")).isEqualTo(new BigDecimal("1.10"));
+		assertThat(this.controller.get("/cfg/c")).isEqualTo(new java.math.BigInteger("123456789012345678901234567890"));
+		JsonNode latest = get("/actuator/statetreechanges?limit=1", "reader").json().get("commits").get(0);
+		assertThat(latest.get("actor").asString()).isEqualTo("writer");
+	}
+
+	@Test
+	@Disabled("defect (low): a BigDecimal set in Java (1.10, 100.00) is served by the read, snapshot and changes "
+			+ "endpoints as 1.1 and 100.0 (scale lost), while StateController.snapshot through a JsonMapper spells 1.10 "
+			+ "and the same value restored over HTTP reads back as 1.10; a download/restore round trip changes the BigDecimal")
+	void theEndpointsSpellDecimalsAsTheJavaSnapshotDoes() {
+		this.controller.set("/cfg", Map.of("b", new BigDecimal("1.10"), "d", new BigDecimal("100.00")));
+		JsonNode read = get("/actuator/statetree/cfg", "reader").json().get("value");
+		JsonNode snapshot = get("/actuator/statetree/cfg?snapshot", "reader").json().get("value");
+		JsonNode change = get("/actuator/statetreechanges?limit=1", "reader").json().get("commits").get(0)
+			.get("changes").get(0).get("newValue");
+		java.nio.file.Path out = java.nio.file.Path.of("target/newuser-decimals.txt");
+		try {
+			java.nio.file.Files.writeString(out, read + "\n" + snapshot + "\n" + change + "\n");
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		assertThat(tools.jackson.databind.json.JsonMapper.builder().build()
+			.writeValueAsString(this.controller.snapshot("/cfg"))).contains("1.10");
+		assertThat(read.get("b").toString()).isEqualTo("1.10");
+		assertThat(snapshot.get("b").toString()).isEqualTo("1.10");
+		assertThat(change.get("b").toString()).isEqualTo("1.10");
+		assertThat(change.get("d").toString()).isEqualTo(read.get("d").toString());
+	}
+
+	@Test
+	void theRootCannotBeRestored() {
+		for (String path : List.of("/actuator/statetree?snapshot", "/actuator/statetree/?snapshot")) {
+			Response response = post(path, "admin", body("{\"path\":\"/\",\"revision\":1,\"value\":{}}"));
+			assertThat(response.status()).as(path).isEqualTo(400);
+		}
+		assertThat(this.controller.get("/app/beta/name")).isEqualTo("Beta");
+	}
+
+	@Test
+	@Disabled("README: 'the root can be neither downloaded nor restored through the endpoint', but "
+			+ "GET /actuator/statetree/?snapshot (trailing slash) answers the whole tree's snapshot (masked, rules applied)")
+	void theRootCannotBeDownloaded() {
+		Response response = get("/actuator/statetree/?snapshot", "reader");
+		assertThat(response.status()).isNotEqualTo(200);
+	}
+
+}
