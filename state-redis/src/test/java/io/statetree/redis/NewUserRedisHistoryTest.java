@@ -574,4 +574,146 @@ class NewUserRedisHistoryTest {
 		assertThat(kept).isLessThan(1_000);
 	}
 
+	// the watching instance writes too: its own commits and the others' in one revision order
+
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void watchOnAWhileAAndBAndCAllWriteIsInRevisionOrderWithoutGaps(StateController.Dispatch dispatch) throws Exception {
+		StateController a = controller("a", dispatch, RedisBackend.DEFAULT_FEED_RETENTION);
+		StateController b = controller("b", dispatch, RedisBackend.DEFAULT_FEED_RETENTION);
+		StateController c = controller("c", dispatch, RedisBackend.DEFAULT_FEED_RETENTION);
+		a.set("/items/a", 0);
+		long from = a.getVersioned("/items").revision();
+		Collector collector = new Collector();
+		a.watch("/items/*", from).subscribe(collector);
+		int each = 500;
+		List<Runnable> writers = new ArrayList<>();
+		for (StateController controller : List.of(a, b, c)) {
+			writers.add(() -> {
+				for (int i = 1; i <= each; i++) {
+					controller.set("/items/" + controller.instanceId(), i);
+				}
+			});
+		}
+		writeConcurrently(writers);
+		long last = a.getVersioned("/").revision();
+		Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(collector.revisions()).contains(last));
+		assertThat(collector.error.get()).isNull();
+		List<Long> expected = new ArrayList<>();
+		for (long r = from + 1; r <= last; r++) {
+			expected.add(r);
+		}
+		assertThat(collector.revisions()).containsExactlyElementsOf(expected);
+	}
+
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void aPlainListenerOnAHearsOwnAndOthersCommitsInRevisionOrder(StateController.Dispatch dispatch) throws Exception {
+		StateController a = controller("a", dispatch, RedisBackend.DEFAULT_FEED_RETENTION);
+		StateController b = controller("b", dispatch, RedisBackend.DEFAULT_FEED_RETENTION);
+		List<Long> heard = new CopyOnWriteArrayList<>();
+		a.subscribe("/p/*", (event) -> heard.add(event.revision()));
+		int each = 500;
+		List<Runnable> writers = new ArrayList<>();
+		for (StateController controller : List.of(a, b)) {
+			writers.add(() -> {
+				for (int i = 1; i <= each; i++) {
+					controller.set("/p/" + controller.instanceId(), i);
+				}
+			});
+		}
+		writeConcurrently(writers);
+		Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(heard).hasSize(2 * each));
+		List<Long> sorted = new ArrayList<>(heard);
+		java.util.Collections.sort(sorted);
+		int outOfOrder = 0;
+		for (int i = 1; i < heard.size(); i++) {
+			if (heard.get(i) < heard.get(i - 1)) {
+				outOfOrder++;
+			}
+		}
+		System.out.println("NewUserRedisHistoryTest: listener on a (" + dispatch + ") heard " + outOfOrder + " events out of revision order");
+		assertThat(heard).doesNotHaveDuplicates().isSorted();
+	}
+
+	// a replay on A of B's subtree writes gives the events a live subscription on A heard
+
+	@Test
+	void aReplayOfAnotherInstancesSubtreeWritesEqualsWhatALiveWatchHeard() {
+		StateController a = controller("a");
+		StateController b = controller("b");
+		b.set("/users", Map.of("u1", Map.of("role", "admin", "name", "x")));
+		long from = a.getVersioned("/").revision();
+		Collector live = new Collector();
+		a.watch("/users/{id}/role").subscribe(live);
+		b.set("/users", Map.of("u1", Map.of("role", "user"), "u2", Map.of("role", "admin")));
+		b.set("/users/u2/name", "only the name");
+		b.delete("/users/u1");
+		b.batch(() -> {
+			b.set("/users/u3", Map.of("role", "guest"));
+			b.set("/users/u2/role", "user");
+		});
+		b.set("/users/u3/role", Map.of("deep", 1));
+		b.set("/users/u3/role/deep", 2);
+		b.set("/users", Map.of());
+		b.set("/users/u4/role", new BigDecimal("1.10"));
+		long last = b.getVersioned("/").revision();
+		Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(live.revisions()).contains(last));
+		Collector replay = new Collector();
+		a.watch("/users/{id}/role", from).subscribe(replay);
+		Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(replay.revisions()).contains(last));
+		assertThat(describe(replay.events)).isEqualTo(describe(live.events));
+	}
+
+	private static List<String> describe(List<StateEvent> events) {
+		return events.stream()
+			.map((e) -> e.revision() + " " + e.path() + " " + e.pathVariables() + " " + e.prevValue(Object.class) + " -> "
+					+ e.newValue(Object.class) + " " + e.origin() + " " + e.isResync())
+			.toList();
+	}
+
+	@Test
+	void aRootSnapshotRestoredOnAnotherInstanceGivesTheSameTree() {
+		StateController a = controller("a");
+		StateController b = controller("b");
+		a.set("/x", Map.of("n", 1, "d", new BigDecimal("2.50")));
+		a.increment("/counter", 41);
+		StateSnapshot root = a.snapshot("/");
+		b.set("/y", "later");
+		b.increment("/counter", 1);
+		b.delete("/x/n");
+		long revision = b.restore(root);
+		assertThat(a.getVersioned("/").revision()).isEqualTo(revision);
+		assertThat(a.get("/")).isEqualTo(root.value());
+		assertThat(a.increment("/counter", 1)).isEqualTo(42);
+		// an absent path's snapshot deletes
+		StateSnapshot absent = a.snapshot("/nothing/here");
+		assertThat(absent.value()).isNull();
+		b.set("/nothing/here", 5);
+		a.restore(absent);
+		assertThat(b.getVersioned("/nothing/here").value()).isNull();
+	}
+
+	@Test
+	void incrementOnValuesAnotherInstanceWroteIsRefusedAndWritesNothing() {
+		StateController a = controller("a");
+		StateController b = controller("b");
+		b.set("/big", new BigInteger("9223372036854775808"));
+		b.set("/dec", new BigDecimal("5"));
+		b.set("/dec0", new BigDecimal("5.0"));
+		b.set("/neg", Long.MIN_VALUE);
+		long before = a.getVersioned("/").revision();
+		for (String path : List.of("/big", "/dec", "/dec0")) {
+			org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.increment(path, 1))
+				.as(path)
+				.isInstanceOf(io.statetree.core.StateWriteException.class)
+				.hasMessageContaining(path);
+		}
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.increment("/neg", -1))
+			.isInstanceOf(io.statetree.core.StateWriteException.class);
+		assertThat(a.getVersioned("/").revision()).isEqualTo(before);
+		assertThat(a.increment("/neg", 1)).isEqualTo(Long.MIN_VALUE + 1);
+		assertThat(b.getVersioned("/big").value()).isEqualTo(new BigInteger("9223372036854775808"));
+	}
+
 }

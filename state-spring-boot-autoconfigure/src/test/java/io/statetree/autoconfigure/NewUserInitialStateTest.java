@@ -1,0 +1,75 @@
+package io.statetree.autoconfigure;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.statetree.core.StateController;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A new user loads snapshot documents through {@code statetree.initial-state}. */
+class NewUserInitialStateTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, StateTreeAutoConfiguration.class));
+
+	private ApplicationContextRunner with(Path directory, String json) throws Exception {
+		Path file = directory.resolve("state.json");
+		Files.writeString(file, json);
+		return this.runner.withPropertyValues("statetree.initial-state=file:" + file);
+	}
+
+	@Test
+	@Disabled("README says a snapshot is 'an object with exactly those keys' (path, revision, value), but "
+			+ "{\"path\": \"/x\", \"value\": 1} without revision is taken as a snapshot: the tree becomes {x: 1}")
+	void anObjectWithOnlyPathAndValueIsTheTree(@TempDir Path directory) throws Exception {
+		with(directory, "{\"path\": \"/x\", \"value\": 1}").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(StateController.class).get("/")).isEqualTo(Map.of("path", "/x", "value", 1));
+		});
+	}
+
+	@Test
+	void aSnapshotWithADecimalKeepsItsScale(@TempDir Path directory) throws Exception {
+		with(directory, "{\"path\": \"/cfg\", \"revision\": 7, \"value\": {\"p\": 1.10, \"big\": 123456789012345678901234567890}}")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				StateController controller = context.getBean(StateController.class);
+				assertThat(controller.get("/cfg/p")).isEqualTo(new java.math.BigDecimal("1.10"));
+				assertThat(controller.get("/cfg/big")).isEqualTo(new java.math.BigInteger("123456789012345678901234567890"));
+			});
+	}
+
+	@Test
+	void aMalformedSnapshotFailsStartUpNamingTheProperty(@TempDir Path directory) throws Exception {
+		with(directory, "{\"path\": \"/cfg\", \"revision\": -3, \"value\": 1}").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().isNotNull();
+			assertThat(stackText(context.getStartupFailure())).contains("statetree.initial-state");
+		});
+	}
+
+	@Test
+	@Disabled("defect: a snapshot downloaded from the actuator with masked values (\"******\") is accepted by "
+			+ "statetree.initial-state and stores the mask as the secret; the actuator's POST refuses the same document")
+	void aMaskedDownloadIsNotLoadedAsInitialState(@TempDir Path directory) throws Exception {
+		with(directory, "{\"path\": \"/db\", \"revision\": 7, \"value\": {\"url\": \"jdbc:x\", \"password\": \"******\"}}")
+			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	private static String stackText(Throwable failure) {
+		StringBuilder text = new StringBuilder();
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			text.append(t.getMessage()).append('\n');
+		}
+		return text.toString();
+	}
+
+}
