@@ -716,4 +716,46 @@ class NewUserRedisHistoryTest {
 		assertThat(b.getVersioned("/big").value()).isEqualTo(new BigInteger("9223372036854775808"));
 	}
 
+	@Test
+	void twoControllersGivenTheSameInstanceIdStillHearEachOther() {
+		StateController one = controller("same");
+		StateController two = controller("same");
+		List<StateEvent> heard = new CopyOnWriteArrayList<>();
+		two.subscribe("/dup/**", heard::add);
+		Collector watch = new Collector();
+		two.watch("/dup/*", two.getVersioned("/").revision()).subscribe(watch);
+		one.set("/dup/x", 1);
+		long revision = one.getVersioned("/dup/x").revision();
+		Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(heard).extracting(StateEvent::revision).contains(revision);
+			assertThat(watch.revisions()).contains(revision);
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void aListenerOnAReactingToBsCommitIsCausedByItEverywhere(StateController.Dispatch dispatch) {
+		StateController a = controller("a", dispatch, RedisBackend.DEFAULT_FEED_RETENTION);
+		StateController b = controller("b", dispatch, RedisBackend.DEFAULT_FEED_RETENTION);
+		StateController c = controller("c", dispatch, RedisBackend.DEFAULT_FEED_RETENTION);
+		a.subscribe("/orders/{id}", (event) -> {
+			if (!event.isResync() && event.origin().equals("b")) {
+				a.set("/seen/" + event.pathVariables().get("id"), event.revision(), WriteOptions.actor(event.actor()));
+			}
+		});
+		List<StateEvent> onC = new CopyOnWriteArrayList<>();
+		c.subscribe("/seen/*", onC::add);
+		b.batch(() -> {
+			b.set("/orders/1", "x", WriteOptions.actor("bob"));
+			b.set("/orders/2", "y", WriteOptions.actor("eve"));
+		});
+		long order = b.getVersioned("/orders").revision();
+		Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(onC).hasSize(2));
+		assertThat(onC).allMatch((e) -> e.causedBy() == order && "bob".equals(e.actor()) && e.origin().equals("a"));
+		List<Commit> history = c.history(order - 1, 10);
+		assertThat(history.get(0).actor()).isEqualTo("bob");
+		assertThat(history.get(0).changes()).hasSize(2);
+		assertThat(history.subList(1, 3)).allMatch((commit) -> commit.causedBy() == order);
+	}
+
 }

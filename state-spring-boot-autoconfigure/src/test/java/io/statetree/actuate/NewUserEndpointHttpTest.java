@@ -195,4 +195,25 @@ class NewUserEndpointHttpTest extends HttpTestSupport {
 		assertThat(response.status()).isNotEqualTo(200);
 	}
 
+	@Test
+	void aCommitTouchingAGuardedPathShowsTheReaderOnlyWhatItMayRead() {
+		long before = this.controller.revision();
+		this.controller.batch(() -> {
+			this.controller.set("/app/beta/name", "Beta 2");
+			this.controller.set("/app/alpha/internal/note", "hidden-3");
+		});
+		this.controller.set("/app", Map.of("alpha", Map.of("name", "A", "internal", Map.of("note", "hidden-4"))));
+		Response reader = get("/actuator/statetreechanges?after=" + before, "reader");
+		assertThat(reader.body()).doesNotContain("hidden-3").doesNotContain("hidden-4").doesNotContain("hidden-note-123");
+		JsonNode commits = reader.json().get("commits");
+		assertThat(commits).hasSize(2);
+		assertThat(reader.body()).contains("Beta 2");
+		// the vault is guarded whole: a commit that only touches it is left out
+		this.controller.set("/vault/code", "vault-code-556");
+		Response after = get("/actuator/statetreechanges?after=" + (this.controller.revision() - 1), "reader");
+		assertThat(after.body()).doesNotContain("vault-code");
+		assertThat(after.json().get("commits")).isEmpty();
+		assertThat(after.json().get("next").asLong()).isEqualTo(this.controller.revision());
+	}
+
 }
