@@ -39,6 +39,8 @@ class NewUserFileCrashTest {
 		public static void main(String[] args) {
 			Path directory = Path.of(args[0]);
 			Random random = new Random(Long.parseLong(args[1]));
+			int pad = (args.length > 2) ? Integer.parseInt(args[2]) : 0;
+			String padding = "p".repeat(pad);
 			PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
 			StateController state = StateController.builder()
 				.backend(FileSystemBackend.builder(directory).historySize(HISTORY).fsync(false).build())
@@ -50,7 +52,7 @@ class NewUserFileCrashTest {
 					state.increment("/counter", 1);
 				}
 				else if (op == 1) {
-					state.set("/items/k" + random.nextInt(7), Map.of("n", n, "s", "v" + n), WriteOptions.actor("w"));
+					state.set("/items/k" + random.nextInt(7), Map.of("n", n, "s", "v" + n + padding), WriteOptions.actor("w"));
 				}
 				else if (op == 2) {
 					long m = n;
@@ -96,14 +98,47 @@ class NewUserFileCrashTest {
 	@Test
 	void afterEachKillTheHistoryAndTheTreeAgreeTheRevisionContinuesAndAWatchReplays(@TempDir Path directory)
 			throws Exception {
-		Random random = new Random(1313);
+		crashAndCheck(directory, 1313, 24, 0);
+	}
+
+	@Test
+	void withLargeValuesAKillMoreOftenLandsInsideAnAppend(@TempDir Path directory) throws Exception {
+		crashAndCheck(directory, 4242, 12, 300_000);
+	}
+
+	@Test
+	void killsDuringStartUpAndRecoveryBetweenChecks(@TempDir Path directory) throws Exception {
+		this.storm = true;
+		crashAndCheck(directory, 777, 10, 20_000);
+	}
+
+	private boolean storm;
+
+	private void crashAndCheck(Path directory, long seed, int kills, int pad) throws Exception {
+		Random random = new Random(seed);
 		Object previousTree = null;
 		long previousRevision = 0;
 		int resyncs = 0;
 		int replays = 0;
-		for (int kill = 0; kill < 24; kill++) {
-			List<String> lines = runAndKill(directory, random.nextLong(), 3 + random.nextInt((kill % 3 == 2) ? 150 : 30), random);
-			long lastPrinted = 0;
+		for (int kill = 0; kill < kills; kill++) {
+			long stormPrinted = 0;
+			if (this.storm) {
+				for (int k = 0; k < 3; k++) {
+					for (String line : killAfter(directory, random.nextLong(), pad, 150 + random.nextInt(600))) {
+						if (line.startsWith("REV ") && line.length() > 4) {
+							try {
+								stormPrinted = Math.max(stormPrinted, Long.parseLong(line.substring(4)));
+							}
+							catch (NumberFormatException ex) {
+								// cut
+							}
+						}
+					}
+				}
+			}
+			List<String> lines = runAndKill(directory, random.nextLong(), pad,
+					(pad > 0 ? 1 : 3) + random.nextInt((kill % 3 == 2) ? (pad > 0 ? 60 : 150) : (pad > 0 ? 10 : 30)), random);
+			long lastPrinted = stormPrinted;
 			for (String line : lines) {
 				if (line.startsWith("REV ") && line.length() > 4) {
 					try {
@@ -221,10 +256,42 @@ class NewUserFileCrashTest {
 		return value;
 	}
 
-	private static List<String> runAndKill(Path directory, long seed, int target, Random random) throws Exception {
+	private static List<String> killAfter(Path directory, long seed, int pad, int millis) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), Worker.class.getName(), directory.toString(), Long.toString(seed));
+				System.getProperty("java.class.path"), Worker.class.getName(), directory.toString(), Long.toString(seed),
+				Integer.toString(pad));
+		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+		Process process = builder.start();
+		List<String> lines = new CopyOnWriteArrayList<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader in = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = in.readLine()) != null) {
+					lines.add(line);
+				}
+			}
+			catch (IOException ex) {
+				// killed
+			}
+		});
+		reader.start();
+		try {
+			Thread.sleep(millis);
+		}
+		finally {
+			process.toHandle().destroyForcibly();
+			process.waitFor(30, TimeUnit.SECONDS);
+			reader.join(30_000);
+		}
+		return new ArrayList<>(lines);
+	}
+
+	private static List<String> runAndKill(Path directory, long seed, int pad, int target, Random random) throws Exception {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
+				System.getProperty("java.class.path"), Worker.class.getName(), directory.toString(), Long.toString(seed), Integer.toString(pad));
 		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
 		Process process = builder.start();
 		List<String> lines = new CopyOnWriteArrayList<>();
@@ -245,7 +312,7 @@ class NewUserFileCrashTest {
 			Awaitility.await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
 				.until(() -> lines.size() >= target || !process.isAlive());
 			assertThat(process.isAlive()).as("worker alive: " + lines).isTrue();
-			Thread.sleep(random.nextInt(10));
+			Thread.sleep(random.nextInt((pad > 0) ? 3 : 10));
 		}
 		finally {
 			process.toHandle().destroyForcibly();
