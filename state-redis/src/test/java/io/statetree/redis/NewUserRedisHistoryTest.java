@@ -758,4 +758,39 @@ class NewUserRedisHistoryTest {
 		assertThat(history.subList(1, 3)).allMatch((commit) -> commit.causedBy() == order);
 	}
 
+	@Test
+	void oddNumbersReadTheSameFromAnotherInstanceItsHistoryAndMemory() {
+		StateController a = controller("a");
+		StateController b = controller("b");
+		List<Object> values = List.of(new BigDecimal("1E+3"), new BigDecimal("-0.0"), new BigDecimal("1E-400"),
+				new BigDecimal("123456789.123456789123456789"), new BigInteger("-99999999999999999999"), Long.MIN_VALUE,
+				Integer.MAX_VALUE, 0.1d, 1.0e300, -0.0d, 3.5f, new BigDecimal("0.10"), (short) 7, (byte) -3);
+		List<String> mismatches = new ArrayList<>();
+		try (StateController memory = StateController.create()) {
+			for (int i = 0; i < values.size(); i++) {
+				String path = "/num/v" + i;
+				Object value = values.get(i);
+				b.set(path, value);
+				memory.set(path, value);
+				Object expected = memory.get(path);
+				Object onA = a.get(path);
+				Object onB = b.get(path);
+				Object memHistory = memory.history(memory.revision() - 1, 1).get(0).changes().get(0).newValue();
+				Object redisHistory = a.history(b.getVersioned(path).revision() - 1, 1).get(0).changes().get(0).newValue();
+				String line = value.getClass().getSimpleName() + " " + value + ": memory " + describe(expected) + ", a "
+						+ describe(onA) + ", b " + describe(onB) + ", memory history " + describe(memHistory)
+						+ ", redis history " + describe(redisHistory);
+				if (!(java.util.Objects.equals(expected, onA) && java.util.Objects.equals(expected, onB)
+						&& java.util.Objects.equals(memHistory, redisHistory))) {
+					mismatches.add(line);
+				}
+			}
+		}
+		assertThat(mismatches).isEmpty();
+	}
+
+	private static String describe(Object value) {
+		return (value == null) ? "null" : value.getClass().getSimpleName() + " " + value;
+	}
+
 }

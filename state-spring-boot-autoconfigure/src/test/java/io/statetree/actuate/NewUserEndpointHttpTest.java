@@ -154,28 +154,14 @@ class NewUserEndpointHttpTest extends HttpTestSupport {
 	}
 
 	@Test
-	@Disabled("defect (low): a BigDecimal set in Java (1.10, 100.00) is served by the read, snapshot and changes "
-			+ "endpoints as 1.1 and 100.0 (scale lost), while StateController.snapshot through a JsonMapper spells 1.10 "
-			+ "and the same value restored over HTTP reads back as 1.10; a download/restore round trip changes the BigDecimal")
-	void theEndpointsSpellDecimalsAsTheJavaSnapshotDoes() {
+	void theEndpointsSpellDecimalsWithTheirScale() {
 		this.controller.set("/cfg", Map.of("b", new BigDecimal("1.10"), "d", new BigDecimal("100.00")));
-		JsonNode read = get("/actuator/statetree/cfg", "reader").json().get("value");
-		JsonNode snapshot = get("/actuator/statetree/cfg?snapshot", "reader").json().get("value");
-		JsonNode change = get("/actuator/statetreechanges?limit=1", "reader").json().get("commits").get(0)
-			.get("changes").get(0).get("newValue");
-		java.nio.file.Path out = java.nio.file.Path.of("target/newuser-decimals.txt");
-		try {
-			java.nio.file.Files.writeString(out, read + "\n" + snapshot + "\n" + change + "\n");
+		// raw bodies: a JsonNode read with default settings would turn 1.10 into the double 1.1
+		for (String path : List.of("/actuator/statetree/cfg", "/actuator/statetree/cfg?snapshot",
+				"/actuator/statetreechanges?limit=1")) {
+			String text = get(path, "reader").body();
+			assertThat(text).as(path).contains("\"b\":1.10").contains("\"d\":100.00");
 		}
-		catch (java.io.IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		assertThat(tools.jackson.databind.json.JsonMapper.builder().build()
-			.writeValueAsString(this.controller.snapshot("/cfg"))).contains("1.10");
-		assertThat(read.get("b").toString()).isEqualTo("1.10");
-		assertThat(snapshot.get("b").toString()).isEqualTo("1.10");
-		assertThat(change.get("b").toString()).isEqualTo("1.10");
-		assertThat(change.get("d").toString()).isEqualTo(read.get("d").toString());
 	}
 
 	@Test
