@@ -326,7 +326,7 @@ class NewUserRedisHistoryTest {
 
 	@Test
 	@org.junit.jupiter.api.Disabled("defect: on Redis, restoring what the tree already holds (made by another instance) returns 0 "
-			+ "(the controller's heard revision), not the current revision; and it consumes a revision")
+			+ "(the controller's heard revision), not the current revision, while the no-op consumed revision 2")
 	void restoringWhatTheTreeAlreadyHoldsReturnsTheCurrentRevision() {
 		StateController a = controller("a");
 		StateController b = controller("b");
@@ -350,7 +350,7 @@ class NewUserRedisHistoryTest {
 
 	@Test
 	@org.junit.jupiter.api.Disabled("defect: on Redis set(1.10) then set(1.1) reports unchanged and records no history entry, "
-			+ "but the tree now holds 1.1 (memory keeps 1.10): tree and history disagree")
+			+ "but Redis now holds 1.1 (a new instance reads 1.1; memory keeps 1.10): tree and history disagree")
 	void aDecimalRewrittenWithAnotherScaleOnRedisAgreesWithMemory() {
 		StateController b = controller("b");
 		StateController memory = StateController.create();
@@ -361,6 +361,10 @@ class NewUserRedisHistoryTest {
 		boolean redisChanged = b.set("/p", new BigDecimal("1.1"));
 		Object memValue = memory.get("/p");
 		Object redisValue = b.get("/p");
+		StateController other = controller("other");
+		assertThat(other.get("/p")).as("a new instance reads what Redis holds").isEqualTo(redisValue);
+		assertThat(b.history(0, 100).get(0).changes().get(0).newValue()).as("the history's last value of /p")
+			.isEqualTo(new BigDecimal("1.10"));
 		int memHistory = memory.history(0, 100).size();
 		int redisHistory = b.history(0, 100).size();
 		memory.close();
@@ -490,10 +494,14 @@ class NewUserRedisHistoryTest {
 
 	// a subscriber without demand while the stream is trimmed past it: one resync, then live, in order
 
-	@Test
-	void aSubscriberWithoutDemandWhileTheStreamIsTrimmedGetsOneResyncThenLive() {
-		StateController a = controller("a", StateController.Dispatch.ASYNC, 10);
-		StateController b = controller("b", StateController.Dispatch.ASYNC, 10);
+	@org.junit.jupiter.api.Disabled("defect (intermittent): after its own resync at /s (revision 3001) the watch "
+			+ "delivered 5 more resync events at / with older revisions (2188, 2344, 2544, 2665, 2721): the instance's feed "
+			+ "resyncs (trimmed stream) queued while it had no demand reach it after its resync, out of revision order")
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void aSubscriberWithoutDemandWhileTheStreamIsTrimmedGetsOneResyncThenLive(StateController.Dispatch dispatch) {
+		StateController a = controller("a", dispatch, 10);
+		StateController b = controller("b", dispatch, 10);
 		b.set("/s/v", -1);
 		long from = a.getVersioned("/s").revision();
 		List<StateEvent> events = new CopyOnWriteArrayList<>();
@@ -533,7 +541,7 @@ class NewUserRedisHistoryTest {
 			.untilAsserted(() -> assertThat(events.stream().map(StateEvent::revision)).contains(live));
 		assertThat(error.get()).isNull();
 		assertThat(events.get(0).isResync()).isTrue();
-		assertThat(events.stream().filter(StateEvent::isResync)).hasSize(1);
+		assertThat(events.stream().filter(StateEvent::isResync)).as(describe(events).toString()).hasSize(1);
 		List<Long> revisions = events.stream().map(StateEvent::revision).toList();
 		assertThat(revisions).isSorted().doesNotHaveDuplicates();
 		@SuppressWarnings("unchecked")
@@ -791,6 +799,50 @@ class NewUserRedisHistoryTest {
 
 	private static String describe(Object value) {
 		return (value == null) ? "null" : value.getClass().getSimpleName() + " " + value;
+	}
+
+	/** A watch following live while the instance's feed falls behind a trimmed stream. */
+	@org.junit.jupiter.api.Disabled("defect: with feed-retention 10 and another instance writing 3,000 commits, a watch "
+			+ "(\"/s/*\", from getVersioned) that follows live gets feed resyncs at / with null values whose revision repeats "
+			+ "the last event's (..., 1850, 1850R, 1956 in SYNC; sometimes the same resync twice: 1850R, 1850R), and up to "
+			+ "10 of them: not strictly increasing, not at the pattern's prefix with the value there now as README describes "
+			+ "for a watch's resync; fails in about 2 rounds of 3 in both dispatch modes")
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void aWatchFollowingLiveWhileTheFeedFallsBehindStaysInRevisionOrder(StateController.Dispatch dispatch) {
+		int bad = 0;
+		StringBuilder seen = new StringBuilder();
+		for (int round = 0; round < 3; round++) {
+			this.namespace = this.redis.newNamespace();
+			StateController a = controller("a" + round, dispatch, 10);
+			StateController b = controller("b" + round, dispatch, 10);
+			b.set("/s/v", -1);
+			Collector collector = new Collector();
+			a.watch("/s/*", a.getVersioned("/s").revision()).subscribe(collector);
+			for (int i = 0; i < 3_000; i++) {
+				b.set("/s/v", i);
+			}
+			b.set("/s/v", "live");
+			long live = b.getVersioned("/s/v").revision();
+			Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(collector.revisions()).contains(live));
+			List<Long> revisions = collector.revisions();
+			long resyncs = collector.events.stream().filter(StateEvent::isResync).count();
+			boolean sorted = true;
+			for (int i = 1; i < revisions.size(); i++) {
+				sorted &= revisions.get(i) > revisions.get(i - 1);
+			}
+			if (resyncs > 1 || !sorted) {
+				bad++;
+				seen.append(describe(collector.events.stream().filter(StateEvent::isResync).toList())).append('\n');
+				for (int i = 0; i < collector.events.size(); i++) {
+					if (collector.events.get(i).isResync()) {
+						seen.append("  around: ").append(revisions.subList(Math.max(0, i - 3), Math.min(revisions.size(), i + 4))).append('\n');
+					}
+				}
+			}
+		}
+		System.out.println("NewUserRedisHistoryTest: " + dispatch + " watch rounds with >1 resync or out of order: " + bad + "/3\n" + seen);
+		assertThat(bad).as(seen.toString()).isZero();
 	}
 
 }
