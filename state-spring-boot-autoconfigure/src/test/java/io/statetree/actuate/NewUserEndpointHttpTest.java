@@ -174,8 +174,6 @@ class NewUserEndpointHttpTest extends HttpTestSupport {
 	}
 
 	@Test
-	@Disabled("README: 'the root can be neither downloaded nor restored through the endpoint', but "
-			+ "GET /actuator/statetree/?snapshot (trailing slash) answers the whole tree's snapshot (masked, rules applied)")
 	void theRootCannotBeDownloaded() {
 		Response response = get("/actuator/statetree/?snapshot", "reader");
 		assertThat(response.status()).isNotEqualTo(200);
