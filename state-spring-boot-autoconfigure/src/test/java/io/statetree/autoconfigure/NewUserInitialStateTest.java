@@ -27,8 +27,6 @@ class NewUserInitialStateTest {
 	}
 
 	@Test
-	@Disabled("README says a snapshot is 'an object with exactly those keys' (path, revision, value), but "
-			+ "{\"path\": \"/x\", \"value\": 1} without revision is taken as a snapshot: the tree becomes {x: 1}")
 	void anObjectWithOnlyPathAndValueIsTheTree(@TempDir Path directory) throws Exception {
 		with(directory, "{\"path\": \"/x\", \"value\": 1}").run((context) -> {
 			assertThat(context).hasNotFailed();
