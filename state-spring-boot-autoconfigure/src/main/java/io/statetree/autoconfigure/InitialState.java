@@ -107,6 +107,13 @@ final class InitialState {
 			number = ((Number) revision).longValue();
 		}
 		@Nullable Object value = document.get("value");
+		String masked = MaskedValues.find(value, at);
+		if (masked != null) {
+			// names where, never the value: restoring it would write the mask over what it hides
+			throw invalid(resource, "The snapshot holds a masked value at " + masked
+					+ " (downloaded from the actuator with values hidden): take the snapshot with "
+					+ "StateController.snapshot in code, or leave the masked entries out");
+		}
 		if (at.isRoot() && !(value instanceof Map)) {
 			throw invalid(resource, "A snapshot of / must hold a JSON object as its value");
 		}
