@@ -362,7 +362,10 @@ public interface StateController extends StateView, AutoCloseable {
 	 * both from one consistent snapshot of the committed tree (inside a batch, not the batch's own
 	 * writes). Thread-safe; on Redis one round trip.
 	 * @param path the path
-	 * @return the value ({@code null} when absent) and the revision of the last commit it reflects
+	 * @return the value ({@code null} when absent) and the revision of the whole store at the
+	 * read: the newest commit anywhere in the tree (on Redis, in the namespace, other instances'
+	 * included), not the last commit that changed this path; pass it to
+	 * {@link #watch(String, long)} to follow on from the read
 	 * @throws IllegalStateException if the controller is closed
 	 */
 	Versioned<@Nullable Object> getVersioned(StatePath path);
@@ -377,7 +380,8 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param path the path
 	 * @param type the type, converted with the controller's {@code JsonMapper}
 	 * @param <T> the type
-	 * @return the converted value ({@code null} when absent) and its revision
+	 * @return the converted value ({@code null} when absent) and the revision of the whole store at
+	 * the read, as {@link #getVersioned(StatePath)} gives it
 	 * @throws StateValueException if the value cannot be converted
 	 */
 	<T> Versioned<@Nullable T> getVersioned(StatePath path, Class<T> type);
@@ -392,7 +396,8 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param path the path
 	 * @param type the type
 	 * @param <T> the type
-	 * @return the converted value ({@code null} when absent) and its revision
+	 * @return the converted value ({@code null} when absent) and the revision of the whole store at
+	 * the read, as {@link #getVersioned(StatePath)} gives it
 	 * @throws StateValueException if the value cannot be converted
 	 */
 	<T> Versioned<@Nullable T> getVersioned(StatePath path, TypeRef<T> type);
