@@ -434,8 +434,10 @@ public interface StateController extends StateView, AutoCloseable {
 	 * Restores a snapshot: one commit that replaces the subtree at its path with its value
 	 * (listeners hear it as one write of that path; a {@code null} value deletes the path).
 	 * @param snapshot the snapshot
-	 * @return the revision of the commit, or the current revision when the tree already held it
-	 * (inside a batch the write joins the batch, and the revision before it is returned)
+	 * @return the revision of the commit, or, when the tree already held the value, the store's
+	 * current revision (on a shared backend it counts other instances' commits this controller has
+	 * not heard yet; no revision is taken then); inside a batch the write joins the batch, and the
+	 * revision before it is returned
 	 * @throws StateWriteException if the value cannot be written there (below a leaf, a non-object
 	 * at {@code /}); nothing is written then
 	 * @throws StateValueException if the value is not a JSON-like value
