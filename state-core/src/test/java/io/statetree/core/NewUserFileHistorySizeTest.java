@@ -47,8 +47,6 @@ class NewUserFileHistorySizeTest {
 	}
 
 	@Test
-	@org.junit.jupiter.api.Disabled("defect: after one run with historySize(0) the reopened log jumps from 20 to 31; "
-			+ "watch(\"/n\", 10) replays 11..20 then 31: revisions 21..30 are skipped silently, no resync")
 	void turningTheLogOffForOneRunLeavesNoSilentGap(@TempDir Path directory) throws Exception {
 		try (StateController state = open(directory, 100)) {
 			write(state, 1, 21); // revisions 1..20 logged
