@@ -508,7 +508,9 @@ public final class RedisBackend implements StateBackend {
 		/**
 		 * Sets how many change stream entries to keep (default
 		 * {@value RedisBackend#DEFAULT_FEED_RETENTION}; trimmed approximately). An instance whose
-		 * feed falls further behind than this resynchronises.
+		 * feed falls further behind than this resynchronises. The stream is shared by every
+		 * instance of the namespace and each commit trims it to its writer's retention, so the
+		 * smallest retention among the instances applies to all of them (history included).
 		 * @param entries at least 1
 		 * @return this builder
 		 * @throws IllegalArgumentException if {@code entries} is less than 1
