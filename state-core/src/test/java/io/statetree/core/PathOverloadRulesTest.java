@@ -264,6 +264,9 @@ class PathOverloadRulesTest {
 		if (type == WriteOptions.class) {
 			return WriteOptions.payload("p");
 		}
+		if (type == java.time.Duration.class) {
+			return java.time.Duration.ofSeconds(7);
+		}
 		if (type == List.class) {
 			return new ArrayList<>(List.of("sample"));
 		}

@@ -32,6 +32,15 @@ record Scripts(String source, byte[] bytes, String sha1) {
 	/** Reads change stream entries after a revision. */
 	static final Scripts HISTORY = load("history.lua");
 
+	/** Renews leases and expires what is due. */
+	static final Scripts SWEEP = load("sweep.lua");
+
+	/** Tells the time to live left at a path. */
+	static final Scripts TTL = load("ttl.lua");
+
+	/** Lists every lifetime. */
+	static final Scripts LIFETIMES = load("lifetimes.lua");
+
 	private static Scripts load(String name) {
 		String source = resource("common.lua") + "\n" + resource(name);
 		return new Scripts(source, source.getBytes(StandardCharsets.UTF_8), TreeCodec.sha1(source));

@@ -1,8 +1,10 @@
 package io.statetree.core.backend;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.Versioned;
@@ -14,7 +16,11 @@ import org.jspecify.annotations.Nullable;
  * only the branches on the paths it writes and publishes the new root with a compare-and-set,
  * so readers never wait for writers. It offers the {@link SnapshotStore} capability, so a
  * controller's batch reads one snapshot and commits what it computed without applying it again.
- * Thread-safe.
+ * <p>
+ * It keeps lifetimes ({@link ExpiringEntries}, DESIGN §12) in an immutable index held in the same
+ * atomic record as the tree, so a read sees the tree and its due times at one instant: a value
+ * whose time to live ran out reads as absent before its expiry commit is made. Due times are on
+ * the monotonic clock ({@code System.nanoTime}). Thread-safe.
  */
 public final class InMemoryBackend implements StateBackend {
 
@@ -22,34 +28,88 @@ public final class InMemoryBackend implements StateBackend {
 
 	private final SnapshotStore snapshots = new Snapshots();
 
+	private final ExpiringEntries expiring = new Expiring();
+
+	/** The monotonic clock due times are read on, in nanoseconds. */
+	private final LongSupplier nanoClock;
+
 	/**
 	 * Creates an empty backend.
 	 */
 	public InMemoryBackend() {
-		this.state = new AtomicReference<>(new Snapshot(Branch.EMPTY, 0));
+		this(System::nanoTime);
 	}
 
-	private record Snapshot(Map<String, Object> root, long revision) {
+	/** Creates an empty backend reading time from the given clock (tests run it in virtual time). */
+	InMemoryBackend(LongSupplier nanoClock) {
+		this.nanoClock = nanoClock;
+		this.state = new AtomicReference<>(new Snapshot(Branch.EMPTY, 0, ExpiryIndex.EMPTY));
+	}
+
+	/** The tree, its revision and the lifetimes of its paths, published together. */
+	private record Snapshot(Map<String, Object> root, long revision, ExpiryIndex expiry) {
+
+		Snapshot withExpiry(ExpiryIndex next) {
+			return new Snapshot(this.root, this.revision, next);
+		}
+
 	}
 
 	@Override
 	public @Nullable Object read(StatePath path) {
-		return StateValues.getIn(this.state.get().root(), path);
+		Snapshot current = this.state.get();
+		Object value = StateValues.getIn(current.root(), path);
+		return current.expiry().isEmpty() ? value : visible(current, path, value);
+	}
+
+	/** A value read from a snapshot with lifetimes, without what is due (the clock is read only then). */
+	private @Nullable Object visible(Snapshot snapshot, StatePath path, @Nullable Object value) {
+		long next = snapshot.expiry().nextDue();
+		if (next == ExpiryIndex.NONE || value == null) {
+			return value;
+		}
+		long now = this.nanoClock.getAsLong();
+		return (next > now) ? value : snapshot.expiry().withoutDue(path, value, now);
 	}
 
 	/** Reads a value and the revision it reflects from one snapshot, without a lock. */
 	@Override
 	public Versioned<@Nullable Object> readVersioned(StatePath path) {
 		Snapshot current = this.state.get();
-		return new Versioned<>(StateValues.getIn(current.root(), path), current.revision());
+		Object value = StateValues.getIn(current.root(), path);
+		return new Versioned<>(current.expiry().isEmpty() ? value : visible(current, path, value),
+				current.revision());
 	}
 
 	/**
-	 * Returns the whole tree as one snapshot.
+	 * Returns the whole tree as one snapshot, without the values that are due.
 	 * @return the root branch
 	 */
+	@SuppressWarnings("unchecked")
 	public Map<String, Object> root() {
-		return this.state.get().root();
+		Snapshot current = this.state.get();
+		if (current.expiry().isEmpty()) {
+			return current.root();
+		}
+		Object visible = visible(current, StatePath.ROOT, current.root());
+		return (visible != null) ? (Map<String, Object>) visible : Branch.EMPTY;
+	}
+
+	/** The time a lifetime write counts from: the clock, read only for a time to live. */
+	private long startOf(Write write) {
+		Lifetime lifetime = write.lifetime();
+		return (lifetime != null && lifetime.ttl() != null) ? this.nanoClock.getAsLong() : 0;
+	}
+
+	/** The lifetimes after a commit's writes, applied in order. */
+	private ExpiryIndex lifetimesAfter(ExpiryIndex index, List<Write> writes) {
+		ExpiryIndex next = index;
+		for (Write write : writes) {
+			if (!next.isEmpty() || write.lifetime() != null) {
+				next = next.apply(write, startOf(write));
+			}
+		}
+		return next;
 	}
 
 	@Override
@@ -63,10 +123,15 @@ public final class InMemoryBackend implements StateBackend {
 			checkPreconditions(request, current.root());
 			Map<String, Object> after = StateValues.applyToRoot(current.root(), writes);
 			List<Change> changes = StateValues.changes(current.root(), after, writes);
+			ExpiryIndex lifetimes = lifetimesAfter(current.expiry(), writes);
 			if (StateValues.unchanged(changes)) {
-				return new CommitResult(current.revision(), changes);
+				// no revision, but the writes' lifetimes apply (a rewrite with a time to live restarts it)
+				if (lifetimes == current.expiry() || this.state.compareAndSet(current, current.withExpiry(lifetimes))) {
+					return new CommitResult(current.revision(), changes);
+				}
+				continue;
 			}
-			Snapshot next = new Snapshot(after, current.revision() + 1);
+			Snapshot next = new Snapshot(after, current.revision() + 1, lifetimes);
 			if (this.state.compareAndSet(current, next)) {
 				return new CommitResult(next.revision(), changes);
 			}
@@ -91,9 +156,16 @@ public final class InMemoryBackend implements StateBackend {
 		Object[] previous = new Object[1];
 		while (true) {
 			Snapshot current = this.state.get();
+			ExpiryIndex index = current.expiry();
+			// the one check a plain write makes when no lifetime exists anywhere
+			ExpiryIndex lifetimes = (index.isEmpty() && write.lifetime() == null) ? index
+					: index.apply(write, startOf(write));
 			Object updated = StateValues.setIn(current.root(), StatePath.ROOT, path, value, previous);
 			if (updated == current.root()) {
 				// nothing changed (e.g. a delete of an absent path, or below a leaf): report what is there
+				if (lifetimes != index && !this.state.compareAndSet(current, current.withExpiry(lifetimes))) {
+					continue;
+				}
 				Object there = StateValues.getIn(current.root(), path);
 				return new CommitResult(current.revision(), List.of(new Change(path, there, there, write.payload())));
 			}
@@ -101,11 +173,15 @@ public final class InMemoryBackend implements StateBackend {
 			Object now = (path.isRoot() && value == null) ? StateValues.emptyBranch() : value;
 			List<Change> changes = List.of(new Change(path, old, now, write.payload()));
 			if (StateValues.equal(old, now)) {
+				// an equal value makes no revision, but its lifetime applies
+				if (lifetimes != index && !this.state.compareAndSet(current, current.withExpiry(lifetimes))) {
+					continue;
+				}
 				return new CommitResult(current.revision(), changes);
 			}
 			@SuppressWarnings("unchecked")
 			Map<String, Object> root = (updated != null) ? (Map<String, Object>) updated : Branch.EMPTY;
-			Snapshot next = new Snapshot(root, current.revision() + 1);
+			Snapshot next = new Snapshot(root, current.revision() + 1, lifetimes);
 			if (this.state.compareAndSet(current, next)) {
 				return new CommitResult(next.revision(), changes);
 			}
@@ -115,6 +191,11 @@ public final class InMemoryBackend implements StateBackend {
 	@Override
 	public SnapshotStore snapshotStore() {
 		return this.snapshots;
+	}
+
+	@Override
+	public ExpiringEntries expiringEntries() {
+		return this.expiring;
 	}
 
 	/** The snapshot capability: the root as is, and commits of writes already applied to it. */
@@ -133,14 +214,70 @@ public final class InMemoryBackend implements StateBackend {
 			}
 			checkPreconditions(request, base);
 			List<Change> changes = StateValues.changes(base, applied, request.writes());
+			ExpiryIndex lifetimes = lifetimesAfter(current.expiry(), request.writes());
 			if (StateValues.unchanged(changes)) {
-				return new CommitResult(current.revision(), changes);
+				if (lifetimes == current.expiry()
+						|| InMemoryBackend.this.state.compareAndSet(current, current.withExpiry(lifetimes))) {
+					return new CommitResult(current.revision(), changes);
+				}
+				return InMemoryBackend.this.commit(request);
 			}
-			Snapshot next = new Snapshot(applied, current.revision() + 1);
+			Snapshot next = new Snapshot(applied, current.revision() + 1, lifetimes);
 			if (InMemoryBackend.this.state.compareAndSet(current, next)) {
 				return new CommitResult(next.revision(), changes);
 			}
 			return InMemoryBackend.this.commit(request);
+		}
+
+	}
+
+	/** The lifetime capability, read from one snapshot per call. */
+	private final class Expiring implements ExpiringEntries {
+
+		@Override
+		public @Nullable Duration timeToLive(StatePath path) {
+			Snapshot current = InMemoryBackend.this.state.get();
+			ExpiryIndex index = current.expiry();
+			if (index.nextDue() == ExpiryIndex.NONE) {
+				return null;
+			}
+			long now = InMemoryBackend.this.nanoClock.getAsLong();
+			long left = index.remaining(path, now);
+			if (left == ExpiryIndex.NONE || left <= 0 || StateValues.getIn(current.root(), path) == null) {
+				return null;
+			}
+			return Duration.ofNanos(Math.max(left, 1_000_000));
+		}
+
+		@Override
+		public long nanosUntilNextDue() {
+			long next = InMemoryBackend.this.state.get().expiry().nextDue();
+			return (next == ExpiryIndex.NONE) ? Long.MAX_VALUE
+					: Math.max(0, next - InMemoryBackend.this.nanoClock.getAsLong());
+		}
+
+		@Override
+		public List<StatePath> due() {
+			ExpiryIndex index = InMemoryBackend.this.state.get().expiry();
+			return (index.nextDue() == ExpiryIndex.NONE) ? List.of()
+					: index.due(InMemoryBackend.this.nanoClock.getAsLong());
+		}
+
+		@Override
+		public List<StatePath> ephemeral(String owner) {
+			return InMemoryBackend.this.state.get().expiry().ephemeral(owner);
+		}
+
+		@Override
+		public @Nullable Object withoutDue(StatePath path, @Nullable Object value) {
+			ExpiryIndex index = InMemoryBackend.this.state.get().expiry();
+			return (index.nextDue() == ExpiryIndex.NONE) ? value
+					: index.withoutDue(path, value, InMemoryBackend.this.nanoClock.getAsLong());
+		}
+
+		@Override
+		public Map<StatePath, Lifetime> lifetimes() {
+			return InMemoryBackend.this.state.get().expiry().lifetimes(InMemoryBackend.this.nanoClock.getAsLong());
 		}
 
 	}

@@ -58,7 +58,7 @@ final class MountedFeed {
 						change.payload()));
 			}
 			this.target.onRemoteCommit(new RemoteCommit(commit.revision(), commit.origin(), changes, commit.actor(),
-					commit.causedBy()));
+					commit.causedBy(), commit.expiry()));
 		}
 
 		@Override
@@ -103,7 +103,7 @@ final class MountedFeed {
 			}
 			if (!changes.isEmpty()) {
 				this.target.onRemoteCommit(new RemoteCommit(commit.revision(), commit.origin(), changes,
-						commit.actor(), commit.causedBy()));
+						commit.actor(), commit.causedBy(), commit.expiry()));
 			}
 		}
 

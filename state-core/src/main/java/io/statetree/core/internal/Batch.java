@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 import io.statetree.core.StateException;
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.Change;
+import io.statetree.core.backend.Lifetime;
 import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
 import org.jspecify.annotations.Nullable;
@@ -51,16 +52,21 @@ final class Batch {
 	 * @return whether it wrote
 	 */
 	boolean set(StatePath path, @Nullable Object model, @Nullable Object value,
-			@Nullable BiPredicate<@Nullable Object, @Nullable Object> equality, @Nullable Object payload) {
+			@Nullable BiPredicate<@Nullable Object, @Nullable Object> equality, @Nullable Object payload,
+			@Nullable Lifetime lifetime) {
 		Object existing = this.tx.readUntracked(path);
 		if (equality != null ? equality.test(existing, value) : StateValues.equal(existing, model)) {
 			// writing nothing depends on the value there: check it at commit like a read
 			if (!StateValues.equal(this.tx.read(path), existing)) {
 				this.tx.markConflicted();
 			}
+			if (lifetime != null && !lifetime.isKeep() && existing != null) {
+				// the value stays, its lifetime applies (DESIGN §12)
+				add(new Write(path, existing, payload, lifetime));
+			}
 			return false;
 		}
-		add(new Write(path, model, payload));
+		add(new Write(path, model, payload, lifetime));
 		// a delete below a leaf (an index into an array) deletes nothing: the path reads as before
 		return model != null || existing == null || !StateValues.equal(this.tx.readUntracked(path), existing);
 	}

@@ -16,13 +16,20 @@ import org.jspecify.annotations.Nullable;
  * @param writer the thread that made it (null for remote ones)
  * @param actor who made it ({@code WriteOptions.actor} or the default actor), or null
  * @param causedBy the revision whose listener or effect made it, 0 when none did
+ * @param expiry whether it is an expiry commit (DESIGN §12)
  */
 record CommitRecord(long revision, String origin, List<Change> changes, Kind kind, int depth, Thread writer,
-		@Nullable String actor, long causedBy) {
+		@Nullable String actor, long causedBy, boolean expiry) {
+
+	/** A record that is not an expiry commit. */
+	CommitRecord(long revision, String origin, List<Change> changes, Kind kind, int depth, Thread writer,
+			@Nullable String actor, long causedBy) {
+		this(revision, origin, changes, kind, depth, writer, actor, causedBy, false);
+	}
 
 	/** A record with no actor, made outside any listener (resyncs). */
 	CommitRecord(long revision, String origin, List<Change> changes, Kind kind, int depth, Thread writer) {
-		this(revision, origin, changes, kind, depth, writer, null, 0);
+		this(revision, origin, changes, kind, depth, writer, null, 0, false);
 	}
 
 	enum Kind {

@@ -15,6 +15,7 @@ import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
+import io.statetree.core.backend.ExpiringEntries;
 import io.statetree.core.backend.SnapshotStore;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
@@ -83,6 +84,12 @@ final class CommitTemplate {
 	/** The revision whose delivery makes the commit being made, or 0; written and read under the lock. */
 	private long causedBy;
 
+	/** Whether the commit being made is an expiry commit; written and read under the lock. */
+	private boolean expiry;
+
+	/** Deletes due entries (DESIGN §12), or null when the backend keeps no lifetimes. */
+	private final @Nullable ExpirySweeper sweeper;
+
 	private static final VarHandle LAST_REVISION;
 
 	static {
@@ -108,7 +115,52 @@ final class CommitTemplate {
 		this.router = router;
 		this.dispatcher = dispatcher;
 		this.guard = guard;
+		ExpiringEntries entries = backend.expiringEntries();
+		this.sweeper = (entries != null) ? new ExpirySweeper(entries, this, instanceId) : null;
 	}
+
+	/** Deletes due entries, or null when the backend keeps no lifetimes. */
+	@Nullable ExpirySweeper sweeper() {
+		return this.sweeper;
+	}
+
+	/**
+	 * An expiry commit (DESIGN §12): deletes one due or ephemeral entry in a commit of its own,
+	 * with no actor and no cause. Called with the lock held.
+	 * @return whether anything changed (and was queued)
+	 */
+	boolean expireLocked(StatePath path) {
+		String outerActor = this.actor;
+		long outerCause = this.causedBy;
+		boolean outerExpiry = this.expiry;
+		this.actor = null;
+		this.causedBy = 0;
+		this.expiry = true;
+		try {
+			return commit(List.of(Write.of(path, null)), List.of(), null);
+		}
+		finally {
+			this.actor = outerActor;
+			this.causedBy = outerCause;
+			this.expiry = outerExpiry;
+		}
+	}
+
+	/** One expiry commit made and delivered on this thread (the controller's close). */
+	void expire(StatePath path) {
+		run(false, null, EXPIRE, path, null, null);
+	}
+
+	/** The timer's sweep: the commits of what is due, made and delivered on the timer's thread. */
+	void sweep() {
+		run(false, null, SWEEP, null, null, null);
+	}
+
+	private static final Work<StatePath, @Nullable Void, @Nullable Void> EXPIRE = (commits, path, unused,
+			unused2) -> commits.expireLocked(path);
+
+	private static final Work<@Nullable Void, @Nullable Void, @Nullable Void> SWEEP = (commits, unused, unused2,
+			unused3) -> false; // the sweep before every commit does the work
 
 	long lastRevision() {
 		return this.lastRevision;
@@ -249,12 +301,18 @@ final class CommitTemplate {
 			cause = this.dispatcher.causingRevision();
 		}
 		this.lock.lock();
-		boolean queued;
+		boolean queued = false;
+		boolean swept = false;
 		// a commit made while this thread already holds the lock (an effect started inside a
 		// batch that runs under it) must not change the outer commit's actor and cause
 		String outerActor = this.actor;
 		long outerCause = this.causedBy;
 		try {
+			// what is due is deleted first, so no commit sees an overdue entry (one cheap check)
+			ExpirySweeper expiring = this.sweeper;
+			if (expiring != null && expiring.isDue() && this.lock.getHoldCount() == 1) {
+				swept = expiring.sweepLocked();
+			}
 			this.actor = resolvedActor;
 			this.causedBy = cause;
 			// the plain write is called directly: the call through Work has many receivers (one per
@@ -266,6 +324,10 @@ final class CommitTemplate {
 			this.actor = outerActor;
 			this.causedBy = outerCause;
 			this.lock.unlock();
+			if (swept && !queued) {
+				// the expiry commits are delivered even when this write changed nothing or threw
+				this.dispatcher.drain();
+			}
 		}
 		if (queued) {
 			Throwable failure = this.dispatcher.drain();
@@ -313,8 +375,15 @@ final class CommitTemplate {
 
 	private boolean writeLocked(Write write, @Nullable Object value,
 			@Nullable BiPredicate<@Nullable Object, @Nullable Object> equality) {
-		if (equality != null && equality.test(this.backend.read(write.path()), value)) {
-			return false;
+		if (equality != null) {
+			Object there = this.backend.read(write.path());
+			if (equality.test(there, value)) {
+				if (write.lifetime() == null || there == null) {
+					return false;
+				}
+				// the value stays as it is, but its lifetime applies (DESIGN §12)
+				write = new Write(write.path(), there, write.payload(), write.lifetime());
+			}
 		}
 		EffectJournal.Run run = EffectJournal.current();
 		if (run != null && run.journal == this.journal && this.journal.changedByOthers(run)) {
@@ -436,6 +505,7 @@ final class CommitTemplate {
 		boolean shared = this.backend.isShared();
 		Set<DerivationImpl> retracked = Set.of();
 		CommitResult result;
+		List<Write> committed;
 		for (int attempt = 1;; attempt++) {
 			List<Write> all = writes;
 			List<Precondition> checked = preconditions;
@@ -446,7 +516,7 @@ final class CommitTemplate {
 				for (Write write : writes) {
 					tx.add(write);
 				}
-				Set<DerivationImpl> ran = this.graph.run(tx, current, forced, false);
+				Set<DerivationImpl> ran = this.graph.run(tx, current, forced, false, this.expiry);
 				if (!ran.isEmpty()) {
 					if (retracked.isEmpty()) {
 						retracked = new HashSet<>();
@@ -471,7 +541,8 @@ final class CommitTemplate {
 				}
 				return false;
 			}
-			CommitRequest request = new CommitRequest(all, checked, this.instanceId, this.actor, this.causedBy);
+			CommitRequest request = new CommitRequest(all, checked, this.instanceId, this.actor, this.causedBy,
+					this.expiry);
 			try {
 				SnapshotStore snapshots = (tx != null && tx.base() != null) ? this.backend.snapshotStore() : null;
 				result = (snapshots != null) ? snapshots.commit(request, tx.base(), tx.applied())
@@ -485,12 +556,18 @@ final class CommitTemplate {
 				// a source a derivation read changed: compute again from the new state
 				continue;
 			}
+			committed = all;
 			break;
 		}
 		if (!retracked.isEmpty()) {
 			this.graph.reorder();
 		}
-		return record(result);
+		boolean changed = record(result);
+		if (this.sweeper != null) {
+			// after recording: throws nothing, and nothing it does can lose the commit's events
+			this.sweeper.committed(committed);
+		}
+		return changed;
 	}
 
 	/**
@@ -507,12 +584,13 @@ final class CommitTemplate {
 		advanceLocked(result.revision());
 		if (this.recent != null) {
 			// before routing: a watch that subscribed first finds it in the history
-			this.recent.append(result.revision(), this.instanceId, this.actor, this.causedBy, changed);
+			this.recent.append(result.revision(), this.instanceId, this.actor, this.causedBy, changed, this.expiry);
 		}
 		this.journal.record(result.revision(), this.instanceId, changed);
 		if (this.router.hasAudience()) {
 			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, changed,
-					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread(), this.actor, this.causedBy));
+					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread(), this.actor, this.causedBy,
+					this.expiry));
 		}
 		else {
 			this.dispatcher.skip(result.revision(), false);

@@ -93,6 +93,8 @@ public final class DefaultStateController implements StateController {
 
 	private final Increments increments;
 
+	private final Lifetimes lifetimes;
+
 	private volatile boolean closed;
 
 	private final OpenWatches openWatches = new OpenWatches();
@@ -172,6 +174,11 @@ public final class DefaultStateController implements StateController {
 		this.increments = new Increments(this.backend, this.commits, this.graph);
 		if (this.backend.isShared()) {
 			this.backend.setBackendListener(new RemoteFeedIntake(this.commits, this.journal, this.dispatcher));
+		}
+		this.lifetimes = new Lifetimes(this.backend, this.instanceId);
+		ExpirySweeper sweeper = this.commits.sweeper();
+		if (sweeper != null) {
+			sweeper.start();
 		}
 	}
 
@@ -275,14 +282,16 @@ public final class DefaultStateController implements StateController {
 			throw new StateWriteException("Cannot write a non-object value at /: the root is always a branch");
 		}
 		var equality = options.equality();
+		var lifetime = this.lifetimes.of(path, options);
 		Batch current = this.batches.current();
 		if (current != null) {
 			if (current.actor == null) {
 				current.actor = options.actor();
 			}
-			return current.set(path, model, value, equality, options.payload());
+			return current.set(path, model, value, equality, options.payload(), lifetime);
 		}
-		return this.commits.write(new Write(path, model, options.payload()), value, equality, options.actor());
+		return this.commits.write(new Write(path, model, options.payload(), lifetime), value, equality,
+				options.actor());
 	}
 
 	@Override
@@ -535,8 +544,8 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public java.time.@Nullable Duration timeToLive(StatePath path) {
-		io.statetree.core.backend.ExpiringEntries entries = this.backend.expiringEntries();
-		return (entries != null) ? entries.timeToLive(path) : null; // TODO issue 14: checks, closed state
+		Objects.requireNonNull(path, "path");
+		return this.lifetimes.timeToLive(path);
 	}
 
 	@Override
@@ -588,6 +597,11 @@ public final class DefaultStateController implements StateController {
 		}
 		this.closed = true;
 		try {
+			ExpirySweeper sweeper = this.commits.sweeper();
+			if (sweeper != null) {
+				// this instance's ephemeral entries go with it, in expiry commits heard before close
+				sweeper.close();
+			}
 			if (this.backend.isShared()) {
 				this.backend.setBackendListener(null);
 			}

@@ -204,7 +204,7 @@ final class EffectRunner {
 				if (EffectJournal.affects(change, dependency.getKey(), ping)) {
 					return new Event(this.controller, dependency.getKey(), change.path(), change.oldValue(),
 							change.newValue(), change.payload(), null, record.revision(), record.origin(), record.kind(),
-							record.actor(), record.causedBy());
+							record.actor(), record.causedBy(), record.expiry());
 				}
 			}
 		}

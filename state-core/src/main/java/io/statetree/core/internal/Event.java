@@ -38,6 +38,8 @@ final class Event implements StateEvent {
 
 	private final long causedBy;
 
+	private final boolean expiry;
+
 	private @Nullable Map<String, String> variables;
 
 	boolean stopped;
@@ -45,12 +47,13 @@ final class Event implements StateEvent {
 	Event(DefaultStateController controller, StatePath path, StatePath emittingPath, @Nullable Object prevValue,
 			@Nullable Object newValue, @Nullable Object payload, @Nullable PathPattern pattern, long revision,
 			String origin, CommitRecord.Kind kind) {
-		this(controller, path, emittingPath, prevValue, newValue, payload, pattern, revision, origin, kind, null, 0);
+		this(controller, path, emittingPath, prevValue, newValue, payload, pattern, revision, origin, kind, null, 0,
+				false);
 	}
 
 	Event(DefaultStateController controller, StatePath path, StatePath emittingPath, @Nullable Object prevValue,
 			@Nullable Object newValue, @Nullable Object payload, @Nullable PathPattern pattern, long revision,
-			String origin, CommitRecord.Kind kind, @Nullable String actor, long causedBy) {
+			String origin, CommitRecord.Kind kind, @Nullable String actor, long causedBy, boolean expiry) {
 		this.controller = controller;
 		this.path = path;
 		this.emittingPath = emittingPath;
@@ -63,6 +66,7 @@ final class Event implements StateEvent {
 		this.kind = kind;
 		this.actor = actor;
 		this.causedBy = causedBy;
+		this.expiry = expiry;
 	}
 
 	@Override
@@ -155,7 +159,7 @@ final class Event implements StateEvent {
 
 	@Override
 	public boolean isExpiry() {
-		return false; // TODO issue 14: from the commit record
+		return this.expiry;
 	}
 
 	@Override
@@ -192,7 +196,8 @@ final class Event implements StateEvent {
 	public String toString() {
 		return "StateEvent[path=" + this.path + ", emittingPath=" + this.emittingPath + ", revision=" + this.revision
 				+ ", origin=" + this.origin + ((this.actor != null) ? ", actor=" + this.actor : "")
-				+ ((this.causedBy != 0) ? ", causedBy=" + this.causedBy : "") + (isPing() ? ", ping" : "") + (isResync() ? ", resync" : "") + "]";
+				+ ((this.causedBy != 0) ? ", causedBy=" + this.causedBy : "") + (isPing() ? ", ping" : "") + (isResync() ? ", resync" : "")
+				+ (this.expiry ? ", expiry" : "") + "]";
 	}
 
 }

@@ -231,7 +231,7 @@ final class EventRouter {
 								add(entry.value(), new Event(EventRouter.this.controller, p.path, p.path, p.oldValue,
 										p.newValue, change.payload(), entry.pattern(), this.record.revision(),
 										this.record.origin(), this.record.kind(), this.record.actor(),
-										this.record.causedBy()), null, 0);
+										this.record.causedBy(), this.record.expiry()), null, 0);
 							}
 						}
 					}
@@ -268,7 +268,7 @@ final class EventRouter {
 						callbacks.add(entry.value());
 						events.add(new Event(EventRouter.this.controller, at, w, change.oldValue(), change.newValue(),
 								change.payload(), entry.pattern(), this.record.revision(), this.record.origin(),
-								this.record.kind(), this.record.actor(), this.record.causedBy()));
+								this.record.kind(), this.record.actor(), this.record.causedBy(), this.record.expiry()));
 						levels.add(level);
 					}
 				}

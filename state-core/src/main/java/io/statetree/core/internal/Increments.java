@@ -8,6 +8,7 @@ import io.statetree.core.StateException;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.CommitResult;
+import io.statetree.core.backend.Lifetime;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
@@ -41,7 +42,7 @@ final class Increments {
 	long inBatch(Batch batch, StatePath path, long delta) {
 		long next = add(path, integer(path, batch.read(path, this.graph)), delta);
 		Object model = stored(next);
-		batch.set(path, model, model, null, null);
+		batch.set(path, model, model, null, null, Lifetime.KEEP);
 		return next;
 	}
 
@@ -101,7 +102,7 @@ final class Increments {
 		List<Precondition> preconditions = this.backend.isShared() ? List.of(new Precondition(path, existing))
 				: List.of();
 		try {
-			return commits.commit(List.of(new Write(path, stored(next), null)), preconditions);
+			return commits.commit(List.of(new Write(path, stored(next), null, Lifetime.KEEP)), preconditions);
 		}
 		catch (PreconditionFailedException ex) {
 			counter.conflict = ex;

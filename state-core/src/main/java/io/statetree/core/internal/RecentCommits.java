@@ -27,7 +27,7 @@ final class RecentCommits implements CommitHistory {
 
 	/** One retained commit, as the commit lock holder recorded it. */
 	private record Entry(long position, long revision, long timeMillis, String origin, @Nullable String actor,
-			long causedBy, List<Change> changes) {
+			long causedBy, List<Change> changes, boolean expiry) {
 
 		Commit toCommit() {
 			List<ChangedPath> changed = new ArrayList<>(this.changes.size());
@@ -35,7 +35,7 @@ final class RecentCommits implements CommitHistory {
 				changed.add(new ChangedPath(change.path(), change.oldValue(), change.newValue()));
 			}
 			return new Commit(this.revision, Instant.ofEpochMilli(this.timeMillis), this.origin, this.actor, changed,
-					this.causedBy);
+					this.causedBy, this.expiry);
 		}
 
 	}
@@ -78,6 +78,15 @@ final class RecentCommits implements CommitHistory {
 	 * @param changes the changes whose value changed (immutable)
 	 */
 	void append(long revision, String origin, @Nullable String actor, long causedBy, List<Change> changes) {
+		append(revision, origin, actor, causedBy, changes, false);
+	}
+
+	/**
+	 * Records a commit that changed something, telling whether it is an expiry commit. Called
+	 * with the commit lock held, before the commit is routed.
+	 */
+	void append(long revision, String origin, @Nullable String actor, long causedBy, List<Change> changes,
+			boolean expiry) {
 		if (revision <= this.highest) {
 			this.ordered = false;
 		}
@@ -98,7 +107,7 @@ final class RecentCommits implements CommitHistory {
 			raiseHorizon(dropped.revision);
 		}
 		this.slots.setRelease(slot, new Entry(position, revision, System.currentTimeMillis(), origin, actor, causedBy,
-				changes));
+				changes, expiry));
 		this.appended.setRelease(position + 1);
 	}
 

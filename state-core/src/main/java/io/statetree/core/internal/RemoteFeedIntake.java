@@ -27,11 +27,13 @@ final class RemoteFeedIntake implements BackendListener {
 		RecentCommits recent = commits.recent();
 		if (recent != null) {
 			// a shared backend without its own history: other instances' commits are kept too
-			recent.append(commit.revision(), commit.origin(), commit.actor(), commit.causedBy(), changed);
+			recent.append(commit.revision(), commit.origin(), commit.actor(), commit.causedBy(), changed,
+					commit.expiry());
 		}
 		intake.journal.record(commit.revision(), commit.origin(), changed);
 		intake.dispatcher.submit(new CommitRecord(commit.revision(), commit.origin(), changed,
-				CommitRecord.Kind.REMOTE, 0, Thread.currentThread(), commit.actor(), commit.causedBy()));
+				CommitRecord.Kind.REMOTE, 0, Thread.currentThread(), commit.actor(), commit.causedBy(),
+				commit.expiry()));
 		return true;
 	};
 

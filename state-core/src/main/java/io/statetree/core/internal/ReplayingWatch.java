@@ -422,7 +422,7 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 			CommitRecord.Kind kind = commit.origin().equals(controller.instanceId()) ? CommitRecord.Kind.LOCAL
 					: CommitRecord.Kind.REMOTE;
 			CommitRecord record = new CommitRecord(commit.revision(), commit.origin(), changes, kind, 0,
-					Thread.currentThread(), commit.actor(), commit.causedBy());
+					Thread.currentThread(), commit.actor(), commit.causedBy(), commit.expiry());
 			return controller.router().replay(this.index, record);
 		}
 

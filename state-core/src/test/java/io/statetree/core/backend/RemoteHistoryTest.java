@@ -73,6 +73,24 @@ class RemoteHistoryTest {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void anotherInstancesExpiryCommitIsHeardAndRecordedAsOne(StateController.Dispatch dispatch) {
+		ForwardingBackend shared = new ForwardingBackend(true);
+		HybridBackend hybrid = new HybridBackend(new InMemoryBackend()).mount("/shared", shared);
+		try (StateController c = StateController.builder().backend(hybrid).dispatch(dispatch).build()) {
+			List<StateEvent> events = new CopyOnWriteArrayList<>();
+			c.subscribe("/shared/**", events::add);
+			shared.listener.onRemoteCommit(new RemoteCommit(1, "other",
+					List.of(new Change(StatePath.of("/x"), null, 1, null)), null, 0));
+			shared.listener.onRemoteCommit(new RemoteCommit(2, "sweeper",
+					List.of(new Change(StatePath.of("/x"), 1, null, null)), null, 0, true));
+			await().atMost(WAIT).until(() -> events.size() == 2);
+			assertThat(events).extracting(StateEvent::isExpiry).containsExactly(false, true);
+			assertThat(c.history(0, 10)).extracting(Commit::expiry).containsExactly(false, true);
+		}
+	}
+
 	/**
 	 * Another instance's commit heard after a later local one (the local one waits for it): a
 	 * watch that replayed the local one from the in-memory history still gets the other one, live.

@@ -1,0 +1,244 @@
+package io.statetree.core.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.backend.ExpiringEntries;
+import io.statetree.core.backend.Write;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes the entries of a local backend that fall due (DESIGN §12), each with its own expiry
+ * commit made through the ordinary commit of the {@link CommitTemplate} (derivations run, the
+ * history records it, listeners hear {@link io.statetree.core.StateEvent#isExpiry()}): before any
+ * other commit once something is due, so no commit sees an overdue entry, and on its own timer,
+ * one daemon thread per controller ({@code statetree-expiry-<instanceId>}), started when the first
+ * due time is known and woken at the earliest one. On close it deletes the controller's own
+ * ephemeral entries. A backend that expires entries itself (Redis) never reports anything due, so
+ * the timer never starts. Thread-safe: the sweeps run under the commit lock; the timer state is
+ * volatile.
+ */
+final class ExpirySweeper {
+
+	private static final Logger logger = LoggerFactory.getLogger(ExpirySweeper.class);
+
+	/** How long the timer waits before trying again after a sweep failed. */
+	private static final long RETRY_NANOS = Duration.ofMillis(500).toNanos();
+
+	/** How long the timer pauses when entries are still due right after a sweep (no busy loop). */
+	private static final long PAUSE_NANOS = Duration.ofMillis(10).toNanos();
+
+	/** No wake-up is scheduled. */
+	private static final long NEVER = Long.MAX_VALUE;
+
+	private final ExpiringEntries entries;
+
+	private final CommitTemplate commits;
+
+	private final String instanceId;
+
+	/** The timer thread, once started. */
+	private volatile @Nullable Thread timer;
+
+	/** When the timer wakes next ({@code System.nanoTime}), {@link #NEVER} when it sleeps until woken. */
+	private volatile long wakeAt = NEVER;
+
+	private volatile boolean stopped;
+
+	/** Whether the last sweep failed (logged once until one succeeds). */
+	private volatile boolean failing;
+
+	ExpirySweeper(ExpiringEntries entries, CommitTemplate commits, String instanceId) {
+		this.entries = entries;
+		this.commits = commits;
+		this.instanceId = instanceId;
+	}
+
+	/** Starts the timer when the backend already holds entries with a due time (files after a restart). */
+	void start() {
+		if (this.entries.nanosUntilNextDue() != Long.MAX_VALUE) {
+			wake();
+		}
+	}
+
+	/**
+	 * Whether something is due now: the one check every commit makes. Called with the lock held.
+	 */
+	boolean isDue() {
+		return this.entries.nanosUntilNextDue() == 0;
+	}
+
+	/**
+	 * Deletes every entry due now, each with its own expiry commit. Called with the commit lock
+	 * held; throws nothing (a failed deletion is logged and tried again by the timer).
+	 * @return whether any expiry commit was queued for delivery
+	 */
+	boolean sweepLocked() {
+		List<StatePath> due;
+		try {
+			due = this.entries.due();
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+			return false;
+		}
+		boolean queued = false;
+		for (StatePath path : due) {
+			try {
+				queued |= this.commits.expireLocked(path);
+			}
+			catch (RuntimeException ex) {
+				failed(ex);
+				return queued;
+			}
+		}
+		this.failing = false;
+		return queued;
+	}
+
+	private void failed(RuntimeException ex) {
+		if (this.stopped) {
+			logger.debug("StateTree expiry sweep ended by close", ex);
+		}
+		else if (!this.failing) {
+			this.failing = true;
+			logger.warn("StateTree could not delete an expired entry; trying again", ex);
+		}
+		else {
+			logger.debug("StateTree could not delete an expired entry; trying again", ex);
+		}
+	}
+
+	/**
+	 * Notes the writes of a commit: a time to live that falls due before the timer's next wake-up
+	 * moves it earlier (the common case, a later due time, costs a clock read and a comparison).
+	 * Throws nothing: it runs after the commit was recorded.
+	 */
+	void committed(List<Write> writes) {
+		for (int i = 0, n = writes.size(); i < n; i++) {
+			Write write = writes.get(i);
+			if (write.lifetime() != null && write.lifetime().ttl() != null) {
+				long due = System.nanoTime() + nanos(write.lifetime().ttl());
+				if (due < this.wakeAt || this.timer == null) {
+					wake();
+				}
+			}
+		}
+	}
+
+	private static long nanos(Duration ttl) {
+		try {
+			return ttl.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE / 4;
+		}
+	}
+
+	/** Wakes the timer, starting it the first time. */
+	private void wake() {
+		if (this.stopped) {
+			return;
+		}
+		Thread current = this.timer;
+		if (current == null) {
+			synchronized (this) {
+				current = this.timer;
+				if (current == null && !this.stopped) {
+					current = new Thread(this::runTimer, "statetree-expiry-" + this.instanceId);
+					current.setDaemon(true);
+					try {
+						current.start();
+					}
+					catch (OutOfMemoryError ex) {
+						// no thread to be had now: due entries still go before the next commit, and
+						// the next time to live written tries to start the timer again
+						logger.warn("StateTree could not start its expiry timer", ex);
+						return;
+					}
+					this.timer = current;
+					return;
+				}
+			}
+		}
+		if (current != null) {
+			LockSupport.unpark(current);
+		}
+	}
+
+	/**
+	 * The timer: sweeps when something is due, else sleeps until the next due time or until a
+	 * commit brings an earlier one. The wake-up time is published before the backend is asked
+	 * again, so a commit that reads an old wake-up time made its entry visible to that question.
+	 */
+	private void runTimer() {
+		while (!this.stopped) {
+			try {
+				long until = this.entries.nanosUntilNextDue();
+				if (until == 0) {
+					this.commits.sweep();
+					if (this.failing) {
+						LockSupport.parkNanos(RETRY_NANOS);
+					}
+					else if (this.entries.nanosUntilNextDue() == 0) {
+						// more fell due meanwhile, or the backend still lists what was deleted
+						LockSupport.parkNanos(PAUSE_NANOS);
+					}
+					continue;
+				}
+				this.wakeAt = (until == Long.MAX_VALUE) ? NEVER : System.nanoTime() + until;
+				long again = this.entries.nanosUntilNextDue();
+				if (again < until) {
+					continue;
+				}
+				if (until == Long.MAX_VALUE) {
+					LockSupport.park(this);
+				}
+				else {
+					LockSupport.parkNanos(this, until);
+				}
+			}
+			catch (RuntimeException ex) {
+				failed(ex);
+				LockSupport.parkNanos(RETRY_NANOS);
+			}
+		}
+	}
+
+	/**
+	 * Deletes this instance's ephemeral entries, each with an expiry commit, and stops the timer.
+	 * Throws nothing: a failure is logged (the backend's own rules then apply, a lease on Redis).
+	 */
+	void close() {
+		try {
+			List<StatePath> own = this.entries.ephemeral(this.instanceId);
+			for (StatePath path : own) {
+				this.commits.expire(path);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("StateTree could not delete the ephemeral entries of instance {} on close", this.instanceId,
+					ex);
+		}
+		finally {
+			this.stopped = true;
+			Thread current = this.timer;
+			if (current != null) {
+				LockSupport.unpark(current);
+				if (current != Thread.currentThread()) {
+					try {
+						current.join(1_000);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,496 @@
+package io.statetree.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import io.statetree.core.backend.StateBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Expiring and instance-bound entries (DESIGN §12), run against every backend that keeps
+ * lifetimes: each backend's test class extends this one and supplies {@link #newBackend}. The
+ * tests run in real time with short times to live (100 to 400 ms); the deletion must come within
+ * one second of the due time, never before it.
+ */
+public abstract class AbstractExpiryBehaviourTest {
+
+	/** How late an expiry commit may come after its due time (DESIGN §12). */
+	protected static final Duration LATE = Duration.ofSeconds(1);
+
+	/** The longest wait for something that must happen. */
+	protected static final Duration WAIT = Duration.ofSeconds(10);
+
+	/**
+	 * Creates a fresh, empty backend.
+	 * @param scratch an empty directory, deleted after the test, for backends that keep files
+	 * @return the backend
+	 */
+	protected abstract StateBackend newBackend(Path scratch);
+
+	/**
+	 * The backend to look at after a controller over {@code closed} was closed: a backend that
+	 * survives its controller (memory) returns it; one that persists opens its storage again.
+	 * @param closed the backend the closed controller used
+	 * @param scratch its directory
+	 * @return a backend showing what the closed controller left
+	 */
+	protected StateBackend afterClose(StateBackend closed, Path scratch) {
+		return closed;
+	}
+
+	private final List<StateController> opened = new ArrayList<>();
+
+	private final List<StateBackend> extra = new ArrayList<>();
+
+	private final List<Path> scratches = new ArrayList<>();
+
+	protected StateController controller(StateController.Dispatch dispatch) {
+		return controller((b) -> b.dispatch(dispatch));
+	}
+
+	/** A controller on a fresh backend, closed after the test. */
+	protected StateController controller(Consumer<StateControllerBuilder> settings) {
+		StateControllerBuilder builder = StateController.builder().backend(newBackend(scratch()));
+		settings.accept(builder);
+		StateController c = builder.build();
+		this.opened.add(c);
+		return c;
+	}
+
+	/**
+	 * Registers a controller made by a subclass, so that it is closed after the test.
+	 * @param c the controller
+	 * @return {@code c}
+	 */
+	protected StateController controllerOpened(StateController c) {
+		this.opened.add(c);
+		return c;
+	}
+
+	/**
+	 * Whether the controller makes the expiry commits, so derivations reading an expired path run
+	 * in them. A backend that expires entries itself (Redis: its scripts, by the server's clock)
+	 * commits the deletion alone.
+	 * @return {@code true} unless a subclass says otherwise
+	 */
+	protected boolean derivationsRunInExpiryCommits() {
+		return true;
+	}
+
+	protected Path scratch() {
+		try {
+			Path dir = Files.createTempDirectory("statetree-expiry");
+			this.scratches.add(dir);
+			return dir;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@AfterEach
+	void closeAll() throws Exception {
+		for (StateController c : this.opened) {
+			c.close();
+		}
+		this.opened.clear();
+		for (StateBackend b : this.extra) {
+			b.close();
+		}
+		this.extra.clear();
+		for (Path dir : this.scratches) {
+			try (Stream<Path> walk = Files.walk(dir)) {
+				for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+					Files.deleteIfExists(p);
+				}
+			}
+		}
+		this.scratches.clear();
+	}
+
+	/** Collects the events of one subscription, with the time each arrived. */
+	protected static final class Heard implements StateListener {
+
+		public final List<StateEvent> events = new CopyOnWriteArrayList<>();
+
+		public final List<Long> at = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onChange(StateEvent event) {
+			this.at.add(System.nanoTime());
+			this.events.add(event);
+		}
+
+		public List<StateEvent> expiries() {
+			return this.events.stream().filter(StateEvent::isExpiry).toList();
+		}
+
+		public List<StateEvent> writes() {
+			return this.events.stream().filter((e) -> !e.isExpiry()).toList();
+		}
+
+	}
+
+	protected static Heard listen(StateController c, String pattern) {
+		Heard heard = new Heard();
+		c.subscribe(pattern, heard);
+		return heard;
+	}
+
+	protected static List<Commit> expiryCommits(StateController c) {
+		return c.history(0, 10_000).stream().filter(Commit::expiry).toList();
+	}
+
+	private static long millisSince(long nanos) {
+		return (System.nanoTime() - nanos) / 1_000_000;
+	}
+
+	/** Waits until the condition held for a while (nothing expired that must not). */
+	private static void holdsFor(Duration period, java.util.concurrent.Callable<Boolean> condition) {
+		await().during(period).atMost(period.plus(WAIT)).until(condition);
+	}
+
+	// ---- time to live ----
+
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void aValueReadsNullOnceDueAndIsDeletedByOneExpiryCommit(StateController.Dispatch dispatch) {
+		StateController c = controller(dispatch);
+		Heard heard = listen(c, "/**");
+		long before = System.nanoTime();
+		c.set("/k", "v", WriteOptions.ttl(Duration.ofMillis(200)));
+		long after = System.nanoTime();
+		assertThat(c.get("/k")).isEqualTo("v");
+		assertThat(c.timeToLive("/k")).isPositive().isLessThanOrEqualTo(Duration.ofMillis(200));
+		await().atMost(WAIT).until(() -> c.get("/k") == null);
+		assertThat(millisSince(before)).as("not before the due time").isGreaterThanOrEqualTo(195);
+		await().atMost(WAIT).until(() -> heard.expiries().size() == 1);
+		StateEvent expiry = heard.expiries().get(0);
+		int index = heard.events.indexOf(expiry);
+		assertThat((heard.at.get(index) - after) / 1_000_000).as("heard within 1 s of the due time")
+			.isLessThanOrEqualTo(200 + LATE.toMillis());
+		assertThat(expiry.path()).hasToString("/k");
+		assertThat(expiry.prevValue()).isEqualTo("v");
+		assertThat(expiry.newValue()).isNull();
+		assertThat(expiry.actor()).isNull();
+		assertThat(heard.writes()).hasSize(1).allSatisfy((e) -> assertThat(e.isExpiry()).isFalse());
+		List<Commit> expiries = expiryCommits(c);
+		assertThat(expiries).hasSize(1);
+		assertThat(expiries.get(0).revision()).isEqualTo(expiry.revision());
+		assertThat(expiries.get(0).changes()).extracting((p) -> p.path().toString()).containsExactly("/k");
+		assertThat(c.history(0, 100).stream().filter((commit) -> !commit.expiry())).hasSize(1);
+		assertThat(c.timeToLive("/k")).isNull();
+		assertThat(c.exists("/k")).isFalse();
+		assertThat(c.childNames(StatePath.ROOT)).doesNotContain("k");
+	}
+
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void eachExpiringEntryHasItsOwnExpiryCommit(StateController.Dispatch dispatch) {
+		StateController c = controller(dispatch);
+		Heard heard = listen(c, "/keys/*");
+		for (int i = 0; i < 20; i++) {
+			c.set("/keys/k" + i, i, WriteOptions.ttl(Duration.ofMillis(150)));
+		}
+		c.set("/keys/stays", 1);
+		await().atMost(WAIT).until(() -> heard.expiries().size() == 20);
+		assertThat(heard.expiries()).extracting((e) -> e.path().toString()).doesNotHaveDuplicates();
+		List<Commit> expiries = expiryCommits(c);
+		assertThat(expiries).hasSize(20).allSatisfy((commit) -> assertThat(commit.changes()).hasSize(1));
+		assertThat(expiries).extracting(Commit::revision).isSorted().doesNotHaveDuplicates();
+		assertThat(c.childNames("/keys")).containsExactly("stays");
+		holdsFor(Duration.ofMillis(300), () -> heard.expiries().size() == 20 && expiryCommits(c).size() == 20);
+	}
+
+	@Test
+	void aRewriteWithoutTimeToLiveMakesTheValuePermanent() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		Heard heard = listen(c, "/**");
+		c.set("/k", "v", WriteOptions.ttl(Duration.ofMillis(150)));
+		c.set("/k", "w");
+		assertThat(c.timeToLive("/k")).isNull();
+		holdsFor(Duration.ofMillis(400), () -> "w".equals(c.get("/k")));
+		assertThat(heard.expiries()).isEmpty();
+		assertThat(expiryCommits(c)).isEmpty();
+	}
+
+	@Test
+	void anEqualRewriteWithTimeToLiveRestartsTheClockWithoutAnEvent() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		Heard heard = listen(c, "/**");
+		c.set("/k", "v", WriteOptions.ttl(Duration.ofMillis(400)));
+		long revision = c.revision();
+		await().pollDelay(Duration.ofMillis(250)).atMost(WAIT).until(() -> true);
+		long restarted = System.nanoTime();
+		assertThat(c.set("/k", "v", WriteOptions.ttl(Duration.ofMillis(400)))).isFalse();
+		assertThat(c.revision()).as("no revision for an equal value").isEqualTo(revision);
+		assertThat(heard.events).hasSize(1);
+		assertThat(c.timeToLive("/k")).isGreaterThan(Duration.ofMillis(300));
+		// past the first due time it is still there
+		await().atMost(WAIT).until(() -> millisSince(restarted) >= 250);
+		assertThat(c.get("/k")).isEqualTo("v");
+		await().atMost(WAIT).until(() -> heard.expiries().size() == 1);
+		assertThat(millisSince(restarted)).isGreaterThanOrEqualTo(395);
+		assertThat(expiryCommits(c)).hasSize(1);
+	}
+
+	@Test
+	void anEqualRewriteWithoutTimeToLiveMakesItPermanentWithoutAnEvent() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		Heard heard = listen(c, "/**");
+		c.set("/k", "v", WriteOptions.ttl(Duration.ofMillis(150)));
+		assertThat(c.set("/k", "v")).isFalse();
+		assertThat(c.timeToLive("/k")).isNull();
+		holdsFor(Duration.ofMillis(400), () -> "v".equals(c.get("/k")));
+		assertThat(heard.events).hasSize(1);
+	}
+
+	@Test
+	void anEqualityThatHoldsKeepsTheValueButAppliesTheLifetime() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		Heard heard = listen(c, "/**");
+		c.set("/k", "v");
+		c.set("/b", "w");
+		assertThat(c.set("/k", "other", WriteOptions.equality((a, b) -> true).withTtl(Duration.ofMillis(200))))
+			.isFalse();
+		c.batch(() -> c.set("/b", "w", WriteOptions.ttl(Duration.ofMillis(200))));
+		assertThat(c.get("/k")).isEqualTo("v");
+		assertThat(c.timeToLive("/k")).isNotNull();
+		assertThat(c.timeToLive("/b")).isNotNull();
+		assertThat(heard.events).hasSize(2);
+		await().atMost(WAIT).until(() -> c.get("/k") == null && c.get("/b") == null);
+		await().atMost(WAIT).until(() -> heard.expiries().size() == 2);
+	}
+
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void aTimeToLiveOnABranchCoversItsSubtreeAndWritesBelowKeepIt(StateController.Dispatch dispatch) {
+		StateController c = controller(dispatch);
+		Heard heard = listen(c, "/b/**");
+		c.set("/b", Map.of("x", 1), WriteOptions.ttl(Duration.ofMillis(300)));
+		c.set("/b/y", 2);
+		Duration left = c.timeToLive("/b/y");
+		assertThat(left).isNotNull().isLessThanOrEqualTo(Duration.ofMillis(300));
+		assertThat(c.timeToLive("/b/x")).isNotNull();
+		await().atMost(WAIT).until(() -> c.get("/b") == null);
+		assertThat(c.get("/b/y")).isNull();
+		assertThat(c.get("/b/x")).isNull();
+		await().atMost(WAIT).until(() -> !heard.expiries().isEmpty());
+		List<Commit> expiries = expiryCommits(c);
+		assertThat(expiries).hasSize(1);
+		assertThat(expiries.get(0).changes()).extracting((p) -> p.path().toString()).containsExactly("/b");
+	}
+
+	@Test
+	void aWriteAboveReplacesTheLifetimesBelow() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		c.set("/a/b", 1, WriteOptions.ttl(Duration.ofMillis(150)));
+		c.set("/a", Map.of("b", 2));
+		assertThat(c.timeToLive("/a/b")).isNull();
+		holdsFor(Duration.ofMillis(400), () -> Integer.valueOf(2).equals(c.get("/a/b", Integer.class)));
+		assertThat(expiryCommits(c)).isEmpty();
+	}
+
+	@Test
+	void aDeleteClearsTheTimeToLive() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		Heard heard = listen(c, "/**");
+		c.set("/k", "v", WriteOptions.ttl(Duration.ofMillis(150)));
+		c.delete("/k");
+		assertThat(c.timeToLive("/k")).isNull();
+		c.set("/k", "again");
+		holdsFor(Duration.ofMillis(400), () -> "again".equals(c.get("/k")));
+		assertThat(heard.expiries()).isEmpty();
+	}
+
+	@Test
+	void timeToLiveIsTheEarliestOfThePathAndItsAncestors() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		assertThat(c.timeToLive("/absent")).isNull();
+		c.set("/p", 1);
+		assertThat(c.timeToLive("/p")).isNull();
+		c.set("/e", 1, WriteOptions.ephemeral());
+		assertThat(c.timeToLive("/e")).isNull();
+		c.set("/t", Map.of(), WriteOptions.ttl(Duration.ofMinutes(1)));
+		c.set("/t/u", 1, WriteOptions.ttl(Duration.ofMinutes(5)));
+		c.set("/t/v", 1, WriteOptions.ttl(Duration.ofSeconds(10)));
+		assertThat(c.timeToLive("/t")).isBetween(Duration.ofSeconds(50), Duration.ofMinutes(1));
+		assertThat(c.timeToLive(StatePath.of("/t/u"))).isBetween(Duration.ofSeconds(50), Duration.ofMinutes(1));
+		assertThat(c.timeToLive("/t/v")).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(10));
+		assertThat(c.timeToLive("/t/absent")).isNull();
+	}
+
+	@Test
+	void incrementKeepsTheCountersTimeToLive() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		c.set("/rate/window", 0, WriteOptions.ttl(Duration.ofMillis(300)));
+		assertThat(c.increment("/rate/window", 1)).isEqualTo(1);
+		c.batch(() -> c.increment("/rate/window", 1));
+		assertThat(c.get("/rate/window", Integer.class)).isEqualTo(2);
+		assertThat(c.timeToLive("/rate/window")).isNotNull().isLessThanOrEqualTo(Duration.ofMillis(300));
+		await().atMost(WAIT).until(() -> c.get("/rate/window") == null);
+		await().atMost(WAIT).until(() -> expiryCommits(c).size() == 1);
+		// a new window starts from nothing and is permanent
+		assertThat(c.increment("/rate/window", 1)).isEqualTo(1);
+		assertThat(c.timeToLive("/rate/window")).isNull();
+	}
+
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void aBatchWritesLifetimes(StateController.Dispatch dispatch) {
+		StateController c = controller(dispatch);
+		Heard heard = listen(c, "/**");
+		c.batch(() -> {
+			c.set("/p", 1, WriteOptions.ttl(Duration.ofMillis(200)));
+			c.set("/q", 2);
+			c.set("/e", 3, WriteOptions.ephemeral());
+		});
+		assertThat(c.timeToLive("/p")).isNotNull();
+		await().atMost(WAIT).until(() -> c.get("/p") == null);
+		await().atMost(WAIT).until(() -> heard.expiries().size() == 1);
+		assertThat(c.get("/q")).isEqualTo(2);
+		assertThat(c.get("/e")).isEqualTo(3);
+		assertThat(expiryCommits(c)).hasSize(1);
+	}
+
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void aDerivationFollowsAnExpiringSource(StateController.Dispatch dispatch) {
+		assumeTrue(derivationsRunInExpiryCommits(), "the backend makes expiry commits itself, without derivations");
+		StateController c = controller(dispatch);
+		Heard heard = listen(c, "/d");
+		c.derive(StatePath.of("/d"), StatePath.of("/s"), (v) -> (v == null) ? "none" : "got " + v);
+		c.set("/s", 1, WriteOptions.ttl(Duration.ofMillis(200)));
+		assertThat(c.get("/d")).isEqualTo("got 1");
+		await().atMost(WAIT).until(() -> "none".equals(c.get("/d")));
+		await().atMost(WAIT).until(() -> heard.expiries().size() == 1);
+		assertThat(heard.expiries().get(0).newValue()).isEqualTo("none");
+		List<Commit> expiries = expiryCommits(c);
+		assertThat(expiries).hasSize(1);
+		assertThat(expiries.get(0).changes()).extracting((p) -> p.path().toString())
+			.containsExactlyInAnyOrder("/s", "/d");
+	}
+
+	@Test
+	void updateAndGetOrWriteSeeNothingOnceDue() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		c.set("/u", 5, WriteOptions.ttl(Duration.ofMillis(150)));
+		c.set("/g", "old", WriteOptions.ttl(Duration.ofMillis(150)));
+		await().atMost(WAIT).until(() -> c.get("/u") == null);
+		assertThat(c.update(StatePath.of("/u"), Integer.class, (v) -> (v == null) ? 1 : v + 1)).isEqualTo(1);
+		assertThat(c.getOrWrite(StatePath.of("/g"), String.class, "new")).isEqualTo("new");
+		assertThat(c.timeToLive("/u")).isNull();
+		holdsFor(Duration.ofMillis(200), () -> Integer.valueOf(1).equals(c.get("/u", Integer.class)));
+	}
+
+	@Test
+	void replayedEventsCarryTheExpiryFlag() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		c.set("/k", "v", WriteOptions.ttl(Duration.ofMillis(100)));
+		await().atMost(WAIT).until(() -> expiryCommits(c).size() == 1);
+		List<StateEvent> replayed = new CopyOnWriteArrayList<>();
+		c.watch("/**", 0).subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+
+			@Override
+			public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+				subscription.request(Long.MAX_VALUE);
+			}
+
+			@Override
+			public void onNext(StateEvent item) {
+				replayed.add(item);
+			}
+
+			@Override
+			public void onError(Throwable throwable) {
+			}
+
+			@Override
+			public void onComplete() {
+			}
+
+		});
+		await().atMost(WAIT).until(() -> replayed.size() >= 2);
+		assertThat(replayed).extracting(StateEvent::isExpiry).containsExactly(false, true);
+	}
+
+	// ---- ephemeral ----
+
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void ephemeralEntriesLiveAsLongAsTheControllerAndGoWithAnExpiryCommit(StateController.Dispatch dispatch)
+			throws Exception {
+		Path scratch = scratch();
+		StateBackend backend = newBackend(scratch);
+		StateController c = StateController.builder().backend(backend).dispatch(dispatch).build();
+		this.opened.add(c);
+		Heard heard = listen(c, "/presence/*");
+		c.set("/presence/" + c.instanceId(), Map.of("since", 1), WriteOptions.ephemeral());
+		c.set("/presence/permanent", 1);
+		assertThat(c.timeToLive("/presence/" + c.instanceId())).isNull();
+		holdsFor(Duration.ofMillis(200), () -> c.get("/presence/" + c.instanceId()) != null);
+		c.close();
+		assertThat(heard.expiries()).hasSize(1);
+		assertThat(heard.expiries().get(0).path()).hasToString("/presence/" + c.instanceId());
+		assertThat(heard.expiries().get(0).prevValue()).isNotNull();
+		StateBackend after = afterClose(backend, scratch);
+		if (after != backend) {
+			this.extra.add(after);
+		}
+		assertThat(after.read(StatePath.of("/presence/" + c.instanceId()))).isNull();
+		assertThat(after.read(StatePath.of("/presence/permanent"))).isNotNull();
+	}
+
+	// ---- bad input ----
+
+	@Test
+	void badLifetimesAreRefusedNamingTheValue() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		assertThatIllegalArgumentException().isThrownBy(() -> WriteOptions.ttl(Duration.ZERO)).withMessageContaining("PT0S");
+		assertThatIllegalArgumentException().isThrownBy(() -> WriteOptions.ttl(Duration.ofSeconds(-5)))
+			.withMessageContaining("PT-5S");
+		assertThatIllegalArgumentException().isThrownBy(() -> WriteOptions.ttl(Duration.ofNanos(999_999)))
+			.withMessageContaining("PT0.000999999S");
+		assertThatIllegalArgumentException().isThrownBy(() -> WriteOptions.ttl(Duration.ofDays(3651)))
+			.withMessageContaining("PT87624H");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> WriteOptions.ttl(Duration.ofSeconds(1)).withEphemeral())
+			.withMessageContaining("PT1S");
+		assertThatIllegalArgumentException().isThrownBy(() -> WriteOptions.ephemeral().withTtl(Duration.ofSeconds(2)))
+			.withMessageContaining("PT2S");
+		assertThat(c.revision()).isZero();
+		assertThat(c.childNames(StatePath.ROOT)).isEmpty();
+		// the extremes are accepted
+		c.set("/min", 1, WriteOptions.ttl(Duration.ofMillis(1)));
+		c.set("/max", 1, WriteOptions.ttl(Duration.ofDays(3650)));
+		assertThat(c.timeToLive("/max")).isGreaterThan(Duration.ofDays(3649));
+		await().atMost(WAIT).until(() -> c.get("/min") == null);
+	}
+
+	@Test
+	void aDeleteWithATimeToLiveDeletes() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		c.set("/k", 1, WriteOptions.ttl(Duration.ofMillis(200)));
+		c.set("/k", null, WriteOptions.ttl(Duration.ofMinutes(1)));
+		assertThat(c.get("/k")).isNull();
+		assertThat(c.timeToLive("/k")).isNull();
+	}
+
+}
