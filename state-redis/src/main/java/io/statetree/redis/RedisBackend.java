@@ -326,8 +326,8 @@ public final class RedisBackend implements StateBackend {
 	 * ancestors and the value, adds on decimal digits (exact over the whole {@code long} range),
 	 * writes, increments the revision and appends the change stream entry, so concurrent
 	 * increments from any number of instances never lose an addition. A {@code delta} of 0 on an
-	 * existing integer still makes a commit (a revision whose change is unchanged, as a write of an
-	 * equal value).
+	 * existing integer writes nothing and takes no revision (the result carries the current
+	 * revision and an unchanged change), as a write of an equal value.
 	 */
 	@Override
 	public CommitResult increment(StatePath path, long delta, CommitRequest context) {

@@ -152,6 +152,11 @@ local new = magnitude
 if negative then
 	new = '-' .. magnitude
 end
+if old == new then
+	-- adding 0: nothing changes, so no write, no revision and no stream entry (as a commit of an
+	-- equal value)
+	return {1, tonumber(redis.call('GET', REV) or '0'), old, new}
+end
 
 local before = 'S0\n'
 if old then

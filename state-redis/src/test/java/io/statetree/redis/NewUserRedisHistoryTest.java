@@ -325,8 +325,6 @@ class NewUserRedisHistoryTest {
 	}
 
 	@Test
-	@org.junit.jupiter.api.Disabled("defect: on Redis, restoring what the tree already holds (made by another instance) returns 0 "
-			+ "(the controller's heard revision), not the current revision, while the no-op consumed revision 2")
 	void restoringWhatTheTreeAlreadyHoldsReturnsTheCurrentRevision() {
 		StateController a = controller("a");
 		StateController b = controller("b");
@@ -349,8 +347,6 @@ class NewUserRedisHistoryTest {
 	}
 
 	@Test
-	@org.junit.jupiter.api.Disabled("defect: on Redis set(1.10) then set(1.1) reports unchanged and records no history entry, "
-			+ "but Redis now holds 1.1 (a new instance reads 1.1; memory keeps 1.10): tree and history disagree")
 	void aDecimalRewrittenWithAnotherScaleOnRedisAgreesWithMemory() {
 		StateController b = controller("b");
 		StateController memory = StateController.create();
