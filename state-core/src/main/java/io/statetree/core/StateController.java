@@ -313,7 +313,12 @@ public interface StateController extends StateView, AutoCloseable {
 	 * beyond the demand are buffered per subscriber (bounded; on overflow the subscriber gets
 	 * {@code onError}). When the controller closes, each subscriber gets what is buffered for it
 	 * while its demand allows, then {@code onComplete}; subscribing after the close completes at
-	 * once.
+	 * once. When the live path loses track of commits (a shared backend's change feed fell
+	 * behind, or the subscriber's listener queue overflowed), the subscriber gets one resync
+	 * event ({@link StateEvent#isResync()}) at the pattern's longest concrete prefix carrying the
+	 * value there now and the store's revision of that read, above every revision it got before,
+	 * and then only events after that revision; {@link #watch(String, long)} first reads the lost
+	 * commits from the history and resyncs only if it no longer holds them.
 	 * @param pattern the pattern, see {@link PathPattern}
 	 * @return a publisher; each subscriber gets its own subscription
 	 * @throws InvalidPathException if the pattern is not a valid pattern

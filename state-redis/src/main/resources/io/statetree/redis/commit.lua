@@ -11,7 +11,7 @@
 -- previous values below never see an overdue value.
 -- Returns {1, revision, previous read forms concatenated, 1} when it committed (took the revision
 -- and appended an entry), {1, current revision, previous read forms} when there was nothing to
--- write (no writes, only deletes below a leaf, or, with lifetimes, only values equal to those there),
+-- write (no writes, only deletes below a leaf, or only values equal to those there, see equality.lua),
 -- {0, index, current read
 -- form} when a precondition failed, {2, path, leaf path} when a write runs below a leaf, {3, index}
 -- when a write puts a leaf at the root. Nothing

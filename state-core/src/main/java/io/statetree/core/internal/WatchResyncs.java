@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * prefix, carrying the value there now and the store's revision of that read, and then only live
  * events above that revision (the value reflects every commit up to it). A resync whose read
  * finds no revision above the last one delivered is dropped (nothing after it can have been
- * missed), so the revisions a subscriber sees only increase and resyncs queued together make one.
+ * missed), so the revisions a subscriber sees only increase and a gap makes at most one resync.
  * Used by one draining thread at a time.
  */
 final class WatchResyncs {
