@@ -313,7 +313,12 @@ public interface StateController extends StateView, AutoCloseable {
 	 * beyond the demand are buffered per subscriber (bounded; on overflow the subscriber gets
 	 * {@code onError}). When the controller closes, each subscriber gets what is buffered for it
 	 * while its demand allows, then {@code onComplete}; subscribing after the close completes at
-	 * once.
+	 * once. When the live path loses track of commits (a shared backend's change feed fell
+	 * behind, or the subscriber's listener queue overflowed), the subscriber gets one resync
+	 * event ({@link StateEvent#isResync()}) at the pattern's longest concrete prefix carrying the
+	 * value there now and the store's revision of that read, above every revision it got before,
+	 * and then only events after that revision; {@link #watch(String, long)} first reads the lost
+	 * commits from the history and resyncs only if it no longer holds them.
 	 * @param pattern the pattern, see {@link PathPattern}
 	 * @return a publisher; each subscriber gets its own subscription
 	 * @throws InvalidPathException if the pattern is not a valid pattern
@@ -362,7 +367,10 @@ public interface StateController extends StateView, AutoCloseable {
 	 * both from one consistent snapshot of the committed tree (inside a batch, not the batch's own
 	 * writes). Thread-safe; on Redis one round trip.
 	 * @param path the path
-	 * @return the value ({@code null} when absent) and the revision of the last commit it reflects
+	 * @return the value ({@code null} when absent) and the revision of the whole store at the
+	 * read: the newest commit anywhere in the tree (on Redis, in the namespace, other instances'
+	 * included), not the last commit that changed this path; pass it to
+	 * {@link #watch(String, long)} to follow on from the read
 	 * @throws IllegalStateException if the controller is closed
 	 */
 	Versioned<@Nullable Object> getVersioned(StatePath path);
@@ -377,7 +385,8 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param path the path
 	 * @param type the type, converted with the controller's {@code JsonMapper}
 	 * @param <T> the type
-	 * @return the converted value ({@code null} when absent) and its revision
+	 * @return the converted value ({@code null} when absent) and the revision of the whole store at
+	 * the read, as {@link #getVersioned(StatePath)} gives it
 	 * @throws StateValueException if the value cannot be converted
 	 */
 	<T> Versioned<@Nullable T> getVersioned(StatePath path, Class<T> type);
@@ -392,7 +401,8 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param path the path
 	 * @param type the type
 	 * @param <T> the type
-	 * @return the converted value ({@code null} when absent) and its revision
+	 * @return the converted value ({@code null} when absent) and the revision of the whole store at
+	 * the read, as {@link #getVersioned(StatePath)} gives it
 	 * @throws StateValueException if the value cannot be converted
 	 */
 	<T> Versioned<@Nullable T> getVersioned(StatePath path, TypeRef<T> type);
@@ -429,8 +439,10 @@ public interface StateController extends StateView, AutoCloseable {
 	 * Restores a snapshot: one commit that replaces the subtree at its path with its value
 	 * (listeners hear it as one write of that path; a {@code null} value deletes the path).
 	 * @param snapshot the snapshot
-	 * @return the revision of the commit, or the current revision when the tree already held it
-	 * (inside a batch the write joins the batch, and the revision before it is returned)
+	 * @return the revision of the commit, or, when the tree already held the value, the store's
+	 * current revision (on a shared backend it counts other instances' commits this controller has
+	 * not heard yet; no revision is taken then); inside a batch the write joins the batch, and the
+	 * revision before it is returned
 	 * @throws StateWriteException if the value cannot be written there (below a leaf, a non-object
 	 * at {@code /}); nothing is written then
 	 * @throws StateValueException if the value is not a JSON-like value

@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe when the value is (values read from the controller are).
  * @param <T> the value's type
  * @param value the value, {@code null} when the path was absent
- * @param revision the revision of the last commit the value reflects ({@code 0} before the first
- * commit)
+ * @param revision the revision of the whole store when the value was read: the newest commit in
+ * the tree (on Redis, in the namespace, other instances' commits included), whichever path it
+ * changed; not the revision of the last commit that changed this value ({@code 0} before the
+ * first commit)
  */
 public record Versioned<T>(@Nullable T value, long revision) {
 }

@@ -66,8 +66,8 @@ public abstract class AbstractValueRulesProperties {
 
 	/**
 	 * Tells whether a write of a value equal to the stored one (1.0 over 1) leaves the stored
-	 * value, and so its Java type, as it was. Redis does not yet: its commit script compares
-	 * stored text, so it stores the new spelling although the controller reports no change.
+	 * value, and so its Java type, as it was (every backend does; Redis's commit script compares
+	 * values as JSON, numbers by the decimal they denote).
 	 * @return whether an equal write leaves the stored value
 	 */
 	protected boolean equalWritesKeepTheStoredValue() {

@@ -288,8 +288,10 @@ public final class RedisBackend implements StateBackend {
 					args.toArray(new byte[0][]));
 			long status = (Long) reply.get(0);
 			if (status == 1) {
-				long revision = (Long) reply.get(1);
-				if (reply.size() > 3) {
+				// a commit that wrote nothing (values equal to those stored) took no revision: it
+				// reports 0, so the controller skips none (the current one may be another instance's)
+				long revision = (reply.size() > 3) ? (Long) reply.get(1) : 0;
+				if (revision != 0) {
 					this.ownRevisions.record(revision);
 				}
 				if (withLifetimes) {
@@ -326,8 +328,8 @@ public final class RedisBackend implements StateBackend {
 	 * ancestors and the value, adds on decimal digits (exact over the whole {@code long} range),
 	 * writes, increments the revision and appends the change stream entry, so concurrent
 	 * increments from any number of instances never lose an addition. A {@code delta} of 0 on an
-	 * existing integer still makes a commit (a revision whose change is unchanged, as a write of an
-	 * equal value).
+	 * existing integer writes nothing and takes no revision (the result carries revision 0 and an
+	 * unchanged change), as a write of an equal value.
 	 */
 	@Override
 	public CommitResult increment(StatePath path, long delta, CommitRequest context) {
@@ -341,8 +343,11 @@ public final class RedisBackend implements StateBackend {
 				bytes(Long.toString(delta)), actor(context.actor()), causedBy(context.causedBy()));
 		long status = (Long) reply.get(0);
 		if (status == 1) {
-			long revision = (Long) reply.get(1);
-			this.ownRevisions.record(revision);
+			// adding 0 wrote nothing and took no revision (a fifth element says so): reported as 0
+			long revision = (reply.size() > 4) ? 0 : (Long) reply.get(1);
+			if (revision != 0) {
+				this.ownRevisions.record(revision);
+			}
 			Object before = (reply.get(2) != null) ? TreeCodec.parseJson(RedisCalls.string(reply.get(2)), path.toString())
 					: null;
 			Object after = TreeCodec.parseJson(RedisCalls.string(reply.get(3)), path.toString());
@@ -564,7 +569,9 @@ public final class RedisBackend implements StateBackend {
 		/**
 		 * Sets how many change stream entries to keep (default
 		 * {@value RedisBackend#DEFAULT_FEED_RETENTION}; trimmed approximately). An instance whose
-		 * feed falls further behind than this resynchronises.
+		 * feed falls further behind than this resynchronises. The stream is shared by every
+		 * instance of the namespace and each commit trims it to its writer's retention, so the
+		 * smallest retention among the instances applies to all of them (history included).
 		 * @param entries at least 1
 		 * @return this builder
 		 * @throws IllegalArgumentException if {@code entries} is less than 1

@@ -18,7 +18,7 @@ import org.springframework.data.redis.connection.RedisConnection;
 record Scripts(String source, byte[] bytes, String sha1) {
 
 	/** Commits writes. */
-	static final Scripts COMMIT = load("commit.lua");
+	static final Scripts COMMIT = load("equality.lua", "commit.lua");
 
 	/** Reads a subtree. */
 	static final Scripts READ = load("read.lua");
@@ -82,8 +82,12 @@ record Scripts(String source, byte[] bytes, String sha1) {
 		return " by " + delta + ": the sum overflows a long";
 	}
 
-	private static Scripts load(String name) {
-		String source = resource("common.lua") + "\n" + resource(name);
+	private static Scripts load(String... names) {
+		StringBuilder text = new StringBuilder(resource("common.lua"));
+		for (String name : names) {
+			text.append('\n').append(resource(name));
+		}
+		String source = text.toString();
 		return new Scripts(source, source.getBytes(StandardCharsets.UTF_8), TreeCodec.sha1(source));
 	}
 

@@ -42,7 +42,10 @@
  * differ only in spelling, such as key order, the backend compares the values as JSON and retries
  * with the stored form), checks every write's ancestors while simulating the commit's own
  * earlier writes (a write below a leaf fails before anything is written), reads the previous
- * values, writes, increments the revision and appends the stream entry. An increment is one script
+ * values, leaves out each write whose value equals the stored one as JSON ({@code equality.lua}:
+ * numbers by the decimal they denote, keys in any order; only for a write no other write of the
+ * commit overlaps), writes, and unless nothing was written increments the revision and appends the
+ * stream entry. An increment is one script
  * too ({@code increment.lua}: checks, a sum on decimal digits, exact over the {@code long} range,
  * then the same revision and entry as a commit); {@code versioned.lua} reads a subtree with the
  * revision; {@code history.lua} finds the first entry after a revision by bisecting the entry ids'

@@ -11,7 +11,7 @@
 -- previous values below never see an overdue value.
 -- Returns {1, revision, previous read forms concatenated, 1} when it committed (took the revision
 -- and appended an entry), {1, current revision, previous read forms} when there was nothing to
--- write (no writes, only deletes below a leaf, or, with lifetimes, only values equal to those there),
+-- write (no writes, only deletes below a leaf, or only values equal to those there, see equality.lua),
 -- {0, index, current read
 -- form} when a precondition failed, {2, path, leaf path} when a write runs below a leaf, {3, index}
 -- when a write puts a leaf at the root. Nothing
@@ -166,16 +166,26 @@ for i = 1, nDistinct do
 	before[i] = readForm(distinct[i])
 end
 
--- every write a delete below a leaf (an index into an array): nothing changes, so no revision
--- and no feed entry, as for a commit without writes
+-- a write whose value equals, as JSON (numbers by the decimal they denote, object keys in any
+-- order), the one there now is not applied, so the stored bytes stay as they are (1.10 stays
+-- 1.10 when 1.1 is written), as on every backend: only for a write no other write of the commit
+-- overlaps (same path, above or below it), whose value before is then the one it replaces
+local beforeAt = {}
+for i = 1, nDistinct do
+	beforeAt[distinct[i]] = before[i]
+end
+markSameWrites(writes, beforeAt)
+
+-- every write a delete below a leaf (an index into an array) or a value equal to the one there:
+-- nothing changes, so no revision and no feed entry, as for a commit without writes
 local anyWrite = false
 for i = 1, nWrites do
-	if not writes[i].noop then
+	if not writes[i].noop and not writes[i].same then
 		anyWrite = true
 		break
 	end
 end
-if not anyWrite then
+if not anyWrite and nLifetimes == 0 and not hasLife then
 	return {1, tonumber(redis.call('GET', REV) or '0'), table.concat(before)}
 end
 
@@ -184,7 +194,9 @@ for i = 1, nWrites do
 	local w = writes[i]
 	local p = w.path
 	if not w.noop then
-		if w.delete then
+		if w.same then
+			-- equal to what is there: the stored value is left untouched (its lifetime below still applies)
+		elseif w.delete then
 			deleteSubtree(p)
 		else
 			local list = w.ancestors
@@ -232,6 +244,10 @@ end
 saveSequence()
 
 local beforeAll = table.concat(before)
+if not anyWrite then
+	-- only lifetimes applied
+	return {1, tonumber(redis.call('GET', REV) or '0'), beforeAll}
+end
 if nLifetimes > 0 then
 	-- a write of the value already there applies its lifetime but, as on every backend, makes no
 	-- revision and no stream entry when nothing else changed

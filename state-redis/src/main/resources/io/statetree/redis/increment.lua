@@ -2,7 +2,8 @@
 -- ARGV: 1 backend id, 2 origin, 3 feed retention, 4 path (canonical, not the root), 5 delta (a
 -- decimal integer within the range of a signed 64-bit long), 6 actor ('' when unknown), 7 causing
 -- revision ('0' when none).
--- Returns {1, revision, previous leaf or false when absent, new leaf} when written, {2, path, leaf
+-- Returns {1, revision, previous leaf or false when absent, new leaf} when written, {1, current
+-- revision, leaf, leaf, 0} when the delta is 0 on an existing integer (nothing written), {2, path, leaf
 -- path} when the path lies below a leaf, {4} when a branch is there, {5, kind} when the leaf is not
 -- an integer (kind: 'a string', 'a boolean', 'a list' or 'a decimal number'), {6} when it is an
 -- integer outside the range of a long, {7} when the sum would be.
@@ -151,6 +152,11 @@ end
 local new = magnitude
 if negative then
 	new = '-' .. magnitude
+end
+if old == new then
+	-- adding 0: nothing changes, so no write, no revision and no stream entry (as a commit of an
+	-- equal value)
+	return {1, tonumber(redis.call('GET', REV) or '0'), old, new, 0}
 end
 
 local before = 'S0\n'

@@ -250,8 +250,9 @@ class RedisExpiryTest {
 				"o"));
 		assertThat(backend.revision()).isEqualTo(revision);
 		assertThat(backend.expiringEntries().timeToLive(k)).isGreaterThan(Duration.ofMillis(300));
+		// an equal permanent rewrite clears the lifetime, and, writing nothing, takes no revision either
 		backend.commit(new CommitRequest(List.of(Write.of(k, "v")), List.of(), "o"));
-		assertThat(backend.revision()).isEqualTo(revision + 1);
+		assertThat(backend.revision()).isEqualTo(revision);
 		assertThat(backend.expiringEntries().timeToLive(k)).isNull();
 		assertThat(System.nanoTime() - start).isGreaterThan(0);
 	}

@@ -174,11 +174,12 @@ class RedisIncrementTest {
 	}
 
 	@Test
-	void aZeroDeltaOnAnExistingIntegerIsACommitWithoutChange() {
+	void aZeroDeltaOnAnExistingIntegerTakesNoRevision() {
 		RedisBackend backend = backend();
 		set(backend, "/counters/hits", 3);
 		CommitResult result = backend.increment(COUNTER, 0, CONTEXT);
-		assertThat(result.revision()).isEqualTo(2);
+		assertThat(result.revision()).isZero();
+		assertThat(backend.revision()).isEqualTo(1);
 		assertThat(result.changes()).containsExactly(new Change(COUNTER, 3, 3, null));
 		assertThat(backend.history().after(1, 10)).isEmpty();
 	}

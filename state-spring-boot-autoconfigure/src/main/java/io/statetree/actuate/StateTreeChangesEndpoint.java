@@ -122,7 +122,7 @@ public class StateTreeChangesEndpoint {
 		long revision = latestRevision();
 		long from = (after != null) ? after : Math.max(0, revision - limit);
 		List<Commit> page = this.controller.history(from, limit);
-		long next = page.isEmpty() ? from : page.get(page.size() - 1).revision();
+		long next = page.isEmpty() ? Math.min(from, revision) : page.get(page.size() - 1).revision();
 		List<CommitDescriptor> commits = new ArrayList<>(page.size());
 		for (int i = page.size() - 1; i >= 0; i--) {
 			Commit commit = page.get(i);
@@ -144,10 +144,14 @@ public class StateTreeChangesEndpoint {
 
 	/**
 	 * What the endpoint answers.
-	 * @param revision the controller's revision when the page was read
-	 * @param after the revision the page starts after
+	 * @param revision the store's current revision when the page was read (the newest commit
+	 * anywhere in the store, which on Redis includes other instances' commits; never the
+	 * requested {@code after}, even when that is ahead of it)
+	 * @param after the revision the page starts after, as requested (or, for the latest page,
+	 * {@code revision} minus the page size, at least 0)
 	 * @param next the {@code after} of the following page: the newest revision the page covers
-	 * (commits the caller may not see included), or {@code after} when it covers none
+	 * (commits the caller may not see included); when it covers none, {@code after}, or
+	 * {@code revision} if {@code after} is ahead of it
 	 * @param commits the commits the caller may see, newest first
 	 */
 	public record ChangesDescriptor(long revision, long after, long next, List<CommitDescriptor> commits) {

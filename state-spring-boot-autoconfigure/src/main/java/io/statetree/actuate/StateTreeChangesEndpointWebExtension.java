@@ -48,6 +48,11 @@ public class StateTreeChangesEndpointWebExtension {
 		if (verdict != Verdict.ALLOWED) {
 			return StateTreeEndpointWebExtension.refused(verdict, "read", StatePath.ROOT);
 		}
+		String repeated = (after != null && after.indexOf(',') >= 0) ? "after"
+				: (limit != null && limit.indexOf(',') >= 0) ? "limit" : null;
+		if (repeated != null) {
+			return badRequest("Parameter '" + repeated + "' must be given once");
+		}
 		Long afterRevision;
 		Integer pageSize;
 		try {

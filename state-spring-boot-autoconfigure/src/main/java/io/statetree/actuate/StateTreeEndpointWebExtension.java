@@ -45,7 +45,8 @@ import tools.jackson.core.exc.StreamConstraintsException;
  * restores one (unrestricted access and the write role, as a write): one commit replacing the
  * subtree, checked against the path rules like a write. The snapshot's path must be the request's;
  * a snapshot holding the mask is refused (400), so a download with masked values can never write
- * the mask over a secret.</li>
+ * the mask over a secret. The root can be neither downloaded nor restored (400, with or without
+ * the trailing slash).</li>
  * <li>{@code GET /actuator/statetree/users?depth=1}: <code>{"path": "/users", "children": [...]}</code>,
  * the names of the children the caller may read, without reading their values.</li>
  * </ul>
@@ -119,6 +120,11 @@ public class StateTreeEndpointWebExtension {
 		if (names && wholeSnapshot) {
 			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
 					"Parameters 'depth' and 'snapshot' cannot be combined: a snapshot holds the whole subtree", null);
+		}
+		if (wholeSnapshot && statePath.isRoot()) {
+			// GET /actuator/statetree/?snapshot: the root can no more be downloaded than restored.
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST,
+					"The root cannot be downloaded as a snapshot through the endpoint; name a path below it", null);
 		}
 		CallerAccess caller = this.delegate.access().of(securityContext);
 		Verdict verdict = caller.toRead(statePath);

@@ -21,8 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Loads {@code statetree.initial-state} into an empty tree (DESIGN §9, §11): either the tree's
  * JSON object, written at the root, or a snapshot document ({@code StateController.snapshot}'s
- * JSON form: an object whose keys are exactly {@code path} and {@code value}, or {@code path},
- * {@code revision} and {@code value}), restored at its path.
+ * JSON form: an object whose keys are exactly {@code path}, {@code revision} and {@code value},
+ * the value left out when the snapshot was taken where nothing was), restored at its path. An
+ * object with other keys, or without {@code revision}, is a tree.
  */
 final class InitialState {
 
@@ -76,10 +77,14 @@ final class InitialState {
 		return true;
 	}
 
-	/** A snapshot document has the keys path and value, and maybe revision: nothing else. */
+	/**
+	 * A snapshot document has exactly the keys path, revision and value, as
+	 * {@code StateController.snapshot} and the actuator give it; its value is left out (or null)
+	 * when it was taken where nothing was. An object with path and value but no revision is a tree.
+	 */
 	private static boolean isSnapshot(Map<?, ?> object) {
-		return object.containsKey("path") && SNAPSHOT_FIELDS.containsAll(object.keySet())
-				&& (object.containsKey("value") || object.size() == 2);
+		return object.containsKey("path") && object.containsKey("revision")
+				&& SNAPSHOT_FIELDS.containsAll(object.keySet());
 	}
 
 	private static StateSnapshot snapshot(Map<?, ?> document, Resource resource) {
@@ -102,6 +107,13 @@ final class InitialState {
 			number = ((Number) revision).longValue();
 		}
 		@Nullable Object value = document.get("value");
+		String masked = MaskedValues.find(value, at);
+		if (masked != null) {
+			// names where, never the value: restoring it would write the mask over what it hides
+			throw invalid(resource, "The snapshot holds a masked value at " + masked
+					+ " (downloaded from the actuator with values hidden): take the snapshot with "
+					+ "StateController.snapshot in code, or leave the masked entries out");
+		}
 		if (at.isRoot() && !(value instanceof Map)) {
 			throw invalid(resource, "A snapshot of / must hold a JSON object as its value");
 		}

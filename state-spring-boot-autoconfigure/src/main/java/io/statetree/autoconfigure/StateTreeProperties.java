@@ -240,7 +240,8 @@ public class StateTreeProperties {
 
 		/**
 		 * Number of changes kept in the change feed for instances catching up after a lost
-		 * connection.
+		 * connection. The stream is shared: each commit trims it to its writer's retention, so
+		 * the smallest retention among the instances of a namespace wins.
 		 */
 		private long feedRetention = 10_000;
 

@@ -86,7 +86,8 @@ import org.slf4j.LoggerFactory;
  * <b>Revisions</b> keep increasing across restarts and crashes. With a history, its last record
  * is the last commit's revision, and {@link #close()} also stores it in
  * {@code .statetree/revision}; the open goes on from the higher of the two, so no revision is
- * skipped. Without a history ({@code historySize(0)}), like a database sequence with a cache, a
+ * skipped. Without a history ({@code historySize(0)}) the first commit deletes a log an earlier
+ * run left (it could not reach back across unlogged commits). Then, like a database sequence with a cache, a
  * commit that needs a revision above the stored one first stores that revision plus
  * {@value #REVISION_LEASE} - 1 (fsynced like any file), so a restart after a crash goes on above
  * every revision given out before it, skipping at most {@value #REVISION_LEASE}. A directory
@@ -151,6 +152,9 @@ public final class FileSystemBackend implements StateBackend {
 	private final Clock clock;
 
 	private final int historySize;
+
+	/** Without a history: whether an earlier run's log was deleted (before the first commit). */
+	private boolean logForgotten;
 
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
@@ -370,6 +374,10 @@ public final class FileSystemBackend implements StateBackend {
 			long next = this.revision + 1;
 			HistoryLog log = this.history;
 			if (log == null) {
+				if (!this.logForgotten) {
+					HistoryRecovery.forgetLog(this.directory, this.meta, this.files); // see there
+					this.logForgotten = true;
+				}
 				// before any file of the commit, so the stored revision is never below a commit that is there
 				this.revisionFile.storeAtLeast(next);
 				this.atomicCommit.execute(ops);

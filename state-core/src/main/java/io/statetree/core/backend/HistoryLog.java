@@ -50,7 +50,7 @@ final class HistoryLog implements CommitHistory {
 	static final String SUFFIX = ".log";
 
 
-	private static final Pattern SEGMENT = Pattern.compile("[0-9]{20}\\.log");
+	static final Pattern SEGMENT = Pattern.compile("[0-9]{20}\\.log");
 
 	/** How many of the newest commits are kept decoded in memory. */
 	static final int CACHED = 64;

@@ -2,8 +2,11 @@ package io.statetree.core.backend;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.statetree.core.ChangedPath;
 import io.statetree.core.Commit;
@@ -120,6 +123,51 @@ final class HistoryRecovery {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Deletes the history log a backend without one ({@code historySize(0)}) finds in its
+	 * directory, before that backend's first commit: the commits it makes are not logged, so an
+	 * earlier log, kept, would claim to be followed by the next logged commit and a watch or a
+	 * history read from before would skip the commits between without knowing. Without the log a
+	 * later open with a history starts a new one after the revision it finds, and reading from
+	 * before that behaves as for commits no longer retained (a watch starts with a resync).
+	 * @param directory the state directory, for messages
+	 * @param meta the backend's own directory
+	 * @param files for the directory sync
+	 * @throws StateStorageException when a segment cannot be deleted (before anything of the
+	 * commit is written)
+	 */
+	static void forgetLog(Path directory, Path meta, AtomicFiles files) {
+		Path folder = meta.resolve(HistoryLog.DIRECTORY);
+		if (!Files.isDirectory(folder)) {
+			return;
+		}
+		try {
+			List<Path> segments = new ArrayList<>();
+			try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
+				for (Path file : stream) {
+					if (HistoryLog.SEGMENT.matcher(file.getFileName().toString()).matches()) {
+						segments.add(file);
+					}
+				}
+			}
+			if (segments.isEmpty()) {
+				return;
+			}
+			for (Path segment : segments) {
+				Files.deleteIfExists(segment);
+			}
+			Files.deleteIfExists(folder.resolve(CLOSED));
+			files.syncDirectory(folder);
+			logger.info("Deleted the history log of state directory {}: it is opened without a history "
+					+ "(historySize 0), and the log would not reach back across the commits made now", directory);
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot delete the history log " + FileSystemBackend.META + "/"
+					+ HistoryLog.DIRECTORY + " of state directory " + directory + ", which a backend without a history "
+					+ "deletes before its first commit; nothing was written: " + ex, ex);
+		}
 	}
 
 	/**

@@ -102,16 +102,14 @@ final class HistoryAccess {
 
 		static final CommitTemplate.Work<Restore, Write, @Nullable Void> WORK = (commits, restore, write, unused) -> {
 			boolean changed = commits.commit(List.of(write), List.of());
-			// under the lock, the last revision is this commit's (or, when nothing changed, the current one)
-			restore.revision = changed ? commits.lastRevision() : restore.current();
+			// under the lock, the last revision is this commit's; when nothing changed, the store's
+			// current revision: on a shared backend that counts other instances' commits this
+			// controller has not heard yet (its own revision() would be behind the value it found)
+			restore.revision = changed ? commits.lastRevision() : commits.knownRevision();
 			return changed;
 		};
 
 		long revision;
-
-		long current() {
-			return HistoryAccess.this.controller.revision();
-		}
 
 	}
 

@@ -34,7 +34,10 @@ import org.jspecify.annotations.Nullable;
  * reaches back (its retention horizon is above the revision reached), one resync event at the
  * pattern's concrete prefix carries the value there now, and live events above its revision
  * follow. On a shared backend with the in-memory history, another instance's commit may be
- * heard after a later local one: it is then delivered live, after it, rather than lost. Reactive
+ * heard after a later local one: it is then delivered live, after it, rather than lost. A live
+ * resync (the change feed lost track, or the listener queue overflowed) is never passed on: the
+ * watch reads the history again after the last revision it delivered, and makes its own resync
+ * only if that is gone, never at or below a revision already delivered. Reactive
  * Streams rules as {@link WatchPublisher}: demand, cancel, {@code onError} when the live buffer
  * overflows after the replay. When the controller closes, the subscriber gets the events already
  * read or buffered for it while its demand allows (the history is not read any more), then
@@ -158,6 +161,9 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 		/** Whether the resync event was made (the history is no longer read). */
 		private boolean resynced;
 
+		/** The highest revision delivered to the subscriber; only the draining thread touches it. */
+		private long delivered;
+
 		volatile boolean registered;
 
 		private volatile @Nullable Throwable error;
@@ -268,6 +274,7 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 					return;
 				}
 				this.requested.decrementAndGet();
+				this.delivered = Math.max(this.delivered, event.revision());
 				try {
 					target.onNext(event);
 				}
@@ -290,13 +297,23 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 					StateEvent event;
 					while ((event = this.live.poll()) != null) {
 						this.queued.decrementAndGet();
-						if (event.isResync() || event.revision() > this.skipThrough
+						if (event.isResync()) {
+							// the change feed lost track (or a listener queue overflowed): never
+							// passed on as it is, but read again from the history after what was
+							// delivered; a resync only if that is gone (see the class comment)
+							catchUp();
+							break;
+						}
+						if (event.revision() > this.skipThrough
 								|| (this.replayed != null && event.revision() > ReplayingWatch.this.afterRevision
 										&& !this.replayed.contains(event.revision()))) {
 							return event;
 						}
 					}
-					return null;
+					if (this.phase == LIVE) {
+						return null;
+					}
+					continue;
 				}
 				if (!this.registered || this.completing) {
 					return null;
@@ -351,7 +368,24 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 			return true;
 		}
 
-		/** One resync event at the concrete prefix with the value there now, then live. */
+		/**
+		 * After a live resync (the change feed lost track of commits, or this watch's listener
+		 * queue overflowed): back to reading the history after the last revision delivered, so the
+		 * commits the live path lost come from there; when the history no longer holds them, one
+		 * resync event follows (see {@link #resync()}). Live events keep being buffered meanwhile.
+		 */
+		private void catchUp() {
+			synchronized (this) {
+				this.cursor = Math.max(Math.max(this.cursor, this.skipThrough), this.delivered);
+				this.phase = REPLAYING;
+			}
+		}
+
+		/**
+		 * One resync event at the concrete prefix with the value there now and the store's
+		 * revision of that read, then live above it; none when that revision was delivered already
+		 * (nothing after it can have been missed), so revisions only increase.
+		 */
 		private void resync() {
 			StatePath prefix = concretePrefix(ReplayingWatch.this.compiled);
 			DefaultStateController controller = ReplayingWatch.this.controller;
@@ -360,9 +394,11 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 				synchronized (this) {
 					if (this.dropped <= now.revision()) {
 						this.pending.clear();
-						this.pending.add(new Event(controller, prefix, prefix, null, now.value(), null,
-								ReplayingWatch.this.compiled, now.revision(), controller.instanceId(),
-								CommitRecord.Kind.RESYNC));
+						if (now.revision() > this.delivered) {
+							this.pending.add(new Event(controller, prefix, prefix, null, now.value(), null,
+									ReplayingWatch.this.compiled, now.revision(), controller.instanceId(),
+									CommitRecord.Kind.RESYNC));
+						}
 						this.skipThrough = now.revision();
 						// the value covers every commit up to its revision, late ones included
 						this.replayed = null;

@@ -5,6 +5,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.statetree.core.PathPattern;
 import io.statetree.core.StateEvent;
 import io.statetree.core.Subscription;
 import org.jspecify.annotations.Nullable;
@@ -93,6 +94,10 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 		/** Set when the controller closed: onComplete follows what the demand lets through. */
 		private volatile boolean completing;
 
+		/** Turns the live path's resyncs into this watch's own; only the draining thread uses it. */
+		private final WatchResyncs resyncs = new WatchResyncs(WatchPublisher.this.controller,
+				PathPattern.compile(WatchPublisher.this.pattern));
+
 		WatchSubscription(Flow.Subscriber<? super StateEvent> subscriber) {
 			this.subscriber = subscriber;
 		}
@@ -163,6 +168,18 @@ final class WatchPublisher implements Flow.Publisher<StateEvent> {
 								break;
 							}
 							this.queued.decrementAndGet();
+							try {
+								event = this.resyncs.pass(event);
+							}
+							catch (RuntimeException ex) {
+								// lost track and cannot read the value now: the watch cannot go on
+								cancel();
+								target.onError(ex);
+								break;
+							}
+							if (event == null) {
+								continue;
+							}
 							this.requested.decrementAndGet();
 							try {
 								target.onNext(event);
