@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
@@ -43,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * survives a restart). Write-behind flushes merge commits, and a shared delegate's revisions
  * count other instances' commits too: there both are {@code null} and the controller keeps the
  * history in memory.
+ * <p>
+ * <b>Lifetimes</b> (time to live, ephemeral entries; DESIGN §12) are honoured when the delegate
+ * keeps them: reads from the copy hide what is due. Writing through, the delegate keeps them;
+ * writing behind, the cache keeps its own (seeded from the delegate's when it is made), a time to
+ * live counts from the commit, not the flush, and expiry commits go through to the delegate.
  */
 public final class CachingBackend implements StateBackend {
 
@@ -67,6 +73,10 @@ public final class CachingBackend implements StateBackend {
 	/** Whether this backend's revisions are the delegate's, one for one (write-through, not shared). */
 	private final boolean sameRevisions;
 
+	private final LongSupplier nanoClock;
+
+	private final @Nullable CacheLifetimes lifetimes;
+
 	/**
 	 * Creates a cache in front of a backend.
 	 * @param delegate the backend that stores
@@ -74,6 +84,11 @@ public final class CachingBackend implements StateBackend {
 	 * @throws IllegalArgumentException if the policy is write-behind and the delegate is shared
 	 */
 	public CachingBackend(StateBackend delegate, CachePolicy policy) {
+		this(delegate, policy, System::nanoTime);
+	}
+
+	/** For tests: with the monotonic clock lifetimes are measured on (nanoseconds). */
+	CachingBackend(StateBackend delegate, CachePolicy policy, LongSupplier nanoClock) {
 		if (policy.writeBehind() && delegate.isShared()) {
 			throw new IllegalArgumentException("A write-behind cache (flushOnWrite or flushOnDelete off) cannot front "
 					+ "the shared backend " + delegate.describe().get("type")
@@ -83,6 +98,8 @@ public final class CachingBackend implements StateBackend {
 		this.policy = policy;
 		this.revision = delegate.revision();
 		this.sameRevisions = !policy.writeBehind() && !delegate.isShared();
+		this.nanoClock = nanoClock;
+		this.lifetimes = CacheLifetimes.of(delegate, policy.writeBehind(), nanoClock, this::read);
 		this.timer = (policy.flushInterval() != null) ? FlushTimer.start(policy.flushInterval(), this::flushFromTimer)
 				: null;
 	}
@@ -113,11 +130,11 @@ public final class CachingBackend implements StateBackend {
 		}
 		Object value = this.cache.lookup(path);
 		if (value != CacheTree.MISS) {
-			return value;
+			return hideDue(path, value);
 		}
 		this.lock.lock();
 		try {
-			return readLocked(path);
+			return hideDue(path, readLocked(path));
 		}
 		finally {
 			this.lock.unlock();
@@ -136,19 +153,26 @@ public final class CachingBackend implements StateBackend {
 		}
 		Object value = this.cache.lookup(path);
 		if (value != CacheTree.MISS) {
-			return FileSystemBackend.childNamesOf(value);
+			return FileSystemBackend.childNamesOf(hideDue(path, value));
 		}
 		this.lock.lock();
 		try {
 			if (!this.pending.isEmpty()) {
-				return FileSystemBackend.childNamesOf(readLocked(path));
+				return FileSystemBackend.childNamesOf(hideDue(path, readLocked(path)));
 			}
 			value = this.cache.lookup(path);
-			return (value != CacheTree.MISS) ? FileSystemBackend.childNamesOf(value) : this.delegate.childNames(path);
+			return (value != CacheTree.MISS) ? FileSystemBackend.childNamesOf(hideDue(path, value))
+					: this.delegate.childNames(path);
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/** A value of the copy as reads show it: without what is due. */
+	private @Nullable Object hideDue(StatePath path, @Nullable Object value) {
+		CacheLifetimes entries = this.lifetimes;
+		return (entries != null) ? entries.withoutDue(path, value) : value;
 	}
 
 	/** Reads through: from the copy, or from the delegate with the pending commits applied, then cached. */
@@ -172,7 +196,15 @@ public final class CachingBackend implements StateBackend {
 		this.lock.lock();
 		try {
 			this.delegate.reserveRevision(this.revision + 1);
-			return through ? commitThrough(request) : commitBehind(request);
+			long now = this.nanoClock.getAsLong();
+			if (!through) {
+				return commitBehind(request, now);
+			}
+			CommitResult result = commitThrough(request);
+			if (this.lifetimes != null) {
+				this.lifetimes.apply(request.writes(), now);
+			}
+			return result;
 		}
 		finally {
 			this.lock.unlock();
@@ -195,7 +227,7 @@ public final class CachingBackend implements StateBackend {
 		}
 		this.lock.lock();
 		try {
-			this.pending.flushTo(this.delegate);
+			this.pending.flushTo(this.delegate, this.nanoClock.getAsLong());
 			this.delegate.checkCommit(request);
 		}
 		finally {
@@ -212,7 +244,7 @@ public final class CachingBackend implements StateBackend {
 			deletes |= write.value() == null;
 		}
 		return (writes && this.policy.flushOnWrite()) || (deletes && this.policy.flushOnDelete())
-				|| !this.policy.writeBehind();
+				|| !this.policy.writeBehind() || request.expiry();
 	}
 
 	@Override
@@ -222,7 +254,7 @@ public final class CachingBackend implements StateBackend {
 	}
 
 	private CommitResult commitThrough(CommitRequest request) {
-		this.pending.flushTo(this.delegate);
+		this.pending.flushTo(this.delegate, this.nanoClock.getAsLong());
 		long seen = this.cache.generation();
 		CommitResult result;
 		try {
@@ -269,7 +301,7 @@ public final class CachingBackend implements StateBackend {
 		return new CommitResult(next, result.changes());
 	}
 
-	private CommitResult commitBehind(CommitRequest request) {
+	private CommitResult commitBehind(CommitRequest request, long now) {
 		for (Precondition precondition : request.preconditions()) {
 			if (!StateValues.equal(readLocked(precondition.path()), precondition.expected())) {
 				throw new PreconditionFailedException(precondition.path());
@@ -297,11 +329,17 @@ public final class CachingBackend implements StateBackend {
 		}
 		List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, request.writes(), this);
 		// the copy refuses what the delegate would (a write below a leaf) before the unchanged check
-		if (!this.cache.apply(request.writes(), !StateValues.unchanged(changes))) {
+		boolean changed = this.cache.apply(request.writes(), !StateValues.unchanged(changes));
+		boolean lifetimesChanged = this.lifetimes != null && this.lifetimes.apply(request.writes(), now);
+		if (!changed) {
+			if (lifetimesChanged) {
+				// a value rewritten as it was still takes its lifetime, to the delegate too
+				this.pending.add(request, now);
+			}
 			return new CommitResult(this.revision, changes);
 		}
 		forgetDeletesBelowLeaves(request.writes(), changes);
-		this.pending.add(request);
+		this.pending.add(request, now);
 		long next = this.revision + 1;
 		this.revision = next;
 		return new CommitResult(next, changes);
@@ -336,7 +374,7 @@ public final class CachingBackend implements StateBackend {
 	public void flush() {
 		this.lock.lock();
 		try {
-			this.pending.flushTo(this.delegate);
+			this.pending.flushTo(this.delegate, this.nanoClock.getAsLong());
 			this.delegate.flush();
 		}
 		finally {
@@ -407,6 +445,12 @@ public final class CachingBackend implements StateBackend {
 
 	// ---- the rest of the SPI ----
 
+	/** Returns the lifetimes, or {@code null} when the delegate keeps none. */
+	@Override
+	public @Nullable ExpiringEntries expiringEntries() {
+		return this.lifetimes;
+	}
+
 	@Override
 	public @Nullable CommitHistory history() {
 		return this.sameRevisions ? this.delegate.history() : null;
@@ -459,7 +503,7 @@ public final class CachingBackend implements StateBackend {
 			if (this.closed) {
 				return;
 			}
-			this.pending.flushTo(this.delegate);
+			this.pending.flushTo(this.delegate, this.nanoClock.getAsLong());
 			this.closed = true;
 		}
 		finally {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongSupplier;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
@@ -93,6 +94,14 @@ import org.slf4j.LoggerFactory;
  * ({@link #reserveRevision}) are stored in the revision file the same way, so theirs keep
  * increasing too.
  * <p>
+ * <b>Lifetimes</b> (time to live, ephemeral entries; DESIGN §12) are kept in
+ * {@code .statetree/lifetimes.json}, written with the commit that changes them (through the
+ * intent log when the commit also writes the tree), so after a crash tree and lifetimes agree.
+ * Due times are stored as wall-clock times and measured on the monotonic clock while open: a
+ * clock step while the directory is closed moves them. A value whose time ran out reads as absent
+ * at once; the controller deletes it with an expiry commit. Every ephemeral entry found at open
+ * was written by a process that is gone, so it is due at once.
+ * <p>
  * Thread-safe: reads share a lock, commits take it exclusively, so a read sees one commit's
  * result wholly or not at all.
  */
@@ -150,6 +159,15 @@ public final class FileSystemBackend implements StateBackend {
 	private volatile boolean closed;
 
 	private final DirectoryLock directoryLock;
+
+	private final FileLifetimes lifetimes;
+
+	/**
+	 * Set during a commit while something is due (an expiry commit, or a flush from a cache in
+	 * front), under the write lock, so no other thread reads meanwhile: it reads the files as they
+	 * are, so a delete of what reads hide is made and reports the value it deletes.
+	 */
+	private boolean asStored;
 
 	/**
 	 * Opens (creating if needed) a directory with the JSON format and fsync on.
@@ -220,6 +238,7 @@ public final class FileSystemBackend implements StateBackend {
 				DirectoryLock.refuseHoldingOther(this.directory, this.meta);
 			}
 			this.atomicCommit.recover();
+			this.lifetimes = FileLifetimes.open(this.meta, this.clock, builder.nanoClock, this::read);
 			long stored = this.revisionFile.read();
 			this.history = (builder.historySize > 0) ? HistoryRecovery.open(this.directory, this.meta, this.files, this.fsync,
 					builder.historySize, stored, this.reader) : null;
@@ -264,7 +283,8 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.readLock().lock();
 		try {
 			checkOpen();
-			return this.reader.read(path);
+			Object value = this.reader.read(path);
+			return this.asStored ? value : this.lifetimes.withoutDue(path, value);
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -280,7 +300,8 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.readLock().lock();
 		try {
 			checkOpen();
-			return this.reader.childNames(path);
+			List<String> names = this.reader.childNames(path);
+			return this.asStored ? names : this.lifetimes.childNames(path, names);
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -310,18 +331,15 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.writeLock().lock();
 		try {
 			checkOpen();
-			for (Precondition precondition : request.preconditions()) {
-				if (!StateValues.equal(this.reader.read(precondition.path()), precondition.expected())) {
-					throw new PreconditionFailedException(precondition.path());
-				}
-			}
+			this.asStored = request.expiry() || this.lifetimes.nanosUntilNextDue() == 0;
+			checkPreconditions(request);
 			List<Write> writes = request.writes();
 			Map<StatePath, @Nullable Object> payloads = TreeChanges.lastPayloads(writes);
 			Map<StatePath, @Nullable Object> before = new LinkedHashMap<>();
 			boolean changed = false;
 			for (StatePath path : payloads.keySet()) {
 				try {
-					before.put(path, this.reader.read(path));
+					before.put(path, read(path));
 				}
 				catch (UnparsableFileException ex) {
 					if (path.isRoot() || !ex.file.equals(this.reader.fileOf(path))) {
@@ -335,16 +353,27 @@ public final class FileSystemBackend implements StateBackend {
 			}
 			FileCommitPlan plan = plan(writes);
 			List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, writes, this);
+			FileLifetimes.Next lifetimes = this.lifetimes.after(writes);
 			if (!changed && TreeChanges.unchanged(changes)) {
+				if (lifetimes != null) {
+					// a value rewritten as it was still takes its lifetime, without a revision
+					this.atomicCommit.execute(List.of(lifetimes.op()));
+					this.lifetimes.install(lifetimes);
+				}
 				return new CommitResult(this.revision, changes);
 			}
 			List<Op> ops = plan.operations();
+			if (lifetimes != null) {
+				ops = new ArrayList<>(ops);
+				ops.add(lifetimes.op());
+			}
 			long next = this.revision + 1;
 			HistoryLog log = this.history;
 			if (log == null) {
 				// before any file of the commit, so the stored revision is never below a commit that is there
 				this.revisionFile.storeAtLeast(next);
 				this.atomicCommit.execute(ops);
+				installLifetimes(lifetimes);
 				this.revision = next;
 				return new CommitResult(next, changes);
 			}
@@ -355,39 +384,27 @@ public final class FileSystemBackend implements StateBackend {
 				this.atomicCommit.execute(ops);
 			}
 			catch (RuntimeException ex) {
-				settleFailed(log, pending);
+				if (HistoryRecovery.settleFailed(this.meta, this.reader, log, pending)) {
+					this.revision = next;
+					installLifetimes(lifetimes);
+				}
 				throw ex;
 			}
+			installLifetimes(lifetimes);
 			// published first: once revision() shows it, the history has it
 			log.published(pending);
 			this.revision = next;
 			return new CommitResult(next, changes);
 		}
 		finally {
+			this.asStored = false;
 			this.lock.writeLock().unlock();
 		}
 	}
 
-	/**
-	 * After a commit's files failed: when the intent log stays behind (the next open completes
-	 * the commit) or the tree no longer holds the old values, the commit counts as made, so its
-	 * record stays and its revision is used; otherwise the record is taken back.
-	 */
-	private void settleFailed(HistoryLog log, HistoryLog.Pending pending) {
-		boolean made;
-		try {
-			made = Files.exists(this.meta.resolve(AtomicCommit.INTENT), LinkOption.NOFOLLOW_LINKS)
-					|| !HistoryRecovery.holdsValuesBefore(this.reader, pending.commit());
-		}
-		catch (RuntimeException ex) {
-			made = true;
-		}
-		if (made) {
-			log.published(pending);
-			this.revision = pending.commit().revision();
-		}
-		else {
-			log.abandon(pending);
+	private void installLifetimes(FileLifetimes.@Nullable Next lifetimes) {
+		if (lifetimes != null) {
+			this.lifetimes.install(lifetimes);
 		}
 	}
 
@@ -402,15 +419,19 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.writeLock().lock();
 		try {
 			checkOpen();
-			for (Precondition precondition : request.preconditions()) {
-				if (!StateValues.equal(this.reader.read(precondition.path()), precondition.expected())) {
-					throw new PreconditionFailedException(precondition.path());
-				}
-			}
+			checkPreconditions(request);
 			plan(request.writes()).operations();
 		}
 		finally {
 			this.lock.writeLock().unlock();
+		}
+	}
+
+	private void checkPreconditions(CommitRequest request) {
+		for (Precondition precondition : request.preconditions()) {
+			if (!StateValues.equal(read(precondition.path()), precondition.expected())) {
+				throw new PreconditionFailedException(precondition.path());
+			}
 		}
 	}
 
@@ -441,6 +462,12 @@ public final class FileSystemBackend implements StateBackend {
 	@Override
 	public long revision() {
 		return this.revision;
+	}
+
+	/** Returns the lifetimes kept in {@code .statetree/lifetimes.json}. */
+	@Override
+	public ExpiringEntries expiringEntries() {
+		return this.lifetimes;
 	}
 
 	/**
@@ -527,6 +554,8 @@ public final class FileSystemBackend implements StateBackend {
 
 		private Clock clock = Clock.systemUTC();
 
+		private LongSupplier nanoClock = System::nanoTime;
+
 		private Builder(Path directory) {
 			this.directory = directory;
 		}
@@ -590,6 +619,12 @@ public final class FileSystemBackend implements StateBackend {
 		/** For tests: the clock giving each commit's time in the history. */
 		Builder clock(Clock clock) {
 			this.clock = clock;
+			return this;
+		}
+
+		/** For tests: the monotonic clock lifetimes are measured on (nanoseconds). */
+		Builder nanoClock(LongSupplier nanoClock) {
+			this.nanoClock = nanoClock;
 			return this;
 		}
 

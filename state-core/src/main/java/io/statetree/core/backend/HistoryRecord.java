@@ -23,8 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
  * §11): a frame (body length, revision, CRC-32 of the body, CRC-32 of those 16 bytes; all
  * big-endian) followed by
  * a compact UTF-8 JSON body
- * {@code {"revision":7,"time":"…Z","origin":"…","actor":"…","causedBy":3,"changes":[{"path":["a","b"],"old":…,"new":…}]}}
- * ({@code actor}, {@code old} and {@code new} left out when {@code null}). Values go through
+ * {@code {"revision":7,"time":"…Z","origin":"…","actor":"…","causedBy":3,"expiry":true,"changes":[{"path":["a","b"],"old":…,"new":…}]}}
+ * ({@code actor}, {@code old} and {@code new} left out when {@code null}, {@code expiry} when
+ * {@code false}: a log written before expiry commits existed reads as it did). Values go through
  * {@link JsonText}'s exact-number JSON whatever the backend's file format, so a
  * {@code BigDecimal} reads back as that {@code BigDecimal}; a path is its list of segments, so
  * no character of a segment needs escaping. Stateless and thread-safe.
@@ -53,6 +54,9 @@ final class HistoryRecord {
 			body.put("actor", commit.actor());
 		}
 		body.put("causedBy", commit.causedBy());
+		if (commit.expiry()) {
+			body.put("expiry", true);
+		}
 		List<Object> changes = new ArrayList<>(commit.changes().size());
 		for (ChangedPath change : commit.changes()) {
 			Map<String, Object> entry = new LinkedHashMap<>();
@@ -98,7 +102,8 @@ final class HistoryRecord {
 				changed.add(new ChangedPath(change.path(), change.oldValue(), change.newValue()));
 			}
 		}
-		return new Commit(revision, time, request.origin(), request.actor(), changed, request.causedBy());
+		return new Commit(revision, time, request.origin(), request.actor(), changed, request.causedBy(),
+				request.expiry());
 	}
 
 	/**
@@ -180,7 +185,11 @@ final class HistoryRecord {
 			changes.add(new ChangedPath(path, change.get("old"), change.get("new")));
 		}
 		long causedBy = (map.get("causedBy") instanceof Number cause) ? cause.longValue() : 0;
-		return new Commit(revision, time, origin, actor, changes, causedBy);
+		Object expiry = map.get("expiry");
+		if (expiry != null && !(expiry instanceof Boolean)) {
+			throw new IllegalArgumentException("its expiry flag is not a boolean");
+		}
+		return new Commit(revision, time, origin, actor, changes, causedBy, Boolean.TRUE.equals(expiry));
 	}
 
 	private static @Nullable String text(Map<?, ?> map, String key, boolean optional) {

@@ -74,6 +74,34 @@ final class HistoryRecovery {
 	}
 
 	/**
+	 * After a commit's files failed: when the intent log stays behind (the next open completes
+	 * the commit) or the tree no longer holds the old values, the commit counts as made, so its
+	 * record is published; otherwise the record is taken back.
+	 * @param meta the backend's own directory
+	 * @param reader reads the tree as stored
+	 * @param log the history log
+	 * @param pending the commit's record
+	 * @return whether the commit counts as made (its revision is then used)
+	 */
+	static boolean settleFailed(Path meta, FileTreeReader reader, HistoryLog log, HistoryLog.Pending pending) {
+		boolean made;
+		try {
+			made = Files.exists(meta.resolve(AtomicCommit.INTENT), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+					|| !holdsValuesBefore(reader, pending.commit());
+		}
+		catch (RuntimeException ex) {
+			made = true;
+		}
+		if (made) {
+			log.published(pending);
+		}
+		else {
+			log.abandon(pending);
+		}
+		return made;
+	}
+
+	/**
 	 * Whether the tree holds, at every path a commit changed, the value from before it. An
 	 * unreadable file counts as not holding it.
 	 * @param reader reads the tree

@@ -63,6 +63,13 @@ import org.jspecify.annotations.Nullable;
  * backend's log, so the controller keeps the history in memory. With a filesystem root or mount
  * the revision survives a restart; the history does not.
  * <p>
+ * <b>Lifetimes</b> (time to live, ephemeral entries; DESIGN §12) are kept per backend: a write
+ * with one goes to the backend serving its path (one keeping none refuses it with
+ * {@link UnsupportedOperationException}), and a lifetime on a path at or above a mount point is
+ * refused with {@link StateWriteException} naming the path and the reason, before anything is
+ * written ({@link #checkCommit} refuses both too).
+ * {@link #expiringEntries()} composes the backends' lifetimes at their full paths.
+ * <p>
  * {@link #close()} closes the root and every mounted backend; {@link #unmount} does not close the
  * backend it removes.
  */
@@ -75,6 +82,8 @@ public final class HybridBackend implements StateBackend {
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
 	private final AtomicLong revision = new AtomicLong();
+
+	private final MountedLifetimes lifetimes = new MountedLifetimes(() -> this.mounts);
 
 	/**
 	 * Creates a hybrid with only a root backend.
@@ -243,6 +252,15 @@ public final class HybridBackend implements StateBackend {
 	@Override
 	public long revision() {
 		return this.revision.get();
+	}
+
+	/**
+	 * Returns the backends' lifetimes at their full paths. Always present: a write with a lifetime
+	 * is refused when the backend serving its path keeps none.
+	 */
+	@Override
+	public ExpiringEntries expiringEntries() {
+		return this.lifetimes;
 	}
 
 	@Override

@@ -131,6 +131,7 @@ final class MountedCommit {
 
 	/** Splits one write: the mounted subtrees of its value to their mounts, the rest to the root backend. */
 	private void split(Write write) {
+		MountedLifetimes.refuse(this.mounts, write);
 		StatePath path = write.path();
 		Map<StatePath, StateBackend> points = this.mounts.points();
 		for (Map.Entry<StatePath, StateBackend> mount : points.entrySet()) {
@@ -141,7 +142,7 @@ final class MountedCommit {
 							+ ": it is a mount point, always a branch");
 				}
 				this.parts.get(mount.getValue())
-					.add(new Write(mount.getKey().relativize(path), write.value(), write.payload()));
+					.add(new Write(mount.getKey().relativize(path), write.value(), write.payload(), write.lifetime()));
 				return;
 			}
 		}
@@ -164,12 +165,12 @@ final class MountedCommit {
 				throw new StateWriteException("Cannot write " + path + ": " + point
 						+ " would hold a leaf value, but it is a mount point (always a branch)");
 			}
-			this.parts.get(mount.getValue()).add(new Write(StatePath.ROOT, current, write.payload()));
+			this.parts.get(mount.getValue()).add(new Write(StatePath.ROOT, current, write.payload(), write.lifetime()));
 			if (rest != null) {
 				rest = StateValues.setIn(rest, path, relative, null);
 			}
 		}
-		this.parts.get(this.mounts.root()).add(new Write(path, rest, write.payload()));
+		this.parts.get(this.mounts.root()).add(new Write(path, rest, write.payload(), write.lifetime()));
 	}
 
 	/** How many backends have a part (writes or preconditions). */
@@ -246,11 +247,16 @@ final class MountedCommit {
 			return;
 		}
 		try {
-			backend.checkCommit(new CommitRequest(writes, preconditions, this.request.origin()));
+			backend.checkCommit(part(writes, preconditions));
 		}
 		catch (RuntimeException ex) {
 			throw refused(this.base.get(backend), ex);
 		}
+	}
+
+	/** One backend's part, with the caller's origin and expiry flag (a mount's history records it). */
+	private CommitRequest part(List<Write> writes, List<Precondition> preconditions) {
+		return new CommitRequest(writes, preconditions, this.request.origin(), null, 0, this.request.expiry());
 	}
 
 	/**
@@ -269,7 +275,7 @@ final class MountedCommit {
 			StatePath point = this.base.get(backend);
 			CommitResult result;
 			try {
-				result = backend.commit(new CommitRequest(writes, preconditions, this.request.origin()));
+				result = backend.commit(part(writes, preconditions));
 			}
 			catch (RuntimeException ex) {
 				throw failed(backend, point, committed, ex);

@@ -1,5 +1,6 @@
 package io.statetree.core.backend;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,12 +13,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * The commits a write-behind {@link CachingBackend} has not yet written to its delegate (DESIGN
  * §7, the cache policy): kept in order, applied to every value read from the delegate meanwhile,
- * and written as one commit by {@link #flushTo}. A flush that fails keeps them pending. Guarded by
- * the cache's lock, except {@link #hasPending()}, which any thread may ask.
+ * and written as one commit by {@link #flushTo}. A flush that fails keeps them pending. Each
+ * commit keeps the time it was made, so a time to live it carries reaches the delegate as the
+ * time it has left (it counts from the commit, not the flush). Guarded by the cache's lock,
+ * except {@link #hasPending()}, which any thread may ask.
  */
 final class WriteBehind {
 
 	private final List<CommitRequest> pending = new ArrayList<>();
+
+	/** When each pending commit was made, on the cache's monotonic clock (nanoseconds). */
+	private final List<Long> madeAt = new ArrayList<>();
 
 	private volatile boolean hasPending;
 
@@ -34,9 +40,11 @@ final class WriteBehind {
 	/**
 	 * Adds a commit the cache has applied to its copy.
 	 * @param request the commit
+	 * @param now when it was made, in nanoseconds
 	 */
-	void add(CommitRequest request) {
+	void add(CommitRequest request, long now) {
 		this.pending.add(request);
+		this.madeAt.add(now);
 		this.hasPending = true;
 	}
 
@@ -70,13 +78,16 @@ final class WriteBehind {
 	 * @throws StateStorageException naming the pending paths if the delegate fails; the commits
 	 * stay pending
 	 */
-	void flushTo(StateBackend delegate) {
+	void flushTo(StateBackend delegate, long now) {
 		if (this.pending.isEmpty()) {
 			return;
 		}
 		List<Write> writes = new ArrayList<>();
-		for (CommitRequest request : this.pending) {
-			writes.addAll(request.writes());
+		for (int i = 0; i < this.pending.size(); i++) {
+			long elapsed = now - this.madeAt.get(i);
+			for (Write write : this.pending.get(i).writes()) {
+				writes.add(timeLeft(write, elapsed));
+			}
 		}
 		try {
 			delegate.commit(new CommitRequest(writes, List.of(), this.pending.get(0).origin()));
@@ -86,7 +97,20 @@ final class WriteBehind {
 					+ pendingPaths() + " to " + delegate.describe() + "; they stay pending: " + ex.getMessage(), ex);
 		}
 		this.pending.clear();
+		this.madeAt.clear();
 		this.hasPending = false;
+	}
+
+	/** A write whose time to live counts from its commit, {@code elapsed} nanoseconds ago. */
+	private static Write timeLeft(Write write, long elapsed) {
+		Lifetime lifetime = write.lifetime();
+		if (lifetime == null || lifetime.ttl() == null || elapsed <= 0) {
+			return write;
+		}
+		// at least 1 ns: one already due is due at once in the delegate too
+		Duration left = lifetime.ttl().minusNanos(elapsed);
+		return new Write(write.path(), write.value(), write.payload(),
+				Lifetime.ttl(left.isNegative() || left.isZero() ? Duration.ofNanos(1) : left));
 	}
 
 	private Set<StatePath> pendingPaths() {

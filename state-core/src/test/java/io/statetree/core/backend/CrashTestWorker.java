@@ -18,8 +18,12 @@ import org.jspecify.annotations.Nullable;
  * forever, printing each commit's writes before committing it ({@code BEGIN}) and the outcome
  * after ({@code OK} with the commit's revision, or {@code FAIL}), until it is killed. Commits are
  * made by actor {@code worker}, each caused by its number, so the history shows what it wrote.
+ * Some writes carry a time to live of {@value #TTL_DAYS} days (never due during the test), so the
+ * lifetimes file is written with the tree.
  */
 public final class CrashTestWorker {
+
+	static final int TTL_DAYS = 30;
 
 	static final String[] SEGMENTS = { "a", "b", "c", "John.Doe", "x y", "CON" };
 
@@ -37,7 +41,7 @@ public final class CrashTestWorker {
 		PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
 		FileSystemBackend backend = FileSystemBackend.builder(directory).fsync(fsync).build();
 		for (long n = 0;; n++) {
-			List<Write> writes = randomWrites(random);
+			List<Write> writes = withTimesToLive(randomWrites(random), random);
 			out.println("BEGIN " + n + " " + encode(writes));
 			out.flush();
 			try {
@@ -67,6 +71,17 @@ public final class CrashTestWorker {
 			writes.add(Write.of(path, value));
 		}
 		return writes;
+	}
+
+	/** Gives about a third of the writes with a value a time to live of {@value #TTL_DAYS} days. */
+	static List<Write> withTimesToLive(List<Write> writes, Random random) {
+		List<Write> given = new ArrayList<>(writes.size());
+		for (Write write : writes) {
+			boolean ttl = write.value() != null && random.nextInt(3) == 0;
+			given.add(ttl ? new Write(write.path(), write.value(), null, Lifetime.ttl(java.time.Duration.ofDays(TTL_DAYS)))
+					: write);
+		}
+		return given;
 	}
 
 	private static @Nullable Object randomValue(Random random, int depth) {
@@ -99,7 +114,11 @@ public final class CrashTestWorker {
 				sb.append(',');
 			}
 			sb.append('[').append(StateValues.toJsonString(write.path().toString())).append(',')
-				.append(StateValues.toJsonString(write.value())).append(']');
+				.append(StateValues.toJsonString(write.value()));
+			if (write.lifetime() != null) {
+				sb.append(",true");
+			}
+			sb.append(']');
 		}
 		return sb.append(']').toString();
 	}

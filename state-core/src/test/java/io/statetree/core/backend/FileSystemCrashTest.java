@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
  * higher ones. The history agrees with the tree: its last revision is the reopened revision, it
  * holds one commit per changing commit of the run (the one in flight exactly when its writes are
  * there), and replaying its changes onto the tree read at the previous reopening gives the tree
- * read now. The number of kills is
+ * read now. The lifetimes agree with the tree: the paths with a time to live after the reopening
+ * are those the acknowledged commits (and the one in flight when it is there) left. The number of kills is
  * {@value #DEFAULT_KILLS} unless the system property {@code statetree.crashtest.kills} says otherwise.
  */
 class FileSystemCrashTest {
@@ -48,6 +49,7 @@ class FileSystemCrashTest {
 		Random random = new Random(seed);
 		Path directory = this.temp.resolve("state");
 		Map<String, Object> model = StateValues.emptyBranch();
+		java.util.Set<StatePath> lifetimes = new java.util.HashSet<>();
 		int acknowledged = 0;
 		int inFlightApplied = 0;
 		int inFlightAbsent = 0;
@@ -86,6 +88,7 @@ class FileSystemCrashTest {
 			}
 			for (List<Write> writes : done) {
 				model = apply(model, writes);
+				lifetimes = withLifetimes(lifetimes, writes);
 				acknowledged++;
 			}
 			Map<String, Object> withInFlight = null;
@@ -101,8 +104,10 @@ class FileSystemCrashTest {
 			long reopenedRevision;
 			List<io.statetree.core.Commit> logged;
 			long lastLogged;
+			java.util.Set<StatePath> actualLifetimes;
 			try (FileSystemBackend reopened = FileSystemBackend.builder(directory).fsync(false).build()) {
 				actual = reopened.read(StatePath.ROOT);
+				actualLifetimes = reopened.expiringEntries().lifetimes().keySet();
 				reopenedRevision = reopened.revision();
 				logged = reopened.history().after(previousRevision, 10_000);
 				List<io.statetree.core.Commit> last = reopened.history().after(Math.max(0, reopenedRevision - 1), 1);
@@ -115,10 +120,17 @@ class FileSystemCrashTest {
 			}
 			String context = "kill " + kill + " (seed " + seed + ", " + lines.size() + " lines, in flight: "
 					+ ((inFlight != null) ? CrashTestWorker.encode(inFlight) : "none") + ")";
+			java.util.Set<StatePath> lifetimesWithInFlight = (withInFlight != null) ? withLifetimes(lifetimes, inFlight)
+					: lifetimes;
 			if (StateValues.equal(actual, model)) {
 				if (withInFlight != null && !StateValues.equal(withInFlight, model)) {
 					inFlightAbsent++;
 				}
+				else if (actualLifetimes.equals(lifetimesWithInFlight)) {
+					// the commit in flight changed no value: its lifetimes may have been written
+					lifetimes = lifetimesWithInFlight;
+				}
+				assertThat(actualLifetimes).as(context + ": the lifetimes agree with the tree").isEqualTo(lifetimes);
 			}
 			else {
 				if (withInFlight == null || !StateValues.equal(actual, withInFlight)) {
@@ -143,6 +155,9 @@ class FileSystemCrashTest {
 							+ StateValues.toJsonString(model) + " or " + StateValues.toJsonString(withInFlight))
 					.isTrue();
 				model = withInFlight;
+				lifetimes = lifetimesWithInFlight;
+				assertThat(actualLifetimes).as(context + ": the lifetimes agree with the tree, the commit in flight applied")
+					.isEqualTo(lifetimes);
 				inFlightApplied++;
 				changingCommits++;
 				assertThat(reopenedRevision).as(context + ": the in-flight commit is there, so the revision counts it")
@@ -211,9 +226,29 @@ class FileSystemCrashTest {
 		List<Write> writes = new ArrayList<>();
 		for (Object entry : entries) {
 			List<?> pair = (List<?>) entry;
-			writes.add(Write.of(StatePath.of((String) pair.get(0)), pair.get(1)));
+			Lifetime lifetime = (pair.size() > 2) ? Lifetime.ttl(Duration.ofDays(CrashTestWorker.TTL_DAYS)) : null;
+			writes.add(new Write(StatePath.of((String) pair.get(0)), pair.get(1), null, lifetime));
 		}
 		return writes;
+	}
+
+	/**
+	 * The model of the lifetime rules (DESIGN §12): each write clears the lifetimes strictly below
+	 * its path and sets its own at the path (none for a delete or a write without one). A commit
+	 * that changes no value still applies them.
+	 */
+	static java.util.Set<StatePath> withLifetimes(java.util.Set<StatePath> before, List<Write> writes) {
+		java.util.Set<StatePath> after = new java.util.HashSet<>(before);
+		for (Write write : writes) {
+			after.removeIf(write.path()::isAncestorOf);
+			if (write.value() == null || write.lifetime() == null) {
+				after.remove(write.path());
+			}
+			else {
+				after.add(write.path());
+			}
+		}
+		return after;
 	}
 
 	private static List<String> runAndKill(Path directory, long seed, boolean fsync, Random random) throws Exception {

@@ -459,4 +459,38 @@ class FileSystemHistoryTest {
 		}
 	}
 
+	@Test
+	void anExpiryCommitKeepsItsFlagAcrossReopeningAndOtherCommitsHaveNone() {
+		Path dir = this.temp.resolve("s");
+		try (FileSystemBackend backend = open(dir)) {
+			commit(backend, "/a", 1);
+			backend.commit(new CommitRequest(List.of(Write.of(StatePath.of("/a"), null)), List.of(), "node-1", null, 0,
+					true));
+			assertThat(all(backend)).extracting(Commit::expiry).containsExactly(false, true);
+		}
+		try (FileSystemBackend backend = open(dir)) {
+			List<Commit> history = all(backend);
+			assertThat(history).extracting(Commit::expiry).containsExactly(false, true);
+			assertThat(history.get(1).changes()).containsExactly(new ChangedPath(StatePath.of("/a"), 1, null));
+		}
+	}
+
+	@Test
+	void aRecordWrittenBeforeTheExpiryFlagReadsAsAnOrdinaryCommitAndABadFlagIsRefused() {
+		byte[] old = "{\"revision\":4,\"time\":\"2026-11-30T12:00:00Z\",\"origin\":\"n\",\"causedBy\":0,\"changes\":[{\"path\":[\"a\"],\"new\":1}]}"
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		Commit commit = HistoryRecord.decode(4, old);
+		assertThat(commit.expiry()).isFalse();
+		assertThat(commit.changes()).containsExactly(new ChangedPath(StatePath.of("/a"), null, 1));
+		assertThat(new String(HistoryRecord.encode(commit), java.nio.charset.StandardCharsets.UTF_8))
+			.as("an ordinary commit is written as before").doesNotContain("expiry");
+		byte[] flagged = "{\"revision\":4,\"time\":\"2026-11-30T12:00:00Z\",\"origin\":\"n\",\"causedBy\":0,\"expiry\":true,\"changes\":[]}"
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		assertThat(HistoryRecord.decode(4, flagged).expiry()).isTrue();
+		byte[] bad = "{\"revision\":4,\"time\":\"2026-11-30T12:00:00Z\",\"origin\":\"n\",\"expiry\":\"yes\",\"changes\":[]}"
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		assertThatThrownBy(() -> HistoryRecord.decode(4, bad)).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("expiry");
+	}
+
 }

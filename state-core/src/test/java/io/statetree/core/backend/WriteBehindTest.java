@@ -31,9 +31,9 @@ class WriteBehindTest {
 	void pendingCommitsAreAppliedInOrderToAValueRead() {
 		assertThat(this.pending.hasPending()).isFalse();
 		assertThat(this.pending.isEmpty()).isTrue();
-		this.pending.add(request("/a/b", json("1")));
-		this.pending.add(request("/a/c", json("2")));
-		this.pending.add(request("/a/b", null));
+		this.pending.add(request("/a/b", json("1")), 0);
+		this.pending.add(request("/a/c", json("2")), 0);
+		this.pending.add(request("/a/b", null), 0);
 		assertThat(this.pending.hasPending()).isTrue();
 		InMemoryBackend delegate = new InMemoryBackend();
 		delegate.commit(new CommitRequest(List.of(Write.of(StatePath.of("/a"), json("{'x':0}")),
@@ -46,13 +46,13 @@ class WriteBehindTest {
 	@Test
 	void aFlushWritesEverythingPendingAsOneCommit() {
 		ForwardingBackend delegate = new ForwardingBackend(false);
-		this.pending.add(request("/a", json("1")));
-		this.pending.add(request("/b", json("2")));
-		this.pending.flushTo(delegate);
+		this.pending.add(request("/a", json("1")), 0);
+		this.pending.add(request("/b", json("2")), 0);
+		this.pending.flushTo(delegate, 0);
 		assertThat(delegate.commits.get()).isEqualTo(1);
 		assertThat(delegate.target.read(StatePath.ROOT)).isEqualTo(json("{'a':1,'b':2}"));
 		assertThat(this.pending.hasPending()).isFalse();
-		this.pending.flushTo(delegate);
+		this.pending.flushTo(delegate, 0);
 		assertThat(delegate.commits.get()).isEqualTo(1);
 	}
 
@@ -71,16 +71,16 @@ class WriteBehindTest {
 			}
 
 		};
-		this.pending.add(request("/a", json("1")));
-		this.pending.add(request("/b/c", json("2")));
-		assertThatThrownBy(() -> this.pending.flushTo(failing)).isInstanceOf(StateStorageException.class)
+		this.pending.add(request("/a", json("1")), 0);
+		this.pending.add(request("/b/c", json("2")), 0);
+		assertThatThrownBy(() -> this.pending.flushTo(failing, 0)).isInstanceOf(StateStorageException.class)
 			.hasMessageContaining("2 pending commit(s)")
 			.hasMessageContaining("[/a, /b/c]")
 			.hasMessageContaining("they stay pending");
 		assertThat(this.pending.hasPending()).isTrue();
 		assertThat(this.pending.isEmpty()).isFalse();
 		ForwardingBackend working = new ForwardingBackend(false);
-		this.pending.flushTo(working);
+		this.pending.flushTo(working, 0);
 		assertThat(working.target.read(StatePath.of("/b/c"))).isEqualTo(json("2"));
 	}
 
