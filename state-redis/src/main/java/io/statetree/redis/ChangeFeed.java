@@ -19,7 +19,8 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
 
 /**
  * Tails a namespace's change stream on its own connection and daemon thread, and hands other
- * instances' commits to a {@link BackendListener} in revision order (DESIGN §8).
+ * instances' commits, and every expiry commit (DESIGN §12), to a {@link BackendListener} in
+ * revision order (DESIGN §8).
  * <p>
  * It remembers the id and revision of the last entry it handled. After a failed read (a dropped
  * connection) it opens a new connection and reads on from that id, so nothing still in the stream
@@ -238,7 +239,9 @@ final class ChangeFeed {
 			this.lastId = record.getId().getValue();
 			this.lastRevision = revision;
 			this.lastEntryMillis = entry.millis();
-			if (this.backendId.equals(entry.instance())) {
+			if (this.backendId.equals(entry.instance()) && !entry.swept()) {
+				// this backend's own commit, which its controller made; an expiry commit its script
+				// or sweep made is delivered like another instance's
 				continue;
 			}
 			deliver(entry);
@@ -267,7 +270,8 @@ final class ChangeFeed {
 		long revision = entry.revision();
 		RemoteCommit commit;
 		try {
-			commit = new RemoteCommit(revision, entry.origin(), entry.changes(), entry.actor(), entry.causedBy());
+			commit = new RemoteCommit(revision, entry.origin(), entry.changes(), entry.actor(), entry.causedBy(),
+					entry.expiry());
 		}
 		catch (RuntimeException ex) {
 			logger.error("StateTree change feed for namespace '{}' cannot decode the entry of revision {}; "

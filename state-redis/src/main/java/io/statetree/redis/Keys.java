@@ -13,9 +13,14 @@ import java.nio.charset.StandardCharsets;
  * @param revision the namespace revision counter
  * @param sequence the counter that orders children
  * @param changes the change stream
+ * @param due sorted set: path with a time to live, scored by its due time (server epoch ms)
+ * @param life sorted set: every path with a lifetime, score 0 (prefix scans)
+ * @param eph hash: ephemeral path to its owner
+ * @param ephown sorted set: {@code <owner>\0<path>} per ephemeral path, score 0
+ * @param owners set: the owners of ephemeral entries (each has a lease key while alive)
  */
 record Keys(String namespace, byte[] tree, byte[] pos, byte[] kids, byte[] revision, byte[] sequence,
-		byte[] changes) {
+		byte[] changes, byte[] due, byte[] life, byte[] eph, byte[] ephown, byte[] owners) {
 
 	/**
 	 * Builds the keys of a namespace.
@@ -25,7 +30,17 @@ record Keys(String namespace, byte[] tree, byte[] pos, byte[] kids, byte[] revis
 	static Keys of(String namespace) {
 		String prefix = "{" + namespace + "}:";
 		return new Keys(namespace, bytes(prefix + "tree"), bytes(prefix + "pos"), bytes(prefix + "kids"),
-				bytes(prefix + "rev"), bytes(prefix + "seq"), bytes(prefix + "changes"));
+				bytes(prefix + "rev"), bytes(prefix + "seq"), bytes(prefix + "changes"), bytes(prefix + "due"),
+				bytes(prefix + "life"), bytes(prefix + "eph"), bytes(prefix + "ephown"), bytes(prefix + "owners"));
+	}
+
+	/**
+	 * The lease key of an owner of ephemeral entries (the scripts build the same name).
+	 * @param owner the instance id
+	 * @return the key
+	 */
+	byte[] lease(String owner) {
+		return bytes("{" + this.namespace + "}:lease:" + owner);
 	}
 
 	/**
@@ -33,7 +48,8 @@ record Keys(String namespace, byte[] tree, byte[] pos, byte[] kids, byte[] revis
 	 * @return the keys
 	 */
 	byte[][] all() {
-		return new byte[][] { this.tree, this.pos, this.kids, this.revision, this.sequence, this.changes };
+		return new byte[][] { this.tree, this.pos, this.kids, this.revision, this.sequence, this.changes, this.due,
+				this.life, this.eph, this.ephown, this.owners };
 	}
 
 	private static byte[] bytes(String s) {

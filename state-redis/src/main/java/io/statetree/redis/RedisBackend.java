@@ -20,6 +20,7 @@ import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitHistory;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
+import io.statetree.core.backend.ExpiringEntries;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
@@ -69,6 +70,13 @@ public final class RedisBackend implements StateBackend {
 	/** The default limit of one written value's JSON size: 16 MiB. */
 	public static final long DEFAULT_MAX_VALUE_BYTES = 16L * 1024 * 1024;
 
+	/** The default lease timeout: how long an instance's ephemeral entries outlive its last renewal. */
+	public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Duration MIN_LEASE_TIMEOUT = Duration.ofSeconds(1);
+
+	private static final Duration MAX_LEASE_TIMEOUT = Duration.ofDays(1);
+
 	private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
 	private static final int PRECONDITION_RETRIES = 5;
@@ -79,6 +87,10 @@ public final class RedisBackend implements StateBackend {
 
 	private static final byte[] NOT_CAUSED = bytes("0");
 
+	private static final byte[] EXPIRY = bytes("1");
+
+	private static final byte[] NOT_EXPIRY = bytes("0");
+
 	private final RedisConnectionFactory factory;
 
 	private final String namespace;
@@ -86,6 +98,8 @@ public final class RedisBackend implements StateBackend {
 	private final long feedRetention;
 
 	private final long maxValueBytes;
+
+	private final Duration leaseTimeout;
 
 	private final Keys keys;
 
@@ -101,6 +115,15 @@ public final class RedisBackend implements StateBackend {
 
 	private final OwnRevisions ownRevisions = new OwnRevisions();
 
+	private final Leases leases;
+
+	private final ExpirySweep sweep;
+
+	private final RedisLifetimes lifetimes;
+
+	/** The instance the sweep's expiry commits name as their origin: the last one that committed here. */
+	private volatile String sweepOrigin;
+
 	private final Object feedLock = new Object();
 
 	private @Nullable ChangeFeed feed;
@@ -112,12 +135,18 @@ public final class RedisBackend implements StateBackend {
 		this.namespace = builder.namespace;
 		this.feedRetention = builder.feedRetention;
 		this.maxValueBytes = builder.maxValueBytes;
+		this.leaseTimeout = builder.leaseTimeout;
 		this.keys = Keys.of(this.namespace);
 		this.connectionName = RedisCalls.describe(this.factory);
 		this.backendId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 		this.backendIdBytes = bytes(this.backendId);
 		this.retentionBytes = bytes(Long.toString(this.feedRetention));
 		this.history = new StreamHistory(this.factory, this.connectionName, this.keys);
+		this.leases = new Leases(this.leaseTimeout.toMillis());
+		this.sweepOrigin = this.backendId;
+		this.sweep = new ExpirySweep(this.factory, this.connectionName, this.keys, this.backendIdBytes,
+				this.retentionBytes, () -> this.sweepOrigin, this.leases);
+		this.lifetimes = new RedisLifetimes(this.factory, this.connectionName, this.keys);
 	}
 
 	/**
@@ -155,6 +184,15 @@ public final class RedisBackend implements StateBackend {
 	}
 
 	/**
+	 * Returns how long this instance's ephemeral entries outlive its last lease renewal (DESIGN
+	 * §12): a surviving instance deletes them once the lease key has expired.
+	 * @return the lease timeout
+	 */
+	public Duration leaseTimeout() {
+		return this.leaseTimeout;
+	}
+
+	/**
 	 * How far the change feed is behind: 0 when its last read found nothing more waiting,
 	 * otherwise the milliseconds since the last entry it delivered was written (by the Redis
 	 * server's clock). {@code -1} when the feed is not running (no listener set).
@@ -182,8 +220,8 @@ public final class RedisBackend implements StateBackend {
 	@Override
 	public @Nullable Object read(StatePath path) {
 		checkOpen();
-		byte[] reply = RedisCalls.scriptValue(this.factory, this.connectionName, Scripts.READ,
-				new byte[][] { this.keys.tree(), this.keys.pos(), this.keys.kids() }, bytes(path.toString()));
+		byte[] reply = RedisCalls.scriptValue(this.factory, this.connectionName, Scripts.READ, this.keys.all(),
+				bytes(path.toString()));
 		return decodeRead(new String(reply, StandardCharsets.UTF_8), path);
 	}
 
@@ -220,6 +258,7 @@ public final class RedisBackend implements StateBackend {
 	@Override
 	public CommitResult commit(CommitRequest request) {
 		checkOpen();
+		noteOrigin(request.origin());
 		TreeCodec.EncodedWrites encoded = TreeCodec.encodeWrites(request.writes(), this.maxValueBytes);
 		List<Precondition> preconditions = request.preconditions();
 		String[] tokens = new String[preconditions.size()];
@@ -243,6 +282,8 @@ public final class RedisBackend implements StateBackend {
 			for (StatePath path : encoded.distinct()) {
 				args.add(bytes(path.toString()));
 			}
+			boolean withLifetimes = LifetimeArgs.append(request.writes(), this.leases, args);
+			args.add(request.expiry() ? EXPIRY : NOT_EXPIRY);
 			List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.COMMIT, this.keys.all(),
 					args.toArray(new byte[0][]));
 			long status = (Long) reply.get(0);
@@ -250,6 +291,10 @@ public final class RedisBackend implements StateBackend {
 				long revision = (Long) reply.get(1);
 				if (reply.size() > 3) {
 					this.ownRevisions.record(revision);
+				}
+				if (withLifetimes) {
+					LifetimeArgs.noteOwners(request.writes(), this.leases);
+					this.sweep.start();
 				}
 				String before = RedisCalls.string(reply.get(2));
 				return new CommitResult(revision, TreeCodec.changes(request.writes(), encoded.distinct(), before));
@@ -290,6 +335,7 @@ public final class RedisBackend implements StateBackend {
 		if (path.isRoot()) {
 			throw new StateWriteException("Cannot increment /: the root is always a branch, not an integer");
 		}
+		noteOrigin(context.origin());
 		List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.INCREMENT, this.keys.all(),
 				this.backendIdBytes, bytes(context.origin()), this.retentionBytes, bytes(path.toString()),
 				bytes(Long.toString(delta)), actor(context.actor()), causedBy(context.causedBy()));
@@ -302,24 +348,8 @@ public final class RedisBackend implements StateBackend {
 			Object after = TreeCodec.parseJson(RedisCalls.string(reply.get(3)), path.toString());
 			return new CommitResult(revision, List.of(new Change(path, before, after, null)));
 		}
-		String reason;
-		if (status == 2) {
-			reason = ": " + RedisCalls.string(reply.get(2)) + " holds a leaf value, not a branch";
-		}
-		else if (status == 4) {
-			reason = ": the value there is a branch, not an integer";
-		}
-		else if (status == 5) {
-			// the kind of value ("a string"), named by the script; never the value itself
-			reason = ": the value there is " + RedisCalls.string(reply.get(1)) + ", not an integer";
-		}
-		else if (status == 6) {
-			reason = ": the integer there is outside the range of a long";
-		}
-		else {
-			reason = " by " + delta + ": the sum overflows a long";
-		}
-		throw new StateWriteException("Cannot increment " + path + reason + "; nothing was written");
+		throw new StateWriteException("Cannot increment " + path + Scripts.incrementRefusal(status, reply, delta)
+				+ "; nothing was written");
 	}
 
 	@Override
@@ -365,7 +395,28 @@ public final class RedisBackend implements StateBackend {
 						this.connectionName, listener);
 				created.start();
 				this.feed = created;
+				// an instance with a listener (a controller) takes its share of the sweeping
+				this.sweep.start();
 			}
+		}
+	}
+
+	/**
+	 * Returns the lifetime capability (DESIGN §12). Redis expires entries itself: the commit and
+	 * increment scripts first expire what is due by the server's clock, and a sweep every
+	 * 250 ms (on a daemon thread named {@code statetree-sweep-<namespace>}, started with the change
+	 * feed or by the first write with a lifetime) expires due entries and the ephemeral entries of
+	 * instances whose lease ran out ({@link #leaseTimeout()}); each expiry is one commit, made once
+	 * across all instances, that reaches every instance through the change feed.
+	 */
+	@Override
+	public ExpiringEntries expiringEntries() {
+		return this.lifetimes;
+	}
+
+	private void noteOrigin(String origin) {
+		if (!origin.equals(this.sweepOrigin)) {
+			this.sweepOrigin = origin;
 		}
 	}
 
@@ -408,17 +459,25 @@ public final class RedisBackend implements StateBackend {
 		description.put("namespace", this.namespace);
 		description.put("feedRetention", this.feedRetention);
 		description.put("maxValueBytes", this.maxValueBytes);
+		description.put("leaseTimeout", this.leaseTimeout.toString());
 		description.put("feedAlive", isFeedAlive());
 		return description;
 	}
 
 	/**
-	 * Stops the change feed and waits for its thread to end. Idempotent. The connection factory
-	 * is left open: it belongs to the application.
+	 * Stops the change feed and the sweep and waits for their threads to end, then deletes this
+	 * instance's lease keys (the controller has deleted its ephemeral entries; any left are
+	 * deleted by another instance's sweep). Idempotent. The connection factory is left open: it
+	 * belongs to the application.
 	 */
 	@Override
 	public void close() {
+		if (this.closed) {
+			return;
+		}
 		this.closed = true;
+		this.sweep.stop(STOP_TIMEOUT);
+		this.leases.drop(this.factory, this.keys);
 		synchronized (this.feedLock) {
 			if (this.feed != null) {
 				this.feed.stop(STOP_TIMEOUT);
@@ -441,12 +500,7 @@ public final class RedisBackend implements StateBackend {
 	private void start() {
 		try (RedisConnection connection = this.factory.getConnection()) {
 			connection.ping();
-			connection.scriptingCommands().scriptLoad(Scripts.COMMIT.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.READ.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.POSITION.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.VERSIONED.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.INCREMENT.bytes());
-			connection.scriptingCommands().scriptLoad(Scripts.HISTORY.bytes());
+			Scripts.loadAll(connection);
 		}
 		catch (DataAccessException ex) {
 			throw new StateStorageException("Cannot reach Redis at " + this.connectionName + " for StateTree namespace '"
@@ -484,6 +538,8 @@ public final class RedisBackend implements StateBackend {
 		private long feedRetention = DEFAULT_FEED_RETENTION;
 
 		private long maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+
+		private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
 
 		private Builder(RedisConnectionFactory factory) {
 			this.factory = Objects.requireNonNull(factory, "factory must not be null");
@@ -533,6 +589,24 @@ public final class RedisBackend implements StateBackend {
 				throw new IllegalArgumentException("maxValueBytes must be at least 1, got " + bytes);
 			}
 			this.maxValueBytes = bytes;
+			return this;
+		}
+
+		/**
+		 * Sets how long this instance's ephemeral entries outlive its last lease renewal (default
+		 * 10 s; DESIGN §12). The instance renews its lease every third of this; when it stops (a
+		 * crash, a network partition, a pause longer than this), a surviving instance of the
+		 * namespace deletes its ephemeral entries with expiry commits.
+		 * @param timeout 1 second to 1 day, millisecond precision
+		 * @return this builder
+		 * @throws IllegalArgumentException naming the value if it is null, shorter than 1 second or
+		 * longer than 1 day
+		 */
+		public Builder leaseTimeout(Duration timeout) {
+			if (timeout == null || timeout.compareTo(MIN_LEASE_TIMEOUT) < 0 || timeout.compareTo(MAX_LEASE_TIMEOUT) > 0) {
+				throw new IllegalArgumentException("leaseTimeout must be between 1 second and 1 day, got " + timeout);
+			}
+			this.leaseTimeout = timeout;
 			return this;
 		}
 

@@ -60,6 +60,21 @@ final class RedisCalls {
 		return run(factory, connectionName, script, ReturnType.VALUE, keys, args);
 	}
 
+	/**
+	 * Runs a script returning an integer.
+	 * @param factory where the connection comes from
+	 * @param connectionName the connection, for messages
+	 * @param script the script
+	 * @param keys the keys
+	 * @param args the arguments
+	 * @return the script's reply
+	 */
+	static long scriptLong(RedisConnectionFactory factory, String connectionName, Scripts script, byte[][] keys,
+			byte[]... args) {
+		Long reply = run(factory, connectionName, script, ReturnType.INTEGER, keys, args);
+		return reply;
+	}
+
 	private static <T> T run(RedisConnectionFactory factory, String connectionName, Scripts script, ReturnType type,
 			byte[][] keys, byte[]... args) {
 		byte[][] keysAndArgs = new byte[keys.length + args.length][];

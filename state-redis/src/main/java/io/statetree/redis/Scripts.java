@@ -3,6 +3,9 @@ package io.statetree.redis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.springframework.data.redis.connection.RedisConnection;
 
 /**
  * The Lua scripts, loaded from the class path, each with its SHA-1 for {@code EVALSHA}
@@ -31,6 +34,53 @@ record Scripts(String source, byte[] bytes, String sha1) {
 
 	/** Reads change stream entries after a revision. */
 	static final Scripts HISTORY = load("history.lua");
+
+	/** Renews leases and expires what is due. */
+	static final Scripts SWEEP = load("sweep.lua");
+
+	/** Tells the time to live left at a path. */
+	static final Scripts TTL = load("ttl.lua");
+
+	/** Lists every lifetime. */
+	static final Scripts LIFETIMES = load("lifetimes.lua");
+
+	/** Every script, loaded into the server when a backend starts. */
+	private static final List<Scripts> ALL = List.of(COMMIT, READ, POSITION, VERSIONED, INCREMENT, HISTORY, SWEEP, TTL,
+			LIFETIMES);
+
+	/**
+	 * Loads every script into the server ({@code SCRIPT LOAD}).
+	 * @param connection the connection
+	 */
+	static void loadAll(RedisConnection connection) {
+		for (Scripts script : ALL) {
+			connection.scriptingCommands().scriptLoad(script.bytes());
+		}
+	}
+
+	/**
+	 * Why {@code increment.lua} refused, from its reply (never quoting the value there).
+	 * @param status the reply's status (2, 4, 5, 6 or 7)
+	 * @param reply the reply
+	 * @param delta the delta asked for
+	 * @return the reason, starting with {@code ": "} or {@code " by "}
+	 */
+	static String incrementRefusal(long status, List<Object> reply, long delta) {
+		if (status == 2) {
+			return ": " + RedisCalls.string(reply.get(2)) + " holds a leaf value, not a branch";
+		}
+		if (status == 4) {
+			return ": the value there is a branch, not an integer";
+		}
+		if (status == 5) {
+			// the kind of value ("a string"), named by the script; never the value itself
+			return ": the value there is " + RedisCalls.string(reply.get(1)) + ", not an integer";
+		}
+		if (status == 6) {
+			return ": the integer there is outside the range of a long";
+		}
+		return " by " + delta + ": the sum overflows a long";
+	}
 
 	private static Scripts load(String name) {
 		String source = resource("common.lua") + "\n" + resource(name);

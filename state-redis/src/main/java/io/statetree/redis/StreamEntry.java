@@ -16,7 +16,9 @@ import org.springframework.data.redis.connection.stream.ByteRecord;
 /**
  * One change stream entry, as the commit and increment scripts append it (DESIGN §8, §11): the
  * fields {@code r} revision, {@code o} origin, {@code i} writing backend, {@code w} writes,
- * {@code b} previous values, and, only when given, {@code a} actor and {@code c} causing revision.
+ * {@code b} previous values, and, only when given, {@code a} actor, {@code c} causing revision and
+ * {@code x} for an expiry commit (DESIGN §12): {@code 1} when a controller made it, {@code s} when
+ * a script expired the entry on its own.
  * The commit time is the entry id's milliseconds: the Redis server's clock when the entry was
  * added. Read by the {@link ChangeFeed} and the {@link StreamHistory}.
  *
@@ -28,9 +30,12 @@ import org.springframework.data.redis.connection.stream.ByteRecord;
  * @param causedBy the revision whose listener made the commit, {@code 0} when none
  * @param writes the writes in "W" form
  * @param before the previous read forms of the distinct written paths, concatenated
+ * @param expiry whether it is an expiry commit
+ * @param swept whether a script made the expiry commit on its own (a sweep, or a commit script for
+ * whichever instance ran it): no controller made it, so every instance's feed delivers it
  */
 record StreamEntry(long millis, long revision, String origin, String instance, @Nullable String actor,
-		long causedBy, String writes, String before) {
+		long causedBy, String writes, String before, boolean expiry, boolean swept) {
 
 	/**
 	 * Reads an entry delivered by {@code XREAD}.
@@ -73,6 +78,7 @@ record StreamEntry(long millis, long revision, String origin, String instance, @
 		byte[] before = null;
 		byte[] actor = null;
 		byte[] causedBy = null;
+		byte[] expiry = null;
 		for (int i = 0; i + 1 < fields.size(); i += 2) {
 			byte[] name = fields.get(i);
 			byte[] value = fields.get(i + 1);
@@ -87,6 +93,7 @@ record StreamEntry(long millis, long revision, String origin, String instance, @
 				case 'b' -> before = value;
 				case 'a' -> actor = value;
 				case 'c' -> causedBy = value;
+				case 'x' -> expiry = value;
 				default -> {
 					// a field a later version added: ignored
 				}
@@ -98,7 +105,8 @@ record StreamEntry(long millis, long revision, String origin, String instance, @
 					Long.parseLong(string(required(revision, "r", id))), string(required(origin, "o", id)),
 					string(required(instance, "i", id)), (actor != null) ? string(actor) : null,
 					(causedBy != null) ? Long.parseLong(string(causedBy)) : 0, string(required(writes, "w", id)),
-					string(required(before, "b", id)));
+					string(required(before, "b", id)), expiry != null, expiry != null && expiry.length == 1
+							&& expiry[0] == 's');
 		}
 		catch (NumberFormatException ex) {
 			throw new StateStorageException("Change stream entry " + id + " has a malformed number", ex);

@@ -93,7 +93,7 @@ final class StreamHistory implements CommitHistory {
 			return null;
 		}
 		return new Commit(entry.revision(), Instant.ofEpochMilli(entry.millis()), entry.origin(), entry.actor(),
-				changed, entry.causedBy());
+				changed, entry.causedBy(), entry.expiry());
 	}
 
 	private static byte[] bytes(String s) {

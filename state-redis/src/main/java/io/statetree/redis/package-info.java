@@ -22,7 +22,18 @@
  * {@code MAXLEN ~}. The entry id's milliseconds ({@code XADD *}, the server's clock) are the
  * commit's time. A reader computes each written path's value before and after the commit
  * from {@code b} and {@code w}, exactly as the writer does. The stream is also the history
- * (DESIGN §11).</li>
+ * (DESIGN §11). An expiry commit's entry also has {@code x}: {@code 1} when a controller made it,
+ * {@code s} when a script expired the entry on its own.</li>
+ * <li>Lifetimes (DESIGN §12): <code>{ns}:due</code> — a sorted set of the paths with a time to
+ * live, scored by their due time (the server's epoch ms, from {@code TIME} in the script);
+ * <code>{ns}:life</code> — every path with a lifetime, score 0, so the lifetimes at and below a
+ * written path are found with one lexicographic range; <code>{ns}:eph</code> — a hash from
+ * ephemeral path to its owner (instance id); <code>{ns}:ephown</code> — members
+ * {@code <owner>\0<path>}, score 0, an owner's entries by one range; <code>{ns}:owners</code> — the
+ * owners of ephemeral entries; <code>{ns}:lease:<owner></code> — each owner's lease, set with
+ * {@code PX lease-timeout} by the commit that writes its ephemeral entry and renewed by its
+ * instance every third of the timeout. A namespace that never held a lifetime has none of these
+ * keys: a commit then costs one {@code EXISTS} more.</li>
  * </ul>
  * <p>
  * <b>Scripts.</b> A read is one script call returning the subtree's nodes in pre-order, taken
@@ -35,12 +46,18 @@
  * too ({@code increment.lua}: checks, a sum on decimal digits, exact over the {@code long} range,
  * then the same revision and entry as a commit); {@code versioned.lua} reads a subtree with the
  * revision; {@code history.lua} finds the first entry after a revision by bisecting the entry ids'
- * milliseconds (revisions in the stream are consecutive and grow with the ids). The scripts touch keys
+ * milliseconds (revisions in the stream are consecutive and grow with the ids). When the namespace
+ * holds lifetimes, the commit and increment scripts first expire every entry due by the server's
+ * clock (each its own revision and stream entry), then apply the writes and their lifetimes; the
+ * read scripts leave out due values; {@code sweep.lua}, run by every instance every 250 ms, renews
+ * the instance's leases and expires due entries and the ephemeral entries of owners whose lease key
+ * is gone ({@code ttl.lua} and {@code lifetimes.lua} answer the lifetime queries). The scripts touch keys
  * derived from the namespace prefix besides those passed as {@code KEYS}; they all share one hash
  * slot.
  * <p>
  * <b>Feed.</b> See {@link io.statetree.redis.RedisBackend#setBackendListener}: a daemon thread
- * per backend tails the stream with {@code XREAD BLOCK}, skips its own backend's entries, resumes
+ * per backend tails the stream with {@code XREAD BLOCK}, skips its own backend's entries (except
+ * those a script expired on its own, which no controller made), resumes
  * from the last handled entry after a lost connection, and calls {@code onResync()} once when the
  * entries it needed were trimmed (revisions are consecutive, so a gap is visible), unless every
  * trimmed entry was its own backend's commit.
@@ -50,8 +67,10 @@
  * class path), {@code RedisCalls} (script calls and error translation), {@code TreeCodec} (the
  * text forms above), {@code StreamEntry} (one stream entry's fields), {@code ChangeFeed} (the
  * stream reader), {@code OwnRevisions} (the revisions a backend committed lately, so that its feed
- * does not resynchronise over trimmed entries that were all its own) and {@code StreamHistory}
- * (the history read from the stream).
+ * does not resynchronise over trimmed entries that were all its own), {@code StreamHistory}
+ * (the history read from the stream), {@code LifetimeArgs} (the lifetimes of a commit's writes as
+ * script arguments), {@code RedisLifetimes} (the {@code ExpiringEntries} capability),
+ * {@code Leases} (the leases an instance renews) and {@code ExpirySweep} (the sweep's thread).
  */
 @NullMarked
 package io.statetree.redis;

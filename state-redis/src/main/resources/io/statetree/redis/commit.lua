@@ -2,14 +2,28 @@
 -- ARGV: 1 backend id, 2 origin, 3 feed retention (approximate MAXLEN), 4 writes ("W" form),
 -- 5 actor ('' when unknown), 6 causing revision ('0' when none),
 -- 7 number of preconditions, then (path, SHA-1 of the expected read form) per precondition,
--- then the number of distinct written paths and those paths in order of first write.
+-- then the number of distinct written paths and those paths in order of first write,
+-- then the lease timeout in ms and the number of lifetimes (0, or one per write) followed by each
+-- write's lifetime: '' permanent, 'K' keep, 'T<ms>' time to live, 'E<owner>' ephemeral, then '1'
+-- for an expiry commit (its stream entry is flagged x '1') or '0'.
+-- First, when the namespace keeps lifetimes, every entry due by the server's clock is expired with
+-- its own expiry commit (revision and stream entry flagged x, origin ARGV[2]), so the checks and
+-- previous values below never see an overdue value.
 -- Returns {1, revision, previous read forms concatenated, 1} when it committed (took the revision
 -- and appended an entry), {1, current revision, previous read forms} when there was nothing to
--- write (no writes, or only deletes below a leaf), {0, index, current read
+-- write (no writes, only deletes below a leaf, or, with lifetimes, only values equal to those there),
+-- {0, index, current read
 -- form} when a precondition failed, {2, path, leaf path} when a write runs below a leaf, {3, index}
 -- when a write puts a leaf at the root. Nothing
 -- is written unless the result is 1: every check runs before the first write.
 -- Needs Redis 5 or later (streams; scripts replicated by their effects, so XADD '*' is allowed).
+local hasLife = redis.call('EXISTS', LIFE) == 1
+local now = nil
+if hasLife then
+	now = nowMillis()
+	expireDue(now, ARGV[3], ARGV[2], ARGV[1])
+end
+
 -- preconditions
 local nPre = tonumber(ARGV[7])
 local argi = 8
@@ -24,6 +38,13 @@ local nDistinct = tonumber(ARGV[argi])
 local distinct = {}
 for i = 1, nDistinct do
 	distinct[i] = ARGV[argi + i]
+end
+argi = argi + nDistinct + 1
+local leaseMillis = ARGV[argi]
+local nLifetimes = tonumber(ARGV[argi + 1])
+local lifetimes = {}
+for i = 1, nLifetimes do
+	lifetimes[i] = ARGV[argi + 1 + i]
 end
 
 -- parse the writes: count, then per write: path, payload line, node count (0 = delete), nodes
@@ -159,44 +180,12 @@ if not anyWrite then
 end
 
 -- apply
-local function removeChildren(p)
-	local members = children(p)
-	if #members == 0 then
-		return
-	end
-	local skip = #p + 18
-	for i = 1, #members do
-		local child = join(p, string.sub(members[i], skip))
-		if getNode(child) == BRANCH then
-			removeChildren(child)
-		end
-		redis.call('HDEL', TREE, child)
-		nodeCache[child] = false
-		redis.call('HDEL', POS, child)
-	end
-	redis.call('ZREMRANGEBYLEX', KIDS, '[' .. p .. '\0', '(' .. p .. '\1')
-end
-
 for i = 1, nWrites do
 	local w = writes[i]
 	local p = w.path
 	if not w.noop then
 		if w.delete then
-			if p == '/' then
-				removeChildren('/')
-			else
-				local e = getNode(p)
-				if e then
-					if e == BRANCH then
-						removeChildren(p)
-					end
-					redis.call('HDEL', TREE, p)
-					nodeCache[p] = false
-					local member = redis.call('HGET', POS, p)
-					redis.call('HDEL', POS, p)
-					redis.call('ZREM', KIDS, member)
-				end
-			end
+			deleteSubtree(p)
 		else
 			local list = w.ancestors
 			for j = 1, #list do
@@ -221,11 +210,42 @@ for i = 1, nWrites do
 				attachNew(abs)
 			end
 		end
+		-- lifetimes: a write replaces the subtree (clears those below) and sets or clears its own
+		local life = lifetimes[i] or ''
+		if hasLife or life ~= '' then
+			clearBelow(p)
+			local kind = string.sub(life, 1, 1)
+			if w.delete or life == '' then
+				clearAt(p)
+			elseif kind == 'T' then
+				if not now then
+					now = nowMillis()
+				end
+				setDue(p, now + tonumber(string.sub(life, 2)))
+			elseif kind == 'E' then
+				setOwner(p, string.sub(life, 2), leaseMillis)
+			end
+			hasLife = true
+		end
 	end
 end
 saveSequence()
 
 local beforeAll = table.concat(before)
+if nLifetimes > 0 then
+	-- a write of the value already there applies its lifetime but, as on every backend, makes no
+	-- revision and no stream entry when nothing else changed
+	local same = true
+	for i = 1, nDistinct do
+		if readForm(distinct[i]) ~= before[i] then
+			same = false
+			break
+		end
+	end
+	if same then
+		return {1, tonumber(redis.call('GET', REV) or '0'), beforeAll}
+	end
+end
 local revision = redis.call('INCR', REV)
-appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], W, beforeAll, ARGV[5], ARGV[6])
+appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], W, beforeAll, ARGV[5], ARGV[6], ARGV[argi + 2 + nLifetimes] == '1' and '1')
 return {1, revision, beforeAll, 1}

@@ -2,8 +2,13 @@
 -- for the storage model. Keys: KEYS[1] tree hash (path -> node), KEYS[2] pos hash (path -> member in
 -- kids), KEYS[3] kids sorted set (members "<parent>\0<16-digit seq><name>", score 0, lexicographic);
 -- scripts that write also get KEYS[4] revision, KEYS[5] sequence, KEYS[6] change stream.
+-- Lifetimes (DESIGN §12): KEYS[7] due sorted set (path, score = due time in server epoch ms),
+-- KEYS[8] life sorted set (every path with a lifetime, score 0, for prefix scans), KEYS[9] eph hash
+-- (path -> owner), KEYS[10] ephown sorted set ("<owner>\0<path>", score 0), KEYS[11] owners set;
+-- an owner's lease is the key "{namespace}:lease:<owner>", set with PX by the owner.
 local TREE, POS, KIDS = KEYS[1], KEYS[2], KEYS[3]
 local REV, SEQ, STREAM = KEYS[4], KEYS[5], KEYS[6]
+local DUE, LIFE, EPH, EPHOWN, OWNERS = KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
 local BRANCH = '{}'
 
 local function parentOf(p)
@@ -44,6 +49,9 @@ local function children(p)
 	return redis.call('ZRANGEBYLEX', KIDS, '[' .. p .. '\0', '(' .. p .. '\1')
 end
 
+-- the paths whose time to live ran out, hidden from reads until their expiry commits (nil: none)
+local hidden = nil
+
 -- The subtree at p in "read form": "S<n>\n" then n pairs of lines (relative path, node) in
 -- pre-order; or "L\n<leaf path>\n<leaf json>\n" when p lies inside a leaf (an array or scalar).
 local function readForm(p)
@@ -61,11 +69,13 @@ local function readForm(p)
 				for i = 1, #members do
 					local name = string.sub(members[i], skip)
 					local childAbs = join(abs, name)
-					local childRel = name
-					if rel ~= '' then
-						childRel = rel .. '/' .. name
+					if not (hidden and hidden[childAbs]) then
+						local childRel = name
+						if rel ~= '' then
+							childRel = rel .. '/' .. name
+						end
+						walk(childAbs, childRel, getNode(childAbs))
 					end
-					walk(childAbs, childRel, getNode(childAbs))
 				end
 			end
 		end
@@ -130,8 +140,10 @@ end
 
 -- appends a commit's change stream entry: r revision, o origin, i backend id, w writes, b previous
 -- read forms, then a actor (only when there is one: actor ~= '') and c causing revision (only when
--- causedBy ~= '0'); the entry id's milliseconds are the commit time (the server's clock, XADD '*')
-local function appendEntry(retention, revision, origin, instance, writes, before, actor, causedBy)
+-- causedBy ~= '0'), and x for an expiry commit: 's' when a script expired the entry on its own (every
+-- instance's feed delivers it), '1' when a controller asked for it (CommitRequest.expiry); the entry
+-- id's milliseconds are the commit time (the server's clock, XADD '*')
+local function appendEntry(retention, revision, origin, instance, writes, before, actor, causedBy, expiry)
 	local args = {STREAM, 'MAXLEN', '~', retention, '*', 'r', revision, 'o', origin, 'i', instance, 'w', writes,
 		'b', before}
 	if actor ~= '' then
@@ -142,5 +154,153 @@ local function appendEntry(retention, revision, origin, instance, writes, before
 		args[#args + 1] = 'c'
 		args[#args + 1] = causedBy
 	end
+	if expiry then
+		args[#args + 1] = 'x'
+		args[#args + 1] = expiry
+	end
 	redis.call('XADD', unpack(args))
+end
+
+-- removes the children of a branch, recursively, from the tree, pos and kids
+local function removeChildren(p)
+	local members = children(p)
+	if #members == 0 then
+		return
+	end
+	local skip = #p + 18
+	for i = 1, #members do
+		local child = join(p, string.sub(members[i], skip))
+		if getNode(child) == BRANCH then
+			removeChildren(child)
+		end
+		redis.call('HDEL', TREE, child)
+		nodeCache[child] = false
+		redis.call('HDEL', POS, child)
+	end
+	redis.call('ZREMRANGEBYLEX', KIDS, '[' .. p .. '\0', '(' .. p .. '\1')
+end
+
+-- deletes the subtree at p (the root: its children)
+local function deleteSubtree(p)
+	if p == '/' then
+		removeChildren('/')
+		return
+	end
+	local e = getNode(p)
+	if e then
+		if e == BRANCH then
+			removeChildren(p)
+		end
+		redis.call('HDEL', TREE, p)
+		nodeCache[p] = false
+		local member = redis.call('HGET', POS, p)
+		redis.call('HDEL', POS, p)
+		redis.call('ZREM', KIDS, member)
+	end
+end
+
+-- the server's clock, epoch milliseconds (TIME: scripts are replicated by their effects)
+local function nowMillis()
+	local t = redis.call('TIME')
+	return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function millisString(ms)
+	return string.format('%.0f', ms)
+end
+
+-- removes the lifetime at p
+local function clearAt(p)
+	redis.call('ZREM', LIFE, p)
+	redis.call('ZREM', DUE, p)
+	local owner = redis.call('HGET', EPH, p)
+	if owner then
+		redis.call('HDEL', EPH, p)
+		redis.call('ZREM', EPHOWN, owner .. '\0' .. p)
+	end
+end
+
+-- removes the lifetimes strictly below p
+local function clearBelow(p)
+	local members
+	if p == '/' then
+		members = redis.call('ZRANGEBYLEX', LIFE, '(/', '(0')
+	else
+		members = redis.call('ZRANGEBYLEX', LIFE, '[' .. p .. '/', '(' .. p .. '0')
+	end
+	for i = 1, #members do
+		clearAt(members[i])
+	end
+end
+
+-- gives p a time to live ending at due (server epoch ms)
+local function setDue(p, due)
+	clearAt(p)
+	redis.call('ZADD', DUE, millisString(due), p)
+	redis.call('ZADD', LIFE, 0, p)
+end
+
+-- binds p to an owner and (re)starts the owner's lease, so its entries never lack one
+local function setOwner(p, owner, leaseMillis)
+	clearAt(p)
+	redis.call('HSET', EPH, p, owner)
+	redis.call('ZADD', EPHOWN, 0, owner .. '\0' .. p)
+	redis.call('ZADD', LIFE, 0, p)
+	redis.call('SADD', OWNERS, owner)
+	redis.call('SET', string.sub(TREE, 1, #TREE - 4) .. 'lease:' .. owner, '1', 'PX', leaseMillis)
+end
+
+-- deletes the entry at p with its own expiry commit (revision, stream entry flagged x) and clears
+-- the lifetimes at and below it; returns 1, or 0 when nothing was there (only the lifetimes cleared)
+local function expireOne(p, retention, origin, instance)
+	local before = readForm(p)
+	clearAt(p)
+	clearBelow(p)
+	if string.sub(before, 1, 1) ~= 'S' or before == 'S0\n' then
+		return 0
+	end
+	deleteSubtree(p)
+	local revision = redis.call('INCR', REV)
+	appendEntry(retention, revision, origin, instance, '1\n' .. p .. '\n\n0\n', before, '', '0', 's')
+	return 1
+end
+
+-- expires every time to live entry due at now (server epoch ms), each with its own expiry commit,
+-- earliest first; returns how many commits it made
+local function expireDue(now, retention, origin, instance)
+	local list = redis.call('ZRANGEBYSCORE', DUE, '-inf', millisString(now))
+	local made = 0
+	for i = 1, #list do
+		-- an ancestor's expiry earlier in the list cleared it
+		if redis.call('ZSCORE', DUE, list[i]) then
+			made = made + expireOne(list[i], retention, origin, instance)
+		end
+	end
+	return made
+end
+
+-- hides from this script's reads the values due now; returns true when p itself or one of its
+-- ancestors is due (the whole read is absent)
+local function hideDue(p)
+	if redis.call('EXISTS', DUE) == 0 then
+		return false
+	end
+	local list = redis.call('ZRANGEBYSCORE', DUE, '-inf', millisString(nowMillis()))
+	if #list == 0 then
+		return false
+	end
+	hidden = {}
+	for i = 1, #list do
+		hidden[list[i]] = true
+	end
+	if hidden[p] or hidden['/'] then
+		return true
+	end
+	local list2 = ancestors(p)
+	for j = 1, #list2 do
+		if hidden[list2[j]] then
+			return true
+		end
+	end
+	return false
 end

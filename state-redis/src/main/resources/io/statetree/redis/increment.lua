@@ -6,7 +6,10 @@
 -- path} when the path lies below a leaf, {4} when a branch is there, {5, kind} when the leaf is not
 -- an integer (kind: 'a string', 'a boolean', 'a list' or 'a decimal number'), {6} when it is an
 -- integer outside the range of a long, {7} when the sum would be.
--- Nothing is written unless the result is 1. Lua numbers are doubles, exact only up to 2^53, so the
+-- The counter keeps its lifetime (a time to live set by a write goes on, like Redis INCR); first,
+-- when the namespace keeps lifetimes, every entry due by the server's clock is expired with its own
+-- expiry commit, so an expired counter starts again from 0, permanent.
+-- Nothing is written unless the result is 1 (the expiry commits aside). Lua numbers are doubles, exact only up to 2^53, so the
 -- sum is computed on decimal digit strings.
 local LONG_MAX = '9223372036854775807'
 local LONG_MIN_MAGNITUDE = '9223372036854775808'
@@ -86,6 +89,10 @@ local function inLongRange(negative, magnitude)
 	return compare(magnitude, LONG_MAX) <= 0
 end
 
+if redis.call('EXISTS', LIFE) == 1 then
+	expireDue(nowMillis(), ARGV[3], ARGV[2], ARGV[1])
+end
+
 local p = ARGV[4]
 local old = getNode(p)
 local list = nil
@@ -163,5 +170,5 @@ if not old then
 end
 saveSequence()
 local revision = redis.call('INCR', REV)
-appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], '1\n' .. p .. '\n\n1\n\n' .. new .. '\n', before, ARGV[6], ARGV[7])
+appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], '1\n' .. p .. '\n\n1\n\n' .. new .. '\n', before, ARGV[6], ARGV[7], false)
 return {1, revision, old, new}

@@ -1,6 +1,7 @@
 package io.statetree.redis;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -313,6 +314,16 @@ class RedisBackendTest {
 			.withMessageContaining("a b");
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackend.builder(this.factory).feedRetention(0));
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackend.builder(this.factory).maxValueBytes(0));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RedisBackend.builder(this.factory).leaseTimeout(Duration.ofMillis(999)))
+			.withMessageContaining("PT0.999S");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RedisBackend.builder(this.factory).leaseTimeout(Duration.ofDays(2)))
+			.withMessageContaining("PT48H");
+		assertThatIllegalArgumentException().isThrownBy(() -> RedisBackend.builder(this.factory).leaseTimeout(null))
+			.withMessageContaining("null");
+		assertThat(this.backend.leaseTimeout()).isEqualTo(RedisBackend.DEFAULT_LEASE_TIMEOUT)
+			.isEqualTo(Duration.ofSeconds(10));
 		assertThat(this.backend.describe()).containsEntry("type", "redis").containsKey("connection");
 	}
 
