@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * /users/{id}        a {@link User}
  * /flags/{name}      a {@link Flag}
  * /sessions/{id}     a user's session (volatile; a memory mount in the 'files' profile)
+ * /presence/{id}     an instance online, written ephemeral (see {@link Presence})
  * /stats/admins      derived: how many users have the role admin
  * /stats/features    derived: the enabled features of every user
  * </pre>

@@ -1,5 +1,6 @@
 package io.statetree.autoconfigure;
 
+import io.statetree.core.StateController;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.redis.RedisBackend;
 import io.statetree.spring.StateTreeRedisConnectionFactory;
@@ -16,7 +17,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * backend is {@code redis}. It uses the {@link RedisConnectionFactory} qualified
  * {@link StateTreeRedisConnectionFactory @StateTreeRedisConnectionFactory} if there is one, else
  * the application's (primary) one. The connection factory is looked up when the backend is
- * created, not before.
+ * created, not before. The controller is closed before that connection factory stops.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ RedisBackend.class, RedisConnectionFactory.class })
@@ -52,10 +53,24 @@ class RedisBackendConfiguration {
 						() -> builder.feedRetention(redis.getFeedRetention()));
 				apply("statetree.redis.max-value-bytes", redis.getMaxValueBytes(),
 						() -> builder.maxValueBytes(redis.getMaxValueBytes()));
+				apply("statetree.redis.lease-timeout", redis.getLeaseTimeout(),
+						() -> builder.leaseTimeout(redis.getLeaseTimeout()));
 				return builder.build();
 			}
 
 		};
+	}
+
+	/**
+	 * Closes the controller before the connection factory stops ({@link StateControllerLifecycle}),
+	 * so its ephemeral entries are deleted and its feed stopped while Redis can still be reached.
+	 */
+	@Bean
+	StateControllerLifecycle stateTreeRedisControllerLifecycle(StateController stateController,
+			@StateTreeRedisConnectionFactory ObjectProvider<RedisConnectionFactory> dedicated,
+			ObjectProvider<RedisConnectionFactory> connectionFactories) {
+		RedisConnectionFactory connectionFactory = dedicated.getIfUnique(connectionFactories::getIfUnique);
+		return new StateControllerLifecycle(stateController, StateControllerLifecycle.phaseBefore(connectionFactory));
 	}
 
 	private static void apply(String property, Object value, Runnable setter) {

@@ -250,6 +250,12 @@ public class StateTreeProperties {
 		private long maxValueBytes = 16_777_216;
 
 		/**
+		 * How long this instance's ephemeral entries outlive it once it stops renewing its lease
+		 * (a crash included): a surviving instance then deletes them. Renewed every third of it.
+		 */
+		private Duration leaseTimeout = Duration.ofSeconds(10);
+
+		/**
 		 * Returns the namespace.
 		 * @return the namespace
 		 */
@@ -295,6 +301,14 @@ public class StateTreeProperties {
 		 */
 		public void setMaxValueBytes(long maxValueBytes) {
 			this.maxValueBytes = maxValueBytes;
+		}
+
+		public Duration getLeaseTimeout() {
+			return this.leaseTimeout;
+		}
+
+		public void setLeaseTimeout(Duration leaseTimeout) {
+			this.leaseTimeout = leaseTimeout;
 		}
 
 	}

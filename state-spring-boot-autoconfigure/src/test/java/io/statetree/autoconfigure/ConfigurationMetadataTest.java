@@ -24,8 +24,8 @@ class ConfigurationMetadataTest {
 		Map<String, JsonNode> properties = statetreeProperties();
 		assertThat(properties.keySet()).contains("statetree.backend", "statetree.filesystem.directory",
 				"statetree.filesystem.format", "statetree.filesystem.fsync", "statetree.redis.namespace",
-				"statetree.redis.feed-retention", "statetree.redis.max-value-bytes", "statetree.cache.enabled",
-				"statetree.cache.flush-interval", "statetree.cache.flush-on-write", "statetree.cache.flush-on-read",
+				"statetree.redis.feed-retention", "statetree.redis.max-value-bytes", "statetree.redis.lease-timeout",
+				"statetree.cache.enabled", "statetree.cache.flush-interval", "statetree.cache.flush-on-write", "statetree.cache.flush-on-read",
 				"statetree.cache.flush-on-delete", "statetree.mounts", "statetree.listeners.dispatch",
 				"statetree.listeners.on-error", "statetree.instance-id", "statetree.initial-state",
 				"statetree.history.size");
@@ -46,6 +46,7 @@ class ConfigurationMetadataTest {
 		assertThat(properties.get("statetree.redis.feed-retention").path("defaultValue").asLong(0)).isEqualTo(10_000);
 		assertThat(properties.get("statetree.redis.max-value-bytes").path("defaultValue").asLong(0))
 			.isEqualTo(16L * 1024 * 1024);
+		assertThat(properties.get("statetree.redis.lease-timeout").path("defaultValue").asString("")).isEqualTo("10s");
 		assertThat(properties.get("statetree.listeners.dispatch").path("defaultValue").asString("")).isEqualTo("sync");
 		assertThat(properties.get("statetree.listeners.on-error").path("defaultValue").asString("")).isEqualTo("log");
 		assertThat(properties.get("statetree.cache.flush-on-write").path("defaultValue").asBoolean(false)).isTrue();

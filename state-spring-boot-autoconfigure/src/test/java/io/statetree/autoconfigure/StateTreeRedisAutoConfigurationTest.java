@@ -1,10 +1,13 @@
 package io.statetree.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.statetree.core.StateController;
+import io.statetree.core.StateEvent;
 import io.statetree.core.StatePath;
+import io.statetree.core.WriteOptions;
 import io.statetree.core.backend.CachingBackend;
 import io.statetree.core.backend.HybridBackend;
 import io.statetree.core.backend.InMemoryBackend;
@@ -26,6 +29,7 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for the Redis backend wiring against a real server.
@@ -47,16 +51,45 @@ class StateTreeRedisAutoConfigurationTest {
 		String namespace = server.newNamespace();
 		onServer(server)
 			.withPropertyValues("statetree.backend=redis", "statetree.redis.namespace=" + namespace,
-					"statetree.redis.feed-retention=50", "statetree.redis.max-value-bytes=1024")
+					"statetree.redis.feed-retention=50", "statetree.redis.max-value-bytes=1024",
+					"statetree.redis.lease-timeout=3s")
 			.run((context) -> {
 				RedisBackend backend = (RedisBackend) context.getBean(StateBackend.class);
 				assertThat(backend.namespace()).isEqualTo(namespace);
 				assertThat(backend.feedRetention()).isEqualTo(50);
 				assertThat(backend.maxValueBytes()).isEqualTo(1024);
+				assertThat(backend.leaseTimeout()).isEqualTo(Duration.ofSeconds(3));
 				context.getBean(StateController.class).set("/a", 1);
 			});
 		onServer(server).withPropertyValues("statetree.backend=redis", "statetree.redis.namespace=" + namespace)
 			.run((context) -> assertThat(context.getBean(StateController.class).get("/a")).isEqualTo(1));
+	}
+
+	@Test
+	void leaseTimeoutDefaultsToTenSecondsAndReachesMountsToo(RedisTestServer server) {
+		String namespace = server.newNamespace();
+		onServer(server).withPropertyValues("statetree.backend=redis", "statetree.redis.namespace=" + namespace)
+			.run((context) -> assertThat(((RedisBackend) context.getBean(StateBackend.class)).leaseTimeout())
+				.isEqualTo(Duration.ofSeconds(10)));
+		onServer(server)
+			.withPropertyValues("statetree.redis.namespace=" + namespace, "statetree.redis.lease-timeout=2500ms",
+					"statetree.mounts.shared.path=/shared", "statetree.mounts.shared.backend=redis")
+			.run((context) -> {
+				HybridBackend hybrid = (HybridBackend) context.getBean(StateBackend.class);
+				RedisBackend shared = (RedisBackend) hybrid.mounts().get(StatePath.of("/shared"));
+				assertThat(shared.leaseTimeout()).isEqualTo(Duration.ofMillis(2500));
+			});
+	}
+
+	@Test
+	void rejectsALeaseTimeoutOutOfRangeNamingTheProperty(RedisTestServer server) {
+		onServer(server)
+			.withPropertyValues("statetree.backend=redis", "statetree.redis.namespace=" + server.newNamespace(),
+					"statetree.redis.lease-timeout=100ms")
+			.run((context) -> assertThat(
+					Failures.find(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class))
+				.hasMessageContaining("statetree.redis.lease-timeout")
+				.hasMessageContaining("PT0.1S"));
 	}
 
 	@Test
@@ -78,6 +111,36 @@ class StateTreeRedisAutoConfigurationTest {
 				assertThat(origins).containsExactly("one");
 				assertThat(two.getBean(StateController.class).get("/shared")).isEqualTo("hello");
 			}));
+	}
+
+	@Test
+	void aStoppingInstanceDeletesItsEphemeralEntriesBeforeItsConnectionFactoryStops(RedisTestServer server) {
+		String namespace = server.newNamespace();
+		ApplicationContextRunner instance = onServer(server).withPropertyValues("statetree.backend=redis",
+				"statetree.redis.namespace=" + namespace);
+		instance.withPropertyValues("statetree.instance-id=stays").run((stays) -> {
+			StateController survivor = stays.getBean(StateController.class);
+			List<StateEvent> heard = new CopyOnWriteArrayList<>();
+			survivor.subscribe("/presence/*", heard::add);
+			instance.withPropertyValues("statetree.instance-id=leaves").run((leaves) -> {
+				assertThat(leaves).hasSingleBean(StateControllerLifecycle.class);
+				leaves.getBean(StateController.class).set("/presence/leaves", "here", WriteOptions.ephemeral());
+				assertThat(survivor.get("/presence/leaves")).isEqualTo("here");
+			});
+			assertThat(survivor.get("/presence/leaves")).as("deleted on close, not at the end of its lease").isNull();
+			await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 2);
+			assertThat(heard.get(1).isExpiry()).isTrue();
+			assertThat(heard.get(1).origin()).isEqualTo("leaves");
+		});
+	}
+
+	@Test
+	void theControllerStopsInThePhaseAboveItsConnectionFactory() {
+		LettuceConnectionFactory lettuce = new LettuceConnectionFactory();
+		assertThat(StateControllerLifecycle.phaseBefore(lettuce)).isEqualTo(lettuce.getPhase() + 1);
+		lettuce.setPhase(-5);
+		assertThat(StateControllerLifecycle.phaseBefore(lettuce)).isEqualTo(-4);
+		assertThat(StateControllerLifecycle.phaseBefore(new Object())).isEqualTo(1);
 	}
 
 	@Test
