@@ -695,4 +695,81 @@ class NewUserExpiryTest {
 		}
 	}
 
+
+	@ParameterizedTest
+	@EnumSource(Kind.class)
+	void rewriteRightAfterDueIsNotDeletedByTheLateExpiry(Kind kind) throws Exception {
+		StateController c = controller(kind);
+		for (int i = 0; i < 10; i++) {
+			String p = "/m/race" + i;
+			c.set(p, "old", ttl(20));
+			pass(22);
+			c.set(p, "new");
+		}
+		pass(400);
+		for (int i = 0; i < 10; i++) {
+			assertThat(c.get("/m/race" + i)).as("race %d", i).isEqualTo("new");
+			assertThat(c.timeToLive("/m/race" + i)).isNull();
+		}
+		for (Commit commit : expiryCommits(c)) {
+			assertThat(commit.changes().get(0).oldValue()).isEqualTo("old");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Kind.class)
+	void getOrWriteAfterDue(Kind kind) throws Exception {
+		StateController c = controller(kind);
+		c.set("/m/g", "old", ttl(20));
+		pass(25);
+		assertThat(c.getOrWrite("/m/g", String.class, "default")).isEqualTo("default");
+		pass(300);
+		assertThat(c.get("/m/g")).isEqualTo("default");
+	}
+
+	@Test
+	void writeBehindValueExpiringBeforeFlushIsNotResurrected() throws Exception {
+		Path d = this.dir.resolve("wb2");
+		StateController c = StateController.builder()
+			.backend(new CachingBackend(FileSystemBackend.builder(d).fsync(false).build(),
+					CachePolicy.builder().flushOnWrite(false).flushOnDelete(false).flushInterval(null).build()))
+			.build();
+		c.set("/x", "v", ttl(100));
+		c.set("/y", "w", WriteOptions.ephemeral());
+		await().atMost(WAIT).until(() -> expiryCommits(c).size() == 1);
+		c.close();
+		StateController again = files(d);
+		this.toClose.add(again);
+		assertThat(again.get("/x")).isNull();
+		assertThat(again.get("/y")).isNull();
+	}
+
+	@Test
+	void hybridFilesMountKeepsLifetimesAcrossReopen() throws Exception {
+		Path d = this.dir.resolve("hm");
+		StateController c = StateController.builder()
+			.backend(new HybridBackend(new InMemoryBackend()).mount("/m", FileSystemBackend.builder(d).fsync(false).build()))
+			.build();
+		c.set("/m/a", 1, WriteOptions.ttl(Duration.ofSeconds(30)));
+		c.set("/m/e", 2, WriteOptions.ephemeral());
+		c.close();
+		StateController again = StateController.builder()
+			.backend(new HybridBackend(new InMemoryBackend()).mount("/m", FileSystemBackend.builder(d).fsync(false).build()))
+			.build();
+		this.toClose.add(again);
+		assertThat(again.timeToLive("/m/a")).isBetween(Duration.ofSeconds(28), Duration.ofSeconds(30));
+		assertThat(again.get("/m/e")).isNull();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Kind.class)
+	void equalRewriteEphemeralDropsTtl(Kind kind) throws Exception {
+		StateController c = controller(kind);
+		c.set("/m/q", "same", ttl(150));
+		c.set("/m/q", "same", WriteOptions.ephemeral());
+		assertThat(c.timeToLive("/m/q")).isNull();
+		pass(400);
+		assertThat(c.get("/m/q")).isEqualTo("same");
+	}
+
 }
