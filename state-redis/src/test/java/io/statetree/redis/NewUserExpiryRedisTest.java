@@ -231,4 +231,26 @@ class NewUserExpiryRedisTest {
 		assertThat(b.get("/k/e")).isEqualTo("x");
 	}
 
+
+	@Test
+	void manyEntriesOnRedisExpireWithinOneSecond() throws Exception {
+		StateController a = controller("ma", Duration.ofSeconds(10));
+		StateController b = controller("mb", Duration.ofSeconds(10));
+		int n = 2_000;
+		a.batch(() -> {
+			for (int i = 0; i < n; i++) {
+				a.set("/k/" + i, i, WriteOptions.ttl(Duration.ofMillis(500)));
+			}
+		});
+		long due = System.nanoTime() + 500_000_000L;
+		long rev = a.revision();
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+			.until(() -> b.revision() - rev >= n);
+		long lateMs = (System.nanoTime() - due) / 1_000_000;
+		System.out.println("NewUserExpiryRedis: last of " + n + " expiry commits " + lateMs + " ms after due");
+		Thread.sleep(500);
+		assertThat(b.revision() - rev).isEqualTo(n);
+		assertThat(lateMs).isLessThan(1000);
+	}
+
 }
