@@ -164,6 +164,8 @@ class NewUserExpiryRedisTest {
 	void lostLeaseOfALiveInstance() throws Exception {
 		StateController a = controller("la", Duration.ofSeconds(10));
 		StateController b = controller("lb", Duration.ofSeconds(1));
+		List<StateEvent> bHeard = new CopyOnWriteArrayList<>();
+		b.subscribe("/presence/lb", bHeard::add);
 		b.set("/presence/lb", "online", WriteOptions.ephemeral());
 		// an operator (or a failover losing the key) removes b's lease while b lives
 		LettuceConnectionFactory admin = this.redis.newConnectionFactory();
@@ -178,10 +180,14 @@ class NewUserExpiryRedisTest {
 		System.out.println("NewUserExpiryRedis: after losing the lease, a sees " + a.get("/presence/lb")
 				+ ", b sees " + b.get("/presence/lb"));
 		admin.destroy();
+		// b can react: it hears the expiry of its own presence
+		await().atMost(WAIT).until(() -> bHeard.stream().anyMatch(StateEvent::isExpiry));
+		assertThat(a.get("/presence/lb")).isNull();
 		// does b notice, and does a new ephemeral write of b survive past the lease timeout?
 		b.set("/presence/lb2", "again", WriteOptions.ephemeral());
 		Thread.sleep(2500);
 		System.out.println("NewUserExpiryRedis: after a new ephemeral write, a sees " + a.get("/presence/lb2"));
+		assertThat(a.get("/presence/lb2")).isEqualTo("again");
 	}
 
 
