@@ -772,4 +772,23 @@ class NewUserExpiryTest {
 		assertThat(c.get("/m/q")).isEqualTo("same");
 	}
 
+
+	@Test
+	void filesCostOfPlainDeletesForComparison() {
+		StateController c = controller(Kind.FILES);
+		int n = 1_000;
+		c.batch(() -> {
+			for (int i = 0; i < n; i++) {
+				c.set("/m/k/" + i, i, WriteOptions.ttl(Duration.ofSeconds(60)));
+			}
+		});
+		long start = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			c.delete("/m/k/" + i);
+		}
+		System.out.println("NewUserExpiry FILES: " + n + " plain deletes of TTL entries took "
+				+ (System.nanoTime() - start) / 1_000_000 + " ms");
+		assertThat(c.childNames("/m/k")).isEmpty();
+	}
+
 }
