@@ -11,6 +11,7 @@ import io.statetree.core.StatePath;
 import io.statetree.core.TypeRef;
 import io.statetree.core.WriteOptions;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -22,6 +23,9 @@ import org.springframework.web.bind.annotation.RestController;
  * surviving instance once a crashed one stops renewing its lease ({@code statetree.redis.lease-timeout});
  * with the filesystem backend, at the next start after a crash. {@code GET /api/presence} lists
  * the entries.
+ * <p>
+ * An instance that is alive but lost its lease (a pause longer than the lease timeout, Redis
+ * unreachable for that long) hears another instance expire its entry and announces itself again.
  */
 @RestController
 public class Presence {
@@ -35,6 +39,8 @@ public class Presence {
 	private final StateController state;
 
 	private final Clock clock = Clock.systemUTC();
+
+	private volatile boolean stopping;
 
 	/**
 	 * Creates the presence of this instance.
@@ -50,7 +56,23 @@ public class Presence {
 	@EventListener(ApplicationReadyEvent.class)
 	public void announce() {
 		String id = this.state.instanceId();
-		this.state.set(PRESENCE.child(id), new Member(id, this.clock.instant()), WriteOptions.ephemeral());
+		StatePath own = PRESENCE.child(id);
+		this.state.subscribe(own.toString(), (event) -> {
+			// expired while this instance lives: its lease lapsed (Redis), so announce again; the
+			// expiry its own shutdown makes comes after ContextClosedEvent
+			if (event.isExpiry() && !this.stopping) {
+				this.state.set(own, new Member(id, this.clock.instant()), WriteOptions.ephemeral());
+			}
+		});
+		this.state.set(own, new Member(id, this.clock.instant()), WriteOptions.ephemeral());
+	}
+
+	/**
+	 * Stops announcing again once the application shuts down.
+	 */
+	@EventListener(ContextClosedEvent.class)
+	public void stop() {
+		this.stopping = true;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.statetree.sample;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisConnection;
 
 import static io.statetree.sample.PresenceTest.online;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,12 +54,31 @@ class RedisPresenceTest {
 		}
 	}
 
-	private static ConfigurableApplicationContext start(String namespace, String instanceId) {
+	@Test
+	void anInstanceWhoseLeaseLapsedWhileAliveAnnouncesItselfAgain(RedisTestServer server) {
+		String namespace = server.newNamespace();
+		try (ConfigurableApplicationContext one = start(namespace, "redis-one", "--statetree.redis.lease-timeout=1s")) {
+			StateController state = one.getBean(StateController.class);
+			List<StateEvent> heard = new CopyOnWriteArrayList<>();
+			state.subscribe("/presence/redis-one", heard::add);
+			// the lease key lost while the instance lives (a pause past the lease timeout, a failover)
+			try (RedisConnection connection = server.newConnectionFactory().getConnection()) {
+				connection.keyCommands()
+					.del(("{" + namespace + "}:lease:redis-one").getBytes(StandardCharsets.UTF_8));
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> heard.stream().anyMatch(StateEvent::isExpiry));
+			await().atMost(Duration.ofSeconds(10)).until(() -> online(one).contains("redis-one"));
+			assertThat(heard.stream().filter(StateEvent::isExpiry).count()).isEqualTo(1);
+		}
+	}
+
+	private static ConfigurableApplicationContext start(String namespace, String instanceId, String... more) {
 		RedisTestServer.Endpoint endpoint = RedisTestServer.endpoint();
-		return new SpringApplicationBuilder(SampleApplication.class).profiles("redis")
-			.run("--server.port=0", "--statetree.instance-id=" + instanceId,
-					"--statetree.redis.namespace=" + namespace,
-					"--spring.data.redis.url=redis://" + endpoint.host() + ":" + endpoint.port());
+		List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--statetree.instance-id=" + instanceId,
+				"--statetree.redis.namespace=" + namespace,
+				"--spring.data.redis.url=redis://" + endpoint.host() + ":" + endpoint.port()));
+		args.addAll(List.of(more));
+		return new SpringApplicationBuilder(SampleApplication.class).profiles("redis").run(args.toArray(String[]::new));
 	}
 
 }
