@@ -154,7 +154,7 @@ class NewUserRedisHistoryTest {
 			a.watch("/items/*", v.revision()).subscribe(collector);
 		}));
 		long last = Math.max(b.getVersioned("/items/b").revision(), c.getVersioned("/items/c").revision());
-		Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(collector.revisions()).contains(last));
+		awaitRevision(collector, last, a);
 		assertThat(collector.error.get()).isNull();
 		assertThat(collector.events).noneMatch(StateEvent::isResync);
 		List<Long> expected = new ArrayList<>();
@@ -164,6 +164,25 @@ class NewUserRedisHistoryTest {
 		assertThat(collector.revisions()).containsExactlyElementsOf(expected);
 		// origins are the writers
 		assertThat(collector.events).allMatch((e) -> e.origin().equals("b") || e.origin().equals("c"));
+	}
+
+	/**
+	 * Waits until the collector heard the revision; fails at once when it got onError, and on
+	 * timeout says what it heard and where A's feed is.
+	 */
+	private static void awaitRevision(Collector collector, long revision, StateController a) {
+		try {
+			Awaitility.await()
+				.atMost(WAIT)
+				.failFast("the subscriber got onError", () -> assertThat(collector.error.get()).isNull())
+				.until(() -> collector.revisions().contains(revision));
+		}
+		catch (org.awaitility.core.ConditionTimeoutException ex) {
+			List<Long> heard = collector.revisions();
+			throw new AssertionError("revision " + revision + " not heard: " + heard.size() + " events, last "
+					+ heard.subList(Math.max(0, heard.size() - 5), heard.size()) + ", A's revision " + a.revision()
+					+ ", completed " + collector.completed, ex);
+		}
 	}
 
 	// (1) watch from a revision B just made, on A, before A's feed heard it
@@ -643,7 +662,13 @@ class NewUserRedisHistoryTest {
 	void aReplayOfAnotherInstancesSubtreeWritesEqualsWhatALiveWatchHeard() {
 		StateController a = controller("a");
 		StateController b = controller("b");
+		// a plain watch hears another instance's commit when A's feed delivers it, even a commit
+		// made before it subscribed: the live watch below subscribes only once A heard B's first write
+		Collector heard = new Collector();
+		a.watch("/users/**").subscribe(heard);
 		b.set("/users", Map.of("u1", Map.of("role", "admin", "name", "x")));
+		long first = b.getVersioned("/").revision();
+		awaitRevision(heard, first, a);
 		long from = a.getVersioned("/").revision();
 		Collector live = new Collector();
 		a.watch("/users/{id}/role").subscribe(live);
