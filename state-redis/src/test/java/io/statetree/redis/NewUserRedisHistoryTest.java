@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.statetree.core.ChangedPath;
@@ -139,12 +140,22 @@ class NewUserRedisHistoryTest {
 		int each = 600;
 		Collector collector = new Collector();
 		AtomicReference<Long> from = new AtomicReference<>();
+		// under load both writers could finish before A subscribed: then nothing came after the
+		// revision read and the wait below for the last one could only time out; each writer
+		// makes its second half of the writes after the subscription
+		AtomicBoolean subscribed = new AtomicBoolean();
 		writeConcurrently(List.of(() -> {
 			for (int i = 1; i <= each; i++) {
+				if (i == each / 2) {
+					Awaitility.await().atMost(WAIT).untilTrue(subscribed);
+				}
 				b.set("/items/b", i);
 			}
 		}, () -> {
 			for (int i = 1; i <= each; i++) {
+				if (i == each / 2) {
+					Awaitility.await().atMost(WAIT).untilTrue(subscribed);
+				}
 				c.set("/items/c", i);
 			}
 		}, () -> {
@@ -152,8 +163,10 @@ class NewUserRedisHistoryTest {
 			Versioned<Object> v = a.getVersioned("/items");
 			from.set(v.revision());
 			a.watch("/items/*", v.revision()).subscribe(collector);
+			subscribed.set(true);
 		}));
 		long last = Math.max(b.getVersioned("/items/b").revision(), c.getVersioned("/items/c").revision());
+		assertThat(last).as("revisions after the watch's").isGreaterThanOrEqualTo(from.get() + each);
 		awaitRevision(collector, last, a);
 		assertThat(collector.error.get()).isNull();
 		assertThat(collector.events).noneMatch(StateEvent::isResync);
