@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.statetree.core.ChangedPath;
@@ -139,12 +140,22 @@ class NewUserRedisHistoryTest {
 		int each = 600;
 		Collector collector = new Collector();
 		AtomicReference<Long> from = new AtomicReference<>();
+		// under load both writers could finish before A subscribed: then nothing came after the
+		// revision read and the wait below for the last one could only time out; each writer
+		// makes its second half of the writes after the subscription
+		AtomicBoolean subscribed = new AtomicBoolean();
 		writeConcurrently(List.of(() -> {
 			for (int i = 1; i <= each; i++) {
+				if (i == each / 2) {
+					Awaitility.await().atMost(WAIT).untilTrue(subscribed);
+				}
 				b.set("/items/b", i);
 			}
 		}, () -> {
 			for (int i = 1; i <= each; i++) {
+				if (i == each / 2) {
+					Awaitility.await().atMost(WAIT).untilTrue(subscribed);
+				}
 				c.set("/items/c", i);
 			}
 		}, () -> {
@@ -152,9 +163,11 @@ class NewUserRedisHistoryTest {
 			Versioned<Object> v = a.getVersioned("/items");
 			from.set(v.revision());
 			a.watch("/items/*", v.revision()).subscribe(collector);
+			subscribed.set(true);
 		}));
 		long last = Math.max(b.getVersioned("/items/b").revision(), c.getVersioned("/items/c").revision());
-		Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(collector.revisions()).contains(last));
+		assertThat(last).as("revisions after the watch's").isGreaterThanOrEqualTo(from.get() + each);
+		awaitRevision(collector, last, a);
 		assertThat(collector.error.get()).isNull();
 		assertThat(collector.events).noneMatch(StateEvent::isResync);
 		List<Long> expected = new ArrayList<>();
@@ -164,6 +177,25 @@ class NewUserRedisHistoryTest {
 		assertThat(collector.revisions()).containsExactlyElementsOf(expected);
 		// origins are the writers
 		assertThat(collector.events).allMatch((e) -> e.origin().equals("b") || e.origin().equals("c"));
+	}
+
+	/**
+	 * Waits until the collector heard the revision; fails at once when it got onError, and on
+	 * timeout says what it heard and where A's feed is.
+	 */
+	private static void awaitRevision(Collector collector, long revision, StateController a) {
+		try {
+			Awaitility.await()
+				.atMost(WAIT)
+				.failFast("the subscriber got onError", () -> assertThat(collector.error.get()).isNull())
+				.until(() -> collector.revisions().contains(revision));
+		}
+		catch (org.awaitility.core.ConditionTimeoutException ex) {
+			List<Long> heard = collector.revisions();
+			throw new AssertionError("revision " + revision + " not heard: " + heard.size() + " events, last "
+					+ heard.subList(Math.max(0, heard.size() - 5), heard.size()) + ", A's revision " + a.revision()
+					+ ", completed " + collector.completed, ex);
+		}
 	}
 
 	// (1) watch from a revision B just made, on A, before A's feed heard it
@@ -643,7 +675,13 @@ class NewUserRedisHistoryTest {
 	void aReplayOfAnotherInstancesSubtreeWritesEqualsWhatALiveWatchHeard() {
 		StateController a = controller("a");
 		StateController b = controller("b");
+		// a plain watch hears another instance's commit when A's feed delivers it, even a commit
+		// made before it subscribed: the live watch below subscribes only once A heard B's first write
+		Collector heard = new Collector();
+		a.watch("/users/**").subscribe(heard);
 		b.set("/users", Map.of("u1", Map.of("role", "admin", "name", "x")));
+		long first = b.getVersioned("/").revision();
+		awaitRevision(heard, first, a);
 		long from = a.getVersioned("/").revision();
 		Collector live = new Collector();
 		a.watch("/users/{id}/role").subscribe(live);
