@@ -252,6 +252,48 @@ public abstract class AbstractExpiryBehaviourTest {
 	}
 
 	@Test
+	void anEffectRunAgainForAnExpiryHearsTheExpiryFlag() {
+		StateController c = controller(StateController.Dispatch.SYNC);
+		c.set("/s", 1, WriteOptions.ttl(Duration.ofMillis(200)));
+		List<StateEvent> runs = new CopyOnWriteArrayList<>();
+		List<Object> seen = new CopyOnWriteArrayList<>();
+		c.track((event) -> {
+			runs.add(event);
+			Object value = event.get("/s");
+			seen.add((value != null) ? value : "none");
+			if (runs.size() == 1) {
+				// the expiry commit comes while this run is in progress: the next run's event is
+				// built from what the effect journal kept of that commit
+				await().atMost(WAIT).until(() -> expiryCommits(c).size() == 1);
+			}
+		});
+		await().atMost(WAIT).until(() -> runs.size() >= 2);
+		holdsFor(Duration.ofMillis(200), () -> runs.size() == 2);
+		assertThat(seen).containsExactly(1, "none");
+		StateEvent again = runs.get(1);
+		assertThat(again.isExpiry()).isTrue();
+		assertThat(again.path()).isEqualTo(StatePath.of("/s"));
+		assertThat(again.prevValue()).isEqualTo(1);
+		assertThat(again.newValue()).isNull();
+	}
+
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void anIdleEffectOverAnExpiringSourceRunsOnceForTheExpiry(StateController.Dispatch dispatch) {
+		StateController c = controller(dispatch);
+		c.set("/s", 1, WriteOptions.ttl(Duration.ofMillis(200)));
+		List<StateEvent> runs = new CopyOnWriteArrayList<>();
+		c.track((event) -> {
+			event.get("/s");
+			runs.add(event);
+		});
+		await().atMost(WAIT).until(() -> runs.size() >= 2);
+		holdsFor(Duration.ofMillis(300), () -> runs.size() == 2);
+		assertThat(runs.get(1).isExpiry()).isTrue();
+		assertThat(runs.get(1).newValue()).isNull();
+	}
+
+	@Test
 	void anEqualRewriteWithoutTimeToLiveMakesItPermanentWithoutAnEvent() {
 		StateController c = controller(StateController.Dispatch.SYNC);
 		Heard heard = listen(c, "/**");

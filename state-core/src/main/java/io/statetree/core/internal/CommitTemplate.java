@@ -571,7 +571,7 @@ final class CommitTemplate {
 			// before routing: a watch that subscribed first finds it in the history
 			this.recent.append(result.revision(), this.instanceId, this.actor, this.causedBy, changed, this.expiry);
 		}
-		this.journal.record(result.revision(), this.instanceId, changed);
+		this.journal.record(result.revision(), this.instanceId, changed, this.actor, this.causedBy, this.expiry);
 		if (this.router.hasAudience()) {
 			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, changed,
 					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread(), this.actor, this.causedBy,

@@ -30,7 +30,8 @@ final class RemoteFeedIntake implements BackendListener {
 			recent.append(commit.revision(), commit.origin(), commit.actor(), commit.causedBy(), changed,
 					commit.expiry());
 		}
-		intake.journal.record(commit.revision(), commit.origin(), changed);
+		intake.journal.record(commit.revision(), commit.origin(), changed, commit.actor(), commit.causedBy(),
+				commit.expiry());
 		intake.dispatcher.submit(new CommitRecord(commit.revision(), commit.origin(), changed,
 				CommitRecord.Kind.REMOTE, 0, Thread.currentThread(), commit.actor(), commit.causedBy(),
 				commit.expiry()));
