@@ -22,7 +22,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Expiring and instance-bound entries (DESIGN §12), run against every backend that keeps
@@ -83,16 +82,6 @@ public abstract class AbstractExpiryBehaviourTest {
 	protected StateController controllerOpened(StateController c) {
 		this.opened.add(c);
 		return c;
-	}
-
-	/**
-	 * Whether the controller makes the expiry commits, so derivations reading an expired path run
-	 * in them. A backend that expires entries itself (Redis: its scripts, by the server's clock)
-	 * commits the deletion alone.
-	 * @return {@code true} unless a subclass says otherwise
-	 */
-	protected boolean derivationsRunInExpiryCommits() {
-		return true;
 	}
 
 	protected Path scratch() {
@@ -433,22 +422,43 @@ public abstract class AbstractExpiryBehaviourTest {
 		assertThat(expiryCommits(c)).hasSize(1);
 	}
 
+	/**
+	 * The derivation runs once for the expiry: in the expiry commit when the controller makes it
+	 * (local backends), else (Redis, whose scripts delete the entry) in one follow-up commit
+	 * caused by the expiry, made by the instance the expiry commit names.
+	 */
 	@ParameterizedTest
 	@EnumSource(StateController.Dispatch.class)
 	void aDerivationFollowsAnExpiringSource(StateController.Dispatch dispatch) {
-		assumeTrue(derivationsRunInExpiryCommits(), "the backend makes expiry commits itself, without derivations");
 		StateController c = controller(dispatch);
 		Heard heard = listen(c, "/d");
 		c.derive(StatePath.of("/d"), StatePath.of("/s"), (v) -> (v == null) ? "none" : "got " + v);
-		c.set("/s", 1, WriteOptions.ttl(Duration.ofMillis(200)));
+		c.set("/s", 1, WriteOptions.ttl(Duration.ofMillis(300)));
 		assertThat(c.get("/d")).isEqualTo("got 1");
 		await().atMost(WAIT).until(() -> "none".equals(c.get("/d")));
-		await().atMost(WAIT).until(() -> heard.expiries().size() == 1);
-		assertThat(heard.expiries().get(0).newValue()).isEqualTo("none");
+		await().atMost(WAIT).until(() -> heard.events.size() == 3);
 		List<Commit> expiries = expiryCommits(c);
 		assertThat(expiries).hasSize(1);
-		assertThat(expiries.get(0).changes()).extracting((p) -> p.path().toString())
-			.containsExactlyInAnyOrder("/s", "/d");
+		Commit expiry = expiries.get(0);
+		StateEvent derived = heard.events.get(2);
+		assertThat(derived.newValue()).isEqualTo("none");
+		List<String> changed = expiry.changes().stream().map((p) -> p.path().toString()).toList();
+		if (changed.contains("/d")) {
+			assertThat(changed).containsExactlyInAnyOrder("/s", "/d");
+			assertThat(derived.isExpiry()).isTrue();
+			assertThat(derived.revision()).isEqualTo(expiry.revision());
+		}
+		else {
+			assertThat(changed).containsExactly("/s");
+			assertThat(derived.causedBy()).isEqualTo(expiry.revision());
+			assertThat(derived.origin()).isEqualTo(c.instanceId());
+			List<Commit> followUps = c.history(0, 10_000).stream()
+				.filter((commit) -> commit.causedBy() == expiry.revision())
+				.toList();
+			assertThat(followUps).hasSize(1);
+			assertThat(followUps.get(0).changes()).extracting((p) -> p.path().toString()).containsExactly("/d");
+		}
+		holdsFor(Duration.ofMillis(300), () -> heard.events.size() == 3);
 	}
 
 	@Test

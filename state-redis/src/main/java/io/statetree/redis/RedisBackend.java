@@ -121,7 +121,10 @@ public final class RedisBackend implements StateBackend {
 
 	private final RedisLifetimes lifetimes;
 
-	/** The instance the sweep's expiry commits name as their origin: the last one that committed here. */
+	/**
+	 * The instance the sweep's expiry commits name as their origin: the controller listening (its
+	 * id, from the listener), else the last one that committed here.
+	 */
 	private volatile String sweepOrigin;
 
 	private final Object feedLock = new Object();
@@ -382,6 +385,11 @@ public final class RedisBackend implements StateBackend {
 		}
 		checkOpen();
 		synchronized (this.feedLock) {
+			String instance = (listener != null) ? listener.instanceId() : null;
+			if (instance != null) {
+				// the sweep's expiry commits name the controller, which then runs their derivations
+				noteOrigin(instance);
+			}
 			if (this.feed != null && listener != null) {
 				this.feed.setListener(listener);
 				return;

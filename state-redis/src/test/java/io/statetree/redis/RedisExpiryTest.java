@@ -171,6 +171,53 @@ class RedisExpiryTest {
 		assertThat(second.get("/keys")).isIn(null, StateValues.emptyBranch());
 	}
 
+	/**
+	 * Every instance registers the same derivation over expiring keys; each expiry commit (made by
+	 * a script, cluster-wide once) names a controller as its origin, and that controller alone runs
+	 * the derivation in one follow-up commit caused by it.
+	 */
+	@Test
+	void derivationsOverExpiringKeysRunOnceClusterWideByTheExpiryCommitsOrigin() {
+		List<StateController> instances = List.of(controller("first"), controller("second"), controller("third"));
+		for (StateController c : instances) {
+			c.derive(StatePath.of("/count"), StatePath.of("/keys"),
+					(v) -> (v instanceof Map<?, ?> map) ? map.size() : 0);
+		}
+		for (int i = 0; i < 12; i++) {
+			instances.get(i % 3).set("/keys/k" + i, i, WriteOptions.ttl(Duration.ofMillis(300 + 40 * i)));
+		}
+		assertThat(instances.get(0).get("/count", Integer.class)).isEqualTo(12);
+		for (StateController c : instances) {
+			Awaitility.await().atMost(WAIT).until(() -> Integer.valueOf(0).equals(c.get("/count", Integer.class)));
+		}
+		// let any duplicate follow-up arrive before counting
+		Awaitility.await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
+		List<Commit> history = instances.get(0).history(0, 1_000);
+		List<Commit> expiries = history.stream().filter(Commit::expiry).toList();
+		assertThat(expiries).hasSize(12);
+		List<String> ids = List.of("first", "second", "third");
+		long lastExpiry = 0;
+		for (Commit expiry : expiries) {
+			assertThat(expiry.origin()).isIn(ids);
+			lastExpiry = Math.max(lastExpiry, expiry.revision());
+			// none when a later expiry's follow-up came first and left nothing to change
+			List<Commit> followUps = history.stream().filter((c) -> c.causedBy() == expiry.revision()).toList();
+			assertThat(followUps).as("follow-ups of expiry %d", expiry.revision()).hasSizeLessThanOrEqualTo(1);
+			for (Commit followUp : followUps) {
+				assertThat(followUp.origin()).isEqualTo(expiry.origin());
+				assertThat(followUp.expiry()).isFalse();
+				assertThat(followUp.changes()).extracting((p) -> p.path().toString()).containsExactly("/count");
+			}
+		}
+		// every change of the count after the writes is such a follow-up
+		long firstExpiry = expiries.get(0).revision();
+		List<Commit> counts = history.stream()
+			.filter((c) -> c.revision() > firstExpiry && !c.expiry())
+			.toList();
+		long last = lastExpiry;
+		assertThat(counts).isNotEmpty().allSatisfy((c) -> assertThat(c.causedBy()).isBetween(firstExpiry, last));
+	}
+
 	@Test
 	void timeToLiveRulesForRewritesBranchesAndCounters() {
 		StateController c = controller("one");

@@ -87,6 +87,9 @@ final class CommitTemplate {
 	/** Whether the commit being made is an expiry commit; written and read under the lock. */
 	private boolean expiry;
 
+	/** While a follow-up of a backend's own expiry commits: the paths it deleted (held under the lock). */
+	private List<StatePath> followedExpiry = List.of();
+
 	/** Deletes due entries (DESIGN §12), or null when the backend keeps no lifetimes. */
 	private final @Nullable ExpirySweeper sweeper;
 
@@ -143,6 +146,37 @@ final class CommitTemplate {
 			this.actor = outerActor;
 			this.causedBy = outerCause;
 			this.expiry = outerExpiry;
+		}
+	}
+
+	/** A backend's own expiry, heard from its feed: the derivations reading what it deleted run. */
+	private static final Work<List<StatePath>, Long, @Nullable Void> DERIVE_AFTER_EXPIRY = (commits, expired,
+			revision, unused) -> commits.deriveAfterExpiryLocked(expired, revision);
+
+	/**
+	 * For a backend that expires entries itself (Redis): runs the derivations reading at or around
+	 * the paths an expiry commit of this instance deleted, in a follow-up commit caused by it (its
+	 * {@code causedBy} is the expiry's revision; it is not an expiry commit itself). Called on the
+	 * feed's thread after the expiry commit was heard; may throw what the backend throws.
+	 * @param expired the paths the expiry commit deleted
+	 * @param revision the expiry commit's revision
+	 */
+	void deriveAfterExpiry(List<StatePath> expired, long revision) {
+		if (!this.graph.ordered().isEmpty()) {
+			run(false, null, DERIVE_AFTER_EXPIRY, expired, revision, null);
+		}
+	}
+
+	private boolean deriveAfterExpiryLocked(List<StatePath> expired, long revision) {
+		// run() restores the outer actor and cause when the lock is let go
+		this.actor = null;
+		this.causedBy = revision;
+		this.followedExpiry = expired;
+		try {
+			return commit(List.of(), List.of(), null);
+		}
+		finally {
+			this.followedExpiry = List.of();
 		}
 	}
 
@@ -501,7 +535,7 @@ final class CommitTemplate {
 				for (Write write : writes) {
 					tx.add(write);
 				}
-				Set<DerivationImpl> ran = this.graph.run(tx, current, forced, false, this.expiry);
+				Set<DerivationImpl> ran = this.graph.run(tx, current, forced, false, this.expiry, this.followedExpiry);
 				if (!ran.isEmpty()) {
 					if (retracked.isEmpty()) {
 						retracked = new HashSet<>();
