@@ -87,6 +87,9 @@ final class CommitTemplate {
 	/** Whether the commit being made is an expiry commit; written and read under the lock. */
 	private boolean expiry;
 
+	/** Whether a read inside the work being run swept due entries (written and read under the lock). */
+	private boolean sweptInWork;
+
 	/** While a follow-up of a backend's own expiry commits: the paths it deleted (held under the lock). */
 	private List<StatePath> followedExpiry = List.of();
 
@@ -342,6 +345,10 @@ final class CommitTemplate {
 		finally {
 			this.actor = outerActor;
 			this.causedBy = outerCause;
+			if (this.lock.getHoldCount() == 1) {
+				swept |= this.sweptInWork;
+				this.sweptInWork = false;
+			}
 			this.lock.unlock();
 			if (swept && !queued) {
 				// the expiry commits are delivered even when this write changed nothing or threw
@@ -392,10 +399,26 @@ final class CommitTemplate {
 		}
 	}
 
+	/**
+	 * A read a write makes under the commit lock before it commits ({@code update},
+	 * {@code getOrWrite}, an equality): an entry that fell due since the sweep before the work is
+	 * deleted first with its own expiry commit, so the write never replaces a due value that had
+	 * no expiry commit (its listeners would hear that value as the old one).
+	 * @param path the path
+	 * @return the value there
+	 */
+	@Nullable Object readLocked(StatePath path) {
+		ExpirySweeper expiring = this.sweeper;
+		if (expiring != null && expiring.isDue() && this.lock.getHoldCount() == 1) {
+			this.sweptInWork |= expiring.sweepLocked();
+		}
+		return this.backend.read(path);
+	}
+
 	private boolean writeLocked(Write write, @Nullable Object value,
 			@Nullable BiPredicate<@Nullable Object, @Nullable Object> equality) {
 		if (equality != null) {
-			Object there = this.backend.read(write.path());
+			Object there = readLocked(write.path());
 			if (equality.test(there, value)) {
 				if (write.lifetime() == null || there == null) {
 					return false;
@@ -433,7 +456,7 @@ final class CommitTemplate {
 
 		static final Work<IfAbsent, Write, @Nullable Void> WORK = (commits, ifAbsent, write, unused) -> {
 			ifAbsent.conflicted = false;
-			ifAbsent.existing = commits.backend.read(write.path());
+			ifAbsent.existing = commits.readLocked(write.path());
 			if (ifAbsent.existing != null) {
 				return false;
 			}
