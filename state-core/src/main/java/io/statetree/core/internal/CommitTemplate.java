@@ -20,7 +20,6 @@ import io.statetree.core.backend.SnapshotStore;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
-import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -131,56 +130,49 @@ final class CommitTemplate {
 	}
 
 	/**
-	 * An expiry commit (DESIGN §12): deletes one due or ephemeral entry in a commit of its own,
-	 * with no actor and no cause. Called with the lock held.
-	 * @return whether anything changed (and was queued)
+	 * Deletes one due entry with its own expiry commit (DESIGN §12): one delete, no actor, no
+	 * cause. Called with the lock held, by the {@link ExpirySweeper}.
+	 * @return whether anything changed
 	 */
 	boolean expireLocked(StatePath path) {
+		return commitAs(null, 0, true, List.of(), List.of(Write.of(path, null)));
+	}
+
+	/**
+	 * Commits writes as a commit of its own kind, whatever the commit being made names: with this
+	 * actor, cause and expiry flag, and the paths an expiry of the backend deleted (see
+	 * {@link ExpiryFollowUp}). Called with the lock held; the outer values are restored after.
+	 * @return whether anything changed
+	 */
+	boolean commitAs(@Nullable String commitActor, long cause, boolean isExpiry, List<StatePath> followed,
+			List<Write> writes) {
 		String outerActor = this.actor;
 		long outerCause = this.causedBy;
 		boolean outerExpiry = this.expiry;
-		this.actor = null;
-		this.causedBy = 0;
-		this.expiry = true;
+		List<StatePath> outerFollowed = this.followedExpiry;
+		this.actor = commitActor;
+		this.causedBy = cause;
+		this.expiry = isExpiry;
+		this.followedExpiry = followed;
 		try {
-			return commit(List.of(Write.of(path, null)), List.of(), null);
+			return commit(writes, List.of(), null);
 		}
 		finally {
 			this.actor = outerActor;
 			this.causedBy = outerCause;
 			this.expiry = outerExpiry;
+			this.followedExpiry = outerFollowed;
 		}
 	}
 
-	/** A backend's own expiry, heard from its feed: the derivations reading what it deleted run. */
-	private static final Work<List<StatePath>, Long, @Nullable Void> DERIVE_AFTER_EXPIRY = (commits, expired,
-			revision, unused) -> commits.deriveAfterExpiryLocked(expired, revision);
-
-	/**
-	 * For a backend that expires entries itself (Redis): runs the derivations reading at or around
-	 * the paths an expiry commit of this instance deleted, in a follow-up commit caused by it (its
-	 * {@code causedBy} is the expiry's revision; it is not an expiry commit itself). Called on the
-	 * feed's thread after the expiry commit was heard; may throw what the backend throws.
-	 * @param expired the paths the expiry commit deleted
-	 * @param revision the expiry commit's revision
-	 */
-	void deriveAfterExpiry(List<StatePath> expired, long revision) {
-		if (!this.graph.ordered().isEmpty()) {
-			run(false, null, DERIVE_AFTER_EXPIRY, expired, revision, null);
-		}
+	/** Whether the backend is shared between instances. */
+	boolean isShared() {
+		return this.backend.isShared();
 	}
 
-	private boolean deriveAfterExpiryLocked(List<StatePath> expired, long revision) {
-		// run() restores the outer actor and cause when the lock is let go
-		this.actor = null;
-		this.causedBy = revision;
-		this.followedExpiry = expired;
-		try {
-			return commit(List.of(), List.of(), null);
-		}
-		finally {
-			this.followedExpiry = List.of();
-		}
+	/** Whether a derivation is registered. */
+	boolean hasDerivations() {
+		return !this.graph.ordered().isEmpty();
 	}
 
 	long lastRevision() {
@@ -437,47 +429,6 @@ final class CommitTemplate {
 		return commit(List.of(write), List.of(), null);
 	}
 
-	/**
-	 * {@code getOrWrite}: writes the value unless one is there, atomically (on a shared backend,
-	 * checked in the commit, and tried again when another instance wrote first).
-	 * @return the value that was there, or null when this one was written
-	 */
-	@Nullable Object writeIfAbsent(Write write) {
-		IfAbsent ifAbsent = new IfAbsent();
-		do {
-			run(IfAbsent.WORK, ifAbsent, write, null);
-		}
-		while (ifAbsent.conflicted);
-		return ifAbsent.existing;
-	}
-
-	/** What {@link #writeIfAbsent} found there (one per call). */
-	private static final class IfAbsent {
-
-		static final Work<IfAbsent, Write, @Nullable Void> WORK = (commits, ifAbsent, write, unused) -> {
-			ifAbsent.conflicted = false;
-			ifAbsent.existing = commits.readLocked(write.path());
-			if (ifAbsent.existing != null) {
-				return false;
-			}
-			try {
-				commits.commit(List.of(write),
-						commits.backend.isShared() ? List.of(new Precondition(write.path(), null)) : List.of());
-			}
-			catch (PreconditionFailedException ex) {
-				// another instance wrote the path first: read it again
-				ifAbsent.conflicted = true;
-				return false;
-			}
-			return true;
-		};
-
-		@Nullable Object existing;
-
-		boolean conflicted;
-
-	}
-
 	/** A ping: heard like a change of the path to the value there, writing nothing. */
 	void ping(StatePath path, @Nullable Object payload) {
 		run(PING, path, payload, null);
@@ -618,7 +569,7 @@ final class CommitTemplate {
 	 * @return whether anything changed
 	 */
 	boolean record(CommitResult result) {
-		List<Change> changed = changedOnly(result.changes());
+		List<Change> changed = RealChanges.of(result.changes());
 		if (changed.isEmpty()) {
 			this.dispatcher.skip(result.revision(), false);
 			return false;
@@ -652,31 +603,6 @@ final class CommitTemplate {
 			}
 		}
 		return false;
-	}
-
-	/** The changes whose value really changed, as an immutable list. */
-	static List<Change> changedOnly(List<Change> changes) {
-		if (changes.size() == 1) {
-			Change only = changes.get(0);
-			return StateValues.equal(only.oldValue(), only.newValue()) ? List.of() : List.of(only);
-		}
-		int n = changes.size();
-		for (int i = 0; i < n; i++) {
-			Change change = changes.get(i);
-			if (StateValues.equal(change.oldValue(), change.newValue())) {
-				// one did not change: keep the others (usually every change is kept, copied once)
-				List<Change> changed = new ArrayList<>(n - 1);
-				changed.addAll(changes.subList(0, i));
-				for (int j = i + 1; j < n; j++) {
-					Change later = changes.get(j);
-					if (!StateValues.equal(later.oldValue(), later.newValue())) {
-						changed.add(later);
-					}
-				}
-				return List.copyOf(changed);
-			}
-		}
-		return List.copyOf(changes);
 	}
 
 }

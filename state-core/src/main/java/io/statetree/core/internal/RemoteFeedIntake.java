@@ -71,7 +71,7 @@ final class RemoteFeedIntake implements BackendListener {
 
 	@Override
 	public void onRemoteCommit(RemoteCommit commit) {
-		List<Change> changed = CommitTemplate.changedOnly(commit.changes());
+		List<Change> changed = RealChanges.of(commit.changes());
 		this.commits.hear(COMMIT, this, commit, changed);
 		if (commit.expiry() && !changed.isEmpty() && this.commits.instanceId().equals(commit.origin())) {
 			// the backend expired entries itself, naming this instance (its sweeper, or its commit
@@ -91,7 +91,7 @@ final class RemoteFeedIntake implements BackendListener {
 			expired.add(change.path());
 		}
 		try {
-			this.commits.deriveAfterExpiry(expired, commit.revision());
+			ExpiryFollowUp.derive(this.commits, expired, commit.revision());
 		}
 		catch (RuntimeException ex) {
 			// the expiry stands; the derivations keep their values until a source is written again
