@@ -2,7 +2,6 @@ package io.statetree.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +15,12 @@ import io.statetree.core.StateWriteException;
 import io.statetree.core.Versioned;
 import io.statetree.core.backend.BackendDescription;
 import io.statetree.core.backend.BackendListener;
-import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitHistory;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.ExpiringEntries;
-import io.statetree.core.backend.Precondition;
-import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.StateValues;
-import io.statetree.core.backend.Write;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -79,17 +74,7 @@ public final class RedisBackend implements StateBackend {
 
 	private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
-	private static final int PRECONDITION_RETRIES = 5;
-
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-
-	private static final byte[] NO_ACTOR = new byte[0];
-
-	private static final byte[] NOT_CAUSED = bytes("0");
-
-	private static final byte[] EXPIRY = bytes("1");
-
-	private static final byte[] NOT_EXPIRY = bytes("0");
 
 	private final RedisConnectionFactory factory;
 
@@ -121,7 +106,12 @@ public final class RedisBackend implements StateBackend {
 
 	private final RedisLifetimes lifetimes;
 
-	/** The instance the sweep's expiry commits name as their origin: the last one that committed here. */
+	private final WriteScripts writes;
+
+	/**
+	 * The instance the sweep's expiry commits name as their origin: the controller listening (its
+	 * id, from the listener), else the last one that committed here.
+	 */
 	private volatile String sweepOrigin;
 
 	private final Object feedLock = new Object();
@@ -147,6 +137,8 @@ public final class RedisBackend implements StateBackend {
 		this.sweep = new ExpirySweep(this.factory, this.connectionName, this.keys, this.backendIdBytes,
 				this.retentionBytes, () -> this.sweepOrigin, this.leases);
 		this.lifetimes = new RedisLifetimes(this.factory, this.connectionName, this.keys);
+		this.writes = new WriteScripts(this.factory, this.connectionName, this.keys, this.backendIdBytes,
+				this.retentionBytes, this.maxValueBytes, this.leases, this.ownRevisions, this.sweep::start);
 	}
 
 	/**
@@ -259,6 +251,7 @@ public final class RedisBackend implements StateBackend {
 	public CommitResult commit(CommitRequest request) {
 		checkOpen();
 		noteOrigin(request.origin());
+<<<<<<< HEAD
 		TreeCodec.EncodedWrites encoded = TreeCodec.encodeWrites(request.writes(), this.maxValueBytes);
 		List<Precondition> preconditions = request.preconditions();
 		String[] tokens = new String[preconditions.size()];
@@ -321,6 +314,9 @@ public final class RedisBackend implements StateBackend {
 			// Equal as JSON but stored differently (key order, number spelling): compare with what is stored.
 			tokens[index] = TreeCodec.sha1(currentForm);
 		}
+=======
+		return this.writes.commit(request);
+>>>>>>> fix14
 	}
 
 	/**
@@ -338,6 +334,7 @@ public final class RedisBackend implements StateBackend {
 			throw new StateWriteException("Cannot increment /: the root is always a branch, not an integer");
 		}
 		noteOrigin(context.origin());
+<<<<<<< HEAD
 		List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.INCREMENT, this.keys.all(),
 				this.backendIdBytes, bytes(context.origin()), this.retentionBytes, bytes(path.toString()),
 				bytes(Long.toString(delta)), actor(context.actor()), causedBy(context.causedBy()));
@@ -355,6 +352,9 @@ public final class RedisBackend implements StateBackend {
 		}
 		throw new StateWriteException("Cannot increment " + path + Scripts.incrementRefusal(status, reply, delta)
 				+ "; nothing was written");
+=======
+		return this.writes.increment(path, delta, context);
+>>>>>>> fix14
 	}
 
 	@Override
@@ -387,6 +387,11 @@ public final class RedisBackend implements StateBackend {
 		}
 		checkOpen();
 		synchronized (this.feedLock) {
+			String instance = (listener != null) ? listener.instanceId() : null;
+			if (instance != null) {
+				// the sweep's expiry commits name the controller, which then runs their derivations
+				noteOrigin(instance);
+			}
 			if (this.feed != null && listener != null) {
 				this.feed.setListener(listener);
 				return;
@@ -513,22 +518,8 @@ public final class RedisBackend implements StateBackend {
 		}
 	}
 
-	private static String describe(@Nullable Object value) {
-		return (value instanceof List<?>) ? "an array" : "a " + value.getClass().getSimpleName();
-	}
-
 	private static byte[] bytes(String s) {
 		return s.getBytes(StandardCharsets.UTF_8);
-	}
-
-	/** The actor argument of the scripts: empty when unknown (an actor is never blank). */
-	private static byte[] actor(@Nullable String actor) {
-		return (actor != null) ? bytes(actor) : NO_ACTOR;
-	}
-
-	/** The causing-revision argument of the scripts. */
-	private static byte[] causedBy(long revision) {
-		return (revision == 0) ? NOT_CAUSED : bytes(Long.toString(revision));
 	}
 
 	/**

@@ -40,15 +40,6 @@ class RedisExpiryBehaviourTest extends AbstractExpiryBehaviourTest {
 			.build();
 	}
 
-	/**
-	 * The scripts delete an expired entry in a commit of its own: no controller runs derivations
-	 * in it (a known limit, reported with issue 14).
-	 */
-	@Override
-	protected boolean derivationsRunInExpiryCommits() {
-		return false;
-	}
-
 	@Override
 	protected StateBackend afterClose(StateBackend closed, Path scratch) {
 		return RedisBackend.builder(factory).namespace(((RedisBackend) closed).namespace()).build();

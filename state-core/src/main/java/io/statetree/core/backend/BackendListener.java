@@ -1,5 +1,7 @@
 package io.statetree.core.backend;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Receives what a shared backend's change feed hears. Called on the feed's thread, one call after
  * another, in revision order.
@@ -17,5 +19,15 @@ public interface BackendListener {
 	 * changed. Caches must be dropped.
 	 */
 	void onResync();
+
+	/**
+	 * The id of the instance (controller) this listener belongs to, which a backend that makes
+	 * commits itself (Redis: its expiry sweep) names as their origin, so that the controller
+	 * recognises them as its own. The default {@code null} names none.
+	 * @return the instance id, or null
+	 */
+	default @Nullable String instanceId() {
+		return null;
+	}
 
 }

@@ -436,6 +436,11 @@ public final class CachingBackend implements StateBackend {
 		}
 
 		@Override
+		public @Nullable String instanceId() {
+			return this.target.instanceId();
+		}
+
+		@Override
 		public void onResync() {
 			invalidateAll();
 			this.target.onResync();

@@ -62,6 +62,11 @@ final class MountedFeed {
 		}
 
 		@Override
+		public @Nullable String instanceId() {
+			return this.target.instanceId();
+		}
+
+		@Override
 		public void onResync() {
 			this.target.onResync();
 		}
@@ -105,6 +110,11 @@ final class MountedFeed {
 				this.target.onRemoteCommit(new RemoteCommit(commit.revision(), commit.origin(), changes,
 						commit.actor(), commit.causedBy(), commit.expiry()));
 			}
+		}
+
+		@Override
+		public @Nullable String instanceId() {
+			return this.target.instanceId();
 		}
 
 		@Override

@@ -20,7 +20,6 @@ import io.statetree.core.backend.SnapshotStore;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
-import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -87,6 +86,12 @@ final class CommitTemplate {
 	/** Whether the commit being made is an expiry commit; written and read under the lock. */
 	private boolean expiry;
 
+	/** Whether a read inside the work being run swept due entries (written and read under the lock). */
+	private boolean sweptInWork;
+
+	/** While a follow-up of a backend's own expiry commits: the paths it deleted (held under the lock). */
+	private List<StatePath> followedExpiry = List.of();
+
 	/** Deletes due entries (DESIGN §12), or null when the backend keeps no lifetimes. */
 	private final @Nullable ExpirySweeper sweeper;
 
@@ -125,25 +130,49 @@ final class CommitTemplate {
 	}
 
 	/**
-	 * An expiry commit (DESIGN §12): deletes one due or ephemeral entry in a commit of its own,
-	 * with no actor and no cause. Called with the lock held.
-	 * @return whether anything changed (and was queued)
+	 * Deletes one due entry with its own expiry commit (DESIGN §12): one delete, no actor, no
+	 * cause. Called with the lock held, by the {@link ExpirySweeper}.
+	 * @return whether anything changed
 	 */
 	boolean expireLocked(StatePath path) {
+		return commitAs(null, 0, true, List.of(), List.of(Write.of(path, null)));
+	}
+
+	/**
+	 * Commits writes as a commit of its own kind, whatever the commit being made names: with this
+	 * actor, cause and expiry flag, and the paths an expiry of the backend deleted (see
+	 * {@link ExpiryFollowUp}). Called with the lock held; the outer values are restored after.
+	 * @return whether anything changed
+	 */
+	boolean commitAs(@Nullable String commitActor, long cause, boolean isExpiry, List<StatePath> followed,
+			List<Write> writes) {
 		String outerActor = this.actor;
 		long outerCause = this.causedBy;
 		boolean outerExpiry = this.expiry;
-		this.actor = null;
-		this.causedBy = 0;
-		this.expiry = true;
+		List<StatePath> outerFollowed = this.followedExpiry;
+		this.actor = commitActor;
+		this.causedBy = cause;
+		this.expiry = isExpiry;
+		this.followedExpiry = followed;
 		try {
-			return commit(List.of(Write.of(path, null)), List.of(), null);
+			return commit(writes, List.of(), null);
 		}
 		finally {
 			this.actor = outerActor;
 			this.causedBy = outerCause;
 			this.expiry = outerExpiry;
+			this.followedExpiry = outerFollowed;
 		}
+	}
+
+	/** Whether the backend is shared between instances. */
+	boolean isShared() {
+		return this.backend.isShared();
+	}
+
+	/** Whether a derivation is registered. */
+	boolean hasDerivations() {
+		return !this.graph.ordered().isEmpty();
 	}
 
 	long lastRevision() {
@@ -308,6 +337,10 @@ final class CommitTemplate {
 		finally {
 			this.actor = outerActor;
 			this.causedBy = outerCause;
+			if (this.lock.getHoldCount() == 1) {
+				swept |= this.sweptInWork;
+				this.sweptInWork = false;
+			}
 			this.lock.unlock();
 			if (swept && !queued) {
 				// the expiry commits are delivered even when this write changed nothing or threw
@@ -358,10 +391,26 @@ final class CommitTemplate {
 		}
 	}
 
+	/**
+	 * A read a write makes under the commit lock before it commits ({@code update},
+	 * {@code getOrWrite}, an equality): an entry that fell due since the sweep before the work is
+	 * deleted first with its own expiry commit, so the write never replaces a due value that had
+	 * no expiry commit (its listeners would hear that value as the old one).
+	 * @param path the path
+	 * @return the value there
+	 */
+	@Nullable Object readLocked(StatePath path) {
+		ExpirySweeper expiring = this.sweeper;
+		if (expiring != null && expiring.isDue() && this.lock.getHoldCount() == 1) {
+			this.sweptInWork |= expiring.sweepLocked();
+		}
+		return this.backend.read(path);
+	}
+
 	private boolean writeLocked(Write write, @Nullable Object value,
 			@Nullable BiPredicate<@Nullable Object, @Nullable Object> equality) {
 		if (equality != null) {
-			Object there = this.backend.read(write.path());
+			Object there = readLocked(write.path());
 			if (equality.test(there, value)) {
 				if (write.lifetime() == null || there == null) {
 					return false;
@@ -378,47 +427,6 @@ final class CommitTemplate {
 			return false;
 		}
 		return commit(List.of(write), List.of(), null);
-	}
-
-	/**
-	 * {@code getOrWrite}: writes the value unless one is there, atomically (on a shared backend,
-	 * checked in the commit, and tried again when another instance wrote first).
-	 * @return the value that was there, or null when this one was written
-	 */
-	@Nullable Object writeIfAbsent(Write write) {
-		IfAbsent ifAbsent = new IfAbsent();
-		do {
-			run(IfAbsent.WORK, ifAbsent, write, null);
-		}
-		while (ifAbsent.conflicted);
-		return ifAbsent.existing;
-	}
-
-	/** What {@link #writeIfAbsent} found there (one per call). */
-	private static final class IfAbsent {
-
-		static final Work<IfAbsent, Write, @Nullable Void> WORK = (commits, ifAbsent, write, unused) -> {
-			ifAbsent.conflicted = false;
-			ifAbsent.existing = commits.backend.read(write.path());
-			if (ifAbsent.existing != null) {
-				return false;
-			}
-			try {
-				commits.commit(List.of(write),
-						commits.backend.isShared() ? List.of(new Precondition(write.path(), null)) : List.of());
-			}
-			catch (PreconditionFailedException ex) {
-				// another instance wrote the path first: read it again
-				ifAbsent.conflicted = true;
-				return false;
-			}
-			return true;
-		};
-
-		@Nullable Object existing;
-
-		boolean conflicted;
-
 	}
 
 	/** A ping: heard like a change of the path to the value there, writing nothing. */
@@ -501,7 +509,7 @@ final class CommitTemplate {
 				for (Write write : writes) {
 					tx.add(write);
 				}
-				Set<DerivationImpl> ran = this.graph.run(tx, current, forced, false, this.expiry);
+				Set<DerivationImpl> ran = this.graph.run(tx, current, forced, false, this.expiry, this.followedExpiry);
 				if (!ran.isEmpty()) {
 					if (retracked.isEmpty()) {
 						retracked = new HashSet<>();
@@ -561,7 +569,7 @@ final class CommitTemplate {
 	 * @return whether anything changed
 	 */
 	boolean record(CommitResult result) {
-		List<Change> changed = changedOnly(result.changes());
+		List<Change> changed = RealChanges.of(result.changes());
 		if (changed.isEmpty()) {
 			this.dispatcher.skip(result.revision(), false);
 			return false;
@@ -571,7 +579,7 @@ final class CommitTemplate {
 			// before routing: a watch that subscribed first finds it in the history
 			this.recent.append(result.revision(), this.instanceId, this.actor, this.causedBy, changed, this.expiry);
 		}
-		this.journal.record(result.revision(), this.instanceId, changed);
+		this.journal.record(result.revision(), this.instanceId, changed, this.actor, this.causedBy, this.expiry);
 		if (this.router.hasAudience()) {
 			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, changed,
 					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread(), this.actor, this.causedBy,
@@ -595,31 +603,6 @@ final class CommitTemplate {
 			}
 		}
 		return false;
-	}
-
-	/** The changes whose value really changed, as an immutable list. */
-	static List<Change> changedOnly(List<Change> changes) {
-		if (changes.size() == 1) {
-			Change only = changes.get(0);
-			return StateValues.equal(only.oldValue(), only.newValue()) ? List.of() : List.of(only);
-		}
-		int n = changes.size();
-		for (int i = 0; i < n; i++) {
-			Change change = changes.get(i);
-			if (StateValues.equal(change.oldValue(), change.newValue())) {
-				// one did not change: keep the others (usually every change is kept, copied once)
-				List<Change> changed = new ArrayList<>(n - 1);
-				changed.addAll(changes.subList(0, i));
-				for (int j = i + 1; j < n; j++) {
-					Change later = changes.get(j);
-					if (!StateValues.equal(later.oldValue(), later.newValue())) {
-						changed.add(later);
-					}
-				}
-				return List.copyOf(changed);
-			}
-		}
-		return List.copyOf(changes);
 	}
 
 }

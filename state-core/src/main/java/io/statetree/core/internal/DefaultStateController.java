@@ -2,7 +2,6 @@ package io.statetree.core.internal;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -67,9 +66,6 @@ public final class DefaultStateController implements StateController {
 
 	private final GuardedObserver guard;
 
-	/** A copy of {@code guard.observed}, read on every read. */
-	private final boolean observed;
-
 	private final Dispatcher dispatcher;
 
 	private final @Nullable ExecutorService ownedExecutor;
@@ -94,6 +90,8 @@ public final class DefaultStateController implements StateController {
 	private final Increments increments;
 
 	private final Lifetimes lifetimes;
+
+	private final ScopedReads reads;
 
 	private volatile boolean closed;
 
@@ -146,7 +144,6 @@ public final class DefaultStateController implements StateController {
 		this.converter = new ValueConverter((jsonMapper != null) ? jsonMapper : JsonMapper.builder().build());
 		this.instanceId = (instanceId != null && !instanceId.isBlank()) ? instanceId : UUID.randomUUID().toString();
 		this.guard = new GuardedObserver(observer, Objects.requireNonNull(onError, "onError"));
-		this.observed = this.guard.observed;
 		Executor dispatchExecutor = executor;
 		ExecutorService owned = null;
 		if (dispatch == Dispatch.ASYNC && dispatchExecutor == null) {
@@ -176,6 +173,7 @@ public final class DefaultStateController implements StateController {
 			this.backend.setBackendListener(new RemoteFeedIntake(this.commits, this.journal, this.dispatcher));
 		}
 		this.lifetimes = new Lifetimes(this.backend, this.instanceId);
+		this.reads = new ScopedReads(this.backend, this.batches, this.journal, this.graph, this.guard);
 		ExpirySweeper sweeper = this.commits.sweeper();
 		if (sweeper != null) {
 			sweeper.start();
@@ -190,42 +188,12 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public @Nullable Object get(StatePath path) {
-		Tracker.record(path);
-		Batch current = this.batches.current();
-		EffectJournal.Run effectRun = EffectJournal.current();
-		Object value;
-		if (effectRun != null && effectRun.journal == this.journal) {
-			// inside a tracked effect: recorded with the revision read at, and read at the run's snapshot
-			effectRun.read(path);
-			value = (current != null) ? current.read(path, this.graph) : this.journal.read(effectRun, path);
-		}
-		else {
-			value = (current != null) ? current.read(path, this.graph) : this.backend.read(path);
-		}
-		if (this.observed) {
-			this.guard.read(path);
-		}
-		if (value == null && path.isRoot()) {
-			return StateValues.emptyBranch();
-		}
-		return value;
+		return this.reads.read(path);
 	}
 
 	@Override
 	public List<String> childNames(StatePath path) {
-		EffectJournal.Run effectRun = EffectJournal.current();
-		if (this.batches.current() != null || (effectRun != null && effectRun.journal == this.journal)) {
-			// inside a batch or an effect, listing children is a read like get: tracked, at the
-			// run's snapshot, checked at the batch's commit, and showing derived values
-			Object value = get(path);
-			return (value instanceof Map<?, ?> map) ? map.keySet().stream().map(String::valueOf).toList() : List.of();
-		}
-		Tracker.record(path);
-		List<String> names = this.backend.childNames(path);
-		if (this.observed) {
-			this.guard.read(path);
-		}
-		return names;
+		return this.reads.childNames(path);
 	}
 
 	@Override
@@ -257,12 +225,8 @@ public final class DefaultStateController implements StateController {
 		if (current != null) {
 			return current.getOrWrite(p, model, type, defaultValue, this.graph, this.converter);
 		}
-		EffectJournal.Run effectRun = EffectJournal.current();
-		if (effectRun != null && effectRun.journal == this.journal) {
-			// a read inside an effect: a later change of the path runs it again
-			effectRun.read(p);
-		}
-		Object existing = this.commits.writeIfAbsent(new Write(p, model, null));
+		this.reads.noteEffectRead(p);
+		Object existing = IfAbsentWrite.write(this.commits, new Write(p, model, null));
 		return (existing != null) ? this.converter.convert(p, existing, type) : defaultValue;
 	}
 

@@ -238,10 +238,25 @@ final class DerivationGraph {
 	 */
 	Set<DerivationImpl> run(TxView tx, List<DerivationImpl> ordered, @Nullable DerivationImpl forced, boolean preview,
 			boolean expiry) {
+		return run(tx, ordered, forced, preview, expiry, List.of());
+	}
+
+	/**
+	 * Like {@link #run(TxView, List, DerivationImpl, boolean, boolean)}, with the paths an expiry
+	 * commit the backend made itself deleted (Redis): every derivation reading at or around one
+	 * runs, as in an expiry commit, though the transaction has no write of its own.
+	 * @param expired the paths deleted by the expiry commit this one follows, else empty
+	 */
+	Set<DerivationImpl> run(TxView tx, List<DerivationImpl> ordered, @Nullable DerivationImpl forced, boolean preview,
+			boolean expiry, List<StatePath> expired) {
 		Written written = new Written();
 		for (Write write : tx.writes()) {
 			written.add(write.path());
 		}
+		for (StatePath path : expired) {
+			written.add(path);
+		}
+		boolean byPath = expiry || !expired.isEmpty();
 		// one reader for every derivation of this commit; the cache of values before is made on
 		// first use (a snapshot view never needs it), the retracked set when one is retracked
 		DerivationImpl.Reader reader = tx::read;
@@ -256,7 +271,7 @@ final class DerivationGraph {
 				if (before == null && tx.base() == null) {
 					before = new HashMap<>();
 				}
-				run = expiry ? touched(derivation, written) : sourcesChanged(derivation, written, tx, before);
+				run = byPath ? touched(derivation, written) : sourcesChanged(derivation, written, tx, before);
 			}
 			if (!run) {
 				continue;

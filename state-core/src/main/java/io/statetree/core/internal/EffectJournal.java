@@ -99,8 +99,12 @@ final class EffectJournal {
 		this.head = revision;
 	}
 
-	/** A recorded commit. */
-	record Entry(long sequence, long revision, String origin, List<Change> changes) {
+	/**
+	 * A recorded commit: with its actor, cause and expiry flag, so an effect's re-run event tells the same story as
+	 * the event of the commit itself.
+	 */
+	record Entry(long sequence, long revision, String origin, List<Change> changes, @Nullable String actor,
+			long causedBy, boolean expiry) {
 	}
 
 	/** A change found after a read: the commit, the change and the path it changed. */
@@ -246,8 +250,12 @@ final class EffectJournal {
 	 * @param revision the commit's revision
 	 * @param origin the instance that made it
 	 * @param changes its changes (values that really changed)
+	 * @param actor the commit's actor, or null
+	 * @param causedBy the revision that caused it, or 0
+	 * @param expiry whether it is an expiry commit
 	 */
-	void record(long revision, String origin, List<Change> changes) {
+	void record(long revision, String origin, List<Change> changes, @Nullable String actor, long causedBy,
+			boolean expiry) {
 		Run own = current();
 		if (own == null && revision > this.head) {
 			// the common case, no run anywhere: no entry to keep, so no lock to take (see pinned)
@@ -261,7 +269,7 @@ final class EffectJournal {
 			long seq = this.sequence + 1;
 			this.head = Math.max(this.head, revision);
 			if (!this.pins.isEmpty()) {
-				this.entries.addLast(new Entry(seq, revision, origin, changes));
+				this.entries.addLast(new Entry(seq, revision, origin, changes, actor, causedBy, expiry));
 				if (this.entries.size() > MAX_ENTRIES) {
 					Entry dropped = this.entries.removeFirst();
 					this.floor = Math.max(this.floor, dropped.revision());

@@ -103,7 +103,8 @@ final class EffectRunner {
 							Change change = found.change();
 							next = new Event(this.controller, found.dependency(), change.path(), change.oldValue(),
 									change.newValue(), change.payload(), null, found.entry().revision(),
-									found.entry().origin(), CommitRecord.Kind.LOCAL);
+									found.entry().origin(), CommitRecord.Kind.LOCAL, found.entry().actor(),
+									found.entry().causedBy(), found.entry().expiry());
 							break;
 						}
 						Object offered = effect.tryFinish();

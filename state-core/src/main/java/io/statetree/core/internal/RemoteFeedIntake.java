@@ -1,11 +1,15 @@
 package io.statetree.core.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import io.statetree.core.StatePath;
 import io.statetree.core.backend.BackendListener;
 import io.statetree.core.backend.Change;
 import io.statetree.core.backend.RemoteCommit;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes other instances' commits from a shared backend's change feed (DESIGN §8): each one
@@ -15,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * hears one resync event. Called on the feed's thread, which then delivers what it queued.
  */
 final class RemoteFeedIntake implements BackendListener {
+
+	private static final Logger logger = LoggerFactory.getLogger(DefaultStateController.class);
 
 	/** Another instance's commit: advances the revision, and is recorded and queued when it changed something. */
 	private static final CommitTemplate.Work<RemoteFeedIntake, RemoteCommit, List<Change>> COMMIT = (commits, intake,
@@ -30,7 +36,8 @@ final class RemoteFeedIntake implements BackendListener {
 			recent.append(commit.revision(), commit.origin(), commit.actor(), commit.causedBy(), changed,
 					commit.expiry());
 		}
-		intake.journal.record(commit.revision(), commit.origin(), changed);
+		intake.journal.record(commit.revision(), commit.origin(), changed, commit.actor(), commit.causedBy(),
+				commit.expiry());
 		intake.dispatcher.submit(new CommitRecord(commit.revision(), commit.origin(), changed,
 				CommitRecord.Kind.REMOTE, 0, Thread.currentThread(), commit.actor(), commit.causedBy(),
 				commit.expiry()));
@@ -64,7 +71,33 @@ final class RemoteFeedIntake implements BackendListener {
 
 	@Override
 	public void onRemoteCommit(RemoteCommit commit) {
-		this.commits.hear(COMMIT, this, commit, CommitTemplate.changedOnly(commit.changes()));
+		List<Change> changed = RealChanges.of(commit.changes());
+		this.commits.hear(COMMIT, this, commit, changed);
+		if (commit.expiry() && !changed.isEmpty() && this.commits.instanceId().equals(commit.origin())) {
+			// the backend expired entries itself, naming this instance (its sweeper, or its commit
+			// that expired first): this instance alone runs the derivations that read them
+			followExpiry(commit, changed);
+		}
+	}
+
+	@Override
+	public String instanceId() {
+		return this.commits.instanceId();
+	}
+
+	private void followExpiry(RemoteCommit commit, List<Change> changed) {
+		List<StatePath> expired = new ArrayList<>(changed.size());
+		for (Change change : changed) {
+			expired.add(change.path());
+		}
+		try {
+			ExpiryFollowUp.derive(this.commits, expired, commit.revision());
+		}
+		catch (RuntimeException ex) {
+			// the expiry stands; the derivations keep their values until a source is written again
+			logger.error("StateTree could not recompute the derivations after expiry commit {}", commit.revision(),
+					ex);
+		}
 	}
 
 	@Override

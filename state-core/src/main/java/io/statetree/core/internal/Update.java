@@ -47,7 +47,7 @@ final class Update<T> implements CommitTemplate.Work<@Nullable Void, @Nullable V
 	public boolean underLock(CommitTemplate commits, @Nullable Void a, @Nullable Void b, @Nullable Void c) {
 		this.conflict = null;
 		StateBackend backend = this.backend;
-		Object existing = backend.read(this.path);
+		Object existing = commits.readLocked(this.path);
 		this.next = this.function.apply(this.converter.convert(this.path, existing, this.type));
 		Object model = this.converter.toModel(this.path, this.next);
 		if (StateValues.equal(existing, model)) {

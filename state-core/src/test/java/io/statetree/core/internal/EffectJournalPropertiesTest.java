@@ -97,7 +97,7 @@ class EffectJournalPropertiesTest {
 				}
 			}
 			if (!changed.isEmpty()) {
-				journal.record(result.revision(), "test", List.copyOf(changed));
+				journal.record(result.revision(), "test", List.copyOf(changed), null, 0, false);
 			}
 		}
 		try {

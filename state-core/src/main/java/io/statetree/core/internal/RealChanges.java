@@ -1,0 +1,43 @@
+package io.statetree.core.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.statetree.core.backend.Change;
+import io.statetree.core.backend.StateValues;
+
+/**
+ * Keeps the changes of a commit whose value really changed: a backend reports every path it was
+ * asked to write, and an equal rewrite is no change to record, deliver or note for effects.
+ */
+final class RealChanges {
+
+	private RealChanges() {
+	}
+
+	/** The changes whose value really changed, as an immutable list. */
+	static List<Change> of(List<Change> changes) {
+		if (changes.size() == 1) {
+			Change only = changes.get(0);
+			return StateValues.equal(only.oldValue(), only.newValue()) ? List.of() : List.of(only);
+		}
+		int n = changes.size();
+		for (int i = 0; i < n; i++) {
+			Change change = changes.get(i);
+			if (StateValues.equal(change.oldValue(), change.newValue())) {
+				// one did not change: keep the others (usually every change is kept, copied once)
+				List<Change> changed = new ArrayList<>(n - 1);
+				changed.addAll(changes.subList(0, i));
+				for (int j = i + 1; j < n; j++) {
+					Change later = changes.get(j);
+					if (!StateValues.equal(later.oldValue(), later.newValue())) {
+						changed.add(later);
+					}
+				}
+				return List.copyOf(changed);
+			}
+		}
+		return List.copyOf(changes);
+	}
+
+}
