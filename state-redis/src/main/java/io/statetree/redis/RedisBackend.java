@@ -251,72 +251,7 @@ public final class RedisBackend implements StateBackend {
 	public CommitResult commit(CommitRequest request) {
 		checkOpen();
 		noteOrigin(request.origin());
-<<<<<<< HEAD
-		TreeCodec.EncodedWrites encoded = TreeCodec.encodeWrites(request.writes(), this.maxValueBytes);
-		List<Precondition> preconditions = request.preconditions();
-		String[] tokens = new String[preconditions.size()];
-		for (int i = 0; i < tokens.length; i++) {
-			tokens[i] = TreeCodec.sha1(TreeCodec.readForm(preconditions.get(i).expected()));
-		}
-		for (int attempt = 0;; attempt++) {
-			List<byte[]> args = new ArrayList<>(10 + 2 * tokens.length + encoded.distinct().size());
-			args.add(this.backendIdBytes);
-			args.add(bytes(request.origin()));
-			args.add(this.retentionBytes);
-			args.add(bytes(encoded.text()));
-			args.add(actor(request.actor()));
-			args.add(causedBy(request.causedBy()));
-			args.add(bytes(Integer.toString(tokens.length)));
-			for (int i = 0; i < tokens.length; i++) {
-				args.add(bytes(preconditions.get(i).path().toString()));
-				args.add(bytes(tokens[i]));
-			}
-			args.add(bytes(Integer.toString(encoded.distinct().size())));
-			for (StatePath path : encoded.distinct()) {
-				args.add(bytes(path.toString()));
-			}
-			boolean withLifetimes = LifetimeArgs.append(request.writes(), this.leases, args);
-			args.add(request.expiry() ? EXPIRY : NOT_EXPIRY);
-			List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.COMMIT, this.keys.all(),
-					args.toArray(new byte[0][]));
-			long status = (Long) reply.get(0);
-			if (status == 1) {
-				// a commit that wrote nothing (values equal to those stored) took no revision: it
-				// reports 0, so the controller skips none (the current one may be another instance's)
-				long revision = (reply.size() > 3) ? (Long) reply.get(1) : 0;
-				if (revision != 0) {
-					this.ownRevisions.record(revision);
-				}
-				if (withLifetimes) {
-					LifetimeArgs.noteOwners(request.writes(), this.leases);
-					this.sweep.start();
-				}
-				String before = RedisCalls.string(reply.get(2));
-				return new CommitResult(revision, TreeCodec.changes(request.writes(), encoded.distinct(), before));
-			}
-			if (status == 3) {
-				Object value = request.writes().get((int) (long) (Long) reply.get(1) - 1).value();
-				throw new StateWriteException("Cannot write " + describe(value) + " at /: the root is always a branch");
-			}
-			if (status == 2) {
-				String path = RedisCalls.string(reply.get(1));
-				String leaf = RedisCalls.string(reply.get(2));
-				throw new StateWriteException("Cannot write " + path + ": " + leaf
-						+ " holds a leaf value, not a branch");
-			}
-			int index = (int) (long) (Long) reply.get(1) - 1;
-			Precondition failed = preconditions.get(index);
-			String currentForm = RedisCalls.string(reply.get(2));
-			Object current = TreeCodec.decodeRead(currentForm, failed.path());
-			if (attempt >= PRECONDITION_RETRIES || !StateValues.equal(current, failed.expected())) {
-				throw new PreconditionFailedException(failed.path());
-			}
-			// Equal as JSON but stored differently (key order, number spelling): compare with what is stored.
-			tokens[index] = TreeCodec.sha1(currentForm);
-		}
-=======
 		return this.writes.commit(request);
->>>>>>> fix14
 	}
 
 	/**
@@ -334,27 +269,7 @@ public final class RedisBackend implements StateBackend {
 			throw new StateWriteException("Cannot increment /: the root is always a branch, not an integer");
 		}
 		noteOrigin(context.origin());
-<<<<<<< HEAD
-		List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.INCREMENT, this.keys.all(),
-				this.backendIdBytes, bytes(context.origin()), this.retentionBytes, bytes(path.toString()),
-				bytes(Long.toString(delta)), actor(context.actor()), causedBy(context.causedBy()));
-		long status = (Long) reply.get(0);
-		if (status == 1) {
-			// adding 0 wrote nothing and took no revision (a fifth element says so): reported as 0
-			long revision = (reply.size() > 4) ? 0 : (Long) reply.get(1);
-			if (revision != 0) {
-				this.ownRevisions.record(revision);
-			}
-			Object before = (reply.get(2) != null) ? TreeCodec.parseJson(RedisCalls.string(reply.get(2)), path.toString())
-					: null;
-			Object after = TreeCodec.parseJson(RedisCalls.string(reply.get(3)), path.toString());
-			return new CommitResult(revision, List.of(new Change(path, before, after, null)));
-		}
-		throw new StateWriteException("Cannot increment " + path + Scripts.incrementRefusal(status, reply, delta)
-				+ "; nothing was written");
-=======
 		return this.writes.increment(path, delta, context);
->>>>>>> fix14
 	}
 
 	@Override

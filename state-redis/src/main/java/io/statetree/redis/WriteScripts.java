@@ -96,8 +96,10 @@ final class WriteScripts {
 					args.toArray(new byte[0][]));
 			long status = (Long) reply.get(0);
 			if (status == 1) {
-				long revision = (Long) reply.get(1);
-				if (reply.size() > 3) {
+				// a commit that wrote nothing (values equal to those stored) took no revision: it
+				// reports 0, so the controller skips none (the current one may be another instance's)
+				long revision = (reply.size() > 3) ? (Long) reply.get(1) : 0;
+				if (revision != 0) {
 					this.ownRevisions.record(revision);
 				}
 				if (withLifetimes) {
@@ -136,8 +138,11 @@ final class WriteScripts {
 				bytes(Long.toString(delta)), actor(context.actor()), causedBy(context.causedBy()));
 		long status = (Long) reply.get(0);
 		if (status == 1) {
-			long revision = (Long) reply.get(1);
-			this.ownRevisions.record(revision);
+			// adding 0 wrote nothing and took no revision (a fifth element says so): reported as 0
+			long revision = (reply.size() > 4) ? 0 : (Long) reply.get(1);
+			if (revision != 0) {
+				this.ownRevisions.record(revision);
+			}
 			Object before = (reply.get(2) != null) ? TreeCodec.parseJson(RedisCalls.string(reply.get(2)), path.toString())
 					: null;
 			Object after = TreeCodec.parseJson(RedisCalls.string(reply.get(3)), path.toString());
