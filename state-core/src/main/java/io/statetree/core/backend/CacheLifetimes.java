@@ -15,7 +15,10 @@ import org.jspecify.annotations.Nullable;
  * {@link ExpiringEntries#withoutDue}. Writing behind, the delegate learns of a commit only at the
  * flush, so the cache keeps its own {@link ExpiryIndex}, seeded from the delegate's lifetimes when
  * the cache is made and updated at each commit: due times count from the commit, and pending
- * commits reach the delegate with the time they have left ({@link WriteBehind}). Thread-safe: the
+ * commits reach the delegate with the time they have left ({@link WriteBehind}). Over a shared
+ * delegate (Redis, a near cache) writing through, the copy is served as it is: asking the delegate
+ * would cost a server call per read and defeat the cache, and the delegate's expiry commit reaches
+ * the cache through its change feed (within the sweep interval), which drops the copy. Thread-safe: the
  * index is immutable behind a volatile field, changed under the cache's lock.
  */
 final class CacheLifetimes implements ExpiringEntries {
@@ -26,12 +29,16 @@ final class CacheLifetimes implements ExpiringEntries {
 
 	private final Function<StatePath, @Nullable Object> reader;
 
+	/** Whether the delegate is shared (its expiry commits arrive through the feed). */
+	private final boolean shared;
+
 	/** The cache's own index when writing behind, {@code null} when writing through. */
 	private volatile @Nullable ExpiryIndex index;
 
-	private CacheLifetimes(ExpiringEntries delegate, boolean own, LongSupplier nanoClock,
+	private CacheLifetimes(ExpiringEntries delegate, boolean own, boolean shared, LongSupplier nanoClock,
 			Function<StatePath, @Nullable Object> reader) {
 		this.delegate = delegate;
+		this.shared = shared;
 		this.nanoClock = nanoClock;
 		this.reader = reader;
 		if (own) {
@@ -59,7 +66,7 @@ final class CacheLifetimes implements ExpiringEntries {
 	static @Nullable CacheLifetimes of(StateBackend delegate, boolean writeBehind, LongSupplier nanoClock,
 			Function<StatePath, @Nullable Object> reader) {
 		ExpiringEntries entries = delegate.expiringEntries();
-		return (entries != null) ? new CacheLifetimes(entries, writeBehind, nanoClock, reader) : null;
+		return (entries != null) ? new CacheLifetimes(entries, writeBehind, delegate.isShared(), nanoClock, reader) : null;
 	}
 
 	/** The monotonic clock's reading, for a commit. */
@@ -91,7 +98,7 @@ final class CacheLifetimes implements ExpiringEntries {
 	public @Nullable Object withoutDue(StatePath path, @Nullable Object value) {
 		ExpiryIndex own = this.index;
 		if (own == null) {
-			return this.delegate.withoutDue(path, value);
+			return this.shared ? value : this.delegate.withoutDue(path, value);
 		}
 		if (value == null || own.nextDue() == ExpiryIndex.NONE) {
 			return value;
