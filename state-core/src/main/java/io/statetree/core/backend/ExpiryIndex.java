@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * The lifetimes a local backend keeps (DESIGN §12), immutable and persistent: a trie mirroring the
  * paths that carry one (each node holds its own entry, a due time on the monotonic nanosecond clock
  * or an ephemeral owner, its children and the number of ephemeral entries below it) beside the due
- * times ordered by time ({@link DueTimes}), so the next due time is found in O(log n). Every
+ * times ordered by time ({@link DueTimes}), so the next due time is found in O(log n) once per new index and then read in O(1). Every
  * operation returns a new index sharing structure with this one; a write costs
  * O(depth · log children + log n) plus the entries it removes, and nothing at all while the index
  * is empty and the write carries no lifetime. Thread-safe: instances are immutable.
@@ -38,9 +38,13 @@ final class ExpiryIndex {
 
 	private final DueTimes dues;
 
+	/** The earliest due time, found once when the index is made: reads and sweeps only compare it. */
+	private final long nextDue;
+
 	private ExpiryIndex(@Nullable Node root, DueTimes dues) {
 		this.root = root;
 		this.dues = dues;
+		this.nextDue = dues.first();
 	}
 
 	/** One path of the trie. {@code due == NONE} and {@code owner == null} when it has no entry. */
@@ -90,7 +94,7 @@ final class ExpiryIndex {
 	 * @return the due time in nanoseconds, {@link #NONE} when no time to live is kept
 	 */
 	long nextDue() {
-		return this.dues.first();
+		return this.nextDue;
 	}
 
 	/**
@@ -249,7 +253,7 @@ final class ExpiryIndex {
 	 * @return {@code true} when due
 	 */
 	boolean isDue(StatePath path, long now) {
-		if (this.dues.first() > now) {
+		if (this.nextDue > now) {
 			return false;
 		}
 		Node node = this.root;
@@ -274,7 +278,7 @@ final class ExpiryIndex {
 	 * descendants otherwise (the same instance when none is)
 	 */
 	@Nullable Object withoutDue(StatePath path, @Nullable Object value, long now) {
-		if (value == null || this.dues.first() > now) {
+		if (value == null || this.nextDue > now) {
 			return value;
 		}
 		if (isDue(path, now)) {
@@ -295,7 +299,7 @@ final class ExpiryIndex {
 	 * @return the paths, shallowest first
 	 */
 	List<StatePath> due(long now) {
-		if (this.dues.first() > now) {
+		if (this.nextDue > now) {
 			return List.of();
 		}
 		List<StatePath> all = new ArrayList<>();

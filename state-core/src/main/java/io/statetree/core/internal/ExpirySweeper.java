@@ -55,6 +55,13 @@ final class ExpirySweeper {
 	/** When the timer wakes next ({@code System.nanoTime}), {@link #NEVER} when it sleeps until woken. */
 	private volatile long wakeAt = NEVER;
 
+	/**
+	 * A {@code System.nanoTime} reading taken by {@link #committed}: the clock only moves on, so a
+	 * time to live whose due time from this reading is already at or after {@link #wakeAt} needs
+	 * neither a fresh reading nor a wake.
+	 */
+	private volatile long clockFloor = Long.MIN_VALUE;
+
 	private volatile boolean stopped;
 
 	/** Whether the last sweep failed (logged once until one succeeds). */
@@ -123,15 +130,23 @@ final class ExpirySweeper {
 
 	/**
 	 * Notes the writes of a commit: a time to live that falls due before the timer's next wake-up
-	 * moves it earlier (the common case, a later due time, costs a clock read and a comparison).
+	 * moves it earlier (the common case, a later due time, costs a comparison with an earlier clock
+	 * reading, and a fresh reading only when that cannot tell).
 	 * Throws nothing: it runs after the commit was recorded.
 	 */
 	void committed(List<Write> writes) {
 		for (int i = 0, n = writes.size(); i < n; i++) {
 			Write write = writes.get(i);
 			if (write.lifetime() != null && write.lifetime().ttl() != null) {
-				long due = System.nanoTime() + nanos(write.lifetime().ttl());
-				if (due < this.wakeAt || this.timer == null) {
+				long ttl = nanos(write.lifetime().ttl());
+				long wakeAt = this.wakeAt;
+				if (this.timer != null && wakeAt != NEVER && this.clockFloor != Long.MIN_VALUE
+						&& this.clockFloor + ttl >= wakeAt) {
+					continue; // due no earlier than floor + ttl, which the timer already wakes for
+				}
+				long now = System.nanoTime();
+				this.clockFloor = now;
+				if (now + ttl < wakeAt || this.timer == null) {
 					wake();
 				}
 			}
