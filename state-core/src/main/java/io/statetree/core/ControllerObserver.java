@@ -74,6 +74,31 @@ public interface ControllerObserver {
 				each((o) -> o.onListenerOverflow(listenerId, dropped));
 			}
 
+			@Override
+			public void onGroupHandled(String group, StatePath path, Duration duration) {
+				each((o) -> o.onGroupHandled(group, path, duration));
+			}
+
+			@Override
+			public void onGroupRetried(String group, StatePath path, Throwable error) {
+				each((o) -> o.onGroupRetried(group, path, error));
+			}
+
+			@Override
+			public void onGroupDeadLettered(String group, StatePath path) {
+				each((o) -> o.onGroupDeadLettered(group, path));
+			}
+
+			@Override
+			public void onGroupClaimed(String group, int partition) {
+				each((o) -> o.onGroupClaimed(group, partition));
+			}
+
+			@Override
+			public void onGroupLateAcknowledgement(String group, int partition) {
+				each((o) -> o.onGroupLateAcknowledgement(group, partition));
+			}
+
 		};
 	}
 
@@ -122,6 +147,51 @@ public interface ControllerObserver {
 	 * @param dropped how many queued events were replaced
 	 */
 	default void onListenerOverflow(String listenerId, int dropped) {
+	}
+
+
+	/**
+	 * A member of a durable group listener handled an event (DESIGN §13): the listener returned.
+	 * @param group the group
+	 * @param path the event's path
+	 * @param duration how long the listener ran
+	 */
+	default void onGroupHandled(String group, StatePath path, Duration duration) {
+	}
+
+	/**
+	 * A group listener threw and its event will be tried again after a back-off.
+	 * @param group the group
+	 * @param path the event's path
+	 * @param error what the listener threw
+	 */
+	default void onGroupRetried(String group, StatePath path, Throwable error) {
+	}
+
+	/**
+	 * A group listener threw on its last attempt: the event was parked as a dead letter.
+	 * @param group the group
+	 * @param path the event's path
+	 */
+	default void onGroupDeadLettered(String group, StatePath path) {
+	}
+
+	/**
+	 * This instance took a partition of a group that another member held or left (its pending
+	 * events are handled here from the partition's acknowledged revision on).
+	 * @param group the group
+	 * @param partition the partition
+	 */
+	default void onGroupClaimed(String group, int partition) {
+	}
+
+	/**
+	 * A listener returned after its claim had lapsed and another member had taken the partition:
+	 * the acknowledgement was ignored (the event is handled again there).
+	 * @param group the group
+	 * @param partition the partition
+	 */
+	default void onGroupLateAcknowledgement(String group, int partition) {
 	}
 
 }

@@ -258,6 +258,43 @@ public interface StateController extends StateView, AutoCloseable {
 	Subscription subscribe(String pattern, StateListener listener);
 
 	/**
+	 * Subscribes a listener to a pattern with options. With {@link SubscribeOptions#group(String)}
+	 * the listener is a member of a durable group listener (DESIGN §13): each event the ordinary
+	 * rules deliver to the pattern is handled by exactly one member of the group among all
+	 * instances sharing the backend, and acknowledged when the listener returns; a listener that
+	 * throws is retried with doubling back-off and, after the last attempt, the event is parked as a
+	 * {@link DeadLetter}; events of one key (the pattern's captured variables, else the emitting
+	 * path) are handled one at a time, in revision order. A new group starts at the current
+	 * revision. On the memory backend pending events are lost with the process; on the filesystem
+	 * they are redelivered after a restart; on Redis a member that stops takes no work with it.
+	 * Closing the subscription leaves the group (its pending work goes to other members).
+	 * @param pattern the pattern, see {@link PathPattern}
+	 * @param listener the listener; for a group, called on the group's own threads
+	 * @param options the options
+	 * @return a handle whose {@code close()} unsubscribes
+	 * @throws UnsupportedOperationException when the backend cannot give a group's guarantee
+	 * (say, a backend shared between instances that keeps no group progress)
+	 */
+	Subscription subscribe(String pattern, StateListener listener, SubscribeOptions options);
+
+	/**
+	 * Lists the dead letters of a group, oldest first (DESIGN §13).
+	 * @param group the group's name
+	 * @return the dead letters; empty for an unknown group
+	 * @throws IllegalArgumentException when the name is not a valid group name
+	 * @throws StateStorageException when the backend cannot be reached
+	 */
+	List<DeadLetter> deadLetters(String group);
+
+	/**
+	 * Lists the durable group listeners known to the backend, with their members, pending work
+	 * and dead letters (for operators: the actuator).
+	 * @return the groups, by name
+	 * @throws StateStorageException when the backend cannot be reached
+	 */
+	List<GroupStatus> groups();
+
+	/**
 	 * Unsubscribes a listener from a pattern.
 	 * @param pattern the pattern
 	 * @param listener the listener
@@ -626,6 +663,17 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param derivations every derivation
 	 */
 	record Registrations(List<ListenerInfo> listeners, List<DerivationInfo> derivations) {
+	}
+
+	/**
+	 * One durable group listener, for inspection.
+	 * @param group the group's name
+	 * @param members the members' ids ({@code instanceId/listenerId}) alive now
+	 * @param pending the commits after the group's slowest partition's acknowledged revision,
+	 * not yet handled
+	 * @param deadLetters the number of dead letters
+	 */
+	record GroupStatus(String group, List<String> members, long pending, int deadLetters) {
 	}
 
 	/**

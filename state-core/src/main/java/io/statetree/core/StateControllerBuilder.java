@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.internal.DefaultStateController;
+import io.statetree.core.internal.GroupSettings;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,6 +42,8 @@ public final class StateControllerBuilder {
 	private int historySize = DEFAULT_HISTORY_SIZE;
 
 	private Supplier<@Nullable String> defaultActor = () -> null;
+
+	private GroupSettings groups = GroupSettings.DEFAULTS;
 
 	/** How many commits the in-memory history keeps by default. */
 	static final int DEFAULT_HISTORY_SIZE = 1_000;
@@ -190,13 +193,54 @@ public final class StateControllerBuilder {
 	}
 
 	/**
+	 * Sets how often a durable group listener (DESIGN §13) is called for one event before the
+	 * event becomes a {@link DeadLetter}, and the wait before the second call (doubling after
+	 * each further one). Default: 5 attempts, 100 ms.
+	 * @param maxAttempts the most calls for one event, 1 to 100
+	 * @param initialBackoff the first wait, 1 ms to 1 hour
+	 * @return this builder
+	 * @throws IllegalArgumentException naming the value when one is out of range
+	 */
+	public StateControllerBuilder groupRetries(int maxAttempts, Duration initialBackoff) {
+		this.groups = new GroupSettings(maxAttempts, initialBackoff, this.groups.concurrency(),
+				this.groups.claimTimeout());
+		return this;
+	}
+
+	/**
+	 * Sets how many keys of one group this instance handles at once. Default: 4.
+	 * @param concurrency 1 to 256
+	 * @return this builder
+	 * @throws IllegalArgumentException naming the value when it is out of range
+	 */
+	public StateControllerBuilder groupConcurrency(int concurrency) {
+		this.groups = new GroupSettings(this.groups.maxAttempts(), this.groups.initialBackoff(), concurrency,
+				this.groups.claimTimeout());
+		return this;
+	}
+
+	/**
+	 * Sets how long a group member's claim on its share of the keys lasts unless renewed: after
+	 * it, another member takes the events of a member that died or whose listener hangs (on
+	 * Redis). Default: 30 s.
+	 * @param claimTimeout 1 s to 1 day
+	 * @return this builder
+	 * @throws IllegalArgumentException naming the value when it is out of range
+	 */
+	public StateControllerBuilder groupClaimTimeout(Duration claimTimeout) {
+		this.groups = new GroupSettings(this.groups.maxAttempts(), this.groups.initialBackoff(),
+				this.groups.concurrency(), claimTimeout);
+		return this;
+	}
+
+	/**
 	 * Builds the controller.
 	 * @return the controller
 	 */
 	public StateController build() {
 		return new DefaultStateController(this.backend, this.jsonMapper, this.dispatch, this.executor, this.onError,
 				this.instanceId, ControllerObserver.composite(this.observers), this.queueCapacity, this.offerTimeout,
-				this.historySize, this.defaultActor);
+				this.historySize, this.defaultActor, this.groups);
 	}
 
 }

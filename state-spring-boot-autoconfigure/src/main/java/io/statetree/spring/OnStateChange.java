@@ -70,4 +70,13 @@ public @interface OnStateChange {
 	 */
 	String id() default "";
 
+	/**
+	 * Makes the method a member of a durable group listener (DESIGN §13,
+	 * {@link io.statetree.core.SubscribeOptions#group(String)}): each event is handled by exactly one
+	 * member of the group among the instances sharing the backend, retried on failure
+	 * ({@code statetree.groups.*}), and handled one at a time per key, in revision order.
+	 * @return the group's name; empty means an ordinary listener
+	 */
+	String group() default "";
+
 }

@@ -51,6 +51,17 @@ public interface StateBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Returns the durable progress of group listeners (DESIGN §13), when this backend keeps it.
+	 * The default {@code null} makes the controller keep it in memory for a backend that is not
+	 * {@linkplain #isShared() shared} (lost with the process) and refuse group subscriptions on a
+	 * shared one.
+	 * @return the capability, or {@code null}
+	 */
+	default @Nullable ConsumerGroups consumerGroups() {
+		return null;
+	}
+
+	/**
 	 * The lifetime capability (DESIGN §12): a backend that keeps time to live and ephemeral entries
 	 * ({@link Write#lifetime()}) returns it. With the default {@code null} the controller refuses
 	 * writes with a lifetime.

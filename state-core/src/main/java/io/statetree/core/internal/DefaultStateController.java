@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.statetree.core.ControllerObserver;
+import io.statetree.core.DeadLetter;
 import io.statetree.core.DeriveData;
 import io.statetree.core.Derivation;
 import io.statetree.core.Effect;
@@ -27,6 +28,7 @@ import io.statetree.core.StateSnapshot;
 import io.statetree.core.Versioned;
 import io.statetree.core.StateView;
 import io.statetree.core.StateWriteException;
+import io.statetree.core.SubscribeOptions;
 import io.statetree.core.Subscription;
 import io.statetree.core.TypeRef;
 import io.statetree.core.WriteOptions;
@@ -137,6 +139,31 @@ public final class DefaultStateController implements StateController {
 			@Nullable Executor executor, OnError onError, @Nullable String instanceId,
 			@Nullable ControllerObserver observer, int queueCapacity, Duration offerTimeout, int historySize,
 			@Nullable Supplier<@Nullable String> defaultActor) {
+		this(backend, jsonMapper, dispatch, executor, onError, instanceId, observer, queueCapacity, offerTimeout,
+				historySize, defaultActor, GroupSettings.DEFAULTS);
+	}
+
+	/**
+	 * Creates a controller; use {@link StateController#builder()}.
+	 * @param backend the backend, or null for a new in-memory one
+	 * @param jsonMapper the mapper, or null for a default one
+	 * @param dispatch the dispatch mode
+	 * @param executor the executor for asynchronous dispatch, or null for a default one
+	 * @param onError what to do when a listener throws
+	 * @param instanceId the instance id, or null for a random one
+	 * @param observer the observer, or null
+	 * @param queueCapacity the capacity of each listener's queue, in events (at least 1)
+	 * @param offerTimeout how long a writer waits for room in a full listener queue
+	 * @param historySize how many commits the in-memory history keeps when the backend keeps
+	 * none (DESIGN §11), 0 or more
+	 * @param defaultActor who writes when the options name no one, asked on the writing thread;
+	 * null for no one
+	 * @param groups how durable group listeners run (DESIGN §13)
+	 */
+	public DefaultStateController(@Nullable StateBackend backend, @Nullable JsonMapper jsonMapper, Dispatch dispatch,
+			@Nullable Executor executor, OnError onError, @Nullable String instanceId,
+			@Nullable ControllerObserver observer, int queueCapacity, Duration offerTimeout, int historySize,
+			@Nullable Supplier<@Nullable String> defaultActor, GroupSettings groups) {
 		if (historySize < 0) {
 			throw new IllegalArgumentException("historySize must not be negative, got " + historySize);
 		}
@@ -333,6 +360,26 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public Subscription subscribe(String pattern, StateListener listener) {
 		return this.listeners.subscribe(pattern, listener);
+	}
+
+	@Override
+	public Subscription subscribe(String pattern, StateListener listener, SubscribeOptions options) {
+		Objects.requireNonNull(options, "options");
+		if (options.group() == null) {
+			return subscribe(pattern, listener);
+		}
+		throw new UnsupportedOperationException("Group listeners (DESIGN §13) are not built yet");
+	}
+
+	@Override
+	public List<DeadLetter> deadLetters(String group) {
+		SubscribeOptions.group(group);
+		return List.of();
+	}
+
+	@Override
+	public List<GroupStatus> groups() {
+		return List.of();
 	}
 
 	@Override

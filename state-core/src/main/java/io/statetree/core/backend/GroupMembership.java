@@ -1,0 +1,64 @@
+package io.statetree.core.backend;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One member's hold on a group's partitions ({@link ConsumerGroups#join}). The controller calls
+ * {@link #claim} every third of the claim timeout; between calls it handles the events of the
+ * partitions it holds, in revision order, and acknowledges each revision with the claim's token.
+ * A claim not renewed within the timeout lapses and another member takes the partition from its
+ * cursor, so an event being handled when a member dies (or hangs) is handled again elsewhere: at
+ * least once. A late acknowledgement with a lapsed token changes nothing and returns
+ * {@code false}. Thread-safe.
+ */
+public interface GroupMembership extends AutoCloseable {
+
+	/**
+	 * Renews this member's claims and takes free or lapsed partitions, up to a fair share of the
+	 * members alive ({@code ceil(partitions / members)}); gives up claims above the fair share so
+	 * a member that joins later gets work.
+	 * @param claimTimeout how long a claim lasts unless renewed
+	 * @param keep partitions this member must not give up now (it is handling their events)
+	 * @return the claims held after the call
+	 */
+	List<PartitionClaim> claim(Duration claimTimeout, Set<Integer> keep);
+
+	/**
+	 * Records that a partition's events through a revision are handled.
+	 * @param partition the partition
+	 * @param token the claim's fencing token
+	 * @param revision the revision handled through; a lower one than the cursor is ignored
+	 * @return {@code false} when the claim is no longer this member's (the acknowledgement is
+	 * ignored)
+	 */
+	boolean acknowledge(int partition, long token, long revision);
+
+	/**
+	 * Parks an event as a dead letter (its id given by the store) and acknowledges its revision
+	 * when {@code acknowledge} is set (the last event of its revision in the partition), in one
+	 * step.
+	 * @param partition the partition
+	 * @param token the claim's fencing token
+	 * @param letter the dead letter ({@code id} is ignored)
+	 * @param acknowledge whether to move the cursor to the letter's revision too
+	 * @return {@code false} when the claim is no longer this member's (nothing is parked)
+	 */
+	boolean deadLetter(int partition, long token, DeadLetterRecord letter, boolean acknowledge);
+
+	/**
+	 * Takes the dead letters redelivered to a partition ({@link ConsumerGroups#redeliver}).
+	 * @param partition the partition
+	 * @param token the claim's fencing token
+	 * @return the letters, oldest first; empty when none or the claim is not this member's
+	 */
+	List<DeadLetterRecord> takeRedeliveries(int partition, long token);
+
+	/**
+	 * Gives up every claim at once and leaves the group.
+	 */
+	@Override
+	void close();
+
+}
