@@ -470,6 +470,7 @@ public abstract class AbstractGroupListenerBehaviourTest {
 		List<GroupStatus> groups = c.groups();
 		assertThat(groups).singleElement().satisfies((g) -> {
 			assertThat(g.group()).isEqualTo("billing");
+			assertThat(g.pattern()).isEqualTo("/orders/{id}");
 			assertThat(g.members()).singleElement().asString().startsWith(c.instanceId() + "/");
 			assertThat(g.pending()).isEqualTo(2);
 			assertThat(g.deadLetters()).isZero();
