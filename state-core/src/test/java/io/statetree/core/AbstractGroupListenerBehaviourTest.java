@@ -556,22 +556,10 @@ public abstract class AbstractGroupListenerBehaviourTest {
 		}, SubscribeOptions.group("billing"));
 		c.set(StatePath.of("/orders/9"), 1);
 		assertThat(waitFor(started)).isTrue();
-		new Thread(() -> {
-			LockSupportWait.millis(200);
-			release.countDown();
-		}).start();
+		java.util.concurrent.CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS).execute(release::countDown);
 		c.close();
 		assertThat(written).containsExactly("9");
 		assertThat(this.observed).doesNotContain("late:billing");
-	}
-
-	/** A short pause on a helper thread (not the test's: it waits with Awaitility). */
-	private static final class LockSupportWait {
-
-		static void millis(long millis) {
-			java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
-		}
-
 	}
 
 	// ------------------------------------------------------------------ bad input

@@ -130,10 +130,11 @@ final class GroupMember {
 		try {
 			claims = this.membership.claim(this.runner.settings.claimTimeout(), keep, skip);
 		}
-		finally {
+		catch (RuntimeException ex) {
 			for (PartitionWorker worker : frozen) {
 				worker.unfreeze();
 			}
+			throw ex;
 		}
 		Map<Integer, PartitionClaim> held = new HashMap<>();
 		for (PartitionClaim claim : claims) {
@@ -145,6 +146,10 @@ final class GroupMember {
 				worker.lose();
 				this.workers.remove(worker.partition, worker);
 			}
+		}
+		// given-up partitions are lost before the frozen workers may start again
+		for (PartitionWorker worker : frozen) {
+			worker.unfreeze();
 		}
 		for (PartitionClaim claim : claims) {
 			if (!this.workers.containsKey(claim.partition())) {
