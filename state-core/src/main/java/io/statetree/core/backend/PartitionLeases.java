@@ -1,0 +1,192 @@
+package io.statetree.core.backend;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The claims of one consumer group's members on its partitions, kept in this process (a
+ * {@link FileSystemBackend} has one process: its directory lock). A claim carries a fencing token,
+ * new whenever the partition is taken (also by the member that let it lapse), and lapses unless
+ * renewed within the claim timeout, measured on the monotonic clock. A member is alive while its
+ * last {@link #claim} is younger than its claim timeout and it has not left. Not thread-safe: the
+ * caller holds its group's lock.
+ */
+final class PartitionLeases {
+
+	/** One partition's holder. */
+	private record Lease(String member, long token, long expiresAt) {
+	}
+
+	/** One member: when it last claimed, with which timeout. */
+	private static final class Member {
+
+		long seenAt;
+
+		long timeoutNanos;
+
+		boolean left;
+
+		Member(long seenAt, long timeoutNanos) {
+			this.seenAt = seenAt;
+			this.timeoutNanos = timeoutNanos;
+		}
+
+	}
+
+	private final Lease[] leases;
+
+	private final Map<String, Member> members = new LinkedHashMap<>();
+
+	private final AtomicLong tokens;
+
+	private final LongSupplier nanoClock;
+
+	/**
+	 * @param partitions how many partitions the group has
+	 * @param tokens the source of fencing tokens, shared by the groups of a store
+	 * @param nanoClock the monotonic clock, nanoseconds
+	 */
+	PartitionLeases(int partitions, AtomicLong tokens, LongSupplier nanoClock) {
+		this.leases = new Lease[partitions];
+		this.tokens = tokens;
+		this.nanoClock = nanoClock;
+	}
+
+	/**
+	 * Records a member as joined (again): alive for a first claim timeout of 30 s at most.
+	 * @param member the member's id
+	 */
+	void join(String member) {
+		long now = this.nanoClock.getAsLong();
+		Member known = this.members.get(member);
+		if (known == null) {
+			this.members.put(member, new Member(now, Duration.ofSeconds(30).toNanos()));
+		}
+		else {
+			known.left = false;
+			known.seenAt = now;
+		}
+	}
+
+	/**
+	 * Renews a member's live claims, gives up those above its fair share (but not {@code keep}),
+	 * then takes free or lapsed partitions up to the fair share.
+	 * @param member the member
+	 * @param claimTimeout how long a claim lasts
+	 * @param keep partitions not to give up
+	 * @return the partitions held and their tokens, by partition
+	 */
+	Map<Integer, Long> claim(String member, Duration claimTimeout, Set<Integer> keep) {
+		long now = this.nanoClock.getAsLong();
+		long timeout = Math.max(1, claimTimeout.toNanos());
+		Member self = this.members.get(member);
+		if (self == null || self.left) {
+			return Map.of();
+		}
+		self.seenAt = now;
+		self.timeoutNanos = timeout;
+		int alive = 0;
+		for (Member other : this.members.values()) {
+			if (!other.left && now - other.seenAt < other.timeoutNanos) {
+				alive++;
+			}
+		}
+		int share = (this.leases.length + Math.max(alive, 1) - 1) / Math.max(alive, 1);
+		List<Integer> held = new ArrayList<>();
+		for (int p = 0; p < this.leases.length; p++) {
+			Lease lease = this.leases[p];
+			if (lease != null && lease.member.equals(member) && now - lease.expiresAt < 0) {
+				this.leases[p] = new Lease(member, lease.token, now + timeout);
+				held.add(p);
+			}
+		}
+		for (int i = held.size() - 1; i >= 0 && held.size() > share; i--) {
+			int p = held.get(i);
+			if (!keep.contains(p)) {
+				this.leases[p] = null;
+				held.remove(i);
+			}
+		}
+		for (int p = 0; p < this.leases.length && held.size() < share; p++) {
+			Lease lease = this.leases[p];
+			if (lease == null || now - lease.expiresAt >= 0 || leftOrGone(lease.member)) {
+				this.leases[p] = new Lease(member, this.tokens.incrementAndGet(), now + timeout);
+				held.add(p);
+			}
+		}
+		Map<Integer, Long> result = new LinkedHashMap<>();
+		held.sort(null);
+		for (int p : held) {
+			result.put(p, this.leases[p].token);
+		}
+		return result;
+	}
+
+	private boolean leftOrGone(String member) {
+		Member holder = this.members.get(member);
+		return holder == null || holder.left;
+	}
+
+	/**
+	 * Tells whether a member holds a partition with a token and its claim has not lapsed.
+	 * @param member the member
+	 * @param partition the partition
+	 * @param token the token
+	 * @return whether an acknowledgement with it counts
+	 */
+	boolean holds(String member, int partition, long token) {
+		if (partition < 0 || partition >= this.leases.length) {
+			return false;
+		}
+		Lease lease = this.leases[partition];
+		return lease != null && lease.token == token && lease.member.equals(member)
+				&& this.nanoClock.getAsLong() - lease.expiresAt < 0;
+	}
+
+	/**
+	 * Gives up a member's claims and marks it as left.
+	 * @param member the member
+	 */
+	void leave(String member) {
+		Member known = this.members.get(member);
+		if (known != null) {
+			known.left = true;
+		}
+		for (int p = 0; p < this.leases.length; p++) {
+			Lease lease = this.leases[p];
+			if (lease != null && lease.member.equals(member)) {
+				this.leases[p] = null;
+			}
+		}
+	}
+
+	/**
+	 * Lists the members alive or holding a live claim, in joining order.
+	 * @return their ids
+	 */
+	List<String> members() {
+		long now = this.nanoClock.getAsLong();
+		List<String> alive = new ArrayList<>();
+		for (Map.Entry<String, Member> entry : this.members.entrySet()) {
+			Member member = entry.getValue();
+			boolean holding = false;
+			for (Lease lease : this.leases) {
+				if (lease != null && lease.member.equals(entry.getKey()) && now - lease.expiresAt < 0) {
+					holding = true;
+					break;
+				}
+			}
+			if (holding || (!member.left && now - member.seenAt < member.timeoutNanos)) {
+				alive.add(entry.getKey());
+			}
+		}
+		return alive;
+	}
+
+}
