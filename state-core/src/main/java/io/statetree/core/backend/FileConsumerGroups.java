@@ -415,10 +415,10 @@ final class FileConsumerGroups implements ConsumerGroups {
 		}
 
 		@Override
-		public List<PartitionClaim> claim(Duration claimTimeout, Set<Integer> keep) {
+		public List<PartitionClaim> claim(Duration claimTimeout, Set<Integer> keep, Set<Integer> skip) {
 			checkOpen();
 			synchronized (this.group) {
-				Map<Integer, Long> held = this.group.leases.claim(this.member, claimTimeout, keep);
+				Map<Integer, Long> held = this.group.leases.claim(this.member, claimTimeout, keep, skip);
 				List<PartitionClaim> claims = new ArrayList<>(held.size());
 				for (Map.Entry<Integer, Long> entry : held.entrySet()) {
 					int partition = entry.getKey();

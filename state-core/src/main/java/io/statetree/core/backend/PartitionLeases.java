@@ -80,9 +80,10 @@ final class PartitionLeases {
 	 * @param member the member
 	 * @param claimTimeout how long a claim lasts
 	 * @param keep partitions not to give up
+	 * @param skip partitions neither to renew nor to take (left to lapse)
 	 * @return the partitions held and their tokens, by partition
 	 */
-	Map<Integer, Long> claim(String member, Duration claimTimeout, Set<Integer> keep) {
+	Map<Integer, Long> claim(String member, Duration claimTimeout, Set<Integer> keep, Set<Integer> skip) {
 		long now = this.nanoClock.getAsLong();
 		long timeout = Math.max(1, claimTimeout.toNanos());
 		Member self = this.members.get(member);
@@ -101,7 +102,7 @@ final class PartitionLeases {
 		List<Integer> held = new ArrayList<>();
 		for (int p = 0; p < this.leases.length; p++) {
 			Lease lease = this.leases[p];
-			if (lease != null && lease.member.equals(member) && now - lease.expiresAt < 0) {
+			if (lease != null && lease.member.equals(member) && now - lease.expiresAt < 0 && !skip.contains(p)) {
 				this.leases[p] = new Lease(member, lease.token, now + timeout);
 				held.add(p);
 			}
@@ -115,7 +116,7 @@ final class PartitionLeases {
 		}
 		for (int p = 0; p < this.leases.length && held.size() < share; p++) {
 			Lease lease = this.leases[p];
-			if (lease == null || now - lease.expiresAt >= 0 || leftOrGone(lease.member)) {
+			if ((lease == null || now - lease.expiresAt >= 0 || leftOrGone(lease.member)) && !skip.contains(p)) {
 				this.leases[p] = new Lease(member, this.tokens.incrementAndGet(), now + timeout);
 				held.add(p);
 			}
