@@ -9,18 +9,25 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The claims of one consumer group's members on its partitions, kept in this process (a
  * {@link FileSystemBackend} has one process: its directory lock). A claim carries a fencing token,
  * new whenever the partition is taken (also by the member that let it lapse), and lapses unless
- * renewed within the claim timeout, measured on the monotonic clock. A member is alive while its
+ * renewed within the claim timeout, measured on the monotonic clock. A member takes partitions up
+ * to its fair share, and above it those free for longer than half the claim timeout, so a
+ * partition whose holder hangs is taken even when every member holds its share. A member is alive while its
  * last {@link #claim} is younger than its claim timeout and it has not left. Not thread-safe: the
  * caller holds its group's lock.
  */
 final class PartitionLeases {
 
-	/** One partition's holder. */
-	private record Lease(String member, long token, long expiresAt) {
+	/**
+	 * One partition's holder and when its claim lapses; without a member (given up), when it was
+	 * given up. A partition never held has none.
+	 */
+	private record Lease(@Nullable String member, long token, long expiresAt) {
 	}
 
 	/** One member: when it last claimed, with which timeout. */
@@ -76,7 +83,8 @@ final class PartitionLeases {
 
 	/**
 	 * Renews a member's live claims, gives up those above its fair share (but not {@code keep}),
-	 * then takes free or lapsed partitions up to the fair share.
+	 * takes free or lapsed partitions up to the fair share, then, above it, every partition free
+	 * for longer than half the claim timeout (its holder hangs or is gone).
 	 * @param member the member
 	 * @param claimTimeout how long a claim lasts
 	 * @param keep partitions not to give up
@@ -102,7 +110,7 @@ final class PartitionLeases {
 		List<Integer> held = new ArrayList<>();
 		for (int p = 0; p < this.leases.length; p++) {
 			Lease lease = this.leases[p];
-			if (lease != null && lease.member.equals(member) && now - lease.expiresAt < 0 && !skip.contains(p)) {
+			if (lease != null && member.equals(lease.member) && now - lease.expiresAt < 0 && !skip.contains(p)) {
 				this.leases[p] = new Lease(member, lease.token, now + timeout);
 				held.add(p);
 			}
@@ -110,13 +118,15 @@ final class PartitionLeases {
 		for (int i = held.size() - 1; i >= 0 && held.size() > share; i--) {
 			int p = held.get(i);
 			if (!keep.contains(p)) {
-				this.leases[p] = null;
+				this.leases[p] = new Lease(null, 0, now);
 				held.remove(i);
 			}
 		}
-		for (int p = 0; p < this.leases.length && held.size() < share; p++) {
+		for (int p = 0; p < this.leases.length; p++) {
 			Lease lease = this.leases[p];
-			if ((lease == null || now - lease.expiresAt >= 0 || leftOrGone(lease.member)) && !skip.contains(p)) {
+			boolean free = lease == null || lease.member == null || now - lease.expiresAt >= 0;
+			boolean orphaned = free && (lease == null || now - lease.expiresAt > timeout / 2);
+			if (free && (held.size() < share || orphaned) && !skip.contains(p)) {
 				this.leases[p] = new Lease(member, this.tokens.incrementAndGet(), now + timeout);
 				held.add(p);
 			}
@@ -127,11 +137,6 @@ final class PartitionLeases {
 			result.put(p, this.leases[p].token);
 		}
 		return result;
-	}
-
-	private boolean leftOrGone(String member) {
-		Member holder = this.members.get(member);
-		return holder == null || holder.left;
 	}
 
 	/**
@@ -146,7 +151,7 @@ final class PartitionLeases {
 			return false;
 		}
 		Lease lease = this.leases[partition];
-		return lease != null && lease.token == token && lease.member.equals(member)
+		return lease != null && lease.token == token && member.equals(lease.member)
 				&& this.nanoClock.getAsLong() - lease.expiresAt < 0;
 	}
 
@@ -161,8 +166,8 @@ final class PartitionLeases {
 		}
 		for (int p = 0; p < this.leases.length; p++) {
 			Lease lease = this.leases[p];
-			if (lease != null && lease.member.equals(member)) {
-				this.leases[p] = null;
+			if (lease != null && member.equals(lease.member)) {
+				this.leases[p] = new Lease(null, 0, this.nanoClock.getAsLong());
 			}
 		}
 	}
@@ -178,7 +183,7 @@ final class PartitionLeases {
 			Member member = entry.getValue();
 			boolean holding = false;
 			for (Lease lease : this.leases) {
-				if (lease != null && lease.member.equals(entry.getKey()) && now - lease.expiresAt < 0) {
+				if (lease != null && entry.getKey().equals(lease.member) && now - lease.expiresAt < 0) {
 					holding = true;
 					break;
 				}
