@@ -10,6 +10,7 @@ import io.statetree.core.backend.StateBackend;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -48,8 +49,8 @@ class FileSystemGroupListenerBehaviourTest extends AbstractGroupListenerBehaviou
 		second.subscribe("/users/{id}", recording("second", handled), SubscribeOptions.group("welcome"));
 		await().atMost(WAIT).until(() -> handled.size() == 4);
 		assertThat(handled.subList(2, 4)).extracting(Handled::member, Handled::path, Handled::revision)
-			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("second", "/users/3", last - 1),
-					org.assertj.core.groups.Tuple.tuple("second", "/users/1", last));
+			.containsExactlyInAnyOrder(tuple("second", "/users/3", last - 1),
+					tuple("second", "/users/1", last));
 		second.set("/users/4", "barbara");
 		await().atMost(WAIT).until(() -> handled.size() == 5);
 		assertThat(handled.get(4).path()).isEqualTo("/users/4");

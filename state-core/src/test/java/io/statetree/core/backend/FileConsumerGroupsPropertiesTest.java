@@ -13,6 +13,7 @@ import java.util.Set;
 import io.statetree.core.StatePath;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -50,7 +51,7 @@ class FileConsumerGroupsPropertiesTest {
 	/** One step: kind (0 ack, 1 dead letter, 2 redeliver, 3 discard, 4 take, 5 reopen, 6 park a taken one again), partition, pick. */
 	@Provide
 	Arbitrary<List<int[]>> steps() {
-		Arbitrary<int[]> step = net.jqwik.api.Combinators.combine(Arbitraries.integers().between(0, 6),
+		Arbitrary<int[]> step = Combinators.combine(Arbitraries.integers().between(0, 6),
 				Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 9), Arbitraries.of(true, false))
 			.as((kind, partition, pick, flag) -> new int[] { kind, partition, pick, flag ? 1 : 0 });
 		return step.list().ofMaxSize(60);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -172,10 +173,10 @@ class FileConsumerGroupsTest extends AbstractConsumerGroupsTest {
 			.containsExactly("g-^billing.json", "g-a~^b-c_9.json", "g-billing.json", "g-~.json");
 		ConsumerGroups again = reopen();
 		assertThat(again.groups()).extracting(GroupInfo::group, GroupInfo::pattern)
-			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("Billing", "/a/{id}"),
-					org.assertj.core.groups.Tuple.tuple("billing", "/b/{id}"),
-					org.assertj.core.groups.Tuple.tuple(".", "/c/{id}"),
-					org.assertj.core.groups.Tuple.tuple("a.B-c_9", "/d/{id}"));
+			.containsExactlyInAnyOrder(tuple("Billing", "/a/{id}"),
+					tuple("billing", "/b/{id}"),
+					tuple(".", "/c/{id}"),
+					tuple("a.B-c_9", "/d/{id}"));
 	}
 
 	@Test

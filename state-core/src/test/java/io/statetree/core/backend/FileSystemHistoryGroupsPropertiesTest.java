@@ -16,6 +16,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,9 +36,9 @@ class FileSystemHistoryGroupsPropertiesTest {
 	/** One step: a reopen (-1), a commit (0–5), an acknowledgement of partition n - 6 to the last revision (6–21). */
 	@Provide
 	Arbitrary<List<Integer>> steps() {
-		return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(1, Arbitraries.just(-1)),
-				net.jqwik.api.Tuple.of(12, Arbitraries.integers().between(0, 5)),
-				net.jqwik.api.Tuple.of(4, Arbitraries.integers().between(6, 21)))
+		return Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(-1)),
+				Tuple.of(12, Arbitraries.integers().between(0, 5)),
+				Tuple.of(4, Arbitraries.integers().between(6, 21)))
 			.list().ofMinSize(0).ofMaxSize(150);
 	}
 
