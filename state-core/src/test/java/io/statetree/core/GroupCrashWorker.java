@@ -13,7 +13,9 @@ import io.statetree.core.backend.GroupInfo;
  * group listener {@code welcome} on {@code /users/{id}}, writes user 1 and waits until its event
  * is handled and its partition's cursor stored, then writes user 2, whose listener prints
  * {@code HANDLING 2} and never returns, and waits to be killed. Every handled event is printed as
- * {@code HANDLED <id>}.
+ * {@code HANDLED <id>}. With a second argument {@code many} it writes {@value #USERS} changes over
+ * {@value #KEYS} users instead, each handled slowly and printed as {@code HANDLED <path>@<revision>},
+ * prints {@code WRITTEN} and waits to be killed mid-way.
  */
 public final class GroupCrashWorker {
 
@@ -23,6 +25,12 @@ public final class GroupCrashWorker {
 	/** The group's pattern. */
 	static final String PATTERN = "/users/{id}";
 
+	/** How many changes the {@code many} mode writes. */
+	static final int USERS = 40;
+
+	/** Over how many users. */
+	static final int KEYS = 8;
+
 	private GroupCrashWorker() {
 	}
 
@@ -31,6 +39,10 @@ public final class GroupCrashWorker {
 	 * @param args the directory
 	 */
 	public static void main(String[] args) {
+		if (args.length > 1 && args[1].equals("many")) {
+			many(Path.of(args[0]));
+			return;
+		}
 		FileSystemBackend backend = FileSystemBackend.builder(Path.of(args[0])).fsync(true).build();
 		StateController controller = StateController.builder().backend(backend).instanceId("doomed").build();
 		controller.subscribe(PATTERN, (event) -> {
@@ -62,6 +74,26 @@ public final class GroupCrashWorker {
 		System.out.flush();
 		controller.set("/users/2", "grace");
 		System.out.println("WRITTEN 2 AT " + controller.revision());
+		System.out.flush();
+		while (true) {
+			LockSupport.park();
+		}
+	}
+
+	private static void many(Path directory) {
+		StateController controller = StateController.builder()
+			.backend(FileSystemBackend.builder(directory).fsync(true).build())
+			.instanceId("doomed")
+			.build();
+		controller.subscribe(PATTERN, (event) -> {
+			LockSupport.parkNanos(Duration.ofMillis(15).toNanos());
+			System.out.println("HANDLED " + event.path() + "@" + event.revision());
+			System.out.flush();
+		}, SubscribeOptions.group(GROUP));
+		for (int i = 0; i < USERS; i++) {
+			controller.set("/users/" + (i % KEYS), i);
+		}
+		System.out.println("WRITTEN");
 		System.out.flush();
 		while (true) {
 			LockSupport.park();
