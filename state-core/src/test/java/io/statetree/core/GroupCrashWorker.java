@@ -2,6 +2,7 @@ package io.statetree.core;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import io.statetree.core.backend.ConsumerGroups;
@@ -85,14 +86,20 @@ public final class GroupCrashWorker {
 			.backend(FileSystemBackend.builder(directory).fsync(true).build())
 			.instanceId("doomed")
 			.build();
+		AtomicBoolean written = new AtomicBoolean();
 		controller.subscribe(PATTERN, (event) -> {
-			LockSupport.parkNanos(Duration.ofMillis(15).toNanos());
+			// slow, and only once everything is written, so the kill comes mid-way
+			while (!written.get()) {
+				LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+			}
+			LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
 			System.out.println("HANDLED " + event.path() + "@" + event.revision());
 			System.out.flush();
 		}, SubscribeOptions.group(GROUP));
 		for (int i = 0; i < USERS; i++) {
 			controller.set("/users/" + (i % KEYS), i);
 		}
+		written.set(true);
 		System.out.println("WRITTEN");
 		System.out.flush();
 		while (true) {
