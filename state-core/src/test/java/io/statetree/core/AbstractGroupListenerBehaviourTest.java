@@ -286,7 +286,7 @@ public abstract class AbstractGroupListenerBehaviourTest {
 			}
 		}, SubscribeOptions.group("jobs"));
 		// keys in different partitions
-		List<String> keys = keysInDistinctPartitions(8);
+		List<String> keys = keysInDistinctPartitions(c, 8);
 		for (String key : keys) {
 			c.set(StatePath.of("/jobs/" + key), "go");
 		}
@@ -297,12 +297,17 @@ public abstract class AbstractGroupListenerBehaviourTest {
 		assertThat(most.get()).isEqualTo(3);
 	}
 
-	/** Keys {@code id=...} of pattern variable {@code id} falling in distinct partitions of 16. */
-	protected static List<String> keysInDistinctPartitions(int count) {
+	/**
+	 * Values of the pattern variable {@code id} whose keys fall in distinct partitions of the
+	 * controller's group store (as many as there are partitions, at most {@code count}).
+	 */
+	protected static List<String> keysInDistinctPartitions(StateController c, int count) {
+		io.statetree.core.backend.ConsumerGroups store = c.backend().consumerGroups();
+		int n = (store != null) ? store.partitions() : io.statetree.core.backend.LocalConsumerGroups.DEFAULT_PARTITIONS;
 		List<String> keys = new ArrayList<>();
 		Set<Integer> partitions = new java.util.HashSet<>();
-		for (int i = 0; keys.size() < count; i++) {
-			if (partitions.add(Math.floorMod(("id=k" + i).hashCode(), 16))) {
+		for (int i = 0; keys.size() < Math.min(count, n); i++) {
+			if (partitions.add(Math.floorMod(("id=k" + i).hashCode(), n))) {
 				keys.add("k" + i);
 			}
 		}

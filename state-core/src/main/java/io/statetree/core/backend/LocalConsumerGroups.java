@@ -84,6 +84,26 @@ public final class LocalConsumerGroups implements ConsumerGroups {
 		}
 	}
 
+	/**
+	 * Returns the lowest cursor of a group's partitions: the commits after it may still give the
+	 * group events to handle.
+	 * @param group the group's name
+	 * @return the lowest cursor, or {@link Long#MAX_VALUE} for an unknown group
+	 */
+	public long lowestCursor(String group) {
+		synchronized (this.lock) {
+			Group g = this.groups.get(group);
+			if (g == null) {
+				return Long.MAX_VALUE;
+			}
+			long lowest = Long.MAX_VALUE;
+			for (long cursor : g.cursors) {
+				lowest = Math.min(lowest, cursor);
+			}
+			return lowest;
+		}
+	}
+
 	@Override
 	public List<GroupInfo> groups() {
 		synchronized (this.lock) {

@@ -44,6 +44,9 @@ final class GroupListeners {
 	// guarded by this
 	private final Map<String, GroupRunner> runners = new HashMap<>();
 
+	/** The runners, for the in-memory history's retention check (read under the commit lock). */
+	private volatile List<GroupRunner> active = List.of();
+
 	private @Nullable ConsumerGroups local;
 
 	private @Nullable ScheduledThreadPoolExecutor timer;
@@ -104,6 +107,10 @@ final class GroupListeners {
 			runner.add(member);
 			if (created) {
 				this.runners.put(group, runner);
+				this.active = List.copyOf(this.runners.values());
+				if (this.controller.commitHistory() instanceof RecentCommits recent) {
+					recent.retention(this::needed);
+				}
 				runner.start();
 			}
 			member.start(timer());
@@ -122,9 +129,20 @@ final class GroupListeners {
 		synchronized (this) {
 			if (runner.remove(member) && this.runners.get(runner.name) == runner) {
 				this.runners.remove(runner.name);
+				this.active = List.copyOf(this.runners.values());
 				runner.close();
 			}
 		}
+	}
+
+	/** The in-memory history's retention: whether a group on this controller still needs a commit. */
+	private boolean needed(long revision, String origin, List<io.statetree.core.backend.Change> changes) {
+		for (GroupRunner runner : this.active) {
+			if (runner.needs(revision, origin, changes)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private synchronized ScheduledThreadPoolExecutor timer() {
@@ -196,6 +214,7 @@ final class GroupListeners {
 			this.closed = true;
 			open = List.copyOf(this.runners.values());
 			this.runners.clear();
+			this.active = List.of();
 		}
 		for (GroupRunner runner : open) {
 			for (GroupMember member : List.copyOf(runner.members())) {

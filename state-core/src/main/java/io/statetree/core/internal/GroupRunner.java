@@ -63,6 +63,15 @@ final class GroupRunner {
 	/** The revision through which a gap in the history was reported (each gap once). */
 	private volatile long gapReportedThrough = -1;
 
+	/**
+	 * The revision when this runner started: from then on the in-memory history keeps what the
+	 * group needs ({@link RecentCommits.Retention}); a gap before it is a loss.
+	 */
+	private final long retainedFrom;
+
+	/** One index for the retention check, used under the commit lock only. */
+	private final PatternIndex<Callback> retentionIndex;
+
 	GroupRunner(DefaultStateController controller, String name, String pattern, GroupSettings settings,
 			GroupObserver observer, ConsumerGroups store, ScheduledExecutorService timer) {
 		this.controller = controller;
@@ -74,6 +83,8 @@ final class GroupRunner {
 		this.store = store;
 		this.partitions = store.partitions();
 		this.timer = timer;
+		this.retainedFrom = controller.backend().revision();
+		this.retentionIndex = newIndex();
 		AtomicInteger threads = new AtomicInteger();
 		this.pool = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 30, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), (task) -> {
@@ -191,8 +202,13 @@ final class GroupRunner {
 		long retained = history.retainedAfter();
 		long through = after;
 		if (retained > after) {
-			reportGap(after, retained);
-			// what is still retained after the gap is read next time, from the horizon
+			boolean lost = !(history instanceof RecentCommits recent) || after < this.retainedFrom
+					|| recent.neededLostThrough() > after;
+			if (lost) {
+				reportGap(after, retained);
+			}
+			// what is still retained after the horizon is read next time (commits dropped from the
+			// in-memory history that gave this group no event are no loss)
 			return retained;
 		}
 		for (Commit commit : page) {
@@ -215,6 +231,21 @@ final class GroupRunner {
 		logger.error("StateTree group '{}' LOST EVENTS: the history no longer holds the commits after revision {} "
 				+ "through {} that the group had not handled (the history keeps too few commits for a group this far "
 				+ "behind: raise its size); the group goes on after revision {}", this.name, after, retained, retained);
+	}
+
+	/**
+	 * Whether a commit still retained in memory may give this group an event it has not handled:
+	 * after the group's lowest cursor, with an event for the pattern. Called with the commit lock
+	 * held; runs no user code.
+	 */
+	boolean needs(long revision, String origin, List<Change> changes) {
+		if (!(this.store instanceof io.statetree.core.backend.LocalConsumerGroups local)
+				|| revision <= local.lowestCursor(this.name)) {
+			return false;
+		}
+		CommitRecord record = new CommitRecord(revision, origin, changes, CommitRecord.Kind.LOCAL, 0,
+				Thread.currentThread(), null, 0, false);
+		return !this.controller.router().replay(this.retentionIndex, record).isEmpty();
 	}
 
 	/** The events a commit from the history gives the group's pattern, in order. */
