@@ -638,7 +638,9 @@ public final class FileSystemBackend implements StateBackend {
 		 * something, across restarts. 0 keeps none: no log is written and
 		 * {@link FileSystemBackend#history()} is {@code null}, so the controller's own in-memory
 		 * history applies, sized by {@code StateControllerBuilder.historySize} (default 1,000);
-		 * that one does not survive a restart, while the revision still does.
+		 * that one does not survive a restart, while the revision still does. The log keeps more
+		 * while a consumer group has not handled them (up to ten times the size); with 0 there
+		 * are no durable consumer groups ({@link FileSystemBackend#consumerGroups()}).
 		 * @param size {@value #DEFAULT_HISTORY_SIZE} by default, 0 to {@value #MAX_HISTORY_SIZE}
 		 * @return this builder
 		 * @throws IllegalArgumentException if the size is outside 0 to {@value #MAX_HISTORY_SIZE}
