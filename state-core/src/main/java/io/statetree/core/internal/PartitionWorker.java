@@ -292,7 +292,9 @@ final class PartitionWorker {
 			this.caller = null;
 		}
 		if (this.lost) {
-			lateAcknowledgement(item, start);
+			if (!this.member.closing()) {
+				lateAcknowledgement(item, start);
+			}
 			return false;
 		}
 		String group = this.runner.name;
