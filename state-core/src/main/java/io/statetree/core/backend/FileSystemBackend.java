@@ -103,6 +103,12 @@ import org.slf4j.LoggerFactory;
  * at once; the controller deletes it with an expiry commit. Every ephemeral entry found at open
  * was written by a process that is gone, so it is due at once.
  * <p>
+ * <b>Consumer groups</b> (DESIGN §13; {@link #consumerGroups()}) keep each group's cursors and
+ * dead letters in {@code .statetree/groups}, written atomically, so the events a group had not
+ * acknowledged when the process died are handled after the restart, read again from the history
+ * log, which keeps the commits a group has not handled beyond {@link Builder#historySize} (up to
+ * ten times it; past that, with a warning naming the groups). Without a history there are none.
+ * <p>
  * Thread-safe: reads share a lock, commits take it exclusively, so a read sees one commit's
  * result wholly or not at all.
  */
@@ -148,6 +154,9 @@ public final class FileSystemBackend implements StateBackend {
 	private final RevisionFile revisionFile;
 
 	private final @Nullable HistoryLog history;
+
+	/** The durable consumer groups, with a history only (their events are read from it). */
+	private final @Nullable FileConsumerGroups groups;
 
 	private final Clock clock;
 
@@ -247,6 +256,11 @@ public final class FileSystemBackend implements StateBackend {
 			this.history = (builder.historySize > 0) ? HistoryRecovery.open(this.directory, this.meta, this.files, this.fsync,
 					builder.historySize, stored, this.reader) : null;
 			this.revision = (this.history != null) ? this.history.revisionAtOpen(stored) : stored;
+			this.groups = (this.history != null) ? new FileConsumerGroups(this.directory, this.meta, this.files,
+					builder.nanoClock) : null;
+			if (this.groups != null) {
+				this.history.holdFor(this.groups);
+			}
 		}
 		catch (RuntimeException ex) {
 			this.directoryLock.close();
@@ -487,6 +501,16 @@ public final class FileSystemBackend implements StateBackend {
 		return this.history;
 	}
 
+	/**
+	 * Returns the durable consumer groups in {@code .statetree/groups} (cursors and dead letters
+	 * survive a crash; claims are this process's), or {@code null} when
+	 * {@link Builder#historySize} is 0: the controller then keeps group progress in memory.
+	 */
+	@Override
+	public @Nullable ConsumerGroups consumerGroups() {
+		return this.groups;
+	}
+
 	@Override
 	public void check() {
 		checkOpen();
@@ -524,6 +548,9 @@ public final class FileSystemBackend implements StateBackend {
 			this.revisionFile.storeExact(this.revision);
 			if (this.history != null) {
 				this.history.close();
+			}
+			if (this.groups != null) {
+				this.groups.close();
 			}
 			this.directoryLock.close();
 		}
@@ -611,7 +638,9 @@ public final class FileSystemBackend implements StateBackend {
 		 * something, across restarts. 0 keeps none: no log is written and
 		 * {@link FileSystemBackend#history()} is {@code null}, so the controller's own in-memory
 		 * history applies, sized by {@code StateControllerBuilder.historySize} (default 1,000);
-		 * that one does not survive a restart, while the revision still does.
+		 * that one does not survive a restart, while the revision still does. The log keeps more
+		 * while a consumer group has not handled them (up to ten times the size); with 0 there
+		 * are no durable consumer groups ({@link FileSystemBackend#consumerGroups()}).
 		 * @param size {@value #DEFAULT_HISTORY_SIZE} by default, 0 to {@value #MAX_HISTORY_SIZE}
 		 * @return this builder
 		 * @throws IllegalArgumentException if the size is outside 0 to {@value #MAX_HISTORY_SIZE}

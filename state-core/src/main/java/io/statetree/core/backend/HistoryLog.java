@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * records follow; see {@link HistorySegment}). When the newest segment holds {@code size}
  * records the next append starts a new one, and segments whose records all fall outside the last
  * {@code size} are deleted, so at most about twice {@code size} records are on disk and
- * {@link #after} serves exactly the last {@code size}.
+ * {@link #after} serves exactly the last {@code size}. The commits a consumer group of the
+ * directory has not handled yet ({@link #holdFor}) are kept and served beyond those, up to
+ * {@link #heldLimit()} commits in all; past that the oldest go, with a warning naming the groups
+ * behind (their events in those commits are lost: the groups go on from what is left).
  * <p>
  * The backend appends a commit's record (fsynced with the backend's fsync setting) before any of
  * its files, and publishes it to readers ({@link #published}) once its files are in place. At
@@ -82,6 +85,9 @@ final class HistoryLog implements CommitHistory {
 	private @Nullable FileChannel appender;
 
 	private volatile boolean closed;
+
+	/** The consumer groups whose unhandled commits the log keeps, if any. */
+	private volatile @Nullable FileConsumerGroups groups;
 
 	/**
 	 * Opens the log: lists and indexes the segments, cutting a torn record off the newest one.
@@ -254,8 +260,16 @@ final class HistoryLog implements CommitHistory {
 				this.recent.removeFirst();
 			}
 			if (pending.created()) {
+				long held = heldAfter();
 				while (this.segments.size() > 1 && this.total - this.segments.get(0).count >= this.size) {
-					HistorySegment oldest = this.segments.remove(0);
+					HistorySegment oldest = this.segments.get(0);
+					if (oldest.lastRevision() > held) {
+						if (this.total - oldest.count < heldLimit()) {
+							break; // a consumer group has not handled all of it yet
+						}
+						warnDropped(oldest, held);
+					}
+					this.segments.remove(0);
 					this.total -= oldest.count;
 					this.base = this.segments.get(0).after;
 					if (dropped == null) {
@@ -393,7 +407,7 @@ final class HistoryLog implements CommitHistory {
 			if (this.closed) {
 				throw new IllegalStateException("The history of state directory " + this.directory + " is closed");
 			}
-			long skip = Math.max(0, this.total - this.size);
+			long skip = Math.min(Math.max(0, this.total - this.size), atOrBelow(heldAfter()));
 			List<Commit> result = new ArrayList<>((int) Math.min(limit, Math.min(this.total, 1024)));
 			long seen = 0;
 			for (int s = 0; s < this.segments.size(); s++) {
@@ -470,6 +484,10 @@ final class HistoryLog implements CommitHistory {
 			if (this.total <= this.size) {
 				return this.base;
 			}
+			long held = heldAfter();
+			if (held < Long.MAX_VALUE && atOrBelow(held) < this.total - this.size) {
+				return Math.max(this.base, held);
+			}
 			long index = this.total - this.size - 1;
 			for (HistorySegment segment : this.segments) {
 				if (index < segment.count) {
@@ -482,6 +500,58 @@ final class HistoryLog implements CommitHistory {
 		finally {
 			this.lock.readLock().unlock();
 		}
+	}
+
+	// ---- retention for consumer groups ----
+
+	/**
+	 * Keeps the commits the consumer groups of the state directory have not handled yet, beyond
+	 * the last {@code size}, up to {@link #heldLimit()} commits in all.
+	 * @param groups the groups
+	 */
+	void holdFor(FileConsumerGroups groups) {
+		this.groups = groups;
+	}
+
+	private long heldAfter() {
+		FileConsumerGroups groups = this.groups;
+		return (groups != null) ? groups.heldAfter() : Long.MAX_VALUE;
+	}
+
+	/**
+	 * The most commits the log keeps for consumer groups behind: ten times its size, at most
+	 * {@link FileSystemBackend#MAX_HISTORY_SIZE}.
+	 * @return the bound
+	 */
+	long heldLimit() {
+		return Math.max(this.size, Math.min(FileSystemBackend.MAX_HISTORY_SIZE, 10L * this.size));
+	}
+
+	/** How many records have a revision at or below one. */
+	private long atOrBelow(long revision) {
+		long count = 0;
+		for (HistorySegment segment : this.segments) {
+			if (segment.count == 0) {
+				continue;
+			}
+			if (segment.lastRevision() <= revision) {
+				count += segment.count;
+			}
+			else {
+				count += segment.firstAbove(revision);
+				break;
+			}
+		}
+		return count;
+	}
+
+	private void warnDropped(HistorySegment segment, long held) {
+		FileConsumerGroups groups = this.groups;
+		List<String> behind = (groups != null) ? groups.behind(segment.lastRevision()) : List.of();
+		logger.warn("The history of state directory {} drops the commits after revision {} through {} although the"
+				+ " consumer groups {} have not handled them (more than {} commits behind): their events are lost"
+				+ " for those groups", this.directory, Math.max(held, segment.after), segment.lastRevision(), behind,
+				heldLimit());
 	}
 
 	/**

@@ -178,7 +178,9 @@ final class GroupMember {
 		}
 		long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
 		for (PartitionWorker worker : this.workers.values()) {
-			while (!worker.callingHere() && worker.stuckLongerThan(-1, System.nanoTime())
+			// until the worker's run ends: the call under way and its acknowledgement (else a clean
+			// close hands the next start an event it already handled)
+			while (!worker.callingHere() && worker.busy()
 					&& System.nanoTime() - deadline < 0) {
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 			}

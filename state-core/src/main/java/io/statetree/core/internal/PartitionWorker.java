@@ -131,6 +131,11 @@ final class PartitionWorker {
 		this.lost = true;
 	}
 
+	/** Whether a run is under way (an event being handled or acknowledged). */
+	synchronized boolean busy() {
+		return this.running;
+	}
+
 	boolean isLost() {
 		return this.lost;
 	}
