@@ -1,0 +1,125 @@
+package io.statetree.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import io.statetree.core.StateStorageException;
+import io.statetree.core.backend.DeadLetterRecord;
+import io.statetree.core.backend.GroupMembership;
+import io.statetree.core.backend.PartitionClaim;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member's hold on a group's partitions in Redis ({@link RedisConsumerGroups#join}): each call
+ * is one {@code groups.lua} call checking the claim's owner, fencing token and lapse time by the
+ * server's clock. Redeliveries taken stay with the partition until its holder takes again with the
+ * same token, so a holder that dies while handling them leaves them to the next holder.
+ * Thread-safe.
+ */
+final class RedisGroupMembership implements GroupMembership {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisGroupMembership.class);
+
+	private final RedisConsumerGroups groups;
+
+	private final String group;
+
+	private final String member;
+
+	private final byte[] memberBytes;
+
+	private volatile boolean closed;
+
+	RedisGroupMembership(RedisConsumerGroups groups, String group, String member) {
+		this.groups = groups;
+		this.group = group;
+		this.member = member;
+		this.memberBytes = RedisConsumerGroups.bytes(member);
+	}
+
+	@Override
+	public List<PartitionClaim> claim(Duration claimTimeout, Set<Integer> keep) {
+		Objects.requireNonNull(claimTimeout, "claimTimeout");
+		if (claimTimeout.toMillis() < 1) {
+			throw new IllegalArgumentException("claimTimeout must be at least 1 ms, got " + claimTimeout);
+		}
+		checkOpen();
+		byte[][] args = new byte[3 + keep.size()][];
+		args[0] = this.memberBytes;
+		args[1] = text(claimTimeout.toMillis());
+		args[2] = text(RedisConsumerGroups.PARTITIONS);
+		int i = 3;
+		for (Integer partition : keep) {
+			args[i++] = text(partition);
+		}
+		List<Object> reply = this.groups.script("claim", this.group, args);
+		List<PartitionClaim> claims = new ArrayList<>(reply.size());
+		for (Object element : reply) {
+			List<?> claim = (List<?>) element;
+			claims.add(new PartitionClaim((int) (long) (Long) claim.get(0), (Long) claim.get(1), (Long) claim.get(2)));
+		}
+		claims.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+		return List.copyOf(claims);
+	}
+
+	@Override
+	public boolean acknowledge(int partition, long token, long revision) {
+		return this.groups.scriptLong("ack", this.group, this.memberBytes, text(partition), text(token),
+				text(revision)) == 1;
+	}
+
+	@Override
+	public boolean deadLetter(int partition, long token, DeadLetterRecord letter, boolean acknowledge) {
+		Objects.requireNonNull(letter, "letter");
+		return this.groups.scriptLong("dead", this.group, this.memberBytes, text(partition), text(token),
+				text(letter.revision()), RedisConsumerGroups.bytes(acknowledge ? "1" : "0"),
+				RedisConsumerGroups.bytes(DeadLetterCodec.encode(letter))) > 0;
+	}
+
+	@Override
+	public List<DeadLetterRecord> takeRedeliveries(int partition, long token) {
+		List<Object> reply = this.groups.script("take", this.group, this.memberBytes, text(partition), text(token));
+		List<DeadLetterRecord> letters = new ArrayList<>(reply.size());
+		for (Object element : reply) {
+			String stored = RedisCalls.string(element);
+			int newline = stored.indexOf('\n');
+			letters.add(DeadLetterCodec.decode(stored.substring(0, newline), this.group, partition,
+					stored.substring(newline + 1)));
+		}
+		return List.copyOf(letters);
+	}
+
+	/**
+	 * Gives up this member's claims and leaves the group's members; when Redis cannot be reached
+	 * the failure is logged and the claims lapse on their own after the claim timeout.
+	 */
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		try {
+			this.groups.scriptLong("leave", this.group, this.memberBytes);
+		}
+		catch (StateStorageException ex) {
+			logger.warn("Member {} of group '{}' could not give up its claims in Redis at {}; they lapse after the "
+					+ "claim timeout: {}", this.member, this.group, this.groups.connectionName(), ex.getMessage());
+		}
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("Member " + this.member + " has left group '" + this.group + "'");
+		}
+	}
+
+	private static byte[] text(long number) {
+		return RedisConsumerGroups.bytes(Long.toString(number));
+	}
+
+}

@@ -1,0 +1,266 @@
+-- Consumer groups (DESIGN §13): the durable progress of group listeners. One script, the operation
+-- in ARGV[1]; every time is the server's clock, so the instances' clocks never matter.
+-- KEYS[1] "{ns}:groups" hash (group -> pattern), KEYS[2] "{ns}:groupfloor" hash (group -> lowest
+-- cursor of its partitions: the change stream keeps what a group still needs, see appendEntry in
+-- common.lua; the field "#limit" bounds how far that holds the trimming back).
+-- ARGV[2] the group's key prefix "{ns}:group:<name>:", ARGV[3] the group's name. Under the prefix:
+--   cursor   hash partition -> revision handled through (acknowledged)
+--   owner    hash partition -> member holding its claim
+--   expiry   hash partition -> when that claim lapses (server epoch ms)
+--   token    hash partition -> the last fencing token issued (incremented at each change of hands)
+--   members  sorted set member -> when it stops counting as alive (its last claim + the timeout)
+--   dead     hash id -> dead letter ("<partition>\n<json>"); deadids sorted set id by number;
+--   deadseq  the last dead letter id
+--   redeliver:<p> list of "<id>\n<json>" moved back to partition p, oldest first
+--   inflight:<p> list of the same, taken by the holder whose token is inflighttoken[p]: given again
+--   to the next holder if that one lapses before taking again (at least once for redeliveries)
+local GROUPS, FLOORS = KEYS[1], KEYS[2]
+local op, prefix, group = ARGV[1], ARGV[2], ARGV[3]
+local CURSOR, OWNER, EXPIRY, TOKEN = prefix .. 'cursor', prefix .. 'owner', prefix .. 'expiry', prefix .. 'token'
+local MEMBERS, DEAD, DEADIDS, DEADSEQ = prefix .. 'members', prefix .. 'dead', prefix .. 'deadids', prefix .. 'deadseq'
+local INFLIGHTTOKEN = prefix .. 'inflighttoken'
+
+local function lowestCursor()
+	local values = redis.call('HVALS', CURSOR)
+	local lowest = nil
+	for i = 1, #values do
+		local v = tonumber(values[i])
+		if not lowest or v < lowest then
+			lowest = v
+		end
+	end
+	return lowest
+end
+
+local function saveFloor()
+	local lowest = lowestCursor()
+	if lowest then
+		redis.call('HSET', FLOORS, group, millisString(lowest))
+	end
+end
+
+-- whether member holds partition p with token now
+local function holds(p, member, token, now)
+	if redis.call('HGET', OWNER, p) ~= member then
+		return false
+	end
+	if redis.call('HGET', TOKEN, p) ~= token then
+		return false
+	end
+	local expiry = tonumber(redis.call('HGET', EXPIRY, p) or '0')
+	return expiry > now
+end
+
+-- moves partition p's cursor up to revision (decimal text); a lower revision changes nothing
+local function acknowledge(p, revision)
+	local cursor = tonumber(redis.call('HGET', CURSOR, p) or '0')
+	if tonumber(revision) > cursor then
+		redis.call('HSET', CURSOR, p, revision)
+		saveFloor()
+	end
+end
+
+-- join: ARGV 4 pattern, 5 partitions, 6 start revision, 7 history limit (entries)
+if op == 'join' then
+	local known = redis.call('HGET', GROUPS, group)
+	if known and known ~= ARGV[4] then
+		return {0, known}
+	end
+	local partitions = tonumber(ARGV[5])
+	local stored = redis.call('HGET', prefix .. 'meta', 'partitions')
+	if stored and tonumber(stored) ~= partitions then
+		return {2, stored}
+	end
+	if not known then
+		redis.call('HSET', GROUPS, group, ARGV[4])
+		redis.call('HSET', prefix .. 'meta', 'partitions', partitions)
+		for p = 0, partitions - 1 do
+			redis.call('HSET', CURSOR, p, ARGV[6])
+		end
+		saveFloor()
+	end
+	redis.call('HSET', FLOORS, '#limit', ARGV[7])
+	return {1}
+end
+
+-- claim: ARGV 4 member, 5 timeout ms, 6 partitions, then the partitions to keep
+if op == 'claim' then
+	local member, timeout, partitions = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+	local now = nowMillis()
+	local lapse = now + timeout
+	redis.call('ZADD', MEMBERS, millisString(lapse), member)
+	redis.call('ZREMRANGEBYSCORE', MEMBERS, '-inf', millisString(now))
+	local alive = math.max(1, redis.call('ZCARD', MEMBERS))
+	local fair = math.ceil(partitions / alive)
+	local keep = {}
+	for i = 7, #ARGV do
+		keep[ARGV[i]] = true
+	end
+	local mine, free = {}, {}
+	for p = 0, partitions - 1 do
+		local key = tostring(p)
+		local owner = redis.call('HGET', OWNER, key)
+		local expiry = tonumber(redis.call('HGET', EXPIRY, key) or '0')
+		if owner == member and expiry > now then
+			mine[#mine + 1] = key
+		elseif not owner or expiry <= now then
+			free[#free + 1] = key
+		end
+	end
+	-- give up claims above the fair share, never one being handled
+	local held = {}
+	local surplus = #mine - fair
+	for i = #mine, 1, -1 do
+		local key = mine[i]
+		if surplus > 0 and not keep[key] then
+			redis.call('HDEL', OWNER, key)
+			redis.call('HDEL', EXPIRY, key)
+			surplus = surplus - 1
+		else
+			redis.call('HSET', EXPIRY, key, millisString(lapse))
+			held[#held + 1] = key
+		end
+	end
+	-- take free or lapsed partitions up to the fair share, from a place that depends on the member
+	-- so that members starting together rarely reach for the same ones
+	if #free > 0 and #held < fair then
+		local start = 0
+		for i = 1, #member do
+			start = (start * 31 + string.byte(member, i)) % 1000003
+		end
+		start = start % #free
+		for i = 0, #free - 1 do
+			if #held >= fair then
+				break
+			end
+			local key = free[(start + i) % #free + 1]
+			redis.call('HSET', OWNER, key, member)
+			redis.call('HSET', EXPIRY, key, millisString(lapse))
+			redis.call('HINCRBY', TOKEN, key, 1)
+			held[#held + 1] = key
+		end
+	end
+	local out = {}
+	for i = 1, #held do
+		local key = held[i]
+		out[#out + 1] = {tonumber(key), tonumber(redis.call('HGET', TOKEN, key)),
+			tonumber(redis.call('HGET', CURSOR, key) or '0')}
+	end
+	return out
+end
+
+-- acknowledge: ARGV 4 member, 5 partition, 6 token, 7 revision
+if op == 'ack' then
+	if not holds(ARGV[5], ARGV[4], ARGV[6], nowMillis()) then
+		return 0
+	end
+	acknowledge(ARGV[5], ARGV[7])
+	return 1
+end
+
+-- dead letter: ARGV 4 member, 5 partition, 6 token, 7 revision, 8 acknowledge ('1'/'0'), 9 json
+if op == 'dead' then
+	if not holds(ARGV[5], ARGV[4], ARGV[6], nowMillis()) then
+		return 0
+	end
+	local id = redis.call('INCR', DEADSEQ)
+	redis.call('HSET', DEAD, id, ARGV[5] .. '\n' .. ARGV[9])
+	redis.call('ZADD', DEADIDS, id, id)
+	if ARGV[8] == '1' then
+		acknowledge(ARGV[5], ARGV[7])
+	end
+	return id
+end
+
+-- take redeliveries: ARGV 4 member, 5 partition, 6 token
+if op == 'take' then
+	local p, token = ARGV[5], ARGV[6]
+	if not holds(p, ARGV[4], token, nowMillis()) then
+		return {}
+	end
+	local inflight, queue = prefix .. 'inflight:' .. p, prefix .. 'redeliver:' .. p
+	local taken = {}
+	if redis.call('HGET', INFLIGHTTOKEN, p) ~= token then
+		-- taken by an earlier holder that lost the partition before taking again: not known handled
+		taken = redis.call('LRANGE', inflight, 0, -1)
+	end
+	local queued = redis.call('LRANGE', queue, 0, -1)
+	for i = 1, #queued do
+		taken[#taken + 1] = queued[i]
+	end
+	redis.call('DEL', inflight, queue)
+	if #taken > 0 then
+		redis.call('RPUSH', inflight, unpack(taken))
+		redis.call('HSET', INFLIGHTTOKEN, p, token)
+	else
+		redis.call('HDEL', INFLIGHTTOKEN, p)
+	end
+	return taken
+end
+
+-- leave: ARGV 4 member
+if op == 'leave' then
+	local owned = redis.call('HGETALL', OWNER)
+	for i = 1, #owned, 2 do
+		if owned[i + 1] == ARGV[4] then
+			redis.call('HDEL', OWNER, owned[i])
+			redis.call('HDEL', EXPIRY, owned[i])
+		end
+	end
+	redis.call('ZREM', MEMBERS, ARGV[4])
+	return 1
+end
+
+-- redeliver: ARGV 4 id
+if op == 'redeliver' then
+	local stored = redis.call('HGET', DEAD, ARGV[4])
+	if not stored then
+		return 0
+	end
+	local p, json = string.match(stored, '^(%d+)\n(.*)$')
+	redis.call('RPUSH', prefix .. 'redeliver:' .. p, ARGV[4] .. '\n' .. json)
+	redis.call('HDEL', DEAD, ARGV[4])
+	redis.call('ZREM', DEADIDS, ARGV[4])
+	return 1
+end
+
+-- discard: ARGV 4 id
+if op == 'discard' then
+	if redis.call('HDEL', DEAD, ARGV[4]) == 0 then
+		return 0
+	end
+	redis.call('ZREM', DEADIDS, ARGV[4])
+	return 1
+end
+
+-- dead letters: the flat list id, "<partition>\n<json>", oldest first
+if op == 'deadletters' then
+	local ids = redis.call('ZRANGE', DEADIDS, 0, -1)
+	local out = {}
+	for i = 1, #ids do
+		local stored = redis.call('HGET', DEAD, ids[i])
+		if stored then
+			out[#out + 1] = ids[i]
+			out[#out + 1] = stored
+		end
+	end
+	return out
+end
+
+-- info: {pattern, {members alive...}, {cursor of each partition...}, dead letters} or {} when unknown
+if op == 'info' then
+	local pattern = redis.call('HGET', GROUPS, group)
+	if not pattern then
+		return {}
+	end
+	local now = nowMillis()
+	local members = redis.call('ZRANGEBYSCORE', MEMBERS, '(' .. millisString(now), '+inf')
+	local partitions = tonumber(redis.call('HGET', prefix .. 'meta', 'partitions') or '0')
+	local cursors = {}
+	for p = 0, partitions - 1 do
+		cursors[#cursors + 1] = redis.call('HGET', CURSOR, p) or '0'
+	end
+	return {pattern, members, cursors, redis.call('ZCARD', DEADIDS)}
+end
+
+return redis.error_reply('unknown consumer group operation ' .. tostring(op))
