@@ -65,7 +65,7 @@ final class RedisConsumerGroups implements ConsumerGroups {
 		Objects.requireNonNull(pattern, "pattern");
 		Objects.requireNonNull(member, "member");
 		List<Object> reply = script("join", group, bytes(pattern), bytes(Integer.toString(PARTITIONS)),
-				bytes(Long.toString(startRevision)), this.historyLimit);
+				bytes(Long.toString(startRevision)), this.historyLimit, bytes(member));
 		long status = (Long) reply.get(0);
 		if (status == 0) {
 			throw new IllegalArgumentException("Group '" + group + "' has the pattern " + RedisCalls.string(reply.get(1))

@@ -42,18 +42,22 @@ final class RedisGroupMembership implements GroupMembership {
 	}
 
 	@Override
-	public List<PartitionClaim> claim(Duration claimTimeout, Set<Integer> keep) {
+	public List<PartitionClaim> claim(Duration claimTimeout, Set<Integer> keep, Set<Integer> skip) {
 		Objects.requireNonNull(claimTimeout, "claimTimeout");
 		if (claimTimeout.toMillis() < 1) {
 			throw new IllegalArgumentException("claimTimeout must be at least 1 ms, got " + claimTimeout);
 		}
 		checkOpen();
-		byte[][] args = new byte[3 + keep.size()][];
+		byte[][] args = new byte[4 + keep.size() + skip.size()][];
 		args[0] = this.memberBytes;
 		args[1] = text(claimTimeout.toMillis());
 		args[2] = text(RedisConsumerGroups.PARTITIONS);
-		int i = 3;
+		args[3] = text(keep.size());
+		int i = 4;
 		for (Integer partition : keep) {
+			args[i++] = text(partition);
+		}
+		for (Integer partition : skip) {
 			args[i++] = text(partition);
 		}
 		List<Object> reply = this.groups.script("claim", this.group, args);

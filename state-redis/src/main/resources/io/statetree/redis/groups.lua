@@ -60,7 +60,7 @@ local function acknowledge(p, revision)
 	end
 end
 
--- join: ARGV 4 pattern, 5 partitions, 6 start revision, 7 history limit (entries)
+-- join: ARGV 4 pattern, 5 partitions, 6 start revision, 7 history limit (entries), 8 member
 if op == 'join' then
 	local known = redis.call('HGET', GROUPS, group)
 	if known and known ~= ARGV[4] then
@@ -80,10 +80,17 @@ if op == 'join' then
 		saveFloor()
 	end
 	redis.call('HSET', FLOORS, '#limit', ARGV[7])
+	-- a member counts as alive from its join (for 30 s, or its claims' timeout once it claims)
+	local member, alive = ARGV[8], nowMillis() + 30000
+	local score = tonumber(redis.call('ZSCORE', MEMBERS, member) or '0')
+	if alive > score then
+		redis.call('ZADD', MEMBERS, millisString(alive), member)
+	end
 	return {1}
 end
 
--- claim: ARGV 4 member, 5 timeout ms, 6 partitions, then the partitions to keep
+-- claim: ARGV 4 member, 5 timeout ms, 6 partitions, 7 the number of partitions to keep, then those,
+-- then the partitions to skip (neither renewed nor taken: their listener is stuck)
 if op == 'claim' then
 	local member, timeout, partitions = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 	local now = nowMillis()
@@ -92,16 +99,22 @@ if op == 'claim' then
 	redis.call('ZREMRANGEBYSCORE', MEMBERS, '-inf', millisString(now))
 	local alive = math.max(1, redis.call('ZCARD', MEMBERS))
 	local fair = math.ceil(partitions / alive)
-	local keep = {}
-	for i = 7, #ARGV do
+	local keep, skip = {}, {}
+	local kept = tonumber(ARGV[7])
+	for i = 8, 7 + kept do
 		keep[ARGV[i]] = true
+	end
+	for i = 8 + kept, #ARGV do
+		skip[ARGV[i]] = true
 	end
 	local mine, free = {}, {}
 	for p = 0, partitions - 1 do
 		local key = tostring(p)
 		local owner = redis.call('HGET', OWNER, key)
 		local expiry = tonumber(redis.call('HGET', EXPIRY, key) or '0')
-		if owner == member and expiry > now then
+		if skip[key] then
+			-- left to lapse, or left to another member
+		elseif owner == member and expiry > now then
 			mine[#mine + 1] = key
 		elseif not owner or expiry <= now then
 			free[#free + 1] = key
@@ -254,7 +267,22 @@ if op == 'info' then
 		return {}
 	end
 	local now = nowMillis()
-	local members = redis.call('ZRANGEBYSCORE', MEMBERS, '(' .. millisString(now), '+inf')
+	local alive = {}
+	local listed = redis.call('ZRANGEBYSCORE', MEMBERS, '(' .. millisString(now), '+inf')
+	for i = 1, #listed do
+		alive[listed[i]] = true
+	end
+	-- and every holder of a live claim
+	local owned = redis.call('HGETALL', OWNER)
+	for i = 1, #owned, 2 do
+		if tonumber(redis.call('HGET', EXPIRY, owned[i]) or '0') > now then
+			alive[owned[i + 1]] = true
+		end
+	end
+	local members = {}
+	for name in pairs(alive) do
+		members[#members + 1] = name
+	end
 	local partitions = tonumber(redis.call('HGET', prefix .. 'meta', 'partitions') or '0')
 	local cursors = {}
 	for p = 0, partitions - 1 do
