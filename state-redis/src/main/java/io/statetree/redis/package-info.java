@@ -19,7 +19,8 @@
  * {@code w} (the writes: paths, new values as nodes, payloads as JSON), {@code b} (the
  * previous values of the written paths), and only when given {@code a} (the actor) and
  * {@code c} (the revision whose listener caused the commit); trimmed to the feed retention with
- * {@code MAXLEN ~}. The entry id's milliseconds ({@code XADD *}, the server's clock) are the
+ * {@code MAXLEN ~}, but never below the lowest cursor of a consumer group (up to the group
+ * history limit). The entry id's milliseconds ({@code XADD *}, the server's clock) are the
  * commit's time. A reader computes each written path's value before and after the commit
  * from {@code b} and {@code w}, exactly as the writer does. The stream is also the history
  * (DESIGN §11). An expiry commit's entry also has {@code x}: {@code 1} when a controller made it,
@@ -34,6 +35,14 @@
  * {@code PX lease-timeout} by the commit that writes its ephemeral entry and renewed by its
  * instance every third of the timeout. A namespace that never held a lifetime has none of these
  * keys: a commit then costs one {@code EXISTS} more.</li>
+ * <li>Consumer groups (DESIGN §13): <code>{ns}:groups</code> — a hash from group name to its
+ * pattern; <code>{ns}:groupfloor</code> — a hash from group name to the lowest cursor of its
+ * partitions (and {@code #limit}, the group history limit), read by every commit to trim the
+ * stream; under <code>{ns}:group:&lt;name&gt;:</code> the hashes {@code cursor}, {@code owner},
+ * {@code expiry} (server epoch ms) and {@code token} by partition, the sorted set {@code members}
+ * (scored by when each stops counting as alive), the dead letters ({@code dead}, {@code deadids},
+ * {@code deadseq}) and per partition the lists {@code redeliver:<p>} and {@code inflight:<p>}
+ * (with {@code inflighttoken}). Only {@code groups.lua} changes them.</li>
  * </ul>
  * <p>
  * <b>Scripts.</b> A read is one script call returning the subtree's nodes in pre-order, taken
@@ -73,7 +82,9 @@
  * does not resynchronise over trimmed entries that were all its own), {@code StreamHistory}
  * (the history read from the stream), {@code LifetimeArgs} (the lifetimes of a commit's writes as
  * script arguments), {@code RedisLifetimes} (the {@code ExpiringEntries} capability),
- * {@code Leases} (the leases an instance renews) and {@code ExpirySweep} (the sweep's thread).
+ * {@code Leases} (the leases an instance renews), {@code ExpirySweep} (the sweep's thread),
+ * {@code RedisConsumerGroups} and {@code RedisGroupMembership} (the {@code ConsumerGroups}
+ * capability: claims, cursors, dead letters) and {@code DeadLetterCodec} (a dead letter as JSON).
  */
 @NullMarked
 package io.statetree.redis;
