@@ -8,6 +8,7 @@
 --   owner    hash partition -> member holding its claim
 --   expiry   hash partition -> when that claim lapses (server epoch ms)
 --   token    hash partition -> the last fencing token issued (incremented at each change of hands)
+--   freesince hash partition -> when it was given up or created without a holder (server epoch ms)
 --   members  sorted set member -> when it stops counting as alive (its last claim + the timeout)
 --   dead     hash id -> dead letter ("<partition>\n<json>"); deadids sorted set id by number;
 --   deadseq  the last dead letter id
@@ -18,7 +19,7 @@ local GROUPS, FLOORS = KEYS[1], KEYS[2]
 local op, prefix, group = ARGV[1], ARGV[2], ARGV[3]
 local CURSOR, OWNER, EXPIRY, TOKEN = prefix .. 'cursor', prefix .. 'owner', prefix .. 'expiry', prefix .. 'token'
 local MEMBERS, DEAD, DEADIDS, DEADSEQ = prefix .. 'members', prefix .. 'dead', prefix .. 'deadids', prefix .. 'deadseq'
-local INFLIGHTTOKEN = prefix .. 'inflighttoken'
+local INFLIGHTTOKEN, FREESINCE = prefix .. 'inflighttoken', prefix .. 'freesince'
 
 local function lowestCursor()
 	local values = redis.call('HVALS', CURSOR)
@@ -74,8 +75,10 @@ if op == 'join' then
 	if not known then
 		redis.call('HSET', GROUPS, group, ARGV[4])
 		redis.call('HSET', prefix .. 'meta', 'partitions', partitions)
+		local now = millisString(nowMillis())
 		for p = 0, partitions - 1 do
 			redis.call('HSET', CURSOR, p, ARGV[6])
+			redis.call('HSET', FREESINCE, p, now)
 		end
 		saveFloor()
 	end
@@ -107,7 +110,9 @@ if op == 'claim' then
 	for i = 8 + kept, #ARGV do
 		skip[ARGV[i]] = true
 	end
-	local mine, free = {}, {}
+	-- free partitions with the time since when they are free: lapsed at their expiry, given up or
+	-- never held at freesince
+	local mine, free, freeSince = {}, {}, {}
 	for p = 0, partitions - 1 do
 		local key = tostring(p)
 		local owner = redis.call('HGET', OWNER, key)
@@ -118,6 +123,11 @@ if op == 'claim' then
 			mine[#mine + 1] = key
 		elseif not owner or expiry <= now then
 			free[#free + 1] = key
+			if owner then
+				freeSince[key] = expiry
+			else
+				freeSince[key] = tonumber(redis.call('HGET', FREESINCE, key) or '0')
+			end
 		end
 	end
 	-- give up claims above the fair share, never one being handled
@@ -128,6 +138,7 @@ if op == 'claim' then
 		if surplus > 0 and not keep[key] then
 			redis.call('HDEL', OWNER, key)
 			redis.call('HDEL', EXPIRY, key)
+			redis.call('HSET', FREESINCE, key, millisString(now))
 			surplus = surplus - 1
 		else
 			redis.call('HSET', EXPIRY, key, millisString(lapse))
@@ -136,21 +147,22 @@ if op == 'claim' then
 	end
 	-- take free or lapsed partitions up to the fair share, from a place that depends on the member
 	-- so that members starting together rarely reach for the same ones
-	if #free > 0 and #held < fair then
+	if #free > 0 then
 		local start = 0
 		for i = 1, #member do
 			start = (start * 31 + string.byte(member, i)) % 1000003
 		end
 		start = start % #free
 		for i = 0, #free - 1 do
-			if #held >= fair then
-				break
-			end
 			local key = free[(start + i) % #free + 1]
-			redis.call('HSET', OWNER, key, member)
-			redis.call('HSET', EXPIRY, key, millisString(lapse))
-			redis.call('HINCRBY', TOKEN, key, 1)
-			held[#held + 1] = key
+			-- up to the fair share; above it, a partition free for longer than half the timeout (its
+			-- holder hangs or is gone while every member alive holds its share: nobody else takes it)
+			if #held < fair or now - freeSince[key] > timeout / 2 then
+				redis.call('HSET', OWNER, key, member)
+				redis.call('HSET', EXPIRY, key, millisString(lapse))
+				redis.call('HINCRBY', TOKEN, key, 1)
+				held[#held + 1] = key
+			end
 		end
 	end
 	local out = {}
@@ -218,6 +230,7 @@ if op == 'leave' then
 		if owned[i + 1] == ARGV[4] then
 			redis.call('HDEL', OWNER, owned[i])
 			redis.call('HDEL', EXPIRY, owned[i])
+			redis.call('HSET', FREESINCE, owned[i], millisString(nowMillis()))
 		end
 	end
 	redis.call('ZREM', MEMBERS, ARGV[4])
