@@ -18,8 +18,11 @@ public interface GroupMembership extends AutoCloseable {
 	/**
 	 * Renews this member's claims and takes free or lapsed partitions, up to a fair share of the
 	 * members alive ({@code ceil(partitions / members)}); gives up claims above the fair share so
-	 * a member that joins later gets work. Calling it also keeps the member alive for
-	 * {@code claimTimeout}. A partition taken from another holder (free after a close, or lapsed)
+	 * a member that joins later gets work. Then, above the fair share, it takes every partition
+	 * that has been free for longer than half of {@code claimTimeout} (lapsed, given up or never
+	 * held): a partition whose holder hangs is taken even when every member alive holds its fair
+	 * share (members below their share, renewing every third of the timeout, get it first).
+	 * Calling it also keeps the member alive for {@code claimTimeout}. A partition taken from another holder (free after a close, or lapsed)
 	 * gets a new token; a renewed one keeps its token.
 	 * @param claimTimeout how long a claim lasts unless renewed
 	 * @param keep partitions this member must not give up now (it is handling their events)

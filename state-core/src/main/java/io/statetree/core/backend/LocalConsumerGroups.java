@@ -84,6 +84,26 @@ public final class LocalConsumerGroups implements ConsumerGroups {
 		}
 	}
 
+	/**
+	 * Returns the lowest cursor of a group's partitions: the commits after it may still give the
+	 * group events to handle.
+	 * @param group the group's name
+	 * @return the lowest cursor, or {@link Long#MAX_VALUE} for an unknown group
+	 */
+	public long lowestCursor(String group) {
+		synchronized (this.lock) {
+			Group g = this.groups.get(group);
+			if (g == null) {
+				return Long.MAX_VALUE;
+			}
+			long lowest = Long.MAX_VALUE;
+			for (long cursor : g.cursors) {
+				lowest = Math.min(lowest, cursor);
+			}
+			return lowest;
+		}
+	}
+
 	@Override
 	public List<GroupInfo> groups() {
 		synchronized (this.lock) {
@@ -141,6 +161,7 @@ public final class LocalConsumerGroups implements ConsumerGroups {
 
 		final long[] tokens;
 
+		/** When each claim lapses, or when the partition was given up (free since then). */
 		final long[] expiries;
 
 		final Map<String, Long> alive = new TreeMap<>();
@@ -160,6 +181,7 @@ public final class LocalConsumerGroups implements ConsumerGroups {
 			this.holders = new String[partitions];
 			this.tokens = new long[partitions];
 			this.expiries = new long[partitions];
+			java.util.Arrays.fill(this.expiries, Long.MIN_VALUE / 2);
 			for (int i = 0; i < partitions; i++) {
 				this.redeliveries.add(new ArrayList<>());
 			}
@@ -219,6 +241,7 @@ public final class LocalConsumerGroups implements ConsumerGroups {
 					int p = held.get(i);
 					if (!keep.contains(p)) {
 						g.holders[p] = null;
+						g.expiries[p] = now;
 						held.remove(i);
 						excess--;
 					}
@@ -226,9 +249,10 @@ public final class LocalConsumerGroups implements ConsumerGroups {
 				for (int p : held) {
 					g.expiries[p] = now + timeout;
 				}
-				for (int p = 0; p < g.holders.length && held.size() < fair; p++) {
+				for (int p = 0; p < g.holders.length; p++) {
 					boolean free = g.holders[p] == null || g.expiries[p] - now <= 0;
-					if (free && !skip.contains(p)) {
+					boolean orphaned = free && now - g.expiries[p] > timeout / 2;
+					if (free && (held.size() < fair || orphaned) && !skip.contains(p)) {
 						g.holders[p] = this.member;
 						g.tokens[p] = g.nextToken++;
 						g.expiries[p] = now + timeout;
@@ -293,6 +317,7 @@ public final class LocalConsumerGroups implements ConsumerGroups {
 				for (int p = 0; p < this.group.holders.length; p++) {
 					if (this.member.equals(this.group.holders[p])) {
 						this.group.holders[p] = null;
+						this.group.expiries[p] = LocalConsumerGroups.this.nanoClock.getAsLong();
 					}
 				}
 				this.group.alive.remove(this.member);

@@ -283,6 +283,33 @@ public abstract class AbstractConsumerGroupsTest {
 	}
 
 	@Test
+	void aPartitionLapsedLongEnoughIsTakenAboveTheFairShare() {
+		GroupMembership a = join("a/1", 0);
+		GroupMembership b = join(sameStore(this.groups), "billing", "b/1", 0);
+		claim(a, SHORT);
+		claim(b, SHORT);
+		List<PartitionClaim> aClaims = claim(a, SHORT);
+		List<PartitionClaim> bClaims = claim(b, SHORT);
+		assertThat(aClaims.size() + bClaims.size()).isEqualTo(all());
+		GroupMembership stuckOne = aClaims.isEmpty() ? b : a;
+		GroupMembership other = aClaims.isEmpty() ? a : b;
+		Set<Integer> stuckHeld = partitionsOf(aClaims.isEmpty() ? bClaims : aClaims);
+		int stuck = stuckHeld.iterator().next();
+		int otherHeld = (aClaims.isEmpty() ? aClaims : bClaims).size();
+		// both stay alive, each with its share; the stuck partition is not renewed
+		java.util.concurrent.atomic.AtomicReference<List<PartitionClaim>> taken = new java.util.concurrent.atomic.AtomicReference<>();
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			stuckOne.claim(SHORT, stuckHeld, Set.of(stuck));
+			taken.set(claim(other, SHORT));
+			return partitionsOf(taken.get()).contains(stuck);
+		});
+		assertThat(taken.get()).hasSize(otherHeld + 1);
+		// kept while its events are handled
+		assertThat(partitionsOf(other.claim(SHORT, partitionsOf(taken.get()), Set.of()))).contains(stuck);
+		assertThat(partitionsOf(stuckOne.claim(SHORT, stuckHeld, Set.of(stuck)))).doesNotContain(stuck);
+	}
+
+	@Test
 	void aSkippedFreePartitionIsNotTaken() {
 		GroupMembership a = join("a/1", 0);
 		List<PartitionClaim> claims = a.claim(LONG, Set.of(), Set.of(0));
