@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.statetree.core.StateStorageException;
 import io.statetree.core.backend.DeadLetterRecord;
@@ -17,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * One member's hold on a group's partitions in Redis ({@link RedisConsumerGroups#join}): each call
  * is one {@code groups.lua} call checking the claim's owner, fencing token and lapse time by the
  * server's clock. Redeliveries taken stay with the partition until its holder takes again with the
- * same token, so a holder that dies while handling them leaves them to the next holder.
+ * same token, so a holder that dies while handling them leaves them to the next holder, and a take
+ * whose reply was lost (the call failed, or the client sent it again after reconnecting) gives them
+ * again. A dead letter is parked once per event while parked, even when its call is sent twice.
  * Thread-safe.
  */
 final class RedisGroupMembership implements GroupMembership {
@@ -33,6 +39,14 @@ final class RedisGroupMembership implements GroupMembership {
 	private final byte[] memberBytes;
 
 	private volatile boolean closed;
+
+	/** Ids the calls of {@link #takeRedeliveries} are told apart by: unique to this membership. */
+	private final String callPrefix = UUID.randomUUID() + ":";
+
+	private final AtomicLong calls = new AtomicLong();
+
+	/** Per partition, the id of a take whose reply did not arrive (sent again with it). */
+	private final Map<Integer, String> unanswered = new ConcurrentHashMap<>();
 
 	RedisGroupMembership(RedisConsumerGroups groups, String group, String member) {
 		this.groups = groups;
@@ -81,12 +95,17 @@ final class RedisGroupMembership implements GroupMembership {
 		Objects.requireNonNull(letter, "letter");
 		return this.groups.scriptLong("dead", this.group, this.memberBytes, text(partition), text(token),
 				text(letter.revision()), RedisConsumerGroups.bytes(acknowledge ? "1" : "0"),
-				RedisConsumerGroups.bytes(DeadLetterCodec.encode(letter))) > 0;
+				RedisConsumerGroups.bytes(DeadLetterCodec.encode(letter)),
+				RedisConsumerGroups.bytes(letter.path().toString())) > 0;
 	}
 
 	@Override
 	public List<DeadLetterRecord> takeRedeliveries(int partition, long token) {
-		List<Object> reply = this.groups.script("take", this.group, this.memberBytes, text(partition), text(token));
+		// a call whose reply did not arrive is sent again with the same id: what it took comes again
+		String call = this.unanswered.computeIfAbsent(partition, (p) -> Long.toString(this.calls.incrementAndGet()));
+		List<Object> reply = this.groups.script("take", this.group, this.memberBytes, text(partition), text(token),
+				RedisConsumerGroups.bytes(this.callPrefix + call));
+		this.unanswered.remove(partition);
 		List<DeadLetterRecord> letters = new ArrayList<>(reply.size());
 		for (Object element : reply) {
 			String stored = RedisCalls.string(element);

@@ -13,13 +13,26 @@
 --   dead     hash id -> dead letter ("<partition>\n<json>"); deadids sorted set id by number;
 --   deadseq  the last dead letter id
 --   redeliver:<p> list of "<id>\n<json>" moved back to partition p, oldest first
---   inflight:<p> list of the same, taken by the holder whose token is inflighttoken[p]: given again
---   to the next holder if that one lapses before taking again (at least once for redeliveries)
+--   inflight:<p> list of the same, taken by the holder whose token is inflighttoken[p] in the call
+--   inflightcall[p]: given again to the next holder if that one lapses before taking again, and to
+--   the same call sent again (a lost reply), so a redelivery is never lost (at least once)
+--   deadby   hash "<partition>\n<revision>\n<path>" -> id of the parked letter (one per event while
+--   parked, even when a lost reply makes the member send the call again); deadfield id -> that field
 local GROUPS, FLOORS = KEYS[1], KEYS[2]
 local op, prefix, group = ARGV[1], ARGV[2], ARGV[3]
 local CURSOR, OWNER, EXPIRY, TOKEN = prefix .. 'cursor', prefix .. 'owner', prefix .. 'expiry', prefix .. 'token'
 local MEMBERS, DEAD, DEADIDS, DEADSEQ = prefix .. 'members', prefix .. 'dead', prefix .. 'deadids', prefix .. 'deadseq'
-local INFLIGHTTOKEN, FREESINCE = prefix .. 'inflighttoken', prefix .. 'freesince'
+local INFLIGHTTOKEN, INFLIGHTCALL, FREESINCE = prefix .. 'inflighttoken', prefix .. 'inflightcall', prefix .. 'freesince'
+local DEADBY, DEADFIELD = prefix .. 'deadby', prefix .. 'deadfield'
+
+-- forgets a parked letter's event key
+local function forgetDead(id)
+	local field = redis.call('HGET', DEADFIELD, id)
+	if field then
+		redis.call('HDEL', DEADBY, field)
+		redis.call('HDEL', DEADFIELD, id)
+	end
+end
 
 local function lowestCursor()
 	local values = redis.call('HVALS', CURSOR)
@@ -183,21 +196,29 @@ if op == 'ack' then
 	return 1
 end
 
--- dead letter: ARGV 4 member, 5 partition, 6 token, 7 revision, 8 acknowledge ('1'/'0'), 9 json
+-- dead letter: ARGV 4 member, 5 partition, 6 token, 7 revision, 8 acknowledge ('1'/'0'), 9 json,
+-- 10 the event's path
 if op == 'dead' then
 	if not holds(ARGV[5], ARGV[4], ARGV[6], nowMillis()) then
 		return 0
 	end
-	local id = redis.call('INCR', DEADSEQ)
-	redis.call('HSET', DEAD, id, ARGV[5] .. '\n' .. ARGV[9])
-	redis.call('ZADD', DEADIDS, id, id)
+	local field = ARGV[5] .. '\n' .. ARGV[7] .. '\n' .. ARGV[10]
+	local id = redis.call('HGET', DEADBY, field)
+	if not id then
+		id = redis.call('INCR', DEADSEQ)
+		redis.call('HSET', DEAD, id, ARGV[5] .. '\n' .. ARGV[9])
+		redis.call('ZADD', DEADIDS, id, id)
+		redis.call('HSET', DEADBY, field, id)
+		redis.call('HSET', DEADFIELD, id, field)
+	end
 	if ARGV[8] == '1' then
 		acknowledge(ARGV[5], ARGV[7])
 	end
 	return id
 end
 
--- take redeliveries: ARGV 4 member, 5 partition, 6 token
+-- take redeliveries: ARGV 4 member, 5 partition, 6 token, 7 the call's id (the same when the member
+-- sends a call again whose reply it did not get)
 if op == 'take' then
 	local p, token = ARGV[5], ARGV[6]
 	if not holds(p, ARGV[4], token, nowMillis()) then
@@ -205,8 +226,9 @@ if op == 'take' then
 	end
 	local inflight, queue = prefix .. 'inflight:' .. p, prefix .. 'redeliver:' .. p
 	local taken = {}
-	if redis.call('HGET', INFLIGHTTOKEN, p) ~= token then
-		-- taken by an earlier holder that lost the partition before taking again: not known handled
+	if redis.call('HGET', INFLIGHTTOKEN, p) ~= token or redis.call('HGET', INFLIGHTCALL, p) == ARGV[7] then
+		-- taken by an earlier holder that lost the partition before taking again, or by this very
+		-- call whose reply was lost: not known handled
 		taken = redis.call('LRANGE', inflight, 0, -1)
 	end
 	local queued = redis.call('LRANGE', queue, 0, -1)
@@ -217,8 +239,10 @@ if op == 'take' then
 	if #taken > 0 then
 		redis.call('RPUSH', inflight, unpack(taken))
 		redis.call('HSET', INFLIGHTTOKEN, p, token)
+		redis.call('HSET', INFLIGHTCALL, p, ARGV[7])
 	else
 		redis.call('HDEL', INFLIGHTTOKEN, p)
+		redis.call('HDEL', INFLIGHTCALL, p)
 	end
 	return taken
 end
@@ -247,6 +271,7 @@ if op == 'redeliver' then
 	redis.call('RPUSH', prefix .. 'redeliver:' .. p, ARGV[4] .. '\n' .. json)
 	redis.call('HDEL', DEAD, ARGV[4])
 	redis.call('ZREM', DEADIDS, ARGV[4])
+	forgetDead(ARGV[4])
 	return 1
 end
 
@@ -256,6 +281,7 @@ if op == 'discard' then
 		return 0
 	end
 	redis.call('ZREM', DEADIDS, ARGV[4])
+	forgetDead(ARGV[4])
 	return 1
 end
 

@@ -151,6 +151,53 @@ class RedisGroupProgressTest {
 	}
 
 	@Test
+	void aTakeSentAgainAfterALostReplyGivesTheSameLetters() {
+		RedisBackend backend = backend(1_000, 1_000_000);
+		RedisConsumerGroups groups = (RedisConsumerGroups) backend.consumerGroups();
+		GroupMembership m = join(groups, "a/1", 0);
+		PartitionClaim c = m.claim(Duration.ofMinutes(1), Set.of(), Set.of()).get(0);
+		assertThat(m.deadLetter(c.partition(), c.token(), letter(c.partition(), 7), true)).isTrue();
+		assertThat(groups.redeliver("mail", groups.deadLetters("mail").get(0).id())).isTrue();
+		byte[] member = "a/1".getBytes();
+		byte[] partition = Integer.toString(c.partition()).getBytes();
+		byte[] token = Long.toString(c.token()).getBytes();
+		assertThat(groups.script("take", "mail", member, partition, token, "call-1".getBytes())).hasSize(1);
+		// the client sends the same call again (its reply was lost): the letters come again
+		assertThat(groups.script("take", "mail", member, partition, token, "call-1".getBytes())).hasSize(1);
+		// the next call: they were handled
+		assertThat(groups.script("take", "mail", member, partition, token, "call-2".getBytes())).isEmpty();
+	}
+
+	@Test
+	void aDeadLetterSentTwiceIsParkedOnceAndAgainAfterItsRedelivery() {
+		RedisBackend backend = backend(1_000, 1_000_000);
+		ConsumerGroups groups = backend.consumerGroups();
+		GroupMembership m = join(groups, "a/1", 0);
+		PartitionClaim c = m.claim(Duration.ofMinutes(1), Set.of(), Set.of()).get(0);
+		assertThat(m.deadLetter(c.partition(), c.token(), letter(c.partition(), 7), true)).isTrue();
+		assertThat(m.deadLetter(c.partition(), c.token(), letter(c.partition(), 7), true)).isTrue();
+		assertThat(groups.deadLetters("mail")).hasSize(1);
+		assertThat(m.deadLetter(c.partition(), c.token(), letter(c.partition(), 8), true)).isTrue();
+		assertThat(groups.deadLetters("mail")).hasSize(2);
+		String first = groups.deadLetters("mail").get(0).id();
+		assertThat(groups.redeliver("mail", first)).isTrue();
+		assertThat(m.takeRedeliveries(c.partition(), c.token())).hasSize(1);
+		// handled again, failed again: parked again, under a new id
+		assertThat(m.deadLetter(c.partition(), c.token(), letter(c.partition(), 7), false)).isTrue();
+		assertThat(groups.deadLetters("mail")).extracting(DeadLetterRecord::revision).containsExactly(8L, 7L);
+		assertThat(groups.deadLetters("mail").get(1).id()).isNotEqualTo(first);
+		assertThat(groups.discard("mail", groups.deadLetters("mail").get(1).id())).isTrue();
+		assertThat(m.deadLetter(c.partition(), c.token(), letter(c.partition(), 7), false)).isTrue();
+		assertThat(groups.deadLetters("mail")).hasSize(2);
+	}
+
+	private static DeadLetterRecord letter(int partition, long revision) {
+		return new DeadLetterRecord("", "mail", partition, "id=" + revision, revision,
+				StatePath.of("/users/" + revision), StatePath.of("/users/" + revision), null, Map.of("name", "ada"),
+				"inst", 5, "java.lang.RuntimeException: smtp", 1L);
+	}
+
+	@Test
 	void aGroupNameThatCannotBeAKeyPartIsRefused() {
 		ConsumerGroups groups = backend(1_000, 1_000_000).consumerGroups();
 		for (String bad : List.of("", "a b", "a:b", "{x}", "x".repeat(101))) {
