@@ -55,13 +55,20 @@ final class RedisGroupMembership implements GroupMembership {
 		this.memberBytes = RedisConsumerGroups.bytes(member);
 	}
 
+	/**
+	 * Renews and takes claims with one script call; after {@link #close()} claims nothing and
+	 * returns an empty list (a timer of the controller may still call it once).
+	 */
 	@Override
 	public List<PartitionClaim> claim(Duration claimTimeout, Set<Integer> keep, Set<Integer> skip) {
 		Objects.requireNonNull(claimTimeout, "claimTimeout");
 		if (claimTimeout.toMillis() < 1) {
 			throw new IllegalArgumentException("claimTimeout must be at least 1 ms, got " + claimTimeout);
 		}
-		checkOpen();
+		if (this.closed) {
+			// left: it holds nothing and must not count as alive again
+			return List.of();
+		}
 		byte[][] args = new byte[4 + keep.size() + skip.size()][];
 		args[0] = this.memberBytes;
 		args[1] = text(claimTimeout.toMillis());
@@ -132,12 +139,6 @@ final class RedisGroupMembership implements GroupMembership {
 		catch (StateStorageException ex) {
 			logger.warn("Member {} of group '{}' could not give up its claims in Redis at {}; they lapse after the "
 					+ "claim timeout: {}", this.member, this.group, this.groups.connectionName(), ex.getMessage());
-		}
-	}
-
-	private void checkOpen() {
-		if (this.closed) {
-			throw new IllegalStateException("Member " + this.member + " has left group '" + this.group + "'");
 		}
 	}
 

@@ -198,6 +198,16 @@ class RedisGroupProgressTest {
 	}
 
 	@Test
+	void aMemberThatLeftClaimsNothingAndIsNotListedAgain() {
+		ConsumerGroups groups = backend(1_000, 1_000_000).consumerGroups();
+		GroupMembership m = join(groups, "a/1", 0);
+		assertThat(m.claim(Duration.ofMinutes(1), Set.of(), Set.of())).hasSize(groups.partitions());
+		m.close();
+		assertThat(m.claim(Duration.ofMinutes(1), Set.of(), Set.of())).isEmpty();
+		assertThat(groups.groups().get(0).members()).isEmpty();
+	}
+
+	@Test
 	void aGroupNameThatCannotBeAKeyPartIsRefused() {
 		ConsumerGroups groups = backend(1_000, 1_000_000).consumerGroups();
 		for (String bad : List.of("", "a b", "a:b", "{x}", "x".repeat(101))) {
