@@ -114,6 +114,8 @@ public final class RedisBackend implements StateBackend {
 
 	private final RedisConsumerGroups groups;
 
+	private final long groupHistoryLimit;
+
 	/**
 	 * The instance the sweep's expiry commits name as their origin: the controller listening (its
 	 * id, from the listener), else the last one that committed here.
@@ -145,6 +147,7 @@ public final class RedisBackend implements StateBackend {
 		this.lifetimes = new RedisLifetimes(this.factory, this.connectionName, this.keys);
 		this.writes = new WriteScripts(this.factory, this.connectionName, this.keys, this.backendIdBytes,
 				this.retentionBytes, this.maxValueBytes, this.leases, this.ownRevisions, this.sweep::start);
+		this.groupHistoryLimit = builder.groupHistoryLimit;
 		this.groups = new RedisConsumerGroups(this.factory, this.connectionName, this.keys, builder.groupHistoryLimit);
 	}
 
@@ -180,6 +183,15 @@ public final class RedisBackend implements StateBackend {
 	 */
 	public long maxValueBytes() {
 		return this.maxValueBytes;
+	}
+
+	/**
+	 * Returns how many change stream entries at most are kept for a consumer group that is behind
+	 * (see {@link Builder#groupHistoryLimit(long)}).
+	 * @return entries
+	 */
+	public long groupHistoryLimit() {
+		return this.groupHistoryLimit;
 	}
 
 	/**
@@ -404,6 +416,7 @@ public final class RedisBackend implements StateBackend {
 		description.put("feedRetention", this.feedRetention);
 		description.put("maxValueBytes", this.maxValueBytes);
 		description.put("leaseTimeout", this.leaseTimeout.toString());
+		description.put("groupHistoryLimit", this.groupHistoryLimit);
 		description.put("feedAlive", isFeedAlive());
 		return description;
 	}

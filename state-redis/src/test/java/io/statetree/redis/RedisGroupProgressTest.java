@@ -136,6 +136,19 @@ class RedisGroupProgressTest {
 	}
 
 	@Test
+	void theGroupHistoryLimitIsCheckedAndDescribed() {
+		assertThatThrownBy(() -> RedisBackend.builder(this.factory).groupHistoryLimit(0))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("groupHistoryLimit");
+		RedisBackend backend = backend(10, 150);
+		assertThat(backend.groupHistoryLimit()).isEqualTo(150);
+		assertThat(backend.describe()).containsEntry("groupHistoryLimit", 150L);
+		RedisBackend byDefault = RedisBackend.builder(this.factory).namespace(this.namespace).build();
+		this.backends.add(byDefault);
+		assertThat(byDefault.groupHistoryLimit()).isEqualTo(RedisBackend.DEFAULT_GROUP_HISTORY_LIMIT);
+	}
+
+	@Test
 	void pastTheGroupHistoryLimitTheStreamIsTrimmedAndTheGapShows() {
 		RedisBackend backend = backend(10, 150);
 		join(backend.consumerGroups(), "a/1", 0);
