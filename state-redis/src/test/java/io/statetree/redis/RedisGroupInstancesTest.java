@@ -131,6 +131,28 @@ class RedisGroupInstancesTest {
 	}
 
 	@Test
+	void eventsWrittenWhileNoMemberRunsAreHandledByTheNextMember(RedisTestServer redis) {
+		String namespace = redis.newNamespace();
+		List<Long> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+		StateController first = instance(redis, namespace, "first", StateController.Dispatch.ASYNC);
+		first.subscribe(PATTERN, (e) -> handled.add(e.revision()), SubscribeOptions.group("work"));
+		first.set("/items/a", 1);
+		await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 1);
+		first.close();
+		// no member: the writes wait in the change stream, the group's cursors stay in Redis
+		StateController writer = instance(redis, namespace, "writer", StateController.Dispatch.ASYNC);
+		for (int i = 0; i < 20; i++) {
+			writer.set("/items/k" + (i % 4), i);
+		}
+		StateController next = instance(redis, namespace, "next", StateController.Dispatch.ASYNC);
+		next.subscribe(PATTERN, (e) -> handled.add(e.revision()), SubscribeOptions.group("work"));
+		List<Long> expected = new ArrayList<>();
+		committed(writer).values().forEach(expected::addAll);
+		await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() >= expected.size());
+		assertThat(handled).containsExactlyInAnyOrderElementsOf(expected);
+	}
+
+	@Test
 	void connectionsKilledWhileHandlingLoseNothing(RedisTestServer redis) {
 		String namespace = redis.newNamespace();
 		Map<Long, AtomicInteger> handled = new ConcurrentHashMap<>();
