@@ -672,8 +672,21 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @param pending the commits after the group's slowest partition's acknowledged revision,
 	 * not yet handled
 	 * @param deadLetters the number of dead letters
+	 * @param pattern the group's pattern (every member subscribes with it)
 	 */
-	record GroupStatus(String group, List<String> members, long pending, int deadLetters) {
+	record GroupStatus(String group, List<String> members, long pending, int deadLetters, String pattern) {
+
+		/**
+		 * A status without the pattern (an empty one).
+		 * @param group the group's name
+		 * @param members the members' ids alive now
+		 * @param pending the commits not yet handled
+		 * @param deadLetters the number of dead letters
+		 */
+		public GroupStatus(String group, List<String> members, long pending, int deadLetters) {
+			this(group, members, pending, deadLetters, "");
+		}
+
 	}
 
 	/**

@@ -457,6 +457,24 @@ public abstract class AbstractGroupListenerBehaviourTest {
 	}
 
 	@Test
+	void aMemberThatJoinsLaterGetsItsShare() {
+		StateController c = controller();
+		List<Handled> handled = new CopyOnWriteArrayList<>();
+		c.subscribe("/orders/{id}", recording("a", handled), SubscribeOptions.group("billing"));
+		await().atMost(WAIT).until(() -> this.observed.contains("claimed:billing"));
+		c.subscribe("/orders/{id}", recording("b", handled), SubscribeOptions.group("billing"));
+		AtomicInteger written = new AtomicInteger();
+		await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
+			int i = written.getAndIncrement();
+			c.set(StatePath.of("/orders/" + (i % 32)), i);
+			return handled.stream().anyMatch((h) -> h.member().equals("b"))
+					&& handled.stream().skip(Math.max(0, handled.size() - 5)).anyMatch((h) -> h.member().equals("a"));
+		});
+		await().atMost(WAIT).until(() -> handled.size() == written.get());
+		assertThat(counts(handled).values()).containsOnly(1L);
+	}
+
+	@Test
 	void groupsListMembersPendingAndDeadLetters() {
 		StateController c = controller();
 		CountDownLatch release = new CountDownLatch(1);
@@ -470,6 +488,7 @@ public abstract class AbstractGroupListenerBehaviourTest {
 		List<GroupStatus> groups = c.groups();
 		assertThat(groups).singleElement().satisfies((g) -> {
 			assertThat(g.group()).isEqualTo("billing");
+			assertThat(g.pattern()).isEqualTo("/orders/{id}");
 			assertThat(g.members()).singleElement().asString().startsWith(c.instanceId() + "/");
 			assertThat(g.pending()).isEqualTo(2);
 			assertThat(g.deadLetters()).isZero();

@@ -41,7 +41,7 @@ class PathOverloadRulesTest {
 	private static final Set<String> PATH_NAMES = Set.of("path", "destination", "source", "sources");
 
 	/** Names of {@code String} parameters that do not (patterns are not paths). */
-	private static final Set<String> OTHER_NAMES = Set.of("pattern", "id");
+	private static final Set<String> OTHER_NAMES = Set.of("pattern", "id", "group");
 
 	@Test
 	void theApiInterfacesAreFoundAndTheirParameterNamesAreCompiledIn() throws Exception {

@@ -202,7 +202,7 @@ final class GroupListeners {
 		for (GroupInfo info : store.groups()) {
 			long slowest = info.cursors().stream().mapToLong(Long::longValue).min().orElse(latest);
 			statuses.add(new GroupStatus(info.group(), List.copyOf(info.members()), Math.max(0, latest - slowest),
-					info.deadLetters()));
+					info.deadLetters(), info.pattern()));
 		}
 		return List.copyOf(statuses);
 	}

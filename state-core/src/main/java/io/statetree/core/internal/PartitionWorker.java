@@ -31,6 +31,9 @@ final class PartitionWorker {
 	/** The most commits read from the history at once. */
 	static final int PAGE = 256;
 
+	/** The most pages read in a row looking for this partition's next event. */
+	private static final int MAX_PAGES_PER_READ = 64;
+
 	private final GroupMember member;
 
 	private final GroupRunner runner;
@@ -250,7 +253,20 @@ final class PartitionWorker {
 			return this.redelivered.peek();
 		}
 		if (this.inHand.isEmpty()) {
-			this.readThrough = this.runner.read(this.index, this.partition, this.readThrough, this.inHand);
+			// page on while whole pages give this partition nothing (a backlog of other keys)
+			long before;
+			int pages = 0;
+			do {
+				before = this.readThrough;
+				this.readThrough = this.runner.read(this.index, this.partition, before, this.inHand);
+			}
+			while (this.inHand.isEmpty() && this.readThrough > before && ++pages < MAX_PAGES_PER_READ);
+			if (this.inHand.isEmpty() && pages == MAX_PAGES_PER_READ) {
+				// more may follow: read on in the next run, after other partitions had their turn
+				synchronized (this) {
+					this.again = true;
+				}
+			}
 			if (this.inHand.isEmpty()) {
 				acknowledge(this.readThrough);
 				return null;
