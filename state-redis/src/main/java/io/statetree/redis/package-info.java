@@ -25,6 +25,14 @@
  * from {@code b} and {@code w}, exactly as the writer does. The stream is also the history
  * (DESIGN §11). An expiry commit's entry also has {@code x}: {@code 1} when a controller made it,
  * {@code s} when a script expired the entry on its own.</li>
+ * <li>Consumer groups (DESIGN §13): <code>{ns}:groups</code> — a hash from group name to its
+ * pattern; <code>{ns}:groupfloor</code> — a hash from group name to the lowest cursor of its
+ * partitions (and {@code #limit}, the group history limit), read by every commit to trim the
+ * stream; under <code>{ns}:group:&lt;name&gt;:</code> the hashes {@code cursor}, {@code owner},
+ * {@code expiry} (server epoch ms) and {@code token} by partition, the sorted set {@code members}
+ * (scored by when each stops counting as alive), the dead letters ({@code dead}, {@code deadids},
+ * {@code deadseq}) and per partition the lists {@code redeliver:<p>} and {@code inflight:<p>}
+ * (with {@code inflighttoken}). Only {@code groups.lua} changes them.</li>
  * <li>Lifetimes (DESIGN §12): <code>{ns}:due</code> — a sorted set of the paths with a time to
  * live, scored by their due time (the server's epoch ms, from {@code TIME} in the script);
  * <code>{ns}:life</code> — every path with a lifetime, score 0, so the lifetimes at and below a
@@ -35,14 +43,6 @@
  * {@code PX lease-timeout} by the commit that writes its ephemeral entry and renewed by its
  * instance every third of the timeout. A namespace that never held a lifetime has none of these
  * keys: a commit then costs one {@code EXISTS} more.</li>
- * <li>Consumer groups (DESIGN §13): <code>{ns}:groups</code> — a hash from group name to its
- * pattern; <code>{ns}:groupfloor</code> — a hash from group name to the lowest cursor of its
- * partitions (and {@code #limit}, the group history limit), read by every commit to trim the
- * stream; under <code>{ns}:group:&lt;name&gt;:</code> the hashes {@code cursor}, {@code owner},
- * {@code expiry} (server epoch ms) and {@code token} by partition, the sorted set {@code members}
- * (scored by when each stops counting as alive), the dead letters ({@code dead}, {@code deadids},
- * {@code deadseq}) and per partition the lists {@code redeliver:<p>} and {@code inflight:<p>}
- * (with {@code inflighttoken}). Only {@code groups.lua} changes them.</li>
  * </ul>
  * <p>
  * <b>Scripts.</b> A read is one script call returning the subtree's nodes in pre-order, taken
