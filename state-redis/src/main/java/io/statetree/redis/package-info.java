@@ -29,10 +29,12 @@
  * pattern; <code>{ns}:groupfloor</code> — a hash from group name to the lowest cursor of its
  * partitions (and {@code #limit}, the group history limit), read by every commit to trim the
  * stream; under <code>{ns}:group:&lt;name&gt;:</code> the hashes {@code cursor}, {@code owner},
- * {@code expiry} (server epoch ms) and {@code token} by partition, the sorted set {@code members}
- * (scored by when each stops counting as alive), the dead letters ({@code dead}, {@code deadids},
- * {@code deadseq}) and per partition the lists {@code redeliver:<p>} and {@code inflight:<p>}
- * (with {@code inflighttoken}). Only {@code groups.lua} changes them.</li>
+ * {@code expiry} (server epoch ms), {@code token} and {@code freesince} by partition, {@code meta}
+ * (the number of partitions), the sorted set {@code members} (scored by when each stops counting
+ * as alive), the dead letters ({@code dead}, {@code deadids}, {@code deadseq}, and {@code deadby} /
+ * {@code deadfield}, one letter per event while parked) and per partition the lists
+ * {@code redeliver:<p>} and {@code inflight:<p>} (with {@code inflighttoken} and
+ * {@code inflightcall}). Only {@code groups.lua} changes them.</li>
  * <li>Lifetimes (DESIGN §12): <code>{ns}:due</code> — a sorted set of the paths with a time to
  * live, scored by their due time (the server's epoch ms, from {@code TIME} in the script);
  * <code>{ns}:life</code> — every path with a lifetime, score 0, so the lifetimes at and below a
