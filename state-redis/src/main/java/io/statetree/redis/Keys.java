@@ -44,6 +44,25 @@ record Keys(String namespace, byte[] tree, byte[] pos, byte[] kids, byte[] revis
 	}
 
 	/**
+	 * The keys of the consumer groups script ({@code groups.lua}): the groups hash (name to
+	 * pattern) and the group floors hash (name to lowest cursor), which the commit scripts read to
+	 * keep the change stream entries a group still needs.
+	 * @return the keys
+	 */
+	byte[][] groups() {
+		return new byte[][] { bytes("{" + this.namespace + "}:groups"), bytes("{" + this.namespace + "}:groupfloor") };
+	}
+
+	/**
+	 * The prefix of a consumer group's keys (the script appends {@code cursor}, {@code owner}...).
+	 * @param group the group's name (letters, digits and {@code . _ -} only)
+	 * @return <code>{namespace}:group:&lt;name&gt;:</code>
+	 */
+	byte[] groupPrefix(String group) {
+		return bytes("{" + this.namespace + "}:group:" + group + ":");
+	}
+
+	/**
 	 * All keys in the order the scripts expect them.
 	 * @return the keys
 	 */

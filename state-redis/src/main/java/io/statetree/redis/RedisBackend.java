@@ -18,6 +18,7 @@ import io.statetree.core.backend.BackendListener;
 import io.statetree.core.backend.CommitHistory;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
+import io.statetree.core.backend.ConsumerGroups;
 import io.statetree.core.backend.ExpiringEntries;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.StateValues;
@@ -65,6 +66,9 @@ public final class RedisBackend implements StateBackend {
 	/** The default limit of one written value's JSON size: 16 MiB. */
 	public static final long DEFAULT_MAX_VALUE_BYTES = 16L * 1024 * 1024;
 
+	/** The default number of change stream entries kept for a consumer group that is behind. */
+	public static final long DEFAULT_GROUP_HISTORY_LIMIT = 1_000_000;
+
 	/** The default lease timeout: how long an instance's ephemeral entries outlive its last renewal. */
 	public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -108,6 +112,10 @@ public final class RedisBackend implements StateBackend {
 
 	private final WriteScripts writes;
 
+	private final RedisConsumerGroups groups;
+
+	private final long groupHistoryLimit;
+
 	/**
 	 * The instance the sweep's expiry commits name as their origin: the controller listening (its
 	 * id, from the listener), else the last one that committed here.
@@ -139,6 +147,8 @@ public final class RedisBackend implements StateBackend {
 		this.lifetimes = new RedisLifetimes(this.factory, this.connectionName, this.keys);
 		this.writes = new WriteScripts(this.factory, this.connectionName, this.keys, this.backendIdBytes,
 				this.retentionBytes, this.maxValueBytes, this.leases, this.ownRevisions, this.sweep::start);
+		this.groupHistoryLimit = builder.groupHistoryLimit;
+		this.groups = new RedisConsumerGroups(this.factory, this.connectionName, this.keys, builder.groupHistoryLimit);
 	}
 
 	/**
@@ -173,6 +183,15 @@ public final class RedisBackend implements StateBackend {
 	 */
 	public long maxValueBytes() {
 		return this.maxValueBytes;
+	}
+
+	/**
+	 * Returns how many change stream entries at most are kept for a consumer group that is behind
+	 * (see {@link Builder#groupHistoryLimit(long)}).
+	 * @return entries
+	 */
+	public long groupHistoryLimit() {
+		return this.groupHistoryLimit;
 	}
 
 	/**
@@ -345,6 +364,18 @@ public final class RedisBackend implements StateBackend {
 		}
 	}
 
+	/**
+	 * Returns the consumer groups (DESIGN §13), kept in keys of the namespace and shared by every
+	 * instance: partitioned ownership with leases timed by the server's clock. While a group is
+	 * behind, the change stream keeps the entries after its lowest cursor beyond
+	 * {@link #feedRetention()}, up to the builder's {@code groupHistoryLimit} entries; a group
+	 * further behind finds the gap in the history and reports it.
+	 */
+	@Override
+	public ConsumerGroups consumerGroups() {
+		return this.groups;
+	}
+
 	@Override
 	public boolean isShared() {
 		return true;
@@ -385,6 +416,7 @@ public final class RedisBackend implements StateBackend {
 		description.put("feedRetention", this.feedRetention);
 		description.put("maxValueBytes", this.maxValueBytes);
 		description.put("leaseTimeout", this.leaseTimeout.toString());
+		description.put("groupHistoryLimit", this.groupHistoryLimit);
 		description.put("feedAlive", isFeedAlive());
 		return description;
 	}
@@ -451,6 +483,8 @@ public final class RedisBackend implements StateBackend {
 		private long maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
 		private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
+
+		private long groupHistoryLimit = DEFAULT_GROUP_HISTORY_LIMIT;
 
 		private Builder(RedisConnectionFactory factory) {
 			this.factory = Objects.requireNonNull(factory, "factory must not be null");
@@ -520,6 +554,23 @@ public final class RedisBackend implements StateBackend {
 				throw new IllegalArgumentException("leaseTimeout must be between 1 second and 1 day, got " + timeout);
 			}
 			this.leaseTimeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Sets how many change stream entries at most are kept for a consumer group that is behind
+		 * (default {@value RedisBackend#DEFAULT_GROUP_HISTORY_LIMIT}): the stream is not trimmed
+		 * below the lowest cursor of any group until it holds this many entries. The latest value
+		 * set by an instance joining a group applies to the namespace.
+		 * @param entries at least 1
+		 * @return this builder
+		 * @throws IllegalArgumentException if {@code entries} is less than 1
+		 */
+		public Builder groupHistoryLimit(long entries) {
+			if (entries < 1) {
+				throw new IllegalArgumentException("groupHistoryLimit must be at least 1, got " + entries);
+			}
+			this.groupHistoryLimit = entries;
 			return this;
 		}
 

@@ -44,9 +44,12 @@ record Scripts(String source, byte[] bytes, String sha1) {
 	/** Lists every lifetime. */
 	static final Scripts LIFETIMES = load("lifetimes.lua");
 
+	/** Keeps the progress of consumer groups. */
+	static final Scripts GROUPS = load("groups.lua");
+
 	/** Every script, loaded into the server when a backend starts. */
 	private static final List<Scripts> ALL = List.of(COMMIT, READ, POSITION, VERSIONED, INCREMENT, HISTORY, SWEEP, TTL,
-			LIFETIMES);
+			LIFETIMES, GROUPS);
 
 	/**
 	 * Loads every script into the server ({@code SCRIPT LOAD}).

@@ -19,11 +19,22 @@
  * {@code w} (the writes: paths, new values as nodes, payloads as JSON), {@code b} (the
  * previous values of the written paths), and only when given {@code a} (the actor) and
  * {@code c} (the revision whose listener caused the commit); trimmed to the feed retention with
- * {@code MAXLEN ~}. The entry id's milliseconds ({@code XADD *}, the server's clock) are the
+ * {@code MAXLEN ~}, but never below the lowest cursor of a consumer group (up to the group
+ * history limit). The entry id's milliseconds ({@code XADD *}, the server's clock) are the
  * commit's time. A reader computes each written path's value before and after the commit
  * from {@code b} and {@code w}, exactly as the writer does. The stream is also the history
  * (DESIGN §11). An expiry commit's entry also has {@code x}: {@code 1} when a controller made it,
  * {@code s} when a script expired the entry on its own.</li>
+ * <li>Consumer groups (DESIGN §13): <code>{ns}:groups</code> — a hash from group name to its
+ * pattern; <code>{ns}:groupfloor</code> — a hash from group name to the lowest cursor of its
+ * partitions (and {@code #limit}, the group history limit), read by every commit to trim the
+ * stream; under <code>{ns}:group:&lt;name&gt;:</code> the hashes {@code cursor}, {@code owner},
+ * {@code expiry} (server epoch ms), {@code token} and {@code freesince} by partition, {@code meta}
+ * (the number of partitions), the sorted set {@code members} (scored by when each stops counting
+ * as alive), the dead letters ({@code dead}, {@code deadids}, {@code deadseq}, and {@code deadby} /
+ * {@code deadfield}, one letter per event while parked) and per partition the lists
+ * {@code redeliver:<p>} and {@code inflight:<p>} (with {@code inflighttoken} and
+ * {@code inflightcall}). Only {@code groups.lua} changes them.</li>
  * <li>Lifetimes (DESIGN §12): <code>{ns}:due</code> — a sorted set of the paths with a time to
  * live, scored by their due time (the server's epoch ms, from {@code TIME} in the script);
  * <code>{ns}:life</code> — every path with a lifetime, score 0, so the lifetimes at and below a
@@ -73,7 +84,9 @@
  * does not resynchronise over trimmed entries that were all its own), {@code StreamHistory}
  * (the history read from the stream), {@code LifetimeArgs} (the lifetimes of a commit's writes as
  * script arguments), {@code RedisLifetimes} (the {@code ExpiringEntries} capability),
- * {@code Leases} (the leases an instance renews) and {@code ExpirySweep} (the sweep's thread).
+ * {@code Leases} (the leases an instance renews), {@code ExpirySweep} (the sweep's thread),
+ * {@code RedisConsumerGroups} and {@code RedisGroupMembership} (the {@code ConsumerGroups}
+ * capability: claims, cursors, dead letters) and {@code DeadLetterCodec} (a dead letter as JSON).
  */
 @NullMarked
 package io.statetree.redis;

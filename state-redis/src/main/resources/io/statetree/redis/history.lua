@@ -6,7 +6,8 @@
 -- Each commit increments the revision and appends its entry in one script, so the stream holds
 -- consecutive revisions in id order; the first entry after a revision is found by bisecting the
 -- ids' milliseconds (a few dozen single-entry range reads), then read with one range (more when
--- entries without a revision are passed over).
+-- entries without a revision are passed over). A reader at most 256 revisions behind the end reads
+-- the newest entries backwards in one call instead.
 local after = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 
@@ -83,6 +84,18 @@ if revisionOf(first) <= after then
 	local last = lastWithRevision()
 	if revisionOf(last) <= after then
 		return result
+	end
+	-- a reader close to the end (a feed or a group catching up): the newest entries, read backwards
+	-- in one call, hold the revisions after ARGV[1] when no entry without a revision lies among them
+	local behind = revisionOf(last) - after
+	if behind <= 256 then
+		local batch = redis.call('XREVRANGE', STREAM, '+', '-', 'COUNT', behind)
+		if #batch == behind and revisionOf(batch[#batch]) == after + 1 then
+			for i = #batch, math.max(1, #batch - limit + 1), -1 do
+				result[#result + 1] = batch[i]
+			end
+			return result
+		end
 	end
 	-- the first entry with a revision from millisecond low has one up to after; none from high does
 	local low, lowRevision = millisOf(first), revisionOf(first)

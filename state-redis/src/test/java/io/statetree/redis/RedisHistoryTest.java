@@ -72,6 +72,25 @@ class RedisHistoryTest {
 	}
 
 	@Test
+	void aReadCloseToTheEndAndOneFarBehindFindTheSameCommits() {
+		RedisBackend backend = backend();
+		for (int i = 1; i <= 600; i++) {
+			set(backend, "/n/" + (i % 13), i);
+		}
+		// at most 256 behind the end: read backwards in one call; further: found by bisecting
+		for (long after : new long[] { 0, 1, 100, 343, 344, 345, 590, 599, 600 }) {
+			for (int limit : new int[] { 1, 7, 300, 1_000 }) {
+				List<Long> revisions = backend.history().after(after, limit).stream().map(Commit::revision).toList();
+				List<Long> expected = new ArrayList<>();
+				for (long r = after + 1; r <= 600 && expected.size() < limit; r++) {
+					expected.add(r);
+				}
+				assertThat(revisions).as("after %d, limit %d", after, limit).isEqualTo(expected);
+			}
+		}
+	}
+
+	@Test
 	void commitsComeBackOldestFirstWithOriginActorTimeAndExactValues() {
 		RedisBackend backend = backend();
 		Instant before = Instant.now().minusSeconds(60);

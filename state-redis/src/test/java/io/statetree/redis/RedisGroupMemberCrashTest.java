@@ -1,0 +1,97 @@
+package io.statetree.redis;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.statetree.core.StateController;
+import io.statetree.core.StateEvent;
+import io.statetree.core.SubscribeOptions;
+import io.statetree.redis.test.RedisTestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A child JVM member of a group is killed with SIGKILL while its listener handles an event: the
+ * other member (this JVM) handles that event within claim timeout + 5 s, once.
+ */
+@ExtendWith(RedisTestServer.class)
+class RedisGroupMemberCrashTest {
+
+	private static final long CLAIM_TIMEOUT_MILLIS = 2_000;
+
+	@Test
+	void anotherMemberHandlesTheEventOfAKilledMember(RedisTestServer redis) throws Exception {
+		String namespace = redis.newNamespace();
+		List<String> childLines = new CopyOnWriteArrayList<>();
+		Process process = startChild(RedisTestServer.endpoint(), namespace, childLines);
+		try (StateController survivor = StateController.builder()
+			.backend(RedisBackend.builder(redis.newConnectionFactory()).namespace(namespace).build())
+			.instanceId("survivor")
+			.groupClaimTimeout(Duration.ofMillis(CLAIM_TIMEOUT_MILLIS))
+			.build()) {
+			await().atMost(Duration.ofSeconds(60)).until(() -> childLines.contains("READY"));
+			assertThat(survivor.set("/jobs/42", "welcome")).isTrue();
+			List<io.statetree.core.Commit> commits = survivor.history(0, 100);
+			long revision = commits.get(commits.size() - 1).revision();
+			await().atMost(Duration.ofSeconds(30)).until(() -> childLines.contains("HANDLING " + revision));
+			// the survivor joins while the child is busy with the event: the child keeps that partition
+			List<StateEvent> handled = new CopyOnWriteArrayList<>();
+			survivor.subscribe("/jobs/{id}", handled::add, SubscribeOptions.group("mail"));
+			assertThat(process.isAlive()).isTrue();
+			process.toHandle().destroyForcibly();
+			assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			long killed = System.nanoTime();
+			await().atMost(Duration.ofMillis(CLAIM_TIMEOUT_MILLIS + 5_000))
+				.pollInterval(Duration.ofMillis(20))
+				.until(() -> !handled.isEmpty());
+			assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed))
+				.isLessThanOrEqualTo(CLAIM_TIMEOUT_MILLIS + 5_000);
+			assertThat(handled.get(0).revision()).isEqualTo(revision);
+			assertThat(handled.get(0).path().toString()).isEqualTo("/jobs/42");
+			assertThat(handled.get(0).newValue()).isEqualTo("welcome");
+			// handled once: nothing more comes within another claim timeout
+			await().pollDelay(Duration.ofMillis(CLAIM_TIMEOUT_MILLIS)).atMost(Duration.ofSeconds(5)).until(() -> true);
+			assertThat(handled).hasSize(1);
+			assertThat(survivor.deadLetters("mail")).isEmpty();
+		}
+		finally {
+			process.toHandle().destroyForcibly();
+		}
+	}
+
+	private static Process startChild(RedisTestServer.Endpoint endpoint, String namespace, List<String> lines)
+			throws IOException {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
+				System.getProperty("java.class.path"), GroupMemberCrashWorker.class.getName(), endpoint.host(),
+				Integer.toString(endpoint.port()), namespace, Long.toString(CLAIM_TIMEOUT_MILLIS));
+		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+		Process process = builder.start();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader in = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = in.readLine()) != null) {
+					lines.add(line.trim());
+				}
+			}
+			catch (IOException ex) {
+				// the process was killed
+			}
+		});
+		reader.setDaemon(true);
+		reader.start();
+		return process;
+	}
+
+}
