@@ -1,5 +1,11 @@
 package io.statetree.autoconfigure;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.statetree.core.StateController;
+import io.statetree.core.SubscribeOptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -9,10 +15,12 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code statetree.groups.*} (DESIGN §13): each property checked with the range the controller
- * accepts, a value out of range failing the start naming the property.
+ * accepts, a value out of range failing the start naming the property, and the settings reaching
+ * the controller's group listeners.
  */
 class GroupPropertiesAutoConfigurationTest {
 
@@ -39,6 +47,24 @@ class GroupPropertiesAutoConfigurationTest {
 			assertThat(failure.getName()).isEqualTo("statetree.groups." + property);
 			assertThat(failure.getMessage()).contains(range);
 		});
+	}
+
+	@Test
+	void theRetriesReachTheControllersGroupListeners() {
+		this.runner.withPropertyValues("statetree.groups.max-attempts=3", "statetree.groups.initial-backoff=1ms")
+			.run((context) -> {
+				StateController controller = context.getBean(StateController.class);
+				AtomicInteger calls = new AtomicInteger();
+				controller.subscribe("/jobs/{id}", (event) -> {
+					calls.incrementAndGet();
+					throw new IllegalStateException("always");
+				}, SubscribeOptions.group("jobs"));
+				controller.set("/jobs/1", 1);
+				await().atMost(Duration.ofSeconds(10)).until(() -> !controller.deadLetters("jobs").isEmpty());
+				assertThat(controller.deadLetters("jobs")).singleElement()
+					.satisfies((letter) -> assertThat(letter.attempts()).isEqualTo(3));
+				assertThat(calls).hasValue(3);
+			});
 	}
 
 	@ParameterizedTest

@@ -1,15 +1,23 @@
 package io.statetree.spring;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.statetree.autoconfigure.StateTreeAutoConfiguration;
+import io.statetree.core.StateController;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * {@code @OnStateChange(group = ...)} methods that cannot be group members fail the start of the
+ * {@code @OnStateChange(group = ...)} methods: a member handles each event of its group once and
+ * leaves the group with its bean; methods that cannot be group members fail the start of the
  * application, naming the bean and the method.
  */
 class GroupListenerMethodTest {
@@ -40,6 +48,55 @@ class GroupListenerMethodTest {
 		void changed() {
 		}
 
+	}
+
+	static class Welcome {
+
+		final Map<String, Integer> handled = new ConcurrentHashMap<>();
+
+		@OnStateChange(value = "/users/{id}", group = "welcome")
+		void welcome(@PathVar("id") String id) {
+			this.handled.merge(id, 1, Integer::sum);
+		}
+
+	}
+
+	static class OtherPattern {
+
+		@OnStateChange(value = "/admins/{id}", group = "welcome")
+		void changed() {
+		}
+
+	}
+
+	@Test
+	void aGroupMemberHandlesEachEventOnceAndLeavesTheGroupWithItsBean() {
+		this.runner.withBean("welcome", Welcome.class).run((context) -> {
+			StateController controller = context.getBean(StateController.class);
+			Welcome welcome = context.getBean(Welcome.class);
+			for (int i = 0; i < 20; i++) {
+				controller.set("/users/u" + (i % 5), i);
+			}
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> welcome.handled.values().stream().mapToInt(Integer::intValue).sum() == 20);
+			assertThat(welcome.handled).containsOnlyKeys("u0", "u1", "u2", "u3", "u4").allSatisfy((id, count) -> assertThat(count).isEqualTo(4));
+			assertThat(controller.groups()).singleElement().satisfies((group) -> {
+				assertThat(group.group()).isEqualTo("welcome");
+				assertThat(group.members()).hasSize(1);
+			});
+			((DefaultListableBeanFactory) context.getBeanFactory()).destroySingleton("welcome");
+			assertThat(controller.groups()).allSatisfy((group) -> assertThat(group.members()).isEmpty());
+		});
+	}
+
+	@Test
+	void aSecondMemberWithAnotherPatternFailsTheStart() {
+		this.runner.withBean("welcome", Welcome.class).withBean("invalid", OtherPattern.class).run((context) -> {
+			assertThat(context).hasFailed();
+			InvalidStateMethodException failure = StateMethods.invalid(context.getStartupFailure());
+			assertThat(failure.getBeanName()).isEqualTo("invalid");
+			assertThat(failure.getReason()).contains("group 'welcome'").contains("/users/{id}").contains("/admins/{id}");
+		});
 	}
 
 	@Test
