@@ -144,7 +144,8 @@ class StateTreeGroupsEndpointHttpTest extends HttpTestSupport {
 		assertThat(post("/actuator/statetreegroups/jobs/" + id, "reader", "{}").status()).isEqualTo(403);
 		assertThat(post("/actuator/statetreegroups/jobs/" + id, null, "{}").status()).isEqualTo(401);
 		this.jobs.refused.remove("again");
-		Response redelivered = post("/actuator/statetreegroups/jobs/" + id, "writer", "{}");
+		// no body at all, as the README shows it
+		Response redelivered = send("POST", "/actuator/statetreegroups/jobs/" + id, "writer", null);
 		assertThat(redelivered.status()).as(redelivered.body()).isEqualTo(200);
 		assertThat(redelivered.json().get("outcome").asString()).isEqualTo("redelivered");
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.jobs.done.contains("again"));
