@@ -18,12 +18,20 @@ public interface GroupMembership extends AutoCloseable {
 	/**
 	 * Renews this member's claims and takes free or lapsed partitions, up to a fair share of the
 	 * members alive ({@code ceil(partitions / members)}); gives up claims above the fair share so
-	 * a member that joins later gets work.
+	 * a member that joins later gets work. Then, above the fair share, it takes every partition
+	 * that has been free for longer than half of {@code claimTimeout} (lapsed, given up or never
+	 * held): a partition whose holder hangs is taken even when every member alive holds its fair
+	 * share (members below their share, renewing every third of the timeout, get it first).
+	 * Calling it also keeps the member alive for {@code claimTimeout}. A partition taken from another holder (free after a close, or lapsed)
+	 * gets a new token; a renewed one keeps its token.
 	 * @param claimTimeout how long a claim lasts unless renewed
 	 * @param keep partitions this member must not give up now (it is handling their events)
-	 * @return the claims held after the call
+	 * @param skip partitions this member must neither renew nor take (their listener has run
+	 * longer than the claim timeout: the claim lapses so another member takes the partition);
+	 * a claim on one of them is not in the result
+	 * @return the claims held after the call, by partition
 	 */
-	List<PartitionClaim> claim(Duration claimTimeout, Set<Integer> keep);
+	List<PartitionClaim> claim(Duration claimTimeout, Set<Integer> keep, Set<Integer> skip);
 
 	/**
 	 * Records that a partition's events through a revision are handled.

@@ -95,6 +95,8 @@ public final class DefaultStateController implements StateController {
 
 	private final ScopedReads reads;
 
+	private final GroupListeners groups;
+
 	private volatile boolean closed;
 
 	private final OpenWatches openWatches = new OpenWatches();
@@ -201,6 +203,7 @@ public final class DefaultStateController implements StateController {
 		}
 		this.lifetimes = new Lifetimes(this.backend, this.instanceId);
 		this.reads = new ScopedReads(this.backend, this.batches, this.journal, this.graph, this.guard);
+		this.groups = new GroupListeners(this, this.backend, groups, new GroupObserver(observer));
 		ExpirySweeper sweeper = this.commits.sweeper();
 		if (sweeper != null) {
 			sweeper.start();
@@ -365,21 +368,22 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public Subscription subscribe(String pattern, StateListener listener, SubscribeOptions options) {
 		Objects.requireNonNull(options, "options");
-		if (options.group() == null) {
+		String group = options.group();
+		if (group == null) {
 			return subscribe(pattern, listener);
 		}
-		throw new UnsupportedOperationException("Group listeners (DESIGN §13) are not built yet");
+		checkOpen();
+		return this.groups.subscribe(pattern, listener, group);
 	}
 
 	@Override
 	public List<DeadLetter> deadLetters(String group) {
-		SubscribeOptions.group(group);
-		return List.of();
+		return this.groups.deadLetters(group);
 	}
 
 	@Override
 	public List<GroupStatus> groups() {
-		return List.of();
+		return this.groups.groups();
 	}
 
 	@Override
@@ -606,6 +610,8 @@ public final class DefaultStateController implements StateController {
 		if (this.closed) {
 			return;
 		}
+		// group members leave first, while a listener call under way may still write
+		this.groups.close();
 		this.closed = true;
 		try {
 			ExpirySweeper sweeper = this.commits.sweeper();

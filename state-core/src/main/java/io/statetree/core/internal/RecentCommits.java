@@ -21,7 +21,13 @@ import org.jspecify.annotations.Nullable;
  * before reading the history misses nothing); readers take no lock: an entry carries its
  * position, so a reader recognises a slot that was overwritten meanwhile, and the retention
  * horizon moves before the slot is overwritten, so a reader that checks {@link #retainedAfter()}
- * after reading knows whether something it needed was dropped. Thread-safe.
+ * after reading knows whether something it needed was dropped.
+ * <p>
+ * Durable group listeners (DESIGN §13) read their events from here on a backend that keeps no
+ * history: while a {@link Retention} says a commit about to be overwritten is still needed by a
+ * group, the ring grows instead (doubling, up to {@link #GROUP_RETENTION_LIMIT} commits); past
+ * that the commit is dropped and counted in {@link #neededLostThrough()}, so the group reports
+ * the loss loudly. Thread-safe.
  */
 final class RecentCommits implements CommitHistory {
 
@@ -40,9 +46,30 @@ final class RecentCommits implements CommitHistory {
 
 	}
 
-	private final AtomicReferenceArray<@Nullable Entry> slots;
+	/**
+	 * Tells whether a retained commit is still needed by a group listener (called with the commit
+	 * lock held, when the commit is about to be overwritten; runs no user code).
+	 */
+	@FunctionalInterface
+	interface Retention {
 
-	private final int capacity;
+		boolean needed(long revision, String origin, List<Change> changes);
+
+	}
+
+	/** The most commits the ring grows to for group listeners. */
+	static final int GROUP_RETENTION_LIMIT = 100_000;
+
+	/** The slots and their number; replaced (larger) when the ring grows. */
+	private record Ring(AtomicReferenceArray<@Nullable Entry> slots, int capacity) {
+	}
+
+	private volatile Ring ring;
+
+	private volatile @Nullable Retention retention;
+
+	/** The highest revision dropped while a group still needed it. */
+	private final AtomicLong neededLost = new AtomicLong(-1);
 
 	/** How many entries were ever appended (the next position). */
 	private final AtomicLong appended = new AtomicLong();
@@ -66,8 +93,7 @@ final class RecentCommits implements CommitHistory {
 	 * commits are not retained)
 	 */
 	RecentCommits(int capacity, long startRevision) {
-		this.capacity = capacity;
-		this.slots = new AtomicReferenceArray<>(capacity);
+		this.ring = new Ring(new AtomicReferenceArray<>(capacity), capacity);
 		this.retainedAfter = new AtomicLong(startRevision);
 		this.highest = startRevision;
 	}
@@ -93,22 +119,71 @@ final class RecentCommits implements CommitHistory {
 		else {
 			this.highest = revision;
 		}
-		if (this.capacity == 0) {
+		// the writer is the only one to change these, so it reads them plainly
+		long position = this.appended.getPlain();
+		Ring current = this.ring;
+		Entry dropped = (current.capacity > 0) ? current.slots.getPlain(this.nextSlot) : null;
+		Retention keep = this.retention;
+		if (keep != null && (current.capacity == 0 || dropped != null)
+				&& (dropped == null || keep.needed(dropped.revision, dropped.origin, dropped.changes))) {
+			if (current.capacity < GROUP_RETENTION_LIMIT) {
+				current = grow(current, position);
+				dropped = null;
+			}
+			else if (dropped != null) {
+				this.neededLost.accumulateAndGet(dropped.revision, Math::max);
+			}
+		}
+		if (current.capacity == 0) {
 			raiseHorizon(revision);
 			return;
 		}
-		// the writer is the only one to change these, so it reads them plainly
-		long position = this.appended.getPlain();
 		int slot = this.nextSlot;
-		this.nextSlot = (slot + 1 == this.capacity) ? 0 : slot + 1;
-		Entry dropped = this.slots.getPlain(slot);
+		this.nextSlot = (slot + 1 == current.capacity) ? 0 : slot + 1;
 		if (dropped != null) {
 			// the horizon moves before the slot is overwritten: a reader that sees the new entry sees it too
 			raiseHorizon(dropped.revision);
 		}
-		this.slots.setRelease(slot, new Entry(position, revision, System.currentTimeMillis(), origin, actor, causedBy,
+		current.slots.setRelease(slot, new Entry(position, revision, System.currentTimeMillis(), origin, actor, causedBy,
 				changes, expiry));
 		this.appended.setRelease(position + 1);
+	}
+
+	/**
+	 * A larger ring holding the same entries, published before the next entry is appended (a
+	 * reader reads {@link #appended} before the ring, so it never sees a position the ring it
+	 * reads lacks).
+	 */
+	private Ring grow(Ring current, long position) {
+		int capacity = (int) Math.min(GROUP_RETENTION_LIMIT, Math.max(16, 2L * current.capacity));
+		AtomicReferenceArray<@Nullable Entry> slots = new AtomicReferenceArray<>(capacity);
+		long start = Math.max(0, position - current.capacity);
+		for (long p = start; p < position; p++) {
+			Entry entry = current.slots.getPlain((int) (p % current.capacity));
+			if (entry != null && entry.position == p) {
+				slots.setPlain((int) (p % capacity), entry);
+			}
+		}
+		Ring grown = new Ring(slots, capacity);
+		this.ring = grown;
+		this.nextSlot = (int) (position % capacity);
+		return grown;
+	}
+
+	/**
+	 * Keeps commits a group listener still needs (null: none does).
+	 * @param retention the retention
+	 */
+	void retention(@Nullable Retention retention) {
+		this.retention = retention;
+	}
+
+	/**
+	 * Returns the highest revision dropped while a group listener still needed it.
+	 * @return the revision, or -1 when none was
+	 */
+	long neededLostThrough() {
+		return this.neededLost.get();
 	}
 
 	/**
@@ -133,9 +208,10 @@ final class RecentCommits implements CommitHistory {
 	@Override
 	public List<Commit> after(long afterRevision, int limit) {
 		long end = this.appended.getAcquire();
-		long start = Math.max(0, end - this.capacity);
+		Ring current = this.ring;
+		long start = Math.max(0, end - current.capacity);
 		if (!this.ordered) {
-			return unordered(afterRevision, limit, start, end);
+			return unordered(current, afterRevision, limit, start, end);
 		}
 		// the first position whose revision is above afterRevision; an overwritten slot held an
 		// older commit, so it counts as below
@@ -143,7 +219,7 @@ final class RecentCommits implements CommitHistory {
 		long hi = end;
 		while (lo < hi) {
 			long mid = (lo + hi) >>> 1;
-			Entry entry = at(mid);
+			Entry entry = at(current, mid);
 			if (entry == null || entry.revision <= afterRevision) {
 				lo = mid + 1;
 			}
@@ -153,7 +229,7 @@ final class RecentCommits implements CommitHistory {
 		}
 		List<Commit> commits = new ArrayList<>((int) Math.min(limit, end - lo));
 		for (long position = lo; position < end && commits.size() < limit; position++) {
-			Entry entry = at(position);
+			Entry entry = at(current, position);
 			if (entry == null) {
 				// overwritten while reading: the caller sees the horizon moved past what it asked for
 				break;
@@ -166,10 +242,10 @@ final class RecentCommits implements CommitHistory {
 	}
 
 	/** Reads after commits were appended out of revision order: a scan, sorted. */
-	private List<Commit> unordered(long afterRevision, int limit, long start, long end) {
+	private List<Commit> unordered(Ring current, long afterRevision, int limit, long start, long end) {
 		List<Entry> found = new ArrayList<>();
 		for (long position = start; position < end; position++) {
-			Entry entry = at(position);
+			Entry entry = at(current, position);
 			if (entry != null && entry.revision > afterRevision) {
 				found.add(entry);
 			}
@@ -183,14 +259,14 @@ final class RecentCommits implements CommitHistory {
 	}
 
 	/** The entry at a position, or null when that slot now holds a later one. */
-	private @Nullable Entry at(long position) {
-		Entry entry = this.slots.getAcquire((int) (position % this.capacity));
+	private static @Nullable Entry at(Ring ring, long position) {
+		Entry entry = ring.slots.getAcquire((int) (position % ring.capacity));
 		return (entry != null && entry.position == position) ? entry : null;
 	}
 
 	@Override
 	public String toString() {
-		return "RecentCommits[capacity=" + this.capacity + ", appended=" + this.appended.get() + ", retainedAfter="
+		return "RecentCommits[capacity=" + this.ring.capacity + ", appended=" + this.appended.get() + ", retainedAfter="
 				+ this.retainedAfter.get() + "]";
 	}
 

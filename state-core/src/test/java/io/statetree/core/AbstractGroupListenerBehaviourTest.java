@@ -1,0 +1,556 @@
+package io.statetree.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import io.statetree.core.StateController.GroupStatus;
+import io.statetree.core.backend.StateBackend;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Durable group listeners (DESIGN §13), run against every backend that keeps group progress:
+ * each backend's test class extends this one and supplies {@link #newBackend}; a backend shared
+ * between instances also supplies {@link #sameStore} so that members on two controllers are
+ * tested. Retries back off 20 ms (doubling), three attempts; claims last 1 s.
+ */
+public abstract class AbstractGroupListenerBehaviourTest {
+
+	protected static final Duration WAIT = Duration.ofSeconds(30);
+
+	/**
+	 * Creates a fresh, empty backend.
+	 * @param scratch an empty directory, deleted after the test, for backends that keep files
+	 * @return the backend
+	 */
+	protected abstract StateBackend newBackend(Path scratch);
+
+	/**
+	 * Returns a second instance's backend on the same store, for a shared backend.
+	 * @param first the first instance's backend
+	 * @return the second one, or {@code null} (the default) when the backend is not shared
+	 */
+	protected @Nullable StateBackend sameStore(StateBackend first) {
+		return null;
+	}
+
+	private final List<StateController> opened = new ArrayList<>();
+
+	private final List<Path> scratches = new ArrayList<>();
+
+	/** The group events the observer heard, as {@code kind:group}. */
+	protected final List<String> observed = new CopyOnWriteArrayList<>();
+
+	private final ControllerObserver observer = new ControllerObserver() {
+
+		@Override
+		public void onGroupHandled(String group, StatePath path, Duration duration) {
+			AbstractGroupListenerBehaviourTest.this.observed.add("handled:" + group);
+		}
+
+		@Override
+		public void onGroupRetried(String group, StatePath path, Throwable error) {
+			AbstractGroupListenerBehaviourTest.this.observed.add("retried:" + group);
+		}
+
+		@Override
+		public void onGroupDeadLettered(String group, StatePath path) {
+			AbstractGroupListenerBehaviourTest.this.observed.add("dead:" + group);
+		}
+
+		@Override
+		public void onGroupClaimed(String group, int partition) {
+			AbstractGroupListenerBehaviourTest.this.observed.add("claimed:" + group);
+		}
+
+		@Override
+		public void onGroupLateAcknowledgement(String group, int partition) {
+			AbstractGroupListenerBehaviourTest.this.observed.add("late:" + group);
+		}
+
+	};
+
+	@AfterEach
+	void closeAll() throws IOException {
+		for (StateController c : this.opened) {
+			c.close();
+		}
+		for (Path scratch : this.scratches) {
+			try (Stream<Path> walk = Files.walk(scratch)) {
+				walk.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+			}
+		}
+	}
+
+	protected StateControllerBuilder builder(StateBackend backend) {
+		return StateController.builder()
+			.backend(backend)
+			.observer(this.observer)
+			.groupRetries(3, Duration.ofMillis(20))
+			.groupClaimTimeout(Duration.ofSeconds(1));
+	}
+
+	protected StateController open(StateControllerBuilder builder) {
+		StateController c = builder.build();
+		this.opened.add(c);
+		return c;
+	}
+
+	protected StateController controller() {
+		return open(builder(newBackend(scratch())));
+	}
+
+	protected StateController controller(StateController.Dispatch dispatch) {
+		return open(builder(newBackend(scratch())).dispatch(dispatch));
+	}
+
+	protected Path scratch() {
+		try {
+			Path dir = Files.createTempDirectory("statetree-groups");
+			this.scratches.add(dir);
+			return dir;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** One handled event: who handled it, its path and revision. */
+	protected record Handled(String member, String path, long revision, @Nullable Object value) {
+	}
+
+	protected static StateListener recording(String member, List<Handled> into) {
+		return (event) -> into.add(new Handled(member, event.path().toString(), event.revision(), event.newValue()));
+	}
+
+	/** Waits for a latch up to {@link #WAIT}, from a listener. */
+	protected static boolean waitFor(CountDownLatch latch) {
+		try {
+			return latch.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private static Map<String, Long> counts(List<Handled> handled) {
+		Map<String, Long> counts = new HashMap<>();
+		for (Handled h : handled) {
+			counts.merge(h.path() + "@" + h.revision(), 1L, Long::sum);
+		}
+		return counts;
+	}
+
+	// ------------------------------------------------------------------ exactly one member
+
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void eachEventIsHandledByExactlyOneMemberOfTheGroup(StateController.Dispatch dispatch) {
+		StateController c = controller(dispatch);
+		List<Handled> handled = new CopyOnWriteArrayList<>();
+		List<StateEvent> ordinary = new CopyOnWriteArrayList<>();
+		c.subscribe("/orders/{id}", recording("a", handled), SubscribeOptions.group("billing"));
+		c.subscribe("/orders/{id}", recording("b", handled), SubscribeOptions.group("billing"));
+		c.subscribe("/orders/{id}", ordinary::add);
+		for (int i = 0; i < 60; i++) {
+			c.set(StatePath.of("/orders/" + (i % 12)), Map.of("n", i));
+		}
+		await().atMost(WAIT).until(() -> handled.size() >= 60);
+		await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> handled.size() == 60);
+		assertThat(counts(handled).values()).hasSize(60).containsOnly(1L);
+		await().atMost(WAIT).until(() -> ordinary.size() == 60);
+		assertThat(handled).extracting(Handled::revision).containsExactlyInAnyOrderElementsOf(
+				ordinary.stream().map(StateEvent::revision).toList());
+	}
+
+	@Test
+	void otherGroupsAndOrdinaryListenersStillHearEachEvent() {
+		StateController c = controller();
+		List<Handled> billing = new CopyOnWriteArrayList<>();
+		List<Handled> mail = new CopyOnWriteArrayList<>();
+		c.subscribe("/users/{id}", recording("billing", billing), SubscribeOptions.group("billing"));
+		c.subscribe("/users/{id}", recording("mail", mail), SubscribeOptions.group("mail"));
+		for (int i = 0; i < 10; i++) {
+			c.set(StatePath.of("/users/" + i + "/name"), "user" + i);
+		}
+		await().atMost(WAIT).until(() -> billing.size() == 10 && mail.size() == 10);
+		assertThat(billing).extracting(Handled::path).containsExactlyInAnyOrderElementsOf(
+				mail.stream().map(Handled::path).toList());
+	}
+
+	@Test
+	void theEventIsTheOneAnOrdinaryListenerHears() {
+		StateController c = controller();
+		AtomicReference<StateEvent> grouped = new AtomicReference<>();
+		AtomicReference<StateEvent> plain = new AtomicReference<>();
+		c.subscribe("/orders/{id}", grouped::set, SubscribeOptions.group("billing"));
+		c.subscribe("/orders/{id}", plain::set);
+		c.set(StatePath.of("/orders/7/total"), 12);
+		await().atMost(WAIT).until(() -> grouped.get() != null && plain.get() != null);
+		StateEvent g = grouped.get();
+		StateEvent p = plain.get();
+		assertThat(g.path()).isEqualTo(p.path()).isEqualTo(StatePath.of("/orders/7"));
+		assertThat(g.emittingPath()).isEqualTo(p.emittingPath());
+		assertThat(g.revision()).isEqualTo(p.revision());
+		assertThat(g.newValue()).isEqualTo(p.newValue());
+		assertThat(g.prevValue()).isEqualTo(p.prevValue());
+		assertThat(g.pathVariables()).isEqualTo(Map.of("id", "7"));
+		assertThat(g.origin()).isEqualTo(c.instanceId());
+	}
+
+	@Test
+	void aNewGroupStartsAtTheCurrentRevision() {
+		StateController c = controller();
+		c.set(StatePath.of("/orders/1"), "before");
+		List<Handled> handled = new CopyOnWriteArrayList<>();
+		c.subscribe("/orders/{id}", recording("a", handled), SubscribeOptions.group("billing"));
+		c.set(StatePath.of("/orders/2"), "after");
+		await().atMost(WAIT).until(() -> handled.size() == 1);
+		await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> handled.size() == 1);
+		assertThat(handled.get(0).path()).isEqualTo("/orders/2");
+	}
+
+	// ------------------------------------------------------------------ order and parallelism
+
+	@ParameterizedTest
+	@EnumSource(StateController.Dispatch.class)
+	void eventsOfOneKeyAreHandledOneAtATimeInRevisionOrder(StateController.Dispatch dispatch) {
+		StateController c = open(builder(newBackend(scratch())).dispatch(dispatch).groupConcurrency(4));
+		Map<String, List<Long>> seen = new ConcurrentHashMap<>();
+		Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+		List<String> overlaps = new CopyOnWriteArrayList<>();
+		AtomicInteger total = new AtomicInteger();
+		StateListener listener = (event) -> {
+			String key = event.pathVariables().get("id");
+			if (inFlight.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet() > 1) {
+				overlaps.add(key);
+			}
+			try {
+				Thread.onSpinWait();
+				seen.computeIfAbsent(key, (k) -> new CopyOnWriteArrayList<>()).add(event.revision());
+			}
+			finally {
+				inFlight.get(key).decrementAndGet();
+				total.incrementAndGet();
+			}
+		};
+		c.subscribe("/orders/{id}", listener, SubscribeOptions.group("billing"));
+		c.subscribe("/orders/{id}", listener, SubscribeOptions.group("billing"));
+		for (int i = 0; i < 200; i++) {
+			c.set(StatePath.of("/orders/" + (i % 7) + "/n"), i);
+		}
+		await().atMost(WAIT).until(() -> total.get() == 200);
+		assertThat(overlaps).isEmpty();
+		assertThat(seen).hasSize(7);
+		seen.values().forEach((revisions) -> assertThat(revisions).isSorted().doesNotHaveDuplicates());
+	}
+
+	@Test
+	void differentKeysRunInParallelUpToTheConcurrency() throws Exception {
+		StateController c = open(builder(newBackend(scratch())).groupConcurrency(3));
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger most = new AtomicInteger();
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger done = new AtomicInteger();
+		c.subscribe("/jobs/{id}", (event) -> {
+			most.accumulateAndGet(running.incrementAndGet(), Math::max);
+			try {
+				waitFor(release);
+			}
+			finally {
+				running.decrementAndGet();
+				done.incrementAndGet();
+			}
+		}, SubscribeOptions.group("jobs"));
+		// keys in different partitions
+		List<String> keys = keysInDistinctPartitions(8);
+		for (String key : keys) {
+			c.set(StatePath.of("/jobs/" + key), "go");
+		}
+		await().atMost(WAIT).until(() -> running.get() == 3);
+		await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> running.get() == 3);
+		release.countDown();
+		await().atMost(WAIT).until(() -> done.get() == keys.size());
+		assertThat(most.get()).isEqualTo(3);
+	}
+
+	/** Keys {@code id=...} of pattern variable {@code id} falling in distinct partitions of 16. */
+	protected static List<String> keysInDistinctPartitions(int count) {
+		List<String> keys = new ArrayList<>();
+		Set<Integer> partitions = new java.util.HashSet<>();
+		for (int i = 0; keys.size() < count; i++) {
+			if (partitions.add(Math.floorMod(("id=k" + i).hashCode(), 16))) {
+				keys.add("k" + i);
+			}
+		}
+		return keys;
+	}
+
+	// ------------------------------------------------------------------ retries and dead letters
+
+	@Test
+	void aFailingListenerIsRetriedWithBackOffUntilItSucceeds() {
+		StateController c = controller();
+		List<Long> attempts = new CopyOnWriteArrayList<>();
+		c.subscribe("/orders/{id}", (event) -> {
+			attempts.add(System.nanoTime());
+			if (attempts.size() < 3) {
+				throw new IllegalStateException("not yet");
+			}
+		}, SubscribeOptions.group("billing"));
+		c.set(StatePath.of("/orders/1"), "x");
+		await().atMost(WAIT).until(() -> attempts.size() == 3);
+		await().atMost(WAIT).until(() -> this.observed.contains("handled:billing"));
+		assertThat(attempts.get(1) - attempts.get(0)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
+		assertThat(attempts.get(2) - attempts.get(1)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(40));
+		assertThat(this.observed.stream().filter("retried:billing"::equals)).hasSize(2);
+		assertThat(c.deadLetters("billing")).isEmpty();
+	}
+
+	@Test
+	void afterTheLastAttemptTheEventIsADeadLetterAndTheKeyMovesOn() {
+		StateController c = controller();
+		List<Handled> handled = new CopyOnWriteArrayList<>();
+		AtomicInteger calls = new AtomicInteger();
+		c.subscribe("/orders/{id}", (event) -> {
+			calls.incrementAndGet();
+			if ("poison".equals(event.newValue())) {
+				throw new IllegalStateException("boom");
+			}
+			handled.add(new Handled("a", event.path().toString(), event.revision(), event.newValue()));
+		}, SubscribeOptions.group("billing"));
+		c.set(StatePath.of("/orders/1"), "poison");
+		long poisoned = c.revision();
+		c.set(StatePath.of("/orders/1"), "fine");
+		await().atMost(WAIT).until(() -> handled.size() == 1);
+		assertThat(calls.get()).isEqualTo(4);
+		List<DeadLetter> letters = c.deadLetters("billing");
+		assertThat(letters).hasSize(1);
+		DeadLetter letter = letters.get(0);
+		assertThat(letter.group()).isEqualTo("billing");
+		assertThat(letter.path()).isEqualTo(StatePath.of("/orders/1"));
+		assertThat(letter.revision()).isEqualTo(poisoned);
+		assertThat(letter.attempts()).isEqualTo(3);
+		assertThat(letter.error()).isEqualTo("java.lang.IllegalStateException: boom");
+		assertThat(letter.id()).isNotEmpty();
+		assertThat(handled.get(0).value()).isEqualTo("fine");
+		assertThat(this.observed).contains("dead:billing");
+		assertThat(c.groups()).singleElement().satisfies((g) -> assertThat(g.deadLetters()).isEqualTo(1));
+	}
+
+	@Test
+	void aRedeliveredDeadLetterIsHandledAgainWithItsValues() {
+		StateController c = controller();
+		AtomicReference<Boolean> failing = new AtomicReference<>(true);
+		List<Handled> handled = new CopyOnWriteArrayList<>();
+		c.subscribe("/orders/{id}", (event) -> {
+			if (failing.get()) {
+				throw new IllegalStateException("down");
+			}
+			handled.add(new Handled("a", event.path().toString(), event.revision(), event.newValue()));
+		}, SubscribeOptions.group("billing"));
+		c.set(StatePath.of("/orders/5"), Map.of("total", 3));
+		long revision = c.revision();
+		await().atMost(WAIT).until(() -> c.deadLetters("billing").size() == 1);
+		c.set(StatePath.of("/orders/5"), Map.of("total", 4));
+		failing.set(false);
+		await().atMost(WAIT).until(() -> handled.size() == 1);
+		DeadLetter letter = c.deadLetters("billing").get(0);
+		assertThat(letter.redeliver()).isTrue();
+		await().atMost(WAIT).until(() -> handled.size() == 2);
+		assertThat(handled.get(1)).isEqualTo(new Handled("a", "/orders/5", revision, Map.of("total", 3)));
+		assertThat(c.deadLetters("billing")).isEmpty();
+		assertThat(letter.redeliver()).isFalse();
+		assertThat(letter.discard()).isFalse();
+	}
+
+	@Test
+	void aRedeliveredLetterThatFailsAgainIsParkedAgain() {
+		StateController c = controller();
+		AtomicInteger calls = new AtomicInteger();
+		c.subscribe("/orders/{id}", (event) -> {
+			calls.incrementAndGet();
+			throw new IllegalArgumentException("still down");
+		}, SubscribeOptions.group("billing"));
+		c.set(StatePath.of("/orders/5"), 1);
+		await().atMost(WAIT).until(() -> c.deadLetters("billing").size() == 1);
+		assertThat(c.deadLetters("billing").get(0).redeliver()).isTrue();
+		await().atMost(WAIT).until(() -> calls.get() == 6 && c.deadLetters("billing").size() == 1);
+		assertThat(c.deadLetters("billing").get(0).error()).isEqualTo("java.lang.IllegalArgumentException: still down");
+	}
+
+	@Test
+	void aDiscardedDeadLetterIsForgotten() {
+		StateController c = controller();
+		AtomicInteger calls = new AtomicInteger();
+		c.subscribe("/orders/{id}", (event) -> {
+			calls.incrementAndGet();
+			throw new IllegalStateException("boom");
+		}, SubscribeOptions.group("billing"));
+		c.set(StatePath.of("/orders/5"), 1);
+		await().atMost(WAIT).until(() -> c.deadLetters("billing").size() == 1);
+		DeadLetter letter = c.deadLetters("billing").get(0);
+		assertThat(letter.discard()).isTrue();
+		assertThat(c.deadLetters("billing")).isEmpty();
+		assertThat(letter.discard()).isFalse();
+		assertThat(letter.redeliver()).isFalse();
+		await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> calls.get() == 3);
+	}
+
+	@ParameterizedTest
+	@EnumSource(StateController.OnError.class)
+	void aFailingGroupListenerNeverFailsTheWriter(StateController.OnError onError) {
+		StateController c = open(builder(newBackend(scratch())).onError(onError)
+			.dispatch(StateController.Dispatch.SYNC));
+		c.subscribe("/orders/{id}", (event) -> {
+			throw new IllegalStateException("boom");
+		}, SubscribeOptions.group("billing"));
+		assertThat(c.set(StatePath.of("/orders/1"), 1)).isTrue();
+		await().atMost(WAIT).until(() -> c.deadLetters("billing").size() == 1);
+	}
+
+	// ------------------------------------------------------------------ members
+
+	@Test
+	void aMemberThatLeavesHandsItsPartitionsToTheOthers() {
+		StateController c = controller();
+		List<Handled> handled = new CopyOnWriteArrayList<>();
+		Subscription a = c.subscribe("/orders/{id}", recording("a", handled), SubscribeOptions.group("billing"));
+		c.subscribe("/orders/{id}", recording("b", handled), SubscribeOptions.group("billing"));
+		await().atMost(WAIT).until(() -> c.groups().size() == 1 && c.groups().get(0).members().size() == 2);
+		a.close();
+		assertThat(c.groups().get(0).members()).hasSize(1);
+		handled.clear();
+		for (int i = 0; i < 20; i++) {
+			c.set(StatePath.of("/orders/" + i), i);
+		}
+		await().atMost(WAIT).until(() -> handled.size() == 20);
+		assertThat(handled).extracting(Handled::member).containsOnly("b");
+	}
+
+	@Test
+	void groupsListMembersPendingAndDeadLetters() {
+		StateController c = controller();
+		CountDownLatch release = new CountDownLatch(1);
+		c.subscribe("/orders/{id}", (event) -> {
+			if (!waitFor(release)) {
+				throw new IllegalStateException("not released");
+			}
+		}, SubscribeOptions.group("billing"));
+		c.set(StatePath.of("/orders/1"), 1);
+		c.set(StatePath.of("/orders/1"), 2);
+		List<GroupStatus> groups = c.groups();
+		assertThat(groups).singleElement().satisfies((g) -> {
+			assertThat(g.group()).isEqualTo("billing");
+			assertThat(g.members()).singleElement().asString().startsWith(c.instanceId() + "/");
+			assertThat(g.pending()).isEqualTo(2);
+			assertThat(g.deadLetters()).isZero();
+		});
+		release.countDown();
+		await().atMost(WAIT).until(() -> c.groups().get(0).pending() == 0);
+	}
+
+	@Test
+	void aStuckListenersPartitionGoesToAnotherMemberAndItsLateAcknowledgementIsIgnored() {
+		StateController c = controller();
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger calls = new AtomicInteger();
+		List<String> handledBy = new CopyOnWriteArrayList<>();
+		for (String member : List.of("a", "b")) {
+			c.subscribe("/orders/{id}", (event) -> {
+				if (calls.incrementAndGet() == 1) {
+					// the first call hangs past the claim timeout
+					waitFor(release);
+				}
+				handledBy.add(member);
+			}, SubscribeOptions.group("billing"));
+		}
+		await().atMost(WAIT).until(() -> c.groups().get(0).members().size() == 2);
+		c.set(StatePath.of("/orders/1"), 1);
+		await().atMost(WAIT).until(() -> handledBy.size() == 1);
+		assertThat(calls.get()).isEqualTo(2);
+		release.countDown();
+		await().atMost(WAIT).until(() -> this.observed.contains("late:billing"));
+		await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> calls.get() == 2);
+	}
+
+	// ------------------------------------------------------------------ bad input
+
+	@Test
+	void aMemberWithAnotherPatternIsRefusedNamingTheGroupAndBothPatterns() {
+		StateController c = controller();
+		c.subscribe("/orders/{id}", (event) -> {
+		}, SubscribeOptions.group("billing"));
+		assertThatThrownBy(() -> c.subscribe("/users/{id}", (event) -> {
+		}, SubscribeOptions.group("billing"))).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("billing")
+			.hasMessageContaining("/orders/{id}")
+			.hasMessageContaining("/users/{id}");
+		assertThat(c.groups()).singleElement().satisfies((g) -> assertThat(g.members()).hasSize(1));
+	}
+
+	@Test
+	void badGroupNamesAreRefused() {
+		StateController c = controller();
+		assertThatThrownBy(() -> SubscribeOptions.group("")).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("empty");
+		assertThatThrownBy(() -> SubscribeOptions.group("bill ing")).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("bill ing");
+		assertThatThrownBy(() -> SubscribeOptions.group("x".repeat(101))).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("101");
+		assertThatThrownBy(() -> c.deadLetters("a:b")).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("a:b");
+		assertThatThrownBy(() -> c.subscribe("/orders/{", (event) -> {
+		}, SubscribeOptions.group("billing"))).isInstanceOf(InvalidPathException.class);
+		assertThat(c.groups()).isEmpty();
+		assertThat(c.deadLetters("unknown")).isEmpty();
+	}
+
+	// ------------------------------------------------------------------ two instances
+
+	@Test
+	void membersOnTwoInstancesShareTheEvents() {
+		StateBackend first = newBackend(scratch());
+		StateBackend second = sameStore(first);
+		org.junit.jupiter.api.Assumptions.assumeTrue(second != null, "the backend is shared");
+		StateController one = open(builder(first));
+		StateController two = open(builder(second));
+		List<Handled> handled = new CopyOnWriteArrayList<>();
+		one.subscribe("/orders/{id}", recording("one", handled), SubscribeOptions.group("billing"));
+		two.subscribe("/orders/{id}", recording("two", handled), SubscribeOptions.group("billing"));
+		await().atMost(WAIT).until(() -> one.groups().get(0).members().size() == 2);
+		for (int i = 0; i < 60; i++) {
+			((i % 2 == 0) ? one : two).set(StatePath.of("/orders/" + (i % 15)), i);
+		}
+		await().atMost(WAIT).until(() -> handled.size() >= 60);
+		await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> handled.size() == 60);
+		assertThat(counts(handled).values()).containsOnly(1L);
+		assertThatThrownBy(() -> two.subscribe("/users/{id}", (event) -> {
+		}, SubscribeOptions.group("billing"))).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("/orders/{id}");
+	}
+
+}
