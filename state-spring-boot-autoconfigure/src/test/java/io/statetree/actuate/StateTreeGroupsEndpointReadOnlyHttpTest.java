@@ -7,7 +7,6 @@ import io.statetree.spring.OnStateChange;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,11 +24,6 @@ class StateTreeGroupsEndpointReadOnlyHttpTest extends HttpTestSupport {
 
 	@Configuration(proxyBeanMethods = false)
 	static class Failing {
-
-		@Bean
-		Failing failingGroupListener() {
-			return this;
-		}
 
 		@OnStateChange(value = "/tasks/{id}", group = "tasks")
 		void run() {
