@@ -1,12 +1,16 @@
 package io.statetree.spring;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.statetree.autoconfigure.StateTreeAutoConfiguration;
 import io.statetree.core.StateController;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -54,9 +58,12 @@ class GroupListenerMethodTest {
 
 		final Map<String, Integer> handled = new ConcurrentHashMap<>();
 
+		final Map<String, List<Integer>> values = new ConcurrentHashMap<>();
+
 		@OnStateChange(value = "/users/{id}", group = "welcome")
-		void welcome(@PathVar("id") String id) {
+		void welcome(@PathVar("id") String id, int value) {
 			this.handled.merge(id, 1, Integer::sum);
+			this.values.computeIfAbsent(id, (key) -> new CopyOnWriteArrayList<>()).add(value);
 		}
 
 	}
@@ -69,9 +76,10 @@ class GroupListenerMethodTest {
 
 	}
 
-	@Test
-	void aGroupMemberHandlesEachEventOnceAndLeavesTheGroupWithItsBean() {
-		this.runner.withBean("welcome", Welcome.class).run((context) -> {
+	@ParameterizedTest
+	@ValueSource(strings = { "sync", "async" })
+	void aGroupMemberHandlesEachEventOnceInOrderAndLeavesTheGroupWithItsBean(String dispatch) {
+		this.runner.withPropertyValues("statetree.listeners.dispatch=" + dispatch).withBean("welcome", Welcome.class).run((context) -> {
 			StateController controller = context.getBean(StateController.class);
 			Welcome welcome = context.getBean(Welcome.class);
 			for (int i = 0; i < 20; i++) {
@@ -79,7 +87,10 @@ class GroupListenerMethodTest {
 			}
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> welcome.handled.values().stream().mapToInt(Integer::intValue).sum() == 20);
-			assertThat(welcome.handled).containsOnlyKeys("u0", "u1", "u2", "u3", "u4").allSatisfy((id, count) -> assertThat(count).isEqualTo(4));
+			assertThat(welcome.handled).containsOnlyKeys("u0", "u1", "u2", "u3", "u4")
+				.allSatisfy((id, count) -> assertThat(count).isEqualTo(4));
+			// one key's events one at a time, in revision order: u1 was written 1, 6, 11, 16
+			assertThat(welcome.values.get("u1")).containsExactly(1, 6, 11, 16);
 			assertThat(controller.groups()).singleElement().satisfies((group) -> {
 				assertThat(group.group()).isEqualTo("welcome");
 				assertThat(group.members()).hasSize(1);
