@@ -286,7 +286,7 @@ public abstract class AbstractGroupListenerBehaviourTest {
 			}
 		}, SubscribeOptions.group("jobs"));
 		// keys in different partitions
-		List<String> keys = keysInDistinctPartitions(8);
+		List<String> keys = keysInDistinctPartitions(c, 8);
 		for (String key : keys) {
 			c.set(StatePath.of("/jobs/" + key), "go");
 		}
@@ -297,12 +297,17 @@ public abstract class AbstractGroupListenerBehaviourTest {
 		assertThat(most.get()).isEqualTo(3);
 	}
 
-	/** Keys {@code id=...} of pattern variable {@code id} falling in distinct partitions of 16. */
-	protected static List<String> keysInDistinctPartitions(int count) {
+	/**
+	 * Values of the pattern variable {@code id} whose keys fall in distinct partitions of the
+	 * controller's group store (as many as there are partitions, at most {@code count}).
+	 */
+	protected static List<String> keysInDistinctPartitions(StateController c, int count) {
+		io.statetree.core.backend.ConsumerGroups store = c.backend().consumerGroups();
+		int n = (store != null) ? store.partitions() : io.statetree.core.backend.LocalConsumerGroups.DEFAULT_PARTITIONS;
 		List<String> keys = new ArrayList<>();
 		Set<Integer> partitions = new java.util.HashSet<>();
-		for (int i = 0; keys.size() < count; i++) {
-			if (partitions.add(Math.floorMod(("id=k" + i).hashCode(), 16))) {
+		for (int i = 0; keys.size() < Math.min(count, n); i++) {
+			if (partitions.add(Math.floorMod(("id=k" + i).hashCode(), n))) {
 				keys.add("k" + i);
 			}
 		}
@@ -495,6 +500,59 @@ public abstract class AbstractGroupListenerBehaviourTest {
 		release.countDown();
 		await().atMost(WAIT).until(() -> this.observed.contains("late:billing"));
 		await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> calls.get() == 2);
+	}
+
+	@Test
+	void aListenerMayCloseItsOwnSubscription() {
+		StateController c = controller();
+		AtomicReference<Subscription> own = new AtomicReference<>();
+		AtomicInteger calls = new AtomicInteger();
+		List<Long> closeMillis = new CopyOnWriteArrayList<>();
+		own.set(c.subscribe("/orders/{id}", (event) -> {
+			calls.incrementAndGet();
+			long start = System.nanoTime();
+			own.get().close();
+			closeMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+		}, SubscribeOptions.group("billing")));
+		c.set(StatePath.of("/orders/1"), 1);
+		await().atMost(WAIT).until(() -> closeMillis.size() == 1);
+		assertThat(closeMillis.get(0)).isLessThan(2_000);
+		c.set(StatePath.of("/orders/1"), 2);
+		await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> calls.get() == 1);
+		assertThat(this.observed).doesNotContain("late:billing");
+		assertThat(c.groups()).singleElement().satisfies((g) -> assertThat(g.members()).isEmpty());
+	}
+
+	@Test
+	void closingTheControllerLetsACallUnderWayFinishAndWrite() {
+		StateController c = controller();
+		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> written = new CopyOnWriteArrayList<>();
+		c.subscribe("/orders/{id}", (event) -> {
+			started.countDown();
+			waitFor(release);
+			event.controller().set(StatePath.of("/outbox/" + event.pathVariables().get("id")), "sent");
+			written.add(event.pathVariables().get("id"));
+		}, SubscribeOptions.group("billing"));
+		c.set(StatePath.of("/orders/9"), 1);
+		assertThat(waitFor(started)).isTrue();
+		new Thread(() -> {
+			LockSupportWait.millis(200);
+			release.countDown();
+		}).start();
+		c.close();
+		assertThat(written).containsExactly("9");
+		assertThat(this.observed).doesNotContain("late:billing");
+	}
+
+	/** A short pause on a helper thread (not the test's: it waits with Awaitility). */
+	private static final class LockSupportWait {
+
+		static void millis(long millis) {
+			java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+		}
+
 	}
 
 	// ------------------------------------------------------------------ bad input

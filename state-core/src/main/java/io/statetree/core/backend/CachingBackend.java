@@ -461,6 +461,17 @@ public final class CachingBackend implements StateBackend {
 		return this.sameRevisions ? this.delegate.history() : null;
 	}
 
+	/**
+	 * Returns the delegate's group progress (DESIGN §13) when its history is this backend's too
+	 * (writing through in front of a backend that is not shared); else {@code null}: the
+	 * controller keeps group progress in memory, or refuses group subscriptions when the delegate
+	 * is shared (their events would come from each instance's own memory).
+	 */
+	@Override
+	public @Nullable ConsumerGroups consumerGroups() {
+		return this.sameRevisions ? this.delegate.consumerGroups() : null;
+	}
+
 	@Override
 	public @Nullable Versioned<@Nullable Object> readVersioned(StatePath path) {
 		return this.sameRevisions ? this.delegate.readVersioned(path) : null;

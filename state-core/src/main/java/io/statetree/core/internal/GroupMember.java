@@ -173,7 +173,8 @@ final class GroupMember {
 		}
 		long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
 		for (PartitionWorker worker : this.workers.values()) {
-			while (worker.stuckLongerThan(-1, System.nanoTime()) && System.nanoTime() - deadline < 0) {
+			while (!worker.callingHere() && worker.stuckLongerThan(-1, System.nanoTime())
+					&& System.nanoTime() - deadline < 0) {
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 			}
 		}

@@ -74,6 +74,9 @@ final class PartitionWorker {
 	/** When the listener call under way started ({@link System#nanoTime()}), 0 when none is. */
 	private volatile long callStart;
 
+	/** The thread of the listener call under way, or null. */
+	private volatile @Nullable Thread caller;
+
 	PartitionWorker(GroupMember member, PartitionClaim claim) {
 		this.member = member;
 		this.runner = member.runner;
@@ -127,6 +130,11 @@ final class PartitionWorker {
 
 	boolean isLost() {
 		return this.lost;
+	}
+
+	/** Whether the listener call under way runs on the current thread (it closes its own subscription). */
+	boolean callingHere() {
+		return this.caller == Thread.currentThread();
 	}
 
 	/** Whether a listener of this partition has run longer than {@code nanos}. */
@@ -263,6 +271,7 @@ final class PartitionWorker {
 		item.attempts++;
 		long start = System.nanoTime();
 		this.callStart = start;
+		this.caller = Thread.currentThread();
 		Throwable failure = null;
 		try {
 			this.member.listener.onChange(item.event);
@@ -275,9 +284,12 @@ final class PartitionWorker {
 		}
 		finally {
 			this.callStart = 0;
+			this.caller = null;
 		}
 		if (this.lost) {
-			lateAcknowledgement(item, start);
+			if (!this.member.closing()) {
+				lateAcknowledgement(item, start);
+			}
 			return false;
 		}
 		String group = this.runner.name;

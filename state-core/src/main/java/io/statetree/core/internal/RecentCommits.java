@@ -124,8 +124,7 @@ final class RecentCommits implements CommitHistory {
 		Ring current = this.ring;
 		Entry dropped = (current.capacity > 0) ? current.slots.getPlain(this.nextSlot) : null;
 		Retention keep = this.retention;
-		if (keep != null && (current.capacity == 0 || dropped != null)
-				&& (dropped == null || keep.needed(dropped.revision, dropped.origin, dropped.changes))) {
+		if (keep != null && (current.capacity == 0 || dropped != null) && (dropped == null || needed(keep, dropped))) {
 			if (current.capacity < GROUP_RETENTION_LIMIT) {
 				current = grow(current, position);
 				dropped = null;
@@ -147,6 +146,16 @@ final class RecentCommits implements CommitHistory {
 		current.slots.setRelease(slot, new Entry(position, revision, System.currentTimeMillis(), origin, actor, causedBy,
 				changes, expiry));
 		this.appended.setRelease(position + 1);
+	}
+
+	/** Asks the retention; a failure keeps the commit (this runs after a commit: it must not throw). */
+	private static boolean needed(Retention keep, Entry entry) {
+		try {
+			return keep.needed(entry.revision, entry.origin, entry.changes);
+		}
+		catch (RuntimeException ex) {
+			return true;
+		}
 	}
 
 	/**
