@@ -23,9 +23,9 @@ class InvalidStateMethodFailureAnalyzer extends AbstractFailureAnalyzer<InvalidS
 		if (cause.getCause() instanceof UnsupportedOperationException) {
 			return new FailureAnalysis(description,
 					"Run group listeners on a backend that keeps group progress: memory, the filesystem or "
-							+ "Redis (also behind the near cache); mounts of a Redis namespace under another root "
-							+ "cannot. Or drop 'group' to make the method an ordinary listener, heard on every "
-							+ "instance.",
+							+ "Redis as the root; a Redis mount under another root, or the near cache in front of "
+							+ "Redis (statetree.cache.enabled), cannot. Or drop 'group' to make the method an "
+							+ "ordinary listener, heard on every instance.",
 					cause);
 		}
 		return new FailureAnalysis(description,
