@@ -46,7 +46,8 @@ public class WelcomeMail {
 	 * @param event the change
 	 */
 	@OnStateChange(value = "/users/{id}", group = GROUP,
-			condition = "#event.path == #event.emittingPath && #event.prevValue == null && #event.newValue != null")
+			condition = "#event.path().equals(#event.emittingPath()) and #event.prevValue() == null "
+					+ "and #event.newValue() != null")
 	public void send(@PathVar("id") String id, User user, StateEvent event) {
 		Map<String, Object> mail = new LinkedHashMap<>();
 		mail.put("to", id);

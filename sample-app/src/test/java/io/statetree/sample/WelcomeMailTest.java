@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.statetree.core.Commit;
 import io.statetree.core.StateController;
 import io.statetree.core.StateController.GroupStatus;
 import io.statetree.redis.test.RedisTestServer;
@@ -40,6 +41,22 @@ class WelcomeMailTest {
 			await().atMost(Duration.ofSeconds(10)).until(() -> state.exists("/outbox/frank"));
 			assertThat(((Number) state.get("/outbox/erin/revision")).longValue()).isEqualTo(userRevision);
 			assertThat(mail.sent()).isEqualTo(2);
+			// Replaced, deleted, then added again: only the last is a new user. One key's events are
+			// handled in revision order, so the mail recorded names the last revision.
+			long before = state.revision();
+			state.delete("/outbox/erin");
+			state.set("/users/erin", Map.of("name", "Erin E."));
+			state.delete("/users/erin");
+			state.set("/users/erin", Map.of("name", "Erin"));
+			long added = state.history(before, 100)
+				.stream()
+				.filter((commit) -> commit.changes().stream().anyMatch((change) -> change.path().toString().equals("/users/erin")))
+				.mapToLong(Commit::revision)
+				.max()
+				.orElseThrow();
+			await().atMost(Duration.ofSeconds(10)).until(() -> state.exists("/outbox/erin"));
+			assertThat(((Number) state.get("/outbox/erin/revision")).longValue()).isEqualTo(added);
+			assertThat(mail.sent()).isEqualTo(3);
 			assertThat(state.groups()).extracting(GroupStatus::group).containsExactly(WelcomeMail.GROUP);
 			assertThat(state.deadLetters(WelcomeMail.GROUP)).isEmpty();
 		}
