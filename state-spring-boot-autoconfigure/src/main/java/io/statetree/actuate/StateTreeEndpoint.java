@@ -34,7 +34,8 @@ import tools.jackson.databind.util.RawValue;
  * endpoints do, with the HTTP side in {@link StateTreeEndpointWebExtension}.
  * <ul>
  * <li>{@link #describe()}: the backends and their mount points, revision, instance id, listeners,
- * derivations, durable group listeners (see also {@link StateTreeGroupsEndpoint}), the change feeds' lag, and the names of the root's children (to start browsing
+ * derivations, durable group listeners (see also {@link StateTreeGroupsEndpoint}), the change
+ * feeds' lag, and the names of the root's children (to start browsing
  * from).</li>
  * <li>{@link #read(String[])}: the value at a path, {@code null} when absent.</li>
  * </ul>

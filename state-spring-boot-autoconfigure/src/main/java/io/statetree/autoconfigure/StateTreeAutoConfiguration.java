@@ -64,8 +64,8 @@ public final class StateTreeAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	StateController stateController(StateBackend stateBackend, StateTreeProperties properties,
-			StateTreeGroupsProperties groups, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ControllerObserver> observers,
-			ObjectProvider<StateControllerCustomizer> customizers) {
+			StateTreeGroupsProperties groups, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<ControllerObserver> observers, ObjectProvider<StateControllerCustomizer> customizers) {
 		JsonMapper mapper = jsonMapper.getIfAvailable();
 		StateTreeProperties.Listeners listeners = properties.getListeners();
 		if (listeners.getQueueCapacity() < 1) {

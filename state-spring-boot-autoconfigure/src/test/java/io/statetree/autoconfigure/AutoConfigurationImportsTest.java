@@ -43,8 +43,8 @@ class AutoConfigurationImportsTest {
 		}
 		assertThat(imported).containsExactlyInAnyOrder(StateTreeAutoConfiguration.class,
 				StateTreeEndpointAutoConfiguration.class, StateTreeChangesEndpointAutoConfiguration.class,
-				StateTreeGroupsEndpointAutoConfiguration.class, StateTreeHealthContributorAutoConfiguration.class, StateTreeMetricsAutoConfiguration.class,
-				StateTreeSecurityAutoConfiguration.class);
+				StateTreeGroupsEndpointAutoConfiguration.class, StateTreeHealthContributorAutoConfiguration.class,
+				StateTreeMetricsAutoConfiguration.class, StateTreeSecurityAutoConfiguration.class);
 	}
 
 	@Test

@@ -79,7 +79,9 @@ class GroupListenerMethodTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "sync", "async" })
 	void aGroupMemberHandlesEachEventOnceInOrderAndLeavesTheGroupWithItsBean(String dispatch) {
-		this.runner.withPropertyValues("statetree.listeners.dispatch=" + dispatch).withBean("welcome", Welcome.class).run((context) -> {
+		ApplicationContextRunner runner = this.runner.withPropertyValues("statetree.listeners.dispatch=" + dispatch)
+			.withBean("welcome", Welcome.class);
+		runner.run((context) -> {
 			StateController controller = context.getBean(StateController.class);
 			Welcome welcome = context.getBean(Welcome.class);
 			for (int i = 0; i < 20; i++) {
