@@ -7,12 +7,14 @@ import java.util.Map;
 
 import io.statetree.actuate.StateTreeAccess.CallerAccess;
 import io.statetree.actuate.StateTreeAccess.Verdict;
+import io.statetree.actuate.StateTreeGroupsEndpoint.GroupDescriptor;
 import io.statetree.core.InvalidPathException;
 import io.statetree.core.StateController;
 import io.statetree.core.StateController.DerivationInfo;
 import io.statetree.core.StateController.ListenerInfo;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateSnapshot;
+import io.statetree.core.StateStorageException;
 import io.statetree.core.StateValueException;
 import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.StateValues;
@@ -32,7 +34,8 @@ import tools.jackson.databind.util.RawValue;
  * endpoints do, with the HTTP side in {@link StateTreeEndpointWebExtension}.
  * <ul>
  * <li>{@link #describe()}: the backends and their mount points, revision, instance id, listeners,
- * derivations, the change feeds' lag, and the names of the root's children (to start browsing
+ * derivations, durable group listeners (see also {@link StateTreeGroupsEndpoint}), the change
+ * feeds' lag, and the names of the root's children (to start browsing
  * from).</li>
  * <li>{@link #read(String[])}: the value at a path, {@code null} when absent.</li>
  * </ul>
@@ -126,7 +129,20 @@ public class StateTreeEndpoint {
 			}
 		}
 		return new TreeDescriptor(this.controller.instanceId(), this.controller.revision(), backends,
-				registrations.listeners(), registrations.derivations(), feedLag, children);
+				registrations.listeners(), registrations.derivations(), groups(), feedLag, children);
+	}
+
+	/**
+	 * Lists the durable group listeners; {@code null} when the backend cannot be reached (the
+	 * rest of the overview still answers).
+	 */
+	private @Nullable List<GroupDescriptor> groups() {
+		try {
+			return GroupDescriptors.groups(this.controller);
+		}
+		catch (StateStorageException ex) {
+			return null;
+		}
 	}
 
 	/**
@@ -250,12 +266,15 @@ public class StateTreeEndpoint {
 	 * @param listeners every subscription: pattern, listener id, and what it is (such as a bean
 	 * method)
 	 * @param derivations every derivation: destination and sources
+	 * @param groups the durable group listeners, with their pattern, members, pending and
+	 * dead-letter counts ({@code null} when the backend cannot be reached)
 	 * @param feedLagMillis per mount point backed by Redis, how far its change feed is behind (-1
 	 * when the feed does not run)
 	 * @param children the names of the root's children the caller may read
 	 */
 	public record TreeDescriptor(String instanceId, long revision, List<BackendDescriptor> backends,
-			List<ListenerInfo> listeners, List<DerivationInfo> derivations, Map<String, Long> feedLagMillis,
+			List<ListenerInfo> listeners, List<DerivationInfo> derivations, @Nullable List<GroupDescriptor> groups,
+			Map<String, Long> feedLagMillis,
 			List<String> children) {
 	}
 

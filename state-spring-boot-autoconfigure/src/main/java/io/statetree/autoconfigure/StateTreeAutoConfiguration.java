@@ -35,13 +35,14 @@ import tools.jackson.databind.json.JsonMapper;
  * order, and is given every {@link ControllerObserver} bean, in order. It keeps
  * {@code statetree.history.size} commits in memory when its backend keeps no history of its own;
  * with Spring Security on the classpath a write's default actor is the authenticated principal's
- * name. It is closed
+ * name. Its durable group listeners follow {@code statetree.groups.*}
+ * ({@link StateTreeGroupsProperties}). It is closed
  * when the context closes, which flushes caches and stops feeds.
  */
 @AutoConfiguration(after = JacksonAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass(StateController.class)
-@EnableConfigurationProperties(StateTreeProperties.class)
+@EnableConfigurationProperties({ StateTreeProperties.class, StateTreeGroupsProperties.class })
 @Import({ BackendConfigurations.MemoryBackendConfiguration.class,
 		BackendConfigurations.FileSystemBackendConfiguration.class, RedisBackendConfiguration.class })
 public final class StateTreeAutoConfiguration {
@@ -63,8 +64,8 @@ public final class StateTreeAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	StateController stateController(StateBackend stateBackend, StateTreeProperties properties,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ControllerObserver> observers,
-			ObjectProvider<StateControllerCustomizer> customizers) {
+			StateTreeGroupsProperties groups, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<ControllerObserver> observers, ObjectProvider<StateControllerCustomizer> customizers) {
 		JsonMapper mapper = jsonMapper.getIfAvailable();
 		StateTreeProperties.Listeners listeners = properties.getListeners();
 		if (listeners.getQueueCapacity() < 1) {
@@ -83,6 +84,7 @@ public final class StateTreeAutoConfiguration {
 			.queueCapacity(properties.getListeners().getQueueCapacity())
 			.offerTimeout(properties.getListeners().getOfferTimeout())
 			.historySize(historySize);
+		GroupListenerSettings.apply(groups, builder);
 		if (mapper != null) {
 			builder.jsonMapper(mapper);
 		}

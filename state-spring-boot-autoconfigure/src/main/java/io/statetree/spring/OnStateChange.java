@@ -74,7 +74,9 @@ public @interface OnStateChange {
 	 * Makes the method a member of a durable group listener (DESIGN §13,
 	 * {@link io.statetree.core.SubscribeOptions#group(String)}): each event is handled by exactly one
 	 * member of the group among the instances sharing the backend, retried on failure
-	 * ({@code statetree.groups.*}), and handled one at a time per key, in revision order.
+	 * ({@code statetree.groups.*}), and handled one at a time per key, in revision order. A group
+	 * member declares exactly one pattern, the group's (on every instance); otherwise the start of
+	 * the application fails. An event its {@link #condition()} rejects counts as handled.
 	 * @return the group's name; empty means an ordinary listener
 	 */
 	String group() default "";

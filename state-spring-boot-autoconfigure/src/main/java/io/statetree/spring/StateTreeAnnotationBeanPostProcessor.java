@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.statetree.core.DerivationCycleException;
 import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
+import io.statetree.core.SubscribeOptions;
 import io.statetree.core.Subscription;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.framework.AopProxyUtils;
@@ -43,7 +44,9 @@ import org.springframework.util.Assert;
  * created; those of beans created later (lazy beans) as soon as they are created. Non-singleton
  * beans with such methods are rejected.
  * <p>
- * Listener ids default to {@code beanName#methodName}; the listener's description, as reported
+ * A method with {@link OnStateChange#group()} joins that durable group listener with its one
+ * pattern ({@link GroupMethods}). Listener ids default to {@code beanName#methodName}; the
+ * listener's description, as reported
  * by {@link StateController#registrations()}, names the bean and the method. The beans with
  * registered methods are made dependents of the controller bean, so they are destroyed (and
  * unregistered) before the controller is closed.
@@ -164,7 +167,7 @@ public class StateTreeAnnotationBeanPostProcessor
 			StateMethodListener listener = StateMethodListener.create(beanMethod, annotation.value(),
 					annotation.condition(), values, conversionService, beanResolver);
 			String id = annotation.id().isEmpty() ? beanName + "#" + method.getName() : annotation.id();
-			listenerMethods.add(new ListenerMethod(id, listener));
+			listenerMethods.add(new ListenerMethod(id, listener, GroupMethods.options(beanName, method, annotation)));
 		});
 		List<DerivedMethod> derivedMethods = new ArrayList<>(derived.size());
 		derived.forEach((method, annotation) -> derivedMethods
@@ -205,6 +208,10 @@ public class StateTreeAnnotationBeanPostProcessor
 		try {
 			for (ListenerMethod listener : methods.listeners()) {
 				BeanMethod method = listener.listener().method();
+				if (listener.group() != null) {
+					handles.add(GroupMethods.join(controller, methods.beanName(), listener.listener(), listener.group()));
+					continue;
+				}
 				try {
 					controller.registerCallback(listener.listener(), listener.id(), false);
 				}
@@ -340,7 +347,7 @@ public class StateTreeAnnotationBeanPostProcessor
 		return factory;
 	}
 
-	private record ListenerMethod(String id, StateMethodListener listener) {
+	private record ListenerMethod(String id, StateMethodListener listener, @Nullable SubscribeOptions group) {
 	}
 
 	private record Target(StateController controller, @Nullable String beanName) {

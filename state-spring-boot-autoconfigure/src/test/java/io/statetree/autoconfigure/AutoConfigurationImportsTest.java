@@ -13,6 +13,7 @@ import java.util.Properties;
 
 import io.statetree.autoconfigure.endpoint.StateTreeChangesEndpointAutoConfiguration;
 import io.statetree.autoconfigure.endpoint.StateTreeEndpointAutoConfiguration;
+import io.statetree.autoconfigure.endpoint.StateTreeGroupsEndpointAutoConfiguration;
 import io.statetree.autoconfigure.health.StateTreeHealthContributorAutoConfiguration;
 import io.statetree.autoconfigure.metrics.StateTreeMetricsAutoConfiguration;
 import io.statetree.autoconfigure.security.StateTreeSecurityAutoConfiguration;
@@ -42,8 +43,8 @@ class AutoConfigurationImportsTest {
 		}
 		assertThat(imported).containsExactlyInAnyOrder(StateTreeAutoConfiguration.class,
 				StateTreeEndpointAutoConfiguration.class, StateTreeChangesEndpointAutoConfiguration.class,
-				StateTreeHealthContributorAutoConfiguration.class, StateTreeMetricsAutoConfiguration.class,
-				StateTreeSecurityAutoConfiguration.class);
+				StateTreeGroupsEndpointAutoConfiguration.class, StateTreeHealthContributorAutoConfiguration.class,
+				StateTreeMetricsAutoConfiguration.class, StateTreeSecurityAutoConfiguration.class);
 	}
 
 	@Test

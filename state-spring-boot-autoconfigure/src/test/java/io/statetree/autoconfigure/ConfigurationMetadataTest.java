@@ -28,7 +28,8 @@ class ConfigurationMetadataTest {
 				"statetree.cache.enabled", "statetree.cache.flush-interval", "statetree.cache.flush-on-write", "statetree.cache.flush-on-read",
 				"statetree.cache.flush-on-delete", "statetree.mounts", "statetree.listeners.dispatch",
 				"statetree.listeners.on-error", "statetree.instance-id", "statetree.initial-state",
-				"statetree.history.size");
+				"statetree.history.size", "statetree.groups.max-attempts", "statetree.groups.initial-backoff",
+				"statetree.groups.concurrency", "statetree.groups.claim-timeout");
 		properties.forEach((name, property) -> assertThat(property.path("description").asString("")).as(name)
 			.isNotBlank()
 			.doesNotContain("{@")
@@ -53,6 +54,12 @@ class ConfigurationMetadataTest {
 		assertThat(properties.get("statetree.history.size").path("defaultValue").asInt(0)).isEqualTo(1_000);
 		assertThat(properties.get("statetree.history.size").path("sourceType").asString(""))
 			.isEqualTo(StateTreeProperties.History.class.getName());
+		assertThat(properties.get("statetree.groups.max-attempts").path("defaultValue").asInt(0)).isEqualTo(5);
+		assertThat(properties.get("statetree.groups.initial-backoff").path("defaultValue").asString(""))
+			.isEqualTo("100ms");
+		assertThat(properties.get("statetree.groups.concurrency").path("defaultValue").asInt(0)).isEqualTo(4);
+		assertThat(properties.get("statetree.groups.claim-timeout").path("defaultValue").asString(""))
+			.isEqualTo("30s");
 	}
 
 	private Map<String, JsonNode> statetreeProperties() throws IOException {

@@ -153,6 +153,19 @@ class FailureAnalyzersTest {
 	}
 
 	@Test
+	void explainsAGroupMemberTheBackendCannotServe() throws Exception {
+		Method method = Listener.class.getDeclaredMethod("changed", String.class, String.class);
+		FailureAnalysis analysis = new InvalidStateMethodFailureAnalyzer().analyze(wrapped(new InvalidStateMethodException(
+				"listener", method, "the controller refused its membership of group 'mail'",
+				new UnsupportedOperationException("shared backend without group progress"))));
+		assertThat(analysis.getDescription()).contains("bean 'listener'").contains("group 'mail'");
+		assertThat(analysis.getAction()).contains("keeps group progress").contains("drop 'group'");
+		FailureAnalysis pattern = new InvalidStateMethodFailureAnalyzer().analyze(wrapped(
+				new InvalidStateMethodException("listener", method, "a member of group 'mail' listens to exactly one pattern")));
+		assertThat(pattern.getAction()).contains("exactly one pattern, the same on every member");
+	}
+
+	@Test
 	void leavesCyclesToTheCycleAnalyzer() throws Exception {
 		Method method = Listener.class.getDeclaredMethod("changed", String.class, String.class);
 		DerivationCycleException cycle = new DerivationCycleException(List.of("/a", "/b", "/a"));

@@ -2,6 +2,7 @@ package io.statetree.autoconfigure.security;
 
 import io.statetree.actuate.StateTreeChangesEndpoint;
 import io.statetree.actuate.StateTreeEndpoint;
+import io.statetree.actuate.StateTreeGroupsEndpoint;
 import io.statetree.autoconfigure.StateTreeAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
@@ -33,7 +34,7 @@ import static org.springframework.security.config.Customizer.withDefaults;
  * Declaring a chain makes Spring Boot's default actuator chain back off, so this configuration
  * declares two:
  * <ul>
- * <li>one for the {@code statetree} and {@code statetreechanges} endpoints: every request must
+ * <li>one for the {@code statetree}, {@code statetreechanges} and {@code statetreegroups} endpoints: every request must
  * be authenticated with HTTP Basic, no session is created, and no CSRF token is asked for (the
  * write operations only accept JSON bodies, which a cross-site form cannot send, and DELETE
  * cannot be sent cross-site without CORS consent);</li>
@@ -80,7 +81,7 @@ public final class StateTreeSecurityAutoConfiguration {
 	}
 
 	private static RequestMatcher stateTreeEndpoints() {
-		return EndpointRequest.to(StateTreeEndpoint.class, StateTreeChangesEndpoint.class);
+		return EndpointRequest.to(StateTreeEndpoint.class, StateTreeChangesEndpoint.class, StateTreeGroupsEndpoint.class);
 	}
 
 	/**

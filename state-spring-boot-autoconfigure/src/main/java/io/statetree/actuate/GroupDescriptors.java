@@ -1,0 +1,96 @@
+package io.statetree.actuate;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.statetree.actuate.StateTreeAccess.CallerAccess;
+import io.statetree.actuate.StateTreeGroupsEndpoint.DeadLetterDescriptor;
+import io.statetree.actuate.StateTreeGroupsEndpoint.GroupDescriptor;
+import io.statetree.core.DeadLetter;
+import io.statetree.core.StateController;
+import io.statetree.core.StateController.GroupStatus;
+import io.statetree.core.backend.ConsumerGroups;
+import io.statetree.core.backend.GroupInfo;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Describes a controller's durable group listeners (DESIGN §13) for the endpoints: each group
+ * with its pattern, members, pending and dead-letter counts, and a group's dead letters as a
+ * caller may see them. Shared by the {@code statetree} overview and the {@code statetreegroups}
+ * endpoint.
+ */
+final class GroupDescriptors {
+
+	private GroupDescriptors() {
+	}
+
+	/**
+	 * Lists the groups the controller knows, by name.
+	 */
+	static List<GroupDescriptor> groups(StateController controller) {
+		List<GroupStatus> statuses = controller.groups();
+		Map<String, String> patterns = patterns(controller);
+		List<GroupDescriptor> groups = new ArrayList<>(statuses.size());
+		for (GroupStatus status : statuses) {
+			groups.add(new GroupDescriptor(status.group(), patterns.get(status.group()), status.members(),
+					status.pending(), status.deadLetters()));
+		}
+		return groups;
+	}
+
+	/**
+	 * Finds each group's pattern where the backend keeps group progress itself (the filesystem,
+	 * Redis); a controller keeping it in its own memory does not say.
+	 */
+	private static Map<String, String> patterns(StateController controller) {
+		ConsumerGroups store = controller.backend().consumerGroups();
+		Map<String, String> patterns = new HashMap<>();
+		if (store != null) {
+			for (GroupInfo info : store.groups()) {
+				patterns.put(info.group(), info.pattern());
+			}
+		}
+		return patterns;
+	}
+
+	/**
+	 * Lists a group's dead letters a caller may see: those at paths it may read, their errors
+	 * shown only to a caller shown values (else the exception's class alone, since an
+	 * application's message may quote a value).
+	 * @throws IllegalArgumentException if the name is not a valid group name
+	 */
+	static List<DeadLetterDescriptor> deadLetters(StateController controller, String group, CallerAccess caller) {
+		List<DeadLetterDescriptor> letters = new ArrayList<>();
+		for (DeadLetter letter : controller.deadLetters(group)) {
+			if (caller.mayRead(letter.path())) {
+				letters.add(new DeadLetterDescriptor(letter.id(), letter.group(), letter.path().toString(),
+						letter.revision(), letter.attempts(),
+						caller.showsValues() ? letter.error() : exceptionClass(letter.error())));
+			}
+		}
+		return letters;
+	}
+
+	/**
+	 * Finds one of a group's dead letters.
+	 * @return the dead letter, or {@code null} when the group parks none with that id
+	 * @throws IllegalArgumentException if the name is not a valid group name
+	 */
+	static @Nullable DeadLetter find(StateController controller, String group, String id) {
+		for (DeadLetter letter : controller.deadLetters(group)) {
+			if (letter.id().equals(id)) {
+				return letter;
+			}
+		}
+		return null;
+	}
+
+	/** Keeps the class name of an error described as {@code class: message}. */
+	private static String exceptionClass(String error) {
+		int colon = error.indexOf(':');
+		return (colon >= 0) ? error.substring(0, colon) : error;
+	}
+
+}
