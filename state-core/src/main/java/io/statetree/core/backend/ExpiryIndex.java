@@ -5,11 +5,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 import io.statetree.core.StatePath;
 import org.jspecify.annotations.Nullable;
@@ -17,11 +15,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * The lifetimes a local backend keeps (DESIGN §12), immutable and persistent: a trie mirroring the
  * paths that carry one (each node holds its own entry, a due time on the monotonic nanosecond clock
- * or an ephemeral owner, its children and the number of ephemeral entries below it) beside the due
- * times ordered by time ({@link DueTimes}), so the next due time is found in O(log n) once per new index and then read in O(1). Every
- * operation returns a new index sharing structure with this one; a write costs
- * O(depth · log children + log n) plus the entries it removes, and nothing at all while the index
- * is empty and the write carries no lifetime. Thread-safe: instances are immutable.
+ * or an ephemeral owner, its children and the number of ephemeral entries below it) and a lower
+ * bound of the earliest due time. A write with a time to live lowers the bound to its due time if
+ * earlier; a removal leaves it as it is (still a lower bound). So a write costs one path copy of the
+ * trie, O(depth · log children), and nothing at all while the index is empty and the write carries
+ * no lifetime. Only when the bound is reached is the trie scanned for the exact earliest due time,
+ * once per index (the result is kept in it and inherited by the indexes made from it), so a read or
+ * a commit before any due time compares one number. Thread-safe: the trie and the bound are
+ * immutable; the scanned due time is a memo computed identically by any thread.
  * <p>
  * Due times are compared as plain {@code long}s ({@code due <= now}): callers pass
  * {@code System.nanoTime()}-like readings of one clock.
@@ -32,28 +33,36 @@ final class ExpiryIndex {
 	static final long NONE = Long.MAX_VALUE;
 
 	/** The empty index. */
-	static final ExpiryIndex EMPTY = new ExpiryIndex(null, DueTimes.EMPTY);
+	static final ExpiryIndex EMPTY = new ExpiryIndex(null, NONE);
 
 	private final @Nullable Node root;
 
-	private final DueTimes dues;
+	/** At or before the earliest due time in the trie ({@link #NONE} only when there is none). */
+	private final long lowerBound;
 
-	/** The earliest due time, found once when the index is made: reads and sweeps only compare it. */
-	private final long nextDue;
+	/** The exact earliest due time, once a scan found it (written before {@link #scanned}). */
+	private long scannedNext;
 
-	private ExpiryIndex(@Nullable Node root, DueTimes dues) {
+	/** Whether {@link #scannedNext} holds the exact earliest due time. */
+	private volatile boolean scanned;
+
+	private ExpiryIndex(@Nullable Node root, long lowerBound) {
 		this.root = root;
-		this.dues = dues;
-		this.nextDue = dues.first();
+		this.lowerBound = (root == null) ? NONE : lowerBound;
 	}
 
 	/** One path of the trie. {@code due == NONE} and {@code owner == null} when it has no entry. */
 	private record Node(long due, @Nullable String owner, PersistentOrderedMap<String, Node> children,
 			int ephemeralCount) {
 
+		/** A node without children (no scan of them). */
+		static Node leaf(long due, @Nullable String owner) {
+			return new Node(due, owner, PersistentOrderedMap.empty(), (owner != null) ? 1 : 0);
+		}
+
 		static @Nullable Node of(long due, @Nullable String owner, PersistentOrderedMap<String, Node> children) {
-			if (due == NONE && owner == null && children.isEmpty()) {
-				return null;
+			if (children.isEmpty()) {
+				return (due == NONE && owner == null) ? null : leaf(due, owner);
 			}
 			int[] count = { (owner != null) ? 1 : 0 };
 			children.forEach((key, child) -> count[0] += child.ephemeralCount());
@@ -90,11 +99,58 @@ final class ExpiryIndex {
 	}
 
 	/**
-	 * The earliest due time of any time to live: the one check a commit or a read makes.
+	 * A lower bound of the earliest due time, read without a scan: nothing is due before it, and it
+	 * is {@link #NONE} when no time to live is kept. Once a scan found the exact earliest due time,
+	 * it is that one.
 	 * @return the due time in nanoseconds, {@link #NONE} when no time to live is kept
 	 */
 	long nextDue() {
-		return this.nextDue;
+		return this.scanned ? this.scannedNext : this.lowerBound;
+	}
+
+	/**
+	 * The earliest due time, exact whenever it matters at {@code now}: the bound when it is later
+	 * (nothing is due), else the exact earliest due time (scanned once per index).
+	 * @param now the current time in nanoseconds
+	 * @return the due time in nanoseconds ({@code <= now} exactly when something is due),
+	 * {@link #NONE} when no time to live is kept
+	 */
+	long nextDue(long now) {
+		long bound = nextDue();
+		return (bound > now) ? bound : exactNextDue();
+	}
+
+	/**
+	 * How long until the earliest due time, for a timer: exact when something is due.
+	 * @param now the current time in nanoseconds
+	 * @return nanoseconds, {@code 0} when something is due, {@link Long#MAX_VALUE} when no time to
+	 * live is kept
+	 */
+	long nanosUntilNextDue(long now) {
+		long next = nextDue(now);
+		return (next == NONE) ? Long.MAX_VALUE : Math.max(0, next - now);
+	}
+
+	/**
+	 * The exact earliest due time, found by a scan of the trie the first time it is asked.
+	 * @return the due time in nanoseconds, {@link #NONE} when no time to live is kept
+	 */
+	long exactNextDue() {
+		if (this.scanned) {
+			return this.scannedNext;
+		}
+		Node r = this.root;
+		long min = (r == null || this.lowerBound == NONE) ? NONE : minDue(r, NONE);
+		this.scannedNext = min;
+		this.scanned = true;
+		return min;
+	}
+
+	/** The earliest due time in a subtree, or {@code min} when that is earlier. */
+	private static long minDue(Node node, long min) {
+		long[] least = { Math.min(min, node.due()) };
+		node.children().forEach((key, child) -> least[0] = minDue(child, least[0]));
+		return least[0];
 	}
 
 	/**
@@ -161,87 +217,47 @@ final class ExpiryIndex {
 	 * @return the new index
 	 */
 	ExpiryIndex with(StatePath path, long due, @Nullable String owner) {
-		DueTimes next = this.dues;
-		Node old = nodeAt(path);
-		if (old != null && old.due() != NONE) {
-			next = next.without(old.due(), path);
-		}
-		if (due != NONE) {
-			next = next.with(due, path);
-		}
-		return new ExpiryIndex(put(this.root, path, 0, due, owner, true, false, new Node[1]), next);
-	}
-
-	private @Nullable Node nodeAt(StatePath path) {
-		Node node = this.root;
-		for (int i = 0; node != null && i < path.depth(); i++) {
-			node = node.children().get(path.segment(i));
-		}
-		return node;
-	}
-
-	/** Replaces the entry at a path and everything below it (keeping the own entry when asked). */
-	private ExpiryIndex replace(StatePath path, boolean keepOwn, long due, @Nullable String owner) {
-		Node r = this.root;
-		Node[] found = new Node[1];
-		Node updated = put(r, path, 0, due, owner, false, keepOwn, found);
-		if (updated == r) {
-			return this;
-		}
-		DueTimes next = this.dues;
-		Node old = found[0];
-		if (old != null) {
-			next = withoutDues(next, old, path, keepOwn);
-		}
-		if (due != NONE) {
-			next = next.with(due, path);
-		}
-		return new ExpiryIndex(updated, next);
-	}
-
-	/** The due times without those of a replaced subtree (its own one kept when asked). */
-	private static DueTimes withoutDues(DueTimes dues, Node node, StatePath at, boolean keepOwn) {
-		DueTimes[] next = { dues };
-		if (!keepOwn && node.due() != NONE) {
-			next[0] = next[0].without(node.due(), at);
-		}
-		node.children().forEach((key, child) -> next[0] = withoutDues(next[0], child, at.child(key), false));
-		return next[0];
+		return new ExpiryIndex(put(this.root, path, 0, due, owner, true, false), Math.min(nextDue(), due));
 	}
 
 	/**
-	 * The subtree at {@code node} with the entry put at the path.
-	 * @param found receives the node that was at the path, when there was one
+	 * Replaces the entry at a path and everything below it (keeping the own entry when asked). The
+	 * bound only moves down, to a new due time: what the write removes leaves it a lower bound.
 	 */
+	private ExpiryIndex replace(StatePath path, boolean keepOwn, long due, @Nullable String owner) {
+		Node r = this.root;
+		Node updated = put(r, path, 0, due, owner, false, keepOwn);
+		if (updated == r) {
+			return this;
+		}
+		return (updated == null) ? EMPTY : new ExpiryIndex(updated, Math.min(nextDue(), due));
+	}
+
+	/** The subtree at {@code node} with the entry put at the path, in one walk down. */
 	private static @Nullable Node put(@Nullable Node node, StatePath path, int index, long due,
-			@Nullable String owner, boolean keepChildren, boolean keepOwn, @Nullable Node[] found) {
+			@Nullable String owner, boolean keepChildren, boolean keepOwn) {
 		if (index == path.depth()) {
-			found[0] = node;
-			PersistentOrderedMap<String, Node> children = (keepChildren && node != null) ? node.children()
-					: PersistentOrderedMap.empty();
 			if (keepOwn) {
 				if (node == null || !node.hasEntry()) {
 					return null;
 				}
-				if (node.children().isEmpty()) {
-					return node;
-				}
-				return Node.of(node.due(), node.owner(), children);
+				return node.children().isEmpty() ? node : Node.leaf(node.due(), node.owner());
 			}
-			if (node == null && due == NONE && owner == null) {
-				return null;
+			if (keepChildren && node != null && !node.children().isEmpty()) {
+				return Node.of(due, owner, node.children());
 			}
-			return Node.of(due, owner, children);
+			return (due == NONE && owner == null) ? null : Node.leaf(due, owner);
 		}
 		String key = path.segment(index);
 		Node child = (node != null) ? node.children().get(key) : null;
 		if (child == null && due == NONE && owner == null) {
 			return node; // nothing to clear below here
 		}
-		Node updated = put(child, path, index + 1, due, owner, keepChildren, keepOwn, found);
+		Node updated = put(child, path, index + 1, due, owner, keepChildren, keepOwn);
 		if (node == null) {
-			return (updated == null) ? null : Node.of(NONE, null, PersistentOrderedMap.<String, Node>empty()
-				.put(key, updated));
+			return (updated == null) ? null
+					: new Node(NONE, null, PersistentOrderedMap.<String, Node>empty().put(key, updated),
+							updated.ephemeralCount());
 		}
 		return node.withChild(key, child, updated);
 	}
@@ -253,7 +269,7 @@ final class ExpiryIndex {
 	 * @return {@code true} when due
 	 */
 	boolean isDue(StatePath path, long now) {
-		if (this.nextDue > now) {
+		if (nextDue() > now) {
 			return false;
 		}
 		Node node = this.root;
@@ -278,17 +294,27 @@ final class ExpiryIndex {
 	 * descendants otherwise (the same instance when none is)
 	 */
 	@Nullable Object withoutDue(StatePath path, @Nullable Object value, long now) {
-		if (value == null || this.nextDue > now) {
+		if (value == null || nextDue() > now) {
 			return value;
 		}
-		if (isDue(path, now)) {
-			return null;
-		}
-		Object result = value;
-		for (StatePath due : due(now)) {
-			if (path.isAncestorOf(due)) {
-				result = TreeEdits.setIn(result, path, path.relativize(due), 0, null, null);
+		Node node = this.root;
+		for (int i = 0; node != null; i++) {
+			if (node.due() <= now) {
+				return null;
 			}
+			if (i == path.depth()) {
+				break;
+			}
+			node = node.children().get(path.segment(i));
+		}
+		if (node == null || node.children().isEmpty() || exactNextDue() > now) {
+			return value;
+		}
+		List<StatePath> due = new ArrayList<>();
+		collectDue(node, path, now, due);
+		Object result = value;
+		for (StatePath at : due) {
+			result = TreeEdits.setIn(result, path, path.relativize(at), 0, null, null);
 		}
 		return result;
 	}
@@ -299,28 +325,32 @@ final class ExpiryIndex {
 	 * @return the paths, shallowest first
 	 */
 	List<StatePath> due(long now) {
-		if (this.nextDue > now) {
+		Node r = this.root;
+		if (r == null || nextDue(now) > now) {
 			return List.of();
 		}
-		List<StatePath> all = new ArrayList<>();
-		this.dues.upTo(now, all);
-		if (all.size() == 1) {
-			return all;
-		}
-		all.sort(Comparator.comparingInt(StatePath::depth));
-		Set<StatePath> kept = new HashSet<>();
 		List<StatePath> due = new ArrayList<>();
-		for (StatePath path : all) {
-			boolean covered = false;
-			for (int d = 0; d < path.depth() && !covered; d++) {
-				covered = kept.contains(path.prefix(d));
-			}
-			if (!covered) {
-				kept.add(path);
-				due.add(path);
-			}
+		if (r.due() <= now) {
+			due.add(StatePath.ROOT);
+			return due;
+		}
+		collectDue(r, StatePath.ROOT, now, due);
+		if (due.size() > 1) {
+			due.sort(Comparator.comparingInt(StatePath::depth));
 		}
 		return due;
+	}
+
+	/** Adds the shallowest due paths strictly below a node that is not due itself. */
+	private static void collectDue(Node node, StatePath at, long now, List<StatePath> into) {
+		node.children().forEach((key, child) -> {
+			if (child.due() <= now) {
+				into.add(at.child(key));
+			}
+			else if (!child.children().isEmpty()) {
+				collectDue(child, at.child(key), now, into);
+			}
+		});
 	}
 
 	/**
