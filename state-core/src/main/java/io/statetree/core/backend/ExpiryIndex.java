@@ -140,7 +140,10 @@ final class ExpiryIndex {
 			return this.scannedNext;
 		}
 		Node r = this.root;
-		long min = (r == null || this.lowerBound == NONE) ? NONE : minDue(r, NONE);
+		if (r == null || this.lowerBound == NONE) {
+			return NONE; // nothing to scan (and the shared empty index is never written)
+		}
+		long min = minDue(r, NONE);
 		this.scannedNext = min;
 		this.scanned = true;
 		return min;
