@@ -15,14 +15,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * The lifetimes a local backend keeps (DESIGN §12), immutable and persistent: a trie mirroring the
  * paths that carry one (each node holds its own entry, a due time on the monotonic nanosecond clock
- * or an ephemeral owner, its children and the number of ephemeral entries below it) and a lower
- * bound of the earliest due time. A write with a time to live lowers the bound to its due time if
- * earlier; a removal leaves it as it is (still a lower bound). So a write costs one path copy of the
- * trie, O(depth · log children), and nothing at all while the index is empty and the write carries
- * no lifetime. Only when the bound is reached is the trie scanned for the exact earliest due time,
- * once per index (the result is kept in it and inherited by the indexes made from it), so a read or
- * a commit before any due time compares one number. Thread-safe: the trie and the bound are
- * immutable; the scanned due time is a memo computed identically by any thread.
+ * or an ephemeral owner, its children and the number of ephemeral entries below it) and lower
+ * bounds of the earliest due time instead of an ordered set of due times. A write with a time to
+ * live lowers a bound to its due time if earlier; a removal leaves the bounds as they are. So a
+ * write costs one path copy of the trie, O(depth · log children), and nothing at all while the
+ * index is empty and the write carries no lifetime. Only when a bound is reached are the bounds
+ * tightened: against the {@link DueRun} of the last full scan (its entries checked one by one,
+ * O(depth) each), and by a new full scan of the trie when the run cannot tell (it ran out, or an
+ * entry written since may be due). What a check finds is kept in the index and inherited by the
+ * indexes made from it. Thread-safe: the trie and the bounds are immutable; the tighter bounds a
+ * check finds are computed alike by any thread.
  * <p>
  * Due times are compared as plain {@code long}s ({@code due <= now}): callers pass
  * {@code System.nanoTime()}-like readings of one clock.
@@ -33,22 +35,52 @@ final class ExpiryIndex {
 	static final long NONE = Long.MAX_VALUE;
 
 	/** The empty index. */
-	static final ExpiryIndex EMPTY = new ExpiryIndex(null, NONE);
+	static final ExpiryIndex EMPTY = new ExpiryIndex(null, null, NONE, NONE);
+
+	/** The bounds of an index without a time to live. */
+	private static final Bounds NO_DUE = new Bounds(null, NONE, NONE, true);
 
 	private final @Nullable Node root;
 
-	/** At or before the earliest due time in the trie ({@link #NONE} only when there is none). */
-	private final long lowerBound;
+	/** The run of the last full scan, {@code null} before one. */
+	private final @Nullable DueRun run;
 
-	/** The exact earliest due time, once a scan found it (written before {@link #scanned}). */
-	private long scannedNext;
+	/** Every entry found by that scan and still present is due no earlier. */
+	private final long runFloor;
 
-	/** Whether {@link #scannedNext} holds the exact earliest due time. */
-	private volatile boolean scanned;
+	/** Every entry put since that scan (every entry, before one) is due no earlier. */
+	private final long sincePuts;
 
-	private ExpiryIndex(@Nullable Node root, long lowerBound) {
+	/** Tighter bounds, once a check or a scan found them for this index. */
+	private volatile @Nullable Bounds found;
+
+	private ExpiryIndex(@Nullable Node root, @Nullable DueRun run, long runFloor, long sincePuts) {
 		this.root = root;
-		this.lowerBound = (root == null) ? NONE : lowerBound;
+		this.run = run;
+		this.runFloor = runFloor;
+		this.sincePuts = sincePuts;
+	}
+
+	/**
+	 * What is known of the earliest due time: the run of a full scan, the bound of its entries
+	 * still present, the bound of those put since, and whether their minimum is exact.
+	 */
+	private record Bounds(@Nullable DueRun run, long runFloor, long sincePuts, boolean exact) {
+
+		long next() {
+			return Math.min(this.runFloor, this.sincePuts);
+		}
+
+	}
+
+	/** An index with a new trie, its bounds inherited and lowered to a due time put. */
+	private ExpiryIndex derived(@Nullable Node updated, long due) {
+		if (updated == null) {
+			return EMPTY;
+		}
+		Bounds known = this.found;
+		return (known != null) ? new ExpiryIndex(updated, known.run(), known.runFloor(), Math.min(known.sincePuts(), due))
+				: new ExpiryIndex(updated, this.run, this.runFloor, Math.min(this.sincePuts, due));
 	}
 
 	/** One path of the trie. {@code due == NONE} and {@code owner == null} when it has no entry. */
@@ -99,29 +131,34 @@ final class ExpiryIndex {
 	}
 
 	/**
-	 * A lower bound of the earliest due time, read without a scan: nothing is due before it, and it
-	 * is {@link #NONE} when no time to live is kept. Once a scan found the exact earliest due time,
-	 * it is that one.
+	 * A lower bound of the earliest due time, read without a check: nothing is due before it, and
+	 * it is {@link #NONE} when no time to live is kept.
 	 * @return the due time in nanoseconds, {@link #NONE} when no time to live is kept
 	 */
 	long nextDue() {
-		return this.scanned ? this.scannedNext : this.lowerBound;
+		Bounds known = this.found;
+		return (known != null) ? known.next() : Math.min(this.runFloor, this.sincePuts);
 	}
 
 	/**
-	 * The earliest due time, exact whenever it matters at {@code now}: the bound when it is later
-	 * (nothing is due), else the exact earliest due time (scanned once per index).
+	 * The earliest due time, exact whenever it matters at {@code now}: a bound when it is later
+	 * (nothing is due), else the exact earliest due time.
 	 * @param now the current time in nanoseconds
-	 * @return the due time in nanoseconds ({@code <= now} exactly when something is due),
-	 * {@link #NONE} when no time to live is kept
+	 * @return the due time in nanoseconds ({@code <= now} exactly when something is due, and then
+	 * exact), {@link #NONE} when no time to live is kept
 	 */
 	long nextDue(long now) {
-		long bound = nextDue();
-		return (bound > now) ? bound : exactNextDue();
+		Bounds known = this.found;
+		long next = (known != null) ? known.next() : Math.min(this.runFloor, this.sincePuts);
+		if (next > now || (known != null && known.exact())) {
+			return next;
+		}
+		return tighten(now).next();
 	}
 
 	/**
-	 * How long until the earliest due time, for a timer: exact when something is due.
+	 * How long until the earliest due time, for a timer: exact when something is due, else at most
+	 * the time left.
 	 * @param now the current time in nanoseconds
 	 * @return nanoseconds, {@code 0} when something is due, {@link Long#MAX_VALUE} when no time to
 	 * live is kept
@@ -132,28 +169,84 @@ final class ExpiryIndex {
 	}
 
 	/**
-	 * The exact earliest due time, found by a scan of the trie the first time it is asked.
+	 * The exact earliest due time (a check, or a scan of the trie, when not known yet).
 	 * @return the due time in nanoseconds, {@link #NONE} when no time to live is kept
 	 */
 	long exactNextDue() {
-		if (this.scanned) {
-			return this.scannedNext;
-		}
-		Node r = this.root;
-		if (r == null || this.lowerBound == NONE) {
-			return NONE; // nothing to scan (and the shared empty index is never written)
-		}
-		long min = minDue(r, NONE);
-		this.scannedNext = min;
-		this.scanned = true;
-		return min;
+		return nextDue(NONE - 1);
 	}
 
-	/** The earliest due time in a subtree, or {@code min} when that is earlier. */
-	private static long minDue(Node node, long min) {
-		long[] least = { Math.min(min, node.due()) };
-		node.children().forEach((key, child) -> least[0] = minDue(child, least[0]));
-		return least[0];
+	/** Finds tighter bounds: first against the run, then by a full scan when it cannot tell. */
+	private Bounds tighten(long now) {
+		if (this.root == null) {
+			return NO_DUE; // the shared empty index is never written
+		}
+		Bounds known = this.found;
+		DueRun r = (known != null) ? known.run() : this.run;
+		long since = (known != null) ? known.sincePuts() : this.sincePuts;
+		if (r != null) {
+			int i = r.firstAtLeast((known != null) ? known.runFloor() : this.runFloor);
+			while (i < r.length() && !holds(r.path(i), r.due(i))) {
+				i++; // gone (deleted, expired, or rewritten: a rewrite counts among the puts since)
+			}
+			long floor = (i < r.length()) ? r.due(i) : r.rest();
+			boolean exact = i < r.length() && floor <= since;
+			if (exact || Math.min(floor, since) > now) {
+				Bounds tighter = new Bounds(r, floor, since, exact);
+				this.found = tighter;
+				return tighter;
+			}
+		}
+		Bounds scanned = scan();
+		this.found = scanned;
+		return scanned;
+	}
+
+	/** Whether the entry at a path has this due time. */
+	private boolean holds(StatePath path, long due) {
+		Node node = this.root;
+		for (int i = 0; node != null && i < path.depth(); i++) {
+			node = node.children().get(path.segment(i));
+		}
+		return node != null && node.due() == due;
+	}
+
+	/** A full scan of the trie: a new run, exact bounds. */
+	private Bounds scan() {
+		Node r = this.root;
+		DueCollector collector = new DueCollector();
+		if (r != null) {
+			collector.visit(r, StatePath.ROOT);
+		}
+		if (collector.count == 0) {
+			return NO_DUE;
+		}
+		DueRun scanned = DueRun.of(collector.dues, collector.paths, collector.count);
+		return new Bounds(scanned, scanned.due(0), NONE, true);
+	}
+
+	/** Collects every due time of a trie with its path. */
+	private static final class DueCollector {
+
+		long[] dues = new long[16];
+
+		StatePath[] paths = new StatePath[16];
+
+		int count;
+
+		void visit(Node node, StatePath at) {
+			if (node.due() != NONE) {
+				if (this.count == this.dues.length) {
+					this.dues = java.util.Arrays.copyOf(this.dues, this.count * 2);
+					this.paths = java.util.Arrays.copyOf(this.paths, this.count * 2);
+				}
+				this.dues[this.count] = node.due();
+				this.paths[this.count] = at;
+				this.count++;
+			}
+			node.children().forEach((key, child) -> visit(child, at.child(key)));
+		}
+
 	}
 
 	/**
@@ -220,7 +313,7 @@ final class ExpiryIndex {
 	 * @return the new index
 	 */
 	ExpiryIndex with(StatePath path, long due, @Nullable String owner) {
-		return new ExpiryIndex(put(this.root, path, 0, due, owner, true, false), Math.min(nextDue(), due));
+		return derived(put(this.root, path, 0, due, owner, true, false), due);
 	}
 
 	/**
@@ -233,7 +326,7 @@ final class ExpiryIndex {
 		if (updated == r) {
 			return this;
 		}
-		return (updated == null) ? EMPTY : new ExpiryIndex(updated, Math.min(nextDue(), due));
+		return derived(updated, due);
 	}
 
 	/** The subtree at {@code node} with the entry put at the path, in one walk down. */
@@ -310,7 +403,7 @@ final class ExpiryIndex {
 			}
 			node = node.children().get(path.segment(i));
 		}
-		if (node == null || node.children().isEmpty() || exactNextDue() > now) {
+		if (node == null || node.children().isEmpty() || nextDue(now) > now) {
 			return value;
 		}
 		List<StatePath> due = new ArrayList<>();
@@ -337,11 +430,36 @@ final class ExpiryIndex {
 			due.add(StatePath.ROOT);
 			return due;
 		}
-		collectDue(r, StatePath.ROOT, now, due);
+		Bounds known = this.found;
+		DueRun run = (known != null) ? known.run() : null;
+		if (run != null && Math.min(run.rest(), known.sincePuts()) > now) {
+			// every due entry is in the run: no scan
+			for (int i = run.firstAtLeast(known.runFloor()); i < run.length() && run.due(i) <= now; i++) {
+				StatePath path = run.path(i);
+				if (holds(path, run.due(i)) && !dueAbove(path, now)) {
+					due.add(path);
+				}
+			}
+		}
+		else {
+			collectDue(r, StatePath.ROOT, now, due);
+		}
 		if (due.size() > 1) {
 			due.sort(Comparator.comparingInt(StatePath::depth));
 		}
 		return due;
+	}
+
+	/** Whether an ancestor of a path is due. */
+	private boolean dueAbove(StatePath path, long now) {
+		Node node = this.root;
+		for (int i = 0; node != null && i < path.depth(); i++) {
+			if (node.due() <= now) {
+				return true;
+			}
+			node = node.children().get(path.segment(i));
+		}
+		return false;
 	}
 
 	/** Adds the shallowest due paths strictly below a node that is not due itself. */

@@ -147,6 +147,32 @@ class ExpiryIndexTest {
 		assertThat(index.clear(p("/sessions")).nextDue()).isEqualTo(ExpiryIndex.NONE);
 	}
 
+	@Test
+	void entriesFallingDueOneAfterAnotherAreFoundWithoutAScanEach() {
+		// sessions written at a steady rate fall due at the same rate: each expiry must not scan
+		// the whole trie (a scan of 20,000 entries per expiry would take minutes here)
+		ExpiryIndex index = ExpiryIndex.EMPTY;
+		int n = 20_000;
+		for (int i = 0; i < n; i++) {
+			index = index.apply(ttl("/sessions/s" + i, 1, 1_000_000), i * 10L);
+		}
+		long started = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			long now = i * 10L + 1_000_000;
+			assertThat(index.nanosUntilNextDue(now - 1)).isEqualTo(1);
+			assertThat(index.nanosUntilNextDue(now)).isZero();
+			assertThat(index.due(now)).containsExactly(p("/sessions/s" + i));
+			index = index.clear(p("/sessions/s" + i));
+			assertThat(index.due(now)).isEmpty();
+			if (i % 3 == 0) { // a write in between, due later than all
+				index = index.apply(ttl("/other/o" + i, 1, 10_000_000), now);
+			}
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("20,000 expiries one by one")
+			.isLessThan(Duration.ofSeconds(20));
+		assertThat(index.entries().keySet()).allMatch(path -> path.segment(0).equals("other"));
+	}
+
 	// ---- against a naive model ----
 
 	/** One step: a write at a path with a lifetime kind, then time moves on. */
