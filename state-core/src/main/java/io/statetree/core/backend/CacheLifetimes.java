@@ -128,8 +128,8 @@ final class CacheLifetimes implements ExpiringEntries {
 		if (own == null) {
 			return this.delegate.nanosUntilNextDue();
 		}
-		long next = own.nextDue();
-		return (next == ExpiryIndex.NONE) ? Long.MAX_VALUE : Math.max(0, next - this.nanoClock.getAsLong());
+		return (own.nextDue() == ExpiryIndex.NONE) ? Long.MAX_VALUE
+				: own.nanosUntilNextDue(this.nanoClock.getAsLong());
 	}
 
 	@Override

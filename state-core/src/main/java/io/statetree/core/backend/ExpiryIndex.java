@@ -5,11 +5,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 import io.statetree.core.StatePath;
 import org.jspecify.annotations.Nullable;
@@ -17,11 +15,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * The lifetimes a local backend keeps (DESIGN §12), immutable and persistent: a trie mirroring the
  * paths that carry one (each node holds its own entry, a due time on the monotonic nanosecond clock
- * or an ephemeral owner, its children and the number of ephemeral entries below it) beside the due
- * times ordered by time ({@link DueTimes}), so the next due time is found in O(log n) once per new index and then read in O(1). Every
- * operation returns a new index sharing structure with this one; a write costs
- * O(depth · log children + log n) plus the entries it removes, and nothing at all while the index
- * is empty and the write carries no lifetime. Thread-safe: instances are immutable.
+ * or an ephemeral owner, its children and the number of ephemeral entries below it) and lower
+ * bounds of the earliest due time instead of an ordered set of due times. A write with a time to
+ * live lowers a bound to its due time if earlier; a removal leaves the bounds as they are. So a
+ * write costs one path copy of the trie, O(depth · log children), and nothing at all while the
+ * index is empty and the write carries no lifetime. Only when a bound is reached are the bounds
+ * tightened: against the {@link DueRun} of the last full scan (its entries checked one by one,
+ * O(depth) each), and by a new full scan of the trie when the run cannot tell (it ran out, or an
+ * entry written since may be due). What a check finds is kept in the index and inherited by the
+ * indexes made from it. Thread-safe: the trie and the bounds are immutable; the tighter bounds a
+ * check finds are computed alike by any thread.
  * <p>
  * Due times are compared as plain {@code long}s ({@code due <= now}): callers pass
  * {@code System.nanoTime()}-like readings of one clock.
@@ -32,28 +35,66 @@ final class ExpiryIndex {
 	static final long NONE = Long.MAX_VALUE;
 
 	/** The empty index. */
-	static final ExpiryIndex EMPTY = new ExpiryIndex(null, DueTimes.EMPTY);
+	static final ExpiryIndex EMPTY = new ExpiryIndex(null, null, NONE, NONE);
+
+	/** The bounds of an index without a time to live. */
+	private static final Bounds NO_DUE = new Bounds(null, NONE, NONE, true);
 
 	private final @Nullable Node root;
 
-	private final DueTimes dues;
+	/** The run of the last full scan, {@code null} before one. */
+	private final @Nullable DueRun run;
 
-	/** The earliest due time, found once when the index is made: reads and sweeps only compare it. */
-	private final long nextDue;
+	/** Every entry found by that scan and still present is due no earlier. */
+	private final long runFloor;
 
-	private ExpiryIndex(@Nullable Node root, DueTimes dues) {
+	/** Every entry put since that scan (every entry, before one) is due no earlier. */
+	private final long sincePuts;
+
+	/** Tighter bounds, once a check or a scan found them for this index. */
+	private volatile @Nullable Bounds found;
+
+	private ExpiryIndex(@Nullable Node root, @Nullable DueRun run, long runFloor, long sincePuts) {
 		this.root = root;
-		this.dues = dues;
-		this.nextDue = dues.first();
+		this.run = run;
+		this.runFloor = runFloor;
+		this.sincePuts = sincePuts;
+	}
+
+	/**
+	 * What is known of the earliest due time: the run of a full scan, the bound of its entries
+	 * still present, the bound of those put since, and whether their minimum is exact.
+	 */
+	private record Bounds(@Nullable DueRun run, long runFloor, long sincePuts, boolean exact) {
+
+		long next() {
+			return Math.min(this.runFloor, this.sincePuts);
+		}
+
+	}
+
+	/** An index with a new trie, its bounds inherited and lowered to a due time put. */
+	private ExpiryIndex derived(@Nullable Node updated, long due) {
+		if (updated == null) {
+			return EMPTY;
+		}
+		Bounds known = this.found;
+		return (known != null) ? new ExpiryIndex(updated, known.run(), known.runFloor(), Math.min(known.sincePuts(), due))
+				: new ExpiryIndex(updated, this.run, this.runFloor, Math.min(this.sincePuts, due));
 	}
 
 	/** One path of the trie. {@code due == NONE} and {@code owner == null} when it has no entry. */
 	private record Node(long due, @Nullable String owner, PersistentOrderedMap<String, Node> children,
 			int ephemeralCount) {
 
+		/** A node without children (no scan of them). */
+		static Node leaf(long due, @Nullable String owner) {
+			return new Node(due, owner, PersistentOrderedMap.empty(), (owner != null) ? 1 : 0);
+		}
+
 		static @Nullable Node of(long due, @Nullable String owner, PersistentOrderedMap<String, Node> children) {
-			if (due == NONE && owner == null && children.isEmpty()) {
-				return null;
+			if (children.isEmpty()) {
+				return (due == NONE && owner == null) ? null : leaf(due, owner);
 			}
 			int[] count = { (owner != null) ? 1 : 0 };
 			children.forEach((key, child) -> count[0] += child.ephemeralCount());
@@ -90,11 +131,122 @@ final class ExpiryIndex {
 	}
 
 	/**
-	 * The earliest due time of any time to live: the one check a commit or a read makes.
+	 * A lower bound of the earliest due time, read without a check: nothing is due before it, and
+	 * it is {@link #NONE} when no time to live is kept.
 	 * @return the due time in nanoseconds, {@link #NONE} when no time to live is kept
 	 */
 	long nextDue() {
-		return this.nextDue;
+		Bounds known = this.found;
+		return (known != null) ? known.next() : Math.min(this.runFloor, this.sincePuts);
+	}
+
+	/**
+	 * The earliest due time, exact whenever it matters at {@code now}: a bound when it is later
+	 * (nothing is due), else the exact earliest due time.
+	 * @param now the current time in nanoseconds
+	 * @return the due time in nanoseconds ({@code <= now} exactly when something is due, and then
+	 * exact), {@link #NONE} when no time to live is kept
+	 */
+	long nextDue(long now) {
+		Bounds known = this.found;
+		long next = (known != null) ? known.next() : Math.min(this.runFloor, this.sincePuts);
+		if (next > now || (known != null && known.exact())) {
+			return next;
+		}
+		return tighten(now).next();
+	}
+
+	/**
+	 * How long until the earliest due time, for a timer: exact when something is due, else at most
+	 * the time left.
+	 * @param now the current time in nanoseconds
+	 * @return nanoseconds, {@code 0} when something is due, {@link Long#MAX_VALUE} when no time to
+	 * live is kept
+	 */
+	long nanosUntilNextDue(long now) {
+		long next = nextDue(now);
+		return (next == NONE) ? Long.MAX_VALUE : Math.max(0, next - now);
+	}
+
+	/**
+	 * The exact earliest due time (a check, or a scan of the trie, when not known yet).
+	 * @return the due time in nanoseconds, {@link #NONE} when no time to live is kept
+	 */
+	long exactNextDue() {
+		return nextDue(NONE - 1);
+	}
+
+	/** Finds tighter bounds: first against the run, then by a full scan when it cannot tell. */
+	private Bounds tighten(long now) {
+		if (this.root == null) {
+			return NO_DUE; // the shared empty index is never written
+		}
+		Bounds known = this.found;
+		DueRun r = (known != null) ? known.run() : this.run;
+		long since = (known != null) ? known.sincePuts() : this.sincePuts;
+		if (r != null) {
+			int i = r.firstAtLeast((known != null) ? known.runFloor() : this.runFloor);
+			while (i < r.length() && !holds(r.path(i), r.due(i))) {
+				i++; // gone (deleted, expired, or rewritten: a rewrite counts among the puts since)
+			}
+			long floor = (i < r.length()) ? r.due(i) : r.rest();
+			boolean exact = i < r.length() && floor <= since;
+			if (exact || Math.min(floor, since) > now) {
+				Bounds tighter = new Bounds(r, floor, since, exact);
+				this.found = tighter;
+				return tighter;
+			}
+		}
+		Bounds scanned = scan();
+		this.found = scanned;
+		return scanned;
+	}
+
+	/** Whether the entry at a path has this due time. */
+	private boolean holds(StatePath path, long due) {
+		Node node = this.root;
+		for (int i = 0; node != null && i < path.depth(); i++) {
+			node = node.children().get(path.segment(i));
+		}
+		return node != null && node.due() == due;
+	}
+
+	/** A full scan of the trie: a new run, exact bounds. */
+	private Bounds scan() {
+		Node r = this.root;
+		DueCollector collector = new DueCollector();
+		if (r != null) {
+			collector.visit(r, StatePath.ROOT);
+		}
+		if (collector.count == 0) {
+			return NO_DUE;
+		}
+		DueRun scanned = DueRun.of(collector.dues, collector.paths, collector.count);
+		return new Bounds(scanned, scanned.due(0), NONE, true);
+	}
+
+	/** Collects every due time of a trie with its path. */
+	private static final class DueCollector {
+
+		long[] dues = new long[16];
+
+		StatePath[] paths = new StatePath[16];
+
+		int count;
+
+		void visit(Node node, StatePath at) {
+			if (node.due() != NONE) {
+				if (this.count == this.dues.length) {
+					this.dues = java.util.Arrays.copyOf(this.dues, this.count * 2);
+					this.paths = java.util.Arrays.copyOf(this.paths, this.count * 2);
+				}
+				this.dues[this.count] = node.due();
+				this.paths[this.count] = at;
+				this.count++;
+			}
+			node.children().forEach((key, child) -> visit(child, at.child(key)));
+		}
+
 	}
 
 	/**
@@ -161,87 +313,47 @@ final class ExpiryIndex {
 	 * @return the new index
 	 */
 	ExpiryIndex with(StatePath path, long due, @Nullable String owner) {
-		DueTimes next = this.dues;
-		Node old = nodeAt(path);
-		if (old != null && old.due() != NONE) {
-			next = next.without(old.due(), path);
-		}
-		if (due != NONE) {
-			next = next.with(due, path);
-		}
-		return new ExpiryIndex(put(this.root, path, 0, due, owner, true, false, new Node[1]), next);
-	}
-
-	private @Nullable Node nodeAt(StatePath path) {
-		Node node = this.root;
-		for (int i = 0; node != null && i < path.depth(); i++) {
-			node = node.children().get(path.segment(i));
-		}
-		return node;
-	}
-
-	/** Replaces the entry at a path and everything below it (keeping the own entry when asked). */
-	private ExpiryIndex replace(StatePath path, boolean keepOwn, long due, @Nullable String owner) {
-		Node r = this.root;
-		Node[] found = new Node[1];
-		Node updated = put(r, path, 0, due, owner, false, keepOwn, found);
-		if (updated == r) {
-			return this;
-		}
-		DueTimes next = this.dues;
-		Node old = found[0];
-		if (old != null) {
-			next = withoutDues(next, old, path, keepOwn);
-		}
-		if (due != NONE) {
-			next = next.with(due, path);
-		}
-		return new ExpiryIndex(updated, next);
-	}
-
-	/** The due times without those of a replaced subtree (its own one kept when asked). */
-	private static DueTimes withoutDues(DueTimes dues, Node node, StatePath at, boolean keepOwn) {
-		DueTimes[] next = { dues };
-		if (!keepOwn && node.due() != NONE) {
-			next[0] = next[0].without(node.due(), at);
-		}
-		node.children().forEach((key, child) -> next[0] = withoutDues(next[0], child, at.child(key), false));
-		return next[0];
+		return derived(put(this.root, path, 0, due, owner, true, false), due);
 	}
 
 	/**
-	 * The subtree at {@code node} with the entry put at the path.
-	 * @param found receives the node that was at the path, when there was one
+	 * Replaces the entry at a path and everything below it (keeping the own entry when asked). The
+	 * bound only moves down, to a new due time: what the write removes leaves it a lower bound.
 	 */
+	private ExpiryIndex replace(StatePath path, boolean keepOwn, long due, @Nullable String owner) {
+		Node r = this.root;
+		Node updated = put(r, path, 0, due, owner, false, keepOwn);
+		if (updated == r) {
+			return this;
+		}
+		return derived(updated, due);
+	}
+
+	/** The subtree at {@code node} with the entry put at the path, in one walk down. */
 	private static @Nullable Node put(@Nullable Node node, StatePath path, int index, long due,
-			@Nullable String owner, boolean keepChildren, boolean keepOwn, @Nullable Node[] found) {
+			@Nullable String owner, boolean keepChildren, boolean keepOwn) {
 		if (index == path.depth()) {
-			found[0] = node;
-			PersistentOrderedMap<String, Node> children = (keepChildren && node != null) ? node.children()
-					: PersistentOrderedMap.empty();
 			if (keepOwn) {
 				if (node == null || !node.hasEntry()) {
 					return null;
 				}
-				if (node.children().isEmpty()) {
-					return node;
-				}
-				return Node.of(node.due(), node.owner(), children);
+				return node.children().isEmpty() ? node : Node.leaf(node.due(), node.owner());
 			}
-			if (node == null && due == NONE && owner == null) {
-				return null;
+			if (keepChildren && node != null && !node.children().isEmpty()) {
+				return Node.of(due, owner, node.children());
 			}
-			return Node.of(due, owner, children);
+			return (due == NONE && owner == null) ? null : Node.leaf(due, owner);
 		}
 		String key = path.segment(index);
 		Node child = (node != null) ? node.children().get(key) : null;
 		if (child == null && due == NONE && owner == null) {
 			return node; // nothing to clear below here
 		}
-		Node updated = put(child, path, index + 1, due, owner, keepChildren, keepOwn, found);
+		Node updated = put(child, path, index + 1, due, owner, keepChildren, keepOwn);
 		if (node == null) {
-			return (updated == null) ? null : Node.of(NONE, null, PersistentOrderedMap.<String, Node>empty()
-				.put(key, updated));
+			return (updated == null) ? null
+					: new Node(NONE, null, PersistentOrderedMap.<String, Node>empty().put(key, updated),
+							updated.ephemeralCount());
 		}
 		return node.withChild(key, child, updated);
 	}
@@ -253,7 +365,7 @@ final class ExpiryIndex {
 	 * @return {@code true} when due
 	 */
 	boolean isDue(StatePath path, long now) {
-		if (this.nextDue > now) {
+		if (nextDue() > now) {
 			return false;
 		}
 		Node node = this.root;
@@ -278,17 +390,27 @@ final class ExpiryIndex {
 	 * descendants otherwise (the same instance when none is)
 	 */
 	@Nullable Object withoutDue(StatePath path, @Nullable Object value, long now) {
-		if (value == null || this.nextDue > now) {
+		if (value == null || nextDue() > now) {
 			return value;
 		}
-		if (isDue(path, now)) {
-			return null;
-		}
-		Object result = value;
-		for (StatePath due : due(now)) {
-			if (path.isAncestorOf(due)) {
-				result = TreeEdits.setIn(result, path, path.relativize(due), 0, null, null);
+		Node node = this.root;
+		for (int i = 0; node != null; i++) {
+			if (node.due() <= now) {
+				return null;
 			}
+			if (i == path.depth()) {
+				break;
+			}
+			node = node.children().get(path.segment(i));
+		}
+		if (node == null || node.children().isEmpty() || nextDue(now) > now) {
+			return value;
+		}
+		List<StatePath> due = new ArrayList<>();
+		collectDue(node, path, now, due);
+		Object result = value;
+		for (StatePath at : due) {
+			result = TreeEdits.setIn(result, path, path.relativize(at), 0, null, null);
 		}
 		return result;
 	}
@@ -299,28 +421,57 @@ final class ExpiryIndex {
 	 * @return the paths, shallowest first
 	 */
 	List<StatePath> due(long now) {
-		if (this.nextDue > now) {
+		Node r = this.root;
+		if (r == null || nextDue(now) > now) {
 			return List.of();
 		}
-		List<StatePath> all = new ArrayList<>();
-		this.dues.upTo(now, all);
-		if (all.size() == 1) {
-			return all;
-		}
-		all.sort(Comparator.comparingInt(StatePath::depth));
-		Set<StatePath> kept = new HashSet<>();
 		List<StatePath> due = new ArrayList<>();
-		for (StatePath path : all) {
-			boolean covered = false;
-			for (int d = 0; d < path.depth() && !covered; d++) {
-				covered = kept.contains(path.prefix(d));
+		if (r.due() <= now) {
+			due.add(StatePath.ROOT);
+			return due;
+		}
+		Bounds known = this.found;
+		DueRun run = (known != null) ? known.run() : null;
+		if (run != null && Math.min(run.rest(), known.sincePuts()) > now) {
+			// every due entry is in the run: no scan
+			for (int i = run.firstAtLeast(known.runFloor()); i < run.length() && run.due(i) <= now; i++) {
+				StatePath path = run.path(i);
+				if (holds(path, run.due(i)) && !dueAbove(path, now)) {
+					due.add(path);
+				}
 			}
-			if (!covered) {
-				kept.add(path);
-				due.add(path);
-			}
+		}
+		else {
+			collectDue(r, StatePath.ROOT, now, due);
+		}
+		if (due.size() > 1) {
+			due.sort(Comparator.comparingInt(StatePath::depth));
 		}
 		return due;
+	}
+
+	/** Whether an ancestor of a path is due. */
+	private boolean dueAbove(StatePath path, long now) {
+		Node node = this.root;
+		for (int i = 0; node != null && i < path.depth(); i++) {
+			if (node.due() <= now) {
+				return true;
+			}
+			node = node.children().get(path.segment(i));
+		}
+		return false;
+	}
+
+	/** Adds the shallowest due paths strictly below a node that is not due itself. */
+	private static void collectDue(Node node, StatePath at, long now, List<StatePath> into) {
+		node.children().forEach((key, child) -> {
+			if (child.due() <= now) {
+				into.add(at.child(key));
+			}
+			else if (!child.children().isEmpty()) {
+				collectDue(child, at.child(key), now, into);
+			}
+		});
 	}
 
 	/**

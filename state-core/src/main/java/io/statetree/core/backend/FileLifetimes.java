@@ -248,7 +248,7 @@ final class FileLifetimes implements ExpiringEntries {
 			return names;
 		}
 		long now = this.nanoClock.getAsLong();
-		if (index.nextDue() > now) {
+		if (index.nextDue(now) > now) {
 			return names;
 		}
 		if (index.isDue(path, now)) {
@@ -278,11 +278,11 @@ final class FileLifetimes implements ExpiringEntries {
 
 	@Override
 	public long nanosUntilNextDue() {
-		long next = this.index.nextDue();
-		if (next == ExpiryIndex.NONE) {
+		ExpiryIndex index = this.index;
+		if (index.nextDue() == ExpiryIndex.NONE) {
 			return Long.MAX_VALUE;
 		}
-		return Math.max(0, next - this.nanoClock.getAsLong());
+		return index.nanosUntilNextDue(this.nanoClock.getAsLong());
 	}
 
 	@Override

@@ -251,9 +251,9 @@ public final class InMemoryBackend implements StateBackend {
 
 		@Override
 		public long nanosUntilNextDue() {
-			long next = InMemoryBackend.this.state.get().expiry().nextDue();
-			return (next == ExpiryIndex.NONE) ? Long.MAX_VALUE
-					: Math.max(0, next - InMemoryBackend.this.nanoClock.getAsLong());
+			ExpiryIndex index = InMemoryBackend.this.state.get().expiry();
+			return (index.nextDue() == ExpiryIndex.NONE) ? Long.MAX_VALUE
+					: index.nanosUntilNextDue(InMemoryBackend.this.nanoClock.getAsLong());
 		}
 
 		@Override

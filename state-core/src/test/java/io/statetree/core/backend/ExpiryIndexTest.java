@@ -53,6 +53,7 @@ class ExpiryIndexTest {
 		ExpiryIndex index = ExpiryIndex.EMPTY.apply(ttl("/a", Branch.EMPTY, 100), 10);
 		index = index.apply(Write.of(p("/a/b"), 1), 20);
 		assertThat(index.nextDue()).isEqualTo(110);
+		assertThat(index.nextDue(110)).isEqualTo(110);
 		assertThat(index.isDue(p("/a/b"), 109)).isFalse();
 		assertThat(index.isDue(p("/a/b"), 110)).isTrue();
 		assertThat(index.isDue(p("/c"), 110)).isFalse();
@@ -68,7 +69,13 @@ class ExpiryIndexTest {
 		ExpiryIndex kept = index.apply(new Write(p("/a/c"), 2, null, Lifetime.KEEP), 30);
 		assertThat(kept.nextDue()).isEqualTo(50);
 		ExpiryIndex cleared = index.apply(Write.of(p("/a/c"), 2), 30);
+		// the bound stays a lower bound (no scan on a write); the exact time is found once reached
+		assertThat(cleared.nextDue()).isEqualTo(50);
+		assertThat(cleared.nextDue(49)).isEqualTo(50);
+		assertThat(cleared.nextDue(50)).isEqualTo(100);
 		assertThat(cleared.nextDue()).isEqualTo(100);
+		assertThat(cleared.due(99)).isEmpty();
+		assertThat(cleared.nanosUntilNextDue(60)).isEqualTo(40);
 		assertThat(index.apply(Write.of(p("/a"), 2), 30).isEmpty()).isTrue();
 		assertThat(index.apply(Write.of(p("/"), Branch.EMPTY), 30).isEmpty()).isTrue();
 		ExpiryIndex keptBranch = ExpiryIndex.EMPTY.apply(ttl("/a", Branch.EMPTY, 100), 0)
@@ -125,15 +132,45 @@ class ExpiryIndexTest {
 		// each refresh moves the earliest entry to the end: the next due time must follow
 		long started = System.nanoTime();
 		for (int i = 0; i < n; i++) {
-			assertThat(index.nextDue()).isEqualTo(i + 1_000_000L);
+			assertThat(index.nextDue(now)).isGreaterThan(now);
+			if (i % 10_000 == 0) {
+				assertThat(index.exactNextDue()).isEqualTo(i + 1_000_000L);
+			}
 			index = index.apply(ttl("/sessions/s" + i, 1, 1_000_000), now++);
 		}
+		assertThat(index.nextDue(2_000_000L)).isEqualTo(n + 1_000_000L);
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("50,000 refreshes")
 			.isLessThan(Duration.ofSeconds(20));
 		assertThat(index.due(n + 1_000_000L + 5)).containsExactly(p("/sessions/s0"), p("/sessions/s1"), p("/sessions/s2"),
 				p("/sessions/s3"), p("/sessions/s4"), p("/sessions/s5"));
 		assertThat(index.clear(p("/sessions")).isEmpty()).isTrue();
 		assertThat(index.clear(p("/sessions")).nextDue()).isEqualTo(ExpiryIndex.NONE);
+	}
+
+	@Test
+	void entriesFallingDueOneAfterAnotherAreFoundWithoutAScanEach() {
+		// sessions written at a steady rate fall due at the same rate: each expiry must not scan
+		// the whole trie (a scan of 20,000 entries per expiry would take minutes here)
+		ExpiryIndex index = ExpiryIndex.EMPTY;
+		int n = 20_000;
+		for (int i = 0; i < n; i++) {
+			index = index.apply(ttl("/sessions/s" + i, 1, 1_000_000), i * 10L);
+		}
+		long started = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			long now = i * 10L + 1_000_000;
+			assertThat(index.nanosUntilNextDue(now - 1)).isEqualTo(1);
+			assertThat(index.nanosUntilNextDue(now)).isZero();
+			assertThat(index.due(now)).containsExactly(p("/sessions/s" + i));
+			index = index.clear(p("/sessions/s" + i));
+			assertThat(index.due(now)).isEmpty();
+			if (i % 3 == 0) { // a write in between, due later than all
+				index = index.apply(ttl("/other/o" + i, 1, 10_000_000), now);
+			}
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("20,000 expiries one by one")
+			.isLessThan(Duration.ofSeconds(20));
+		assertThat(index.entries().keySet()).allMatch(path -> path.segment(0).equals("other"));
 	}
 
 	// ---- against a naive model ----
@@ -195,7 +232,9 @@ class ExpiryIndexTest {
 		assertThat(index.entries()).isEqualTo(model);
 		assertThat(index.isEmpty()).isEqualTo(model.isEmpty());
 		long next = model.values().stream().mapToLong(ExpiryIndex.Entry::due).min().orElse(ExpiryIndex.NONE);
-		assertThat(index.nextDue()).isEqualTo(next);
+		assertThat(index.nextDue()).isLessThanOrEqualTo(next);
+		assertThat(index.nextDue(now) <= now).isEqualTo(next <= now);
+		assertThat(index.exactNextDue()).isEqualTo(next);
 		Set<StatePath> dueModel = new HashSet<>();
 		model.forEach((path, entry) -> {
 			if (entry.due() <= now && model.entrySet()
