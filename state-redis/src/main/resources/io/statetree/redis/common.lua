@@ -242,11 +242,11 @@ local function clearBelow(p)
 	end
 end
 
--- gives p a time to live ending at due (server epoch ms), replacing the lifetime it had: two ZADDs
--- when it had none or a time to live, the owner dropped when it was ephemeral (in LIFE, not in DUE)
+-- gives p a time to live ending at due (server epoch ms), replacing the lifetime it had: one ZADD
+-- when it had a time to live (the due time moves), a second when it had none or was ephemeral (in
+-- LIFE but not in DUE: its owner is dropped)
 local function setDue(p, due)
-	local had = redis.call('ZADD', LIFE, 0, p) == 0
-	if redis.call('ZADD', DUE, millisString(due), p) == 1 and had then
+	if redis.call('ZADD', DUE, millisString(due), p) == 1 and redis.call('ZADD', LIFE, 0, p) == 0 then
 		dropOwner(p)
 	end
 end
