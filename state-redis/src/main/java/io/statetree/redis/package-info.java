@@ -43,8 +43,11 @@
  * {@code <owner>\0<path>}, score 0, an owner's entries by one range; <code>{ns}:owners</code> — the
  * owners of ephemeral entries; <code>{ns}:lease:<owner></code> — each owner's lease, set with
  * {@code PX lease-timeout} by the commit that writes its ephemeral entry and renewed by its
- * instance every third of the timeout. A namespace that never held a lifetime has none of these
- * keys: a commit then costs one {@code EXISTS} more.</li>
+ * instance every third of the timeout. Every path of <code>{ns}:life</code> is in exactly one of
+ * <code>{ns}:due</code> and <code>{ns}:eph</code>, and nothing else is in those, so the scripts
+ * clear a path without a lifetime with one {@code ZREM} and move a time to live with one
+ * {@code ZADD}. A namespace that never held a lifetime has none of these keys: a commit then costs
+ * one {@code EXISTS} more.</li>
  * </ul>
  * <p>
  * <b>Scripts.</b> A read is one script call returning the subtree's nodes in pre-order, taken

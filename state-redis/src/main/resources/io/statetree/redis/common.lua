@@ -236,14 +236,23 @@ local function millisString(ms)
 	return string.format('%.0f', ms)
 end
 
--- removes the lifetime at p
-local function clearAt(p)
-	redis.call('ZREM', LIFE, p)
-	redis.call('ZREM', DUE, p)
+-- unbinds p from its owner, when it has one
+local function dropOwner(p)
 	local owner = redis.call('HGET', EPH, p)
 	if owner then
 		redis.call('HDEL', EPH, p)
 		redis.call('ZREM', EPHOWN, owner .. '\0' .. p)
+	end
+end
+
+-- removes the lifetime at p. A path with a lifetime is in LIFE and in exactly one of DUE (a time to
+-- live) and EPH (ephemeral), so a path without one costs one ZREM
+local function clearAt(p)
+	if redis.call('ZREM', LIFE, p) == 0 then
+		return
+	end
+	if redis.call('ZREM', DUE, p) == 0 then
+		dropOwner(p)
 	end
 end
 
@@ -260,11 +269,13 @@ local function clearBelow(p)
 	end
 end
 
--- gives p a time to live ending at due (server epoch ms)
+-- gives p a time to live ending at due (server epoch ms), replacing the lifetime it had: one ZADD
+-- when it had a time to live (the due time moves), a second when it had none or was ephemeral (in
+-- LIFE but not in DUE: its owner is dropped)
 local function setDue(p, due)
-	clearAt(p)
-	redis.call('ZADD', DUE, millisString(due), p)
-	redis.call('ZADD', LIFE, 0, p)
+	if redis.call('ZADD', DUE, millisString(due), p) == 1 and redis.call('ZADD', LIFE, 0, p) == 0 then
+		dropOwner(p)
+	end
 end
 
 -- binds p to an owner and (re)starts the owner's lease, so its entries never lack one

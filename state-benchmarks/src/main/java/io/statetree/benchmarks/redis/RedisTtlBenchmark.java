@@ -1,11 +1,16 @@
 package io.statetree.benchmarks.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
 import io.statetree.core.WriteOptions;
+import io.statetree.core.backend.CommitRequest;
+import io.statetree.core.backend.CommitResult;
+import io.statetree.core.backend.Lifetime;
+import io.statetree.core.backend.Write;
 import io.statetree.redis.RedisBackend;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,8 +32,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@code EXISTS}), {@code ttlSet} rewriting a value with a 60 s time to live (the script expires
  * what is due, clears and sets the lifetime), and {@code plainSetBesideLifetimes} a plain write in
  * a namespace that holds lifetimes. Each write stores a new value, so each is a commit.
- * Single-threaded throughput (round trips per millisecond). The goal: {@code ttlSet} at least
- * 1 / 1.2 of {@code plainSet}.
+ * {@code backendPlainCommit} and {@code backendTtlCommit} make the same two commits on a
+ * {@link RedisBackend} alone (no controller, no change feed): the Redis side's own share of the
+ * cost. Single-threaded throughput (round trips per millisecond). The goal: {@code ttlSet} at
+ * least 1 / 1.2 of {@code plainSet}.
  * <p>
  * {@code java -jar state-benchmarks/target/benchmarks.jar redis.RedisTtlBenchmark}
  */
@@ -54,6 +61,12 @@ public class RedisTtlBenchmark {
 
 	private StateController expiring;
 
+	private final Lifetime ttlLifetime = Lifetime.ttl(Duration.ofSeconds(60));
+
+	private RedisBackend backendPlain;
+
+	private RedisBackend backendExpiring;
+
 	private long next;
 
 	@Setup
@@ -67,12 +80,16 @@ public class RedisTtlBenchmark {
 			.backend(RedisBackend.builder(this.factory).namespace("bench-ttl").build())
 			.build();
 		this.expiring.set(this.session, -1L, this.ttl);
+		this.backendPlain = RedisBackend.builder(this.factory).namespace("bench-backend-plain").build();
+		this.backendExpiring = RedisBackend.builder(this.factory).namespace("bench-backend-ttl").build();
 	}
 
 	@TearDown
 	public void tearDown() {
 		this.plain.close();
 		this.expiring.close();
+		this.backendPlain.close();
+		this.backendExpiring.close();
 		this.factory.destroy();
 		this.redis.close();
 	}
@@ -93,6 +110,20 @@ public class RedisTtlBenchmark {
 	@Benchmark
 	public boolean plainSetBesideLifetimes() {
 		return this.expiring.set(this.other, this.next++);
+	}
+
+	/** A plain commit on the backend alone, in a namespace that has never held a lifetime. */
+	@Benchmark
+	public CommitResult backendPlainCommit() {
+		return this.backendPlain.commit(
+				new CommitRequest(List.of(Write.of(this.session, this.next++)), List.of(), "bench"));
+	}
+
+	/** A commit with a time to live on the backend alone (restarting it each time). */
+	@Benchmark
+	public CommitResult backendTtlCommit() {
+		return this.backendExpiring.commit(new CommitRequest(
+				List.of(new Write(this.session, this.next++, null, this.ttlLifetime)), List.of(), "bench"));
 	}
 
 }
