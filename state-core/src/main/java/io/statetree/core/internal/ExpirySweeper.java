@@ -144,12 +144,26 @@ final class ExpirySweeper {
 						&& this.clockFloor + ttl >= wakeAt) {
 					continue; // due no earlier than floor + ttl, which the timer already wakes for
 				}
+				if (this.timer != null && wakeAt == NEVER && reportsNoDueTime()) {
+					// the commit is recorded, so a due time the backend keeps would show here: this
+					// backend sweeps by itself (Redis) and the sleeping timer has nothing to wait for
+					continue;
+				}
 				long now = System.nanoTime();
 				this.clockFloor = now;
 				if (now + ttl < wakeAt || this.timer == null) {
 					wake();
 				}
 			}
+		}
+	}
+
+	private boolean reportsNoDueTime() {
+		try {
+			return this.entries.nanosUntilNextDue() == Long.MAX_VALUE;
+		}
+		catch (RuntimeException ex) {
+			return false; // the timer asks again and reports the failure
 		}
 	}
 
