@@ -1,9 +1,7 @@
 package io.statetree.actuate;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.statetree.actuate.StateTreeAccess.CallerAccess;
 import io.statetree.actuate.StateTreeGroupsEndpoint.DeadLetterDescriptor;
@@ -11,8 +9,6 @@ import io.statetree.actuate.StateTreeGroupsEndpoint.GroupDescriptor;
 import io.statetree.core.DeadLetter;
 import io.statetree.core.StateController;
 import io.statetree.core.StateController.GroupStatus;
-import io.statetree.core.backend.ConsumerGroups;
-import io.statetree.core.backend.GroupInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,28 +27,13 @@ final class GroupDescriptors {
 	 */
 	static List<GroupDescriptor> groups(StateController controller) {
 		List<GroupStatus> statuses = controller.groups();
-		Map<String, String> patterns = patterns(controller);
 		List<GroupDescriptor> groups = new ArrayList<>(statuses.size());
 		for (GroupStatus status : statuses) {
-			groups.add(new GroupDescriptor(status.group(), patterns.get(status.group()), status.members(),
-					status.pending(), status.deadLetters()));
+			String pattern = status.pattern().isEmpty() ? null : status.pattern();
+			groups.add(new GroupDescriptor(status.group(), pattern, status.members(), status.pending(),
+					status.deadLetters()));
 		}
 		return groups;
-	}
-
-	/**
-	 * Finds each group's pattern where the backend keeps group progress itself (the filesystem,
-	 * Redis); a controller keeping it in its own memory does not say.
-	 */
-	private static Map<String, String> patterns(StateController controller) {
-		ConsumerGroups store = controller.backend().consumerGroups();
-		Map<String, String> patterns = new HashMap<>();
-		if (store != null) {
-			for (GroupInfo info : store.groups()) {
-				patterns.put(info.group(), info.pattern());
-			}
-		}
-		return patterns;
 	}
 
 	/**

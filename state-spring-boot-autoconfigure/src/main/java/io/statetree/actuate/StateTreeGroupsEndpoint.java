@@ -93,8 +93,8 @@ public class StateTreeGroupsEndpoint {
 	/**
 	 * A durable group listener.
 	 * @param group its name
-	 * @param pattern its pattern; {@code null} when the controller keeps the group's progress in
-	 * its own memory (the memory backend: its members are among the overview's listeners)
+	 * @param pattern its pattern (every member subscribes with it); {@code null} when the store
+	 * does not know it
 	 * @param members the members alive ({@code instanceId/listenerId})
 	 * @param pending the commits after the group's slowest partition's acknowledged revision, not
 	 * yet handled

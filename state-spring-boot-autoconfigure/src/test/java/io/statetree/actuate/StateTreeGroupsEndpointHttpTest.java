@@ -88,6 +88,8 @@ class StateTreeGroupsEndpointHttpTest extends HttpTestSupport {
 		assertThat(jobs.get("deadLetters").asInt()).isPositive();
 		assertThat(jobs.get("members").size()).isEqualTo(1);
 		assertThat(jobs.get("pending").asLong()).isNotNegative();
+		assertThat(jobs.get("pattern").asString()).isEqualTo("/jobs/{id}");
+		assertThat(group(overview, "vault-audit").get("pattern").asString()).isEqualTo("/vault/{field}");
 	}
 
 	private static JsonNode group(JsonNode answer, String name) {
