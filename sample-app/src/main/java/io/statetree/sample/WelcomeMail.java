@@ -19,7 +19,9 @@ import org.springframework.stereotype.Component;
  * or the filesystem) is retried, so the mail is recorded only when the outbox holds none for the
  * user yet, in one atomic update. A real mailer would pass the revision along as an idempotency
  * key. Users present when the application starts (the initial state) get no mail: a new group
- * starts at the current revision.
+ * starts at the current revision. A new user is one written whole where none was: a user built
+ * field by field gets no mail (an event's values are those at the path written, so a field's first
+ * write cannot be told from the user's).
  */
 @Component
 public class WelcomeMail {

@@ -41,10 +41,11 @@ public final class SubscribeOptions {
 
 	/**
 	 * Returns options making the listener a member of a durable group listener.
-	 * @param name the group's name: 1 to 100 letters, digits, {@code .}, {@code _} or {@code -}
+	 * @param name the group's name: 1 to 100 letters, digits, {@code .}, {@code _} or {@code -},
+	 * not dots only
 	 * @return the options
-	 * @throws IllegalArgumentException naming the name and the reason when it is empty, too long
-	 * or holds another character
+	 * @throws IllegalArgumentException naming the name and the reason when it is empty, too long,
+	 * holds another character or is made of dots only ({@code .}, {@code ..})
 	 */
 	public static SubscribeOptions group(String name) {
 		Objects.requireNonNull(name, "group");
@@ -58,6 +59,10 @@ public final class SubscribeOptions {
 		if (!GROUP_NAME.matcher(name).matches()) {
 			throw new IllegalArgumentException("Group name '" + name
 					+ "' may hold only letters, digits, '.', '_' and '-' (it becomes part of a storage key)");
+		}
+		if (name.chars().allMatch((c) -> c == '.')) {
+			throw new IllegalArgumentException("Group name '" + name
+					+ "' is made of dots only, which reads as a relative path in URLs and file names");
 		}
 		return new SubscribeOptions(name);
 	}

@@ -38,7 +38,8 @@ final class GroupDescriptors {
 
 	/**
 	 * Lists a group's dead letters a caller may see: those at paths it may read, their errors
-	 * shown only to a caller shown values (else the exception's class alone, since an
+	 * shown only to a caller shown values and only for a path that is not sensitive and whose
+	 * current value holds nothing sensitive (else the exception's class alone, since an
 	 * application's message may quote a value).
 	 * @throws IllegalArgumentException if the name is not a valid group name
 	 */
@@ -46,9 +47,9 @@ final class GroupDescriptors {
 		List<DeadLetterDescriptor> letters = new ArrayList<>();
 		for (DeadLetter letter : controller.deadLetters(group)) {
 			if (caller.mayRead(letter.path())) {
+				boolean message = showsMessage(controller, letter, caller);
 				letters.add(new DeadLetterDescriptor(letter.id(), letter.group(), letter.path().toString(),
-						letter.revision(), letter.attempts(),
-						caller.showsValues() ? letter.error() : exceptionClass(letter.error())));
+						letter.revision(), letter.attempts(), message ? letter.error() : exceptionClass(letter.error())));
 			}
 		}
 		return letters;
@@ -66,6 +67,24 @@ final class GroupDescriptors {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Whether the caller sees a dead letter's message: shown values, and nothing sensitive at its
+	 * path now (a value that cannot be read counts as sensitive).
+	 */
+	private static boolean showsMessage(StateController controller, DeadLetter letter, CallerAccess caller) {
+		if (!caller.showsValues()) {
+			return false;
+		}
+		Object value;
+		try {
+			value = controller.get(letter.path());
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+		return caller.showsMessageAbout(letter.path(), value);
 	}
 
 	/** Keeps the class name of an error described as {@code class: message}. */

@@ -325,6 +325,19 @@ public final class StateTreeAccess {
 		}
 
 		/**
+		 * Tells whether the caller may see an application's message about a path (a dead letter's
+		 * error may quote the value it was handling): only a caller shown values, and only when
+		 * neither the path nor anything in its current value is sensitive.
+		 * @param path the path the message is about
+		 * @param value the value at the path now (immutable), or {@code null}
+		 * @return {@code true} when the message may be shown
+		 */
+		boolean showsMessageAbout(StatePath path, @Nullable Object value) {
+			StateTreeSanitizer sanitizer = StateTreeAccess.this.sanitizer;
+			return this.showsValues && !sanitizer.isSensitive(path) && sanitizer.sanitize(path, value) == value;
+		}
+
+		/**
 		 * Prepares a value read at a path for this caller: leaves out what the caller may not
 		 * read, masks sensitive values, and masks every value when values are not shown.
 		 * @param path where the value was read; the caller must be allowed to read it

@@ -60,6 +60,12 @@ class StateTreeGroupsEndpointHttpTest extends HttpTestSupport {
 			throw new IllegalStateException("the vault audit always fails");
 		}
 
+		@OnStateChange(value = "/accounts/{id}", group = "accounts")
+		void account(StateEvent event) {
+			// an application's message quoting the value it handled
+			throw new IllegalStateException("could not use " + event.newValue());
+		}
+
 	}
 
 	private DeadLetter deadLetter(String group, String path) {
@@ -111,6 +117,23 @@ class StateTreeGroupsEndpointHttpTest extends HttpTestSupport {
 		assertThat(shown.get("error").asString()).contains("IllegalStateException").contains("job shown refused");
 		JsonNode hidden = letter(get("/actuator/statetreegroups/jobs", "reader").json(), id);
 		assertThat(hidden.get("error").asString()).isEqualTo(IllegalStateException.class.getName());
+	}
+
+	@Test
+	void aDeadLettersMessageIsHiddenWhenItsPathOrItsValueIsSensitive() {
+		this.controller.set("/accounts/password", "hunter2-secret");
+		this.controller.set("/accounts/7", java.util.Map.of("name", "Ann", "apiToken", "tok-7-secret"));
+		this.controller.set("/accounts/8", java.util.Map.of("name", "Bob"));
+		String sensitivePath = deadLetter("accounts", "/accounts/password").id();
+		String sensitiveValue = deadLetter("accounts", "/accounts/7").id();
+		String plain = deadLetter("accounts", "/accounts/8").id();
+		Response answer = get("/actuator/statetreegroups/accounts", "viewer");
+		assertThat(answer.body()).doesNotContain("hunter2-secret").doesNotContain("tok-7-secret");
+		assertThat(letter(answer.json(), sensitivePath).get("error").asString())
+			.isEqualTo(IllegalStateException.class.getName());
+		assertThat(letter(answer.json(), sensitiveValue).get("error").asString())
+			.isEqualTo(IllegalStateException.class.getName());
+		assertThat(letter(answer.json(), plain).get("error").asString()).contains("could not use").contains("Bob");
 	}
 
 	private static JsonNode letter(JsonNode answer, String id) {
