@@ -113,6 +113,40 @@ class RedisCommitIdTest {
 		}
 	}
 
+	/**
+	 * A reply that comes after the client gave up waiting (the server paused with {@code CLIENT
+	 * PAUSE} longer than the command timeout): the commit runs once the pause ends, and the calls
+	 * sent again meanwhile are answered with its outcome. Without the commit id it would be
+	 * applied again; without sending it again it would be reported failed although applied.
+	 */
+	@Test
+	void aCommitWhoseReplyCameTooLateIsResolvedAndAppliedOnce(RedisTestServer redis) {
+		RedisTestServer.Endpoint endpoint = RedisTestServer.endpoint();
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(endpoint.host(), endpoint.port()),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(100)).build());
+		factory.afterPropertiesSet();
+		factory.start();
+		LettuceConnectionFactory pauser = redis.newConnectionFactory();
+		String namespace = redis.newNamespace();
+		List<long[]> heard = Collections.synchronizedList(new ArrayList<>());
+		try (StateController c = controller(factory, namespace, "paused")) {
+			c.subscribe("/a", (e) -> heard.add(new long[] { e.revision(), ((Number) e.newValue()).longValue() }));
+			c.set("/a", 1);
+			try (RedisConnection connection = pauser.getConnection()) {
+				connection.execute("CLIENT", bytes("PAUSE"), bytes("600"));
+			}
+			c.set("/a", 2);
+			assertThat((Long) c.backend().describe().get("writesResent")).as("calls sent again").isPositive();
+			assertThat(c.backend().revision()).isEqualTo(2);
+			assertThat(c.get("/a")).isEqualTo(2);
+			assertThat(heard).extracting((e) -> e[0] + "=" + e[1]).containsExactly("1=1", "2=2");
+		}
+		finally {
+			factory.destroy();
+		}
+	}
+
 	@Test
 	void aCallWithNoAnswerIsGivenUpAfterTheResolveTimeoutAndItsEntryGoesToTheFeed() throws IOException {
 		int port;
