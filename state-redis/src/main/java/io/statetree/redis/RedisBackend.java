@@ -45,14 +45,13 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * connection and daemon thread named {@code statetree-feed-<namespace>}; {@link #close()} stops
  * it. The {@link RedisConnectionFactory} belongs to the application and is not closed.
  * <p>
- * Commits and increments are idempotent: each call carries a commit id (this backend's id and a
- * counter) that the script records with its outcome, so a call sent again (by Lettuce after a
- * reconnect, or by this backend) is applied once and answered with the first outcome. When the
- * connection drops after the script was sent, the call is sent again with the same id until a
- * reply (or the change feed's entry for it) tells the outcome, for up to 10 seconds: a commit
- * that was applied is never reported failed, and its listeners hear it once. Only when Redis gives
- * no answer for that long does the call throw {@link StateStorageException} saying the outcome is
- * unknown; if it was applied, this instance's listener hears it through the change feed.
+ * Commits and increments are idempotent: each call carries a commit id that the script records
+ * with its outcome, so a call sent again is applied once and answered with the first outcome. A
+ * call whose connection dropped is sent again until a reply (or the feed's entry for it) tells
+ * the outcome, for up to 10 seconds: an applied commit is never reported failed and its listeners
+ * hear it once; after that it throws {@link StateStorageException} saying the outcome is unknown
+ * (if applied, the feed delivers it here). Reads are not sent again. Stream entries carry the
+ * cascade depth, so the 1,000-round guard holds across instances.
  * <p>
  * Instances are thread-safe.
  */
@@ -105,8 +104,6 @@ public final class RedisBackend implements StateBackend {
 
 	private final OwnRevisions ownRevisions = new OwnRevisions();
 
-	private final CommitIds commitIds = new CommitIds();
-
 	private final Leases leases;
 
 	private final ExpirySweep sweep;
@@ -150,7 +147,7 @@ public final class RedisBackend implements StateBackend {
 		this.sweep = new ExpirySweep(this.factory, this.connectionName, this.keys, this.backendIdBytes,
 				this.retentionBytes, () -> this.sweepOrigin, this.leases);
 		this.lifetimes = new RedisLifetimes(this.factory, this.connectionName, this.keys);
-		this.numberedCalls = new NumberedCalls(this.factory, this.connectionName, this.keys, this.commitIds,
+		this.numberedCalls = new NumberedCalls(this.factory, this.connectionName, this.keys, new CommitIds(),
 				NumberedCalls.RESOLVE_TIMEOUT);
 		this.writes = new WriteScripts(this.numberedCalls, this.backendIdBytes, this.retentionBytes,
 				this.maxValueBytes, this.leases, this.ownRevisions, this.sweep::start);
@@ -343,7 +340,7 @@ public final class RedisBackend implements StateBackend {
 			}
 			if (listener != null) {
 				ChangeFeed created = new ChangeFeed(this.factory, this.keys, this.backendId, this.ownRevisions,
-						this.commitIds, this.connectionName, listener);
+						this.numberedCalls.ids(), this.connectionName, listener);
 				created.start();
 				this.feed = created;
 				// an instance with a listener (a controller) takes its share of the sweeping
