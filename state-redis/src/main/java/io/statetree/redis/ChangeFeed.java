@@ -28,6 +28,7 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
  * in the same script), so an entry whose revision is not the next one means entries were trimmed
  * away unread: unless they all were the owning backend's own commits ({@link OwnRevisions}), the
  * feed then moves to the stream's current end and calls {@link BackendListener#onResync()} once.
+ * A remote commit carries the cascade depth its entry names (DESIGN §5).
  */
 final class ChangeFeed {
 
@@ -46,6 +47,8 @@ final class ChangeFeed {
 	private final String backendId;
 
 	private final OwnRevisions ownRevisions;
+
+	private final CommitIds commitIds;
 
 	private final String connectionName;
 
@@ -75,16 +78,19 @@ final class ChangeFeed {
 	 * @param keys the namespace's keys
 	 * @param backendId the id the owning backend writes into its entries (they are skipped)
 	 * @param ownRevisions the revisions the owning backend committed lately
+	 * @param commitIds the owning backend's commit numbers: its entries whose calls were given up
+	 * are delivered, those of calls in flight are handed to them
 	 * @param connectionName the connection, for messages
 	 * @param listener who hears other instances' commits
 	 * @throws io.statetree.core.StateStorageException if Redis cannot be reached to find the end
 	 */
 	ChangeFeed(RedisConnectionFactory factory, Keys keys, String backendId, OwnRevisions ownRevisions,
-			String connectionName, BackendListener listener) {
+			CommitIds commitIds, String connectionName, BackendListener listener) {
 		this.factory = factory;
 		this.keys = keys;
 		this.backendId = backendId;
 		this.ownRevisions = ownRevisions;
+		this.commitIds = commitIds;
 		this.connectionName = connectionName;
 		this.listener = listener;
 		long[] revision = new long[1];
@@ -239,9 +245,11 @@ final class ChangeFeed {
 			this.lastId = record.getId().getValue();
 			this.lastRevision = revision;
 			this.lastEntryMillis = entry.millis();
-			if (this.backendId.equals(entry.instance()) && !entry.swept()) {
-				// this backend's own commit, which its controller made; an expiry commit its script
-				// or sweep made is delivered like another instance's
+			if (this.backendId.equals(entry.instance()) && !entry.swept() && !this.commitIds.feedFound(entry)) {
+				// this backend's own commit, which its controller made and delivers (the entry settles
+				// the call should its reply be lost); an expiry commit its script or sweep made, and a
+				// commit whose call was given up with an unknown outcome, are delivered like another
+				// instance's
 				continue;
 			}
 			deliver(entry);
@@ -271,7 +279,7 @@ final class ChangeFeed {
 		RemoteCommit commit;
 		try {
 			commit = new RemoteCommit(revision, entry.origin(), entry.changes(), entry.actor(), entry.causedBy(),
-					entry.expiry());
+					entry.expiry(), entry.depth());
 		}
 		catch (RuntimeException ex) {
 			logger.error("StateTree change feed for namespace '{}' cannot decode the entry of revision {}; "

@@ -45,13 +45,13 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * connection and daemon thread named {@code statetree-feed-<namespace>}; {@link #close()} stops
  * it. The {@link RedisConnectionFactory} belongs to the application and is not closed.
  * <p>
- * A commit's outcome is unknown when the connection drops after the script was sent and before
- * its reply arrived: the commit raises {@link StateStorageException} although it may have been
- * applied. Lettuce's default reliability ({@code AT_LEAST_ONCE} with auto-reconnect) may even
- * send such a command again after reconnecting; a commit with preconditions then fails them
- * instead of applying twice, but a plain {@code set} is applied again (same value, one more
- * revision). Configure the client with {@code AT_MOST_ONCE} reliability
- * ({@code ClientOptions.autoReconnect(false)}) to rule that out.
+ * Commits and increments are idempotent: each call carries a commit id that the script records
+ * with its outcome, so a call sent again is applied once and answered with the first outcome. A
+ * call whose connection dropped is sent again until a reply (or the feed's entry for it) tells
+ * the outcome, for up to 10 seconds: an applied commit is never reported failed and its listeners
+ * hear it once; after that it throws {@link StateStorageException} saying the outcome is unknown
+ * (if applied, the feed delivers it here). Reads are not sent again. Stream entries carry the
+ * cascade depth, so the 1,000-round guard holds across instances.
  * <p>
  * Instances are thread-safe.
  */
@@ -110,6 +110,8 @@ public final class RedisBackend implements StateBackend {
 
 	private final RedisLifetimes lifetimes;
 
+	private final NumberedCalls numberedCalls;
+
 	private final WriteScripts writes;
 
 	private final RedisConsumerGroups groups;
@@ -145,8 +147,10 @@ public final class RedisBackend implements StateBackend {
 		this.sweep = new ExpirySweep(this.factory, this.connectionName, this.keys, this.backendIdBytes,
 				this.retentionBytes, () -> this.sweepOrigin, this.leases);
 		this.lifetimes = new RedisLifetimes(this.factory, this.connectionName, this.keys);
-		this.writes = new WriteScripts(this.factory, this.connectionName, this.keys, this.backendIdBytes,
-				this.retentionBytes, this.maxValueBytes, this.leases, this.ownRevisions, this.sweep::start);
+		this.numberedCalls = new NumberedCalls(this.factory, this.connectionName, this.keys, new CommitIds(),
+				NumberedCalls.RESOLVE_TIMEOUT);
+		this.writes = new WriteScripts(this.numberedCalls, this.backendIdBytes, this.retentionBytes,
+				this.maxValueBytes, this.leases, this.ownRevisions, this.sweep::start);
 		this.groupHistoryLimit = builder.groupHistoryLimit;
 		this.groups = new RedisConsumerGroups(this.factory, this.connectionName, this.keys, builder.groupHistoryLimit);
 	}
@@ -336,7 +340,7 @@ public final class RedisBackend implements StateBackend {
 			}
 			if (listener != null) {
 				ChangeFeed created = new ChangeFeed(this.factory, this.keys, this.backendId, this.ownRevisions,
-						this.connectionName, listener);
+						this.numberedCalls.ids(), this.connectionName, listener);
 				created.start();
 				this.feed = created;
 				// an instance with a listener (a controller) takes its share of the sweeping
@@ -418,6 +422,8 @@ public final class RedisBackend implements StateBackend {
 		description.put("leaseTimeout", this.leaseTimeout.toString());
 		description.put("groupHistoryLimit", this.groupHistoryLimit);
 		description.put("feedAlive", isFeedAlive());
+		// writes sent again under their commit id after a lost reply (each applied once)
+		description.put("writesResent", this.numberedCalls.resent());
 		return description;
 	}
 

@@ -3,6 +3,7 @@ package io.statetree.redis;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.statetree.core.StateStorageException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -117,6 +118,26 @@ final class RedisCalls {
 		}
 		String message = cause.getMessage();
 		return (message != null) ? message : cause.toString();
+	}
+
+	/**
+	 * Tells whether a failure is the server's error reply to the command (the server read the
+	 * command and refused it, or the script stopped with an error before writing), as opposed to a
+	 * connection that dropped or a reply that did not come in time, after which the command may
+	 * have run or not.
+	 * @param ex the failure
+	 * @return {@code true} for an error reply
+	 */
+	static boolean isErrorReply(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof RedisCommandExecutionException) {
+				return true;
+			}
+			if (t.getCause() == t) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isNoScript(Throwable ex) {

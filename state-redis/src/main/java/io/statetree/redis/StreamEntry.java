@@ -16,9 +16,10 @@ import org.springframework.data.redis.connection.stream.ByteRecord;
 /**
  * One change stream entry, as the commit and increment scripts append it (DESIGN §8, §11): the
  * fields {@code r} revision, {@code o} origin, {@code i} writing backend, {@code w} writes,
- * {@code b} previous values, and, only when given, {@code a} actor, {@code c} causing revision and
- * {@code x} for an expiry commit (DESIGN §12): {@code 1} when a controller made it, {@code s} when
- * a script expired the entry on its own.
+ * {@code b} previous values, and, only when given, {@code a} actor, {@code c} causing revision,
+ * {@code n} the writing backend's commit number ({@link CommitIds}), {@code d} the cascade depth,
+ * and {@code x} for an expiry commit (DESIGN §12): {@code 1} when a controller made it, {@code s}
+ * when a script expired the entry on its own.
  * The commit time is the entry id's milliseconds: the Redis server's clock when the entry was
  * added. Read by the {@link ChangeFeed} and the {@link StreamHistory}.
  *
@@ -33,9 +34,11 @@ import org.springframework.data.redis.connection.stream.ByteRecord;
  * @param expiry whether it is an expiry commit
  * @param swept whether a script made the expiry commit on its own (a sweep, or a commit script for
  * whichever instance ran it): no controller made it, so every instance's feed delivers it
+ * @param counter the writing backend's commit number, {@code 0} when none
+ * @param depth how many rounds of listener writes led to the commit, {@code 0} when none
  */
 record StreamEntry(long millis, long revision, String origin, String instance, @Nullable String actor,
-		long causedBy, String writes, String before, boolean expiry, boolean swept) {
+		long causedBy, String writes, String before, boolean expiry, boolean swept, long counter, int depth) {
 
 	/**
 	 * Reads an entry delivered by {@code XREAD}.
@@ -79,6 +82,8 @@ record StreamEntry(long millis, long revision, String origin, String instance, @
 		byte[] actor = null;
 		byte[] causedBy = null;
 		byte[] expiry = null;
+		byte[] counter = null;
+		byte[] depth = null;
 		for (int i = 0; i + 1 < fields.size(); i += 2) {
 			byte[] name = fields.get(i);
 			byte[] value = fields.get(i + 1);
@@ -94,6 +99,8 @@ record StreamEntry(long millis, long revision, String origin, String instance, @
 				case 'a' -> actor = value;
 				case 'c' -> causedBy = value;
 				case 'x' -> expiry = value;
+				case 'n' -> counter = value;
+				case 'd' -> depth = value;
 				default -> {
 					// a field a later version added: ignored
 				}
@@ -106,7 +113,8 @@ record StreamEntry(long millis, long revision, String origin, String instance, @
 					string(required(instance, "i", id)), (actor != null) ? string(actor) : null,
 					(causedBy != null) ? Long.parseLong(string(causedBy)) : 0, string(required(writes, "w", id)),
 					string(required(before, "b", id)), expiry != null, expiry != null && expiry.length == 1
-							&& expiry[0] == 's');
+							&& expiry[0] == 's', (counter != null) ? Long.parseLong(string(counter)) : 0,
+					(depth != null) ? Integer.parseInt(string(depth)) : 0);
 		}
 		catch (NumberFormatException ex) {
 			throw new StateStorageException("Change stream entry " + id + " has a malformed number", ex);

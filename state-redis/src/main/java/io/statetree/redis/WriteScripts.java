@@ -13,13 +13,16 @@ import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateValues;
 import org.jspecify.annotations.Nullable;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Calls the scripts that write ({@code commit.lua}, {@code increment.lua}) for a
- * {@link RedisBackend}: builds their arguments (writes, preconditions, lifetimes, the expiry flag)
- * and turns their replies into a result or the exception that says why nothing was written.
- * Thread-safe (immutable but for the shared revision and lease records it is given).
+ * {@link RedisBackend}: builds their arguments (writes, preconditions, lifetimes, the expiry flag,
+ * the cascade depth, the commit number) and turns their replies into a result or the exception
+ * that says why nothing was written. Each call runs under its own commit number through
+ * {@link NumberedCalls}, so a reply lost to a dropped connection is resolved (the call is sent
+ * again and the script answers with the outcome it recorded) rather than reported as a failure, and
+ * a call is never applied twice. Thread-safe (immutable but for the shared revision, lease and
+ * commit number records it is given).
  */
 final class WriteScripts {
 
@@ -33,11 +36,9 @@ final class WriteScripts {
 
 	private static final byte[] NOT_EXPIRY = bytes("0");
 
-	private final RedisConnectionFactory factory;
+	private final NumberedCalls calls;
 
-	private final String connectionName;
-
-	private final Keys keys;
+	private final CommitIds ids;
 
 	private final byte[] backendIdBytes;
 
@@ -52,11 +53,10 @@ final class WriteScripts {
 	/** Called after a commit that wrote a lifetime: the sweep must run. */
 	private final Runnable onLifetimes;
 
-	WriteScripts(RedisConnectionFactory factory, String connectionName, Keys keys, byte[] backendIdBytes,
-			byte[] retentionBytes, long maxValueBytes, Leases leases, OwnRevisions ownRevisions, Runnable onLifetimes) {
-		this.factory = factory;
-		this.connectionName = connectionName;
-		this.keys = keys;
+	WriteScripts(NumberedCalls calls, byte[] backendIdBytes, byte[] retentionBytes, long maxValueBytes, Leases leases,
+			OwnRevisions ownRevisions, Runnable onLifetimes) {
+		this.calls = calls;
+		this.ids = calls.ids();
 		this.backendIdBytes = backendIdBytes;
 		this.retentionBytes = retentionBytes;
 		this.maxValueBytes = maxValueBytes;
@@ -68,19 +68,35 @@ final class WriteScripts {
 	/** One commit: see {@link RedisBackend#commit(CommitRequest)}. */
 	CommitResult commit(CommitRequest request) {
 		TreeCodec.EncodedWrites encoded = TreeCodec.encodeWrites(request.writes(), this.maxValueBytes);
+		long counter = this.ids.open();
+		try {
+			return commit(request, encoded, counter);
+		}
+		finally {
+			this.ids.close(counter);
+		}
+	}
+
+	private CommitResult commit(CommitRequest request, TreeCodec.EncodedWrites encoded, long counter) {
 		List<Precondition> preconditions = request.preconditions();
 		String[] tokens = new String[preconditions.size()];
 		for (int i = 0; i < tokens.length; i++) {
 			tokens[i] = TreeCodec.sha1(TreeCodec.readForm(preconditions.get(i).expected()));
 		}
+		// a call refused by a failed precondition applied nothing: the next one keeps the number
+		byte[] number = bytes(Long.toString(counter));
+		byte[] depth = number(request.depth());
 		for (int attempt = 0;; attempt++) {
-			List<byte[]> args = new ArrayList<>(10 + 2 * tokens.length + encoded.distinct().size());
+			List<byte[]> args = new ArrayList<>(13 + 2 * tokens.length + encoded.distinct().size());
 			args.add(this.backendIdBytes);
 			args.add(bytes(request.origin()));
 			args.add(this.retentionBytes);
 			args.add(bytes(encoded.text()));
 			args.add(actor(request.actor()));
 			args.add(causedBy(request.causedBy()));
+			args.add(number);
+			args.add(bytes(Long.toString(this.ids.watermark())));
+			args.add(depth);
 			args.add(bytes(Integer.toString(tokens.length)));
 			for (int i = 0; i < tokens.length; i++) {
 				args.add(bytes(preconditions.get(i).path().toString()));
@@ -92,13 +108,24 @@ final class WriteScripts {
 			}
 			boolean withLifetimes = LifetimeArgs.append(request.writes(), this.leases, args);
 			args.add(request.expiry() ? EXPIRY : NOT_EXPIRY);
-			List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.COMMIT, this.keys.all(),
-					args.toArray(new byte[0][]));
-			long status = (Long) reply.get(0);
+			NumberedCalls.Outcome outcome = this.calls.call(Scripts.COMMIT, counter, args.toArray(new byte[0][]));
+			List<Object> reply = outcome.reply();
+			StreamEntry entry = outcome.entry();
+			long status = (reply != null) ? (Long) reply.get(0) : 1;
 			if (status == 1) {
 				// a commit that wrote nothing (values equal to those stored) took no revision: it
 				// reports 0, so the controller skips none (the current one may be another instance's)
-				long revision = (reply.size() > 3) ? (Long) reply.get(1) : 0;
+				long revision;
+				String before;
+				if (reply != null) {
+					revision = (reply.size() > 3) ? (Long) reply.get(1) : 0;
+					before = RedisCalls.string(reply.get(2));
+				}
+				else {
+					// the reply was lost and the feed read the commit's entry: it was applied
+					revision = entry.revision();
+					before = entry.before();
+				}
 				if (revision != 0) {
 					this.ownRevisions.record(revision);
 				}
@@ -106,7 +133,6 @@ final class WriteScripts {
 					LifetimeArgs.noteOwners(request.writes(), this.leases);
 					this.onLifetimes.run();
 				}
-				String before = RedisCalls.string(reply.get(2));
 				return new CommitResult(revision, TreeCodec.changes(request.writes(), encoded.distinct(), before));
 			}
 			if (status == 3) {
@@ -133,9 +159,27 @@ final class WriteScripts {
 
 	/** One increment: see {@link RedisBackend#increment(StatePath, long, CommitRequest)}. */
 	CommitResult increment(StatePath path, long delta, CommitRequest context) {
-		List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.INCREMENT, this.keys.all(),
-				this.backendIdBytes, bytes(context.origin()), this.retentionBytes, bytes(path.toString()),
-				bytes(Long.toString(delta)), actor(context.actor()), causedBy(context.causedBy()));
+		long counter = this.ids.open();
+		try {
+			return increment(path, delta, context, counter);
+		}
+		finally {
+			this.ids.close(counter);
+		}
+	}
+
+	private CommitResult increment(StatePath path, long delta, CommitRequest context, long counter) {
+		NumberedCalls.Outcome outcome = this.calls.call(Scripts.INCREMENT, counter, new byte[][] { this.backendIdBytes,
+			bytes(context.origin()), this.retentionBytes, bytes(path.toString()), bytes(Long.toString(delta)),
+			actor(context.actor()), causedBy(context.causedBy()), bytes(Long.toString(counter)),
+			bytes(Long.toString(this.ids.watermark())), number(context.depth()) });
+		StreamEntry entry = outcome.entry();
+		if (entry != null) {
+			// the reply was lost and the feed read the increment's entry: it was applied
+			this.ownRevisions.record(entry.revision());
+			return new CommitResult(entry.revision(), entry.changes());
+		}
+		List<Object> reply = outcome.reply();
 		long status = (Long) reply.get(0);
 		if (status == 1) {
 			// adding 0 wrote nothing and took no revision (a fifth element says so): reported as 0
@@ -163,6 +207,11 @@ final class WriteScripts {
 	/** The actor argument of the scripts: empty when unknown (an actor is never blank). */
 	private static byte[] actor(@Nullable String actor) {
 		return (actor != null) ? bytes(actor) : NO_ACTOR;
+	}
+
+	/** A count argument of the scripts (the cascade depth). */
+	private static byte[] number(int n) {
+		return (n == 0) ? NOT_CAUSED : bytes(Integer.toString(n));
 	}
 
 	/** The causing-revision argument of the scripts. */

@@ -17,14 +17,22 @@
  * <li><code>{ns}:changes</code> — the change stream: one entry per commit with fields {@code r}
  * (revision), {@code o} (origin instance id), {@code i} (id of the writing backend object),
  * {@code w} (the writes: paths, new values as nodes, payloads as JSON), {@code b} (the
- * previous values of the written paths), and only when given {@code a} (the actor) and
- * {@code c} (the revision whose listener caused the commit); trimmed to the feed retention with
+ * previous values of the written paths), and only when given {@code a} (the actor),
+ * {@code c} (the revision whose listener caused the commit), {@code n} (the writing backend's
+ * commit number) and {@code d} (the cascade depth: how many rounds of listener writes led to the
+ * commit, so another instance's listeners hear it at that depth); trimmed to the feed retention with
  * {@code MAXLEN ~}, but never below the lowest cursor of a consumer group (up to the group
  * history limit). The entry id's milliseconds ({@code XADD *}, the server's clock) are the
  * commit's time. A reader computes each written path's value before and after the commit
  * from {@code b} and {@code w}, exactly as the writer does. The stream is also the history
  * (DESIGN §11). An expiry commit's entry also has {@code x}: {@code 1} when a controller made it,
  * {@code s} when a script expired the entry on its own.</li>
+ * <li><code>{ns}:applied:&lt;backend id&gt;</code> — a sorted set of the outcomes of the backend's
+ * recent commits and increments, member {@code <number>\n<outcome>} scored by the commit number,
+ * so a call sent again after a lost reply is answered with its first outcome instead of being
+ * applied twice (idempotent commits). Each call sends the lowest number whose outcome its backend
+ * does not know yet and the script deletes the records below it; the key expires 5 minutes after
+ * the backend's last commit.</li>
  * <li>Consumer groups (DESIGN §13): <code>{ns}:groups</code> — a hash from group name to its
  * pattern; <code>{ns}:groupfloor</code> — a hash from group name to the lowest cursor of its
  * partitions (and {@code #limit}, the group history limit), read by every commit to trim the
@@ -74,7 +82,9 @@
  * <p>
  * <b>Feed.</b> See {@link io.statetree.redis.RedisBackend#setBackendListener}: a daemon thread
  * per backend tails the stream with {@code XREAD BLOCK}, skips its own backend's entries (except
- * those a script expired on its own, which no controller made), resumes
+ * those a script expired on its own, which no controller made, and those of a call given up with
+ * an unknown outcome; an entry of a call still in flight is handed to that call, as its outcome
+ * should the reply be lost), resumes
  * from the last handled entry after a lost connection, and calls {@code onResync()} once when the
  * entries it needed were trimmed (revisions are consecutive, so a gap is visible), unless every
  * trimmed entry was its own backend's commit.
@@ -82,7 +92,10 @@
  * <b>Classes.</b> Only {@link io.statetree.redis.RedisBackend} is public. Behind it, package-private:
  * {@code Keys} (the key names), {@code Scripts} (the Lua scripts, loaded from this package on the
  * class path), {@code RedisCalls} (script calls and error translation), {@code TreeCodec} (the
- * text forms above), {@code StreamEntry} (one stream entry's fields), {@code ChangeFeed} (the
+ * text forms above), {@code WriteScripts} (the calls of the write scripts), {@code CommitIds} (a
+ * backend's commit numbers and their calls in flight), {@code NumberedCalls} (a write call sent
+ * again under its number until its outcome is known), {@code StreamEntry} (one stream entry's
+ * fields), {@code ChangeFeed} (the
  * stream reader), {@code OwnRevisions} (the revisions a backend committed lately, so that its feed
  * does not resynchronise over trimmed entries that were all its own), {@code StreamHistory}
  * (the history read from the stream), {@code LifetimeArgs} (the lifetimes of a commit's writes as

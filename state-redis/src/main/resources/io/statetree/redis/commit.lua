@@ -1,7 +1,9 @@
 -- One commit, atomically. KEYS: 1 tree, 2 pos, 3 kids, 4 revision, 5 sequence, 6 change stream.
 -- ARGV: 1 backend id, 2 origin, 3 feed retention (approximate MAXLEN), 4 writes ("W" form),
--- 5 actor ('' when unknown), 6 causing revision ('0' when none),
--- 7 number of preconditions, then (path, SHA-1 of the expected read form) per precondition,
+-- 5 actor ('' when unknown), 6 causing revision ('0' when none), 7 commit number (the backend's
+-- counter, '0' for none; see appliedOutcome in common.lua), 8 the backend's watermark (the lowest
+-- commit number whose outcome it does not know), 9 cascade depth ('0' outside listeners),
+-- 10 number of preconditions, then (path, SHA-1 of the expected read form) per precondition,
 -- then the number of distinct written paths and those paths in order of first write,
 -- then the lease timeout in ms and the number of lifetimes (0, or one per write) followed by each
 -- write's lifetime: '' permanent, 'K' keep, 'T<ms>' time to live, 'E<owner>' ephemeral, then '1'
@@ -10,13 +12,20 @@
 -- its own expiry commit (revision and stream entry flagged x, origin ARGV[2]), so the checks and
 -- previous values below never see an overdue value.
 -- Returns {1, revision, previous read forms concatenated, 1} when it committed (took the revision
--- and appended an entry), {1, current revision, previous read forms} when there was nothing to
+-- and appended an entry), and the same again, applying nothing, when called again with the same
+-- commit number (a lost reply), {1, current revision, previous read forms} when there was nothing to
 -- write (no writes, only deletes below a leaf, or only values equal to those there, see equality.lua),
 -- {0, index, current read
 -- form} when a precondition failed, {2, path, leaf path} when a write runs below a leaf, {3, index}
 -- when a write puts a leaf at the root. Nothing
 -- is written unless the result is 1: every check runs before the first write.
 -- Needs Redis 5 or later (streams; scripts replicated by their effects, so XADD '*' is allowed).
+local replay = appliedOutcome(ARGV[1], ARGV[7])
+if replay then
+	local nl = string.find(replay, '\n', 1, true)
+	return {1, tonumber(string.sub(replay, 1, nl - 1)), string.sub(replay, nl + 1), 1}
+end
+
 local hasLife = redis.call('EXISTS', LIFE) == 1
 local now = nil
 if hasLife then
@@ -25,8 +34,8 @@ if hasLife then
 end
 
 -- preconditions
-local nPre = tonumber(ARGV[7])
-local argi = 8
+local nPre = tonumber(ARGV[10])
+local argi = 11
 for i = 1, nPre do
 	local current = readForm(ARGV[argi])
 	if redis.sha1hex(current) ~= ARGV[argi + 1] then
@@ -263,5 +272,7 @@ if nLifetimes > 0 then
 	end
 end
 local revision = redis.call('INCR', REV)
-appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], W, beforeAll, ARGV[5], ARGV[6], ARGV[argi + 2 + nLifetimes] == '1' and '1')
+appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], W, beforeAll, ARGV[5], ARGV[6], ARGV[argi + 2 + nLifetimes] == '1' and '1',
+	ARGV[7], ARGV[9])
+recordApplied(ARGV[1], ARGV[7], ARGV[8], millisString(revision) .. '\n' .. beforeAll)
 return {1, revision, beforeAll, 1}

@@ -167,10 +167,14 @@ end
 
 -- appends a commit's change stream entry: r revision, o origin, i backend id, w writes, b previous
 -- read forms, then a actor (only when there is one: actor ~= '') and c causing revision (only when
--- causedBy ~= '0'), and x for an expiry commit: 's' when a script expired the entry on its own (every
--- instance's feed delivers it), '1' when a controller asked for it (CommitRequest.expiry); the entry
--- id's milliseconds are the commit time (the server's clock, XADD '*')
-local function appendEntry(retention, revision, origin, instance, writes, before, actor, causedBy, expiry)
+-- causedBy ~= '0'), n the writing backend's commit number (only when counter ~= '0', see
+-- appliedOutcome), d the cascade depth (only when depth ~= '0': how many rounds of listener writes
+-- led to the commit, so the guard holds across instances), and x for an expiry commit: 's' when a
+-- script expired the entry on its own (every instance's feed delivers it), '1' when a controller
+-- asked for it (CommitRequest.expiry); the entry id's milliseconds are the commit time (the
+-- server's clock, XADD '*')
+local function appendEntry(retention, revision, origin, instance, writes, before, actor, causedBy, expiry,
+		counter, depth)
 	local args = {STREAM, 'MAXLEN', '~', groupRetention(retention, revision), '*', 'r', revision, 'o', origin,
 		'i', instance, 'w', writes, 'b', before}
 	if actor ~= '' then
@@ -180,6 +184,14 @@ local function appendEntry(retention, revision, origin, instance, writes, before
 	if causedBy ~= '0' then
 		args[#args + 1] = 'c'
 		args[#args + 1] = causedBy
+	end
+	if counter and counter ~= '0' then
+		args[#args + 1] = 'n'
+		args[#args + 1] = counter
+	end
+	if depth and depth ~= '0' then
+		args[#args + 1] = 'd'
+		args[#args + 1] = depth
 	end
 	if expiry then
 		args[#args + 1] = 'x'
@@ -341,4 +353,42 @@ local function hideDue(p)
 		end
 	end
 	return false
+end
+
+-- Commit ids (DESIGN §8): a write script called with a commit number (the backend's own counter,
+-- never 0, with the backend id in ARGV[1] the commit id) records, when it takes a revision, its
+-- outcome in the sorted set "{ns}:applied:<backend id>" (member "<number>\n<outcome>", score the
+-- number), so the same call sent again (a reply lost to a dropped connection, a command the client
+-- sent twice) returns that outcome instead of applying again. The caller also sends the lowest
+-- number whose outcome it does not know yet (its watermark): records below it are deleted, so the
+-- set holds about as many records as the backend has calls in flight; a backend that stops
+-- leaves its set to expire after APPLIED_TTL_MS.
+local APPLIED_TTL_MS = 300000
+
+local function appliedKey(instance)
+	return string.sub(TREE, 1, #TREE - 4) .. 'applied:' .. instance
+end
+
+-- the outcome recorded for the commit number counter of backend instance, or nil
+local function appliedOutcome(instance, counter)
+	if counter == '0' then
+		return nil
+	end
+	local found = redis.call('ZRANGEBYSCORE', appliedKey(instance), counter, counter, 'LIMIT', 0, 1)
+	if #found == 0 then
+		return nil
+	end
+	local record = found[1]
+	return string.sub(record, string.find(record, '\n', 1, true) + 1)
+end
+
+-- records the outcome of commit number counter, dropping the records below watermark
+local function recordApplied(instance, counter, watermark, outcome)
+	if counter == '0' then
+		return
+	end
+	local key = appliedKey(instance)
+	redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. watermark)
+	redis.call('ZADD', key, counter, counter .. '\n' .. outcome)
+	redis.call('PEXPIRE', key, APPLIED_TTL_MS)
 end

@@ -1,8 +1,9 @@
 -- Adds an integer to the leaf at a path as one commit, atomically. KEYS as commit.lua.
 -- ARGV: 1 backend id, 2 origin, 3 feed retention, 4 path (canonical, not the root), 5 delta (a
 -- decimal integer within the range of a signed 64-bit long), 6 actor ('' when unknown), 7 causing
--- revision ('0' when none).
--- Returns {1, revision, previous leaf or false when absent, new leaf} when written, {1, current
+-- revision ('0' when none), 8 commit number, 9 watermark, 10 cascade depth (as commit.lua).
+-- Returns {1, revision, previous leaf or false when absent, new leaf} when written (and the same
+-- again, adding nothing, when called again with the same commit number), {1, current
 -- revision, leaf, leaf, 0} when the delta is 0 on an existing integer (nothing written), {2, path, leaf
 -- path} when the path lies below a leaf, {4} when a branch is there, {5, kind} when the leaf is not
 -- an integer (kind: 'a string', 'a boolean', 'a list' or 'a decimal number'), {6} when it is an
@@ -88,6 +89,15 @@ local function inLongRange(negative, magnitude)
 		return compare(magnitude, LONG_MIN_MAGNITUDE) <= 0
 	end
 	return compare(magnitude, LONG_MAX) <= 0
+end
+
+local replay = appliedOutcome(ARGV[1], ARGV[8])
+if replay then
+	-- "<revision>\n<previous leaf, '' when absent>\n<new leaf>"
+	local a = string.find(replay, '\n', 1, true)
+	local b = string.find(replay, '\n', a + 1, true)
+	local previous = string.sub(replay, a + 1, b - 1)
+	return {1, tonumber(string.sub(replay, 1, a - 1)), previous ~= '' and previous, string.sub(replay, b + 1)}
 end
 
 if redis.call('EXISTS', LIFE) == 1 then
@@ -176,5 +186,7 @@ if not old then
 end
 saveSequence()
 local revision = redis.call('INCR', REV)
-appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], '1\n' .. p .. '\n\n1\n\n' .. new .. '\n', before, ARGV[6], ARGV[7], false)
+appendEntry(ARGV[3], revision, ARGV[2], ARGV[1], '1\n' .. p .. '\n\n1\n\n' .. new .. '\n', before, ARGV[6], ARGV[7], false,
+	ARGV[8], ARGV[10])
+recordApplied(ARGV[1], ARGV[8], ARGV[9], millisString(revision) .. '\n' .. (old or '') .. '\n' .. new)
 return {1, revision, old, new}

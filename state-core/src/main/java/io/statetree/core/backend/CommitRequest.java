@@ -18,9 +18,12 @@ import org.jspecify.annotations.Nullable;
  * @param expiry {@code true} for an expiry commit (DESIGN §12): the deletion of an entry whose time
  * to live ran out or whose instance is gone; its events say {@code StateEvent.isExpiry()} and a
  * backend that keeps a {@link CommitHistory} records the flag with the commit
+ * @param depth how many rounds of listener writes led to this commit ({@code 0} for a write made
+ * outside any listener): a shared backend hands it to the other instances with the commit
+ * ({@link RemoteCommit#depth()}), so the cascade guard (DESIGN §5) holds across instances
  */
 public record CommitRequest(List<Write> writes, List<Precondition> preconditions, String origin,
-		@Nullable String actor, long causedBy, boolean expiry) {
+		@Nullable String actor, long causedBy, boolean expiry, int depth) {
 
 	/**
 	 * Copies the lists.
@@ -30,10 +33,28 @@ public record CommitRequest(List<Write> writes, List<Precondition> preconditions
 	 * @param actor the actor
 	 * @param causedBy the causing revision
 	 * @param expiry whether it is an expiry commit
+	 * @param depth the cascade depth, at least 0
 	 */
 	public CommitRequest {
 		writes = List.copyOf(writes);
 		preconditions = List.copyOf(preconditions);
+		if (depth < 0) {
+			throw new IllegalArgumentException("depth must not be negative, got " + depth);
+		}
+	}
+
+	/**
+	 * A request made outside any listener (cascade depth 0).
+	 * @param writes the writes
+	 * @param preconditions the preconditions
+	 * @param origin the origin
+	 * @param actor the actor, or {@code null}
+	 * @param causedBy the causing revision, or 0
+	 * @param expiry whether it is an expiry commit
+	 */
+	public CommitRequest(List<Write> writes, List<Precondition> preconditions, String origin, @Nullable String actor,
+			long causedBy, boolean expiry) {
+		this(writes, preconditions, origin, actor, causedBy, expiry, 0);
 	}
 
 	/**
@@ -46,7 +67,7 @@ public record CommitRequest(List<Write> writes, List<Precondition> preconditions
 	 */
 	public CommitRequest(List<Write> writes, List<Precondition> preconditions, String origin, @Nullable String actor,
 			long causedBy) {
-		this(writes, preconditions, origin, actor, causedBy, false);
+		this(writes, preconditions, origin, actor, causedBy, false, 0);
 	}
 
 	/**
@@ -56,7 +77,7 @@ public record CommitRequest(List<Write> writes, List<Precondition> preconditions
 	 * @param origin the origin
 	 */
 	public CommitRequest(List<Write> writes, List<Precondition> preconditions, String origin) {
-		this(writes, preconditions, origin, null, 0, false);
+		this(writes, preconditions, origin, null, 0, false, 0);
 	}
 
 }

@@ -254,9 +254,13 @@ final class MountedCommit {
 		}
 	}
 
-	/** One backend's part, with the caller's origin and expiry flag (a mount's history records it). */
+	/**
+	 * One backend's part, with the caller's origin and expiry flag (a mount's history records it) and
+	 * cascade depth (a shared mount hands it to the other instances).
+	 */
 	private CommitRequest part(List<Write> writes, List<Precondition> preconditions) {
-		return new CommitRequest(writes, preconditions, this.request.origin(), null, 0, this.request.expiry());
+		return new CommitRequest(writes, preconditions, this.request.origin(), null, 0, this.request.expiry(),
+				this.request.depth());
 	}
 
 	/**

@@ -58,7 +58,7 @@ final class MountedFeed {
 						change.payload()));
 			}
 			this.target.onRemoteCommit(new RemoteCommit(commit.revision(), commit.origin(), changes, commit.actor(),
-					commit.causedBy(), commit.expiry()));
+					commit.causedBy(), commit.expiry(), commit.depth()));
 		}
 
 		@Override
@@ -108,7 +108,7 @@ final class MountedFeed {
 			}
 			if (!changes.isEmpty()) {
 				this.target.onRemoteCommit(new RemoteCommit(commit.revision(), commit.origin(), changes,
-						commit.actor(), commit.causedBy(), commit.expiry()));
+						commit.actor(), commit.causedBy(), commit.expiry(), commit.depth()));
 			}
 		}
 

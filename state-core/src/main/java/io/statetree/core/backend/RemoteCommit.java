@@ -13,9 +13,26 @@ import org.jspecify.annotations.Nullable;
  * @param actor who made the change, {@code null} when unknown
  * @param causedBy the revision whose listener or effect made this commit, {@code 0} when none
  * @param expiry {@code true} for an expiry commit (DESIGN §12), made by whichever instance swept
+ * @param depth how many rounds of listener writes led to it on the instance that made it
+ * ({@link CommitRequest#depth()}): this instance's listeners hear it at that depth, so their writes
+ * count one round more and a cascade across instances stops where a local one does (DESIGN §5)
  */
 public record RemoteCommit(long revision, String origin, List<Change> changes, @Nullable String actor,
-		long causedBy, boolean expiry) {
+		long causedBy, boolean expiry, int depth) {
+
+	/**
+	 * A remote commit made outside any listener (cascade depth 0).
+	 * @param revision its revision
+	 * @param origin the instance that made it
+	 * @param changes the changes
+	 * @param actor who made it, or {@code null}
+	 * @param causedBy the causing revision, or 0
+	 * @param expiry whether it is an expiry commit
+	 */
+	public RemoteCommit(long revision, String origin, List<Change> changes, @Nullable String actor, long causedBy,
+			boolean expiry) {
+		this(revision, origin, changes, actor, causedBy, expiry, 0);
+	}
 
 	/**
 	 * A remote commit that is not an expiry commit.
@@ -26,7 +43,7 @@ public record RemoteCommit(long revision, String origin, List<Change> changes, @
 	 * @param causedBy the causing revision, or 0
 	 */
 	public RemoteCommit(long revision, String origin, List<Change> changes, @Nullable String actor, long causedBy) {
-		this(revision, origin, changes, actor, causedBy, false);
+		this(revision, origin, changes, actor, causedBy, false, 0);
 	}
 
 	/**
@@ -36,7 +53,7 @@ public record RemoteCommit(long revision, String origin, List<Change> changes, @
 	 * @param changes the changes
 	 */
 	public RemoteCommit(long revision, String origin, List<Change> changes) {
-		this(revision, origin, changes, null, 0, false);
+		this(revision, origin, changes, null, 0, false, 0);
 	}
 
 }

@@ -216,7 +216,7 @@ final class CommitTemplate {
 	 * {@code increment} records. Called with the lock held.
 	 */
 	CommitRequest context() {
-		return new CommitRequest(List.of(), List.of(), this.instanceId, this.actor, this.causedBy);
+		return new CommitRequest(List.of(), List.of(), this.instanceId, this.actor, this.causedBy, false, nextDepth());
 	}
 
 	/**
@@ -535,7 +535,7 @@ final class CommitTemplate {
 				return false;
 			}
 			CommitRequest request = new CommitRequest(all, checked, this.instanceId, this.actor, this.causedBy,
-					this.expiry);
+					this.expiry, nextDepth());
 			try {
 				SnapshotStore snapshots = (tx != null && tx.base() != null) ? this.backend.snapshotStore() : null;
 				result = (snapshots != null) ? snapshots.commit(request, tx.base(), tx.applied())

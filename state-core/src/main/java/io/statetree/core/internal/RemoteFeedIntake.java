@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
  * Takes other instances' commits from a shared backend's change feed (DESIGN §8): each one
  * advances the controller's revision, is noted for running effects and is queued for this
  * instance's listeners, under the commit lock so that every queue receives commits in revision
- * order, local and remote together. A feed that lost track asks for a resync: every listener
+ * order, local and remote together. A remote commit is queued at the cascade depth it had on the
+ * instance that made it ({@code RemoteCommit.depth()}), so a listener that writes on hearing it
+ * counts one round more, and a cascade of listener writes across instances meets the same
+ * 1,000-round guard as a local one (DESIGN §5). A feed that lost track asks for a resync: every listener
  * hears one resync event. Called on the feed's thread, which then delivers what it queued.
  */
 final class RemoteFeedIntake implements BackendListener {
@@ -39,7 +42,7 @@ final class RemoteFeedIntake implements BackendListener {
 		intake.journal.record(commit.revision(), commit.origin(), changed, commit.actor(), commit.causedBy(),
 				commit.expiry());
 		intake.dispatcher.submit(new CommitRecord(commit.revision(), commit.origin(), changed,
-				CommitRecord.Kind.REMOTE, 0, Thread.currentThread(), commit.actor(), commit.causedBy(),
+				CommitRecord.Kind.REMOTE, commit.depth(), Thread.currentThread(), commit.actor(), commit.causedBy(),
 				commit.expiry()));
 		return true;
 	};
