@@ -36,7 +36,8 @@ import org.springframework.core.env.Environment;
  * {@code @ConfigurationProperties} type registered in the context with a prefix under
  * {@code statetree} is bound again here with Spring Boot's {@link NoUnboundElementsBindHandler},
  * so relaxed names (kebab, camel and underscore case, environment variables such as
- * {@code STATETREE_BACKEND}), map keys ({@code statetree.mounts.<name>.*}) and list indexes
+ * {@code STATETREE_BACKEND}, {@code STATETREE_INSTANCEID} and the legacy
+ * {@code STATETREE_INSTANCE_ID}), map keys ({@code statetree.mounts.<name>.*}) and list indexes
  * ({@code statetree.security.rules[0].*}) are known exactly when the binder uses them. A key is
  * unknown when no type whose prefix covers it binds it. A key whose value cannot be bound is known
  * (its binding fails later, with its own analysis). Keys under {@link #OPTIONAL_SECTIONS} are
@@ -136,7 +137,7 @@ final class UnknownPropertiesCheck implements BeanFactoryPostProcessor, Environm
 					throw ex;
 				}
 				for (ConfigurationProperty property : unbound.getUnboundProperties()) {
-					if (!failures.failed(property.getName())) {
+					if (!failures.failed(property.getName()) && !failures.boundInLegacyForm(property.getName())) {
 						candidates.putIfAbsent(property.getName(), property);
 						unboundBy.merge(property.getName(), 1, Integer::sum);
 					}
@@ -195,6 +196,18 @@ final class UnknownPropertiesCheck implements BeanFactoryPostProcessor, Environm
 
 		private final Set<ConfigurationPropertyName> failed = new HashSet<>();
 
+		private final Set<String> boundLegacyNames = new HashSet<>();
+
+		@Override
+		public Object onSuccess(ConfigurationPropertyName name, Bindable<?> target, BindContext context,
+				Object result) {
+			String printed = name.toString();
+			if (printed.indexOf('-') >= 0) {
+				this.boundLegacyNames.add(printed.replace('-', '.'));
+			}
+			return result;
+		}
+
 		@Override
 		public @Nullable Object onFailure(ConfigurationPropertyName name, Bindable<?> target, BindContext context,
 				Exception error) throws Exception {
@@ -207,6 +220,15 @@ final class UnknownPropertiesCheck implements BeanFactoryPostProcessor, Environm
 
 		boolean failed(ConfigurationPropertyName name) {
 			return this.failed.contains(name);
+		}
+
+		/**
+		 * Whether a name is the legacy environment form of a bound dashed name: Spring Boot binds
+		 * {@code STATETREE_INSTANCE_ID} (read as {@code statetree.instance.id}) to
+		 * {@code statetree.instance-id}, which its unbound check does not see.
+		 */
+		boolean boundInLegacyForm(ConfigurationPropertyName name) {
+			return this.boundLegacyNames.contains(name.toString());
 		}
 
 	}

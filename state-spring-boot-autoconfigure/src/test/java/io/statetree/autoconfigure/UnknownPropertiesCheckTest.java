@@ -129,13 +129,21 @@ class UnknownPropertiesCheckTest {
 
 	@Test
 	void environmentVariablesAreKnownAndAMisspeltOneIsNamed() {
-		Map<String, Object> environment = Map.of("STATETREE_BACKEND", "memory", "STATETREE_INSTANCEID", "env",
-				"STATETREE_MOUNTS_FILES_PATH", "/files", "STATETREE_MOUNTS_FILES_BACKEND", "memory");
+		Map<String, Object> environment = Map.of("STATETREE_BACKEND", "memory", "STATETREE_INSTANCE_ID", "env",
+				"STATETREE_MOUNTS_FILES_PATH", "/files", "STATETREE_MOUNTS_FILES_BACKEND", "memory",
+				"STATETREE_LISTENERS_QUEUECAPACITY", "50", "STATETREE_GROUPS_MAX_ATTEMPTS", "3",
+				"STATETREE_SECURITY_RULES_0_PATTERN", "/a", "STATETREE_SECURITY_RULES_0_READ", "ROLE_A");
 		this.runner.withInitializer((context) -> context.getEnvironment()
 			.getPropertySources()
 			.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
 					environment)))
-			.run((context) -> assertThat(context).hasNotFailed());
+			.withUserConfiguration(SecurityPropertiesConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(StateController.class).instanceId()).isEqualTo("env");
+				assertThat(context.getBean(StateTreeGroupsProperties.class).getMaxAttempts()).isEqualTo(3);
+				assertThat(context.getBean(StateTreeSecurityProperties.class).getRules()).hasSize(1);
+			});
 		Map<String, Object> misspelt = Map.of("STATETREE_BACKND", "memory");
 		Throwable failure = failure(this.runner.withInitializer((context) -> context.getEnvironment()
 			.getPropertySources()
