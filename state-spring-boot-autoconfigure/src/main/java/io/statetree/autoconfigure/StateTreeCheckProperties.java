@@ -4,7 +4,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Configuration properties of StateTree's start-up check of its own property names
- * ({@code statetree.fail-on-unknown-properties}).
+ * ({@code statetree.fail-on-unknown-properties}). Public with public accessors, as the
+ * configuration processor needs them to describe the property in the metadata.
  */
 @ConfigurationProperties("statetree")
 public class StateTreeCheckProperties {

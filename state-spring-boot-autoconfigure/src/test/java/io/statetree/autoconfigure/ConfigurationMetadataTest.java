@@ -31,7 +31,7 @@ class ConfigurationMetadataTest {
 				"statetree.cache.flush-on-delete", "statetree.mounts", "statetree.listeners.dispatch",
 				"statetree.listeners.on-error", "statetree.instance-id", "statetree.initial-state",
 				"statetree.history.size", "statetree.groups.max-attempts", "statetree.groups.initial-backoff",
-				"statetree.groups.concurrency", "statetree.groups.claim-timeout");
+				"statetree.groups.concurrency", "statetree.groups.claim-timeout", "statetree.fail-on-unknown-properties");
 		properties.forEach((name, property) -> assertThat(property.path("description").asString("")).as(name)
 			.isNotBlank()
 			.doesNotContain("{@")
