@@ -1,9 +1,9 @@
 package io.statetree.autoconfigure;
 
 import io.statetree.core.StateController;
-import io.statetree.core.backend.StateBackend;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,8 +26,8 @@ class StartupConfiguration {
 
 	@Bean
 	StartupSummary stateTreeStartupSummary(StateTreeProperties properties, ObjectProvider<StateController> controller,
-			ObjectProvider<StateBackend> backend) {
-		return new StartupSummary(properties, controller, backend);
+			ConfigurableListableBeanFactory beanFactory) {
+		return new StartupSummary(properties, controller, beanFactory);
 	}
 
 }

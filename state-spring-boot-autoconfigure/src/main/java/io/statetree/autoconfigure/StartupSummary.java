@@ -6,10 +6,13 @@ import java.util.StringJoiner;
 
 import io.statetree.core.StateController;
 import io.statetree.core.backend.StateBackend;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
 /**
  * Logs one INFO line once the context's singletons exist: the backend, the mounts, the instance
@@ -26,13 +29,13 @@ final class StartupSummary implements SmartInitializingSingleton {
 
 	private final ObjectProvider<StateController> controller;
 
-	private final ObjectProvider<StateBackend> backend;
+	private final ConfigurableListableBeanFactory beanFactory;
 
 	StartupSummary(StateTreeProperties properties, ObjectProvider<StateController> controller,
-			ObjectProvider<StateBackend> backend) {
+			ConfigurableListableBeanFactory beanFactory) {
 		this.properties = properties;
 		this.controller = controller;
-		this.backend = backend;
+		this.beanFactory = beanFactory;
 	}
 
 	@Override
@@ -50,11 +53,10 @@ final class StartupSummary implements SmartInitializingSingleton {
 	 */
 	String line(String instanceId) {
 		StringBuilder line = new StringBuilder("StateTree: backend ");
-		StateBackend stateBackend = this.backend.getIfUnique();
-		boolean configured = stateBackend == null || stateBackend.getClass().getName().startsWith("io.statetree.");
-		if (configured) {
+		String applicationBackend = applicationBackend();
+		if (applicationBackend == null) {
 			line.append(name(this.properties.getBackend()));
-			if (this.properties.getCache().isEnabled()) {
+			if (this.properties.getCache().isEnabled() && this.properties.getBackend() != BackendType.MEMORY) {
 				line.append(" with near cache");
 			}
 			StringJoiner mounts = new StringJoiner(", ");
@@ -66,11 +68,30 @@ final class StartupSummary implements SmartInitializingSingleton {
 			line.append("; mounts ").append((mounts.length() > 0) ? mounts.toString() : "none");
 		}
 		else {
-			line.append(stateBackend.getClass().getName()).append(" (defined by the application)");
+			line.append(applicationBackend).append(" (defined by the application)");
 		}
 		line.append("; instance ").append(instanceId);
 		line.append("; dispatch ").append(name(this.properties.getListeners().getDispatch()));
 		return line.toString();
+	}
+
+	/**
+	 * The type of the application's own backend bean.
+	 * @return its type name, or {@code null} when the backend is the one the properties configure
+	 */
+	private @Nullable String applicationBackend() {
+		String[] names = this.beanFactory.getBeanNamesForType(StateBackend.class, true, false);
+		if (names.length != 1) {
+			return (names.length == 0) ? null : names.length + " backends";
+		}
+		BeanDefinition definition = this.beanFactory.getMergedBeanDefinition(names[0]);
+		String factoryBean = definition.getFactoryBeanName();
+		if (factoryBean != null && "stateBackend".equals(definition.getFactoryMethodName())
+				&& StateTreeAutoConfiguration.class.equals(this.beanFactory.getType(factoryBean, false))) {
+			return null;
+		}
+		Class<?> type = this.beanFactory.getType(names[0], false);
+		return (type != null) ? type.getName() : names[0];
 	}
 
 	private static String name(Enum<?> value) {

@@ -189,17 +189,6 @@ class UnknownPropertiesCheckTest {
 			.doesNotContain("s3cr3t");
 	}
 
-	@Test
-	void logsOneLineWithBackendMountsInstanceAndDispatch(CapturedOutput output) {
-		this.runner
-			.withPropertyValues("statetree.instance-id=node-7", "statetree.listeners.dispatch=async",
-					"statetree.mounts.sessions.path=/sessions", "statetree.mounts.sessions.backend=memory")
-			.run((context) -> assertThat(context).hasNotFailed());
-		assertThat(output.getOut().lines().filter((line) -> line.contains("StateTree: backend"))).singleElement()
-			.satisfies((line) -> assertThat(line).contains("INFO")
-				.contains("backend memory; mounts sessions=/sessions (memory); instance node-7; dispatch async"));
-	}
-
 	private UnknownProperty single(String... properties) {
 		return single(this.runner, properties);
 	}
