@@ -40,7 +40,9 @@ import org.springframework.core.env.Environment;
  * {@code STATETREE_INSTANCE_ID}), map keys ({@code statetree.mounts.<name>.*}) and list indexes
  * ({@code statetree.security.rules[0].*}) are known exactly when the binder uses them. A key is
  * unknown when no type whose prefix covers it binds it. A key whose value cannot be bound is known
- * (its binding fails later, with its own analysis). Keys under {@link #OPTIONAL_SECTIONS} are
+ * (its binding fails later, with its own analysis). A key that no type binds but that the
+ * configuration metadata declares (a key only a condition reads, declared in additional metadata)
+ * is known too ({@link DeclaredProperties}). Keys under {@link #OPTIONAL_SECTIONS} are
  * only checked when their type is registered: {@code statetree.security.*} is read by the
  * actuator's auto-configuration, which is absent without the actuator.
  * <p>
@@ -74,7 +76,14 @@ final class UnknownPropertiesCheck implements BeanFactoryPostProcessor, Environm
 		StateTreeCheckProperties settings = binder.bind(ROOT, Bindable.of(StateTreeCheckProperties.class))
 			.orElseGet(StateTreeCheckProperties::new);
 		List<PropertiesType> types = propertiesTypes(beanFactory);
-		List<ConfigurationProperty> unknown = unknown(binder, types);
+		List<ConfigurationProperty> candidates = unknown(binder, types);
+		if (candidates.isEmpty()) {
+			return;
+		}
+		DeclaredProperties declared = new DeclaredProperties(beanFactory.getBeanClassLoader());
+		List<ConfigurationProperty> unknown = candidates.stream()
+			.filter((property) -> !declared.declares(property.getName()))
+			.toList();
 		if (unknown.isEmpty()) {
 			return;
 		}

@@ -174,6 +174,15 @@ class UnknownPropertiesCheckTest {
 	}
 
 	@Test
+	void aKeyDeclaredInTheMetadataIsKnown() {
+		// Declared in this module's test metadata only, as a key read by a condition would be.
+		this.runner.withPropertyValues("statetree.declared-elsewhere.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(single("statetree.declared-elsewhere.enabld=true").name())
+			.isEqualTo("statetree.declared-elsewhere.enabld");
+	}
+
+	@Test
 	void aBadValueOfAKnownKeyIsLeftToTheBinding() {
 		Throwable failure = failure(this.runner, "statetree.backend=mongo");
 		assertThat(new UnknownBackendFailureAnalyzer().analyze(failure)).isNotNull();
