@@ -32,7 +32,7 @@ import tools.jackson.core.exc.StreamConstraintsException;
  * overview}, with the names of the root's children the caller may read.</li>
  * <li>{@code GET /actuator/statetree/users/1}: <code>{"path": "/users/1", "value": ...}</code>, 404
  * when absent.</li>
- * <li>{@code POST /actuator/statetree/users/1} with the JSON body <code>{"value": "<json>"}</code>:
+ * <li>{@code POST /actuator/statetree/users/1} with the JSON body <code>{"value": "&lt;json&gt;"}</code>:
  * writes the value given as JSON text inside the string, because Spring Boot's web endpoints read
  * a body of string fields only; for example <code>{"value": "{\"name\": \"Ann\"}"}</code> writes an
  * object (which becomes a branch), <code>{"value": "\"Ann\""}</code> a string and
@@ -41,7 +41,7 @@ import tools.jackson.core.exc.StreamConstraintsException;
  * {@code unrestricted}.</li>
  * <li>{@code GET /actuator/statetree/users?snapshot}: the subtree's snapshot (DESIGN §11),
  * <code>{"path": "/users", "revision": 12, "value": ...}</code>, masked like a read.
- * {@code POST /actuator/statetree/users?snapshot} with <code>{"value": "<snapshot as JSON text>"}</code>
+ * {@code POST /actuator/statetree/users?snapshot} with <code>{"value": "&lt;snapshot as JSON text&gt;"}</code>
  * restores one (unrestricted access and the write role, as a write): one commit replacing the
  * subtree, checked against the path rules like a write. The snapshot's path must be the request's;
  * a snapshot holding the mask is refused (400), so a download with masked values can never write

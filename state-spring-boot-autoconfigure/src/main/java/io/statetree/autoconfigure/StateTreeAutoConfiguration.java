@@ -44,7 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnClass(StateController.class)
 @EnableConfigurationProperties({ StateTreeProperties.class, StateTreeGroupsProperties.class })
 @Import({ BackendConfigurations.MemoryBackendConfiguration.class,
-		BackendConfigurations.FileSystemBackendConfiguration.class, RedisBackendConfiguration.class })
+		BackendConfigurations.FileSystemBackendConfiguration.class, RedisBackendConfiguration.class,
+		StartupConfiguration.class })
 public final class StateTreeAutoConfiguration {
 
 	/** The largest {@code statetree.history.size} the controller accepts. */

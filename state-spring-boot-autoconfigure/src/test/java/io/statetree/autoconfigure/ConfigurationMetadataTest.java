@@ -8,7 +8,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import io.statetree.autoconfigure.security.StateTreeSecurityProperties;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,7 +31,7 @@ class ConfigurationMetadataTest {
 				"statetree.cache.flush-on-delete", "statetree.mounts", "statetree.listeners.dispatch",
 				"statetree.listeners.on-error", "statetree.instance-id", "statetree.initial-state",
 				"statetree.history.size", "statetree.groups.max-attempts", "statetree.groups.initial-backoff",
-				"statetree.groups.concurrency", "statetree.groups.claim-timeout");
+				"statetree.groups.concurrency", "statetree.groups.claim-timeout", "statetree.fail-on-unknown-properties");
 		properties.forEach((name, property) -> assertThat(property.path("description").asString("")).as(name)
 			.isNotBlank()
 			.doesNotContain("{@")
@@ -62,7 +64,71 @@ class ConfigurationMetadataTest {
 			.isEqualTo("30s");
 	}
 
-	private Map<String, JsonNode> statetreeProperties() throws IOException {
+	@Test
+	void everyKeyStateTreeBindsIsDescribed() throws IOException {
+		Map<String, JsonNode> properties = statetreeProperties();
+		List<String> templates = new KnownProperties(List.of(
+				new UnknownPropertiesCheck.PropertiesType(ConfigurationPropertyName.of("statetree"),
+						StateTreeProperties.class),
+				new UnknownPropertiesCheck.PropertiesType(ConfigurationPropertyName.of("statetree"),
+						StateTreeCheckProperties.class),
+				new UnknownPropertiesCheck.PropertiesType(ConfigurationPropertyName.of("statetree.groups"),
+						StateTreeGroupsProperties.class),
+				new UnknownPropertiesCheck.PropertiesType(ConfigurationPropertyName.of("statetree.security"),
+						StateTreeSecurityProperties.class)))
+			.templates();
+		assertThat(templates).contains("statetree.mounts.<name>.filesystem.fsync", "statetree.security.rules[i].write",
+				"statetree.groups.claim-timeout");
+		for (String template : templates) {
+			String name = template.replace(KnownProperties.MAP_KEY, "*").replace(KnownProperties.INDEX, "[*]");
+			assertThat(properties).as("metadata of %s", name).containsKey(name);
+			assertThat(properties.get(name).path("description").asString("")).as(name).isNotBlank();
+		}
+	}
+
+	@Test
+	void everyEnumPropertyHasAHintWithEveryValue() throws Exception {
+		Map<String, JsonNode> hints = new java.util.TreeMap<>();
+		for (JsonNode hint : ours().path("hints")) {
+			hints.put(hint.path("name").asString(""), hint);
+		}
+		List<String> enumProperties = new ArrayList<>();
+		for (Map.Entry<String, JsonNode> property : statetreeProperties().entrySet()) {
+			String type = property.getValue().path("type").asString("");
+			Class<?> resolved = type.contains("<") ? Object.class : Class.forName(type);
+			if (!resolved.isEnum()) {
+				continue;
+			}
+			enumProperties.add(property.getKey());
+			List<String> expected = new ArrayList<>();
+			for (Object constant : resolved.getEnumConstants()) {
+				expected.add(((Enum<?>) constant).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+			}
+			JsonNode hint = hints.get(property.getKey());
+			assertThat(hint).as("hint of %s", property.getKey()).isNotNull();
+			List<String> values = new ArrayList<>();
+			for (JsonNode value : hint.path("values")) {
+				values.add(value.path("value").asString(""));
+				assertThat(value.path("description").asString("")).as(property.getKey()).endsWith(".");
+			}
+			assertThat(values).as("hint values of %s", property.getKey()).containsExactlyElementsOf(expected);
+		}
+		assertThat(enumProperties).contains("statetree.backend", "statetree.mounts.*.backend",
+				"statetree.filesystem.format", "statetree.mounts.*.filesystem.format", "statetree.listeners.dispatch",
+				"statetree.listeners.on-error", "statetree.security.show-values");
+	}
+
+	@Test
+	void recordsTheSensitiveKeysDefault() throws IOException {
+		List<String> recorded = new ArrayList<>();
+		statetreeProperties().get("statetree.security.sensitive-keys")
+			.path("defaultValue")
+			.forEach((key) -> recorded.add(key.asString()));
+		assertThat(recorded).isEqualTo(new StateTreeSecurityProperties().getSensitiveKeys());
+	}
+
+	/** This module's metadata: generated from the properties types and the additional metadata. */
+	private JsonNode ours() throws IOException {
 		JsonMapper mapper = JsonMapper.builder().build();
 		List<URL> candidates = Collections
 			.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"));
@@ -79,8 +145,12 @@ class ConfigurationMetadataTest {
 			}
 		}
 		assertThat(ours).as("generated metadata of StateTreeProperties").hasSize(1);
+		return ours.get(0);
+	}
+
+	private Map<String, JsonNode> statetreeProperties() throws IOException {
 		Map<String, JsonNode> properties = new java.util.TreeMap<>();
-		for (JsonNode property : ours.get(0).path("properties")) {
+		for (JsonNode property : ours().path("properties")) {
 			if (property.path("name").asString("").startsWith("statetree.")) {
 				properties.put(property.path("name").asString(""), property);
 			}

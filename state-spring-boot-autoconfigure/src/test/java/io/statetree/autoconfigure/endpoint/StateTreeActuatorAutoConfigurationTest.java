@@ -258,9 +258,15 @@ class StateTreeActuatorAutoConfigurationTest {
 
 	@Test
 	void aRuleWithoutAuthoritiesFailsInsteadOfProtectingNothing() {
-		// "reed" is a typo: the binder ignores it, and the rule would restrict nothing.
+		// "reed" is a typo: the binder ignores it, and the rule would restrict nothing. The check of
+		// property names fails first, naming it; with that check off, the rule itself fails.
+		this.runner.withPropertyValues("statetree.security.rules[0].pattern=/vault", "statetree.security.rules[0].reed=ROLE_X")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("statetree.security.rules[0].reed")
+				.hasMessageContaining("did you mean statetree.security.rules[0].read?"));
 		for (String[] properties : List.of(new String[] { "statetree.security.rules[0].pattern=/vault" },
-				new String[] { "statetree.security.rules[0].pattern=/vault", "statetree.security.rules[0].reed=ROLE_X" },
+				new String[] { "statetree.fail-on-unknown-properties=false", "statetree.security.rules[0].pattern=/vault",
+						"statetree.security.rules[0].reed=ROLE_X" },
 				new String[] { "statetree.security.rules[0].pattern=/vault", "statetree.security.rules[0].read=" })) {
 			this.runner.withPropertyValues(properties).run((context) -> {
 				assertThat(context).hasFailed();
