@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One member's hold on a group's partitions in Redis ({@link RedisConsumerGroups#join}): each call
  * is one {@code groups.lua} call checking the claim's owner, fencing token and lapse time by the
- * server's clock. Redeliveries taken stay with the partition until its holder takes again with the
- * same token, so a holder that dies while handling them leaves them to the next holder, and a take
- * whose reply was lost (the call failed, or the client sent it again after reconnecting) gives them
- * again. A dead letter is parked once per event while parked, even when its call is sent twice.
+ * server's clock. A redelivery taken stays with the partition until its holder records it handled
+ * ({@link #redeliveryHandled}) or parks it again, so a holder that dies while handling it leaves
+ * it to the next holder, a handled one is never taken again, and a take whose reply was lost (the
+ * call failed, or the client sent it again after reconnecting) gives it again. A dead letter is parked once per event while parked, even when its call is sent twice.
  * Thread-safe.
  */
 final class RedisGroupMembership implements GroupMembership {
@@ -103,7 +103,14 @@ final class RedisGroupMembership implements GroupMembership {
 		return this.groups.scriptLong("dead", this.group, this.memberBytes, text(partition), text(token),
 				text(letter.revision()), RedisConsumerGroups.bytes(acknowledge ? "1" : "0"),
 				RedisConsumerGroups.bytes(DeadLetterCodec.encode(letter)),
-				RedisConsumerGroups.bytes(letter.path().toString())) > 0;
+				RedisConsumerGroups.bytes(letter.path().toString()), RedisConsumerGroups.bytes(letter.id())) > 0;
+	}
+
+	@Override
+	public boolean redeliveryHandled(int partition, long token, String id) {
+		Objects.requireNonNull(id, "id");
+		return this.groups.scriptLong("handled", this.group, this.memberBytes, text(partition), text(token),
+				RedisConsumerGroups.bytes(id)) == 1;
 	}
 
 	@Override

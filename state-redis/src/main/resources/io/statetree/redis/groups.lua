@@ -13,9 +13,11 @@
 --   dead     hash id -> dead letter ("<partition>\n<json>"); deadids sorted set id by number;
 --   deadseq  the last dead letter id
 --   redeliver:<p> list of "<id>\n<json>" moved back to partition p, oldest first
---   inflight:<p> list of the same, taken by the holder whose token is inflighttoken[p] in the call
---   inflightcall[p]: given again to the next holder if that one lapses before taking again, and to
---   the same call sent again (a lost reply), so a redelivery is never lost (at least once)
+--   inflight:<p> list of the same, taken by the holder whose token is inflighttoken[p] (the last
+--   take was the call inflightcall[p]) and not yet handled: each leaves it when its holder records
+--   it handled or parks it again; what is left is given again to the next holder (its holder died
+--   or lost the partition while handling it) and to the same call sent again (a lost reply), so a
+--   redelivery is never lost (at least once) and a handled one never comes back
 --   deadby   hash "<partition>\n<revision>\n<path>" -> id of the parked letter (one per event while
 --   parked, even when a lost reply makes the member send the call again); deadfield id -> that field
 local GROUPS, FLOORS = KEYS[1], KEYS[2]
@@ -50,6 +52,22 @@ local function saveFloor()
 	local lowest = lowestCursor()
 	if lowest then
 		redis.call('HSET', FLOORS, group, millisString(lowest))
+	end
+end
+
+-- forgets the taken redelivery id of partition p (handled, or parked again)
+local function forgetTaken(p, id)
+	local inflight = prefix .. 'inflight:' .. p
+	local entries = redis.call('LRANGE', inflight, 0, -1)
+	local start = id .. '\n'
+	for i = 1, #entries do
+		if string.sub(entries[i], 1, #start) == start then
+			redis.call('LREM', inflight, 1, entries[i])
+		end
+	end
+	if redis.call('LLEN', inflight) == 0 then
+		redis.call('HDEL', INFLIGHTTOKEN, p)
+		redis.call('HDEL', INFLIGHTCALL, p)
 	end
 end
 
@@ -197,10 +215,13 @@ if op == 'ack' then
 end
 
 -- dead letter: ARGV 4 member, 5 partition, 6 token, 7 revision, 8 acknowledge ('1'/'0'), 9 json,
--- 10 the event's path
+-- 10 the event's path, 11 the id of the taken redelivery it parks again ('' when none)
 if op == 'dead' then
 	if not holds(ARGV[5], ARGV[4], ARGV[6], nowMillis()) then
 		return 0
+	end
+	if ARGV[11] and ARGV[11] ~= '' then
+		forgetTaken(ARGV[5], ARGV[11])
 	end
 	local field = ARGV[5] .. '\n' .. ARGV[7] .. '\n' .. ARGV[10]
 	local id = redis.call('HGET', DEADBY, field)
@@ -227,17 +248,20 @@ if op == 'take' then
 	local inflight, queue = prefix .. 'inflight:' .. p, prefix .. 'redeliver:' .. p
 	local taken = {}
 	if redis.call('HGET', INFLIGHTTOKEN, p) ~= token or redis.call('HGET', INFLIGHTCALL, p) == ARGV[7] then
-		-- taken by an earlier holder that lost the partition before taking again, or by this very
-		-- call whose reply was lost: not known handled
+		-- taken by an earlier holder that lost the partition before handling them, or by this very
+		-- call whose reply was lost: not handled (the same holder's later take does not give again
+		-- what it has in hand)
 		taken = redis.call('LRANGE', inflight, 0, -1)
 	end
 	local queued = redis.call('LRANGE', queue, 0, -1)
 	for i = 1, #queued do
 		taken[#taken + 1] = queued[i]
 	end
-	redis.call('DEL', inflight, queue)
-	if #taken > 0 then
-		redis.call('RPUSH', inflight, unpack(taken))
+	redis.call('DEL', queue)
+	if #queued > 0 then
+		redis.call('RPUSH', inflight, unpack(queued))
+	end
+	if redis.call('LLEN', inflight) > 0 then
 		redis.call('HSET', INFLIGHTTOKEN, p, token)
 		redis.call('HSET', INFLIGHTCALL, p, ARGV[7])
 	else
@@ -245,6 +269,17 @@ if op == 'take' then
 		redis.call('HDEL', INFLIGHTCALL, p)
 	end
 	return taken
+end
+
+-- a taken redelivery handled: ARGV 4 member, 5 partition, 6 token, 7 the letter's id
+if op == 'handled' then
+	if not holds(ARGV[5], ARGV[4], ARGV[6], nowMillis()) then
+		return 0
+	end
+	if redis.call('HGET', INFLIGHTTOKEN, ARGV[5]) == ARGV[6] then
+		forgetTaken(ARGV[5], ARGV[7])
+	end
+	return 1
 end
 
 -- leave: ARGV 4 member
