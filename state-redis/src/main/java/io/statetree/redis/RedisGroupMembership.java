@@ -38,6 +38,9 @@ final class RedisGroupMembership implements GroupMembership {
 
 	private final byte[] memberBytes;
 
+	/** The pattern it joined with: a group forgotten and joined with another one is not claimed. */
+	private final byte[] patternBytes;
+
 	private volatile boolean closed;
 
 	/** Ids the calls of {@link #takeRedeliveries} are told apart by: unique to this membership. */
@@ -48,16 +51,18 @@ final class RedisGroupMembership implements GroupMembership {
 	/** Per partition, the id of a take whose reply did not arrive (sent again with it). */
 	private final Map<Integer, String> unanswered = new ConcurrentHashMap<>();
 
-	RedisGroupMembership(RedisConsumerGroups groups, String group, String member) {
+	RedisGroupMembership(RedisConsumerGroups groups, String group, String pattern, String member) {
 		this.groups = groups;
 		this.group = group;
 		this.member = member;
 		this.memberBytes = RedisConsumerGroups.bytes(member);
+		this.patternBytes = RedisConsumerGroups.bytes(pattern);
 	}
 
 	/**
 	 * Renews and takes claims with one script call; after {@link #close()} claims nothing and
-	 * returns an empty list (a timer of the controller may still call it once).
+	 * returns an empty list (a timer of the controller may still call it once), nor when the group
+	 * was forgotten and joined with another pattern while this member was gone.
 	 */
 	@Override
 	public List<PartitionClaim> claim(Duration claimTimeout, Set<Integer> keep, Set<Integer> skip) {
@@ -69,12 +74,13 @@ final class RedisGroupMembership implements GroupMembership {
 			// left: it holds nothing and must not count as alive again
 			return List.of();
 		}
-		byte[][] args = new byte[4 + keep.size() + skip.size()][];
+		byte[][] args = new byte[5 + keep.size() + skip.size()][];
 		args[0] = this.memberBytes;
 		args[1] = text(claimTimeout.toMillis());
 		args[2] = text(RedisConsumerGroups.PARTITIONS);
-		args[3] = text(keep.size());
-		int i = 4;
+		args[3] = this.patternBytes;
+		args[4] = text(keep.size());
+		int i = 5;
 		for (Integer partition : keep) {
 			args[i++] = text(partition);
 		}

@@ -92,11 +92,54 @@ local function acknowledge(p, revision)
 	end
 end
 
--- join: ARGV 4 pattern, 5 partitions, 6 start revision, 7 history limit (entries), 8 member
+-- whether a group can be forgotten for a new pattern: no member alive, no live claim, every cursor
+-- at least at revision (nothing pending), no dead letter, no redelivery queued or taken
+local function idle(revision, now)
+	if redis.call('ZCOUNT', MEMBERS, '(' .. millisString(now), '+inf') > 0 then
+		return false
+	end
+	local expiries = redis.call('HVALS', EXPIRY)
+	for i = 1, #expiries do
+		if tonumber(expiries[i]) > now then
+			return false
+		end
+	end
+	if redis.call('ZCARD', DEADIDS) > 0 then
+		return false
+	end
+	local partitions = tonumber(redis.call('HGET', prefix .. 'meta', 'partitions') or '0')
+	for p = 0, partitions - 1 do
+		if tonumber(redis.call('HGET', CURSOR, p) or '0') < revision
+				or redis.call('LLEN', prefix .. 'redeliver:' .. p) > 0
+				or redis.call('LLEN', prefix .. 'inflight:' .. p) > 0 then
+			return false
+		end
+	end
+	return true
+end
+
+-- forgets an idle group's progress (the fencing tokens and dead letter ids go on counting)
+local function forget()
+	local partitions = tonumber(redis.call('HGET', prefix .. 'meta', 'partitions') or '0')
+	for p = 0, partitions - 1 do
+		redis.call('DEL', prefix .. 'redeliver:' .. p, prefix .. 'inflight:' .. p)
+	end
+	redis.call('DEL', CURSOR, OWNER, EXPIRY, FREESINCE, MEMBERS, DEAD, DEADIDS, INFLIGHTTOKEN, INFLIGHTCALL,
+		DEADBY, DEADFIELD, prefix .. 'meta')
+	redis.call('HDEL', GROUPS, group)
+	redis.call('HDEL', FLOORS, group)
+end
+
+-- join: ARGV 4 pattern, 5 partitions, 6 start revision, 7 history limit (entries), 8 member; a group
+-- known with another pattern takes the new one as a new group when idle (see idle), else {0, pattern}
 if op == 'join' then
 	local known = redis.call('HGET', GROUPS, group)
 	if known and known ~= ARGV[4] then
-		return {0, known}
+		if not idle(tonumber(ARGV[6]), nowMillis()) then
+			return {0, known}
+		end
+		forget()
+		known = nil
 	end
 	local partitions = tonumber(ARGV[5])
 	local stored = redis.call('HGET', prefix .. 'meta', 'partitions')
@@ -123,10 +166,15 @@ if op == 'join' then
 	return {1}
 end
 
--- claim: ARGV 4 member, 5 timeout ms, 6 partitions, 7 the number of partitions to keep, then those,
--- then the partitions to skip (neither renewed nor taken: their listener is stuck)
+-- claim: ARGV 4 member, 5 timeout ms, 6 partitions, 7 the member's pattern, 8 the number of
+-- partitions to keep, then those, then the partitions to skip (neither renewed nor taken: their
+-- listener is stuck); nothing when the group has another pattern now (it was forgotten while this
+-- member was gone: see join)
 if op == 'claim' then
 	local member, timeout, partitions = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+	if redis.call('HGET', GROUPS, group) ~= ARGV[7] then
+		return {}
+	end
 	local now = nowMillis()
 	local lapse = now + timeout
 	redis.call('ZADD', MEMBERS, millisString(lapse), member)
@@ -134,11 +182,11 @@ if op == 'claim' then
 	local alive = math.max(1, redis.call('ZCARD', MEMBERS))
 	local fair = math.ceil(partitions / alive)
 	local keep, skip = {}, {}
-	local kept = tonumber(ARGV[7])
-	for i = 8, 7 + kept do
+	local kept = tonumber(ARGV[8])
+	for i = 9, 8 + kept do
 		keep[ARGV[i]] = true
 	end
-	for i = 8 + kept, #ARGV do
+	for i = 9 + kept, #ARGV do
 		skip[ARGV[i]] = true
 	end
 	-- free partitions with the time since when they are free: lapsed at their expiry, given up or
