@@ -156,6 +156,11 @@ public abstract class AbstractGroupListenerBehaviourTest {
 		}
 	}
 
+	/** How many partitions the members claimed so far. */
+	protected int claims() {
+		return (int) this.observed.stream().filter((o) -> o.startsWith("claimed:")).count();
+	}
+
 	private static Map<String, Long> counts(List<Handled> handled) {
 		Map<String, Long> counts = new HashMap<>();
 		for (Handled h : handled) {
@@ -392,6 +397,18 @@ public abstract class AbstractGroupListenerBehaviourTest {
 		assertThat(letter.discard()).isFalse();
 	}
 
+	@ParameterizedTest
+	@org.junit.jupiter.params.provider.ValueSource(longs = { 1, 2, 3 })
+	void aRedeliveredEventEqualsTheOriginalInEveryField(long seed) {
+		GroupRedeliveryChecks.redeliveredEventsEqualTheOriginals(controller(), seed);
+	}
+
+	@Test
+	void aHandledRedeliveryIsNotHandledAgainWhenItsPartitionMoves() {
+		StateController c = controller();
+		GroupRedeliveryChecks.aHandledRedeliveryStaysHandledWhenItsPartitionMoves(c, c, this::claims);
+	}
+
 	@Test
 	void aRedeliveredLetterThatFailsAgainIsParkedAgain() {
 		StateController c = controller();
@@ -595,6 +612,16 @@ public abstract class AbstractGroupListenerBehaviourTest {
 	}
 
 	// ------------------------------------------------------------------ two instances
+
+	// breaker 15 finding 5, with the second member on another instance
+	@Test
+	void aHandledRedeliveryIsNotHandledAgainWhenItsPartitionMovesToAnotherInstance() {
+		StateBackend first = newBackend(scratch());
+		StateBackend second = sameStore(first);
+		org.junit.jupiter.api.Assumptions.assumeTrue(second != null, "the backend is shared");
+		GroupRedeliveryChecks.aHandledRedeliveryStaysHandledWhenItsPartitionMoves(open(builder(first)),
+				open(builder(second)), this::claims);
+	}
 
 	@Test
 	void membersOnTwoInstancesShareTheEvents() {

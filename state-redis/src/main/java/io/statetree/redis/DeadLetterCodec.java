@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes a dead letter as one line of JSON for {@code groups.lua} and reads it back (the id, the
  * group and the partition are kept beside it, not in it). The event's values travel as stored
- * values, so a redelivery needs no history.
+ * values, with the commit's actor, cause and expiry flag, so a redelivery needs no history.
  */
 final class DeadLetterCodec {
 
@@ -39,11 +39,21 @@ final class DeadLetterCodec {
 		fields.put("attempts", letter.attempts());
 		fields.put("error", letter.error());
 		fields.put("parkedAtMillis", letter.parkedAtMillis());
+		if (letter.actor() != null) {
+			fields.put("actor", letter.actor());
+		}
+		if (letter.causedBy() != 0) {
+			fields.put("causedBy", letter.causedBy());
+		}
+		if (letter.expiry()) {
+			fields.put("expiry", true);
+		}
 		return TreeCodec.payloadJson(fields);
 	}
 
 	/**
-	 * Reads a dead letter written by {@link #encode}.
+	 * Reads a dead letter written by {@link #encode}; one written before the actor, the cause and
+	 * the expiry flag were kept reads with {@code null}, {@code 0} and {@code false}.
 	 * @param id its id
 	 * @param group its group
 	 * @param partition its partition
@@ -60,7 +70,9 @@ final class DeadLetterCodec {
 			return new DeadLetterRecord(id, group, partition, text(fields, "key"), number(fields, "revision"),
 					StatePath.of(text(fields, "path")), StatePath.of(text(fields, "emittingPath")),
 					fields.get("oldValue"), fields.get("newValue"), text(fields, "origin"),
-					(int) number(fields, "attempts"), text(fields, "error"), number(fields, "parkedAtMillis"));
+					(int) number(fields, "attempts"), text(fields, "error"), number(fields, "parkedAtMillis"),
+					(String) fields.get("actor"), (fields.get("causedBy") instanceof Number n) ? n.longValue() : 0,
+					Boolean.TRUE.equals(fields.get("expiry")));
 		}
 		catch (RuntimeException ex) {
 			throw new StateStorageException("Unreadable " + where + " in Redis: " + ex.getClass().getSimpleName(), ex);

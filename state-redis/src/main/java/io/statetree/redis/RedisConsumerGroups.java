@@ -55,9 +55,12 @@ final class RedisConsumerGroups implements ConsumerGroups {
 	/**
 	 * Joins a group (one script call: the group is created with every cursor at
 	 * {@code startRevision} unless known, its pattern checked otherwise). The member counts as alive
-	 * from its first {@link GroupMembership#claim}.
+	 * from its first {@link GroupMembership#claim}. A group known with another pattern is forgotten
+	 * and created anew with this one when it is idle: no member alive and no live claim, every
+	 * cursor at {@code startRevision} or later (nothing pending), no dead letter and no redelivery;
+	 * otherwise the join is refused.
 	 * @throws IllegalArgumentException naming the group and both patterns when it is known with
-	 * another pattern, or naming the group when its name cannot be a Redis key part
+	 * another pattern and not idle, or naming the group when its name cannot be a Redis key part
 	 */
 	@Override
 	public GroupMembership join(String group, String pattern, String member, long startRevision) {
@@ -69,13 +72,14 @@ final class RedisConsumerGroups implements ConsumerGroups {
 		long status = (Long) reply.get(0);
 		if (status == 0) {
 			throw new IllegalArgumentException("Group '" + group + "' has the pattern " + RedisCalls.string(reply.get(1))
-					+ "; a member cannot join it with the pattern " + pattern);
+					+ "; a member cannot join it with the pattern " + pattern + " (a group takes a new pattern only "
+					+ "when no member is alive and it has no pending commit, dead letter or redelivery)");
 		}
 		if (status == 2) {
 			throw new StateStorageException("Group '" + group + "' is stored in Redis at " + this.connectionName
 					+ " with " + RedisCalls.string(reply.get(1)) + " partitions; this version uses " + PARTITIONS);
 		}
-		return new RedisGroupMembership(this, group, member);
+		return new RedisGroupMembership(this, group, pattern, member);
 	}
 
 	@Override

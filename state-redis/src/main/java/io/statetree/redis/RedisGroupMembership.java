@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One member's hold on a group's partitions in Redis ({@link RedisConsumerGroups#join}): each call
  * is one {@code groups.lua} call checking the claim's owner, fencing token and lapse time by the
- * server's clock. Redeliveries taken stay with the partition until its holder takes again with the
- * same token, so a holder that dies while handling them leaves them to the next holder, and a take
- * whose reply was lost (the call failed, or the client sent it again after reconnecting) gives them
- * again. A dead letter is parked once per event while parked, even when its call is sent twice.
+ * server's clock. A redelivery taken stays with the partition until its holder records it handled
+ * ({@link #redeliveryHandled}) or parks it again, so a holder that dies while handling it leaves
+ * it to the next holder, a handled one is never taken again, and a take whose reply was lost (the
+ * call failed, or the client sent it again after reconnecting) gives it again. A dead letter is parked once per event while parked, even when its call is sent twice.
  * Thread-safe.
  */
 final class RedisGroupMembership implements GroupMembership {
@@ -38,6 +38,9 @@ final class RedisGroupMembership implements GroupMembership {
 
 	private final byte[] memberBytes;
 
+	/** The pattern it joined with: a group forgotten and joined with another one is not claimed. */
+	private final byte[] patternBytes;
+
 	private volatile boolean closed;
 
 	/** Ids the calls of {@link #takeRedeliveries} are told apart by: unique to this membership. */
@@ -48,16 +51,18 @@ final class RedisGroupMembership implements GroupMembership {
 	/** Per partition, the id of a take whose reply did not arrive (sent again with it). */
 	private final Map<Integer, String> unanswered = new ConcurrentHashMap<>();
 
-	RedisGroupMembership(RedisConsumerGroups groups, String group, String member) {
+	RedisGroupMembership(RedisConsumerGroups groups, String group, String pattern, String member) {
 		this.groups = groups;
 		this.group = group;
 		this.member = member;
 		this.memberBytes = RedisConsumerGroups.bytes(member);
+		this.patternBytes = RedisConsumerGroups.bytes(pattern);
 	}
 
 	/**
 	 * Renews and takes claims with one script call; after {@link #close()} claims nothing and
-	 * returns an empty list (a timer of the controller may still call it once).
+	 * returns an empty list (a timer of the controller may still call it once), nor when the group
+	 * was forgotten and joined with another pattern while this member was gone.
 	 */
 	@Override
 	public List<PartitionClaim> claim(Duration claimTimeout, Set<Integer> keep, Set<Integer> skip) {
@@ -69,12 +74,13 @@ final class RedisGroupMembership implements GroupMembership {
 			// left: it holds nothing and must not count as alive again
 			return List.of();
 		}
-		byte[][] args = new byte[4 + keep.size() + skip.size()][];
+		byte[][] args = new byte[5 + keep.size() + skip.size()][];
 		args[0] = this.memberBytes;
 		args[1] = text(claimTimeout.toMillis());
 		args[2] = text(RedisConsumerGroups.PARTITIONS);
-		args[3] = text(keep.size());
-		int i = 4;
+		args[3] = this.patternBytes;
+		args[4] = text(keep.size());
+		int i = 5;
 		for (Integer partition : keep) {
 			args[i++] = text(partition);
 		}
@@ -103,7 +109,14 @@ final class RedisGroupMembership implements GroupMembership {
 		return this.groups.scriptLong("dead", this.group, this.memberBytes, text(partition), text(token),
 				text(letter.revision()), RedisConsumerGroups.bytes(acknowledge ? "1" : "0"),
 				RedisConsumerGroups.bytes(DeadLetterCodec.encode(letter)),
-				RedisConsumerGroups.bytes(letter.path().toString())) > 0;
+				RedisConsumerGroups.bytes(letter.path().toString()), RedisConsumerGroups.bytes(letter.id())) > 0;
+	}
+
+	@Override
+	public boolean redeliveryHandled(int partition, long token, String id) {
+		Objects.requireNonNull(id, "id");
+		return this.groups.scriptLong("handled", this.group, this.memberBytes, text(partition), text(token),
+				RedisConsumerGroups.bytes(id)) == 1;
 	}
 
 	@Override

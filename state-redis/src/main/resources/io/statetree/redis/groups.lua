@@ -13,9 +13,11 @@
 --   dead     hash id -> dead letter ("<partition>\n<json>"); deadids sorted set id by number;
 --   deadseq  the last dead letter id
 --   redeliver:<p> list of "<id>\n<json>" moved back to partition p, oldest first
---   inflight:<p> list of the same, taken by the holder whose token is inflighttoken[p] in the call
---   inflightcall[p]: given again to the next holder if that one lapses before taking again, and to
---   the same call sent again (a lost reply), so a redelivery is never lost (at least once)
+--   inflight:<p> list of the same, taken by the holder whose token is inflighttoken[p] (the last
+--   take was the call inflightcall[p]) and not yet handled: each leaves it when its holder records
+--   it handled or parks it again; what is left is given again to the next holder (its holder died
+--   or lost the partition while handling it) and to the same call sent again (a lost reply), so a
+--   redelivery is never lost (at least once) and a handled one never comes back
 --   deadby   hash "<partition>\n<revision>\n<path>" -> id of the parked letter (one per event while
 --   parked, even when a lost reply makes the member send the call again); deadfield id -> that field
 local GROUPS, FLOORS = KEYS[1], KEYS[2]
@@ -53,6 +55,22 @@ local function saveFloor()
 	end
 end
 
+-- forgets the taken redelivery id of partition p (handled, or parked again)
+local function forgetTaken(p, id)
+	local inflight = prefix .. 'inflight:' .. p
+	local entries = redis.call('LRANGE', inflight, 0, -1)
+	local start = id .. '\n'
+	for i = 1, #entries do
+		if string.sub(entries[i], 1, #start) == start then
+			redis.call('LREM', inflight, 1, entries[i])
+		end
+	end
+	if redis.call('LLEN', inflight) == 0 then
+		redis.call('HDEL', INFLIGHTTOKEN, p)
+		redis.call('HDEL', INFLIGHTCALL, p)
+	end
+end
+
 -- whether member holds partition p with token now
 local function holds(p, member, token, now)
 	if redis.call('HGET', OWNER, p) ~= member then
@@ -74,11 +92,54 @@ local function acknowledge(p, revision)
 	end
 end
 
--- join: ARGV 4 pattern, 5 partitions, 6 start revision, 7 history limit (entries), 8 member
+-- whether a group can be forgotten for a new pattern: no member alive, no live claim, every cursor
+-- at least at revision (nothing pending), no dead letter, no redelivery queued or taken
+local function idle(revision, now)
+	if redis.call('ZCOUNT', MEMBERS, '(' .. millisString(now), '+inf') > 0 then
+		return false
+	end
+	local expiries = redis.call('HVALS', EXPIRY)
+	for i = 1, #expiries do
+		if tonumber(expiries[i]) > now then
+			return false
+		end
+	end
+	if redis.call('ZCARD', DEADIDS) > 0 then
+		return false
+	end
+	local partitions = tonumber(redis.call('HGET', prefix .. 'meta', 'partitions') or '0')
+	for p = 0, partitions - 1 do
+		if tonumber(redis.call('HGET', CURSOR, p) or '0') < revision
+				or redis.call('LLEN', prefix .. 'redeliver:' .. p) > 0
+				or redis.call('LLEN', prefix .. 'inflight:' .. p) > 0 then
+			return false
+		end
+	end
+	return true
+end
+
+-- forgets an idle group's progress (the fencing tokens and dead letter ids go on counting)
+local function forget()
+	local partitions = tonumber(redis.call('HGET', prefix .. 'meta', 'partitions') or '0')
+	for p = 0, partitions - 1 do
+		redis.call('DEL', prefix .. 'redeliver:' .. p, prefix .. 'inflight:' .. p)
+	end
+	redis.call('DEL', CURSOR, OWNER, EXPIRY, FREESINCE, MEMBERS, DEAD, DEADIDS, INFLIGHTTOKEN, INFLIGHTCALL,
+		DEADBY, DEADFIELD, prefix .. 'meta')
+	redis.call('HDEL', GROUPS, group)
+	redis.call('HDEL', FLOORS, group)
+end
+
+-- join: ARGV 4 pattern, 5 partitions, 6 start revision, 7 history limit (entries), 8 member; a group
+-- known with another pattern takes the new one as a new group when idle (see idle), else {0, pattern}
 if op == 'join' then
 	local known = redis.call('HGET', GROUPS, group)
 	if known and known ~= ARGV[4] then
-		return {0, known}
+		if not idle(tonumber(ARGV[6]), nowMillis()) then
+			return {0, known}
+		end
+		forget()
+		known = nil
 	end
 	local partitions = tonumber(ARGV[5])
 	local stored = redis.call('HGET', prefix .. 'meta', 'partitions')
@@ -105,10 +166,15 @@ if op == 'join' then
 	return {1}
 end
 
--- claim: ARGV 4 member, 5 timeout ms, 6 partitions, 7 the number of partitions to keep, then those,
--- then the partitions to skip (neither renewed nor taken: their listener is stuck)
+-- claim: ARGV 4 member, 5 timeout ms, 6 partitions, 7 the member's pattern, 8 the number of
+-- partitions to keep, then those, then the partitions to skip (neither renewed nor taken: their
+-- listener is stuck); nothing when the group has another pattern now (it was forgotten while this
+-- member was gone: see join)
 if op == 'claim' then
 	local member, timeout, partitions = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+	if redis.call('HGET', GROUPS, group) ~= ARGV[7] then
+		return {}
+	end
 	local now = nowMillis()
 	local lapse = now + timeout
 	redis.call('ZADD', MEMBERS, millisString(lapse), member)
@@ -116,11 +182,11 @@ if op == 'claim' then
 	local alive = math.max(1, redis.call('ZCARD', MEMBERS))
 	local fair = math.ceil(partitions / alive)
 	local keep, skip = {}, {}
-	local kept = tonumber(ARGV[7])
-	for i = 8, 7 + kept do
+	local kept = tonumber(ARGV[8])
+	for i = 9, 8 + kept do
 		keep[ARGV[i]] = true
 	end
-	for i = 8 + kept, #ARGV do
+	for i = 9 + kept, #ARGV do
 		skip[ARGV[i]] = true
 	end
 	-- free partitions with the time since when they are free: lapsed at their expiry, given up or
@@ -197,10 +263,13 @@ if op == 'ack' then
 end
 
 -- dead letter: ARGV 4 member, 5 partition, 6 token, 7 revision, 8 acknowledge ('1'/'0'), 9 json,
--- 10 the event's path
+-- 10 the event's path, 11 the id of the taken redelivery it parks again ('' when none)
 if op == 'dead' then
 	if not holds(ARGV[5], ARGV[4], ARGV[6], nowMillis()) then
 		return 0
+	end
+	if ARGV[11] and ARGV[11] ~= '' then
+		forgetTaken(ARGV[5], ARGV[11])
 	end
 	local field = ARGV[5] .. '\n' .. ARGV[7] .. '\n' .. ARGV[10]
 	local id = redis.call('HGET', DEADBY, field)
@@ -227,17 +296,20 @@ if op == 'take' then
 	local inflight, queue = prefix .. 'inflight:' .. p, prefix .. 'redeliver:' .. p
 	local taken = {}
 	if redis.call('HGET', INFLIGHTTOKEN, p) ~= token or redis.call('HGET', INFLIGHTCALL, p) == ARGV[7] then
-		-- taken by an earlier holder that lost the partition before taking again, or by this very
-		-- call whose reply was lost: not known handled
+		-- taken by an earlier holder that lost the partition before handling them, or by this very
+		-- call whose reply was lost: not handled (the same holder's later take does not give again
+		-- what it has in hand)
 		taken = redis.call('LRANGE', inflight, 0, -1)
 	end
 	local queued = redis.call('LRANGE', queue, 0, -1)
 	for i = 1, #queued do
 		taken[#taken + 1] = queued[i]
 	end
-	redis.call('DEL', inflight, queue)
-	if #taken > 0 then
-		redis.call('RPUSH', inflight, unpack(taken))
+	redis.call('DEL', queue)
+	if #queued > 0 then
+		redis.call('RPUSH', inflight, unpack(queued))
+	end
+	if redis.call('LLEN', inflight) > 0 then
 		redis.call('HSET', INFLIGHTTOKEN, p, token)
 		redis.call('HSET', INFLIGHTCALL, p, ARGV[7])
 	else
@@ -245,6 +317,17 @@ if op == 'take' then
 		redis.call('HDEL', INFLIGHTCALL, p)
 	end
 	return taken
+end
+
+-- a taken redelivery handled: ARGV 4 member, 5 partition, 6 token, 7 the letter's id
+if op == 'handled' then
+	if not holds(ARGV[5], ARGV[4], ARGV[6], nowMillis()) then
+		return 0
+	end
+	if redis.call('HGET', INFLIGHTTOKEN, ARGV[5]) == ARGV[6] then
+		forgetTaken(ARGV[5], ARGV[7])
+	end
+	return 1
 end
 
 -- leave: ARGV 4 member

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * directory lock means one process, so a restart starts with every partition free.
  * <p>
  * A redelivered dead letter that its partition's holder took stays in the letters file, as
- * redelivered, until the holder acknowledges a revision of that partition or parks it again, so
- * a crash in between redelivers it again (at least once).
+ * redelivered, until the holder records it handled, acknowledges a revision of that partition or
+ * parks it again, so a crash in between redelivers it again (at least once).
  * <p>
  * Every group's files are read at open. A group file that cannot be read is logged and its group
  * refused (each call naming the file) while the others work. Thread-safe: one lock per group;
@@ -476,10 +476,7 @@ final class FileConsumerGroups implements ConsumerGroups {
 					}
 				}
 				long id = this.group.nextId;
-				letters.add(new GroupFiles.Letter(new DeadLetterRecord(Long.toString(id), this.group.name, partition,
-						letter.key(), letter.revision(), letter.path(), letter.emittingPath(), letter.oldValue(),
-						letter.newValue(), letter.origin(), letter.attempts(), letter.error(), letter.parkedAtMillis()),
-						false));
+				letters.add(new GroupFiles.Letter(letter.stored(Long.toString(id), this.group.name, partition), false));
 				long[] letterCursors = this.group.letterCursors;
 				if (acknowledge && letter.revision() > this.group.cursor(partition)) {
 					letterCursors = letterCursors.clone();
@@ -514,6 +511,23 @@ final class FileConsumerGroups implements ConsumerGroups {
 					}
 				}
 				return result;
+			}
+		}
+
+		@Override
+		public boolean redeliveryHandled(int partition, long token, String id) {
+			checkOpen();
+			synchronized (this.group) {
+				if (!this.group.leases.holds(this.member, partition, token)) {
+					return false;
+				}
+				Set<String> taken = this.group.taken(partition, token);
+				if (taken.contains(id)) {
+					this.group.writeLetters(this.group.withoutTaken(partition, Set.of(id)), this.group.letterCursors,
+							this.group.nextId);
+					taken.remove(id);
+				}
+				return true;
 			}
 		}
 

@@ -160,6 +160,15 @@ final class GroupFiles {
 			entry.put("attempts", r.attempts());
 			entry.put("error", r.error());
 			entry.put("parkedAt", r.parkedAtMillis());
+			if (r.actor() != null) {
+				entry.put("actor", r.actor());
+			}
+			if (r.causedBy() != 0) {
+				entry.put("causedBy", r.causedBy());
+			}
+			if (r.expiry()) {
+				entry.put("expiry", true);
+			}
 			list.add(entry);
 		}
 		body.put("letters", list);
@@ -198,7 +207,8 @@ final class GroupFiles {
 			DeadLetterRecord record = new DeadLetterRecord(text(entry, "id"), group, partition, text(entry, "key"),
 					number(entry, "revision"), path(entry, "path"), path(entry, "emittingPath"), entry.get("old"),
 					entry.get("new"), text(entry, "origin"), (int) number(entry, "attempts"), text(entry, "error"),
-					number(entry, "parkedAt"));
+					number(entry, "parkedAt"), optionalText(entry, "actor"), optionalNumber(entry, "causedBy"),
+					Boolean.TRUE.equals(entry.get("expiry")));
 			letters.add(new Letter(record, state.equals(REDELIVER)));
 		}
 		return new Letters(nextId.longValue(), cursors(map, partitions), letters);
@@ -254,6 +264,16 @@ final class GroupFiles {
 			return n.longValue();
 		}
 		throw new IllegalArgumentException("its " + key + " is not a number");
+	}
+
+	/** A string field a file may lack (written by an older version): {@code null} then. */
+	private static @Nullable String optionalText(Map<?, ?> map, String key) {
+		return (map.get(key) == null) ? null : text(map, key);
+	}
+
+	/** A number field a file may lack (written by an older version): {@code 0} then. */
+	private static long optionalNumber(Map<?, ?> map, String key) {
+		return (map.get(key) == null) ? 0 : number(map, key);
 	}
 
 	private static StatePath path(Map<?, ?> map, String key) {

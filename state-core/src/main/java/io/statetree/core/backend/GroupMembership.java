@@ -49,7 +49,9 @@ public interface GroupMembership extends AutoCloseable {
 	 * step.
 	 * @param partition the partition
 	 * @param token the claim's fencing token
-	 * @param letter the dead letter ({@code id} is ignored)
+	 * @param letter the dead letter: its {@code id} is not kept (the store gives a new one); when
+	 * it is the id of a redelivered letter this claim took ({@link #takeRedeliveries}), parking it
+	 * again also counts as handling that one ({@link #redeliveryHandled})
 	 * @param acknowledge whether to move the cursor to the letter's revision too
 	 * @return {@code false} when the claim is no longer this member's (nothing is parked)
 	 */
@@ -62,6 +64,20 @@ public interface GroupMembership extends AutoCloseable {
 	 * @return the letters, oldest first; empty when none or the claim is not this member's
 	 */
 	List<DeadLetterRecord> takeRedeliveries(int partition, long token);
+
+	/**
+	 * Records that a redelivered letter this claim took ({@link #takeRedeliveries}) was handled:
+	 * the store forgets it, so no later holder of the partition takes it again. A letter taken and
+	 * not yet recorded handled may be given again to the partition's next holder (its holder may
+	 * have died while handling it: at least once); taking again with the same claim never gives
+	 * it again.
+	 * @param partition the partition
+	 * @param token the claim's fencing token
+	 * @param id the letter's id
+	 * @return {@code false} when the claim is no longer this member's (nothing is recorded);
+	 * {@code true} otherwise, also when the letter is not known (recorded before)
+	 */
+	boolean redeliveryHandled(int partition, long token, String id);
 
 	/**
 	 * Gives up every claim at once and leaves the group.

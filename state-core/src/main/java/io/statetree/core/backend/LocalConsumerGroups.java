@@ -288,10 +288,7 @@ public final class LocalConsumerGroups implements ConsumerGroups {
 					return false;
 				}
 				String id = Long.toString(this.group.nextLetter++);
-				this.group.deadLetters.put(id,
-						new DeadLetterRecord(id, this.name, partition, letter.key(), letter.revision(), letter.path(),
-								letter.emittingPath(), letter.oldValue(), letter.newValue(), letter.origin(),
-								letter.attempts(), letter.error(), letter.parkedAtMillis()));
+				this.group.deadLetters.put(id, letter.stored(id, this.name, partition));
 				if (acknowledge) {
 					this.group.cursors[partition] = Math.max(this.group.cursors[partition], letter.revision());
 				}
@@ -308,6 +305,14 @@ public final class LocalConsumerGroups implements ConsumerGroups {
 				List<DeadLetterRecord> taken = List.copyOf(this.group.redeliveries.get(partition));
 				this.group.redeliveries.get(partition).clear();
 				return taken;
+			}
+		}
+
+		/** A taken redelivery is forgotten at once here: the store dies with its process. */
+		@Override
+		public boolean redeliveryHandled(int partition, long token, String id) {
+			synchronized (LocalConsumerGroups.this.lock) {
+				return this.group.holds(partition, this.member, token, LocalConsumerGroups.this.nanoClock.getAsLong());
 			}
 		}
 

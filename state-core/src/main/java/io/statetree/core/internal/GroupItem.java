@@ -30,12 +30,16 @@ final class GroupItem {
 		this.redelivery = redelivery;
 	}
 
-	/** An item for a redelivered dead letter: its event rebuilt from the values it kept. */
+	/**
+	 * An item for a redelivered dead letter: its event rebuilt from the fields it kept, equal to
+	 * the original in every field a listener reads (a group's events have no payload).
+	 */
 	static GroupItem redelivery(DefaultStateController controller, PathPattern pattern, DeadLetterRecord letter) {
 		CommitRecord.Kind kind = letter.origin().equals(controller.instanceId()) ? CommitRecord.Kind.LOCAL
 				: CommitRecord.Kind.REMOTE;
 		Event event = new Event(controller, letter.path(), letter.emittingPath(), letter.oldValue(), letter.newValue(),
-				null, pattern, letter.revision(), letter.origin(), kind);
+				null, pattern, letter.revision(), letter.origin(), kind, letter.actor(), letter.causedBy(),
+				letter.expiry());
 		return new GroupItem(event, letter.key(), letter);
 	}
 
@@ -43,11 +47,23 @@ final class GroupItem {
 		return this.redelivery != null;
 	}
 
-	/** The dead letter for this item after its last attempt. */
+	/**
+	 * The id of the dead letter this item was redelivered from, else {@code ""}.
+	 * @return the id
+	 */
+	String redeliveryId() {
+		return (this.redelivery != null) ? this.redelivery.id() : "";
+	}
+
+	/**
+	 * The dead letter for this item after its last attempt: its id is the letter's it was
+	 * redelivered from (so the store forgets that one), else empty (the store gives one).
+	 */
 	DeadLetterRecord deadLetter(String group, int partition, String error) {
-		return new DeadLetterRecord("", group, partition, this.key, this.event.revision(), this.event.path(),
-				this.event.emittingPath(), this.event.prevValue(), this.event.newValue(), this.event.origin(),
-				this.attempts, error, System.currentTimeMillis());
+		return new DeadLetterRecord(redeliveryId(), group, partition, this.key, this.event.revision(),
+				this.event.path(), this.event.emittingPath(), this.event.prevValue(), this.event.newValue(),
+				this.event.origin(), this.attempts, error, System.currentTimeMillis(), this.event.actor(),
+				this.event.causedBy(), this.event.isExpiry());
 	}
 
 }

@@ -60,8 +60,8 @@ final class GroupRunner {
 
 	private volatile @Nullable Subscription wakeUp;
 
-	/** The revision through which a gap in the history was reported (each gap once). */
-	private volatile long gapReportedThrough = -1;
+	/** Reports the gaps in the history, each once. */
+	private final GroupGaps gaps;
 
 	/**
 	 * The revision when this runner started: from then on the in-memory history keeps what the
@@ -84,6 +84,7 @@ final class GroupRunner {
 		this.partitions = store.partitions();
 		this.timer = timer;
 		this.retainedFrom = controller.backend().revision();
+		this.gaps = new GroupGaps(name);
 		this.retentionIndex = newIndex();
 		AtomicInteger threads = new AtomicInteger();
 		this.pool = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 30, TimeUnit.SECONDS,
@@ -205,7 +206,7 @@ final class GroupRunner {
 			boolean lost = !(history instanceof RecentCommits recent) || after < this.retainedFrom
 					|| recent.neededLostThrough() > after;
 			if (lost) {
-				reportGap(after, retained);
+				this.gaps.report(partition, after, retained);
 			}
 			// what is still retained after the horizon is read next time (commits dropped from the
 			// in-memory history that gave this group no event are no loss)
@@ -221,16 +222,6 @@ final class GroupRunner {
 			}
 		}
 		return through;
-	}
-
-	private void reportGap(long after, long retained) {
-		if (retained <= this.gapReportedThrough) {
-			return;
-		}
-		this.gapReportedThrough = retained;
-		logger.error("StateTree group '{}' LOST EVENTS: the history no longer holds the commits after revision {} "
-				+ "through {} that the group had not handled (the history keeps too few commits for a group this far "
-				+ "behind: raise its size); the group goes on after revision {}", this.name, after, retained, retained);
 	}
 
 	/**

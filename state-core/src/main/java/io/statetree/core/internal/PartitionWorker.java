@@ -357,6 +357,11 @@ final class PartitionWorker {
 	private boolean done(GroupItem item, long start) {
 		remove(item);
 		if (item.isRedelivery()) {
+			// forgotten by the store: the partition's next holder must not take it again
+			if (!this.member.membership().redeliveryHandled(this.partition, this.token, item.redeliveryId())) {
+				lateAcknowledgement(item, start);
+				return false;
+			}
 			return true;
 		}
 		GroupItem following = this.inHand.peek();

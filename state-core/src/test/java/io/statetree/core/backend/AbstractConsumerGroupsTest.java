@@ -421,6 +421,93 @@ public abstract class AbstractConsumerGroupsTest {
 			.containsExactly(1L, 2L, 3L);
 	}
 
+	/**
+	 * Whether a redelivery taken and not yet handled is given again to the partition's next holder
+	 * (a shared or durable store); the default {@code true}.
+	 * @return whether taken redeliveries outlive their holder
+	 */
+	protected boolean keepsTakenRedeliveries() {
+		return true;
+	}
+
+	/** Parks revisions 1..count on the member's first partition and redelivers them all. */
+	private PartitionClaim parkAndRedeliver(GroupMembership m, int count) {
+		PartitionClaim c = claim(m, LONG).get(0);
+		for (int i = 1; i <= count; i++) {
+			assertThat(m.deadLetter(c.partition(), c.token(), letter(c.partition(), i, "x"), true)).isTrue();
+		}
+		for (DeadLetterRecord d : this.groups.deadLetters("billing")) {
+			assertThat(this.groups.redeliver("billing", d.id())).isTrue();
+		}
+		return c;
+	}
+
+	// breaker 15 finding 5: 8 letters redelivered and handled, then b joined and took them again
+	@Test
+	void aHandledRedeliveryIsNeverTakenAgainByTheNextHolder() {
+		GroupMembership a = join("a/1", 0);
+		PartitionClaim c = parkAndRedeliver(a, 8);
+		List<DeadLetterRecord> taken = a.takeRedeliveries(c.partition(), c.token());
+		assertThat(taken).hasSize(8);
+		assertThat(a.redeliveryHandled(c.partition(), c.token() + 1000, taken.get(0).id())).isFalse();
+		for (DeadLetterRecord d : taken) {
+			assertThat(a.redeliveryHandled(c.partition(), c.token(), d.id())).isTrue();
+		}
+		assertThat(a.redeliveryHandled(c.partition(), c.token(), taken.get(0).id())).as("again").isTrue();
+		assertThat(a.takeRedeliveries(c.partition(), c.token())).isEmpty();
+		a.close();
+		GroupMembership b = join(sameStore(this.groups), "billing", "b/1", 0);
+		PartitionClaim next = claimOf(claim(b, LONG), c.partition());
+		assertThat(b.takeRedeliveries(next.partition(), next.token())).isEmpty();
+		assertThat(this.groups.deadLetters("billing")).isEmpty();
+	}
+
+	@Test
+	void aTakenRedeliveryNotYetHandledIsTheNextHoldersAndOnlyIt() {
+		GroupMembership a = join("a/1", 0);
+		PartitionClaim c = parkAndRedeliver(a, 3);
+		List<DeadLetterRecord> taken = a.takeRedeliveries(c.partition(), c.token());
+		assertThat(a.redeliveryHandled(c.partition(), c.token(), taken.get(0).id())).isTrue();
+		// parked again with its id: the new letter is parked, the taken one handled
+		DeadLetterRecord again = taken.get(1);
+		assertThat(a.deadLetter(c.partition(), c.token(), again, false)).isTrue();
+		assertThat(this.groups.deadLetters("billing")).extracting(DeadLetterRecord::revision).containsExactly(2L);
+		// the same holder taking again gets nothing it has in hand
+		assertThat(a.takeRedeliveries(c.partition(), c.token())).isEmpty();
+		a.close();
+		GroupMembership b = join(sameStore(this.groups), "billing", "b/1", 0);
+		PartitionClaim next = claimOf(claim(b, LONG), c.partition());
+		List<DeadLetterRecord> left = b.takeRedeliveries(next.partition(), next.token());
+		if (keepsTakenRedeliveries()) {
+			assertThat(left).extracting(DeadLetterRecord::revision).containsExactly(3L);
+		}
+		else {
+			assertThat(left).isEmpty();
+		}
+	}
+
+	// breaker 15 finding 6: a redelivered event lost its actor
+	@Test
+	void aDeadLetterKeepsEveryFieldOfItsEventThroughRedelivery() {
+		GroupMembership m = join("a/1", 0);
+		PartitionClaim c = claim(m, LONG).get(0);
+		DeadLetterRecord plain = letter(c.partition(), 1, "x");
+		DeadLetterRecord full = new DeadLetterRecord("", "billing", c.partition(), "id=2", 2, StatePath.of("/orders/2"),
+				StatePath.of("/orders/2"), null, List.of(1, "two"), "inst-2", 3, "y", 1_700_000_000_002L, "alice", 7,
+				true);
+		m.deadLetter(c.partition(), c.token(), plain, true);
+		m.deadLetter(c.partition(), c.token(), full, true);
+		List<DeadLetterRecord> parked = sameStore(this.groups).deadLetters("billing");
+		assertThat(parked).hasSize(2);
+		assertThat(parked.get(0)).isEqualTo(plain.stored(parked.get(0).id(), "billing", c.partition()));
+		assertThat(parked.get(1)).isEqualTo(full.stored(parked.get(1).id(), "billing", c.partition()));
+		assertThat(parked.get(0).actor()).isNull();
+		for (DeadLetterRecord d : parked) {
+			this.groups.redeliver("billing", d.id());
+		}
+		assertThat(m.takeRedeliveries(c.partition(), c.token())).containsExactlyElementsOf(parked);
+	}
+
 	@Test
 	void aDiscardedLetterIsForgotten() {
 		GroupMembership m = join("a/1", 0);

@@ -163,6 +163,53 @@ class FileConsumerGroupsTest extends AbstractConsumerGroupsTest {
 		assertThat(b.takeRedeliveries(bc.partition(), bc.token())).isEmpty();
 	}
 
+	// breaker 15 finding 6: the actor (and cause, expiry) of a letter survive a restart
+	@Test
+	void aLettersActorCauseAndExpirySurviveAReopenAndAnOlderFileReadsWithoutThem() throws IOException {
+		GroupMembership m = this.groups.join("billing", "/orders/{id}", "a/1", 0);
+		PartitionClaim c = m.claim(LONG, Set.of(), Set.of()).get(0);
+		DeadLetterRecord plain = letter(c.partition(), 3);
+		DeadLetterRecord full = new DeadLetterRecord("", "billing", c.partition(), "id=4", 4, StatePath.of("/orders/4"),
+				StatePath.of("/orders/4"), "old", null, "inst-1", 3, "boom", 1_700_000_000_000L, "alice", 2, true);
+		m.deadLetter(c.partition(), c.token(), plain, true);
+		m.deadLetter(c.partition(), c.token(), full, true);
+		List<DeadLetterRecord> kept = reopen().deadLetters("billing");
+		assertThat(kept.get(1)).isEqualTo(full.stored(kept.get(1).id(), "billing", c.partition()));
+		assertThat(kept.get(0)).extracting(DeadLetterRecord::actor, DeadLetterRecord::causedBy, DeadLetterRecord::expiry)
+			.containsExactly(null, 0L, false);
+		// a file written before these fields were kept
+		this.backend.close();
+		Path letters;
+		try (Stream<Path> files = Files.list(directory().resolve(".statetree").resolve("groups"))) {
+			letters = files.filter((f) -> f.getFileName().toString().endsWith(GroupFiles.LETTERS)).findFirst().orElseThrow();
+		}
+		String text = Files.readString(letters);
+		assertThat(text).contains("\"actor\":\"alice\"");
+		Files.writeString(letters, text.replace(",\"actor\":\"alice\",\"causedBy\":2,\"expiry\":true", ""));
+		this.backend = open();
+		DeadLetterRecord old = this.backend.consumerGroups().deadLetters("billing").get(1);
+		assertThat(old).isEqualTo(new DeadLetterRecord(kept.get(1).id(), "billing", c.partition(), "id=4", 4,
+				StatePath.of("/orders/4"), StatePath.of("/orders/4"), "old", null, "inst-1", 3, "boom",
+				1_700_000_000_000L));
+	}
+
+	// breaker 15 finding 5: a handled redelivery is forgotten on disk, with no acknowledgement after it
+	@Test
+	void aHandledRedeliveryStaysForgottenAcrossAReopen() {
+		GroupMembership m = this.groups.join("billing", "/orders/{id}", "a/1", 0);
+		PartitionClaim c = m.claim(LONG, Set.of(), Set.of()).get(0);
+		m.deadLetter(c.partition(), c.token(), letter(c.partition(), 4), true);
+		this.groups.redeliver("billing", this.groups.deadLetters("billing").get(0).id());
+		DeadLetterRecord taken = m.takeRedeliveries(c.partition(), c.token()).get(0);
+		assertThat(m.redeliveryHandled(c.partition(), c.token(), taken.id())).isTrue();
+		ConsumerGroups again = reopen();
+		GroupMembership b = again.join("billing", "/orders/{id}", "b/1", 0);
+		PartitionClaim bc = b.claim(LONG, Set.of(), Set.of()).stream().filter((x) -> x.partition() == c.partition())
+			.findFirst().orElseThrow();
+		assertThat(b.takeRedeliveries(bc.partition(), bc.token())).isEmpty();
+		assertThat(again.deadLetters("billing")).isEmpty();
+	}
+
 	@Test
 	void groupNamesAreStoredSafelyAndDistinctlyButForCase() throws IOException {
 		this.groups.join("Billing", "/a/{id}", "a/1", 1);

@@ -11,4 +11,10 @@ class LocalConsumerGroupsTest extends AbstractConsumerGroupsTest {
 		return new LocalConsumerGroups();
 	}
 
+	/** A taken redelivery is forgotten at once: the store dies with its process. */
+	@Override
+	protected boolean keepsTakenRedeliveries() {
+		return false;
+	}
+
 }
