@@ -136,7 +136,7 @@ final class GroupRunner {
 	}
 
 	private void resize() {
-		int size = this.settings.concurrency() + Math.min(this.abandoned, this.settings.concurrency());
+		int size = this.settings.concurrency() + Math.max(0, Math.min(this.abandoned, this.settings.concurrency()));
 		try {
 			if (size > this.pool.getMaximumPoolSize()) {
 				this.pool.setMaximumPoolSize(size);

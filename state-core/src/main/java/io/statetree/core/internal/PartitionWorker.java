@@ -155,13 +155,12 @@ final class PartitionWorker {
 	 * given up, so it no longer counts against the group's concurrency
 	 * ({@link GroupRunner#callAbandoned}) until it returns.
 	 */
-	void abandon() {
-		synchronized (this) {
-			if (this.abandoned || this.callStart == 0) {
-				return;
-			}
-			this.abandoned = true;
+	synchronized void abandon() {
+		if (this.abandoned || this.callStart == 0) {
+			return;
 		}
+		this.abandoned = true;
+		// counted under this monitor, so the count goes up before callEnded takes it down
 		this.runner.callAbandoned();
 	}
 
