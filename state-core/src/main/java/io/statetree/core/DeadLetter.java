@@ -49,6 +49,8 @@ public interface DeadLetter {
 	 * A redelivered event comes after the events of its key that were handled meanwhile.
 	 * @return {@code false} when the dead letter was already redelivered or discarded
 	 * @throws StateStorageException when the backend cannot be reached
+	 * @throws IllegalStateException when the controller that listed it is closed (nothing is
+	 * redelivered: no member of this controller would hand it over)
 	 */
 	boolean redeliver();
 
@@ -56,6 +58,7 @@ public interface DeadLetter {
 	 * Forgets the event.
 	 * @return {@code false} when the dead letter was already redelivered or discarded
 	 * @throws StateStorageException when the backend cannot be reached
+	 * @throws IllegalStateException when the controller that listed it is closed
 	 */
 	boolean discard();
 

@@ -283,6 +283,7 @@ public interface StateController extends StateView, AutoCloseable {
 	 * @return the dead letters; empty for an unknown group
 	 * @throws IllegalArgumentException when the name is not a valid group name
 	 * @throws StateStorageException when the backend cannot be reached
+	 * @throws IllegalStateException when the controller is closed
 	 */
 	List<DeadLetter> deadLetters(String group);
 

@@ -158,8 +158,16 @@ final class GroupListeners {
 		return this.timer;
 	}
 
+	/** Refuses a call after the controller's {@code close()}, as the rest of its API does. */
+	private synchronized void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("StateController is closed");
+		}
+	}
+
 	List<DeadLetter> deadLetters(String group) {
 		SubscribeOptions.group(group);
+		checkOpen();
 		ConsumerGroups store = store();
 		if (store == null) {
 			return List.of();
@@ -172,6 +180,7 @@ final class GroupListeners {
 	}
 
 	boolean redeliver(DeadLetterRecord record) {
+		checkOpen();
 		ConsumerGroups store = Objects.requireNonNull(store());
 		if (!store.redeliver(record.group(), record.id())) {
 			return false;
@@ -189,6 +198,7 @@ final class GroupListeners {
 	}
 
 	boolean discard(DeadLetterRecord record) {
+		checkOpen();
 		return Objects.requireNonNull(store()).discard(record.group(), record.id());
 	}
 

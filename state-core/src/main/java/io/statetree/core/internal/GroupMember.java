@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * One local member of a group (one group subscription, DESIGN §13): renews its claims every
  * third of the claim timeout and runs a {@link PartitionWorker} per partition it holds. A
  * partition whose listener has run longer than the claim timeout is not renewed (it lapses and
- * another member takes it); partitions with work in hand are kept when the fair share shrinks;
+ * another member takes it), and this member claims no partition while a call of its own on it
+ * still runs; when every thread of the group on this instance is held by such stuck calls
+ * ({@link GroupRunner#saturated}) it holds no partition at all. Partitions with work in hand are
+ * kept when the fair share shrinks;
  * idle ones are frozen while the claims are renewed, so none starts an event on a partition
  * being given up. Thread-safe: claims are renewed on the timer thread, one renewal at a time.
  */
@@ -43,6 +46,16 @@ final class GroupMember {
 	private final GroupMembership membership;
 
 	private final Map<Integer, PartitionWorker> workers = new ConcurrentHashMap<>();
+
+	/**
+	 * Workers lost while their listener call still runs (the claim lapsed, was given up or
+	 * taken): their partitions are neither claimed nor renewed by this member until the call
+	 * returns, so one member never runs two calls on one key. Guarded by this.
+	 */
+	private final Set<PartitionWorker> lingering = new HashSet<>();
+
+	/** The worker whose listener call closed this member, acknowledged before leaving; guarded by this. */
+	private @Nullable PartitionWorker closedFrom;
 
 	private volatile boolean closing;
 
@@ -112,11 +125,25 @@ final class GroupMember {
 		Set<Integer> keep = new HashSet<>();
 		Set<Integer> skip = new HashSet<>();
 		List<PartitionWorker> frozen = new ArrayList<>();
+		this.lingering.removeIf((worker) -> !worker.calling());
+		for (PartitionWorker worker : this.lingering) {
+			skip.add(worker.partition);
+			if (worker.stuckLongerThan(timeout, now)) {
+				worker.abandon();
+			}
+		}
+		boolean saturated = this.runner.saturated();
+		if (saturated) {
+			// every thread is held by a stuck call: this member can handle nothing, so it holds nothing
+			for (int partition = 0; partition < this.runner.partitions(); partition++) {
+				skip.add(partition);
+			}
+		}
 		for (PartitionWorker worker : this.workers.values()) {
 			if (worker.isLost()) {
 				continue;
 			}
-			if (worker.stuckLongerThan(timeout, now)) {
+			if (saturated || worker.stuckLongerThan(timeout, now)) {
 				skip.add(worker.partition);
 			}
 			else if (worker.freezeIfIdle()) {
@@ -143,7 +170,12 @@ final class GroupMember {
 		for (PartitionWorker worker : List.copyOf(this.workers.values())) {
 			PartitionClaim claim = held.get(worker.partition);
 			if (claim == null || claim.token() != worker.token || worker.isLost()) {
-				worker.lose();
+				if (worker.loseWhileCalling()) {
+					this.lingering.add(worker);
+					if (worker.stuckLongerThan(timeout, now)) {
+						worker.abandon();
+					}
+				}
 				this.workers.remove(worker.partition, worker);
 			}
 		}
@@ -152,6 +184,10 @@ final class GroupMember {
 			worker.unfreeze();
 		}
 		for (PartitionClaim claim : claims) {
+			if (skip.contains(claim.partition())) {
+				// a store that ignored the skip: the claim lapses, no worker runs beside the call
+				continue;
+			}
 			if (!this.workers.containsKey(claim.partition())) {
 				this.workers.put(claim.partition(), new PartitionWorker(this, claim));
 				this.runner.observer.claimed(this.runner.name, claim.partition());
@@ -176,21 +212,54 @@ final class GroupMember {
 		if (scheduled != null) {
 			scheduled.cancel(false);
 		}
+		PartitionWorker own = null;
+		for (PartitionWorker worker : this.workers.values()) {
+			if (worker.callingHere()) {
+				own = worker;
+			}
+		}
 		long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
 		for (PartitionWorker worker : this.workers.values()) {
 			// until the worker's run ends: the call under way and its acknowledgement (else a clean
 			// close hands the next start an event it already handled)
-			while (!worker.callingHere() && worker.busy()
-					&& System.nanoTime() - deadline < 0) {
+			while (worker != own && worker.busy() && System.nanoTime() - deadline < 0) {
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 			}
 		}
 		synchronized (this) {
 			for (PartitionWorker worker : this.workers.values()) {
-				worker.lose();
+				if (worker != own) {
+					worker.lose();
+				}
 			}
 			this.workers.clear();
+			if (own != null) {
+				// closed from inside its own listener call: that call is acknowledged when it
+				// returns, then the claims are given up (ownCallEnded)
+				this.closedFrom = own;
+				return;
+			}
 		}
+		leave();
+	}
+
+	/**
+	 * Ends a close made from inside a listener call of this member, once that call's run is over
+	 * (its event acknowledged when it returned normally).
+	 * @param worker the worker whose run ends
+	 */
+	void ownCallEnded(PartitionWorker worker) {
+		synchronized (this) {
+			if (this.closedFrom != worker) {
+				return;
+			}
+			this.closedFrom = null;
+			worker.lose();
+		}
+		leave();
+	}
+
+	private void leave() {
 		try {
 			this.membership.close();
 		}

@@ -14,6 +14,7 @@ import io.statetree.core.ChangedPath;
 import io.statetree.core.Commit;
 import io.statetree.core.PathPattern;
 import io.statetree.core.StateEvent;
+import io.statetree.core.StateListener;
 import io.statetree.core.Subscription;
 import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitHistory;
@@ -64,6 +65,12 @@ final class GroupRunner {
 	private final GroupGaps gaps;
 
 	/**
+	 * Listener calls past the claim timeout whose partition was given up, still running (guarded
+	 * by this): each frees a thread for the other partitions, up to {@code concurrency} of them.
+	 */
+	private int abandoned;
+
+	/**
 	 * The revision when this runner started: from then on the in-memory history keeps what the
 	 * group needs ({@link RecentCommits.Retention}); a gap before it is a loss.
 	 */
@@ -98,7 +105,52 @@ final class GroupRunner {
 
 	/** Starts hearing commits: each one that gives the pattern an event wakes its partition. */
 	void start() {
-		this.wakeUp = this.controller.subscribe(this.pattern, this::wake);
+		this.wakeUp = this.controller.subscribe(this.pattern, new WakeUp());
+	}
+
+	int partitions() {
+		return this.partitions;
+	}
+
+	/**
+	 * Counts a listener call that ran past the claim timeout and whose partition was given up:
+	 * it no longer counts against {@code concurrency}, so the pool gets a thread in its place (at
+	 * most {@code concurrency} such extra threads) and the member's other partitions go on.
+	 */
+	synchronized void callAbandoned() {
+		this.abandoned++;
+		resize();
+	}
+
+	/** An abandoned call returned: its extra thread goes again. */
+	synchronized void abandonedCallReturned() {
+		this.abandoned--;
+		resize();
+	}
+
+	/**
+	 * Whether every thread of the pool is held by an abandoned call: then no member on this
+	 * instance can start an event, so none holds a partition (others take them).
+	 */
+	synchronized boolean saturated() {
+		return this.abandoned >= 2 * this.settings.concurrency();
+	}
+
+	private void resize() {
+		int size = this.settings.concurrency() + Math.max(0, Math.min(this.abandoned, this.settings.concurrency()));
+		try {
+			if (size > this.pool.getMaximumPoolSize()) {
+				this.pool.setMaximumPoolSize(size);
+				this.pool.setCorePoolSize(size);
+			}
+			else if (size < this.pool.getMaximumPoolSize()) {
+				this.pool.setCorePoolSize(size);
+				this.pool.setMaximumPoolSize(size);
+			}
+		}
+		catch (RuntimeException ex) {
+			// the pool is shut down: the group is closing
+		}
 	}
 
 	void add(GroupMember member) {
@@ -158,6 +210,26 @@ final class GroupRunner {
 			logger.warn("StateTree group '{}' could not be woken by revision {}; its members look again at their next "
 					+ "claim renewal", this.name, event.revision(), ex);
 		}
+	}
+
+	/**
+	 * The group's wake-up, an ordinary listener on its pattern; described in
+	 * {@code registrations()} by the group it wakes.
+	 */
+	private final class WakeUp implements StateListener {
+
+		@Override
+		public void onChange(StateEvent event) {
+			wake(event);
+		}
+
+		@Override
+		public String toString() {
+			int count = GroupRunner.this.members.size();
+			return "group '" + GroupRunner.this.name + "' wake-up (" + count + " member" + ((count == 1) ? "" : "s")
+					+ " on this instance)";
+		}
+
 	}
 
 	/** An event's key: the captured variables in pattern order ({@code a=1,b=2}), else the emitting path. */

@@ -80,6 +80,9 @@ final class PartitionWorker {
 	/** The thread of the listener call under way, or null. */
 	private volatile @Nullable Thread caller;
 
+	/** Whether the call under way was abandoned ({@link #abandon}); guarded by this. */
+	private boolean abandoned;
+
 	PartitionWorker(GroupMember member, PartitionClaim claim) {
 		this.member = member;
 		this.runner = member.runner;
@@ -129,6 +132,36 @@ final class PartitionWorker {
 	/** Stops the worker: no further event is started; a listener under way finishes. */
 	void lose() {
 		this.lost = true;
+	}
+
+	/**
+	 * Stops the worker, as {@link #lose}, and tells whether a listener call of it still runs; a
+	 * call not yet started then never starts (both under this worker's monitor), so the member
+	 * knows for sure whether it must keep off the partition until the call returns.
+	 * @return whether a listener call is under way
+	 */
+	synchronized boolean loseWhileCalling() {
+		this.lost = true;
+		return this.callStart != 0;
+	}
+
+	/** Whether a listener call of this worker is under way. */
+	boolean calling() {
+		return this.callStart != 0;
+	}
+
+	/**
+	 * Marks the call under way as abandoned: it ran past the claim timeout and its partition was
+	 * given up, so it no longer counts against the group's concurrency
+	 * ({@link GroupRunner#callAbandoned}) until it returns.
+	 */
+	synchronized void abandon() {
+		if (this.abandoned || this.callStart == 0) {
+			return;
+		}
+		this.abandoned = true;
+		// counted under this monitor, so the count goes up before callEnded takes it down
+		this.runner.callAbandoned();
 	}
 
 	/** Whether a run is under way (an event being handled or acknowledged). */
@@ -202,6 +235,10 @@ final class PartitionWorker {
 			backOff = true;
 		}
 		finally {
+			if (this.member.closing()) {
+				// a listener that closed its own subscription: its call is acknowledged, now leave
+				this.member.ownCallEnded(this);
+			}
 			boolean resubmit;
 			synchronized (this) {
 				this.running = false;
@@ -289,13 +326,23 @@ final class PartitionWorker {
 			// the last attempt failed but the store could not park it then
 			return park(item, item.parkError, System.nanoTime());
 		}
-		item.attempts++;
 		long start = System.nanoTime();
-		this.callStart = start;
-		this.caller = Thread.currentThread();
+		synchronized (this) {
+			// a worker lost meanwhile starts no call (see loseWhileCalling)
+			if (this.lost) {
+				return false;
+			}
+			this.callStart = start;
+			this.caller = Thread.currentThread();
+		}
+		item.attempts++;
 		Throwable failure = null;
 		try {
 			this.member.listener.onChange(item.event);
+		}
+		catch (StackOverflowError ex) {
+			// the listener's stack has unwound: a failed attempt like any exception
+			failure = ex;
 		}
 		catch (VirtualMachineError ex) {
 			throw ex;
@@ -304,8 +351,7 @@ final class PartitionWorker {
 			failure = ex;
 		}
 		finally {
-			this.callStart = 0;
-			this.caller = null;
+			callEnded();
 		}
 		if (this.lost) {
 			if (!this.member.closing()) {
@@ -328,6 +374,19 @@ final class PartitionWorker {
 				group, item.event.path(), item.event.revision(), item.attempts, Redacted.describe(failure));
 		item.parkError = describe(failure);
 		return park(item, item.parkError, start);
+	}
+
+	private void callEnded() {
+		boolean wasAbandoned;
+		synchronized (this) {
+			this.callStart = 0;
+			this.caller = null;
+			wasAbandoned = this.abandoned;
+			this.abandoned = false;
+		}
+		if (wasAbandoned) {
+			this.runner.abandonedCallReturned();
+		}
 	}
 
 	/** Parks an item as a dead letter; acknowledges its revision when it was the last of it. */
