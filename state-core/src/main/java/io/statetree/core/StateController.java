@@ -413,7 +413,13 @@ public interface StateController extends StateView, AutoCloseable {
 	 */
 	Versioned<@Nullable Object> getVersioned(StatePath path);
 
-	/** Same as {@link #getVersioned(StatePath, Class)}. @param path the path @param type the type @param <T> the type @return the value and its revision */
+	/**
+	 * Same as {@link #getVersioned(StatePath, Class)}.
+	 * @param path the path
+	 * @param type the type
+	 * @param <T> the type
+	 * @return the value and its revision
+	 */
 	default <T> Versioned<@Nullable T> getVersioned(String path, Class<T> type) {
 		return getVersioned(StatePath.of(path), type);
 	}
@@ -429,7 +435,13 @@ public interface StateController extends StateView, AutoCloseable {
 	 */
 	<T> Versioned<@Nullable T> getVersioned(StatePath path, Class<T> type);
 
-	/** Same as {@link #getVersioned(StatePath, TypeRef)}. @param path the path @param type the type @param <T> the type @return the value and its revision */
+	/**
+	 * Same as {@link #getVersioned(StatePath, TypeRef)}.
+	 * @param path the path
+	 * @param type the type
+	 * @param <T> the type
+	 * @return the value and its revision
+	 */
 	default <T> Versioned<@Nullable T> getVersioned(String path, TypeRef<T> type) {
 		return getVersioned(StatePath.of(path), type);
 	}

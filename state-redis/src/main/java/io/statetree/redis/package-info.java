@@ -49,7 +49,7 @@
  * written path are found with one lexicographic range; <code>{ns}:eph</code> — a hash from
  * ephemeral path to its owner (instance id); <code>{ns}:ephown</code> — members
  * {@code <owner>\0<path>}, score 0, an owner's entries by one range; <code>{ns}:owners</code> — the
- * owners of ephemeral entries; <code>{ns}:lease:<owner></code> — each owner's lease, set with
+ * owners of ephemeral entries; <code>{ns}:lease:&lt;owner&gt;</code> — each owner's lease, set with
  * {@code PX lease-timeout} by the commit that writes its ephemeral entry and renewed by its
  * instance every third of the timeout. Every path of <code>{ns}:life</code> is in exactly one of
  * <code>{ns}:due</code> and <code>{ns}:eph</code>, and nothing else is in those, so the scripts

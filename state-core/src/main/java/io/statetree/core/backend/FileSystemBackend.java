@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <b>Case-insensitive file systems</b> (macOS, Windows) are detected when the backend opens. There,
  * names are looked up by listing the directory and comparing exactly, and a write that would
  * create a name differing only in case from an existing one ({@code /users/Alice} when
- * {@code /users/alice} exists) is refused with {@link StateWriteException}, so two paths never
+ * {@code /users/alice} exists) is refused with {@link io.statetree.core.StateWriteException}, so two paths never
  * share a file. Non-ASCII characters are encoded, so Unicode normalization cannot merge names.
  * <p>
  * <b>Crash safety.</b> Every file is written to a temp file in the same directory and renamed
