@@ -2,6 +2,7 @@ package io.statetree.core.backend;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.Versioned;
@@ -98,6 +99,54 @@ public interface StateBackend extends AutoCloseable {
 	 */
 	default List<String> childNames(StatePath path) {
 		return FileSystemBackend.childNamesOf(read(path));
+	}
+
+	/**
+	 * Reads the subtree at a path without holding the caller's thread while the storage answers
+	 * (DESIGN §15). The default runs {@link #read} on the calling thread and returns a completed
+	 * future; a backend with a non-blocking client overrides it and reports so through
+	 * {@link #isNonBlocking()}.
+	 * @param path the path
+	 * @return a future of the immutable value ({@code null} when absent); it completes
+	 * exceptionally with the exceptions {@link #read} throws, never throws itself
+	 */
+	default CompletableFuture<@Nullable Object> readAsync(StatePath path) {
+		try {
+			return CompletableFuture.completedFuture(read(path));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Commits writes atomically without holding the caller's thread while the storage answers
+	 * (DESIGN §15): the same contract as {@link #commit}, its failures delivered through the
+	 * future. The default runs {@link #commit} on the calling thread. A non-blocking override may
+	 * complete the future on its client's I/O thread, so whoever continues from it must not
+	 * block there; it may have several commits in flight at once, each applied atomically and
+	 * given its own revision in the order the storage applies them.
+	 * @param request the writes and preconditions
+	 * @return a future of the revision and the changes; it completes exceptionally with the
+	 * exceptions {@link #commit} throws, never throws itself
+	 */
+	default CompletableFuture<CommitResult> commitAsync(CommitRequest request) {
+		try {
+			return CompletableFuture.completedFuture(commit(request));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Whether {@link #readAsync} and {@link #commitAsync} are non-blocking: they return before the
+	 * storage answers and hold no thread while it does. {@code false} by default: the controller
+	 * then runs blocking backends' asynchronous calls on its executor.
+	 * @return {@code true} for a backend with a non-blocking client
+	 */
+	default boolean isNonBlocking() {
+		return false;
 	}
 
 	/**
