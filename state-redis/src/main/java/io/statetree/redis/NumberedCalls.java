@@ -20,18 +20,35 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * reply comes. Meanwhile the change feed may read the call's stream entry, which also settles it.
  * An error reply to the first sending is definite (the server refused the script: nothing was
  * applied) and thrown at once. When no outcome is known after the resolve timeout (counted from
- * the first failure, and after one sending again at least), the call is
- * given up: it throws {@link StateStorageException} saying the outcome is unknown, and the feed
+ * the first sending, and after one sending again at least), the call is given up: it throws {@link StateStorageException} saying the outcome is unknown, and the feed
  * delivers the call's entry, should it find one, to the backend's listener like another
- * instance's commit. Thread-safe.
+ * instance's commit. The resolve timeout is the client's command timeout
+ * ({@link RedisCalls#commandTimeout}, {@code spring.data.redis.timeout}) when it is known, at least
+ * {@link #MIN_RESOLVE_TIMEOUT} (so a blip shorter than that, such as a dropped connection or a
+ * server pause, still resolves with a tiny command timeout): a sending waits for its reply at most
+ * the command timeout and the last sending again starts before the deadline, so a write during an
+ * outage fails within about twice the command timeout (command timeout plus one second when the
+ * command timeout is under one second). Thread-safe.
  */
 final class NumberedCalls {
 
 	/**
-	 * How long, from its first failure, a call with an unknown outcome is sent again before it is
-	 * given up.
+	 * How long, from its first sending, a call with an unknown outcome is sent again before it is
+	 * given up, when the client's command timeout is not known.
 	 */
 	static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(10);
+
+	/** The shortest resolve timeout taken from the client's command timeout. */
+	static final Duration MIN_RESOLVE_TIMEOUT = Duration.ofSeconds(1);
+
+	/**
+	 * The resolve timeout for a client whose command timeout is known.
+	 * @param commandTimeout the client's command timeout
+	 * @return the command timeout, at least {@link #MIN_RESOLVE_TIMEOUT}
+	 */
+	static Duration resolveTimeout(Duration commandTimeout) {
+		return (commandTimeout.compareTo(MIN_RESOLVE_TIMEOUT) < 0) ? MIN_RESOLVE_TIMEOUT : commandTimeout;
+	}
 
 	private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -93,7 +110,7 @@ final class NumberedCalls {
 	 * or no outcome was known in time (the call may have been applied)
 	 */
 	Outcome call(Scripts script, long counter, byte[][] args) {
-		long firstFailure = 0;
+		long firstSending = System.nanoTime();
 		long pause = FIRST_PAUSE_NANOS;
 		// the interrupt is set aside while the outcome is unknown: giving up on it would make a
 		// commit that was applied look failed
@@ -113,13 +130,12 @@ final class NumberedCalls {
 						return new Outcome(null, seen);
 					}
 					if (attempt == 0) {
-						// counted from the first failure, which may itself have waited for the
+						// counted from the first sending, which may itself have waited for the
 						// client's command timeout: the call is always sent again at least once
-						firstFailure = System.nanoTime();
 						logger.debug("StateTree write to namespace '{}' has an unknown outcome; sending it again: {}",
 								this.keys.namespace(), RedisCalls.message(ex));
 					}
-					else if (System.nanoTime() - firstFailure > this.resolveNanos) {
+					else if (System.nanoTime() - firstSending > this.resolveNanos) {
 						seen = this.ids.abandon(counter);
 						if (seen != null) {
 							return new Outcome(null, seen);
@@ -127,7 +143,7 @@ final class NumberedCalls {
 						throw new StateStorageException("Redis at " + this.connectionName
 								+ " did not answer a write of namespace '" + this.keys.namespace() + "' sent again for "
 								+ TimeUnit.NANOSECONDS.toMillis(this.resolveNanos)
-								+ " ms after its connection failed: whether it was applied is unknown (if it was, this instance's listeners hear "
+								+ " ms (the client's command timeout, spring.data.redis.timeout, at least 1 s) after it was first sent: whether it was applied is unknown (if it was, this instance's listeners hear "
 								+ "it through the change feed): " + RedisCalls.message(ex), ex);
 					}
 					this.resent.incrementAndGet();

@@ -148,7 +148,7 @@ public final class RedisBackend implements StateBackend {
 				this.retentionBytes, () -> this.sweepOrigin, this.leases);
 		this.lifetimes = new RedisLifetimes(this.factory, this.connectionName, this.keys);
 		this.numberedCalls = new NumberedCalls(this.factory, this.connectionName, this.keys, new CommitIds(),
-				NumberedCalls.RESOLVE_TIMEOUT);
+				NumberedCalls.resolveTimeout(RedisCalls.commandTimeout(this.factory, NumberedCalls.RESOLVE_TIMEOUT)));
 		this.writes = new WriteScripts(this.numberedCalls, this.backendIdBytes, this.retentionBytes,
 				this.maxValueBytes, this.leases, this.ownRevisions, this.sweep::start);
 		this.groupHistoryLimit = builder.groupHistoryLimit;

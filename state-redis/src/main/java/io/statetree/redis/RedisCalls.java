@@ -1,6 +1,7 @@
 package io.statetree.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import io.lettuce.core.RedisCommandExecutionException;
@@ -31,6 +32,24 @@ final class RedisCalls {
 			return "redis://" + lettuce.getHostName() + ":" + lettuce.getPort() + "/" + lettuce.getDatabase();
 		}
 		return factory.getClass().getSimpleName();
+	}
+
+	/**
+	 * The client's command timeout: how long a command waits for its reply, including while the
+	 * connection is down and being re-established ({@code spring.data.redis.timeout} in Spring
+	 * Boot). Known for Lettuce only.
+	 * @param factory the factory
+	 * @param otherwise what to return when it is not known
+	 * @return the timeout, at least 1 ms
+	 */
+	static Duration commandTimeout(RedisConnectionFactory factory, Duration otherwise) {
+		if (factory instanceof LettuceConnectionFactory lettuce) {
+			Duration timeout = lettuce.getClientConfiguration().getCommandTimeout();
+			if (timeout != null && !timeout.isNegative() && !timeout.isZero()) {
+				return timeout;
+			}
+		}
+		return otherwise;
 	}
 
 	/**
