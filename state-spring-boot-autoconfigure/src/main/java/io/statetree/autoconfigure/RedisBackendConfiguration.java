@@ -1,6 +1,7 @@
 package io.statetree.autoconfigure;
 
 import io.statetree.core.StateController;
+import io.statetree.core.StateStorageException;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.redis.RedisBackend;
 import io.statetree.spring.StateTreeRedisConnectionFactory;
@@ -17,7 +18,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * backend is {@code redis}. It uses the {@link RedisConnectionFactory} qualified
  * {@link StateTreeRedisConnectionFactory @StateTreeRedisConnectionFactory} if there is one, else
  * the application's (primary) one. The connection factory is looked up when the backend is
- * created, not before. The controller is closed before that connection factory stops.
+ * created, not before. Redis unreachable then fails start-up with a {@link RedisUnreachableException}
+ * naming the address and the kind of failure. The controller is closed before that connection factory stops.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ RedisBackend.class, RedisConnectionFactory.class })
@@ -55,7 +57,14 @@ class RedisBackendConfiguration {
 						() -> builder.maxValueBytes(redis.getMaxValueBytes()));
 				apply("statetree.redis.lease-timeout", redis.getLeaseTimeout(),
 						() -> builder.leaseTimeout(redis.getLeaseTimeout()));
-				return builder.build();
+				try {
+					return builder.build();
+				}
+				catch (StateStorageException ex) {
+					// a start-up failure the analyzer explains, rather than a trace
+					throw new RedisUnreachableException(spec.property("backend"), RedisAddress.of(connectionFactory),
+							ex);
+				}
 			}
 
 		};

@@ -1,7 +1,7 @@
 package io.statetree.actuate;
 
 import java.nio.file.Path;
-import java.util.Map;
+import java.time.Duration;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.statetree.core.StateController;
@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributors;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,19 +68,19 @@ class BackendsTest {
 	}
 
 	@Test
-	void theHealthNamesEachMountsStoreType(@TempDir Path directory) {
+	void theHealthHasOneChildPerMountNamingItsStoreType(@TempDir Path directory) {
 		FileSystemBackend files = FileSystemBackend.builder(directory).fsync(false).build();
 		HybridBackend hybrid = new HybridBackend(new InMemoryBackend()).mount("/files",
 				new CachingBackend(files, CachePolicy.defaults()));
-		try (StateController controller = StateController.create(hybrid)) {
-			Health health = new StateTreeHealthIndicator(controller).health(true);
-			assertThat(health.getDetails()).containsKey("backends");
-			@SuppressWarnings("unchecked")
-			Map<String, Map<String, Object>> backends = (Map<String, Map<String, Object>>) health.getDetails()
-				.get("backends");
-			assertThat(backends).containsOnlyKeys("/", "/files");
-			assertThat(backends.get("/")).containsEntry("type", "memory").containsEntry("status", "UP");
-			assertThat(backends.get("/files")).containsEntry("type", "filesystem").containsEntry("status", "UP");
+		try (StateController controller = StateController.create(hybrid);
+				StateTreeHealthContributor health = new StateTreeHealthContributor(controller, Duration.ofSeconds(2))) {
+			assertThat(health.stream().map(HealthContributors.Entry::name)).containsExactly("root", "files");
+			Health root = ((HealthIndicator) health.getContributor("root")).health(true);
+			assertThat(root.getStatus()).isEqualTo(Status.UP);
+			assertThat(root.getDetails()).containsEntry("type", "memory").containsEntry("mountPoint", "/");
+			Health mounted = ((HealthIndicator) health.getContributor("files")).health(true);
+			assertThat(mounted.getStatus()).isEqualTo(Status.UP);
+			assertThat(mounted.getDetails()).containsEntry("type", "filesystem").containsEntry("mountPoint", "/files");
 		}
 	}
 

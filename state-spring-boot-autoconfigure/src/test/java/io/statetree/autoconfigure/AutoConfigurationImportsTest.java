@@ -52,7 +52,7 @@ class AutoConfigurationImportsTest {
 		Properties factories = new Properties();
 		factories.load(new StringReader(ours("META-INF/spring.factories")));
 		String[] names = factories.getProperty(FailureAnalyzer.class.getName(), "").split(",");
-		assertThat(names).hasSize(7);
+		assertThat(names).hasSize(8);
 		for (String name : names) {
 			assertThat(FailureAnalyzer.class.isAssignableFrom(Class.forName(name.trim()))).as(name).isTrue();
 		}

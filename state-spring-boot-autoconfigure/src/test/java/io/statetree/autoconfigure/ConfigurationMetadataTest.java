@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import io.statetree.autoconfigure.health.StateTreeHealthProperties;
 import io.statetree.autoconfigure.security.StateTreeSecurityProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -31,7 +32,8 @@ class ConfigurationMetadataTest {
 				"statetree.cache.flush-on-delete", "statetree.mounts", "statetree.listeners.dispatch",
 				"statetree.listeners.on-error", "statetree.instance-id", "statetree.initial-state",
 				"statetree.history.size", "statetree.groups.max-attempts", "statetree.groups.initial-backoff",
-				"statetree.groups.concurrency", "statetree.groups.claim-timeout", "statetree.fail-on-unknown-properties");
+				"statetree.groups.concurrency", "statetree.groups.claim-timeout", "statetree.fail-on-unknown-properties",
+				"statetree.health.timeout", "statetree.health.readiness");
 		properties.forEach((name, property) -> assertThat(property.path("description").asString("")).as(name)
 			.isNotBlank()
 			.doesNotContain("{@")
@@ -62,6 +64,8 @@ class ConfigurationMetadataTest {
 		assertThat(properties.get("statetree.groups.concurrency").path("defaultValue").asInt(0)).isEqualTo(4);
 		assertThat(properties.get("statetree.groups.claim-timeout").path("defaultValue").asString(""))
 			.isEqualTo("30s");
+		assertThat(properties.get("statetree.health.timeout").path("defaultValue").asString("")).isEqualTo("2s");
+		assertThat(properties.get("statetree.health.readiness").path("defaultValue").asBoolean(false)).isTrue();
 	}
 
 	@Test
@@ -75,7 +79,9 @@ class ConfigurationMetadataTest {
 				new UnknownPropertiesCheck.PropertiesType(ConfigurationPropertyName.of("statetree.groups"),
 						StateTreeGroupsProperties.class),
 				new UnknownPropertiesCheck.PropertiesType(ConfigurationPropertyName.of("statetree.security"),
-						StateTreeSecurityProperties.class)))
+						StateTreeSecurityProperties.class),
+				new UnknownPropertiesCheck.PropertiesType(ConfigurationPropertyName.of("statetree.health"),
+						StateTreeHealthProperties.class)))
 			.templates();
 		assertThat(templates).contains("statetree.mounts.<name>.filesystem.fsync", "statetree.security.rules[i].write",
 				"statetree.groups.claim-timeout");
@@ -128,10 +134,10 @@ class ConfigurationMetadataTest {
 	}
 
 	/** This module's metadata: generated from the properties types and the additional metadata. */
-	private JsonNode ours() throws IOException {
+	static JsonNode ours() throws IOException {
 		JsonMapper mapper = JsonMapper.builder().build();
 		List<URL> candidates = Collections
-			.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"));
+			.list(ConfigurationMetadataTest.class.getClassLoader().getResources("META-INF/spring-configuration-metadata.json"));
 		List<JsonNode> ours = new ArrayList<>();
 		for (URL url : candidates) {
 			try (InputStream in = url.openStream()) {
@@ -148,7 +154,7 @@ class ConfigurationMetadataTest {
 		return ours.get(0);
 	}
 
-	private Map<String, JsonNode> statetreeProperties() throws IOException {
+	static Map<String, JsonNode> statetreeProperties() throws IOException {
 		Map<String, JsonNode> properties = new java.util.TreeMap<>();
 		for (JsonNode property : ours().path("properties")) {
 			if (property.path("name").asString("").startsWith("statetree.")) {

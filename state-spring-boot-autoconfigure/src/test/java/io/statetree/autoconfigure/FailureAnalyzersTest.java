@@ -36,7 +36,7 @@ class FailureAnalyzersTest {
 						.and(Environment.class, new StandardEnvironment()),
 					SpringFactoriesLoader.FailureHandler.logging(LogFactory.getLog(FailureAnalyzersTest.class)));
 		assertThat(analyzers).extracting((analyzer) -> (Object) analyzer.getClass())
-			.contains(UnknownBackendFailureAnalyzer.class, UnknownPropertiesFailureAnalyzer.class, RedisBackendUnavailableFailureAnalyzer.class,
+			.contains(UnknownBackendFailureAnalyzer.class, UnknownPropertiesFailureAnalyzer.class, RedisBackendUnavailableFailureAnalyzer.class, RedisUnreachableFailureAnalyzer.class,
 					StateDirectoryFailureAnalyzer.class, InvalidMountFailureAnalyzer.class,
 					InvalidStateMethodFailureAnalyzer.class, DerivationCycleFailureAnalyzer.class);
 		List<String> names = analyzers.stream().map((analyzer) -> analyzer.getClass().getSimpleName()).toList();

@@ -1,6 +1,6 @@
 /**
  * Auto-configuration of the {@code statetree} health contributor
- * ({@link io.statetree.actuate.StateTreeHealthIndicator}).
+ * ({@link io.statetree.actuate.StateTreeHealthContributor}).
  */
 @NullMarked
 package io.statetree.autoconfigure.health;

@@ -18,7 +18,7 @@ import io.statetree.actuate.StateTreeChangesEndpoint;
 import io.statetree.actuate.StateTreeChangesEndpointWebExtension;
 import io.statetree.actuate.StateTreeEndpoint;
 import io.statetree.actuate.StateTreeEndpointWebExtension;
-import io.statetree.actuate.StateTreeHealthIndicator;
+import io.statetree.actuate.StateTreeHealthContributor;
 import io.statetree.actuate.StateTreeMetrics;
 import io.statetree.actuate.StateTreeSanitizer;
 import io.statetree.autoconfigure.Failures;
@@ -61,7 +61,7 @@ class StateTreeActuatorAutoConfigurationTest {
 			.doesNotHaveBean(StateTreeEndpointWebExtension.class)
 			.doesNotHaveBean(StateTreeChangesEndpoint.class)
 			.doesNotHaveBean(StateTreeChangesEndpointWebExtension.class)
-			.hasSingleBean(StateTreeHealthIndicator.class)
+			.hasSingleBean(StateTreeHealthContributor.class)
 			.doesNotHaveBean(StateTreeMetrics.class));
 	}
 
@@ -219,7 +219,7 @@ class StateTreeActuatorAutoConfigurationTest {
 	@Test
 	void theHealthIndicatorCanBeDisabled() {
 		this.runner.withPropertyValues("management.health.statetree.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(StateTreeHealthIndicator.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(StateTreeHealthContributor.class));
 	}
 
 	@Test
