@@ -171,7 +171,10 @@ class StateTreeEndpointReadOnlyHttpTest extends HttpTestSupport {
 		assertThat(response.status()).as(response.body()).isEqualTo(200);
 		JsonNode statetree = response.json().get("components").get("statetree");
 		assertThat(statetree.get("status").asString()).isEqualTo("UP");
-		assertThat(statetree.get("details").get("backends").get("/").get("type").asString()).isEqualTo("memory");
+		JsonNode root = statetree.get("components").get("root");
+		assertThat(root.get("status").asString()).isEqualTo("UP");
+		assertThat(root.get("details").get("type").asString()).isEqualTo("memory");
+		assertThat(root.get("details").get("mountPoint").asString()).isEqualTo("/");
 	}
 
 	private static List<String> texts(JsonNode array) {

@@ -1,9 +1,13 @@
 package io.statetree.autoconfigure.health;
 
+import java.util.List;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
+import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
 import org.springframework.boot.health.actuate.endpoint.AdditionalHealthEndpointPath;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
@@ -24,6 +28,8 @@ final class ReadinessGroupMembership implements HealthEndpointGroupsPostProcesso
 
 	static final String CONTRIBUTOR = "statetree";
 
+	private static final EndpointId HEALTH = EndpointId.of("health");
+
 	@Override
 	public HealthEndpointGroups postProcessHealthEndpointGroups(HealthEndpointGroups groups) {
 		if (groups.get(READINESS) == null) {
@@ -36,7 +42,12 @@ final class ReadinessGroupMembership implements HealthEndpointGroupsPostProcesso
 		return name.equals(CONTRIBUTOR) || name.startsWith(CONTRIBUTOR + "/");
 	}
 
-	private record Groups(HealthEndpointGroups delegate) implements HealthEndpointGroups {
+	/**
+	 * The groups with the readiness group widened. Like Spring Boot's own groups it maps the
+	 * health endpoint's additional paths (the web endpoint discoverer casts the groups to
+	 * {@link AdditionalPathsMapper}).
+	 */
+	private record Groups(HealthEndpointGroups delegate) implements HealthEndpointGroups, AdditionalPathsMapper {
 
 		@Override
 		public HealthEndpointGroup getPrimary() {
@@ -52,6 +63,19 @@ final class ReadinessGroupMembership implements HealthEndpointGroupsPostProcesso
 		public @Nullable HealthEndpointGroup get(String name) {
 			HealthEndpointGroup group = this.delegate.get(name);
 			return (group != null && READINESS.equals(name)) ? new WithStateTree(group) : group;
+		}
+
+		@Override
+		public @Nullable List<String> getAdditionalPaths(EndpointId endpointId, WebServerNamespace webServerNamespace) {
+			if (this.delegate instanceof AdditionalPathsMapper mapper) {
+				return mapper.getAdditionalPaths(endpointId, webServerNamespace);
+			}
+			if (!HEALTH.equals(endpointId)) {
+				return null;
+			}
+			return getAllWithAdditionalPath(webServerNamespace).stream()
+				.map((group) -> group.getAdditionalPath().getValue())
+				.toList();
 		}
 
 	}

@@ -8,7 +8,10 @@ import io.statetree.actuate.StateTreeHealthContributor;
 import io.statetree.autoconfigure.Failures;
 import io.statetree.autoconfigure.StateTreeAutoConfiguration;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
+import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.actuate.endpoint.AdditionalHealthEndpointPath;
@@ -84,6 +87,10 @@ class StateTreeHealthContributorAutoConfigurationTest {
 		assertThat(processed.get("readiness").isMember("statetreeish")).isFalse();
 		assertThat(processed.get("liveness").isMember("statetree")).isFalse();
 		assertThat(processed.getPrimary().isMember("statetree")).isFalse();
+		// Spring Boot's web endpoint discoverer casts the groups to AdditionalPathsMapper
+		assertThat(processed).isInstanceOf(AdditionalPathsMapper.class);
+		assertThat(((AdditionalPathsMapper) processed).getAdditionalPaths(EndpointId.of("health"),
+				WebServerNamespace.SERVER)).isEmpty();
 		HealthEndpointGroups withoutReadiness = HealthEndpointGroups.of(new Group(Set.of()), Map.of("liveness", liveness));
 		assertThat(membership.postProcessHealthEndpointGroups(withoutReadiness)).isSameAs(withoutReadiness);
 	}
