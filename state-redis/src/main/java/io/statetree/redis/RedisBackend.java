@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 import io.statetree.core.StatePath;
@@ -234,10 +235,21 @@ public final class RedisBackend implements StateBackend {
 
 	@Override
 	public @Nullable Object read(StatePath path) {
-		checkOpen();
-		byte[] reply = RedisCalls.scriptValue(this.factory, this.connectionName, Scripts.READ, this.keys.all(),
-				bytes(path.toString()));
-		return decodeRead(new String(reply, StandardCharsets.UTF_8), path);
+		return AsyncScripts.join(readAsync(path));
+	}
+
+	/**
+	 * Reads with one {@code EVALSHA} on Lettuce's asynchronous commands (see
+	 * {@link #isNonBlocking()}); the future completes on Lettuce's I/O thread.
+	 */
+	@Override
+	public CompletableFuture<@Nullable Object> readAsync(StatePath path) {
+		if (this.closed) {
+			return CompletableFuture.failedFuture(closedException());
+		}
+		return this.numberedCalls.scripts()
+			.scriptValue(Scripts.READ, this.keys.all(), new byte[][] { bytes(path.toString()) })
+			.thenApply((reply) -> decodeRead(new String(reply, StandardCharsets.UTF_8), path));
 	}
 
 	/**
@@ -272,9 +284,33 @@ public final class RedisBackend implements StateBackend {
 
 	@Override
 	public CommitResult commit(CommitRequest request) {
-		checkOpen();
+		return AsyncScripts.join(commitAsync(request));
+	}
+
+	/**
+	 * Commits with one {@code EVALSHA} on Lettuce's asynchronous commands; a reply lost to a
+	 * dropped connection is resolved as {@link #commit} resolves it, the pauses between sendings
+	 * holding no thread. Any number of commits may be in flight: each gets its revision in the
+	 * order Redis runs them, and the future completes on Lettuce's I/O thread (continue with
+	 * {@code *Async} stages to leave it).
+	 */
+	@Override
+	public CompletableFuture<CommitResult> commitAsync(CommitRequest request) {
+		if (this.closed) {
+			return CompletableFuture.failedFuture(closedException());
+		}
 		noteOrigin(request.origin());
-		return this.writes.commit(request);
+		return this.writes.commitAsync(request);
+	}
+
+	/**
+	 * {@code true} when the connection factory is a {@code LettuceConnectionFactory} sharing its
+	 * native connection (Spring Boot's default); with another factory the asynchronous calls run
+	 * on the calling thread.
+	 */
+	@Override
+	public boolean isNonBlocking() {
+		return this.numberedCalls.scripts().isNonBlocking();
 	}
 
 	/**
@@ -456,8 +492,12 @@ public final class RedisBackend implements StateBackend {
 
 	private void checkOpen() {
 		if (this.closed) {
-			throw new IllegalStateException("RedisBackend for namespace '" + this.namespace + "' is closed");
+			throw closedException();
 		}
+	}
+
+	private IllegalStateException closedException() {
+		return new IllegalStateException("RedisBackend for namespace '" + this.namespace + "' is closed");
 	}
 
 	private void start() {

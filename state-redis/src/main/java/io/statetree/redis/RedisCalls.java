@@ -140,7 +140,7 @@ final class RedisCalls {
 		return false;
 	}
 
-	private static boolean isNoScript(Throwable ex) {
+	static boolean isNoScript(Throwable ex) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			String message = t.getMessage();
 			if (message != null && message.contains("NOSCRIPT")) {
