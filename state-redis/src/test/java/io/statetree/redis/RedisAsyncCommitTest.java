@@ -42,6 +42,8 @@ class RedisAsyncCommitTest {
 
 	private static final int IN_FLIGHT = 2_000;
 
+	private static final Duration PAUSE = Duration.ofSeconds(3);
+
 	private LettuceConnectionFactory factory;
 
 	private String namespace;
@@ -70,7 +72,7 @@ class RedisAsyncCommitTest {
 	}
 
 	@Test
-	void twoThousandCommitsInFlightFromOneThreadHoldNoThreadEachAndGetGapFreeRevisions() {
+	void twoThousandCommitsInFlightFromOneThreadHoldNoThreadEachAndGetGapFreeRevisions(RedisTestServer redis) {
 		RedisBackend backend = backend();
 		assertThat(backend.isNonBlocking()).isTrue();
 		// warm up Lettuce's event loop, the common pool and the delayed executor's machinery
@@ -81,16 +83,25 @@ class RedisAsyncCommitTest {
 		int peak = before;
 		List<CompletableFuture<CommitResult>> futures = new ArrayList<>(IN_FLIGHT);
 		AtomicInteger completions = new AtomicInteger();
-		for (int i = 0; i < IN_FLIGHT; i++) {
-			CompletableFuture<CommitResult> future = backend.commitAsync(set("/k/" + (i % 50), i));
-			future.whenComplete((result, failure) -> completions.incrementAndGet());
-			futures.add(future);
-			peak = Math.max(peak, threads.getThreadCount());
+		// the server holds every client's commands for a while: all 2,000 calls are in flight at once
+		LettuceConnectionFactory pauser = redis.newConnectionFactory();
+		long issued;
+		try (RedisConnection connection = pauser.getConnection()) {
+			connection.execute("CLIENT", bytes("PAUSE"), bytes(Long.toString(PAUSE.toMillis())));
+			long began = System.nanoTime();
+			for (int i = 0; i < IN_FLIGHT; i++) {
+				CompletableFuture<CommitResult> future = backend.commitAsync(set("/k/" + (i % 50), i));
+				future.whenComplete((result, failure) -> completions.incrementAndGet());
+				futures.add(future);
+				peak = Math.max(peak, threads.getThreadCount());
+			}
+			issued = System.nanoTime() - began;
 		}
-		int pending = (int) futures.stream().filter((f) -> !f.isDone()).count();
+		assertThat(Duration.ofNanos(issued)).as("time to issue the calls").isLessThan(PAUSE);
+		assertThat(completions).as("calls answered while the server was paused").hasValue(0);
 		CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).join();
 		peak = Math.max(peak, threads.getThreadCount());
-		assertThat(peak - before).as("threads added while %d commits were in flight", pending).isLessThan(50);
+		assertThat(peak - before).as("threads added while %d commits were in flight", IN_FLIGHT).isLessThan(50);
 		assertThat(completions).hasValue(IN_FLIGHT);
 		List<Long> revisions = futures.stream().map((f) -> f.join().revision()).sorted().toList();
 		List<Long> expected = new ArrayList<>();
@@ -103,6 +114,10 @@ class RedisAsyncCommitTest {
 			// the last commit sent to a key is the last applied: one connection keeps the order
 			assertThat(backend.readAsync(StatePath.of("/k/" + k)).join()).isEqualTo(IN_FLIGHT - 50 + k);
 		}
+	}
+
+	private static byte[] bytes(String s) {
+		return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	@Test
