@@ -24,8 +24,6 @@ import io.statetree.core.backend.ExpiringEntries;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.StateValues;
 import org.jspecify.annotations.Nullable;
-import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
@@ -238,10 +236,7 @@ public final class RedisBackend implements StateBackend {
 		return AsyncScripts.join(readAsync(path));
 	}
 
-	/**
-	 * Reads with one {@code EVALSHA} on Lettuce's asynchronous commands (see
-	 * {@link #isNonBlocking()}); the future completes on Lettuce's I/O thread.
-	 */
+	/** One {@code EVALSHA} on Lettuce's asynchronous commands; completes on Lettuce's I/O thread. */
 	@Override
 	public CompletableFuture<@Nullable Object> readAsync(StatePath path) {
 		if (this.closed) {
@@ -288,11 +283,9 @@ public final class RedisBackend implements StateBackend {
 	}
 
 	/**
-	 * Commits with one {@code EVALSHA} on Lettuce's asynchronous commands; a reply lost to a
-	 * dropped connection is resolved as {@link #commit} resolves it, the pauses between sendings
-	 * holding no thread. Any number of commits may be in flight: each gets its revision in the
-	 * order Redis runs them, and the future completes on Lettuce's I/O thread (continue with
-	 * {@code *Async} stages to leave it).
+	 * One {@code EVALSHA} on Lettuce's asynchronous commands, a lost reply resolved as by
+	 * {@link #commit} without holding a thread. Commits in flight get revisions in the order Redis
+	 * runs them; the future completes on Lettuce's I/O thread (leave it with {@code *Async} stages).
 	 */
 	@Override
 	public CompletableFuture<CommitResult> commitAsync(CommitRequest request) {
@@ -303,11 +296,7 @@ public final class RedisBackend implements StateBackend {
 		return this.writes.commitAsync(request);
 	}
 
-	/**
-	 * {@code true} when the connection factory is a {@code LettuceConnectionFactory} sharing its
-	 * native connection (Spring Boot's default); with another factory the asynchronous calls run
-	 * on the calling thread.
-	 */
+	/** {@code true} on a {@code LettuceConnectionFactory} sharing its native connection (Boot's default). */
 	@Override
 	public boolean isNonBlocking() {
 		return this.numberedCalls.scripts().isNonBlocking();
@@ -334,13 +323,7 @@ public final class RedisBackend implements StateBackend {
 	@Override
 	public long revision() {
 		checkOpen();
-		try (RedisConnection connection = this.factory.getConnection()) {
-			byte[] value = connection.stringCommands().get(this.keys.revision());
-			return (value != null) ? Long.parseLong(new String(value, StandardCharsets.UTF_8)) : 0;
-		}
-		catch (DataAccessException ex) {
-			throw new StateStorageException("Redis at " + this.connectionName + " failed: " + RedisCalls.message(ex), ex);
-		}
+		return RedisCalls.revision(this.factory, this.connectionName, this.keys);
 	}
 
 	/**
@@ -429,16 +412,7 @@ public final class RedisBackend implements StateBackend {
 	@Override
 	public void check() {
 		checkOpen();
-		try (RedisConnection connection = this.factory.getConnection()) {
-			String pong = connection.ping();
-			if (!"PONG".equalsIgnoreCase(pong)) {
-				throw new StateStorageException("Redis at " + this.connectionName + " answered PING with " + pong);
-			}
-		}
-		catch (DataAccessException ex) {
-			throw new StateStorageException("Redis at " + this.connectionName + " is not reachable: "
-					+ RedisCalls.message(ex), ex);
-		}
+		RedisCalls.ping(this.factory, this.connectionName);
 		synchronized (this.feedLock) {
 			if (this.feed != null && !this.feed.isAlive()) {
 				throw new StateStorageException("The change feed of namespace '" + this.namespace
@@ -501,14 +475,7 @@ public final class RedisBackend implements StateBackend {
 	}
 
 	private void start() {
-		try (RedisConnection connection = this.factory.getConnection()) {
-			connection.ping();
-			Scripts.loadAll(connection);
-		}
-		catch (DataAccessException ex) {
-			throw new StateStorageException("Cannot reach Redis at " + this.connectionName + " for StateTree namespace '"
-					+ this.namespace + "': " + RedisCalls.message(ex), ex);
-		}
+		RedisCalls.loadScripts(this.factory, this.connectionName, this.namespace);
 	}
 
 	private static byte[] bytes(String s) {
