@@ -87,13 +87,13 @@ final class AsyncScripts {
 			return CompletableFuture.failedFuture(failure(ex));
 		}
 		CompletableFuture<T> result = new CompletableFuture<>();
-		commands.<T>evalsha(script.sha1(), type, keys, args).whenComplete((reply, failure) -> {
+		send(() -> commands.<T>evalsha(script.sha1(), type, keys, args)).whenComplete((reply, failure) -> {
 			if (failure == null) {
 				result.complete(reply);
 			}
 			else if (isNoScript(failure)) {
 				// the server forgot the script (restart, SCRIPT FLUSH): it ran nothing, send its text
-				commands.<T>eval(script.bytes(), type, keys, args).whenComplete((again, failed) -> {
+				send(() -> commands.<T>eval(script.bytes(), type, keys, args)).whenComplete((again, failed) -> {
 					if (failed == null) {
 						result.complete(again);
 					}
@@ -107,6 +107,17 @@ final class AsyncScripts {
 			}
 		});
 		return result;
+	}
+
+	/** Sends a command; a client that refuses it at once (a closed connection) fails the stage. */
+	private static <T> java.util.concurrent.CompletionStage<T> send(
+			java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<T>> command) {
+		try {
+			return command.get();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	private StateStorageException failure(Throwable ex) {
