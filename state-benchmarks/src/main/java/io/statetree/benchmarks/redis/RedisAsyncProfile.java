@@ -72,6 +72,13 @@ public final class RedisAsyncProfile {
 					}
 					long reads = System.nanoTime() - start;
 					String readStats = evalsha(connection);
+					connection.sync().configResetstat();
+					start = System.nanoTime();
+					for (int b = 0; b < BATCHES * IN_FLIGHT / 8; b++) {
+						backend.commit(new CommitRequest(List.of(Write.of(leaves[b % IN_FLIGHT], b)), List.of(), "p"));
+					}
+					long syncCommits = System.nanoTime() - start;
+					String syncStats = evalsha(connection);
 					start = System.nanoTime();
 					for (int b = 0; b < BATCHES; b++) {
 						for (int i = 0; i < IN_FLIGHT; i++) {
@@ -94,6 +101,8 @@ public final class RedisAsyncProfile {
 								commits / n / 1000, reads / n / 1000, sets / n / 1000, gets / n / 1000);
 						System.out.println("server time of the commit script: " + commitStats);
 						System.out.println("server time of the read script: " + readStats);
+						System.out.printf("wall us/op: sync commit %.2f; its server time: %s%n",
+								syncCommits / (n / 8) / 1000, syncStats);
 					}
 				}
 			}
