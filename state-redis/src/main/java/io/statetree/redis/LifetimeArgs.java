@@ -67,6 +67,21 @@ final class LifetimeArgs {
 	}
 
 	/**
+	 * Tells whether a write has a time to live or is ephemeral (what {@link #append} returns).
+	 * @param writes the commit's writes
+	 * @return {@code true} when the sweep must run after the commit
+	 */
+	static boolean hasLifetimes(List<Write> writes) {
+		for (Write write : writes) {
+			Lifetime lifetime = write.lifetime();
+			if (lifetime != null && (lifetime.isEphemeral() || lifetime.ttl() != null)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Notes the owners of a committed commit's ephemeral writes in the leases (their lease keys
 	 * were set by the commit).
 	 * @param writes the writes

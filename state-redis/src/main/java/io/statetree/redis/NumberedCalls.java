@@ -2,9 +2,9 @@ package io.statetree.redis;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import io.statetree.core.StateStorageException;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +28,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * server pause, still resolves with a tiny command timeout): a sending waits for its reply at most
  * the command timeout and the last sending again starts before the deadline, so a write during an
  * outage fails within about twice the command timeout (command timeout plus one second when the
- * command timeout is under one second). Thread-safe.
+ * command timeout is under one second). Every sending is asynchronous ({@link AsyncScripts}) and the pauses between
+ * them are timed by {@link CompletableFuture#delayedExecutor}, so a call in flight holds no
+ * thread; the synchronous {@link #call} waits for the asynchronous one. Thread-safe.
  */
 final class NumberedCalls {
 
@@ -56,7 +58,7 @@ final class NumberedCalls {
 
 	private static final Logger logger = LoggerFactory.getLogger(NumberedCalls.class);
 
-	private final RedisConnectionFactory factory;
+	private final AsyncScripts scripts;
 
 	private final String connectionName;
 
@@ -70,7 +72,7 @@ final class NumberedCalls {
 
 	NumberedCalls(RedisConnectionFactory factory, String connectionName, Keys keys, CommitIds ids,
 			Duration resolveTimeout) {
-		this.factory = factory;
+		this.scripts = new AsyncScripts(factory, connectionName);
 		this.connectionName = connectionName;
 		this.keys = keys;
 		this.ids = ids;
@@ -83,6 +85,11 @@ final class NumberedCalls {
 	 */
 	long resent() {
 		return this.resent.get();
+	}
+
+	/** The script calls (shared with the backend's asynchronous reads). */
+	AsyncScripts scripts() {
+		return this.scripts;
 	}
 
 	/** The commit numbers. */
@@ -101,7 +108,7 @@ final class NumberedCalls {
 
 	/**
 	 * Calls a script whose arguments carry the commit number {@code counter} (opened by the
-	 * caller, who closes it), until its outcome is known.
+	 * caller, who closes it), until its outcome is known, holding the calling thread until then.
 	 * @param script the script
 	 * @param counter the call's commit number
 	 * @param args the arguments
@@ -110,54 +117,113 @@ final class NumberedCalls {
 	 * or no outcome was known in time (the call may have been applied)
 	 */
 	Outcome call(Scripts script, long counter, byte[][] args) {
-		long firstSending = System.nanoTime();
-		long pause = FIRST_PAUSE_NANOS;
-		// the interrupt is set aside while the outcome is unknown: giving up on it would make a
-		// commit that was applied look failed
-		boolean interrupted = Thread.interrupted();
-		try {
-			for (int attempt = 0;; attempt++) {
-				try {
-					return new Outcome(RedisCalls.script(this.factory, this.connectionName, script, this.keys.all(), args),
-							null);
-				}
-				catch (StateStorageException ex) {
-					if (attempt == 0 && RedisCalls.isErrorReply(ex)) {
-						throw ex;
-					}
-					StreamEntry seen = this.ids.seen(counter);
-					if (seen != null) {
-						return new Outcome(null, seen);
-					}
-					if (attempt == 0) {
-						// counted from the first sending, which may itself have waited for the
-						// client's command timeout: the call is always sent again at least once
-						logger.debug("StateTree write to namespace '{}' has an unknown outcome; sending it again: {}",
-								this.keys.namespace(), RedisCalls.message(ex));
-					}
-					else if (System.nanoTime() - firstSending > this.resolveNanos) {
-						seen = this.ids.abandon(counter);
-						if (seen != null) {
-							return new Outcome(null, seen);
-						}
-						throw new StateStorageException("Redis at " + this.connectionName
-								+ " did not answer a write of namespace '" + this.keys.namespace() + "' sent again for "
-								+ TimeUnit.NANOSECONDS.toMillis(this.resolveNanos)
-								+ " ms (the client's command timeout, spring.data.redis.timeout, at least 1 s) after it was first sent: whether it was applied is unknown (if it was, this instance's listeners hear "
-								+ "it through the change feed): " + RedisCalls.message(ex), ex);
-					}
-					this.resent.incrementAndGet();
-					LockSupport.parkNanos(pause);
-					interrupted |= Thread.interrupted();
-					pause = Math.min(MAX_PAUSE_NANOS, pause * 2);
-				}
-			}
+		return AsyncScripts.join(callAsync(script, counter, args));
+	}
+
+	/**
+	 * Calls a script whose arguments carry the commit number {@code counter} (opened by the
+	 * caller, who closes it) without holding a thread: each sending is one asynchronous script
+	 * call, and a sending again waits its pause on {@link CompletableFuture#delayedExecutor}, not
+	 * on a thread of its own.
+	 * @param script the script
+	 * @param counter the call's commit number
+	 * @param args the arguments
+	 * @return a future of the outcome, failing with {@link StateStorageException} when the server
+	 * refused the first sending (nothing applied) or no outcome was known in time (the call may
+	 * have been applied); never throws
+	 */
+	CompletableFuture<Outcome> callAsync(Scripts script, long counter, byte[][] args) {
+		Attempts attempts = new Attempts(script, counter, args);
+		attempts.send();
+		return attempts.result;
+	}
+
+	/**
+	 * The sendings of one call. They follow one another (each starts from the previous one's
+	 * completion), so the fields are never touched by two threads at once.
+	 */
+	private final class Attempts {
+
+		private final Scripts script;
+
+		private final long counter;
+
+		private final byte[][] args;
+
+		private final CompletableFuture<Outcome> result = new CompletableFuture<>();
+
+		private int attempt;
+
+		private final long firstSending = System.nanoTime();
+
+		private long pause = FIRST_PAUSE_NANOS;
+
+		Attempts(Scripts script, long counter, byte[][] args) {
+			this.script = script;
+			this.counter = counter;
+			this.args = args;
 		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
+
+		void send() {
+			CompletableFuture<List<Object>> reply;
+			try {
+				reply = NumberedCalls.this.scripts.script(this.script, NumberedCalls.this.keys.all(), this.args);
 			}
+			catch (RuntimeException ex) {
+				this.result.completeExceptionally(ex);
+				return;
+			}
+			reply.whenComplete((answer, failure) -> {
+				if (failure == null) {
+					this.result.complete(new Outcome(answer, null));
+				}
+				else {
+					failed(AsyncScripts.unwrap(failure));
+				}
+			});
 		}
+
+		private void failed(Throwable failure) {
+			if (!(failure instanceof StateStorageException ex)) {
+				this.result.completeExceptionally(failure);
+				return;
+			}
+			if (this.attempt == 0 && RedisCalls.isErrorReply(ex)) {
+				this.result.completeExceptionally(ex);
+				return;
+			}
+			StreamEntry seen = NumberedCalls.this.ids.seen(this.counter);
+			if (seen != null) {
+				this.result.complete(new Outcome(null, seen));
+				return;
+			}
+			if (this.attempt == 0) {
+				// counted from the first sending, which may itself have waited for the client's
+				// command timeout: the call is always sent again at least once
+				logger.debug("StateTree write to namespace '{}' has an unknown outcome; sending it again: {}",
+						NumberedCalls.this.keys.namespace(), RedisCalls.message(ex));
+			}
+			else if (System.nanoTime() - this.firstSending > NumberedCalls.this.resolveNanos) {
+				seen = NumberedCalls.this.ids.abandon(this.counter);
+				if (seen != null) {
+					this.result.complete(new Outcome(null, seen));
+					return;
+				}
+				this.result.completeExceptionally(new StateStorageException("Redis at "
+						+ NumberedCalls.this.connectionName + " did not answer a write of namespace '"
+						+ NumberedCalls.this.keys.namespace() + "' sent again for "
+						+ TimeUnit.NANOSECONDS.toMillis(NumberedCalls.this.resolveNanos)
+						+ " ms (the client's command timeout, spring.data.redis.timeout, at least 1 s) after it was first sent: whether it was applied is unknown (if it was, this instance's listeners hear "
+						+ "it through the change feed): " + RedisCalls.message(ex), ex));
+				return;
+			}
+			this.attempt++;
+			NumberedCalls.this.resent.incrementAndGet();
+			long wait = this.pause;
+			this.pause = Math.min(MAX_PAUSE_NANOS, this.pause * 2);
+			CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS).execute(this::send);
+		}
+
 	}
 
 }

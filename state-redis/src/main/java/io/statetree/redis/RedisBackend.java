@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 import io.statetree.core.StatePath;
@@ -23,8 +24,6 @@ import io.statetree.core.backend.ExpiringEntries;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.StateValues;
 import org.jspecify.annotations.Nullable;
-import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
@@ -234,10 +233,18 @@ public final class RedisBackend implements StateBackend {
 
 	@Override
 	public @Nullable Object read(StatePath path) {
-		checkOpen();
-		byte[] reply = RedisCalls.scriptValue(this.factory, this.connectionName, Scripts.READ, this.keys.all(),
-				bytes(path.toString()));
-		return decodeRead(new String(reply, StandardCharsets.UTF_8), path);
+		return AsyncScripts.join(readAsync(path));
+	}
+
+	/** One {@code EVALSHA} on Lettuce's asynchronous commands; completes on Lettuce's I/O thread. */
+	@Override
+	public CompletableFuture<@Nullable Object> readAsync(StatePath path) {
+		if (this.closed) {
+			return CompletableFuture.failedFuture(closedException());
+		}
+		return this.numberedCalls.scripts()
+			.scriptValue(Scripts.READ, this.keys.all(), new byte[][] { bytes(path.toString()) })
+			.thenApply((reply) -> decodeRead(new String(reply, StandardCharsets.UTF_8), path));
 	}
 
 	/**
@@ -272,9 +279,27 @@ public final class RedisBackend implements StateBackend {
 
 	@Override
 	public CommitResult commit(CommitRequest request) {
-		checkOpen();
+		return AsyncScripts.join(commitAsync(request));
+	}
+
+	/**
+	 * One {@code EVALSHA} on Lettuce's asynchronous commands, a lost reply resolved as by
+	 * {@link #commit} without holding a thread. Commits in flight get revisions in the order Redis
+	 * runs them; the future completes on Lettuce's I/O thread (leave it with {@code *Async} stages).
+	 */
+	@Override
+	public CompletableFuture<CommitResult> commitAsync(CommitRequest request) {
+		if (this.closed) {
+			return CompletableFuture.failedFuture(closedException());
+		}
 		noteOrigin(request.origin());
-		return this.writes.commit(request);
+		return this.writes.commitAsync(request);
+	}
+
+	/** {@code true} on a {@code LettuceConnectionFactory} sharing its native connection (Boot's default). */
+	@Override
+	public boolean isNonBlocking() {
+		return this.numberedCalls.scripts().isNonBlocking();
 	}
 
 	/**
@@ -298,13 +323,7 @@ public final class RedisBackend implements StateBackend {
 	@Override
 	public long revision() {
 		checkOpen();
-		try (RedisConnection connection = this.factory.getConnection()) {
-			byte[] value = connection.stringCommands().get(this.keys.revision());
-			return (value != null) ? Long.parseLong(new String(value, StandardCharsets.UTF_8)) : 0;
-		}
-		catch (DataAccessException ex) {
-			throw new StateStorageException("Redis at " + this.connectionName + " failed: " + RedisCalls.message(ex), ex);
-		}
+		return RedisCalls.revision(this.factory, this.connectionName, this.keys);
 	}
 
 	/**
@@ -393,16 +412,7 @@ public final class RedisBackend implements StateBackend {
 	@Override
 	public void check() {
 		checkOpen();
-		try (RedisConnection connection = this.factory.getConnection()) {
-			String pong = connection.ping();
-			if (!"PONG".equalsIgnoreCase(pong)) {
-				throw new StateStorageException("Redis at " + this.connectionName + " answered PING with " + pong);
-			}
-		}
-		catch (DataAccessException ex) {
-			throw new StateStorageException("Redis at " + this.connectionName + " is not reachable: "
-					+ RedisCalls.message(ex), ex);
-		}
+		RedisCalls.ping(this.factory, this.connectionName);
 		synchronized (this.feedLock) {
 			if (this.feed != null && !this.feed.isAlive()) {
 				throw new StateStorageException("The change feed of namespace '" + this.namespace
@@ -456,19 +466,16 @@ public final class RedisBackend implements StateBackend {
 
 	private void checkOpen() {
 		if (this.closed) {
-			throw new IllegalStateException("RedisBackend for namespace '" + this.namespace + "' is closed");
+			throw closedException();
 		}
 	}
 
+	private IllegalStateException closedException() {
+		return new IllegalStateException("RedisBackend for namespace '" + this.namespace + "' is closed");
+	}
+
 	private void start() {
-		try (RedisConnection connection = this.factory.getConnection()) {
-			connection.ping();
-			Scripts.loadAll(connection);
-		}
-		catch (DataAccessException ex) {
-			throw new StateStorageException("Cannot reach Redis at " + this.connectionName + " for StateTree namespace '"
-					+ this.namespace + "': " + RedisCalls.message(ex), ex);
-		}
+		RedisCalls.loadScripts(this.factory, this.connectionName, this.namespace);
 	}
 
 	private static byte[] bytes(String s) {

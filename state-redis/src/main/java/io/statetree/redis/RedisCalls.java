@@ -126,6 +126,60 @@ final class RedisCalls {
 	}
 
 	/**
+	 * Checks that Redis answers and loads every script ({@code SCRIPT LOAD}).
+	 * @param factory where the connection comes from
+	 * @param connectionName the connection, for messages
+	 * @param namespace the namespace, for messages
+	 * @throws StateStorageException naming the connection when Redis cannot be reached
+	 */
+	static void loadScripts(RedisConnectionFactory factory, String connectionName, String namespace) {
+		try (RedisConnection connection = factory.getConnection()) {
+			connection.ping();
+			Scripts.loadAll(connection);
+		}
+		catch (DataAccessException ex) {
+			throw new StateStorageException("Cannot reach Redis at " + connectionName + " for StateTree namespace '"
+					+ namespace + "': " + message(ex), ex);
+		}
+	}
+
+	/**
+	 * Reads the namespace's revision.
+	 * @param factory where the connection comes from
+	 * @param connectionName the connection, for messages
+	 * @param keys the namespace's keys
+	 * @return the revision, 0 before the first commit
+	 * @throws StateStorageException naming the connection when Redis fails
+	 */
+	static long revision(RedisConnectionFactory factory, String connectionName, Keys keys) {
+		try (RedisConnection connection = factory.getConnection()) {
+			byte[] value = connection.stringCommands().get(keys.revision());
+			return (value != null) ? Long.parseLong(new String(value, StandardCharsets.UTF_8)) : 0;
+		}
+		catch (DataAccessException ex) {
+			throw new StateStorageException("Redis at " + connectionName + " failed: " + message(ex), ex);
+		}
+	}
+
+	/**
+	 * Sends {@code PING}.
+	 * @param factory where the connection comes from
+	 * @param connectionName the connection, for messages
+	 * @throws StateStorageException naming the connection when Redis does not answer {@code PONG}
+	 */
+	static void ping(RedisConnectionFactory factory, String connectionName) {
+		try (RedisConnection connection = factory.getConnection()) {
+			String pong = connection.ping();
+			if (!"PONG".equalsIgnoreCase(pong)) {
+				throw new StateStorageException("Redis at " + connectionName + " answered PING with " + pong);
+			}
+		}
+		catch (DataAccessException ex) {
+			throw new StateStorageException("Redis at " + connectionName + " is not reachable: " + message(ex), ex);
+		}
+	}
+
+	/**
 	 * The most specific message of a failure.
 	 * @param ex the failure
 	 * @return its message
@@ -159,7 +213,7 @@ final class RedisCalls {
 		return false;
 	}
 
-	private static boolean isNoScript(Throwable ex) {
+	static boolean isNoScript(Throwable ex) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			String message = t.getMessage();
 			if (message != null && message.contains("NOSCRIPT")) {

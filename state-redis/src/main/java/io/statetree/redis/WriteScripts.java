@@ -3,6 +3,7 @@ package io.statetree.redis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.StateWriteException;
@@ -67,94 +68,156 @@ final class WriteScripts {
 
 	/** One commit: see {@link RedisBackend#commit(CommitRequest)}. */
 	CommitResult commit(CommitRequest request) {
-		TreeCodec.EncodedWrites encoded = TreeCodec.encodeWrites(request.writes(), this.maxValueBytes);
-		long counter = this.ids.open();
-		try {
-			return commit(request, encoded, counter);
-		}
-		finally {
-			this.ids.close(counter);
-		}
+		return AsyncScripts.join(commitAsync(request));
 	}
 
-	private CommitResult commit(CommitRequest request, TreeCodec.EncodedWrites encoded, long counter) {
+	/**
+	 * One commit without holding the caller's thread (the one commit implementation: the
+	 * synchronous {@link #commit} waits for it). The revision is recorded as this backend's own
+	 * and the commit number closed before the future completes, so the change feed skips the
+	 * entry and the next call's watermark is right whichever of several calls in flight ends
+	 * first.
+	 * @param request the writes and preconditions
+	 * @return a future of the result, failing with what {@link RedisBackend#commit} throws; never
+	 * throws itself
+	 */
+	CompletableFuture<CommitResult> commitAsync(CommitRequest request) {
+		TreeCodec.EncodedWrites encoded;
+		try {
+			encoded = TreeCodec.encodeWrites(request.writes(), this.maxValueBytes);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 		List<Precondition> preconditions = request.preconditions();
 		String[] tokens = new String[preconditions.size()];
-		for (int i = 0; i < tokens.length; i++) {
-			tokens[i] = TreeCodec.sha1(TreeCodec.readForm(preconditions.get(i).expected()));
-		}
-		// a call refused by a failed precondition applied nothing: the next one keeps the number
-		byte[] number = bytes(Long.toString(counter));
-		byte[] depth = number(request.depth());
-		for (int attempt = 0;; attempt++) {
-			List<byte[]> args = new ArrayList<>(13 + 2 * tokens.length + encoded.distinct().size());
-			args.add(this.backendIdBytes);
-			args.add(bytes(request.origin()));
-			args.add(this.retentionBytes);
-			args.add(bytes(encoded.text()));
-			args.add(actor(request.actor()));
-			args.add(causedBy(request.causedBy()));
-			args.add(number);
-			args.add(bytes(Long.toString(this.ids.watermark())));
-			args.add(depth);
-			args.add(bytes(Integer.toString(tokens.length)));
+		try {
 			for (int i = 0; i < tokens.length; i++) {
-				args.add(bytes(preconditions.get(i).path().toString()));
-				args.add(bytes(tokens[i]));
+				tokens[i] = TreeCodec.sha1(TreeCodec.readForm(preconditions.get(i).expected()));
 			}
-			args.add(bytes(Integer.toString(encoded.distinct().size())));
-			for (StatePath path : encoded.distinct()) {
-				args.add(bytes(path.toString()));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		long counter = this.ids.open();
+		CompletableFuture<CommitResult> result = new CompletableFuture<>();
+		attempt(request, encoded, tokens, counter, 0, result);
+		// closed before the caller hears the outcome
+		return result.whenComplete((done, failure) -> this.ids.close(counter));
+	}
+
+	private void attempt(CommitRequest request, TreeCodec.EncodedWrites encoded, String[] tokens, long counter,
+			int attempt, CompletableFuture<CommitResult> result) {
+		CompletableFuture<NumberedCalls.Outcome> sent;
+		try {
+			sent = this.calls.callAsync(Scripts.COMMIT, counter, args(request, encoded, tokens, counter));
+		}
+		catch (RuntimeException ex) {
+			result.completeExceptionally(ex);
+			return;
+		}
+		sent.whenComplete((outcome, failure) -> {
+			if (failure != null) {
+				result.completeExceptionally(AsyncScripts.unwrap(failure));
+				return;
 			}
-			boolean withLifetimes = LifetimeArgs.append(request.writes(), this.leases, args);
-			args.add(request.expiry() ? EXPIRY : NOT_EXPIRY);
-			NumberedCalls.Outcome outcome = this.calls.call(Scripts.COMMIT, counter, args.toArray(new byte[0][]));
-			List<Object> reply = outcome.reply();
-			StreamEntry entry = outcome.entry();
-			long status = (reply != null) ? (Long) reply.get(0) : 1;
-			if (status == 1) {
-				// a commit that wrote nothing (values equal to those stored) took no revision: it
-				// reports 0, so the controller skips none (the current one may be another instance's)
-				long revision;
-				String before;
-				if (reply != null) {
-					revision = (reply.size() > 3) ? (Long) reply.get(1) : 0;
-					before = RedisCalls.string(reply.get(2));
+			try {
+				CommitResult done = settle(request, encoded, tokens, attempt, outcome);
+				if (done != null) {
+					result.complete(done);
 				}
 				else {
-					// the reply was lost and the feed read the commit's entry: it was applied
-					revision = entry.revision();
-					before = entry.before();
+					// a precondition equal as JSON but stored differently: sent again, off Lettuce's
+					// I/O thread (fetching a connection may wait)
+					CompletableFuture.runAsync(() -> attempt(request, encoded, tokens, counter, attempt + 1, result));
 				}
-				if (revision != 0) {
-					this.ownRevisions.record(revision);
-				}
-				if (withLifetimes) {
-					LifetimeArgs.noteOwners(request.writes(), this.leases);
-					this.onLifetimes.run();
-				}
-				return new CommitResult(revision, TreeCodec.changes(request.writes(), encoded.distinct(), before));
 			}
-			if (status == 3) {
-				Object value = request.writes().get((int) (long) (Long) reply.get(1) - 1).value();
-				throw new StateWriteException("Cannot write " + describe(value) + " at /: the root is always a branch");
+			catch (RuntimeException ex) {
+				result.completeExceptionally(ex);
 			}
-			if (status == 2) {
-				String path = RedisCalls.string(reply.get(1));
-				String leaf = RedisCalls.string(reply.get(2));
-				throw new StateWriteException("Cannot write " + path + ": " + leaf
-						+ " holds a leaf value, not a branch");
-			}
-			int index = (int) (long) (Long) reply.get(1) - 1;
-			Precondition failed = preconditions.get(index);
-			String currentForm = RedisCalls.string(reply.get(2));
-			Object current = TreeCodec.decodeRead(currentForm, failed.path());
-			if (attempt >= PRECONDITION_RETRIES || !StateValues.equal(current, failed.expected())) {
-				throw new PreconditionFailedException(failed.path());
-			}
-			// Equal as JSON but stored differently (key order, number spelling): compare with what is stored.
-			tokens[index] = TreeCodec.sha1(currentForm);
+		});
+	}
+
+	private byte[][] args(CommitRequest request, TreeCodec.EncodedWrites encoded, String[] tokens, long counter) {
+		// a call refused by a failed precondition applied nothing: the next one keeps the number
+		List<Precondition> preconditions = request.preconditions();
+		List<byte[]> args = new ArrayList<>(13 + 2 * tokens.length + encoded.distinct().size());
+		args.add(this.backendIdBytes);
+		args.add(bytes(request.origin()));
+		args.add(this.retentionBytes);
+		args.add(bytes(encoded.text()));
+		args.add(actor(request.actor()));
+		args.add(causedBy(request.causedBy()));
+		args.add(bytes(Long.toString(counter)));
+		args.add(bytes(Long.toString(this.ids.watermark())));
+		args.add(number(request.depth()));
+		args.add(bytes(Integer.toString(tokens.length)));
+		for (int i = 0; i < tokens.length; i++) {
+			args.add(bytes(preconditions.get(i).path().toString()));
+			args.add(bytes(tokens[i]));
 		}
+		args.add(bytes(Integer.toString(encoded.distinct().size())));
+		for (StatePath path : encoded.distinct()) {
+			args.add(bytes(path.toString()));
+		}
+		LifetimeArgs.append(request.writes(), this.leases, args);
+		args.add(request.expiry() ? EXPIRY : NOT_EXPIRY);
+		return args.toArray(new byte[0][]);
+	}
+
+	/**
+	 * Turns a commit's outcome into its result, or the exception saying why nothing was written.
+	 * @return the result, or {@code null} when the call must be sent again with {@code tokens}
+	 * updated (a precondition equal as JSON to what is stored, stored differently)
+	 */
+	private @Nullable CommitResult settle(CommitRequest request, TreeCodec.EncodedWrites encoded, String[] tokens,
+			int attempt, NumberedCalls.Outcome outcome) {
+		List<Object> reply = outcome.reply();
+		StreamEntry entry = outcome.entry();
+		long status = (reply != null) ? (Long) reply.get(0) : 1;
+		if (status == 1) {
+			// a commit that wrote nothing (values equal to those stored) took no revision: it
+			// reports 0, so the controller skips none (the current one may be another instance's)
+			long revision;
+			String before;
+			if (reply != null) {
+				revision = (reply.size() > 3) ? (Long) reply.get(1) : 0;
+				before = RedisCalls.string(reply.get(2));
+			}
+			else {
+				// the reply was lost and the feed read the commit's entry: it was applied
+				revision = entry.revision();
+				before = entry.before();
+			}
+			if (revision != 0) {
+				this.ownRevisions.record(revision);
+			}
+			if (LifetimeArgs.hasLifetimes(request.writes())) {
+				LifetimeArgs.noteOwners(request.writes(), this.leases);
+				this.onLifetimes.run();
+			}
+			return new CommitResult(revision, TreeCodec.changes(request.writes(), encoded.distinct(), before));
+		}
+		if (status == 3) {
+			Object value = request.writes().get((int) (long) (Long) reply.get(1) - 1).value();
+			throw new StateWriteException("Cannot write " + describe(value) + " at /: the root is always a branch");
+		}
+		if (status == 2) {
+			String path = RedisCalls.string(reply.get(1));
+			String leaf = RedisCalls.string(reply.get(2));
+			throw new StateWriteException("Cannot write " + path + ": " + leaf + " holds a leaf value, not a branch");
+		}
+		List<Precondition> preconditions = request.preconditions();
+		int index = (int) (long) (Long) reply.get(1) - 1;
+		Precondition failed = preconditions.get(index);
+		String currentForm = RedisCalls.string(reply.get(2));
+		Object current = TreeCodec.decodeRead(currentForm, failed.path());
+		if (attempt >= PRECONDITION_RETRIES || !StateValues.equal(current, failed.expected())) {
+			throw new PreconditionFailedException(failed.path());
+		}
+		// Equal as JSON but stored differently (key order, number spelling): compare with what is stored.
+		tokens[index] = TreeCodec.sha1(currentForm);
+		return null;
 	}
 
 	/** One increment: see {@link RedisBackend#increment(StatePath, long, CommitRequest)}. */
