@@ -632,6 +632,28 @@ public interface StateController extends StateView, AutoCloseable {
 	// commit, no event). Options with a payload, an actor, a time to live or ephemeral are refused
 	// with IllegalArgumentException. The equality may throw: the failure counts as the transform's.
 
+	/** Same as {@link #derive(StatePath, StatePath, Function, WriteOptions)}, the paths parsed with {@link StatePath#of}. */
+	default Derivation derive(String destination, String source, Function<@Nullable Object, @Nullable Object> transform,
+			WriteOptions options) {
+		return derive(StatePath.of(destination), StatePath.of(source), transform, options);
+	}
+
+	/** Same as {@link #deriveMany(StatePath, List, Function, WriteOptions)}, the paths parsed with {@link StatePath#of}. */
+	default Derivation deriveMany(String destination, List<String> sources,
+			Function<DeriveData, @Nullable Object> transform, WriteOptions options) {
+		List<StatePath> from = new ArrayList<>(sources.size());
+		for (String source : sources) {
+			from.add(StatePath.of(source));
+		}
+		return deriveMany(StatePath.of(destination), from, transform, options);
+	}
+
+	/** Same as {@link #deriveTracked(StatePath, Function, WriteOptions)}, the path parsed with {@link StatePath#of}. */
+	default Derivation deriveTracked(String destination, Function<StateView, @Nullable Object> transform,
+			WriteOptions options) {
+		return deriveTracked(StatePath.of(destination), transform, options);
+	}
+
 	/** Same as {@link #derive(StatePath, StatePath, Function)}, with an equality from the options. */
 	Derivation derive(StatePath destination, StatePath source, Function<@Nullable Object, @Nullable Object> transform,
 			WriteOptions options);
