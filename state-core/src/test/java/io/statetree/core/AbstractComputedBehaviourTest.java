@@ -295,6 +295,40 @@ public abstract class AbstractComputedBehaviourTest {
 		assertThat(f.calls).hasValue(2);
 	}
 
+	@Test
+	void concurrentGetsComputeOncePerChange() throws Exception {
+		StateController c = controller();
+		c.set(p("/a"), 1);
+		java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+		Counted<Integer> f = new Counted<>((view) -> {
+			int a = intAt(view, p("/a"));
+			try {
+				release.await(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return a * 3;
+		});
+		Computed<Integer> computed = c.computed(f);
+		List<Thread> readers = new ArrayList<>();
+		List<Integer> values = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			Thread reader = new Thread(() -> values.add(computed.get()));
+			readers.add(reader);
+			reader.start();
+		}
+		// one reader computes (waiting on the latch), the others wait for it
+		await().until(() -> readers.stream().allMatch((t) -> t.getState() == Thread.State.WAITING
+				|| t.getState() == Thread.State.TIMED_WAITING));
+		release.countDown();
+		for (Thread reader : readers) {
+			reader.join(30_000);
+		}
+		assertThat(values).containsExactly(3, 3, 3, 3);
+		assertThat(f.calls).hasValue(1);
+	}
+
 	/**
 	 * A writer keeps {@code /pair/a} and {@code /pair/b} equal, changing both in one commit each; a computed
 	 * {@code a == b} read concurrently never sees them differ.
