@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * that changes its value); the {@code get} after that runs the function again. The dependencies
  * are those of the last run only: a path it no longer reads stops mattering.
  * <p>
- * A {@code get} whose value is current costs two volatile reads and no allocation. Concurrent
+ * A {@code get} whose value is current costs a few volatile reads and no allocation. Concurrent
  * {@code get}s run the function at most once per change: one thread computes while the others
  * wait for its value. Thread-safe.
  * @param <T> the type of the value

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Its memo carries the invalidation count it was computed at; the {@link ComputedRegistry}
  * raises the count, under the commit lock, for every commit that changes a path the last
- * computation read. A {@code get} whose memo carries the current count returns it (two volatile
+ * computation read. A {@code get} whose memo carries the current count returns it (a few volatile
  * reads). Otherwise one thread at a time computes: under this value's lock it takes the count,
  * starts an {@link EffectJournal} run (reads at one pinned revision, each recorded), runs the
  * function, publishes the paths read, and then asks the journal whether a commit after the pin
