@@ -627,6 +627,57 @@ public interface StateController extends StateView, AutoCloseable {
 	 */
 	Derivation deriveTracked(StatePath destination, Function<StateView, @Nullable Object> transform);
 
+	// With WriteOptions (DESIGN §16): only an equality may be set; when it holds between the stored
+	// value and the value the transform returned, the derivation writes nothing (no change in its
+	// commit, no event). Options with a payload, an actor, a time to live or ephemeral are refused
+	// with IllegalArgumentException. The equality may throw: the failure counts as the transform's.
+
+	/** Same as {@link #derive(StatePath, StatePath, Function, WriteOptions)}, the paths parsed with {@link StatePath#of}. */
+	default Derivation derive(String destination, String source, Function<@Nullable Object, @Nullable Object> transform,
+			WriteOptions options) {
+		return derive(StatePath.of(destination), StatePath.of(source), transform, options);
+	}
+
+	/** Same as {@link #deriveMany(StatePath, List, Function, WriteOptions)}, the paths parsed with {@link StatePath#of}. */
+	default Derivation deriveMany(String destination, List<String> sources,
+			Function<DeriveData, @Nullable Object> transform, WriteOptions options) {
+		List<StatePath> from = new ArrayList<>(sources.size());
+		for (String source : sources) {
+			from.add(StatePath.of(source));
+		}
+		return deriveMany(StatePath.of(destination), from, transform, options);
+	}
+
+	/** Same as {@link #deriveTracked(StatePath, Function, WriteOptions)}, the path parsed with {@link StatePath#of}. */
+	default Derivation deriveTracked(String destination, Function<StateView, @Nullable Object> transform,
+			WriteOptions options) {
+		return deriveTracked(StatePath.of(destination), transform, options);
+	}
+
+	/** Same as {@link #derive(StatePath, StatePath, Function)}, with an equality from the options. */
+	Derivation derive(StatePath destination, StatePath source, Function<@Nullable Object, @Nullable Object> transform,
+			WriteOptions options);
+
+	/** Same as {@link #deriveMany(StatePath, List, Function)}, with an equality from the options. */
+	Derivation deriveMany(StatePath destination, List<StatePath> sources, Function<DeriveData, @Nullable Object> transform,
+			WriteOptions options);
+
+	/** Same as {@link #deriveTracked(StatePath, Function)}, with an equality from the options. */
+	Derivation deriveTracked(StatePath destination, Function<StateView, @Nullable Object> transform,
+			WriteOptions options);
+
+	/**
+	 * Returns a lazy, memoised value computed from the state and never stored (DESIGN §16): see
+	 * {@link Computed}. Nothing runs now; the first {@link Computed#get} runs the function over one
+	 * consistent snapshot and records the paths it read (through the view, or through this
+	 * controller's reads on the same thread).
+	 * @param function reads through the view and returns the value; it should not write
+	 * @param <T> the type of the value
+	 * @return the value's handle, open until closed
+	 * @throws IllegalStateException if the controller is closed
+	 */
+	<T> Computed<T> computed(Function<StateView, T> function);
+
 	/**
 	 * Runs an effect now and again whenever a path it read (through {@link StateEvent#get} or
 	 * this controller's reads) on its last run changes. Dependencies are recorded on every run.

@@ -27,6 +27,15 @@ import java.lang.annotation.Target;
  * are its dependencies, recorded on every run. The method must return a value; {@code null}
  * deletes the destination.
  * <p>
+ * With {@link #equality()}, a recomputation that a bean of the application says is equal to the
+ * stored value writes nothing (no change in the commit, no event): the bean is a
+ * {@code java.util.function.BiPredicate<Object, Object>} receiving the stored (immutable) value and
+ * the value the method returned (see {@link io.statetree.core.WriteOptions#equality}).
+ * <pre class="code">
+ * &#64;Derived(path = "/stats/load", sources = "/metrics", equality = "withinOnePercent")
+ * double load(Metrics metrics) { ... }
+ * </pre>
+ * <p>
  * Derivations are registered once all singletons are created, computed once at registration,
  * and stopped when their bean is destroyed. A method that cannot be bound, or a derivation that
  * would form a cycle, fails the start of the application with a message naming the bean and the
@@ -48,5 +57,13 @@ public @interface Derived {
 	 * @return the sources; empty for a method taking a {@link io.statetree.core.StateView}
 	 */
 	String[] sources() default {};
+
+	/**
+	 * The name of a {@code BiPredicate<Object, Object>} bean deciding whether a recomputation
+	 * equals the stored value, in which case nothing is written. A name that names no bean, or a
+	 * bean of another type, fails the start of the application naming the method and the bean.
+	 * @return the bean name; empty for JSON equality (the default)
+	 */
+	String equality() default "";
 
 }

@@ -3,6 +3,7 @@ package io.statetree.spring;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 
 import io.statetree.core.Derivation;
 import io.statetree.core.DeriveData;
@@ -10,7 +11,10 @@ import io.statetree.core.InvalidPathException;
 import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateView;
+import io.statetree.core.WriteOptions;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
 
 /**
  * A {@code @Derived} method, inspected and ready to be registered with a controller (DESIGN §6, §9).
@@ -27,8 +31,17 @@ final class DerivedMethod {
 
 	private final MethodArgumentConverter.Conversion[] conversions;
 
+	/** The name of the equality bean, or empty. */
+	private final String equality;
+
 	private DerivedMethod(BeanMethod method, StatePath destination, List<StatePath> sources, Kind kind,
 			MethodArgumentConverter.Conversion[] conversions) {
+		this(method, destination, sources, kind, conversions, "");
+	}
+
+	private DerivedMethod(BeanMethod method, StatePath destination, List<StatePath> sources, Kind kind,
+			MethodArgumentConverter.Conversion[] conversions, String equality) {
+		this.equality = equality;
 		this.method = method;
 		this.destination = destination;
 		this.sources = sources;
@@ -98,18 +111,47 @@ final class DerivedMethod {
 	}
 
 	/**
+	 * Names the bean whose equality decides that a recomputation writes nothing.
+	 * @param beanName the name from {@code @Derived(equality = ...)}, empty for none
+	 * @return a copy naming it
+	 */
+	DerivedMethod withEquality(String beanName) {
+		return new DerivedMethod(this.method, this.destination, this.sources, this.kind, this.conversions, beanName);
+	}
+
+	/**
 	 * Registers the derivation; it is computed once now.
 	 * @param controller the controller
+	 * @param beans where the equality bean is looked up
 	 * @return the handle
+	 * @throws InvalidStateMethodException naming the bean and method when the equality bean is
+	 * missing or not a {@code BiPredicate}; nothing is registered
 	 */
-	Derivation register(StateController controller) {
-		String destination = this.destination.toString();
+	Derivation register(StateController controller, BeanFactory beans) {
+		WriteOptions options = options(beans);
 		return switch (this.kind) {
-			case TRACKED -> controller.deriveTracked(destination, (view) -> this.method.invoke(view));
-			case DERIVE_DATA -> controller.deriveMany(destination, sourceStrings(), (data) -> this.method.invoke(data));
+			case TRACKED -> controller.deriveTracked(this.destination, (view) -> this.method.invoke(view), options);
+			case DERIVE_DATA -> controller.deriveMany(this.destination, this.sources,
+					(data) -> this.method.invoke(data), options);
 			// one source or several: the values are converted by DeriveData's typed reads
-			case SOURCES -> controller.deriveMany(destination, sourceStrings(), this::invokeWith);
+			case SOURCES -> controller.deriveMany(this.destination, this.sources, this::invokeWith, options);
 		};
+	}
+
+	@SuppressWarnings("unchecked")
+	private WriteOptions options(BeanFactory beans) {
+		if (this.equality.isEmpty()) {
+			return WriteOptions.defaults();
+		}
+		try {
+			return WriteOptions.equality(beans.getBean(this.equality, BiPredicate.class));
+		}
+		catch (BeansException ex) {
+			throw new InvalidStateMethodException(this.method.beanName(), this.method.declared(),
+					"its equality bean '" + this.equality + "' is not a BiPredicate<Object, Object> bean of the "
+							+ "application: " + ex.getMessage(),
+					ex);
+		}
 	}
 
 	private @Nullable Object invokeWith(DeriveData data) {
@@ -119,10 +161,6 @@ final class DerivedMethod {
 			args[i] = this.conversions[i].source(data, source);
 		}
 		return this.method.invoke(args);
-	}
-
-	private List<String> sourceStrings() {
-		return this.sources.stream().map(StatePath::toString).toList();
 	}
 
 	/**

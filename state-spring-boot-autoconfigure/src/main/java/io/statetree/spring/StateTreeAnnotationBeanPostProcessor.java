@@ -171,7 +171,8 @@ public class StateTreeAnnotationBeanPostProcessor
 		});
 		List<DerivedMethod> derivedMethods = new ArrayList<>(derived.size());
 		derived.forEach((method, annotation) -> derivedMethods
-			.add(DerivedMethod.create(beanMethod(bean, beanName, method), annotation.path(), annotation.sources(), values)));
+			.add(DerivedMethod.create(beanMethod(bean, beanName, method), annotation.path(), annotation.sources(), values)
+				.withEquality(annotation.equality())));
 		return new BeanMethods(beanName, List.copyOf(listenerMethods), List.copyOf(derivedMethods));
 	}
 
@@ -233,7 +234,10 @@ public class StateTreeAnnotationBeanPostProcessor
 				}
 				handles.add(() -> this.destinations.remove(derived.destination(), derived));
 				try {
-					handles.add(derived.register(controller));
+					handles.add(derived.register(controller, beanFactory()));
+				}
+				catch (InvalidStateMethodException ex) {
+					throw ex;
 				}
 				catch (DerivationCycleException ex) {
 					throw new InvalidStateMethodException(methods.beanName(), declared, "its derivation of "

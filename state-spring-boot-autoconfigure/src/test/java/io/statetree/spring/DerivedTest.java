@@ -2,6 +2,9 @@ package io.statetree.spring;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
 
 import io.statetree.autoconfigure.StateTreeAutoConfiguration;
 import io.statetree.core.DerivationCycleException;
@@ -19,6 +22,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link Derived @Derived} methods.
@@ -222,6 +226,67 @@ class DerivedTest {
 			assertThat(failure.getCause()).isInstanceOf(DerivationCycleException.class);
 			assertThat(failure.getReason()).contains("would form a cycle");
 		});
+	}
+
+	static class Rounded {
+
+		static final AtomicInteger calls = new AtomicInteger();
+
+		@Derived(path = "/stats/temp", sources = "/sensor/temp", equality = "withinFive")
+		int temp(@Nullable Integer temp) {
+			calls.incrementAndGet();
+			return (temp != null) ? temp : 0;
+		}
+
+		@Derived(path = "/stats/view", equality = "withinFive")
+		int viewed(StateView state) {
+			Integer temp = state.get("/sensor/temp", Integer.class);
+			return (temp != null) ? temp * 2 : 0;
+		}
+
+	}
+
+	static BiPredicate<@Nullable Object, @Nullable Object> withinFive() {
+		return (stored, computed) -> stored instanceof Number s && computed instanceof Number n
+				&& Math.abs(s.longValue() - n.longValue()) < 5;
+	}
+
+	@Test
+	void anEqualityBeanKeepsEqualRecomputationsFromBeingWritten() {
+		this.runner.withBean("withinFive", BiPredicate.class, DerivedTest::withinFive)
+			.withBean("rounded", Rounded.class)
+			.run((context) -> {
+				StateController controller = context.getBean(StateController.class);
+				controller.set("/sensor/temp", 20);
+				assertThat(controller.get("/stats/temp")).isEqualTo(20);
+				assertThat(controller.get("/stats/view")).isEqualTo(40);
+				List<Object> heard = new CopyOnWriteArrayList<>();
+				controller.subscribe("/stats/**", (event) -> heard.add(event.path() + "=" + event.newValue()));
+				int calls = Rounded.calls.get();
+				controller.set("/sensor/temp", 22);
+				assertThat(Rounded.calls.get()).as("recomputed").isGreaterThan(calls);
+				assertThat(controller.get("/stats/temp")).as("equal by the bean: not written").isEqualTo(20);
+				assertThat(controller.get("/stats/view")).as("44 is within five of 40").isEqualTo(40);
+				controller.set("/sensor/temp", 30);
+				assertThat(controller.get("/stats/temp")).isEqualTo(30);
+				assertThat(controller.get("/stats/view")).isEqualTo(60);
+				await().untilAsserted(() -> assertThat(heard).containsExactlyInAnyOrder("/stats/temp=30", "/stats/view=60"));
+			});
+	}
+
+	@Test
+	void failsWhenTheEqualityBeanIsMissingOrNotABiPredicate() {
+		this.runner.withBean("rounded", Rounded.class).run((context) -> {
+			InvalidStateMethodException failure = StateMethods.invalid(context.getStartupFailure());
+			assertThat(failure.getBeanName()).isEqualTo("rounded");
+			assertThat(failure.getReason()).contains("equality bean 'withinFive'");
+		});
+		this.runner.withBean("withinFive", String.class, () -> "not an equality")
+			.withBean("rounded", Rounded.class)
+			.run((context) -> {
+				InvalidStateMethodException failure = StateMethods.invalid(context.getStartupFailure());
+				assertThat(failure.getReason()).contains("equality bean 'withinFive'").doesNotContain("not an equality");
+			});
 	}
 
 	private void assertInvalid(Class<?> beanClass, String method, String reason) {

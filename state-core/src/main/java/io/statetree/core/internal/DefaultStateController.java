@@ -545,6 +545,30 @@ public final class DefaultStateController implements StateController {
 		return register(this.graph.deriveTracked(destination, transform));
 	}
 
+	@Override
+	public Derivation derive(StatePath destination, StatePath source,
+			Function<@Nullable Object, @Nullable Object> transform, WriteOptions options) {
+		return register(this.graph.derive(destination, source, transform).withOptions(options));
+	}
+
+	@Override
+	public Derivation deriveMany(StatePath destination, List<StatePath> sources,
+			Function<DeriveData, @Nullable Object> transform, WriteOptions options) {
+		return register(this.graph.deriveMany(destination, sources, transform).withOptions(options));
+	}
+
+	@Override
+	public Derivation deriveTracked(StatePath destination, Function<StateView, @Nullable Object> transform,
+			WriteOptions options) {
+		return register(this.graph.deriveTracked(destination, transform).withOptions(options));
+	}
+
+	@Override
+	public <T> io.statetree.core.Computed<T> computed(Function<StateView, T> function) {
+		checkOpen();
+		return this.journal.computeds.create(this.journal, this.batches, this, function, this::checkOpen);
+	}
+
 	/** Adds a derivation to the graph and commits its first value. */
 	private Derivation register(DerivationImpl derivation) {
 		checkOpen();

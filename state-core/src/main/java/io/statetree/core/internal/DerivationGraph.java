@@ -283,7 +283,7 @@ final class DerivationGraph {
 					Object[] holder = new Object[1];
 					Tracker.recording(() -> holder[0] = derivation.compute.apply(reader));
 					Object model = this.converter.toModel(derivation.destination, holder[0]);
-					if (!StateValues.equal(tx.read(derivation.destination), model)) {
+					if (derivation.changes(tx.read(derivation.destination), holder[0], model)) {
 						tx.add(new Write(derivation.destination, model, null));
 						written.add(derivation.destination);
 					}
@@ -311,7 +311,7 @@ final class DerivationGraph {
 					value = derivation.compute.apply(reader);
 				}
 				Object model = this.converter.toModel(derivation.destination, value);
-				if (!StateValues.equal(tx.read(derivation.destination), model)) {
+				if (derivation.changes(tx.read(derivation.destination), value, model)) {
 					tx.add(new Write(derivation.destination, model, null));
 					written.add(derivation.destination);
 				}

@@ -1,10 +1,13 @@
 package io.statetree.core.internal;
 
 import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 import io.statetree.core.Derivation;
 import io.statetree.core.StatePath;
+import io.statetree.core.WriteOptions;
+import io.statetree.core.backend.StateValues;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +38,9 @@ final class DerivationImpl implements Derivation {
 	/** Rate-limits the logging of this derivation's failures. */
 	final FailureLog failures = new FailureLog();
 
+	/** Decides that a recomputation equals the stored value (null: JSON equality); set before registration. */
+	private volatile @Nullable BiPredicate<@Nullable Object, @Nullable Object> equality;
+
 	DerivationImpl(DerivationGraph owner, StatePath destination, List<StatePath> sources, boolean tracked,
 			Function<Reader, @Nullable Object> compute) {
 		this.owner = owner;
@@ -42,6 +48,34 @@ final class DerivationImpl implements Derivation {
 		this.sources = List.copyOf(sources);
 		this.tracked = tracked;
 		this.compute = compute;
+	}
+
+	/**
+	 * Takes the equality of write options (DESIGN §16), before the derivation is registered.
+	 * @param options the options; only an equality may be set
+	 * @return this derivation
+	 * @throws IllegalArgumentException naming the destination when the options carry a payload,
+	 * an actor, a time to live or are ephemeral: a derived value is written by its derivation only
+	 */
+	DerivationImpl withOptions(WriteOptions options) {
+		java.util.Objects.requireNonNull(options, "options");
+		if (options.payload() != null || options.actor() != null || options.ttl() != null || options.isEphemeral()) {
+			throw new IllegalArgumentException("The derivation of " + this.destination
+					+ " takes only an equality from its WriteOptions; a payload, an actor, a time to live and "
+					+ "ephemeral are refused");
+		}
+		this.equality = options.equality();
+		return this;
+	}
+
+	/**
+	 * Tells whether a recomputed value changes the stored one: by the derivation's equality when
+	 * it has one (given the stored value and the value as the transform returned it), else by
+	 * JSON equality of the model values.
+	 */
+	boolean changes(@Nullable Object stored, @Nullable Object returned, @Nullable Object model) {
+		BiPredicate<@Nullable Object, @Nullable Object> custom = this.equality;
+		return (custom != null) ? !custom.test(stored, returned) : !StateValues.equal(stored, model);
 	}
 
 	@Override

@@ -90,6 +90,9 @@ final class EffectJournal {
 		}
 	}
 
+	/** The open computed values, told of every recorded commit after it is recorded. */
+	final ComputedRegistry computeds = new ComputedRegistry();
+
 	/** The newest revision of an entry dropped while a run was pinned before it. Guarded by this. */
 	private long floor = Long.MIN_VALUE;
 
@@ -262,6 +265,7 @@ final class EffectJournal {
 			this.head = revision;
 			if (!this.pinned) {
 				SEQUENCE.setRelease(this, this.sequence + 1);
+				this.computeds.committed(changes);
 				return;
 			}
 		}
@@ -284,6 +288,8 @@ final class EffectJournal {
 				own.own.add(revision);
 			}
 		}
+		// after the entry: a computation either finds it in the journal or is invalidated here
+		this.computeds.committed(changes);
 	}
 
 	/**

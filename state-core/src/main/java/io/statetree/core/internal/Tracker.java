@@ -21,6 +21,11 @@ final class Tracker {
 	private Tracker() {
 	}
 
+	/** Tells whether a tracker is active on any thread (a cheap check before looking for this thread's). */
+	static boolean active() {
+		return ACTIVE.get() != 0;
+	}
+
 	static void record(StatePath path) {
 		if (ACTIVE.get() == 0) {
 			return;

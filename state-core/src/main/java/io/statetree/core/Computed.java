@@ -1,0 +1,56 @@
+package io.statetree.core;
+
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A lazy, memoised value computed from the state and never stored (DESIGN §16), made by
+ * {@link StateController#computed}.
+ * <pre class="code">
+ * Computed&lt;Integer&gt; admins = c.computed(view -&gt; count(view.get("/users")));
+ * admins.get();
+ * admins.close();
+ * </pre>
+ * <p>
+ * Nothing runs until the first {@link #get}. The function then runs once, reading one consistent
+ * snapshot of the state (every path it reads is read at the same revision, so it never sees half
+ * of a commit), and the paths it read are recorded. A later {@code get} returns the remembered
+ * value until a commit changes one of those paths (the path, a path below it, or a write above it
+ * that changes its value); the {@code get} after that runs the function again. The dependencies
+ * are those of the last run only: a path it no longer reads stops mattering.
+ * <p>
+ * A {@code get} whose value is current costs a few volatile reads and no allocation. Concurrent
+ * {@code get}s run the function at most once per change: one thread computes while the others
+ * wait for its value. Thread-safe.
+ * @param <T> the type of the value
+ */
+public interface Computed<T> extends AutoCloseable {
+
+	/**
+	 * Returns the value, computing it first when it was never computed or a path its last
+	 * computation read has changed since.
+	 * <p>
+	 * Inside a batch the function reads the committed state, not the batch's pending writes.
+	 * @return the value the function returned (null when it returned null)
+	 * @throws StateException wrapping what the function threw; nothing is remembered, so the
+	 * next {@code get} runs the function again
+	 * @throws IllegalStateException if this value is closed, its controller is closed (when a
+	 * computation is needed), or the function reads this value itself
+	 */
+	@Nullable T get();
+
+	/**
+	 * Returns the paths the last computation read (empty before the first one).
+	 * @return an immutable set
+	 */
+	Set<StatePath> dependencies();
+
+	/**
+	 * Stops tracking changes: the remembered value and dependencies are released and every later
+	 * {@link #get} throws {@link IllegalStateException}. Idempotent.
+	 */
+	@Override
+	void close();
+
+}

@@ -1,0 +1,226 @@
+package io.statetree.core.internal;
+
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+import io.statetree.core.Computed;
+import io.statetree.core.StateController;
+import io.statetree.core.StateException;
+import io.statetree.core.StatePath;
+import io.statetree.core.StateView;
+import io.statetree.core.TypeRef;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A lazy computed value (DESIGN §16).
+ * <p>
+ * Its memo carries the invalidation count it was computed at; the {@link ComputedRegistry}
+ * raises the count, under the commit lock, for every commit that changes a path the last
+ * computation read. A {@code get} whose memo carries the current count returns it (a few volatile
+ * reads). Otherwise one thread at a time computes: under this value's lock it takes the count,
+ * starts an {@link EffectJournal} run (reads at one pinned revision, each recorded), runs the
+ * function, publishes the paths read, and then asks the journal whether a commit after the pin
+ * changed one of them. Such a commit is either in the journal (the run's pin keeps it) or
+ * recorded after the paths were published (then it raises the count): either way the memo is
+ * not current and the next {@code get} computes again, while this {@code get} returns the value
+ * of its consistent snapshot.
+ */
+final class ComputedImpl<T> implements Computed<T> {
+
+	/** What was computed, and at which invalidation count. */
+	private record Memo(@Nullable Object value, long stamp) {
+	}
+
+	/** Nothing remembered: matches no count (counts start at 0 and only grow). */
+	private static final Memo NONE = new Memo(null, -1);
+
+	private final ComputedRegistry registry;
+
+	private final EffectJournal journal;
+
+	private final BatchRunner batches;
+
+	private final Function<StateView, T> function;
+
+	private final StateView view;
+
+	/** Throws IllegalStateException when the controller is closed. */
+	private final Runnable checkOpen;
+
+	/** Raised under the commit lock (the only writer) when a path read changes. */
+	private volatile long invalidations;
+
+	private volatile Memo memo = NONE;
+
+	private volatile Set<StatePath> dependencies = Set.of();
+
+	private volatile boolean closed;
+
+	/** Held while computing, so concurrent gets compute once. */
+	private final ReentrantLock computing = new ReentrantLock();
+
+	ComputedImpl(ComputedRegistry registry, EffectJournal journal, BatchRunner batches, StateController reads,
+			Function<StateView, T> function, Runnable checkOpen) {
+		this.registry = registry;
+		this.journal = journal;
+		this.batches = batches;
+		this.function = Objects.requireNonNull(function, "function");
+		this.view = new ReadOnly(reads);
+		this.checkOpen = checkOpen;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public @Nullable T get() {
+		Memo current = this.memo;
+		if (current.stamp == this.invalidations) {
+			if (Tracker.active() || EffectJournal.current() != null) {
+				noteForOuter();
+			}
+			return (T) current.value;
+		}
+		return compute();
+	}
+
+	@SuppressWarnings("unchecked")
+	private @Nullable T compute() {
+		if (this.computing.isHeldByCurrentThread()) {
+			throw new IllegalStateException("A computed value's function read the same computed value (a cycle)");
+		}
+		this.computing.lock();
+		try {
+			checkNotClosed();
+			Memo current = this.memo;
+			if (current.stamp != this.invalidations) {
+				this.checkOpen.run();
+				current = computeLocked();
+			}
+			if (Tracker.active() || EffectJournal.current() != null) {
+				noteForOuter();
+			}
+			return (T) current.value;
+		}
+		finally {
+			this.computing.unlock();
+		}
+	}
+
+	/** One computation over one snapshot; called with the lock held. */
+	private Memo computeLocked() {
+		long stamp = this.invalidations;
+		Batch batch = this.batches.suspend();
+		EffectJournal.Run run = this.journal.begin();
+		try {
+			Object[] holder = new Object[1];
+			try {
+				this.journal.within(run, () -> holder[0] = this.function.apply(this.view));
+			}
+			catch (RuntimeException ex) {
+				// remember nothing: the next get tries again
+				this.dependencies = Set.copyOf(new LinkedHashSet<>(run.reads.keySet()));
+				this.memo = NONE;
+				throw new StateException("A computed value's function threw " + ex.getClass().getName(), ex);
+			}
+			// publish what was read before asking the journal (see the class comment)
+			this.dependencies = Set.copyOf(run.reads.keySet());
+			boolean stale = run.inexact || this.journal.changedSince(run.reads) != null;
+			Memo computed = new Memo(holder[0], stale ? NONE.stamp : stamp);
+			if (!this.closed) {
+				this.memo = computed;
+			}
+			return computed;
+		}
+		finally {
+			this.journal.end(run);
+			this.batches.resume(batch);
+		}
+	}
+
+	/** A computation or tracked run around this get depends on what this value read. */
+	private void noteForOuter() {
+		EffectJournal.Run outer = EffectJournal.current();
+		for (StatePath path : this.dependencies) {
+			Tracker.record(path);
+			if (outer != null && outer.journal == this.journal) {
+				outer.read(path);
+			}
+		}
+	}
+
+	/** Called by the registry, under the commit lock, when a commit changed a path read. */
+	void invalidate() {
+		this.invalidations = this.invalidations + 1;
+	}
+
+	/** Tells whether a commit's change concerns the last computation's reads. */
+	boolean concernedBy(io.statetree.core.backend.Change change) {
+		for (StatePath path : this.dependencies) {
+			if (EffectJournal.affects(change, path, false)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private void checkNotClosed() {
+		if (this.closed) {
+			throw new IllegalStateException("Computed value is closed");
+		}
+	}
+
+	@Override
+	public Set<StatePath> dependencies() {
+		return this.dependencies;
+	}
+
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.registry.remove(this);
+		this.memo = NONE;
+		this.dependencies = Set.of();
+	}
+
+	@Override
+	public String toString() {
+		return "Computed[" + this.dependencies + "]";
+	}
+
+	/** The view a function receives: the controller's reads, and nothing else. */
+	private static final class ReadOnly implements StateView {
+
+		private final StateView reads;
+
+		ReadOnly(StateView reads) {
+			this.reads = reads;
+		}
+
+		@Override
+		public @Nullable Object get(StatePath path) {
+			return this.reads.get(path);
+		}
+
+		@Override
+		public <V> @Nullable V get(StatePath path, Class<V> type) {
+			return this.reads.get(path, type);
+		}
+
+		@Override
+		public <V> @Nullable V get(StatePath path, TypeRef<V> type) {
+			return this.reads.get(path, type);
+		}
+
+		@Override
+		public boolean exists(StatePath path) {
+			return this.reads.exists(path);
+		}
+
+	}
+
+}
