@@ -126,11 +126,13 @@ final class AsyncCalls implements AsyncStateController {
 
 	/** A synchronous read: now, or on the executor. */
 	private <T> CompletableFuture<T> read(Supplier<T> call) {
+		this.controller.checkOpen();
 		return onCallingThread() ? now(call) : onExecutor(call);
 	}
 
 	/** A synchronous write: now, or on the executor after the writes before it. */
 	private <T> CompletableFuture<T> write(Supplier<T> call) {
+		this.controller.checkOpen();
 		return onCallingThread() ? now(call) : this.sequencer.submit(() -> onExecutor(call));
 	}
 

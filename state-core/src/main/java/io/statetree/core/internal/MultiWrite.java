@@ -44,8 +44,8 @@ final class MultiWrite {
 	 * @param writes paths (as strings) to values, {@code null} values deleting
 	 * @param converter maps the values
 	 * @return the plan
-	 * @throws NullPointerException when the map or one of its paths is null
-	 * @throws io.statetree.core.InvalidPathException when a path is not valid
+	 * @throws NullPointerException when the map is null
+	 * @throws io.statetree.core.InvalidPathException when a path is null or not valid
 	 * @throws io.statetree.core.StateValueException when a value cannot be mapped
 	 * @throws StateWriteException when two paths disagree, or a non-object is written at the root
 	 */
@@ -54,11 +54,8 @@ final class MultiWrite {
 		Map<StatePath, Entry> byPath = new HashMap<>();
 		List<Entry> all = new ArrayList<>(writes.size());
 		for (Map.Entry<String, ?> write : writes.entrySet()) {
-			String key = write.getKey();
-			if (key == null) {
-				throw new NullPointerException("setAll: writes contains a null path");
-			}
-			StatePath path = StatePath.of(key);
+			// a null path is refused as set's is, with InvalidPathException
+			StatePath path = StatePath.of(write.getKey());
 			Object model = converter.toModel(path, write.getValue());
 			if (path.isRoot() && model != null && !StateValues.isBranch(model)) {
 				throw new StateWriteException("Cannot write a non-object value at /: the root is always a branch");
