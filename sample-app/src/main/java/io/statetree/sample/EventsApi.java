@@ -56,6 +56,14 @@ public class EventsApi {
 		Flow.Publisher<StateEvent> changes = (after != null) ? this.state.watch(pattern, after)
 				: this.state.watch(pattern);
 		SseEmitter emitter = new SseEmitter(TIMEOUT_MILLIS);
+		try {
+			// a first comment sends the response's headers at once, before any change
+			emitter.send(SseEmitter.event().comment("watching " + pattern));
+		}
+		catch (IOException ex) {
+			emitter.completeWithError(ex);
+			return emitter;
+		}
 		changes.subscribe(new Forwarder(emitter));
 		return emitter;
 	}
