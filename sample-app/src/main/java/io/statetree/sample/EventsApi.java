@@ -3,12 +3,15 @@ package io.statetree.sample;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 
 import io.statetree.core.PathPattern;
 import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -27,7 +30,12 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 @RestController
 @RequestMapping("/api")
-public class EventsApi {
+public class EventsApi implements SmartLifecycle {
+
+	/** The open streams, ended when the application stops (before the server's graceful shutdown waits for them). */
+	private final Set<SseEmitter> open = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean running;
 
 	/** How long one stream stays open before the client reconnects (with its Last-Event-ID). */
 	static final long TIMEOUT_MILLIS = 30 * 60 * 1000L;
@@ -56,6 +64,7 @@ public class EventsApi {
 		Flow.Publisher<StateEvent> changes = (after != null) ? this.state.watch(pattern, after)
 				: this.state.watch(pattern);
 		SseEmitter emitter = new SseEmitter(TIMEOUT_MILLIS);
+		this.open.add(emitter);
 		try {
 			// a first comment sends the response's headers at once, before any change
 			emitter.send(SseEmitter.event().comment("watching " + pattern));
@@ -64,8 +73,39 @@ public class EventsApi {
 			emitter.completeWithError(ex);
 			return emitter;
 		}
-		changes.subscribe(new Forwarder(emitter));
+		Forwarder forwarder = new Forwarder(emitter);
+		// one callback each (an emitter keeps one): stop watching and forget the stream
+		emitter.onCompletion(() -> {
+			forwarder.cancel();
+			this.open.remove(emitter);
+		});
+		emitter.onTimeout(() -> {
+			forwarder.cancel();
+			emitter.complete();
+		});
+		emitter.onError((failure) -> forwarder.cancel());
+		changes.subscribe(forwarder);
 		return emitter;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/** Ends every open stream, so that a graceful shutdown does not wait for them. */
+	@Override
+	public void stop() {
+		this.running = false;
+		for (SseEmitter emitter : this.open) {
+			emitter.complete();
+		}
+		this.open.clear();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
 	}
 
 	/** A revision from a Last-Event-ID header; null when absent or not a revision (a fresh start). */
@@ -89,6 +129,8 @@ public class EventsApi {
 
 		private volatile Flow.@Nullable Subscription subscription;
 
+		private volatile boolean cancelled;
+
 		Forwarder(SseEmitter emitter) {
 			this.emitter = emitter;
 		}
@@ -96,11 +138,20 @@ public class EventsApi {
 		@Override
 		public void onSubscribe(Flow.Subscription subscription) {
 			this.subscription = subscription;
-			Runnable cancel = subscription::cancel;
-			this.emitter.onCompletion(cancel);
-			this.emitter.onTimeout(cancel);
-			this.emitter.onError((failure) -> cancel.run());
+			if (this.cancelled) {
+				subscription.cancel();
+				return;
+			}
 			subscription.request(1);
+		}
+
+		/** Stops watching (the client went away, the stream ended). */
+		void cancel() {
+			this.cancelled = true;
+			Flow.Subscription current = this.subscription;
+			if (current != null) {
+				current.cancel();
+			}
 		}
 
 		@Override
@@ -122,10 +173,7 @@ public class EventsApi {
 			}
 			catch (IOException | IllegalStateException ex) {
 				// the client went away: stop watching
-				Flow.Subscription current = this.subscription;
-				if (current != null) {
-					current.cancel();
-				}
+				cancel();
 				return;
 			}
 			Flow.Subscription current = this.subscription;
