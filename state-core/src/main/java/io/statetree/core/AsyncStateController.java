@@ -2,6 +2,7 @@ package io.statetree.core;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
@@ -39,11 +40,21 @@ import org.jspecify.annotations.Nullable;
 public interface AsyncStateController {
 
 	/**
-	 * Reads a value, as {@link StateController#get(StatePath)}.
-	 * @param path the path, as {@link StatePath#of} parses it
+	 * Same as {@link #get(StatePath)}, the path parsed with {@link StatePath#of}; an invalid path
+	 * gives a failed future.
+	 * @param path the path
 	 * @return a future of the immutable value, {@code null} when absent
 	 */
-	CompletableFuture<@Nullable Object> get(String path);
+	default CompletableFuture<@Nullable Object> get(String path) {
+		StatePath parsed;
+		try {
+			parsed = StatePath.of(path);
+		}
+		catch (InvalidPathException ex) {
+			return CompletableFuture.failedFuture(new CompletionException(ex));
+		}
+		return get(parsed);
+	}
 
 	/**
 	 * Reads a value, as {@link StateController#get(StatePath)}.
@@ -53,49 +64,143 @@ public interface AsyncStateController {
 	CompletableFuture<@Nullable Object> get(StatePath path);
 
 	/**
-	 * Reads a value converted to a type, as {@link StateController#get(StatePath, Class)}.
+	 * Same as {@link #get(StatePath, Class)}, the path parsed with {@link StatePath#of}; an invalid
+	 * path gives a failed future.
 	 * @param <T> the type
-	 * @param path the path, as {@link StatePath#of} parses it
+	 * @param path the path
 	 * @param type the class to convert to
 	 * @return a future of the value, {@code null} when absent
 	 */
-	<T> CompletableFuture<@Nullable T> get(String path, Class<T> type);
+	default <T> CompletableFuture<@Nullable T> get(String path, Class<T> type) {
+		StatePath parsed;
+		try {
+			parsed = StatePath.of(path);
+		}
+		catch (InvalidPathException ex) {
+			return CompletableFuture.failedFuture(new CompletionException(ex));
+		}
+		return get(parsed, type);
+	}
 
 	/**
-	 * Writes a value, as {@link StateController#set(StatePath, Object)}.
-	 * @param path the path, as {@link StatePath#of} parses it
+	 * Reads a value converted to a type, as {@link StateController#get(StatePath, Class)}.
+	 * @param <T> the type
+	 * @param path the path
+	 * @param type the class to convert to
+	 * @return a future of the value, {@code null} when absent
+	 */
+	<T> CompletableFuture<@Nullable T> get(StatePath path, Class<T> type);
+
+	/**
+	 * Same as {@link #set(StatePath, Object)}, the path parsed with {@link StatePath#of}; an invalid
+	 * path gives a failed future.
+	 * @param path the path
 	 * @param value any value Jackson can map, or {@code null} to delete
 	 * @return a future of whether the state changed
 	 */
-	CompletableFuture<Boolean> set(String path, @Nullable Object value);
+	default CompletableFuture<Boolean> set(String path, @Nullable Object value) {
+		StatePath parsed;
+		try {
+			parsed = StatePath.of(path);
+		}
+		catch (InvalidPathException ex) {
+			return CompletableFuture.failedFuture(new CompletionException(ex));
+		}
+		return set(parsed, value);
+	}
 
 	/**
-	 * Writes a value with options, as {@link StateController#set(StatePath, Object, WriteOptions)}.
-	 * @param path the path, as {@link StatePath#of} parses it
+	 * Writes a value, as {@link StateController#set(StatePath, Object)}.
+	 * @param path the path
+	 * @param value any value Jackson can map, or {@code null} to delete
+	 * @return a future of whether the state changed
+	 */
+	CompletableFuture<Boolean> set(StatePath path, @Nullable Object value);
+
+	/**
+	 * Same as {@link #set(StatePath, Object, WriteOptions)}, the path parsed with
+	 * {@link StatePath#of}; an invalid path gives a failed future.
+	 * @param path the path
 	 * @param value any value Jackson can map, or {@code null} to delete
 	 * @param options payload, equality, actor, lifetime
 	 * @return a future of whether the state changed
 	 */
-	CompletableFuture<Boolean> set(String path, @Nullable Object value, WriteOptions options);
+	default CompletableFuture<Boolean> set(String path, @Nullable Object value, WriteOptions options) {
+		StatePath parsed;
+		try {
+			parsed = StatePath.of(path);
+		}
+		catch (InvalidPathException ex) {
+			return CompletableFuture.failedFuture(new CompletionException(ex));
+		}
+		return set(parsed, value, options);
+	}
+
+	/**
+	 * Writes a value with options, as {@link StateController#set(StatePath, Object, WriteOptions)}.
+	 * @param path the path
+	 * @param value any value Jackson can map, or {@code null} to delete
+	 * @param options payload, equality, actor, lifetime
+	 * @return a future of whether the state changed
+	 */
+	CompletableFuture<Boolean> set(StatePath path, @Nullable Object value, WriteOptions options);
+
+	/**
+	 * Same as {@link #delete(StatePath)}, the path parsed with {@link StatePath#of}; an invalid path
+	 * gives a failed future.
+	 * @param path the path
+	 * @return a future of whether anything was deleted
+	 */
+	default CompletableFuture<Boolean> delete(String path) {
+		StatePath parsed;
+		try {
+			parsed = StatePath.of(path);
+		}
+		catch (InvalidPathException ex) {
+			return CompletableFuture.failedFuture(new CompletionException(ex));
+		}
+		return delete(parsed);
+	}
 
 	/**
 	 * Deletes a value and everything below it, as {@link StateController#delete(StatePath)}.
-	 * @param path the path, as {@link StatePath#of} parses it
+	 * @param path the path
 	 * @return a future of whether anything was deleted
 	 */
-	CompletableFuture<Boolean> delete(String path);
+	CompletableFuture<Boolean> delete(StatePath path);
+
+	/**
+	 * Same as {@link #update(StatePath, Class, UnaryOperator)}, the path parsed with
+	 * {@link StatePath#of}; an invalid path gives a failed future.
+	 * @param <T> the type
+	 * @param path the path
+	 * @param type the class the current value is converted to
+	 * @param function computes the new value from the current one
+	 * @return a future of the new value
+	 */
+	default <T> CompletableFuture<@Nullable T> update(String path, Class<T> type,
+			UnaryOperator<@Nullable T> function) {
+		StatePath parsed;
+		try {
+			parsed = StatePath.of(path);
+		}
+		catch (InvalidPathException ex) {
+			return CompletableFuture.failedFuture(new CompletionException(ex));
+		}
+		return update(parsed, type, function);
+	}
 
 	/**
 	 * An atomic read-modify-write, as {@link StateController#update(StatePath, Class, UnaryOperator)}
 	 * (on Redis atomic across instances, tried again when another writer changed the value). The
 	 * function may run more than once and on another thread; keep it free of side effects.
 	 * @param <T> the type
-	 * @param path the path, as {@link StatePath#of} parses it
+	 * @param path the path
 	 * @param type the class the current value is converted to
 	 * @param function computes the new value from the current one ({@code null} when absent)
 	 * @return a future of the new value
 	 */
-	<T> CompletableFuture<@Nullable T> update(String path, Class<T> type, UnaryOperator<@Nullable T> function);
+	<T> CompletableFuture<@Nullable T> update(StatePath path, Class<T> type, UnaryOperator<@Nullable T> function);
 
 	/**
 	 * Writes several paths in one atomic commit, as {@link StateController#setAll(Map)}.

@@ -144,16 +144,6 @@ final class AsyncCalls implements AsyncStateController {
 	// ------------------------------------------------------------------ reads
 
 	@Override
-	public CompletableFuture<@Nullable Object> get(String path) {
-		try {
-			return get(StatePath.of(path));
-		}
-		catch (RuntimeException ex) {
-			return failed(ex);
-		}
-	}
-
-	@Override
 	public CompletableFuture<@Nullable Object> get(StatePath path) {
 		try {
 			Objects.requireNonNull(path, "path");
@@ -185,9 +175,9 @@ final class AsyncCalls implements AsyncStateController {
 	}
 
 	@Override
-	public <T> CompletableFuture<@Nullable T> get(String path, Class<T> type) {
+	public <T> CompletableFuture<@Nullable T> get(StatePath p, Class<T> type) {
 		try {
-			StatePath p = StatePath.of(path);
+			Objects.requireNonNull(p, "path");
 			Objects.requireNonNull(type, "type");
 			return get(p).thenApply((value) -> this.converter.convert(p, value, type));
 		}
@@ -199,14 +189,14 @@ final class AsyncCalls implements AsyncStateController {
 	// ------------------------------------------------------------------ writes
 
 	@Override
-	public CompletableFuture<Boolean> set(String path, @Nullable Object value) {
+	public CompletableFuture<Boolean> set(StatePath path, @Nullable Object value) {
 		return set(path, value, WriteOptions.defaults());
 	}
 
 	@Override
-	public CompletableFuture<Boolean> set(String path, @Nullable Object value, WriteOptions options) {
+	public CompletableFuture<Boolean> set(StatePath p, @Nullable Object value, WriteOptions options) {
 		try {
-			StatePath p = StatePath.of(path);
+			Objects.requireNonNull(p, "path");
 			Objects.requireNonNull(options, "options");
 			if (!nonBlocking() || !isPlain(options) || p.isRoot()) {
 				return write(() -> this.controller.set(p, value, options));
@@ -226,7 +216,7 @@ final class AsyncCalls implements AsyncStateController {
 	}
 
 	@Override
-	public CompletableFuture<Boolean> delete(String path) {
+	public CompletableFuture<Boolean> delete(StatePath path) {
 		return set(path, null, WriteOptions.defaults());
 	}
 
@@ -251,10 +241,10 @@ final class AsyncCalls implements AsyncStateController {
 	}
 
 	@Override
-	public <T> CompletableFuture<@Nullable T> update(String path, Class<T> type,
+	public <T> CompletableFuture<@Nullable T> update(StatePath p, Class<T> type,
 			UnaryOperator<@Nullable T> function) {
 		try {
-			StatePath p = StatePath.of(path);
+			Objects.requireNonNull(p, "path");
 			Objects.requireNonNull(type, "type");
 			Objects.requireNonNull(function, "function");
 			if (!nonBlocking()) {
