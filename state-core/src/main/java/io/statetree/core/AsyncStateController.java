@@ -32,10 +32,12 @@ import org.jspecify.annotations.Nullable;
  * (derivations registered, an equality, a time to live or an ephemeral lifetime) runs the
  * synchronous call on the executor.</li>
  * </ul>
- * Writes on a blocking or non-blocking backend are committed in the order they were called (one
- * after the other); reads are not ordered after pending writes (compose on the write's future to
- * read it back). A call made inside a batch, an effect or a listener runs the synchronous call on
- * the calling thread (it joins the batch, the cascade) and returns a completed future.
+ * Asynchronous writes on a blocking or non-blocking backend are committed in the order they were
+ * called (one after the other); a synchronous write is ordered after the asynchronous writes whose
+ * futures completed, not after those still queued; reads are not ordered after pending writes
+ * (compose on the write's future to read it back). A call made inside a batch, an effect or a
+ * listener runs the synchronous call on the calling thread (it joins the batch, the cascade) and
+ * returns a completed future.
  */
 public interface AsyncStateController {
 

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many threads mixing synchronous and asynchronous writes on one controller: the final tree equals
- * a sequential model (each thread's own paths hold its last value, a shared counter every
+ * a sequential model (asynchronous writes in call order, a synchronous one after the asynchronous
+ * ones whose futures completed) (each thread's own paths hold its last value, a shared counter every
  * increment) and a listener hears each commit exactly once, in revision order.
  */
 class AsyncConcurrencyTest {
@@ -59,7 +60,13 @@ class AsyncConcurrencyTest {
 					for (int i = 1; i <= ROUNDS; i++) {
 						String own = "/t" + thread + "/v";
 						int value = i;
-						switch (ThreadLocalRandom.current().nextInt(4)) {
+						int choice = ThreadLocalRandom.current().nextInt(4);
+						if (choice == 0 || choice == 3) {
+							// a synchronous write is ordered after the asynchronous ones whose
+							// futures completed, not after those still queued
+							pending.forEach(CompletableFuture::join);
+						}
+						switch (choice) {
 							case 0 -> c.set(own, i);
 							case 1 -> pending.add(c.async().set(own, i));
 							case 2 -> pending.add(c.async().setAll(Map.of(own, i, "/t" + thread + "/n", i)));
