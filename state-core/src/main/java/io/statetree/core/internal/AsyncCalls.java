@@ -203,7 +203,8 @@ final class AsyncCalls implements AsyncStateController {
 			}
 			this.controller.checkOpen();
 			Write write = new Write(p, this.converter.toModel(p, value), options.payload());
-			return this.sequencer.submit(() -> commit(List.of(write), List.of(), options.actor()));
+			return this.sequencer.submit(() -> orSync(() -> commit(List.of(write), List.of(), options.actor()),
+					() -> this.controller.set(p, value, options)));
 		}
 		catch (RuntimeException ex) {
 			return failed(ex);
@@ -233,7 +234,7 @@ final class AsyncCalls implements AsyncStateController {
 			}
 			List<Write> all = plan.entries().stream().map((e) -> new Write(e.path(), e.model(), null)).toList();
 			return this.sequencer.submit(() -> all.isEmpty() ? CompletableFuture.completedFuture(false)
-					: commit(all, List.of(), null));
+					: orSync(() -> commit(all, List.of(), null), () -> plan.apply(this.batches)));
 		}
 		catch (RuntimeException ex) {
 			return failed(ex);
@@ -251,11 +252,20 @@ final class AsyncCalls implements AsyncStateController {
 				return write(() -> this.controller.update(p, type, function));
 			}
 			this.controller.checkOpen();
-			return this.sequencer.submit(() -> updateAttempt(p, type, function, 1));
+			return this.sequencer.submit(() -> orSync(() -> updateAttempt(p, type, function, 1),
+					() -> this.controller.update(p, type, function)));
 		}
 		catch (RuntimeException ex) {
 			return failed(ex);
 		}
+	}
+
+	/**
+	 * A queued non-blocking step when it starts: the non-blocking call, or the synchronous one on
+	 * the executor when a derivation was registered while the step waited.
+	 */
+	private <T> CompletableFuture<T> orSync(Supplier<CompletableFuture<T>> nonBlocking, Supplier<T> sync) {
+		return this.commits.hasDerivations() ? onExecutor(sync) : nonBlocking.get();
 	}
 
 	/**
