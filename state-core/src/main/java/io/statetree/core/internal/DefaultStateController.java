@@ -173,12 +173,24 @@ public final class DefaultStateController implements StateController {
 	}
 
 	/**
-	 * Creates a controller; use {@link StateController#builder()}. The parameters are those of the
-	 * constructor above, and:
+	 * Creates a controller; use {@link StateController#builder()}.
+	 * @param backend the backend, or null for a new in-memory one
+	 * @param jsonMapper the mapper, or null for a default one
+	 * @param dispatch the dispatch mode
+	 * @param executor the executor for asynchronous dispatch, or null for a default one
+	 * @param onError what to do when a listener throws
+	 * @param instanceId the instance id, or null for a random one
+	 * @param observer the observer, or null
+	 * @param queueCapacity the capacity of each listener's queue, in events (at least 1)
+	 * @param offerTimeout how long a writer waits for room in a full listener queue
+	 * @param historySize how many commits the in-memory history keeps when the backend keeps
+	 * none (DESIGN §11), 0 or more
+	 * @param defaultActor who writes when the options name no one, asked on the writing thread;
+	 * null for no one
+	 * @param groups how durable group listeners run (DESIGN §13)
 	 * @param asyncExecutor where the asynchronous API runs calls on blocking backends (DESIGN §15),
 	 * or null for virtual threads where the JVM has them, else a bounded pool of daemon threads
 	 */
-	@SuppressWarnings("javadoc")
 	public DefaultStateController(@Nullable StateBackend backend, @Nullable JsonMapper jsonMapper, Dispatch dispatch,
 			@Nullable Executor executor, OnError onError, @Nullable String instanceId,
 			@Nullable ControllerObserver observer, int queueCapacity, Duration offerTimeout, int historySize,
