@@ -148,6 +148,27 @@ public interface StateController extends StateView, AutoCloseable {
 	 */
 	@Nullable Duration timeToLive(StatePath path);
 
+	/**
+	 * Writes several paths in one atomic commit (DESIGN §15, a multi-path update): {@code null}
+	 * deletes, each changed path is heard once, derivations run once. Everything is checked before
+	 * anything is written; paths where one lies inside another must agree ({@code /a → {b: 1}}
+	 * with {@code /a/b → 1}). Inside a batch the writes join it. Thread-safe.
+	 * @param writes paths (as {@link StatePath#of} parses them) to values, iterated once
+	 * @return whether the state changed
+	 * @throws io.statetree.core.InvalidPathException when a path is not valid; nothing is written
+	 * @throws StateValueException when Jackson cannot map a value; nothing is written
+	 * @throws StateWriteException when a write runs under a leaf (stored, or written by the same
+	 * call), two paths disagree, or a non-object is written at the root; nothing is written
+	 */
+	boolean setAll(java.util.Map<String, ?> writes);
+
+	/**
+	 * The asynchronous face of this controller (DESIGN §15): the same reads and writes, answered
+	 * with {@code CompletableFuture}s. Thread-safe; the same object on every call.
+	 * @return the asynchronous controller
+	 */
+	AsyncStateController async();
+
 	/** Same as {@link #delete(StatePath)}, the path parsed with {@link StatePath#of}. */
 	default boolean delete(String path) {
 		return delete(StatePath.of(path));

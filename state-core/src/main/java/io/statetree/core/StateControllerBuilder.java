@@ -45,6 +45,8 @@ public final class StateControllerBuilder {
 
 	private GroupSettings groups = GroupSettings.DEFAULTS;
 
+	private @Nullable Executor asyncExecutor;
+
 	/** How many commits the in-memory history keeps by default. */
 	static final int DEFAULT_HISTORY_SIZE = 1_000;
 
@@ -234,13 +236,27 @@ public final class StateControllerBuilder {
 	}
 
 	/**
+	 * Sets where the asynchronous API ({@link StateController#async()}, DESIGN §15) runs calls on
+	 * blocking backends (files, hybrid, caching), and where it records commits a non-blocking
+	 * backend answered. Default: a new virtual thread per call where the JVM has them, else a
+	 * bounded pool of daemon threads, shut down with the controller; a given executor is not shut
+	 * down. Unused in memory, where calls run on the calling thread.
+	 * @param asyncExecutor the executor
+	 * @return this builder
+	 */
+	public StateControllerBuilder asyncExecutor(Executor asyncExecutor) {
+		this.asyncExecutor = Objects.requireNonNull(asyncExecutor, "asyncExecutor");
+		return this;
+	}
+
+	/**
 	 * Builds the controller.
 	 * @return the controller
 	 */
 	public StateController build() {
 		return new DefaultStateController(this.backend, this.jsonMapper, this.dispatch, this.executor, this.onError,
 				this.instanceId, ControllerObserver.composite(this.observers), this.queueCapacity, this.offerTimeout,
-				this.historySize, this.defaultActor, this.groups);
+				this.historySize, this.defaultActor, this.groups, this.asyncExecutor);
 	}
 
 }

@@ -251,6 +251,9 @@ class PathOverloadRulesTest {
 		if (type == Versioned.class) {
 			return new Versioned<>("sample", 3);
 		}
+		if (type == java.util.concurrent.CompletableFuture.class) {
+			return java.util.concurrent.CompletableFuture.completedFuture("sample");
+		}
 		if (type == StateSnapshot.class) {
 			return new StateSnapshot(StatePath.of("/sample"), 3, "sample");
 		}

@@ -35,17 +35,19 @@ import tools.jackson.databind.json.JsonMapper;
  * order, and is given every {@link ControllerObserver} bean, in order. It keeps
  * {@code statetree.history.size} commits in memory when its backend keeps no history of its own;
  * with Spring Security on the classpath a write's default actor is the authenticated principal's
- * name. Its durable group listeners follow {@code statetree.groups.*}
+ * name. Its asynchronous API runs on the application's task executor
+ * ({@link AsyncExecutorConfiguration}). Its durable group listeners follow {@code statetree.groups.*}
  * ({@link StateTreeGroupsProperties}). It is closed
  * when the context closes, which flushes caches and stops feeds.
  */
 @AutoConfiguration(after = JacksonAutoConfiguration.class,
-		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+				"org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration" })
 @ConditionalOnClass(StateController.class)
 @EnableConfigurationProperties({ StateTreeProperties.class, StateTreeGroupsProperties.class })
 @Import({ BackendConfigurations.MemoryBackendConfiguration.class,
 		BackendConfigurations.FileSystemBackendConfiguration.class, RedisBackendConfiguration.class,
-		StartupConfiguration.class })
+		StartupConfiguration.class, AsyncExecutorConfiguration.class })
 public final class StateTreeAutoConfiguration {
 
 	/** The largest {@code statetree.history.size} the controller accepts. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
@@ -94,6 +95,16 @@ final class CommitTemplate {
 
 	/** Deletes due entries (DESIGN §12), or null when the backend keeps no lifetimes. */
 	private final @Nullable ExpirySweeper sweeper;
+
+	/**
+	 * Open while a commit sent by {@link #sendAsync} is in flight on a non-blocking backend, else
+	 * null: local writers wait for it after taking the lock (see {@link AsyncSequencer}). Written
+	 * under the lock.
+	 */
+	private volatile @Nullable CompletableFuture<@Nullable Void> asyncInFlight;
+
+	/** The actor of the commit in flight; written and read under the lock. */
+	private @Nullable String asyncActor;
 
 	private static final VarHandle LAST_REVISION;
 
@@ -315,6 +326,9 @@ final class CommitTemplate {
 			cause = this.dispatcher.causingRevision();
 		}
 		this.lock.lock();
+		if (local && this.asyncInFlight != null) {
+			awaitAsyncLocked();
+		}
 		boolean queued = false;
 		boolean swept = false;
 		// a commit made while this thread already holds the lock (an effect started inside a
@@ -354,6 +368,91 @@ final class CommitTemplate {
 			}
 		}
 		return queued;
+	}
+
+	/**
+	 * Called with the lock held once: lets go of it until the commit {@link #sendAsync} sent is
+	 * recorded, so this writer's commit comes after it in revision order.
+	 */
+	private void awaitAsyncLocked() {
+		CompletableFuture<@Nullable Void> inFlight;
+		while ((inFlight = this.asyncInFlight) != null && this.lock.getHoldCount() == 1) {
+			this.lock.unlock();
+			try {
+				inFlight.join();
+			}
+			finally {
+				this.lock.lock();
+			}
+		}
+	}
+
+	/**
+	 * Sends a commit to a non-blocking backend without waiting for it (DESIGN §15): no
+	 * derivations, no sweep, no equality, cause 0, depth 1. The caller (one {@link AsyncSequencer}
+	 * step at a time) must call {@link #finishAsync} exactly once afterwards; until then other local
+	 * writers wait. Never throws for the backend: its failure is in the future.
+	 * @return the backend's future
+	 */
+	CompletableFuture<CommitResult> sendAsync(List<Write> writes, List<Precondition> preconditions,
+			@Nullable String explicitActor) {
+		String resolvedActor = (explicitActor != null) ? explicitActor : defaultActor();
+		this.lock.lock();
+		try {
+			awaitAsyncLocked();
+			CommitRequest request = new CommitRequest(writes, preconditions, this.instanceId, resolvedActor, 0, false,
+					1);
+			CompletableFuture<CommitResult> sent;
+			try {
+				sent = this.backend.commitAsync(request);
+			}
+			catch (RuntimeException ex) {
+				sent = CompletableFuture.failedFuture(ex);
+			}
+			this.asyncActor = resolvedActor;
+			this.asyncInFlight = new CompletableFuture<>();
+			return sent;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Records what {@link #sendAsync} committed (null when it failed), lets other writers go on,
+	 * and delivers to synchronous listeners on this thread.
+	 * @return whether anything changed
+	 */
+	boolean finishAsync(@Nullable CommitResult result, List<Write> writes) {
+		boolean changed = false;
+		this.lock.lock();
+		try {
+			if (result != null) {
+				this.actor = this.asyncActor;
+				this.causedBy = 0;
+				changed = record(result);
+				if (this.sweeper != null) {
+					this.sweeper.committed(writes);
+				}
+			}
+		}
+		finally {
+			this.actor = null;
+			this.asyncActor = null;
+			CompletableFuture<@Nullable Void> gate = this.asyncInFlight;
+			this.asyncInFlight = null;
+			this.lock.unlock();
+			if (gate != null) {
+				gate.complete(null);
+			}
+		}
+		if (changed) {
+			Throwable failure = this.dispatcher.drain();
+			if (failure != null) {
+				this.guard.rethrowIfConfigured(failure);
+			}
+		}
+		return changed;
 	}
 
 	/**

@@ -97,6 +97,8 @@ public final class DefaultStateController implements StateController {
 
 	private final GroupListeners groups;
 
+	private final AsyncCalls async;
+
 	private volatile boolean closed;
 
 	private final OpenWatches openWatches = new OpenWatches();
@@ -166,6 +168,34 @@ public final class DefaultStateController implements StateController {
 			@Nullable Executor executor, OnError onError, @Nullable String instanceId,
 			@Nullable ControllerObserver observer, int queueCapacity, Duration offerTimeout, int historySize,
 			@Nullable Supplier<@Nullable String> defaultActor, GroupSettings groups) {
+		this(backend, jsonMapper, dispatch, executor, onError, instanceId, observer, queueCapacity, offerTimeout,
+				historySize, defaultActor, groups, null);
+	}
+
+	/**
+	 * Creates a controller; use {@link StateController#builder()}.
+	 * @param backend the backend, or null for a new in-memory one
+	 * @param jsonMapper the mapper, or null for a default one
+	 * @param dispatch the dispatch mode
+	 * @param executor the executor for asynchronous dispatch, or null for a default one
+	 * @param onError what to do when a listener throws
+	 * @param instanceId the instance id, or null for a random one
+	 * @param observer the observer, or null
+	 * @param queueCapacity the capacity of each listener's queue, in events (at least 1)
+	 * @param offerTimeout how long a writer waits for room in a full listener queue
+	 * @param historySize how many commits the in-memory history keeps when the backend keeps
+	 * none (DESIGN §11), 0 or more
+	 * @param defaultActor who writes when the options name no one, asked on the writing thread;
+	 * null for no one
+	 * @param groups how durable group listeners run (DESIGN §13)
+	 * @param asyncExecutor where the asynchronous API runs calls on blocking backends (DESIGN §15),
+	 * or null for virtual threads where the JVM has them, else a bounded pool of daemon threads
+	 */
+	public DefaultStateController(@Nullable StateBackend backend, @Nullable JsonMapper jsonMapper, Dispatch dispatch,
+			@Nullable Executor executor, OnError onError, @Nullable String instanceId,
+			@Nullable ControllerObserver observer, int queueCapacity, Duration offerTimeout, int historySize,
+			@Nullable Supplier<@Nullable String> defaultActor, GroupSettings groups,
+			@Nullable Executor asyncExecutor) {
 		if (historySize < 0) {
 			throw new IllegalArgumentException("historySize must not be negative, got " + historySize);
 		}
@@ -204,6 +234,8 @@ public final class DefaultStateController implements StateController {
 		this.lifetimes = new Lifetimes(this.backend, this.instanceId);
 		this.reads = new ScopedReads(this.backend, this.batches, this.journal, this.graph, this.guard);
 		this.groups = new GroupListeners(this, this.backend, groups, new GroupObserver(observer));
+		this.async = new AsyncCalls(this, this.backend, this.converter, this.commits, this.batches, this.dispatcher,
+				asyncExecutor);
 		ExpirySweeper sweeper = this.commits.sweeper();
 		if (sweeper != null) {
 			sweeper.start();
@@ -289,6 +321,12 @@ public final class DefaultStateController implements StateController {
 	}
 
 	@Override
+	public boolean setAll(java.util.Map<String, ?> writes) {
+		checkOpen();
+		return MultiWrite.plan(writes, this.converter).apply(this.batches);
+	}
+
+	@Override
 	public boolean delete(StatePath path) {
 		return set(path, null, WriteOptions.defaults());
 	}
@@ -352,7 +390,12 @@ public final class DefaultStateController implements StateController {
 		return this.backend.isShared() ? this.commits.lastRevision() : this.backend.revision();
 	}
 
-	private void checkOpen() {
+	@Override
+	public io.statetree.core.AsyncStateController async() {
+		return this.async;
+	}
+
+	void checkOpen() {
 		if (this.closed) {
 			throw new IllegalStateException("StateController is closed");
 		}
@@ -658,6 +701,7 @@ public final class DefaultStateController implements StateController {
 				if (this.ownedExecutor != null) {
 					this.ownedExecutor.shutdown();
 				}
+				this.async.close();
 			}
 		}
 	}

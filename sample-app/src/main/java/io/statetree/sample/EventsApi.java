@@ -1,0 +1,197 @@
+package io.statetree.sample;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
+
+import io.statetree.core.PathPattern;
+import io.statetree.core.StateController;
+import io.statetree.core.StateEvent;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * {@code GET /api/events}: the state's changes as server-sent events, straight from
+ * {@link StateController#watch}. Each change is one event whose id is its commit's revision and
+ * whose data is {@code {path, oldValue, newValue, revision}}; a resync (the client fell behind or
+ * the history no longer reaches back) is an event named {@code resync}. A client that reconnects
+ * with {@code Last-Event-ID} resumes after that revision ({@code watch(pattern, afterRevision)},
+ * from the controller's history). {@code ?pattern=} narrows the paths (default {@code /**}).
+ */
+@RestController
+@RequestMapping("/api")
+public class EventsApi implements SmartLifecycle {
+
+	/** The open streams, ended when the application stops (before the server's graceful shutdown waits for them). */
+	private final Set<SseEmitter> open = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean running;
+
+	/** How long one stream stays open before the client reconnects (with its Last-Event-ID). */
+	static final long TIMEOUT_MILLIS = 30 * 60 * 1000L;
+
+	private final StateController state;
+
+	/**
+	 * Creates the API.
+	 * @param state the state controller
+	 */
+	public EventsApi(StateController state) {
+		this.state = state;
+	}
+
+	/**
+	 * Streams the changes of the paths a pattern matches.
+	 * @param pattern the pattern, {@code /**} by default
+	 * @param lastEventId the last revision the client saw, when it reconnects
+	 * @return the stream
+	 */
+	@GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	public SseEmitter events(@RequestParam(defaultValue = "/**") String pattern,
+			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId) {
+		PathPattern.compile(pattern);
+		Long after = parseRevision(lastEventId);
+		Flow.Publisher<StateEvent> changes = (after != null) ? this.state.watch(pattern, after)
+				: this.state.watch(pattern);
+		SseEmitter emitter = new SseEmitter(TIMEOUT_MILLIS);
+		this.open.add(emitter);
+		try {
+			// a first comment sends the response's headers at once, before any change
+			emitter.send(SseEmitter.event().comment("watching " + pattern));
+		}
+		catch (IOException ex) {
+			emitter.completeWithError(ex);
+			return emitter;
+		}
+		Forwarder forwarder = new Forwarder(emitter);
+		// one callback each (an emitter keeps one): stop watching and forget the stream
+		emitter.onCompletion(() -> {
+			forwarder.cancel();
+			this.open.remove(emitter);
+		});
+		emitter.onTimeout(() -> {
+			forwarder.cancel();
+			emitter.complete();
+		});
+		emitter.onError((failure) -> forwarder.cancel());
+		changes.subscribe(forwarder);
+		return emitter;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/** Ends every open stream, so that a graceful shutdown does not wait for them. */
+	@Override
+	public void stop() {
+		this.running = false;
+		for (SseEmitter emitter : this.open) {
+			emitter.complete();
+		}
+		this.open.clear();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** A revision from a Last-Event-ID header; null when absent or not a revision (a fresh start). */
+	private static @Nullable Long parseRevision(@Nullable String lastEventId) {
+		if (lastEventId == null || lastEventId.isBlank()) {
+			return null;
+		}
+		try {
+			long revision = Long.parseLong(lastEventId.trim());
+			return (revision >= 0) ? revision : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	/** Sends each event to the emitter, asking for the next one once sent; cancels when the client goes. */
+	private static final class Forwarder implements Flow.Subscriber<StateEvent> {
+
+		private final SseEmitter emitter;
+
+		private volatile Flow.@Nullable Subscription subscription;
+
+		private volatile boolean cancelled;
+
+		Forwarder(SseEmitter emitter) {
+			this.emitter = emitter;
+		}
+
+		@Override
+		public void onSubscribe(Flow.Subscription subscription) {
+			this.subscription = subscription;
+			if (this.cancelled) {
+				subscription.cancel();
+				return;
+			}
+			subscription.request(1);
+		}
+
+		/** Stops watching (the client went away, the stream ended). */
+		void cancel() {
+			this.cancelled = true;
+			Flow.Subscription current = this.subscription;
+			if (current != null) {
+				current.cancel();
+			}
+		}
+
+		@Override
+		public void onNext(StateEvent event) {
+			try {
+				if (event.isResync()) {
+					this.emitter.send(SseEmitter.event().name("resync").id(Long.toString(event.revision())).data("{}"));
+				}
+				else {
+					Map<String, @Nullable Object> data = new LinkedHashMap<>();
+					data.put("path", event.path().toString());
+					data.put("oldValue", event.prevValue());
+					data.put("newValue", event.newValue());
+					data.put("revision", event.revision());
+					this.emitter.send(SseEmitter.event()
+						.id(Long.toString(event.revision()))
+						.data(data, MediaType.APPLICATION_JSON));
+				}
+			}
+			catch (IOException | IllegalStateException ex) {
+				// the client went away: stop watching
+				cancel();
+				return;
+			}
+			Flow.Subscription current = this.subscription;
+			if (current != null) {
+				current.request(1);
+			}
+		}
+
+		@Override
+		public void onError(Throwable failure) {
+			this.emitter.completeWithError(failure);
+		}
+
+		@Override
+		public void onComplete() {
+			this.emitter.complete();
+		}
+
+	}
+
+}

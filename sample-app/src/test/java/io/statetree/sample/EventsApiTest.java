@@ -1,0 +1,92 @@
+package io.statetree.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import io.statetree.core.StateController;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code GET /api/events} over a real server: changes arrive as server-sent events with their
+ * revision as id, and a client reconnecting with {@code Last-Event-ID} gets what it missed.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class EventsApiTest {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	@Value("${local.server.port}")
+	int port;
+
+	@Autowired
+	StateController state;
+
+	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	/** Opens a stream and collects its lines until the test ends. */
+	private List<String> open(String query, String lastEventId) {
+		List<String> lines = new CopyOnWriteArrayList<>();
+		HttpRequest.Builder request = HttpRequest
+			.newBuilder(URI.create("http://localhost:" + this.port + "/api/events" + query))
+			.header("Accept", "text/event-stream");
+		if (lastEventId != null) {
+			request.header("Last-Event-ID", lastEventId);
+		}
+		CompletableFuture<HttpResponse<Stream<String>>> response = this.client.sendAsync(request.build(),
+				HttpResponse.BodyHandlers.ofLines());
+		response.thenAcceptAsync((r) -> {
+			lines.add("status:" + r.statusCode());
+			try (Stream<String> body = r.body()) {
+				body.forEach(lines::add);
+			}
+			catch (RuntimeException ex) {
+				// the stream closed
+			}
+		});
+		await().atMost(WAIT).until(() -> !lines.isEmpty());
+		return lines;
+	}
+
+	@Test
+	void changesArriveAsServerSentEvents() {
+		List<String> lines = open("?pattern=/sse-demo/**", null);
+		assertThat(lines).contains("status:200");
+		// the watch starts when the stream opens: write until the first event arrives
+		await().atMost(WAIT).untilAsserted(() -> {
+			this.state.set("/sse-demo/value", System.nanoTime());
+			assertThat(lines).anyMatch((line) -> line.startsWith("data:") && line.contains("/sse-demo/value"));
+		});
+		long revision = this.state.revision();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(lines).contains("id:" + revision));
+		assertThat(lines).noneMatch((line) -> line.contains("/other"));
+	}
+
+	@Test
+	void aClientReconnectingWithLastEventIdGetsWhatItMissed() {
+		this.state.set("/sse-resume/a", 1);
+		long seen = this.state.revision();
+		this.state.set("/sse-resume/a", 2);
+		this.state.set("/sse-resume/b", 3);
+		List<String> lines = open("?pattern=/sse-resume/*", Long.toString(seen));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(lines).filteredOn((line) -> line.startsWith("data:"))
+			.hasSize(2)
+			.satisfiesExactly((first) -> assertThat(first).contains("\"path\":\"/sse-resume/a\"", "\"newValue\":2"),
+					(second) -> assertThat(second).contains("\"path\":\"/sse-resume/b\"", "\"newValue\":3")));
+		assertThat(lines).contains("id:" + (seen + 1), "id:" + (seen + 2));
+	}
+
+}
