@@ -1,5 +1,6 @@
 package io.statetree.autoconfigure;
 
+import io.statetree.autoconfigure.tx.StateTreeTransactionProperties;
 import io.statetree.core.ControllerObserver;
 import io.statetree.core.StateController;
 import io.statetree.core.StateControllerBuilder;
@@ -42,7 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
 @AutoConfiguration(after = JacksonAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass(StateController.class)
-@EnableConfigurationProperties({ StateTreeProperties.class, StateTreeGroupsProperties.class })
+@EnableConfigurationProperties({ StateTreeProperties.class, StateTreeGroupsProperties.class,
+		StateTreeTransactionProperties.class })
 @Import({ BackendConfigurations.MemoryBackendConfiguration.class,
 		BackendConfigurations.FileSystemBackendConfiguration.class, RedisBackendConfiguration.class,
 		StartupConfiguration.class })
