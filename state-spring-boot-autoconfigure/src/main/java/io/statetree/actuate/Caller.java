@@ -28,17 +28,31 @@ final class Caller {
 
 	private final boolean operator;
 
-	private Caller(SecurityContext context, Set<String> authorities, boolean operator) {
+	/** Whether the web caller is trusted with every role because nothing could authenticate it. */
+	private final boolean unguarded;
+
+	private Caller(SecurityContext context, Set<String> authorities, boolean operator, boolean unguarded) {
 		this.context = context;
 		this.authorities = authorities;
 		this.operator = operator;
+		this.unguarded = unguarded;
+	}
+
+	/**
+	 * A web caller of an application without Spring Security (DESIGN §9): Spring Boot's exposure
+	 * and access rules decided that it may call the endpoint, so it holds every role; it holds no
+	 * authority (path rules with authorities keep it out), and is shown values only when
+	 * {@code show-values} is {@code always}.
+	 */
+	static Caller unguarded(SecurityContext context) {
+		return new Caller(context, Set.of(), false, true);
 	}
 
 	static Caller of(SecurityContext context) {
 		Principal principal = context.getPrincipal();
 		Set<String> authorities = (SPRING_SECURITY_PRESENT && principal != null) ? SpringSecurity.authorities(principal)
 				: Set.of();
-		return new Caller(context, authorities, false);
+		return new Caller(context, authorities, false, false);
 	}
 
 	/**
@@ -46,7 +60,7 @@ final class Caller {
 	 * holds every role and no authority.
 	 */
 	static Caller operator() {
-		return new Caller(SecurityContext.NONE, Set.of(), true);
+		return new Caller(SecurityContext.NONE, Set.of(), true, false);
 	}
 
 	/**
@@ -61,7 +75,7 @@ final class Caller {
 	}
 
 	boolean isAuthenticated() {
-		return this.operator || this.context.getPrincipal() != null;
+		return this.operator || this.unguarded || this.context.getPrincipal() != null;
 	}
 
 	/**
@@ -72,7 +86,7 @@ final class Caller {
 		if (!isAuthenticated()) {
 			return false;
 		}
-		return this.operator || this.context.isUserInRole(role) || this.authorities.contains(role)
+		return this.operator || this.unguarded || this.context.isUserInRole(role) || this.authorities.contains(role)
 				|| this.authorities.contains("ROLE_" + role);
 	}
 

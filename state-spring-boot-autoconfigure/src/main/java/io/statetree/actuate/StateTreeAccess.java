@@ -46,6 +46,9 @@ public final class StateTreeAccess {
 
 	private final List<PathRule> rules;
 
+	/** Whether web callers are trusted with every role (no Spring Security to authenticate them). */
+	private final boolean unguarded;
+
 	/**
 	 * Creates the policy.
 	 * @param readRole the role needed to read
@@ -64,6 +67,38 @@ public final class StateTreeAccess {
 		this.showValuesRoles = Set.copyOf(showValuesRoles);
 		this.sanitizer = sanitizer;
 		this.rules = List.copyOf(rules);
+		this.unguarded = false;
+	}
+
+	private StateTreeAccess(StateTreeAccess guarded) {
+		this.readRole = guarded.readRole;
+		this.writeRole = guarded.writeRole;
+		this.showValues = guarded.showValues;
+		this.showValuesRoles = guarded.showValuesRoles;
+		this.sanitizer = guarded.sanitizer;
+		this.rules = guarded.rules;
+		this.unguarded = true;
+	}
+
+	/**
+	 * Returns this policy for an application without Spring Security (DESIGN §9), where nothing
+	 * authenticates web callers: Spring Boot's exposure and access rules decide who reaches the
+	 * endpoints, and every caller that does holds the read and write roles (writing still needs
+	 * the endpoint's access to be {@code unrestricted}); path rules naming authorities keep every
+	 * web caller out of their paths, and values are shown only under {@code show-values: always}.
+	 * Sensitive keys are masked as always.
+	 * @return the unguarded policy
+	 */
+	public StateTreeAccess unguarded() {
+		return this.unguarded ? this : new StateTreeAccess(this);
+	}
+
+	/**
+	 * Tells whether web callers are trusted without authentication ({@link #unguarded()}).
+	 * @return whether this policy is unguarded
+	 */
+	public boolean isUnguarded() {
+		return this.unguarded;
 	}
 
 	/**
@@ -80,7 +115,7 @@ public final class StateTreeAccess {
 	 * @return what that caller may do
 	 */
 	CallerAccess of(SecurityContext context) {
-		return new CallerAccess(Caller.of(context));
+		return new CallerAccess(this.unguarded ? Caller.unguarded(context) : Caller.of(context));
 	}
 
 	/**

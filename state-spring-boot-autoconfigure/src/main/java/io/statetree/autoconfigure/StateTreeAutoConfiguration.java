@@ -1,5 +1,6 @@
 package io.statetree.autoconfigure;
 
+import io.statetree.autoconfigure.tx.StateTreeTransactionProperties;
 import io.statetree.core.ControllerObserver;
 import io.statetree.core.StateController;
 import io.statetree.core.StateControllerBuilder;
@@ -44,7 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
 		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 				"org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration" })
 @ConditionalOnClass(StateController.class)
-@EnableConfigurationProperties({ StateTreeProperties.class, StateTreeGroupsProperties.class })
+@EnableConfigurationProperties({ StateTreeProperties.class, StateTreeGroupsProperties.class,
+		StateTreeTransactionProperties.class })
 @Import({ BackendConfigurations.MemoryBackendConfiguration.class,
 		BackendConfigurations.FileSystemBackendConfiguration.class, RedisBackendConfiguration.class,
 		StartupConfiguration.class, AsyncExecutorConfiguration.class })

@@ -17,6 +17,7 @@ import io.statetree.autoconfigure.endpoint.StateTreeGroupsEndpointAutoConfigurat
 import io.statetree.autoconfigure.health.StateTreeHealthContributorAutoConfiguration;
 import io.statetree.autoconfigure.metrics.StateTreeMetricsAutoConfiguration;
 import io.statetree.autoconfigure.security.StateTreeSecurityAutoConfiguration;
+import io.statetree.autoconfigure.tx.StateTreeTransactionAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -44,7 +45,8 @@ class AutoConfigurationImportsTest {
 		assertThat(imported).containsExactlyInAnyOrder(StateTreeAutoConfiguration.class,
 				StateTreeEndpointAutoConfiguration.class, StateTreeChangesEndpointAutoConfiguration.class,
 				StateTreeGroupsEndpointAutoConfiguration.class, StateTreeHealthContributorAutoConfiguration.class,
-				StateTreeMetricsAutoConfiguration.class, StateTreeSecurityAutoConfiguration.class);
+				StateTreeMetricsAutoConfiguration.class, StateTreeSecurityAutoConfiguration.class,
+				StateTreeTransactionAutoConfiguration.class);
 	}
 
 	@Test

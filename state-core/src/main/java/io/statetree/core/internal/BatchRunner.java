@@ -5,6 +5,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.statetree.core.StateException;
+import io.statetree.core.StatePath;
 import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.Precondition;
@@ -31,6 +33,9 @@ final class BatchRunner {
 	/** How many batches are open on any thread, so reads skip the thread-local when none is. */
 	private final AtomicInteger openBatches = new AtomicInteger();
 
+	/** Asked before a write on a thread without a batch, so it can open one ({@link HeldBatches}), or null. */
+	private volatile @Nullable Runnable joiner;
+
 	BatchRunner(StateBackend backend, String instanceId, CommitTemplate commits) {
 		this.backend = backend;
 		this.instanceId = instanceId;
@@ -40,6 +45,105 @@ final class BatchRunner {
 	/** The batch open on this thread, or null. */
 	@Nullable Batch current() {
 		return (this.openBatches.get() > 0) ? this.batch.get() : null;
+	}
+
+	/**
+	 * The batch a write on this thread joins: the one open, else the one the joiner opens (a
+	 * Spring transaction's, DESIGN §14), else null.
+	 */
+	@Nullable Batch forWrite() {
+		Batch open = current();
+		if (open != null) {
+			return open;
+		}
+		Runnable joiner = this.joiner;
+		if (joiner == null) {
+			return null;
+		}
+		joiner.run();
+		return current();
+	}
+
+	void joiner(@Nullable Runnable joiner) {
+		this.joiner = joiner;
+	}
+
+	/**
+	 * Opens a batch on this thread that stays open across calls until it is committed or
+	 * discarded ({@link HeldBatch}).
+	 * @throws IllegalStateException when a batch is open on this thread
+	 */
+	Batch openHeld() {
+		if (current() != null) {
+			throw new IllegalStateException("A batch is already open on this thread");
+		}
+		Batch held = new Batch(new TxView(this.backend, true));
+		resume(held);
+		return held;
+	}
+
+	/** Whether the given batch is the one open on this thread. */
+	boolean isCurrent(Batch held) {
+		return current() == held;
+	}
+
+	/**
+	 * Commits a held batch once (its function cannot run again): a conflict with what it read
+	 * fails it and writes nothing.
+	 * @throws StateException when its reads changed before the commit; nothing was written
+	 */
+	void commitHeld(Batch held) {
+		if (held.tx.conflicted()) {
+			throw heldConflict(null, null);
+		}
+		if (held.tx.writes().isEmpty() && held.pings.isEmpty()) {
+			return;
+		}
+		HeldCommit work = new HeldCommit(held);
+		this.commits.run(work, null, null, null);
+		PreconditionFailedException conflict = work.conflict;
+		if (conflict != null) {
+			throw heldConflict(conflict.getPath(), conflict);
+		}
+	}
+
+	private static StateException heldConflict(@Nullable StatePath path, @Nullable Throwable cause) {
+		String what = (path != null) ? "a value it read (" + path + ")" : "the values it read";
+		return new StateException("transaction's batch not committed: " + what
+				+ " changed concurrently, and a batch joined to a transaction cannot run again; nothing was written",
+				cause);
+	}
+
+	/** The commit of a held batch: its writes with their preconditions, then its pings. */
+	private final class HeldCommit implements CommitTemplate.Work<@Nullable Void, @Nullable Void, @Nullable Void> {
+
+		private final Batch held;
+
+		@Nullable PreconditionFailedException conflict;
+
+		HeldCommit(Batch held) {
+			this.held = held;
+		}
+
+		@Override
+		public boolean underLock(CommitTemplate commits, @Nullable Void a, @Nullable Void b, @Nullable Void c) {
+			commits.actor(this.held.actor);
+			boolean changed = false;
+			if (!this.held.tx.writes().isEmpty()) {
+				try {
+					changed = commits.commit(this.held.tx.writes(), this.held.tx.preconditions());
+				}
+				catch (PreconditionFailedException ex) {
+					this.conflict = ex;
+					return false;
+				}
+			}
+			for (Change ping : this.held.pings) {
+				commits.queuePing(ping.path(), BatchRunner.this.backend.read(ping.path()), ping.payload());
+			}
+			return changed || !this.held.pings.isEmpty();
+		}
+
 	}
 
 	/**
@@ -69,7 +173,7 @@ final class BatchRunner {
 	 * @return what the function returned on the run that committed
 	 */
 	<R> R run(Supplier<R> writes) {
-		Batch outer = current();
+		Batch outer = forWrite();
 		if (outer != null) {
 			return writes.get();
 		}

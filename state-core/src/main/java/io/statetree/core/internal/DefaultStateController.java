@@ -283,7 +283,7 @@ public final class DefaultStateController implements StateController {
 	public <T> T getOrWrite(StatePath p, Class<T> type, T defaultValue) {
 		Objects.requireNonNull(defaultValue, "defaultValue");
 		Object model = this.converter.toModel(p, defaultValue);
-		Batch current = this.batches.current();
+		Batch current = this.batches.forWrite();
 		if (current != null) {
 			return current.getOrWrite(p, model, type, defaultValue, this.graph, this.converter);
 		}
@@ -309,7 +309,7 @@ public final class DefaultStateController implements StateController {
 		}
 		var equality = options.equality();
 		var lifetime = this.lifetimes.of(path, options);
-		Batch current = this.batches.current();
+		Batch current = this.batches.forWrite();
 		if (current != null) {
 			if (current.actor == null) {
 				current.actor = options.actor();
@@ -335,7 +335,7 @@ public final class DefaultStateController implements StateController {
 	public <T> @Nullable T update(StatePath path, Class<T> type, UnaryOperator<@Nullable T> function) {
 		Objects.requireNonNull(function, "function");
 		checkOpen();
-		Batch current = this.batches.current();
+		Batch current = this.batches.forWrite();
 		if (current != null) {
 			return current.update(path, type, function, this.graph, this.converter);
 		}
@@ -361,7 +361,7 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public void ping(StatePath p, @Nullable Object payload) {
 		checkOpen();
-		Batch current = this.batches.current();
+		Batch current = this.batches.forWrite();
 		if (current != null) {
 			// heard after the batch commits, once, like its writes
 			current.pings.add(new Change(p, null, null, payload));
@@ -510,7 +510,7 @@ public final class DefaultStateController implements StateController {
 	public long restore(StateSnapshot snapshot) {
 		Objects.requireNonNull(snapshot, "snapshot");
 		checkOpen();
-		if (this.batches.current() != null) {
+		if (this.batches.forWrite() != null) {
 			// joins the batch like any write; its revision is known only when the batch commits
 			set(snapshot.path(), snapshot.value());
 			return revision();
@@ -522,7 +522,7 @@ public final class DefaultStateController implements StateController {
 	public long increment(StatePath path, long delta) {
 		Objects.requireNonNull(path, "path");
 		checkOpen();
-		Batch current = this.batches.current();
+		Batch current = this.batches.forWrite();
 		return (current != null) ? this.increments.inBatch(current, path, delta)
 				: this.increments.increment(path, delta);
 	}
@@ -534,6 +534,10 @@ public final class DefaultStateController implements StateController {
 
 	EventRouter router() {
 		return this.router;
+	}
+
+	BatchRunner batches() {
+		return this.batches;
 	}
 
 	// ------------------------------------------------------------------ effects (DESIGN §6)

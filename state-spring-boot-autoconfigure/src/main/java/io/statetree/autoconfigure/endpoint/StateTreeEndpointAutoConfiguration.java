@@ -18,6 +18,7 @@ import io.statetree.core.StateController;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -29,6 +30,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,7 +47,7 @@ public final class StateTreeEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StateTreeAccess stateTreeAccess(StateTreeSecurityProperties properties) {
+	StateTreeAccess stateTreeAccess(StateTreeSecurityProperties properties, ResourceLoader resourceLoader) {
 		StateTreeSanitizer sanitizer;
 		try {
 			new StateTreeSanitizer(properties.getSensitiveKeys());
@@ -88,8 +90,10 @@ public final class StateTreeEndpointAutoConfiguration {
 			}
 			rules.add(new PathRule(pattern, read, write));
 		}
-		return new StateTreeAccess(properties.getReadRole(), properties.getWriteRole(), properties.getShowValues(),
-				properties.getShowValuesRoles(), sanitizer, rules);
+		boolean security = EndpointGuard.securityPresent(resourceLoader.getClassLoader());
+		Show showValues = EndpointGuard.showValues(properties.getShowValues(), security);
+		return EndpointGuard.apply(new StateTreeAccess(properties.getReadRole(), properties.getWriteRole(), showValues,
+				properties.getShowValuesRoles(), sanitizer, rules), security, showValues);
 	}
 
 	private static Set<String> authorities(String name, List<String> authorities) {

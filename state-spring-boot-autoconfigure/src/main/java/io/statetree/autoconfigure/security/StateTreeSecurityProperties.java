@@ -28,9 +28,10 @@ public class StateTreeSecurityProperties {
 
 	/**
 	 * When to show values in endpoint responses; otherwise every value is replaced by ******.
-	 * Values under sensitive keys are masked in every case.
+	 * Values under sensitive keys are masked in every case. When unset: when-authorized with
+	 * Spring Security on the classpath, never without it.
 	 */
-	private Show showValues = Show.WHEN_AUTHORIZED;
+	private @Nullable Show showValues;
 
 	/**
 	 * Roles that are shown values when show-values is when-authorized. When empty, every caller
@@ -100,17 +101,17 @@ public class StateTreeSecurityProperties {
 
 	/**
 	 * Returns when values are shown.
-	 * @return the setting
+	 * @return the setting, or null when unset
 	 */
-	public Show getShowValues() {
+	public @Nullable Show getShowValues() {
 		return this.showValues;
 	}
 
 	/**
 	 * Sets when values are shown.
-	 * @param showValues the setting
+	 * @param showValues the setting, or null for the default
 	 */
-	public void setShowValues(Show showValues) {
+	public void setShowValues(@Nullable Show showValues) {
 		this.showValues = showValues;
 	}
 
