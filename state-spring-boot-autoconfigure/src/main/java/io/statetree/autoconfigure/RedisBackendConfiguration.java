@@ -1,11 +1,14 @@
 package io.statetree.autoconfigure;
 
+import java.time.Duration;
+
 import io.statetree.core.StateController;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.redis.RedisBackend;
 import io.statetree.spring.StateTreeRedisConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
@@ -17,7 +20,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * backend is {@code redis}. It uses the {@link RedisConnectionFactory} qualified
  * {@link StateTreeRedisConnectionFactory @StateTreeRedisConnectionFactory} if there is one, else
  * the application's (primary) one. The connection factory is looked up when the backend is
- * created, not before. The controller is closed before that connection factory stops.
+ * created, not before. The backends' change feeds start once the context is refreshed and stop
+ * first; the controller is closed next, before that connection factory stops.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ RedisBackend.class, RedisConnectionFactory.class })
@@ -28,7 +32,7 @@ class RedisBackendConfiguration {
 	@Bean
 	BackendFactory redisStateBackendFactory(StateTreeProperties properties,
 			@StateTreeRedisConnectionFactory ObjectProvider<RedisConnectionFactory> dedicated,
-			ObjectProvider<RedisConnectionFactory> connectionFactories) {
+			ObjectProvider<RedisConnectionFactory> connectionFactories, RedisFeedLifecycle feeds) {
 		return new BackendFactory() {
 
 			@Override
@@ -44,7 +48,7 @@ class RedisBackendConfiguration {
 							RedisBackendUnavailableException.Missing.CONNECTION_FACTORY);
 				}
 				StateTreeProperties.Redis redis = properties.getRedis();
-				RedisBackend.Builder builder = RedisBackend.builder(connectionFactory);
+				RedisBackend.Builder builder = RedisBackend.builder(connectionFactory).startFeedWithListener(false);
 				String namespace = spec.redisNamespace();
 				if (namespace != null) {
 					apply(spec.property("redis.namespace"), namespace, () -> builder.namespace(namespace));
@@ -55,7 +59,7 @@ class RedisBackendConfiguration {
 						() -> builder.maxValueBytes(redis.getMaxValueBytes()));
 				apply("statetree.redis.lease-timeout", redis.getLeaseTimeout(),
 						() -> builder.leaseTimeout(redis.getLeaseTimeout()));
-				return builder.build();
+				return feeds.register(builder.build());
 			}
 
 		};
@@ -71,6 +75,19 @@ class RedisBackendConfiguration {
 			ObjectProvider<RedisConnectionFactory> connectionFactories) {
 		RedisConnectionFactory connectionFactory = dedicated.getIfUnique(connectionFactories::getIfUnique);
 		return new StateControllerLifecycle(stateController, StateControllerLifecycle.phaseBefore(connectionFactory));
+	}
+
+	/**
+	 * Starts the feeds of the backends above once the context is refreshed and stops them before
+	 * the controller closes and the connection factory stops ({@link RedisFeedLifecycle}).
+	 */
+	@Bean
+	RedisFeedLifecycle stateTreeRedisFeedLifecycle(
+			@StateTreeRedisConnectionFactory ObjectProvider<RedisConnectionFactory> dedicated,
+			ObjectProvider<RedisConnectionFactory> connectionFactories, ObjectProvider<LifecycleProperties> lifecycle) {
+		RedisConnectionFactory connectionFactory = dedicated.getIfUnique(connectionFactories::getIfUnique);
+		Duration timeout = lifecycle.getIfAvailable(LifecycleProperties::new).getTimeoutPerShutdownPhase();
+		return new RedisFeedLifecycle(StateControllerLifecycle.phaseBefore(connectionFactory) + 1, timeout);
 	}
 
 	private static void apply(String property, Object value, Runnable setter) {
