@@ -17,6 +17,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -43,6 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass(StateController.class)
 @EnableConfigurationProperties({ StateTreeProperties.class, StateTreeGroupsProperties.class })
+@ImportRuntimeHints(StateTreeRuntimeHints.class)
 @Import({ BackendConfigurations.MemoryBackendConfiguration.class,
 		BackendConfigurations.FileSystemBackendConfiguration.class, RedisBackendConfiguration.class,
 		StartupConfiguration.class })
