@@ -47,7 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
 @ImportRuntimeHints(StateTreeRuntimeHints.class)
 @Import({ BackendConfigurations.MemoryBackendConfiguration.class,
 		BackendConfigurations.FileSystemBackendConfiguration.class, RedisBackendConfiguration.class,
-		StartupConfiguration.class })
+		StartupConfiguration.class, ListenerExecutorConfiguration.class })
 public final class StateTreeAutoConfiguration {
 
 	/** The largest {@code statetree.history.size} the controller accepts. */
