@@ -44,7 +44,8 @@ class AutoConfigurationImportsTest {
 		assertThat(imported).containsExactlyInAnyOrder(StateTreeAutoConfiguration.class,
 				StateTreeEndpointAutoConfiguration.class, StateTreeChangesEndpointAutoConfiguration.class,
 				StateTreeGroupsEndpointAutoConfiguration.class, StateTreeHealthContributorAutoConfiguration.class,
-				StateTreeMetricsAutoConfiguration.class, StateTreeSecurityAutoConfiguration.class);
+				StateTreeMetricsAutoConfiguration.class, StateTreeSecurityAutoConfiguration.class,
+				io.statetree.autoconfigure.observation.StateTreeObservationAutoConfiguration.class);
 	}
 
 	@Test
