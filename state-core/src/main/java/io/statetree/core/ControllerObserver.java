@@ -12,6 +12,29 @@ import org.jspecify.annotations.Nullable;
  */
 public interface ControllerObserver {
 
+	/**
+	 * An observed call in progress, opened by {@link #listenerStarting} or
+	 * {@link #derivationStarting} on the thread that makes the call, just before it, and closed
+	 * once on that thread just after it (before {@link #onListener} / {@link #onDerivation}).
+	 * Lets an observer wrap the call, for example in a Micrometer {@code Observation} whose scope
+	 * the listener's own code sees.
+	 */
+	@FunctionalInterface
+	interface Scope {
+
+		/** A scope that does nothing. */
+		Scope NONE = (error) -> {
+		};
+
+		/**
+		 * Ends the call's scope.
+		 * @param error what the call threw (as the observer may see it: redacted for effects), or
+		 * {@code null}
+		 */
+		void close(@Nullable Throwable error);
+
+	}
+
 	/** An observer that does nothing. */
 	ControllerObserver NONE = new ControllerObserver() {
 	};
@@ -47,6 +70,52 @@ public interface ControllerObserver {
 				if (first != null) {
 					throw first;
 				}
+			}
+
+			private Scope scopes(java.util.function.Function<ControllerObserver, Scope> open) {
+				List<Scope> opened = new java.util.ArrayList<>(all.size());
+				RuntimeException first = null;
+				for (ControllerObserver observer : all) {
+					try {
+						opened.add(open.apply(observer));
+					}
+					catch (RuntimeException ex) {
+						if (first == null) {
+							first = ex;
+						}
+					}
+				}
+				Scope combined = (error) -> {
+					RuntimeException failure = null;
+					for (int i = opened.size() - 1; i >= 0; i--) {
+						try {
+							opened.get(i).close(error);
+						}
+						catch (RuntimeException ex) {
+							if (failure == null) {
+								failure = ex;
+							}
+						}
+					}
+					if (failure != null) {
+						throw failure;
+					}
+				};
+				if (first != null) {
+					combined.close(first);
+					throw first;
+				}
+				return combined;
+			}
+
+			@Override
+			public Scope listenerStarting(String listenerId, StatePath path) {
+				return scopes((o) -> o.listenerStarting(listenerId, path));
+			}
+
+			@Override
+			public Scope derivationStarting(StatePath destination) {
+				return scopes((o) -> o.derivationStarting(destination));
 			}
 
 			@Override
@@ -100,6 +169,25 @@ public interface ControllerObserver {
 			}
 
 		};
+	}
+
+	/**
+	 * A listener or an effect is about to run, on the thread that runs it.
+	 * @param listenerId the listener's id
+	 * @param path the event's path
+	 * @return the scope to close when it has run; {@link Scope#NONE} by default
+	 */
+	default Scope listenerStarting(String listenerId, StatePath path) {
+		return Scope.NONE;
+	}
+
+	/**
+	 * A derivation is about to compute its value, on the committing thread.
+	 * @param destination where its value is written
+	 * @return the scope to close when it has run; {@link Scope#NONE} by default
+	 */
+	default Scope derivationStarting(StatePath destination) {
+		return Scope.NONE;
 	}
 
 	/**

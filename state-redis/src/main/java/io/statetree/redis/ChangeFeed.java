@@ -29,6 +29,9 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
  * away unread: unless they all were the owning backend's own commits ({@link OwnRevisions}), the
  * feed then moves to the stream's current end and calls {@link BackendListener#onResync()} once.
  * A remote commit carries the cascade depth its entry names (DESIGN §5).
+ * <p>
+ * The feed can be stopped and started again ({@link #stop}, {@link #start}); each start runs a new
+ * thread that reads on from the last entry handled.
  */
 final class ChangeFeed {
 
@@ -54,11 +57,13 @@ final class ChangeFeed {
 
 	private volatile BackendListener listener;
 
-	private final Thread thread;
-
 	private final Duration block;
 
-	private volatile boolean running = true;
+	private final Object threadLock = new Object();
+
+	private volatile @Nullable Thread thread;
+
+	private volatile boolean running;
 
 	private volatile boolean connected;
 
@@ -68,9 +73,9 @@ final class ChangeFeed {
 
 	private volatile boolean caughtUp = true;
 
-	private String lastId;
+	private volatile String lastId;
 
-	private long lastRevision;
+	private volatile long lastRevision;
 
 	/**
 	 * Creates a feed positioned at the stream's current end. Call {@link #start()} to run it.
@@ -97,8 +102,6 @@ final class ChangeFeed {
 		this.lastId = position(revision);
 		this.lastRevision = revision[0];
 		this.block = blockTime(factory);
-		this.thread = new Thread(this::run, "statetree-feed-" + keys.namespace());
-		this.thread.setDaemon(true);
 	}
 
 	/**
@@ -130,10 +133,39 @@ final class ChangeFeed {
 	}
 
 	/**
-	 * Starts the thread.
+	 * Starts a reading thread, which reads on after the last entry handled (the position taken at
+	 * construction, or where a previous {@link #stop} left off), so a stop and a start miss nothing
+	 * the stream still holds. Does nothing while a thread runs.
+	 * @throws IllegalStateException if the thread of a previous run has not ended yet
 	 */
 	void start() {
-		this.thread.start();
+		synchronized (this.threadLock) {
+			Thread previous = this.thread;
+			if (previous != null && previous.isAlive()) {
+				if (this.running) {
+					return;
+				}
+				join(previous, this.block.multipliedBy(3));
+				if (previous.isAlive()) {
+					throw new IllegalStateException("The previous change feed thread of namespace '"
+							+ this.keys.namespace() + "' has not ended yet");
+				}
+			}
+			this.running = true;
+			Thread started = new Thread(this::run, "statetree-feed-" + this.keys.namespace());
+			started.setDaemon(true);
+			this.thread = started;
+			started.start();
+		}
+	}
+
+	/**
+	 * Tells whether a reading thread was started and not stopped.
+	 * @return whether the feed runs
+	 */
+	boolean isRunning() {
+		Thread current = this.thread;
+		return this.running && current != null && current.isAlive();
 	}
 
 	/**
@@ -141,7 +173,7 @@ final class ChangeFeed {
 	 * @return whether the feed is alive
 	 */
 	boolean isAlive() {
-		return this.running && this.thread.isAlive() && this.connected;
+		return isRunning() && this.connected;
 	}
 
 	/**
@@ -162,18 +194,28 @@ final class ChangeFeed {
 	 * @return whether the thread ended in time
 	 */
 	boolean stop(Duration timeout) {
-		this.running = false;
-		if (Thread.currentThread() == this.thread) {
-			return false;
+		synchronized (this.threadLock) {
+			this.running = false;
+			Thread current = this.thread;
+			if (current == null) {
+				return true;
+			}
+			if (Thread.currentThread() == current) {
+				return false;
+			}
+			current.interrupt();
+			join(current, timeout);
+			return !current.isAlive();
 		}
-		this.thread.interrupt();
+	}
+
+	private static void join(Thread thread, Duration timeout) {
 		try {
-			this.thread.join(timeout.toMillis());
+			thread.join(Math.max(1, timeout.toMillis()));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		return !this.thread.isAlive();
 	}
 
 	private void run() {

@@ -40,9 +40,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * {@link #feedRetention()} commits (approximately) of every instance, with their origin, actor,
  * causing revision and time (the Redis server's clock when the entry was added).
  * <p>
- * The change feed starts when a listener is set ({@link #setBackendListener}) and runs on its own
- * connection and daemon thread named {@code statetree-feed-<namespace>}; {@link #close()} stops
- * it. The {@link RedisConnectionFactory} belongs to the application and is not closed.
+ * The change feed starts when a listener is set ({@link #setBackendListener}), or later with
+ * {@link #startFeed()} ({@link Builder#startFeedWithListener(boolean)}), and runs on its own
+ * connection and daemon thread named {@code statetree-feed-<namespace>}; {@link #stopFeed} stops
+ * it until the next start, {@link #close()} for good. The {@link RedisConnectionFactory} belongs to the application and is not closed.
  * <p>
  * Commits and increments are idempotent: each call carries a commit id that the script records
  * with its outcome, so a call sent again is applied once and answered with the first outcome. A
@@ -123,9 +124,7 @@ public final class RedisBackend implements StateBackend {
 	 */
 	private volatile String sweepOrigin;
 
-	private final Object feedLock = new Object();
-
-	private @Nullable ChangeFeed feed;
+	private final FeedRunner feed;
 
 	private volatile boolean closed;
 
@@ -152,6 +151,9 @@ public final class RedisBackend implements StateBackend {
 				this.maxValueBytes, this.leases, this.ownRevisions, this.sweep::start);
 		this.groupHistoryLimit = builder.groupHistoryLimit;
 		this.groups = new RedisConsumerGroups(this.factory, this.connectionName, this.keys, builder.groupHistoryLimit);
+		this.feed = new FeedRunner((listener) -> new ChangeFeed(this.factory, this.keys, this.backendId,
+				this.ownRevisions, this.numberedCalls.ids(), this.connectionName, listener), this.sweep::start,
+				builder.startFeedWithListener);
 	}
 
 	/**
@@ -209,15 +211,11 @@ public final class RedisBackend implements StateBackend {
 	/**
 	 * How far the change feed is behind: 0 when its last read found nothing more waiting,
 	 * otherwise the milliseconds since the last entry it delivered was written (by the Redis
-	 * server's clock). {@code -1} when the feed is not running (no listener set).
+	 * server's clock). {@code -1} when the feed is not running (no listener set, or stopped).
 	 * @return milliseconds, or -1
 	 */
 	public long feedLagMillis() {
-		ChangeFeed current;
-		synchronized (this.feedLock) {
-			current = this.feed;
-		}
-		return (current != null) ? current.lagMillis() : -1;
+		return this.feed.lagMillis();
 	}
 
 	/**
@@ -226,9 +224,41 @@ public final class RedisBackend implements StateBackend {
 	 * connection is down
 	 */
 	public boolean isFeedAlive() {
-		synchronized (this.feedLock) {
-			return this.feed != null && this.feed.isAlive();
-		}
+		return this.feed.isAlive();
+	}
+
+	/**
+	 * Lets the change feed read: at once if a listener is set, else as soon as one is. Only needed
+	 * when the builder was told not to start the feed with the listener
+	 * ({@link Builder#startFeedWithListener(boolean)}), or after {@link #stopFeed}. The feed reads
+	 * on from where it was created or stopped, so commits made meanwhile are delivered (if the
+	 * stream still holds them; otherwise one resync). Does nothing while the feed reads.
+	 * @throws IllegalStateException if the backend is closed, or the thread of a previous run has
+	 * not ended yet
+	 */
+	public void startFeed() {
+		checkOpen();
+		this.feed.start();
+	}
+
+	/**
+	 * Stops the change feed's thread and closes its connection, keeping its position and its
+	 * listener; {@link #startFeed()} resumes it. Until then other instances' commits are not
+	 * delivered and {@link #check()} does not count the stopped feed as down.
+	 * @param timeout how long to wait for the thread to end (an ongoing read is interrupted)
+	 * @return whether the thread ended within the timeout
+	 */
+	public boolean stopFeed(Duration timeout) {
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		return this.feed.stop(timeout);
+	}
+
+	/**
+	 * Tells whether the change feed's thread runs (started and not stopped), connected or not.
+	 * @return whether the feed runs
+	 */
+	public boolean isFeedRunning() {
+		return this.feed.isRunning();
 	}
 
 	@Override
@@ -343,29 +373,13 @@ public final class RedisBackend implements StateBackend {
 			return;
 		}
 		checkOpen();
-		synchronized (this.feedLock) {
-			String instance = (listener != null) ? listener.instanceId() : null;
-			if (instance != null) {
-				// the sweep's expiry commits name the controller, which then runs their derivations
-				noteOrigin(instance);
-			}
-			if (this.feed != null && listener != null) {
-				this.feed.setListener(listener);
-				return;
-			}
-			if (this.feed != null) {
-				this.feed.stop(STOP_TIMEOUT);
-				this.feed = null;
-			}
-			if (listener != null) {
-				ChangeFeed created = new ChangeFeed(this.factory, this.keys, this.backendId, this.ownRevisions,
-						this.numberedCalls.ids(), this.connectionName, listener);
-				created.start();
-				this.feed = created;
-				// an instance with a listener (a controller) takes its share of the sweeping
-				this.sweep.start();
-			}
+		String instance = (listener != null) ? listener.instanceId() : null;
+		if (instance != null) {
+			// the sweep's expiry commits name the controller, which then runs their derivations
+			noteOrigin(instance);
 		}
+		// an instance whose feed reads (a controller's) takes its share of the sweeping
+		this.feed.listen(listener, STOP_TIMEOUT);
 	}
 
 	/**
@@ -405,7 +419,8 @@ public final class RedisBackend implements StateBackend {
 	}
 
 	/**
-	 * Sends {@code PING} and checks that the change feed (when a listener is set) is alive.
+	 * Sends {@code PING} and checks that the change feed (when a listener is set and the feed not
+	 * stopped) is alive.
 	 * @throws StateStorageException naming the connection when Redis does not answer or the feed
 	 * is down
 	 */
@@ -413,11 +428,9 @@ public final class RedisBackend implements StateBackend {
 	public void check() {
 		checkOpen();
 		RedisCalls.ping(this.factory, this.connectionName);
-		synchronized (this.feedLock) {
-			if (this.feed != null && !this.feed.isAlive()) {
-				throw new StateStorageException("The change feed of namespace '" + this.namespace
-						+ "' is not connected to Redis at " + this.connectionName);
-			}
+		if (this.feed.isDown()) {
+			throw new StateStorageException("The change feed of namespace '" + this.namespace
+					+ "' is not connected to Redis at " + this.connectionName);
 		}
 	}
 
@@ -451,12 +464,7 @@ public final class RedisBackend implements StateBackend {
 		this.closed = true;
 		this.sweep.stop(STOP_TIMEOUT);
 		this.leases.drop(this.factory, this.keys);
-		synchronized (this.feedLock) {
-			if (this.feed != null) {
-				this.feed.stop(STOP_TIMEOUT);
-				this.feed = null;
-			}
-		}
+		this.feed.close(STOP_TIMEOUT);
 	}
 
 	@Override
@@ -498,6 +506,8 @@ public final class RedisBackend implements StateBackend {
 		private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
 
 		private long groupHistoryLimit = DEFAULT_GROUP_HISTORY_LIMIT;
+
+		private boolean startFeedWithListener = true;
 
 		private Builder(RedisConnectionFactory factory) {
 			this.factory = Objects.requireNonNull(factory, "factory must not be null");
@@ -584,6 +594,19 @@ public final class RedisBackend implements StateBackend {
 				throw new IllegalArgumentException("groupHistoryLimit must be at least 1, got " + entries);
 			}
 			this.groupHistoryLimit = entries;
+			return this;
+		}
+
+		/**
+		 * Sets whether the change feed starts reading as soon as a listener is set (default
+		 * {@code true}). With {@code false} it reads only after {@link RedisBackend#startFeed()}
+		 * (the Spring Boot starter calls it once the application context is refreshed), yet
+		 * delivers the commits made since the listener was set.
+		 * @param start whether to start with the listener
+		 * @return this builder
+		 */
+		public Builder startFeedWithListener(boolean start) {
+			this.startFeedWithListener = start;
 			return this;
 		}
 

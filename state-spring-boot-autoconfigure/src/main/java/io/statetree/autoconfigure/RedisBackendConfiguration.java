@@ -1,5 +1,7 @@
 package io.statetree.autoconfigure;
 
+import java.time.Duration;
+
 import io.statetree.core.StateController;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.backend.StateBackend;
@@ -7,6 +9,7 @@ import io.statetree.redis.RedisBackend;
 import io.statetree.spring.StateTreeRedisConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
@@ -19,7 +22,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * {@link StateTreeRedisConnectionFactory @StateTreeRedisConnectionFactory} if there is one, else
  * the application's (primary) one. The connection factory is looked up when the backend is
  * created, not before. Redis unreachable then fails start-up with a {@link RedisUnreachableException}
- * naming the address and the kind of failure. The controller is closed before that connection factory stops.
+ * naming the address and the kind of failure. The backends' change feeds start once the context is
+ * refreshed and stop first; the controller is closed next, before that connection factory stops.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ RedisBackend.class, RedisConnectionFactory.class })
@@ -30,7 +34,7 @@ class RedisBackendConfiguration {
 	@Bean
 	BackendFactory redisStateBackendFactory(StateTreeProperties properties,
 			@StateTreeRedisConnectionFactory ObjectProvider<RedisConnectionFactory> dedicated,
-			ObjectProvider<RedisConnectionFactory> connectionFactories) {
+			ObjectProvider<RedisConnectionFactory> connectionFactories, RedisFeedLifecycle feeds) {
 		return new BackendFactory() {
 
 			@Override
@@ -46,7 +50,7 @@ class RedisBackendConfiguration {
 							RedisBackendUnavailableException.Missing.CONNECTION_FACTORY);
 				}
 				StateTreeProperties.Redis redis = properties.getRedis();
-				RedisBackend.Builder builder = RedisBackend.builder(connectionFactory);
+				RedisBackend.Builder builder = RedisBackend.builder(connectionFactory).startFeedWithListener(false);
 				String namespace = spec.redisNamespace();
 				if (namespace != null) {
 					apply(spec.property("redis.namespace"), namespace, () -> builder.namespace(namespace));
@@ -58,7 +62,7 @@ class RedisBackendConfiguration {
 				apply("statetree.redis.lease-timeout", redis.getLeaseTimeout(),
 						() -> builder.leaseTimeout(redis.getLeaseTimeout()));
 				try {
-					return builder.build();
+					return feeds.register(builder.build());
 				}
 				catch (StateStorageException ex) {
 					// a start-up failure the analyzer explains, rather than a trace
@@ -80,6 +84,19 @@ class RedisBackendConfiguration {
 			ObjectProvider<RedisConnectionFactory> connectionFactories) {
 		RedisConnectionFactory connectionFactory = dedicated.getIfUnique(connectionFactories::getIfUnique);
 		return new StateControllerLifecycle(stateController, StateControllerLifecycle.phaseBefore(connectionFactory));
+	}
+
+	/**
+	 * Starts the feeds of the backends above once the context is refreshed and stops them before
+	 * the controller closes and the connection factory stops ({@link RedisFeedLifecycle}).
+	 */
+	@Bean
+	RedisFeedLifecycle stateTreeRedisFeedLifecycle(
+			@StateTreeRedisConnectionFactory ObjectProvider<RedisConnectionFactory> dedicated,
+			ObjectProvider<RedisConnectionFactory> connectionFactories, ObjectProvider<LifecycleProperties> lifecycle) {
+		RedisConnectionFactory connectionFactory = dedicated.getIfUnique(connectionFactories::getIfUnique);
+		Duration timeout = lifecycle.getIfAvailable(LifecycleProperties::new).getTimeoutPerShutdownPhase();
+		return new RedisFeedLifecycle(StateControllerLifecycle.phaseBefore(connectionFactory) + 1, timeout);
 	}
 
 	private static void apply(String property, Object value, Runnable setter) {

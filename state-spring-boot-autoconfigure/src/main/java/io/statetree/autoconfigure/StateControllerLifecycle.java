@@ -3,7 +3,9 @@ package io.statetree.autoconfigure;
 import io.statetree.core.StateController;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * With a Redis backend, closes the controller when the application stops, in the phase just above
@@ -13,8 +15,12 @@ import org.springframework.context.SmartLifecycle;
  * (expiry commits, DESIGN §12) nor stop its feed cleanly. The web server and other lifecycle beans
  * of higher phases stop first. The destroy method closes the controller again, which does nothing.
  * (Without Redis the controller closes when it is destroyed, after the beans that use it.)
+ * <p>
+ * Only a stop that is part of closing the context closes the controller: after a plain
+ * {@code ConfigurableApplicationContext.stop()} the controller stays open, its change feeds
+ * stopped by {@link RedisFeedLifecycle}, and a {@code start()} resumes them.
  */
-final class StateControllerLifecycle implements SmartLifecycle {
+final class StateControllerLifecycle implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
 
 	private static final Logger logger = LoggerFactory.getLogger(StateControllerLifecycle.class);
 
@@ -23,6 +29,8 @@ final class StateControllerLifecycle implements SmartLifecycle {
 	private final int phase;
 
 	private volatile boolean running;
+
+	private volatile boolean closing;
 
 	StateControllerLifecycle(StateController controller, int phase) {
 		this.controller = controller;
@@ -42,6 +50,11 @@ final class StateControllerLifecycle implements SmartLifecycle {
 	}
 
 	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		this.closing = true;
+	}
+
+	@Override
 	public void start() {
 		this.running = true;
 	}
@@ -52,6 +65,9 @@ final class StateControllerLifecycle implements SmartLifecycle {
 			return;
 		}
 		this.running = false;
+		if (!this.closing) {
+			return;
+		}
 		try {
 			this.controller.close();
 		}

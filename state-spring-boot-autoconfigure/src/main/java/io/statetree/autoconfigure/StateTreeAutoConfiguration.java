@@ -18,6 +18,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -47,9 +48,10 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnClass(StateController.class)
 @EnableConfigurationProperties({ StateTreeProperties.class, StateTreeGroupsProperties.class,
 		StateTreeTransactionProperties.class })
+@ImportRuntimeHints(StateTreeRuntimeHints.class)
 @Import({ BackendConfigurations.MemoryBackendConfiguration.class,
 		BackendConfigurations.FileSystemBackendConfiguration.class, RedisBackendConfiguration.class,
-		StartupConfiguration.class, AsyncExecutorConfiguration.class })
+		StartupConfiguration.class, AsyncExecutorConfiguration.class, ListenerExecutorConfiguration.class })
 public final class StateTreeAutoConfiguration {
 
 	/** The largest {@code statetree.history.size} the controller accepts. */

@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a bean method whose return value is kept written at a path, recomputed whenever its
  * sources change (see {@link io.statetree.core.StateController#derive}).
@@ -44,6 +46,7 @@ import java.lang.annotation.Target;
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(StateMethodReflectiveProcessor.class)
 public @interface Derived {
 
 	/**

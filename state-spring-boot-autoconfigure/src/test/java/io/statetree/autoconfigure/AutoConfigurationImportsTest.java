@@ -46,7 +46,8 @@ class AutoConfigurationImportsTest {
 				StateTreeEndpointAutoConfiguration.class, StateTreeChangesEndpointAutoConfiguration.class,
 				StateTreeGroupsEndpointAutoConfiguration.class, StateTreeHealthContributorAutoConfiguration.class,
 				StateTreeMetricsAutoConfiguration.class, StateTreeSecurityAutoConfiguration.class,
-				StateTreeTransactionAutoConfiguration.class);
+				StateTreeTransactionAutoConfiguration.class,
+				io.statetree.autoconfigure.observation.StateTreeObservationAutoConfiguration.class);
 	}
 
 	@Test

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
+import io.statetree.core.ControllerObserver;
 import io.statetree.core.DeriveData;
 import io.statetree.core.DerivationCycleException;
 import io.statetree.core.StateController.DerivationInfo;
@@ -293,6 +294,7 @@ final class DerivationGraph {
 				}
 				continue;
 			}
+			ControllerObserver.Scope scope = this.guard.derivationStarting(derivation.destination);
 			try {
 				if (derivation.tracked) {
 					Object[] holder = new Object[1];
@@ -315,13 +317,13 @@ final class DerivationGraph {
 					tx.add(new Write(derivation.destination, model, null));
 					written.add(derivation.destination);
 				}
-				this.guard.derivation(derivation, start, null);
+				this.guard.derivation(derivation, start, scope, null);
 			}
 			catch (VirtualMachineError error) {
 				throw error;
 			}
 			catch (Throwable ex) {
-				this.guard.derivation(derivation, start, this.guard.derivationFailed(derivation, ex));
+				this.guard.derivation(derivation, start, scope, this.guard.derivationFailed(derivation, ex));
 			}
 		}
 		return retracked;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.statetree.core.ControllerObserver;
 import io.statetree.core.StateEvent;
 import io.statetree.core.StateListener;
 import io.statetree.core.StatePath;
@@ -142,6 +143,7 @@ final class EffectRunner {
 	private @Nullable Throwable runEffect(EffectImpl effect, StateEvent event, EffectJournal.Run run) {
 		Throwable[] failure = new Throwable[1];
 		long start = this.guard.start();
+		ControllerObserver.Scope scope = this.guard.listenerStarting(effect.id, event.path());
 		this.journal.within(run, () -> {
 			try {
 				effect.function.onChange(event);
@@ -158,7 +160,7 @@ final class EffectRunner {
 		if (failure[0] != null) {
 			safe = this.guard.effectFailed(effect, event.emittingPath(), failure[0]);
 		}
-		this.guard.listener(effect.id, event.path(), start, safe);
+		this.guard.listener(effect.id, event.path(), start, scope, safe);
 		return failure[0];
 	}
 

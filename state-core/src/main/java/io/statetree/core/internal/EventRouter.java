@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.statetree.core.ControllerObserver;
 import io.statetree.core.PathPattern;
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.Change;
@@ -160,6 +161,7 @@ final class EventRouter {
 			return null;
 		}
 		long start = this.guard.start();
+		ControllerObserver.Scope scope = this.guard.listenerStarting(callback.id, event.path());
 		Throwable error = null;
 		try {
 			callback.listener.onChange(event);
@@ -171,7 +173,7 @@ final class EventRouter {
 			error = ex;
 			this.guard.listenerFailed(callback, event, ex);
 		}
-		this.guard.listener(callback.id, event.path(), start, error);
+		this.guard.listener(callback.id, event.path(), start, scope, error);
 		return error;
 	}
 

@@ -63,8 +63,47 @@ final class GuardedObserver {
 		}
 	}
 
-	/** Tells the observer that a listener or an effect ran, when observed. */
-	void listener(String listenerId, StatePath path, long start, @Nullable Throwable error) {
+	/** Opens the observer's scope for a listener or an effect about to run, when observed. */
+	ControllerObserver.Scope listenerStarting(String listenerId, StatePath path) {
+		if (!this.observed) {
+			return ControllerObserver.Scope.NONE;
+		}
+		try {
+			return this.observer.listenerStarting(listenerId, path);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("StateTree observer failed", ex);
+			return ControllerObserver.Scope.NONE;
+		}
+	}
+
+	/** Opens the observer's scope for a derivation about to run, when observed. */
+	ControllerObserver.Scope derivationStarting(StatePath destination) {
+		if (!this.observed) {
+			return ControllerObserver.Scope.NONE;
+		}
+		try {
+			return this.observer.derivationStarting(destination);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("StateTree observer failed", ex);
+			return ControllerObserver.Scope.NONE;
+		}
+	}
+
+	private static void close(ControllerObserver.Scope scope, @Nullable Throwable error) {
+		try {
+			scope.close(error);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("StateTree observer failed", ex);
+		}
+	}
+
+	/** Closes the listener's scope and tells the observer that a listener or an effect ran, when observed. */
+	void listener(String listenerId, StatePath path, long start, ControllerObserver.Scope scope,
+			@Nullable Throwable error) {
+		close(scope, error);
 		if (this.observed) {
 			try {
 				this.observer.onListener(listenerId, path, Duration.ofNanos(System.nanoTime() - start), error);
@@ -75,8 +114,9 @@ final class GuardedObserver {
 		}
 	}
 
-	/** Tells the observer that a derivation ran, when observed. */
-	void derivation(DerivationImpl derivation, long start, @Nullable Throwable error) {
+	/** Closes the derivation's scope and tells the observer that a derivation ran, when observed. */
+	void derivation(DerivationImpl derivation, long start, ControllerObserver.Scope scope, @Nullable Throwable error) {
+		close(scope, error);
 		if (this.observed) {
 			try {
 				this.observer.onDerivation(derivation.destination, Duration.ofNanos(System.nanoTime() - start), error);

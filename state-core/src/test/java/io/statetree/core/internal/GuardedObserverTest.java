@@ -69,8 +69,8 @@ class GuardedObserverTest {
 			assertThatCode(() -> {
 				guard.read(StatePath.of("/a"));
 				guard.commit(RECORD);
-				guard.listener("l", StatePath.of("/a"), guard.start(), null);
-				guard.derivation(derivation, guard.start(), null);
+				guard.listener("l", StatePath.of("/a"), guard.start(), ControllerObserver.Scope.NONE, null);
+				guard.derivation(derivation, guard.start(), ControllerObserver.Scope.NONE, null);
 				guard.overflow("l", 3, 2, FailureLog.QUIET);
 			}).doesNotThrowAnyException();
 			assertThat(calls).hasValue(5);
