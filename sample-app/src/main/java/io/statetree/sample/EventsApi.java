@@ -1,23 +1,28 @@
 package io.statetree.sample;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 
+import io.statetree.core.InvalidPathException;
 import io.statetree.core.PathPattern;
 import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -26,7 +31,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * whose data is {@code {path, oldValue, newValue, revision}}; a resync (the client fell behind or
  * the history no longer reaches back) is an event named {@code resync}. A client that reconnects
  * with {@code Last-Event-ID} resumes after that revision ({@code watch(pattern, afterRevision)},
- * from the controller's history). {@code ?pattern=} narrows the paths (default {@code /**}).
+ * from the controller's history); an id ahead of the current revision (the in-memory sample
+ * restarted) starts afresh with a {@code resync} event. {@code ?pattern=} narrows the paths
+ * (default {@code /**}); an invalid pattern answers 400. A user's {@code apiToken} is never sent,
+ * as everywhere in the sample's API.
  */
 @RestController
 @RequestMapping("/api")
@@ -38,6 +46,9 @@ public class EventsApi implements SmartLifecycle {
 	private volatile boolean running;
 
 	/** How long one stream stays open before the client reconnects (with its Last-Event-ID). */
+	/** The key of a user's API token, never sent. */
+	private static final String SECRET = "apiToken";
+
 	static final long TIMEOUT_MILLIS = 30 * 60 * 1000L;
 
 	private final StateController state;
@@ -59,8 +70,20 @@ public class EventsApi implements SmartLifecycle {
 	@GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	public SseEmitter events(@RequestParam(defaultValue = "/**") String pattern,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId) {
-		PathPattern.compile(pattern);
+		try {
+			PathPattern.compile(pattern);
+		}
+		catch (InvalidPathException ex) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, ex.getMessage(), ex);
+		}
 		Long after = parseRevision(lastEventId);
+		boolean resync = false;
+		if (after != null && after > this.state.revision()) {
+			// an id from before a restart of a store that did not keep its revisions (memory):
+			// start afresh and tell the client to read again
+			after = null;
+			resync = true;
+		}
 		Flow.Publisher<StateEvent> changes = (after != null) ? this.state.watch(pattern, after)
 				: this.state.watch(pattern);
 		SseEmitter emitter = new SseEmitter(TIMEOUT_MILLIS);
@@ -68,6 +91,9 @@ public class EventsApi implements SmartLifecycle {
 		try {
 			// a first comment sends the response's headers at once, before any change
 			emitter.send(SseEmitter.event().comment("watching " + pattern));
+			if (resync) {
+				emitter.send(SseEmitter.event().name("resync").id(Long.toString(this.state.revision())).data("{}"));
+			}
 		}
 		catch (IOException ex) {
 			emitter.completeWithError(ex);
@@ -106,6 +132,37 @@ public class EventsApi implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	/** Whether a path names a user's API token (the sample's API never shows one). */
+	static boolean isSecret(String path) {
+		for (String segment : path.split("/")) {
+			if (SECRET.equals(segment)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** A value without API tokens at any depth (values are immutable: a copy without them). */
+	static @Nullable Object withoutSecrets(@Nullable Object value) {
+		if (value instanceof Map<?, ?> map) {
+			Map<String, @Nullable Object> copy = new LinkedHashMap<>();
+			map.forEach((key, child) -> {
+				if (!SECRET.equals(key)) {
+					copy.put(String.valueOf(key), withoutSecrets(child));
+				}
+			});
+			return copy;
+		}
+		if (value instanceof List<?> list) {
+			List<@Nullable Object> copy = new ArrayList<>(list.size());
+			for (Object child : list) {
+				copy.add(withoutSecrets(child));
+			}
+			return copy;
+		}
+		return value;
 	}
 
 	/** A revision from a Last-Event-ID header; null when absent or not a revision (a fresh start). */
@@ -160,11 +217,11 @@ public class EventsApi implements SmartLifecycle {
 				if (event.isResync()) {
 					this.emitter.send(SseEmitter.event().name("resync").id(Long.toString(event.revision())).data("{}"));
 				}
-				else {
+				else if (!isSecret(event.path().toString())) {
 					Map<String, @Nullable Object> data = new LinkedHashMap<>();
 					data.put("path", event.path().toString());
-					data.put("oldValue", event.prevValue());
-					data.put("newValue", event.newValue());
+					data.put("oldValue", withoutSecrets(event.prevValue()));
+					data.put("newValue", withoutSecrets(event.newValue()));
 					data.put("revision", event.revision());
 					this.emitter.send(SseEmitter.event()
 						.id(Long.toString(event.revision()))

@@ -89,4 +89,32 @@ class EventsApiTest {
 		assertThat(lines).contains("id:" + (seen + 1), "id:" + (seen + 2));
 	}
 
+	@Test
+	void apiTokensAreNeverSentNorReplayed() {
+		List<String> live = open("?pattern=/users/**", null);
+		this.state.set("/users/sse-token", java.util.Map.of("name", "Tess", "role", "member", "apiToken", "st-secret-sse"));
+		this.state.set("/users/sse-token/apiToken", "st-secret-sse-2");
+		this.state.set("/users/sse-token/name", "Tessa");
+		List<String> replayed = open("?pattern=/users/**", "0");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(live).anyMatch((line) -> line.contains("Tessa")));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(replayed).anyMatch((line) -> line.contains("Tessa")));
+		assertThat(live).isNotEmpty().noneMatch((line) -> line.contains("st-") || line.contains("apiToken"));
+		assertThat(replayed).noneMatch((line) -> line.contains("st-") || line.contains("apiToken"));
+	}
+
+	@Test
+	void anInvalidPatternIsABadRequest() {
+		assertThat(open("?pattern=%2Fusers%2F%7B", null)).contains("status:400");
+	}
+
+	@Test
+	void anIdAheadOfTheStoreStartsAfreshWithAResync() {
+		List<String> lines = open("?pattern=/sse-ahead/**", Long.toString(this.state.revision() + 1000));
+		assertThat(lines).contains("status:200");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(lines).contains("event:resync"));
+		this.state.set("/sse-ahead/a", 1);
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(lines).anyMatch((line) -> line.contains("\"path\":\"/sse-ahead/a\"")));
+	}
+
 }

@@ -53,6 +53,25 @@ class RedisAsyncControllerTest {
 	}
 
 	@Test
+	void callbacksMayCallTheControllerSynchronously() {
+		this.first.set("/cb", 7);
+		Object read = this.first.async()
+			.get("/cb")
+			.thenApply((value) -> this.first.get("/cb"))
+			.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+			.join();
+		assertThat(read).isEqualTo(7);
+		Boolean nested = this.first.async()
+			.set("/cb", 8)
+			.thenApply((changed) -> this.first.async().set("/cb3", 1).join())
+			.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+			.join();
+		assertThat(nested).isTrue();
+		assertThat(this.first.async().set("/cb4", 1).orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join())
+			.isTrue();
+	}
+
+	@Test
 	void asyncUpdatesFromTwoControllersAreExact() {
 		int perController = 300;
 		List<CompletableFuture<Integer>> futures = new ArrayList<>();

@@ -448,7 +448,8 @@ class StateTreeAutoConfigurationTest {
 		}
 		String after = metadata.getProperty(StateTreeAutoConfiguration.class.getName() + ".AutoConfigureAfter");
 		assertThat(after.split(",")).containsExactlyInAnyOrder(JacksonAutoConfiguration.class.getName(),
-				"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration");
+				"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+				"org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration");
 		for (String name : after.split(",")) {
 			assertThat(ClassUtils.isPresent(name, getClass().getClassLoader())).as(name).isTrue();
 		}

@@ -166,12 +166,14 @@ final class AsyncCalls implements AsyncStateController {
 		catch (RuntimeException ex) {
 			return failed(ex);
 		}
-		return read.handle((value, failure) -> {
+		// completed on the executor, not on the backend's I/O thread: a caller's callback may block
+		// (a synchronous call of this controller there would wait for the thread it holds)
+		return read.handleAsync((value, failure) -> {
 			if (failure != null) {
 				throw wrap(unwrap(failure));
 			}
 			return (value == null && path.isRoot()) ? StateValues.emptyBranch() : value;
-		});
+		}, this.executor.get());
 	}
 
 	@Override

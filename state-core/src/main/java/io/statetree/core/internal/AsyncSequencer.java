@@ -1,6 +1,8 @@
 package io.statetree.core.internal;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -16,8 +18,12 @@ final class AsyncSequencer {
 	/** One queued step with the future its caller holds. */
 	private record Step<T>(Supplier<CompletableFuture<T>> start, CompletableFuture<T> result) {
 
-		/** Starts the step; the returned future completes when it is done, never exceptionally. */
-		CompletableFuture<?> run() {
+		/**
+		 * Starts the step. The returned future completes when the step has finished, with what
+		 * completes the caller's future: the sequencer runs it only after the next step started,
+		 * so a caller's callback that waits for a later call does not wait for itself.
+		 */
+		CompletableFuture<Runnable> run() {
 			CompletableFuture<T> running;
 			try {
 				running = this.start.get();
@@ -25,14 +31,13 @@ final class AsyncSequencer {
 			catch (RuntimeException | Error ex) {
 				running = CompletableFuture.failedFuture(ex);
 			}
-			return running.handle((value, failure) -> {
+			return running.handle((value, failure) -> () -> {
 				if (failure != null) {
 					this.result.completeExceptionally(AsyncCalls.wrap(failure));
 				}
 				else {
 					this.result.complete(value);
 				}
-				return null;
 			});
 		}
 
@@ -66,24 +71,34 @@ final class AsyncSequencer {
 
 	/** Runs queued steps until one is still running (it calls this again when done) or none is left. */
 	private void drive() {
-		for (;;) {
-			Step<?> next;
-			synchronized (this) {
-				next = this.queue.poll();
-				if (next == null) {
-					this.busy = false;
+		// callers' futures are completed once the queue moved on (a pending step, or none left)
+		List<Runnable> finished = new ArrayList<>(1);
+		try {
+			for (;;) {
+				Step<?> next;
+				synchronized (this) {
+					next = this.queue.poll();
+					if (next == null) {
+						this.busy = false;
+						return;
+					}
+				}
+				CompletableFuture<Runnable> done = next.run();
+				if (!done.isDone()) {
+					done.whenComplete((finish, ignored) -> {
+						drive();
+						finish.run();
+					});
 					return;
 				}
+				finished.add(done.join());
 			}
-			CompletableFuture<?> done = next.run();
-			if (!done.isDone()) {
-				done.whenComplete((unused, ignored) -> drive());
-				return;
-			}
+		}
+		finally {
+			finished.forEach(Runnable::run);
 		}
 	}
 
-	/** How many steps wait behind the running one. */
 	synchronized int queued() {
 		return this.queue.size();
 	}
