@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
@@ -80,8 +79,6 @@ public final class RedisBackend implements StateBackend {
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-	private final RedisConnectionFactory factory;
-
 	private final String namespace;
 
 	private final long feedRetention;
@@ -90,70 +87,21 @@ public final class RedisBackend implements StateBackend {
 
 	private final Duration leaseTimeout;
 
-	private final Keys keys;
-
-	private final String connectionName;
-
-	private final String backendId;
-
-	private final byte[] backendIdBytes;
-
-	private final byte[] retentionBytes;
-
-	private final StreamHistory history;
-
-	private final OwnRevisions ownRevisions = new OwnRevisions();
-
-	private final Leases leases;
-
-	private final ExpirySweep sweep;
-
-	private final RedisLifetimes lifetimes;
-
-	private final NumberedCalls numberedCalls;
-
-	private final WriteScripts writes;
-
-	private final RedisConsumerGroups groups;
-
 	private final long groupHistoryLimit;
 
-	/**
-	 * The instance the sweep's expiry commits name as their origin: the controller listening (its
-	 * id, from the listener), else the last one that committed here.
-	 */
-	private volatile String sweepOrigin;
-
-	private final FeedRunner feed;
+	/** The parts this backend is made of, wired together. */
+	private final BackendParts parts;
 
 	private volatile boolean closed;
 
 	private RedisBackend(Builder builder) {
-		this.factory = builder.factory;
 		this.namespace = builder.namespace;
 		this.feedRetention = builder.feedRetention;
 		this.maxValueBytes = builder.maxValueBytes;
 		this.leaseTimeout = builder.leaseTimeout;
-		this.keys = Keys.of(this.namespace);
-		this.connectionName = RedisCalls.describe(this.factory);
-		this.backendId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-		this.backendIdBytes = bytes(this.backendId);
-		this.retentionBytes = bytes(Long.toString(this.feedRetention));
-		this.history = new StreamHistory(this.factory, this.connectionName, this.keys);
-		this.leases = new Leases(this.leaseTimeout.toMillis());
-		this.sweepOrigin = this.backendId;
-		this.sweep = new ExpirySweep(this.factory, this.connectionName, this.keys, this.backendIdBytes,
-				this.retentionBytes, () -> this.sweepOrigin, this.leases);
-		this.lifetimes = new RedisLifetimes(this.factory, this.connectionName, this.keys);
-		this.numberedCalls = new NumberedCalls(this.factory, this.connectionName, this.keys, new CommitIds(),
-				NumberedCalls.resolveTimeout(RedisCalls.commandTimeout(this.factory, NumberedCalls.RESOLVE_TIMEOUT)));
-		this.writes = new WriteScripts(this.numberedCalls, this.backendIdBytes, this.retentionBytes,
-				this.maxValueBytes, this.leases, this.ownRevisions, this.sweep::start);
 		this.groupHistoryLimit = builder.groupHistoryLimit;
-		this.groups = new RedisConsumerGroups(this.factory, this.connectionName, this.keys, builder.groupHistoryLimit);
-		this.feed = new FeedRunner((listener) -> new ChangeFeed(this.factory, this.keys, this.backendId,
-				this.ownRevisions, this.numberedCalls.ids(), this.connectionName, listener), this.sweep::start,
-				builder.startFeedWithListener);
+		this.parts = new BackendParts(builder.factory, this.namespace, this.feedRetention, this.maxValueBytes,
+				this.leaseTimeout, this.groupHistoryLimit, builder.startFeedWithListener);
 	}
 
 	/**
@@ -215,7 +163,7 @@ public final class RedisBackend implements StateBackend {
 	 * @return milliseconds, or -1
 	 */
 	public long feedLagMillis() {
-		return this.feed.lagMillis();
+		return this.parts.feed.lagMillis();
 	}
 
 	/**
@@ -224,7 +172,7 @@ public final class RedisBackend implements StateBackend {
 	 * connection is down
 	 */
 	public boolean isFeedAlive() {
-		return this.feed.isAlive();
+		return this.parts.feed.isAlive();
 	}
 
 	/**
@@ -238,7 +186,7 @@ public final class RedisBackend implements StateBackend {
 	 */
 	public void startFeed() {
 		checkOpen();
-		this.feed.start();
+		this.parts.feed.start();
 	}
 
 	/**
@@ -250,7 +198,7 @@ public final class RedisBackend implements StateBackend {
 	 */
 	public boolean stopFeed(Duration timeout) {
 		Objects.requireNonNull(timeout, "timeout must not be null");
-		return this.feed.stop(timeout);
+		return this.parts.feed.stop(timeout);
 	}
 
 	/**
@@ -258,7 +206,7 @@ public final class RedisBackend implements StateBackend {
 	 * @return whether the feed runs
 	 */
 	public boolean isFeedRunning() {
-		return this.feed.isRunning();
+		return this.parts.feed.isRunning();
 	}
 
 	@Override
@@ -272,8 +220,8 @@ public final class RedisBackend implements StateBackend {
 		if (this.closed) {
 			return CompletableFuture.failedFuture(closedException());
 		}
-		return this.numberedCalls.scripts()
-			.scriptValue(Scripts.READ, this.keys.all(), new byte[][] { bytes(path.toString()) })
+		return this.parts.numberedCalls.scripts()
+			.scriptValue(Scripts.READ, this.parts.keys.all(), new byte[][] { BackendParts.bytes(path.toString()) })
 			.thenApply((reply) -> decodeRead(new String(reply, StandardCharsets.UTF_8), path));
 	}
 
@@ -284,8 +232,8 @@ public final class RedisBackend implements StateBackend {
 	@Override
 	public Versioned<@Nullable Object> readVersioned(StatePath path) {
 		checkOpen();
-		List<Object> reply = RedisCalls.script(this.factory, this.connectionName, Scripts.VERSIONED, this.keys.all(),
-				bytes(path.toString()));
+		List<Object> reply = RedisCalls.script(this.parts.factory, this.parts.connectionName, Scripts.VERSIONED,
+				this.parts.keys.all(), BackendParts.bytes(path.toString()));
 		long revision = Long.parseLong(RedisCalls.string(reply.get(0)));
 		return new Versioned<>(decodeRead(RedisCalls.string(reply.get(1)), path), revision);
 	}
@@ -304,7 +252,7 @@ public final class RedisBackend implements StateBackend {
 	 */
 	@Override
 	public CommitHistory history() {
-		return this.history;
+		return this.parts.history;
 	}
 
 	@Override
@@ -322,14 +270,14 @@ public final class RedisBackend implements StateBackend {
 		if (this.closed) {
 			return CompletableFuture.failedFuture(closedException());
 		}
-		noteOrigin(request.origin());
-		return this.writes.commitAsync(request);
+		this.parts.noteOrigin(request.origin());
+		return this.parts.writes.commitAsync(request);
 	}
 
 	/** {@code true} on a {@code LettuceConnectionFactory} sharing its native connection (Boot's default). */
 	@Override
 	public boolean isNonBlocking() {
-		return this.numberedCalls.scripts().isNonBlocking();
+		return this.parts.numberedCalls.scripts().isNonBlocking();
 	}
 
 	/**
@@ -346,14 +294,14 @@ public final class RedisBackend implements StateBackend {
 		if (path.isRoot()) {
 			throw new StateWriteException("Cannot increment /: the root is always a branch, not an integer");
 		}
-		noteOrigin(context.origin());
-		return this.writes.increment(path, delta, context);
+		this.parts.noteOrigin(context.origin());
+		return this.parts.writes.increment(path, delta, context);
 	}
 
 	@Override
 	public long revision() {
 		checkOpen();
-		return RedisCalls.revision(this.factory, this.connectionName, this.keys);
+		return RedisCalls.revision(this.parts.factory, this.parts.connectionName, this.parts.keys);
 	}
 
 	/**
@@ -376,10 +324,10 @@ public final class RedisBackend implements StateBackend {
 		String instance = (listener != null) ? listener.instanceId() : null;
 		if (instance != null) {
 			// the sweep's expiry commits name the controller, which then runs their derivations
-			noteOrigin(instance);
+			this.parts.noteOrigin(instance);
 		}
 		// an instance whose feed reads (a controller's) takes its share of the sweeping
-		this.feed.listen(listener, STOP_TIMEOUT);
+		this.parts.feed.listen(listener, STOP_TIMEOUT);
 	}
 
 	/**
@@ -392,13 +340,7 @@ public final class RedisBackend implements StateBackend {
 	 */
 	@Override
 	public ExpiringEntries expiringEntries() {
-		return this.lifetimes;
-	}
-
-	private void noteOrigin(String origin) {
-		if (!origin.equals(this.sweepOrigin)) {
-			this.sweepOrigin = origin;
-		}
+		return this.parts.lifetimes;
 	}
 
 	/**
@@ -410,7 +352,7 @@ public final class RedisBackend implements StateBackend {
 	 */
 	@Override
 	public ConsumerGroups consumerGroups() {
-		return this.groups;
+		return this.parts.groups;
 	}
 
 	@Override
@@ -427,10 +369,10 @@ public final class RedisBackend implements StateBackend {
 	@Override
 	public void check() {
 		checkOpen();
-		RedisCalls.ping(this.factory, this.connectionName);
-		if (this.feed.isDown()) {
+		RedisCalls.ping(this.parts.factory, this.parts.connectionName);
+		if (this.parts.feed.isDown()) {
 			throw new StateStorageException("The change feed of namespace '" + this.namespace
-					+ "' is not connected to Redis at " + this.connectionName);
+					+ "' is not connected to Redis at " + this.parts.connectionName);
 		}
 	}
 
@@ -438,7 +380,7 @@ public final class RedisBackend implements StateBackend {
 	public Map<String, Object> describe() {
 		Map<String, Object> description = new LinkedHashMap<>();
 		description.put("type", "redis");
-		description.put("connection", this.connectionName);
+		description.put("connection", this.parts.connectionName);
 		description.put("namespace", this.namespace);
 		description.put("feedRetention", this.feedRetention);
 		description.put("maxValueBytes", this.maxValueBytes);
@@ -446,7 +388,7 @@ public final class RedisBackend implements StateBackend {
 		description.put("groupHistoryLimit", this.groupHistoryLimit);
 		description.put("feedAlive", isFeedAlive());
 		// writes sent again under their commit id after a lost reply (each applied once)
-		description.put("writesResent", this.numberedCalls.resent());
+		description.put("writesResent", this.parts.numberedCalls.resent());
 		return description;
 	}
 
@@ -462,14 +404,14 @@ public final class RedisBackend implements StateBackend {
 			return;
 		}
 		this.closed = true;
-		this.sweep.stop(STOP_TIMEOUT);
-		this.leases.drop(this.factory, this.keys);
-		this.feed.close(STOP_TIMEOUT);
+		this.parts.sweep.stop(STOP_TIMEOUT);
+		this.parts.leases.drop(this.parts.factory, this.parts.keys);
+		this.parts.feed.close(STOP_TIMEOUT);
 	}
 
 	@Override
 	public String toString() {
-		return "RedisBackend[" + this.connectionName + ", namespace " + this.namespace + "]";
+		return "RedisBackend[" + this.parts.connectionName + ", namespace " + this.namespace + "]";
 	}
 
 	private void checkOpen() {
@@ -483,11 +425,7 @@ public final class RedisBackend implements StateBackend {
 	}
 
 	private void start() {
-		RedisCalls.loadScripts(this.factory, this.connectionName, this.namespace);
-	}
-
-	private static byte[] bytes(String s) {
-		return s.getBytes(StandardCharsets.UTF_8);
+		RedisCalls.loadScripts(this.parts.factory, this.parts.connectionName, this.namespace);
 	}
 
 	/**

@@ -90,7 +90,7 @@
  * trimmed entry was its own backend's commit.
  * <p>
  * <b>Classes.</b> Only {@link io.statetree.redis.RedisBackend} is public. Behind it, package-private:
- * {@code Keys} (the key names), {@code Scripts} (the Lua scripts, loaded from this package on the
+ * {@code BackendParts} (the parts of one backend, wired together), {@code Keys} (the key names), {@code Scripts} (the Lua scripts, loaded from this package on the
  * class path), {@code RedisCalls} (script calls and error translation), {@code TreeCodec} (the
  * text forms above), {@code WriteScripts} (the calls of the write scripts), {@code CommitIds} (a
  * backend's commit numbers and their calls in flight), {@code NumberedCalls} (a write call sent

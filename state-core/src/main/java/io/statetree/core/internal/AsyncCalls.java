@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * synchronous one, made on the calling thread. On a blocking backend reads run on the executor
  * and writes go through the {@link AsyncSequencer}, each running the synchronous call on the
  * executor. On a non-blocking backend reads use {@code readAsync} and plain writes are sent with
- * {@code commitAsync} through {@link CommitTemplate#sendAsync}, one in flight at a time; what the
+ * {@code commitAsync} through {@link AsyncCommits#send}, one in flight at a time; what the
  * non-blocking path does not cover (derivations, an equality, a lifetime) runs the synchronous
  * call on the executor, in sequence. Thread-safe.
  */
@@ -284,9 +284,9 @@ final class AsyncCalls implements AsyncStateController {
 			}
 			List<Write> writes = List.of(new Write(path, model, null));
 			Executor records = this.executor.get();
-			return this.commits.sendAsync(writes, List.of(new Precondition(path, existing)), null)
+			return this.commits.async().send(writes, List.of(new Precondition(path, existing)), null)
 				.handleAsync((result, failure) -> {
-					this.commits.finishAsync((failure == null) ? result : null, writes);
+					this.commits.async().finish((failure == null) ? result : null, writes);
 					return failure;
 				}, records)
 				.thenCompose((failure) -> {
@@ -313,8 +313,8 @@ final class AsyncCalls implements AsyncStateController {
 	private CompletableFuture<Boolean> commit(List<Write> writes, List<Precondition> preconditions,
 			@Nullable String actor) {
 		Executor records = this.executor.get();
-		return this.commits.sendAsync(writes, preconditions, actor).handleAsync((result, failure) -> {
-			boolean changed = this.commits.finishAsync((failure == null) ? result : null, writes);
+		return this.commits.async().send(writes, preconditions, actor).handleAsync((result, failure) -> {
+			boolean changed = this.commits.async().finish((failure == null) ? result : null, writes);
 			if (failure != null) {
 				throw wrap(unwrap(failure));
 			}

@@ -1,12 +1,9 @@
 package io.statetree.core.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
@@ -37,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * deliver what this thread queued, outside every lock. {@code set}, {@code getOrWrite},
  * {@code ping}, a new derivation, {@code update} and batches are each one {@link Work};
  * other instances' commits come through {@link #hear}, the same sequence for the feed's thread.
- * After the backend committed only recording and queueing follow; listeners and effects run in
- * step 5, outside the lock.
+ * After the backend committed only recording ({@link CommitRecorder}) and queueing follow;
+ * listeners and effects run in step 5, outside the lock. Commits sent to a non-blocking backend
+ * without waiting go through {@link AsyncCommits}; the actor a write names by default comes from
+ * the {@link DefaultActor}.
  */
 final class CommitTemplate {
 
@@ -58,25 +57,15 @@ final class CommitTemplate {
 
 	private final EffectJournal journal;
 
-	private final EventRouter router;
-
 	private final Dispatcher dispatcher;
 
 	private final GuardedObserver guard;
 
-	/**
-	 * The latest revision committed here or heard from the feed; advanced under the lock with a
-	 * release store ({@link #LAST_REVISION}): only the lock holder writes it and nothing orders
-	 * other memory accesses after it, so the full fence of a volatile store buys nothing on the
-	 * hot path. Read as a volatile.
-	 */
-	private volatile long lastRevision;
+	/** Step 3: the latest revision, the history, the effect journal and the listeners' queues. */
+	private final CommitRecorder recorder;
 
-	/** The in-memory history, or null when the backend keeps its own. */
-	private final @Nullable RecentCommits recent;
-
-	/** Who writes when the options name no one (the builder's default actor), or null for no one. */
-	private final @Nullable Supplier<@Nullable String> defaultActor;
+	/** Who writes when the options name no one (the builder's default actor). */
+	private final DefaultActor defaultActor;
 
 	/** The actor of the commit being made; written and read under the lock. */
 	private @Nullable String actor;
@@ -96,43 +85,29 @@ final class CommitTemplate {
 	/** Deletes due entries (DESIGN §12), or null when the backend keeps no lifetimes. */
 	private final @Nullable ExpirySweeper sweeper;
 
-	/**
-	 * Open while a commit sent by {@link #sendAsync} is in flight on a non-blocking backend, else
-	 * null: local writers wait for it after taking the lock (see {@link AsyncSequencer}). Written
-	 * under the lock.
-	 */
-	private volatile @Nullable CompletableFuture<@Nullable Void> asyncInFlight;
-
-	/** The actor of the commit in flight; written and read under the lock. */
-	private @Nullable String asyncActor;
-
-	private static final VarHandle LAST_REVISION;
-
-	static {
-		try {
-			LAST_REVISION = MethodHandles.lookup().findVarHandle(CommitTemplate.class, "lastRevision", long.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
+	/** Sends commits to a non-blocking backend; while one is in flight local writers wait for it. */
+	private final AsyncCommits async;
 
 	CommitTemplate(StateBackend backend, String instanceId, ReentrantLock lock, long revision, DerivationGraph graph,
 			EffectJournal journal, EventRouter router, Dispatcher dispatcher, GuardedObserver guard,
 			@Nullable RecentCommits recent, @Nullable Supplier<@Nullable String> defaultActor) {
-		this.recent = recent;
-		this.defaultActor = defaultActor;
+		this.recorder = new CommitRecorder(instanceId, revision, journal, router, dispatcher, recent);
+		this.defaultActor = new DefaultActor(defaultActor);
 		this.backend = backend;
 		this.instanceId = instanceId;
 		this.lock = lock;
-		this.lastRevision = revision;
 		this.graph = graph;
 		this.journal = journal;
-		this.router = router;
 		this.dispatcher = dispatcher;
 		this.guard = guard;
+		this.async = new AsyncCommits(this, backend, instanceId, lock, this.defaultActor, dispatcher, guard);
 		ExpiringEntries entries = backend.expiringEntries();
 		this.sweeper = (entries != null) ? new ExpirySweeper(entries, this, instanceId) : null;
+	}
+
+	/** The non-blocking half: sends commits to a non-blocking backend (DESIGN §15). */
+	AsyncCommits async() {
+		return this.async;
 	}
 
 	/** Deletes due entries, or null when the backend keeps no lifetimes. */
@@ -187,7 +162,7 @@ final class CommitTemplate {
 	}
 
 	long lastRevision() {
-		return this.lastRevision;
+		return this.recorder.lastRevision();
 	}
 
 	String instanceId() {
@@ -200,16 +175,16 @@ final class CommitTemplate {
 	 */
 	long knownRevision() {
 		try {
-			return Math.max(this.lastRevision, this.backend.revision());
+			return Math.max(this.recorder.lastRevision(), this.backend.revision());
 		}
 		catch (RuntimeException ex) {
-			return this.lastRevision;
+			return this.recorder.lastRevision();
 		}
 	}
 
 	/** The in-memory history, or null when the backend keeps its own. */
 	@Nullable RecentCommits recent() {
-		return this.recent;
+		return this.recorder.recent();
 	}
 
 	/**
@@ -246,14 +221,7 @@ final class CommitTemplate {
 
 	/** Notes a revision committed elsewhere (the feed). Called with the lock held. */
 	void advance(long revision) {
-		advanceLocked(revision);
-	}
-
-	/** Moves {@link #lastRevision} forward; called with the lock held (the only writer). */
-	private void advanceLocked(long revision) {
-		if (revision > this.lastRevision) {
-			LAST_REVISION.setRelease(this, revision);
-		}
+		this.recorder.advance(revision);
 	}
 
 	/**
@@ -322,12 +290,12 @@ final class CommitTemplate {
 		long cause = 0;
 		if (local) {
 			checkDepth();
-			resolvedActor = (explicitActor != null) ? explicitActor : defaultActor();
+			resolvedActor = this.defaultActor.resolve(explicitActor);
 			cause = this.dispatcher.causingRevision();
 		}
 		this.lock.lock();
-		if (local && this.asyncInFlight != null) {
-			awaitAsyncLocked();
+		if (local && this.async.inFlight()) {
+			this.async.awaitLocked();
 		}
 		boolean queued = false;
 		boolean swept = false;
@@ -371,88 +339,23 @@ final class CommitTemplate {
 	}
 
 	/**
-	 * Called with the lock held once: lets go of it until the commit {@link #sendAsync} sent is
-	 * recorded, so this writer's commit comes after it in revision order.
-	 */
-	private void awaitAsyncLocked() {
-		CompletableFuture<@Nullable Void> inFlight;
-		while ((inFlight = this.asyncInFlight) != null && this.lock.getHoldCount() == 1) {
-			this.lock.unlock();
-			try {
-				inFlight.join();
-			}
-			finally {
-				this.lock.lock();
-			}
-		}
-	}
-
-	/**
-	 * Sends a commit to a non-blocking backend without waiting for it (DESIGN §15): no
-	 * derivations, no sweep, no equality, cause 0, depth 1. The caller (one {@link AsyncSequencer}
-	 * step at a time) must call {@link #finishAsync} exactly once afterwards; until then other local
-	 * writers wait. Never throws for the backend: its failure is in the future.
-	 * @return the backend's future
-	 */
-	CompletableFuture<CommitResult> sendAsync(List<Write> writes, List<Precondition> preconditions,
-			@Nullable String explicitActor) {
-		String resolvedActor = (explicitActor != null) ? explicitActor : defaultActor();
-		this.lock.lock();
-		try {
-			awaitAsyncLocked();
-			CommitRequest request = new CommitRequest(writes, preconditions, this.instanceId, resolvedActor, 0, false,
-					1);
-			CompletableFuture<CommitResult> sent;
-			try {
-				sent = this.backend.commitAsync(request);
-			}
-			catch (RuntimeException ex) {
-				sent = CompletableFuture.failedFuture(ex);
-			}
-			this.asyncActor = resolvedActor;
-			this.asyncInFlight = new CompletableFuture<>();
-			return sent;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/**
-	 * Records what {@link #sendAsync} committed (null when it failed), lets other writers go on,
-	 * and delivers to synchronous listeners on this thread.
+	 * Records what a commit sent by {@link AsyncCommits} committed, as made by that actor with no
+	 * cause. Called with the lock held; throws nothing the backend did not.
 	 * @return whether anything changed
 	 */
-	boolean finishAsync(@Nullable CommitResult result, List<Write> writes) {
-		boolean changed = false;
-		this.lock.lock();
+	boolean recordSent(@Nullable String sentActor, CommitResult result, List<Write> writes) {
+		this.actor = sentActor;
+		this.causedBy = 0;
 		try {
-			if (result != null) {
-				this.actor = this.asyncActor;
-				this.causedBy = 0;
-				changed = record(result);
-				if (this.sweeper != null) {
-					this.sweeper.committed(writes);
-				}
+			boolean changed = record(result);
+			if (this.sweeper != null) {
+				this.sweeper.committed(writes);
 			}
+			return changed;
 		}
 		finally {
 			this.actor = null;
-			this.asyncActor = null;
-			CompletableFuture<@Nullable Void> gate = this.asyncInFlight;
-			this.asyncInFlight = null;
-			this.lock.unlock();
-			if (gate != null) {
-				gate.complete(null);
-			}
 		}
-		if (changed) {
-			Throwable failure = this.dispatcher.drain();
-			if (failure != null) {
-				this.guard.rethrowIfConfigured(failure);
-			}
-		}
-		return changed;
 	}
 
 	/**
@@ -465,29 +368,6 @@ final class CommitTemplate {
 	boolean write(Write write, @Nullable Object value, @Nullable BiPredicate<@Nullable Object, @Nullable Object> equality,
 			@Nullable String actor) {
 		return run(true, actor, WRITE, write, value, equality);
-	}
-
-	/**
-	 * The default actor, asked on the writer's thread, held to {@code WriteOptions.actor}'s rules
-	 * without failing the write: a throw or a blank name counts as none, a longer name is cut to
-	 * 256 characters (not inside a surrogate pair).
-	 */
-	private @Nullable String defaultActor() {
-		Supplier<@Nullable String> supplier = this.defaultActor;
-		if (supplier == null) {
-			return null;
-		}
-		try {
-			String name = supplier.get();
-			if (name != null && name.length() > 256) {
-				name = name.substring(0, Character.isHighSurrogate(name.charAt(255)) ? 255 : 256);
-			}
-			return (name == null || name.isBlank()) ? null : name;
-		}
-		catch (RuntimeException ex) {
-			logger.debug("StateTree default actor supplier failed; the commit has no actor", ex);
-			return null;
-		}
 	}
 
 	/**
@@ -572,7 +452,7 @@ final class CommitTemplate {
 
 	/** Steps 2 and 3 for a ping: queues its delivery, writing nothing. Called with the lock held. */
 	void queuePing(StatePath p, @Nullable Object value, @Nullable Object payload) {
-		this.dispatcher.submit(new CommitRecord(this.lastRevision, this.instanceId,
+		this.dispatcher.submit(new CommitRecord(this.recorder.lastRevision(), this.instanceId,
 				List.of(new Change(p, value, value, payload)), CommitRecord.Kind.PING, nextDepth(),
 				Thread.currentThread(), this.actor, this.causedBy));
 	}
@@ -668,26 +548,7 @@ final class CommitTemplate {
 	 * @return whether anything changed
 	 */
 	boolean record(CommitResult result) {
-		List<Change> changed = RealChanges.of(result.changes());
-		if (changed.isEmpty()) {
-			this.dispatcher.skip(result.revision(), false);
-			return false;
-		}
-		advanceLocked(result.revision());
-		if (this.recent != null) {
-			// before routing: a watch that subscribed first finds it in the history
-			this.recent.append(result.revision(), this.instanceId, this.actor, this.causedBy, changed, this.expiry);
-		}
-		this.journal.record(result.revision(), this.instanceId, changed, this.actor, this.causedBy, this.expiry);
-		if (this.router.hasAudience()) {
-			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, changed,
-					CommitRecord.Kind.LOCAL, nextDepth(), Thread.currentThread(), this.actor, this.causedBy,
-					this.expiry));
-		}
-		else {
-			this.dispatcher.skip(result.revision(), false);
-		}
-		return true;
+		return this.recorder.record(result, this.actor, this.causedBy, this.expiry);
 	}
 
 	/**

@@ -3,11 +3,8 @@ package io.statetree.core.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -20,25 +17,18 @@ import io.statetree.core.Effect;
 import io.statetree.core.PathPattern;
 import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
-import io.statetree.core.StateException;
 import io.statetree.core.StateListener;
 import io.statetree.core.Commit;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateSnapshot;
 import io.statetree.core.Versioned;
 import io.statetree.core.StateView;
-import io.statetree.core.StateWriteException;
 import io.statetree.core.SubscribeOptions;
 import io.statetree.core.Subscription;
 import io.statetree.core.TypeRef;
 import io.statetree.core.WriteOptions;
-import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitHistory;
-import io.statetree.core.backend.InMemoryBackend;
-import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
-import io.statetree.core.backend.StateValues;
-import io.statetree.core.backend.Write;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * decides who hears it and the {@link Dispatcher} delivers. Registrations live in the
  * {@link ListenerRegistry}, effects in the {@link EffectRunner}, other instances' commits come in
  * through the {@link RemoteFeedIntake}, and every call into user code that must not break the
- * engine goes through the {@link GuardedObserver}. Thread-safe.
+ * engine goes through the {@link GuardedObserver}. The {@link ControllerParts} wire these
+ * together; write calls go through the {@link WriteCalls}. Thread-safe.
  */
 public final class DefaultStateController implements StateController {
 
@@ -60,44 +51,8 @@ public final class DefaultStateController implements StateController {
 	/** The default longest wait of a writer for room in a full listener queue. */
 	public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(1);
 
-	private final StateBackend backend;
-
-	private final ValueConverter converter;
-
-	private final String instanceId;
-
-	private final GuardedObserver guard;
-
-	private final Dispatcher dispatcher;
-
-	private final @Nullable ExecutorService ownedExecutor;
-
-	/** The commits made while effects run, so that they read snapshots and notice later changes. */
-	private final EffectJournal journal;
-
-	private final EffectRunner effects;
-
-	private final EventRouter router;
-
-	private final ListenerRegistry listeners;
-
-	private final DerivationGraph graph;
-
-	private final CommitTemplate commits;
-
-	private final BatchRunner batches;
-
-	private final HistoryAccess history;
-
-	private final Increments increments;
-
-	private final Lifetimes lifetimes;
-
-	private final ScopedReads reads;
-
-	private final GroupListeners groups;
-
-	private final AsyncCalls async;
+	/** The parts this controller is made of, wired together. */
+	private final ControllerParts parts;
 
 	private volatile boolean closed;
 
@@ -199,73 +154,38 @@ public final class DefaultStateController implements StateController {
 		if (historySize < 0) {
 			throw new IllegalArgumentException("historySize must not be negative, got " + historySize);
 		}
-		this.backend = (backend != null) ? backend : new InMemoryBackend();
-		this.converter = new ValueConverter((jsonMapper != null) ? jsonMapper : JsonMapper.builder().build());
-		this.instanceId = (instanceId != null && !instanceId.isBlank()) ? instanceId : UUID.randomUUID().toString();
-		this.guard = new GuardedObserver(observer, Objects.requireNonNull(onError, "onError"));
-		Executor dispatchExecutor = executor;
-		ExecutorService owned = null;
-		if (dispatch == Dispatch.ASYNC && dispatchExecutor == null) {
-			owned = Dispatcher.newDefaultExecutor();
-			dispatchExecutor = owned;
-		}
-		this.ownedExecutor = owned;
-		long startRevision = this.backend.isShared() ? this.backend.revision() : -1;
-		long revision = this.backend.revision();
-		// one lock serialises commits: the template takes it, the graph and the journal read under it
-		ReentrantLock commitLock = new ReentrantLock();
-		this.journal = new EffectJournal(commitLock, this.backend::read, revision);
-		this.effects = new EffectRunner(this, this.journal, this.guard);
-		this.router = new EventRouter(this, this.guard, this.effects);
-		this.listeners = new ListenerRegistry(this.router);
-		this.graph = new DerivationGraph(this.backend, this.converter, this.guard, commitLock);
-		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, queueCapacity,
-				Objects.requireNonNull(offerTimeout, "offerTimeout"), this.router::route, this.guard::overflow,
-				startRevision);
-		RecentCommits recent = (this.backend.history() == null) ? new RecentCommits(historySize, revision) : null;
-		this.commits = new CommitTemplate(this.backend, this.instanceId, commitLock, revision, this.graph, this.journal,
-				this.router, this.dispatcher, this.guard, recent, defaultActor);
-		this.batches = new BatchRunner(this.backend, this.instanceId, this.commits);
-		this.history = new HistoryAccess(this, this.backend, this.commits, recent);
-		this.increments = new Increments(this.backend, this.commits, this.graph);
-		if (this.backend.isShared()) {
-			this.backend.setBackendListener(new RemoteFeedIntake(this.commits, this.journal, this.dispatcher));
-		}
-		this.lifetimes = new Lifetimes(this.backend, this.instanceId);
-		this.reads = new ScopedReads(this.backend, this.batches, this.journal, this.graph, this.guard);
-		this.groups = new GroupListeners(this, this.backend, groups, new GroupObserver(observer));
-		this.async = new AsyncCalls(this, this.backend, this.converter, this.commits, this.batches, this.dispatcher,
-				asyncExecutor);
-		ExpirySweeper sweeper = this.commits.sweeper();
+		this.parts = new ControllerParts(this, backend, jsonMapper, dispatch, executor, onError, instanceId, observer,
+				queueCapacity, offerTimeout, historySize, defaultActor, groups, asyncExecutor);
+		ExpirySweeper sweeper = this.parts.commits.sweeper();
 		if (sweeper != null) {
 			sweeper.start();
 		}
 	}
 
 	ValueConverter converter() {
-		return this.converter;
+		return this.parts.converter;
 	}
 
 	// ------------------------------------------------------------------ reads
 
 	@Override
 	public @Nullable Object get(StatePath path) {
-		return this.reads.read(path);
+		return this.parts.reads.read(path);
 	}
 
 	@Override
 	public List<String> childNames(StatePath path) {
-		return this.reads.childNames(path);
+		return this.parts.reads.childNames(path);
 	}
 
 	@Override
 	public <T> @Nullable T get(StatePath path, Class<T> type) {
-		return this.converter.convert(path, get(path), type);
+		return this.parts.converter.convert(path, get(path), type);
 	}
 
 	@Override
 	public <T> @Nullable T get(StatePath path, TypeRef<T> type) {
-		return this.converter.convert(path, get(path), type);
+		return this.parts.converter.convert(path, get(path), type);
 	}
 
 	@Override
@@ -282,14 +202,7 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public <T> T getOrWrite(StatePath p, Class<T> type, T defaultValue) {
 		Objects.requireNonNull(defaultValue, "defaultValue");
-		Object model = this.converter.toModel(p, defaultValue);
-		Batch current = this.batches.forWrite();
-		if (current != null) {
-			return current.getOrWrite(p, model, type, defaultValue, this.graph, this.converter);
-		}
-		this.reads.noteEffectRead(p);
-		Object existing = IfAbsentWrite.write(this.commits, new Write(p, model, null));
-		return (existing != null) ? this.converter.convert(p, existing, type) : defaultValue;
+		return this.parts.writes.getOrWrite(p, type, defaultValue);
 	}
 
 	// ------------------------------------------------------------------ writes
@@ -303,27 +216,13 @@ public final class DefaultStateController implements StateController {
 	public boolean set(StatePath path, @Nullable Object value, WriteOptions options) {
 		Objects.requireNonNull(options, "options");
 		checkOpen();
-		Object model = this.converter.toModel(path, value);
-		if (path.isRoot() && model != null && !StateValues.isBranch(model)) {
-			throw new StateWriteException("Cannot write a non-object value at /: the root is always a branch");
-		}
-		var equality = options.equality();
-		var lifetime = this.lifetimes.of(path, options);
-		Batch current = this.batches.forWrite();
-		if (current != null) {
-			if (current.actor == null) {
-				current.actor = options.actor();
-			}
-			return current.set(path, model, value, equality, options.payload(), lifetime);
-		}
-		return this.commits.write(new Write(path, model, options.payload(), lifetime), value, equality,
-				options.actor());
+		return this.parts.writes.set(path, value, options);
 	}
 
 	@Override
 	public boolean setAll(java.util.Map<String, ?> writes) {
 		checkOpen();
-		return MultiWrite.plan(writes, this.converter).apply(this.batches);
+		return MultiWrite.plan(writes, this.parts.converter).apply(this.parts.batches);
 	}
 
 	@Override
@@ -335,22 +234,7 @@ public final class DefaultStateController implements StateController {
 	public <T> @Nullable T update(StatePath path, Class<T> type, UnaryOperator<@Nullable T> function) {
 		Objects.requireNonNull(function, "function");
 		checkOpen();
-		Batch current = this.batches.forWrite();
-		if (current != null) {
-			return current.update(path, type, function, this.graph, this.converter);
-		}
-		Update<T> update = new Update<>(this.backend, this.converter, path, type, function);
-		for (int attempt = 1;; attempt++) {
-			this.commits.run(update, null, null, null);
-			PreconditionFailedException conflict = update.conflict;
-			if (conflict == null) {
-				return update.next;
-			}
-			if (attempt >= CommitTemplate.MAX_ATTEMPTS) {
-				throw new StateException("update of " + path + " gave up after " + attempt
-						+ " attempts: the value kept changing concurrently", conflict);
-			}
-		}
+		return this.parts.writes.update(path, type, function);
 	}
 
 	@Override
@@ -361,13 +245,7 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public void ping(StatePath p, @Nullable Object payload) {
 		checkOpen();
-		Batch current = this.batches.forWrite();
-		if (current != null) {
-			// heard after the batch commits, once, like its writes
-			current.pings.add(new Change(p, null, null, payload));
-			return;
-		}
-		this.commits.ping(p, payload);
+		this.parts.writes.ping(p, payload);
 	}
 
 	@Override
@@ -382,17 +260,17 @@ public final class DefaultStateController implements StateController {
 	public <R> R batch(Supplier<R> writes) {
 		Objects.requireNonNull(writes, "writes");
 		checkOpen();
-		return this.batches.run(writes);
+		return this.parts.batches.run(writes);
 	}
 
 	@Override
 	public long revision() {
-		return this.backend.isShared() ? this.commits.lastRevision() : this.backend.revision();
+		return this.parts.backend.isShared() ? this.parts.commits.lastRevision() : this.parts.backend.revision();
 	}
 
 	@Override
 	public io.statetree.core.AsyncStateController async() {
-		return this.async;
+		return this.parts.async;
 	}
 
 	void checkOpen() {
@@ -405,7 +283,7 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public Subscription subscribe(String pattern, StateListener listener) {
-		return this.listeners.subscribe(pattern, listener);
+		return this.parts.listeners.subscribe(pattern, listener);
 	}
 
 	@Override
@@ -416,47 +294,47 @@ public final class DefaultStateController implements StateController {
 			return subscribe(pattern, listener);
 		}
 		checkOpen();
-		return this.groups.subscribe(pattern, listener, group);
+		return this.parts.groups.subscribe(pattern, listener, group);
 	}
 
 	@Override
 	public List<DeadLetter> deadLetters(String group) {
-		return this.groups.deadLetters(group);
+		return this.parts.groups.deadLetters(group);
 	}
 
 	@Override
 	public List<GroupStatus> groups() {
-		return this.groups.groups();
+		return this.parts.groups.groups();
 	}
 
 	@Override
 	public boolean unsubscribe(String pattern, StateListener listener) {
-		return this.listeners.unsubscribe(pattern, listener);
+		return this.parts.listeners.unsubscribe(pattern, listener);
 	}
 
 	@Override
 	public String registerCallback(StateListener listener) {
-		return this.listeners.registerCallback(listener);
+		return this.parts.listeners.registerCallback(listener);
 	}
 
 	@Override
 	public String registerCallback(StateListener listener, String id, boolean replace) {
-		return this.listeners.registerCallback(listener, id, replace);
+		return this.parts.listeners.registerCallback(listener, id, replace);
 	}
 
 	@Override
 	public boolean unregisterCallback(String id) {
-		return this.listeners.unregisterCallback(id);
+		return this.parts.listeners.unregisterCallback(id);
 	}
 
 	@Override
 	public Subscription subscribeById(String pattern, String id) {
-		return this.listeners.subscribeById(pattern, id);
+		return this.parts.listeners.subscribeById(pattern, id);
 	}
 
 	@Override
 	public boolean unsubscribeById(String pattern, String id) {
-		return this.listeners.unsubscribeById(pattern, id);
+		return this.parts.listeners.unsubscribeById(pattern, id);
 	}
 
 	@Override
@@ -479,65 +357,63 @@ public final class DefaultStateController implements StateController {
 	public Versioned<@Nullable Object> getVersioned(StatePath path) {
 		Tracker.record(path);
 		checkOpen();
-		return this.history.getVersioned(path);
+		return this.parts.history.getVersioned(path);
 	}
 
 	@Override
 	public <T> Versioned<@Nullable T> getVersioned(StatePath path, Class<T> type) {
 		Versioned<@Nullable Object> read = getVersioned(path);
-		return new Versioned<>(this.converter.convert(path, read.value(), type), read.revision());
+		return new Versioned<>(this.parts.converter.convert(path, read.value(), type), read.revision());
 	}
 
 	@Override
 	public <T> Versioned<@Nullable T> getVersioned(StatePath path, TypeRef<T> type) {
 		Versioned<@Nullable Object> read = getVersioned(path);
-		return new Versioned<>(this.converter.convert(path, read.value(), type), read.revision());
+		return new Versioned<>(this.parts.converter.convert(path, read.value(), type), read.revision());
 	}
 
 	@Override
 	public List<Commit> history(long afterRevision, int limit) {
 		checkOpen();
-		return this.history.history(afterRevision, limit);
+		return this.parts.history.history(afterRevision, limit);
 	}
 
 	@Override
 	public StateSnapshot snapshot(StatePath path) {
 		checkOpen();
-		return this.history.snapshot(path);
+		return this.parts.history.snapshot(path);
 	}
 
 	@Override
 	public long restore(StateSnapshot snapshot) {
 		Objects.requireNonNull(snapshot, "snapshot");
 		checkOpen();
-		if (this.batches.forWrite() != null) {
+		if (this.parts.batches.forWrite() != null) {
 			// joins the batch like any write; its revision is known only when the batch commits
 			set(snapshot.path(), snapshot.value());
 			return revision();
 		}
-		return this.history.restore(snapshot);
+		return this.parts.history.restore(snapshot);
 	}
 
 	@Override
 	public long increment(StatePath path, long delta) {
 		Objects.requireNonNull(path, "path");
 		checkOpen();
-		Batch current = this.batches.forWrite();
-		return (current != null) ? this.increments.inBatch(current, path, delta)
-				: this.increments.increment(path, delta);
+		return this.parts.writes.increment(path, delta);
 	}
 
 	/** The history watches read: the backend's own, else the in-memory one. */
 	CommitHistory commitHistory() {
-		return this.history.commitHistory();
+		return this.parts.history.commitHistory();
 	}
 
 	EventRouter router() {
-		return this.router;
+		return this.parts.router;
 	}
 
 	BatchRunner batches() {
-		return this.batches;
+		return this.parts.batches;
 	}
 
 	// ------------------------------------------------------------------ effects (DESIGN §6)
@@ -546,17 +422,17 @@ public final class DefaultStateController implements StateController {
 	public Effect track(StateListener effect) {
 		Objects.requireNonNull(effect, "effect");
 		checkOpen();
-		EffectImpl impl = this.effects.add("effect-" + this.listeners.nextId(), effect);
-		Event first = this.effects.wholeTree();
+		EffectImpl impl = this.parts.effects.add("effect-" + this.parts.listeners.nextId(), effect);
+		Event first = this.parts.effects.wholeTree();
 		// An effect started inside a batch is not part of it: its first run reads the committed
 		// state (a batch that fails or runs again would leave it holding values never committed)
 		// and its writes are commits of their own.
-		Batch outer = this.batches.suspend();
+		Batch outer = this.parts.batches.suspend();
 		try {
-			this.effects.runClaimed(impl, first);
+			this.parts.effects.runClaimed(impl, first);
 		}
 		finally {
-			this.batches.resume(outer);
+			this.parts.batches.resume(outer);
 		}
 		return impl;
 	}
@@ -566,63 +442,61 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public Derivation derive(StatePath destination, StatePath source,
 			Function<@Nullable Object, @Nullable Object> transform) {
-		return register(this.graph.derive(destination, source, transform));
+		return register(this.parts.graph.derive(destination, source, transform));
 	}
 
 	@Override
 	public <S> Derivation derive(StatePath destination, StatePath source, Class<S> type,
 			Function<@Nullable S, @Nullable Object> transform) {
-		return register(this.graph.derive(destination, source, type, transform));
+		return register(this.parts.graph.derive(destination, source, type, transform));
 	}
 
 	@Override
 	public <S> Derivation derive(StatePath destination, StatePath source, TypeRef<S> type,
 			Function<@Nullable S, @Nullable Object> transform) {
-		return register(this.graph.derive(destination, source, type, transform));
+		return register(this.parts.graph.derive(destination, source, type, transform));
 	}
 
 	@Override
 	public Derivation deriveMany(StatePath destination, List<StatePath> sources,
 			Function<DeriveData, @Nullable Object> transform) {
-		return register(this.graph.deriveMany(destination, sources, transform));
+		return register(this.parts.graph.deriveMany(destination, sources, transform));
 	}
 
 	@Override
 	public Derivation deriveTracked(StatePath destination, Function<StateView, @Nullable Object> transform) {
-		return register(this.graph.deriveTracked(destination, transform));
+		return register(this.parts.graph.deriveTracked(destination, transform));
 	}
 
 	@Override
 	public Derivation derive(StatePath destination, StatePath source,
 			Function<@Nullable Object, @Nullable Object> transform, WriteOptions options) {
-		return register(this.graph.derive(destination, source, transform).withOptions(options));
+		return register(this.parts.graph.derive(destination, source, transform).withOptions(options));
 	}
 
 	@Override
 	public Derivation deriveMany(StatePath destination, List<StatePath> sources,
 			Function<DeriveData, @Nullable Object> transform, WriteOptions options) {
-		return register(this.graph.deriveMany(destination, sources, transform).withOptions(options));
+		return register(this.parts.graph.deriveMany(destination, sources, transform).withOptions(options));
 	}
 
 	@Override
 	public Derivation deriveTracked(StatePath destination, Function<StateView, @Nullable Object> transform,
 			WriteOptions options) {
-		return register(this.graph.deriveTracked(destination, transform).withOptions(options));
+		return register(this.parts.graph.deriveTracked(destination, transform).withOptions(options));
 	}
 
 	@Override
 	public <T> io.statetree.core.Computed<T> computed(Function<StateView, T> function) {
 		checkOpen();
-		return this.journal.computeds.create(this.journal, this.batches, this, function, this::checkOpen);
+		return this.parts.journal.computeds.create(this.parts.journal, this.parts.batches, this, function,
+				this::checkOpen);
 	}
 
 	/** Adds a derivation to the graph and commits its first value. */
 	private Derivation register(DerivationImpl derivation) {
 		checkOpen();
-		if (derivation.destination.isRoot()) {
-			throw new IllegalArgumentException("A derivation cannot write the root");
-		}
-		this.commits.install(derivation);
+		this.parts.writes.install(derivation);
 		return derivation;
 	}
 
@@ -631,22 +505,22 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public java.time.@Nullable Duration timeToLive(StatePath path) {
 		Objects.requireNonNull(path, "path");
-		return this.lifetimes.timeToLive(path);
+		return this.parts.lifetimes.timeToLive(path);
 	}
 
 	@Override
 	public String instanceId() {
-		return this.instanceId;
+		return this.parts.instanceId;
 	}
 
 	@Override
 	public StateBackend backend() {
-		return this.backend;
+		return this.parts.backend;
 	}
 
 	/** The latest revision this controller committed or heard of. */
 	long lastRevision() {
-		return this.commits.lastRevision();
+		return this.parts.commits.lastRevision();
 	}
 
 	/**
@@ -655,7 +529,7 @@ public final class DefaultStateController implements StateController {
 	 * @return the count
 	 */
 	long listenerOverflows() {
-		return this.dispatcher.overflows();
+		return this.parts.dispatcher.overflows();
 	}
 
 	/**
@@ -663,17 +537,17 @@ public final class DefaultStateController implements StateController {
 	 * @param timeoutMillis the longest to wait
 	 */
 	void awaitDispatch(long timeoutMillis) {
-		this.dispatcher.awaitIdle(timeoutMillis);
+		this.parts.dispatcher.awaitIdle(timeoutMillis);
 	}
 
 	/** How many listeners, callbacks and patterns the listener registry holds (zero when none is registered). */
 	int listenerRegistrySize() {
-		return this.listeners.size();
+		return this.parts.listeners.size();
 	}
 
 	@Override
 	public Registrations registrations() {
-		return new Registrations(this.listeners.infos(), this.graph.infos());
+		return new Registrations(this.parts.listeners.infos(), this.parts.graph.infos());
 	}
 
 	@Override
@@ -682,30 +556,30 @@ public final class DefaultStateController implements StateController {
 			return;
 		}
 		// group members leave first, while a listener call under way may still write
-		this.groups.close();
+		this.parts.groups.close();
 		this.closed = true;
 		try {
-			ExpirySweeper sweeper = this.commits.sweeper();
+			ExpirySweeper sweeper = this.parts.commits.sweeper();
 			if (sweeper != null) {
 				// this instance's ephemeral entries go with it, in expiry commits heard before close
 				sweeper.close();
 			}
-			if (this.backend.isShared()) {
-				this.backend.setBackendListener(null);
+			if (this.parts.backend.isShared()) {
+				this.parts.backend.setBackendListener(null);
 			}
-			this.dispatcher.awaitIdle(5_000);
+			this.parts.dispatcher.awaitIdle(5_000);
 		}
 		finally {
 			// open watches end with onComplete (a subscriber's throw is logged there, not thrown)
 			this.openWatches.closeAll();
 			try {
-				this.backend.close();
+				this.parts.backend.close();
 			}
 			finally {
-				if (this.ownedExecutor != null) {
-					this.ownedExecutor.shutdown();
+				if (this.parts.ownedExecutor != null) {
+					this.parts.ownedExecutor.shutdown();
 				}
-				this.async.close();
+				this.parts.async.close();
 			}
 		}
 	}
@@ -716,7 +590,7 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public String toString() {
-		return "StateController[instance=" + this.instanceId + ", backend=" + this.backend.describe() + "]";
+		return "StateController[instance=" + this.parts.instanceId + ", backend=" + this.parts.backend.describe() + "]";
 	}
 
 }

@@ -1,0 +1,107 @@
+package io.statetree.core.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+
+import io.statetree.core.backend.Change;
+import io.statetree.core.backend.CommitResult;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Step 3 of the {@link CommitTemplate}: records what the backend committed, in revision order
+ * because the commit lock is held: the latest revision, the in-memory history, the
+ * {@link EffectJournal} and the {@link Dispatcher}'s queues. Writes happen under the commit lock
+ * only; {@link #lastRevision()} may be read from any thread.
+ */
+final class CommitRecorder {
+
+	private static final VarHandle LAST_REVISION;
+
+	static {
+		try {
+			LAST_REVISION = MethodHandles.lookup().findVarHandle(CommitRecorder.class, "lastRevision", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private final String instanceId;
+
+	private final EffectJournal journal;
+
+	private final EventRouter router;
+
+	private final Dispatcher dispatcher;
+
+	/** The in-memory history, or null when the backend keeps its own. */
+	private final @Nullable RecentCommits recent;
+
+	/**
+	 * The latest revision committed here or heard from the feed; advanced under the lock with a
+	 * release store ({@link #LAST_REVISION}): only the lock holder writes it and nothing orders
+	 * other memory accesses after it, so the full fence of a volatile store buys nothing on the
+	 * hot path. Read as a volatile.
+	 */
+	private volatile long lastRevision;
+
+	CommitRecorder(String instanceId, long revision, EffectJournal journal, EventRouter router, Dispatcher dispatcher,
+			@Nullable RecentCommits recent) {
+		this.instanceId = instanceId;
+		this.lastRevision = revision;
+		this.journal = journal;
+		this.router = router;
+		this.dispatcher = dispatcher;
+		this.recent = recent;
+	}
+
+	/** The latest revision committed here or heard from the feed. */
+	long lastRevision() {
+		return this.lastRevision;
+	}
+
+	/** The in-memory history, or null when the backend keeps its own. */
+	@Nullable RecentCommits recent() {
+		return this.recent;
+	}
+
+	/** Moves {@link #lastRevision} forward; called with the lock held (the only writer). */
+	void advance(long revision) {
+		if (revision > this.lastRevision) {
+			LAST_REVISION.setRelease(this, revision);
+		}
+	}
+
+	/**
+	 * Records what the backend committed: the revision, the history, the effect journal and the
+	 * listeners' queues. Called with the lock held; throws nothing the backend did not.
+	 * @param actor the commit's actor, or null
+	 * @param causedBy the revision whose delivery made the commit, or 0
+	 * @param expiry whether it is an expiry commit
+	 * @return whether anything changed
+	 */
+	boolean record(CommitResult result, @Nullable String actor, long causedBy, boolean expiry) {
+		List<Change> changed = RealChanges.of(result.changes());
+		if (changed.isEmpty()) {
+			this.dispatcher.skip(result.revision(), false);
+			return false;
+		}
+		advance(result.revision());
+		if (this.recent != null) {
+			// before routing: a watch that subscribed first finds it in the history
+			this.recent.append(result.revision(), this.instanceId, actor, causedBy, changed, expiry);
+		}
+		this.journal.record(result.revision(), this.instanceId, changed, actor, causedBy, expiry);
+		if (this.router.hasAudience()) {
+			this.dispatcher.submit(new CommitRecord(result.revision(), this.instanceId, changed,
+					CommitRecord.Kind.LOCAL, this.dispatcher.currentDepth() + 1, Thread.currentThread(), actor,
+					causedBy, expiry));
+		}
+		else {
+			this.dispatcher.skip(result.revision(), false);
+		}
+		return true;
+	}
+
+}
