@@ -72,6 +72,33 @@ class RedisAsyncControllerTest {
 	}
 
 	@Test
+	void aComputedValueNeverSeesHalfOfTheControllersOwnAsyncCommit() throws Exception {
+		this.first.setAll(java.util.Map.of("/g1", 0, "/g2", 0));
+		try (io.statetree.core.Computed<Boolean> equal = this.first
+			.computed((view) -> java.util.Objects.equals(view.get("/g1"), view.get("/g2")))) {
+			java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+			java.util.concurrent.atomic.AtomicInteger unequal = new java.util.concurrent.atomic.AtomicInteger();
+			java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+			Thread reader = new Thread(() -> {
+				while (!done.get()) {
+					if (!equal.get()) {
+						unequal.incrementAndGet();
+					}
+					reads.incrementAndGet();
+				}
+			});
+			reader.start();
+			for (int i = 1; i <= 300; i++) {
+				this.first.async().setAll(java.util.Map.of("/g1", i, "/g2", i)).join();
+			}
+			done.set(true);
+			reader.join();
+			assertThat(reads.get()).isPositive();
+			assertThat(unequal.get()).isZero();
+		}
+	}
+
+	@Test
 	void asyncUpdatesFromTwoControllersAreExact() {
 		int perController = 300;
 		List<CompletableFuture<Integer>> futures = new ArrayList<>();

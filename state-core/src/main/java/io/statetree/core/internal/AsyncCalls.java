@@ -138,7 +138,7 @@ final class AsyncCalls implements AsyncStateController {
 
 	/** Whether a write without options can take the non-blocking path. */
 	private boolean nonBlocking() {
-		return this.mode == Mode.NON_BLOCKING && !this.commits.hasDerivations() && !onCallingThread();
+		return this.mode == Mode.NON_BLOCKING && !this.commits.needsSyncPath() && !onCallingThread();
 	}
 
 	// ------------------------------------------------------------------ reads
@@ -264,10 +264,10 @@ final class AsyncCalls implements AsyncStateController {
 
 	/**
 	 * A queued non-blocking step when it starts: the non-blocking call, or the synchronous one on
-	 * the executor when a derivation was registered while the step waited.
+	 * the executor when a derivation was registered or a computed value opened while the step waited.
 	 */
 	private <T> CompletableFuture<T> orSync(Supplier<CompletableFuture<T>> nonBlocking, Supplier<T> sync) {
-		return this.commits.hasDerivations() ? onExecutor(sync) : nonBlocking.get();
+		return this.commits.needsSyncPath() ? onExecutor(sync) : nonBlocking.get();
 	}
 
 	/**

@@ -161,6 +161,15 @@ final class CommitTemplate {
 		return !this.graph.ordered().isEmpty();
 	}
 
+	/**
+	 * Whether an asynchronous write must take the synchronous path: a derivation is registered
+	 * (computed in the commit), or a computed value is open (its computation must not read half of
+	 * a commit of this controller, which the synchronous path's commit lock prevents).
+	 */
+	boolean needsSyncPath() {
+		return hasDerivations() || this.journal.computeds.hasOpen();
+	}
+
 	long lastRevision() {
 		return this.recorder.lastRevision();
 	}

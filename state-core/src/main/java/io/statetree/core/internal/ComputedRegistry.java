@@ -43,6 +43,11 @@ final class ComputedRegistry {
 		}
 	}
 
+	/** Whether any value is open (its computations read the backend while commits go on). */
+	boolean hasOpen() {
+		return !this.open.isEmpty();
+	}
+
 	void remove(ComputedImpl<?> computed) {
 		this.open.remove(computed);
 	}
