@@ -38,6 +38,18 @@ final class Batch {
 	/** The pings made inside the batch, delivered after it commits. */
 	final List<Change> pings = new ArrayList<>(0);
 
+	/**
+	 * A held batch's operations ({@link HeldBatch}), in order, each re-applying one call on the
+	 * thread's open batch, so its commit can replay them on fresh state; null for a batch function's run.
+	 */
+	@Nullable List<Runnable> operations;
+
+	/** How many recorded operations are running (the writes they make inside are part of them). */
+	int recording;
+
+	/** Why the held batch cannot be replayed (an operation that threw after writing part of it), or null. */
+	@Nullable String unreplayable;
+
 	Batch(TxView tx) {
 		this.tx = tx;
 	}
