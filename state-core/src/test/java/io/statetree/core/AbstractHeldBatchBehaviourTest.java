@@ -194,6 +194,30 @@ public abstract class AbstractHeldBatchBehaviourTest {
 	}
 
 	@Test
+	void rollingBackToAMarkForgetsOnlyWhatCameAfterIt() {
+		HeldBatch held = this.seam.open();
+		this.controller.set("/kept", 1);
+		this.controller.increment("/n", 1);
+		Object mark = held.mark();
+		this.controller.set("/dropped", 1);
+		this.controller.increment("/n", 10);
+		this.controller.ping("/p");
+		assertThat(this.controller.get("/n", Long.class)).isEqualTo(11L);
+		held.rollbackTo(mark);
+		assertThat(this.controller.get("/dropped")).isNull();
+		assertThat(this.controller.get("/n", Long.class)).isEqualTo(1L);
+		this.controller.set("/after", 1);
+		otherThread(() -> this.controller.increment("/n", 100));
+		held.commit();
+		assertThat(this.controller.get("/kept")).isEqualTo(1);
+		assertThat(this.controller.get("/dropped")).isNull();
+		assertThat(this.controller.get("/after")).isEqualTo(1);
+		assertThat(this.controller.get("/n", Long.class)).as("the replay has not the dropped call").isEqualTo(101L);
+		assertThat(this.heard).doesNotContain("/p=null");
+		assertThatThrownBy(() -> held.rollbackTo("other")).isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@Test
 	void joinerOpensABatchForTheFirstWriteOnly() {
 		List<HeldBatch> opened = new ArrayList<>();
 		this.seam.joiner(() -> opened.add(this.seam.open()));
