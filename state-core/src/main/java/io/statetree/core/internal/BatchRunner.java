@@ -99,15 +99,13 @@ final class BatchRunner {
 		}
 		int writes = batch.tx.writes().size();
 		int pings = batch.pings.size();
-		boolean conflicted = batch.tx.conflicted();
 		R result;
 		batch.recording++;
 		try {
 			result = call.get();
 		}
 		catch (RuntimeException | Error ex) {
-			if (batch.tx.writes().size() != writes || batch.pings.size() != pings
-					|| batch.tx.conflicted() != conflicted) {
+			if (batch.tx.writes().size() != writes || batch.pings.size() != pings) {
 				// part of the call stayed in the batch: replaying the calls would not redo it
 				batch.unreplayable = "a call that threw left part of its writes in it";
 			}
