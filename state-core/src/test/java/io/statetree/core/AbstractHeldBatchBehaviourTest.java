@@ -126,17 +126,95 @@ public abstract class AbstractHeldBatchBehaviourTest {
 	}
 
 	@Test
-	void aValueReadThatChangedFailsTheCommitAndWritesNothing() {
+	void aValueReadThatChangedIsReadAgainByReplayingTheBatchsCalls() {
 		this.controller.set("/counter", 1);
 		HeldBatch held = this.seam.open();
 		this.controller.update("/counter", Integer.class, (n) -> n + 1);
+		this.controller.increment("/hits", 1);
 		this.controller.set("/other", "x");
+		assertThat(this.controller.get("/counter")).isEqualTo(2);
+		otherThread(() -> this.controller.set("/counter", 10));
+		otherThread(() -> this.controller.increment("/hits", 5));
+		this.heard.clear();
+		held.commit();
+		assertThat(this.controller.get("/counter")).isEqualTo(11);
+		assertThat(this.controller.get("/hits", Long.class)).isEqualTo(6L);
+		assertThat(this.controller.get("/other")).isEqualTo("x");
+		assertThat(this.heard).containsExactlyInAnyOrder("/counter=11", "/hits=6", "/other=x");
+	}
+
+	@Test
+	void aBatchFunctionInsideIsReplayedAsAWhole() {
+		this.controller.set("/n", 1);
+		HeldBatch held = this.seam.open();
+		this.controller.batch(() -> {
+			int n = this.controller.get("/n", Integer.class);
+			this.controller.set("/n", n * 2);
+			this.controller.set("/seen", n);
+		});
+		otherThread(() -> this.controller.set("/n", 5));
+		held.commit();
+		assertThat(this.controller.get("/n")).isEqualTo(10);
+		assertThat(this.controller.get("/seen")).isEqualTo(5);
+	}
+
+	@Test
+	void aCallThatThrewAfterWritingPartOfItMakesAConflictFailTheCommitAndWriteNothing() {
+		this.controller.set("/counter", 1);
+		HeldBatch held = this.seam.open();
+		this.controller.update("/counter", Integer.class, (n) -> n + 1);
+		assertThatThrownBy(() -> this.controller.batch(() -> {
+			this.controller.set("/half", 1);
+			throw new IllegalStateException("boom");
+		})).hasMessage("boom");
 		otherThread(() -> this.controller.set("/counter", 10));
 		assertThatThrownBy(held::commit).isInstanceOf(StateException.class)
 			.hasMessageContaining("/counter")
+			.hasMessageContaining("threw")
 			.hasMessageContaining("nothing was written");
 		assertThat(this.controller.get("/counter")).isEqualTo(10);
+		assertThat(this.controller.get("/half")).isNull();
+	}
+
+	@Test
+	void aReplayedFunctionThatThrowsFailsTheCommitAndWritesNothing() {
+		this.controller.set("/counter", 1);
+		HeldBatch held = this.seam.open();
+		this.controller.update("/counter", Integer.class, (n) -> {
+			if (n > 5) {
+				throw new IllegalArgumentException("too big");
+			}
+			return n + 1;
+		});
+		this.controller.set("/other", "x");
+		otherThread(() -> this.controller.set("/counter", 10));
+		assertThatThrownBy(held::commit).hasMessage("too big");
+		assertThat(this.controller.get("/counter")).isEqualTo(10);
 		assertThat(this.controller.get("/other")).isNull();
+	}
+
+	@Test
+	void rollingBackToAMarkForgetsOnlyWhatCameAfterIt() {
+		HeldBatch held = this.seam.open();
+		this.controller.set("/kept", 1);
+		this.controller.increment("/n", 1);
+		Object mark = held.mark();
+		this.controller.set("/dropped", 1);
+		this.controller.increment("/n", 10);
+		this.controller.ping("/p");
+		assertThat(this.controller.get("/n", Long.class)).isEqualTo(11L);
+		held.rollbackTo(mark);
+		assertThat(this.controller.get("/dropped")).isNull();
+		assertThat(this.controller.get("/n", Long.class)).isEqualTo(1L);
+		this.controller.set("/after", 1);
+		otherThread(() -> this.controller.increment("/n", 100));
+		held.commit();
+		assertThat(this.controller.get("/kept")).isEqualTo(1);
+		assertThat(this.controller.get("/dropped")).isNull();
+		assertThat(this.controller.get("/after")).isEqualTo(1);
+		assertThat(this.controller.get("/n", Long.class)).as("the replay has not the dropped call").isEqualTo(101L);
+		assertThat(this.heard).doesNotContain("/p=null");
+		assertThatThrownBy(() -> held.rollbackTo("other")).isInstanceOf(IllegalArgumentException.class);
 	}
 
 	@Test
@@ -191,6 +269,84 @@ public abstract class AbstractHeldBatchBehaviourTest {
 			batch.discard();
 			assertThat(held.get("/")).isEqualTo(was);
 		}
+	}
+
+	/**
+	 * Threads commit held batches of random set, increment and update calls while plain writers
+	 * change the same counters: no commit fails, each batch reads its own writes, and the final
+	 * tree is the sequential model's (counters exact, each thread's own paths its last value).
+	 */
+	@Property(tries = 25)
+	void concurrentHeldBatchesAreReplayedAndLoseNoWrite(
+			@ForAll("concurrentCalls") List<List<List<Call>>> threads) throws Exception {
+		try (StateController shared = StateController.builder().backend(newBackend()).build()) {
+			HeldBatches seam = HeldBatches.of(shared);
+			long[] counters = new long[2];
+			Map<String, Integer> last = new java.util.HashMap<>();
+			for (int t = 0; t < threads.size(); t++) {
+				for (List<Call> batch : threads.get(t)) {
+					for (Call call : batch) {
+						if (call.kind() == 0) {
+							last.put("/own/t" + t + "/k" + call.target(), call.value());
+						}
+						else {
+							counters[call.target()] += call.value();
+						}
+					}
+				}
+			}
+			int plainWrites = 40;
+			List<CompletableFuture<Void>> runs = new ArrayList<>();
+			for (int t = 0; t < threads.size(); t++) {
+				int thread = t;
+				runs.add(CompletableFuture.runAsync(() -> {
+					for (List<Call> calls : threads.get(thread)) {
+						HeldBatch held = seam.open();
+						for (Call call : calls) {
+							call.apply(shared, thread);
+						}
+						held.commit();
+					}
+				}));
+			}
+			runs.add(CompletableFuture.runAsync(() -> {
+				for (int i = 0; i < plainWrites; i++) {
+					shared.increment("/count/c" + (i % 2), 1);
+				}
+			}));
+			CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+			for (int c = 0; c < 2; c++) {
+				long expected = counters[c] + plainWrites / 2;
+				assertThat(shared.get("/count/c" + c, Long.class, 0L)).as("/count/c" + c).isEqualTo(expected);
+			}
+			last.forEach((path, value) -> assertThat(shared.get(path)).as(path).isEqualTo(value));
+		}
+	}
+
+	@Provide
+	Arbitrary<List<List<List<Call>>>> concurrentCalls() {
+		Arbitrary<Call> call = Combinators.combine(Arbitraries.integers().between(0, 2),
+				Arbitraries.integers().between(0, 1), Arbitraries.integers().between(-3, 5))
+			.as(Call::new);
+		return call.list().ofMinSize(1).ofMaxSize(5).list().ofMinSize(1).ofMaxSize(6).list().ofMinSize(2).ofMaxSize(4);
+	}
+
+	/** A call in a held batch: 0 sets the thread's own path, 1 increments a counter, 2 updates it. */
+	record Call(int kind, int target, int value) {
+
+		void apply(StateController controller, int thread) {
+			switch (this.kind) {
+				case 0 -> {
+					String path = "/own/t" + thread + "/k" + this.target;
+					controller.set(path, this.value);
+					assertThat(controller.get(path)).isEqualTo(this.value);
+				}
+				case 1 -> controller.increment("/count/c" + this.target, this.value);
+				default -> controller.update("/count/c" + this.target, Long.class,
+						(n) -> ((n != null) ? n : 0L) + this.value);
+			}
+		}
+
 	}
 
 	@Provide

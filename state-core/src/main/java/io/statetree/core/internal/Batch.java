@@ -24,7 +24,8 @@ final class Batch {
 	/** How many times a batch function runs before a batch whose reads keep changing gives up. */
 	static final int MAX_ATTEMPTS = 100;
 
-	final TxView tx;
+	/** Its reads and writes; replaced only when a held batch goes back to a {@link #mark()}. */
+	TxView tx;
 
 	/** The batch's writes with the derivations they trigger applied, or null. */
 	private @Nullable TxView derived;
@@ -38,8 +39,52 @@ final class Batch {
 	/** The pings made inside the batch, delivered after it commits. */
 	final List<Change> pings = new ArrayList<>(0);
 
+	/**
+	 * A held batch's operations ({@link HeldBatch}), in order, each re-applying one call on the
+	 * thread's open batch, so its commit can replay them on fresh state; null for a batch function's run.
+	 */
+	@Nullable List<Runnable> operations;
+
+	/** How many recorded operations are running (the writes they make inside are part of them). */
+	int recording;
+
+	/** Why the held batch cannot be replayed (an operation that threw after writing part of it), or null. */
+	@Nullable String unreplayable;
+
 	Batch(TxView tx) {
 		this.tx = tx;
+	}
+
+	/**
+	 * The batch as it is now, to go back to with {@link #rollbackTo} (a savepoint of the
+	 * transaction holding it).
+	 */
+	Mark mark() {
+		List<Runnable> operations = this.operations;
+		return new Mark(this, this.tx.fork(), this.pings.size(), (operations != null) ? operations.size() : 0,
+				this.unreplayable, this.actor);
+	}
+
+	/**
+	 * Goes back to a mark: forgets the writes, pings and recorded calls made since; the values read
+	 * since stay checked at commit.
+	 */
+	void rollbackTo(Mark mark) {
+		this.tx = mark.view().fork();
+		this.pings.subList(Math.min(mark.pings(), this.pings.size()), this.pings.size()).clear();
+		List<Runnable> operations = this.operations;
+		if (operations != null) {
+			operations.subList(Math.min(mark.operations(), operations.size()), operations.size()).clear();
+		}
+		this.unreplayable = mark.unreplayable();
+		this.actor = mark.actor();
+		this.derived = null;
+		this.derivedFor = 0;
+	}
+
+	/** A batch as it was at one point: its writes (a fork of its view) and how many pings and calls it had. */
+	record Mark(Batch batch, TxView view, int pings, int operations, @Nullable String unreplayable,
+			@Nullable String actor) {
 	}
 
 	void add(Write write) {

@@ -1,5 +1,6 @@
 package io.statetree.core.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,8 +79,43 @@ final class BatchRunner {
 			throw new IllegalStateException("A batch is already open on this thread");
 		}
 		Batch held = new Batch(new TxView(this.backend, true));
+		held.operations = new ArrayList<>();
 		resume(held);
 		return held;
+	}
+
+	/**
+	 * Makes one call of a write on a batch, recording it when the batch is held and the call is not
+	 * part of a recorded one, so the held batch's commit can replay it ({@link #commitHeld}).
+	 * @param batch the batch the call joins
+	 * @param replay makes the same call again on the thread's open batch
+	 * @param call makes the call
+	 * @return what the call returned
+	 */
+	<R> R joined(Batch batch, Runnable replay, Supplier<R> call) {
+		List<Runnable> operations = batch.operations;
+		if (operations == null || batch.recording > 0) {
+			return call.get();
+		}
+		int writes = batch.tx.writes().size();
+		int pings = batch.pings.size();
+		R result;
+		batch.recording++;
+		try {
+			result = call.get();
+		}
+		catch (RuntimeException | Error ex) {
+			if (batch.tx.writes().size() != writes || batch.pings.size() != pings) {
+				// part of the call stayed in the batch: replaying the calls would not redo it
+				batch.unreplayable = "a call that threw left part of its writes in it";
+			}
+			throw ex;
+		}
+		finally {
+			batch.recording--;
+		}
+		operations.add(replay);
+		return result;
 	}
 
 	/** Whether the given batch is the one open on this thread. */
@@ -88,30 +124,47 @@ final class BatchRunner {
 	}
 
 	/**
-	 * Commits a held batch once (its function cannot run again): a conflict with what it read
-	 * fails it and writes nothing.
-	 * @throws StateException when its reads changed before the commit; nothing was written
+	 * Commits a held batch: as it is when the values it read are unchanged, else by replaying its
+	 * recorded calls on fresh state as a batch function ({@link #run}: again and again, under the
+	 * commit lock after the first time), so the result is that of its calls made after the
+	 * concurrent commits.
+	 * @throws StateException when its reads changed and it cannot be replayed (a call that threw
+	 * left part of its writes in it), or a replayed call threw, or the replay gave up after
+	 * {@link Batch#MAX_ATTEMPTS}; nothing was written
 	 */
 	void commitHeld(Batch held) {
-		if (held.tx.conflicted()) {
-			throw heldConflict(null, null);
-		}
-		if (held.tx.writes().isEmpty() && held.pings.isEmpty()) {
+		if (!held.tx.conflicted()) {
+			if (held.tx.writes().isEmpty() && held.pings.isEmpty()) {
+				return;
+			}
+			HeldCommit work = new HeldCommit(held);
+			this.commits.run(work, null, null, null);
+			PreconditionFailedException conflict = work.conflict;
+			if (conflict == null) {
+				return;
+			}
+			replay(held, conflict.getPath(), conflict);
 			return;
 		}
-		HeldCommit work = new HeldCommit(held);
-		this.commits.run(work, null, null, null);
-		PreconditionFailedException conflict = work.conflict;
-		if (conflict != null) {
-			throw heldConflict(conflict.getPath(), conflict);
-		}
+		replay(held, null, null);
 	}
 
-	private static StateException heldConflict(@Nullable StatePath path, @Nullable Throwable cause) {
-		String what = (path != null) ? "a value it read (" + path + ")" : "the values it read";
-		return new StateException("transaction's batch not committed: " + what
-				+ " changed concurrently, and a batch joined to a transaction cannot run again; nothing was written",
-				cause);
+	/** Replays a held batch's calls as a batch function on fresh state, or says why it cannot. */
+	private void replay(Batch held, @Nullable StatePath changed, @Nullable Throwable cause) {
+		List<Runnable> operations = held.operations;
+		String unreplayable = held.unreplayable;
+		if (operations == null || unreplayable != null) {
+			String what = (changed != null) ? "a value it read (" + changed + ")" : "the values it read";
+			throw new StateException("transaction's batch not committed: " + what + " changed concurrently, and "
+					+ ((unreplayable != null) ? unreplayable : "it recorded no calls") + "; nothing was written", cause);
+		}
+		List<Runnable> calls = List.copyOf(operations);
+		runAlone(() -> {
+			for (Runnable call : calls) {
+				call.run();
+			}
+			return null;
+		});
 	}
 
 	/** The commit of a held batch: its writes with their preconditions, then its pings. */
@@ -175,8 +228,13 @@ final class BatchRunner {
 	<R> R run(Supplier<R> writes) {
 		Batch outer = forWrite();
 		if (outer != null) {
-			return writes.get();
+			return joined(outer, writes::get, writes);
 		}
+		return runAlone(writes);
+	}
+
+	/** Runs a batch function as its own batch (none is open on this thread). */
+	private <R> R runAlone(Supplier<R> writes) {
 		Attempt<R> attempt = new Attempt<>(writes);
 		for (int number = 1;; number++) {
 			attempt.number = number;

@@ -2,6 +2,7 @@ package io.statetree.core.internal;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 import io.statetree.core.StatePath;
@@ -11,8 +12,10 @@ import io.statetree.core.backend.Write;
 /**
  * A batch held open across calls on one thread ({@link HeldBatches#open()}): the writes of that
  * thread join it and its reads see them, until {@link #commit()} or {@link #discard()}. Unlike a
- * {@code batch(...)} function it cannot run again, so a conflict with a value it read fails its
- * commit. Not public API. Used by its owning thread only.
+ * {@code batch(...)} function it cannot run its caller's code again, but it records its calls
+ * (set, delete, setAll, increment, update, getOrWrite, ping, restore, batch): when a value it read
+ * changed before the commit, the commit replays them on fresh state as a batch function. Not public
+ * API. Used by its owning thread only.
  */
 public final class HeldBatch {
 
@@ -54,13 +57,39 @@ public final class HeldBatch {
 	/**
 	 * Closes the batch and commits its writes atomically; listeners hear them after that. Does
 	 * nothing when it was already committed or discarded.
-	 * @throws io.statetree.core.StateException when a value it read changed before the commit
-	 * (nothing was written), or the backend's failure ({@code StateStorageException},
+	 * @throws io.statetree.core.StateException when a value it read changed before the commit and
+	 * the batch cannot be replayed (a call that threw had left part of its writes in it), or a
+	 * replayed call threw (its own exception), or the replay gave up (nothing was written in
+	 * each case), or the backend's failure ({@code StateStorageException},
 	 * {@code StateWriteException}); never after the writes were applied
 	 */
 	public void commit() {
 		if (close()) {
 			this.runner.commitHeld(this.batch);
+		}
+	}
+
+	/**
+	 * Marks the batch as it is now (a savepoint of the transaction holding it).
+	 * @return the mark, to give to {@link #rollbackTo}; opaque
+	 */
+	public Object mark() {
+		return this.batch.mark();
+	}
+
+	/**
+	 * Goes back to a mark of this batch: the writes, pings and calls made since are forgotten (the
+	 * values read since stay checked at commit). Does nothing when the batch is finished.
+	 * @param mark a mark {@link #mark()} returned for this batch
+	 * @throws IllegalArgumentException when it is not a mark of this batch
+	 */
+	public void rollbackTo(Object mark) {
+		Objects.requireNonNull(mark, "mark");
+		if (!(mark instanceof Batch.Mark own) || own.batch() != this.batch) {
+			throw new IllegalArgumentException("Not a mark of this batch: " + mark.getClass().getName());
+		}
+		if (!this.finished) {
+			this.batch.rollbackTo(own);
 		}
 	}
 

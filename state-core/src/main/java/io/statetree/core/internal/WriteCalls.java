@@ -55,7 +55,8 @@ final class WriteCalls {
 		Object model = this.converter.toModel(p, defaultValue);
 		Batch current = this.batches.forWrite();
 		if (current != null) {
-			return current.getOrWrite(p, model, type, defaultValue, this.graph, this.converter);
+			return this.batches.joined(current, () -> getOrWrite(p, type, defaultValue),
+					() -> current.getOrWrite(p, model, type, defaultValue, this.graph, this.converter));
 		}
 		this.reads.noteEffectRead(p);
 		Object existing = IfAbsentWrite.write(this.commits, new Write(p, model, null));
@@ -76,10 +77,12 @@ final class WriteCalls {
 		var lifetime = this.lifetimes.of(path, options);
 		Batch current = this.batches.forWrite();
 		if (current != null) {
-			if (current.actor == null) {
-				current.actor = options.actor();
-			}
-			return current.set(path, model, value, equality, options.payload(), lifetime);
+			return this.batches.joined(current, () -> set(path, value, options), () -> {
+				if (current.actor == null) {
+					current.actor = options.actor();
+				}
+				return current.set(path, model, value, equality, options.payload(), lifetime);
+			});
 		}
 		return this.commits.write(new Write(path, model, options.payload(), lifetime), value, equality,
 				options.actor());
@@ -93,7 +96,8 @@ final class WriteCalls {
 	<T> @Nullable T update(StatePath path, Class<T> type, UnaryOperator<@Nullable T> function) {
 		Batch current = this.batches.forWrite();
 		if (current != null) {
-			return current.update(path, type, function, this.graph, this.converter);
+			return this.batches.joined(current, () -> update(path, type, function),
+					() -> current.update(path, type, function, this.graph, this.converter));
 		}
 		Update<T> update = new Update<>(this.backend, this.converter, path, type, function);
 		for (int attempt = 1;; attempt++) {
@@ -114,7 +118,8 @@ final class WriteCalls {
 		Batch current = this.batches.forWrite();
 		if (current != null) {
 			// heard after the batch commits, once, like its writes
-			current.pings.add(new Change(p, null, null, payload));
+			this.batches.joined(current, () -> ping(p, payload),
+					() -> current.pings.add(new Change(p, null, null, payload)));
 			return;
 		}
 		this.commits.ping(p, payload);
@@ -123,7 +128,9 @@ final class WriteCalls {
 	/** {@code increment}: inside a batch on the batch's view, else one backend call. */
 	long increment(StatePath path, long delta) {
 		Batch current = this.batches.forWrite();
-		return (current != null) ? this.increments.inBatch(current, path, delta)
+		return (current != null)
+				? this.batches.joined(current, () -> increment(path, delta),
+						() -> this.increments.inBatch(current, path, delta))
 				: this.increments.increment(path, delta);
 	}
 

@@ -5,9 +5,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -179,6 +181,100 @@ class StateTreeTransactionsH2Test {
 	}
 
 	@Test
+	void aValueReadThatChangedBeforeTheStateCommitIsReadAgainAndNoWriteIsLost() {
+		this.runner.run((context) -> {
+			StateController state = context.getBean(StateController.class);
+			Rows rows = context.getBean(Rows.class);
+			state.set("/stock", 5);
+			context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
+				rows.insert("o-6");
+				state.update("/stock", Integer.class, (stock) -> stock - 1);
+				state.set("/orders/o-6", "placed");
+				// another writer changes what the transaction read before it commits
+				elsewhere(() -> state.set("/stock", 100));
+			});
+			assertThat(rows.committedCount("o-6")).isOne();
+			assertThat(state.get("/stock")).isEqualTo(99);
+			assertThat(state.get("/orders/o-6")).isEqualTo("placed");
+		});
+	}
+
+	/** The README "Transactions" example, 200 times on 4 threads: every order and count is in the tree. */
+	@Test
+	void readmeExampleOnFourThreadsLosesNoWrite() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			StateController state = context.getBean(StateController.class);
+			Orders orders = context.getBean(Orders.class);
+			List<CompletableFuture<Void>> threads = new java.util.ArrayList<>();
+			for (int thread = 0; thread < 4; thread++) {
+				int t = thread;
+				threads.add(CompletableFuture.runAsync(() -> {
+					for (int i = 0; i < 50; i++) {
+						orders.place("o" + t + "-" + i, false);
+					}
+				}));
+			}
+			CompletableFuture.allOf(threads.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+			assertThat(context.getBean(Rows.class).committedTotal()).isEqualTo(200);
+			assertThat(state.get("/stats/orders", Long.class)).isEqualTo(200L);
+			assertThat(state.get("/orders", Map.class)).hasSize(200);
+			assertThat(context.getBean(MeterRegistry.class).counter("statetree.transactions.failed").count()).isZero();
+		});
+	}
+
+	@Test
+	void nestedSavepointRolledBackDiscardsItsWritesWhileTheOuterCommits() {
+		this.runner.run((context) -> {
+			StateController state = context.getBean(StateController.class);
+			Rows rows = context.getBean(Rows.class);
+			TransactionTemplate outer = context.getBean(TransactionTemplate.class);
+			TransactionTemplate nested = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+			outer.executeWithoutResult((status) -> {
+				rows.insert("outer");
+				state.set("/outer", "written");
+				state.increment("/count", 1);
+				nested.executeWithoutResult((inner) -> {
+					rows.insert("inner");
+					state.set("/inner", "written");
+					state.increment("/count", 10);
+					inner.setRollbackOnly();
+				});
+				assertThat(state.get("/inner")).as("gone inside the outer at once").isNull();
+				assertThat(state.get("/count", Long.class)).isEqualTo(1L);
+				nested.executeWithoutResult((inner) -> state.set("/inner-kept", "written"));
+				state.set("/outer-after", "written");
+			});
+			assertThat(rows.committedCount("outer")).isOne();
+			assertThat(rows.committedCount("inner")).isZero();
+			assertThat(state.get("/inner")).isNull();
+			assertThat(state.get("/count", Long.class)).isEqualTo(1L);
+			assertThat(state.get("/outer")).isEqualTo("written");
+			assertThat(state.get("/inner-kept")).isEqualTo("written");
+			assertThat(state.get("/outer-after")).isEqualTo("written");
+		});
+	}
+
+	@Test
+	void nestedSavepointMadeBeforeTheFirstStateWriteRolledBackDiscardsAllOfThem() {
+		this.runner.run((context) -> {
+			StateController state = context.getBean(StateController.class);
+			TransactionTemplate nested = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+			context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
+				context.getBean(Rows.class).insert("outer-only");
+				nested.executeWithoutResult((inner) -> {
+					state.set("/inner", "written");
+					inner.setRollbackOnly();
+				});
+				state.set("/outer", "written");
+			});
+			assertThat(state.get("/inner")).isNull();
+			assertThat(state.get("/outer")).isEqualTo("written");
+		});
+	}
+
+	@Test
 	void aStateCommitThatFailsAfterTheDatabaseCommitIsLoggedCountedAndThrown(CapturedOutput output) {
 		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
 			StateController state = context.getBean(StateController.class);
@@ -187,7 +283,11 @@ class StateTreeTransactionsH2Test {
 			assertThatThrownBy(() -> context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
 				rows.insert("o-5");
 				state.update("/stock", Integer.class, (stock) -> stock - 1);
-				state.set("/orders/o-5", "secret-value-1234");
+				// a call that threw after writing part of it: the batch cannot be replayed
+				assertThatThrownBy(() -> state.batch(() -> {
+					state.set("/orders/o-5", "secret-value-1234");
+					throw new IllegalStateException("half done");
+				})).hasMessage("half done");
 				// another writer changes what the transaction read before it commits
 				elsewhere(() -> state.set("/stock", 100));
 			})).isInstanceOf(StateException.class).hasMessageContaining("/stock");
@@ -265,11 +365,19 @@ class StateTreeTransactionsH2Test {
 			this.jdbc.update("insert into orders (id) values (?)", id);
 		}
 
+		int committedTotal() {
+			return count("select count(*) from orders");
+		}
+
 		int committedCount(String id) {
+			return count("select count(*) from orders where id = '" + id + "'");
+		}
+
+		private int count(String query) {
 			// a connection of its own, outside any transaction: it sees committed rows only
 			try (Connection connection = this.dataSource.getConnection();
 					Statement statement = connection.createStatement();
-					ResultSet result = statement.executeQuery("select count(*) from orders where id = '" + id + "'")) {
+					ResultSet result = statement.executeQuery(query)) {
 				result.next();
 				return result.getInt(1);
 			}
