@@ -156,8 +156,8 @@
       }
       $('edit-status').textContent = 'saving\u2026';
       api('PUT', 'api/value' + query({ path: path }), text).then(function (answer) {
-        $('edit-status').textContent = (answer.changed ? 'saved' : 'unchanged') + ' at revision ' + answer.revision;
-        select(path);
+        var done = (answer.changed ? 'saved' : 'unchanged') + ' at revision ' + answer.revision;
+        return select(path).then(function () { $('edit-status').textContent = done; });
       }).catch(function (e) { $('edit-status').textContent = e.message; });
     });
     $('delete').addEventListener('click', function () {
