@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  * The console in a real browser: Debian's headless Chromium driven by Selenium through
  * {@code /usr/bin/chromedriver}, one browser for the class. With {@code CI=true} the test fails
  * when Chromium is missing (CI installs it, see {@code .ci/run}); elsewhere it is skipped. With
- * the system property {@code statetree.console.screenshot} set to a file, one test saves a
+ * the system property {@code console.screenshot} set to a file, one test saves a
  * screenshot of the console there (the README's {@code docs/console.png}).
  */
 @SpringBootTest(classes = ConsoleTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -223,7 +223,7 @@ class StateTreeConsoleBrowserTest {
 
 	@Test
 	void screenshotForTheReadme() throws IOException {
-		String target = System.getProperty("statetree.console.screenshot");
+		String target = System.getProperty("console.screenshot");
 		Assumptions.assumeTrue(target != null && !target.isBlank(), "no screenshot asked for");
 		signIn("writer");
 		node("/config").click();
