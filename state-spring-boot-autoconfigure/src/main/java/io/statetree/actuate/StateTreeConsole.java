@@ -206,7 +206,9 @@ public final class StateTreeConsole {
 	 * @param path the path (not the root)
 	 * @param json the value as JSON text
 	 * @return <code>{"path": ..., "changed": bool, "revision": n}</code>, or an error (400 naming
-	 * the path when the value is not JSON; nothing is written then)
+	 * the path when the value is not JSON, or holds the mask {@value StateTreeSanitizer#MASK} of a
+	 * value not shown, as the editor, which starts from the value as shown, would otherwise write
+	 * the mask over a secret; nothing is written then)
 	 */
 	public WebEndpointResponse<Object> write(SecurityContext context, @Nullable String path, @Nullable String json) {
 		StatePath at;
@@ -218,6 +220,11 @@ public final class StateTreeConsole {
 		}
 		if (json == null || json.isBlank()) {
 			return badRequest("The request body must be the value for " + at + " as JSON text; it is empty", at);
+		}
+		if (json.contains('"' + StateTreeSanitizer.MASK + '"')) {
+			// The editor starts from the value as shown: writing it back would put the mask over a secret.
+			return badRequest("The value for " + at + " holds the mask " + StateTreeSanitizer.MASK
+					+ " of a value the console does not show; write the real value, or leave that field out", at);
 		}
 		return withPath(this.values.write(context, segments(at), json, null), at);
 	}

@@ -135,6 +135,16 @@ class StateTreeConsoleTest {
 	}
 
 	@Test
+	void theMaskOfAHiddenValueIsNeverWrittenBack() {
+		this.controller.set("/db", Map.of("url", "u", "password", "the-real-pw-5"));
+		String shown = "{\"url\": \"u2\", \"password\": \"" + StateTreeSanitizer.MASK + "\"}";
+		WebEndpointResponse<Object> answer = this.console.write(WRITER, "/db", shown);
+		assertThat(message(answer)).contains("/db").contains("mask");
+		assertThat(this.controller.get("/db/password")).isEqualTo("the-real-pw-5");
+		assertThat(this.controller.get("/db/url")).isEqualTo("u");
+	}
+
+	@Test
 	void onlyTheWriteRoleWritesDeletesAndRestoresAndPathRulesHold() {
 		assertThat(this.console.write(READER, "/cfg/name", "\"x\"").getStatus()).isEqualTo(403);
 		assertThat(this.controller.exists("/cfg")).isFalse();

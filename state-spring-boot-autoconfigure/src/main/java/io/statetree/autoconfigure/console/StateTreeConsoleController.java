@@ -18,6 +18,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.http.CacheControl;
@@ -56,7 +57,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 @RequestMapping("${statetree.console.path:/statetree}")
-class StateTreeConsoleController implements DisposableBean {
+class StateTreeConsoleController implements SmartLifecycle, DisposableBean {
 
 	/** The files of the page, served from this jar. */
 	private static final Map<String, MediaType> ASSETS = Map.of("index.html", MediaType.TEXT_HTML, "console.js",
@@ -80,6 +81,9 @@ class StateTreeConsoleController implements DisposableBean {
 	private final Set<ConsoleEventStream> streams = ConcurrentHashMap.newKeySet();
 
 	private final ExecutorService senders;
+
+	/** Whether new event streams are opened (false once the application began to stop). */
+	private volatile boolean running;
 
 	StateTreeConsoleController(StateTreeConsole console, JsonMapper jsonMapper) {
 		this.console = console;
@@ -196,6 +200,10 @@ class StateTreeConsoleController implements DisposableBean {
 			@RequestParam(required = false) @Nullable String pattern,
 			@RequestParam(required = false) @Nullable String after,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId) throws IOException {
+		if (!this.running) {
+			return fail(response, new WebEndpointResponse<>(Map.of("status", 503, "error", "Service Unavailable",
+					"message", "The application is stopping"), 503));
+		}
 		SecurityContext context = context(request);
 		StateTreeConsole.EventView view = this.console.events(context);
 		if (view == null) {
@@ -230,6 +238,26 @@ class StateTreeConsoleController implements DisposableBean {
 	/** How many event streams are open: for tests. */
 	int openStreams() {
 		return this.streams.size();
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Ends the open event streams as soon as the application begins to stop, before the web
+	 * server's graceful shutdown, which would otherwise wait its whole timeout for them.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		closeStreams();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
 	}
 
 	@Override
