@@ -185,6 +185,17 @@ class SampleApplicationTest {
 	}
 
 	@Test
+	void theConsoleIsEnabledAndAsksForASignIn() {
+		assertThat(this.http.get("/statetree/").status()).isEqualTo(302);
+		Http.Response api = this.http.get("/statetree/api/children?path=/");
+		assertThat(api.status()).isIn(302, 401);
+		assertThat(api.body()).doesNotContain("alice");
+		Http.Response login = this.http.get("/login");
+		assertThat(login.status()).isEqualTo(200);
+		assertThat(login.body()).contains("username").contains("password");
+	}
+
+	@Test
 	void theActuatorNeedsCredentials() {
 		Http.Response anonymous = this.http.get("/actuator/statetree");
 		assertThat(anonymous.status()).isEqualTo(401);

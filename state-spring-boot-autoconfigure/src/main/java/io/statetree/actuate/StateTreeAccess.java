@@ -352,6 +352,14 @@ public final class StateTreeAccess {
 		}
 
 		/**
+		 * Tells whether the caller holds the write role (path rules aside).
+		 * @return {@code true} when it may write somewhere
+		 */
+		boolean mayWrite() {
+			return this.caller.isAuthenticated() && this.caller.hasRole(StateTreeAccess.this.writeRole);
+		}
+
+		/**
 		 * Tells whether the caller is shown values (those under sensitive keys aside).
 		 * @return {@code true} when values are shown
 		 */

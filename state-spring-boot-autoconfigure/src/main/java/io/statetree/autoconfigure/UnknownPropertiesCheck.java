@@ -58,7 +58,7 @@ final class UnknownPropertiesCheck implements BeanFactoryPostProcessor, Environm
 	private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("statetree");
 
 	/** Sections bound by an auto-configuration that may be absent. */
-	static final Set<String> OPTIONAL_SECTIONS = Set.of("statetree.security", "statetree.health");
+	static final Set<String> OPTIONAL_SECTIONS = Set.of("statetree.security", "statetree.health", "statetree.console");
 
 	private @Nullable Environment environment;
 

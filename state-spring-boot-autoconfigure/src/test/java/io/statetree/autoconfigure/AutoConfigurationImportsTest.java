@@ -47,7 +47,8 @@ class AutoConfigurationImportsTest {
 				StateTreeGroupsEndpointAutoConfiguration.class, StateTreeHealthContributorAutoConfiguration.class,
 				StateTreeMetricsAutoConfiguration.class, StateTreeSecurityAutoConfiguration.class,
 				StateTreeTransactionAutoConfiguration.class,
-				io.statetree.autoconfigure.observation.StateTreeObservationAutoConfiguration.class);
+				io.statetree.autoconfigure.observation.StateTreeObservationAutoConfiguration.class,
+				io.statetree.autoconfigure.console.StateTreeConsoleAutoConfiguration.class);
 	}
 
 	@Test
@@ -55,7 +56,7 @@ class AutoConfigurationImportsTest {
 		Properties factories = new Properties();
 		factories.load(new StringReader(ours("META-INF/spring.factories")));
 		String[] names = factories.getProperty(FailureAnalyzer.class.getName(), "").split(",");
-		assertThat(names).hasSize(8);
+		assertThat(names).hasSize(9);
 		for (String name : names) {
 			assertThat(FailureAnalyzer.class.isAssignableFrom(Class.forName(name.trim()))).as(name).isTrue();
 		}

@@ -174,6 +174,16 @@ class UnknownPropertiesCheckTest {
 	}
 
 	@Test
+	void consoleKeysAreCheckedWhereTheConsoleCanRun() {
+		this.runner.withPropertyValues("statetree.console.enabeld=true")
+			.run((context) -> assertThat(context).hasNotFailed());
+		ApplicationContextRunner console = this.runner.withUserConfiguration(ConsolePropertiesConfiguration.class);
+		console.withPropertyValues("statetree.console.enabled=true", "statetree.console.path=/ops")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(single(console, "statetree.console.enabeld=true").closest()).isEqualTo("statetree.console.enabled");
+	}
+
+	@Test
 	void aKeyDeclaredInTheMetadataIsKnown() {
 		// Declared in this module's test metadata only, as a key read by a condition would be.
 		this.runner.withPropertyValues("statetree.declared-elsewhere.enabled=true")
@@ -223,6 +233,12 @@ class UnknownPropertiesCheckTest {
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(StateTreeSecurityProperties.class)
 	static class SecurityPropertiesConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(io.statetree.autoconfigure.console.StateTreeConsoleProperties.class)
+	static class ConsolePropertiesConfiguration {
 
 	}
 
