@@ -303,8 +303,14 @@ final class CommitTemplate {
 			cause = this.dispatcher.causingRevision();
 		}
 		this.lock.lock();
-		if (local && this.async.inFlight()) {
-			this.async.awaitLocked();
+		if (this.async.inFlight()) {
+			if (local) {
+				this.async.awaitLocked();
+			}
+			else {
+				// what the feed heard may come after the commit in flight: that one is recorded first
+				this.async.awaitSentLocked();
+			}
 		}
 		boolean queued = false;
 		boolean swept = false;
