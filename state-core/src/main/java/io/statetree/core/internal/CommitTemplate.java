@@ -191,6 +191,26 @@ final class CommitTemplate {
 		}
 	}
 
+	/**
+	 * After the feed lost track (a resync): takes the backend's revision as the latest one, also
+	 * when it moved backwards (DESIGN §18, the backend came back empty or lost commits), so
+	 * {@code revision()} and the resync event carry the namespace's current revision (issue 19).
+	 * When the backend cannot be read, the latest revision known here stays. Called with the lock
+	 * held.
+	 * @return the revision now the latest
+	 */
+	long resyncRevisionLocked() {
+		long now;
+		try {
+			now = this.backend.revision();
+		}
+		catch (RuntimeException ex) {
+			return this.recorder.lastRevision();
+		}
+		this.recorder.resetTo(now);
+		return now;
+	}
+
 	/** The in-memory history, or null when the backend keeps its own. */
 	@Nullable RecentCommits recent() {
 		return this.recorder.recent();

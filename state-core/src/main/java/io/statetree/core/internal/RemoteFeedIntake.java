@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * order, local and remote together. A remote commit is queued at the cascade depth it had on the
  * instance that made it ({@code RemoteCommit.depth()}), so a listener that writes on hearing it
  * counts one round more, and a cascade of listener writes across instances meets the same
- * 1,000-round guard as a local one (DESIGN §5). A feed that lost track asks for a resync: every listener
- * hears one resync event. Called on the feed's thread, which then delivers what it queued.
+ * 1,000-round guard as a local one (DESIGN §5). A feed that lost track asks for a resync: the
+ * controller takes the backend's revision as its own (also backwards, when the backend came back
+ * empty: DESIGN §18) and every listener hears one resync event carrying it. Called on the feed's thread, which then delivers what it queued.
  */
 final class RemoteFeedIntake implements BackendListener {
 
@@ -50,13 +51,16 @@ final class RemoteFeedIntake implements BackendListener {
 	/** A resync: every listener hears one resync event. */
 	private static final CommitTemplate.Work<RemoteFeedIntake, @Nullable Void, @Nullable Void> RESYNC = (commits,
 			intake, unused, unused2) -> {
+		long before = commits.lastRevision();
+		// the namespace's revision now, also when it moved backwards (the backend came back empty)
+		long now = commits.resyncRevisionLocked();
 		RecentCommits recent = commits.recent();
 		if (recent != null) {
 			// the feed lost track: commits up to now may be missing from the in-memory history
-			recent.lostThrough(commits.knownRevision());
+			recent.lostThrough(Math.max(before, now));
 		}
-		intake.dispatcher.submit(new CommitRecord(commits.lastRevision(), commits.instanceId(), List.of(),
-				CommitRecord.Kind.RESYNC, 0, Thread.currentThread()));
+		intake.dispatcher.submit(new CommitRecord(now, commits.instanceId(), List.of(), CommitRecord.Kind.RESYNC, 0,
+				Thread.currentThread()));
 		return true;
 	};
 
