@@ -31,7 +31,8 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
  * feed then moves to the stream's current end and calls {@link BackendListener#onResync()} once.
  * An idle feed also compares the namespace's revision with the last one it handled, twice a
  * second: a revision that moved backwards (Redis came back empty, or failed over to a replica
- * that lost commits: DESIGN §18) is a resync too, noticed without waiting for a new write.
+ * that lost commits: DESIGN §18) is noticed without waiting for a new write and reported with
+ * {@link BackendListener#onRevisionMovedBack}.
  * A remote commit carries the cascade depth its entry names (DESIGN §5).
  * <p>
  * The feed can be stopped and started again ({@link #stop}, {@link #start}); each start runs a new
@@ -335,11 +336,18 @@ final class ChangeFeed {
 					+ "from the stream, or the server lost its data); resynchronising", this.keys.namespace(),
 					this.lastRevision + 1, found);
 		}
+		// an entry, or the namespace, at or below the last revision handled: the server lost commits
+		boolean movedBack = found >= 0 && found <= this.lastRevision;
 		long[] revision = new long[1];
 		this.lastId = position(revision);
 		this.lastRevision = revision[0];
 		try {
-			this.listener.onResync();
+			if (movedBack) {
+				this.listener.onRevisionMovedBack(revision[0]);
+			}
+			else {
+				this.listener.onResync();
+			}
 		}
 		catch (RuntimeException ex) {
 			logger.error("StateTree backend listener failed on resync for namespace '{}'", this.keys.namespace(), ex);

@@ -448,6 +448,17 @@ public final class CachingBackend implements StateBackend {
 			this.target.onResync();
 		}
 
+		@Override
+		public void onRevisionMovedBack(long revision) {
+			invalidateAll();
+			if (CachingBackend.this.sameRevisions) {
+				this.target.onRevisionMovedBack(revision);
+			}
+			else {
+				this.target.onResync();
+			}
+		}
+
 	}
 
 	// ---- the rest of the SPI ----
@@ -471,7 +482,8 @@ public final class CachingBackend implements StateBackend {
 	 */
 	@Override
 	public @Nullable ConsumerGroups consumerGroups() {
-		return this.sameRevisions ? this.delegate.consumerGroups() : null;
+		// in front of a shared backend group listeners stay refused (not tested through a cache)
+		return (this.sameRevisions && !this.delegate.isShared()) ? this.delegate.consumerGroups() : null;
 	}
 
 	@Override

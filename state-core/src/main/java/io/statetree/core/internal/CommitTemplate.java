@@ -192,23 +192,26 @@ final class CommitTemplate {
 	}
 
 	/**
-	 * After the feed lost track (a resync): takes the backend's revision as the latest one, also
-	 * when it moved backwards (DESIGN §18, the backend came back empty or lost commits), so
-	 * {@code revision()} and the resync event carry the namespace's current revision (issue 19).
-	 * When the backend cannot be read, the latest revision known here stays. Called with the lock
-	 * held.
+	 * After the feed lost track (a resync): moves the latest revision up to the backend's, so
+	 * {@code revision()} and the resync event carry the namespace's current revision (issue 19),
+	 * or, when the feed found the backend's revision moved backwards (DESIGN §18: it came back
+	 * empty), sets it to the revision the feed names. When the backend cannot be read, the latest
+	 * revision known here stays. Called with the lock held.
+	 * @param movedBackTo the backend's revision after it moved backwards, or -1
 	 * @return the revision now the latest
 	 */
-	long resyncRevisionLocked() {
-		long now;
+	long resyncRevisionLocked(long movedBackTo) {
+		if (movedBackTo >= 0) {
+			this.recorder.resetTo(movedBackTo);
+			return movedBackTo;
+		}
 		try {
-			now = this.backend.revision();
+			this.recorder.advance(this.backend.revision());
 		}
 		catch (RuntimeException ex) {
-			return this.recorder.lastRevision();
+			// unreadable: the latest revision known here stays
 		}
-		this.recorder.resetTo(now);
-		return now;
+		return this.recorder.lastRevision();
 	}
 
 	/** The in-memory history, or null when the backend keeps its own. */
