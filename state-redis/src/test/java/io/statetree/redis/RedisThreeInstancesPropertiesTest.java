@@ -11,6 +11,7 @@ import io.statetree.core.DispatchModel.CommitLog;
 import io.statetree.core.DispatchModel.Op;
 import io.statetree.core.DispatchModel.Recorder;
 import io.statetree.core.StateController;
+import io.statetree.core.StateStorageException;
 import io.statetree.core.backend.Change;
 import io.statetree.core.internal.ControllerInternals;
 import io.statetree.redis.test.ConnectionKiller;
@@ -32,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  * connections"): three instances (three backends, each on its own connections) on one
  * namespace, six threads making random sets, deletes, updates and batches, two on each
  * instance, while every client connection of the server is killed ({@code CLIENT KILL TYPE
- * normal}) every 150 ms. Afterwards every listener on every instance (seven patterns each, every
+ * normal}) every 100 ms (the random work runs again until at least five kill rounds fell in it). Afterwards every listener on every instance (seven patterns each, every
  * other one slow) is checked against the namespace's commit log read back with {@code history}:
  * each relevant commit exactly once, in revision order, with the values of that revision; and
  * each instance's final tree is the commit log applied in order (a sequential model). Few tries:
@@ -41,6 +42,9 @@ import static org.awaitility.Awaitility.await;
 class RedisThreeInstancesPropertiesTest {
 
 	private static final int INSTANCES = 3;
+
+	/** How many times, at least, every connection is killed while the work runs. */
+	private static final int KILL_ROUNDS = 5;
 
 	private static final List<LettuceConnectionFactory> factories = new ArrayList<>();
 
@@ -82,16 +86,25 @@ class RedisThreeInstancesPropertiesTest {
 				controllers.add(controller);
 				recorders.add(DispatchModel.subscribe(controller));
 			}
-			ConnectionKiller killer = ConnectionKiller.start(factories.get(INSTANCES), Duration.ofMillis(150));
+			ConnectionKiller killer = ConnectionKiller.start(factories.get(INSTANCES), Duration.ofMillis(100));
+			int rounds = 0;
 			try {
-				DispatchModel.run(controllers, work);
-				// at least one kill round while the instances are connected, however short the work
-				await().atMost(Duration.ofSeconds(5)).until(() -> killer.rounds() > 0);
+				// the work again and again until connections were killed several times in the middle of it
+				long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+				do {
+					DispatchModel.run(controllers, work);
+					rounds++;
+				}
+				while (killer.rounds() < KILL_ROUNDS && System.nanoTime() < until);
 			}
 			finally {
 				killer.close();
 			}
-			long revision = controllers.get(0).backend().revision();
+			assertThat(killer.rounds()).as("kill rounds during the work").isGreaterThanOrEqualTo(KILL_ROUNDS);
+			// a read cut by the last kill round throws (reads are not sent again): read once more
+			long revision = await().atMost(Duration.ofSeconds(10))
+				.ignoreExceptionsInstanceOf(StateStorageException.class)
+				.until(() -> controllers.get(0).backend().revision(), (r) -> true);
 			// every instance has heard everything: its revision is the namespace's, its queues are empty
 			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
 				for (StateController controller : controllers) {
@@ -102,8 +115,8 @@ class RedisThreeInstancesPropertiesTest {
 				}
 				return true;
 			});
-			System.out.printf("RedisThreeInstancesPropertiesTest[%s]: %d commits, %d kill rounds, %d connections killed%n",
-					dispatch, revision, killer.rounds(), killer.killed());
+			System.out.printf("RedisThreeInstancesPropertiesTest[%s]: %d runs of the work, %d commits, %d kill rounds, "
+					+ "%d connections killed%n", dispatch, rounds, revision, killer.rounds(), killer.killed());
 			CommitLog log = commitLog(controllers.get(0), revision);
 			for (int i = 0; i < INSTANCES; i++) {
 				DispatchModel.check(controllers.get(i), log, recorders.get(i));
