@@ -1,5 +1,6 @@
 package io.statetree.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,10 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
  * in the same script), so an entry whose revision is not the next one means entries were trimmed
  * away unread: unless they all were the owning backend's own commits ({@link OwnRevisions}), the
  * feed then moves to the stream's current end and calls {@link BackendListener#onResync()} once.
+ * An idle feed also compares the namespace's revision with the last one it handled, twice a
+ * second: a revision that moved backwards (Redis came back empty, or failed over to a replica
+ * that lost commits: DESIGN §18) is noticed without waiting for a new write and reported with
+ * {@link BackendListener#onRevisionMovedBack}.
  * A remote commit carries the cascade depth its entry names (DESIGN §5).
  * <p>
  * The feed can be stopped and started again ({@link #stop}, {@link #start}); each start runs a new
@@ -42,6 +47,9 @@ final class ChangeFeed {
 	private static final Duration MAX_BLOCK = Duration.ofSeconds(1);
 
 	private static final long MAX_BACKOFF_MILLIS = 1_000;
+
+	/** How often an idle feed compares the namespace's revision with the last one it handled. */
+	private static final long CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
 	private final RedisConnectionFactory factory;
 
@@ -76,6 +84,9 @@ final class ChangeFeed {
 	private volatile String lastId;
 
 	private volatile long lastRevision;
+
+	/** When the idle feed last compared revisions ({@link #checkNotBehind}); the feed's thread only. */
+	private long lastCheckNanos = System.nanoTime() - CHECK_INTERVAL_NANOS;
 
 	/**
 	 * Creates a feed positioned at the stream's current end. Call {@link #start()} to run it.
@@ -235,6 +246,7 @@ final class ChangeFeed {
 					backoff = 10;
 					if (records == null || records.isEmpty()) {
 						this.caughtUp = true;
+						checkNotBehind(conn);
 						continue;
 					}
 					this.caughtUp = records.size() < BATCH;
@@ -298,6 +310,25 @@ final class ChangeFeed {
 		}
 	}
 
+	/**
+	 * While the stream is idle (a read found nothing), at most every {@link #CHECK_INTERVAL_NANOS}:
+	 * reads the namespace's revision and resynchronises when it lies below the last revision
+	 * handled (DESIGN §18: Redis came back empty, or failed over to a replica that lost commits),
+	 * so an idle instance notices without waiting for a new write. One {@code GET} per interval.
+	 */
+	private void checkNotBehind(RedisConnection conn) {
+		long now = System.nanoTime();
+		if (now - this.lastCheckNanos < CHECK_INTERVAL_NANOS) {
+			return;
+		}
+		this.lastCheckNanos = now;
+		byte[] value = conn.stringCommands().get(this.keys.revision());
+		long revision = (value != null) ? Long.parseLong(new String(value, StandardCharsets.UTF_8)) : 0;
+		if (revision < this.lastRevision) {
+			resync(revision);
+		}
+	}
+
 	/** Moves to the stream's end and tells the listener; {@code found} is the unexpected revision, or -1. */
 	private void resync(long found) {
 		if (found >= 0) {
@@ -305,11 +336,18 @@ final class ChangeFeed {
 					+ "from the stream, or the server lost its data); resynchronising", this.keys.namespace(),
 					this.lastRevision + 1, found);
 		}
+		// an entry, or the namespace, at or below the last revision handled: the server lost commits
+		boolean movedBack = found >= 0 && found <= this.lastRevision;
 		long[] revision = new long[1];
 		this.lastId = position(revision);
 		this.lastRevision = revision[0];
 		try {
-			this.listener.onResync();
+			if (movedBack) {
+				this.listener.onRevisionMovedBack(revision[0]);
+			}
+			else {
+				this.listener.onResync();
+			}
 		}
 		catch (RuntimeException ex) {
 			logger.error("StateTree backend listener failed on resync for namespace '{}'", this.keys.namespace(), ex);

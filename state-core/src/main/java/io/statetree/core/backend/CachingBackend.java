@@ -70,7 +70,7 @@ public final class CachingBackend implements StateBackend {
 
 	private final @Nullable FlushTimer timer;
 
-	/** Whether this backend's revisions are the delegate's, one for one (write-through, not shared). */
+	/** Whether this backend's revisions are the delegate's, one for one (write-through). */
 	private final boolean sameRevisions;
 
 	private final LongSupplier nanoClock;
@@ -97,7 +97,9 @@ public final class CachingBackend implements StateBackend {
 		this.delegate = delegate;
 		this.policy = policy;
 		this.revision = delegate.revision();
-		this.sameRevisions = !policy.writeBehind() && !delegate.isShared();
+		// write-through: one delegate commit per revision, so the delegate's revisions are this
+		// backend's (in front of a shared one, the namespace's, which other instances' commits carry)
+		this.sameRevisions = !policy.writeBehind();
 		this.nanoClock = nanoClock;
 		this.lifetimes = CacheLifetimes.of(delegate, policy.writeBehind(), nanoClock, this::read);
 		this.timer = (policy.flushInterval() != null) ? FlushTimer.start(policy.flushInterval(), this::flushFromTimer)
@@ -446,6 +448,17 @@ public final class CachingBackend implements StateBackend {
 			this.target.onResync();
 		}
 
+		@Override
+		public void onRevisionMovedBack(long revision) {
+			invalidateAll();
+			if (CachingBackend.this.sameRevisions) {
+				this.target.onRevisionMovedBack(revision);
+			}
+			else {
+				this.target.onResync();
+			}
+		}
+
 	}
 
 	// ---- the rest of the SPI ----
@@ -469,7 +482,8 @@ public final class CachingBackend implements StateBackend {
 	 */
 	@Override
 	public @Nullable ConsumerGroups consumerGroups() {
-		return this.sameRevisions ? this.delegate.consumerGroups() : null;
+		// in front of a shared backend group listeners stay refused (not tested through a cache)
+		return (this.sameRevisions && !this.delegate.isShared()) ? this.delegate.consumerGroups() : null;
 	}
 
 	@Override
@@ -479,7 +493,9 @@ public final class CachingBackend implements StateBackend {
 
 	@Override
 	public long revision() {
-		return this.revision;
+		// a shared delegate's revision moves with other instances' commits (and back, should it
+		// come back empty): it is the one to report
+		return this.delegate.isShared() ? this.delegate.revision() : this.revision;
 	}
 
 	@Override

@@ -2,6 +2,9 @@ package io.statetree.core.internal;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.statetree.core.backend.CommitRequest;
@@ -19,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * state is written under the commit lock.
  */
 final class AsyncCommits {
+
+	/** The most the feed waits for a commit in flight (its call resolves within about twice the command timeout). */
+	private static final long SENT_WAIT_SECONDS = 60;
 
 	private final CommitTemplate commits;
 
@@ -73,6 +79,37 @@ final class AsyncCommits {
 			finally {
 				this.lock.lock();
 			}
+		}
+	}
+
+	/**
+	 * Called with the lock held once, by the thread that brings another instance's commit (the
+	 * feed) or an expiry commit: lets go of the lock until the commit in flight now, if any, is
+	 * recorded. That commit may hold an earlier revision than the one heard (it reached the
+	 * backend first and its answer is on its way), and would otherwise be delivered after it
+	 * (issue 19). Waits once: a commit sent after this call started takes a later revision than
+	 * anything the caller already read, so a stream of asynchronous commits never starves it.
+	 * Bounded by the backend's own resolution of the call (its command timeout), at most
+	 * {@value #SENT_WAIT_SECONDS} s, and ends when the waiting thread is interrupted.
+	 */
+	void awaitSentLocked() {
+		CompletableFuture<@Nullable Void> open = this.inFlight;
+		if (open == null || this.lock.getHoldCount() != 1) {
+			return;
+		}
+		this.lock.unlock();
+		try {
+			open.get(SENT_WAIT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			// the feed is being stopped: what it heard is recorded without waiting
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// never completed exceptionally; a commit stuck this long is left behind (order may bend)
+		}
+		finally {
+			this.lock.lock();
 		}
 	}
 

@@ -74,6 +74,15 @@ final class CommitRecorder {
 	}
 
 	/**
+	 * Sets {@link #lastRevision} to the shared backend's revision after a resync, also backwards
+	 * (the backend came back empty, or failed over to a replica that lost commits); called with
+	 * the lock held (the only writer).
+	 */
+	void resetTo(long revision) {
+		LAST_REVISION.setRelease(this, Math.max(0, revision));
+	}
+
+	/**
 	 * Records what the backend committed: the revision, the history, the effect journal and the
 	 * listeners' queues. Called with the lock held; throws nothing the backend did not.
 	 * @param actor the commit's actor, or null

@@ -191,6 +191,29 @@ final class CommitTemplate {
 		}
 	}
 
+	/**
+	 * After the feed lost track (a resync): moves the latest revision up to the backend's, so
+	 * {@code revision()} and the resync event carry the namespace's current revision (issue 19),
+	 * or, when the feed found the backend's revision moved backwards (DESIGN §18: it came back
+	 * empty), sets it to the revision the feed names. When the backend cannot be read, the latest
+	 * revision known here stays. Called with the lock held.
+	 * @param movedBackTo the backend's revision after it moved backwards, or -1
+	 * @return the revision now the latest
+	 */
+	long resyncRevisionLocked(long movedBackTo) {
+		if (movedBackTo >= 0) {
+			this.recorder.resetTo(movedBackTo);
+			return movedBackTo;
+		}
+		try {
+			this.recorder.advance(this.backend.revision());
+		}
+		catch (RuntimeException ex) {
+			// unreadable: the latest revision known here stays
+		}
+		return this.recorder.lastRevision();
+	}
+
 	/** The in-memory history, or null when the backend keeps its own. */
 	@Nullable RecentCommits recent() {
 		return this.recorder.recent();
@@ -303,8 +326,14 @@ final class CommitTemplate {
 			cause = this.dispatcher.causingRevision();
 		}
 		this.lock.lock();
-		if (local && this.async.inFlight()) {
-			this.async.awaitLocked();
+		if (this.async.inFlight()) {
+			if (local) {
+				this.async.awaitLocked();
+			}
+			else {
+				// what the feed heard may come after the commit in flight: that one is recorded first
+				this.async.awaitSentLocked();
+			}
 		}
 		boolean queued = false;
 		boolean swept = false;

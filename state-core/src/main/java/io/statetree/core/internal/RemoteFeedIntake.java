@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * order, local and remote together. A remote commit is queued at the cascade depth it had on the
  * instance that made it ({@code RemoteCommit.depth()}), so a listener that writes on hearing it
  * counts one round more, and a cascade of listener writes across instances meets the same
- * 1,000-round guard as a local one (DESIGN §5). A feed that lost track asks for a resync: every listener
- * hears one resync event. Called on the feed's thread, which then delivers what it queued.
+ * 1,000-round guard as a local one (DESIGN §5). A feed that lost track asks for a resync: the
+ * controller moves its revision up to the backend's (point 5 of issue 19), or sets it to the
+ * revision the feed names when the backend's revision moved backwards (it came back empty:
+ * DESIGN §18), and every listener hears one resync event carrying it. Called on the feed's thread, which then delivers what it queued.
  */
 final class RemoteFeedIntake implements BackendListener {
 
@@ -48,15 +50,18 @@ final class RemoteFeedIntake implements BackendListener {
 	};
 
 	/** A resync: every listener hears one resync event. */
-	private static final CommitTemplate.Work<RemoteFeedIntake, @Nullable Void, @Nullable Void> RESYNC = (commits,
-			intake, unused, unused2) -> {
+	private static final CommitTemplate.Work<RemoteFeedIntake, Long, @Nullable Void> RESYNC = (commits, intake,
+			movedBackTo, unused) -> {
+		long before = commits.lastRevision();
+		// the backend's revision now; backwards only when the feed said it moved back (came back empty)
+		long now = commits.resyncRevisionLocked(movedBackTo);
 		RecentCommits recent = commits.recent();
 		if (recent != null) {
 			// the feed lost track: commits up to now may be missing from the in-memory history
-			recent.lostThrough(commits.knownRevision());
+			recent.lostThrough(Math.max(before, now));
 		}
-		intake.dispatcher.submit(new CommitRecord(commits.lastRevision(), commits.instanceId(), List.of(),
-				CommitRecord.Kind.RESYNC, 0, Thread.currentThread()));
+		intake.dispatcher.submit(new CommitRecord(now, commits.instanceId(), List.of(), CommitRecord.Kind.RESYNC, 0,
+				Thread.currentThread()));
 		return true;
 	};
 
@@ -105,7 +110,12 @@ final class RemoteFeedIntake implements BackendListener {
 
 	@Override
 	public void onResync() {
-		this.commits.hear(RESYNC, this, null, null);
+		this.commits.hear(RESYNC, this, -1L, null);
+	}
+
+	@Override
+	public void onRevisionMovedBack(long revision) {
+		this.commits.hear(RESYNC, this, Math.max(0, revision), null);
 	}
 
 }

@@ -44,11 +44,13 @@ final class RevisionOrder {
 	synchronized Held submit(CommitRecord record) {
 		CommitRecord.Kind kind = record.kind();
 		if (kind == CommitRecord.Kind.RESYNC) {
-			// the feed lost track: nothing earlier will come
+			// the feed lost track: nothing earlier will come. The resync carries the backend's
+			// revision now, which may lie below the frontier when the backend came back empty:
+			// revisions are counted from there on
 			long last = this.waiting.isEmpty() ? this.frontier : this.waiting.lastKey();
 			this.frontier = Math.max(this.frontier, last);
 			releaseWaiting(true);
-			this.frontier = Math.max(this.frontier, record.revision());
+			this.frontier = record.revision();
 			return release(new Held(record, this.frontier));
 		}
 		if (kind == CommitRecord.Kind.PING) {

@@ -1,0 +1,125 @@
+package io.statetree.redis;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.statetree.core.StateController;
+import io.statetree.core.StateEvent;
+import io.statetree.core.backend.CachePolicy;
+import io.statetree.core.backend.CachingBackend;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import redis.embedded.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 19 points 5 and 6, DESIGN §18: Redis restarted without persistence comes back empty.
+ * Two idle instances (one with a near cache) notice on their own, without a new write: each
+ * listener hears exactly one resync, within a few seconds; the near cache is dropped (no stale
+ * read); {@code revision()} reports the namespace's revision now; commits made afterwards are
+ * heard as usual. Runs its own embedded Redis (the binary the test dependency ships), which it
+ * stops and starts on the same port.
+ */
+class RedisEmptyRestartTest {
+
+	@Test
+	void idleInstancesResyncOnceEachWhenRedisComesBackEmpty() throws Exception {
+		int port = freePort();
+		RedisServer server = RedisServer.newRedisServer()
+			.bind("127.0.0.1")
+			.port(port)
+			.setting("save \"\"")
+			.setting("appendonly no")
+			.build();
+		server.start();
+		List<LettuceConnectionFactory> factories = new ArrayList<>();
+		List<StateController> controllers = new ArrayList<>();
+		try {
+			for (int i = 0; i < 2; i++) {
+				factories.add(factory(port));
+			}
+			RedisBackend plain = RedisBackend.builder(factories.get(0)).namespace("restart").build();
+			controllers.add(StateController.builder().backend(plain).instanceId("plain").build());
+			RedisBackend cachedRedis = RedisBackend.builder(factories.get(1)).namespace("restart").build();
+			controllers.add(StateController.builder()
+				.backend(new CachingBackend(cachedRedis, CachePolicy.defaults()))
+				.instanceId("cached")
+				.build());
+			List<List<StateEvent>> heard = new ArrayList<>();
+			for (StateController controller : controllers) {
+				List<StateEvent> events = new CopyOnWriteArrayList<>();
+				controller.subscribe("/**", events::add);
+				heard.add(events);
+			}
+			for (int i = 1; i <= 20; i++) {
+				controllers.get(i % 2).set("/x", i);
+			}
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> heard.get(0).size() == 20 && heard.get(1).size() == 20);
+			assertThat(controllers.get(1).get("/x")).as("read through the near cache").isEqualTo(20);
+			assertThat(controllers).allSatisfy((c) -> assertThat(c.revision()).isEqualTo(20));
+
+			server.stop();
+			long restarted = System.nanoTime();
+			server.start();
+			// nobody writes: each instance notices the namespace went back on its own
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> heard.stream().allMatch((events) -> events.stream().anyMatch(StateEvent::isResync)));
+			long millis = (System.nanoTime() - restarted) / 1_000_000;
+			System.out.printf("RedisEmptyRestartTest: both instances resynchronised within %d ms of the restart%n",
+					millis);
+			// and only once each, however long it stays idle
+			await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(5))
+				.until(() -> heard.stream().allMatch((events) -> events.stream().filter(StateEvent::isResync).count() == 1));
+			for (int i = 0; i < 2; i++) {
+				StateEvent resync = heard.get(i).get(20);
+				assertThat(resync.isResync()).isTrue();
+				assertThat(resync.revision()).as("the resync carries the namespace's revision now").isZero();
+				assertThat(controllers.get(i).revision()).as("revision() after the restart").isZero();
+			}
+			assertThat(controllers.get(1).get("/x")).as("no stale read from the near cache").isNull();
+			assertThat(controllers.get(0).get("/x")).isNull();
+
+			// commits made after the restart are heard as usual, from revision 1
+			controllers.get(0).set("/y", "after");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> heard.get(0).size() == 22 && heard.get(1).size() == 22);
+			for (int i = 0; i < 2; i++) {
+				StateEvent after = heard.get(i).get(21);
+				assertThat(after.isResync()).isFalse();
+				assertThat(after.revision()).isEqualTo(1);
+				assertThat(after.newValue()).isEqualTo("after");
+			}
+			assertThat(controllers.get(1).get("/y")).isEqualTo("after");
+		}
+		finally {
+			controllers.forEach(StateController::close);
+			factories.forEach(LettuceConnectionFactory::destroy);
+			server.stop();
+		}
+	}
+
+	private static LettuceConnectionFactory factory(int port) {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", port),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
