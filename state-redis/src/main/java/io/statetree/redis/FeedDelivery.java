@@ -72,6 +72,8 @@ final class FeedDelivery {
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.deliveredId = id;
 		this.deliveredRevision = revision;
+		// nothing delivered yet: the lag counts from the feed's creation, not from 1970
+		this.lastEntryMillis = System.currentTimeMillis();
 	}
 
 	void setListener(BackendListener listener) {
@@ -87,7 +89,7 @@ final class FeedDelivery {
 		return this.deliveredRevision;
 	}
 
-	/** The commit time of the last entry delivered, server epoch milliseconds (0 before any). */
+	/** The commit time of the last entry delivered, server epoch milliseconds (the creation time before any). */
 	long lastEntryMillis() {
 		return this.lastEntryMillis;
 	}
