@@ -2,11 +2,11 @@ package io.statetree.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.statetree.core.backend.BackendListener;
-import io.statetree.core.backend.RemoteCommit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,36 +19,46 @@ import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 
 /**
- * Tails a namespace's change stream on its own connection and daemon thread, and hands other
- * instances' commits, and every expiry commit (DESIGN §12), to a {@link BackendListener} in
- * revision order (DESIGN §8).
+ * Tails a namespace's change stream on its own connection, and hands other instances' commits,
+ * and every expiry commit (DESIGN §12), to a {@link BackendListener} in revision order (DESIGN §8).
  * <p>
- * It remembers the id and revision of the last entry it handled. After a failed read (a dropped
+ * Two daemon threads share the work so that the feed keeps up with what one Redis commits: a
+ * reading thread ({@code statetree-feed-read-<namespace>}) reads large batches with one blocking
+ * {@code XREAD} each, picks the fields of each entry, checks the revisions and passes the entries
+ * to deliver on to a {@link FeedDelivery}, whose thread ({@code statetree-feed-<namespace>})
+ * decodes the values and calls the listener while the next batch is read. No entry costs a round
+ * trip of its own.
+ * <p>
+ * The feed remembers the id and revision of the last entry read. After a failed read (a dropped
  * connection) it opens a new connection and reads on from that id, so nothing still in the stream
  * is missed. Revisions are consecutive (each commit increments the revision and appends one entry
  * in the same script), so an entry whose revision is not the next one means entries were trimmed
  * away unread: unless they all were the owning backend's own commits ({@link OwnRevisions}), the
- * feed then moves to the stream's current end and calls {@link BackendListener#onResync()} once.
- * An idle feed also compares the namespace's revision with the last one it handled, twice a
- * second: a revision that moved backwards (Redis came back empty, or failed over to a replica
- * that lost commits: DESIGN §18) is noticed without waiting for a new write and reported with
- * {@link BackendListener#onRevisionMovedBack}.
- * A remote commit carries the cascade depth its entry names (DESIGN §5).
+ * feed then moves to the stream's current end and the listener hears {@link BackendListener#onResync()}
+ * once, after every entry read before. An idle feed also compares the namespace's revision with
+ * the last one it read, twice a second: a revision that moved backwards (Redis came back empty, or
+ * failed over to a replica that lost commits: DESIGN §18) is noticed without waiting for a new
+ * write and reported with {@link BackendListener#onRevisionMovedBack}. A remote commit carries the
+ * cascade depth its entry names (DESIGN §5).
  * <p>
- * The feed can be stopped and started again ({@link #stop}, {@link #start}); each start runs a new
- * thread that reads on from the last entry handled.
+ * The feed can be stopped and started again ({@link #stop}, {@link #start}); each start reads on
+ * from the last entry delivered, so read entries a stop left undelivered are read again.
  */
 final class ChangeFeed {
 
 	private static final Logger logger = LoggerFactory.getLogger(ChangeFeed.class);
 
-	private static final int BATCH = 512;
+	/** Entries per {@code XREAD}: a fifth of the default retention, so a few reads cover it. */
+	static final int BATCH = 2_048;
+
+	/** Batches read but not yet delivered; the reading thread waits when this many are. */
+	private static final int QUEUED_BATCHES = 4;
 
 	private static final Duration MAX_BLOCK = Duration.ofSeconds(1);
 
 	private static final long MAX_BACKOFF_MILLIS = 1_000;
 
-	/** How often an idle feed compares the namespace's revision with the last one it handled. */
+	/** How often an idle feed compares the namespace's revision with the last one it read. */
 	private static final long CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
 	private final RedisConnectionFactory factory;
@@ -63,7 +73,7 @@ final class ChangeFeed {
 
 	private final String connectionName;
 
-	private volatile BackendListener listener;
+	private final FeedDelivery delivery;
 
 	private final Duration block;
 
@@ -77,15 +87,14 @@ final class ChangeFeed {
 
 	private volatile @Nullable RedisConnection connection;
 
-	private volatile long lastEntryMillis;
-
 	private volatile boolean caughtUp = true;
 
+	/** The last entry read: only the reading thread changes it while it runs. */
 	private volatile String lastId;
 
 	private volatile long lastRevision;
 
-	/** When the idle feed last compared revisions ({@link #checkNotBehind}); the feed's thread only. */
+	/** When the idle feed last compared revisions ({@link #checkNotBehind}); the reading thread only. */
 	private long lastCheckNanos = System.nanoTime() - CHECK_INTERVAL_NANOS;
 
 	/**
@@ -108,10 +117,10 @@ final class ChangeFeed {
 		this.ownRevisions = ownRevisions;
 		this.commitIds = commitIds;
 		this.connectionName = connectionName;
-		this.listener = listener;
 		long[] revision = new long[1];
 		this.lastId = position(revision);
 		this.lastRevision = revision[0];
+		this.delivery = new FeedDelivery(keys.namespace(), listener, QUEUED_BATCHES, this.lastId, this.lastRevision);
 		this.block = blockTime(factory);
 	}
 
@@ -140,14 +149,14 @@ final class ChangeFeed {
 	 * @param listener the new listener
 	 */
 	void setListener(BackendListener listener) {
-		this.listener = listener;
+		this.delivery.setListener(listener);
 	}
 
 	/**
-	 * Starts a reading thread, which reads on after the last entry handled (the position taken at
-	 * construction, or where a previous {@link #stop} left off), so a stop and a start miss nothing
-	 * the stream still holds. Does nothing while a thread runs.
-	 * @throws IllegalStateException if the thread of a previous run has not ended yet
+	 * Starts the reading and delivering threads, which read on after the last entry delivered
+	 * (the position taken at construction, or where a previous {@link #stop} left off), so a stop
+	 * and a start miss nothing the stream still holds. Does nothing while the feed runs.
+	 * @throws IllegalStateException if a thread of a previous run has not ended yet
 	 */
 	void start() {
 		synchronized (this.threadLock) {
@@ -162,8 +171,17 @@ final class ChangeFeed {
 							+ this.keys.namespace() + "' has not ended yet");
 				}
 			}
+			if (!this.delivery.awaitEnd(this.block.multipliedBy(3))) {
+				throw new IllegalStateException("The previous change feed delivery thread of namespace '"
+						+ this.keys.namespace() + "' has not ended yet");
+			}
+			// read on after the last entry delivered: what a stop left queued is read again
+			this.lastId = this.delivery.deliveredId();
+			this.lastRevision = this.delivery.deliveredRevision();
+			this.caughtUp = true;
 			this.running = true;
-			Thread started = new Thread(this::run, "statetree-feed-" + this.keys.namespace());
+			this.delivery.start();
+			Thread started = new Thread(this::run, "statetree-feed-read-" + this.keys.namespace());
 			started.setDaemon(true);
 			this.thread = started;
 			started.start();
@@ -171,16 +189,16 @@ final class ChangeFeed {
 	}
 
 	/**
-	 * Tells whether a reading thread was started and not stopped.
+	 * Tells whether the threads were started and not stopped.
 	 * @return whether the feed runs
 	 */
 	boolean isRunning() {
 		Thread current = this.thread;
-		return this.running && current != null && current.isAlive();
+		return this.running && current != null && current.isAlive() && this.delivery.isRunning();
 	}
 
 	/**
-	 * Tells whether the thread runs and its last read succeeded.
+	 * Tells whether the threads run and the last read succeeded.
 	 * @return whether the feed is alive
 	 */
 	boolean isAlive() {
@@ -188,35 +206,41 @@ final class ChangeFeed {
 	}
 
 	/**
-	 * How far behind the feed is: 0 when its last read found no more entries waiting, otherwise
-	 * the time since the last handled entry was written (by the Redis server's clock).
+	 * How far behind the feed is: 0 when its last read found no more entries waiting and
+	 * everything read was delivered, otherwise the time since the last delivered entry was written
+	 * (by the Redis server's clock).
 	 * @return milliseconds
 	 */
 	long lagMillis() {
-		if (this.caughtUp) {
+		if (this.caughtUp && this.delivery.isIdle()) {
 			return 0;
 		}
-		return Math.max(0, System.currentTimeMillis() - this.lastEntryMillis);
+		return Math.max(0, System.currentTimeMillis() - this.delivery.lastEntryMillis());
 	}
 
 	/**
-	 * Stops the thread and closes its connection; waits for the thread to end.
+	 * Stops the threads and closes the connection; waits for the threads to end.
 	 * @param timeout how long to wait
-	 * @return whether the thread ended in time
+	 * @return whether the threads ended in time
 	 */
 	boolean stop(Duration timeout) {
 		synchronized (this.threadLock) {
 			this.running = false;
 			Thread current = this.thread;
-			if (current == null) {
-				return true;
+			if (current != null && Thread.currentThread() != current) {
+				current.interrupt();
 			}
-			if (Thread.currentThread() == current) {
+			if (Thread.currentThread() == current || this.delivery.isDeliveringThread()) {
+				// a listener stopping its own feed: the threads end on their own
+				this.delivery.stop(Duration.ZERO);
 				return false;
 			}
-			current.interrupt();
-			join(current, timeout);
-			return !current.isAlive();
+			long deadline = System.nanoTime() + timeout.toNanos();
+			if (current != null) {
+				join(current, timeout);
+			}
+			boolean delivered = this.delivery.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+			return (current == null || !current.isAlive()) && delivered;
 		}
 	}
 
@@ -252,6 +276,9 @@ final class ChangeFeed {
 					this.caughtUp = records.size() < BATCH;
 					handle(records);
 				}
+				catch (InterruptedException ex) {
+					break;
+				}
 				catch (RuntimeException ex) {
 					if (!this.running) {
 						break;
@@ -272,18 +299,22 @@ final class ChangeFeed {
 		}
 	}
 
-	private void handle(List<ByteRecord> records) {
+	/** Checks a batch's revisions and queues the entries to deliver; waits while the queue is full. */
+	private void handle(List<ByteRecord> records) throws InterruptedException {
+		List<FeedDelivery.Read> toDeliver = new ArrayList<>(records.size());
 		for (ByteRecord record : records) {
 			if (!this.running) {
 				return;
 			}
+			String id = record.getId().getValue();
 			StreamEntry entry;
 			try {
 				entry = StreamEntry.of(record);
 			}
 			catch (RuntimeException ex) {
 				logger.error("StateTree change feed for namespace '{}' cannot read stream entry {}; resynchronising",
-						this.keys.namespace(), record.getId().getValue(), ex);
+						this.keys.namespace(), id, ex);
+				this.delivery.put(toDeliver, this.lastId, this.lastRevision, false);
 				resync(-1);
 				return;
 			}
@@ -293,12 +324,12 @@ final class ChangeFeed {
 				// a gap (entries trimmed unread) holding other instances' commits, or a revision not
 				// above the last one although the entry is newer (the server lost its data and
 				// started over); a gap of this backend's own commits only is no loss: they are skipped
+				this.delivery.put(toDeliver, this.lastId, this.lastRevision, false);
 				resync(revision);
 				return;
 			}
-			this.lastId = record.getId().getValue();
+			this.lastId = id;
 			this.lastRevision = revision;
-			this.lastEntryMillis = entry.millis();
 			if (this.backendId.equals(entry.instance()) && !entry.swept() && !this.commitIds.feedFound(entry)) {
 				// this backend's own commit, which its controller made and delivers (the entry settles
 				// the call should its reply be lost); an expiry commit its script or sweep made, and a
@@ -306,17 +337,22 @@ final class ChangeFeed {
 				// instance's
 				continue;
 			}
-			deliver(entry);
+			toDeliver.add(new FeedDelivery.Read(id, entry));
 		}
+		this.delivery.put(toDeliver, this.lastId, this.lastRevision, false);
 	}
 
 	/**
-	 * While the stream is idle (a read found nothing), at most every {@link #CHECK_INTERVAL_NANOS}:
-	 * reads the namespace's revision and resynchronises when it lies below the last revision
-	 * handled (DESIGN §18: Redis came back empty, or failed over to a replica that lost commits),
-	 * so an idle instance notices without waiting for a new write. One {@code GET} per interval.
+	 * Moves to the stream's end and queues the resync after what was queued; {@code found} is the
+	 * unexpected revision, or -1.
 	 */
-	private void checkNotBehind(RedisConnection conn) {
+	/**
+	 * While the stream is idle (a read found nothing), at most every {@link #CHECK_INTERVAL_NANOS}:
+	 * reads the namespace's revision and resynchronises when it lies below the last revision read
+	 * (DESIGN §18: Redis came back empty, or failed over to a replica that lost commits), so an
+	 * idle instance notices without waiting for a new write. One {@code GET} per interval.
+	 */
+	private void checkNotBehind(RedisConnection conn) throws InterruptedException {
 		long now = System.nanoTime();
 		if (now - this.lastCheckNanos < CHECK_INTERVAL_NANOS) {
 			return;
@@ -329,56 +365,23 @@ final class ChangeFeed {
 		}
 	}
 
-	/** Moves to the stream's end and tells the listener; {@code found} is the unexpected revision, or -1. */
-	private void resync(long found) {
+	private void resync(long found) throws InterruptedException {
 		if (found >= 0) {
 			logger.warn("StateTree change feed for namespace '{}' expected revision {} but found {} (entries trimmed "
 					+ "from the stream, or the server lost its data); resynchronising", this.keys.namespace(),
 					this.lastRevision + 1, found);
 		}
-		// an entry, or the namespace, at or below the last revision handled: the server lost commits
-		boolean movedBack = found >= 0 && found <= this.lastRevision;
+		long movedBackBelow = this.lastRevision;
 		long[] revision = new long[1];
-		this.lastId = position(revision);
+		String id = position(revision);
+		this.lastId = id;
 		this.lastRevision = revision[0];
-		try {
-			if (movedBack) {
-				this.listener.onRevisionMovedBack(revision[0]);
-			}
-			else {
-				this.listener.onResync();
-			}
+		if (found >= 0 && found <= movedBackBelow) {
+			// an entry, or the namespace, at or below the last revision read: the server lost commits
+			this.delivery.putMovedBack(id, revision[0]);
 		}
-		catch (RuntimeException ex) {
-			logger.error("StateTree backend listener failed on resync for namespace '{}'", this.keys.namespace(), ex);
-		}
-	}
-
-	private void deliver(StreamEntry entry) {
-		long revision = entry.revision();
-		RemoteCommit commit;
-		try {
-			commit = new RemoteCommit(revision, entry.origin(), entry.changes(), entry.actor(), entry.causedBy(),
-					entry.expiry(), entry.depth());
-		}
-		catch (RuntimeException ex) {
-			logger.error("StateTree change feed for namespace '{}' cannot decode the entry of revision {}; "
-					+ "resynchronising", this.keys.namespace(), revision, ex);
-			try {
-				this.listener.onResync();
-			}
-			catch (RuntimeException failure) {
-				logger.error("StateTree backend listener failed on resync for namespace '{}'", this.keys.namespace(),
-						failure);
-			}
-			return;
-		}
-		try {
-			this.listener.onRemoteCommit(commit);
-		}
-		catch (RuntimeException ex) {
-			logger.error("StateTree backend listener failed on revision {} from instance {} in namespace '{}'",
-					revision, commit.origin(), this.keys.namespace(), ex);
+		else {
+			this.delivery.put(List.of(), id, revision[0], true);
 		}
 	}
 

@@ -41,7 +41,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * <p>
  * The change feed starts when a listener is set ({@link #setBackendListener}), or later with
  * {@link #startFeed()} ({@link Builder#startFeedWithListener(boolean)}), and runs on its own
- * connection and daemon thread named {@code statetree-feed-<namespace>}; {@link #stopFeed} stops
+ * connection and two daemon threads: {@code statetree-feed-read-<namespace>} reads the stream in
+ * batches, {@code statetree-feed-<namespace>} decodes and delivers (listeners of other instances'
+ * commits run there); {@link #stopFeed} stops
  * it until the next start, {@link #close()} for good. The {@link RedisConnectionFactory} belongs to the application and is not closed.
  * <p>
  * Commits and increments are idempotent: each call carries a commit id that the script records
@@ -190,11 +192,11 @@ public final class RedisBackend implements StateBackend {
 	}
 
 	/**
-	 * Stops the change feed's thread and closes its connection, keeping its position and its
+	 * Stops the change feed's threads and closes its connection, keeping its position and its
 	 * listener; {@link #startFeed()} resumes it. Until then other instances' commits are not
 	 * delivered and {@link #check()} does not count the stopped feed as down.
-	 * @param timeout how long to wait for the thread to end (an ongoing read is interrupted)
-	 * @return whether the thread ended within the timeout
+	 * @param timeout how long to wait for the threads to end (an ongoing read is interrupted)
+	 * @return whether the threads ended within the timeout
 	 */
 	public boolean stopFeed(Duration timeout) {
 		Objects.requireNonNull(timeout, "timeout must not be null");

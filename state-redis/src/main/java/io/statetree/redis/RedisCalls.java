@@ -23,12 +23,21 @@ final class RedisCalls {
 	}
 
 	/**
-	 * Describes a connection factory for messages: its address for Lettuce, its class otherwise.
+	 * Describes a connection factory for messages: its address for Lettuce (the configured nodes
+	 * of a Redis Cluster), its class otherwise.
 	 * @param factory the factory
-	 * @return e.g. {@code redis://localhost:6379/0}
+	 * @return e.g. {@code redis://localhost:6379/0} or {@code redis-cluster://10.0.0.1:7000,10.0.0.2:7000}
 	 */
 	static String describe(RedisConnectionFactory factory) {
 		if (factory instanceof LettuceConnectionFactory lettuce) {
+			if (lettuce.getClusterConfiguration() != null) {
+				StringBuilder nodes = new StringBuilder("redis-cluster://");
+				for (org.springframework.data.redis.connection.RedisNode node : lettuce.getClusterConfiguration()
+					.getClusterNodes()) {
+					nodes.append((nodes.length() > "redis-cluster://".length()) ? "," : "").append(node.asString());
+				}
+				return nodes.toString();
+			}
 			return "redis://" + lettuce.getHostName() + ":" + lettuce.getPort() + "/" + lettuce.getDatabase();
 		}
 		return factory.getClass().getSimpleName();

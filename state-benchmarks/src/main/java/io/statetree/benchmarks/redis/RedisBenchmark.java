@@ -69,6 +69,14 @@ public class RedisBenchmark {
 
 	@TearDown
 	public void tearDown() {
+		// the server's own cost per command (usec_per_call), for the ratios against SET and GET:
+		// the commit and read scripts' time inside Redis, apart from the round trip
+		for (String line : this.raw.info("commandstats").split("\r?\n")) {
+			if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_set:")
+					|| line.startsWith("cmdstat_get:") || line.startsWith("cmdstat_eval:")) {
+				System.out.println("# Redis " + line);
+			}
+		}
 		this.controller.close();
 		this.connection.close();
 		this.client.shutdown();
