@@ -165,9 +165,10 @@ class UnknownPropertiesCheckTest {
 			.addFirst(new MapPropertySource("app", Map.of("spring.application.name", "a", "statetreex.backend", "b")));
 		assertThat(UnknownPropertiesCheck.mayHaveStateTreeProperties(environment)).isFalse();
 		environment.getPropertySources()
-			.addLast(new SystemEnvironmentPropertySource("env", Map.of("STATETREE_BACKND", "memory")));
+			.addLast(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					Map.of("STATETREE_BACKND", "memory")));
 		assertThat(UnknownPropertiesCheck.mayHaveStateTreeProperties(environment)).isTrue();
-		environment.getPropertySources().remove("env");
+		environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
 		environment.getPropertySources().addLast(new MapPropertySource("root", Map.of("statetree", "x")));
 		assertThat(UnknownPropertiesCheck.mayHaveStateTreeProperties(environment)).isTrue();
 		environment.getPropertySources().remove("root");
