@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Cold start-up cost of the StateTree starter: a minimal non-web Spring Boot application
-# (io.statetree.benchmarks.startup.MinimalApplication) started in a fresh JVM per run, with the
-# starter's modules on the class path and without them (the same class path minus state-core,
-# state-redis and state-spring-boot-autoconfigure). Wall time of the whole JVM, launch to exit.
-# Runs alternate (with, without, with, ...) so a change in machine load hits both sides alike;
-# the report gives the difference of the medians and the median of the run-by-run differences.
-# Measure on a quiet machine: under load the spread swamps a difference of tens of ms.
+# (io.statetree.benchmarks.startup.MinimalApplication) started in a fresh JVM per run, with and
+# without the starter. "With" is the run-time class path of state-spring-boot-starter (what an
+# application that adds the starter gets: spring-boot-starter, state-core, the auto-configuration,
+# Jackson); "without" is the same class path minus what the starter adds to spring-boot-starter
+# (StateTree's modules, Jackson, spring-boot-jackson), i.e. a plain spring-boot-starter application.
+# Wall time of the whole JVM, launch to exit. Runs alternate (with, without, with, ...) so a change
+# in machine load hits both sides alike; the report gives the difference of the medians and the
+# median of the run-by-run differences, and the same for the CPU time of the JVM (user + system),
+# which a loaded machine inflates less than wall time. Measure on a quiet machine: under load the
+# spread swamps a difference of tens of ms.
 #
 # Usage: state-benchmarks/startup.sh [runs]   (runs per side, default 11, at least 9)
-# Needs the project compiled offline-capable (the script compiles state-benchmarks and its
-# upstream modules with ./mvnw -o; it never installs). Target: median added <= 50 ms.
+# Needs the project compiled offline-capable (the script compiles the starter, state-benchmarks
+# and their upstream modules with ./mvnw -o; it never installs). Target: median added <= 50 ms.
 set -euo pipefail
 
 RUNS="${1:-11}"
@@ -18,25 +22,32 @@ if [ "$RUNS" -lt 9 ]; then
 	exit 2
 fi
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-CP_FILE="$ROOT/state-benchmarks/target/startup.classpath"
+CP_FILE="$ROOT/state-spring-boot-starter/target/startup.classpath"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 cd "$ROOT"
-./mvnw -B -o -q -pl state-benchmarks -am test-compile dependency:build-classpath \
+./mvnw -B -o -q -pl state-benchmarks,state-spring-boot-starter -am test-compile dependency:build-classpath \
 	-Dmdep.outputFile=target/startup.classpath -Dmdep.includeScope=runtime >/dev/null
 DEPS="$(cat "$CP_FILE")"
+# MinimalApplication alone comes from state-benchmarks' classes (nothing else there is loaded)
 WITH="$ROOT/state-benchmarks/target/classes:$DEPS"
 WITHOUT="$(printf '%s' "$WITH" | tr ':' '\n' \
-	| grep -v -E '/(state-core|state-redis|state-spring-boot-autoconfigure)/target/classes$|/io/statetree/' \
+	| grep -v -E '/state-[a-z-]+/target/classes$|/io/statetree/|/tools/jackson/|/com/fasterxml/jackson/|/spring-boot-(starter-)?jackson/' \
 	| paste -sd: -)"
+WITHOUT="$ROOT/state-benchmarks/target/classes:$WITHOUT"
 
+TIMES="$(mktemp)"
+trap 'rm -f "$TIMES"' EXIT
+
+# prints "<wall ms> <cpu ms> <application output>"
 run() {
-	local cp="$1" start end out
+	local cp="$1" start end out cpu
 	start=$(date +%s%N)
-	out=$("$JAVA" -cp "$cp" io.statetree.benchmarks.startup.MinimalApplication --spring.main.banner-mode=off \
-		--logging.level.root=warn)
+	out=$(/usr/bin/time -f '%U %S' -o "$TIMES" "$JAVA" -cp "$cp" io.statetree.benchmarks.startup.MinimalApplication \
+		--spring.main.banner-mode=off --logging.level.root=warn)
 	end=$(date +%s%N)
-	echo "$(( (end - start) / 1000000 )) $out"
+	cpu=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$TIMES")
+	echo "$(( (end - start) / 1000000 )) $cpu $out"
 }
 
 # one untimed start of each, so both sides find the files in the page cache
@@ -45,28 +56,40 @@ run "$WITHOUT" >/dev/null
 
 with_ms=()
 without_ms=()
+with_cpu=()
+without_cpu=()
 for i in $(seq 1 "$RUNS"); do
 	w=$(run "$WITH")
 	case "$w" in *stateController=true*) ;; *) echo "startup.sh: no StateTree controller with the starter: $w" >&2; exit 1 ;; esac
 	o=$(run "$WITHOUT")
 	case "$o" in *stateController=false*) ;; *) echo "startup.sh: a StateTree controller without the starter: $o" >&2; exit 1 ;; esac
-	with_ms+=("${w%% *}")
-	without_ms+=("${o%% *}")
-	echo "run $i: with ${w%% *} ms (${w#* }), without ${o%% *} ms (${o#* })"
+	read -r w_ms w_cpu w_out <<<"$w"
+	read -r o_ms o_cpu o_out <<<"$o"
+	with_ms+=("$w_ms")
+	without_ms+=("$o_ms")
+	with_cpu+=("$w_cpu")
+	without_cpu+=("$o_cpu")
+	echo "run $i: with $w_ms ms (cpu $w_cpu ms; $w_out), without $o_ms ms (cpu $o_cpu ms; $o_out)"
 done
 
-python3 - "${with_ms[*]}" "${without_ms[*]}" <<'PY'
+python3 - "${with_ms[*]}" "${without_ms[*]}" "${with_cpu[*]}" "${without_cpu[*]}" <<'PY'
 import statistics, sys
-wr = [int(x) for x in sys.argv[1].split()]
-orr = [int(x) for x in sys.argv[2].split()]
-w, o = sorted(wr), sorted(orr)
-def q(xs):
-    qs = statistics.quantiles(xs, n=4)
-    return f"median {statistics.median(xs):.0f} ms, IQR {qs[0]:.0f}-{qs[2]:.0f} ms, min {xs[0]} ms, max {xs[-1]} ms"
-print(f"with starter    ({len(w)} runs): {q(w)}")
-print(f"without starter ({len(o)} runs): {q(o)}")
-added = statistics.median(w) - statistics.median(o)
-paired = statistics.median(a - b for a, b in zip(wr, orr))
-print(f"added by the starter: {added:.0f} ms (difference of medians), {paired:.0f} ms (median of paired "
+def report(what, with_runs, without_runs):
+    wr = [int(x) for x in with_runs.split()]
+    orr = [int(x) for x in without_runs.split()]
+    w, o = sorted(wr), sorted(orr)
+    def q(xs):
+        qs = statistics.quantiles(xs, n=4)
+        return f"median {statistics.median(xs):.0f} ms, IQR {qs[0]:.0f}-{qs[2]:.0f} ms, min {xs[0]} ms, max {xs[-1]} ms"
+    print(f"{what}, with starter    ({len(w)} runs): {q(w)}")
+    print(f"{what}, without starter ({len(o)} runs): {q(o)}")
+    added = statistics.median(w) - statistics.median(o)
+    paired = statistics.median(a - b for a, b in zip(wr, orr))
+    return added, paired
+added, paired = report("wall", sys.argv[1], sys.argv[2])
+cpu_added, cpu_paired = report("cpu ", sys.argv[3], sys.argv[4])
+print(f"added by the starter: {added:.0f} ms wall (difference of medians), {paired:.0f} ms (median of paired "
       f"differences); target <= 50 ms")
+print(f"CPU time added (user + system, all JVM threads): {cpu_added:.0f} ms (difference of medians), "
+      f"{cpu_paired:.0f} ms (median of paired differences)")
 PY

@@ -14,7 +14,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -28,8 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Auto-configuration for StateTree: a {@link StateBackend} assembled from the {@code statetree.*}
- * properties, a {@link StateController} over it using the application's {@link JsonMapper}, and the
- * processing of {@link io.statetree.spring.OnStateChange @OnStateChange} and
+ * properties, a {@link StateController} over it using the application's {@link JsonMapper} (when it
+ * has one, such as Spring Boot's with {@code spring-boot-jackson}; else the controller builds a plain
+ * one the first time it converts a value), and the processing of {@link io.statetree.spring.OnStateChange @OnStateChange} and
  * {@link io.statetree.spring.Derived @Derived} methods.
  * <p>
  * The backend and the controller back off when the application defines its own. The controller
@@ -42,8 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@link StateTreeGroupsProperties}). It is closed
  * when the context closes, which flushes caches and stops feeds.
  */
-@AutoConfiguration(after = JacksonAutoConfiguration.class,
-		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 				"org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration" })
 @ConditionalOnClass(StateController.class)
 @EnableConfigurationProperties({ StateTreeProperties.class, StateTreeGroupsProperties.class,

@@ -23,6 +23,9 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.annotation.AnnotationUtils;
@@ -46,6 +49,7 @@ import org.springframework.core.env.Environment;
  * only checked when their type is registered: {@code statetree.security.*} is read by the
  * actuator's auto-configuration, which is absent without the actuator.
  * <p>
+ * Nothing is bound when no property source holds a {@code statetree.*} key (the common case).
  * Runs as a bean factory post-processor, before any StateTree bean is created (so a typo is
  * reported before, say, Redis is contacted). With {@code statetree.fail-on-unknown-properties}
  * set to false, the unknown keys are logged as a warning instead. No value is ever quoted: values
@@ -69,7 +73,7 @@ final class UnknownPropertiesCheck implements BeanFactoryPostProcessor, Environm
 
 	@Override
 	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
-		if (this.environment == null) {
+		if (this.environment == null || !mayHaveStateTreeProperties(this.environment)) {
 			return;
 		}
 		Binder binder = Binder.get(this.environment);
@@ -98,6 +102,22 @@ final class UnknownPropertiesCheck implements BeanFactoryPostProcessor, Environm
 			throw failure;
 		}
 		logger.warn("{} (statetree.fail-on-unknown-properties is false: starting anyway)", failure.getMessage());
+	}
+
+	/**
+	 * Whether any property source may hold a {@code statetree.*} property: most applications set
+	 * few or none, and then there is nothing to check (and no type needs binding here).
+	 * @param environment the environment
+	 * @return false only when every source is known to hold none
+	 */
+	static boolean mayHaveStateTreeProperties(Environment environment) {
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (source.containsDescendantOf(ROOT) != ConfigurationPropertyState.ABSENT
+					|| source.getConfigurationProperty(ROOT) != null) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

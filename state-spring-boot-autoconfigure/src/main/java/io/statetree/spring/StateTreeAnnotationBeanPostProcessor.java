@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.statetree.core.DerivationCycleException;
@@ -25,9 +24,6 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
 import org.springframework.context.expression.BeanFactoryResolver;
-import org.springframework.core.MethodIntrospector;
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.util.Assert;
@@ -58,10 +54,7 @@ import org.springframework.util.Assert;
 public class StateTreeAnnotationBeanPostProcessor
 		implements DestructionAwareBeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware {
 
-	private static final List<Class<? extends java.lang.annotation.Annotation>> ANNOTATIONS = List
-		.of(OnStateChange.class, Derived.class);
-
-	private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
+	private final StateMethodFinder finder = new StateMethodFinder();
 
 	private final Object lock = new Object();
 
@@ -90,21 +83,11 @@ public class StateTreeAnnotationBeanPostProcessor
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
-		Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
-		if (this.nonAnnotatedClasses.contains(targetClass) || !AnnotationUtils.isCandidateClass(targetClass, ANNOTATIONS)) {
+		StateMethodFinder.Found found = this.finder.find(AopProxyUtils.ultimateTargetClass(bean));
+		if (found.isEmpty()) {
 			return bean;
 		}
-		Map<Method, OnStateChange> listeners = inNameOrder(MethodIntrospector.selectMethods(targetClass,
-				(MethodIntrospector.MetadataLookup<OnStateChange>) (method) -> AnnotatedElementUtils
-					.findMergedAnnotation(method, OnStateChange.class)));
-		Map<Method, Derived> derived = inNameOrder(MethodIntrospector.selectMethods(targetClass,
-				(MethodIntrospector.MetadataLookup<Derived>) (method) -> AnnotatedElementUtils
-					.findMergedAnnotation(method, Derived.class)));
-		if (listeners.isEmpty() && derived.isEmpty()) {
-			this.nonAnnotatedClasses.add(targetClass);
-			return bean;
-		}
-		BeanMethods methods = inspect(bean, beanName, listeners, derived);
+		BeanMethods methods = inspect(bean, beanName, found.listeners(), found.derived());
 		boolean registerNow;
 		synchronized (this.lock) {
 			this.byBean.put(bean, methods);
@@ -125,23 +108,6 @@ public class StateTreeAnnotationBeanPostProcessor
 			}
 		}
 		return bean;
-	}
-
-	/**
-	 * Orders a bean's annotated methods by name, then by parameter types: the JVM reports a
-	 * class's methods in no fixed order (it may differ from one start to the next), and the
-	 * registration order decides which listener runs first at one path and in which order
-	 * derived values first appear in their parent.
-	 */
-	private static <A> Map<Method, A> inNameOrder(Map<Method, A> methods) {
-		if (methods.size() < 2) {
-			return methods;
-		}
-		Map<Method, A> ordered = new java.util.TreeMap<>(java.util.Comparator.comparing(Method::getName)
-			.thenComparing((method) -> java.util.Arrays.toString(method.getParameterTypes()))
-			.thenComparing((method) -> method.getDeclaringClass().getName()));
-		ordered.putAll(methods);
-		return new java.util.LinkedHashMap<>(ordered);
 	}
 
 	private BeanMethods inspect(Object bean, String beanName, Map<Method, OnStateChange> listeners,

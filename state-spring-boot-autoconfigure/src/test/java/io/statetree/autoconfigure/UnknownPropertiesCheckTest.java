@@ -17,6 +17,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -153,6 +154,27 @@ class UnknownPropertiesCheckTest {
 		assertThat(property.name()).isEqualTo("statetree.backnd");
 		assertThat(property.origin()).contains("STATETREE_BACKND");
 		assertThat(property.closest()).isEqualTo("statetree.backend");
+	}
+
+	@Test
+	void onlyAnEnvironmentWithoutStateTreeKeysSkipsTheCheck() {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+		environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("app", Map.of("spring.application.name", "a", "statetreex.backend", "b")));
+		assertThat(UnknownPropertiesCheck.mayHaveStateTreeProperties(environment)).isFalse();
+		environment.getPropertySources()
+			.addLast(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					Map.of("STATETREE_BACKND", "memory")));
+		assertThat(UnknownPropertiesCheck.mayHaveStateTreeProperties(environment)).isTrue();
+		environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+		environment.getPropertySources().addLast(new MapPropertySource("root", Map.of("statetree", "x")));
+		assertThat(UnknownPropertiesCheck.mayHaveStateTreeProperties(environment)).isTrue();
+		environment.getPropertySources().remove("root");
+		environment.getPropertySources()
+			.addLast(new MapPropertySource("mounts", Map.of("statetree.mounts.files.pth", "/x")));
+		assertThat(UnknownPropertiesCheck.mayHaveStateTreeProperties(environment)).isTrue();
 	}
 
 	@Test

@@ -78,7 +78,7 @@ final class ControllerParts {
 			Duration offerTimeout, int historySize, @Nullable Supplier<@Nullable String> defaultActor,
 			GroupSettings groups, @Nullable Executor asyncExecutor) {
 		this.backend = (backend != null) ? backend : new InMemoryBackend();
-		this.converter = new ValueConverter((jsonMapper != null) ? jsonMapper : JsonMapper.builder().build());
+		this.converter = new ValueConverter(jsonMapper);
 		this.instanceId = (instanceId != null && !instanceId.isBlank()) ? instanceId : UUID.randomUUID().toString();
 		this.guard = new GuardedObserver(observer, Objects.requireNonNull(onError, "onError"));
 		Executor dispatchExecutor = executor;

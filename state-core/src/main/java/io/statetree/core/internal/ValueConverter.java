@@ -26,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ValueConverter {
 
-	private final JsonMapper mapper;
+	/** The application's mapper, or {@code null} until the default one is first needed. */
+	private volatile @Nullable JsonMapper mapper;
 
 	/**
 	 * Types that are not data: Jackson would serialise their getters, but storing a thread, a
@@ -45,9 +46,11 @@ final class ValueConverter {
 
 	/**
 	 * Creates a converter.
-	 * @param mapper the mapper
+	 * @param mapper the mapper, or {@code null} for a plain {@link JsonMapper} built on first use
+	 * (building one loads several hundred Jackson classes: a controller that is only created at
+	 * start-up, and not used yet, should not pay for them)
 	 */
-	public ValueConverter(JsonMapper mapper) {
+	public ValueConverter(@Nullable JsonMapper mapper) {
 		this.mapper = mapper;
 	}
 
@@ -60,7 +63,7 @@ final class ValueConverter {
 				refuse.addSerializer(type, new Refuse());
 			}
 			// Keep a BigDecimal field's scale: what is written is what is read.
-			result = this.mapper.rebuild()
+			result = mapper().rebuild()
 				.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 				.disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
 				.addModule(refuse)
@@ -75,7 +78,17 @@ final class ValueConverter {
 	 * @return the mapper
 	 */
 	public JsonMapper mapper() {
-		return this.mapper;
+		JsonMapper result = this.mapper;
+		if (result == null) {
+			synchronized (this) {
+				result = this.mapper;
+				if (result == null) {
+					result = JsonMapper.builder().build();
+					this.mapper = result;
+				}
+			}
+		}
+		return result;
 	}
 
 	/**
@@ -128,7 +141,7 @@ final class ValueConverter {
 			return (T) value;
 		}
 		try {
-			return this.mapper.convertValue(value, type);
+			return mapper().convertValue(value, type);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
 			throw unreadable(path, type.getName(), ex);
@@ -148,8 +161,9 @@ final class ValueConverter {
 			return null;
 		}
 		try {
-			JavaType javaType = this.mapper.getTypeFactory().constructType(type.getType());
-			return this.mapper.convertValue(value, javaType);
+			JsonMapper converting = mapper();
+			JavaType javaType = converting.getTypeFactory().constructType(type.getType());
+			return converting.convertValue(value, javaType);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
 			throw unreadable(path, String.valueOf(type), ex);
