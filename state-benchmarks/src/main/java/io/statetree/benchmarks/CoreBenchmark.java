@@ -1,5 +1,7 @@
 package io.statetree.benchmarks;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.statetree.core.StatePath;
@@ -16,8 +18,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Leaf writes and reads, subtree reads: StateTree against a flat {@code ConcurrentHashMap} and
- * nested {@code HashMap}s under a read-write lock, side by side.
+ * Leaf writes and reads, subtree reads: StateTree against a flat {@code ConcurrentHashMap},
+ * nested {@code HashMap}s under a read-write lock, and the floor of a persistent tree
+ * ({@link FloorTree}: path copy of 32-way nodes, one compare-and-set, one change record per
+ * write), side by side.
+ * <p>
+ * {@code getLeafDepth5String} reads one path string again and again, so StateTree's parse cache
+ * answers it; {@code getLeafDepth5StringMiss} reads round robin through 8,192 distinct path
+ * strings (of 8,192 leaves at depth 5), more than the cache's 1,024 slots, so nearly every read
+ * parses its path.
  * <p>
  * {@code java -jar state-benchmarks/target/benchmarks.jar CoreBenchmark}
  */
@@ -29,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class CoreBenchmark {
 
-	@Param({ "STATETREE", "CONCURRENT_HASH_MAP", "RW_LOCK_NESTED_HASH_MAP" })
+	private static final int MISS_PATHS = 8_192;
+
+	@Param({ "STATETREE", "CONCURRENT_HASH_MAP", "RW_LOCK_NESTED_HASH_MAP", "PERSISTENT_TREE_FLOOR" })
 	StoreType type;
 
 	private StoreType.Store store;
@@ -40,7 +51,11 @@ public class CoreBenchmark {
 
 	private final StatePath big = StatePath.of("/big");
 
+	private final String[] missPaths = new String[MISS_PATHS];
+
 	private int counter;
+
+	private int nextMiss;
 
 	@Setup
 	public void setup() {
@@ -48,8 +63,15 @@ public class CoreBenchmark {
 		// Written through other String instances than the reads use, as in real use, so that no
 		// implementation gets to compare keys by identity alone.
 		this.store.set(StatePath.ofSegments(java.util.List.of("a", "b", "c", "d", "e")), 42);
+		Map<String, Object> children = new LinkedHashMap<>();
 		for (int i = 0; i < 1_000; i++) {
 			this.store.set("/big/child" + i, i);
+			children.put("child" + i, i);
+		}
+		this.store.putBranch(this.big, children);
+		for (int i = 0; i < MISS_PATHS; i++) {
+			this.store.set("/m/b/c/d/k" + i, i);
+			this.missPaths[i] = new String(("/m/b/c/d/k" + i).toCharArray());
 		}
 		for (int i = 0; i < 100; i++) {
 			this.store.set("/a/b/sibling" + i, i);
@@ -74,7 +96,18 @@ public class CoreBenchmark {
 		return this.store.get("/a/b/c/d/e");
 	}
 
-	/** Reads a branch of 1,000 children. */
+	/**
+	 * Reads a leaf at depth 5 from a path string the parse cache does not hold (round robin
+	 * through 8,192 distinct strings): the parse is measured, not a cache hit.
+	 */
+	@Benchmark
+	public Object getLeafDepth5StringMiss() {
+		String path = this.missPaths[this.nextMiss];
+		this.nextMiss = (this.nextMiss + 1) & (MISS_PATHS - 1);
+		return this.store.get(path);
+	}
+
+	/** Reads a branch of 1,000 children (a present key in every store, the flat map's included). */
 	@Benchmark
 	public Object getSubtree1000() {
 		return this.store.get(this.big);

@@ -9,7 +9,8 @@ import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
 
 /**
- * The implementations compared by {@link CoreBenchmark}: StateTree and two baselines.
+ * The implementations compared by {@link CoreBenchmark}: StateTree, two everyday baselines and
+ * the floor of a persistent tree.
  */
 public enum StoreType {
 
@@ -47,12 +48,21 @@ public enum StoreType {
 		}
 	},
 
-	/** A flat {@code ConcurrentHashMap} keyed by the path string: no tree, no events. */
+	/**
+	 * A flat {@code ConcurrentHashMap} keyed by the path string: no tree, no events. A flat map
+	 * has no subtrees: a branch read finds what {@link Store#putBranch} stored under the branch's
+	 * own key (one immutable map, as an application keeping whole branches in a flat map would).
+	 */
 	CONCURRENT_HASH_MAP {
 		@Override
 		Store create() {
 			ConcurrentHashMap<String, Object> map = new ConcurrentHashMap<>();
 			return new Store() {
+				@Override
+				public void putBranch(StatePath path, Map<String, Object> children) {
+					map.put(path.toString(), Map.copyOf(children));
+				}
+
 				@Override
 				public void set(String path, Object value) {
 					map.put(path, value);
@@ -71,6 +81,39 @@ public enum StoreType {
 				@Override
 				public Object get(String path) {
 					return map.get(path);
+				}
+			};
+		}
+	},
+
+	/**
+	 * The floor of a persistent tree (issue 20): 32-way hash-array-mapped nodes, a path copy, one
+	 * compare-and-set of root and revision and one change record per write; a read walks the
+	 * nodes. No order, no events dispatched, no snapshot conversion (see {@link FloorTree}).
+	 */
+	PERSISTENT_TREE_FLOOR {
+		@Override
+		Store create() {
+			FloorTree tree = new FloorTree();
+			return new Store() {
+				@Override
+				public void set(String path, Object value) {
+					tree.set(StatePath.of(path), value);
+				}
+
+				@Override
+				public void set(StatePath path, Object value) {
+					tree.set(path, value);
+				}
+
+				@Override
+				public Object get(StatePath path) {
+					return tree.get(path);
+				}
+
+				@Override
+				public Object get(String path) {
+					return tree.get(StatePath.of(path));
 				}
 			};
 		}
@@ -145,6 +188,15 @@ public enum StoreType {
 		Object get(StatePath path);
 
 		Object get(String path);
+
+		/**
+		 * Called after the children of a branch were written one by one; only a store without
+		 * subtrees keeps anything.
+		 * @param path the branch
+		 * @param children its children, in order
+		 */
+		default void putBranch(StatePath path, Map<String, Object> children) {
+		}
 
 		default StateController controller() {
 			throw new UnsupportedOperationException();

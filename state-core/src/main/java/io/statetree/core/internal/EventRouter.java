@@ -1,6 +1,7 @@
 package io.statetree.core.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -241,9 +242,13 @@ final class EventRouter {
 			}
 			// 1. bubbling from w up to the root, deepest first; a level runs after the deeper ones
 			// finished, and not at all when one of them stopped bubbling
+			// the first match is kept in locals: a write one listener hears (the common case)
+			// allocates no lists; from the second match on, the lists hold every match in order
+			Callback firstCallback = null;
+			Event firstEvent = null;
 			List<Callback> callbacks = null;
 			List<Event> events = null;
-			List<Integer> levels = null;
+			int[] levels = null;
 			int level = -1;
 			for (int i = depth; i >= 0; i--) {
 				PatternIndex.Cursor<Callback> cursor = cursors[i];
@@ -258,36 +263,54 @@ final class EventRouter {
 				boolean any = false;
 				for (PatternIndex.Entry<Callback> entry : matches) {
 					if (firstHearing(entry.value(), w)) {
-						if (callbacks == null) {
-							callbacks = new ArrayList<>(4);
-							events = new ArrayList<>(4);
-							levels = new ArrayList<>(4);
-						}
 						if (!any) {
 							any = true;
 							level++;
 						}
-						callbacks.add(entry.value());
-						events.add(new Event(EventRouter.this.controller, at, w, change.oldValue(), change.newValue(),
+						Event event = new Event(EventRouter.this.controller, at, w, change.oldValue(), change.newValue(),
 								change.payload(), entry.pattern(), this.record.revision(), this.record.origin(),
-								this.record.kind(), this.record.actor(), this.record.causedBy(), this.record.expiry()));
-						levels.add(level);
+								this.record.kind(), this.record.actor(), this.record.causedBy(), this.record.expiry());
+						if (firstCallback == null) {
+							firstCallback = entry.value();
+							firstEvent = event;
+							continue;
+						}
+						if (callbacks == null) {
+							callbacks = new ArrayList<>(4);
+							events = new ArrayList<>(4);
+							levels = new int[4];
+							callbacks.add(firstCallback);
+							events.add(firstEvent);
+							// levels[0] stays 0: the first match is on the first level that matched
+						}
+						int k = callbacks.size();
+						if (k == levels.length) {
+							levels = Arrays.copyOf(levels, k * 2);
+						}
+						levels[k] = level;
+						callbacks.add(entry.value());
+						events.add(event);
 					}
 				}
 			}
-			if (callbacks == null) {
+			if (firstCallback == null || firstEvent == null) {
+				return;
+			}
+			if (callbacks == null || events == null || levels == null) {
+				// one listener, on one level: no bubbling walk to coordinate
+				add(firstCallback, firstEvent, null, 0);
 				return;
 			}
 			BubblingWalk walk = null;
 			if (level > 0) {
 				int[] remaining = new int[level + 1];
-				for (int l : levels) {
-					remaining[l]++;
+				for (int k = 0; k < callbacks.size(); k++) {
+					remaining[levels[k]]++;
 				}
 				walk = new BubblingWalk(remaining);
 			}
 			for (int k = 0; k < callbacks.size(); k++) {
-				add(callbacks.get(k), events.get(k), walk, levels.get(k));
+				add(callbacks.get(k), events.get(k), walk, levels[k]);
 			}
 		}
 
