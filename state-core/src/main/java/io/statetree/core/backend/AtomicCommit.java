@@ -185,9 +185,27 @@ final class AtomicCommit {
 	}
 
 	private void applyAll(List<Op> ops) {
+		applyAll(ops, false);
+	}
+
+	/**
+	 * Applies operations, forced; a replay ({@code replay}) starts from whatever state later
+	 * operations left (a directory an operation writes into may be gone, deleted by a later frame
+	 * of the journal): it creates missing parents and skips directories that are gone, so the
+	 * operations after it end in the same state.
+	 */
+	private void applyAll(List<Op> ops, boolean replay) {
 		Set<Path> directories = new LinkedHashSet<>();
 		for (Op op : ops) {
 			try {
+				if (replay && op.kind() != Kind.DELETE) {
+					Path parent = op.path().getParent();
+					checkInside(op.path());
+					if (!parent.equals(this.directory) && !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+						checkInside(parent);
+						Files.createDirectories(parent);
+					}
+				}
 				apply(op, true);
 			}
 			catch (IOException ex) {
@@ -204,6 +222,11 @@ final class AtomicCommit {
 		for (Path dir : directories) {
 			try {
 				this.files.syncDirectory(dir);
+			}
+			catch (java.nio.file.NoSuchFileException ex) {
+				if (!replay) {
+					throw new StateStorageException("Cannot sync directory " + dir + ": " + ex, ex);
+				}
 			}
 			catch (IOException ex) {
 				throw new StateStorageException("Cannot sync directory " + dir + ": " + ex, ex);
@@ -239,7 +262,7 @@ final class AtomicCommit {
 			if (!frames.isEmpty()) {
 				int count = 0;
 				for (List<Op> frame : frames) {
-					applyAll(frame);
+					applyAll(frame, true);
 					count += frame.size();
 				}
 				logger.info("Replayed the journal {} ({} commits or groups, {} file operations) after a crash", journalFile,
