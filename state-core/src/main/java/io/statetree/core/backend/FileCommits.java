@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.statetree.core.StatePath;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * is made alone, under the lock.
  * <p>
  * Thread-safe: the state below is read and written under the backend's write lock; the revision
- * is volatile.
+ * is volatile. A waiting thread does not queue for the lock: it parks until the leader completes
+ * its request, or until a leader lets go of the lock and wakes the next waiting request to lead,
+ * so threads whose commits are done return at once instead of each taking the lock in turn.
  */
 final class FileCommits {
 
@@ -136,14 +139,26 @@ final class FileCommits {
 		}
 		Queued mine = new Queued(request);
 		this.queue.add(mine);
-		this.lock.writeLock().lock();
-		try {
-			while (!mine.done) {
-				commitQueued();
+		while (!mine.done) {
+			if (this.lock.writeLock().tryLock()) {
+				try {
+					while (!mine.done) {
+						commitQueued();
+					}
+				}
+				finally {
+					this.lock.writeLock().unlock();
+				}
+				// the next waiting request leads the next group at once
+				Queued next = this.queue.peek();
+				if (next != null) {
+					next.wake();
+				}
 			}
-		}
-		finally {
-			this.lock.writeLock().unlock();
+			else {
+				// a leader completes it (and wakes it), or lets go of the lock (and wakes the next)
+				mine.await();
+			}
 		}
 		return mine.outcome();
 	}
@@ -497,14 +512,21 @@ final class FileCommits {
 
 	}
 
-	/** A queued request and, once done, its outcome (written under the lock, read after it). */
+	/**
+	 * A queued request and, once done, its outcome: written by the leader under the lock before
+	 * {@link #done}, read by the requesting thread after it saw {@link #done}.
+	 */
 	private static final class Queued {
+
+		private static final long PARK_NANOS = 1_000_000;
 
 		final CommitRequest request;
 
+		final Thread thread = Thread.currentThread();
+
 		List<Change> changes = List.of();
 
-		boolean done;
+		volatile boolean done;
 
 		@Nullable CommitResult result;
 
@@ -517,11 +539,24 @@ final class FileCommits {
 		void complete(CommitResult result) {
 			this.result = result;
 			this.done = true;
+			LockSupport.unpark(this.thread);
 		}
 
 		void fail(RuntimeException error) {
 			this.error = error;
 			this.done = true;
+			LockSupport.unpark(this.thread);
+		}
+
+		void wake() {
+			LockSupport.unpark(this.thread);
+		}
+
+		/** Waits until woken, at most a millisecond (the lock may be held by a reader). */
+		void await() {
+			if (!this.done) {
+				LockSupport.parkNanos(this, PARK_NANOS);
+			}
 		}
 
 		CommitResult outcome() {
