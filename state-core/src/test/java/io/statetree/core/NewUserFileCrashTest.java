@@ -16,7 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
+import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.FileSystemBackend;
+import io.statetree.core.backend.Write;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +71,170 @@ class NewUserFileCrashTest {
 			}
 		}
 
+	}
+
+	/**
+	 * The child process with concurrent writers (issue 20): eight threads commit straight to a
+	 * {@code FileSystemBackend} with fsync on, so commits are made in groups. Each commit of thread
+	 * {@code t} writes the same number {@code v} (increasing per thread) to {@code /t<t>/a} and
+	 * {@code /t<t>/b} in two files, and sometimes also to a shared path {@code /shared/k<i>} (as
+	 * {@code {t, v}}), a new directory entry or a directory delete; it prints {@code ACK t v} once the
+	 * commit returned.
+	 */
+	public static final class ConcurrentWorker {
+
+		public static void main(String[] args) throws Exception {
+			Path directory = Path.of(args[0]);
+			long round = Long.parseLong(args[1]);
+			FileSystemBackend backend = FileSystemBackend.builder(directory).historySize(CONCURRENT_HISTORY).build();
+			PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+			List<Thread> threads = new ArrayList<>();
+			for (int t = 0; t < CONCURRENT_WRITERS; t++) {
+				int thread = t;
+				threads.add(new Thread(() -> {
+					Random random = new Random(round * 31 + thread);
+					for (long n = 1;; n++) {
+						long v = round * 1_000_000L + n;
+						List<Write> writes = new ArrayList<>();
+						writes.add(Write.of(StatePath.of("/t" + thread + "/a"), v));
+						int op = random.nextInt(4);
+						if (op == 1) {
+							writes.add(Write.of(StatePath.of("/shared/k" + random.nextInt(3)), Map.of("t", (long) thread, "v", v)));
+						}
+						else if (op == 2) {
+							writes.add(Write.of(StatePath.of("/t" + thread + "/c/d" + (n % 3)), v));
+						}
+						else if (op == 3) {
+							writes.add(Write.of(StatePath.of("/t" + thread + "/c"), null));
+						}
+						writes.add(Write.of(StatePath.of("/t" + thread + "/b"), v));
+						backend.commit(new CommitRequest(writes, List.of(), "crash"));
+						synchronized (out) {
+							out.println("ACK " + thread + " " + v);
+							out.flush();
+						}
+					}
+				}));
+			}
+			threads.forEach(Thread::start);
+			for (Thread thread : threads) {
+				thread.join();
+			}
+		}
+
+	}
+
+	static final int CONCURRENT_WRITERS = 8;
+
+	static final int CONCURRENT_HISTORY = 1_000_000;
+
+	/**
+	 * Kills a process whose eight threads commit concurrently (group commit, fsync on), then checks
+	 * the reopened directory: every acknowledged commit is there, no commit is there in part, the
+	 * history is consecutive and, replayed from the empty tree, gives the tree (the tree is a
+	 * prefix of the commits in revision order).
+	 */
+	@Test
+	void concurrentWritersAfterEachKillEveryAcknowledgedCommitIsThereAndNoneInPart(@TempDir Path directory)
+			throws Exception {
+		Random random = new Random(2020);
+		long[] values = new long[CONCURRENT_WRITERS];
+		for (int round = 1; round <= 6; round++) {
+			List<String> lines = runAndKillConcurrent(directory, round, 20 + random.nextInt(200), random);
+			long[] acked = values.clone();
+			for (String line : lines) {
+				String[] parts = line.split(" ");
+				if (parts.length == 3 && parts[0].equals("ACK")) {
+					try {
+						int t = Integer.parseInt(parts[1]);
+						acked[t] = Math.max(acked[t], Long.parseLong(parts[2]));
+					}
+					catch (NumberFormatException ex) {
+						// cut by the kill
+					}
+				}
+			}
+			String context = "round " + round;
+			try (FileSystemBackend backend = FileSystemBackend.builder(directory).historySize(CONCURRENT_HISTORY).build()) {
+				for (int t = 0; t < CONCURRENT_WRITERS; t++) {
+					Object a = backend.read(StatePath.of("/t" + t + "/a"));
+					Object b = backend.read(StatePath.of("/t" + t + "/b"));
+					assertThat(b).as(context + ": thread " + t + " wrote a and b in one commit").isEqualTo(a);
+					long value = (a == null) ? 0 : ((Number) a).longValue();
+					assertThat(value).as(context + ": thread " + t + "'s acknowledged commit is there")
+						.isGreaterThanOrEqualTo(acked[t]);
+					long inFlight = (acked[t] > values[t]) ? acked[t] + 1 : round * 1_000_000L + 1;
+					assertThat(value).as(context + ": thread " + t + " had one commit in flight")
+						.isLessThanOrEqualTo(Math.max(inFlight, values[t]));
+					values[t] = value;
+				}
+				Object shared = backend.read(StatePath.of("/shared"));
+				if (shared instanceof Map<?, ?> map) {
+					for (Object entry : map.values()) {
+						Map<?, ?> written = (Map<?, ?>) entry;
+						int t = ((Number) written.get("t")).intValue();
+						assertThat(values[t]).as(context + ": the commit that wrote " + written + " is there whole")
+							.isGreaterThanOrEqualTo(((Number) written.get("v")).longValue());
+					}
+				}
+				List<Commit> history = backend.history().after(0, CONCURRENT_HISTORY);
+				assertThat(history).as(context).isNotEmpty();
+				assertThat(history.get(history.size() - 1).revision()).as(context + ": last logged")
+					.isEqualTo(backend.revision());
+				try (StateController model = StateController.create()) {
+					for (int i = 0; i < history.size(); i++) {
+						assertThat(history.get(i).revision()).as(context + ": consecutive").isEqualTo(i + 1);
+						for (ChangedPath change : history.get(i).changes()) {
+							if (change.newValue() == null) {
+								model.delete(change.path());
+							}
+							else {
+								model.set(change.path(), change.newValue());
+							}
+						}
+					}
+					assertThat(normalize(model.get("/"))).as(context + ": the history replayed is the tree")
+						.isEqualTo(normalize(backend.read(StatePath.ROOT)));
+				}
+			}
+		}
+		assertThat(java.util.Arrays.stream(values).min().getAsLong()).as("every writer got commits in").isPositive();
+	}
+
+	private static List<String> runAndKillConcurrent(Path directory, int round, int target, Random random)
+			throws Exception {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
+				System.getProperty("java.class.path"), ConcurrentWorker.class.getName(), directory.toString(),
+				Integer.toString(round));
+		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+		Process process = builder.start();
+		List<String> lines = new CopyOnWriteArrayList<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader in = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = in.readLine()) != null) {
+					lines.add(line);
+				}
+			}
+			catch (IOException ex) {
+				// killed
+			}
+		});
+		reader.start();
+		try {
+			Awaitility.await().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+				.until(() -> lines.size() >= target || !process.isAlive());
+			assertThat(process.isAlive()).as("worker alive: " + lines).isTrue();
+			Thread.sleep(random.nextInt(20));
+		}
+		finally {
+			process.toHandle().destroyForcibly();
+			process.waitFor(30, TimeUnit.SECONDS);
+			reader.join(30_000);
+		}
+		return new ArrayList<>(lines);
 	}
 
 	static final class Collector implements Flow.Subscriber<StateEvent> {

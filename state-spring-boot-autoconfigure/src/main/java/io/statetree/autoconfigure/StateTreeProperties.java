@@ -161,7 +161,7 @@ public class StateTreeProperties {
 		private Format format = Format.JSON;
 
 		/**
-		 * Whether to force every written file to the storage device before a commit completes.
+		 * Whether each commit is made durable on the storage device (fsync) before it completes.
 		 */
 		private boolean fsync = true;
 

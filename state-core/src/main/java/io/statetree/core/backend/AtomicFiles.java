@@ -60,6 +60,19 @@ final class AtomicFiles {
 	 * @throws IOException when it cannot be written; the temp file is removed, the target untouched
 	 */
 	void write(Path target, byte @Nullable [] data) throws IOException {
+		write(target, data, this.fsync);
+	}
+
+	/**
+	 * Writes a file as {@link #write(Path, byte[])} does, forcing it and its directory only when
+	 * asked: the journal ({@link IntentJournal}) holds the bytes of what it writes unforced.
+	 * @param target the file
+	 * @param data its new bytes ({@code null} for none)
+	 * @param force whether the file and its directory are forced (and fsync is on)
+	 * @throws IOException when it cannot be written; the temp file is removed, the target untouched
+	 */
+	void write(Path target, byte @Nullable [] data, boolean force) throws IOException {
+		boolean forced = force && this.fsync;
 		Path temp = target.resolveSibling("." + target.getFileName() + "."
 				+ Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFFFL) + TEMP_SUFFIX);
 		try {
@@ -68,7 +81,7 @@ final class AtomicFiles {
 				while (buffer.hasRemaining()) {
 					channel.write(buffer);
 				}
-				if (this.fsync) {
+				if (forced) {
 					channel.force(true);
 				}
 			}
@@ -83,7 +96,9 @@ final class AtomicFiles {
 			}
 			throw ex;
 		}
-		syncDirectory(target.getParent());
+		if (forced) {
+			syncDirectory(target.getParent());
+		}
 	}
 
 	/**
@@ -109,6 +124,17 @@ final class AtomicFiles {
 	 * @throws IOException when it cannot be deleted
 	 */
 	void delete(Path path) throws IOException {
+		delete(path, true);
+	}
+
+	/**
+	 * Deletes as {@link #delete(Path)} does, forcing the directory of a moved directory only when
+	 * asked (and fsync is on).
+	 * @param path the file or directory
+	 * @param force whether the parent directory is forced after a directory's move
+	 * @throws IOException when it cannot be deleted
+	 */
+	void delete(Path path, boolean force) throws IOException {
 		BasicFileAttributes attributes = FileEntries.attributes(path);
 		if (attributes == null) {
 			return;
@@ -125,7 +151,7 @@ final class AtomicFiles {
 			deleteTree(path);
 			return;
 		}
-		if (this.fsync) {
+		if (force && this.fsync) {
 			syncDirectory(path.getParent());
 		}
 		deleteTree(trash);
@@ -172,6 +198,29 @@ final class AtomicFiles {
 		try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
 			channel.force(true);
 		}
+	}
+
+	/**
+	 * Forces a file written unforced to disk, when fsync is on; nothing when it is gone (a later
+	 * operation deleted it).
+	 * @param file the file
+	 * @throws IOException when it cannot be forced
+	 */
+	void syncFile(Path file) throws IOException {
+		if (!this.fsync) {
+			return;
+		}
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+		catch (java.nio.file.NoSuchFileException ex) {
+			// deleted since: nothing to force
+		}
+	}
+
+	/** Whether files and directories are forced. */
+	boolean fsync() {
+		return this.fsync;
 	}
 
 	/**

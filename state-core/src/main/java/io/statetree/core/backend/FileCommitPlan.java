@@ -187,7 +187,13 @@ final class FileCommitPlan {
 		}
 	}
 
-	/** Keeps the directory's order file up to date when entries are created or deleted. */
+	/**
+	 * Keeps the directory's order file up to date, writing it only when the order of its children
+	 * changes: when entries are created (or the directory is replaced with other children). A
+	 * delete leaves the order of the others as it is, so it writes nothing: the deleted names stay
+	 * listed (readers skip names not there) until the next creation in the directory rewrites the
+	 * file without them.
+	 */
 	private void emitOrder(DirNode dir, List<Op> ops) {
 		List<String> created = new ArrayList<>();
 		Set<String> removed = new HashSet<>();
@@ -205,20 +211,50 @@ final class FileCommitPlan {
 				removed.add(slot.names.stem());
 			}
 		}
-		if (created.isEmpty() && removed.isEmpty() && !dir.cleared) {
+		if (created.isEmpty() && !dir.cleared) {
 			return;
 		}
+		List<String> listed = dir.onDisk ? this.reader.readOrder(dir.path) : List.of();
 		List<String> order = new ArrayList<>();
 		if (!dir.cleared && dir.onDisk) {
-			for (String stem : this.reader.readOrder(dir.path)) {
-				if (!removed.contains(stem)) {
+			Set<String> present = presentStems(dir.path);
+			for (String stem : listed) {
+				if (!removed.contains(stem) && present.contains(stem)) {
 					order.add(stem);
 				}
 			}
 		}
 		order.addAll(created);
+		if (dir.onDisk && order.equals(listed)) {
+			return;
+		}
 		ops.add(new Op(Kind.PUT, dir.path.resolve(FileTreeReader.ORDER),
 				String.join("\n", order).getBytes(StandardCharsets.UTF_8), false));
+	}
+
+	/** The stems a directory holds entries for (names only: nothing is read or parsed). */
+	private Set<String> presentStems(Path dir) {
+		String dotExtension = this.reader.dotExtension();
+		Set<String> stems = new HashSet<>();
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+			for (Path child : stream) {
+				String name = child.getFileName().toString();
+				if (name.startsWith(".")) {
+					continue;
+				}
+				stems.add(name);
+				if (name.endsWith(dotExtension)) {
+					stems.add(name.substring(0, name.length() - dotExtension.length()));
+				}
+			}
+		}
+		catch (java.nio.file.NoSuchFileException ex) {
+			return stems;
+		}
+		catch (IOException ex) {
+			throw new StateStorageException("Cannot list directory " + dir + ": " + ex, ex);
+		}
+		return stems;
 	}
 
 	private void addNameFile(DirNode dir, Slot slot, List<Op> ops) {

@@ -15,7 +15,6 @@ import java.util.function.LongSupplier;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
-import io.statetree.core.backend.IntentLog.Op;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,12 +49,22 @@ import org.slf4j.LoggerFactory;
  * share a file. Non-ASCII characters are encoded, so Unicode normalization cannot merge names.
  * <p>
  * <b>Crash safety.</b> Every file is written to a temp file in the same directory and renamed
- * over the target; the file and its directory are fsynced unless {@code fsync(false)}. A commit
- * that changes more than one entry (a subtree replace, a delete of a file and a directory, new
- * directories, a batch) first writes a write-ahead intent log ({@code .statetree/intent.log})
- * listing every file operation with its bytes; the log is replayed when the backend opens, so a
- * commit is either wholly applied or wholly absent after a crash. Without fsync this holds for
- * process crashes, not for power loss.
+ * over the target. With fsync on, each commit (or group of concurrent commits, below) first
+ * appends all its file operations, with their bytes, to a write-ahead journal
+ * ({@code .statetree/journal.log}) and forces it; its files are then written without forcing each
+ * one, and a checkpoint (every 256 journal frames or 8 MiB, and at {@link #close()}) forces them
+ * and empties the journal. The journal is replayed when the backend opens, so a commit that
+ * returned survives a crash or power loss, and a commit is either wholly applied or wholly absent.
+ * With {@code fsync(false)}, a commit that changes more than one entry (a subtree replace, a
+ * delete of a file and a directory, new directories, a batch) first writes an intent log
+ * ({@code .statetree/intent.log}) listing every file operation with its bytes, replayed the same
+ * way; this holds for process crashes, not for power loss.
+ * <p>
+ * <b>Group commit.</b> With fsync on, commits made at the same time from several threads share
+ * their fsyncs: whoever commits takes every waiting commit it can into one group (commits whose
+ * paths are not equal to, above or below each other's, without lifetimes), logs their history
+ * records with one fsync and their files with one journal frame and one fsync. Each commit keeps
+ * its own revision, values and errors; each call returns only once its commit is durable.
  * <p>
  * <b>Corruption.</b> A file that cannot be parsed raises {@link StateStorageException} naming the
  * file relative to the directory, with the line and column where parsing failed, never quoting
@@ -155,32 +164,21 @@ public final class FileSystemBackend implements StateBackend {
 
 	private final @Nullable HistoryLog history;
 
+	/** Makes the commits (in groups, with fsync on). */
+	private final FileCommits commits;
+
 	/** The durable consumer groups, with a history only (their events are read from it). */
 	private final @Nullable FileConsumerGroups groups;
 
-	private final Clock clock;
-
 	private final int historySize;
 
-	/** Without a history: whether an earlier run's log was deleted (before the first commit). */
-	private boolean logForgotten;
-
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-
-	private volatile long revision;
 
 	private volatile boolean closed;
 
 	private final DirectoryLock directoryLock;
 
 	private final FileLifetimes lifetimes;
-
-	/**
-	 * Set during a commit while something is due (an expiry commit, or a flush from a cache in
-	 * front), under the write lock, so no other thread reads meanwhile: it reads the files as they
-	 * are, so a delete of what reads hide is made and reports the value it deletes.
-	 */
-	private boolean asStored;
 
 	/**
 	 * Opens (creating if needed) a directory with the JSON format and fsync on.
@@ -211,7 +209,6 @@ public final class FileSystemBackend implements StateBackend {
 		this.extension = checkExtension(this.serializer.extension());
 		this.fsync = builder.fsync;
 		this.maxFileBytes = builder.maxFileBytes;
-		this.clock = builder.clock;
 		this.historySize = builder.historySize;
 		this.meta = this.directory.resolve(META);
 		this.files = new AtomicFiles(this.meta, this.fsync);
@@ -251,11 +248,13 @@ public final class FileSystemBackend implements StateBackend {
 				DirectoryLock.refuseHoldingOther(this.directory, this.meta);
 			}
 			this.atomicCommit.recover();
-			this.lifetimes = FileLifetimes.open(this.meta, this.clock, builder.nanoClock, this::read);
+			this.lifetimes = FileLifetimes.open(this.meta, builder.clock, builder.nanoClock, this::read);
 			long stored = this.revisionFile.read();
 			this.history = (builder.historySize > 0) ? HistoryRecovery.open(this.directory, this.meta, this.files, this.fsync,
 					builder.historySize, stored, this.reader) : null;
-			this.revision = (this.history != null) ? this.history.revisionAtOpen(stored) : stored;
+			this.commits = new FileCommits(this, this.lock, this.directory, this.meta, this.reader, this.entries,
+					this.serializer, this.maxFileBytes, this.files, this.atomicCommit, this.revisionFile, this.history,
+					this.lifetimes, builder.clock, (this.history != null) ? this.history.revisionAtOpen(stored) : stored);
 			this.groups = (this.history != null) ? new FileConsumerGroups(this.directory, this.meta, this.files,
 					builder.nanoClock) : null;
 			if (this.groups != null) {
@@ -263,6 +262,7 @@ public final class FileSystemBackend implements StateBackend {
 			}
 		}
 		catch (RuntimeException ex) {
+			this.atomicCommit.close();
 			this.directoryLock.close();
 			throw ex;
 		}
@@ -302,7 +302,7 @@ public final class FileSystemBackend implements StateBackend {
 		try {
 			checkOpen();
 			Object value = this.reader.read(path);
-			return this.asStored ? value : this.lifetimes.withoutDue(path, value);
+			return asStored() ? value : this.lifetimes.withoutDue(path, value);
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -319,11 +319,17 @@ public final class FileSystemBackend implements StateBackend {
 		try {
 			checkOpen();
 			List<String> names = this.reader.childNames(path);
-			return this.asStored ? names : this.lifetimes.childNames(path, names);
+			return asStored() ? names : this.lifetimes.childNames(path, names);
 		}
 		finally {
 			this.lock.readLock().unlock();
 		}
+	}
+
+	/** Whether reads see the files as stored: during a commit while something is due. */
+	private boolean asStored() {
+		FileCommits commits = this.commits; // null while the constructor reads the lifetimes
+		return commits != null && commits.asStored();
 	}
 
 	/**
@@ -344,90 +350,13 @@ public final class FileSystemBackend implements StateBackend {
 
 	// ---- committing ----
 
+	/**
+	 * Commits atomically. With fsync on, concurrent commits are made in groups sharing their
+	 * fsyncs (see the class comment); each call returns once its commit is durable.
+	 */
 	@Override
 	public CommitResult commit(CommitRequest request) {
-		this.lock.writeLock().lock();
-		try {
-			checkOpen();
-			this.asStored = request.expiry() || this.lifetimes.nanosUntilNextDue() == 0;
-			checkPreconditions(request);
-			List<Write> writes = request.writes();
-			Map<StatePath, @Nullable Object> payloads = TreeChanges.lastPayloads(writes);
-			Map<StatePath, @Nullable Object> before = new LinkedHashMap<>();
-			boolean changed = false;
-			for (StatePath path : payloads.keySet()) {
-				try {
-					before.put(path, read(path));
-				}
-				catch (UnparsableFileException ex) {
-					if (path.isRoot() || !ex.file.equals(this.reader.fileOf(path))) {
-						throw ex;
-					}
-					logger.warn("Replacing the unreadable state file {} written at {}; its old value is reported as absent",
-							this.reader.relative(ex.file), path);
-					before.put(path, null);
-					changed = true;
-				}
-			}
-			FileCommitPlan plan = plan(writes);
-			List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, writes, this);
-			FileLifetimes.Next lifetimes = this.lifetimes.after(writes);
-			if (!changed && TreeChanges.unchanged(changes)) {
-				if (lifetimes != null) {
-					// a value rewritten as it was still takes its lifetime, without a revision
-					this.atomicCommit.execute(List.of(lifetimes.op()));
-					this.lifetimes.install(lifetimes);
-				}
-				return new CommitResult(this.revision, changes);
-			}
-			List<Op> ops = plan.operations();
-			if (lifetimes != null) {
-				ops = new ArrayList<>(ops);
-				ops.add(lifetimes.op());
-			}
-			long next = this.revision + 1;
-			HistoryLog log = this.history;
-			if (log == null) {
-				if (!this.logForgotten) {
-					HistoryRecovery.forgetLog(this.directory, this.meta, this.files); // see there
-					this.logForgotten = true;
-				}
-				// before any file of the commit, so the stored revision is never below a commit that is there
-				this.revisionFile.storeAtLeast(next);
-				this.atomicCommit.execute(ops);
-				installLifetimes(lifetimes);
-				this.revision = next;
-				return new CommitResult(next, changes);
-			}
-			// the history record comes before any file of the commit and carries its revision, so
-			// the revision file needs no lease: the history's last record is the last commit
-			HistoryLog.Pending pending = log.append(HistoryRecord.commit(next, this.clock.instant(), request, changes));
-			try {
-				this.atomicCommit.execute(ops);
-			}
-			catch (RuntimeException ex) {
-				if (HistoryRecovery.settleFailed(this.meta, this.reader, log, pending)) {
-					this.revision = next;
-					installLifetimes(lifetimes);
-				}
-				throw ex;
-			}
-			installLifetimes(lifetimes);
-			// published first: once revision() shows it, the history has it
-			log.published(pending);
-			this.revision = next;
-			return new CommitResult(next, changes);
-		}
-		finally {
-			this.asStored = false;
-			this.lock.writeLock().unlock();
-		}
-	}
-
-	private void installLifetimes(FileLifetimes.@Nullable Next lifetimes) {
-		if (lifetimes != null) {
-			this.lifetimes.install(lifetimes);
-		}
+		return this.commits.commit(request);
 	}
 
 	/**
@@ -441,30 +370,11 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.writeLock().lock();
 		try {
 			checkOpen();
-			checkPreconditions(request);
-			plan(request.writes()).operations();
+			this.commits.check(request);
 		}
 		finally {
 			this.lock.writeLock().unlock();
 		}
-	}
-
-	private void checkPreconditions(CommitRequest request) {
-		for (Precondition precondition : request.preconditions()) {
-			if (!StateValues.equal(read(precondition.path()), precondition.expected())) {
-				throw new PreconditionFailedException(precondition.path());
-			}
-		}
-	}
-
-	/** Plans the writes, in order, against the files as they are: checks them, writes nothing. */
-	private FileCommitPlan plan(List<Write> writes) {
-		FileCommitPlan plan = new FileCommitPlan(this.directory, this.reader, this.entries, this.serializer,
-				this.maxFileBytes);
-		for (Write write : writes) {
-			plan.apply(write);
-		}
-		return plan;
 	}
 
 	@Override
@@ -483,7 +393,7 @@ public final class FileSystemBackend implements StateBackend {
 
 	@Override
 	public long revision() {
-		return this.revision;
+		return this.commits.revision();
 	}
 
 	/** Returns the lifetimes kept in {@code .statetree/lifetimes.json}. */
@@ -545,7 +455,8 @@ public final class FileSystemBackend implements StateBackend {
 				return;
 			}
 			this.closed = true;
-			this.revisionFile.storeExact(this.revision);
+			this.atomicCommit.close();
+			this.revisionFile.storeExact(this.commits.revision());
 			if (this.history != null) {
 				this.history.close();
 			}
@@ -559,7 +470,7 @@ public final class FileSystemBackend implements StateBackend {
 		}
 	}
 
-	private void checkOpen() {
+	void checkOpen() {
 		if (this.closed) {
 			throw new IllegalStateException("The FileSystemBackend for " + this.directory + " is closed");
 		}

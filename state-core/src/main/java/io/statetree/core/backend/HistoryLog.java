@@ -186,7 +186,26 @@ final class HistoryLog implements CommitHistory {
 	 * as it was
 	 */
 	Pending append(Commit commit) {
-		byte[] record = HistoryRecord.encode(commit);
+		return appendAll(List.of(commit)).get(0);
+	}
+
+	/**
+	 * Appends the records of a group of commits in one write, forced to disk once when fsync is on
+	 * (group commit); readers do not see them yet. They go to one segment, which may so hold a few
+	 * more than {@code size} records.
+	 * @param commits the commits, in revision order, each above every logged one
+	 * @return the pending records in the same order, to be {@link #published} in that order or
+	 * {@link #abandon abandoned} in the reverse order
+	 * @throws StateStorageException naming the segment when they cannot be written; then the log
+	 * is as it was
+	 */
+	List<Pending> appendAll(List<Commit> commits) {
+		byte[][] records = new byte[commits.size()][];
+		int total = 0;
+		for (int i = 0; i < records.length; i++) {
+			records[i] = HistoryRecord.encode(commits.get(i));
+			total += records[i].length;
+		}
 		HistorySegment segment = this.segments.isEmpty() ? null : this.segments.get(this.segments.size() - 1);
 		boolean created = false;
 		Path file = null;
@@ -196,9 +215,10 @@ final class HistoryLog implements CommitHistory {
 					this.appender = FileChannel.open(segment.file, StandardOpenOption.WRITE);
 				}
 				else {
-					// a damaged segment may hide records: the new one follows the revision before this commit
+					// a damaged segment may hide records: the new one follows the revision before these commits
+					long first = commits.get(0).revision();
 					long after = (segment == null) ? this.base
-							: segment.damaged ? Math.max(segment.lastRevision(), commit.revision() - 1) : segment.lastRevision();
+							: segment.damaged ? Math.max(segment.lastRevision(), first - 1) : segment.lastRevision();
 					file = this.folder.resolve(String.format("%020d", after) + SUFFIX);
 					closeAppender();
 					FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -212,7 +232,12 @@ final class HistoryLog implements CommitHistory {
 				}
 			}
 			FileChannel channel = this.appender;
-			write(channel, ByteBuffer.wrap(record), segment.end);
+			ByteBuffer buffer = ByteBuffer.allocate(total);
+			for (byte[] record : records) {
+				buffer.put(record);
+			}
+			buffer.flip();
+			write(channel, buffer, segment.end);
 			if (this.fsync) {
 				channel.force(false);
 			}
@@ -228,7 +253,13 @@ final class HistoryLog implements CommitHistory {
 			throw new StateStorageException("Cannot append to the history " + relative(this.folder) + " of state directory "
 					+ this.directory + "; nothing was written: " + ex.getClass().getSimpleName(), ex);
 		}
-		return new Pending(commit, segment, segment.end, record.length, created);
+		List<Pending> pending = new ArrayList<>(records.length);
+		long position = segment.end;
+		for (int i = 0; i < records.length; i++) {
+			pending.add(new Pending(commits.get(i), segment, position, records[i].length, created && i == 0));
+			position += records[i].length;
+		}
+		return pending;
 	}
 
 	private static void write(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

@@ -39,9 +39,10 @@ final class HistoryRecovery {
 	}
 
 	/**
-	 * Opens the log and drops its last record when that commit's files never got in (a crash
-	 * after the record's append, before the commit's files): the intent log was replayed already,
-	 * so the tree holds either every value the commit wrote or every value it replaced.
+	 * Opens the log and drops its last records while their commits' files never got in (a crash
+	 * after the records' append, before the commits' files; a group of commits logs its records
+	 * together): the journal and the intent log were replayed already, so the tree holds either
+	 * every value a commit wrote or every value it replaced.
 	 * @param directory the state directory
 	 * @param meta the backend's own directory
 	 * @param files for directory syncs
@@ -60,15 +61,20 @@ final class HistoryRecovery {
 			// closed cleanly after its last commit: a file that differs was edited by hand since
 			return log;
 		}
-		Commit last;
-		try {
-			last = log.last();
-		}
-		catch (StateStorageException ex) {
-			logger.error("Cannot check the last commit of the history against the tree: {}", ex.getMessage());
-			return log;
-		}
-		if (last != null && holdsValuesBefore(reader, last)) {
+		// a group of commits (group commit) logs its records together, before its files: a crash
+		// between the two leaves several records whose commits never got in, each on paths of its own
+		for (int dropped = 0;; dropped++) {
+			Commit last;
+			try {
+				last = log.last();
+			}
+			catch (StateStorageException ex) {
+				logger.error("Cannot check the last commit of the history against the tree: {}", ex.getMessage());
+				return log;
+			}
+			if (last == null || dropped >= FileCommits.MAX_GROUP || !holdsValuesBefore(reader, last)) {
+				break;
+			}
 			logger.info("Dropping revision {} from the history of state directory {}: a crash stopped that commit"
 					+ " before its files were written", last.revision(), directory);
 			log.dropLast();
@@ -80,17 +86,17 @@ final class HistoryRecovery {
 	 * After a commit's files failed: when the intent log stays behind (the next open completes
 	 * the commit) or the tree no longer holds the old values, the commit counts as made, so its
 	 * record is published; otherwise the record is taken back.
-	 * @param meta the backend's own directory
+	 * @param logged whether the commit's operations were made durable (journal or intent log)
+	 * before the failure
 	 * @param reader reads the tree as stored
 	 * @param log the history log
 	 * @param pending the commit's record
 	 * @return whether the commit counts as made (its revision is then used)
 	 */
-	static boolean settleFailed(Path meta, FileTreeReader reader, HistoryLog log, HistoryLog.Pending pending) {
+	static boolean settleFailed(boolean logged, FileTreeReader reader, HistoryLog log, HistoryLog.Pending pending) {
 		boolean made;
 		try {
-			made = Files.exists(meta.resolve(AtomicCommit.INTENT), java.nio.file.LinkOption.NOFOLLOW_LINKS)
-					|| !holdsValuesBefore(reader, pending.commit());
+			made = logged || !holdsValuesBefore(reader, pending.commit());
 		}
 		catch (RuntimeException ex) {
 			made = true;

@@ -1,0 +1,571 @@
+package io.statetree.core.backend;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import io.statetree.core.StatePath;
+import io.statetree.core.backend.IntentLog.Op;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the commits of a {@link FileSystemBackend}: reads the values a commit replaces, plans its
+ * files ({@link FileCommitPlan}), logs it in the history before any file, has {@link AtomicCommit}
+ * apply it, and gives out its revision.
+ * <p>
+ * <b>Group commit</b> (fsync on): a committing thread queues its request and takes the write
+ * lock; whoever holds it commits every queued request it can together, as one group: requests
+ * taken in arrival order while none of them touches (writes, or checks a precondition on) a path
+ * equal to, above or below one an earlier member touches, none changes lifetimes and none is an
+ * expiry commit. Each member still reads, checks and reports its own values and gets its own
+ * revision; the group's history records are forced once and its file operations are one frame of
+ * the journal, forced once, so concurrent writers share two fsyncs. A crash keeps a group wholly
+ * or not at all, and a call returns only after its commit is durable. A member that fails (a
+ * precondition, a refused value) fails alone; when the group's files cannot be planned its
+ * members are committed one at a time instead. With fsync off there are no groups: each commit
+ * is made alone, under the lock.
+ * <p>
+ * Thread-safe: the state below is read and written under the backend's write lock; the revision
+ * is volatile. A waiting thread does not queue for the lock: it parks until the leader completes
+ * its request, or until a leader lets go of the lock and wakes the next waiting request to lead,
+ * so threads whose commits are done return at once instead of each taking the lock in turn.
+ */
+final class FileCommits {
+
+	private static final Logger logger = LoggerFactory.getLogger(FileSystemBackend.class);
+
+	/** The most commits made as one group. */
+	static final int MAX_GROUP = 64;
+
+	private final FileSystemBackend backend;
+
+	private final ReentrantReadWriteLock lock;
+
+	private final Path directory;
+
+	private final Path meta;
+
+	private final FileTreeReader reader;
+
+	private final FileEntries entries;
+
+	private final Serializer serializer;
+
+	private final int maxFileBytes;
+
+	private final AtomicFiles files;
+
+	private final AtomicCommit atomicCommit;
+
+	private final RevisionFile revisionFile;
+
+	private final @Nullable HistoryLog history;
+
+	private final FileLifetimes lifetimes;
+
+	private final Clock clock;
+
+	private final boolean groups;
+
+	private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
+
+	private volatile long revision;
+
+	/** Without a history: whether an earlier run's log was deleted (before the first commit). */
+	private boolean logForgotten;
+
+	/**
+	 * Set during a commit while something is due (an expiry commit, or a flush from a cache in
+	 * front), under the write lock, so no other thread reads meanwhile: reads see the files as
+	 * they are, so a delete of what reads hide is made and reports the value it deletes.
+	 */
+	private boolean asStored;
+
+	FileCommits(FileSystemBackend backend, ReentrantReadWriteLock lock, Path directory, Path meta,
+			FileTreeReader reader, FileEntries entries, Serializer serializer, int maxFileBytes, AtomicFiles files,
+			AtomicCommit atomicCommit, RevisionFile revisionFile, @Nullable HistoryLog history,
+			FileLifetimes lifetimes, Clock clock, long revision) {
+		this.backend = backend;
+		this.lock = lock;
+		this.directory = directory;
+		this.meta = meta;
+		this.reader = reader;
+		this.entries = entries;
+		this.serializer = serializer;
+		this.maxFileBytes = maxFileBytes;
+		this.files = files;
+		this.atomicCommit = atomicCommit;
+		this.revisionFile = revisionFile;
+		this.history = history;
+		this.lifetimes = lifetimes;
+		this.clock = clock;
+		this.groups = files.fsync();
+		this.revision = revision;
+	}
+
+	long revision() {
+		return this.revision;
+	}
+
+	/** Whether reads see the files as stored (during a commit while something is due). */
+	boolean asStored() {
+		return this.asStored;
+	}
+
+	/**
+	 * Commits a request, in a group with concurrent ones when fsync is on.
+	 * @param request the request
+	 * @return its result, once it is durable
+	 */
+	CommitResult commit(CommitRequest request) {
+		if (!this.groups) {
+			this.lock.writeLock().lock();
+			try {
+				this.backend.checkOpen();
+				return commitAlone(request);
+			}
+			finally {
+				this.asStored = false;
+				this.lock.writeLock().unlock();
+			}
+		}
+		Queued mine = new Queued(request);
+		this.queue.add(mine);
+		while (!mine.done) {
+			if (this.lock.writeLock().tryLock()) {
+				try {
+					while (!mine.done) {
+						commitQueued();
+					}
+				}
+				finally {
+					this.lock.writeLock().unlock();
+				}
+				// the next waiting request leads the next group at once
+				Queued next = this.queue.peek();
+				if (next != null) {
+					next.wake();
+				}
+			}
+			else {
+				// a leader completes it (and wakes it), or lets go of the lock (and wakes the next)
+				mine.await();
+			}
+		}
+		return mine.outcome();
+	}
+
+	/** Commits the next group of queued requests; completes every request it takes. */
+	private void commitQueued() {
+		List<Queued> taken = new ArrayList<>();
+		try {
+			commitQueued(taken);
+		}
+		catch (RuntimeException | Error ex) {
+			for (Queued queued : taken) {
+				if (!queued.done) {
+					queued.fail((ex instanceof RuntimeException runtime) ? runtime
+							: new IllegalStateException("The commit failed: " + ex, ex));
+				}
+			}
+			if (ex instanceof Error error) {
+				throw error;
+			}
+		}
+	}
+
+	private void commitQueued(List<Queued> taken) {
+		List<Member> members = new ArrayList<>();
+		List<Queued> unchanged = new ArrayList<>();
+		List<StatePath> touched = new ArrayList<>();
+		FileCommitPlan plan = newPlan();
+		while (members.size() < MAX_GROUP) {
+			Queued next = this.queue.peek();
+			if (next == null) {
+				break;
+			}
+			boolean first = members.isEmpty() && unchanged.isEmpty();
+			if (!first && overlaps(next.request, touched)) {
+				break;
+			}
+			Member member;
+			try {
+				this.backend.checkOpen();
+				member = prepare(next.request);
+			}
+			catch (RuntimeException ex) {
+				taken.add(this.queue.poll());
+				next.fail(ex);
+				continue;
+			}
+			if (member == null) {
+				// lifetimes change or something is due: made alone, after the group before it
+				if (!first) {
+					break;
+				}
+				taken.add(this.queue.poll());
+				try {
+					next.complete(commitAlone(next.request));
+				}
+				catch (RuntimeException ex) {
+					next.fail(ex);
+				}
+				finally {
+					this.asStored = false;
+				}
+				return;
+			}
+			taken.add(this.queue.poll());
+			addTouched(next.request, touched);
+			if (member.unchanged) {
+				next.changes = member.changes;
+				unchanged.add(next);
+				continue;
+			}
+			try {
+				for (Write write : next.request.writes()) {
+					plan.apply(write);
+				}
+			}
+			catch (RuntimeException ex) {
+				next.fail(ex);
+				plan = newPlan();
+				for (Member accepted : members) {
+					for (Write write : accepted.queued.request.writes()) {
+						plan.apply(write);
+					}
+				}
+				continue;
+			}
+			member.queued = next;
+			members.add(member);
+		}
+		long before = this.revision;
+		for (Queued queued : unchanged) {
+			queued.complete(new CommitResult(before, queued.changes));
+		}
+		if (!members.isEmpty()) {
+			commitGroup(members, plan);
+		}
+	}
+
+	private static boolean overlaps(CommitRequest request, List<StatePath> touched) {
+		for (Write write : request.writes()) {
+			if (overlaps(write.path(), touched)) {
+				return true;
+			}
+		}
+		for (Precondition precondition : request.preconditions()) {
+			if (overlaps(precondition.path(), touched)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean overlaps(StatePath path, List<StatePath> touched) {
+		for (StatePath other : touched) {
+			if (path.isAncestorOrSelf(other) || other.isAncestorOrSelf(path)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static void addTouched(CommitRequest request, List<StatePath> touched) {
+		for (Write write : request.writes()) {
+			touched.add(write.path());
+		}
+		for (Precondition precondition : request.preconditions()) {
+			touched.add(precondition.path());
+		}
+	}
+
+	/**
+	 * Reads and checks what a member of a group replaces, against the files as they are (no
+	 * earlier member touches its paths).
+	 * @return the member, or {@code null} when it must be made alone
+	 */
+	private @Nullable Member prepare(CommitRequest request) {
+		if (request.expiry() || this.lifetimes.nanosUntilNextDue() == 0
+				|| this.lifetimes.after(request.writes()) != null) {
+			return null;
+		}
+		checkPreconditions(request);
+		Member member = new Member();
+		Values values = valuesBefore(request);
+		member.changes = values.changes;
+		member.unchanged = !values.changed && TreeChanges.unchanged(values.changes);
+		return member;
+	}
+
+	private void commitGroup(List<Member> members, FileCommitPlan plan) {
+		List<Op> ops;
+		try {
+			ops = plan.operations();
+		}
+		catch (RuntimeException ex) {
+			// which member's value cannot be stored is not known here: each is made alone instead
+			for (Member member : members) {
+				try {
+					member.queued.complete(commitAlone(member.queued.request));
+				}
+				catch (RuntimeException failed) {
+					member.queued.fail(failed);
+				}
+			}
+			return;
+		}
+		long next = this.revision;
+		List<io.statetree.core.Commit> records = new ArrayList<>(members.size());
+		for (Member member : members) {
+			member.revision = ++next;
+			records.add(HistoryRecord.commit(member.revision, this.clock.instant(), member.queued.request, member.changes));
+		}
+		long last = next;
+		HistoryLog log = this.history;
+		try {
+			if (log == null) {
+				forgetLogOnce();
+				this.revisionFile.storeAtLeast(last);
+				this.atomicCommit.execute(ops);
+				this.revision = last;
+			}
+			else {
+				List<HistoryLog.Pending> pending = log.appendAll(records);
+				try {
+					this.atomicCommit.execute(ops);
+				}
+				catch (RuntimeException ex) {
+					if (this.atomicCommit.failedAfterLogging()) {
+						for (HistoryLog.Pending record : pending) {
+							log.published(record);
+						}
+						this.revision = last;
+					}
+					else {
+						for (int i = pending.size() - 1; i >= 0; i--) {
+							log.abandon(pending.get(i));
+						}
+					}
+					throw ex;
+				}
+				// published first: once revision() shows it, the history has it
+				for (HistoryLog.Pending record : pending) {
+					log.published(record);
+				}
+				this.revision = last;
+			}
+		}
+		catch (RuntimeException ex) {
+			for (Member member : members) {
+				member.queued.fail(ex);
+			}
+			return;
+		}
+		for (Member member : members) {
+			member.queued.complete(new CommitResult(member.revision, member.changes));
+		}
+	}
+
+	/** The commit of one request by itself, as before groups: the caller holds the write lock. */
+	private CommitResult commitAlone(CommitRequest request) {
+		this.asStored = request.expiry() || this.lifetimes.nanosUntilNextDue() == 0;
+		checkPreconditions(request);
+		List<Write> writes = request.writes();
+		Values values = valuesBefore(request);
+		FileCommitPlan plan = plan(writes);
+		List<Change> changes = values.changes;
+		FileLifetimes.Next lifetimes = this.lifetimes.after(writes);
+		if (!values.changed && TreeChanges.unchanged(changes)) {
+			if (lifetimes != null) {
+				// a value rewritten as it was still takes its lifetime, without a revision
+				this.atomicCommit.execute(List.of(lifetimes.op()));
+				this.lifetimes.install(lifetimes);
+			}
+			return new CommitResult(this.revision, changes);
+		}
+		List<Op> ops = plan.operations();
+		if (lifetimes != null) {
+			ops = new ArrayList<>(ops);
+			ops.add(lifetimes.op());
+		}
+		long next = this.revision + 1;
+		HistoryLog log = this.history;
+		if (log == null) {
+			forgetLogOnce();
+			// before any file of the commit, so the stored revision is never below a commit that is there
+			this.revisionFile.storeAtLeast(next);
+			this.atomicCommit.execute(ops);
+			installLifetimes(lifetimes);
+			this.revision = next;
+			return new CommitResult(next, changes);
+		}
+		// the history record comes before any file of the commit and carries its revision, so
+		// the revision file needs no lease: the history's last record is the last commit
+		HistoryLog.Pending pending = log.append(HistoryRecord.commit(next, this.clock.instant(), request, changes));
+		try {
+			this.atomicCommit.execute(ops);
+		}
+		catch (RuntimeException ex) {
+			if (HistoryRecovery.settleFailed(this.atomicCommit.failedAfterLogging(), this.reader, log, pending)) {
+				this.revision = next;
+				installLifetimes(lifetimes);
+			}
+			throw ex;
+		}
+		installLifetimes(lifetimes);
+		// published first: once revision() shows it, the history has it
+		log.published(pending);
+		this.revision = next;
+		return new CommitResult(next, changes);
+	}
+
+	private void forgetLogOnce() {
+		if (!this.logForgotten) {
+			HistoryRecovery.forgetLog(this.directory, this.meta, this.files); // see there
+			this.logForgotten = true;
+		}
+	}
+
+	/** The values a request replaces, and the changes it makes. */
+	private Values valuesBefore(CommitRequest request) {
+		List<Write> writes = request.writes();
+		Map<StatePath, @Nullable Object> payloads = TreeChanges.lastPayloads(writes);
+		Map<StatePath, @Nullable Object> before = new LinkedHashMap<>();
+		boolean changed = false;
+		for (StatePath path : payloads.keySet()) {
+			try {
+				before.put(path, this.backend.read(path));
+			}
+			catch (UnparsableFileException ex) {
+				if (path.isRoot() || !ex.file.equals(this.reader.fileOf(path))) {
+					throw ex;
+				}
+				logger.warn("Replacing the unreadable state file {} written at {}; its old value is reported as absent",
+						this.reader.relative(ex.file), path);
+				before.put(path, null);
+				changed = true;
+			}
+		}
+		List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, writes, this.backend);
+		return new Values(changes, changed);
+	}
+
+	private void installLifetimes(FileLifetimes.@Nullable Next lifetimes) {
+		if (lifetimes != null) {
+			this.lifetimes.install(lifetimes);
+		}
+	}
+
+	/**
+	 * Plans a request as {@link #commit} does and writes nothing. The caller holds the write lock.
+	 * @param request the request
+	 */
+	void check(CommitRequest request) {
+		checkPreconditions(request);
+		plan(request.writes()).operations();
+	}
+
+	private void checkPreconditions(CommitRequest request) {
+		for (Precondition precondition : request.preconditions()) {
+			if (!StateValues.equal(this.backend.read(precondition.path()), precondition.expected())) {
+				throw new PreconditionFailedException(precondition.path());
+			}
+		}
+	}
+
+	/** Plans the writes, in order, against the files as they are: checks them, writes nothing. */
+	private FileCommitPlan plan(List<Write> writes) {
+		FileCommitPlan plan = newPlan();
+		for (Write write : writes) {
+			plan.apply(write);
+		}
+		return plan;
+	}
+
+	private FileCommitPlan newPlan() {
+		return new FileCommitPlan(this.directory, this.reader, this.entries, this.serializer, this.maxFileBytes);
+	}
+
+	private record Values(List<Change> changes, boolean changed) {
+	}
+
+	/** A member of a group being made. */
+	private static final class Member {
+
+		Queued queued;
+
+		List<Change> changes;
+
+		boolean unchanged;
+
+		long revision;
+
+	}
+
+	/**
+	 * A queued request and, once done, its outcome: written by the leader under the lock before
+	 * {@link #done}, read by the requesting thread after it saw {@link #done}.
+	 */
+	private static final class Queued {
+
+		private static final long PARK_NANOS = 1_000_000;
+
+		final CommitRequest request;
+
+		final Thread thread = Thread.currentThread();
+
+		List<Change> changes = List.of();
+
+		volatile boolean done;
+
+		@Nullable CommitResult result;
+
+		@Nullable RuntimeException error;
+
+		Queued(CommitRequest request) {
+			this.request = request;
+		}
+
+		void complete(CommitResult result) {
+			this.result = result;
+			this.done = true;
+			LockSupport.unpark(this.thread);
+		}
+
+		void fail(RuntimeException error) {
+			this.error = error;
+			this.done = true;
+			LockSupport.unpark(this.thread);
+		}
+
+		void wake() {
+			LockSupport.unpark(this.thread);
+		}
+
+		/** Waits until woken, at most a millisecond (the lock may be held by a reader). */
+		void await() {
+			if (!this.done) {
+				LockSupport.parkNanos(this, PARK_NANOS);
+			}
+		}
+
+		CommitResult outcome() {
+			if (this.error != null) {
+				throw this.error;
+			}
+			return this.result;
+		}
+
+	}
+
+}
