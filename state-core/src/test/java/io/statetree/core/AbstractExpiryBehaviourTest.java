@@ -221,10 +221,13 @@ public abstract class AbstractExpiryBehaviourTest {
 		Heard heard = listen(c, "/**");
 		c.set("/k", "v", WriteOptions.ttl(Duration.ofMillis(150)));
 		c.set("/k", "w");
+		long rewrite = c.revision();
 		assertThat(c.timeToLive("/k")).isNull();
 		holdsFor(Duration.ofMillis(400), () -> "w".equals(c.get("/k")));
-		assertThat(heard.expiries()).isEmpty();
-		assertThat(expiryCommits(c)).isEmpty();
+		// on a loaded machine the first value may expire before the rewrite (correctly); what must
+		// never happen is an expiry of the rewritten, permanent value
+		assertThat(heard.expiries()).allSatisfy((e) -> assertThat(e.revision()).isLessThan(rewrite));
+		assertThat(expiryCommits(c)).allSatisfy((commit) -> assertThat(commit.revision()).isLessThan(rewrite));
 	}
 
 	/**
