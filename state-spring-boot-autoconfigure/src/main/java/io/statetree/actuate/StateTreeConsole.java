@@ -236,7 +236,8 @@ public final class StateTreeConsole {
 			return badRequest("The value for " + at + " holds the mask " + StateTreeSanitizer.MASK
 					+ " of a value the console does not show; write the real value, or leave that field out", at);
 		}
-		return withPath(this.values.write(context, segments(at), json, null), at);
+		WebEndpointResponse<Object> answer = withPath(this.values.write(context, segments(at), json, null), at);
+		return (answer.getStatus() == 409) ? withoutMaskedType(context, answer, at) : answer;
 	}
 
 	/**
@@ -396,6 +397,27 @@ public final class StateTreeConsole {
 			throw new InvalidPathException(path, "a path of the console starts with '/'");
 		}
 		return StatePath.of(path);
+	}
+
+	/**
+	 * A conflict of a write below a leaf names the leaf's type ("holds a leaf value (a String)"):
+	 * when the caller is shown that leaf masked, the same conflict without the type.
+	 */
+	private WebEndpointResponse<Object> withoutMaskedType(SecurityContext context, WebEndpointResponse<Object> answer,
+			StatePath at) {
+		CallerAccess caller = this.access.of(context);
+		for (int depth = 1; depth < at.depth(); depth++) {
+			StatePath ancestor = at.prefix(depth);
+			Object value = this.controller.get(ancestor);
+			if (value != null && this.controller.childNames(ancestor).isEmpty()) {
+				if (caller.showsMessageAbout(ancestor, value)) {
+					return answer;
+				}
+				return StateTreeEndpointWebExtension.error(409,
+						"Cannot write " + at + ": " + ancestor + " holds a leaf value, not a branch", at);
+			}
+		}
+		return answer;
 	}
 
 	private static long utf8Length(String text) {

@@ -257,6 +257,21 @@ class StateTreeConsoleTest {
 	}
 
 	@Test
+	void aWriteBelowAMaskedLeafIsAConflictThatDoesNotNameTheLeafsType() {
+		this.controller.set("/db/password", "pw-type-77");
+		this.controller.set("/db/url", "jdbc:x");
+		long before = this.controller.revision();
+		WebEndpointResponse<Object> masked = this.console.write(WRITER, "/db/password/x", "1");
+		assertThat(masked.getStatus()).isEqualTo(409);
+		assertThat(String.valueOf(body(masked).get("message"))).isEqualTo(
+				"Cannot write /db/password/x: /db/password holds a leaf value, not a branch");
+		WebEndpointResponse<Object> shown = this.console.write(WRITER, "/db/url/x", "1");
+		assertThat(shown.getStatus()).isEqualTo(409);
+		assertThat(String.valueOf(body(shown).get("message"))).contains("/db/url").contains("String");
+		assertThat(this.controller.revision()).isEqualTo(before);
+	}
+
+	@Test
 	void aPathWithoutLeadingSlashIs400() {
 		long before = this.controller.revision();
 		assertThat(message(this.console.write(WRITER, "docs/x", "1"))).contains("docs/x").contains("'/'");
