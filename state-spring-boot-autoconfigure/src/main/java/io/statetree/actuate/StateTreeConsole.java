@@ -63,6 +63,8 @@ public final class StateTreeConsole {
 
 	private final StateTreeGroupsEndpointWebExtension groups;
 
+	private final ConsoleValueBounds bounds;
+
 	/**
 	 * Creates the console's operations.
 	 * @param controller the controller
@@ -76,6 +78,7 @@ public final class StateTreeConsole {
 		this.values = new StateTreeEndpointWebExtension(this.endpoint);
 		this.changes = new StateTreeChangesEndpointWebExtension(new StateTreeChangesEndpoint(controller, access));
 		this.groups = new StateTreeGroupsEndpointWebExtension(new StateTreeGroupsEndpoint(controller, access));
+		this.bounds = new ConsoleValueBounds(jsonMapper);
 	}
 
 	/**
@@ -189,11 +192,12 @@ public final class StateTreeConsole {
 	 * Reads the value at a path, as {@code GET /actuator/statetree/{path}} does.
 	 * @param context the caller
 	 * @param path the path
-	 * @return <code>{"path": ..., "value": ...}</code>, 404 when absent, or an error
+	 * @return <code>{"path": ..., "value": ...}</code> (a value whose JSON is longer than 8 KiB as
+	 * <code>{"truncated": true, "bytes": n}</code>), 404 when absent, or an error
 	 */
 	public WebEndpointResponse<Object> value(SecurityContext context, @Nullable String path) {
 		try {
-			return this.values.read(context, segments(parse(path)), null, null);
+			return this.bounds.shown(this.values.read(context, segments(parse(path)), null, null));
 		}
 		catch (InvalidPathException ex) {
 			return badRequest(ex.getMessage(), null);
@@ -208,7 +212,7 @@ public final class StateTreeConsole {
 	 * @return <code>{"path": ..., "changed": bool, "revision": n}</code>, or an error (400 naming
 	 * the path when the value is not JSON, or holds the mask {@value StateTreeSanitizer#MASK} of a
 	 * value not shown, as the editor, which starts from the value as shown, would otherwise write
-	 * the mask over a secret; nothing is written then)
+	 * the mask over a secret; 413 when the JSON is longer than 1 MiB; nothing is written then)
 	 */
 	public WebEndpointResponse<Object> write(SecurityContext context, @Nullable String path, @Nullable String json) {
 		StatePath at;
@@ -221,12 +225,19 @@ public final class StateTreeConsole {
 		if (json == null || json.isBlank()) {
 			return badRequest("The request body must be the value for " + at + " as JSON text; it is empty", at);
 		}
+		long bytes = utf8Length(json);
+		if (bytes > ConsoleValueBounds.WRITE_BYTES) {
+			return StateTreeEndpointWebExtension.error(413, "The value for " + at + " is " + bytes
+					+ " bytes of JSON; the console writes at most " + ConsoleValueBounds.WRITE_BYTES + " bytes (1 MiB)",
+					at);
+		}
 		if (json.contains('"' + StateTreeSanitizer.MASK + '"')) {
 			// The editor starts from the value as shown: writing it back would put the mask over a secret.
 			return badRequest("The value for " + at + " holds the mask " + StateTreeSanitizer.MASK
 					+ " of a value the console does not show; write the real value, or leave that field out", at);
 		}
-		return withPath(this.values.write(context, segments(at), json, null), at);
+		WebEndpointResponse<Object> answer = withPath(this.values.write(context, segments(at), json, null), at);
+		return (answer.getStatus() == 409) ? withoutMaskedType(context, answer, at) : answer;
 	}
 
 	/**
@@ -253,7 +264,7 @@ public final class StateTreeConsole {
 	 */
 	public WebEndpointResponse<Object> changes(SecurityContext context, @Nullable String after,
 			@Nullable String limit) {
-		return this.changes.changes(context, after, limit);
+		return this.bounds.shown(this.changes.changes(context, after, limit));
 	}
 
 	/**
@@ -354,7 +365,7 @@ public final class StateTreeConsole {
 	 */
 	public @Nullable EventView events(SecurityContext context) {
 		CallerAccess caller = this.access.of(context);
-		return (caller.toRead() == Verdict.ALLOWED) ? new EventView(caller) : null;
+		return (caller.toRead() == Verdict.ALLOWED) ? new EventView(caller, this.bounds) : null;
 	}
 
 	/**
@@ -381,7 +392,41 @@ public final class StateTreeConsole {
 		if (path == null) {
 			return StatePath.ROOT;
 		}
+		if (!path.startsWith("/")) {
+			// The console names every path absolutely, as it shows them: "shop/a" is a mistake, not /shop/a.
+			throw new InvalidPathException(path, "a path of the console starts with '/'");
+		}
 		return StatePath.of(path);
+	}
+
+	/**
+	 * A conflict of a write below a leaf names the leaf's type ("holds a leaf value (a String)"):
+	 * when the caller is shown that leaf masked, the same conflict without the type.
+	 */
+	private WebEndpointResponse<Object> withoutMaskedType(SecurityContext context, WebEndpointResponse<Object> answer,
+			StatePath at) {
+		CallerAccess caller = this.access.of(context);
+		for (int depth = 1; depth < at.depth(); depth++) {
+			StatePath ancestor = at.prefix(depth);
+			Object value = this.controller.get(ancestor);
+			if (value != null && this.controller.childNames(ancestor).isEmpty()) {
+				if (caller.showsMessageAbout(ancestor, value)) {
+					return answer;
+				}
+				return StateTreeEndpointWebExtension.error(409,
+						"Cannot write " + at + ": " + ancestor + " holds a leaf value, not a branch", at);
+			}
+		}
+		return answer;
+	}
+
+	private static long utf8Length(String text) {
+		long bytes = 0;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			bytes += (c < 0x80) ? 1 : (c < 0x800) ? 2 : Character.isSurrogate(c) ? 2 : 3;
+		}
+		return bytes;
 	}
 
 	private static String[] segments(StatePath path) {
@@ -422,8 +467,11 @@ public final class StateTreeConsole {
 
 		private final CallerAccess caller;
 
-		EventView(CallerAccess caller) {
+		private final ConsoleValueBounds bounds;
+
+		EventView(CallerAccess caller, ConsoleValueBounds bounds) {
 			this.caller = caller;
+			this.bounds = bounds;
 		}
 
 		/**
@@ -440,8 +488,8 @@ public final class StateTreeConsole {
 			Map<String, Object> shown = new LinkedHashMap<>();
 			shown.put("revision", event.revision());
 			shown.put("path", path.toString());
-			shown.put("oldValue", this.caller.present(path, event.prevValue(Object.class)));
-			shown.put("newValue", this.caller.present(path, event.newValue(Object.class)));
+			shown.put("oldValue", this.bounds.shown(this.caller.present(path, event.prevValue(Object.class))));
+			shown.put("newValue", this.bounds.shown(this.caller.present(path, event.newValue(Object.class))));
 			shown.put("causedBy", event.causedBy());
 			shown.put("origin", event.origin());
 			shown.put("kind", event.isResync() ? "resync" : event.isExpiry() ? "expiry" : event.isPing() ? "ping"

@@ -264,6 +264,7 @@ public class StateTreeEndpointWebExtension {
 			case STATUS_FORBIDDEN -> "Forbidden";
 			case WebEndpointResponse.STATUS_NOT_FOUND -> "Not Found";
 			case STATUS_CONFLICT -> "Conflict";
+			case 413 -> "Content Too Large";
 			case 503 -> "Service Unavailable";
 			default -> "Error";
 		});

@@ -212,6 +212,75 @@ class StateTreeConsoleTest {
 			.containsEntry("newValue", StateTreeSanitizer.MASK));
 	}
 
+	@Test
+	void aValueLongerThan8KiBIsShownAsAMarkerInTheValuePaneCommitsAndEvents() {
+		String big = "big-content-".repeat(1000);
+		List<StateEvent> events = new CopyOnWriteArrayList<>();
+		try (Subscription subscription = this.controller.subscribe("/**", events::add)) {
+			this.controller.set("/docs/big", big);
+			this.controller.set("/docs/small", "s".repeat(100));
+		}
+		Map<String, Object> marker = Map.of("truncated", true, "bytes", big.length() + 2);
+		WebEndpointResponse<Object> value = this.console.value(READER, "/docs/big");
+		assertThat(value.getStatus()).isEqualTo(200);
+		assertThat(value.getBody()).isEqualTo(new StateTreeEndpoint.ValueDescriptor("/docs/big", marker));
+		assertThat(this.console.value(READER, "/docs/small").getBody())
+			.isEqualTo(new StateTreeEndpoint.ValueDescriptor("/docs/small", "s".repeat(100)));
+		WebEndpointResponse<Object> changes = this.console.changes(READER, null, null);
+		assertThat(changes.getBody().toString()).doesNotContain("big-content-").contains("s".repeat(100));
+		StateTreeChangesEndpoint.ChangesDescriptor page = (StateTreeChangesEndpoint.ChangesDescriptor) changes.getBody();
+		assertThat(page.commits()).flatMap(StateTreeChangesEndpoint.CommitDescriptor::changes)
+			.anySatisfy((change) -> assertThat(change.newValue()).isEqualTo(marker));
+		StateTreeConsole.EventView reader = this.console.events(READER);
+		List<Map<String, Object>> shown = new ArrayList<>();
+		for (StateEvent event : events) {
+			shown.add(reader.show(event));
+		}
+		assertThat(shown.toString()).doesNotContain("big-content-");
+		assertThat(shown).anySatisfy((event) -> assertThat(event).containsEntry("path", "/docs/big")
+			.containsEntry("newValue", marker));
+	}
+
+	@Test
+	void aWriteLongerThan1MiBIs413NamingTheLimitAndWritesNothing() {
+		long before = this.controller.revision();
+		String json = '"' + "w".repeat(1024 * 1024) + '"';
+		WebEndpointResponse<Object> answer = this.console.write(WRITER, "/docs/huge", json);
+		assertThat(answer.getStatus()).isEqualTo(413);
+		assertThat(String.valueOf(body(answer).get("message"))).contains("1048576").contains("/docs/huge")
+			.doesNotContain("www");
+		assertThat(this.controller.revision()).isEqualTo(before);
+		assertThat(this.controller.exists("/docs/huge")).isFalse();
+		String fits = '"' + "w".repeat(1024 * 1024 - 2) + '"';
+		assertThat(this.console.write(WRITER, "/docs/huge", fits).getStatus()).isEqualTo(200);
+		assertThat(this.controller.exists("/docs/huge")).isTrue();
+	}
+
+	@Test
+	void aWriteBelowAMaskedLeafIsAConflictThatDoesNotNameTheLeafsType() {
+		this.controller.set("/db/password", "pw-type-77");
+		this.controller.set("/db/url", "jdbc:x");
+		long before = this.controller.revision();
+		WebEndpointResponse<Object> masked = this.console.write(WRITER, "/db/password/x", "1");
+		assertThat(masked.getStatus()).isEqualTo(409);
+		assertThat(String.valueOf(body(masked).get("message"))).isEqualTo(
+				"Cannot write /db/password/x: /db/password holds a leaf value, not a branch");
+		WebEndpointResponse<Object> shown = this.console.write(WRITER, "/db/url/x", "1");
+		assertThat(shown.getStatus()).isEqualTo(409);
+		assertThat(String.valueOf(body(shown).get("message"))).contains("/db/url").contains("String");
+		assertThat(this.controller.revision()).isEqualTo(before);
+	}
+
+	@Test
+	void aPathWithoutLeadingSlashIs400() {
+		long before = this.controller.revision();
+		assertThat(message(this.console.write(WRITER, "docs/x", "1"))).contains("docs/x").contains("'/'");
+		assertThat(message(this.console.value(READER, "docs"))).contains("'/'");
+		assertThat(message(this.console.delete(WRITER, "docs"))).contains("'/'");
+		assertThat(message(this.console.children(READER, "docs", 0, 10))).contains("'/'");
+		assertThat(this.controller.revision()).isEqualTo(before);
+	}
+
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> body(WebEndpointResponse<Object> answer) {
 		return (Map<String, Object>) answer.getBody();

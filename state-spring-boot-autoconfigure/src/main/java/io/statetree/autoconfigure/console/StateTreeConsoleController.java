@@ -114,6 +114,10 @@ class StateTreeConsoleController implements SmartLifecycle, DisposableBean {
 
 	@GetMapping("/api/session")
 	ResponseEntity<Object> session(HttpServletRequest request) {
+		WebEndpointResponse<Object> repeated = repeated(request);
+		if (repeated != null) {
+			return entity(repeated);
+		}
 		WebEndpointResponse<Object> answer = this.console.session(context(request));
 		if (answer.getStatus() == WebEndpointResponse.STATUS_OK && answer.getBody() instanceof Map<?, ?> body) {
 			Map<String, Object> withToken = new LinkedHashMap<>();
@@ -129,6 +133,10 @@ class StateTreeConsoleController implements SmartLifecycle, DisposableBean {
 
 	@GetMapping("/api/overview")
 	ResponseEntity<Object> overview(HttpServletRequest request) {
+		WebEndpointResponse<Object> repeated = repeated(request);
+		if (repeated != null) {
+			return entity(repeated);
+		}
 		return entity(this.console.overview(context(request)));
 	}
 
@@ -136,6 +144,10 @@ class StateTreeConsoleController implements SmartLifecycle, DisposableBean {
 	ResponseEntity<Object> children(HttpServletRequest request, @RequestParam(required = false) @Nullable String path,
 			@RequestParam(required = false) @Nullable String offset,
 			@RequestParam(required = false) @Nullable String limit) {
+		WebEndpointResponse<Object> repeated = repeated(request);
+		if (repeated != null) {
+			return entity(repeated);
+		}
 		Integer from = number(offset, 0);
 		Integer size = number(limit, DEFAULT_PAGE);
 		if (from == null || size == null) {
@@ -148,29 +160,49 @@ class StateTreeConsoleController implements SmartLifecycle, DisposableBean {
 
 	@GetMapping("/api/value")
 	ResponseEntity<Object> value(HttpServletRequest request, @RequestParam(required = false) @Nullable String path) {
+		WebEndpointResponse<Object> repeated = repeated(request);
+		if (repeated != null) {
+			return entity(repeated);
+		}
 		return entity(this.console.value(context(request), path));
 	}
 
 	@PutMapping("/api/value")
 	ResponseEntity<Object> write(HttpServletRequest request, @RequestParam(required = false) @Nullable String path,
 			@RequestBody(required = false) @Nullable String body) {
+		WebEndpointResponse<Object> repeated = repeated(request);
+		if (repeated != null) {
+			return entity(repeated);
+		}
 		return entity(this.console.write(context(request), path, body));
 	}
 
 	@DeleteMapping("/api/value")
 	ResponseEntity<Object> delete(HttpServletRequest request, @RequestParam(required = false) @Nullable String path) {
+		WebEndpointResponse<Object> repeated = repeated(request);
+		if (repeated != null) {
+			return entity(repeated);
+		}
 		return entity(this.console.delete(context(request), path));
 	}
 
 	@GetMapping("/api/changes")
 	ResponseEntity<Object> changes(HttpServletRequest request, @RequestParam(required = false) @Nullable String after,
 			@RequestParam(required = false) @Nullable String limit) {
+		WebEndpointResponse<Object> repeated = repeated(request);
+		if (repeated != null) {
+			return entity(repeated);
+		}
 		return entity(this.console.changes(context(request), after, limit));
 	}
 
 	@PostMapping("/api/restore")
 	ResponseEntity<Object> restore(HttpServletRequest request,
 			@RequestParam(required = false) @Nullable String revision) {
+		WebEndpointResponse<Object> repeated = repeated(request);
+		if (repeated != null) {
+			return entity(repeated);
+		}
 		long number;
 		try {
 			number = Long.parseLong((revision != null) ? revision.strip() : "");
@@ -183,12 +215,20 @@ class StateTreeConsoleController implements SmartLifecycle, DisposableBean {
 
 	@GetMapping("/api/groups")
 	ResponseEntity<Object> groups(HttpServletRequest request) {
+		WebEndpointResponse<Object> repeated = repeated(request);
+		if (repeated != null) {
+			return entity(repeated);
+		}
 		return entity(this.console.groups(context(request)));
 	}
 
 	@GetMapping("/api/dead-letters")
 	ResponseEntity<Object> deadLetters(HttpServletRequest request,
 			@RequestParam(required = false) @Nullable String group) {
+		WebEndpointResponse<Object> repeated = repeated(request);
+		if (repeated != null) {
+			return entity(repeated);
+		}
 		return entity(this.console.deadLetters(context(request), group));
 	}
 
@@ -204,6 +244,10 @@ class StateTreeConsoleController implements SmartLifecycle, DisposableBean {
 			return fail(response, new WebEndpointResponse<>(Map.of("status", 503, "error", "Service Unavailable",
 					"message", "The application is stopping"), 503));
 		}
+		WebEndpointResponse<Object> repeated = repeated(request);
+		if (repeated != null) {
+			return fail(response, repeated);
+		}
 		SecurityContext context = context(request);
 		StateTreeConsole.EventView view = this.console.events(context);
 		if (view == null) {
@@ -217,6 +261,10 @@ class StateTreeConsoleController implements SmartLifecycle, DisposableBean {
 					: "Parameter 'after' must be a revision (0 or more) or an event id of this stream"));
 		}
 		String watched = (pattern == null || pattern.isBlank()) ? "/**" : pattern.strip();
+		if (!watched.startsWith("/")) {
+			return fail(response, StateTreeConsole.badRequest(
+					"Parameter 'pattern' must be a path pattern starting with '/', such as /orders/**"));
+		}
 		try {
 			ConsoleEventStream stream = ConsoleEventStream.open(this.console.controller(), watched, position, view,
 					this.jsonMapper, this.senders, this.streams::remove);
@@ -303,6 +351,19 @@ class StateTreeConsoleController implements SmartLifecycle, DisposableBean {
 
 	private static ResponseEntity<Object> entity(WebEndpointResponse<Object> answer) {
 		return ResponseEntity.status(answer.getStatus()).cacheControl(CacheControl.noStore()).body(answer.getBody());
+	}
+
+	/**
+	 * A 400 naming the first query parameter given more than once ({@code ?path=/a&path=/b} would
+	 * otherwise be read as {@code /a,/b}), or {@code null} when each is given at most once.
+	 */
+	private static @Nullable WebEndpointResponse<Object> repeated(HttpServletRequest request) {
+		for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
+			if (parameter.getValue().length > 1) {
+				return StateTreeConsole.badRequest("Parameter '" + parameter.getKey() + "' must be given at most once");
+			}
+		}
+		return null;
 	}
 
 	private static @Nullable Integer number(@Nullable String text, int absent) {

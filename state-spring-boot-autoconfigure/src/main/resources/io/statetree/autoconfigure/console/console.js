@@ -4,7 +4,8 @@
   'use strict';
 
   var PAGE = 200;          // child names fetched per page
-  var MAX_EVENTS = 1000;   // rows kept in the event list
+  var MAX_EVENTS = 500;    // rows kept in the event list (older rows leave the page)
+  var RENDER_EVERY = 100;  // ms: events arriving meanwhile are drawn together
   var HISTORY = 50;        // commits listed
   var SVG = 'http://www.w3.org/2000/svg';
 
@@ -16,7 +17,10 @@
     paused: false,
     pattern: '/**',
     selected: null,
-    historyTimer: null
+    historyTimer: null,
+    pending: [],           // events received, not drawn yet (at most MAX_EVENTS kept)
+    received: 0,           // events received since the list was last cleared
+    renderTimer: null
   };
 
   function $(id) { return document.getElementById(id); }
@@ -194,7 +198,7 @@
         var data = JSON.parse(message.data);
         state.lastRevision = data.revision;
         $('revision').textContent = data.revision;
-        addEvent(kind, data);
+        queueEvent(kind, data);
         refreshHistorySoon();
       };
     }
@@ -209,7 +213,45 @@
     badge.className = 'badge ' + (cls || '');
   }
 
-  function addEvent(kind, data) {
+  // A commit of thousands of changes arrives as thousands of events: they are buffered and drawn
+  // at most once per RENDER_EVERY ms (and animation frame), only the newest MAX_EVENTS of them.
+  function queueEvent(kind, data) {
+    state.received++;
+    state.pending.push({ kind: kind, data: data });
+    if (state.pending.length > 2 * MAX_EVENTS) { state.pending.splice(0, state.pending.length - MAX_EVENTS); }
+    if (state.renderTimer) { return; }
+    state.renderTimer = setTimeout(function () {
+      var frame = window.requestAnimationFrame || function (f) { return setTimeout(f, 0); };
+      frame(renderEvents);
+    }, RENDER_EVERY);
+  }
+
+  function renderEvents() {
+    state.renderTimer = null;
+    var batch = state.pending.slice(Math.max(0, state.pending.length - MAX_EVENTS));
+    state.pending = [];
+    var list = $('events');
+    var fragment = document.createDocumentFragment();
+    for (var i = batch.length - 1; i >= 0; i--) { fragment.appendChild(eventRow(batch[i].kind, batch[i].data)); }
+    list.insertBefore(fragment, list.firstChild);
+    while (list.childNodes.length > MAX_EVENTS) { list.removeChild(list.lastChild); }
+    showCount();
+  }
+
+  function showCount() {
+    var shown = $('events').childNodes.length;
+    $('event-count').textContent = state.received + ' received' +
+      (state.received > shown ? ', newest ' + shown + ' shown' : '');
+  }
+
+  function clearEvents() {
+    state.pending = [];
+    state.received = 0;
+    $('events').textContent = '';
+    showCount();
+  }
+
+  function eventRow(kind, data) {
     var li = el('li', kind === 'change' ? 'event' : kind);
     li.dataset.revision = data.revision;
     if (data.path) { li.dataset.path = data.path; }
@@ -223,9 +265,7 @@
       li.appendChild(el('span', 'new', show(data.newValue)));
       if (data.causedBy) { li.appendChild(el('span', 'muted', '  caused by ' + data.causedBy)); }
     }
-    var list = $('events');
-    list.insertBefore(li, list.firstChild);
-    while (list.childNodes.length > MAX_EVENTS) { list.removeChild(list.lastChild); }
+    return li;
   }
 
   function setUpEvents(revision) {
@@ -244,10 +284,10 @@
       // Another pattern numbers events differently: follow on from the last whole revision.
       var after = state.lastRevision !== null ? String(state.lastRevision) : revision;
       state.lastEventId = null;
-      $('events').textContent = '';
+      clearEvents();
       if (!state.paused) { connect(after); }
     });
-    $('clear-events').addEventListener('click', function () { $('events').textContent = ''; });
+    $('clear-events').addEventListener('click', clearEvents);
     connect(revision);
   }
 

@@ -105,6 +105,7 @@ class StateTreeConsoleBrowserTest {
 		this.controller.set("/shop", Map.of("a", 2, "b", 3));
 		this.controller.delete("/seq");
 		this.controller.delete("/live");
+		this.controller.delete("/bulk");
 		browser.manage().deleteAllCookies();
 	}
 
@@ -219,6 +220,37 @@ class StateTreeConsoleBrowserTest {
 		for (int i = 1; i < shown.size(); i++) {
 			assertThat(shown.get(i)).as("revisions shown are contiguous").isEqualTo(shown.get(i - 1) + 1);
 		}
+	}
+
+	@Test
+	void oneCommitOfThousandsOfChildrenKeepsThePageResponsive() {
+		signIn("reader");
+		Map<String, Object> children = new java.util.LinkedHashMap<>();
+		for (int i = 0; i < 5000; i++) {
+			children.put("c" + i, i);
+		}
+		this.controller.set("/bulk", children);
+		long bulk = this.controller.revision();
+		// The page draws the burst without freezing: a trivial script answers within seconds.
+		WebDriver.Timeouts timeouts = browser.manage().timeouts();
+		timeouts.scriptTimeout(Duration.ofSeconds(3));
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+			long started = System.nanoTime();
+			assertThat(((JavascriptExecutor) browser).executeScript("return 1;")).isEqualTo(1L);
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+			String count = browser.findElement(By.id("event-count")).getText();
+			assertThat(Integer.parseInt(count.substring(0, count.indexOf(' ')))).isGreaterThanOrEqualTo(5000);
+		});
+		assertThat(browser.findElements(By.cssSelector("#events li"))).hasSizeLessThanOrEqualTo(500);
+		assertThat(browser.findElements(By.cssSelector("#events li[data-revision='" + bulk + "']")))
+			.hasSizeLessThanOrEqualTo(500)
+			.isNotEmpty();
+		this.controller.set("/live/after-bulk", "still-here");
+		long later = this.controller.revision();
+		WebElement row = wait(10).until(ExpectedConditions.presenceOfElementLocated(
+				By.cssSelector("#events li.event[data-path='/live/after-bulk'][data-revision='" + later + "']")));
+		assertThat(row.getText()).contains("still-here");
+		assertThat(browser.findElements(By.cssSelector("#events li"))).hasSizeLessThanOrEqualTo(500);
 	}
 
 	@Test

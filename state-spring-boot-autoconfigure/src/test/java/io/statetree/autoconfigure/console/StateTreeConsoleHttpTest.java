@@ -133,6 +133,60 @@ class StateTreeConsoleHttpTest {
 	}
 
 	@Test
+	void aRepeatedParameterOrAPathWithoutLeadingSlashIs400NamingItAndWritesNothing() throws Exception {
+		HttpClient client = client();
+		Map<String, String> csrf = csrf(client, "writer");
+		long before = this.controller.revision();
+		HttpResponse<String> twoPaths = send(client, "PUT", "/statetree/api/value?path=/a&path=/b", "writer", "1",
+				csrf);
+		assertThat(twoPaths.statusCode()).isEqualTo(400);
+		assertThat(JSON.readTree(twoPaths.body()).get("message").asString()).contains("'path'");
+		for (String get : new String[] { "/statetree/api/value?path=/shop&path=/db",
+				"/statetree/api/children?path=/&path=/shop", "/statetree/api/children?path=/&limit=1&limit=2",
+				"/statetree/api/changes?limit=1&limit=2", "/statetree/api/dead-letters?group=a&group=b",
+				"/statetree/api/events?pattern=/shop/**&pattern=/db/**" }) {
+			HttpResponse<String> answer = send(client, "GET", get, "writer", null, Map.of());
+			assertThat(answer.statusCode()).as(get).isEqualTo(400);
+			assertThat(answer.body()).as(get).contains("given at most once");
+		}
+		assertThat(send(client, "DELETE", "/statetree/api/value?path=/shop&path=/db", "writer", null, csrf)
+			.statusCode()).isEqualTo(400);
+		HttpResponse<String> relative = send(client, "PUT", "/statetree/api/value?path=shop/c", "writer", "1", csrf);
+		assertThat(relative.statusCode()).isEqualTo(400);
+		assertThat(JSON.readTree(relative.body()).get("message").asString()).contains("shop/c").contains("'/'");
+		assertThat(send(client, "GET", "/statetree/api/value?path=shop", "writer", null, Map.of()).statusCode())
+			.isEqualTo(400);
+		HttpResponse<String> relativePattern = send(client, "GET", "/statetree/api/events?pattern=shop/**", "writer",
+				null, Map.of());
+		assertThat(relativePattern.statusCode()).isEqualTo(400);
+		assertThat(relativePattern.body()).contains("'pattern'");
+		assertThat(this.controller.revision()).isEqualTo(before);
+		assertThat(this.controller.exists("/a")).isFalse();
+		assertThat(this.controller.exists("/shop/c")).isFalse();
+		assertThat(this.controller.get("/shop/a")).isEqualTo(2);
+	}
+
+	@Test
+	void aBodyAbove1MiBIs413AndABigValueIsShownAsAMarker() throws Exception {
+		HttpClient client = client();
+		Map<String, String> csrf = csrf(client, "writer");
+		long before = this.controller.revision();
+		HttpResponse<String> huge = send(client, "PUT", "/statetree/api/value?path=/huge", "writer",
+				'"' + "h".repeat(2 * 1024 * 1024) + '"', csrf);
+		assertThat(huge.statusCode()).isEqualTo(413);
+		assertThat(huge.body()).contains("1048576").doesNotContain("hhhh");
+		assertThat(this.controller.revision()).isEqualTo(before);
+		this.controller.set("/big", "big-http-".repeat(2000));
+		HttpResponse<String> value = send(client, "GET", "/statetree/api/value?path=/big", "reader", null, Map.of());
+		assertThat(value.statusCode()).isEqualTo(200);
+		assertThat(value.body()).doesNotContain("big-http-").hasSizeLessThan(200);
+		assertThat(JSON.readTree(value.body()).get("value").get("truncated").asBoolean()).isTrue();
+		HttpResponse<String> changes = send(client, "GET", "/statetree/api/changes", "reader", null, Map.of());
+		assertThat(changes.statusCode()).isEqualTo(200);
+		assertThat(changes.body()).doesNotContain("big-http-").contains("\"truncated\":true");
+	}
+
+	@Test
 	void theAssetsAreSmallComeFromThisHostOnlyAndForbidOtherOrigins() throws Exception {
 		int total = 0;
 		for (String asset : new String[] { "/statetree/", "/statetree/console.js", "/statetree/console.css" }) {
