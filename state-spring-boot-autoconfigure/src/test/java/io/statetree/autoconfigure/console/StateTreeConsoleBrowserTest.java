@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.statetree.core.DeadLetter;
 import io.statetree.core.StateController;
+import io.statetree.core.StateEvent;
+import io.statetree.spring.OnStateChange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +33,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,8 +45,10 @@ import static org.awaitility.Awaitility.await;
  * the system property {@code console.screenshot} set to a file, one test saves a
  * screenshot of the console there (the README's {@code docs/console.png}).
  */
-@SpringBootTest(classes = ConsoleTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "statetree.console.enabled=true", "management.health.redis.enabled=false" })
+@SpringBootTest(classes = { ConsoleTestApplication.class, StateTreeConsoleBrowserTest.Accounts.class },
+		webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "statetree.console.enabled=true", "management.health.redis.enabled=false",
+				"statetree.groups.max-attempts=2", "statetree.groups.initial-backoff=1ms" })
 class StateTreeConsoleBrowserTest {
 
 	private static final String CHROMIUM = "/usr/bin/chromium";
@@ -50,6 +56,8 @@ class StateTreeConsoleBrowserTest {
 	private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
 	private static final String SECRET = "Sup3r-s3cret-db-pw";
+
+	private static final String ACCOUNT_SECRET = "Acc0unt-s3cret-pw";
 
 	private static WebDriver browser;
 
@@ -106,6 +114,7 @@ class StateTreeConsoleBrowserTest {
 		this.controller.delete("/seq");
 		this.controller.delete("/live");
 		this.controller.delete("/bulk");
+		this.controller.delete("/accounts");
 		browser.manage().deleteAllCookies();
 	}
 
@@ -253,6 +262,109 @@ class StateTreeConsoleBrowserTest {
 		assertThat(browser.findElements(By.cssSelector("#events li"))).hasSizeLessThanOrEqualTo(500);
 	}
 
+	/**
+	 * A group listener for the dead-letter test: it always fails for {@code /accounts/password},
+	 * with a message quoting the value it was given (which the console must not show).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class Accounts {
+
+		@OnStateChange(value = "/accounts/{id}", group = "accounts")
+		void account(StateEvent event) {
+			if (event.path().toString().equals("/accounts/password") && event.newValue() != null) {
+				throw new IllegalStateException("could not use " + event.newValue());
+			}
+		}
+
+	}
+
+	@Test
+	void theGroupAndItsDeadLetterAreListedWithoutTheMaskedValue() {
+		signIn("reader");
+		WebElement group = wait(10).until(ExpectedConditions.presenceOfElementLocated(
+				By.xpath("//table[@id='groups']/tbody/tr[td[1][text()='accounts']]")));
+		assertThat(group.getText()).contains("accounts", "/accounts/{id}");
+		this.controller.set("/accounts/password", ACCOUNT_SECRET);
+		long revision = this.controller.revision();
+		DeadLetter letter = await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.controller.deadLetters("accounts")
+				.stream()
+				.filter((l) -> l.revision() == revision)
+				.findFirst()
+				.orElse(null), (l) -> l != null);
+		assertThat(letter.path().toString()).isEqualTo("/accounts/password");
+		// Reloaded, the page counts the dead letter; a click on the group lists it.
+		signIn("reader");
+		group = wait(10).until(ExpectedConditions.presenceOfElementLocated(
+				By.xpath("//table[@id='groups']/tbody/tr[td[1][text()='accounts']]")));
+		assertThat(group.findElements(By.tagName("td")).get(4).getText()).isNotEqualTo("0");
+		group.click();
+		WebElement deadLetters = wait(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("dead-letters")));
+		wait(5).until(ExpectedConditions.textToBePresentInElement(deadLetters, "/accounts/password"));
+		assertThat(deadLetters.getText()).contains("\"revision\": " + revision)
+			.contains("IllegalStateException")
+			.doesNotContain(ACCOUNT_SECRET)
+			.doesNotContain("could not use");
+		assertThat(browser.getPageSource()).doesNotContain(ACCOUNT_SECRET);
+	}
+
+	@Test
+	void whilePausedNoWriteIsShownAndAfterResumeNoneIsMissing() {
+		signIn("reader");
+		List<Long> written = new ArrayList<>();
+		this.controller.set("/live/p0", 0);
+		written.add(this.controller.revision());
+		wait(5).until(ExpectedConditions.presenceOfElementLocated(
+				By.cssSelector("#events li.event[data-path='/live/p0'][data-revision='" + written.get(0) + "']")));
+		WebElement pause = browser.findElement(By.id("pause"));
+		pause.click();
+		wait(5).until(ExpectedConditions.textToBePresentInElementLocated(By.id("connection"), "paused"));
+		assertThat(pause.getText()).isEqualTo("Resume");
+		for (int i = 1; i <= 3; i++) {
+			this.controller.set("/live/p" + i, i);
+			written.add(this.controller.revision());
+		}
+		// For a second and a half (fifteen times the page's drawing interval) only the first write is shown.
+		await().during(Duration.ofMillis(1500))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> shownRevisions("/live/p").equals(written.subList(0, 1)));
+		assertThat(browser.findElement(By.id("revision")).getText()).isEqualTo(String.valueOf(written.get(0)));
+		pause.click();
+		waitLive();
+		assertThat(pause.getText()).isEqualTo("Pause");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(shownRevisions("/live/p")).hasSameSizeAs(written));
+		assertThat(shownRevisions("/live/p")).containsExactlyElementsOf(written);
+		assertThat(browser.findElement(By.id("revision")).getText())
+			.isEqualTo(String.valueOf(written.get(written.size() - 1)));
+	}
+
+	@Test
+	void aWriterRestoresACommitsOldValuesAndAReaderIsNotOfferedRestore() {
+		this.controller.set("/shop/a", 7);
+		long revision = this.controller.revision();
+		signIn("reader");
+		By commit = By.cssSelector("#history tbody tr[data-revision='" + revision + "']");
+		WebElement row = wait(10).until(ExpectedConditions.presenceOfElementLocated(commit));
+		assertThat(row.getText()).contains("/shop/a: 2 \u2192 7");
+		assertThat(browser.findElements(By.cssSelector("#history button.restore"))).isEmpty();
+		assertThat(browser.findElements(By.cssSelector("#history button"))).isEmpty();
+		signIn("writer");
+		WebElement restore = wait(10).until(ExpectedConditions
+			.elementToBeClickable(By.cssSelector("#history tbody tr[data-revision='" + revision + "'] button.restore")));
+		assertThat(this.controller.get("/shop/a")).isEqualTo(7);
+		restore.click();
+		await().atMost(Duration.ofSeconds(5)).until(() -> Integer.valueOf(2).equals(this.controller.get("/shop/a")));
+		await().atMost(Duration.ofSeconds(5)).until(() -> Integer.valueOf(5).equals(this.controller.get("/stats/total")));
+		long restored = this.controller.revision();
+		// The page lists the restoring commit, the old value back.
+		WebElement restoring = wait(10).until(ExpectedConditions.presenceOfElementLocated(By.xpath(
+				"//table[@id='history']/tbody/tr[td[5][contains(., '/shop/a: 7 \u2192 2')]]")));
+		assertThat(Long.parseLong(restoring.getDomAttribute("data-revision"))).isGreaterThan(revision)
+			.isLessThanOrEqualTo(restored);
+		assertThat(browser.findElement(By.id("error")).isDisplayed()).isFalse();
+	}
+
 	@Test
 	void screenshotForTheReadme() throws IOException {
 		String target = System.getProperty("console.screenshot");
@@ -283,6 +395,7 @@ class StateTreeConsoleBrowserTest {
 	}
 
 	private void signIn(String user) {
+		browser.manage().deleteAllCookies();
 		browser.get(url("/statetree/"));
 		wait(10).until(ExpectedConditions.urlContains("/login"));
 		browser.findElement(By.id("username")).sendKeys(user);
