@@ -288,6 +288,7 @@
       if (!state.paused) { connect(after); }
     });
     $('clear-events').addEventListener('click', clearEvents);
+    $('refresh-history').addEventListener('click', loadHistory);
     connect(revision);
   }
 
