@@ -287,6 +287,44 @@ public final class DispatchModel {
 		}
 	}
 
+	/**
+	 * Checks that revisions are gap-free: every commit changed something and took the next
+	 * revision, so the log holds every revision from 1 to the controller's, and {@code history}
+	 * reads back the same commits (revision, paths and new values). A commit that changed no value
+	 * (a batch writing a path twice, back to the value it had; on Redis possibly because another
+	 * instance wrote that value just before) takes no revision.
+	 * @param reader the controller whose revision and history are read
+	 * @param log the commit log heard by an observer
+	 */
+	public static void checkGapFree(StateController reader, CommitLog log) {
+		long revision = reader.revision();
+		List<Long> expected = new ArrayList<>();
+		for (long r = 1; r <= revision; r++) {
+			expected.add(r);
+		}
+		assertThat(revisions(log)).as("every revision up to %d was a commit that changed something", revision)
+			.isEqualTo(expected);
+		List<Long> history = new ArrayList<>();
+		for (Commit commit : reader.history(0, (int) revision + 10)) {
+			history.add(commit.revision());
+			Map<String, @Nullable Object> read = new LinkedHashMap<>();
+			for (ChangedPath changed : commit.changes()) {
+				read.put(changed.path().toString(), changed.newValue());
+			}
+			Map<String, @Nullable Object> heard = new LinkedHashMap<>();
+			for (Change change : log.commits.getOrDefault(commit.revision(), List.of())) {
+				heard.put(change.path().toString(), change.newValue());
+			}
+			assertThat(read.keySet()).as("history's commit %d: paths", commit.revision()).isEqualTo(heard.keySet());
+			for (Map.Entry<String, @Nullable Object> entry : read.entrySet()) {
+				assertThat(StateValues.equal(entry.getValue(), heard.get(entry.getKey())))
+					.as("history's commit %d: new value at %s", commit.revision(), entry.getKey())
+					.isTrue();
+			}
+		}
+		assertThat(history).as("history holds every revision once").isEqualTo(expected);
+	}
+
 	/** What a listener of {@code pattern} hears of one commit: "revision emittingPath" entries. */
 	private static List<String> heard(PathPattern pattern, long revision, List<Change> changes) {
 		java.util.Set<StatePath> emitting = new java.util.LinkedHashSet<>();

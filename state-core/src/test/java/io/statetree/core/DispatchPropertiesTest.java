@@ -67,6 +67,7 @@ class DispatchPropertiesTest {
 				DispatchModel.run(List.of(controller), work);
 				DispatchModel.settle(List.of(controller), List.of(log));
 				DispatchModel.check(controller, log, recorders);
+				DispatchModel.checkGapFree(controller, log);
 			}
 		}
 		finally {

@@ -183,7 +183,7 @@ local beforeAt = {}
 for i = 1, nDistinct do
 	beforeAt[distinct[i]] = before[i]
 end
-markSameWrites(writes, beforeAt)
+local overlapping = markSameWrites(writes, beforeAt)
 
 -- every write a delete below a leaf (an index into an array) or a value equal to the one there:
 -- nothing changes, so no revision and no feed entry, as for a commit without writes
@@ -196,6 +196,30 @@ for i = 1, nWrites do
 end
 if not anyWrite and nLifetimes == 0 and not hasLife then
 	return {1, tonumber(redis.call('GET', REV) or '0'), table.concat(before)}
+end
+
+-- puts the subtree at p back exactly as the read form before holds it (its values are equal to
+-- those there now: the same shape, so p and its ancestors exist, or p is absent in both)
+local function restoreForm(p, form)
+	if readForm(p) == form then
+		return
+	end
+	local nodes, n, order = formNodes(form)
+	if not nodes or n == 0 then
+		-- inside a leaf (that leaf is restored as a written path of its own), or absent in both
+		return
+	end
+	if getNode(p) == BRANCH then
+		removeChildren(p)
+	end
+	if p ~= '/' then
+		setNode(p, nodes[''])
+	end
+	for k = 2, n do
+		local abs = join(p, order[k])
+		setNode(abs, nodes[order[k]])
+		attachNew(abs)
+	end
 end
 
 -- apply
@@ -257,17 +281,35 @@ if not anyWrite then
 	-- only lifetimes applied
 	return {1, tonumber(redis.call('GET', REV) or '0'), beforeAll}
 end
-if nLifetimes > 0 then
-	-- a write of the value already there applies its lifetime but, as on every backend, makes no
-	-- revision and no stream entry when nothing else changed
+if overlapping or nLifetimes > 0 then
+	-- writes that overlap may together leave every value as it was (a path set twice, back to the
+	-- value it had, which another instance may have written just before), and a write of the value
+	-- already there applies its lifetime: as on every backend, a commit that changed no value takes
+	-- no revision and appends no stream entry, and the stored nodes are put back exactly as they were
+	-- (bytes and child order), shallowest path first
 	local same = true
 	for i = 1, nDistinct do
-		if readForm(distinct[i]) ~= before[i] then
+		if not formsEqual(readForm(distinct[i]), before[i]) then
 			same = false
 			break
 		end
 	end
 	if same then
+		local order = {}
+		for i = 1, nDistinct do
+			order[i] = i
+		end
+		local depth = {}
+		for i = 1, nDistinct do
+			depth[i] = (distinct[i] == '/') and -1 or #ancestors(distinct[i])
+		end
+		table.sort(order, function(a, b)
+			return depth[a] < depth[b] or (depth[a] == depth[b] and a < b)
+		end)
+		for k = 1, nDistinct do
+			restoreForm(distinct[order[k]], before[order[k]])
+		end
+		saveSequence()
 		return {1, tonumber(redis.call('GET', REV) or '0'), beforeAll}
 	end
 end

@@ -121,11 +121,58 @@ local function writesSame(w, before)
 	return true
 end
 
+-- a read form's nodes: relative path -> node, their count and the relative paths in order; nil
+-- for a form that is not a subtree ("L": the path lies inside a leaf)
+local function formNodes(form)
+	local n = tonumber(string.match(form, '^S(%d+)\n'))
+	if not n then
+		return nil, 0, nil
+	end
+	local nodes, order = {}, {}
+	local at = string.find(form, '\n', 1, true) + 1
+	for k = 1, n do
+		local e1 = string.find(form, '\n', at, true)
+		local e2 = string.find(form, '\n', e1 + 1, true)
+		local rel = string.sub(form, at, e1 - 1)
+		nodes[rel] = string.sub(form, e1 + 1, e2 - 1)
+		order[k] = rel
+		at = e2 + 1
+	end
+	return nodes, n, order
+end
+
+-- whether two read forms of one path hold equal values (the same subtree shape, each node equal
+-- as JSON; for a path inside a leaf, the same leaf holding an equal value)
+local function formsEqual(a, b)
+	if a == b then
+		return true
+	end
+	local nodesA, countA = formNodes(a)
+	local nodesB, countB = formNodes(b)
+	if not nodesA or not nodesB then
+		local leafA, jsonA = string.match(a, '^L\n([^\n]*)\n([^\n]*)\n$')
+		local leafB, jsonB = string.match(b, '^L\n([^\n]*)\n([^\n]*)\n$')
+		return leafA ~= nil and leafA == leafB and nodesEqual(jsonA, jsonB)
+	end
+	if countA ~= countB then
+		return false
+	end
+	for rel, enc in pairs(nodesA) do
+		local other = nodesB[rel]
+		if other == nil or not nodesEqual(enc, other) then
+			return false
+		end
+	end
+	return true
+end
+
 -- marks w.same on each write (not a no-op) that no other write of the commit overlaps (the same
 -- path, an ancestor or a descendant) and whose value equals the one stored (beforeAt: path ->
--- read form before the commit)
+-- read form before the commit); returns whether any write overlaps another (then only the
+-- commit's result, compared with the values before, tells whether it changed anything)
 local function markSameWrites(list, beforeAt)
 	local count, above = {}, {}
+	local overlapping = false
 	for i = 1, #list do
 		local w = list[i]
 		if not w.noop then
@@ -151,6 +198,12 @@ local function markSameWrites(list, beforeAt)
 			if alone and beforeAt[w.path] then
 				w.same = writesSame(w, beforeAt[w.path])
 			end
+			if not alone then
+				overlapping = true
+			end
+		else
+			overlapping = overlapping or not w.noop
 		end
 	end
+	return overlapping
 end

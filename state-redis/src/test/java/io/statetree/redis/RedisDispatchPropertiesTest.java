@@ -73,6 +73,7 @@ class RedisDispatchPropertiesTest {
 			DispatchModel.settle(controllers, logs);
 			for (int i = 0; i < controllers.size(); i++) {
 				DispatchModel.check(controllers.get(i), logs.get(i), recorders.get(i));
+				DispatchModel.checkGapFree(controllers.get(i), logs.get(i));
 			}
 			assertThat(DispatchModel.revisions(logs.get(1))).isEqualTo(DispatchModel.revisions(logs.get(0)));
 		}
