@@ -17,11 +17,11 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * The Redis backend's history (DESIGN §11): the namespace's change stream, read with the history
  * script. Retention is the stream's ({@code feed-retention}, trimmed approximately); the history
  * holds the commits of every instance of the namespace. A commit's time is its entry id's
- * milliseconds, the Redis server's clock when the entry was added. Commits whose writes changed
- * nothing (the stored value was already equal) keep their revision but are left out, so one
- * {@link #after} may read several pages; when the stream was trimmed between two pages it returns
- * the commits before the gap (the caller's next read sees {@link #retainedAfter} past its
- * revision). Thread-safe: every call is one or more independent script calls.
+ * milliseconds, the Redis server's clock when the entry was added. A commit that changes no value
+ * takes no revision and writes no entry (commit.lua); an entry whose changes are all equal (written
+ * by an earlier version) is left out, so one {@link #after} may read several pages; when the
+ * stream was trimmed between two pages it returns the commits before the gap (the caller's next
+ * read sees {@link #retainedAfter} past its revision). Thread-safe: every call is one or more independent script calls.
  */
 final class StreamHistory implements CommitHistory {
 
