@@ -107,6 +107,111 @@ class RedisEmptyRestartTest {
 		}
 	}
 
+	/**
+	 * An instance that writes at once after Redis came back empty, before its feed noticed (break
+	 * test of issue 19: the writer's listener heard its new revisions 1, 2, 3 after revision 8 and
+	 * before the resync, and {@code revision()} could stay at 1): every listener hears a resync
+	 * before the first commit after the restart and every revision in order, resyncs included; the
+	 * writer hears each of its new commits once, the other instance each at most once (those made
+	 * before it noticed are covered by its resync); {@code revision()} ends at the namespace's, below
+	 * the one before the restart. Three restarts.
+	 */
+	@Test
+	void writesRightAfterAnEmptyRestartAreHeardAfterAResyncInRevisionOrder() throws Exception {
+		int port = freePort();
+		RedisServer server = RedisServer.newRedisServer()
+			.bind("127.0.0.1")
+			.port(port)
+			.setting("save \"\"")
+			.setting("appendonly no")
+			.build();
+		server.start();
+		List<LettuceConnectionFactory> factories = new ArrayList<>();
+		List<StateController> controllers = new ArrayList<>();
+		try {
+			for (int i = 0; i < 2; i++) {
+				factories.add(factory(port));
+			}
+			controllers.add(StateController.builder()
+				.backend(RedisBackend.builder(factories.get(0)).namespace("rewrite").build())
+				.instanceId("writer")
+				.build());
+			controllers.add(StateController.builder()
+				.backend(new CachingBackend(RedisBackend.builder(factories.get(1)).namespace("rewrite").build(),
+						CachePolicy.defaults()))
+				.instanceId("reader")
+				.build());
+			List<List<StateEvent>> heard = new ArrayList<>();
+			for (StateController controller : controllers) {
+				List<StateEvent> events = new CopyOnWriteArrayList<>();
+				controller.subscribe("/**", events::add);
+				heard.add(events);
+			}
+			for (int round = 0; round < 3; round++) {
+				for (int i = 1; i <= 8; i++) {
+					controllers.get(i % 2).set("/old", "v" + round + "-" + i);
+				}
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> controllers.stream().allMatch((c) -> c.revision() == 8));
+				assertThat(controllers.get(1).get("/old")).isEqualTo("v" + round + "-8");
+				int[] sizeBefore = { heard.get(0).size(), heard.get(1).size() };
+				server.stop();
+				server.start();
+				// the writer writes at once, before its feed's next look at the namespace
+				List<Object> written = new ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					int value = 100 * (round + 1) + i;
+					await().atMost(Duration.ofSeconds(10))
+						.ignoreExceptions()
+						.until(() -> controllers.get(0).set("/x", value) || true);
+					written.add(value);
+				}
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> controllers.stream().allMatch((c) -> c.revision() == 4)
+							&& heard.get(0).stream().skip(sizeBefore[0]).anyMatch(StateEvent::isResync)
+							&& heard.get(1).stream().skip(sizeBefore[1]).anyMatch(StateEvent::isResync)
+							&& written.get(3).equals(controllers.get(1).get("/x")));
+				await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> true);
+				for (int i = 0; i < 2; i++) {
+					List<StateEvent> after = List.copyOf(heard.get(i).subList(sizeBefore[i], heard.get(i).size()));
+					assertThat(after).as("instance %d after restart %d", i, round).isNotEmpty();
+					assertThat(after.get(0).isResync()).as("instance %d hears the resync first: %s", i, after).isTrue();
+					assertThat(after).extracting(StateEvent::revision)
+						.as("instance %d hears revisions in order after restart %d: %s", i, round, after)
+						.isSorted();
+					List<Object> values = new ArrayList<>();
+					for (StateEvent event : after) {
+						if (!event.isResync()) {
+							values.add(event.newValue());
+						}
+					}
+					if (i == 0) {
+						assertThat(values).as("the writer hears each of its commits once").isEqualTo(written);
+					}
+					else {
+						assertThat(written).as("the reader hears commits at most once, in order").containsSubsequence(values);
+						assertThat(values).doesNotHaveDuplicates();
+					}
+					assertThat(controllers.get(i).revision()).as("revision() of instance %d", i).isEqualTo(4);
+				}
+				assertThat(controllers.get(1).get("/old")).as("no stale read through the near cache").isNull();
+				controllers.get(0).delete("/x");
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> controllers.stream().allMatch((c) -> c.revision() == 5));
+				// the next round starts from an empty namespace again: 8 more, then a restart
+				server.stop();
+				server.start();
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> controllers.stream().allMatch((c) -> c.revision() == 0));
+			}
+		}
+		finally {
+			controllers.forEach(StateController::close);
+			factories.forEach(LettuceConnectionFactory::destroy);
+			server.stop();
+		}
+	}
+
 	private static LettuceConnectionFactory factory(int port) {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
 				new RedisStandaloneConfiguration("127.0.0.1", port),

@@ -46,6 +46,12 @@ final class CommitRecorder {
 	 */
 	private volatile long lastRevision;
 
+	/**
+	 * Whether a local commit found the backend's revision moved back and the feed has not
+	 * reported that move yet; under the lock.
+	 */
+	private boolean movedBackUnreported;
+
 	CommitRecorder(String instanceId, long revision, EffectJournal journal, EventRouter router, Dispatcher dispatcher,
 			@Nullable RecentCommits recent) {
 		this.instanceId = instanceId;
@@ -75,11 +81,44 @@ final class CommitRecorder {
 
 	/**
 	 * Sets {@link #lastRevision} to the shared backend's revision after a resync, also backwards
-	 * (the backend came back empty, or failed over to a replica that lost commits); called with
-	 * the lock held (the only writer).
+	 * (the backend came back empty, or failed over to a replica that lost commits), unless a local
+	 * commit already found that move ({@link #movedBackBefore}): then the feed's report of it only
+	 * moves the revision forward, past the local commits made since. Called with the lock held
+	 * (the only writer).
 	 */
 	void resetTo(long revision) {
+		if (this.movedBackUnreported) {
+			this.movedBackUnreported = false;
+			advance(revision);
+			return;
+		}
 		LAST_REVISION.setRelease(this, Math.max(0, revision));
+	}
+
+	/** A resync that is not a move back: the next report of a move back is a new one. */
+	void resynced() {
+		this.movedBackUnreported = false;
+	}
+
+	/**
+	 * A local commit on a shared backend took a revision at or below the latest one known here: the
+	 * backend's revision moved back (DESIGN §18: it came back empty, or failed over to a replica
+	 * that lost commits) before the change feed noticed. Delivers the resync first, at the
+	 * revision before the commit's, so every listener hears the resync and then the commit, in
+	 * revision order, and {@link #lastRevision} follows the backend; the feed's own report of the
+	 * same move then finds it handled ({@link #resetTo}). Called with the lock held.
+	 * @param revision the local commit's revision
+	 */
+	void movedBackBefore(long revision) {
+		long before = this.lastRevision;
+		LAST_REVISION.setRelease(this, revision - 1);
+		this.movedBackUnreported = true;
+		if (this.recent != null) {
+			// the commits up to the old revision are not the backend's any more
+			this.recent.lostThrough(before);
+		}
+		this.dispatcher.submit(new CommitRecord(revision - 1, this.instanceId, List.of(), CommitRecord.Kind.RESYNC, 0,
+				Thread.currentThread()));
 	}
 
 	/**

@@ -203,8 +203,9 @@ final class CommitTemplate {
 	long resyncRevisionLocked(long movedBackTo) {
 		if (movedBackTo >= 0) {
 			this.recorder.resetTo(movedBackTo);
-			return movedBackTo;
+			return this.recorder.lastRevision();
 		}
+		this.recorder.resynced();
 		try {
 			this.recorder.advance(this.backend.revision());
 		}
@@ -586,6 +587,10 @@ final class CommitTemplate {
 	 * @return whether anything changed
 	 */
 	boolean record(CommitResult result) {
+		if (result.revision() > 0 && result.revision() <= this.recorder.lastRevision() && this.backend.isShared()) {
+			// revisions of one namespace only increase: the backend moved back before the feed saw it
+			this.recorder.movedBackBefore(result.revision());
+		}
 		return this.recorder.record(result, this.actor, this.causedBy, this.expiry);
 	}
 
