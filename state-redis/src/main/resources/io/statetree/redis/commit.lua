@@ -33,6 +33,12 @@ if hasLife then
 	expireDue(now, ARGV[3], ARGV[2], ARGV[1])
 end
 
+-- the common case, with less work (commitone.lua)
+local one = commitOneLeaf(hasLife)
+if one then
+	return one
+end
+
 -- preconditions
 local nPre = tonumber(ARGV[10])
 local argi = 11

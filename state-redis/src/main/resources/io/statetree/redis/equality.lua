@@ -83,6 +83,11 @@ local function nodesEqual(a, b)
 	if a == BRANCH or b == BRANCH then
 		return false
 	end
+	-- two different spellings of integers without leading zeros (the common numbers) denote
+	-- different numbers: no canonical forms needed
+	if string.find(a, '^%-?[1-9]%d*$') and string.find(b, '^%-?[1-9]%d*$') then
+		return false
+	end
 	local first, other = string.sub(a, 1, 1), string.sub(b, 1, 1)
 	if string.find(first, '[%-%d]') and string.find(other, '[%-%d]') then
 		return canonicalNumber(a) == canonicalNumber(b)
