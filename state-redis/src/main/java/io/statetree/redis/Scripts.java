@@ -9,7 +9,7 @@ import org.springframework.data.redis.connection.RedisConnection;
 
 /**
  * The Lua scripts, loaded from the class path, each with its SHA-1 for {@code EVALSHA}
- * (DESIGN §8).
+ * (DESIGN §8). Each is {@code common.lua} followed by the helper pieces it uses and its own text.
  *
  * @param source the script text
  * @param bytes the script text as UTF-8
@@ -18,34 +18,36 @@ import org.springframework.data.redis.connection.RedisConnection;
 record Scripts(String source, byte[] bytes, String sha1) {
 
 	/** Commits writes. */
-	static final Scripts COMMIT = load("equality.lua", "commit.lua");
+	static final Scripts COMMIT = load("clock.lua", "mutation.lua", "entries.lua", "lifetimewrites.lua", "applied.lua",
+			"equality.lua", "commitone.lua", "commit.lua");
 
 	/** Reads a subtree. */
-	static final Scripts READ = load("read.lua");
+	static final Scripts READ = load("clock.lua", "read.lua");
 
 	/** Finds where the change feed starts. */
 	static final Scripts POSITION = load("position.lua");
 
 	/** Reads a subtree with the revision it reflects. */
-	static final Scripts VERSIONED = load("versioned.lua");
+	static final Scripts VERSIONED = load("clock.lua", "versioned.lua");
 
 	/** Adds to an integer as one commit. */
-	static final Scripts INCREMENT = load("increment.lua");
+	static final Scripts INCREMENT = load("clock.lua", "mutation.lua", "entries.lua", "lifetimewrites.lua",
+			"applied.lua", "increment.lua");
 
 	/** Reads change stream entries after a revision. */
 	static final Scripts HISTORY = load("history.lua");
 
 	/** Renews leases and expires what is due. */
-	static final Scripts SWEEP = load("sweep.lua");
+	static final Scripts SWEEP = load("clock.lua", "mutation.lua", "entries.lua", "lifetimewrites.lua", "sweep.lua");
 
 	/** Tells the time to live left at a path. */
-	static final Scripts TTL = load("ttl.lua");
+	static final Scripts TTL = load("clock.lua", "ttl.lua");
 
 	/** Lists every lifetime. */
-	static final Scripts LIFETIMES = load("lifetimes.lua");
+	static final Scripts LIFETIMES = load("clock.lua", "lifetimes.lua");
 
 	/** Keeps the progress of consumer groups. */
-	static final Scripts GROUPS = load("groups.lua");
+	static final Scripts GROUPS = load("clock.lua", "groups.lua");
 
 	/** Every script, loaded into the server when a backend starts. */
 	private static final List<Scripts> ALL = List.of(COMMIT, READ, POSITION, VERSIONED, INCREMENT, HISTORY, SWEEP, TTL,
@@ -85,6 +87,11 @@ record Scripts(String source, byte[] bytes, String sha1) {
 		return " by " + delta + ": the sum overflows a long";
 	}
 
+	/**
+	 * Assembles a script: {@code common.lua} (reading the tree), then the named pieces in order,
+	 * the script itself last. Only the helpers a script may run are prepended: each of its local
+	 * functions is a closure made again at every call, a cost the server pays per call.
+	 */
 	private static Scripts load(String... names) {
 		StringBuilder text = new StringBuilder(resource("common.lua"));
 		for (String name : names) {

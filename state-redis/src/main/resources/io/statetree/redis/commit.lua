@@ -1,7 +1,7 @@
 -- One commit, atomically. KEYS: 1 tree, 2 pos, 3 kids, 4 revision, 5 sequence, 6 change stream.
 -- ARGV: 1 backend id, 2 origin, 3 feed retention (approximate MAXLEN), 4 writes ("W" form),
 -- 5 actor ('' when unknown), 6 causing revision ('0' when none), 7 commit number (the backend's
--- counter, '0' for none; see appliedOutcome in common.lua), 8 the backend's watermark (the lowest
+-- counter, '0' for none; see appliedOutcome in applied.lua), 8 the backend's watermark (the lowest
 -- commit number whose outcome it does not know), 9 cascade depth ('0' outside listeners),
 -- 10 number of preconditions, then (path, SHA-1 of the expected read form) per precondition,
 -- then the number of distinct written paths and those paths in order of first write,
@@ -31,6 +31,12 @@ local now = nil
 if hasLife then
 	now = nowMillis()
 	expireDue(now, ARGV[3], ARGV[2], ARGV[1])
+end
+
+-- the common case, with less work (commitone.lua)
+local one = commitOneLeaf(hasLife)
+if one then
+	return one
 end
 
 -- preconditions

@@ -1,6 +1,6 @@
--- Value equality of stored nodes, for commit.lua (prepended to it after common.lua): a write whose
--- value equals the one stored is not applied, so the stored bytes stay exactly as they are, as on
--- every backend. Two nodes are equal when their JSON is, with numbers compared by the decimal they
+-- Value equality of stored nodes, for commit.lua (prepended to it after the helper pieces, see
+-- Scripts): a write whose value equals the one stored is not applied, so the stored bytes stay
+-- exactly as they are, as on every backend. Two nodes are equal when their JSON is, with numbers compared by the decimal they
 -- denote (1.10 and 1.1, 1 and 1.0, 100 and 1e2, -0 and 0) and object keys (inside arrays) in any
 -- order, as the controller compares values.
 
@@ -81,6 +81,11 @@ local function nodesEqual(a, b)
 		return true
 	end
 	if a == BRANCH or b == BRANCH then
+		return false
+	end
+	-- two different spellings of integers without leading zeros (the common numbers) denote
+	-- different numbers: no canonical forms needed
+	if string.find(a, '^%-?[1-9]%d*$') and string.find(b, '^%-?[1-9]%d*$') then
 		return false
 	end
 	local first, other = string.sub(a, 1, 1), string.sub(b, 1, 1)

@@ -2,7 +2,7 @@
 -- in ARGV[1]; every time is the server's clock, so the instances' clocks never matter.
 -- KEYS[1] "{ns}:groups" hash (group -> pattern), KEYS[2] "{ns}:groupfloor" hash (group -> lowest
 -- cursor of its partitions: the change stream keeps what a group still needs, see appendEntry in
--- common.lua; the field "#limit" bounds how far that holds the trimming back).
+-- entries.lua; the field "#limit" bounds how far that holds the trimming back).
 -- ARGV[2] the group's key prefix "{ns}:group:<name>:", ARGV[3] the group's name. Under the prefix:
 --   cursor   hash partition -> revision handled through (acknowledged)
 --   owner    hash partition -> member holding its claim
