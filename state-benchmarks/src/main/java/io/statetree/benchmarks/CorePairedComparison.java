@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
@@ -114,6 +115,33 @@ public final class CorePairedComparison {
 		StatePath source = StatePath.of("/source");
 		pair("derive chain of 10 / plain set", (i) -> chain.set(source, counter[0]++),
 				(i) -> plain.set(source, counter[0]++), "<= 8");
+		StateController dag = controller();
+		dag.set(source, 0);
+		Random random = new Random(42);
+		List<String> nodes = new ArrayList<>();
+		nodes.add("/source");
+		for (int i = 0; i < 100; i++) {
+			List<String> sources = new ArrayList<>();
+			int count = 1 + random.nextInt(3);
+			for (int j = 0; j < count; j++) {
+				String candidate = nodes.get(random.nextInt(nodes.size()));
+				if (!sources.contains(candidate)) {
+					sources.add(candidate);
+				}
+			}
+			String destination = "/dag/n" + i;
+			dag.deriveMany(destination, sources, (data) -> {
+				long sum = 0;
+				for (StatePath p : data.sources()) {
+					Number n = (Number) data.get(p);
+					sum += (n != null) ? n.longValue() : 0;
+				}
+				return sum % 1_000_003;
+			});
+			nodes.add(destination);
+		}
+		pair("derive DAG of 100 / plain set", (i) -> dag.set(source, counter[0]++),
+				(i) -> plain.set(source, counter[0]++), "(DerivationBenchmark DAG_100)");
 
 		StateController ttl = controller();
 		StateController noTtl = controller();

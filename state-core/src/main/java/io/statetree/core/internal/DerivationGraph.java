@@ -327,8 +327,7 @@ final class DerivationGraph {
 						value = derivation.compute.apply(reader);
 					}
 					Object model = this.converter.toModel(derivation.destination, value);
-					if (derivation.changes(tx.read(derivation.destination), value, model)) {
-						tx.add(new Write(derivation.destination, model, null));
+					if (tx.addIfChanged(derivation, value, model)) {
 						index.mark(derivation.destination, marks);
 					}
 					this.guard.derivation(derivation, start, scope, null);
