@@ -328,7 +328,7 @@ final class DerivationGraph {
 					}
 					Object model = this.converter.toModel(derivation.destination, value);
 					if (tx.addIfChanged(derivation, value, model)) {
-						index.mark(derivation.destination, marks);
+						index.markDestination(i, marks);
 					}
 					this.guard.derivation(derivation, start, scope, null);
 				}

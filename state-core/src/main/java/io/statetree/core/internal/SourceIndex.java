@@ -39,6 +39,9 @@ final class SourceIndex {
 
 	private final Node root;
 
+	/** For each derivation, the slots a write at its destination marks (found once, when built). */
+	private final int[][] destinationMarks;
+
 	private SourceIndex(List<DerivationImpl> ordered) {
 		int n = ordered.size();
 		this.ordered = ordered;
@@ -58,6 +61,18 @@ final class SourceIndex {
 		this.starts[n] = paths.size();
 		this.slotPaths = paths.toArray(new StatePath[0]);
 		this.root = builder.root.build();
+		this.destinationMarks = new int[n][];
+		for (int i = 0; i < n; i++) {
+			long[] marks = newMarks();
+			mark(ordered.get(i).destination, marks);
+			List<Integer> slots = new ArrayList<>();
+			for (int slot = 0; slot < this.slotPaths.length; slot++) {
+				if (isSet(slot, marks)) {
+					slots.add(slot);
+				}
+			}
+			this.destinationMarks[i] = Draft.ints(slots);
+		}
 	}
 
 	/** Indexes the sources of these derivations as they are now. */
@@ -106,6 +121,11 @@ final class SourceIndex {
 				return;
 			}
 		}
+	}
+
+	/** {@link #mark} of a write at the destination of the derivation at this index of the order. */
+	void markDestination(int derivation, long[] marks) {
+		set(this.destinationMarks[derivation], marks);
 	}
 
 	private static void set(int[] slots, long[] marks) {
@@ -195,7 +215,7 @@ final class SourceIndex {
 			return new Node(ints(this.here), ints(this.below), built);
 		}
 
-		private static int[] ints(List<Integer> list) {
+		static int[] ints(List<Integer> list) {
 			if (list.isEmpty()) {
 				return NONE;
 			}
