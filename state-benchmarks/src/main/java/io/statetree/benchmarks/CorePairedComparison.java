@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
@@ -26,7 +27,7 @@ import io.statetree.core.WriteOptions;
  * {@link SubscriptionBenchmark}, {@link DerivationBenchmark}, {@link ExpiryBenchmark}); everything
  * dispatched or derived runs on the writing thread (synchronous dispatch), so it is in the CPU time.
  * <p>
- * {@code java -cp state-benchmarks/target/benchmarks.jar io.statetree.benchmarks.CorePairedComparison [rounds] [opsPerRound]}
+ * {@code java -cp state-benchmarks/target/benchmarks.jar io.statetree.benchmarks.CorePairedComparison [rounds] [opsPerRound] [pairNameContains]}
  */
 public final class CorePairedComparison {
 
@@ -38,24 +39,30 @@ public final class CorePairedComparison {
 
 	private final int ops;
 
+	/** Only the pairs whose name contains this text are measured (empty: every pair). */
+	private final String only;
+
 	private final List<AutoCloseable> open = new ArrayList<>();
 
 	/** Sink for read results, so reads are not optimised away. */
 	private int sink;
 
-	private CorePairedComparison(int rounds, int ops) {
+	private CorePairedComparison(int rounds, int ops, String only) {
 		this.rounds = rounds;
 		this.ops = ops;
+		this.only = only;
 	}
 
 	/**
 	 * Runs every pair and prints one line per pair.
-	 * @param args optional rounds (default 15) and operations per round (default 200,000)
+	 * @param args optional rounds (default 15), operations per round (default 200,000) and a text
+	 * the names of the pairs to measure contain (default: every pair), e.g. {@code derive}
 	 */
 	public static void main(String[] args) throws Exception {
 		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 15;
 		int ops = (args.length > 1) ? Integer.parseInt(args[1]) : 200_000;
-		new CorePairedComparison(rounds, ops).run();
+		String only = (args.length > 2) ? args[2] : "";
+		new CorePairedComparison(rounds, ops, only).run();
 	}
 
 	private void run() throws Exception {
@@ -108,6 +115,33 @@ public final class CorePairedComparison {
 		StatePath source = StatePath.of("/source");
 		pair("derive chain of 10 / plain set", (i) -> chain.set(source, counter[0]++),
 				(i) -> plain.set(source, counter[0]++), "<= 8");
+		StateController dag = controller();
+		dag.set(source, 0);
+		Random random = new Random(42);
+		List<String> nodes = new ArrayList<>();
+		nodes.add("/source");
+		for (int i = 0; i < 100; i++) {
+			List<String> sources = new ArrayList<>();
+			int count = 1 + random.nextInt(3);
+			for (int j = 0; j < count; j++) {
+				String candidate = nodes.get(random.nextInt(nodes.size()));
+				if (!sources.contains(candidate)) {
+					sources.add(candidate);
+				}
+			}
+			String destination = "/dag/n" + i;
+			dag.deriveMany(destination, sources, (data) -> {
+				long sum = 0;
+				for (StatePath p : data.sources()) {
+					Number n = (Number) data.get(p);
+					sum += (n != null) ? n.longValue() : 0;
+				}
+				return sum % 1_000_003;
+			});
+			nodes.add(destination);
+		}
+		pair("derive DAG of 100 / plain set", (i) -> dag.set(source, counter[0]++),
+				(i) -> plain.set(source, counter[0]++), "(DerivationBenchmark DAG_100)");
 
 		StateController ttl = controller();
 		StateController noTtl = controller();
@@ -151,6 +185,9 @@ public final class CorePairedComparison {
 	}
 
 	private void pair(String name, IntConsumer a, IntConsumer b, String goal) {
+		if (!name.contains(this.only)) {
+			return;
+		}
 		IntFunction<Long> timeA = (n) -> time(a, n);
 		IntFunction<Long> timeB = (n) -> time(b, n);
 		// warm-up: both sides compiled before the first measured round

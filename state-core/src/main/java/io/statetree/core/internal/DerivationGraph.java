@@ -52,6 +52,9 @@ final class DerivationGraph {
 	/** Derivations in topological order; replaced under the commit lock. */
 	private volatile List<DerivationImpl> derivations = List.of();
 
+	/** The sources of the order last run, indexed; built again when it no longer matches. */
+	private volatile @Nullable SourceIndex index;
+
 	DerivationGraph(StateBackend backend, ValueConverter converter, GuardedObserver guard, ReentrantLock commitLock) {
 		this.backend = backend;
 		this.converter = converter;
@@ -250,113 +253,181 @@ final class DerivationGraph {
 	 */
 	Set<DerivationImpl> run(TxView tx, List<DerivationImpl> ordered, @Nullable DerivationImpl forced, boolean preview,
 			boolean expiry, List<StatePath> expired) {
-		Written written = new Written();
-		for (Write write : tx.writes()) {
-			written.add(write.path());
-		}
-		for (StatePath path : expired) {
-			written.add(path);
-		}
 		boolean byPath = expiry || !expired.isEmpty();
 		// one reader for every derivation of this commit; the cache of values before is made on
 		// first use (a snapshot view never needs it), the retracked set when one is retracked
 		DerivationImpl.Reader reader = tx::read;
 		Map<StatePath, Object> before = null;
 		Set<DerivationImpl> retracked = Set.of();
-		for (DerivationImpl derivation : ordered) {
-			if (derivation.closed) {
-				continue;
+		Set<DerivationImpl> again = Set.of();
+		List<DerivationImpl> order = ordered;
+		for (int pass = 0;; pass++) {
+			// what every write of the transaction so far touches (on a second pass, derived ones too)
+			SourceIndex index = index(order);
+			long[] marks = index.newMarks();
+			for (Write write : tx.writes()) {
+				index.mark(write.path(), marks);
 			}
-			boolean run = derivation == forced;
-			if (!run) {
-				if (before == null && tx.base() == null) {
-					before = new HashMap<>();
+			for (StatePath path : expired) {
+				index.mark(path, marks);
+			}
+			List<DerivationImpl> reordered = null;
+			for (int i = 0, n = order.size(); i < n && reordered == null; i++) {
+				DerivationImpl derivation = order.get(i);
+				if (derivation.closed) {
+					continue;
 				}
-				run = byPath ? touched(derivation, written) : sourcesChanged(derivation, written, tx, before);
-			}
-			if (!run) {
-				continue;
-			}
-			Object value;
-			long start = this.guard.start();
-			if (preview) {
-				try {
-					Object[] holder = new Object[1];
-					Tracker.recording(() -> holder[0] = derivation.compute.apply(reader));
-					Object model = this.converter.toModel(derivation.destination, holder[0]);
-					if (derivation.changes(tx.read(derivation.destination), holder[0], model)) {
-						tx.add(new Write(derivation.destination, model, null));
-						written.add(derivation.destination);
+				boolean run = derivation == forced || again.contains(derivation);
+				if (!run && index.marked(i, marks)) {
+					if (byPath) {
+						run = true;
 					}
-				}
-				catch (RuntimeException ex) {
-					// keeps its last value here as it will at commit, which reports the failure
-				}
-				continue;
-			}
-			ControllerObserver.Scope scope = this.guard.derivationStarting(derivation.destination);
-			try {
-				if (derivation.tracked) {
-					Object[] holder = new Object[1];
-					Set<StatePath> reads = Tracker.recording(() -> holder[0] = derivation.compute.apply(reader));
-					value = holder[0];
-					List<StatePath> newSources = List.copyOf(reads);
-					if (!newSources.equals(derivation.sources)) {
-						derivation.sources = newSources;
-						if (retracked.isEmpty()) {
-							retracked = new HashSet<>();
+					else {
+						if (before == null && tx.base() == null) {
+							before = new HashMap<>();
 						}
-						retracked.add(derivation);
+						run = sourcesChanged(index, i, marks, tx, before);
 					}
 				}
-				else {
-					value = derivation.compute.apply(reader);
+				if (!run) {
+					continue;
 				}
-				Object model = this.converter.toModel(derivation.destination, value);
-				if (derivation.changes(tx.read(derivation.destination), value, model)) {
-					tx.add(new Write(derivation.destination, model, null));
-					written.add(derivation.destination);
+				if (preview) {
+					preview(derivation, tx, reader, index, marks);
+					continue;
 				}
-				this.guard.derivation(derivation, start, scope, null);
+				Object value;
+				long start = this.guard.start();
+				ControllerObserver.Scope scope = this.guard.derivationStarting(derivation.destination);
+				try {
+					if (derivation.tracked) {
+						Object[] holder = new Object[1];
+						Set<StatePath> reads = Tracker.recording(() -> holder[0] = derivation.compute.apply(reader));
+						value = holder[0];
+						List<StatePath> newSources = List.copyOf(reads);
+						if (!newSources.equals(derivation.sources)) {
+							derivation.sources = newSources;
+							if (retracked.isEmpty()) {
+								retracked = new HashSet<>();
+							}
+							retracked.add(derivation);
+							// it read a derivation the order has not computed yet in this commit: sorted
+							// again, this pass starts over and it runs after what it reads (its value
+							// from the value read too early is not written)
+							reordered = (pass < n) ? sortedIfReadsLater(order, i) : null;
+							if (reordered != null) {
+								again = new HashSet<>(again);
+								again.add(derivation);
+								this.guard.derivation(derivation, start, scope, null);
+								continue;
+							}
+						}
+					}
+					else {
+						value = derivation.compute.apply(reader);
+					}
+					Object model = this.converter.toModel(derivation.destination, value);
+					if (tx.addIfChanged(derivation, value, model)) {
+						index.markDestination(i, marks);
+					}
+					this.guard.derivation(derivation, start, scope, null);
+				}
+				catch (VirtualMachineError error) {
+					throw error;
+				}
+				catch (Throwable ex) {
+					this.guard.derivation(derivation, start, scope, this.guard.derivationFailed(derivation, ex));
+				}
 			}
-			catch (VirtualMachineError error) {
-				throw error;
+			if (reordered == null) {
+				return retracked;
 			}
-			catch (Throwable ex) {
-				this.guard.derivation(derivation, start, scope, this.guard.derivationFailed(derivation, ex));
-			}
+			order = reordered;
 		}
-		return retracked;
 	}
 
-	private static boolean touched(DerivationImpl derivation, Written written) {
-		for (StatePath source : derivation.sources) {
-			if (written.touches(source)) {
-				return true;
+	/** A batch's preview of one derivation: its write joins the view; a failure is left to the commit. */
+	private void preview(DerivationImpl derivation, TxView tx, DerivationImpl.Reader reader, SourceIndex index,
+			long[] marks) {
+		try {
+			Object[] holder = new Object[1];
+			Tracker.recording(() -> holder[0] = derivation.compute.apply(reader));
+			Object model = this.converter.toModel(derivation.destination, holder[0]);
+			if (derivation.changes(tx.read(derivation.destination), holder[0], model)) {
+				tx.add(new Write(derivation.destination, model, null));
+				index.mark(derivation.destination, marks);
 			}
 		}
-		return false;
+		catch (RuntimeException ex) {
+			// keeps its last value here as it will at commit, which reports the failure
+		}
 	}
 
-	private boolean sourcesChanged(DerivationImpl derivation, Written written, TxView tx,
+	/**
+	 * When the derivation at {@code i}, whose sources just changed, now reads the destination of
+	 * a derivation after it in the order: the order sorted again with its new sources. Null when
+	 * it reads nothing later, or when its new sources close a cycle (then the order is kept, and
+	 * {@link #reorder} logs the cycle after the commit).
+	 */
+	private static @Nullable List<DerivationImpl> sortedIfReadsLater(List<DerivationImpl> order, int i) {
+		List<StatePath> sources = order.get(i).sources;
+		boolean later = false;
+		for (int j = i + 1; j < order.size() && !later; j++) {
+			DerivationImpl next = order.get(j);
+			for (StatePath source : sources) {
+				if (!next.closed && related(next.destination, source)) {
+					later = true;
+					break;
+				}
+			}
+		}
+		if (!later) {
+			return null;
+		}
+		try {
+			List<DerivationImpl> sorted = topologicalOrder(order);
+			return sorted.equals(order) ? null : sorted;
+		}
+		catch (DerivationCycleException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * The index of this order's sources, built again when the order or a tracked derivation's
+	 * sources changed since it was built.
+	 */
+	private SourceIndex index(List<DerivationImpl> ordered) {
+		SourceIndex current = this.index;
+		if (current == null || !current.matches(ordered)) {
+			current = SourceIndex.of(ordered);
+			this.index = current;
+		}
+		return current;
+	}
+
+	/** Whether the value of one of the derivation's marked sources differs from the one before the commit. */
+	private boolean sourcesChanged(SourceIndex index, int derivation, long[] marks, TxView tx,
 			@Nullable Map<StatePath, Object> before) {
-		for (StatePath source : derivation.sources) {
-			if (written.touches(source)) {
-				Map<String, Object> base = tx.base();
-				Object old;
-				if (base != null) {
-					old = StateValues.getIn(base, source);
-				}
-				else {
-					old = Objects.requireNonNull(before).computeIfAbsent(source, (s) -> {
-						Object v = this.backend.read(s);
-						return (v != null) ? v : NONE;
-					});
-					old = (old == NONE) ? null : old;
-				}
-				if (!StateValues.equal(old, tx.read(source))) {
-					return true;
-				}
+		for (int slot = index.start(derivation), end = index.end(derivation); slot < end; slot++) {
+			if (!SourceIndex.isSet(slot, marks)) {
+				continue;
+			}
+			StatePath source = index.path(slot);
+			Map<String, Object> base = tx.base();
+			Object old;
+			if (base != null) {
+				old = StateValues.getIn(base, source);
+			}
+			else {
+				old = Objects.requireNonNull(before).computeIfAbsent(source, (s) -> {
+					Object v = this.backend.read(s);
+					return (v != null) ? v : NONE;
+				});
+				old = (old == NONE) ? null : old;
+			}
+			if (!StateValues.equal(old, tx.read(source))) {
+				return true;
 			}
 		}
 		return false;
@@ -415,94 +486,6 @@ final class DerivationGraph {
 		path.remove(path.size() - 1);
 		state[i] = 2;
 		out.add(derivations.get(i));
-	}
-
-	/**
-	 * The paths a transaction wrote, indexed so that "does a write touch this source" costs a
-	 * few hash lookups instead of a scan of every write.
-	 */
-	private static final class Written {
-
-		/** The written paths, in order; scanned while few. */
-		private final List<StatePath> list = new ArrayList<>();
-
-		/** The written paths, once there are many. */
-		private @Nullable Set<StatePath> paths;
-
-		/** Every strict ancestor of a written path, once there are many. */
-		private @Nullable Set<StatePath> ancestors;
-
-		void add(StatePath path) {
-			this.list.add(path);
-			if (this.paths == null && this.list.size() > 16) {
-				this.paths = new HashSet<>();
-				this.ancestors = new HashSet<>();
-				for (StatePath written : this.list) {
-					index(written);
-				}
-			}
-			else if (this.paths != null) {
-				index(path);
-			}
-		}
-
-		/** The path indexed last: a sibling of it has every strict ancestor indexed already. */
-		private @Nullable StatePath lastIndexed;
-
-		private void index(StatePath path) {
-			if (this.paths.add(path)) {
-				StatePath previous = this.lastIndexed;
-				this.lastIndexed = path;
-				if (previous != null && siblings(previous, path)) {
-					// derivations often write side by side (/dag/n1, /dag/n2): no prefix to make
-					return;
-				}
-				for (int depth = path.depth() - 1; depth >= 0; depth--) {
-					if (!this.ancestors.add(path.prefix(depth))) {
-						break;
-					}
-				}
-			}
-		}
-
-		/** Whether two paths of the same depth have the same parent. */
-		private static boolean siblings(StatePath a, StatePath b) {
-			int depth = a.depth();
-			if (depth != b.depth() || depth == 0) {
-				return false;
-			}
-			for (int i = depth - 2; i >= 0; i--) {
-				if (!a.segment(i).equals(b.segment(i))) {
-					return false;
-				}
-			}
-			return true;
-		}
-
-		/** Whether a write is at, above or below the path. */
-		boolean touches(StatePath source) {
-			Set<StatePath> set = this.paths;
-			if (set == null) {
-				// newest first: a derivation usually reads what was just written (a chain)
-				List<StatePath> paths = this.list;
-				for (int i = paths.size() - 1; i >= 0; i--) {
-					if (related(paths.get(i), source)) {
-						return true;
-					}
-				}
-				return false;
-			}
-			if (set.contains(source) || this.ancestors.contains(source)) {
-				return true;
-			}
-			for (int depth = source.depth() - 1; depth >= 0; depth--) {
-				if (set.contains(source.prefix(depth))) {
-					return true;
-				}
-			}
-			return false;
-		}
-
 	}
 
 	/** What a {@code deriveMany} transform reads: its declared sources only. */

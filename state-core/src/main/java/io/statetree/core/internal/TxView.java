@@ -167,6 +167,49 @@ final class TxView {
 		noteWritten(write.path());
 	}
 
+	/**
+	 * A derivation's write of the value it computed, when {@link DerivationImpl#changes} says it
+	 * changes what is there: the value there and the tree with the new value are found on one walk
+	 * down the path (in a snapshot view that does not track reads; any other view reads, then
+	 * adds). The same outcome as {@code if (derivation.changes(read(destination), returned, model))
+	 * add(new Write(destination, model, null))}.
+	 * @param returned the value as the transform returned it
+	 * @param model that value in the JSON model
+	 * @return whether the write was added
+	 * @throws io.statetree.core.StateWriteException when the write changes the value and runs through a leaf
+	 */
+	boolean addIfChanged(DerivationImpl derivation, @Nullable Object returned, @Nullable Object model) {
+		Map<String, Object> current = this.root;
+		StatePath path = derivation.destination;
+		if (current != null && this.reads == null && !path.isRoot()) {
+			Object[] previous = new Object[1];
+			Object updated;
+			try {
+				updated = StateValues.setIn(current, StatePath.ROOT, path, model, previous);
+			}
+			catch (io.statetree.core.StateWriteException ex) {
+				// below a leaf: only a write that changes the value there is refused, as add refuses it
+				updated = null;
+			}
+			if (updated instanceof Map<?, ?>) {
+				if (!derivation.changes(previous[0], returned, model)) {
+					return false;
+				}
+				@SuppressWarnings("unchecked")
+				Map<String, Object> next = (Map<String, Object>) updated;
+				this.root = next;
+				this.lastPath = null;
+				this.writes.add(new Write(path, model, null));
+				return true;
+			}
+		}
+		if (!derivation.changes(read(path), returned, model)) {
+			return false;
+		}
+		add(new Write(path, model, null));
+		return true;
+	}
+
 	private void noteWritten(StatePath path) {
 		if (this.reads != null) {
 			this.written.add(path);

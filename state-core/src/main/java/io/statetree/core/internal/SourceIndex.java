@@ -1,0 +1,232 @@
+package io.statetree.core.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.statetree.core.StatePath;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The derivations of one order indexed by the paths they read (issue 20): a lookup from a written
+ * path to the sources it touches, instead of checking every derivation against every write.
+ * Every source of every derivation is a <em>slot</em>, numbered in order: derivation {@code i}
+ * owns the slots from {@code start(i)} to {@code start(i + 1)}. The slots sit in a tree of path
+ * segments, each node holding the sources at its path and the sources strictly below it, so a
+ * write at a path marks every source at, above or below it in one walk down its segments.
+ * <p>
+ * Built for one list of derivations and the source lists they had then; {@link #matches} tells
+ * whether it still describes a list (a tracked derivation that read other paths replaced its
+ * sources list). Immutable once built, so it is shared without a lock.
+ */
+final class SourceIndex {
+
+	private static final int[] NONE = new int[0];
+
+	/** The derivations this index was built for (compared by identity). */
+	private final List<DerivationImpl> ordered;
+
+	/** Each derivation's sources list when indexed (compared by identity). */
+	private final List<?>[] sources;
+
+	/** The first slot of each derivation, and the number of slots at the end. */
+	private final int[] starts;
+
+	/** The source each slot stands for. */
+	private final StatePath[] slotPaths;
+
+	private final Node root;
+
+	/** For each derivation, the slots a write at its destination marks (found once, when built). */
+	private final int[][] destinationMarks;
+
+	private SourceIndex(List<DerivationImpl> ordered) {
+		int n = ordered.size();
+		this.ordered = ordered;
+		this.sources = new List<?>[n];
+		this.starts = new int[n + 1];
+		List<StatePath> paths = new ArrayList<>();
+		Builder builder = new Builder();
+		for (int i = 0; i < n; i++) {
+			List<StatePath> read = ordered.get(i).sources;
+			this.sources[i] = read;
+			this.starts[i] = paths.size();
+			for (StatePath source : read) {
+				builder.add(source, paths.size());
+				paths.add(source);
+			}
+		}
+		this.starts[n] = paths.size();
+		this.slotPaths = paths.toArray(new StatePath[0]);
+		this.root = builder.root.build();
+		this.destinationMarks = new int[n][];
+		for (int i = 0; i < n; i++) {
+			long[] marks = newMarks();
+			mark(ordered.get(i).destination, marks);
+			List<Integer> slots = new ArrayList<>();
+			for (int slot = 0; slot < this.slotPaths.length; slot++) {
+				if (isSet(slot, marks)) {
+					slots.add(slot);
+				}
+			}
+			this.destinationMarks[i] = Draft.ints(slots);
+		}
+	}
+
+	/** Indexes the sources of these derivations as they are now. */
+	static SourceIndex of(List<DerivationImpl> ordered) {
+		return new SourceIndex(ordered);
+	}
+
+	/** Whether this index was built for this list, with every derivation's sources as they are now. */
+	boolean matches(List<DerivationImpl> list) {
+		if (list != this.ordered) {
+			return false;
+		}
+		for (int i = 0; i < this.sources.length; i++) {
+			if (list.get(i).sources != this.sources[i]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** A fresh set of marks, one bit per slot, none set. */
+	long[] newMarks() {
+		return new long[(this.slotPaths.length + 63) >>> 6];
+	}
+
+	/**
+	 * Marks every slot whose source is at, above or below the written path (a write there may
+	 * change the value the source reads).
+	 */
+	void mark(StatePath written, long[] marks) {
+		Node node = this.root;
+		int depth = written.depth();
+		for (int k = 0;; k++) {
+			// node is the path's prefix of depth k: sources there are at or above the write
+			set(node.here, marks);
+			if (k == depth) {
+				set(node.below, marks);
+				return;
+			}
+			Map<String, Node> children = node.children;
+			if (children == null) {
+				return;
+			}
+			node = children.get(written.segment(k));
+			if (node == null) {
+				return;
+			}
+		}
+	}
+
+	/** {@link #mark} of a write at the destination of the derivation at this index of the order. */
+	void markDestination(int derivation, long[] marks) {
+		set(this.destinationMarks[derivation], marks);
+	}
+
+	private static void set(int[] slots, long[] marks) {
+		for (int slot : slots) {
+			marks[slot >>> 6] |= 1L << slot;
+		}
+	}
+
+	/** Whether a write marked one of the derivation's sources. */
+	boolean marked(int derivation, long[] marks) {
+		for (int slot = this.starts[derivation], end = this.starts[derivation + 1]; slot < end; slot++) {
+			if (isSet(slot, marks)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The first slot of a derivation. */
+	int start(int derivation) {
+		return this.starts[derivation];
+	}
+
+	/** The slot after the last of a derivation. */
+	int end(int derivation) {
+		return this.starts[derivation + 1];
+	}
+
+	/** The source a slot stands for. */
+	StatePath path(int slot) {
+		return this.slotPaths[slot];
+	}
+
+	static boolean isSet(int slot, long[] marks) {
+		return (marks[slot >>> 6] & (1L << slot)) != 0;
+	}
+
+	/** One path of the index: the slots read there, the slots read strictly below, the children. */
+	private static final class Node {
+
+		final int[] here;
+
+		final int[] below;
+
+		final @Nullable Map<String, Node> children;
+
+		Node(int[] here, int[] below, @Nullable Map<String, Node> children) {
+			this.here = here;
+			this.below = below;
+			this.children = children;
+		}
+
+	}
+
+	/** A node while the index is built. */
+	private static final class Builder {
+
+		final Draft root = new Draft();
+
+		void add(StatePath source, int slot) {
+			Draft node = this.root;
+			for (int k = 0; k < source.depth(); k++) {
+				node.below.add(slot);
+				node = node.children.computeIfAbsent(source.segment(k), (segment) -> new Draft());
+			}
+			node.here.add(slot);
+		}
+
+	}
+
+	private static final class Draft {
+
+		final List<Integer> here = new ArrayList<>();
+
+		final List<Integer> below = new ArrayList<>();
+
+		final Map<String, Draft> children = new HashMap<>();
+
+		Node build() {
+			Map<String, Node> built = null;
+			if (!this.children.isEmpty()) {
+				built = new HashMap<>(this.children.size() * 2);
+				for (Map.Entry<String, Draft> child : this.children.entrySet()) {
+					built.put(child.getKey(), child.getValue().build());
+				}
+			}
+			return new Node(ints(this.here), ints(this.below), built);
+		}
+
+		static int[] ints(List<Integer> list) {
+			if (list.isEmpty()) {
+				return NONE;
+			}
+			int[] array = new int[list.size()];
+			for (int i = 0; i < array.length; i++) {
+				array[i] = list.get(i);
+			}
+			Arrays.sort(array);
+			return array;
+		}
+
+	}
+
+}
