@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.statetree.core.StatePath;
+import io.statetree.core.StateStorageException;
 import io.statetree.core.backend.IntentLog.Op;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -77,6 +78,9 @@ final class FileCommits {
 
 	private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
 
+	/** The writes of made commits whose files lag, served to reads until the files catch up. */
+	private final FileLag lag;
+
 	private volatile long revision;
 
 	/** Without a history: whether an earlier run's log was deleted (before the first commit). */
@@ -109,10 +113,57 @@ final class FileCommits {
 		this.clock = clock;
 		this.groups = files.fsync();
 		this.revision = revision;
+		this.lag = new FileLag(reader);
 	}
 
 	long revision() {
 		return this.revision;
+	}
+
+	/**
+	 * Reads a path as the commits made it, under the backend's lock: from the files, with the
+	 * writes of commits whose files lag applied ({@link FileLag}).
+	 */
+	@Nullable Object read(StatePath path) {
+		return this.lag.active() ? this.lag.read(path) : this.reader.read(path);
+	}
+
+	/** Lists a branch's children as the commits made it, under the backend's lock. */
+	List<String> childNames(StatePath path) {
+		return this.lag.active() ? this.lag.childNames(path) : this.reader.childNames(path);
+	}
+
+	/** Whether the files lag behind made commits (readable without the lock). */
+	boolean lagging() {
+		return this.lag.active();
+	}
+
+	/**
+	 * While the files lag behind made commits, tries to write them; the caller holds the write
+	 * lock.
+	 * @throws StateStorageException when they still cannot be written: nothing was written
+	 */
+	void ensureCaughtUp() {
+		if (!this.atomicCommit.lagging()) {
+			return;
+		}
+		if (this.atomicCommit.catchUp()) {
+			this.lag.clear();
+			return;
+		}
+		Exception cause = this.atomicCommit.lagCause();
+		throw new StateStorageException("State directory " + this.directory + " refuses commits, nothing was written:"
+				+ " the files of the commits from revision " + this.lag.since() + " on cannot be written (" + cause
+				+ "); those commits are made (reads see them, the next start completes their files from the "
+				+ (this.files.fsync() ? "journal" : "intent log") + ") and commits resume once the files can be written",
+				cause);
+	}
+
+	/** After a commit (or group) was made: notes its writes when its files lag. */
+	private void noteLag(List<Write> writes, long revision) {
+		if (this.atomicCommit.lagging()) {
+			this.lag.add(writes, revision);
+		}
 	}
 
 	/** Whether reads see the files as stored (during a commit while something is due). */
@@ -199,6 +250,7 @@ final class FileCommits {
 			Member member;
 			try {
 				this.backend.checkOpen();
+				ensureCaughtUp();
 				member = prepare(next.request);
 			}
 			catch (RuntimeException ex) {
@@ -337,24 +389,16 @@ final class FileCommits {
 				forgetLogOnce();
 				this.revisionFile.storeAtLeast(last);
 				this.atomicCommit.execute(ops);
-				this.revision = last;
 			}
 			else {
 				List<HistoryLog.Pending> pending = log.appendAll(records);
 				try {
+					// throws only when the group is not made (its journal frame is not there)
 					this.atomicCommit.execute(ops);
 				}
 				catch (RuntimeException ex) {
-					if (this.atomicCommit.failedAfterLogging()) {
-						for (HistoryLog.Pending record : pending) {
-							log.published(record);
-						}
-						this.revision = last;
-					}
-					else {
-						for (int i = pending.size() - 1; i >= 0; i--) {
-							log.abandon(pending.get(i));
-						}
+					for (int i = pending.size() - 1; i >= 0; i--) {
+						log.abandon(pending.get(i));
 					}
 					throw ex;
 				}
@@ -362,7 +406,6 @@ final class FileCommits {
 				for (HistoryLog.Pending record : pending) {
 					log.published(record);
 				}
-				this.revision = last;
 			}
 		}
 		catch (RuntimeException ex) {
@@ -371,6 +414,15 @@ final class FileCommits {
 			}
 			return;
 		}
+		// made: from here on nothing throws, and every member succeeds
+		if (this.atomicCommit.lagging()) {
+			List<Write> writes = new ArrayList<>();
+			for (Member member : members) {
+				writes.addAll(member.queued.request.writes());
+			}
+			this.lag.add(writes, members.get(0).revision);
+		}
+		this.revision = last;
 		for (Member member : members) {
 			member.queued.complete(new CommitResult(member.revision, member.changes));
 		}
@@ -378,6 +430,7 @@ final class FileCommits {
 
 	/** The commit of one request by itself, as before groups: the caller holds the write lock. */
 	private CommitResult commitAlone(CommitRequest request) {
+		ensureCaughtUp();
 		this.asStored = request.expiry() || this.lifetimes.nanosUntilNextDue() == 0;
 		checkPreconditions(request);
 		List<Write> writes = request.writes();
@@ -390,6 +443,7 @@ final class FileCommits {
 				// a value rewritten as it was still takes its lifetime, without a revision
 				this.atomicCommit.execute(List.of(lifetimes.op()));
 				this.lifetimes.install(lifetimes);
+				noteLag(List.of(), this.revision);
 			}
 			return new CommitResult(this.revision, changes);
 		}
@@ -404,7 +458,8 @@ final class FileCommits {
 			forgetLogOnce();
 			// before any file of the commit, so the stored revision is never below a commit that is there
 			this.revisionFile.storeAtLeast(next);
-			this.atomicCommit.execute(ops);
+			this.atomicCommit.execute(ops); // throws only when the commit is not made
+			noteLag(writes, next);
 			installLifetimes(lifetimes);
 			this.revision = next;
 			return new CommitResult(next, changes);
@@ -412,19 +467,24 @@ final class FileCommits {
 		// the history record comes before any file of the commit and carries its revision, so
 		// the revision file needs no lease: the history's last record is the last commit
 		HistoryLog.Pending pending = log.append(HistoryRecord.commit(next, this.clock.instant(), request, changes));
+		boolean settled = false;
 		try {
-			this.atomicCommit.execute(ops);
+			this.atomicCommit.execute(ops); // throws only when the commit is not made
 		}
 		catch (RuntimeException ex) {
-			if (HistoryRecovery.settleFailed(this.atomicCommit.failedAfterLogging(), this.reader, log, pending)) {
-				this.revision = next;
-				installLifetimes(lifetimes);
+			if (!HistoryRecovery.settleFailed(this.reader, log, pending)) {
+				throw ex;
 			}
-			throw ex;
+			// a reader sees the commit although its apply threw: it is made (published), its files catch up
+			this.atomicCommit.adopt(ops, ex);
+			settled = true;
 		}
+		if (!settled) {
+			// published first: once revision() shows it, the history has it
+			log.published(pending);
+		}
+		noteLag(writes, next);
 		installLifetimes(lifetimes);
-		// published first: once revision() shows it, the history has it
-		log.published(pending);
 		this.revision = next;
 		return new CommitResult(next, changes);
 	}
@@ -471,6 +531,7 @@ final class FileCommits {
 	 * @param request the request
 	 */
 	void check(CommitRequest request) {
+		ensureCaughtUp();
 		checkPreconditions(request);
 		plan(request.writes()).operations();
 	}

@@ -60,6 +60,18 @@ import org.slf4j.LoggerFactory;
  * ({@code .statetree/intent.log}) listing every file operation with its bytes, replayed the same
  * way; this holds for process crashes, not for power loss.
  * <p>
+ * <b>Commit point; files that lag.</b> A commit is made once its journal frame is forced (fsync
+ * on), once its intent log is written (fsync off, several entries), or once its one visible file
+ * operation is done (fsync off, one entry): from then on the next open shows it, so the call
+ * returns its revision and never throws. If its files cannot all be written after that point
+ * (a full disk, a directory made read-only), they are tried once more; failing again, the files
+ * lag: reads see the committed tree from memory (the files with the lagging commits' writes
+ * applied), the journal or intent log is kept for the next open, {@link #check()} (health) fails
+ * naming the cause, and every commit or {@link #checkCommit} first tries to write the lagging
+ * files again and, while it cannot, is refused with {@link StateStorageException} having written
+ * nothing, so files and commits never diverge. {@link #close()} tries once more and otherwise
+ * leaves the rest to the next open.
+ * <p>
  * <b>Group commit.</b> With fsync on, commits made at the same time from several threads share
  * their fsyncs: whoever commits takes every waiting commit it can into one group (commits whose
  * paths are not equal to, above or below each other's, without lifetimes), logs their history
@@ -240,6 +252,7 @@ public final class FileSystemBackend implements StateBackend {
 		this.reader = new FileTreeReader(this.directory, this.serializer, this.extension, this.maxFileBytes,
 				this.entries);
 		this.atomicCommit = new AtomicCommit(this.directory, this.meta, this.files);
+		this.atomicCommit.hook(builder.applyHook);
 		this.revisionFile = new RevisionFile(this.directory, this.meta, this.files);
 		this.directoryLock = DirectoryLock.acquire(this.directory, this.meta);
 		try {
@@ -301,7 +314,8 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.readLock().lock();
 		try {
 			checkOpen();
-			Object value = this.reader.read(path);
+			FileCommits commits = this.commits; // null while the constructor reads the lifetimes
+			Object value = (commits != null) ? commits.read(path) : this.reader.read(path);
 			return asStored() ? value : this.lifetimes.withoutDue(path, value);
 		}
 		finally {
@@ -318,7 +332,7 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.readLock().lock();
 		try {
 			checkOpen();
-			List<String> names = this.reader.childNames(path);
+			List<String> names = this.commits.childNames(path);
 			return asStored() ? names : this.lifetimes.childNames(path, names);
 		}
 		finally {
@@ -421,9 +435,24 @@ public final class FileSystemBackend implements StateBackend {
 		return this.groups;
 	}
 
+	/**
+	 * Checks the directory is writable; while its files lag behind made commits (see the class
+	 * comment), first tries to write them.
+	 * @throws StateStorageException when it is not writable, or its files still lag
+	 */
 	@Override
 	public void check() {
 		checkOpen();
+		if (this.commits.lagging()) {
+			this.lock.writeLock().lock();
+			try {
+				checkOpen();
+				this.commits.ensureCaughtUp();
+			}
+			finally {
+				this.lock.writeLock().unlock();
+			}
+		}
 		try {
 			this.files.probe("check");
 		}
@@ -502,6 +531,8 @@ public final class FileSystemBackend implements StateBackend {
 
 		private LongSupplier nanoClock = System::nanoTime;
 
+		private AtomicCommit.ApplyHook applyHook = AtomicCommit.ApplyHook.NONE;
+
 		private Builder(Path directory) {
 			this.directory = directory;
 		}
@@ -573,6 +604,15 @@ public final class FileSystemBackend implements StateBackend {
 		/** For tests: the monotonic clock lifetimes are measured on (nanoseconds). */
 		Builder nanoClock(LongSupplier nanoClock) {
 			this.nanoClock = nanoClock;
+			return this;
+		}
+
+		/**
+		 * For tests: a hook called before each file operation a commit (or a catch-up) applies,
+		 * after the commit's journal frame or intent log is written; it may throw to fail it.
+		 */
+		Builder applyHook(AtomicCommit.ApplyHook hook) {
+			this.applyHook = hook;
 			return this;
 		}
 
