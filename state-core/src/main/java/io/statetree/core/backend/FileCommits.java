@@ -159,10 +159,10 @@ final class FileCommits {
 				cause);
 	}
 
-	/** After a commit (or group) was made: notes its writes when its files lag. */
-	private void noteLag(List<Write> writes, long revision) {
+	/** After a commit (or group) was made: notes its values when its files lag. */
+	private void noteLag(List<Change> changes, long revision) {
 		if (this.atomicCommit.lagging()) {
-			this.lag.add(writes, revision);
+			this.lag.add(changes, revision);
 		}
 	}
 
@@ -416,11 +416,11 @@ final class FileCommits {
 		}
 		// made: from here on nothing throws, and every member succeeds
 		if (this.atomicCommit.lagging()) {
-			List<Write> writes = new ArrayList<>();
+			List<Change> changes = new ArrayList<>();
 			for (Member member : members) {
-				writes.addAll(member.queued.request.writes());
+				changes.addAll(member.changes);
 			}
-			this.lag.add(writes, members.get(0).revision);
+			this.lag.add(changes, members.get(0).revision);
 		}
 		this.revision = last;
 		for (Member member : members) {
@@ -459,7 +459,7 @@ final class FileCommits {
 			// before any file of the commit, so the stored revision is never below a commit that is there
 			this.revisionFile.storeAtLeast(next);
 			this.atomicCommit.execute(ops); // throws only when the commit is not made
-			noteLag(writes, next);
+			noteLag(changes, next);
 			installLifetimes(lifetimes);
 			this.revision = next;
 			return new CommitResult(next, changes);
@@ -483,7 +483,7 @@ final class FileCommits {
 			// published first: once revision() shows it, the history has it
 			log.published(pending);
 		}
-		noteLag(writes, next);
+		noteLag(changes, next);
 		installLifetimes(lifetimes);
 		this.revision = next;
 		return new CommitResult(next, changes);
