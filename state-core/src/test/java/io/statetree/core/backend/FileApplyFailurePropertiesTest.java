@@ -15,6 +15,7 @@ import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.IntentLog.Op;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -135,6 +136,10 @@ class FileApplyFailurePropertiesTest {
 			finally {
 				backend.close();
 			}
+			// the faults do bite: commits made while files failed, and commits refused while they lagged
+			Statistics.label("refused while the files lagged").collect(refusedForLag > 0);
+			Statistics.label("refused while the files lagged")
+				.coverage((coverage) -> coverage.check(true).percentage((p) -> p > 10));
 			try (FileSystemBackend reopened = FileSystemBackend.builder(dir).fsync(fsync).build()) {
 				Object actual = reopened.read(StatePath.ROOT);
 				Map<String, Object> stored = hybrid ? without(model, "m") : model;
