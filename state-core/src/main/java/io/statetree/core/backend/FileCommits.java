@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.statetree.core.StatePath;
@@ -76,7 +75,7 @@ final class FileCommits {
 
 	private final boolean groups;
 
-	private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
+	private final ConcurrentLinkedQueue<QueuedCommit> queue = new ConcurrentLinkedQueue<>();
 
 	/** The writes of made commits whose files lag, served to reads until the files catch up. */
 	private final FileLag lag;
@@ -139,6 +138,24 @@ final class FileCommits {
 	}
 
 	/**
+	 * For the health check: while the files lag, takes the write lock and tries to write them.
+	 * @throws StateStorageException when they still cannot be written
+	 */
+	void checkCaughtUp() {
+		if (!this.lag.active()) {
+			return;
+		}
+		this.lock.writeLock().lock();
+		try {
+			this.backend.checkOpen();
+			ensureCaughtUp();
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/**
 	 * While the files lag behind made commits, tries to write them; the caller holds the write
 	 * lock.
 	 * @throws StateStorageException when they still cannot be written: nothing was written
@@ -188,20 +205,20 @@ final class FileCommits {
 				this.lock.writeLock().unlock();
 			}
 		}
-		Queued mine = new Queued(request);
+		QueuedCommit mine = new QueuedCommit(request);
 		this.queue.add(mine);
 		while (!mine.done) {
 			if (this.lock.writeLock().tryLock()) {
 				try {
 					while (!mine.done) {
-						commitQueued();
+						commitQueuedCommit();
 					}
 				}
 				finally {
 					this.lock.writeLock().unlock();
 				}
 				// the next waiting request leads the next group at once
-				Queued next = this.queue.peek();
+				QueuedCommit next = this.queue.peek();
 				if (next != null) {
 					next.wake();
 				}
@@ -215,13 +232,13 @@ final class FileCommits {
 	}
 
 	/** Commits the next group of queued requests; completes every request it takes. */
-	private void commitQueued() {
-		List<Queued> taken = new ArrayList<>();
+	private void commitQueuedCommit() {
+		List<QueuedCommit> taken = new ArrayList<>();
 		try {
-			commitQueued(taken);
+			commitQueuedCommit(taken);
 		}
 		catch (RuntimeException | Error ex) {
-			for (Queued queued : taken) {
+			for (QueuedCommit queued : taken) {
 				if (!queued.done) {
 					queued.fail((ex instanceof RuntimeException runtime) ? runtime
 							: new IllegalStateException("The commit failed: " + ex, ex));
@@ -233,13 +250,13 @@ final class FileCommits {
 		}
 	}
 
-	private void commitQueued(List<Queued> taken) {
+	private void commitQueuedCommit(List<QueuedCommit> taken) {
 		List<Member> members = new ArrayList<>();
-		List<Queued> unchanged = new ArrayList<>();
+		List<QueuedCommit> unchanged = new ArrayList<>();
 		List<StatePath> touched = new ArrayList<>();
 		FileCommitPlan plan = newPlan();
 		while (members.size() < MAX_GROUP) {
-			Queued next = this.queue.peek();
+			QueuedCommit next = this.queue.peek();
 			if (next == null) {
 				break;
 			}
@@ -301,7 +318,7 @@ final class FileCommits {
 			members.add(member);
 		}
 		long before = this.revision;
-		for (Queued queued : unchanged) {
+		for (QueuedCommit queued : unchanged) {
 			queued.complete(new CommitResult(before, queued.changes));
 		}
 		if (!members.isEmpty()) {
@@ -563,69 +580,13 @@ final class FileCommits {
 	/** A member of a group being made. */
 	private static final class Member {
 
-		Queued queued;
+		QueuedCommit queued;
 
 		List<Change> changes;
 
 		boolean unchanged;
 
 		long revision;
-
-	}
-
-	/**
-	 * A queued request and, once done, its outcome: written by the leader under the lock before
-	 * {@link #done}, read by the requesting thread after it saw {@link #done}.
-	 */
-	private static final class Queued {
-
-		private static final long PARK_NANOS = 1_000_000;
-
-		final CommitRequest request;
-
-		final Thread thread = Thread.currentThread();
-
-		List<Change> changes = List.of();
-
-		volatile boolean done;
-
-		@Nullable CommitResult result;
-
-		@Nullable RuntimeException error;
-
-		Queued(CommitRequest request) {
-			this.request = request;
-		}
-
-		void complete(CommitResult result) {
-			this.result = result;
-			this.done = true;
-			LockSupport.unpark(this.thread);
-		}
-
-		void fail(RuntimeException error) {
-			this.error = error;
-			this.done = true;
-			LockSupport.unpark(this.thread);
-		}
-
-		void wake() {
-			LockSupport.unpark(this.thread);
-		}
-
-		/** Waits until woken, at most a millisecond (the lock may be held by a reader). */
-		void await() {
-			if (!this.done) {
-				LockSupport.parkNanos(this, PARK_NANOS);
-			}
-		}
-
-		CommitResult outcome() {
-			if (this.error != null) {
-				throw this.error;
-			}
-			return this.result;
-		}
 
 	}
 

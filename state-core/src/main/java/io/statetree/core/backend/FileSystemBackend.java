@@ -60,17 +60,13 @@ import org.slf4j.LoggerFactory;
  * ({@code .statetree/intent.log}) listing every file operation with its bytes, replayed the same
  * way; this holds for process crashes, not for power loss.
  * <p>
- * <b>Commit point; files that lag.</b> A commit is made once its journal frame is forced (fsync
- * on), once its intent log is written (fsync off, several entries), or once its one visible file
- * operation is done (fsync off, one entry): from then on the next open shows it, so the call
- * returns its revision and never throws. If its files cannot all be written after that point
- * (a full disk, a directory made read-only), they are tried once more; failing again, the files
- * lag: reads see the committed tree from memory (the files with the lagging commits' writes
- * applied), the journal or intent log is kept for the next open, {@link #check()} (health) fails
- * naming the cause, and every commit or {@link #checkCommit} first tries to write the lagging
- * files again and, while it cannot, is refused with {@link StateStorageException} having written
- * nothing, so files and commits never diverge. {@link #close()} tries once more and otherwise
- * leaves the rest to the next open.
+ * <b>Commit point; files that lag.</b> A commit is made once its journal frame is forced, its
+ * intent log written (fsync off, several entries) or its one visible file operation done: the
+ * next open shows it, so the call returns its revision and never throws. Files failing after that
+ * point (a full disk) are tried once more; failing again, they lag: reads serve the committed
+ * values from memory, the journal or intent log stays for the next open, {@link #check()} fails,
+ * and every commit first retries the files and, while it cannot, is refused with
+ * {@link StateStorageException}, writing nothing. {@link #close()} tries once more.
  * <p>
  * <b>Group commit.</b> With fsync on, commits made at the same time from several threads share
  * their fsyncs: whoever commits takes every waiting commit it can into one group (commits whose
@@ -218,7 +214,7 @@ public final class FileSystemBackend implements StateBackend {
 	private FileSystemBackend(Builder builder) {
 		this.directory = builder.directory.toAbsolutePath().normalize();
 		this.serializer = builder.serializer;
-		this.extension = checkExtension(this.serializer.extension());
+		this.extension = FileNames.checkExtension(this.serializer.extension());
 		this.fsync = builder.fsync;
 		this.maxFileBytes = builder.maxFileBytes;
 		this.historySize = builder.historySize;
@@ -279,15 +275,6 @@ public final class FileSystemBackend implements StateBackend {
 			this.directoryLock.close();
 			throw ex;
 		}
-	}
-
-	private static String checkExtension(String extension) {
-		if (extension.isEmpty() || extension.length() > 10 || !extension.chars().allMatch(c -> (c >= 'a' && c <= 'z')
-				|| (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
-			throw new IllegalArgumentException("Serializer extension '" + extension
-					+ "' must be 1 to 10 ASCII letters or digits");
-		}
-		return extension;
 	}
 
 	/**
@@ -435,24 +422,11 @@ public final class FileSystemBackend implements StateBackend {
 		return this.groups;
 	}
 
-	/**
-	 * Checks the directory is writable; while its files lag behind made commits (see the class
-	 * comment), first tries to write them.
-	 * @throws StateStorageException when it is not writable, or its files still lag
-	 */
+	/** Checks the directory is writable, and that its files do not lag (see the class comment). */
 	@Override
 	public void check() {
 		checkOpen();
-		if (this.commits.lagging()) {
-			this.lock.writeLock().lock();
-			try {
-				checkOpen();
-				this.commits.ensureCaughtUp();
-			}
-			finally {
-				this.lock.writeLock().unlock();
-			}
-		}
+		this.commits.checkCaughtUp();
 		try {
 			this.files.probe("check");
 		}
@@ -607,10 +581,7 @@ public final class FileSystemBackend implements StateBackend {
 			return this;
 		}
 
-		/**
-		 * For tests: a hook called before each file operation a commit (or a catch-up) applies,
-		 * after the commit's journal frame or intent log is written; it may throw to fail it.
-		 */
+		/** For tests: called before each file operation a commit applies; throws to fail it. */
 		Builder applyHook(AtomicCommit.ApplyHook hook) {
 			this.applyHook = hook;
 			return this;

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * after every call the backend reads as a sequential model of the calls that returned, and after
  * a reopen (without faults) so does the directory: a call that threw is never visible, one that
  * returned always is. On a filesystem backend with fsync on and off, and on a hybrid whose root
- * is one (with a memory mount that commits span).
+ * is one (with a memory mount that commits span) or whose mount is one (with a memory root: a
+ * part the files refuse takes back the root's part written before it).
  */
 class FileApplyFailurePropertiesTest {
 
@@ -33,17 +34,29 @@ class FileApplyFailurePropertiesTest {
 
 	@Property(tries = 40)
 	void fileSystemWithFsyncShowsExactlyTheCallsThatReturned(@ForAll long seed) throws IOException {
-		check(seed, true, false);
+		check(seed, true, Layout.FILES);
 	}
 
 	@Property(tries = 60)
 	void fileSystemWithoutFsyncShowsExactlyTheCallsThatReturned(@ForAll long seed) throws IOException {
-		check(seed, false, false);
+		check(seed, false, Layout.FILES);
 	}
 
 	@Property(tries = 40)
 	void hybridWithAFileRootShowsExactlyTheCallsThatReturned(@ForAll long seed) throws IOException {
-		check(seed, (seed & 1) == 0, true);
+		check(seed, (seed & 1) == 0, Layout.FILE_ROOT);
+	}
+
+	@Property(tries = 40)
+	void hybridWithAFileMountShowsExactlyTheCallsThatReturned(@ForAll long seed) throws IOException {
+		check(seed, (seed & 1) == 0, Layout.FILE_MOUNT);
+	}
+
+	/** Where the files are: alone, as a hybrid's root (memory at /m), or mounted at /m (memory root). */
+	private enum Layout {
+
+		FILES, FILE_ROOT, FILE_MOUNT
+
 	}
 
 	/** Fails operations as the current mode says: none, about one in four, or all. */
@@ -69,7 +82,8 @@ class FileApplyFailurePropertiesTest {
 
 	}
 
-	private static void check(long seed, boolean fsync, boolean hybrid) throws IOException {
+	private static void check(long seed, boolean fsync, Layout layout) throws IOException {
+		boolean hybrid = layout != Layout.FILES;
 		Path dir = Files.createTempDirectory("statetree-faults");
 		Random random = new Random(seed);
 		RandomFaults faults = new RandomFaults(new Random(~seed));
@@ -77,7 +91,11 @@ class FileApplyFailurePropertiesTest {
 		int refusedForLag = 0;
 		try {
 			FileSystemBackend files = FileSystemBackend.builder(dir).fsync(fsync).applyHook(faults).build();
-			StateBackend backend = hybrid ? new HybridBackend(files).mount("/m", new InMemoryBackend()) : files;
+			StateBackend backend = switch (layout) {
+				case FILES -> files;
+				case FILE_ROOT -> new HybridBackend(files).mount("/m", new InMemoryBackend());
+				case FILE_MOUNT -> new HybridBackend(new InMemoryBackend()).mount("/m", files);
+			};
 			long lastRevision = 0;
 			try {
 				for (int i = 0; i < CALLS; i++) {
@@ -142,13 +160,17 @@ class FileApplyFailurePropertiesTest {
 				.coverage((coverage) -> coverage.check(true).percentage((p) -> p > 10));
 			try (FileSystemBackend reopened = FileSystemBackend.builder(dir).fsync(fsync).build()) {
 				Object actual = reopened.read(StatePath.ROOT);
-				Map<String, Object> stored = hybrid ? without(model, "m") : model;
+				Object stored = switch (layout) {
+					case FILES -> model;
+					case FILE_ROOT -> without(model, "m");
+					case FILE_MOUNT -> (model.get("m") != null) ? model.get("m") : StateValues.emptyBranch();
+				};
 				assertThat(StateValues.equal(actual, stored))
 					.as("seed " + seed + " after a reopen: " + StateValues.toJsonString(actual) + ", model "
 							+ StateValues.toJsonString(stored) + " (" + faults.injected + " failures injected, "
 							+ refusedForLag + " calls refused while the files lagged)")
 					.isTrue();
-				if (!hybrid) {
+				if (layout == Layout.FILES) {
 					assertThat(reopened.revision()).isEqualTo(lastRevision);
 				}
 			}
@@ -158,12 +180,12 @@ class FileApplyFailurePropertiesTest {
 		}
 	}
 
-	/** Sends some writes below {@code /c/...} to the memory mount at {@code /m} instead. */
+	/** Sends writes below {@code /b/...} and some below {@code /c/...} to the mount at {@code /m} instead. */
 	private static List<Write> intoMount(List<Write> writes, Random random) {
 		List<Write> moved = new ArrayList<>(writes.size());
 		for (Write write : writes) {
 			StatePath path = write.path();
-			if (path.depth() >= 2 && path.segment(0).equals("c") && random.nextBoolean()) {
+			if (path.depth() >= 2 && (path.segment(0).equals("b") || (path.segment(0).equals("c") && random.nextBoolean()))) {
 				path = StatePath.ROOT.child("m").resolve(path.prefix(1).relativize(path));
 			}
 			moved.add(new Write(path, write.value(), write.payload(), write.lifetime()));
