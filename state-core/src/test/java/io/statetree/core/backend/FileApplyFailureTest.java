@@ -224,4 +224,55 @@ class FileApplyFailureTest {
 		}
 	}
 
+	@Test
+	void concurrentCommitsGroupedTogetherAllSucceedWhenTheirFilesFailAndLaterOnesAreRefused() throws Exception {
+		int threads = 6;
+		List<StatePath> made = new CopyOnWriteArrayList<>();
+		List<StatePath> refused = new CopyOnWriteArrayList<>();
+		try (FileSystemBackend backend = open(true)) {
+			this.faults.failAll();
+			java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+			List<Thread> workers = new java.util.ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				StatePath path = StatePath.of("/t" + t);
+				Thread worker = new Thread(() -> {
+					try {
+						start.await();
+						backend.commit(request(Write.of(path, 1)));
+						made.add(path);
+					}
+					catch (StateStorageException ex) {
+						assertThat(ex).hasMessageContaining("refuses commits");
+						refused.add(path);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				});
+				workers.add(worker);
+				worker.start();
+			}
+			start.countDown();
+			for (Thread worker : workers) {
+				worker.join(60_000);
+			}
+			assertThat(made.size() + refused.size()).isEqualTo(threads);
+			// the first group is made (its frame is in the journal); everything after it is refused
+			assertThat(made).isNotEmpty();
+			assertThat(backend.revision()).isEqualTo(made.size());
+			for (StatePath path : made) {
+				assertThat(StateValues.equal(backend.read(path), 1)).as(path.toString()).isTrue();
+			}
+			for (StatePath path : refused) {
+				assertThat(backend.read(path)).as(path.toString()).isNull();
+			}
+		}
+		try (FileSystemBackend reopened = reopen(true)) {
+			assertThat(reopened.childNames(StatePath.ROOT)).hasSize(made.size());
+			for (StatePath path : made) {
+				assertThat(StateValues.equal(reopened.read(path), 1)).as(path.toString()).isTrue();
+			}
+		}
+	}
+
 }
