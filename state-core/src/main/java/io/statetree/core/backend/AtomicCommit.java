@@ -29,8 +29,12 @@ import org.slf4j.LoggerFactory;
  * writes them all to the write-ahead {@link IntentLog} ({@code .statetree/intent.log}), applies
  * them, and removes the log. At open, {@link #recover()} replays the journal and a log a crash
  * left behind (every operation is idempotent) and clears the trash and temp files, so a commit is
- * wholly applied or wholly absent. Nothing outside the directory is touched. Logs under
- * {@link FileSystemBackend}'s logger. Called under the backend's write lock.
+ * wholly applied or wholly absent. A commit is made at its commit point (its frame forced, its
+ * intent log written, or its one visible operation done); {@link #execute} throws only before it.
+ * Operations failing after it are retried once, then lag ({@link #lagging()}) until
+ * {@link #catchUp()} applies them; meanwhile no checkpoint empties the journal and no other commit
+ * is executed. Nothing outside the directory is touched. Logs under {@link FileSystemBackend}'s
+ * logger. Called under the backend's write lock.
  */
 final class AtomicCommit {
 

@@ -2,7 +2,6 @@ package io.statetree.core.backend;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.StateWriteException;
@@ -185,23 +184,13 @@ final class TreeEdits {
 	 * @param value what the backend reads at the path
 	 */
 	static int leafDepth(StateBackend backend, StatePath path, @Nullable Object value) {
-		return leafDepth(backend::childNames, path, value);
-	}
-
-	/**
-	 * {@link #leafDepth(StateBackend, StatePath, Object)} with the children listed by a function.
-	 * @param childNames lists a path's children as the backend does
-	 * @param path the path
-	 * @param value what the backend reads at the path
-	 */
-	static int leafDepth(Function<StatePath, List<String>> childNames, StatePath path, @Nullable Object value) {
 		int depth = path.depth();
 		if (value == null) {
 			return depth;
 		}
 		// the root is a branch, and a branch above a path with a value lists the child it runs through
 		for (int j = 1; j < depth; j++) {
-			if (!childNames.apply(path.prefix(j)).contains(path.segment(j))) {
+			if (!backend.childNames(path.prefix(j)).contains(path.segment(j))) {
 				return j;
 			}
 		}
