@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +29,12 @@ import org.slf4j.LoggerFactory;
  * writes them all to the write-ahead {@link IntentLog} ({@code .statetree/intent.log}), applies
  * them, and removes the log. At open, {@link #recover()} replays the journal and a log a crash
  * left behind (every operation is idempotent) and clears the trash and temp files, so a commit is
- * wholly applied or wholly absent. Nothing outside the directory is touched. Logs under
- * {@link FileSystemBackend}'s logger. Called under the backend's write lock.
+ * wholly applied or wholly absent. A commit is made at its commit point (its frame forced, its
+ * intent log written, or its one visible operation done); {@link #execute} throws only before it.
+ * Operations failing after it are retried once, then lag ({@link #lagging()}) until
+ * {@link #catchUp()} applies them; meanwhile no checkpoint empties the journal and no other commit
+ * is executed. Nothing outside the directory is touched. Logs under {@link FileSystemBackend}'s
+ * logger. Called under the backend's write lock.
  */
 final class AtomicCommit {
 
@@ -47,8 +52,21 @@ final class AtomicCommit {
 	/** With fsync on, once {@link #recover()} ran: the journal commits go through. */
 	private @Nullable IntentJournal journal;
 
-	/** Whether the last {@link #execute} that failed had made its operations durable first. */
-	private boolean failedAfterLogging;
+	/**
+	 * The operations of commits that are made (their journal frame forced, their intent log
+	 * written, or their visible operation done) but not all applied to the files: re-applied, in
+	 * order, by {@link #catchUp()}.
+	 */
+	private final List<List<Op>> lagging = new ArrayList<>();
+
+	/** With fsync off: the intent log of a made commit stays until it can be removed. */
+	private boolean intentLeft;
+
+	/** Why the files lag, for messages. */
+	private @Nullable Exception lagCause;
+
+	/** Test seam: called before each operation a commit applies (not at the replay at open). */
+	private ApplyHook hook = ApplyHook.NONE;
 
 	/**
 	 * @param directory the state directory
@@ -61,13 +79,26 @@ final class AtomicCommit {
 		this.files = files;
 	}
 
+	/** For tests: a hook called before each operation a commit (or a catch-up) applies. */
+	void hook(ApplyHook hook) {
+		this.hook = hook;
+	}
+
 	/**
-	 * Applies one commit's file operations, through the intent log when more than one is visible.
+	 * Applies one commit's file operations: through the journal (fsync on), through the intent
+	 * log when more than one is visible (fsync off), or directly. Throws only when the commit is
+	 * not made: once it is (its journal frame forced, its intent log written, or its one visible
+	 * operation done) a failure to apply the rest is retried once and then left for
+	 * {@link #catchUp()}: {@link #lagging()} tells, and the files lag until a catch-up succeeds
+	 * (the next open completes them from the journal or the intent log).
 	 * @param ops the operations in order
-	 * @throws StateStorageException when one fails (before the log is written: nothing was)
+	 * @throws StateStorageException when the commit cannot be made; nothing of it is visible
+	 * @throws IllegalStateException while the files lag ({@link #catchUp()} first)
 	 */
 	void execute(List<Op> ops) {
-		this.failedAfterLogging = false;
+		if (lagging()) {
+			throw new IllegalStateException("The files of state directory " + this.directory + " lag behind its commits");
+		}
 		if (ops.isEmpty()) {
 			return;
 		}
@@ -83,7 +114,7 @@ final class AtomicCommit {
 			}
 		}
 		if (visible <= 1) {
-			applyAll(ops);
+			executeDirect(ops);
 			return;
 		}
 		Path log = this.meta.resolve(INTENT);
@@ -93,16 +124,34 @@ final class AtomicCommit {
 		catch (IOException ex) {
 			throw new StateStorageException("Cannot write the intent log " + log + "; nothing was written: " + ex, ex);
 		}
-		this.failedAfterLogging = true;
-		applyAll(ops);
-		this.failedAfterLogging = false;
+		// made: the next open replays the log
 		try {
-			Files.delete(log);
-			this.files.syncDirectory(this.meta);
+			applyNow(ops, false);
 		}
-		catch (IOException ex) {
-			throw new StateStorageException("Committed, but cannot remove the intent log " + log
-					+ " (it will be replayed at the next start): " + ex, ex);
+		catch (IOException | RuntimeException ex) {
+			retryOrLag(ops, ex, true);
+			return;
+		}
+		removeIntentLog(log);
+	}
+
+	/** One visible operation: the commit is made once it is done. */
+	private void executeDirect(List<Op> ops) {
+		boolean made = false;
+		for (Op op : ops) {
+			try {
+				this.hook.beforeApply(op);
+				apply(op, false);
+			}
+			catch (IOException | RuntimeException ex) {
+				if (!made) {
+					throw new StateStorageException("Cannot " + op.kind().name().toLowerCase(Locale.ROOT) + " " + op.path()
+							+ "; the commit was not made: " + ex, ex);
+				}
+				retryOrLag(ops, ex, false);
+				return;
+			}
+			made |= op.visible();
 		}
 	}
 
@@ -115,27 +164,155 @@ final class AtomicCommit {
 			journal.append(ops);
 		}
 		catch (IntentJournal.UncertainAppendException ex) {
-			this.failedAfterLogging = true;
-			throw new StateStorageException("Cannot write the journal " + file + ", nor cut it back: the commit may be"
-					+ " made at the next start: " + ex, ex);
+			// the frame may survive and be replayed at the next open: the commit counts as made, its
+			// files are applied, and commits wait until a checkpoint settles the journal
+			logger.error("Cannot write the journal {}, nor cut it back: the commit is made, and commits are refused"
+					+ " until a checkpoint settles the journal: {}", file, ex.toString());
+			this.lagCause = ex;
 		}
 		catch (IOException ex) {
 			throw new StateStorageException("Cannot write the journal " + file + "; nothing was written: " + ex, ex);
 		}
-		this.failedAfterLogging = true;
-		for (Op op : ops) {
-			try {
-				apply(op, false);
+		// made: the next open replays the frame
+		try {
+			applyNow(ops, false);
+		}
+		catch (IOException | RuntimeException ex) {
+			retryOrLag(ops, ex, false);
+			return;
+		}
+		journal.applied(ops);
+		if (journal.checkpointDue() && !journal.unsettled()) {
+			checkpoint();
+		}
+	}
+
+	/**
+	 * After a made commit's operations failed: applies them again from the first (each is
+	 * idempotent) once; if that fails too, leaves them to {@link #catchUp()}. Never throws.
+	 */
+	private void retryOrLag(List<Op> ops, Exception failure, boolean intent) {
+		try {
+			applyNow(ops, true);
+			if (this.journal != null) {
+				this.journal.applied(ops);
 			}
-			catch (IOException ex) {
-				throw new StateStorageException("Committed to the journal " + file + " (the next start completes it), but"
-						+ " cannot " + op.kind().name().toLowerCase(Locale.ROOT) + " " + op.path() + ": " + ex, ex);
+			if (intent) {
+				removeIntentLog(this.meta.resolve(INTENT));
+			}
+			logger.warn("Applied the files of a commit to state directory {} at the second attempt; the first failed: {}",
+					this.directory, failure.toString());
+			return;
+		}
+		catch (IOException | RuntimeException again) {
+			failure.addSuppressed(again);
+		}
+		this.lagging.add(ops);
+		this.intentLeft |= intent;
+		this.lagCause = failure;
+		logger.error("The files of state directory {} lag behind a commit that is made ({}): reads see it from memory,"
+				+ " the next start completes it from the {}, and commits are refused until its files can be written: {}",
+				this.directory, (this.journal != null) ? "journaled" : intent ? "in the intent log" : "visible",
+				(this.journal != null) ? "journal" : "intent log", failure.toString());
+	}
+
+	/** Removes a made commit's intent log; when it cannot be, the files lag until it can. */
+	private void removeIntentLog(Path log) {
+		try {
+			Files.deleteIfExists(log);
+			this.files.syncDirectory(this.meta);
+		}
+		catch (IOException | RuntimeException ex) {
+			// kept, a later commit's files would be overwritten by its replay at the next open
+			this.intentLeft = true;
+			this.lagCause = ex;
+			logger.error("Cannot remove the intent log {} of a commit that is made; commits are refused until it can"
+					+ " be: {}", log, ex.toString());
+		}
+	}
+
+	/**
+	 * Whether the files lag behind a made commit (its operations, its intent log's removal, or an
+	 * uncertain journal append wait for {@link #catchUp()}).
+	 * @return whether commits must wait
+	 */
+	boolean lagging() {
+		IntentJournal journal = this.journal;
+		return !this.lagging.isEmpty() || this.intentLeft || (journal != null && journal.unsettled());
+	}
+
+	/**
+	 * Why the files lag.
+	 * @return the last failure, or {@code null} when they do not
+	 */
+	@Nullable Exception lagCause() {
+		return this.lagCause;
+	}
+
+	/**
+	 * Takes a commit whose apply threw although a reader sees it as made: its operations are
+	 * applied again by {@link #catchUp()}.
+	 * @param ops the commit's operations
+	 * @param failure why they failed
+	 */
+	void adopt(List<Op> ops, Exception failure) {
+		this.lagging.add(ops);
+		this.lagCause = failure;
+	}
+
+	/**
+	 * Applies what lags (see {@link #lagging()}) again, removes a left intent log and settles the
+	 * journal. Never throws.
+	 * @return whether the files no longer lag
+	 */
+	boolean catchUp() {
+		if (!lagging()) {
+			return true;
+		}
+		IntentJournal journal = this.journal;
+		try {
+			while (!this.lagging.isEmpty()) {
+				List<Op> ops = this.lagging.get(0);
+				applyNow(ops, true);
+				if (journal != null) {
+					journal.applied(ops);
+				}
+				this.lagging.remove(0);
+			}
+			if (this.intentLeft) {
+				Files.deleteIfExists(this.meta.resolve(INTENT));
+				this.files.syncDirectory(this.meta);
+				this.intentLeft = false;
+			}
+			if (journal != null && (journal.unsettled() || journal.checkpointDue())) {
+				journal.checkpoint();
 			}
 		}
-		this.failedAfterLogging = false;
-		journal.applied(ops);
-		if (journal.checkpointDue()) {
-			checkpoint();
+		catch (IOException | RuntimeException ex) {
+			this.lagCause = ex;
+			return false;
+		}
+		logger.info("The files of state directory {} caught up with its commits", this.directory);
+		this.lagCause = null;
+		return true;
+	}
+
+	/**
+	 * Applies a commit's operations without forcing them (the journal holds them with fsync on;
+	 * with fsync off nothing is forced); {@code again} after a failure: creates missing parents.
+	 */
+	private void applyNow(List<Op> ops, boolean again) throws IOException {
+		for (Op op : ops) {
+			if (again && op.kind() != Kind.DELETE) {
+				Path parent = op.path().getParent();
+				checkInside(op.path());
+				if (!parent.equals(this.directory) && !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+					checkInside(parent);
+					Files.createDirectories(parent);
+				}
+			}
+			this.hook.beforeApply(op);
+			apply(op, false);
 		}
 	}
 
@@ -145,8 +322,8 @@ final class AtomicCommit {
 	 */
 	void checkpoint() {
 		IntentJournal journal = this.journal;
-		if (journal == null) {
-			return;
+		if (journal == null || lagging()) {
+			return; // the frames of lagging commits stay until their files are written
 		}
 		try {
 			journal.checkpoint();
@@ -158,30 +335,49 @@ final class AtomicCommit {
 	}
 
 	/**
-	 * Whether the last {@link #execute} that threw had made its operations durable first (in the
-	 * journal or the intent log): the next open then completes the commit, so it counts as made.
-	 * @return whether the failed commit is made
-	 */
-	boolean failedAfterLogging() {
-		return this.failedAfterLogging;
-	}
-
-	/**
-	 * Checkpoints and closes the journal. Never throws (a journal left behind is replayed).
+	 * Catches up ({@link #catchUp()}), then checkpoints and closes the journal. Never throws: a
+	 * journal or an intent log left behind (files still lagging) is replayed at the next open.
 	 */
 	void close() {
+		boolean caughtUp = catchUp();
+		if (!caughtUp) {
+			logger.error("Closing state directory {} while its files lag behind its commits: the next start completes"
+					+ " them from the {}", this.directory, (this.journal != null) ? "journal" : "intent log");
+		}
 		IntentJournal journal = this.journal;
 		if (journal == null) {
 			return;
 		}
 		this.journal = null;
 		try {
-			journal.close();
+			if (caughtUp) {
+				journal.close();
+			}
+			else {
+				journal.closeKeepingFrames();
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Cannot checkpoint the journal of state directory {} at close (it is replayed at the next"
 					+ " start): {}", this.directory, ex.toString());
 		}
+	}
+
+	/** Called before each operation a commit applies: a test seam to inject failures. */
+	@FunctionalInterface
+	interface ApplyHook {
+
+		/** No hook. */
+		ApplyHook NONE = op -> {
+		};
+
+		/**
+		 * Called before an operation is applied.
+		 * @param op the operation
+		 * @throws IOException to fail it
+		 */
+		void beforeApply(Op op) throws IOException;
+
 	}
 
 	private void applyAll(List<Op> ops) {

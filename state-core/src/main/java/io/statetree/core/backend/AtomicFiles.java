@@ -18,6 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The single-file operations of a {@link FileSystemBackend}, each of which a crash leaves done or
@@ -29,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * the start-up recovery finds them. Immutable; thread-safe (the backend's lock orders the calls).
  */
 final class AtomicFiles {
+
+	private static final Logger logger = LoggerFactory.getLogger(FileSystemBackend.class);
 
 	/** The suffix of temp files (and probes), removed by the recovery at open. */
 	static final String TEMP_SUFFIX = ".sttmp";
@@ -119,7 +123,9 @@ final class AtomicFiles {
 
 	/**
 	 * Deletes a file, or a directory with everything in it, if present; a directory is first
-	 * moved into the trash atomically, so a crash never leaves it half deleted in the tree.
+	 * moved into the trash atomically, so a crash never leaves it half deleted in the tree. Once
+	 * it is moved, the delete is made: a trash that cannot be emptied is logged (the next open
+	 * empties it), not thrown.
 	 * @param path the file or directory
 	 * @throws IOException when it cannot be deleted
 	 */
@@ -154,7 +160,14 @@ final class AtomicFiles {
 		if (force && this.fsync) {
 			syncDirectory(path.getParent());
 		}
-		deleteTree(trash);
+		try {
+			deleteTree(trash);
+		}
+		catch (IOException ex) {
+			// the directory is out of the tree already (the delete is made): the open empties the trash
+			logger.warn("Cannot empty {} from the trash of state directory {} (the next start does): {}",
+					trash.getFileName(), this.meta.getParent(), ex.toString());
+		}
 	}
 
 	/**

@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.statetree.core.StatePath;
+import io.statetree.core.StateStorageException;
 import io.statetree.core.backend.IntentLog.Op;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -75,7 +75,10 @@ final class FileCommits {
 
 	private final boolean groups;
 
-	private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
+	private final ConcurrentLinkedQueue<QueuedCommit> queue = new ConcurrentLinkedQueue<>();
+
+	/** The writes of made commits whose files lag, served to reads until the files catch up. */
+	private final FileLag lag;
 
 	private volatile long revision;
 
@@ -109,10 +112,75 @@ final class FileCommits {
 		this.clock = clock;
 		this.groups = files.fsync();
 		this.revision = revision;
+		this.lag = new FileLag(reader);
 	}
 
 	long revision() {
 		return this.revision;
+	}
+
+	/**
+	 * Reads a path as the commits made it, under the backend's lock: from the files, with the
+	 * writes of commits whose files lag applied ({@link FileLag}).
+	 */
+	@Nullable Object read(StatePath path) {
+		return this.lag.active() ? this.lag.read(path) : this.reader.read(path);
+	}
+
+	/** Lists a branch's children as the commits made it, under the backend's lock. */
+	List<String> childNames(StatePath path) {
+		return this.lag.active() ? this.lag.childNames(path) : this.reader.childNames(path);
+	}
+
+	/** Whether the files lag behind made commits (readable without the lock). */
+	boolean lagging() {
+		return this.lag.active();
+	}
+
+	/**
+	 * For the health check: while the files lag, takes the write lock and tries to write them.
+	 * @throws StateStorageException when they still cannot be written
+	 */
+	void checkCaughtUp() {
+		if (!this.lag.active()) {
+			return;
+		}
+		this.lock.writeLock().lock();
+		try {
+			this.backend.checkOpen();
+			ensureCaughtUp();
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/**
+	 * While the files lag behind made commits, tries to write them; the caller holds the write
+	 * lock.
+	 * @throws StateStorageException when they still cannot be written: nothing was written
+	 */
+	void ensureCaughtUp() {
+		if (!this.atomicCommit.lagging()) {
+			return;
+		}
+		if (this.atomicCommit.catchUp()) {
+			this.lag.clear();
+			return;
+		}
+		Exception cause = this.atomicCommit.lagCause();
+		throw new StateStorageException("State directory " + this.directory + " refuses commits, nothing was written:"
+				+ " the files of the commits from revision " + this.lag.since() + " on cannot be written (" + cause
+				+ "); those commits are made (reads see them, the next start completes their files from the "
+				+ (this.files.fsync() ? "journal" : "intent log") + ") and commits resume once the files can be written",
+				cause);
+	}
+
+	/** After a commit (or group) was made: notes its values when its files lag. */
+	private void noteLag(List<Change> changes, long revision) {
+		if (this.atomicCommit.lagging()) {
+			this.lag.add(changes, revision);
+		}
 	}
 
 	/** Whether reads see the files as stored (during a commit while something is due). */
@@ -137,20 +205,20 @@ final class FileCommits {
 				this.lock.writeLock().unlock();
 			}
 		}
-		Queued mine = new Queued(request);
+		QueuedCommit mine = new QueuedCommit(request);
 		this.queue.add(mine);
 		while (!mine.done) {
 			if (this.lock.writeLock().tryLock()) {
 				try {
 					while (!mine.done) {
-						commitQueued();
+						commitQueuedCommit();
 					}
 				}
 				finally {
 					this.lock.writeLock().unlock();
 				}
 				// the next waiting request leads the next group at once
-				Queued next = this.queue.peek();
+				QueuedCommit next = this.queue.peek();
 				if (next != null) {
 					next.wake();
 				}
@@ -164,13 +232,13 @@ final class FileCommits {
 	}
 
 	/** Commits the next group of queued requests; completes every request it takes. */
-	private void commitQueued() {
-		List<Queued> taken = new ArrayList<>();
+	private void commitQueuedCommit() {
+		List<QueuedCommit> taken = new ArrayList<>();
 		try {
-			commitQueued(taken);
+			commitQueuedCommit(taken);
 		}
 		catch (RuntimeException | Error ex) {
-			for (Queued queued : taken) {
+			for (QueuedCommit queued : taken) {
 				if (!queued.done) {
 					queued.fail((ex instanceof RuntimeException runtime) ? runtime
 							: new IllegalStateException("The commit failed: " + ex, ex));
@@ -182,13 +250,13 @@ final class FileCommits {
 		}
 	}
 
-	private void commitQueued(List<Queued> taken) {
+	private void commitQueuedCommit(List<QueuedCommit> taken) {
 		List<Member> members = new ArrayList<>();
-		List<Queued> unchanged = new ArrayList<>();
+		List<QueuedCommit> unchanged = new ArrayList<>();
 		List<StatePath> touched = new ArrayList<>();
 		FileCommitPlan plan = newPlan();
 		while (members.size() < MAX_GROUP) {
-			Queued next = this.queue.peek();
+			QueuedCommit next = this.queue.peek();
 			if (next == null) {
 				break;
 			}
@@ -199,6 +267,7 @@ final class FileCommits {
 			Member member;
 			try {
 				this.backend.checkOpen();
+				ensureCaughtUp();
 				member = prepare(next.request);
 			}
 			catch (RuntimeException ex) {
@@ -249,7 +318,7 @@ final class FileCommits {
 			members.add(member);
 		}
 		long before = this.revision;
-		for (Queued queued : unchanged) {
+		for (QueuedCommit queued : unchanged) {
 			queued.complete(new CommitResult(before, queued.changes));
 		}
 		if (!members.isEmpty()) {
@@ -337,24 +406,16 @@ final class FileCommits {
 				forgetLogOnce();
 				this.revisionFile.storeAtLeast(last);
 				this.atomicCommit.execute(ops);
-				this.revision = last;
 			}
 			else {
 				List<HistoryLog.Pending> pending = log.appendAll(records);
 				try {
+					// throws only when the group is not made (its journal frame is not there)
 					this.atomicCommit.execute(ops);
 				}
 				catch (RuntimeException ex) {
-					if (this.atomicCommit.failedAfterLogging()) {
-						for (HistoryLog.Pending record : pending) {
-							log.published(record);
-						}
-						this.revision = last;
-					}
-					else {
-						for (int i = pending.size() - 1; i >= 0; i--) {
-							log.abandon(pending.get(i));
-						}
+					for (int i = pending.size() - 1; i >= 0; i--) {
+						log.abandon(pending.get(i));
 					}
 					throw ex;
 				}
@@ -362,7 +423,6 @@ final class FileCommits {
 				for (HistoryLog.Pending record : pending) {
 					log.published(record);
 				}
-				this.revision = last;
 			}
 		}
 		catch (RuntimeException ex) {
@@ -371,6 +431,15 @@ final class FileCommits {
 			}
 			return;
 		}
+		// made: from here on nothing throws, and every member succeeds
+		if (this.atomicCommit.lagging()) {
+			List<Change> changes = new ArrayList<>();
+			for (Member member : members) {
+				changes.addAll(member.changes);
+			}
+			this.lag.add(changes, members.get(0).revision);
+		}
+		this.revision = last;
 		for (Member member : members) {
 			member.queued.complete(new CommitResult(member.revision, member.changes));
 		}
@@ -378,6 +447,7 @@ final class FileCommits {
 
 	/** The commit of one request by itself, as before groups: the caller holds the write lock. */
 	private CommitResult commitAlone(CommitRequest request) {
+		ensureCaughtUp();
 		this.asStored = request.expiry() || this.lifetimes.nanosUntilNextDue() == 0;
 		checkPreconditions(request);
 		List<Write> writes = request.writes();
@@ -390,6 +460,7 @@ final class FileCommits {
 				// a value rewritten as it was still takes its lifetime, without a revision
 				this.atomicCommit.execute(List.of(lifetimes.op()));
 				this.lifetimes.install(lifetimes);
+				noteLag(List.of(), this.revision);
 			}
 			return new CommitResult(this.revision, changes);
 		}
@@ -404,7 +475,8 @@ final class FileCommits {
 			forgetLogOnce();
 			// before any file of the commit, so the stored revision is never below a commit that is there
 			this.revisionFile.storeAtLeast(next);
-			this.atomicCommit.execute(ops);
+			this.atomicCommit.execute(ops); // throws only when the commit is not made
+			noteLag(changes, next);
 			installLifetimes(lifetimes);
 			this.revision = next;
 			return new CommitResult(next, changes);
@@ -412,19 +484,24 @@ final class FileCommits {
 		// the history record comes before any file of the commit and carries its revision, so
 		// the revision file needs no lease: the history's last record is the last commit
 		HistoryLog.Pending pending = log.append(HistoryRecord.commit(next, this.clock.instant(), request, changes));
+		boolean settled = false;
 		try {
-			this.atomicCommit.execute(ops);
+			this.atomicCommit.execute(ops); // throws only when the commit is not made
 		}
 		catch (RuntimeException ex) {
-			if (HistoryRecovery.settleFailed(this.atomicCommit.failedAfterLogging(), this.reader, log, pending)) {
-				this.revision = next;
-				installLifetimes(lifetimes);
+			if (!HistoryRecovery.settleFailed(this.reader, log, pending)) {
+				throw ex;
 			}
-			throw ex;
+			// a reader sees the commit although its apply threw: it is made (published), its files catch up
+			this.atomicCommit.adopt(ops, ex);
+			settled = true;
 		}
+		if (!settled) {
+			// published first: once revision() shows it, the history has it
+			log.published(pending);
+		}
+		noteLag(changes, next);
 		installLifetimes(lifetimes);
-		// published first: once revision() shows it, the history has it
-		log.published(pending);
 		this.revision = next;
 		return new CommitResult(next, changes);
 	}
@@ -471,6 +548,7 @@ final class FileCommits {
 	 * @param request the request
 	 */
 	void check(CommitRequest request) {
+		ensureCaughtUp();
 		checkPreconditions(request);
 		plan(request.writes()).operations();
 	}
@@ -502,69 +580,13 @@ final class FileCommits {
 	/** A member of a group being made. */
 	private static final class Member {
 
-		Queued queued;
+		QueuedCommit queued;
 
 		List<Change> changes;
 
 		boolean unchanged;
 
 		long revision;
-
-	}
-
-	/**
-	 * A queued request and, once done, its outcome: written by the leader under the lock before
-	 * {@link #done}, read by the requesting thread after it saw {@link #done}.
-	 */
-	private static final class Queued {
-
-		private static final long PARK_NANOS = 1_000_000;
-
-		final CommitRequest request;
-
-		final Thread thread = Thread.currentThread();
-
-		List<Change> changes = List.of();
-
-		volatile boolean done;
-
-		@Nullable CommitResult result;
-
-		@Nullable RuntimeException error;
-
-		Queued(CommitRequest request) {
-			this.request = request;
-		}
-
-		void complete(CommitResult result) {
-			this.result = result;
-			this.done = true;
-			LockSupport.unpark(this.thread);
-		}
-
-		void fail(RuntimeException error) {
-			this.error = error;
-			this.done = true;
-			LockSupport.unpark(this.thread);
-		}
-
-		void wake() {
-			LockSupport.unpark(this.thread);
-		}
-
-		/** Waits until woken, at most a millisecond (the lock may be held by a reader). */
-		void await() {
-			if (!this.done) {
-				LockSupport.parkNanos(this, PARK_NANOS);
-			}
-		}
-
-		CommitResult outcome() {
-			if (this.error != null) {
-				throw this.error;
-			}
-			return this.result;
-		}
 
 	}
 

@@ -271,4 +271,19 @@ final class FileNames {
 		return true;
 	}
 
+	/**
+	 * Checks a serializer's file extension.
+	 * @param extension the extension, without the dot
+	 * @return it
+	 * @throws IllegalArgumentException unless it is 1 to 10 ASCII letters or digits
+	 */
+	static String checkExtension(String extension) {
+		if (extension.isEmpty() || extension.length() > 10 || !extension.chars().allMatch(c -> (c >= 'a' && c <= 'z')
+				|| (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+			throw new IllegalArgumentException("Serializer extension '" + extension
+					+ "' must be 1 to 10 ASCII letters or digits");
+		}
+		return extension;
+	}
+
 }

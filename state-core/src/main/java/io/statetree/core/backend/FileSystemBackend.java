@@ -60,6 +60,14 @@ import org.slf4j.LoggerFactory;
  * ({@code .statetree/intent.log}) listing every file operation with its bytes, replayed the same
  * way; this holds for process crashes, not for power loss.
  * <p>
+ * <b>Commit point; files that lag.</b> A commit is made once its journal frame is forced, its
+ * intent log written (fsync off, several entries) or its one visible file operation done: the
+ * next open shows it, so the call returns its revision and never throws. Files failing after that
+ * point (a full disk) are tried once more; failing again, they lag: reads serve the committed
+ * values from memory, the journal or intent log stays for the next open, {@link #check()} fails,
+ * and every commit first retries the files and, while it cannot, is refused with
+ * {@link StateStorageException}, writing nothing. {@link #close()} tries once more.
+ * <p>
  * <b>Group commit.</b> With fsync on, commits made at the same time from several threads share
  * their fsyncs: whoever commits takes every waiting commit it can into one group (commits whose
  * paths are not equal to, above or below each other's, without lifetimes), logs their history
@@ -206,7 +214,7 @@ public final class FileSystemBackend implements StateBackend {
 	private FileSystemBackend(Builder builder) {
 		this.directory = builder.directory.toAbsolutePath().normalize();
 		this.serializer = builder.serializer;
-		this.extension = checkExtension(this.serializer.extension());
+		this.extension = FileNames.checkExtension(this.serializer.extension());
 		this.fsync = builder.fsync;
 		this.maxFileBytes = builder.maxFileBytes;
 		this.historySize = builder.historySize;
@@ -240,6 +248,7 @@ public final class FileSystemBackend implements StateBackend {
 		this.reader = new FileTreeReader(this.directory, this.serializer, this.extension, this.maxFileBytes,
 				this.entries);
 		this.atomicCommit = new AtomicCommit(this.directory, this.meta, this.files);
+		this.atomicCommit.hook(builder.applyHook);
 		this.revisionFile = new RevisionFile(this.directory, this.meta, this.files);
 		this.directoryLock = DirectoryLock.acquire(this.directory, this.meta);
 		try {
@@ -268,15 +277,6 @@ public final class FileSystemBackend implements StateBackend {
 		}
 	}
 
-	private static String checkExtension(String extension) {
-		if (extension.isEmpty() || extension.length() > 10 || !extension.chars().allMatch(c -> (c >= 'a' && c <= 'z')
-				|| (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
-			throw new IllegalArgumentException("Serializer extension '" + extension
-					+ "' must be 1 to 10 ASCII letters or digits");
-		}
-		return extension;
-	}
-
 	/**
 	 * Starts a builder.
 	 * @param directory the directory to keep the tree in
@@ -301,7 +301,8 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.readLock().lock();
 		try {
 			checkOpen();
-			Object value = this.reader.read(path);
+			FileCommits commits = this.commits; // null while the constructor reads the lifetimes
+			Object value = (commits != null) ? commits.read(path) : this.reader.read(path);
 			return asStored() ? value : this.lifetimes.withoutDue(path, value);
 		}
 		finally {
@@ -318,7 +319,7 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.readLock().lock();
 		try {
 			checkOpen();
-			List<String> names = this.reader.childNames(path);
+			List<String> names = this.commits.childNames(path);
 			return asStored() ? names : this.lifetimes.childNames(path, names);
 		}
 		finally {
@@ -421,9 +422,11 @@ public final class FileSystemBackend implements StateBackend {
 		return this.groups;
 	}
 
+	/** Checks the directory is writable, and that its files do not lag (see the class comment). */
 	@Override
 	public void check() {
 		checkOpen();
+		this.commits.checkCaughtUp();
 		try {
 			this.files.probe("check");
 		}
@@ -502,6 +505,8 @@ public final class FileSystemBackend implements StateBackend {
 
 		private LongSupplier nanoClock = System::nanoTime;
 
+		private AtomicCommit.ApplyHook applyHook = AtomicCommit.ApplyHook.NONE;
+
 		private Builder(Path directory) {
 			this.directory = directory;
 		}
@@ -573,6 +578,12 @@ public final class FileSystemBackend implements StateBackend {
 		/** For tests: the monotonic clock lifetimes are measured on (nanoseconds). */
 		Builder nanoClock(LongSupplier nanoClock) {
 			this.nanoClock = nanoClock;
+			return this;
+		}
+
+		/** For tests: called before each file operation a commit applies; throws to fail it. */
+		Builder applyHook(AtomicCommit.ApplyHook hook) {
+			this.applyHook = hook;
 			return this;
 		}
 

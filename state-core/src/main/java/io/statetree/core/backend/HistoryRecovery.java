@@ -83,20 +83,18 @@ final class HistoryRecovery {
 	}
 
 	/**
-	 * After a commit's files failed: when the intent log stays behind (the next open completes
-	 * the commit) or the tree no longer holds the old values, the commit counts as made, so its
+	 * After a commit's files failed before it was made ({@link AtomicCommit#execute} threw): when
+	 * the tree no longer holds the old values all the same, the commit counts as made, so its
 	 * record is published; otherwise the record is taken back.
-	 * @param logged whether the commit's operations were made durable (journal or intent log)
-	 * before the failure
 	 * @param reader reads the tree as stored
 	 * @param log the history log
 	 * @param pending the commit's record
 	 * @return whether the commit counts as made (its revision is then used)
 	 */
-	static boolean settleFailed(boolean logged, FileTreeReader reader, HistoryLog log, HistoryLog.Pending pending) {
+	static boolean settleFailed(FileTreeReader reader, HistoryLog log, HistoryLog.Pending pending) {
 		boolean made;
 		try {
-			made = logged || !holdsValuesBefore(reader, pending.commit());
+			made = !holdsValuesBefore(reader, pending.commit());
 		}
 		catch (RuntimeException ex) {
 			made = true;

@@ -46,8 +46,11 @@ import org.jspecify.annotations.Nullable;
  * ({@link StateBackend#checkCommit}: the model's rules, and a file backend's size and name
  * limits); a refused commit leaves every backend as it was. Only a failure that no check can
  * foresee (storage, or a shared backend changed by another instance meanwhile) can stop a later
- * part after earlier ones were written: the {@link StateStorageException} thrown then names the
- * parts that were and were not written. Commits through this backend are
+ * part after earlier ones were written: the earlier parts are then taken back (each backend's
+ * replaced values written back, only where it still holds what the part wrote; its listeners and
+ * history see both), and the call throws the later part's failure, having left nothing behind.
+ * Only if even that fails does the {@link StateStorageException} thrown name the parts that were
+ * and were not written. Commits through this backend are
  * serialized, and reads do not interleave with them, so within one process a read never sees half
  * of a commit.
  * <p>

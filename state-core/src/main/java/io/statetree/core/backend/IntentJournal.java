@@ -56,6 +56,12 @@ final class IntentJournal implements AutoCloseable {
 
 	private int frames;
 
+	/**
+	 * Whether an append failed and could not be cut back: the journal may hold a frame past
+	 * {@link #length}, so nothing is appended until a checkpoint empties it.
+	 */
+	private boolean unsettled;
+
 	/** Files written since the last checkpoint, unforced. */
 	private final Set<Path> dirtyFiles = new HashSet<>();
 
@@ -86,9 +92,13 @@ final class IntentJournal implements AutoCloseable {
 	 * Appends one frame and forces the journal: once this returns, the operations survive a crash.
 	 * @param ops the operations of a commit or a group of commits, in order
 	 * @throws IOException when it cannot be written or forced; the journal is then cut back to
-	 * what it held before, and if even that fails, {@link UncertainAppendException}
+	 * what it held before, and if even that fails, {@link UncertainAppendException} (the journal
+	 * is then {@link #unsettled()} until a checkpoint)
 	 */
 	void append(List<Op> ops) throws IOException {
+		if (this.unsettled) {
+			throw new IOException("the journal holds a frame that could not be cut back; a checkpoint must empty it first");
+		}
 		byte[] encoded = IntentLog.encode(this.directory, ops);
 		ByteBuffer buffer = ByteBuffer.allocate(4 + encoded.length);
 		buffer.putInt(encoded.length).put(encoded).flip();
@@ -105,6 +115,7 @@ final class IntentJournal implements AutoCloseable {
 				this.channel.force(false);
 			}
 			catch (IOException cut) {
+				this.unsettled = true;
 				UncertainAppendException uncertain = new UncertainAppendException(ex);
 				uncertain.addSuppressed(cut);
 				throw uncertain;
@@ -137,6 +148,11 @@ final class IntentJournal implements AutoCloseable {
 		return this.frames >= CHECKPOINT_FRAMES || this.length >= CHECKPOINT_BYTES;
 	}
 
+	/** Whether an append could not be cut back, until a checkpoint empties the journal. */
+	boolean unsettled() {
+		return this.unsettled;
+	}
+
 	/** Whether frames were appended since the last checkpoint. */
 	boolean isEmpty() {
 		return this.frames == 0;
@@ -148,7 +164,7 @@ final class IntentJournal implements AutoCloseable {
 	 * @throws IOException when something cannot be forced or the journal cannot be emptied
 	 */
 	void checkpoint() throws IOException {
-		if (this.frames == 0) {
+		if (this.frames == 0 && !this.unsettled) {
 			return;
 		}
 		for (Path path : this.dirtyFiles) {
@@ -168,6 +184,16 @@ final class IntentJournal implements AutoCloseable {
 		this.dirtyDirectories.clear();
 		this.length = 0;
 		this.frames = 0;
+		this.unsettled = false;
+	}
+
+	/**
+	 * Closes the journal without a checkpoint, keeping its frames for the replay at the next open
+	 * (while files lag behind them).
+	 * @throws IOException when it cannot be closed
+	 */
+	void closeKeepingFrames() throws IOException {
+		this.channel.close();
 	}
 
 	@Override

@@ -16,8 +16,9 @@ import org.jspecify.annotations.Nullable;
  * a leaf at a mount point or on the way to one ({@link #split}); when the commit spans backends,
  * checks every precondition, orders the parts, and has every backend but the first written check
  * its part ({@link StateBackend#checkCommit}), all before any part is written
- * ({@link #prepareSpanning}); commits the parts, naming the parts written and not written when a
- * later one still fails (storage, or a shared backend changed meanwhile) ({@link #commitParts});
+ * ({@link #prepareSpanning}); commits the parts ({@link #commitParts}), and when a later one
+ * still fails (storage, or a shared backend changed meanwhile) takes back the parts written
+ * ({@link #takeBack}), or, when even that fails, names the parts written and not written;
  * and reports the changes at the paths the caller wrote, an empty mount as absent, as reads show
  * it. One instance per commit, under the hybrid's write lock, on one {@link Mounts} table.
  */
@@ -36,6 +37,12 @@ final class MountedCommit {
 	private final Map<StateBackend, List<Write>> parts = new LinkedHashMap<>();
 
 	private final Map<StateBackend, List<Precondition>> conditions = new LinkedHashMap<>();
+
+	/**
+	 * Spanning commits: for each backend, the shallowest strict ancestors of its written paths
+	 * that were absent before the commit (taking its part back deletes them).
+	 */
+	private final Map<StateBackend, List<StatePath>> created = new LinkedHashMap<>();
 
 	/** The paths written, each with its last payload. */
 	private final Map<StatePath, @Nullable Object> payloads;
@@ -81,6 +88,7 @@ final class MountedCommit {
 		split();
 		if (involved() > 1) {
 			prepareSpanning();
+			noteCreated();
 		}
 		Map<StatePath, @Nullable Object> before = new LinkedHashMap<>();
 		for (StatePath path : this.payloads.keySet()) {
@@ -270,6 +278,7 @@ final class MountedCommit {
 	private Map<StatePath, Change> commitParts() {
 		Map<StatePath, Change> delegated = new LinkedHashMap<>();
 		List<StatePath> committed = new ArrayList<>();
+		Map<StateBackend, List<Change>> written = new LinkedHashMap<>();
 		for (StateBackend backend : this.order) {
 			List<Write> writes = this.parts.get(backend);
 			List<Precondition> preconditions = this.conditions.get(backend);
@@ -282,9 +291,13 @@ final class MountedCommit {
 				result = backend.commit(part(writes, preconditions));
 			}
 			catch (RuntimeException ex) {
+				if (!committed.isEmpty() && takeBack(written, ex)) {
+					throw refused(point, ex);
+				}
 				throw failed(backend, point, committed, ex);
 			}
 			committed.add(point);
+			written.put(backend, result.changes());
 			for (Change change : result.changes()) {
 				StatePath absolute = point.resolve(change.path());
 				if (this.payloads.containsKey(absolute) && this.mounts.owner(absolute) != null) {
@@ -293,6 +306,59 @@ final class MountedCommit {
 			}
 		}
 		return delegated;
+	}
+
+	/** Notes, for each part, the ancestors its writes create (see {@link #created}); reads names only. */
+	private void noteCreated() {
+		for (StateBackend backend : this.order) {
+			List<StatePath> tops = new ArrayList<>();
+			for (Write write : this.parts.get(backend)) {
+				StatePath path = write.path();
+				for (int j = 1; write.value() != null && j < path.depth(); j++) {
+					if (!backend.childNames(path.prefix(j - 1)).contains(path.segment(j - 1))) {
+						tops.add(path.prefix(j));
+						break;
+					}
+				}
+			}
+			this.created.put(backend, tops);
+		}
+	}
+
+	/**
+	 * After a later part failed, writes back the values the parts written replaced, newest part
+	 * first (and deleting the branches it created on the way), each only where its backend still
+	 * holds what the part wrote (a shared backend may have changed meanwhile), so the failed call leaves no part of its commit behind (the
+	 * backends' listeners and histories see the part and its taking back).
+	 * @return whether every part was taken back (otherwise the failure names the parts written)
+	 */
+	private boolean takeBack(Map<StateBackend, List<Change>> written, RuntimeException failure) {
+		List<StateBackend> backends = new ArrayList<>(written.keySet());
+		for (int i = backends.size() - 1; i >= 0; i--) {
+			StateBackend backend = backends.get(i);
+			List<Write> writes = new ArrayList<>();
+			List<Precondition> preconditions = new ArrayList<>();
+			for (Change change : written.get(backend)) {
+				writes.add(Write.of(change.path(), change.oldValue()));
+				preconditions.add(new Precondition(change.path(), change.newValue()));
+			}
+			for (StatePath top : this.created.getOrDefault(backend, List.of())) {
+				writes.add(Write.of(top, null)); // a branch the part created on the way to its path
+			}
+			if (writes.isEmpty()) {
+				continue;
+			}
+			try {
+				backend.commit(new CommitRequest(writes, preconditions, this.request.origin(), null, 0,
+						this.request.expiry(), this.request.depth()));
+			}
+			catch (RuntimeException ex) {
+				failure.addSuppressed(ex);
+				return false;
+			}
+			written.remove(backend);
+		}
+		return true;
 	}
 
 	/**

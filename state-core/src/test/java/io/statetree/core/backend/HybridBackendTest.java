@@ -176,22 +176,54 @@ class HybridBackendTest {
 	}
 
 	@Test
-	void aCommitWhoseLaterPartFailsSaysWhatWasWritten() {
+	void aCommitWhoseLaterPartFailsTakesBackTheEarlierPartsAndThrowsTheFailure() {
 		StateBackend failing = new ForwardingBackend(false) {
 			@Override
 			public CommitResult commit(CommitRequest request) {
 				throw new StateStorageException("disk full");
 			}
 		};
+		commit(this.root, "/r", 0);
 		HybridBackend hybrid = new HybridBackend(this.root).mount("/m", failing);
+		assertThatThrownBy(() -> hybrid.commit(new CommitRequest(
+				List.of(Write.of(StatePath.of("/r"), 1), Write.of(StatePath.of("/new"), 3), Write.of(StatePath.of("/m/x"), 2)),
+				List.of(), "t")))
+			.isInstanceOf(StateStorageException.class)
+			.hasMessage("disk full");
+		assertThat(hybrid.read(StatePath.of("/r"))).isEqualTo(0);
+		assertThat(hybrid.read(StatePath.of("/new"))).isNull();
+		assertThat(StateValues.equal(hybrid.read(StatePath.ROOT), Map.of("r", 0))).isTrue();
+		assertThatThrownBy(() -> commit(hybrid, "/m/x", 2)).hasMessage("disk full");
+	}
+
+	@Test
+	void aCommitWhoseWrittenPartCannotBeTakenBackSaysWhatWasWritten() {
+		StateBackend failing = new ForwardingBackend(false) {
+			@Override
+			public CommitResult commit(CommitRequest request) {
+				throw new StateStorageException("disk full");
+			}
+		};
+		ForwardingBackend once = new ForwardingBackend(false) {
+			@Override
+			public CommitResult commit(CommitRequest request) {
+				if (this.commits.get() > 0) {
+					throw new StateStorageException("read-only now");
+				}
+				return super.commit(request);
+			}
+		};
+		HybridBackend hybrid = new HybridBackend(once).mount("/m", failing);
 		assertThatThrownBy(() -> hybrid.commit(new CommitRequest(
 				List.of(Write.of(StatePath.of("/r"), 1), Write.of(StatePath.of("/m/x"), 2)), List.of(), "t")))
 			.isInstanceOf(StateStorageException.class)
 			.hasMessageContaining("partly written")
 			.hasMessageContaining("[/]")
 			.hasMessageContaining("[/m]")
-			.hasMessageContaining("disk full");
-		assertThatThrownBy(() -> commit(hybrid, "/m/x", 2)).hasMessage("disk full");
+			.hasMessageContaining("disk full")
+			.satisfies((ex) -> assertThat(ex.getCause().getSuppressed()).singleElement()
+				.satisfies((suppressed) -> assertThat(suppressed).hasMessage("read-only now")));
+		assertThat(hybrid.read(StatePath.of("/r"))).isEqualTo(1);
 	}
 
 	/**
