@@ -228,7 +228,8 @@ local function restoreForm(p, form)
 	end
 end
 
--- apply
+-- apply; created: the ancestors a write made, absent before the commit
+local created = {}
 for i = 1, nWrites do
 	local w = writes[i]
 	local p = w.path
@@ -243,6 +244,7 @@ for i = 1, nWrites do
 				if not getNode(list[j]) then
 					setNode(list[j], BRANCH)
 					attachNew(list[j])
+					created[#created + 1] = list[j]
 				end
 			end
 			local existed = getNode(p)
@@ -314,6 +316,12 @@ if overlapping or nLifetimes > 0 then
 		end)
 		for k = 1, nDistinct do
 			restoreForm(distinct[order[k]], before[order[k]])
+		end
+		-- and the branches made on the way to a write that left nothing there (deepest first)
+		for k = #created, 1, -1 do
+			if getNode(created[k]) then
+				deleteSubtree(created[k])
+			end
 		end
 		saveSequence()
 		return {1, tonumber(redis.call('GET', REV) or '0'), beforeAll}

@@ -159,7 +159,8 @@ class RedisUnchangedCommitPropertiesTest {
 			}
 			assertThat(actual).isNull();
 			Object after = reference.read(StatePath.ROOT);
-			assertThat(StateValues.equal(backend.read(StatePath.ROOT), after)).as("tree matches the reference")
+			assertThat(StateValues.equal(backend.read(StatePath.ROOT), after)).as("tree %s matches the reference %s",
+					StateValues.toJsonString(backend.read(StatePath.ROOT)), StateValues.toJsonString(after))
 				.isTrue();
 			if (StateValues.equal(before, after)) {
 				assertThat(backend.revision()).as("no value changed: no revision").isEqualTo(revision);
