@@ -317,10 +317,21 @@ if overlapping or nLifetimes > 0 then
 		for k = 1, nDistinct do
 			restoreForm(distinct[order[k]], before[order[k]])
 		end
-		-- and the branches made on the way to a write that left nothing there (deepest first)
+		-- and the branches made on the way to a write, absent before the commit: those at or below
+		-- a written path were put back with it; the others no write touched before (deepest first)
+		local written = {}
+		for i = 1, nDistinct do
+			written[distinct[i]] = true
+		end
 		for k = #created, 1, -1 do
-			if getNode(created[k]) then
-				deleteSubtree(created[k])
+			local c = created[k]
+			local covered = written[c] or written['/']
+			local list = ancestors(c)
+			for j = 1, #list do
+				covered = covered or written[list[j]]
+			end
+			if not covered and getNode(c) then
+				deleteSubtree(c)
 			end
 		end
 		saveSequence()
