@@ -273,6 +273,23 @@ public final class HybridBackend implements StateBackend {
 		MountedFeed.connect(this.mounts, () -> this.mounts, listener);
 	}
 
+	/**
+	 * Asks every shared backend (root and mounts) to catch its feed up; settled when every one
+	 * is. Mounted backends count their own revisions, so each reads up to its feed's end at most.
+	 */
+	@Override
+	public boolean catchUpFeed(long revision) {
+		boolean settled = true;
+		boolean any = false;
+		for (StateBackend backend : this.mounts.all()) {
+			if (backend.isShared()) {
+				any = true;
+				settled &= backend.catchUpFeed(revision);
+			}
+		}
+		return any && settled;
+	}
+
 	@Override
 	public void check() {
 		for (StateBackend backend : this.mounts.all()) {
