@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.statetree.core.backend.BackendListener;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +44,14 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
  * <p>
  * The feed can be stopped and started again ({@link #stop}, {@link #start}); each start reads on
  * from the last entry delivered, so read entries a stop left undelivered are read again.
+ * <p>
+ * A committing thread whose local commit waits for an earlier revision the feed has not brought
+ * can {@linkplain #catchUp catch the feed up}: it reads on from the feed's position itself, on a
+ * connection of its own, checks and queues what it read exactly as the reading thread would, and
+ * waits until the delivering thread has delivered it. The reading position is guarded by a lock
+ * that the reading thread holds only while it checks a batch (never during its blocking read),
+ * and entries at or before the position are passed over, so an entry is delivered once whoever
+ * read it.
  */
 final class ChangeFeed {
 
@@ -57,6 +66,9 @@ final class ChangeFeed {
 	private static final Duration MAX_BLOCK = Duration.ofSeconds(1);
 
 	private static final long MAX_BACKOFF_MILLIS = 1_000;
+
+	/** How long a {@linkplain #catchUp catch-up} may take, reads and delivery together. */
+	static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(2);
 
 	/** How often an idle feed compares the namespace's revision with the last one it read. */
 	private static final long CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -88,6 +100,19 @@ final class ChangeFeed {
 	private volatile @Nullable RedisConnection connection;
 
 	private volatile boolean caughtUp = true;
+
+	/**
+	 * Guards the reading position ({@link #lastId}, {@link #lastRevision}) and the queueing of
+	 * what was read: the reading thread holds it while it checks a batch, a catch-up while it
+	 * reads and checks.
+	 */
+	private final ReentrantLock readLock = new ReentrantLock();
+
+	/**
+	 * Test seam: while set, the reading thread neither reads nor passes on what it read (a feed
+	 * that has fallen behind).
+	 */
+	private volatile boolean readsHeld;
 
 	/** The last entry read: only the reading thread changes it while it runs. */
 	private volatile String lastId;
@@ -258,6 +283,10 @@ final class ChangeFeed {
 		try {
 			while (this.running) {
 				try {
+					if (this.readsHeld) {
+						TimeUnit.MILLISECONDS.sleep(5);
+						continue;
+					}
 					RedisConnection conn = this.connection;
 					if (conn == null) {
 						conn = this.factory.getConnection();
@@ -268,13 +297,29 @@ final class ChangeFeed {
 								StreamOffset.create(this.keys.changes(), ReadOffset.from(this.lastId)));
 					this.connected = true;
 					backoff = 10;
+					while (this.readsHeld) {
+						// test seam: a feed fallen behind holds what it read
+						TimeUnit.MILLISECONDS.sleep(5);
+					}
 					if (records == null || records.isEmpty()) {
 						this.caughtUp = true;
-						checkNotBehind(conn);
+						this.readLock.lockInterruptibly();
+						try {
+							checkNotBehind(conn);
+						}
+						finally {
+							this.readLock.unlock();
+						}
 						continue;
 					}
 					this.caughtUp = records.size() < BATCH;
-					handle(records);
+					this.readLock.lockInterruptibly();
+					try {
+						handle(records);
+					}
+					finally {
+						this.readLock.unlock();
+					}
 				}
 				catch (InterruptedException ex) {
 					break;
@@ -299,7 +344,11 @@ final class ChangeFeed {
 		}
 	}
 
-	/** Checks a batch's revisions and queues the entries to deliver; waits while the queue is full. */
+	/**
+	 * Checks a batch's revisions and queues the entries to deliver; waits while the queue is full.
+	 * Entries at or before the position were read by a catch-up meanwhile and are passed over.
+	 * Called with the {@link #readLock} held.
+	 */
 	private void handle(List<ByteRecord> records) throws InterruptedException {
 		List<FeedDelivery.Read> toDeliver = new ArrayList<>(records.size());
 		for (ByteRecord record : records) {
@@ -307,6 +356,9 @@ final class ChangeFeed {
 				return;
 			}
 			String id = record.getId().getValue();
+			if (compareIds(id, this.lastId) <= 0) {
+				continue;
+			}
 			StreamEntry entry;
 			try {
 				entry = StreamEntry.of(record);
@@ -343,9 +395,98 @@ final class ChangeFeed {
 	}
 
 	/**
-	 * Moves to the stream's end and queues the resync after what was queued; {@code found} is the
-	 * unexpected revision, or -1.
+	 * Catches the feed up on the calling thread (a committing thread whose local commit waits for
+	 * an earlier revision: DESIGN §5): reads the stream on from the position with non-blocking
+	 * {@code XREAD}s on a connection of its own until it reaches {@code revision} or the stream's
+	 * end, checks and queues the entries as the reading thread would (a gap that lost other
+	 * instances' commits queues one resync), then waits until the delivering thread has delivered
+	 * them. A read that fails is tried again until {@link #CATCH_UP_TIMEOUT}. Never throws.
+	 * @param revision the revision to read up to
+	 * @return {@code true} when everything up to the revision was delivered (or a resync in its
+	 * place), or nothing can be delivered now (the feed is stopped, or this is one of its own
+	 * threads: waiting would wait for itself); {@code false} when the time ran out
 	 */
+	boolean catchUp(long revision) {
+		if (!isRunning() || Thread.currentThread() == this.thread || this.delivery.isDeliveringThread()) {
+			return true;
+		}
+		long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
+		long queued;
+		try {
+			if (!this.readLock.tryLock(CATCH_UP_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)) {
+				return false;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		try {
+			if (!readUpTo(revision, deadline)) {
+				return false;
+			}
+			queued = this.delivery.lastQueued();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		finally {
+			this.readLock.unlock();
+		}
+		return this.delivery.awaitDelivered(queued, deadline) || !isRunning();
+	}
+
+	/** Reads and queues up to a revision or the stream's end; with the {@link #readLock} held. */
+	private boolean readUpTo(long revision, long deadline) throws InterruptedException {
+		long backoff = 5;
+		while (this.running && this.lastRevision < revision) {
+			List<ByteRecord> records;
+			try (RedisConnection conn = this.factory.getConnection()) {
+				records = conn.streamCommands()
+					.xRead(StreamReadOptions.empty().count(BATCH),
+							StreamOffset.create(this.keys.changes(), ReadOffset.from(this.lastId)));
+			}
+			catch (RuntimeException ex) {
+				if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) - deadline >= 0) {
+					logger.debug("StateTree change feed for namespace '{}' could not catch up: {}",
+							this.keys.namespace(), ex.toString());
+					return false;
+				}
+				TimeUnit.MILLISECONDS.sleep(backoff);
+				backoff = Math.min(100, backoff * 2);
+				continue;
+			}
+			if (records == null || records.isEmpty()) {
+				return true;
+			}
+			handle(records);
+			if (records.size() < BATCH) {
+				return true;
+			}
+		}
+		return true;
+	}
+
+	/** Test seam: holds the reading thread back (it reads nothing) until released. */
+	void holdReads(boolean held) {
+		this.readsHeld = held;
+	}
+
+	/** Compares two stream entry ids ({@code <millis>-<sequence>}) in stream order. */
+	static int compareIds(String a, String b) {
+		int dashA = a.indexOf('-');
+		int dashB = b.indexOf('-');
+		long millisA = Long.parseLong((dashA < 0) ? a : a.substring(0, dashA));
+		long millisB = Long.parseLong((dashB < 0) ? b : b.substring(0, dashB));
+		if (millisA != millisB) {
+			return Long.compare(millisA, millisB);
+		}
+		long seqA = (dashA < 0) ? 0 : Long.parseLong(a.substring(dashA + 1));
+		long seqB = (dashB < 0) ? 0 : Long.parseLong(b.substring(dashB + 1));
+		return Long.compare(seqA, seqB);
+	}
+
 	/**
 	 * While the stream is idle (a read found nothing), at most every {@link #CHECK_INTERVAL_NANOS}:
 	 * reads the namespace's revision and resynchronises when it lies below the last revision read
@@ -365,6 +506,10 @@ final class ChangeFeed {
 		}
 	}
 
+	/**
+	 * Moves to the stream's end and queues the resync after what was queued; {@code found} is the
+	 * unexpected revision, or -1.
+	 */
 	private void resync(long found) throws InterruptedException {
 		if (found >= 0) {
 			logger.warn("StateTree change feed for namespace '{}' expected revision {} but found {} (entries trimmed "
@@ -377,7 +522,9 @@ final class ChangeFeed {
 		this.lastId = id;
 		this.lastRevision = revision[0];
 		if (found >= 0 && found <= movedBackBelow) {
-			// an entry, or the namespace, at or below the last revision read: the server lost commits
+			// an entry, or the namespace, at or below the last revision read: the server lost commits,
+			// and the numbers above its revision now are given out again, to any instance
+			this.ownRevisions.forgetAbove(revision[0]);
 			this.delivery.putMovedBack(id, revision[0]);
 		}
 		else {

@@ -38,7 +38,8 @@ final class FeedDelivery {
 	}
 
 	/** What one read queued: entries to deliver, then the position after the read, then maybe a resync. */
-	private record Batch(List<Read> reads, String endId, long endRevision, boolean resync, boolean movedBack) {
+	private record Batch(List<Read> reads, String endId, long endRevision, boolean resync, boolean movedBack,
+			long number) {
 	}
 
 	private final String namespace;
@@ -58,6 +59,15 @@ final class FeedDelivery {
 	private volatile long deliveredRevision;
 
 	private volatile long lastEntryMillis;
+
+	/** Notified whenever a batch was delivered ({@link #awaitDelivered}). */
+	private final Object progress = new Object();
+
+	/** The number of the last batch queued; the feed's read lock holder writes it. */
+	private volatile long queued;
+
+	/** The number of the last batch delivered (or dropped by a stop). */
+	private volatile long delivered;
 
 	/**
 	 * @param namespace the namespace, for the thread name and messages
@@ -111,6 +121,8 @@ final class FeedDelivery {
 	/** Starts a delivering thread with an empty queue; the previous one must have ended. */
 	void start() {
 		this.queue.clear();
+		// what a stop left queued is dropped (the feed reads it again): nobody waits for it
+		this.delivered = this.queued;
 		this.busy = false;
 		this.running = true;
 		Thread started = new Thread(this::run, "statetree-feed-" + this.namespace);
@@ -166,7 +178,7 @@ final class FeedDelivery {
 		if (reads.isEmpty() && !resync && endId.equals(this.deliveredId)) {
 			return;
 		}
-		offer(new Batch(List.copyOf(reads), endId, endRevision, resync, false));
+		offer(new Batch(List.copyOf(reads), endId, endRevision, resync, false, this.queued + 1));
 	}
 
 	/**
@@ -177,12 +189,44 @@ final class FeedDelivery {
 	 * @throws InterruptedException if the reading thread is interrupted while waiting
 	 */
 	void putMovedBack(String endId, long endRevision) throws InterruptedException {
-		offer(new Batch(List.of(), endId, endRevision, true, true));
+		offer(new Batch(List.of(), endId, endRevision, true, true, this.queued + 1));
+	}
+
+	/** The number of the last batch queued, for {@link #awaitDelivered}. */
+	long lastQueued() {
+		return this.queued;
+	}
+
+	/**
+	 * Waits until a batch and those before it were delivered, the thread stopped, or the deadline
+	 * passed.
+	 * @param number a batch's number ({@link #lastQueued()})
+	 * @param deadline by {@link System#nanoTime()}
+	 * @return whether it was delivered
+	 */
+	boolean awaitDelivered(long number, long deadline) {
+		synchronized (this.progress) {
+			while (this.delivered < number) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0 || !isRunning()) {
+					return false;
+				}
+				try {
+					this.progress.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+			return true;
+		}
 	}
 
 	private void offer(Batch batch) throws InterruptedException {
 		while (this.running) {
 			if (this.queue.offer(batch, OFFER_MILLIS, TimeUnit.MILLISECONDS)) {
+				this.queued = batch.number();
 				return;
 			}
 		}
@@ -214,9 +258,13 @@ final class FeedDelivery {
 					}
 					this.deliveredId = batch.endId();
 					this.deliveredRevision = batch.endRevision();
+					this.delivered = batch.number();
 				}
 				finally {
 					this.busy = false;
+					synchronized (this.progress) {
+						this.progress.notifyAll();
+					}
 				}
 			}
 		}

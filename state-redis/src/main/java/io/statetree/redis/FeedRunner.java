@@ -119,6 +119,22 @@ final class FeedRunner {
 		}
 	}
 
+	/** Catches the running feed up to a revision ({@link ChangeFeed#catchUp}); {@code true} without one. */
+	boolean catchUp(long revision) {
+		ChangeFeed current;
+		synchronized (this.lock) {
+			current = this.feed;
+		}
+		return current == null || current.catchUp(revision);
+	}
+
+	/** The feed, or {@code null} before a listener was set: for tests of this package. */
+	@Nullable ChangeFeed feed() {
+		synchronized (this.lock) {
+			return this.feed;
+		}
+	}
+
 	long lagMillis() {
 		ChangeFeed current;
 		synchronized (this.lock) {

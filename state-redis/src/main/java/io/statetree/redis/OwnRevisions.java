@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * them: nothing is lost) from a gap that lost other instances' commits (a resync). A ring of the
  * last {@value #CAPACITY} revisions: committing threads write it (one atomic increment and one
  * store per commit), the feed reads it only when it finds a gap. A revision recorded late, or
- * overwritten, makes the feed resynchronise as it would without this ring. Thread-safe.
+ * overwritten, makes the feed resynchronise as it would without this ring. When the namespace's
+ * revision moves backwards (Redis came back empty: DESIGN §18) the feed {@linkplain #forgetAbove
+ * forgets} the numbers above the new revision, which other instances may now take. Thread-safe.
  */
 final class OwnRevisions {
 
@@ -28,6 +30,22 @@ final class OwnRevisions {
 	void record(long revision) {
 		int slot = (int) (this.recorded.getAndIncrement() & (CAPACITY - 1));
 		this.ring.setRelease(slot, revision);
+	}
+
+	/**
+	 * Forgets every remembered revision above one: after the namespace's revision moved back to
+	 * it, those numbers are given out again, possibly to other instances, and must not pass for
+	 * this backend's own. A revision recorded concurrently may be forgotten too: the feed then
+	 * resynchronises where it could have skipped, never the other way round.
+	 * @param revision the namespace's revision now
+	 */
+	void forgetAbove(long revision) {
+		for (int i = 0; i < CAPACITY; i++) {
+			long remembered = this.ring.getAcquire(i);
+			if (remembered > revision) {
+				this.ring.compareAndExchangeRelease(i, remembered, 0);
+			}
+		}
 	}
 
 	/**

@@ -333,6 +333,23 @@ public final class RedisBackend implements StateBackend {
 	}
 
 	/**
+	 * Reads the stream entries the change feed has not read yet, up to {@code revision} or the
+	 * stream's end, on the calling thread and a connection of its own, and waits until the feed's
+	 * delivering thread handed them (or one resync for entries trimmed away) to the listener, for
+	 * at most two seconds. Returns {@code true} at once when the feed is stopped or the caller is
+	 * one of its threads.
+	 */
+	@Override
+	public boolean catchUpFeed(long revision) {
+		return this.closed || this.parts.feed.catchUp(revision);
+	}
+
+	/** The change feed, or {@code null} before a listener was set: a seam for this package's tests. */
+	@Nullable ChangeFeed changeFeed() {
+		return this.parts.feed.feed();
+	}
+
+	/**
 	 * Returns the lifetime capability (DESIGN §12). Redis expires entries itself: the commit and
 	 * increment scripts first expire what is due by the server's clock, and a sweep every
 	 * 250 ms (on a daemon thread named {@code statetree-sweep-<namespace>}, started with the change

@@ -37,4 +37,18 @@ class OwnRevisionsTest {
 		assertThat(own.containsAll(1, OwnRevisions.CAPACITY + 100)).isFalse();
 	}
 
+	@Test
+	void revisionsAboveTheOneMovedBackToAreForgotten() {
+		OwnRevisions own = new OwnRevisions();
+		for (long r = 1; r <= 10; r++) {
+			own.record(r);
+		}
+		own.forgetAbove(4);
+		assertThat(own.containsAll(1, 4)).isTrue();
+		assertThat(own.containsAll(5, 5)).isFalse();
+		assertThat(own.containsAll(1, 10)).isFalse();
+		own.record(5);
+		assertThat(own.containsAll(1, 5)).isTrue();
+	}
+
 }

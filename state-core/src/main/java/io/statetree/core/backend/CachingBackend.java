@@ -415,6 +415,12 @@ public final class CachingBackend implements StateBackend {
 		this.cache.invalidateAll();
 	}
 
+	/** Asks the delegate: its feed's commits reach this backend's listener through the cache. */
+	@Override
+	public boolean catchUpFeed(long revision) {
+		return this.delegate.catchUpFeed(revision);
+	}
+
 	@Override
 	public void setBackendListener(@Nullable BackendListener listener) {
 		this.delegate.setBackendListener((listener != null) ? new InvalidatingListener(listener) : null);

@@ -59,7 +59,10 @@ import org.jspecify.annotations.Nullable;
  * ({@link StateBackend#reserveRevision}); a filesystem backend stores it, so with one mounted (or
  * as the root) the hybrid's revisions keep increasing across restarts. When any delegate is shared the
  * hybrid is shared: {@link #setBackendListener} is forwarded to the shared delegates with mounted
- * paths translated back to absolute paths.
+ * paths translated back to absolute paths. When a shared delegate's revision moves backwards
+ * (Redis came back empty: DESIGN §18), the hybrid's is counted again from the highest of its
+ * backends' revisions then, and its listener hears {@link BackendListener#onRevisionMovedBack}
+ * with it.
  * <p>
  * <b>History.</b> The hybrid keeps no history of its own ({@link #history()} is {@code null}):
  * its revisions are not any delegate's, and commits to a memory mount never reach a filesystem
@@ -273,7 +276,49 @@ public final class HybridBackend implements StateBackend {
 
 	@Override
 	public void setBackendListener(@Nullable BackendListener listener) {
-		MountedFeed.connect(this.mounts, () -> this.mounts, listener);
+		MountedFeed.connect(this.mounts, () -> this.mounts, listener, this::movedBack);
+	}
+
+	/**
+	 * A shared backend's revision moved backwards (Redis came back empty: DESIGN §18): the
+	 * hybrid's revision is counted again from the highest of its backends' revisions now (the
+	 * moved one at {@code revision}), as at creation.
+	 * @return the hybrid's revision now
+	 * @throws io.statetree.core.StateStorageException if another backend's revision cannot be read;
+	 * the hybrid's revision is left as it was
+	 */
+	private long movedBack(StateBackend moved, long revision) {
+		this.lock.writeLock().lock();
+		try {
+			long highest = revision;
+			for (StateBackend backend : this.mounts.all()) {
+				if (backend != moved) {
+					highest = Math.max(highest, backend.revision());
+				}
+			}
+			this.revision.set(highest);
+			return highest;
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/**
+	 * Asks every shared backend (root and mounts) to catch its feed up; settled when every one
+	 * is. Mounted backends count their own revisions, so each reads up to its feed's end at most.
+	 */
+	@Override
+	public boolean catchUpFeed(long revision) {
+		boolean settled = true;
+		boolean any = false;
+		for (StateBackend backend : this.mounts.all()) {
+			if (backend.isShared()) {
+				any = true;
+				settled &= backend.catchUpFeed(revision);
+			}
+		}
+		return any && settled;
 	}
 
 	@Override

@@ -13,11 +13,22 @@ import org.jspecify.annotations.Nullable;
  * its shared backends to the one listener the controller gives the hybrid, as the hybrid shows
  * them: a mounted backend's paths made absolute; a shared root backend's changes hidden by a
  * mount dropped, and mounted subtrees merged into its changes above mount points. Resyncs pass
- * through. Stateless apart from the listeners it installs; they run on the backends' feed threads.
+ * through. A shared backend whose revision moved backwards (Redis came back empty: DESIGN §18)
+ * moves the hybrid's revision back too ({@link MovedBack}), and the listener hears the hybrid's
+ * revision now. Stateless apart from the listeners it installs; they run on the backends' feed
+ * threads.
  */
 final class MountedFeed {
 
 	private MountedFeed() {
+	}
+
+	/** The hybrid's side of a revision that moved back: recounts and returns the hybrid's revision. */
+	@FunctionalInterface
+	interface MovedBack {
+
+		long movedBack(StateBackend backend, long revision);
+
 	}
 
 	/**
@@ -25,17 +36,35 @@ final class MountedFeed {
 	 * @param mounts the mount table now
 	 * @param current the hybrid's mount table when a change arrives
 	 * @param listener the listener to forward to, or {@code null}
+	 * @param movedBack recounts the hybrid's revision when a backend's moved back
 	 */
-	static void connect(Mounts mounts, Supplier<Mounts> current, @Nullable BackendListener listener) {
-		if (mounts.root().isShared()) {
-			mounts.root().setBackendListener((listener != null) ? new RootListener(current, listener) : null);
+	static void connect(Mounts mounts, Supplier<Mounts> current, @Nullable BackendListener listener,
+			MovedBack movedBack) {
+		StateBackend root = mounts.root();
+		if (root.isShared()) {
+			root.setBackendListener((listener != null) ? new RootListener(current, listener, root, movedBack) : null);
 		}
 		for (Map.Entry<StatePath, StateBackend> mount : mounts.points().entrySet()) {
 			StateBackend backend = mount.getValue();
 			if (backend.isShared()) {
-				backend.setBackendListener((listener != null) ? new MountListener(mount.getKey(), listener) : null);
+				backend.setBackendListener(
+						(listener != null) ? new MountListener(mount.getKey(), listener, backend, movedBack) : null);
 			}
 		}
+	}
+
+	/** Passes a backend's revision that moved back on as the hybrid's. */
+	private static void movedBack(BackendListener target, StateBackend backend, long revision, MovedBack movedBack) {
+		long hybrid;
+		try {
+			hybrid = movedBack.movedBack(backend, revision);
+		}
+		catch (RuntimeException ex) {
+			// another backend's revision could not be read: the hybrid's stays, caches are dropped
+			target.onResync();
+			return;
+		}
+		target.onRevisionMovedBack(hybrid);
 	}
 
 	/** Translates a mounted shared backend's changes to absolute paths. */
@@ -45,9 +74,15 @@ final class MountedFeed {
 
 		private final BackendListener target;
 
-		MountListener(StatePath point, BackendListener target) {
+		private final StateBackend backend;
+
+		private final MovedBack movedBack;
+
+		MountListener(StatePath point, BackendListener target, StateBackend backend, MovedBack movedBack) {
 			this.point = point;
 			this.target = target;
+			this.backend = backend;
+			this.movedBack = movedBack;
 		}
 
 		@Override
@@ -71,6 +106,11 @@ final class MountedFeed {
 			this.target.onResync();
 		}
 
+		@Override
+		public void onRevisionMovedBack(long revision) {
+			movedBack(this.target, this.backend, revision, this.movedBack);
+		}
+
 	}
 
 	/** Drops a shared root backend's changes hidden by mounts, and merges mounts into changes above them. */
@@ -80,9 +120,15 @@ final class MountedFeed {
 
 		private final BackendListener target;
 
-		RootListener(Supplier<Mounts> current, BackendListener target) {
+		private final StateBackend backend;
+
+		private final MovedBack movedBack;
+
+		RootListener(Supplier<Mounts> current, BackendListener target, StateBackend backend, MovedBack movedBack) {
 			this.current = current;
 			this.target = target;
+			this.backend = backend;
+			this.movedBack = movedBack;
 		}
 
 		@Override
@@ -120,6 +166,11 @@ final class MountedFeed {
 		@Override
 		public void onResync() {
 			this.target.onResync();
+		}
+
+		@Override
+		public void onRevisionMovedBack(long revision) {
+			movedBack(this.target, this.backend, revision, this.movedBack);
 		}
 
 	}

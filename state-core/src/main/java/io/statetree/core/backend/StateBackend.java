@@ -206,6 +206,26 @@ public interface StateBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Asks a shared backend to bring its change feed up to a revision now (DESIGN §5: a local
+	 * commit is delivered after every earlier revision, whichever instance made it). The
+	 * controller calls it when a local commit has waited a few milliseconds for an earlier
+	 * revision the feed has not delivered, on the committing thread, outside its locks. The
+	 * backend reads the commits its feed has not read yet directly from storage and hands them to
+	 * its {@link BackendListener} in order, as its feed would have; commits that are gone
+	 * (trimmed away) are reported with one {@link BackendListener#onResync()}. Blocks at most a
+	 * few seconds; safe to call from several threads at once; never throws.
+	 * @param revision the revision to deliver up to; entries of later revisions read on the way are
+	 * delivered too
+	 * @return {@code true} when nothing more up to that revision will come by waiting: delivered,
+	 * reported gone, or the feed cannot deliver now (stopped, or this is its own thread); the
+	 * default {@code false} means the backend cannot catch up, and the controller waits for its
+	 * feed up to one second
+	 */
+	default boolean catchUpFeed(long revision) {
+		return false;
+	}
+
+	/**
 	 * Returns this backend's snapshot capability, when the whole tree is one in-memory snapshot
 	 * (see {@link SnapshotStore} for when to implement it). The controller then reads a batch from
 	 * one snapshot and commits the result it computed. The default has none.

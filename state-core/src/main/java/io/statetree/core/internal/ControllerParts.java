@@ -99,7 +99,7 @@ final class ControllerParts {
 		this.graph = new DerivationGraph(this.backend, this.converter, this.guard, commitLock);
 		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, queueCapacity,
 				Objects.requireNonNull(offerTimeout, "offerTimeout"), this.router::route, this.guard::overflow,
-				startRevision);
+				startRevision, this.backend::catchUpFeed);
 		RecentCommits recent = (this.backend.history() == null) ? new RecentCommits(historySize, revision) : null;
 		this.commits = new CommitTemplate(this.backend, this.instanceId, commitLock, revision, this.graph, this.journal,
 				this.router, this.dispatcher, this.guard, recent, defaultActor);

@@ -102,7 +102,7 @@ final class Dispatcher {
 	 */
 	Dispatcher(Dispatch mode, @Nullable Executor executor, int capacity, Duration offerTimeout,
 			Function<CommitRecord, List<DeliveryItem>> router, OverflowListener overflowListener) {
-		this(mode, executor, capacity, offerTimeout, router, overflowListener, -1);
+		this(mode, executor, capacity, offerTimeout, router, overflowListener, -1, (revision) -> false);
 	}
 
 	/**
@@ -116,9 +116,12 @@ final class Dispatcher {
 	 * @param startRevision for a shared backend, the revision everything up to which is known:
 	 * then a commit is delivered only after every earlier revision (local or remote), waiting at
 	 * most {@link RevisionOrder#GAP_TIMEOUT_NANOS} for a missing one; -1 for a local backend
+	 * @param catchUp asks the shared backend to catch its change feed up to a revision
+	 * ({@link io.statetree.core.backend.StateBackend#catchUpFeed})
 	 */
 	Dispatcher(Dispatch mode, @Nullable Executor executor, int capacity, Duration offerTimeout,
-			Function<CommitRecord, List<DeliveryItem>> router, OverflowListener overflowListener, long startRevision) {
+			Function<CommitRecord, List<DeliveryItem>> router, OverflowListener overflowListener, long startRevision,
+			RevisionOrder.CatchUp catchUp) {
 		if (capacity < 1) {
 			throw new IllegalArgumentException("The listener queue capacity must be at least 1, got " + capacity);
 		}
@@ -131,7 +134,7 @@ final class Dispatcher {
 		this.offerTimeoutNanos = offerTimeout.toNanos();
 		this.router = router;
 		this.overflowListener = overflowListener;
-		this.order = (startRevision >= 0) ? new RevisionOrder(startRevision, this) : null;
+		this.order = (startRevision >= 0) ? new RevisionOrder(startRevision, this, catchUp) : null;
 	}
 
 	/** The executor of asynchronous dispatch when none is given: virtual threads when available. */

@@ -14,31 +14,55 @@ import org.slf4j.LoggerFactory;
  * The revision-order hold for shared backends (DESIGN §5, "On Redis, revision order covers local
  * and remote commits together"): releases records to the {@link Dispatcher}'s mailboxes in
  * revision order, whichever instance made them. A local commit waits for the remote commits of
- * earlier revisions (which arrive through the change feed, in order), at most
- * {@link #GAP_TIMEOUT_NANOS}, after which the gap is given up (a revision the feed never reports,
- * for example one made before the feed started). A remote commit never waits: it first releases
- * every local one of an earlier revision. Pings keep their place after the records submitted
- * before them. Guarded by its own monitor; called under the controller's commit lock, except
- * {@link #await}.
+ * earlier revisions, which arrive through the change feed, in order. When they have not come
+ * after {@link #CATCH_UP_AFTER_NANOS}, the waiting thread asks the backend to catch its feed up
+ * ({@link io.statetree.core.backend.StateBackend#catchUpFeed}): the feed reads what it has not
+ * read yet directly from storage and delivers it, in order, or one resync when it is gone. A gap
+ * left after a catch-up the backend reports settled holds no other instance's commit (a revision
+ * of this instance's own, possibly counted differently by a wrapping backend) and is given up at
+ * once. With a backend that cannot catch up (the SPI's default) the gap is given up after
+ * {@link #GAP_TIMEOUT_NANOS}, logged at DEBUG (for example a revision made before the feed
+ * started). A remote commit never waits: it first releases every local one of an earlier
+ * revision. Pings keep their place after the records submitted before them. Guarded by its own
+ * monitor; called under the controller's commit lock, except {@link #await}, which asks the
+ * backend outside every lock.
  */
 final class RevisionOrder {
 
 	private static final Logger logger = LoggerFactory.getLogger(RevisionOrder.class);
 
-	/** How long a record waits for a missing earlier revision. */
+	/** How long a record waits for a missing earlier revision when the backend cannot catch up. */
 	static final long GAP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/** How long a record waits for the feed before the backend is asked to catch it up. */
+	static final long CATCH_UP_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+	/**
+	 * Asks the backend to deliver every commit of another instance up to a revision now; whether
+	 * the gap is settled ({@link io.statetree.core.backend.StateBackend#catchUpFeed}).
+	 */
+	@FunctionalInterface
+	interface CatchUp {
+
+		boolean catchUp(long revision);
+
+	}
 
 	/** Routes a released record into its mailboxes. */
 	private final Dispatcher dispatcher;
 
 	private final TreeMap<Long, List<Held>> waiting = new TreeMap<>();
 
+	/** Asks the backend to catch its feed up. */
+	private final CatchUp catchUp;
+
 	/** Every revision up to this one has been released (or given up). */
 	private long frontier;
 
-	RevisionOrder(long start, Dispatcher dispatcher) {
+	RevisionOrder(long start, Dispatcher dispatcher, CatchUp catchUp) {
 		this.frontier = start;
 		this.dispatcher = dispatcher;
+		this.catchUp = catchUp;
 	}
 
 	synchronized Held submit(CommitRecord record) {
@@ -138,27 +162,71 @@ final class RevisionOrder {
 		return held;
 	}
 
-	/** Waits until a record is released; gives up its gap after the timeout. */
-	synchronized void await(Held held) {
-		long deadline = System.nanoTime() + GAP_TIMEOUT_NANOS;
+	/**
+	 * Waits until a record is released. After {@link #CATCH_UP_AFTER_NANOS} asks the backend,
+	 * outside this monitor, to catch its feed up; a gap still open after a settled catch-up is
+	 * given up at once, otherwise after {@link #GAP_TIMEOUT_NANOS}.
+	 */
+	void await(Held held) {
+		long start = System.nanoTime();
+		if (waitUntil(held, start + CATCH_UP_AFTER_NANOS, false)) {
+			return;
+		}
+		boolean settled;
+		try {
+			settled = this.catchUp.catchUp(held.key - 1);
+		}
+		catch (RuntimeException ex) {
+			// the commit is made: a backend that cannot catch up leaves the gap to the timeout
+			logger.debug("StateTree could not catch the change feed up to revision {}", held.key - 1, ex);
+			settled = false;
+		}
+		if (settled) {
+			synchronized (this) {
+				giveUp(held);
+			}
+			return;
+		}
+		waitUntil(held, start + GAP_TIMEOUT_NANOS, true);
+	}
+
+	/**
+	 * Waits until the record is released or the deadline passed; then, with {@code giveUp}, gives
+	 * its gap up. Whether it was released.
+	 */
+	private synchronized boolean waitUntil(Held held, long deadline, boolean giveUp) {
 		boolean interrupted = false;
-		while (!held.released) {
-			long left = deadline - System.nanoTime();
-			if (left <= 0 || interrupted) {
-				logger.debug("StateTree gave up waiting for revisions before {}; delivering it", held.key);
-				this.frontier = Math.max(this.frontier, held.key - 1);
-				releaseWaiting(false);
-				break;
+		try {
+			while (!held.released) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0 || interrupted) {
+					if (giveUp) {
+						logger.debug("StateTree gave up waiting for revisions before {}; delivering it", held.key);
+						giveUp(held);
+					}
+					return held.released;
+				}
+				try {
+					wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
 			}
-			try {
-				wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-			}
-			catch (InterruptedException ex) {
-				interrupted = true;
+			return true;
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
 			}
 		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
+	}
+
+	/** Gives up the gap below a record: everything waiting up to it is released. */
+	private void giveUp(Held held) {
+		if (!held.released) {
+			this.frontier = Math.max(this.frontier, held.key - 1);
+			releaseWaiting(false);
 		}
 	}
 
