@@ -403,7 +403,10 @@ final class Dispatcher {
 		here.running = item;
 		try {
 			if (item.walk == null || !item.walk.stoppedAbove(item.level)) {
-				item.failure = item.task.get();
+				Throwable failure = item.task.get();
+				if (failure != null) {
+					item.failure = failure; // no store (and no fence) for the common success
+				}
 			}
 		}
 		finally {
