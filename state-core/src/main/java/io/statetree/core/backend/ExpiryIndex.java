@@ -84,15 +84,15 @@ final class ExpiryIndex {
 	}
 
 	/** One path of the trie. {@code due == NONE} and {@code owner == null} when it has no entry. */
-	private record Node(long due, @Nullable String owner, PersistentOrderedMap<String, Node> children,
+	private record Node(long due, @Nullable String owner, ExpiryChildren<Node> children,
 			int ephemeralCount) {
 
 		/** A node without children (no scan of them). */
 		static Node leaf(long due, @Nullable String owner) {
-			return new Node(due, owner, PersistentOrderedMap.empty(), (owner != null) ? 1 : 0);
+			return new Node(due, owner, ExpiryChildren.empty(), (owner != null) ? 1 : 0);
 		}
 
-		static @Nullable Node of(long due, @Nullable String owner, PersistentOrderedMap<String, Node> children) {
+		static @Nullable Node of(long due, @Nullable String owner, ExpiryChildren<Node> children) {
 			if (children.isEmpty()) {
 				return (due == NONE && owner == null) ? null : leaf(due, owner);
 			}
@@ -110,7 +110,7 @@ final class ExpiryIndex {
 			if (oldChild == newChild) {
 				return this;
 			}
-			PersistentOrderedMap<String, Node> next = (newChild != null) ? this.children.put(key, newChild)
+			ExpiryChildren<Node> next = (newChild != null) ? this.children.put(key, newChild)
 					: this.children.remove(key);
 			if (!hasEntry() && next.isEmpty()) {
 				return null;
@@ -352,7 +352,7 @@ final class ExpiryIndex {
 		Node updated = put(child, path, index + 1, due, owner, keepChildren, keepOwn);
 		if (node == null) {
 			return (updated == null) ? null
-					: new Node(NONE, null, PersistentOrderedMap.<String, Node>empty().put(key, updated),
+					: new Node(NONE, null, ExpiryChildren.<Node>empty().put(key, updated),
 							updated.ephemeralCount());
 		}
 		return node.withChild(key, child, updated);

@@ -1,5 +1,7 @@
 package io.statetree.core.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -14,6 +16,21 @@ import org.jspecify.annotations.Nullable;
  */
 final class DeliveryItem {
 
+	/**
+	 * Writes {@link #done} with a release store: the waiting writer reads it as a volatile (an
+	 * acquire), which is all the ordering needed, without the full fence of a volatile store.
+	 */
+	private static final VarHandle DONE;
+
+	static {
+		try {
+			DONE = MethodHandles.lookup().findVarHandle(DeliveryItem.class, "done", boolean.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	final Mailbox mailbox;
 
 	final CommitRecord record;
@@ -26,6 +43,7 @@ final class DeliveryItem {
 
 	final @Nullable Event event;
 
+	/** What the listener threw; written (before {@link #done}) only when it threw. */
 	volatile @Nullable Throwable failure;
 
 	volatile boolean done;
@@ -45,7 +63,7 @@ final class DeliveryItem {
 		if (this.done) {
 			return;
 		}
-		this.done = true;
+		DONE.setRelease(this, true);
 		if (this.walk != null) {
 			this.walk.done(this.level, this.event != null && this.event.stopped);
 		}

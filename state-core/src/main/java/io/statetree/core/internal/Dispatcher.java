@@ -54,19 +54,14 @@ final class Dispatcher {
 	private static final int ASYNC_TURN = 256;
 
 	/**
-	 * Per thread: the cascade depth of the item being delivered, -1 when not delivering. Kept for
-	 * the thread's life (one small array) rather than removed after each item, which is costly.
+	 * Per thread: what this thread delivers and has submitted ({@link PerThread}). One thread-local
+	 * lookup serves a whole write; kept for the thread's life (one small object) rather than
+	 * removed after each item, which is costly.
 	 */
-	private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[] { -1 });
-
-	/** Per thread: the item being delivered, or null (kept like {@link #depth}). */
-	private final ThreadLocal<@Nullable DeliveryItem[]> running = ThreadLocal.withInitial(() -> new DeliveryItem[1]);
+	private final ThreadLocal<PerThread> local = ThreadLocal.withInitial(PerThread::new);
 
 	/** How many threads are delivering right now, so writers outside listeners skip the thread-local. */
 	private final AtomicInteger delivering = new AtomicInteger();
-
-	/** Per thread: the items this thread submitted and has not drained yet. */
-	private final ThreadLocal<List<DeliveryItem>> submitted = ThreadLocal.withInitial(ArrayList::new);
 
 	/** Items submitted and not yet finished (delivered, skipped or dropped). */
 	private final AtomicLong pending = new AtomicLong();
@@ -87,9 +82,6 @@ final class Dispatcher {
 
 	/** Keeps revision order across instances (shared backends), or null. */
 	private final @Nullable RevisionOrder order;
-
-	/** Per thread: the records this thread submitted that wait for earlier revisions. */
-	private final ThreadLocal<List<RevisionOrder.Held>> held = ThreadLocal.withInitial(ArrayList::new);
 
 	/**
 	 * Creates a dispatcher.
@@ -161,7 +153,7 @@ final class Dispatcher {
 		if (this.delivering.get() == 0) {
 			return -1;
 		}
-		return this.depth.get()[0];
+		return this.local.get().depth;
 	}
 
 	/**
@@ -173,7 +165,7 @@ final class Dispatcher {
 		if (this.delivering.get() == 0) {
 			return 0;
 		}
-		DeliveryItem item = this.running.get()[0];
+		DeliveryItem item = this.local.get().running;
 		return (item != null) ? item.record.revision() : 0;
 	}
 
@@ -189,22 +181,26 @@ final class Dispatcher {
 	 * mailbox in revision order. Never blocks for long.
 	 */
 	void submit(CommitRecord record) {
+		PerThread here = this.local.get();
+		List<DeliveryItem> mine = here.submitted;
 		List<DeliveryItem> items;
 		if (this.order != null) {
 			RevisionOrder.Held held = this.order.submit(record);
-			this.held.get().add(held);
+			here.held.add(held);
 			items = held.released ? held.items : List.of();
 		}
 		else {
 			items = enqueue(record);
-			this.submitted.get().addAll(items);
+			for (int i = 0, n = items.size(); i < n; i++) {
+				mine.add(items.get(i));
+			}
 		}
 		if (items.isEmpty()) {
 			return;
 		}
-		List<DeliveryItem> mine = this.submitted.get();
-		if (this.mode == Dispatch.SYNC && currentDepth() >= 0) {
-			for (DeliveryItem item : items) {
+		if (this.mode == Dispatch.SYNC && this.delivering.get() != 0 && here.depth >= 0) {
+			for (int i = 0, n = items.size(); i < n; i++) {
+				DeliveryItem item = items.get(i);
 				if (item.mailbox.size() > this.capacity) {
 					// the items wait for this thread's own dispatch loop: waiting for room would wait for itself
 					overflow(item.mailbox, mine);
@@ -227,8 +223,13 @@ final class Dispatcher {
 	/** Routes a record and puts its items in their mailboxes (also called by the {@link RevisionOrder}). */
 	List<DeliveryItem> enqueue(CommitRecord record) {
 		List<DeliveryItem> items = this.router.apply(record);
-		for (DeliveryItem item : items) {
-			this.pending.incrementAndGet();
+		int n = items.size();
+		if (n == 0) {
+			return items;
+		}
+		this.pending.addAndGet(n);
+		for (int i = 0; i < n; i++) {
+			DeliveryItem item = items.get(i);
 			item.mailbox.add(item);
 			if (this.mode == Dispatch.ASYNC) {
 				schedule(item.mailbox);
@@ -238,8 +239,9 @@ final class Dispatcher {
 	}
 
 	/** Waits until this thread's held records are released, and adds their items to {@code mine}. */
-	private void collectHeld(List<DeliveryItem> mine) {
-		List<RevisionOrder.Held> mineHeld = this.held.get();
+	private void collectHeld(PerThread here) {
+		List<DeliveryItem> mine = here.submitted;
+		List<RevisionOrder.Held> mineHeld = here.held;
 		if (mineHeld.isEmpty()) {
 			return;
 		}
@@ -261,10 +263,11 @@ final class Dispatcher {
 	 * once, and the outer loop delivers the items after the current ones.
 	 */
 	@Nullable Throwable drain() {
-		List<DeliveryItem> mine = this.submitted.get();
-		boolean inside = currentDepth() >= 0;
+		PerThread here = this.local.get();
+		List<DeliveryItem> mine = here.submitted;
+		boolean inside = this.delivering.get() != 0 && here.depth >= 0;
 		if (this.order != null && (this.mode == Dispatch.ASYNC || !inside)) {
-			collectHeld(mine);
+			collectHeld(here);
 		}
 		if (mine.isEmpty()) {
 			return null;
@@ -294,16 +297,16 @@ final class Dispatcher {
 			while (true) {
 				for (; i < mine.size(); i++) {
 					DeliveryItem item = mine.get(i);
-					deliverThrough(item);
+					deliverThrough(item, here);
 					if (first == null) {
 						first = item.failure;
 					}
 				}
-				if (this.order == null || this.held.get().isEmpty()) {
+				if (this.order == null || here.held.isEmpty()) {
 					break;
 				}
 				// listener writes on a shared backend: wait for their turn, then deliver them too
-				collectHeld(mine);
+				collectHeld(here);
 			}
 		}
 		finally {
@@ -319,25 +322,30 @@ final class Dispatcher {
 	 * mailbox, so the thread that delivers those deeper listeners (possibly through this very
 	 * mailbox) is never blocked by this one.
 	 */
-	private void deliverThrough(DeliveryItem target) {
+	private void deliverThrough(DeliveryItem target, PerThread here) {
 		Mailbox mailbox = target.mailbox;
 		while (!target.done) {
 			DeliveryItem blocked = null;
 			mailbox.delivery.lock();
 			try {
 				while (!target.done) {
-					DeliveryItem head = mailbox.peek();
+					// one look at the queue takes the head if it may run (no second lock for a peek)
+					DeliveryItem head = mailbox.pollReady();
 					if (head == null) {
 						// the target was dropped by an overflow, which finishes it
 						break;
 					}
-					if (head.walk != null && !head.walk.isTurn(head.level)) {
-						blocked = head;
+					if (head == Mailbox.WAITING) {
+						blocked = mailbox.peek();
+						if (blocked == null) {
+							break;
+						}
+						if (blocked.walk == null || blocked.walk.isTurn(blocked.level)) {
+							continue; // its turn came meanwhile
+						}
 						break;
 					}
-					if (mailbox.pollIf(head)) {
-						run(head);
-					}
+					run(head, here);
 				}
 			}
 			finally {
@@ -375,7 +383,7 @@ final class Dispatcher {
 				if (next == null) {
 					break;
 				}
-				run(next);
+				run(next, this.local.get());
 			}
 		}
 		catch (RuntimeException | Error ex) {
@@ -391,21 +399,22 @@ final class Dispatcher {
 		}
 	}
 
-	private void run(DeliveryItem item) {
-		int[] current = this.depth.get();
-		int saved = current[0];
-		current[0] = item.record.depth();
-		@Nullable DeliveryItem[] runningHere = this.running.get();
-		DeliveryItem savedItem = runningHere[0];
-		runningHere[0] = item;
+	private void run(DeliveryItem item, PerThread here) {
+		int saved = here.depth;
+		here.depth = item.record.depth();
+		DeliveryItem savedItem = here.running;
+		here.running = item;
 		try {
 			if (item.walk == null || !item.walk.stoppedAbove(item.level)) {
-				item.failure = item.task.get();
+				Throwable failure = item.task.get();
+				if (failure != null) {
+					item.failure = failure; // no store (and no fence) for the common success
+				}
 			}
 		}
 		finally {
-			current[0] = saved;
-			runningHere[0] = savedItem;
+			here.depth = saved;
+			here.running = savedItem;
 			item.finish();
 			this.pending.decrementAndGet();
 		}
@@ -416,7 +425,7 @@ final class Dispatcher {
 		if (mailbox.size() <= this.capacity) {
 			return;
 		}
-		if (this.running.get()[0] != null || mailbox.delivery.isHeldByCurrentThread()
+		if (this.local.get().running != null || mailbox.delivery.isHeldByCurrentThread()
 				|| headWaitsForThisListener(mailbox)) {
 			// a listener writing to a full queue never waits for room: the queue may be its own,
 			// its head may wait for this listener's walk level, or for a listener that in turn
@@ -438,7 +447,7 @@ final class Dispatcher {
 		if (currentDepth() < 0) {
 			return false;
 		}
-		DeliveryItem current = this.running.get()[0];
+		DeliveryItem current = this.local.get().running;
 		if (current == null || current.walk == null) {
 			return false;
 		}
@@ -493,6 +502,23 @@ final class Dispatcher {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * One thread's delivery state, touched only by that thread: the cascade depth of the item it
+	 * delivers (-1 when not delivering), that item, the items it submitted and has not drained,
+	 * and (shared backends) its records that wait for earlier revisions.
+	 */
+	private static final class PerThread {
+
+		int depth = -1;
+
+		@Nullable DeliveryItem running;
+
+		final List<DeliveryItem> submitted = new ArrayList<>();
+
+		final List<RevisionOrder.Held> held = new ArrayList<>(2);
+
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import io.statetree.core.ControllerObserver;
@@ -74,7 +75,7 @@ final class EventRouter {
 		Delivery delivery = new Delivery(record, this.index);
 		if (this.observed && record.kind() != CommitRecord.Kind.PING
 				&& record.kind() != CommitRecord.Kind.RESYNC) {
-			delivery.items.add(new DeliveryItem(this.system, record, () -> {
+			delivery.item(new DeliveryItem(this.system, record, () -> {
 				this.guard.commit(record);
 				return null;
 			}, null, 0, null));
@@ -83,14 +84,15 @@ final class EventRouter {
 			delivery.resync();
 		}
 		else {
-			for (Change change : record.changes()) {
-				delivery.change(change);
+			List<Change> changes = record.changes();
+			for (int i = 0, n = changes.size(); i < n; i++) {
+				delivery.change(changes.get(i));
 			}
 		}
 		if (!this.effects.isEmpty()) {
-			delivery.items.add(systemItem(record));
+			delivery.item(systemItem(record));
 		}
-		return delivery.items;
+		return delivery.items();
 	}
 
 	/**
@@ -129,8 +131,9 @@ final class EventRouter {
 		for (Change change : record.changes()) {
 			delivery.change(change);
 		}
-		List<Event> events = new ArrayList<>(delivery.items.size());
-		for (DeliveryItem item : delivery.items) {
+		List<DeliveryItem> items = delivery.items();
+		List<Event> events = new ArrayList<>(items.size());
+		for (DeliveryItem item : items) {
 			if (item.event != null) {
 				events.add(item.event);
 			}
@@ -185,12 +188,21 @@ final class EventRouter {
 
 		final CommitRecord record;
 
-		final List<DeliveryItem> items = new ArrayList<>();
+		/** The first item; the common commit (one listener hears it) makes no list. */
+		private @Nullable DeliveryItem first;
+
+		/** Every item in delivery order, from the second one on. */
+		private @Nullable List<DeliveryItem> items;
 
 		/** The subscriptions it routes to: the controller's, or one watch's own (a replay). */
 		private final PatternIndex<Callback> index;
 
-		/** Who heard which emitting path in this commit: pairs, scanned (commits are small). */
+		/** The first callback that heard an emitting path in this commit, and that path (no list for one). */
+		private @Nullable Callback firstHeard;
+
+		private @Nullable StatePath firstHeardPath;
+
+		/** Who else heard which emitting path in this commit: pairs, scanned (commits are small). */
 		private @Nullable List<Object> heard;
 
 		/** The same pairs in a set, once there are many. */
@@ -315,14 +327,47 @@ final class EventRouter {
 		}
 
 		private void add(Callback callback, Event event, @Nullable BubblingWalk walk, int level) {
-			this.items.add(new DeliveryItem(callback.mailbox, this.record, () -> invoke(callback, event), walk, level,
-					event));
+			item(new DeliveryItem(callback.mailbox, this.record, () -> invoke(callback, event), walk, level, event));
+		}
+
+		/** Adds an item in delivery order. */
+		void item(DeliveryItem item) {
+			if (this.first == null) {
+				this.first = item;
+				return;
+			}
+			List<DeliveryItem> all = this.items;
+			if (all == null) {
+				all = new ArrayList<>(4);
+				all.add(this.first);
+				this.items = all;
+			}
+			all.add(item);
+		}
+
+		/** The items in delivery order. */
+		List<DeliveryItem> items() {
+			List<DeliveryItem> all = this.items;
+			if (all != null) {
+				return all;
+			}
+			DeliveryItem only = this.first;
+			return (only != null) ? List.of(only) : List.of();
 		}
 
 		private boolean firstHearing(Callback callback, StatePath emittingPath) {
 			Set<Heard> set = this.heardSet;
 			if (set != null) {
 				return set.add(new Heard(callback, emittingPath));
+			}
+			Callback one = this.firstHeard;
+			if (one == null) {
+				this.firstHeard = callback;
+				this.firstHeardPath = emittingPath;
+				return true;
+			}
+			if (one == callback && emittingPath.equals(this.firstHeardPath)) {
+				return false;
 			}
 			List<Object> pairs = this.heard;
 			if (pairs == null) {
@@ -338,6 +383,7 @@ final class EventRouter {
 			pairs.add(emittingPath);
 			if (pairs.size() > 32) {
 				set = new HashSet<>();
+				set.add(new Heard(one, Objects.requireNonNull(this.firstHeardPath)));
 				for (int i = 0; i < pairs.size(); i += 2) {
 					set.add(new Heard((Callback) pairs.get(i), (StatePath) pairs.get(i + 1)));
 				}

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns the lifetime a caller asked for ({@code WriteOptions.ttl}, {@code ephemeral}, DESIGN §12)
  * into the {@link Lifetime} of a write, refusing it before anything is written when the backend
- * keeps none; and answers {@code timeToLive}. Immutable, thread-safe.
+ * keeps none; and answers {@code timeToLive}. Thread-safe: besides final fields it holds only the
+ * lifetime made last ({@link #last}), an immutable value any thread may replace.
  */
 final class Lifetimes {
 
@@ -20,12 +21,20 @@ final class Lifetimes {
 
 	private final @Nullable ExpiringEntries entries;
 
-	private final String instanceId;
+	/** This instance's ephemeral lifetime, made once. */
+	private final Lifetime ephemeral;
+
+	/**
+	 * The time-to-live lifetime made last: a caller that writes with the same {@code WriteOptions}
+	 * (one {@code Duration} instance) gets it again instead of a new one per write. Racy on purpose:
+	 * a {@code Lifetime} is immutable (final fields), so any thread reads it whole.
+	 */
+	private @Nullable Lifetime last;
 
 	Lifetimes(StateBackend backend, String instanceId) {
 		this.backend = backend;
 		this.entries = backend.expiringEntries();
-		this.instanceId = instanceId;
+		this.ephemeral = Lifetime.ephemeral(instanceId);
 	}
 
 	/**
@@ -44,7 +53,15 @@ final class Lifetimes {
 					+ this.backend.describe().getOrDefault("type", this.backend.getClass().getSimpleName())
 					+ " keeps no lifetimes; nothing was written");
 		}
-		return (ttl != null) ? Lifetime.ttl(ttl) : Lifetime.ephemeral(this.instanceId);
+		if (ttl == null) {
+			return this.ephemeral;
+		}
+		Lifetime made = this.last;
+		if (made == null || made.ttl() != ttl) {
+			made = Lifetime.ttl(ttl);
+			this.last = made;
+		}
+		return made;
 	}
 
 	/** {@code timeToLive}: what the backend says, {@code null} when it keeps no lifetimes. */

@@ -28,7 +28,19 @@ final class Mailbox {
 	/** Whether an asynchronous task is scheduled for this mailbox. */
 	final AtomicBoolean scheduled = new AtomicBoolean();
 
+	/**
+	 * What {@link #pollReady()} returns when the head must wait for deeper listeners of its
+	 * bubbling walk (never queued, never run).
+	 */
+	static final DeliveryItem WAITING = new DeliveryItem(new Mailbox("statetree-waiting", (record) -> {
+		throw new IllegalStateException("no resync for the waiting marker");
+	}), new CommitRecord(0, "", List.of(), CommitRecord.Kind.RESYNC, 0, null), () -> null, null, 0,
+			null);
+
 	private final ArrayDeque<DeliveryItem> queue = new ArrayDeque<>();
+
+	/** How many writers wait in {@link #awaitSize} (guarded by this object's monitor). */
+	private int waiters;
 
 	/** Makes the item that replaces an overflowed backlog, from a resync commit record. */
 	private final Function<CommitRecord, DeliveryItem> resync;
@@ -55,14 +67,29 @@ final class Mailbox {
 		return this.queue.peek();
 	}
 
-	/** Takes the head if it is still {@code item} (an overflow may have replaced it). */
-	synchronized boolean pollIf(DeliveryItem item) {
-		if (this.queue.peek() != item) {
-			return false;
+	/**
+	 * Takes the head if it may run now, in one look at the queue (synchronous delivery).
+	 * @return the head, taken; {@link #WAITING} when it must wait for deeper listeners of its
+	 * bubbling walk (left in place); {@code null} when the queue is empty
+	 */
+	synchronized @Nullable DeliveryItem pollReady() {
+		DeliveryItem head = this.queue.peek();
+		if (head == null) {
+			return null;
+		}
+		if (head.walk != null && !head.walk.isTurn(head.level)) {
+			return WAITING;
 		}
 		this.queue.poll();
-		notifyAll();
-		return true;
+		wakeWaiters();
+		return head;
+	}
+
+	/** Wakes writers waiting for room; a monitor nobody waits on is not notified. */
+	private void wakeWaiters() {
+		if (this.waiters > 0) {
+			notifyAll();
+		}
 	}
 
 	/**
@@ -75,7 +102,7 @@ final class Mailbox {
 			return null;
 		}
 		this.queue.poll();
-		notifyAll();
+		wakeWaiters();
 		return head;
 	}
 
@@ -92,6 +119,7 @@ final class Mailbox {
 	synchronized boolean awaitSize(int capacity, long timeoutNanos) {
 		long deadline = System.nanoTime() + timeoutNanos;
 		boolean interrupted = false;
+		this.waiters++;
 		try {
 			while (this.queue.size() > capacity) {
 				long left = deadline - System.nanoTime();
@@ -108,6 +136,7 @@ final class Mailbox {
 			return true;
 		}
 		finally {
+			this.waiters--;
 			if (interrupted) {
 				Thread.currentThread().interrupt();
 			}

@@ -12,6 +12,9 @@ import io.statetree.core.backend.StateValues;
  */
 final class RealChanges {
 
+	/** The class of {@code List.of(one)}: such a list is immutable already and is kept as it is. */
+	private static final Class<?> IMMUTABLE_ONE = List.of(RealChanges.class).getClass();
+
 	private RealChanges() {
 	}
 
@@ -19,7 +22,10 @@ final class RealChanges {
 	static List<Change> of(List<Change> changes) {
 		if (changes.size() == 1) {
 			Change only = changes.get(0);
-			return StateValues.equal(only.oldValue(), only.newValue()) ? List.of() : List.of(only);
+			if (StateValues.equal(only.oldValue(), only.newValue())) {
+				return List.of();
+			}
+			return (changes.getClass() == IMMUTABLE_ONE) ? changes : List.of(only);
 		}
 		int n = changes.size();
 		for (int i = 0; i < n; i++) {
