@@ -58,7 +58,7 @@ final class BackendConfigurations {
 			// cache passes its filesystem backend's history on; a hybrid (mounts) or a write-behind
 			// cache has none of its own, so the controller then keeps the history in memory, and a
 			// filesystem backend's log would only cost a write and an fsync per commit: it gets none.
-			StateTreeProperties.Cache cache = properties.getCache();
+			StateTreeCacheProperties cache = properties.getCache();
 			boolean writeThrough = !cache.isEnabled() || (cache.isFlushOnWrite() && cache.isFlushOnDelete());
 			int historySize = (properties.getMounts().isEmpty() && writeThrough) ? configured : 0;
 			return new BackendFactory() {

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param filesystem its filesystem settings
  * @param redisNamespace its Redis namespace, or {@code null} for the default
  */
-record BackendSpec(String prefix, @Nullable String mountName, StateTreeProperties.Filesystem filesystem,
+record BackendSpec(String prefix, @Nullable String mountName, StateTreeFilesystemProperties filesystem,
 		@Nullable String redisNamespace) {
 
 	/**

@@ -33,7 +33,7 @@ final class CoreBackends {
 	 * @return the backend
 	 */
 	static StateBackend fileSystem(Path directory, BackendSpec spec, ClassLoader classLoader, int historySize) {
-		StateTreeProperties.Filesystem settings = spec.filesystem();
+		StateTreeFilesystemProperties settings = spec.filesystem();
 		Serializer serializer = switch (settings.getFormat()) {
 			case JSON -> Serializer.json();
 			case YAML -> {
@@ -57,7 +57,7 @@ final class CoreBackends {
 	 * @param cache the cache settings
 	 * @return the wrapper
 	 */
-	static Function<StateBackend, StateBackend> nearCache(StateTreeProperties.Cache cache) {
+	static Function<StateBackend, StateBackend> nearCache(StateTreeCacheProperties cache) {
 		if (!cache.isEnabled()) {
 			return Function.identity();
 		}

@@ -49,7 +49,7 @@ class RedisBackendConfiguration {
 					throw new RedisBackendUnavailableException(spec.property("backend"),
 							RedisBackendUnavailableException.Missing.CONNECTION_FACTORY);
 				}
-				StateTreeProperties.Redis redis = properties.getRedis();
+				StateTreeRedisProperties redis = properties.getRedis();
 				RedisBackend.Builder builder = RedisBackend.builder(connectionFactory).startFeedWithListener(false);
 				String namespace = spec.redisNamespace();
 				if (namespace != null) {

@@ -60,7 +60,7 @@ final class StartupSummary implements SmartInitializingSingleton {
 				line.append(" with near cache");
 			}
 			StringJoiner mounts = new StringJoiner(", ");
-			for (Map.Entry<String, StateTreeProperties.Mount> mount : this.properties.getMounts().entrySet()) {
+			for (Map.Entry<String, StateTreeMountProperties> mount : this.properties.getMounts().entrySet()) {
 				BackendType type = mount.getValue().getBackend();
 				mounts.add(mount.getKey() + "=" + mount.getValue().getPath() + " ("
 						+ ((type != null) ? name(type) : "no backend") + ")");

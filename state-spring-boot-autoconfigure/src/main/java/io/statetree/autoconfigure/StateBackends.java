@@ -71,7 +71,7 @@ final class StateBackends {
 			Map<StatePath, StateBackend> mounts = new LinkedHashMap<>();
 			for (Map.Entry<String, StatePath> entry : mountPaths.entrySet()) {
 				String name = entry.getKey();
-				StateTreeProperties.Mount mount = this.properties.getMounts().get(name);
+				StateTreeMountProperties mount = this.properties.getMounts().get(name);
 				String namespace = mount.getRedis().getNamespace();
 				BackendSpec spec = new BackendSpec("statetree.mounts." + name, name, mount.getFilesystem(),
 						(namespace != null) ? namespace : this.properties.getRedis().getNamespace() + ":" + name);

@@ -74,7 +74,7 @@ public final class StateTreeAutoConfiguration {
 			StateTreeGroupsProperties groups, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ControllerObserver> observers, ObjectProvider<StateControllerCustomizer> customizers) {
 		JsonMapper mapper = jsonMapper.getIfAvailable();
-		StateTreeProperties.Listeners listeners = properties.getListeners();
+		StateTreeListenersProperties listeners = properties.getListeners();
 		if (listeners.getQueueCapacity() < 1) {
 			throw new InvalidConfigurationPropertyValueException("statetree.listeners.queue-capacity",
 					listeners.getQueueCapacity(), "The capacity of a listener's queue must be at least 1 event.");

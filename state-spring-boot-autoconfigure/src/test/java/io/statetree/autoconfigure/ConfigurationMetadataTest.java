@@ -57,7 +57,7 @@ class ConfigurationMetadataTest {
 		assertThat(properties.get("statetree.cache.flush-on-write").path("defaultValue").asBoolean(false)).isTrue();
 		assertThat(properties.get("statetree.history.size").path("defaultValue").asInt(0)).isEqualTo(1_000);
 		assertThat(properties.get("statetree.history.size").path("sourceType").asString(""))
-			.isEqualTo(StateTreeProperties.History.class.getName());
+			.isEqualTo(StateTreeHistoryProperties.class.getName());
 		assertThat(properties.get("statetree.groups.max-attempts").path("defaultValue").asInt(0)).isEqualTo(5);
 		assertThat(properties.get("statetree.groups.initial-backoff").path("defaultValue").asString(""))
 			.isEqualTo("100ms");

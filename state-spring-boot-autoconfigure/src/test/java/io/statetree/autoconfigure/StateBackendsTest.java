@@ -25,10 +25,10 @@ class StateBackendsTest {
 	void closesWhatItCreatedWhenALaterBackendFails() {
 		StateTreeProperties properties = new StateTreeProperties();
 		properties.setBackend(BackendType.FILESYSTEM);
-		StateTreeProperties.Mount ok = new StateTreeProperties.Mount();
+		StateTreeMountProperties ok = new StateTreeMountProperties();
 		ok.setPath("/ok");
 		ok.setBackend(BackendType.MEMORY);
-		StateTreeProperties.Mount failing = new StateTreeProperties.Mount();
+		StateTreeMountProperties failing = new StateTreeMountProperties();
 		failing.setPath("/failing");
 		failing.setBackend(BackendType.FILESYSTEM);
 		properties.getMounts().put("ok", ok);
@@ -50,11 +50,11 @@ class StateBackendsTest {
 	void passesEachMountItsSettings() {
 		StateTreeProperties properties = new StateTreeProperties();
 		properties.getRedis().setNamespace("app");
-		StateTreeProperties.Mount named = new StateTreeProperties.Mount();
+		StateTreeMountProperties named = new StateTreeMountProperties();
 		named.setPath("/named");
 		named.setBackend(BackendType.MEMORY);
 		named.getRedis().setNamespace("own");
-		StateTreeProperties.Mount unnamed = new StateTreeProperties.Mount();
+		StateTreeMountProperties unnamed = new StateTreeMountProperties();
 		unnamed.setPath("/unnamed");
 		unnamed.setBackend(BackendType.MEMORY);
 		properties.getMounts().put("named", named);

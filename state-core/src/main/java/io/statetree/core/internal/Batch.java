@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 
 import io.statetree.core.StateException;
 import io.statetree.core.StatePath;
+import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.Change;
 import io.statetree.core.backend.Lifetime;
 import io.statetree.core.backend.StateValues;
@@ -51,6 +52,9 @@ final class Batch {
 	/** Why the held batch cannot be replayed (an operation that threw after writing part of it), or null. */
 	@Nullable String unreplayable;
 
+	/** Why writes joining this batch are refused (its transaction is read-only), or null when they are not. */
+	@Nullable String refusal;
+
 	Batch(TxView tx) {
 		this.tx = tx;
 	}
@@ -88,7 +92,19 @@ final class Batch {
 	}
 
 	void add(Write write) {
+		checkWritable(write.path());
 		this.tx.add(write);
+	}
+
+	/**
+	 * Refuses a write or ping of the path when the batch refuses writes ({@link #refusal}).
+	 * @throws StateWriteException naming the path and the reason; nothing was written
+	 */
+	void checkWritable(StatePath path) {
+		String refusal = this.refusal;
+		if (refusal != null) {
+			throw new StateWriteException("Cannot write " + path + ": " + refusal + "; nothing was written");
+		}
 	}
 
 	/**
@@ -99,6 +115,7 @@ final class Batch {
 	boolean set(StatePath path, @Nullable Object model, @Nullable Object value,
 			@Nullable BiPredicate<@Nullable Object, @Nullable Object> equality, @Nullable Object payload,
 			@Nullable Lifetime lifetime) {
+		checkWritable(path);
 		Object existing = this.tx.readUntracked(path);
 		if (equality != null ? equality.test(existing, value) : StateValues.equal(existing, model)) {
 			// writing nothing depends on the value there: check it at commit like a read
@@ -119,6 +136,7 @@ final class Batch {
 	/** {@code update} inside the batch: reads through its writes (and derivations), writes when it changed. */
 	<T> @Nullable T update(StatePath path, Class<T> type, UnaryOperator<@Nullable T> function, DerivationGraph graph,
 			ValueConverter converter) {
+		checkWritable(path);
 		Object existing = read(path, graph);
 		T next = function.apply(converter.convert(path, existing, type));
 		Object model = converter.toModel(path, next);

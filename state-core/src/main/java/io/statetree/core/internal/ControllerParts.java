@@ -2,7 +2,6 @@ package io.statetree.core.internal;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,8 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * depend on each other: the backend and the value converter, the commit lock shared by the
  * {@link EffectJournal}, the {@link DerivationGraph} and the {@link CommitTemplate}, the
  * listeners' {@link EventRouter} and {@link Dispatcher}, and the helpers each group of calls
- * goes through. A shared backend gets its {@link RemoteFeedIntake} as its listener. Immutable
- * once built; the parts themselves are thread-safe.
+ * goes through. A shared backend gets its {@link RemoteFeedIntake} as its listener. The durable
+ * group listeners and the asynchronous API are made on first use. Thread-safe, as are the parts.
  */
 final class ControllerParts {
 
@@ -64,9 +63,23 @@ final class ControllerParts {
 
 	final WriteCalls writes;
 
-	final GroupListeners groups;
+	/*
+	 * Durable group listeners and the asynchronous API are made on first use ({@link #groups()},
+	 * {@link #async()}), so that an application that never uses them does not load them: no lambda
+	 * names their types either, since spinning one loads the types of its signature.
+	 */
 
-	final AsyncCalls async;
+	private final DefaultStateController controller;
+
+	private final GroupSettings groupSettings;
+
+	private final @Nullable ControllerObserver observer;
+
+	private final @Nullable Executor asyncExecutor;
+
+	private volatile @Nullable GroupListeners groups;
+
+	private volatile @Nullable AsyncCalls async;
 
 	/**
 	 * Builds the parts of a controller; the arguments are the controller's constructor's, checked
@@ -79,7 +92,7 @@ final class ControllerParts {
 			GroupSettings groups, @Nullable Executor asyncExecutor) {
 		this.backend = (backend != null) ? backend : new InMemoryBackend();
 		this.converter = new ValueConverter(jsonMapper);
-		this.instanceId = (instanceId != null && !instanceId.isBlank()) ? instanceId : UUID.randomUUID().toString();
+		this.instanceId = (instanceId != null && !instanceId.isBlank()) ? instanceId : InstanceIds.next();
 		this.guard = new GuardedObserver(observer, Objects.requireNonNull(onError, "onError"));
 		Executor dispatchExecutor = executor;
 		ExecutorService owned = null;
@@ -113,9 +126,54 @@ final class ControllerParts {
 		this.reads = new ScopedReads(this.backend, this.batches, this.journal, this.graph, this.guard);
 		this.writes = new WriteCalls(this.backend, this.converter, this.commits, this.batches, this.graph,
 				this.lifetimes, this.reads, this.increments);
-		this.groups = new GroupListeners(controller, this.backend, groups, new GroupObserver(observer));
-		this.async = new AsyncCalls(controller, this.backend, this.converter, this.commits, this.batches,
-				this.dispatcher, asyncExecutor);
+		this.controller = controller;
+		this.groupSettings = groups;
+		this.observer = observer;
+		this.asyncExecutor = asyncExecutor;
+	}
+
+	/** The durable group listeners, made now when they were not yet. */
+	GroupListeners groups() {
+		GroupListeners made = this.groups;
+		if (made != null) {
+			return made;
+		}
+		synchronized (this) {
+			made = this.groups;
+			if (made == null) {
+				made = new GroupListeners(this.controller, this.backend, this.groupSettings,
+						new GroupObserver(this.observer));
+				this.groups = made;
+			}
+			return made;
+		}
+	}
+
+	/** The durable group listeners when they were made, else null. */
+	@Nullable GroupListeners groupsIfMade() {
+		return this.groups;
+	}
+
+	/** The asynchronous API, made now when it was not yet. */
+	AsyncCalls async() {
+		AsyncCalls made = this.async;
+		if (made != null) {
+			return made;
+		}
+		synchronized (this) {
+			made = this.async;
+			if (made == null) {
+				made = new AsyncCalls(this.controller, this.backend, this.converter, this.commits, this.batches,
+						this.dispatcher, this.asyncExecutor);
+				this.async = made;
+			}
+			return made;
+		}
+	}
+
+	/** The asynchronous API when it was made, else null. */
+	@Nullable AsyncCalls asyncIfMade() {
+		return this.async;
 	}
 
 }

@@ -270,7 +270,7 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public io.statetree.core.AsyncStateController async() {
-		return this.parts.async;
+		return this.parts.async();
 	}
 
 	void checkOpen() {
@@ -294,17 +294,17 @@ public final class DefaultStateController implements StateController {
 			return subscribe(pattern, listener);
 		}
 		checkOpen();
-		return this.parts.groups.subscribe(pattern, listener, group);
+		return this.parts.groups().subscribe(pattern, listener, group);
 	}
 
 	@Override
 	public List<DeadLetter> deadLetters(String group) {
-		return this.parts.groups.deadLetters(group);
+		return this.parts.groups().deadLetters(group);
 	}
 
 	@Override
 	public List<GroupStatus> groups() {
-		return this.parts.groups.groups();
+		return this.parts.groups().groups();
 	}
 
 	@Override
@@ -556,7 +556,10 @@ public final class DefaultStateController implements StateController {
 			return;
 		}
 		// group members leave first, while a listener call under way may still write
-		this.parts.groups.close();
+		GroupListeners groups = this.parts.groupsIfMade();
+		if (groups != null) {
+			groups.close();
+		}
 		this.closed = true;
 		try {
 			ExpirySweeper sweeper = this.parts.commits.sweeper();
@@ -579,7 +582,10 @@ public final class DefaultStateController implements StateController {
 				if (this.parts.ownedExecutor != null) {
 					this.parts.ownedExecutor.shutdown();
 				}
-				this.parts.async.close();
+				AsyncCalls async = this.parts.asyncIfMade();
+				if (async != null) {
+					async.close();
+				}
 			}
 		}
 	}

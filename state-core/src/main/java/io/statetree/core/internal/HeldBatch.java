@@ -70,6 +70,18 @@ public final class HeldBatch {
 	}
 
 	/**
+	 * Makes the batch refuse writes from now on (its transaction is read-only): a write or ping
+	 * joining it, also from a batch function run inside it, throws
+	 * {@link io.statetree.core.StateWriteException} naming the path and the reason, and writes
+	 * nothing. Reads are unaffected.
+	 * @param reason why, completing "Cannot write /path: ..."; names no value
+	 */
+	public void refuseWrites(String reason) {
+		Objects.requireNonNull(reason, "reason");
+		this.batch.refusal = reason;
+	}
+
+	/**
 	 * Marks the batch as it is now (a savepoint of the transaction holding it).
 	 * @return the mark, to give to {@link #rollbackTo}; opaque
 	 */

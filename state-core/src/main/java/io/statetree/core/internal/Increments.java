@@ -40,6 +40,7 @@ final class Increments {
 
 	/** Adds {@code delta} inside a batch: reads through its writes, writes the sum. */
 	long inBatch(Batch batch, StatePath path, long delta) {
+		batch.checkWritable(path);
 		long next = add(path, integer(path, batch.read(path, this.graph)), delta);
 		Object model = stored(next);
 		batch.set(path, model, model, null, null, Lifetime.KEEP);

@@ -108,9 +108,25 @@ final class ValueConverter {
 			return StateValues.fromJava(path, value, this::toTree);
 		}
 		catch (StateValueException ex) {
-			throw new StateValueException("Cannot write value of type " + value.getClass().getName() + " at " + path
-					+ ": " + ex.getMessage(), ex);
+			throw withContext(ex, "Cannot write value of type " + value.getClass().getName() + " at " + path + ": ");
 		}
+	}
+
+	/**
+	 * The same failure with a message naming what was written where: its cause is the failure's
+	 * own (Jackson's exception, or none for a rule of the model), never the failure itself, and it
+	 * keeps the failure's stack trace.
+	 */
+	private static StateValueException withContext(StateValueException failure, String context) {
+		String message = context + failure.getMessage();
+		Throwable cause = failure.getCause();
+		StateValueException described = (cause != null) ? new StateValueException(message, cause)
+				: new StateValueException(message);
+		described.setStackTrace(failure.getStackTrace());
+		for (Throwable suppressed : failure.getSuppressed()) {
+			described.addSuppressed(suppressed);
+		}
+		return described;
 	}
 
 	private JsonNode toTree(Object value) {

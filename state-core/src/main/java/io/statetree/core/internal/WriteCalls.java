@@ -119,7 +119,10 @@ final class WriteCalls {
 		if (current != null) {
 			// heard after the batch commits, once, like its writes
 			this.batches.joined(current, () -> ping(p, payload),
-					() -> current.pings.add(new Change(p, null, null, payload)));
+					() -> {
+						current.checkWritable(p);
+						return current.pings.add(new Change(p, null, null, payload));
+					});
 			return;
 		}
 		this.commits.ping(p, payload);

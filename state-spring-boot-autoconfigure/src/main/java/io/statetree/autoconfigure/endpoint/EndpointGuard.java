@@ -1,5 +1,8 @@
 package io.statetree.autoconfigure.endpoint;
 
+import java.util.List;
+import java.util.Locale;
+
 import io.statetree.actuate.StateTreeAccess;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -10,8 +13,8 @@ import org.springframework.util.ClassUtils;
 /**
  * How the StateTree endpoints are guarded (DESIGN §9): by Spring Security when it is on the
  * classpath; without it, as Spring Boot's own endpoints are — exposure and {@code access} decide
- * who gets in, {@code show-values} defaults to {@code never}, and a WARN at start-up says the
- * values are unguarded.
+ * who gets in, {@code show-values} defaults to {@code never}, and a WARN at start-up
+ * ({@link UnguardedEndpointsWarning}) names the exposed endpoints whose values are unguarded.
  */
 final class EndpointGuard {
 
@@ -35,17 +38,23 @@ final class EndpointGuard {
 		return securityPresent ? Show.WHEN_AUTHORIZED : Show.NEVER;
 	}
 
-	/** The policy for the guard: unchanged with Spring Security, unguarded (and said so) without it. */
-	static StateTreeAccess apply(StateTreeAccess access, boolean securityPresent, Show showValues) {
-		if (securityPresent) {
-			return access;
-		}
-		logger.warn("Spring Security is not on the classpath: the StateTree actuator endpoints (statetree, "
-				+ "statetreechanges, statetreegroups) answer every caller that Spring Boot's exposure and access "
-				+ "settings let through, without authentication; values are {} (statetree.security.show-values={}). "
-				+ "Add spring-boot-starter-security to require the STATETREE_READ / STATETREE_WRITE roles.",
-				(showValues == Show.ALWAYS) ? "SHOWN" : "masked", showValues.name().toLowerCase().replace('_', '-'));
-		return access.unguarded();
+	/** The policy for the guard: unchanged with Spring Security, unguarded without it. */
+	static StateTreeAccess apply(StateTreeAccess access, boolean securityPresent) {
+		return securityPresent ? access : access.unguarded();
+	}
+
+	/**
+	 * Says at start-up that the exposed StateTree endpoints are unguarded (no Spring Security).
+	 * @param exposed the ids of the StateTree endpoints that are exposed, not empty
+	 * @param showValues the {@code show-values} setting in force
+	 */
+	static void warnUnguarded(List<String> exposed, Show showValues) {
+		logger.warn("Spring Security is not on the classpath: the StateTree actuator endpoints exposed ({}) answer "
+				+ "every caller that Spring Boot's exposure and access settings let through, without "
+				+ "authentication; values are {} (statetree.security.show-values={}). Add "
+				+ "spring-boot-starter-security to require the STATETREE_READ / STATETREE_WRITE roles.",
+				String.join(", ", exposed), (showValues == Show.ALWAYS) ? "SHOWN" : "masked",
+				showValues.name().toLowerCase(Locale.ROOT).replace('_', '-'));
 	}
 
 }

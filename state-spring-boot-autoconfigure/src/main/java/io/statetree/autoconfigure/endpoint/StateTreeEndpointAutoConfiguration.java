@@ -15,6 +15,7 @@ import io.statetree.autoconfigure.security.StateTreeSecurityProperties;
 import io.statetree.core.InvalidPathException;
 import io.statetree.core.PathPattern;
 import io.statetree.core.StateController;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.EndpointId;
@@ -93,7 +94,16 @@ public final class StateTreeEndpointAutoConfiguration {
 		boolean security = EndpointGuard.securityPresent(resourceLoader.getClassLoader());
 		Show showValues = EndpointGuard.showValues(properties.getShowValues(), security);
 		return EndpointGuard.apply(new StateTreeAccess(properties.getReadRole(), properties.getWriteRole(), showValues,
-				properties.getShowValuesRoles(), sanitizer, rules), security, showValues);
+				properties.getShowValuesRoles(), sanitizer, rules), security);
+	}
+
+	/** The start-up WARN naming the exposed StateTree endpoints when they are unguarded (no Spring Security). */
+	@Bean
+	@ConditionalOnMissingBean
+	static UnguardedEndpointsWarning stateTreeUnguardedEndpointsWarning(ListableBeanFactory beanFactory,
+			ObjectProvider<StateTreeSecurityProperties> properties) {
+		return new UnguardedEndpointsWarning(beanFactory,
+				() -> EndpointGuard.showValues(properties.getObject().getShowValues(), false));
 	}
 
 	private static Set<String> authorities(String name, List<String> authorities) {

@@ -13,12 +13,18 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Makes a controller's writes join Spring transactions (DESIGN §14): before a write on a thread
  * with an active transaction synchronisation and no batch open, it opens the transaction's batch
- * ({@link TransactionBatch}) and registers it with the transaction. A controller that is not
+ * ({@link TransactionBatch}) and registers it with the transaction. In a read-only transaction
+ * that batch refuses writes: a write throws {@link io.statetree.core.StateWriteException} naming
+ * the path and the reason, and writes nothing. A controller that is not
  * StateTree's own implementation is left alone (logged once). Thread-safe.
  */
 final class TransactionalWrites implements SmartInitializingSingleton, DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(TransactionalWrites.class);
+
+	/** Why a write inside a read-only transaction is refused. */
+	static final String READ_ONLY = "the Spring transaction on this thread is read-only "
+			+ "(@Transactional(readOnly = true), TransactionTemplate.setReadOnly(true))";
 
 	private final StateController controller;
 
@@ -52,6 +58,10 @@ final class TransactionalWrites implements SmartInitializingSingleton, Disposabl
 			return;
 		}
 		HeldBatch batch = seam.open();
+		if (TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
+			// Spring's read-only flag: the database refuses writes (or may), so state does too
+			batch.refuseWrites(READ_ONLY);
+		}
 		TransactionBatch synchronization = new TransactionBatch(this, batch);
 		try {
 			TransactionSynchronizationManager.bindResource(this, synchronization);
