@@ -14,6 +14,7 @@ import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.ExpiringEntries;
+import io.statetree.core.backend.HybridBackend;
 import io.statetree.core.backend.SnapshotStore;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
@@ -587,8 +588,11 @@ final class CommitTemplate {
 	 * @return whether anything changed
 	 */
 	boolean record(CommitResult result) {
-		if (result.revision() > 0 && result.revision() <= this.recorder.lastRevision() && this.backend.isShared()) {
+		if (result.revision() > 0 && result.revision() <= this.recorder.lastRevision() && this.backend.isShared()
+				&& !(this.backend instanceof HybridBackend)) {
 			// revisions of one namespace only increase: the backend moved back before the feed saw it
+			// (a hybrid numbers its own commits apart from its shared mounts' namespaces: its mounts'
+			// feeds report their moves back themselves)
 			this.recorder.movedBackBefore(result.revision());
 		}
 		return this.recorder.record(result, this.actor, this.causedBy, this.expiry);
