@@ -16,6 +16,7 @@ import io.statetree.core.backend.IntentLog.Op;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
+import org.jspecify.annotations.Nullable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -134,7 +135,7 @@ class FileApplyFailurePropertiesTest {
 						lastRevision = result.revision();
 					}
 					Object actual = backend.read(StatePath.ROOT);
-					assertThat(StateValues.equal(withoutEmptyMount(actual), withoutEmptyMount(model)))
+					assertThat(StateValues.equal(withoutEmptyBranches(actual), withoutEmptyBranches(model)))
 						.as(context + ": reads " + StateValues.toJsonString(actual) + ", model "
 								+ StateValues.toJsonString(model))
 						.isTrue();
@@ -165,7 +166,7 @@ class FileApplyFailurePropertiesTest {
 					case FILE_ROOT -> without(model, "m");
 					case FILE_MOUNT -> (model.get("m") != null) ? model.get("m") : StateValues.emptyBranch();
 				};
-				assertThat(StateValues.equal(actual, stored))
+				assertThat(StateValues.equal(withoutEmptyBranches(actual), withoutEmptyBranches(stored)))
 					.as("seed " + seed + " after a reopen: " + StateValues.toJsonString(actual) + ", model "
 							+ StateValues.toJsonString(stored) + " (" + faults.injected + " failures injected, "
 							+ refusedForLag + " calls refused while the files lagged)")
@@ -193,12 +194,23 @@ class FileApplyFailurePropertiesTest {
 		return moved;
 	}
 
-	/** A memory mount emptied reads as absent; the model keeps an empty branch. */
-	private static Object withoutEmptyMount(Object root) {
-		if (root instanceof Map<?, ?> map && map.get("m") instanceof Map<?, ?> mount && mount.isEmpty()) {
-			return without(map, "m");
+	/**
+	 * The value without empty branches: backends differ on whether a branch emptied by deletes
+	 * stays (a memory mount emptied reads as absent; a hybrid drops the part of a commit that
+	 * changed nothing on its backend, branches made on the way included), and the model keeps them.
+	 */
+	private static @Nullable Object withoutEmptyBranches(@Nullable Object value) {
+		if (!(value instanceof Map<?, ?> map)) {
+			return value;
 		}
-		return root;
+		Map<String, Object> out = new LinkedHashMap<>();
+		map.forEach((k, v) -> {
+			Object pruned = withoutEmptyBranches(v);
+			if (!(pruned instanceof Map<?, ?> child && child.isEmpty())) {
+				out.put((String) k, pruned);
+			}
+		});
+		return out;
 	}
 
 	private static Map<String, Object> without(Map<?, ?> map, String key) {
