@@ -509,6 +509,12 @@ public final class CachingBackend implements StateBackend {
 		return this.delegate.isShared();
 	}
 
+	/** As the delegate's: in front of a shared backend the cache's revisions are the delegate's. */
+	@Override
+	public boolean hasOneRevisionSpace() {
+		return this.delegate.hasOneRevisionSpace();
+	}
+
 	@Override
 	public void check() {
 		this.delegate.check();

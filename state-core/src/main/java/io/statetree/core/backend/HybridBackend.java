@@ -274,6 +274,17 @@ public final class HybridBackend implements StateBackend {
 		return this.mounts.isShared();
 	}
 
+	/**
+	 * {@code false} when any of its backends (root or mounted) is shared: the hybrid numbers its
+	 * own commits with a counter of its own, while its feed forwards the shared backends'
+	 * revisions, each from that backend's namespace (and each backend's feed reports its own moves
+	 * back). With no shared backend every revision the controller sees is the hybrid's counter.
+	 */
+	@Override
+	public boolean hasOneRevisionSpace() {
+		return !this.mounts.isShared();
+	}
+
 	@Override
 	public void setBackendListener(@Nullable BackendListener listener) {
 		MountedFeed.connect(this.mounts, () -> this.mounts, listener, this::movedBack);

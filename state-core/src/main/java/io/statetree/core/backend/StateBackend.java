@@ -244,6 +244,24 @@ public interface StateBackend extends AutoCloseable {
 	}
 
 	/**
+	 * Tells whether the revisions of this backend's own commits ({@link #commit}) and those its
+	 * feed delivers ({@link BackendListener}) are numbered in one space, where a revision only
+	 * increases: on a {@linkplain #isShared() shared} backend a commit given a revision at or below
+	 * one already seen then means the storage moved back (Redis came back empty, DESIGN §18), and
+	 * the controller treats it so. {@code true} by default, as for a store (memory, files, Redis);
+	 * a backend that numbers its commits apart from the revisions of the shared backends behind it
+	 * returns {@code false} (a {@link HybridBackend} with a shared root or mount: each shared
+	 * backend's feed reports its own moves back), and one that wraps a single backend answers as
+	 * it does ({@link CachingBackend}). Thread-safe; may change when a hybrid mounts or unmounts a
+	 * shared backend, as {@link #isShared()} does.
+	 * @return {@code false} when a commit's revision at or below one seen before is no sign of a
+	 * move back
+	 */
+	default boolean hasOneRevisionSpace() {
+		return true;
+	}
+
+	/**
 	 * Checks that the storage is reachable and writable, for health checks.
 	 * @throws io.statetree.core.StateStorageException naming the resource when it is not
 	 */

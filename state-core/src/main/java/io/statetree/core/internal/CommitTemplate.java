@@ -14,7 +14,6 @@ import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.ExpiringEntries;
-import io.statetree.core.backend.HybridBackend;
 import io.statetree.core.backend.SnapshotStore;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
@@ -589,9 +588,9 @@ final class CommitTemplate {
 	 */
 	boolean record(CommitResult result) {
 		if (result.revision() > 0 && result.revision() <= this.recorder.lastRevision() && this.backend.isShared()
-				&& !(this.backend instanceof HybridBackend)) {
+				&& this.backend.hasOneRevisionSpace()) {
 			// revisions of one namespace only increase: the backend moved back before the feed saw it
-			// (a hybrid numbers its own commits apart from its shared mounts' namespaces: its mounts'
+			// (a hybrid numbers its own commits apart from its shared backends' namespaces: their
 			// feeds report their moves back themselves)
 			this.recorder.movedBackBefore(result.revision());
 		}
