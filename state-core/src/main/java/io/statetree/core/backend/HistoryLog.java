@@ -1,7 +1,6 @@
 package io.statetree.core.backend;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -39,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * fail for the pages that reach it, naming the file; after a damaged frame in the newest segment,
  * appends go on in a new one.
  * <p>
+ * The segment files are written by its {@link HistoryAppender}; the log keeps the index of what
+ * was published, decides what is kept and serves the reads.
+ * <p>
  * An in-memory index keeps each record's revision and offset, so a page reads only its records;
  * the last {@value #CACHED} commits are also kept decoded. Thread-safe: appends come under the
  * backend's write lock; readers share this log's lock, which an append takes only to publish.
@@ -51,7 +53,6 @@ final class HistoryLog implements CommitHistory {
 	static final String DIRECTORY = "history";
 
 	static final String SUFFIX = ".log";
-
 
 	static final Pattern SEGMENT = Pattern.compile("[0-9]{20}\\.log");
 
@@ -82,7 +83,7 @@ final class HistoryLog implements CommitHistory {
 	/** The revision the oldest segment follows; with no segment, the backend's revision at open. */
 	private long base;
 
-	private @Nullable FileChannel appender;
+	private final HistoryAppender appender;
 
 	private volatile boolean closed;
 
@@ -106,6 +107,7 @@ final class HistoryLog implements CommitHistory {
 		this.fsync = fsync;
 		this.size = size;
 		this.base = revision;
+		this.appender = new HistoryAppender(directory, this.folder, files, fsync);
 		try {
 			Files.createDirectories(this.folder);
 			List<Path> found = new ArrayList<>();
@@ -200,73 +202,8 @@ final class HistoryLog implements CommitHistory {
 	 * is as it was
 	 */
 	List<Pending> appendAll(List<Commit> commits) {
-		byte[][] records = new byte[commits.size()][];
-		int total = 0;
-		for (int i = 0; i < records.length; i++) {
-			records[i] = HistoryRecord.encode(commits.get(i));
-			total += records[i].length;
-		}
-		HistorySegment segment = this.segments.isEmpty() ? null : this.segments.get(this.segments.size() - 1);
-		boolean created = false;
-		Path file = null;
-		try {
-			if (segment == null || segment.damaged || segment.count >= this.size || this.appender == null) {
-				if (segment != null && !segment.damaged && segment.count < this.size) {
-					this.appender = FileChannel.open(segment.file, StandardOpenOption.WRITE);
-				}
-				else {
-					// a damaged segment may hide records: the new one follows the revision before these commits
-					long first = commits.get(0).revision();
-					long after = (segment == null) ? this.base
-							: segment.damaged ? Math.max(segment.lastRevision(), first - 1) : segment.lastRevision();
-					file = this.folder.resolve(String.format("%020d", after) + SUFFIX);
-					closeAppender();
-					FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-					created = true;
-					this.appender = channel;
-					ByteBuffer header = HistorySegment.header();
-					write(channel, header, 0);
-					this.files.syncDirectory(this.folder);
-					segment = new HistorySegment(file, after);
-					segment.end = HistorySegment.HEADER;
-				}
-			}
-			FileChannel channel = this.appender;
-			ByteBuffer buffer = ByteBuffer.allocate(total);
-			for (byte[] record : records) {
-				buffer.put(record);
-			}
-			buffer.flip();
-			write(channel, buffer, segment.end);
-			if (this.fsync) {
-				channel.force(false);
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			closeAppender();
-			if (created) {
-				deleteQuietly(file);
-			}
-			else if (segment != null && file == null) {
-				truncateQuietly(segment.file, segment.end);
-			}
-			throw new StateStorageException("Cannot append to the history " + relative(this.folder) + " of state directory "
-					+ this.directory + "; nothing was written: " + ex.getClass().getSimpleName(), ex);
-		}
-		List<Pending> pending = new ArrayList<>(records.length);
-		long position = segment.end;
-		for (int i = 0; i < records.length; i++) {
-			pending.add(new Pending(commits.get(i), segment, position, records[i].length, created && i == 0));
-			position += records[i].length;
-		}
-		return pending;
-	}
-
-	private static void write(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-		long at = position;
-		while (buffer.hasRemaining()) {
-			at += channel.write(buffer, at);
-		}
+		HistorySegment newest = this.segments.isEmpty() ? null : this.segments.get(this.segments.size() - 1);
+		return this.appender.append(commits, newest, this.base, this.size);
 	}
 
 	/**
@@ -332,13 +269,7 @@ final class HistoryLog implements CommitHistory {
 	 * @param pending the record
 	 */
 	void abandon(Pending pending) {
-		closeAppender();
-		if (pending.created()) {
-			deleteQuietly(pending.segment().file);
-		}
-		else {
-			truncateQuietly(pending.segment().file, pending.position());
-		}
+		this.appender.takeBack(pending);
 	}
 
 	/**
@@ -596,49 +527,12 @@ final class HistoryLog implements CommitHistory {
 		finally {
 			this.lock.writeLock().unlock();
 		}
-		closeAppender();
+		this.appender.close();
 		HistoryRecovery.noteCleanClose(this.files, this.folder, lastRevision(), this.directory);
-	}
-
-	private void closeAppender() {
-		FileChannel channel = this.appender;
-		this.appender = null;
-		if (channel != null) {
-			try {
-				channel.close();
-			}
-			catch (IOException ex) {
-				logger.debug("Cannot close a history segment", ex);
-			}
-		}
-	}
-
-	private void deleteQuietly(@Nullable Path file) {
-		if (file == null) {
-			return;
-		}
-		try {
-			Files.deleteIfExists(file);
-		}
-		catch (IOException ex) {
-			logger.warn("Cannot delete the history segment {} of state directory {}: {}", relative(file), this.directory,
-					ex.toString());
-		}
-	}
-
-	private void truncateQuietly(Path file, long position) {
-		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-			channel.truncate(position);
-		}
-		catch (IOException ex) {
-			logger.warn("Cannot cut an unfinished record off the history segment {} of state directory {}: {}",
-					relative(file), this.directory, ex.toString());
-		}
 	}
 
 	private String relative(Path file) {
 		return HistorySegment.relative(this.directory, file);
 	}
-
 
 }

@@ -41,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link ListenerRegistry}, effects in the {@link EffectRunner}, other instances' commits come in
  * through the {@link RemoteFeedIntake}, and every call into user code that must not break the
  * engine goes through the {@link GuardedObserver}. The {@link ControllerParts} wire these
- * together; write calls go through the {@link WriteCalls}. Thread-safe.
+ * together; write calls go through the {@link WriteCalls}; {@link ControllerShutdown} stops them
+ * at close. Thread-safe.
  */
 public final class DefaultStateController implements StateController {
 
@@ -555,39 +556,7 @@ public final class DefaultStateController implements StateController {
 		if (this.closed) {
 			return;
 		}
-		// group members leave first, while a listener call under way may still write
-		GroupListeners groups = this.parts.groupsIfMade();
-		if (groups != null) {
-			groups.close();
-		}
-		this.closed = true;
-		try {
-			ExpirySweeper sweeper = this.parts.commits.sweeper();
-			if (sweeper != null) {
-				// this instance's ephemeral entries go with it, in expiry commits heard before close
-				sweeper.close();
-			}
-			if (this.parts.backend.isShared()) {
-				this.parts.backend.setBackendListener(null);
-			}
-			this.parts.dispatcher.awaitIdle(5_000);
-		}
-		finally {
-			// open watches end with onComplete (a subscriber's throw is logged there, not thrown)
-			this.openWatches.closeAll();
-			try {
-				this.parts.backend.close();
-			}
-			finally {
-				if (this.parts.ownedExecutor != null) {
-					this.parts.ownedExecutor.shutdown();
-				}
-				AsyncCalls async = this.parts.asyncIfMade();
-				if (async != null) {
-					async.close();
-				}
-			}
-		}
+		ControllerShutdown.stop(this.parts, this.openWatches, () -> this.closed = true);
 	}
 
 	OpenWatches openWatches() {
