@@ -15,8 +15,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Stream;
 
-import io.statetree.core.backend.CommitRequest;
-import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.FileSystemBackend;
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
@@ -370,38 +368,6 @@ class DerivationModelPropertiesTest {
 				Files.deleteIfExists(path);
 			}
 		}
-	}
-
-	/** Forwards the SPI's required methods to an in-memory tree, offering no snapshot store. */
-	private static final class PlainBackend implements StateBackend {
-
-		private final InMemoryBackend target = new InMemoryBackend();
-
-		@Override
-		public @Nullable Object read(StatePath path) {
-			return this.target.read(path);
-		}
-
-		@Override
-		public List<String> childNames(StatePath path) {
-			return this.target.childNames(path);
-		}
-
-		@Override
-		public CommitResult commit(CommitRequest request) {
-			return this.target.commit(request);
-		}
-
-		@Override
-		public long revision() {
-			return this.target.revision();
-		}
-
-		@Override
-		public Map<String, Object> describe() {
-			return Map.of("type", "plain");
-		}
-
 	}
 
 }

@@ -23,6 +23,7 @@ import net.jqwik.api.Combinators;
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 
+import static io.statetree.core.TreeComparison.withoutEmptyBranches;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -398,20 +399,6 @@ public final class DispatchModel {
 		else {
 			node.put(path.name(), deepCopy(value));
 		}
-	}
-
-	private static @Nullable Object withoutEmptyBranches(@Nullable Object value) {
-		if (!(value instanceof Map<?, ?> m)) {
-			return value;
-		}
-		Map<String, Object> out = new LinkedHashMap<>();
-		m.forEach((k, v) -> {
-			Object pruned = withoutEmptyBranches(v);
-			if (!(pruned instanceof Map<?, ?> child && child.isEmpty())) {
-				out.put((String) k, pruned);
-			}
-		});
-		return out;
 	}
 
 	@SuppressWarnings("unchecked")

@@ -1,13 +1,7 @@
 package io.statetree.core;
 
-import java.util.List;
-import java.util.Map;
-
-import io.statetree.core.backend.CommitRequest;
-import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,38 +24,6 @@ class WithoutSnapshotStoreControllerBehaviourTest extends AbstractControllerBeha
 		assertThat(this.controller.backend()).isInstanceOf(PlainBackend.class);
 		assertThat(this.controller.backend().snapshotStore()).isNull();
 		assertThat(new InMemoryBackend().snapshotStore()).isNotNull();
-	}
-
-	/** Forwards the SPI's required methods to an in-memory tree, and nothing else. */
-	private static final class PlainBackend implements StateBackend {
-
-		private final InMemoryBackend target = new InMemoryBackend();
-
-		@Override
-		public @Nullable Object read(StatePath path) {
-			return this.target.read(path);
-		}
-
-		@Override
-		public List<String> childNames(StatePath path) {
-			return this.target.childNames(path);
-		}
-
-		@Override
-		public CommitResult commit(CommitRequest request) {
-			return this.target.commit(request);
-		}
-
-		@Override
-		public long revision() {
-			return this.target.revision();
-		}
-
-		@Override
-		public Map<String, Object> describe() {
-			return Map.of("type", "plain");
-		}
-
 	}
 
 }

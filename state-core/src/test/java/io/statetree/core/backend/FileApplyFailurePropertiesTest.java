@@ -16,8 +16,8 @@ import io.statetree.core.backend.IntentLog.Op;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
-import org.jspecify.annotations.Nullable;
 
+import static io.statetree.core.TreeComparison.withoutEmptyBranches;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -192,25 +192,6 @@ class FileApplyFailurePropertiesTest {
 			moved.add(new Write(path, write.value(), write.payload(), write.lifetime()));
 		}
 		return moved;
-	}
-
-	/**
-	 * The value without empty branches: backends differ on whether a branch emptied by deletes
-	 * stays (a memory mount emptied reads as absent; a hybrid drops the part of a commit that
-	 * changed nothing on its backend, branches made on the way included), and the model keeps them.
-	 */
-	private static @Nullable Object withoutEmptyBranches(@Nullable Object value) {
-		if (!(value instanceof Map<?, ?> map)) {
-			return value;
-		}
-		Map<String, Object> out = new LinkedHashMap<>();
-		map.forEach((k, v) -> {
-			Object pruned = withoutEmptyBranches(v);
-			if (!(pruned instanceof Map<?, ?> child && child.isEmpty())) {
-				out.put((String) k, pruned);
-			}
-		});
-		return out;
 	}
 
 	private static Map<String, Object> without(Map<?, ?> map, String key) {

@@ -20,6 +20,7 @@ import io.statetree.core.StateWriteException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static io.statetree.core.TreeComparison.withoutEmptyBranches;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -321,23 +322,6 @@ class FileSystemCrashTest {
 		catch (RuntimeException ex) {
 			return false;
 		}
-	}
-
-
-	/** The value with every empty branch below the root taken as absent. */
-	private static @org.jspecify.annotations.Nullable Object withoutEmptyBranches(
-			@org.jspecify.annotations.Nullable Object value) {
-		if (!(value instanceof Map<?, ?> map)) {
-			return value;
-		}
-		Map<String, Object> kept = new java.util.LinkedHashMap<>();
-		for (Map.Entry<?, ?> entry : map.entrySet()) {
-			Object child = withoutEmptyBranches(entry.getValue());
-			if (!(child instanceof Map<?, ?> branch && branch.isEmpty())) {
-				kept.put((String) entry.getKey(), child);
-			}
-		}
-		return kept;
 	}
 
 }
