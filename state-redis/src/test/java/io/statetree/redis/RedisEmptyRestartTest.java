@@ -1,7 +1,5 @@
 package io.statetree.redis;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +10,6 @@ import io.statetree.core.StateEvent;
 import io.statetree.core.backend.CachePolicy;
 import io.statetree.core.backend.CachingBackend;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import redis.embedded.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,33 +26,9 @@ class RedisEmptyRestartTest {
 
 	@Test
 	void idleInstancesResyncOnceEachWhenRedisComesBackEmpty() throws Exception {
-		int port = freePort();
-		RedisServer server = RedisServer.newRedisServer()
-			.bind("127.0.0.1")
-			.port(port)
-			.setting("save \"\"")
-			.setting("appendonly no")
-			.build();
-		server.start();
-		List<LettuceConnectionFactory> factories = new ArrayList<>();
-		List<StateController> controllers = new ArrayList<>();
-		try {
-			for (int i = 0; i < 2; i++) {
-				factories.add(factory(port));
-			}
-			RedisBackend plain = RedisBackend.builder(factories.get(0)).namespace("restart").build();
-			controllers.add(StateController.builder().backend(plain).instanceId("plain").build());
-			RedisBackend cachedRedis = RedisBackend.builder(factories.get(1)).namespace("restart").build();
-			controllers.add(StateController.builder()
-				.backend(new CachingBackend(cachedRedis, CachePolicy.defaults()))
-				.instanceId("cached")
-				.build());
-			List<List<StateEvent>> heard = new ArrayList<>();
-			for (StateController controller : controllers) {
-				List<StateEvent> events = new CopyOnWriteArrayList<>();
-				controller.subscribe("/**", events::add);
-				heard.add(events);
-			}
+		try (RestartableRedis server = RestartableRedis.running()) {
+			List<StateController> controllers = plainAndCached(server, "restart", "plain", "cached");
+			List<List<StateEvent>> heard = heardBy(controllers);
 			for (int i = 1; i <= 20; i++) {
 				controllers.get(i % 2).set("/x", i);
 			}
@@ -100,11 +70,6 @@ class RedisEmptyRestartTest {
 			}
 			assertThat(controllers.get(1).get("/y")).isEqualTo("after");
 		}
-		finally {
-			controllers.forEach(StateController::close);
-			factories.forEach(LettuceConnectionFactory::destroy);
-			server.stop();
-		}
 	}
 
 	/**
@@ -118,35 +83,9 @@ class RedisEmptyRestartTest {
 	 */
 	@Test
 	void writesRightAfterAnEmptyRestartAreHeardAfterAResyncInRevisionOrder() throws Exception {
-		int port = freePort();
-		RedisServer server = RedisServer.newRedisServer()
-			.bind("127.0.0.1")
-			.port(port)
-			.setting("save \"\"")
-			.setting("appendonly no")
-			.build();
-		server.start();
-		List<LettuceConnectionFactory> factories = new ArrayList<>();
-		List<StateController> controllers = new ArrayList<>();
-		try {
-			for (int i = 0; i < 2; i++) {
-				factories.add(factory(port));
-			}
-			controllers.add(StateController.builder()
-				.backend(RedisBackend.builder(factories.get(0)).namespace("rewrite").build())
-				.instanceId("writer")
-				.build());
-			controllers.add(StateController.builder()
-				.backend(new CachingBackend(RedisBackend.builder(factories.get(1)).namespace("rewrite").build(),
-						CachePolicy.defaults()))
-				.instanceId("reader")
-				.build());
-			List<List<StateEvent>> heard = new ArrayList<>();
-			for (StateController controller : controllers) {
-				List<StateEvent> events = new CopyOnWriteArrayList<>();
-				controller.subscribe("/**", events::add);
-				heard.add(events);
-			}
+		try (RestartableRedis server = RestartableRedis.running()) {
+			List<StateController> controllers = plainAndCached(server, "rewrite", "writer", "reader");
+			List<List<StateEvent>> heard = heardBy(controllers);
 			for (int round = 0; round < 3; round++) {
 				for (int i = 1; i <= 8; i++) {
 					controllers.get(i % 2).set("/old", "v" + round + "-" + i);
@@ -155,8 +94,7 @@ class RedisEmptyRestartTest {
 					.until(() -> controllers.stream().allMatch((c) -> c.revision() == 8));
 				assertThat(controllers.get(1).get("/old")).isEqualTo("v" + round + "-8");
 				int[] sizeBefore = { heard.get(0).size(), heard.get(1).size() };
-				server.stop();
-				server.start();
+				server.restart();
 				// the writer writes at once, before its feed's next look at the namespace
 				List<Object> written = new ArrayList<>();
 				for (int i = 0; i < 4; i++) {
@@ -199,32 +137,37 @@ class RedisEmptyRestartTest {
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> controllers.stream().allMatch((c) -> c.revision() == 5));
 				// the next round starts from an empty namespace again: 8 more, then a restart
-				server.stop();
-				server.start();
+				server.restart();
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> controllers.stream().allMatch((c) -> c.revision() == 0));
 			}
 		}
-		finally {
-			controllers.forEach(StateController::close);
-			factories.forEach(LettuceConnectionFactory::destroy);
-			server.stop();
-		}
 	}
 
-	private static LettuceConnectionFactory factory(int port) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration("127.0.0.1", port),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
+	/**
+	 * Two instances on one namespace: the first on Redis, the second behind a near cache.
+	 * @return both, closed with the server
+	 */
+	private static List<StateController> plainAndCached(RestartableRedis server, String namespace, String plainId,
+			String cachedId) {
+		RedisBackend plain = RedisBackend.builder(server.newConnectionFactory()).namespace(namespace).build();
+		RedisBackend cached = RedisBackend.builder(server.newConnectionFactory()).namespace(namespace).build();
+		return List.of(server.closing(StateController.builder().backend(plain).instanceId(plainId).build()),
+				server.closing(StateController.builder()
+					.backend(new CachingBackend(cached, CachePolicy.defaults()))
+					.instanceId(cachedId)
+					.build()));
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
+	/** Subscribes to everything on each controller: what each heard, in the controllers' order. */
+	private static List<List<StateEvent>> heardBy(List<StateController> controllers) {
+		List<List<StateEvent>> heard = new ArrayList<>();
+		for (StateController controller : controllers) {
+			List<StateEvent> events = new CopyOnWriteArrayList<>();
+			controller.subscribe("/**", events::add);
+			heard.add(events);
 		}
+		return heard;
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
@@ -36,20 +37,11 @@ class RedisFeedCatchUpTest {
 	@EnumSource(StateController.Dispatch.class)
 	void aLocalCommitIsHeardAfterTheRemoteOnesItsHeldBackFeedHadNotBrought(StateController.Dispatch dispatch,
 			RedisTestServer redis) throws Exception {
-		String namespace = redis.newNamespace();
-		RedisBackend backendA = RedisBackend.builder(redis.newConnectionFactory()).namespace(namespace).build();
-		StateController a = StateController.builder().backend(backendA).instanceId("a").dispatch(dispatch).build();
-		StateController b = StateController.builder()
-			.backend(RedisBackend.builder(redis.newConnectionFactory()).namespace(namespace).build())
-			.instanceId("b")
-			.build();
-		try {
-			List<StateEvent> heard = new CopyOnWriteArrayList<>();
-			a.subscribe("/**", heard::add);
-			b.set("/b", 0);
-			await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 1);
-
-			backendA.changeFeed().holdReads(true);
+		try (HeldBack held = HeldBack.start(redis, dispatch, (builder) -> builder)) {
+			RedisBackend backendA = held.backendA();
+			StateController a = held.a();
+			StateController b = held.b();
+			List<StateEvent> heard = held.heard();
 			for (int i = 1; i <= 5; i++) {
 				b.set("/b", i);
 			}
@@ -71,33 +63,17 @@ class RedisFeedCatchUpTest {
 			ControllerInternals.awaitDispatch(a, 10_000);
 			assertThat(heard).extracting(StateEvent::revision).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
 		}
-		finally {
-			a.close();
-			b.close();
-		}
 	}
 
 	@ParameterizedTest
 	@EnumSource(StateController.Dispatch.class)
 	void remoteCommitsTrimmedAwayBeforeTheCatchUpAreReportedWithAResync(StateController.Dispatch dispatch,
 			RedisTestServer redis) throws Exception {
-		String namespace = redis.newNamespace();
-		RedisBackend backendA = RedisBackend.builder(redis.newConnectionFactory())
-			.namespace(namespace)
-			.feedRetention(10)
-			.build();
-		StateController a = StateController.builder().backend(backendA).instanceId("a").dispatch(dispatch).build();
-		StateController b = StateController.builder()
-			.backend(RedisBackend.builder(redis.newConnectionFactory()).namespace(namespace).feedRetention(10).build())
-			.instanceId("b")
-			.build();
-		try {
-			List<StateEvent> heard = new CopyOnWriteArrayList<>();
-			a.subscribe("/**", heard::add);
-			b.set("/b", 0);
-			await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 1);
-
-			backendA.changeFeed().holdReads(true);
+		try (HeldBack held = HeldBack.start(redis, dispatch, (builder) -> builder.feedRetention(10))) {
+			RedisBackend backendA = held.backendA();
+			StateController a = held.a();
+			StateController b = held.b();
+			List<StateEvent> heard = held.heard();
 			// far more than the retention: the stream's first entries are trimmed away
 			for (int i = 1; i <= 300; i++) {
 				b.set("/b", i);
@@ -136,10 +112,54 @@ class RedisFeedCatchUpTest {
 			assertThat(heard.stream().filter(StateEvent::isResync).count()).as("one resync").isEqualTo(1);
 			assertThat(heard.get(heard.size() - 1).revision()).isEqualTo(303);
 		}
-		finally {
-			a.close();
-			b.close();
+	}
+
+	/**
+	 * Instances A and B on a new namespace, their backends built with the same settings; A's
+	 * listener on everything has heard B's first commit (revision 1), and then A's feed is held
+	 * back.
+	 * @param backendA A's backend
+	 * @param a instance A, in the dispatch mode under test
+	 * @param b instance B
+	 * @param heard what A's listener heard
+	 */
+	private record HeldBack(RedisBackend backendA, StateController a, StateController b, List<StateEvent> heard)
+			implements AutoCloseable {
+
+		static HeldBack start(RedisTestServer redis, StateController.Dispatch dispatch,
+				UnaryOperator<RedisBackend.Builder> settings) {
+			String namespace = redis.newNamespace();
+			RedisBackend backendA = settings.apply(RedisBackend.builder(redis.newConnectionFactory()).namespace(namespace))
+				.build();
+			StateController a = StateController.builder().backend(backendA).instanceId("a").dispatch(dispatch).build();
+			StateController b = StateController.builder()
+				.backend(settings.apply(RedisBackend.builder(redis.newConnectionFactory()).namespace(namespace)).build())
+				.instanceId("b")
+				.build();
+			HeldBack held = new HeldBack(backendA, a, b, new CopyOnWriteArrayList<>());
+			try {
+				a.subscribe("/**", held.heard()::add);
+				b.set("/b", 0);
+				await().atMost(Duration.ofSeconds(10)).until(() -> held.heard().size() == 1);
+				backendA.changeFeed().holdReads(true);
+				return held;
+			}
+			catch (RuntimeException | Error ex) {
+				held.close();
+				throw ex;
+			}
 		}
+
+		@Override
+		public void close() {
+			try {
+				this.a.close();
+			}
+			finally {
+				this.b.close();
+			}
+		}
+
 	}
 
 }

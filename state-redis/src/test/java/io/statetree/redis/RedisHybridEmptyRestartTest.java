@@ -1,9 +1,6 @@
 package io.statetree.redis;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -14,10 +11,6 @@ import io.statetree.core.backend.CachingBackend;
 import io.statetree.core.backend.HybridBackend;
 import io.statetree.core.backend.InMemoryBackend;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import redis.embedded.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,29 +28,15 @@ class RedisHybridEmptyRestartTest {
 
 	@Test
 	void aRedisMountInsideAHybridMovesTheRevisionBackWhenRedisComesBackEmpty() throws Exception {
-		int port = freePort();
-		RedisServer server = RedisServer.newRedisServer()
-			.bind("127.0.0.1")
-			.port(port)
-			.setting("save \"\"")
-			.setting("appendonly no")
-			.build();
-		server.start();
-		List<LettuceConnectionFactory> factories = new ArrayList<>();
-		List<StateController> controllers = new ArrayList<>();
-		try {
-			factories.add(factory(port));
-			factories.add(factory(port));
-			RedisBackend mounted = RedisBackend.builder(factories.get(0)).namespace("hybrid").build();
+		try (RestartableRedis server = RestartableRedis.running()) {
+			RedisBackend mounted = RedisBackend.builder(server.newConnectionFactory()).namespace("hybrid").build();
 			HybridBackend hybrid = new HybridBackend(new InMemoryBackend()).mount("/shared",
 					new CachingBackend(mounted, CachePolicy.defaults()));
-			StateController h = StateController.builder().backend(hybrid).instanceId("hybrid").build();
-			controllers.add(h);
-			StateController writer = StateController.builder()
-				.backend(RedisBackend.builder(factories.get(1)).namespace("hybrid").build())
+			StateController h = server.closing(StateController.builder().backend(hybrid).instanceId("hybrid").build());
+			StateController writer = server.closing(StateController.builder()
+				.backend(RedisBackend.builder(server.newConnectionFactory()).namespace("hybrid").build())
 				.instanceId("writer")
-				.build();
-			controllers.add(writer);
+				.build());
 			List<StateEvent> heard = new CopyOnWriteArrayList<>();
 			h.subscribe("/**", heard::add);
 
@@ -69,8 +48,7 @@ class RedisHybridEmptyRestartTest {
 			assertThat(h.get("/shared/x")).as("read through the near cache").isEqualTo(20);
 			assertThat(h.revision()).isEqualTo(20);
 
-			server.stop();
-			server.start();
+			server.restart();
 			// nobody writes: the mount's feed notices on its own
 			await().atMost(Duration.ofSeconds(10)).until(() -> heard.stream().anyMatch(StateEvent::isResync));
 			await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5))
@@ -91,26 +69,6 @@ class RedisHybridEmptyRestartTest {
 			assertThat(after.revision()).isEqualTo(1);
 			assertThat(h.get("/shared/y")).isEqualTo("after");
 			assertThat(h.revision()).isEqualTo(1);
-		}
-		finally {
-			controllers.forEach(StateController::close);
-			factories.forEach(LettuceConnectionFactory::destroy);
-			server.stop();
-		}
-	}
-
-	private static LettuceConnectionFactory factory(int port) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration("127.0.0.1", port),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 

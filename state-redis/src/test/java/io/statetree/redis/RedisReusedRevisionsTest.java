@@ -1,7 +1,5 @@
 package io.statetree.redis;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,10 +8,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import redis.embedded.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,29 +26,17 @@ class RedisReusedRevisionsTest {
 
 	@Test
 	void anotherInstancesCommitsUnderNumbersThisInstanceUsedBeforeTheRestartAreNotPassedOver() throws Exception {
-		int port = freePort();
-		RedisServer server = RedisServer.newRedisServer()
-			.bind("127.0.0.1")
-			.port(port)
-			.setting("save \"\"")
-			.setting("appendonly no")
-			// small stream nodes, so that trimming to the retention of 10 drops entries at once
-			.setting("stream-node-max-entries 10")
-			.build();
-		server.start();
-		List<LettuceConnectionFactory> factories = new ArrayList<>();
-		List<StateController> controllers = new ArrayList<>();
-		try {
-			factories.add(factory(port));
-			factories.add(factory(port));
-			RedisBackend backendA = RedisBackend.builder(factories.get(0)).namespace("reuse").feedRetention(10).build();
-			StateController a = StateController.builder().backend(backendA).instanceId("a").build();
-			controllers.add(a);
-			StateController b = StateController.builder()
-				.backend(RedisBackend.builder(factories.get(1)).namespace("reuse").feedRetention(10).build())
-				.instanceId("b")
+		// small stream nodes, so that trimming to the retention of 10 drops entries at once
+		try (RestartableRedis server = RestartableRedis.running("stream-node-max-entries 10")) {
+			RedisBackend backendA = RedisBackend.builder(server.newConnectionFactory())
+				.namespace("reuse")
+				.feedRetention(10)
 				.build();
-			controllers.add(b);
+			StateController a = server.closing(StateController.builder().backend(backendA).instanceId("a").build());
+			StateController b = server.closing(StateController.builder()
+				.backend(RedisBackend.builder(server.newConnectionFactory()).namespace("reuse").feedRetention(10).build())
+				.instanceId("b")
+				.build());
 			List<StateEvent> heard = new CopyOnWriteArrayList<>();
 			a.subscribe("/**", heard::add);
 			for (int i = 1; i <= 40; i++) {
@@ -62,8 +44,7 @@ class RedisReusedRevisionsTest {
 			}
 			assertThat(a.revision()).isEqualTo(40);
 
-			server.stop();
-			server.start();
+			server.restart();
 			await().atMost(Duration.ofSeconds(10)).until(() -> heard.stream().anyMatch(StateEvent::isResync));
 			int restartedAt = indexOfFirstResync(heard);
 			assertThat(heard.get(restartedAt).revision()).as("the namespace moved back to 0").isZero();
@@ -92,11 +73,6 @@ class RedisReusedRevisionsTest {
 			assertThat(a.get("/b")).isEqualTo(40);
 			assertThat(a.revision()).isEqualTo(40);
 		}
-		finally {
-			controllers.forEach(StateController::close);
-			factories.forEach(LettuceConnectionFactory::destroy);
-			server.stop();
-		}
 	}
 
 	private static int indexOfFirstResync(List<StateEvent> events) {
@@ -114,21 +90,6 @@ class RedisReusedRevisionsTest {
 			all.add(r);
 		}
 		return all;
-	}
-
-	private static LettuceConnectionFactory factory(int port) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration("127.0.0.1", port),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }
