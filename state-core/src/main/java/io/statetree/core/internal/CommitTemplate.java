@@ -359,6 +359,9 @@ final class CommitTemplate {
 		finally {
 			this.actor = outerActor;
 			this.causedBy = outerCause;
+			if (this.sweeper != null) {
+				this.sweeper.commitEnded(); // the clock reading the due check lent this commit goes
+			}
 			if (this.lock.getHoldCount() == 1) {
 				swept |= this.sweptInWork;
 				this.sweptInWork = false;
