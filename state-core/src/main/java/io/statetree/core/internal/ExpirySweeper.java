@@ -87,11 +87,17 @@ final class ExpirySweeper {
 	}
 
 	/**
-	 * Whether something is due now: the one check every commit makes. Called with the lock held;
-	 * the backend may lend the clock reading it takes here to the commit that follows, until
-	 * {@link #commitEnded()}.
+	 * Whether something is due now: the one check every commit makes. Called with the lock held.
+	 * @param lend whether the backend may lend the clock reading it takes here to the commit that
+	 * follows, until {@link #commitEnded()}: only when nothing runs between this check and that
+	 * commit but the controller's own code (a plain write; not a function, a predicate or a
+	 * derivation of the user's, whose time would come off the written value's time to live)
+	 * @return {@code true} when an entry is due
 	 */
-	boolean isDue() {
+	boolean isDue(boolean lend) {
+		if (!lend) {
+			return this.entries.nanosUntilNextDue() == 0;
+		}
 		long until = this.entries.nanosUntilNextDueBeforeCommit();
 		if (until != Long.MAX_VALUE) {
 			this.lent = true;
@@ -100,7 +106,7 @@ final class ExpirySweeper {
 	}
 
 	/**
-	 * Ends the commit {@link #isDue()} was asked for (made, empty or failed): what the backend lent
+	 * Ends the commit {@link #isDue(boolean)} was asked for (made, empty or failed): what the backend lent
 	 * goes. Called with the lock held; throws nothing.
 	 */
 	void commitEnded() {
