@@ -30,8 +30,8 @@ public final class InMemoryBackend implements StateBackend {
 
 	private final ExpiringEntries expiring = new Expiring();
 
-	/** The monotonic clock due times are read on, in nanoseconds. */
-	private final LongSupplier nanoClock;
+	/** The monotonic clock due times are read on, in nanoseconds, at most once per commit. */
+	private final CommitClock clock;
 
 	/**
 	 * Creates an empty backend.
@@ -42,7 +42,7 @@ public final class InMemoryBackend implements StateBackend {
 
 	/** Creates an empty backend reading time from the given clock (tests run it in virtual time). */
 	InMemoryBackend(LongSupplier nanoClock) {
-		this.nanoClock = nanoClock;
+		this.clock = new CommitClock(nanoClock);
 		this.state = new AtomicReference<>(new Snapshot(Branch.EMPTY, 0, ExpiryIndex.EMPTY));
 	}
 
@@ -68,7 +68,7 @@ public final class InMemoryBackend implements StateBackend {
 		if (next == ExpiryIndex.NONE || value == null) {
 			return value;
 		}
-		long now = this.nanoClock.getAsLong();
+		long now = this.clock.now();
 		return (next > now) ? value : snapshot.expiry().withoutDue(path, value, now);
 	}
 
@@ -95,18 +95,27 @@ public final class InMemoryBackend implements StateBackend {
 		return (visible != null) ? (Map<String, Object>) visible : Branch.EMPTY;
 	}
 
-	/** The time a lifetime write counts from: the clock, read only for a time to live. */
+	/**
+	 * The time a lifetime write counts from: the reading the due check before this commit lent,
+	 * else the clock; read only for a time to live.
+	 */
 	private long startOf(Write write) {
 		Lifetime lifetime = write.lifetime();
-		return (lifetime != null && lifetime.ttl() != null) ? this.nanoClock.getAsLong() : 0;
+		return (lifetime != null && lifetime.ttl() != null) ? this.clock.forCommit() : 0;
 	}
 
-	/** The lifetimes after a commit's writes, applied in order. */
+	/** The lifetimes after a commit's writes, applied in order, their times to live from one reading. */
 	private ExpiryIndex lifetimesAfter(ExpiryIndex index, List<Write> writes) {
 		ExpiryIndex next = index;
+		boolean started = false;
+		long start = 0;
 		for (Write write : writes) {
 			if (!next.isEmpty() || write.lifetime() != null) {
-				next = next.apply(write, startOf(write));
+				if (!started && write.lifetime() != null && write.lifetime().ttl() != null) {
+					start = startOf(write);
+					started = true;
+				}
+				next = next.apply(write, start);
 			}
 		}
 		return next;
@@ -241,7 +250,7 @@ public final class InMemoryBackend implements StateBackend {
 			if (index.nextDue() == ExpiryIndex.NONE) {
 				return null;
 			}
-			long now = InMemoryBackend.this.nanoClock.getAsLong();
+			long now = InMemoryBackend.this.clock.now();
 			long left = index.remaining(path, now);
 			if (left == ExpiryIndex.NONE || left <= 0 || StateValues.getIn(current.root(), path) == null) {
 				return null;
@@ -253,14 +262,27 @@ public final class InMemoryBackend implements StateBackend {
 		public long nanosUntilNextDue() {
 			ExpiryIndex index = InMemoryBackend.this.state.get().expiry();
 			return (index.nextDue() == ExpiryIndex.NONE) ? Long.MAX_VALUE
-					: index.nanosUntilNextDue(InMemoryBackend.this.nanoClock.getAsLong());
+					: index.nanosUntilNextDue(InMemoryBackend.this.clock.now());
+		}
+
+		/** Lends its clock reading to the commit that follows on this thread (when it reads one). */
+		@Override
+		public long nanosUntilNextDueBeforeCommit() {
+			ExpiryIndex index = InMemoryBackend.this.state.get().expiry();
+			return (index.nextDue() == ExpiryIndex.NONE) ? Long.MAX_VALUE
+					: index.nanosUntilNextDue(InMemoryBackend.this.clock.lend());
+		}
+
+		@Override
+		public void commitEnded() {
+			InMemoryBackend.this.clock.release();
 		}
 
 		@Override
 		public List<StatePath> due() {
 			ExpiryIndex index = InMemoryBackend.this.state.get().expiry();
 			return (index.nextDue() == ExpiryIndex.NONE) ? List.of()
-					: index.due(InMemoryBackend.this.nanoClock.getAsLong());
+					: index.due(InMemoryBackend.this.clock.now());
 		}
 
 		@Override
@@ -272,12 +294,12 @@ public final class InMemoryBackend implements StateBackend {
 		public @Nullable Object withoutDue(StatePath path, @Nullable Object value) {
 			ExpiryIndex index = InMemoryBackend.this.state.get().expiry();
 			return (index.nextDue() == ExpiryIndex.NONE) ? value
-					: index.withoutDue(path, value, InMemoryBackend.this.nanoClock.getAsLong());
+					: index.withoutDue(path, value, InMemoryBackend.this.clock.now());
 		}
 
 		@Override
 		public Map<StatePath, Lifetime> lifetimes() {
-			return InMemoryBackend.this.state.get().expiry().lifetimes(InMemoryBackend.this.nanoClock.getAsLong());
+			return InMemoryBackend.this.state.get().expiry().lifetimes(InMemoryBackend.this.clock.now());
 		}
 
 	}

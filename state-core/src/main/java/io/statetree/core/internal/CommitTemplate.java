@@ -343,9 +343,10 @@ final class CommitTemplate {
 		String outerActor = this.actor;
 		long outerCause = this.causedBy;
 		try {
-			// what is due is deleted first, so no commit sees an overdue entry (one cheap check)
+			// what is due is deleted first, so no commit sees an overdue entry (one cheap check); a
+			// plain write's commit counts its time to live from the clock reading of this check
 			ExpirySweeper expiring = this.sweeper;
-			if (expiring != null && expiring.isDue() && this.lock.getHoldCount() == 1) {
+			if (expiring != null && expiring.isDue(work == WRITE && c == null) && this.lock.getHoldCount() == 1) {
 				swept = expiring.sweepLocked();
 			}
 			this.actor = resolvedActor;
@@ -358,6 +359,9 @@ final class CommitTemplate {
 		finally {
 			this.actor = outerActor;
 			this.causedBy = outerCause;
+			if (this.sweeper != null) {
+				this.sweeper.commitEnded(); // the clock reading the due check lent this commit goes
+			}
 			if (this.lock.getHoldCount() == 1) {
 				swept |= this.sweptInWork;
 				this.sweptInWork = false;
@@ -419,7 +423,7 @@ final class CommitTemplate {
 	 */
 	@Nullable Object readLocked(StatePath path) {
 		ExpirySweeper expiring = this.sweeper;
-		if (expiring != null && expiring.isDue() && this.lock.getHoldCount() == 1) {
+		if (expiring != null && expiring.isDue(false) && this.lock.getHoldCount() == 1) {
 			this.sweptInWork |= expiring.sweepLocked();
 		}
 		return this.backend.read(path);
@@ -545,6 +549,9 @@ final class CommitTemplate {
 						checked.addAll(sources);
 					}
 				}
+			}
+			if (tx != null && this.sweeper != null) {
+				this.sweeper.commitEnded(); // derivations ran: the write counts from a fresh reading
 			}
 			if (all.isEmpty()) {
 				if (!retracked.isEmpty()) {

@@ -64,6 +64,12 @@ final class ExpirySweeper {
 
 	private volatile boolean stopped;
 
+	/**
+	 * Whether a due check may have lent a clock reading that {@link #commitEnded()} has not ended
+	 * yet; read and written under the commit lock only.
+	 */
+	private boolean lent;
+
 	/** Whether the last sweep failed (logged once until one succeeds). */
 	private volatile boolean failing;
 
@@ -82,9 +88,37 @@ final class ExpirySweeper {
 
 	/**
 	 * Whether something is due now: the one check every commit makes. Called with the lock held.
+	 * @param lend whether the backend may lend the clock reading it takes here to the commit that
+	 * follows, until {@link #commitEnded()}: only when nothing runs between this check and that
+	 * commit but the controller's own code (a plain write; not a function, a predicate or a
+	 * derivation of the user's, whose time would come off the written value's time to live)
+	 * @return {@code true} when an entry is due
 	 */
-	boolean isDue() {
-		return this.entries.nanosUntilNextDue() == 0;
+	boolean isDue(boolean lend) {
+		if (!lend) {
+			return this.entries.nanosUntilNextDue() == 0;
+		}
+		long until = this.entries.nanosUntilNextDueBeforeCommit();
+		if (until != Long.MAX_VALUE) {
+			this.lent = true;
+		}
+		return until == 0;
+	}
+
+	/**
+	 * Ends the commit {@link #isDue(boolean)} was asked for (made, empty or failed): what the backend lent
+	 * goes. Called with the lock held; throws nothing.
+	 */
+	void commitEnded() {
+		if (this.lent) {
+			this.lent = false;
+			try {
+				this.entries.commitEnded();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("StateTree backend failed to end a commit's clock reading", ex);
+			}
+		}
 	}
 
 	/**
@@ -112,6 +146,8 @@ final class ExpirySweeper {
 			}
 		}
 		this.failing = false;
+		// the expiry commits took time: the commit that follows counts from a fresh reading
+		commitEnded();
 		return queued;
 	}
 
