@@ -1,7 +1,9 @@
 package io.statetree.autoconfigure;
 
+import io.statetree.autoconfigure.tx.StateTreeTransactionProperties;
 import io.statetree.core.StateController;
 import io.statetree.core.backend.InMemoryBackend;
+import io.statetree.spring.StateTreeAnnotationBeanPostProcessor;
 import org.springframework.boot.autoconfigure.preinitialize.BackgroundPreinitializer;
 
 /**
@@ -14,16 +16,19 @@ import org.springframework.boot.autoconfigure.preinitialize.BackgroundPreinitial
  * It builds and closes a throwaway controller over an {@link InMemoryBackend} with the
  * properties' defaults, which touches what the application's controller will (its engine, its
  * lambdas, the instance id's source) and nothing outside this JVM: no thread stays, no file,
- * socket or bean is made, nothing is logged. It also initialises the properties classes the
- * binder introspects. This moves work off the main thread, it does not remove it: the CPU time
- * stays, the wall time of a start on more than one core shrinks.
+ * socket or bean is made, nothing is logged. It also initialises the auto-configuration's own
+ * classes that every start uses (the configurations, the post-processor, the properties classes
+ * the binder introspects, the backend's assembly), whose static initialisers only make loggers
+ * and constants. This moves work off the main thread, it does not remove it: the CPU time stays,
+ * the wall time of a start on more than one core shrinks.
  * <p>
  * Boot runs every {@link BackgroundPreinitializer} registered in {@code META-INF/spring.factories}
  * once per JVM, on one background thread, only with more than one processor and unless the system
  * property {@code spring.backgroundpreinitializer.ignore} is {@code true}; a throw is ignored
  * there (this pre-initialisation only saves time, the main thread does the same work again when
- * it fails). Class initialisation is thread-safe in the JVM; the classes initialised here have
- * no static initialiser that waits for another's, so the two threads cannot deadlock.
+ * it fails). Class initialisation is thread-safe in the JVM; no static initialiser of the classes
+ * initialised here waits for a class that initialises one of them, so the two threads cannot
+ * deadlock.
  */
 final class StateTreeBackgroundPreinitializer implements BackgroundPreinitializer {
 
@@ -40,9 +45,23 @@ final class StateTreeBackgroundPreinitializer implements BackgroundPreinitialize
 			.historySize(defaults.getHistory().getSize())
 			.build();
 		controller.close();
-		// what the properties binder and the backend's assembly load on the main thread
+		// the search for @OnStateChange and @Derived methods every bean of the application goes
+		// through, over a class that has none (nothing is remembered outside this instance)
+		new StateTreeAnnotationBeanPostProcessor().postProcessAfterInitialization(this,
+				"stateTreeBackgroundPreinitializer");
+		// what the container, the properties binder and the backend's assembly load on the main
+		// thread (verifying a class loads the types its code names, such as the post-processor's
+		// method finder and annotations)
+		initialize(StateTreeAutoConfiguration.class);
+		initialize(BackendConfigurations.MemoryBackendConfiguration.class);
+		initialize(StartupConfiguration.class);
+		initialize(AsyncExecutorConfiguration.class);
+		initialize(ListenerExecutorConfiguration.class);
+		initialize(UnknownPropertiesCheck.class);
+		initialize(StartupSummary.class);
 		initialize(StateTreeGroupsProperties.class);
 		initialize(StateTreeCheckProperties.class);
+		initialize(StateTreeTransactionProperties.class);
 		initialize(StateTreeMountProperties.class);
 		initialize(StateBackends.class);
 		initialize(CoreBackends.class);

@@ -25,7 +25,8 @@ class StateTreeBackgroundPreinitializerTest {
 			"io.statetree.core.internal.ControllerParts", "io.statetree.core.internal.CommitTemplate",
 			"io.statetree.core.internal.Dispatcher", "io.statetree.core.internal.EventRouter",
 			"io.statetree.core.internal.Mailbox", "io.statetree.core.backend.InMemoryBackend",
-			"io.statetree.autoconfigure.StateTreeProperties", "io.statetree.autoconfigure.StateBackends");
+			"io.statetree.autoconfigure.StateTreeProperties", "io.statetree.autoconfigure.StateBackends",
+			"io.statetree.spring.StateMethodFinder");
 
 	@Test
 	void loadsTheStartUpClassesAndLeavesNoThread() throws Exception {
