@@ -37,7 +37,8 @@ WITHOUT="$(printf '%s' "$WITH" | tr ':' '\n' \
 WITHOUT="$ROOT/state-benchmarks/target/classes:$WITHOUT"
 
 TIMES="$(mktemp)"
-trap 'rm -f "$TIMES"' EXIT
+CLASSES="$(mktemp)"
+trap 'rm -f "$TIMES" "$CLASSES"' EXIT
 
 # prints "<wall ms> <cpu ms> <application output>"
 run() {
@@ -71,6 +72,14 @@ for i in $(seq 1 "$RUNS"); do
 	without_cpu+=("$o_cpu")
 	echo "run $i: with $w_ms ms (cpu $w_cpu ms; $w_out), without $o_ms ms (cpu $o_cpu ms; $o_out)"
 done
+
+# classes loaded: independent of the machine's load (one more start of each, -Xlog:class+load)
+classes() {
+	"$JAVA" -Xlog:class+load:file="$CLASSES" -cp "$1" io.statetree.benchmarks.startup.MinimalApplication \
+		--spring.main.banner-mode=off --logging.level.root=warn >/dev/null
+	echo "$(wc -l <"$CLASSES") ($(grep -c ' io\.statetree\.' "$CLASSES" || true) of StateTree's)"
+}
+echo "classes loaded: with starter $(classes "$WITH"), without $(classes "$WITHOUT")"
 
 python3 - "${with_ms[*]}" "${without_ms[*]}" "${with_cpu[*]}" "${without_cpu[*]}" <<'PY'
 import statistics, sys
