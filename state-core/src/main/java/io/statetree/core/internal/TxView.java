@@ -95,6 +95,13 @@ final class TxView {
 
 	private static final Object[] NONE = {};
 
+	/**
+	 * Whether the last write {@link #addIfChanged} added surely changed the value at its path from
+	 * the snapshot's: the first write of the commit at, above or below that path (so the value it
+	 * replaced is the snapshot's) and one the derivation's JSON equality found different.
+	 */
+	private boolean changedFromBase;
+
 	/** What {@link #pendingValue} answers when the tree, not a pending write, decides a value. */
 	private static final Object IN_TREE = new Object();
 
@@ -317,6 +324,7 @@ final class TxView {
 				Write write = new Write(path, model, null);
 				this.writes.add(write);
 				noteChange(write, previous[0]);
+				this.changedFromBase = this.changes != null && model != null && derivation.comparesModels();
 				return true;
 			}
 		}
@@ -324,6 +332,7 @@ final class TxView {
 			return false;
 		}
 		add(new Write(path, model, null));
+		this.changedFromBase = false;
 		return true;
 	}
 
@@ -377,6 +386,7 @@ final class TxView {
 		Write write = new Write(path, model, null);
 		this.writes.add(write);
 		noteChange(write, previous);
+		this.changedFromBase = this.changes != null && derivation.comparesModels();
 		return 1;
 	}
 
@@ -462,6 +472,11 @@ final class TxView {
 		this.besideOf = null;
 		this.besideParent = null;
 		this.lastPath = null;
+	}
+
+	/** Whether the last write {@link #addIfChanged} added surely changed the snapshot's value there. */
+	boolean changedFromBase() {
+		return this.changedFromBase;
 	}
 
 	private void noteWritten(StatePath path) {
