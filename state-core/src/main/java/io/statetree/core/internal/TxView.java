@@ -2,6 +2,7 @@ package io.statetree.core.internal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,8 @@ final class TxView {
 	 * The commit's changes as the writes were applied to {@link #root} (one per write: the value
 	 * found there on the write's own walk down and the value it put), while they are exactly what
 	 * diffing {@link #base} and {@link #root} would give; null when not recorded, or no longer
-	 * exact (a delete, a root write, a write at, above or below an earlier one).
+	 * exact (a delete, a root write, a write at, above or below an earlier one) or too many to
+	 * check ({@link #MAX_RECORDED}).
 	 */
 	private @Nullable List<Change> changes;
 
@@ -94,6 +96,18 @@ final class TxView {
 	private int beside;
 
 	private static final Object[] NONE = {};
+
+	/**
+	 * At most this many changes are recorded (each new write is compared with every recorded
+	 * one): a larger commit (a DAG's) is diffed from its roots, where paths are told apart by a map.
+	 */
+	private static final int MAX_RECORDED = 16;
+
+	/**
+	 * At most this many derived writes are pending at once (a read of a path beside them scans
+	 * them): a branch of many derived children (a DAG's) is copied once per this many writes.
+	 */
+	private static final int MAX_BESIDE = 16;
 
 	/**
 	 * Whether the last write {@link #addIfChanged} added surely changed the value at its path from
@@ -182,13 +196,15 @@ final class TxView {
 	 * (then the roots must be compared).
 	 */
 	@Nullable List<Change> changes() {
-		return this.changes;
+		List<Change> recorded = this.changes;
+		return (recorded != null) ? Collections.unmodifiableList(recorded) : null;
 	}
 
 	/**
 	 * Notes the change a write made on its own walk; forgets the record when it would no longer
 	 * be exact: the write deletes, is at the root, or lies at, above or below an earlier write
-	 * (then its value before is not the snapshot's, or an earlier change's value after moved).
+	 * (then its value before is not the snapshot's, or an earlier change's value after moved), or
+	 * the record is full.
 	 */
 	private void noteChange(Write write, @Nullable Object before) {
 		List<Change> recorded = this.changes;
@@ -196,7 +212,7 @@ final class TxView {
 			return;
 		}
 		StatePath path = write.path();
-		if (write.value() == null || path.isRoot()) {
+		if (write.value() == null || path.isRoot() || recorded.size() == MAX_RECORDED) {
 			this.changes = null;
 			return;
 		}
@@ -346,7 +362,8 @@ final class TxView {
 	private int addBeside(DerivationImpl derivation, @Nullable Object returned, Object model) {
 		StatePath path = derivation.destination;
 		int last = path.depth() - 1;
-		if (this.beside > 0 && !sameParent(Objects.requireNonNull(this.besideOf), path)) {
+		if (this.beside > 0 && (this.beside == MAX_BESIDE || !sameParent(Objects.requireNonNull(this.besideOf), path))) {
+			// another branch, or as many as a read should scan: the pending ones go to the tree first
 			flush();
 		}
 		if (this.beside == 0) {
