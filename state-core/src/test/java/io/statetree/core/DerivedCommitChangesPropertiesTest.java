@@ -11,6 +11,7 @@ import io.statetree.core.backend.StateBackend;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -107,6 +108,60 @@ class DerivedCommitChangesPropertiesTest {
 			assertThat(recorded.get(i).changes()).as("changes of commit %d", i)
 				.usingElementComparator((a, b) -> same(a, b) ? 0 : 1)
 				.containsExactlyElementsOf(compared.get(i).changes());
+		}
+	}
+
+	/**
+	 * More derived writes side by side than the view keeps pending at once, and more changes than
+	 * it records: a chain of 40 under one branch, and a derivation reading that whole branch (the
+	 * pending writes then go to the tree first), give the same history and tree as on a backend
+	 * that diffs the roots.
+	 */
+	@Example
+	void aWideChainCommitsTheSameChangesAsDiffingTheRoots() {
+		List<List<Write>> commits = List.of(List.of(new Write("/s/a", 3)), List.of(new Write("/s/a", 4)),
+				List.of(new Write("/s/b", 1), new Write("/s/a", 5)));
+		List<Commit> recorded = runWide(new InMemoryBackend(), commits);
+		List<Commit> compared = runWide(new PlainBackend(), commits);
+		assertThat(recorded).hasSameSizeAs(compared);
+		for (int i = 0; i < recorded.size(); i++) {
+			assertThat(recorded.get(i).changes()).as("changes of commit %d", i)
+				.usingElementComparator((a, b) -> same(a, b) ? 0 : 1)
+				.containsExactlyElementsOf(compared.get(i).changes());
+		}
+		// the last commit: its two writes, the 40 derived values and their sum
+		assertThat(recorded.get(recorded.size() - 2).changes()).hasSize(43);
+	}
+
+	private static List<Commit> runWide(StateBackend backend, List<List<Write>> commits) {
+		try (StateController controller = StateController.builder()
+			.backend(backend)
+			.dispatch(StateController.Dispatch.SYNC)
+			.build()) {
+			controller.set("/s", Map.of("a", 1, "b", 2));
+			String previous = "/s/a";
+			for (int i = 0; i < 40; i++) {
+				controller.derive("/w/n" + i, previous, Integer.class, (n) -> (n == null) ? 0 : n + 1);
+				previous = "/w/n" + i;
+			}
+			controller.derive("/x", "/w", (branch) -> {
+				int sum = 0;
+				for (Object value : ((Map<?, ?>) branch).values()) {
+					sum += ((Number) value).intValue();
+				}
+				return sum;
+			});
+			for (List<Write> commit : commits) {
+				controller.batch(() -> {
+					for (Write write : commit) {
+						controller.set(write.path(), write.value());
+					}
+				});
+			}
+			List<Commit> history = new ArrayList<>(controller.history(0, 10_000));
+			history.add(new Commit(Long.MAX_VALUE, java.time.Instant.EPOCH, "tree", null,
+					List.of(new ChangedPath(StatePath.ROOT, null, controller.get("/"))), 0));
+			return history;
 		}
 	}
 
