@@ -59,6 +59,19 @@ final class Branch extends AbstractMap<String, Object> {
 	}
 
 	/**
+	 * Returns a branch with several children set, as {@link #with} one after the other would
+	 * (see {@link PersistentOrderedMap#putAll}).
+	 * @param keys the children's names, the first {@code n} used, none twice
+	 * @param values their immutable values (not null)
+	 * @param n how many children
+	 * @return the new branch, or this one when every child is already that value
+	 */
+	public Branch withAll(Object[] keys, Object[] values, int n) {
+		PersistentOrderedMap<String, Object> next = this.children.putAll(keys, values, n);
+		return (next == this.children) ? this : new Branch(next);
+	}
+
+	/**
 	 * Returns a branch without one child.
 	 * @param key the child's name
 	 * @return the new branch, or this one when the child is absent

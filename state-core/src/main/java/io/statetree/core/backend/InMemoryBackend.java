@@ -217,12 +217,20 @@ public final class InMemoryBackend implements StateBackend {
 
 		@Override
 		public CommitResult commit(CommitRequest request, Map<String, Object> base, Map<String, Object> applied) {
+			return commit(request, base, applied, null);
+		}
+
+		@Override
+		public CommitResult commit(CommitRequest request, Map<String, Object> base, Map<String, Object> applied,
+				@Nullable List<Change> recorded) {
 			Snapshot current = InMemoryBackend.this.state.get();
 			if (current.root() != base) {
 				return InMemoryBackend.this.commit(request);
 			}
 			checkPreconditions(request, base);
-			List<Change> changes = StateValues.changes(base, applied, request.writes());
+			// the caller's record of the changes, when it kept one, instead of a second walk of both roots
+			List<Change> changes = (recorded != null) ? recorded
+					: StateValues.changes(base, applied, request.writes());
 			ExpiryIndex lifetimes = lifetimesAfter(current.expiry(), request.writes());
 			if (StateValues.unchanged(changes)) {
 				if (lifetimes == current.expiry()

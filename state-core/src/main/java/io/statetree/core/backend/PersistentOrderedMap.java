@@ -167,6 +167,52 @@ final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.Entry<K
 				t.insert(key, hash, end, 0), end + 1);
 	}
 
+	/**
+	 * Puts several entries at once, as {@link #put} one after the other would: a flat map's array
+	 * is copied once for all the keys it already holds; keys it does not hold yet are then put one
+	 * by one, in the given order (so the order of the entries is the same).
+	 * @param keys the keys, the first {@code n} used, none null and none twice
+	 * @param values their values, none null
+	 * @param n how many entries
+	 * @return the new map, or this one when every value is already there
+	 */
+	@SuppressWarnings("unchecked")
+	public PersistentOrderedMap<K, V> putAll(Object[] keys, Object[] values, int n) {
+		if (trie != null) {
+			PersistentOrderedMap<K, V> map = this;
+			for (int i = 0; i < n; i++) {
+				map = map.put((K) keys[i], (V) values[i]);
+			}
+			return map;
+		}
+		Object[] d = null;
+		boolean missing = false;
+		for (int i = 0; i < n; i++) {
+			Object key = Objects.requireNonNull(keys[i], "key");
+			Object value = Objects.requireNonNull(values[i], "value");
+			int at = smallIndex(key, key.hashCode());
+			if (at < 0) {
+				missing = true;
+			}
+			else if (data[(at << 1) + 1] != value) {
+				if (d == null) {
+					d = data.clone();
+				}
+				d[(at << 1) + 1] = value;
+			}
+		}
+		PersistentOrderedMap<K, V> map = (d == null) ? this
+				: new PersistentOrderedMap<>(size, d, Objects.requireNonNull(hashes), null, size);
+		if (missing) {
+			for (int i = 0; i < n; i++) {
+				if (smallIndex(keys[i], keys[i].hashCode()) < 0) {
+					map = map.put((K) keys[i], (V) values[i]);
+				}
+			}
+		}
+		return map;
+	}
+
 	private PersistentOrderedMap<K, V> smallPut(K key, V value, int hash) {
 		int[] hs = Objects.requireNonNull(hashes);
 		int i = smallIndex(key, hash);

@@ -1,6 +1,9 @@
 package io.statetree.core.backend;
 
+import java.util.List;
 import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A backend capability: the whole tree is one immutable snapshot behind an atomic root, so the
@@ -40,5 +43,25 @@ public interface SnapshotStore {
 	 * @throws io.statetree.core.StateWriteException if a write is not allowed; nothing was written
 	 */
 	CommitResult commit(CommitRequest request, Map<String, Object> base, Map<String, Object> applied);
+
+	/**
+	 * Like {@link #commit(CommitRequest, Map, Map)}, with the changes the caller recorded while it
+	 * applied the writes to {@code base}, so that a store may report them instead of comparing the
+	 * two roots again. The default ignores them. The controller passes them only when they are
+	 * exactly what {@link StateValues#changes StateValues.changes(base, applied, writes)} would give
+	 * (one write per path, no written path at, above or below another).
+	 * @param request the writes and preconditions
+	 * @param base a root returned by {@link #snapshot()}
+	 * @param applied {@code base} with the request's writes applied
+	 * @param changes the changes between {@code base} and {@code applied}, one per write, in the
+	 * writes' order; null when the caller did not record them
+	 * @return the revision and the changes, with values before and after
+	 * @throws PreconditionFailedException if a precondition failed; nothing was written
+	 * @throws io.statetree.core.StateWriteException if a write is not allowed; nothing was written
+	 */
+	default CommitResult commit(CommitRequest request, Map<String, Object> base, Map<String, Object> applied,
+			@Nullable List<Change> changes) {
+		return commit(request, base, applied);
+	}
 
 }

@@ -261,6 +261,22 @@ public final class StateValues {
 	}
 
 	/**
+	 * Returns a copy of a branch with several children set at once, the branch copied once rather
+	 * than once per child (a commit whose derivations write side by side, DESIGN §6). The same
+	 * branch as setting each child with {@link #setIn} in order.
+	 * @param branch a branch of the model
+	 * @param keys the children's names (valid path segments), the first {@code n} used, none twice
+	 * @param values their new values in the model, none {@code null}
+	 * @param n how many children
+	 * @return the new branch, or {@code branch} when every child already is that value
+	 */
+	public static Map<String, Object> withChildren(Map<String, Object> branch, Object[] keys, Object[] values,
+			int n) {
+		Branch b = (branch instanceof Branch own) ? own : ValueImport.branch(branch);
+		return b.withAll(keys, values, n);
+	}
+
+	/**
 	 * Applies writes in order to a whole tree.
 	 * @param root the root branch
 	 * @param writes the writes

@@ -31,6 +31,10 @@ final class ValueEquality {
 			return false;
 		}
 		if (a instanceof Number na) {
+			if (a instanceof Integer ia && b instanceof Integer ib) {
+				// the common case (counters, derived counts): one comparison, no call through Number
+				return ia.intValue() == ib.intValue();
+			}
 			return (b instanceof Number nb) && numbersEqual(na, nb);
 		}
 		if (a instanceof Map<?, ?> ma) {

@@ -1,9 +1,6 @@
 package io.statetree.core.internal;
 
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
@@ -14,7 +11,6 @@ import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.ExpiringEntries;
-import io.statetree.core.backend.SnapshotStore;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
@@ -27,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * The one way a write reaches the backend (DESIGN §4, "the path of one write"), in five steps,
  * written once in {@link #run}: (1) check the cascade depth (refusing a runaway cascade of
  * listener writes) and take the commit lock; (2) run the {@link Work} of this kind of write,
- * which {@link #commit commits}: runs the derivations the writes trigger ({@link DerivationGraph}),
- * has the backend apply everything atomically, and (3) records the changes: the revision, the
+ * which {@link #commit commits}: runs the derivations the writes trigger and has the backend
+ * apply everything atomically ({@link DerivingCommit}), and (3) records the changes: the revision, the
  * {@link EffectJournal} for running effects, and the {@link Dispatcher}'s queues (routed by the
  * {@link EventRouter}), in revision order because the lock is held; (4) let go of the lock; (5)
  * deliver what this thread queued, outside every lock. {@code set}, {@code getOrWrite},
@@ -54,6 +50,9 @@ final class CommitTemplate {
 	private final ReentrantLock lock;
 
 	private final DerivationGraph graph;
+
+	/** Step 2: the writes with the derivations they trigger, sent to the backend. */
+	private final DerivingCommit deriving;
 
 	private final EffectJournal journal;
 
@@ -103,6 +102,7 @@ final class CommitTemplate {
 		this.async = new AsyncCommits(this, backend, instanceId, lock, this.defaultActor, dispatcher, guard);
 		ExpiringEntries entries = backend.expiringEntries();
 		this.sweeper = (entries != null) ? new ExpirySweeper(entries, this, instanceId) : null;
+		this.deriving = new DerivingCommit(backend, graph, instanceId, this.sweeper);
 	}
 
 	/** The non-blocking half: sends commits to a non-blocking backend (DESIGN §15). */
@@ -514,72 +514,12 @@ final class CommitTemplate {
 	 * @throws PreconditionFailedException when one of the caller's preconditions failed
 	 */
 	boolean commit(List<Write> writes, List<Precondition> preconditions, @Nullable DerivationImpl forced) {
-		// On a shared backend another instance may change a derivation's sources between the read
-		// that computes it and the commit: the sources read are checked in the commit too, and the
-		// derivations computed again when one changed (this controller's writers wait on its lock).
-		boolean shared = this.backend.isShared();
-		Set<DerivationImpl> retracked = Set.of();
-		CommitResult result;
-		List<Write> committed;
-		for (int attempt = 1;; attempt++) {
-			List<Write> all = writes;
-			List<Precondition> checked = preconditions;
-			List<DerivationImpl> current = this.graph.ordered();
-			TxView tx = null;
-			if (!current.isEmpty() || forced != null) {
-				tx = new TxView(this.backend, shared);
-				for (Write write : writes) {
-					tx.add(write);
-				}
-				Set<DerivationImpl> ran = this.graph.run(tx, current, forced, false, this.expiry, this.followedExpiry);
-				if (!ran.isEmpty()) {
-					if (retracked.isEmpty()) {
-						retracked = new HashSet<>();
-					}
-					retracked.addAll(ran);
-				}
-				all = tx.writes();
-				if (shared) {
-					if (tx.conflicted() && attempt < MAX_ATTEMPTS) {
-						continue;
-					}
-					List<Precondition> sources = tx.preconditions();
-					if (!sources.isEmpty()) {
-						checked = new ArrayList<>(preconditions);
-						checked.addAll(sources);
-					}
-				}
-			}
-			if (tx != null && this.sweeper != null) {
-				this.sweeper.commitEnded(); // derivations ran: the write counts from a fresh reading
-			}
-			if (all.isEmpty()) {
-				if (!retracked.isEmpty()) {
-					this.graph.reorder();
-				}
-				return false;
-			}
-			CommitRequest request = new CommitRequest(all, checked, this.instanceId, this.actor, this.causedBy,
-					this.expiry, nextDepth());
-			try {
-				SnapshotStore snapshots = (tx != null && tx.base() != null) ? this.backend.snapshotStore() : null;
-				result = (snapshots != null) ? snapshots.commit(request, tx.base(), tx.applied())
-						: this.backend.commit(request);
-			}
-			catch (PreconditionFailedException ex) {
-				if (checked == preconditions || attempt >= MAX_ATTEMPTS || !names(checked, ex)
-						|| names(preconditions, ex)) {
-					throw ex;
-				}
-				// a source a derivation read changed: compute again from the new state
-				continue;
-			}
-			committed = all;
-			break;
+		CommitResult result = this.deriving.commit(writes, preconditions, forced, this.actor, this.causedBy,
+				this.expiry, nextDepth(), this.followedExpiry);
+		if (result == null) {
+			return false;
 		}
-		if (!retracked.isEmpty()) {
-			this.graph.reorder();
-		}
+		List<Write> committed = this.deriving.committed();
 		boolean changed = record(result);
 		if (this.sweeper != null) {
 			// after recording: throws nothing, and nothing it does can lose the commit's events
@@ -602,20 +542,6 @@ final class CommitTemplate {
 			this.recorder.movedBackBefore(result.revision());
 		}
 		return this.recorder.record(result, this.actor, this.causedBy, this.expiry);
-	}
-
-	/**
-	 * Whether a failed precondition is one of these (the caller's own are left to its retry; only
-	 * a derivation's read is retried by the commit).
-	 */
-	private static boolean names(List<Precondition> preconditions, PreconditionFailedException ex) {
-		StatePath path = ex.getPath();
-		for (Precondition precondition : preconditions) {
-			if (precondition.path().equals(path)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

@@ -265,6 +265,8 @@ final class DerivationGraph {
 			// what every write of the transaction so far touches (on a second pass, derived ones too)
 			SourceIndex index = index(order);
 			long[] marks = index.newMarks();
+			// the slots whose value this pass's derived writes surely changed (made on first use)
+			long[] changed = null;
 			for (Write write : tx.writes()) {
 				index.mark(write.path(), marks);
 			}
@@ -286,7 +288,7 @@ final class DerivationGraph {
 						if (before == null && tx.base() == null) {
 							before = new HashMap<>();
 						}
-						run = sourcesChanged(index, i, marks, tx, before);
+						run = sourcesChanged(index, i, marks, changed, tx, before);
 					}
 				}
 				if (!run) {
@@ -329,6 +331,12 @@ final class DerivationGraph {
 					Object model = this.converter.toModel(derivation.destination, value);
 					if (tx.addIfChanged(derivation, value, model)) {
 						index.markDestination(i, marks);
+						if (tx.changedFromBase()) {
+							if (changed == null) {
+								changed = index.newMarks();
+							}
+							index.markChanged(i, changed);
+						}
 					}
 					this.guard.derivation(derivation, start, scope, null);
 				}
@@ -406,12 +414,19 @@ final class DerivationGraph {
 		return current;
 	}
 
-	/** Whether the value of one of the derivation's marked sources differs from the one before the commit. */
-	private boolean sourcesChanged(SourceIndex index, int derivation, long[] marks, TxView tx,
-			@Nullable Map<StatePath, Object> before) {
+	/**
+	 * Whether the value of one of the derivation's marked sources differs from the one before the
+	 * commit: known without comparing for a slot in {@code changed}.
+	 */
+	private boolean sourcesChanged(SourceIndex index, int derivation, long[] marks, long @Nullable [] changed,
+			TxView tx, @Nullable Map<StatePath, Object> before) {
 		for (int slot = index.start(derivation), end = index.end(derivation); slot < end; slot++) {
 			if (!SourceIndex.isSet(slot, marks)) {
 				continue;
+			}
+			if (changed != null && SourceIndex.isSet(slot, changed)) {
+				// a derived write of this commit changed the value there: no need to compare
+				return true;
 			}
 			StatePath source = index.path(slot);
 			Map<String, Object> base = tx.base();

@@ -68,6 +68,11 @@ final class DerivationImpl implements Derivation {
 		return this;
 	}
 
+	/** Whether {@link #changes} compares the model values by JSON equality (the derivation has no equality of its own). */
+	boolean comparesModels() {
+		return this.equality == null;
+	}
+
 	/**
 	 * Tells whether a recomputed value changes the stored one: by the derivation's equality when
 	 * it has one (given the stored value and the value as the transform returned it), else by

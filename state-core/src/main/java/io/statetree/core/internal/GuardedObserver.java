@@ -116,7 +116,9 @@ final class GuardedObserver {
 
 	/** Closes the derivation's scope and tells the observer that a derivation ran, when observed. */
 	void derivation(DerivationImpl derivation, long start, ControllerObserver.Scope scope, @Nullable Throwable error) {
-		close(scope, error);
+		if (scope != ControllerObserver.Scope.NONE) {
+			close(scope, error);
+		}
 		if (this.observed) {
 			try {
 				this.observer.onDerivation(derivation.destination, Duration.ofNanos(System.nanoTime() - start), error);

@@ -42,6 +42,12 @@ final class SourceIndex {
 	/** For each derivation, the slots a write at its destination marks (found once, when built). */
 	private final int[][] destinationMarks;
 
+	/**
+	 * For each derivation, the slots at or above its destination: when the value there changed,
+	 * the value each of them reads changed too (a branch differs when one of its children does).
+	 */
+	private final int[][] destinationChanges;
+
 	private SourceIndex(List<DerivationImpl> ordered) {
 		int n = ordered.size();
 		this.ordered = ordered;
@@ -62,16 +68,23 @@ final class SourceIndex {
 		this.slotPaths = paths.toArray(new StatePath[0]);
 		this.root = builder.root.build();
 		this.destinationMarks = new int[n][];
+		this.destinationChanges = new int[n][];
 		for (int i = 0; i < n; i++) {
 			long[] marks = newMarks();
-			mark(ordered.get(i).destination, marks);
+			StatePath destination = ordered.get(i).destination;
+			mark(destination, marks);
 			List<Integer> slots = new ArrayList<>();
+			List<Integer> above = new ArrayList<>();
 			for (int slot = 0; slot < this.slotPaths.length; slot++) {
 				if (isSet(slot, marks)) {
 					slots.add(slot);
+					if (this.slotPaths[slot].isAncestorOrSelf(destination)) {
+						above.add(slot);
+					}
 				}
 			}
 			this.destinationMarks[i] = Draft.ints(slots);
+			this.destinationChanges[i] = Draft.ints(above);
 		}
 	}
 
@@ -126,6 +139,14 @@ final class SourceIndex {
 	/** {@link #mark} of a write at the destination of the derivation at this index of the order. */
 	void markDestination(int derivation, long[] marks) {
 		set(this.destinationMarks[derivation], marks);
+	}
+
+	/**
+	 * Notes in {@code changed} that the value at the destination of the derivation at this index
+	 * differs from the one before the commit: every slot at or above it reads a changed value.
+	 */
+	void markChanged(int derivation, long[] changed) {
+		set(this.destinationChanges[derivation], changed);
 	}
 
 	private static void set(int[] slots, long[] marks) {

@@ -1,13 +1,17 @@
 package io.statetree.core.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import io.statetree.core.StatePath;
+import io.statetree.core.backend.Change;
 import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.SnapshotStore;
 import io.statetree.core.backend.StateBackend;
@@ -65,6 +69,56 @@ final class TxView {
 
 	private @Nullable Object lastValue;
 
+	/**
+	 * The commit's changes as the writes were applied to {@link #root} (one per write: the value
+	 * found there on the write's own walk down and the value it put), while they are exactly what
+	 * diffing {@link #base} and {@link #root} would give; null when not recorded, or no longer
+	 * exact (a delete, a root write, a write at, above or below an earlier one) or too many to
+	 * check ({@link #MAX_RECORDED}).
+	 */
+	private @Nullable List<Change> changes;
+
+	/**
+	 * Derived writes side by side (children of one branch) not yet applied to {@link #root}: the
+	 * branch is copied once for all of them when a read or write needs the tree ({@link #flush}),
+	 * not once per write. {@code besideOf} is the first such write's path (its parent is the
+	 * branch), {@code besideParent} that branch in {@link #root}; reads see the values through
+	 * {@link #pendingValue}. Kept only by a snapshot view that does not track reads.
+	 */
+	private @Nullable StatePath besideOf;
+
+	private @Nullable Map<String, Object> besideParent;
+
+	private Object[] besideKeys = NONE;
+
+	private Object[] besideValues = NONE;
+
+	private int beside;
+
+	private static final Object[] NONE = {};
+
+	/**
+	 * At most this many changes are recorded (each new write is compared with every recorded
+	 * one): a larger commit (a DAG's) is diffed from its roots, where paths are told apart by a map.
+	 */
+	private static final int MAX_RECORDED = 16;
+
+	/**
+	 * At most this many derived writes are pending at once (a read of a path beside them scans
+	 * them): a branch of many derived children (a DAG's) is copied once per this many writes.
+	 */
+	private static final int MAX_BESIDE = 16;
+
+	/**
+	 * Whether the last write {@link #addIfChanged} added surely changed the value at its path from
+	 * the snapshot's: the first write of the commit at, above or below that path (so the value it
+	 * replaced is the snapshot's) and one the derivation's JSON equality found different.
+	 */
+	private boolean changedFromBase;
+
+	/** What {@link #pendingValue} answers when the tree, not a pending write, decides a value. */
+	private static final Object IN_TREE = new Object();
+
 	TxView(StateBackend backend) {
 		this(backend, false);
 	}
@@ -94,6 +148,7 @@ final class TxView {
 	 * writes added to the copy stay in the copy.
 	 */
 	TxView fork() {
+		flush();
 		return new TxView(this);
 	}
 
@@ -121,7 +176,68 @@ final class TxView {
 	}
 
 	@Nullable Map<String, Object> applied() {
+		flush();
 		return this.root;
+	}
+
+	/**
+	 * Starts recording the changes the writes make to the snapshot (a commit's own view, which
+	 * does not track reads), for {@link #changes}. Call before the first write.
+	 */
+	void recordChanges() {
+		if (this.root != null && this.reads == null && this.writes.isEmpty()) {
+			this.changes = new ArrayList<>();
+		}
+	}
+
+	/**
+	 * The changes between {@link #base} and {@link #applied}, one per write in order, as
+	 * {@link StateValues#changes} gives them; null when they were not recorded or could not be
+	 * (then the roots must be compared).
+	 */
+	@Nullable List<Change> changes() {
+		List<Change> recorded = this.changes;
+		return (recorded != null) ? Collections.unmodifiableList(recorded) : null;
+	}
+
+	/**
+	 * Notes the change a write made on its own walk; forgets the record when it would no longer
+	 * be exact: the write deletes, is at the root, or lies at, above or below an earlier write
+	 * (then its value before is not the snapshot's, or an earlier change's value after moved), or
+	 * the record is full.
+	 */
+	private void noteChange(Write write, @Nullable Object before) {
+		List<Change> recorded = this.changes;
+		if (recorded == null) {
+			return;
+		}
+		StatePath path = write.path();
+		if (write.value() == null || path.isRoot() || recorded.size() == MAX_RECORDED) {
+			this.changes = null;
+			return;
+		}
+		for (int i = 0, n = recorded.size(); i < n; i++) {
+			if (related(recorded.get(i).path(), path)) {
+				this.changes = null;
+				return;
+			}
+		}
+		recorded.add(new Change(path, before, write.value(), write.payload()));
+	}
+
+	/** Whether one path is the other or lies below it. */
+	private static boolean related(StatePath a, StatePath b) {
+		int da = a.depth();
+		int db = b.depth();
+		if (da == db && a.hashCode() != b.hashCode()) {
+			return false;
+		}
+		for (int i = Math.min(da, db) - 1; i >= 0; i--) {
+			if (!a.segment(i).equals(b.segment(i))) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	List<Write> writes() {
@@ -133,10 +249,24 @@ final class TxView {
 	 * branch may be written at the root.
 	 */
 	void add(Write write) {
+		flush();
 		Map<String, Object> current = this.root;
 		if (current != null) {
-			// applying checks the write (below a leaf, non-branch at the root) and throws first
-			this.root = StateValues.applyToRoot(current, List.of(write));
+			if (this.changes != null && write.value() != null && !write.path().isRoot()) {
+				// one walk finds the value there for the change and makes the new tree (it throws
+				// below a leaf as applying does)
+				Object[] previous = new Object[1];
+				@SuppressWarnings("unchecked")
+				Map<String, Object> next = (Map<String, Object>) StateValues.setIn(current, StatePath.ROOT,
+						write.path(), write.value(), previous);
+				this.root = next;
+				noteChange(write, previous[0]);
+			}
+			else {
+				// applying checks the write (below a leaf, non-branch at the root) and throws first
+				this.root = StateValues.applyToRoot(current, List.of(write));
+				this.changes = null;
+			}
 			this.lastPath = null;
 			this.writes.add(write);
 			noteWritten(write.path());
@@ -182,6 +312,14 @@ final class TxView {
 		Map<String, Object> current = this.root;
 		StatePath path = derivation.destination;
 		if (current != null && this.reads == null && !path.isRoot()) {
+			if (model != null) {
+				int added = addBeside(derivation, returned, model);
+				if (added >= 0) {
+					return added == 1;
+				}
+			}
+			flush();
+			current = this.root;
 			Object[] previous = new Object[1];
 			Object updated;
 			try {
@@ -199,7 +337,10 @@ final class TxView {
 				Map<String, Object> next = (Map<String, Object>) updated;
 				this.root = next;
 				this.lastPath = null;
-				this.writes.add(new Write(path, model, null));
+				Write write = new Write(path, model, null);
+				this.writes.add(write);
+				noteChange(write, previous[0]);
+				this.changedFromBase = this.changes != null && model != null && derivation.comparesModels();
 				return true;
 			}
 		}
@@ -207,7 +348,152 @@ final class TxView {
 			return false;
 		}
 		add(new Write(path, model, null));
+		this.changedFromBase = false;
 		return true;
+	}
+
+	/**
+	 * A derived write of a value beside the pending ones (or the first of a new group, when its
+	 * parent is a branch in the tree): kept pending, with the value there found in the pending
+	 * values or the parent branch. A write elsewhere applies the pending ones first.
+	 * @return 1 when added, 0 when the derivation's equality says nothing changes, -1 when the
+	 * write must be applied to the tree as usual (its parent is absent or not a branch)
+	 */
+	private int addBeside(DerivationImpl derivation, @Nullable Object returned, Object model) {
+		StatePath path = derivation.destination;
+		int last = path.depth() - 1;
+		if (this.beside > 0 && (this.beside == MAX_BESIDE || !sameParent(Objects.requireNonNull(this.besideOf), path))) {
+			// another branch, or as many as a read should scan: the pending ones go to the tree first
+			flush();
+		}
+		if (this.beside == 0) {
+			Object parent = this.root;
+			for (int i = 0; i < last && parent != null; i++) {
+				parent = StateValues.child(parent, path.segment(i));
+			}
+			if (!(parent instanceof Map<?, ?>)) {
+				return -1;
+			}
+			@SuppressWarnings("unchecked")
+			Map<String, Object> branch = (Map<String, Object>) parent;
+			this.besideOf = path;
+			this.besideParent = branch;
+		}
+		String key = path.segment(last);
+		int at = besideIndex(key);
+		Object previous = (at >= 0) ? this.besideValues[at]
+				: StateValues.child(Objects.requireNonNull(this.besideParent), key);
+		if (!derivation.changes(previous, returned, model)) {
+			return 0;
+		}
+		if (at >= 0) {
+			this.besideValues[at] = model;
+		}
+		else {
+			if (this.beside == this.besideKeys.length) {
+				int capacity = Math.max(8, this.beside * 2);
+				this.besideKeys = Arrays.copyOf(this.besideKeys, capacity);
+				this.besideValues = Arrays.copyOf(this.besideValues, capacity);
+			}
+			this.besideKeys[this.beside] = key;
+			this.besideValues[this.beside] = model;
+			this.beside++;
+		}
+		this.lastPath = null;
+		Write write = new Write(path, model, null);
+		this.writes.add(write);
+		noteChange(write, previous);
+		this.changedFromBase = this.changes != null && derivation.comparesModels();
+		return 1;
+	}
+
+	/** The pending write's index for a child name, or -1. */
+	private int besideIndex(String key) {
+		Object[] keys = this.besideKeys;
+		int hash = key.hashCode();
+		for (int i = 0, n = this.beside; i < n; i++) {
+			Object k = keys[i];
+			if (k == key || (k.hashCode() == hash && k.equals(key))) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/** Whether two paths of at least one segment have the same parent. */
+	private static boolean sameParent(StatePath a, StatePath b) {
+		int depth = a.depth();
+		if (depth != b.depth()) {
+			return false;
+		}
+		for (int i = depth - 2; i >= 0; i--) {
+			if (!a.segment(i).equals(b.segment(i))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * The value at a path when pending writes decide it (at a pending child or below one), or
+	 * {@link #IN_TREE} when the tree decides it (then the pending writes were applied first if the
+	 * path is their parent or above it).
+	 */
+	private @Nullable Object pendingValue(StatePath path) {
+		StatePath of = Objects.requireNonNull(this.besideOf);
+		int parentDepth = of.depth() - 1;
+		int depth = path.depth();
+		for (int i = 0, n = Math.min(depth, parentDepth); i < n; i++) {
+			if (!path.segment(i).equals(of.segment(i))) {
+				return IN_TREE;
+			}
+		}
+		if (depth <= parentDepth) {
+			// the parent or above it: the tree must hold the pending values
+			flush();
+			return IN_TREE;
+		}
+		int at = besideIndex(path.segment(parentDepth));
+		if (at < 0) {
+			return IN_TREE;
+		}
+		Object value = this.besideValues[at];
+		for (int i = parentDepth + 1; i < depth && value != null; i++) {
+			value = StateValues.child(value, path.segment(i));
+		}
+		return value;
+	}
+
+	/** Applies the pending writes side by side: their branch copied once, the path to it once. */
+	private void flush() {
+		int n = this.beside;
+		if (n == 0) {
+			return;
+		}
+		StatePath of = Objects.requireNonNull(this.besideOf);
+		Map<String, Object> branch = StateValues.withChildren(Objects.requireNonNull(this.besideParent),
+				this.besideKeys, this.besideValues, n);
+		Map<String, Object> current = Objects.requireNonNull(this.root);
+		if (of.depth() == 1) {
+			this.root = branch;
+		}
+		else {
+			@SuppressWarnings("unchecked")
+			Map<String, Object> next = (Map<String, Object>) StateValues.setIn(current, StatePath.ROOT,
+					Objects.requireNonNull(of.parent()), branch);
+			this.root = next;
+		}
+		Arrays.fill(this.besideKeys, 0, n, null);
+		Arrays.fill(this.besideValues, 0, n, null);
+		this.beside = 0;
+		this.besideOf = null;
+		this.besideParent = null;
+		this.lastPath = null;
+	}
+
+	/** Whether the last write {@link #addIfChanged} added surely changed the snapshot's value there. */
+	boolean changedFromBase() {
+		return this.changedFromBase;
 	}
 
 	private void noteWritten(StatePath path) {
@@ -273,6 +559,12 @@ final class TxView {
 	 * Reads through the pending writes; a tracking view remembers what the backend held there.
 	 */
 	@Nullable Object read(StatePath path) {
+		if (this.beside > 0) {
+			Object found = pendingValue(path);
+			if (found != IN_TREE) {
+				return found;
+			}
+		}
 		Map<String, Object> current = this.root;
 		if (current != null) {
 			if (this.reads != null) {

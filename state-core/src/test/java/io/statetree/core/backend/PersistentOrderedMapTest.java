@@ -491,4 +491,58 @@ class PersistentOrderedMapTest {
 		assertSame(map, model);
 	}
 
+	/**
+	 * {@code putAll} (the derived writes of a commit applied to their branch in one copy) gives the
+	 * same map as putting the entries one by one: values replaced in place, new keys appended in
+	 * the given order, on flat maps, on maps that grow past the flat size on the way and on trie
+	 * maps, colliding hashes included; the map it starts from is left as it was.
+	 */
+	@Property(tries = 300)
+	void putAllIsTheSameAsPuttingOneByOne(@ForAll("sizes") int size, @ForAll("batches") List<Integer> batch) {
+		PersistentOrderedMap<Object, Object> start = PersistentOrderedMap.empty();
+		Map<Object, Object> before = new LinkedHashMap<>();
+		for (int i = 0; i < size; i++) {
+			Key key = new Key("k" + i, i % 7);
+			start = start.put(key, i);
+			before.put(key, i);
+		}
+		List<Object> distinct = new ArrayList<>();
+		Object[] keys = new Object[batch.size()];
+		Object[] values = new Object[batch.size()];
+		int n = 0;
+		PersistentOrderedMap<Object, Object> oneByOne = start;
+		Map<Object, Object> model = new LinkedHashMap<>(before);
+		for (int k : batch) {
+			Key key = new Key("k" + k, k % 7);
+			if (distinct.contains(key)) {
+				continue;
+			}
+			distinct.add(key);
+			// an unchanged value now and then: putAll must keep the map when nothing changes
+			Object value = (k % 3 == 0 && model.containsKey(key)) ? model.get(key) : "v" + k;
+			keys[n] = key;
+			values[n] = value;
+			n++;
+			oneByOne = oneByOne.put(key, value);
+			model.put(key, value);
+		}
+		PersistentOrderedMap<Object, Object> all = start.putAll(keys, values, n);
+		assertSame(all, model);
+		assertThat(keys(all)).isEqualTo(keys(oneByOne));
+		assertSame(start, before);
+		if (model.equals(before)) {
+			assertThat(all).isSameAs(start);
+		}
+	}
+
+	@Provide
+	Arbitrary<Integer> sizes() {
+		return Arbitraries.integers().between(0, 40);
+	}
+
+	@Provide
+	Arbitrary<List<Integer>> batches() {
+		return Arbitraries.integers().between(0, 50).list().ofMaxSize(24);
+	}
+
 }
