@@ -421,7 +421,10 @@ final class FileCommitPlan {
 
 		Object value() {
 			if (this.value == null) {
-				this.value = FileCommitPlan.this.reader.parse(this.source);
+				// the bytes a commit wrote, when the file is still as written: no read of the file
+				byte[] written = FileCommitPlan.this.index.written(this.source);
+				this.value = (written != null) ? FileCommitPlan.this.reader.parse(this.source, written)
+						: FileCommitPlan.this.reader.parse(this.source);
 			}
 			return this.value;
 		}

@@ -116,7 +116,7 @@ final class FileCommits {
 		this.groups = files.fsync();
 		this.revision = revision;
 		this.lag = new FileLag(reader);
-		this.index = new DirectoryIndex(entries, !entries.caseInsensitive());
+		this.index = new DirectoryIndex(entries, !entries.caseInsensitive(), reader.dotExtension(), meta);
 		atomicCommit.index(this.index);
 	}
 

@@ -121,6 +121,44 @@ class DirectoryIndexPropertiesTest {
 		}
 	}
 
+	@Test
+	void aFileEditedAfterTheBackendWroteItIsReadFromDisk() throws IOException {
+		StatePath branch = StatePath.of("/a");
+		Path file = this.dir.resolve("a.json");
+		try (FileSystemBackend backend = FileSystemBackend.builder(this.dir).fsync(false).build()) {
+			backend.commit(new CommitRequest(List.of(Write.of(branch, Map.of("x", 1L))), List.of(), "t"));
+			// the same length as what the backend wrote, as an editor would leave it a moment later
+			java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(file);
+			Files.writeString(file, "{\"x\":2}");
+			Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(written.toMillis() - 60_000));
+			CommitResult result = backend.commit(new CommitRequest(List.of(Write.of(StatePath.of("/a/z"), 1L)),
+					List.of(), "t"));
+			assertThat(StateValues.equal(backend.read(branch), Map.of("x", 2L, "z", 1L))).as(
+					StateValues.toJsonString(backend.read(branch))).isTrue();
+			assertThat(result.changes()).isNotEmpty();
+			// edited again, now to something unparsable: a write below it is refused, the file kept
+			Files.writeString(file, "{ not json");
+			org.assertj.core.api.Assertions.assertThatThrownBy(() -> backend.commit(new CommitRequest(
+					List.of(Write.of(StatePath.of("/a/y"), 1L)), List.of(), "t")))
+				.isInstanceOf(io.statetree.core.StateStorageException.class);
+			assertThat(Files.readString(file)).isEqualTo("{ not json");
+		}
+	}
+
+	@Test
+	void aLeafRewrittenByTheBackendIsNotReadAgain() throws IOException {
+		StatePath leaf = StatePath.of("/users/u1/score");
+		Path file = this.dir.resolve("users").resolve("u1").resolve("score.json");
+		try (FileSystemBackend backend = FileSystemBackend.builder(this.dir).fsync(false).build()) {
+			backend.commit(new CommitRequest(List.of(Write.of(leaf, 1L)), List.of(), "t"));
+			assertThat(backend.index().written(file)).as("the bytes it wrote are kept").isNotNull();
+			CommitResult result = backend.commit(new CommitRequest(List.of(Write.of(leaf, 2L)), List.of(), "t"));
+			assertThat(((Number) result.changes().get(0).oldValue()).longValue()).isEqualTo(1L);
+			backend.commit(new CommitRequest(List.of(Write.of(StatePath.of("/users"), null)), List.of(), "t"));
+			assertThat(backend.index().written(file)).as("dropped with its directory").isNull();
+		}
+	}
+
 	private static void assertIndexMatchesDisk(DirectoryIndex index) {
 		for (Map.Entry<Path, DirectoryIndex.Kind> known : index.known().entrySet()) {
 			DirectoryIndex.Kind onDisk = DirectoryIndex.kindOf(FileEntries.attributes(known.getKey()));
