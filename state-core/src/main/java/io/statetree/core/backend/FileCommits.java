@@ -263,7 +263,7 @@ final class FileCommits {
 	private void commitQueuedCommit(List<QueuedCommit> taken) {
 		List<Member> members = new ArrayList<>();
 		List<QueuedCommit> unchanged = new ArrayList<>();
-		List<StatePath> touched = new ArrayList<>();
+		GroupPaths touched = new GroupPaths();
 		FileCommitPlan plan = newPlan();
 		while (members.size() < MAX_GROUP) {
 			QueuedCommit next = this.queue.peek();
@@ -271,7 +271,7 @@ final class FileCommits {
 				break;
 			}
 			boolean first = members.isEmpty() && unchanged.isEmpty();
-			if (!first && overlaps(next.request, touched)) {
+			if (!first && touched.overlaps(next.request)) {
 				break;
 			}
 			Member member;
@@ -303,7 +303,7 @@ final class FileCommits {
 				return;
 			}
 			taken.add(this.queue.poll());
-			addTouched(next.request, touched);
+			touched.add(next.request);
 			if (member.unchanged) {
 				next.changes = member.changes;
 				unchanged.add(next);
@@ -333,38 +333,6 @@ final class FileCommits {
 		}
 		if (!members.isEmpty()) {
 			commitGroup(members, plan);
-		}
-	}
-
-	private static boolean overlaps(CommitRequest request, List<StatePath> touched) {
-		for (Write write : request.writes()) {
-			if (overlaps(write.path(), touched)) {
-				return true;
-			}
-		}
-		for (Precondition precondition : request.preconditions()) {
-			if (overlaps(precondition.path(), touched)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean overlaps(StatePath path, List<StatePath> touched) {
-		for (StatePath other : touched) {
-			if (path.isAncestorOrSelf(other) || other.isAncestorOrSelf(path)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static void addTouched(CommitRequest request, List<StatePath> touched) {
-		for (Write write : request.writes()) {
-			touched.add(write.path());
-		}
-		for (Precondition precondition : request.preconditions()) {
-			touched.add(precondition.path());
 		}
 	}
 
