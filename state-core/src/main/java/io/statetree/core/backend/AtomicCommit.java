@@ -68,6 +68,9 @@ final class AtomicCommit {
 	/** Test seam: called before each operation a commit applies (not at the replay at open). */
 	private ApplyHook hook = ApplyHook.NONE;
 
+	/** Told what each operation made of its path, or that one failed; none until {@link #index} is called. */
+	private @Nullable DirectoryIndex index;
+
 	/**
 	 * @param directory the state directory
 	 * @param meta the backend's own directory inside it
@@ -82,6 +85,23 @@ final class AtomicCommit {
 	/** For tests: a hook called before each operation a commit (or a catch-up) applies. */
 	void hook(ApplyHook hook) {
 		this.hook = hook;
+	}
+
+	/**
+	 * Keeps an index of the directory up to date: each operation applied is noted in it, and a
+	 * failed one (or a replay, which may create parents on its own) empties it.
+	 * @param index the commits' index of the directory
+	 */
+	void index(DirectoryIndex index) {
+		this.index = index;
+	}
+
+	/** After an operation failed or parents were created outside the operations: asks the disk again. */
+	private void forgetIndex() {
+		DirectoryIndex index = this.index;
+		if (index != null) {
+			index.forget();
+		}
 	}
 
 	/**
@@ -144,6 +164,7 @@ final class AtomicCommit {
 				apply(op, false);
 			}
 			catch (IOException | RuntimeException ex) {
+				forgetIndex();
 				if (!made) {
 					throw new StateStorageException("Cannot " + op.kind().name().toLowerCase(Locale.ROOT) + " " + op.path()
 							+ "; the commit was not made: " + ex, ex);
@@ -308,10 +329,17 @@ final class AtomicCommit {
 				checkInside(op.path());
 				if (!parent.equals(this.directory) && !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
 					checkInside(parent);
+					forgetIndex();
 					Files.createDirectories(parent);
 				}
 			}
-			this.hook.beforeApply(op);
+			try {
+				this.hook.beforeApply(op);
+			}
+			catch (IOException | RuntimeException ex) {
+				forgetIndex();
+				throw ex;
+			}
 			apply(op, false);
 		}
 	}
@@ -432,10 +460,20 @@ final class AtomicCommit {
 
 	private void apply(Op op, boolean force) throws IOException {
 		checkInside(op.path());
-		switch (op.kind()) {
-			case PUT -> this.files.write(op.path(), op.data(), force);
-			case MKDIR -> AtomicFiles.createDirectory(op.path());
-			case DELETE -> this.files.delete(op.path(), force);
+		try {
+			switch (op.kind()) {
+				case PUT -> this.files.write(op.path(), op.data(), force);
+				case MKDIR -> AtomicFiles.createDirectory(op.path());
+				case DELETE -> this.files.delete(op.path(), force);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			forgetIndex();
+			throw ex;
+		}
+		DirectoryIndex index = this.index;
+		if (index != null) {
+			index.applied(op);
 		}
 	}
 
@@ -495,6 +533,9 @@ final class AtomicCommit {
 		}
 		catch (IOException ex) {
 			throw new StateStorageException("Cannot recover state directory " + this.directory + ": " + ex, ex);
+		}
+		finally {
+			forgetIndex(); // a replay creates parents and moves trees on its own
 		}
 	}
 

@@ -161,6 +161,44 @@ final class DirectoryLock implements AutoCloseable {
 	}
 
 	/**
+	 * Makes a state directory ready to be locked: refuses one inside or holding another backend's
+	 * directory, creates it with the backend's own directory and its trash, and proves it writable.
+	 * A directory used before is checked for a backend's directory below it only under its lock
+	 * ({@link #refuseHoldingOther}, by the caller), so a second opener is refused at once rather
+	 * than after a walk of the whole tree; a new one is checked here, before {@code .statetree} is
+	 * created in it.
+	 * @param directory the state directory
+	 * @param meta the backend's own directory inside it
+	 * @param files writes the probe
+	 * @return whether the directory was used by a backend before
+	 * @throws StateStorageException naming the directory when it cannot be used
+	 */
+	static boolean prepare(Path directory, Path meta, AtomicFiles files) {
+		refuseInsideOther(directory);
+		boolean used = Files.isDirectory(meta, LinkOption.NOFOLLOW_LINKS);
+		if (!used) {
+			refuseHoldingOther(directory, meta);
+		}
+		try {
+			Files.createDirectories(directory);
+			if (!Files.isDirectory(directory)) {
+				throw new IOException("not a directory");
+			}
+			if (Files.isSymbolicLink(meta)) {
+				// followed, the lock, revision, intent log and trash would live outside the directory
+				throw new IOException(meta.getFileName() + " is a symbolic link; it must be a directory of its own");
+			}
+			Files.createDirectories(meta.resolve(AtomicFiles.TRASH));
+			files.probe("probe");
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new StateStorageException("Cannot use state directory " + directory
+					+ ": it cannot be created or written (" + ex + ")", ex);
+		}
+		return used;
+	}
+
+	/**
 	 * Refuses a directory holding another state directory below it: both backends would own the
 	 * same files (this one would read the other's data as its own branch and delete it, lock
 	 * file included, when that branch is replaced). In a new state directory it runs before

@@ -38,6 +38,8 @@ final class FileCommitPlan {
 
 	private final FileEntries entries;
 
+	private final DirectoryIndex index;
+
 	private final Serializer serializer;
 
 	private final int maxFileBytes;
@@ -48,13 +50,16 @@ final class FileCommitPlan {
 	 * Starts a plan from the tree as it is on disk.
 	 * @param directory the state directory
 	 * @param reader reads the entries the writes touch
-	 * @param entries looks names up, refusing case collisions
+	 * @param entries refuses case collisions
+	 * @param index looks names up, asking the disk only for names it does not know
 	 * @param serializer the file format
 	 * @param maxFileBytes the longest file a value may take
 	 */
-	FileCommitPlan(Path directory, FileTreeReader reader, FileEntries entries, Serializer serializer, int maxFileBytes) {
+	FileCommitPlan(Path directory, FileTreeReader reader, FileEntries entries, DirectoryIndex index, Serializer serializer,
+			int maxFileBytes) {
 		this.reader = reader;
 		this.entries = entries;
+		this.index = index;
 		this.serializer = serializer;
 		this.maxFileBytes = maxFileBytes;
 		this.root = new DirNode(directory, true);
@@ -123,6 +128,43 @@ final class FileCommitPlan {
 			slot.changed = true;
 			dir = created;
 		}
+	}
+
+	/**
+	 * The value at a path as the plan sees it, for the change a write reports: looks the entries
+	 * on the path up as {@link #apply} does (so the write's planning asks nothing again) and reads
+	 * only the file holding the path, parsed once for both; a directory is read from disk. The
+	 * caller makes sure nothing planned so far is at, above or below the path (a group's members
+	 * never overlap), so this is the value on disk.
+	 * @param path the path
+	 * @return its value, or {@code null} when absent
+	 * @throws UnparsableFileException when the file holding it (or the name) cannot be read
+	 */
+	@Nullable Object current(StatePath path) {
+		if (path.isRoot()) {
+			return this.reader.read(path);
+		}
+		DirNode dir = this.root;
+		int depth = path.depth();
+		for (int i = 0; i < depth; i++) {
+			Slot slot = dir.slot(path.segment(i));
+			Node node = slot.node;
+			if (node == AmbiguousNode.INSTANCE) {
+				throw this.reader.ambiguous(dir.path, slot.names);
+			}
+			if (node instanceof FileNode file) {
+				Object value = file.value();
+				return (i == depth - 1) ? value : StateValues.getIn(value, path.prefix(i + 1).relativize(path));
+			}
+			if (!(node instanceof DirNode sub)) {
+				return null;
+			}
+			if (i == depth - 1) {
+				return this.reader.read(path);
+			}
+			dir = sub;
+		}
+		return null;
 	}
 
 	/**
@@ -346,7 +388,7 @@ final class FileCommitPlan {
 			Slot slot = this.slots.get(segment);
 			if (slot == null) {
 				Names names = FileCommitPlan.this.reader.names(segment);
-				Entry entry = (this.onDisk && !this.cleared) ? FileCommitPlan.this.entries.entry(this.path, names)
+				Entry entry = (this.onDisk && !this.cleared) ? FileCommitPlan.this.index.entry(this.path, names)
 						: Entry.NONE;
 				slot = new Slot(names, entry.file(), entry.dir());
 				if (entry.file() == EntryKind.DATA && entry.dir() == EntryKind.DATA) {
@@ -379,7 +421,10 @@ final class FileCommitPlan {
 
 		Object value() {
 			if (this.value == null) {
-				this.value = FileCommitPlan.this.reader.parse(this.source);
+				// the bytes a commit wrote, when the file is still as written: no read of the file
+				byte[] written = FileCommitPlan.this.index.written(this.source);
+				this.value = (written != null) ? FileCommitPlan.this.reader.parse(this.source, written)
+						: FileCommitPlan.this.reader.parse(this.source);
 			}
 			return this.value;
 		}

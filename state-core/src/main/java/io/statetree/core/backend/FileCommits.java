@@ -57,6 +57,9 @@ final class FileCommits {
 
 	private final FileEntries entries;
 
+	/** What the commits know of the directory's entries, so planning asks the disk only once per name. */
+	private final DirectoryIndex index;
+
 	private final Serializer serializer;
 
 	private final int maxFileBytes;
@@ -113,6 +116,13 @@ final class FileCommits {
 		this.groups = files.fsync();
 		this.revision = revision;
 		this.lag = new FileLag(reader);
+		this.index = new DirectoryIndex(entries, !entries.caseInsensitive(), reader.dotExtension(), meta);
+		atomicCommit.index(this.index);
+	}
+
+	/** For tests: the commits' index of the directory. */
+	DirectoryIndex index() {
+		return this.index;
 	}
 
 	long revision() {
@@ -253,7 +263,7 @@ final class FileCommits {
 	private void commitQueuedCommit(List<QueuedCommit> taken) {
 		List<Member> members = new ArrayList<>();
 		List<QueuedCommit> unchanged = new ArrayList<>();
-		List<StatePath> touched = new ArrayList<>();
+		GroupPaths touched = new GroupPaths();
 		FileCommitPlan plan = newPlan();
 		while (members.size() < MAX_GROUP) {
 			QueuedCommit next = this.queue.peek();
@@ -261,14 +271,14 @@ final class FileCommits {
 				break;
 			}
 			boolean first = members.isEmpty() && unchanged.isEmpty();
-			if (!first && overlaps(next.request, touched)) {
+			if (!first && touched.overlaps(next.request)) {
 				break;
 			}
 			Member member;
 			try {
 				this.backend.checkOpen();
 				ensureCaughtUp();
-				member = prepare(next.request);
+				member = prepare(next.request, plan);
 			}
 			catch (RuntimeException ex) {
 				taken.add(this.queue.poll());
@@ -293,7 +303,7 @@ final class FileCommits {
 				return;
 			}
 			taken.add(this.queue.poll());
-			addTouched(next.request, touched);
+			touched.add(next.request);
 			if (member.unchanged) {
 				next.changes = member.changes;
 				unchanged.add(next);
@@ -326,51 +336,19 @@ final class FileCommits {
 		}
 	}
 
-	private static boolean overlaps(CommitRequest request, List<StatePath> touched) {
-		for (Write write : request.writes()) {
-			if (overlaps(write.path(), touched)) {
-				return true;
-			}
-		}
-		for (Precondition precondition : request.preconditions()) {
-			if (overlaps(precondition.path(), touched)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean overlaps(StatePath path, List<StatePath> touched) {
-		for (StatePath other : touched) {
-			if (path.isAncestorOrSelf(other) || other.isAncestorOrSelf(path)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static void addTouched(CommitRequest request, List<StatePath> touched) {
-		for (Write write : request.writes()) {
-			touched.add(write.path());
-		}
-		for (Precondition precondition : request.preconditions()) {
-			touched.add(precondition.path());
-		}
-	}
-
 	/**
 	 * Reads and checks what a member of a group replaces, against the files as they are (no
 	 * earlier member touches its paths).
 	 * @return the member, or {@code null} when it must be made alone
 	 */
-	private @Nullable Member prepare(CommitRequest request) {
+	private @Nullable Member prepare(CommitRequest request, FileCommitPlan plan) {
 		if (request.expiry() || this.lifetimes.nanosUntilNextDue() == 0
 				|| this.lifetimes.after(request.writes()) != null) {
 			return null;
 		}
-		checkPreconditions(request);
+		checkPreconditions(request, plan);
 		Member member = new Member();
-		Values values = valuesBefore(request);
+		Values values = valuesBefore(request, plan);
 		member.changes = values.changes;
 		member.unchanged = !values.changed && TreeChanges.unchanged(values.changes);
 		return member;
@@ -449,10 +427,13 @@ final class FileCommits {
 	private CommitResult commitAlone(CommitRequest request) {
 		ensureCaughtUp();
 		this.asStored = request.expiry() || this.lifetimes.nanosUntilNextDue() == 0;
-		checkPreconditions(request);
+		FileCommitPlan plan = newPlan();
+		checkPreconditions(request, plan);
 		List<Write> writes = request.writes();
-		Values values = valuesBefore(request);
-		FileCommitPlan plan = plan(writes);
+		Values values = valuesBefore(request, plan);
+		for (Write write : writes) {
+			plan.apply(write);
+		}
 		List<Change> changes = values.changes;
 		FileLifetimes.Next lifetimes = this.lifetimes.after(writes);
 		if (!values.changed && TreeChanges.unchanged(changes)) {
@@ -513,15 +494,19 @@ final class FileCommits {
 		}
 	}
 
-	/** The values a request replaces, and the changes it makes. */
-	private Values valuesBefore(CommitRequest request) {
+	/**
+	 * The values a request replaces, and the changes it makes, read through the plan it is
+	 * planned with (before its writes are), which keeps the entries it looks up and the files it
+	 * parses for the planning.
+	 */
+	private Values valuesBefore(CommitRequest request, FileCommitPlan plan) {
 		List<Write> writes = request.writes();
 		Map<StatePath, @Nullable Object> payloads = TreeChanges.lastPayloads(writes);
 		Map<StatePath, @Nullable Object> before = new LinkedHashMap<>();
 		boolean changed = false;
 		for (StatePath path : payloads.keySet()) {
 			try {
-				before.put(path, this.backend.read(path));
+				before.put(path, current(path, plan));
 			}
 			catch (UnparsableFileException ex) {
 				if (path.isRoot() || !ex.file.equals(this.reader.fileOf(path))) {
@@ -549,29 +534,38 @@ final class FileCommits {
 	 */
 	void check(CommitRequest request) {
 		ensureCaughtUp();
-		checkPreconditions(request);
-		plan(request.writes()).operations();
+		FileCommitPlan plan = newPlan();
+		checkPreconditions(request, plan);
+		for (Write write : request.writes()) {
+			plan.apply(write);
+		}
+		plan.operations();
 	}
 
-	private void checkPreconditions(CommitRequest request) {
+	/**
+	 * A path's value as a read sees it, under the write lock: through the plan when the files do
+	 * not lag (so its lookups serve the planning too), else as {@link FileSystemBackend#read}.
+	 */
+	private @Nullable Object current(StatePath path, FileCommitPlan plan) {
+		if (this.lag.active()) {
+			return this.backend.read(path);
+		}
+		this.backend.checkOpen();
+		Object value = plan.current(path);
+		return this.asStored ? value : this.lifetimes.withoutDue(path, value);
+	}
+
+	private void checkPreconditions(CommitRequest request, FileCommitPlan plan) {
 		for (Precondition precondition : request.preconditions()) {
-			if (!StateValues.equal(this.backend.read(precondition.path()), precondition.expected())) {
+			if (!StateValues.equal(current(precondition.path(), plan), precondition.expected())) {
 				throw new PreconditionFailedException(precondition.path());
 			}
 		}
 	}
 
-	/** Plans the writes, in order, against the files as they are: checks them, writes nothing. */
-	private FileCommitPlan plan(List<Write> writes) {
-		FileCommitPlan plan = newPlan();
-		for (Write write : writes) {
-			plan.apply(write);
-		}
-		return plan;
-	}
-
 	private FileCommitPlan newPlan() {
-		return new FileCommitPlan(this.directory, this.reader, this.entries, this.serializer, this.maxFileBytes);
+		return new FileCommitPlan(this.directory, this.reader, this.entries, this.index, this.serializer,
+				this.maxFileBytes);
 	}
 
 	private record Values(List<Change> changes, boolean changed) {

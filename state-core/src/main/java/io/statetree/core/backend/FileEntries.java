@@ -49,6 +49,11 @@ final class FileEntries {
 		this.caseInsensitive = caseInsensitive;
 	}
 
+	/** Whether names are compared by listing (a case-insensitive file system). */
+	boolean caseInsensitive() {
+		return this.caseInsensitive;
+	}
+
 	/**
 	 * Tells whether the file system holding a state directory ignores case: it does when the
 	 * backend's own directory answers to its upper-case name.

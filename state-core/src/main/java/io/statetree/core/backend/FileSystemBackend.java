@@ -1,8 +1,6 @@
 package io.statetree.core.backend;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -220,29 +218,7 @@ public final class FileSystemBackend implements StateBackend {
 		this.historySize = builder.historySize;
 		this.meta = this.directory.resolve(META);
 		this.files = new AtomicFiles(this.meta, this.fsync);
-		DirectoryLock.refuseInsideOther(this.directory);
-		// a directory used before is checked under its lock, so a second opener is refused at once
-		// rather than after a walk of the whole tree; a new one before .statetree is created in it
-		boolean used = Files.isDirectory(this.meta, LinkOption.NOFOLLOW_LINKS);
-		if (!used) {
-			DirectoryLock.refuseHoldingOther(this.directory, this.meta);
-		}
-		try {
-			Files.createDirectories(this.directory);
-			if (!Files.isDirectory(this.directory)) {
-				throw new IOException("not a directory");
-			}
-			if (Files.isSymbolicLink(this.meta)) {
-				// followed, the lock, revision, intent log and trash would live outside the directory
-				throw new IOException(META + " is a symbolic link; it must be a directory of its own");
-			}
-			Files.createDirectories(this.meta.resolve(AtomicFiles.TRASH));
-			this.files.probe("probe");
-		}
-		catch (IOException | RuntimeException ex) {
-			throw new StateStorageException("Cannot use state directory " + this.directory
-					+ ": it cannot be created or written (" + ex + ")", ex);
-		}
+		boolean used = DirectoryLock.prepare(this.directory, this.meta, this.files);
 		this.entries = new FileEntries((builder.caseInsensitive != null) ? builder.caseInsensitive
 				: FileEntries.detectCaseInsensitive(this.directory, META));
 		this.reader = new FileTreeReader(this.directory, this.serializer, this.extension, this.maxFileBytes,
@@ -471,6 +447,11 @@ public final class FileSystemBackend implements StateBackend {
 		finally {
 			this.lock.writeLock().unlock();
 		}
+	}
+
+	/** For tests: the commits' index of the directory. */
+	DirectoryIndex index() {
+		return this.commits.index();
 	}
 
 	void checkOpen() {

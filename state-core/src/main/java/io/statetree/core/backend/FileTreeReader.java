@@ -291,6 +291,17 @@ final class FileTreeReader {
 			throw new StateStorageException("Cannot read state file " + relative(file) + " in state directory "
 					+ this.directory + " (" + ex.getClass().getSimpleName() + ")", ex);
 		}
+		return parse(file, bytes);
+	}
+
+	/**
+	 * Parses a state file's bytes, known without reading them (the backend wrote them).
+	 * @param file the file, for messages
+	 * @param bytes its bytes
+	 * @return its value, never {@code null}
+	 * @throws UnparsableFileException naming the file when they cannot be parsed
+	 */
+	Object parse(Path file, byte[] bytes) {
 		Object value;
 		try {
 			value = this.serializer.read(bytes);
