@@ -79,6 +79,21 @@ class RedisUnchangedCommitPropertiesTest {
 		}
 	}
 
+	/** A write below a leaf taken back by a delete changes nothing, and is still refused (the files once took it). */
+	@Example
+	void aWriteBelowALeafTakenBackIsStillRefused() {
+		try (RedisBackend backend = newBackend()) {
+			backend.commit(request(Write.of(p("/a"), v(List.of(6, "x")))));
+			long revision = backend.revision();
+			Throwable refused = catchThrowable(() -> backend.commit(
+					request(Write.of(p("/a/b/x y"), v(Map.of("b", 901))), Write.of(p("/a/b"), null))));
+			assertThat(refused).isInstanceOf(io.statetree.core.StateWriteException.class)
+				.hasMessageContaining("/a holds a leaf");
+			assertThat(backend.revision()).isEqualTo(revision);
+			assertThat(StateValues.toJsonString(backend.read(StatePath.ROOT))).isEqualTo("{\"a\":[6,\"x\"]}");
+		}
+	}
+
 	@Example
 	void anEqualDecimalWrittenBackKeepsItsStoredDigits() {
 		try (RedisBackend backend = newBackend()) {

@@ -305,6 +305,14 @@ final class FileCommits {
 			taken.add(this.queue.poll());
 			touched.add(next.request);
 			if (member.unchanged) {
+				try {
+					// it changes nothing, yet is refused as it would be alone (a write below a leaf taken back)
+					planAlone(next.request.writes());
+				}
+				catch (RuntimeException ex) {
+					next.fail(ex);
+					continue;
+				}
 				next.changes = member.changes;
 				unchanged.add(next);
 				continue;
@@ -560,6 +568,14 @@ final class FileCommits {
 			if (!StateValues.equal(current(precondition.path(), plan), precondition.expected())) {
 				throw new PreconditionFailedException(precondition.path());
 			}
+		}
+	}
+
+	/** Plans writes on a plan of their own, against the files as they are: checks them, writes nothing. */
+	private void planAlone(List<Write> writes) {
+		FileCommitPlan plan = newPlan();
+		for (Write write : writes) {
+			plan.apply(write);
 		}
 	}
 

@@ -55,7 +55,7 @@ class NetUnchangedRefusalPropertiesTest {
 				assertThatThrownBy(() -> backend.commit(new CommitRequest(writes, List.of(), "t")))
 					.as(kind.name())
 					.isInstanceOf(StateWriteException.class)
-					.hasMessageContaining(base + "/a holds a leaf");
+					.hasMessageContaining("/a holds a leaf");
 				assertThat(backend.read(StatePath.ROOT)).as(kind.name()).isEqualTo(before);
 				assertThat(backend.read(StatePath.of(base + "/a"))).as(kind.name()).isEqualTo(List.of(6, "x"));
 			}
