@@ -50,7 +50,7 @@ class Break17ObservationTest {
 
 		@Override
 		public void onStart(Observation.Context context) {
-			Observation parent = context.getParentObservation();
+			io.micrometer.observation.ObservationView parent = context.getParentObservation();
 			this.started.add(context.getName() + " parent="
 					+ ((parent != null) ? parent.getContextView().getName() : "none"));
 		}
