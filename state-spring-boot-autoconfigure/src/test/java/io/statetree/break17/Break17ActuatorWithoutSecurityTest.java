@@ -110,6 +110,27 @@ class Break17ActuatorWithoutSecurityTest {
 		assertThat(output).doesNotContain("answer every caller");
 	}
 
+	/** README: {@code when-authorized} shows nothing without Spring Security, as no caller is authorized. */
+	@Test
+	void whenAuthorizedShowsNothing() throws Exception {
+		try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=statetree",
+				"statetree.security.show-values=when-authorized")) {
+			context.getBean(StateController.class).set("/app/name", "Hidden-Name-5");
+			HttpResponse<String> app = send(context, "GET", "/actuator/statetree/app", null);
+			assertThat(app.statusCode()).isEqualTo(200);
+			assertThat(app.body()).contains("name").contains("******").doesNotContain("Hidden-Name-5");
+		}
+	}
+
+	/** README: the console enabled without Spring Security fails start-up with a failure analysis. */
+	@Test
+	void theConsoleWithoutSecurityFailsStartUpWithAnAnalysis(CapturedOutput output) {
+		Throwable failure = org.assertj.core.api.Assertions
+			.catchThrowable(() -> start("statetree.console.enabled=true").close());
+		assertThat(failure).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START").contains("statetree.console.enabled");
+	}
+
 	private static HttpResponse<String> send(ConfigurableApplicationContext context, String method, String path,
 			String body) throws Exception {
 		URI uri = URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port") + path);

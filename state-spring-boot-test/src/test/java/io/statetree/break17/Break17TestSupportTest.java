@@ -19,6 +19,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Issue 17 part 7 tried as a user whose application.yml points at production storage: Redis as
@@ -61,6 +62,19 @@ class Break17TestSupportTest {
 		assertThat(this.state.get("/audit")).isNull();
 		assertThat(this.state.get("/stats/orders")).isEqualTo(0);
 		assertThat(this.events.events()).isEmpty();
+	}
+
+	@Test
+	@Order(3)
+	void aTimedOutAwaitNamesThePatternAndThePathsHeardNeverValues() {
+		this.state.set("/orders/9", "secret-value-77");
+		this.events.awaitEvent("/orders/9", Duration.ofSeconds(5));
+		assertThatThrownBy(() -> this.events.awaitEvent("/never/*", Duration.ofMillis(300)))
+			.isInstanceOf(AssertionError.class)
+			.hasMessageContaining("/never/*")
+			.hasMessageContaining("/orders/9")
+			.message()
+			.doesNotContain("secret-value-77");
 	}
 
 	@SpringBootConfiguration
