@@ -71,4 +71,27 @@ class Break17UnknownPropertiesTest {
 			});
 	}
 
+	/**
+	 * A camelCase mount name from the yml overridden by its environment variable (how a deployment
+	 * changes one setting): expected one mount, at the environment's path.
+	 */
+	@Test
+	void anEnvironmentVariableOverridesACamelCaseMountsPath() {
+		this.runner
+			.withPropertyValues("statetree.mounts.userSessions.path=/sessions",
+					"statetree.mounts.userSessions.backend=memory")
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource(
+						StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						Map.of("STATETREE_MOUNTS_USERSESSIONS_PATH", "/s2"))))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				StateController state = context.getBean(StateController.class);
+				state.set("/s2/a", 1);
+				state.set("/sessions/b", 1);
+				assertThat(state.backend().describe()).as("mounts").contains("/s2").doesNotContain("/sessions");
+			});
+	}
+
 }
