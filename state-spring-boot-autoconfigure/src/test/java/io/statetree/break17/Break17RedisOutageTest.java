@@ -99,4 +99,47 @@ class Break17RedisOutageTest {
 		}
 	}
 
+	/**
+	 * A Redis mount under a memory root, {@code spring.data.redis.timeout=1s}, the server process
+	 * stopped: the mount's child is DOWN within the bound while the root's is UP; a write to the
+	 * mount fails with a {@code StateStorageException} naming the connection within about twice
+	 * the command timeout (README); a write below an existing root branch still works.
+	 */
+	@Test
+	void aRedisMountsChildIsDownAndItsWritesFailInBoundedTime() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			this.port = socket.getLocalPort();
+		}
+		this.server = startServer();
+		SpringApplication application = new SpringApplication(UserApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		try (ConfigurableApplicationContext context = application.run("--statetree.mounts.shared.path=/shared",
+				"--statetree.mounts.shared.backend=redis", "--spring.data.redis.host=127.0.0.1",
+				"--spring.data.redis.port=" + this.port, "--spring.data.redis.timeout=1s",
+				"--statetree.redis.namespace=break17m-" + ProcessHandle.current().pid(),
+				"--management.health.redis.enabled=false", "--spring.jmx.enabled=false")) {
+			StateController state = context.getBean(StateController.class);
+			HealthEndpoint health = context.getBean(HealthEndpoint.class);
+			state.set("/local/a", 1);
+			state.set("/shared/a", 1);
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(health.healthForPath("statetree").getStatus()).isEqualTo(Status.UP));
+
+			this.server.stop();
+			long start = System.nanoTime();
+			assertThat(health.healthForPath("statetree", "shared").getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.healthForPath("statetree", "root").getStatus()).isEqualTo(Status.UP);
+			assertThat(health.healthForPath("statetree").getStatus()).isEqualTo(Status.DOWN);
+			assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3 * (2000 + 1500));
+
+			start = System.nanoTime();
+			Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> state.set("/shared/b", 2));
+			long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			assertThat(failure).isInstanceOf(io.statetree.core.StateStorageException.class)
+				.hasMessageContaining(String.valueOf(this.port));
+			assertThat(millis).as("the failed write took (ms)").isLessThan(2 * 1000 + 3000);
+			assertThat(state.set("/local/a", 2)).as("a write below an existing root branch").isTrue();
+		}
+	}
+
 }

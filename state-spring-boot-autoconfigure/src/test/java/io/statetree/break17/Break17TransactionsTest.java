@@ -69,6 +69,27 @@ class Break17TransactionsTest {
 			});
 	}
 
+	/**
+	 * On files, an asynchronous write made after a synchronous one in the same transaction: by the
+	 * code (the async call runs inline once a batch is open on the thread) it joins; checked.
+	 */
+	@Test
+	void anAsyncWriteOnFilesAfterASynchronousOneJoinsTheTransaction() {
+		this.runner
+			.withPropertyValues("statetree.backend=filesystem", "statetree.filesystem.directory=" + this.directory,
+					"statetree.filesystem.fsync=false")
+			.run((context) -> {
+				StateController state = context.getBean(StateController.class);
+				context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
+					state.set("/orders/first", "placed");
+					state.async().set("/orders/second", "placed").join();
+					status.setRollbackOnly();
+				});
+				assertThat(state.get("/orders/first")).isNull();
+				assertThat(state.get("/orders/second")).isNull();
+			});
+	}
+
 	/** The same in memory, where the async call is the synchronous one: holds today. */
 	@Test
 	void anAsyncWriteInMemoryInsideARolledBackTransactionIsDiscarded() {
