@@ -234,12 +234,15 @@ class Break17TransactionsTest {
 		});
 	}
 
-	/** Runs a read, and records a soft failure when it took more than 2 s (it should take milliseconds). */
+	/**
+	 * Runs a read, and records a soft failure when it took more than 10 s (it takes milliseconds;
+	 * the bound only catches a hang, since the shared build machine runs at a load of 15-20).
+	 */
 	private static void timed(SoftAssertions softly, String what, Runnable read) {
 		long start = System.nanoTime();
 		read.run();
 		long millis = (System.nanoTime() - start) / 1_000_000;
-		softly.assertThat(millis).as("%s took (ms)", what).isLessThan(2000);
+		softly.assertThat(millis).as("%s took (ms)", what).isLessThan(10_000);
 	}
 
 	private static int rowCount(DataSource dataSource) {
