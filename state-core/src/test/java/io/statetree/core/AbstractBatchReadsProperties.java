@@ -103,6 +103,7 @@ public abstract class AbstractBatchReadsProperties {
 			Model committed = new Model();
 			for (Run run : runs) {
 				Model[] seen = new Model[1];
+				Model before = committed;
 				if (run.held()) {
 					HeldBatch[] held = new HeldBatch[1];
 					seam.joiner(() -> {
@@ -111,7 +112,7 @@ public abstract class AbstractBatchReadsProperties {
 						}
 					});
 					try {
-						seen[0] = writeAndRead(c, committed, run, lifetimes);
+						seen[0] = writeAndRead(c, before, run, lifetimes);
 					}
 					finally {
 						seam.joiner(null);
@@ -128,7 +129,7 @@ public abstract class AbstractBatchReadsProperties {
 				else {
 					try {
 						c.batch(() -> {
-							seen[0] = writeAndRead(c, committed, run, lifetimes);
+							seen[0] = writeAndRead(c, before, run, lifetimes);
 							if (!run.commit()) {
 								throw new RolledBack();
 							}
