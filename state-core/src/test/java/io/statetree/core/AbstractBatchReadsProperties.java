@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -179,38 +180,38 @@ public abstract class AbstractBatchReadsProperties {
 			case 1 -> {
 				Duration ttl = Duration.ofMinutes(step.minutes());
 				c.set(path, value, WriteOptions.ttl(ttl));
-				model.write(path, value, ttl, false);
+				model.write(path, value, ttl, false, true);
 			}
 			case 2 -> {
 				c.set(path, value, WriteOptions.ephemeral());
-				model.write(path, value, null, false);
+				model.write(path, value, null, false, true);
 			}
 			case 3 -> {
 				c.delete(path);
-				model.write(path, null, null, false);
+				model.write(path, null, null, false, false);
 			}
 			case 4 -> {
 				if (branch) {
 					c.set(path, value);
-					model.write(path, value, null, false);
+					model.write(path, value, null, false, false);
 				}
 				else {
 					c.increment(path, 1);
 					Object there = model.value(path);
-					model.write(path, ((there instanceof Integer n) ? n : 0) + 1, null, true);
+					model.write(path, ((there instanceof Integer n) ? n : 0) + 1, null, true, false);
 				}
 			}
 			case 5 -> {
 				c.setAll(Map.of(step.path(), value));
-				model.write(path, value, null, false);
+				model.write(path, value, null, false, false);
 			}
 			case 6 -> {
 				c.async().set(path, value).join();
-				model.write(path, value, null, false);
+				model.write(path, value, null, false, false);
 			}
 			default -> {
 				c.set(path, value);
-				model.write(path, value, null, false);
+				model.write(path, value, null, false, false);
 			}
 		}
 	}
@@ -323,8 +324,28 @@ public abstract class AbstractBatchReadsProperties {
 			return (top instanceof Map<?, ?> map) ? map.get(path.segment(1)) : null;
 		}
 
+		/**
+		 * One write.
+		 * @param ttl the time to live it writes, or null
+		 * @param keep whether it keeps the lifetime at its path (an increment)
+		 * @param lifetime whether it writes a lifetime (a time to live or ephemeral): a value equal to
+		 * the one there is then not written but its lifetime applies; else an equal value writes nothing
+		 */
+		void write(StatePath path, @Nullable Object value, @Nullable Duration ttl, boolean keep, boolean lifetime) {
+			if (Objects.equals(value(path), value)) {
+				if (lifetime && value != null) {
+					this.lifetimes.keySet().removeIf(path::isAncestorOrSelf);
+					if (ttl != null) {
+						this.lifetimes.put(path, ttl);
+					}
+				}
+				return;
+			}
+			write(path, value, ttl, keep);
+		}
+
 		@SuppressWarnings("unchecked")
-		void write(StatePath path, @Nullable Object value, @Nullable Duration ttl, boolean keep) {
+		private void write(StatePath path, @Nullable Object value, @Nullable Duration ttl, boolean keep) {
 			String top = path.segment(0);
 			if (path.depth() == 1) {
 				if (value == null) {
