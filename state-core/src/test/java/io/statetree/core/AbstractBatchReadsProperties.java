@@ -175,7 +175,9 @@ public abstract class AbstractBatchReadsProperties {
 		StatePath path = StatePath.of(step.path());
 		boolean branch = path.depth() == 1;
 		Object value = branch ? Map.of("x", step.value()) : step.value();
-		int kind = (!lifetimes && (step.kind() == 1 || step.kind() == 2)) ? 0 : step.kind();
+		// a hybrid refuses a lifetime at a mount point (its lifetimes are kept per mounted backend)
+		boolean plain = !lifetimes || step.path().equals("/persistent");
+		int kind = (plain && (step.kind() == 1 || step.kind() == 2)) ? 0 : step.kind();
 		switch (kind) {
 			case 1 -> {
 				Duration ttl = Duration.ofMinutes(step.minutes());
