@@ -90,7 +90,7 @@ public abstract class AbstractBatchReadsProperties {
 			.ofMaxSize(4);
 	}
 
-	@Property(tries = 150)
+	@Property(tries = 100)
 	void everyReadSeesTheBatchsOwnWrites(@ForAll("runs") List<Run> runs) throws Exception {
 		Path directory = Files.createTempDirectory("statetree-batch-reads");
 		StateController c = StateController.builder()
