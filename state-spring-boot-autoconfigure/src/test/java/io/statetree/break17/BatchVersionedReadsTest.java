@@ -8,13 +8,13 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins the cause of the transaction finding in {@link Break17TransactionsTest}: the README says
+ * Pins the cause of the transaction finding in {@link TransactionAsyncWritesAndReadsTest}: the README says
  * "Reads inside a batch see its own writes", and a transaction's writes are a held batch. Expected:
  * {@code getVersioned}, {@code snapshot} and {@code timeToLive} inside a plain {@code batch(...)}
  * see the batch's writes as {@code get} does. They read the backend directly
  * ({@code HistoryAccess.getVersioned} / {@code snapshot}, {@code lifetimes.timeToLive}).
  */
-class Break17BatchReadsTest {
+class BatchVersionedReadsTest {
 
 	@Test
 	void everyReadInsideAPlainBatchSeesItsWrites() throws Exception {

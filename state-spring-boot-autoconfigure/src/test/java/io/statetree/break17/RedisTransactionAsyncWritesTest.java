@@ -22,14 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * transaction that rolls back. Expected: neither is written nor heard.
  */
 @ExtendWith(RedisTestServer.class)
-class Break17RedisTransactionsTest {
+class RedisTransactionAsyncWritesTest {
 
 	private ApplicationContextRunner runner(RedisTestServer server) {
 		RedisTestServer.Endpoint endpoint = RedisTestServer.endpoint();
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, DataRedisAutoConfiguration.class,
 					StateTreeAutoConfiguration.class, StateTreeTransactionAutoConfiguration.class))
-			.withUserConfiguration(Break17TransactionsTest.Database.class)
+			.withUserConfiguration(TransactionAsyncWritesAndReadsTest.Database.class)
 			.withPropertyValues("spring.data.redis.host=" + endpoint.host(), "spring.data.redis.port=" + endpoint.port(),
 					"statetree.backend=redis", "statetree.redis.namespace=" + server.newNamespace());
 	}

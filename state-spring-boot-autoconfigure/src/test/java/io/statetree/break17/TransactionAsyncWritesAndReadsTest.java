@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * "every write on a thread with an active transaction synchronisation joins one batch per
  * transaction ... on rollback the batch is discarded; nothing is written".
  */
-class Break17TransactionsTest {
+class TransactionAsyncWritesAndReadsTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(

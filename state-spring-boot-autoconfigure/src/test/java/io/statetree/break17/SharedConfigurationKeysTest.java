@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * property table documents must never be reported as unknown (they are not typos), whatever
  * optional module the service happens to lack; mount names in the forms users write them start.
  */
-class Break17UnknownPropertiesTest {
+class SharedConfigurationKeysTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(StateTreeAutoConfiguration.class));
