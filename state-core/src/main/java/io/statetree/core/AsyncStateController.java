@@ -37,7 +37,9 @@ import org.jspecify.annotations.Nullable;
  * futures completed, not after those still queued; reads are not ordered after pending writes
  * (compose on the write's future to read it back). A call made inside a batch, an effect or a
  * listener runs the synchronous call on the calling thread (it joins the batch, the cascade) and
- * returns a completed future.
+ * returns a completed future; so does a write on a thread whose writes join a Spring transaction
+ * (DESIGN §14): it joins the transaction's batch, committed after the transaction commits and
+ * discarded on rollback, never committed on its own.
  */
 public interface AsyncStateController {
 

@@ -60,7 +60,8 @@ final class StartupSummary implements SmartInitializingSingleton {
 				line.append(" with near cache");
 			}
 			StringJoiner mounts = new StringJoiner(", ");
-			for (Map.Entry<String, StateTreeMountProperties> mount : this.properties.getMounts().entrySet()) {
+			Map<String, StateTreeMountProperties> configured = MountNames.merged(this.properties.getMounts());
+			for (Map.Entry<String, StateTreeMountProperties> mount : configured.entrySet()) {
 				BackendType type = mount.getValue().getBackend();
 				mounts.add(mount.getKey() + "=" + mount.getValue().getPath() + " ("
 						+ ((type != null) ? name(type) : "no backend") + ")");

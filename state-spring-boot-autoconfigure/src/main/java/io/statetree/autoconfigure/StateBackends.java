@@ -60,6 +60,7 @@ final class StateBackends {
 	 */
 	StateBackend create() {
 		Map<String, StatePath> mountPaths = validateMounts();
+		Map<String, StateTreeMountProperties> configured = MountNames.merged(this.properties.getMounts());
 		List<StateBackend> created = new ArrayList<>();
 		try {
 			BackendSpec rootSpec = new BackendSpec("statetree", null, this.properties.getFilesystem(),
@@ -71,7 +72,7 @@ final class StateBackends {
 			Map<StatePath, StateBackend> mounts = new LinkedHashMap<>();
 			for (Map.Entry<String, StatePath> entry : mountPaths.entrySet()) {
 				String name = entry.getKey();
-				StateTreeMountProperties mount = this.properties.getMounts().get(name);
+				StateTreeMountProperties mount = configured.get(name);
 				String namespace = mount.getRedis().getNamespace();
 				BackendSpec spec = new BackendSpec("statetree.mounts." + name, name, mount.getFilesystem(),
 						(namespace != null) ? namespace : this.properties.getRedis().getNamespace() + ":" + name);
@@ -133,7 +134,7 @@ final class StateBackends {
 	 */
 	private Map<String, StatePath> validateMounts() {
 		Map<String, StatePath> paths = new LinkedHashMap<>();
-		this.properties.getMounts().forEach((name, mount) -> {
+		MountNames.merged(this.properties.getMounts()).forEach((name, mount) -> {
 			String prefix = "statetree.mounts." + name;
 			String path = mount.getPath();
 			if (!StringUtils.hasText(path)) {

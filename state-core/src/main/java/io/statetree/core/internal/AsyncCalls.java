@@ -95,6 +95,16 @@ final class AsyncCalls implements AsyncStateController {
 				|| this.dispatcher.currentDepth() >= 0;
 	}
 
+	/**
+	 * Whether a write runs synchronously on the calling thread: where {@link #onCallingThread} says
+	 * so, and where the write joins a batch the thread has or would open for it (a Spring
+	 * transaction's, DESIGN §14): made on the executor or sent on its own, it would commit at once,
+	 * outside the transaction, and survive its rollback.
+	 */
+	private boolean writesOnCallingThread() {
+		return onCallingThread() || this.batches.forWrite() != null;
+	}
+
 	/** The synchronous call made now, its outcome in a completed future. */
 	private static <T> CompletableFuture<T> now(Supplier<T> call) {
 		try {
@@ -133,12 +143,12 @@ final class AsyncCalls implements AsyncStateController {
 	/** A synchronous write: now, or on the executor after the writes before it. */
 	private <T> CompletableFuture<T> write(Supplier<T> call) {
 		this.controller.checkOpen();
-		return onCallingThread() ? now(call) : this.sequencer.submit(() -> onExecutor(call));
+		return writesOnCallingThread() ? now(call) : this.sequencer.submit(() -> onExecutor(call));
 	}
 
 	/** Whether a write without options can take the non-blocking path. */
 	private boolean nonBlocking() {
-		return this.mode == Mode.NON_BLOCKING && !this.commits.needsSyncPath() && !onCallingThread();
+		return this.mode == Mode.NON_BLOCKING && !this.commits.needsSyncPath() && !writesOnCallingThread();
 	}
 
 	// ------------------------------------------------------------------ reads
@@ -227,7 +237,7 @@ final class AsyncCalls implements AsyncStateController {
 	public CompletableFuture<Boolean> setAll(Map<String, ?> writes) {
 		try {
 			this.controller.checkOpen();
-			if (onCallingThread()) {
+			if (writesOnCallingThread()) {
 				return now(() -> this.controller.setAll(writes));
 			}
 			MultiWrite plan = MultiWrite.plan(writes, this.converter);

@@ -358,6 +358,11 @@ public final class DefaultStateController implements StateController {
 	public Versioned<@Nullable Object> getVersioned(StatePath path) {
 		Tracker.record(path);
 		checkOpen();
+		if (this.parts.batches.current() != null) {
+			// inside a batch: what it sees (its own writes), at the revision of the committed state
+			// it builds on; its writes get their revision when it commits (README, Transactions)
+			return new Versioned<>(get(path), revision());
+		}
 		return this.parts.history.getVersioned(path);
 	}
 
@@ -382,6 +387,10 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public StateSnapshot snapshot(StatePath path) {
 		checkOpen();
+		if (this.parts.batches.current() != null) {
+			Versioned<@Nullable Object> read = getVersioned(path);
+			return new StateSnapshot(path, read.revision(), read.value());
+		}
 		return this.parts.history.snapshot(path);
 	}
 
@@ -506,6 +515,12 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public java.time.@Nullable Duration timeToLive(StatePath path) {
 		Objects.requireNonNull(path, "path");
+		Batch current = this.parts.batches.current();
+		if (current != null) {
+			return BatchLifetimes.timeToLive(current.tx.writes(),
+					path.isRoot() || current.tx.readUntracked(path) != null, path,
+					this.parts.lifetimes::timeToLive);
+		}
 		return this.parts.lifetimes.timeToLive(path);
 	}
 

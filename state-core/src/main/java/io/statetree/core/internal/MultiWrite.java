@@ -100,7 +100,8 @@ final class MultiWrite {
 	 * @throws StateWriteException when a write runs under a stored leaf; nothing was written
 	 */
 	boolean apply(BatchRunner batches) {
-		Batch outer = batches.current();
+		// the batch these writes join, a Spring transaction's opened now when it is the first write
+		Batch outer = batches.forWrite();
 		if (outer != null) {
 			TxView probe = outer.tx.fork();
 			for (Entry entry : this.entries) {
