@@ -98,11 +98,11 @@ final class ExpirySweeper {
 		if (!lend) {
 			return this.entries.nanosUntilNextDue() == 0;
 		}
-		long until = this.entries.nanosUntilNextDueBeforeCommit();
-		if (until != Long.MAX_VALUE) {
-			this.lent = true;
-		}
-		return until == 0;
+		// ended whatever the answer: a backend may lend the reading it took and still find nothing
+		// due (the in-memory index's hint said a due time, its exact scan found none), and a reading
+		// that outlived its commit would date a later write's time to live in the past
+		this.lent = true;
+		return this.entries.nanosUntilNextDueBeforeCommit() == 0;
 	}
 
 	/**

@@ -104,6 +104,28 @@ class InMemoryCommitClockTest {
 		assertThat(c.get("/src")).isNull();
 	}
 
+	/**
+	 * The shrunk sample {@code InMemoryExpiryPropertiesTest} found: a time to live replaced by an
+	 * ephemeral entry leaves the index a due-time hint with nothing due, so the check before a commit
+	 * lent its reading and answered "nothing due"; the reading was not ended, and a later write's
+	 * time to live counted from it, already over when written.
+	 */
+	@Test
+	void aReadingLentWhenNothingTurnsOutDueStillEndsWithItsCommit() {
+		AtomicLong clock = new AtomicLong(START);
+		StateController c = open(new InMemoryBackend(clock::get));
+		java.util.Map<String, Object> value = java.util.Map.of("x", 0);
+		c.set("/a", value, WriteOptions.ttl(Duration.ofMillis(1)));
+		c.set("/a", value, WriteOptions.ephemeral());
+		clock.addAndGet(Duration.ofMillis(1).toNanos());
+		c.set("/a", value);
+		c.set("/a", value);
+		clock.addAndGet(Duration.ofMillis(1).toNanos());
+		c.set("/a", value, WriteOptions.ttl(Duration.ofMillis(1)));
+		assertThat(c.get("/a")).isEqualTo(value);
+		assertThat(c.timeToLive("/a")).isEqualTo(Duration.ofMillis(1));
+	}
+
 	@Test
 	void aReadingLentToACommitEndsWithIt() {
 		AtomicLong clock = new AtomicLong(START);
