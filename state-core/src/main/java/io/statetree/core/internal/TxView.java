@@ -2,7 +2,6 @@ package io.statetree.core.internal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,13 +69,11 @@ final class TxView {
 	private @Nullable Object lastValue;
 
 	/**
-	 * The commit's changes as the writes were applied to {@link #root} (one per write: the value
-	 * found there on the write's own walk down and the value it put), while they are exactly what
-	 * diffing {@link #base} and {@link #root} would give; null when not recorded, or no longer
-	 * exact (a delete, a root write, a write at, above or below an earlier one) or too many to
-	 * check ({@link #MAX_RECORDED}).
+	 * The commit's changes as the writes were applied to {@link #root}, while they are exactly
+	 * what diffing {@link #base} and {@link #root} would give; null when not recorded, or no
+	 * longer exact (see {@link TxChangeRecord#note}).
 	 */
-	private @Nullable List<Change> changes;
+	private @Nullable TxChangeRecord changes;
 
 	/**
 	 * Derived writes side by side (children of one branch) not yet applied to {@link #root}: the
@@ -96,12 +93,6 @@ final class TxView {
 	private int beside;
 
 	private static final Object[] NONE = {};
-
-	/**
-	 * At most this many changes are recorded (each new write is compared with every recorded
-	 * one): a larger commit (a DAG's) is diffed from its roots, where paths are told apart by a map.
-	 */
-	private static final int MAX_RECORDED = 16;
 
 	/**
 	 * At most this many derived writes are pending at once (a read of a path beside them scans
@@ -186,7 +177,7 @@ final class TxView {
 	 */
 	void recordChanges() {
 		if (this.root != null && this.reads == null && this.writes.isEmpty()) {
-			this.changes = new ArrayList<>();
+			this.changes = new TxChangeRecord();
 		}
 	}
 
@@ -196,48 +187,16 @@ final class TxView {
 	 * (then the roots must be compared).
 	 */
 	@Nullable List<Change> changes() {
-		List<Change> recorded = this.changes;
-		return (recorded != null) ? Collections.unmodifiableList(recorded) : null;
+		TxChangeRecord recorded = this.changes;
+		return (recorded != null) ? recorded.changes() : null;
 	}
 
-	/**
-	 * Notes the change a write made on its own walk; forgets the record when it would no longer
-	 * be exact: the write deletes, is at the root, or lies at, above or below an earlier write
-	 * (then its value before is not the snapshot's, or an earlier change's value after moved), or
-	 * the record is full.
-	 */
+	/** Notes the change a write made on its own walk; drops the record when it is no longer exact. */
 	private void noteChange(Write write, @Nullable Object before) {
-		List<Change> recorded = this.changes;
-		if (recorded == null) {
-			return;
-		}
-		StatePath path = write.path();
-		if (write.value() == null || path.isRoot() || recorded.size() == MAX_RECORDED) {
+		TxChangeRecord recorded = this.changes;
+		if (recorded != null && !recorded.note(write, before)) {
 			this.changes = null;
-			return;
 		}
-		for (int i = 0, n = recorded.size(); i < n; i++) {
-			if (related(recorded.get(i).path(), path)) {
-				this.changes = null;
-				return;
-			}
-		}
-		recorded.add(new Change(path, before, write.value(), write.payload()));
-	}
-
-	/** Whether one path is the other or lies below it. */
-	private static boolean related(StatePath a, StatePath b) {
-		int da = a.depth();
-		int db = b.depth();
-		if (da == db && a.hashCode() != b.hashCode()) {
-			return false;
-		}
-		for (int i = Math.min(da, db) - 1; i >= 0; i--) {
-			if (!a.segment(i).equals(b.segment(i))) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	List<Write> writes() {
