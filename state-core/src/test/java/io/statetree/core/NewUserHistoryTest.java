@@ -891,15 +891,20 @@ class NewUserHistoryTest {
 	// ------------------------------------------------------------------ getVersioned
 
 	@Test
-	void getVersionedInsideBatchIgnoresBatchWrites() {
+	void getVersionedInsideBatchSeesTheBatchsWritesAtTheRevisionItBuildsOn() {
+		// DESIGN §4: reads inside a batch see its own writes; the batch's writes have no revision
+		// until they commit, so the revision is the committed one the batch builds on (README,
+		// Transactions), and a watch from it hears the batch's commit
 		StateController c = memory();
 		c.set("/a", 1);
 		c.batch(() -> {
 			c.set("/a", 2);
 			Versioned<Object> v = c.getVersioned("/a");
-			assertThat(v.value()).isEqualTo(1);
+			assertThat(v.value()).isEqualTo(2);
 			assertThat(v.revision()).isEqualTo(1);
 		});
+		assertThat(c.getVersioned("/a").value()).isEqualTo(2);
+		assertThat(c.getVersioned("/a").revision()).isEqualTo(2);
 	}
 
 	@Test
