@@ -20,18 +20,15 @@ import io.statetree.autoconfigure.security.StateTreeSecurityAutoConfiguration;
 import io.statetree.autoconfigure.tx.StateTreeTransactionAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.preinitialize.BackgroundPreinitializer;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.annotation.MergedAnnotations;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests that the registration files name classes that exist where they live now: every
  * auto-configuration in {@code AutoConfiguration.imports} (one per concern, in its sub-package),
- * every failure analyzer in {@code spring.factories}, and the background pre-initializer there, which
- * Boot's own loader finds and can instantiate.
+ * and every failure analyzer in {@code spring.factories}.
  */
 class AutoConfigurationImportsTest {
 
@@ -63,16 +60,6 @@ class AutoConfigurationImportsTest {
 		for (String name : names) {
 			assertThat(FailureAnalyzer.class.isAssignableFrom(Class.forName(name.trim()))).as(name).isTrue();
 		}
-	}
-
-	@Test
-	void theBackgroundPreinitializerIsRegisteredWithBoot() throws Exception {
-		Properties factories = new Properties();
-		factories.load(new StringReader(ours("META-INF/spring.factories")));
-		assertThat(factories.getProperty(BackgroundPreinitializer.class.getName(), "").trim())
-			.isEqualTo(StateTreeBackgroundPreinitializer.class.getName());
-		assertThat(SpringFactoriesLoader.forDefaultResourceLocation().load(BackgroundPreinitializer.class))
-			.hasAtLeastOneElementOfType(StateTreeBackgroundPreinitializer.class);
 	}
 
 	private List<String> lines(String resource) throws IOException {
