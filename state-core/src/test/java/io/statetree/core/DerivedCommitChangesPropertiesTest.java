@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.statetree.core.backend.CommitRequest;
-import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
 import net.jqwik.api.Arbitraries;
@@ -209,38 +207,6 @@ class DerivedCommitChangesPropertiesTest {
 	private static boolean same(ChangedPath a, ChangedPath b) {
 		return a.path().equals(b.path()) && io.statetree.core.backend.StateValues.equal(a.oldValue(), b.oldValue())
 				&& io.statetree.core.backend.StateValues.equal(a.newValue(), b.newValue());
-	}
-
-	/** Forwards the SPI's required methods to an in-memory tree, and offers no snapshot store. */
-	private static final class PlainBackend implements StateBackend {
-
-		private final InMemoryBackend target = new InMemoryBackend();
-
-		@Override
-		public @Nullable Object read(StatePath path) {
-			return this.target.read(path);
-		}
-
-		@Override
-		public List<String> childNames(StatePath path) {
-			return this.target.childNames(path);
-		}
-
-		@Override
-		public CommitResult commit(CommitRequest request) {
-			return this.target.commit(request);
-		}
-
-		@Override
-		public long revision() {
-			return this.target.revision();
-		}
-
-		@Override
-		public Map<String, Object> describe() {
-			return Map.of("type", "plain");
-		}
-
 	}
 
 }
