@@ -2,13 +2,9 @@ package io.statetree.benchmarks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +79,7 @@ public class FileSystemBenchmark {
 
 	private final StatePath subtree = StatePath.of("/items");
 
-	private Path leafFile;
+	private BareFileWrite bareLeaf;
 
 	private Path itemsDirectory;
 
@@ -106,7 +102,7 @@ public class FileSystemBenchmark {
 				throw new IllegalArgumentException();
 			}));
 		}
-		this.leafFile = this.directory.resolve("users").resolve("u1").resolve("score.json");
+		this.bareLeaf = new BareFileWrite(this.directory.resolve("users").resolve("u1").resolve("score.json"), this.fsync);
 		this.itemsDirectory = this.directory.resolve("items");
 	}
 
@@ -132,20 +128,7 @@ public class FileSystemBenchmark {
 			commit(this.leaf, value);
 			return;
 		}
-		byte[] bytes = this.serializer.write(value);
-		Path temp = this.leafFile.resolveSibling(".score.json." + value + ".tmp");
-		try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-			channel.write(ByteBuffer.wrap(bytes));
-			if (this.fsync) {
-				channel.force(true);
-			}
-		}
-		Files.move(temp, this.leafFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		if (this.fsync) {
-			try (FileChannel channel = FileChannel.open(this.leafFile.getParent(), StandardOpenOption.READ)) {
-				channel.force(true);
-			}
-		}
+		this.bareLeaf.write(this.serializer.write(value), value);
 	}
 
 	/** Reads a branch of 100 files, each a small object. */

@@ -2,12 +2,8 @@ package io.statetree.benchmarks;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -68,16 +64,17 @@ public final class FileSystemCommitCounts {
 		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		try (FileSystemBackend backend = FileSystemBackend.builder(directory).fsync(fsync).build()) {
 			commit(backend);
-			Path bare = directory.resolve("bare").resolve("score.json");
-			Files.createDirectories(bare.getParent());
-			bare(bare, fsync);
+			Path file = directory.resolve("bare").resolve("score.json");
+			Files.createDirectories(file.getParent());
+			BareFileWrite bare = new BareFileWrite(file, fsync);
+			bare(bare);
 			if (warmUp) {
 				for (int i = 0; i < WARM_UP; i++) {
 					if (ours) {
 						commit(backend);
 					}
 					else {
-						bare(bare, fsync);
+						bare(bare);
 					}
 				}
 			}
@@ -90,7 +87,7 @@ public final class FileSystemCommitCounts {
 					commit(backend);
 				}
 				else {
-					bare(bare, fsync);
+					bare(bare);
 				}
 			}
 			cpu = threads.getCurrentThreadCpuTime() - cpu;
@@ -167,22 +164,9 @@ public final class FileSystemCommitCounts {
 		backend.commit(new CommitRequest(List.of(Write.of(LEAF, ++this.counter)), List.of(), "bench"));
 	}
 
-	private void bare(Path file, boolean fsync) throws IOException {
+	private void bare(BareFileWrite bare) throws IOException {
 		long value = ++this.counter;
-		byte[] bytes = this.serializer.write(value);
-		Path temp = file.resolveSibling(".score.json." + value + ".tmp");
-		try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-			channel.write(ByteBuffer.wrap(bytes));
-			if (fsync) {
-				channel.force(true);
-			}
-		}
-		Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		if (fsync) {
-			try (FileChannel channel = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-				channel.force(true);
-			}
-		}
+		bare.write(this.serializer.write(value), value);
 	}
 
 }

@@ -1,12 +1,8 @@
 package io.statetree.benchmarks;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +86,7 @@ public class FileSystemGroupCommitBenchmark {
 
 		StatePath leaf;
 
-		Path file;
+		BareFileWrite bare;
 
 		long counter;
 
@@ -98,8 +94,9 @@ public class FileSystemGroupCommitBenchmark {
 		public void setup(FileSystemGroupCommitBenchmark benchmark) throws IOException {
 			int id = benchmark.threads.getAndIncrement();
 			this.leaf = StatePath.of("/writers/w" + id + "/score");
-			this.file = benchmark.directory.resolve("bare").resolve("w" + id + ".json");
-			Files.createDirectories(this.file.getParent());
+			Path file = benchmark.directory.resolve("bare").resolve("w" + id + ".json");
+			Files.createDirectories(file.getParent());
+			this.bare = new BareFileWrite(file, true);
 		}
 
 	}
@@ -110,15 +107,7 @@ public class FileSystemGroupCommitBenchmark {
 			this.backend.commit(new CommitRequest(List.of(Write.of(writer.leaf, value)), List.of(), "bench"));
 			return;
 		}
-		Path temp = writer.file.resolveSibling("." + writer.file.getFileName() + "." + value + ".tmp");
-		try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-			channel.write(ByteBuffer.wrap(Long.toString(value).getBytes()));
-			channel.force(true);
-		}
-		Files.move(temp, writer.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		try (FileChannel channel = FileChannel.open(writer.file.getParent(), StandardOpenOption.READ)) {
-			channel.force(true);
-		}
+		writer.bare.write(Long.toString(value).getBytes(), value);
 	}
 
 	/** Durable commits per second from one writer. */

@@ -1,12 +1,8 @@
 package io.statetree.benchmarks;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -57,12 +53,13 @@ public final class FileSystemPairedComparison {
 		Path directory = Files.createTempDirectory("statetree-paired");
 		try (FileSystemBackend backend = FileSystemBackend.builder(directory).fsync(fsync).build()) {
 			commit(backend);
-			Path bare = directory.resolve("bare").resolve("score.json");
-			Files.createDirectories(bare.getParent());
+			Path file = directory.resolve("bare").resolve("score.json");
+			Files.createDirectories(file.getParent());
+			BareFileWrite bare = new BareFileWrite(file, fsync);
 			// warm up both sides
 			for (int i = 0; i < ROUND; i++) {
 				commit(backend);
-				bare(bare, fsync);
+				bare(bare);
 			}
 			long[] ours = new long[rounds * ROUND];
 			long[] theirs = new long[rounds * ROUND];
@@ -75,7 +72,7 @@ public final class FileSystemPairedComparison {
 				}
 				for (int i = 0; i < ROUND; i++) {
 					long start = System.nanoTime();
-					bare(bare, fsync);
+					bare(bare);
 					theirs[n + i] = System.nanoTime() - start;
 				}
 				n += ROUND;
@@ -101,22 +98,9 @@ public final class FileSystemPairedComparison {
 		backend.commit(new CommitRequest(List.of(Write.of(LEAF, ++this.counter)), List.of(), "bench"));
 	}
 
-	private void bare(Path file, boolean fsync) throws IOException {
+	private void bare(BareFileWrite bare) throws IOException {
 		long value = ++this.counter;
-		byte[] bytes = this.serializer.write(value);
-		Path temp = file.resolveSibling(".score.json." + value + ".tmp");
-		try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-			channel.write(ByteBuffer.wrap(bytes));
-			if (fsync) {
-				channel.force(true);
-			}
-		}
-		Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		if (fsync) {
-			try (FileChannel channel = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-				channel.force(true);
-			}
-		}
+		bare.write(this.serializer.write(value), value);
 	}
 
 	private static double median(long[] values) {
