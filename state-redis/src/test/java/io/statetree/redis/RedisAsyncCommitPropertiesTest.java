@@ -18,7 +18,6 @@ import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -28,7 +27,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.jspecify.annotations.Nullable;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,18 +48,16 @@ class RedisAsyncCommitPropertiesTest {
 
 	private static final String[] SEGMENTS = { "a", "b", "c", "0" };
 
-	private static LettuceConnectionFactory factory;
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("async-commit");
 
 	@BeforeContainer
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		factory.destroy();
+		REDIS.disconnect();
 	}
 
 	@Provide
@@ -108,7 +104,7 @@ class RedisAsyncCommitPropertiesTest {
 	@Property(tries = 60)
 	void commitsInFlightTogetherEndAsTheSameCommitsOneAfterAnother(@ForAll("commits") List<CommitRequest> commits) {
 		InMemoryBackend model = new InMemoryBackend();
-		try (RedisBackend backend = backend("async-props"); RedisBackend sequential = backend("sync-props")) {
+		try (RedisBackend backend = REDIS.newBackend(); RedisBackend sequential = REDIS.newBackend()) {
 			List<CompletableFuture<CommitResult>> futures = new ArrayList<>();
 			List<AtomicInteger> completions = new ArrayList<>();
 			for (CommitRequest commit : commits) {
@@ -131,12 +127,6 @@ class RedisAsyncCommitPropertiesTest {
 				.isEqualTo(StateValues.toJsonString(model.read(StatePath.ROOT)));
 			assertThat(backend.revision()).isEqualTo(sequential.revision());
 		}
-	}
-
-	private static RedisBackend backend(String prefix) {
-		return RedisBackend.builder(factory)
-			.namespace(prefix + "-" + ProcessHandle.current().pid() + "-" + (++namespaces))
-			.build();
 	}
 
 	private static Object revision(Object outcome) {

@@ -22,7 +22,6 @@ import io.statetree.core.backend.Precondition;
 import io.statetree.core.backend.RemoteCommit;
 import io.statetree.core.backend.Write;
 import io.statetree.redis.test.ConnectionKiller;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -32,7 +31,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,26 +49,16 @@ class RedisAsyncConnectionKillPropertiesTest {
 
 	private static final int SHARED_KEYS = 4;
 
-	private static LettuceConnectionFactory writerFactory;
-
-	private static LettuceConnectionFactory readerFactory;
-
-	private static LettuceConnectionFactory killerFactory;
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("async-kill", 3);
 
 	@BeforeContainer
 	static void connect() {
-		writerFactory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
-		readerFactory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
-		killerFactory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		writerFactory.destroy();
-		readerFactory.destroy();
-		killerFactory.destroy();
+		REDIS.disconnect();
 	}
 
 	/** One call: writes {@code value} at shared key {@code key}, {@code extra} more keys below its own path. */
@@ -91,9 +79,9 @@ class RedisAsyncConnectionKillPropertiesTest {
 	@Property(tries = 8)
 	void everyAsyncCallTellsItsTrueOutcomeAndNoneIsAppliedTwice(@ForAll("calls") List<Call> calls,
 			@ForAll @IntRange(min = 20, max = 100) int killEveryMillis) {
-		String namespace = "async-kill-" + ProcessHandle.current().pid() + "-" + (++namespaces);
-		RedisBackend writer = RedisBackend.builder(writerFactory).namespace(namespace).build();
-		RedisBackend reader = RedisBackend.builder(readerFactory).namespace(namespace).build();
+		String namespace = REDIS.newNamespace();
+		RedisBackend writer = REDIS.backend(0, namespace);
+		RedisBackend reader = REDIS.backend(1, namespace);
 		Heard heard = new Heard();
 		Heard ownHeard = new Heard();
 		try {
@@ -101,7 +89,7 @@ class RedisAsyncConnectionKillPropertiesTest {
 			writer.setBackendListener(ownHeard);
 			List<CompletableFuture<CommitResult>> futures = new ArrayList<>();
 			List<Call> sent = new ArrayList<>();
-			try (ConnectionKiller killer = ConnectionKiller.start(killerFactory, Duration.ofMillis(killEveryMillis))) {
+			try (ConnectionKiller killer = ConnectionKiller.start(REDIS.factory(2), Duration.ofMillis(killEveryMillis))) {
 				long began = System.nanoTime();
 				// the calls, all in flight at once, again and again until connections were killed three times
 				do {

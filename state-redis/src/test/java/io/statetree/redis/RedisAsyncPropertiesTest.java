@@ -1,14 +1,11 @@
 package io.statetree.redis;
 
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.statetree.core.AbstractAsyncProperties;
 import io.statetree.core.backend.StateBackend;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * {@link AbstractAsyncProperties} on {@link RedisBackend}: the asynchronous API gives the
@@ -18,26 +15,21 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 class RedisAsyncPropertiesTest extends AbstractAsyncProperties {
 
-	private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
-	private static LettuceConnectionFactory factory;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("async");
 
 	@BeforeContainer
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		if (factory != null) {
-			factory.destroy();
-		}
+		REDIS.disconnect();
 	}
 
 	@Override
 	protected StateBackend newBackend(Path directory) {
-		String namespace = "async-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
-		return RedisBackend.builder(factory).namespace(namespace).build();
+		return REDIS.newBackend();
 	}
 
 }

@@ -8,7 +8,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.statetree.core.StateController;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -30,22 +29,16 @@ class RedisBatchPropertiesTest {
 
 	private static final List<String> COUNTERS = List.of("/counters/a", "/counters/b", "/other/c");
 
-	private static LettuceConnectionFactory firstFactory;
-
-	private static LettuceConnectionFactory secondFactory;
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("batch-props", 2);
 
 	@BeforeContainer
 	static void connect() {
-		firstFactory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
-		secondFactory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		firstFactory.destroy();
-		secondFactory.destroy();
+		REDIS.disconnect();
 	}
 
 	/** 0 reads, 1 updates, 2 reads then sets, counter index, delta. */
@@ -63,9 +56,9 @@ class RedisBatchPropertiesTest {
 
 	@Property(tries = 10)
 	void batchesFromTwoInstancesAgreeWithASequentialModel(@ForAll("plans") List<List<List<Op>>> plan) throws Exception {
-		String namespace = "batch-props-" + ProcessHandle.current().pid() + "-" + (++namespaces);
-		try (StateController first = controller(firstFactory, namespace, "first");
-				StateController second = controller(secondFactory, namespace, "second")) {
+		String namespace = REDIS.newNamespace();
+		try (StateController first = controller(REDIS.factory(), namespace, "first");
+				StateController second = controller(REDIS.factory(1), namespace, "second")) {
 			ExecutorService pool = Executors.newFixedThreadPool(plan.size());
 			try {
 				List<Future<?>> futures = new ArrayList<>();

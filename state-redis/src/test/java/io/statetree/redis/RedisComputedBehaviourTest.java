@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,32 +23,21 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(RedisTestServer.class)
 class RedisComputedBehaviourTest extends AbstractComputedBehaviourTest {
 
-	private static LettuceConnectionFactory factory;
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("computed");
 
 	@BeforeAll
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterAll
 	static void disconnect() {
-		factory.destroy();
-		factory = null;
+		REDIS.disconnect();
 	}
 
 	@Override
 	protected StateBackend newBackend(Path scratch) {
-		return backend("computed-" + ProcessHandle.current().pid() + "-" + (++namespaces));
-	}
-
-	private static RedisBackend backend(String namespace) {
-		if (factory == null) {
-			// a jqwik property: started outside JUnit's lifecycle, so @BeforeAll has not run
-			connect();
-		}
-		return RedisBackend.builder(factory).namespace(namespace).build();
+		return REDIS.newBackend();
 	}
 
 	@Override
@@ -59,9 +47,9 @@ class RedisComputedBehaviourTest extends AbstractComputedBehaviourTest {
 
 	@Test
 	void anotherInstancesCommitInvalidatesTheValue() {
-		String namespace = "computed-shared-" + ProcessHandle.current().pid() + "-" + (++namespaces);
-		try (StateController one = StateController.builder().backend(backend(namespace)).build();
-				StateController two = StateController.builder().backend(backend(namespace)).build()) {
+		String namespace = REDIS.newNamespace();
+		try (StateController one = StateController.builder().backend(REDIS.backend(0, namespace)).build();
+				StateController two = StateController.builder().backend(REDIS.backend(0, namespace)).build()) {
 			one.set("/a", 1);
 			AtomicInteger calls = new AtomicInteger();
 			Computed<Object> computed = one.computed((view) -> {

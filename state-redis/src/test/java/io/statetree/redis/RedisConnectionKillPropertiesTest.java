@@ -13,7 +13,6 @@ import io.statetree.core.Commit;
 import io.statetree.core.StateController;
 import io.statetree.core.StateStorageException;
 import io.statetree.redis.test.ConnectionKiller;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -39,26 +38,16 @@ class RedisConnectionKillPropertiesTest {
 
 	private static final List<String> KEYS = List.of("/k/a", "/k/b", "/k/c", "/k/d");
 
-	private static LettuceConnectionFactory firstFactory;
-
-	private static LettuceConnectionFactory secondFactory;
-
-	private static LettuceConnectionFactory killerFactory;
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("kill-props", 3);
 
 	@BeforeContainer
 	static void connect() {
-		firstFactory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
-		secondFactory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
-		killerFactory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		firstFactory.destroy();
-		secondFactory.destroy();
-		killerFactory.destroy();
+		REDIS.disconnect();
 	}
 
 	/**
@@ -87,18 +76,18 @@ class RedisConnectionKillPropertiesTest {
 	@Property(tries = 12)
 	void theTreeAndEveryListenerAgreeWithTheCallsThatReturned(@ForAll("calls") List<Op> calls,
 			@ForAll @IntRange(min = 20, max = 100) int killEveryMillis) {
-		String namespace = "kill-props-" + ProcessHandle.current().pid() + "-" + (++namespaces);
+		String namespace = REDIS.newNamespace();
 		List<List<String>> heard = List.of(Collections.synchronizedList(new ArrayList<>()),
 				Collections.synchronizedList(new ArrayList<>()));
 		Map<String, Integer> model = new HashMap<>();
-		try (StateController first = controller(firstFactory, namespace, "first");
-				StateController second = controller(secondFactory, namespace, "second")) {
+		try (StateController first = controller(REDIS.factory(), namespace, "first");
+				StateController second = controller(REDIS.factory(1), namespace, "second")) {
 			List<StateController> instances = List.of(first, second);
 			for (int i = 0; i < 2; i++) {
 				List<String> events = heard.get(i);
 				instances.get(i).subscribe("/k/*", (e) -> events.add(event(e.revision(), e.path().toString(), e.newValue())));
 			}
-			try (ConnectionKiller killer = ConnectionKiller.start(killerFactory, Duration.ofMillis(killEveryMillis))) {
+			try (ConnectionKiller killer = ConnectionKiller.start(REDIS.factory(2), Duration.ofMillis(killEveryMillis))) {
 				// the calls again and again until connections were killed three times meanwhile
 				do {
 					run(instances, calls, model);

@@ -12,7 +12,6 @@ import java.util.Set;
 import io.statetree.core.backend.ConsumerGroups;
 import io.statetree.core.backend.GroupMembership;
 import io.statetree.core.backend.PartitionClaim;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -21,7 +20,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,9 +35,7 @@ class RedisConsumerGroupsPropertiesTest {
 
 	private static final Duration LONG = Duration.ofMinutes(5);
 
-	private static LettuceConnectionFactory factory;
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("groups-props");
 
 	/** One step: which member, what it does (0-5 claim, 6-7 acknowledge, 8 leave and join), a seed. */
 	record Step(int member, int action, long seed) {
@@ -47,12 +43,12 @@ class RedisConsumerGroupsPropertiesTest {
 
 	@BeforeContainer
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		factory.destroy();
+		REDIS.disconnect();
 	}
 
 	@Provide
@@ -63,13 +59,13 @@ class RedisConsumerGroupsPropertiesTest {
 
 	@Property(tries = 25)
 	void claimsTokensAndCursorsFollowTheModel(@ForAll("steps") List<Step> steps) {
-		String namespace = "groups-props-" + ProcessHandle.current().pid() + "-" + (++namespaces);
+		String namespace = REDIS.newNamespace();
 		List<RedisBackend> backends = new ArrayList<>();
 		try {
 			List<ConsumerGroups> stores = new ArrayList<>();
 			List<GroupMembership> members = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
-				RedisBackend backend = RedisBackend.builder(factory).namespace(namespace).build();
+				RedisBackend backend = REDIS.backend(0, namespace);
 				backends.add(backend);
 				stores.add(backend.consumerGroups());
 				members.add(backend.consumerGroups().join("g", "/orders/{id}", "m" + i, 5));

@@ -18,11 +18,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ExtendWith(RedisTestServer.class)
 class RedisConsumerGroupsTest extends AbstractConsumerGroupsTest {
 
-	private static LettuceConnectionFactory factory;
-
-	private static LettuceConnectionFactory otherFactory;
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("groups", 2);
 
 	private final List<RedisBackend> backends = new ArrayList<>();
 
@@ -30,25 +26,23 @@ class RedisConsumerGroupsTest extends AbstractConsumerGroupsTest {
 
 	@BeforeAll
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
-		otherFactory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterAll
 	static void disconnect() {
-		factory.destroy();
-		otherFactory.destroy();
+		REDIS.disconnect();
 	}
 
 	@Override
 	protected ConsumerGroups newGroups() {
-		this.namespace = "groups-" + ProcessHandle.current().pid() + "-" + (++namespaces);
-		return backend(factory).consumerGroups();
+		this.namespace = REDIS.newNamespace();
+		return backend(REDIS.factory()).consumerGroups();
 	}
 
 	@Override
 	protected ConsumerGroups sameStore(ConsumerGroups store) {
-		return backend(otherFactory).consumerGroups();
+		return backend(REDIS.factory(1)).consumerGroups();
 	}
 
 	@Override

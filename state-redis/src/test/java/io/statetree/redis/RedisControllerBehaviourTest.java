@@ -6,7 +6,6 @@ import io.statetree.redis.test.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The controller behaviour suite on {@link RedisBackend}, each test in a fresh namespace.
@@ -14,30 +13,21 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ExtendWith(RedisTestServer.class)
 class RedisControllerBehaviourTest extends AbstractControllerBehaviourTest {
 
-	private static LettuceConnectionFactory factory;
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("behaviour");
 
 	@BeforeAll
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterAll
 	static void disconnect() {
-		factory.destroy();
-		factory = null;
+		REDIS.disconnect();
 	}
 
 	@Override
 	protected StateBackend newBackend() {
-		if (factory == null) {
-			// a jqwik property: started outside JUnit's lifecycle, so @BeforeAll has not run
-			connect();
-		}
-		return RedisBackend.builder(factory)
-			.namespace("behaviour-" + ProcessHandle.current().pid() + "-" + (++namespaces))
-			.build();
+		return REDIS.newBackend();
 	}
 
 	@org.junit.jupiter.api.Test

@@ -8,14 +8,12 @@ import io.statetree.core.DispatchModel.CommitLog;
 import io.statetree.core.DispatchModel.Op;
 import io.statetree.core.DispatchModel.Recorder;
 import io.statetree.core.StateController;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,21 +25,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisDispatchPropertiesTest {
 
-	private static final List<LettuceConnectionFactory> factories = new ArrayList<>();
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("dispatch", 2);
 
 	@BeforeContainer
 	static void connect() {
-		RedisTestServer.Endpoint endpoint = RedisTestServer.endpoint();
-		factories.add(RedisTestServer.createConnectionFactory(endpoint));
-		factories.add(RedisTestServer.createConnectionFactory(endpoint));
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		factories.forEach(LettuceConnectionFactory::destroy);
-		factories.clear();
+		REDIS.disconnect();
 	}
 
 	@Provide
@@ -52,15 +45,15 @@ class RedisDispatchPropertiesTest {
 	@Property(tries = 30)
 	void listenersOnEveryInstanceHearTheCommitLogInRevisionOrder(@ForAll StateController.Dispatch dispatch,
 			@ForAll("work") List<List<Op>> work) throws Exception {
-		String namespace = "dispatch-" + ProcessHandle.current().pid() + "-" + (++namespaces);
+		String namespace = REDIS.newNamespace();
 		List<StateController> controllers = new ArrayList<>();
 		List<CommitLog> logs = new ArrayList<>();
 		List<List<Recorder>> recorders = new ArrayList<>();
 		try {
-			for (int i = 0; i < factories.size(); i++) {
+			for (int i = 0; i < REDIS.count(); i++) {
 				CommitLog log = new CommitLog();
 				StateController controller = StateController.builder()
-					.backend(RedisBackend.builder(factories.get(i)).namespace(namespace).build())
+					.backend(REDIS.backend(i, namespace))
 					.instanceId("instance-" + i)
 					.dispatch(dispatch)
 					.observer(log)

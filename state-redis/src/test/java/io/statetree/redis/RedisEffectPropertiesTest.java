@@ -1,16 +1,12 @@
 package io.statetree.redis;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.statetree.core.EffectScenarios;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * {@link EffectScenarios} on {@link RedisBackend}, each try in a fresh namespace, in both dispatch
@@ -19,18 +15,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 class RedisEffectPropertiesTest {
 
-	private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
-	private static LettuceConnectionFactory factory;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("effects");
 
 	@BeforeContainer
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		factory.destroy();
+		REDIS.disconnect();
 	}
 
 	@Provide
@@ -40,9 +34,7 @@ class RedisEffectPropertiesTest {
 
 	@Property(tries = 20)
 	void redis(@ForAll("scenarios") EffectScenarios.Scenario scenario) throws Exception {
-		EffectScenarios.check(scenario, EffectScenarios.on(() -> RedisBackend.builder(factory)
-			.namespace("effects-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet())
-			.build()));
+		EffectScenarios.check(scenario, EffectScenarios.on(REDIS::newBackend));
 	}
 
 }

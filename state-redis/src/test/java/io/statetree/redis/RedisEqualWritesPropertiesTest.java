@@ -1,14 +1,11 @@
 package io.statetree.redis;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.statetree.core.AbstractEqualWritesProperties;
 import io.statetree.core.backend.StateBackend;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * {@link AbstractEqualWritesProperties} on {@link RedisBackend}: commit.lua leaves a value equal to
@@ -16,30 +13,26 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 class RedisEqualWritesPropertiesTest extends AbstractEqualWritesProperties {
 
-	private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
-	private static LettuceConnectionFactory factory;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("equal");
 
 	@BeforeContainer
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		if (factory != null) {
-			factory.destroy();
-		}
+		REDIS.disconnect();
 	}
 
 	@Override
 	protected List<Opener> newStores() {
-		String namespace = "equal-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
+		String namespace = REDIS.newNamespace();
 		return List.of(new Opener() {
 
 			@Override
 			public StateBackend open() {
-				return RedisBackend.builder(factory).namespace(namespace).build();
+				return REDIS.backend(0, namespace);
 			}
 
 			@Override

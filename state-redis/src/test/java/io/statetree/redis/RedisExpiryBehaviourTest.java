@@ -8,7 +8,6 @@ import io.statetree.redis.test.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The expiry suite on {@link RedisBackend}, each controller in a fresh namespace: the scripts
@@ -18,31 +17,26 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ExtendWith(RedisTestServer.class)
 class RedisExpiryBehaviourTest extends AbstractExpiryBehaviourTest {
 
-	private static LettuceConnectionFactory factory;
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("expiry");
 
 	@BeforeAll
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterAll
 	static void disconnect() {
-		factory.destroy();
-		factory = null;
+		REDIS.disconnect();
 	}
 
 	@Override
 	protected StateBackend newBackend(Path scratch) {
-		return RedisBackend.builder(factory)
-			.namespace("expiry-" + ProcessHandle.current().pid() + "-" + (++namespaces))
-			.build();
+		return REDIS.newBackend();
 	}
 
 	@Override
 	protected StateBackend afterClose(StateBackend closed, Path scratch) {
-		return RedisBackend.builder(factory).namespace(((RedisBackend) closed).namespace()).build();
+		return REDIS.backend(0, ((RedisBackend) closed).namespace());
 	}
 
 }

@@ -8,7 +8,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
 import io.statetree.core.internal.ControllerInternals;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -17,7 +16,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,22 +32,16 @@ class RedisFeedCatchUpPropertiesTest {
 
 	private static final long BOUND_MILLIS = 700;
 
-	private static LettuceConnectionFactory factoryA;
-
-	private static LettuceConnectionFactory factoryB;
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("catch-up", 2);
 
 	@BeforeContainer
 	static void connect() {
-		factoryA = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
-		factoryB = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		factoryA.destroy();
-		factoryB.destroy();
+		REDIS.disconnect();
 	}
 
 	/** One write: by A ({@code local}) or B, of a value at one of three paths. */
@@ -70,11 +62,11 @@ class RedisFeedCatchUpPropertiesTest {
 	@Property(tries = 12)
 	void everyCommitIsHeardOnceInRevisionOrderWhileTheFeedIsHeldBack(@ForAll("writes") List<Write> writes,
 			@ForAll StateController.Dispatch dispatch) {
-		String namespace = "catch-up-" + ProcessHandle.current().pid() + "-" + (++namespaces);
-		RedisBackend backendA = RedisBackend.builder(factoryA).namespace(namespace).build();
+		String namespace = REDIS.newNamespace();
+		RedisBackend backendA = REDIS.backend(0, namespace);
 		StateController a = StateController.builder().backend(backendA).instanceId("a").dispatch(dispatch).build();
 		StateController b = StateController.builder()
-			.backend(RedisBackend.builder(factoryB).namespace(namespace).build())
+			.backend(REDIS.backend(1, namespace))
 			.instanceId("b")
 			.build();
 		try {

@@ -8,7 +8,6 @@ import io.statetree.redis.test.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The group listener behaviour suite on {@link RedisBackend}, each test in a fresh namespace; the
@@ -17,39 +16,26 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ExtendWith(RedisTestServer.class)
 class RedisGroupListenerBehaviourTest extends AbstractGroupListenerBehaviourTest {
 
-	private static LettuceConnectionFactory factory;
-
-	private static LettuceConnectionFactory otherFactory;
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("group-behaviour", 2);
 
 	@BeforeAll
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
-		otherFactory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterAll
 	static void disconnect() {
-		factory.destroy();
-		otherFactory.destroy();
-		factory = null;
+		REDIS.disconnect();
 	}
 
 	@Override
 	protected StateBackend newBackend(Path scratch) {
-		if (factory == null) {
-			// a jqwik property: started outside JUnit's lifecycle, so @BeforeAll has not run
-			connect();
-		}
-		return RedisBackend.builder(factory)
-			.namespace("group-behaviour-" + ProcessHandle.current().pid() + "-" + (++namespaces))
-			.build();
+		return REDIS.newBackend();
 	}
 
 	@Override
 	protected StateBackend sameStore(StateBackend first) {
-		return RedisBackend.builder(otherFactory).namespace(((RedisBackend) first).namespace()).build();
+		return REDIS.backend(1, ((RedisBackend) first).namespace());
 	}
 
 }

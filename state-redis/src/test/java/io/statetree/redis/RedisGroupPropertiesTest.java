@@ -13,7 +13,6 @@ import io.statetree.core.Commit;
 import io.statetree.core.DeadLetter;
 import io.statetree.core.StateController;
 import io.statetree.core.SubscribeOptions;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -21,7 +20,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,9 +35,7 @@ import static org.awaitility.Awaitility.await;
  */
 class RedisGroupPropertiesTest {
 
-	private static final List<LettuceConnectionFactory> factories = new ArrayList<>();
-
-	private static int namespaces;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("group-props", 2);
 
 	/** One write: the key's index and the value (15 to 17 fail once, 18 and more always). */
 	record Op(int key, int value) {
@@ -47,15 +43,12 @@ class RedisGroupPropertiesTest {
 
 	@BeforeContainer
 	static void connect() {
-		RedisTestServer.Endpoint endpoint = RedisTestServer.endpoint();
-		factories.add(RedisTestServer.createConnectionFactory(endpoint));
-		factories.add(RedisTestServer.createConnectionFactory(endpoint));
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		factories.forEach(LettuceConnectionFactory::destroy);
-		factories.clear();
+		REDIS.disconnect();
 	}
 
 	@Provide
@@ -68,14 +61,14 @@ class RedisGroupPropertiesTest {
 	@Property(tries = 10)
 	void everyEventIsHandledOnceOrDeadLetteredOnceInKeyOrder(@ForAll StateController.Dispatch dispatch,
 			@ForAll("writes") List<Op> writes) {
-		String namespace = "group-props-" + ProcessHandle.current().pid() + "-" + (++namespaces);
+		String namespace = REDIS.newNamespace();
 		List<StateController> controllers = new ArrayList<>();
 		List<long[]> handled = java.util.Collections.synchronizedList(new ArrayList<>());
 		Map<Long, Integer> attempts = new ConcurrentHashMap<>();
 		try {
-			for (int i = 0; i < factories.size(); i++) {
+			for (int i = 0; i < REDIS.count(); i++) {
 				StateController c = StateController.builder()
-					.backend(RedisBackend.builder(factories.get(i)).namespace(namespace).build())
+					.backend(REDIS.backend(i, namespace))
 					.instanceId("instance-" + i)
 					.dispatch(dispatch)
 					.groupRetries(3, Duration.ofMillis(5))

@@ -1,14 +1,11 @@
 package io.statetree.redis;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.statetree.core.AbstractHeldBatchBehaviourTest;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.redis.test.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The held-batch suite (a transaction's batch, DESIGN §14) on {@link RedisBackend}: a backend
@@ -18,30 +15,21 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ExtendWith(RedisTestServer.class)
 class RedisHeldBatchBehaviourTest extends AbstractHeldBatchBehaviourTest {
 
-	private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
-	private static LettuceConnectionFactory factory;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("held");
 
 	@BeforeAll
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterAll
 	static void disconnect() {
-		factory.destroy();
-		factory = null;
+		REDIS.disconnect();
 	}
 
 	@Override
 	protected StateBackend newBackend() {
-		if (factory == null) {
-			// a jqwik property: started outside JUnit's lifecycle, so @BeforeAll has not run
-			connect();
-		}
-		return RedisBackend.builder(factory)
-			.namespace("held-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet())
-			.build();
+		return REDIS.newBackend();
 	}
 
 }

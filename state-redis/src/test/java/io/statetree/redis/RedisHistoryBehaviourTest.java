@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The history suite on {@link RedisBackend}, each controller in a fresh namespace: the history is
@@ -22,18 +21,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ExtendWith(RedisTestServer.class)
 class RedisHistoryBehaviourTest extends AbstractHistoryBehaviourTest {
 
-	private static LettuceConnectionFactory factory;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("history");
 
 	private static final String NODE_ENTRIES = "stream-node-max-entries";
-
-	private static int namespaces;
 
 	private static @Nullable String nodeEntries;
 
 	@BeforeAll
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
-		try (RedisConnection connection = factory.getConnection()) {
+		REDIS.connect();
+		try (RedisConnection connection = REDIS.factory().getConnection()) {
 			nodeEntries = connection.serverCommands().getConfig(NODE_ENTRIES).getProperty(NODE_ENTRIES);
 			connection.serverCommands().setConfig(NODE_ENTRIES, "1");
 		}
@@ -42,12 +39,11 @@ class RedisHistoryBehaviourTest extends AbstractHistoryBehaviourTest {
 	@AfterAll
 	static void disconnect() {
 		if (nodeEntries != null) {
-			try (RedisConnection connection = factory.getConnection()) {
+			try (RedisConnection connection = REDIS.factory().getConnection()) {
 				connection.serverCommands().setConfig(NODE_ENTRIES, nodeEntries);
 			}
 		}
-		factory.destroy();
-		factory = null;
+		REDIS.disconnect();
 	}
 
 	@Override
@@ -56,12 +52,12 @@ class RedisHistoryBehaviourTest extends AbstractHistoryBehaviourTest {
 	}
 
 	private static RedisBackend backend(long retention) {
-		if (factory == null) {
+		if (!REDIS.connected()) {
 			// a jqwik property: started outside JUnit's lifecycle, so @BeforeAll has not run
 			connect();
 		}
-		return RedisBackend.builder(factory)
-			.namespace("history-" + ProcessHandle.current().pid() + "-" + (++namespaces))
+		return RedisBackend.builder(REDIS.factory())
+			.namespace(REDIS.newNamespace())
 			.feedRetention(retention)
 			.build();
 	}

@@ -2,7 +2,6 @@ package io.statetree.redis;
 
 import java.math.BigInteger;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.StateWriteException;
@@ -10,7 +9,6 @@ import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.Write;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -18,7 +16,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,26 +27,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class RedisIncrementPropertiesTest {
 
-	private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
 	private static final StatePath COUNTER = StatePath.of("/n");
 
 	private static final BigInteger MIN = BigInteger.valueOf(Long.MIN_VALUE);
 
 	private static final BigInteger MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
-	private static LettuceConnectionFactory factory;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("increment");
 
 	@BeforeContainer
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		if (factory != null) {
-			factory.destroy();
-		}
+		REDIS.disconnect();
 	}
 
 	@Provide
@@ -69,8 +62,8 @@ class RedisIncrementPropertiesTest {
 	@Property(tries = 60)
 	void sumsMatchExactArithmeticAndOverflowsWriteNothing(@ForAll("values") long start,
 			@ForAll("deltas") List<Long> deltas) {
-		String namespace = "increment-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
-		try (RedisBackend backend = RedisBackend.builder(factory).namespace(namespace).build()) {
+		String namespace = REDIS.newNamespace();
+		try (RedisBackend backend = REDIS.backend(0, namespace)) {
 			CommitRequest context = new CommitRequest(List.of(), List.of(), "property");
 			backend.commit(new CommitRequest(List.of(Write.of(COUNTER, start)), List.of(), "property"));
 			BigInteger model = BigInteger.valueOf(start);

@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.statetree.core.Commit;
 import io.statetree.core.StatePath;
@@ -17,7 +16,6 @@ import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -27,7 +25,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.jspecify.annotations.Nullable;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Random sequences of one-write commits, the case {@code commitone.lua} takes without the general
@@ -41,20 +38,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 class RedisLeafCommitPropertiesTest {
 
-	private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
-	private static LettuceConnectionFactory factory;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("leaf");
 
 	@BeforeContainer
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		if (factory != null) {
-			factory.destroy();
-		}
+		REDIS.disconnect();
 	}
 
 	/** One commit of the sequence: a write at a path, by an actor or none. */
@@ -70,10 +63,10 @@ class RedisLeafCommitPropertiesTest {
 	@Property(tries = 120)
 	void oneWriteCommitsMatchTheReferenceBackend(@ForAll("steps") List<Step> steps) {
 		InMemoryBackend reference = new InMemoryBackend();
-		String namespace = "leaf-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
+		String namespace = REDIS.newNamespace();
 		List<Long> revisions = new ArrayList<>();
 		List<String> actors = new ArrayList<>();
-		try (RedisBackend backend = RedisBackend.builder(factory).namespace(namespace).build()) {
+		try (RedisBackend backend = REDIS.backend(0, namespace)) {
 			for (int i = 0; i < steps.size(); i++) {
 				Step step = steps.get(i);
 				Write write = Write.of(step.path(), step.value());

@@ -8,14 +8,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.Lifetime;
 import io.statetree.core.backend.Write;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -26,7 +24,6 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,8 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisLifetimeKeysPropertiesTest {
 
-	private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
 	private static final List<String> PATHS = List.of("/a", "/a/b", "/a/c", "/a-b", "/b", "/b/x");
 
 	/** Far longer than a try runs: nothing falls due. */
@@ -51,7 +46,7 @@ class RedisLifetimeKeysPropertiesTest {
 
 	private static final long SLACK_MILLIS = 60_000;
 
-	private static LettuceConnectionFactory factory;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("lifekeys");
 
 	/** One write of a batch: {@code value} null deletes; {@code lifetime} null is permanent. */
 	record Op(String path, @Nullable Object value, @Nullable Lifetime lifetime) {
@@ -69,14 +64,12 @@ class RedisLifetimeKeysPropertiesTest {
 
 	@BeforeContainer
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		if (factory != null) {
-			factory.destroy();
-		}
+		REDIS.disconnect();
 	}
 
 	@Provide
@@ -92,9 +85,9 @@ class RedisLifetimeKeysPropertiesTest {
 
 	@Property(tries = 60)
 	void lifetimesFollowTheModelAndTheKeysStayConsistent(@ForAll("batches") List<List<Op>> batches) {
-		String namespace = "lifekeys-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
+		String namespace = REDIS.newNamespace();
 		Keys keys = Keys.of(namespace);
-		try (RedisBackend backend = RedisBackend.builder(factory).namespace(namespace).build()) {
+		try (RedisBackend backend = REDIS.backend(0, namespace)) {
 			Map<String, Lifetime> model = new HashMap<>();
 			for (List<Op> batch : batches) {
 				List<Write> writes = new ArrayList<>();
@@ -150,7 +143,7 @@ class RedisLifetimeKeysPropertiesTest {
 	}
 
 	private static void assertKeysConsistent(Keys keys) {
-		try (RedisConnection connection = factory.getConnection()) {
+		try (RedisConnection connection = REDIS.factory().getConnection()) {
 			Set<String> life = strings(connection.zSetCommands().zRange(keys.life(), 0, -1));
 			Set<String> due = strings(connection.zSetCommands().zRange(keys.due(), 0, -1));
 			Map<byte[], byte[]> ephRaw = connection.hashCommands().hGetAll(keys.eph());

@@ -15,14 +15,12 @@ import io.statetree.core.StateStorageException;
 import io.statetree.core.backend.Change;
 import io.statetree.core.internal.ControllerInternals;
 import io.statetree.redis.test.ConnectionKiller;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,23 +44,17 @@ class RedisThreeInstancesPropertiesTest {
 	/** How many times, at least, every connection is killed while the work runs. */
 	private static final int KILL_ROUNDS = 5;
 
-	private static final List<LettuceConnectionFactory> factories = new ArrayList<>();
-
-	private static int namespaces;
+	/** One factory per instance, and one for the killer (its connection is the one spared). */
+	private static final RedisTestFixture REDIS = new RedisTestFixture("three", INSTANCES + 1);
 
 	@BeforeContainer
 	static void connect() {
-		RedisTestServer.Endpoint endpoint = RedisTestServer.endpoint();
-		for (int i = 0; i <= INSTANCES; i++) {
-			// one per instance, and one for the killer (its connection is the one spared)
-			factories.add(RedisTestServer.createConnectionFactory(endpoint));
-		}
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		factories.forEach(LettuceConnectionFactory::destroy);
-		factories.clear();
+		REDIS.disconnect();
 	}
 
 	@Provide
@@ -73,20 +65,20 @@ class RedisThreeInstancesPropertiesTest {
 	@Property(tries = 4)
 	void threeInstancesUnderConnectionKillsHearTheCommitLogOnceInRevisionOrder(
 			@ForAll StateController.Dispatch dispatch, @ForAll("work") List<List<Op>> work) throws Exception {
-		String namespace = "three-" + ProcessHandle.current().pid() + "-" + (++namespaces);
+		String namespace = REDIS.newNamespace();
 		List<StateController> controllers = new ArrayList<>();
 		List<List<Recorder>> recorders = new ArrayList<>();
 		try {
 			for (int i = 0; i < INSTANCES; i++) {
 				StateController controller = StateController.builder()
-					.backend(RedisBackend.builder(factories.get(i)).namespace(namespace).build())
+					.backend(REDIS.backend(i, namespace))
 					.instanceId("instance-" + i)
 					.dispatch(dispatch)
 					.build();
 				controllers.add(controller);
 				recorders.add(DispatchModel.subscribe(controller));
 			}
-			ConnectionKiller killer = ConnectionKiller.start(factories.get(INSTANCES), Duration.ofMillis(100));
+			ConnectionKiller killer = ConnectionKiller.start(REDIS.factory(INSTANCES), Duration.ofMillis(100));
 			int rounds = 0;
 			try {
 				// the work again and again until connections were killed several times in the middle of it

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.CommitRequest;
@@ -13,7 +12,6 @@ import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -24,7 +22,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.jspecify.annotations.Nullable;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -41,24 +38,20 @@ class RedisUnchangedCommitPropertiesTest {
 
 	private static final List<String> PATHS = List.of("/a", "/a/b", "/a/c", "/a/b/d", "/e");
 
-	private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
-	private static LettuceConnectionFactory factory;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("unchanged");
 
 	@BeforeContainer
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		factory.destroy();
+		REDIS.disconnect();
 	}
 
 	private static RedisBackend newBackend() {
-		return RedisBackend.builder(factory)
-			.namespace("unchanged-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet())
-			.build();
+		return REDIS.newBackend();
 	}
 
 	/** The input: {@code /a/b} set to 1 then 2 in one commit while it holds 2. */

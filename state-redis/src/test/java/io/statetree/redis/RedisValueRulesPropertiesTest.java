@@ -1,14 +1,12 @@
 package io.statetree.redis;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.statetree.core.AbstractValueRulesProperties;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The value rules' properties on {@link RedisBackend} (embedded or configured server, see
@@ -16,30 +14,26 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 class RedisValueRulesPropertiesTest extends AbstractValueRulesProperties {
 
-	private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
-	private static LettuceConnectionFactory factory;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("values");
 
 	@BeforeContainer
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		if (factory != null) {
-			factory.destroy();
-		}
+		REDIS.disconnect();
 	}
 
 	@Override
 	protected List<Store> newStores() {
-		String namespace = "values-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
+		String namespace = REDIS.newNamespace();
 		return List.of(new Store() {
 
 			@Override
 			public StateBackend open() {
-				return RedisBackend.builder(factory).namespace(namespace).build();
+				return REDIS.backend(0, namespace);
 			}
 
 			@Override
