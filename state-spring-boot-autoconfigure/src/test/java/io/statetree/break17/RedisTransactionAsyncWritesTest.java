@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.statetree.autoconfigure.StateTreeAutoConfiguration;
+import io.statetree.autoconfigure.tx.H2OrdersDatabase;
 import io.statetree.autoconfigure.tx.StateTreeTransactionAutoConfiguration;
 import io.statetree.core.StateController;
 import io.statetree.redis.test.RedisTestServer;
@@ -29,7 +30,7 @@ class RedisTransactionAsyncWritesTest {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, DataRedisAutoConfiguration.class,
 					StateTreeAutoConfiguration.class, StateTreeTransactionAutoConfiguration.class))
-			.withUserConfiguration(TransactionAsyncWritesAndReadsTest.Database.class)
+			.withUserConfiguration(H2OrdersDatabase.class)
 			.withPropertyValues("spring.data.redis.host=" + endpoint.host(), "spring.data.redis.port=" + endpoint.port(),
 					"statetree.backend=redis", "statetree.redis.namespace=" + server.newNamespace());
 	}

@@ -3,12 +3,12 @@ package io.statetree.break17;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
 import io.statetree.autoconfigure.StateTreeAutoConfiguration;
+import io.statetree.autoconfigure.tx.H2OrdersDatabase;
 import io.statetree.autoconfigure.tx.StateTreeTransactionAutoConfiguration;
 import io.statetree.core.StateController;
 import io.statetree.core.WriteOptions;
@@ -17,12 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +32,7 @@ class TransactionAsyncWritesAndReadsTest {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(
 				AutoConfigurations.of(StateTreeAutoConfiguration.class, StateTreeTransactionAutoConfiguration.class))
-		.withUserConfiguration(Database.class);
+		.withUserConfiguration(H2OrdersDatabase.class);
 
 	@TempDir
 	Path directory;
@@ -248,34 +243,6 @@ class TransactionAsyncWritesAndReadsTest {
 	private static int rowCount(DataSource dataSource) {
 		Integer count = new JdbcTemplate(dataSource).queryForObject("select count(*) from orders", Integer.class);
 		return (count != null) ? count : -1;
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Database {
-
-		@Bean
-		DataSource dataSource() {
-			DriverManagerDataSource dataSource = new DriverManagerDataSource(
-					"jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-			new JdbcTemplate(dataSource).execute("create table orders (id varchar(20) primary key)");
-			return dataSource;
-		}
-
-		@Bean
-		JdbcTemplate jdbcTemplate(DataSource dataSource) {
-			return new JdbcTemplate(dataSource);
-		}
-
-		@Bean
-		DataSourceTransactionManager transactionManager(DataSource dataSource) {
-			return new DataSourceTransactionManager(dataSource);
-		}
-
-		@Bean
-		TransactionTemplate transactionTemplate(PlatformTransactionManager manager) {
-			return new TransactionTemplate(manager);
-		}
-
 	}
 
 }
