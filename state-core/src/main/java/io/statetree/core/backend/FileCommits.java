@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.statetree.core.StatePath;
@@ -21,29 +20,21 @@ import org.slf4j.LoggerFactory;
  * files ({@link FileCommitPlan}), logs it in the history before any file, has {@link AtomicCommit}
  * apply it, and gives out its revision.
  * <p>
- * <b>Group commit</b> (fsync on): a committing thread queues its request and takes the write
- * lock; whoever holds it commits every queued request it can together, as one group: requests
- * taken in arrival order while none of them touches (writes, or checks a precondition on) a path
- * equal to, above or below one an earlier member touches, none changes lifetimes and none is an
- * expiry commit. Each member still reads, checks and reports its own values and gets its own
- * revision; the group's history records are forced once and its file operations are one frame of
- * the journal, forced once, so concurrent writers share two fsyncs. A crash keeps a group wholly
- * or not at all, and a call returns only after its commit is durable. A member that fails (a
- * precondition, a refused value) fails alone; when the group's files cannot be planned its
- * members are committed one at a time instead. With fsync off there are no groups: each commit
- * is made alone, under the lock.
+ * <b>Group commit</b> (fsync on): {@link GroupCommits} queues the commits and lets the thread
+ * holding the write lock take a group of them; here each member is prepared (reads, checks and
+ * reports its own values) and the group is made: it gets one revision per member, its history
+ * records are forced once and its file operations are one frame of the journal, forced once, so
+ * concurrent writers share two fsyncs. A crash keeps a group wholly or not at all, and a call
+ * returns only after its commit is durable. When the group's files cannot be planned its members
+ * are committed one at a time instead. With fsync off there are no groups: each commit is made
+ * alone, under the lock.
  * <p>
  * Thread-safe: the state below is read and written under the backend's write lock; the revision
- * is volatile. A waiting thread does not queue for the lock: it parks until the leader completes
- * its request, or until a leader lets go of the lock and wakes the next waiting request to lead,
- * so threads whose commits are done return at once instead of each taking the lock in turn.
+ * is volatile.
  */
 final class FileCommits {
 
 	private static final Logger logger = LoggerFactory.getLogger(FileSystemBackend.class);
-
-	/** The most commits made as one group. */
-	static final int MAX_GROUP = 64;
 
 	private final FileSystemBackend backend;
 
@@ -78,7 +69,8 @@ final class FileCommits {
 
 	private final boolean groups;
 
-	private final ConcurrentLinkedQueue<QueuedCommit> queue = new ConcurrentLinkedQueue<>();
+	/** With fsync on: the queue of commits made in groups. */
+	private final GroupCommits groupCommits;
 
 	/** The writes of made commits whose files lag, served to reads until the files catch up. */
 	private final FileLag lag;
@@ -116,6 +108,7 @@ final class FileCommits {
 		this.groups = files.fsync();
 		this.revision = revision;
 		this.lag = new FileLag(reader);
+		this.groupCommits = new GroupCommits(this, backend, lock);
 		this.index = new DirectoryIndex(entries, !entries.caseInsensitive(), reader.dotExtension(), meta);
 		atomicCommit.index(this.index);
 	}
@@ -215,133 +208,7 @@ final class FileCommits {
 				this.lock.writeLock().unlock();
 			}
 		}
-		QueuedCommit mine = new QueuedCommit(request);
-		this.queue.add(mine);
-		while (!mine.done) {
-			if (this.lock.writeLock().tryLock()) {
-				try {
-					while (!mine.done) {
-						commitQueuedCommit();
-					}
-				}
-				finally {
-					this.lock.writeLock().unlock();
-				}
-				// the next waiting request leads the next group at once
-				QueuedCommit next = this.queue.peek();
-				if (next != null) {
-					next.wake();
-				}
-			}
-			else {
-				// a leader completes it (and wakes it), or lets go of the lock (and wakes the next)
-				mine.await();
-			}
-		}
-		return mine.outcome();
-	}
-
-	/** Commits the next group of queued requests; completes every request it takes. */
-	private void commitQueuedCommit() {
-		List<QueuedCommit> taken = new ArrayList<>();
-		try {
-			commitQueuedCommit(taken);
-		}
-		catch (RuntimeException | Error ex) {
-			for (QueuedCommit queued : taken) {
-				if (!queued.done) {
-					queued.fail((ex instanceof RuntimeException runtime) ? runtime
-							: new IllegalStateException("The commit failed: " + ex, ex));
-				}
-			}
-			if (ex instanceof Error error) {
-				throw error;
-			}
-		}
-	}
-
-	private void commitQueuedCommit(List<QueuedCommit> taken) {
-		List<Member> members = new ArrayList<>();
-		List<QueuedCommit> unchanged = new ArrayList<>();
-		GroupPaths touched = new GroupPaths();
-		FileCommitPlan plan = newPlan();
-		while (members.size() < MAX_GROUP) {
-			QueuedCommit next = this.queue.peek();
-			if (next == null) {
-				break;
-			}
-			boolean first = members.isEmpty() && unchanged.isEmpty();
-			if (!first && touched.overlaps(next.request)) {
-				break;
-			}
-			Member member;
-			try {
-				this.backend.checkOpen();
-				ensureCaughtUp();
-				member = prepare(next.request, plan);
-			}
-			catch (RuntimeException ex) {
-				taken.add(this.queue.poll());
-				next.fail(ex);
-				continue;
-			}
-			if (member == null) {
-				// lifetimes change or something is due: made alone, after the group before it
-				if (!first) {
-					break;
-				}
-				taken.add(this.queue.poll());
-				try {
-					next.complete(commitAlone(next.request));
-				}
-				catch (RuntimeException ex) {
-					next.fail(ex);
-				}
-				finally {
-					this.asStored = false;
-				}
-				return;
-			}
-			taken.add(this.queue.poll());
-			touched.add(next.request);
-			if (member.unchanged) {
-				try {
-					// it changes nothing, yet is refused as it would be alone (a write below a leaf taken back)
-					planAlone(next.request.writes());
-				}
-				catch (RuntimeException ex) {
-					next.fail(ex);
-					continue;
-				}
-				next.changes = member.changes;
-				unchanged.add(next);
-				continue;
-			}
-			try {
-				for (Write write : next.request.writes()) {
-					plan.apply(write);
-				}
-			}
-			catch (RuntimeException ex) {
-				next.fail(ex);
-				plan = newPlan();
-				for (Member accepted : members) {
-					for (Write write : accepted.queued.request.writes()) {
-						plan.apply(write);
-					}
-				}
-				continue;
-			}
-			member.queued = next;
-			members.add(member);
-		}
-		long before = this.revision;
-		for (QueuedCommit queued : unchanged) {
-			queued.complete(new CommitResult(before, queued.changes));
-		}
-		if (!members.isEmpty()) {
-			commitGroup(members, plan);
-		}
+		return this.groupCommits.commit(request);
 	}
 
 	/**
@@ -349,27 +216,32 @@ final class FileCommits {
 	 * earlier member touches its paths).
 	 * @return the member, or {@code null} when it must be made alone
 	 */
-	private @Nullable Member prepare(CommitRequest request, FileCommitPlan plan) {
+	GroupCommits.@Nullable Member prepare(CommitRequest request, FileCommitPlan plan) {
 		if (request.expiry() || this.lifetimes.nanosUntilNextDue() == 0
 				|| this.lifetimes.after(request.writes()) != null) {
 			return null;
 		}
 		checkPreconditions(request, plan);
-		Member member = new Member();
+		GroupCommits.Member member = new GroupCommits.Member();
 		Values values = valuesBefore(request, plan);
 		member.changes = values.changes;
 		member.unchanged = !values.changed && TreeChanges.unchanged(values.changes);
 		return member;
 	}
 
-	private void commitGroup(List<Member> members, FileCommitPlan plan) {
+	/**
+	 * Makes a group of prepared members, planned together on {@code plan}: completes each.
+	 * @param members the members, in their order
+	 * @param plan their writes
+	 */
+	void commitGroup(List<GroupCommits.Member> members, FileCommitPlan plan) {
 		List<Op> ops;
 		try {
 			ops = plan.operations();
 		}
 		catch (RuntimeException ex) {
 			// which member's value cannot be stored is not known here: each is made alone instead
-			for (Member member : members) {
+			for (GroupCommits.Member member : members) {
 				try {
 					member.queued.complete(commitAlone(member.queued.request));
 				}
@@ -381,7 +253,7 @@ final class FileCommits {
 		}
 		long next = this.revision;
 		List<io.statetree.core.Commit> records = new ArrayList<>(members.size());
-		for (Member member : members) {
+		for (GroupCommits.Member member : members) {
 			member.revision = ++next;
 			records.add(HistoryRecord.commit(member.revision, this.clock.instant(), member.queued.request, member.changes));
 		}
@@ -412,7 +284,7 @@ final class FileCommits {
 			}
 		}
 		catch (RuntimeException ex) {
-			for (Member member : members) {
+			for (GroupCommits.Member member : members) {
 				member.queued.fail(ex);
 			}
 			return;
@@ -420,14 +292,27 @@ final class FileCommits {
 		// made: from here on nothing throws, and every member succeeds
 		if (this.atomicCommit.lagging()) {
 			List<Change> changes = new ArrayList<>();
-			for (Member member : members) {
+			for (GroupCommits.Member member : members) {
 				changes.addAll(member.changes);
 			}
 			this.lag.add(changes, members.get(0).revision);
 		}
 		this.revision = last;
-		for (Member member : members) {
+		for (GroupCommits.Member member : members) {
 			member.queued.complete(new CommitResult(member.revision, member.changes));
+		}
+	}
+
+	/**
+	 * A queued request that must be made alone, by the group's leader: {@link #commitAlone}, after
+	 * which reads again hide what is due. The caller holds the write lock.
+	 */
+	CommitResult commitByItself(CommitRequest request) {
+		try {
+			return commitAlone(request);
+		}
+		finally {
+			this.asStored = false;
 		}
 	}
 
@@ -572,32 +457,19 @@ final class FileCommits {
 	}
 
 	/** Plans writes on a plan of their own, against the files as they are: checks them, writes nothing. */
-	private void planAlone(List<Write> writes) {
+	void planAlone(List<Write> writes) {
 		FileCommitPlan plan = newPlan();
 		for (Write write : writes) {
 			plan.apply(write);
 		}
 	}
 
-	private FileCommitPlan newPlan() {
+	FileCommitPlan newPlan() {
 		return new FileCommitPlan(this.directory, this.reader, this.entries, this.index, this.serializer,
 				this.maxFileBytes);
 	}
 
 	private record Values(List<Change> changes, boolean changed) {
-	}
-
-	/** A member of a group being made. */
-	private static final class Member {
-
-		QueuedCommit queued;
-
-		List<Change> changes;
-
-		boolean unchanged;
-
-		long revision;
-
 	}
 
 }

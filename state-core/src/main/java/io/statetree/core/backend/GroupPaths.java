@@ -6,7 +6,7 @@ import java.util.List;
 import io.statetree.core.StatePath;
 
 /**
- * The paths the members of one {@link FileCommits} group touch (write, or check a precondition
+ * The paths the members of one {@link GroupCommits} group touch (write, or check a precondition
  * on), and whether a further request may join them: only when none of its paths is equal to,
  * above or below one of theirs, so each member reads and plans against the files as they are. Not
  * thread-safe: one group, under the backend's write lock.

@@ -72,7 +72,7 @@ final class HistoryRecovery {
 				logger.error("Cannot check the last commit of the history against the tree: {}", ex.getMessage());
 				return log;
 			}
-			if (last == null || dropped >= FileCommits.MAX_GROUP || !holdsValuesBefore(reader, last)) {
+			if (last == null || dropped >= GroupCommits.MAX_GROUP || !holdsValuesBefore(reader, last)) {
 				break;
 			}
 			logger.info("Dropping revision {} from the history of state directory {}: a crash stopped that commit"

@@ -6,7 +6,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request queued for a {@link FileCommits} group commit and, once done, its outcome: written by
+ * A request queued for a {@link GroupCommits} group commit and, once done, its outcome: written by
  * the leader under the lock before {@link #done}, read by the requesting thread after it saw
  * {@link #done}.
  */
