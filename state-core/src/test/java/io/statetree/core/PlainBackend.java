@@ -19,6 +19,20 @@ final class PlainBackend implements StateBackend {
 
 	private final InMemoryBackend target = new InMemoryBackend();
 
+	private final String type;
+
+	/** A backend whose {@link #describe()} gives the type {@code plain}. */
+	PlainBackend() {
+		this("plain");
+	}
+
+	/**
+	 * @param type the type {@link #describe()} gives, which the controller's messages name
+	 */
+	PlainBackend(String type) {
+		this.type = type;
+	}
+
 	@Override
 	public @Nullable Object read(StatePath path) {
 		return this.target.read(path);
@@ -41,7 +55,7 @@ final class PlainBackend implements StateBackend {
 
 	@Override
 	public Map<String, Object> describe() {
-		return Map.of("type", "plain");
+		return Map.of("type", this.type);
 	}
 
 }
