@@ -3,10 +3,8 @@ package io.statetree.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.CachePolicy;
@@ -84,11 +82,7 @@ public class CachingBenchmark {
 	@TearDown(Level.Trial)
 	public void tearDown() throws IOException {
 		this.backend.close();
-		try (Stream<Path> files = Files.walk(this.directory)) {
-			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(file);
-			}
-		}
+		TempDirectories.delete(this.directory);
 	}
 
 	/** Reads a leaf at depth 5. */

@@ -5,12 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.CommitRequest;
@@ -113,11 +111,7 @@ public class FileSystemBenchmark {
 	@TearDown(Level.Trial)
 	public void tearDown() throws IOException {
 		this.backend.close();
-		try (Stream<Path> files = Files.walk(this.directory)) {
-			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(file);
-			}
-		}
+		TempDirectories.delete(this.directory);
 	}
 
 	/** Overwrites one leaf file with a new number. */

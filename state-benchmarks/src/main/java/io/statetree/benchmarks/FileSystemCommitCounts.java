@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.CommitRequest;
@@ -100,11 +98,7 @@ public final class FileSystemCommitCounts {
 			}
 		}
 		finally {
-			try (Stream<Path> files = Files.walk(directory)) {
-				for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-					Files.deleteIfExists(file);
-				}
-			}
+			TempDirectories.delete(directory);
 		}
 	}
 
@@ -152,11 +146,7 @@ public final class FileSystemCommitCounts {
 					threadCount, perThread, commits / (wall / 1e9), cpu.get() / 1e3 / commits);
 		}
 		finally {
-			try (Stream<Path> files = Files.walk(directory)) {
-				for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-					Files.deleteIfExists(file);
-				}
-			}
+			TempDirectories.delete(directory);
 		}
 	}
 

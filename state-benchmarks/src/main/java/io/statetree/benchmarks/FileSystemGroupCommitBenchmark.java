@@ -3,11 +3,9 @@ package io.statetree.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.CommitRequest;
@@ -73,11 +71,7 @@ public class FileSystemGroupCommitBenchmark {
 	@TearDown(Level.Trial)
 	public void tearDown() throws IOException {
 		this.backend.close();
-		try (Stream<Path> files = Files.walk(this.directory)) {
-			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(file);
-			}
-		}
+		TempDirectories.delete(this.directory);
 	}
 
 	/** One writer thread's leaf and counter. */

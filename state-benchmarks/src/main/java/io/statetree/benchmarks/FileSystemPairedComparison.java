@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.CommitRequest;
@@ -86,11 +84,7 @@ public final class FileSystemPairedComparison {
 					theirsMedian / 1e3, mean(theirs) / 1e3, oursMedian / theirsMedian, mean(ours) / mean(theirs));
 		}
 		finally {
-			try (Stream<Path> files = Files.walk(directory)) {
-				for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-					Files.deleteIfExists(file);
-				}
-			}
+			TempDirectories.delete(directory);
 		}
 	}
 
