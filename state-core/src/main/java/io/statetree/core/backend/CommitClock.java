@@ -2,6 +2,8 @@ package io.statetree.core.backend;
 
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The monotonic clock of a local backend that keeps lifetimes, read at most once per commit: the
  * due check a controller makes right before a commit ({@link ExpiringEntries#nanosUntilNextDueBeforeCommit()})
@@ -20,15 +22,30 @@ final class CommitClock {
 	/** One thread's lent reading; read and written by that thread only. */
 	private static final class Slot {
 
+		/** The thread this slot belongs to. */
+		final Thread owner;
+
 		long nanos;
 
 		boolean lent;
+
+		Slot(Thread owner) {
+			this.owner = owner;
+		}
 
 	}
 
 	private final LongSupplier nanoClock;
 
-	private final ThreadLocal<Slot> slots = ThreadLocal.withInitial(Slot::new);
+	private final ThreadLocal<Slot> slots = ThreadLocal.withInitial(() -> new Slot(Thread.currentThread()));
+
+	/**
+	 * The slot used last, so a thread that commits again finds its own without a thread-local
+	 * lookup (three per write with a time to live). Racy on purpose: a thread uses the slot only
+	 * when it is its own (the owner is a final field, so any thread reads it whole); another
+	 * thread's slot sends it to its thread-local. It keeps at most one finished thread reachable.
+	 */
+	private @Nullable Slot last;
 
 	/**
 	 * Whether any reading was ever lent: until then {@link #forCommit()} and {@link #release()}
@@ -59,7 +76,7 @@ final class CommitClock {
 	 */
 	long lend() {
 		long now = this.nanoClock.getAsLong();
-		Slot slot = this.slots.get();
+		Slot slot = slot();
 		slot.nanos = now;
 		slot.lent = true;
 		if (!this.everLent) {
@@ -74,7 +91,7 @@ final class CommitClock {
 	 */
 	long forCommit() {
 		if (this.everLent) {
-			Slot slot = this.slots.get();
+			Slot slot = slot();
 			if (slot.lent) {
 				return slot.nanos;
 			}
@@ -85,8 +102,19 @@ final class CommitClock {
 	/** Ends the lending on this thread: later commits read the clock afresh. */
 	void release() {
 		if (this.everLent) {
-			this.slots.get().lent = false;
+			slot().lent = false;
 		}
+	}
+
+	/** This thread's slot. */
+	private Slot slot() {
+		Slot slot = this.last;
+		if (slot != null && slot.owner == Thread.currentThread()) {
+			return slot;
+		}
+		slot = this.slots.get();
+		this.last = slot;
+		return slot;
 	}
 
 }

@@ -19,7 +19,10 @@ import org.jspecify.annotations.Nullable;
  * bounds of the earliest due time instead of an ordered set of due times. A write with a time to
  * live lowers a bound to its due time if earlier; a removal leaves the bounds as they are. So a
  * write costs one path copy of the trie, O(depth · log children), and nothing at all while the
- * index is empty and the write carries no lifetime. Only when a bound is reached are the bounds
+ * index is empty and the write carries no lifetime. The entry written last is kept pending beside
+ * the trie and put in it only when a write at another path comes (or a query needs the whole
+ * trie, once per index): rewriting one path with a time to live over and over (a lock, a session,
+ * a presence entry renewed) copies no path at all. Only when a bound is reached are the bounds
  * tightened: against the {@link DueRun} of the last full scan (its entries checked one by one,
  * O(depth) each), and by a new full scan of the trie when the run cannot tell (it ran out, or an
  * entry written since may be due). What a check finds is kept in the index and inherited by the
@@ -40,7 +43,21 @@ final class ExpiryIndex {
 	/** The bounds of an index without a time to live. */
 	private static final Bounds NO_DUE = new Bounds(null, NONE, NONE, true);
 
-	private final @Nullable Node root;
+	/** The trie without the pending entry (the whole trie when none is pending). */
+	private final @Nullable ExpiryNode base;
+
+	/**
+	 * The path of the entry written last, when it is not in {@link #base} yet: the trie is
+	 * {@code base} with this entry put (its subtree replaced), so rewriting the same path again
+	 * replaces this entry alone and copies no path of the trie. {@code null} when none is pending.
+	 */
+	private final @Nullable StatePath pendingPath;
+
+	/** The pending entry's due time, {@link #NONE} for an ephemeral one. */
+	private final long pendingDue;
+
+	/** The pending entry's ephemeral owner, or {@code null}. */
+	private final @Nullable String pendingOwner;
 
 	/** The run of the last full scan, {@code null} before one. */
 	private final @Nullable DueRun run;
@@ -54,11 +71,49 @@ final class ExpiryIndex {
 	/** Tighter bounds, once a check or a scan found them for this index. */
 	private volatile @Nullable Bounds found;
 
-	private ExpiryIndex(@Nullable Node root, @Nullable DueRun run, long runFloor, long sincePuts) {
-		this.root = root;
+	/**
+	 * The trie with the pending entry put, once a query needed it (computed alike by any thread;
+	 * nodes are immutable).
+	 */
+	private volatile @Nullable ExpiryNode folded;
+
+	private ExpiryIndex(@Nullable ExpiryNode base, @Nullable DueRun run, long runFloor, long sincePuts) {
+		this(base, run, runFloor, sincePuts, null, NONE, null);
+	}
+
+	private ExpiryIndex(@Nullable ExpiryNode base, @Nullable DueRun run, long runFloor, long sincePuts,
+			@Nullable StatePath pendingPath, long pendingDue, @Nullable String pendingOwner) {
+		this.base = base;
 		this.run = run;
 		this.runFloor = runFloor;
 		this.sincePuts = sincePuts;
+		this.pendingPath = pendingPath;
+		this.pendingDue = pendingDue;
+		this.pendingOwner = pendingOwner;
+	}
+
+	/** The whole trie: the base, with the pending entry put when one is (once per index). */
+	private @Nullable ExpiryNode trie() {
+		StatePath pending = this.pendingPath;
+		if (pending == null) {
+			return this.base;
+		}
+		ExpiryNode whole = this.folded;
+		if (whole == null) {
+			whole = ExpiryNode.put(this.base, pending, 0, this.pendingDue, this.pendingOwner, false, false);
+			this.folded = whole;
+		}
+		return whole;
+	}
+
+	/** This index with its pending entry put in the trie: the same entries, bounds and answers. */
+	private ExpiryIndex withoutPending() {
+		if (this.pendingPath == null) {
+			return this;
+		}
+		ExpiryIndex whole = new ExpiryIndex(trie(), this.run, this.runFloor, this.sincePuts);
+		whole.found = this.found; // the same entries: what was found for this index holds for it
+		return whole;
 	}
 
 	/**
@@ -74,52 +129,19 @@ final class ExpiryIndex {
 	}
 
 	/** An index with a new trie, its bounds inherited and lowered to a due time put. */
-	private ExpiryIndex derived(@Nullable Node updated, long due) {
-		if (updated == null) {
-			return EMPTY;
-		}
-		Bounds known = this.found;
-		return (known != null) ? new ExpiryIndex(updated, known.run(), known.runFloor(), Math.min(known.sincePuts(), due))
-				: new ExpiryIndex(updated, this.run, this.runFloor, Math.min(this.sincePuts, due));
+	private ExpiryIndex derived(@Nullable ExpiryNode updated, long due) {
+		return (updated == null) ? EMPTY : derived(updated, due, null, NONE, null);
 	}
 
-	/** One path of the trie. {@code due == NONE} and {@code owner == null} when it has no entry. */
-	private record Node(long due, @Nullable String owner, ExpiryChildren<Node> children,
-			int ephemeralCount) {
-
-		/** A node without children (no scan of them). */
-		static Node leaf(long due, @Nullable String owner) {
-			return new Node(due, owner, ExpiryChildren.empty(), (owner != null) ? 1 : 0);
-		}
-
-		static @Nullable Node of(long due, @Nullable String owner, ExpiryChildren<Node> children) {
-			if (children.isEmpty()) {
-				return (due == NONE && owner == null) ? null : leaf(due, owner);
-			}
-			int[] count = { (owner != null) ? 1 : 0 };
-			children.forEach((key, child) -> count[0] += child.ephemeralCount());
-			return new Node(due, owner, children, count[0]);
-		}
-
-		boolean hasEntry() {
-			return this.due != NONE || this.owner != null;
-		}
-
-		/** This node with one child replaced (the ephemeral count adjusted, nothing scanned). */
-		@Nullable Node withChild(String key, @Nullable Node oldChild, @Nullable Node newChild) {
-			if (oldChild == newChild) {
-				return this;
-			}
-			ExpiryChildren<Node> next = (newChild != null) ? this.children.put(key, newChild)
-					: this.children.remove(key);
-			if (!hasEntry() && next.isEmpty()) {
-				return null;
-			}
-			int count = this.ephemeralCount - ((oldChild != null) ? oldChild.ephemeralCount() : 0)
-					+ ((newChild != null) ? newChild.ephemeralCount() : 0);
-			return new Node(this.due, this.owner, next, count);
-		}
-
+	/** An index with a new base and pending entry, its bounds inherited and lowered to a due time put. */
+	private ExpiryIndex derived(@Nullable ExpiryNode updated, long due, @Nullable StatePath pending, long pendingDue,
+			@Nullable String pendingOwner) {
+		Bounds known = this.found;
+		return (known != null)
+				? new ExpiryIndex(updated, known.run(), known.runFloor(), Math.min(known.sincePuts(), due), pending,
+						pendingDue, pendingOwner)
+				: new ExpiryIndex(updated, this.run, this.runFloor, Math.min(this.sincePuts, due), pending, pendingDue,
+						pendingOwner);
 	}
 
 	/**
@@ -127,7 +149,7 @@ final class ExpiryIndex {
 	 * @return {@code true} when empty
 	 */
 	boolean isEmpty() {
-		return this.root == null;
+		return this.base == null && this.pendingPath == null;
 	}
 
 	/**
@@ -178,7 +200,7 @@ final class ExpiryIndex {
 
 	/** Finds tighter bounds: first against the run, then by a full scan when it cannot tell. */
 	private Bounds tighten(long now) {
-		if (this.root == null) {
+		if (isEmpty()) {
 			return NO_DUE; // the shared empty index is never written
 		}
 		Bounds known = this.found;
@@ -204,7 +226,7 @@ final class ExpiryIndex {
 
 	/** Whether the entry at a path has this due time. */
 	private boolean holds(StatePath path, long due) {
-		Node node = this.root;
+		ExpiryNode node = trie();
 		for (int i = 0; node != null && i < path.depth(); i++) {
 			node = node.children().get(path.segment(i));
 		}
@@ -213,8 +235,8 @@ final class ExpiryIndex {
 
 	/** A full scan of the trie: a new run, exact bounds. */
 	private Bounds scan() {
-		Node r = this.root;
-		DueCollector collector = new DueCollector();
+		ExpiryNode r = trie();
+		ExpiryNode.DueCollector collector = new ExpiryNode.DueCollector();
 		if (r != null) {
 			collector.visit(r, StatePath.ROOT);
 		}
@@ -225,36 +247,12 @@ final class ExpiryIndex {
 		return new Bounds(scanned, scanned.due(0), NONE, true);
 	}
 
-	/** Collects every due time of a trie with its path. */
-	private static final class DueCollector {
-
-		long[] dues = new long[16];
-
-		StatePath[] paths = new StatePath[16];
-
-		int count;
-
-		void visit(Node node, StatePath at) {
-			if (node.due() != NONE) {
-				if (this.count == this.dues.length) {
-					this.dues = java.util.Arrays.copyOf(this.dues, this.count * 2);
-					this.paths = java.util.Arrays.copyOf(this.paths, this.count * 2);
-				}
-				this.dues[this.count] = node.due();
-				this.paths[this.count] = at;
-				this.count++;
-			}
-			node.children().forEach((key, child) -> visit(child, at.child(key)));
-		}
-
-	}
-
 	/**
 	 * Tells whether any entry is ephemeral.
 	 * @return {@code true} when one is
 	 */
 	boolean hasEphemeral() {
-		Node r = this.root;
+		ExpiryNode r = trie();
 		return r != null && r.ephemeralCount() > 0;
 	}
 
@@ -269,18 +267,41 @@ final class ExpiryIndex {
 	 */
 	ExpiryIndex apply(Write write, long now) {
 		Lifetime lifetime = write.lifetime();
-		if (this.root == null && (lifetime == null || lifetime.isKeep())) {
-			return this;
-		}
 		if (lifetime == null || write.value() == null) {
 			return clear(write.path());
 		}
 		if (lifetime.isKeep()) {
-			return replace(write.path(), true, NONE, null);
+			if (isEmpty() || isPending(write.path())) {
+				return this; // the pending entry has nothing below it: it is kept as it is
+			}
+			return withoutPending().replace(write.path(), true, NONE, null);
 		}
 		Duration ttl = lifetime.ttl();
 		long due = (ttl != null) ? now + saturatedNanos(ttl) : NONE;
-		return replace(write.path(), false, due, lifetime.owner());
+		return pend(write.path(), due, lifetime.owner());
+	}
+
+	/** Whether the pending entry is at this path. */
+	private boolean isPending(StatePath path) {
+		StatePath pending = this.pendingPath;
+		return pending != null && (pending == path || pending.equals(path));
+	}
+
+	/**
+	 * The entry of a write with a lifetime, kept pending: the one pending before is put in the trie
+	 * first, unless this write replaces it (its path or an ancestor's). So rewriting one path over
+	 * and over copies no path of the trie; writing one path after another copies one each, as
+	 * putting every entry at once would.
+	 */
+	private ExpiryIndex pend(StatePath path, long due, @Nullable String owner) {
+		StatePath pending = this.pendingPath;
+		ExpiryNode under = this.base;
+		if (pending != null && pending != path && !path.isAncestorOrSelf(pending)) {
+			ExpiryNode whole = this.folded; // not kept here: this index is left behind
+			under = (whole != null) ? whole
+					: ExpiryNode.put(this.base, pending, 0, this.pendingDue, this.pendingOwner, false, false);
+		}
+		return derived(under, due, path, due, owner);
 	}
 
 	private static long saturatedNanos(Duration ttl) {
@@ -298,10 +319,19 @@ final class ExpiryIndex {
 	 * @return the new index, this one when nothing was there
 	 */
 	ExpiryIndex clear(StatePath path) {
-		if (this.root == null) {
+		if (isEmpty()) {
 			return this;
 		}
-		return replace(path, false, NONE, null);
+		StatePath pending = this.pendingPath;
+		if (pending == null) {
+			return replace(path, false, NONE, null);
+		}
+		ExpiryNode cleared = ExpiryNode.put(this.base, path, 0, NONE, null, false, false);
+		if (pending == path || path.isAncestorOrSelf(pending)) {
+			return derived(cleared, NONE); // the pending entry goes with the subtree
+		}
+		// the pending entry stays (what the base holds below it is replaced by it anyway)
+		return (cleared == this.base) ? this : derived(cleared, NONE, pending, this.pendingDue, this.pendingOwner);
 	}
 
 	/**
@@ -313,7 +343,8 @@ final class ExpiryIndex {
 	 * @return the new index
 	 */
 	ExpiryIndex with(StatePath path, long due, @Nullable String owner) {
-		return derived(put(this.root, path, 0, due, owner, true, false), due);
+		ExpiryIndex whole = withoutPending();
+		return whole.derived(ExpiryNode.put(whole.base, path, 0, due, owner, true, false), due);
 	}
 
 	/**
@@ -321,41 +352,12 @@ final class ExpiryIndex {
 	 * bound only moves down, to a new due time: what the write removes leaves it a lower bound.
 	 */
 	private ExpiryIndex replace(StatePath path, boolean keepOwn, long due, @Nullable String owner) {
-		Node r = this.root;
-		Node updated = put(r, path, 0, due, owner, false, keepOwn);
+		ExpiryNode r = this.base; // callers fold the pending entry in first
+		ExpiryNode updated = ExpiryNode.put(r, path, 0, due, owner, false, keepOwn);
 		if (updated == r) {
 			return this;
 		}
 		return derived(updated, due);
-	}
-
-	/** The subtree at {@code node} with the entry put at the path, in one walk down. */
-	private static @Nullable Node put(@Nullable Node node, StatePath path, int index, long due,
-			@Nullable String owner, boolean keepChildren, boolean keepOwn) {
-		if (index == path.depth()) {
-			if (keepOwn) {
-				if (node == null || !node.hasEntry()) {
-					return null;
-				}
-				return node.children().isEmpty() ? node : Node.leaf(node.due(), node.owner());
-			}
-			if (keepChildren && node != null && !node.children().isEmpty()) {
-				return Node.of(due, owner, node.children());
-			}
-			return (due == NONE && owner == null) ? null : Node.leaf(due, owner);
-		}
-		String key = path.segment(index);
-		Node child = (node != null) ? node.children().get(key) : null;
-		if (child == null && due == NONE && owner == null) {
-			return node; // nothing to clear below here
-		}
-		Node updated = put(child, path, index + 1, due, owner, keepChildren, keepOwn);
-		if (node == null) {
-			return (updated == null) ? null
-					: new Node(NONE, null, ExpiryChildren.<Node>empty().put(key, updated),
-							updated.ephemeralCount());
-		}
-		return node.withChild(key, child, updated);
 	}
 
 	/**
@@ -368,7 +370,7 @@ final class ExpiryIndex {
 		if (nextDue() > now) {
 			return false;
 		}
-		Node node = this.root;
+		ExpiryNode node = trie();
 		for (int i = 0; node != null; i++) {
 			if (node.due() <= now) {
 				return true;
@@ -393,7 +395,7 @@ final class ExpiryIndex {
 		if (value == null || nextDue() > now) {
 			return value;
 		}
-		Node node = this.root;
+		ExpiryNode node = trie();
 		for (int i = 0; node != null; i++) {
 			if (node.due() <= now) {
 				return null;
@@ -407,7 +409,7 @@ final class ExpiryIndex {
 			return value;
 		}
 		List<StatePath> due = new ArrayList<>();
-		collectDue(node, path, now, due);
+		ExpiryNode.collectDue(node, path, now, due);
 		Object result = value;
 		for (StatePath at : due) {
 			result = TreeEdits.setIn(result, path, path.relativize(at), 0, null, null);
@@ -421,8 +423,11 @@ final class ExpiryIndex {
 	 * @return the paths, shallowest first
 	 */
 	List<StatePath> due(long now) {
-		Node r = this.root;
-		if (r == null || nextDue(now) > now) {
+		if (isEmpty() || nextDue(now) > now) {
+			return List.of();
+		}
+		ExpiryNode r = trie();
+		if (r == null) {
 			return List.of();
 		}
 		List<StatePath> due = new ArrayList<>();
@@ -442,7 +447,7 @@ final class ExpiryIndex {
 			}
 		}
 		else {
-			collectDue(r, StatePath.ROOT, now, due);
+			ExpiryNode.collectDue(r, StatePath.ROOT, now, due);
 		}
 		if (due.size() > 1) {
 			due.sort(Comparator.comparingInt(StatePath::depth));
@@ -452,7 +457,7 @@ final class ExpiryIndex {
 
 	/** Whether an ancestor of a path is due. */
 	private boolean dueAbove(StatePath path, long now) {
-		Node node = this.root;
+		ExpiryNode node = trie();
 		for (int i = 0; node != null && i < path.depth(); i++) {
 			if (node.due() <= now) {
 				return true;
@@ -460,18 +465,6 @@ final class ExpiryIndex {
 			node = node.children().get(path.segment(i));
 		}
 		return false;
-	}
-
-	/** Adds the shallowest due paths strictly below a node that is not due itself. */
-	private static void collectDue(Node node, StatePath at, long now, List<StatePath> into) {
-		node.children().forEach((key, child) -> {
-			if (child.due() <= now) {
-				into.add(at.child(key));
-			}
-			else if (!child.children().isEmpty()) {
-				collectDue(child, at.child(key), now, into);
-			}
-		});
 	}
 
 	/**
@@ -494,25 +487,13 @@ final class ExpiryIndex {
 	}
 
 	private List<StatePath> ephemeralOf(@Nullable String owner) {
-		Node r = this.root;
+		ExpiryNode r = trie();
 		if (r == null || r.ephemeralCount() == 0) {
 			return List.of();
 		}
 		List<StatePath> found = new ArrayList<>();
-		collectEphemeral(r, StatePath.ROOT, owner, found);
+		ExpiryNode.collectEphemeral(r, StatePath.ROOT, owner, found);
 		return found;
-	}
-
-	private static void collectEphemeral(Node node, StatePath at, @Nullable String owner, List<StatePath> into) {
-		if (node.owner() != null && (owner == null || owner.equals(node.owner()))) {
-			into.add(at);
-			return;
-		}
-		node.children().forEach((key, child) -> {
-			if (child.ephemeralCount() > 0) {
-				collectEphemeral(child, at.child(key), owner, into);
-			}
-		});
 	}
 
 	/**
@@ -521,7 +502,7 @@ final class ExpiryIndex {
 	 * @return the due time in nanoseconds, {@link #NONE} when no time to live covers it
 	 */
 	long dueOf(StatePath path) {
-		Node node = this.root;
+		ExpiryNode node = trie();
 		long min = NONE;
 		for (int i = 0; node != null; i++) {
 			min = Math.min(min, node.due());
@@ -550,20 +531,13 @@ final class ExpiryIndex {
 	 * @return path to entry, in no particular order
 	 */
 	Map<StatePath, Entry> entries() {
-		Node r = this.root;
+		ExpiryNode r = trie();
 		if (r == null) {
 			return Map.of();
 		}
 		Map<StatePath, Entry> into = new HashMap<>();
-		collectEntries(r, StatePath.ROOT, into);
+		ExpiryNode.collectEntries(r, StatePath.ROOT, into);
 		return Collections.unmodifiableMap(into);
-	}
-
-	private static void collectEntries(Node node, StatePath at, Map<StatePath, Entry> into) {
-		if (node.hasEntry()) {
-			into.put(at, new Entry(node.due(), node.owner()));
-		}
-		node.children().forEach((key, child) -> collectEntries(child, at.child(key), into));
 	}
 
 	/**
