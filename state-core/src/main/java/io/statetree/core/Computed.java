@@ -31,7 +31,11 @@ public interface Computed<T> extends AutoCloseable {
 	 * Returns the value, computing it first when it was never computed or a path its last
 	 * computation read has changed since.
 	 * <p>
-	 * Inside a batch the function reads the committed state, not the batch's pending writes.
+	 * Inside a batch (a {@code batch(...)} function, or a Spring transaction's batch once the
+	 * transaction wrote) the function runs on every {@code get} and reads what the batch sees, its
+	 * own writes and the values they derive included, like every other read there; its reads are
+	 * checked at the batch's commit like the batch's own. That result is not remembered: the value
+	 * remembered for the committed state stays, and is what a {@code get} returns after a rollback.
 	 * @return the value the function returned (null when it returned null)
 	 * @throws StateException wrapping what the function threw; nothing is remembered, so the
 	 * next {@code get} runs the function again

@@ -262,7 +262,8 @@ public interface StateController extends StateView, AutoCloseable {
 	<R> R batch(Supplier<R> writes);
 
 	/**
-	 * Returns the revision of the last commit.
+	 * Returns the revision of the last commit. Inside a batch too: the batch's writes have no
+	 * revision until it commits (then the next one).
 	 * @return the revision; 0 before the first commit
 	 */
 	long revision();
@@ -483,7 +484,7 @@ public interface StateController extends StateView, AutoCloseable {
 	 * {@code historySize} commits (default 1,000), the filesystem backend the same number in a
 	 * log that survives restarts (directly or behind a write-through cache; behind a hybrid, with
 	 * mounts, the history is kept in memory), Redis what its change stream holds. Commits that
-	 * changed nothing are not in the history.
+	 * changed nothing are not in the history. Inside a batch it holds committed commits only.
 	 * @param afterRevision the revision to read after, {@code 0} for the oldest retained
 	 * @param limit the most commits to return, 1 to 10,000
 	 * @return the commits, oldest first; empty when none is retained after that revision

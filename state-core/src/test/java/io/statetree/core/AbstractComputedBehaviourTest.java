@@ -270,15 +270,26 @@ public abstract class AbstractComputedBehaviourTest {
 	}
 
 	@Test
-	void aValueReadInsideABatchIsTheCommittedOne() {
+	void aValueReadInsideABatchSeesTheBatchsWritesAndARollbackKeepsTheCommittedOne() {
 		StateController c = controller();
 		c.set(p("/a"), 1);
-		Computed<Integer> computed = c.computed((view) -> intAt(view, p("/a")));
-		c.batch(() -> {
+		Counted<Integer> f = new Counted<>((view) -> intAt(view, p("/a")));
+		Computed<Integer> computed = c.computed(f);
+		assertThat(computed.get()).isEqualTo(1);
+		assertThatThrownBy(() -> c.batch(() -> {
+			assertThat(computed.get()).as("before the batch writes").isEqualTo(1);
 			c.set(p("/a"), 2);
-			assertThat(computed.get()).isEqualTo(1);
+			assertThat(computed.get()).as("the batch's own write").isEqualTo(2);
+			throw new IllegalStateException("rolled back");
+		})).hasMessage("rolled back");
+		int calls = f.calls.get();
+		assertThat(computed.get()).as("the committed value, still remembered").isEqualTo(1);
+		assertThat(f.calls).as("nothing computed inside the batch was remembered").hasValue(calls);
+		c.batch(() -> {
+			c.set(p("/a"), 3);
+			assertThat(computed.get()).isEqualTo(3);
 		});
-		assertThat(computed.get()).isEqualTo(2);
+		assertThat(computed.get()).isEqualTo(3);
 	}
 
 	@Test

@@ -327,7 +327,7 @@ public final class StateTreeConsole {
 		}
 		boolean wrote;
 		try {
-			wrote = this.controller.batch(() -> {
+			wrote = OperatorWrites.outsideTransactions(this.controller, () -> this.controller.batch(() -> {
 				boolean any = false;
 				for (ChangedPath change : changed) {
 					Object current = this.controller.get(change.path());
@@ -338,7 +338,7 @@ public final class StateTreeConsole {
 					any |= this.controller.set(change.path(), change.oldValue());
 				}
 				return any;
-			});
+			}));
 		}
 		catch (Refused ex) {
 			return StateTreeEndpointWebExtension.refused(ex.verdict(), "restore", StatePath.ROOT);

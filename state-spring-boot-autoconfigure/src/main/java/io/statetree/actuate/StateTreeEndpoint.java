@@ -220,12 +220,17 @@ public class StateTreeEndpoint {
 	 * caller allowed to write there. The path rules below the path are checked against the value
 	 * there inside the update, which runs under the commit lock (compare-and-set on a shared
 	 * backend): a write made concurrently cannot slip a protected field in between the check and
-	 * the change.
+	 * the change. It commits at once, on its own, never as part of a Spring transaction open on the
+	 * calling thread ({@link OperatorWrites}).
 	 * @throws Refused if a path rule refuses the caller the value there now
 	 * @throws StateWriteException if the write is not allowed (below a leaf)
 	 * @throws StateValueException if the value cannot be stored
 	 */
 	WriteDescriptor change(CallerAccess caller, StatePath path, @Nullable Object replacement) {
+		return OperatorWrites.outsideTransactions(this.controller, () -> changeNow(caller, path, replacement));
+	}
+
+	private WriteDescriptor changeNow(CallerAccess caller, StatePath path, @Nullable Object replacement) {
 		boolean[] differed = new boolean[1];
 		this.controller.update(path, Object.class, (current) -> {
 			Verdict verdict = caller.toWrite(path, current, replacement);

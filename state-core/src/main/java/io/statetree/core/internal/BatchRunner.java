@@ -37,6 +37,9 @@ final class BatchRunner {
 	/** Asked before a write on a thread without a batch, so it can open one ({@link HeldBatches}), or null. */
 	private volatile @Nullable Runnable joiner;
 
+	/** Set on a thread while its writes commit on their own ({@link #alone}): the joiner is not asked. */
+	private final ThreadLocal<@Nullable Boolean> alone = new ThreadLocal<>();
+
 	BatchRunner(StateBackend backend, String instanceId, CommitTemplate commits) {
 		this.backend = backend;
 		this.instanceId = instanceId;
@@ -58,11 +61,32 @@ final class BatchRunner {
 			return open;
 		}
 		Runnable joiner = this.joiner;
-		if (joiner == null) {
+		if (joiner == null || this.alone.get() != null) {
 			return null;
 		}
 		joiner.run();
 		return current();
+	}
+
+	/**
+	 * Makes a call whose writes commit at once, each on its own, and whose reads read the committed
+	 * state: the batch open on this thread is closed for the call and the joiner is not asked
+	 * (so no Spring transaction's batch opens for it).
+	 * @return what the call returned
+	 */
+	<R> R alone(Supplier<R> call) {
+		Batch outer = suspend();
+		boolean nested = this.alone.get() != null;
+		this.alone.set(Boolean.TRUE);
+		try {
+			return call.get();
+		}
+		finally {
+			if (!nested) {
+				this.alone.remove();
+			}
+			resume(outer);
+		}
 	}
 
 	void joiner(@Nullable Runnable joiner) {

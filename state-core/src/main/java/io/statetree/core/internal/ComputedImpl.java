@@ -1,6 +1,8 @@
 package io.statetree.core.internal;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * recorded after the paths were published (then it raises the count): either way the memo is
  * not current and the next {@code get} computes again, while this {@code get} returns the value
  * of its consistent snapshot.
+ * <p>
+ * Inside a batch a {@code get} runs the function on what the batch sees and remembers nothing
+ * ({@link #computeInBatch}).
  */
 final class ComputedImpl<T> implements Computed<T> {
 
@@ -36,6 +41,9 @@ final class ComputedImpl<T> implements Computed<T> {
 
 	/** Nothing remembered: matches no count (counts start at 0 and only grow). */
 	private static final Memo NONE = new Memo(null, -1);
+
+	/** The values computing inside a batch on this thread, innermost last (to tell a cycle). */
+	private static final ThreadLocal<List<ComputedImpl<?>>> IN_BATCH = ThreadLocal.withInitial(ArrayList::new);
 
 	private final ComputedRegistry registry;
 
@@ -75,6 +83,9 @@ final class ComputedImpl<T> implements Computed<T> {
 	@Override
 	@SuppressWarnings("unchecked")
 	public @Nullable T get() {
+		if (this.batches.current() != null) {
+			return computeInBatch();
+		}
 		Memo current = this.memo;
 		if (current.stamp == this.invalidations) {
 			if (Tracker.active() || EffectJournal.current() != null) {
@@ -105,6 +116,40 @@ final class ComputedImpl<T> implements Computed<T> {
 		}
 		finally {
 			this.computing.unlock();
+		}
+	}
+
+	/**
+	 * A {@code get} inside a batch (a batch function, or a Spring transaction's batch once it
+	 * wrote): the function reads what the batch sees, its own writes and the values they derive
+	 * included, each read recorded by the batch like any other (so checked at its commit). The
+	 * result is not remembered and the dependencies are not changed: both belong to the committed
+	 * state, which the batch may never become.
+	 */
+	private @Nullable T computeInBatch() {
+		checkNotClosed();
+		List<ComputedImpl<?>> running = IN_BATCH.get();
+		for (ComputedImpl<?> each : running) {
+			if (each == this) {
+				throw new IllegalStateException("A computed value's function read the same computed value (a cycle)");
+			}
+		}
+		if (this.computing.isHeldByCurrentThread()) {
+			throw new IllegalStateException("A computed value's function read the same computed value (a cycle)");
+		}
+		this.checkOpen.run();
+		running.add(this);
+		try {
+			return this.function.apply(this.view);
+		}
+		catch (RuntimeException ex) {
+			throw new StateException("A computed value's function threw " + ex.getClass().getName(), ex);
+		}
+		finally {
+			running.remove(running.size() - 1);
+			if (running.isEmpty()) {
+				IN_BATCH.remove();
+			}
 		}
 	}
 

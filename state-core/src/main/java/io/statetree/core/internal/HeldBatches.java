@@ -1,6 +1,7 @@
 package io.statetree.core.internal;
 
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import io.statetree.core.StateController;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,20 @@ public final class HeldBatches {
 	 */
 	public void joiner(@Nullable Runnable joiner) {
 		this.runner.joiner(joiner);
+	}
+
+	/**
+	 * Makes a call outside every batch: its writes commit at once, each on its own, and its reads
+	 * read the committed state, whatever batch is open on this thread or the joiner would open (an
+	 * operator's write through the actuator, which never becomes part of the application's
+	 * transaction). The batch open on this thread is back when the call returns or throws.
+	 * @param call the call
+	 * @param <R> what it returns
+	 * @return what the call returned
+	 */
+	public <R> R outside(Supplier<R> call) {
+		Objects.requireNonNull(call, "call");
+		return this.runner.alone(call);
 	}
 
 	/**

@@ -390,7 +390,7 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 			StatePath prefix = concretePrefix(ReplayingWatch.this.compiled);
 			DefaultStateController controller = ReplayingWatch.this.controller;
 			while (true) {
-				Versioned<@Nullable Object> now = controller.getVersioned(prefix);
+				Versioned<@Nullable Object> now = committed(controller, prefix);
 				synchronized (this) {
 					if (this.dropped <= now.revision()) {
 						this.pending.clear();
@@ -409,6 +409,21 @@ final class ReplayingWatch implements Flow.Publisher<StateEvent> {
 					}
 				}
 				// live events above that value's revision were dropped meanwhile: read again
+			}
+		}
+
+		/**
+		 * The committed value at a path with its revision. The watch may drain on a thread inside
+		 * a batch (subscribed or asked for more there): the resync carries what was committed,
+		 * never the batch's pending writes, which its commit delivers live (or its rollback never).
+		 */
+		private Versioned<@Nullable Object> committed(DefaultStateController controller, StatePath path) {
+			Batch batch = controller.batches().suspend();
+			try {
+				return controller.getVersioned(path);
+			}
+			finally {
+				controller.batches().resume(batch);
 			}
 		}
 
