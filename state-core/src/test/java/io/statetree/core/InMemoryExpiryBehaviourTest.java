@@ -3,11 +3,13 @@ package io.statetree.core;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.CommitResult;
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
+import io.statetree.core.backend.VirtualTimeBackends;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +26,11 @@ class InMemoryExpiryBehaviourTest extends AbstractExpiryBehaviourTest {
 	@Override
 	protected StateBackend newBackend(Path scratch) {
 		return new InMemoryBackend();
+	}
+
+	@Override
+	protected StateBackend newBackend(Path scratch, LongSupplier nanoClock) {
+		return VirtualTimeBackends.inMemory(nanoClock);
 	}
 
 	/** A backend that stores but keeps no lifetimes. */
