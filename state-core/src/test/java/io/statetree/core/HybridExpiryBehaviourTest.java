@@ -1,10 +1,12 @@
 package io.statetree.core;
 
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 import io.statetree.core.backend.FileSystemBackend;
 import io.statetree.core.backend.HybridBackend;
 import io.statetree.core.backend.StateBackend;
+import io.statetree.core.backend.VirtualTimeBackends;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -22,6 +24,12 @@ class HybridExpiryBehaviourTest {
 		protected StateBackend newBackend(Path scratch) {
 			return new HybridBackend(FileSystemBackend.builder(scratch.resolve("root")).fsync(false).build())
 				.mount("/elsewhere", new io.statetree.core.backend.InMemoryBackend());
+		}
+
+		@Override
+		protected StateBackend newBackend(Path scratch, LongSupplier nanoClock) {
+			return new HybridBackend(VirtualTimeBackends.files(scratch.resolve("root"), nanoClock))
+				.mount("/elsewhere", VirtualTimeBackends.inMemory(nanoClock));
 		}
 
 		@Override

@@ -2,9 +2,11 @@ package io.statetree.core;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
+import io.statetree.core.backend.VirtualTimeBackends;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +22,11 @@ class InMemoryExpiryBehaviourTest extends AbstractExpiryBehaviourTest {
 	@Override
 	protected StateBackend newBackend(Path scratch) {
 		return new InMemoryBackend();
+	}
+
+	@Override
+	protected StateBackend newBackend(Path scratch, LongSupplier nanoClock) {
+		return VirtualTimeBackends.inMemory(nanoClock);
 	}
 
 	@Test

@@ -104,12 +104,24 @@ class NewUserExpiryRedisTest {
 		assertThat(maxMs).isLessThan(500 + 1000 + 300);
 	}
 
+	/** The expiry commits of paths other than {@code path}. */
+	private static List<Commit> expiriesBut(StateController c, String path) {
+		return expiryCommits(c).stream()
+			.filter((commit) -> !commit.changes().get(0).path().toString().equals(path))
+			.toList();
+	}
+
 	@Test
 	void readsAfterDueOnRedis() throws Exception {
 		StateController c = controller("r1", Duration.ofSeconds(10));
 		c.set("/k/keep", 1);
+		long before = System.nanoTime();
 		c.set("/k/a", Map.of("x", 1), WriteOptions.ttl(Duration.ofMillis(50)));
-		assertThat(c.timeToLive("/k/a/x")).isNotNull();
+		Duration left = c.timeToLive("/k/a/x");
+		if (System.nanoTime() - before < Duration.ofMillis(50).toNanos()) {
+			// asked before the due time (a loaded machine may stall past it, then it is gone, correctly)
+			assertThat(left).isNotNull();
+		}
 		assertThat(c.timeToLive("/k")).isNull();
 		Thread.sleep(60);
 		assertThat(c.get("/k/a/x")).isNull();
@@ -126,17 +138,31 @@ class NewUserExpiryRedisTest {
 	@Test
 	void incrementKeepsTtlAndBranchRulesOnRedis() throws Exception {
 		StateController c = controller("r2", Duration.ofSeconds(10));
+		long before = System.nanoTime();
 		c.set("/k/count", 0, WriteOptions.ttl(Duration.ofMillis(400)));
 		c.increment("/k/count", 1);
-		assertThat(c.timeToLive("/k/count")).isNotNull();
+		Duration countLeft = c.timeToLive("/k/count");
+		if (System.nanoTime() - before < Duration.ofMillis(400).toNanos()) {
+			// asked before the due time (a loaded machine may stall past it, then it is gone, correctly)
+			assertThat(countLeft).isNotNull();
+		}
+		before = System.nanoTime();
 		c.set("/k/s", Map.of("a", 1), WriteOptions.ttl(Duration.ofMillis(400)));
 		c.set("/k/s/b", 2);
-		assertThat(c.timeToLive("/k/s/b")).isNotNull();
+		Duration belowLeft = c.timeToLive("/k/s/b");
+		if (System.nanoTime() - before < Duration.ofMillis(400).toNanos()) {
+			assertThat(belowLeft).isNotNull();
+		}
 		c.set("/k/p/q", 1, WriteOptions.ttl(Duration.ofMillis(100)));
 		c.set("/k/p", Map.of("q", 1));
-		await().atMost(WAIT).until(() -> expiryCommits(c).size() == 2);
+		long rewrite = c.revision();
+		await().atMost(WAIT).until(() -> expiriesBut(c, "/k/p/q").size() == 2);
 		Thread.sleep(500);
-		assertThat(expiryCommits(c)).hasSize(2);
+		assertThat(expiriesBut(c, "/k/p/q")).hasSize(2);
+		// a loaded machine may stall past /k/p/q's due time before the rewrite of /k/p (the expiry
+		// then comes first, correctly); none may come after the rewrite
+		assertThat(expiryCommits(c)).filteredOn((commit) -> commit.changes().get(0).path().toString().equals("/k/p/q"))
+			.allSatisfy((commit) -> assertThat(commit.revision()).isLessThan(rewrite));
 		assertThat(c.get("/k/count")).isNull();
 		assertThat(c.get("/k/s")).isNull();
 		assertThat(c.get("/k/p/q")).isEqualTo(1);
