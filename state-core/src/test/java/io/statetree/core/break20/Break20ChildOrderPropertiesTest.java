@@ -115,7 +115,7 @@ class Break20ChildOrderPropertiesTest {
 
 	}
 
-	@Property(tries = 200)
+	@Property(tries = 80)
 	void everyBackendKeepsTheModelsOrder(@ForAll("steps") List<Step> steps) throws IOException {
 		List<Path> directories = new ArrayList<>();
 		List<Subject> subjects = new ArrayList<>();

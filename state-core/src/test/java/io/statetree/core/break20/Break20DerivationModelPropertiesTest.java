@@ -35,6 +35,16 @@ class Break20DerivationModelPropertiesTest {
 		run(new InMemoryBackend(), scenario);
 	}
 
+	@Property(tries = 100)
+	void onMemoryWithAsyncDispatch(@ForAll("scenarios") DerivationScenario.Scenario scenario) {
+		try (StateController state = StateController.builder()
+			.backend(new InMemoryBackend())
+			.dispatch(StateController.Dispatch.ASYNC)
+			.build()) {
+			DerivationScenario.check(state, scenario, true);
+		}
+	}
+
 	@Property(tries = 60)
 	void onFiles(@ForAll("scenarios") DerivationScenario.Scenario scenario) throws IOException {
 		Path directory = Files.createTempDirectory("break20-derive");

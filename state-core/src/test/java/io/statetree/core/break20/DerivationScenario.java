@@ -224,7 +224,16 @@ final class DerivationScenario {
 	}
 
 	/** Runs the scenario on the controller and checks it against the model after every commit. */
-	static void check(StateController state, Scenario scenario) {
+	static Map<Long, Map<String, String>> check(StateController state, Scenario scenario) {
+		return check(state, scenario, false);
+	}
+
+	/**
+	 * As {@link #check(StateController, Scenario)}; with {@code async} the events are gathered and
+	 * compared at the end (the controller dispatches on an executor), still per revision and in
+	 * revision order.
+	 */
+	static Map<Long, Map<String, String>> check(StateController state, Scenario scenario, boolean async) {
 		List<StateEvent> events = new CopyOnWriteArrayList<>();
 		Set<String> watched = new HashSet<>(USER_LEAVES);
 		scenario.graph().forEach((node) -> watched.add(node.destination()));
@@ -239,7 +248,9 @@ final class DerivationScenario {
 			state.set("/s", Map.of("a", 1, "b", 2, "c", 3));
 			state.set("/t", Map.of("p", 1, "q", 2));
 		};
+		EXPECTED.remove();
 		initial.run();
+		long initialRevision = state.revision();
 		model.commit(List.of(new Op("/s", Map.of("a", 1, "b", 2, "c", 3))), Set.of());
 		model.commit(List.of(new Op("/t", Map.of("p", 1, "q", 2))), Set.of());
 		events.clear();
@@ -250,7 +261,7 @@ final class DerivationScenario {
 			long revisionBefore = state.revision();
 			register(state, node);
 			model.commit(List.of(), Set.of(index));
-			compare(state, model, watched, before, events, revisionBefore, log);
+			compare(state, model, watched, before, events, revisionBefore, log, async);
 		}
 		for (List<Op> commit : scenario.commits()) {
 			log.add("commit " + commit);
@@ -269,9 +280,43 @@ final class DerivationScenario {
 				refused = true;
 			}
 			assertThat(refused).as("refused as the model refuses: " + log).isEqualTo(!accepted);
-			compare(state, model, watched, before, events, revisionBefore, log);
+			compare(state, model, watched, before, events, revisionBefore, log, async);
 		}
+		if (async) {
+			Map<Long, Map<String, String>> expected = EXPECTED.get();
+			int total = expected.values().stream().mapToInt(Map::size).sum();
+			org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+				.until(() -> events.stream().filter((e) -> e.revision() > initialRevision).count() >= total);
+			Map<Long, Map<String, String>> heard = new java.util.TreeMap<>();
+			long last = 0;
+			for (StateEvent event : events) {
+				if (event.revision() <= initialRevision) {
+					continue;
+				}
+				assertThat(event.revision()).as("events in revision order " + events).isGreaterThanOrEqualTo(last);
+				last = event.revision();
+				String change = Break20Support.ordered(event.prevValue()) + " -> " + Break20Support.ordered(event.newValue());
+				if (heard.computeIfAbsent(event.revision(), (r) -> new java.util.TreeMap<>())
+					.put(event.path().toString(), change) != null) {
+					fail("heard " + event.path() + " twice in revision " + event.revision() + " after " + log);
+				}
+			}
+			assertThat(heard).as("events per revision after " + log).isEqualTo(expected);
+		}
+		Map<Long, Map<String, String>> all = new java.util.TreeMap<>(EXPECTED.get());
+		EXPECTED.remove();
+		return all;
 	}
+
+	/** Every watched leaf path of the scenario (user leaves and destinations). */
+	static Set<String> watched(Scenario scenario) {
+		Set<String> watched = new HashSet<>(USER_LEAVES);
+		scenario.graph().forEach((node) -> watched.add(node.destination()));
+		return watched;
+	}
+
+	private static final ThreadLocal<Map<Long, Map<String, String>>> EXPECTED = ThreadLocal
+		.withInitial(java.util.TreeMap::new);
 
 	private static Map<String, Object> snapshot(Model model, Set<String> watched) {
 		Map<String, Object> out = new java.util.HashMap<>();
@@ -282,7 +327,7 @@ final class DerivationScenario {
 	}
 
 	private static void compare(StateController state, Model model, Set<String> watched, Map<String, Object> before,
-			List<StateEvent> events, long revisionBefore, List<String> log) {
+			List<StateEvent> events, long revisionBefore, List<String> log, boolean async) {
 		assertThat(Break20Support.sameJson(Break20Support.pruned(state.get("/")), Break20Support.pruned(model.tree.root())))
 			.as("tree " + Break20Support.ordered(state.get("/")) + " model "
 					+ Break20Support.ordered(Break20Support.pruned(model.tree.root())) + " after " + log)
@@ -294,8 +339,14 @@ final class DerivationScenario {
 				expected.put(path, before.get(path) + " -> " + after);
 			}
 		}
-		Map<String, String> heard = new java.util.TreeMap<>();
 		long revision = state.revision();
+		if (!expected.isEmpty()) {
+			EXPECTED.get().put(revision, expected);
+		}
+		if (async) {
+			return;
+		}
+		Map<String, String> heard = new java.util.TreeMap<>();
 		for (StateEvent event : events) {
 			String path = event.path().toString();
 			String change = Break20Support.ordered(event.prevValue()) + " -> " + Break20Support.ordered(event.newValue());
