@@ -145,8 +145,8 @@ class Break20GroupCommitTest {
 			OrderModel model = new OrderModel(false);
 			for (Made commit : sorted) {
 				for (Change change : commit.changes()) {
-					assertThat(Break20Support.sameJson(Break20Support.pruned(change.oldValue()),
-							Break20Support.pruned(model.get(change.path()))))
+					assertThat(Break20Support.sameJson(emptyAsAbsent(change.oldValue()),
+							emptyAsAbsent(model.get(change.path()))))
 						.as("old value at " + change.path() + " in revision " + commit.revision() + ": "
 								+ Break20Support.ordered(change.oldValue()) + ", before it "
 								+ Break20Support.ordered(model.get(change.path())))
@@ -169,6 +169,11 @@ class Break20GroupCommitTest {
 				}
 				List<String> returned = new ArrayList<>();
 				for (Change change : sorted.get(i).changes()) {
+					// CommitResult keeps entries whose values are equal (its Javadoc); the history does not
+					if (Break20Support.sameJson(Break20Support.emptyAsAbsent(change.oldValue()),
+							Break20Support.emptyAsAbsent(change.newValue()))) {
+						continue;
+					}
 					returned.add(change.path() + "=" + Break20Support.ordered(Break20Support.sorted(change.newValue())));
 				}
 				assertThat(logged).as("history of revision " + history.get(i).revision()).isEqualTo(returned);
@@ -179,6 +184,12 @@ class Break20GroupCommitTest {
 			assertThat(Break20Support.sameJson(Break20Support.pruned(reopened.read(StatePath.ROOT)),
 					Break20Support.pruned(finalTree))).isTrue();
 		}
+	}
+
+	/** An empty branch (a directory whose children were all deleted) counts as nothing. */
+	private static Object emptyAsAbsent(Object value) {
+		Object pruned = Break20Support.pruned(value);
+		return (pruned instanceof Map<?, ?> map && map.isEmpty()) ? null : pruned;
 	}
 
 	@SuppressWarnings("unchecked")

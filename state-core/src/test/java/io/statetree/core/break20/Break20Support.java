@@ -88,6 +88,12 @@ final class Break20Support {
 		return out;
 	}
 
+	/** The value pruned, an empty branch (a directory whose children were all deleted) counting as nothing. */
+	static @Nullable Object emptyAsAbsent(@Nullable Object value) {
+		Object pruned = pruned(value);
+		return (pruned instanceof Map<?, ?> map && map.isEmpty()) ? null : pruned;
+	}
+
 	/** Whether two values are the same JSON, numbers by value, children in any order. */
 	static boolean sameJson(@Nullable Object a, @Nullable Object b) {
 		return ordered(sorted(a)).equals(ordered(sorted(b)));
