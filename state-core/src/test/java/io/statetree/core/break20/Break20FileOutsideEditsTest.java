@@ -13,6 +13,7 @@ import io.statetree.core.Commit;
 import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
 import io.statetree.core.backend.FileSystemBackend;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -67,6 +68,7 @@ class Break20FileOutsideEditsTest {
 	 * {@code /a/x}); reads see it. A write below it must rewrite that file ({@code {p:1, q:2}}),
 	 * not start a directory beside it.
 	 */
+	@Disabled("finding 1: the index answers ABSENT for a file a person added; the write makes a/x/ beside a/x.json and every read of /a/x, /a and / then throws UnparsableFileException")
 	@ParameterizedTest(name = "fsync={0}")
 	@ValueSource(booleans = { false, true })
 	void aFileAPersonAddsWhereACommitFoundNothingTakesAWriteBelowIt(boolean fsync) throws IOException {
@@ -94,6 +96,7 @@ class Break20FileOutsideEditsTest {
 	 * sets {@code /a/x} to 6. Listeners and the history must report the replaced 5, as they would
 	 * had the backend been opened after the edit.
 	 */
+	@Disabled("finding 3: listeners and the history report null, not the added 5, as the value set(/a/x, 6) replaced")
 	@ParameterizedTest(name = "fsync={0}")
 	@ValueSource(booleans = { false, true })
 	void aFileAPersonAddsIsTheOldValueOfTheNextWriteThere(boolean fsync) throws IOException {
@@ -118,6 +121,7 @@ class Break20FileOutsideEditsTest {
 	 * the application then sets {@code /a/x} to 7, which replaces what is there: afterwards only
 	 * {@code a/x.json} exists and {@code /a} reads {@code {keep: 0, x: 7}}.
 	 */
+	@Disabled("finding 1: the index answers ABSENT for a directory a person added; set(/a/x, 7) writes a/x.json beside a/x/ and reads of /a fail")
 	@ParameterizedTest(name = "fsync={0}")
 	@ValueSource(booleans = { false, true })
 	void aDirectoryAPersonAddsIsReplacedByAWriteOfItsPath(boolean fsync) throws IOException {
@@ -143,6 +147,7 @@ class Break20FileOutsideEditsTest {
 	 * a write below {@code /a/x} then starts from nothing: {@code {q: 2}}, nothing of the deleted
 	 * file comes back.
 	 */
+	@Disabled("finding 2: a write below a file a person deleted throws StateStorageException (NoSuchFileException)")
 	@ParameterizedTest(name = "fsync={0}")
 	@ValueSource(booleans = { false, true })
 	void aFileAPersonDeletesDoesNotComeBackThroughAWriteBelowIt(boolean fsync) throws IOException {
@@ -165,6 +170,7 @@ class Break20FileOutsideEditsTest {
 	 * succeed (today every write at or below {@code /c} throws {@code StateStorageException "Cannot
 	 * read state file c.json (NoSuchFileException)"} until a write above it or a restart).
 	 */
+	@Disabled("finding 2: after a person deletes c.json every write of /c throws StateStorageException (NoSuchFileException) until a write above it or a restart")
 	@ParameterizedTest(name = "fsync={0}")
 	@ValueSource(booleans = { false, true })
 	void aLeafFileAPersonDeletesCanBeWrittenAgain(boolean fsync) throws IOException {
@@ -181,6 +187,7 @@ class Break20FileOutsideEditsTest {
 	}
 
 	/** A person deletes directory {@code a/x/}, which commits made; a write into it recreates it. */
+	@Disabled("finding 4: with fsync off the first write into a directory a person deleted throws StateStorageException (Cannot put a/x/.order)")
 	@ParameterizedTest(name = "fsync={0}")
 	@ValueSource(booleans = { false, true })
 	void aDirectoryAPersonDeletesIsRecreatedByAWriteIntoIt(boolean fsync) throws IOException {
@@ -201,6 +208,7 @@ class Break20FileOutsideEditsTest {
 	 * ({@code {r: 1}}); a write below {@code /a/x} then rewrites that file ({@code {r: 1, q: 2}})
 	 * and leaves no directory beside it.
 	 */
+	@Disabled("findings 4 and 1: fsync off throws (Cannot put a/x/.order); fsync on writes a/x/ beside a/x.json (reads of /a/x fail)")
 	@ParameterizedTest(name = "fsync={0}")
 	@ValueSource(booleans = { false, true })
 	void aDirectoryAPersonTurnsIntoAFileTakesAWriteBelowIt(boolean fsync) throws IOException {
@@ -221,6 +229,7 @@ class Break20FileOutsideEditsTest {
 	 * A person replaces file {@code a/x.json} (made by a commit) with a directory {@code a/x/}
 	 * holding {@code r.json}; a write below {@code /a/x} then adds to that directory.
 	 */
+	@Disabled("finding 2: a write below a file a person replaced by a directory throws StateStorageException (NoSuchFileException)")
 	@ParameterizedTest(name = "fsync={0}")
 	@ValueSource(booleans = { false, true })
 	void aFileAPersonTurnsIntoADirectoryTakesAWriteBelowIt(boolean fsync) throws IOException {
