@@ -194,4 +194,48 @@ class Break14DueDuringCommitTest {
 		}
 	}
 
+
+	@ParameterizedTest
+	@EnumSource(Break14Backends.class)
+	void aWriteOverAValueThatJustFellDueFindsItExpiredFromEveryEntryPoint(Break14Backends kind) {
+		StateController c = controller(kind);
+		String p = kind.prefix(0);
+		try {
+			Map<String, java.util.function.BiConsumer<String, String>> calls = new java.util.LinkedHashMap<>();
+			calls.put("set", (k, v) -> c.set(k, v));
+			calls.put("delete", (k, v) -> c.delete(k));
+			calls.put("setAll", (k, v) -> c.setAll(Map.of(k, v)));
+			calls.put("update", (k, v) -> c.update(k, String.class, old -> v));
+			calls.put("getOrWrite", (k, v) -> c.getOrWrite(k, String.class, v));
+			calls.put("batch", (k, v) -> c.batch(() -> c.set(k, v)));
+			calls.put("async set", (k, v) -> c.async().set(k, v).join());
+			calls.put("async delete", (k, v) -> c.async().delete(k).join());
+			calls.put("async setAll", (k, v) -> c.async().setAll(Map.of(k, v)).join());
+			calls.put("async update", (k, v) -> c.async().update(k, String.class, old -> v).join());
+			java.util.List<String> bent = new java.util.ArrayList<>();
+			int n = 0;
+			for (Map.Entry<String, java.util.function.BiConsumer<String, String>> call : calls.entrySet()) {
+				for (int i = 0; i < 3; i++) {
+					String k = p + "/over" + (n++);
+					c.set(k, "old", WriteOptions.ttl(Duration.ofMillis(20)));
+					pause(30);
+					call.getValue().accept(k, "new");
+					java.util.List<String> h = at(c, k).stream().map(ch -> ch.toString().replaceFirst("^r\\d+ ", "")).toList();
+					java.util.List<String> expected = new java.util.ArrayList<>(
+							List.of(k + ": null -> old", "EXPIRY " + k + ": old -> null"));
+					if (!call.getKey().endsWith("delete")) {
+						expected.add(k + ": null -> new");
+					}
+					if (!h.equals(expected)) {
+						bent.add(call.getKey() + ": " + h);
+					}
+				}
+			}
+			assertThat(bent).as("writes over a value 10 ms past its due time").isEmpty();
+		}
+		finally {
+			c.close();
+		}
+	}
+
 }
