@@ -160,7 +160,7 @@ class Break14DueDuringCommitTest {
 				.toList();
 			assertThat(h).extracting(Object::toString)
 				.map(s -> s.replaceFirst("^r\\d+ ", ""))
-				.containsExactly(p + "/b: null -> {x=1}", "EXPIRY " + p + "/b: {x=1} -> null", p + "/b/y: null -> 2");
+				.containsExactly(p + "/b: null -> {\"x\":1}", "EXPIRY " + p + "/b: {\"x\":1} -> null", p + "/b/y: null -> 2");
 		}
 		finally {
 			c.close();
@@ -187,7 +187,8 @@ class Break14DueDuringCommitTest {
 			assertThat(c.get(p + "/b")).isEqualTo(Map.of("y", 2));
 			assertThat(heard).extracting(e -> e.emittingPath() + " " + e.prevValue() + " -> " + e.newValue()
 					+ (e.isExpiry() ? " expiry" : ""))
-				.containsExactly(p + "/b null -> {x=1}", p + "/b {x=1} -> null expiry", p + "/b/y null -> 2");
+				.containsExactly(p + "/b/x null -> 1", p + "/b null -> {\"x\":1}", p + "/b/x 1 -> null expiry",
+						p + "/b {\"x\":1} -> null expiry", p + "/b/y null -> 2");
 		}
 		finally {
 			c.close();
