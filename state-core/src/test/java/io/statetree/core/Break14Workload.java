@@ -621,7 +621,8 @@ public final class Break14Workload {
 		Map<String, Integer> count = new HashMap<>();
 		for (Change ch : history) {
 			if (ch.expiry()) {
-				if (ch.newValue() != null) {
+				if (ch.newValue() != null && !ch.path().startsWith("/der/")) {
+					// (a derived value's change inside an expiry commit: Break14DerivedExpiryEventTest)
 					this.failures.add("expiry with a new value: " + ch);
 				}
 				count.merge(ch.path() + "=" + ch.oldValue(), 1, Integer::sum);

@@ -126,6 +126,40 @@ class Break14TransactionLifetimesTest {
 		});
 	}
 
+	/**
+	 * README "Transactions": after the database commits, the state commit "can still fail, writing
+	 * nothing, only when a replay is needed and" (a), (b) or (c). A time to live on a hybrid's
+	 * mount point is bad input that a plain {@code set} refuses at once; inside a transaction it
+	 * must be refused at the call too (the transaction can still roll back), not after the database
+	 * committed.
+	 */
+	@org.junit.jupiter.api.Test
+	void aTimeToLiveOnAMountPointInsideATransactionIsRefusedAtTheCallNotAfterTheDatabaseCommitted() {
+		this.runner.withPropertyValues("statetree.mounts.sessions.path=/sessions",
+				"statetree.mounts.sessions.backend=memory")
+			.run((context) -> {
+				StateController state = context.getBean(StateController.class);
+				JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+				Throwable fromTheTransaction = null;
+				try {
+					context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
+						jdbc.update("insert into orders (id) values ('a')");
+						state.set("/orders/a", "placed");
+						state.set("/sessions", java.util.Map.of("s1", "x"), WriteOptions.ttl(Duration.ofMinutes(5)));
+					});
+				}
+				catch (RuntimeException ex) {
+					fromTheTransaction = ex;
+				}
+				Integer rows = jdbc.queryForObject("select count(*) from orders", Integer.class);
+				assertThat(fromTheTransaction).as("the refusal").isNotNull();
+				assertThat(rows).as("the database row of a transaction whose state write was refused (%s)",
+						fromTheTransaction)
+					.isZero();
+				assertThat(state.get("/orders/a")).isNull();
+			});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class Database {
 
