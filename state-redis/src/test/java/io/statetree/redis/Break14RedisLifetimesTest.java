@@ -142,7 +142,7 @@ class Break14RedisLifetimesTest {
 		c.set("/q5", 1, WriteOptions.ttl(Duration.ofMillis(400)));
 		c.restore(c.snapshot("/q5"));
 		await().pollDelay(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(5)).until(() -> true);
-		assertThat(List.of(c.get("/q1"), c.get("/q2"), c.get("/q3"), c.get("/q4"), c.get("/q5")))
+		assertThat(java.util.Arrays.asList(c.get("/q1"), c.get("/q2"), c.get("/q3"), c.get("/q4"), c.get("/q5")))
 			.as("setAll, async set, async setAll, update, restore of an equal value")
 			.containsExactly(1, 1, 1, 1, 1);
 	}
