@@ -110,6 +110,7 @@ class Break14DueDuringCommitTest {
 		}
 	}
 
+	@org.junit.jupiter.api.Disabled("finding 2: an update whose value falls due while its function runs replaces it (no expiry commit, result computed from the expired value)")
 	@ParameterizedTest
 	@EnumSource(Break14Backends.class)
 	void anUpdateWhoseValueFallsDueWhileItsFunctionRunsDoesNotReplaceIt(Break14Backends kind) {
