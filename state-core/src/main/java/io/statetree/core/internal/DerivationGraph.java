@@ -162,6 +162,9 @@ final class DerivationGraph {
 				replaced = existing;
 				continue;
 			}
+			if (existing.destinationParent.equals(derivation.destinationParent)) {
+				derivation.destinationParent = existing.destinationParent;
+			}
 			if (related(existing.destination, destination)) {
 				throw new IllegalStateException("Derivation of " + destination + " overlaps the derivation of "
 						+ existing.destination + ": two derivations cannot write the same subtree");

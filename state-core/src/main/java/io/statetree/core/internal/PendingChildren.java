@@ -33,6 +33,9 @@ final class PendingChildren {
 	/** The first held write's path (its parent is the branch), or null when none is held. */
 	private @Nullable StatePath of;
 
+	/** The branch's path, as the first held write's derivation knows it ({@link DerivationImpl#destinationParent}). */
+	private @Nullable StatePath branchPath;
+
 	private @Nullable Map<String, Object> parent;
 
 	private Object[] keys = NONE;
@@ -48,14 +51,20 @@ final class PendingChildren {
 		return this.size;
 	}
 
-	/** Whether a write at this path can join the held ones: a child of the same branch, and room left. */
-	boolean accepts(StatePath path) {
-		return this.size < MAX && sameParent(Objects.requireNonNull(this.of), path);
+	/**
+	 * Whether the derivation's write can join the held ones: a child of the same branch (the same
+	 * parent instance, shared by derivations writing side by side, or an equal one), and room left.
+	 */
+	boolean accepts(DerivationImpl derivation) {
+		StatePath held = Objects.requireNonNull(this.branchPath);
+		StatePath parent = derivation.destinationParent;
+		return this.size < MAX && (parent == held || (parent.depth() == held.depth() && parent.equals(held)));
 	}
 
-	/** Starts holding writes below a branch of the tree, the first at {@code path}. */
-	void start(StatePath path, Map<String, Object> branch, int recorded) {
-		this.of = path;
+	/** Starts holding writes below a branch of the tree, the first the derivation's. */
+	void start(DerivationImpl derivation, Map<String, Object> branch, int recorded) {
+		this.of = derivation.destination;
+		this.branchPath = derivation.destinationParent;
 		this.parent = branch;
 		this.recordFrom = recorded;
 	}
@@ -128,7 +137,7 @@ final class PendingChildren {
 
 	/** The path of the branch the held writes are children of. */
 	StatePath branchPath() {
-		return Objects.requireNonNull(Objects.requireNonNull(this.of).parent());
+		return Objects.requireNonNull(this.branchPath);
 	}
 
 	/** The branch with every held child set (copied once), and nothing held any more. */
@@ -140,22 +149,9 @@ final class PendingChildren {
 		Arrays.fill(this.values, 0, n, null);
 		this.size = 0;
 		this.of = null;
+		this.branchPath = null;
 		this.parent = null;
 		return branch;
-	}
-
-	/** Whether two paths of at least one segment have the same parent. */
-	private static boolean sameParent(StatePath a, StatePath b) {
-		int depth = a.depth();
-		if (depth != b.depth()) {
-			return false;
-		}
-		for (int i = depth - 2; i >= 0; i--) {
-			if (!a.segment(i).equals(b.segment(i))) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 }

@@ -117,7 +117,10 @@ final class TxChangeRecord {
 			return false;
 		}
 		for (int i = Math.min(da, db) - 1; i >= 0; i--) {
-			if (!a.segment(i).equals(b.segment(i))) {
+			String x = a.segment(i);
+			String y = b.segment(i);
+			// segments are other String instances; their cached hashes tell most apart
+			if (x != y && (x.hashCode() != y.hashCode() || !x.equals(y))) {
 				return false;
 			}
 		}

@@ -306,7 +306,7 @@ final class TxView {
 			held = new PendingChildren();
 			this.pending = held;
 		}
-		if (held.size() > 0 && !held.accepts(path)) {
+		if (held.size() > 0 && !held.accepts(derivation)) {
 			// another branch, or as many as a read should scan: the held ones go to the tree first
 			flush();
 		}
@@ -321,7 +321,7 @@ final class TxView {
 			}
 			@SuppressWarnings("unchecked")
 			Map<String, Object> branch = (Map<String, Object>) parent;
-			held.start(path, branch, (this.changes != null) ? this.changes.size() : 0);
+			held.start(derivation, branch, (this.changes != null) ? this.changes.size() : 0);
 		}
 		String key = path.segment(last);
 		int at = held.indexOf(key);
