@@ -72,7 +72,7 @@ final class DerivationGraph {
 	/** A derivation of one untyped source, not yet registered. */
 	DerivationImpl derive(StatePath destination, StatePath source, Function<@Nullable Object, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
-		StatePath src = Objects.requireNonNull(source, "source");
+		StatePath src = canonical(Objects.requireNonNull(source, "source"));
 		return new DerivationImpl(this, destination, List.of(src), false,
 				(reader) -> transform.apply(reader.read(src)));
 	}
@@ -81,7 +81,7 @@ final class DerivationGraph {
 	<S> DerivationImpl derive(StatePath destination, StatePath source, Class<S> type,
 			Function<@Nullable S, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
-		StatePath src = Objects.requireNonNull(source, "source");
+		StatePath src = canonical(Objects.requireNonNull(source, "source"));
 		return new DerivationImpl(this, destination, List.of(src), false,
 				(reader) -> transform.apply(this.converter.convert(src, reader.read(src), type)));
 	}
@@ -90,9 +90,23 @@ final class DerivationGraph {
 	<S> DerivationImpl derive(StatePath destination, StatePath source, TypeRef<S> type,
 			Function<@Nullable S, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
-		StatePath src = Objects.requireNonNull(source, "source");
+		StatePath src = canonical(Objects.requireNonNull(source, "source"));
 		return new DerivationImpl(this, destination, List.of(src), false,
 				(reader) -> transform.apply(this.converter.convert(src, reader.read(src), type)));
+	}
+
+	/**
+	 * The source path as the {@code StatePath} of the registered derivation writing it, when one
+	 * does: the commit's view then finds what that derivation just wrote by identity
+	 * ({@link TxView#read}). Any equal path reads the same; this only saves the lookup.
+	 */
+	private StatePath canonical(StatePath source) {
+		for (DerivationImpl derivation : this.derivations) {
+			if (derivation.destination.equals(source)) {
+				return derivation.destination;
+			}
+		}
+		return source;
 	}
 
 	/** A derivation of several fixed sources, not yet registered. */
@@ -110,14 +124,14 @@ final class DerivationGraph {
 		}
 		List<StatePath> fixed = List.copyOf(paths);
 		return new DerivationImpl(this, destination, fixed, false,
-				(reader) -> transform.apply(new Data(fixed, reader)));
+				(reader) -> transform.apply(new DerivationInputs.Data(fixed, reader, this.converter)));
 	}
 
 	/** A derivation whose sources are what its last run read, not yet registered. */
 	DerivationImpl deriveTracked(StatePath destination, Function<StateView, @Nullable Object> transform) {
 		Objects.requireNonNull(transform, "transform");
 		return new DerivationImpl(this, destination, List.of(), true,
-				(reader) -> transform.apply(new View(reader)));
+				(reader) -> transform.apply(new DerivationInputs.View(reader, this.converter)));
 	}
 
 	// ------------------------------------------------------------------ the graph
@@ -147,6 +161,9 @@ final class DerivationGraph {
 			if (existing.destination.equals(destination)) {
 				replaced = existing;
 				continue;
+			}
+			if (existing.destinationParent.equals(derivation.destinationParent)) {
+				derivation.destinationParent = existing.destinationParent;
 			}
 			if (related(existing.destination, destination)) {
 				throw new IllegalStateException("Derivation of " + destination + " overlaps the derivation of "
@@ -262,82 +279,78 @@ final class DerivationGraph {
 		Set<DerivationImpl> again = Set.of();
 		List<DerivationImpl> order = ordered;
 		for (int pass = 0;; pass++) {
-			// what every write of the transaction so far touches (on a second pass, derived ones too)
+			// what every write of the transaction so far touches (on a second pass, derived ones
+			// too), and which derivations own a touched source: only those are visited
 			SourceIndex index = index(order);
-			long[] marks = index.newMarks();
-			// the slots whose value this pass's derived writes surely changed (made on first use)
-			long[] changed = null;
-			for (Write write : tx.writes()) {
-				index.mark(write.path(), marks);
+			SourceIndex.Marks marks = index.newMarks();
+			List<Write> writes = tx.writes();
+			for (int k = 0, w = writes.size(); k < w; k++) {
+				StatePath path = writes.get(k).path();
+				index.mark(path, marks);
+				if (tx.surelyChanged(k)) {
+					// the view recorded this write changing the snapshot's value: sources at or
+					// above it changed, with no need to compare (while the record stays exact)
+					index.markChanged(path, marks);
+				}
 			}
 			for (StatePath path : expired) {
 				index.mark(path, marks);
 			}
+			int n = order.size();
+			if (forced != null || !again.isEmpty()) {
+				for (int i = 0; i < n; i++) {
+					DerivationImpl derivation = order.get(i);
+					if (derivation == forced || again.contains(derivation)) {
+						SourceIndex.due(i, marks);
+					}
+				}
+			}
 			List<DerivationImpl> reordered = null;
-			for (int i = 0, n = order.size(); i < n && reordered == null; i++) {
+			for (int i = SourceIndex.nextDue(marks, 0); i >= 0 && reordered == null; i = SourceIndex.nextDue(marks, i + 1)) {
 				DerivationImpl derivation = order.get(i);
 				if (derivation.closed) {
 					continue;
 				}
-				boolean run = derivation == forced || again.contains(derivation);
-				if (!run && index.marked(i, marks)) {
-					if (byPath) {
-						run = true;
+				if (!byPath && derivation != forced && !again.contains(derivation)) {
+					if (before == null && tx.base() == null) {
+						before = new HashMap<>();
 					}
-					else {
-						if (before == null && tx.base() == null) {
-							before = new HashMap<>();
-						}
-						run = sourcesChanged(index, i, marks, changed, tx, before);
+					if (!sourcesChanged(index, i, marks, tx, before)) {
+						continue;
 					}
-				}
-				if (!run) {
-					continue;
 				}
 				if (preview) {
 					preview(derivation, tx, reader, index, marks);
 					continue;
 				}
-				Object value;
+				if (!derivation.tracked) {
+					runFixed(derivation, i, tx, reader, index, marks);
+					continue;
+				}
 				long start = this.guard.start();
 				ControllerObserver.Scope scope = this.guard.derivationStarting(derivation.destination);
 				try {
-					if (derivation.tracked) {
-						Object[] holder = new Object[1];
-						Set<StatePath> reads = Tracker.recording(() -> holder[0] = derivation.compute.apply(reader));
-						value = holder[0];
-						List<StatePath> newSources = List.copyOf(reads);
-						if (!newSources.equals(derivation.sources)) {
-							derivation.sources = newSources;
-							if (retracked.isEmpty()) {
-								retracked = new HashSet<>();
-							}
-							retracked.add(derivation);
-							// it read a derivation the order has not computed yet in this commit: sorted
-							// again, this pass starts over and it runs after what it reads (its value
-							// from the value read too early is not written)
-							reordered = (pass < n) ? sortedIfReadsLater(order, i) : null;
-							if (reordered != null) {
-								again = new HashSet<>(again);
-								again.add(derivation);
-								this.guard.derivation(derivation, start, scope, null);
-								continue;
-							}
+					Object[] holder = new Object[1];
+					Set<StatePath> reads = Tracker.recording(() -> holder[0] = derivation.compute.apply(reader));
+					List<StatePath> newSources = List.copyOf(reads);
+					if (!newSources.equals(derivation.sources)) {
+						derivation.sources = newSources;
+						if (retracked.isEmpty()) {
+							retracked = new HashSet<>();
+						}
+						retracked.add(derivation);
+						// it read a derivation the order has not computed yet in this commit: sorted
+						// again, this pass starts over and it runs after what it reads (its value
+						// from the value read too early is not written)
+						reordered = (pass < n) ? sortedIfReadsLater(order, i) : null;
+						if (reordered != null) {
+							again = new HashSet<>(again);
+							again.add(derivation);
+							this.guard.derivation(derivation, start, scope, null);
+							continue;
 						}
 					}
-					else {
-						value = derivation.compute.apply(reader);
-					}
-					Object model = this.converter.toModel(derivation.destination, value);
-					if (tx.addIfChanged(derivation, value, model)) {
-						index.markDestination(i, marks);
-						if (tx.changedFromBase()) {
-							if (changed == null) {
-								changed = index.newMarks();
-							}
-							index.markChanged(i, changed);
-						}
-					}
+					write(derivation, i, holder[0], tx, index, marks);
 					this.guard.derivation(derivation, start, scope, null);
 				}
 				catch (VirtualMachineError error) {
@@ -354,9 +367,57 @@ final class DerivationGraph {
 		}
 	}
 
+	/**
+	 * Runs a derivation of fixed sources and adds its write. Without an observer nothing is timed
+	 * and no scope opened: the transform, its conversion and the write only.
+	 */
+	private void runFixed(DerivationImpl derivation, int i, TxView tx, DerivationImpl.Reader reader,
+			SourceIndex index, SourceIndex.Marks marks) {
+		GuardedObserver observer = this.guard;
+		if (!observer.observed) {
+			try {
+				write(derivation, i, derivation.compute.apply(reader), tx, index, marks);
+			}
+			catch (VirtualMachineError error) {
+				throw error;
+			}
+			catch (Throwable ex) {
+				observer.derivation(derivation, 0, ControllerObserver.Scope.NONE, observer.derivationFailed(derivation, ex));
+			}
+			return;
+		}
+		long start = observer.start();
+		ControllerObserver.Scope scope = observer.derivationStarting(derivation.destination);
+		try {
+			write(derivation, i, derivation.compute.apply(reader), tx, index, marks);
+			observer.derivation(derivation, start, scope, null);
+		}
+		catch (VirtualMachineError error) {
+			throw error;
+		}
+		catch (Throwable ex) {
+			observer.derivation(derivation, start, scope, observer.derivationFailed(derivation, ex));
+		}
+	}
+
+	/**
+	 * Converts what a derivation returned and adds it to the transaction when it changes the value
+	 * there; a write marks what it touches for the derivations after it.
+	 */
+	private void write(DerivationImpl derivation, int i, @Nullable Object value, TxView tx, SourceIndex index,
+			SourceIndex.Marks marks) {
+		Object model = this.converter.toModel(derivation.destination, value);
+		if (tx.addIfChanged(derivation, value, model)) {
+			index.markDestination(i, marks);
+			if (tx.surelyChanged(tx.writes().size() - 1)) {
+				index.markChanged(i, marks);
+			}
+		}
+	}
+
 	/** A batch's preview of one derivation: its write joins the view; a failure is left to the commit. */
 	private void preview(DerivationImpl derivation, TxView tx, DerivationImpl.Reader reader, SourceIndex index,
-			long[] marks) {
+			SourceIndex.Marks marks) {
 		try {
 			Object[] holder = new Object[1];
 			Tracker.recording(() -> holder[0] = derivation.compute.apply(reader));
@@ -416,16 +477,18 @@ final class DerivationGraph {
 
 	/**
 	 * Whether the value of one of the derivation's marked sources differs from the one before the
-	 * commit: known without comparing for a slot in {@code changed}.
+	 * commit: known without comparing for a slot marked surely changed while the view still
+	 * records the commit's changes exactly.
 	 */
-	private boolean sourcesChanged(SourceIndex index, int derivation, long[] marks, long @Nullable [] changed,
-			TxView tx, @Nullable Map<StatePath, Object> before) {
+	private boolean sourcesChanged(SourceIndex index, int derivation, SourceIndex.Marks marks, TxView tx,
+			@Nullable Map<StatePath, Object> before) {
+		long[] changed = marks.changed;
 		for (int slot = index.start(derivation), end = index.end(derivation); slot < end; slot++) {
-			if (!SourceIndex.isSet(slot, marks)) {
+			if (!SourceIndex.isSet(slot, marks.slots)) {
 				continue;
 			}
-			if (changed != null && SourceIndex.isSet(slot, changed)) {
-				// a derived write of this commit changed the value there: no need to compare
+			if (changed != null && SourceIndex.isSet(slot, changed) && tx.recordsExactly()) {
+				// a write of this commit changed the value there: no need to compare
 				return true;
 			}
 			StatePath source = index.path(slot);
@@ -501,81 +564,6 @@ final class DerivationGraph {
 		path.remove(path.size() - 1);
 		state[i] = 2;
 		out.add(derivations.get(i));
-	}
-
-	/** What a {@code deriveMany} transform reads: its declared sources only. */
-	private final class Data implements DeriveData {
-
-		private final List<StatePath> sources;
-
-		private final DerivationImpl.Reader reader;
-
-		Data(List<StatePath> sources, DerivationImpl.Reader reader) {
-			this.sources = sources;
-			this.reader = reader;
-		}
-
-		private StatePath source(StatePath p) {
-			if (!this.sources.contains(p)) {
-				throw new IllegalArgumentException(p + " is not a source of this derivation (sources: " + this.sources + ")");
-			}
-			return p;
-		}
-
-		@Override
-		public @Nullable Object get(StatePath path) {
-			return this.reader.read(source(path));
-		}
-
-		@Override
-		public <T> @Nullable T get(StatePath path, Class<T> type) {
-			StatePath p = source(path);
-			return DerivationGraph.this.converter.convert(p, this.reader.read(p), type);
-		}
-
-		@Override
-		public <T> @Nullable T get(StatePath path, TypeRef<T> type) {
-			StatePath p = source(path);
-			return DerivationGraph.this.converter.convert(p, this.reader.read(p), type);
-		}
-
-		@Override
-		public List<StatePath> sources() {
-			return this.sources;
-		}
-
-	}
-
-	/** What a tracked transform reads: anything, each read recorded as a source. */
-	private final class View implements StateView {
-
-		private final DerivationImpl.Reader reader;
-
-		View(DerivationImpl.Reader reader) {
-			this.reader = reader;
-		}
-
-		@Override
-		public @Nullable Object get(StatePath path) {
-			Tracker.record(path);
-			return this.reader.read(path);
-		}
-
-		@Override
-		public <T> @Nullable T get(StatePath path, Class<T> type) {
-			return DerivationGraph.this.converter.convert(path, get(path), type);
-		}
-
-		@Override
-		public <T> @Nullable T get(StatePath path, TypeRef<T> type) {
-			return DerivationGraph.this.converter.convert(path, get(path), type);
-		}
-
-		@Override
-		public boolean exists(StatePath path) {
-			return path.isRoot() || get(path) != null;
-		}
-
 	}
 
 }

@@ -25,6 +25,14 @@ final class DerivationImpl implements Derivation {
 
 	final StatePath destination;
 
+	/**
+	 * The destination's parent (the root's own path for the root), one instance shared by the
+	 * derivations writing side by side: set at registration ({@link DerivationGraph#install}),
+	 * before the derivation is published, and compared by identity first when a commit holds
+	 * their writes together ({@link PendingChildren}).
+	 */
+	StatePath destinationParent;
+
 	volatile List<StatePath> sources;
 
 	final boolean tracked;
@@ -45,6 +53,8 @@ final class DerivationImpl implements Derivation {
 			Function<Reader, @Nullable Object> compute) {
 		this.owner = owner;
 		this.destination = destination;
+		StatePath parent = destination.parent();
+		this.destinationParent = (parent != null) ? parent : destination;
 		this.sources = List.copyOf(sources);
 		this.tracked = tracked;
 		this.compute = compute;

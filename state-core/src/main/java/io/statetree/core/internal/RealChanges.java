@@ -20,6 +20,10 @@ final class RealChanges {
 
 	/** The changes whose value really changed, as an immutable list. */
 	static List<Change> of(List<Change> changes) {
+		if (changes instanceof TxChangeRecord.Recorded recorded && recorded.allChanged()) {
+			// a commit's own record, immutable, each change known to be real when it was noted
+			return changes;
+		}
 		if (changes.size() == 1) {
 			Change only = changes.get(0);
 			if (StateValues.equal(only.oldValue(), only.newValue())) {

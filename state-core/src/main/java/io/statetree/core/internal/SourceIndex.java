@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * Every source of every derivation is a <em>slot</em>, numbered in order: derivation {@code i}
  * owns the slots from {@code start(i)} to {@code start(i + 1)}. The slots sit in a tree of path
  * segments, each node holding the sources at its path and the sources strictly below it, so a
- * write at a path marks every source at, above or below it in one walk down its segments.
+ * write at a path marks every source at, above or below it in one walk down its segments,
+ * and the derivations owning them as due ({@link Marks}): a commit then visits the due
+ * derivations only, in order ({@link #nextDue}), instead of checking all of them.
  * <p>
  * Built for one list of derivations and the source lists they had then; {@link #matches} tells
  * whether it still describes a list (a tracked derivation that read other paths replaced its
@@ -31,11 +33,17 @@ final class SourceIndex {
 	/** Each derivation's sources list when indexed (compared by identity). */
 	private final List<?>[] sources;
 
+	/** The tracked derivations' places in the order: only their sources lists are ever replaced. */
+	private final int[] tracked;
+
 	/** The first slot of each derivation, and the number of slots at the end. */
 	private final int[] starts;
 
 	/** The source each slot stands for. */
 	private final StatePath[] slotPaths;
+
+	/** The derivation each slot belongs to. */
+	private final int[] owners;
 
 	private final Node root;
 
@@ -65,18 +73,29 @@ final class SourceIndex {
 			}
 		}
 		this.starts[n] = paths.size();
+		List<Integer> trackedAt = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			if (ordered.get(i).tracked) {
+				trackedAt.add(i);
+			}
+		}
+		this.tracked = Draft.ints(trackedAt);
 		this.slotPaths = paths.toArray(new StatePath[0]);
+		this.owners = new int[this.slotPaths.length];
+		for (int i = 0; i < n; i++) {
+			Arrays.fill(this.owners, this.starts[i], this.starts[i + 1], i);
+		}
 		this.root = builder.root.build();
 		this.destinationMarks = new int[n][];
 		this.destinationChanges = new int[n][];
 		for (int i = 0; i < n; i++) {
-			long[] marks = newMarks();
+			Marks marks = newMarks();
 			StatePath destination = ordered.get(i).destination;
 			mark(destination, marks);
 			List<Integer> slots = new ArrayList<>();
 			List<Integer> above = new ArrayList<>();
 			for (int slot = 0; slot < this.slotPaths.length; slot++) {
-				if (isSet(slot, marks)) {
+				if (isSet(slot, marks.slots)) {
 					slots.add(slot);
 					if (this.slotPaths[slot].isAncestorOrSelf(destination)) {
 						above.add(slot);
@@ -98,7 +117,7 @@ final class SourceIndex {
 		if (list != this.ordered) {
 			return false;
 		}
-		for (int i = 0; i < this.sources.length; i++) {
+		for (int i : this.tracked) {
 			if (list.get(i).sources != this.sources[i]) {
 				return false;
 			}
@@ -106,16 +125,16 @@ final class SourceIndex {
 		return true;
 	}
 
-	/** A fresh set of marks, one bit per slot, none set. */
-	long[] newMarks() {
-		return new long[(this.slotPaths.length + 63) >>> 6];
+	/** A fresh set of marks for one pass of a commit: no slot marked, no derivation due. */
+	Marks newMarks() {
+		return new Marks(this.slotPaths.length, this.starts.length - 1);
 	}
 
 	/**
 	 * Marks every slot whose source is at, above or below the written path (a write there may
-	 * change the value the source reads).
+	 * change the value the source reads), and their derivations as due.
 	 */
-	void mark(StatePath written, long[] marks) {
+	void mark(StatePath written, Marks marks) {
 		Node node = this.root;
 		int depth = written.depth();
 		for (int k = 0;; k++) {
@@ -136,33 +155,84 @@ final class SourceIndex {
 		}
 	}
 
+	/**
+	 * Notes that the value at the written path surely differs from the one before the commit:
+	 * every slot at or above it reads a changed value.
+	 */
+	void markChanged(StatePath written, Marks marks) {
+		Node node = this.root;
+		for (int k = 0;; k++) {
+			setChanged(node.here, marks);
+			if (k == written.depth() || node.children == null) {
+				return;
+			}
+			node = node.children.get(written.segment(k));
+			if (node == null) {
+				return;
+			}
+		}
+	}
+
 	/** {@link #mark} of a write at the destination of the derivation at this index of the order. */
-	void markDestination(int derivation, long[] marks) {
+	void markDestination(int derivation, Marks marks) {
 		set(this.destinationMarks[derivation], marks);
 	}
 
 	/**
-	 * Notes in {@code changed} that the value at the destination of the derivation at this index
-	 * differs from the one before the commit: every slot at or above it reads a changed value.
+	 * {@link #markChanged(StatePath, Marks)} of the destination of the derivation at this index:
+	 * the value there differs from the one before the commit.
 	 */
-	void markChanged(int derivation, long[] changed) {
-		set(this.destinationChanges[derivation], changed);
+	void markChanged(int derivation, Marks marks) {
+		setChanged(this.destinationChanges[derivation], marks);
 	}
 
-	private static void set(int[] slots, long[] marks) {
+	private void set(int[] slots, Marks marks) {
+		long[] bits = marks.slots;
+		long[] due = marks.due;
+		int[] owner = this.owners;
 		for (int slot : slots) {
-			marks[slot >>> 6] |= 1L << slot;
+			bits[slot >>> 6] |= 1L << slot;
+			int o = owner[slot];
+			due[o >>> 6] |= 1L << o;
 		}
 	}
 
-	/** Whether a write marked one of the derivation's sources. */
-	boolean marked(int derivation, long[] marks) {
-		for (int slot = this.starts[derivation], end = this.starts[derivation + 1]; slot < end; slot++) {
-			if (isSet(slot, marks)) {
-				return true;
-			}
+	private static void setChanged(int[] slots, Marks marks) {
+		if (slots.length == 0) {
+			return;
 		}
-		return false;
+		long[] changed = marks.changed;
+		if (changed == null) {
+			changed = new long[marks.slots.length];
+			marks.changed = changed;
+		}
+		for (int slot : slots) {
+			changed[slot >>> 6] |= 1L << slot;
+		}
+	}
+
+	/** The first due derivation at or after {@code from} in the order, or -1. */
+	static int nextDue(Marks marks, int from) {
+		long[] due = marks.due;
+		int word = from >>> 6;
+		if (word >= due.length) {
+			return -1;
+		}
+		long bits = due[word] & (-1L << from);
+		while (true) {
+			if (bits != 0) {
+				return (word << 6) + Long.numberOfTrailingZeros(bits);
+			}
+			if (++word == due.length) {
+				return -1;
+			}
+			bits = due[word];
+		}
+	}
+
+	/** Makes a derivation due whatever its sources (its first value, or a run again after a reorder). */
+	static void due(int derivation, Marks marks) {
+		marks.due[derivation >>> 6] |= 1L << derivation;
 	}
 
 	/** The first slot of a derivation. */
@@ -182,6 +252,26 @@ final class SourceIndex {
 
 	static boolean isSet(int slot, long[] marks) {
 		return (marks[slot >>> 6] & (1L << slot)) != 0;
+	}
+
+	/**
+	 * What one pass of a commit marked: the slots a write may have changed, the slots whose value
+	 * surely changed (made on first use; true only while the commit's changes are recorded
+	 * exactly, see {@link TxView#surelyChanged}), and the derivations owning a marked slot.
+	 */
+	static final class Marks {
+
+		final long[] slots;
+
+		final long[] due;
+
+		long @Nullable [] changed;
+
+		Marks(int slots, int derivations) {
+			this.slots = new long[(slots + 63) >>> 6];
+			this.due = new long[(derivations + 63) >>> 6];
+		}
+
 	}
 
 	/** One path of the index: the slots read there, the slots read strictly below, the children. */

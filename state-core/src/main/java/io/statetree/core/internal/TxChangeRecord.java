@@ -1,8 +1,8 @@
 package io.statetree.core.internal;
 
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.AbstractList;
 import java.util.List;
+import java.util.RandomAccess;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.Change;
@@ -17,17 +17,37 @@ import org.jspecify.annotations.Nullable;
  * same changes. A record that can no longer be exact says so ({@link #note} returns false) and
  * must then be dropped: the roots are compared instead.
  * <p>
+ * While the record is exact, change {@code k} is the change of the commit's write {@code k}, and
+ * the record knows for each whether its value surely differs from the snapshot's
+ * ({@link #surelyChanged}): the writer said so when it noted it (a derivation whose JSON equality
+ * found the value different, or a write compared on its walk). A record whose changes all surely
+ * differ hands them out as a list {@link RealChanges} keeps as it is.
+ * <p>
  * Not thread-safe: owned by one {@link TxView}, which is confined to the committing thread.
  */
 final class TxChangeRecord {
 
 	/**
-	 * At most this many changes are recorded (each new write is compared with every recorded
-	 * one): a larger commit (a DAG's) is diffed from its roots, where paths are told apart by a map.
+	 * At most this many changes are recorded (each new write is compared with the recorded ones
+	 * it may touch): a larger commit (a DAG's) is diffed from its roots, where paths are told
+	 * apart by a map.
 	 */
 	private static final int MAX_RECORDED = 16;
 
-	private final List<Change> changes = new ArrayList<>();
+	/** The changes noted, in order; null once {@link #changes} handed them out. */
+	private Change @Nullable [] recorded = new Change[MAX_RECORDED];
+
+	private int size;
+
+	/** Bit {@code k}: change {@code k} surely changed its value. */
+	private int real;
+
+	private @Nullable Recorded handedOut;
+
+	/** How many changes are noted. */
+	int size() {
+		return this.size;
+	}
 
 	/**
 	 * Notes the change a write made on its own walk, unless the record would no longer be exact:
@@ -36,30 +56,57 @@ final class TxChangeRecord {
 	 * is full.
 	 * @param write the write just applied
 	 * @param before the value its walk found at its path (null for absent)
+	 * @param changed whether the writer knows the value now differs from {@code before} (JSON
+	 * equality); false when it does not know
 	 * @return true when the change was noted; false when the record is no longer exact (nothing
 	 * was noted, and the caller must drop the record)
 	 */
-	boolean note(Write write, @Nullable Object before) {
-		List<Change> recorded = this.changes;
-		StatePath path = write.path();
-		if (write.value() == null || path.isRoot() || recorded.size() == MAX_RECORDED) {
-			return false;
-		}
-		for (int i = 0, n = recorded.size(); i < n; i++) {
-			if (related(recorded.get(i).path(), path)) {
-				return false;
-			}
-		}
-		recorded.add(new Change(path, before, write.value(), write.payload()));
-		return true;
+	boolean note(Write write, @Nullable Object before, boolean changed) {
+		return noteAfter(write, before, changed, this.size);
 	}
 
 	/**
-	 * The changes noted so far, one per write in order, as {@link StateValues#changes} gives them.
-	 * @return an unmodifiable view of the record (it sees changes noted later)
+	 * {@link #note}, for a write whose path the caller knows to be unrelated to the changes from
+	 * {@code unrelatedFrom} on (children of one branch, each written once): only the earlier
+	 * changes are compared with it.
+	 */
+	boolean noteAfter(Write write, @Nullable Object before, boolean changed, int unrelatedFrom) {
+		Change[] changes = this.recorded;
+		StatePath path = write.path();
+		if (changes == null || write.value() == null || path.isRoot() || this.size == MAX_RECORDED) {
+			return false;
+		}
+		for (int i = 0, n = Math.min(unrelatedFrom, this.size); i < n; i++) {
+			if (related(changes[i].path(), path)) {
+				return false;
+			}
+		}
+		if (changed) {
+			this.real |= 1 << this.size;
+		}
+		changes[this.size++] = new Change(path, before, write.value(), write.payload());
+		return true;
+	}
+
+	/** Whether change {@code k} surely changed the value at its path from the snapshot's. */
+	boolean surelyChanged(int k) {
+		return k < this.size && (this.real & (1 << k)) != 0;
+	}
+
+	/**
+	 * The changes noted, one per write in order, as {@link StateValues#changes} gives them; the
+	 * record is closed by this call (a later {@link #note} returns false).
+	 * @return an immutable list
 	 */
 	List<Change> changes() {
-		return Collections.unmodifiableList(this.changes);
+		Recorded list = this.handedOut;
+		if (list == null) {
+			Change[] changes = (this.recorded != null) ? this.recorded : new Change[0];
+			list = new Recorded(changes, this.size, this.real == (1 << this.size) - 1);
+			this.handedOut = list;
+			this.recorded = null;
+		}
+		return list;
 	}
 
 	/** Whether one path is the other or lies below it. */
@@ -70,11 +117,52 @@ final class TxChangeRecord {
 			return false;
 		}
 		for (int i = Math.min(da, db) - 1; i >= 0; i--) {
-			if (!a.segment(i).equals(b.segment(i))) {
+			String x = a.segment(i);
+			String y = b.segment(i);
+			// segments are other String instances; their cached hashes tell most apart
+			if (x != y && (x.hashCode() != y.hashCode() || !x.equals(y))) {
 				return false;
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * A record's changes as handed out: immutable (the array is no longer written once the
+	 * record is closed, and never leaves this list). {@link #allChanged} tells that every change
+	 * surely changed its value, so {@link RealChanges} has nothing to filter.
+	 */
+	static final class Recorded extends AbstractList<Change> implements RandomAccess {
+
+		private final Change[] changes;
+
+		private final int size;
+
+		private final boolean allChanged;
+
+		Recorded(Change[] changes, int size, boolean allChanged) {
+			this.changes = changes;
+			this.size = size;
+			this.allChanged = allChanged;
+		}
+
+		boolean allChanged() {
+			return this.allChanged;
+		}
+
+		@Override
+		public Change get(int index) {
+			if (index < 0 || index >= this.size) {
+				throw new IndexOutOfBoundsException("Index " + index + " out of bounds for length " + this.size);
+			}
+			return this.changes[index];
+		}
+
+		@Override
+		public int size() {
+			return this.size;
+		}
+
 	}
 
 }

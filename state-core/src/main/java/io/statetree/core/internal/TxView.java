@@ -1,7 +1,6 @@
 package io.statetree.core.internal;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +35,7 @@ final class TxView {
 	 * The paths written, to tell in a few lookups whether a read is covered by an own write; kept
 	 * only by a view that tracks reads (the only one that asks, in {@link #read}).
 	 */
-	private final Set<StatePath> written = new HashSet<>();
+	private final Set<StatePath> written;
 
 	/** Paths read from the backend and the value read there first; null when reads are not tracked. */
 	private final @Nullable Map<StatePath, @Nullable Object> reads;
@@ -60,9 +59,10 @@ final class TxView {
 	private final @Nullable Map<String, Object> base;
 
 	/**
-	 * The last path read from {@link #root} by a view that does not track reads, and its value
+	 * The last path read or derived by a snapshot view that does not track reads, and its value
 	 * there: a derivation's source is read when checking whether it changed and again when the
-	 * derivation reads it (the same {@code StatePath}). Forgotten when a write changes the root.
+	 * derivation reads it, and a chain's next derivation reads what the last one wrote (the same
+	 * {@code StatePath}, compared by identity). Every write sets it to its own path or forgets it.
 	 */
 	private @Nullable StatePath lastPath;
 
@@ -78,37 +78,10 @@ final class TxView {
 	/**
 	 * Derived writes side by side (children of one branch) not yet applied to {@link #root}: the
 	 * branch is copied once for all of them when a read or write needs the tree ({@link #flush}),
-	 * not once per write. {@code besideOf} is the first such write's path (its parent is the
-	 * branch), {@code besideParent} that branch in {@link #root}; reads see the values through
-	 * {@link #pendingValue}. Kept only by a snapshot view that does not track reads.
+	 * not once per write; reads see them first. Made on first use, by a snapshot view that does not
+	 * track reads only.
 	 */
-	private @Nullable StatePath besideOf;
-
-	private @Nullable Map<String, Object> besideParent;
-
-	private Object[] besideKeys = NONE;
-
-	private Object[] besideValues = NONE;
-
-	private int beside;
-
-	private static final Object[] NONE = {};
-
-	/**
-	 * At most this many derived writes are pending at once (a read of a path beside them scans
-	 * them): a branch of many derived children (a DAG's) is copied once per this many writes.
-	 */
-	private static final int MAX_BESIDE = 16;
-
-	/**
-	 * Whether the last write {@link #addIfChanged} added surely changed the value at its path from
-	 * the snapshot's: the first write of the commit at, above or below that path (so the value it
-	 * replaced is the snapshot's) and one the derivation's JSON equality found different.
-	 */
-	private boolean changedFromBase;
-
-	/** What {@link #pendingValue} answers when the tree, not a pending write, decides a value. */
-	private static final Object IN_TREE = new Object();
+	private @Nullable PendingChildren pending;
 
 	TxView(StateBackend backend) {
 		this(backend, false);
@@ -120,6 +93,7 @@ final class TxView {
 		this.base = (snapshots != null) ? snapshots.snapshot() : null;
 		this.root = this.base;
 		this.reads = trackReads ? new LinkedHashMap<>() : null;
+		this.written = trackReads ? new HashSet<>() : Set.of();
 		this.tracker = this;
 	}
 
@@ -128,7 +102,7 @@ final class TxView {
 		this.base = source.base;
 		this.root = source.root;
 		this.writes.addAll(source.writes);
-		this.written.addAll(source.written);
+		this.written = (source.reads != null) ? new HashSet<>(source.written) : Set.of();
 		// what a fork reads from the backend is a read of the transaction it came from
 		this.reads = source.reads;
 		this.tracker = source.tracker;
@@ -191,12 +165,20 @@ final class TxView {
 		return (recorded != null) ? recorded.changes() : null;
 	}
 
-	/** Notes the change a write made on its own walk; drops the record when it is no longer exact. */
-	private void noteChange(Write write, @Nullable Object before) {
+	/**
+	 * Notes the change a write made on its own walk, and whether it surely changed the value there
+	 * (a derivation's JSON equality said so, or {@code equal} is asked); drops the record when it
+	 * is no longer exact.
+	 */
+	private void noteChange(Write write, @Nullable Object before, @Nullable DerivationImpl derivation) {
 		TxChangeRecord recorded = this.changes;
-		if (recorded != null && !recorded.note(write, before)) {
+		if (recorded != null && !recorded.note(write, before, surely(derivation, before, write.value()))) {
 			this.changes = null;
 		}
+	}
+
+	private static boolean surely(@Nullable DerivationImpl derivation, @Nullable Object before, @Nullable Object after) {
+		return (derivation != null && derivation.comparesModels()) || !StateValues.equal(before, after);
 	}
 
 	List<Write> writes() {
@@ -219,7 +201,7 @@ final class TxView {
 				Map<String, Object> next = (Map<String, Object>) StateValues.setIn(current, StatePath.ROOT,
 						write.path(), write.value(), previous);
 				this.root = next;
-				noteChange(write, previous[0]);
+				noteChange(write, previous[0], null);
 			}
 			else {
 				// applying checks the write (below a leaf, non-branch at the root) and throws first
@@ -295,11 +277,11 @@ final class TxView {
 				@SuppressWarnings("unchecked")
 				Map<String, Object> next = (Map<String, Object>) updated;
 				this.root = next;
-				this.lastPath = null;
+				this.lastPath = path;
+				this.lastValue = model;
 				Write write = new Write(path, model, null);
 				this.writes.add(write);
-				noteChange(write, previous[0]);
-				this.changedFromBase = this.changes != null && model != null && derivation.comparesModels();
+				noteChange(write, previous[0], derivation);
 				return true;
 			}
 		}
@@ -307,7 +289,6 @@ final class TxView {
 			return false;
 		}
 		add(new Write(path, model, null));
-		this.changedFromBase = false;
 		return true;
 	}
 
@@ -320,12 +301,17 @@ final class TxView {
 	 */
 	private int addBeside(DerivationImpl derivation, @Nullable Object returned, Object model) {
 		StatePath path = derivation.destination;
-		int last = path.depth() - 1;
-		if (this.beside > 0 && (this.beside == MAX_BESIDE || !sameParent(Objects.requireNonNull(this.besideOf), path))) {
-			// another branch, or as many as a read should scan: the pending ones go to the tree first
+		PendingChildren held = this.pending;
+		if (held == null) {
+			held = new PendingChildren();
+			this.pending = held;
+		}
+		if (held.size() > 0 && !held.accepts(derivation)) {
+			// another branch, or as many as a read should scan: the held ones go to the tree first
 			flush();
 		}
-		if (this.beside == 0) {
+		int last = path.depth() - 1;
+		if (held.size() == 0) {
 			Object parent = this.root;
 			for (int i = 0; i < last && parent != null; i++) {
 				parent = StateValues.child(parent, path.segment(i));
@@ -335,124 +321,63 @@ final class TxView {
 			}
 			@SuppressWarnings("unchecked")
 			Map<String, Object> branch = (Map<String, Object>) parent;
-			this.besideOf = path;
-			this.besideParent = branch;
+			held.start(derivation, branch, (this.changes != null) ? this.changes.size() : 0);
 		}
 		String key = path.segment(last);
-		int at = besideIndex(key);
-		Object previous = (at >= 0) ? this.besideValues[at]
-				: StateValues.child(Objects.requireNonNull(this.besideParent), key);
+		int at = held.indexOf(key);
+		Object previous = held.valueOf(at, key);
 		if (!derivation.changes(previous, returned, model)) {
 			return 0;
 		}
-		if (at >= 0) {
-			this.besideValues[at] = model;
-		}
-		else {
-			if (this.beside == this.besideKeys.length) {
-				int capacity = Math.max(8, this.beside * 2);
-				this.besideKeys = Arrays.copyOf(this.besideKeys, capacity);
-				this.besideValues = Arrays.copyOf(this.besideValues, capacity);
-			}
-			this.besideKeys[this.beside] = key;
-			this.besideValues[this.beside] = model;
-			this.beside++;
-		}
-		this.lastPath = null;
+		held.put(at, key, model);
+		// the value there is now the model: the next derivation, reading it, finds it here
+		this.lastPath = path;
+		this.lastValue = model;
 		Write write = new Write(path, model, null);
 		this.writes.add(write);
-		noteChange(write, previous);
-		this.changedFromBase = this.changes != null && derivation.comparesModels();
+		TxChangeRecord recorded = this.changes;
+		// the held writes are children of one branch, each written once (a child written again
+		// was found at its index): only the changes before them can touch this one
+		if (recorded != null && (at >= 0 || !recorded.noteAfter(write, previous, surely(derivation, previous, model),
+				held.recordFrom()))) {
+			this.changes = null;
+		}
 		return 1;
 	}
 
-	/** The pending write's index for a child name, or -1. */
-	private int besideIndex(String key) {
-		Object[] keys = this.besideKeys;
-		int hash = key.hashCode();
-		for (int i = 0, n = this.beside; i < n; i++) {
-			Object k = keys[i];
-			if (k == key || (k.hashCode() == hash && k.equals(key))) {
-				return i;
-			}
-		}
-		return -1;
-	}
-
-	/** Whether two paths of at least one segment have the same parent. */
-	private static boolean sameParent(StatePath a, StatePath b) {
-		int depth = a.depth();
-		if (depth != b.depth()) {
-			return false;
-		}
-		for (int i = depth - 2; i >= 0; i--) {
-			if (!a.segment(i).equals(b.segment(i))) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	/**
-	 * The value at a path when pending writes decide it (at a pending child or below one), or
-	 * {@link #IN_TREE} when the tree decides it (then the pending writes were applied first if the
-	 * path is their parent or above it).
-	 */
-	private @Nullable Object pendingValue(StatePath path) {
-		StatePath of = Objects.requireNonNull(this.besideOf);
-		int parentDepth = of.depth() - 1;
-		int depth = path.depth();
-		for (int i = 0, n = Math.min(depth, parentDepth); i < n; i++) {
-			if (!path.segment(i).equals(of.segment(i))) {
-				return IN_TREE;
-			}
-		}
-		if (depth <= parentDepth) {
-			// the parent or above it: the tree must hold the pending values
-			flush();
-			return IN_TREE;
-		}
-		int at = besideIndex(path.segment(parentDepth));
-		if (at < 0) {
-			return IN_TREE;
-		}
-		Object value = this.besideValues[at];
-		for (int i = parentDepth + 1; i < depth && value != null; i++) {
-			value = StateValues.child(value, path.segment(i));
-		}
-		return value;
-	}
-
-	/** Applies the pending writes side by side: their branch copied once, the path to it once. */
+	/** Applies the held writes side by side: their branch copied once, the path to it once. */
 	private void flush() {
-		int n = this.beside;
-		if (n == 0) {
+		PendingChildren held = this.pending;
+		if (held == null || held.size() == 0) {
 			return;
 		}
-		StatePath of = Objects.requireNonNull(this.besideOf);
-		Map<String, Object> branch = StateValues.withChildren(Objects.requireNonNull(this.besideParent),
-				this.besideKeys, this.besideValues, n);
-		Map<String, Object> current = Objects.requireNonNull(this.root);
-		if (of.depth() == 1) {
+		StatePath at = held.branchPath();
+		Map<String, Object> branch = held.applied();
+		if (at.isRoot()) {
 			this.root = branch;
 		}
 		else {
 			@SuppressWarnings("unchecked")
-			Map<String, Object> next = (Map<String, Object>) StateValues.setIn(current, StatePath.ROOT,
-					Objects.requireNonNull(of.parent()), branch);
+			Map<String, Object> next = (Map<String, Object>) StateValues.setIn(Objects.requireNonNull(this.root),
+					StatePath.ROOT, at, branch);
 			this.root = next;
 		}
-		Arrays.fill(this.besideKeys, 0, n, null);
-		Arrays.fill(this.besideValues, 0, n, null);
-		this.beside = 0;
-		this.besideOf = null;
-		this.besideParent = null;
 		this.lastPath = null;
 	}
 
-	/** Whether the last write {@link #addIfChanged} added surely changed the snapshot's value there. */
-	boolean changedFromBase() {
-		return this.changedFromBase;
+	/** Whether the commit's changes are still recorded exactly (see {@link TxChangeRecord}). */
+	boolean recordsExactly() {
+		return this.changes != null;
+	}
+
+	/**
+	 * Whether write {@code k} of {@link #writes} surely changed the value at its path from the
+	 * snapshot's and the value there is still the one it put: true only while the commit's
+	 * changes are recorded exactly (no write so far at, above or below another).
+	 */
+	boolean surelyChanged(int k) {
+		TxChangeRecord recorded = this.changes;
+		return recorded != null && recorded.surelyChanged(k);
 	}
 
 	private void noteWritten(StatePath path) {
@@ -518,9 +443,19 @@ final class TxView {
 	 * Reads through the pending writes; a tracking view remembers what the backend held there.
 	 */
 	@Nullable Object read(StatePath path) {
-		if (this.beside > 0) {
-			Object found = pendingValue(path);
-			if (found != IN_TREE) {
+		if (path == this.lastPath) {
+			// set only by a snapshot view that does not track reads, and forgotten by every write
+			// that could move the value there
+			return this.lastValue;
+		}
+		PendingChildren held = this.pending;
+		if (held != null && held.size() > 0) {
+			Object found = held.lookup(path);
+			if (found == PendingChildren.ABOVE) {
+				// the branch or above it: the tree must hold the pending values
+				flush();
+			}
+			else if (found != PendingChildren.IN_TREE) {
 				return found;
 			}
 		}
@@ -532,10 +467,8 @@ final class TxView {
 				}
 				return StateValues.getIn(current, path);
 			}
-			if (path != this.lastPath) {
-				this.lastValue = StateValues.getIn(current, path);
-				this.lastPath = path;
-			}
+			this.lastValue = StateValues.getIn(current, path);
+			this.lastPath = path;
 			return this.lastValue;
 		}
 		return readThroughWrites(path);
