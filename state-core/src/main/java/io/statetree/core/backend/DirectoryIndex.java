@@ -10,8 +10,10 @@ import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 
 import io.statetree.core.backend.FileEntries.Entry;
 import io.statetree.core.backend.FileEntries.EntryKind;
@@ -29,11 +31,19 @@ import org.jspecify.annotations.Nullable;
  * nothing below a deleted directory) is noted without asking.
  * <p>
  * Only the commit path uses it (planning: {@link FileCommitPlan}); reads keep asking the file
- * system, so a file a person edits or adds while the backend is open is seen by reads, and a
- * commit plans against what the backend itself made of the directory. On a case-insensitive file
- * system names are compared by listing ({@link FileEntries}), and nothing is kept. Holds at most
- * {@value #MAX_ENTRIES} names; past that it starts again empty (the next lookups ask the disk).
+ * system, so a file a person edits or adds while the backend is open is seen by reads. On a
+ * case-insensitive file system names are compared by listing ({@link FileEntries}), and nothing is
+ * kept. Holds at most {@value #MAX_ENTRIES} names; past that it starts again empty (the next
+ * lookups ask the disk).
  * <p>
+ * <b>Outside edits.</b> A person may still add, delete or replace entries while the backend is
+ * open. So the names of a directory are kept with that directory's {@link DirectoryStamp} as seen
+ * right after the backend's own last change to it (or just before it first looked names up
+ * there), and each plan ({@link #beginPlan}) uses them only after one {@code stat} of the
+ * directory finds the same stamp; a directory found changed has its names dropped, and they are
+ * asked of the disk again. Only the directories whose names a plan looks up are checked, each once
+ * a plan. An operation in a directory that was not checked since the plan began keeps only what
+ * the operation itself made there.
  * <p>
  * It also keeps the bytes of the state files commits wrote (up to {@value #MAX_FILE_BYTES} bytes
  * a file, {@value #MAX_BYTES} in all), with the file's identity, size and modification time as
@@ -65,7 +75,17 @@ final class DirectoryIndex {
 
 	private final boolean enabled;
 
-	private final Map<Path, Kind> kinds = new HashMap<>();
+	/** The directories whose names are known: their stamp and each known name's kind. */
+	private final Map<Path, Listing> listings = new HashMap<>();
+
+	/** How many names the listings hold. */
+	private int names;
+
+	/** The directories whose stamp was checked since the plan began (or set by its operations). */
+	private final Set<Path> checked = new HashSet<>();
+
+	/** Whether stamps include the change time, inode and link count. */
+	private final boolean unix;
 
 	/** The state files written, with their bytes as the write left them. */
 	private final Map<Path, Written> written = new HashMap<>();
@@ -81,6 +101,9 @@ final class DirectoryIndex {
 	/** Lookups the disk answered (for tests and the counts in the README). */
 	private long misses;
 
+	/** Directories found changed by someone else (for tests). */
+	private long stale;
+
 	/**
 	 * @param entries looks names up on disk
 	 * @param enabled whether names are kept (not on case-insensitive file systems)
@@ -92,6 +115,15 @@ final class DirectoryIndex {
 		this.enabled = enabled;
 		this.dotExtension = dotExtension;
 		this.meta = meta;
+		this.unix = DirectoryStamp.unix(meta);
+	}
+
+	/**
+	 * Starts a plan: the names of each directory are checked against the disk (one {@code stat} of
+	 * the directory) before the plan uses them.
+	 */
+	void beginPlan() {
+		this.checked.clear();
 	}
 
 	/**
@@ -104,24 +136,61 @@ final class DirectoryIndex {
 		if (!this.enabled) {
 			return this.entries.entry(dir, names);
 		}
-		Path file = dir.resolve(names.file());
-		Path sub = dir.resolve(names.stem());
-		Kind fileKind = this.kinds.get(file);
-		Kind subKind = this.kinds.get(sub);
+		Listing listing = check(dir);
+		Kind fileKind = (listing != null) ? listing.names.get(names.file()) : null;
+		Kind subKind = (listing != null) ? listing.names.get(names.stem()) : null;
 		if (fileKind == null || subKind == null) {
 			Entry found = this.entries.entry(dir, names);
 			this.misses++;
-			if (fileKind == null) {
-				fileKind = kindOf(found.file(), false);
-				put(file, fileKind);
-			}
-			if (subKind == null) {
-				subKind = kindOf(found.dir(), true);
-				put(sub, subKind);
+			if (listing != null) {
+				if (fileKind == null) {
+					put(listing, dir, names.file(), kindOf(found.file(), false));
+				}
+				if (subKind == null) {
+					put(listing, dir, names.stem(), kindOf(found.dir(), true));
+				}
 			}
 			return found;
 		}
 		return new Entry(asEntryKind(fileKind, false), asEntryKind(subKind, true));
+	}
+
+	/**
+	 * The names known in a directory, once a {@code stat} of it this plan found it as they were
+	 * kept (a directory found changed has its names dropped; one not known is stamped now, before
+	 * its names are looked up).
+	 * @return its listing, or {@code null} when it is not a directory now (nothing is then kept)
+	 */
+	private @Nullable Listing check(Path dir) {
+		Listing listing = this.listings.get(dir);
+		if (listing != null && this.checked.contains(dir)) {
+			return listing;
+		}
+		DirectoryStamp now = DirectoryStamp.read(dir, this.unix);
+		if (now == null) {
+			drop(dir);
+			return null;
+		}
+		if (listing != null && !listing.stamp.equals(now)) {
+			this.stale++;
+			drop(dir);
+			listing = null;
+		}
+		if (listing == null) {
+			listing = new Listing(now);
+			this.listings.put(dir, listing);
+		}
+		this.checked.add(dir);
+		return listing;
+	}
+
+	/** Drops what is known of a directory's names; what is known below them stays, stamped on its own. */
+	private void drop(Path dir) {
+		Listing dropped = this.listings.remove(dir);
+		if (dropped != null) {
+			this.names -= dropped.names.size();
+		}
+		this.checked.remove(dir);
 	}
 
 	/**
@@ -132,26 +201,52 @@ final class DirectoryIndex {
 		if (!this.enabled) {
 			return;
 		}
-		dropWritten(op.path());
-		switch (op.kind()) {
-			case PUT -> {
-				put(op.path(), Kind.FILE);
-				keepWritten(op.path(), op.data());
-			}
-			case MKDIR -> put(op.path(), Kind.DIRECTORY);
-			case DELETE -> {
-				Kind was = this.kinds.get(op.path());
-				if (was != Kind.FILE && was != Kind.ABSENT) {
-					removeBelow(op.path());
-				}
-				put(op.path(), Kind.ABSENT);
+		Path path = op.path();
+		Path dir = path.getParent();
+		String name = path.getFileName().toString();
+		dropWritten(path);
+		if (!this.checked.contains(dir)) {
+			// not checked this plan: what else it holds is asked of the disk again
+			drop(dir);
+		}
+		Listing listing = this.listings.get(dir);
+		Kind made = switch (op.kind()) {
+			case PUT -> Kind.FILE;
+			case MKDIR -> Kind.DIRECTORY;
+			case DELETE -> Kind.ABSENT;
+		};
+		if (op.kind() == IntentLog.Kind.DELETE) {
+			Kind was = (listing != null) ? listing.names.get(name) : null;
+			if (was != Kind.FILE && was != Kind.ABSENT) {
+				removeBelow(path);
 			}
 		}
+		if (op.kind() == IntentLog.Kind.PUT) {
+			keepWritten(path, op.data());
+		}
+		if (dir.startsWith(this.meta)) {
+			return; // the backend's own files: no names kept
+		}
+		// the directory as this operation left it: a change by someone else after this is seen
+		DirectoryStamp now = DirectoryStamp.read(dir, this.unix);
+		if (now == null) {
+			drop(dir);
+			return;
+		}
+		if (listing == null) {
+			listing = new Listing(now);
+			this.listings.put(dir, listing);
+		}
+		listing.stamp = now;
+		this.checked.add(dir);
+		put(listing, dir, name, made);
 	}
 
 	/** Forgets everything: after an operation failed, what it left is asked of the disk again. */
 	void forget() {
-		this.kinds.clear();
+		this.listings.clear();
+		this.names = 0;
+		this.checked.clear();
 		this.written.clear();
 		this.writtenBytes = 0;
 	}
@@ -227,25 +322,46 @@ final class DirectoryIndex {
 		return this.misses;
 	}
 
+	/** How many times a directory's kept names were dropped because someone else changed it. */
+	long stale() {
+		return this.stale;
+	}
+
 	/**
 	 * What is known, for tests.
 	 * @return a copy: each known path and what it is
 	 */
 	Map<Path, Kind> known() {
-		return Map.copyOf(this.kinds);
-	}
-
-	private void put(Path path, Kind kind) {
-		if (this.kinds.size() >= MAX_ENTRIES && !this.kinds.containsKey(path)) {
-			this.kinds.clear();
+		Map<Path, Kind> known = new HashMap<>();
+		for (Map.Entry<Path, Listing> listing : this.listings.entrySet()) {
+			for (Map.Entry<String, Kind> name : listing.getValue().names.entrySet()) {
+				known.put(listing.getKey().resolve(name.getKey()), name.getValue());
+			}
 		}
-		this.kinds.put(path, kind);
+		return Map.copyOf(known);
 	}
 
+	private void put(Listing listing, Path dir, String name, Kind kind) {
+		if (this.names >= MAX_ENTRIES && !listing.names.containsKey(name)) {
+			this.listings.clear();
+			this.names = 0;
+			this.checked.clear();
+			this.listings.put(dir, listing);
+			listing.names.clear();
+			this.checked.add(dir);
+		}
+		if (listing.names.put(name, kind) == null) {
+			this.names++;
+		}
+	}
+
+	/** Forgets a deleted directory and everything below it. */
 	private void removeBelow(Path dir) {
-		for (Iterator<Path> it = this.kinds.keySet().iterator(); it.hasNext();) {
-			Path known = it.next();
-			if (!known.equals(dir) && known.startsWith(dir)) {
+		for (Iterator<Map.Entry<Path, Listing>> it = this.listings.entrySet().iterator(); it.hasNext();) {
+			Map.Entry<Path, Listing> known = it.next();
+			if (known.getKey().startsWith(dir)) {
+				this.names -= known.getValue().names.size();
+				this.checked.remove(known.getKey());
 				it.remove();
 			}
 		}
@@ -256,6 +372,19 @@ final class DirectoryIndex {
 				it.remove();
 			}
 		}
+	}
+
+	/** A directory's known names, with its stamp as they were known. */
+	private static final class Listing {
+
+		DirectoryStamp stamp;
+
+		final Map<String, Kind> names = new HashMap<>();
+
+		Listing(DirectoryStamp stamp) {
+			this.stamp = stamp;
+		}
+
 	}
 
 	/** A state file's bytes as a commit wrote them, and its attributes just after. */

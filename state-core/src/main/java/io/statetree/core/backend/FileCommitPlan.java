@@ -63,6 +63,7 @@ final class FileCommitPlan {
 		this.serializer = serializer;
 		this.maxFileBytes = maxFileBytes;
 		this.root = new DirNode(directory, true);
+		index.beginPlan(); // what the index knows of a directory is checked again before this plan uses it
 	}
 
 	/**
