@@ -39,12 +39,13 @@ final class BatchReadsModel {
 	 * One write.
 	 * @param ttl the time to live it writes, or null
 	 * @param keep whether it keeps the lifetime at its path (an increment)
-	 * @param lifetime whether it writes a lifetime (a time to live or ephemeral): a value equal to
-	 * the one there is then not written but its lifetime applies; else an equal value writes nothing
+	 * @param lifetime whether it writes a lifetime (a time to live or ephemeral); either way a
+	 * value equal to the one there is not written but its lifetime applies, none making it
+	 * permanent (README "Rewrites", break issue 14)
 	 */
 	void write(StatePath path, @Nullable Object value, @Nullable Duration ttl, boolean keep, boolean lifetime) {
 		if (Objects.equals(value(path), value)) {
-			if (lifetime && value != null) {
+			if (value != null && !keep) {
 				this.lifetimes.keySet().removeIf(path::isAncestorOrSelf);
 				if (ttl != null) {
 					this.lifetimes.put(path, ttl);

@@ -290,7 +290,11 @@ final class AsyncCalls implements AsyncStateController {
 			T next = function.apply(this.converter.convert(path, existing, type));
 			Object model = this.converter.toModel(path, next);
 			if (StateValues.equal(existing, model)) {
-				return CompletableFuture.completedFuture(next);
+				if (existing == null) {
+					return CompletableFuture.completedFuture(next);
+				}
+				// an equal rewrite makes the value permanent, like set (DESIGN §12)
+				model = existing;
 			}
 			List<Write> writes = List.of(new Write(path, model, null));
 			Executor records = this.executor.get();

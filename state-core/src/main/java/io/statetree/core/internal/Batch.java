@@ -122,8 +122,8 @@ final class Batch {
 			if (!StateValues.equal(this.tx.read(path), existing)) {
 				this.tx.markConflicted();
 			}
-			if (lifetime != null && !lifetime.isKeep() && existing != null) {
-				// the value stays, its lifetime applies (DESIGN §12)
+			if ((lifetime == null || !lifetime.isKeep()) && existing != null) {
+				// the value stays, its lifetime applies, none making it permanent (DESIGN §12)
 				add(new Write(path, existing, payload, lifetime));
 			}
 			return false;
@@ -142,6 +142,10 @@ final class Batch {
 		Object model = converter.toModel(path, next);
 		if (!StateValues.equal(existing, model)) {
 			add(new Write(path, model, null));
+		}
+		else if (existing != null) {
+			// an equal rewrite makes the value permanent, like set (DESIGN §12)
+			add(new Write(path, existing, null));
 		}
 		return next;
 	}

@@ -429,15 +429,30 @@ final class CommitTemplate {
 		return this.backend.read(path);
 	}
 
+	/**
+	 * After user code ran under the commit lock ({@code update}'s function): deletes, each with its
+	 * own expiry commit, what fell due while it ran, so the write that follows never replaces a
+	 * value that was due (DESIGN §12).
+	 * @return whether anything was due (the caller reads again)
+	 */
+	boolean sweepFallenDueLocked() {
+		ExpirySweeper expiring = this.sweeper;
+		if (expiring == null || this.lock.getHoldCount() != 1 || !expiring.isDue(false)) {
+			return false;
+		}
+		this.sweptInWork |= expiring.sweepLocked();
+		return true;
+	}
+
 	private boolean writeLocked(Write write, @Nullable Object value,
 			@Nullable BiPredicate<@Nullable Object, @Nullable Object> equality) {
 		if (equality != null) {
 			Object there = readLocked(write.path());
 			if (equality.test(there, value)) {
-				if (write.lifetime() == null || there == null) {
+				if (there == null) {
 					return false;
 				}
-				// the value stays as it is, but its lifetime applies (DESIGN §12)
+				// the value stays as it is, but its lifetime applies, none making it permanent (DESIGN §12)
 				write = new Write(write.path(), there, write.payload(), write.lifetime());
 			}
 		}

@@ -66,7 +66,9 @@ final class Event implements StateEvent {
 		this.kind = kind;
 		this.actor = actor;
 		this.causedBy = causedBy;
-		this.expiry = expiry;
+		// an expiry commit also carries the derived values that follow the deletion: only a
+		// deletion is heard as an expiry (StateEvent#isExpiry: its new value is null)
+		this.expiry = expiry && newValue == null;
 	}
 
 	@Override

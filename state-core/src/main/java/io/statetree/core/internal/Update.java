@@ -48,10 +48,27 @@ final class Update<T> implements CommitTemplate.Work<@Nullable Void, @Nullable V
 		this.conflict = null;
 		StateBackend backend = this.backend;
 		Object existing = commits.readLocked(this.path);
-		this.next = this.function.apply(this.converter.convert(this.path, existing, this.type));
-		Object model = this.converter.toModel(this.path, this.next);
+		Object model;
+		while (true) {
+			this.next = this.function.apply(this.converter.convert(this.path, existing, this.type));
+			model = this.converter.toModel(this.path, this.next);
+			// the value it read may have fallen due while the function ran: then it is deleted by
+			// its own expiry commit first and the function runs again on what is there now
+			if (existing == null || !commits.sweepFallenDueLocked()) {
+				break;
+			}
+			Object now = backend.read(this.path);
+			if (StateValues.equal(now, existing)) {
+				break;
+			}
+			existing = now;
+		}
 		if (StateValues.equal(existing, model)) {
-			return false;
+			if (existing == null) {
+				return false;
+			}
+			// an equal rewrite writes nothing but makes the value permanent, like set (DESIGN §12)
+			model = existing;
 		}
 		List<Precondition> preconditions = backend.isShared() ? List.of(new Precondition(this.path, existing))
 				: List.of();

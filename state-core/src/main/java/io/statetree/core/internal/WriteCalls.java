@@ -1,5 +1,6 @@
 package io.statetree.core.internal;
 
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 import io.statetree.core.StateException;
@@ -7,6 +8,7 @@ import io.statetree.core.StatePath;
 import io.statetree.core.StateWriteException;
 import io.statetree.core.WriteOptions;
 import io.statetree.core.backend.Change;
+import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.PreconditionFailedException;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.StateValues;
@@ -78,6 +80,12 @@ final class WriteCalls {
 		Batch current = this.batches.forWrite();
 		if (current != null) {
 			return this.batches.joined(current, () -> set(path, value, options), () -> {
+				if (current.operations != null && lifetime != null && !lifetime.isKeep()) {
+					// a held batch (a transaction) commits after its caller's other resources did: a
+					// lifetime the backend refuses at this path (a hybrid's mount point) is refused now
+					this.backend.checkCommit(new CommitRequest(List.of(new Write(path, null, null, lifetime)),
+							List.of(), this.commits.instanceId()));
+				}
 				if (current.actor == null) {
 					current.actor = options.actor();
 				}
