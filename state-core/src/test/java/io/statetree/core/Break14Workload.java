@@ -295,7 +295,10 @@ public final class Break14Workload {
 			for (Commit commit : page) {
 				for (ChangedPath change : commit.changes()) {
 					changes.add(new Change(commit.revision(), commit.time(), change.path().toString(),
-							change.oldValue(), change.newValue(), commit.expiry()));
+							change.oldValue(), change.newValue(),
+							// an expiry commit's deletions are expiries; a derived value it changes is
+							// heard as an ordinary change (fix14, README "Expiring values")
+							commit.expiry() && change.newValue() == null));
 				}
 				after = commit.revision();
 			}
