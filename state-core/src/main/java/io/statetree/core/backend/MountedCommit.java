@@ -326,8 +326,9 @@ final class MountedCommit {
 	}
 
 	/**
-	 * After a later part failed, writes back the values the parts written replaced, newest part
-	 * first (and deleting the branches it created on the way), each only where its backend still
+	 * After a later part failed, writes back the values the parts written replaced at their
+	 * outermost written paths ({@link #outermost}), newest part first (and deleting the branches
+	 * it created on the way), each only where its backend still
 	 * holds what the part wrote (a shared backend may have changed meanwhile), so the failed call leaves no part of its commit behind (the
 	 * backends' listeners and histories see the part and its taking back).
 	 * @return whether every part was taken back (otherwise the failure names the parts written)
@@ -336,14 +337,17 @@ final class MountedCommit {
 		List<StateBackend> backends = new ArrayList<>(written.keySet());
 		for (int i = backends.size() - 1; i >= 0; i--) {
 			StateBackend backend = backends.get(i);
+			List<Change> outermost = outermost(written.get(backend));
 			List<Write> writes = new ArrayList<>();
 			List<Precondition> preconditions = new ArrayList<>();
-			for (Change change : written.get(backend)) {
+			for (Change change : outermost) {
 				writes.add(Write.of(change.path(), change.oldValue()));
 				preconditions.add(new Precondition(change.path(), change.newValue()));
 			}
 			for (StatePath top : this.created.getOrDefault(backend, List.of())) {
-				writes.add(Write.of(top, null)); // a branch the part created on the way to its path
+				if (!covered(outermost, top)) {
+					writes.add(Write.of(top, null)); // a branch the part created on the way to its path
+				}
 			}
 			if (writes.isEmpty()) {
 				continue;
@@ -359,6 +363,36 @@ final class MountedCommit {
 			written.remove(backend);
 		}
 		return true;
+	}
+
+	/**
+	 * The changes at written paths with no other written path above them. Taking a part back
+	 * restores only these: their values before hold the inner paths' too, and an inner path's
+	 * value restored first could lie below a leaf the commit left above it (a write of
+	 * {@code /a/b} then of {@code /a} or {@code /} as a leaf), which the backend refuses.
+	 */
+	private static List<Change> outermost(List<Change> changes) {
+		List<Change> outer = new ArrayList<>(changes.size());
+		for (Change change : changes) {
+			boolean inner = false;
+			for (Change other : changes) {
+				inner |= other.path().isAncestorOf(change.path());
+			}
+			if (!inner) {
+				outer.add(change);
+			}
+		}
+		return outer;
+	}
+
+	/** Whether a path is at or below one of the changes' paths (restoring those restores it). */
+	private static boolean covered(List<Change> changes, StatePath path) {
+		for (Change change : changes) {
+			if (change.path().isAncestorOrSelf(path)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -13,6 +13,7 @@ import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
 import io.statetree.core.StateWriteException;
 import io.statetree.core.backend.IntentLog.Op;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
@@ -51,6 +52,16 @@ class FileApplyFailurePropertiesTest {
 	@Property(tries = 40)
 	void hybridWithAFileMountShowsExactlyTheCallsThatReturned(@ForAll long seed) throws IOException {
 		check(seed, (seed & 1) == 0, Layout.FILE_MOUNT);
+	}
+
+	/**
+	 * The sample that once failed: call 10 writes below {@code /x y} and then replaces the root
+	 * while the files fail; the take-back restored the inner path first, below the new leaf, and
+	 * left the memory root's part visible (see {@link HybridRootReplaceFailureTest}).
+	 */
+	@Example
+	void hybridWithAFileMountSeed13() throws IOException {
+		check(13L, false, Layout.FILE_MOUNT);
 	}
 
 	/** Where the files are: alone, as a hybrid's root (memory at /m), or mounted at /m (memory root). */
