@@ -127,7 +127,11 @@ class RedisEmptyRestartTest {
 						assertThat(values).as("the writer hears each of its commits once").isEqualTo(written);
 					}
 					else {
-						assertThat(written).as("the reader hears commits at most once, in order").containsSubsequence(values);
+						// a resync that arrives after all four writes carries them in its state: none
+						// is heard then (AssertJ's containsSubsequence refuses an empty group)
+						if (!values.isEmpty()) {
+							assertThat(written).as("the reader hears commits at most once, in order").containsSubsequence(values);
+						}
 						assertThat(values).doesNotHaveDuplicates();
 					}
 					assertThat(controllers.get(i).revision()).as("revision() of instance %d", i).isEqualTo(4);
