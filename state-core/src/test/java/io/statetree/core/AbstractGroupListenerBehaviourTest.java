@@ -37,7 +37,7 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 	@ParameterizedTest
 	@EnumSource(StateController.Dispatch.class)
 	void eachEventIsHandledByExactlyOneMemberOfTheGroup(StateController.Dispatch dispatch) {
-		StateController c = controller(dispatch);
+		StateController c = open(builder(newBackend(scratch())).dispatch(dispatch).groupClaimTimeout(STEADY_CLAIMS));
 		List<Handled> handled = new CopyOnWriteArrayList<>();
 		List<StateEvent> ordinary = new CopyOnWriteArrayList<>();
 		c.subscribe("/orders/{id}", recording("a", handled), SubscribeOptions.group("billing"));
@@ -46,10 +46,10 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 		for (int i = 0; i < 60; i++) {
 			c.set(StatePath.of("/orders/" + (i % 12)), Map.of("n", i));
 		}
-		await().atMost(WAIT).until(() -> handled.size() >= 60);
-		await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> handled.size() == 60);
-		assertThat(counts(handled).values()).hasSize(60).containsOnly(1L);
-		await().atMost(WAIT).until(() -> ordinary.size() == 60);
+		Map<String, Long> last = lastWrites(c, "/orders/", 12);
+		awaitHandled(handled, last);
+		assertThat(counts(handled).values()).hasSize(72).containsOnly(1L);
+		await().atMost(WAIT).until(() -> ordinary.size() == 72);
 		assertThat(handled).extracting(Handled::revision).containsExactlyInAnyOrderElementsOf(
 				ordinary.stream().map(StateEvent::revision).toList());
 	}
@@ -96,9 +96,12 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 		List<Handled> handled = new CopyOnWriteArrayList<>();
 		c.subscribe("/orders/{id}", recording("a", handled), SubscribeOptions.group("billing"));
 		c.set(StatePath.of("/orders/2"), "after");
-		await().atMost(WAIT).until(() -> handled.size() == 1);
-		await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> handled.size() == 1);
-		assertThat(handled.get(0).path()).isEqualTo("/orders/2");
+		// a later write to the key written before: were that write handled, it would be before this one
+		awaitHandled(handled, lastWrites(c, "/orders/", 2));
+		assertThat(handled).extracting(Handled::path, Handled::value)
+			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("/orders/2", "after"),
+					org.assertj.core.groups.Tuple.tuple("/orders/0", "last"),
+					org.assertj.core.groups.Tuple.tuple("/orders/1", "last"));
 	}
 
 	// ------------------------------------------------------------------ order and parallelism
@@ -106,7 +109,8 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 	@ParameterizedTest
 	@EnumSource(StateController.Dispatch.class)
 	void eventsOfOneKeyAreHandledOneAtATimeInRevisionOrder(StateController.Dispatch dispatch) {
-		StateController c = open(builder(newBackend(scratch())).dispatch(dispatch).groupConcurrency(4));
+		StateController c = open(builder(newBackend(scratch())).dispatch(dispatch).groupConcurrency(4)
+			.groupClaimTimeout(STEADY_CLAIMS));
 		Map<String, List<Long>> seen = new ConcurrentHashMap<>();
 		Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 		List<String> overlaps = new CopyOnWriteArrayList<>();
@@ -130,7 +134,12 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 		for (int i = 0; i < 200; i++) {
 			c.set(StatePath.of("/orders/" + (i % 7) + "/n"), i);
 		}
-		await().atMost(WAIT).until(() -> total.get() == 200);
+		Map<String, Long> last = lastWrites(c, "/orders/", 7);
+		await().atMost(WAIT).until(() -> last.entrySet().stream().allMatch((e) -> seen
+			.getOrDefault(e.getKey().substring("/orders/".length()), List.of()).contains(e.getValue())));
+		// every call of a key ended before its last write's call began: only those may still be ending
+		await().atMost(WAIT).until(() -> total.get() >= 207);
+		assertThat(seen.values().stream().mapToInt(List::size).sum()).isEqualTo(207);
 		assertThat(overlaps).isEmpty();
 		assertThat(seen).hasSize(7);
 		seen.values().forEach((revisions) -> assertThat(revisions).isSorted().doesNotHaveDuplicates());
@@ -491,8 +500,8 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 		StateBackend first = newBackend(scratch());
 		StateBackend second = sameStore(first);
 		org.junit.jupiter.api.Assumptions.assumeTrue(second != null, "the backend is shared");
-		StateController one = open(builder(first));
-		StateController two = open(builder(second));
+		StateController one = open(builder(first).groupClaimTimeout(STEADY_CLAIMS));
+		StateController two = open(builder(second).groupClaimTimeout(STEADY_CLAIMS));
 		List<Handled> handled = new CopyOnWriteArrayList<>();
 		one.subscribe("/orders/{id}", recording("one", handled), SubscribeOptions.group("billing"));
 		two.subscribe("/orders/{id}", recording("two", handled), SubscribeOptions.group("billing"));
@@ -500,12 +509,43 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 		for (int i = 0; i < 60; i++) {
 			((i % 2 == 0) ? one : two).set(StatePath.of("/orders/" + (i % 15)), i);
 		}
-		await().atMost(WAIT).until(() -> handled.size() >= 60);
-		await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> handled.size() == 60);
-		assertThat(counts(handled).values()).containsOnly(1L);
+		awaitHandled(handled, lastWrites(two, "/orders/", 15));
+		assertThat(counts(handled).values()).hasSize(75).containsOnly(1L);
 		assertThatThrownBy(() -> two.subscribe("/users/{id}", (event) -> {
 		}, SubscribeOptions.group("billing"))).isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("/orders/{id}");
+	}
+
+
+	/**
+	 * Claims for tests where no member dies or hangs: a 1 s claim (renewed every third) lapses when
+	 * the JVM stalls for two thirds of a second, as CI on two loaded cores does, and is handed over
+	 * and its event handled again, which is at least once by design (DESIGN §13), not what these
+	 * tests are about. 3 s claims take a stall of over 2 s; longer ones slow the hand-over of
+	 * partitions to a member that joins (up to one renewal, a third of the claim), which every
+	 * test with two members pays.
+	 */
+	static final Duration STEADY_CLAIMS = Duration.ofSeconds(3);
+
+	/**
+	 * Writes {@code "last"} to {@code prefix + 0} .. {@code prefix + (keys - 1)}: events of one key
+	 * are handled in revision order, so once these are handled every earlier event of the keys
+	 * (and any second call of one) has been, with no wait for something that might still come.
+	 * @return the revision of each last write, by path
+	 */
+	static Map<String, Long> lastWrites(StateController c, String prefix, int keys) {
+		Map<String, Long> last = new java.util.HashMap<>();
+		for (int k = 0; k < keys; k++) {
+			c.set(StatePath.of(prefix + k), "last");
+			last.put(prefix + k, c.getVersioned(prefix + k).revision());
+		}
+		return last;
+	}
+
+	/** Waits until each path's last write (see {@link #lastWrites}) was handled. */
+	static void awaitHandled(List<Handled> handled, Map<String, Long> last) {
+		await().atMost(WAIT).until(() -> last.entrySet().stream().allMatch((e) -> handled.stream()
+			.anyMatch((h) -> h.path().equals(e.getKey()) && h.revision() == e.getValue())));
 	}
 
 }
