@@ -4,14 +4,20 @@
 # without the starter. "With" is the run-time class path of state-spring-boot-starter (what an
 # application that adds the starter gets: spring-boot-starter, state-core, the auto-configuration,
 # Jackson); "without" is the same class path minus what the starter adds to spring-boot-starter
-# (StateTree's modules, Jackson, spring-boot-jackson), i.e. a plain spring-boot-starter application.
-# Wall time of the whole JVM, launch to exit. Runs alternate (with, without, with, ...) so a change
+# (StateTree's modules, Jackson, spring-boot-jackson), i.e. a plain spring-boot-starter application;
+# "excluded" is the "with" class path started with every StateTree auto-configuration excluded
+# (--spring.autoconfigure.exclude=...), which shows what the starter's jars cost on their own.
+# StateTree's modules are packaged as jars first (target/startup/*.jar, from their target/classes),
+# as an application gets them: Maven's reactor would hand out target/classes directories, from
+# which the JVM and Spring read every class and resource as a separate file.
+# Wall time of the whole JVM, launch to exit. Runs alternate (with, excluded, without, ...) so a change
 # in machine load hits both sides alike; the report gives the difference of the medians and the
 # median of the run-by-run differences, and the same for the CPU time of the JVM (user + system),
 # which a loaded machine inflates less than wall time. Measure on a quiet machine: under load the
 # spread swamps a difference of tens of ms.
 #
 # Usage: state-benchmarks/startup.sh [runs]   (runs per side, default 11, at least 9)
+# STARTUP_NO_BUILD=1 reuses the classes and class path of the last build instead of compiling.
 # Needs the project compiled offline-capable (the script compiles the starter, state-benchmarks
 # and their upstream modules with ./mvnw -o; it never installs). Target: median added <= 50 ms.
 set -euo pipefail
@@ -26,26 +32,46 @@ CP_FILE="$ROOT/state-spring-boot-starter/target/startup.classpath"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 cd "$ROOT"
-./mvnw -B -o -q -pl state-benchmarks,state-spring-boot-starter -am test-compile dependency:build-classpath \
-	-Dmdep.outputFile=target/startup.classpath -Dmdep.includeScope=runtime >/dev/null
-DEPS="$(cat "$CP_FILE")"
+if [ -z "${STARTUP_NO_BUILD:-}" ] || [ ! -f "$CP_FILE" ]; then
+	./mvnw -B -o -q -pl state-benchmarks,state-spring-boot-starter -am test-compile dependency:build-classpath \
+		-Dmdep.outputFile=target/startup.classpath -Dmdep.includeScope=runtime >/dev/null
+fi
+JAR="${JAVA_HOME:+$JAVA_HOME/bin/}jar"
+JARS="$ROOT/state-spring-boot-starter/target/startup"
+rm -rf "$JARS"
+mkdir -p "$JARS"
+DEPS=""
+for entry in $(tr ':' '\n' <"$CP_FILE"); do
+	case "$entry" in
+	"$ROOT"/state-*/target/classes)
+		module="$(basename "$(dirname "$(dirname "$entry")")")"
+		"$JAR" --create --file "$JARS/$module.jar" -C "$entry" .
+		entry="$JARS/$module.jar"
+		;;
+	esac
+	DEPS="${DEPS:+$DEPS:}$entry"
+done
 # MinimalApplication alone comes from state-benchmarks' classes (nothing else there is loaded)
 WITH="$ROOT/state-benchmarks/target/classes:$DEPS"
 WITHOUT="$(printf '%s' "$WITH" | tr ':' '\n' \
-	| grep -v -E '/state-[a-z-]+/target/classes$|/io/statetree/|/tools/jackson/|/com/fasterxml/jackson/|/spring-boot-(starter-)?jackson/' \
+	| grep -v -E '/state-[a-z-]+/target/classes$|/target/startup/state-[a-z-]+\.jar$|/io/statetree/|/tools/jackson/|/com/fasterxml/jackson/|/spring-boot-(starter-)?jackson/' \
 	| paste -sd: -)"
 WITHOUT="$ROOT/state-benchmarks/target/classes:$WITHOUT"
+EXCLUDE="--spring.autoconfigure.exclude=$(grep -v '^#' \
+	state-spring-boot-autoconfigure/src/main/resources/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports \
+	| grep . | paste -sd, -)"
 
 TIMES="$(mktemp)"
 CLASSES="$(mktemp)"
 trap 'rm -f "$TIMES" "$CLASSES"' EXIT
 
-# prints "<wall ms> <cpu ms> <application output>"
+# prints "<wall ms> <cpu ms> <application output>"; arguments: class path, application arguments
 run() {
 	local cp="$1" start end out cpu
+	shift
 	start=$(date +%s%N)
 	out=$(/usr/bin/time -f '%U %S' -o "$TIMES" "$JAVA" -cp "$cp" io.statetree.benchmarks.startup.MinimalApplication \
-		--spring.main.banner-mode=off --logging.level.root=warn)
+		--spring.main.banner-mode=off --logging.level.root=warn "$@")
 	end=$(date +%s%N)
 	cpu=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$TIMES")
 	echo "$(( (end - start) / 1000000 )) $cpu $out"
@@ -53,52 +79,70 @@ run() {
 
 # one untimed start of each, so both sides find the files in the page cache
 run "$WITH" >/dev/null
+run "$WITH" "$EXCLUDE" >/dev/null
 run "$WITHOUT" >/dev/null
 
 with_ms=()
 without_ms=()
+excluded_ms=()
 with_cpu=()
 without_cpu=()
+excluded_cpu=()
 for i in $(seq 1 "$RUNS"); do
 	w=$(run "$WITH")
 	case "$w" in *stateController=true*) ;; *) echo "startup.sh: no StateTree controller with the starter: $w" >&2; exit 1 ;; esac
+	x=$(run "$WITH" "$EXCLUDE")
+	case "$x" in *stateController=false*) ;; *) echo "startup.sh: a StateTree controller with it excluded: $x" >&2; exit 1 ;; esac
 	o=$(run "$WITHOUT")
 	case "$o" in *stateController=false*) ;; *) echo "startup.sh: a StateTree controller without the starter: $o" >&2; exit 1 ;; esac
 	read -r w_ms w_cpu w_out <<<"$w"
+	read -r x_ms x_cpu x_out <<<"$x"
 	read -r o_ms o_cpu o_out <<<"$o"
 	with_ms+=("$w_ms")
+	excluded_ms+=("$x_ms")
 	without_ms+=("$o_ms")
 	with_cpu+=("$w_cpu")
+	excluded_cpu+=("$x_cpu")
 	without_cpu+=("$o_cpu")
-	echo "run $i: with $w_ms ms (cpu $w_cpu ms; $w_out), without $o_ms ms (cpu $o_cpu ms; $o_out)"
+	echo "run $i: with $w_ms ms (cpu $w_cpu ms; $w_out), excluded $x_ms ms (cpu $x_cpu ms),"\
+		"without $o_ms ms (cpu $o_cpu ms; $o_out)"
 done
 
 # classes loaded: independent of the machine's load (one more start of each, -Xlog:class+load)
 classes() {
-	"$JAVA" -Xlog:class+load:file="$CLASSES" -cp "$1" io.statetree.benchmarks.startup.MinimalApplication \
-		--spring.main.banner-mode=off --logging.level.root=warn >/dev/null
+	local cp="$1"
+	shift
+	"$JAVA" -Xlog:class+load:file="$CLASSES" -cp "$cp" io.statetree.benchmarks.startup.MinimalApplication \
+		--spring.main.banner-mode=off --logging.level.root=warn "$@" >/dev/null
 	echo "$(wc -l <"$CLASSES") ($(grep -c ' io\.statetree\.' "$CLASSES" || true) of StateTree's)"
 }
-echo "classes loaded: with starter $(classes "$WITH"), without $(classes "$WITHOUT")"
+echo "classes loaded: with starter $(classes "$WITH"), excluded $(classes "$WITH" "$EXCLUDE"),"\
+	"without $(classes "$WITHOUT")"
 
-python3 - "${with_ms[*]}" "${without_ms[*]}" "${with_cpu[*]}" "${without_cpu[*]}" <<'PY'
+python3 - "${with_ms[*]}" "${without_ms[*]}" "${with_cpu[*]}" "${without_cpu[*]}" "${excluded_ms[*]}" \
+	"${excluded_cpu[*]}" <<'PY'
 import statistics, sys
-def report(what, with_runs, without_runs):
+def report(what, with_runs, without_runs, side="with starter   "):
     wr = [int(x) for x in with_runs.split()]
     orr = [int(x) for x in without_runs.split()]
     w, o = sorted(wr), sorted(orr)
     def q(xs):
         qs = statistics.quantiles(xs, n=4)
         return f"median {statistics.median(xs):.0f} ms, IQR {qs[0]:.0f}-{qs[2]:.0f} ms, min {xs[0]} ms, max {xs[-1]} ms"
-    print(f"{what}, with starter    ({len(w)} runs): {q(w)}")
-    print(f"{what}, without starter ({len(o)} runs): {q(o)}")
+    print(f"{what}, {side} ({len(w)} runs): {q(w)}")
+    if side.startswith("with starter"):
+        print(f"{what}, without starter ({len(o)} runs): {q(o)}")
     added = statistics.median(w) - statistics.median(o)
     paired = statistics.median(a - b for a, b in zip(wr, orr))
     return added, paired
 added, paired = report("wall", sys.argv[1], sys.argv[2])
+x_added, x_paired = report("wall", sys.argv[5], sys.argv[2], "excluded       ")
 cpu_added, cpu_paired = report("cpu ", sys.argv[3], sys.argv[4])
+x_cpu_added, x_cpu_paired = report("cpu ", sys.argv[6], sys.argv[4], "excluded       ")
 print(f"added by the starter: {added:.0f} ms wall (difference of medians), {paired:.0f} ms (median of paired "
       f"differences); target <= 50 ms")
 print(f"CPU time added (user + system, all JVM threads): {cpu_added:.0f} ms (difference of medians), "
       f"{cpu_paired:.0f} ms (median of paired differences)")
+print(f"added by its jars alone (auto-configurations excluded): {x_added:.0f} ms wall, {x_paired:.0f} ms paired; "
+      f"CPU {x_cpu_added:.0f} ms, {x_cpu_paired:.0f} ms paired")
 PY
