@@ -18,6 +18,11 @@
 #
 # Usage: state-benchmarks/startup.sh [runs]   (runs per side, default 11, at least 9)
 # STARTUP_NO_BUILD=1 reuses the classes and class path of the last build instead of compiling.
+# STARTUP_CDS=1 times every side with class-data sharing, as Spring Boot recommends for start-up
+# time: one training start per side writes an archive of the classes it loaded
+# (-XX:ArchiveClassesAtExit, target/startup/<side>.jsa) and the timed starts map it
+# (-XX:SharedArchiveFile); MinimalApplication then comes from a jar too, since an archive takes jars
+# only. The classes line says how many classes came from the archive.
 # Needs the project compiled offline-capable (the script compiles the starter, state-benchmarks
 # and their upstream modules with ./mvnw -o; it never installs). Target: median added <= 50 ms.
 set -euo pipefail
@@ -52,11 +57,16 @@ for entry in $(tr ':' '\n' <"$CP_FILE"); do
 	DEPS="${DEPS:+$DEPS:}$entry"
 done
 # MinimalApplication alone comes from state-benchmarks' classes (nothing else there is loaded)
-WITH="$ROOT/state-benchmarks/target/classes:$DEPS"
-WITHOUT="$(printf '%s' "$WITH" | tr ':' '\n' \
+APP="$ROOT/state-benchmarks/target/classes"
+if [ -n "${STARTUP_CDS:-}" ]; then
+	"$JAR" --create --file "$JARS/minimal-application.jar" -C "$APP" io/statetree/benchmarks/startup
+	APP="$JARS/minimal-application.jar"
+fi
+WITH="$APP:$DEPS"
+WITHOUT="$(printf '%s' "$DEPS" | tr ':' '\n' \
 	| grep -v -E '/state-[a-z-]+/target/classes$|/target/startup/state-[a-z-]+\.jar$|/io/statetree/|/tools/jackson/|/com/fasterxml/jackson/|/spring-boot-(starter-)?jackson/' \
 	| paste -sd: -)"
-WITHOUT="$ROOT/state-benchmarks/target/classes:$WITHOUT"
+WITHOUT="$APP:$WITHOUT"
 EXCLUDE="--spring.autoconfigure.exclude=$(grep -v '^#' \
 	state-spring-boot-autoconfigure/src/main/resources/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports \
 	| grep . | paste -sd, -)"
@@ -65,22 +75,48 @@ TIMES="$(mktemp)"
 CLASSES="$(mktemp)"
 trap 'rm -f "$TIMES" "$CLASSES"' EXIT
 
-# prints "<wall ms> <cpu ms> <application output>"; arguments: class path, application arguments
+# the JVM options of a side (with, excluded, without): its class-data sharing archive with STARTUP_CDS
+jvm_options() {
+	if [ -n "${STARTUP_CDS:-}" ]; then
+		echo "-XX:SharedArchiveFile=$JARS/$1.jsa -Xshare:auto"
+	fi
+}
+
+# prints "<wall ms> <cpu ms> <application output>"; arguments: side, class path, application arguments
 run() {
-	local cp="$1" start end out cpu
-	shift
+	local options start end out cpu
+	options="$(jvm_options "$1")"
+	local cp="$2"
+	shift 2
 	start=$(date +%s%N)
-	out=$(/usr/bin/time -f '%U %S' -o "$TIMES" "$JAVA" -cp "$cp" io.statetree.benchmarks.startup.MinimalApplication \
+	# shellcheck disable=SC2086 # the options are separate words
+	out=$(/usr/bin/time -f '%U %S' -o "$TIMES" "$JAVA" $options -cp "$cp" io.statetree.benchmarks.startup.MinimalApplication \
 		--spring.main.banner-mode=off --logging.level.root=warn "$@")
 	end=$(date +%s%N)
 	cpu=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$TIMES")
 	echo "$(( (end - start) / 1000000 )) $cpu $out"
 }
 
+# with STARTUP_CDS, one training start of each side writes its archive (logging off: the JVM
+# reports the classes it cannot archive on standard output)
+train() {
+	local side="$1" cp="$2"
+	shift 2
+	rm -f "$JARS/$side.jsa"
+	"$JAVA" -XX:ArchiveClassesAtExit="$JARS/$side.jsa" -Xlog:disable -cp "$cp" \
+		io.statetree.benchmarks.startup.MinimalApplication --spring.main.banner-mode=off --logging.level.root=warn \
+		"$@" >/dev/null
+}
+if [ -n "${STARTUP_CDS:-}" ]; then
+	train with "$WITH"
+	train excluded "$WITH" "$EXCLUDE"
+	train without "$WITHOUT"
+fi
+
 # one untimed start of each, so both sides find the files in the page cache
-run "$WITH" >/dev/null
-run "$WITH" "$EXCLUDE" >/dev/null
-run "$WITHOUT" >/dev/null
+run with "$WITH" >/dev/null
+run excluded "$WITH" "$EXCLUDE" >/dev/null
+run without "$WITHOUT" >/dev/null
 
 with_ms=()
 without_ms=()
@@ -89,11 +125,11 @@ with_cpu=()
 without_cpu=()
 excluded_cpu=()
 for i in $(seq 1 "$RUNS"); do
-	w=$(run "$WITH")
+	w=$(run with "$WITH")
 	case "$w" in *stateController=true*) ;; *) echo "startup.sh: no StateTree controller with the starter: $w" >&2; exit 1 ;; esac
-	x=$(run "$WITH" "$EXCLUDE")
+	x=$(run excluded "$WITH" "$EXCLUDE")
 	case "$x" in *stateController=false*) ;; *) echo "startup.sh: a StateTree controller with it excluded: $x" >&2; exit 1 ;; esac
-	o=$(run "$WITHOUT")
+	o=$(run without "$WITHOUT")
 	case "$o" in *stateController=false*) ;; *) echo "startup.sh: a StateTree controller without the starter: $o" >&2; exit 1 ;; esac
 	read -r w_ms w_cpu w_out <<<"$w"
 	read -r x_ms x_cpu x_out <<<"$x"
@@ -110,14 +146,21 @@ done
 
 # classes loaded: independent of the machine's load (one more start of each, -Xlog:class+load)
 classes() {
-	local cp="$1"
-	shift
-	"$JAVA" -Xlog:class+load:file="$CLASSES" -cp "$cp" io.statetree.benchmarks.startup.MinimalApplication \
+	local options
+	options="$(jvm_options "$1")"
+	local cp="$2"
+	shift 2
+	# shellcheck disable=SC2086 # the options are separate words
+	"$JAVA" $options -Xlog:class+load:file="$CLASSES" -cp "$cp" io.statetree.benchmarks.startup.MinimalApplication \
 		--spring.main.banner-mode=off --logging.level.root=warn "$@" >/dev/null
-	echo "$(wc -l <"$CLASSES") ($(grep -c ' io\.statetree\.' "$CLASSES" || true) of StateTree's)"
+	local shared=""
+	if [ -n "${STARTUP_CDS:-}" ]; then
+		shared=", $(grep -c 'shared objects file' "$CLASSES" || true) from the JDK's and the side's archives"
+	fi
+	echo "$(wc -l <"$CLASSES") ($(grep -c ' io\.statetree\.' "$CLASSES" || true) of StateTree's$shared)"
 }
-echo "classes loaded: with starter $(classes "$WITH"), excluded $(classes "$WITH" "$EXCLUDE"),"\
-	"without $(classes "$WITHOUT")"
+echo "classes loaded: with starter $(classes with "$WITH"), excluded $(classes excluded "$WITH" "$EXCLUDE"),"\
+	"without $(classes without "$WITHOUT")"
 
 python3 - "${with_ms[*]}" "${without_ms[*]}" "${with_cpu[*]}" "${without_cpu[*]}" "${excluded_ms[*]}" \
 	"${excluded_cpu[*]}" <<'PY'
