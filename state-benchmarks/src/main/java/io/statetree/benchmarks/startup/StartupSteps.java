@@ -1,5 +1,6 @@
 package io.statetree.benchmarks.startup;
 
+import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +26,18 @@ import org.springframework.core.metrics.StartupStep;
  * {@code java -cp <class path> io.statetree.benchmarks.startup.StartupSteps <steps file>
  * --spring.main.banner-mode=off --logging.level.root=warn}
  * <p>
- * The steps file gets one line per step: {@code <cpu ms> <self cpu ms> <bytes> <self bytes> <step>
- * <tags>}; standard output gets the main thread's CPU time and allocated bytes up to the end of
+ * The steps file gets one line per step: {@code <cpu ms> <self cpu ms> <bytes> <self bytes> <classes>
+ * <self classes> <step> <tags>}, where classes are the classes the JVM loaded while the step ran (on
+ * any thread, in practice the main thread's; deterministic for a class path); standard output gets
+ * the main thread's CPU time and allocated bytes and the classes loaded up to the end of
  * {@code SpringApplication.run}. Steps are assumed to nest on the main thread, as Spring's do.
  */
 public final class StartupSteps {
 
 	private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory
 		.getThreadMXBean();
+
+	private static final ClassLoadingMXBean CLASSES = ManagementFactory.getClassLoadingMXBean();
 
 	private StartupSteps() {
 	}
@@ -50,13 +55,15 @@ public final class StartupSteps {
 		application.setApplicationStartup(recorder);
 		long cpu;
 		long bytes;
+		long classes;
 		try (ConfigurableApplicationContext context = application.run(applicationArgs)) {
 			cpu = THREADS.getCurrentThreadCpuTime();
 			bytes = THREADS.getCurrentThreadAllocatedBytes();
+			classes = CLASSES.getTotalLoadedClassCount();
 			System.out.println("beans=" + context.getBeanDefinitionCount() + " stateController="
 					+ context.containsBean("stateController"));
 		}
-		System.out.printf("main thread: cpu %.1f ms, allocated %d bytes%n", cpu / 1e6, bytes);
+		System.out.printf("main thread: cpu %.1f ms, allocated %d bytes; classes loaded %d%n", cpu / 1e6, bytes, classes);
 		Files.write(out, recorder.lines());
 	}
 
@@ -95,11 +102,15 @@ public final class StartupSteps {
 
 		private final long bytes = THREADS.getCurrentThreadAllocatedBytes();
 
+		private final long classes = CLASSES.getTotalLoadedClassCount();
+
 		private final StringBuilder tags = new StringBuilder();
 
 		private long childCpu;
 
 		private long childBytes;
+
+		private long childClasses;
 
 		Step(Recorder recorder, String name, Step parent, long id) {
 			this.recorder = recorder;
@@ -143,12 +154,15 @@ public final class StartupSteps {
 		public void end() {
 			long cpuUsed = THREADS.getCurrentThreadCpuTime() - this.cpu;
 			long bytesUsed = THREADS.getCurrentThreadAllocatedBytes() - this.bytes;
+			long classesLoaded = CLASSES.getTotalLoadedClassCount() - this.classes;
 			if (this.parent != null) {
 				this.parent.childCpu += cpuUsed;
 				this.parent.childBytes += bytesUsed;
+				this.parent.childClasses += classesLoaded;
 			}
-			this.recorder.lines.add(String.format("%.2f %.2f %d %d %s%s", cpuUsed / 1e6, (cpuUsed - this.childCpu) / 1e6,
-					bytesUsed, bytesUsed - this.childBytes, this.name, this.tags));
+			this.recorder.lines.add(String.format("%.2f %.2f %d %d %d %d %s%s", cpuUsed / 1e6,
+					(cpuUsed - this.childCpu) / 1e6, bytesUsed, bytesUsed - this.childBytes, classesLoaded,
+					classesLoaded - this.childClasses, this.name, this.tags));
 			this.recorder.current = this.parent;
 		}
 
