@@ -31,8 +31,6 @@ final class Branch extends AbstractMap<String, Object> {
 
 	private int hash;
 
-	private @Nullable Set<Map.Entry<String, Object>> entrySet;
-
 	private Branch(PersistentOrderedMap<String, Object> children, boolean timed) {
 		this.children = children;
 		this.timed = timed;
@@ -175,38 +173,34 @@ final class Branch extends AbstractMap<String, Object> {
 
 	@Override
 	public Set<Map.Entry<String, Object>> entrySet() {
-		Set<Map.Entry<String, Object>> set = this.entrySet;
-		if (set == null) {
-			set = new AbstractSet<>() {
-				@Override
-				public Iterator<Map.Entry<String, Object>> iterator() {
-					Iterator<Map.Entry<String, Object>> raw = Branch.this.children.iterator();
-					if (!Branch.this.timed) {
-						return raw;
+		// made per call, not kept: a field for it would make every branch of every path copy larger
+		return new AbstractSet<>() {
+			@Override
+			public Iterator<Map.Entry<String, Object>> iterator() {
+				Iterator<Map.Entry<String, Object>> raw = Branch.this.children.iterator();
+				if (!Branch.this.timed) {
+					return raw;
+				}
+				return new Iterator<>() {
+					@Override
+					public boolean hasNext() {
+						return raw.hasNext();
 					}
-					return new Iterator<>() {
-						@Override
-						public boolean hasNext() {
-							return raw.hasNext();
-						}
 
-						@Override
-						public Map.Entry<String, Object> next() {
-							Map.Entry<String, Object> entry = raw.next();
-							return (entry.getValue() instanceof DueValue due)
-									? new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), due.value()) : entry;
-						}
-					};
-				}
+					@Override
+					public Map.Entry<String, Object> next() {
+						Map.Entry<String, Object> entry = raw.next();
+						return (entry.getValue() instanceof DueValue due)
+								? new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), due.value()) : entry;
+					}
+				};
+			}
 
-				@Override
-				public int size() {
-					return Branch.this.children.size();
-				}
-			};
-			this.entrySet = set;
-		}
-		return set;
+			@Override
+			public int size() {
+				return Branch.this.children.size();
+			}
+		};
 	}
 
 	@Override

@@ -219,7 +219,8 @@ public final class InMemoryBackend implements StateBackend {
 			Object updated = TreeDues.setIn(this.root, path, value, due, previous);
 			this.root = (updated != null) ? updated : Branch.EMPTY;
 			boolean hadDue = previous[1] instanceof DueValue;
-			this.slotsChanged |= slotTtl || hadDue;
+			// an equal value still replaces the due times in and below its slot
+			this.slotsChanged |= slotTtl || hadDue || (previous[0] instanceof Branch old && old.isTimed());
 			if (slotTtl) {
 				this.hints = this.hints.written(path, due, hadDue);
 			}
@@ -325,48 +326,67 @@ public final class InMemoryBackend implements StateBackend {
 		Object[] previous = new Object[2];
 		while (true) {
 			Snapshot current = this.state.get();
-			Object updated;
-			Apply apply = null;
-			if (!current.hasLifetimes() && write.lifetime() == null && TreeDues.strip(value) == value) {
-				// the one check a plain write makes when no lifetime exists anywhere
-				updated = StateValues.setIn(current.root(), StatePath.ROOT, path, value, previous);
+			if (current.hasLifetimes() || write.lifetime() != null || TreeDues.strip(value) != value) {
+				CommitResult result = commitOneWithLifetimes(write, current, previous);
+				if (result != null) {
+					return result;
+				}
+				continue;
 			}
-			else {
-				apply = new Apply(current);
-				apply.write(write, previous);
-				apply.finish();
-				updated = apply.root;
-			}
-			ExpiryIndex lifetimes = (apply != null) ? apply.index : current.expiry();
-			DueHints hints = (apply != null) ? apply.hints : current.hints();
+			// the one check a plain write makes when no lifetime exists anywhere
+			Object updated = StateValues.setIn(current.root(), StatePath.ROOT, path, value, previous);
 			if (updated == current.root()) {
 				// nothing changed (e.g. a delete of an absent path, or below a leaf): report what is there
-				if ((lifetimes != current.expiry() || hints != current.hints())
-						&& !this.state.compareAndSet(current, new Snapshot(current.root(), current.revision(), lifetimes, hints))) {
-					continue;
-				}
 				Object there = StateValues.getIn(current.root(), path);
 				return new CommitResult(current.revision(), List.of(new Change(path, there, there, write.payload())));
 			}
 			Object old = previous[0];
-			Object now = (path.isRoot() && value == null) ? StateValues.emptyBranch() : TreeDues.strip(value);
+			Object now = (path.isRoot() && value == null) ? StateValues.emptyBranch() : value;
 			List<Change> changes = List.of(new Change(path, old, now, write.payload()));
-			@SuppressWarnings("unchecked")
-			Map<String, Object> root = (updated != null) ? (Map<String, Object>) updated : Branch.EMPTY;
 			if (StateValues.equal(old, now)) {
-				// an equal value makes no revision, but its lifetime applies
-				Snapshot next = new Snapshot((apply != null && apply.slotsChanged) ? root : current.root(),
-						current.revision(), lifetimes, hints);
-				if (!same(current, next) && !this.state.compareAndSet(current, next)) {
-					continue;
-				}
 				return new CommitResult(current.revision(), changes);
 			}
-			Snapshot next = new Snapshot(root, current.revision() + 1, lifetimes, hints);
+			@SuppressWarnings("unchecked")
+			Map<String, Object> root = (updated != null) ? (Map<String, Object>) updated : Branch.EMPTY;
+			Snapshot next = new Snapshot(root, current.revision() + 1, current.expiry(), current.hints());
 			if (this.state.compareAndSet(current, next)) {
 				return new CommitResult(next.revision(), changes);
 			}
 		}
+	}
+
+	/** {@link #commitOne} where lifetimes are kept or written: {@code null} when the snapshot moved on. */
+	private @Nullable CommitResult commitOneWithLifetimes(Write write, Snapshot current, @Nullable Object[] previous) {
+		StatePath path = write.path();
+		Apply apply = new Apply(current);
+		apply.write(write, previous);
+		apply.finish();
+		Object updated = apply.root;
+		if (updated == current.root()) {
+			// nothing changed (e.g. a delete of an absent path, or below a leaf): report what is there
+			if ((apply.index != current.expiry() || apply.hints != current.hints()) && !this.state
+				.compareAndSet(current, new Snapshot(current.root(), current.revision(), apply.index, apply.hints))) {
+				return null;
+			}
+			Object there = StateValues.getIn(current.root(), path);
+			return new CommitResult(current.revision(), List.of(new Change(path, there, there, write.payload())));
+		}
+		Object old = previous[0];
+		Object now = (path.isRoot() && write.value() == null) ? StateValues.emptyBranch() : TreeDues.strip(write.value());
+		List<Change> changes = List.of(new Change(path, old, now, write.payload()));
+		@SuppressWarnings("unchecked")
+		Map<String, Object> root = (Map<String, Object>) updated;
+		if (StateValues.equal(old, now)) {
+			// an equal value makes no revision, but its lifetime applies
+			Snapshot next = new Snapshot(apply.slotsChanged ? root : current.root(), current.revision(), apply.index,
+					apply.hints);
+			if (!same(current, next) && !this.state.compareAndSet(current, next)) {
+				return null;
+			}
+			return new CommitResult(current.revision(), changes);
+		}
+		Snapshot next = new Snapshot(root, current.revision() + 1, apply.index, apply.hints);
+		return this.state.compareAndSet(current, next) ? new CommitResult(next.revision(), changes) : null;
 	}
 
 	@Override

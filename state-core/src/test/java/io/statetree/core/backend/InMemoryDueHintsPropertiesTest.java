@@ -203,7 +203,10 @@ class InMemoryDueHintsPropertiesTest {
 			next = Math.min(next, d);
 		}
 		long nanos = expiring.nanosUntilNextDue();
-		if (next <= now) {
+		if (next == Long.MAX_VALUE) {
+			assertThat(nanos).isPositive(); // a lower bound left by a gone entry: the timer checks once more
+		}
+		else if (next <= now) {
 			assertThat(nanos).isZero();
 		}
 		else {
