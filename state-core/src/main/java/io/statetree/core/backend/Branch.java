@@ -18,16 +18,22 @@ import org.jspecify.annotations.Nullable;
 final class Branch extends AbstractMap<String, Object> {
 
 	/** The empty branch. */
-	public static final Branch EMPTY = new Branch(PersistentOrderedMap.empty());
+	public static final Branch EMPTY = new Branch(PersistentOrderedMap.empty(), false);
 
 	private final PersistentOrderedMap<String, Object> children;
 
+	/**
+	 * Whether a child slot at or below this branch may hold a {@link DueValue} (a due time the
+	 * in-memory backend keeps with its leaf, DESIGN §12): conservative, never {@code false} when
+	 * one does. A value written into a tree is stripped of them when this is set ({@link TreeDues}).
+	 */
+	private final boolean timed;
+
 	private int hash;
 
-	private @Nullable Set<Map.Entry<String, Object>> entrySet;
-
-	private Branch(PersistentOrderedMap<String, Object> children) {
+	private Branch(PersistentOrderedMap<String, Object> children, boolean timed) {
 		this.children = children;
+		this.timed = timed;
 	}
 
 	/**
@@ -36,11 +42,55 @@ final class Branch extends AbstractMap<String, Object> {
 	 * @return the branch
 	 */
 	public static Branch of(PersistentOrderedMap<String, Object> children) {
-		return children.isEmpty() ? EMPTY : new Branch(children);
+		if (children.isEmpty()) {
+			return EMPTY;
+		}
+		boolean[] timed = { false };
+		children.forEach((key, value) -> timed[0] |= timedSlot(value));
+		return new Branch(children, timed[0]);
+	}
+
+	/** Whether a raw slot is or may hold a due time. */
+	private static boolean timedSlot(@Nullable Object raw) {
+		return raw instanceof DueValue || (raw instanceof Branch b && b.timed);
+	}
+
+	/** A raw slot's value: the value a {@link DueValue} wraps, any other as it is. */
+	static @Nullable Object unwrap(@Nullable Object raw) {
+		return (raw instanceof DueValue due) ? due.value() : raw;
 	}
 
 	/**
-	 * Returns the underlying persistent map.
+	 * Whether a slot at or below this branch may hold a due time.
+	 * @return {@code false} only when none does
+	 */
+	boolean isTimed() {
+		return this.timed;
+	}
+
+	/**
+	 * The raw slot of a child: its value, or a {@link DueValue} wrapping it.
+	 * @param key the child's name
+	 * @return the slot, {@code null} when absent
+	 */
+	@Nullable Object rawGet(String key) {
+		return this.children.get(key);
+	}
+
+	/**
+	 * Returns a branch with one raw slot set (a value or a {@link DueValue}).
+	 * @param key the child's name
+	 * @param raw the slot
+	 * @return the new branch, or this one when the slot is already that object
+	 */
+	Branch withRaw(String key, Object raw) {
+		PersistentOrderedMap<String, Object> next = this.children.put(key, raw);
+		return (next == this.children) ? this : new Branch(next, this.timed || timedSlot(raw));
+	}
+
+	/**
+	 * Returns the underlying persistent map, its slots raw (a value, or a {@link DueValue} wrapping
+	 * one in the in-memory backend's tree; {@link #unwrap} reads one).
 	 * @return the children
 	 */
 	public PersistentOrderedMap<String, Object> children() {
@@ -55,7 +105,7 @@ final class Branch extends AbstractMap<String, Object> {
 	 */
 	public Branch with(String key, Object value) {
 		PersistentOrderedMap<String, Object> next = this.children.put(key, value);
-		return (next == this.children) ? this : new Branch(next);
+		return (next == this.children) ? this : new Branch(next, this.timed || timedSlot(value));
 	}
 
 	/**
@@ -68,7 +118,14 @@ final class Branch extends AbstractMap<String, Object> {
 	 */
 	public Branch withAll(Object[] keys, Object[] values, int n) {
 		PersistentOrderedMap<String, Object> next = this.children.putAll(keys, values, n);
-		return (next == this.children) ? this : new Branch(next);
+		if (next == this.children) {
+			return this;
+		}
+		boolean timed = this.timed;
+		for (int i = 0; i < n && !timed; i++) {
+			timed = timedSlot(values[i]);
+		}
+		return new Branch(next, timed);
 	}
 
 	/**
@@ -78,12 +135,16 @@ final class Branch extends AbstractMap<String, Object> {
 	 */
 	public Branch without(String key) {
 		PersistentOrderedMap<String, Object> next = this.children.remove(key);
-		return (next == this.children) ? this : of(next);
+		return (next == this.children) ? this : next.isEmpty() ? EMPTY : new Branch(next, this.timed);
 	}
 
 	@Override
 	public @Nullable Object get(Object key) {
-		return (key instanceof String) ? this.children.get(key) : null;
+		if (!(key instanceof String)) {
+			return null;
+		}
+		Object raw = this.children.get(key);
+		return (raw instanceof DueValue due) ? due.value() : raw;
 	}
 
 	@Override
@@ -103,27 +164,43 @@ final class Branch extends AbstractMap<String, Object> {
 
 	@Override
 	public void forEach(BiConsumer<? super String, ? super Object> action) {
-		this.children.forEach(action);
+		if (!this.timed) {
+			this.children.forEach(action);
+			return;
+		}
+		this.children.forEach((key, raw) -> action.accept(key, unwrap(raw)));
 	}
 
 	@Override
 	public Set<Map.Entry<String, Object>> entrySet() {
-		Set<Map.Entry<String, Object>> set = this.entrySet;
-		if (set == null) {
-			set = new AbstractSet<>() {
-				@Override
-				public Iterator<Map.Entry<String, Object>> iterator() {
-					return Branch.this.children.iterator();
+		// made per call, not kept: a field for it would make every branch of every path copy larger
+		return new AbstractSet<>() {
+			@Override
+			public Iterator<Map.Entry<String, Object>> iterator() {
+				Iterator<Map.Entry<String, Object>> raw = Branch.this.children.iterator();
+				if (!Branch.this.timed) {
+					return raw;
 				}
+				return new Iterator<>() {
+					@Override
+					public boolean hasNext() {
+						return raw.hasNext();
+					}
 
-				@Override
-				public int size() {
-					return Branch.this.children.size();
-				}
-			};
-			this.entrySet = set;
-		}
-		return set;
+					@Override
+					public Map.Entry<String, Object> next() {
+						Map.Entry<String, Object> entry = raw.next();
+						return (entry.getValue() instanceof DueValue due)
+								? new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), due.value()) : entry;
+					}
+				};
+			}
+
+			@Override
+			public int size() {
+				return Branch.this.children.size();
+			}
+		};
 	}
 
 	@Override

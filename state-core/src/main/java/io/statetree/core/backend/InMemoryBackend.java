@@ -1,8 +1,14 @@
 package io.statetree.core.backend;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -17,8 +23,11 @@ import org.jspecify.annotations.Nullable;
  * so readers never wait for writers. It offers the {@link SnapshotStore} capability, so a
  * controller's batch reads one snapshot and commits what it computed without applying it again.
  * <p>
- * It keeps lifetimes ({@link ExpiringEntries}, DESIGN §12) in an immutable index held in the same
- * atomic record as the tree, so a read sees the tree and its due times at one instant: a value
+ * It keeps lifetimes ({@link ExpiringEntries}, DESIGN §12) in the same atomic record as the tree:
+ * a time to live below the root as a due time in the slot of its leaf or branch, so a write with
+ * one copies one path ({@link TreeDues}), found for the sweeper by hints checked against the tree
+ * ({@link DueHints}); the root's lifetime and ephemeral ones in an immutable index
+ * ({@link ExpiryIndex}). So a read sees the tree and its due times at one instant: a value
  * whose time to live ran out reads as absent before its expiry commit is made. Due times are on
  * the monotonic clock ({@code System.nanoTime}). Thread-safe.
  */
@@ -43,14 +52,27 @@ public final class InMemoryBackend implements StateBackend {
 	/** Creates an empty backend reading time from the given clock (tests run it in virtual time). */
 	InMemoryBackend(LongSupplier nanoClock) {
 		this.clock = new CommitClock(nanoClock);
-		this.state = new AtomicReference<>(new Snapshot(Branch.EMPTY, 0, ExpiryIndex.EMPTY));
+		this.state = new AtomicReference<>(new Snapshot(Branch.EMPTY, 0, ExpiryIndex.EMPTY, DueHints.EMPTY));
 	}
 
-	/** The tree, its revision and the lifetimes of its paths, published together. */
-	private record Snapshot(Map<String, Object> root, long revision, ExpiryIndex expiry) {
+	/**
+	 * The tree, its revision and the lifetimes of its paths, published together: the due times of
+	 * times to live below the root in the tree's slots ({@link TreeDues}) with the hints that find
+	 * them ({@link DueHints}), the root's lifetime and every ephemeral one in the index.
+	 */
+	private record Snapshot(Map<String, Object> root, long revision, ExpiryIndex expiry, DueHints hints) {
 
-		Snapshot withExpiry(ExpiryIndex next) {
-			return new Snapshot(this.root, this.revision, next);
+		boolean hasLifetimes() {
+			return !this.expiry.isEmpty() || !this.hints.isEmpty();
+		}
+
+		/** A lower bound of every due time, read without a check. */
+		long nextDue() {
+			return Math.min(this.expiry.nextDue(), this.hints.bound());
+		}
+
+		Snapshot withHints(DueHints next) {
+			return new Snapshot(this.root, this.revision, this.expiry, next);
 		}
 
 	}
@@ -59,17 +81,54 @@ public final class InMemoryBackend implements StateBackend {
 	public @Nullable Object read(StatePath path) {
 		Snapshot current = this.state.get();
 		Object value = StateValues.getIn(current.root(), path);
-		return current.expiry().isEmpty() ? value : visible(current, path, value);
+		return current.hasLifetimes() ? visible(current, path, value) : value;
 	}
 
 	/** A value read from a snapshot with lifetimes, without what is due (the clock is read only then). */
 	private @Nullable Object visible(Snapshot snapshot, StatePath path, @Nullable Object value) {
-		long next = snapshot.expiry().nextDue();
-		if (next == ExpiryIndex.NONE || value == null) {
+		if (value == null) {
+			return null;
+		}
+		long next = snapshot.nextDue();
+		if (next == ExpiryIndex.NONE) {
 			return value;
 		}
 		long now = this.clock.now();
-		return (next > now) ? value : snapshot.expiry().withoutDue(path, value, now);
+		return (next > now) ? value : withoutDue(snapshot, path, value, now);
+	}
+
+	/** A value read at a path of a snapshot, without what is due at a time. */
+	private @Nullable Object withoutDue(Snapshot snapshot, StatePath path, @Nullable Object value, long now) {
+		Object result = snapshot.expiry().isEmpty() ? value : snapshot.expiry().withoutDue(path, value, now);
+		DueHints hints = snapshot.hints();
+		if (result == null || hints.bound() > now) {
+			return result;
+		}
+		if (TreeDues.dueAlong(snapshot.root(), path) <= now) {
+			return null;
+		}
+		if (!(result instanceof Map<?, ?>)) {
+			return result;
+		}
+		for (StatePath at : exactHints(snapshot, now).dueAt(snapshot.root(), now)) {
+			if (path.isAncestorOf(at)) {
+				result = TreeEdits.setIn(result, path, path.relativize(at), 0, null, null);
+			}
+		}
+		return result;
+	}
+
+	/**
+	 * The snapshot's hints made exact at a time ({@link DueHints#settle}), published with it when
+	 * the snapshot is still the current one (the next check starts from there).
+	 */
+	private DueHints exactHints(Snapshot snapshot, long now) {
+		DueHints hints = snapshot.hints();
+		DueHints exact = hints.settle(snapshot.root(), now);
+		if (exact != hints) {
+			this.state.compareAndSet(snapshot, snapshot.withHints(exact));
+		}
+		return exact;
 	}
 
 	/** Reads a value and the revision it reflects from one snapshot, without a lock. */
@@ -77,8 +136,7 @@ public final class InMemoryBackend implements StateBackend {
 	public Versioned<@Nullable Object> readVersioned(StatePath path) {
 		Snapshot current = this.state.get();
 		Object value = StateValues.getIn(current.root(), path);
-		return new Versioned<>(current.expiry().isEmpty() ? value : visible(current, path, value),
-				current.revision());
+		return new Versioned<>(current.hasLifetimes() ? visible(current, path, value) : value, current.revision());
 	}
 
 	/**
@@ -88,11 +146,107 @@ public final class InMemoryBackend implements StateBackend {
 	@SuppressWarnings("unchecked")
 	public Map<String, Object> root() {
 		Snapshot current = this.state.get();
-		if (current.expiry().isEmpty()) {
+		if (!current.hasLifetimes()) {
 			return current.root();
 		}
 		Object visible = visible(current, StatePath.ROOT, current.root());
 		return (visible != null) ? (Map<String, Object>) visible : Branch.EMPTY;
+	}
+
+	/**
+	 * Whether writes touch no lifetime of a snapshot that keeps none: none has a lifetime and no
+	 * value carries due times in its slots (a branch read from a tree).
+	 */
+	private static boolean plain(Snapshot current, List<Write> writes) {
+		if (current.hasLifetimes()) {
+			return false;
+		}
+		for (int i = 0, n = writes.size(); i < n; i++) {
+			Write write = writes.get(i);
+			if (write.lifetime() != null || TreeDues.strip(write.value()) != write.value()) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Writes applied with their lifetimes, in order, on one snapshot: the tree with its slots' due
+	 * times, the index and the hints; the times to live count from one clock reading. A local
+	 * accumulator of one commit attempt, never shared.
+	 */
+	private final class Apply {
+
+		Object root;
+
+		ExpiryIndex index;
+
+		DueHints hints;
+
+		/** Whether a slot's due time was set or replaced (an equal value then still changes the tree). */
+		boolean slotsChanged;
+
+		private boolean started;
+
+		private long start;
+
+		Apply(Snapshot current) {
+			this.root = current.root();
+			this.index = current.expiry();
+			this.hints = current.hints();
+		}
+
+		/** Applies one write; its old value and raw slot go to {@code previous}. */
+		void write(Write write, @Nullable Object[] previous) {
+			StatePath path = write.path();
+			Object value = TreeDues.strip(write.value());
+			if (path.isRoot() && value != null && !StateValues.isBranch(value)) {
+				StateValues.applyToRoot(StateValues.emptyBranch(), List.of(write)); // throws, naming the write
+			}
+			Lifetime lifetime = write.lifetime();
+			boolean ttl = lifetime != null && lifetime.ttl() != null;
+			if (ttl && !this.started) {
+				this.start = startOf(write);
+				this.started = true;
+			}
+			boolean slotTtl = ttl && !path.isRoot() && value != null;
+			if (!this.index.isEmpty() || (lifetime != null && !slotTtl)) {
+				this.index = slotTtl ? this.index.clear(path) : this.index.apply(write, this.start);
+			}
+			long due = slotTtl ? this.start + saturatedNanos(lifetime.ttl())
+					: (lifetime != null && lifetime.isKeep()) ? TreeDues.KEEP : TreeDues.NONE;
+			previous[1] = null;
+			Object updated = TreeDues.setIn(this.root, path, value, due, previous);
+			this.root = (updated != null) ? updated : Branch.EMPTY;
+			boolean hadDue = previous[1] instanceof DueValue;
+			// an equal value still replaces the due times in and below its slot
+			this.slotsChanged |= slotTtl || hadDue || (previous[0] instanceof Branch old && old.isTimed());
+			if (slotTtl) {
+				this.hints = this.hints.written(path, due, hadDue);
+			}
+		}
+
+		/** Tidies the hints when they grew past their bound, against the tree written. */
+		void finish() {
+			if (this.hints.needsTidy()) {
+				this.hints = this.hints.tidy(this.root);
+			}
+		}
+
+		@SuppressWarnings("unchecked")
+		Map<String, Object> tree() {
+			return (Map<String, Object>) this.root;
+		}
+
+	}
+
+	private static long saturatedNanos(java.time.Duration ttl) {
+		try {
+			return ttl.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE / 4;
+		}
 	}
 
 	/**
@@ -104,23 +258,6 @@ public final class InMemoryBackend implements StateBackend {
 		return (lifetime != null && lifetime.ttl() != null) ? this.clock.forCommit() : 0;
 	}
 
-	/** The lifetimes after a commit's writes, applied in order, their times to live from one reading. */
-	private ExpiryIndex lifetimesAfter(ExpiryIndex index, List<Write> writes) {
-		ExpiryIndex next = index;
-		boolean started = false;
-		long start = 0;
-		for (Write write : writes) {
-			if (!next.isEmpty() || write.lifetime() != null) {
-				if (!started && write.lifetime() != null && write.lifetime().ttl() != null) {
-					start = startOf(write);
-					started = true;
-				}
-				next = next.apply(write, start);
-			}
-		}
-		return next;
-	}
-
 	@Override
 	public CommitResult commit(CommitRequest request) {
 		List<Write> writes = request.writes();
@@ -130,21 +267,45 @@ public final class InMemoryBackend implements StateBackend {
 		while (true) {
 			Snapshot current = this.state.get();
 			checkPreconditions(request, current.root());
-			Map<String, Object> after = StateValues.applyToRoot(current.root(), writes);
+			if (plain(current, writes)) {
+				Map<String, Object> after = StateValues.applyToRoot(current.root(), writes);
+				List<Change> changes = StateValues.changes(current.root(), after, writes);
+				if (StateValues.unchanged(changes)) {
+					return new CommitResult(current.revision(), changes);
+				}
+				Snapshot next = new Snapshot(after, current.revision() + 1, current.expiry(), current.hints());
+				if (this.state.compareAndSet(current, next)) {
+					return new CommitResult(next.revision(), changes);
+				}
+				continue;
+			}
+			Apply apply = new Apply(current);
+			Object[] previous = new Object[2];
+			for (Write write : writes) {
+				apply.write(write, previous);
+			}
+			apply.finish();
+			Map<String, Object> after = apply.tree();
 			List<Change> changes = StateValues.changes(current.root(), after, writes);
-			ExpiryIndex lifetimes = lifetimesAfter(current.expiry(), writes);
 			if (StateValues.unchanged(changes)) {
 				// no revision, but the writes' lifetimes apply (a rewrite with a time to live restarts it)
-				if (lifetimes == current.expiry() || this.state.compareAndSet(current, current.withExpiry(lifetimes))) {
+				Snapshot next = new Snapshot(apply.slotsChanged ? after : current.root(), current.revision(),
+						apply.index, apply.hints);
+				if (same(current, next) || this.state.compareAndSet(current, next)) {
 					return new CommitResult(current.revision(), changes);
 				}
 				continue;
 			}
-			Snapshot next = new Snapshot(after, current.revision() + 1, lifetimes);
+			Snapshot next = new Snapshot(after, current.revision() + 1, apply.index, apply.hints);
 			if (this.state.compareAndSet(current, next)) {
 				return new CommitResult(next.revision(), changes);
 			}
 		}
+	}
+
+	/** Whether a snapshot made without a revision holds what the current one does. */
+	private static boolean same(Snapshot current, Snapshot next) {
+		return next.root() == current.root() && next.expiry() == current.expiry() && next.hints() == current.hints();
 	}
 
 	private static void checkPreconditions(CommitRequest request, Map<String, Object> root) {
@@ -162,19 +323,20 @@ public final class InMemoryBackend implements StateBackend {
 		if (path.isRoot() && value != null && !StateValues.isBranch(value)) {
 			StateValues.applyToRoot(StateValues.emptyBranch(), List.of(write));
 		}
-		Object[] previous = new Object[1];
+		Object[] previous = new Object[2];
 		while (true) {
 			Snapshot current = this.state.get();
-			ExpiryIndex index = current.expiry();
+			if (current.hasLifetimes() || write.lifetime() != null || TreeDues.strip(value) != value) {
+				CommitResult result = commitOneWithLifetimes(write, current, previous);
+				if (result != null) {
+					return result;
+				}
+				continue;
+			}
 			// the one check a plain write makes when no lifetime exists anywhere
-			ExpiryIndex lifetimes = (index.isEmpty() && write.lifetime() == null) ? index
-					: index.apply(write, startOf(write));
 			Object updated = StateValues.setIn(current.root(), StatePath.ROOT, path, value, previous);
 			if (updated == current.root()) {
 				// nothing changed (e.g. a delete of an absent path, or below a leaf): report what is there
-				if (lifetimes != index && !this.state.compareAndSet(current, current.withExpiry(lifetimes))) {
-					continue;
-				}
 				Object there = StateValues.getIn(current.root(), path);
 				return new CommitResult(current.revision(), List.of(new Change(path, there, there, write.payload())));
 			}
@@ -182,19 +344,49 @@ public final class InMemoryBackend implements StateBackend {
 			Object now = (path.isRoot() && value == null) ? StateValues.emptyBranch() : value;
 			List<Change> changes = List.of(new Change(path, old, now, write.payload()));
 			if (StateValues.equal(old, now)) {
-				// an equal value makes no revision, but its lifetime applies
-				if (lifetimes != index && !this.state.compareAndSet(current, current.withExpiry(lifetimes))) {
-					continue;
-				}
 				return new CommitResult(current.revision(), changes);
 			}
 			@SuppressWarnings("unchecked")
 			Map<String, Object> root = (updated != null) ? (Map<String, Object>) updated : Branch.EMPTY;
-			Snapshot next = new Snapshot(root, current.revision() + 1, lifetimes);
+			Snapshot next = new Snapshot(root, current.revision() + 1, current.expiry(), current.hints());
 			if (this.state.compareAndSet(current, next)) {
 				return new CommitResult(next.revision(), changes);
 			}
 		}
+	}
+
+	/** {@link #commitOne} where lifetimes are kept or written: {@code null} when the snapshot moved on. */
+	private @Nullable CommitResult commitOneWithLifetimes(Write write, Snapshot current, @Nullable Object[] previous) {
+		StatePath path = write.path();
+		Apply apply = new Apply(current);
+		apply.write(write, previous);
+		apply.finish();
+		Object updated = apply.root;
+		if (updated == current.root()) {
+			// nothing changed (e.g. a delete of an absent path, or below a leaf): report what is there
+			if ((apply.index != current.expiry() || apply.hints != current.hints()) && !this.state
+				.compareAndSet(current, new Snapshot(current.root(), current.revision(), apply.index, apply.hints))) {
+				return null;
+			}
+			Object there = StateValues.getIn(current.root(), path);
+			return new CommitResult(current.revision(), List.of(new Change(path, there, there, write.payload())));
+		}
+		Object old = previous[0];
+		Object now = (path.isRoot() && write.value() == null) ? StateValues.emptyBranch() : TreeDues.strip(write.value());
+		List<Change> changes = List.of(new Change(path, old, now, write.payload()));
+		@SuppressWarnings("unchecked")
+		Map<String, Object> root = (Map<String, Object>) updated;
+		if (StateValues.equal(old, now)) {
+			// an equal value makes no revision, but its lifetime applies
+			Snapshot next = new Snapshot(apply.slotsChanged ? root : current.root(), current.revision(), apply.index,
+					apply.hints);
+			if (!same(current, next) && !this.state.compareAndSet(current, next)) {
+				return null;
+			}
+			return new CommitResult(current.revision(), changes);
+		}
+		Snapshot next = new Snapshot(root, current.revision() + 1, apply.index, apply.hints);
+		return this.state.compareAndSet(current, next) ? new CommitResult(next.revision(), changes) : null;
 	}
 
 	@Override
@@ -224,22 +416,18 @@ public final class InMemoryBackend implements StateBackend {
 		public CommitResult commit(CommitRequest request, Map<String, Object> base, Map<String, Object> applied,
 				@Nullable List<Change> recorded) {
 			Snapshot current = InMemoryBackend.this.state.get();
-			if (current.root() != base) {
+			if (current.root() != base || !plain(current, request.writes())) {
+				// lifetimes are written with the tree's slots: the writes are applied again, with them
 				return InMemoryBackend.this.commit(request);
 			}
 			checkPreconditions(request, base);
 			// the caller's record of the changes, when it kept one, instead of a second walk of both roots
 			List<Change> changes = (recorded != null) ? recorded
 					: StateValues.changes(base, applied, request.writes());
-			ExpiryIndex lifetimes = lifetimesAfter(current.expiry(), request.writes());
 			if (StateValues.unchanged(changes)) {
-				if (lifetimes == current.expiry()
-						|| InMemoryBackend.this.state.compareAndSet(current, current.withExpiry(lifetimes))) {
-					return new CommitResult(current.revision(), changes);
-				}
-				return InMemoryBackend.this.commit(request);
+				return new CommitResult(current.revision(), changes);
 			}
-			Snapshot next = new Snapshot(applied, current.revision() + 1, lifetimes);
+			Snapshot next = new Snapshot(applied, current.revision() + 1, current.expiry(), current.hints());
 			if (InMemoryBackend.this.state.compareAndSet(current, next)) {
 				return new CommitResult(next.revision(), changes);
 			}
@@ -254,12 +442,15 @@ public final class InMemoryBackend implements StateBackend {
 		@Override
 		public @Nullable Duration timeToLive(StatePath path) {
 			Snapshot current = InMemoryBackend.this.state.get();
-			ExpiryIndex index = current.expiry();
-			if (index.nextDue() == ExpiryIndex.NONE) {
+			if (!current.hasLifetimes()) {
 				return null;
 			}
 			long now = InMemoryBackend.this.clock.now();
-			long left = index.remaining(path, now);
+			long left = current.expiry().remaining(path, now);
+			long slot = TreeDues.dueAlong(current.root(), path);
+			if (slot != TreeDues.NONE) {
+				left = Math.min(left, slot - now);
+			}
 			if (left == ExpiryIndex.NONE || left <= 0 || StateValues.getIn(current.root(), path) == null) {
 				return null;
 			}
@@ -268,17 +459,29 @@ public final class InMemoryBackend implements StateBackend {
 
 		@Override
 		public long nanosUntilNextDue() {
-			ExpiryIndex index = InMemoryBackend.this.state.get().expiry();
-			return (index.nextDue() == ExpiryIndex.NONE) ? Long.MAX_VALUE
-					: index.nanosUntilNextDue(InMemoryBackend.this.clock.now());
+			Snapshot current = InMemoryBackend.this.state.get();
+			return current.hasLifetimes() ? nanosUntil(current, InMemoryBackend.this.clock.now()) : Long.MAX_VALUE;
 		}
 
 		/** Lends its clock reading to the commit that follows on this thread (when it reads one). */
 		@Override
 		public long nanosUntilNextDueBeforeCommit() {
-			ExpiryIndex index = InMemoryBackend.this.state.get().expiry();
-			return (index.nextDue() == ExpiryIndex.NONE) ? Long.MAX_VALUE
-					: index.nanosUntilNextDue(InMemoryBackend.this.clock.lend());
+			Snapshot current = InMemoryBackend.this.state.get();
+			return current.hasLifetimes() ? nanosUntil(current, InMemoryBackend.this.clock.lend()) : Long.MAX_VALUE;
+		}
+
+		/** Exact when something is due, else at most the time left. */
+		private long nanosUntil(Snapshot current, long now) {
+			long index = current.expiry().isEmpty() ? Long.MAX_VALUE : current.expiry().nanosUntilNextDue(now);
+			if (current.hints().isEmpty()) {
+				return index;
+			}
+			long bound = current.hints().bound();
+			if (bound <= now) {
+				bound = exactHints(current, now).bound();
+			}
+			long slots = (bound == TreeDues.NONE) ? Long.MAX_VALUE : Math.max(0, bound - now);
+			return Math.min(index, slots);
 		}
 
 		@Override
@@ -288,9 +491,22 @@ public final class InMemoryBackend implements StateBackend {
 
 		@Override
 		public List<StatePath> due() {
-			ExpiryIndex index = InMemoryBackend.this.state.get().expiry();
-			return (index.nextDue() == ExpiryIndex.NONE) ? List.of()
-					: index.due(InMemoryBackend.this.clock.now());
+			Snapshot current = InMemoryBackend.this.state.get();
+			if (!current.hasLifetimes()) {
+				return List.of();
+			}
+			long now = InMemoryBackend.this.clock.now();
+			List<StatePath> index = current.expiry().isEmpty() ? List.of() : current.expiry().due(now);
+			if (current.hints().isEmpty() || current.hints().bound() > now) {
+				return index;
+			}
+			List<StatePath> slots = exactHints(current, now).dueAt(current.root(), now);
+			if (slots.isEmpty()) {
+				return index;
+			}
+			List<StatePath> all = new ArrayList<>(index);
+			all.addAll(slots);
+			return shallowest(all);
 		}
 
 		@Override
@@ -300,16 +516,51 @@ public final class InMemoryBackend implements StateBackend {
 
 		@Override
 		public @Nullable Object withoutDue(StatePath path, @Nullable Object value) {
-			ExpiryIndex index = InMemoryBackend.this.state.get().expiry();
-			return (index.nextDue() == ExpiryIndex.NONE) ? value
-					: index.withoutDue(path, value, InMemoryBackend.this.clock.now());
+			Snapshot current = InMemoryBackend.this.state.get();
+			if (value == null || !current.hasLifetimes()) {
+				return value;
+			}
+			long now = InMemoryBackend.this.clock.now();
+			return (current.nextDue() > now) ? value : InMemoryBackend.this.withoutDue(current, path, value, now);
 		}
 
 		@Override
 		public Map<StatePath, Lifetime> lifetimes() {
-			return InMemoryBackend.this.state.get().expiry().lifetimes(InMemoryBackend.this.clock.now());
+			Snapshot current = InMemoryBackend.this.state.get();
+			long now = InMemoryBackend.this.clock.now();
+			Map<StatePath, Lifetime> index = current.expiry().lifetimes(now);
+			if (current.hints().isEmpty()) {
+				return index;
+			}
+			Map<StatePath, Lifetime> all = new HashMap<>(index);
+			current.hints().forEachLive(current.root(),
+					(path, due) -> all.put(path, Lifetime.ttl(Duration.ofNanos(Math.max(1, due - now)))));
+			return Collections.unmodifiableMap(all);
 		}
 
+	}
+
+	/** The paths none of which lies below another, shallowest first. */
+	private static List<StatePath> shallowest(List<StatePath> paths) {
+		paths.sort(Comparator.comparingInt(StatePath::depth));
+		Set<StatePath> kept = new HashSet<>();
+		List<StatePath> result = new ArrayList<>();
+		for (StatePath path : paths) {
+			boolean below = false;
+			for (int d = 0; d <= path.depth() && !below; d++) {
+				below = kept.contains((d == path.depth()) ? path : path.prefix(d));
+			}
+			if (!below) {
+				kept.add(path);
+				result.add(path);
+			}
+		}
+		return result;
+	}
+
+	/** How many paths the hints name, for tests of their bound. */
+	int hintedPaths() {
+		return this.state.get().hints().size();
 	}
 
 	@Override
