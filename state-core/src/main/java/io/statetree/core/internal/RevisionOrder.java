@@ -84,10 +84,6 @@ final class RevisionOrder {
 	/** Whether {@link #adopted} holds anything: read without the monitor on the hot path. */
 	private volatile boolean anyAdopted;
 
-	RevisionOrder(long start, Dispatcher dispatcher, CatchUp catchUp) {
-		this(start, dispatcher, catchUp, false);
-	}
-
 	/**
 	 * @param start the revision everything up to which is known
 	 * @param dispatcher routes a released record into its mailboxes
