@@ -251,6 +251,19 @@ final class Dispatcher {
 		return !here.submitted.isEmpty() || !here.held.isEmpty();
 	}
 
+	/**
+	 * Synchronous mode: waits until this thread's first held record is released, and adds its items
+	 * to {@code mine}.
+	 */
+	private void collectNextHeld(PerThread here) {
+		RevisionOrder.Held h = here.held.remove(0);
+		this.order.await(h, here.cannotWait > 0);
+		if (!h.left) {
+			here.submitted.addAll(h.items);
+		}
+		adopt(here);
+	}
+
 	/** Takes over, for this thread to deliver, the items of left records released meanwhile. */
 	private void adopt(PerThread here) {
 		List<DeliveryItem> adopted = this.order.takeAdopted();
@@ -310,10 +323,10 @@ final class Dispatcher {
 		PerThread here = this.local.get();
 		List<DeliveryItem> mine = here.submitted;
 		boolean inside = this.delivering.get() != 0 && here.depth >= 0;
-		if (this.order != null && (this.mode == Dispatch.ASYNC || !inside)) {
+		if (this.order != null && this.mode == Dispatch.ASYNC) {
 			collectHeld(here);
 		}
-		if (mine.isEmpty()) {
+		if (mine.isEmpty() && (this.order == null || inside || here.held.isEmpty())) {
 			return null;
 		}
 		if (this.mode == Dispatch.ASYNC) {
@@ -349,8 +362,10 @@ final class Dispatcher {
 				if (this.order == null || here.held.isEmpty()) {
 					break;
 				}
-				// listener writes on a shared backend: wait for their turn, then deliver them too
-				collectHeld(here);
+				// this thread's commits on a shared backend (listener writes too), one at a time: its
+				// earlier ones are delivered before it waits for a later one's turn, since the feed's
+				// thread may need them delivered (a bubbling walk) before it brings the revision waited for
+				collectNextHeld(here);
 			}
 		}
 		finally {
