@@ -335,9 +335,9 @@ public final class RedisBackend implements StateBackend {
 	/**
 	 * Reads the stream entries the change feed has not read yet, up to {@code revision} or the
 	 * stream's end, on the calling thread and a connection of its own, and waits until the feed's
-	 * delivering thread handed them (or one resync for entries trimmed away) to the listener, as
-	 * long as that takes while the feed runs (rounds of two seconds, one warning after the first).
-	 * Returns {@code true} at once when the feed is stopped or the caller is one of its threads.
+	 * delivering thread handed them (or one resync for entries trimmed away) to the listener, for
+	 * at most two seconds. Returns {@code true} at once when the feed is stopped or the caller is
+	 * one of its threads.
 	 */
 	@Override
 	public boolean catchUpFeed(long revision) {

@@ -151,8 +151,10 @@ class RedisExpiryOrderPropertiesTest {
 			}, (r) -> r >= 0);
 			List<Commit> log = controllers.get(0).history(0, (int) revision + 10);
 			assertThat(log).extracting(Commit::revision).as("the commit log").isSorted().doesNotHaveDuplicates();
-			assertThat(log).as("the commit log reaches the namespace's revision").isNotEmpty();
-			assertThat(log.get(log.size() - 1).revision()).isEqualTo(revision);
+			// the work may have changed nothing (only stalls), then the log is empty
+			assertThat(log.isEmpty() ? 0 : log.get(log.size() - 1).revision())
+				.as("the commit log reaches the namespace's revision")
+				.isEqualTo(revision);
 			Set<Long> logged = new TreeSet<>();
 			for (Commit commit : log) {
 				if (!commit.changes().isEmpty()) {

@@ -212,10 +212,8 @@ public interface StateBackend extends AutoCloseable {
 	 * revision the feed has not delivered, on the committing thread, outside its locks. The
 	 * backend reads the commits its feed has not read yet directly from storage and hands them to
 	 * its {@link BackendListener} in order, as its feed would have; commits that are gone
-	 * (trimmed away) are reported with one {@link BackendListener#onResync()}. May block as long as
-	 * the feed needs to deliver them (a local commit delivered before an earlier revision would
-	 * break revision order), until the feed is stopped; safe to call from several threads at once;
-	 * never throws.
+	 * (trimmed away) are reported with one {@link BackendListener#onResync()}. Blocks at most a
+	 * few seconds; safe to call from several threads at once; never throws.
 	 * @param revision the revision to deliver up to; entries of later revisions read on the way are
 	 * delivered too
 	 * @return {@code true} when nothing more up to that revision will come by waiting: delivered,
