@@ -166,7 +166,8 @@ final class AsyncCommits {
 				gate.complete(null);
 			}
 		}
-		if (changed) {
+		if (changed || this.dispatcher.hasUndrained()) {
+			// an unchanged commit may have released commits left on the feed's thread: delivered here
 			Throwable failure = this.dispatcher.drain();
 			if (failure != null) {
 				this.guard.rethrowIfConfigured(failure);

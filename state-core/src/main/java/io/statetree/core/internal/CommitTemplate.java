@@ -367,18 +367,37 @@ final class CommitTemplate {
 				this.sweptInWork = false;
 			}
 			this.lock.unlock();
-			if (swept && !queued) {
-				// the expiry commits are delivered even when this write changed nothing or threw
-				this.dispatcher.drain();
+			if (!queued && (swept || this.dispatcher.hasUndrained())) {
+				// the expiry commits are delivered even when this write changed nothing or threw, and
+				// so are the commits left on the feed's thread that this one released
+				drainOutsideOrUnder();
 			}
 		}
 		if (queued) {
-			Throwable failure = this.dispatcher.drain();
+			Throwable failure = drainOutsideOrUnder();
 			if (failure != null && local) {
 				this.guard.rethrowIfConfigured(failure);
 			}
 		}
 		return queued;
+	}
+
+	/**
+	 * Step 5. A thread that still holds the commit lock (a commit inside one that holds it) must
+	 * not wait for the shared backend's feed, whose thread takes that lock: its commits that wait
+	 * for an earlier revision are left for whoever releases them.
+	 */
+	private @Nullable Throwable drainOutsideOrUnder() {
+		if (!this.lock.isHeldByCurrentThread()) {
+			return this.dispatcher.drain();
+		}
+		this.dispatcher.cannotWait(true);
+		try {
+			return this.dispatcher.drain();
+		}
+		finally {
+			this.dispatcher.cannotWait(false);
+		}
 	}
 
 	/**

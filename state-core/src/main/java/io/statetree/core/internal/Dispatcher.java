@@ -94,7 +94,7 @@ final class Dispatcher {
 	 */
 	Dispatcher(Dispatch mode, @Nullable Executor executor, int capacity, Duration offerTimeout,
 			Function<CommitRecord, List<DeliveryItem>> router, OverflowListener overflowListener) {
-		this(mode, executor, capacity, offerTimeout, router, overflowListener, -1, (revision) -> false);
+		this(mode, executor, capacity, offerTimeout, router, overflowListener, -1, (revision) -> false, false);
 	}
 
 	/**
@@ -110,10 +110,13 @@ final class Dispatcher {
 	 * most {@link RevisionOrder#GAP_TIMEOUT_NANOS} for a missing one; -1 for a local backend
 	 * @param catchUp asks the shared backend to catch its change feed up to a revision
 	 * ({@link io.statetree.core.backend.StateBackend#catchUpFeed})
+	 * @param oneRevisionSpace whether the shared backend counts local and remote revisions in one
+	 * space ({@link io.statetree.core.backend.StateBackend#hasOneRevisionSpace}): then a commit made
+	 * on the thread that hears the feed is left held until its gap fills, never given up
 	 */
 	Dispatcher(Dispatch mode, @Nullable Executor executor, int capacity, Duration offerTimeout,
 			Function<CommitRecord, List<DeliveryItem>> router, OverflowListener overflowListener, long startRevision,
-			RevisionOrder.CatchUp catchUp) {
+			RevisionOrder.CatchUp catchUp, boolean oneRevisionSpace) {
 		if (capacity < 1) {
 			throw new IllegalArgumentException("The listener queue capacity must be at least 1, got " + capacity);
 		}
@@ -126,7 +129,7 @@ final class Dispatcher {
 		this.offerTimeoutNanos = offerTimeout.toNanos();
 		this.router = router;
 		this.overflowListener = overflowListener;
-		this.order = (startRevision >= 0) ? new RevisionOrder(startRevision, this, catchUp) : null;
+		this.order = (startRevision >= 0) ? new RevisionOrder(startRevision, this, catchUp, oneRevisionSpace) : null;
 	}
 
 	/** The executor of asynchronous dispatch when none is given: virtual threads when available. */
@@ -188,6 +191,7 @@ final class Dispatcher {
 			RevisionOrder.Held held = this.order.submit(record);
 			here.held.add(held);
 			items = held.released ? held.items : List.of();
+			adopt(here);
 		}
 		else {
 			items = enqueue(record);
@@ -217,6 +221,54 @@ final class Dispatcher {
 	void skip(long revision, boolean remote) {
 		if (this.order != null) {
 			this.order.skip(revision, remote);
+			adopt(this.local.get());
+		}
+	}
+
+	/**
+	 * Marks the calling thread as one that cannot wait for the shared backend's feed: the thread
+	 * hearing that feed, for the duration of one thing heard ({@code RemoteFeedIntake}), or a
+	 * thread that delivers while it still holds the commit lock (which the feed's thread needs).
+	 * A commit of this thread that waits for an earlier revision is then left held, and delivered
+	 * by whoever releases it. Calls nest.
+	 * @param cannotWait {@code true} on entry, {@code false} on exit
+	 */
+	void cannotWait(boolean cannotWait) {
+		if (this.order != null) {
+			this.local.get().cannotWait += cannotWait ? 1 : -1;
+		}
+	}
+
+	/**
+	 * Whether this thread has items or records it has not drained yet: it took over the items of a
+	 * left record ({@link RevisionOrder#takeAdopted}) in a commit that queued nothing of its own.
+	 */
+	boolean hasUndrained() {
+		if (this.order == null) {
+			return false;
+		}
+		PerThread here = this.local.get();
+		return !here.submitted.isEmpty() || !here.held.isEmpty();
+	}
+
+	/**
+	 * Synchronous mode: waits until this thread's first held record is released, and adds its items
+	 * to {@code mine}.
+	 */
+	private void collectNextHeld(PerThread here) {
+		RevisionOrder.Held h = here.held.remove(0);
+		this.order.await(h, here.cannotWait > 0);
+		if (!h.left) {
+			here.submitted.addAll(h.items);
+		}
+		adopt(here);
+	}
+
+	/** Takes over, for this thread to deliver, the items of left records released meanwhile. */
+	private void adopt(PerThread here) {
+		List<DeliveryItem> adopted = this.order.takeAdopted();
+		if (!adopted.isEmpty()) {
+			here.submitted.addAll(adopted);
 		}
 	}
 
@@ -245,10 +297,15 @@ final class Dispatcher {
 		if (mineHeld.isEmpty()) {
 			return;
 		}
+		boolean cannotWait = here.cannotWait > 0;
 		try {
 			for (RevisionOrder.Held h : mineHeld) {
-				this.order.await(h);
-				mine.addAll(h.items);
+				this.order.await(h, cannotWait);
+				if (!h.left) {
+					mine.addAll(h.items);
+				}
+				// a gap given up may have released left records: this thread delivers them
+				adopt(here);
 			}
 		}
 		finally {
@@ -266,10 +323,10 @@ final class Dispatcher {
 		PerThread here = this.local.get();
 		List<DeliveryItem> mine = here.submitted;
 		boolean inside = this.delivering.get() != 0 && here.depth >= 0;
-		if (this.order != null && (this.mode == Dispatch.ASYNC || !inside)) {
+		if (this.order != null && this.mode == Dispatch.ASYNC) {
 			collectHeld(here);
 		}
-		if (mine.isEmpty()) {
+		if (mine.isEmpty() && (this.order == null || inside || here.held.isEmpty())) {
 			return null;
 		}
 		if (this.mode == Dispatch.ASYNC) {
@@ -305,8 +362,10 @@ final class Dispatcher {
 				if (this.order == null || here.held.isEmpty()) {
 					break;
 				}
-				// listener writes on a shared backend: wait for their turn, then deliver them too
-				collectHeld(here);
+				// this thread's commits on a shared backend (listener writes too), one at a time: its
+				// earlier ones are delivered before it waits for a later one's turn, since the feed's
+				// thread may need them delivered (a bubbling walk) before it brings the revision waited for
+				collectNextHeld(here);
 			}
 		}
 		finally {
@@ -518,6 +577,9 @@ final class Dispatcher {
 		final List<DeliveryItem> submitted = new ArrayList<>();
 
 		final List<RevisionOrder.Held> held = new ArrayList<>(2);
+
+		/** How many reasons this thread has not to wait for the shared backend's feed ({@link #cannotWait}). */
+		int cannotWait;
 
 	}
 

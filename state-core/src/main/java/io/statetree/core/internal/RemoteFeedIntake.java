@@ -79,12 +79,20 @@ final class RemoteFeedIntake implements BackendListener {
 
 	@Override
 	public void onRemoteCommit(RemoteCommit commit) {
-		List<Change> changed = RealChanges.of(commit.changes());
-		this.commits.hear(COMMIT, this, commit, changed);
-		if (commit.expiry() && !changed.isEmpty() && this.commits.instanceId().equals(commit.origin())) {
-			// the backend expired entries itself, naming this instance (its sweeper, or its commit
-			// that expired first): this instance alone runs the derivations that read them
-			followExpiry(commit, changed);
+		// a commit made on this thread until it returns (a listener's, or the derivations an expiry
+		// re-runs) cannot wait for the feed this thread delivers: the dispatcher leaves it held
+		this.dispatcher.cannotWait(true);
+		try {
+			List<Change> changed = RealChanges.of(commit.changes());
+			this.commits.hear(COMMIT, this, commit, changed);
+			if (commit.expiry() && !changed.isEmpty() && this.commits.instanceId().equals(commit.origin())) {
+				// the backend expired entries itself, naming this instance (its sweeper, or its commit
+				// that expired first): this instance alone runs the derivations that read them
+				followExpiry(commit, changed);
+			}
+		}
+		finally {
+			this.dispatcher.cannotWait(false);
 		}
 	}
 
@@ -110,12 +118,24 @@ final class RemoteFeedIntake implements BackendListener {
 
 	@Override
 	public void onResync() {
-		this.commits.hear(RESYNC, this, -1L, null);
+		this.dispatcher.cannotWait(true);
+		try {
+			this.commits.hear(RESYNC, this, -1L, null);
+		}
+		finally {
+			this.dispatcher.cannotWait(false);
+		}
 	}
 
 	@Override
 	public void onRevisionMovedBack(long revision) {
-		this.commits.hear(RESYNC, this, Math.max(0, revision), null);
+		this.dispatcher.cannotWait(true);
+		try {
+			this.commits.hear(RESYNC, this, Math.max(0, revision), null);
+		}
+		finally {
+			this.dispatcher.cannotWait(false);
+		}
 	}
 
 }

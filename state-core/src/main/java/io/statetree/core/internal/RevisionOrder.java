@@ -23,9 +23,22 @@ import org.slf4j.LoggerFactory;
  * once. With a backend that cannot catch up (the SPI's default) the gap is given up after
  * {@link #GAP_TIMEOUT_NANOS}, logged at DEBUG (for example a revision made before the feed
  * started). A remote commit never waits: it first releases every local one of an earlier
- * revision. Pings keep their place after the records submitted before them. Guarded by its own
- * monitor; called under the controller's commit lock, except {@link #await}, which asks the
- * backend outside every lock.
+ * revision. Pings keep their place after the records submitted before them.
+ * <p>
+ * A commit made on the thread that hears the feed (a synchronous listener that writes on hearing
+ * a remote commit or an expiry, the derivations an expiry re-runs) cannot wait for that feed: the
+ * revisions it waits for come through the very thread that would wait; nor can a thread that
+ * still holds the commit lock, which the feed's thread takes to hear anything. With one revision space
+ * (a Redis backend, directly or cached) every revision below a local commit that this instance
+ * has not released is another instance's commit or an expiry commit, and it comes through the
+ * feed (or a resync replaces it). Such a record is therefore <em>left</em> held, never given up:
+ * the thread goes on hearing the feed, and whichever thread later releases the record (the feed's
+ * thread, on the commit that fills the gap, or another writer) takes its items over
+ * ({@link #takeAdopted}) and delivers them. With several revision spaces (a hybrid with a shared
+ * mount) a gap may never fill, and such a record's gap is given up as before.
+ * <p>
+ * Guarded by its own monitor; called under the controller's commit lock, except {@link #await},
+ * which asks the backend outside every lock.
  */
 final class RevisionOrder {
 
@@ -59,10 +72,46 @@ final class RevisionOrder {
 	/** Every revision up to this one has been released (or given up). */
 	private long frontier;
 
-	RevisionOrder(long start, Dispatcher dispatcher, CatchUp catchUp) {
+	/**
+	 * Whether every revision the feed brings and every local one are counted in one space, so
+	 * that a gap below a local commit always fills (or is replaced by a resync).
+	 */
+	private final boolean oneSpace;
+
+	/** Items of left records released since they were last taken over; guarded by this monitor. */
+	private List<DeliveryItem> adopted = new ArrayList<>();
+
+	/** Whether {@link #adopted} holds anything: read without the monitor on the hot path. */
+	private volatile boolean anyAdopted;
+
+	/**
+	 * @param start the revision everything up to which is known
+	 * @param dispatcher routes a released record into its mailboxes
+	 * @param catchUp asks the backend to catch its feed up
+	 * @param oneSpace whether local and remote revisions are counted in one space (see the class comment)
+	 */
+	RevisionOrder(long start, Dispatcher dispatcher, CatchUp catchUp, boolean oneSpace) {
 		this.frontier = start;
 		this.dispatcher = dispatcher;
 		this.catchUp = catchUp;
+		this.oneSpace = oneSpace;
+	}
+
+	/**
+	 * Takes over the items of records that were left (their thread went on) and have been released
+	 * since: the caller delivers them.
+	 * @return the items, in release order; empty when none
+	 */
+	List<DeliveryItem> takeAdopted() {
+		if (!this.anyAdopted) {
+			return List.of();
+		}
+		synchronized (this) {
+			List<DeliveryItem> taken = this.adopted;
+			this.adopted = new ArrayList<>();
+			this.anyAdopted = false;
+			return taken;
+		}
 	}
 
 	synchronized Held submit(CommitRecord record) {
@@ -156,6 +205,10 @@ final class RevisionOrder {
 	private Held release(Held held) {
 		if (held.record != null) {
 			held.items = this.dispatcher.enqueue(held.record);
+			if (held.left && !held.items.isEmpty()) {
+				this.adopted.addAll(held.items);
+				this.anyAdopted = true;
+			}
 		}
 		held.released = true;
 		notifyAll();
@@ -165,9 +218,22 @@ final class RevisionOrder {
 	/**
 	 * Waits until a record is released. After {@link #CATCH_UP_AFTER_NANOS} asks the backend,
 	 * outside this monitor, to catch its feed up; a gap still open after a settled catch-up is
-	 * given up at once, otherwise after {@link #GAP_TIMEOUT_NANOS}.
+	 * given up at once, otherwise after {@link #GAP_TIMEOUT_NANOS}. On a thread that cannot wait
+	 * for the feed, with one revision space, a record not released yet is left instead (see the
+	 * class comment): this returns at once and the record's items go to whoever releases it.
+	 * @param held the record
+	 * @param cannotWait whether the calling thread cannot wait for the feed (it hears the feed, or
+	 * holds the commit lock the feed's thread needs)
 	 */
-	void await(Held held) {
+	void await(Held held, boolean cannotWait) {
+		if (cannotWait && this.oneSpace) {
+			synchronized (this) {
+				if (!held.released) {
+					held.left = true;
+				}
+			}
+			return;
+		}
 		long start = System.nanoTime();
 		if (waitUntil(held, start + CATCH_UP_AFTER_NANOS, false)) {
 			return;
@@ -240,6 +306,12 @@ final class RevisionOrder {
 
 		/** The items it was routed to, once released (written before {@link #released}). */
 		List<DeliveryItem> items = List.of();
+
+		/**
+		 * Whether its thread went on without it (it was committed on the thread that hears the
+		 * feed): its items go to whoever releases it. Guarded by the order's monitor.
+		 */
+		boolean left;
 
 		volatile boolean released;
 
