@@ -158,7 +158,8 @@ final class DerivationScenario {
 	/** The model: state, and the paths each registered node read last. */
 	private static final class Model {
 
-		final OrderModel tree = new OrderModel(false);
+		/** Keeps empty branches: {@code {}} left by deleting a branch's last child differs from absent. */
+		final OrderModel tree = new OrderModel(true);
 
 		final Map<Integer, List<String>> lastReads = new java.util.HashMap<>();
 
@@ -169,13 +170,13 @@ final class DerivationScenario {
 		}
 
 		@Nullable Object get(String path) {
-			return Break20Support.pruned(this.tree.get(StatePath.of(path)));
+			return this.tree.get(StatePath.of(path));
 		}
 
 		/** Applies one commit; returns false when the model refuses it (nothing applied). */
 		boolean commit(List<Op> writes, Set<Integer> forced) {
 			Map<String, Object> before = OrderModel.copyOf(this.tree.root());
-			OrderModel probe = new OrderModel(false);
+			OrderModel probe = new OrderModel(true);
 			probe.set(StatePath.ROOT, before);
 			try {
 				for (Op op : writes) {
@@ -194,7 +195,7 @@ final class DerivationScenario {
 				boolean run = forced.contains(node.index());
 				if (!run) {
 					for (String path : last) {
-						if (!Break20Support.sameJson(Break20Support.pruned(probe.get(StatePath.of(path))), get(path))) {
+						if (!Break20Support.sameJson(probe.get(StatePath.of(path)), get(path))) {
 							run = true;
 						}
 					}
