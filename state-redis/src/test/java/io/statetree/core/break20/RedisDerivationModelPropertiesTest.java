@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.fail;
  * derivations of its own, must hear the same changes, per revision, in revision order. Each try
  * uses a fresh namespace of the embedded (or configured) Redis server.
  */
-class Break20RedisDerivationModelTest {
+class RedisDerivationModelPropertiesTest {
 
 	private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
