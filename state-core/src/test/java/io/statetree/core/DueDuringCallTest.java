@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * nothing ... over an entry falling due between that check and the backend's commit
  * (microseconds)". Every backend kind, on each mount of the hybrids (writer 0's prefix).
  */
-class Break14DueDuringCommitTest {
+class DueDuringCallTest {
 
 	@TempDir
 	Path dir;
