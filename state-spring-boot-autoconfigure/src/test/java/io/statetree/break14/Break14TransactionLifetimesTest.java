@@ -3,14 +3,12 @@ package io.statetree.break14;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import javax.sql.DataSource;
-
 import io.statetree.autoconfigure.StateTreeAutoConfiguration;
+import io.statetree.autoconfigure.tx.H2OrdersDatabase;
 import io.statetree.autoconfigure.tx.StateTreeTransactionAutoConfiguration;
 import io.statetree.core.Commit;
 import io.statetree.core.StateController;
@@ -20,12 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +35,7 @@ class Break14TransactionLifetimesTest {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(
 				AutoConfigurations.of(StateTreeAutoConfiguration.class, StateTreeTransactionAutoConfiguration.class))
-		.withUserConfiguration(Database.class);
+		.withUserConfiguration(H2OrdersDatabase.class);
 
 	@TempDir
 	Path directory;
@@ -160,34 +153,6 @@ class Break14TransactionLifetimesTest {
 					.isZero();
 				assertThat(state.get("/orders/a")).isNull();
 			});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Database {
-
-		@Bean
-		DataSource dataSource() {
-			DriverManagerDataSource dataSource = new DriverManagerDataSource(
-					"jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-			new JdbcTemplate(dataSource).execute("create table orders (id varchar(20) primary key)");
-			return dataSource;
-		}
-
-		@Bean
-		JdbcTemplate jdbcTemplate(DataSource dataSource) {
-			return new JdbcTemplate(dataSource);
-		}
-
-		@Bean
-		DataSourceTransactionManager transactionManager(DataSource dataSource) {
-			return new DataSourceTransactionManager(dataSource);
-		}
-
-		@Bean
-		TransactionTemplate transactionTemplate(PlatformTransactionManager manager) {
-			return new TransactionTemplate(manager);
-		}
-
 	}
 
 }
