@@ -127,8 +127,6 @@ class Break14TransactionLifetimesTest {
 	 * committed.
 	 */
 	@org.junit.jupiter.api.Test
-	@org.junit.jupiter.api.Disabled("finding 5: the refusal comes from the transaction's commit, after the database committed; "
-			+ "the transaction's other state writes are lost")
 	void aTimeToLiveOnAMountPointInsideATransactionIsRefusedAtTheCallNotAfterTheDatabaseCommitted() {
 		this.runner.withPropertyValues("statetree.mounts.sessions.path=/sessions",
 				"statetree.mounts.sessions.backend=memory")
