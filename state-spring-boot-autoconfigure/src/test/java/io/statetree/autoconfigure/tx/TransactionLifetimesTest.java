@@ -1,4 +1,4 @@
-package io.statetree.break14;
+package io.statetree.autoconfigure.tx;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,8 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.statetree.autoconfigure.StateTreeAutoConfiguration;
-import io.statetree.autoconfigure.tx.H2OrdersDatabase;
-import io.statetree.autoconfigure.tx.StateTreeTransactionAutoConfiguration;
 import io.statetree.core.Commit;
 import io.statetree.core.StateController;
 import io.statetree.core.WriteOptions;
@@ -30,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * a value the transaction read that changed before the commit replays the recorded calls). In
  * memory and on files.
  */
-class Break14TransactionLifetimesTest {
+class TransactionLifetimesTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(
