@@ -23,7 +23,7 @@ import net.jqwik.api.Provide;
  * and a hybrid whose {@code /d} (some destinations) and {@code /s} (sources and destinations) live
  * on files while the rest stays in memory.
  */
-class DerivationModelPropertiesTest {
+class DerivationEventsModelPropertiesTest {
 
 	@Provide
 	Arbitrary<DerivationScenario.Scenario> scenarios() {

@@ -26,14 +26,14 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Issue 20's derivation commit path on Redis: the same random derivation graphs and commits as
- * {@code DerivationModelPropertiesTest} (chains, diamonds, siblings under one branch,
+ * {@code DerivationEventsModelPropertiesTest} (chains, diamonds, siblings under one branch,
  * destinations the user writes, equalities, tracked derivations changing their sources), checked
  * against the same plain model: the tree, and exactly one event per changed leaf per commit with
  * the right old and new values and revision. A second instance on the same namespace, with no
  * derivations of its own, must hear the same changes, per revision, in revision order. Each try
  * uses a fresh namespace of the embedded (or configured) Redis server.
  */
-class RedisDerivationModelPropertiesTest {
+class RedisDerivationEventsModelPropertiesTest {
 
 	private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
