@@ -13,6 +13,7 @@ import io.statetree.core.StateEvent;
 import io.statetree.redis.RedisBackend;
 import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -95,6 +96,19 @@ class RedisDerivationEventsModelPropertiesTest {
 				}
 			}
 			assertThat(heard).as("what the other instance heard, per revision").isEqualTo(expected);
+		}
+	}
+
+	/** {@code DerivationEventsModelPropertiesTest}'s exact input ({} then absent reruns the derivation), on Redis. */
+	@Example
+	void anEmptiedBranchDeletedWithTheDerivedValueRerunsTheDerivation() {
+		String namespace = "break20-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
+		try (StateController state = StateController.builder()
+			.backend(RedisBackend.builder(factory).namespace(namespace).build())
+			.dispatch(StateController.Dispatch.SYNC)
+			.onError(StateController.OnError.RETHROW)
+			.build()) {
+			DerivationEventsModelPropertiesTest.emptiedBranchDeletedWithTheDerivedValue(state, "redis");
 		}
 	}
 
