@@ -99,7 +99,11 @@ class RedisDerivationEventsModelPropertiesTest {
 		}
 	}
 
-	/** {@code DerivationEventsModelPropertiesTest}'s exact input ({} then absent reruns the derivation), on Redis. */
+	/**
+	 * {@code DerivationEventsModelPropertiesTest}'s exact input on Redis: deleting {@code /d}'s last
+	 * child leaves {@code {}} or nothing; deleting {@code /d} and {@code /agg} together reruns
+	 * {@code /agg} exactly when {@code /d} read {@code {}}.
+	 */
 	@Example
 	void anEmptiedBranchDeletedWithTheDerivedValueRerunsTheDerivation() {
 		String namespace = "break20-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
@@ -108,7 +112,7 @@ class RedisDerivationEventsModelPropertiesTest {
 			.dispatch(StateController.Dispatch.SYNC)
 			.onError(StateController.OnError.RETHROW)
 			.build()) {
-			DerivationEventsModelPropertiesTest.emptiedBranchDeletedWithTheDerivedValue(state, "redis");
+			DerivationEventsModelPropertiesTest.emptiedBranchDeletedWithTheDerivedValue(state, "redis", null);
 		}
 	}
 
