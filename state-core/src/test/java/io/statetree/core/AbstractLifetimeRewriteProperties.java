@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <ul>
  * <li>an equal rewrite without a lifetime, through any entry point ({@code set}, {@code setAll},
  * {@code update}, batches, their asynchronous forms, {@code restore}, a custom equality, a
- * rewrite of the parent), makes the value permanent, with no revision, and nothing expires it;</li>
+ * rewrite of the parent), makes the value permanent, with no revision, and nothing expires it
+ * (on a hybrid, under the mount and on the root backend);</li>
  * <li>an {@code update} (or a batch) whose value falls due while its function runs does not
  * replace it: the value's expiry commit comes first and the function runs again on {@code null};</li>
  * <li>a derived value that follows an expiry inside the expiry commit is not heard as an expiry
@@ -101,9 +102,11 @@ public abstract class AbstractLifetimeRewriteProperties {
 	@Property(tries = 100)
 	void anEqualRewriteWithoutALifetimeMakesTheValuePermanent(@ForAll Rewrite rewrite,
 			@ForAll("values") Object value, @ForAll @LongRange(min = 1, max = 600_000) long ttlMillis,
-			@ForAll boolean ephemeral, @ForAll @IntRange(min = 0, max = 99) int percentPassed) throws Exception {
+			@ForAll boolean ephemeral, @ForAll @IntRange(min = 0, max = 99) int percentPassed, @ForAll boolean atTheRoot)
+			throws Exception {
 		run((clock, c, backend) -> {
-			String path = prefix() + "/e/v";
+			// a hybrid is tried under its mount and on its root backend
+			String path = (atTheRoot ? "" : prefix()) + "/e/v";
 			c.set(path, value, ephemeral ? WriteOptions.ephemeral() : WriteOptions.ttl(Duration.ofMillis(ttlMillis)));
 			long revision = c.revision();
 			clock.addAndGet(Duration.ofMillis(ttlMillis).toNanos() * percentPassed / 100);

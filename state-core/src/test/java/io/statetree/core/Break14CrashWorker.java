@@ -11,7 +11,7 @@ import io.statetree.core.backend.InMemoryBackend;
 import io.statetree.core.backend.StateBackend;
 
 /**
- * The child process of {@link Break14FilesCrashTest}: opens a controller on a directory (files, or
+ * The child process of {@link FilesLifetimesAfterKillTest}: opens a controller on a directory (files, or
  * a hybrid of a files root and a memory mount at {@code /mem}), writes entries with every kind of
  * lifetime, prints {@code READY} and waits to be killed with SIGKILL.
  */

@@ -133,26 +133,6 @@ class Break14RedisLifetimesTest {
 		}
 	}
 
-	@org.junit.jupiter.api.Disabled("finding 1 on Redis: an equal rewrite through setAll or update keeps the time to live (async setAll makes it permanent)")
-	@Test
-	void aSetAllOrAnAsyncEqualRewriteMakesTheValuePermanentOnRedisToo() {
-		StateController c = controller("a", StateController.Dispatch.SYNC);
-		c.set("/q1", 1, WriteOptions.ttl(Duration.ofMillis(400)));
-		c.setAll(Map.of("/q1", 1));
-		c.set("/q2", 1, WriteOptions.ttl(Duration.ofMillis(400)));
-		c.async().set("/q2", 1).join();
-		c.set("/q3", 1, WriteOptions.ttl(Duration.ofMillis(400)));
-		c.async().setAll(Map.of("/q3", 1)).join();
-		c.set("/q4", 1, WriteOptions.ttl(Duration.ofMillis(400)));
-		c.update("/q4", Integer.class, v -> v);
-		c.set("/q5", 1, WriteOptions.ttl(Duration.ofMillis(400)));
-		c.restore(c.snapshot("/q5"));
-		await().pollDelay(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(5)).until(() -> true);
-		assertThat(java.util.Arrays.asList(c.get("/q1"), c.get("/q2"), c.get("/q3"), c.get("/q4"), c.get("/q5")))
-			.as("setAll, async set, async setAll, update, restore of an equal value")
-			.containsExactly(1, 1, 1, 1, 1);
-	}
-
 	@Test
 	void aRefusedWriteFromAsyncIsAFailedFutureAndWritesNothing() {
 		StateController c = controller("a", StateController.Dispatch.SYNC);

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import io.statetree.core.AbstractLifetimeRewriteProperties;
@@ -14,7 +13,6 @@ import io.statetree.core.Commit;
 import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
 import io.statetree.core.WriteOptions;
-import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -24,7 +22,6 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.jspecify.annotations.Nullable;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,26 +36,20 @@ import static org.awaitility.Awaitility.await;
  */
 class RedisLifetimeRewritePropertiesTest {
 
-	private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
-	private static LettuceConnectionFactory factory;
+	private static final RedisTestFixture REDIS = new RedisTestFixture("rewrite");
 
 	@BeforeContainer
 	static void connect() {
-		factory = RedisTestServer.createConnectionFactory(RedisTestServer.endpoint());
+		REDIS.connect();
 	}
 
 	@AfterContainer
 	static void disconnect() {
-		if (factory != null) {
-			factory.destroy();
-		}
+		REDIS.disconnect();
 	}
 
 	private static RedisBackend backend() {
-		return RedisBackend.builder(factory)
-			.namespace("rewrite-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet())
-			.build();
+		return REDIS.newBackend();
 	}
 
 	private static StateController controller(RedisBackend backend) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Random commits of a {@link FileSystemBackend} interleaved with random edits a person makes to
- * its directory while it is open (a file added or replaced, a directory added or replaced, a name
- * deleted), with fsync on and off: after each commit no name is held both as {@code x.json} and
+ * its directory while it is open (a file added or replaced, a file rewritten in place with its
+ * modification time moved on by seconds, a directory added or replaced, a name deleted), with
+ * values up to 17,000 characters (longer than the bytes the directory index keeps of a file), with
+ * fsync on and off: after each commit no name is held both as {@code x.json} and
  * {@code x/}, the tree reads as a model that applies the person's edits as well as the commits,
  * and every listener heard, at each path that changed, the model's value before the commit as the
  * old value and its value after as the new one; reopened, the directory reads as the model.
@@ -43,16 +46,25 @@ class FileSystemOutsideEditsPropertiesTest {
 	/** {@code set} (or {@code delete} for a null value) through the controller. */
 	record Set(StatePath path, @Nullable Object value) implements Step {
 
+		@Override
+		public String toString() {
+			return "Set[" + this.path + " = " + brief(this.value) + "]";
+		}
+
 	}
 
-	/** What a person does at a path: writes its file, makes it a directory with one file, or deletes it. */
+	/**
+	 * What a person does at a path: writes its file, makes it a directory with one file, deletes
+	 * it, or rewrites the file there in place (same file, modification time moved on by five
+	 * seconds; nothing when no file is there).
+	 */
 	record Edit(EditKind kind, StatePath path, long value) implements Step {
 
 	}
 
 	enum EditKind {
 
-		FILE, DIRECTORY, DELETE
+		FILE, DIRECTORY, DELETE, REWRITE
 
 	}
 
@@ -60,8 +72,11 @@ class FileSystemOutsideEditsPropertiesTest {
 	Arbitrary<List<Step>> steps() {
 		Arbitrary<StatePath> paths = Arbitraries.of(SEGMENTS).list().ofMinSize(1).ofMaxSize(3)
 			.map(StatePath::ofSegments);
-		Arbitrary<@Nullable Object> values = Arbitraries.oneOf(Arbitraries.longs().between(0, 9).map(Object.class::cast),
-				Arbitraries.of(SEGMENTS).map((key) -> (Object) Map.of(key, 1L)), Arbitraries.just(null));
+		Arbitrary<@Nullable Object> values = Arbitraries.frequencyOf(
+				net.jqwik.api.Tuple.of(3, Arbitraries.longs().between(0, 9).map(Object.class::cast)),
+				net.jqwik.api.Tuple.of(3, Arbitraries.of(SEGMENTS).map((key) -> (Object) Map.of(key, 1L))),
+				net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(16_000, 17_000).map((n) -> (Object) "v".repeat(n))),
+				net.jqwik.api.Tuple.of(3, Arbitraries.just(null)));
 		Arbitrary<Step> sets = Combinators.combine(paths, values).as(Set::new);
 		Arbitrary<Step> edits = Combinators.combine(Arbitraries.of(EditKind.class), paths, Arbitraries.longs().between(10, 99))
 			.as(Edit::new);
@@ -122,7 +137,7 @@ class FileSystemOutsideEditsPropertiesTest {
 					String what = "after " + set + " in " + steps;
 					assertThat(FileSystemOutsideEditsTest.doubledNames(directory)).as(what).isEmpty();
 					assertThat(StateValues.equal(pruned(state.get("/")), pruned(model)))
-						.as(what + ": " + StateValues.toJsonString(state.get("/")) + ", model " + StateValues.toJsonString(model))
+						.as(what + ": " + brief(state.get("/")) + ", model " + brief(model))
 						.isTrue();
 					for (StateEvent event : events) {
 						if (!event.path().equals(event.emittingPath())) {
@@ -130,8 +145,8 @@ class FileSystemOutsideEditsPropertiesTest {
 						}
 						StatePath at = event.emittingPath();
 						assertThat(StateValues.equal(pruned(event.prevValue()), pruned(valueAt(before, at))))
-							.as(what + ": old value heard at " + at + ": " + StateValues.toJsonString(event.prevValue())
-									+ ", model " + StateValues.toJsonString(valueAt(before, at)))
+							.as(what + ": old value heard at " + at + ": " + brief(event.prevValue())
+									+ ", model " + brief(valueAt(before, at)))
 							.isTrue();
 						assertThat(StateValues.equal(pruned(event.newValue()), pruned(valueAt(after, at))))
 							.as(what + ": new value heard at " + at).isTrue();
@@ -143,7 +158,7 @@ class FileSystemOutsideEditsPropertiesTest {
 			}
 			try (StateController reopened = StateController.create(FileSystemBackend.builder(directory).fsync(fsync).build())) {
 				assertThat(StateValues.equal(pruned(reopened.get("/")), pruned(model)))
-					.as("reopened: " + StateValues.toJsonString(reopened.get("/")) + ", model " + StateValues.toJsonString(model))
+					.as("reopened: " + brief(reopened.get("/")) + ", model " + brief(model))
 					.isTrue();
 			}
 		}
@@ -167,6 +182,15 @@ class FileSystemOutsideEditsPropertiesTest {
 		}
 		Path file = target.resolve(path.segment(path.depth() - 1) + ".json");
 		Path sub = target.resolve(path.segment(path.depth() - 1));
+		if (edit.kind() == EditKind.REWRITE) {
+			if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+				return model;
+			}
+			FileTime time = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
+			Files.writeString(file, Long.toString(edit.value()));
+			Files.setLastModifiedTime(file, FileTime.fromMillis(time.toMillis() + 5_000));
+			return FileSystemCrashTest.apply(model, List.of(Write.of(path, edit.value())));
+		}
 		Files.deleteIfExists(file);
 		if (Files.exists(sub, LinkOption.NOFOLLOW_LINKS)) {
 			FileSystemPropertiesSupport.deleteTree(sub);
@@ -186,6 +210,11 @@ class FileSystemOutsideEditsPropertiesTest {
 				return FileSystemCrashTest.apply(model, List.of(Write.of(path, null)));
 			}
 		}
+	}
+
+	/** A value as JSON for a failure message, the long strings cut short. */
+	static String brief(@Nullable Object value) {
+		return StateValues.toJsonString(value).replaceAll("v{20,}", "v*");
 	}
 
 	private static @Nullable Object valueAt(@Nullable Object root, StatePath path) {

@@ -143,6 +143,23 @@ class FileSystemOutsideEditsTest {
 		assertThat(same(reopened("/a/x"), Map.of("q", 3L, "r", Map.of("s", 4L)))).isTrue();
 	}
 
+	/** The shrunk sample of the random edits: a leaf file a commit wrote, deleted by a person, is written again. */
+	@ParameterizedTest(name = "fsync={0}")
+	@ValueSource(booleans = { false, true })
+	void aDeletedLeafFileCanBeWrittenAgain(boolean fsync) throws IOException {
+		try (StateController state = open(fsync)) {
+			state.set("/c", 98);
+			Files.delete(this.dir.resolve("c.json"));
+			assertThat(state.get("/c")).isNull();
+			this.events.clear();
+			assertThat(state.set("/c", 14)).isTrue();
+			assertThat(same(state.get("/c"), 14L)).isTrue();
+			assertThat(heard("/c")).containsExactly("null -> 14");
+			assertThat(state.delete("/c")).isTrue();
+		}
+		assertThat(reopened("/c")).isNull();
+	}
+
 	@ParameterizedTest(name = "fsync={0}")
 	@ValueSource(booleans = { false, true })
 	void aDeletedDirectoryIsRecreatedByAWriteIntoIt(boolean fsync) throws IOException {

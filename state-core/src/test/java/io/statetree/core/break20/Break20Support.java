@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,22 +119,6 @@ final class Break20Support {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-	}
-
-	/** Every regular file and directory below {@code directory}, relative, outside {@code .statetree}. */
-	static List<String> listing(Path directory) {
-		List<String> out = new ArrayList<>();
-		try (Stream<Path> walk = Files.walk(directory)) {
-			walk.filter((p) -> !p.equals(directory))
-				.map((p) -> directory.relativize(p).toString())
-				.filter((p) -> !p.startsWith(".statetree"))
-				.sorted()
-				.forEach(out::add);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return out;
 	}
 
 }

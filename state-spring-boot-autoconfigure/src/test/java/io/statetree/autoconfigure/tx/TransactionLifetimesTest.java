@@ -1,17 +1,13 @@
-package io.statetree.break14;
+package io.statetree.autoconfigure.tx;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import javax.sql.DataSource;
-
 import io.statetree.autoconfigure.StateTreeAutoConfiguration;
-import io.statetree.autoconfigure.tx.StateTreeTransactionAutoConfiguration;
 import io.statetree.core.Commit;
 import io.statetree.core.StateController;
 import io.statetree.core.WriteOptions;
@@ -20,12 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,12 +28,12 @@ import static org.awaitility.Awaitility.await;
  * a value the transaction read that changed before the commit replays the recorded calls). In
  * memory and on files.
  */
-class Break14TransactionLifetimesTest {
+class TransactionLifetimesTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(
 				AutoConfigurations.of(StateTreeAutoConfiguration.class, StateTreeTransactionAutoConfiguration.class))
-		.withUserConfiguration(Database.class);
+		.withUserConfiguration(H2OrdersDatabase.class);
 
 	@TempDir
 	Path directory;
@@ -134,8 +125,6 @@ class Break14TransactionLifetimesTest {
 	 * committed.
 	 */
 	@org.junit.jupiter.api.Test
-	@org.junit.jupiter.api.Disabled("finding 5: the refusal comes from the transaction's commit, after the database committed; "
-			+ "the transaction's other state writes are lost")
 	void aTimeToLiveOnAMountPointInsideATransactionIsRefusedAtTheCallNotAfterTheDatabaseCommitted() {
 		this.runner.withPropertyValues("statetree.mounts.sessions.path=/sessions",
 				"statetree.mounts.sessions.backend=memory")
@@ -160,34 +149,6 @@ class Break14TransactionLifetimesTest {
 					.isZero();
 				assertThat(state.get("/orders/a")).isNull();
 			});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Database {
-
-		@Bean
-		DataSource dataSource() {
-			DriverManagerDataSource dataSource = new DriverManagerDataSource(
-					"jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-			new JdbcTemplate(dataSource).execute("create table orders (id varchar(20) primary key)");
-			return dataSource;
-		}
-
-		@Bean
-		JdbcTemplate jdbcTemplate(DataSource dataSource) {
-			return new JdbcTemplate(dataSource);
-		}
-
-		@Bean
-		DataSourceTransactionManager transactionManager(DataSource dataSource) {
-			return new DataSourceTransactionManager(dataSource);
-		}
-
-		@Bean
-		TransactionTemplate transactionTemplate(PlatformTransactionManager manager) {
-			return new TransactionTemplate(manager);
-		}
-
 	}
 
 }

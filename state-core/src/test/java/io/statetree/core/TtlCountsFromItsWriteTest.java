@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * once. A reading lent by the first call and left behind would date the second write 150 ms in
  * the past. Every backend kind, on each mount of the hybrids.
  */
-class Break14TtlCountsFromTheWriteTest {
+class TtlCountsFromItsWriteTest {
 
 	@TempDir
 	Path dir;

@@ -13,6 +13,7 @@ import io.statetree.core.StateEvent;
 import io.statetree.redis.RedisBackend;
 import io.statetree.redis.test.RedisTestServer;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -26,15 +27,14 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Issue 20's derivation commit path on Redis: the same random derivation graphs and commits as
- * {@code Break20DerivationModelPropertiesTest} (chains, diamonds, siblings under one branch,
+ * {@code DerivationEventsModelPropertiesTest} (chains, diamonds, siblings under one branch,
  * destinations the user writes, equalities, tracked derivations changing their sources), checked
  * against the same plain model: the tree, and exactly one event per changed leaf per commit with
  * the right old and new values and revision. A second instance on the same namespace, with no
  * derivations of its own, must hear the same changes, per revision, in revision order. Each try
  * uses a fresh namespace of the embedded (or configured) Redis server.
  */
-@net.jqwik.api.Disabled("the model (DerivationScenario) prunes empty branches when it decides whether a source changed; the engine treats {} -> absent as a change, (main ea19560 too, checked on memory): [delete /d/n0 leaving /d = {}, then delete /d and the derived /agg] reruns /agg in the engine but not in the model. Re-enable once the model keeps empty branches")
-class Break20RedisDerivationModelTest {
+class RedisDerivationEventsModelPropertiesTest {
 
 	private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
@@ -96,6 +96,23 @@ class Break20RedisDerivationModelTest {
 				}
 			}
 			assertThat(heard).as("what the other instance heard, per revision").isEqualTo(expected);
+		}
+	}
+
+	/**
+	 * {@code DerivationEventsModelPropertiesTest}'s exact input on Redis: deleting {@code /d}'s last
+	 * child leaves {@code {}} or nothing; deleting {@code /d} and {@code /agg} together reruns
+	 * {@code /agg} exactly when {@code /d} read {@code {}}.
+	 */
+	@Example
+	void anEmptiedBranchDeletedWithTheDerivedValueRerunsTheDerivation() {
+		String namespace = "break20-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
+		try (StateController state = StateController.builder()
+			.backend(RedisBackend.builder(factory).namespace(namespace).build())
+			.dispatch(StateController.Dispatch.SYNC)
+			.onError(StateController.OnError.RETHROW)
+			.build()) {
+			DerivationEventsModelPropertiesTest.emptiedBranchDeletedWithTheDerivedValue(state, "redis", null);
 		}
 	}
 

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * value, from nothing to what the tree finally holds) in revision order, and a reopened file
  * directory must hold the same.
  */
-class Break20ConcurrentModelTest {
+class ConcurrentLeafWritesModelTest {
 
 	static final int THREADS = 6;
 

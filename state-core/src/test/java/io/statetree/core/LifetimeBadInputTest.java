@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * future from {@code async()}, never a throw), nothing written; a backend that keeps no lifetimes
  * refuses with {@code UnsupportedOperationException}, nothing written.
  */
-class Break14BadInputTest {
+class LifetimeBadInputTest {
 
 	@TempDir
 	Path dir;

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * each by one expiry commit in the history, none again at the open after that; a branch whose only
  * child was ephemeral is gone too. On files, and on a hybrid's files root.
  */
-class Break14FilesCrashTest {
+class FilesLifetimesAfterKillTest {
 
 	@TempDir
 	Path dir;

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * the write from {@code null} (a delete writes nothing more). Each entry point, six keys each.
  */
 @ExtendWith(RedisTestServer.class)
-class Break14RedisWriteOverDueTest {
+class RedisWriteOverDueTest {
 
 	private RedisTestServer redis;
 

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of the others as it is, so the deleted name stays listed until the next creation rewrites the
  * file without it"), which is what the deletes, re-creations and reopens here attack.
  */
-class Break20ChildOrderPropertiesTest {
+class ChildOrderPropertiesTest {
 
 	private static final List<String> NAMES = List.of("a", "b", "c", "d");
 

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (each old value the previous commit's new value), the counter counts exactly the increments that
  * returned, a refused commit writes nothing, and the history and a reopened directory agree.
  */
-class Break20GroupCommitTest {
+class GroupCommitConcurrencyTest {
 
 	static final int THREADS = 8;
 

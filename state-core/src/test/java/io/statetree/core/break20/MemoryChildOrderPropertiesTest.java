@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * applies a commit's writes to one parent in one pass) on the children of one branch; after each
  * commit {@code /b}'s children come in the order of a {@link LinkedHashMap} given the same writes.
  */
-class Break20MemoryOrderPropertiesTest {
+class MemoryChildOrderPropertiesTest {
 
 	/** One commit: the keys written with their values, {@code null} deleting; {@code kind} 0 set one by one, 1 setAll, 2 batch. */
 	record Step(int kind, List<Map.Entry<Integer, @Nullable Integer>> writes) {

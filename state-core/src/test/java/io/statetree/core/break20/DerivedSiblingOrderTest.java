@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * commit as their source changes. The children of {@code /w} must come in the order a
  * {@link LinkedHashMap} gives the same writes in dependency order.
  */
-class Break20DerivedOrderTest {
+class DerivedSiblingOrderTest {
 
 	@ParameterizedTest(name = "{0}, chain of {1}")
 	@CsvSource({ "memory,5", "memory,20", "memory,40", "files,20", "caching,20" })

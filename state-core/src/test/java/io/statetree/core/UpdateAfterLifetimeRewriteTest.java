@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
  * near cache over files whose function got {@code null} 163 ms before the due time of the value it
  * then replaced (history {@code w0-17 -> w0-18}). Sync and async, every backend kind.
  */
-class Break14CachingUpdateTest {
+class UpdateAfterLifetimeRewriteTest {
 
 	@TempDir
 	Path dir;

@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * after closing and reopening (ephemeral entries gone, permanent ones back, nothing resurrected,
  * no empty branch left where every child expired).
  */
-class Break14FilesTreeAfterExpiryTest {
+class FilesTreeAfterExpiryTest {
 
 	@TempDir
 	Path dir;

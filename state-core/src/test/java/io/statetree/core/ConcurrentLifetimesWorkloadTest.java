@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * entries go by expiry commits the listener hears, and on files the reopened tree has neither
  * them nor anything that expired, and its history holds their expiry commits.
  */
-class Break14ConcurrentLifetimesTest {
+class ConcurrentLifetimesWorkloadTest {
 
 	@TempDir
 	Path dir;

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * children of {@code /items} come in insertion order (DESIGN §7; issue 20 writes {@code .order}
  * files only when the order changes, and a one-file commit's order file may follow its rename).
  */
-class Break20FileCrashTest {
+class FileCrashWithDerivationsTest {
 
 	/** The child: prints {@code ACK <op> <key> <n>} after each call returned. */
 	public static final class Worker {
