@@ -46,6 +46,14 @@ final class EventRouter {
 	/** The controller's own per-commit work (observer, effects), in revision order like a listener. */
 	private final Mailbox system = new Mailbox("statetree-controller", this::systemItem);
 
+	/**
+	 * The cursor walk of the path routed last, with the trie it was made on: a path written again
+	 * (the common hot leaf) is routed without walking the trie again. Replaced as a whole (an
+	 * immutable record read racily: its fields are final), so any thread that routes may read or
+	 * replace it; a memo of another trie or path is simply not used.
+	 */
+	private @Nullable RouteMemo lastRoute;
+
 	EventRouter(DefaultStateController controller, GuardedObserver guard, EffectRunner effects) {
 		this.controller = controller;
 		this.guard = guard;
@@ -392,15 +400,27 @@ final class EventRouter {
 			return true;
 		}
 
+		/**
+		 * The cursors after each prefix of the path (index 0 the root's; null past a dead one).
+		 * Never written after it is made: it may be the {@link RouteMemo}'s, shared between commits.
+		 */
 		@SuppressWarnings("unchecked")
 		private PatternIndex.Cursor<Callback>[] cursors(PatternIndex<Callback> index, StatePath w) {
+			PatternIndex.Cursor<Callback> root = index.root();
+			RouteMemo memo = EventRouter.this.lastRoute;
+			// the root cursor is the trie's (a new one for every subscribe and unsubscribe), so a
+			// memo made on the same root and path walked the very same trie
+			if (memo != null && memo.root() == root && memo.path().equals(w)) {
+				return (PatternIndex.Cursor<Callback>[]) memo.cursors();
+			}
 			PatternIndex.Cursor<Callback>[] cursors = new PatternIndex.Cursor[w.depth() + 1];
-			PatternIndex.Cursor<Callback> cursor = index.root();
+			PatternIndex.Cursor<Callback> cursor = root;
 			cursors[0] = cursor;
 			for (int i = 0; i < w.depth() && !cursor.isDead(); i++) {
 				cursor = cursor.advance(w.segment(i));
 				cursors[i + 1] = cursor;
 			}
+			EventRouter.this.lastRoute = new RouteMemo(root, w, cursors);
 			return cursors;
 		}
 
@@ -460,6 +480,13 @@ final class EventRouter {
 			return System.identityHashCode(this.callback) * 31 + this.path.hashCode();
 		}
 
+	}
+
+	/**
+	 * The cursor walk of one path on one trie (its root cursor); the array is never written after
+	 * it is made.
+	 */
+	private record RouteMemo(PatternIndex.Cursor<?> root, StatePath path, PatternIndex.Cursor<?>[] cursors) {
 	}
 
 	/** A changed descendant of a subtree write and the subscriptions that match it. */

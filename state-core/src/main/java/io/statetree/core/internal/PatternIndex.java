@@ -326,6 +326,9 @@ final class PatternIndex<V> {
 		/** The cursor whose state set is {@link #closure}. */
 		final States<V> cursor;
 
+		/** Whether nothing is registered here or below (read on every commit, so computed once). */
+		private final boolean empty;
+
 		@SuppressWarnings("unchecked")
 		Node(Map<String, Node<V>> literals, @Nullable Node<V> star, @Nullable Node<V> doubleStar, Entry<V>[] entries,
 				boolean selfLoop) {
@@ -346,6 +349,7 @@ final class PatternIndex<V> {
 				this.closure = all;
 			}
 			this.cursor = new States<>(this.closure);
+			this.empty = entries.length == 0 && literals.isEmpty() && star == null && doubleStar == null;
 		}
 
 		@SuppressWarnings("unchecked")
@@ -359,8 +363,7 @@ final class PatternIndex<V> {
 		}
 
 		boolean isEmpty() {
-			return this.entries.length == 0 && this.literals.isEmpty() && this.star == null
-					&& this.doubleStar == null;
+			return this.empty;
 		}
 
 	}
