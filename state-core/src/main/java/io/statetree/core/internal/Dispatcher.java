@@ -426,7 +426,7 @@ final class Dispatcher {
 		here.running = item;
 		try {
 			if (item.walk == null || !item.walk.stoppedAbove(item.level)) {
-				Throwable failure = item.task.get();
+				Throwable failure = item.task.run(item);
 				if (failure != null) {
 					item.failure = failure; // no store (and no fence) for the common success
 				}

@@ -46,13 +46,8 @@ final class EventRouter {
 	/** The controller's own per-commit work (observer, effects), in revision order like a listener. */
 	private final Mailbox system = new Mailbox("statetree-controller", this::systemItem);
 
-	/**
-	 * The cursor walk of the path routed last, with the trie it was made on: a path written again
-	 * (the common hot leaf) is routed without walking the trie again. Replaced as a whole (an
-	 * immutable record read racily: its fields are final), so any thread that routes may read or
-	 * replace it; a memo of another trie or path is simply not used.
-	 */
-	private @Nullable RouteMemo lastRoute;
+	/** Delivers a listener's event: one instance for every item, which carries its callback and event. */
+	private final DeliveryItem.Task listenerTask = this::deliverEvent;
 
 	EventRouter(DefaultStateController controller, GuardedObserver guard, EffectRunner effects) {
 		this.controller = controller;
@@ -83,7 +78,7 @@ final class EventRouter {
 		Delivery delivery = new Delivery(record, this.index);
 		if (this.observed && record.kind() != CommitRecord.Kind.PING
 				&& record.kind() != CommitRecord.Kind.RESYNC) {
-			delivery.item(new DeliveryItem(this.system, record, () -> {
+			delivery.item(new DeliveryItem(this.system, record, (item) -> {
 				this.guard.commit(record);
 				return null;
 			}, null, 0, null));
@@ -108,7 +103,7 @@ final class EventRouter {
 	 * observer hears of the commit in an item of the same queue before the listeners.
 	 */
 	private DeliveryItem systemItem(CommitRecord record) {
-		return new DeliveryItem(this.system, record, () -> {
+		return new DeliveryItem(this.system, record, (item) -> {
 			EffectJournal.Run outer = EffectJournal.suspend();
 			try {
 				return this.effects.runEffects(record);
@@ -123,7 +118,7 @@ final class EventRouter {
 	DeliveryItem resyncItem(Callback callback, CommitRecord record) {
 		Event event = new Event(this.controller, StatePath.ROOT, StatePath.ROOT, null, null, null, null,
 				record.revision(), record.origin(), CommitRecord.Kind.RESYNC);
-		return new DeliveryItem(callback.mailbox, record, () -> invoke(callback, event), null, 0, event);
+		return new DeliveryItem(callback.mailbox, record, this.listenerTask, callback, null, 0, event);
 	}
 
 	/**
@@ -147,6 +142,11 @@ final class EventRouter {
 			}
 		}
 		return events;
+	}
+
+	/** The {@link #listenerTask}: an item made by {@link Delivery#add} or {@link #resyncItem}. */
+	private @Nullable Throwable deliverEvent(DeliveryItem item) {
+		return invoke(Objects.requireNonNull(item.callback), Objects.requireNonNull(item.event));
 	}
 
 	/**
@@ -335,7 +335,8 @@ final class EventRouter {
 		}
 
 		private void add(Callback callback, Event event, @Nullable BubblingWalk walk, int level) {
-			item(new DeliveryItem(callback.mailbox, this.record, () -> invoke(callback, event), walk, level, event));
+			item(new DeliveryItem(callback.mailbox, this.record, EventRouter.this.listenerTask, callback, walk, level,
+					event));
 		}
 
 		/** Adds an item in delivery order. */
@@ -401,27 +402,11 @@ final class EventRouter {
 		}
 
 		/**
-		 * The cursors after each prefix of the path (index 0 the root's; null past a dead one).
-		 * Never written after it is made: it may be the {@link RouteMemo}'s, shared between commits.
+		 * The cursors after each prefix of the path; never written: a path routed again on the same
+		 * trie gets the same array ({@link PatternIndex#prefixCursors}).
 		 */
-		@SuppressWarnings("unchecked")
 		private PatternIndex.Cursor<Callback>[] cursors(PatternIndex<Callback> index, StatePath w) {
-			PatternIndex.Cursor<Callback> root = index.root();
-			RouteMemo memo = EventRouter.this.lastRoute;
-			// the root cursor is the trie's (a new one for every subscribe and unsubscribe), so a
-			// memo made on the same root and path walked the very same trie
-			if (memo != null && memo.root() == root && memo.path().equals(w)) {
-				return (PatternIndex.Cursor<Callback>[]) memo.cursors();
-			}
-			PatternIndex.Cursor<Callback>[] cursors = new PatternIndex.Cursor[w.depth() + 1];
-			PatternIndex.Cursor<Callback> cursor = root;
-			cursors[0] = cursor;
-			for (int i = 0; i < w.depth() && !cursor.isDead(); i++) {
-				cursor = cursor.advance(w.segment(i));
-				cursors[i + 1] = cursor;
-			}
-			EventRouter.this.lastRoute = new RouteMemo(root, w, cursors);
-			return cursors;
+			return index.prefixCursors(w);
 		}
 
 		private void diff(PatternIndex.Cursor<Callback> cursor, StatePath path, @Nullable Object oldValue,
@@ -480,13 +465,6 @@ final class EventRouter {
 			return System.identityHashCode(this.callback) * 31 + this.path.hashCode();
 		}
 
-	}
-
-	/**
-	 * The cursor walk of one path on one trie (its root cursor); the array is never written after
-	 * it is made.
-	 */
-	private record RouteMemo(PatternIndex.Cursor<?> root, StatePath path, PatternIndex.Cursor<?>[] cursors) {
 	}
 
 	/** A changed descendant of a subtree write and the subscriptions that match it. */
