@@ -2,7 +2,6 @@ package io.statetree.core.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -35,7 +34,11 @@ final class DeliveryItem {
 
 	final CommitRecord record;
 
-	final Supplier<@Nullable Throwable> task;
+	/** What delivering the item does; one shared instance for every listener event of a router. */
+	final Task task;
+
+	/** The listener an event goes to, or null for the controller's own work. */
+	final @Nullable Callback callback;
 
 	final @Nullable BubblingWalk walk;
 
@@ -48,14 +51,37 @@ final class DeliveryItem {
 
 	volatile boolean done;
 
-	DeliveryItem(Mailbox mailbox, CommitRecord record, Supplier<@Nullable Throwable> task, @Nullable BubblingWalk walk,
-			int level, @Nullable Event event) {
+	/** The controller's own work for a commit (no listener). */
+	DeliveryItem(Mailbox mailbox, CommitRecord record, Task task, @Nullable BubblingWalk walk, int level,
+			@Nullable Event event) {
+		this(mailbox, record, task, null, walk, level, event);
+	}
+
+	/**
+	 * An event for a listener, delivered by a task shared by all such items (it reads the
+	 * listener and the event from the item, so an event costs no object of its own for its call).
+	 */
+	DeliveryItem(Mailbox mailbox, CommitRecord record, Task task, @Nullable Callback callback,
+			@Nullable BubblingWalk walk, int level, @Nullable Event event) {
 		this.mailbox = mailbox;
 		this.record = record;
 		this.task = task;
+		this.callback = callback;
 		this.walk = walk;
 		this.level = level;
 		this.event = event;
+	}
+
+	/** What delivering an item does, on the delivering thread. */
+	@FunctionalInterface
+	interface Task {
+
+		/**
+		 * Delivers the item.
+		 * @return what the listener threw, or null
+		 */
+		@Nullable Throwable run(DeliveryItem item);
+
 	}
 
 	/** Marks the item finished (delivered, skipped or dropped) and opens the walk's next level. */

@@ -58,7 +58,16 @@ final class Dispatcher {
 	 * lookup serves a whole write; kept for the thread's life (one small object) rather than
 	 * removed after each item, which is costly.
 	 */
-	private final ThreadLocal<PerThread> local = ThreadLocal.withInitial(PerThread::new);
+	private final ThreadLocal<PerThread> local = ThreadLocal.withInitial(() -> new PerThread(Thread.currentThread()));
+
+	/**
+	 * The per-thread state used last, so a thread that writes again finds its own without a
+	 * thread-local lookup (two per write: {@link #submit} and {@link #drain}). Racy on purpose: a
+	 * thread uses it only when it is its own ({@link PerThread#owner} is final, so any thread
+	 * reads it whole); another thread's goes to the thread-local. Keeps at most one finished
+	 * thread's state reachable.
+	 */
+	private @Nullable PerThread lastLocal;
 
 	/** How many threads are delivering right now, so writers outside listeners skip the thread-local. */
 	private final AtomicInteger delivering = new AtomicInteger();
@@ -149,6 +158,17 @@ final class Dispatcher {
 		}
 	}
 
+	/** This thread's delivery state. */
+	private PerThread here() {
+		PerThread last = this.lastLocal;
+		if (last != null && last.owner == Thread.currentThread()) {
+			return last;
+		}
+		last = this.local.get();
+		this.lastLocal = last;
+		return last;
+	}
+
 	/**
 	 * Returns the cascade depth of the listener running on this thread, or -1 outside listeners.
 	 */
@@ -156,7 +176,7 @@ final class Dispatcher {
 		if (this.delivering.get() == 0) {
 			return -1;
 		}
-		return this.local.get().depth;
+		return here().depth;
 	}
 
 	/**
@@ -168,7 +188,7 @@ final class Dispatcher {
 		if (this.delivering.get() == 0) {
 			return 0;
 		}
-		DeliveryItem item = this.local.get().running;
+		DeliveryItem item = here().running;
 		return (item != null) ? item.record.revision() : 0;
 	}
 
@@ -184,7 +204,7 @@ final class Dispatcher {
 	 * mailbox in revision order. Never blocks for long.
 	 */
 	void submit(CommitRecord record) {
-		PerThread here = this.local.get();
+		PerThread here = here();
 		List<DeliveryItem> mine = here.submitted;
 		List<DeliveryItem> items;
 		if (this.order != null) {
@@ -320,7 +340,7 @@ final class Dispatcher {
 	 * once, and the outer loop delivers the items after the current ones.
 	 */
 	@Nullable Throwable drain() {
-		PerThread here = this.local.get();
+		PerThread here = here();
 		List<DeliveryItem> mine = here.submitted;
 		boolean inside = this.delivering.get() != 0 && here.depth >= 0;
 		if (this.order != null && this.mode == Dispatch.ASYNC) {
@@ -442,7 +462,7 @@ final class Dispatcher {
 				if (next == null) {
 					break;
 				}
-				run(next, this.local.get());
+				run(next, here());
 			}
 		}
 		catch (RuntimeException | Error ex) {
@@ -465,7 +485,7 @@ final class Dispatcher {
 		here.running = item;
 		try {
 			if (item.walk == null || !item.walk.stoppedAbove(item.level)) {
-				Throwable failure = item.task.get();
+				Throwable failure = item.task.run(item);
 				if (failure != null) {
 					item.failure = failure; // no store (and no fence) for the common success
 				}
@@ -484,7 +504,7 @@ final class Dispatcher {
 		if (mailbox.size() <= this.capacity) {
 			return;
 		}
-		if (this.local.get().running != null || mailbox.delivery.isHeldByCurrentThread()
+		if (here().running != null || mailbox.delivery.isHeldByCurrentThread()
 				|| headWaitsForThisListener(mailbox)) {
 			// a listener writing to a full queue never waits for room: the queue may be its own,
 			// its head may wait for this listener's walk level, or for a listener that in turn
@@ -506,7 +526,7 @@ final class Dispatcher {
 		if (currentDepth() < 0) {
 			return false;
 		}
-		DeliveryItem current = this.local.get().running;
+		DeliveryItem current = here().running;
 		if (current == null || current.walk == null) {
 			return false;
 		}
@@ -570,6 +590,9 @@ final class Dispatcher {
 	 */
 	private static final class PerThread {
 
+		/** The thread this state belongs to. */
+		final Thread owner;
+
 		int depth = -1;
 
 		@Nullable DeliveryItem running;
@@ -580,6 +603,10 @@ final class Dispatcher {
 
 		/** How many reasons this thread has not to wait for the shared backend's feed ({@link #cannotWait}). */
 		int cannotWait;
+
+		PerThread(Thread owner) {
+			this.owner = owner;
+		}
 
 	}
 

@@ -46,6 +46,9 @@ final class EventRouter {
 	/** The controller's own per-commit work (observer, effects), in revision order like a listener. */
 	private final Mailbox system = new Mailbox("statetree-controller", this::systemItem);
 
+	/** Delivers a listener's event: one instance for every item, which carries its callback and event. */
+	private final DeliveryItem.Task listenerTask = this::deliverEvent;
+
 	EventRouter(DefaultStateController controller, GuardedObserver guard, EffectRunner effects) {
 		this.controller = controller;
 		this.guard = guard;
@@ -75,7 +78,7 @@ final class EventRouter {
 		Delivery delivery = new Delivery(record, this.index);
 		if (this.observed && record.kind() != CommitRecord.Kind.PING
 				&& record.kind() != CommitRecord.Kind.RESYNC) {
-			delivery.item(new DeliveryItem(this.system, record, () -> {
+			delivery.item(new DeliveryItem(this.system, record, (item) -> {
 				this.guard.commit(record);
 				return null;
 			}, null, 0, null));
@@ -100,7 +103,7 @@ final class EventRouter {
 	 * observer hears of the commit in an item of the same queue before the listeners.
 	 */
 	private DeliveryItem systemItem(CommitRecord record) {
-		return new DeliveryItem(this.system, record, () -> {
+		return new DeliveryItem(this.system, record, (item) -> {
 			EffectJournal.Run outer = EffectJournal.suspend();
 			try {
 				return this.effects.runEffects(record);
@@ -115,7 +118,7 @@ final class EventRouter {
 	DeliveryItem resyncItem(Callback callback, CommitRecord record) {
 		Event event = new Event(this.controller, StatePath.ROOT, StatePath.ROOT, null, null, null, null,
 				record.revision(), record.origin(), CommitRecord.Kind.RESYNC);
-		return new DeliveryItem(callback.mailbox, record, () -> invoke(callback, event), null, 0, event);
+		return new DeliveryItem(callback.mailbox, record, this.listenerTask, callback, null, 0, event);
 	}
 
 	/**
@@ -139,6 +142,11 @@ final class EventRouter {
 			}
 		}
 		return events;
+	}
+
+	/** The {@link #listenerTask}: an item made by {@link Delivery#add} or {@link #resyncItem}. */
+	private @Nullable Throwable deliverEvent(DeliveryItem item) {
+		return invoke(Objects.requireNonNull(item.callback), Objects.requireNonNull(item.event));
 	}
 
 	/**
@@ -327,7 +335,8 @@ final class EventRouter {
 		}
 
 		private void add(Callback callback, Event event, @Nullable BubblingWalk walk, int level) {
-			item(new DeliveryItem(callback.mailbox, this.record, () -> invoke(callback, event), walk, level, event));
+			item(new DeliveryItem(callback.mailbox, this.record, EventRouter.this.listenerTask, callback, walk, level,
+					event));
 		}
 
 		/** Adds an item in delivery order. */
@@ -392,16 +401,12 @@ final class EventRouter {
 			return true;
 		}
 
-		@SuppressWarnings("unchecked")
+		/**
+		 * The cursors after each prefix of the path; never written: a path routed again on the same
+		 * trie gets the same array ({@link PatternIndex#prefixCursors}).
+		 */
 		private PatternIndex.Cursor<Callback>[] cursors(PatternIndex<Callback> index, StatePath w) {
-			PatternIndex.Cursor<Callback>[] cursors = new PatternIndex.Cursor[w.depth() + 1];
-			PatternIndex.Cursor<Callback> cursor = index.root();
-			cursors[0] = cursor;
-			for (int i = 0; i < w.depth() && !cursor.isDead(); i++) {
-				cursor = cursor.advance(w.segment(i));
-				cursors[i + 1] = cursor;
-			}
-			return cursors;
+			return index.prefixCursors(w);
 		}
 
 		private void diff(PatternIndex.Cursor<Callback> cursor, StatePath path, @Nullable Object oldValue,

@@ -34,7 +34,7 @@ final class Mailbox {
 	 */
 	static final DeliveryItem WAITING = new DeliveryItem(new Mailbox("statetree-waiting", (record) -> {
 		throw new IllegalStateException("no resync for the waiting marker");
-	}), new CommitRecord(0, "", List.of(), CommitRecord.Kind.RESYNC, 0, null), () -> null, null, 0,
+	}), new CommitRecord(0, "", List.of(), CommitRecord.Kind.RESYNC, 0, null), (item) -> null, null, 0,
 			null);
 
 	private final ArrayDeque<DeliveryItem> queue = new ArrayDeque<>();

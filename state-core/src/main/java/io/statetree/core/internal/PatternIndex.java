@@ -38,6 +38,19 @@ final class PatternIndex<V> {
 	private volatile Node<V> root = Node.empty();
 
 	/**
+	 * The {@link #prefixCursors} walk of the path asked last, with the trie it was made on: a path
+	 * routed again (the common hot leaf) costs no walk. Volatile, and emptied after every change
+	 * of the trie, so no old trie (and no unsubscribed listener in it) stays reachable from here
+	 * once its change returned: a walk that stored its memo while the trie changed finds the new
+	 * root when it reads it again and empties the memo itself.
+	 */
+	private volatile @Nullable PrefixWalk<V> lastWalk;
+
+	/** One path's cursors on one trie (identified by its root cursor); the array is never written. */
+	private record PrefixWalk<V>(Cursor<V> root, StatePath path, Cursor<V>[] cursors) {
+	}
+
+	/**
 	 * A registered value with its pattern and registration order.
 	 * @param pattern the pattern it was registered under
 	 * @param value the value
@@ -92,6 +105,7 @@ final class PatternIndex<V> {
 				return false;
 			}
 			this.root = insert(current, pattern.segments(), 0, false, new Entry<>(pattern, value, order));
+			this.lastWalk = null;
 			return true;
 		}
 	}
@@ -113,6 +127,7 @@ final class PatternIndex<V> {
 			}
 			Node<V> updated = delete(current, pattern.segments(), 0, end.entries[index]);
 			this.root = (updated != null) ? updated : Node.empty();
+			this.lastWalk = null;
 			return true;
 		}
 	}
@@ -132,6 +147,36 @@ final class PatternIndex<V> {
 	public Cursor<V> root() {
 		Node<V> node = this.root;
 		return node.isEmpty() ? dead() : node.cursor;
+	}
+
+	/**
+	 * Returns the cursors after each prefix of a path, in one snapshot of the index: element
+	 * {@code i} has consumed the first {@code i} segments (element 0 is {@link #root()}); past a
+	 * dead cursor the elements are null. The array is shared with later calls for the same path
+	 * on the same trie: callers must not write it.
+	 * @param path the concrete path
+	 * @return an array of {@code path.depth() + 1} cursors
+	 */
+	@SuppressWarnings("unchecked")
+	Cursor<V>[] prefixCursors(StatePath path) {
+		Cursor<V> start = root();
+		PrefixWalk<V> memo = this.lastWalk;
+		if (memo != null && memo.root() == start && memo.path().equals(path)) {
+			return memo.cursors();
+		}
+		int depth = path.depth();
+		Cursor<V>[] cursors = new Cursor[depth + 1];
+		Cursor<V> cursor = start;
+		cursors[0] = cursor;
+		for (int i = 0; i < depth && !cursor.isDead(); i++) {
+			cursor = cursor.advance(path.segment(i));
+			cursors[i + 1] = cursor;
+		}
+		this.lastWalk = new PrefixWalk<>(start, path, cursors);
+		if (root() != start) {
+			this.lastWalk = null; // the trie changed meanwhile: keep nothing of the old one
+		}
+		return cursors;
 	}
 
 	/**
@@ -326,6 +371,9 @@ final class PatternIndex<V> {
 		/** The cursor whose state set is {@link #closure}. */
 		final States<V> cursor;
 
+		/** Whether nothing is registered here or below (read on every commit, so computed once). */
+		private final boolean empty;
+
 		@SuppressWarnings("unchecked")
 		Node(Map<String, Node<V>> literals, @Nullable Node<V> star, @Nullable Node<V> doubleStar, Entry<V>[] entries,
 				boolean selfLoop) {
@@ -346,6 +394,7 @@ final class PatternIndex<V> {
 				this.closure = all;
 			}
 			this.cursor = new States<>(this.closure);
+			this.empty = entries.length == 0 && literals.isEmpty() && star == null && doubleStar == null;
 		}
 
 		@SuppressWarnings("unchecked")
@@ -359,8 +408,7 @@ final class PatternIndex<V> {
 		}
 
 		boolean isEmpty() {
-			return this.entries.length == 0 && this.literals.isEmpty() && this.star == null
-					&& this.doubleStar == null;
+			return this.empty;
 		}
 
 	}
