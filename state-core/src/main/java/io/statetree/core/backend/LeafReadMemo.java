@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * a branch or an array is read by walking as before, so an entry never holds on to a subtree of a
  * tree that has since changed. What it costs: one array of {@value #SLOTS} references per backend,
  * and an entry of 32 bytes (with compressed references) per slot in use, each holding a path and
- * a leaf read once (at most {@value #SLOTS} of each, until a later read of another path in the
- * same slot replaces them). A read that misses allocates one entry.
+ * a leaf read once (at most {@value #SLOTS} of each, until a read at a later revision replaces
+ * them). A read that misses allocates one entry when it may take the slot (see {@link #put}).
  * <p>
  * Thread-safe without locks: entries are immutable (final fields), so a racy read of a slot sees
  * a whole entry or an older one; two readers storing into one slot leave one of their entries,
@@ -48,14 +48,19 @@ final class LeafReadMemo {
 	 */
 	@Nullable Object get(StatePath path, long revision) {
 		Entry entry = this.slots[path.hashCode() & (SLOTS - 1)];
-		if (entry != null && entry.revision == revision && (entry.path == path || entry.path.equals(path))) {
+		if (entry != null && entry.revision == revision && (entry.path == path
+				|| (entry.path.hashCode() == path.hashCode() && entry.path.equals(path)))) {
 			return entry.value;
 		}
 		return NONE;
 	}
 
 	/**
-	 * Remembers the value a read found, when it is a leaf or absent.
+	 * Remembers the value a read found, when it is a leaf or absent and its slot is free or holds
+	 * a read of an older revision. A slot keeps the first path read at a revision: paths that
+	 * share a slot and are read in turn do not replace each other (each such read would allocate
+	 * and store an entry the next one drops), and a reader still at an older revision does not
+	 * replace a newer entry.
 	 * @param path the path read
 	 * @param revision the revision of the tree it was read from
 	 * @param value what the read found there
@@ -64,7 +69,11 @@ final class LeafReadMemo {
 		if (value instanceof Map<?, ?> || value instanceof List<?>) {
 			return;
 		}
-		this.slots[path.hashCode() & (SLOTS - 1)] = new Entry(path, revision, value);
+		int slot = path.hashCode() & (SLOTS - 1);
+		Entry there = this.slots[slot];
+		if (there == null || there.revision < revision) {
+			this.slots[slot] = new Entry(path, revision, value);
+		}
 	}
 
 }
