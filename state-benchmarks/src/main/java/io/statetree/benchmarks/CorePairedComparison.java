@@ -84,6 +84,23 @@ public final class CorePairedComparison {
 				(i) -> this.sink += System.identityHashCode(floor.get(leaf5)), "(floor)");
 		pair("depth-5 get: read floor / CHM.get", (i) -> this.sink += System.identityHashCode(floor.get(leaf5)),
 				(i) -> this.sink += System.identityHashCode(chm.get(leaf5)), "(floor vs anchor)");
+		StateController typed = tree.controller();
+		pair("depth-5 typed get (Integer): StateTree / CHM.get",
+				(i) -> this.sink += System.identityHashCode(typed.get(leaf5, Integer.class)),
+				(i) -> this.sink += System.identityHashCode(chm.get(leaf5)), "<= 3.33 (>= 0.3x CHM)");
+		// leaf reads that a per-revision memo cannot answer: 4,096 distinct depth-5 leaves read
+		// round robin (more than the 1,024 remembered), so each read walks the tree and remembers
+		StatePath[] wide = new StatePath[4_096];
+		StoreType.Store wideTree = coreStore(StoreType.STATETREE);
+		StoreType.Store wideFloor = coreStore(StoreType.PERSISTENT_TREE_FLOOR);
+		for (int i = 0; i < wide.length; i++) {
+			wide[i] = StatePath.of("/w/" + (i % 16) + "/" + (i / 16 % 16) + "/v" + (i / 256) + "/e");
+			wideTree.set(wide[i], i);
+			wideFloor.set(wide[i], i);
+		}
+		pair("depth-5 get, 4,096 leaves: StateTree / floor",
+				(i) -> this.sink += System.identityHashCode(wideTree.get(wide[i & 4_095])),
+				(i) -> this.sink += System.identityHashCode(wideFloor.get(wide[i & 4_095])), "(reads the memo misses)");
 
 		StateController none = controller();
 		StateController one = controller();

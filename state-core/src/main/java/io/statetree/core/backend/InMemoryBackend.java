@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * only the branches on the paths it writes and publishes the new root with a compare-and-set,
  * so readers never wait for writers. It offers the {@link SnapshotStore} capability, so a
  * controller's batch reads one snapshot and commits what it computed without applying it again.
+ * While no path has a lifetime, a leaf read at an unchanged revision is answered from a small
+ * table of remembered reads ({@link LeafReadMemo}) in O(1).
  * <p>
  * It keeps lifetimes ({@link ExpiringEntries}, DESIGN §12) in the same atomic record as the tree:
  * a time to live below the root as a due time in the slot of its leaf or branch, so a write with
@@ -38,6 +40,9 @@ public final class InMemoryBackend implements StateBackend {
 	private final SnapshotStore snapshots = new Snapshots();
 
 	private final ExpiringEntries expiring = new Expiring();
+
+	/** Leaf reads remembered per revision, used while no path has a lifetime. */
+	private final LeafReadMemo leaves = new LeafReadMemo();
 
 	/** The monotonic clock due times are read on, in nanoseconds, at most once per commit. */
 	private final CommitClock clock;
@@ -80,8 +85,17 @@ public final class InMemoryBackend implements StateBackend {
 	@Override
 	public @Nullable Object read(StatePath path) {
 		Snapshot current = this.state.get();
+		if (current.hasLifetimes()) {
+			return visible(current, path, StateValues.getIn(current.root(), path));
+		}
+		// no lifetimes: what a path holds depends on the revision alone
+		Object remembered = this.leaves.get(path, current.revision());
+		if (remembered != LeafReadMemo.NONE) {
+			return remembered;
+		}
 		Object value = StateValues.getIn(current.root(), path);
-		return current.hasLifetimes() ? visible(current, path, value) : value;
+		this.leaves.put(path, current.revision(), value);
+		return value;
 	}
 
 	/** A value read from a snapshot with lifetimes, without what is due (the clock is read only then). */
