@@ -35,8 +35,16 @@ enum Break16Backends {
 	}
 
 	StateBackend newBackend() {
+		return this.factory.apply(newDirectory());
+	}
+
+	StateBackend newBackend(Path directory) {
+		return this.factory.apply(directory);
+	}
+
+	Path newDirectory() {
 		try {
-			return this.factory.apply(Files.createTempDirectory("break16-" + name().toLowerCase()));
+			return Files.createTempDirectory("break16-" + name().toLowerCase());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
