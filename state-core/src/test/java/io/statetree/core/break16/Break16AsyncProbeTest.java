@@ -141,21 +141,17 @@ class Break16AsyncProbeTest {
 
 	@ParameterizedTest
 	@EnumSource(Break16Backends.class)
-	void aComputedValueReadingThroughControllerReadsFollowsThem(Break16Backends backend) {
+	void aComputedValueReadingThroughChildNamesAndExistsFollowsThem(Break16Backends backend) {
 		try (StateController c = backend.newController()) {
 			c.set("/m/users/ada", 1);
 			try (Computed<Integer> names = c.computed((view) -> c.childNames("/m/users").size());
-					Computed<Boolean> exists = c.computed((view) -> c.exists("/m/flag"));
-					Computed<Long> version = c.computed((view) -> c.getVersioned("/m/v").revision())) {
+					Computed<Boolean> exists = c.computed((view) -> c.exists("/m/flag"))) {
 				assertThat(names.get()).isEqualTo(1);
 				assertThat(exists.get()).isFalse();
-				long before = version.get();
 				c.set("/m/users/bob", 2);
 				c.set("/m/flag", true);
-				c.set("/m/v", 3);
 				assertThat(names.get()).isEqualTo(2);
 				assertThat(exists.get()).isTrue();
-				assertThat(version.get()).isGreaterThan(before);
 			}
 		}
 	}
@@ -170,6 +166,106 @@ class Break16AsyncProbeTest {
 				c.set("/m/x", 2);
 				assertThat(value.get()).isEqualTo(2);
 			}
+		}
+	}
+
+
+	@ParameterizedTest
+	@EnumSource(Break16Backends.class)
+	void aWritesFutureCompletesAfterItsCommitIsVisibleAndSyncListenersHeardIt(Break16Backends backend) {
+		try (StateController c = backend.newController()) {
+			java.util.Set<String> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
+			c.subscribe("/m/**", (e) -> heard.add(e.path().toString()));
+			List<String> problems = new CopyOnWriteArrayList<>();
+			List<CompletableFuture<?>> futures = new ArrayList<>();
+			for (int i = 0; i < 100; i++) {
+				String path = "/m/k" + i;
+				int value = i;
+				CompletableFuture<?> f = switch (i % 3) {
+					case 0 -> c.async().set(path, value);
+					case 1 -> c.async().setAll(Map.of(path, value));
+					default -> c.async().update(path, Integer.class, (v) -> value);
+				};
+				futures.add(f.thenRun(() -> {
+					if (!Integer.valueOf(value).equals(c.get(path))) {
+						problems.add(path + " not visible when its future completed");
+					}
+					if (!heard.contains(path)) {
+						problems.add(path + " not heard when its future completed");
+					}
+				}));
+			}
+			futures.forEach((f) -> f.orTimeout(30, TimeUnit.SECONDS).join());
+			assertThat(problems).isEmpty();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Break16Backends.class)
+	void anUpdateFunctionsExceptionIsTheSyncOneWrappedAndNothingIsWritten(Break16Backends backend) {
+		try (StateController c = backend.newController()) {
+			c.set("/m/n", 1);
+			long revision = c.revision();
+			IllegalArgumentException thrown = new IllegalArgumentException("no");
+			Throwable sync = catchThrowable(() -> c.update("/m/n", Integer.class, (v) -> {
+				throw thrown;
+			}));
+			Throwable async = catchThrowable(() -> c.async().update("/m/n", Integer.class, (v) -> {
+				throw thrown;
+			}).orTimeout(10, TimeUnit.SECONDS).join());
+			assertThat(async).isInstanceOf(java.util.concurrent.CompletionException.class);
+			assertThat(async.getCause()).isSameAs(sync);
+			assertThat(c.revision()).isEqualTo(revision);
+			assertThat(c.get("/m/n")).isEqualTo(1);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Break16Backends.class)
+	void badSetAllArgumentsAreAFailedFutureAndWriteNothing(Break16Backends backend) {
+		try (StateController c = backend.newController()) {
+			c.set("/m/keep", 1);
+			long revision = c.revision();
+			Map<String, Object> nullKey = new HashMap<>();
+			nullKey.put(null, 1);
+			nullKey.put("/m/fine", 2);
+			List<Map<String, Object>> bad = new ArrayList<>();
+			bad.add(null);
+			bad.add(nullKey);
+			for (Map<String, Object> writes : bad) {
+				Throwable sync = catchThrowable(() -> c.setAll(writes));
+				assertThat(sync).as("sync " + writes).isNotNull();
+				CompletableFuture<Boolean>[] future = new CompletableFuture[1];
+				assertThat(catchThrowable(() -> future[0] = c.async().setAll(writes))).as("async threw " + writes)
+					.isNull();
+				Throwable async = catchThrowable(() -> future[0].orTimeout(10, TimeUnit.SECONDS).join());
+				assertThat(async).isInstanceOf(java.util.concurrent.CompletionException.class);
+				assertThat(async.getCause()).hasSameClassAs(sync);
+				assertThat(c.revision()).isEqualTo(revision);
+				assertThat(c.get("/m/fine")).isNull();
+			}
+			assertThat(c.setAll(Map.of())).isFalse();
+			assertThat(c.async().setAll(Map.of()).orTimeout(10, TimeUnit.SECONDS).join()).isFalse();
+			assertThat(c.revision()).isEqualTo(revision);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Break16Backends.class)
+	void agreeingOverlapsAreHeardOncePerPath(Break16Backends backend) {
+		try (StateController c = backend.newController()) {
+			List<String> heard = new CopyOnWriteArrayList<>();
+			c.subscribe("/**", (e) -> heard.add(e.path() + "@" + e.revision()));
+			Map<String, Object> writes = new LinkedHashMap<>();
+			writes.put("/m/a", Map.of("b", 1));
+			writes.put("/m/a/b", 1);
+			writes.put("/k/c", 2);
+			assertThat(c.async().setAll(writes).orTimeout(10, TimeUnit.SECONDS).join()).isTrue();
+			org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+				.until(() -> heard.stream().anyMatch((h) -> h.startsWith("/k/c")));
+			assertThat(heard).doesNotHaveDuplicates();
+			assertThat(heard.stream().map((h) -> h.substring(h.indexOf('@'))).distinct()).hasSize(1);
+			assertThat(c.get("/m/a")).isEqualTo(Map.of("b", 1));
 		}
 	}
 
