@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import io.statetree.core.StateController;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -65,6 +66,7 @@ class Break16SseResumeTest {
 		return lines;
 	}
 
+	@Disabled("finding 3: every event of a commit carries the same SSE id (its revision) and Last-Event-ID resumes after that revision, so a client cut off after /sse-b16/a of a three-path setAll never receives /sse-b16/b and /sse-b16/c")
 	@Test
 	void aClientCutOffInsideAMultiPathCommitGetsTheRestOfItAfterReconnecting() {
 		this.state.set("/sse-b16/start", 0);

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.statetree.core.AsyncStateController;
 import io.statetree.core.Computed;
 import io.statetree.core.StateController;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /** Quick probes of the README's promises, on every core backend. */
 class Break16AsyncProbeTest {
 
+	@Disabled("finding 1: on files, hybrid and caching async set converts the value on the executor (AsyncCalls.set -> write(() -> controller.set(p, value, options))), so a list changed after the call is written changed: [1, 2] instead of [1]; memory holds")
 	@ParameterizedTest
 	@EnumSource(Break16Backends.class)
 	void aValueChangedAfterTheAsyncCallIsNotWhatIsWritten(Break16Backends backend) {
