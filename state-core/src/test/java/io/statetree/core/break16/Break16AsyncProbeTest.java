@@ -23,7 +23,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /** Quick probes of the README's promises, on every core backend. */
 class Break16AsyncProbeTest {
 
-	@Disabled("finding 1: on files, hybrid and caching async set converts the value on the executor (AsyncCalls.set -> write(() -> controller.set(p, value, options))), so a list changed after the call is written changed: [1, 2] instead of [1]; memory holds")
 	@ParameterizedTest
 	@EnumSource(Break16Backends.class)
 	void aValueChangedAfterTheAsyncCallIsNotWhatIsWritten(Break16Backends backend) {
