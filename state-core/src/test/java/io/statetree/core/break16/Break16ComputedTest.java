@@ -24,7 +24,6 @@ import static org.awaitility.Awaitility.await;
 /** README "Computed values", as a new user reads it, on every core backend. */
 class Break16ComputedTest {
 
-	@Disabled("finding 2: getVersioned inside a computed function is not recorded (DefaultStateController.getVersioned calls Tracker.record only, never EffectJournal.Run.read): dependencies [], the value stays 1 after set /m/v 2, on every backend")
 	@ParameterizedTest
 	@EnumSource(Break16Backends.class)
 	void aValueReadingGetVersionedRecomputesWhenThePathChanges(Break16Backends backend) {
@@ -42,7 +41,6 @@ class Break16ComputedTest {
 		}
 	}
 
-	@Disabled("finding 2: snapshot inside a computed function is not recorded (DefaultStateController.snapshot -> HistoryAccess.snapshot reads the backend, records nothing): dependencies [], the value stays 1 after set /m/v 2, on every backend")
 	@ParameterizedTest
 	@EnumSource(Break16Backends.class)
 	void aValueReadingSnapshotRecomputesWhenThePathChanges(Break16Backends backend) {
