@@ -392,6 +392,7 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public StateSnapshot snapshot(StatePath path) {
+		Tracker.record(path);
 		checkOpen();
 		if (this.parts.batches.current() != null || this.parts.reads.runRevision() >= 0) {
 			Versioned<@Nullable Object> read = getVersioned(path);
