@@ -27,11 +27,14 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * {@code GET /api/events}: the state's changes as server-sent events, straight from
- * {@link StateController#watch}. Each change is one event whose id is its commit's revision and
+ * {@link StateController#watch}. Each change is one event whose id is {@code revision:index}, its
+ * commit's revision and its place among that commit's events on this stream (1, 2, ...), and
  * whose data is {@code {path, oldValue, newValue, revision}}; a resync (the client fell behind or
- * the history no longer reaches back) is an event named {@code resync}. A client that reconnects
- * with {@code Last-Event-ID} resumes after that revision ({@code watch(pattern, afterRevision)},
- * from the controller's history); an id ahead of the current revision (the in-memory sample
+ * the history no longer reaches back) is an event named {@code resync} whose id is a plain
+ * revision. A client that reconnects with {@code Last-Event-ID: revision:index} gets the rest of
+ * that commit, then what followed (the commit replayed with {@code watch(pattern, revision - 1)}
+ * from the controller's history, its first {@code index} events skipped); a plain revision
+ * resumes after that whole revision; an id ahead of the current revision (the in-memory sample
  * restarted) starts afresh with a {@code resync} event. {@code ?pattern=} narrows the paths
  * (default {@code /**}); an invalid pattern answers 400. A user's {@code apiToken} is never sent,
  * as everywhere in the sample's API.
@@ -76,12 +79,14 @@ public class EventsApi implements SmartLifecycle {
 		catch (InvalidPathException ex) {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, ex.getMessage(), ex);
 		}
-		Long after = parseRevision(lastEventId);
+		EventId resume = EventId.parse(lastEventId);
+		Long after = (resume != null) ? resume.after() : null;
 		boolean resync = false;
-		if (after != null && after > this.state.revision()) {
+		if (resume != null && resume.revision() > this.state.revision()) {
 			// an id from before a restart of a store that did not keep its revisions (memory):
 			// start afresh and tell the client to read again
 			after = null;
+			resume = null;
 			resync = true;
 		}
 		Flow.Publisher<StateEvent> changes = (after != null) ? this.state.watch(pattern, after)
@@ -99,7 +104,7 @@ public class EventsApi implements SmartLifecycle {
 			emitter.completeWithError(ex);
 			return emitter;
 		}
-		Forwarder forwarder = new Forwarder(emitter);
+		Forwarder forwarder = new Forwarder(emitter, resume);
 		// one callback each (an emitter keeps one): stop watching and forget the stream
 		emitter.onCompletion(() -> {
 			forwarder.cancel();
@@ -165,18 +170,48 @@ public class EventsApi implements SmartLifecycle {
 		return value;
 	}
 
-	/** A revision from a Last-Event-ID header; null when absent or not a revision (a fresh start). */
-	private static @Nullable Long parseRevision(@Nullable String lastEventId) {
-		if (lastEventId == null || lastEventId.isBlank()) {
-			return null;
+	/**
+	 * Where a stream resumes: after the first {@code sent} events of the commit at {@code revision}
+	 * (an id {@code revision:index}), or after the whole revision ({@code sent < 0}: a plain revision).
+	 */
+	record EventId(long revision, long sent) {
+
+		/** The id of the {@code index}-th event (from 1) of the commit at {@code revision}. */
+		static String of(long revision, long index) {
+			return revision + ":" + index;
 		}
-		try {
-			long revision = Long.parseLong(lastEventId.trim());
-			return (revision >= 0) ? revision : null;
+
+		/** The revision to replay after. */
+		long after() {
+			return (this.sent < 0) ? this.revision : this.revision - 1;
 		}
-		catch (NumberFormatException ex) {
-			return null;
+
+		/** Whether the {@code index}-th event of the commit at {@code revision} was already sent. */
+		boolean alreadySent(long eventRevision, long index) {
+			return this.sent >= 0 && eventRevision == this.revision && index <= this.sent;
 		}
+
+		/** A Last-Event-ID header; null when absent or not an id of this API (a fresh start). */
+		static @Nullable EventId parse(@Nullable String lastEventId) {
+			if (lastEventId == null || lastEventId.isBlank()) {
+				return null;
+			}
+			String id = lastEventId.trim();
+			int colon = id.indexOf(':');
+			try {
+				if (colon < 0) {
+					long revision = Long.parseLong(id);
+					return (revision >= 0) ? new EventId(revision, -1) : null;
+				}
+				long revision = Long.parseLong(id.substring(0, colon));
+				long index = Long.parseLong(id.substring(colon + 1));
+				return (revision >= 1 && index >= 1) ? new EventId(revision, index) : null;
+			}
+			catch (NumberFormatException ex) {
+				return null;
+			}
+		}
+
 	}
 
 	/** Sends each event to the emitter, asking for the next one once sent; cancels when the client goes. */
@@ -188,8 +223,17 @@ public class EventsApi implements SmartLifecycle {
 
 		private volatile boolean cancelled;
 
-		Forwarder(SseEmitter emitter) {
+		/** Where the stream resumes inside a commit, or null. */
+		private final @Nullable EventId resume;
+
+		/** The revision of the last change event and its index in its commit (onNext is serial). */
+		private long revision = -1;
+
+		private long index;
+
+		Forwarder(SseEmitter emitter, @Nullable EventId resume) {
 			this.emitter = emitter;
+			this.resume = resume;
 		}
 
 		@Override
@@ -217,14 +261,14 @@ public class EventsApi implements SmartLifecycle {
 				if (event.isResync()) {
 					this.emitter.send(SseEmitter.event().name("resync").id(Long.toString(event.revision())).data("{}"));
 				}
-				else if (!isSecret(event.path().toString())) {
+				else if (next(event.revision()) && !isSecret(event.path().toString())) {
 					Map<String, @Nullable Object> data = new LinkedHashMap<>();
 					data.put("path", event.path().toString());
 					data.put("oldValue", withoutSecrets(event.prevValue()));
 					data.put("newValue", withoutSecrets(event.newValue()));
 					data.put("revision", event.revision());
 					this.emitter.send(SseEmitter.event()
-						.id(Long.toString(event.revision()))
+						.id(EventId.of(event.revision(), this.index))
 						.data(data, MediaType.APPLICATION_JSON));
 				}
 			}
@@ -237,6 +281,22 @@ public class EventsApi implements SmartLifecycle {
 			if (current != null) {
 				current.request(1);
 			}
+		}
+
+		/**
+		 * Counts a change event in its commit: whether to send it (not already sent before the
+		 * client reconnected). Secret paths count too, so the indexes are the same on every stream
+		 * of the pattern.
+		 */
+		private boolean next(long eventRevision) {
+			if (eventRevision == this.revision) {
+				this.index++;
+			}
+			else {
+				this.revision = eventRevision;
+				this.index = 1;
+			}
+			return this.resume == null || !this.resume.alreadySent(eventRevision, this.index);
 		}
 
 		@Override

@@ -71,7 +71,7 @@ class EventsApiTest {
 			assertThat(lines).anyMatch((line) -> line.startsWith("data:") && line.contains("/sse-demo/value"));
 		});
 		long revision = this.state.revision();
-		await().atMost(WAIT).untilAsserted(() -> assertThat(lines).contains("id:" + revision));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(lines).contains("id:" + revision + ":1"));
 		assertThat(lines).noneMatch((line) -> line.contains("/other"));
 	}
 
@@ -86,7 +86,7 @@ class EventsApiTest {
 			.hasSize(2)
 			.satisfiesExactly((first) -> assertThat(first).contains("\"path\":\"/sse-resume/a\"", "\"newValue\":2"),
 					(second) -> assertThat(second).contains("\"path\":\"/sse-resume/b\"", "\"newValue\":3")));
-		assertThat(lines).contains("id:" + (seen + 1), "id:" + (seen + 2));
+		assertThat(lines).contains("id:" + (seen + 1) + ":1", "id:" + (seen + 2) + ":1");
 	}
 
 	@Test

@@ -51,6 +51,8 @@ final class AsyncCalls implements AsyncStateController {
 
 	private final Dispatcher dispatcher;
 
+	private final WriteCalls writes;
+
 	private final Mode mode;
 
 	private final AsyncSequencer sequencer = new AsyncSequencer();
@@ -58,7 +60,9 @@ final class AsyncCalls implements AsyncStateController {
 	private final AsyncExecutor executor;
 
 	AsyncCalls(DefaultStateController controller, StateBackend backend, ValueConverter converter,
-			CommitTemplate commits, BatchRunner batches, Dispatcher dispatcher, @Nullable Executor executor) {
+			CommitTemplate commits, BatchRunner batches, Dispatcher dispatcher, WriteCalls writes,
+			@Nullable Executor executor) {
+		this.writes = writes;
 		this.controller = controller;
 		this.backend = backend;
 		this.converter = converter;
@@ -210,13 +214,22 @@ final class AsyncCalls implements AsyncStateController {
 		try {
 			Objects.requireNonNull(p, "path");
 			Objects.requireNonNull(options, "options");
-			if (!nonBlocking() || !isPlain(options) || p.isRoot()) {
-				return write(() -> this.controller.set(p, value, options));
-			}
 			this.controller.checkOpen();
-			Write write = new Write(p, this.converter.toModel(p, value), options.payload());
-			return this.sequencer.submit(() -> orSync(() -> commit(List.of(write), List.of(), options.actor()),
-					() -> this.controller.set(p, value, options)));
+			if (writesOnCallingThread()) {
+				return now(() -> this.controller.set(p, value, options));
+			}
+			// converted now, on the calling thread: a value the caller changes after the call is
+			// written as it was at the call, and a value that cannot be mapped fails the future at once
+			Object model = this.converter.toModel(p, value);
+			Supplier<Boolean> sync = () -> {
+				this.controller.checkOpen();
+				return this.writes.setModel(p, model, value, options);
+			};
+			if (!nonBlocking() || !isPlain(options) || p.isRoot()) {
+				return write(sync);
+			}
+			Write write = new Write(p, model, options.payload());
+			return this.sequencer.submit(() -> orSync(() -> commit(List.of(write), List.of(), options.actor()), sync));
 		}
 		catch (RuntimeException ex) {
 			return failed(ex);

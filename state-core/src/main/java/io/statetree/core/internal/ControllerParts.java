@@ -164,7 +164,7 @@ final class ControllerParts {
 			made = this.async;
 			if (made == null) {
 				made = new AsyncCalls(this.controller, this.backend, this.converter, this.commits, this.batches,
-						this.dispatcher, this.asyncExecutor);
+						this.dispatcher, this.writes, this.asyncExecutor);
 				this.async = made;
 			}
 			return made;

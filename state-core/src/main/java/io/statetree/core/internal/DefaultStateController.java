@@ -363,6 +363,12 @@ public final class DefaultStateController implements StateController {
 			// it builds on; its writes get their revision when it commits (README, Transactions)
 			return new Versioned<>(get(path), revision());
 		}
+		long pinned = this.parts.reads.runRevision();
+		if (pinned >= 0) {
+			// inside a tracked effect or a computed value: a read like get, recorded and at the
+			// run's pinned snapshot, so a change of the path runs it again (issue 16, finding 2)
+			return new Versioned<>(get(path), pinned);
+		}
 		return this.parts.history.getVersioned(path);
 	}
 
@@ -386,8 +392,9 @@ public final class DefaultStateController implements StateController {
 
 	@Override
 	public StateSnapshot snapshot(StatePath path) {
+		Tracker.record(path);
 		checkOpen();
-		if (this.parts.batches.current() != null) {
+		if (this.parts.batches.current() != null || this.parts.reads.runRevision() >= 0) {
 			Versioned<@Nullable Object> read = getVersioned(path);
 			return new StateSnapshot(path, read.revision(), read.value());
 		}
@@ -515,6 +522,8 @@ public final class DefaultStateController implements StateController {
 	@Override
 	public java.time.@Nullable Duration timeToLive(StatePath path) {
 		Objects.requireNonNull(path, "path");
+		Tracker.record(path);
+		this.parts.reads.noteEffectRead(path);
 		Batch current = this.parts.batches.current();
 		if (current != null) {
 			return BatchLifetimes.timeToLive(current.tx.writes(),

@@ -62,6 +62,15 @@ final class ScopedReads {
 		return value;
 	}
 
+	/**
+	 * The revision the tracked effect or computed value running on this thread for this controller
+	 * reads at (its pinned snapshot), or {@code -1} when none runs.
+	 */
+	long runRevision() {
+		EffectJournal.Run effectRun = EffectJournal.current();
+		return (effectRun != null && effectRun.journal == this.journal) ? effectRun.pin : -1;
+	}
+
 	/** The names of a path's children ({@code childNames}). */
 	List<String> childNames(StatePath path) {
 		EffectJournal.Run effectRun = EffectJournal.current();

@@ -71,7 +71,16 @@ final class WriteCalls {
 	 * @throws StateWriteException when a non-object value is written at the root
 	 */
 	boolean set(StatePath path, @Nullable Object value, WriteOptions options) {
-		Object model = this.converter.toModel(path, value);
+		return setModel(path, this.converter.toModel(path, value), value, options);
+	}
+
+	/**
+	 * {@code set} of a value already converted to the model (the asynchronous API converts on the
+	 * calling thread, so that a value the caller changes afterwards is written as it was at the call).
+	 * @param model the immutable model value of {@code value}
+	 * @param value the value as given, for the equality
+	 */
+	boolean setModel(StatePath path, @Nullable Object model, @Nullable Object value, WriteOptions options) {
 		if (path.isRoot() && model != null && !StateValues.isBranch(model)) {
 			throw new StateWriteException("Cannot write a non-object value at /: the root is always a branch");
 		}
@@ -79,7 +88,7 @@ final class WriteCalls {
 		var lifetime = this.lifetimes.of(path, options);
 		Batch current = this.batches.forWrite();
 		if (current != null) {
-			return this.batches.joined(current, () -> set(path, value, options), () -> {
+			return this.batches.joined(current, () -> setModel(path, model, value, options), () -> {
 				if (current.operations != null && lifetime != null && !lifetime.isKeep()) {
 					// a held batch (a transaction) commits after its caller's other resources did: a
 					// lifetime the backend refuses at this path (a hybrid's mount point) is refused now
