@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The fault {@code ConcurrentLifetimesWorkloadTest} reported under load on files and hybrid
  * ("a write that started before a TTL value's due time got a history entry with null as the old
  * value"), forced deterministically: the value falls due after the controller's due check before
- * the commit found nothing due, and after the file commit decided how to read, right when it reads
- * the value it replaces (what a thread preempted there for milliseconds sees). The virtual clock
- * jumps past the due time on the first reading taken inside {@code FileCommits.valuesBefore}. Such
+ * the commit found nothing due, right after the file commit's first clock reading (what a thread
+ * preempted there for milliseconds sees): the virtual clock returns a time before the due time to
+ * the first reading taken inside {@code FileCommits} and a time past it to every later one. Such
  * a write must never record {@code null} as the old value without an expiry commit of the value
  * before it: either [expiry of the value, write from null] or one write replacing the value (the
  * memory backend's documented window), and the listener hears exactly what the history holds.
@@ -114,17 +114,18 @@ class DueInsideFileCommitTest {
 
 		@Override
 		public long getAsLong() {
-			if (this.armed.get() && insideValuesBefore() && this.armed.compareAndSet(true, false)) {
-				this.now.addAndGet(TTL.toNanos() + 1_000_000L);
+			if (this.armed.get() && insideFileCommit() && this.armed.compareAndSet(true, false)) {
+				// this reading still sees the value alive; every later one sees it due
+				long before = this.now.getAndAdd(TTL.toNanos() + 1_000_000L);
 				this.jumped.set(true);
+				return before;
 			}
 			return this.now.get();
 		}
 
-		private static boolean insideValuesBefore() {
+		private static boolean insideFileCommit() {
 			return StackWalker.getInstance()
-				.walk(frames -> frames.anyMatch(f -> f.getClassName().endsWith(".FileCommits")
-						&& f.getMethodName().equals("valuesBefore")));
+				.walk(frames -> frames.anyMatch(f -> f.getClassName().endsWith(".FileCommits")));
 		}
 
 	}
