@@ -188,7 +188,7 @@ final class FileCommits {
 		}
 	}
 
-	/** Whether reads see the files as stored (during a commit while something is due). */
+	/** Whether reads see the files as stored (during a commit made alone). */
 	boolean asStored() {
 		return this.asStored;
 	}
