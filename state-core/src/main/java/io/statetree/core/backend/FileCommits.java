@@ -81,9 +81,11 @@ final class FileCommits {
 	private boolean logForgotten;
 
 	/**
-	 * Set during a commit while something is due (an expiry commit, or a flush from a cache in
-	 * front), under the write lock, so no other thread reads meanwhile: reads see the files as
-	 * they are, so a delete of what reads hide is made and reports the value it deletes.
+	 * Set during every commit made alone, under the write lock, so no other thread reads
+	 * meanwhile: reads see the files as they are, so a delete of what reads hide is made and
+	 * reports the value it deletes, and a value that falls due while the commit runs (after the
+	 * controller's due check found nothing due, a preempted thread makes that milliseconds) is
+	 * replaced as the value it was, never as {@code null} without its expiry commit.
 	 */
 	private boolean asStored;
 
@@ -186,7 +188,7 @@ final class FileCommits {
 		}
 	}
 
-	/** Whether reads see the files as stored (during a commit while something is due). */
+	/** Whether reads see the files as stored (during a commit made alone). */
 	boolean asStored() {
 		return this.asStored;
 	}
@@ -319,7 +321,12 @@ final class FileCommits {
 	/** The commit of one request by itself, as before groups: the caller holds the write lock. */
 	private CommitResult commitAlone(CommitRequest request) {
 		ensureCaughtUp();
-		this.asStored = request.expiry() || this.lifetimes.nanosUntilNextDue() == 0;
+		// One view for the whole commit: the files as stored. Reading the clock again for each value
+		// it replaces would let a value that fell due after the controller's due check (which found
+		// nothing due, so no expiry commit was made) read as null: the write would record null as
+		// its old value and the expiry would be lost from the history and the listeners. Nothing
+		// was due when that check ran, so the stored value is the one the write replaces.
+		this.asStored = true;
 		FileCommitPlan plan = newPlan();
 		checkPreconditions(request, plan);
 		List<Write> writes = request.writes();
@@ -436,16 +443,14 @@ final class FileCommits {
 	}
 
 	/**
-	 * A path's value as a read sees it, under the write lock: through the plan when the files do
-	 * not lag (so its lookups serve the planning too), else as {@link FileSystemBackend#read}.
+	 * A path's value as stored, under the write lock: through the plan when the files do not lag
+	 * (so its lookups serve the planning too), else as the made commits left it.
 	 */
 	private @Nullable Object current(StatePath path, FileCommitPlan plan) {
-		if (this.lag.active()) {
-			return this.backend.read(path);
-		}
 		this.backend.checkOpen();
-		Object value = plan.current(path);
-		return this.asStored ? value : this.lifetimes.withoutDue(path, value);
+		// as stored, for a commit made alone and for a member of a group alike (see asStored): a
+		// group is only made while nothing is due, so nothing is hidden but what falls due meanwhile
+		return this.lag.active() ? read(path) : plan.current(path);
 	}
 
 	private void checkPreconditions(CommitRequest request, FileCommitPlan plan) {

@@ -303,7 +303,7 @@ public final class FileSystemBackend implements StateBackend {
 		}
 	}
 
-	/** Whether reads see the files as stored: during a commit while something is due. */
+	/** Whether reads see the files as stored: during a commit made alone. */
 	private boolean asStored() {
 		FileCommits commits = this.commits; // null while the constructor reads the lifetimes
 		return commits != null && commits.asStored();
