@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Delivers commits to listeners through one bounded, ordered {@link Mailbox} per listener, so a
  * slow listener delays only itself (DESIGN §5, "Dispatch"). Its parts: {@link DeliveryItem} (one
  * thing to deliver), {@link BubblingWalk} (the order of one bubbling walk's levels) and, for shared
- * backends, {@link RevisionOrder} (local and remote commits released in revision order). The
+ * backends, {@link RevisionOrder} (local and remote commits released in revision order) with
+ * {@link HeldCommits} (each thread's commits waiting for their turn, and adoption of left ones). The
  * overflow policy ({@code awaitRoom}, {@code overflow}) stays here: it works on this class's
  * per-thread delivery state.
  * <p>
@@ -90,7 +91,7 @@ final class Dispatcher {
 	private final OverflowListener overflowListener;
 
 	/** Keeps revision order across instances (shared backends), or null. */
-	private final @Nullable RevisionOrder order;
+	private final @Nullable HeldCommits order;
 
 	/**
 	 * Creates a dispatcher.
@@ -138,7 +139,8 @@ final class Dispatcher {
 		this.offerTimeoutNanos = offerTimeout.toNanos();
 		this.router = router;
 		this.overflowListener = overflowListener;
-		this.order = (startRevision >= 0) ? new RevisionOrder(startRevision, this, catchUp, oneRevisionSpace) : null;
+		this.order = (startRevision >= 0)
+				? new HeldCommits(new RevisionOrder(startRevision, this, catchUp, oneRevisionSpace)) : null;
 	}
 
 	/** The executor of asynchronous dispatch when none is given: virtual threads when available. */
@@ -208,10 +210,7 @@ final class Dispatcher {
 		List<DeliveryItem> mine = here.submitted;
 		List<DeliveryItem> items;
 		if (this.order != null) {
-			RevisionOrder.Held held = this.order.submit(record);
-			here.held.add(held);
-			items = held.released ? held.items : List.of();
-			adopt(here);
+			items = this.order.submit(here, record);
 		}
 		else {
 			items = enqueue(record);
@@ -240,8 +239,7 @@ final class Dispatcher {
 	 */
 	void skip(long revision, boolean remote) {
 		if (this.order != null) {
-			this.order.skip(revision, remote);
-			adopt(this.local.get());
+			this.order.skip(here(), revision, remote);
 		}
 	}
 
@@ -255,7 +253,7 @@ final class Dispatcher {
 	 */
 	void cannotWait(boolean cannotWait) {
 		if (this.order != null) {
-			this.local.get().cannotWait += cannotWait ? 1 : -1;
+			this.order.cannotWait(here(), cannotWait);
 		}
 	}
 
@@ -264,32 +262,7 @@ final class Dispatcher {
 	 * left record ({@link RevisionOrder#takeAdopted}) in a commit that queued nothing of its own.
 	 */
 	boolean hasUndrained() {
-		if (this.order == null) {
-			return false;
-		}
-		PerThread here = this.local.get();
-		return !here.submitted.isEmpty() || !here.held.isEmpty();
-	}
-
-	/**
-	 * Synchronous mode: waits until this thread's first held record is released, and adds its items
-	 * to {@code mine}.
-	 */
-	private void collectNextHeld(PerThread here) {
-		RevisionOrder.Held h = here.held.remove(0);
-		this.order.await(h, here.cannotWait > 0);
-		if (!h.left) {
-			here.submitted.addAll(h.items);
-		}
-		adopt(here);
-	}
-
-	/** Takes over, for this thread to deliver, the items of left records released meanwhile. */
-	private void adopt(PerThread here) {
-		List<DeliveryItem> adopted = this.order.takeAdopted();
-		if (!adopted.isEmpty()) {
-			here.submitted.addAll(adopted);
-		}
+		return this.order != null && this.order.hasUndrained(here());
 	}
 
 	/** Routes a record and puts its items in their mailboxes (also called by the {@link RevisionOrder}). */
@@ -310,29 +283,6 @@ final class Dispatcher {
 		return items;
 	}
 
-	/** Waits until this thread's held records are released, and adds their items to {@code mine}. */
-	private void collectHeld(PerThread here) {
-		List<DeliveryItem> mine = here.submitted;
-		List<RevisionOrder.Held> mineHeld = here.held;
-		if (mineHeld.isEmpty()) {
-			return;
-		}
-		boolean cannotWait = here.cannotWait > 0;
-		try {
-			for (RevisionOrder.Held h : mineHeld) {
-				this.order.await(h, cannotWait);
-				if (!h.left) {
-					mine.addAll(h.items);
-				}
-				// a gap given up may have released left records: this thread delivers them
-				adopt(here);
-			}
-		}
-		finally {
-			mineHeld.clear();
-		}
-	}
-
 	/**
 	 * Delivers (synchronous mode) or waits for room for (asynchronous mode) what this thread
 	 * submitted. In synchronous mode, returns the first listener failure among the items this
@@ -344,9 +294,9 @@ final class Dispatcher {
 		List<DeliveryItem> mine = here.submitted;
 		boolean inside = this.delivering.get() != 0 && here.depth >= 0;
 		if (this.order != null && this.mode == Dispatch.ASYNC) {
-			collectHeld(here);
+			this.order.collectHeld(here);
 		}
-		if (mine.isEmpty() && (this.order == null || inside || here.held.isEmpty())) {
+		if (mine.isEmpty() && (this.order == null || inside || !this.order.anyHeld(here))) {
 			return null;
 		}
 		if (this.mode == Dispatch.ASYNC) {
@@ -379,13 +329,13 @@ final class Dispatcher {
 						first = item.failure;
 					}
 				}
-				if (this.order == null || here.held.isEmpty()) {
+				if (this.order == null || !this.order.anyHeld(here)) {
 					break;
 				}
 				// this thread's commits on a shared backend (listener writes too), one at a time: its
 				// earlier ones are delivered before it waits for a later one's turn, since the feed's
 				// thread may need them delivered (a bubbling walk) before it brings the revision waited for
-				collectNextHeld(here);
+				this.order.collectNextHeld(here);
 			}
 		}
 		finally {
@@ -588,7 +538,7 @@ final class Dispatcher {
 	 * delivers (-1 when not delivering), that item, the items it submitted and has not drained,
 	 * and (shared backends) its records that wait for earlier revisions.
 	 */
-	private static final class PerThread {
+	static final class PerThread {
 
 		/** The thread this state belongs to. */
 		final Thread owner;
@@ -601,7 +551,7 @@ final class Dispatcher {
 
 		final List<RevisionOrder.Held> held = new ArrayList<>(2);
 
-		/** How many reasons this thread has not to wait for the shared backend's feed ({@link #cannotWait}). */
+		/** How many reasons this thread has not to wait for the shared backend's feed ({@link Dispatcher#cannotWait}). */
 		int cannotWait;
 
 		PerThread(Thread owner) {

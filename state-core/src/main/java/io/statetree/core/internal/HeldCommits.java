@@ -1,0 +1,101 @@
+package io.statetree.core.internal;
+
+import java.util.List;
+
+/**
+ * The {@link Dispatcher}'s side of the revision-order hold on a shared backend ({@link RevisionOrder}):
+ * per thread, the commits it submitted that wait for an earlier revision, whether the thread may
+ * wait for the backend's feed at all ({@link #cannotWait}), and the adoption of records that were
+ * left held by a thread that could not wait and released since (their items go to the thread that
+ * takes them over, {@link RevisionOrder#takeAdopted}).
+ * <p>
+ * Works on the calling thread's {@link Dispatcher.PerThread} only, which that thread alone touches;
+ * the shared state is the {@link RevisionOrder}'s, guarded by its monitor. Thread-safe.
+ */
+final class HeldCommits {
+
+	private final RevisionOrder order;
+
+	HeldCommits(RevisionOrder order) {
+		this.order = order;
+	}
+
+	/**
+	 * Submits a commit to the revision order under the commit lock and remembers it as this
+	 * thread's; also takes over the items of left records released meanwhile.
+	 * @return the commit's items when it was released at once, otherwise none yet
+	 */
+	List<DeliveryItem> submit(Dispatcher.PerThread here, CommitRecord record) {
+		RevisionOrder.Held held = this.order.submit(record);
+		here.held.add(held);
+		List<DeliveryItem> items = held.released ? held.items : List.of();
+		adopt(here);
+		return items;
+	}
+
+	/** Records a revision with nothing to deliver ({@link Dispatcher#skip}). */
+	void skip(Dispatcher.PerThread here, long revision, boolean remote) {
+		this.order.skip(revision, remote);
+		adopt(here);
+	}
+
+	/** Enters ({@code true}) or leaves a reason not to wait for the feed ({@link Dispatcher#cannotWait}). */
+	void cannotWait(Dispatcher.PerThread here, boolean cannotWait) {
+		here.cannotWait += cannotWait ? 1 : -1;
+	}
+
+	/** Whether this thread has items or records it has not drained yet ({@link Dispatcher#hasUndrained}). */
+	boolean hasUndrained(Dispatcher.PerThread here) {
+		return !here.submitted.isEmpty() || !here.held.isEmpty();
+	}
+
+	/** Whether this thread still has records waiting for their turn. */
+	boolean anyHeld(Dispatcher.PerThread here) {
+		return !here.held.isEmpty();
+	}
+
+	/**
+	 * Synchronous mode: waits until this thread's first held record is released, and adds its items
+	 * to the thread's submitted items.
+	 */
+	void collectNextHeld(Dispatcher.PerThread here) {
+		RevisionOrder.Held h = here.held.remove(0);
+		this.order.await(h, here.cannotWait > 0);
+		if (!h.left) {
+			here.submitted.addAll(h.items);
+		}
+		adopt(here);
+	}
+
+	/** Waits until this thread's held records are released, and adds their items to its submitted items. */
+	void collectHeld(Dispatcher.PerThread here) {
+		List<DeliveryItem> mine = here.submitted;
+		List<RevisionOrder.Held> mineHeld = here.held;
+		if (mineHeld.isEmpty()) {
+			return;
+		}
+		boolean cannotWait = here.cannotWait > 0;
+		try {
+			for (RevisionOrder.Held h : mineHeld) {
+				this.order.await(h, cannotWait);
+				if (!h.left) {
+					mine.addAll(h.items);
+				}
+				// records released meanwhile by this wait may include left ones: this thread delivers them
+				adopt(here);
+			}
+		}
+		finally {
+			mineHeld.clear();
+		}
+	}
+
+	/** Takes over, for this thread to deliver, the items of left records released meanwhile. */
+	private void adopt(Dispatcher.PerThread here) {
+		List<DeliveryItem> adopted = this.order.takeAdopted();
+		if (!adopted.isEmpty()) {
+			here.submitted.addAll(adopted);
+		}
+	}
+
+}
