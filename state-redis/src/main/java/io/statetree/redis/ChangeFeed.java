@@ -400,9 +400,9 @@ final class ChangeFeed {
 	 * {@code XREAD}s on a connection of its own until it reaches {@code revision} or the stream's
 	 * end, checks and queues the entries as the reading thread would (a gap that lost other
 	 * instances' commits queues one resync), then waits until the delivering thread has delivered
-	 * them. A read that fails is tried again until {@link #CATCH_UP_TIMEOUT}, which bounds the
-	 * whole catch-up (order23 tried an unbounded wait: it hung {@code RedisDispatchPropertiesTest},
-	 * a cause not found in time, so the bound stays). Never throws.
+	 * them. A read that fails is tried again until {@link #CATCH_UP_TIMEOUT}, which bounds one
+	 * catch-up; the waiting commit's thread asks again while it waits (the controller's revision
+	 * order never gives an earlier revision up because a catch-up ran out of time). Never throws.
 	 * @param revision the revision to read up to
 	 * @return {@code true} when everything up to the revision was delivered (or a resync in its
 	 * place), or nothing can be delivered now (the feed is stopped, or this is one of its own

@@ -217,9 +217,10 @@ public interface StateBackend extends AutoCloseable {
 	 * @param revision the revision to deliver up to; entries of later revisions read on the way are
 	 * delivered too
 	 * @return {@code true} when nothing more up to that revision will come by waiting: delivered,
-	 * reported gone, or the feed cannot deliver now (stopped, or this is its own thread); the
-	 * default {@code false} means the backend cannot catch up, and the controller waits for its
-	 * feed up to one second
+	 * reported gone, or the feed cannot deliver now (stopped, or this is its own thread);
+	 * {@code false} when it is not done yet (its time ran out): the controller keeps waiting and
+	 * asks again. The default {@code false} (a backend that does not override this method) means
+	 * the backend cannot catch up, and the controller waits for its feed up to one second
 	 */
 	default boolean catchUpFeed(long revision) {
 		return false;

@@ -112,7 +112,7 @@ final class ControllerParts {
 		this.graph = new DerivationGraph(this.backend, this.converter, this.guard, commitLock);
 		this.dispatcher = new Dispatcher(dispatch, dispatchExecutor, queueCapacity,
 				Objects.requireNonNull(offerTimeout, "offerTimeout"), this.router::route, this.guard::overflow,
-				startRevision, this.backend::catchUpFeed, this.backend.hasOneRevisionSpace());
+				startRevision, RevisionOrder.CatchUp.of(this.backend), this.backend.hasOneRevisionSpace());
 		RecentCommits recent = (this.backend.history() == null) ? new RecentCommits(historySize, revision) : null;
 		this.commits = new CommitTemplate(this.backend, this.instanceId, commitLock, revision, this.graph, this.journal,
 				this.router, this.dispatcher, this.guard, recent, defaultActor);

@@ -557,6 +557,11 @@ public final class DefaultStateController implements StateController {
 		return this.parts.dispatcher.overflows();
 	}
 
+	/** Test seam: {@link Dispatcher#leaveHeldCommitsAfter}. */
+	void leaveHeldCommitsAfter(java.time.Duration wait) {
+		this.parts.dispatcher.leaveHeldCommitsAfter(wait);
+	}
+
 	/**
 	 * Waits until asynchronous dispatch has delivered everything committed so far.
 	 * @param timeoutMillis the longest to wait

@@ -104,7 +104,7 @@ final class Dispatcher {
 	 */
 	Dispatcher(Dispatch mode, @Nullable Executor executor, int capacity, Duration offerTimeout,
 			Function<CommitRecord, List<DeliveryItem>> router, OverflowListener overflowListener) {
-		this(mode, executor, capacity, offerTimeout, router, overflowListener, -1, (revision) -> false, false);
+		this(mode, executor, capacity, offerTimeout, router, overflowListener, -1, null, false);
 	}
 
 	/**
@@ -116,17 +116,17 @@ final class Dispatcher {
 	 * @param router turns a commit into items, in delivery order
 	 * @param overflowListener told of every overflow (after it happened)
 	 * @param startRevision for a shared backend, the revision everything up to which is known:
-	 * then a commit is delivered only after every earlier revision (local or remote), waiting at
-	 * most {@link RevisionOrder#GAP_TIMEOUT_NANOS} for a missing one; -1 for a local backend
+	 * then a commit is delivered only after every earlier revision (local or remote), see
+	 * {@link RevisionOrder#await}; -1 for a local backend
 	 * @param catchUp asks the shared backend to catch its change feed up to a revision
-	 * ({@link io.statetree.core.backend.StateBackend#catchUpFeed})
+	 * ({@link io.statetree.core.backend.StateBackend#catchUpFeed}); needed with a start revision
 	 * @param oneRevisionSpace whether the shared backend counts local and remote revisions in one
 	 * space ({@link io.statetree.core.backend.StateBackend#hasOneRevisionSpace}): then a commit made
 	 * on the thread that hears the feed is left held until its gap fills, never given up
 	 */
 	Dispatcher(Dispatch mode, @Nullable Executor executor, int capacity, Duration offerTimeout,
 			Function<CommitRecord, List<DeliveryItem>> router, OverflowListener overflowListener, long startRevision,
-			RevisionOrder.CatchUp catchUp, boolean oneRevisionSpace) {
+			RevisionOrder.@Nullable CatchUp catchUp, boolean oneRevisionSpace) {
 		if (capacity < 1) {
 			throw new IllegalArgumentException("The listener queue capacity must be at least 1, got " + capacity);
 		}
@@ -140,7 +140,9 @@ final class Dispatcher {
 		this.router = router;
 		this.overflowListener = overflowListener;
 		this.order = (startRevision >= 0)
-				? new HeldCommits(new RevisionOrder(startRevision, this, catchUp, oneRevisionSpace)) : null;
+				? new HeldCommits(new RevisionOrder(startRevision, this, java.util.Objects.requireNonNull(catchUp, "catchUp"),
+						oneRevisionSpace))
+				: null;
 	}
 
 	/** The executor of asynchronous dispatch when none is given: virtual threads when available. */
@@ -192,6 +194,13 @@ final class Dispatcher {
 		}
 		DeliveryItem item = here().running;
 		return (item != null) ? item.record.revision() : 0;
+	}
+
+	/** Test seam: with a shared backend, how long a writer waits for the feed before it leaves its commit. */
+	void leaveHeldCommitsAfter(Duration wait) {
+		if (this.order != null) {
+			this.order.leaveAfter(wait.toNanos());
+		}
 	}
 
 	/**

@@ -49,6 +49,11 @@ final class HeldCommits {
 		return !here.submitted.isEmpty() || !here.held.isEmpty();
 	}
 
+	/** Test seam: how long a thread waits for the feed before it leaves its record ({@link RevisionOrder#leaveAfter}). */
+	void leaveAfter(long nanos) {
+		this.order.leaveAfter(nanos);
+	}
+
 	/** Whether this thread still has records waiting for their turn. */
 	boolean anyHeld(Dispatcher.PerThread here) {
 		return !here.held.isEmpty();

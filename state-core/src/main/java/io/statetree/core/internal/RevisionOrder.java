@@ -37,12 +37,22 @@ import org.slf4j.LoggerFactory;
  * ({@link #takeAdopted}) and delivers them. With several revision spaces (a hybrid with a shared
  * mount) a gap may never fill, and such a record's gap is given up as before.
  * <p>
+ * Any other thread, with one revision space, waits without giving the order up: a catch-up that
+ * does not settle in time (the feed's delivering thread is busy, for example with a slow
+ * synchronous listener, or the backend cannot be read) is asked again, and a gap is given up only
+ * when a catch-up settled (everything the feed can bring below the record was delivered). Should
+ * that take longer than {@link #LEAVE_AFTER_NANOS} (an outage, or a listener that blocks the
+ * feed's thread), the thread leaves its record as above, logged at WARN: its call returns and the
+ * record's items are delivered, still in revision order, by whichever thread releases it.
+ * <p>
  * Guarded by its own monitor; called under the controller's commit lock, except {@link #await},
  * which asks the backend outside every lock.
  */
 final class RevisionOrder {
 
 	private static final Logger logger = LoggerFactory.getLogger(RevisionOrder.class);
+
+	private static final java.util.concurrent.atomic.AtomicInteger DEBUG_DUMPS = new java.util.concurrent.atomic.AtomicInteger(); // DEBUG order24
 
 	/** How long a record waits for a missing earlier revision when the backend cannot catch up. */
 	static final long GAP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -51,13 +61,55 @@ final class RevisionOrder {
 	static final long CATCH_UP_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
 	/**
+	 * With one revision space: how long a thread waits for the feed to bring the revisions below
+	 * its record before it leaves the record (see the class comment).
+	 */
+	static final long LEAVE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	/**
 	 * Asks the backend to deliver every commit of another instance up to a revision now; whether
 	 * the gap is settled ({@link io.statetree.core.backend.StateBackend#catchUpFeed}).
 	 */
-	@FunctionalInterface
 	interface CatchUp {
 
 		boolean catchUp(long revision);
+
+		/**
+		 * Whether the backend can catch up at all: {@code false} for one that keeps the SPI's
+		 * default, which answers {@code false} at once and for good; such a gap is given up after
+		 * {@link #GAP_TIMEOUT_NANOS} as before.
+		 */
+		boolean able();
+
+		/**
+		 * The catch-up of a backend ({@link io.statetree.core.backend.StateBackend#catchUpFeed}).
+		 * @param backend the backend
+		 * @return its catch-up; able when the backend's class overrides the SPI's default
+		 */
+		static CatchUp of(io.statetree.core.backend.StateBackend backend) {
+			boolean able;
+			try {
+				able = backend.getClass().getMethod("catchUpFeed", long.class)
+					.getDeclaringClass() != io.statetree.core.backend.StateBackend.class;
+			}
+			catch (NoSuchMethodException ex) {
+				able = false;
+			}
+			boolean canCatchUp = able;
+			return new CatchUp() {
+
+				@Override
+				public boolean catchUp(long revision) {
+					return backend.catchUpFeed(revision);
+				}
+
+				@Override
+				public boolean able() {
+					return canCatchUp;
+				}
+
+			};
+		}
 
 	}
 
@@ -77,6 +129,9 @@ final class RevisionOrder {
 	 * that a gap below a local commit always fills (or is replaced by a resync).
 	 */
 	private final boolean oneSpace;
+
+	/** How long a thread waits before it leaves its record ({@link #LEAVE_AFTER_NANOS}; tests shorten it). */
+	private volatile long leaveAfterNanos = LEAVE_AFTER_NANOS;
 
 	/** Items of left records released since they were last taken over; guarded by this monitor. */
 	private List<DeliveryItem> adopted = new ArrayList<>();
@@ -112,6 +167,14 @@ final class RevisionOrder {
 			this.anyAdopted = false;
 			return taken;
 		}
+	}
+
+	/**
+	 * Test seam: sets how long a thread waits for the feed before it leaves its record.
+	 * @param nanos the time, positive
+	 */
+	void leaveAfter(long nanos) {
+		this.leaveAfterNanos = nanos;
 	}
 
 	synchronized Held submit(CommitRecord record) {
@@ -218,42 +281,101 @@ final class RevisionOrder {
 	/**
 	 * Waits until a record is released. After {@link #CATCH_UP_AFTER_NANOS} asks the backend,
 	 * outside this monitor, to catch its feed up; a gap still open after a settled catch-up is
-	 * given up at once, otherwise after {@link #GAP_TIMEOUT_NANOS}. On a thread that cannot wait
-	 * for the feed, with one revision space, a record not released yet is left instead (see the
-	 * class comment): this returns at once and the record's items go to whoever releases it.
+	 * given up at once. Otherwise, with one revision space, the catch-up is asked again until the
+	 * record is released or {@link #LEAVE_AFTER_NANOS} passed, then the record is left; with
+	 * several, the gap is given up after {@link #GAP_TIMEOUT_NANOS}. On a thread that cannot wait
+	 * for the feed, with one revision space, a record not released yet is left at once (see the
+	 * class comment): this returns and the record's items go to whoever releases it.
 	 * @param held the record
 	 * @param cannotWait whether the calling thread cannot wait for the feed (it hears the feed, or
 	 * holds the commit lock the feed's thread needs)
 	 */
 	void await(Held held, boolean cannotWait) {
 		if (cannotWait && this.oneSpace) {
-			synchronized (this) {
-				if (!held.released) {
-					held.left = true;
-				}
-			}
+			leave(held);
 			return;
 		}
 		long start = System.nanoTime();
 		if (waitUntil(held, start + CATCH_UP_AFTER_NANOS, false)) {
 			return;
 		}
-		boolean settled;
-		try {
-			settled = this.catchUp.catchUp(held.key - 1);
-		}
-		catch (RuntimeException ex) {
-			// the commit is made: a backend that cannot catch up leaves the gap to the timeout
-			logger.debug("StateTree could not catch the change feed up to revision {}", held.key - 1, ex);
-			settled = false;
-		}
-		if (settled) {
-			synchronized (this) {
-				giveUp(held);
+		if (!this.oneSpace || !this.catchUp.able()) {
+			// several revision spaces (a hybrid with a shared mount): a gap may never fill; a
+			// backend that cannot catch up cannot tell when it is settled
+			if (catchUp(held)) {
+				synchronized (this) {
+					giveUp(held);
+				}
+				return;
 			}
+			waitUntil(held, start + GAP_TIMEOUT_NANOS, true);
 			return;
 		}
-		waitUntil(held, start + GAP_TIMEOUT_NANOS, true);
+		// one revision space: every revision below this record is delivered before it, so the wait
+		// never gives the order up while the feed can still bring one; a catch-up that times out (the
+		// feed's delivering thread is busy, Redis cannot be read) is asked again
+		long leaveAfter = this.leaveAfterNanos;
+		long leaveAt = start + leaveAfter;
+		while (!held.released) {
+			if (catchUp(held)) {
+				// everything the feed can deliver below the record was delivered: a revision still
+				// missing is none the feed brings (this instance's own, passed over by its feed)
+				synchronized (this) {
+					giveUp(held);
+				}
+				return;
+			}
+			long now = System.nanoTime();
+			if (!held.released && DEBUG_DUMPS.getAndIncrement() < 6) { // DEBUG order24
+				StringBuilder dump = new StringBuilder("ORDER24 DUMP unsettled key=" + held.key + " by "
+						+ Thread.currentThread().getName() + " frontier=" + this.frontier + "\n");
+				for (java.util.Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+					String n = t.getKey().getName();
+					if (n.startsWith("statetree") || n.startsWith("pool") || n.startsWith("ForkJoin")) {
+						dump.append("  THREAD ").append(n).append(' ').append(t.getKey().getState()).append('\n');
+						for (StackTraceElement e : t.getValue()) {
+							dump.append("    at ").append(e).append('\n');
+						}
+					}
+				}
+				System.err.println(dump);
+			}
+			if (now - leaveAt >= 0) {
+				logger.warn("StateTree's change feed has not delivered the revisions before {} within {} s; the "
+						+ "commit's events are delivered in revision order once it has", held.key,
+						TimeUnit.NANOSECONDS.toMillis(leaveAfter) / 1000.0);
+				leave(held);
+				return;
+			}
+			if (waitUntil(held, Math.min(now + CATCH_UP_AFTER_NANOS, leaveAt), false)) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Asks the backend, outside this monitor, to catch its feed up to the revision before a record.
+	 * @return whether the gap below it is settled (see {@link CatchUp})
+	 */
+	private boolean catchUp(Held held) {
+		try {
+			return this.catchUp.catchUp(held.key - 1);
+		}
+		catch (RuntimeException ex) {
+			// the commit is made: a backend that cannot catch up now is asked again, or its gap given up
+			logger.debug("StateTree could not catch the change feed up to revision {}", held.key - 1, ex);
+			return false;
+		}
+	}
+
+	/**
+	 * Leaves a record its thread no longer waits for: when it is released, its items go to whoever
+	 * releases it ({@link #takeAdopted}); when it already was, its thread takes them.
+	 */
+	private synchronized void leave(Held held) {
+		if (!held.released) {
+			held.left = true;
+		}
 	}
 
 	/**

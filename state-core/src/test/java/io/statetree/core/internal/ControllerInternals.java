@@ -22,6 +22,17 @@ public final class ControllerInternals {
 	}
 
 	/**
+	 * On a shared backend with one revision space, sets how long a writer whose commit waits for
+	 * earlier revisions waits for the change feed before its call returns and the commit is left to
+	 * be delivered, in revision order, by whichever thread releases it (10 s unless set).
+	 * @param controller the controller
+	 * @param wait the time, positive
+	 */
+	public static void leaveHeldCommitsAfter(StateController controller, java.time.Duration wait) {
+		((DefaultStateController) controller).leaveHeldCommitsAfter(wait);
+	}
+
+	/**
 	 * Returns how many times a listener's queue overflowed.
 	 * @param controller the controller
 	 * @return the count
