@@ -4,7 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * when a catch-up settled (everything the feed can bring below the record was delivered). Should
  * that take longer than {@link #LEAVE_AFTER_NANOS} (an outage, or a listener that blocks the
  * feed's thread), the thread leaves its record as above, logged at WARN: its call returns and the
- * record's items are delivered, still in revision order, by whichever thread releases it.
+ * record's items are delivered, still in revision order, by whichever thread releases it. A
+ * catch-up runs on a thread of its own while the writer waits for its record, never on the
+ * writer's thread ({@link #catchUpOffThread} tells why).
  * <p>
  * Guarded by its own monitor; called under the controller's commit lock, except {@link #await},
  * which asks the backend outside every lock.
@@ -52,7 +59,11 @@ final class RevisionOrder {
 
 	private static final Logger logger = LoggerFactory.getLogger(RevisionOrder.class);
 
-	private static final java.util.concurrent.atomic.AtomicInteger DEBUG_DUMPS = new java.util.concurrent.atomic.AtomicInteger(); // DEBUG order24
+	/**
+	 * Runs catch-ups for waiting threads ({@link #catchUpOffThread}): daemon threads made as
+	 * needed, ended after a minute idle. Catch-ups are the slow path (a commit waited 20 ms).
+	 */
+	private static final Executor CATCH_UPS = catchUpExecutor();
 
 	/** How long a record waits for a missing earlier revision when the backend cannot catch up. */
 	static final long GAP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -167,6 +178,16 @@ final class RevisionOrder {
 			this.anyAdopted = false;
 			return taken;
 		}
+	}
+
+	private static Executor catchUpExecutor() {
+		AtomicLong threads = new AtomicLong();
+		return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				(runnable) -> {
+					Thread thread = new Thread(runnable, "statetree-catch-up-" + threads.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
 	}
 
 	/**
@@ -302,7 +323,7 @@ final class RevisionOrder {
 		if (!this.oneSpace || !this.catchUp.able()) {
 			// several revision spaces (a hybrid with a shared mount): a gap may never fill; a
 			// backend that cannot catch up cannot tell when it is settled
-			if (catchUp(held)) {
+			if (Boolean.TRUE.equals(awaitRound(held, catchUpOffThread(held), start + this.leaveAfterNanos))) {
 				synchronized (this) {
 					giveUp(held);
 				}
@@ -317,7 +338,11 @@ final class RevisionOrder {
 		long leaveAfter = this.leaveAfterNanos;
 		long leaveAt = start + leaveAfter;
 		while (!held.released) {
-			if (catchUp(held)) {
+			Boolean settled = awaitRound(held, catchUpOffThread(held), leaveAt);
+			if (held.released) {
+				return;
+			}
+			if (Boolean.TRUE.equals(settled)) {
 				// everything the feed can deliver below the record was delivered: a revision still
 				// missing is none the feed brings (this instance's own, passed over by its feed)
 				synchronized (this) {
@@ -326,21 +351,7 @@ final class RevisionOrder {
 				return;
 			}
 			long now = System.nanoTime();
-			if (!held.released && DEBUG_DUMPS.getAndIncrement() < 6) { // DEBUG order24
-				StringBuilder dump = new StringBuilder("ORDER24 DUMP unsettled key=" + held.key + " by "
-						+ Thread.currentThread().getName() + " frontier=" + this.frontier + "\n");
-				for (java.util.Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
-					String n = t.getKey().getName();
-					if (n.startsWith("statetree") || n.startsWith("pool") || n.startsWith("ForkJoin")) {
-						dump.append("  THREAD ").append(n).append(' ').append(t.getKey().getState()).append('\n');
-						for (StackTraceElement e : t.getValue()) {
-							dump.append("    at ").append(e).append('\n');
-						}
-					}
-				}
-				System.err.println(dump);
-			}
-			if (now - leaveAt >= 0) {
+			if (now - leaveAt >= 0 || Thread.currentThread().isInterrupted()) {
 				logger.warn("StateTree's change feed has not delivered the revisions before {} within {} s; the "
 						+ "commit's events are delivered in revision order once it has", held.key,
 						TimeUnit.NANOSECONDS.toMillis(leaveAfter) / 1000.0);
@@ -351,6 +362,57 @@ final class RevisionOrder {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * Starts a catch-up of the feed up to the revision before a record on another thread. The
+	 * waiting thread must not run it itself: a catch-up waits until the feed's delivering thread
+	 * has delivered what it read, and that thread may need the waiting thread first. When the
+	 * record is released while the feed delivers (its earlier revisions come early in what was
+	 * read), the waiting thread must go on and deliver it (synchronous dispatch), since the
+	 * delivery of a later remote commit may wait for the record's events (a bubbling walk through
+	 * a listener both commits reach). Run on the waiting thread, that cycle lasted until the
+	 * catch-up's time ran out (2 s on Redis), and without that bound it never ended (order23).
+	 * @return the catch-up's answer, whether the gap is settled ({@code false} when it threw)
+	 */
+	private CompletableFuture<Boolean> catchUpOffThread(Held held) {
+		CompletableFuture<Boolean> round = new CompletableFuture<>();
+		try {
+			CATCH_UPS.execute(() -> round.complete(catchUp(held)));
+		}
+		catch (RuntimeException ex) {
+			// no thread to run it on: this thread runs it, as before
+			round.complete(catchUp(held));
+		}
+		return round;
+	}
+
+	/**
+	 * Waits until the record is released, the catch-up round is done, or the deadline passed.
+	 * @return the round's answer when it is done, otherwise {@code null}
+	 */
+	private @Nullable Boolean awaitRound(Held held, CompletableFuture<Boolean> round, long deadline) {
+		round.whenComplete((settled, failure) -> {
+			synchronized (this) {
+				notifyAll();
+			}
+		});
+		synchronized (this) {
+			try {
+				while (!held.released && !round.isDone()) {
+					long left = deadline - System.nanoTime();
+					if (left <= 0) {
+						return null;
+					}
+					wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
+		}
+		return round.getNow(Boolean.FALSE);
 	}
 
 	/**
