@@ -45,8 +45,12 @@ class RedisDispatchPropertiesTest {
 
 	private static final RedisTestFixture REDIS = new RedisTestFixture("dispatch", 3);
 
-	/** Longer than the change feed's catch-up bound ({@link ChangeFeed#CATCH_UP_TIMEOUT}). */
-	private static final int MIN_STALL_MILLIS = (int) ChangeFeed.CATCH_UP_TIMEOUT.toMillis() + 200;
+	/**
+	 * Longer than the change feed's catch-up bound ({@link ChangeFeed#CATCH_UP_TIMEOUT}) by a second,
+	 * so a writer that starts waiting during the stall's first second outlasts that bound (with
+	 * 2.2 s stalls the old give-up was not hit in 10 tries).
+	 */
+	private static final int MIN_STALL_MILLIS = (int) ChangeFeed.CATCH_UP_TIMEOUT.toMillis() + 1_000;
 
 	@BeforeContainer
 	static void connect() {
@@ -138,7 +142,7 @@ class RedisDispatchPropertiesTest {
 					.build();
 				if (leaveEarly) {
 					// below the stall: the writers' calls return, their commits are delivered later
-					ControllerInternals.leaveHeldCommitsAfter(controller, Duration.ofMillis(MIN_STALL_MILLIS - 800));
+					ControllerInternals.leaveHeldCommitsAfter(controller, Duration.ofMillis(MIN_STALL_MILLIS - 1_600));
 				}
 				backends.add(backend);
 				controllers.add(controller);
