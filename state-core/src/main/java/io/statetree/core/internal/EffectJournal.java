@@ -320,15 +320,33 @@ final class EffectJournal {
 	 */
 	@Nullable Object read(Run run, StatePath path) {
 		run.read(path);
+		return consistently(run, path, this.backendRead, (live, seq) -> undo(run, path, live, seq));
+	}
+
+	/** Takes a live reading and the journal's sequence it was taken at to the run's pin. */
+	@FunctionalInterface
+	private interface AtPin<V> {
+
+		@Nullable V apply(@Nullable V live, long readSequence);
+
+	}
+
+	/**
+	 * Reads live with no commit in progress (so the journal's sequence tells which recorded
+	 * commits the reading includes) and takes the reading to the run's pin; optimistic first,
+	 * then under the commit lock, else live and the run marked inexact.
+	 */
+	private <V> @Nullable V consistently(Run run, StatePath path, Function<StatePath, @Nullable V> live,
+			AtPin<V> atPin) {
 		if (this.commitLock.isHeldByCurrentThread()) {
-			return undo(run, path, this.backendRead.apply(path), this.sequence);
+			return atPin.apply(live.apply(path), this.sequence);
 		}
 		for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
 			long seq = this.sequence;
-			Object value = this.backendRead.apply(path);
+			V value = live.apply(path);
 			// a commit applied during the read is recorded before the lock is released
 			if (!this.commitLock.isLocked() && this.sequence == seq) {
-				return undo(run, path, value, seq);
+				return atPin.apply(value, seq);
 			}
 			Thread.onSpinWait();
 		}
@@ -341,10 +359,10 @@ final class EffectJournal {
 		}
 		if (!locked) {
 			run.inexact = true;
-			return this.backendRead.apply(path);
+			return live.apply(path);
 		}
 		try {
-			return undo(run, path, this.backendRead.apply(path), this.sequence);
+			return atPin.apply(live.apply(path), this.sequence);
 		}
 		finally {
 			this.commitLock.unlock();
@@ -370,34 +388,7 @@ final class EffectJournal {
 				this.lifetimes.watch(path);
 			}
 		}
-		if (this.commitLock.isHeldByCurrentThread()) {
-			return lifetimeAtPin(run, path, live.apply(path), this.sequence);
-		}
-		for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-			long seq = this.sequence;
-			Duration left = live.apply(path);
-			if (!this.commitLock.isLocked() && this.sequence == seq) {
-				return lifetimeAtPin(run, path, left, seq);
-			}
-			Thread.onSpinWait();
-		}
-		boolean locked = false;
-		try {
-			locked = this.commitLock.tryLock(1, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		if (!locked) {
-			run.inexact = true;
-			return live.apply(path);
-		}
-		try {
-			return lifetimeAtPin(run, path, live.apply(path), this.sequence);
-		}
-		finally {
-			this.commitLock.unlock();
-		}
+		return consistently(run, path, live, (left, seq) -> lifetimeAtPin(run, path, left, seq));
 	}
 
 	private synchronized @Nullable Duration lifetimeAtPin(Run run, StatePath path, @Nullable Duration live,
@@ -412,11 +403,16 @@ final class EffectJournal {
 	 * @param live reads a lifetime now
 	 */
 	void lifetimesBefore(List<Write> writes, Function<StatePath, @Nullable Duration> live) {
+		this.lifetimes.dropPending(); // under the commit lock, like every access to it
 		if (!this.pinned) {
 			return;
 		}
+		List<StatePath> touched;
 		synchronized (this) {
-			this.lifetimes.capture(writes, live);
+			touched = this.lifetimes.touched(writes);
+		}
+		if (!touched.isEmpty()) {
+			this.lifetimes.capture(touched, live);
 		}
 	}
 

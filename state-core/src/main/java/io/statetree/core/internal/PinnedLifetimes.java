@@ -2,6 +2,7 @@ package io.statetree.core.internal;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -29,9 +30,9 @@ import org.jspecify.annotations.Nullable;
  * deadline (the run asked after that commit, or another instance made it) cannot be undone: the
  * read answers live and the run is marked inexact, so it runs again.
  * <p>
- * Every method is called with the journal's monitor held ({@link #capture}, {@link #written} and
- * {@link #dropPending} also, and {@code dropPending} only, under the commit lock); not thread-safe
- * on its own.
+ * Every method but {@link #capture} is called with the journal's monitor held; {@code capture},
+ * {@link #written} and {@link #dropPending} under the commit lock too (the only lock guarding the
+ * deadlines captured for the commit in progress). Not thread-safe on its own.
  */
 final class PinnedLifetimes {
 
@@ -82,28 +83,37 @@ final class PinnedLifetimes {
 	}
 
 	/**
-	 * Before a commit, under the commit lock: captures the deadline of each watched path the
-	 * writes may change.
-	 * @param writes the commit's writes
-	 * @param live the lifetime of a path now
+	 * The watched paths whose lifetime writes may change (a write at the path or above it).
+	 * @param writes a commit's writes
+	 * @return the paths, possibly empty
 	 */
-	void capture(List<Write> writes, Function<StatePath, @Nullable Duration> live) {
-		this.pending = null;
+	List<StatePath> touched(List<Write> writes) {
 		if (this.watched.isEmpty()) {
-			return;
+			return List.of();
 		}
-		Map<StatePath, @Nullable Long> before = null;
+		List<StatePath> touched = new ArrayList<>();
 		for (StatePath path : this.watched.keySet()) {
 			for (Write write : writes) {
 				if (write.path().isAncestorOrSelf(path)) {
-					if (before == null) {
-						before = new HashMap<>();
-					}
-					Duration left = live.apply(path);
-					before.put(path, (left != null) ? System.nanoTime() + left.toNanos() : null);
+					touched.add(path);
 					break;
 				}
 			}
+		}
+		return touched;
+	}
+
+	/**
+	 * Before a commit, under the commit lock (not the journal's monitor: the lifetimes may be read
+	 * from a remote backend): captures the deadline of each path {@link #touched} found.
+	 * @param paths the paths
+	 * @param live the lifetime of a path now
+	 */
+	void capture(List<StatePath> paths, Function<StatePath, @Nullable Duration> live) {
+		Map<StatePath, @Nullable Long> before = new HashMap<>();
+		for (StatePath path : paths) {
+			Duration left = live.apply(path);
+			before.put(path, (left != null) ? System.nanoTime() + left.toNanos() : null);
 		}
 		this.pending = before;
 	}
