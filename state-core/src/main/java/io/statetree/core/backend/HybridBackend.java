@@ -37,9 +37,9 @@ import org.jspecify.annotations.Nullable;
  * whose value would put a leaf (a number, a string, an array) at a mount point or at one of its
  * ancestors is refused with {@link StateWriteException}, naming the path and the mount point,
  * before anything is written on any backend. Deleting a mount point, or a path above it, empties
- * the mount and deletes its marker (it reads as absent). The changes a commit
- * reports agree with reads: an empty mount's value before or after is {@code {}} or {@code null}, as a read
- * of the mount point returns it.
+ * the mount and deletes its marker (it reads as absent). The changes a commit reports agree with
+ * reads: an empty mount's value before or after is {@code {}} or {@code null}, as a read of the
+ * mount point returns it.
  * <p>
  * <b>Atomicity.</b> A commit whose writes all fall to one backend is exactly as atomic as that
  * backend's commit (preconditions on that backend's paths are checked by it, so an atomic update

@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
  * still fails (storage, or a shared backend changed meanwhile) takes back the parts written
  * ({@link #takeBack}), or, when even that fails, names the parts written and not written;
  * and reports the changes at the paths the caller wrote, an empty mount as {@code {}} or absent
- * by its marker, as reads show it ({@link MountMarkers}: the root backend's part creates or deletes
- * a mount point's marker where the writes create or delete the mount point). One instance per commit, under the hybrid's write lock, on one {@link Mounts} table.
+ * by its marker, as reads show it ({@link MountMarkers}: the root backend's part creates or
+ * deletes a mount point's marker where the writes create or delete the mount point). One
+ * instance per commit, under the hybrid's write lock, on one {@link Mounts} table.
  */
 final class MountedCommit {
 
