@@ -411,7 +411,8 @@ final class CommitTemplate {
 		try {
 			boolean changed = record(result);
 			if (this.backend.expiringEntries() != null) {
-				this.journal.lifetimesWritten(changed ? result.revision() : -1, paths(writes));
+				this.journal.lifetimesBefore(List.of(), (p) -> null); // sent without a capture
+				this.journal.lifetimesWritten(changed ? result.revision() : -1, writes);
 			}
 			if (this.sweeper != null) {
 				this.sweeper.committed(writes);
@@ -564,21 +565,13 @@ final class CommitTemplate {
 		List<Write> committed = this.deriving.committed();
 		boolean changed = record(result);
 		if (entries != null) {
-			this.journal.lifetimesWritten(changed ? result.revision() : -1, paths(committed));
+			this.journal.lifetimesWritten(changed ? result.revision() : -1, committed);
 		}
 		if (this.sweeper != null) {
 			// after recording: throws nothing, and nothing it does can lose the commit's events
 			this.sweeper.committed(committed);
 		}
 		return changed;
-	}
-
-	private static List<StatePath> paths(List<Write> writes) {
-		List<StatePath> paths = new java.util.ArrayList<>(writes.size());
-		for (Write write : writes) {
-			paths.add(write.path());
-		}
-		return paths;
 	}
 
 	/**

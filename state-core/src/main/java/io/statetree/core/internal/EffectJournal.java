@@ -421,9 +421,17 @@ final class EffectJournal {
 	 * their pins, and invalidates the computed values that read a lifetime the writes may have
 	 * changed (a write that only restarts a time to live changes no value).
 	 * @param revision the commit's revision when it changed a value, else {@code -1}
-	 * @param written the paths written
+	 * @param writes what it wrote (only the paths matter)
 	 */
-	void lifetimesWritten(long revision, List<StatePath> written) {
+	void lifetimesWritten(long revision, List<Write> writes) {
+		if (!this.pinned && !this.computeds.hasOpen()) {
+			this.lifetimes.dropPending(); // under the commit lock, like every access to it
+			return;
+		}
+		List<StatePath> written = new ArrayList<>(writes.size());
+		for (Write write : writes) {
+			written.add(write.path());
+		}
 		this.computeds.lifetimesWritten(written);
 		if (!this.pinned) {
 			this.lifetimes.dropPending(); // under the commit lock, like every access to it
