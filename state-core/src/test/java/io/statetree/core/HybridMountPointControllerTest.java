@@ -101,8 +101,23 @@ class HybridMountPointControllerTest {
 		assertThat(events.get(0).prevValue()).isEqualTo(Map.of("a", 1));
 		assertThat(events.get(0).newValue()).isNull();
 		events.clear();
+		// an empty branch written at the absent mount point creates it, as on every backend
+		assertThat(this.controller.set("/persistent", Map.of())).isTrue();
+		assertThat(this.controller.get("/persistent")).isEqualTo(Map.of());
+		assertThat(events).hasSize(1);
+		assertThat(events.get(0).prevValue()).isNull();
+		assertThat(events.get(0).newValue()).isEqualTo(Map.of());
+		events.clear();
 		assertThat(this.controller.set("/persistent", Map.of())).isFalse();
 		assertThat(events).isEmpty();
+		this.controller.set("/persistent/a", 1);
+		events.clear();
+		// emptied, not deleted: it reads {} and its event carries {}
+		assertThat(this.controller.delete("/persistent/a")).isTrue();
+		assertThat(this.controller.get("/persistent")).isEqualTo(Map.of());
+		assertThat(events).hasSize(1);
+		assertThat(events.get(0).emittingPath()).isEqualTo(StatePath.of("/persistent/a"));
+		assertThat(events.get(0).get("/persistent")).isEqualTo(Map.of());
 	}
 
 }

@@ -24,8 +24,12 @@ import org.jspecify.annotations.Nullable;
  * root backend's data at intermediate levels: with a mount at {@code /p/m}, reading {@code /p}
  * returns the root backend's {@code /p} with {@code m} set to the mount's whole tree. A mount
  * point holding data is a branch (a backend's root is one), so its ancestors are too. A mount
- * hides whatever the root backend holds at and below its path. A mount whose tree is empty reads
- * as absent (so an empty hybrid reads as an empty root, as every backend does).
+ * hides whatever the root backend holds at and below its path. <b>A mount point reads as the
+ * in-memory backend would read the same path after the same writes</b>: the mount's tree when it
+ * holds values; when it is empty, {@code {}} if the mount point was created (a value written at
+ * or below it, or an empty branch written there) and not deleted since, else absent (so an empty
+ * hybrid reads as an empty root, as every backend does). The root backend keeps that bit as an
+ * empty branch at the mount point's path ({@link MountMarkers}), written in the same commit.
  * <p>
  * <b>Writing above mount points</b> splits the write: the mounted subtree of the value goes to
  * the mount (replacing its whole tree, or emptying it when the value has nothing there), the
@@ -33,9 +37,9 @@ import org.jspecify.annotations.Nullable;
  * whose value would put a leaf (a number, a string, an array) at a mount point or at one of its
  * ancestors is refused with {@link StateWriteException}, naming the path and the mount point,
  * before anything is written on any backend. Deleting a mount point, or a path above it, empties
- * the mount (its tree becomes an empty branch, which reads as absent). The changes a commit
- * reports agree with reads: an empty mount's value before or after is {@code null}, as a read
- * of the mount point returns it.
+ * the mount and deletes its marker (it reads as absent). The changes a commit reports agree with
+ * reads: an empty mount's value before or after is {@code {}} or {@code null}, as a read of the
+ * mount point returns it.
  * <p>
  * <b>Atomicity.</b> A commit whose writes all fall to one backend is exactly as atomic as that
  * backend's commit (preconditions on that backend's paths are checked by it, so an atomic update

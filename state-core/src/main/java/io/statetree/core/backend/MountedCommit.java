@@ -19,8 +19,10 @@ import org.jspecify.annotations.Nullable;
  * ({@link #prepareSpanning}); commits the parts ({@link #commitParts}), and when a later one
  * still fails (storage, or a shared backend changed meanwhile) takes back the parts written
  * ({@link #takeBack}), or, when even that fails, names the parts written and not written;
- * and reports the changes at the paths the caller wrote, an empty mount as absent, as reads show
- * it. One instance per commit, under the hybrid's write lock, on one {@link Mounts} table.
+ * and reports the changes at the paths the caller wrote, an empty mount as {@code {}} or absent
+ * by its marker, as reads show it ({@link MountMarkers}: the root backend's part creates or
+ * deletes a mount point's marker where the writes create or delete the mount point). One
+ * instance per commit, under the hybrid's write lock, on one {@link Mounts} table.
  */
 final class MountedCommit {
 
@@ -47,10 +49,14 @@ final class MountedCommit {
 	/** The paths written, each with its last payload. */
 	private final Map<StatePath, @Nullable Object> payloads;
 
+	/** Whether each mount point touched exists while its mount is empty, before and after. */
+	private final MountMarkers markers;
+
 	MountedCommit(Mounts mounts, CommitRequest request) {
 		this.mounts = mounts;
 		this.request = request;
 		this.payloads = TreeChanges.lastPayloads(request.writes());
+		this.markers = new MountMarkers(mounts.root());
 		this.order.add(mounts.root());
 		this.order.addAll(mounts.points().values());
 		this.base.put(mounts.root(), StatePath.ROOT);
@@ -123,9 +129,15 @@ final class MountedCommit {
 			StateBackend owner = this.mounts.owner(precondition.path());
 			if (owner != null) {
 				StatePath relative = this.base.get(owner).relativize(precondition.path());
-				// an empty mount reads as absent here but as an empty branch in the mounted backend
-				Object expected = (relative.isRoot() && precondition.expected() == null) ? StateValues.emptyBranch()
-						: precondition.expected();
+				Object expected = precondition.expected();
+				if (relative.isRoot() && MountedReads.isEmpty(expected)) {
+					// an empty mount reads as {} or absent by its marker (MountMarkers), checked here;
+					// the mounted backend checks that its tree is empty
+					if (!StateValues.equal(MountedReads.read(this.mounts, precondition.path()), expected)) {
+						throw new PreconditionFailedException(precondition.path());
+					}
+					expected = StateValues.emptyBranch();
+				}
 				this.conditions.get(owner).add(new Precondition(relative, expected));
 			}
 			else if (!StateValues.equal(MountedReads.read(this.mounts, precondition.path()), precondition.expected())) {
@@ -148,6 +160,10 @@ final class MountedCommit {
 				if (mount.getKey().equals(path) && value != null && !StateValues.isBranch(value)) {
 					throw new StateWriteException("Cannot write " + TreeEdits.describe(value) + " at " + path
 							+ ": it is a mount point, always a branch");
+				}
+				Write marker = this.markers.below(mount.getKey(), write);
+				if (marker != null) {
+					this.parts.get(this.mounts.root()).add(marker);
 				}
 				this.parts.get(mount.getValue())
 					.add(new Write(mount.getKey().relativize(path), write.value(), write.payload(), write.lifetime()));
@@ -174,8 +190,10 @@ final class MountedCommit {
 						+ " would hold a leaf value, but it is a mount point (always a branch)");
 			}
 			this.parts.get(mount.getValue()).add(new Write(StatePath.ROOT, current, write.payload(), write.lifetime()));
+			this.markers.above(point, current);
 			if (rest != null) {
-				rest = StateValues.setIn(rest, path, relative, null);
+				// the root backend keeps the mount point's marker where the value has it (MountMarkers)
+				rest = StateValues.setIn(rest, path, relative, (current != null) ? StateValues.emptyBranch() : null);
 			}
 		}
 		this.parts.get(this.mounts.root()).add(new Write(path, rest, write.payload(), write.lifetime()));
@@ -300,8 +318,8 @@ final class MountedCommit {
 			written.put(backend, result.changes());
 			for (Change change : result.changes()) {
 				StatePath absolute = point.resolve(change.path());
-				if (this.payloads.containsKey(absolute) && this.mounts.owner(absolute) != null) {
-					delegated.put(absolute, atMountPoint(backend, change));
+				if (this.payloads.containsKey(absolute) && this.mounts.owner(absolute) == backend) {
+					delegated.put(absolute, atMountPoint(backend, point, change));
 				}
 			}
 		}
@@ -434,16 +452,15 @@ final class MountedCommit {
 	}
 
 	/**
-	 * A mounted backend's change at its own root reports an empty tree as absent, as a read of the
-	 * mount point does ({@link MountedReads#read}); other changes pass unchanged.
+	 * A mounted backend's change at its own root reports an empty tree as a read of the mount
+	 * point shows it ({@link MountedReads#read}): {@code {}} or absent by its marker before and
+	 * after the commit ({@link MountMarkers}); other changes pass unchanged.
 	 */
-	private Change atMountPoint(StateBackend backend, Change change) {
+	private Change atMountPoint(StateBackend backend, StatePath point, Change change) {
 		if (backend == this.mounts.root() || !change.path().isRoot()) {
 			return change;
 		}
-		Object oldValue = MountedReads.isEmpty(change.oldValue()) ? null : change.oldValue();
-		Object newValue = MountedReads.isEmpty(change.newValue()) ? null : change.newValue();
-		return new Change(change.path(), oldValue, newValue, change.payload());
+		return this.markers.atPoint(point, change);
 	}
 
 }

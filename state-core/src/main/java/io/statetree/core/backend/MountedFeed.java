@@ -48,7 +48,7 @@ final class MountedFeed {
 			StateBackend backend = mount.getValue();
 			if (backend.isShared()) {
 				backend.setBackendListener(
-						(listener != null) ? new MountListener(mount.getKey(), listener, backend, movedBack) : null);
+						(listener != null) ? new MountListener(mount.getKey(), listener, backend, root, movedBack) : null);
 			}
 		}
 	}
@@ -67,10 +67,15 @@ final class MountedFeed {
 		target.onRevisionMovedBack(hybrid);
 	}
 
-	/** Translates a mounted shared backend's changes to absolute paths. */
+	/**
+	 * Translates a mounted shared backend's changes to absolute paths, a change at its root with
+	 * an empty tree as a read of the mount point shows it ({@link MountMarkers}).
+	 */
 	private static final class MountListener implements BackendListener {
 
 		private final StatePath point;
+
+		private final StateBackend root;
 
 		private final BackendListener target;
 
@@ -78,8 +83,10 @@ final class MountedFeed {
 
 		private final MovedBack movedBack;
 
-		MountListener(StatePath point, BackendListener target, StateBackend backend, MovedBack movedBack) {
+		MountListener(StatePath point, BackendListener target, StateBackend backend, StateBackend root,
+				MovedBack movedBack) {
 			this.point = point;
+			this.root = root;
 			this.target = target;
 			this.backend = backend;
 			this.movedBack = movedBack;
@@ -89,8 +96,13 @@ final class MountedFeed {
 		public void onRemoteCommit(RemoteCommit commit) {
 			List<Change> changes = new ArrayList<>(commit.changes().size());
 			for (Change change : commit.changes()) {
-				changes.add(new Change(this.point.resolve(change.path()), change.oldValue(), change.newValue(),
-						change.payload()));
+				Object oldValue = change.oldValue();
+				Object newValue = change.newValue();
+				if (change.path().isRoot()) {
+					oldValue = MountMarkers.atPoint(this.root, this.point, oldValue);
+					newValue = MountMarkers.atPoint(this.root, this.point, newValue);
+				}
+				changes.add(new Change(this.point.resolve(change.path()), oldValue, newValue, change.payload()));
 			}
 			this.target.onRemoteCommit(new RemoteCommit(commit.revision(), commit.origin(), changes, commit.actor(),
 					commit.causedBy(), commit.expiry(), commit.depth()));

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * Reads through a {@link HybridBackend}'s {@link Mounts} (DESIGN §7): a path at or below a mount
  * point is read from that mount, relative to it; a path above mount points is read from the root
  * backend with each mounted subtree merged in at its position ({@link #graft}). An empty mount
- * reads as absent and hides the root backend's data at its position. Stateless; thread-safe as
+ * reads as {@code {}} when the root backend holds its marker (a branch at the mount point,
+ * {@link MountMarkers}), else as absent, and hides the root backend's other data at its position. Stateless; thread-safe as
  * far as the backends are.
  */
 final class MountedReads {
@@ -31,7 +32,8 @@ final class MountedReads {
 			if (mount.getKey().isAncestorOrSelf(path)) {
 				StatePath relative = mount.getKey().relativize(path);
 				Object value = mount.getValue().read(relative);
-				return (relative.isRoot() && isEmpty(value)) ? null : value;
+				return (relative.isRoot() && isEmpty(value)) ? MountMarkers.atPoint(mounts.root(), mount.getKey(), value)
+						: value;
 			}
 		}
 		Object value = mounts.root().read(path);
@@ -46,7 +48,7 @@ final class MountedReads {
 	/**
 	 * Lists children through the backends' own listings: below a mount point the mounted
 	 * backend's, above it the root backend's plus the names leading to non-empty mounts (an empty
-	 * mount hides the root backend's entry of the same name, as reads do).
+	 * mount without its marker hides the root backend's entry of the same name, as reads do).
 	 * @param mounts the mount table
 	 * @param path the path
 	 * @return the child names in order
@@ -69,7 +71,8 @@ final class MountedReads {
 				names.add(name);
 			}
 			else if (empty && mount.getKey().depth() == path.depth() + 1
-					&& !hasNonEmptyMountBelow(points, mount.getKey())) {
+					&& !hasNonEmptyMountBelow(points, mount.getKey())
+					&& !MountMarkers.present(mounts.root(), mount.getKey())) {
 				names.remove(name);
 			}
 		}
@@ -91,7 +94,9 @@ final class MountedReads {
 
 	/**
 	 * Puts a mounted tree into a value read from the root backend, turning whatever lies on the way
-	 * into branches; an empty mounted tree only hides the root backend's data at its position.
+	 * into branches; an empty mounted tree only hides the root backend's data at its position,
+	 * leaving {@code {}} where the root backend holds a branch (the mount point's marker,
+	 * {@link MountMarkers}) and nothing where it does not.
 	 * @param value the value read from the root backend at {@code base}
 	 * @param base where it was read
 	 * @param relative the mount point relative to {@code base}
@@ -100,6 +105,10 @@ final class MountedReads {
 	 */
 	static @Nullable Object graft(@Nullable Object value, StatePath base, StatePath relative, @Nullable Object mounted) {
 		if (isEmpty(mounted)) {
+			Object there = StateValues.getIn(value, relative);
+			if (there instanceof Map<?, ?> marker) {
+				return marker.isEmpty() ? value : StateValues.setIn(value, base, relative, StateValues.emptyBranch());
+			}
 			return StateValues.setIn(value, base, relative, null);
 		}
 		return graft(value, relative, 0, mounted);

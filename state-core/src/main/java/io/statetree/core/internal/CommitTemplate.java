@@ -410,6 +410,10 @@ final class CommitTemplate {
 		this.causedBy = 0;
 		try {
 			boolean changed = record(result);
+			if (this.backend.expiringEntries() != null) {
+				this.journal.lifetimesBefore(List.of(), (p) -> null); // sent without a capture
+				this.journal.lifetimesWritten(changed ? result.revision() : -1, writes);
+			}
 			if (this.sweeper != null) {
 				this.sweeper.committed(writes);
 			}
@@ -548,6 +552,11 @@ final class CommitTemplate {
 	 * @throws PreconditionFailedException when one of the caller's preconditions failed
 	 */
 	boolean commit(List<Write> writes, List<Precondition> preconditions, @Nullable DerivationImpl forced) {
+		ExpiringEntries entries = this.backend.expiringEntries();
+		if (entries != null) {
+			// a computed value or effect in progress reads lifetimes at its pin (PinnedLifetimes)
+			this.journal.lifetimesBefore(writes, entries::timeToLive);
+		}
 		CommitResult result = this.deriving.commit(writes, preconditions, forced, this.actor, this.causedBy,
 				this.expiry, nextDepth(), this.followedExpiry);
 		if (result == null) {
@@ -555,6 +564,9 @@ final class CommitTemplate {
 		}
 		List<Write> committed = this.deriving.committed();
 		boolean changed = record(result);
+		if (entries != null) {
+			this.journal.lifetimesWritten(changed ? result.revision() : -1, committed);
+		}
 		if (this.sweeper != null) {
 			// after recording: throws nothing, and nothing it does can lose the commit's events
 			this.sweeper.committed(committed);

@@ -65,6 +65,9 @@ final class ComputedImpl<T> implements Computed<T> {
 
 	private volatile Set<StatePath> dependencies = Set.of();
 
+	/** The paths whose lifetime the last computation read ({@code timeToLive}). */
+	private volatile Set<StatePath> lifetimeDependencies = Set.of();
+
 	private volatile boolean closed;
 
 	/** Held while computing, so concurrent gets compute once. */
@@ -166,12 +169,15 @@ final class ComputedImpl<T> implements Computed<T> {
 			catch (RuntimeException ex) {
 				// remember nothing: the next get tries again
 				this.dependencies = Set.copyOf(new LinkedHashSet<>(run.reads.keySet()));
+				this.lifetimeDependencies = lifetimesOf(run);
 				this.memo = NONE;
 				throw new StateException("A computed value's function threw " + ex.getClass().getName(), ex);
 			}
 			// publish what was read before asking the journal (see the class comment)
 			this.dependencies = Set.copyOf(run.reads.keySet());
-			boolean stale = run.inexact || this.journal.changedSince(run.reads) != null;
+			this.lifetimeDependencies = lifetimesOf(run);
+			boolean stale = run.inexact || this.journal.changedSince(run.reads) != null
+					|| this.journal.lifetimesChangedSincePin(run);
 			Memo computed = new Memo(holder[0], stale ? NONE.stamp : stamp);
 			if (!this.closed) {
 				this.memo = computed;
@@ -182,6 +188,22 @@ final class ComputedImpl<T> implements Computed<T> {
 			this.journal.end(run);
 			this.batches.resume(batch);
 		}
+	}
+
+	private static Set<StatePath> lifetimesOf(EffectJournal.Run run) {
+		return (run.lifetimes == null) ? Set.of() : Set.copyOf(run.lifetimes);
+	}
+
+	/** Tells whether a commit that wrote these paths may have changed a lifetime the last computation read. */
+	boolean lifetimeConcernedBy(List<StatePath> written) {
+		for (StatePath path : this.lifetimeDependencies) {
+			for (StatePath w : written) {
+				if (w.isAncestorOrSelf(path)) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/** A computation or tracked run around this get depends on what this value read. */
@@ -230,6 +252,7 @@ final class ComputedImpl<T> implements Computed<T> {
 		this.registry.remove(this);
 		this.memo = NONE;
 		this.dependencies = Set.of();
+		this.lifetimeDependencies = Set.of();
 	}
 
 	@Override

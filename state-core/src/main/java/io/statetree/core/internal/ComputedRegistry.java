@@ -6,6 +6,7 @@ import java.util.function.Function;
 
 import io.statetree.core.Computed;
 import io.statetree.core.StateController;
+import io.statetree.core.StatePath;
 import io.statetree.core.StateView;
 import io.statetree.core.backend.Change;
 
@@ -39,6 +40,22 @@ final class ComputedRegistry {
 					computed.invalidate();
 					break;
 				}
+			}
+		}
+	}
+
+	/**
+	 * Called under the commit lock with the paths a commit wrote: each value whose last
+	 * computation read the lifetime of one of them or of a path below ({@code timeToLive}) is
+	 * invalidated, since a write may restart or clear a lifetime without changing a value.
+	 */
+	void lifetimesWritten(List<StatePath> written) {
+		if (this.open.isEmpty()) {
+			return;
+		}
+		for (ComputedImpl<?> computed : this.open) {
+			if (computed.lifetimeConcernedBy(written)) {
+				computed.invalidate();
 			}
 		}
 	}

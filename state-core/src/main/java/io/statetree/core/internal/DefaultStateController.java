@@ -530,7 +530,7 @@ public final class DefaultStateController implements StateController {
 					path.isRoot() || current.tx.readUntracked(path) != null, path,
 					this.parts.lifetimes::timeToLive);
 		}
-		return this.parts.lifetimes.timeToLive(path);
+		return this.parts.reads.timeToLive(path, this.parts.lifetimes::timeToLive);
 	}
 
 	@Override

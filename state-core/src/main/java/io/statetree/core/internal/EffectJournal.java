@@ -2,12 +2,15 @@ package io.statetree.core.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +20,7 @@ import java.util.function.Function;
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.Change;
 import io.statetree.core.backend.StateValues;
+import io.statetree.core.backend.Write;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,6 +97,9 @@ final class EffectJournal {
 	/** The open computed values, told of every recorded commit after it is recorded. */
 	final ComputedRegistry computeds = new ComputedRegistry();
 
+	/** What runs need to read lifetimes at their pins. Guarded by this. */
+	private final PinnedLifetimes lifetimes = new PinnedLifetimes();
+
 	/** The newest revision of an entry dropped while a run was pinned before it. Guarded by this. */
 	private long floor = Long.MIN_VALUE;
 
@@ -129,6 +136,12 @@ final class EffectJournal {
 
 		/** Each path read, with the oldest revision it was read at. */
 		final Map<StatePath, Long> reads = new LinkedHashMap<>();
+
+		/** The journal's sequence when the run began (a lifetime-only commit has no revision). */
+		long pinSequence;
+
+		/** The paths the run asked {@code timeToLive} of, or null. */
+		@Nullable Set<StatePath> lifetimes;
 
 		/** Set when a value could not be read at the pin (the journal overflowed). */
 		boolean inexact;
@@ -169,12 +182,15 @@ final class EffectJournal {
 	 */
 	Run begin() {
 		long pin;
+		long pinSequence;
 		synchronized (this) {
 			this.pinned = true;
 			pin = this.head;
+			pinSequence = this.sequence;
 			this.pins.merge(pin, 1, Integer::sum);
 		}
 		Run run = new Run(this, pin);
+		run.pinSequence = pinSequence;
 		RUNNING.incrementAndGet();
 		return run;
 	}
@@ -227,6 +243,9 @@ final class EffectJournal {
 		RUNNING.decrementAndGet();
 		synchronized (this) {
 			unpin(run.start);
+			if (run.lifetimes != null) {
+				this.lifetimes.unwatch(run.lifetimes);
+			}
 			prune();
 			this.pinned = !this.pins.isEmpty();
 		}
@@ -239,6 +258,7 @@ final class EffectJournal {
 	private void prune() {
 		if (this.pins.isEmpty()) {
 			this.entries.clear();
+			this.lifetimes.clear();
 			return;
 		}
 		long oldest = this.pins.firstKey();
@@ -300,15 +320,33 @@ final class EffectJournal {
 	 */
 	@Nullable Object read(Run run, StatePath path) {
 		run.read(path);
+		return consistently(run, path, this.backendRead, (live, seq) -> undo(run, path, live, seq));
+	}
+
+	/** Takes a live reading and the journal's sequence it was taken at to the run's pin. */
+	@FunctionalInterface
+	private interface AtPin<V> {
+
+		@Nullable V apply(@Nullable V live, long readSequence);
+
+	}
+
+	/**
+	 * Reads live with no commit in progress (so the journal's sequence tells which recorded
+	 * commits the reading includes) and takes the reading to the run's pin; optimistic first,
+	 * then under the commit lock, else live and the run marked inexact.
+	 */
+	private <V> @Nullable V consistently(Run run, StatePath path, Function<StatePath, @Nullable V> live,
+			AtPin<V> atPin) {
 		if (this.commitLock.isHeldByCurrentThread()) {
-			return undo(run, path, this.backendRead.apply(path), this.sequence);
+			return atPin.apply(live.apply(path), this.sequence);
 		}
 		for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
 			long seq = this.sequence;
-			Object value = this.backendRead.apply(path);
+			V value = live.apply(path);
 			// a commit applied during the read is recorded before the lock is released
 			if (!this.commitLock.isLocked() && this.sequence == seq) {
-				return undo(run, path, value, seq);
+				return atPin.apply(value, seq);
 			}
 			Thread.onSpinWait();
 		}
@@ -321,14 +359,99 @@ final class EffectJournal {
 		}
 		if (!locked) {
 			run.inexact = true;
-			return this.backendRead.apply(path);
+			return live.apply(path);
 		}
 		try {
-			return undo(run, path, this.backendRead.apply(path), this.sequence);
+			return atPin.apply(live.apply(path), this.sequence);
 		}
 		finally {
 			this.commitLock.unlock();
 		}
+	}
+
+	/**
+	 * Reads a path's lifetime as it was at a run's pin ({@link PinnedLifetimes}), and remembers
+	 * the read: the path is a dependency, and its lifetime is captured before every later commit
+	 * that may change it until the run ends.
+	 * @param run the run
+	 * @param path the path
+	 * @param live reads the lifetime now ({@code null} when none)
+	 * @return the time left at the pin, or null when none
+	 */
+	@Nullable Duration timeToLive(Run run, StatePath path, Function<StatePath, @Nullable Duration> live) {
+		run.read(path);
+		synchronized (this) {
+			if (run.lifetimes == null) {
+				run.lifetimes = new HashSet<>();
+			}
+			if (run.lifetimes.add(path)) {
+				this.lifetimes.watch(path);
+			}
+		}
+		return consistently(run, path, live, (left, seq) -> lifetimeAtPin(run, path, left, seq));
+	}
+
+	private synchronized @Nullable Duration lifetimeAtPin(Run run, StatePath path, @Nullable Duration live,
+			long readSequence) {
+		return this.lifetimes.atPin(run, path, live, readSequence);
+	}
+
+	/**
+	 * Before a commit, under the commit lock: captures the lifetimes runs in progress asked of that
+	 * the writes may change. Nothing to do (one volatile read) while no run is pinned.
+	 * @param writes the commit's writes
+	 * @param live reads a lifetime now
+	 */
+	void lifetimesBefore(List<Write> writes, Function<StatePath, @Nullable Duration> live) {
+		this.lifetimes.dropPending(); // under the commit lock, like every access to it
+		if (!this.pinned) {
+			return;
+		}
+		List<StatePath> touched;
+		synchronized (this) {
+			touched = this.lifetimes.touched(writes);
+		}
+		if (!touched.isEmpty()) {
+			this.lifetimes.capture(touched, live);
+		}
+	}
+
+	/**
+	 * After a commit, under the commit lock: keeps what runs in progress need to read lifetimes at
+	 * their pins, and invalidates the computed values that read a lifetime the writes may have
+	 * changed (a write that only restarts a time to live changes no value).
+	 * @param revision the commit's revision when it changed a value, else {@code -1}
+	 * @param writes what it wrote (only the paths matter)
+	 */
+	void lifetimesWritten(long revision, List<Write> writes) {
+		if (!this.pinned && !this.computeds.hasOpen()) {
+			this.lifetimes.dropPending(); // under the commit lock, like every access to it
+			return;
+		}
+		List<StatePath> written = new ArrayList<>(writes.size());
+		for (Write write : writes) {
+			written.add(write.path());
+		}
+		this.computeds.lifetimesWritten(written);
+		if (!this.pinned) {
+			this.lifetimes.dropPending(); // under the commit lock, like every access to it
+			return;
+		}
+		synchronized (this) {
+			long seq = this.sequence + 1;
+			if (this.pins.isEmpty()) {
+				this.lifetimes.dropPending();
+			}
+			else {
+				this.lifetimes.written(seq, revision, written);
+			}
+			SEQUENCE.setRelease(this, seq);
+		}
+	}
+
+	/** Whether a commit after a run's pin may have changed a lifetime it read (its result is stale). */
+	synchronized boolean lifetimesChangedSincePin(Run run) {
+		return this.lifetimes.changedSincePin(run);
 	}
 
 	/**

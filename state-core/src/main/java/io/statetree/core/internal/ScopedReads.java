@@ -1,7 +1,9 @@
 package io.statetree.core.internal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.StateBackend;
@@ -86,6 +88,21 @@ final class ScopedReads {
 			this.guard.read(path);
 		}
 		return names;
+	}
+
+	/**
+	 * A lifetime ({@code timeToLive}) outside a batch: inside a tracked effect or a computed value's
+	 * function at the run's pin (DESIGN §16: one snapshot per run, lifetimes included), else live.
+	 * @param path the path
+	 * @param live reads the lifetime now
+	 * @return the time left, or null when none
+	 */
+	@Nullable Duration timeToLive(StatePath path, Function<StatePath, @Nullable Duration> live) {
+		EffectJournal.Run effectRun = EffectJournal.current();
+		if (effectRun != null && effectRun.journal == this.journal) {
+			return this.journal.timeToLive(effectRun, path, live);
+		}
+		return live.apply(path);
 	}
 
 	/** Notes a read inside an effect run in progress ({@code getOrWrite}): a later change of the path runs it again. */
