@@ -82,8 +82,8 @@ final class DerivingCommit {
 			if (!current.isEmpty() || forced != null) {
 				tx = new TxView(this.backend, shared);
 				tx.recordChanges();
-				for (Write write : writes) {
-					tx.add(write);
+				for (int i = 0, n = writes.size(); i < n; i++) {
+					tx.add(writes.get(i));
 				}
 				Set<DerivationImpl> ran = this.graph.run(tx, current, forced, false, expiry, followed);
 				if (!ran.isEmpty()) {

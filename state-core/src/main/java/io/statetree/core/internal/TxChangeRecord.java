@@ -88,6 +88,24 @@ final class TxChangeRecord {
 		return true;
 	}
 
+	/**
+	 * Whether a recorded change lies at, above or below the path: when none does, none lies at,
+	 * above or below a child of it either, so writes of its children need not be compared with
+	 * these ({@link #noteAfter} from {@link #size()}).
+	 */
+	boolean touches(StatePath path) {
+		Change[] changes = this.recorded;
+		if (changes == null) {
+			return true;
+		}
+		for (int i = 0; i < this.size; i++) {
+			if (related(changes[i].path(), path)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** Whether change {@code k} surely changed the value at its path from the snapshot's. */
 	boolean surelyChanged(int k) {
 		return k < this.size && (this.real & (1 << k)) != 0;

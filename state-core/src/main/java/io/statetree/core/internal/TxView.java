@@ -29,6 +29,7 @@ final class TxView {
 
 	private final StateBackend backend;
 
+	/** The writes in order; sized for a chain of derivations without growing (16 is as many as are held or recorded). */
 	private final List<Write> writes = new ArrayList<>();
 
 	/**
@@ -321,11 +322,13 @@ final class TxView {
 			}
 			@SuppressWarnings("unchecked")
 			Map<String, Object> branch = (Map<String, Object>) parent;
-			held.start(derivation, branch, (this.changes != null) ? this.changes.size() : 0);
+			TxChangeRecord recorded = this.changes;
+			held.start(derivation, branch, (recorded != null) ? recorded.size() : 0,
+					recorded != null && !recorded.touches(derivation.destinationParent));
 		}
 		String key = path.segment(last);
 		int at = held.indexOf(key);
-		Object previous = held.valueOf(at, key);
+		Object previous = held.valueOf(at, key, derivation);
 		if (!derivation.changes(previous, returned, model)) {
 			return 0;
 		}
@@ -339,7 +342,7 @@ final class TxView {
 		// the held writes are children of one branch, each written once (a child written again
 		// was found at its index): only the changes before them can touch this one
 		if (recorded != null && (at >= 0 || !recorded.noteAfter(write, previous, surely(derivation, previous, model),
-				held.recordFrom()))) {
+				held.compareWith()))) {
 			this.changes = null;
 		}
 		return 1;
