@@ -173,6 +173,18 @@ final class PendingChildren {
 		return value;
 	}
 
+	/** Forgets every held write unapplied (a view that ends without applying them), keeping the buffers. */
+	void clear() {
+		if (this.size > 0) {
+			Arrays.fill(this.keys, 0, this.size, null);
+			Arrays.fill(this.values, 0, this.size, null);
+			this.size = 0;
+		}
+		this.of = null;
+		this.branchPath = null;
+		this.parent = null;
+	}
+
 	/** The path of the branch the held writes are children of. */
 	StatePath branchPath() {
 		return Objects.requireNonNull(this.branchPath);

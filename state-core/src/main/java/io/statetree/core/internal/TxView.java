@@ -89,6 +89,18 @@ final class TxView {
 	}
 
 	TxView(StateBackend backend, boolean trackReads) {
+		this(backend, trackReads, null);
+	}
+
+	/**
+	 * A view; one that does not track reads holds its derived writes side by side in
+	 * {@code held} when given (emptied first), instead of a buffer of its own.
+	 */
+	TxView(StateBackend backend, boolean trackReads, @Nullable PendingChildren held) {
+		if (held != null && !trackReads) {
+			held.clear();
+			this.pending = held;
+		}
 		this.backend = backend;
 		SnapshotStore snapshots = backend.snapshotStore();
 		this.base = (snapshots != null) ? snapshots.snapshot() : null;
