@@ -29,7 +29,6 @@ final class TxView {
 
 	private final StateBackend backend;
 
-	/** The writes in order; sized for a chain of derivations without growing (16 is as many as are held or recorded). */
 	private final List<Write> writes = new ArrayList<>();
 
 	/**
@@ -352,7 +351,8 @@ final class TxView {
 		this.writes.add(write);
 		TxChangeRecord recorded = this.changes;
 		// the held writes are children of one branch, each written once (a child written again
-		// was found at its index): only the changes before them can touch this one
+		// was found at its index): only the changes before them can touch this one, and none of
+		// those when none lies at, above or below the branch (checked once, when the group started)
 		if (recorded != null && (at >= 0 || !recorded.noteAfter(write, previous, surely(derivation, previous, model),
 				held.compareWith()))) {
 			this.changes = null;
