@@ -117,7 +117,20 @@ final class Branch extends AbstractMap<String, Object> {
 	 * @return the new branch, or this one when every child is already that value
 	 */
 	public Branch withAll(Object[] keys, Object[] values, int n) {
-		PersistentOrderedMap<String, Object> next = this.children.putAll(keys, values, n);
+		return withAll(null, keys, values, n);
+	}
+
+	/**
+	 * {@link #withAll(Object[], Object[], int)} with a position hint per child, as
+	 * {@link #child(String, int[], int)} left them.
+	 * @param hints a position per child, any value (null: none)
+	 * @param keys the children's names, the first {@code n} used, none twice
+	 * @param values their immutable values (not null)
+	 * @param n how many children
+	 * @return the new branch, or this one when every child is already that value
+	 */
+	public Branch withAll(int @Nullable [] hints, Object[] keys, Object[] values, int n) {
+		PersistentOrderedMap<String, Object> next = this.children.putAll(hints, keys, values, n);
 		if (next == this.children) {
 			return this;
 		}
@@ -136,6 +149,26 @@ final class Branch extends AbstractMap<String, Object> {
 	public Branch without(String key) {
 		PersistentOrderedMap<String, Object> next = this.children.remove(key);
 		return (next == this.children) ? this : next.isEmpty() ? EMPTY : new Branch(next, this.timed);
+	}
+
+	/**
+	 * The value of a child, like {@link #get}, with a position hint: {@code hints[i]} on entry is
+	 * where the child was found before (any value), on return where it is now, or -1 when this
+	 * branch keeps no positions or has no such child.
+	 * @param key the child's name
+	 * @param hints the hints
+	 * @param i which hint
+	 * @return the child's value, or null when absent
+	 */
+	@Nullable Object child(String key, int[] hints, int i) {
+		int slot = this.children.flatSlot(key, hints[i]);
+		if (slot >= 0) {
+			hints[i] = slot;
+			Object raw = this.children.flatValue(slot);
+			return (raw instanceof DueValue due) ? due.value() : raw;
+		}
+		hints[i] = -1;
+		return (slot == -1) ? null : get(key);
 	}
 
 	@Override

@@ -176,8 +176,22 @@ final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.Entry<K
 	 * @param n how many entries
 	 * @return the new map, or this one when every value is already there
 	 */
-	@SuppressWarnings("unchecked")
 	public PersistentOrderedMap<K, V> putAll(Object[] keys, Object[] values, int n) {
+		return putAll(null, keys, values, n);
+	}
+
+	/**
+	 * {@link #putAll(Object[], Object[], int)} with a position hint per key ({@link #flatSlot}):
+	 * a flat map tries each key at its hint before it scans for it, so keys found earlier on this
+	 * map are not searched for again. A wrong hint only costs the scan.
+	 * @param hints a slot per key where it was found before, any value (null: none)
+	 * @param keys the keys, the first {@code n} used, none null and none twice
+	 * @param values their values, none null
+	 * @param n how many entries
+	 * @return the new map, or this one when every value is already there
+	 */
+	@SuppressWarnings("unchecked")
+	public PersistentOrderedMap<K, V> putAll(int @Nullable [] hints, Object[] keys, Object[] values, int n) {
 		if (trie != null) {
 			PersistentOrderedMap<K, V> map = this;
 			for (int i = 0; i < n; i++) {
@@ -190,7 +204,7 @@ final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.Entry<K
 		for (int i = 0; i < n; i++) {
 			Object key = Objects.requireNonNull(keys[i], "key");
 			Object value = Objects.requireNonNull(values[i], "value");
-			int at = smallIndex(key, key.hashCode());
+			int at = (hints != null) ? flatSlot(key, hints[i]) : smallIndex(key, key.hashCode());
 			if (at < 0) {
 				missing = true;
 			}
@@ -294,6 +308,34 @@ final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.Entry<K
 		System.arraycopy(hs, 0, h, 0, i);
 		System.arraycopy(hs, i + 1, h, i, n - i);
 		return new PersistentOrderedMap<>(n, d, h, null, n);
+	}
+
+	/**
+	 * The slot of a key in a flat map, tried at {@code hint} first (the same key instance there
+	 * answers without a scan): the slot holding the key, -1 when a flat map does not hold it, -2
+	 * for a large map, which has no slots.
+	 * @param key the key
+	 * @param hint where the key was found before, any value
+	 * @return the slot (0 to size - 1), -1 or -2
+	 */
+	int flatSlot(Object key, int hint) {
+		if (trie != null) {
+			return -2;
+		}
+		if (hint >= 0 && hint < size && data[hint << 1] == key) {
+			return hint;
+		}
+		return smallIndex(key, key.hashCode());
+	}
+
+	/**
+	 * The value in a slot of a flat map, as {@link #flatSlot} found it on this map.
+	 * @param slot the slot, 0 to size - 1
+	 * @return the value
+	 */
+	@SuppressWarnings("unchecked")
+	V flatValue(int slot) {
+		return (V) data[(slot << 1) + 1];
 	}
 
 	private int smallIndex(Object key, int hash) {

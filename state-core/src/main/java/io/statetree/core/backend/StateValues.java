@@ -261,6 +261,43 @@ public final class StateValues {
 	}
 
 	/**
+	 * The value of a child of a branch, as {@link #child} gives it, with a position hint kept by
+	 * the caller: {@code hints[i]} on entry is where the child was found before in a branch it
+	 * descends from (any value; -1 for none), on return where it is in this one (-1 when unknown).
+	 * Hints passed on to {@link #withChildren(Map, int[], Object[], Object[], int)} spare finding
+	 * each child again; a wrong hint costs a search, never a wrong answer.
+	 * @param branch a branch of the model
+	 * @param key the child's name
+	 * @param hints the caller's hints
+	 * @param i the index of this child's hint
+	 * @return the child's value, or {@code null} when absent
+	 */
+	public static @Nullable Object child(Map<String, Object> branch, String key, int[] hints, int i) {
+		if (branch instanceof Branch own) {
+			return own.child(key, hints, i);
+		}
+		hints[i] = -1;
+		return branch.get(key);
+	}
+
+	/**
+	 * {@link #withChildren(Map, Object[], Object[], int)} with the position hints
+	 * {@link #child(Map, String, int[], int)} left for the children, so that a child found there
+	 * is not searched for again.
+	 * @param branch a branch of the model
+	 * @param hints a position hint per child (any values)
+	 * @param keys the children's names (valid path segments), the first {@code n} used, none twice
+	 * @param values their new values in the model, none {@code null}
+	 * @param n how many children
+	 * @return the new branch, or {@code branch} when every child already is that value
+	 */
+	public static Map<String, Object> withChildren(Map<String, Object> branch, int[] hints, Object[] keys,
+			Object[] values, int n) {
+		return (branch instanceof Branch own) ? own.withAll(hints, keys, values, n)
+				: ValueImport.branch(branch).withAll(keys, values, n);
+	}
+
+	/**
 	 * Returns a copy of a branch with several children set at once, the branch copied once rather
 	 * than once per child (a commit whose derivations write side by side, DESIGN §6). The same
 	 * branch as setting each child with {@link #setIn} in order.

@@ -166,7 +166,12 @@ final class TreeChanges {
 	}
 
 	static boolean unchanged(List<Change> changes) {
-		for (Change change : changes) {
+		if (!(changes instanceof java.util.RandomAccess)) {
+			return unchanged(List.copyOf(changes));
+		}
+		// indexed: no iterator per commit
+		for (int i = 0, n = changes.size(); i < n; i++) {
+			Change change = changes.get(i);
 			if (!ValueEquality.equal(change.oldValue(), change.newValue())) {
 				return false;
 			}

@@ -293,8 +293,8 @@ final class DerivationGraph {
 					index.markChanged(path, marks);
 				}
 			}
-			for (StatePath path : expired) {
-				index.mark(path, marks);
+			for (int k = 0, e = expired.size(); k < e; k++) {
+				index.mark(expired.get(k), marks);
 			}
 			int n = order.size();
 			if (forced != null || !again.isEmpty()) {

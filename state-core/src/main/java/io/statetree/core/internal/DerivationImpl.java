@@ -35,6 +35,13 @@ final class DerivationImpl implements Derivation {
 
 	volatile List<StatePath> sources;
 
+	/**
+	 * Where the destination was last found in its parent branch when a commit held this
+	 * derivation's write ({@link PendingChildren#valueOf}): only a hint, tried first and checked,
+	 * so a stale value costs a search, never a wrong answer.
+	 */
+	int slotHint = -1;
+
 	final boolean tracked;
 
 	final Function<Reader, @Nullable Object> compute;

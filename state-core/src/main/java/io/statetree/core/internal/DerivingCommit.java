@@ -42,6 +42,13 @@ final class DerivingCommit {
 	/** Ends the clock reading a due check lent the commit once derivations ran, or null. */
 	private final @Nullable ExpirySweeper sweeper;
 
+	/**
+	 * The commits' buffer of held derived writes ({@link PendingChildren}), lent to one commit's
+	 * view at a time and emptied when it comes back, so a commit does not make its own; null while
+	 * lent (a commit made inside another on this thread then makes its own).
+	 */
+	private @Nullable PendingChildren spare = new PendingChildren();
+
 	DerivingCommit(StateBackend backend, DerivationGraph graph, String origin, @Nullable ExpirySweeper sweeper) {
 		this.backend = backend;
 		this.sweeper = sweeper;
@@ -69,6 +76,23 @@ final class DerivingCommit {
 	@Nullable CommitResult commit(List<Write> writes, List<Precondition> preconditions,
 			@Nullable DerivationImpl forced, @Nullable String actor, long causedBy, boolean expiry, int depth,
 			List<StatePath> followed) {
+		PendingChildren held = this.spare;
+		this.spare = null;
+		try {
+			return commit(writes, preconditions, forced, actor, causedBy, expiry, depth, followed, held);
+		}
+		finally {
+			if (held != null) {
+				// nothing a commit held stays reachable from the buffer
+				held.clear();
+				this.spare = held;
+			}
+		}
+	}
+
+	private @Nullable CommitResult commit(List<Write> writes, List<Precondition> preconditions,
+			@Nullable DerivationImpl forced, @Nullable String actor, long causedBy, boolean expiry, int depth,
+			List<StatePath> followed, @Nullable PendingChildren held) {
 		// On a shared backend another instance may change a derivation's sources between the read
 		// that computes it and the commit: the sources read are checked in the commit too, and the
 		// derivations computed again when one changed (this controller's writers wait on its lock).
@@ -80,10 +104,10 @@ final class DerivingCommit {
 			List<DerivationImpl> current = this.graph.ordered();
 			TxView tx = null;
 			if (!current.isEmpty() || forced != null) {
-				tx = new TxView(this.backend, shared);
+				tx = new TxView(this.backend, shared, held);
 				tx.recordChanges();
-				for (Write write : writes) {
-					tx.add(write);
+				for (int i = 0, n = writes.size(); i < n; i++) {
+					tx.add(writes.get(i));
 				}
 				Set<DerivationImpl> ran = this.graph.run(tx, current, forced, false, expiry, followed);
 				if (!ran.isEmpty()) {

@@ -42,10 +42,24 @@ final class PendingChildren {
 
 	private Object[] values = NONE;
 
+	/**
+	 * Where each held child was found in {@link #parent} ({@link StateValues#child(Map, String, int[], int)}),
+	 * so that applying them does not search the branch again.
+	 */
+	private int[] hints = NO_HINTS;
+
+	private static final int[] NO_HINTS = {};
+
 	private int size;
 
 	/** How many changes the commit had recorded when the first of these was held: those from there on are theirs. */
 	private int recordFrom;
+
+	/**
+	 * Whether no change recorded before the first of these lies at, above or below their branch:
+	 * then none lies at, above or below one of its children, and a held write needs no comparing.
+	 */
+	private boolean clearOfEarlier;
 
 	int size() {
 		return this.size;
@@ -61,17 +75,31 @@ final class PendingChildren {
 		return this.size < MAX && (parent == held || (parent.depth() == held.depth() && parent.equals(held)));
 	}
 
-	/** Starts holding writes below a branch of the tree, the first the derivation's. */
-	void start(DerivationImpl derivation, Map<String, Object> branch, int recorded) {
+	/**
+	 * Starts holding writes below a branch of the tree, the first the derivation's.
+	 * @param recorded how many changes the commit recorded so far
+	 * @param clear whether none of those lies at, above or below the branch
+	 */
+	void start(DerivationImpl derivation, Map<String, Object> branch, int recorded, boolean clear) {
 		this.of = derivation.destination;
 		this.branchPath = derivation.destinationParent;
 		this.parent = branch;
 		this.recordFrom = recorded;
+		this.clearOfEarlier = clear;
+		if (this.keys.length == 0) {
+			// never more than MAX: made once, at full size
+			this.keys = new Object[MAX];
+			this.values = new Object[MAX];
+			this.hints = new int[MAX];
+		}
 	}
 
-	/** How many changes were recorded before the first held write. */
-	int recordFrom() {
-		return this.recordFrom;
+	/**
+	 * How many of the changes recorded before the first held write a held write must be compared
+	 * with: none when the branch is clear of them all.
+	 */
+	int compareWith() {
+		return this.clearOfEarlier ? 0 : this.recordFrom;
 	}
 
 	/** The held write's index for a child name, or -1. */
@@ -87,21 +115,31 @@ final class PendingChildren {
 		return -1;
 	}
 
-	/** The value of a child now: the held one at {@code at}, else the branch's. */
-	@Nullable Object valueOf(int at, String key) {
-		return (at >= 0) ? this.values[at] : StateValues.child(Objects.requireNonNull(this.parent), key);
+	/**
+	 * The value of a child now: the held one at {@code at}, else the branch's, looked for first
+	 * where the derivation found it last ({@link DerivationImpl#slotHint}), and its place noted for
+	 * {@link #put} and {@link #applied}.
+	 */
+	@Nullable Object valueOf(int at, String key, DerivationImpl derivation) {
+		if (at >= 0) {
+			return this.values[at];
+		}
+		int[] noted = this.hints;
+		int next = this.size;
+		noted[next] = derivation.slotHint;
+		Object value = StateValues.child(Objects.requireNonNull(this.parent), key, noted, next);
+		derivation.slotHint = noted[next];
+		return value;
 	}
 
-	/** Holds a child's new value: replaces the held one at {@code at}, or adds it when -1. */
+	/**
+	 * Holds a child's new value: replaces the held one at {@code at}, or adds it when -1 (after
+	 * {@link #valueOf} looked it up).
+	 */
 	void put(int at, String key, Object model) {
 		if (at >= 0) {
 			this.values[at] = model;
 			return;
-		}
-		if (this.keys.length == 0) {
-			// never more than MAX: made once, at full size
-			this.keys = new Object[MAX];
-			this.values = new Object[MAX];
 		}
 		this.keys[this.size] = key;
 		this.values[this.size] = model;
@@ -135,6 +173,18 @@ final class PendingChildren {
 		return value;
 	}
 
+	/** Forgets every held write unapplied (a view that ends without applying them), keeping the buffers. */
+	void clear() {
+		if (this.size > 0) {
+			Arrays.fill(this.keys, 0, this.size, null);
+			Arrays.fill(this.values, 0, this.size, null);
+			this.size = 0;
+		}
+		this.of = null;
+		this.branchPath = null;
+		this.parent = null;
+	}
+
 	/** The path of the branch the held writes are children of. */
 	StatePath branchPath() {
 		return Objects.requireNonNull(this.branchPath);
@@ -143,8 +193,8 @@ final class PendingChildren {
 	/** The branch with every held child set (copied once), and nothing held any more. */
 	Map<String, Object> applied() {
 		int n = this.size;
-		Map<String, Object> branch = StateValues.withChildren(Objects.requireNonNull(this.parent), this.keys,
-				this.values, n);
+		Map<String, Object> branch = StateValues.withChildren(Objects.requireNonNull(this.parent), this.hints,
+				this.keys, this.values, n);
 		Arrays.fill(this.keys, 0, n, null);
 		Arrays.fill(this.values, 0, n, null);
 		this.size = 0;

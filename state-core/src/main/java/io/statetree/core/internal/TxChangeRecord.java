@@ -34,8 +34,12 @@ final class TxChangeRecord {
 	 */
 	private static final int MAX_RECORDED = 16;
 
-	/** The changes noted, in order; null once {@link #changes} handed them out. */
-	private Change @Nullable [] recorded = new Change[MAX_RECORDED];
+	/**
+	 * The changes noted, in order, as pairs: the write ({@link Write}) and the value its walk found
+	 * before it; null once {@link #changes} handed them out. The {@link Change}s themselves are
+	 * made only when read ({@link Recorded#get}): a commit nobody listens to reads one.
+	 */
+	private Object @Nullable [] recorded = new Object[MAX_RECORDED * 2];
 
 	private int size;
 
@@ -71,21 +75,41 @@ final class TxChangeRecord {
 	 * changes are compared with it.
 	 */
 	boolean noteAfter(Write write, @Nullable Object before, boolean changed, int unrelatedFrom) {
-		Change[] changes = this.recorded;
+		Object[] changes = this.recorded;
 		StatePath path = write.path();
 		if (changes == null || write.value() == null || path.isRoot() || this.size == MAX_RECORDED) {
 			return false;
 		}
 		for (int i = 0, n = Math.min(unrelatedFrom, this.size); i < n; i++) {
-			if (related(changes[i].path(), path)) {
+			if (related(((Write) changes[i << 1]).path(), path)) {
 				return false;
 			}
 		}
 		if (changed) {
 			this.real |= 1 << this.size;
 		}
-		changes[this.size++] = new Change(path, before, write.value(), write.payload());
+		changes[this.size << 1] = write;
+		changes[(this.size << 1) + 1] = before;
+		this.size++;
 		return true;
+	}
+
+	/**
+	 * Whether a recorded change lies at, above or below the path: when none does, none lies at,
+	 * above or below a child of it either, so writes of its children need not be compared with
+	 * these ({@link #noteAfter} from {@link #size()}).
+	 */
+	boolean touches(StatePath path) {
+		Object[] changes = this.recorded;
+		if (changes == null) {
+			return true;
+		}
+		for (int i = 0; i < this.size; i++) {
+			if (related(((Write) changes[i << 1]).path(), path)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** Whether change {@code k} surely changed the value at its path from the snapshot's. */
@@ -101,7 +125,7 @@ final class TxChangeRecord {
 	List<Change> changes() {
 		Recorded list = this.handedOut;
 		if (list == null) {
-			Change[] changes = (this.recorded != null) ? this.recorded : new Change[0];
+			Object[] changes = (this.recorded != null) ? this.recorded : new Object[0];
 			list = new Recorded(changes, this.size, this.real == (1 << this.size) - 1);
 			this.handedOut = list;
 			this.recorded = null;
@@ -128,19 +152,30 @@ final class TxChangeRecord {
 	}
 
 	/**
-	 * A record's changes as handed out: immutable (the array is no longer written once the
-	 * record is closed, and never leaves this list). {@link #allChanged} tells that every change
-	 * surely changed its value, so {@link RealChanges} has nothing to filter.
+	 * A record's changes as handed out: immutable (the array of writes and values before is no
+	 * longer written once the record is closed, and never leaves this list). {@link #allChanged}
+	 * tells that every change surely changed its value, so {@link RealChanges} has nothing to
+	 * filter.
+	 * <p>
+	 * Each {@link Change} is made the first time it is read and kept: a commit that no listener,
+	 * effect or history reader reads makes one (the backend asks whether the first changed
+	 * anything) instead of one per write. Thread-safe: the list is read by the listeners' and
+	 * history readers' threads; a change made by two threads at once is made twice, equal, and one
+	 * of them kept (a {@code Change} is an immutable record, safe to publish without a lock).
 	 */
 	static final class Recorded extends AbstractList<Change> implements RandomAccess {
 
-		private final Change[] changes;
+		/** Pairs: write {@code k} at {@code 2k}, the value before it at {@code 2k + 1}. */
+		private final Object[] changes;
+
+		/** The changes made so far, by index; null until one is read. */
+		private Change @Nullable [] made;
 
 		private final int size;
 
 		private final boolean allChanged;
 
-		Recorded(Change[] changes, int size, boolean allChanged) {
+		Recorded(Object[] changes, int size, boolean allChanged) {
 			this.changes = changes;
 			this.size = size;
 			this.allChanged = allChanged;
@@ -155,7 +190,18 @@ final class TxChangeRecord {
 			if (index < 0 || index >= this.size) {
 				throw new IndexOutOfBoundsException("Index " + index + " out of bounds for length " + this.size);
 			}
-			return this.changes[index];
+			Change[] known = this.made;
+			if (known == null) {
+				known = new Change[this.size];
+				this.made = known;
+			}
+			Change change = known[index];
+			if (change == null) {
+				Write write = (Write) this.changes[index << 1];
+				change = new Change(write.path(), this.changes[(index << 1) + 1], write.value(), write.payload());
+				known[index] = change;
+			}
+			return change;
 		}
 
 		@Override

@@ -88,6 +88,18 @@ final class TxView {
 	}
 
 	TxView(StateBackend backend, boolean trackReads) {
+		this(backend, trackReads, null);
+	}
+
+	/**
+	 * A view; one that does not track reads holds its derived writes side by side in
+	 * {@code held} when given (emptied first), instead of a buffer of its own.
+	 */
+	TxView(StateBackend backend, boolean trackReads, @Nullable PendingChildren held) {
+		if (held != null && !trackReads) {
+			held.clear();
+			this.pending = held;
+		}
 		this.backend = backend;
 		SnapshotStore snapshots = backend.snapshotStore();
 		this.base = (snapshots != null) ? snapshots.snapshot() : null;
@@ -321,11 +333,13 @@ final class TxView {
 			}
 			@SuppressWarnings("unchecked")
 			Map<String, Object> branch = (Map<String, Object>) parent;
-			held.start(derivation, branch, (this.changes != null) ? this.changes.size() : 0);
+			TxChangeRecord recorded = this.changes;
+			held.start(derivation, branch, (recorded != null) ? recorded.size() : 0,
+					recorded != null && !recorded.touches(derivation.destinationParent));
 		}
 		String key = path.segment(last);
 		int at = held.indexOf(key);
-		Object previous = held.valueOf(at, key);
+		Object previous = held.valueOf(at, key, derivation);
 		if (!derivation.changes(previous, returned, model)) {
 			return 0;
 		}
@@ -337,9 +351,10 @@ final class TxView {
 		this.writes.add(write);
 		TxChangeRecord recorded = this.changes;
 		// the held writes are children of one branch, each written once (a child written again
-		// was found at its index): only the changes before them can touch this one
+		// was found at its index): only the changes before them can touch this one, and none of
+		// those when none lies at, above or below the branch (checked once, when the group started)
 		if (recorded != null && (at >= 0 || !recorded.noteAfter(write, previous, surely(derivation, previous, model),
-				held.recordFrom()))) {
+				held.compareWith()))) {
 			this.changes = null;
 		}
 		return 1;
