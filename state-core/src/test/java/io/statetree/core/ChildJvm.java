@@ -24,15 +24,21 @@ import org.awaitility.Awaitility;
  * <p>
  * Start-up is most of a crash test's time, so the child starts lean: C1 only, the serial
  * collector, the JDK's class-data archive, no perf-data file, no bytecode verification of the
- * test's own classes, and a class path without the test frameworks (JUnit, jqwik, AssertJ,
- * Awaitility, Mockito): a child's {@code main} must not use them. Standard error is discarded.
+ * test's own classes, and a class path without the test frameworks' runtimes (JUnit's engines,
+ * jqwik, AssertJ, Awaitility, Mockito): a child's {@code main} must not use them. Standard error
+ * is discarded.
  * Not thread-safe except {@link #lines()}, which the reader thread fills.
  */
 public final class ChildJvm implements AutoCloseable {
 
-	/** Class path entries a child never needs: the test frameworks. */
-	private static final List<String> TEST_ONLY = List.of("junit", "jqwik", "assertj", "awaitility", "mockito",
-			"byte-buddy", "opentest4j", "apiguardian", "hamcrest", "testng", "surefire", "jmh");
+	/**
+	 * Class path entries a child never needs: the test frameworks' runtimes and assertion
+	 * libraries. JUnit's API stays: a child may load a JUnit extension for its static helpers
+	 * (state-redis's {@code RedisTestServer}).
+	 */
+	private static final List<String> TEST_ONLY = List.of("jqwik", "assertj", "awaitility", "mockito",
+			"byte-buddy", "hamcrest", "testng", "surefire", "jmh", "junit-jupiter-engine", "junit-jupiter-params",
+			"junit-platform-launcher", "junit-platform-engine");
 
 	private static final String CLASS_PATH = childClassPath(System.getProperty("java.class.path"));
 
