@@ -77,7 +77,8 @@ public final class ChildJvm implements AutoCloseable {
 	static String childClassPath(String classPath) {
 		List<String> kept = new ArrayList<>();
 		for (String entry : classPath.split(java.io.File.pathSeparator)) {
-			String name = Path.of(entry).getFileName().toString().toLowerCase(Locale.ROOT);
+			Path file = Path.of(entry).getFileName();
+			String name = (file != null) ? file.toString().toLowerCase(Locale.ROOT) : "";
 			if (TEST_ONLY.stream().noneMatch(name::contains)) {
 				kept.add(entry);
 			}
