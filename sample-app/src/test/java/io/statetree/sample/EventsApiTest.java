@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -115,6 +116,43 @@ class EventsApiTest {
 		this.state.set("/sse-ahead/a", 1);
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(lines).anyMatch((line) -> line.contains("\"path\":\"/sse-ahead/a\"")));
+	}
+
+	/**
+	 * README "Asynchronous API" (break 16): a browser's {@code EventSource} sends the id of the last
+	 * event it received; when the connection drops after the first event of a {@code setAll} of
+	 * three paths, the reconnect must still bring the other two changes: a client has no way to know
+	 * it saw only part of a commit.
+	 */
+	@Test
+	void aClientCutOffInsideAMultiPathCommitGetsTheRestOfItAfterReconnecting() {
+		this.state.set("/sse-b16/start", 0);
+		long before = this.state.revision();
+		this.state.setAll(Map.of("/sse-b16/a", 1, "/sse-b16/b", 2, "/sse-b16/c", 3));
+		long commit = this.state.revision();
+		assertThat(commit).isEqualTo(before + 1);
+		// the first connection: its first event of the commit is the last thing the client received
+		List<String> first = open("?pattern=/sse-b16/*", Long.toString(before));
+		await().atMost(WAIT).untilAsserted(() -> assertThat(first).anyMatch((l) -> l.startsWith("data:")));
+		String firstData = first.stream().filter((l) -> l.startsWith("data:")).findFirst().orElseThrow();
+		String seenPath = firstData.replaceAll(".*\"path\":\"(/sse-b16/[a-c])\".*", "$1");
+		// fix16: each event's id is revision:index, its place in the commit
+		String firstId = first.stream().filter((l) -> l.startsWith("id:")).findFirst().orElseThrow();
+		assertThat(firstId).isEqualTo("id:" + commit + ":1");
+		// the connection drops here; EventSource reconnects with the id of the last event received
+		List<String> resumed = open("?pattern=/sse-b16/*", firstId.substring("id:".length()));
+		this.state.set("/sse-b16/after", 4);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(resumed).anyMatch((l) -> l.contains("/sse-b16/after")));
+		List<String> missing = new java.util.ArrayList<>();
+		for (String path : List.of("/sse-b16/a", "/sse-b16/b", "/sse-b16/c")) {
+			if (!path.equals(seenPath) && resumed.stream().noneMatch((l) -> l.contains("\"path\":\"" + path + "\""))) {
+				missing.add(path);
+			}
+		}
+		// and what it saw is not sent again
+		assertThat(resumed).noneMatch((l) -> l.contains("\"path\":\"" + seenPath + "\""));
+		assertThat(missing).as("changes of revision %d never received after seeing only %s", commit, seenPath)
+			.isEmpty();
 	}
 
 }

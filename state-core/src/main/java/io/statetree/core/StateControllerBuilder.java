@@ -47,6 +47,8 @@ public final class StateControllerBuilder {
 
 	private @Nullable Executor asyncExecutor;
 
+	private @Nullable Duration closeDeliveryTimeout;
+
 	/** How many commits the in-memory history keeps by default. */
 	static final int DEFAULT_HISTORY_SIZE = 1_000;
 
@@ -250,13 +252,35 @@ public final class StateControllerBuilder {
 	}
 
 	/**
+	 * Sets how long {@code close} waits for the listeners to hear what was committed (default
+	 * {@link DefaultStateController#DEFAULT_CLOSE_DELIVERY_TIMEOUT}). Not public API: tests whose
+	 * listener blocks on purpose set it short, so that proving close returns costs less than the
+	 * default wait.
+	 * @param closeDeliveryTimeout the longest wait, zero or positive
+	 * @return this builder
+	 */
+	StateControllerBuilder closeDeliveryTimeout(Duration closeDeliveryTimeout) {
+		Objects.requireNonNull(closeDeliveryTimeout, "closeDeliveryTimeout");
+		if (closeDeliveryTimeout.isNegative()) {
+			throw new IllegalArgumentException("closeDeliveryTimeout must not be negative, got " + closeDeliveryTimeout);
+		}
+		this.closeDeliveryTimeout = closeDeliveryTimeout;
+		return this;
+	}
+
+	/**
 	 * Builds the controller.
 	 * @return the controller
 	 */
 	public StateController build() {
-		return new DefaultStateController(this.backend, this.jsonMapper, this.dispatch, this.executor, this.onError,
-				this.instanceId, ControllerObserver.composite(this.observers), this.queueCapacity, this.offerTimeout,
-				this.historySize, this.defaultActor, this.groups, this.asyncExecutor);
+		DefaultStateController controller = new DefaultStateController(this.backend, this.jsonMapper, this.dispatch,
+				this.executor, this.onError, this.instanceId, ControllerObserver.composite(this.observers),
+				this.queueCapacity, this.offerTimeout, this.historySize, this.defaultActor, this.groups,
+				this.asyncExecutor);
+		if (this.closeDeliveryTimeout != null) {
+			controller.closeDeliveryTimeout(this.closeDeliveryTimeout);
+		}
+		return controller;
 	}
 
 }

@@ -3018,6 +3018,8 @@ public abstract class AbstractControllerBehaviourTest {
 				.dispatch(StateController.Dispatch.ASYNC)
 				.queueCapacity(3)
 				.offerTimeout(java.time.Duration.ofMillis(100))
+				// close gives up waiting for the blocked listener after this, not the default 5 s
+				.closeDeliveryTimeout(java.time.Duration.ofMillis(200))
 				.build();
 			try {
 				c.subscribe("/n", (e) -> {

@@ -1,14 +1,9 @@
 package io.statetree.core;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import io.statetree.core.backend.FileSystemBackend;
 import org.junit.jupiter.api.Test;
@@ -67,34 +62,15 @@ class FileSystemEphemeralCrashTest {
 	}
 
 	private static void runAndKill(Path directory) throws Exception {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), EphemeralCrashWorker.class.getName(), directory.toString());
-		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-		Process process = builder.start();
-		List<String> lines = new CopyOnWriteArrayList<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = in.readLine()) != null) {
-					lines.add(line);
-				}
-			}
-			catch (java.io.IOException ex) {
-				// killed
-			}
-		});
-		reader.start();
+		ChildJvm child = ChildJvm.start(EphemeralCrashWorker.class, directory.toString());
 		try {
-			await().atMost(Duration.ofSeconds(60)).until(() -> lines.contains("READY") || !process.isAlive());
-			assertThat(lines).as("the worker got ready").contains("READY");
+			assertThat(child.awaitLines(Duration.ofSeconds(60), (lines) -> lines.contains("READY")))
+				.as("the worker got ready: " + child.lines()).isTrue();
 		}
 		finally {
-			process.toHandle().destroyForcibly();
-			process.waitFor(30, TimeUnit.SECONDS);
-			reader.join(30_000);
+			child.kill();
 		}
-		assertThat(process.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+		assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
 	}
 
 }

@@ -1,8 +1,5 @@
 package io.statetree.core;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -11,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.statetree.core.backend.FileSystemBackend;
@@ -95,44 +91,24 @@ class FileSystemGroupCrashTest {
 	}
 
 	private static List<String> runAndKill(Path directory, boolean many) throws Exception {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), GroupCrashWorker.class.getName(), directory.toString(),
-				many ? "many" : "one");
-		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-		Process process = builder.start();
-		List<String> lines = new CopyOnWriteArrayList<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = in.readLine()) != null) {
-					lines.add(line);
-				}
-			}
-			catch (java.io.IOException ex) {
-				// killed
-			}
-		});
-		reader.start();
+		ChildJvm child = ChildJvm.start(GroupCrashWorker.class, directory.toString(), many ? "many" : "one");
 		try {
 			if (many) {
-				await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> (lines.contains("WRITTEN")
-						&& lines.stream().filter((line) -> line.startsWith("HANDLED ")).count() >= 3) || !process.isAlive());
-				assertThat(lines).as("the worker wrote everything").contains("WRITTEN");
+				child.awaitLines(Duration.ofSeconds(60), (lines) -> lines.contains("WRITTEN")
+						&& lines.stream().filter((line) -> line.startsWith("HANDLED ")).count() >= 3);
+				assertThat(child.lines()).as("the worker wrote everything").contains("WRITTEN");
 			}
 			else {
-				await().atMost(Duration.ofSeconds(60)).until(() -> (lines.contains("HANDLING 2")
-						&& lines.stream().anyMatch((line) -> line.startsWith("WRITTEN 2 AT "))) || !process.isAlive());
-				assertThat(lines).as("the worker is handling user 2").contains("HANDLING 2");
+				child.awaitLines(Duration.ofSeconds(60), (lines) -> lines.contains("HANDLING 2")
+						&& lines.stream().anyMatch((line) -> line.startsWith("WRITTEN 2 AT ")));
+				assertThat(child.lines()).as("the worker is handling user 2").contains("HANDLING 2");
 			}
 		}
 		finally {
-			process.toHandle().destroyForcibly();
-			process.waitFor(30, TimeUnit.SECONDS);
-			reader.join(30_000);
+			child.kill();
 		}
-		assertThat(process.exitValue()).as("killed by SIGKILL").isEqualTo(137);
-		return List.copyOf(lines);
+		assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+		return List.copyOf(child.lines());
 	}
 
 }

@@ -1,8 +1,5 @@
 package io.statetree.core;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,7 +11,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 
 import io.statetree.core.backend.CommitRequest;
 import io.statetree.core.backend.FileSystemBackend;
@@ -203,38 +199,12 @@ class NewUserFileCrashTest {
 
 	private static List<String> runAndKillConcurrent(Path directory, int round, int target, Random random)
 			throws Exception {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), ConcurrentWorker.class.getName(), directory.toString(),
-				Integer.toString(round));
-		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-		Process process = builder.start();
-		List<String> lines = new CopyOnWriteArrayList<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader in = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = in.readLine()) != null) {
-					lines.add(line);
-				}
-			}
-			catch (IOException ex) {
-				// killed
-			}
-		});
-		reader.start();
-		try {
-			Awaitility.await().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
-				.until(() -> lines.size() >= target || !process.isAlive());
-			assertThat(process.isAlive()).as("worker alive: " + lines).isTrue();
+		try (ChildJvm child = ChildJvm.start(ConcurrentWorker.class, directory.toString(), Integer.toString(round))) {
+			child.awaitLines(Duration.ofSeconds(120), (lines) -> lines.size() >= target);
+			assertThat(child.isAlive()).as("worker alive: " + child.lines()).isTrue();
 			Thread.sleep(random.nextInt(20));
+			return child.kill();
 		}
-		finally {
-			process.toHandle().destroyForcibly();
-			process.waitFor(30, TimeUnit.SECONDS);
-			reader.join(30_000);
-		}
-		return new ArrayList<>(lines);
 	}
 
 	static final class Collector implements Flow.Subscriber<StateEvent> {
@@ -423,69 +393,22 @@ class NewUserFileCrashTest {
 	}
 
 	private static List<String> killAfter(Path directory, long seed, int pad, int millis) throws Exception {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), Worker.class.getName(), directory.toString(), Long.toString(seed),
-				Integer.toString(pad));
-		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-		Process process = builder.start();
-		List<String> lines = new CopyOnWriteArrayList<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader in = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = in.readLine()) != null) {
-					lines.add(line);
-				}
-			}
-			catch (IOException ex) {
-				// killed
-			}
-		});
-		reader.start();
-		try {
+		try (ChildJvm child = ChildJvm.start(Worker.class, directory.toString(), Long.toString(seed),
+				Integer.toString(pad))) {
+			// a kill at a fixed time after the start: during start-up, recovery or the first writes
 			Thread.sleep(millis);
+			return child.kill();
 		}
-		finally {
-			process.toHandle().destroyForcibly();
-			process.waitFor(30, TimeUnit.SECONDS);
-			reader.join(30_000);
-		}
-		return new ArrayList<>(lines);
 	}
 
 	private static List<String> runAndKill(Path directory, long seed, int pad, int target, Random random) throws Exception {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), Worker.class.getName(), directory.toString(), Long.toString(seed), Integer.toString(pad));
-		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-		Process process = builder.start();
-		List<String> lines = new CopyOnWriteArrayList<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader in = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = in.readLine()) != null) {
-					lines.add(line);
-				}
-			}
-			catch (IOException ex) {
-				// killed
-			}
-		});
-		reader.start();
-		try {
-			Awaitility.await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
-				.until(() -> lines.size() >= target || !process.isAlive());
-			assertThat(process.isAlive()).as("worker alive: " + lines).isTrue();
+		try (ChildJvm child = ChildJvm.start(Worker.class, directory.toString(), Long.toString(seed),
+				Integer.toString(pad))) {
+			child.awaitLines(Duration.ofSeconds(60), (lines) -> lines.size() >= target);
+			assertThat(child.isAlive()).as("worker alive: " + child.lines()).isTrue();
 			Thread.sleep(random.nextInt((pad > 0) ? 3 : 10));
+			return child.kill();
 		}
-		finally {
-			process.toHandle().destroyForcibly();
-			process.waitFor(30, TimeUnit.SECONDS);
-			reader.join(30_000);
-		}
-		return new ArrayList<>(lines);
 	}
 
 }

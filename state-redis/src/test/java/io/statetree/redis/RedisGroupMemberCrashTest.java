@@ -1,15 +1,12 @@
 package io.statetree.redis;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.statetree.core.ChildJvm;
 import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
 import io.statetree.core.SubscribeOptions;
@@ -32,24 +29,23 @@ class RedisGroupMemberCrashTest {
 	@Test
 	void anotherMemberHandlesTheEventOfAKilledMember(RedisTestServer redis) throws Exception {
 		String namespace = redis.newNamespace();
-		List<String> childLines = new CopyOnWriteArrayList<>();
-		Process process = startChild(RedisTestServer.endpoint(), namespace, childLines);
+		ChildJvm process = startChild(RedisTestServer.endpoint(), namespace);
 		try (StateController survivor = StateController.builder()
 			.backend(RedisBackend.builder(redis.newConnectionFactory()).namespace(namespace).build())
 			.instanceId("survivor")
 			.groupClaimTimeout(Duration.ofMillis(CLAIM_TIMEOUT_MILLIS))
 			.build()) {
-			await().atMost(Duration.ofSeconds(60)).until(() -> childLines.contains("READY"));
+			await().atMost(Duration.ofSeconds(60)).until(() -> printed(process, "READY"));
 			assertThat(survivor.set("/jobs/42", "welcome")).isTrue();
 			List<io.statetree.core.Commit> commits = survivor.history(0, 100);
 			long revision = commits.get(commits.size() - 1).revision();
-			await().atMost(Duration.ofSeconds(30)).until(() -> childLines.contains("HANDLING " + revision));
+			await().atMost(Duration.ofSeconds(30)).until(() -> printed(process, "HANDLING " + revision));
 			// the survivor joins while the child is busy with the event: the child keeps that partition
 			List<StateEvent> handled = new CopyOnWriteArrayList<>();
 			survivor.subscribe("/jobs/{id}", handled::add, SubscribeOptions.group("mail"));
 			assertThat(process.isAlive()).isTrue();
-			process.toHandle().destroyForcibly();
-			assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			process.kill();
+			assertThat(process.waitFor(Duration.ofSeconds(30))).isTrue();
 			long killed = System.nanoTime();
 			await().atMost(Duration.ofMillis(CLAIM_TIMEOUT_MILLIS + 5_000))
 				.pollInterval(Duration.ofMillis(20))
@@ -68,33 +64,17 @@ class RedisGroupMemberCrashTest {
 			assertThat(survivor.deadLetters("mail")).isEmpty();
 		}
 		finally {
-			process.toHandle().destroyForcibly();
+			process.close();
 		}
 	}
 
-	private static Process startChild(RedisTestServer.Endpoint endpoint, String namespace, List<String> lines)
-			throws IOException {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), GroupMemberCrashWorker.class.getName(), endpoint.host(),
-				Integer.toString(endpoint.port()), namespace, Long.toString(CLAIM_TIMEOUT_MILLIS));
-		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-		Process process = builder.start();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader in = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = in.readLine()) != null) {
-					lines.add(line.trim());
-				}
-			}
-			catch (IOException ex) {
-				// the process was killed
-			}
-		});
-		reader.setDaemon(true);
-		reader.start();
-		return process;
+	private static ChildJvm startChild(RedisTestServer.Endpoint endpoint, String namespace) throws IOException {
+		return ChildJvm.start(GroupMemberCrashWorker.class, endpoint.host(), Integer.toString(endpoint.port()),
+				namespace, Long.toString(CLAIM_TIMEOUT_MILLIS));
+	}
+
+	private static boolean printed(ChildJvm child, String line) {
+		return child.lines().stream().anyMatch((printed) -> printed.trim().equals(line));
 	}
 
 }

@@ -1,16 +1,13 @@
 package io.statetree.redis;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.statetree.core.ChildJvm;
 import io.statetree.core.Commit;
 import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
@@ -47,13 +44,13 @@ class RedisPresenceCrashTest {
 			survivors.add(c);
 			heard.add(events);
 		}
-		Process process = startChild(RedisTestServer.endpoint(), namespace);
+		ChildJvm process = startChild(RedisTestServer.endpoint(), namespace);
 		try {
 			Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "online".equals(survivors.get(0).get(
 					"/presence/child")));
 			assertThat(process.isAlive()).isTrue();
-			process.toHandle().destroyForcibly();
-			assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			process.kill();
+			assertThat(process.waitFor(Duration.ofSeconds(30))).isTrue();
 			long killed = System.nanoTime();
 			// the lease was renewed at most now: gone within the lease timeout, then swept within 1 s
 			Awaitility.await()
@@ -79,34 +76,16 @@ class RedisPresenceCrashTest {
 			assertThat(expiries.get(0).origin()).isNotEqualTo("child");
 		}
 		finally {
-			process.toHandle().destroyForcibly();
+			process.close();
 			for (StateController c : survivors) {
 				c.close();
 			}
 		}
 	}
 
-	private static Process startChild(RedisTestServer.Endpoint endpoint, String namespace) throws IOException {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), PresenceCrashWorker.class.getName(), endpoint.host(),
-				Integer.toString(endpoint.port()), namespace, Long.toString(LEASE_MILLIS));
-		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-		Process process = builder.start();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader in = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				while (in.readLine() != null) {
-					// drained, so the child never blocks on a full pipe
-				}
-			}
-			catch (IOException ex) {
-				// the process was killed
-			}
-		});
-		reader.setDaemon(true);
-		reader.start();
-		return process;
+	private static ChildJvm startChild(RedisTestServer.Endpoint endpoint, String namespace) throws IOException {
+		return ChildJvm.start(PresenceCrashWorker.class, endpoint.host(), Integer.toString(endpoint.port()), namespace,
+				Long.toString(LEASE_MILLIS));
 	}
 
 }

@@ -6,15 +6,13 @@ import io.statetree.core.backend.StateBackend;
  * Stops a controller's parts at {@code close}, in the order that loses nothing: group
  * members leave first, while a listener call under way may still write; then the controller
  * refuses new calls; the expiry sweeper commits this instance's ephemeral entries away and stops;
- * the feed is disconnected and what was committed is delivered (up to five seconds); open watches
+ * the feed is disconnected and what was committed is delivered (up to the controller's close
+ * delivery timeout, five seconds by default); open watches
  * complete; last the backend, the dispatch executor the controller made and its asynchronous
  * calls are closed, each even when one before it threw. Stateless; called once, by
  * {@link DefaultStateController#close()}.
  */
 final class ControllerShutdown {
-
-	/** How long close waits for the listeners to hear what was committed. */
-	private static final long DELIVERY_MILLIS = 5_000;
 
 	private ControllerShutdown() {
 	}
@@ -24,8 +22,9 @@ final class ControllerShutdown {
 	 * @param parts the controller's parts
 	 * @param watches the controller's open watches
 	 * @param refuseCalls makes the controller refuse calls from now on
+	 * @param deliveryMillis how long to wait for the listeners to hear what was committed
 	 */
-	static void stop(ControllerParts parts, OpenWatches watches, Runnable refuseCalls) {
+	static void stop(ControllerParts parts, OpenWatches watches, Runnable refuseCalls, long deliveryMillis) {
 		GroupListeners groups = parts.groupsIfMade();
 		if (groups != null) {
 			groups.close();
@@ -41,7 +40,7 @@ final class ControllerShutdown {
 			if (backend.isShared()) {
 				backend.setBackendListener(null);
 			}
-			parts.dispatcher.awaitIdle(DELIVERY_MILLIS);
+			parts.dispatcher.awaitIdle(deliveryMillis);
 		}
 		finally {
 			// open watches end with onComplete (a subscriber's throw is logged there, not thrown)

@@ -52,10 +52,15 @@ public final class DefaultStateController implements StateController {
 	/** The default longest wait of a writer for room in a full listener queue. */
 	public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(1);
 
+	/** How long {@code close} waits by default for the listeners to hear what was committed. */
+	public static final Duration DEFAULT_CLOSE_DELIVERY_TIMEOUT = Duration.ofSeconds(5);
+
 	/** The parts this controller is made of, wired together. */
 	private final ControllerParts parts;
 
 	private volatile boolean closed;
+
+	private volatile long closeDeliveryMillis = DEFAULT_CLOSE_DELIVERY_TIMEOUT.toMillis();
 
 	private final OpenWatches openWatches = new OpenWatches();
 
@@ -585,7 +590,19 @@ public final class DefaultStateController implements StateController {
 		if (this.closed) {
 			return;
 		}
-		ControllerShutdown.stop(this.parts, this.openWatches, () -> this.closed = true);
+		ControllerShutdown.stop(this.parts, this.openWatches, () -> this.closed = true, this.closeDeliveryMillis);
+	}
+
+	/**
+	 * Sets how long {@link #close()} waits for the listeners to hear what was committed; called
+	 * by the builder before the controller is handed out (tests set it short). Not public API.
+	 * @param timeout the longest wait, zero or positive
+	 */
+	public void closeDeliveryTimeout(Duration timeout) {
+		if (timeout.isNegative()) {
+			throw new IllegalArgumentException("closeDeliveryTimeout must not be negative, got " + timeout);
+		}
+		this.closeDeliveryMillis = timeout.toMillis();
 	}
 
 	OpenWatches openWatches() {

@@ -1,8 +1,6 @@
 package io.statetree.core.backend;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.statetree.core.ChildJvm;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateWriteException;
 import org.junit.jupiter.api.Test;
@@ -253,43 +250,14 @@ class FileSystemCrashTest {
 	}
 
 	private static List<String> runAndKill(Path directory, long seed, boolean fsync, Random random) throws Exception {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), CrashTestWorker.class.getName(), directory.toString(),
-				Long.toString(seed), Boolean.toString(fsync));
-		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-		Process process = builder.start();
-		List<String> lines = new CopyOnWriteArrayList<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader in = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = in.readLine()) != null) {
-					lines.add(line);
-				}
-			}
-			catch (IOException ex) {
-				// the process was killed
-			}
-		});
-		reader.start();
-		try {
+		try (ChildJvm child = ChildJvm.start(CrashTestWorker.class, directory.toString(), Long.toString(seed),
+				Boolean.toString(fsync))) {
 			int target = 1 + random.nextInt(40);
-			await().atMost(Duration.ofSeconds(60))
-				.pollDelay(Duration.ZERO)
-				.pollInterval(Duration.ofMillis(1))
-				.until(() -> countOk(lines) >= target || !process.isAlive());
-			assertThat(process.isAlive()).as("the worker is still running (it prints " + lines + ")").isTrue();
+			child.awaitLines(Duration.ofSeconds(60), (lines) -> countOk(lines) >= target);
+			assertThat(child.isAlive()).as("the worker is still running (it prints " + child.lines() + ")").isTrue();
 			Thread.sleep(random.nextInt(15));
+			return child.kill();
 		}
-		finally {
-			// SIGKILL through the handle: Process.destroyForcibly() would also close our end of the
-			// pipe, losing the lines the worker printed just before it died
-			process.toHandle().destroyForcibly();
-			process.waitFor(30, TimeUnit.SECONDS);
-			reader.join(30_000);
-		}
-		return new ArrayList<>(lines);
 	}
 
 	private static int countOk(List<String> lines) {

@@ -17,6 +17,8 @@ import io.statetree.core.StateEvent;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,22 +70,77 @@ class FileSystemOutsideEditsTest {
 		return this.dir.resolve("a").resolve(name);
 	}
 
-	@ParameterizedTest(name = "fsync={0}")
-	@ValueSource(booleans = { false, true })
-	void aFileAddedWhereACommitFoundNothingTakesAWriteBelowIt(boolean fsync) throws IOException {
+	/**
+	 * One way a person changed {@code a/x} below a directory the commits had used (a file added where
+	 * they found nothing, a directory deleted, a directory turned into a file, a file turned into a
+	 * directory), what the tree reads right after the change, and what it holds once
+	 * {@code /a/x/q = 2} was written below it.
+	 */
+	record EditBelow(String name, java.util.function.Consumer<StateController> before, Edit edit,
+			@Nullable Object readAfterEdit, Object afterWrite, boolean stillAFile) {
+
+		@Override
+		public String toString() {
+			return this.name;
+		}
+
+	}
+
+	/** A person's change to the directory {@code a} ({@code a/x} and its file). */
+	interface Edit {
+
+		void apply(Path a) throws IOException;
+
+	}
+
+	static Stream<Arguments> editsBelow() {
+		List<EditBelow> edits = List.of(
+				new EditBelow("a file added where a commit found nothing", (state) -> {
+					state.set("/a/x", 1);
+					state.delete("/a/x");
+				}, (a) -> Files.writeString(a.resolve("x.json"), "{\"p\":1}"), Map.of("p", 1L),
+						Map.of("p", 1L, "q", 2L), true),
+				new EditBelow("a deleted directory", (state) -> {
+					state.set("/a/x/p", 1);
+					state.set("/a/x/r", 1);
+				}, (a) -> FileSystemPropertiesSupport.deleteTree(a.resolve("x")), null, Map.of("q", 2L), false),
+				new EditBelow("a directory turned into a file", (state) -> state.set("/a/x/p", 1), (a) -> {
+					FileSystemPropertiesSupport.deleteTree(a.resolve("x"));
+					Files.writeString(a.resolve("x.json"), "{\"r\":1}");
+				}, Map.of("r", 1L), Map.of("r", 1L, "q", 2L), false),
+				new EditBelow("a file turned into a directory", (state) -> state.set("/a/x", Map.of("p", 1)), (a) -> {
+					Files.delete(a.resolve("x.json"));
+					Files.createDirectories(a.resolve("x"));
+					Files.writeString(a.resolve("x").resolve("r.json"), "1");
+				}, Map.of("r", 1L), Map.of("r", 1L, "q", 2L), false));
+		List<Arguments> cases = new ArrayList<>();
+		for (EditBelow edit : edits) {
+			for (boolean fsync : List.of(false, true)) {
+				cases.add(Arguments.of(edit, fsync));
+			}
+		}
+		return cases.stream();
+	}
+
+	@ParameterizedTest(name = "{0}, fsync={1}")
+	@MethodSource("editsBelow")
+	void aWriteBelowWhatAPersonChangedKeepsWhatTheyLeft(EditBelow edit, boolean fsync) throws IOException {
 		try (StateController state = open(fsync)) {
 			state.set("/a/keep", 0);
-			state.set("/a/x", 1);
-			state.delete("/a/x");
-			Files.writeString(a("x.json"), "{\"p\":1}");
-			assertThat(same(state.get("/a/x"), Map.of("p", 1L))).isTrue();
+			// the commits look up and write a/x first, so the directory index knows it
+			edit.before().accept(state);
+			edit.edit().apply(this.dir.resolve("a"));
+			assertThat(same(state.get("/a/x"), edit.readAfterEdit())).as(StateValues.toJsonString(state.get("/a/x")))
+				.isTrue();
 			state.set("/a/x/q", 2);
 			assertThat(doubledNames(this.dir)).isEmpty();
-			assertThat(Files.isDirectory(a("x"))).isFalse();
-			assertThat(same(state.get("/a"), Map.of("keep", 0L, "x", Map.of("p", 1L, "q", 2L))))
+			if (edit.stillAFile()) {
+				assertThat(Files.isDirectory(a("x"))).as("the added file takes the write").isFalse();
+			}
+			assertThat(same(state.get("/a"), Map.of("keep", 0L, "x", edit.afterWrite())))
 				.as(StateValues.toJsonString(state.get("/a"))).isTrue();
 		}
-		assertThat(same(reopened("/a/x"), Map.of("p", 1L, "q", 2L))).isTrue();
+		assertThat(same(reopened("/a/x"), edit.afterWrite())).isTrue();
 	}
 
 	@ParameterizedTest(name = "fsync={0}")
@@ -158,54 +215,6 @@ class FileSystemOutsideEditsTest {
 			assertThat(state.delete("/c")).isTrue();
 		}
 		assertThat(reopened("/c")).isNull();
-	}
-
-	@ParameterizedTest(name = "fsync={0}")
-	@ValueSource(booleans = { false, true })
-	void aDeletedDirectoryIsRecreatedByAWriteIntoIt(boolean fsync) throws IOException {
-		try (StateController state = open(fsync)) {
-			state.set("/a/keep", 0);
-			state.set("/a/x/p", 1);
-			state.set("/a/x/r", 1);
-			FileSystemPropertiesSupport.deleteTree(a("x"));
-			assertThat(state.get("/a/x")).isNull();
-			state.set("/a/x/q", 2);
-			assertThat(StateValues.toJsonString(state.get("/a/x"))).isEqualTo("{\"q\":2}");
-		}
-		assertThat(StateValues.toJsonString(reopened("/a/x"))).isEqualTo("{\"q\":2}");
-	}
-
-	@ParameterizedTest(name = "fsync={0}")
-	@ValueSource(booleans = { false, true })
-	void aDirectoryTurnedIntoAFileTakesAWriteBelowIt(boolean fsync) throws IOException {
-		try (StateController state = open(fsync)) {
-			state.set("/a/keep", 0);
-			state.set("/a/x/p", 1);
-			FileSystemPropertiesSupport.deleteTree(a("x"));
-			Files.writeString(a("x.json"), "{\"r\":1}");
-			state.set("/a/x/q", 2);
-			assertThat(doubledNames(this.dir)).isEmpty();
-			assertThat(same(state.get("/a/x"), Map.of("r", 1L, "q", 2L))).as(StateValues.toJsonString(state.get("/a/x")))
-				.isTrue();
-		}
-		assertThat(same(reopened("/a/x"), Map.of("r", 1L, "q", 2L))).isTrue();
-	}
-
-	@ParameterizedTest(name = "fsync={0}")
-	@ValueSource(booleans = { false, true })
-	void aFileTurnedIntoADirectoryTakesAWriteBelowIt(boolean fsync) throws IOException {
-		try (StateController state = open(fsync)) {
-			state.set("/a/keep", 0);
-			state.set("/a/x", Map.of("p", 1));
-			Files.delete(a("x.json"));
-			Files.createDirectories(a("x"));
-			Files.writeString(a("x").resolve("r.json"), "1");
-			state.set("/a/x/q", 2);
-			assertThat(doubledNames(this.dir)).isEmpty();
-			assertThat(same(state.get("/a/x"), Map.of("r", 1L, "q", 2L))).as(StateValues.toJsonString(state.get("/a/x")))
-				.isTrue();
-		}
-		assertThat(same(reopened("/a/x"), Map.of("r", 1L, "q", 2L))).isTrue();
 	}
 
 	@ParameterizedTest(name = "fsync={0}")

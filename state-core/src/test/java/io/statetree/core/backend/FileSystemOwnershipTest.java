@@ -1,16 +1,14 @@
 package io.statetree.core.backend;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import io.statetree.core.ChildJvm;
 import io.statetree.core.StateController;
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
@@ -65,7 +63,7 @@ class FileSystemOwnershipTest {
 	@Test
 	void aSecondProcessIsRefusedUntilTheHolderIsKilled() throws Exception {
 		Path directory = this.temp.resolve("state");
-		Process holder = start("hold", directory, "0");
+		ChildJvm holder = start("hold", directory, "0");
 		try {
 			String first = readLine(holder);
 			assertThat(first).startsWith("HELD ");
@@ -76,8 +74,8 @@ class FileSystemOwnershipTest {
 				.hasMessageContaining("on host ");
 			// a refused opener in this process must not disturb the other process's lock
 			assertThatThrownBy(() -> open(directory)).isInstanceOf(StateDirectoryLockedException.class);
-			holder.toHandle().destroyForcibly();
-			assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			holder.kill();
+			assertThat(holder.waitFor(Duration.ofSeconds(30))).isTrue();
 			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
 				try (FileSystemBackend after = open(directory)) {
 					commit(after, "/after", true);
@@ -86,7 +84,7 @@ class FileSystemOwnershipTest {
 			});
 		}
 		finally {
-			holder.toHandle().destroyForcibly();
+			holder.close();
 		}
 	}
 
@@ -98,10 +96,10 @@ class FileSystemOwnershipTest {
 		Path directory = this.temp.resolve("state");
 		int updates = 1000;
 		try (StateController controller = StateController.create(open(directory))) {
-			Process other = start("count", directory, Integer.toString(updates));
+			ChildJvm other = start("count", directory, Integer.toString(updates));
 			DirectoryLockWorker.count(controller, updates);
 			String line = readLine(other);
-			assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			assertThat(other.waitFor(Duration.ofSeconds(60))).isTrue();
 			assertThat(line).startsWith("REFUSED ").contains(directory.toAbsolutePath().normalize().toString())
 				.contains("pid " + ProcessHandle.current().pid());
 			assertThat(controller.get("/n", Integer.class)).isEqualTo(4 * updates);
@@ -182,31 +180,27 @@ class FileSystemOwnershipTest {
 	@Test
 	void aStateDirectoryInsideOneAnotherProcessHoldsIsRefused() throws Exception {
 		Path directory = this.temp.resolve("state");
-		Process holder = start("hold", directory, "0");
+		ChildJvm holder = start("hold", directory, "0");
 		try {
 			assertThat(readLine(holder)).startsWith("HELD ");
 			assertThatThrownBy(() -> open(directory.resolve("sub"))).isInstanceOf(StateDirectoryLockedException.class)
 				.hasMessageContaining("lies inside");
 		}
 		finally {
-			holder.toHandle().destroyForcibly();
+			holder.close();
 		}
 	}
 
-	private static Process start(String mode, Path directory, String... more) throws IOException {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = new java.util.ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), DirectoryLockWorker.class.getName(), mode, directory.toString()));
-		command.addAll(List.of(more));
-		ProcessBuilder builder = new ProcessBuilder(command);
-		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-		return builder.start();
+	private static ChildJvm start(String mode, Path directory, String... more) throws IOException {
+		List<String> args = new java.util.ArrayList<>(List.of(mode, directory.toString()));
+		args.addAll(List.of(more));
+		return ChildJvm.start(DirectoryLockWorker.class, args.toArray(new String[0]));
 	}
 
-	private static String readLine(Process process) throws IOException {
-		BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-		String line = in.readLine();
-		return (line != null) ? line : "(no output, exit " + (process.isAlive() ? "-" : process.exitValue()) + ")";
+	private static String readLine(ChildJvm child) {
+		child.awaitLines(Duration.ofSeconds(60), (lines) -> !lines.isEmpty());
+		List<String> lines = child.lines();
+		return !lines.isEmpty() ? lines.get(0) : "(no output, exit " + (child.isAlive() ? "-" : child.exitValue()) + ")";
 	}
 
 	@Test
@@ -291,15 +285,15 @@ class FileSystemOwnershipTest {
 	@Test
 	void afterAKillTheRevisionGoesOnAboveEveryRevisionGivenOut() throws Exception {
 		Path directory = this.temp.resolve("state");
-		Process worker = start("commit", directory, "5");
+		ChildJvm worker = start("commit", directory, "5");
 		try {
 			String line = readLine(worker);
 			assertThat(line).isEqualTo("COMMITTED 5");
-			worker.toHandle().destroyForcibly();
-			assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			worker.kill();
+			assertThat(worker.waitFor(Duration.ofSeconds(30))).isTrue();
 		}
 		finally {
-			worker.toHandle().destroyForcibly();
+			worker.close();
 		}
 		try (FileSystemBackend backend = open(directory)) {
 			assertThat(backend.read(StatePath.of("/c"))).isEqualTo(5);
