@@ -9,7 +9,8 @@ import org.springframework.data.redis.connection.RedisConnection;
 
 /**
  * The Lua scripts, loaded from the class path, each with its SHA-1 for {@code EVALSHA}
- * (DESIGN §8). Each is {@code common.lua} followed by the helper pieces it uses and its own text.
+ * (DESIGN §8). Each is {@code keys.lua} and {@code common.lua} followed by the helper pieces it uses
+ * and its own text; the commit script runs its common case first (see {@link #COMMIT}).
  *
  * @param source the script text
  * @param bytes the script text as UTF-8
@@ -17,9 +18,14 @@ import org.springframework.data.redis.connection.RedisConnection;
  */
 record Scripts(String source, byte[] bytes, String sha1) {
 
-	/** Commits writes. */
-	static final Scripts COMMIT = load("clock.lua", "mutation.lua", "entries.lua", "lifetimewrites.lua", "applied.lua",
-			"equality.lua", "commitone.lua", "commit.lua");
+	/**
+	 * Commits writes: the commit of one leaf ({@code commitleaf.lua}) first, with only the helpers
+	 * it shares with the general path ({@code commit.lua}, wrapped in a function made only when it
+	 * runs).
+	 */
+	static final Scripts COMMIT = assemble(List.of("keys.lua", "entries.lua", "applied.lua", "lifetimeset.lua",
+			"equality.lua", "commitleaf.lua"), List.of("common.lua", "clock.lua", "mutation.lua", "lifetimewrites.lua",
+					"commit.lua"));
 
 	/** Reads a subtree. */
 	static final Scripts READ = load("clock.lua", "read.lua");
@@ -31,14 +37,15 @@ record Scripts(String source, byte[] bytes, String sha1) {
 	static final Scripts VERSIONED = load("clock.lua", "versioned.lua");
 
 	/** Adds to an integer as one commit. */
-	static final Scripts INCREMENT = load("clock.lua", "mutation.lua", "entries.lua", "lifetimewrites.lua",
-			"applied.lua", "increment.lua");
+	static final Scripts INCREMENT = load("clock.lua", "mutation.lua", "entries.lua", "lifetimeset.lua",
+			"lifetimewrites.lua", "applied.lua", "increment.lua");
 
 	/** Reads change stream entries after a revision. */
 	static final Scripts HISTORY = load("history.lua");
 
 	/** Renews leases and expires what is due. */
-	static final Scripts SWEEP = load("clock.lua", "mutation.lua", "entries.lua", "lifetimewrites.lua", "sweep.lua");
+	static final Scripts SWEEP = load("clock.lua", "mutation.lua", "entries.lua", "lifetimeset.lua", "lifetimewrites.lua",
+			"sweep.lua");
 
 	/** Tells the time to live left at a path. */
 	static final Scripts TTL = load("clock.lua", "ttl.lua");
@@ -88,16 +95,37 @@ record Scripts(String source, byte[] bytes, String sha1) {
 	}
 
 	/**
-	 * Assembles a script: {@code common.lua} (reading the tree), then the named pieces in order,
-	 * the script itself last. Only the helpers a script may run are prepended: each of its local
-	 * functions is a closure made again at every call, a cost the server pays per call.
+	 * Assembles a script: {@code keys.lua} and {@code common.lua} (reading the tree), then the named
+	 * pieces in order, the script itself last. Only the helpers a script may run are prepended: each
+	 * of its local functions is a closure made again at every call, a cost the server pays per call.
 	 */
 	private static Scripts load(String... names) {
-		StringBuilder text = new StringBuilder(resource("common.lua"));
+		StringBuilder text = new StringBuilder(resource("keys.lua")).append('\n').append(resource("common.lua"));
 		for (String name : names) {
 			text.append('\n').append(resource(name));
 		}
-		String source = text.toString();
+		return of(text.toString());
+	}
+
+	/**
+	 * Assembles a script with a fast path: the pieces of {@code first} (the last of which defines
+	 * {@code commitLeaf()}), then the pieces of {@code general} as the body of a function
+	 * {@code general()}, so that its closures are made only on the calls the fast path leaves to it.
+	 */
+	private static Scripts assemble(List<String> first, List<String> general) {
+		StringBuilder text = new StringBuilder();
+		for (String name : first) {
+			text.append(resource(name)).append('\n');
+		}
+		text.append("local function general()\n");
+		for (String name : general) {
+			text.append(resource(name)).append('\n');
+		}
+		text.append("end\nreturn commitLeaf() or general()\n");
+		return of(text.toString());
+	}
+
+	private static Scripts of(String source) {
 		return new Scripts(source, source.getBytes(StandardCharsets.UTF_8), TreeCodec.sha1(source));
 	}
 

@@ -1,14 +1,10 @@
 -- The server's clock and the values hidden by it, for the scripts that read lifetimes (prepended after
--- common.lua; see Scripts).
+-- common.lua; see Scripts; millisString is in keys.lua).
 
 -- the server's clock, epoch milliseconds (TIME: scripts are replicated by their effects)
 local function nowMillis()
 	local t = redis.call('TIME')
 	return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-
-local function millisString(ms)
-	return string.format('%.0f', ms)
 end
 
 -- hides from this script's reads the values due now; returns true when p itself or one of its

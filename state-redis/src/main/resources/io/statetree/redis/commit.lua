@@ -20,6 +20,8 @@
 -- when a write puts a leaf at the root. Nothing
 -- is written unless the result is 1: every check runs before the first write.
 -- Needs Redis 5 or later (streams; scripts replicated by their effects, so XADD '*' is allowed).
+local nodesEqual, formsEqual, markSameWrites, formNodes = equalityHelpers()
+
 local replay = appliedOutcome(ARGV[1], ARGV[7])
 if replay then
 	local nl = string.find(replay, '\n', 1, true)
@@ -31,12 +33,6 @@ local now = nil
 if hasLife then
 	now = nowMillis()
 	expireDue(now, ARGV[3], ARGV[2], ARGV[1])
-end
-
--- the common case, with less work (commitone.lua)
-local one = commitOneLeaf(hasLife)
-if one then
-	return one
 end
 
 -- preconditions
