@@ -26,86 +26,98 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * refreshed and stop first; the controller is closed next, before that connection factory stops.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass({ RedisBackend.class, RedisConnectionFactory.class })
 @ConditionalOnMissingBean(StateBackend.class)
 @ConditionalOnBackend(BackendType.REDIS)
 class RedisBackendConfiguration {
 
-	@Bean
-	BackendFactory redisStateBackendFactory(StateTreeProperties properties,
-			@StateTreeRedisConnectionFactory ObjectProvider<RedisConnectionFactory> dedicated,
-			ObjectProvider<RedisConnectionFactory> connectionFactories, RedisFeedLifecycle feeds) {
-		return new BackendFactory() {
-
-			@Override
-			public BackendType type() {
-				return BackendType.REDIS;
-			}
-
-			@Override
-			public StateBackend create(BackendSpec spec) {
-				RedisConnectionFactory connectionFactory = dedicated.getIfUnique(connectionFactories::getIfUnique);
-				if (connectionFactory == null) {
-					throw new RedisBackendUnavailableException(spec.property("backend"),
-							RedisBackendUnavailableException.Missing.CONNECTION_FACTORY);
-				}
-				StateTreeRedisProperties redis = properties.getRedis();
-				RedisBackend.Builder builder = RedisBackend.builder(connectionFactory).startFeedWithListener(false);
-				String namespace = spec.redisNamespace();
-				if (namespace != null) {
-					apply(spec.property("redis.namespace"), namespace, () -> builder.namespace(namespace));
-				}
-				apply("statetree.redis.feed-retention", redis.getFeedRetention(),
-						() -> builder.feedRetention(redis.getFeedRetention()));
-				apply("statetree.redis.max-value-bytes", redis.getMaxValueBytes(),
-						() -> builder.maxValueBytes(redis.getMaxValueBytes()));
-				apply("statetree.redis.lease-timeout", redis.getLeaseTimeout(),
-						() -> builder.leaseTimeout(redis.getLeaseTimeout()));
-				try {
-					return feeds.register(builder.build());
-				}
-				catch (StateStorageException ex) {
-					// a start-up failure the analyzer explains, rather than a trace
-					throw new RedisUnreachableException(spec.property("backend"), RedisAddress.of(connectionFactory),
-							ex);
-				}
-			}
-
-		};
-	}
-
 	/**
-	 * Closes the controller before the connection factory stops ({@link StateControllerLifecycle}),
-	 * so its ephemeral entries are deleted and its feed stopped while Redis can still be reached.
+	 * The beans, where the libraries are present. The class condition is on this nested class, so
+	 * that it is evaluated only when a backend is {@code redis}: evaluating it loads the classes it
+	 * names, which an application on the memory backend with state-redis on its class path should
+	 * not pay for. Without the libraries no factory is made and the backend's creation fails with
+	 * a {@link RedisBackendUnavailableException} naming the missing one.
 	 */
-	@Bean
-	StateControllerLifecycle stateTreeRedisControllerLifecycle(StateController stateController,
-			@StateTreeRedisConnectionFactory ObjectProvider<RedisConnectionFactory> dedicated,
-			ObjectProvider<RedisConnectionFactory> connectionFactories) {
-		RedisConnectionFactory connectionFactory = dedicated.getIfUnique(connectionFactories::getIfUnique);
-		return new StateControllerLifecycle(stateController, StateControllerLifecycle.phaseBefore(connectionFactory));
-	}
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ RedisBackend.class, RedisConnectionFactory.class })
+	static class Beans {
 
-	/**
-	 * Starts the feeds of the backends above once the context is refreshed and stops them before
-	 * the controller closes and the connection factory stops ({@link RedisFeedLifecycle}).
-	 */
-	@Bean
-	RedisFeedLifecycle stateTreeRedisFeedLifecycle(
-			@StateTreeRedisConnectionFactory ObjectProvider<RedisConnectionFactory> dedicated,
-			ObjectProvider<RedisConnectionFactory> connectionFactories, ObjectProvider<LifecycleProperties> lifecycle) {
-		RedisConnectionFactory connectionFactory = dedicated.getIfUnique(connectionFactories::getIfUnique);
-		Duration timeout = lifecycle.getIfAvailable(LifecycleProperties::new).getTimeoutPerShutdownPhase();
-		return new RedisFeedLifecycle(StateControllerLifecycle.phaseBefore(connectionFactory) + 1, timeout);
-	}
+		@Bean
+		BackendFactory redisStateBackendFactory(StateTreeProperties properties,
+				@StateTreeRedisConnectionFactory ObjectProvider<RedisConnectionFactory> dedicated,
+				ObjectProvider<RedisConnectionFactory> connectionFactories, RedisFeedLifecycle feeds) {
+			return new BackendFactory() {
 
-	private static void apply(String property, Object value, Runnable setter) {
-		try {
-			setter.run();
+				@Override
+				public BackendType type() {
+					return BackendType.REDIS;
+				}
+
+				@Override
+				public StateBackend create(BackendSpec spec) {
+					RedisConnectionFactory connectionFactory = dedicated.getIfUnique(connectionFactories::getIfUnique);
+					if (connectionFactory == null) {
+						throw new RedisBackendUnavailableException(spec.property("backend"),
+								RedisBackendUnavailableException.Missing.CONNECTION_FACTORY);
+					}
+					StateTreeRedisProperties redis = properties.getRedis();
+					RedisBackend.Builder builder = RedisBackend.builder(connectionFactory).startFeedWithListener(false);
+					String namespace = spec.redisNamespace();
+					if (namespace != null) {
+						apply(spec.property("redis.namespace"), namespace, () -> builder.namespace(namespace));
+					}
+					apply("statetree.redis.feed-retention", redis.getFeedRetention(),
+							() -> builder.feedRetention(redis.getFeedRetention()));
+					apply("statetree.redis.max-value-bytes", redis.getMaxValueBytes(),
+							() -> builder.maxValueBytes(redis.getMaxValueBytes()));
+					apply("statetree.redis.lease-timeout", redis.getLeaseTimeout(),
+							() -> builder.leaseTimeout(redis.getLeaseTimeout()));
+					try {
+						return feeds.register(builder.build());
+					}
+					catch (StateStorageException ex) {
+						// a start-up failure the analyzer explains, rather than a trace
+						throw new RedisUnreachableException(spec.property("backend"), RedisAddress.of(connectionFactory),
+								ex);
+					}
+				}
+
+			};
 		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, value, ex.getMessage());
+
+		/**
+		 * Closes the controller before the connection factory stops ({@link StateControllerLifecycle}),
+		 * so its ephemeral entries are deleted and its feed stopped while Redis can still be reached.
+		 */
+		@Bean
+		StateControllerLifecycle stateTreeRedisControllerLifecycle(StateController stateController,
+				@StateTreeRedisConnectionFactory ObjectProvider<RedisConnectionFactory> dedicated,
+				ObjectProvider<RedisConnectionFactory> connectionFactories) {
+			RedisConnectionFactory connectionFactory = dedicated.getIfUnique(connectionFactories::getIfUnique);
+			return new StateControllerLifecycle(stateController, StateControllerLifecycle.phaseBefore(connectionFactory));
 		}
+
+		/**
+		 * Starts the feeds of the backends above once the context is refreshed and stops them before
+		 * the controller closes and the connection factory stops ({@link RedisFeedLifecycle}).
+		 */
+		@Bean
+		RedisFeedLifecycle stateTreeRedisFeedLifecycle(
+				@StateTreeRedisConnectionFactory ObjectProvider<RedisConnectionFactory> dedicated,
+				ObjectProvider<RedisConnectionFactory> connectionFactories, ObjectProvider<LifecycleProperties> lifecycle) {
+			RedisConnectionFactory connectionFactory = dedicated.getIfUnique(connectionFactories::getIfUnique);
+			Duration timeout = lifecycle.getIfAvailable(LifecycleProperties::new).getTimeoutPerShutdownPhase();
+			return new RedisFeedLifecycle(StateControllerLifecycle.phaseBefore(connectionFactory) + 1, timeout);
+		}
+
+		private static void apply(String property, Object value, Runnable setter) {
+			try {
+				setter.run();
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException(property, value, ex.getMessage());
+			}
+		}
+
 	}
 
 }

@@ -6,11 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import io.statetree.core.InvalidPathException;
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.StateBackend;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.StringUtils;
 
 /**
  * Assembles the application's {@link StateBackend} from {@link StateTreeProperties}: the root
@@ -18,10 +15,6 @@ import org.springframework.util.StringUtils;
  * cache when the cache is enabled.
  */
 final class StateBackends {
-
-	private static final String STATE_REDIS_CLASS = "io.statetree.redis.RedisBackend";
-
-	private static final String SPRING_DATA_REDIS_CLASS = "org.springframework.data.redis.connection.RedisConnectionFactory";
 
 	private final StateTreeProperties properties;
 
@@ -59,8 +52,11 @@ final class StateBackends {
 	 * @throws StateDirectoryException if a directory is not usable
 	 */
 	StateBackend create() {
-		Map<String, StatePath> mountPaths = validateMounts();
-		Map<String, StateTreeMountProperties> configured = MountNames.merged(this.properties.getMounts());
+		// without mounts, nothing here loads the classes of the mounts' checks and failures
+		boolean hasMounts = !this.properties.getMounts().isEmpty();
+		Map<String, StatePath> mountPaths = hasMounts ? MountPaths.validate(this.properties.getMounts()) : Map.of();
+		Map<String, StateTreeMountProperties> configured = hasMounts ? MountNames.merged(this.properties.getMounts())
+				: Map.of();
 		List<StateBackend> created = new ArrayList<>();
 		try {
 			BackendSpec rootSpec = new BackendSpec("statetree", null, this.properties.getFilesystem(),
@@ -100,7 +96,7 @@ final class StateBackends {
 	private StateBackend create(BackendType type, BackendSpec spec, List<StateBackend> created) {
 		BackendFactory factory = this.factories.get(type);
 		if (factory == null) {
-			throw unavailable(type, spec.property("backend"));
+			throw MissingBackendFactory.failure(type, spec.property("backend"), this.classLoader);
 		}
 		StateBackend backend = factory.create(spec);
 		created.add(backend);
@@ -112,64 +108,6 @@ final class StateBackends {
 			created.add(cached);
 		}
 		return cached;
-	}
-
-	private RuntimeException unavailable(BackendType type, String property) {
-		if (type == BackendType.REDIS) {
-			if (!ClassUtils.isPresent(STATE_REDIS_CLASS, this.classLoader)) {
-				return new RedisBackendUnavailableException(property, RedisBackendUnavailableException.Missing.STATE_REDIS);
-			}
-			if (!ClassUtils.isPresent(SPRING_DATA_REDIS_CLASS, this.classLoader)) {
-				return new RedisBackendUnavailableException(property,
-						RedisBackendUnavailableException.Missing.SPRING_DATA_REDIS);
-			}
-		}
-		return new IllegalStateException("No factory for the " + OnBackendCondition.name(type) + " backend named by "
-				+ property + "; is StateTree's auto-configuration excluded in part?");
-	}
-
-	/**
-	 * Checks every mount's path and backend, and that no two paths repeat or contain one another.
-	 * @return the mount paths by name, in declaration order
-	 */
-	private Map<String, StatePath> validateMounts() {
-		Map<String, StatePath> paths = new LinkedHashMap<>();
-		MountNames.merged(this.properties.getMounts()).forEach((name, mount) -> {
-			String prefix = "statetree.mounts." + name;
-			String path = mount.getPath();
-			if (!StringUtils.hasText(path)) {
-				throw new InvalidMountException(prefix + ".path", "is not set; every mount needs the path it is attached at",
-						null);
-			}
-			StatePath parsed;
-			try {
-				parsed = StatePath.of(path);
-			}
-			catch (InvalidPathException ex) {
-				throw new InvalidMountException(prefix + ".path", "is not a valid path: " + ex.getMessage(), ex);
-			}
-			if (parsed.isRoot()) {
-				throw new InvalidMountException(prefix + ".path",
-						"is the root; set statetree.backend to choose the root's backend", null);
-			}
-			if (mount.getBackend() == null) {
-				throw new InvalidMountException(prefix + ".backend",
-						"is not set; choose one of memory, filesystem or redis", null);
-			}
-			for (Map.Entry<String, StatePath> other : paths.entrySet()) {
-				String otherProperty = "statetree.mounts." + other.getKey() + ".path";
-				if (other.getValue().equals(parsed)) {
-					throw new InvalidMountException(prefix + ".path",
-							"repeats " + otherProperty + " (" + parsed + "); each mount needs its own path", null);
-				}
-				if (other.getValue().isAncestorOf(parsed) || parsed.isAncestorOf(other.getValue())) {
-					throw new InvalidMountException(prefix + ".path", "(" + parsed + ") overlaps " + otherProperty + " ("
-							+ other.getValue() + "); a mount may not contain another", null);
-				}
-			}
-			paths.put(name, parsed);
-		});
-		return paths;
 	}
 
 	/**

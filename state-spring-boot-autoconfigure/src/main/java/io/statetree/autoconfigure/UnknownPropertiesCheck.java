@@ -8,8 +8,6 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -57,8 +55,6 @@ import org.springframework.core.env.Environment;
  */
 final class UnknownPropertiesCheck implements BeanFactoryPostProcessor, EnvironmentAware {
 
-	private static final Logger logger = LoggerFactory.getLogger(UnknownPropertiesCheck.class);
-
 	private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("statetree");
 
 	/** Sections bound by an auto-configuration that may be absent. */
@@ -84,24 +80,10 @@ final class UnknownPropertiesCheck implements BeanFactoryPostProcessor, Environm
 		if (candidates.isEmpty()) {
 			return;
 		}
-		DeclaredProperties declared = new DeclaredProperties(beanFactory.getBeanClassLoader());
-		List<ConfigurationProperty> unknown = candidates.stream()
-			.filter((property) -> !declared.declares(property.getName()))
-			.toList();
-		if (unknown.isEmpty()) {
-			return;
-		}
-		KnownProperties known = new KnownProperties(types);
-		List<UnknownPropertiesException.UnknownProperty> described = unknown.stream()
-			.map((property) -> new UnknownPropertiesException.UnknownProperty(property.getName().toString(),
-					(property.getOrigin() != null) ? property.getOrigin().toString() : null,
-					known.closest(property.getName())))
-			.toList();
-		UnknownPropertiesException failure = new UnknownPropertiesException(described);
-		if (settings.isFailOnUnknownProperties()) {
-			throw failure;
-		}
-		logger.warn("{} (statetree.fail-on-unknown-properties is false: starting anyway)", failure.getMessage());
+		// the candidates' report is a class of its own: a start-up without statetree.* typos does
+		// not load it, its exception or the tables of known and declared properties
+		UnknownPropertiesReport.report(candidates, types, beanFactory.getBeanClassLoader(),
+				settings.isFailOnUnknownProperties());
 	}
 
 	/**

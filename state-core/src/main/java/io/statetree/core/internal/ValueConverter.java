@@ -58,16 +58,7 @@ final class ValueConverter {
 	private JsonMapper writeMapper() {
 		JsonMapper result = this.writeMapper;
 		if (result == null) {
-			SimpleModule refuse = new SimpleModule("statetree-not-data");
-			for (Class<?> type : NOT_DATA) {
-				refuse.addSerializer(type, new Refuse());
-			}
-			// Keep a BigDecimal field's scale: what is written is what is read.
-			result = mapper().rebuild()
-				.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-				.disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-				.addModule(refuse)
-				.build();
+			result = StrictMapper.of(mapper());
 			this.writeMapper = result;
 		}
 		return result;
@@ -133,10 +124,13 @@ final class ValueConverter {
 		try {
 			return writeMapper().valueToTree(value);
 		}
-		catch (JacksonException ex) {
+		catch (RuntimeException ex) {
+			if (!(ex instanceof JacksonException)) {
+				throw ex;
+			}
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 			throw new StateValueException((cause instanceof IllegalArgumentException) ? cause.getMessage()
-					: ex.getOriginalMessage(), ex);
+					: ((JacksonException) ex).getOriginalMessage(), ex);
 		}
 	}
 
@@ -159,8 +153,8 @@ final class ValueConverter {
 		try {
 			return mapper().convertValue(value, type);
 		}
-		catch (JacksonException | IllegalArgumentException ex) {
-			throw unreadable(path, type.getName(), ex);
+		catch (RuntimeException ex) {
+			throw unreadableOrRethrow(path, type.getName(), ex);
 		}
 	}
 
@@ -181,9 +175,23 @@ final class ValueConverter {
 			JavaType javaType = converting.getTypeFactory().constructType(type.getType());
 			return converting.convertValue(value, javaType);
 		}
-		catch (JacksonException | IllegalArgumentException ex) {
-			throw unreadable(path, String.valueOf(type), ex);
+		catch (RuntimeException ex) {
+			throw unreadableOrRethrow(path, String.valueOf(type), ex);
 		}
+	}
+
+	/**
+	 * The failure of a typed read for Jackson's exceptions and {@link IllegalArgumentException}
+	 * ({@link #unreadable}); any other exception as it is. (Catching {@code RuntimeException} and
+	 * testing the type, rather than catching {@code JacksonException}, keeps the JVM from loading
+	 * Jackson's exception types when it verifies this class: a controller that never converts a
+	 * value does not load them.)
+	 */
+	private static RuntimeException unreadableOrRethrow(StatePath path, String type, RuntimeException ex) {
+		if (ex instanceof JacksonException || ex instanceof IllegalArgumentException) {
+			return unreadable(path, type, ex);
+		}
+		return ex;
 	}
 
 	/**
@@ -243,6 +251,32 @@ final class ValueConverter {
 				+ "; its message is left out, as it may quote the stored value)";
 	}
 
+
+	/**
+	 * Builds the strict write mapper from the application's: fails on beans without properties,
+	 * refuses the {@link #NOT_DATA} types and keeps a {@code BigDecimal}'s scale. A class of its own
+	 * (with {@link Refuse}) so that the JVM loads Jackson's module and serializer types only when
+	 * the first value is converted, not when the controller is built.
+	 */
+	private static final class StrictMapper {
+
+		private StrictMapper() {
+		}
+
+		static JsonMapper of(JsonMapper mapper) {
+			SimpleModule refuse = new SimpleModule("statetree-not-data");
+			for (Class<?> type : NOT_DATA) {
+				refuse.addSerializer(type, new Refuse());
+			}
+			// Keep a BigDecimal field's scale: what is written is what is read.
+			return mapper.rebuild()
+				.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+				.disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+				.addModule(refuse)
+				.build();
+		}
+
+	}
 
 	private static final class Refuse extends ValueSerializer<Object> {
 

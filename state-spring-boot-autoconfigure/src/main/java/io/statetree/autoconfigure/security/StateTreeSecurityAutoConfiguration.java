@@ -46,7 +46,9 @@ import static org.springframework.security.config.Customizer.withDefaults;
 		before = { ManagementWebSecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class },
 		afterName = "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration")
 @ConditionalOnWebApplication(type = Type.SERVLET)
-@ConditionalOnClass({ SecurityFilterChain.class, HttpSecurity.class, EndpointRequest.class, StateTreeEndpoint.class,
+// StateTreeEndpoint is in this jar: naming it here would only make the class condition (which
+// checks the names in alphabetical order, io.statetree first) load it in every application
+@ConditionalOnClass({ SecurityFilterChain.class, HttpSecurity.class, EndpointRequest.class,
 		WebEndpointAutoConfiguration.class })
 @ConditionalOnDefaultWebSecurity
 public final class StateTreeSecurityAutoConfiguration {
