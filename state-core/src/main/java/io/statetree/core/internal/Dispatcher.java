@@ -10,7 +10,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -68,9 +67,6 @@ final class Dispatcher {
 	 * thread's state reachable.
 	 */
 	private @Nullable PerThread lastLocal;
-
-	/** How many threads are delivering right now, so writers outside listeners skip the thread-local. */
-	private final AtomicInteger delivering = new AtomicInteger();
 
 	/** Items submitted and not yet finished (delivered, skipped or dropped). */
 	private final AtomicLong pending = new AtomicLong();
@@ -173,9 +169,6 @@ final class Dispatcher {
 	 * Returns the cascade depth of the listener running on this thread, or -1 outside listeners.
 	 */
 	int currentDepth() {
-		if (this.delivering.get() == 0) {
-			return -1;
-		}
 		return here().depth;
 	}
 
@@ -185,9 +178,6 @@ final class Dispatcher {
 	 * ({@code StateEvent.causedBy}); 0 outside any delivery.
 	 */
 	long causingRevision() {
-		if (this.delivering.get() == 0) {
-			return 0;
-		}
 		DeliveryItem item = here().running;
 		return (item != null) ? item.record.revision() : 0;
 	}
@@ -214,15 +204,33 @@ final class Dispatcher {
 			adopt(here);
 		}
 		else {
-			items = enqueue(record);
-			for (int i = 0, n = items.size(); i < n; i++) {
+			items = this.router.apply(record);
+			int n = items.size();
+			if (n == 0) {
+				return;
+			}
+			if (n == 1 && this.mode == Dispatch.SYNC && here.depth < 0 && here.direct == null && mine.isEmpty()) {
+				DeliveryItem only = items.get(0);
+				if (only.walk == null && only.mailbox.reserve()) {
+					// the mailbox is empty and idle, and this thread now holds its delivery lock: the
+					// item skips the queue and is delivered by this thread's drain, which is certain
+					// to come next (the commit lock is held, so any later item of this listener
+					// queues behind this one, and its writer waits for the lock)
+					this.pending.incrementAndGet();
+					here.direct = only;
+					mine.add(only);
+					return;
+				}
+			}
+			put(items);
+			for (int i = 0; i < n; i++) {
 				mine.add(items.get(i));
 			}
 		}
 		if (items.isEmpty()) {
 			return;
 		}
-		if (this.mode == Dispatch.SYNC && this.delivering.get() != 0 && here.depth >= 0) {
+		if (this.mode == Dispatch.SYNC && here.depth >= 0) {
 			for (int i = 0, n = items.size(); i < n; i++) {
 				DeliveryItem item = items.get(i);
 				if (item.mailbox.size() > this.capacity) {
@@ -243,6 +251,15 @@ final class Dispatcher {
 			this.order.skip(revision, remote);
 			adopt(this.local.get());
 		}
+	}
+
+	/**
+	 * Whether this thread submitted an item past its mailbox's queue and has not delivered it yet
+	 * (it holds that mailbox's delivery lock): then it must {@link #drain}, even when its commit
+	 * reports nothing queued.
+	 */
+	boolean holdsDirect() {
+		return here().direct != null;
 	}
 
 	/**
@@ -295,10 +312,15 @@ final class Dispatcher {
 	/** Routes a record and puts its items in their mailboxes (also called by the {@link RevisionOrder}). */
 	List<DeliveryItem> enqueue(CommitRecord record) {
 		List<DeliveryItem> items = this.router.apply(record);
-		int n = items.size();
-		if (n == 0) {
-			return items;
+		if (!items.isEmpty()) {
+			put(items);
 		}
+		return items;
+	}
+
+	/** Puts routed items in their mailboxes (and schedules them, asynchronous mode). */
+	private void put(List<DeliveryItem> items) {
+		int n = items.size();
 		this.pending.addAndGet(n);
 		for (int i = 0; i < n; i++) {
 			DeliveryItem item = items.get(i);
@@ -307,7 +329,6 @@ final class Dispatcher {
 				schedule(item.mailbox);
 			}
 		}
-		return items;
 	}
 
 	/** Waits until this thread's held records are released, and adds their items to {@code mine}. */
@@ -342,7 +363,7 @@ final class Dispatcher {
 	@Nullable Throwable drain() {
 		PerThread here = here();
 		List<DeliveryItem> mine = here.submitted;
-		boolean inside = this.delivering.get() != 0 && here.depth >= 0;
+		boolean inside = here.depth >= 0;
 		if (this.order != null && this.mode == Dispatch.ASYNC) {
 			collectHeld(here);
 		}
@@ -368,9 +389,21 @@ final class Dispatcher {
 			return null;
 		}
 		Throwable first = null;
-		this.delivering.incrementAndGet();
 		try {
 			int i = 0;
+			DeliveryItem direct = here.direct;
+			if (direct != null) {
+				// submitted past the queue: this thread holds its mailbox's delivery lock, and it is first
+				here.direct = null;
+				try {
+					run(direct, here);
+				}
+				finally {
+					direct.mailbox.delivery.unlock();
+				}
+				first = direct.failure;
+				i = 1;
+			}
 			while (true) {
 				for (; i < mine.size(); i++) {
 					DeliveryItem item = mine.get(i);
@@ -390,7 +423,12 @@ final class Dispatcher {
 		}
 		finally {
 			mine.clear();
-			this.delivering.decrementAndGet();
+			DeliveryItem direct = here.direct;
+			if (direct != null) {
+				// only when the loop threw before the direct item (a VM error): never keep the lock
+				here.direct = null;
+				direct.mailbox.delivery.unlock();
+			}
 		}
 		return first;
 	}
@@ -455,7 +493,6 @@ final class Dispatcher {
 	private void runMailbox(Mailbox mailbox) {
 		Runnable wake = () -> schedule(mailbox);
 		mailbox.delivery.lock();
-		this.delivering.incrementAndGet();
 		try {
 			for (int i = 0; i < ASYNC_TURN; i++) {
 				DeliveryItem next = mailbox.poll(wake);
@@ -469,7 +506,6 @@ final class Dispatcher {
 			logger.error("StateTree delivery to listener '{}' failed", mailbox.id, ex);
 		}
 		finally {
-			this.delivering.decrementAndGet();
 			mailbox.delivery.unlock();
 			mailbox.scheduled.set(false);
 		}
@@ -596,6 +632,12 @@ final class Dispatcher {
 		int depth = -1;
 
 		@Nullable DeliveryItem running;
+
+		/**
+		 * The item this thread submitted past its mailbox's queue ({@link Mailbox#reserve}), whose
+		 * delivery lock it holds until its {@link #drain} delivers it; null when none.
+		 */
+		@Nullable DeliveryItem direct;
 
 		final List<DeliveryItem> submitted = new ArrayList<>();
 
