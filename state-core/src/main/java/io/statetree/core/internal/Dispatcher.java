@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * order; for each it takes that listener's mailbox and delivers it up to that item (earlier
  * items of other writers included, since a listener hears commits in revision order). A writer
  * never waits for a listener its commit does not reach. Items of a commit made by a listener are
- * delivered by the same loop after the current ones (never recursively).</li>
+ * delivered by the same loop after the current ones (never recursively). A commit of a writer
+ * outside any listener that one listener hears, when that listener's mailbox is empty and idle,
+ * skips the queue: the writer takes the mailbox's delivery lock under the commit lock
+ * ({@link Mailbox#reserve}) and delivers the item first thing in {@link #drain}.</li>
  * <li>Asynchronous mode: each mailbox with work has one task on the executor; the writer only
  * waits when a mailbox it filled is over capacity.</li>
  * </ul>
