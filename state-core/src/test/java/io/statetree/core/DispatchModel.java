@@ -327,7 +327,7 @@ public final class DispatchModel {
 	}
 
 	/** What a listener of {@code pattern} hears of one commit: "revision emittingPath" entries. */
-	private static List<String> heard(PathPattern pattern, long revision, List<Change> changes) {
+	static List<String> heard(PathPattern pattern, long revision, List<Change> changes) {
 		java.util.Set<StatePath> emitting = new java.util.LinkedHashSet<>();
 		for (Change change : changes) {
 			StatePath w = change.path();

@@ -166,7 +166,7 @@ final class AsyncCommits {
 				gate.complete(null);
 			}
 		}
-		if (changed || this.dispatcher.hasUndrained()) {
+		if (changed || this.dispatcher.hasUndrained() || this.dispatcher.holdsDirect()) {
 			// an unchanged commit may have released commits left on the feed's thread: delivered here
 			Throwable failure = this.dispatcher.drain();
 			if (failure != null) {

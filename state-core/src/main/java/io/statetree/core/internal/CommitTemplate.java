@@ -367,7 +367,7 @@ final class CommitTemplate {
 				this.sweptInWork = false;
 			}
 			this.lock.unlock();
-			if (!queued && (swept || this.dispatcher.hasUndrained())) {
+			if (!queued && (swept || this.dispatcher.hasUndrained() || this.dispatcher.holdsDirect())) {
 				// the expiry commits are delivered even when this write changed nothing or threw, and
 				// so are the commits left on the feed's thread that this one released
 				drainOutsideOrUnder();

@@ -10,7 +10,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -37,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * order; for each it takes that listener's mailbox and delivers it up to that item (earlier
  * items of other writers included, since a listener hears commits in revision order). A writer
  * never waits for a listener its commit does not reach. Items of a commit made by a listener are
- * delivered by the same loop after the current ones (never recursively).</li>
+ * delivered by the same loop after the current ones (never recursively). A commit of a writer
+ * outside any listener that one listener hears, when that listener's mailbox is empty and idle,
+ * skips the queue: the writer takes the mailbox's delivery lock under the commit lock
+ * ({@link Mailbox#reserve}) and delivers the item first thing in {@link #drain}.</li>
  * <li>Asynchronous mode: each mailbox with work has one task on the executor; the writer only
  * waits when a mailbox it filled is over capacity.</li>
  * </ul>
@@ -69,9 +71,6 @@ final class Dispatcher {
 	 * thread's state reachable.
 	 */
 	private @Nullable PerThread lastLocal;
-
-	/** How many threads are delivering right now, so writers outside listeners skip the thread-local. */
-	private final AtomicInteger delivering = new AtomicInteger();
 
 	/** Items submitted and not yet finished (delivered, skipped or dropped). */
 	private final AtomicLong pending = new AtomicLong();
@@ -177,9 +176,6 @@ final class Dispatcher {
 	 * Returns the cascade depth of the listener running on this thread, or -1 outside listeners.
 	 */
 	int currentDepth() {
-		if (this.delivering.get() == 0) {
-			return -1;
-		}
 		return here().depth;
 	}
 
@@ -189,9 +185,6 @@ final class Dispatcher {
 	 * ({@code StateEvent.causedBy}); 0 outside any delivery.
 	 */
 	long causingRevision() {
-		if (this.delivering.get() == 0) {
-			return 0;
-		}
 		DeliveryItem item = here().running;
 		return (item != null) ? item.record.revision() : 0;
 	}
@@ -222,15 +215,33 @@ final class Dispatcher {
 			items = this.order.submit(here, record);
 		}
 		else {
-			items = enqueue(record);
-			for (int i = 0, n = items.size(); i < n; i++) {
+			items = this.router.apply(record);
+			int n = items.size();
+			if (n == 0) {
+				return;
+			}
+			if (n == 1 && this.mode == Dispatch.SYNC && here.depth < 0 && here.direct == null && mine.isEmpty()) {
+				DeliveryItem only = items.get(0);
+				if (only.walk == null && only.mailbox.reserve()) {
+					// the mailbox is empty and idle, and this thread now holds its delivery lock: the
+					// item skips the queue and is delivered by this thread's drain, which is certain
+					// to come next (the commit lock is held, so any later item of this listener
+					// queues behind this one, and its writer waits for the lock)
+					this.pending.incrementAndGet();
+					here.direct = only;
+					mine.add(only);
+					return;
+				}
+			}
+			put(items);
+			for (int i = 0; i < n; i++) {
 				mine.add(items.get(i));
 			}
 		}
 		if (items.isEmpty()) {
 			return;
 		}
-		if (this.mode == Dispatch.SYNC && this.delivering.get() != 0 && here.depth >= 0) {
+		if (this.mode == Dispatch.SYNC && here.depth >= 0) {
 			for (int i = 0, n = items.size(); i < n; i++) {
 				DeliveryItem item = items.get(i);
 				if (item.mailbox.size() > this.capacity) {
@@ -250,6 +261,15 @@ final class Dispatcher {
 		if (this.order != null) {
 			this.order.skip(here(), revision, remote);
 		}
+	}
+
+	/**
+	 * Whether this thread submitted an item past its mailbox's queue and has not delivered it yet
+	 * (it holds that mailbox's delivery lock): then it must {@link #drain}, even when its commit
+	 * reports nothing queued.
+	 */
+	boolean holdsDirect() {
+		return here().direct != null;
 	}
 
 	/**
@@ -277,10 +297,15 @@ final class Dispatcher {
 	/** Routes a record and puts its items in their mailboxes (also called by the {@link RevisionOrder}). */
 	List<DeliveryItem> enqueue(CommitRecord record) {
 		List<DeliveryItem> items = this.router.apply(record);
-		int n = items.size();
-		if (n == 0) {
-			return items;
+		if (!items.isEmpty()) {
+			put(items);
 		}
+		return items;
+	}
+
+	/** Puts routed items in their mailboxes (and schedules them, asynchronous mode). */
+	private void put(List<DeliveryItem> items) {
+		int n = items.size();
 		this.pending.addAndGet(n);
 		for (int i = 0; i < n; i++) {
 			DeliveryItem item = items.get(i);
@@ -289,7 +314,6 @@ final class Dispatcher {
 				schedule(item.mailbox);
 			}
 		}
-		return items;
 	}
 
 	/**
@@ -301,7 +325,7 @@ final class Dispatcher {
 	@Nullable Throwable drain() {
 		PerThread here = here();
 		List<DeliveryItem> mine = here.submitted;
-		boolean inside = this.delivering.get() != 0 && here.depth >= 0;
+		boolean inside = here.depth >= 0;
 		if (this.order != null && this.mode == Dispatch.ASYNC) {
 			this.order.collectHeld(here);
 		}
@@ -327,9 +351,21 @@ final class Dispatcher {
 			return null;
 		}
 		Throwable first = null;
-		this.delivering.incrementAndGet();
 		try {
 			int i = 0;
+			DeliveryItem direct = here.direct;
+			if (direct != null) {
+				// submitted past the queue: this thread holds its mailbox's delivery lock, and it is first
+				here.direct = null;
+				try {
+					run(direct, here);
+				}
+				finally {
+					direct.mailbox.delivery.unlock();
+				}
+				first = direct.failure;
+				i = 1;
+			}
 			while (true) {
 				for (; i < mine.size(); i++) {
 					DeliveryItem item = mine.get(i);
@@ -349,7 +385,12 @@ final class Dispatcher {
 		}
 		finally {
 			mine.clear();
-			this.delivering.decrementAndGet();
+			DeliveryItem direct = here.direct;
+			if (direct != null) {
+				// only when the loop threw before the direct item (a VM error): never keep the lock
+				here.direct = null;
+				direct.mailbox.delivery.unlock();
+			}
 		}
 		return first;
 	}
@@ -414,7 +455,6 @@ final class Dispatcher {
 	private void runMailbox(Mailbox mailbox) {
 		Runnable wake = () -> schedule(mailbox);
 		mailbox.delivery.lock();
-		this.delivering.incrementAndGet();
 		try {
 			for (int i = 0; i < ASYNC_TURN; i++) {
 				DeliveryItem next = mailbox.poll(wake);
@@ -428,7 +468,6 @@ final class Dispatcher {
 			logger.error("StateTree delivery to listener '{}' failed", mailbox.id, ex);
 		}
 		finally {
-			this.delivering.decrementAndGet();
 			mailbox.delivery.unlock();
 			mailbox.scheduled.set(false);
 		}
@@ -555,6 +594,12 @@ final class Dispatcher {
 		int depth = -1;
 
 		@Nullable DeliveryItem running;
+
+		/**
+		 * The item this thread submitted past its mailbox's queue ({@link Mailbox#reserve}), whose
+		 * delivery lock it holds until its {@link #drain} delivers it; null when none.
+		 */
+		@Nullable DeliveryItem direct;
 
 		final List<DeliveryItem> submitted = new ArrayList<>();
 

@@ -206,8 +206,7 @@ final class EffectRunner {
 			for (Change change : record.changes()) {
 				if (EffectJournal.affects(change, dependency.getKey(), ping)) {
 					return new Event(this.controller, dependency.getKey(), change.path(), change.oldValue(),
-							change.newValue(), change.payload(), null, record.revision(), record.origin(), record.kind(),
-							record.actor(), record.causedBy(), record.expiry());
+							change.newValue(), change.payload(), null, record);
 				}
 			}
 		}

@@ -1,5 +1,6 @@
 package io.statetree.core.internal;
 
+import java.util.List;
 import java.util.Map;
 
 import io.statetree.core.PathPattern;
@@ -28,17 +29,11 @@ final class Event implements StateEvent {
 
 	private final @Nullable PathPattern pattern;
 
-	private final long revision;
-
-	private final String origin;
-
-	private final CommitRecord.Kind kind;
-
-	private final @Nullable String actor;
-
-	private final long causedBy;
-
-	private final boolean expiry;
+	/**
+	 * The commit heard: its revision, origin, kind, actor, cause and whether it expired something
+	 * are read from it rather than copied into every event (one field instead of six).
+	 */
+	private final CommitRecord commit;
 
 	private @Nullable Map<String, String> variables;
 
@@ -54,6 +49,16 @@ final class Event implements StateEvent {
 	Event(DefaultStateController controller, StatePath path, StatePath emittingPath, @Nullable Object prevValue,
 			@Nullable Object newValue, @Nullable Object payload, @Nullable PathPattern pattern, long revision,
 			String origin, CommitRecord.Kind kind, @Nullable String actor, long causedBy, boolean expiry) {
+		this(controller, path, emittingPath, prevValue, newValue, payload, pattern,
+				new CommitRecord(revision, origin, List.of(), kind, 0, null, actor, causedBy, expiry));
+	}
+
+	/**
+	 * An event of a commit a listener hears: the revision, origin, kind, actor, cause and expiry
+	 * flag are the commit's.
+	 */
+	Event(DefaultStateController controller, StatePath path, StatePath emittingPath, @Nullable Object prevValue,
+			@Nullable Object newValue, @Nullable Object payload, @Nullable PathPattern pattern, CommitRecord commit) {
 		this.controller = controller;
 		this.path = path;
 		this.emittingPath = emittingPath;
@@ -61,14 +66,7 @@ final class Event implements StateEvent {
 		this.newValue = newValue;
 		this.payload = payload;
 		this.pattern = pattern;
-		this.revision = revision;
-		this.origin = origin;
-		this.kind = kind;
-		this.actor = actor;
-		this.causedBy = causedBy;
-		// an expiry commit also carries the derived values that follow the deletion: only a
-		// deletion is heard as an expiry (StateEvent#isExpiry: its new value is null)
-		this.expiry = expiry && newValue == null;
+		this.commit = commit;
 	}
 
 	@Override
@@ -136,37 +134,39 @@ final class Event implements StateEvent {
 
 	@Override
 	public long revision() {
-		return this.revision;
+		return this.commit.revision();
 	}
 
 	@Override
 	public String origin() {
-		return this.origin;
+		return this.commit.origin();
 	}
 
 	@Override
 	public @Nullable String actor() {
-		return this.actor;
+		return this.commit.actor();
 	}
 
 	@Override
 	public long causedBy() {
-		return this.causedBy;
+		return this.commit.causedBy();
 	}
 
 	@Override
 	public boolean isPing() {
-		return this.kind == CommitRecord.Kind.PING;
+		return this.commit.kind() == CommitRecord.Kind.PING;
 	}
 
 	@Override
 	public boolean isExpiry() {
-		return this.expiry;
+		// an expiry commit also carries the derived values that follow the deletion: only a
+		// deletion is heard as an expiry (StateEvent#isExpiry: its new value is null)
+		return this.commit.expiry() && this.newValue == null;
 	}
 
 	@Override
 	public boolean isResync() {
-		return this.kind == CommitRecord.Kind.RESYNC;
+		return this.commit.kind() == CommitRecord.Kind.RESYNC;
 	}
 
 	@Override
@@ -196,10 +196,12 @@ final class Event implements StateEvent {
 
 	@Override
 	public String toString() {
-		return "StateEvent[path=" + this.path + ", emittingPath=" + this.emittingPath + ", revision=" + this.revision
-				+ ", origin=" + this.origin + ((this.actor != null) ? ", actor=" + this.actor : "")
-				+ ((this.causedBy != 0) ? ", causedBy=" + this.causedBy : "") + (isPing() ? ", ping" : "") + (isResync() ? ", resync" : "")
-				+ (this.expiry ? ", expiry" : "") + "]";
+		String actor = actor();
+		long causedBy = causedBy();
+		return "StateEvent[path=" + this.path + ", emittingPath=" + this.emittingPath + ", revision=" + revision()
+				+ ", origin=" + origin() + ((actor != null) ? ", actor=" + actor : "")
+				+ ((causedBy != 0) ? ", causedBy=" + causedBy : "") + (isPing() ? ", ping" : "") + (isResync() ? ", resync" : "")
+				+ (isExpiry() ? ", expiry" : "") + "]";
 	}
 
 }

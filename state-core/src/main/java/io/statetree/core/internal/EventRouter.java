@@ -75,6 +75,13 @@ final class EventRouter {
 	 * controller's own item. Runs under the commit lock and runs no user code.
 	 */
 	List<DeliveryItem> route(CommitRecord record) {
+		if (!this.observed && record.kind() != CommitRecord.Kind.RESYNC && this.effects.isEmpty()
+				&& record.changes().size() == 1) {
+			List<DeliveryItem> few = routeOneChange(record, record.changes().get(0));
+			if (few != null) {
+				return few;
+			}
+		}
 		Delivery delivery = new Delivery(record, this.index);
 		if (this.observed && record.kind() != CommitRecord.Kind.PING
 				&& record.kind() != CommitRecord.Kind.RESYNC) {
@@ -99,6 +106,50 @@ final class EventRouter {
 	}
 
 	/**
+	 * The common commit, routed without a {@link Delivery}: one change with no subtree to diff
+	 * (neither value a map, or a ping), heard by at most one subscription on its bubbling walk, and
+	 * no observer or effect to queue. Then the one item (no walk: one level), or none.
+	 * @return the items, or null when the commit needs the full routing
+	 */
+	private @Nullable List<DeliveryItem> routeOneChange(CommitRecord record, Change change) {
+		PatternIndex<Callback> index = this.index;
+		if (index.isEmpty()) {
+			return List.of();
+		}
+		if (record.kind() != CommitRecord.Kind.PING
+				&& (change.oldValue() instanceof Map || change.newValue() instanceof Map)) {
+			return null;
+		}
+		StatePath w = change.path();
+		PatternIndex.Cursor<Callback>[] cursors = index.prefixCursors(w);
+		PatternIndex.Entry<Callback> only = null;
+		int at = -1;
+		for (int i = w.depth(); i >= 0; i--) {
+			PatternIndex.Cursor<Callback> cursor = cursors[i];
+			if (cursor == null || cursor.isDead()) {
+				continue;
+			}
+			List<PatternIndex.Entry<Callback>> matches = cursor.matches();
+			int n = matches.size();
+			if (n == 0) {
+				continue;
+			}
+			if (only != null || n > 1) {
+				return null; // two subscriptions (or one callback twice): the full routing decides
+			}
+			only = matches.get(0);
+			at = i;
+		}
+		if (only == null) {
+			return List.of();
+		}
+		Callback callback = only.value();
+		Event event = new Event(this.controller, (at == w.depth()) ? w : w.prefix(at), w, change.oldValue(),
+				change.newValue(), change.payload(), only.pattern(), record);
+		return List.of(new DeliveryItem(callback.mailbox, record, this.listenerTask, callback, null, 0, event));
+	}
+
+	/**
 	 * The controller's effects for one commit (or, for a resync record, for everything). The
 	 * observer hears of the commit in an item of the same queue before the listeners.
 	 */
@@ -116,8 +167,8 @@ final class EventRouter {
 
 	/** The item that replaces a listener's overflowed backlog: one resync event for {@code /}. */
 	DeliveryItem resyncItem(Callback callback, CommitRecord record) {
-		Event event = new Event(this.controller, StatePath.ROOT, StatePath.ROOT, null, null, null, null,
-				record.revision(), record.origin(), CommitRecord.Kind.RESYNC);
+		// a resync record has no actor, no cause and no expiry: the event reads it as it is
+		Event event = new Event(this.controller, StatePath.ROOT, StatePath.ROOT, null, null, null, null, record);
 		return new DeliveryItem(callback.mailbox, record, this.listenerTask, callback, null, 0, event);
 	}
 
@@ -226,8 +277,7 @@ final class EventRouter {
 			for (PatternIndex.Entry<Callback> entry : this.index.entries()) {
 				if (seen.add(entry.value())) {
 					add(entry.value(), new Event(EventRouter.this.controller, StatePath.ROOT, StatePath.ROOT, null, null,
-							null, entry.pattern(), this.record.revision(), this.record.origin(), CommitRecord.Kind.RESYNC),
-							null, 0);
+							null, entry.pattern(), this.record), null, 0);
 				}
 			}
 		}
@@ -252,9 +302,7 @@ final class EventRouter {
 						for (PatternIndex.Entry<Callback> entry : p.matches) {
 							if (firstHearing(entry.value(), p.path)) {
 								add(entry.value(), new Event(EventRouter.this.controller, p.path, p.path, p.oldValue,
-										p.newValue, change.payload(), entry.pattern(), this.record.revision(),
-										this.record.origin(), this.record.kind(), this.record.actor(),
-										this.record.causedBy(), this.record.expiry()), null, 0);
+										p.newValue, change.payload(), entry.pattern(), this.record), null, 0);
 							}
 						}
 					}
@@ -288,8 +336,7 @@ final class EventRouter {
 							level++;
 						}
 						Event event = new Event(EventRouter.this.controller, at, w, change.oldValue(), change.newValue(),
-								change.payload(), entry.pattern(), this.record.revision(), this.record.origin(),
-								this.record.kind(), this.record.actor(), this.record.causedBy(), this.record.expiry());
+								change.payload(), entry.pattern(), this.record);
 						if (firstCallback == null) {
 							firstCallback = entry.value();
 							firstEvent = event;

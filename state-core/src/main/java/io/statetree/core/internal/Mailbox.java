@@ -55,6 +55,30 @@ final class Mailbox {
 		this.resync = resync;
 	}
 
+	/**
+	 * Synchronous delivery without revision order, on a writer outside any listener, under the
+	 * commit lock: takes this mailbox's {@link #delivery} lock if nobody holds it and the queue is
+	 * empty, so the caller may deliver its one item without queueing it. On {@code true} the
+	 * caller holds the lock and must deliver the item, then release it. One compare-and-set.
+	 * <p>
+	 * The queue is read without this object's monitor, which is exact here: in that mode items are
+	 * added, and an overflowed backlog replaced, only under the commit lock (held by the caller),
+	 * and items are taken only under the delivery lock (now held by the caller), so every change of
+	 * the queue happened before this read.
+	 * @return whether the caller now holds the delivery lock of an empty mailbox
+	 */
+	boolean reserve() {
+		ReentrantLock lock = this.delivery;
+		if (lock.isHeldByCurrentThread() || !lock.tryLock()) {
+			return false;
+		}
+		if (this.queue.isEmpty()) {
+			return true;
+		}
+		lock.unlock();
+		return false;
+	}
+
 	synchronized void add(DeliveryItem item) {
 		this.queue.add(item);
 	}
