@@ -40,7 +40,7 @@ class Break24ConcurrentTtlEventsTest {
 
 	private static final int THREADS = 3;
 
-	private static final int WRITES = 300;
+	private static final int WRITES = 200;
 
 	@TempDir
 	Path dir;
