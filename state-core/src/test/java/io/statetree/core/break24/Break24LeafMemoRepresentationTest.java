@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.statetree.core.StateController;
 import io.statetree.core.WriteOptions;
 import io.statetree.core.backend.VirtualTimeBackends;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class Break24LeafMemoRepresentationTest {
 
 	@Test
-	@Disabled("finding 1: LeafReadMemo answers 1.0 while the tree (getVersioned, snapshot) holds 1.000 at the same revision")
 	void getAgreesWithGetVersionedAfterAnEqualRewriteThatClearedALifetime() throws Exception {
 		AtomicLong clock = new AtomicLong(1_000_000_000L);
 		try (StateController c = StateController.builder()

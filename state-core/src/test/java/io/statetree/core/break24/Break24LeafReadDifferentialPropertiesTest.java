@@ -69,7 +69,6 @@ class Break24LeafReadDifferentialPropertiesTest {
 		check(steps, hybrid);
 	}
 
-	@net.jqwik.api.Disabled("finding 1: get answers 1.0 from the memo while getVersioned and snapshot show 1.00 at the same revision")
 	@Property(tries = 500)
 	void memoReadsWhatTheTreeHoldsDecimals(@ForAll("decimals") List<Step> steps, @ForAll boolean hybrid)
 			throws Exception {
@@ -77,7 +76,6 @@ class Break24LeafReadDifferentialPropertiesTest {
 	}
 
 	/** Finding 1's smallest input: 1.0, 1.00 with a lifetime, 1.000 without, time passes, an equal write. */
-	@net.jqwik.api.Disabled("finding 1: get answers 1.0 from the memo while getVersioned and snapshot show 1.000 at the same revision")
 	@net.jqwik.api.Example
 	void findingOneSmallestInput() throws Exception {
 		for (boolean hybrid : List.of(false, true)) {
