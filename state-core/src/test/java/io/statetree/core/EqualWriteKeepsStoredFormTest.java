@@ -1,25 +1,22 @@
-package io.statetree.core.break24;
+package io.statetree.core;
 
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.statetree.core.StateController;
-import io.statetree.core.WriteOptions;
 import io.statetree.core.backend.VirtualTimeBackends;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Finding 1 (break24): the in-memory leaf read memo answers a {@code get} with a value the tree no
- * longer holds at the same revision. An equal rewrite that carries or clears a lifetime replaces
- * the stored value's representation ({@code 1.0} by {@code 1.000}) without a revision; once the
- * last lifetime's hint has settled the memo is consulted again and still answers the value it
- * remembered at that revision, so {@code get} and {@code getVersioned} of one path at one revision
- * disagree (and the text a user serialises differs).
+ * An equal write that sets or clears a lifetime keeps the stored form (break24's finding 1): an
+ * equal rewrite that carries or clears a lifetime ({@code 1.0}, then {@code 1.00} with a time to
+ * live, then {@code 1.000} without) makes no revision, so it must not replace {@code 1.0}; once the
+ * last lifetime's hint has settled the in-memory leaf read memo is consulted again, and
+ * {@code get}, {@code getVersioned} and {@code snapshot} of one path at one revision print the same.
  */
-class Break24LeafMemoRepresentationTest {
+class EqualWriteKeepsStoredFormTest {
 
 	@Test
 	void getAgreesWithGetVersionedAfterAnEqualRewriteThatClearedALifetime() throws Exception {

@@ -1,4 +1,4 @@
-package io.statetree.core.break24;
+package io.statetree.core;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.statetree.core.StateController;
-import io.statetree.core.WriteOptions;
 import io.statetree.core.backend.HybridBackend;
 import io.statetree.core.backend.StateBackend;
 import io.statetree.core.backend.VirtualTimeBackends;
@@ -30,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * {@link #memoReadsWhatTheTreeHoldsWholeNumbers} writes whole numbers and text, and holds;
  * {@link #memoReadsWhatTheTreeHoldsDecimals} adds decimals written with different scales
- * ({@code 1.0}, {@code 1.00}: equal values, different text) and fails: finding 1.
+ * ({@code 1.0}, {@code 1.00}: equal values, different text): break24's finding 1, now held because
+ * an equal write keeps the stored form.
  */
-class Break24LeafReadDifferentialPropertiesTest {
+class LeafReadMatchesTreeAfterEqualWritesPropertiesTest {
 
 	private static final List<String> PATHS = List.of("/a/x", "/a/y", "/m/x", "/m/y");
 
@@ -75,7 +74,7 @@ class Break24LeafReadDifferentialPropertiesTest {
 		check(steps, hybrid);
 	}
 
-	/** Finding 1's smallest input: 1.0, 1.00 with a lifetime, 1.000 without, time passes, an equal write. */
+	/** Break24's finding 1, its smallest input: 1.0, 1.00 with a lifetime, 1.000 without, time passes, an equal write. */
 	@net.jqwik.api.Example
 	void findingOneSmallestInput() throws Exception {
 		for (boolean hybrid : List.of(false, true)) {
