@@ -198,7 +198,7 @@ public abstract class AbstractEqualWriteKeepsStoredFormProperties {
 		}
 	}
 
-	private static void check(StateController c, StateBackend backend, Model model, List<StateEvent> events, long now,
+	private void check(StateController c, StateBackend backend, Model model, List<StateEvent> events, long now,
 			String when) {
 		if (backend instanceof CachingBackend cache) {
 			cache.flush();
@@ -211,8 +211,11 @@ public abstract class AbstractEqualWriteKeepsStoredFormProperties {
 			StateSnapshot snapshot = c.snapshot(path);
 			assertThat(print(versioned.value())).as("getVersioned %s %s", text, when).isEqualTo(read);
 			assertThat(print(snapshot.value())).as("snapshot %s %s", text, when).isEqualTo(read);
-			assertThat(versioned.revision()).as("getVersioned's revision %s %s", text, when).isEqualTo(revision);
-			assertThat(snapshot.revision()).as("snapshot's revision %s %s", text, when).isEqualTo(revision);
+			assertThat(snapshot.revision()).as("snapshot's revision %s %s", text, when).isEqualTo(versioned.revision());
+			if (!realTime()) {
+				// a shared backend's controller learns its revision from the feed, which may lag
+				assertThat(versioned.revision()).as("getVersioned's revision %s %s", text, when).isEqualTo(revision);
+			}
 			if (backend instanceof CachingBackend cache && !text.equals("/a") && !text.equals("/m")) {
 				assertThat(print(cache.delegate().read(path))).as("the cache's delegate %s %s", text, when)
 					.isEqualTo(read);
