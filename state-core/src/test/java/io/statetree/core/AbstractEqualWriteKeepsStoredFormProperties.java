@@ -28,6 +28,7 @@ import net.jqwik.api.Provide;
 import org.jspecify.annotations.Nullable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A write that makes no revision leaves every read as it was; only its lifetime applies (DESIGN
@@ -230,10 +231,13 @@ public abstract class AbstractEqualWriteKeepsStoredFormProperties {
 					.isEqualTo(read);
 			}
 			if (expected != null) {
-				assertThat(print(lastEvent(events, path))).as("the last event at %s %s", text, when)
-					.isEqualTo(read);
-				assertThat(print(lastHistory(c, path))).as("the last history entry at %s %s", text, when)
-					.isEqualTo(read);
+				// a shared backend's events come from its feed, a moment after the commit
+				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+					assertThat(print(lastEvent(events, path))).as("the last event at %s %s", text, when)
+						.isEqualTo(read);
+					assertThat(print(lastHistory(c, path))).as("the last history entry at %s %s", text, when)
+						.isEqualTo(read);
+				});
 			}
 		}
 	}
