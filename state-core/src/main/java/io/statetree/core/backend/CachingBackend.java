@@ -303,6 +303,17 @@ public final class CachingBackend implements StateBackend {
 		return new CommitResult(next, result.changes());
 	}
 
+	/** An equal request with each written value replaced by the one held there (before it applies). */
+	private CommitRequest asHeld(CommitRequest request) {
+		List<Write> writes = new java.util.ArrayList<>(request.writes().size());
+		for (Write write : request.writes()) {
+			Object held = (write.value() == null) ? null : readLocked(write.path());
+			writes.add(new Write(write.path(), held, write.payload(), write.lifetime()));
+		}
+		return new CommitRequest(writes, request.preconditions(), request.origin(), request.actor(),
+				request.causedBy(), request.expiry(), request.depth());
+	}
+
 	private CommitResult commitBehind(CommitRequest request, long now) {
 		for (Precondition precondition : request.preconditions()) {
 			if (!StateValues.equal(readLocked(precondition.path()), precondition.expected())) {
@@ -332,11 +343,14 @@ public final class CachingBackend implements StateBackend {
 		List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, request.writes(), this);
 		// the copy refuses what the delegate would (a write below a leaf) before the unchanged check
 		boolean changed = this.cache.apply(request.writes(), !StateValues.unchanged(changes));
+		// read before the lifetimes apply, so that nothing they make due reads as absent
+		CommitRequest held = (!changed && this.lifetimes != null) ? asHeld(request) : request;
 		boolean lifetimesChanged = this.lifetimes != null && this.lifetimes.apply(request.writes(), now);
 		if (!changed) {
 			if (lifetimesChanged) {
-				// a value rewritten as it was still takes its lifetime, to the delegate too
-				this.pending.add(request, now);
+				// a value rewritten as it was still takes its lifetime, to the delegate too, with the
+				// value held (1.00 over 1.0 keeps 1.0): the delegate never diverges from the copy
+				this.pending.add(held, now);
 			}
 			return new CommitResult(this.revision, changes);
 		}

@@ -303,8 +303,9 @@ public final class InMemoryBackend implements StateBackend {
 			List<Change> changes = StateValues.changes(current.root(), after, writes);
 			if (StateValues.unchanged(changes)) {
 				// no revision, but the writes' lifetimes apply (a rewrite with a time to live restarts it)
-				Snapshot next = new Snapshot(apply.slotsChanged ? after : current.root(), current.revision(),
-						apply.index, apply.hints);
+				Apply kept = apply.slotsChanged ? keepingStored(current, writes, apply) : apply;
+				Snapshot next = new Snapshot(apply.slotsChanged ? kept.tree() : current.root(), current.revision(),
+						kept.index, kept.hints);
 				if (same(current, next) || this.state.compareAndSet(current, next)) {
 					return new CommitResult(current.revision(), changes);
 				}
@@ -315,6 +316,25 @@ public final class InMemoryBackend implements StateBackend {
 				return new CommitResult(next.revision(), changes);
 			}
 		}
+	}
+
+	/**
+	 * The writes of a commit that changed no value, applied again with the values stored there: only
+	 * their lifetimes (counted from {@code applied}'s instant) take effect, so one revision is one tree.
+	 */
+	private Apply keepingStored(Snapshot current, List<Write> writes, Apply applied) {
+		Apply kept = new Apply(current);
+		kept.started = applied.started;
+		kept.start = applied.start;
+		Object[] previous = new Object[2];
+		for (int i = 0, n = writes.size(); i < n; i++) {
+			Write write = writes.get(i);
+			Object stored = (write.value() == null) ? null
+					: TreeDues.strip(StateValues.getIn(current.root(), write.path()));
+			kept.write(new Write(write.path(), stored, write.payload(), write.lifetime()), previous);
+		}
+		kept.finish();
+		return kept;
 	}
 
 	/** Whether a snapshot made without a revision holds what the current one does. */
@@ -391,9 +411,10 @@ public final class InMemoryBackend implements StateBackend {
 		@SuppressWarnings("unchecked")
 		Map<String, Object> root = (Map<String, Object>) updated;
 		if (StateValues.equal(old, now)) {
-			// an equal value makes no revision, but its lifetime applies
-			Snapshot next = new Snapshot(apply.slotsChanged ? root : current.root(), current.revision(), apply.index,
-					apply.hints);
+			// an equal value makes no revision; its lifetime applies to the value as stored (keeps 1.0 for 1.00)
+			Apply kept = apply.slotsChanged ? keepingStored(current, List.of(write), apply) : apply;
+			Snapshot next = new Snapshot(apply.slotsChanged ? kept.tree() : current.root(), current.revision(),
+					kept.index, kept.hints);
 			if (!same(current, next) && !this.state.compareAndSet(current, next)) {
 				return null;
 			}
