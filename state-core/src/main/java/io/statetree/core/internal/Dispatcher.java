@@ -1,7 +1,6 @@
 package io.statetree.core.internal;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -57,20 +56,20 @@ final class Dispatcher {
 	private static final int ASYNC_TURN = 256;
 
 	/**
-	 * Per thread: what this thread delivers and has submitted ({@link PerThread}). One thread-local
+	 * Per thread: what this thread delivers and has submitted ({@link DeliveryThreadState}). One thread-local
 	 * lookup serves a whole write; kept for the thread's life (one small object) rather than
 	 * removed after each item, which is costly.
 	 */
-	private final ThreadLocal<PerThread> local = ThreadLocal.withInitial(() -> new PerThread(Thread.currentThread()));
+	private final ThreadLocal<DeliveryThreadState> local = ThreadLocal.withInitial(() -> new DeliveryThreadState(Thread.currentThread()));
 
 	/**
 	 * The per-thread state used last, so a thread that writes again finds its own without a
 	 * thread-local lookup (two per write: {@link #submit} and {@link #drain}). Racy on purpose: a
-	 * thread uses it only when it is its own ({@link PerThread#owner} is final, so any thread
+	 * thread uses it only when it is its own ({@link DeliveryThreadState#owner} is final, so any thread
 	 * reads it whole); another thread's goes to the thread-local. Keeps at most one finished
 	 * thread's state reachable.
 	 */
-	private @Nullable PerThread lastLocal;
+	private @Nullable DeliveryThreadState lastLocal;
 
 	/** Items submitted and not yet finished (delivered, skipped or dropped). */
 	private final AtomicLong pending = new AtomicLong();
@@ -162,8 +161,8 @@ final class Dispatcher {
 	}
 
 	/** This thread's delivery state. */
-	private PerThread here() {
-		PerThread last = this.lastLocal;
+	private DeliveryThreadState here() {
+		DeliveryThreadState last = this.lastLocal;
 		if (last != null && last.owner == Thread.currentThread()) {
 			return last;
 		}
@@ -208,7 +207,7 @@ final class Dispatcher {
 	 * mailbox in revision order. Never blocks for long.
 	 */
 	void submit(CommitRecord record) {
-		PerThread here = here();
+		DeliveryThreadState here = here();
 		List<DeliveryItem> mine = here.submitted;
 		List<DeliveryItem> items;
 		if (this.order != null) {
@@ -323,7 +322,7 @@ final class Dispatcher {
 	 * once, and the outer loop delivers the items after the current ones.
 	 */
 	@Nullable Throwable drain() {
-		PerThread here = here();
+		DeliveryThreadState here = here();
 		List<DeliveryItem> mine = here.submitted;
 		boolean inside = here.depth >= 0;
 		if (this.order != null && this.mode == Dispatch.ASYNC) {
@@ -401,7 +400,7 @@ final class Dispatcher {
 	 * mailbox, so the thread that delivers those deeper listeners (possibly through this very
 	 * mailbox) is never blocked by this one.
 	 */
-	private void deliverThrough(DeliveryItem target, PerThread here) {
+	private void deliverThrough(DeliveryItem target, DeliveryThreadState here) {
 		Mailbox mailbox = target.mailbox;
 		while (!target.done) {
 			DeliveryItem blocked = null;
@@ -476,7 +475,7 @@ final class Dispatcher {
 		}
 	}
 
-	private void run(DeliveryItem item, PerThread here) {
+	private void run(DeliveryItem item, DeliveryThreadState here) {
 		int saved = here.depth;
 		here.depth = item.record.depth();
 		DeliveryItem savedItem = here.running;
@@ -579,39 +578,6 @@ final class Dispatcher {
 				return;
 			}
 		}
-	}
-
-	/**
-	 * One thread's delivery state, touched only by that thread: the cascade depth of the item it
-	 * delivers (-1 when not delivering), that item, the items it submitted and has not drained,
-	 * and (shared backends) its records that wait for earlier revisions.
-	 */
-	static final class PerThread {
-
-		/** The thread this state belongs to. */
-		final Thread owner;
-
-		int depth = -1;
-
-		@Nullable DeliveryItem running;
-
-		/**
-		 * The item this thread submitted past its mailbox's queue ({@link Mailbox#reserve}), whose
-		 * delivery lock it holds until its {@link #drain} delivers it; null when none.
-		 */
-		@Nullable DeliveryItem direct;
-
-		final List<DeliveryItem> submitted = new ArrayList<>();
-
-		final List<RevisionOrder.Held> held = new ArrayList<>(2);
-
-		/** How many reasons this thread has not to wait for the shared backend's feed ({@link Dispatcher#cannotWait}). */
-		int cannotWait;
-
-		PerThread(Thread owner) {
-			this.owner = owner;
-		}
-
 	}
 
 	/**

@@ -9,7 +9,7 @@ import java.util.List;
  * left held by a thread that could not wait and released since (their items go to the thread that
  * takes them over, {@link RevisionOrder#takeAdopted}).
  * <p>
- * Works on the calling thread's {@link Dispatcher.PerThread} only, which that thread alone touches;
+ * Works on the calling thread's {@link DeliveryThreadState} only, which that thread alone touches;
  * the shared state is the {@link RevisionOrder}'s, guarded by its monitor. Thread-safe.
  */
 final class HeldCommits {
@@ -25,7 +25,7 @@ final class HeldCommits {
 	 * thread's; also takes over the items of left records released meanwhile.
 	 * @return the commit's items when it was released at once, otherwise none yet
 	 */
-	List<DeliveryItem> submit(Dispatcher.PerThread here, CommitRecord record) {
+	List<DeliveryItem> submit(DeliveryThreadState here, CommitRecord record) {
 		RevisionOrder.Held held = this.order.submit(record);
 		here.held.add(held);
 		List<DeliveryItem> items = held.released ? held.items : List.of();
@@ -34,18 +34,18 @@ final class HeldCommits {
 	}
 
 	/** Records a revision with nothing to deliver ({@link Dispatcher#skip}). */
-	void skip(Dispatcher.PerThread here, long revision, boolean remote) {
+	void skip(DeliveryThreadState here, long revision, boolean remote) {
 		this.order.skip(revision, remote);
 		adopt(here);
 	}
 
 	/** Enters ({@code true}) or leaves a reason not to wait for the feed ({@link Dispatcher#cannotWait}). */
-	void cannotWait(Dispatcher.PerThread here, boolean cannotWait) {
+	void cannotWait(DeliveryThreadState here, boolean cannotWait) {
 		here.cannotWait += cannotWait ? 1 : -1;
 	}
 
 	/** Whether this thread has items or records it has not drained yet ({@link Dispatcher#hasUndrained}). */
-	boolean hasUndrained(Dispatcher.PerThread here) {
+	boolean hasUndrained(DeliveryThreadState here) {
 		return !here.submitted.isEmpty() || !here.held.isEmpty();
 	}
 
@@ -55,7 +55,7 @@ final class HeldCommits {
 	}
 
 	/** Whether this thread still has records waiting for their turn. */
-	boolean anyHeld(Dispatcher.PerThread here) {
+	boolean anyHeld(DeliveryThreadState here) {
 		return !here.held.isEmpty();
 	}
 
@@ -63,7 +63,7 @@ final class HeldCommits {
 	 * Synchronous mode: waits until this thread's first held record is released, and adds its items
 	 * to the thread's submitted items.
 	 */
-	void collectNextHeld(Dispatcher.PerThread here) {
+	void collectNextHeld(DeliveryThreadState here) {
 		RevisionOrder.Held h = here.held.remove(0);
 		this.order.await(h, here.cannotWait > 0);
 		if (!h.left) {
@@ -73,7 +73,7 @@ final class HeldCommits {
 	}
 
 	/** Waits until this thread's held records are released, and adds their items to its submitted items. */
-	void collectHeld(Dispatcher.PerThread here) {
+	void collectHeld(DeliveryThreadState here) {
 		List<DeliveryItem> mine = here.submitted;
 		List<RevisionOrder.Held> mineHeld = here.held;
 		if (mineHeld.isEmpty()) {
@@ -96,7 +96,7 @@ final class HeldCommits {
 	}
 
 	/** Takes over, for this thread to deliver, the items of left records released meanwhile. */
-	private void adopt(Dispatcher.PerThread here) {
+	private void adopt(DeliveryThreadState here) {
 		List<DeliveryItem> adopted = this.order.takeAdopted();
 		if (!adopted.isEmpty()) {
 			here.submitted.addAll(adopted);
