@@ -210,7 +210,7 @@ class DirectDeliveryPropertiesTest {
 
 		final List<StateEvent> events = new CopyOnWriteArrayList<>();
 
-		/** Per subscription: the revision before subscribing and after unsubscribing (open: max). */
+		/** Per subscription: the revision read before subscribing and after unsubscribing (open: max). */
 		final List<long[]> windows = new ArrayList<>();
 
 		private @Nullable Subscription subscription;
@@ -251,7 +251,10 @@ class DirectDeliveryPropertiesTest {
 				assertThat(relevant).as("%s heard %s, which the log does not imply", this, entry).contains(entry);
 				assertThat(seen.add(entry)).as("%s heard %s twice", this, entry).isTrue();
 				assertThat(compiled.matches(event.path())).as("%s notified at %s", this, event.path()).isTrue();
-				assertThat(this.windows.stream().anyMatch((w) -> event.revision() > w[0] && event.revision() <= w[1]))
+				// the revision read before subscribing may be a commit already visible but not yet routed
+				// (a local backend's revision moves at its root swap, routing follows under the commit
+				// lock), so a subscription may hear that one commit too: the window starts at it
+				assertThat(this.windows.stream().anyMatch((w) -> event.revision() >= w[0] && event.revision() <= w[1]))
 					.as("%s heard revision %d outside its subscriptions %s", this, event.revision(), windowsText())
 					.isTrue();
 			}
