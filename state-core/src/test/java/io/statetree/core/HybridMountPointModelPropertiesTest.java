@@ -19,6 +19,7 @@ import io.statetree.core.backend.InMemoryBackend;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -70,8 +71,8 @@ class HybridMountPointModelPropertiesTest {
 	Arbitrary<Scenario> scenarios() {
 		return Arbitraries.of(MOUNTS).flatMap((mounts) -> {
 			Arbitrary<Op> single = single(mounts);
-			Arbitrary<Op> op = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, single),
-					net.jqwik.api.Tuple.of(1, Combinators.combine(single, single).as(Pair::new)));
+			Arbitrary<Op> op = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, single),
+					net.jqwik.api.Tuple.of(2, Combinators.combine(single, single).as(Pair::new)));
 			return op.list().ofMinSize(1).ofMaxSize(14).map((ops) -> new Scenario(mounts, ops));
 		});
 	}
@@ -113,6 +114,20 @@ class HybridMountPointModelPropertiesTest {
 		Map<String, Object> copy = new LinkedHashMap<>();
 		map.forEach((key, child) -> copy.put((String) key, branchesAtMounts(mounts, at.child((String) key), child)));
 		return copy;
+	}
+
+	/**
+	 * CI's counterexample: a batch whose writes leave every path as it was writes nothing on the
+	 * in-memory backend (not even the branches created on the way); the hybrid wrote the mount
+	 * point's marker, so {@code /a/x} read {@code {}} at an unchanged revision.
+	 */
+	@Example
+	void aBatchThatChangesNothingLeavesNoMountPointBehind() {
+		Scenario scenario = new Scenario(List.of("/m", "/a/x"),
+				List.of(new Pair(new Put("/a/x/x", 0), new Delete("/a/x/x")), new Pair(new Put("/m/a", 1), new Delete("/m/a")),
+						new Put("/m/a", 2), new Pair(new Delete("/m"), new Put("/m", Map.of()))));
+		run(scenario, StateController.Dispatch.SYNC);
+		run(scenario, StateController.Dispatch.ASYNC);
 	}
 
 	@Property(tries = 150)

@@ -95,6 +95,14 @@ final class MountMarkers {
 	}
 
 	/**
+	 * Forgets what the writes split so far did to the markers (the commit writes no marker after
+	 * all): every mount point looked at reads after the commit as before it.
+	 */
+	void forgetWrites() {
+		this.after.clear();
+	}
+
+	/**
 	 * Follows a write above a mount point: its value decides the mount point, which exists after
 	 * it exactly when the value holds a branch there.
 	 * @param point the mount point

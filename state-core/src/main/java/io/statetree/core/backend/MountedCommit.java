@@ -52,6 +52,9 @@ final class MountedCommit {
 	/** Whether each mount point touched exists while its mount is empty, before and after. */
 	private final MountMarkers markers;
 
+	/** The root backend's writes that create or delete a mount point's marker below a caller's write. */
+	private final List<Write> markerWrites = new ArrayList<>();
+
 	MountedCommit(Mounts mounts, CommitRequest request) {
 		this.mounts = mounts;
 		this.request = request;
@@ -92,6 +95,13 @@ final class MountedCommit {
 	 */
 	List<Change> run() {
 		split();
+		if (!this.markerWrites.isEmpty() && changesNothing()) {
+			// the in-memory backend writes nothing for a commit that leaves every path it writes as
+			// it was (not even the branches its writes created on the way): neither does the marker
+			List<Write> root = this.parts.get(this.mounts.root());
+			root.removeIf((write) -> this.markerWrites.stream().anyMatch((marker) -> marker == write));
+			this.markers.forgetWrites();
+		}
 		if (involved() > 1) {
 			prepareSpanning();
 			noteCreated();
@@ -164,6 +174,7 @@ final class MountedCommit {
 				Write marker = this.markers.below(mount.getKey(), write);
 				if (marker != null) {
 					this.parts.get(this.mounts.root()).add(marker);
+					this.markerWrites.add(marker);
 				}
 				this.parts.get(mount.getValue())
 					.add(new Write(mount.getKey().relativize(path), write.value(), write.payload(), write.lifetime()));
@@ -197,6 +208,28 @@ final class MountedCommit {
 			}
 		}
 		this.parts.get(this.mounts.root()).add(new Write(path, rest, write.payload(), write.lifetime()));
+	}
+
+	/**
+	 * Whether the caller's writes leave every path they write as it reads now (by
+	 * {@link ValueEquality}), as a backend judges a commit that changes nothing. Reads each written
+	 * path once; asked only when the commit would create or delete a marker.
+	 */
+	private boolean changesNothing() {
+		for (StatePath path : this.payloads.keySet()) {
+			Object before = MountedReads.read(this.mounts, path);
+			Object after;
+			try {
+				after = StateValues.valueAfter(path, before, this.request.writes());
+			}
+			catch (RuntimeException ex) {
+				return false; // a write through a leaf: the commit refuses it
+			}
+			if (!StateValues.equal(before, after)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** How many backends have a part (writes or preconditions). */
