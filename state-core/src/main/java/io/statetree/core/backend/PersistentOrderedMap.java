@@ -1,7 +1,6 @@
 package io.statetree.core.backend;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -99,8 +98,8 @@ final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.Entry<K
 	 * @param <V> the value type
 	 * @return a new, empty builder
 	 */
-	public static <K, V> Builder<K, V> builder() {
-		return new Builder<>();
+	public static <K, V> PersistentOrderedMapBuilder<K, V> builder() {
+		return new PersistentOrderedMapBuilder<>();
 	}
 
 	/**
@@ -353,7 +352,7 @@ final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.Entry<K
 	}
 
 	/** Creates a map of the first {@code n} pairs; keys must be distinct and the arrays are not retained. */
-	private static <K, V> PersistentOrderedMap<K, V> of(Object[] keys, Object[] values, int n) {
+	static <K, V> PersistentOrderedMap<K, V> of(Object[] keys, Object[] values, int n) {
 		if (n == 0) {
 			return empty();
 		}
@@ -532,89 +531,6 @@ final class PersistentOrderedMap<K, V> implements Iterable<java.util.Map.Entry<K
 		@SuppressWarnings("unchecked")
 		K make(Object key, Object value) {
 			return (K) key;
-		}
-
-	}
-
-	/**
-	 * Collects entries and builds a {@link PersistentOrderedMap} in one pass. Putting a key again
-	 * replaces its value and keeps its position. Not thread-safe; may be reused after
-	 * {@link #build()}, which does not share the builder's buffers.
-	 *
-	 * @param <K> the key type
-	 * @param <V> the value type
-	 */
-	static final class Builder<K, V> {
-
-		private Object[] keys = new Object[SMALL_MAX];
-
-		private Object[] values = new Object[SMALL_MAX];
-
-		private int size;
-
-		/** Key to index, created once the builder holds more than {@link #SMALL_MAX} entries. */
-		private @Nullable HashMap<Object, Integer> index;
-
-		private Builder() {
-		}
-
-		/**
-		 * Adds or replaces an entry.
-		 * @param key the key
-		 * @param value the value
-		 * @return this builder
-		 */
-		public Builder<K, V> put(K key, V value) {
-			Objects.requireNonNull(key, "key");
-			Objects.requireNonNull(value, "value");
-			HashMap<Object, Integer> ix = index;
-			if (ix != null) {
-				Integer i = ix.putIfAbsent(key, size);
-				if (i != null) {
-					values[i] = value;
-					return this;
-				}
-			}
-			else {
-				for (int i = 0; i < size; i++) {
-					if (keys[i].equals(key)) {
-						values[i] = value;
-						return this;
-					}
-				}
-			}
-			if (size == keys.length) {
-				int capacity = size + (size >> 1) + 1;
-				keys = Arrays.copyOf(keys, capacity);
-				values = Arrays.copyOf(values, capacity);
-			}
-			keys[size] = key;
-			values[size] = value;
-			size++;
-			if (ix == null && size > SMALL_MAX) {
-				ix = new HashMap<>();
-				for (int i = 0; i < size; i++) {
-					ix.put(keys[i], i);
-				}
-				index = ix;
-			}
-			return this;
-		}
-
-		/**
-		 * Returns the number of distinct keys put so far.
-		 * @return the size
-		 */
-		public int size() {
-			return size;
-		}
-
-		/**
-		 * Creates the map of the entries put so far, in the order their keys were first put.
-		 * @return the map
-		 */
-		public PersistentOrderedMap<K, V> build() {
-			return of(keys, values, size);
 		}
 
 	}

@@ -102,7 +102,7 @@ final class TreeDues {
 		if (!(value instanceof Branch branch) || !branch.isTimed()) {
 			return value;
 		}
-		PersistentOrderedMap.Builder<String, Object> builder = PersistentOrderedMap.builder();
+		PersistentOrderedMapBuilder<String, Object> builder = PersistentOrderedMap.builder();
 		branch.children().forEach((key, raw) -> builder.put(key, strip(Branch.unwrap(raw))));
 		return Branch.of(builder.build());
 	}

@@ -225,7 +225,7 @@ final class ComputedImpl<T> implements Computed<T> {
 	/** Tells whether a commit's change concerns the last computation's reads. */
 	boolean concernedBy(io.statetree.core.backend.Change change) {
 		for (StatePath path : this.dependencies) {
-			if (EffectJournal.affects(change, path, false)) {
+			if (RecordedChanges.affects(change, path, false)) {
 				return true;
 			}
 		}

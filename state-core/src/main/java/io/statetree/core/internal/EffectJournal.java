@@ -19,7 +19,6 @@ import java.util.function.Function;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.backend.Change;
-import io.statetree.core.backend.StateValues;
 import io.statetree.core.backend.Write;
 import org.jspecify.annotations.Nullable;
 
@@ -480,60 +479,13 @@ final class EffectJournal {
 		Object value = live;
 		try {
 			for (Entry entry : newer) {
-				value = before(entry, path, value);
+				value = RecordedChanges.valueBefore(entry.changes(), path, value);
 			}
 		}
 		catch (RuntimeException ex) {
 			// histories that do not fit together (a lost feed): read live, run again later
 			run.inexact = true;
 			return live;
-		}
-		return value;
-	}
-
-	/**
-	 * The value at a path before a commit, given the value after it. A change holds the values
-	 * at the written path only, so a branch the write created above it is told apart from one
-	 * that was there, empty, by its emptiness: an empty branch may read as absent at a pin.
-	 */
-	private static @Nullable Object before(Entry entry, StatePath path, @Nullable Object after) {
-		List<Change> below = null;
-		for (Change change : entry.changes()) {
-			StatePath w = change.path();
-			if (w.isAncestorOrSelf(path)) {
-				// every change holds values before and after the whole commit: this one decides
-				return StateValues.getIn(change.oldValue(), w.relativize(path));
-			}
-			if (path.isAncestorOf(w)) {
-				if (below == null) {
-					below = new ArrayList<>();
-				}
-				below.add(change);
-			}
-		}
-		if (below == null) {
-			return after;
-		}
-		below.sort((a, b) -> Integer.compare(a.path().depth(), b.path().depth()));
-		Object value = after;
-		boolean created = false;
-		for (Change change : below) {
-			StatePath relative = path.relativize(change.path());
-			value = StateValues.setIn(value, path, relative, change.oldValue());
-			if (change.oldValue() == null) {
-				// the write created the branches on its way: take back those left empty
-				created = true;
-				for (int depth = relative.depth() - 1; depth > 0; depth--) {
-					Object node = StateValues.getIn(value, relative.prefix(depth));
-					if (!(node instanceof Map<?, ?> map) || !map.isEmpty()) {
-						break;
-					}
-					value = StateValues.setIn(value, path, relative.prefix(depth), null);
-				}
-			}
-		}
-		if (created && !path.isRoot() && value instanceof Map<?, ?> map && map.isEmpty()) {
-			return null;
 		}
 		return value;
 	}
@@ -547,7 +499,7 @@ final class EffectJournal {
 		for (Entry entry : this.entries) {
 			for (Change change : entry.changes()) {
 				for (Map.Entry<StatePath, Long> read : reads.entrySet()) {
-					if (entry.revision() > read.getValue() && affects(change, read.getKey(), false)) {
+					if (entry.revision() > read.getValue() && RecordedChanges.affects(change, read.getKey(), false)) {
 						return new Found(entry, change, read.getKey());
 					}
 				}
@@ -573,34 +525,11 @@ final class EffectJournal {
 			}
 			for (Change change : entry.changes()) {
 				for (Map.Entry<StatePath, Long> read : run.reads.entrySet()) {
-					if (entry.revision() > read.getValue() && affects(change, read.getKey(), false)) {
+					if (entry.revision() > read.getValue() && RecordedChanges.affects(change, read.getKey(), false)) {
 						return true;
 					}
 				}
 			}
-		}
-		return false;
-	}
-
-	/**
-	 * Tells whether a change is one that a reader of a path notices: a write above it that
-	 * changed its value, or any write at or below it.
-	 * @param change the change
-	 * @param dependency the path read
-	 * @param ping whether it is a ping (notifies without changing)
-	 */
-	static boolean affects(Change change, StatePath dependency, boolean ping) {
-		StatePath w = change.path();
-		if (dependency.isAncestorOf(w)) {
-			return true;
-		}
-		if (w.isAncestorOrSelf(dependency)) {
-			if (ping) {
-				return true;
-			}
-			StatePath relative = w.relativize(dependency);
-			return !StateValues.equal(StateValues.getIn(change.oldValue(), relative),
-					StateValues.getIn(change.newValue(), relative));
 		}
 		return false;
 	}

@@ -204,7 +204,7 @@ final class EffectRunner {
 				continue;
 			}
 			for (Change change : record.changes()) {
-				if (EffectJournal.affects(change, dependency.getKey(), ping)) {
+				if (RecordedChanges.affects(change, dependency.getKey(), ping)) {
 					return new Event(this.controller, dependency.getKey(), change.path(), change.oldValue(),
 							change.newValue(), change.payload(), null, record);
 				}

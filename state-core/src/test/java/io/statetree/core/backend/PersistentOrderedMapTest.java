@@ -282,7 +282,7 @@ class PersistentOrderedMapTest {
 	@Test
 	void builderDeduplicatesKeepingFirstPosition() {
 		for (int n : new int[] { 0, 4, PersistentOrderedMap.SMALL_MAX, PersistentOrderedMap.SMALL_MAX + 1, 500, 100_000 }) {
-			PersistentOrderedMap.Builder<Object, Object> builder = PersistentOrderedMap.builder();
+			PersistentOrderedMapBuilder<Object, Object> builder = PersistentOrderedMap.builder();
 			LinkedHashMap<Object, Object> model = new LinkedHashMap<>();
 			for (int i = 0; i < n; i++) {
 				builder.put("k" + i, i);
@@ -306,7 +306,7 @@ class PersistentOrderedMapTest {
 
 	@Test
 	void builderHandlesCollisions() {
-		PersistentOrderedMap.Builder<Object, Object> builder = PersistentOrderedMap.builder();
+		PersistentOrderedMapBuilder<Object, Object> builder = PersistentOrderedMap.builder();
 		LinkedHashMap<Object, Object> model = new LinkedHashMap<>();
 		for (int i = 0; i < 300; i++) {
 			Key key = new Key("b" + i, i % 7 | ((i % 3) << 30));
@@ -477,7 +477,7 @@ class PersistentOrderedMapTest {
 
 	@Property(tries = 50)
 	void builderMatchesRepeatedPut(@ForAll("largeDomain") List<Op> ops) {
-		PersistentOrderedMap.Builder<Object, Object> builder = PersistentOrderedMap.builder();
+		PersistentOrderedMapBuilder<Object, Object> builder = PersistentOrderedMap.builder();
 		PersistentOrderedMap<Object, Object> map = PersistentOrderedMap.empty();
 		LinkedHashMap<Object, Object> model = new LinkedHashMap<>();
 		for (Op op : ops) {
