@@ -95,11 +95,12 @@ final class MountMarkers {
 	}
 
 	/**
-	 * Forgets what the writes split so far did to the markers (the commit writes no marker after
-	 * all): every mount point looked at reads after the commit as before it.
+	 * Forgets what the writes split so far did to a mount point's marker (the commit writes none
+	 * for it after all): it reads after the commit as before it.
+	 * @param point the mount point
 	 */
-	void forgetWrites() {
-		this.after.clear();
+	void forget(StatePath point) {
+		this.after.remove(point);
 	}
 
 	/**

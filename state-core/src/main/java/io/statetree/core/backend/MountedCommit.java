@@ -97,10 +97,16 @@ final class MountedCommit {
 		split();
 		if (!this.markerWrites.isEmpty() && changesNothing()) {
 			// the in-memory backend writes nothing for a commit that leaves every path it writes as
-			// it was (not even the branches its writes created on the way): neither does the marker
+			// it was (not even the branches its writes created on the way): no marker may make an
+			// absent mount point exist either (one whose mount holds data reads the same with it)
 			List<Write> root = this.parts.get(this.mounts.root());
-			root.removeIf((write) -> this.markerWrites.stream().anyMatch((marker) -> marker == write));
-			this.markers.forgetWrites();
+			for (Write marker : this.markerWrites) {
+				StatePath point = marker.path();
+				if (!this.markers.before(point) && this.mounts.points().get(point).childNames(StatePath.ROOT).isEmpty()) {
+					root.removeIf((write) -> write == marker);
+					this.markers.forget(point);
+				}
+			}
 		}
 		if (involved() > 1) {
 			prepareSpanning();
