@@ -129,9 +129,17 @@ public final class Break14Workload {
 
 	private final java.util.function.IntFunction<String> prefix;
 
-	private final long startNanos = System.nanoTime();
+	/**
+	 * One moment on both clocks, to place monotonic readings on the wall clock commits are stamped
+	 * with: read {@code nanoTime}, the wall clock, {@code nanoTime}, and keep the narrowest of a few
+	 * tries (a thread preempted between two plain reads put every due time 6 ms late at load 15,
+	 * so three expiries "came 6 ms before their due time").
+	 */
+	private final long[] anchor = anchor();
 
-	private final Instant startWall = Instant.now();
+	private final long startNanos = this.anchor[0];
+
+	private final Instant startWall = Instant.ofEpochSecond(0, this.anchor[1]);
 
 	/** Writes per leaf, in the order each leaf's writer made them. */
 	private final Map<String, List<Write>> writes = new LinkedHashMap<>();
@@ -521,6 +529,22 @@ public final class Break14Workload {
 		else if (exp == 1 && w.expiring()) {
 			this.failures.add(leaf + ": timeToLive null while " + last + " was alive");
 		}
+	}
+
+	private static long[] anchor() {
+		long bestWidth = Long.MAX_VALUE;
+		long[] best = null;
+		for (int i = 0; i < 50 && bestWidth > 50_000; i++) {
+			long before = System.nanoTime();
+			Instant wall = Instant.now();
+			long after = System.nanoTime();
+			if (after - before < bestWidth) {
+				bestWidth = after - before;
+				best = new long[] { before + (after - before) / 2,
+						wall.getEpochSecond() * 1_000_000_000L + wall.getNano() };
+			}
+		}
+		return best;
 	}
 
 	private Instant wall(long nanos) {
