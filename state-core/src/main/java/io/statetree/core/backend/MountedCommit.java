@@ -52,6 +52,9 @@ final class MountedCommit {
 	/** Whether each mount point touched exists while its mount is empty, before and after. */
 	private final MountMarkers markers;
 
+	/** Whether the caller's writes change nothing ({@link #changesNothing}), once asked. */
+	private @Nullable Boolean nothing;
+
 	/** The root backend's writes that create or delete a mount point's marker below a caller's write. */
 	private final List<Write> markerWrites = new ArrayList<>();
 
@@ -108,6 +111,7 @@ final class MountedCommit {
 				}
 			}
 		}
+		keepCreatedBranches();
 		if (involved() > 1) {
 			prepareSpanning();
 			noteCreated();
@@ -217,25 +221,32 @@ final class MountedCommit {
 	}
 
 	/**
-	 * Whether the caller's writes leave every path they write as it reads now (by
-	 * {@link ValueEquality}), as a backend judges a commit that changes nothing. Reads each written
-	 * path once; asked only when the commit would create or delete a marker.
+	 * Whether the caller's writes leave every path they write as it reads now, as a backend judges
+	 * a commit that changes nothing ({@link CreatedBranches#changesNothing}); read once, and only
+	 * when a marker or a part that changes nothing in its own backend makes it matter.
 	 */
 	private boolean changesNothing() {
-		for (StatePath path : this.payloads.keySet()) {
-			Object before = MountedReads.read(this.mounts, path);
-			Object after;
-			try {
-				after = StateValues.valueAfter(path, before, this.request.writes());
-			}
-			catch (RuntimeException ex) {
-				return false; // a write through a leaf: the commit refuses it
-			}
-			if (!StateValues.equal(before, after)) {
-				return false;
+		Boolean nothing = this.nothing;
+		if (nothing == null) {
+			nothing = CreatedBranches.changesNothing((path) -> MountedReads.read(this.mounts, path), this.request.writes());
+			this.nothing = nothing;
+		}
+		return nothing;
+	}
+
+	/**
+	 * A part that changes nothing in its own backend, of a commit that changes something, keeps the
+	 * branches its writes created on the way, as the in-memory backend does for the whole commit
+	 * ({@link CreatedBranches#keptBy}).
+	 */
+	private void keepCreatedBranches() {
+		for (StateBackend backend : this.order) {
+			List<Write> part = this.parts.get(backend);
+			List<Write> kept = CreatedBranches.keptBy(backend, part);
+			if (!kept.isEmpty() && !changesNothing()) {
+				part.addAll(kept);
 			}
 		}
-		return true;
 	}
 
 	/** How many backends have a part (writes or preconditions). */
