@@ -235,11 +235,7 @@ public final class HybridBackend implements StateBackend {
 			mounts.reserveRevision(this.revision.get() + 1);
 			List<Change> changes = new MountedCommit(mounts, request).run();
 			boolean changed = !TreeChanges.unchanged(changes);
-			if (!changed) {
-				// no revision taken: a shared hybrid reports 0 (CommitResult), not its last revision
-				return new CommitResult(mounts.isShared() ? 0 : this.revision.get(), changes);
-			}
-			return new CommitResult(this.revision.incrementAndGet(), changes);
+			return new CommitResult(changed ? this.revision.incrementAndGet() : this.revision.get(), changes);
 		}
 		finally {
 			this.lock.writeLock().unlock();

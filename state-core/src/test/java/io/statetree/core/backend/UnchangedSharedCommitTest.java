@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A commit that changes nothing takes no revision. In front of a shared backend the near cache and
- * the hybrid report it as revision 0 ({@link CommitResult}), and the controller never takes such a
- * commit for the shared revision moving back (DESIGN §18), whatever number a backend gives it: no
- * resync event, no revision going back. (The near cache over Redis used to report its last
+ * A commit that changes nothing takes no revision. In front of a shared backend the near cache
+ * reports it as revision 0 ({@link CommitResult}), and the controller never takes such a commit
+ * for the shared revision moving back (DESIGN §18), whatever number a backend gives it: no resync
+ * event, no revision going back. (The near cache over Redis used to report its last
  * revision: the controller delivered a resync, {@code null} at {@code /}, and went one revision back.)
  */
 class UnchangedSharedCommitTest {
@@ -44,17 +44,6 @@ class UnchangedSharedCommitTest {
 		try (CachingBackend cache = new CachingBackend(new ForwardingBackend(false), CachePolicy.defaults())) {
 			cache.commit(request("/a/x", 1));
 			assertThat(cache.commit(delete("/a/y")).revision()).isEqualTo(1);
-		}
-	}
-
-	@Test
-	void aSharedHybridReportsRevisionZeroForACommitThatChangedNothing() {
-		try (HybridBackend hybrid = new HybridBackend(new InMemoryBackend()).mount("/m", new ForwardingBackend(true))) {
-			long first = hybrid.commit(request("/m/x", 1)).revision();
-			assertThat(first).isPositive();
-			assertThat(hybrid.commit(delete("/m/y")).revision()).isZero();
-			assertThat(hybrid.commit(delete("/a")).revision()).isZero();
-			assertThat(hybrid.commit(request("/a", 1)).revision()).isEqualTo(first + 1);
 		}
 	}
 
