@@ -237,7 +237,8 @@ public abstract class AbstractEventMatchesHistoryProperties {
 		long last = 0;
 		List<String> heard = new ArrayList<>();
 		for (StateEvent event : events) {
-			heard.add(event.revision() + " " + event.path() + " " + print(event.newValue()) + (event.isResync() ? " resync" : ""));
+			heard.add(event.revision() + " " + event.path() + " " + print(event.newValue())
+					+ (event.isResync() ? " resync" : ""));
 		}
 		for (StateEvent event : events) {
 			String which = "event " + event.revision() + " at " + event.path() + " (emitted at " + event.emittingPath()
