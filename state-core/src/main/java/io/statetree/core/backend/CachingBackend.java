@@ -276,8 +276,11 @@ public final class CachingBackend implements StateBackend {
 		}
 		if (StateValues.unchanged(result.changes())) {
 			// Nothing was written: the copy keeps what the delegate holds (an equal value of
-			// another type, 1.0 over 1, must not replace it here only).
-			return new CommitResult(this.revision, result.changes());
+			// another type, 1.0 over 1, must not replace it here only). No revision was taken: in
+			// front of a shared backend that is revision 0, as the delegate reports it
+			// (CommitResult), never this backend's last one, which the controller would take for
+			// the namespace's revision moving back and answer with a resync
+			return new CommitResult(this.delegate.isShared() ? 0 : this.revision, result.changes());
 		}
 		boolean several = request.writes().size() > 1;
 		for (Change change : result.changes()) {

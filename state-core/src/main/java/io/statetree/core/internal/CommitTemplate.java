@@ -581,10 +581,12 @@ final class CommitTemplate {
 	 */
 	boolean record(CommitResult result) {
 		if (result.revision() > 0 && result.revision() <= this.recorder.lastRevision() && this.backend.isShared()
-				&& this.backend.hasOneRevisionSpace()) {
+				&& this.backend.hasOneRevisionSpace() && !RealChanges.of(result.changes()).isEmpty()) {
 			// revisions of one namespace only increase: the backend moved back before the feed saw it
 			// (a hybrid numbers its own commits apart from its shared backends' namespaces: their
-			// feeds report their moves back themselves)
+			// feeds report their moves back themselves). A commit that changed nothing took no
+			// revision, whatever number its backend gives it (a delete of an absent path must not
+			// read as a move back: no resync, no revision)
 			this.recorder.movedBackBefore(result.revision());
 		}
 		return this.recorder.record(result, this.actor, this.causedBy, this.expiry);
