@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * changed one of them. Such a commit is either in the journal (the run's pin keeps it) or
  * recorded after the paths were published (then it raises the count): either way the memo is
  * not current and the next {@code get} computes again, while this {@code get} returns the value
- * of its consistent snapshot.
+ * of its consistent snapshot. A run that could not read at its pin is never returned (see
+ * {@link #computeLocked}): every value a {@code get} returns is the function of one revision.
  * <p>
  * Inside a batch a {@code get} runs the function on what the batch sees and remembers nothing
  * ({@link #computeInBatch}).
@@ -70,8 +71,8 @@ final class ComputedImpl<T> implements Computed<T> {
 
 	private volatile boolean closed;
 
-	/** Held while computing, so concurrent gets compute once. */
-	private final ReentrantLock computing = new ReentrantLock();
+	/** Held while computing, so concurrent gets compute once; fair, so a get computing again lets waiters in. */
+	private final ReentrantLock computing = new ReentrantLock(true);
 
 	ComputedImpl(ComputedRegistry registry, EffectJournal journal, BatchRunner batches, StateController reads,
 			Function<StateView, T> function, Runnable checkOpen) {
@@ -104,21 +105,28 @@ final class ComputedImpl<T> implements Computed<T> {
 		if (this.computing.isHeldByCurrentThread()) {
 			throw new IllegalStateException("A computed value's function read the same computed value (a cycle)");
 		}
-		this.computing.lock();
-		try {
-			checkNotClosed();
-			Memo current = this.memo;
-			if (current.stamp != this.invalidations) {
-				this.checkOpen.run();
-				current = computeLocked();
+		EffectJournal.Run outer = EffectJournal.current();
+		for (int attempt = 1;; attempt++) {
+			this.computing.lock();
+			try {
+				checkNotClosed();
+				Memo current = this.memo;
+				if (current.stamp != this.invalidations) {
+					this.checkOpen.run();
+					current = computeLocked(outer, attempt);
+				}
+				if (current != null) {
+					if (Tracker.active() || outer != null) {
+						noteForOuter();
+					}
+					return (T) current.value;
+				}
 			}
-			if (Tracker.active() || EffectJournal.current() != null) {
-				noteForOuter();
+			finally {
+				this.computing.unlock();
 			}
-			return (T) current.value;
-		}
-		finally {
-			this.computing.unlock();
+			// the run could not read one snapshot: a writer waiting for this value goes first
+			// (the lock is fair), then this get computes again
 		}
 	}
 
@@ -156,37 +164,67 @@ final class ComputedImpl<T> implements Computed<T> {
 		}
 	}
 
-	/** One computation over one snapshot; called with the lock held. */
-	private Memo computeLocked() {
+	/**
+	 * One computation over one snapshot; called with the lock held. A run that could not read
+	 * at its pin ({@code inexact}: the commit lock stayed held a whole patience, or the journal
+	 * overflowed) may have mixed two revisions, so its result is never returned: on its own it
+	 * returns {@code null} and the caller computes again, from the second attempt on with the
+	 * commit lock held for the whole function if it can be taken ({@link PatientCommitLock});
+	 * inside another run (a computed value or a tracked effect reading this one) it marks that
+	 * run inexact, which runs it again.
+	 * @return the memo, or {@code null} to compute again
+	 */
+	private @Nullable Memo computeLocked(EffectJournal.@Nullable Run outer, int attempt) {
 		long stamp = this.invalidations;
-		Batch batch = this.batches.suspend();
-		EffectJournal.Run run = this.journal.begin();
+		boolean holding = outer == null && attempt > 1 && this.journal.patientLock.acquire();
 		try {
-			Object[] holder = new Object[1];
+			Batch batch = this.batches.suspend();
+			EffectJournal.Run run = this.journal.begin();
 			try {
-				this.journal.within(run, () -> holder[0] = this.function.apply(this.view));
-			}
-			catch (RuntimeException ex) {
-				// remember nothing: the next get tries again
-				this.dependencies = Set.copyOf(new LinkedHashSet<>(run.reads.keySet()));
+				Object[] holder = new Object[1];
+				try {
+					this.journal.within(run, () -> holder[0] = this.function.apply(this.view));
+				}
+				catch (RuntimeException ex) {
+					// remember nothing: the next get tries again
+					this.dependencies = Set.copyOf(new LinkedHashSet<>(run.reads.keySet()));
+					this.lifetimeDependencies = lifetimesOf(run);
+					this.memo = NONE;
+					if (run.inexact && outer == null) {
+						return null; // it may have thrown at a mix of two revisions
+					}
+					if (run.inexact) {
+						outer.inexact = true;
+					}
+					throw new StateException("A computed value's function threw " + ex.getClass().getName(), ex);
+				}
+				// publish what was read before asking the journal (see the class comment)
+				this.dependencies = Set.copyOf(run.reads.keySet());
 				this.lifetimeDependencies = lifetimesOf(run);
-				this.memo = NONE;
-				throw new StateException("A computed value's function threw " + ex.getClass().getName(), ex);
+				if (run.inexact) {
+					if (outer == null) {
+						return null;
+					}
+					outer.inexact = true;
+					return new Memo(holder[0], NONE.stamp);
+				}
+				boolean stale = this.journal.changedSince(run.reads) != null
+						|| this.journal.lifetimesChangedSincePin(run);
+				Memo computed = new Memo(holder[0], stale ? NONE.stamp : stamp);
+				if (!this.closed) {
+					this.memo = computed;
+				}
+				return computed;
 			}
-			// publish what was read before asking the journal (see the class comment)
-			this.dependencies = Set.copyOf(run.reads.keySet());
-			this.lifetimeDependencies = lifetimesOf(run);
-			boolean stale = run.inexact || this.journal.changedSince(run.reads) != null
-					|| this.journal.lifetimesChangedSincePin(run);
-			Memo computed = new Memo(holder[0], stale ? NONE.stamp : stamp);
-			if (!this.closed) {
-				this.memo = computed;
+			finally {
+				this.journal.end(run);
+				this.batches.resume(batch);
 			}
-			return computed;
 		}
 		finally {
-			this.journal.end(run);
-			this.batches.resume(batch);
+			if (holding) {
+				this.journal.patientLock.release();
+			}
 		}
 	}
 
