@@ -31,20 +31,21 @@ import org.jspecify.annotations.Nullable;
  * of its consistent snapshot. A run that could not read at its pin is never returned (see
  * {@link #computeLocked}): every value a {@code get} returns is the function of one revision.
  * <p>
- * Inside a batch a {@code get} runs the function on what the batch sees and remembers nothing
- * ({@link #computeInBatch}).
+ * Inside a batch a {@code get} runs the function on what the batch sees and remembers nothing;
+ * so does a {@code get} inside another run of this controller whose pin is older than the
+ * memo's, at that pin ({@link #computeAside}).
  */
 final class ComputedImpl<T> implements Computed<T> {
 
-	/** What was computed, and at which invalidation count. */
-	private record Memo(@Nullable Object value, long stamp) {
+	/** What was computed, at which invalidation count, from the snapshot of which revision. */
+	private record Memo(@Nullable Object value, long stamp, long pin) {
 	}
 
 	/** Nothing remembered: matches no count (counts start at 0 and only grow). */
-	private static final Memo NONE = new Memo(null, -1);
+	private static final Memo NONE = new Memo(null, -1, Long.MAX_VALUE);
 
-	/** The values computing inside a batch on this thread, innermost last (to tell a cycle). */
-	private static final ThreadLocal<List<ComputedImpl<?>>> IN_BATCH = ThreadLocal.withInitial(ArrayList::new);
+	/** The values computing aside (in a batch, or in another run) on this thread, innermost last (to tell a cycle). */
+	private static final ThreadLocal<List<ComputedImpl<?>>> ASIDE = ThreadLocal.withInitial(ArrayList::new);
 
 	private final ComputedRegistry registry;
 
@@ -88,16 +89,20 @@ final class ComputedImpl<T> implements Computed<T> {
 	@SuppressWarnings("unchecked")
 	public @Nullable T get() {
 		if (this.batches.current() != null) {
-			return computeInBatch();
+			return computeAside();
 		}
+		EffectJournal.Run outer = EffectJournal.current();
+		boolean nested = outer != null && outer.journal == this.journal;
 		Memo current = this.memo;
-		if (current.stamp == this.invalidations) {
-			if (Tracker.active() || EffectJournal.current() != null) {
+		// read by another run (a computed value, a tracked effect), the memo serves only if its
+		// snapshot is not newer than that run's: current means no change since its pin
+		if (current.stamp == this.invalidations && (!nested || current.pin <= outer.pin)) {
+			if (Tracker.active() || outer != null) {
 				noteForOuter();
 			}
 			return (T) current.value;
 		}
-		return compute();
+		return nested ? computeAside() : compute();
 	}
 
 	@SuppressWarnings("unchecked")
@@ -136,10 +141,14 @@ final class ComputedImpl<T> implements Computed<T> {
 	 * included, each read recorded by the batch like any other (so checked at its commit). The
 	 * result is not remembered and the dependencies are not changed: both belong to the committed
 	 * state, which the batch may never become.
+	 * <p>
+	 * The same inside another run of this controller (a computed value or tracked effect reading
+	 * this one) whose snapshot is older than the memo's: the function reads at that run's pin,
+	 * each read recorded by it, so the outer value is one revision's (issue glitch25).
 	 */
-	private @Nullable T computeInBatch() {
+	private @Nullable T computeAside() {
 		checkNotClosed();
-		List<ComputedImpl<?>> running = IN_BATCH.get();
+		List<ComputedImpl<?>> running = ASIDE.get();
 		for (ComputedImpl<?> each : running) {
 			if (each == this) {
 				throw new IllegalStateException("A computed value's function read the same computed value (a cycle)");
@@ -159,7 +168,7 @@ final class ComputedImpl<T> implements Computed<T> {
 		finally {
 			running.remove(running.size() - 1);
 			if (running.isEmpty()) {
-				IN_BATCH.remove();
+				ASIDE.remove();
 			}
 		}
 	}
@@ -170,8 +179,8 @@ final class ComputedImpl<T> implements Computed<T> {
 	 * overflowed) may have mixed two revisions, so its result is never returned: on its own it
 	 * returns {@code null} and the caller computes again, from the second attempt on with the
 	 * commit lock held for the whole function if it can be taken ({@link PatientCommitLock});
-	 * inside another run (a computed value or a tracked effect reading this one) it marks that
-	 * run inexact, which runs it again.
+	 * inside another controller's run (a computed value or a tracked effect reading this one)
+	 * it marks that run inexact, which runs it again.
 	 * @return the memo, or {@code null} to compute again
 	 */
 	private @Nullable Memo computeLocked(EffectJournal.@Nullable Run outer, int attempt) {
@@ -206,11 +215,11 @@ final class ComputedImpl<T> implements Computed<T> {
 						return null;
 					}
 					outer.inexact = true;
-					return new Memo(holder[0], NONE.stamp);
+					return new Memo(holder[0], NONE.stamp, run.pin);
 				}
 				boolean stale = this.journal.changedSince(run.reads) != null
 						|| this.journal.lifetimesChangedSincePin(run);
-				Memo computed = new Memo(holder[0], stale ? NONE.stamp : stamp);
+				Memo computed = new Memo(holder[0], stale ? NONE.stamp : stamp, run.pin);
 				if (!this.closed) {
 					this.memo = computed;
 				}
