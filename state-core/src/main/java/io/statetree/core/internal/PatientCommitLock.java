@@ -90,9 +90,4 @@ final class PatientCommitLock {
 		this.lock.unlock();
 	}
 
-	/** Whether this thread holds the commit lock. */
-	boolean isHeldByCurrentThread() {
-		return this.lock.isHeldByCurrentThread();
-	}
-
 }
