@@ -49,6 +49,8 @@ public final class StateControllerBuilder {
 
 	private @Nullable Duration closeDeliveryTimeout;
 
+	private @Nullable Duration snapshotReadPatience;
+
 	/** How many commits the in-memory history keeps by default. */
 	static final int DEFAULT_HISTORY_SIZE = 1_000;
 
@@ -269,6 +271,22 @@ public final class StateControllerBuilder {
 	}
 
 	/**
+	 * Sets how long a computed value's or tracked effect's read at its snapshot waits for the
+	 * commit lock while no commit completes before it gives up and the run is done again (default
+	 * one second). Not public API: tests shorten it to reach that path without waiting seconds.
+	 * @param patience the longest wait without a completed commit, positive
+	 * @return this builder
+	 */
+	StateControllerBuilder snapshotReadPatience(Duration patience) {
+		Objects.requireNonNull(patience, "patience");
+		if (patience.isNegative() || patience.isZero()) {
+			throw new IllegalArgumentException("snapshotReadPatience must be positive, got " + patience);
+		}
+		this.snapshotReadPatience = patience;
+		return this;
+	}
+
+	/**
 	 * Builds the controller.
 	 * @return the controller
 	 */
@@ -279,6 +297,9 @@ public final class StateControllerBuilder {
 				this.asyncExecutor);
 		if (this.closeDeliveryTimeout != null) {
 			controller.closeDeliveryTimeout(this.closeDeliveryTimeout);
+		}
+		if (this.snapshotReadPatience != null) {
+			controller.snapshotReadPatience(this.snapshotReadPatience);
 		}
 		return controller;
 	}

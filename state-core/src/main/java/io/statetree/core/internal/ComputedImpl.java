@@ -28,22 +28,24 @@ import org.jspecify.annotations.Nullable;
  * changed one of them. Such a commit is either in the journal (the run's pin keeps it) or
  * recorded after the paths were published (then it raises the count): either way the memo is
  * not current and the next {@code get} computes again, while this {@code get} returns the value
- * of its consistent snapshot.
+ * of its consistent snapshot. A run that could not read at its pin is never returned (see
+ * {@link #computeLocked}): every value a {@code get} returns is the function of one revision.
  * <p>
- * Inside a batch a {@code get} runs the function on what the batch sees and remembers nothing
- * ({@link #computeInBatch}).
+ * Inside a batch a {@code get} runs the function on what the batch sees and remembers nothing;
+ * so does a {@code get} inside another run of this controller whose pin is older than the
+ * memo's, at that pin ({@link #computeAside}).
  */
 final class ComputedImpl<T> implements Computed<T> {
 
-	/** What was computed, and at which invalidation count. */
-	private record Memo(@Nullable Object value, long stamp) {
+	/** What was computed, at which invalidation count, from the snapshot of which revision. */
+	private record Memo(@Nullable Object value, long stamp, long pin) {
 	}
 
 	/** Nothing remembered: matches no count (counts start at 0 and only grow). */
-	private static final Memo NONE = new Memo(null, -1);
+	private static final Memo NONE = new Memo(null, -1, Long.MAX_VALUE);
 
-	/** The values computing inside a batch on this thread, innermost last (to tell a cycle). */
-	private static final ThreadLocal<List<ComputedImpl<?>>> IN_BATCH = ThreadLocal.withInitial(ArrayList::new);
+	/** The values computing aside (in a batch, or in another run) on this thread, innermost last (to tell a cycle). */
+	private static final ThreadLocal<List<ComputedImpl<?>>> ASIDE = ThreadLocal.withInitial(ArrayList::new);
 
 	private final ComputedRegistry registry;
 
@@ -70,8 +72,8 @@ final class ComputedImpl<T> implements Computed<T> {
 
 	private volatile boolean closed;
 
-	/** Held while computing, so concurrent gets compute once. */
-	private final ReentrantLock computing = new ReentrantLock();
+	/** Held while computing, so concurrent gets compute once; fair, so a get computing again lets waiters in. */
+	private final ReentrantLock computing = new ReentrantLock(true);
 
 	ComputedImpl(ComputedRegistry registry, EffectJournal journal, BatchRunner batches, StateController reads,
 			Function<StateView, T> function, Runnable checkOpen) {
@@ -87,16 +89,20 @@ final class ComputedImpl<T> implements Computed<T> {
 	@SuppressWarnings("unchecked")
 	public @Nullable T get() {
 		if (this.batches.current() != null) {
-			return computeInBatch();
+			return computeAside();
 		}
+		EffectJournal.Run outer = EffectJournal.current();
+		boolean nested = outer != null && outer.journal == this.journal;
 		Memo current = this.memo;
-		if (current.stamp == this.invalidations) {
-			if (Tracker.active() || EffectJournal.current() != null) {
+		// read by another run (a computed value, a tracked effect), the memo serves only if its
+		// snapshot is not newer than that run's: current means no change since its pin
+		if (current.stamp == this.invalidations && (!nested || current.pin <= outer.pin)) {
+			if (Tracker.active() || outer != null) {
 				noteForOuter();
 			}
 			return (T) current.value;
 		}
-		return compute();
+		return nested ? computeAside() : compute();
 	}
 
 	@SuppressWarnings("unchecked")
@@ -104,21 +110,28 @@ final class ComputedImpl<T> implements Computed<T> {
 		if (this.computing.isHeldByCurrentThread()) {
 			throw new IllegalStateException("A computed value's function read the same computed value (a cycle)");
 		}
-		this.computing.lock();
-		try {
-			checkNotClosed();
-			Memo current = this.memo;
-			if (current.stamp != this.invalidations) {
-				this.checkOpen.run();
-				current = computeLocked();
+		EffectJournal.Run outer = EffectJournal.current();
+		for (int attempt = 1;; attempt++) {
+			this.computing.lock();
+			try {
+				checkNotClosed();
+				Memo current = this.memo;
+				if (current.stamp != this.invalidations) {
+					this.checkOpen.run();
+					current = computeLocked(outer, attempt);
+				}
+				if (current != null) {
+					if (Tracker.active() || outer != null) {
+						noteForOuter();
+					}
+					return (T) current.value;
+				}
 			}
-			if (Tracker.active() || EffectJournal.current() != null) {
-				noteForOuter();
+			finally {
+				this.computing.unlock();
 			}
-			return (T) current.value;
-		}
-		finally {
-			this.computing.unlock();
+			// the run could not read one snapshot: a writer waiting for this value goes first
+			// (the lock is fair), then this get computes again
 		}
 	}
 
@@ -128,10 +141,14 @@ final class ComputedImpl<T> implements Computed<T> {
 	 * included, each read recorded by the batch like any other (so checked at its commit). The
 	 * result is not remembered and the dependencies are not changed: both belong to the committed
 	 * state, which the batch may never become.
+	 * <p>
+	 * The same inside another run of this controller (a computed value or tracked effect reading
+	 * this one) whose snapshot is older than the memo's: the function reads at that run's pin,
+	 * each read recorded by it, so the outer value is one revision's (issue glitch25).
 	 */
-	private @Nullable T computeInBatch() {
+	private @Nullable T computeAside() {
 		checkNotClosed();
-		List<ComputedImpl<?>> running = IN_BATCH.get();
+		List<ComputedImpl<?>> running = ASIDE.get();
 		for (ComputedImpl<?> each : running) {
 			if (each == this) {
 				throw new IllegalStateException("A computed value's function read the same computed value (a cycle)");
@@ -151,42 +168,72 @@ final class ComputedImpl<T> implements Computed<T> {
 		finally {
 			running.remove(running.size() - 1);
 			if (running.isEmpty()) {
-				IN_BATCH.remove();
+				ASIDE.remove();
 			}
 		}
 	}
 
-	/** One computation over one snapshot; called with the lock held. */
-	private Memo computeLocked() {
+	/**
+	 * One computation over one snapshot; called with the lock held. A run that could not read
+	 * at its pin ({@code inexact}: the commit lock stayed held a whole patience, or the journal
+	 * overflowed) may have mixed two revisions, so its result is never returned: on its own it
+	 * returns {@code null} and the caller computes again, from the second attempt on with the
+	 * commit lock held for the whole function if it can be taken ({@link PatientCommitLock});
+	 * inside another controller's run (a computed value or a tracked effect reading this one)
+	 * it marks that run inexact, which runs it again.
+	 * @return the memo, or {@code null} to compute again
+	 */
+	private @Nullable Memo computeLocked(EffectJournal.@Nullable Run outer, int attempt) {
 		long stamp = this.invalidations;
-		Batch batch = this.batches.suspend();
-		EffectJournal.Run run = this.journal.begin();
+		boolean holding = outer == null && attempt > 1 && this.journal.patientLock.acquire();
 		try {
-			Object[] holder = new Object[1];
+			Batch batch = this.batches.suspend();
+			EffectJournal.Run run = this.journal.begin();
 			try {
-				this.journal.within(run, () -> holder[0] = this.function.apply(this.view));
-			}
-			catch (RuntimeException ex) {
-				// remember nothing: the next get tries again
-				this.dependencies = Set.copyOf(new LinkedHashSet<>(run.reads.keySet()));
+				Object[] holder = new Object[1];
+				try {
+					this.journal.within(run, () -> holder[0] = this.function.apply(this.view));
+				}
+				catch (RuntimeException ex) {
+					// remember nothing: the next get tries again
+					this.dependencies = Set.copyOf(new LinkedHashSet<>(run.reads.keySet()));
+					this.lifetimeDependencies = lifetimesOf(run);
+					this.memo = NONE;
+					if (run.inexact && outer == null) {
+						return null; // it may have thrown at a mix of two revisions
+					}
+					if (run.inexact) {
+						outer.inexact = true;
+					}
+					throw new StateException("A computed value's function threw " + ex.getClass().getName(), ex);
+				}
+				// publish what was read before asking the journal (see the class comment)
+				this.dependencies = Set.copyOf(run.reads.keySet());
 				this.lifetimeDependencies = lifetimesOf(run);
-				this.memo = NONE;
-				throw new StateException("A computed value's function threw " + ex.getClass().getName(), ex);
+				if (run.inexact) {
+					if (outer == null) {
+						return null;
+					}
+					outer.inexact = true;
+					return new Memo(holder[0], NONE.stamp, run.pin);
+				}
+				boolean stale = this.journal.changedSince(run.reads) != null
+						|| this.journal.lifetimesChangedSincePin(run);
+				Memo computed = new Memo(holder[0], stale ? NONE.stamp : stamp, run.pin);
+				if (!this.closed) {
+					this.memo = computed;
+				}
+				return computed;
 			}
-			// publish what was read before asking the journal (see the class comment)
-			this.dependencies = Set.copyOf(run.reads.keySet());
-			this.lifetimeDependencies = lifetimesOf(run);
-			boolean stale = run.inexact || this.journal.changedSince(run.reads) != null
-					|| this.journal.lifetimesChangedSincePin(run);
-			Memo computed = new Memo(holder[0], stale ? NONE.stamp : stamp);
-			if (!this.closed) {
-				this.memo = computed;
+			finally {
+				this.journal.end(run);
+				this.batches.resume(batch);
 			}
-			return computed;
 		}
 		finally {
-			this.journal.end(run);
-			this.batches.resume(batch);
+			if (holding) {
+				this.journal.patientLock.release();
+			}
 		}
 	}
 

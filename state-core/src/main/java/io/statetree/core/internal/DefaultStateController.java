@@ -605,6 +605,15 @@ public final class DefaultStateController implements StateController {
 		this.closeDeliveryMillis = timeout.toMillis();
 	}
 
+	/**
+	 * Sets how long a read at a run's snapshot waits for the commit lock while no commit completes
+	 * ({@link PatientCommitLock}); called by the builder (tests set it short). Not public API.
+	 * @param patience the longest wait, positive
+	 */
+	public void snapshotReadPatience(Duration patience) {
+		this.parts.journal.patientLock.patienceNanos(patience.toNanos());
+	}
+
 	OpenWatches openWatches() {
 		return this.openWatches;
 	}

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -56,6 +55,9 @@ final class EffectJournal {
 	private static final AtomicInteger RUNNING = new AtomicInteger();
 
 	private final ReentrantLock commitLock;
+
+	/** Takes the commit lock for a read that found commits in progress. */
+	final PatientCommitLock patientLock;
 
 	private final Function<StatePath, @Nullable Object> backendRead;
 
@@ -104,6 +106,7 @@ final class EffectJournal {
 
 	EffectJournal(ReentrantLock commitLock, Function<StatePath, @Nullable Object> backendRead, long revision) {
 		this.commitLock = commitLock;
+		this.patientLock = new PatientCommitLock(commitLock, () -> this.sequence);
 		this.backendRead = backendRead;
 		this.head = revision;
 	}
@@ -333,7 +336,7 @@ final class EffectJournal {
 	/**
 	 * Reads live with no commit in progress (so the journal's sequence tells which recorded
 	 * commits the reading includes) and takes the reading to the run's pin; optimistic first,
-	 * then under the commit lock, else live and the run marked inexact.
+	 * then under the commit lock ({@link PatientCommitLock}), else live and the run marked inexact.
 	 */
 	private <V> @Nullable V consistently(Run run, StatePath path, Function<StatePath, @Nullable V> live,
 			AtPin<V> atPin) {
@@ -349,14 +352,8 @@ final class EffectJournal {
 			}
 			Thread.onSpinWait();
 		}
-		boolean locked = false;
-		try {
-			locked = this.commitLock.tryLock(1, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		if (!locked) {
+		if (!this.patientLock.acquire()) {
+			// no commit completed for a whole patience: maybe one waits for this thread
 			run.inexact = true;
 			return live.apply(path);
 		}
@@ -364,7 +361,7 @@ final class EffectJournal {
 			return atPin.apply(live.apply(path), this.sequence);
 		}
 		finally {
-			this.commitLock.unlock();
+			this.patientLock.release();
 		}
 	}
 
