@@ -147,11 +147,12 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 
 	@Test
 	void differentKeysRunInParallelUpToTheConcurrency() throws Exception {
-		StateController c = open(builder(newBackend(scratch())).groupConcurrency(3));
+		// the calls are held until released: claims that outlast the hold (see HELD_CLAIMS)
+		StateController c = open(builder(newBackend(scratch())).groupConcurrency(3).groupClaimTimeout(HELD_CLAIMS));
 		AtomicInteger running = new AtomicInteger();
 		AtomicInteger most = new AtomicInteger();
 		CountDownLatch release = new CountDownLatch(1);
-		AtomicInteger done = new AtomicInteger();
+		List<Long> done = new CopyOnWriteArrayList<>();
 		c.subscribe("/jobs/{id}", (event) -> {
 			most.accumulateAndGet(running.incrementAndGet(), Math::max);
 			try {
@@ -159,18 +160,22 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 			}
 			finally {
 				running.decrementAndGet();
-				done.incrementAndGet();
+				done.add(event.revision());
 			}
 		}, SubscribeOptions.group("jobs"));
 		// keys in different partitions
 		List<String> keys = keysInDistinctPartitions(c, 8);
+		List<Long> written = new ArrayList<>();
 		for (String key : keys) {
 			c.set(StatePath.of("/jobs/" + key), "go");
+			written.add(c.revision());
 		}
 		await().atMost(WAIT).until(() -> running.get() == 3);
 		await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> running.get() == 3);
 		release.countDown();
-		await().atMost(WAIT).until(() -> done.get() == keys.size());
+		// at least: a call made twice shows as a duplicate below, not as a count never met
+		await().atMost(WAIT).until(() -> done.size() >= keys.size());
+		assertThat(done).containsExactlyInAnyOrderElementsOf(written);
 		assertThat(most.get()).isEqualTo(3);
 	}
 
@@ -433,7 +438,8 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 
 	@Test
 	void closingTheControllerLetsACallUnderWayFinishAndWrite() {
-		StateController c = controller();
+		// the call is held until released: a claim that outlasts the hold (see HELD_CLAIMS)
+		StateController c = open(builder(newBackend(scratch())).groupClaimTimeout(HELD_CLAIMS));
 		CountDownLatch started = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		List<String> written = new CopyOnWriteArrayList<>();
@@ -526,6 +532,18 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 	 * test with two members pays.
 	 */
 	static final Duration STEADY_CLAIMS = Duration.ofSeconds(3);
+
+	/**
+	 * Claims for tests whose listener holds its call until the test releases it (up to
+	 * {@link #WAIT}): a call that runs past the claim timeout has its partition given up, its
+	 * thread replaced in the pool (so more than {@code concurrency} calls run) and, once it returns,
+	 * its event handled again (DESIGN §13, at least once; {@link AbstractGroupStuckCallBehaviourTest}
+	 * tests that). Under CI load a hold of a few hundred milliseconds plus the wait to see it ran
+	 * past a 1 s claim, and a test counting calls up to an exact number then waited for a count it
+	 * had already passed. Twice {@link #WAIT} outlasts any hold; the first claim is made when the
+	 * member joins, so nothing waits for a renewal.
+	 */
+	static final Duration HELD_CLAIMS = WAIT.multipliedBy(2);
 
 	/**
 	 * Writes {@code "last"} to {@code prefix + 0} .. {@code prefix + (keys - 1)}: events of one key
