@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code timeToLive} inside a computed value's function (DESIGN §12, §16): read at the
@@ -184,6 +185,47 @@ public abstract class AbstractComputedLifetimeTest {
 		Seen again = computed.get();
 		assertThat(runs.get()).isEqualTo(2);
 		assertAboutOneHour(again.first(), "the branch's lifetime");
+	}
+
+	/**
+	 * break25's finding: a lifetime restarted by a concurrent writer and then passing its due time
+	 * inside one computation read {@code PT0S} at the pin, where the same run without the writer
+	 * reads {@code null} (a lifetime already due reads as none, DESIGN §12): two reads differed by a
+	 * write. Now both answer {@code null}.
+	 */
+	@Test
+	void aLifetimeThatFallsDueMidComputationAfterAConcurrentRestartReadsAsNone() throws IOException {
+		StateController c = controller();
+		String k = base() + "/k";
+		String other = base() + "/other";
+		Duration ttl = Duration.ofMillis(1500);
+		for (boolean restart : new boolean[] { false, true }) {
+			c.set(k, "v", WriteOptions.ttl(ttl));
+			long written = System.nanoTime();
+			AtomicInteger runs = new AtomicInteger();
+			Computed<Seen> computed = c.computed((view) -> {
+				boolean first = runs.getAndIncrement() == 0;
+				Duration before = c.timeToLive(k);
+				if (first) {
+					CompletableFuture.runAsync(() -> {
+						if (restart) {
+							c.set(k, "v", WriteOptions.ttl(HOUR));
+						}
+						else {
+							c.set(other, "x" + written);
+						}
+					}).join();
+					await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - written > ttl.toNanos() + 100_000_000L);
+				}
+				return new Seen(before, c.timeToLive(k), null, null);
+			});
+			Seen seen = computed.get();
+			String what = restart ? "with a concurrent restart of the lifetime" : "with a concurrent write elsewhere";
+			assertThat(seen.first()).as(what + ": the first read, before the due time").isNotNull();
+			assertThat(seen.second()).as(what + ": the read after the due time").isNull();
+			computed.close();
+			c.delete(k);
+		}
 	}
 
 }

@@ -21,35 +21,47 @@ local function equalityHelpers()
 		return sign .. trimmed .. 'e' .. (shift + #digits - #trimmed)
 	end
 
-	-- the JSON with every number replaced by a string holding its canonical form (so that cjson,
-	-- which reads numbers as doubles, keeps them exact)
+	-- the JSON with its tokens tagged so that cjson keeps every distinction the controller makes:
+	-- each string becomes "s<string>", each number a string "n<canonical form>" (cjson reads numbers
+	-- as doubles), and each empty array the string "a" (cjson reads [] and {} as the same empty
+	-- table). No tagged string can spell another kind (break25: ["\u0000#1e0"] and [1] were equal
+	-- when numbers became "\u0000#<form>", and [[]] and [{}] were)
 	local function numbersAsText(json)
 		local out = {}
 		local i, n = 1, #json
 		while i <= n do
-			local s = string.find(json, '["%-%d]', i)
+			local s = string.find(json, '["%-%d%[]', i)
 			if not s then
 				out[#out + 1] = string.sub(json, i)
 				break
 			end
 			out[#out + 1] = string.sub(json, i, s - 1)
-			if string.sub(json, s, s) == '"' then
+			local c = string.sub(json, s, s)
+			if c == '"' then
 				local j = s + 1
 				while j <= n do
-					local c = string.sub(json, j, j)
-					if c == '\\' then
+					local d = string.sub(json, j, j)
+					if d == '\\' then
 						j = j + 2
-					elseif c == '"' then
+					elseif d == '"' then
 						break
 					else
 						j = j + 1
 					end
 				end
-				out[#out + 1] = string.sub(json, s, j)
+				out[#out + 1] = '"s' .. string.sub(json, s + 1, j)
 				i = j + 1
+			elseif c == '[' then
+				if string.sub(json, s + 1, s + 1) == ']' then
+					out[#out + 1] = '"a"'
+					i = s + 2
+				else
+					out[#out + 1] = '['
+					i = s + 1
+				end
 			else
 				local _, e = string.find(json, '^%-?[%d%.eE%+%-]+', s)
-				out[#out + 1] = '"\\u0000#' .. canonicalNumber(string.sub(json, s, e)) .. '"'
+				out[#out + 1] = '"n' .. canonicalNumber(string.sub(json, s, e)) .. '"'
 				i = e + 1
 			end
 		end

@@ -149,7 +149,7 @@ final class PinnedLifetimes {
 	 * @param path the path
 	 * @param live the lifetime read live, at {@code readSequence}
 	 * @param readSequence the journal's sequence it was read at
-	 * @return the lifetime at the pin, or {@code live} (the run then marked inexact when a commit
+	 * @return the lifetime at the pin ({@code null} when none or already due), or {@code live} (the run then marked inexact when a commit
 	 * after the pin may have changed it and cannot be undone)
 	 */
 	@Nullable Duration atPin(EffectJournal.Run run, StatePath path, @Nullable Duration live, long readSequence) {
@@ -177,7 +177,8 @@ final class PinnedLifetimes {
 			return null;
 		}
 		long left = deadline - System.nanoTime();
-		return Duration.ofNanos(Math.max(0, left));
+		// a lifetime already due reads as none, as the live read answers it (DESIGN §12)
+		return (left > 0) ? Duration.ofNanos(left) : null;
 	}
 
 	/**

@@ -1,0 +1,82 @@
+package io.statetree.redis;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.statetree.core.Computed;
+import io.statetree.core.StateController;
+import io.statetree.core.WriteOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * break25: a computed value on one instance that read a lifetime ({@code timeToLive}) and another
+ * instance restarting or clearing that lifetime with an equal value (README "Computed values": "a
+ * write at or above a path whose lifetime a computed value read computes it again, even when it
+ * leaves the value equal"). The reading instance's own {@code timeToLive} answers the new lifetime
+ * at once (it reads Redis); its computed value must follow.
+ */
+class RedisComputedLifetimeAcrossInstancesTest {
+
+	private static final RedisTestFixture REDIS = new RedisTestFixture("computed-ttl2", 2);
+
+	private static final Duration HOUR = Duration.ofHours(1);
+
+	@BeforeAll
+	static void connect() {
+		REDIS.connect();
+	}
+
+	@AfterAll
+	static void disconnect() {
+		REDIS.disconnect();
+	}
+
+	/**
+	 * Finding (open): an equal write that only restarts or clears a lifetime takes no revision and
+	 * puts no entry on the change stream (commit.lua and commitleaf.lua answer it as unchanged), so
+	 * the other instance never learns of it and its computed value keeps answering the old
+	 * lifetime indefinitely (until the value or a path it read changes), while that instance's
+	 * {@code timeToLive} answers the new one. Fixing it needs the scripts to tell other instances of
+	 * lifetime-only writes (a stream entry without a revision, or a lifetime channel), which is
+	 * more than a small fix.
+	 */
+	@Disabled("finding: another instance's equal write that restarts or clears a lifetime never reaches this "
+			+ "instance's computed values (no stream entry for a lifetime-only write), so they keep the old lifetime")
+	@Test
+	void aLifetimeRestartedOnAnotherInstanceComputesTheValueAgain() {
+		String namespace = REDIS.newNamespace();
+		try (StateController writer = StateController.builder()
+			.backend(REDIS.backend(0, namespace))
+			.instanceId("writer")
+			.build();
+				StateController reader = StateController.builder()
+					.backend(REDIS.backend(1, namespace))
+					.instanceId("reader")
+					.build()) {
+			writer.set("/k", "v", WriteOptions.ttl(HOUR));
+			await().atMost(Duration.ofSeconds(10)).until(() -> "v".equals(reader.get("/k")));
+			AtomicInteger runs = new AtomicInteger();
+			Computed<Duration> left = reader.computed((view) -> {
+				runs.incrementAndGet();
+				return reader.timeToLive("/k");
+			});
+			assertThat(left.get()).isLessThanOrEqualTo(HOUR).isGreaterThan(HOUR.minusMinutes(5));
+			writer.set("/k", "v", WriteOptions.ttl(HOUR.multipliedBy(3)));
+			assertThat(reader.timeToLive("/k")).as("the reader's own read").isGreaterThan(HOUR.multipliedBy(2));
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(left.get()).as("the reader's computed value")
+					.isGreaterThan(HOUR.multipliedBy(2)));
+			writer.set("/k", "v");
+			assertThat(reader.timeToLive("/k")).as("the reader's own read, the value permanent").isNull();
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(left.get()).as("the reader's computed value").isNull());
+		}
+	}
+
+}
