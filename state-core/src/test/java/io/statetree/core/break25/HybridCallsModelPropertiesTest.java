@@ -95,9 +95,6 @@ class HybridCallsModelPropertiesTest {
 	 * {@code /m}, so it changes something.) CI's earlier finding was the whole commit
 	 * changing nothing (fixed); this is a part changing nothing while the commit changes something.
 	 */
-	@org.junit.jupiter.api.Disabled("finding: a hybrid commit's part that changes nothing in its backend leaves out "
-			+ "the branches its writes created on the way, which the in-memory backend keeps when the commit as a "
-			+ "whole changed something")
 	@net.jqwik.api.Example
 	void aPartThatChangesNothingKeepsTheBranchesOnTheWay() {
 		run(List.of(new Call("roundTrip", "/m/x", "/a/m/x")), false);
