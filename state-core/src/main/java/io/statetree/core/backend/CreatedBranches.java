@@ -25,11 +25,13 @@ final class CreatedBranches {
 	/**
 	 * Tells whether writes leave every path they write as it reads now (by {@link ValueEquality}).
 	 * @param read reads a path now ({@code null} when absent)
+	 * @param childNames lists a path's children now
 	 * @param writes the writes, in order
 	 * @return whether every written path ends equal to where it started; {@code false} when a
 	 * write runs through a leaf (the commit refuses it)
 	 */
-	static boolean changesNothing(Function<StatePath, @Nullable Object> read, List<Write> writes) {
+	static boolean changesNothing(Function<StatePath, @Nullable Object> read,
+			Function<StatePath, List<String>> childNames, List<Write> writes) {
 		Set<StatePath> paths = new LinkedHashSet<>();
 		for (Write write : writes) {
 			paths.add(write.path());
@@ -38,7 +40,9 @@ final class CreatedBranches {
 			Object before = read.apply(path);
 			Object after;
 			try {
-				after = StateValues.valueAfter(path, before, writes);
+				// a path read into a leaf (an index into an array): a write there changes nothing,
+				// as on every backend
+				after = StateValues.valueAfter(path, before, leafDepth(childNames, path, before), writes, 0);
 			}
 			catch (RuntimeException ex) {
 				return false;
@@ -51,18 +55,39 @@ final class CreatedBranches {
 	}
 
 	/**
+	 * The depth of the shallowest strict ancestor of a path that holds a leaf, or the path's depth
+	 * when none does or the path is absent ({@link StateValues#leafDepth}, through a read function).
+	 */
+	private static int leafDepth(Function<StatePath, List<String>> childNames, StatePath path,
+			@Nullable Object value) {
+		if (value == null) {
+			return path.depth();
+		}
+		// the root is a branch, and a branch above a path with a value lists the child it runs through
+		for (int j = 1; j < path.depth(); j++) {
+			if (!childNames.apply(path.prefix(j)).contains(path.segment(j))) {
+				return j;
+			}
+		}
+		return path.depth();
+	}
+
+	/**
 	 * The writes that keep, in a backend, the branches a part's writes create on the way when the
 	 * part changes nothing at the paths it writes (its backend would write nothing for it). Only a
 	 * part with a delete can: without one, every path it writes holds a value after it, so it held
-	 * that value before and its ancestors existed.
+	 * that value before and its ancestors existed. Not on a shared backend: the branch is written
+	 * whole, without a precondition, and another instance may have written below it meanwhile (its
+	 * write would be lost); there a part that changes nothing drops the branches, a known difference
+	 * from memory.
 	 * @param backend the part's backend
 	 * @param part the part's writes, paths relative to the backend
 	 * @return one write per outermost created branch, with the (empty) branches it holds after the
 	 * part, in the order created; empty when the part changes something or creates nothing
 	 */
 	static List<Write> keptBy(StateBackend backend, List<Write> part) {
-		if (part.size() < 2 || part.stream().noneMatch((write) -> write.value() == null)
-				|| !changesNothing(backend::read, part)) {
+		if (part.size() < 2 || backend.isShared() || part.stream().noneMatch((write) -> write.value() == null)
+				|| !changesNothing(backend::read, backend::childNames, part)) {
 			return List.of();
 		}
 		List<Write> kept = new ArrayList<>();

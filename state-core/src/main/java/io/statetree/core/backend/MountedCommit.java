@@ -98,17 +98,16 @@ final class MountedCommit {
 	 */
 	List<Change> run() {
 		split();
-		if (!this.markerWrites.isEmpty() && changesNothing()) {
-			// the in-memory backend writes nothing for a commit that leaves every path it writes as
-			// it was (not even the branches its writes created on the way): no marker may make an
-			// absent mount point exist either (one whose mount holds data reads the same with it)
-			List<Write> root = this.parts.get(this.mounts.root());
-			for (Write marker : this.markerWrites) {
-				StatePath point = marker.path();
-				if (!this.markers.before(point) && this.mounts.points().get(point).childNames(StatePath.ROOT).isEmpty()) {
-					root.removeIf((write) -> write == marker);
-					this.markers.forget(point);
-				}
+		// the in-memory backend writes nothing for a commit that leaves every path it writes as it
+		// was (not even the branches its writes created on the way): no marker may make an absent
+		// mount point exist either (one whose mount holds data reads the same with it)
+		List<Write> root = this.parts.get(this.mounts.root());
+		for (Write marker : this.markerWrites) {
+			StatePath point = marker.path();
+			if (!this.markers.before(point) && this.mounts.points().get(point).childNames(StatePath.ROOT).isEmpty()
+					&& changesNothing()) {
+				root.removeIf((write) -> write == marker);
+				this.markers.forget(point);
 			}
 		}
 		keepCreatedBranches();
@@ -228,7 +227,8 @@ final class MountedCommit {
 	private boolean changesNothing() {
 		Boolean nothing = this.nothing;
 		if (nothing == null) {
-			nothing = CreatedBranches.changesNothing((path) -> MountedReads.read(this.mounts, path), this.request.writes());
+			nothing = CreatedBranches.changesNothing((path) -> MountedReads.read(this.mounts, path),
+					(path) -> MountedReads.childNames(this.mounts, path), this.request.writes());
 			this.nothing = nothing;
 		}
 		return nothing;

@@ -75,6 +75,19 @@ final class ComputedImpl<T> implements Computed<T> {
 	/** Held while computing, so concurrent gets compute once; fair, so a get computing again lets waiters in. */
 	private final ReentrantLock computing = new ReentrantLock(true);
 
+	/**
+	 * Whether the last computation from the second attempt on could not take the commit lock
+	 * ({@link PatientCommitLock#acquire} gave up); guarded by {@link #computing}.
+	 */
+	private boolean gaveUp;
+
+	/**
+	 * How many computations in a row may give up on the commit lock ({@link #gaveUp}: a whole
+	 * patience, one second by default, without a commit completing) before {@code get} throws
+	 * instead of waiting for ever for a commit that may wait for the caller.
+	 */
+	static final int MAX_STALLS = 10;
+
 	ComputedImpl(ComputedRegistry registry, EffectJournal journal, BatchRunner batches, StateController reads,
 			Function<StateView, T> function, Runnable checkOpen) {
 		this.registry = registry;
@@ -111,6 +124,7 @@ final class ComputedImpl<T> implements Computed<T> {
 			throw new IllegalStateException("A computed value's function read the same computed value (a cycle)");
 		}
 		EffectJournal.Run outer = EffectJournal.current();
+		int stalls = 0;
 		for (int attempt = 1;; attempt++) {
 			this.computing.lock();
 			try {
@@ -119,6 +133,18 @@ final class ComputedImpl<T> implements Computed<T> {
 				if (current.stamp != this.invalidations) {
 					this.checkOpen.run();
 					current = computeLocked(outer, attempt);
+					if (current == null && this.gaveUp && ++stalls >= MAX_STALLS) {
+						// no commit completed for that many patiences in a row while the lock was held:
+						// that commit may wait for this thread (a lock its caller holds), so computing
+						// again would wait for ever; a value mixed from two revisions is never returned
+						throw new StateException("A computed value could not read one revision: the commit lock stayed held"
+								+ " for " + MAX_STALLS + " x " + this.journal.patientLock.patienceNanos() / 1_000_000
+								+ " ms without a commit completing (a commit that waits for this thread, e.g. for a"
+								+ " lock held around this get?)");
+					}
+					if (current != null || !this.gaveUp) {
+						stalls = 0;
+					}
 				}
 				if (current != null) {
 					if (Tracker.active() || outer != null) {
@@ -186,6 +212,7 @@ final class ComputedImpl<T> implements Computed<T> {
 	private @Nullable Memo computeLocked(EffectJournal.@Nullable Run outer, int attempt) {
 		long stamp = this.invalidations;
 		boolean holding = outer == null && attempt > 1 && this.journal.patientLock.acquire();
+		this.gaveUp = outer == null && attempt > 1 && !holding;
 		try {
 			Batch batch = this.batches.suspend();
 			EffectJournal.Run run = this.journal.begin();
