@@ -84,9 +84,19 @@ final class ComputedImpl<T> implements Computed<T> {
 	/**
 	 * How many computations in a row may give up on the commit lock ({@link #gaveUp}: a whole
 	 * patience, one second by default, without a commit completing) before {@code get} throws
-	 * instead of waiting for ever for a commit that may wait for the caller.
+	 * instead of waiting for ever for a commit that may wait for the caller; with a patience
+	 * shortened below 200 ms (tests), as many as make {@link #MIN_STALL_NANOS}.
 	 */
 	static final int MAX_STALLS = 10;
+
+	/** However short the patience, {@code get} waits at least this long without a completed commit. */
+	static final long MIN_STALL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
+	/** The patiences in a row without a completed commit before {@code get} throws. */
+	private int maxStalls() {
+		long patience = this.journal.patientLock.patienceNanos();
+		return (int) Math.max(MAX_STALLS, Math.min(Integer.MAX_VALUE, (MIN_STALL_NANOS + patience - 1) / patience));
+	}
 
 	ComputedImpl(ComputedRegistry registry, EffectJournal journal, BatchRunner batches, StateController reads,
 			Function<StateView, T> function, Runnable checkOpen) {
@@ -133,12 +143,12 @@ final class ComputedImpl<T> implements Computed<T> {
 				if (current.stamp != this.invalidations) {
 					this.checkOpen.run();
 					current = computeLocked(outer, attempt);
-					if (current == null && this.gaveUp && ++stalls >= MAX_STALLS) {
+					if (current == null && this.gaveUp && ++stalls >= maxStalls()) {
 						// no commit completed for that many patiences in a row while the lock was held:
 						// that commit may wait for this thread (a lock its caller holds), so computing
 						// again would wait for ever; a value mixed from two revisions is never returned
 						throw new StateException("A computed value could not read one revision: the commit lock stayed held"
-								+ " for " + MAX_STALLS + " x " + this.journal.patientLock.patienceNanos() / 1_000_000
+								+ " for " + maxStalls() + " x " + this.journal.patientLock.patienceNanos() / 1_000_000
 								+ " ms without a commit completing (a commit that waits for this thread, e.g. for a"
 								+ " lock held around this get?)");
 					}
