@@ -94,7 +94,7 @@ final class Increments {
 				return commits.record(own);
 			}
 		}
-		Object existing = this.backend.read(path);
+		Object existing = commits.readLocked(path);
 		long next = add(path, integer(path, existing), counter.delta);
 		counter.result = next;
 		if (existing != null && counter.delta == 0) {

@@ -57,7 +57,7 @@ final class Update<T> implements CommitTemplate.Work<@Nullable Void, @Nullable V
 			if (existing == null || !commits.sweepFallenDueLocked()) {
 				break;
 			}
-			Object now = backend.read(this.path);
+			Object now = commits.readLocked(this.path);
 			if (StateValues.equal(now, existing)) {
 				break;
 			}
