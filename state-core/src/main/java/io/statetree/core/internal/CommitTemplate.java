@@ -43,10 +43,7 @@ final class CommitTemplate {
 	/** How many times a compare-and-set, or a commit whose derivations' sources changed, is tried. */
 	static final int MAX_ATTEMPTS = 10_000;
 
-	/**
-	 * How often {@link #readLocked} sweeps again for entries that fell due during its own read before
-	 * it answers (a sweep that keeps failing leaves them due; the timer tries again).
-	 */
+	/** How often {@link #readLocked} sweeps again after its read (a failing sweep leaves entries due). */
 	private static final int MAX_SWEEPS_PER_READ = 3;
 
 	private final StateBackend backend;
@@ -451,19 +448,12 @@ final class CommitTemplate {
 	 * @return the value there
 	 */
 	@Nullable Object readLocked(StatePath path) {
-		ExpirySweeper expiring = this.sweeper;
-		if (expiring == null || this.lock.getHoldCount() != 1) {
-			return this.backend.read(path);
-		}
-		if (expiring.isDue(false)) {
-			this.sweptInWork |= expiring.sweepLocked();
-		}
+		sweepFallenDueLocked();
 		Object value = this.backend.read(path);
 		// the read takes a clock reading of its own: an entry that fell due after the check above
 		// reads as absent without an expiry commit, so it is swept now (this check reads the clock
 		// later than the read did) and the path read again; bounded, for a sweep that fails
-		for (int again = 0; again < MAX_SWEEPS_PER_READ && expiring.isDue(false); again++) {
-			this.sweptInWork |= expiring.sweepLocked();
+		for (int again = 0; again < MAX_SWEEPS_PER_READ && sweepFallenDueLocked(); again++) {
 			value = this.backend.read(path);
 		}
 		return value;
