@@ -1,7 +1,6 @@
 package io.statetree.redis;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 

@@ -365,6 +365,13 @@ class HybridBackendTest {
 		CommitResult empty = commit(hybrid, "/s", Map.of());
 		assertThat(empty.changes()).containsExactly(new Change(StatePath.of("/s"), null, null, null));
 		assertThat(empty.revision()).isEqualTo(revision);
+		// a precondition sees what reads see: absent, not {}
+		assertThatThrownBy(() -> hybrid.commit(new CommitRequest(List.of(Write.of(StatePath.of("/s/z"), 1)),
+				List.of(new Precondition(StatePath.of("/s"), Map.of())), "t")))
+			.isInstanceOf(PreconditionFailedException.class);
+		hybrid.commit(new CommitRequest(List.of(Write.of(StatePath.of("/s/z"), 1)),
+				List.of(new Precondition(StatePath.of("/s"), null)), "t"));
+		assertThat(hybrid.read(StatePath.of("/s"))).isEqualTo(Map.of("z", 1));
 		commit(hybrid, "/", Map.of("s", Map.of(), "y", 2));
 		assertThat(hybrid.read(StatePath.ROOT)).isEqualTo(Map.of("y", 2));
 		assertThat(this.root.read(StatePath.of("/s"))).isNull();
