@@ -48,7 +48,7 @@ final class MountedFeed {
 			StateBackend backend = mount.getValue();
 			if (backend.isShared()) {
 				backend.setBackendListener(
-						(listener != null) ? new MountListener(mount.getKey(), listener, backend, root, movedBack) : null);
+						(listener != null) ? new MountListener(mount.getKey(), listener, backend, movedBack) : null);
 			}
 		}
 	}
@@ -69,13 +69,12 @@ final class MountedFeed {
 
 	/**
 	 * Translates a mounted shared backend's changes to absolute paths, a change at its root with
-	 * an empty tree as a read of the mount point shows it ({@link MountMarkers}).
+	 * an empty tree as a read of the mount point shows it: absent, a shared mount having no marker
+	 * ({@link MountMarkers}), so every instance hears the same values the writer heard.
 	 */
 	private static final class MountListener implements BackendListener {
 
 		private final StatePath point;
-
-		private final StateBackend root;
 
 		private final BackendListener target;
 
@@ -83,10 +82,8 @@ final class MountedFeed {
 
 		private final MovedBack movedBack;
 
-		MountListener(StatePath point, BackendListener target, StateBackend backend, StateBackend root,
-				MovedBack movedBack) {
+		MountListener(StatePath point, BackendListener target, StateBackend backend, MovedBack movedBack) {
 			this.point = point;
-			this.root = root;
 			this.target = target;
 			this.backend = backend;
 			this.movedBack = movedBack;
@@ -99,8 +96,9 @@ final class MountedFeed {
 				Object oldValue = change.oldValue();
 				Object newValue = change.newValue();
 				if (change.path().isRoot()) {
-					oldValue = MountMarkers.atPoint(this.root, this.point, oldValue);
-					newValue = MountMarkers.atPoint(this.root, this.point, newValue);
+					// a shared mount has no marker (MountMarkers): its empty tree reads as absent
+					oldValue = MountedReads.isEmpty(oldValue) ? null : oldValue;
+					newValue = MountedReads.isEmpty(newValue) ? null : newValue;
 				}
 				changes.add(new Change(this.point.resolve(change.path()), oldValue, newValue, change.payload()));
 			}
@@ -158,8 +156,9 @@ final class MountedFeed {
 					if (path.isAncestorOf(mount.getKey())) {
 						Object mounted = mount.getValue().read(StatePath.ROOT);
 						StatePath relative = path.relativize(mount.getKey());
-						oldValue = MountedReads.graft(oldValue, path, relative, mounted);
-						newValue = MountedReads.graft(newValue, path, relative, mounted);
+						boolean marked = MountMarkers.kept(mounts, mount.getKey());
+						oldValue = MountedReads.graft(oldValue, path, relative, mounted, marked);
+						newValue = MountedReads.graft(newValue, path, relative, mounted, marked);
 					}
 				}
 				changes.add(new Change(path, oldValue, newValue, change.payload()));

@@ -340,4 +340,62 @@ class HybridBackendTest {
 		assertThat(resyncs).containsExactly("resync");
 	}
 
+	/**
+	 * mount26: a shared mount has no marker (MountMarkers): its empty mount point reads as absent,
+	 * the same on every instance, whatever this instance's root backend holds there; no write puts
+	 * a marker in the root backend; another instance's change at the mount's root shows an empty
+	 * tree as absent too. Before, the writer's root kept a marker and read {@code {}}.
+	 */
+	@Test
+	void aSharedMountPointHasNoMarkerAndReadsAbsentWhileItsMountIsEmpty() {
+		ForwardingBackend shared = new ForwardingBackend(true);
+		commit(this.root, "/old", Map.of()); // a marker an earlier version left for a shared mount at /old
+		HybridBackend hybrid = new HybridBackend(this.root).mount("/s", shared).mount("/old", new ForwardingBackend(true));
+		assertThat(hybrid.read(StatePath.of("/old"))).isNull();
+		assertThat(hybrid.childNames(StatePath.ROOT)).isEmpty();
+		commit(hybrid, "/s/x", 1);
+		assertThat(this.root.read(StatePath.of("/s"))).as("no marker in the root backend").isNull();
+		assertThat(hybrid.read(StatePath.of("/s"))).isEqualTo(Map.of("x", 1));
+		CommitResult emptied = commit(hybrid, "/s/x", null);
+		assertThat(emptied.changes()).containsExactly(new Change(StatePath.of("/s/x"), 1, null, null));
+		assertThat(hybrid.read(StatePath.of("/s"))).isNull();
+		assertThat(hybrid.read(StatePath.ROOT)).isEqualTo(Map.of());
+		assertThat(hybrid.childNames(StatePath.ROOT)).isEmpty();
+		long revision = hybrid.revision();
+		CommitResult empty = commit(hybrid, "/s", Map.of());
+		assertThat(empty.changes()).containsExactly(new Change(StatePath.of("/s"), null, null, null));
+		assertThat(empty.revision()).isEqualTo(revision);
+		// a precondition sees what reads see: absent, not {}
+		assertThatThrownBy(() -> hybrid.commit(new CommitRequest(List.of(Write.of(StatePath.of("/s/z"), 1)),
+				List.of(new Precondition(StatePath.of("/s"), Map.of())), "t")))
+			.isInstanceOf(PreconditionFailedException.class);
+		hybrid.commit(new CommitRequest(List.of(Write.of(StatePath.of("/s/z"), 1)),
+				List.of(new Precondition(StatePath.of("/s"), null)), "t"));
+		assertThat(hybrid.read(StatePath.of("/s"))).isEqualTo(Map.of("z", 1));
+		commit(hybrid, "/", Map.of("s", Map.of(), "y", 2));
+		assertThat(hybrid.read(StatePath.ROOT)).isEqualTo(Map.of("y", 2));
+		assertThat(this.root.read(StatePath.of("/s"))).isNull();
+		commit(hybrid, "/s/x", 1);
+		CommitResult deleted = commit(hybrid, "/s", null);
+		assertThat(deleted.changes()).containsExactly(new Change(StatePath.of("/s"), Map.of("x", 1), null, null));
+		List<RemoteCommit> heard = new ArrayList<>();
+		hybrid.setBackendListener(new BackendListener() {
+			@Override
+			public void onRemoteCommit(RemoteCommit commit) {
+				heard.add(commit);
+			}
+
+			@Override
+			public void onResync() {
+			}
+		});
+		commit(this.root, "/s", Map.of()); // even a branch in the root backend there is no marker
+		shared.listener.onRemoteCommit(new RemoteCommit(9, "other",
+				List.of(new Change(StatePath.ROOT, Map.of("x", 1), Map.of(), null))));
+		assertThat(heard).singleElement()
+			.satisfies((commit) -> assertThat(commit.changes())
+				.containsExactly(new Change(StatePath.of("/s"), Map.of("x", 1), null, null)));
+		assertThat(hybrid.read(StatePath.of("/s"))).isNull();
+	}
+
 }
