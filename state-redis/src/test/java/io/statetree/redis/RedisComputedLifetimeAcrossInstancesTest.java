@@ -8,7 +8,6 @@ import io.statetree.core.StateController;
 import io.statetree.core.WriteOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,16 +37,14 @@ class RedisComputedLifetimeAcrossInstancesTest {
 	}
 
 	/**
-	 * Finding (open): an equal write that only restarts or clears a lifetime takes no revision and
-	 * puts no entry on the change stream (commit.lua and commitleaf.lua answer it as unchanged), so
-	 * the other instance never learns of it and its computed value keeps answering the old
-	 * lifetime indefinitely (until the value or a path it read changes), while that instance's
-	 * {@code timeToLive} answers the new one. Fixing it needs the scripts to tell other instances of
-	 * lifetime-only writes (a stream entry without a revision, or a lifetime channel), which is
-	 * more than a small fix.
+	 * Finding (fixed, redisttl26): an equal write that only restarts or clears a lifetime takes no
+	 * revision and puts no entry on the change stream (commit.lua and commitleaf.lua answer it as
+	 * unchanged), so the other instance never learned of it and its computed value kept answering
+	 * the old lifetime (until the value or a path it read changed), while that instance's
+	 * {@code timeToLive} answered the new one. Now a computed value that read lifetimes on a shared
+	 * backend checks their stamps (the due times on Redis) on {@code get}; nothing is added to the
+	 * stream. Without the fix the first {@code await} below times out.
 	 */
-	@Disabled("finding: another instance's equal write that restarts or clears a lifetime never reaches this "
-			+ "instance's computed values (no stream entry for a lifetime-only write), so they keep the old lifetime")
 	@Test
 	void aLifetimeRestartedOnAnotherInstanceComputesTheValueAgain() {
 		String namespace = REDIS.newNamespace();
