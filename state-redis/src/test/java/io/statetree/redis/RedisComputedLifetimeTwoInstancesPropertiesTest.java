@@ -18,6 +18,7 @@ import io.statetree.core.backend.StateBackend;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -33,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * redisttl26: computed values that read lifetimes ({@code timeToLive}) on two instances sharing a
  * Redis namespace, against random writes on either instance: sets with and without a time to
  * live, rewrites of the value already there that only restart, change or clear its lifetime, and
- * deletes, on a branch ({@code /a}, whose time to live covers {@code /a/x}) and leaves. The second
+ * deletes, on a branch ({@code /a}, whose time to live covers {@code /a/x}) and leaves (a write of
+ * {@code /a} that drops {@code /a/y} changes a value and the lifetime of {@code /a/x}). The second
  * instance reads Redis directly, through a near cache ({@link CachingBackend}), or through a hybrid
  * that mounts the namespace at {@code /m}. After each write, once both instances read the same
  * values (the feed caught up), every computed value on each instance equals what
@@ -47,6 +49,12 @@ class RedisComputedLifetimeTwoInstancesPropertiesTest {
 
 	/** The paths whose lifetimes the computed values read. */
 	private static final List<String> WATCHED = List.of("/a", "/a/x", "/b");
+
+	/**
+	 * The paths written: {@code /a/y} too, so that a write of {@code /a} changes a value
+	 * ({@code /a/y} goes) and a lifetime that covers {@code /a/x}, which it leaves equal.
+	 */
+	private static final List<String> WRITTEN = List.of("/a", "/a/x", "/a/y", "/b");
 
 	@BeforeContainer
 	static void connect() {
@@ -79,7 +87,7 @@ class RedisComputedLifetimeTwoInstancesPropertiesTest {
 	/**
 	 * One write.
 	 * @param instance 0 or 1
-	 * @param path {@code /a} (a branch {@code {"x": value}}), {@code /a/x} or {@code /b}
+	 * @param path {@code /a} (a branch {@code {"x": value}}), {@code /a/x}, {@code /a/y} or {@code /b}
 	 * @param kind what it writes
 	 * @param value {@code "1"} or {@code "2"}
 	 * @param hours the time to live, 0 for none (a permanent value)
@@ -104,9 +112,25 @@ class RedisComputedLifetimeTwoInstancesPropertiesTest {
 
 	}
 
+	/**
+	 * A commit that changes a value ({@code /a/y} goes) and, with the branch's new time to live, the
+	 * lifetime of {@code /a/x}, which it leaves equal: the second instance hears the commit, but its
+	 * change at {@code /a} leaves {@code /a/x} equal, so before the fix its computed lifetime of
+	 * {@code /a/x} stayed at one hour.
+	 */
+	@Example
+	void aCommitThatChangesAValueElsewhereAndALifetimeHere() {
+		run(List.of(new Step(0, "/a/x", Kind.SET, "1", 1), new Step(0, "/a/y", Kind.SET, "2", 0),
+				new Step(0, "/a", Kind.SET, "1", 3)), Reach.DIRECT);
+	}
+
 	@Property(tries = 25)
 	void everyComputedValueAnswersTheLifetimeItsInstanceReads(@ForAll("steps") List<Step> steps,
 			@ForAll Reach reach) {
+		run(steps, reach);
+	}
+
+	private static void run(List<Step> steps, Reach reach) {
 		String namespace = REDIS.newNamespace();
 		StateBackend second = switch (reach) {
 			case DIRECT -> REDIS.backend(1, namespace);
@@ -173,7 +197,7 @@ class RedisComputedLifetimeTwoInstancesPropertiesTest {
 	private static void check(List<Instance> instances, int events, String what) {
 		Instance first = instances.get(0);
 		Instance second = instances.get(1);
-		for (String path : WATCHED) {
+		for (String path : WRITTEN) {
 			assertThat(second.controller().get(second.at(path))).as("%s: the second instance's value at %s", what, path)
 				.isEqualTo(first.controller().get(first.at(path)));
 		}
@@ -208,7 +232,7 @@ class RedisComputedLifetimeTwoInstancesPropertiesTest {
 	@Provide
 	Arbitrary<List<Step>> steps() {
 		Arbitrary<Step> step = Combinators.combine(Arbitraries.integers().between(0, 1),
-				Arbitraries.of(WATCHED),
+				Arbitraries.of(WRITTEN),
 				Arbitraries.frequency(Tuple.of(2, Kind.SET), Tuple.of(3, Kind.SAME), Tuple.of(1, Kind.DELETE)),
 				Arbitraries.of("1", "2"), Arbitraries.integers().between(0, 3))
 			.as(Step::new);
