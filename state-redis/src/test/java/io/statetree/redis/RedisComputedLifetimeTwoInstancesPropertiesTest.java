@@ -212,6 +212,11 @@ class RedisComputedLifetimeTwoInstancesPropertiesTest {
 					.as("%s: instance %d's computed lifetime of %s", what, n, path)
 					.isEqualTo(direct);
 			}
+		}
+		// then what reads them together, and the events
+		for (int n = 0; n < instances.size(); n++) {
+			Instance instance = instances.get(n);
+			StateController c = instance.controller();
 			assertThat(instance.composed().get()).as("%s: instance %d's value reading the computed lifetime of /a/x",
 					what, n)
 				.isEqualTo(hours(c.timeToLive(instance.at("/a/x"))));
