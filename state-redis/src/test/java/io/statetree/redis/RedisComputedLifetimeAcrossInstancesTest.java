@@ -1,16 +1,19 @@
 package io.statetree.redis;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.statetree.core.Computed;
 import io.statetree.core.StateController;
+import io.statetree.core.StateStorageException;
 import io.statetree.core.WriteOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -73,6 +76,34 @@ class RedisComputedLifetimeAcrossInstancesTest {
 			assertThat(reader.timeToLive("/k")).as("the reader's own read, the value permanent").isNull();
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(left.get()).as("the reader's computed value").isNull());
+		}
+	}
+
+	/**
+	 * redisttl26's decision: a computed value that read a lifetime checks its stamp on every
+	 * {@code get}; with Redis unreachable that check fails, and {@code get} throws the backend's
+	 * {@link StateStorageException} rather than answer a lifetime it cannot check. A value that read
+	 * no lifetime answers its memo as before.
+	 */
+	@Test
+	void aComputedLifetimeThatCannotBeCheckedThrows() throws IOException {
+		try (RestartableRedis server = RestartableRedis.running()) {
+			StateController c = server.closing(StateController.builder()
+				.backend(RedisBackend.builder(server.newConnectionFactory()).namespace(REDIS.newNamespace()).build())
+				.build());
+			c.set("/k", "v", WriteOptions.ttl(HOUR));
+			Computed<Duration> left = c.computed((view) -> c.timeToLive("/k"));
+			Computed<Object> value = c.computed((view) -> view.get("/k"));
+			assertThat(left.get()).isNotNull();
+			assertThat(value.get()).isEqualTo("v");
+			server.stop();
+			try {
+				assertThatThrownBy(left::get).isInstanceOf(StateStorageException.class);
+				assertThat(value.get()).as("no lifetime read: the memo").isEqualTo("v");
+			}
+			finally {
+				server.start();
+			}
 		}
 	}
 
