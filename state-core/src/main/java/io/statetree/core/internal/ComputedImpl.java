@@ -247,6 +247,7 @@ final class ComputedImpl<T> implements Computed<T> {
 		try {
 			Batch batch = this.batches.suspend();
 			EffectJournal.Run run = this.journal.begin();
+			run.computing = true;
 			try {
 				Object[] holder = new Object[1];
 				try {

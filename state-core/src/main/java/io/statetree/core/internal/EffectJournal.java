@@ -160,6 +160,9 @@ final class EffectJournal {
 		 */
 		@Nullable Map<StatePath, Long> stamps;
 
+		/** Whether a computed value's run (only those keep {@link #stamps}: an effect's never uses them). */
+		boolean computing;
+
 		/** Set when a value could not be read at the pin (the journal overflowed). */
 		boolean inexact;
 

@@ -45,7 +45,7 @@ final class LifetimeStamps {
 	 * (the value then computes again) and never as a stamp newer than the lifetime read.
 	 */
 	void beforeReading(EffectJournal.Run run, StatePath path) {
-		if (run.stamps != null && run.stamps.containsKey(path)) {
+		if (!run.computing || (run.stamps != null && run.stamps.containsKey(path))) {
 			return;
 		}
 		long stamp = this.entries.lifetimeStamp(path);
@@ -60,6 +60,9 @@ final class LifetimeStamps {
 	 * result rests on the older reading).
 	 */
 	static void note(EffectJournal.Run run, Map<StatePath, Long> stamps) {
+		if (!run.computing) {
+			return;
+		}
 		if (run.stamps == null) {
 			run.stamps = new HashMap<>();
 		}
