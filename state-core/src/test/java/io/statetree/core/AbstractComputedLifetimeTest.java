@@ -188,6 +188,30 @@ public abstract class AbstractComputedLifetimeTest {
 	}
 
 	/**
+	 * redisttl26: a computed value that reads another one whose function read a lifetime. The inner
+	 * value's memo answers the outer run and adds the paths it read to the outer's dependencies, but
+	 * not the lifetimes it read: a write that only restarts or clears that lifetime computed the inner
+	 * value again and left the outer one answering the old lifetime.
+	 */
+	@Test
+	void aValueReadingALifetimeThroughAnotherComputedValueComputesAgainWhenOnlyTheLifetimeChanges()
+			throws IOException {
+		StateController c = controller();
+		String k = base() + "/k";
+		c.set(k, "v", WriteOptions.ttl(HOUR));
+		Computed<Duration> inner = c.computed((view) -> c.timeToLive(k));
+		Computed<Duration> outer = c.computed((view) -> inner.get());
+		assertAboutOneHour(inner.get(), "the inner value");
+		assertAboutOneHour(outer.get(), "the outer value, answered by the inner memo");
+		c.set(k, "v", WriteOptions.ttl(THREE_HOURS));
+		assertAboutThreeHours(inner.get(), "the inner value after the restart");
+		assertAboutThreeHours(outer.get(), "the outer value after the restart");
+		c.set(k, "v");
+		assertThat(inner.get()).as("the inner value, permanent").isNull();
+		assertThat(outer.get()).as("the outer value, permanent").isNull();
+	}
+
+	/**
 	 * break25's finding: a lifetime restarted by a concurrent writer and then passing its due time
 	 * inside one computation read {@code PT0S} at the pin, where the same run without the writer
 	 * reads {@code null} (a lifetime already due reads as none, DESIGN §12): two reads differed by a

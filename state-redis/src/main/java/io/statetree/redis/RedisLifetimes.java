@@ -29,6 +29,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  */
 final class RedisLifetimes implements ExpiringEntries {
 
+	/** {@code ttl.lua}'s second argument asking for the due time itself. */
+	private static final byte[] DUE_TIME = { 'D' };
+
 	private final RedisConnectionFactory factory;
 
 	private final String connectionName;
@@ -46,6 +49,18 @@ final class RedisLifetimes implements ExpiringEntries {
 		long left = RedisCalls.scriptLong(this.factory, this.connectionName, Scripts.TTL, this.keys.all(),
 				bytes(path.toString()));
 		return (left < 0) ? null : Duration.ofMillis(Math.max(1, left));
+	}
+
+	/**
+	 * The due time the path's time to live counts down to (server epoch ms), or {@code -1}: one
+	 * script call, as {@link #timeToLive}. Another instance's write that restarts, gives or clears
+	 * the lifetime changes it (or a time to live given again in the same millisecond, which changes
+	 * nothing a read could tell); the passing of time does not.
+	 */
+	@Override
+	public long lifetimeStamp(StatePath path) {
+		return RedisCalls.scriptLong(this.factory, this.connectionName, Scripts.TTL, this.keys.all(),
+				bytes(path.toString()), DUE_TIME);
 	}
 
 	@Override

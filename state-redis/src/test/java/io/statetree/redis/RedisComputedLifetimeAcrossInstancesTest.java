@@ -1,17 +1,19 @@
 package io.statetree.redis;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.statetree.core.Computed;
 import io.statetree.core.StateController;
+import io.statetree.core.StateStorageException;
 import io.statetree.core.WriteOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -38,16 +40,14 @@ class RedisComputedLifetimeAcrossInstancesTest {
 	}
 
 	/**
-	 * Finding (open): an equal write that only restarts or clears a lifetime takes no revision and
-	 * puts no entry on the change stream (commit.lua and commitleaf.lua answer it as unchanged), so
-	 * the other instance never learns of it and its computed value keeps answering the old
-	 * lifetime indefinitely (until the value or a path it read changes), while that instance's
-	 * {@code timeToLive} answers the new one. Fixing it needs the scripts to tell other instances of
-	 * lifetime-only writes (a stream entry without a revision, or a lifetime channel), which is
-	 * more than a small fix.
+	 * Finding (fixed, redisttl26): an equal write that only restarts or clears a lifetime takes no
+	 * revision and puts no entry on the change stream (commit.lua and commitleaf.lua answer it as
+	 * unchanged), so the other instance never learned of it and its computed value kept answering
+	 * the old lifetime (until the value or a path it read changed), while that instance's
+	 * {@code timeToLive} answered the new one. Now a computed value that read lifetimes on a shared
+	 * backend checks their stamps (the due times on Redis) on {@code get}; nothing is added to the
+	 * stream. Without the fix the first {@code await} below times out.
 	 */
-	@Disabled("finding: another instance's equal write that restarts or clears a lifetime never reaches this "
-			+ "instance's computed values (no stream entry for a lifetime-only write), so they keep the old lifetime")
 	@Test
 	void aLifetimeRestartedOnAnotherInstanceComputesTheValueAgain() {
 		String namespace = REDIS.newNamespace();
@@ -76,6 +76,34 @@ class RedisComputedLifetimeAcrossInstancesTest {
 			assertThat(reader.timeToLive("/k")).as("the reader's own read, the value permanent").isNull();
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(left.get()).as("the reader's computed value").isNull());
+		}
+	}
+
+	/**
+	 * redisttl26's decision: a computed value that read a lifetime checks its stamp on every
+	 * {@code get}; with Redis unreachable that check fails, and {@code get} throws the backend's
+	 * {@link StateStorageException} rather than answer a lifetime it cannot check. A value that read
+	 * no lifetime answers its memo as before.
+	 */
+	@Test
+	void aComputedLifetimeThatCannotBeCheckedThrows() throws IOException {
+		try (RestartableRedis server = RestartableRedis.running()) {
+			StateController c = server.closing(StateController.builder()
+				.backend(RedisBackend.builder(server.newConnectionFactory()).namespace(REDIS.newNamespace()).build())
+				.build());
+			c.set("/k", "v", WriteOptions.ttl(HOUR));
+			Computed<Duration> left = c.computed((view) -> c.timeToLive("/k"));
+			Computed<Object> value = c.computed((view) -> view.get("/k"));
+			assertThat(left.get()).isNotNull();
+			assertThat(value.get()).isEqualTo("v");
+			server.stop();
+			try {
+				assertThatThrownBy(left::get).isInstanceOf(StateStorageException.class);
+				assertThat(value.get()).as("no lifetime read: the memo").isEqualTo("v");
+			}
+			finally {
+				server.start();
+			}
 		}
 	}
 

@@ -122,6 +122,12 @@ final class CacheLifetimes implements ExpiringEntries {
 		return Duration.ofNanos(Math.max(remaining, 1_000_000L));
 	}
 
+	/** Writing through, the delegate's (a shared one's changes by other instances included); writing behind, none. */
+	@Override
+	public long lifetimeStamp(StatePath path) {
+		return (this.index == null) ? this.delegate.lifetimeStamp(path) : 0;
+	}
+
 	@Override
 	public long nanosUntilNextDue() {
 		ExpiryIndex own = this.index;

@@ -36,6 +36,25 @@ public interface ExpiringEntries {
 	@Nullable Duration timeToLive(StatePath path);
 
 	/**
+	 * Returns a stamp of the time to live {@link #timeToLive} counts down to at a path, for a
+	 * controller to check a value it remembered from {@code timeToLive} (a computed value's) against
+	 * writes it never hears of: on a shared backend another instance's write that leaves the value
+	 * equal restarts, gives or clears a lifetime without a commit (no revision, nothing on the change
+	 * feed). Two stamps of a path differ when a write changed that lifetime between them (the passing
+	 * of time changes none); they are compared, never interpreted.
+	 * <p>
+	 * A backend whose lifetimes change only through the commits of the controller in front of it
+	 * (every local backend) needs no stamp: the controller hears each of its writes. The default
+	 * returns {@code 0} whatever the lifetime.
+	 * @param path the path
+	 * @return the stamp
+	 * @throws io.statetree.core.StateStorageException if the storage cannot be read
+	 */
+	default long lifetimeStamp(StatePath path) {
+		return 0;
+	}
+
+	/**
 	 * Returns how long until the next entry falls due, for the controller's timer. Cheap: the
 	 * controller asks before every commit.
 	 * @return nanoseconds, {@code 0} when one is due now, {@link Long#MAX_VALUE} when none is (a

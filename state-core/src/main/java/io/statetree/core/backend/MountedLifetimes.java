@@ -79,6 +79,18 @@ final class MountedLifetimes implements ExpiringEntries {
 		return (entries != null) ? entries.timeToLive(pointOf(table, owner).relativize(path)) : null;
 	}
 
+	/** The stamp of the backend that serves the path; {@code -1} above a mount point, where none is kept. */
+	@Override
+	public long lifetimeStamp(StatePath path) {
+		Mounts table = this.mounts.get();
+		StateBackend owner = table.owner(path);
+		if (owner == null) {
+			return -1;
+		}
+		ExpiringEntries entries = owner.expiringEntries();
+		return (entries != null) ? entries.lifetimeStamp(pointOf(table, owner).relativize(path)) : -1;
+	}
+
 	@Override
 	public long nanosUntilNextDue() {
 		Mounts table = this.mounts.get();

@@ -3,6 +3,7 @@ package io.statetree.core.internal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,12 +38,15 @@ import org.jspecify.annotations.Nullable;
  */
 final class ComputedImpl<T> implements Computed<T> {
 
-	/** What was computed, at which invalidation count, from the snapshot of which revision. */
-	private record Memo(@Nullable Object value, long stamp, long pin) {
+	/**
+	 * What was computed, at which invalidation count, from the snapshot of which revision; on a
+	 * shared backend with the stamps of the lifetimes it read ({@link LifetimeStamps}), else null.
+	 */
+	private record Memo(@Nullable Object value, long stamp, long pin, @Nullable Map<StatePath, Long> lifetimes) {
 	}
 
 	/** Nothing remembered: matches no count (counts start at 0 and only grow). */
-	private static final Memo NONE = new Memo(null, -1, Long.MAX_VALUE);
+	private static final Memo NONE = new Memo(null, -1, Long.MAX_VALUE, null);
 
 	/** The values computing aside (in a batch, or in another run) on this thread, innermost last (to tell a cycle). */
 	private static final ThreadLocal<List<ComputedImpl<?>>> ASIDE = ThreadLocal.withInitial(ArrayList::new);
@@ -120,16 +124,30 @@ final class ComputedImpl<T> implements Computed<T> {
 		// read by another run (a computed value, a tracked effect), the memo serves only if its
 		// snapshot is not newer than that run's: current means no change since its pin
 		if (current.stamp == this.invalidations && (!nested || current.pin <= outer.pin)) {
-			if (Tracker.active() || outer != null) {
-				noteForOuter();
+			// lifetimes read on a shared backend: another instance may have changed one without a
+			// commit this instance hears (LifetimeStamps)
+			if (current.lifetimes == null || lifetimesHold(current)) {
+				if (Tracker.active() || outer != null) {
+					noteForOuter(current);
+				}
+				return (T) current.value;
 			}
-			return (T) current.value;
+			return nested ? computeAside() : compute(current);
 		}
-		return nested ? computeAside() : compute();
+		return nested ? computeAside() : compute(null);
 	}
 
+	private boolean lifetimesHold(Memo memo) {
+		LifetimeStamps stamps = this.journal.stamps;
+		return stamps == null || memo.lifetimes == null || stamps.hold(memo.lifetimes);
+	}
+
+	/**
+	 * Computes under this value's lock, unless another thread did meanwhile.
+	 * @param stale the memo a lifetime's stamp showed out of date, or null when the count did
+	 */
 	@SuppressWarnings("unchecked")
-	private @Nullable T compute() {
+	private @Nullable T compute(@Nullable Memo stale) {
 		if (this.computing.isHeldByCurrentThread()) {
 			throw new IllegalStateException("A computed value's function read the same computed value (a cycle)");
 		}
@@ -140,7 +158,10 @@ final class ComputedImpl<T> implements Computed<T> {
 			try {
 				checkNotClosed();
 				Memo current = this.memo;
-				if (current.stamp != this.invalidations) {
+				// come for a lifetime: the stale memo is computed again, one another thread made
+				// meanwhile is checked like it (it may rest on the same old lifetime)
+				if (current.stamp != this.invalidations || (stale != null
+						&& (current == stale || (current.lifetimes != null && !lifetimesHold(current))))) {
 					this.checkOpen.run();
 					current = computeLocked(outer, attempt);
 					if (current == null && this.gaveUp && ++stalls >= maxStalls()) {
@@ -158,7 +179,7 @@ final class ComputedImpl<T> implements Computed<T> {
 				}
 				if (current != null) {
 					if (Tracker.active() || outer != null) {
-						noteForOuter();
+						noteForOuter(current);
 					}
 					return (T) current.value;
 				}
@@ -226,6 +247,7 @@ final class ComputedImpl<T> implements Computed<T> {
 		try {
 			Batch batch = this.batches.suspend();
 			EffectJournal.Run run = this.journal.begin();
+			run.computing = true;
 			try {
 				Object[] holder = new Object[1];
 				try {
@@ -252,11 +274,12 @@ final class ComputedImpl<T> implements Computed<T> {
 						return null;
 					}
 					outer.inexact = true;
-					return new Memo(holder[0], NONE.stamp, run.pin);
+					return new Memo(holder[0], NONE.stamp, run.pin, null);
 				}
 				boolean stale = this.journal.changedSince(run.reads) != null
 						|| this.journal.lifetimesChangedSincePin(run);
-				Memo computed = new Memo(holder[0], stale ? NONE.stamp : stamp, run.pin);
+				Memo computed = new Memo(holder[0], stale ? NONE.stamp : stamp, run.pin,
+						(run.stamps == null) ? null : Map.copyOf(run.stamps));
 				if (!this.closed) {
 					this.memo = computed;
 				}
@@ -290,14 +313,22 @@ final class ComputedImpl<T> implements Computed<T> {
 		return false;
 	}
 
-	/** A computation or tracked run around this get depends on what this value read. */
-	private void noteForOuter() {
+	/**
+	 * A computation or tracked run around this get depends on what this value read: the paths,
+	 * and for a computation the lifetimes (a write that changes only one computes this value
+	 * again, and so the one that read it; redisttl26: the outer value kept the old lifetime).
+	 */
+	private void noteForOuter(Memo memo) {
 		EffectJournal.Run outer = EffectJournal.current();
 		for (StatePath path : this.dependencies) {
 			Tracker.record(path);
 			if (outer != null && outer.journal == this.journal) {
 				outer.read(path);
 			}
+		}
+		Set<StatePath> lifetimes = this.lifetimeDependencies;
+		if (outer != null && outer.journal == this.journal && !lifetimes.isEmpty()) {
+			this.journal.noteLifetimes(outer, lifetimes, memo.lifetimes);
 		}
 	}
 

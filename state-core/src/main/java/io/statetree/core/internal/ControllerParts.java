@@ -105,7 +105,7 @@ final class ControllerParts {
 		long revision = this.backend.revision();
 		// one lock serialises commits: the template takes it, the graph and the journal read under it
 		ReentrantLock commitLock = new ReentrantLock();
-		this.journal = new EffectJournal(commitLock, this.backend::read, revision);
+		this.journal = new EffectJournal(commitLock, this.backend::read, revision, LifetimeStamps.of(this.backend));
 		this.effects = new EffectRunner(controller, this.journal, this.guard);
 		this.router = new EventRouter(controller, this.guard, this.effects);
 		this.listeners = new ListenerRegistry(this.router);

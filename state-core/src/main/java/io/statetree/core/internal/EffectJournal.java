@@ -104,11 +104,20 @@ final class EffectJournal {
 	/** The newest revision of an entry dropped while a run was pinned before it. Guarded by this. */
 	private long floor = Long.MIN_VALUE;
 
+	/** On a shared backend, the stamps of the lifetimes runs read ({@link LifetimeStamps}); else null. */
+	final @Nullable LifetimeStamps stamps;
+
 	EffectJournal(ReentrantLock commitLock, Function<StatePath, @Nullable Object> backendRead, long revision) {
+		this(commitLock, backendRead, revision, null);
+	}
+
+	EffectJournal(ReentrantLock commitLock, Function<StatePath, @Nullable Object> backendRead, long revision,
+			@Nullable LifetimeStamps stamps) {
 		this.commitLock = commitLock;
 		this.patientLock = new PatientCommitLock(commitLock, () -> this.sequence);
 		this.backendRead = backendRead;
 		this.head = revision;
+		this.stamps = stamps;
 	}
 
 	/**
@@ -144,6 +153,15 @@ final class EffectJournal {
 
 		/** The paths the run asked {@code timeToLive} of, or null. */
 		@Nullable Set<StatePath> lifetimes;
+
+		/**
+		 * On a shared backend, the stamp of each path in {@link #lifetimes}, read before the run's
+		 * first reading of that lifetime; else null.
+		 */
+		@Nullable Map<StatePath, Long> stamps;
+
+		/** Whether a computed value's run (only those keep {@link #stamps}: an effect's never uses them). */
+		boolean computing;
 
 		/** Set when a value could not be read at the pin (the journal overflowed). */
 		boolean inexact;
@@ -376,6 +394,9 @@ final class EffectJournal {
 	 */
 	@Nullable Duration timeToLive(Run run, StatePath path, Function<StatePath, @Nullable Duration> live) {
 		run.read(path);
+		if (this.stamps != null) {
+			this.stamps.beforeReading(run, path);
+		}
 		synchronized (this) {
 			if (run.lifetimes == null) {
 				run.lifetimes = new HashSet<>();
@@ -385,6 +406,30 @@ final class EffectJournal {
 			}
 		}
 		return consistently(run, path, live, (left, seq) -> lifetimeAtPin(run, path, left, seq));
+	}
+
+	/**
+	 * A run took a value remembered from lifetimes (a computed value's memo answering it): the
+	 * paths count as lifetimes it read, with the stamps they were remembered at, so a write that
+	 * changes only one of them makes the run's result stale too.
+	 * @param run the run
+	 * @param paths the paths whose lifetimes the value read
+	 * @param stamps their stamps, or null when the backend is not shared
+	 */
+	void noteLifetimes(Run run, Set<StatePath> paths, @Nullable Map<StatePath, Long> stamps) {
+		synchronized (this) {
+			if (run.lifetimes == null) {
+				run.lifetimes = new HashSet<>();
+			}
+			for (StatePath path : paths) {
+				if (run.lifetimes.add(path)) {
+					this.lifetimes.watch(path);
+				}
+			}
+		}
+		if (stamps != null) {
+			LifetimeStamps.note(run, stamps);
+		}
 	}
 
 	private synchronized @Nullable Duration lifetimeAtPin(Run run, StatePath path, @Nullable Duration live,
