@@ -238,7 +238,8 @@ final class FileCommitPlan {
 
 	/**
 	 * Keeps the directory's order file up to date, writing it only when the order of its children
-	 * changes: when entries are created (or the directory is replaced with other children). A
+	 * changes: when entries are created, in the order the writes created them (an entry deleted
+	 * and written again goes last, as on memory), or the directory is replaced with other children. A
 	 * delete leaves the order of the others as it is, so it writes nothing: the deleted names stay
 	 * listed (readers skip names not there) until the next creation in the directory rewrites the
 	 * file without them.
@@ -252,7 +253,8 @@ final class FileCommitPlan {
 			}
 			boolean existed = slot.file == EntryKind.DATA || slot.dir == EntryKind.DATA;
 			boolean exists = slot.node instanceof FileNode || slot.node instanceof DirNode;
-			if (exists && !existed) {
+			if (exists && (!existed || slot.createdAt != Long.MAX_VALUE)) {
+				// new, or deleted and written again by this plan: last, as memory lists it
 				createdSlots.add(slot);
 				removed.add(slot.names.stem());
 			}

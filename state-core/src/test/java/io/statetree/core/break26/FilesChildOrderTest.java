@@ -50,6 +50,27 @@ class FilesChildOrderTest {
 		}
 	}
 
+	/**
+	 * A child deleted and written again in one commit that changes something goes last on memory
+	 * (the branch forgets it, then adds it); the files plan kept its place.
+	 */
+	@Test
+	void aChildDeletedAndWrittenAgainInOneBatchMovesLastOnFiles() throws Exception {
+		Consumer<StateController> calls = (c) -> {
+			c.set("/m", 1);
+			c.set("/a", 1);
+			c.batch(() -> {
+				c.delete("/m");
+				c.set("/m", 2);
+			});
+		};
+		Path files = this.dir.resolve("moved");
+		Files.createDirectories(files);
+		String expected = readAfter(new InMemoryBackend(), calls);
+		assertThat(expected).isEqualTo("{\"a\":1,\"m\":2} [a, m]");
+		assertThat(readAfter(FileSystemBackend.builder(files).fsync(false).build(), calls)).isEqualTo(expected);
+	}
+
 	/** The exact input the property found: a hybrid with a files root and memory mounts at /m and /a/m. */
 	@Test
 	void aBatchAcrossMountsCreatesChildrenInWriteOrderWithAFilesRoot() throws Exception {

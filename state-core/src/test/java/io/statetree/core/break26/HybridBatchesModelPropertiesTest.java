@@ -92,17 +92,17 @@ class HybridBatchesModelPropertiesTest {
 		return true;
 	}
 
-	@Property(tries = 150)
+	@Property(tries = 60)
 	void memoryRootMemoryMounts(@ForAll("batches") List<List<Op>> batches) {
 		run(batches, 0);
 	}
 
-	@Property(tries = 60)
+	@Property(tries = 20)
 	void memoryRootFilesMounts(@ForAll("batches") List<List<Op>> batches) {
 		run(batches, 1);
 	}
 
-	@Property(tries = 60)
+	@Property(tries = 20)
 	void filesRootMemoryMounts(@ForAll("batches") List<List<Op>> batches) {
 		run(batches, 2);
 	}

@@ -84,7 +84,7 @@ class NearCacheInstancesModelPropertiesTest {
 		return Combinators.combine(who, kinds, paths, values).as(Call::new).list().ofMinSize(1).ofMaxSize(10);
 	}
 
-	@Property(tries = 40)
+	@Property(tries = 15)
 	void nearCachesAgreeWithRedisAndNeverMoveBack(@ForAll("calls") List<Call> calls,
 			@ForAll StateController.Dispatch dispatch) {
 		String namespace = "b26nc-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
