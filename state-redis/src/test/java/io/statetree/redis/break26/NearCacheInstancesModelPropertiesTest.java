@@ -151,6 +151,97 @@ class NearCacheInstancesModelPropertiesTest {
 		}
 	}
 
+	/**
+	 * The same calls made concurrently: each near cache writes its own half from its own thread
+	 * while a third thread watches every controller's revision; it never moves back, nobody hears
+	 * a resync, events come in revision order, and in the end every controller reads what Redis
+	 * holds and heard the same events.
+	 */
+	@Property(tries = 8)
+	void concurrentWritersOnNearCachesNeverMoveBack(@ForAll("calls") List<Call> first, @ForAll("calls") List<Call> second,
+			@ForAll StateController.Dispatch dispatch) throws Exception {
+		String namespace = "b26ncc-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
+		List<StateController> controllers = new ArrayList<>();
+		List<List<StateEvent>> heard = new ArrayList<>();
+		try {
+			for (int i = 0; i < 3; i++) {
+				RedisBackend redis = RedisBackend.builder(factory()).namespace(namespace).build();
+				StateController c = StateController.builder()
+					.backend((i < 2) ? new CachingBackend(redis, CachePolicy.defaults()) : redis)
+					.dispatch(dispatch)
+					.instanceId("c" + i)
+					.build();
+				controllers.add(c);
+				List<StateEvent> events = new CopyOnWriteArrayList<>();
+				c.subscribe("/**", events::add);
+				heard.add(events);
+			}
+			List<Throwable> failures = new CopyOnWriteArrayList<>();
+			java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+			Thread watcher = new Thread(() -> {
+				long[] seen = new long[3];
+				while (!done.get()) {
+					for (int i = 0; i < 3; i++) {
+						long now = controllers.get(i).revision();
+						if (now < seen[i]) {
+							failures.add(new AssertionError("revision of " + i + " moved back from " + seen[i] + " to " + now));
+						}
+						seen[i] = now;
+					}
+				}
+			});
+			watcher.start();
+			List<Thread> writers = new ArrayList<>();
+			List<List<Call>> halves = List.of(first, second);
+			for (int w = 0; w < 2; w++) {
+				StateController c = controllers.get(w);
+				List<Call> calls = halves.get(w);
+				Thread t = new Thread(() -> {
+					try {
+						for (Call call : calls) {
+							apply(c, call);
+						}
+					}
+					catch (Throwable ex) {
+						failures.add(ex);
+					}
+				});
+				t.start();
+				writers.add(t);
+			}
+			for (Thread t : writers) {
+				t.join(60_000);
+			}
+			done.set(true);
+			watcher.join(10_000);
+			assertThat(failures).as("after %s and %s", first, second).isEmpty();
+			StateController plain = controllers.get(2);
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				for (String path : PATHS) {
+					Object expected = plain.get(path);
+					for (int i = 0; i < 2; i++) {
+						assertThat(String.valueOf(controllers.get(i).get(path)))
+							.as("get(%s) on near cache %d after %s and %s", path, i, first, second)
+							.isEqualTo(String.valueOf(expected));
+					}
+				}
+				assertThat(describe(heard.get(0))).isEqualTo(describe(heard.get(2)));
+				assertThat(describe(heard.get(1))).isEqualTo(describe(heard.get(2)));
+			});
+			for (List<StateEvent> events : heard) {
+				assertThat(events).noneMatch(StateEvent::isResync);
+				long last = 0;
+				for (StateEvent event : events) {
+					assertThat(event.revision()).isGreaterThanOrEqualTo(last);
+					last = event.revision();
+				}
+			}
+		}
+		finally {
+			controllers.forEach(StateController::close);
+		}
+	}
+
 	private static List<String> describe(List<StateEvent> events) {
 		List<String> out = new ArrayList<>();
 		for (StateEvent e : events) {
