@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -267,7 +268,7 @@ final class FileCommitPlan {
 		}
 		// in the order the writes created them, as the in-memory backend lists them: a slot is
 		// looked up earlier by a delete or a read that creates nothing (the old value a write reports)
-		createdSlots.sort(java.util.Comparator.comparingLong((slot) -> slot.createdAt));
+		createdSlots.sort(Comparator.comparingLong((slot) -> slot.createdAt));
 		List<String> created = new ArrayList<>(createdSlots.size());
 		for (Slot slot : createdSlots) {
 			created.add(slot.names.stem());
@@ -483,7 +484,7 @@ final class FileCommitPlan {
 
 		/** Notes a write at this slot: one that makes an absent slot hold something creates it now. */
 		void created(boolean holds) {
-			if (holds && !(this.node instanceof FileNode) && !(this.node instanceof DirNode)) {
+			if (holds && this.node == AbsentNode.INSTANCE) {
 				this.createdAt = ++FileCommitPlan.this.creations;
 			}
 		}

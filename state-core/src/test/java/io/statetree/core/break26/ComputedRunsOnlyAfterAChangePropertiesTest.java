@@ -51,7 +51,7 @@ class ComputedRunsOnlyAfterAChangePropertiesTest {
 		return Arbitraries.integers().between(0, 8).list().ofMinSize(1).ofMaxSize(30);
 	}
 
-	@Property(tries = 12)
+	@Property(tries = 8)
 	void runsOnlyAfterAChange(@ForAll Kind kind, @ForAll("noChanges") List<Integer> writes,
 			@ForAll StateController.Dispatch dispatch, @ForAll boolean composed) throws Exception {
 		Path dir = Files.createTempDirectory("break26-computed");

@@ -81,7 +81,7 @@ class FallingDueAroundReadingWritesPropertiesTest {
 		LEAF, BRANCH
 	}
 
-	@Property(tries = 250)
+	@Property(tries = 60)
 	void aReadingWriteAgreesWithTheHistoryAroundADueTime(@ForAll Kind kind, @ForAll Op op, @ForAll TtlOn ttlOn,
 			@ForAll @IntRange(min = 1, max = 12) int ttlMillis, @ForAll @IntRange(min = 1, max = 8) int tickQuarters,
 			@ForAll StateController.Dispatch dispatch) throws Exception {

@@ -92,17 +92,17 @@ class HybridBatchesModelPropertiesTest {
 		return true;
 	}
 
-	@Property(tries = 60)
+	@Property(tries = 40)
 	void memoryRootMemoryMounts(@ForAll("batches") List<List<Op>> batches) {
 		run(batches, 0);
 	}
 
-	@Property(tries = 20)
+	@Property(tries = 15)
 	void memoryRootFilesMounts(@ForAll("batches") List<List<Op>> batches) {
 		run(batches, 1);
 	}
 
-	@Property(tries = 20)
+	@Property(tries = 15)
 	void filesRootMemoryMounts(@ForAll("batches") List<List<Op>> batches) {
 		run(batches, 2);
 	}
