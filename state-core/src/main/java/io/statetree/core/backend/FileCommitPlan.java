@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,9 @@ final class FileCommitPlan {
 
 	private final DirNode root;
 
+	/** How many slots the plan's writes created so far (the plan is used by one thread). */
+	private long creations;
+
 	/**
 	 * Starts a plan from the tree as it is on disk.
 	 * @param directory the state directory
@@ -84,6 +88,7 @@ final class FileCommitPlan {
 			if (value != null) {
 				for (Map.Entry<?, ?> child : ((Map<?, ?>) value).entrySet()) {
 					Slot slot = this.root.slot((String) child.getKey());
+					slot.created(true);
 					slot.node = new FileNode(null, child.getValue());
 					slot.changed = true;
 				}
@@ -95,6 +100,7 @@ final class FileCommitPlan {
 		for (int i = 0; i < depth; i++) {
 			Slot slot = dir.slot(path.segment(i));
 			if (i == depth - 1) {
+				slot.created(value != null);
 				slot.node = (value != null) ? new FileNode(null, value) : AbsentNode.INSTANCE;
 				slot.changed = true;
 				if (value != null && slot.file != EntryKind.DATA && slot.dir != EntryKind.DATA) {
@@ -125,6 +131,7 @@ final class FileCommitPlan {
 			}
 			this.entries.checkNoCaseCollision(dir.path, slot.names, path);
 			DirNode created = new DirNode(dir.path.resolve(slot.names.stem()), false);
+			slot.created(true);
 			slot.node = created;
 			slot.changed = true;
 			dir = created;
@@ -232,13 +239,14 @@ final class FileCommitPlan {
 
 	/**
 	 * Keeps the directory's order file up to date, writing it only when the order of its children
-	 * changes: when entries are created (or the directory is replaced with other children). A
+	 * changes: when entries are created, in the order the writes created them (an entry deleted
+	 * and written again goes last, as on memory), or the directory is replaced with other children. A
 	 * delete leaves the order of the others as it is, so it writes nothing: the deleted names stay
 	 * listed (readers skip names not there) until the next creation in the directory rewrites the
 	 * file without them.
 	 */
 	private void emitOrder(DirNode dir, List<Op> ops) {
-		List<String> created = new ArrayList<>();
+		List<Slot> createdSlots = new ArrayList<>();
 		Set<String> removed = new HashSet<>();
 		for (Slot slot : dir.slots.values()) {
 			if (!slot.changed) {
@@ -246,16 +254,24 @@ final class FileCommitPlan {
 			}
 			boolean existed = slot.file == EntryKind.DATA || slot.dir == EntryKind.DATA;
 			boolean exists = slot.node instanceof FileNode || slot.node instanceof DirNode;
-			if (exists && !existed) {
-				created.add(slot.names.stem());
+			if (exists && (!existed || slot.createdAt != Long.MAX_VALUE)) {
+				// new, or deleted and written again by this plan: last, as memory lists it
+				createdSlots.add(slot);
 				removed.add(slot.names.stem());
 			}
 			else if (existed && !exists) {
 				removed.add(slot.names.stem());
 			}
 		}
-		if (created.isEmpty() && !dir.cleared) {
+		if (createdSlots.isEmpty() && !dir.cleared) {
 			return;
+		}
+		// in the order the writes created them, as the in-memory backend lists them: a slot is
+		// looked up earlier by a delete or a read that creates nothing (the old value a write reports)
+		createdSlots.sort(Comparator.comparingLong((slot) -> slot.createdAt));
+		List<String> created = new ArrayList<>(createdSlots.size());
+		for (Slot slot : createdSlots) {
+			created.add(slot.names.stem());
 		}
 		List<String> listed = dir.onDisk ? this.reader.readOrder(dir.path) : List.of();
 		List<String> order = new ArrayList<>();
@@ -445,7 +461,7 @@ final class FileCommitPlan {
 	}
 
 	/** One name in a planned directory: what is on disk, and what the commit makes of it. */
-	private static final class Slot {
+	private final class Slot {
 
 		final Names names;
 
@@ -457,10 +473,20 @@ final class FileCommitPlan {
 
 		boolean changed;
 
+		/** When the plan's writes made this slot hold something it did not hold ({@link #created}). */
+		long createdAt = Long.MAX_VALUE;
+
 		Slot(Names names, EntryKind file, EntryKind dir) {
 			this.names = names;
 			this.file = file;
 			this.dir = dir;
+		}
+
+		/** Notes a write at this slot: one that makes an absent slot hold something creates it now. */
+		void created(boolean holds) {
+			if (holds && this.node == AbsentNode.INSTANCE) {
+				this.createdAt = ++FileCommitPlan.this.creations;
+			}
 		}
 
 	}
