@@ -67,18 +67,6 @@ public abstract class AbstractEventMatchesHistoryProperties {
 	 */
 	protected abstract StateBackend newBackend(String configuration, Path scratch);
 
-	/**
-	 * The paths at which a configuration reads an emptied branch as absent, where the history's
-	 * changes, replayed as memory applies them, leave {@code {}}: a shared mount point of a hybrid
-	 * (README, "Mount points read like any branch": a shared mount has no marker). There the
-	 * checks take a replayed {@code {}} for absent; a value with children is compared as is.
-	 * @param configuration one of {@link #configurations()}
-	 * @return the paths, none by default
-	 */
-	protected Set<String> emptiedBranchesReadAbsent(String configuration) {
-		return Set.of();
-	}
-
 	/** What a step does. */
 	enum Kind {
 
@@ -144,8 +132,7 @@ public abstract class AbstractEventMatchesHistoryProperties {
 						.isGreaterThan(revisionBefore);
 				}
 			}
-			checkEvents(c, events, configuration + (async ? " async " : " sync ") + steps,
-					emptiedBranchesReadAbsent(configuration));
+			checkEvents(c, events, configuration + (async ? " async " : " sync ") + steps);
 		}
 		finally {
 			try (Stream<Path> walk = Files.walk(scratch)) {
@@ -219,14 +206,7 @@ public abstract class AbstractEventMatchesHistoryProperties {
 		return true;
 	}
 
-	/** A value the history's replay built at a path, as the configuration reads it. */
-	private static @Nullable Object asRead(Set<String> emptiedReadAbsent, StatePath path, @Nullable Object built) {
-		boolean empty = built instanceof Map<?, ?> map && map.isEmpty();
-		return (empty && emptiedReadAbsent.contains(path.toString())) ? null : built;
-	}
-
-	private static void checkEvents(StateController c, List<StateEvent> events, String when,
-			Set<String> emptiedReadAbsent) {
+	private static void checkEvents(StateController c, List<StateEvent> events, String when) {
 		List<Commit> history = c.history(0, 1_000);
 		Set<Long> committed = new TreeSet<>();
 		for (Commit commit : history) {
@@ -252,8 +232,7 @@ public abstract class AbstractEventMatchesHistoryProperties {
 		}
 		for (String path : READ) {
 			assertThat(print(c.get(path))).as("get %s reads what the history built, %s", path, when)
-				.isEqualTo(print(asRead(emptiedReadAbsent, StatePath.of(path),
-						StateValues.getIn(tree, StatePath.of(path)))));
+				.isEqualTo(print(StateValues.getIn(tree, StatePath.of(path))));
 		}
 		long last = 0;
 		List<String> heard = new ArrayList<>();
@@ -268,13 +247,11 @@ public abstract class AbstractEventMatchesHistoryProperties {
 			assertThat(event.revision()).as("revision order: %s", which).isGreaterThanOrEqualTo(last);
 			last = event.revision();
 			assertThat(committed).as("a retained commit's revision: %s", which).contains(event.revision());
-			Object at = asRead(emptiedReadAbsent, event.emittingPath(),
-					StateValues.getIn(trees.get(event.revision()), event.emittingPath()));
+			Object at = StateValues.getIn(trees.get(event.revision()), event.emittingPath());
 			assertThat(StateValues.equal(event.newValue(), at))
 				.as("new value %s, read at its revision %s: %s", print(event.newValue()), print(at), which)
 				.isTrue();
-			Object was = asRead(emptiedReadAbsent, event.emittingPath(),
-					StateValues.getIn(treesBefore.get(event.revision()), event.emittingPath()));
+			Object was = StateValues.getIn(treesBefore.get(event.revision()), event.emittingPath());
 			assertThat(StateValues.equal(event.prevValue(), was))
 				.as("old value %s, read before its revision %s: %s", print(event.prevValue()), print(was), which)
 				.isTrue();

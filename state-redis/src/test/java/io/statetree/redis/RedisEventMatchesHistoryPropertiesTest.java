@@ -2,7 +2,6 @@ package io.statetree.redis;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 import io.statetree.core.AbstractEventMatchesHistoryProperties;
 import io.statetree.core.backend.CachePolicy;
@@ -51,15 +50,6 @@ class RedisEventMatchesHistoryPropertiesTest extends AbstractEventMatchesHistory
 					new CachingBackend(REDIS.newBackend(), CachePolicy.defaults()));
 			default -> throw new IllegalArgumentException("Unknown configuration " + configuration);
 		};
-	}
-
-	/**
-	 * A hybrid's shared mount point has no marker (mount26): emptied ({@code set /b/x}, then
-	 * {@code delete /b/x}) it reads as absent, where the history replayed as memory leaves {@code {}}.
-	 */
-	@Override
-	protected Set<String> emptiedBranchesReadAbsent(String configuration) {
-		return configuration.startsWith("hybrid") ? Set.of("/b") : Set.of();
 	}
 
 }

@@ -29,9 +29,7 @@ import org.jspecify.annotations.Nullable;
  * holds values; when it is empty, {@code {}} if the mount point was created (a value written at
  * or below it, or an empty branch written there) and not deleted since, else absent (so an empty
  * hybrid reads as an empty root, as every backend does). The root backend keeps that bit as an
- * empty branch at the mount point's path ({@link MountMarkers}), written in the same commit. A
- * shared mount has no marker (the root backend is this instance's alone, and instances on one
- * shared backend read the same state): its empty mount point reads as absent on every instance.
+ * empty branch at the mount point's path ({@link MountMarkers}), written in the same commit.
  * <p>
  * <b>Writing above mount points</b> splits the write: the mounted subtree of the value goes to
  * the mount (replacing its whole tree, or emptying it when the value has nothing there), the

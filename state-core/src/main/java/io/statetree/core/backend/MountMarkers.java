@@ -16,12 +16,6 @@ import org.jspecify.annotations.Nullable;
  * otherwise hidden by the mount). A mount point reads as the mount's tree when that is not empty,
  * else as {@code {}} when the root backend holds a branch at its path, else as absent.
  * <p>
- * <b>A shared mount has no marker</b> ({@link #kept}): the root backend is this instance's own, so
- * a marker there would make the other instances on the same shared backend read the mount point
- * differently (DESIGN §18). A shared mount point reads as its mount's tree when that holds values
- * and as absent when it is empty, on every instance, the writer included, whatever the root
- * backend holds at its path; no write creates, deletes or reads a marker for it.
- * <p>
  * One instance per {@link MountedCommit}: it follows, write by write, whether each mount point the
  * commit touches will exist, so that the commit's part for the root backend creates the marker
  * (a write at or below the mount point that leaves a value there) or deletes it (a delete of the
@@ -31,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class MountMarkers {
 
-	private final Mounts mounts;
+	private final StateBackend root;
 
 	/** The marker of each mount point looked at, before the commit. */
 	private final Map<StatePath, Boolean> before = new HashMap<>();
@@ -39,48 +33,37 @@ final class MountMarkers {
 	/** The marker of each mount point looked at, as the writes split so far leave it. */
 	private final Map<StatePath, Boolean> after = new HashMap<>();
 
-	MountMarkers(Mounts mounts) {
-		this.mounts = mounts;
+	MountMarkers(StateBackend root) {
+		this.root = root;
 	}
 
 	/**
-	 * Tells whether a mount point has a marker at all: every mount point but a shared mount's.
-	 * @param mounts the mount table
-	 * @param point the mount point
-	 * @return {@code false} for a shared mount (its empty mount point reads as absent)
-	 */
-	static boolean kept(Mounts mounts, StatePath point) {
-		StateBackend mounted = mounts.points().get(point);
-		return mounted == null || !mounted.isShared();
-	}
-
-	/**
-	 * Tells whether the root backend holds a mount point's marker now (never for a shared mount).
-	 * @param mounts the mount table
+	 * Tells whether the root backend holds a mount point's marker now.
+	 * @param root the hybrid's root backend
 	 * @param point the mount point
 	 * @return whether the mount point reads as {@code {}} when its mount is empty
 	 */
-	static boolean present(Mounts mounts, StatePath point) {
-		return kept(mounts, point) && mounts.root().read(point) instanceof Map<?, ?>;
+	static boolean present(StateBackend root, StatePath point) {
+		return root.read(point) instanceof Map<?, ?>;
 	}
 
 	/**
 	 * The value a mount point reads as, given its mount's tree.
-	 * @param mounts the mount table
+	 * @param root the hybrid's root backend
 	 * @param point the mount point
 	 * @param mounted the mount's tree ({@code null} or a branch)
 	 * @return the tree when it has children, else {@code {}} or {@code null} by the marker
 	 */
-	static @Nullable Object atPoint(Mounts mounts, StatePath point, @Nullable Object mounted) {
+	static @Nullable Object atPoint(StateBackend root, StatePath point, @Nullable Object mounted) {
 		if (!MountedReads.isEmpty(mounted)) {
 			return mounted;
 		}
-		return present(mounts, point) ? StateValues.emptyBranch() : null;
+		return present(root, point) ? StateValues.emptyBranch() : null;
 	}
 
 	/** Whether the marker was there before the commit. */
 	boolean before(StatePath point) {
-		return this.before.computeIfAbsent(point, (p) -> present(this.mounts, p));
+		return this.before.computeIfAbsent(point, (p) -> present(this.root, p));
 	}
 
 	/** Whether the marker is there once the writes split so far are committed. */
@@ -96,9 +79,6 @@ final class MountMarkers {
 	 * @return the root backend's write keeping the marker, or {@code null} when it needs none
 	 */
 	@Nullable Write below(StatePath point, Write write) {
-		if (!kept(this.mounts, point)) {
-			return null;
-		}
 		boolean exists = after(point);
 		if (write.value() == null) {
 			if (!write.path().equals(point) || !exists) {
@@ -125,17 +105,13 @@ final class MountMarkers {
 
 	/**
 	 * Follows a write above a mount point: its value decides the mount point, which exists after
-	 * it exactly when the value holds a branch there (a shared mount point: when that branch
-	 * holds values).
+	 * it exactly when the value holds a branch there.
 	 * @param point the mount point
 	 * @param mounted the value's subtree at the mount point, or {@code null}
-	 * @return whether the root backend's part keeps a marker there
 	 */
-	boolean above(StatePath point, @Nullable Object mounted) {
+	void above(StatePath point, @Nullable Object mounted) {
 		before(point);
-		boolean marked = mounted != null && kept(this.mounts, point);
-		this.after.put(point, marked);
-		return marked;
+		this.after.put(point, mounted != null);
 	}
 
 	/**

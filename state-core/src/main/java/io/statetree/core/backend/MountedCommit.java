@@ -21,8 +21,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link #takeBack}), or, when even that fails, names the parts written and not written;
  * and reports the changes at the paths the caller wrote, an empty mount as {@code {}} or absent
  * by its marker, as reads show it ({@link MountMarkers}: the root backend's part creates or
- * deletes a mount point's marker where the writes create or delete the mount point; a shared
- * mount has none, its empty mount point reads as absent). One
+ * deletes a mount point's marker where the writes create or delete the mount point). One
  * instance per commit, under the hybrid's write lock, on one {@link Mounts} table.
  */
 final class MountedCommit {
@@ -63,7 +62,7 @@ final class MountedCommit {
 		this.mounts = mounts;
 		this.request = request;
 		this.payloads = TreeChanges.lastPayloads(request.writes());
-		this.markers = new MountMarkers(mounts);
+		this.markers = new MountMarkers(mounts.root());
 		this.order.add(mounts.root());
 		this.order.addAll(mounts.points().values());
 		this.base.put(mounts.root(), StatePath.ROOT);
@@ -211,11 +210,10 @@ final class MountedCommit {
 						+ " would hold a leaf value, but it is a mount point (always a branch)");
 			}
 			this.parts.get(mount.getValue()).add(new Write(StatePath.ROOT, current, write.payload(), write.lifetime()));
-			boolean marked = this.markers.above(point, current);
+			this.markers.above(point, current);
 			if (rest != null) {
-				// the root backend keeps the mount point's marker where the value has it, unless the
-				// mount is shared (MountMarkers)
-				rest = StateValues.setIn(rest, path, relative, marked ? StateValues.emptyBranch() : null);
+				// the root backend keeps the mount point's marker where the value has it (MountMarkers)
+				rest = StateValues.setIn(rest, path, relative, (current != null) ? StateValues.emptyBranch() : null);
 			}
 		}
 		this.parts.get(this.mounts.root()).add(new Write(path, rest, write.payload(), write.lifetime()));

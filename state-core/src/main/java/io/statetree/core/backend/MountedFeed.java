@@ -48,7 +48,7 @@ final class MountedFeed {
 			StateBackend backend = mount.getValue();
 			if (backend.isShared()) {
 				backend.setBackendListener(
-						(listener != null) ? new MountListener(mount.getKey(), listener, backend, movedBack) : null);
+						(listener != null) ? new MountListener(mount.getKey(), listener, backend, root, movedBack) : null);
 			}
 		}
 	}
@@ -69,12 +69,13 @@ final class MountedFeed {
 
 	/**
 	 * Translates a mounted shared backend's changes to absolute paths, a change at its root with
-	 * an empty tree as a read of the mount point shows it: absent, a shared mount having no marker
-	 * ({@link MountMarkers}), so every instance hears the same values the writer heard.
+	 * an empty tree as a read of the mount point shows it ({@link MountMarkers}).
 	 */
 	private static final class MountListener implements BackendListener {
 
 		private final StatePath point;
+
+		private final StateBackend root;
 
 		private final BackendListener target;
 
@@ -82,8 +83,10 @@ final class MountedFeed {
 
 		private final MovedBack movedBack;
 
-		MountListener(StatePath point, BackendListener target, StateBackend backend, MovedBack movedBack) {
+		MountListener(StatePath point, BackendListener target, StateBackend backend, StateBackend root,
+				MovedBack movedBack) {
 			this.point = point;
+			this.root = root;
 			this.target = target;
 			this.backend = backend;
 			this.movedBack = movedBack;
@@ -96,9 +99,8 @@ final class MountedFeed {
 				Object oldValue = change.oldValue();
 				Object newValue = change.newValue();
 				if (change.path().isRoot()) {
-					// a shared mount has no marker (MountMarkers): its empty tree reads as absent
-					oldValue = MountedReads.isEmpty(oldValue) ? null : oldValue;
-					newValue = MountedReads.isEmpty(newValue) ? null : newValue;
+					oldValue = MountMarkers.atPoint(this.root, this.point, oldValue);
+					newValue = MountMarkers.atPoint(this.root, this.point, newValue);
 				}
 				changes.add(new Change(this.point.resolve(change.path()), oldValue, newValue, change.payload()));
 			}
@@ -156,9 +158,8 @@ final class MountedFeed {
 					if (path.isAncestorOf(mount.getKey())) {
 						Object mounted = mount.getValue().read(StatePath.ROOT);
 						StatePath relative = path.relativize(mount.getKey());
-						boolean marked = MountMarkers.kept(mounts, mount.getKey());
-						oldValue = MountedReads.graft(oldValue, path, relative, mounted, marked);
-						newValue = MountedReads.graft(newValue, path, relative, mounted, marked);
+						oldValue = MountedReads.graft(oldValue, path, relative, mounted);
+						newValue = MountedReads.graft(newValue, path, relative, mounted);
 					}
 				}
 				changes.add(new Change(path, oldValue, newValue, change.payload()));

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * point is read from that mount, relative to it; a path above mount points is read from the root
  * backend with each mounted subtree merged in at its position ({@link #graft}). An empty mount
  * reads as {@code {}} when the root backend holds its marker (a branch at the mount point,
- * {@link MountMarkers}; a shared mount has none), else as absent, and hides the root backend's other data at its position. Stateless; thread-safe as
+ * {@link MountMarkers}), else as absent, and hides the root backend's other data at its position. Stateless; thread-safe as
  * far as the backends are.
  */
 final class MountedReads {
@@ -32,15 +32,14 @@ final class MountedReads {
 			if (mount.getKey().isAncestorOrSelf(path)) {
 				StatePath relative = mount.getKey().relativize(path);
 				Object value = mount.getValue().read(relative);
-				return (relative.isRoot() && isEmpty(value)) ? MountMarkers.atPoint(mounts, mount.getKey(), value)
+				return (relative.isRoot() && isEmpty(value)) ? MountMarkers.atPoint(mounts.root(), mount.getKey(), value)
 						: value;
 			}
 		}
 		Object value = mounts.root().read(path);
 		for (Map.Entry<StatePath, StateBackend> mount : points.entrySet()) {
 			if (path.isAncestorOf(mount.getKey())) {
-				value = graft(value, path, path.relativize(mount.getKey()), mount.getValue().read(StatePath.ROOT),
-						MountMarkers.kept(mounts, mount.getKey()));
+				value = graft(value, path, path.relativize(mount.getKey()), mount.getValue().read(StatePath.ROOT));
 			}
 		}
 		return value;
@@ -73,7 +72,7 @@ final class MountedReads {
 			}
 			else if (empty && mount.getKey().depth() == path.depth() + 1
 					&& !hasNonEmptyMountBelow(points, mount.getKey())
-					&& !MountMarkers.present(mounts, mount.getKey())) {
+					&& !MountMarkers.present(mounts.root(), mount.getKey())) {
 				names.remove(name);
 			}
 		}
@@ -97,19 +96,17 @@ final class MountedReads {
 	 * Puts a mounted tree into a value read from the root backend, turning whatever lies on the way
 	 * into branches; an empty mounted tree only hides the root backend's data at its position,
 	 * leaving {@code {}} where the root backend holds a branch (the mount point's marker,
-	 * {@link MountMarkers}) and nothing where it does not (nor ever for a shared mount).
+	 * {@link MountMarkers}) and nothing where it does not.
 	 * @param value the value read from the root backend at {@code base}
 	 * @param base where it was read
 	 * @param relative the mount point relative to {@code base}
 	 * @param mounted the mount's whole tree
-	 * @param marked whether the mount point has a marker ({@link MountMarkers#kept}: not shared)
 	 * @return the merged value
 	 */
-	static @Nullable Object graft(@Nullable Object value, StatePath base, StatePath relative, @Nullable Object mounted,
-			boolean marked) {
+	static @Nullable Object graft(@Nullable Object value, StatePath base, StatePath relative, @Nullable Object mounted) {
 		if (isEmpty(mounted)) {
 			Object there = StateValues.getIn(value, relative);
-			if (marked && there instanceof Map<?, ?> marker) {
+			if (there instanceof Map<?, ?> marker) {
 				return marker.isEmpty() ? value : StateValues.setIn(value, base, relative, StateValues.emptyBranch());
 			}
 			return StateValues.setIn(value, base, relative, null);
