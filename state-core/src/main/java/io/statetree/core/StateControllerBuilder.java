@@ -51,6 +51,8 @@ public final class StateControllerBuilder {
 
 	private @Nullable Duration snapshotReadPatience;
 
+	private @Nullable Duration computedStallBound;
+
 	/** How many commits the in-memory history keeps by default. */
 	static final int DEFAULT_HISTORY_SIZE = 1_000;
 
@@ -287,6 +289,22 @@ public final class StateControllerBuilder {
 	}
 
 	/**
+	 * Sets the least time a computed value's {@code get} goes on computing again while no commit
+	 * completes before it throws {@link StateException} (default two seconds, and never fewer than
+	 * ten patiences). Not public API: a test that blocks the commit on purpose shortens it.
+	 * @param bound the least time, positive
+	 * @return this builder
+	 */
+	StateControllerBuilder computedStallBound(Duration bound) {
+		Objects.requireNonNull(bound, "bound");
+		if (bound.isNegative() || bound.isZero()) {
+			throw new IllegalArgumentException("computedStallBound must be positive, got " + bound);
+		}
+		this.computedStallBound = bound;
+		return this;
+	}
+
+	/**
 	 * Builds the controller.
 	 * @return the controller
 	 */
@@ -300,6 +318,9 @@ public final class StateControllerBuilder {
 		}
 		if (this.snapshotReadPatience != null) {
 			controller.snapshotReadPatience(this.snapshotReadPatience);
+		}
+		if (this.computedStallBound != null) {
+			controller.computedStallBound(this.computedStallBound);
 		}
 		return controller;
 	}

@@ -93,13 +93,17 @@ final class ComputedImpl<T> implements Computed<T> {
 	 */
 	static final int MAX_STALLS = 10;
 
-	/** However short the patience, {@code get} waits at least this long without a completed commit. */
+	/**
+	 * However short the patience, {@code get} waits at least this long without a completed commit
+	 * (the default; {@link PatientCommitLock#minStallNanos(long)} changes it for tests).
+	 */
 	static final long MIN_STALL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
 	/** The patiences in a row without a completed commit before {@code get} throws. */
 	private int maxStalls() {
 		long patience = this.journal.patientLock.patienceNanos();
-		return (int) Math.max(MAX_STALLS, Math.min(Integer.MAX_VALUE, (MIN_STALL_NANOS + patience - 1) / patience));
+		long least = this.journal.patientLock.minStallNanos();
+		return (int) Math.max(MAX_STALLS, Math.min(Integer.MAX_VALUE, (least + patience - 1) / patience));
 	}
 
 	ComputedImpl(ComputedRegistry registry, EffectJournal journal, BatchRunner batches, StateController reads,

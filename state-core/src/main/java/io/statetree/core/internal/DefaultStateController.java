@@ -545,6 +545,16 @@ public final class DefaultStateController implements StateController {
 		this.parts.journal.patientLock.patienceNanos(patience.toNanos());
 	}
 
+	/**
+	 * Sets the least time a computed value's {@code get} goes on without a completed commit before
+	 * it throws ({@link ComputedImpl}); called by the builder (a test that stalls a get on purpose
+	 * sets it short). Not public API.
+	 * @param bound the least time, positive
+	 */
+	public void computedStallBound(Duration bound) {
+		this.parts.journal.patientLock.minStallNanos(bound.toNanos());
+	}
+
 	OpenWatches openWatches() {
 		return this.openWatches;
 	}

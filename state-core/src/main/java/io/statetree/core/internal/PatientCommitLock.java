@@ -30,6 +30,9 @@ final class PatientCommitLock {
 
 	private volatile long patienceNanos = DEFAULT_PATIENCE_NANOS;
 
+	/** The least time a computed value's {@code get} goes on without a completed commit before it throws. */
+	private volatile long minStallNanos = ComputedImpl.MIN_STALL_NANOS;
+
 	PatientCommitLock(ReentrantLock lock, LongSupplier progress) {
 		this.lock = lock;
 		this.progress = progress;
@@ -50,6 +53,27 @@ final class PatientCommitLock {
 			throw new IllegalArgumentException("The commit lock patience must be positive, got " + nanos + " ns");
 		}
 		this.patienceNanos = nanos;
+	}
+
+	/**
+	 * The least time without a completed commit before a computed value's {@code get} gives up
+	 * ({@link ComputedImpl}), in nanoseconds.
+	 */
+	long minStallNanos() {
+		return this.minStallNanos;
+	}
+
+	/**
+	 * Sets that least time (a test that stalls a get on purpose shortens it; the default is
+	 * {@link ComputedImpl#MIN_STALL_NANOS}).
+	 * @param nanos the time in nanoseconds, positive
+	 * @throws IllegalArgumentException if it is not positive
+	 */
+	void minStallNanos(long nanos) {
+		if (nanos <= 0) {
+			throw new IllegalArgumentException("The computed get's stall bound must be positive, got " + nanos + " ns");
+		}
+		this.minStallNanos = nanos;
 	}
 
 	/**
