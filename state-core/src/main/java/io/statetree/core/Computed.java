@@ -17,10 +17,14 @@ import org.jspecify.annotations.Nullable;
  * snapshot of the state (every path it reads is read at the same revision, so it never sees half
  * of a commit), and the paths it read are recorded. A later {@code get} returns the remembered
  * value until a commit changes one of those paths (the path, a path below it, or a write above it
- * that changes its value); the {@code get} after that runs the function again. The dependencies
+ * that changes its value), or, for a lifetime it read ({@code timeToLive}), until a write restarts
+ * or clears that lifetime, on a shared backend also another instance's; the {@code get} after that
+ * runs the function again. The dependencies
  * are those of the last run only: a path it no longer reads stops mattering.
  * <p>
- * A {@code get} whose value is current costs a few volatile reads and no allocation. Concurrent
+ * A {@code get} whose value is current costs a few volatile reads and no allocation; one whose
+ * function read lifetimes on a shared backend (Redis) also asks that backend, once per lifetime,
+ * whether another instance changed it. Concurrent
  * {@code get}s run the function at most once per change: one thread computes while the others
  * wait for its value. Thread-safe.
  * @param <T> the type of the value
@@ -38,7 +42,10 @@ public interface Computed<T> extends AutoCloseable {
 	 * remembered for the committed state stays, and is what a {@code get} returns after a rollback.
 	 * @return the value the function returned (null when it returned null)
 	 * @throws StateException wrapping what the function threw; nothing is remembered, so the
-	 * next {@code get} runs the function again
+	 * next {@code get} runs the function again. Also when no computation could read one revision
+	 * because commits kept the commit lock without completing (see the README, "Computed values")
+	 * @throws StateStorageException if the value read lifetimes on a shared backend and that
+	 * backend cannot be reached to check them
 	 * @throws IllegalStateException if this value is closed, its controller is closed (when a
 	 * computation is needed), or the function reads this value itself
 	 */

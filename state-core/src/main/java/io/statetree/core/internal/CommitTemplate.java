@@ -43,8 +43,8 @@ final class CommitTemplate {
 	/** How many times a compare-and-set, or a commit whose derivations' sources changed, is tried. */
 	static final int MAX_ATTEMPTS = 10_000;
 
-	/** How often {@link #readLocked} sweeps again after its read (a failing sweep leaves entries due). */
-	private static final int MAX_SWEEPS_PER_READ = 3;
+	/** How often {@link #readLocked} sweeps again at most (each sweep deletes what fell due meanwhile). */
+	private static final int MAX_SWEEPS_PER_READ = 64;
 
 	private final StateBackend backend;
 
@@ -452,9 +452,14 @@ final class CommitTemplate {
 		Object value = this.backend.read(path);
 		// the read takes a clock reading of its own: an entry that fell due after the check above
 		// reads as absent without an expiry commit, so it is swept now (this check reads the clock
-		// later than the read did) and the path read again; bounded, for a sweep that fails
+		// later than the read did) and the path read again, until nothing fell due during a read;
+		// a sweep that fails ends it (the timer tries again), and so does a backstop
 		for (int again = 0; again < MAX_SWEEPS_PER_READ && sweepFallenDueLocked(); again++) {
 			value = this.backend.read(path);
+			ExpirySweeper expiring = this.sweeper;
+			if (expiring != null && expiring.failing()) {
+				break;
+			}
 		}
 		return value;
 	}

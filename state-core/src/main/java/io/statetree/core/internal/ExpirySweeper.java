@@ -151,6 +151,11 @@ final class ExpirySweeper {
 		return queued;
 	}
 
+	/** Whether the last sweep failed (until one succeeds). */
+	boolean failing() {
+		return this.failing;
+	}
+
 	private void failed(RuntimeException ex) {
 		if (this.stopped) {
 			logger.debug("StateTree expiry sweep ended by close", ex);
