@@ -33,14 +33,6 @@ class ConcurrentLifetimesWorkloadTest {
 	Path dir;
 
 	static Stream<Arguments> runs() {
-		return all().stream().filter((run) -> run.get()[0] != Break14Backends.CACHING_BEHIND_FILES);
-	}
-
-	static Stream<Arguments> writeBehindRuns() {
-		return all().stream().filter((run) -> run.get()[0] == Break14Backends.CACHING_BEHIND_FILES);
-	}
-
-	private static List<Arguments> all() {
 		List<Arguments> runs = new ArrayList<>();
 		long seed = 1;
 		for (Break14Backends kind : Break14Backends.values()) {
@@ -48,25 +40,7 @@ class ConcurrentLifetimesWorkloadTest {
 				runs.add(Arguments.of(kind, dispatch, seed++));
 			}
 		}
-		return runs;
-	}
-
-	/**
-	 * Open finding (a CI dry run of 6adee17, CACHING_BEHIND_FILES, ASYNC): a write-behind near cache
-	 * over files committed {@code null -> w2-21} over a value with a 240 ms lifetime, written in
-	 * its due window, with no expiry commit of that value before it (the history:
-	 * {@code r106 w2-12 -> w2-17, r143 null -> w2-21}): the value left without its expiry commit.
-	 * Not reproduced deterministically yet; the suspect is the old value a write-behind commit reads
-	 * through the files on a miss of the copy, which the files hide by their own due times. The
-	 * other kinds run in {@link #fourWritersMixingLifetimesAgreeWithTheModelTheHistoryAndTheListeners}.
-	 */
-	@org.junit.jupiter.api.Disabled("finding: a write-behind near cache over files can replace a value in its due window "
-			+ "as null with no expiry commit (README, 'Expiring values and presence')")
-	@ParameterizedTest(name = "{0} {1} seed {2}")
-	@MethodSource("writeBehindRuns")
-	void writeBehindFourWritersMixingLifetimes(Break14Backends kind, StateController.Dispatch dispatch, long seed)
-			throws Exception {
-		fourWritersMixingLifetimesAgreeWithTheModelTheHistoryAndTheListeners(kind, dispatch, seed);
+		return runs.stream();
 	}
 
 	private static List<String> notHeardOnce(List<Break14Workload.Heard> heard, Map<String, Object> ephemeral) {

@@ -193,9 +193,27 @@ public final class CachingBackend implements StateBackend {
 			return value;
 		}
 		long seen = this.cache.generation();
-		value = this.pending.applyTo(path, this.delegate.read(path), this.delegate);
+		value = this.pending.applyTo(path, readDelegate(path), this.delegate);
 		this.cache.install(path, value, seen);
 		return value;
+	}
+
+	/**
+	 * What the copy takes from the delegate. Writing behind, the copy hides what is due by its own
+	 * due times, so it takes values as stored: a value the delegate hides by its own (a flush
+	 * passes the time left, so they agree) must not enter the copy as absent while the copy's due
+	 * time still waits for its expiry commit (a later write would replace it as {@code null}).
+	 */
+	private @Nullable Object readDelegate(StatePath path) {
+		if (this.lifetimes != null && !this.sameRevisions) {
+			if (this.delegate instanceof FileSystemBackend files) {
+				return files.readStored(path);
+			}
+			if (this.delegate instanceof InMemoryBackend memory) {
+				return memory.readStored(path);
+			}
+		}
+		return this.delegate.read(path);
 	}
 
 	// ---- committing ----

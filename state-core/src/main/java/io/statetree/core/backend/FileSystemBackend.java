@@ -287,6 +287,24 @@ public final class FileSystemBackend implements StateBackend {
 	}
 
 	/**
+	 * Reads a path as stored, values past their due time included (for a write-behind cache,
+	 * which hides what is due by its own due times: {@link CachingBackend}).
+	 * @param path the path
+	 * @return the stored subtree, or {@code null}
+	 */
+	@Nullable Object readStored(StatePath path) {
+		this.lock.readLock().lock();
+		try {
+			checkOpen();
+			FileCommits commits = this.commits;
+			return (commits != null) ? commits.read(path) : this.reader.read(path);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/**
 	 * Lists a branch's children by listing its directory, so no file below it is parsed; a path
 	 * inside a file parses that file only.
 	 */

@@ -98,6 +98,14 @@ public final class InMemoryBackend implements StateBackend {
 		return value;
 	}
 
+	/**
+	 * Reads a path as stored, values past their due time included (for a write-behind cache,
+	 * which hides what is due by its own due times: {@link CachingBackend}).
+	 */
+	@Nullable Object readStored(StatePath path) {
+		return StateValues.getIn(this.state.get().root(), path);
+	}
+
 	/** A value read from a snapshot with lifetimes, without what is due (the clock is read only then). */
 	private @Nullable Object visible(Snapshot snapshot, StatePath path, @Nullable Object value) {
 		if (value == null) {
