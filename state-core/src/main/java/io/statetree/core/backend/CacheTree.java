@@ -120,6 +120,25 @@ final class CacheTree {
 		this.root.set(Partial.EMPTY);
 	}
 
+	/**
+	 * A delete below a leaf changes nothing (its path keeps the value read into the leaf), but
+	 * the copy may know that path apart from the leaf and have dropped it: forget it there, so
+	 * the next read asks the delegate with the pending commits applied.
+	 */
+	void forgetDeletesBelowLeaves(List<Write> writes, List<Change> changes) {
+		for (Change change : changes) {
+			if (change.newValue() == null) {
+				continue;
+			}
+			for (Write write : writes) {
+				if (write.value() == null && write.path().equals(change.path())) {
+					invalidate(change.path());
+					break;
+				}
+			}
+		}
+	}
+
 	private static @Nullable Object lookup(Node root, StatePath path) {
 		Node node = root;
 		int depth = path.depth();

@@ -391,30 +391,11 @@ public final class CachingBackend implements StateBackend {
 			}
 			return new CommitResult(this.revision, changes);
 		}
-		forgetDeletesBelowLeaves(request.writes(), changes);
+		this.cache.forgetDeletesBelowLeaves(request.writes(), changes);
 		this.pending.add(request, now);
 		long next = this.revision + 1;
 		this.revision = next;
 		return new CommitResult(next, changes);
-	}
-
-	/**
-	 * A delete below a leaf changes nothing (its path keeps the value read into the leaf), but
-	 * the copy may know that path apart from the leaf and have dropped it: forget it there, so
-	 * the next read asks the delegate with the pending commits applied.
-	 */
-	private void forgetDeletesBelowLeaves(List<Write> writes, List<Change> changes) {
-		for (Change change : changes) {
-			if (change.newValue() == null) {
-				continue;
-			}
-			for (Write write : writes) {
-				if (write.value() == null && write.path().equals(change.path())) {
-					invalidate(change.path());
-					break;
-				}
-			}
-		}
 	}
 
 	// ---- flushing ----
@@ -474,48 +455,7 @@ public final class CachingBackend implements StateBackend {
 
 	@Override
 	public void setBackendListener(@Nullable BackendListener listener) {
-		this.delegate.setBackendListener((listener != null) ? new InvalidatingListener(listener) : null);
-	}
-
-	/** Invalidates what another instance changed before passing the news on. */
-	private final class InvalidatingListener implements BackendListener {
-
-		private final BackendListener target;
-
-		InvalidatingListener(BackendListener target) {
-			this.target = target;
-		}
-
-		@Override
-		public void onRemoteCommit(RemoteCommit commit) {
-			for (Change change : commit.changes()) {
-				invalidate(change.path());
-			}
-			this.target.onRemoteCommit(commit);
-		}
-
-		@Override
-		public @Nullable String instanceId() {
-			return this.target.instanceId();
-		}
-
-		@Override
-		public void onResync() {
-			invalidateAll();
-			this.target.onResync();
-		}
-
-		@Override
-		public void onRevisionMovedBack(long revision) {
-			invalidateAll();
-			if (CachingBackend.this.sameRevisions) {
-				this.target.onRevisionMovedBack(revision);
-			}
-			else {
-				this.target.onResync();
-			}
-		}
-
+		this.delegate.setBackendListener((listener != null) ? new InvalidatingListener(this, this.sameRevisions, listener) : null);
 	}
 
 	// ---- the rest of the SPI ----

@@ -148,41 +148,23 @@ public final class FileSystemBackend implements StateBackend {
 
 	private final Path directory;
 
-	private final Path meta;
-
-	private final Serializer serializer;
-
 	private final String extension;
 
 	private final boolean fsync;
 
-	private final int maxFileBytes;
+	private final int historySize;
 
-	private final FileEntries entries;
+	/** The parts the directory is kept with, opened in order; closed by {@link #close()}. */
+	private final FileBackendParts parts;
 
 	private final FileTreeReader reader;
-
-	private final AtomicFiles files;
-
-	private final AtomicCommit atomicCommit;
-
-	private final RevisionFile revisionFile;
-
-	private final @Nullable HistoryLog history;
 
 	/** Makes the commits (in groups, with fsync on). */
 	private final FileCommits commits;
 
-	/** The durable consumer groups, with a history only (their events are read from it). */
-	private final @Nullable FileConsumerGroups groups;
-
-	private final int historySize;
-
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
 	private volatile boolean closed;
-
-	private final DirectoryLock directoryLock;
 
 	private final FileLifetimes lifetimes;
 
@@ -211,46 +193,15 @@ public final class FileSystemBackend implements StateBackend {
 
 	private FileSystemBackend(Builder builder) {
 		this.directory = builder.directory.toAbsolutePath().normalize();
-		this.serializer = builder.serializer;
-		this.extension = FileNames.checkExtension(this.serializer.extension());
+		this.extension = FileNames.checkExtension(builder.serializer.extension());
 		this.fsync = builder.fsync;
-		this.maxFileBytes = builder.maxFileBytes;
 		this.historySize = builder.historySize;
-		this.meta = this.directory.resolve(META);
-		this.files = new AtomicFiles(this.meta, this.fsync);
-		boolean used = DirectoryLock.prepare(this.directory, this.meta, this.files);
-		this.entries = new FileEntries((builder.caseInsensitive != null) ? builder.caseInsensitive
-				: FileEntries.detectCaseInsensitive(this.directory, META));
-		this.reader = new FileTreeReader(this.directory, this.serializer, this.extension, this.maxFileBytes,
-				this.entries);
-		this.atomicCommit = new AtomicCommit(this.directory, this.meta, this.files);
-		this.atomicCommit.hook(builder.applyHook);
-		this.revisionFile = new RevisionFile(this.directory, this.meta, this.files);
-		this.directoryLock = DirectoryLock.acquire(this.directory, this.meta);
-		try {
-			DirectoryLock.refuseInsideOther(this.directory);
-			if (used) {
-				DirectoryLock.refuseHoldingOther(this.directory, this.meta);
-			}
-			this.atomicCommit.recover();
-			this.lifetimes = FileLifetimes.open(this.meta, builder.clock, builder.nanoClock, this::read);
-			long stored = this.revisionFile.read();
-			this.history = (builder.historySize > 0) ? HistoryRecovery.open(this.directory, this.meta, this.files, this.fsync,
-					builder.historySize, stored, this.reader) : null;
-			this.commits = new FileCommits(this, this.lock, this.directory, this.meta, this.reader, this.entries,
-					this.serializer, this.maxFileBytes, this.files, this.atomicCommit, this.revisionFile, this.history,
-					this.lifetimes, builder.clock, (this.history != null) ? this.history.revisionAtOpen(stored) : stored);
-			this.groups = (this.history != null) ? new FileConsumerGroups(this.directory, this.meta, this.files,
-					builder.nanoClock) : null;
-			if (this.groups != null) {
-				this.history.holdFor(this.groups);
-			}
-		}
-		catch (RuntimeException ex) {
-			this.atomicCommit.close();
-			this.directoryLock.close();
-			throw ex;
-		}
+		this.parts = new FileBackendParts(this, this.lock, this.directory, builder.serializer, this.extension,
+				this.fsync, builder.maxFileBytes, builder.caseInsensitive, builder.applyHook, builder.historySize,
+				builder.clock, builder.nanoClock);
+		this.reader = this.parts.reader;
+		this.lifetimes = this.parts.lifetimes;
+		this.commits = this.parts.commits;
 	}
 
 	/**
@@ -377,7 +328,7 @@ public final class FileSystemBackend implements StateBackend {
 		this.lock.writeLock().lock();
 		try {
 			checkOpen();
-			this.revisionFile.reserve(revision);
+			this.parts.revisionFile.reserve(revision);
 		}
 		finally {
 			this.lock.writeLock().unlock();
@@ -403,7 +354,7 @@ public final class FileSystemBackend implements StateBackend {
 	 */
 	@Override
 	public @Nullable CommitHistory history() {
-		return this.history;
+		return this.parts.history;
 	}
 
 	/**
@@ -413,7 +364,7 @@ public final class FileSystemBackend implements StateBackend {
 	 */
 	@Override
 	public @Nullable ConsumerGroups consumerGroups() {
-		return this.groups;
+		return this.parts.groups;
 	}
 
 	/** Checks the directory is writable, and that its files do not lag (see the class comment). */
@@ -422,7 +373,7 @@ public final class FileSystemBackend implements StateBackend {
 		checkOpen();
 		this.commits.checkCaughtUp();
 		try {
-			this.files.probe("check");
+			this.parts.files.probe("check");
 		}
 		catch (IOException ex) {
 			throw new StateStorageException("State directory " + this.directory + " is not writable: " + ex, ex);
@@ -452,15 +403,7 @@ public final class FileSystemBackend implements StateBackend {
 				return;
 			}
 			this.closed = true;
-			this.atomicCommit.close();
-			this.revisionFile.storeExact(this.commits.revision());
-			if (this.history != null) {
-				this.history.close();
-			}
-			if (this.groups != null) {
-				this.groups.close();
-			}
-			this.directoryLock.close();
+			this.parts.close();
 		}
 		finally {
 			this.lock.writeLock().unlock();

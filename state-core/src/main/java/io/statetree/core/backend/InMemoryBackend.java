@@ -1,14 +1,7 @@
 package io.statetree.core.backend;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -29,9 +22,10 @@ import org.jspecify.annotations.Nullable;
  * a time to live below the root as a due time in the slot of its leaf or branch, so a write with
  * one copies one path ({@link TreeDues}), found for the sweeper by hints checked against the tree
  * ({@link DueHints}); the root's lifetime and ephemeral ones in an immutable index
- * ({@link ExpiryIndex}). So a read sees the tree and its due times at one instant: a value
- * whose time to live ran out reads as absent before its expiry commit is made. Due times are on
- * the monotonic clock ({@code System.nanoTime}). Thread-safe.
+ * ({@link ExpiryIndex}); the capability itself is {@link MemoryLifetimes}. So a read sees the
+ * tree and its due times at one instant: a value whose time to live ran out reads as absent
+ * before its expiry commit is made. Due times are on the monotonic clock
+ * ({@code System.nanoTime}). Thread-safe.
  */
 public final class InMemoryBackend implements StateBackend {
 
@@ -39,7 +33,7 @@ public final class InMemoryBackend implements StateBackend {
 
 	private final SnapshotStore snapshots = new Snapshots();
 
-	private final ExpiringEntries expiring = new Expiring();
+	private final ExpiringEntries expiring;
 
 	/** Leaf reads remembered per revision, used while no path has a lifetime. */
 	private final LeafReadMemo leaves = new LeafReadMemo();
@@ -58,6 +52,7 @@ public final class InMemoryBackend implements StateBackend {
 	InMemoryBackend(LongSupplier nanoClock) {
 		this.clock = new CommitClock(nanoClock);
 		this.state = new AtomicReference<>(new Snapshot(Branch.EMPTY, 0, ExpiryIndex.EMPTY, DueHints.EMPTY));
+		this.expiring = new MemoryLifetimes(this, this.state, this.clock);
 	}
 
 	/**
@@ -65,7 +60,7 @@ public final class InMemoryBackend implements StateBackend {
 	 * times to live below the root in the tree's slots ({@link TreeDues}) with the hints that find
 	 * them ({@link DueHints}), the root's lifetime and every ephemeral one in the index.
 	 */
-	private record Snapshot(Map<String, Object> root, long revision, ExpiryIndex expiry, DueHints hints) {
+	record Snapshot(Map<String, Object> root, long revision, ExpiryIndex expiry, DueHints hints) {
 
 		boolean hasLifetimes() {
 			return !this.expiry.isEmpty() || !this.hints.isEmpty();
@@ -120,7 +115,7 @@ public final class InMemoryBackend implements StateBackend {
 	}
 
 	/** A value read at a path of a snapshot, without what is due at a time. */
-	private @Nullable Object withoutDue(Snapshot snapshot, StatePath path, @Nullable Object value, long now) {
+	@Nullable Object withoutDue(Snapshot snapshot, StatePath path, @Nullable Object value, long now) {
 		Object result = snapshot.expiry().isEmpty() ? value : snapshot.expiry().withoutDue(path, value, now);
 		DueHints hints = snapshot.hints();
 		if (result == null || hints.bound() > now) {
@@ -144,7 +139,7 @@ public final class InMemoryBackend implements StateBackend {
 	 * The snapshot's hints made exact at a time ({@link DueHints#settle}), published with it when
 	 * the snapshot is still the current one (the next check starts from there).
 	 */
-	private DueHints exactHints(Snapshot snapshot, long now) {
+	DueHints exactHints(Snapshot snapshot, long now) {
 		DueHints hints = snapshot.hints();
 		DueHints exact = hints.settle(snapshot.root(), now);
 		if (exact != hints) {
@@ -477,128 +472,6 @@ public final class InMemoryBackend implements StateBackend {
 			return InMemoryBackend.this.commit(request);
 		}
 
-	}
-
-	/** The lifetime capability, read from one snapshot per call. */
-	private final class Expiring implements ExpiringEntries {
-
-		@Override
-		public @Nullable Duration timeToLive(StatePath path) {
-			Snapshot current = InMemoryBackend.this.state.get();
-			if (!current.hasLifetimes()) {
-				return null;
-			}
-			long now = InMemoryBackend.this.clock.now();
-			long left = current.expiry().remaining(path, now);
-			long slot = TreeDues.dueAlong(current.root(), path);
-			if (slot != TreeDues.NONE) {
-				left = Math.min(left, slot - now);
-			}
-			if (left == ExpiryIndex.NONE || left <= 0 || StateValues.getIn(current.root(), path) == null) {
-				return null;
-			}
-			return Duration.ofNanos(Math.max(left, 1_000_000));
-		}
-
-		@Override
-		public long nanosUntilNextDue() {
-			Snapshot current = InMemoryBackend.this.state.get();
-			return current.hasLifetimes() ? nanosUntil(current, InMemoryBackend.this.clock.now()) : Long.MAX_VALUE;
-		}
-
-		/** Lends its clock reading to the commit that follows on this thread (when it reads one). */
-		@Override
-		public long nanosUntilNextDueBeforeCommit() {
-			Snapshot current = InMemoryBackend.this.state.get();
-			return current.hasLifetimes() ? nanosUntil(current, InMemoryBackend.this.clock.lend()) : Long.MAX_VALUE;
-		}
-
-		/** Exact when something is due, else at most the time left. */
-		private long nanosUntil(Snapshot current, long now) {
-			long index = current.expiry().isEmpty() ? Long.MAX_VALUE : current.expiry().nanosUntilNextDue(now);
-			if (current.hints().isEmpty()) {
-				return index;
-			}
-			long bound = current.hints().bound();
-			if (bound <= now) {
-				bound = exactHints(current, now).bound();
-			}
-			long slots = (bound == TreeDues.NONE) ? Long.MAX_VALUE : Math.max(0, bound - now);
-			return Math.min(index, slots);
-		}
-
-		@Override
-		public void commitEnded() {
-			InMemoryBackend.this.clock.release();
-		}
-
-		@Override
-		public List<StatePath> due() {
-			Snapshot current = InMemoryBackend.this.state.get();
-			if (!current.hasLifetimes()) {
-				return List.of();
-			}
-			long now = InMemoryBackend.this.clock.now();
-			List<StatePath> index = current.expiry().isEmpty() ? List.of() : current.expiry().due(now);
-			if (current.hints().isEmpty() || current.hints().bound() > now) {
-				return index;
-			}
-			List<StatePath> slots = exactHints(current, now).dueAt(current.root(), now);
-			if (slots.isEmpty()) {
-				return index;
-			}
-			List<StatePath> all = new ArrayList<>(index);
-			all.addAll(slots);
-			return shallowest(all);
-		}
-
-		@Override
-		public List<StatePath> ephemeral(String owner) {
-			return InMemoryBackend.this.state.get().expiry().ephemeral(owner);
-		}
-
-		@Override
-		public @Nullable Object withoutDue(StatePath path, @Nullable Object value) {
-			Snapshot current = InMemoryBackend.this.state.get();
-			if (value == null || !current.hasLifetimes()) {
-				return value;
-			}
-			long now = InMemoryBackend.this.clock.now();
-			return (current.nextDue() > now) ? value : InMemoryBackend.this.withoutDue(current, path, value, now);
-		}
-
-		@Override
-		public Map<StatePath, Lifetime> lifetimes() {
-			Snapshot current = InMemoryBackend.this.state.get();
-			long now = InMemoryBackend.this.clock.now();
-			Map<StatePath, Lifetime> index = current.expiry().lifetimes(now);
-			if (current.hints().isEmpty()) {
-				return index;
-			}
-			Map<StatePath, Lifetime> all = new HashMap<>(index);
-			current.hints().forEachLive(current.root(),
-					(path, due) -> all.put(path, Lifetime.ttl(Duration.ofNanos(Math.max(1, due - now)))));
-			return Collections.unmodifiableMap(all);
-		}
-
-	}
-
-	/** The paths none of which lies below another, shallowest first. */
-	private static List<StatePath> shallowest(List<StatePath> paths) {
-		paths.sort(Comparator.comparingInt(StatePath::depth));
-		Set<StatePath> kept = new HashSet<>();
-		List<StatePath> result = new ArrayList<>();
-		for (StatePath path : paths) {
-			boolean below = false;
-			for (int d = 0; d <= path.depth() && !below; d++) {
-				below = kept.contains((d == path.depth()) ? path : path.prefix(d));
-			}
-			if (!below) {
-				kept.add(path);
-				result.add(path);
-			}
-		}
-		return result;
 	}
 
 	/** How many paths the hints name, for tests of their bound. */

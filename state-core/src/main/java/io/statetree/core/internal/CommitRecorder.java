@@ -6,13 +6,15 @@ import java.util.List;
 
 import io.statetree.core.backend.Change;
 import io.statetree.core.backend.CommitResult;
+import io.statetree.core.backend.StateBackend;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Step 3 of the {@link CommitTemplate}: records what the backend committed, in revision order
  * because the commit lock is held: the latest revision, the in-memory history, the
- * {@link EffectJournal} and the {@link Dispatcher}'s queues. Writes happen under the commit lock
- * only; {@link #lastRevision()} may be read from any thread.
+ * {@link EffectJournal} and the {@link Dispatcher}'s queues; after the feed lost track, it sets
+ * the latest revision against the backend's ({@link #resyncRevisionLocked}). Writes happen under
+ * the commit lock only; {@link #lastRevision()} may be read from any thread.
  */
 final class CommitRecorder {
 
@@ -28,6 +30,9 @@ final class CommitRecorder {
 	}
 
 	private final String instanceId;
+
+	/** The backend, asked for its revision after the feed lost track. */
+	private final StateBackend backend;
 
 	private final EffectJournal journal;
 
@@ -52,9 +57,10 @@ final class CommitRecorder {
 	 */
 	private boolean movedBackUnreported;
 
-	CommitRecorder(String instanceId, long revision, EffectJournal journal, EventRouter router, Dispatcher dispatcher,
-			@Nullable RecentCommits recent) {
+	CommitRecorder(String instanceId, StateBackend backend, long revision, EffectJournal journal, EventRouter router,
+			Dispatcher dispatcher, @Nullable RecentCommits recent) {
 		this.instanceId = instanceId;
+		this.backend = backend;
 		this.lastRevision = revision;
 		this.journal = journal;
 		this.router = router;
@@ -70,6 +76,43 @@ final class CommitRecorder {
 	/** The in-memory history, or null when the backend keeps its own. */
 	@Nullable RecentCommits recent() {
 		return this.recent;
+	}
+
+	/**
+	 * The backend's revision if it can be read, else the latest one known here (after the feed
+	 * lost track of other instances' commits).
+	 */
+	long knownRevision() {
+		try {
+			return Math.max(lastRevision(), this.backend.revision());
+		}
+		catch (RuntimeException ex) {
+			return lastRevision();
+		}
+	}
+
+	/**
+	 * After the feed lost track (a resync): moves the latest revision up to the backend's, so
+	 * {@code revision()} and the resync event carry the namespace's current revision (issue 19),
+	 * or, when the feed found the backend's revision moved backwards (DESIGN §18: it came back
+	 * empty), sets it to the revision the feed names. When the backend cannot be read, the latest
+	 * revision known here stays. Called with the lock held.
+	 * @param movedBackTo the backend's revision after it moved backwards, or -1
+	 * @return the revision now the latest
+	 */
+	long resyncRevisionLocked(long movedBackTo) {
+		if (movedBackTo >= 0) {
+			resetTo(movedBackTo);
+			return lastRevision();
+		}
+		resynced();
+		try {
+			advance(this.backend.revision());
+		}
+		catch (RuntimeException ex) {
+			// unreadable: the latest revision known here stays
+		}
+		return lastRevision();
 	}
 
 	/** Moves {@link #lastRevision} forward; called with the lock held (the only writer). */

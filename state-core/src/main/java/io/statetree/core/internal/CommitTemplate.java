@@ -93,7 +93,7 @@ final class CommitTemplate {
 	CommitTemplate(StateBackend backend, String instanceId, ReentrantLock lock, long revision, DerivationGraph graph,
 			EffectJournal journal, EventRouter router, Dispatcher dispatcher, GuardedObserver guard,
 			@Nullable RecentCommits recent, @Nullable Supplier<@Nullable String> defaultActor) {
-		this.recorder = new CommitRecorder(instanceId, revision, journal, router, dispatcher, recent);
+		this.recorder = new CommitRecorder(instanceId, backend, revision, journal, router, dispatcher, recent);
 		this.defaultActor = new DefaultActor(defaultActor);
 		this.backend = backend;
 		this.instanceId = instanceId;
@@ -181,46 +181,9 @@ final class CommitTemplate {
 		return this.instanceId;
 	}
 
-	/**
-	 * The backend's revision if it can be read, else the latest one known here (after the feed
-	 * lost track of other instances' commits).
-	 */
-	long knownRevision() {
-		try {
-			return Math.max(this.recorder.lastRevision(), this.backend.revision());
-		}
-		catch (RuntimeException ex) {
-			return this.recorder.lastRevision();
-		}
-	}
-
-	/**
-	 * After the feed lost track (a resync): moves the latest revision up to the backend's, so
-	 * {@code revision()} and the resync event carry the namespace's current revision (issue 19),
-	 * or, when the feed found the backend's revision moved backwards (DESIGN §18: it came back
-	 * empty), sets it to the revision the feed names. When the backend cannot be read, the latest
-	 * revision known here stays. Called with the lock held.
-	 * @param movedBackTo the backend's revision after it moved backwards, or -1
-	 * @return the revision now the latest
-	 */
-	long resyncRevisionLocked(long movedBackTo) {
-		if (movedBackTo >= 0) {
-			this.recorder.resetTo(movedBackTo);
-			return this.recorder.lastRevision();
-		}
-		this.recorder.resynced();
-		try {
-			this.recorder.advance(this.backend.revision());
-		}
-		catch (RuntimeException ex) {
-			// unreadable: the latest revision known here stays
-		}
-		return this.recorder.lastRevision();
-	}
-
-	/** The in-memory history, or null when the backend keeps its own. */
-	@Nullable RecentCommits recent() {
-		return this.recorder.recent();
+	/** Step 3's recorder: the latest revision (also against the backend's) and the in-memory history. */
+	CommitRecorder recorder() {
+		return this.recorder;
 	}
 
 	/**
@@ -253,11 +216,6 @@ final class CommitTemplate {
 		finally {
 			this.lock.unlock();
 		}
-	}
-
-	/** Notes a revision committed elsewhere (the feed). Called with the lock held. */
-	void advance(long revision) {
-		this.recorder.advance(revision);
 	}
 
 	/**

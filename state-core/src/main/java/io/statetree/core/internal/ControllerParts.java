@@ -97,7 +97,7 @@ final class ControllerParts {
 		Executor dispatchExecutor = executor;
 		ExecutorService owned = null;
 		if (dispatch == Dispatch.ASYNC && dispatchExecutor == null) {
-			owned = Dispatcher.newDefaultExecutor();
+			owned = DispatchExecutors.newDefault();
 			dispatchExecutor = owned;
 		}
 		this.ownedExecutor = owned;

@@ -6,8 +6,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -141,23 +139,6 @@ final class Dispatcher {
 				? new HeldCommits(new RevisionOrder(startRevision, this, java.util.Objects.requireNonNull(catchUp, "catchUp"),
 						oneRevisionSpace))
 				: null;
-	}
-
-	/** The executor of asynchronous dispatch when none is given: virtual threads when available. */
-	static ExecutorService newDefaultExecutor() {
-		try {
-			return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-		}
-		catch (ReflectiveOperationException ex) {
-			// one listener's queue runs on one thread at a time; a cached pool lets a slow
-			// listener hold its thread without holding up the others
-			AtomicLong threads = new AtomicLong();
-			return Executors.newCachedThreadPool((runnable) -> {
-				Thread thread = new Thread(runnable, "statetree-dispatch-" + threads.incrementAndGet());
-				thread.setDaemon(true);
-				return thread;
-			});
-		}
 	}
 
 	/** This thread's delivery state. */
@@ -578,24 +559,6 @@ final class Dispatcher {
 				return;
 			}
 		}
-	}
-
-	/**
-	 * Told when a mailbox overflowed.
-	 */
-	@FunctionalInterface
-	interface OverflowListener {
-
-		/**
-		 * Told after a mailbox overflowed.
-		 * @param listenerId the listener's id
-		 * @param dropped how many queued items were replaced by the resync item
-		 * @param capacity the queue capacity
-		 * @param logDecision the mailbox's {@link FailureLog#record()} answer for this overflow:
-		 * log it in full, stay quiet, or log a summary of that many overflows
-		 */
-		void onOverflow(String listenerId, int dropped, int capacity, long logDecision);
-
 	}
 
 }

@@ -105,7 +105,7 @@ final class HistoryAccess {
 			// under the lock, the last revision is this commit's; when nothing changed, the store's
 			// current revision: on a shared backend that counts other instances' commits this
 			// controller has not heard yet (its own revision() would be behind the value it found)
-			restore.revision = changed ? commits.lastRevision() : commits.knownRevision();
+			restore.revision = changed ? commits.lastRevision() : commits.recorder().knownRevision();
 			return changed;
 		};
 

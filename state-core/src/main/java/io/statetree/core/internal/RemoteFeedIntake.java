@@ -30,12 +30,12 @@ final class RemoteFeedIntake implements BackendListener {
 	/** Another instance's commit: advances the revision, and is recorded and queued when it changed something. */
 	private static final CommitTemplate.Work<RemoteFeedIntake, RemoteCommit, List<Change>> COMMIT = (commits, intake,
 			commit, changed) -> {
-		commits.advance(commit.revision());
+		commits.recorder().advance(commit.revision());
 		if (changed.isEmpty()) {
 			intake.dispatcher.skip(commit.revision(), true);
 			return false;
 		}
-		RecentCommits recent = commits.recent();
+		RecentCommits recent = commits.recorder().recent();
 		if (recent != null) {
 			// a shared backend without its own history: other instances' commits are kept too
 			recent.append(commit.revision(), commit.origin(), commit.actor(), commit.causedBy(), changed,
@@ -54,8 +54,8 @@ final class RemoteFeedIntake implements BackendListener {
 			movedBackTo, unused) -> {
 		long before = commits.lastRevision();
 		// the backend's revision now; backwards only when the feed said it moved back (came back empty)
-		long now = commits.resyncRevisionLocked(movedBackTo);
-		RecentCommits recent = commits.recent();
+		long now = commits.recorder().resyncRevisionLocked(movedBackTo);
+		RecentCommits recent = commits.recorder().recent();
 		if (recent != null) {
 			// the feed lost track: commits up to now may be missing from the in-memory history
 			recent.lostThrough(Math.max(before, now));
