@@ -393,7 +393,8 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 
 	@Test
 	void aStuckListenersPartitionGoesToAnotherMemberAndItsLateAcknowledgementIsIgnored() {
-		StateController c = controller();
+		// 1 s claims: the hanging call outlasts one
+		StateController c = open(builder(newBackend(scratch())));
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger calls = new AtomicInteger();
 		List<String> handledBy = new CopyOnWriteArrayList<>();

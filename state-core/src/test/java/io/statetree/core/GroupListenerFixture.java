@@ -23,7 +23,8 @@ import org.junit.jupiter.api.AfterEach;
  * closed after each test, the observer's record and helpers. Each backend's test class extends
  * {@link AbstractGroupListenerBehaviourTest} and supplies {@link #newBackend}; a backend shared
  * between instances also supplies {@link #sameStore} so that members on two controllers are
- * tested. Retries back off 20 ms (doubling), three attempts; claims last 1 s.
+ * tested. Retries back off 20 ms (doubling), three attempts; claims last 1 s from {@link #builder},
+ * for the tests that wait for a claim to lapse, and {@link #STEADY_CLAIMS} from {@link #controller()}.
  */
 public abstract class GroupListenerFixture {
 
@@ -117,12 +118,13 @@ public abstract class GroupListenerFixture {
 		return c;
 	}
 
+	/** A controller on a fresh backend whose claims take a stall ({@link #STEADY_CLAIMS}). */
 	protected StateController controller() {
-		return open(builder(newBackend(scratch())));
+		return open(builder(newBackend(scratch())).groupClaimTimeout(STEADY_CLAIMS));
 	}
 
 	protected StateController controller(StateController.Dispatch dispatch) {
-		return open(builder(newBackend(scratch())).dispatch(dispatch));
+		return open(builder(newBackend(scratch())).groupClaimTimeout(STEADY_CLAIMS).dispatch(dispatch));
 	}
 
 	protected Path scratch() {
