@@ -393,7 +393,8 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 
 	@Test
 	void aStuckListenersPartitionGoesToAnotherMemberAndItsLateAcknowledgementIsIgnored() {
-		StateController c = controller();
+		// 1 s claims: the hanging call outlasts one
+		StateController c = open(builder(newBackend(scratch())));
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger calls = new AtomicInteger();
 		List<String> handledBy = new CopyOnWriteArrayList<>();
@@ -521,17 +522,6 @@ public abstract class AbstractGroupListenerBehaviourTest extends AbstractGroupSt
 		}, SubscribeOptions.group("billing"))).isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("/orders/{id}");
 	}
-
-
-	/**
-	 * Claims for tests where no member dies or hangs: a 1 s claim (renewed every third) lapses when
-	 * the JVM stalls for two thirds of a second, as CI on two loaded cores does, and is handed over
-	 * and its event handled again, which is at least once by design (DESIGN §13), not what these
-	 * tests are about. 3 s claims take a stall of over 2 s; longer ones slow the hand-over of
-	 * partitions to a member that joins (up to one renewal, a third of the claim), which every
-	 * test with two members pays.
-	 */
-	static final Duration STEADY_CLAIMS = Duration.ofSeconds(3);
 
 	/**
 	 * Claims for tests whose listener holds its call until the test releases it (up to

@@ -118,7 +118,8 @@ public abstract class AbstractGroupStuckCallBehaviourTest extends GroupListenerF
 
 	@Test
 	void aStuckMemberOnOneInstanceNeverRunsTwoCallsOnOneKey() {
-		StateController c = controller();
+		// 1 s claims: the hanging call outlasts several of them
+		StateController c = open(builder(newBackend(scratch())));
 		Hanging listener = new Hanging();
 		c.subscribe("/a/{id}", listener.member("a", (call) -> call == 1), SubscribeOptions.group("g"));
 		c.subscribe("/a/{id}", listener.member("b", (call) -> false), SubscribeOptions.group("g"));
@@ -194,29 +195,40 @@ public abstract class AbstractGroupStuckCallBehaviourTest extends GroupListenerF
 
 	// ------------------------------------------------------------------ closing, errors, inspection
 
+	/**
+	 * The member leaves inside its call on {@code /a/1}; the next member hears {@code /a/2} and a
+	 * last write to {@code /a/1}, and not {@code /a/1}'s first event again. The test goes on once the
+	 * close has returned (until then the member may rightly take {@code /a/2} on another thread),
+	 * and the claims take a stall (a lapsed claim rightly hands {@code /a/1} on unacknowledged). The
+	 * last write shows that nothing more comes: a key's events are handled in revision order, so a
+	 * redelivery of {@code /a/1} would come before it.
+	 */
 	@Test
 	void aMemberThatClosesItsOwnSubscriptionInItsCallHasTheEventAcknowledged() {
 		StateController c = controller();
 		List<Long> first = new CopyOnWriteArrayList<>();
 		AtomicReference<Subscription> own = new AtomicReference<>();
 		CountDownLatch ready = new CountDownLatch(1);
+		CountDownLatch closed = new CountDownLatch(1);
 		own.set(c.subscribe("/a/{id}", (event) -> {
 			waitFor(ready);
 			first.add(event.revision());
 			own.get().close();
+			closed.countDown();
 		}, SubscribeOptions.group("g")));
 		ready.countDown();
 		c.set(StatePath.of("/a/1"), 1);
 		long one = c.revision();
-		await().atMost(WAIT).until(() -> first.size() == 1);
+		assertThat(waitFor(closed)).as("the member's close from its call returned").isTrue();
 		List<Long> second = new CopyOnWriteArrayList<>();
 		c.subscribe("/a/{id}", (event) -> second.add(event.revision()), SubscribeOptions.group("g"));
 		c.set(StatePath.of("/a/2"), 2);
 		long two = c.revision();
-		await().atMost(WAIT).until(() -> second.contains(two));
-		await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> second.size() == 1);
+		c.set(StatePath.of("/a/1"), "last");
+		long last = c.revision();
+		await().atMost(WAIT).until(() -> second.contains(two) && second.contains(last));
 		assertThat(first).containsExactly(one);
-		assertThat(second).containsExactly(two);
+		assertThat(second).containsExactlyInAnyOrder(two, last);
 		assertThat(this.observed).doesNotContain("late:g");
 	}
 

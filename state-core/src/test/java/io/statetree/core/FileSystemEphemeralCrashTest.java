@@ -36,7 +36,7 @@ class FileSystemEphemeralCrashTest {
 			.instanceId("survivor")
 			.build()) {
 			assertThat(controller.get("/presence/doomed", Object.class, null)).as("hidden at once").isNull();
-			await().atMost(Duration.ofSeconds(5)).until(() -> controller.history(0, 100).stream().anyMatch(Commit::expiry));
+			await().atMost(Duration.ofSeconds(30)).until(() -> controller.history(0, 100).stream().anyMatch(Commit::expiry));
 			List<Commit> history = controller.history(0, 100);
 			List<Commit> expiries = history.stream().filter(Commit::expiry).toList();
 			assertThat(expiries).singleElement().satisfies(commit -> {

@@ -45,7 +45,7 @@ class FilesLifetimesAfterKillTest {
 			assertThat(c.timeToLive("/p/later")).isBetween(Duration.ofMinutes(115), Duration.ofHours(2));
 			assertThat(c.timeToLive("/p/eph2")).isNull();
 			if (kind.equals("files")) {
-				await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(c.history(0, 100))
+				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(c.history(0, 100))
 					.filteredOn(Commit::expiry)
 					.flatExtracting(Commit::changes)
 					.extracting(ch -> ch.path().toString())

@@ -65,7 +65,7 @@ class FilesTreeAfterExpiryTest {
 			c.set("/d/k/deep/other", "w");
 			assertThat(c.childNames("/d")).containsExactlyInAnyOrder("a", "b", "c", "e", "g", "h", "k");
 			assertThat(c.get("/d/h")).isEqualTo(Map.of("p", Map.of("q", 1, "r", 2)));
-			await().atMost(Duration.ofSeconds(5))
+			await().atMost(Duration.ofSeconds(30))
 				.until(() -> c.get("/d/a") == null && c.get("/d/e/x") == null && c.get("/d/g/only") == null
 						&& c.get("/d/h") == null);
 			// at the due time, before or after the expiry commits
@@ -78,7 +78,7 @@ class FilesTreeAfterExpiryTest {
 			assertThat(c.childNames("/d/g")).isEmpty();
 			assertThat(c.exists("/d/h/p")).isFalse();
 			assertThat(c.snapshot("/d").value()).isEqualTo(expected);
-			await().atMost(Duration.ofSeconds(3))
+			await().atMost(Duration.ofSeconds(30))
 				.until(() -> c.history(0, 100).stream().filter(Commit::expiry).count() == 4);
 			assertThat(c.get("/d")).isEqualTo(expected);
 			assertThat(c.childNames("/d")).containsExactlyInAnyOrder("b", "c", "e", "g", "k");
@@ -128,7 +128,7 @@ class FilesTreeAfterExpiryTest {
 				s.set("/d/exp/only", 1, WriteOptions.ttl(Duration.ofMillis(50)));
 				s.set("/d/keep", 1);
 			}
-			await().atMost(Duration.ofSeconds(3))
+			await().atMost(Duration.ofSeconds(30))
 				.until(() -> memory.history(0, 100).stream().anyMatch(Commit::expiry)
 						&& c.history(0, 100).stream().anyMatch(Commit::expiry));
 			assertThat(c.get("/d")).as("%s against memory", kind).isEqualTo(memory.get("/d"));
@@ -155,7 +155,7 @@ class FilesTreeAfterExpiryTest {
 			assertThat(again.get("/d")).isEqualTo(Map.of("e", Map.of("y", "y"), "g", Map.of()));
 			assertThat(again.childNames("/d")).containsExactlyInAnyOrder("e", "g");
 			if (!kind.equals("hybrid")) {
-				await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(again.history(0, 100))
+				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(again.history(0, 100))
 					.filteredOn(Commit::expiry)
 					.flatExtracting(Commit::changes)
 					.extracting(ch -> ch.path().toString())

@@ -487,7 +487,7 @@ class NewUserExpiryTest {
 			}
 		});
 		long rev = c.revision();
-		await().atMost(Duration.ofSeconds(5)).until(() -> c.get("/m/k/" + (n - 1)) == null);
+		await().atMost(Duration.ofSeconds(30)).until(() -> c.get("/m/k/" + (n - 1)) == null);
 		for (int i = 0; i < n; i++) {
 			assertThat(c.get("/m/k/" + i)).as("entry %d after its due time", i).isNull();
 		}

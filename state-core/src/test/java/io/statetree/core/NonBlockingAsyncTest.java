@@ -72,7 +72,7 @@ class NonBlockingAsyncTest {
 		this.backend.hold();
 		CompletableFuture<Boolean> first = this.controller.async().set("/x", 1);
 		CompletableFuture<Boolean> second = CompletableFuture.supplyAsync(() -> this.controller.set("/x", 2));
-		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !second.isDone());
+		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(30)).until(() -> !second.isDone());
 		this.backend.release();
 		assertThat(first.join()).isTrue();
 		assertThat(second.join()).isTrue();

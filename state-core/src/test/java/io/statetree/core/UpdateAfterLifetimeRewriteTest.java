@@ -37,7 +37,7 @@ class UpdateAfterLifetimeRewriteTest {
 			for (int i = 0; i < 12; i++) {
 				c.set(k, "short" + i, WriteOptions.ttl(Duration.ofMillis(30 + i * 3)));
 				String gone = "short" + i;
-				await().atMost(Duration.ofSeconds(3))
+				await().atMost(Duration.ofSeconds(30))
 					.until(() -> Break14Workload.history(c)
 						.stream()
 						.anyMatch(ch -> ch.expiry() && gone.equals(ch.oldValue())));

@@ -106,7 +106,7 @@ class Break14RedisLifetimesTest {
 		// the ephemeral entries of the instance that closes (writers 1 and 3 use b) go, once
 		a.close();
 		List<Break14Workload.Heard> heardByB = workload.heard().get(1);
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 			for (Map.Entry<String, Object> e : ephemeral.entrySet()) {
 				if (e.getKey().startsWith("/t0/") || e.getKey().startsWith("/t2/")) {
 					assertThat(b.get(e.getKey())).as("ephemeral %s of the closed instance", e.getKey()).isNull();
@@ -190,7 +190,7 @@ class Break14RedisLifetimesTest {
 		// a sweep after every due time above: a marker due last, expired by the sweep (nothing else
 		// commits or reads it); an expiry the sweep wrongly made of a key would be in the history now
 		c.set("/sweep-marker", "m", WriteOptions.ttl(Duration.ofMillis(1)));
-		await().atMost(Duration.ofSeconds(5)).until(() -> Break14Workload.history(c)
+		await().atMost(Duration.ofSeconds(30)).until(() -> Break14Workload.history(c)
 			.stream()
 			.anyMatch(ch -> ch.expiry() && ch.path().equals("/sweep-marker")));
 		List<String> bent = new ArrayList<>();

@@ -47,7 +47,7 @@ class RedisEmptyRestartTest {
 			System.out.printf("RedisEmptyRestartTest: both instances resynchronised within %d ms of the restart%n",
 					millis);
 			// and only once each, however long it stays idle
-			await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(5))
+			await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(30))
 				.until(() -> heard.stream().allMatch((events) -> events.stream().filter(StateEvent::isResync).count() == 1));
 			for (int i = 0; i < 2; i++) {
 				StateEvent resync = heard.get(i).get(20);

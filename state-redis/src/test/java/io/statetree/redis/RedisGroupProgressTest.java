@@ -114,7 +114,9 @@ class RedisGroupProgressTest {
 			for (int i = 0; i < 300; i++) {
 				c.set("/users/ada", i);
 			}
-			await().atMost(Duration.ofSeconds(30)).until(() -> handled.get() == 300);
+			// at least: under a stall the 1 s claim lapses and an event is rightly handled again, which
+			// could carry the count past 300 between two polls
+			await().atMost(Duration.ofSeconds(30)).until(() -> handled.get() >= 300);
 			await().atMost(Duration.ofSeconds(30)).until(() -> {
 				c.set("/other", handled.incrementAndGet());
 				return backend.history().retainedAfter() >= 200;

@@ -51,7 +51,7 @@ class RedisHybridEmptyRestartTest {
 			server.restart();
 			// nobody writes: the mount's feed notices on its own
 			await().atMost(Duration.ofSeconds(10)).until(() -> heard.stream().anyMatch(StateEvent::isResync));
-			await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5))
+			await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(30))
 				.until(() -> heard.stream().filter(StateEvent::isResync).count() == 1);
 			StateEvent resync = heard.get(20);
 			assertThat(resync.isResync()).isTrue();

@@ -118,7 +118,7 @@ class RedisLifetimeRewritePropertiesTest {
 			assertThat(seen).as("what the function saw").endsWith((Object) null);
 			assertThat(c.get(path)).isEqualTo(100);
 			assertThat(c.timeToLive(path)).isNull();
-			await().atMost(Duration.ofSeconds(5)).until(() -> c.history(0, 100).size() == 3);
+			await().atMost(Duration.ofSeconds(30)).until(() -> c.history(0, 100).size() == 3);
 			List<String> history = new ArrayList<>();
 			for (Commit commit : c.history(0, 100)) {
 				for (ChangedPath change : commit.changes()) {

@@ -52,7 +52,7 @@ class StateTreeHealthContributorTest {
 			}
 			assertThat(hanging.checks.get()).as("checks started while the first hangs").isEqualTo(1);
 			hanging.answer();
-			await().atMost(Duration.ofSeconds(5)).until(() -> health(health, "slow").getStatus().equals(Status.UP));
+			await().atMost(Duration.ofSeconds(30)).until(() -> health(health, "slow").getStatus().equals(Status.UP));
 		}
 	}
 

@@ -112,7 +112,7 @@ class FileSystemCrashTest {
 				lastLogged = last.isEmpty() ? 0 : last.get(0).revision();
 				assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).as("live children").isZero();
 				await("nobody writes after the kill").during(Duration.ofMillis(50))
-					.atMost(Duration.ofSeconds(5))
+					.atMost(Duration.ofSeconds(30))
 					.until(() -> StateValues.equal(reopened.read(StatePath.ROOT), actual));
 				assertThat(Files.exists(directory.resolve(".statetree").resolve("intent.log"))).isFalse();
 			}

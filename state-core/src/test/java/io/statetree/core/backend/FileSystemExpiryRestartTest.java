@@ -42,7 +42,7 @@ class FileSystemExpiryRestartTest {
 		this.clock.pass(Duration.ofMinutes(1));
 		try (StateController c = open()) {
 			assertThat(c.get("/short")).as("hidden at once").isNull();
-			await().atMost(Duration.ofSeconds(5)).until(() -> c.history(0, 100).stream().anyMatch(Commit::expiry));
+			await().atMost(Duration.ofSeconds(30)).until(() -> c.history(0, 100).stream().anyMatch(Commit::expiry));
 			List<Commit> expiries = c.history(0, 100).stream().filter(Commit::expiry).toList();
 			assertThat(expiries).singleElement().satisfies(commit -> {
 				assertThat(commit.changes()).singleElement().satisfies(change -> {

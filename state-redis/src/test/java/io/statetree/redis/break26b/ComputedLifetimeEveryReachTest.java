@@ -105,17 +105,17 @@ class ComputedLifetimeEveryReachTest {
 				.build(); StateController reader = reader(reach, namespace)) {
 				String at = writerPath(reach, "/m/k");
 				writer.set(at, "v", WriteOptions.ttl(HOUR));
-				await().atMost(Duration.ofSeconds(5)).until(() -> reader.get("/m/k") != null);
+				await().atMost(Duration.ofSeconds(30)).until(() -> reader.get("/m/k") != null);
 				Computed<Duration> inner = reader.computed((view) -> reader.timeToLive("/m/k"));
 				Computed<Duration> outer = reader.computed((view) -> inner.get());
 				assertThat(inner.get()).isLessThanOrEqualTo(HOUR);
 				assertThat(outer.get()).isLessThanOrEqualTo(HOUR);
 				writer.set(at, "v", WriteOptions.ttl(HOUR.multipliedBy(3)));
-				await().atMost(Duration.ofSeconds(5))
+				await().atMost(Duration.ofSeconds(30))
 					.untilAsserted(() -> assertThat(outer.get()).as("%s: restarted at 3h", reach)
 						.isGreaterThan(HOUR.multipliedBy(2)));
 				writer.set(at, "v");
-				await().atMost(Duration.ofSeconds(5))
+				await().atMost(Duration.ofSeconds(30))
 					.untilAsserted(() -> assertThat(outer.get()).as("%s: made permanent", reach).isNull());
 			}
 		}
@@ -139,7 +139,7 @@ class ComputedLifetimeEveryReachTest {
 				Map<String, Object> value = Map.of("b", Map.of("x", 1));
 				writer.set(a, value, WriteOptions.ttl(HOUR));
 				writer.set(a + "/b", Map.of("x", 1), WriteOptions.ttl(HOUR.multipliedBy(2)));
-				await().atMost(Duration.ofSeconds(5)).until(() -> reader.get("/m/a/b/x") != null);
+				await().atMost(Duration.ofSeconds(30)).until(() -> reader.get("/m/a/b/x") != null);
 				Computed<Duration> left = reader.computed((view) -> reader.timeToLive("/m/a/b/x"));
 				Computed<Duration> outer = reader.computed((view) -> left.get());
 				left.get();
@@ -150,7 +150,7 @@ class ComputedLifetimeEveryReachTest {
 				for (int i = 0; i < rewrites.length; i++) {
 					rewrites[i].run();
 					String what = reach + " after rewrite " + i;
-					await().atMost(Duration.ofSeconds(5))
+					await().atMost(Duration.ofSeconds(30))
 						.untilAsserted(() -> sameLifetime(outer.get(), reader.timeToLive("/m/a/b/x"), what));
 				}
 			}

@@ -201,8 +201,8 @@ class StateTreeConsoleBrowserTest {
 		editor.clear();
 		editor.sendKeys("40");
 		browser.findElement(By.id("save")).click();
-		await().atMost(Duration.ofSeconds(5)).until(() -> Integer.valueOf(40).equals(this.controller.get("/shop/a")));
-		await().atMost(Duration.ofSeconds(5)).until(() -> Integer.valueOf(43).equals(this.controller.get("/stats/total")));
+		await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(40).equals(this.controller.get("/shop/a")));
+		await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(43).equals(this.controller.get("/stats/total")));
 		wait(5).until(ExpectedConditions.textToBePresentInElementLocated(By.id("edit-status"), "saved"));
 	}
 
@@ -286,7 +286,7 @@ class StateTreeConsoleBrowserTest {
 		assertThat(group.getText()).contains("accounts", "/accounts/{id}");
 		this.controller.set("/accounts/password", ACCOUNT_SECRET);
 		long revision = this.controller.revision();
-		DeadLetter letter = await().atMost(Duration.ofSeconds(5))
+		DeadLetter letter = await().atMost(Duration.ofSeconds(30))
 			.until(() -> this.controller.deadLetters("accounts")
 				.stream()
 				.filter((l) -> l.revision() == revision)
@@ -326,13 +326,13 @@ class StateTreeConsoleBrowserTest {
 		}
 		// For a second and a half (fifteen times the page's drawing interval) only the first write is shown.
 		await().during(Duration.ofMillis(1500))
-			.atMost(Duration.ofSeconds(3))
+			.atMost(Duration.ofSeconds(30))
 			.until(() -> shownRevisions("/live/p").equals(written.subList(0, 1)));
 		assertThat(browser.findElement(By.id("revision")).getText()).isEqualTo(String.valueOf(written.get(0)));
 		pause.click();
 		waitLive();
 		assertThat(pause.getText()).isEqualTo("Pause");
-		await().atMost(Duration.ofSeconds(5))
+		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(shownRevisions("/live/p")).hasSameSizeAs(written));
 		assertThat(shownRevisions("/live/p")).containsExactlyElementsOf(written);
 		assertThat(browser.findElement(By.id("revision")).getText())
@@ -354,8 +354,8 @@ class StateTreeConsoleBrowserTest {
 			.elementToBeClickable(By.cssSelector("#history tbody tr[data-revision='" + revision + "'] button.restore")));
 		assertThat(this.controller.get("/shop/a")).isEqualTo(7);
 		restore.click();
-		await().atMost(Duration.ofSeconds(5)).until(() -> Integer.valueOf(2).equals(this.controller.get("/shop/a")));
-		await().atMost(Duration.ofSeconds(5)).until(() -> Integer.valueOf(5).equals(this.controller.get("/stats/total")));
+		await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(2).equals(this.controller.get("/shop/a")));
+		await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(5).equals(this.controller.get("/stats/total")));
 		long restored = this.controller.revision();
 		// The page lists the restoring commit, the old value back.
 		WebElement restoring = wait(10).until(ExpectedConditions.presenceOfElementLocated(By.xpath(
