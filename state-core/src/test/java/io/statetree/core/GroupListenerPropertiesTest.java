@@ -55,7 +55,7 @@ class GroupListenerPropertiesTest {
 			.dispatch(dispatch)
 			.groupRetries(MAX_ATTEMPTS, Duration.ofMillis(1))
 			.groupConcurrency(concurrency)
-			.groupClaimTimeout(Duration.ofSeconds(1))
+			.groupClaimTimeout(Duration.ofSeconds(5))
 			.build()) {
 			Map<Long, Integer> failuresByRevision = new ConcurrentHashMap<>();
 			Map<Long, AtomicInteger> calls = new ConcurrentHashMap<>();
