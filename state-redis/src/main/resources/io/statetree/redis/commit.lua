@@ -186,6 +186,17 @@ for i = 1, nDistinct do
 	beforeAt[distinct[i]] = before[i]
 end
 local overlapping = markSameWrites(writes, beforeAt)
+-- where each written path stands among its siblings (its member in KIDS), for writes that overlap:
+-- only they can together change no value yet move a path (deleted, then written again as it was)
+local beforePos = nil
+if overlapping then
+	beforePos = {}
+	for i = 1, nDistinct do
+		if distinct[i] ~= '/' then
+			beforePos[distinct[i]] = redis.call('HGET', POS, distinct[i])
+		end
+	end
+end
 
 -- every write a delete below a leaf (an index into an array) or a value equal to the one there:
 -- nothing changes, so no revision and no feed entry, as for a commit without writes
@@ -312,6 +323,31 @@ if overlapping or nLifetimes > 0 then
 		end)
 		for k = 1, nDistinct do
 			restoreForm(distinct[order[k]], before[order[k]])
+		end
+		-- and each written path back where it stood among its siblings (a path deleted and written
+		-- again was attached last), unless a written path above it was put back with its subtree
+		if beforePos then
+			local written = {}
+			for i = 1, nDistinct do
+				written[distinct[i]] = true
+			end
+			for i = 1, nDistinct do
+				local p = distinct[i]
+				local was = beforePos[p]
+				if was then
+					local covered = written['/']
+					local list = ancestors(p)
+					for j = 1, #list do
+						covered = covered or written[list[j]]
+					end
+					local member = redis.call('HGET', POS, p)
+					if not covered and member and member ~= was then
+						redis.call('ZREM', KIDS, member)
+						redis.call('ZADD', KIDS, 0, was)
+						redis.call('HSET', POS, p, was)
+					end
+				end
+			end
 		end
 		-- and the branches made on the way to a write, absent before the commit: those at or below
 		-- a written path were put back with it; the others no write touched before (deepest first)

@@ -8,8 +8,44 @@ if redis.call('EXISTS', DUE) == 0 then
 	return -1
 end
 local p = ARGV[1]
+-- whether p names a value inside the leaf at the ancestor a (an array element, or a member of an
+-- object inside an array), as a read finds it: an index is decimal digits without a leading zero
+local function insideLeaf(a, enc)
+	local ok, value = pcall(cjson.decode, enc)
+	if not ok then
+		return false
+	end
+	local rest = string.sub(p, #a + 2)
+	for segment in string.gmatch(rest, '[^/]+') do
+		if type(value) ~= 'table' then
+			return false
+		end
+		local child = value[segment]
+		if child == nil and string.match(segment, '^%d+$') and (#segment == 1 or string.sub(segment, 1, 1) ~= '0')
+				and #segment <= 9 then
+			child = value[tonumber(segment) + 1]
+		end
+		if child == nil or child == cjson.null then
+			return false
+		end
+		value = child
+	end
+	return true
+end
 if p ~= '/' and not getNode(p) then
-	return -1
+	-- no node: a value inside a leaf has the leaf's lifetime (as on every backend); else none
+	local list = ancestors(p)
+	local found = false
+	for j = #list, 1, -1 do
+		local enc = getNode(list[j])
+		if enc then
+			found = enc ~= BRANCH and insideLeaf(list[j], enc)
+			break
+		end
+	end
+	if not found then
+		return -1
+	end
 end
 local earliest = nil
 local function consider(q)

@@ -91,6 +91,23 @@ class RedisLeafCommitTwoInstancesPropertiesTest {
 				new Step(StatePath.of("/a"), List.of("\u0000#1e0"), Kind.UPDATE)));
 	}
 
+	/**
+	 * A CI run's input (seed -6969913321790234599, shrunk): {@code /a} holds {@code [[]]} with a
+	 * time to live; {@code timeToLive("/a/0")} (an element of that leaf, which {@code get} reads)
+	 * answered none on Redis and the leaf's time left in memory. A value inside a leaf has the
+	 * leaf's lifetime on every backend ({@code ttl.lua}).
+	 */
+	@Example
+	void aValueInsideALeafWithATimeToLiveHasItsLifetime() {
+		run(List.of(new Step(StatePath.of("/a"), List.of(List.of()), Kind.TTL),
+				new Step(StatePath.of("/b"), new BigDecimal("1.10"), Kind.SET),
+				new Step(StatePath.of("/a/0"), new BigDecimal("1.10"), Kind.SET)));
+		run(List.of(new Step(StatePath.of("/a"), List.of(Map.of("b", List.of(1, 2)), 3), Kind.TTL),
+				new Step(StatePath.of("/a/0/b/1"), 0, Kind.SET), new Step(StatePath.of("/a/1"), 0, Kind.SET),
+				new Step(StatePath.of("/a/2"), 0, Kind.SET), new Step(StatePath.of("/a/01"), 0, Kind.SET),
+				new Step(StatePath.of("/a/0/c"), 0, Kind.SET)));
+	}
+
 	@Property(tries = 40)
 	void theSecondInstanceHearsAndReadsWhatTheWriterDid(@ForAll("steps") List<Step> steps) {
 		run(steps);

@@ -118,6 +118,28 @@ class RedisUnchangedCommitPropertiesTest {
 		}
 	}
 
+	/**
+	 * A CI run's input (the property below, seed -6710866762828517716): {@code /a} deleted and
+	 * {@code /a/b} written back as it was changes no value, so {@code /a} keeps its place before
+	 * {@code /e} (Redis attached it again last: {@code {"e":0,"a":{"b":1.0}}}), as on every backend.
+	 */
+	@Example
+	void aBranchDeletedAndWrittenBackBelowKeepsItsPlaceAmongItsSiblings() {
+		try (RedisBackend backend = newBackend()) {
+			backend.commit(request(Write.of(p("/a/b"), v(new BigDecimal("1.0"))), Write.of(p("/e"), 0)));
+			long revision = backend.revision();
+			CommitResult result = backend
+				.commit(request(Write.of(p("/a"), null), Write.of(p("/a/b"), v(new BigDecimal("1.0")))));
+			assertThat(result.revision()).isZero();
+			assertThat(backend.revision()).isEqualTo(revision);
+			assertThat(StateValues.toJsonString(backend.read(StatePath.ROOT))).isEqualTo("{\"a\":{\"b\":1.0},\"e\":0}");
+			assertThat(backend.childNames(StatePath.ROOT)).containsExactly("a", "e");
+			// and a later write below it finds it there
+			backend.commit(request(Write.of(p("/a/c"), 1)));
+			assertThat(StateValues.toJsonString(backend.read(StatePath.ROOT))).isEqualTo("{\"a\":{\"b\":1.0,\"c\":1},\"e\":0}");
+		}
+	}
+
 	@Provide
 	Arbitrary<List<Write>> writes() {
 		Arbitrary<Object> leaf = Arbitraries.oneOf(Arbitraries.integers().between(0, 2).map(i -> (Object) i),
