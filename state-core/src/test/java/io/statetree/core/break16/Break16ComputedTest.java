@@ -125,7 +125,9 @@ class Break16ComputedTest {
 			List<Throwable> readerFailures = new CopyOnWriteArrayList<>();
 			AtomicBoolean stop = new AtomicBoolean();
 			CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-				for (int i = 0; !stop.get() && i < 5000; i++) {
+				// until stopped: a writer that ran out of writes before the close (5,000 did, on a
+				// loaded CI machine, while the test thread waited to see 50) could never show 50 more
+				for (int i = 0; !stop.get(); i++) {
 					try {
 						if (i % 2 == 0) {
 							c.set("/m/a", i);
@@ -152,11 +154,15 @@ class Break16ComputedTest {
 					}
 				}
 			});
-			await().atMost(Duration.ofSeconds(10)).until(() -> c.revision() > 50);
-			value.close();
-			long closedAt = c.revision();
-			await().atMost(Duration.ofSeconds(20)).until(() -> c.revision() > closedAt + 50);
-			stop.set(true);
+			try {
+				await().atMost(Duration.ofSeconds(30)).until(() -> c.revision() > 50);
+				value.close();
+				long closedAt = c.revision();
+				await().atMost(Duration.ofSeconds(30)).until(() -> c.revision() > closedAt + 50);
+			}
+			finally {
+				stop.set(true);
+			}
 			writer.get(30, TimeUnit.SECONDS);
 			reader.get(30, TimeUnit.SECONDS);
 			assertThatThrownBy(value::get).isInstanceOf(IllegalStateException.class);
