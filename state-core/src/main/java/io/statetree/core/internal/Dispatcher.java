@@ -268,7 +268,7 @@ final class Dispatcher {
 
 	/**
 	 * Whether this thread has items or records it has not drained yet: it took over the items of a
-	 * left record ({@link RevisionOrder#takeAdopted}) in a commit that queued nothing of its own.
+	 * left record ({@link RevisionOrder#collectReleased}) in a commit that queued nothing of its own.
 	 */
 	boolean hasUndrained() {
 		return this.order != null && this.order.hasUndrained(here());

@@ -7,7 +7,7 @@ import java.util.List;
  * per thread, the commits it submitted that wait for an earlier revision, whether the thread may
  * wait for the backend's feed at all ({@link #cannotWait}), and the adoption of records that were
  * left held by a thread that could not wait and released since (their items go to the thread that
- * takes them over, {@link RevisionOrder#takeAdopted}).
+ * takes them over, {@link RevisionOrder#collectReleased}).
  * <p>
  * Works on the calling thread's {@link DeliveryThreadState} only, which that thread alone touches;
  * the shared state is the {@link RevisionOrder}'s, guarded by its monitor. Thread-safe.
@@ -22,21 +22,22 @@ final class HeldCommits {
 
 	/**
 	 * Submits a commit to the revision order under the commit lock and remembers it as this
-	 * thread's; also takes over the items of left records released meanwhile.
+	 * thread's; also takes over the items of left records released meanwhile, in release order
+	 * with the commit's own ({@link RevisionOrder#collectReleased}).
 	 * @return the commit's items when it was released at once, otherwise none yet
 	 */
 	List<DeliveryItem> submit(DeliveryThreadState here, CommitRecord record) {
 		RevisionOrder.Held held = this.order.submit(record);
 		here.held.add(held);
 		List<DeliveryItem> items = held.released ? held.items : List.of();
-		adopt(here);
+		collect(here);
 		return items;
 	}
 
 	/** Records a revision with nothing to deliver ({@link Dispatcher#skip}). */
 	void skip(DeliveryThreadState here, long revision, boolean remote) {
 		this.order.skip(revision, remote);
-		adopt(here);
+		collect(here);
 	}
 
 	/** Enters ({@code true}) or leaves a reason not to wait for the feed ({@link Dispatcher#cannotWait}). */
@@ -60,47 +61,33 @@ final class HeldCommits {
 	}
 
 	/**
-	 * Synchronous mode: waits until this thread's first held record is released, and adds its items
-	 * to the thread's submitted items.
+	 * Synchronous mode: waits until this thread's first held record is released (or leaves it),
+	 * and adds to the thread's submitted items, in release order, what was released meanwhile.
 	 */
 	void collectNextHeld(DeliveryThreadState here) {
-		RevisionOrder.Held h = here.held.remove(0);
-		this.order.await(h, here.cannotWait > 0);
-		if (!h.left) {
-			here.submitted.addAll(h.items);
+		RevisionOrder.Held first = here.held.get(0);
+		this.order.await(first, here.cannotWait > 0);
+		collect(here);
+		if (!here.held.isEmpty() && here.held.get(0) == first) {
+			// the wait ends released or left; should it not, the record is left rather than lost
+			this.order.leave(first);
+			collect(here);
 		}
-		adopt(here);
 	}
 
 	/** Waits until this thread's held records are released, and adds their items to its submitted items. */
 	void collectHeld(DeliveryThreadState here) {
-		List<DeliveryItem> mine = here.submitted;
-		List<RevisionOrder.Held> mineHeld = here.held;
-		if (mineHeld.isEmpty()) {
-			return;
-		}
-		boolean cannotWait = here.cannotWait > 0;
-		try {
-			for (RevisionOrder.Held h : mineHeld) {
-				this.order.await(h, cannotWait);
-				if (!h.left) {
-					mine.addAll(h.items);
-				}
-				// records released meanwhile by this wait may include left ones: this thread delivers them
-				adopt(here);
-			}
-		}
-		finally {
-			mineHeld.clear();
+		while (!here.held.isEmpty()) {
+			collectNextHeld(here);
 		}
 	}
 
-	/** Takes over, for this thread to deliver, the items of left records released meanwhile. */
-	private void adopt(DeliveryThreadState here) {
-		List<DeliveryItem> adopted = this.order.takeAdopted();
-		if (!adopted.isEmpty()) {
-			here.submitted.addAll(adopted);
-		}
+	/**
+	 * Takes, for this thread to deliver, its records released so far and the items of left records
+	 * released meanwhile, in release order.
+	 */
+	private void collect(DeliveryThreadState here) {
+		this.order.collectReleased(here.held, here.submitted);
 	}
 
 }

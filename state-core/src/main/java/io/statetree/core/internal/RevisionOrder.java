@@ -1,6 +1,8 @@
 package io.statetree.core.internal;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * feed (or a resync replaces it). Such a record is therefore <em>left</em> held, never given up:
  * the thread goes on hearing the feed, and whichever thread later releases the record (the feed's
  * thread, on the commit that fills the gap, or another writer) takes its items over
- * ({@link #takeAdopted}) and delivers them. With several revision spaces (a hybrid with a shared
+ * ({@link #collectReleased}) and delivers them. With several revision spaces (a hybrid with a shared
  * mount) a gap may never fill, and such a record's gap is given up as before.
  * <p>
  * Any other thread, with one revision space, waits without giving the order up: a catch-up that
@@ -144,8 +146,11 @@ final class RevisionOrder {
 	/** How long a thread waits before it leaves its record ({@link #LEAVE_AFTER_NANOS}; tests shorten it). */
 	private volatile long leaveAfterNanos = LEAVE_AFTER_NANOS;
 
-	/** Items of left records released since they were last taken over; guarded by this monitor. */
-	private List<DeliveryItem> adopted = new ArrayList<>();
+	/** Left records released since they were last taken over, in release order; guarded by this monitor. */
+	private List<Held> adopted = new ArrayList<>();
+
+	/** How many records were released: the next one's {@link Held#sequence}; guarded by this monitor. */
+	private long releases;
 
 	/** Whether {@link #adopted} holds anything: read without the monitor on the hot path. */
 	private volatile boolean anyAdopted;
@@ -164,20 +169,58 @@ final class RevisionOrder {
 	}
 
 	/**
-	 * Takes over the items of records that were left (their thread went on) and have been released
-	 * since: the caller delivers them.
-	 * @return the items, in release order; empty when none
+	 * Moves what a thread is to deliver now into its items, in release order: its own records
+	 * released so far (taken out of its held records, with those it left) and the left records
+	 * released since any thread took them over. One step under this monitor, so that nothing
+	 * released before it can come after it in the thread's items: each thread's items stay in
+	 * release order, which synchronous delivery relies on. A thread delivering an item may wait for
+	 * an earlier item's bubbling walk (the head of that item's mailbox), and that walk's deeper
+	 * levels must not sit later in the same thread's items: there they would never run (order28:
+	 * the feed's thread took over left records released by a remote commit and delivered them
+	 * before that remote commit's own deeper listeners, and waited for itself for good).
+	 * @param own the thread's held records, in submission order; released and left ones are removed
+	 * @param into the thread's items to deliver, appended to
 	 */
-	List<DeliveryItem> takeAdopted() {
-		if (!this.anyAdopted) {
-			return List.of();
+	void collectReleased(List<Held> own, List<DeliveryItem> into) {
+		if (!this.anyAdopted && !anyReleasedOrLeft(own)) {
+			return; // nothing to take now; whatever is released later is taken by a later call
 		}
+		List<Held> ready;
 		synchronized (this) {
-			List<DeliveryItem> taken = this.adopted;
-			this.adopted = new ArrayList<>();
-			this.anyAdopted = false;
-			return taken;
+			ready = new ArrayList<>(own.size() + this.adopted.size());
+			for (Iterator<Held> it = own.iterator(); it.hasNext();) {
+				Held held = it.next();
+				if (held.left) {
+					it.remove(); // its items come through the adopted records once it is released
+				}
+				else if (held.released) {
+					it.remove();
+					ready.add(held);
+				}
+			}
+			if (this.anyAdopted) {
+				ready.addAll(this.adopted);
+				this.adopted = new ArrayList<>();
+				this.anyAdopted = false;
+			}
 		}
+		if (ready.size() > 1) {
+			ready.sort(Comparator.comparingLong((held) -> held.sequence));
+		}
+		for (Held held : ready) {
+			into.addAll(held.items);
+		}
+	}
+
+	/** Whether a thread's held records hold one released or left (read without the monitor: a hint). */
+	private static boolean anyReleasedOrLeft(List<Held> own) {
+		for (int i = 0, n = own.size(); i < n; i++) {
+			Held held = own.get(i);
+			if (held.released || held.left) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static Executor catchUpExecutor() {
@@ -290,10 +333,11 @@ final class RevisionOrder {
 		if (held.record != null) {
 			held.items = this.dispatcher.enqueue(held.record);
 			if (held.left && !held.items.isEmpty()) {
-				this.adopted.addAll(held.items);
+				this.adopted.add(held);
 				this.anyAdopted = true;
 			}
 		}
+		held.sequence = ++this.releases;
 		held.released = true;
 		notifyAll();
 		return held;
@@ -432,9 +476,9 @@ final class RevisionOrder {
 
 	/**
 	 * Leaves a record its thread no longer waits for: when it is released, its items go to whoever
-	 * releases it ({@link #takeAdopted}); when it already was, its thread takes them.
+	 * releases it ({@link #collectReleased}); when it already was, its thread takes them.
 	 */
-	private synchronized void leave(Held held) {
+	synchronized void leave(Held held) {
 		if (!held.released) {
 			held.left = true;
 		}
@@ -493,9 +537,13 @@ final class RevisionOrder {
 
 		/**
 		 * Whether its thread went on without it (it was committed on the thread that hears the
-		 * feed): its items go to whoever releases it. Guarded by the order's monitor.
+		 * feed): its items go to whoever releases it. Written under the order's monitor; volatile
+		 * for {@link #collectReleased}'s look without it.
 		 */
-		boolean left;
+		volatile boolean left;
+
+		/** Its place in release order (written before {@link #released}). */
+		long sequence;
 
 		volatile boolean released;
 
