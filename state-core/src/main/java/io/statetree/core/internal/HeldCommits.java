@@ -24,7 +24,8 @@ final class HeldCommits {
 	 * Submits a commit to the revision order under the commit lock and remembers it as this
 	 * thread's; also takes over the items of left records released meanwhile, in release order
 	 * with the commit's own ({@link RevisionOrder#collectReleased}).
-	 * @return the commit's items when it was released at once, otherwise none yet
+	 * @return the commit's items when it was released at once (already added to the thread's
+	 * submitted items: for the caller to look at, not to add again), otherwise none yet
 	 */
 	List<DeliveryItem> submit(DeliveryThreadState here, CommitRecord record) {
 		RevisionOrder.Held held = this.order.submit(record);
@@ -75,7 +76,11 @@ final class HeldCommits {
 		}
 	}
 
-	/** Waits until this thread's held records are released, and adds their items to its submitted items. */
+	/**
+	 * Waits until each of this thread's held records is released or left, and adds to its
+	 * submitted items, in release order, its released records and the left records of any thread
+	 * released meanwhile.
+	 */
 	void collectHeld(DeliveryThreadState here) {
 		while (!here.held.isEmpty()) {
 			collectNextHeld(here);

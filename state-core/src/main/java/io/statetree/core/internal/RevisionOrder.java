@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * (a Redis backend, directly or cached) every revision below a local commit that this instance
  * has not released is another instance's commit or an expiry commit, and it comes through the
  * feed (or a resync replaces it). Such a record is therefore <em>left</em> held, never given up:
- * the thread goes on hearing the feed, and whichever thread later releases the record (the feed's
- * thread, on the commit that fills the gap, or another writer) takes its items over
- * ({@link #collectReleased}) and delivers them. With several revision spaces (a hybrid with a shared
+ * the thread goes on hearing the feed, and once the record is released (by the feed's thread, on
+ * the commit that fills the gap, or by another writer) the first thread to collect what was released
+ * takes its items over ({@link #collectReleased}) and delivers them. With several revision spaces (a hybrid with a shared
  * mount) a gap may never fill, and such a record's gap is given up as before.
  * <p>
  * Any other thread, with one revision space, waits without giving the order up: a catch-up that
@@ -475,8 +475,9 @@ final class RevisionOrder {
 	}
 
 	/**
-	 * Leaves a record its thread no longer waits for: when it is released, its items go to whoever
-	 * releases it ({@link #collectReleased}); when it already was, its thread takes them.
+	 * Leaves a record its thread no longer waits for: when it is released, its items go to the first
+	 * thread that collects what was released ({@link #collectReleased}); when it already was, its
+	 * thread takes them.
 	 */
 	synchronized void leave(Held held) {
 		if (!held.released) {
