@@ -95,6 +95,14 @@ final class MountMarkers {
 	}
 
 	/**
+	 * The mount points the writes split so far touched (at, below or above them), in a new list.
+	 * @return the points
+	 */
+	java.util.List<StatePath> touched() {
+		return java.util.List.copyOf(this.before.keySet());
+	}
+
+	/**
 	 * Forgets what the writes split so far did to a mount point's marker (the commit writes none
 	 * for it after all): it reads after the commit as before it.
 	 * @param point the mount point

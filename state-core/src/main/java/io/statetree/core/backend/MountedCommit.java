@@ -102,12 +102,16 @@ final class MountedCommit {
 		// was (not even the branches its writes created on the way): no marker may make an absent
 		// mount point exist either (one whose mount holds data reads the same with it)
 		List<Write> root = this.parts.get(this.mounts.root());
-		for (Write marker : this.markerWrites) {
-			StatePath point = marker.path();
+		for (StatePath point : this.markers.touched()) {
 			if (!this.markers.before(point) && this.mounts.points().get(point).childNames(StatePath.ROOT).isEmpty()
 					&& changesNothing()) {
-				root.removeIf((write) -> write == marker);
+				root.removeIf((write) -> write.path().equals(point) && this.markerWrites.stream().anyMatch((m) -> m == write));
 				this.markers.forget(point);
+				if (root.stream().anyMatch((write) -> write.path().isAncestorOf(point))) {
+					// a write above it put the marker in its value (split), which a later delete of
+					// the mount point took out again: that delete was a marker write, just removed
+					root.add(new Write(point, null, null, null));
+				}
 			}
 		}
 		keepCreatedBranches();

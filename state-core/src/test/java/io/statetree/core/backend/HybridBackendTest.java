@@ -137,6 +137,61 @@ class HybridBackendTest {
 		assertThat(this.mounted.read(StatePath.ROOT)).isEqualTo(Map.of());
 	}
 
+	/**
+	 * The exact input {@link HybridCommitPropertiesTest} found (seed -6557748, commit 3, ci28): a
+	 * batch that writes below an absent, empty mount point, then replaces the root with a value that
+	 * holds the mount point, then deletes the mount point changes nothing, as on the in-memory
+	 * backend. Before, the root backend kept the mount point's marker from the value written above
+	 * it, so {@code /m} read {@code {}} and the root {@code {"m":{}}}, a change nothing reported as
+	 * such (the change at {@code /m} said absent). On every pairing of memory and file root and
+	 * mount, and through a controller: no revision, no event.
+	 */
+	@Test
+	void aCommitThatChangesNothingLeavesAnAbsentMountPointAbsentWhenAWriteAboveItHeldIt() throws Exception {
+		List<Write> writes = List.of(Write.of(StatePath.of("/m/c"), json("{'a':{'x':{}}}")),
+				Write.of(StatePath.of("/"), json("{'m':{'a':1,'c':'s2'}}")), Write.of(StatePath.of("/m"), null));
+		int pairing = 0;
+		for (boolean fileRoot : List.of(false, true)) {
+			for (boolean fileMount : List.of(false, true)) {
+				Path dir = this.directory.resolve("pairing" + pairing++);
+				StateBackend rootBackend = fileRoot ? FileSystemBackend.builder(dir.resolve("root")).fsync(false).build()
+						: new InMemoryBackend();
+				StateBackend mountBackend = fileMount ? FileSystemBackend.builder(dir.resolve("m")).fsync(false).build()
+						: new InMemoryBackend();
+				try (HybridBackend hybrid = new HybridBackend(rootBackend).mount("/m", mountBackend)) {
+					long revision = hybrid.revision();
+					CommitResult result = hybrid.commit(new CommitRequest(writes, List.of(), "t"));
+					String context = "file root " + fileRoot + ", file mount " + fileMount;
+					assertThat(hybrid.read(StatePath.of("/m"))).as(context).isNull();
+					assertThat(hybrid.read(StatePath.ROOT)).as(context).isEqualTo(Map.of());
+					assertThat(result.revision()).as(context).isEqualTo(revision);
+					for (Change change : result.changes()) {
+						assertThat(StateValues.equal(change.newValue(), hybrid.read(change.path())))
+							.as("%s: the change at %s agrees with a read", context, change.path())
+							.isTrue();
+					}
+					assertThat(TreeChanges.unchanged(result.changes())).as(context).isTrue();
+				}
+			}
+		}
+		List<io.statetree.core.StateEvent> heard = new ArrayList<>();
+		try (io.statetree.core.StateController controller = io.statetree.core.StateController.builder()
+			.backend(new HybridBackend(new InMemoryBackend()).mount("/m", new InMemoryBackend()))
+			.build()) {
+			controller.subscribe("/**", heard::add);
+			long revision = controller.revision();
+			controller.batch(() -> {
+				controller.set("/m/c", json("{'a':{'x':{}}}"));
+				controller.set("/", json("{'m':{'a':1,'c':'s2'}}"));
+				controller.delete("/m");
+			});
+			assertThat(controller.get("/")).isEqualTo(Map.of());
+			assertThat(controller.get("/m")).isNull();
+			assertThat(controller.revision()).isEqualTo(revision);
+			assertThat(heard).isEmpty();
+		}
+	}
+
 	@Test
 	void aMountHidesTheRootBackendsDataBelowIt() {
 		commit(this.root, "/p/hidden", 1);
