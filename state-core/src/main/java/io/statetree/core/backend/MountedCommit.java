@@ -55,9 +55,6 @@ final class MountedCommit {
 	/** Whether the caller's writes change nothing ({@link #changesNothing}), once asked. */
 	private @Nullable Boolean nothing;
 
-	/** The root backend's writes that create or delete a mount point's marker below a caller's write. */
-	private final List<Write> markerWrites = new ArrayList<>();
-
 	MountedCommit(Mounts mounts, CommitRequest request) {
 		this.mounts = mounts;
 		this.request = request;
@@ -100,18 +97,16 @@ final class MountedCommit {
 		split();
 		// the in-memory backend writes nothing for a commit that leaves every path it writes as it
 		// was (not even the branches its writes created on the way): no marker may make an absent
-		// mount point exist either (one whose mount holds data reads the same with it)
+		// mount point exist either (one whose mount holds data reads the same with it). The marker
+		// writes stay, since one may create again on the way a branch an earlier write deleted; a
+		// point they leave present is deleted last, so the root backend's part, too, leaves every
+		// path it writes as it was and writes nothing
 		List<Write> root = this.parts.get(this.mounts.root());
 		for (StatePath point : this.markers.touched()) {
-			if (!this.markers.before(point) && this.mounts.points().get(point).childNames(StatePath.ROOT).isEmpty()
-					&& changesNothing()) {
-				root.removeIf((write) -> write.path().equals(point) && this.markerWrites.stream().anyMatch((m) -> m == write));
+			if (this.markers.after(point) && !this.markers.before(point)
+					&& this.mounts.points().get(point).childNames(StatePath.ROOT).isEmpty() && changesNothing()) {
+				root.add(new Write(point, null, null, null));
 				this.markers.forget(point);
-				if (root.stream().anyMatch((write) -> write.path().isAncestorOf(point))) {
-					// a write above it put the marker in its value (split), which a later delete of
-					// the mount point took out again: that delete was a marker write, just removed
-					root.add(new Write(point, null, null, null));
-				}
 			}
 		}
 		keepCreatedBranches();
@@ -187,7 +182,6 @@ final class MountedCommit {
 				Write marker = this.markers.below(mount.getKey(), write);
 				if (marker != null) {
 					this.parts.get(this.mounts.root()).add(marker);
-					this.markerWrites.add(marker);
 				}
 				this.parts.get(mount.getValue())
 					.add(new Write(mount.getKey().relativize(path), write.value(), write.payload(), write.lifetime()));
