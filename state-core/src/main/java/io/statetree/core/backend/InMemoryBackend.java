@@ -306,9 +306,7 @@ public final class InMemoryBackend implements StateBackend {
 			List<Change> changes = StateValues.changes(current.root(), after, writes);
 			if (StateValues.unchanged(changes)) {
 				// no revision, but the writes' lifetimes apply (a rewrite with a time to live restarts it)
-				Apply kept = apply.slotsChanged ? keepingStored(current, writes, apply) : apply;
-				Snapshot next = new Snapshot(apply.slotsChanged ? kept.tree() : current.root(), current.revision(),
-						kept.index, kept.hints);
+				Snapshot next = new Snapshot(keptTree(current, apply), current.revision(), apply.index, apply.hints);
 				if (same(current, next) || this.state.compareAndSet(current, next)) {
 					return new CommitResult(current.revision(), changes);
 				}
@@ -322,22 +320,13 @@ public final class InMemoryBackend implements StateBackend {
 	}
 
 	/**
-	 * The writes of a commit that changed no value, applied again with the values stored there: only
-	 * their lifetimes (counted from {@code applied}'s instant) take effect, so one revision is one tree.
+	 * The tree a commit that changed no value publishes: the one before it, with the due times its
+	 * writes set ({@link TreeDues#keepValues}), so one revision is one tree.
 	 */
-	private Apply keepingStored(Snapshot current, List<Write> writes, Apply applied) {
-		Apply kept = new Apply(current);
-		kept.started = applied.started;
-		kept.start = applied.start;
-		Object[] previous = new Object[2];
-		for (int i = 0, n = writes.size(); i < n; i++) {
-			Write write = writes.get(i);
-			Object stored = (write.value() == null) ? null
-					: TreeDues.strip(StateValues.getIn(current.root(), write.path()));
-			kept.write(new Write(write.path(), stored, write.payload(), write.lifetime()), previous);
-		}
-		kept.finish();
-		return kept;
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> keptTree(Snapshot current, Apply apply) {
+		return apply.slotsChanged ? (Map<String, Object>) TreeDues.keepValues(current.root(), apply.root)
+				: current.root();
 	}
 
 	/** Whether a snapshot made without a revision holds what the current one does. */
@@ -415,9 +404,7 @@ public final class InMemoryBackend implements StateBackend {
 		Map<String, Object> root = (Map<String, Object>) updated;
 		if (StateValues.equal(old, now)) {
 			// an equal value makes no revision; its lifetime applies to the value as stored (keeps 1.0 for 1.00)
-			Apply kept = apply.slotsChanged ? keepingStored(current, List.of(write), apply) : apply;
-			Snapshot next = new Snapshot(apply.slotsChanged ? kept.tree() : current.root(), current.revision(),
-					kept.index, kept.hints);
+			Snapshot next = new Snapshot(keptTree(current, apply), current.revision(), apply.index, apply.hints);
 			if (!same(current, next) && !this.state.compareAndSet(current, next)) {
 				return null;
 			}

@@ -1,6 +1,7 @@
 package io.statetree.core.backend;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.statetree.core.StatePath;
@@ -98,8 +99,8 @@ final class MountMarkers {
 	 * The mount points the writes split so far touched (at, below or above them), in a new list.
 	 * @return the points
 	 */
-	java.util.List<StatePath> touched() {
-		return java.util.List.copyOf(this.before.keySet());
+	List<StatePath> touched() {
+		return List.copyOf(this.before.keySet());
 	}
 
 	/**

@@ -108,6 +108,58 @@ final class TreeDues {
 	}
 
 	/**
+	 * The tree a commit that changes no value publishes: the values and children's order of the tree
+	 * before it, with the slots' due times the commit's writes left (DESIGN §12: an equal write with a
+	 * time to live restarts it). So a revision reads one tree: {@code 1.0} stays for {@code 1.00}, a
+	 * branch deleted and written again keeps its place, and an empty branch that a write in the commit
+	 * took away and wrote again stays (README "A time to live could take an empty branch away").
+	 * Children only the written tree has (empty branches a write made on its way) are left out, as a
+	 * commit that changes nothing without lifetimes leaves them out.
+	 * @param stored the tree before the commit
+	 * @param written the tree the commit's writes made, equal in value to {@code stored} wherever
+	 * {@code stored} has a child
+	 * @return {@code stored} with {@code written}'s due times, {@code stored} itself when they are its own
+	 */
+	static Object keepValues(Object stored, @Nullable Object written) {
+		if (stored == written) {
+			return stored;
+		}
+		if (!(written instanceof Branch branch) || !branch.isTimed()) {
+			// a value written whole carries no due time below its slot
+			Object plain = strip(stored);
+			return (plain != null) ? plain : stored;
+		}
+		Branch before;
+		if (stored instanceof Branch b) {
+			before = b;
+		}
+		else if (stored instanceof Map<?, ?> map) {
+			@SuppressWarnings("unchecked")
+			Map<String, ?> cast = (Map<String, ?>) map;
+			before = ValueImport.branch(cast);
+		}
+		else {
+			return stored;
+		}
+		PersistentOrderedMapBuilder<String, Object> builder = PersistentOrderedMap.builder();
+		boolean[] differs = { before != stored };
+		before.children().forEach((key, raw) -> {
+			Object writtenRaw = branch.rawGet(key);
+			Object child = Branch.unwrap(raw);
+			Object kept = keepValues(child, Branch.unwrap(writtenRaw));
+			long due = (writtenRaw instanceof DueValue d) ? d.due() : NONE;
+			long storedDue = (raw instanceof DueValue d) ? d.due() : NONE;
+			if (kept == child && due == storedDue) {
+				builder.put(key, raw);
+				return;
+			}
+			differs[0] = true;
+			builder.put(key, (due == NONE) ? kept : new DueValue(kept, due));
+		});
+		return differs[0] ? Branch.of(builder.build()) : stored;
+	}
+
+	/**
 	 * The due time of a path's own slot.
 	 * @param root the root
 	 * @param path the path (not the root)

@@ -199,6 +199,14 @@ class HybridCommitPropertiesTest {
 
 	/** The model: the writes on one tree, refusing a leaf at a mount point or on the way to one. */
 	static Map<String, Object> applyWithMountRule(Map<String, Object> model, List<Write> writes, List<StatePath> points) {
+		if (breaksMountRule(writes, points)) {
+			throw new StateWriteException("a leaf on the way to a mount point");
+		}
+		return StateValues.applyToRoot(model, writes);
+	}
+
+	/** Whether a write's value puts a leaf at a mount point or on the way to one (the hybrid refuses it). */
+	static boolean breaksMountRule(List<Write> writes, List<StatePath> points) {
 		for (Write write : writes) {
 			for (StatePath point : points) {
 				if (write.value() == null || !write.path().isAncestorOrSelf(point)) {
@@ -208,13 +216,13 @@ class HybridCommitPropertiesTest {
 				Object value = write.value();
 				for (int i = 0; i <= relative.depth() && value != null; i++) {
 					if (!(value instanceof Map<?, ?> map)) {
-						throw new StateWriteException("a leaf on the way to " + point);
+						return true;
 					}
 					value = (i < relative.depth()) ? map.get(relative.segment(i)) : null;
 				}
 			}
 		}
-		return StateValues.applyToRoot(model, writes);
+		return false;
 	}
 
 	private static void assertMatches(String context, HybridBackend hybrid, Map<String, Object> model, Random random,

@@ -593,22 +593,7 @@ class HybridUnchangedCommitPropertiesTest {
 
 	/** Whether a write's value puts a leaf at a mount point or on the way to one (the hybrid refuses it). */
 	private static boolean breaksMountRule(List<Write> writes, List<StatePath> points) {
-		for (Write write : writes) {
-			for (StatePath point : points) {
-				if (write.value() == null || !write.path().isAncestorOrSelf(point)) {
-					continue;
-				}
-				StatePath relative = write.path().relativize(point);
-				Object value = write.value();
-				for (int i = 0; i <= relative.depth() && value != null; i++) {
-					if (!(value instanceof Map<?, ?> map)) {
-						return true;
-					}
-					value = (i < relative.depth()) ? map.get(relative.segment(i)) : null;
-				}
-			}
-		}
-		return false;
+		return HybridCommitPropertiesTest.breaksMountRule(writes, points);
 	}
 
 	private static String describe(List<Write> writes) {
