@@ -306,7 +306,8 @@ public final class InMemoryBackend implements StateBackend {
 			List<Change> changes = StateValues.changes(current.root(), after, writes);
 			if (StateValues.unchanged(changes)) {
 				// no revision, but the writes' lifetimes apply (a rewrite with a time to live restarts it)
-				Snapshot next = new Snapshot(keptTree(current, apply), current.revision(), apply.index, apply.hints);
+				Snapshot next = new Snapshot(keptTree(current, apply, writes), current.revision(), apply.index,
+						apply.hints);
 				if (same(current, next) || this.state.compareAndSet(current, next)) {
 					return new CommitResult(current.revision(), changes);
 				}
@@ -324,8 +325,8 @@ public final class InMemoryBackend implements StateBackend {
 	 * writes set ({@link TreeDues#keepValues}), so one revision is one tree.
 	 */
 	@SuppressWarnings("unchecked")
-	private static Map<String, Object> keptTree(Snapshot current, Apply apply) {
-		return apply.slotsChanged ? (Map<String, Object>) TreeDues.keepValues(current.root(), apply.root)
+	private static Map<String, Object> keptTree(Snapshot current, Apply apply, List<Write> writes) {
+		return apply.slotsChanged ? (Map<String, Object>) TreeDues.keepValues(current.root(), apply.root, writes)
 				: current.root();
 	}
 
@@ -404,7 +405,8 @@ public final class InMemoryBackend implements StateBackend {
 		Map<String, Object> root = (Map<String, Object>) updated;
 		if (StateValues.equal(old, now)) {
 			// an equal value makes no revision; its lifetime applies to the value as stored (keeps 1.0 for 1.00)
-			Snapshot next = new Snapshot(keptTree(current, apply), current.revision(), apply.index, apply.hints);
+			Snapshot next = new Snapshot(keptTree(current, apply, List.of(write)), current.revision(), apply.index,
+					apply.hints);
 			if (!same(current, next) && !this.state.compareAndSet(current, next)) {
 				return null;
 			}

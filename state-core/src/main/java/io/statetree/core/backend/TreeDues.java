@@ -1,5 +1,6 @@
 package io.statetree.core.backend;
 
+import java.util.List;
 import java.util.Map;
 
 import io.statetree.core.StatePath;
@@ -114,13 +115,64 @@ final class TreeDues {
 	 * branch deleted and written again keeps its place, and an empty branch that a write in the commit
 	 * took away and wrote again stays (README "A time to live could take an empty branch away").
 	 * Children only the written tree has (empty branches a write made on its way) are left out, as a
-	 * commit that changes nothing without lifetimes leaves them out.
+	 * commit that changes nothing without lifetimes leaves them out. Only the written paths' slots
+	 * and subtrees are walked (a write sets due times at and below its path, never above), so the
+	 * cost is the writes' values', not the tree's.
 	 * @param stored the tree before the commit
-	 * @param written the tree the commit's writes made, equal in value to {@code stored} wherever
-	 * {@code stored} has a child
+	 * @param written the tree the commit's writes made, equal in value to {@code stored} at every
+	 * written path {@code stored} holds
+	 * @param writes the commit's writes
 	 * @return {@code stored} with {@code written}'s due times, {@code stored} itself when they are its own
 	 */
-	static Object keepValues(Object stored, @Nullable Object written) {
+	static Object keepValues(Object stored, Object written, List<Write> writes) {
+		Object result = stored;
+		@Nullable Object[] previous = new Object[2];
+		for (int i = 0, n = writes.size(); i < n; i++) {
+			StatePath path = writes.get(i).path();
+			if (path.isRoot()) {
+				return keptSubtree(stored, written);
+			}
+			Object storedRaw = rawAt(stored, path);
+			Object writtenRaw = rawAt(written, path);
+			if (storedRaw == null || writtenRaw == null) {
+				continue;
+			}
+			Object child = Branch.unwrap(storedRaw);
+			Object kept = keptSubtree(child, Branch.unwrap(writtenRaw));
+			long due = (writtenRaw instanceof DueValue d) ? d.due() : NONE;
+			long storedDue = (storedRaw instanceof DueValue d) ? d.due() : NONE;
+			if (kept != child || due != storedDue) {
+				Object updated = setIn(result, path, kept, due, previous);
+				result = (updated != null) ? updated : result;
+			}
+		}
+		return result;
+	}
+
+	/** The raw slot at a path (a {@link DueValue} when it has a due time), {@code null} when absent. */
+	private static @Nullable Object rawAt(Object root, StatePath path) {
+		Object current = root;
+		for (int i = 0, depth = path.depth(); i < depth; i++) {
+			Object raw;
+			if (current instanceof Branch branch) {
+				raw = branch.rawGet(path.segment(i));
+			}
+			else if (current instanceof Map<?, ?> map) {
+				raw = map.get(path.segment(i));
+			}
+			else {
+				return null;
+			}
+			if (raw == null || i == depth - 1) {
+				return raw;
+			}
+			current = Branch.unwrap(raw);
+		}
+		return null;
+	}
+
+	/** {@link #keepValues} for one subtree: {@code stored}'s values with {@code written}'s due times. */
+	private static Object keptSubtree(Object stored, @Nullable Object written) {
 		if (stored == written) {
 			return stored;
 		}
@@ -146,7 +198,7 @@ final class TreeDues {
 		before.children().forEach((key, raw) -> {
 			Object writtenRaw = branch.rawGet(key);
 			Object child = Branch.unwrap(raw);
-			Object kept = keepValues(child, Branch.unwrap(writtenRaw));
+			Object kept = keptSubtree(child, Branch.unwrap(writtenRaw));
 			long due = (writtenRaw instanceof DueValue d) ? d.due() : NONE;
 			long storedDue = (raw instanceof DueValue d) ? d.due() : NONE;
 			if (kept == child && due == storedDue) {
