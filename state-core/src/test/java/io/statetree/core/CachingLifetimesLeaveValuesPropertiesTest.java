@@ -7,12 +7,17 @@ import io.statetree.core.backend.CachingBackend;
 import io.statetree.core.backend.FileSystemBackend;
 import io.statetree.core.backend.StateBackend;
 
-/** {@link AbstractLifetimesLeaveValuesProperties} on a write-through cache over files. */
+/** {@link AbstractLifetimesLeaveValuesProperties} on a write-through cache over files, read again after a restart. */
 class CachingLifetimesLeaveValuesPropertiesTest extends AbstractLifetimesLeaveValuesProperties {
 
 	@Override
 	protected StateBackend newBackend(Path directory) {
 		return new CachingBackend(FileSystemBackend.builder(directory).fsync(false).build(), CachePolicy.defaults());
+	}
+
+	@Override
+	protected StateBackend reopen(Path directory) {
+		return FileSystemBackend.builder(directory).fsync(false).build();
 	}
 
 }

@@ -94,6 +94,24 @@ final class CacheLifetimes implements ExpiringEntries {
 		return next != current;
 	}
 
+	/**
+	 * Whether {@link #apply} would change the lifetimes, changing nothing. Under the cache's lock.
+	 * @param writes the writes
+	 * @param now when the commit is made
+	 * @return whether the lifetimes would change
+	 */
+	boolean wouldChange(List<Write> writes, long now) {
+		ExpiryIndex current = this.index;
+		if (current == null) {
+			return false;
+		}
+		ExpiryIndex next = current;
+		for (Write write : writes) {
+			next = next.apply(write, now);
+		}
+		return next != current;
+	}
+
 	@Override
 	public @Nullable Object withoutDue(StatePath path, @Nullable Object value) {
 		ExpiryIndex own = this.index;

@@ -340,17 +340,6 @@ public final class CachingBackend implements StateBackend {
 		return new CommitResult(next, result.changes());
 	}
 
-	/** An equal request with each written value replaced by the one held there (before it applies). */
-	private CommitRequest asHeld(CommitRequest request) {
-		List<Write> writes = new java.util.ArrayList<>(request.writes().size());
-		for (Write write : request.writes()) {
-			Object held = (write.value() == null) ? null : readLocked(write.path());
-			writes.add(new Write(write.path(), held, write.payload(), write.lifetime()));
-		}
-		return new CommitRequest(writes, request.preconditions(), request.origin(), request.actor(),
-				request.causedBy(), request.expiry(), request.depth());
-	}
-
 	private CommitResult commitBehind(CommitRequest request, long now) {
 		for (Precondition precondition : request.preconditions()) {
 			if (!StateValues.equal(readLocked(precondition.path()), precondition.expected())) {
@@ -380,16 +369,21 @@ public final class CachingBackend implements StateBackend {
 		List<Change> changes = TreeChanges.fromValuesBefore(payloads, before, request.writes(), this);
 		// the copy refuses what the delegate would (a write below a leaf) before the unchanged check
 		boolean changed = this.cache.apply(request.writes(), !StateValues.unchanged(changes));
-		// read before the lifetimes apply, so that nothing they make due reads as absent
-		CommitRequest held = (!changed && this.lifetimes != null) ? asHeld(request) : request;
-		boolean lifetimesChanged = this.lifetimes != null && this.lifetimes.apply(request.writes(), now);
 		if (!changed) {
-			if (lifetimesChanged) {
-				// a value rewritten as it was still takes its lifetime, to the delegate too, with the
-				// value held (1.00 over 1.0 keeps 1.0): the delegate never diverges from the copy
-				this.pending.add(held, now);
+			if (this.lifetimes != null && this.lifetimes.wouldChange(request.writes(), now)) {
+				// a value rewritten as it was still takes its lifetime. The commit goes to the delegate
+				// now, after the pending ones, as a commit of its own, which the delegate judges
+				// unchanged as the copy did: it keeps the stored form (1.0 for 1.00), the children's
+				// order and every empty branch, and applies the lifetimes. Merged into a later flush,
+				// or replayed with the values held, it moved or lost them (README brk29)
+				this.pending.flushTo(this.delegate, now);
+				this.delegate.commit(request);
+				this.lifetimes.apply(request.writes(), now);
 			}
 			return new CommitResult(this.revision, changes);
+		}
+		if (this.lifetimes != null) {
+			this.lifetimes.apply(request.writes(), now);
 		}
 		this.cache.forgetDeletesBelowLeaves(request.writes(), changes);
 		this.pending.add(request, now);

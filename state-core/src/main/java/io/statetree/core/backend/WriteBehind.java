@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The commits a write-behind {@link CachingBackend} has not yet written to its delegate (DESIGN
  * §7, the cache policy): kept in order, applied to every value read from the delegate meanwhile,
- * and written as one commit by {@link #flushTo}. A flush that fails keeps them pending. Each
+ * and written as one commit by {@link #flushTo} (one by one when merged they would change nothing
+ * where they write, though each changed something in turn). A flush that fails keeps them pending. Each
  * commit keeps the time it was made, so a time to live it carries reaches the delegate as the
  * time it has left (it counts from the commit, not the flush). Guarded by the cache's lock,
  * except {@link #hasPending()}, which any thread may ask.
@@ -89,16 +90,42 @@ final class WriteBehind {
 				writes.add(timeLeft(write, elapsed));
 			}
 		}
+		CommitResult merged;
 		try {
-			delegate.commit(new CommitRequest(writes, List.of(), this.pending.get(0).origin()));
+			merged = delegate.commit(new CommitRequest(writes, List.of(), this.pending.get(0).origin()));
 		}
 		catch (RuntimeException ex) {
-			throw new StateStorageException("Cannot flush " + this.pending.size() + " pending commit(s) writing "
-					+ pendingPaths() + " to " + delegate.describe() + "; they stay pending: " + ex.getMessage(), ex);
+			throw failed(delegate, ex);
+		}
+		if (this.pending.size() > 1 && StateValues.unchanged(merged.changes())) {
+			// Each pending commit changed something in turn, but merged they change nothing where
+			// they write (a branch made by a write below it, emptied by a later commit): the delegate
+			// wrote nothing and would lose what the copy shows (the empty branch). One by one instead
+			while (!this.pending.isEmpty()) {
+				long elapsed = now - this.madeAt.get(0);
+				CommitRequest first = this.pending.get(0);
+				List<Write> own = new ArrayList<>(first.writes().size());
+				for (Write write : first.writes()) {
+					own.add(timeLeft(write, elapsed));
+				}
+				try {
+					delegate.commit(new CommitRequest(own, List.of(), first.origin()));
+				}
+				catch (RuntimeException ex) {
+					throw failed(delegate, ex);
+				}
+				this.pending.remove(0);
+				this.madeAt.remove(0);
+			}
 		}
 		this.pending.clear();
 		this.madeAt.clear();
 		this.hasPending = false;
+	}
+
+	private StateStorageException failed(StateBackend delegate, RuntimeException ex) {
+		return new StateStorageException("Cannot flush " + this.pending.size() + " pending commit(s) writing "
+				+ pendingPaths() + " to " + delegate.describe() + "; they stay pending: " + ex.getMessage(), ex);
 	}
 
 	/** A write whose time to live counts from its commit, {@code elapsed} nanoseconds ago. */
