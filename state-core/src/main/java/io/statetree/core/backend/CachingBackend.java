@@ -223,8 +223,9 @@ public final class CachingBackend implements StateBackend {
 		checkOpen();
 		boolean through = goesThrough(request);
 		this.lock.lock();
+		long reserved = this.revision + 1;
 		try {
-			this.delegate.reserveRevision(this.revision + 1);
+			this.delegate.reserveRevision(reserved);
 			long now = this.nanoClock.getAsLong();
 			if (!through) {
 				return commitBehind(request, now);
@@ -234,6 +235,21 @@ public final class CachingBackend implements StateBackend {
 				this.lifetimes.apply(request.writes(), now);
 			}
 			return result;
+		}
+		finally {
+			if (this.revision < reserved) {
+				// not given out (changed nothing, or refused): a clean restart goes on from the last one
+				RevisionReservations.release(this.delegate, reserved);
+			}
+			this.lock.unlock();
+		}
+	}
+
+	/** Hands back a reservation made through this cache ({@link RevisionReservations}). */
+	void releaseRevision(long revision) {
+		this.lock.lock();
+		try {
+			RevisionReservations.release(this.delegate, revision);
 		}
 		finally {
 			this.lock.unlock();

@@ -335,6 +335,17 @@ public final class FileSystemBackend implements StateBackend {
 		}
 	}
 
+	/** Hands back a reservation ({@link RevisionReservations}). */
+	void releaseRevision(long revision) {
+		this.lock.writeLock().lock();
+		try {
+			this.parts.revisionFile.release(revision);
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
 	// ---- the rest of the SPI ----
 
 	@Override

@@ -232,10 +232,30 @@ public final class HybridBackend implements StateBackend {
 		this.lock.writeLock().lock();
 		try {
 			Mounts mounts = this.mounts;
-			mounts.reserveRevision(this.revision.get() + 1);
-			List<Change> changes = new MountedCommit(mounts, request).run();
-			boolean changed = !TreeChanges.unchanged(changes);
-			return new CommitResult(changed ? this.revision.incrementAndGet() : this.revision.get(), changes);
+			long reserved = this.revision.get() + 1;
+			mounts.reserveRevision(reserved);
+			boolean changed = false;
+			try {
+				List<Change> changes = new MountedCommit(mounts, request).run();
+				changed = !TreeChanges.unchanged(changes);
+				return new CommitResult(changed ? this.revision.incrementAndGet() : this.revision.get(), changes);
+			}
+			finally {
+				if (!changed) {
+					mounts.releaseRevision(reserved);
+				}
+			}
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/** Hands back a reservation made through this hybrid ({@link RevisionReservations}). */
+	void releaseRevision(long revision) {
+		this.lock.writeLock().lock();
+		try {
+			this.mounts.releaseRevision(revision);
 		}
 		finally {
 			this.lock.writeLock().unlock();

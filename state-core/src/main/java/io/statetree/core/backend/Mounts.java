@@ -109,6 +109,14 @@ final class Mounts {
 		}
 	}
 
+	/** Hands a reservation back to every backend ({@link RevisionReservations}). */
+	void releaseRevision(long revision) {
+		RevisionReservations.release(this.root, revision);
+		for (StateBackend backend : this.points.values()) {
+			RevisionReservations.release(backend, revision);
+		}
+	}
+
 	/** Whether the root or a mounted backend is shared with other instances. */
 	boolean isShared() {
 		if (this.root.isShared()) {

@@ -97,6 +97,18 @@ final class RevisionFile {
 	}
 
 	/**
+	 * Hands back a reserved revision the backend in front did not give out (its commit changed
+	 * nothing or was refused), so a clean close stores the last one it gave out: the lease stored
+	 * stays, only the exact revision written at close is lower.
+	 * @param revision the revision reserved last
+	 */
+	void release(long revision) {
+		if (this.reserved == revision) {
+			this.reserved = revision - 1;
+		}
+	}
+
+	/**
 	 * Makes the stored revision at least the given one, leasing
 	 * {@value FileSystemBackend#REVISION_LEASE} at a time.
 	 * @param revision the revision a commit is about to take
