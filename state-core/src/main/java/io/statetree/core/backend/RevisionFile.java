@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * The revision a {@link FileSystemBackend} stores with its tree in {@code .statetree/revision}
  * (DESIGN §7, "the revision keeps increasing across restarts"): read at open, leased
  * {@value FileSystemBackend#REVISION_LEASE} at a time before a commit needs a revision above the
- * stored one, written exactly at close. Remembers what it stored and the highest revision a
- * backend in front reserved. Not thread-safe: used under the backend's write lock (and at open).
+ * stored one, written exactly at close. Remembers what it stored and the revisions backends in
+ * front reserved and did not hand back. Not thread-safe: used under the backend's write lock (and at open).
  */
 final class RevisionFile {
 
@@ -37,8 +37,19 @@ final class RevisionFile {
 	/** The revision stored in the file; commits up to it need no write of it. */
 	private long stored;
 
-	/** The highest revision a backend in front of this one reserved. */
-	private long reserved;
+	/**
+	 * The revisions backends in front reserved and did not hand back, each with how many
+	 * reservations of it are held, in increasing order: the last is the highest. Several fronts
+	 * may reserve the same number (a hybrid, then a cache mounted in it, numbering its own
+	 * commits): one handing it back leaves it reserved while another holds it. At most
+	 * {@link #KEPT} entries; older ones count as given out ({@link #floor}).
+	 */
+	private final java.util.ArrayDeque<long[]> reservations = new java.util.ArrayDeque<>();
+
+	private static final int KEPT = 8;
+
+	/** The highest reservation no longer tracked, taken as given out. */
+	private long floor;
 
 	/**
 	 * @param directory the state directory, for messages
@@ -92,8 +103,34 @@ final class RevisionFile {
 	 * @param revision the reserved revision
 	 */
 	void reserve(long revision) {
-		this.reserved = Math.max(this.reserved, revision);
 		storeAtLeast(revision);
+		long[] top = this.reservations.peekLast();
+		if (top == null || top[0] < revision) {
+			if (this.reservations.size() == KEPT) {
+				this.floor = Math.max(this.floor, this.reservations.removeFirst()[0]);
+			}
+			this.reservations.addLast(new long[] { revision, 1 });
+			return;
+		}
+		// one more holder of a number already reserved, so that its hand-back leaves the others';
+		// a lower number no one holds changes nothing (the close stores the highest), nor does its
+		// hand-back (reservations nest: a front's commit reserves and hands back inside another's)
+		for (java.util.Iterator<long[]> entries = this.reservations.descendingIterator(); entries.hasNext();) {
+			long[] entry = entries.next();
+			if (entry[0] == revision) {
+				entry[1]++;
+				return;
+			}
+			if (entry[0] < revision) {
+				return;
+			}
+		}
+	}
+
+	/** The highest revision reserved and not handed back. */
+	private long reserved() {
+		long[] top = this.reservations.peekLast();
+		return Math.max(this.floor, (top != null) ? top[0] : 0);
 	}
 
 	/**
@@ -103,8 +140,18 @@ final class RevisionFile {
 	 * @param revision the revision reserved last
 	 */
 	void release(long revision) {
-		if (this.reserved == revision) {
-			this.reserved = revision - 1;
+		java.util.Iterator<long[]> entries = this.reservations.descendingIterator();
+		while (entries.hasNext()) {
+			long[] entry = entries.next();
+			if (entry[0] == revision) {
+				if (--entry[1] == 0) {
+					entries.remove();
+				}
+				return;
+			}
+			if (entry[0] < revision) {
+				return;
+			}
 		}
 	}
 
@@ -135,7 +182,7 @@ final class RevisionFile {
 	 * @param revision the last commit's revision
 	 */
 	void storeExact(long revision) {
-		long exact = Math.max(revision, this.reserved);
+		long exact = Math.max(revision, reserved());
 		if (this.stored == exact) {
 			return;
 		}
