@@ -62,7 +62,7 @@ public final class CachingBackend implements StateBackend {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private final WriteBehind pending = new WriteBehind();
+	private final WriteBehind pending = new WriteBehind(this::readLocked);
 
 	private volatile long revision;
 
@@ -402,7 +402,7 @@ public final class CachingBackend implements StateBackend {
 			this.lifetimes.apply(request.writes(), now);
 		}
 		this.cache.forgetDeletesBelowLeaves(request.writes(), changes);
-		this.pending.add(request, now);
+		this.pending.add(request, now, changes);
 		long next = this.revision + 1;
 		this.revision = next;
 		return new CommitResult(next, changes);

@@ -2,9 +2,12 @@ package io.statetree.core.backend;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import io.statetree.core.StatePath;
 import io.statetree.core.StateStorageException;
@@ -13,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The commits a write-behind {@link CachingBackend} has not yet written to its delegate (DESIGN
  * §7, the cache policy): kept in order, applied to every value read from the delegate meanwhile,
- * and written as one commit by {@link #flushTo} (one by one when merged they would change nothing
- * where they write, though each changed something in turn). A flush that fails keeps them pending. Each
+ * and written as one commit by {@link #flushTo} (one by one when a path they changed holds a value
+ * equal to the one before them, where the merged commit would change nothing). A flush that fails keeps them pending. Each
  * commit keeps the time it was made, so a time to live it carries reaches the delegate as the
  * time it has left (it counts from the commit, not the flush). Guarded by the cache's lock,
  * except {@link #hasPending()}, which any thread may ask.
@@ -22,6 +25,24 @@ import org.jspecify.annotations.Nullable;
 final class WriteBehind {
 
 	private final List<CommitRequest> pending = new ArrayList<>();
+
+	/**
+	 * For every path a pending commit changed, its value before the first of them: where the copy
+	 * now holds an equal one, the merged commit would change nothing there although the commits
+	 * did, one by one (a value taken away and written again in another form, {@code 2.0} over
+	 * {@code 2}; a branch made below and emptied), so the flush writes them one by one.
+	 */
+	private final Map<StatePath, @Nullable Object> firstBefore = new HashMap<>();
+
+	/** Reads the cache's copy with the pending commits (under the cache's lock). */
+	private final Function<StatePath, @Nullable Object> copy;
+
+	/**
+	 * @param copy reads the cache's copy, under the cache's lock
+	 */
+	WriteBehind(Function<StatePath, @Nullable Object> copy) {
+		this.copy = copy;
+	}
 
 	/** When each pending commit was made, on the cache's monotonic clock (nanoseconds). */
 	private final List<Long> madeAt = new ArrayList<>();
@@ -43,7 +64,13 @@ final class WriteBehind {
 	 * @param request the commit
 	 * @param now when it was made, in nanoseconds
 	 */
-	void add(CommitRequest request, long now) {
+	void add(CommitRequest request, long now, List<Change> changes) {
+		for (Change change : changes) {
+			if (!StateValues.equal(change.oldValue(), change.newValue()) && !this.firstBefore.containsKey(change.path())) {
+				// (not putIfAbsent: an absent path's value before is null, which that would replace)
+				this.firstBefore.put(change.path(), change.oldValue());
+			}
+		}
 		this.pending.add(request);
 		this.madeAt.add(now);
 		this.hasPending = true;
@@ -90,17 +117,18 @@ final class WriteBehind {
 				writes.add(timeLeft(write, elapsed));
 			}
 		}
-		CommitResult merged;
-		try {
-			merged = delegate.commit(new CommitRequest(writes, List.of(), this.pending.get(0).origin()));
+		if (this.pending.size() == 1 || !changesBack()) {
+			try {
+				delegate.commit(new CommitRequest(writes, List.of(), this.pending.get(0).origin()));
+			}
+			catch (RuntimeException ex) {
+				throw failed(delegate, ex);
+			}
 		}
-		catch (RuntimeException ex) {
-			throw failed(delegate, ex);
-		}
-		if (this.pending.size() > 1 && StateValues.unchanged(merged.changes())) {
-			// Each pending commit changed something in turn, but merged they change nothing where
-			// they write (a branch made by a write below it, emptied by a later commit): the delegate
-			// wrote nothing and would lose what the copy shows (the empty branch). One by one instead
+		else {
+			// The commits changed a path back to a value equal to the one before them: merged, the
+			// delegate would change nothing there (keeping 2 for 2.0, or leaving out the empty branch
+			// a write below made), where the copy shows what each commit did. One by one
 			while (!this.pending.isEmpty()) {
 				long elapsed = now - this.madeAt.get(0);
 				CommitRequest first = this.pending.get(0);
@@ -120,7 +148,35 @@ final class WriteBehind {
 		}
 		this.pending.clear();
 		this.madeAt.clear();
+		this.firstBefore.clear();
 		this.hasPending = false;
+	}
+
+	/**
+	 * Whether merged, the pending commits would leave the delegate other than the copy: a path they
+	 * changed holds, in the copy, a value equal to its first one but written in another form
+	 * ({@code 2.0} for {@code 2}, where the merged commit keeps the stored form), or is absent again
+	 * below a branch that is not the root (which a write below may have made, and the merged commit
+	 * would leave out).
+	 */
+	private boolean changesBack() {
+		for (Map.Entry<StatePath, @Nullable Object> entry : this.firstBefore.entrySet()) {
+			Object before = entry.getValue();
+			Object now = this.copy.apply(entry.getKey());
+			if (!StateValues.equal(before, now)) {
+				continue;
+			}
+			if (before == null) {
+				StatePath parent = entry.getKey().parent();
+				if (parent != null && !parent.isRoot() && this.copy.apply(parent) != null) {
+					return true;
+				}
+			}
+			else if (!StateValues.toJsonString(before).equals(StateValues.toJsonString(now))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private StateStorageException failed(StateBackend delegate, RuntimeException ex) {

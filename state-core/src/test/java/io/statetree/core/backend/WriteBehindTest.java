@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class WriteBehindTest {
 
-	final WriteBehind pending = new WriteBehind();
+	final WriteBehind pending = new WriteBehind((path) -> null);
 
 	static @Nullable Object json(String text) {
 		return AbstractBackendContractTest.json(text);
@@ -31,9 +31,9 @@ class WriteBehindTest {
 	void pendingCommitsAreAppliedInOrderToAValueRead() {
 		assertThat(this.pending.hasPending()).isFalse();
 		assertThat(this.pending.isEmpty()).isTrue();
-		this.pending.add(request("/a/b", json("1")), 0);
-		this.pending.add(request("/a/c", json("2")), 0);
-		this.pending.add(request("/a/b", null), 0);
+		this.pending.add(request("/a/b", json("1")), 0, java.util.List.of());
+		this.pending.add(request("/a/c", json("2")), 0, java.util.List.of());
+		this.pending.add(request("/a/b", null), 0, java.util.List.of());
 		assertThat(this.pending.hasPending()).isTrue();
 		InMemoryBackend delegate = new InMemoryBackend();
 		delegate.commit(new CommitRequest(List.of(Write.of(StatePath.of("/a"), json("{'x':0}")),
@@ -46,8 +46,8 @@ class WriteBehindTest {
 	@Test
 	void aFlushWritesEverythingPendingAsOneCommit() {
 		ForwardingBackend delegate = new ForwardingBackend(false);
-		this.pending.add(request("/a", json("1")), 0);
-		this.pending.add(request("/b", json("2")), 0);
+		this.pending.add(request("/a", json("1")), 0, java.util.List.of());
+		this.pending.add(request("/b", json("2")), 0, java.util.List.of());
 		this.pending.flushTo(delegate, 0);
 		assertThat(delegate.commits.get()).isEqualTo(1);
 		assertThat(delegate.target.read(StatePath.ROOT)).isEqualTo(json("{'a':1,'b':2}"));
@@ -71,8 +71,8 @@ class WriteBehindTest {
 			}
 
 		};
-		this.pending.add(request("/a", json("1")), 0);
-		this.pending.add(request("/b/c", json("2")), 0);
+		this.pending.add(request("/a", json("1")), 0, java.util.List.of());
+		this.pending.add(request("/b/c", json("2")), 0, java.util.List.of());
 		assertThatThrownBy(() -> this.pending.flushTo(failing, 0)).isInstanceOf(StateStorageException.class)
 			.hasMessageContaining("2 pending commit(s)")
 			.hasMessageContaining("[/a, /b/c]")
