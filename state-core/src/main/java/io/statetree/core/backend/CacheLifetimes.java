@@ -86,10 +86,7 @@ final class CacheLifetimes implements ExpiringEntries {
 		if (current == null) {
 			return false;
 		}
-		ExpiryIndex next = current;
-		for (Write write : writes) {
-			next = next.apply(write, now);
-		}
+		ExpiryIndex next = applied(current, writes, now);
 		this.index = next;
 		return next != current;
 	}
@@ -102,14 +99,15 @@ final class CacheLifetimes implements ExpiringEntries {
 	 */
 	boolean wouldChange(List<Write> writes, long now) {
 		ExpiryIndex current = this.index;
-		if (current == null) {
-			return false;
-		}
-		ExpiryIndex next = current;
+		return current != null && applied(current, writes, now) != current;
+	}
+
+	private static ExpiryIndex applied(ExpiryIndex index, List<Write> writes, long now) {
+		ExpiryIndex next = index;
 		for (Write write : writes) {
 			next = next.apply(write, now);
 		}
-		return next != current;
+		return next;
 	}
 
 	@Override

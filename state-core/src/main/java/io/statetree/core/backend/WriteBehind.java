@@ -110,14 +110,11 @@ final class WriteBehind {
 		if (this.pending.isEmpty()) {
 			return;
 		}
-		List<Write> writes = new ArrayList<>();
-		for (int i = 0; i < this.pending.size(); i++) {
-			long elapsed = now - this.madeAt.get(i);
-			for (Write write : this.pending.get(i).writes()) {
-				writes.add(timeLeft(write, elapsed));
-			}
-		}
 		if (this.pending.size() == 1 || !changesBack()) {
+			List<Write> writes = new ArrayList<>();
+			for (int i = 0; i < this.pending.size(); i++) {
+				addWithTimeLeft(writes, i, now);
+			}
 			try {
 				delegate.commit(new CommitRequest(writes, List.of(), this.pending.get(0).origin()));
 			}
@@ -130,14 +127,10 @@ final class WriteBehind {
 			// delegate would change nothing there (keeping 2 for 2.0, or leaving out the empty branch
 			// a write below made), where the copy shows what each commit did. One by one
 			while (!this.pending.isEmpty()) {
-				long elapsed = now - this.madeAt.get(0);
-				CommitRequest first = this.pending.get(0);
-				List<Write> own = new ArrayList<>(first.writes().size());
-				for (Write write : first.writes()) {
-					own.add(timeLeft(write, elapsed));
-				}
+				List<Write> own = new ArrayList<>();
+				addWithTimeLeft(own, 0, now);
 				try {
-					delegate.commit(new CommitRequest(own, List.of(), first.origin()));
+					delegate.commit(new CommitRequest(own, List.of(), this.pending.get(0).origin()));
 				}
 				catch (RuntimeException ex) {
 					throw failed(delegate, ex);
@@ -182,6 +175,14 @@ final class WriteBehind {
 	private StateStorageException failed(StateBackend delegate, RuntimeException ex) {
 		return new StateStorageException("Cannot flush " + this.pending.size() + " pending commit(s) writing "
 				+ pendingPaths() + " to " + delegate.describe() + "; they stay pending: " + ex.getMessage(), ex);
+	}
+
+	/** Adds the writes of the pending commit at {@code index}, each time to live counted from that commit. */
+	private void addWithTimeLeft(List<Write> into, int index, long now) {
+		long elapsed = now - this.madeAt.get(index);
+		for (Write write : this.pending.get(index).writes()) {
+			into.add(timeLeft(write, elapsed));
+		}
 	}
 
 	/** A write whose time to live counts from its commit, {@code elapsed} nanoseconds ago. */
